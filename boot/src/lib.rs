@@ -1,0 +1,2 @@
+//! Boot path (issue A). Being written.
+#![no_std]

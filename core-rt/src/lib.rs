@@ -1,0 +1,6 @@
+//! core-rt: the machine as a library. Linked into the `bareflow` program in place of glibc, it
+//! brings up x86-64 (boot hand-off, paging, interrupts, timers) and exports the libc ABI that
+//! Rust std, libstdc++ and LLVM call. Host unit tests build it with `std` to compare with glibc.
+#![cfg_attr(not(test), no_std)]
+
+pub mod libc;

@@ -1,0 +1,10 @@
+//! The libc-ABI layer: every C-named function core-rt exports, grouped by header, one module each.
+//! Functions are written with [`libc_fn!`], which gives them the C ABI and, when the `export-libc`
+//! feature is on (the kernel build), their unmangled C name. Host tests leave the feature off and
+//! compare these functions with glibc's.
+
+#[macro_use]
+mod macros;
+pub mod errno;
+
+pub use errno::Errno;

@@ -1,0 +1,32 @@
+//! `bareflow`: the driver. The same source is a Linux process (glibc) or the unikernel's program
+//! (core-rt); only `platform` differs. Subcommands live in `commands/`.
+
+mod commands;
+mod platform;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: bareflow <command> [args...]
+commands:
+  demo [--exit N] [--read FILE] [--panic] [--page-fault]   exercise std on this platform
+  run [--tier interp|jit|auto] [--profile-out FILE] PROGRAM.bc [-- ARGS...]
+                                                           run LLVM bitcode (needs the `llvm` feature)
+  help                                                     this text";
+
+fn main() -> ExitCode {
+    platform::init();
+    let args: Vec<String> = std::env::args().collect();
+    let code = match args.get(1).map(String::as_str) {
+        None | Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            0
+        }
+        Some("demo") => commands::demo::main(&args[2..]),
+        Some("run") => commands::run(&args[2..]),
+        Some(other) => {
+            eprintln!("bareflow: unknown command '{other}' (try 'bareflow help')");
+            2
+        }
+    };
+    platform::exit(code)
+}
