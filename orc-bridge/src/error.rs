@@ -1,0 +1,130 @@
+//! Errors of orc-bridge: one message type naming the module/function and what failed, plus the
+//! helpers that turn LLVM's error channels (LLVMErrorRef, C strings, fatal errors) into it.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
+use std::fmt;
+
+use llvm_sys::core::LLVMDisposeMessage;
+use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
+
+/// An orc-bridge failure: a one-line message such as
+/// `orc-bridge: function 'dot' (module 'app.bc') at O3: symbol 'sqrtf' is not defined`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
+
+/// `Result` with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// A new error with the given message (the `orc-bridge: ` prefix is added on display).
+    pub fn new(msg: impl Into<String>) -> Self {
+        Error(msg.into())
+    }
+
+    /// The message, without the `orc-bridge: ` prefix.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+
+    /// Prefix the message with what was being done, e.g. `function 'f' at O2`.
+    pub fn context(self, what: impl fmt::Display) -> Self {
+        Error(format!("{what}: {}", self.0))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "orc-bridge: {}", self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Consume an `LLVMErrorRef`: `Ok(())` for success (null), else its message.
+pub(crate) fn check(err: LLVMErrorRef) -> Result<()> {
+    if err.is_null() {
+        return Ok(());
+    }
+    // SAFETY: `err` is a non-null error we own; LLVMGetErrorMessage consumes it and returns a
+    // C string that we free with LLVMDisposeErrorMessage after copying it.
+    let msg = unsafe {
+        let raw = LLVMGetErrorMessage(err);
+        let msg = CStr::from_ptr(raw).to_string_lossy().into_owned();
+        LLVMDisposeErrorMessage(raw);
+        msg
+    };
+    Err(Error(one_line(&msg)))
+}
+
+/// Copy and free a C string that LLVM allocated for us (LLVMDisposeMessage).
+///
+/// # Safety
+/// `raw` must be null or a string allocated by LLVM that the caller owns.
+pub(crate) unsafe fn take_message(raw: *mut c_char) -> String {
+    if raw.is_null() {
+        return String::new();
+    }
+    // SAFETY: per the contract, `raw` is a live NUL-terminated string we own.
+    unsafe {
+        let s = CStr::from_ptr(raw).to_string_lossy().into_owned();
+        LLVMDisposeMessage(raw);
+        s
+    }
+}
+
+/// A C string for LLVM; names with interior NUL bytes are an error naming the input.
+pub(crate) fn cstring(what: &str, s: &str) -> Result<CString> {
+    CString::new(s).map_err(|_| Error(format!("{what} '{}' contains a NUL byte", s.escape_debug())))
+}
+
+/// Collapse LLVM's multi-line messages to one line.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
+}
+
+thread_local! {
+    /// What orc-bridge is doing right now, named in the message if LLVM hits a fatal error.
+    static DOING: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Marks what is being done until dropped; LLVM's fatal error handler prints it.
+pub(crate) struct Doing(String);
+
+impl Doing {
+    pub(crate) fn new(what: String) -> Doing {
+        let prev = DOING.with(|d| std::mem::replace(&mut *d.borrow_mut(), what));
+        Doing(prev)
+    }
+}
+
+impl Drop for Doing {
+    fn drop(&mut self) {
+        let prev = std::mem::take(&mut self.0);
+        DOING.with(|d| *d.borrow_mut() = prev);
+    }
+}
+
+/// LLVM's fatal error handler: LLVM exits the process after it returns. We cannot unwind out of
+/// C++ (panic=abort, EH off), so the best we can do is a clear one-line message naming the input
+/// that was being processed. Bad input is checked before it can reach LLVM's fatal paths
+/// (bitcode errors go through the diagnostic handler, modules are verified before codegen).
+extern "C" fn fatal_error(reason: *const c_char) {
+    let reason = if reason.is_null() {
+        String::from("(no reason given)")
+    } else {
+        // SAFETY: LLVM passes a NUL-terminated message that lives for this call.
+        unsafe { CStr::from_ptr(reason) }.to_string_lossy().into_owned()
+    };
+    let doing = DOING.with(|d| d.borrow().clone());
+    let doing = if doing.is_empty() { String::from("LLVM") } else { doing };
+    eprintln!("orc-bridge: fatal LLVM error while {doing}: {}", one_line(&reason));
+}
+
+/// Install [`fatal_error`] as LLVM's fatal error handler, once per process.
+pub(crate) fn install_fatal_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the handler is a plain extern "C" fn that lives for the whole program; LLVM allows
+    // one handler, and `ONCE` installs it only once.
+    ONCE.call_once(|| unsafe { llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(fatal_error)) });
+}

@@ -1,0 +1,292 @@
+//! Cutting one function out of a module so that it can be compiled on its own, at any tier, while
+//! everything else stays where the host keeps it (issue D: irvm owns the app's globals in real
+//! memory and gives every function a canonical address and a call slot).
+//!
+//! Two halves around the tier pipeline:
+//! - [`extract`] (before): clone the module, rename the target to its compiled symbol, turn every
+//!   global variable definition into an external declaration `__bf.gv.<index>[.<name>]`, and make
+//!   the other functions `available_externally` (their bodies stay visible to the O2/O3 inliner)
+//!   or plain declarations (O0/O1).
+//! - [`link_references`] (after): what the optimizer did not inline is reached through the host:
+//!   calls load the callee's call slot `__bf.slot.<name>` (or call `__bf.fn.<name>`), address-taken
+//!   functions become `__bf.fn.<name>`. The resulting `__bf.*` names are resolved in `symbols`.
+
+use std::collections::HashSet;
+
+use llvm_sys::comdat::LLVMSetComdat;
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::{LLVMAttributeFunctionIndex, LLVMLinkage, LLVMVisibility};
+
+use crate::error::{Error, Result};
+use crate::llvm::{self, OwnedModule};
+use crate::symbols::HostSymbol;
+
+/// Globals that only make sense for a whole program; an extracted function drops them
+/// (constructors are run by whoever runs the program, not by a single compiled function).
+const PROGRAM_ONLY_GLOBALS: [&str; 4] = ["llvm.global_ctors", "llvm.global_dtors", "llvm.used", "llvm.compiler.used"];
+
+/// A module holding one function to compile, ready for the tier pipeline.
+pub(crate) struct Extracted {
+    pub(crate) module: OwnedModule,
+    /// The function to compile, already renamed to its compiled symbol.
+    pub(crate) function: LLVMValueRef,
+    /// Functions with a body in the source module (other than the target): the host's.
+    pub(crate) app_functions: HashSet<String>,
+}
+
+/// What the compiled code needs from outside, after [`link_references`].
+#[derive(Debug, Default)]
+pub(crate) struct References {
+    /// `__bf.*` symbols, resolved through `HostLinks`.
+    pub(crate) host: Vec<HostSymbol>,
+    /// Other external names (runtime functions and data).
+    pub(crate) runtime: Vec<String>,
+}
+
+/// Clone `src` and prepare `function` (renamed to `symbol`) for compilation on its own.
+/// `keep_callee_bodies`: leave other bodies as `available_externally` for the inliner.
+pub(crate) fn extract(src: &OwnedModule, function: &str, symbol: &str, keep_callee_bodies: bool) -> Result<Extracted> {
+    let module = src.clone_module();
+    let m = module.raw();
+    let cname = crate::error::cstring("function name", function)?;
+    // SAFETY: valid module and C string.
+    let target = unsafe { LLVMGetNamedFunction(m, cname.as_ptr()) };
+    if target.is_null() {
+        return Err(Error::new("no such function in the module"));
+    }
+    if llvm::is_declaration(target) {
+        return Err(Error::new("the module only declares it (no body to compile)"));
+    }
+
+    // 1. Globals first (indices are positions in the source module's global list).
+    for (index, gv) in llvm::globals(m).into_iter().enumerate() {
+        let name = llvm::name(gv);
+        if PROGRAM_ONLY_GLOBALS.contains(&name.as_str()) {
+            // SAFETY: `gv` belongs to `m`; these arrays are used by nothing but the linker.
+            unsafe { LLVMDeleteGlobal(gv) };
+        } else if llvm::is_declaration(gv) {
+            refresh_declaration(m, gv)?;
+        } else {
+            // SAFETY: valid global variable.
+            if unsafe { LLVMIsThreadLocal(gv) } != 0 {
+                return Err(Error::new(format!("thread-local global '{name}' cannot live in host memory (unsupported)")));
+            }
+            let sym = HostSymbol::Global { index: index as u32, name }.symbol();
+            replace_with_declaration(m, gv, &sym)?;
+        }
+    }
+
+    // 2. Functions: the target keeps its body under the compiled symbol; the others become
+    //    available_externally (or declarations); external declarations are refreshed.
+    let mut app_functions = HashSet::new();
+    for f in llvm::functions(m) {
+        let name = llvm::name(f);
+        if f == target {
+            continue;
+        }
+        if llvm::is_declaration(f) {
+            if !llvm::is_llvm_reserved(&name) {
+                refresh_declaration(m, f)?;
+            }
+            continue;
+        }
+        if name.is_empty() {
+            return Err(Error::new("the module defines an unnamed function (cannot be linked by name)"));
+        }
+        // SAFETY: `f` is a function definition of `m`.
+        unsafe {
+            LLVMSetComdat(f, std::ptr::null_mut());
+            LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage);
+            LLVMSetVisibility(f, LLVMVisibility::LLVMDefaultVisibility);
+        }
+        app_functions.insert(name);
+    }
+    llvm::set_name(target, symbol);
+    // SAFETY: `target` is a function definition of `m`.
+    unsafe {
+        LLVMSetComdat(target, std::ptr::null_mut());
+        LLVMSetLinkage(target, LLVMLinkage::LLVMExternalLinkage);
+        LLVMSetVisibility(target, LLVMVisibility::LLVMDefaultVisibility);
+    }
+    if !keep_callee_bodies {
+        crate::pipeline::run_passes(&module, "elim-avail-extern", None)?;
+    }
+    Ok(Extracted { module, function: target, app_functions })
+}
+
+/// After the pipeline: route every remaining reference to another app function through the host
+/// (call slot or canonical address), make address-taken uses of the target canonical, and list
+/// what the object will need from outside.
+pub(crate) fn link_references(ex: &Extracted, source_name: &str, has_slot: &dyn Fn(&str) -> bool) -> Result<References> {
+    let m = ex.module.raw();
+    crate::pipeline::run_passes(&ex.module, "elim-avail-extern", None)?;
+
+    for f in llvm::functions(m) {
+        let name = llvm::name(f);
+        if f == ex.function || !ex.app_functions.contains(&name) {
+            continue;
+        }
+        if has_slot(&name) {
+            let calls: Vec<_> = llvm::uses(f).into_iter().filter_map(|(u, op)| llvm::as_call_with_callee(u, op).map(|c| (c, op))).collect();
+            if !calls.is_empty() {
+                let slot = slot_declaration(m, &HostSymbol::Slot(name.clone()).symbol())?;
+                for (call, op) in calls {
+                    call_through_slot(m, call, op, slot);
+                }
+            }
+        }
+        if !llvm::uses(f).is_empty() {
+            let canonical = llvm::declare_like(m, f, &HostSymbol::Function(name.clone()).symbol())?;
+            copy_function_attributes(f, canonical);
+            // SAFETY: same type (declare_like copies the function type); `f` is then unused.
+            unsafe { LLVMReplaceAllUsesWith(f, canonical) };
+        }
+        // SAFETY: `f` has no uses left.
+        unsafe { LLVMDeleteFunction(f) };
+    }
+
+    // The target's own address must be the canonical one too (function pointers are equal in
+    // every tier); its direct (recursive) calls stay direct.
+    let mut canonical_self = None;
+    for (user, op) in llvm::uses(ex.function) {
+        if llvm::as_call_with_callee(user, op).is_some() {
+            continue;
+        }
+        // SAFETY: IsA checks are total on valid values.
+        if unsafe { LLVMIsAInstruction(user) }.is_null() {
+            return Err(Error::new("its address is used inside a constant expression (unsupported for a single function)"));
+        }
+        let canonical = match canonical_self {
+            Some(c) => c,
+            None => {
+                let c = llvm::declare_like(m, ex.function, &HostSymbol::Function(source_name.to_string()).symbol())?;
+                canonical_self = Some(c);
+                c
+            }
+        };
+        // SAFETY: `user` is an instruction whose operand `op` is the target; same type.
+        unsafe { LLVMSetOperand(user, op, canonical) };
+    }
+    Ok(external_references(m))
+}
+
+/// Every external name a module still uses: `__bf.*` host symbols and runtime names.
+pub(crate) fn external_references(m: LLVMModuleRef) -> References {
+    let mut refs = References::default();
+    let decls = llvm::functions(m).into_iter().chain(llvm::globals(m));
+    for d in decls {
+        if !llvm::is_declaration(d) || llvm::uses(d).is_empty() {
+            continue;
+        }
+        let name = llvm::name(d);
+        if llvm::is_llvm_reserved(&name) {
+            continue;
+        }
+        match HostSymbol::parse(&name) {
+            Some(h) => refs.host.push(h),
+            None => refs.runtime.push(name),
+        }
+    }
+    refs
+}
+
+/// Refresh every external declaration of a whole module (see [`refresh_declaration`]).
+pub(crate) fn refresh_declarations(m: LLVMModuleRef) -> Result<()> {
+    for d in llvm::functions(m).into_iter().chain(llvm::globals(m)) {
+        if llvm::is_declaration(d) && !llvm::is_llvm_reserved(&llvm::name(d)) {
+            refresh_declaration(m, d)?;
+        }
+    }
+    Ok(())
+}
+
+/// Replace an external declaration by a fresh one of the same name. The fresh one has no
+/// `dso_local` (which clang puts on some declarations and which would make codegen reach the
+/// symbol PC-relatively, out of range for a host address far from JIT memory).
+fn refresh_declaration(m: LLVMModuleRef, d: LLVMValueRef) -> Result<()> {
+    let name = llvm::name(d);
+    if name.is_empty() {
+        return Err(Error::new("the module declares an unnamed external"));
+    }
+    llvm::set_name(d, "");
+    let fresh = llvm::declare_like(m, d, &name)?;
+    // SAFETY: `d` is a declaration of `m`.
+    if unsafe { !LLVMIsAFunction(d).is_null() } {
+        copy_function_attributes(d, fresh);
+    } else {
+        // SAFETY: both are global variables of `m`.
+        unsafe { LLVMSetThreadLocal(fresh, LLVMIsThreadLocal(d)) };
+    }
+    // SAFETY: same value type, both in `m`; `d` is unused afterwards and deleted.
+    unsafe {
+        LLVMReplaceAllUsesWith(d, fresh);
+        if LLVMIsAFunction(d).is_null() { LLVMDeleteGlobal(d) } else { LLVMDeleteFunction(d) }
+    }
+    Ok(())
+}
+
+/// Replace a global variable definition by an external declaration named `symbol`.
+fn replace_with_declaration(m: LLVMModuleRef, gv: LLVMValueRef, symbol: &str) -> Result<()> {
+    let decl = llvm::declare_like(m, gv, symbol)?;
+    // SAFETY: same value type and address space (declare_like); `gv` is unused afterwards.
+    unsafe {
+        LLVMReplaceAllUsesWith(gv, decl);
+        LLVMDeleteGlobal(gv);
+    }
+    Ok(())
+}
+
+/// `@<symbol> = external global ptr, align 8`: a call slot in host memory.
+fn slot_declaration(m: LLVMModuleRef, symbol: &str) -> Result<LLVMValueRef> {
+    let cname = crate::error::cstring("symbol", symbol)?;
+    // SAFETY: valid module; the global belongs to it.
+    unsafe {
+        let existing = LLVMGetNamedGlobal(m, cname.as_ptr());
+        if !existing.is_null() {
+            return Ok(existing);
+        }
+        let ptr_ty = LLVMPointerTypeInContext(LLVMGetModuleContext(m), 0);
+        let g = LLVMAddGlobal(m, ptr_ty, cname.as_ptr());
+        LLVMSetLinkage(g, LLVMLinkage::LLVMExternalLinkage);
+        LLVMSetAlignment(g, 8);
+        Ok(g)
+    }
+}
+
+/// Turn `call @g(...)` into `%p = load ptr, ptr @slot; call %p(...)`.
+fn call_through_slot(m: LLVMModuleRef, call: LLVMValueRef, callee_op: u32, slot: LLVMValueRef) {
+    // SAFETY: `call` is a call/invoke in `m` whose operand `callee_op` is the callee; the load is
+    // inserted right before it and has pointer type like the callee it replaces.
+    unsafe {
+        let ctx = LLVMGetModuleContext(m);
+        let b = LLVMCreateBuilderInContext(ctx);
+        LLVMPositionBuilderBefore(b, call);
+        let p = LLVMBuildLoad2(b, LLVMPointerTypeInContext(ctx, 0), slot, c"callee".as_ptr());
+        LLVMSetAlignment(p, 8);
+        LLVMDisposeBuilder(b);
+        LLVMSetOperand(call, callee_op, p);
+    }
+}
+
+/// Copy function, return and parameter attributes and the calling convention from `from` to `to`
+/// (so a refreshed declaration keeps `nounwind`, `memory(none)` … and stays as optimizable).
+fn copy_function_attributes(from: LLVMValueRef, to: LLVMValueRef) {
+    // SAFETY: both are functions of the same type; attribute refs are context-owned.
+    unsafe {
+        LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
+        let params = LLVMCountParams(from);
+        let indices = std::iter::once(LLVMAttributeFunctionIndex).chain(0..=params);
+        for idx in indices {
+            let n = LLVMGetAttributeCountAtIndex(from, idx);
+            if n == 0 {
+                continue;
+            }
+            let mut attrs = vec![std::ptr::null_mut(); n as usize];
+            LLVMGetAttributesAtIndex(from, idx, attrs.as_mut_ptr());
+            for a in attrs {
+                LLVMAddAttributeAtIndex(to, idx, a);
+            }
+        }
+    }
+}

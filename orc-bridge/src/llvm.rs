@@ -1,0 +1,253 @@
+//! Thin helpers over the LLVM-C IR API used by extraction and the pipeline: an owned module,
+//! names, iteration over functions/globals/uses, bitcode parsing with captured diagnostics, and
+//! module verification. Everything here is `pub(crate)`; raw refs never leave the crate.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, c_void};
+use std::ptr;
+
+use llvm_sys::analysis::{LLVMVerifierFailureAction, LLVMVerifyModule};
+use llvm_sys::bit_reader::LLVMParseBitcodeInContext2;
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::{LLVMDiagnosticSeverity, LLVMLinkage};
+
+use crate::error::{Error, Result, one_line, take_message};
+
+/// An owned `LLVMModuleRef` (disposed on drop).
+pub(crate) struct OwnedModule(LLVMModuleRef);
+
+impl OwnedModule {
+    /// # Safety
+    /// `m` must be a valid module that the caller owns and hands over.
+    pub(crate) unsafe fn from_raw(m: LLVMModuleRef) -> Self {
+        OwnedModule(m)
+    }
+
+    pub(crate) fn raw(&self) -> LLVMModuleRef {
+        self.0
+    }
+
+    /// A deep copy in the same context.
+    pub(crate) fn clone_module(&self) -> OwnedModule {
+        // SAFETY: self.0 is a valid module; the clone is a new module we own.
+        OwnedModule(unsafe { LLVMCloneModule(self.0) })
+    }
+}
+
+impl Drop for OwnedModule {
+    fn drop(&mut self) {
+        // SAFETY: we own the module; no other wrapper disposes it.
+        unsafe { LLVMDisposeModule(self.0) }
+    }
+}
+
+/// Errors reported through a context's diagnostic handler (bitcode reader errors, for one).
+/// Boxed by the owner so its address is stable while installed.
+#[derive(Default)]
+pub(crate) struct DiagnosticSink(RefCell<Vec<String>>);
+
+impl DiagnosticSink {
+    pub(crate) fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+extern "C" fn on_diagnostic(info: LLVMDiagnosticInfoRef, ctx: *mut c_void) {
+    // SAFETY: `ctx` is the DiagnosticSink installed by `install_diagnostics`, which its owner keeps
+    // alive (boxed) for as long as the context lives; `info` is valid during this call.
+    unsafe {
+        let sink = &*(ctx as *const DiagnosticSink);
+        if LLVMGetDiagInfoSeverity(info) == LLVMDiagnosticSeverity::LLVMDSError {
+            sink.0.borrow_mut().push(one_line(&take_message(LLVMGetDiagInfoDescription(info))));
+        }
+    }
+}
+
+/// Route the context's diagnostics to `sink`: without a handler LLVM prints errors and exits.
+///
+/// # Safety
+/// `sink` must outlive `ctx` (or be replaced before it is freed).
+pub(crate) unsafe fn install_diagnostics(ctx: LLVMContextRef, sink: &DiagnosticSink) {
+    // SAFETY: per the contract, the sink outlives the context.
+    unsafe {
+        LLVMContextSetDiagnosticHandler(ctx, Some(on_diagnostic), sink as *const DiagnosticSink as *mut c_void)
+    };
+}
+
+/// Parse bitcode into `ctx`. Errors name the module and the reader's reason.
+///
+/// # Safety
+/// `ctx` must be a valid context with `sink` installed as its diagnostic handler.
+pub(crate) unsafe fn parse_bitcode(ctx: LLVMContextRef, sink: &DiagnosticSink, name: &str, bytes: &[u8]) -> Result<OwnedModule> {
+    if bytes.len() < 4 || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B])) {
+        return Err(Error::new(format!("module '{name}': not LLVM bitcode (no 'BC' magic, {} bytes)", bytes.len())));
+    }
+    let buf_name = crate::error::cstring("module name", name)?;
+    let mut module: LLVMModuleRef = ptr::null_mut();
+    sink.take();
+    // SAFETY: the buffer copies `bytes`; LLVMParseBitcodeInContext2 does not take ownership of
+    // it, so we dispose it after parsing. Reader errors go to `sink` (installed on `ctx`).
+    let failed = unsafe {
+        let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(bytes.as_ptr().cast(), bytes.len(), buf_name.as_ptr());
+        let failed = LLVMParseBitcodeInContext2(ctx, buf, &mut module);
+        LLVMDisposeMemoryBuffer(buf);
+        failed != 0
+    };
+    if failed || module.is_null() {
+        let why = sink.take().join("; ");
+        let why = if why.is_empty() { String::from("the bitcode reader failed") } else { why };
+        return Err(Error::new(format!("module '{name}': malformed bitcode: {why}")));
+    }
+    // SAFETY: the parser created the module and hands it to us.
+    let module = unsafe { OwnedModule::from_raw(module) };
+    verify(&module).map_err(|e| e.context(format!("module '{name}'")))?;
+    Ok(module)
+}
+
+/// Run the IR verifier; a broken module would hit LLVM's fatal paths in codegen.
+pub(crate) fn verify(module: &OwnedModule) -> Result<()> {
+    let mut msg = ptr::null_mut();
+    // SAFETY: valid module; `msg` receives an LLVM-allocated message we free.
+    let broken = unsafe {
+        LLVMVerifyModule(module.raw(), LLVMVerifierFailureAction::LLVMReturnStatusAction, &mut msg) != 0
+    };
+    // SAFETY: `msg` is null or ours to free.
+    let text = unsafe { take_message(msg) };
+    if broken { Err(Error::new(format!("invalid IR: {}", one_line(&text)))) } else { Ok(()) }
+}
+
+/// The name of a value ("" when unnamed).
+pub(crate) fn name(v: LLVMValueRef) -> String {
+    let mut len = 0usize;
+    // SAFETY: `v` is a valid value; the returned pointer is valid for `len` bytes until renamed.
+    unsafe {
+        let p = LLVMGetValueName2(v, &mut len);
+        if p.is_null() || len == 0 {
+            return String::new();
+        }
+        String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len)).into_owned()
+    }
+}
+
+/// Rename a value.
+pub(crate) fn set_name(v: LLVMValueRef, name: &str) {
+    // SAFETY: valid value; LLVM copies the name (pointer + length, no NUL needed).
+    unsafe { LLVMSetValueName2(v, name.as_ptr().cast(), name.len()) }
+}
+
+/// All functions of a module, in order (collected first: callers may delete or add some).
+pub(crate) fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: walking the function list of a valid module.
+    unsafe {
+        let mut f = LLVMGetFirstFunction(m);
+        while !f.is_null() {
+            out.push(f);
+            f = LLVMGetNextFunction(f);
+        }
+    }
+    out
+}
+
+/// All global variables of a module, in order.
+pub(crate) fn globals(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: walking the global list of a valid module.
+    unsafe {
+        let mut g = LLVMGetFirstGlobal(m);
+        while !g.is_null() {
+            out.push(g);
+            g = LLVMGetNextGlobal(g);
+        }
+    }
+    out
+}
+
+/// The users of `v` with the operand index at which each uses it.
+pub(crate) fn uses(v: LLVMValueRef) -> Vec<(LLVMValueRef, u32)> {
+    let mut out = Vec::new();
+    // SAFETY: walking the use list of a valid value; we only read.
+    unsafe {
+        let mut u = LLVMGetFirstUse(v);
+        while !u.is_null() {
+            let user = LLVMGetUser(u);
+            let n = LLVMGetNumOperands(user).max(0) as u32;
+            for i in 0..n {
+                if LLVMGetOperand(user, i) == v {
+                    out.push((user, i));
+                }
+            }
+            u = LLVMGetNextUse(u);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// True for a function or global that is only declared here.
+pub(crate) fn is_declaration(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a valid global value.
+    unsafe { LLVMIsDeclaration(v) != 0 }
+}
+
+/// True for `llvm.*` intrinsics and other reserved `llvm.` names.
+pub(crate) fn is_llvm_reserved(name: &str) -> bool {
+    name.starts_with("llvm.")
+}
+
+/// If `user` is a call or invoke whose callee operand is index `op`, the call.
+pub(crate) fn as_call_with_callee(user: LLVMValueRef, op: u32) -> Option<LLVMValueRef> {
+    // SAFETY: `user` is a valid value; the IsA checks are total.
+    unsafe {
+        let is_call = !LLVMIsACallInst(user).is_null() || !LLVMIsAInvokeInst(user).is_null();
+        if !is_call {
+            return None;
+        }
+        // The callee is the last operand of call and invoke instructions.
+        let last = LLVMGetNumOperands(user) as u32 - 1;
+        (op == last).then_some(user)
+    }
+}
+
+/// A fresh external declaration with `name` and the value type of `like` (a function or a
+/// global variable). Fresh declarations carry no `dso_local`, so codegen reaches them through the
+/// GOT/PLT, which JITLink can point anywhere in the address space.
+pub(crate) fn declare_like(m: LLVMModuleRef, like: LLVMValueRef, name: &str) -> Result<LLVMValueRef> {
+    let cname = crate::error::cstring("symbol", name)?;
+    // SAFETY: valid module and global value; the new declaration belongs to `m`.
+    unsafe {
+        let ty = LLVMGlobalGetValueType(like);
+        if !LLVMIsAFunction(like).is_null() {
+            let existing = LLVMGetNamedFunction(m, cname.as_ptr());
+            if !existing.is_null() && existing != like {
+                return Ok(existing);
+            }
+            let f = LLVMAddFunction(m, cname.as_ptr(), ty);
+            LLVMSetLinkage(f, LLVMLinkage::LLVMExternalLinkage);
+            Ok(f)
+        } else {
+            let existing = LLVMGetNamedGlobal(m, cname.as_ptr());
+            if !existing.is_null() && existing != like {
+                return Ok(existing);
+            }
+            let addr_space = LLVMGetPointerAddressSpace(LLVMTypeOf(like));
+            let g = LLVMAddGlobalInAddressSpace(m, ty, cname.as_ptr(), addr_space);
+            LLVMSetLinkage(g, LLVMLinkage::LLVMExternalLinkage);
+            LLVMSetGlobalConstant(g, LLVMIsGlobalConstant(like));
+            LLVMSetAlignment(g, LLVMGetAlignment(like));
+            Ok(g)
+        }
+    }
+}
+
+/// Function name of `f` for messages; callers pass it around as `&str` anyway.
+#[allow(dead_code)]
+pub(crate) fn cstr_name(p: *const std::ffi::c_char) -> String {
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: callers pass NUL-terminated strings owned by LLVM that live for this call.
+    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+}
