@@ -7,7 +7,6 @@
 //! with one fixed codegen level, while tiers need O0 (fast-isel) … O3 codegen; and the emitted
 //! object bytes are exactly what the snapshot cache of issue F stores.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::{CStr, c_void};
 use std::ptr;
@@ -115,15 +114,21 @@ pub struct Jit {
     defined: Defined,
     runtime: HashMap<String, u64>,
     generation: u64,
-    session_errors: Box<RefCell<Vec<String>>>,
+    /// Errors the session reports (possibly from an ORC worker thread, hence the Mutex).
+    session_errors: Box<Mutex<Vec<String>>>,
     diagnostics: Box<DiagnosticSink>,
 }
 
+// SAFETY: a Jit exclusively owns its LLVM objects (LLJIT, context, modules, target machines) and
+// every method takes `&self`/`&mut self`, so moving it to another thread (e.g. a background
+// compile thread, issue D) never lets two threads touch the same LLVM object. It is not `Sync`.
+unsafe impl Send for Jit {}
+
 extern "C" fn on_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
     // SAFETY: `ctx` is the Jit's boxed error list, alive as long as the session.
-    let errors = unsafe { &*(ctx as *const RefCell<Vec<String>>) };
+    let errors = unsafe { &*(ctx as *const Mutex<Vec<String>>) };
     if let Err(e) = check(err) {
-        errors.borrow_mut().push(e.message().to_string());
+        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e.message().to_string());
     }
 }
 
@@ -149,7 +154,7 @@ impl Jit {
         })
         .map_err(|e| e.context("creating the LLJIT"))?;
         // 5. Session errors (e.g. failed materialization) are collected, not printed.
-        let session_errors: Box<RefCell<Vec<String>>> = Box::default();
+        let session_errors: Box<Mutex<Vec<String>>> = Box::default();
         // SAFETY: `lljit` is live; the error box outlives it (dropped after LLVMOrcDisposeLLJIT).
         let es = unsafe { LLVMOrcLLJITGetExecutionSession(lljit) };
         // SAFETY: see above.
@@ -170,7 +175,7 @@ impl Jit {
             llvm::install_diagnostics(ctx, &diagnostics);
             (tsc, ctx)
         };
-        let mut jit = Jit {
+        let jit = Jit {
             lljit,
             es,
             jd,
@@ -191,7 +196,6 @@ impl Jit {
             // SAFETY: `lljit` is live.
             check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit.lljit) }).map_err(|e| e.context("enabling GDB JIT registration"))?;
         }
-        jit.machines[OptLevel::O2 as usize] = None;
         Ok(jit)
     }
 
@@ -376,7 +380,7 @@ impl Jit {
         }
 
         let cname = cstring("symbol", symbol)?;
-        self.session_errors.borrow_mut().clear();
+        self.session_errors.lock().unwrap_or_else(|p| p.into_inner()).clear();
         let wait = Wait { result: Mutex::new(None), done: Condvar::new() };
         let mut order = [LLVMOrcCJITDylibSearchOrderElement {
             JD: self.jd,
@@ -408,7 +412,7 @@ impl Jit {
         drop(guard);
         result.map_err(|msg| {
             let mut why = one_line(&msg);
-            for e in self.session_errors.borrow_mut().drain(..) {
+            for e in self.session_errors.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
                 if !why.contains(&e) {
                     why = format!("{why}; {e}");
                 }

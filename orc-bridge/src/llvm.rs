@@ -3,7 +3,7 @@
 //! module verification. Everything here is `pub(crate)`; raw refs never leave the crate.
 
 use std::cell::RefCell;
-use std::ffi::{CStr, c_void};
+use std::ffi::c_void;
 use std::ptr;
 
 use llvm_sys::analysis::{LLVMVerifierFailureAction, LLVMVerifyModule};
@@ -240,14 +240,4 @@ pub(crate) fn declare_like(m: LLVMModuleRef, like: LLVMValueRef, name: &str) -> 
             Ok(g)
         }
     }
-}
-
-/// Function name of `f` for messages; callers pass it around as `&str` anyway.
-#[allow(dead_code)]
-pub(crate) fn cstr_name(p: *const std::ffi::c_char) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: callers pass NUL-terminated strings owned by LLVM that live for this call.
-    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
 }

@@ -175,46 +175,6 @@ impl Defined {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_symbols_round_trip() {
-        for s in [
-            HostSymbol::Global { index: 3, name: String::new() },
-            HostSymbol::Global { index: 7, name: ".str.1".into() },
-            HostSymbol::Function("forward".into()),
-            HostSymbol::Slot("matmul".into()),
-        ] {
-            assert_eq!(HostSymbol::parse(&s.symbol()), Some(s.clone()));
-        }
-        assert_eq!(HostSymbol::parse("printf"), None);
-        assert_eq!(HostSymbol::parse("__bf.gv.x"), None);
-    }
-
-    #[test]
-    fn address_map_finds_unnamed_globals_by_index() {
-        let mut m = AddressMap::default();
-        m.globals.insert("#4".into(), 0x1000);
-        m.globals.insert("table".into(), 0x2000);
-        assert_eq!(m.global(GlobalRef { index: 4, name: "" }), Some(0x1000));
-        assert_eq!(m.global(GlobalRef { index: 9, name: "table" }), Some(0x2000));
-        let err = HostSymbol::Function("g".into()).resolve(&m).unwrap_err();
-        assert!(err.message().contains("function 'g'"), "{err}");
-    }
-
-    #[test]
-    fn redefinition_with_another_address_is_refused() {
-        let mut d = Defined::default();
-        d.record("x", 1);
-        let wanted = vec![("x".to_string(), 1, false), ("y".to_string(), 2, true)];
-        assert_eq!(d.new_definitions(&wanted).unwrap().len(), 1);
-        let bad = vec![("x".to_string(), 5, false)];
-        assert!(d.new_definitions(&bad).is_err());
-    }
-}
-
 /// Define `wanted` (name, address, callable) as absolute symbols in `jd`, skipping names already
 /// defined at the same address. This is the only place addresses enter the JIT.
 ///
@@ -261,4 +221,44 @@ pub(crate) unsafe fn define_absolute(
         defined.record(name, *addr);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_symbols_round_trip() {
+        for s in [
+            HostSymbol::Global { index: 3, name: String::new() },
+            HostSymbol::Global { index: 7, name: ".str.1".into() },
+            HostSymbol::Function("forward".into()),
+            HostSymbol::Slot("matmul".into()),
+        ] {
+            assert_eq!(HostSymbol::parse(&s.symbol()), Some(s.clone()));
+        }
+        assert_eq!(HostSymbol::parse("printf"), None);
+        assert_eq!(HostSymbol::parse("__bf.gv.x"), None);
+    }
+
+    #[test]
+    fn address_map_finds_unnamed_globals_by_index() {
+        let mut m = AddressMap::default();
+        m.globals.insert("#4".into(), 0x1000);
+        m.globals.insert("table".into(), 0x2000);
+        assert_eq!(m.global(GlobalRef { index: 4, name: "" }), Some(0x1000));
+        assert_eq!(m.global(GlobalRef { index: 9, name: "table" }), Some(0x2000));
+        let err = HostSymbol::Function("g".into()).resolve(&m).unwrap_err();
+        assert!(err.message().contains("function 'g'"), "{err}");
+    }
+
+    #[test]
+    fn redefinition_with_another_address_is_refused() {
+        let mut d = Defined::default();
+        d.record("x", 1);
+        let wanted = vec![("x".to_string(), 1, false), ("y".to_string(), 2, true)];
+        assert_eq!(d.new_definitions(&wanted).unwrap().len(), 1);
+        let bad = vec![("x".to_string(), 5, false)];
+        assert!(d.new_definitions(&bad).is_err());
+    }
 }
