@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Interpreter benchmark runner (`make bench-interp`, issue C item 6).
+
+For each compute program in tests/bench/ it builds ONE bitcode file
+(clang-19 -O2 -fno-vectorize -fno-slp-vectorize -ffp-contract=off, so that
+`lli-19 -force-interpreter` can run it: lli's interpreter aborts on vector
+code, llvm.fmuladd and min/max intrinsics) and times:
+
+  native     that same bitcode compiled to an executable by clang-19 -O2 (the baseline of the ratios)
+  native-vec the source compiled by plain clang-19 -O2 (vectorized; shown for reference)
+  irvm       bareflow run --tier interp BENCH.bc -- ARGS
+  lli        lli-19 -force-interpreter BENCH.bc ARGS
+
+Each time is wall-clock time of the whole process (start-up and bitcode loading included), the median of
+--runs runs for native and irvm, and of --lli-runs runs (default 1, under --lli-timeout) for lli, which is
+two orders of magnitude slower. Every engine's output must equal native's; a wrong answer is reported
+instead of a time. Sizes are chosen so that native takes about 0.1 s (at least 0.05 s). Ratios:
+irvm/native (goal <= 12x geomean) and lli/irvm (goal >= 15x geomean).
+"""
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH_DIR = os.path.join(ROOT, "tests", "bench")
+
+# name -> default arguments (native -O2 of the scalar bitcode takes ~0.1 s with these on this machine)
+BENCHMARKS = [
+    ("fib", ["38"]),
+    ("quicksort", ["800000"]),
+    ("matmul", ["700"]),
+    ("sieve", ["5000000", "2"]),
+    ("nbody", ["1500000"]),
+    ("llama_matmul", ["288", "24", "48"]),
+    ("crc32", ["1024", "16"]),
+    ("wordfreq", ["2000000"]),
+    ("dp_count", ["12000"]),
+]
+
+BC_FLAGS = ["-O2", "-fno-vectorize", "-fno-slp-vectorize", "-ffp-contract=off"]
+
+
+def die(msg):
+    print(f"bench-interp: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run_cmd(cmd, timeout):
+    """Run cmd; return (seconds, stdout, error-or-None)."""
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return timeout, b"", f"timed out after {timeout:.0f} s"
+    except OSError as e:
+        return 0.0, b"", f"cannot run {cmd[0]}: {e}"
+    secs = time.perf_counter() - start
+    if p.returncode != 0:
+        lines = p.stderr.decode(errors="replace").strip().splitlines()
+        # lli's aborts end in a stack dump: the first line says what went wrong
+        why = lines[0] if lines else ""
+        return secs, p.stdout, f"exit {p.returncode}: {why[:120]}"
+    return secs, p.stdout, None
+
+
+def build(name, work, clang):
+    src = os.path.join(BENCH_DIR, name + ".c")
+    bc = os.path.join(work, name + ".bc")
+    native = os.path.join(work, name + ".native")
+    native_vec = os.path.join(work, name + ".native-vec")
+    steps = [
+        [clang, *BC_FLAGS, "-emit-llvm", "-c", src, "-o", bc],
+        [clang, "-O2", "-fno-vectorize", "-fno-slp-vectorize", bc, "-o", native, "-lm"],
+        [clang, "-O2", src, "-o", native_vec, "-lm"],
+    ]
+    for cmd in steps:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            die(f"{' '.join(cmd)} failed:\n{p.stderr.decode(errors='replace')}")
+    return bc, native, native_vec
+
+
+def timed(cmd, runs, timeout, expected):
+    """Median time of `runs` runs, or (None, reason) when a run fails or prints a different answer."""
+    times = []
+    for _ in range(runs):
+        secs, out, err = run_cmd(cmd, timeout)
+        if err:
+            return None, err
+        if expected is not None and out != expected:
+            got = out.decode(errors="replace").strip().splitlines()
+            return None, "wrong output: " + (got[0][:100] if got else "(nothing)")
+        times.append(secs)
+    return statistics.median(times), None
+
+
+def geomean(xs):
+    xs = [x for x in xs if x is not None and x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def fmt_ms(t):
+    return "-" if t is None else f"{t * 1e3:.1f}"
+
+
+def fmt_x(r):
+    return "-" if r is None else f"{r:.1f}x"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bareflow", default=os.path.join(ROOT, "target", "release", "bareflow"), help="bareflow binary")
+    ap.add_argument("--tier", default=os.environ.get("BAREFLOW_TIER", "interp"), help="bareflow tier (default interp)")
+    ap.add_argument("--runs", type=int, default=5, help="runs of native and irvm (median reported)")
+    ap.add_argument("--lli-runs", type=int, default=1, help="runs of lli (median reported)")
+    ap.add_argument("--lli-timeout", type=float, default=600, help="seconds before an lli run is abandoned")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds before an irvm run is abandoned")
+    ap.add_argument("--no-lli", action="store_true", help="skip lli")
+    ap.add_argument("--only", default="", help="comma-separated benchmark names")
+    ap.add_argument("--work", default=os.path.join(ROOT, "build", "bench-interp"), help="build directory")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench-interp.txt"), help="table output file")
+    args = ap.parse_args()
+
+    clang = shutil.which("clang-19") or die("clang-19 not found (make deps)")
+    lli = None if args.no_lli else (shutil.which("lli-19") or die("lli-19 not found: install llvm-19 (or pass --no-lli)"))
+    if not os.access(args.bareflow, os.X_OK):
+        die(f"{args.bareflow}: not an executable (build it with cargo build --release, or pass --bareflow)")
+    names = [n for n in args.only.split(",") if n]
+    benches = [b for b in BENCHMARKS if not names or b[0] in names]
+    unknown = set(names) - {b[0] for b in BENCHMARKS}
+    if unknown:
+        die(f"--only: unknown benchmark(s) {', '.join(sorted(unknown))}")
+    os.makedirs(args.work, exist_ok=True)
+
+    rows = []
+    for name, bargs in benches:
+        bc, native, native_vec = build(name, args.work, clang)
+        _, expected, err = run_cmd([native, *bargs], 120)
+        if err:
+            die(f"{name}: native run failed: {err}")
+        t_native, _ = timed([native, *bargs], args.runs, 120, expected)
+        t_vec, _ = timed([native_vec, *bargs], args.runs, 120, expected)
+        t_irvm, irvm_err = timed([args.bareflow, "run", "--tier", args.tier, bc, "--", *bargs], args.runs, args.timeout, expected)
+        t_lli, lli_err = (None, "skipped") if lli is None else timed([lli, "-force-interpreter", bc, *bargs], args.lli_runs, args.lli_timeout, expected)
+        row = dict(name=name, args=" ".join(bargs), native=t_native, vec=t_vec, irvm=t_irvm, lli=t_lli,
+                   irvm_err=irvm_err, lli_err=lli_err)
+        rows.append(row)
+        print(f"  {name:<13} native {fmt_ms(t_native)} ms, irvm {fmt_ms(t_irvm) if t_irvm else irvm_err}, "
+              f"lli {fmt_ms(t_lli) if t_lli else lli_err}", file=sys.stderr, flush=True)
+
+    def ratio(a, b):
+        return a / b if a is not None and b is not None and b > 0 else None
+
+    header = f"{'benchmark':<13} {'args':<16} {'native ms':>10} {'native-vec':>10} {'irvm ms':>10} {'lli ms':>10} {'irvm/native':>11} {'lli/irvm':>9} {'lli/native':>10}"
+    lines = [
+        f"bench-interp: {time.strftime('%Y-%m-%d %H:%M:%S')}, medians of {args.runs} runs (lli: {args.lli_runs}), tier {args.tier}",
+        "bitcode: clang-19 " + " ".join(BC_FLAGS) + "; native = that bitcode via clang-19 -O2; native-vec = source via clang-19 -O2",
+        "",
+        header,
+        "-" * len(header),
+    ]
+    notes = []
+    for r in rows:
+        irvm_cell = fmt_ms(r["irvm"]) if r["irvm"] is not None else "FAIL"
+        lli_cell = fmt_ms(r["lli"]) if r["lli"] is not None else "n/a"
+        lines.append(f"{r['name']:<13} {r['args']:<16} {fmt_ms(r['native']):>10} {fmt_ms(r['vec']):>10} {irvm_cell:>10} {lli_cell:>10} "
+                     f"{fmt_x(ratio(r['irvm'], r['native'])):>11} {fmt_x(ratio(r['lli'], r['irvm'])):>9} {fmt_x(ratio(r['lli'], r['native'])):>10}")
+        if r["irvm_err"]:
+            notes.append(f"  {r['name']}: irvm: {r['irvm_err']}")
+        if r["lli_err"] and r["lli_err"] != "skipped":
+            notes.append(f"  {r['name']}: lli cannot run it: {r['lli_err']}")
+    lines.append("-" * len(header))
+    g_irvm = geomean([ratio(r["irvm"], r["native"]) for r in rows])
+    g_lli_irvm = geomean([ratio(r["lli"], r["irvm"]) for r in rows])
+    g_lli = geomean([ratio(r["lli"], r["native"]) for r in rows])
+    g_vec = geomean([ratio(r["irvm"], r["vec"]) for r in rows])
+    lines.append(f"{'geomean':<13} {'':<16} {'':>10} {'':>10} {'':>10} {'':>10} {fmt_x(g_irvm):>11} {fmt_x(g_lli_irvm):>9} {fmt_x(g_lli):>10}")
+    n_irvm = sum(1 for r in rows if r["irvm"] is not None)
+    lines.append("")
+    lines.append(f"irvm vs native -O2 (same bitcode): geomean {fmt_x(g_irvm)} over {n_irvm}/{len(rows)} programs (goal <= 12x); "
+                 f"vs vectorized native -O2: {fmt_x(g_vec)}")
+    lines.append(f"lli -force-interpreter vs irvm: geomean {fmt_x(g_lli_irvm)} (goal >= 15x); lli vs native: {fmt_x(g_lli)}")
+    if notes:
+        lines.append("notes:")
+        lines.extend(notes)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(f"(written to {args.out})")
+
+
+if __name__ == "__main__":
+    main()
