@@ -5,6 +5,15 @@
 
 #[macro_use]
 mod macros;
+pub mod assert;
+pub mod ctype;
 pub mod errno;
+pub mod fortify;
+pub mod stdio;
+pub mod stdlib_num;
+pub mod strerror;
+pub mod string;
+#[cfg(test)]
+mod testkit;
 
 pub use errno::Errno;
