@@ -18,6 +18,60 @@ $(DEPS_STAMP):
 .PHONY: deps
 deps: $(DEPS_STAMP)
 
+# ---- The kernel image -------------------------------------------------------------------
+# The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
+KERNEL := $(BUILD)/bareflow.elf
+KERNEL_TARGET_DIR := target/kernel
+KERNEL_RUSTFLAGS := -C relocation-model=static -C target-feature=+crt-static -C force-frame-pointers=yes
+KERNEL_FEATURES ?= baremetal
+# Files the kernel sees under /boot (the symbol map is always added by tools/mkimage).
+BOOT_MODULES ?= tests/boot/hello.txt
+# Default command line of `make qemu` / the ISO.
+CMDLINE ?= demo --read /boot/hello.txt
+QEMU_RUN := tools/qemu-run
+QEMU_FLAGS ?=
+
+.PHONY: kernel image qemu qemu-iso qemu-gdb gdb host userspace-check test test-host test-boot
+
+kernel: $(DEPS_STAMP)
+	RUSTFLAGS="$(KERNEL_RUSTFLAGS)" cargo build --release --target x86_64-unknown-linux-gnu \
+	  --no-default-features --features "$(KERNEL_FEATURES)" --target-dir $(KERNEL_TARGET_DIR)
+	@mkdir -p $(BUILD)
+	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow $(KERNEL)
+	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow.map $(BUILD)/bareflow.map
+	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%.1f MB", $$2/1048576}')"
+
+image: kernel
+	tools/mkimage $(KERNEL) $(BUILD) "$(CMDLINE)" $(BOOT_MODULES)
+
+qemu: image
+	$(QEMU_RUN) $(QEMU_FLAGS) --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+
+qemu-iso: image
+	$(QEMU_RUN) $(QEMU_FLAGS) --iso $(BUILD)/bareflow.iso
+
+# QEMU paused with its gdb stub on tcp port 1234; attach with `make gdb` from another terminal.
+qemu-gdb: image
+	$(QEMU_RUN) --accel tcg --timeout 3600 --gdb 1234 --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+
+gdb:
+	gdb $(KERNEL) -ex "set backtrace past-main on" -ex "target remote localhost:1234"
+
+# The Linux build of the same program.
+host: $(DEPS_STAMP)
+	cargo build --release
+
+userspace-check: image host
+	tools/userspace-check $(KERNEL) $(BUILD)/initrd.tar
+
+test-host: $(DEPS_STAMP)
+	cargo test --workspace --release
+
+test-boot: image
+	cargo test --release --no-default-features --test boot --test libc_abi
+
+test: test-host test-boot
+
 # Component fragments: each owns its targets (documented in the fragment).
 -include app-tinyllama/app.mk
 -include tests/irvm.mk

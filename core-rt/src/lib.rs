@@ -3,4 +3,16 @@
 //! Rust std, libstdc++ and LLVM call. Host unit tests build it with `std` to compare with glibc.
 #![cfg_attr(not(test), no_std)]
 
+extern crate alloc;
+
+pub mod arch;
+pub mod backtrace;
+pub mod boot_info;
+pub mod console;
+pub mod fs;
+pub mod image;
 pub mod libc;
+pub mod mem;
+pub mod runtime;
+pub mod time;
+pub mod util;

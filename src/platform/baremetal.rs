@@ -1,7 +1,15 @@
-//! Kernel build: core-rt is linked in and provides the libc ABI. Being written.
+//! Kernel build: core-rt (the libc ABI, the machine) and boot (the entry code) are linked in;
+//! core-rt has already run the start sequence when `main` is called.
 
-pub fn init() {}
+use bareflow_boot as boot;
+use core_rt as _;
 
+/// Keep the boot crate's object (headers, entry) in the link.
+pub fn init() {
+    std::hint::black_box(boot::entry_address());
+}
+
+/// Leave with `code` through libc's exit (handlers, flush, then QEMU's exit device).
 pub fn exit(code: i32) -> ! {
     std::process::exit(code)
 }

@@ -57,6 +57,21 @@ macro_rules! stub {
         $(#[$m])*
         #[cfg_attr(feature = "export-libc", unsafe(no_mangle))]
         pub unsafe extern "C" fn $name($(_: $ty),*) -> $ret {
+            // The name, NUL-terminated, in section .bf_stubs: the libc-ABI test reads the linked
+            // image's list of stubs from there (linker.ld keeps the section).
+            const NAME: &str = concat!(stringify!($name), "\0");
+            #[used]
+            #[unsafe(link_section = ".bf_stubs")]
+            static STUB_NAME: [u8; NAME.len()] = {
+                let mut a = [0u8; NAME.len()];
+                let b = NAME.as_bytes();
+                let mut i = 0;
+                while i < b.len() {
+                    a[i] = b[i];
+                    i += 1;
+                }
+                a
+            };
             static WARNED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
             $crate::libc::errno::stub_called(stringify!($name), &WARNED);
             $fail

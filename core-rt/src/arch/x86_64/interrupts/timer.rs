@@ -1,0 +1,70 @@
+//! The legacy interrupt controller (two 8259 PICs remapped to vectors 32..47) and the PIT's
+//! channel 0 as a periodic tick. The tick count is the coarse clock for sampling; precise time
+//! comes from the TSC (see `cpu::tsc`).
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use pic8259::ChainedPics;
+use x86_64::instructions::port::Port;
+
+/// Timer interrupts per second.
+pub const TIMER_HZ: u32 = 100;
+/// First vector of the remapped PICs.
+pub const PIC_BASE: u8 = 32;
+
+static PICS: spin::Mutex<ChainedPics> = spin::Mutex::new(
+    // SAFETY: vectors 32..47 are free (exceptions end at 31) and only this module drives the PICs.
+    unsafe { ChainedPics::new(PIC_BASE, PIC_BASE + 8) },
+);
+static TICKS: AtomicU64 = AtomicU64::new(0);
+
+/// Timer interrupts since boot.
+pub fn ticks() -> u64 {
+    TICKS.load(Ordering::Relaxed)
+}
+
+/// Remap the PICs, unmask only the timer (IRQ 0), and start the PIT at [`TIMER_HZ`].
+pub fn init() {
+    let mut pics = PICS.lock();
+    // SAFETY: standard 8259 initialisation sequence on the PC's fixed ports; then mask every
+    // line but IRQ 0 (master) — the slave stays masked, cascade line 2 unmasked.
+    unsafe {
+        pics.initialize();
+        pics.write_masks(0b1111_1010, 0xff);
+    }
+    let divisor = (1_193_182 / TIMER_HZ) as u16;
+    let mut cmd: Port<u8> = Port::new(0x43);
+    let mut ch0: Port<u8> = Port::new(0x40);
+    // SAFETY: PIT channel 0, mode 2 (rate generator), lobyte/hibyte; only this module uses it.
+    unsafe {
+        cmd.write(0b0011_0100);
+        ch0.write(divisor as u8);
+        ch0.write((divisor >> 8) as u8);
+    }
+}
+
+/// Handle IRQ `irq` (0..15): count timer ticks, acknowledge the PIC. Spurious IRQ 7/15 are not
+/// acknowledged (the 8259 did not set them in-service).
+pub fn handle_irq(irq: u8) {
+    if irq == 0 {
+        TICKS.fetch_add(1, Ordering::Relaxed);
+    }
+    if irq == 7 || irq == 15 {
+        let mut isr_cmd: Port<u8> = Port::new(if irq == 7 { 0x20 } else { 0xa0 });
+        // SAFETY: OCW3 "read ISR" on the PIC's command port, then read it back.
+        let isr = unsafe {
+            isr_cmd.write(0x0b);
+            isr_cmd.read()
+        };
+        if isr & 0x80 == 0 {
+            if irq == 15 {
+                // The master saw the cascade interrupt: it still needs its EOI.
+                let mut master: Port<u8> = Port::new(0x20);
+                // SAFETY: non-specific EOI to the master PIC.
+                unsafe { master.write(0x20) };
+            }
+            return;
+        }
+    }
+    // SAFETY: `irq` is the line that interrupted us; the PIC expects this EOI.
+    unsafe { PICS.lock().notify_end_of_interrupt(PIC_BASE + irq) };
+}

@@ -1,0 +1,5 @@
+//! Memory management hardware: 4-level page tables with real permissions.
+
+pub mod paging;
+
+pub use paging::{Perm, PAGE_SIZE};

@@ -1,0 +1,136 @@
+//! The start sequence, after the architecture's entry has read the loader's hand-off:
+//! CPU state → GDT/IDT → memory (paging, heap, arena) → TLS → timer/TSC → ACPI → boot files →
+//! argv/env from the command line → `.init_array(argc, argv, envp)` → `main(argc, argv, envp)`
+//! → `exit`. Every step is timed for the boot log.
+
+pub mod cmdline;
+pub mod tls;
+
+use crate::arch;
+use crate::boot_info::BootInfo;
+use alloc::ffi::CString;
+use alloc::vec::Vec;
+use core::ffi::c_char;
+
+/// Exit code of `abort()` (and so of a Rust panic).
+pub const EXIT_ABORT: i32 = 101;
+/// Exit code after a fatal CPU exception.
+pub const EXIT_FAULT: i32 = 102;
+/// Exit code when the boot command line or boot files are unusable.
+pub const EXIT_BOOT_ERROR: i32 = 2;
+
+unsafe extern "C" {
+    /// The program's C-ABI `main` (rustc generates it for a Rust binary).
+    fn main(argc: i32, argv: *const *const c_char, envp: *const *const c_char) -> i32;
+}
+
+type InitFn = unsafe extern "C" fn(i32, *const *const c_char, *const *const c_char);
+
+fn fail(what: &str, detail: &dyn core::fmt::Display) -> ! {
+    crate::kprintln!("core-rt: {what}: {detail}");
+    arch::machine::exit(EXIT_BOOT_ERROR)
+}
+
+/// Milestones of the boot, in TSC ticks (printed as microseconds since entry).
+struct Marks(Vec<(&'static str, u64)>);
+
+impl Marks {
+    fn mark(&mut self, what: &'static str) {
+        self.0.push((what, arch::cpu::tsc::read()));
+    }
+}
+
+/// Run the machine and the program. Never returns.
+pub fn start(boot: BootInfo) -> ! {
+    let cpu = arch::cpu::enable_vector_state();
+    arch::cpu::gdt::init();
+    arch::interrupts::init_idt();
+    let t_cpu = arch::cpu::tsc::read();
+    let mem = match crate::mem::init(&boot) {
+        Ok(m) => m,
+        Err(e) => fail("memory", &e),
+    };
+    let mut marks = Marks(Vec::with_capacity(16));
+    marks.0.push(("cpu+idt", t_cpu));
+    marks.mark("paging+heap");
+    let (template, memsz, align) = crate::image::tls_template();
+    tls::init(template, memsz, align, crate::libc::process::random_u64());
+    marks.mark("tls");
+    let (hz, hz_source) = arch::cpu::tsc::frequency();
+    crate::time::init(hz, boot.entry_tsc, arch::machine::rtc_unix_seconds());
+    arch::interrupts::start_timer();
+    marks.mark("timer+tsc");
+    let acpi = arch::acpi::init(boot.rsdp);
+    marks.mark("acpi");
+    crate::fs::fd::init();
+    let nfiles = match crate::fs::bootfs::init(boot.modules.iter().map(|m| {
+        // SAFETY: module memory is reserved from the allocator and identity-mapped for the run.
+        let data = unsafe { core::slice::from_raw_parts(m.region.start as *const u8, m.region.len() as usize) };
+        (m.name, data)
+    })) {
+        Ok(n) => n,
+        Err(e) => fail("boot files", &e),
+    };
+    marks.mark("boot files");
+    let args = match cmdline::parse(boot.cmdline) {
+        Ok(a) => a,
+        Err(e) => fail("boot command line", &e),
+    };
+
+    let mut brand = [0u8; 48];
+    crate::kprintln!(
+        "core-rt: {} boot, {} | {} MiB RAM, heap {} MiB, mmap arena {} MiB | TSC {}.{:03} MHz ({:?}) | {}{}{} | {} boot file{}",
+        boot.loader,
+        arch::cpu::brand(&mut brand),
+        mem.ram >> 20,
+        mem.heap.len() >> 20,
+        mem.arena.len() >> 20,
+        hz / 1_000_000,
+        (hz / 1000) % 1000,
+        hz_source,
+        if cpu.avx512f { "AVX-512" } else if cpu.avx2 { "AVX2" } else if cpu.avx { "AVX" } else { "SSE2" },
+        match &acpi { Ok(_) => ", ACPI S5", Err(_) => "" },
+        "",
+        nfiles,
+        if nfiles == 1 { "" } else { "s" },
+    );
+    if let Err(e) = &acpi {
+        crate::kprintln!("core-rt: ACPI power-off unavailable: {e}");
+    }
+
+    let argv_c: Vec<CString> = args.argv.iter().map(|a| CString::new(a.as_str()).unwrap_or_default()).collect();
+    let env_c: Vec<CString> = args.env.iter().map(|a| CString::new(a.as_str()).unwrap_or_default()).collect();
+    let mut argv: Vec<*const c_char> = argv_c.iter().map(|c| c.as_ptr()).collect();
+    argv.push(core::ptr::null());
+    let mut envp: Vec<*const c_char> = env_c.iter().map(|c| c.as_ptr()).collect();
+    envp.push(core::ptr::null());
+    let (argv, envp) = (argv.leak(), envp.leak());
+    core::mem::forget(argv_c);
+    core::mem::forget(env_c);
+    crate::libc::process::set_environ(envp.as_mut_ptr() as *mut *mut c_char);
+    let argc = (argv.len() - 1) as i32;
+
+    let init = crate::image::init_array();
+    let n = (init.len() / 8) as usize;
+    for i in 0..n {
+        // SAFETY: .init_array holds `n` function pointers placed by the linker; glibc calls them
+        // with (argc, argv, envp), which Rust std relies on to capture its arguments.
+        unsafe {
+            let f: InitFn = core::mem::transmute(*((init.start as *const usize).add(i)));
+            f(argc, argv.as_ptr(), envp.as_ptr());
+        }
+    }
+    marks.mark("init_array");
+    print_marks(&marks);
+    // SAFETY: the program's main, called once with a NULL-terminated argv/envp that live forever.
+    let code = unsafe { main(argc, argv.as_ptr(), envp.as_ptr()) };
+    crate::libc::process::exit_process(code)
+}
+
+fn print_marks(marks: &Marks) {
+    crate::kprint!("core-rt: boot timeline (us since entry):");
+    for (what, t) in &marks.0 {
+        crate::kprint!(" {what} {}", crate::time::us_since_entry(*t));
+    }
+    crate::kprintln!();
+}

@@ -1,0 +1,61 @@
+//! ELF thread-local storage for the one thread (x86-64 variant II): the TLS block sits just below
+//! the thread pointer (FS base); at the thread pointer is the TCB, laid out as glibc does where
+//! compiled code looks: [0] self pointer, [0x28] stack-protector canary, [0x30] pointer guard.
+
+use crate::boot_info::Region;
+
+/// Size of the TCB we reserve above the TLS block.
+const TCB_SIZE: usize = 0x100;
+
+/// The thread's TLS block: start address and aligned size (offset of the thread pointer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub start: u64,
+    pub size: u64,
+}
+
+static BLOCK: spin::Once<Block> = spin::Once::new();
+
+/// Offsets of a TLS layout: TLS block size aligned to `align` (thread pointer = start + that).
+pub fn layout(memsz: u64, align: u64) -> (u64, u64) {
+    let aligned = memsz.next_multiple_of(align.max(1));
+    (aligned, aligned + TCB_SIZE as u64)
+}
+
+/// Build the main thread's TLS block from the PT_TLS template and install the thread pointer.
+/// `canary` seeds the stack protector.
+pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
+    let align = align.max(64);
+    let (tls_size, total) = layout(memsz, align);
+    let layout = core::alloc::Layout::from_size_align(total as usize, align as usize).expect("TLS layout");
+    // SAFETY: the heap is up; a non-zero size is requested.
+    let base = unsafe { alloc::alloc::alloc_zeroed(layout) };
+    assert!(!base.is_null(), "core-rt: out of memory for the TLS block");
+    let tp = base as u64 + tls_size;
+    // SAFETY: `base` has `total` zeroed bytes; the template is `template.len()` <= memsz bytes of
+    // readable image; the TCB words are inside the allocation.
+    unsafe {
+        core::ptr::copy_nonoverlapping(template.start as *const u8, base, template.len() as usize);
+        let tcb = tp as *mut u64;
+        *tcb = tp;
+        *tcb.add(5) = canary & !0xff; // glibc keeps a zero low byte to stop string overflows
+        *tcb.add(6) = canary.rotate_left(17);
+        crate::arch::machine::set_thread_pointer(tp);
+    }
+    BLOCK.call_once(|| Block { start: base as u64, size: tls_size });
+}
+
+/// The TLS block (for `__tls_get_addr` and `dl_iterate_phdr`).
+pub fn block() -> Option<Block> {
+    BLOCK.get().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thread_pointer_is_aligned_and_above_block() {
+        assert_eq!(super::layout(0x123, 64), (0x140, 0x240));
+        assert_eq!(super::layout(0, 16), (0, 0x100));
+        assert_eq!(super::layout(4096, 4096), (4096, 4096 + 0x100));
+    }
+}

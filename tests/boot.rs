@@ -1,0 +1,159 @@
+//! Boot tests: the kernel image (`make image`) booted in QEMU (headless, TCG unless KVM works),
+//! asserting on serial output and the guest's exit code. Run by `make test-boot`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn kernel() -> PathBuf {
+    let k = root().join("build/bareflow.elf");
+    assert!(k.exists(), "{} is missing: run `make image` first", k.display());
+    k
+}
+
+struct Run {
+    code: i32,
+    out: String,
+}
+
+fn qemu(extra: &[&str], cmdline: &str) -> Run {
+    let mut c = Command::new(root().join("tools/qemu-run"));
+    c.current_dir(root()).args(["--timeout", "90", "--initrd", "build/initrd.tar"]).args(extra);
+    c.arg(kernel()).arg("--").args(cmdline.split(' ').filter(|s| !s.is_empty()));
+    let o = c.output().expect("run tools/qemu-run");
+    let out = String::from_utf8_lossy(&o.stdout).replace('\r', "") + &String::from_utf8_lossy(&o.stderr);
+    Run { code: o.status.code().unwrap_or(-1), out }
+}
+
+fn boot(cmdline: &str) -> Run {
+    qemu(&[], cmdline)
+}
+
+#[track_caller]
+fn expect(r: &Run, code: i32, needles: &[&str]) {
+    assert_eq!(r.code, code, "exit code; output:\n{}", r.out);
+    for n in needles {
+        assert!(r.out.contains(n), "output lacks {n:?}:\n{}", r.out);
+    }
+}
+
+#[test]
+fn demo_runs_std_program_and_exits_zero() {
+    let r = boot("demo --read /boot/hello.txt");
+    expect(&r, 0, &[
+        "core-rt: pvh boot",
+        "BareFlow demo: Rust std on core-rt",
+        r#"argc=4 argv[1..]=["demo", "--read", "/boot/hello.txt"]"#,
+        "words: 8 distinct, top the:3 fox:2 brown:1",
+        "primes below 50000: 5133",
+        "floats: sqrt2=1.414214 harmonic(1e5)=12.0901461299 tiny=1.5e-7 third=0.33333334",
+        "read hello.txt: 39 bytes",
+        r#"first line "Hello from a boot module.""#,
+        "exiting with code 0",
+    ]);
+}
+
+#[test]
+fn exit_code_reaches_the_host() {
+    expect(&boot("demo --exit 42"), 42, &["exiting with code 42"]);
+}
+
+#[test]
+fn panic_prints_message_and_location() {
+    let r = boot("demo --panic");
+    expect(&r, 101, &["panicked at src/commands/demo.rs:", "index out of bounds: the len is 0 but the index is 3", "core-rt: abort() called", "backtrace:"]);
+}
+
+#[test]
+fn page_fault_prints_address_and_symbolized_backtrace() {
+    let r = boot("demo --page-fault");
+    expect(&r, 102, &[
+        "core-rt: CPU exception #PF page fault (vector 14)",
+        "faulting address: 0x0000000000000010 (write to a not-present page)",
+        "rip=0x",
+        "backtrace:",
+        "bareflow::commands::demo::main",
+    ]);
+}
+
+#[test]
+fn stack_overflow_hits_the_guard_page() {
+    let r = boot("demo --stack-overflow");
+    expect(&r, 102, &["#PF page fault", "stack overflow (guard page below the main stack)"]);
+}
+
+#[test]
+fn missing_boot_module_is_a_one_line_error() {
+    let r = boot("demo --read /boot/missing.bin");
+    expect(&r, 1, &["bareflow demo: cannot read '/boot/missing.bin': No such file or directory (os error 2)"]);
+}
+
+#[test]
+fn malformed_command_line_is_a_one_line_error() {
+    let r = boot("demo 'oops");
+    expect(&r, 2, &["core-rt: boot command line: unterminated quote opened at column 6"]);
+    assert!(!r.out.contains("BareFlow demo"), "the program must not start:\n{}", r.out);
+}
+
+#[test]
+fn bad_flag_is_reported() {
+    expect(&boot("demo --bogus"), 2, &["bareflow demo: unknown option '--bogus'"]);
+}
+
+#[test]
+fn environment_comes_from_leading_assignments() {
+    let r = boot("RUST_BACKTRACE=0 BF_X=1 demo");
+    expect(&r, 0, &[r#"argc=2 argv[1..]=["demo"]"#]);
+}
+
+#[test]
+fn acpi_power_off_without_exit_device() {
+    let r = qemu(&["--no-exit-device"], "demo");
+    expect(&r, 0, &["exiting with code 0", "ACPI S5"]);
+}
+
+#[test]
+fn grub_iso_boots_with_modules() {
+    let iso = root().join("build/bareflow.iso");
+    assert!(iso.exists(), "build/bareflow.iso missing: run `make image`");
+    let o = Command::new(root().join("tools/qemu-run"))
+        .current_dir(root())
+        .args(["--timeout", "120", "--accel", "tcg", "--iso"])
+        .arg(&iso)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).replace('\r', "");
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    for n in ["core-rt: multiboot2 boot", "BareFlow demo", "read hello.txt: 39 bytes"] {
+        assert!(out.contains(n), "ISO boot output lacks {n:?}:\n{out}");
+    }
+}
+
+#[test]
+fn gdb_stops_at_main_with_symbols() {
+    let port = 20000 + (std::process::id() % 20000) as u16;
+    let k = kernel();
+    let mut qemu = Command::new(root().join("tools/qemu-run"))
+        .current_dir(root())
+        .args(["--accel", "tcg", "--timeout", "60", "--gdb", &port.to_string(), "--initrd", "build/initrd.tar"])
+        .arg(&k)
+        .args(["--", "demo"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let o = Command::new("gdb")
+        .args(["-batch", "-nx"])
+        .arg(Path::new(&k))
+        .args(["-ex", "set backtrace past-main on", "-ex", &format!("target remote localhost:{port}"), "-ex", "hbreak main", "-ex", "continue", "-ex", "bt", "-ex", "kill"])
+        .output()
+        .unwrap();
+    let _ = qemu.kill();
+    let _ = qemu.wait();
+    let out = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    assert!(out.contains("Breakpoint 1") && out.contains(" main ("), "gdb did not stop in main:\n{out}");
+    assert!(out.contains("core-rt/src/runtime/mod.rs") && out.contains("core_rt_boot"), "backtrace lacks core-rt's start:\n{out}");
+}
