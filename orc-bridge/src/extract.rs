@@ -2,11 +2,12 @@
 //! everything else stays where the host keeps it (issue D: irvm owns the app's globals in real
 //! memory and gives every function a canonical address and a call slot).
 //!
-//! Two halves around the tier pipeline:
-//! - [`extract`] (before): clone the module, rename the target to its compiled symbol, turn every
-//!   global variable definition into an external declaration `__bf.gv.<index>[.<name>]`, and make
-//!   the other functions `available_externally` (their bodies stay visible to the O2/O3 inliner)
-//!   or plain declarations (O0/O1).
+//! Three steps around the tier pipeline:
+//! - [`host_linked_base`] (once per module): every global variable definition becomes an
+//!   external declaration `__bf.gv.<index>[.<name>]` resolved to the host's memory.
+//! - [`extract`] (before the pipeline): clone the base, rename the target to its compiled symbol,
+//!   keep the bodies of its small direct callees as `available_externally` (O2/O3 inliner) and
+//!   drop everything else it cannot reach.
 //! - [`link_references`] (after): what the optimizer did not inline is reached through the host:
 //!   calls load the callee's call slot `__bf.slot.<name>` (or call `__bf.fn.<name>`), address-taken
 //!   functions become `__bf.fn.<name>`. The resulting `__bf.*` names are resolved in `symbols`.
@@ -44,22 +45,17 @@ pub(crate) struct References {
     pub(crate) runtime: Vec<String>,
 }
 
-/// Clone `src` and prepare `function` (renamed to `symbol`) for compilation on its own.
-/// `keep_callee_bodies`: leave other bodies as `available_externally` for the inliner.
-pub(crate) fn extract(src: &OwnedModule, function: &str, symbol: &str, keep_callee_bodies: bool) -> Result<Extracted> {
+/// Callees larger than this (in instructions) keep no body for the inliner: optimizing a big
+/// body that will not be inlined anyway costs compile time for nothing.
+const INLINE_CANDIDATE_MAX_INSTRUCTIONS: usize = 400;
+
+/// The host-linked base of a source module, built once per module: global variable definitions
+/// become `__bf.gv.*` declarations (the host's memory), program-only arrays are dropped and
+/// external declarations are refreshed. Every extraction clones this base.
+pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
     let module = src.clone_module();
     let m = module.raw();
-    let cname = crate::error::cstring("function name", function)?;
-    // SAFETY: valid module and C string.
-    let target = unsafe { LLVMGetNamedFunction(m, cname.as_ptr()) };
-    if target.is_null() {
-        return Err(Error::new("no such function in the module"));
-    }
-    if llvm::is_declaration(target) {
-        return Err(Error::new("the module only declares it (no body to compile)"));
-    }
-
-    // 1. Globals first (indices are positions in the source module's global list).
+    // Indices are positions in the source module's global list (stable for the same bitcode).
     for (index, gv) in llvm::globals(m).into_iter().enumerate() {
         let name = llvm::name(gv);
         if PROGRAM_ONLY_GLOBALS.contains(&name.as_str()) {
@@ -76,31 +72,57 @@ pub(crate) fn extract(src: &OwnedModule, function: &str, symbol: &str, keep_call
             replace_with_declaration(m, gv, &sym)?;
         }
     }
-
-    // 2. Functions: the target keeps its body under the compiled symbol; the others become
-    //    available_externally (or declarations); external declarations are refreshed.
-    let mut app_functions = HashSet::new();
     for f in llvm::functions(m) {
         let name = llvm::name(f);
-        if f == target {
-            continue;
-        }
-        if llvm::is_declaration(f) {
-            if !llvm::is_llvm_reserved(&name) {
-                refresh_declaration(m, f)?;
-            }
-            continue;
-        }
-        if name.is_empty() {
+        if llvm::is_declaration(f) && !llvm::is_llvm_reserved(&name) {
+            refresh_declaration(m, f)?;
+        } else if !llvm::is_declaration(f) && name.is_empty() {
             return Err(Error::new("the module defines an unnamed function (cannot be linked by name)"));
         }
+    }
+    Ok(module)
+}
+
+/// Clone the host-linked `base` and prepare `function` (renamed to `symbol`) for compilation on
+/// its own. With `keep_callee_bodies`, the bodies of its direct callees (up to
+/// INLINE_CANDIDATE_MAX_INSTRUCTIONS) stay as `available_externally` for the inliner; every
+/// other body is dropped and what the function cannot reach is deleted (globaldce), so the
+/// pipeline only works on the function and its inline candidates.
+pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_callee_bodies: bool) -> Result<Extracted> {
+    let module = base.clone_module();
+    let m = module.raw();
+    let cname = crate::error::cstring("function name", function)?;
+    // SAFETY: valid module and C string.
+    let target = unsafe { LLVMGetNamedFunction(m, cname.as_ptr()) };
+    if target.is_null() {
+        return Err(Error::new("no such function in the module"));
+    }
+    if llvm::is_declaration(target) {
+        return Err(Error::new("the module only declares it (no body to compile)"));
+    }
+    let keep: HashSet<LLVMValueRef> = if keep_callee_bodies {
+        direct_callees(target)
+            .into_iter()
+            .filter(|&c| c != target && !llvm::is_declaration(c) && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS)
+            .collect()
+    } else {
+        HashSet::new()
+    };
+
+    let mut app_functions = HashSet::new();
+    for f in llvm::functions(m) {
+        if f == target || llvm::is_declaration(f) {
+            continue;
+        }
+        app_functions.insert(llvm::name(f));
         // SAFETY: `f` is a function definition of `m`.
         unsafe {
             LLVMSetComdat(f, std::ptr::null_mut());
-            LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage);
             LLVMSetVisibility(f, LLVMVisibility::LLVMDefaultVisibility);
+            // Kept bodies stay external definitions (roots for globaldce) until after the prune.
+            let linkage = if keep.contains(&f) { LLVMLinkage::LLVMExternalLinkage } else { LLVMLinkage::LLVMAvailableExternallyLinkage };
+            LLVMSetLinkage(f, linkage);
         }
-        app_functions.insert(name);
     }
     llvm::set_name(target, symbol);
     // SAFETY: `target` is a function definition of `m`.
@@ -109,10 +131,53 @@ pub(crate) fn extract(src: &OwnedModule, function: &str, symbol: &str, keep_call
         LLVMSetLinkage(target, LLVMLinkage::LLVMExternalLinkage);
         LLVMSetVisibility(target, LLVMVisibility::LLVMDefaultVisibility);
     }
-    if !keep_callee_bodies {
-        crate::pipeline::run_passes(&module, "elim-avail-extern", None)?;
+    crate::pipeline::run_passes(&module, "elim-avail-extern,globaldce,strip-dead-prototypes", None)?;
+    for &f in &keep {
+        // SAFETY: kept callees are function definitions of `m` (globaldce keeps them: reachable).
+        unsafe { LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage) };
     }
     Ok(Extracted { module, function: target, app_functions })
+}
+
+/// Functions called directly by `f` (call and invoke instructions), without duplicates.
+fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: walking the blocks and instructions of a valid function; only reading.
+    unsafe {
+        let mut bb = LLVMGetFirstBasicBlock(f);
+        while !bb.is_null() {
+            let mut i = LLVMGetFirstInstruction(bb);
+            while !i.is_null() {
+                if !LLVMIsACallInst(i).is_null() || !LLVMIsAInvokeInst(i).is_null() {
+                    let callee = LLVMGetCalledValue(i);
+                    if !callee.is_null() && !LLVMIsAFunction(callee).is_null() && !out.contains(&callee) {
+                        out.push(callee);
+                    }
+                }
+                i = LLVMGetNextInstruction(i);
+            }
+            bb = LLVMGetNextBasicBlock(bb);
+        }
+    }
+    out
+}
+
+/// Number of instructions in a function body.
+fn instruction_count(f: LLVMValueRef) -> usize {
+    let mut n = 0;
+    // SAFETY: walking a valid function; only reading.
+    unsafe {
+        let mut bb = LLVMGetFirstBasicBlock(f);
+        while !bb.is_null() {
+            let mut i = LLVMGetFirstInstruction(bb);
+            while !i.is_null() {
+                n += 1;
+                i = LLVMGetNextInstruction(i);
+            }
+            bb = LLVMGetNextBasicBlock(bb);
+        }
+    }
+    n
 }
 
 /// After the pipeline: route every remaining reference to another app function through the host

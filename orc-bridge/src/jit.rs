@@ -97,6 +97,8 @@ pub struct CompiledModule {
 struct Source {
     name: String,
     module: OwnedModule,
+    /// The host-linked base that function extraction clones (built on first use).
+    base: Option<OwnedModule>,
 }
 
 /// An ORC LLJIT that compiles functions of loaded bitcode modules at O0–O3.
@@ -226,7 +228,7 @@ impl Jit {
         let _doing = Doing::new(format!("reading bitcode module '{name}'"));
         // SAFETY: ctx is live with the sink installed.
         let module = unsafe { llvm::parse_bitcode(self.ctx, &self.diagnostics, name, bytes) }?;
-        self.sources.push(Source { name: name.to_string(), module });
+        self.sources.push(Source { name: name.to_string(), module, base: None });
         Ok(ModuleId(self.sources.len() - 1))
     }
 
@@ -236,6 +238,20 @@ impl Jit {
             .into_iter()
             .filter(|f| !llvm::is_declaration(*f))
             .map(llvm::name)
+            .collect()
+    }
+
+    /// Names the module uses but does not define (runtime functions and data, intrinsics
+    /// excluded): what [`Jit::define_runtime_symbols`] must cover before its code can link.
+    /// Codegen may add libcalls on top (`memcpy`, `memset`, `__divti3` …).
+    pub fn external_names(&self, module: ModuleId) -> Vec<String> {
+        let m = self.source(module).module.raw();
+        llvm::functions(m)
+            .into_iter()
+            .chain(llvm::globals(m))
+            .filter(|d| llvm::is_declaration(*d))
+            .map(llvm::name)
+            .filter(|n| !n.is_empty() && !llvm::is_llvm_reserved(n))
             .collect()
     }
 
@@ -266,7 +282,12 @@ impl Jit {
         let t0 = Instant::now();
         self.generation += 1;
         let symbol = format!("{function}.bf.{level}.{}", self.generation);
-        let ex = extract::extract(&self.source(module).module, function, &symbol, level >= OptLevel::O2)?;
+        let source = &mut self.sources[module.0];
+        if source.base.is_none() {
+            source.base = Some(extract::host_linked_base(&source.module)?);
+        }
+        let base = source.base.as_ref().expect("base was just built");
+        let ex = extract::extract(base, function, &symbol, level >= OptLevel::O2)?;
         self.prepare_for_target(&ex.module, level)?;
         let t1 = Instant::now();
 

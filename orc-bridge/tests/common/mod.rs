@@ -1,0 +1,23 @@
+//! Test helpers: C → bitcode with clang-19 (as the app build does), unique temp files.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Compile C source to bitcode (unoptimized IR without optnone, like the JIT tiers see it).
+pub fn c_to_bitcode(name: &str, source: &str) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("orc-bridge-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let c: PathBuf = dir.join(format!("{name}.c"));
+    let bc: PathBuf = dir.join(format!("{name}.bc"));
+    std::fs::write(&c, source).expect("write C source");
+    let clang = std::env::var("CLANG").unwrap_or_else(|_| String::from("clang-19"));
+    let out = Command::new(&clang)
+        .args(["-O2", "-Xclang", "-disable-llvm-passes", "-fno-stack-protector", "-emit-llvm", "-c"])
+        .arg(&c)
+        .arg("-o")
+        .arg(&bc)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {clang}: {e}"));
+    assert!(out.status.success(), "{clang} failed on {name}.c: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read(&bc).expect("read bitcode")
+}
