@@ -94,6 +94,14 @@ pub struct CompiledModule {
     pub times: CompileTimes,
 }
 
+/// A whole module optimized for ahead-of-time use ([`Jit::optimize_module`]).
+#[derive(Debug, Clone)]
+pub struct OptimizedModule {
+    pub bitcode: Vec<u8>,
+    pub object: Vec<u8>,
+    pub times: CompileTimes,
+}
+
 struct Source {
     name: String,
     module: OwnedModule,
@@ -329,40 +337,98 @@ impl Jit {
         let name = self.source(module).name.clone();
         let what = format!("module '{name}' at {level}");
         let _doing = Doing::new(format!("compiling {what}"));
-        let t0 = Instant::now();
         let mut run = || -> Result<CompiledModule> {
-            let m = self.source(module).module.clone_module();
-            extract::refresh_declarations(m.raw())?;
-            self.prepare_for_target(&m, level)?;
-            let mut profiled = Vec::new();
-            for (fname, p) in profiles {
-                let c = cstring("function name", fname)?;
-                // SAFETY: valid module and C string.
-                let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
-                if f.is_null() || llvm::is_declaration(f) {
-                    return Err(Error::new(format!("profile given for '{fname}', which the module does not define")));
-                }
-                profiled.push((f, p));
-            }
-            let t1 = Instant::now();
-            pipeline::run_tier(&m, level, self.machine(level)?, &profiled)?;
-            llvm::verify(&m)?;
+            let (m, mut times) = self.optimized_clone(module, level, profiles, None)?;
             let refs = extract::external_references(m.raw());
             let t2 = Instant::now();
             let object = self.emit_object(&m, level)?;
             let t3 = Instant::now();
             self.check_runtime_references(&refs.runtime)?;
             let code = self.add_object_bytes(&object, &name)?;
-            let t4 = Instant::now();
-            Ok(CompiledModule {
-                module: name.clone(),
-                level,
-                code,
-                object,
-                times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: t4 - t3 },
-            })
+            times.codegen = t3 - t2;
+            times.link = t3.elapsed();
+            Ok(CompiledModule { module: name.clone(), level, code, object, times })
         };
         run().map_err(|e| e.context(&what))
+    }
+
+    /// Whole-program rebuild for ahead-of-time use (issue F's converged module and appliance):
+    /// clone `module`, turn the functions not in `keep` into declarations (dead code; `None`
+    /// keeps all), attach `profiles`, run `default<On>`, and return the optimized bitcode and a
+    /// relocatable object for this JIT's target. Nothing is added to the JIT.
+    pub fn optimize_module(
+        &mut self,
+        module: ModuleId,
+        level: OptLevel,
+        profiles: &HashMap<String, FunctionProfile>,
+        keep: Option<&[String]>,
+    ) -> Result<OptimizedModule> {
+        let what = format!("module '{}' at {level}", self.source(module).name);
+        let _doing = Doing::new(format!("optimizing {what}"));
+        let mut run = || -> Result<OptimizedModule> {
+            let (m, mut times) = self.optimized_clone(module, level, profiles, keep)?;
+            // SAFETY: valid module; the buffer is ours, copied then disposed.
+            let bitcode = unsafe {
+                let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m.raw());
+                let bytes = std::slice::from_raw_parts(LLVMGetBufferStart(buf).cast::<u8>(), LLVMGetBufferSize(buf)).to_vec();
+                LLVMDisposeMemoryBuffer(buf);
+                bytes
+            };
+            let t = Instant::now();
+            let object = self.emit_object(&m, level)?;
+            times.codegen = t.elapsed();
+            Ok(OptimizedModule { bitcode, object, times })
+        };
+        run().map_err(|e| e.context(&what))
+    }
+
+    /// Clone a source module, keep only `keep`'s bodies (if given), attach profiles and run the
+    /// tier pipeline; fills the `extract` and `optimize` times.
+    fn optimized_clone(
+        &mut self,
+        module: ModuleId,
+        level: OptLevel,
+        profiles: &HashMap<String, FunctionProfile>,
+        keep: Option<&[String]>,
+    ) -> Result<(OwnedModule, CompileTimes)> {
+        let t0 = Instant::now();
+        let m = self.source(module).module.clone_module();
+        extract::refresh_declarations(m.raw())?;
+        if let Some(keep) = keep {
+            for k in keep {
+                let c = cstring("function name", k)?;
+                // SAFETY: valid module and C string.
+                let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
+                if f.is_null() || llvm::is_declaration(f) {
+                    return Err(Error::new(format!("function '{k}' to keep is not defined by the module")));
+                }
+            }
+            for f in llvm::functions(m.raw()) {
+                if !llvm::is_declaration(f) && !keep.contains(&llvm::name(f)) {
+                    // SAFETY: `f` is a definition of `m`; elim-avail-extern then drops its body.
+                    unsafe {
+                        llvm_sys::comdat::LLVMSetComdat(f, ptr::null_mut());
+                        LLVMSetLinkage(f, llvm_sys::LLVMLinkage::LLVMAvailableExternallyLinkage);
+                    }
+                }
+            }
+            pipeline::run_passes(&m, "elim-avail-extern", None)?;
+        }
+        self.prepare_for_target(&m, level)?;
+        let mut profiled = Vec::new();
+        for (fname, p) in profiles {
+            let c = cstring("function name", fname)?;
+            // SAFETY: valid module and C string.
+            let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
+            if f.is_null() || llvm::is_declaration(f) {
+                return Err(Error::new(format!("profile given for '{fname}', which the module does not define")));
+            }
+            profiled.push((f, p));
+        }
+        let t1 = Instant::now();
+        pipeline::run_tier(&m, level, self.machine(level)?, &profiled)?;
+        llvm::verify(&m)?;
+        Ok((m, CompileTimes { extract: t1 - t0, optimize: t1.elapsed(), ..CompileTimes::default() }))
     }
 
     /// Add a previously emitted object (e.g. from a snapshot cache): its `host_symbols` are

@@ -21,7 +21,7 @@ pub mod symbols;
 pub mod target;
 
 pub use error::{Error, Result};
-pub use jit::{CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId};
+pub use jit::{CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule};
 pub use pipeline::{BranchWeights, FunctionProfile};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};

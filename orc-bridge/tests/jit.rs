@@ -345,6 +345,27 @@ fn whole_module_compiles_and_keeps_names() {
 }
 
 #[test]
+fn optimize_module_drops_dead_functions_and_emits_bitcode() {
+    let bc = common::c_to_bitcode(
+        "aot",
+        "int live(int x) { return x + 1; } int dead(int x) { return x * 7; } int user(int x) { return live(x) * 2; }",
+    );
+    let mut jit = jit();
+    let m = jit.load_bitcode("aot.bc", &bc).unwrap();
+    let keep = vec!["live".to_string(), "user".to_string()];
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), Some(&keep)).unwrap();
+    assert!(out.object.starts_with(b"\x7fELF"));
+    let m2 = jit.load_bitcode("aot-optimized.bc", &out.bitcode).unwrap();
+    assert_eq!(jit.defined_functions(m2), ["live", "user"], "'dead' lost its body");
+    let c = jit.compile_function(m2, "user", OptLevel::O0, &NoHostLinks, None).unwrap();
+    // SAFETY: user is int(int).
+    let f: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
+    assert_eq!(f(4), 10);
+    let err = jit.optimize_module(m, OptLevel::O1, &HashMap::new(), Some(&["nope".to_string()])).unwrap_err();
+    assert!(err.to_string().contains("'nope'"), "{err}");
+}
+
+#[test]
 fn target_cpu_is_configurable() {
     let cfg = JitConfig {
         target: orc_bridge::TargetConfig { cpu: Some("x86-64".into()), features: Some(String::new()), triple: None },
