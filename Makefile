@@ -18,6 +18,11 @@ $(DEPS_STAMP):
 .PHONY: deps
 deps: $(DEPS_STAMP)
 
+# Component fragments: each owns its targets (documented in the fragment).
+-include app-tinyllama/app.mk
+-include tests/irvm.mk
+-include llvm-build/llvm.mk
+
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
 KERNEL := $(BUILD)/bareflow.elf
@@ -64,18 +69,19 @@ host: $(DEPS_STAMP)
 userspace-check: image host
 	tools/userspace-check $(KERNEL) $(BUILD)/initrd.tar
 
+# Unit tests of every crate and the integration tests of the library crates; the root
+# package's integration tests (boot, conformance, csmith...) run from their own targets.
 test-host: $(DEPS_STAMP)
-	cargo test --workspace --release
+	cargo test --workspace --release --exclude bareflow
+	cargo test --release -p bareflow --bins
 
 test-boot: image
 	cargo test --release --no-default-features --test boot --test libc_abi
 
-test: test-host test-boot
+# Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
+test: test-host test-boot $(IRVM_TESTS) $(APP_TESTS)
+	@echo "make test: all passed"
 
-# Component fragments: each owns its targets (documented in the fragment).
--include app-tinyllama/app.mk
--include tests/irvm.mk
--include llvm-build/llvm.mk
 
 .PHONY: clean
 clean:
