@@ -25,7 +25,12 @@ use crate::symbols::HostSymbol;
 
 /// Globals that only make sense for a whole program; an extracted function drops them
 /// (constructors are run by whoever runs the program, not by a single compiled function).
-const PROGRAM_ONLY_GLOBALS: [&str; 4] = ["llvm.global_ctors", "llvm.global_dtors", "llvm.used", "llvm.compiler.used"];
+const PROGRAM_ONLY_GLOBALS: [&str; 4] = [
+    "llvm.global_ctors",
+    "llvm.global_dtors",
+    "llvm.used",
+    "llvm.compiler.used",
+];
 
 /// A module holding one function to compile, ready for the tier pipeline.
 pub(crate) struct Extracted {
@@ -66,9 +71,15 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
         } else {
             // SAFETY: valid global variable.
             if unsafe { LLVMIsThreadLocal(gv) } != 0 {
-                return Err(Error::new(format!("thread-local global '{name}' cannot live in host memory (unsupported)")));
+                return Err(Error::new(format!(
+                    "thread-local global '{name}' cannot live in host memory (unsupported)"
+                )));
             }
-            let sym = HostSymbol::Global { index: index as u32, name }.symbol();
+            let sym = HostSymbol::Global {
+                index: index as u32,
+                name,
+            }
+            .symbol();
             replace_with_declaration(m, gv, &sym)?;
         }
     }
@@ -77,7 +88,9 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
         if llvm::is_declaration(f) && !llvm::is_llvm_reserved(&name) {
             refresh_declaration(m, f)?;
         } else if !llvm::is_declaration(f) && name.is_empty() {
-            return Err(Error::new("the module defines an unnamed function (cannot be linked by name)"));
+            return Err(Error::new(
+                "the module defines an unnamed function (cannot be linked by name)",
+            ));
         }
     }
     Ok(module)
@@ -88,7 +101,12 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
 /// INLINE_CANDIDATE_MAX_INSTRUCTIONS) stay as `available_externally` for the inliner; every
 /// other body is dropped and what the function cannot reach is deleted (globaldce), so the
 /// pipeline only works on the function and its inline candidates.
-pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_callee_bodies: bool) -> Result<Extracted> {
+pub(crate) fn extract(
+    base: &OwnedModule,
+    function: &str,
+    symbol: &str,
+    keep_callee_bodies: bool,
+) -> Result<Extracted> {
     let module = base.clone_module();
     let m = module.raw();
     let cname = crate::error::cstring("function name", function)?;
@@ -98,12 +116,18 @@ pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_cal
         return Err(Error::new("no such function in the module"));
     }
     if llvm::is_declaration(target) {
-        return Err(Error::new("the module only declares it (no body to compile)"));
+        return Err(Error::new(
+            "the module only declares it (no body to compile)",
+        ));
     }
     let keep: HashSet<LLVMValueRef> = if keep_callee_bodies {
         direct_callees(target)
             .into_iter()
-            .filter(|&c| c != target && !llvm::is_declaration(c) && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS)
+            .filter(|&c| {
+                c != target
+                    && !llvm::is_declaration(c)
+                    && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
+            })
             .collect()
     } else {
         HashSet::new()
@@ -120,7 +144,11 @@ pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_cal
             LLVMSetComdat(f, std::ptr::null_mut());
             LLVMSetVisibility(f, LLVMVisibility::LLVMDefaultVisibility);
             // Kept bodies stay external definitions (roots for globaldce) until after the prune.
-            let linkage = if keep.contains(&f) { LLVMLinkage::LLVMExternalLinkage } else { LLVMLinkage::LLVMAvailableExternallyLinkage };
+            let linkage = if keep.contains(&f) {
+                LLVMLinkage::LLVMExternalLinkage
+            } else {
+                LLVMLinkage::LLVMAvailableExternallyLinkage
+            };
             LLVMSetLinkage(f, linkage);
         }
     }
@@ -131,12 +159,20 @@ pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_cal
         LLVMSetLinkage(target, LLVMLinkage::LLVMExternalLinkage);
         LLVMSetVisibility(target, LLVMVisibility::LLVMDefaultVisibility);
     }
-    crate::pipeline::run_passes(&module, "elim-avail-extern,globaldce,strip-dead-prototypes", None)?;
+    crate::pipeline::run_passes(
+        &module,
+        "elim-avail-extern,globaldce,strip-dead-prototypes",
+        None,
+    )?;
     for &f in &keep {
         // SAFETY: kept callees are function definitions of `m` (globaldce keeps them: reachable).
         unsafe { LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage) };
     }
-    Ok(Extracted { module, function: target, app_functions })
+    Ok(Extracted {
+        module,
+        function: target,
+        app_functions,
+    })
 }
 
 /// Functions called directly by `f` (call and invoke instructions), without duplicates.
@@ -150,7 +186,10 @@ fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
             while !i.is_null() {
                 if !LLVMIsACallInst(i).is_null() || !LLVMIsAInvokeInst(i).is_null() {
                     let callee = LLVMGetCalledValue(i);
-                    if !callee.is_null() && !LLVMIsAFunction(callee).is_null() && !out.contains(&callee) {
+                    if !callee.is_null()
+                        && !LLVMIsAFunction(callee).is_null()
+                        && !out.contains(&callee)
+                    {
                         out.push(callee);
                     }
                 }
@@ -183,7 +222,11 @@ fn instruction_count(f: LLVMValueRef) -> usize {
 /// After the pipeline: route every remaining reference to another app function through the host
 /// (call slot or canonical address), make address-taken uses of the target canonical, and list
 /// what the object will need from outside.
-pub(crate) fn link_references(ex: &Extracted, source_name: &str, has_slot: &dyn Fn(&str) -> bool) -> Result<References> {
+pub(crate) fn link_references(
+    ex: &Extracted,
+    source_name: &str,
+    has_slot: &dyn Fn(&str) -> bool,
+) -> Result<References> {
     let m = ex.module.raw();
     crate::pipeline::run_passes(&ex.module, "elim-avail-extern", None)?;
 
@@ -193,7 +236,10 @@ pub(crate) fn link_references(ex: &Extracted, source_name: &str, has_slot: &dyn 
             continue;
         }
         if has_slot(&name) {
-            let calls: Vec<_> = llvm::uses(f).into_iter().filter_map(|(u, op)| llvm::as_call_with_callee(u, op).map(|c| (c, op))).collect();
+            let calls: Vec<_> = llvm::uses(f)
+                .into_iter()
+                .filter_map(|(u, op)| llvm::as_call_with_callee(u, op).map(|c| (c, op)))
+                .collect();
             if !calls.is_empty() {
                 let slot = slot_declaration(m, &HostSymbol::Slot(name.clone()).symbol())?;
                 for (call, op) in calls {
@@ -220,12 +266,18 @@ pub(crate) fn link_references(ex: &Extracted, source_name: &str, has_slot: &dyn 
         }
         // SAFETY: IsA checks are total on valid values.
         if unsafe { LLVMIsAInstruction(user) }.is_null() {
-            return Err(Error::new("its address is used inside a constant expression (unsupported for a single function)"));
+            return Err(Error::new(
+                "its address is used inside a constant expression (unsupported for a single function)",
+            ));
         }
         let canonical = match canonical_self {
             Some(c) => c,
             None => {
-                let c = llvm::declare_like(m, ex.function, &HostSymbol::Function(source_name.to_string()).symbol())?;
+                let c = llvm::declare_like(
+                    m,
+                    ex.function,
+                    &HostSymbol::Function(source_name.to_string()).symbol(),
+                )?;
                 canonical_self = Some(c);
                 c
             }
@@ -286,7 +338,11 @@ fn refresh_declaration(m: LLVMModuleRef, d: LLVMValueRef) -> Result<()> {
     // SAFETY: same value type, both in `m`; `d` is unused afterwards and deleted.
     unsafe {
         LLVMReplaceAllUsesWith(d, fresh);
-        if LLVMIsAFunction(d).is_null() { LLVMDeleteGlobal(d) } else { LLVMDeleteFunction(d) }
+        if LLVMIsAFunction(d).is_null() {
+            LLVMDeleteGlobal(d)
+        } else {
+            LLVMDeleteFunction(d)
+        }
     }
     Ok(())
 }
@@ -327,7 +383,12 @@ fn call_through_slot(m: LLVMModuleRef, call: LLVMValueRef, callee_op: u32, slot:
         let ctx = LLVMGetModuleContext(m);
         let b = LLVMCreateBuilderInContext(ctx);
         LLVMPositionBuilderBefore(b, call);
-        let p = LLVMBuildLoad2(b, LLVMPointerTypeInContext(ctx, 0), slot, c"callee".as_ptr());
+        let p = LLVMBuildLoad2(
+            b,
+            LLVMPointerTypeInContext(ctx, 0),
+            slot,
+            c"callee".as_ptr(),
+        );
         LLVMSetAlignment(p, 8);
         LLVMDisposeBuilder(b);
         LLVMSetOperand(call, callee_op, p);

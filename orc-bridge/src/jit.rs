@@ -18,16 +18,18 @@ use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
 use llvm_sys::prelude::*;
-use llvm_sys::target_machine::{LLVMCodeGenFileType, LLVMCreateTargetDataLayout, LLVMTargetMachineEmitToMemoryBuffer};
 use llvm_sys::target::{LLVMDisposeTargetData, LLVMSetModuleDataLayout};
+use llvm_sys::target_machine::{
+    LLVMCodeGenFileType, LLVMCreateTargetDataLayout, LLVMTargetMachineEmitToMemoryBuffer,
+};
 
+use crate::OptLevel;
 use crate::error::{Doing, Error, Result, check, cstring, one_line, take_message};
 use crate::extract;
 use crate::llvm::{self, DiagnosticSink, OwnedModule};
 use crate::pipeline::{self, FunctionProfile};
 use crate::symbols::{self, Defined, HostLinks, HostSymbol};
 use crate::target::{self, TargetConfig, TargetInfo, TargetMachine};
-use crate::OptLevel;
 
 /// How to set up a [`Jit`].
 #[derive(Debug, Clone, Default)]
@@ -138,7 +140,10 @@ extern "C" fn on_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
     // SAFETY: `ctx` is the Jit's boxed error list, alive as long as the session.
     let errors = unsafe { &*(ctx as *const Mutex<Vec<String>>) };
     if let Err(e) = check(err) {
-        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e.message().to_string());
+        errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(e.message().to_string());
     }
 }
 
@@ -169,7 +174,11 @@ impl Jit {
         let es = unsafe { LLVMOrcLLJITGetExecutionSession(lljit) };
         // SAFETY: see above.
         unsafe {
-            LLVMOrcExecutionSessionSetErrorReporter(es, on_session_error, &*session_errors as *const _ as *mut c_void)
+            LLVMOrcExecutionSessionSetErrorReporter(
+                es,
+                on_session_error,
+                &*session_errors as *const _ as *mut c_void,
+            )
         };
         // 6. BareFlow's own bare JITDylib: empty link order, no generators. (LLJIT's main
         //    JITDylib links a process-symbols dylib that searches the process with dlsym.)
@@ -204,7 +213,8 @@ impl Jit {
         // 8. Optionally, GDB JIT interface registration of every object (issue G).
         if config.gdb_registration {
             // SAFETY: `lljit` is live.
-            check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit.lljit) }).map_err(|e| e.context("enabling GDB JIT registration"))?;
+            check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit.lljit) })
+                .map_err(|e| e.context("enabling GDB JIT registration"))?;
         }
         Ok(jit)
     }
@@ -217,17 +227,23 @@ impl Jit {
     /// The JIT's triple as LLJIT sees it.
     pub fn triple(&self) -> String {
         // SAFETY: the string belongs to the LLJIT and lives as long as it.
-        unsafe { CStr::from_ptr(LLVMOrcLLJITGetTripleString(self.lljit)) }.to_string_lossy().into_owned()
+        unsafe { CStr::from_ptr(LLVMOrcLLJITGetTripleString(self.lljit)) }
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// Runtime functions and data JIT code may use, by name (`malloc`, `sqrtf`, `memcpy` …): the
     /// explicit symbol table that replaces a dynamic loader. Names may be given again with the
     /// same address; a different address is an error.
     pub fn define_runtime_symbols(&mut self, symbols: &[(&str, u64)]) -> Result<()> {
-        let wanted: Vec<(String, u64, bool)> = symbols.iter().map(|(n, a)| (n.to_string(), *a, true)).collect();
+        let wanted: Vec<(String, u64, bool)> = symbols
+            .iter()
+            .map(|(n, a)| (n.to_string(), *a, true))
+            .collect();
         // SAFETY: lljit and jd are live.
         unsafe { symbols::define_absolute(self.lljit, self.jd, &mut self.defined, &wanted) }?;
-        self.runtime.extend(symbols.iter().map(|(n, a)| (n.to_string(), *a)));
+        self.runtime
+            .extend(symbols.iter().map(|(n, a)| (n.to_string(), *a)));
         Ok(())
     }
 
@@ -236,7 +252,11 @@ impl Jit {
         let _doing = Doing::new(format!("reading bitcode module '{name}'"));
         // SAFETY: ctx is live with the sink installed.
         let module = unsafe { llvm::parse_bitcode(self.ctx, &self.diagnostics, name, bytes) }?;
-        self.sources.push(Source { name: name.to_string(), module, base: None });
+        self.sources.push(Source {
+            name: name.to_string(),
+            module,
+            base: None,
+        });
         Ok(ModuleId(self.sources.len() - 1))
     }
 
@@ -274,9 +294,13 @@ impl Jit {
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
     ) -> Result<CompiledFunction> {
-        let what = format!("function '{function}' (module '{}') at {level}", self.source(module).name);
+        let what = format!(
+            "function '{function}' (module '{}') at {level}",
+            self.source(module).name
+        );
         let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile).map_err(|e| e.context(&what))
+        self.compile_function_inner(module, function, level, links, profile)
+            .map_err(|e| e.context(&what))
     }
 
     fn compile_function_inner(
@@ -301,7 +325,8 @@ impl Jit {
 
         let profiled: Vec<_> = profile.map(|p| (ex.function, p)).into_iter().collect();
         pipeline::run_tier(&ex.module, level, self.machine(level)?, &profiled)?;
-        let refs = extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
+        let refs =
+            extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
         llvm::verify(&ex.module)?;
         let t2 = Instant::now();
 
@@ -325,7 +350,12 @@ impl Jit {
             code,
             object,
             host_symbols,
-            times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: t4 - t3 },
+            times: CompileTimes {
+                extract: t1 - t0,
+                optimize: t2 - t1,
+                codegen: t3 - t2,
+                link: t4 - t3,
+            },
         })
     }
 
@@ -333,7 +363,12 @@ impl Jit {
     /// globals included, live in JIT memory and keep their names: look them up with
     /// [`Jit::lookup`]. Compile a given module once per Jit (names would be defined twice).
     /// Static constructors (`llvm.global_ctors`) are not run.
-    pub fn compile_module(&mut self, module: ModuleId, level: OptLevel, profiles: &HashMap<String, FunctionProfile>) -> Result<CompiledModule> {
+    pub fn compile_module(
+        &mut self,
+        module: ModuleId,
+        level: OptLevel,
+        profiles: &HashMap<String, FunctionProfile>,
+    ) -> Result<CompiledModule> {
         let name = self.source(module).name.clone();
         let what = format!("module '{name}' at {level}");
         let _doing = Doing::new(format!("compiling {what}"));
@@ -347,7 +382,13 @@ impl Jit {
             let code = self.add_object_bytes(&object, &name)?;
             times.codegen = t3 - t2;
             times.link = t3.elapsed();
-            Ok(CompiledModule { module: name.clone(), level, code, object, times })
+            Ok(CompiledModule {
+                module: name.clone(),
+                level,
+                code,
+                object,
+                times,
+            })
         };
         run().map_err(|e| e.context(&what))
     }
@@ -370,14 +411,22 @@ impl Jit {
             // SAFETY: valid module; the buffer is ours, copied then disposed.
             let bitcode = unsafe {
                 let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m.raw());
-                let bytes = std::slice::from_raw_parts(LLVMGetBufferStart(buf).cast::<u8>(), LLVMGetBufferSize(buf)).to_vec();
+                let bytes = std::slice::from_raw_parts(
+                    LLVMGetBufferStart(buf).cast::<u8>(),
+                    LLVMGetBufferSize(buf),
+                )
+                .to_vec();
                 LLVMDisposeMemoryBuffer(buf);
                 bytes
             };
             let t = Instant::now();
             let object = self.emit_object(&m, level)?;
             times.codegen = t.elapsed();
-            Ok(OptimizedModule { bitcode, object, times })
+            Ok(OptimizedModule {
+                bitcode,
+                object,
+                times,
+            })
         };
         run().map_err(|e| e.context(&what))
     }
@@ -400,7 +449,9 @@ impl Jit {
                 // SAFETY: valid module and C string.
                 let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
                 if f.is_null() || llvm::is_declaration(f) {
-                    return Err(Error::new(format!("function '{k}' to keep is not defined by the module")));
+                    return Err(Error::new(format!(
+                        "function '{k}' to keep is not defined by the module"
+                    )));
                 }
             }
             for f in llvm::functions(m.raw()) {
@@ -421,26 +472,47 @@ impl Jit {
             // SAFETY: valid module and C string.
             let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
             if f.is_null() || llvm::is_declaration(f) {
-                return Err(Error::new(format!("profile given for '{fname}', which the module does not define")));
+                return Err(Error::new(format!(
+                    "profile given for '{fname}', which the module does not define"
+                )));
             }
             profiled.push((f, p));
         }
         let t1 = Instant::now();
         pipeline::run_tier(&m, level, self.machine(level)?, &profiled)?;
         llvm::verify(&m)?;
-        Ok((m, CompileTimes { extract: t1 - t0, optimize: t1.elapsed(), ..CompileTimes::default() }))
+        Ok((
+            m,
+            CompileTimes {
+                extract: t1 - t0,
+                optimize: t1.elapsed(),
+                ..CompileTimes::default()
+            },
+        ))
     }
 
     /// Add a previously emitted object (e.g. from a snapshot cache): its `host_symbols` are
     /// resolved through `links` first. Returns the code handle; look symbols up afterwards.
-    pub fn add_object(&mut self, name: &str, object: &[u8], host_symbols: &[String], links: &dyn HostLinks) -> Result<CodeId> {
+    pub fn add_object(
+        &mut self,
+        name: &str,
+        object: &[u8],
+        host_symbols: &[String],
+        links: &dyn HostLinks,
+    ) -> Result<CodeId> {
         let what = format!("object '{name}'");
         let mut host = Vec::new();
         for s in host_symbols {
-            host.push(HostSymbol::parse(s).ok_or_else(|| Error::new(format!("{what}: '{s}' is not a __bf.* host symbol")))?);
+            host.push(
+                HostSymbol::parse(s).ok_or_else(|| {
+                    Error::new(format!("{what}: '{s}' is not a __bf.* host symbol"))
+                })?,
+            );
         }
-        self.define_host_symbols(&host, links).map_err(|e| e.context(&what))?;
-        self.add_object_bytes(object, name).map_err(|e| e.context(&what))
+        self.define_host_symbols(&host, links)
+            .map_err(|e| e.context(&what))?;
+        self.add_object_bytes(object, name)
+            .map_err(|e| e.context(&what))
     }
 
     /// Address of a symbol defined in the JIT (compiled code or absolute symbol). Looking up a
@@ -450,7 +522,12 @@ impl Jit {
             result: Mutex<Option<std::result::Result<u64, String>>>,
             done: Condvar,
         }
-        extern "C" fn on_result(err: LLVMErrorRef, pairs: LLVMOrcCSymbolMapPairs, n: usize, ctx: *mut c_void) {
+        extern "C" fn on_result(
+            err: LLVMErrorRef,
+            pairs: LLVMOrcCSymbolMapPairs,
+            n: usize,
+            ctx: *mut c_void,
+        ) {
             // SAFETY: `ctx` is the `Wait` below, alive until its result is set; `pairs` has `n`
             // entries when `err` is null.
             let (wait, r) = unsafe {
@@ -467,8 +544,14 @@ impl Jit {
         }
 
         let cname = cstring("symbol", symbol)?;
-        self.session_errors.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        let wait = Wait { result: Mutex::new(None), done: Condvar::new() };
+        self.session_errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        let wait = Wait {
+            result: Mutex::new(None),
+            done: Condvar::new(),
+        };
         let mut order = [LLVMOrcCJITDylibSearchOrderElement {
             JD: self.jd,
             JDLookupFlags: LLVMOrcJITDylibLookupFlags::LLVMOrcJITDylibLookupFlagsMatchAllSymbols,
@@ -495,11 +578,18 @@ impl Jit {
         while guard.is_none() {
             guard = wait.done.wait(guard).unwrap_or_else(|p| p.into_inner());
         }
-        let result = guard.take().unwrap_or_else(|| Err(String::from("lookup did not complete")));
+        let result = guard
+            .take()
+            .unwrap_or_else(|| Err(String::from("lookup did not complete")));
         drop(guard);
         result.map_err(|msg| {
             let mut why = one_line(&msg);
-            for e in self.session_errors.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            for e in self
+                .session_errors
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .drain(..)
+            {
                 if !why.contains(&e) {
                     why = format!("{why}; {e}");
                 }
@@ -511,7 +601,11 @@ impl Jit {
     /// Free the code of one compilation (its symbols become undefined). The caller must make
     /// sure no frame is executing it and no slot points into it.
     pub fn remove(&mut self, code: CodeId) -> Result<()> {
-        let rt = self.code.get_mut(code.0).and_then(Option::take).ok_or_else(|| Error::new(format!("code #{} was already removed", code.0)))?;
+        let rt = self
+            .code
+            .get_mut(code.0)
+            .and_then(Option::take)
+            .ok_or_else(|| Error::new(format!("code #{} was already removed", code.0)))?;
         // SAFETY: `rt` is a tracker we created and still own; removing then releasing it.
         let r = check(unsafe { LLVMOrcResourceTrackerRemove(rt) });
         // SAFETY: see above.
@@ -550,14 +644,30 @@ impl Jit {
         let mut msg = ptr::null_mut();
         let mut buf = ptr::null_mut();
         // SAFETY: valid target machine and (verified) module; on success `buf` is ours.
-        let failed = unsafe { LLVMTargetMachineEmitToMemoryBuffer(tm, m.raw(), LLVMCodeGenFileType::LLVMObjectFile, &mut msg, &mut buf) } != 0;
+        let failed = unsafe {
+            LLVMTargetMachineEmitToMemoryBuffer(
+                tm,
+                m.raw(),
+                LLVMCodeGenFileType::LLVMObjectFile,
+                &mut msg,
+                &mut buf,
+            )
+        } != 0;
         if failed {
-            // SAFETY: `msg` is ours to free.
-            return Err(Error::new(format!("code generation failed: {}", one_line(&unsafe { take_message(msg) }))));
+            // SAFETY: `msg` is an LLVM-allocated message that is ours to free.
+            let why = unsafe { take_message(msg) };
+            return Err(Error::new(format!(
+                "code generation failed: {}",
+                one_line(&why)
+            )));
         }
         // SAFETY: `buf` is a valid buffer we own; copy its bytes, then dispose it.
         let bytes = unsafe {
-            let bytes = std::slice::from_raw_parts(LLVMGetBufferStart(buf).cast::<u8>(), LLVMGetBufferSize(buf)).to_vec();
+            let bytes = std::slice::from_raw_parts(
+                LLVMGetBufferStart(buf).cast::<u8>(),
+                LLVMGetBufferSize(buf),
+            )
+            .to_vec();
             LLVMDisposeMemoryBuffer(buf);
             bytes
         };
@@ -565,14 +675,22 @@ impl Jit {
     }
 
     fn check_runtime_references(&self, names: &[String]) -> Result<()> {
-        let missing: Vec<&str> = names.iter().map(String::as_str).filter(|n| !self.defined.contains(n)).collect();
+        let missing: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !self.defined.contains(n))
+            .collect();
         if missing.is_empty() {
             Ok(())
         } else {
             Err(Error::new(format!(
                 "unresolved symbol{} {}: not a runtime symbol given to the JIT (Jit::define_runtime_symbols)",
                 if missing.len() > 1 { "s" } else { "" },
-                missing.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )))
         }
     }
@@ -596,7 +714,11 @@ impl Jit {
         // tracker is ours until `remove`.
         let (rt, err) = unsafe {
             let rt = LLVMOrcJITDylibCreateResourceTracker(self.jd);
-            let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr().cast(), object.len(), cname.as_ptr());
+            let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
+                object.as_ptr().cast(),
+                object.len(),
+                cname.as_ptr(),
+            );
             (rt, LLVMOrcLLJITAddObjectFileWithRT(self.lljit, rt, buf))
         };
         if let Err(e) = check(err) {

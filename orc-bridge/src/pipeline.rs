@@ -33,7 +33,12 @@ pub struct BranchWeights {
 
 /// Apply the tier's transform to `module`: profile metadata on `profiled` functions, then the
 /// `default<On>` pipeline tuned for the target machine.
-pub(crate) fn run_tier(module: &OwnedModule, level: OptLevel, tm: &TargetMachine, profiled: &[(LLVMValueRef, &FunctionProfile)]) -> Result<()> {
+pub(crate) fn run_tier(
+    module: &OwnedModule,
+    level: OptLevel,
+    tm: &TargetMachine,
+    profiled: &[(LLVMValueRef, &FunctionProfile)],
+) -> Result<()> {
     for (f, p) in profiled {
         attach_profile(*f, p)?;
     }
@@ -43,8 +48,13 @@ pub(crate) fn run_tier(module: &OwnedModule, level: OptLevel, tm: &TargetMachine
 }
 
 /// Run a textual new-PM pipeline on a module (with the target machine's cost model when given).
-pub(crate) fn run_passes(module: &OwnedModule, pipeline: &str, tm: Option<(&TargetMachine, bool)>) -> Result<()> {
-    let passes = CString::new(pipeline).map_err(|_| Error::new("pass pipeline contains a NUL byte"))?;
+pub(crate) fn run_passes(
+    module: &OwnedModule,
+    pipeline: &str,
+    tm: Option<(&TargetMachine, bool)>,
+) -> Result<()> {
+    let passes =
+        CString::new(pipeline).map_err(|_| Error::new("pass pipeline contains a NUL byte"))?;
     // SAFETY: valid module, pipeline string and (optional) target machine; the options object is
     // created and disposed here.
     let err = unsafe {
@@ -84,10 +94,17 @@ fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()> {
         LLVMGetBasicBlocks(f, bbs.as_mut_ptr());
         for bw in &p.branch_weights {
             let bb = *bbs.get(bw.block as usize).ok_or_else(|| {
-                Error::new(format!("profile: block {} out of range (the function has {blocks} blocks)", bw.block))
+                Error::new(format!(
+                    "profile: block {} out of range (the function has {blocks} blocks)",
+                    bw.block
+                ))
             })?;
             let term = LLVMGetBasicBlockTerminator(bb);
-            let succs = if term.is_null() { 0 } else { LLVMGetNumSuccessors(term) as usize };
+            let succs = if term.is_null() {
+                0
+            } else {
+                LLVMGetNumSuccessors(term) as usize
+            };
             if succs < 2 || succs != bw.weights.len() {
                 return Err(Error::new(format!(
                     "profile: block {} has {succs} successors but {} weights were given",

@@ -8,8 +8,8 @@ use llvm_sys::target::{
 };
 use llvm_sys::target_machine::{
     LLVMCodeGenOptLevel, LLVMCodeModel, LLVMCreateTargetMachine, LLVMDisposeTargetMachine,
-    LLVMGetDefaultTargetTriple, LLVMGetHostCPUFeatures, LLVMGetHostCPUName, LLVMGetTargetFromTriple,
-    LLVMRelocMode, LLVMTargetMachineRef, LLVMTargetRef,
+    LLVMGetDefaultTargetTriple, LLVMGetHostCPUFeatures, LLVMGetHostCPUName,
+    LLVMGetTargetFromTriple, LLVMRelocMode, LLVMTargetMachineRef, LLVMTargetRef,
 };
 
 use crate::OptLevel;
@@ -47,7 +47,13 @@ pub(crate) fn initialize() -> Result<()> {
                 && LLVM_InitializeNativeAsmParser() == 0
         }
     });
-    if ok { Ok(()) } else { Err(Error::new("the native (X86) target is not built into this LLVM")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "the native (X86) target is not built into this LLVM",
+        ))
+    }
 }
 
 impl TargetInfo {
@@ -81,7 +87,10 @@ impl TargetInfo {
         if unsafe { LLVMGetTargetFromTriple(triple.as_ptr(), &mut target, &mut msg) } != 0 {
             // SAFETY: on failure `msg` is an LLVM-allocated message we own.
             let why = unsafe { take_message(msg) };
-            return Err(Error::new(format!("target triple '{}': {why}", self.triple)));
+            return Err(Error::new(format!(
+                "target triple '{}': {why}",
+                self.triple
+            )));
         }
         let codegen = match level {
             OptLevel::O0 => LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
@@ -102,7 +111,10 @@ impl TargetInfo {
             )
         };
         if tm.is_null() {
-            return Err(Error::new(format!("cannot create a target machine for '{}' cpu '{}'", self.triple, self.cpu)));
+            return Err(Error::new(format!(
+                "cannot create a target machine for '{}' cpu '{}'",
+                self.triple, self.cpu
+            )));
         }
         Ok(TargetMachine(tm))
     }
