@@ -134,6 +134,7 @@ fn unresolved_symbol_is_a_clean_error_naming_it() {
     );
     let mut jit = jit();
     let m = jit.load_bitcode("unresolved.bc", &bc).unwrap();
+    assert_eq!(jit.external_names(m), ["not_provided"]);
     let err = jit
         .compile_function(m, "uses_it", OptLevel::O2, &NoHostLinks, None)
         .unwrap_err();
