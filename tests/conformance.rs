@@ -85,37 +85,83 @@ fn discover() -> Vec<Program> {
                 continue;
             }
             // The markers live in main.c when there is one.
-            let main = srcs.iter().find(|p| p.file_name().unwrap() == "main.c").unwrap_or(&srcs[0]).clone();
+            let main = srcs
+                .iter()
+                .find(|p| p.file_name().unwrap() == "main.c")
+                .unwrap_or(&srcs[0])
+                .clone();
             let (args, fp80) = markers(&main);
-            progs.push(Program { name, srcs, args, fp80 });
+            progs.push(Program {
+                name,
+                srcs,
+                args,
+                fp80,
+            });
         } else if path.extension().is_some_and(|x| x == "c") {
             let (args, fp80) = markers(&path);
-            progs.push(Program { name, srcs: vec![path], args, fp80 });
+            progs.push(Program {
+                name,
+                srcs: vec![path],
+                args,
+                fp80,
+            });
         }
     }
     progs.sort_by(|a, b| a.name.cmp(&b.name));
     progs
 }
 
-fn check_one(p: &Program, opt: &str, engine: &Engine, timeout: Duration) -> (Verdict, Option<Output>, Option<Duration>) {
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance").join(&p.name).join(opt);
+fn check_one(
+    p: &Program,
+    opt: &str,
+    engine: &Engine,
+    timeout: Duration,
+) -> (Verdict, Option<Output>, Option<Duration>) {
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("conformance")
+        .join(&p.name)
+        .join(opt);
     let cflags = vec!["-w".to_string(), format!("-I{}", corpus_dir().display())];
     let bc = match support::compile_bitcode(&p.srcs, opt, &cflags, &work) {
         Ok(bc) => bc,
-        Err(e) => return (Verdict::CorpusError(format!("bitcode compile failed: {e}")), None, None),
+        Err(e) => {
+            return (
+                Verdict::CorpusError(format!("bitcode compile failed: {e}")),
+                None,
+                None,
+            );
+        }
     };
     let exe = work.join("native");
     if let Err(e) = support::compile_native(&bc, opt, &exe) {
-        return (Verdict::CorpusError(format!("native compile failed: {e}")), None, None);
+        return (
+            Verdict::CorpusError(format!("native compile failed: {e}")),
+            None,
+            None,
+        );
     }
     let native = support::run(Command::new(&exe).args(&p.args), Duration::from_secs(20));
-    if matches!(native.status, Status::TimedOut | Status::Signaled(_) | Status::SpawnFailed(_)) {
-        return (Verdict::CorpusError(format!("native run: {}\n{}", native.status, native.stderr_tail(5))), Some(native), None);
+    if matches!(
+        native.status,
+        Status::TimedOut | Status::Signaled(_) | Status::SpawnFailed(_)
+    ) {
+        return (
+            Verdict::CorpusError(format!(
+                "native run: {}\n{}",
+                native.status,
+                native.stderr_tail(5)
+            )),
+            Some(native),
+            None,
+        );
     }
     let got = support::run(&mut engine.command(&bc, &p.args), timeout);
     let mut problems = String::new();
     if got.status != native.status {
-        problems.push_str(&format!("    status: native {}, engine {}\n", native.status, got.status));
+        problems.push_str(&format!(
+            "    status: native {}, engine {}\n",
+            native.status, got.status
+        ));
     }
     if got.stdout != native.stdout {
         problems.push_str(&support::diff_text(&native.stdout, &got.stdout));
@@ -145,13 +191,26 @@ fn conformance_corpus() {
         .collect();
     let all = discover();
     if filter.is_empty() {
-        assert!(all.len() >= 60, "the conformance corpus has {} programs, expected at least 60", all.len());
+        assert!(
+            all.len() >= 60,
+            "the conformance corpus has {} programs, expected at least 60",
+            all.len()
+        );
     }
-    let progs: Vec<Program> =
-        all.into_iter().filter(|p| filter.is_empty() || filter.iter().any(|f| p.name.contains(f.as_str()))).collect();
-    assert!(!progs.is_empty(), "CONFORMANCE_FILTER={filter:?} matches no program in {}", corpus_dir().display());
+    let progs: Vec<Program> = all
+        .into_iter()
+        .filter(|p| filter.is_empty() || filter.iter().any(|f| p.name.contains(f.as_str())))
+        .collect();
+    assert!(
+        !progs.is_empty(),
+        "CONFORMANCE_FILTER={filter:?} matches no program in {}",
+        corpus_dir().display()
+    );
     let clang = support::tool("CLANG", "clang-19");
-    assert!(support::have_tool(&clang), "{clang} not found: install clang-19 (make deps)");
+    assert!(
+        support::have_tool(&clang),
+        "{clang} not found: install clang-19 (make deps)"
+    );
 
     let opts = support::opt_levels("CONFORMANCE_OPT", &["O0", "O2"]);
     let engine = Engine::from_env(env!("CARGO_BIN_EXE_bareflow"));
@@ -166,28 +225,44 @@ fn conformance_corpus() {
         engine.flags.join(" ")
     );
 
-    let tasks: Vec<(usize, String)> =
-        (0..progs.len()).flat_map(|i| opts.iter().map(move |o| (i, o.clone()))).collect();
-    let outcomes: Vec<Outcome> = support::parallel_map(&tasks, support::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
-        let (verdict, native, engine_time) = check_one(&progs[*i], opt, &engine, timeout);
-        let tag = match &verdict {
-            Verdict::Pass => "ok      ",
-            Verdict::Mismatch(_) => "MISMATCH",
-            Verdict::CorpusError(_) => "CORPUS  ",
-        };
-        eprintln!(
-            "{tag} {:<22} -{opt}  native {:>7.1} ms  engine {}",
-            progs[*i].name,
-            native.as_ref().map_or(0.0, |n| n.elapsed.as_secs_f64() * 1e3),
-            engine_time.map_or("-".to_string(), |t| format!("{:.1} ms", t.as_secs_f64() * 1e3))
-        );
-        Outcome { prog: *i, opt: opt.clone(), verdict, native, engine_time }
-    });
+    let tasks: Vec<(usize, String)> = (0..progs.len())
+        .flat_map(|i| opts.iter().map(move |o| (i, o.clone())))
+        .collect();
+    let outcomes: Vec<Outcome> =
+        support::parallel_map(&tasks, support::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
+            let (verdict, native, engine_time) = check_one(&progs[*i], opt, &engine, timeout);
+            let tag = match &verdict {
+                Verdict::Pass => "ok      ",
+                Verdict::Mismatch(_) => "MISMATCH",
+                Verdict::CorpusError(_) => "CORPUS  ",
+            };
+            eprintln!(
+                "{tag} {:<22} -{opt}  native {:>7.1} ms  engine {}",
+                progs[*i].name,
+                native
+                    .as_ref()
+                    .map_or(0.0, |n| n.elapsed.as_secs_f64() * 1e3),
+                engine_time.map_or("-".to_string(), |t| format!(
+                    "{:.1} ms",
+                    t.as_secs_f64() * 1e3
+                ))
+            );
+            Outcome {
+                prog: *i,
+                opt: opt.clone(),
+                verdict,
+                native,
+                engine_time,
+            }
+        });
 
     // The corpus must mean the same thing at every level: native outputs agree across levels.
     let mut corpus_errors = Vec::new();
     for (i, p) in progs.iter().enumerate() {
-        let natives: Vec<&Outcome> = outcomes.iter().filter(|o| o.prog == i && o.native.is_some()).collect();
+        let natives: Vec<&Outcome> = outcomes
+            .iter()
+            .filter(|o| o.prog == i && o.native.is_some())
+            .collect();
         for w in natives.windows(2) {
             let (a, b) = (w[0].native.as_ref().unwrap(), w[1].native.as_ref().unwrap());
             if a.stdout != b.stdout || a.status != b.status {
@@ -210,15 +285,27 @@ fn conformance_corpus() {
             Verdict::Pass => passed += 1,
             Verdict::Mismatch(m) => {
                 let entry = format!("{} -{}:\n{}", p.name, o.opt, m);
-                if p.fp80 { fp80_mismatches.push(entry) } else { mismatches.push(entry) }
+                if p.fp80 {
+                    fp80_mismatches.push(entry)
+                } else {
+                    mismatches.push(entry)
+                }
             }
             Verdict::CorpusError(e) => corpus_errors.push(format!("{} -{}: {}", p.name, o.opt, e)),
         }
     }
 
     let mut report = String::new();
-    let engine_total: f64 = outcomes.iter().filter_map(|o| o.engine_time).map(|t| t.as_secs_f64()).sum();
-    let native_total: f64 = outcomes.iter().filter_map(|o| o.native.as_ref()).map(|n| n.elapsed.as_secs_f64()).sum();
+    let engine_total: f64 = outcomes
+        .iter()
+        .filter_map(|o| o.engine_time)
+        .map(|t| t.as_secs_f64())
+        .sum();
+    let native_total: f64 = outcomes
+        .iter()
+        .filter_map(|o| o.native.as_ref())
+        .map(|n| n.elapsed.as_secs_f64())
+        .sum();
     report.push_str(&format!(
         "conformance: {} programs, levels {:?}, engine `{} --tier {}`; native total {:.2} s, engine total {:.2} s\n",
         progs.len(),
@@ -238,24 +325,36 @@ fn conformance_corpus() {
         report.push_str(&format!(
             "\n== {} mismatches in long double (x86_fp80) programs{} ==\n",
             fp80_mismatches.len(),
-            if allow_fp80 { ", allowed by CONFORMANCE_ALLOW_FP80=1" } else { "" }
+            if allow_fp80 {
+                ", allowed by CONFORMANCE_ALLOW_FP80=1"
+            } else {
+                ""
+            }
         ));
         for m in &fp80_mismatches {
             report.push_str(m);
         }
     }
     if !corpus_errors.is_empty() {
-        report.push_str(&format!("\n== {} corpus errors (fix the test program) ==\n", corpus_errors.len()));
+        report.push_str(&format!(
+            "\n== {} corpus errors (fix the test program) ==\n",
+            corpus_errors.len()
+        ));
         for e in &corpus_errors {
             report.push_str(e);
             report.push('\n');
         }
     }
-    let failed = mismatches.len() + corpus_errors.len() + if allow_fp80 { 0 } else { fp80_mismatches.len() };
+    let failed =
+        mismatches.len() + corpus_errors.len() + if allow_fp80 { 0 } else { fp80_mismatches.len() };
     let report_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance/report.txt");
     let _ = std::fs::write(&report_path, &report);
     eprintln!("{report}");
     eprintln!("(report written to {})", report_path.display());
     println!("conformance: {passed} passed, {failed} failed");
-    assert!(failed == 0, "{failed} conformance failures (listed above; report in {})", report_path.display());
+    assert!(
+        failed == 0,
+        "{failed} conformance failures (listed above; report in {})",
+        report_path.display()
+    );
 }
