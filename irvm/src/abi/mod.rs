@@ -1,0 +1,42 @@
+//! The SysV x86-64 calling convention at the LLVM-IR level, without libffi: classification of a
+//! signature into register/stack locations (`classify`), the asm trampoline that calls native code
+//! (`native`), and the pool of asm thunks through which native code calls interpreted functions
+//! (`thunk`). clang has already lowered C structs-by-value into scalars, `byval` pointers and
+//! small first-class aggregates, so irvm classifies IR types, as LLVM's x86-64 backend does.
+
+pub mod classify;
+pub mod native;
+pub mod thunk;
+
+pub use classify::{ArgLoc, RetLoc, Sig};
+
+/// The register image of a call: what a native callee finds in its argument registers, and what
+/// a thunk saves. Bytes 0..176 are laid out like a SysV `va_list` register save area (six GPRs
+/// then eight 16-byte XMM registers), so `va_start` can point straight at it.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct RegImage {
+    pub gpr: [u64; 6],
+    pub xmm: [[u64; 2]; 8],
+    /// Stack arguments (the caller's outgoing area): `nstack` 8-byte words at `stack`.
+    pub stack: usize,
+    pub nstack: u64,
+    /// Number of XMM registers used (%al for variadic callees).
+    pub nvec: u64,
+    _pad: u64,
+    /// Return registers: rax, rdx, xmm0 (16 bytes), xmm1 (16 bytes).
+    pub rax: u64,
+    pub rdx: u64,
+    pub ret_xmm: [[u64; 2]; 2],
+}
+
+// The asm in `native` and `thunk` relies on these offsets.
+const _: () = {
+    assert!(std::mem::offset_of!(RegImage, xmm) == 48);
+    assert!(std::mem::offset_of!(RegImage, stack) == 176);
+    assert!(std::mem::offset_of!(RegImage, nstack) == 184);
+    assert!(std::mem::offset_of!(RegImage, nvec) == 192);
+    assert!(std::mem::offset_of!(RegImage, rax) == 208);
+    assert!(std::mem::offset_of!(RegImage, ret_xmm) == 224);
+    assert!(std::mem::size_of::<RegImage>() == 256);
+};

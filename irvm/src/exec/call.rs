@@ -1,0 +1,343 @@
+//! Calls and returns: entering an interpreted function (frame set-up, constants, arguments,
+//! allocas, profile), returning, calling native code through the SysV trampoline, and unwinding
+//! everything on `exit`.
+
+use super::{St, Trap, fail};
+use crate::abi::{ArgLoc, RegImage, RetLoc, Sig, native};
+use crate::isa::{FuncId, Op, Reg};
+use crate::translate::{CallSite, Code};
+use crate::vm::{Frame, Machine, rdtsc};
+
+/// Lower function `f` now (its first call). Returns its code.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap> {
+    // SAFETY: caller passes the live machine; no other reference to it is in use.
+    let mm = unsafe { &mut *m };
+    match crate::translate::translate(&mut mm.prog, FuncId(f)) {
+        Ok(code) => {
+            mm.stats[f as usize].counters = vec![0u64; code.ncounters as usize].into_boxed_slice();
+            let b = Box::new(code);
+            let p: *const Code = &*b;
+            mm.prog.funcs[f as usize].code = Some(b);
+            Ok(p)
+        }
+        Err(e) => {
+            mm.error = Some(format!("irvm: {e}"));
+            Err(Trap::Error)
+        }
+    }
+}
+
+/// Code of an interpreted function, lowering it if needed.
+#[inline(always)]
+pub(crate) unsafe fn code_of(m: *mut Machine, f: u32) -> Result<*const Code, Trap> {
+    // SAFETY: live machine; `f` indexes the function table.
+    let slot = unsafe { &(&(*m)).prog.funcs[f as usize].code };
+    match slot {
+        Some(c) => Ok(&**c as *const Code),
+        // SAFETY: as above.
+        None => unsafe { lower(m, f) },
+    }
+}
+
+/// Push a frame for interpreted function `f` whose frame starts at register slot `base`, with
+/// `args` already copied by `fill`. Returns the new loop state.
+#[inline(always)]
+unsafe fn push_frame(
+    m: *mut Machine,
+    f: u32,
+    code: *const Code,
+    base: *mut u64,
+    ret: (*const Op, Reg, u32, u32),
+    va: usize,
+    fill: impl FnOnce(*mut u64),
+) -> Result<St, Trap> {
+    // SAFETY: live machine, used exclusively here; `code` is f's code (owned by the function table).
+    let (mm, c) = unsafe { (&mut *m, &*code) };
+    let nconsts = c.consts.len();
+    let end = mm.regs.as_mut_ptr_range().end;
+    // SAFETY: pointer arithmetic checked against the register stack's end before any write.
+    let fp = unsafe { base.add(nconsts) };
+    if (fp as usize) + 8 * c.nslots as usize + 64 > end as usize {
+        return Err(fail(mm, "stack overflow (interpreter register stack exhausted)".into()));
+    }
+    // SAFETY: [base, fp + nslots) is inside the register stack (checked below before use).
+    unsafe { std::ptr::copy_nonoverlapping(c.consts.as_ptr(), base, nconsts) };
+    fill(fp);
+    let mut sp = mm.sp;
+    for &(r, size, align) in c.byval.iter() {
+        // A byval parameter is the callee's own copy of the caller's object (as the ABI's stack copy).
+        sp = sp.wrapping_sub(size as usize) & !(align as usize - 1);
+        if sp < mm.astack.as_ptr() as usize {
+            return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
+        }
+        // SAFETY: the parameter slot holds the caller's pointer; [sp, sp+size) is free alloca stack.
+        unsafe {
+            let src = *fp.offset(r.0 as isize) as *const u8;
+            std::ptr::copy(src, sp as *mut u8, size as usize);
+            *fp.offset(r.0 as isize) = sp as u64;
+        }
+    }
+    let sp = sp.wrapping_sub(c.alloca_bytes as usize) & !(c.alloca_align as usize - 1);
+    if sp < mm.astack.as_ptr() as usize || sp > mm.sp {
+        return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
+    }
+    // SAFETY: slot 0 of the new frame (inside the register stack, checked above).
+    unsafe { *fp = sp as u64 };
+    let saved_sp = mm.sp;
+    mm.sp = sp;
+    let st = &mut mm.stats[f as usize];
+    st.calls += 1;
+    st.active += 1;
+    let ctrs = st.counters.as_mut_ptr();
+    mm.frames.push(Frame {
+        func: f,
+        fp,
+        code,
+        ret_ip: ret.0,
+        ret_dst: ret.1,
+        ret_slots: ret.2,
+        caller_rest: ret.3,
+        saved_sp,
+        tsc: rdtsc(),
+        child: 0,
+        va,
+    });
+    Ok(St { ip: c.ops.as_ptr(), fp, ctrs, code })
+}
+
+/// Direct or indirect call of program function `f` from interpreted code at call site `site`.
+#[inline(always)]
+pub(crate) unsafe fn call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip: *const Op, fp: *mut u64, caller: *const Code) -> Result<Option<St>, Trap> {
+    // SAFETY: live machine; `f` indexes the function table.
+    let (external, native_addr) = unsafe {
+        let e = &(&(*m)).prog.funcs[f as usize];
+        (e.external, e.native)
+    };
+    if external {
+        // SAFETY: forwarded contract.
+        unsafe { call_native(m, f as usize, native_addr, site, fp, caller)? };
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract; `site` and `caller` are live code of the calling frame.
+    unsafe {
+        let code = code_of(m, f)?;
+        let s = &*site;
+        let base = fp.add((*caller).nslots as usize);
+        if (*code).vararg {
+            return enter_vararg(m, f, code, s, fp, base, ret_ip).map(Some);
+        }
+        let nparams = (&(*code)).params.len();
+        push_frame(m, f, code, base, (ret_ip, s.ret, s.ret_slots, s.rest), 0, |cfp| {
+            let mut dst = cfp.add(1);
+            for &(r, n) in s.args.iter().take(nparams) {
+                std::ptr::copy_nonoverlapping(fp.offset(r.0 as isize), dst, n as usize);
+                dst = dst.add(n as usize);
+            }
+        })
+        .map(Some)
+    }
+}
+
+/// Call of a variadic interpreted function: arguments also go into a register image (on the
+/// alloca stack) that `va_start` reads, as native callers would pass them.
+#[cold]
+unsafe fn enter_vararg(m: *mut Machine, f: u32, code: *const Code, s: &CallSite, fp: *mut u64, base: *mut u64, ret_ip: *const Op) -> Result<St, Trap> {
+    // SAFETY: live machine and code (caller's contract).
+    let (mm, c) = unsafe { (&mut *m, &*code) };
+    let Some(sig) = s.sig.as_ref() else { return Err(fail(mm, "cannot pass these variadic arguments".into())) };
+    let mut img = RegImage::default();
+    let mut words = vec![0u64; sig.nstack as usize];
+    // SAFETY: the site's argument slots are in the caller's frame `fp`.
+    unsafe { marshal(sig, s, fp, &mut img, &mut words) };
+    let va = mm.push_image(&img, &words)?;
+    let nparams = c.params.len();
+    // SAFETY: as above.
+    unsafe {
+        push_frame(m, f, code, base, (ret_ip, s.ret, s.ret_slots, s.rest), va, |cfp| {
+            let mut dst = cfp.add(1);
+            for &(r, n) in s.args.iter().take(nparams) {
+                std::ptr::copy_nonoverlapping(fp.offset(r.0 as isize), dst, n as usize);
+                dst = dst.add(n as usize);
+            }
+        })
+    }
+}
+
+/// Enter interpreted function `f` from the host or from native code, with its parameter slots
+/// in `args`; returns to the host when it returns (`run` ends).
+pub(crate) unsafe fn enter_from_host(m: *mut Machine, f: FuncId, args: &[u64], va: usize) -> Result<St, Trap> {
+    // SAFETY: live machine (caller's contract).
+    unsafe {
+        let code = code_of(m, f.0)?;
+        let base = (*m).regs.as_mut_ptr().add((*m).reg_top);
+        push_frame(m, f.0, code, base, (std::ptr::null(), Reg(0), 0, 0), va, |cfp| {
+            std::ptr::copy_nonoverlapping(args.as_ptr(), cfp.add(1), args.len().min((*code).param_slots as usize));
+        })
+    }
+}
+
+/// Close frame `fr` at time `t`: cycles into its function's counters and its parent's child time.
+#[inline(always)]
+pub(crate) fn account(mm: &mut Machine, fr: &Frame, t: u64) {
+    let dt = t.wrapping_sub(fr.tsc);
+    let st = &mut mm.stats[fr.func as usize];
+    st.excl = st.excl.wrapping_add(dt.saturating_sub(fr.child));
+    st.active -= 1;
+    if st.active == 0 {
+        st.incl = st.incl.wrapping_add(dt);
+    }
+    if let Some(p) = mm.frames.last_mut() {
+        p.child = p.child.wrapping_add(dt);
+    }
+}
+
+/// Return from the top frame with `n` result slots at `s`. `None`: back to the host.
+#[inline(always)]
+pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Option<St> {
+    // SAFETY: live machine with at least the returning frame on its stack.
+    let mm = unsafe { &mut *m };
+    let fr = mm.frames.pop().expect("irvm: return without a frame");
+    account(mm, &fr, rdtsc());
+    mm.sp = fr.saved_sp;
+    // SAFETY: `s..s+n` are slots of the returning frame; the destination is the caller's
+    // result slots (or the machine's return buffer).
+    unsafe {
+        if fr.ret_ip.is_null() {
+            let k = (n as usize).min(mm.retval.len());
+            std::ptr::copy_nonoverlapping(fp.offset(s.0 as isize), mm.retval.as_mut_ptr(), k);
+            return None;
+        }
+        let caller = mm.frames.last().expect("irvm: return to a missing frame");
+        let k = n.min(fr.ret_slots) as usize;
+        std::ptr::copy_nonoverlapping(fp.offset(s.0 as isize), caller.fp.offset(fr.ret_dst.0 as isize), k);
+        let ctrs = mm.stats[caller.func as usize].counters.as_mut_ptr();
+        Some(St { ip: fr.ret_ip, fp: caller.fp, ctrs, code: caller.code })
+    }
+}
+
+/// Put the arguments of call site `s` (in frame `fp`) where `sig` says a native callee expects them.
+pub(crate) unsafe fn marshal(sig: &Sig, s: &CallSite, fp: *mut u64, img: &mut RegImage, words: &mut [u64]) {
+    for (k, pieces) in sig.args.iter().enumerate() {
+        let Some(&(r, _)) = s.args.get(k) else { break };
+        for p in pieces {
+            // SAFETY: argument slots of the caller's frame.
+            let v = unsafe { *fp.offset((r.0 + p.slot as i32) as isize) };
+            let v = if p.sext != 0 { super::int::sext(v, u32::from(p.sext)) as u64 } else { v };
+            match p.loc {
+                ArgLoc::Gpr(i) => img.gpr[i as usize] = v,
+                ArgLoc::Xmm(i) => img.xmm[i as usize] = [v, 0],
+                // SAFETY: a two-slot vector argument.
+                ArgLoc::Xmm2(i) => img.xmm[i as usize] = [v, unsafe { *fp.offset((r.0 + p.slot as i32 + 1) as isize) }],
+                ArgLoc::Stack(w) => {
+                    words[w as usize] = v;
+                    if p.slots == 2 {
+                        // SAFETY: second slot of the same argument.
+                        words[w as usize + 1] = unsafe { *fp.offset((r.0 + p.slot as i32 + 1) as isize) };
+                    }
+                }
+                ArgLoc::ByVal { at, size } => {
+                    // SAFETY: `v` is the byval pointer; the callee gets a copy of `size` bytes.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(v as *const u8, words.as_mut_ptr().add(at as usize).cast::<u8>(), size as usize)
+                    };
+                }
+            }
+        }
+    }
+    img.nvec = u64::from(sig.nxmm);
+}
+
+/// Read a native return value from the trampoline's registers into slots at `dst`.
+pub(crate) unsafe fn unmarshal_ret(sig: &Sig, img: &RegImage, dst: *mut u64) {
+    for &(slot, loc, w) in &sig.ret {
+        let v = match loc {
+            RetLoc::Rax => img.rax,
+            RetLoc::Rdx => img.rdx,
+            RetLoc::Xmm0 | RetLoc::Xmm0Full => img.ret_xmm[0][0],
+            RetLoc::Xmm1 => img.ret_xmm[1][0],
+        };
+        // SAFETY: result slots of the calling frame.
+        unsafe {
+            *dst.add(slot as usize) = v & crate::consts::mask(u32::from(w));
+            if loc == RetLoc::Xmm0Full {
+                *dst.add(slot as usize + 1) = img.ret_xmm[0][1];
+            }
+        }
+    }
+}
+
+/// Call native code at `addr` for call site `site` of the frame `fp`. `stat` is the function-table
+/// index whose counters record it.
+pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site: *const CallSite, fp: *mut u64, caller: *const Code) -> Result<(), Trap> {
+    // SAFETY: `site` is a live call site of the calling frame's code.
+    let s = unsafe { &*site };
+    let Some(sig) = s.sig.as_ref() else {
+        // SAFETY: live machine.
+        return Err(fail(unsafe { &mut *m }, format!("cannot call native code with signature '{}'", s.fn_ty.to_text())));
+    };
+    let mut img = RegImage::default();
+    let mut small = [0u64; 16];
+    let mut big = Vec::new();
+    let words: &mut [u64] = if sig.nstack as usize <= small.len() {
+        &mut small[..sig.nstack as usize]
+    } else {
+        big.resize(sig.nstack as usize, 0);
+        &mut big
+    };
+    // SAFETY: the site's argument slots are in `fp`.
+    unsafe { marshal(sig, s, fp, &mut img, words) };
+    img.stack = words.as_ptr() as usize;
+    img.nstack = words.len() as u64;
+    let old_top;
+    {
+        // SAFETY: live machine; this borrow ends before the native call.
+        let mm = unsafe { &mut *m };
+        old_top = mm.reg_top;
+        // SAFETY: `fp` is inside the register stack; the caller's frame ends `nslots` after it.
+        mm.reg_top = unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.as_ptr()) } as usize + 8;
+        let st = &mut mm.stats[stat];
+        st.calls += 1;
+        st.active += 1;
+        mm.frames.push(Frame {
+            func: stat as u32,
+            fp: std::ptr::null_mut(),
+            code: std::ptr::null(),
+            ret_ip: std::ptr::null(),
+            ret_dst: Reg(0),
+            ret_slots: 0,
+            caller_rest: s.rest,
+            saved_sp: mm.sp,
+            tsc: rdtsc(),
+            child: 0,
+            va: 0,
+        });
+    }
+    // SAFETY: `addr` is native code whose signature is the call site's (the program's own
+    // contract, as for native code); no reference into the machine is live across the call.
+    unsafe { native::call(addr, &mut img) };
+    // SAFETY: live machine again.
+    let mm = unsafe { &mut *m };
+    let fr = mm.frames.pop().expect("irvm: native frame vanished");
+    account(mm, &fr, rdtsc());
+    mm.reg_top = old_top;
+    // SAFETY: result slots of the calling frame.
+    unsafe { unmarshal_ret(sig, &img, fp.offset(s.ret.0 as isize)) };
+    Ok(())
+}
+
+/// `exit(code)`: close every frame (their blocks' remaining instructions did not run).
+#[cold]
+pub(crate) fn unwind_all(mm: &mut Machine, rest_top: u32) {
+    let t = rdtsc();
+    let mut rest = rest_top;
+    while let Some(fr) = mm.frames.pop() {
+        if !fr.code.is_null() {
+            mm.stats[fr.func as usize].skipped += u64::from(rest);
+        }
+        // `account` charges the parent, which is now the last frame.
+        account(mm, &fr, t);
+        rest = fr.caller_rest;
+    }
+}

@@ -1,0 +1,111 @@
+//! Native code calling an interpreted function through its thunk (e.g. qsort's comparator): decode
+//! the arguments from the saved registers per the function's own signature, run it on top of the
+//! current interpreter state, and put the result in the return registers. If the program ends
+//! inside such a call (`exit`, or a run-time error) there is no way back through the native frames:
+//! the host's exit hook runs and the process ends here.
+
+use super::{Trap, call};
+use crate::abi::{ArgLoc, RegImage, RetLoc};
+use crate::isa::FuncId;
+use crate::vm::{Machine, Outcome};
+
+/// `abi::thunk::Handler` for thunks bound by a `Machine`.
+///
+/// # Safety
+/// `owner` is the live `Machine` that bound the thunk; `regs` is the thunk's saved register image.
+pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage) {
+    let m: *mut Machine = owner.cast();
+    // SAFETY: the thunk's owner is a live machine (unbound when it is dropped).
+    let r = unsafe { run_callback(m, func, regs) };
+    if let Err(t) = r {
+        // SAFETY: as above; nothing else uses the machine now.
+        unsafe { end_process(&mut *m, t) }
+    }
+}
+
+unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Result<(), Trap> {
+    // SAFETY: live machine (caller's contract).
+    let code = unsafe { call::code_of(m, func)? };
+    // SAFETY: code owned by the function table.
+    let c = unsafe { &*code };
+    let Some(sig) = c.own_sig.as_ref() else {
+        // SAFETY: live machine.
+        return Err(super::fail(unsafe { &mut *m }, "cannot be called from native code (signature)".into()));
+    };
+    let mut args = vec![0u64; c.param_slots as usize];
+    for (k, pieces) in sig.args.iter().enumerate() {
+        let base = (c.params[k].0.0 - 1) as usize;
+        for p in pieces {
+            let at = base + p.slot as usize;
+            // SAFETY: stack words live in the native caller's frame above the thunk's.
+            let stack = |w: u32| unsafe { *((regs.stack + 8 * w as usize) as *const u64) };
+            match p.loc {
+                ArgLoc::Gpr(i) => args[at] = regs.gpr[i as usize],
+                ArgLoc::Xmm(i) => args[at] = regs.xmm[i as usize][0],
+                ArgLoc::Xmm2(i) => {
+                    args[at] = regs.xmm[i as usize][0];
+                    args[at + 1] = regs.xmm[i as usize][1];
+                }
+                ArgLoc::Stack(w) => {
+                    args[at] = stack(w);
+                    if p.slots == 2 {
+                        args[at + 1] = stack(w + 1);
+                    }
+                }
+                ArgLoc::ByVal { at: w, .. } => args[at] = (regs.stack + 8 * w as usize) as u64,
+            }
+        }
+    }
+    // Narrow integer arguments arrive with undefined upper bits: make them canonical.
+    for (k, p) in c.params.iter().enumerate() {
+        let t = c.param_types.get(k).copied().unwrap_or(64);
+        if t < 64 && p.1 == 1 {
+            let at = (p.0.0 - 1) as usize;
+            args[at] &= crate::consts::mask(u32::from(t));
+        }
+    }
+    let va = if c.vararg { regs as *mut RegImage as usize } else { 0 };
+    // SAFETY: live machine; the frame goes on top of whatever is running.
+    unsafe {
+        call::enter_from_host(m, FuncId(func), &args, va)?;
+        super::run(m)?;
+    }
+    // SAFETY: live machine; retval holds the function's result slots.
+    let ret = unsafe { (*m).retval };
+    for &(slot, loc, _) in &sig.ret {
+        let v = ret[slot as usize];
+        match loc {
+            RetLoc::Rax => regs.rax = v,
+            RetLoc::Rdx => regs.rdx = v,
+            RetLoc::Xmm0 => regs.ret_xmm[0] = [v, 0],
+            RetLoc::Xmm1 => regs.ret_xmm[1] = [v, 0],
+            RetLoc::Xmm0Full => regs.ret_xmm[0] = [v, ret[slot as usize + 1]],
+        }
+    }
+    Ok(())
+}
+
+/// The program ended inside a native callback: report through the host's hook, then exit.
+fn end_process(mm: &mut Machine, t: Trap) -> ! {
+    let outcome = match t {
+        Trap::Exit(c) => Outcome::Exit(c),
+        Trap::Error => Outcome::Error(mm.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+    };
+    call::unwind_all(mm, 0);
+    mm.total_cycles = crate::vm::rdtsc().wrapping_sub(mm.start_tsc);
+    if let Some(mut hook) = mm.exit_hook.take() {
+        hook(mm, &outcome);
+    } else if let Outcome::Error(e) = &outcome {
+        eprintln!("{e}");
+    }
+    let status = match outcome {
+        Outcome::Exit(c) => c,
+        Outcome::Error(_) => 2,
+    };
+    if let Some(exit) = mm.prog.resolve_symbol("exit") {
+        // SAFETY: libc's exit(int) (flushes stdio, runs atexit handlers); it does not return.
+        let exit: extern "C" fn(i32) -> ! = unsafe { std::mem::transmute(exit) };
+        exit(status);
+    }
+    std::process::exit(status)
+}

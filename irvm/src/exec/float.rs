@@ -1,0 +1,258 @@
+//! Floating-point semantics: binary and unary ops (arithmetic and math intrinsics, using the same
+//! libm calls native code makes), comparisons, conversions and classification.
+
+use crate::isa::{Conv, FBin, FPred, FUn};
+
+#[inline(always)]
+pub fn f32of(v: u64) -> f32 {
+    f32::from_bits(v as u32)
+}
+#[inline(always)]
+pub fn f64of(v: u64) -> f64 {
+    f64::from_bits(v)
+}
+#[inline(always)]
+pub fn of32(x: f32) -> u64 {
+    u64::from(x.to_bits())
+}
+#[inline(always)]
+pub fn of64(x: f64) -> u64 {
+    x.to_bits()
+}
+
+fn minimum64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == b {
+        if a.is_sign_negative() { a } else { b }
+    } else {
+        a.min(b)
+    }
+}
+
+fn maximum64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == b {
+        if a.is_sign_positive() { a } else { b }
+    } else {
+        a.max(b)
+    }
+}
+
+pub fn fbin64(op: FBin, a: f64, b: f64) -> f64 {
+    match op {
+        FBin::Add => a + b,
+        FBin::Sub => a - b,
+        FBin::Mul => a * b,
+        FBin::Div => a / b,
+        FBin::Rem => a % b,
+        FBin::MinNum => a.min(b),
+        FBin::MaxNum => a.max(b),
+        FBin::Minimum => minimum64(a, b),
+        FBin::Maximum => maximum64(a, b),
+        FBin::CopySign => a.copysign(b),
+        FBin::Pow => a.powf(b),
+        FBin::Atan2 => a.atan2(b),
+        FBin::Ldexp => ldexp64(a, b as u32 as i32),
+    }
+}
+
+pub fn fbin32(op: FBin, a: f32, b: f32) -> f32 {
+    match op {
+        FBin::Add => a + b,
+        FBin::Sub => a - b,
+        FBin::Mul => a * b,
+        FBin::Div => a / b,
+        FBin::Rem => a % b,
+        FBin::MinNum => a.min(b),
+        FBin::MaxNum => a.max(b),
+        FBin::Minimum => minimum64(f64::from(a), f64::from(b)) as f32,
+        FBin::Maximum => maximum64(f64::from(a), f64::from(b)) as f32,
+        FBin::CopySign => a.copysign(b),
+        FBin::Pow => a.powf(b),
+        FBin::Atan2 => a.atan2(b),
+        FBin::Ldexp => ldexp64(f64::from(a), b.to_bits() as i32) as f32,
+    }
+}
+
+/// x * 2^e, exactly as C's ldexp.
+fn ldexp64(x: f64, e: i32) -> f64 {
+    let mut x = x;
+    let mut e = e.clamp(-2200, 2200);
+    while e > 1000 {
+        x *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        x *= 2f64.powi(-1000);
+        e += 1000;
+        if x == 0.0 {
+            return x;
+        }
+    }
+    // Split so a subnormal result is rounded once.
+    if e < -1022 {
+        return x * 2f64.powi(e + 600) * 2f64.powi(-600);
+    }
+    x * 2f64.powi(e)
+}
+
+pub fn fun64(op: FUn, a: f64) -> f64 {
+    match op {
+        FUn::Neg => -a,
+        FUn::Abs => a.abs(),
+        FUn::Sqrt => a.sqrt(),
+        FUn::Floor => a.floor(),
+        FUn::Ceil => a.ceil(),
+        FUn::Trunc => a.trunc(),
+        FUn::Round => a.round(),
+        FUn::RoundEven => a.round_ties_even(),
+        FUn::Exp => a.exp(),
+        FUn::Exp2 => a.exp2(),
+        FUn::Exp10 => 10f64.powf(a),
+        FUn::Log => a.ln(),
+        FUn::Log2 => a.log2(),
+        FUn::Log10 => a.log10(),
+        FUn::Sin => a.sin(),
+        FUn::Cos => a.cos(),
+        FUn::Tan => a.tan(),
+        FUn::Asin => a.asin(),
+        FUn::Acos => a.acos(),
+        FUn::Atan => a.atan(),
+        FUn::Sinh => a.sinh(),
+        FUn::Cosh => a.cosh(),
+        FUn::Tanh => a.tanh(),
+        FUn::Canonicalize => a,
+    }
+}
+
+pub fn fun32(op: FUn, a: f32) -> f32 {
+    match op {
+        FUn::Neg => -a,
+        FUn::Abs => a.abs(),
+        FUn::Sqrt => a.sqrt(),
+        FUn::Floor => a.floor(),
+        FUn::Ceil => a.ceil(),
+        FUn::Trunc => a.trunc(),
+        FUn::Round => a.round(),
+        FUn::RoundEven => a.round_ties_even(),
+        FUn::Exp => a.exp(),
+        FUn::Exp2 => a.exp2(),
+        FUn::Exp10 => 10f32.powf(a),
+        FUn::Log => a.ln(),
+        FUn::Log2 => a.log2(),
+        FUn::Log10 => a.log10(),
+        FUn::Sin => a.sin(),
+        FUn::Cos => a.cos(),
+        FUn::Tan => a.tan(),
+        FUn::Asin => a.asin(),
+        FUn::Acos => a.acos(),
+        FUn::Atan => a.atan(),
+        FUn::Sinh => a.sinh(),
+        FUn::Cosh => a.cosh(),
+        FUn::Tanh => a.tanh(),
+        FUn::Canonicalize => a,
+    }
+}
+
+/// An LLVM fcmp predicate on two doubles (floats compare exactly as their f64 widening).
+#[inline(always)]
+pub fn fcmp(p: FPred, a: f64, b: f64) -> bool {
+    let uno = a.is_nan() || b.is_nan();
+    match p {
+        FPred::False => false,
+        FPred::Oeq => a == b,
+        FPred::Ogt => a > b,
+        FPred::Oge => a >= b,
+        FPred::Olt => a < b,
+        FPred::Ole => a <= b,
+        FPred::One => !uno && a != b,
+        FPred::Ord => !uno,
+        FPred::Uno => uno,
+        FPred::Ueq => uno || a == b,
+        FPred::Ugt => uno || a > b,
+        FPred::Uge => uno || a >= b,
+        FPred::Ult => uno || a < b,
+        FPred::Ule => uno || a <= b,
+        FPred::Une => a != b,
+        FPred::True => true,
+    }
+}
+
+/// A scalar conversion; `bits` is the integer side's width (<= 64), `a` the raw source slot.
+pub fn conv(k: Conv, bits: u32, a: u64) -> u64 {
+    let m = crate::consts::mask(bits);
+    let s = super::int::sext(a, bits);
+    match k {
+        Conv::SiToF32 => of32(s as f32),
+        Conv::SiToF64 => of64(s as f64),
+        Conv::UiToF32 => of32((a & m) as f32),
+        Conv::UiToF64 => of64((a & m) as f64),
+        Conv::F32ToSi => to_si(f64::from(f32of(a)), bits) & m,
+        Conv::F64ToSi => to_si(f64of(a), bits) & m,
+        Conv::F32ToUi => to_ui(f64::from(f32of(a)), bits) & m,
+        Conv::F64ToUi => to_ui(f64of(a), bits) & m,
+        Conv::F32ToF64 => of64(f64::from(f32of(a))),
+        Conv::F64ToF32 => of32(f64of(a) as f32),
+    }
+}
+
+/// fptosi as x86 does it (out of range gives the "integer indefinite" value).
+fn to_si(x: f64, bits: u32) -> u64 {
+    if bits <= 32 {
+        if x.is_nan() || x >= 2147483648.0 || x < -2147483648.0 { 0x8000_0000 } else { x as i32 as i64 as u64 }
+    } else if x.is_nan() || x >= 9.223372036854775808e18 || x < -9.223372036854775808e18 {
+        1 << 63
+    } else {
+        x as i64 as u64
+    }
+}
+
+fn to_ui(x: f64, bits: u32) -> u64 {
+    if bits < 64 { to_si(x, bits.max(33).min(64)) } else if x >= 9.223372036854775808e18 { (x - 9.223372036854775808e18) as i64 as u64 ^ (1 << 63) } else { to_si(x, 64) }
+}
+
+/// Wide conversions (integer side 65..=128 bits).
+pub fn conv_w(k: Conv, bits: u32, a: u128) -> u128 {
+    let m = super::int::mask128(bits);
+    let s = super::int::sext128(a, bits);
+    match k {
+        Conv::SiToF32 => u128::from((s as f32).to_bits()),
+        Conv::SiToF64 => u128::from((s as f64).to_bits()),
+        Conv::UiToF32 => u128::from(((a & m) as f32).to_bits()),
+        Conv::UiToF64 => u128::from(((a & m) as f64).to_bits()),
+        Conv::F32ToSi => (f32of(a as u64) as i128) as u128 & m,
+        Conv::F64ToSi => (f64of(a as u64) as i128) as u128 & m,
+        Conv::F32ToUi => (f32of(a as u64) as u128) & m,
+        Conv::F64ToUi => (f64of(a as u64) as u128) & m,
+        Conv::F32ToF64 | Conv::F64ToF32 => conv(k, 64, a as u64) as u128,
+    }
+}
+
+/// llvm.is.fpclass: bit 0 sNaN, 1 qNaN, 2 -inf, 3 -normal, 4 -subnormal, 5 -0, 6 +0,
+/// 7 +subnormal, 8 +normal, 9 +inf.
+fn fpclass_bit(cat: std::num::FpCategory, neg: bool, snan: bool) -> u32 {
+    use std::num::FpCategory::*;
+    match (cat, neg) {
+        (Nan, _) => u32::from(!snan),
+        (Infinite, true) => 2,
+        (Normal, true) => 3,
+        (Subnormal, true) => 4,
+        (Zero, true) => 5,
+        (Zero, false) => 6,
+        (Subnormal, false) => 7,
+        (Normal, false) => 8,
+        (Infinite, false) => 9,
+    }
+}
+
+pub fn is_fpclass64(x: f64, mask: u32) -> bool {
+    let snan = x.is_nan() && x.to_bits() & (1 << 51) == 0;
+    mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
+}
+
+pub fn is_fpclass32(x: f32, mask: u32) -> bool {
+    let snan = x.is_nan() && x.to_bits() & (1 << 22) == 0;
+    mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
+}

@@ -1,0 +1,214 @@
+//! Integer semantics: the generic-width forms (any width <= 64, and 65..=128 in two slots),
+//! comparisons, and the integer intrinsics. The i32/i64 fast paths are inline in the loop.
+
+use crate::consts::mask;
+use crate::isa::{IBin, IBin2, IPred, IUn};
+
+/// Sign-extend the low `bits` of `v` to 64 bits.
+#[inline(always)]
+pub fn sext(v: u64, bits: u32) -> i64 {
+    if bits == 0 || bits >= 64 { v as i64 } else { ((v << (64 - bits)) as i64) >> (64 - bits) }
+}
+
+#[inline(always)]
+pub fn sext128(v: u128, bits: u32) -> i128 {
+    if bits == 0 || bits >= 128 { v as i128 } else { ((v << (128 - bits)) as i128) >> (128 - bits) }
+}
+
+#[inline(always)]
+pub fn mask128(bits: u32) -> u128 {
+    if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 }
+}
+
+/// Integer division by zero or signed overflow: native code would fault.
+#[derive(Debug, Clone, Copy)]
+pub struct DivFault;
+
+/// `a op b` on `bits`-wide integers held zero-extended in u64.
+pub fn int_n(op: IBin, bits: u32, a: u64, b: u64) -> Result<u64, DivFault> {
+    let (sa, sb) = (sext(a, bits), sext(b, bits));
+    let sh = (b as u32) % bits.max(1);
+    let r = match op {
+        IBin::Add => a.wrapping_add(b),
+        IBin::Sub => a.wrapping_sub(b),
+        IBin::Mul => a.wrapping_mul(b),
+        IBin::And => a & b,
+        IBin::Or => a | b,
+        IBin::Xor => a ^ b,
+        IBin::Shl => a.wrapping_shl(sh),
+        IBin::LShr => a.wrapping_shr(sh),
+        IBin::AShr => sa.wrapping_shr(sh) as u64,
+        IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
+        IBin::UDiv => a / b,
+        IBin::URem => a % b,
+        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext(1 << (bits - 1), bits)) => return Err(DivFault),
+        IBin::SDiv => sa.wrapping_div(sb) as u64,
+        IBin::SRem => sa.wrapping_rem(sb) as u64,
+    };
+    Ok(r & mask(bits))
+}
+
+/// `a op b` on `bits`-wide integers (65..=128) held zero-extended in u128.
+pub fn int_w(op: IBin, bits: u32, a: u128, b: u128) -> Result<u128, DivFault> {
+    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
+    let sh = (b % u128::from(bits)) as u32;
+    let r = match op {
+        IBin::Add => a.wrapping_add(b),
+        IBin::Sub => a.wrapping_sub(b),
+        IBin::Mul => a.wrapping_mul(b),
+        IBin::And => a & b,
+        IBin::Or => a | b,
+        IBin::Xor => a ^ b,
+        IBin::Shl => a.wrapping_shl(sh),
+        IBin::LShr => a.wrapping_shr(sh),
+        IBin::AShr => sa.wrapping_shr(sh) as u128,
+        IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
+        IBin::UDiv => a / b,
+        IBin::URem => a % b,
+        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext128(1 << (bits - 1), bits)) => return Err(DivFault),
+        IBin::SDiv => sa.wrapping_div(sb) as u128,
+        IBin::SRem => sa.wrapping_rem(sb) as u128,
+    };
+    Ok(r & mask128(bits))
+}
+
+/// Compare (signed predicates see `a`/`b` as already sign-extended i64).
+#[inline(always)]
+pub fn cmp(p: IPred, a: u64, b: u64) -> bool {
+    let (sa, sb) = (a as i64, b as i64);
+    match p {
+        IPred::Eq => a == b,
+        IPred::Ne => a != b,
+        IPred::Ugt => a > b,
+        IPred::Uge => a >= b,
+        IPred::Ult => a < b,
+        IPred::Ule => a <= b,
+        IPred::Sgt => sa > sb,
+        IPred::Sge => sa >= sb,
+        IPred::Slt => sa < sb,
+        IPred::Sle => sa <= sb,
+    }
+}
+
+/// Compare two i32 values.
+#[inline(always)]
+pub fn cmp32(p: IPred, a: u64, b: u64) -> bool {
+    let (ua, ub) = (a as u32, b as u32);
+    let (sa, sb) = (a as i32, b as i32);
+    match p {
+        IPred::Eq => ua == ub,
+        IPred::Ne => ua != ub,
+        IPred::Ugt => ua > ub,
+        IPred::Uge => ua >= ub,
+        IPred::Ult => ua < ub,
+        IPred::Ule => ua <= ub,
+        IPred::Sgt => sa > sb,
+        IPred::Sge => sa >= sb,
+        IPred::Slt => sa < sb,
+        IPred::Sle => sa <= sb,
+    }
+}
+
+/// Compare two `bits`-wide values (<= 64).
+pub fn cmp_n(p: IPred, bits: u32, a: u64, b: u64) -> bool {
+    match p {
+        IPred::Sgt | IPred::Sge | IPred::Slt | IPred::Sle => cmp(p, sext(a, bits) as u64, sext(b, bits) as u64),
+        _ => cmp(p, a, b),
+    }
+}
+
+/// Compare two wide values.
+pub fn cmp_w(p: IPred, bits: u32, a: u128, b: u128) -> bool {
+    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
+    match p {
+        IPred::Eq => a == b,
+        IPred::Ne => a != b,
+        IPred::Ugt => a > b,
+        IPred::Uge => a >= b,
+        IPred::Ult => a < b,
+        IPred::Ule => a <= b,
+        IPred::Sgt => sa > sb,
+        IPred::Sge => sa >= sb,
+        IPred::Slt => sa < sb,
+        IPred::Sle => sa <= sb,
+    }
+}
+
+/// One-operand integer intrinsics on a `bits`-wide value (<= 128).
+pub fn iun(op: IUn, bits: u32, a: u128) -> u128 {
+    let m = mask128(bits);
+    let a = a & m;
+    let r = match op {
+        IUn::Ctpop => u128::from(a.count_ones()),
+        IUn::Ctlz => u128::from(a.leading_zeros() - (128 - bits)),
+        IUn::Cttz => u128::from(if a == 0 { bits } else { a.trailing_zeros() }),
+        IUn::Bswap => a.swap_bytes() >> (128 - bits),
+        IUn::BitReverse => a.reverse_bits() >> (128 - bits),
+        IUn::Abs => sext128(a, bits).unsigned_abs(),
+    };
+    r & m
+}
+
+/// Two-operand integer intrinsics; returns (value, overflow flag) for the `*O` forms.
+pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
+    let m = mask128(bits);
+    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
+    let smax = (m >> 1) as i128;
+    let smin = -smax - 1;
+    let clamp_s = |v: i128| v.clamp(smin, smax) as u128 & m;
+    let r = match op {
+        IBin2::SMin => (if sa < sb { a } else { b }, false),
+        IBin2::SMax => (if sa > sb { a } else { b }, false),
+        IBin2::UMin => (a.min(b), false),
+        IBin2::UMax => (a.max(b), false),
+        IBin2::SAddSat => (clamp_s(sa.saturating_add(sb)), false),
+        IBin2::SSubSat => (clamp_s(sa.saturating_sub(sb)), false),
+        IBin2::UAddSat => (a.saturating_add(b).min(m), false),
+        IBin2::USubSat => (a.saturating_sub(b), false),
+        IBin2::SShlSat => {
+            let sh = b as u32;
+            if sh >= bits {
+                (if sa == 0 { 0 } else { clamp_s(if sa < 0 { i128::MIN } else { i128::MAX }) }, false)
+            } else {
+                let r = sext128(a.wrapping_shl(sh) & m, bits);
+                if r >> sh == sa { (r as u128 & m, false) } else { (clamp_s(if sa < 0 { i128::MIN } else { i128::MAX }), false) }
+            }
+        }
+        IBin2::UShlSat => {
+            let sh = b as u32;
+            let r = a.checked_shl(sh).unwrap_or(0) & m;
+            if sh < bits && r >> sh == a { (r, false) } else if a == 0 { (0, false) } else { (m, false) }
+        }
+        IBin2::SAddO => {
+            let r = sa.wrapping_add(sb);
+            (r as u128 & m, sext128(r as u128 & m, bits) != r)
+        }
+        IBin2::SSubO => {
+            let r = sa.wrapping_sub(sb);
+            (r as u128 & m, sext128(r as u128 & m, bits) != r)
+        }
+        IBin2::UAddO => {
+            let (r, o) = a.overflowing_add(b);
+            (r & m, o || r > m)
+        }
+        IBin2::USubO => (a.wrapping_sub(b) & m, b > a),
+        IBin2::SMulO => match sa.checked_mul(sb) {
+            Some(r) => (r as u128 & m, sext128(r as u128 & m, bits) != r),
+            None => (sa.wrapping_mul(sb) as u128 & m, true),
+        },
+        IBin2::UMulO => match a.checked_mul(b) {
+            Some(r) => (r & m, r > m),
+            None => (a.wrapping_mul(b) & m, true),
+        },
+    };
+    r
+}
+
+/// Funnel shift of `bits`-wide values (<= 64).
+pub fn fsh(left: bool, bits: u32, a: u64, b: u64, c: u64) -> u64 {
+    let m = mask(bits);
+    let sh = (c % u64::from(bits)) as u32;
+    let wide = (u128::from(a & m) << bits) | u128::from(b & m);
+    let r = if left { (wide << sh) >> bits } else { wide >> sh };
+    (r as u64) & m
+}

@@ -1,0 +1,289 @@
+//! Vector semantics. A vector lives in consecutive slots as its packed little-endian bytes
+//! (`<n x i1>`: one 0/1 byte per lane); handlers loop over lanes with the lane type fixed outside
+//! the loop, and zero the unused tail of the last slot.
+
+use super::float::{f32of, f64of, fbin32, fbin64, fcmp, fun32, fun64, of32, of64};
+use super::int::{DivFault, cmp_n, ibin2, iun, sext};
+use crate::isa::{Conv, FBin, FPred, FUn, IBin, IBin2, IPred, IUn, Lane, Reduce};
+
+/// Raw lane access on slot memory.
+#[derive(Clone, Copy)]
+pub struct V(pub *mut u8);
+
+impl V {
+    /// Read lane `k` of `bytes` bytes, zero-extended.
+    #[inline(always)]
+    pub fn get(self, k: usize, bytes: usize) -> u64 {
+        // SAFETY: V points at a vector's slots; the translator sized them for every lane.
+        unsafe {
+            let p = self.0.add(k * bytes);
+            match bytes {
+                1 => u64::from(*p),
+                2 => u64::from(p.cast::<u16>().read_unaligned()),
+                4 => u64::from(p.cast::<u32>().read_unaligned()),
+                _ => p.cast::<u64>().read_unaligned(),
+            }
+        }
+    }
+    #[inline(always)]
+    pub fn set(self, k: usize, bytes: usize, v: u64) {
+        // SAFETY: as in `get`.
+        unsafe {
+            let p = self.0.add(k * bytes);
+            match bytes {
+                1 => *p = v as u8,
+                2 => p.cast::<u16>().write_unaligned(v as u16),
+                4 => p.cast::<u32>().write_unaligned(v as u32),
+                _ => p.cast::<u64>().write_unaligned(v),
+            }
+        }
+    }
+    /// Zero the bytes after `used` up to the end of the last slot.
+    #[inline(always)]
+    pub fn zero_tail(self, used: usize) {
+        let end = used.div_ceil(8) * 8;
+        for k in used..end {
+            // SAFETY: within the last slot of the vector.
+            unsafe { *self.0.add(k) = 0 };
+        }
+    }
+}
+
+macro_rules! lanes {
+    ($t:ty, $n:expr, $d:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
+        let (d, a, b) = ($d.0.cast::<$t>(), $a.0.cast::<$t>(), $b.0.cast::<$t>());
+        for k in 0..$n {
+            // SAFETY: all three point at vectors of at least $n lanes of $t (slot-aligned).
+            unsafe {
+                let ($x, $y) = (a.add(k).read_unaligned(), b.add(k).read_unaligned());
+                d.add(k).write_unaligned($e);
+            }
+        }
+    }};
+}
+
+macro_rules! int_lanes {
+    ($u:ty, $s:ty, $op:expr, $n:expr, $d:expr, $a:expr, $b:expr) => {{
+        let bits = <$u>::BITS;
+        match $op {
+            IBin::Add => lanes!($u, $n, $d, $a, $b, |x, y| x.wrapping_add(y)),
+            IBin::Sub => lanes!($u, $n, $d, $a, $b, |x, y| x.wrapping_sub(y)),
+            IBin::Mul => lanes!($u, $n, $d, $a, $b, |x, y| x.wrapping_mul(y)),
+            IBin::And => lanes!($u, $n, $d, $a, $b, |x, y| x & y),
+            IBin::Or => lanes!($u, $n, $d, $a, $b, |x, y| x | y),
+            IBin::Xor => lanes!($u, $n, $d, $a, $b, |x, y| x ^ y),
+            IBin::Shl => lanes!($u, $n, $d, $a, $b, |x, y| x.wrapping_shl(y as u32 % bits)),
+            IBin::LShr => lanes!($u, $n, $d, $a, $b, |x, y| x.wrapping_shr(y as u32 % bits)),
+            IBin::AShr => lanes!($u, $n, $d, $a, $b, |x, y| (x as $s).wrapping_shr(y as u32 % bits) as $u),
+            _ => {
+                for k in 0..$n {
+                    let (x, y) = ($a.get(k, (bits / 8) as usize), $b.get(k, (bits / 8) as usize));
+                    let r = super::int::int_n($op, bits, x, y)?;
+                    $d.set(k, (bits / 8) as usize, r);
+                }
+            }
+        }
+    }};
+}
+
+pub fn vint(op: IBin, lane: Lane, n: usize, d: V, a: V, b: V) -> Result<(), DivFault> {
+    match lane {
+        Lane::I8 => int_lanes!(u8, i8, op, n, d, a, b),
+        Lane::I16 => int_lanes!(u16, i16, op, n, d, a, b),
+        Lane::I32 => int_lanes!(u32, i32, op, n, d, a, b),
+        Lane::I64 => int_lanes!(u64, i64, op, n, d, a, b),
+        Lane::I1 => {
+            for k in 0..n {
+                let r = super::int::int_n(op, 1, a.get(k, 1) & 1, b.get(k, 1) & 1)?;
+                d.set(k, 1, r);
+            }
+        }
+        Lane::F32 | Lane::F64 => return Err(DivFault),
+    }
+    d.zero_tail(n * lane.bytes() as usize);
+    Ok(())
+}
+
+pub fn vfloat(op: FBin, dbl: bool, n: usize, d: V, a: V, b: V) {
+    match (dbl, op) {
+        (false, FBin::Add) => lanes!(f32, n, d, a, b, |x, y| x + y),
+        (false, FBin::Sub) => lanes!(f32, n, d, a, b, |x, y| x - y),
+        (false, FBin::Mul) => lanes!(f32, n, d, a, b, |x, y| x * y),
+        (false, FBin::Div) => lanes!(f32, n, d, a, b, |x, y| x / y),
+        (true, FBin::Add) => lanes!(f64, n, d, a, b, |x, y| x + y),
+        (true, FBin::Sub) => lanes!(f64, n, d, a, b, |x, y| x - y),
+        (true, FBin::Mul) => lanes!(f64, n, d, a, b, |x, y| x * y),
+        (true, FBin::Div) => lanes!(f64, n, d, a, b, |x, y| x / y),
+        (false, _) => lanes!(f32, n, d, a, b, |x, y| fbin32(op, x, y)),
+        (true, _) => lanes!(f64, n, d, a, b, |x, y| fbin64(op, x, y)),
+    }
+    d.zero_tail(n * if dbl { 8 } else { 4 });
+}
+
+pub fn vfun(op: FUn, dbl: bool, n: usize, d: V, a: V) {
+    for k in 0..n {
+        if dbl {
+            d.set(k, 8, of64(fun64(op, f64of(a.get(k, 8)))));
+        } else {
+            d.set(k, 4, of32(fun32(op, f32of(a.get(k, 4)))));
+        }
+    }
+    d.zero_tail(n * if dbl { 8 } else { 4 });
+}
+
+pub fn vfma(dbl: bool, fused: bool, n: usize, d: V, a: V, b: V, c: V) {
+    for k in 0..n {
+        if dbl {
+            let (x, y, z) = (f64of(a.get(k, 8)), f64of(b.get(k, 8)), f64of(c.get(k, 8)));
+            d.set(k, 8, of64(if fused { x.mul_add(y, z) } else { x * y + z }));
+        } else {
+            let (x, y, z) = (f32of(a.get(k, 4)), f32of(b.get(k, 4)), f32of(c.get(k, 4)));
+            d.set(k, 4, of32(if fused { x.mul_add(y, z) } else { x * y + z }));
+        }
+    }
+    d.zero_tail(n * if dbl { 8 } else { 4 });
+}
+
+pub fn vicmp(p: IPred, lane: Lane, n: usize, d: V, a: V, b: V) {
+    let (bytes, bits) = (lane.bytes() as usize, lane.bits());
+    for k in 0..n {
+        let r = cmp_n(p, bits, a.get(k, bytes) & crate::consts::mask(bits), b.get(k, bytes) & crate::consts::mask(bits));
+        d.set(k, 1, u64::from(r));
+    }
+    d.zero_tail(n);
+}
+
+pub fn vfcmp(p: FPred, dbl: bool, n: usize, d: V, a: V, b: V) {
+    for k in 0..n {
+        let r = if dbl {
+            fcmp(p, f64of(a.get(k, 8)), f64of(b.get(k, 8)))
+        } else {
+            fcmp(p, f64::from(f32of(a.get(k, 4))), f64::from(f32of(b.get(k, 4))))
+        };
+        d.set(k, 1, u64::from(r));
+    }
+    d.zero_tail(n);
+}
+
+pub fn vselect(lane: Lane, n: usize, d: V, c: V, a: V, b: V) {
+    let bytes = lane.bytes() as usize;
+    for k in 0..n {
+        let v = if c.get(k, 1) & 1 != 0 { a.get(k, bytes) } else { b.get(k, bytes) };
+        d.set(k, bytes, v);
+    }
+    d.zero_tail(n * bytes);
+}
+
+pub fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) {
+    let (fb, tb) = (from.bytes() as usize, to.bytes() as usize);
+    let m = crate::consts::mask(to.bits());
+    // Widening in place would clobber lanes not yet read: go from the top lane down.
+    for k in (0..n).rev() {
+        let x = a.get(k, fb) & crate::consts::mask(from.bits());
+        let v = if signed { sext(x, from.bits()) as u64 } else { x };
+        d.set(k, tb, v & m);
+    }
+    d.zero_tail(n * tb);
+}
+
+pub fn vconv(k: Conv, lane: Lane, n: usize, d: V, a: V) {
+    let (ib, bits) = (lane.bytes() as usize, lane.bits());
+    let (src, dst) = match k {
+        Conv::SiToF32 | Conv::UiToF32 => (ib, 4),
+        Conv::SiToF64 | Conv::UiToF64 => (ib, 8),
+        Conv::F32ToSi | Conv::F32ToUi => (4, ib),
+        Conv::F64ToSi | Conv::F64ToUi => (8, ib),
+        Conv::F32ToF64 => (4, 8),
+        Conv::F64ToF32 => (8, 4),
+    };
+    let tmp: Vec<u64> = (0..n).map(|j| super::float::conv(k, bits, a.get(j, src))).collect();
+    for (j, v) in tmp.into_iter().enumerate() {
+        d.set(j, dst, v);
+    }
+    d.zero_tail(n * dst);
+}
+
+pub fn viun(op: IUn, lane: Lane, n: usize, d: V, a: V) {
+    let (bytes, bits) = (lane.bytes() as usize, lane.bits());
+    for k in 0..n {
+        d.set(k, bytes, iun(op, bits, u128::from(a.get(k, bytes))) as u64);
+    }
+    d.zero_tail(n * bytes);
+}
+
+pub fn vibin2(op: IBin2, lane: Lane, n: usize, d: V, a: V, b: V) {
+    let (bytes, bits) = (lane.bytes() as usize, lane.bits());
+    for k in 0..n {
+        let (r, _) = ibin2(op, bits, u128::from(a.get(k, bytes)), u128::from(b.get(k, bytes)));
+        d.set(k, bytes, r as u64);
+    }
+    d.zero_tail(n * bytes);
+}
+
+/// Integer / min-max reductions, and reassociating float ones as a halving tree.
+pub fn vreduce(op: Reduce, lane: Lane, n: usize, a: V) -> u64 {
+    let (bytes, bits) = (lane.bytes() as usize, lane.bits());
+    let m = crate::consts::mask(bits);
+    let lanes: Vec<u64> = (0..n).map(|k| a.get(k, bytes) & m).collect();
+    if matches!(lane, Lane::F32 | Lane::F64) {
+        let dbl = lane == Lane::F64;
+        let f = |x: u64| if dbl { f64of(x) } else { f64::from(f32of(x)) };
+        let mut v: Vec<f64> = lanes.iter().map(|&x| f(x)).collect();
+        let comb = |x: f64, y: f64| -> f64 {
+            let r = match op {
+                Reduce::FAdd => x + y,
+                Reduce::FMul => x * y,
+                Reduce::FMax => x.max(y),
+                Reduce::FMin => x.min(y),
+                Reduce::FMaximum => fbin64(FBin::Maximum, x, y),
+                _ => fbin64(FBin::Minimum, x, y),
+            };
+            if dbl { r } else { f64::from(r as f32) }
+        };
+        while v.len() > 1 {
+            let h = v.len() / 2;
+            let mut next: Vec<f64> = (0..h).map(|k| comb(v[k], v[k + h])).collect();
+            if v.len() % 2 == 1 {
+                next.push(v[v.len() - 1]);
+            }
+            v = next;
+        }
+        let r = v.first().copied().unwrap_or(0.0);
+        return if dbl { of64(r) } else { of32(r as f32) };
+    }
+    let mut it = lanes.into_iter();
+    let first = it.next().unwrap_or(0);
+    it.fold(first, |x, y| {
+        let r = match op {
+            Reduce::Add => x.wrapping_add(y),
+            Reduce::Mul => x.wrapping_mul(y),
+            Reduce::And => x & y,
+            Reduce::Or => x | y,
+            Reduce::Xor => x ^ y,
+            Reduce::SMax => if sext(x, bits) >= sext(y, bits) { x } else { y },
+            Reduce::SMin => if sext(x, bits) <= sext(y, bits) { x } else { y },
+            Reduce::UMax => x.max(y),
+            _ => x.min(y),
+        };
+        r & m
+    })
+}
+
+/// Ordered fadd/fmul reduction from `start`.
+pub fn vreduce_seq(op: Reduce, dbl: bool, n: usize, start: u64, a: V) -> u64 {
+    if dbl {
+        let mut acc = f64of(start);
+        for k in 0..n {
+            let x = f64of(a.get(k, 8));
+            acc = if op == Reduce::FMul { acc * x } else { acc + x };
+        }
+        of64(acc)
+    } else {
+        let mut acc = f32of(start);
+        for k in 0..n {
+            let x = f32of(a.get(k, 4));
+            acc = if op == Reduce::FMul { acc * x } else { acc + x };
+        }
+        of32(acc)
+    }
+}

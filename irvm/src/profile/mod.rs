@@ -1,0 +1,196 @@
+//! The profile of a run: per function calls, executed IR instructions, inclusive/exclusive cycles,
+//! per-block execution counts, per-branch edge counts (taken / not taken, switch cases) and loop
+//! back-edge counts, all reconstructed exactly from the edge counters the branch handlers bump.
+//! Exported as JSON (`json`, schema in docs/irvm.md) and as a text table (`table`).
+
+mod json;
+mod table;
+
+use crate::translate::BranchKind;
+use crate::vm::Machine;
+use serde::Serialize;
+
+/// One edge out of a block's terminator.
+#[derive(Serialize, Clone, Debug)]
+pub struct Edge {
+    /// Successor block index.
+    pub to: u32,
+    pub count: u64,
+    /// A loop back edge (retreating edge of a depth-first walk from the entry).
+    pub back: bool,
+}
+
+/// The counters of one terminator (`br`, conditional `br`, `switch`).
+#[derive(Serialize, Clone, Debug)]
+pub struct Branch {
+    /// Index of the block (in LLVM's block order) this terminator ends.
+    pub block: u32,
+    /// "jump", "cond" or "switch".
+    pub kind: &'static str,
+    /// cond: [true edge, false edge]; switch: [default, case 0, case 1, ...] in LLVM's order.
+    pub edges: Vec<Edge>,
+    /// switch: the case values (as unsigned integers), in LLVM's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<u64>,
+}
+
+/// A basic block's execution count.
+#[derive(Serialize, Clone, Debug)]
+pub struct Block {
+    pub index: u32,
+    pub name: String,
+    pub count: u64,
+    pub instructions: u32,
+}
+
+/// A loop, identified by its header block; its back edges and how often they ran.
+#[derive(Serialize, Clone, Debug)]
+pub struct Loop {
+    pub header: u32,
+    pub header_name: String,
+    /// Times the header block ran.
+    pub header_count: u64,
+    /// Total count of the back edges into the header.
+    pub back_edge_count: u64,
+    /// Times the loop was entered from outside (header_count - back_edge_count).
+    pub entries: u64,
+    /// Source blocks of the back edges.
+    pub latches: Vec<u32>,
+}
+
+/// Everything recorded for one function.
+#[derive(Serialize, Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    /// "interpreted" or "native".
+    pub kind: &'static str,
+    pub calls: u64,
+    /// Executed IR instructions (interpreted functions).
+    pub instructions: u64,
+    pub inclusive_cycles: u64,
+    pub exclusive_cycles: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<Branch>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub loops: Vec<Loop>,
+}
+
+/// A whole run.
+#[derive(Serialize, Clone, Debug)]
+pub struct Profile {
+    pub schema: &'static str,
+    pub program: String,
+    pub tier: &'static str,
+    /// Exit status, if the program ended normally.
+    pub exit_status: Option<i32>,
+    pub total_cycles: u64,
+    /// Every function that ran, sorted by exclusive cycles (descending).
+    pub functions: Vec<Function>,
+}
+
+impl Profile {
+    /// Collect the profile of machine `m` (after or during a run).
+    pub fn collect(m: &Machine, exit_status: Option<i32>) -> Profile {
+        let mut functions = Vec::new();
+        for (i, st) in m.stats.iter().enumerate() {
+            if st.calls == 0 {
+                continue;
+            }
+            let entry = m.prog.funcs.get(i);
+            let code = entry.and_then(|e| e.code.as_deref());
+            let mut f = Function {
+                name: m.func_name(i).to_string(),
+                kind: if code.is_some() { "interpreted" } else { "native" },
+                calls: st.calls,
+                instructions: 0,
+                inclusive_cycles: st.incl,
+                exclusive_cycles: st.excl,
+                blocks: Vec::new(),
+                branches: Vec::new(),
+                loops: Vec::new(),
+            };
+            if let Some(code) = code {
+                fill_blocks(&mut f, code, &st.counters, st.calls);
+                let total: u64 = f.blocks.iter().map(|b| b.count * u64::from(b.instructions)).sum();
+                f.instructions = total.saturating_sub(st.skipped);
+            }
+            functions.push(f);
+        }
+        functions.sort_by(|a, b| b.exclusive_cycles.cmp(&a.exclusive_cycles).then(a.name.cmp(&b.name)));
+        Profile {
+            schema: "irvm-profile/1",
+            program: m.prog.name.clone(),
+            tier: "interp",
+            exit_status,
+            total_cycles: m.total_cycles,
+            functions,
+        }
+    }
+
+    /// The function named `name`, if it ran.
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+}
+
+fn fill_blocks(f: &mut Function, code: &crate::translate::Code, ctrs: &[u64], calls: u64) {
+    let nb = code.blocks.len();
+    let mut counts = vec![0u64; nb];
+    if nb > 0 {
+        counts[0] = calls;
+    }
+    for b in code.branches.iter() {
+        let edges: Vec<Edge> = b
+            .succs
+            .iter()
+            .enumerate()
+            .map(|(k, &to)| Edge { to, count: ctrs.get((b.first as usize) + k).copied().unwrap_or(0), back: b.back[k] })
+            .collect();
+        for e in &edges {
+            counts[e.to as usize] += e.count;
+        }
+        f.branches.push(Branch {
+            block: b.block,
+            kind: match b.kind {
+                BranchKind::Jump => "jump",
+                BranchKind::Cond => "cond",
+                BranchKind::Switch => "switch",
+            },
+            edges,
+            cases: b.cases.to_vec(),
+        });
+    }
+    for (i, meta) in code.blocks.iter().enumerate() {
+        f.blocks.push(Block { index: i as u32, name: meta.name.clone(), count: counts[i], instructions: meta.insts });
+    }
+    let mut loops: Vec<Loop> = Vec::new();
+    for br in &f.branches {
+        for e in br.edges.iter().filter(|e| e.back) {
+            let l = match loops.iter_mut().position(|l| l.header == e.to) {
+                Some(k) => &mut loops[k],
+                None => {
+                    loops.push(Loop {
+                        header: e.to,
+                        header_name: code.blocks[e.to as usize].name.clone(),
+                        header_count: counts[e.to as usize],
+                        back_edge_count: 0,
+                        entries: 0,
+                        latches: Vec::new(),
+                    });
+                    loops.last_mut().expect("just pushed")
+                }
+            };
+            l.back_edge_count += e.count;
+            if !l.latches.contains(&br.block) {
+                l.latches.push(br.block);
+            }
+        }
+    }
+    for l in &mut loops {
+        l.entries = l.header_count.saturating_sub(l.back_edge_count);
+    }
+    loops.sort_by_key(|l| l.header);
+    f.loops = loops;
+}

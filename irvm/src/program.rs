@@ -1,0 +1,228 @@
+//! A loaded program: the LLVM module, its globals laid out in real memory, and the function table
+//! (one entry per defined or declared function, lowered on first call).
+
+use crate::consts::{self, Addresses};
+use crate::isa::FuncId;
+use crate::llvm::{Layout, Loaded, Val, ValKind};
+use crate::translate::Code;
+use std::collections::HashMap;
+
+/// How irvm finds external symbols (libc, the runtime): supplied by the driver. On Linux that is
+/// `dlsym`; on bare metal a static name -> address table.
+pub trait Resolver {
+    /// Address of the native function or variable `name`, if there is one.
+    fn resolve(&self, name: &str) -> Option<usize>;
+}
+
+/// Calls the interpreter handles itself instead of calling native code.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Intercept {
+    None,
+    /// `exit`: end the run with the status.
+    Exit,
+    /// setjmp / longjmp and friends: cannot work across the interpreter.
+    Refuse,
+}
+
+/// One function of the program.
+pub struct Func {
+    pub name: String,
+    pub val: Val,
+    /// Declared only (external): called natively.
+    pub external: bool,
+    pub intercept: Intercept,
+    /// The lowered form, once called.
+    pub code: Option<Box<Code>>,
+    /// Native address: the resolved symbol for externals (0 until resolved). Issue D stores
+    /// JIT-compiled code here for defined functions.
+    pub native: usize,
+    /// Native-callable thunk address of a defined function, once its address escapes.
+    pub thunk: usize,
+}
+
+/// Global memory of the program (freed with it).
+struct Arena {
+    ptr: *mut u8,
+    layout: std::alloc::Layout,
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        if self.layout.size() > 0 {
+            // SAFETY: allocated in `layout_globals` with exactly this layout.
+            unsafe { std::alloc::dealloc(self.ptr, self.layout) };
+        }
+    }
+}
+
+/// The loaded program.
+pub struct Program {
+    pub name: String,
+    pub ir: Loaded,
+    pub dl: Layout,
+    pub funcs: Vec<Func>,
+    pub func_ids: HashMap<Val, FuncId>,
+    /// Address of every global variable and alias.
+    pub globals: HashMap<Val, u64>,
+    arena: Arena,
+    resolver: Box<dyn Resolver>,
+    /// Owner key for thunks (the `Machine` that runs this program).
+    pub(crate) owner: *mut (),
+    pub(crate) thunk_handler: Option<crate::abi::thunk::Handler>,
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        for f in &self.funcs {
+            if f.thunk != 0 {
+                crate::abi::thunk::unbind(f.thunk);
+            }
+        }
+    }
+}
+
+fn intercept_for(name: &str) -> Intercept {
+    match name {
+        "exit" => Intercept::Exit,
+        "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" | "longjmp" | "_longjmp" | "siglongjmp"
+        | "__longjmp_chk" | "vfork" | "fork" | "pthread_create" => Intercept::Refuse,
+        _ => Intercept::None,
+    }
+}
+
+impl Program {
+    /// Build the function table and lay out the globals (initializers are written by `init_globals`
+    /// once the owner is known, because function pointers in them need thunks).
+    pub fn new(ir: Loaded, name: &str, resolver: Box<dyn Resolver>) -> Result<Program, String> {
+        let dl = ir.layout();
+        let mut funcs = Vec::new();
+        let mut func_ids = HashMap::new();
+        for f in ir.functions() {
+            let fname = f.name();
+            if fname.starts_with("llvm.") {
+                continue; // intrinsics are lowered inline
+            }
+            func_ids.insert(f, FuncId(funcs.len() as u32));
+            let external = f.is_declaration();
+            funcs.push(Func {
+                intercept: if external { intercept_for(&fname) } else { Intercept::None },
+                name: fname,
+                val: f,
+                external,
+                code: None,
+                native: 0,
+                thunk: 0,
+            });
+        }
+        let mut p = Program {
+            name: name.to_string(),
+            dl,
+            funcs,
+            func_ids,
+            globals: HashMap::new(),
+            arena: Arena { ptr: std::ptr::null_mut(), layout: std::alloc::Layout::new::<u8>() },
+            resolver,
+            owner: std::ptr::null_mut(),
+            thunk_handler: None,
+            ir,
+        };
+        p.layout_globals()?;
+        Ok(p)
+    }
+
+    fn layout_globals(&mut self) -> Result<(), String> {
+        let mut offsets = Vec::new();
+        let mut size = 0u64;
+        let mut align = 16u64;
+        for g in self.ir.globals() {
+            if g.initializer().is_none() {
+                let n = g.name();
+                let addr = self.resolver.resolve(&n).ok_or_else(|| format!("undefined external variable '{n}'"))?;
+                self.globals.insert(g, addr as u64);
+                continue;
+            }
+            let t = g.global_type();
+            let a = g.alignment().max(self.dl.align(t)).max(1);
+            align = align.max(a);
+            size = size.div_ceil(a) * a;
+            offsets.push((g, size));
+            size += self.dl.size(t).max(1);
+        }
+        let layout = std::alloc::Layout::from_size_align(size.max(1) as usize, align as usize)
+            .map_err(|_| "globals too large".to_string())?;
+        // SAFETY: non-zero size.
+        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+        if ptr.is_null() {
+            return Err(format!("cannot allocate {size} bytes of globals"));
+        }
+        self.arena = Arena { ptr, layout };
+        for (g, off) in offsets {
+            self.globals.insert(g, ptr as u64 + off);
+        }
+        Ok(())
+    }
+
+    /// Write every global's initializer into its memory.
+    pub fn init_globals(&mut self) -> Result<(), String> {
+        for g in self.ir.globals() {
+            let Some(init) = g.initializer() else { continue };
+            let addr = self.globals[&g];
+            let size = self.dl.store_size(g.global_type()) as usize;
+            // SAFETY: `addr` is this global's `size`-byte block inside the arena.
+            let out = unsafe { std::slice::from_raw_parts_mut(addr as *mut u8, size) };
+            consts::write(self.dl, self, init, out).map_err(|e| format!("global '{}': {e}", g.name()))?;
+        }
+        Ok(())
+    }
+
+    /// Resolve an external function's native address (cached).
+    pub fn resolve_external(&mut self, f: FuncId) -> Result<usize, String> {
+        let e = &mut self.funcs[f.0 as usize];
+        if e.native == 0 {
+            e.native = self.resolver.resolve(&e.name).ok_or_else(|| format!("undefined external function '{}'", e.name))?;
+        }
+        Ok(e.native)
+    }
+
+    /// A native-callable address for function `f` (its symbol, or a thunk into the interpreter).
+    pub fn function_address(&mut self, f: FuncId) -> Result<usize, String> {
+        if self.funcs[f.0 as usize].external {
+            return self.resolve_external(f);
+        }
+        let e = &mut self.funcs[f.0 as usize];
+        if e.thunk == 0 {
+            let h = self.thunk_handler.ok_or("function pointers need a running machine")?;
+            e.thunk = crate::abi::thunk::bind(self.owner, f.0, h)
+                .ok_or_else(|| format!("too many address-taken functions (limit {})", crate::abi::thunk::POOL))?;
+        }
+        Ok(e.thunk)
+    }
+
+    /// Resolve any symbol by name (used for `exit` in nested contexts and the like).
+    pub fn resolve_symbol(&self, name: &str) -> Option<usize> {
+        self.resolver.resolve(name)
+    }
+}
+
+impl Addresses for Program {
+    fn block_address(&mut self, f: Val, b: Val) -> Result<u64, String> {
+        let id = self.func_ids.get(&f).ok_or("blockaddress of an unknown function")?;
+        let idx = f.blocks().iter().position(|x| *x == b).ok_or("blockaddress of an unknown block")?;
+        Ok(consts::BLOCK_ADDRESS_TAG | (u64::from(id.0) << 24) | idx as u64)
+    }
+
+    fn address_of(&mut self, g: Val) -> Result<u64, String> {
+        match g.kind() {
+            ValKind::Function => {
+                let id = *self.func_ids.get(&g).ok_or_else(|| format!("address of intrinsic '{}'", g.name()))?;
+                Ok(self.function_address(id)? as u64)
+            }
+            ValKind::GlobalAlias if !self.globals.contains_key(&g) => {
+                let addr = consts::scalar(self.dl, self, g.aliasee())?;
+                self.globals.insert(g, addr);
+                Ok(addr)
+            }
+            _ => self.globals.get(&g).copied().ok_or_else(|| format!("unknown global '{}'", g.name())),
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! Arithmetic: integer and floating-point binary ops, comparisons and casts, picking the i32 /
+//! i64 / f32 / f64 fast-path op when it applies and the generic width op otherwise.
+
+use super::Fx;
+use super::control::{fpred, ipred, is_signed, swap_pred};
+use crate::isa::{Bin, BinI, Conv, FBin, FUn, IBin, Op};
+use crate::layout::{self, Scalar};
+use crate::llvm::{TyKind, Val};
+use llvm_sys::LLVMOpcode as O;
+
+pub(super) fn ibin_of(op: O) -> Option<IBin> {
+    Some(match op {
+        O::LLVMAdd => IBin::Add,
+        O::LLVMSub => IBin::Sub,
+        O::LLVMMul => IBin::Mul,
+        O::LLVMUDiv => IBin::UDiv,
+        O::LLVMSDiv => IBin::SDiv,
+        O::LLVMURem => IBin::URem,
+        O::LLVMSRem => IBin::SRem,
+        O::LLVMShl => IBin::Shl,
+        O::LLVMLShr => IBin::LShr,
+        O::LLVMAShr => IBin::AShr,
+        O::LLVMAnd => IBin::And,
+        O::LLVMOr => IBin::Or,
+        O::LLVMXor => IBin::Xor,
+        _ => return None,
+    })
+}
+
+fn commutative(op: IBin) -> bool {
+    matches!(op, IBin::Add | IBin::Mul | IBin::And | IBin::Or | IBin::Xor)
+}
+
+/// Integer width of a scalar int or pointer type.
+pub(super) fn int_bits(v: Val) -> Option<u32> {
+    match v.ty().kind() {
+        TyKind::Int(b) => Some(b),
+        TyKind::Ptr => Some(64),
+        _ => None,
+    }
+}
+
+/// Lane count of a vector as the u8 the vector ops carry.
+pub(super) fn lanes(n: u32) -> Result<u8, String> {
+    u8::try_from(n).map_err(|_| format!("vector of {n} lanes is too long"))
+}
+
+impl Fx<'_> {
+    pub(super) fn emit_int_bin(&mut self, i: Val, op: IBin) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let (mut a, mut b) = (i.operand(0), i.operand(1));
+        if let Scalar::Vec(lane, n) = layout::scalar(i.ty())? {
+            let (a, b) = (self.reg(a)?, self.reg(b)?);
+            self.push(Op::VInt { op, lane, n: lanes(n)?, d, a, b });
+            return Ok(());
+        }
+        let bits = int_bits(i).ok_or("integer op on a non-integer")?;
+        if bits > 64 {
+            let (a, b) = (self.reg(a)?, self.reg(b)?);
+            self.push(Op::IntW { op, bits: bits as u8, d, a, b });
+            return Ok(());
+        }
+        if commutative(op) && self.const_int(a).is_some() && self.const_int(b).is_none() {
+            std::mem::swap(&mut a, &mut b);
+        }
+        if bits == 32 || bits == 64 {
+            let w32 = bits == 32;
+            // Immediate forms.
+            let mut imm = if w32 { self.imm32(b) } else { self.imm64(b) };
+            let mut iop = op;
+            if op == IBin::Sub
+                && let Some(k) = self.const_int(b)
+            {
+                iop = IBin::Add;
+                imm = if w32 { Some((k as u32).wrapping_neg() as i32) } else { (k as i64).checked_neg().and_then(|n| i32::try_from(n).ok()) };
+            }
+            if let Some(imm) = imm {
+                let ra = self.reg(a)?;
+                let x = BinI { d, a: ra, imm };
+                let o = match (iop, w32) {
+                    (IBin::Add, true) => Some(Op::Add32I(x)),
+                    (IBin::Mul, true) => Some(Op::Mul32I(x)),
+                    (IBin::Shl, true) => Some(Op::Shl32I(x)),
+                    (IBin::AShr, true) => Some(Op::AShr32I(x)),
+                    (IBin::And, true) => Some(Op::And32I(x)),
+                    (IBin::Or, true) => Some(Op::Or32I(x)),
+                    (IBin::Xor, true) => Some(Op::Xor32I(x)),
+                    (IBin::Add, false) => Some(Op::Add64I(x)),
+                    (IBin::Mul, false) => Some(Op::Mul64I(x)),
+                    (IBin::Shl, false) => Some(Op::Shl64I(x)),
+                    (IBin::AShr, false) => Some(Op::AShr64I(x)),
+                    (IBin::And, false) => Some(Op::And64I(x)),
+                    (IBin::Or, false) => Some(Op::Or64I(x)),
+                    (IBin::Xor, false) => Some(Op::Xor64I(x)),
+                    (IBin::LShr, _) => Some(Op::LShrI(x)),
+                    _ => None,
+                };
+                if let Some(o) = o {
+                    self.push(o);
+                    return Ok(());
+                }
+            }
+        }
+        let (ra, rb) = (self.reg(a)?, self.reg(b)?);
+        let x = Bin { d, a: ra, b: rb };
+        let o = match (op, bits) {
+            (IBin::And, _) => Op::And64(x),
+            (IBin::Or, _) => Op::Or64(x),
+            (IBin::Xor, _) => Op::Xor64(x),
+            (IBin::UDiv, _) => Op::UDiv64(x),
+            (IBin::URem, _) => Op::URem64(x),
+            (IBin::LShr, 64) => Op::LShr64(x),
+            (IBin::LShr, 32) => Op::LShr32(x),
+            (IBin::Add, 32) => Op::Add32(x),
+            (IBin::Sub, 32) => Op::Sub32(x),
+            (IBin::Mul, 32) => Op::Mul32(x),
+            (IBin::Shl, 32) => Op::Shl32(x),
+            (IBin::AShr, 32) => Op::AShr32(x),
+            (IBin::SDiv, 32) => Op::SDiv32(x),
+            (IBin::SRem, 32) => Op::SRem32(x),
+            (IBin::Add, 64) => Op::Add64(x),
+            (IBin::Sub, 64) => Op::Sub64(x),
+            (IBin::Mul, 64) => Op::Mul64(x),
+            (IBin::Shl, 64) => Op::Shl64(x),
+            (IBin::AShr, 64) => Op::AShr64(x),
+            (IBin::SDiv, 64) => Op::SDiv64(x),
+            (IBin::SRem, 64) => Op::SRem64(x),
+            _ => Op::IntN { op, bits: bits as u8, d, a: ra, b: rb },
+        };
+        self.push(o);
+        Ok(())
+    }
+
+    pub(super) fn emit_float_bin(&mut self, i: Val, op: FBin) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let (a, b) = (self.reg(i.operand(0))?, self.reg(i.operand(1))?);
+        let x = Bin { d, a, b };
+        let o = match layout::scalar(i.ty())? {
+            Scalar::Vec(l, n) => Op::VFloat { op, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a, b },
+            Scalar::F32 => match op {
+                FBin::Add => Op::FAdd32(x),
+                FBin::Sub => Op::FSub32(x),
+                FBin::Mul => Op::FMul32(x),
+                FBin::Div => Op::FDiv32(x),
+                _ => Op::FBin { op, dbl: false, d, a, b },
+            },
+            Scalar::F64 => match op {
+                FBin::Add => Op::FAdd64(x),
+                FBin::Sub => Op::FSub64(x),
+                FBin::Mul => Op::FMul64(x),
+                FBin::Div => Op::FDiv64(x),
+                _ => Op::FBin { op, dbl: true, d, a, b },
+            },
+            _ => return Err("floating-point op on a non-float type".into()),
+        };
+        self.push(o);
+        Ok(())
+    }
+
+    pub(super) fn emit_float_un(&mut self, i: Val, op: FUn) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let a = self.reg(i.operand(0))?;
+        let o = match layout::scalar(i.ty())? {
+            Scalar::Vec(l, n) => Op::VFUn { op, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a },
+            Scalar::F32 => Op::FUn { op, dbl: false, d, a },
+            Scalar::F64 => Op::FUn { op, dbl: true, d, a },
+            _ => return Err("floating-point op on a non-float type".into()),
+        };
+        self.push(o);
+        Ok(())
+    }
+
+    pub(super) fn emit_icmp(&mut self, i: Val) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let (mut a, mut b) = (i.operand(0), i.operand(1));
+        let mut p = ipred(i);
+        if let Scalar::Vec(lane, n) = layout::scalar(a.ty())? {
+            let (a, b) = (self.reg(a)?, self.reg(b)?);
+            self.push(Op::VICmp { p, lane, n: lanes(n)?, d, a, b });
+            return Ok(());
+        }
+        let bits = int_bits(a).ok_or("icmp of a non-integer")?;
+        if bits > 64 {
+            let (a, b) = (self.reg(a)?, self.reg(b)?);
+            self.push(Op::CmpW { p, bits: bits as u8, d, a, b });
+            return Ok(());
+        }
+        if self.const_int(a).is_some() && self.const_int(b).is_none() {
+            std::mem::swap(&mut a, &mut b);
+            p = swap_pred(p);
+        }
+        if bits == 32 {
+            if let Some(imm) = self.imm32(b) {
+                let a = self.reg(a)?;
+                self.push(Op::Cmp32I { p, d, a, imm });
+            } else {
+                let (a, b) = (self.reg(a)?, self.reg(b)?);
+                self.push(Op::Cmp32 { p, d, a, b });
+            }
+        } else if bits == 64 || !is_signed(p) {
+            if let Some(imm) = self.imm64(b) {
+                let a = self.reg(a)?;
+                self.push(Op::Cmp64I { p, d, a, imm });
+            } else {
+                let (a, b) = (self.reg(a)?, self.reg(b)?);
+                self.push(Op::Cmp64 { p, d, a, b });
+            }
+        } else {
+            let (a, b) = (self.reg(a)?, self.reg(b)?);
+            self.push(Op::CmpN { p, bits: bits as u8, d, a, b });
+        }
+        Ok(())
+    }
+
+    pub(super) fn emit_fcmp(&mut self, i: Val) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let p = fpred(i);
+        let (a, b) = (i.operand(0), i.operand(1));
+        let o = match layout::scalar(a.ty())? {
+            Scalar::Vec(l, n) => {
+                let (a, b) = (self.reg(a)?, self.reg(b)?);
+                Op::VFCmp { p, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a, b }
+            }
+            Scalar::F32 | Scalar::F64 => {
+                let dbl = a.ty().kind() == TyKind::Double;
+                let (a, b) = (self.reg(a)?, self.reg(b)?);
+                Op::FCmp { p, dbl, d, a, b }
+            }
+            _ => return Err("fcmp of a non-float".into()),
+        };
+        self.push(o);
+        Ok(())
+    }
+
+    /// trunc / zext / sext (scalar or vector), when not a no-op alias.
+    pub(super) fn emit_resize(&mut self, i: Val, signed: bool) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let src = i.operand(0);
+        if let (Scalar::Vec(from, n), Scalar::Vec(to, _)) = (layout::scalar(src.ty())?, layout::scalar(i.ty())?) {
+            let a = self.reg(src)?;
+            self.push(Op::VResize { from, to, signed, n: lanes(n)?, d, a });
+            return Ok(());
+        }
+        let from = int_bits(src).ok_or("cast of a non-integer")?;
+        let to = int_bits(i).ok_or("cast to a non-integer")?;
+        let a = self.reg(src)?;
+        let o = if to > 64 {
+            if from > 64 {
+                Op::TruncW { d, a, bits: to as u8 }
+            } else {
+                Op::ExtW { d, a, from: from as u8, to: to as u8, signed }
+            }
+        } else if from > 64 {
+            Op::TruncW { d, a, bits: to as u8 }
+        } else if to < from {
+            if to == 32 { Op::Trunc32 { d, a } } else { Op::Trunc { d, a, bits: to as u8 } }
+        } else if !signed || from == to {
+            crate::translate::control::mov(d, a, 1)
+        } else if from == 32 && to == 64 {
+            Op::Sext32To64 { d, a }
+        } else {
+            Op::Sext { d, a, from: from as u8, to: to as u8 }
+        };
+        self.push(o);
+        Ok(())
+    }
+
+    /// fptosi / fptoui / sitofp / uitofp / fptrunc / fpext.
+    pub(super) fn emit_conv(&mut self, i: Val, opc: O) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let src = i.operand(0);
+        let a = self.reg(src)?;
+        let (st, dt) = (layout::scalar(src.ty())?, layout::scalar(i.ty())?);
+        let elem = |s: Scalar| match s {
+            Scalar::Vec(l, _) => match l {
+                crate::isa::Lane::F32 => Scalar::F32,
+                crate::isa::Lane::F64 => Scalar::F64,
+                l => Scalar::Int(l.bits()),
+            },
+            s => s,
+        };
+        let (se, de) = (elem(st), elem(dt));
+        let dbl = |s: Scalar| s == Scalar::F64;
+        let (k, bits) = match (opc, se, de) {
+            (O::LLVMSIToFP, Scalar::Int(b), t) => (if dbl(t) { Conv::SiToF64 } else { Conv::SiToF32 }, b),
+            (O::LLVMUIToFP, Scalar::Int(b), t) => (if dbl(t) { Conv::UiToF64 } else { Conv::UiToF32 }, b),
+            (O::LLVMFPToSI, s, Scalar::Int(b)) => (if dbl(s) { Conv::F64ToSi } else { Conv::F32ToSi }, b),
+            (O::LLVMFPToUI, s, Scalar::Int(b)) => (if dbl(s) { Conv::F64ToUi } else { Conv::F32ToUi }, b),
+            (O::LLVMFPExt, Scalar::F32, Scalar::F64) => (Conv::F32ToF64, 0),
+            (O::LLVMFPTrunc, Scalar::F64, Scalar::F32) => (Conv::F64ToF32, 0),
+            _ => return Err("unsupported conversion".into()),
+        };
+        let o = match st {
+            Scalar::Vec(l, n) => {
+                let lane = if matches!(k, Conv::SiToF32 | Conv::SiToF64 | Conv::UiToF32 | Conv::UiToF64) {
+                    l
+                } else {
+                    match dt {
+                        Scalar::Vec(dl, _) => dl,
+                        _ => return Err("bad vector conversion".into()),
+                    }
+                };
+                Op::VConv { k, lane, n: lanes(n)?, d, a }
+            }
+            _ if bits > 64 => Op::ConvW { k, bits: bits as u8, d, a },
+            _ => Op::Conv { k, bits: bits as u8, d, a },
+        };
+        self.push(o);
+        Ok(())
+    }
+
+    /// bitcast / ptrtoint / inttoptr that are not plain aliases.
+    pub(super) fn emit_bitcast(&mut self, i: Val) -> Result<(), String> {
+        let d = self.reg(i)?;
+        let src = i.operand(0);
+        let a = self.reg(src)?;
+        let (st, dt) = (layout::scalar(src.ty())?, layout::scalar(i.ty())?);
+        let o = match (st, dt) {
+            (Scalar::Vec(crate::isa::Lane::I1, n), Scalar::Int(_)) => Op::BoolsToInt { d, a, n: lanes(n)? },
+            (Scalar::Int(_), Scalar::Vec(crate::isa::Lane::I1, n)) => Op::IntToBools { d, a, n: lanes(n)? },
+            (Scalar::Ptr, Scalar::Int(b)) if b < 64 => Op::Trunc { d, a, bits: b as u8 },
+            (Scalar::Int(b), Scalar::Ptr) if b > 64 => Op::TruncW { d, a, bits: 64 },
+            (Scalar::Ptr, Scalar::Int(b)) if b > 64 => Op::ExtW { d, a, from: 64, to: b as u8, signed: false },
+            _ => return Err("unsupported bitcast".into()),
+        };
+        self.push(o);
+        Ok(())
+    }
+}
+

@@ -1,0 +1,382 @@
+//! Lowering one LLVM function into irvm code (`Code`), on its first call.
+//!
+//! Pass 1 gives every SSA value its frame slots (no-op casts share their operand's slots). Pass 2
+//! emits ops block by block (`arith`, `memory`, `control`, `call`, `intrinsic`, `vector`); phi
+//! nodes become moves on the incoming edges; constants get slots that are copied into the frame on
+//! entry. Jump targets are patched to relative offsets at the end. Constructs irvm cannot run become
+//! `Trap` ops carrying a message, so a program fails only if it actually reaches one.
+
+mod arith;
+mod call;
+mod control;
+mod dispatch;
+mod intrinsic;
+mod memory;
+mod operand;
+mod vector;
+
+use crate::abi::Sig;
+use crate::isa::{Aux, Op, Reg, Rel, TrapOp};
+use crate::layout;
+use crate::llvm::{Layout, Ty, TyKind, Val};
+use crate::program::Program;
+use std::collections::HashMap;
+
+pub use control::{BranchKind, BranchMeta};
+
+/// A call site: where the arguments are and where the result goes.
+#[derive(Debug)]
+pub struct CallSite {
+    /// Per argument: first slot and slot count in the caller's frame.
+    pub args: Box<[(Reg, u32)]>,
+    pub ret: Reg,
+    pub ret_slots: u32,
+    /// SysV classification of the call as written (for native callees).
+    pub sig: Option<Sig>,
+    /// The call site's function type.
+    pub fn_ty: Ty,
+    /// IR instructions after the call in its block (for exact counts when `exit` unwinds).
+    pub rest: u32,
+    /// The callee is variadic at this site (native callees need %al).
+    pub vararg: bool,
+}
+
+/// A switch: sorted case values and their targets.
+#[derive(Debug)]
+pub struct SwitchTable {
+    pub values: Box<[u64]>,
+    /// Targets of the cases, then the default; relative to the switch op.
+    pub targets: Box<[Rel]>,
+    /// Counter of the default edge; case k (in LLVM's order) counts at `ctr + 1 + order[k]`.
+    pub ctr: u32,
+    /// LLVM case order of each sorted entry.
+    pub order: Box<[u32]>,
+    /// Dense lookup: if set, `dense[v - min]` is the sorted case index (u32::MAX = default).
+    pub dense: Option<(u64, Box<[u32]>)>,
+}
+
+/// A shufflevector: result lane i takes input lane `mask[i]` (a and b concatenated, -1 = zero).
+#[derive(Debug)]
+pub struct ShuffleTable {
+    pub lane_bytes: u32,
+    /// Lanes of each input.
+    pub n_in: u32,
+    pub mask: Box<[i32]>,
+    pub out_slots: u32,
+}
+
+/// Profile metadata of one IR basic block.
+#[derive(Debug, Clone)]
+pub struct BlockMeta {
+    pub name: String,
+    /// IR instructions in the block (phis and terminator included).
+    pub insts: u32,
+}
+
+/// A lowered function.
+pub struct Code {
+    pub ops: Box<[Op]>,
+    /// Frame size in slots.
+    pub nslots: u32,
+    /// Slots taken by the parameters (they start at slot 1).
+    pub param_slots: u32,
+    /// Constants, in memory order: copied to slots `-consts.len()..0` on entry.
+    pub consts: Box<[u64]>,
+    /// Bytes of fixed allocas, and their alignment.
+    pub alloca_bytes: u64,
+    pub alloca_align: u64,
+    pub sites: Box<[CallSite]>,
+    pub switches: Box<[SwitchTable]>,
+    pub shuffles: Box<[ShuffleTable]>,
+    pub messages: Box<[String]>,
+    pub ncounters: u32,
+    pub blocks: Box<[BlockMeta]>,
+    pub branches: Box<[BranchMeta]>,
+    /// Per parameter: first slot and slot count.
+    pub params: Box<[(Reg, u32)]>,
+    /// Per parameter: bits that are meaningful in its slot (narrow ints, f32), else 64.
+    pub param_types: Box<[u8]>,
+    /// `byval` parameters: (slot, size, alignment); a callee gets its own copy of the pointee.
+    pub byval: Box<[(Reg, u32, u32)]>,
+    /// Classification of the function's own signature (how native callers pass arguments).
+    pub own_sig: Option<Sig>,
+    pub vararg: bool,
+}
+
+/// Where a jump goes before patching: a block, or an out-of-line edge stub.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Target {
+    Block(u32),
+    Stub(u32),
+}
+
+impl Target {
+    /// Encoded into a `Rel` until `finish` patches it.
+    fn encode(self) -> Rel {
+        match self {
+            Target::Block(b) => Rel(b as i32),
+            Target::Stub(s) => Rel(-(s as i32) - 1),
+        }
+    }
+    fn decode(r: Rel) -> Target {
+        if r.0 >= 0 { Target::Block(r.0 as u32) } else { Target::Stub((-r.0 - 1) as u32) }
+    }
+}
+
+/// Translation state of one function.
+pub(crate) struct Fx<'p> {
+    pub prog: &'p mut Program,
+    pub dl: Layout,
+    pub func: Val,
+    pub fname: String,
+    pub code: Vec<Op>,
+    pub slot_of: HashMap<Val, Reg>,
+    pub alias: HashMap<Val, Val>,
+    pub nslots: u32,
+    pub consts: Vec<u64>,
+    pub const_map: HashMap<Vec<u64>, u32>,
+    pub block_index: HashMap<Val, u32>,
+    pub block_start: Vec<u32>,
+    /// Edge stubs (phi moves then a jump, targets encoded). Emitted after the body.
+    pub stubs: Vec<Vec<Op>>,
+    /// Op index of each switch (parallel to `switches`).
+    pub switch_pcs: Vec<u32>,
+    pub sites: Vec<CallSite>,
+    pub switches: Vec<SwitchTable>,
+    pub shuffles: Vec<ShuffleTable>,
+    pub messages: Vec<String>,
+    pub ncounters: u32,
+    pub branches: Vec<BranchMeta>,
+    pub alloca_bytes: u64,
+    pub alloca_align: u64,
+    /// Instructions folded into their user (e.g. an icmp into its branch).
+    pub fused: std::collections::HashSet<Val>,
+    pub back_edges: std::collections::HashSet<(u32, u32)>,
+    /// Position of the instruction being lowered in its block, and the block's length.
+    pub cur_pos: (u32, u32),
+}
+
+/// Lower function `f` of the program.
+pub fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Code, String> {
+    let func = prog.funcs[f.0 as usize].val;
+    let fname = prog.funcs[f.0 as usize].name.clone();
+    let dl = prog.dl;
+    let fx = Fx {
+        prog,
+        dl,
+        func,
+        fname,
+        code: Vec::new(),
+        slot_of: HashMap::new(),
+        alias: HashMap::new(),
+        nslots: 1,
+        consts: Vec::new(),
+        const_map: HashMap::new(),
+        block_index: HashMap::new(),
+        block_start: Vec::new(),
+        stubs: Vec::new(),
+        switch_pcs: Vec::new(),
+        sites: Vec::new(),
+        switches: Vec::new(),
+        shuffles: Vec::new(),
+        messages: Vec::new(),
+        ncounters: 1, // counter 0 is a sink for jumps that must not count (edge stubs)
+        branches: Vec::new(),
+        alloca_bytes: 0,
+        alloca_align: 16,
+        fused: Default::default(),
+        back_edges: Default::default(),
+        cur_pos: (0, 0),
+    };
+    fx.run()
+}
+
+impl Fx<'_> {
+    fn run(mut self) -> Result<Code, String> {
+        let fty = self.func.fn_type();
+        let mut params = Vec::new();
+        let mut param_types = Vec::new();
+        let mut byval = Vec::new();
+        for (k, p) in self.func.params().into_iter().enumerate() {
+            if let Some(Some(t)) = self.func.fn_param_attr(k as u32, "byval") {
+                let align = self.dl.align(t).max(8) as u32;
+                byval.push((Reg(self.nslots as i32), self.dl.size(t) as u32, align));
+            }
+            param_types.push(match p.ty().kind() {
+                TyKind::Int(b) if b < 64 => b as u8,
+                TyKind::Float => 32,
+                _ => 64,
+            });
+            let n = layout::slots(self.dl, p.ty()).map_err(|e| format!("function '{}': parameter: {e}", self.fname))?;
+            params.push((Reg(self.nslots as i32), n));
+            self.slot_of.insert(p, Reg(self.nslots as i32));
+            self.nslots += n;
+        }
+        let param_slots = self.nslots - 1;
+        let blocks = self.func.blocks();
+        for (i, b) in blocks.iter().enumerate() {
+            self.block_index.insert(*b, i as u32);
+        }
+        self.find_back_edges(&blocks);
+        let mut metas = Vec::new();
+        for b in &blocks {
+            let insts = b.instructions();
+            metas.push(BlockMeta { name: b.name(), insts: insts.len() as u32 });
+            for i in insts {
+                self.assign(i);
+            }
+        }
+        for b in &blocks {
+            self.block_start.push(self.code.len() as u32);
+            let insts = b.instructions();
+            let len = insts.len() as u32;
+            for (k, i) in insts.into_iter().enumerate() {
+                if self.fused.contains(&i) || i.opcode() == llvm_sys::LLVMOpcode::LLVMPHI {
+                    continue;
+                }
+                self.cur_pos = (k as u32, len);
+                if let Err(e) = self.emit(i) {
+                    self.trap_unsupported(format!("function '{}': {e}", self.fname));
+                }
+            }
+        }
+        let ops = self.finish()?;
+        let own_sig = self.own_sig(fty);
+        Ok(Code {
+            ops,
+            nslots: self.nslots,
+            param_slots,
+            consts: self.consts.into_iter().rev().collect(),
+            alloca_bytes: self.alloca_bytes,
+            alloca_align: self.alloca_align,
+            sites: self.sites.into(),
+            switches: self.switches.into(),
+            shuffles: self.shuffles.into(),
+            messages: self.messages.into(),
+            ncounters: self.ncounters,
+            blocks: metas.into(),
+            branches: self.branches.into(),
+            params: params.into(),
+            param_types: param_types.into(),
+            byval: byval.into(),
+            own_sig,
+            vararg: fty.is_vararg(),
+        })
+    }
+
+    /// Classify the function's own parameters as a native caller would pass them.
+    fn own_sig(&self, fty: Ty) -> Option<Sig> {
+        let args: Vec<_> = fty
+            .params()
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let byval = self.func.fn_param_attr(i as u32, "byval").flatten();
+                (t, crate::abi::classify::ArgAttr { byval, signext: false })
+            })
+            .collect();
+        crate::abi::classify::classify(self.dl, &args, fty.ret()).ok()
+    }
+
+    /// Pass 1: give instruction `i` its slots (or make it an alias of its operand).
+    fn assign(&mut self, i: Val) {
+        let t = i.ty();
+        if matches!(t.kind(), TyKind::Void | TyKind::Token | TyKind::Metadata) {
+            return;
+        }
+        self.maybe_fuse(i);
+        self.maybe_fold_gep(i);
+        if let Some(src) = self.alias_source(i) {
+            self.alias.insert(i, src);
+            return;
+        }
+        let n = layout::slots(self.dl, t).unwrap_or(1).max(1);
+        self.slot_of.insert(i, Reg(self.nslots as i32));
+        self.nslots += n;
+    }
+
+    /// A fresh scratch slot range.
+    pub fn temp(&mut self, n: u32) -> Reg {
+        let r = Reg(self.nslots as i32);
+        self.nslots += n;
+        r
+    }
+
+    pub fn push(&mut self, op: Op) {
+        self.code.push(op);
+    }
+
+    pub fn trap_unsupported(&mut self, msg: String) {
+        let what = Aux(self.messages.len() as u32);
+        self.messages.push(msg);
+        self.push(Op::Trap { kind: TrapOp::Unsupported, what });
+    }
+
+    pub fn counters(&mut self, n: u32) -> u32 {
+        let c = self.ncounters;
+        self.ncounters += n;
+        c
+    }
+
+    /// Retreating edges of a DFS from the entry: the loop back edges.
+    fn find_back_edges(&mut self, blocks: &[Val]) {
+        let n = blocks.len();
+        let succs: Vec<Vec<u32>> = blocks.iter().map(|b| self.successors(*b)).collect();
+        let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+        let mut stack: Vec<(u32, usize)> = vec![(0, 0)];
+        if n == 0 {
+            return;
+        }
+        state[0] = 1;
+        while let Some(&mut (b, ref mut k)) = stack.last_mut() {
+            if let Some(&s) = succs[b as usize].get(*k) {
+                *k += 1;
+                match state[s as usize] {
+                    0 => {
+                        state[s as usize] = 1;
+                        stack.push((s, 0));
+                    }
+                    1 => {
+                        self.back_edges.insert((b, s));
+                    }
+                    _ => {}
+                }
+            } else {
+                state[b as usize] = 2;
+                stack.pop();
+            }
+        }
+    }
+
+    fn successors(&self, b: Val) -> Vec<u32> {
+        let Some(t) = b.instructions().last().copied() else { return Vec::new() };
+        (0..t.num_operands())
+            .map(|k| t.operand(k))
+            .filter(|v| v.kind() == crate::llvm::ValKind::BasicBlock)
+            .filter_map(|v| self.block_index.get(&v).copied())
+            .collect()
+    }
+
+    /// Append stubs, then turn every encoded target into a relative jump.
+    fn finish(&mut self) -> Result<Box<[Op]>, String> {
+        let mut stub_start = Vec::new();
+        let stubs = std::mem::take(&mut self.stubs);
+        for ops in stubs {
+            stub_start.push(self.code.len() as u32);
+            self.code.extend(ops);
+        }
+        let abs = |t: Target| match t {
+            Target::Block(b) => self.block_start[b as usize],
+            Target::Stub(s) => stub_start[s as usize],
+        };
+        for (pc, op) in self.code.iter_mut().enumerate() {
+            control::for_each_target(op, |r| *r = Rel(abs(Target::decode(*r)) as i32 - pc as i32));
+        }
+        for (sw, &pc) in self.switches.iter_mut().zip(&self.switch_pcs) {
+            for r in sw.targets.iter_mut() {
+                *r = Rel(abs(Target::decode(*r)) as i32 - pc as i32);
+            }
+        }
+        Ok(std::mem::take(&mut self.code).into())
+    }
+}

@@ -1,0 +1,201 @@
+//! The machine: a program plus its run-time state (register stack, alloca stack, call frames,
+//! per-function statistics). `Machine::load` builds one; `run_main` runs the program's `main`.
+
+use crate::abi::RegImage;
+use crate::exec::{self, Trap};
+use crate::isa::{FuncId, Op, Reg};
+use crate::llvm::TyKind;
+use crate::program::{Program, Resolver};
+use crate::translate::Code;
+
+/// Sizes of the interpreter's stacks.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Register stack, in 8-byte slots (frames of interpreted calls).
+    pub reg_slots: usize,
+    /// Alloca stack (the interpreted program's C stack), in bytes.
+    pub alloca_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { reg_slots: 8 << 20, alloca_bytes: 64 << 20 }
+    }
+}
+
+/// Counters of one function (and of native functions called from interpreted code).
+#[derive(Default, Clone)]
+pub struct FuncStats {
+    pub calls: u64,
+    /// Inclusive cycles of outermost activations.
+    pub incl: u64,
+    pub excl: u64,
+    /// Activations currently on the stack.
+    pub active: u32,
+    /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
+    pub counters: Box<[u64]>,
+    /// Instructions not executed in blocks left early (by `exit`).
+    pub skipped: u64,
+}
+
+/// One activation on the call stack.
+#[derive(Clone, Copy)]
+pub(crate) struct Frame {
+    pub func: u32,
+    pub fp: *mut u64,
+    pub code: *const Code,
+    /// Where the caller resumes (null: return to the host).
+    pub ret_ip: *const Op,
+    pub ret_dst: Reg,
+    pub ret_slots: u32,
+    /// IR instructions after the call in the caller's block (for `exit` accounting).
+    pub caller_rest: u32,
+    pub saved_sp: usize,
+    pub tsc: u64,
+    pub child: u64,
+    /// Register image holding variadic arguments (0 if none).
+    pub va: usize,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// `main` returned or the program called `exit`: the status.
+    Exit(i32),
+    /// A run-time error (the message names the function).
+    Error(String),
+}
+
+/// Called when the program ends inside a callback from native code (nested `exit` or error):
+/// the host writes its reports here before irvm ends the process.
+pub type ExitHook = Box<dyn FnMut(&Machine, &Outcome)>;
+
+/// A loaded program and its interpreter state.
+pub struct Machine {
+    pub prog: Program,
+    pub(crate) regs: Box<[u64]>,
+    /// Next free register slot for an entry from the host or from native code.
+    pub(crate) reg_top: usize,
+    pub(crate) astack: Box<[u128]>,
+    pub(crate) sp: usize,
+    pub(crate) frames: Vec<Frame>,
+    /// Per FuncId, plus one last entry for native code reached through pointers.
+    pub stats: Vec<FuncStats>,
+    pub(crate) error: Option<String>,
+    pub(crate) retval: [u64; 8],
+    pub(crate) exit_hook: Option<ExitHook>,
+    /// TSC at the start of the run and total cycles once it ended.
+    pub start_tsc: u64,
+    pub total_cycles: u64,
+}
+
+/// Read the time-stamp counter.
+#[inline(always)]
+pub(crate) fn rdtsc() -> u64 {
+    // SAFETY: rdtsc has no preconditions on x86-64.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}
+
+impl Machine {
+    /// Load bitcode, lay out and initialize globals. `name` names the input in messages.
+    pub fn load(bytes: &[u8], name: &str, resolver: Box<dyn Resolver>, opts: Options) -> Result<Box<Machine>, String> {
+        let ir = crate::llvm::load_bitcode(bytes, name)?;
+        let prog = Program::new(ir, name, resolver).map_err(|e| format!("{name}: {e}"))?;
+        let nfuncs = prog.funcs.len();
+        let mut m = Box::new(Machine {
+            prog,
+            regs: vec![0u64; opts.reg_slots.max(1024)].into_boxed_slice(),
+            reg_top: 16,
+            astack: vec![0u128; opts.alloca_bytes.max(4096) / 16].into_boxed_slice(),
+            sp: 0,
+            frames: Vec::new(),
+            stats: vec![FuncStats::default(); nfuncs + 1],
+            error: None,
+            retval: [0; 8],
+            exit_hook: None,
+            start_tsc: 0,
+            total_cycles: 0,
+        });
+        m.sp = m.astack.as_ptr() as usize + m.astack.len() * 16;
+        let owner: *mut Machine = &mut *m;
+        m.prog.owner = owner.cast();
+        m.prog.thunk_handler = Some(exec::callback::thunk_entry);
+        m.prog.init_globals().map_err(|e| format!("{name}: {e}"))?;
+        Ok(m)
+    }
+
+    /// Set the hook run before irvm ends the process from inside a native callback.
+    pub fn set_exit_hook(&mut self, hook: ExitHook) {
+        self.exit_hook = Some(hook);
+    }
+
+    /// Run `main` with `args` as argv (args[0] = program name).
+    pub fn run_main(&mut self, args: &[String]) -> Outcome {
+        let Some((&id, main)) = self.prog.func_ids.iter().find(|(v, _)| v.name() == "main").map(|(v, id)| (id, *v)) else {
+            return Outcome::Error(format!("{}: no function 'main'", self.prog.name));
+        };
+        if main.is_declaration() {
+            return Outcome::Error(format!("{}: 'main' is only declared", self.prog.name));
+        }
+        let nparams = main.params().len();
+        // argv: NUL-terminated copies that live as long as the machine.
+        let cstrs: Vec<std::ffi::CString> = args.iter().map(|a| std::ffi::CString::new(a.as_str()).unwrap_or_default()).collect();
+        let mut argv: Vec<usize> = cstrs.iter().map(|c| c.as_ptr() as usize).collect();
+        argv.push(0);
+        let argv = Box::leak(argv.into_boxed_slice());
+        std::mem::forget(cstrs);
+        let mut call_args = vec![args.len() as u64, argv.as_ptr() as u64];
+        if nparams == 3 {
+            // SAFETY: reading libc's `environ` pointer (a plain global).
+            call_args.push(self.prog.resolve_symbol("environ").map(|p| unsafe { *(p as *const u64) }).unwrap_or(0));
+        }
+        call_args.truncate(nparams);
+        self.start_tsc = rdtsc();
+        let r = self.call(id, &call_args);
+        self.total_cycles = rdtsc().wrapping_sub(self.start_tsc);
+        match r {
+            Ok(v) => {
+                let ret = main.fn_type().ret();
+                Outcome::Exit(if matches!(ret.kind(), TyKind::Int(_)) { v as i32 } else { 0 })
+            }
+            Err(Trap::Exit(c)) => Outcome::Exit(c),
+            Err(Trap::Error) => Outcome::Error(self.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+        }
+    }
+
+    /// Call function `f` with one-slot arguments from the host; returns the first result slot.
+    pub(crate) fn call(&mut self, f: FuncId, args: &[u64]) -> Result<u64, Trap> {
+        let me: *mut Machine = self;
+        // SAFETY: `me` is this machine, used only through the raw pointer for the call's duration.
+        unsafe {
+            exec::call::enter_from_host(me, f, args, 0)?;
+            exec::run(me)?;
+            Ok((*me).retval[0])
+        }
+    }
+
+    /// Name of function `f` (or of the native-pointer bucket).
+    pub fn func_name(&self, f: usize) -> &str {
+        self.prog.funcs.get(f).map(|e| e.name.as_str()).unwrap_or("<native code via pointer>")
+    }
+
+    /// Write a register image for variadic arguments into the alloca stack.
+    pub(crate) fn push_image(&mut self, img: &RegImage, stack_words: &[u64]) -> Result<usize, Trap> {
+        let need = std::mem::size_of::<RegImage>() + stack_words.len() * 8 + 16;
+        let new_sp = (self.sp - need) & !15;
+        if new_sp < self.astack.as_ptr() as usize {
+            return Err(exec::fail(self, "stack overflow (alloca stack exhausted)".into()));
+        }
+        self.sp = new_sp;
+        let words = new_sp + std::mem::size_of::<RegImage>();
+        let mut img = *img;
+        img.stack = words;
+        img.nstack = stack_words.len() as u64;
+        // SAFETY: [new_sp, new_sp + need) lies inside the alloca stack we own, 16-byte aligned.
+        unsafe {
+            std::ptr::write(new_sp as *mut RegImage, img);
+            std::ptr::copy_nonoverlapping(stack_words.as_ptr(), words as *mut u64, stack_words.len());
+        }
+        Ok(new_sp)
+    }
+}
