@@ -27,7 +27,7 @@ use crate::OptLevel;
 use crate::error::{Doing, Error, Result, check, cstring, one_line, take_message};
 use crate::extract;
 use crate::llvm::{self, DiagnosticSink, OwnedModule};
-use crate::pipeline::{self, FunctionProfile};
+use crate::pipeline::{self, FunctionProfile, ProfileSummary};
 use crate::symbols::{self, Defined, HostLinks, HostSymbol};
 use crate::target::{self, TargetConfig, TargetInfo, TargetMachine};
 
@@ -125,6 +125,7 @@ pub struct Jit {
     code: Vec<Option<LLVMOrcResourceTrackerRef>>,
     defined: Defined,
     runtime: HashMap<String, u64>,
+    summary: Option<ProfileSummary>,
     generation: u64,
     /// Errors the session reports (possibly from an ORC worker thread, hence the Mutex).
     session_errors: Box<Mutex<Vec<String>>>,
@@ -206,6 +207,7 @@ impl Jit {
             code: Vec::new(),
             defined: Defined::default(),
             runtime: HashMap::new(),
+            summary: None,
             generation: 0,
             session_errors,
             diagnostics,
@@ -245,6 +247,12 @@ impl Jit {
         self.runtime
             .extend(symbols.iter().map(|(n, a)| (n.to_string(), *a)));
         Ok(())
+    }
+
+    /// The whole program's profile summary, added to every later compilation that carries
+    /// profiles (issue D: rebuild it from irvm's counters when they change much).
+    pub fn set_profile_summary(&mut self, summary: Option<ProfileSummary>) {
+        self.summary = summary;
     }
 
     /// Load a bitcode module (parsed and verified now). `name` is used in every message.
@@ -324,7 +332,18 @@ impl Jit {
         let t1 = Instant::now();
 
         let profiled: Vec<_> = profile.map(|p| (ex.function, p)).into_iter().collect();
-        pipeline::run_tier(&ex.module, level, self.machine(level)?, &profiled)?;
+        let summary = if profiled.is_empty() {
+            None
+        } else {
+            self.summary.clone()
+        };
+        pipeline::run_tier(
+            &ex.module,
+            level,
+            self.machine(level)?,
+            &profiled,
+            summary.as_ref(),
+        )?;
         let refs =
             extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
         llvm::verify(&ex.module)?;
@@ -479,7 +498,12 @@ impl Jit {
             profiled.push((f, p));
         }
         let t1 = Instant::now();
-        pipeline::run_tier(&m, level, self.machine(level)?, &profiled)?;
+        let summary = if profiled.is_empty() {
+            None
+        } else {
+            self.summary.clone()
+        };
+        pipeline::run_tier(&m, level, self.machine(level)?, &profiled, summary.as_ref())?;
         llvm::verify(&m)?;
         Ok((
             m,

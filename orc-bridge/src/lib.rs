@@ -25,7 +25,7 @@ pub use jit::{
     CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId,
     OptimizedModule,
 };
-pub use pipeline::{BranchWeights, FunctionProfile};
+pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};
 

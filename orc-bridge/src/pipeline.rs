@@ -31,14 +31,74 @@ pub struct BranchWeights {
     pub weights: Vec<u64>,
 }
 
-/// Apply the tier's transform to `module`: profile metadata on `profiled` functions, then the
-/// `default<On>` pipeline tuned for the target machine.
+/// The whole program's profile summary (LLVM's `ProfileSummary` module flag). With it, LLVM's
+/// ProfileSummaryInfo can tell hot from cold: the inliner, block placement and the hot/cold
+/// section prefixes (`.text.hot.`, `.text.unlikely.`) use the counts; without it only the
+/// branch weights are used. Build it from all of irvm's counters with [`ProfileSummary::from_counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSummary {
+    pub total_count: u64,
+    pub max_count: u64,
+    pub max_internal_count: u64,
+    pub max_function_count: u64,
+    pub num_counts: u64,
+    pub num_functions: u64,
+    /// (cutoff in millionths, minimum count reaching it, number of counts up to it).
+    pub detailed: Vec<(u32, u64, u64)>,
+}
+
+/// LLVM's default cutoffs (ProfileSummaryBuilder::DefaultCutoffs).
+const CUTOFFS: [u32; 16] = [
+    10000, 100000, 200000, 300000, 400000, 500000, 600000, 700000, 800000, 900000, 950000, 990000,
+    999000, 999900, 999990, 999999,
+];
+
+impl ProfileSummary {
+    /// Summarize counters the way LLVM's instrumentation profiles do: `entry_counts` holds one
+    /// count per function, `block_counts` the other counters (blocks/edges).
+    pub fn from_counts(entry_counts: &[u64], block_counts: &[u64]) -> ProfileSummary {
+        let mut all: Vec<u64> = entry_counts.iter().chain(block_counts).copied().collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        let total: u128 = all.iter().map(|&c| c as u128).sum();
+        let mut detailed = Vec::new();
+        let (mut sum, mut i) = (0u128, 0usize);
+        for cutoff in CUTOFFS {
+            let desired = total * cutoff as u128 / 1_000_000;
+            while sum < desired && i < all.len() {
+                sum += all[i] as u128;
+                i += 1;
+            }
+            let min = if i == 0 {
+                all.first().copied().unwrap_or(0)
+            } else {
+                all[i - 1]
+            };
+            detailed.push((cutoff, min, i as u64));
+        }
+        ProfileSummary {
+            total_count: total.min(u64::MAX as u128) as u64,
+            max_count: all.first().copied().unwrap_or(0),
+            max_internal_count: block_counts.iter().copied().max().unwrap_or(0),
+            max_function_count: entry_counts.iter().copied().max().unwrap_or(0),
+            num_counts: all.len() as u64,
+            num_functions: entry_counts.len() as u64,
+            detailed,
+        }
+    }
+}
+
+/// Apply the tier's transform to `module`: the profile summary (if any) and profile metadata on
+/// `profiled` functions, then the `default<On>` pipeline tuned for the target machine.
 pub(crate) fn run_tier(
     module: &OwnedModule,
     level: OptLevel,
     tm: &TargetMachine,
     profiled: &[(LLVMValueRef, &FunctionProfile)],
+    summary: Option<&ProfileSummary>,
 ) -> Result<()> {
+    if let Some(s) = summary {
+        attach_summary(module, s);
+    }
     for (f, p) in profiled {
         attach_profile(*f, p)?;
     }
@@ -71,6 +131,46 @@ pub(crate) fn run_passes(
         err
     };
     check(err).map_err(|e| e.context(format!("pass pipeline '{pipeline}'")))
+}
+
+/// Add the `ProfileSummary` module flag (format as ProfileSummary::getMD writes it).
+fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
+    // SAFETY: metadata is created in the module's context and attached to the module.
+    unsafe {
+        let ctx = LLVMGetModuleContext(module.raw());
+        let i64t = LLVMInt64TypeInContext(ctx);
+        let i32t = LLVMInt32TypeInContext(ctx);
+        let md_str = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
+        let md_int = |t: LLVMTypeRef, v: u64| LLVMValueAsMetadata(LLVMConstInt(t, v, 0));
+        let node =
+            |ops: &mut [LLVMMetadataRef]| LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), ops.len());
+        let pair = |k: &str, v: u64| node(&mut [md_str(k), md_int(i64t, v)]);
+        let mut entries: Vec<LLVMMetadataRef> = s
+            .detailed
+            .iter()
+            .map(|&(c, min, n)| {
+                node(&mut [md_int(i32t, c as u64), md_int(i64t, min), md_int(i32t, n)])
+            })
+            .collect();
+        let mut ops = [
+            node(&mut [md_str("ProfileFormat"), md_str("InstrProf")]),
+            pair("TotalCount", s.total_count),
+            pair("MaxCount", s.max_count),
+            pair("MaxInternalCount", s.max_internal_count),
+            pair("MaxFunctionCount", s.max_function_count),
+            pair("NumCounts", s.num_counts),
+            pair("NumFunctions", s.num_functions),
+            node(&mut [md_str("DetailedSummary"), node(&mut entries)]),
+        ];
+        let key = "ProfileSummary";
+        LLVMAddModuleFlag(
+            module.raw(),
+            llvm_sys::LLVMModuleFlagBehavior::LLVMModuleFlagBehaviorError,
+            key.as_ptr().cast(),
+            key.len(),
+            node(&mut ops),
+        );
+    }
 }
 
 /// Attach `!prof` metadata: `function_entry_count` on the function, `branch_weights` on the
@@ -121,4 +221,30 @@ fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProfileSummary;
+
+    #[test]
+    fn summary_cutoffs_follow_llvm() {
+        // 1000 + 100 + 10 + 1: 99% of 1111 (1099) is reached after the two largest counts.
+        let s = ProfileSummary::from_counts(&[1000], &[100, 10, 1]);
+        assert_eq!(
+            (
+                s.total_count,
+                s.max_count,
+                s.max_internal_count,
+                s.max_function_count
+            ),
+            (1111, 1000, 100, 1000)
+        );
+        assert_eq!((s.num_counts, s.num_functions), (4, 1));
+        let at = |cutoff| s.detailed.iter().find(|d| d.0 == cutoff).copied().unwrap();
+        assert_eq!(at(10000), (10000, 1000, 1));
+        assert_eq!(at(990000), (990000, 100, 2));
+        // 99.9999% of 1111 rounds down to 1110 = 1000 + 100 + 10.
+        assert_eq!(at(999999), (999999, 10, 3));
+    }
 }

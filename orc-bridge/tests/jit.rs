@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use inkwell::context::Context;
 use orc_bridge::{
     AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, NoHostLinks, OptLevel,
+    ProfileSummary,
 };
 
 const KERNELS: &str = r#"
@@ -434,6 +435,55 @@ fn profiles_attach_and_bad_profiles_are_rejected() {
         .compile_function(m, "collatz_total", OptLevel::O2, &NoHostLinks, Some(&bad))
         .unwrap_err();
     assert!(err.to_string().contains("block 999"), "{err}");
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn profile_summary_lets_llvm_tell_hot_from_cold() {
+    let bc = common::c_to_bitcode("hotcold", KERNELS);
+    let mut jit = jit();
+    let m = jit.load_bitcode("hotcold.bc", &bc).unwrap();
+    let hot = FunctionProfile {
+        entry_count: 1_000_000,
+        branch_weights: vec![],
+    };
+    let cold = FunctionProfile {
+        entry_count: 0,
+        branch_weights: vec![],
+    };
+
+    // Without a summary LLVM cannot classify: no hot/cold section prefix.
+    let c = jit
+        .compile_function(m, "dot", OptLevel::O2, &NoHostLinks, Some(&hot))
+        .unwrap();
+    assert!(!contains(&c.object, b".text.hot"), "no summary, no prefix");
+
+    // With the program's summary, the very hot function goes to .text.hot, the never-run one to
+    // .text.unlikely (CodeGenPrepare's profile-guided section prefix).
+    jit.set_profile_summary(Some(ProfileSummary::from_counts(
+        &[1_000_000, 0, 3],
+        &[500_000, 20, 7, 1],
+    )));
+    let c = jit
+        .compile_function(m, "dot", OptLevel::O2, &NoHostLinks, Some(&hot))
+        .unwrap();
+    assert!(
+        contains(&c.object, b".text.hot"),
+        "hot function in .text.hot"
+    );
+    let c = jit
+        .compile_function(m, "collatz_total", OptLevel::O2, &NoHostLinks, Some(&cold))
+        .unwrap();
+    assert!(
+        contains(&c.object, b".text.unlikely"),
+        "cold function in .text.unlikely"
+    );
+    // SAFETY: collatz_total is int64_t(int64_t).
+    let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(c.address as usize) };
+    assert_eq!(f(100), collatz_total(100), "cold code still runs correctly");
 }
 
 #[test]
