@@ -3,7 +3,8 @@
 //! object for the CPU found at run time, links it into the JIT and hands back its address.
 //!
 //! Shape (mirrors LLVM's OrcV2 examples; see docs/orc-bridge.md):
-//! - [`jit`]: the `Jit` — numbered set-up steps, compile/lookup entry points.
+//! - [`jit`]: the `Jit` — numbered set-up steps (`jit/mod.rs`), compilation (`jit/compile.rs`),
+//!   linking and lookups (`jit/link.rs`).
 //! - [`extract`]: cut one function out of a module; globals and other functions stay in host
 //!   memory and are reached through `__bf.*` symbols (issue D: irvm owns them).
 //! - [`pipeline`]: the one place that sets the per-tier transform (PGO `!prof` + `default<On>`).

@@ -1,0 +1,296 @@
+//! Compilation entry points of the [`Jit`]: one function (extract → tier pipeline → link
+//! references → codegen → link), a whole module, or an ahead-of-time rebuild; plus object
+//! emission for the tier's target machine.
+
+use std::collections::HashMap;
+use std::ptr;
+use std::time::Instant;
+
+use llvm_sys::core::*;
+use llvm_sys::target::{LLVMDisposeTargetData, LLVMSetModuleDataLayout};
+use llvm_sys::target_machine::{
+    LLVMCodeGenFileType, LLVMCreateTargetDataLayout, LLVMTargetMachineEmitToMemoryBuffer,
+};
+
+use super::{CompileTimes, CompiledFunction, CompiledModule, Jit, ModuleId, OptimizedModule};
+use crate::OptLevel;
+use crate::error::{Doing, Error, Result, cstring, one_line, take_message};
+use crate::extract;
+use crate::llvm::{self, OwnedModule};
+use crate::pipeline::{self, FunctionProfile};
+use crate::symbols::{HostLinks, HostSymbol};
+
+impl Jit {
+    /// Compile one function of `module` at `level`: extract it (callees stay reachable through
+    /// `links`, their bodies visible to the inliner at O2/O3), attach `profile`, optimize, emit,
+    /// link and look it up. Every error names the function, module and level.
+    pub fn compile_function(
+        &mut self,
+        module: ModuleId,
+        function: &str,
+        level: OptLevel,
+        links: &dyn HostLinks,
+        profile: Option<&FunctionProfile>,
+    ) -> Result<CompiledFunction> {
+        let what = format!(
+            "function '{function}' (module '{}') at {level}",
+            self.source(module).name
+        );
+        let _doing = Doing::new(format!("compiling {what}"));
+        self.compile_function_inner(module, function, level, links, profile)
+            .map_err(|e| e.context(&what))
+    }
+
+    pub(super) fn compile_function_inner(
+        &mut self,
+        module: ModuleId,
+        function: &str,
+        level: OptLevel,
+        links: &dyn HostLinks,
+        profile: Option<&FunctionProfile>,
+    ) -> Result<CompiledFunction> {
+        let t0 = Instant::now();
+        self.generation += 1;
+        let symbol = format!("{function}.bf.{level}.{}", self.generation);
+        let source = &mut self.sources[module.0];
+        if source.base.is_none() {
+            source.base = Some(extract::host_linked_base(&source.module)?);
+        }
+        let base = source.base.as_ref().expect("base was just built");
+        let ex = extract::extract(base, function, &symbol, level >= OptLevel::O2)?;
+        self.prepare_for_target(&ex.module, level)?;
+        let t1 = Instant::now();
+
+        let profiled: Vec<_> = profile.map(|p| (ex.function, p)).into_iter().collect();
+        let summary = if profiled.is_empty() {
+            None
+        } else {
+            self.summary.clone()
+        };
+        pipeline::run_tier(
+            &ex.module,
+            level,
+            self.machine(level)?,
+            &profiled,
+            summary.as_ref(),
+        )?;
+        let refs =
+            extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
+        llvm::verify(&ex.module)?;
+        let t2 = Instant::now();
+
+        let object = self.emit_object(&ex.module, level)?;
+        let t3 = Instant::now();
+
+        self.check_runtime_references(&refs.runtime)?;
+        let host_symbols: Vec<String> = refs.host.iter().map(HostSymbol::symbol).collect();
+        self.define_host_symbols(&refs.host, links)?;
+        let code = self.add_object_bytes(&object, &symbol)?;
+        let address = self.lookup(&symbol).inspect_err(|_| {
+            let _ = self.remove(code);
+        })?;
+        let t4 = Instant::now();
+
+        Ok(CompiledFunction {
+            function: function.to_string(),
+            symbol,
+            level,
+            address,
+            code,
+            object,
+            host_symbols,
+            times: CompileTimes {
+                extract: t1 - t0,
+                optimize: t2 - t1,
+                codegen: t3 - t2,
+                link: t4 - t3,
+            },
+        })
+    }
+
+    /// Compile a whole module at `level` (the `--tier jit` comparison point). Its definitions,
+    /// globals included, live in JIT memory and keep their names: look them up with
+    /// [`Jit::lookup`]. Compile a given module once per Jit (names would be defined twice).
+    /// Static constructors (`llvm.global_ctors`) are not run.
+    pub fn compile_module(
+        &mut self,
+        module: ModuleId,
+        level: OptLevel,
+        profiles: &HashMap<String, FunctionProfile>,
+    ) -> Result<CompiledModule> {
+        let name = self.source(module).name.clone();
+        let what = format!("module '{name}' at {level}");
+        let _doing = Doing::new(format!("compiling {what}"));
+        let mut run = || -> Result<CompiledModule> {
+            let (m, mut times) = self.optimized_clone(module, level, profiles, None)?;
+            let refs = extract::external_references(m.raw());
+            let t2 = Instant::now();
+            let object = self.emit_object(&m, level)?;
+            let t3 = Instant::now();
+            self.check_runtime_references(&refs.runtime)?;
+            let code = self.add_object_bytes(&object, &name)?;
+            times.codegen = t3 - t2;
+            times.link = t3.elapsed();
+            Ok(CompiledModule {
+                module: name.clone(),
+                level,
+                code,
+                object,
+                times,
+            })
+        };
+        run().map_err(|e| e.context(&what))
+    }
+
+    /// Whole-program rebuild for ahead-of-time use (issue F's converged module and appliance):
+    /// clone `module`, turn the functions not in `keep` into declarations (dead code; `None`
+    /// keeps all), attach `profiles`, run `default<On>`, and return the optimized bitcode and a
+    /// relocatable object for this JIT's target. Nothing is added to the JIT.
+    pub fn optimize_module(
+        &mut self,
+        module: ModuleId,
+        level: OptLevel,
+        profiles: &HashMap<String, FunctionProfile>,
+        keep: Option<&[String]>,
+    ) -> Result<OptimizedModule> {
+        let what = format!("module '{}' at {level}", self.source(module).name);
+        let _doing = Doing::new(format!("optimizing {what}"));
+        let mut run = || -> Result<OptimizedModule> {
+            let (m, mut times) = self.optimized_clone(module, level, profiles, keep)?;
+            // SAFETY: valid module; the buffer is ours, copied then disposed.
+            let bitcode = unsafe {
+                let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m.raw());
+                let bytes = std::slice::from_raw_parts(
+                    LLVMGetBufferStart(buf).cast::<u8>(),
+                    LLVMGetBufferSize(buf),
+                )
+                .to_vec();
+                LLVMDisposeMemoryBuffer(buf);
+                bytes
+            };
+            let t = Instant::now();
+            let object = self.emit_object(&m, level)?;
+            times.codegen = t.elapsed();
+            Ok(OptimizedModule {
+                bitcode,
+                object,
+                times,
+            })
+        };
+        run().map_err(|e| e.context(&what))
+    }
+
+    /// Clone a source module, keep only `keep`'s bodies (if given), attach profiles and run the
+    /// tier pipeline; fills the `extract` and `optimize` times.
+    pub(super) fn optimized_clone(
+        &mut self,
+        module: ModuleId,
+        level: OptLevel,
+        profiles: &HashMap<String, FunctionProfile>,
+        keep: Option<&[String]>,
+    ) -> Result<(OwnedModule, CompileTimes)> {
+        let t0 = Instant::now();
+        let m = self.source(module).module.clone_module();
+        extract::refresh_declarations(m.raw())?;
+        if let Some(keep) = keep {
+            for k in keep {
+                let c = cstring("function name", k)?;
+                // SAFETY: valid module and C string.
+                let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
+                if f.is_null() || llvm::is_declaration(f) {
+                    return Err(Error::new(format!(
+                        "function '{k}' to keep is not defined by the module"
+                    )));
+                }
+            }
+            for f in llvm::functions(m.raw()) {
+                if !llvm::is_declaration(f) && !keep.contains(&llvm::name(f)) {
+                    // SAFETY: `f` is a definition of `m`; elim-avail-extern then drops its body.
+                    unsafe {
+                        llvm_sys::comdat::LLVMSetComdat(f, ptr::null_mut());
+                        LLVMSetLinkage(f, llvm_sys::LLVMLinkage::LLVMAvailableExternallyLinkage);
+                    }
+                }
+            }
+            pipeline::run_passes(&m, "elim-avail-extern", None)?;
+        }
+        self.prepare_for_target(&m, level)?;
+        let mut profiled = Vec::new();
+        for (fname, p) in profiles {
+            let c = cstring("function name", fname)?;
+            // SAFETY: valid module and C string.
+            let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
+            if f.is_null() || llvm::is_declaration(f) {
+                return Err(Error::new(format!(
+                    "profile given for '{fname}', which the module does not define"
+                )));
+            }
+            profiled.push((f, p));
+        }
+        let t1 = Instant::now();
+        let summary = if profiled.is_empty() {
+            None
+        } else {
+            self.summary.clone()
+        };
+        pipeline::run_tier(&m, level, self.machine(level)?, &profiled, summary.as_ref())?;
+        llvm::verify(&m)?;
+        Ok((
+            m,
+            CompileTimes {
+                extract: t1 - t0,
+                optimize: t1.elapsed(),
+                ..CompileTimes::default()
+            },
+        ))
+    }
+
+    /// Triple and data layout of the target machine, so the optimizer and codegen agree.
+    pub(super) fn prepare_for_target(&mut self, m: &OwnedModule, level: OptLevel) -> Result<()> {
+        let triple = cstring("target triple", &self.target.triple)?;
+        let tm = self.machine(level)?.raw();
+        // SAFETY: valid module and target machine; the data layout is copied into the module.
+        unsafe {
+            LLVMSetTarget(m.raw(), triple.as_ptr());
+            let dl = LLVMCreateTargetDataLayout(tm);
+            LLVMSetModuleDataLayout(m.raw(), dl);
+            LLVMDisposeTargetData(dl);
+        }
+        Ok(())
+    }
+
+    pub(super) fn emit_object(&mut self, m: &OwnedModule, level: OptLevel) -> Result<Vec<u8>> {
+        let tm = self.machine(level)?.raw();
+        let mut msg = ptr::null_mut();
+        let mut buf = ptr::null_mut();
+        // SAFETY: valid target machine and (verified) module; on success `buf` is ours.
+        let failed = unsafe {
+            LLVMTargetMachineEmitToMemoryBuffer(
+                tm,
+                m.raw(),
+                LLVMCodeGenFileType::LLVMObjectFile,
+                &mut msg,
+                &mut buf,
+            )
+        } != 0;
+        if failed {
+            // SAFETY: `msg` is an LLVM-allocated message that is ours to free.
+            let why = unsafe { take_message(msg) };
+            return Err(Error::new(format!(
+                "code generation failed: {}",
+                one_line(&why)
+            )));
+        }
+        // SAFETY: `buf` is a valid buffer we own; copy its bytes, then dispose it.
+        let bytes = unsafe {
+            let bytes = std::slice::from_raw_parts(
+                LLVMGetBufferStart(buf).cast::<u8>(),
+                LLVMGetBufferSize(buf),
+            )
+            .to_vec();
+            LLVMDisposeMemoryBuffer(buf);
+            bytes
+        };
+        Ok(bytes)
+    }
+}

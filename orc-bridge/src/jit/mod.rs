@@ -1,0 +1,323 @@
+//! The `Jit`: one ORC LLJIT plus BareFlow's own JITDylib, the source modules it compiles from,
+//! and one target machine per codegen level. Each compilation emits an ELF object (so every tier's
+//! code can be cached, issue F) and adds it to the JIT under its own ResourceTracker (so old tiers
+//! can be freed).
+//!
+//! Why objects rather than LLVMOrcLLJITAddLLVMIRModule: LLJIT's IR layer compiles every module
+//! with one fixed codegen level, while tiers need O0 (fast-isel) … O3 codegen; and the emitted
+//! object bytes are exactly what the snapshot cache of issue F stores.
+//!
+//! Set-up and modules live here; `compile` holds the compilation entry points, `link` the ORC
+//! side (objects, lookups, removal, outside symbols).
+
+mod compile;
+mod link;
+
+use std::collections::HashMap;
+use std::ffi::{CStr, c_void};
+use std::ptr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use llvm_sys::error::LLVMErrorRef;
+use llvm_sys::orc2::lljit::*;
+use llvm_sys::orc2::*;
+use llvm_sys::prelude::*;
+
+use crate::OptLevel;
+use crate::error::{Doing, Result, check};
+use crate::llvm::{self, DiagnosticSink, OwnedModule};
+use crate::pipeline::ProfileSummary;
+use crate::symbols::{self, Defined};
+use crate::target::{self, TargetConfig, TargetInfo, TargetMachine};
+
+/// How to set up a [`Jit`].
+#[derive(Debug, Clone, Default)]
+pub struct JitConfig {
+    /// CPU and triple to generate code for (default: the machine we run on).
+    pub target: TargetConfig,
+    /// Register emitted objects with GDB's JIT interface (LLVMOrcLLJITEnableDebugSupport; the
+    /// executor must export `llvm_orc_registerJITLoaderGDBWrapper`, see docs/orc-bridge.md).
+    pub gdb_registration: bool,
+}
+
+/// A source module loaded into a [`Jit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModuleId(usize);
+
+/// Code added to a [`Jit`] (one object); [`Jit::remove`] frees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CodeId(usize);
+
+/// Where the time of one compilation went (wall clock).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompileTimes {
+    /// Cloning the module and cutting the function out (zero for whole modules' own work).
+    pub extract: Duration,
+    /// Profile metadata + the `default<On>` IR pipeline + linking references to the host.
+    pub optimize: Duration,
+    /// Instruction selection … object emission at the tier's codegen level.
+    pub codegen: Duration,
+    /// Adding the object to ORC, JITLink linking it, and the lookup of its address.
+    pub link: Duration,
+}
+
+impl CompileTimes {
+    pub fn total(&self) -> Duration {
+        self.extract + self.optimize + self.codegen + self.link
+    }
+}
+
+/// A function compiled at one tier.
+#[derive(Debug, Clone)]
+pub struct CompiledFunction {
+    /// Its name in the source module.
+    pub function: String,
+    /// Its symbol in the JIT (`<function>.bf.<level>.<n>`; unique per compilation).
+    pub symbol: String,
+    pub level: OptLevel,
+    /// Address of the native code: transmute to the function's `extern "C" fn` type to call it.
+    pub address: u64,
+    pub code: CodeId,
+    /// The relocatable ELF object (for an object cache; re-add with [`Jit::add_object`]).
+    pub object: Vec<u8>,
+    /// `__bf.*` host symbols the object refers to (resolved through `HostLinks` on re-add).
+    pub host_symbols: Vec<String>,
+    pub times: CompileTimes,
+}
+
+/// A whole module compiled at one tier (its functions keep their names; look them up).
+#[derive(Debug, Clone)]
+pub struct CompiledModule {
+    pub module: String,
+    pub level: OptLevel,
+    pub code: CodeId,
+    pub object: Vec<u8>,
+    pub times: CompileTimes,
+}
+
+/// A whole module optimized for ahead-of-time use ([`Jit::optimize_module`]).
+#[derive(Debug, Clone)]
+pub struct OptimizedModule {
+    pub bitcode: Vec<u8>,
+    pub object: Vec<u8>,
+    pub times: CompileTimes,
+}
+
+struct Source {
+    name: String,
+    module: OwnedModule,
+    /// The host-linked base that function extraction clones (built on first use).
+    base: Option<OwnedModule>,
+}
+
+/// An ORC LLJIT that compiles functions of loaded bitcode modules at O0–O3.
+pub struct Jit {
+    lljit: LLVMOrcLLJITRef,
+    es: LLVMOrcExecutionSessionRef,
+    /// BareFlow's JITDylib: a bare one, so nothing is found by searching the process.
+    jd: LLVMOrcJITDylibRef,
+    tsc: LLVMOrcThreadSafeContextRef,
+    ctx: LLVMContextRef,
+    target: TargetInfo,
+    machines: [Option<TargetMachine>; 4],
+    sources: Vec<Source>,
+    code: Vec<Option<LLVMOrcResourceTrackerRef>>,
+    defined: Defined,
+    runtime: HashMap<String, u64>,
+    summary: Option<ProfileSummary>,
+    generation: u64,
+    /// Errors the session reports (possibly from an ORC worker thread, hence the Mutex).
+    session_errors: Box<Mutex<Vec<String>>>,
+    diagnostics: Box<DiagnosticSink>,
+}
+
+// SAFETY: a Jit exclusively owns its LLVM objects (LLJIT, context, modules, target machines) and
+// every method takes `&self`/`&mut self`, so moving it to another thread (e.g. a background
+// compile thread, issue D) never lets two threads touch the same LLVM object. It is not `Sync`.
+unsafe impl Send for Jit {}
+
+extern "C" fn on_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
+    // SAFETY: `ctx` is the Jit's boxed error list, alive as long as the session.
+    let errors = unsafe { &*(ctx as *const Mutex<Vec<String>>) };
+    if let Err(e) = check(err) {
+        errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(e.message().to_string());
+    }
+}
+
+impl Jit {
+    /// Set up the JIT (steps numbered as in LLVM's OrcV2 examples).
+    pub fn new(config: &JitConfig) -> Result<Jit> {
+        // 1. Initialise the native target once; install the fatal-error handler.
+        target::initialize()?;
+        // 2. Resolve the target: the CPU (name + features) found at run time unless configured.
+        let target = TargetInfo::resolve(&config.target)?;
+        // 3. A JIT target machine builder from a target machine for exactly that CPU.
+        let tm = target.machine(OptLevel::O2)?;
+        // SAFETY: the builder takes ownership of the target machine.
+        let jtmb = unsafe { LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm.into_raw()) };
+        // 4. The LLJIT, built from an LLJITBuilder that owns the JTMB.
+        let mut lljit = ptr::null_mut();
+        // SAFETY: the builder takes the JTMB; LLVMOrcCreateLLJIT takes the builder (on success
+        // and failure alike) and fills `lljit`.
+        check(unsafe {
+            let builder = LLVMOrcCreateLLJITBuilder();
+            LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
+            LLVMOrcCreateLLJIT(&mut lljit, builder)
+        })
+        .map_err(|e| e.context("creating the LLJIT"))?;
+        // 5. Session errors (e.g. failed materialization) are collected, not printed.
+        let session_errors: Box<Mutex<Vec<String>>> = Box::default();
+        // SAFETY: `lljit` is live; the error box outlives it (dropped after LLVMOrcDisposeLLJIT).
+        let es = unsafe { LLVMOrcLLJITGetExecutionSession(lljit) };
+        // SAFETY: see above.
+        unsafe {
+            LLVMOrcExecutionSessionSetErrorReporter(
+                es,
+                on_session_error,
+                &*session_errors as *const _ as *mut c_void,
+            )
+        };
+        // 6. BareFlow's own bare JITDylib: empty link order, no generators. (LLJIT's main
+        //    JITDylib links a process-symbols dylib that searches the process with dlsym.)
+        // SAFETY: `es` is live; the JITDylib is owned by the session.
+        let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(es, c"bareflow".as_ptr()) };
+        // 7. A ThreadSafeContext whose LLVMContext holds the source modules; reader errors are
+        //    captured by the diagnostic handler instead of exiting the process.
+        let diagnostics: Box<DiagnosticSink> = Box::default();
+        // SAFETY: creating a context; the sink outlives it (disposed in Drop before the box).
+        let (tsc, ctx) = unsafe {
+            let tsc = LLVMOrcCreateNewThreadSafeContext();
+            let ctx = LLVMOrcThreadSafeContextGetContext(tsc);
+            llvm::install_diagnostics(ctx, &diagnostics);
+            (tsc, ctx)
+        };
+        let jit = Jit {
+            lljit,
+            es,
+            jd,
+            tsc,
+            ctx,
+            target,
+            machines: Default::default(),
+            sources: Vec::new(),
+            code: Vec::new(),
+            defined: Defined::default(),
+            runtime: HashMap::new(),
+            summary: None,
+            generation: 0,
+            session_errors,
+            diagnostics,
+        };
+        // 8. Optionally, GDB JIT interface registration of every object (issue G).
+        if config.gdb_registration {
+            // SAFETY: `lljit` is live.
+            check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit.lljit) })
+                .map_err(|e| e.context("enabling GDB JIT registration"))?;
+        }
+        Ok(jit)
+    }
+
+    /// What code is generated for (triple, CPU name, features).
+    pub fn target(&self) -> &TargetInfo {
+        &self.target
+    }
+
+    /// The JIT's triple as LLJIT sees it.
+    pub fn triple(&self) -> String {
+        // SAFETY: the string belongs to the LLJIT and lives as long as it.
+        unsafe { CStr::from_ptr(LLVMOrcLLJITGetTripleString(self.lljit)) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Runtime functions and data JIT code may use, by name (`malloc`, `sqrtf`, `memcpy` …): the
+    /// explicit symbol table that replaces a dynamic loader. Names may be given again with the
+    /// same address; a different address is an error.
+    pub fn define_runtime_symbols(&mut self, symbols: &[(&str, u64)]) -> Result<()> {
+        let wanted: Vec<(String, u64, bool)> = symbols
+            .iter()
+            .map(|(n, a)| (n.to_string(), *a, true))
+            .collect();
+        // SAFETY: lljit and jd are live.
+        unsafe { symbols::define_absolute(self.lljit, self.jd, &mut self.defined, &wanted) }?;
+        self.runtime
+            .extend(symbols.iter().map(|(n, a)| (n.to_string(), *a)));
+        Ok(())
+    }
+
+    /// The whole program's profile summary, added to every later compilation that carries
+    /// profiles (issue D: rebuild it from irvm's counters when they change much).
+    pub fn set_profile_summary(&mut self, summary: Option<ProfileSummary>) {
+        self.summary = summary;
+    }
+
+    /// Load a bitcode module (parsed and verified now). `name` is used in every message.
+    pub fn load_bitcode(&mut self, name: &str, bytes: &[u8]) -> Result<ModuleId> {
+        let _doing = Doing::new(format!("reading bitcode module '{name}'"));
+        // SAFETY: ctx is live with the sink installed.
+        let module = unsafe { llvm::parse_bitcode(self.ctx, &self.diagnostics, name, bytes) }?;
+        self.sources.push(Source {
+            name: name.to_string(),
+            module,
+            base: None,
+        });
+        Ok(ModuleId(self.sources.len() - 1))
+    }
+
+    /// Names of the functions the module defines (has bodies for), in module order.
+    pub fn defined_functions(&self, module: ModuleId) -> Vec<String> {
+        llvm::functions(self.source(module).module.raw())
+            .into_iter()
+            .filter(|f| !llvm::is_declaration(*f))
+            .map(llvm::name)
+            .collect()
+    }
+
+    /// Names the module uses but does not define (runtime functions and data, intrinsics
+    /// excluded): what [`Jit::define_runtime_symbols`] must cover before its code can link.
+    /// Codegen may add libcalls on top (`memcpy`, `memset`, `__divti3` …).
+    pub fn external_names(&self, module: ModuleId) -> Vec<String> {
+        let m = self.source(module).module.raw();
+        llvm::functions(m)
+            .into_iter()
+            .chain(llvm::globals(m))
+            .filter(|d| llvm::is_declaration(*d))
+            .map(llvm::name)
+            .filter(|n| !n.is_empty() && !llvm::is_llvm_reserved(n))
+            .collect()
+    }
+
+    fn source(&self, id: ModuleId) -> &Source {
+        &self.sources[id.0]
+    }
+
+    fn machine(&mut self, level: OptLevel) -> Result<&TargetMachine> {
+        let slot = &mut self.machines[level as usize];
+        if slot.is_none() {
+            *slot = Some(self.target.machine(level)?);
+        }
+        Ok(slot.as_ref().expect("target machine was just created"))
+    }
+}
+
+impl Drop for Jit {
+    fn drop(&mut self) {
+        self.sources.clear();
+        for rt in self.code.drain(..).flatten() {
+            // SAFETY: trackers we own; the LLJIT is still alive.
+            unsafe { LLVMOrcReleaseResourceTracker(rt) };
+        }
+        // SAFETY: we own the LLJIT and the context; the error box and diagnostic sink are
+        // dropped after this (struct fields drop after `drop` returns).
+        unsafe {
+            if let Err(e) = check(LLVMOrcDisposeLLJIT(self.lljit)) {
+                eprintln!("{e}");
+            }
+            LLVMOrcDisposeThreadSafeContext(self.tsc);
+        }
+    }
+}
