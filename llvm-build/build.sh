@@ -70,12 +70,13 @@ fi
 say "building ${LLVM_NINJA_TARGETS[*]} with $jobs jobs (about an hour on 2 cores)"
 nice -n "${LLVM_NICE:-19}" ninja -C "$builddir" -j "$jobs" "${LLVM_NINJA_TARGETS[@]}"
 
-# 5. Install: headers and llvm-config through their CMake components, the static libraries by copy
-#    (the `install` target would first build everything, tools included).
+# 5. Install: the headers through their CMake component; llvm-config (a tool without install rules
+#    when LLVM_BUILD_TOOLS=OFF) and the static libraries by copy (the `install` target would first
+#    build everything, tools included). llvm-config finds include/ and lib/ relative to itself.
 say "installing into $prefix"
 rm -rf "$prefix" && mkdir -p "$prefix/lib" "$prefix/bin"
 cmake --install "$builddir" --component llvm-headers > /dev/null
-cmake --install "$builddir" --component llvm-config > /dev/null
+cp "$builddir/bin/llvm-config" "$prefix/bin/"
 cp "$builddir"/lib/libLLVM*.a "$prefix/lib/"
 
 # 6. Check that llvm-config finds every library it reports (this is what llvm-sys runs).
