@@ -1,26 +1,6 @@
 /* The scanf family, including glibc's C99-conforming aliases (__isoc99_*), which C programs
- * compiled without _GNU_SOURCE call instead of the plain names. */
+ * compiled without _GNU_SOURCE call instead of the plain names. The engine is stdio/scanf.rs. */
 #include "bf.h"
-
-int BF(vsscanf)(const char *s, const char *fmt, va_list ap)
-{
-    struct bf_va v;
-    va_copy(v.ap, ap);
-    int r = bf_vsscanf_impl(s, fmt, &v);
-    va_end(v.ap);
-    return r;
-}
-
-int BF(vfscanf)(FILE *f, const char *fmt, va_list ap)
-{
-    struct bf_va v;
-    va_copy(v.ap, ap);
-    int r = bf_vfscanf_impl(f, fmt, &v);
-    va_end(v.ap);
-    return r;
-}
-
-int BF(vscanf)(const char *fmt, va_list ap) { return BF(vfscanf)(bf_stdin_stream(), fmt, ap); }
 
 #define VARIADIC(call)        \
     va_list ap;               \
@@ -29,13 +9,82 @@ int BF(vscanf)(const char *fmt, va_list ap) { return BF(vfscanf)(bf_stdin_stream
     va_end(ap);               \
     return r
 
-int BF(sscanf)(const char *s, const char *fmt, ...) { VARIADIC(BF(vsscanf)(s, fmt, ap)); }
-int BF(fscanf)(FILE *f, const char *fmt, ...) { VARIADIC(BF(vfscanf)(f, fmt, ap)); }
-int BF(scanf)(const char *fmt, ...) { VARIADIC(BF(vscanf)(fmt, ap)); }
+/* int vsscanf(const char *, const char *, va_list). */
+int vsscanf(const char *s, const char *fmt, va_list ap)
+{
+    struct bf_va v;
+    va_copy(v.ap, ap);
+    int r = bf_vsscanf_impl(s, fmt, &v);
+    va_end(v.ap);
+    return r;
+}
 
-int BF(__isoc99_vsscanf)(const char *s, const char *fmt, va_list ap) { return BF(vsscanf)(s, fmt, ap); }
-int BF(__isoc99_vfscanf)(FILE *f, const char *fmt, va_list ap) { return BF(vfscanf)(f, fmt, ap); }
-int BF(__isoc99_vscanf)(const char *fmt, va_list ap) { return BF(vscanf)(fmt, ap); }
-int BF(__isoc99_sscanf)(const char *s, const char *fmt, ...) { VARIADIC(BF(vsscanf)(s, fmt, ap)); }
-int BF(__isoc99_fscanf)(FILE *f, const char *fmt, ...) { VARIADIC(BF(vfscanf)(f, fmt, ap)); }
-int BF(__isoc99_scanf)(const char *fmt, ...) { VARIADIC(BF(vscanf)(fmt, ap)); }
+/* int vfscanf(FILE *, const char *, va_list): the lookahead byte goes back with ungetc. */
+int vfscanf(FILE *f, const char *fmt, va_list ap)
+{
+    struct bf_va v;
+    va_copy(v.ap, ap);
+    int r = bf_vfscanf_impl(f, fmt, &v);
+    va_end(v.ap);
+    return r;
+}
+
+/* int vscanf(const char *, va_list): from stdin. */
+int vscanf(const char *fmt, va_list ap)
+{
+    return vfscanf(bf_stdin_stream(), fmt, ap);
+}
+
+/* int sscanf(const char *, const char *, ...). */
+int sscanf(const char *s, const char *fmt, ...)
+{
+    VARIADIC(vsscanf(s, fmt, ap));
+}
+
+/* int fscanf(FILE *, const char *, ...). */
+int fscanf(FILE *f, const char *fmt, ...)
+{
+    VARIADIC(vfscanf(f, fmt, ap));
+}
+
+/* int scanf(const char *, ...). */
+int scanf(const char *fmt, ...)
+{
+    VARIADIC(vscanf(fmt, ap));
+}
+
+/* int __isoc99_vsscanf(const char *, const char *, va_list): vsscanf. */
+int __isoc99_vsscanf(const char *s, const char *fmt, va_list ap)
+{
+    return vsscanf(s, fmt, ap);
+}
+
+/* int __isoc99_vfscanf(FILE *, const char *, va_list): vfscanf. */
+int __isoc99_vfscanf(FILE *f, const char *fmt, va_list ap)
+{
+    return vfscanf(f, fmt, ap);
+}
+
+/* int __isoc99_vscanf(const char *, va_list): vscanf. */
+int __isoc99_vscanf(const char *fmt, va_list ap)
+{
+    return vscanf(fmt, ap);
+}
+
+/* int __isoc99_sscanf(const char *, const char *, ...): sscanf. */
+int __isoc99_sscanf(const char *s, const char *fmt, ...)
+{
+    VARIADIC(vsscanf(s, fmt, ap));
+}
+
+/* int __isoc99_fscanf(FILE *, const char *, ...): fscanf. */
+int __isoc99_fscanf(FILE *f, const char *fmt, ...)
+{
+    VARIADIC(vfscanf(f, fmt, ap));
+}
+
+/* int __isoc99_scanf(const char *, ...): scanf. */
+int __isoc99_scanf(const char *fmt, ...)
+{
+    VARIADIC(vscanf(fmt, ap));
+}

@@ -1,10 +1,12 @@
-/* strtold and friends: x87 long double results cannot be returned from Rust, so the Rust parser
- * (stdlib_num/float.rs) fills raw fields and this file assembles the long double. */
+/* strtold and friends: an x87 long double cannot be returned from Rust, so the Rust parser
+ * (stdlib_num/float.rs, correctly rounded for up to 800 significant digits) fills the raw
+ * fields and this file assembles the value. */
 #include "bf.h"
 
-typedef struct bf_locale *locale_t_;
+typedef struct bf_locale *bf_locale_t;
 
-long double BF(strtold)(const char *s, char **end)
+/* long double strtold(const char *, char **): correctly rounded to 64-bit precision. */
+long double strtold(const char *s, char **end)
 {
     union {
         long double ld;
@@ -15,20 +17,23 @@ long double BF(strtold)(const char *s, char **end)
     return u.ld;
 }
 
-long double BF(strtold_l)(const char *s, char **end, locale_t_ loc)
+/* long double strtold_l(const char *, char **, locale_t): the only locale is C. */
+long double strtold_l(const char *s, char **end, bf_locale_t loc)
 {
     (void)loc;
-    return BF(strtold)(s, end);
+    return strtold(s, end);
 }
 
-long double BF(__strtold_l)(const char *s, char **end, locale_t_ loc)
+/* long double __strtold_l(const char *, char **, locale_t): glibc's internal name (libstdc++). */
+long double __strtold_l(const char *s, char **end, bf_locale_t loc)
 {
     (void)loc;
-    return BF(strtold)(s, end);
+    return strtold(s, end);
 }
 
-long double BF(__strtold_internal)(const char *s, char **end, int group)
+/* long double __strtold_internal(const char *, char **, int group): old glibc entry. */
+long double __strtold_internal(const char *s, char **end, int group)
 {
     (void)group;
-    return BF(strtold)(s, end);
+    return strtold(s, end);
 }

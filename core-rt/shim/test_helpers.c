@@ -1,10 +1,14 @@
 /* Host-test helpers (compiled only without BF_EXPORT_LIBC): bridge x87 long doubles between Rust
- * tests and glibc, which Rust cannot pass or return directly. These call glibc's functions. */
+ * tests and glibc, which Rust cannot pass or return directly. They call glibc's functions. */
 #include "bf.h"
 
 #ifndef BF_EXPORT_LIBC
+/* Here the names mean glibc's functions, not ours. */
+#undef snprintf
+#undef strtold
 int snprintf(char *buf, size_t n, const char *fmt, ...);
 long double strtold(const char *s, char **end);
+long double bf_strtold(const char *s, char **end);
 
 union bf_ld {
     long double ld;
@@ -26,9 +30,6 @@ int bf_test_snprintf_ld(char *buf, size_t n, const char *fmt, const struct bf_f8
     return snprintf(buf, n, fmt, u.ld);
 }
 
-long double bf_strtold(const char *s, char **end);
-
-/* Our strtold's result as raw fields. */
 void bf_test_our_strtold_bits(const char *s, char **end, struct bf_f80 *out)
 {
     union bf_ld u;

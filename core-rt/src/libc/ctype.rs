@@ -94,7 +94,7 @@ pub struct TablePtrs {
 }
 
 static PTRS: super::stdio::SyncCell<TablePtrs> = super::stdio::SyncCell::new(TablePtrs {
-    // SAFETY (const context): offset 128 is inside each 384-entry table.
+    // SAFETY: (const context) offset 128 is inside each 384-entry table.
     class: unsafe { TABLES.class.as_ptr().add(128) },
     // SAFETY: as above.
     lower: unsafe { TABLES.lower.as_ptr().add(128) },
@@ -108,40 +108,85 @@ fn classes(c: c_int) -> u16 {
     if (-128..=255).contains(&c) { TABLES.class[(c + 128) as usize] } else { 0 }
 }
 
+/// Define class predicates, one line each: `fn name(c) = MASK;` for `int name(int c)` and
+/// `fn name_l(c, loc) = MASK;` for `int name_l(int c, locale_t)` (the only locale is C).
 macro_rules! class_fns {
-    ($($name:ident $name_l:ident $mask:expr;)*) => {
-        crate::libc_fn! {$(
-            #[doc = concat!("`int ", stringify!($name), "(int c)` in the C locale.")]
+    () => {};
+    ($(#[$m:meta])* fn $name:ident(c) = $mask:expr; $($rest:tt)*) => {
+        crate::libc_fn! {
+            $(#[$m])*
             ///
             /// # Safety
             /// Always safe.
             fn $name(c: c_int) -> c_int {
                 (classes(c) & $mask != 0) as c_int
             }
-            #[doc = concat!("`int ", stringify!($name_l), "(int c, locale_t)`: the only locale is C.")]
+        }
+        class_fns! { $($rest)* }
+    };
+    ($(#[$m:meta])* fn $name:ident(c, loc) = $mask:expr; $($rest:tt)*) => {
+        crate::libc_fn! {
+            $(#[$m])*
             ///
             /// # Safety
             /// Always safe; the locale is not read.
-            fn $name_l(c: c_int, _loc: *mut core::ffi::c_void) -> c_int {
+            fn $name(c: c_int, _loc: *mut core::ffi::c_void) -> c_int {
                 (classes(c) & $mask != 0) as c_int
             }
-        )*}
+        }
+        class_fns! { $($rest)* }
     };
 }
 
 class_fns! {
-    isalnum isalnum_l bits::ALNUM;
-    isalpha isalpha_l bits::ALPHA;
-    isblank isblank_l bits::BLANK;
-    iscntrl iscntrl_l bits::CNTRL;
-    isdigit isdigit_l bits::DIGIT;
-    isgraph isgraph_l bits::GRAPH;
-    islower islower_l bits::LOWER;
-    isprint isprint_l bits::PRINT;
-    ispunct ispunct_l bits::PUNCT;
-    isspace isspace_l bits::SPACE;
-    isupper isupper_l bits::UPPER;
-    isxdigit isxdigit_l bits::XDIGIT;
+    /// `int isalnum(int c)` in the C locale.
+    fn isalnum(c) = bits::ALNUM;
+    /// `int isalnum_l(int c, locale_t)`.
+    fn isalnum_l(c, loc) = bits::ALNUM;
+    /// `int isalpha(int c)` in the C locale.
+    fn isalpha(c) = bits::ALPHA;
+    /// `int isalpha_l(int c, locale_t)`.
+    fn isalpha_l(c, loc) = bits::ALPHA;
+    /// `int isblank(int c)` in the C locale.
+    fn isblank(c) = bits::BLANK;
+    /// `int isblank_l(int c, locale_t)`.
+    fn isblank_l(c, loc) = bits::BLANK;
+    /// `int iscntrl(int c)` in the C locale.
+    fn iscntrl(c) = bits::CNTRL;
+    /// `int iscntrl_l(int c, locale_t)`.
+    fn iscntrl_l(c, loc) = bits::CNTRL;
+    /// `int isdigit(int c)` in the C locale.
+    fn isdigit(c) = bits::DIGIT;
+    /// `int isdigit_l(int c, locale_t)`.
+    fn isdigit_l(c, loc) = bits::DIGIT;
+    /// `int isgraph(int c)` in the C locale.
+    fn isgraph(c) = bits::GRAPH;
+    /// `int isgraph_l(int c, locale_t)`.
+    fn isgraph_l(c, loc) = bits::GRAPH;
+    /// `int islower(int c)` in the C locale.
+    fn islower(c) = bits::LOWER;
+    /// `int islower_l(int c, locale_t)`.
+    fn islower_l(c, loc) = bits::LOWER;
+    /// `int isprint(int c)` in the C locale.
+    fn isprint(c) = bits::PRINT;
+    /// `int isprint_l(int c, locale_t)`.
+    fn isprint_l(c, loc) = bits::PRINT;
+    /// `int ispunct(int c)` in the C locale.
+    fn ispunct(c) = bits::PUNCT;
+    /// `int ispunct_l(int c, locale_t)`.
+    fn ispunct_l(c, loc) = bits::PUNCT;
+    /// `int isspace(int c)` in the C locale.
+    fn isspace(c) = bits::SPACE;
+    /// `int isspace_l(int c, locale_t)`.
+    fn isspace_l(c, loc) = bits::SPACE;
+    /// `int isupper(int c)` in the C locale.
+    fn isupper(c) = bits::UPPER;
+    /// `int isupper_l(int c, locale_t)`.
+    fn isupper_l(c, loc) = bits::UPPER;
+    /// `int isxdigit(int c)` in the C locale.
+    fn isxdigit(c) = bits::XDIGIT;
+    /// `int isxdigit_l(int c, locale_t)`.
+    fn isxdigit_l(c, loc) = bits::XDIGIT;
 }
 
 /// `tolower` on the table's range; other values pass through.

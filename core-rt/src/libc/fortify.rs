@@ -209,7 +209,8 @@ mod tests {
     fn overflows_abort_with_glibc_message() {
         let mut buf = [0u8; 8];
         let p = buf.as_mut_ptr();
-        let cases: Vec<Box<dyn Fn()>> = vec![
+        type Case = Box<dyn Fn()>;
+        let cases: Vec<Case> = vec![
             // SAFETY: each call aborts before writing (the checks run first).
             Box::new(move || unsafe { __memcpy_chk(p as *mut c_void, c"0123456789".as_ptr() as *const c_void, 9, 8); }),
             // SAFETY: as above.
@@ -218,7 +219,7 @@ mod tests {
             Box::new(move || unsafe { __memset_chk(p as *mut c_void, 0, 100, 8); }),
         ];
         for case in cases {
-            let (sig, out) = run_in_child(|| case());
+            let (sig, out) = run_in_child(case);
             assert_eq!(sig, libc::SIGABRT);
             assert_eq!(out, b"*** buffer overflow detected ***: terminated\n");
         }

@@ -9,6 +9,10 @@ pub mod assert;
 pub mod ctype;
 pub mod errno;
 pub mod fortify;
+pub mod iconv;
+pub mod intl;
+pub mod locale;
+pub mod math;
 pub mod unistd;
 pub mod time;
 pub mod sysinfo;
@@ -25,6 +29,8 @@ pub mod stdio;
 pub mod stdlib_num;
 pub mod strerror;
 pub mod string;
+pub mod time_fmt;
+pub mod wchar;
 #[cfg(test)]
 mod testkit;
 

@@ -90,7 +90,7 @@ impl Field<'_> {
 }
 
 fn is_digit_in(c: u8, base: u32) -> bool {
-    (c as char).to_digit(base).is_some()
+    (c as char).is_digit(base)
 }
 
 /// Collect an integer token: sign, optional 0x prefix, digits. Returns the base used.
@@ -124,7 +124,7 @@ fn collect_int(f: &mut Field, tok: &mut Token, base: u32) -> Option<u32> {
 fn collect_word(f: &mut Field, tok: &mut Token, word: &[u8]) -> bool {
     for &w in word {
         match f.peek() {
-            Some(c) if c.to_ascii_lowercase() == w => f.take(tok),
+            Some(c) if c.eq_ignore_ascii_case(&w) => f.take(tok),
             _ => return false,
         }
     }
@@ -145,7 +145,7 @@ fn collect_float(f: &mut Field, tok: &mut Token) -> bool {
             if !collect_word(f, tok, b"inf") {
                 return false;
             }
-            if f.peek().is_some_and(|c| c.to_ascii_lowercase() == b'i') {
+            if f.peek().is_some_and(|c| c.eq_ignore_ascii_case(&b'i')) {
                 return collect_word(f, tok, b"inity");
             }
             return true;
@@ -484,7 +484,7 @@ unsafe fn run(input: &mut dyn Input, f: &[u8], dests: &mut Dests, done: &mut c_i
                 let mut end: *mut c_char = core::ptr::null_mut();
                 // SAFETY: a NUL-terminated token; only the end pointer matters here.
                 unsafe { float::parse_f64(p, &mut end) };
-                if end as *const c_char == p {
+                if core::ptr::eq(end, p) {
                     return Err(Stop::Matching);
                 }
                 if !suppress {

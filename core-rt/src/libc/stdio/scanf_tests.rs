@@ -76,6 +76,7 @@ fn both(input: &str, fmt: &str, kinds: &str) -> ((c_int, Dest), (c_int, Dest)) {
 
 #[test]
 fn sscanf_matches_glibc() {
+    let _g = crate::libc::testkit::errno_lock();
     let cases: &[(&str, &str, &str)] = &[
         ("1e", "%lf", "d"), ("1e+", "%lf%n", "dn"), ("-", "%d", "i"), ("0x", "%x", "i"), ("0xg", "%i%n", "in"),
         ("", "%d", "i"), ("  ", "%d", "i"), ("", "%n", "n"), ("", "abc", ""), ("x", "%d", "i"), ("12 34", "%d%%%d", "ii"),
@@ -97,6 +98,7 @@ fn sscanf_matches_glibc() {
 
 #[test]
 fn sscanf_random_numbers_match_glibc() {
+    let _g = crate::libc::testkit::errno_lock();
     let mut rng = crate::libc::testkit::Rng::new(51);
     for _ in 0..3000 {
         let len = rng.below(14) as usize;
@@ -117,6 +119,7 @@ fn sscanf_random_numbers_match_glibc() {
 
 #[test]
 fn sscanf_allocating_and_fscanf() {
+    let _g = crate::libc::testkit::errno_lock();
     let mut p: *mut c_char = core::ptr::null_mut();
     let mut n = 0;
     // SAFETY: %ms stores a malloc'd string pointer.

@@ -32,15 +32,16 @@ fn open(path: &[u8], mode: &str) -> *mut File {
 
 #[test]
 fn variadic_shim_matches_glibc_snprintf() {
+    let _g = crate::libc::testkit::errno_lock();
     let mut a = [0u8; 256];
     let mut b = [0u8; 256];
     let s = c"str";
     // SAFETY: matching arguments, buffers of their size.
     unsafe {
         let fmt = c"%d %5.2f %s %lld %c %#x %-8.3e|%g|%p %hhd %zu %%".as_ptr();
-        let ra = bf_snprintf(a.as_mut_ptr() as *mut c_char, a.len(), fmt, -42, 3.14159, s.as_ptr(), -1i64 << 40, b'Z' as c_int,
+        let ra = bf_snprintf(a.as_mut_ptr() as *mut c_char, a.len(), fmt, -42, 3.25159, s.as_ptr(), -1i64 << 40, b'Z' as c_int,
             255, 12345.678, 0.0f64, 0x1234usize as *const c_void, 300, 77usize);
-        let rb = libc::snprintf(b.as_mut_ptr() as *mut c_char, b.len(), fmt, -42, 3.14159, s.as_ptr(), -1i64 << 40, b'Z' as c_int,
+        let rb = libc::snprintf(b.as_mut_ptr() as *mut c_char, b.len(), fmt, -42, 3.25159, s.as_ptr(), -1i64 << 40, b'Z' as c_int,
             255, 12345.678, 0.0f64, 0x1234usize as *const c_void, 300, 77usize);
         assert_eq!(ra, rb);
         assert_eq!(from_c(a.as_ptr() as *const c_char), from_c(b.as_ptr() as *const c_char));
@@ -63,6 +64,7 @@ fn variadic_shim_matches_glibc_snprintf() {
 
 #[test]
 fn write_then_read_round_trip() {
+    let _g = crate::libc::testkit::errno_lock();
     let (path, c) = temp_path("rt");
     let f = open(&c, "w");
     let mut expect = Vec::new();
@@ -166,6 +168,7 @@ const EOF_C: c_int = -1;
 
 #[test]
 fn update_and_append_modes() {
+    let _g = crate::libc::testkit::errno_lock();
     let (path, c) = temp_path("upd");
     std::fs::write(&path, b"hello world").unwrap();
     let f = open(&c, "r+");
@@ -222,6 +225,7 @@ fn drain(fd: c_int) -> Vec<u8> {
 
 #[test]
 fn buffering_policies_on_a_pipe() {
+    let _g = crate::libc::testkit::errno_lock();
     for (mode, name) in [(0, "full"), (1, "line"), (2, "none")] {
         let mut fds = [0; 2];
         // SAFETY: valid array; then the read end made non-blocking.
@@ -262,6 +266,7 @@ fn buffering_policies_on_a_pipe() {
 
 #[test]
 fn dprintf_and_perror_write_to_descriptors() {
+    let _g = crate::libc::testkit::errno_lock();
     let (path, c) = temp_path("dp");
     // SAFETY: valid path; fd closed at the end.
     unsafe {

@@ -27,6 +27,7 @@ mod imp {
 }
 
 #[cfg(test)]
+#[allow(clippy::items_after_test_module)] // the host-test twin of `imp` above, not a test module
 mod imp {
     pub use libc::{abort, close, free, isatty, lseek, malloc, open, read, realloc, write};
     /// Copy glibc's errno (set by the call that just failed) into core-rt's errno cell.

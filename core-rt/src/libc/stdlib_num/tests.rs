@@ -188,6 +188,7 @@ unsafe extern "C" fn cmp_rec(a: *const c_void, b: *const c_void, dir: *mut c_voi
 
 #[test]
 fn qsort_sorts_like_slice_sort() {
+    let _g = crate::libc::testkit::errno_lock();
     let mut rng = Rng::new(44);
     for n in (0..40).chain([100, 1000, 5000]) {
         for spread in [2u64, 10, u32::MAX as u64] {
@@ -237,6 +238,7 @@ fn qsort_sorts_like_slice_sort() {
 
 #[test]
 fn abs_and_div() {
+    let _g = crate::libc::testkit::errno_lock();
     // SAFETY: pure functions.
     unsafe {
         assert_eq!(abs(-5), 5);

@@ -3,7 +3,7 @@
 //! terminator is harmless; the loads are asm, see [`super::mem::load_aligned16`]).
 
 use super::mem::{load_aligned16, match_mask};
-use core::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128};
+use core::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128};
 use core::ffi::{c_char, c_int};
 
 /// Length of the NUL-terminated string at `s`.
@@ -19,14 +19,41 @@ pub(crate) unsafe fn len(s: *const u8) -> usize {
     if mask != 0 {
         return mask.trailing_zeros() as usize;
     }
+    // Up to the next 64-byte boundary one block at a time, then 64 bytes per iteration (an
+    // aligned 64-byte group never crosses a page either).
     loop {
         // SAFETY: no NUL seen yet, so the next block still holds string bytes.
         block = unsafe { block.add(16) };
+        if block as usize & 63 == 0 {
+            break;
+        }
         // SAFETY: as above.
         mask = unsafe { match_mask(block, 0) };
         if mask != 0 {
             return block as usize + mask.trailing_zeros() as usize - s as usize;
         }
+    }
+    loop {
+        // SAFETY: the 64-byte group starts with a byte not yet known to follow the NUL, and
+        // the whole group is in that byte's page.
+        let any = unsafe {
+            let m = _mm_min_epu8(
+                _mm_min_epu8(load_aligned16(block), load_aligned16(block.add(16))),
+                _mm_min_epu8(load_aligned16(block.add(32)), load_aligned16(block.add(48))),
+            );
+            _mm_movemask_epi8(_mm_cmpeq_epi8(m, _mm_setzero_si128()))
+        };
+        if any != 0 {
+            for k in 0..4 {
+                // SAFETY: as above.
+                let m = unsafe { match_mask(block.add(16 * k), 0) };
+                if m != 0 {
+                    return block as usize + 16 * k + m.trailing_zeros() as usize - s as usize;
+                }
+            }
+        }
+        // SAFETY: no NUL in this group, the next one holds string bytes.
+        block = unsafe { block.add(64) };
     }
 }
 
