@@ -13,7 +13,6 @@
 mod compile;
 mod link;
 
-use std::collections::HashMap;
 use std::ffi::{CStr, c_void};
 use std::ptr;
 use std::sync::Mutex;
@@ -124,7 +123,6 @@ pub struct Jit {
     sources: Vec<Source>,
     code: Vec<Option<LLVMOrcResourceTrackerRef>>,
     defined: Defined,
-    runtime: HashMap<String, u64>,
     summary: Option<ProfileSummary>,
     generation: u64,
     /// Errors the session reports (possibly from an ORC worker thread, hence the Mutex).
@@ -206,7 +204,6 @@ impl Jit {
             sources: Vec::new(),
             code: Vec::new(),
             defined: Defined::default(),
-            runtime: HashMap::new(),
             summary: None,
             generation: 0,
             session_errors,
@@ -243,10 +240,7 @@ impl Jit {
             .map(|(n, a)| (n.to_string(), *a, true))
             .collect();
         // SAFETY: lljit and jd are live.
-        unsafe { symbols::define_absolute(self.lljit, self.jd, &mut self.defined, &wanted) }?;
-        self.runtime
-            .extend(symbols.iter().map(|(n, a)| (n.to_string(), *a)));
-        Ok(())
+        unsafe { symbols::define_absolute(self.lljit, self.jd, &mut self.defined, &wanted) }
     }
 
     /// The whole program's profile summary, added to every later compilation that carries
