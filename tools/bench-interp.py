@@ -12,7 +12,7 @@ code, llvm.fmuladd and min/max intrinsics) and times:
   lli        lli-19 -force-interpreter BENCH.bc ARGS
 
 Each time is wall-clock time of the whole process (start-up and bitcode loading included), the median of
---runs runs for native and irvm, and of --lli-runs runs (default 1, under --lli-timeout) for lli, which is
+--runs runs for native and irvm (run round-robin, so load from other processes hits all alike), and of --lli-runs runs (default 1, under --lli-timeout) for lli, which is
 two orders of magnitude slower. Every engine's output must equal native's; a wrong answer is reported
 instead of a time. Sizes are chosen so that native takes about 0.1 s (at least 0.05 s). Ratios:
 irvm/native (goal <= 12x geomean) and lli/irvm (goal >= 15x geomean).
@@ -87,18 +87,24 @@ def build(name, work, clang):
     return bc, native, native_vec
 
 
-def timed(cmd, runs, timeout, expected):
-    """Median time of `runs` runs, or (None, reason) when a run fails or prints a different answer."""
-    times = []
+def timed_interleaved(cmds, runs, timeout, expected):
+    """Run each command of `cmds` (name -> argv) `runs` times, round-robin so that load from other
+    processes on this shared machine hits every engine alike. Returns name -> (median s or None, error)."""
+    times = {name: [] for name in cmds}
+    errors = {}
     for _ in range(runs):
-        secs, out, err = run_cmd(cmd, timeout)
-        if err:
-            return None, err
-        if expected is not None and out != expected:
-            got = out.decode(errors="replace").strip().splitlines()
-            return None, "wrong output: " + (got[0][:100] if got else "(nothing)")
-        times.append(secs)
-    return statistics.median(times), None
+        for name, cmd in cmds.items():
+            if name in errors:
+                continue
+            secs, out, err = run_cmd(cmd, timeout)
+            if not err and expected is not None and out != expected:
+                got = out.decode(errors="replace").strip().splitlines()
+                err = "wrong output: " + (got[0][:100] if got else "(nothing)")
+            if err:
+                errors[name] = err
+            else:
+                times[name].append(secs)
+    return {name: (None, errors[name]) if name in errors else (statistics.median(times[name]), None) for name in cmds}
 
 
 def geomean(xs):
@@ -145,10 +151,19 @@ def main():
         _, expected, err = run_cmd([native, *bargs], 120)
         if err:
             die(f"{name}: native run failed: {err}")
-        t_native, _ = timed([native, *bargs], args.runs, 120, expected)
-        t_vec, _ = timed([native_vec, *bargs], args.runs, 120, expected)
-        t_irvm, irvm_err = timed([args.bareflow, "run", "--tier", args.tier, bc, "--", *bargs], args.runs, args.timeout, expected)
-        t_lli, lli_err = (None, "skipped") if lli is None else timed([lli, "-force-interpreter", bc, *bargs], args.lli_runs, args.lli_timeout, expected)
+        res = timed_interleaved({
+            "native": [native, *bargs],
+            "vec": [native_vec, *bargs],
+            "irvm": [args.bareflow, "run", "--tier", args.tier, bc, "--", *bargs],
+        }, args.runs, args.timeout, expected)
+        (t_native, native_err), (t_vec, _), (t_irvm, irvm_err) = res["native"], res["vec"], res["irvm"]
+        if native_err:
+            die(f"{name}: native run failed: {native_err}")
+        if lli is None:
+            t_lli, lli_err = None, "skipped"
+        else:
+            t_lli, lli_err = timed_interleaved({"lli": [lli, "-force-interpreter", bc, *bargs]}, args.lli_runs,
+                                               args.lli_timeout, expected)["lli"]
         row = dict(name=name, args=" ".join(bargs), native=t_native, vec=t_vec, irvm=t_irvm, lli=t_lli,
                    irvm_err=irvm_err, lli_err=lli_err)
         rows.append(row)
