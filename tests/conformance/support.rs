@@ -70,6 +70,9 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> Output {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // Own process group, so a time-out kills grandchildren too (a wrapper script's child would
+    // otherwise keep the pipes open and hang the readers).
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -99,6 +102,10 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> Output {
         match child.try_wait() {
             Ok(Some(st)) => break Some(st),
             Ok(None) if start.elapsed() >= timeout => {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .stderr(Stdio::null())
+                    .status();
                 let _ = child.kill();
                 timed_out = true;
                 break child.wait().ok();
