@@ -28,7 +28,7 @@ deps: $(DEPS_STAMP)
 KERNEL := $(BUILD)/bareflow.elf
 KERNEL_TARGET_DIR := target/kernel
 KERNEL_RUSTFLAGS := -C relocation-model=static -C target-feature=+crt-static -C force-frame-pointers=yes
-KERNEL_FEATURES ?= baremetal
+KERNEL_FEATURES ?= baremetal llvm
 # Files the kernel sees under /boot (the symbol map is always added by tools/mkimage).
 BOOT_MODULES ?= tests/boot/hello.txt
 # Default command line of `make qemu` / the ISO.
@@ -76,7 +76,7 @@ test-host: $(DEPS_STAMP)
 	cargo test --release -p bareflow --bins
 
 test-boot: image
-	cargo test --release --no-default-features --test boot --test libc_abi
+	cargo test --release --test boot --test libc_abi
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
 test: test-host test-boot $(IRVM_TESTS) $(APP_TESTS)

@@ -6,7 +6,11 @@
 
 use std::path::PathBuf;
 
-const SHADOWED: [&str; 7] = ["c", "m", "rt", "pthread", "dl", "util", "gcc_s"];
+/// glibc's archives, and the compression/XML/terminal libraries Debian's `llvm-config
+/// --system-libs` names: the LLVM code that would call them is either never linked (gc'd) or
+/// reaches core-rt's named stubs instead.
+const SHADOWED: [&str; 14] =
+    ["c", "m", "rt", "pthread", "dl", "util", "gcc_s", "z", "zstd", "xml2", "z3", "ffi", "tinfo", "edit"];
 
 fn main() {
     println!("cargo:rerun-if-changed=linker.ld");
@@ -23,6 +27,17 @@ fn main() {
     // OUT_DIR = <target-dir>/<triple>/<profile>/build/<pkg>/out/no-glibc: the link map goes next to
     // the binary in <profile>/, where `make kernel` picks it up (the libc-ABI test reads it).
     let profile_dir = out.ancestors().nth(4).expect("OUT_DIR is inside the target dir").to_path_buf();
+    // llvm-sys asks for `-l dylib=stdc++` (its build script cannot see our crt-static). A linker
+    // script named libstdc++.so, found in this directory first, turns that into the static archive.
+    let cxx = std::process::Command::new("c++").arg("-print-file-name=libstdc++.a").output();
+    match cxx {
+        Ok(o) if o.status.success() => {
+            let a = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            std::fs::write(out.join("libstdc++.so"), format!("/* static libstdc++ for the kernel */\nGROUP({a})\n"))
+                .expect("write libstdc++.so linker script");
+        }
+        _ => println!("cargo:warning=c++ -print-file-name failed: libstdc++ may be linked dynamically"),
+    }
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     println!("cargo:rustc-link-search=native={}", out.display());
     for arg in [

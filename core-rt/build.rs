@@ -34,6 +34,30 @@ fn main() {
         build.file(f);
     }
     build.compile("bfshim");
+
+    // The C++ pieces (shim/*.cc): no exceptions, no RTTI, like the LLVM they serve.
+    let mut cxx = cc::Build::new();
+    cxx.cpp(true)
+        .flag("-fno-exceptions")
+        .flag("-fno-rtti")
+        .flag("-fno-stack-protector")
+        .flag("-std=c++17")
+        .opt_level(2)
+        .warnings(true);
+    if export {
+        cxx.define("BF_EXPORT_LIBC", None);
+    }
+    let mut cc_files: Vec<_> = std::fs::read_dir(shim)
+        .expect("core-rt/build.rs: cannot read core-rt/shim")
+        .map(|e| e.expect("core-rt/build.rs: bad entry in core-rt/shim").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cc"))
+        .collect();
+    cc_files.sort();
+    for f in &cc_files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        cxx.file(f);
+    }
+    cxx.cpp_link_stdlib(None).compile("bfshim_cxx");
 }
 
 /// Is `prog` on PATH?

@@ -157,3 +157,21 @@ fn gdb_stops_at_main_with_symbols() {
     assert!(out.contains("Breakpoint 1") && out.contains(" main ("), "gdb did not stop in main:\n{out}");
     assert!(out.contains("core-rt/src/runtime/mod.rs") && out.contains("core_rt_boot"), "backtrace lacks core-rt's start:\n{out}");
 }
+
+/// Issue B: the image (LLVM linked in) compiles a function at O0 and O3 with ORC and calls both;
+/// the printed results equal those of the same command run as a Linux process.
+#[test]
+fn orc_selftest_in_qemu_matches_userspace() {
+    let r = qemu(&["--timeout", "300"], "orc-selftest");
+    expect(&r, 0, &["orc-selftest: LLVM 19.", "at O0 = ", "at O3 = ", "(Rust reference): OK"]);
+    let o = Command::new(env!("CARGO_BIN_EXE_bareflow")).arg("orc-selftest").output().unwrap();
+    assert!(o.status.success(), "userspace orc-selftest failed");
+    let results = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter_map(|l| l.split_once(" = ").map(|(head, rest)| format!("{head} = {}", rest.split(' ').next().unwrap_or(""))))
+            .collect()
+    };
+    let user = results(&String::from_utf8_lossy(&o.stdout));
+    assert_eq!(user.len(), 2, "userspace output:\n{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(results(&r.out), user, "QEMU and userspace results differ");
+}

@@ -43,6 +43,7 @@ fn map_symbols() -> BTreeMap<String, String> {
 }
 
 /// C-named global symbols that core-rt (its Rust objects or its C shim) defines in the image.
+/// `core_rt_*` and `bf_*` are core-rt's internal bridges between the C shim and Rust.
 fn core_rt_exports() -> BTreeSet<String> {
     let globals: BTreeSet<String> = nm(&["-g", "--defined-only"])
         .lines()
@@ -56,6 +57,7 @@ fn core_rt_exports() -> BTreeSet<String> {
                 && !sym.starts_with("_ZN")
                 && !sym.starts_with("_R")
                 && !sym.starts_with("core_rt_")
+                && !sym.starts_with("bf_")
         })
         .map(|(s, _)| s)
         .collect()

@@ -1,6 +1,8 @@
 //! <link.h>/<dlfcn.h>: the program is one statically linked object, described to the unwinder
 //! by dl_iterate_phdr and _dl_find_object (program headers rebuilt from linker.ld's symbols).
-//! There is no dynamic loader: dlopen fails and dlsym finds nothing, with dlerror saying why.
+//! There is no dynamic loader: dlopen(NULL) returns a handle for the program itself (as in a
+//! static glibc program), dlopen of a file fails, and dlsym finds nothing (a static program has
+//! no dynamic symbol table), with dlerror saying why.
 
 use crate::boot_info::Region;
 use core::ffi::{c_char, c_int, c_void};
@@ -52,6 +54,9 @@ pub struct DlFindObject {
     eh_frame: *mut c_void,
     reserved: [u64; 7],
 }
+
+/// The handle dlopen(NULL) returns.
+static SELF_HANDLE: u8 = 0;
 
 static DLERROR_PENDING: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
@@ -107,11 +112,15 @@ crate::libc_fn! {
         0
     }
 
-    /// `void *dlopen(const char *, int)`: there is no dynamic loader; NULL, see dlerror.
+    /// `void *dlopen(const char *, int)`: NULL names the program itself and succeeds; files
+    /// cannot be loaded (NULL, see dlerror).
     ///
     /// # Safety
     /// Always safe.
-    fn dlopen(_file: *const c_char, _mode: c_int) -> *mut c_void {
+    fn dlopen(file: *const c_char, _mode: c_int) -> *mut c_void {
+        if file.is_null() {
+            return (&raw const SELF_HANDLE) as *mut c_void;
+        }
         DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
         core::ptr::null_mut()
     }
@@ -129,7 +138,10 @@ crate::libc_fn! {
     ///
     /// # Safety
     /// Always safe.
-    fn dlclose(_h: *mut c_void) -> c_int {
+    fn dlclose(h: *mut c_void) -> c_int {
+        if h as *const u8 == &raw const SELF_HANDLE {
+            return 0;
+        }
         DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
         -1
     }

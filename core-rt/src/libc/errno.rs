@@ -55,18 +55,38 @@ struct ErrnoCell(UnsafeCell<i32>);
 // SAFETY: core-rt runs a single thread; the cell is only touched from that thread.
 unsafe impl Sync for ErrnoCell {}
 
+#[cfg(not(test))]
 static ERRNO: ErrnoCell = ErrnoCell(UnsafeCell::new(0));
+
+// Host tests run on many threads at once: each gets its own errno, as with glibc.
+#[cfg(test)]
+std::thread_local! {
+    static ERRNO_T: UnsafeCell<i32> = const { UnsafeCell::new(0) };
+}
+
+/// The calling thread's errno cell.
+fn cell() -> *mut i32 {
+    #[cfg(not(test))]
+    {
+        ERRNO.0.get()
+    }
+    #[cfg(test)]
+    {
+        ERRNO_T.with(|c| c.get())
+    }
+}
 
 /// Set errno.
 pub fn set(e: Errno) {
-    // SAFETY: single thread (see `ErrnoCell`); no reference to the cell outlives this write.
-    unsafe { *ERRNO.0.get() = e as i32 };
+    // SAFETY: the cell belongs to the calling thread (single thread on bare metal, thread-local
+    // in host tests); no reference to it outlives this write.
+    unsafe { *cell() = e as i32 };
 }
 
 /// Read errno.
 pub fn get() -> i32 {
-    // SAFETY: single thread (see `ErrnoCell`).
-    unsafe { *ERRNO.0.get() }
+    // SAFETY: as in `set`.
+    unsafe { *cell() }
 }
 
 crate::libc_fn! {
@@ -75,7 +95,7 @@ crate::libc_fn! {
     /// # Safety
     /// Always safe; the returned pointer is valid for the whole run.
     fn __errno_location() -> *mut i32 {
-        ERRNO.0.get()
+        cell()
     }
 }
 

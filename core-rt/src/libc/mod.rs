@@ -7,6 +7,7 @@
 mod macros;
 pub mod assert;
 pub mod ctype;
+pub mod compat;
 pub mod errno;
 pub mod fortify;
 pub mod iconv;

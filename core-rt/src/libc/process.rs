@@ -1,6 +1,8 @@
 //! <stdlib.h> process control and environment: exit and its handlers, abort, getenv family,
 //! randomness, and the process-management calls a unikernel cannot offer (named stubs).
 
+#![allow(non_snake_case)] // C names: _Exit
+
 use crate::libc::Errno;
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_int, c_void, CStr};
@@ -190,7 +192,7 @@ crate::libc_fn! {
         // SAFETY: reads the frame pointer register only.
         unsafe { core::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack)) };
         crate::kprintln!("core-rt: abort() called");
-        crate::backtrace::print(&mut crate::console::Console, abort as usize as u64, fp);
+        crate::backtrace::print(&mut crate::console::Console, abort as *const () as u64, fp);
         crate::arch::machine::exit(crate::runtime::EXIT_ABORT)
     }
 
@@ -356,6 +358,23 @@ crate::libc_fn! {
     fn arc4random_buf(buf: *mut c_void, n: usize) {
         // SAFETY: caller's contract.
         fill_random(unsafe { super::unistd::bytes_mut(buf, n) })
+    }
+
+    /// core-rt's own hook for the C++ shim (shim/cxx.cc): report a fatal C++ runtime condition
+    /// and abort. Not a libc function; named so C++ can call it.
+    ///
+    /// # Safety
+    /// `what` is a C string.
+    fn core_rt_cxx_fatal(what: *const c_char, n: usize) -> ! {
+        // SAFETY: caller's contract.
+        let w = unsafe { CStr::from_ptr(what) }.to_str().unwrap_or("?");
+        if n > 0 {
+            crate::kprintln!("core-rt: {w} ({n} bytes requested)");
+        } else {
+            crate::kprintln!("core-rt: {w}");
+        }
+        // SAFETY: abort is always safe to call.
+        unsafe { abort() }
     }
 
     /// `void __stack_chk_fail(void)`: a stack protector canary was overwritten.

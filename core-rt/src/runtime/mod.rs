@@ -19,9 +19,16 @@ pub const EXIT_FAULT: i32 = 102;
 /// Exit code when the boot command line or boot files are unusable.
 pub const EXIT_BOOT_ERROR: i32 = 2;
 
+#[cfg(not(test))]
 unsafe extern "C" {
     /// The program's C-ABI `main` (rustc generates it for a Rust binary).
     fn main(argc: i32, argv: *const *const c_char, envp: *const *const c_char) -> i32;
+}
+
+/// Host unit tests link their own `main` (the test harness); the start sequence never runs there.
+#[cfg(test)]
+unsafe fn main(_: i32, _: *const *const c_char, _: *const *const c_char) -> i32 {
+    unreachable!("runtime::start does not run in host tests")
 }
 
 type InitFn = unsafe extern "C" fn(i32, *const *const c_char, *const *const c_char);
