@@ -116,11 +116,9 @@ fn check_one(
     opt: &str,
     engine: &Engine,
     timeout: Duration,
+    work_root: &Path,
 ) -> (Verdict, Option<Output>, Option<Duration>) {
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("conformance")
-        .join(&p.name)
-        .join(opt);
+    let work = work_root.join(&p.name).join(opt);
     let cflags = vec!["-w".to_string(), format!("-I{}", corpus_dir().display())];
     let bc = match support::compile_bitcode(&p.srcs, opt, &cflags, &work) {
         Ok(bc) => bc,
@@ -225,12 +223,14 @@ fn conformance_corpus() {
         engine.flags.join(" ")
     );
 
+    let work_root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance");
     let tasks: Vec<(usize, String)> = (0..progs.len())
         .flat_map(|i| opts.iter().map(move |o| (i, o.clone())))
         .collect();
     let outcomes: Vec<Outcome> =
         support::parallel_map(&tasks, support::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
-            let (verdict, native, engine_time) = check_one(&progs[*i], opt, &engine, timeout);
+            let (verdict, native, engine_time) =
+                check_one(&progs[*i], opt, &engine, timeout, &work_root);
             let tag = match &verdict {
                 Verdict::Pass => "ok      ",
                 Verdict::Mismatch(_) => "MISMATCH",
@@ -356,5 +356,55 @@ fn conformance_corpus() {
         failed == 0,
         "{failed} conformance failures (listed above; report in {})",
         report_path.display()
+    );
+}
+
+/// The harness itself must be able to fail: a stand-in engine that runs the native executable passes,
+/// one that prints a wrong answer or exits with another status is reported as a mismatch.
+#[test]
+fn harness_detects_mismatches() {
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-selfcheck");
+    std::fs::create_dir_all(&work).unwrap();
+    // Engines get `run --tier T [flags] PROGRAM.bc -- ARGS`; the native executable sits next to the bitcode.
+    let script = |name: &str, body: &str| {
+        let path = work.join(name);
+        let text = format!(
+            "#!/bin/sh\nshift 3\nwhile [ \"$1\" != -- ]; do bc=$1; shift; done\nshift\n{body}\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        Command::new("chmod").arg("+x").arg(&path).status().unwrap();
+        Engine {
+            bin: path.display().to_string(),
+            tier: "interp".into(),
+            flags: Vec::new(),
+        }
+    };
+    let same = script("same.sh", "exec \"$(dirname \"$bc\")/native\" \"$@\"");
+    let wrong_output = script(
+        "wrong-output.sh",
+        "\"$(dirname \"$bc\")/native\" \"$@\" | sed '1s/./X/'",
+    );
+    let wrong_status = script(
+        "wrong-status.sh",
+        "\"$(dirname \"$bc\")/native\" \"$@\"; exit 3",
+    );
+    let progs = discover();
+    let prog = progs
+        .iter()
+        .find(|p| p.name == "argv_use")
+        .expect("argv_use.c in the corpus");
+    let t = Duration::from_secs(60);
+    let verdict = |e: &Engine, dir: &str| check_one(prog, "O0", e, t, &work.join(dir)).0;
+    assert!(
+        matches!(verdict(&same, "same"), Verdict::Pass),
+        "identical engine not accepted"
+    );
+    assert!(
+        matches!(verdict(&wrong_output, "out"), Verdict::Mismatch(m) if m.contains("stdout differs")),
+        "changed output not detected"
+    );
+    assert!(
+        matches!(verdict(&wrong_status, "status"), Verdict::Mismatch(m) if m.contains("status: native exit 7, engine exit 3")),
+        "changed exit status not detected"
     );
 }
