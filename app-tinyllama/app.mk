@@ -1,0 +1,56 @@
+# app-tinyllama: the demo app (Llama-2 inference in C), included by the root Makefile.
+#   make app          build/tinyllama (native, -O3 -march=native) and build/tinyllama.bc (whole-program bitcode)
+#   make test-app     NumPy-reference, tokenizer, sampler, libc-surface and bad-input tests (< 1 minute)
+#   make bench-llama  tok/s on the shipped model: native, then `bareflow run --tier interp|auto` when available
+#   make train        re-train app-tinyllama/model/ (Python venv in build/train-venv; ~20 min on 2 cores)
+# See docs/tinyllama.md.
+
+TL_DIR    := app-tinyllama
+TL_SRC    := $(sort $(wildcard $(TL_DIR)/src/*.c))
+TL_HDR    := $(wildcard $(TL_DIR)/src/*.h)
+TL_CC     ?= clang-19
+TL_LINK   ?= llvm-link-19
+TL_DIS    ?= llvm-dis-19
+TL_AS     ?= llvm-as-19
+# Shared by both builds: strict C11, and no FMA contraction so native, interpreted and JIT-compiled code
+# compute the same floats.
+TL_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -ffp-contract=off
+# Native: the fastest this host can do (clang-19 warns about an AVX10 feature combination on some CPUs).
+TL_NATIVE_FLAGS := -O3 -march=native -Wno-invalid-feature-combination
+# Bitcode: optimized but CPU-neutral and scalar (the JIT picks the CPU and vector width at run time, irvm
+# interprets scalar IR), no stack protector or unwind tables (no TLS canary / .eh_frame in the unikernel).
+TL_BC_FLAGS := -O2 -fno-vectorize -fno-slp-vectorize -fno-stack-protector -fno-unwind-tables \
+	-fno-asynchronous-unwind-tables
+TL_BC_OBJS := $(patsubst $(TL_DIR)/src/%.c,$(BUILD)/tinyllama-bc/%.bc,$(TL_SRC))
+TL_MODEL  := $(TL_DIR)/model/model.bin
+TL_PY     ?= /usr/bin/python3
+TL_VENV   := $(BUILD)/train-venv
+
+.PHONY: app test-app bench-llama train
+
+app: $(BUILD)/tinyllama $(BUILD)/tinyllama.bc
+
+$(BUILD)/tinyllama: $(TL_SRC) $(TL_HDR) $(TL_DIR)/app.mk | $(DEPS_STAMP)
+	$(TL_CC) $(TL_CFLAGS) $(TL_NATIVE_FLAGS) $(TL_SRC) -lm -o $@
+
+$(BUILD)/tinyllama-bc/%.bc: $(TL_DIR)/src/%.c $(TL_HDR) $(TL_DIR)/app.mk | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(TL_CC) $(TL_CFLAGS) $(TL_BC_FLAGS) -emit-llvm -c $< -o $@
+
+# One module for the whole program; the per-function "target-cpu"/"target-features"/"tune-cpu" attributes
+# (clang always writes x86-64 baseline ones) are removed so the JIT's host target machine decides.
+$(BUILD)/tinyllama.bc: $(TL_BC_OBJS)
+	$(TL_LINK) $(TL_BC_OBJS) -o $@.linked
+	$(TL_DIS) $@.linked -o - | sed -E 's/ "(target-cpu|target-features|tune-cpu)"="[^"]*"//g' | $(TL_AS) -o $@
+	@rm -f $@.linked
+
+test-app: app
+	$(TL_PY) tests/tinyllama/test_tinyllama.py
+
+bench-llama: app
+	$(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)
+
+train: | $(DEPS_STAMP)
+	@test -x $(TL_VENV)/bin/python || python3 -m venv $(TL_VENV)
+	$(TL_VENV)/bin/pip install -q -r tools/train/requirements.txt
+	nice -n 10 $(TL_VENV)/bin/python tools/train/train.py --out-dir $(TL_DIR)/model --work-dir $(BUILD)/train
