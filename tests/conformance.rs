@@ -11,7 +11,8 @@
 //! Environment: `BAREFLOW_BIN`, `BAREFLOW_TIER`, `BAREFLOW_FLAGS` (the engine, see support.rs),
 //! `CONFORMANCE_OPT` ("O0 O2"), `CONFORMANCE_FILTER` (comma-separated name substrings),
 //! `CONFORMANCE_JOBS` (2), `CONFORMANCE_TIMEOUT` (engine seconds per run, 120),
-//! `CONFORMANCE_ALLOW_FP80=1` (report fp80 mismatches without failing).
+//! `CONFORMANCE_STRICT=1` (count the known failures listed in tests/conformance/known-failures.txt,
+//! which are otherwise reported in their own section without failing the test).
 
 #[path = "conformance/support.rs"]
 mod support;
@@ -109,6 +110,24 @@ fn discover() -> Vec<Program> {
     }
     progs.sort_by(|a, b| a.name.cmp(&b.name));
     progs
+}
+
+/// Programs that currently fail for a known engine gap: `name: reason` lines of
+/// tests/conformance/known-failures.txt (`#` starts a comment).
+fn known_failures() -> std::collections::HashMap<String, String> {
+    let path = corpus_dir().join("known-failures.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Default::default();
+    };
+    let mut map = std::collections::HashMap::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, reason) = line.split_once(':').unwrap_or((line, "no reason given"));
+        map.insert(name.trim().to_string(), reason.trim().to_string());
+    }
+    map
 }
 
 fn check_one(
@@ -213,7 +232,6 @@ fn conformance_corpus() {
     let opts = support::opt_levels("CONFORMANCE_OPT", &["O0", "O2"]);
     let engine = Engine::from_env(env!("CARGO_BIN_EXE_bareflow"));
     let timeout = Duration::from_secs_f64(support::env_number("CONFORMANCE_TIMEOUT", 120.0));
-    let allow_fp80 = std::env::var("CONFORMANCE_ALLOW_FP80").is_ok_and(|v| v == "1");
     eprintln!(
         "conformance: {} programs x {:?} against `{} run --tier {} {}`",
         progs.len(),
@@ -276,16 +294,34 @@ fn conformance_corpus() {
             }
         }
     }
+    let known = known_failures();
+    let strict = std::env::var("CONFORMANCE_STRICT").is_ok_and(|v| v == "1");
     let mut mismatches = Vec::new();
     let mut fp80_mismatches = Vec::new();
+    let mut known_mismatches = Vec::new();
+    let mut known_names = std::collections::BTreeSet::new();
+    let mut known_passing = std::collections::BTreeSet::new();
     let mut passed = 0;
     for o in &outcomes {
         let p = &progs[o.prog];
         match &o.verdict {
-            Verdict::Pass => passed += 1,
+            Verdict::Pass => {
+                passed += 1;
+                if known.contains_key(&p.name) {
+                    known_passing.insert(p.name.clone());
+                }
+            }
             Verdict::Mismatch(m) => {
                 let entry = format!("{} -{}:\n{}", p.name, o.opt, m);
-                if p.fp80 {
+                if let Some(reason) = known.get(&p.name).filter(|_| !strict) {
+                    known_names.insert(p.name.clone());
+                    known_mismatches.push(format!("{} -{} (known: {reason})", p.name, o.opt));
+                    if p.fp80 {
+                        fp80_mismatches.push(entry);
+                    } else {
+                        mismatches.push(entry);
+                    }
+                } else if p.fp80 {
                     fp80_mismatches.push(entry)
                 } else {
                     mismatches.push(entry)
@@ -293,6 +329,10 @@ fn conformance_corpus() {
             }
             Verdict::CorpusError(e) => corpus_errors.push(format!("{} -{}: {}", p.name, o.opt, e)),
         }
+    }
+    // A known failure that now passes everywhere should leave the list.
+    for name in &known_names {
+        known_passing.remove(name);
     }
 
     let mut report = String::new();
@@ -323,17 +363,30 @@ fn conformance_corpus() {
     }
     if !fp80_mismatches.is_empty() {
         report.push_str(&format!(
-            "\n== {} mismatches in long double (x86_fp80) programs{} ==\n",
-            fp80_mismatches.len(),
-            if allow_fp80 {
-                ", allowed by CONFORMANCE_ALLOW_FP80=1"
-            } else {
-                ""
-            }
+            "\n== {} mismatches in long double (x86_fp80) programs ==\n",
+            fp80_mismatches.len()
         ));
         for m in &fp80_mismatches {
             report.push_str(m);
         }
+    }
+    if !known_mismatches.is_empty() {
+        report.push_str(&format!(
+            "\n== {} of the mismatches above are known failures (tests/conformance/known-failures.txt), \
+             not counted; CONFORMANCE_STRICT=1 counts them ==\n",
+            known_mismatches.len()
+        ));
+        for k in &known_mismatches {
+            report.push_str(&format!("  {k}\n"));
+        }
+    }
+    if !known_passing.is_empty() {
+        let names: Vec<&str> = known_passing.iter().map(String::as_str).collect();
+        report.push_str(&format!(
+            "\n== listed as known failures but now passing at every level: remove from \
+             tests/conformance/known-failures.txt: {} ==\n",
+            names.join(", ")
+        ));
     }
     if !corpus_errors.is_empty() {
         report.push_str(&format!(
@@ -346,12 +399,18 @@ fn conformance_corpus() {
         }
     }
     let failed =
-        mismatches.len() + corpus_errors.len() + if allow_fp80 { 0 } else { fp80_mismatches.len() };
+        mismatches.len() + fp80_mismatches.len() + corpus_errors.len() - known_mismatches.len();
     let report_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance/report.txt");
     let _ = std::fs::write(&report_path, &report);
     eprintln!("{report}");
     eprintln!("(report written to {})", report_path.display());
     println!("conformance: {passed} passed, {failed} failed");
+    if !known_mismatches.is_empty() {
+        println!(
+            "conformance: {} known failures not counted (tests/conformance/known-failures.txt)",
+            known_mismatches.len()
+        );
+    }
     assert!(
         failed == 0,
         "{failed} conformance failures (listed above; report in {})",
