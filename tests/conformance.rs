@@ -139,23 +139,31 @@ fn check_one(
 ) -> (Verdict, Option<Output>, Option<Duration>) {
     let work = work_root.join(&p.name).join(opt);
     let cflags = vec!["-w".to_string(), format!("-I{}", corpus_dir().display())];
-    let bc = match support::compile_bitcode(&p.srcs, opt, &cflags, &work) {
-        Ok(bc) => bc,
-        Err(e) => {
-            return (
-                Verdict::CorpusError(format!("bitcode compile failed: {e}")),
-                None,
-                None,
-            );
-        }
-    };
     let exe = work.join("native");
-    if let Err(e) = support::compile_native(&bc, opt, &exe) {
-        return (
-            Verdict::CorpusError(format!("native compile failed: {e}")),
-            None,
-            None,
+    let bc = work.join("program.bc");
+    // Reuse the previous build when it is newer than every input (fast reruns while fixing an engine).
+    let mut inputs = p.srcs.clone();
+    inputs.push(corpus_dir().join("common.h"));
+    if let Some(dir) = p.srcs[0].parent().filter(|d| *d != corpus_dir()) {
+        // A multi-file program: its headers count too.
+        inputs.extend(
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path()),
         );
+    }
+    if !support::up_to_date(&inputs, &[&bc, &exe]) {
+        let _ = std::fs::remove_file(&exe);
+        if let Err(e) = support::compile_bitcode(&p.srcs, opt, &cflags, &work) {
+            let msg = format!("bitcode compile failed: {e}");
+            return (Verdict::CorpusError(msg), None, None);
+        }
+        if let Err(e) = support::compile_native(&bc, opt, &exe) {
+            let msg = format!("native compile failed: {e}");
+            return (Verdict::CorpusError(msg), None, None);
+        }
     }
     let native = support::run(Command::new(&exe).args(&p.args), Duration::from_secs(20));
     if matches!(

@@ -245,6 +245,27 @@ pub fn compile_bitcode(
     Ok(module)
 }
 
+/// Whether every output exists and is newer than every input (and than the test binary itself, so a
+/// changed harness or toolchain setting rebuilds).
+pub fn up_to_date(inputs: &[PathBuf], outputs: &[&Path]) -> bool {
+    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let mut newest_input = std::env::current_exe().ok().and_then(|e| mtime(&e));
+    for i in inputs {
+        match (mtime(i), newest_input) {
+            (Some(t), Some(n)) if t > n => newest_input = Some(t),
+            (Some(t), None) => newest_input = Some(t),
+            (None, _) => return false,
+            _ => {}
+        }
+    }
+    let Some(newest_input) = newest_input else {
+        return false;
+    };
+    outputs
+        .iter()
+        .all(|o| mtime(o).is_some_and(|t| t > newest_input))
+}
+
 /// Compile a bitcode module to a native executable at `-{opt}` (the same IR that bareflow runs, so a
 /// difference in behaviour is the engine's, not the front end's).
 pub fn compile_native(bc: &Path, opt: &str, exe: &Path) -> Result<(), String> {
