@@ -50,7 +50,11 @@ test-app: app
 bench-llama: app
 	$(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)
 
+# The corpus packages are needed only here, so they are installed here rather than by `make deps`.
+TL_CORPUS_PACKAGES := fortunes fortunes-min bible-kjv bible-kjv-text
+
 train: | $(DEPS_STAMP)
+	@tools/install-deps.sh $(TL_CORPUS_PACKAGES)
 	@test -x $(TL_VENV)/bin/python || python3 -m venv $(TL_VENV)
 	$(TL_VENV)/bin/pip install -q -r tools/train/requirements.txt
 	nice -n 10 $(TL_VENV)/bin/python tools/train/train.py --out-dir $(TL_DIR)/model --work-dir $(BUILD)/train
