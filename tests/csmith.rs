@@ -135,6 +135,22 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
         if !matches!(out.status, Status::Exited(_)) {
             return SeedResult::Skipped(format!("-{opt} native run {}", out.status));
         }
+        // A csmith program always ends with `checksum = X` and status 0; anything else means the
+        // optimizer exploited undefined behaviour (e.g. a side-effect-free infinite loop removed).
+        let text = String::from_utf8_lossy(&out.stdout);
+        if out.status != Status::Exited(0) || !text.contains("checksum = ") {
+            return SeedResult::Skipped(format!(
+                "-{opt} native run {} without a checksum line (undefined behaviour)",
+                out.status
+            ));
+        }
+        if let Some((first_opt, _, first)) = natives.first() {
+            if first.stdout != out.stdout {
+                return SeedResult::Skipped(format!(
+                    "native -{first_opt} and -{opt} print different checksums (undefined behaviour)"
+                ));
+            }
+        }
         natives.push((opt.clone(), bc, out));
     }
     let mut failures = Vec::new();
