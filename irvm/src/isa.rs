@@ -114,9 +114,13 @@ pub struct BrCmpI { pub a: Reg, pub imm: i32, pub t: Rel, pub f: Rel, pub ctr: C
 /// A memory access at `p + off`: loads write `v`, stores read it.
 #[derive(Clone, Copy, Debug)]
 pub struct Mem { pub v: Reg, pub p: Reg, pub off: i32 }
-/// A memory access at `p + i * 2^shift` (a fused GEP).
+/// A memory access at `p + i * scale + off` with an i64 index `i` (a GEP folded into its user).
 #[derive(Clone, Copy, Debug)]
-pub struct MemX { pub v: Reg, pub p: Reg, pub i: Reg, pub shift: u8 }
+pub struct MemX { pub v: Reg, pub p: Reg, pub i: Reg, pub scale: i32, pub off: i32 }
+
+/// A memory operand: `p + i * scale + off` (`i` an i64).
+#[derive(Clone, Copy, Debug)]
+pub struct MemA { pub p: Reg, pub i: Reg, pub scale: i32, pub off: i32 }
 
 /// One irvm instruction.
 #[derive(Clone, Copy, Debug)]
@@ -156,6 +160,13 @@ pub enum Op {
     Add64I(BinI), Mul64I(BinI), Shl64I(BinI), AShr64I(BinI), And64I(BinI), Or64I(BinI), Xor64I(BinI),
     /// lshr by a constant, any width <= 64.
     LShrI(BinI),
+    /// udiv / urem by a constant (values <= 64 bits) with a precomputed multiplier: `k` holds the
+    /// constant slots [magic, divisor, shift].
+    UDivC { d: Reg, a: Reg, k: Reg },
+    URemC { d: Reg, a: Reg, k: Reg },
+    /// sdiv / srem of `bits`-wide values by a constant: `k` = [magic, |divisor|, shift, divisor].
+    SDivC { bits: u8, d: Reg, a: Reg, k: Reg },
+    SRemC { bits: u8, d: Reg, a: Reg, k: Reg },
     /// Any integer width <= 64 (masked / sign-extended per `bits`).
     IntN { op: IBin, bits: u8, d: Reg, a: Reg, b: Reg },
     /// Integer widths 65..=128 (two slots per value).
@@ -187,8 +198,12 @@ pub enum Op {
     FBin { op: FBin, dbl: bool, d: Reg, a: Reg, b: Reg },
     FUn { op: FUn, dbl: bool, d: Reg, a: Reg },
     Fma { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
-    /// `a * b + c` rounded twice (llvm.fmuladd: clang does not contract on x86-64 by default).
+    /// `a * b + c` rounded twice (llvm.fmuladd: clang does not contract on x86-64 by default;
+    /// also an fmul folded into the fadd that uses it).
     FMulAdd { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
+    /// `a * b - c` and `c - a * b`, rounded twice (an fmul folded into an fsub).
+    FMulSub { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
+    FSubMul { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
     FCmp { p: FPred, dbl: bool, d: Reg, a: Reg, b: Reg },
     /// int<->float and float<->float; `bits` is the integer width.
     Conv { k: Conv, bits: u8, d: Reg, a: Reg },
@@ -213,7 +228,8 @@ pub enum Op {
     LoadN { d: Reg, p: Reg, off: i32, n: u32 },
     Store8(Mem), Store16(Mem), Store32(Mem), Store64(Mem),
     StoreN { v: Reg, p: Reg, off: i32, n: u32 },
-    Load32X(MemX), Load64X(MemX), Store32X(MemX), Store64X(MemX),
+    Load8X(MemX), Load16X(MemX), Load32X(MemX), Load64X(MemX),
+    Store8X(MemX), Store16X(MemX), Store32X(MemX), Store64X(MemX),
     /// `d = p + i * scale + off`, `i` an i64.
     Gep { d: Reg, p: Reg, i: Reg, scale: i32, off: i32 },
     /// Same with an i32 index (sign-extended).
@@ -278,6 +294,21 @@ pub enum Op {
     VaStart { p: Reg },
     /// An instruction that must not run (unreachable, llvm.trap) or that is unsupported.
     Trap { kind: TrapOp, what: Aux },
+
+    // ---- wide ops: the next slot is an `ExtMem` / `ExtBr`, never dispatched ----
+    /// Dot-product step: `r = c + [a] * [b]` (ExtMem b, r), rounded twice.
+    FDotX32 { c: Reg, a: MemA },
+    FDotX64 { c: Reg, a: MemA },
+    /// axpy step: `[a] = [a] + x * [b]` (ExtMem b), rounded twice.
+    FAxpyX32 { x: Reg, a: MemA },
+    FAxpyX64 { x: Reg, a: MemA },
+    /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr).
+    IncBr64 { p: IPred, a: Reg, imm: i32, b: Reg },
+    IncBr32 { p: IPred, a: Reg, imm: i32, b: Reg },
+    /// Second slot of a wide op: a memory operand and a register.
+    ExtMem { b: MemA, r: Reg },
+    /// Second slot of a wide op: branch targets (relative to this slot) and counter.
+    ExtBr { t: Rel, f: Rel, ctr: Ctr },
 }
 
 /// Why a `Trap` op stops the run.

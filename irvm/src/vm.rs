@@ -36,6 +36,12 @@ pub struct FuncStats {
     pub counters: Box<[u64]>,
     /// Instructions not executed in blocks left early (by `exit`).
     pub skipped: u64,
+    /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
+    pub timed: u64,
+    pub timed_dt: u64,
+    pub timed_excl: u64,
+    pub avg_dt: u64,
+    pub avg_excl: u64,
 }
 
 /// One activation on the call stack.
@@ -44,6 +50,8 @@ pub(crate) struct Frame {
     pub func: u32,
     pub fp: *mut u64,
     pub code: *const Code,
+    /// The function's profile counters.
+    pub ctrs: *mut u64,
     /// Where the caller resumes (null: return to the host).
     pub ret_ip: *const Op,
     pub ret_dst: Reg,
@@ -55,6 +63,14 @@ pub(crate) struct Frame {
     pub child: u64,
     /// Register image holding variadic arguments (0 if none).
     pub va: usize,
+}
+
+/// What the call fast path needs of a function: its code, and whether it can take the fast
+/// path (lowered, interpreted, not variadic, no byval parameters).
+#[derive(Clone, Copy)]
+pub(crate) struct Hot {
+    pub code: *const Code,
+    pub simple: bool,
 }
 
 /// How a run ended.
@@ -84,6 +100,10 @@ pub struct Machine {
     pub(crate) error: Option<String>,
     pub(crate) retval: [u64; 8],
     pub(crate) exit_hook: Option<ExitHook>,
+    /// Hot per-function data for the call fast path (see `exec::call`).
+    pub(crate) hot: Box<[Hot]>,
+    pub(crate) exact_cycles: bool,
+    pub(crate) rng: u64,
     /// TSC at the start of the run and total cycles once it ended.
     pub start_tsc: u64,
     pub total_cycles: u64,
@@ -113,6 +133,9 @@ impl Machine {
             error: None,
             retval: [0; 8],
             exit_hook: None,
+            hot: vec![Hot { code: std::ptr::null(), simple: false }; nfuncs].into_boxed_slice(),
+            exact_cycles: false,
+            rng: 0x9E37_79B9_7F4A_7C15,
             start_tsc: 0,
             total_cycles: 0,
         });
@@ -122,6 +145,11 @@ impl Machine {
         m.prog.thunk_handler = Some(exec::callback::thunk_entry);
         m.prog.init_globals().map_err(|e| format!("{name}: {e}"))?;
         Ok(m)
+    }
+
+    /// Time every call with the TSC instead of sampling tiny hot functions (see `exec::timing`).
+    pub fn set_exact_cycles(&mut self, exact: bool) {
+        self.exact_cycles = exact;
     }
 
     /// Set the hook run before irvm ends the process from inside a native callback.

@@ -6,7 +6,19 @@ use super::{St, Trap, fail};
 use crate::abi::{ArgLoc, RegImage, RetLoc, Sig, native};
 use crate::isa::{FuncId, Op, Reg};
 use crate::translate::{CallSite, Code};
-use crate::vm::{Frame, Machine, rdtsc};
+use crate::vm::{Frame, Machine};
+
+/// Copy `n` slots (usually one or two: a plain loop beats a memcpy call).
+///
+/// # Safety
+/// Both ranges are valid for `n` slots and do not overlap.
+#[inline(always)]
+unsafe fn copy_slots(src: *const u64, dst: *mut u64, n: usize) {
+    for k in 0..n {
+        // SAFETY: caller's contract.
+        unsafe { *dst.add(k) = *src.add(k) };
+    }
+}
 
 /// Lower function `f` now (its first call). Returns its code.
 #[cold]
@@ -19,7 +31,9 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             mm.stats[f as usize].counters = vec![0u64; code.ncounters as usize].into_boxed_slice();
             let b = Box::new(code);
             let p: *const Code = &*b;
+            let simple = !b.vararg && b.byval.is_empty();
             mm.prog.funcs[f as usize].code = Some(b);
+            mm.hot[f as usize] = crate::vm::Hot { code: p, simple };
             Ok(p)
         }
         Err(e) => {
@@ -62,8 +76,8 @@ unsafe fn push_frame(
     if (fp as usize) + 8 * c.nslots as usize + 64 > end as usize {
         return Err(fail(mm, "stack overflow (interpreter register stack exhausted)".into()));
     }
-    // SAFETY: [base, fp + nslots) is inside the register stack (checked below before use).
-    unsafe { std::ptr::copy_nonoverlapping(c.consts.as_ptr(), base, nconsts) };
+    // SAFETY: [base, fp + nslots) is inside the register stack (checked above).
+    unsafe { copy_slots(c.consts.as_ptr(), base, nconsts) };
     fill(fp);
     let mut sp = mm.sp;
     for &(r, size, align) in c.byval.iter() {
@@ -87,6 +101,7 @@ unsafe fn push_frame(
     unsafe { *fp = sp as u64 };
     let saved_sp = mm.sp;
     mm.sp = sp;
+    let tsc = super::timing::start(mm, f as usize);
     let st = &mut mm.stats[f as usize];
     st.calls += 1;
     st.active += 1;
@@ -95,20 +110,79 @@ unsafe fn push_frame(
         func: f,
         fp,
         code,
+        ctrs,
         ret_ip: ret.0,
         ret_dst: ret.1,
         ret_slots: ret.2,
         caller_rest: ret.3,
         saved_sp,
-        tsc: rdtsc(),
+        tsc,
         child: 0,
         va,
     });
     Ok(St { ip: c.ops.as_ptr(), fp, ctrs, code })
 }
 
-/// Direct or indirect call of program function `f` from interpreted code at call site `site`.
+/// The call fast path: a lowered, interpreted, non-variadic callee without byval parameters,
+/// called with as many arguments as it has parameters. Anything else goes to `call`.
 #[inline(always)]
+pub(crate) unsafe fn fast_call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip: *const Op, fp: *mut u64, caller: *const Code) -> Result<Option<St>, Trap> {
+    // SAFETY: live machine; `f` indexes the function table (translator); `site` and `caller` are
+    // live code of the calling frame; a `simple` entry's code is lowered and owned by the table.
+    unsafe {
+        let mm = &mut *m;
+        let h = *mm.hot.get_unchecked(f as usize);
+        let s = &*site;
+        if !h.simple || s.args.len() != (&(*h.code)).params.len() {
+            return call(m, f, site, ret_ip, fp, caller);
+        }
+        let c = &*h.code;
+        let base = fp.add((*caller).nslots as usize);
+        let nconsts = c.consts.len();
+        let nfp = base.add(nconsts);
+        let sp = mm.sp.wrapping_sub(c.alloca_bytes as usize) & !(c.alloca_align as usize - 1);
+        if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.as_ptr_range().end as usize
+            || sp < mm.astack.as_ptr() as usize
+            || sp > mm.sp
+        {
+            return call(m, f, site, ret_ip, fp, caller);
+        }
+        copy_slots(c.consts.as_ptr(), base, nconsts);
+        let mut dst = nfp.add(1);
+        for &(r, n) in s.args.iter() {
+            let src = fp.offset(r.0 as isize);
+            for k in 0..n as usize {
+                *dst = *src.add(k);
+                dst = dst.add(1);
+            }
+        }
+        *nfp = sp as u64;
+        let tsc = super::timing::start(mm, f as usize);
+        let st = mm.stats.get_unchecked_mut(f as usize);
+        st.calls += 1;
+        st.active += 1;
+        let ctrs = st.counters.as_mut_ptr();
+        mm.frames.push(Frame {
+            func: f,
+            fp: nfp,
+            code: h.code,
+            ctrs,
+            ret_ip,
+            ret_dst: s.ret,
+            ret_slots: s.ret_slots,
+            caller_rest: s.rest,
+            saved_sp: mm.sp,
+            tsc,
+            child: 0,
+            va: 0,
+        });
+        mm.sp = sp;
+        Ok(Some(St { ip: c.ops.as_ptr(), fp: nfp, ctrs, code: h.code }))
+    }
+}
+
+/// Direct or indirect call of program function `f` from interpreted code at call site `site`.
+#[inline(never)]
 pub(crate) unsafe fn call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip: *const Op, fp: *mut u64, caller: *const Code) -> Result<Option<St>, Trap> {
     // SAFETY: live machine; `f` indexes the function table.
     let (external, native_addr) = unsafe {
@@ -132,7 +206,7 @@ pub(crate) unsafe fn call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip
         push_frame(m, f, code, base, (ret_ip, s.ret, s.ret_slots, s.rest), 0, |cfp| {
             let mut dst = cfp.add(1);
             for &(r, n) in s.args.iter().take(nparams) {
-                std::ptr::copy_nonoverlapping(fp.offset(r.0 as isize), dst, n as usize);
+                copy_slots(fp.offset(r.0 as isize), dst, n as usize);
                 dst = dst.add(n as usize);
             }
         })
@@ -178,28 +252,14 @@ pub(crate) unsafe fn enter_from_host(m: *mut Machine, f: FuncId, args: &[u64], v
     }
 }
 
-/// Close frame `fr` at time `t`: cycles into its function's counters and its parent's child time.
-#[inline(always)]
-pub(crate) fn account(mm: &mut Machine, fr: &Frame, t: u64) {
-    let dt = t.wrapping_sub(fr.tsc);
-    let st = &mut mm.stats[fr.func as usize];
-    st.excl = st.excl.wrapping_add(dt.saturating_sub(fr.child));
-    st.active -= 1;
-    if st.active == 0 {
-        st.incl = st.incl.wrapping_add(dt);
-    }
-    if let Some(p) = mm.frames.last_mut() {
-        p.child = p.child.wrapping_add(dt);
-    }
-}
-
 /// Return from the top frame with `n` result slots at `s`. `None`: back to the host.
 #[inline(always)]
 pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Option<St> {
     // SAFETY: live machine with at least the returning frame on its stack.
     let mm = unsafe { &mut *m };
-    let fr = mm.frames.pop().expect("irvm: return without a frame");
-    account(mm, &fr, rdtsc());
+    // SAFETY: a Ret op runs only in a frame that `push_frame` pushed.
+    let fr = unsafe { mm.frames.pop().unwrap_unchecked() };
+    super::timing::close(mm, &fr);
     mm.sp = fr.saved_sp;
     // SAFETY: `s..s+n` are slots of the returning frame; the destination is the caller's
     // result slots (or the machine's return buffer).
@@ -209,11 +269,11 @@ pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Optio
             std::ptr::copy_nonoverlapping(fp.offset(s.0 as isize), mm.retval.as_mut_ptr(), k);
             return None;
         }
-        let caller = mm.frames.last().expect("irvm: return to a missing frame");
+        // A frame with a return address always sits on its caller's frame.
+        let caller = mm.frames.last().unwrap_unchecked();
         let k = n.min(fr.ret_slots) as usize;
-        std::ptr::copy_nonoverlapping(fp.offset(s.0 as isize), caller.fp.offset(fr.ret_dst.0 as isize), k);
-        let ctrs = mm.stats[caller.func as usize].counters.as_mut_ptr();
-        Some(St { ip: fr.ret_ip, fp: caller.fp, ctrs, code: caller.code })
+        copy_slots(fp.offset(s.0 as isize), caller.fp.offset(fr.ret_dst.0 as isize), k);
+        Some(St { ip: fr.ret_ip, fp: caller.fp, ctrs: caller.ctrs, code: caller.code })
     }
 }
 
@@ -297,6 +357,7 @@ pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site
         old_top = mm.reg_top;
         // SAFETY: `fp` is inside the register stack; the caller's frame ends `nslots` after it.
         mm.reg_top = unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.as_ptr()) } as usize + 8;
+        let tsc = super::timing::start(mm, stat);
         let st = &mut mm.stats[stat];
         st.calls += 1;
         st.active += 1;
@@ -304,12 +365,13 @@ pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site
             func: stat as u32,
             fp: std::ptr::null_mut(),
             code: std::ptr::null(),
+            ctrs: std::ptr::null_mut(),
             ret_ip: std::ptr::null(),
             ret_dst: Reg(0),
             ret_slots: 0,
             caller_rest: s.rest,
             saved_sp: mm.sp,
-            tsc: rdtsc(),
+            tsc,
             child: 0,
             va: 0,
         });
@@ -320,7 +382,7 @@ pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     let fr = mm.frames.pop().expect("irvm: native frame vanished");
-    account(mm, &fr, rdtsc());
+    super::timing::close(mm, &fr);
     mm.reg_top = old_top;
     // SAFETY: result slots of the calling frame.
     unsafe { unmarshal_ret(sig, &img, fp.offset(s.ret.0 as isize)) };
@@ -330,14 +392,13 @@ pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site
 /// `exit(code)`: close every frame (their blocks' remaining instructions did not run).
 #[cold]
 pub(crate) fn unwind_all(mm: &mut Machine, rest_top: u32) {
-    let t = rdtsc();
     let mut rest = rest_top;
     while let Some(fr) = mm.frames.pop() {
         if !fr.code.is_null() {
             mm.stats[fr.func as usize].skipped += u64::from(rest);
         }
-        // `account` charges the parent, which is now the last frame.
-        account(mm, &fr, t);
+        // `close` charges the parent, which is now the last frame.
+        super::timing::close(mm, &fr);
         rest = fr.caller_rest;
     }
 }

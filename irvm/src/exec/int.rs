@@ -212,3 +212,26 @@ pub fn fsh(left: bool, bits: u32, a: u64, b: u64, c: u64) -> u64 {
     let r = if left { (wide << sh) >> bits } else { wide >> sh };
     (r as u64) & m
 }
+
+/// Multiplier and shift for unsigned division by `d` >= 2 (Granlund-Montgomery, round up):
+/// with l = ceil(log2 d), m = floor(2^64 (2^l - d) / d) + 1, and
+/// q = (t + ((a - t) >> 1)) >> (l - 1) where t = mulhi(m, a); exact for every u64 `a`.
+pub fn udiv_magic(d: u64) -> (u64, u64) {
+    let l = 64 - (d - 1).leading_zeros();
+    let m = ((1u128 << 64) * ((1u128 << l) - u128::from(d))) / u128::from(d) + 1;
+    (m as u64, u64::from(l - 1))
+}
+
+/// a / d with `udiv_magic(d)` = (m, s).
+#[inline(always)]
+pub fn udivc(a: u64, m: u64, s: u64) -> u64 {
+    let t = ((u128::from(m) * u128::from(a)) >> 64) as u64;
+    (t + ((a - t) >> 1)) >> s
+}
+
+/// Signed division (toward zero) of `a` by `d` using the magic of |d|.
+#[inline(always)]
+pub fn sdivc(a: i64, m: u64, s: u64, d: i64) -> i64 {
+    let q = udivc(a.unsigned_abs(), m, s) as i64;
+    if (a < 0) != (d < 0) { q.wrapping_neg() } else { q }
+}

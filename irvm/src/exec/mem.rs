@@ -151,7 +151,7 @@ pub fn masked_store(lane: Lane, n: usize, v: V, p: usize, m: V) {
 pub unsafe fn call_indirect(m: *mut Machine, addr: usize, s: *const CallSite, ip: *const Op, fp: *mut u64, code: *const Code) -> Result<Option<St>, Trap> {
     if let Some(f) = crate::abi::thunk::lookup(addr, m.cast()) {
         // SAFETY: forwarded contract.
-        return unsafe { call::call(m, f, s, ip, fp, code) };
+        return unsafe { call::fast_call(m, f, s, ip, fp, code) };
     }
     if addr == 0 {
         // SAFETY: live machine.

@@ -8,6 +8,7 @@ pub(crate) mod callback;
 pub(crate) mod float;
 pub(crate) mod int;
 mod mem;
+pub(crate) mod timing;
 mod vector;
 
 use crate::isa::{Op, TrapOp};
@@ -144,9 +145,10 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 (r!($m.p) as i64).wrapping_add($m.off as i64) as usize
             };
         }
+        // A folded address (MemX / MemA).
         macro_rules! addrx {
             ($m:expr) => {
-                (r!($m.p)).wrapping_add(r!($m.i) << $m.shift) as usize
+                (r!($m.p) as i64).wrapping_add((r!($m.i) as i64).wrapping_mul($m.scale as i64)).wrapping_add($m.off as i64) as usize
             };
         }
         macro_rules! set_state {
@@ -336,6 +338,20 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 Op::Or64I(x) => bini!(x, |a, k| a | k as i64 as u64),
                 Op::Xor64I(x) => bini!(x, |a, k| a ^ k as i64 as u64),
                 Op::LShrI(x) => bini!(x, |a, k| a.wrapping_shr(k as u32)),
+                Op::UDivC { d, a, k } => w!(d, int::udivc(r!(a), r!(k), r!(k.at(2)))),
+                Op::URemC { d, a, k } => {
+                    let x = r!(a);
+                    w!(d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
+                }
+                Op::SDivC { bits, d, a, k } => {
+                    let q = int::sdivc(int::sext(r!(a), u32::from(bits)), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                    w!(d, q as u64 & crate::consts::mask(u32::from(bits)))
+                }
+                Op::SRemC { bits, d, a, k } => {
+                    let x = int::sext(r!(a), u32::from(bits));
+                    let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                    w!(d, x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64 & crate::consts::mask(u32::from(bits)))
+                }
                 Op::IntN { op, bits, d, a, b } => match int::int_n(op, u32::from(bits), r!(a), r!(b)) {
                     Ok(v) => w!(d, v),
                     Err(_) => return Err(div_fault(m)),
@@ -404,6 +420,22 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                         of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c)))
                     } else {
                         of32(f32of(r!(a)) * f32of(r!(b)) + f32of(r!(c)))
+                    }
+                ),
+                Op::FMulSub { dbl, d, a, b, c } => w!(
+                    d,
+                    if dbl {
+                        of64(f64of(r!(a)) * f64of(r!(b)) - f64of(r!(c)))
+                    } else {
+                        of32(f32of(r!(a)) * f32of(r!(b)) - f32of(r!(c)))
+                    }
+                ),
+                Op::FSubMul { dbl, d, a, b, c } => w!(
+                    d,
+                    if dbl {
+                        of64(f64of(r!(c)) - f64of(r!(a)) * f64of(r!(b)))
+                    } else {
+                        of32(f32of(r!(c)) - f32of(r!(a)) * f32of(r!(b)))
                     }
                 ),
                 Op::FCmp { p, dbl, d, a, b } => {
@@ -479,8 +511,12 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 Op::StoreN { v, p, off, n } => {
                     std::ptr::copy_nonoverlapping(slot!(v).cast::<u8>(), (r!(p) as i64).wrapping_add(off as i64) as *mut u8, n as usize)
                 }
+                Op::Load8X(x) => w!(x.v, u64::from(*(addrx!(x) as *const u8))),
+                Op::Load16X(x) => w!(x.v, u64::from((addrx!(x) as *const u16).read_unaligned())),
                 Op::Load32X(x) => w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned())),
                 Op::Load64X(x) => w!(x.v, (addrx!(x) as *const u64).read_unaligned()),
+                Op::Store8X(x) => *(addrx!(x) as *mut u8) = r!(x.v) as u8,
+                Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                 Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                 Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
                 Op::Gep { d, p, i, scale, off } => {
@@ -562,7 +598,7 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 // ---- calls ----
                 Op::Call { f, site } => {
                     let s = (*code).sites.as_ptr().add(site.0 as usize);
-                    match call::call(m, f.0, s, ip, fp, code) {
+                    match call::fast_call(m, f.0, s, ip, fp, code) {
                         Ok(Some(st)) => set_state!(st),
                         Ok(None) => {}
                         Err(t) => return Err(t),
@@ -603,6 +639,47 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     }
                 }
                 Op::Trap { kind, what } => return Err(trap_op(m, code, kind, what.0)),
+
+                // ---- wide ops (the next slot is their Ext) ----
+                Op::FDotX32 { c, a } => {
+                    let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
+                    let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
+                    w!(d, of32(pa.read_unaligned() * pb.read_unaligned() + f32of(r!(c))))
+                }
+                Op::FDotX64 { c, a } => {
+                    let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
+                    let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
+                    w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))))
+                }
+                Op::FAxpyX32 { x, a } => {
+                    let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
+                    let (pa, pb) = (addrx!(a) as *mut f32, addrx!(b) as *const f32);
+                    pa.write_unaligned(pa.read_unaligned() + f32of(r!(x)) * pb.read_unaligned());
+                }
+                Op::FAxpyX64 { x, a } => {
+                    let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
+                    let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
+                    pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
+                }
+                Op::IncBr64 { p, a, imm, b } => {
+                    let Op::ExtBr { t, f, ctr } = *ip else { std::hint::unreachable_unchecked() };
+                    let v = r!(a).wrapping_add(imm as i64 as u64);
+                    w!(a, v);
+                    let x = crate::isa::BrCmp { a, b, t, f, ctr };
+                    br!(int::cmp(p, v, r!(b)), x, ip)
+                }
+                Op::IncBr32 { p, a, imm, b } => {
+                    let Op::ExtBr { t, f, ctr } = *ip else { std::hint::unreachable_unchecked() };
+                    let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
+                    w!(a, v);
+                    let x = crate::isa::BrCmp { a, b, t, f, ctr };
+                    br!(int::cmp32(p, v, r!(b)), x, ip)
+                }
+                Op::ExtMem { .. } | Op::ExtBr { .. } => std::hint::unreachable_unchecked(),
             }
         }
     }

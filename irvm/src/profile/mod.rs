@@ -141,16 +141,32 @@ fn fill_blocks(f: &mut Function, code: &crate::translate::Code, ctrs: &[u64], ca
     if nb > 0 {
         counts[0] = calls;
     }
+    // Counted edges first; then, in layout order, derived fall-through edges (block k -> k+1),
+    // whose count is block k's count (already final when k+1 is reached).
+    for b in code.branches.iter().filter(|b| !b.derived) {
+        for (k, &to) in b.succs.iter().enumerate() {
+            counts[to as usize] += ctrs.get((b.first as usize) + k).copied().unwrap_or(0);
+        }
+    }
+    let mut derived = vec![None; nb];
+    for b in code.branches.iter().filter(|b| b.derived) {
+        derived[b.block as usize] = Some(b.succs[0]);
+    }
+    for k in 0..nb {
+        if let Some(to) = derived[k] {
+            counts[to as usize] += counts[k];
+        }
+    }
     for b in code.branches.iter() {
         let edges: Vec<Edge> = b
             .succs
             .iter()
             .enumerate()
-            .map(|(k, &to)| Edge { to, count: ctrs.get((b.first as usize) + k).copied().unwrap_or(0), back: b.back[k] })
+            .map(|(k, &to)| {
+                let count = if b.derived { counts[b.block as usize] } else { ctrs.get((b.first as usize) + k).copied().unwrap_or(0) };
+                Edge { to, count, back: b.back[k] }
+            })
             .collect();
-        for e in &edges {
-            counts[e.to as usize] += e.count;
-        }
         f.branches.push(Branch {
             block: b.block,
             kind: match b.kind {

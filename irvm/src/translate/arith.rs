@@ -101,6 +101,12 @@ impl Fx<'_> {
                 }
             }
         }
+        if let Some(k) = self.const_int(b)
+            && let Some(o) = self.div_by_const(op, bits, d, a, k)?
+        {
+            self.push(o);
+            return Ok(());
+        }
         let (ra, rb) = (self.reg(a)?, self.reg(b)?);
         let x = Bin { d, a: ra, b: rb };
         let o = match (op, bits) {
@@ -131,8 +137,60 @@ impl Fx<'_> {
         Ok(())
     }
 
+    /// Division / remainder by a constant as a multiply (what a native backend does).
+    fn div_by_const(&mut self, op: IBin, bits: u32, d: crate::isa::Reg, a: Val, k: u64) -> Result<Option<Op>, String> {
+        let signed = matches!(op, IBin::SDiv | IBin::SRem);
+        if !matches!(op, IBin::UDiv | IBin::URem | IBin::SDiv | IBin::SRem) {
+            return Ok(None);
+        }
+        let sk = crate::exec::int::sext(k, bits);
+        let mag = if signed { sk.unsigned_abs() } else { k };
+        if mag < 2 {
+            return Ok(None);
+        }
+        let (m, s) = crate::exec::int::udiv_magic(mag);
+        let ra = self.reg(a)?;
+        let bits = bits as u8;
+        Ok(Some(match op {
+            IBin::UDiv => Op::UDivC { d, a: ra, k: self.const_reg(vec![m, mag, s]) },
+            IBin::URem => Op::URemC { d, a: ra, k: self.const_reg(vec![m, mag, s]) },
+            IBin::SDiv => Op::SDivC { bits, d, a: ra, k: self.const_reg(vec![m, mag, s, sk as u64]) },
+            _ => Op::SRemC { bits, d, a: ra, k: self.const_reg(vec![m, mag, s, sk as u64]) },
+        }))
+    }
+
+    /// The fmul folded into operand `v` of an fadd/fsub, if any: (a, b).
+    fn folded_fmul(&self, v: Val) -> Option<(Val, Val)> {
+        let v = self.resolve(v);
+        (self.fused.contains(&v) && v.kind() == crate::llvm::ValKind::Instruction && v.opcode() == O::LLVMFMul)
+            .then(|| (v.operand(0), v.operand(1)))
+    }
+
     pub(super) fn emit_float_bin(&mut self, i: Val, op: FBin) -> Result<(), String> {
         let d = self.reg(i)?;
+        if matches!(op, FBin::Add | FBin::Sub)
+            && let Some(dbl) = match i.ty().kind() {
+                TyKind::Float => Some(false),
+                TyKind::Double => Some(true),
+                _ => None,
+            }
+        {
+            let (x, y) = (i.operand(0), i.operand(1));
+            let fold = match (self.folded_fmul(x), self.folded_fmul(y)) {
+                (Some(ab), _) => Some((ab, y, if op == FBin::Add { 0 } else { 1 })),
+                (None, Some(ab)) => Some((ab, x, if op == FBin::Add { 0 } else { 2 })),
+                _ => None,
+            };
+            if let Some(((a, b), c, kind)) = fold {
+                let (a, b, c) = (self.reg(a)?, self.reg(b)?, self.reg(c)?);
+                self.push(match kind {
+                    0 => Op::FMulAdd { dbl, d, a, b, c },
+                    1 => Op::FMulSub { dbl, d, a, b, c },
+                    _ => Op::FSubMul { dbl, d, a, b, c },
+                });
+                return Ok(());
+            }
+        }
         let (a, b) = (self.reg(i.operand(0))?, self.reg(i.operand(1))?);
         let x = Bin { d, a, b };
         let o = match layout::scalar(i.ty())? {

@@ -27,6 +27,8 @@ pub struct BranchMeta {
     pub cases: Box<[u64]>,
     /// Whether edge k is a loop back edge.
     pub back: Box<[bool]>,
+    /// A jump to the next block that was left out: its count is its block's count.
+    pub derived: bool,
 }
 
 /// Apply `f` to every jump target of `op`.
@@ -34,6 +36,10 @@ pub fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
     use Op::*;
     match op {
         Jmp { rel, .. } | MovJmp { rel, .. } => f(rel),
+        ExtBr { t, f: e, .. } => {
+            f(t);
+            f(e)
+        }
         Br { t, f: e, .. } | BrFCmp { t, f: e, .. } => {
             f(t);
             f(e)
@@ -166,9 +172,25 @@ fn brcmpi(p: IPred, w32: bool, x: BrCmpI) -> Op {
 }
 
 impl Fx<'_> {
-    /// Pass 1: fold an icmp/fcmp whose only use is its block's conditional branch into it.
+    /// Pass 1: fold an icmp/fcmp whose only use is its block's conditional branch into it, and an
+    /// fmul whose only use is an fadd/fsub of its block into that.
     pub(super) fn maybe_fuse(&mut self, i: Val) {
         let op = i.opcode();
+        if op == O::LLVMFMul && matches!(i.ty().kind(), TyKind::Float | TyKind::Double) {
+            let users = i.users();
+            if users.len() == 1
+                && users[0].kind() == ValKind::Instruction
+                && matches!(users[0].opcode(), O::LLVMFAdd | O::LLVMFSub)
+                && users[0].parent_block() == i.parent_block()
+                && users[0].operand(0) != users[0].operand(1)
+                // Only one operand of an fadd can be a folded fmul.
+                && !self.fused.contains(&users[0].operand(0))
+                && !self.fused.contains(&users[0].operand(1))
+            {
+                self.fused.insert(i);
+            }
+            return;
+        }
         if op != O::LLVMICmp && op != O::LLVMFCmp {
             return;
         }
@@ -261,7 +283,7 @@ impl Fx<'_> {
         let b = self.block_index[&block];
         let first = self.counters(succs.len() as u32);
         let back = succs.iter().map(|s| self.back_edges.contains(&(b, *s))).collect();
-        self.branches.push(BranchMeta { block: b, kind, first, succs: succs.into(), cases: cases.into(), back });
+        self.branches.push(BranchMeta { block: b, kind, first, succs: succs.into(), cases: cases.into(), back, derived: false });
         Ctr(first)
     }
 
@@ -270,8 +292,16 @@ impl Fx<'_> {
         if i.num_operands() == 1 {
             let to = i.operand(0);
             let idx = self.block_id(to)?;
-            let ctr = self.meta(from, BranchKind::Jump, vec![idx], vec![]);
+            let here = self.block_index[&from];
             let mut ops = self.edge_moves(from, to)?;
+            if ops.is_empty() && idx == here + 1 && !self.back_edges.contains(&(here, idx)) {
+                // Falls through to the next block: no op; the profile derives this edge's count
+                // from its block's count.
+                self.meta(from, BranchKind::Jump, vec![idx], vec![]);
+                self.branches.last_mut().expect("just added").derived = true;
+                return Ok(());
+            }
+            let ctr = self.meta(from, BranchKind::Jump, vec![idx], vec![]);
             push_jump(&mut ops, Target::Block(idx), ctr);
             self.code.extend(ops);
             return Ok(());
@@ -322,11 +352,18 @@ impl Fx<'_> {
             let imm = if w32 { self.imm32(b) } else { self.imm64(b) };
             if let Some(imm) = imm {
                 let ra = self.reg(a)?;
+                let kb = self.const_reg(vec![if w32 { imm as u32 as u64 } else { imm as i64 as u64 }]);
+                if self.try_inc_br(p, w32, ra, kb, t, f, ctr) {
+                    return Ok(());
+                }
                 self.push(brcmpi(p, w32, BrCmpI { a: ra, imm, t, f, ctr }));
                 return Ok(());
             }
             (self.reg(a)?, self.reg(b)?)
         };
+        if (bits == 32 || bits == 64) && self.try_inc_br(p, w32, ra, rb, t, f, ctr) {
+            return Ok(());
+        }
         self.push(brcmp(p, w32, BrCmp { a: ra, b: rb, t, f, ctr }));
         Ok(())
     }

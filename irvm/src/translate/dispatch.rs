@@ -12,6 +12,9 @@ impl Fx<'_> {
         if self.alias.contains_key(&i) {
             return Ok(());
         }
+        if self.emit_mem_fma(i).map_err(|e| format!("{e} in '{}'", i.to_text()))? {
+            return Ok(());
+        }
         let op = i.opcode();
         let r = match op {
             O::LLVMRet => self.emit_ret(i),

@@ -71,14 +71,11 @@ impl Fx<'_> {
         let ok = match parts.var {
             None => i32::try_from(parts.off).is_ok(),
             Some((_, bits, scale)) => {
-                let u = users[0];
-                let access = if u.opcode() == O::LLVMLoad { u.ty() } else { u.operand(0).ty() };
-                let size = match layout::scalar(access) {
-                    Ok(Scalar::Int(32) | Scalar::F32) => 4,
-                    Ok(Scalar::Int(64) | Scalar::F64 | Scalar::Ptr) => 8,
-                    _ => 0,
-                };
-                users.len() == 1 && parts.off == 0 && bits == 64 && scale == size && u.parent_block() == g.parent_block()
+                let scalar_access = users.iter().all(|u| {
+                    let t = if u.opcode() == O::LLVMLoad { u.ty() } else { u.operand(0).ty() };
+                    matches!(layout::scalar(t), Ok(Scalar::Int(8 | 16 | 32 | 64) | Scalar::F32 | Scalar::F64 | Scalar::Ptr))
+                });
+                scalar_access && bits == 64 && i32::try_from(scale).is_ok() && i32::try_from(parts.off).is_ok()
             }
         };
         if ok {
@@ -87,13 +84,13 @@ impl Fx<'_> {
     }
 
     /// Address operand of a load/store: (base slot, constant offset, scaled index).
-    fn address(&mut self, p: Val) -> Result<(Reg, i32, Option<(Reg, u8)>), String> {
+    fn address(&mut self, p: Val) -> Result<(Reg, i32, Option<(Reg, i32)>), String> {
         if self.fused.contains(&p) {
             let parts = self.gep_parts(p).ok_or("bad folded GEP")?;
             let base = self.reg(parts.base)?;
             if let Some((i, _, scale)) = parts.var {
                 let i = self.reg(i)?;
-                return Ok((base, 0, Some((i, scale.trailing_zeros() as u8))));
+                return Ok((base, parts.off as i32, Some((i, scale as i32))));
             }
             return Ok((base, parts.off as i32, None));
         }
@@ -103,9 +100,14 @@ impl Fx<'_> {
     pub(super) fn emit_load(&mut self, i: Val) -> Result<(), String> {
         let d = self.reg(i)?;
         let (p, off, x) = self.address(i.operand(0))?;
-        if let Some((ix, shift)) = x {
-            let m = MemX { v: d, p, i: ix, shift };
-            let o = if shift == 2 { Op::Load32X(m) } else { Op::Load64X(m) };
+        if let Some((ix, scale)) = x {
+            let m = MemX { v: d, p, i: ix, scale, off };
+            let o = match layout::scalar(i.ty())? {
+                Scalar::Int(8) => Op::Load8X(m),
+                Scalar::Int(16) => Op::Load16X(m),
+                Scalar::Int(32) | Scalar::F32 => Op::Load32X(m),
+                _ => Op::Load64X(m),
+            };
             self.push(o);
             return Ok(());
         }
@@ -139,9 +141,15 @@ impl Fx<'_> {
         let v = i.operand(0);
         let (p, off, x) = self.address(i.operand(1))?;
         let s = self.reg(v)?;
-        if let Some((ix, shift)) = x {
-            let m = MemX { v: s, p, i: ix, shift };
-            self.push(if shift == 2 { Op::Store32X(m) } else { Op::Store64X(m) });
+        if let Some((ix, scale)) = x {
+            let m = MemX { v: s, p, i: ix, scale, off };
+            let o = match layout::scalar(v.ty())? {
+                Scalar::Int(8) => Op::Store8X(m),
+                Scalar::Int(16) => Op::Store16X(m),
+                Scalar::Int(32) | Scalar::F32 => Op::Store32X(m),
+                _ => Op::Store64X(m),
+            };
+            self.push(o);
             return Ok(());
         }
         for leaf in layout::leaves(self.dl, v.ty())? {

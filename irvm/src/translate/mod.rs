@@ -8,11 +8,13 @@
 
 mod arith;
 mod call;
+mod coalesce;
 mod control;
 mod dispatch;
 mod intrinsic;
 mod memory;
 mod operand;
+mod superop;
 mod vector;
 
 use crate::abi::Sig;
@@ -152,6 +154,8 @@ pub(crate) struct Fx<'p> {
     /// Instructions folded into their user (e.g. an icmp into its branch).
     pub fused: std::collections::HashSet<Val>,
     pub back_edges: std::collections::HashSet<(u32, u32)>,
+    /// Folded load/fmul/fadd(/store) patterns, keyed by the instruction that emits them.
+    pub mem_fma: HashMap<Val, superop::MemFma>,
     /// Position of the instruction being lowered in its block, and the block's length.
     pub cur_pos: (u32, u32),
 }
@@ -162,7 +166,7 @@ pub fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Code, Stri
     let fname = prog.funcs[f.0 as usize].name.clone();
     let dl = prog.dl;
     let fx = Fx {
-        prog,
+        prog: &mut *prog,
         dl,
         func,
         fname,
@@ -186,9 +190,20 @@ pub fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Code, Stri
         alloca_align: 16,
         fused: Default::default(),
         back_edges: Default::default(),
+        mem_fma: HashMap::new(),
         cur_pos: (0, 0),
     };
-    fx.run()
+    let code = fx.run()?;
+    // IRVM_DUMP=name (or '*'): print the lowered code of matching functions (a debugging aid).
+    if let Some(want) = std::env::var_os("IRVM_DUMP")
+        && (want == "*" || want.to_str() == Some(prog.funcs[f.0 as usize].name.as_str()))
+    {
+        eprintln!("irvm: lowered '{}' ({} slots, {} consts):", prog.funcs[f.0 as usize].name, code.nslots, code.consts.len());
+        for (pc, op) in code.ops.iter().enumerate() {
+            eprintln!("  {pc:4}: {op:?}");
+        }
+    }
+    Ok(code)
 }
 
 impl Fx<'_> {
@@ -219,12 +234,29 @@ impl Fx<'_> {
         }
         self.find_back_edges(&blocks);
         let mut metas = Vec::new();
+        let mut values: Vec<Val> = self.func.params();
         for b in &blocks {
             let insts = b.instructions();
             metas.push(BlockMeta { name: b.name(), insts: insts.len() as u32 });
             for i in insts {
-                self.assign(i);
+                if self.prepare(i) {
+                    values.push(i);
+                }
             }
+        }
+        let classes = self.coalesce(&blocks, &values);
+        for v in values.iter().skip(self.func.params().len()) {
+            let r = classes.get(v).copied().unwrap_or(*v);
+            let slot = match self.slot_of.get(&r) {
+                Some(&s) => s,
+                None => {
+                    let n = layout::slots(self.dl, v.ty()).unwrap_or(1).max(1);
+                    let s = self.temp(n);
+                    self.slot_of.insert(r, s);
+                    s
+                }
+            };
+            self.slot_of.insert(*v, slot);
         }
         for b in &blocks {
             self.block_start.push(self.code.len() as u32);
@@ -278,21 +310,20 @@ impl Fx<'_> {
         crate::abi::classify::classify(self.dl, &args, fty.ret()).ok()
     }
 
-    /// Pass 1: give instruction `i` its slots (or make it an alias of its operand).
-    fn assign(&mut self, i: Val) {
+    /// Pass 1: note folds and aliases of instruction `i`; true if it needs slots of its own.
+    fn prepare(&mut self, i: Val) -> bool {
         let t = i.ty();
-        if matches!(t.kind(), TyKind::Void | TyKind::Token | TyKind::Metadata) {
-            return;
-        }
         self.maybe_fuse(i);
         self.maybe_fold_gep(i);
+        self.maybe_mem_fma(i);
+        if matches!(t.kind(), TyKind::Void | TyKind::Token | TyKind::Metadata) {
+            return false;
+        }
         if let Some(src) = self.alias_source(i) {
             self.alias.insert(i, src);
-            return;
+            return false;
         }
-        let n = layout::slots(self.dl, t).unwrap_or(1).max(1);
-        self.slot_of.insert(i, Reg(self.nslots as i32));
-        self.nslots += n;
+        true
     }
 
     /// A fresh scratch slot range.

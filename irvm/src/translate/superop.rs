@@ -1,0 +1,164 @@
+//! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` and the
+//! axpy step `[a] = [a] + x * [b]` with their loads folded in (only when nothing between a folded
+//! load and its use can write memory), and the loop latch "add in place, compare, branch".
+
+use super::Fx;
+use crate::isa::{BinI, IPred, MemA, Op, Reg, Rel};
+use crate::llvm::{TyKind, Val, ValKind};
+use llvm_sys::LLVMOpcode as O;
+
+/// A folded load-fadd-fmul pattern, recorded in pass 1 and emitted at its last instruction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MemFma {
+    /// fadd `c`, fmul(load a, load b)
+    Dot { c: Val, a: Val, b: Val },
+    /// store (fadd (load a), fmul(x, load b)) -> a's address
+    Axpy { x: Val, a: Val, b: Val },
+}
+
+impl Fx<'_> {
+    fn is_load_of(&self, v: Val, ty: crate::llvm::Ty, user: Val) -> bool {
+        v.kind() == ValKind::Instruction
+            && v.opcode() == O::LLVMLoad
+            && v.ty() == ty
+            && v.parent_block() == user.parent_block()
+            && v.users().len() == 1
+            && !self.fused.contains(&v)
+    }
+
+    /// Whether any instruction from `first` up to (not including) `last`, in their block, may
+    /// write memory.
+    fn writes_between(&self, first: Val, last: Val) -> bool {
+        let mut inside = false;
+        for i in first.parent_block().instructions() {
+            if i == first {
+                inside = true;
+            }
+            if i == last {
+                return false;
+            }
+            if inside
+                && matches!(i.opcode(), O::LLVMStore | O::LLVMCall | O::LLVMAtomicRMW | O::LLVMAtomicCmpXchg | O::LLVMFence | O::LLVMVAArg)
+            {
+                return true;
+            }
+        }
+        true
+    }
+
+    /// The earlier of two instructions of one block.
+    fn earlier(&self, a: Val, b: Val) -> Val {
+        for i in a.parent_block().instructions() {
+            if i == a || i == b {
+                return i;
+            }
+        }
+        a
+    }
+
+    /// Pass 1, at an fadd: recognise the dot-product / axpy step.
+    pub(super) fn maybe_mem_fma(&mut self, f: Val) {
+        if f.opcode() != O::LLVMFAdd || !matches!(f.ty().kind(), TyKind::Float | TyKind::Double) {
+            return;
+        }
+        let ty = f.ty();
+        let (x, y) = (f.operand(0), f.operand(1));
+        let (m, other) = if self.fused.contains(&x) && x.kind() == ValKind::Instruction && x.opcode() == O::LLVMFMul {
+            (x, y)
+        } else if self.fused.contains(&y) && y.kind() == ValKind::Instruction && y.opcode() == O::LLVMFMul {
+            (y, x)
+        } else {
+            return;
+        };
+        let (p, q) = (m.operand(0), m.operand(1));
+        // axpy: the fadd's only user stores it where `other` was loaded from.
+        let users = f.users();
+        if users.len() == 1
+            && users[0].kind() == ValKind::Instruction
+            && users[0].opcode() == O::LLVMStore
+            && users[0].operand(0) == f
+            && users[0].parent_block() == f.parent_block()
+            && self.is_load_of(other, ty, f)
+            && other.operand(0) == users[0].operand(1)
+        {
+            let st = users[0];
+            let (xv, lb) = if self.is_load_of(q, ty, m) { (p, q) } else if self.is_load_of(p, ty, m) { (q, p) } else { return };
+            let first = self.earlier(self.earlier(other, lb), m);
+            if !self.writes_between(first, st) && xv != other {
+                for v in [f, other, lb] {
+                    self.fused.insert(v);
+                }
+                self.mem_fma.insert(st, MemFma::Axpy { x: xv, a: other, b: lb });
+            }
+            return;
+        }
+        if self.is_load_of(p, ty, m) && self.is_load_of(q, ty, m) && p != q {
+            let first = self.earlier(p, q);
+            if !self.writes_between(first, f) {
+                self.fused.insert(p);
+                self.fused.insert(q);
+                self.mem_fma.insert(f, MemFma::Dot { c: other, a: p, b: q });
+            }
+        }
+    }
+
+    /// The memory operand a folded load reads.
+    fn mem_operand(&mut self, load: Val) -> Result<MemA, String> {
+        let ptr = load.operand(0);
+        if self.fused.contains(&ptr) {
+            let parts = self.gep_parts(ptr).ok_or("bad folded GEP")?;
+            let p = self.reg(parts.base)?;
+            return Ok(match parts.var {
+                Some((i, _, scale)) => MemA { p, i: self.reg(i)?, scale: scale as i32, off: parts.off as i32 },
+                None => MemA { p, i: p, scale: 0, off: parts.off as i32 },
+            });
+        }
+        let p = self.reg(ptr)?;
+        Ok(MemA { p, i: p, scale: 0, off: 0 })
+    }
+
+    /// Pass 2: emit a recorded pattern ending at `i` (the fadd or the store). False if none.
+    pub(super) fn emit_mem_fma(&mut self, i: Val) -> Result<bool, String> {
+        let Some(&pat) = self.mem_fma.get(&i) else { return Ok(false) };
+        match pat {
+            MemFma::Dot { c, a, b } => {
+                let dbl = i.ty().kind() == TyKind::Double;
+                let d = self.reg(i)?;
+                let c = self.reg(c)?;
+                let (ma, mb) = (self.mem_operand(a)?, self.mem_operand(b)?);
+                self.push(if dbl { Op::FDotX64 { c, a: ma } } else { Op::FDotX32 { c, a: ma } });
+                self.push(Op::ExtMem { b: mb, r: d });
+            }
+            MemFma::Axpy { x, a, b } => {
+                let dbl = i.operand(0).ty().kind() == TyKind::Double;
+                let x = self.reg(x)?;
+                let (ma, mb) = (self.mem_operand(a)?, self.mem_operand(b)?);
+                self.push(if dbl { Op::FAxpyX64 { x, a: ma } } else { Op::FAxpyX32 { x, a: ma } });
+                self.push(Op::ExtMem { b: mb, r: x });
+            }
+        }
+        Ok(true)
+    }
+
+    /// Pass 2, at a fused compare-branch on `a pred b`: if the block's last op incremented `a` in
+    /// place, fold it in as a loop latch. True if done.
+    pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr) -> bool {
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        if self.code.len() <= here {
+            return false;
+        }
+        let (x, is32) = match self.code.last() {
+            Some(Op::Add64I(x)) => (*x, false),
+            Some(Op::Add32I(x)) => (*x, true),
+            _ => return false,
+        };
+        let BinI { d, a: src, imm } = x;
+        if d != src || d != a || is32 != w32 {
+            return false;
+        }
+        self.code.pop();
+        self.push(if w32 { Op::IncBr32 { p, a, imm, b } } else { Op::IncBr64 { p, a, imm, b } });
+        self.push(Op::ExtBr { t, f, ctr });
+        true
+    }
+}
