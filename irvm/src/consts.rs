@@ -33,7 +33,8 @@ pub fn write(dl: Layout, env: &mut dyn Addresses, c: Val, out: &mut [u8]) -> Res
                 && b > 64
             {
                 let v = wide_int(c)?;
-                out[..bytes].copy_from_slice(&v.to_le_bytes()[..bytes]);
+                let le: Vec<u8> = v.iter().flat_map(|l| l.to_le_bytes()).collect();
+                out[..bytes].copy_from_slice(&le[..bytes]);
                 return Ok(());
             }
             let v = scalar(dl, env, c)?;
@@ -88,11 +89,12 @@ pub fn scalar(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String
         ValKind::ConstInt => {
             let TyKind::Int(b) = c.ty().kind() else { return Err("bad integer constant".into()) };
             if b > 64 {
-                return Ok(wide_int(c)? as u64);
+                return Ok(wide_int(c)?[0]);
             }
             Ok(c.const_u64() & mask(b))
         }
         ValKind::ConstFp => Ok(match c.ty().kind() {
+            TyKind::Half => u64::from(crate::exec::float::f64_to_half(c.const_f64())),
             TyKind::Float => u64::from((c.const_f64() as f32).to_bits()),
             TyKind::Double => c.const_f64().to_bits(),
             _ => return Err(format!("unsupported floating-point constant '{}'", c.to_text())),
@@ -112,25 +114,53 @@ pub fn mask(bits: u32) -> u64 {
     if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 }
 }
 
-/// Value of an integer constant wider than 64 bits, zero-extended to 128 (parsed from LLVM's
-/// printed form: the C API has no accessor for wide integers).
-pub fn wide_int(c: Val) -> Result<u128, String> {
+/// Value of an integer constant wider than 64 bits as four little-endian limbs, zero-extended
+/// from its width (parsed from LLVM's printed form: the C API has no accessor for wide integers).
+pub fn wide_int(c: Val) -> Result<[u64; 4], String> {
     let TyKind::Int(b) = c.ty().kind() else { return Err("bad wide constant".into()) };
     if matches!(c.kind(), ValKind::Undef | ValKind::Poison | ValKind::ZeroAggregate) {
-        return Ok(0);
+        return Ok([0; 4]);
     }
     if c.kind() != ValKind::ConstInt {
         return Err(format!("unsupported {b}-bit constant '{}'", c.to_text()));
     }
     let text = c.to_text();
     let num = text.rsplit(' ').next().unwrap_or("");
-    let v: i128 = match num {
-        "true" => 1,
-        "false" => 0,
-        _ => num.parse().map_err(|_| format!("cannot read integer constant '{text}'"))?,
+    let (neg, digits) = match num {
+        "true" => (false, "1"),
+        "false" => (false, "0"),
+        n => match n.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, n),
+        },
     };
-    let m = if b >= 128 { u128::MAX } else { (1u128 << b) - 1 };
-    Ok(v as u128 & m)
+    let mut limbs = [0u64; 4];
+    for ch in digits.chars() {
+        let d = ch.to_digit(10).ok_or_else(|| format!("cannot read integer constant '{text}'"))?;
+        let mut carry = u128::from(d);
+        for l in limbs.iter_mut() {
+            let t = u128::from(*l) * 10 + carry;
+            *l = t as u64;
+            carry = t >> 64;
+        }
+    }
+    if neg {
+        let mut carry = true;
+        for l in limbs.iter_mut() {
+            let (v, c2) = (!*l).overflowing_add(u64::from(carry));
+            *l = v;
+            carry = c2;
+        }
+    }
+    for (k, l) in limbs.iter_mut().enumerate() {
+        let lo = 64 * k as u32;
+        if b <= lo {
+            *l = 0;
+        } else if b < lo + 64 {
+            *l &= (1u64 << (b - lo)) - 1;
+        }
+    }
+    Ok(limbs)
 }
 
 fn expr(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String> {

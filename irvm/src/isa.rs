@@ -78,14 +78,14 @@ pub enum Reduce { Add, Mul, And, Or, Xor, SMax, SMin, UMax, UMin, FAdd, FMul, FM
 
 /// Lane type of a vector operation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Lane { I1, I8, I16, I32, I64, F32, F64 }
+pub enum Lane { I1, I8, I16, I32, I64, F16, F32, F64 }
 
 impl Lane {
     /// Bytes a lane takes in registers (i1 lanes take one byte).
     pub fn bytes(self) -> u32 {
         match self {
             Lane::I1 | Lane::I8 => 1,
-            Lane::I16 => 2,
+            Lane::I16 | Lane::F16 => 2,
             Lane::I32 | Lane::F32 => 4,
             Lane::I64 | Lane::F64 => 8,
         }
@@ -213,6 +213,10 @@ pub enum Op {
     PowI { dbl: bool, d: Reg, a: Reg, b: Reg },
     /// llvm.lrint/llrint/lround/llround to i64 (`round`: ties away instead of to even).
     FToIRound { dbl: bool, round: bool, d: Reg, a: Reg },
+    /// half <-> float / double (IEEE, round to nearest even).
+    HToF { d: Reg, a: Reg },
+    FToH { d: Reg, a: Reg },
+    DToH { d: Reg, a: Reg },
     /// llvm.is.fpclass with its test mask.
     IsFpClass { dbl: bool, d: Reg, a: Reg, mask: u32 },
 

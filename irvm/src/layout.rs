@@ -7,8 +7,10 @@ use crate::llvm::{Layout, Ty, TyKind};
 /// A value that lives in one slot or in a run of consecutive slots.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Scalar {
-    /// Integer of this width; 1..=64 in one slot, 65..=128 in two.
+    /// Integer of this width; 1..=64 in one slot, wider in ceil(width/64) slots (up to 255 bits).
     Int(u32),
+    /// IEEE half (`half`), its bits in the low 16 bits of a slot.
+    F16,
     F32,
     F64,
     Ptr,
@@ -19,7 +21,7 @@ pub enum Scalar {
 impl Scalar {
     pub fn slots(self) -> u32 {
         match self {
-            Scalar::Int(b) if b > 64 => 2,
+            Scalar::Int(b) if b > 64 => b.div_ceil(64),
             Scalar::Vec(l, n) => (n * l.bytes()).div_ceil(8).max(1),
             _ => 1,
         }
@@ -28,6 +30,7 @@ impl Scalar {
     pub fn mem_bytes(self) -> u32 {
         match self {
             Scalar::Int(b) => b.div_ceil(8),
+            Scalar::F16 => 2,
             Scalar::F32 => 4,
             Scalar::F64 | Scalar::Ptr => 8,
             Scalar::Vec(Lane::I1, n) => n.div_ceil(8),
@@ -49,7 +52,8 @@ pub struct Leaf {
 /// The scalar kind of a non-aggregate type, or why irvm cannot hold it.
 pub fn scalar(t: Ty) -> Result<Scalar, String> {
     match t.kind() {
-        TyKind::Int(b) if b <= 128 => Ok(Scalar::Int(b)),
+        TyKind::Int(b) if b <= 255 => Ok(Scalar::Int(b)),
+        TyKind::Half => Ok(Scalar::F16),
         TyKind::Float => Ok(Scalar::F32),
         TyKind::Double => Ok(Scalar::F64),
         TyKind::Ptr => Ok(Scalar::Ptr),
@@ -69,6 +73,7 @@ pub fn lane(t: Ty) -> Result<Lane, String> {
         TyKind::Int(16) => Lane::I16,
         TyKind::Int(32) => Lane::I32,
         TyKind::Int(64) | TyKind::Ptr => Lane::I64,
+        TyKind::Half => Lane::F16,
         TyKind::Float => Lane::F32,
         TyKind::Double => Lane::F64,
         _ => return Err(format!("unsupported vector element type '{}'", t.to_text())),

@@ -198,6 +198,28 @@ impl Program {
         Ok(e.thunk)
     }
 
+    /// Functions listed in `@llvm.global_ctors` / `@llvm.global_dtors` (`name`), as (priority,
+    /// function), sorted by priority (stable: equal priorities keep their order).
+    pub fn structors(&self, name: &str) -> Vec<(u64, FuncId)> {
+        let mut out = Vec::new();
+        for g in self.ir.globals() {
+            if g.name() != name {
+                continue;
+            }
+            let Some(init) = g.initializer() else { continue };
+            let n = init.ty().len() as u32;
+            for k in 0..n {
+                let Some(e) = init.const_elem(k) else { continue };
+                let (Some(prio), Some(f)) = (e.const_elem(0), e.const_elem(1)) else { continue };
+                if let Some(&id) = self.func_ids.get(&f) {
+                    out.push((prio.const_u64(), id));
+                }
+            }
+        }
+        out.sort_by_key(|p| p.0);
+        out
+    }
+
     /// Resolve any symbol by name (used for `exit` in nested contexts and the like).
     pub fn resolve_symbol(&self, name: &str) -> Option<usize> {
         self.resolver.resolve(name)

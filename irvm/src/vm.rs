@@ -179,6 +179,16 @@ impl Machine {
         }
         call_args.truncate(nparams);
         self.start_tsc = rdtsc();
+        if let Err(e) = self.register_dtors() {
+            return Outcome::Error(format!("{}: {e}", self.prog.name));
+        }
+        for (_, f) in self.prog.structors("llvm.global_ctors") {
+            match self.call(f, &[]) {
+                Ok(_) => {}
+                Err(Trap::Exit(c)) => return Outcome::Exit(c),
+                Err(Trap::Error) => return Outcome::Error(self.error.take().unwrap_or_default()),
+            }
+        }
         let r = self.call(id, &call_args);
         self.total_cycles = rdtsc().wrapping_sub(self.start_tsc);
         match r {
@@ -189,6 +199,25 @@ impl Machine {
             Err(Trap::Exit(c)) => Outcome::Exit(c),
             Err(Trap::Error) => Outcome::Error(self.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
         }
+    }
+
+    /// Destructors run at process exit, after the program's own atexit handlers, as native
+    /// code's do: register their thunks with the C library's `atexit` before `main` (lowest
+    /// priority first, so that they run highest priority first).
+    fn register_dtors(&mut self) -> Result<(), String> {
+        let dtors = self.prog.structors("llvm.global_dtors");
+        if dtors.is_empty() {
+            return Ok(());
+        }
+        let atexit = self.prog.resolve_symbol("atexit").ok_or("destructors need 'atexit'")?;
+        for (_, f) in dtors {
+            let thunk = self.prog.function_address(f)?;
+            let mut img = RegImage::default();
+            img.gpr[0] = thunk as u64;
+            // SAFETY: atexit(void (*)(void)) with a thunk that calls the destructor.
+            unsafe { crate::abi::native::call(atexit, &mut img) };
+        }
+        Ok(())
     }
 
     /// Call function `f` with one-slot arguments from the host; returns the first result slot.

@@ -90,6 +90,7 @@ fn classify_leaf(s: &mut Sig, out: &mut Vec<Piece>, slot: u32, k: Scalar, attr: 
         _ => 0,
     };
     match k {
+        Scalar::Int(b) if b > 128 => return Err(format!("cannot pass a {b}-bit integer to native code")),
         Scalar::Int(b) if b > 64 => {
             if s.ngpr <= 4 {
                 out.push(Piece { slot, loc: ArgLoc::Gpr(s.ngpr), sext: 0, slots: 1 });
@@ -110,7 +111,7 @@ fn classify_leaf(s: &mut Sig, out: &mut Vec<Piece>, slot: u32, k: Scalar, attr: 
                 s.nstack += 1;
             }
         }
-        Scalar::F32 | Scalar::F64 | Scalar::Vec(..) => {
+        Scalar::F16 | Scalar::F32 | Scalar::F64 | Scalar::Vec(..) => {
             let bytes = k.mem_bytes();
             if matches!(k, Scalar::Vec(crate::isa::Lane::I1, _)) || bytes > 16 {
                 return Err("vector argument wider than 16 bytes (needs AVX)".into());
@@ -142,6 +143,7 @@ fn classify_ret(dl: Layout, t: Ty) -> Result<Vec<(u32, RetLoc, u8)>, String> {
     let too_big = || format!("return type '{}' is not returned in registers", t.to_text());
     for leaf in layout::leaves(dl, t)? {
         match leaf.kind {
+            Scalar::Int(b) if b > 128 => return Err(too_big()),
             Scalar::Int(b) if b > 64 => {
                 out.push((leaf.slot, ints.next().ok_or_else(too_big)?, 64));
                 let hi = (b - 64) as u8;
@@ -149,6 +151,7 @@ fn classify_ret(dl: Layout, t: Ty) -> Result<Vec<(u32, RetLoc, u8)>, String> {
             }
             Scalar::Int(b) => out.push((leaf.slot, ints.next().ok_or_else(too_big)?, b as u8)),
             Scalar::Ptr => out.push((leaf.slot, ints.next().ok_or_else(too_big)?, 64)),
+            Scalar::F16 => out.push((leaf.slot, flts.next().ok_or_else(too_big)?, 16)),
             Scalar::F32 => out.push((leaf.slot, flts.next().ok_or_else(too_big)?, 32)),
             Scalar::F64 => out.push((leaf.slot, flts.next().ok_or_else(too_big)?, 64)),
             Scalar::Vec(l, n) => {

@@ -256,3 +256,47 @@ pub fn is_fpclass32(x: f32, mask: u32) -> bool {
     let snan = x.is_nan() && x.to_bits() & (1 << 22) == 0;
     mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
 }
+
+/// Round `x` (exactly representable as f64) to IEEE half, to nearest even.
+pub fn f64_to_half(x: f64) -> u16 {
+    let bits = x.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let man = bits & ((1u64 << 52) - 1);
+    if exp == 0x7ff {
+        return sign | 0x7c00 | if man != 0 { 0x200 | ((man >> 42) as u16 & 0x3ff) } else { 0 };
+    }
+    if exp == 0 {
+        return sign; // f64 subnormals are far below half's range
+    }
+    let e = exp - 1023 + 15;
+    if e >= 31 {
+        return sign | 0x7c00;
+    }
+    // Significand with its implicit bit, and how far to shift it to 10 (or fewer) fraction bits.
+    let m = man | (1u64 << 52);
+    let (shift, base) = if e <= 0 { (42 + 1 - e, 0u64) } else { (42, (e as u64) << 10) };
+    if shift > 63 {
+        return sign;
+    }
+    let kept = m >> shift;
+    let rest = m & ((1u64 << shift) - 1);
+    let half = 1u64 << (shift - 1);
+    let round_up = rest > half || (rest == half && kept & 1 == 1);
+    let frac = if e <= 0 { kept } else { kept & 0x3ff };
+    // A carry out of the fraction bumps the exponent (and may give infinity), as it should.
+    sign | (base + frac + u64::from(round_up)) as u16
+}
+
+/// IEEE half to double (exact).
+pub fn half_to_f64(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = i32::from((h >> 10) & 0x1f);
+    let frac = f64::from(h & 0x3ff);
+    match exp {
+        0 => sign * frac * 2f64.powi(-24),
+        31 if frac == 0.0 => sign * f64::INFINITY,
+        31 => f64::from_bits(((u64::from(h) & 0x8000) << 48) | 0x7ff8_0000_0000_0000 | (u64::from(h & 0x1ff) << 42)),
+        _ => sign * (1.0 + frac / 1024.0) * 2f64.powi(exp - 15),
+    }
+}

@@ -3,6 +3,7 @@
 //! and call handlers live in the family modules. Errors leave through `#[cold]` paths as a small
 //! `Trap`; the message is kept in the machine.
 
+mod bigint;
 pub(crate) mod call;
 pub(crate) mod callback;
 pub(crate) mod float;
@@ -356,10 +357,17 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     Ok(v) => w!(d, v),
                     Err(_) => return Err(div_fault(m)),
                 },
-                Op::IntW { op, bits, d, a, b } => {
+                Op::IntW { op, bits, d, a, b } if bits <= 128 => {
                     match int::int_w(op, u32::from(bits), mem::get128(slot!(a)), mem::get128(slot!(b))) {
                         Ok(v) => mem::set128(slot!(d), v),
                         Err(_) => return Err(div_fault(m)),
+                    }
+                }
+                Op::IntW { op, bits, d, a, b } => {
+                    let bits = u32::from(bits);
+                    match bigint::int_big(op, bits, bigint::Big::load(slot!(a), bits), bigint::Big::load(slot!(b), bits)) {
+                        Some(v) => v.store(slot!(d), bits),
+                        None => return Err(div_fault(m)),
                     }
                 }
                 Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32(p, r!(a), r!(b)))),
@@ -367,6 +375,10 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32(p, r!(a), imm as u32 as u64))),
                 Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp(p, r!(a), imm as i64 as u64))),
                 Op::CmpN { p, bits, d, a, b } => w!(d, u64::from(int::cmp_n(p, u32::from(bits), r!(a), r!(b)))),
+                Op::CmpW { p, bits, d, a, b } if bits > 128 => {
+                    let bits = u32::from(bits);
+                    w!(d, u64::from(bigint::cmp_big(p, bits, bigint::Big::load(slot!(a), bits), bigint::Big::load(slot!(b), bits))))
+                }
                 Op::CmpW { p, bits, d, a, b } => {
                     w!(d, u64::from(int::cmp_w(p, u32::from(bits), mem::get128(slot!(a)), mem::get128(slot!(b)))))
                 }
@@ -376,11 +388,18 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     w!(d, int::sext(r!(a), u32::from(from)) as u64 & crate::consts::mask(u32::from(to)))
                 }
                 Op::Sext32To64 { d, a } => w!(d, r!(a) as i32 as i64 as u64),
+                Op::ExtW { d, a, from, to, signed } if to > 128 || from > 64 => {
+                    let (from, to) = (u32::from(from), u32::from(to));
+                    let v = bigint::Big::load(slot!(a), from);
+                    let v = if signed { v.sext(from) } else { v };
+                    v.store(slot!(d), to)
+                }
                 Op::ExtW { d, a, from, to, signed } => {
                     let v = r!(a) & crate::consts::mask(u32::from(from).min(64));
                     let v = if signed { int::sext(v, u32::from(from)) as i128 as u128 } else { u128::from(v) };
                     mem::set128(slot!(d), v & int::mask128(u32::from(to)))
                 }
+                Op::TruncW { d, a, bits } if bits > 128 => bigint::Big::load(slot!(a), u32::from(bits)).store(slot!(d), u32::from(bits)),
                 Op::TruncW { d, a, bits } => {
                     let v = mem::get128(slot!(a)) & int::mask128(u32::from(bits));
                     if bits > 64 { mem::set128(slot!(d), v) } else { w!(d, v as u64) }
@@ -462,6 +481,9 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     let y = if round { x.round() } else { x.round_ties_even() };
                     w!(d, float::conv(crate::isa::Conv::F64ToSi, 64, of64(y)))
                 }
+                Op::HToF { d, a } => w!(d, of32(float::half_to_f64(r!(a) as u16) as f32)),
+                Op::FToH { d, a } => w!(d, u64::from(float::f64_to_half(f64::from(f32of(r!(a)))))),
+                Op::DToH { d, a } => w!(d, u64::from(float::f64_to_half(f64of(r!(a))))),
                 Op::IsFpClass { dbl, d, a, mask } => {
                     let c = if dbl { float::is_fpclass64(f64of(r!(a)), mask) } else { float::is_fpclass32(f32of(r!(a)), mask) };
                     w!(d, u64::from(c))

@@ -98,7 +98,7 @@ pub fn vint(op: IBin, lane: Lane, n: usize, d: V, a: V, b: V) -> Result<(), DivF
                 d.set(k, 1, r);
             }
         }
-        Lane::F32 | Lane::F64 => return Err(DivFault),
+        Lane::F16 | Lane::F32 | Lane::F64 => return Err(DivFault),
     }
     d.zero_tail(n * lane.bytes() as usize);
     Ok(())

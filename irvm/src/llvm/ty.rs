@@ -13,6 +13,7 @@ pub struct Ty(pub(crate) LLVMTypeRef);
 pub enum TyKind {
     Void,
     Int(u32),
+    Half,
     Float,
     Double,
     Ptr,
@@ -34,6 +35,7 @@ impl Ty {
             K::LLVMVoidTypeKind => TyKind::Void,
             // SAFETY: integer type, so the width query is valid.
             K::LLVMIntegerTypeKind => TyKind::Int(unsafe { c::LLVMGetIntTypeWidth(self.0) }),
+            K::LLVMHalfTypeKind => TyKind::Half,
             K::LLVMFloatTypeKind => TyKind::Float,
             K::LLVMDoubleTypeKind => TyKind::Double,
             K::LLVMPointerTypeKind => TyKind::Ptr,

@@ -166,8 +166,24 @@ impl Fx<'_> {
             .then(|| (v.operand(0), v.operand(1)))
     }
 
+    /// A temporary holding half `v` widened to f32.
+    fn half_to_f32(&mut self, v: Val) -> Result<crate::isa::Reg, String> {
+        let a = self.reg(v)?;
+        let t = self.temp(1);
+        self.push(Op::HToF { d: t, a });
+        Ok(t)
+    }
+
     pub(super) fn emit_float_bin(&mut self, i: Val, op: FBin) -> Result<(), String> {
         let d = self.reg(i)?;
+        if i.ty().kind() == TyKind::Half {
+            // In f32, then rounded once to half: exact for + - * / (f32 has > 2 * 11 + 2 bits).
+            let (a, b) = (self.half_to_f32(i.operand(0))?, self.half_to_f32(i.operand(1))?);
+            let t = self.temp(1);
+            self.push(Op::FBin { op, dbl: false, d: t, a, b });
+            self.push(Op::FToH { d, a: t });
+            return Ok(());
+        }
         if matches!(op, FBin::Add | FBin::Sub)
             && let Some(dbl) = match i.ty().kind() {
                 TyKind::Float => Some(false),
@@ -194,6 +210,7 @@ impl Fx<'_> {
         let (a, b) = (self.reg(i.operand(0))?, self.reg(i.operand(1))?);
         let x = Bin { d, a, b };
         let o = match layout::scalar(i.ty())? {
+            Scalar::Vec(crate::isa::Lane::F16, _) => return Err("unsupported arithmetic on half vectors".into()),
             Scalar::Vec(l, n) => Op::VFloat { op, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a, b },
             Scalar::F32 => match op {
                 FBin::Add => Op::FAdd32(x),
@@ -217,8 +234,23 @@ impl Fx<'_> {
 
     pub(super) fn emit_float_un(&mut self, i: Val, op: FUn) -> Result<(), String> {
         let d = self.reg(i)?;
+        if i.ty().kind() == TyKind::Half {
+            let a = self.reg(i.operand(0))?;
+            match op {
+                FUn::Neg => self.push(Op::Xor64I(BinI { d, a, imm: 0x8000 })),
+                FUn::Abs => self.push(Op::And64I(BinI { d, a, imm: 0x7fff })),
+                _ => {
+                    let x = self.half_to_f32(i.operand(0))?;
+                    let t = self.temp(1);
+                    self.push(Op::FUn { op, dbl: false, d: t, a: x });
+                    self.push(Op::FToH { d, a: t });
+                }
+            }
+            return Ok(());
+        }
         let a = self.reg(i.operand(0))?;
         let o = match layout::scalar(i.ty())? {
+            Scalar::Vec(crate::isa::Lane::F16, _) => return Err("unsupported arithmetic on half vectors".into()),
             Scalar::Vec(l, n) => Op::VFUn { op, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a },
             Scalar::F32 => Op::FUn { op, dbl: false, d, a },
             Scalar::F64 => Op::FUn { op, dbl: true, d, a },
@@ -273,8 +305,14 @@ impl Fx<'_> {
     pub(super) fn emit_fcmp(&mut self, i: Val) -> Result<(), String> {
         let d = self.reg(i)?;
         let p = fpred(i);
+        if i.operand(0).ty().kind() == TyKind::Half {
+            let (a, b) = (self.half_to_f32(i.operand(0))?, self.half_to_f32(i.operand(1))?);
+            self.push(Op::FCmp { p, dbl: false, d, a, b });
+            return Ok(());
+        }
         let (a, b) = (i.operand(0), i.operand(1));
         let o = match layout::scalar(a.ty())? {
+            Scalar::Vec(crate::isa::Lane::F16, _) => return Err("unsupported comparison of half vectors".into()),
             Scalar::Vec(l, n) => {
                 let (a, b) = (self.reg(a)?, self.reg(b)?);
                 Op::VFCmp { p, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a, b }
@@ -327,6 +365,9 @@ impl Fx<'_> {
     pub(super) fn emit_conv(&mut self, i: Val, opc: O) -> Result<(), String> {
         let d = self.reg(i)?;
         let src = i.operand(0);
+        if i.ty().kind() == TyKind::Half || src.ty().kind() == TyKind::Half {
+            return self.emit_half_conv(i, opc, d);
+        }
         let a = self.reg(src)?;
         let (st, dt) = (layout::scalar(src.ty())?, layout::scalar(i.ty())?);
         let elem = |s: Scalar| match s {
@@ -348,6 +389,9 @@ impl Fx<'_> {
             (O::LLVMFPTrunc, Scalar::F64, Scalar::F32) => (Conv::F64ToF32, 0),
             _ => return Err("unsupported conversion".into()),
         };
+        if matches!(st, Scalar::Vec(crate::isa::Lane::F16, _)) || matches!(dt, Scalar::Vec(crate::isa::Lane::F16, _)) {
+            return Err("unsupported conversion of half vectors".into());
+        }
         let o = match st {
             Scalar::Vec(l, n) => {
                 let lane = if matches!(k, Conv::SiToF32 | Conv::SiToF64 | Conv::UiToF32 | Conv::UiToF64) {
@@ -360,10 +404,39 @@ impl Fx<'_> {
                 };
                 Op::VConv { k, lane, n: lanes(n)?, d, a }
             }
+            _ if bits > 128 => return Err(format!("unsupported conversion of a {bits}-bit integer")),
             _ if bits > 64 => Op::ConvW { k, bits: bits as u8, d, a },
             _ => Op::Conv { k, bits: bits as u8, d, a },
         };
         self.push(o);
+        Ok(())
+    }
+
+    /// Conversions to and from half: through f32 (exact widening) or f64 (one rounding).
+    fn emit_half_conv(&mut self, i: Val, opc: O, d: crate::isa::Reg) -> Result<(), String> {
+        let src = i.operand(0);
+        let a = self.reg(src)?;
+        let t = self.temp(1);
+        match (opc, src.ty().kind(), i.ty().kind()) {
+            (O::LLVMFPExt, TyKind::Half, TyKind::Float) => self.push(Op::HToF { d, a }),
+            (O::LLVMFPExt, TyKind::Half, TyKind::Double) => {
+                self.push(Op::HToF { d: t, a });
+                self.push(Op::Conv { k: Conv::F32ToF64, bits: 0, d, a: t });
+            }
+            (O::LLVMFPTrunc, TyKind::Float, TyKind::Half) => self.push(Op::FToH { d, a }),
+            (O::LLVMFPTrunc, TyKind::Double, TyKind::Half) => self.push(Op::DToH { d, a }),
+            (O::LLVMSIToFP | O::LLVMUIToFP, TyKind::Int(b), TyKind::Half) if b <= 64 => {
+                let k = if opc == O::LLVMSIToFP { Conv::SiToF64 } else { Conv::UiToF64 };
+                self.push(Op::Conv { k, bits: b as u8, d: t, a });
+                self.push(Op::DToH { d, a: t });
+            }
+            (O::LLVMFPToSI | O::LLVMFPToUI, TyKind::Half, TyKind::Int(b)) if b <= 64 => {
+                let k = if opc == O::LLVMFPToSI { Conv::F32ToSi } else { Conv::F32ToUi };
+                self.push(Op::HToF { d: t, a });
+                self.push(Op::Conv { k, bits: b as u8, d, a: t });
+            }
+            _ => return Err("unsupported half conversion".into()),
+        }
         Ok(())
     }
 

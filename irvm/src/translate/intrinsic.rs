@@ -201,6 +201,7 @@ impl Fx<'_> {
                 let fused = b == "fma";
                 let (d, a, bb, c) = (self.reg(i)?, self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 match layout::scalar(i.ty())? {
+                    Scalar::Vec(crate::isa::Lane::F16, _) => return Err(format!("unsupported type for '{name}'")),
                     Scalar::Vec(l, n) => self.push(Op::VFma { dbl: l == crate::isa::Lane::F64, fused, n: lanes(n)?, d, a, b: bb, c }),
                     Scalar::F32 | Scalar::F64 => {
                         let dbl = i.ty().kind() == TyKind::Double;
@@ -264,6 +265,9 @@ impl Fx<'_> {
     }
 
     fn emit_reduce(&mut self, i: Val, which: &str) -> Result<(), String> {
+        if i.ty().kind() == TyKind::Half {
+            return Err("unsupported reduction of half vectors".into());
+        }
         let op = match which {
             "add" => Reduce::Add,
             "mul" => Reduce::Mul,

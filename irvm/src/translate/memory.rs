@@ -122,7 +122,7 @@ impl Fx<'_> {
         let m = Mem { v: d, p, off };
         match leaf.kind {
             Scalar::Int(1 | 8) => self.push(Op::Load8(m)),
-            Scalar::Int(16) => self.push(Op::Load16(m)),
+            Scalar::Int(16) | Scalar::F16 => self.push(Op::Load16(m)),
             Scalar::Int(32) | Scalar::F32 => self.push(Op::Load32(m)),
             Scalar::Int(64) | Scalar::F64 | Scalar::Ptr => self.push(Op::Load64(m)),
             Scalar::Int(b) => {
@@ -157,7 +157,7 @@ impl Fx<'_> {
             let m = Mem { v: s.at(leaf.slot), p, off };
             let o = match leaf.kind {
                 Scalar::Int(1 | 8) => Op::Store8(m),
-                Scalar::Int(16) => Op::Store16(m),
+                Scalar::Int(16) | Scalar::F16 => Op::Store16(m),
                 Scalar::Int(32) | Scalar::F32 => Op::Store32(m),
                 Scalar::Int(64) | Scalar::F64 | Scalar::Ptr => Op::Store64(m),
                 Scalar::Vec(crate::isa::Lane::I1, _) => return Err("unsupported store of an i1 vector".into()),

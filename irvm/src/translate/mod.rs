@@ -220,6 +220,7 @@ impl Fx<'_> {
             param_types.push(match p.ty().kind() {
                 TyKind::Int(b) if b < 64 => b as u8,
                 TyKind::Float => 32,
+                TyKind::Half => 16,
                 _ => 64,
             });
             let n = layout::slots(self.dl, p.ty()).map_err(|e| format!("function '{}': parameter: {e}", self.fname))?;

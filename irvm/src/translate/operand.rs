@@ -107,10 +107,7 @@ impl Fx<'_> {
         }
         let s = layout::scalar(t)?;
         match s {
-            Scalar::Int(b) if b > 64 => {
-                let v = consts::wide_int(c)?;
-                Ok(vec![v as u64, (v >> 64) as u64])
-            }
+            Scalar::Int(b) if b > 64 => Ok(consts::wide_int(c)?[..b.div_ceil(64) as usize].to_vec()),
             Scalar::Vec(Lane::I1, n) => {
                 let mut bytes = vec![0u8; n as usize];
                 for (i, b) in bytes.iter_mut().enumerate() {
