@@ -6,7 +6,7 @@ SHELL := /bin/bash
 BUILD := build
 
 # Debian packages this project needs; `make deps` installs what is missing (apt-get update first).
-APT_PACKAGES := clang-19 llvm-19-dev libpolly-19-dev lld-19 qemu-system-x86 grub-pc-bin xorriso mtools \
+APT_PACKAGES := clang-19 llvm-19 llvm-19-dev libpolly-19-dev lld-19 qemu-system-x86 grub-pc-bin xorriso mtools \
 	gdb csmith libcsmith-dev libzstd-dev zlib1g-dev libxml2-dev libffi-dev libz3-dev cmake ninja-build \
 	python3-numpy
 DEPS_STAMP := $(BUILD)/.deps-ok

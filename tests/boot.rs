@@ -45,6 +45,7 @@ fn demo_runs_std_program_and_exits_zero() {
     let r = boot("demo --read /boot/hello.txt");
     expect(&r, 0, &[
         "core-rt: pvh boot",
+        "core-rt: boot breakdown (us): firmware+loader ",
         "BareFlow demo: Rust std on core-rt",
         r#"argc=4 argv[1..]=["demo", "--read", "/boot/hello.txt"]"#,
         "words: 8 distinct, top the:3 fox:2 brown:1",
@@ -174,4 +175,71 @@ fn orc_selftest_in_qemu_matches_userspace() {
     let user = results(&String::from_utf8_lossy(&o.stdout));
     assert_eq!(user.len(), 2, "userspace output:\n{}", String::from_utf8_lossy(&o.stdout));
     assert_eq!(results(&r.out), user, "QEMU and userspace results differ");
+}
+
+/// Keyboard input (PS/2, typed through QEMU's monitor) reaches stdin, and the VGA screen mirrors
+/// the console: a `screendump` of it is written as a PNG.
+#[test]
+fn keyboard_input_and_vga_screendump() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::os::unix::net::UnixStream;
+    let sock = std::env::temp_dir().join(format!("bf-mon-{}.sock", std::process::id()));
+    let png = root().join("build/test-screendump.png");
+    let ppm = std::env::temp_dir().join(format!("bf-screen-{}.ppm", std::process::id()));
+    let _ = std::fs::remove_file(&png);
+    let mut child = Command::new(root().join("tools/qemu-run"))
+        .current_dir(root())
+        .args(["--timeout", "120", "--monitor"])
+        .arg(&sock)
+        .args(["--initrd", "build/initrd.tar"])
+        .arg(kernel())
+        .args(["--", "demo", "--echo"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    // Wait for the prompt, then type.
+    let mut buf = [0u8; 1];
+    while !seen.contains("echo> ") {
+        if out.read(&mut buf).unwrap() == 0 {
+            panic!("QEMU ended before the prompt:\n{seen}");
+        }
+        seen.push(buf[0] as char);
+    }
+    let mut mon = UnixStream::connect(&sock).expect("monitor socket");
+    for cmd in ["sendkey h", "sendkey i", "sendkey shift-1", "sendkey ret"] {
+        writeln!(mon, "{cmd}").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+        if line.contains("got ") {
+            break;
+        }
+    }
+    // QEMU 7.2 writes PPM only; tools/ppm2png turns it into a PNG a person can look at.
+    writeln!(mon, "screendump {}", ppm.display()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    for key in ["q", "u", "i", "t", "ret"] {
+        writeln!(mon, "sendkey {key}").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut rest = String::new();
+    let _ = out.read_to_string(&mut rest);
+    let status = child.wait().unwrap();
+    seen.push_str(&rest);
+    let _ = std::fs::remove_file(&sock);
+    assert!(seen.replace('\r', "").contains("got \"hi!\""), "typed line not echoed back:\n{seen}");
+    assert_eq!(status.code(), Some(0), "{seen}");
+    let conv = Command::new(root().join("tools/ppm2png")).arg(&ppm).arg(&png).status().unwrap();
+    let _ = std::fs::remove_file(&ppm);
+    assert!(conv.success(), "screendump did not produce a valid PPM");
+    let meta = std::fs::metadata(&png).expect("no PNG written");
+    assert!(meta.len() > 1000, "screendump PNG is implausibly small");
 }

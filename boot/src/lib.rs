@@ -23,5 +23,5 @@ unsafe extern "C" {
 /// A reference to the entry code, so that the linker keeps this crate's object file. The kernel
 /// program's platform module takes its address once.
 pub fn entry_address() -> usize {
-    mb2_start as usize
+    mb2_start as *const () as usize
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-const USAGE: &str = "usage: bareflow demo [--exit N] [--read FILE] [--panic] [--page-fault] [--stack-overflow]";
+const USAGE: &str = "usage: bareflow demo [--exit N] [--read FILE] [--echo] [--panic] [--page-fault] [--stack-overflow]";
 
 struct Options {
     exit: i32,
@@ -14,10 +14,11 @@ struct Options {
     panic: bool,
     page_fault: bool,
     stack_overflow: bool,
+    echo: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { exit: 0, read: Vec::new(), panic: false, page_fault: false, stack_overflow: false };
+    let mut o = Options { exit: 0, read: Vec::new(), panic: false, page_fault: false, stack_overflow: false, echo: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -29,6 +30,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--panic" => o.panic = true,
             "--page-fault" => o.page_fault = true,
             "--stack-overflow" => o.stack_overflow = true,
+            "--echo" => o.echo = true,
             other => return Err(format!("unknown option '{other}'")),
         }
     }
@@ -91,6 +93,24 @@ pub fn main(args: &[String]) -> i32 {
             Err(e) => {
                 eprintln!("bareflow demo: cannot read '{path}': {e}");
                 return 1;
+            }
+        }
+    }
+    if o.echo {
+        // Lines from stdin (keyboard or serial in the kernel) until "quit" or end of input.
+        let mut line = String::new();
+        loop {
+            print!("echo> ");
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            line.clear();
+            match std::io::stdin().read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) if line.trim() == "quit" => break,
+                Ok(_) => println!("got {:?}", line.trim_end()),
+                Err(e) => {
+                    eprintln!("bareflow demo: reading stdin: {e}");
+                    return 1;
+                }
             }
         }
     }

@@ -136,24 +136,31 @@ pub fn read(fd: i32, buf: &mut [u8], at: Option<u64>) -> Result<usize, Errno> {
     }
 }
 
-/// Blocking console read: waits for one byte, then takes what is there, up to a newline.
+/// Console read, like a terminal in canonical mode: waits for the first byte, then takes what is
+/// there up to a newline; echoes what it reads (backspace erases the previous byte of this read).
 fn read_console(buf: &mut [u8]) -> usize {
     if buf.is_empty() {
         return 0;
     }
     let mut n = 0;
     while n < buf.len() {
-        match crate::console::try_read_byte() {
-            Some(b) => {
-                let b = if b == b'\r' { b'\n' } else { b };
-                buf[n] = b;
-                n += 1;
-                if b == b'\n' {
-                    break;
-                }
+        let b = match crate::console::try_read_byte() {
+            Some(b) => b,
+            None if n > 0 && buf[n - 1] == b'\n' => break,
+            None => crate::console::read_byte(),
+        };
+        if b == 0x08 || b == 0x7f {
+            if n > 0 {
+                n -= 1;
+                crate::console::write_bytes(b"\x08 \x08");
             }
-            None if n > 0 => break,
-            None => crate::arch::cpu::pause(),
+            continue;
+        }
+        crate::console::write_bytes(&[b]);
+        buf[n] = b;
+        n += 1;
+        if b == b'\n' {
+            break;
         }
     }
     n

@@ -128,16 +128,30 @@ pub fn start(boot: BootInfo) -> ! {
         }
     }
     marks.mark("init_array");
-    print_marks(&marks);
+    print_marks(&marks, boot.entry_tsc);
     // SAFETY: the program's main, called once with a NULL-terminated argv/envp that live forever.
     let code = unsafe { main(argc, argv.as_ptr(), envp.as_ptr()) };
     crate::libc::process::exit_process(code)
 }
 
-fn print_marks(marks: &Marks) {
-    crate::kprint!("core-rt: boot timeline (us since entry):");
+/// One line per boot: how long each step took (µs), from the CPU's reset (TSC 0 on QEMU and on
+/// most machines) through the firmware and loader to `main`. See docs/architecture.md.
+fn print_marks(marks: &Marks, entry_tsc: u64) {
+    let hz = crate::time::tsc_hz();
+    let us = |ticks: u64| crate::time::ticks_to_ns(ticks, hz) / 1000;
+    crate::kprint!("core-rt: boot breakdown (us): firmware+loader {}", us(entry_tsc));
+    let mut prev = entry_tsc;
     for (what, t) in &marks.0 {
-        crate::kprint!(" {what} {}", crate::time::us_since_entry(*t));
+        crate::kprint!(" | {what} {}", us(t.saturating_sub(prev)));
+        prev = *t;
     }
-    crate::kprintln!();
+    crate::kprintln!(" | main at {} us after reset", us(prev));
+}
+
+/// Print a boot milestone reached after `main` started (first interpreted instruction, first JIT
+/// compile, first output...), in µs since reset, in the same style as the boot breakdown.
+pub fn boot_mark(what: &str) {
+    let hz = crate::time::tsc_hz();
+    let now = crate::arch::cpu::tsc::read();
+    crate::kprintln!("core-rt: boot mark: {what} at {} us after reset", crate::time::ticks_to_ns(now, hz) / 1000);
 }

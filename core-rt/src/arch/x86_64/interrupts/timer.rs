@@ -22,14 +22,14 @@ pub fn ticks() -> u64 {
     TICKS.load(Ordering::Relaxed)
 }
 
-/// Remap the PICs, unmask only the timer (IRQ 0), and start the PIT at [`TIMER_HZ`].
+/// Remap the PICs, unmask the timer (IRQ 0) and the keyboard (IRQ 1), start the PIT at [`TIMER_HZ`].
 pub fn init() {
     let mut pics = PICS.lock();
     // SAFETY: standard 8259 initialisation sequence on the PC's fixed ports; then mask every
-    // line but IRQ 0 (master) — the slave stays masked, cascade line 2 unmasked.
+    // line but IRQ 0 and 1 (master) — the slave stays masked, cascade line 2 unmasked.
     unsafe {
         pics.initialize();
-        pics.write_masks(0b1111_1010, 0xff);
+        pics.write_masks(0b1111_1000, 0xff);
     }
     let divisor = (1_193_182 / TIMER_HZ) as u16;
     let mut cmd: Port<u8> = Port::new(0x43);
@@ -45,8 +45,12 @@ pub fn init() {
 /// Handle IRQ `irq` (0..15): count timer ticks, acknowledge the PIC. Spurious IRQ 7/15 are not
 /// acknowledged (the 8259 did not set them in-service).
 pub fn handle_irq(irq: u8) {
-    if irq == 0 {
-        TICKS.fetch_add(1, Ordering::Relaxed);
+    match irq {
+        0 => {
+            TICKS.fetch_add(1, Ordering::Relaxed);
+        }
+        1 => crate::dev::keyboard::handle_irq(),
+        _ => {}
     }
     if irq == 7 || irq == 15 {
         let mut isr_cmd: Port<u8> = Port::new(if irq == 7 { 0x20 } else { 0xa0 });
