@@ -69,6 +69,11 @@ host: $(DEPS_STAMP)
 userspace-check: image host
 	tools/userspace-check $(KERNEL) $(BUILD)/initrd.tar
 
+# Boot-to-main under KVM (when usable) and TCG; the appliance is added once it exists (issue F).
+.PHONY: bench-boot
+bench-boot: image
+	tools/bench-boot $(KERNEL) $(BUILD)/initrd.tar 7 "JIT image"
+
 # Unit tests of every crate and the integration tests of the library crates; the root
 # package's integration tests (boot, conformance, csmith...) run from their own targets.
 test-host: $(DEPS_STAMP)

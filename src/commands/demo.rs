@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-const USAGE: &str = "usage: bareflow demo [--exit N] [--read FILE] [--echo] [--panic] [--page-fault] [--stack-overflow]";
+const USAGE: &str = "usage: bareflow demo [--exit N] [--read FILE] [--file-rw FILE] [--echo] [--panic] [--page-fault] [--stack-overflow]";
 
 struct Options {
     exit: i32,
@@ -15,10 +15,11 @@ struct Options {
     page_fault: bool,
     stack_overflow: bool,
     echo: bool,
+    file_rw: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { exit: 0, read: Vec::new(), panic: false, page_fault: false, stack_overflow: false, echo: false };
+    let mut o = Options { exit: 0, read: Vec::new(), panic: false, page_fault: false, stack_overflow: false, echo: false, file_rw: None };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -31,6 +32,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--page-fault" => o.page_fault = true,
             "--stack-overflow" => o.stack_overflow = true,
             "--echo" => o.echo = true,
+            "--file-rw" => o.file_rw = Some(it.next().ok_or("--file-rw needs a file")?.clone()),
             other => return Err(format!("unknown option '{other}'")),
         }
     }
@@ -40,6 +42,32 @@ fn parse(args: &[String]) -> Result<Options, String> {
 /// FNV-1a, to print a short fingerprint of file contents.
 fn fnv1a(data: &[u8]) -> u64 {
     data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// Write a pattern across sector boundaries of an existing file (the state disk in the kernel),
+/// sync it, read it back, and report what a previous boot left there.
+fn file_round_trip(path: &str) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new().read(true).write(true).open(path)?;
+    let size = f.metadata()?.len();
+    let mut old = [0u8; 16];
+    f.seek(SeekFrom::Start(1000))?;
+    f.read_exact(&mut old)?;
+    let boots = if &old[..8] == b"BFDEMO01" { u64::from_le_bytes(old[8..].try_into().unwrap()) } else { 0 };
+    let mut rec = Vec::from(*b"BFDEMO01");
+    rec.extend_from_slice(&(boots + 1).to_le_bytes());
+    rec.extend((0..1000u32).map(|i| (i * 7 % 251) as u8));
+    f.seek(SeekFrom::Start(1000))?;
+    f.write_all(&rec)?;
+    f.sync_all()?;
+    let mut back = vec![0u8; rec.len()];
+    f.seek(SeekFrom::Start(1000))?;
+    f.read_exact(&mut back)?;
+    if back != rec {
+        return Err(std::io::Error::other("read-back differs from what was written"));
+    }
+    println!("file-rw: {} bytes, previous runs {boots}, wrote and read back {} bytes", size, rec.len());
+    Ok(())
 }
 
 #[allow(unconditional_recursion)]
@@ -94,6 +122,12 @@ pub fn main(args: &[String]) -> i32 {
                 eprintln!("bareflow demo: cannot read '{path}': {e}");
                 return 1;
             }
+        }
+    }
+    if let Some(path) = &o.file_rw {
+        if let Err(e) = file_round_trip(path) {
+            eprintln!("bareflow demo: {path}: {e}");
+            return 1;
         }
     }
     if o.echo {

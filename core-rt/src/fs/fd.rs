@@ -15,7 +15,12 @@ pub enum Object {
     File { file: &'static bootfs::File, pos: u64 },
     /// `/` or `/boot`, listed by getdents/readdir.
     Dir { boot: bool, pos: usize },
+    /// `/dev/state`: the raw state disk (primary ATA), read and written at byte offsets.
+    Disk { pos: u64 },
 }
+
+/// Path of the state disk.
+pub const STATE_DISK: &str = "/dev/state";
 
 /// An open descriptor.
 #[derive(Clone)]
@@ -62,6 +67,7 @@ pub enum Node {
     File(&'static bootfs::File),
     Dir { boot: bool },
     Null,
+    Disk,
 }
 
 /// Resolve `path` (absolute or relative to `/`).
@@ -74,6 +80,7 @@ pub fn resolve(path: &str) -> Result<Node, Errno> {
         "/" => Ok(Node::Dir { boot: false }),
         "/boot" => Ok(Node::Dir { boot: true }),
         "/dev/null" => Ok(Node::Null),
+        STATE_DISK if crate::dev::ata::sectors().is_some() => Ok(Node::Disk),
         _ => bootfs::lookup(&p).map(Node::File).ok_or(Errno::ENOENT),
     }
 }
@@ -84,6 +91,12 @@ pub fn open(path: &str, flags: i32) -> Result<i32, Errno> {
     let node = resolve(path)?;
     let obj = match node {
         Node::Null => Object::Null,
+        Node::Disk => {
+            if flags & libc::O_TRUNC != 0 {
+                return Err(Errno::EINVAL);
+            }
+            Object::Disk { pos: 0 }
+        }
         Node::Dir { boot } => {
             if acc != libc::O_RDONLY {
                 return Err(Errno::EISDIR);
@@ -119,6 +132,14 @@ pub fn read(fd: i32, buf: &mut [u8], at: Option<u64>) -> Result<usize, Errno> {
         Object::ConsoleOut => Err(Errno::EBADF),
         Object::Null => Ok(0),
         Object::Dir { .. } => Err(Errno::EISDIR),
+        Object::Disk { pos } => {
+            let start = at.unwrap_or(pos);
+            let n = disk_read(start, buf)?;
+            if at.is_none() {
+                set_disk_pos(fd, start + n as u64)?;
+            }
+            Ok(n)
+        }
         Object::File { file, pos } => {
             let start = at.unwrap_or(pos).min(file.data.len() as u64) as usize;
             let n = buf.len().min(file.data.len() - start);
@@ -170,12 +191,88 @@ fn read_console(buf: &mut [u8]) -> usize {
 pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
     let obj = with(fd, |d| Ok(d.obj.clone()))?;
     match obj {
+        Object::Disk { pos } => {
+            let n = disk_write(pos, buf)?;
+            set_disk_pos(fd, pos + n as u64)?;
+            Ok(n)
+        }
         Object::ConsoleOut => {
             crate::console::write_bytes(buf);
             Ok(buf.len())
         }
         Object::Null => Ok(buf.len()),
         Object::ConsoleIn | Object::File { .. } | Object::Dir { .. } => Err(Errno::EBADF),
+    }
+}
+
+fn set_disk_pos(fd: i32, new: u64) -> Result<(), Errno> {
+    with(fd, |d| {
+        if let Object::Disk { pos } = &mut d.obj {
+            *pos = new;
+        }
+        Ok(())
+    })
+}
+
+fn disk_size() -> u64 {
+    crate::dev::ata::sectors().unwrap_or(0) * crate::dev::ata::SECTOR as u64
+}
+
+fn disk_error(e: crate::dev::ata::Error) -> Errno {
+    crate::kprintln!("core-rt: state disk error: {e:?}");
+    Errno::EIO
+}
+
+/// Read the state disk at byte offset `pos`; a short count at the end of the disk.
+fn disk_read(pos: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+    use crate::dev::ata::{self, SECTOR};
+    let end = (pos + buf.len() as u64).min(disk_size());
+    let mut sector = [0u8; SECTOR];
+    let (mut at, mut done) = (pos, 0usize);
+    while at < end {
+        let off = (at % SECTOR as u64) as usize;
+        let n = (SECTOR - off).min((end - at) as usize);
+        ata::read(at / SECTOR as u64, &mut sector).map_err(disk_error)?;
+        buf[done..done + n].copy_from_slice(&sector[off..off + n]);
+        done += n;
+        at += n as u64;
+    }
+    Ok(done)
+}
+
+/// Write the state disk at byte offset `pos` (partial sectors are read, modified, written);
+/// ENOSPC past the end of the disk.
+fn disk_write(pos: u64, buf: &[u8]) -> Result<usize, Errno> {
+    use crate::dev::ata::{self, SECTOR};
+    if buf.is_empty() {
+        return Ok(0);
+    }
+    let end = (pos + buf.len() as u64).min(disk_size());
+    if pos >= end {
+        return Err(Errno::ENOSPC);
+    }
+    let mut sector = [0u8; SECTOR];
+    let (mut at, mut done) = (pos, 0usize);
+    while at < end {
+        let lba = at / SECTOR as u64;
+        let off = (at % SECTOR as u64) as usize;
+        let n = (SECTOR - off).min((end - at) as usize);
+        if n < SECTOR {
+            ata::read(lba, &mut sector).map_err(disk_error)?;
+        }
+        sector[off..off + n].copy_from_slice(&buf[done..done + n]);
+        ata::write(lba, &sector).map_err(disk_error)?;
+        done += n;
+        at += n as u64;
+    }
+    Ok(done)
+}
+
+/// fsync(2): the state disk flushes its write cache; everything else has nothing buffered.
+pub fn fsync(fd: i32) -> Result<(), Errno> {
+    match with(fd, |d| Ok(d.obj.clone()))? {
+        Object::Disk { .. } => crate::dev::ata::flush().map_err(disk_error),
+        _ => Ok(()),
     }
 }
 
@@ -187,6 +284,17 @@ pub fn lseek(fd: i32, off: i64, whence: i32) -> Result<i64, Errno> {
                 libc::SEEK_SET => 0,
                 libc::SEEK_CUR => *pos as i64,
                 libc::SEEK_END => file.data.len() as i64,
+                _ => return Err(Errno::EINVAL),
+            };
+            let new = base.checked_add(off).filter(|&n| n >= 0).ok_or(Errno::EINVAL)?;
+            *pos = new as u64;
+            Ok(new)
+        }
+        Object::Disk { pos } => {
+            let base = match whence {
+                libc::SEEK_SET => 0,
+                libc::SEEK_CUR => *pos as i64,
+                libc::SEEK_END => disk_size() as i64,
                 _ => return Err(Errno::EINVAL),
             };
             let new = base.checked_add(off).filter(|&n| n >= 0).ok_or(Errno::EINVAL)?;
@@ -247,6 +355,8 @@ fn meta_of(obj: &Object) -> Meta {
         Object::File { file, .. } => Meta { mode: libc::S_IFREG | 0o444, size: file.data.len() as u64, ino: ino_of(file) },
         Object::Dir { boot, .. } => Meta { mode: libc::S_IFDIR | 0o555, size: 0, ino: if *boot { 2 } else { 1 } },
         Object::Null => Meta { mode: libc::S_IFCHR | 0o666, size: 0, ino: 3 },
+        // Presented as a fixed-size regular file so programs can size it with fstat.
+        Object::Disk { .. } => Meta { mode: libc::S_IFREG | 0o600, size: disk_size(), ino: 6 },
         Object::ConsoleIn | Object::ConsoleOut => Meta { mode: libc::S_IFCHR | 0o620, size: 0, ino: 4 },
     }
 }
@@ -257,6 +367,7 @@ pub fn meta_path(path: &str) -> Result<Meta, Errno> {
         Node::File(file) => meta_of(&Object::File { file, pos: 0 }),
         Node::Dir { boot } => meta_of(&Object::Dir { boot, pos: 0 }),
         Node::Null => meta_of(&Object::Null),
+        Node::Disk => meta_of(&Object::Disk { pos: 0 }),
     })
 }
 

@@ -359,6 +359,23 @@ crate::libc_fn! {
         }
     }
 
+    /// `int fsync(int)`: the state disk flushes its write cache (FLUSH CACHE EXT); other
+    /// descriptors have nothing buffered below stdio.
+    ///
+    /// # Safety
+    /// Always safe.
+    fn fsync(f: c_int) -> c_int = -1; {
+        fd::fsync(f).map(|_| 0)
+    }
+
+    /// `int fdatasync(int)`: as fsync.
+    ///
+    /// # Safety
+    /// Always safe.
+    fn fdatasync(f: c_int) -> c_int = -1; {
+        fd::fsync(f).map(|_| 0)
+    }
+
     /// `pid_t getpid(void)`: 1.
     ///
     /// # Safety
@@ -409,8 +426,6 @@ crate::stub! {
     fn pipe2(fds: *mut c_int, flags: c_int) -> c_int = -1;
     /// `int ftruncate(int, off_t)`.
     fn ftruncate(fd: c_int, len: i64) -> c_int = -1;
-    /// `int fsync(int)`.
-    fn fsync(fd: c_int) -> c_int = -1;
     /// `int rename(const char *, const char *)`.
     fn rename(a: *const c_char, b: *const c_char) -> c_int = -1;
     /// `int symlink(const char *, const char *)`.

@@ -70,6 +70,7 @@ pub fn start(boot: BootInfo) -> ! {
     let acpi = arch::acpi::init(boot.rsdp);
     marks.mark("acpi");
     crate::fs::fd::init();
+    let state_disk = crate::dev::ata::init().ok();
     let nfiles = match crate::fs::bootfs::init(boot.modules.iter().map(|m| {
         // SAFETY: module memory is reserved from the allocator and identity-mapped for the run.
         let data = unsafe { core::slice::from_raw_parts(m.region.start as *const u8, m.region.len() as usize) };
@@ -86,7 +87,7 @@ pub fn start(boot: BootInfo) -> ! {
 
     let mut brand = [0u8; 48];
     crate::kprintln!(
-        "core-rt: {} boot, {} | {} MiB RAM, heap {} MiB, mmap arena {} MiB | TSC {}.{:03} MHz ({:?}) | {}{}{} | {} boot file{}",
+        "core-rt: {} boot, {} | {} MiB RAM, heap {} MiB, mmap arena {} MiB | TSC {}.{:03} MHz ({:?}) | {}{} | {} boot file{}{}",
         boot.loader,
         arch::cpu::brand(&mut brand),
         mem.ram >> 20,
@@ -97,9 +98,12 @@ pub fn start(boot: BootInfo) -> ! {
         hz_source,
         if cpu.avx512f { "AVX-512" } else if cpu.avx2 { "AVX2" } else if cpu.avx { "AVX" } else { "SSE2" },
         match &acpi { Ok(_) => ", ACPI S5", Err(_) => "" },
-        "",
         nfiles,
         if nfiles == 1 { "" } else { "s" },
+        match state_disk {
+            Some(n) => alloc::format!(" | state disk {} MiB", n * 512 >> 20),
+            None => alloc::string::String::new(),
+        },
     );
     if let Err(e) = &acpi {
         crate::kprintln!("core-rt: ACPI power-off unavailable: {e}");
