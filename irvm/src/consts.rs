@@ -29,6 +29,12 @@ pub fn write(dl: Layout, env: &mut dyn Addresses, c: Val, out: &mut [u8]) -> Res
         _ => {
             let s = layout::scalar(t)?;
             let bytes = s.mem_bytes() as usize;
+            if s == Scalar::F80 {
+                let v = fp80_const(c)?;
+                out[..8].copy_from_slice(&v[0].to_le_bytes());
+                out[8..10].copy_from_slice(&v[1].to_le_bytes()[..2]);
+                return Ok(());
+            }
             if let Scalar::Int(b) = s
                 && b > 64
             {
@@ -106,6 +112,15 @@ pub fn scalar(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String
             Some((f, b)) => env.block_address(f, b),
             None => Err(format!("unsupported constant '{}'", c.to_text())),
         },
+    }
+}
+
+/// The two slots of an x86_fp80 constant.
+pub fn fp80_const(c: Val) -> Result<[u64; 2], String> {
+    match c.kind() {
+        ValKind::Undef | ValKind::Poison | ValKind::ZeroAggregate => Ok([0, 0]),
+        ValKind::ConstFp => crate::exec::fp80::parse_const(&c.to_text()).ok_or_else(|| format!("cannot read constant '{}'", c.to_text())),
+        _ => Err(format!("unsupported long double constant '{}'", c.to_text())),
     }
 }
 

@@ -60,6 +60,10 @@ pub enum FUn {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Conv { SiToF32, SiToF64, UiToF32, UiToF64, F32ToSi, F64ToSi, F32ToUi, F64ToUi, F32ToF64, F64ToF32 }
 
+/// Conversions to and from x86_fp80 (`bits`: the integer side's width).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum F80Conv { FromF32, FromF64, ToF32, ToF64, FromSi, FromUi, ToSi, ToUi }
+
 /// Integer intrinsics with one operand.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum IUn { Ctpop, Ctlz, Cttz, Bswap, BitReverse, Abs }
@@ -213,6 +217,11 @@ pub enum Op {
     PowI { dbl: bool, d: Reg, a: Reg, b: Reg },
     /// llvm.lrint/llrint/lround/llround to i64 (`round`: ties away instead of to even).
     FToIRound { dbl: bool, round: bool, d: Reg, a: Reg },
+    /// x86_fp80 (two slots) on the x87 unit.
+    F80Bin { op: FBin, d: Reg, a: Reg, b: Reg },
+    F80Un { op: FUn, d: Reg, a: Reg },
+    F80Cmp { p: FPred, d: Reg, a: Reg, b: Reg },
+    F80Conv { k: F80Conv, bits: u8, d: Reg, a: Reg },
     /// half <-> float / double (IEEE, round to nearest even).
     HToF { d: Reg, a: Reg },
     FToH { d: Reg, a: Reg },

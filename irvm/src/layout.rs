@@ -13,6 +13,8 @@ pub enum Scalar {
     F16,
     F32,
     F64,
+    /// x86_fp80 (`long double`): two slots, 10 bytes in memory.
+    F80,
     Ptr,
     /// Fixed vector: `n` lanes of `lane`, packed into ceil(n*bytes/8) slots.
     Vec(Lane, u32),
@@ -22,6 +24,7 @@ impl Scalar {
     pub fn slots(self) -> u32 {
         match self {
             Scalar::Int(b) if b > 64 => b.div_ceil(64),
+            Scalar::F80 => 2,
             Scalar::Vec(l, n) => (n * l.bytes()).div_ceil(8).max(1),
             _ => 1,
         }
@@ -31,6 +34,7 @@ impl Scalar {
         match self {
             Scalar::Int(b) => b.div_ceil(8),
             Scalar::F16 => 2,
+            Scalar::F80 => 10,
             Scalar::F32 => 4,
             Scalar::F64 | Scalar::Ptr => 8,
             Scalar::Vec(Lane::I1, n) => n.div_ceil(8),
@@ -54,6 +58,7 @@ pub fn scalar(t: Ty) -> Result<Scalar, String> {
     match t.kind() {
         TyKind::Int(b) if b <= 255 => Ok(Scalar::Int(b)),
         TyKind::Half => Ok(Scalar::F16),
+        TyKind::X86Fp80 => Ok(Scalar::F80),
         TyKind::Float => Ok(Scalar::F32),
         TyKind::Double => Ok(Scalar::F64),
         TyKind::Ptr => Ok(Scalar::Ptr),

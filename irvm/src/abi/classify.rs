@@ -38,6 +38,8 @@ pub enum RetLoc {
     Xmm1,
     /// A 16-byte vector in xmm0.
     Xmm0Full,
+    /// An x86_fp80 in st(0) (two slots).
+    St0,
 }
 
 /// A classified signature.
@@ -91,6 +93,12 @@ fn classify_leaf(s: &mut Sig, out: &mut Vec<Piece>, slot: u32, k: Scalar, attr: 
     };
     match k {
         Scalar::Int(b) if b > 128 => return Err(format!("cannot pass a {b}-bit integer to native code")),
+        Scalar::F80 => {
+            // Class X87: in memory, 16-byte aligned.
+            s.nstack += s.nstack % 2;
+            out.push(Piece { slot, loc: ArgLoc::Stack(s.nstack), sext: 0, slots: 2 });
+            s.nstack += 2;
+        }
         Scalar::Int(b) if b > 64 => {
             if s.ngpr <= 4 {
                 out.push(Piece { slot, loc: ArgLoc::Gpr(s.ngpr), sext: 0, slots: 1 });
@@ -144,6 +152,7 @@ fn classify_ret(dl: Layout, t: Ty) -> Result<Vec<(u32, RetLoc, u8)>, String> {
     for leaf in layout::leaves(dl, t)? {
         match leaf.kind {
             Scalar::Int(b) if b > 128 => return Err(too_big()),
+            Scalar::F80 => out.push((leaf.slot, RetLoc::St0, 64)),
             Scalar::Int(b) if b > 64 => {
                 out.push((leaf.slot, ints.next().ok_or_else(too_big)?, 64));
                 let hi = (b - 64) as u8;

@@ -28,6 +28,11 @@ pub struct RegImage {
     pub rax: u64,
     pub rdx: u64,
     pub ret_xmm: [[u64; 2]; 2],
+    /// Non-zero if the return value is an x86_fp80 in st(0) (the trampoline pops it into `st0`,
+    /// a thunk loads it from there).
+    pub x87: u64,
+    _pad2: u64,
+    pub st0: [u64; 2],
 }
 
 // The asm in `native` and `thunk` relies on these offsets.
@@ -38,5 +43,7 @@ const _: () = {
     assert!(std::mem::offset_of!(RegImage, nvec) == 192);
     assert!(std::mem::offset_of!(RegImage, rax) == 208);
     assert!(std::mem::offset_of!(RegImage, ret_xmm) == 224);
-    assert!(std::mem::size_of::<RegImage>() == 256);
+    assert!(std::mem::offset_of!(RegImage, x87) == 256);
+    assert!(std::mem::offset_of!(RegImage, st0) == 272);
+    assert!(std::mem::size_of::<RegImage>() == 288);
 };

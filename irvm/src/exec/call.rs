@@ -307,6 +307,7 @@ pub(crate) unsafe fn marshal(sig: &Sig, s: &CallSite, fp: *mut u64, img: &mut Re
         }
     }
     img.nvec = u64::from(sig.nxmm);
+    img.x87 = u64::from(sig.ret.iter().any(|r| r.1 == RetLoc::St0));
 }
 
 /// Read a native return value from the trampoline's registers into slots at `dst`.
@@ -317,12 +318,16 @@ pub(crate) unsafe fn unmarshal_ret(sig: &Sig, img: &RegImage, dst: *mut u64) {
             RetLoc::Rdx => img.rdx,
             RetLoc::Xmm0 | RetLoc::Xmm0Full => img.ret_xmm[0][0],
             RetLoc::Xmm1 => img.ret_xmm[1][0],
+            RetLoc::St0 => img.st0[0],
         };
         // SAFETY: result slots of the calling frame.
         unsafe {
             *dst.add(slot as usize) = v & crate::consts::mask(u32::from(w));
             if loc == RetLoc::Xmm0Full {
                 *dst.add(slot as usize + 1) = img.ret_xmm[0][1];
+            }
+            if loc == RetLoc::St0 {
+                *dst.add(slot as usize + 1) = img.st0[1] & 0xffff;
             }
         }
     }

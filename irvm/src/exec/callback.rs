@@ -80,6 +80,10 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
             RetLoc::Xmm0 => regs.ret_xmm[0] = [v, 0],
             RetLoc::Xmm1 => regs.ret_xmm[1] = [v, 0],
             RetLoc::Xmm0Full => regs.ret_xmm[0] = [v, ret[slot as usize + 1]],
+            RetLoc::St0 => {
+                regs.st0 = [v, ret[slot as usize + 1]];
+                regs.x87 = 1;
+            }
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ mod bigint;
 pub(crate) mod call;
 pub(crate) mod callback;
 pub(crate) mod float;
+pub(crate) mod fp80;
 pub(crate) mod int;
 mod mem;
 pub(crate) mod timing;
@@ -481,6 +482,14 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     let y = if round { x.round() } else { x.round_ties_even() };
                     w!(d, float::conv(crate::isa::Conv::F64ToSi, 64, of64(y)))
                 }
+                Op::F80Bin { op, d, a, b } => {
+                    fp80::bin(op, slot!(d), slot!(a), slot!(b));
+                }
+                Op::F80Un { op, d, a } => {
+                    fp80::un(op, slot!(d), slot!(a));
+                }
+                Op::F80Cmp { p, d, a, b } => w!(d, u64::from(fp80::cmp(p, slot!(a), slot!(b)))),
+                Op::F80Conv { k, bits, d, a } => fp80::conv(k, u32::from(bits), slot!(d), slot!(a)),
                 Op::HToF { d, a } => w!(d, of32(float::half_to_f64(r!(a) as u16) as f32)),
                 Op::FToH { d, a } => w!(d, u64::from(float::f64_to_half(f64::from(f32of(r!(a)))))),
                 Op::DToH { d, a } => w!(d, u64::from(float::f64_to_half(f64of(r!(a))))),

@@ -14,6 +14,7 @@ pub enum TyKind {
     Void,
     Int(u32),
     Half,
+    X86Fp80,
     Float,
     Double,
     Ptr,
@@ -36,6 +37,7 @@ impl Ty {
             // SAFETY: integer type, so the width query is valid.
             K::LLVMIntegerTypeKind => TyKind::Int(unsafe { c::LLVMGetIntTypeWidth(self.0) }),
             K::LLVMHalfTypeKind => TyKind::Half,
+            K::LLVMX86_FP80TypeKind => TyKind::X86Fp80,
             K::LLVMFloatTypeKind => TyKind::Float,
             K::LLVMDoubleTypeKind => TyKind::Double,
             K::LLVMPointerTypeKind => TyKind::Ptr,

@@ -176,6 +176,14 @@ impl Fx<'_> {
 
     pub(super) fn emit_float_bin(&mut self, i: Val, op: FBin) -> Result<(), String> {
         let d = self.reg(i)?;
+        if i.ty().kind() == TyKind::X86Fp80 {
+            if !matches!(op, FBin::Add | FBin::Sub | FBin::Mul | FBin::Div | FBin::Rem) {
+                return Err("unsupported long double operation".into());
+            }
+            let (a, b) = (self.reg(i.operand(0))?, self.reg(i.operand(1))?);
+            self.push(Op::F80Bin { op, d, a, b });
+            return Ok(());
+        }
         if i.ty().kind() == TyKind::Half {
             // In f32, then rounded once to half: exact for + - * / (f32 has > 2 * 11 + 2 bits).
             let (a, b) = (self.half_to_f32(i.operand(0))?, self.half_to_f32(i.operand(1))?);
@@ -234,6 +242,14 @@ impl Fx<'_> {
 
     pub(super) fn emit_float_un(&mut self, i: Val, op: FUn) -> Result<(), String> {
         let d = self.reg(i)?;
+        if i.ty().kind() == TyKind::X86Fp80 {
+            if !matches!(op, FUn::Neg | FUn::Abs | FUn::Sqrt | FUn::RoundEven | FUn::Floor | FUn::Ceil | FUn::Trunc | FUn::Round) {
+                return Err("unsupported long double operation".into());
+            }
+            let a = self.reg(i.operand(0))?;
+            self.push(Op::F80Un { op, d, a });
+            return Ok(());
+        }
         if i.ty().kind() == TyKind::Half {
             let a = self.reg(i.operand(0))?;
             match op {
@@ -305,6 +321,11 @@ impl Fx<'_> {
     pub(super) fn emit_fcmp(&mut self, i: Val) -> Result<(), String> {
         let d = self.reg(i)?;
         let p = fpred(i);
+        if i.operand(0).ty().kind() == TyKind::X86Fp80 {
+            let (a, b) = (self.reg(i.operand(0))?, self.reg(i.operand(1))?);
+            self.push(Op::F80Cmp { p, d, a, b });
+            return Ok(());
+        }
         if i.operand(0).ty().kind() == TyKind::Half {
             let (a, b) = (self.half_to_f32(i.operand(0))?, self.half_to_f32(i.operand(1))?);
             self.push(Op::FCmp { p, dbl: false, d, a, b });
@@ -367,6 +388,23 @@ impl Fx<'_> {
         let src = i.operand(0);
         if i.ty().kind() == TyKind::Half || src.ty().kind() == TyKind::Half {
             return self.emit_half_conv(i, opc, d);
+        }
+        if i.ty().kind() == TyKind::X86Fp80 || src.ty().kind() == TyKind::X86Fp80 {
+            use crate::isa::F80Conv as K;
+            let a = self.reg(src)?;
+            let (k, bits) = match (opc, src.ty().kind(), i.ty().kind()) {
+                (O::LLVMFPExt, TyKind::Float, _) => (K::FromF32, 0),
+                (O::LLVMFPExt, TyKind::Double, _) => (K::FromF64, 0),
+                (O::LLVMFPTrunc, _, TyKind::Float) => (K::ToF32, 0),
+                (O::LLVMFPTrunc, _, TyKind::Double) => (K::ToF64, 0),
+                (O::LLVMSIToFP, TyKind::Int(b), _) if b <= 64 => (K::FromSi, b),
+                (O::LLVMUIToFP, TyKind::Int(b), _) if b <= 64 => (K::FromUi, b),
+                (O::LLVMFPToSI, _, TyKind::Int(b)) if b <= 64 => (K::ToSi, b),
+                (O::LLVMFPToUI, _, TyKind::Int(b)) if b <= 64 => (K::ToUi, b),
+                _ => return Err("unsupported long double conversion".into()),
+            };
+            self.push(Op::F80Conv { k, bits: bits as u8, d, a });
+            return Ok(());
         }
         let a = self.reg(src)?;
         let (st, dt) = (layout::scalar(src.ty())?, layout::scalar(i.ty())?);

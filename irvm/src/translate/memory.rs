@@ -132,7 +132,7 @@ impl Fx<'_> {
                 }
             }
             Scalar::Vec(crate::isa::Lane::I1, _) => return Err("unsupported load of an i1 vector".into()),
-            Scalar::Vec(..) => self.push(Op::LoadN { d, p, off, n: leaf.kind.mem_bytes() }),
+            Scalar::Vec(..) | Scalar::F80 => self.push(Op::LoadN { d, p, off, n: leaf.kind.mem_bytes() }),
         }
         Ok(())
     }

@@ -108,6 +108,7 @@ impl Fx<'_> {
         let s = layout::scalar(t)?;
         match s {
             Scalar::Int(b) if b > 64 => Ok(consts::wide_int(c)?[..b.div_ceil(64) as usize].to_vec()),
+            Scalar::F80 => Ok(consts::fp80_const(c)?.to_vec()),
             Scalar::Vec(Lane::I1, n) => {
                 let mut bytes = vec![0u8; n as usize];
                 for (i, b) in bytes.iter_mut().enumerate() {
