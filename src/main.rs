@@ -3,6 +3,7 @@
 
 mod commands;
 mod platform;
+mod state;
 
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ commands:
   demo [--exit N] [--read FILE] [--panic] [--page-fault]   exercise std on this platform
   run [--tier interp|jit|auto] [--profile-out FILE] PROGRAM.bc [-- ARGS...]
                                                            run LLVM bitcode (needs the `llvm` feature)
+  snapshot show STORE                                      what a state store holds (slots, sections)
   orc-selftest                                             compile a function at O0 and O3 with LLVM ORC, call both
   help                                                     this text";
 
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         Some("demo") => commands::demo::main(&args[2..]),
         Some("run") => commands::run(&args[2..]),
         Some("orc-selftest") => commands::orc_selftest(&args[2..]),
+        Some("snapshot") => commands::snapshot::main(&args[2..]),
         Some(other) => {
             eprintln!("bareflow: unknown command '{other}' (try 'bareflow help')");
             2
