@@ -4,6 +4,7 @@
 mod commands;
 mod platform;
 mod state;
+mod symbols;
 
 use std::process::ExitCode;
 
