@@ -220,6 +220,22 @@ impl Machine {
         Ok(())
     }
 
+    /// Call the program's function `name` with one-slot arguments (integers, pointers, f64 bits)
+    /// and return its first result slot. For hosts and tests; `main` goes through `run_main`.
+    pub fn call_function(&mut self, name: &str, args: &[u64]) -> Result<u64, String> {
+        let f = self
+            .prog
+            .funcs
+            .iter()
+            .position(|e| e.name == name && !e.external)
+            .ok_or_else(|| format!("{}: no function '{name}'", self.prog.name))?;
+        match self.call(FuncId(f as u32), args) {
+            Ok(v) => Ok(v),
+            Err(Trap::Exit(c)) => Err(format!("{}: '{name}' called exit({c})", self.prog.name)),
+            Err(Trap::Error) => Err(self.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+        }
+    }
+
     /// Call function `f` with one-slot arguments from the host; returns the first result slot.
     pub(crate) fn call(&mut self, f: FuncId, args: &[u64]) -> Result<u64, Trap> {
         let me: *mut Machine = self;

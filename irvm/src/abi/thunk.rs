@@ -118,7 +118,7 @@ pub fn unbind(addr: usize) {
 fn index(addr: usize) -> Option<usize> {
     let start = pool_start();
     let end = &raw const irvm_thunk_pool_end as usize;
-    (addr >= start && addr < end && (addr - start) % THUNK_BYTES == 0).then(|| (addr - start) / THUNK_BYTES)
+    (addr >= start && addr < end && (addr - start).is_multiple_of(THUNK_BYTES)).then(|| (addr - start) / THUNK_BYTES)
 }
 
 /// If `addr` is a thunk bound to `owner`, the function it stands for.

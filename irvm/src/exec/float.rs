@@ -201,8 +201,8 @@ pub fn conv(k: Conv, bits: u32, a: u64) -> u64 {
 /// fptosi as x86 does it (out of range gives the "integer indefinite" value).
 fn to_si(x: f64, bits: u32) -> u64 {
     if bits <= 32 {
-        if x.is_nan() || x >= 2147483648.0 || x < -2147483648.0 { 0x8000_0000 } else { x as i32 as i64 as u64 }
-    } else if x.is_nan() || x >= 9.223372036854775808e18 || x < -9.223372036854775808e18 {
+        if x.is_nan() || !(-2147483648.0..2147483648.0).contains(&x) { 0x8000_0000 } else { x as i32 as i64 as u64 }
+    } else if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
         1 << 63
     } else {
         x as i64 as u64
@@ -210,7 +210,7 @@ fn to_si(x: f64, bits: u32) -> u64 {
 }
 
 fn to_ui(x: f64, bits: u32) -> u64 {
-    if bits < 64 { to_si(x, bits.max(33).min(64)) } else if x >= 9.223372036854775808e18 { (x - 9.223372036854775808e18) as i64 as u64 ^ (1 << 63) } else { to_si(x, 64) }
+    if bits < 64 { to_si(x, bits.clamp(33, 64)) } else if x >= 9.223_372_036_854_776e18 { (x - 9.223_372_036_854_776e18) as i64 as u64 ^ (1 << 63) } else { to_si(x, 64) }
 }
 
 /// Wide conversions (integer side 65..=128 bits).

@@ -156,7 +156,8 @@ pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
     let smax = (m >> 1) as i128;
     let smin = -smax - 1;
     let clamp_s = |v: i128| v.clamp(smin, smax) as u128 & m;
-    let r = match op {
+    
+    match op {
         IBin2::SMin => (if sa < sb { a } else { b }, false),
         IBin2::SMax => (if sa > sb { a } else { b }, false),
         IBin2::UMin => (a.min(b), false),
@@ -200,8 +201,7 @@ pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
             Some(r) => (r & m, r > m),
             None => (a.wrapping_mul(b) & m, true),
         },
-    };
-    r
+    }
 }
 
 /// Funnel shift of `bits`-wide values (<= 64).

@@ -24,7 +24,7 @@ pub(crate) fn start(mm: &mut Machine, f: usize) -> u64 {
     x ^= x >> 7;
     x ^= x << 17;
     mm.rng = x;
-    if x % SAMPLE == 0 { rdtsc() } else { 0 }
+    if x.is_multiple_of(SAMPLE) { rdtsc() } else { 0 }
 }
 
 /// Close frame `fr` (already popped): charge its cycles to its function and to its parent.

@@ -58,7 +58,8 @@ impl Ty {
         Ty(unsafe { c::LLVMGetElementType(self.0) })
     }
 
-    /// Number of elements of an array or vector.
+    /// Number of elements of an array or vector (a type, not a container: no `is_empty`).
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(self) -> u64 {
         match self.kind() {
             // SAFETY: vector type.

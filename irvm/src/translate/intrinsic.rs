@@ -207,6 +207,12 @@ impl Fx<'_> {
                         let dbl = i.ty().kind() == TyKind::Double;
                         self.push(if fused { Op::Fma { dbl, d, a, b: bb, c } } else { Op::FMulAdd { dbl, d, a, b: bb, c } });
                     }
+                    Scalar::F80 if !fused => {
+                        // No fp80 FMA on x86: a multiply and an add, each rounded, as native code does.
+                        let t = self.temp(2);
+                        self.push(Op::F80Bin { op: FBin::Mul, d: t, a, b: bb });
+                        self.push(Op::F80Bin { op: FBin::Add, d, a: t, b: c });
+                    }
                     _ => return Err(format!("unsupported type for '{name}'")),
                 }
             }

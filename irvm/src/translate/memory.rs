@@ -84,6 +84,7 @@ impl Fx<'_> {
     }
 
     /// Address operand of a load/store: (base slot, constant offset, scaled index).
+    #[allow(clippy::type_complexity)]
     fn address(&mut self, p: Val) -> Result<(Reg, i32, Option<(Reg, i32)>), String> {
         if self.fused.contains(&p) {
             let parts = self.gep_parts(p).ok_or("bad folded GEP")?;

@@ -26,7 +26,7 @@ impl Fx<'_> {
             O::LLVMBitCast => {
                 let (a, b) = (i.operand(0), i);
                 let same = layout::slots(self.dl, a.ty()).ok()? == layout::slots(self.dl, b.ty()).ok()?;
-                (same && !i1_vec(a) && !i1_vec(b)).then(|| a)
+                (same && !i1_vec(a) && !i1_vec(b)).then_some(a)
             }
             O::LLVMAddrSpaceCast | O::LLVMFreeze => Some(i.operand(0)),
             O::LLVMPtrToInt => (int_bits(i)? == 64).then(|| i.operand(0)),

@@ -142,6 +142,7 @@ impl Fx<'_> {
 
     /// Pass 2, at a fused compare-branch on `a pred b`: if the block's last op incremented `a` in
     /// place, fold it in as a loop latch. True if done.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr) -> bool {
         let here = *self.block_start.last().unwrap_or(&0) as usize;
         if self.code.len() <= here {

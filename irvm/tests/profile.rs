@@ -1,0 +1,94 @@
+//! The profile is exact: call counts, per-block counts, branch edge counts and loop back-edge
+//! counts of a program whose dynamic behaviour is known (tests/c/profile.c), at -O0 and -O2.
+
+mod common;
+
+use irvm::profile::{Function, Profile};
+use irvm::{Machine, Options, Outcome};
+use std::path::Path;
+
+fn profile_of(opt: &str) -> Profile {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/profile.c");
+    let dir = common::scratch(&format!("profile-{opt}"));
+    let bc = common::bitcode(&src, opt, &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    let mut m = Machine::load(&bc, "profile.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()).expect("load");
+    let out = m.run_main(&["profile.bc".to_string()]);
+    // leaf(i) over i = 0..9, ten times: sum of 3i (i%4==0) + (i+7) (i%4==1) + (i^5) otherwise.
+    let per_mid: i32 = (0..10).map(|i| match i % 4 { 0 => i * 3, 1 => i + 7, _ => i ^ 5 }).sum();
+    assert_eq!(out, Outcome::Exit((10 * per_mid) & 0x7f));
+    Profile::collect(&m, Some(0))
+}
+
+fn func<'a>(p: &'a Profile, name: &str) -> &'a Function {
+    p.function(name).unwrap_or_else(|| panic!("'{name}' missing from the profile"))
+}
+
+/// Checks that hold at every optimization level.
+fn common_checks(p: &Profile) {
+    assert_eq!(func(p, "main").calls, 1);
+    assert_eq!(func(p, "mid").calls, 10);
+    assert_eq!(func(p, "leaf").calls, 100);
+    // The loop in mid runs 10 times per call: its header block runs 100 times in all, entered
+    // once per call.
+    let mid = func(p, "mid");
+    assert_eq!(mid.loops.len(), 1, "mid has one loop: {:?}", mid.loops);
+    let l = &mid.loops[0];
+    assert_eq!(l.entries, 10);
+    assert!(l.header_count == 100 || l.header_count == 110, "header count {}", l.header_count);
+    assert_eq!(l.back_edge_count + l.entries, l.header_count);
+    // leaf's switch: i % 4 over i = 0..9 gives 0 three times, 1 three times, 2 or 3 four times.
+    let leaf = func(p, "leaf");
+    let sw = leaf.branches.iter().find(|b| b.kind == "switch");
+    if let Some(sw) = sw {
+        let total: u64 = sw.edges.iter().map(|e| e.count).sum();
+        assert_eq!(total, 100);
+    }
+    // Executed instructions are consistent with the block counts.
+    for f in [mid, leaf] {
+        let sum: u64 = f.blocks.iter().map(|b| b.count * u64::from(b.instructions)).sum();
+        assert_eq!(f.instructions, sum);
+        assert!(f.inclusive_cycles >= f.exclusive_cycles);
+    }
+    // The JSON export carries the same numbers.
+    let json: serde_json::Value = serde_json::from_str(&p.to_json()).expect("valid JSON");
+    assert_eq!(json["schema"], "irvm-profile/1");
+    let fns = json["functions"].as_array().expect("functions");
+    let leaf_json = fns.iter().find(|f| f["name"] == "leaf").expect("leaf in JSON");
+    assert_eq!(leaf_json["calls"], 100);
+    assert!(p.to_table().contains("leaf"));
+}
+
+#[test]
+fn exact_counts_o0() {
+    let p = profile_of("O0");
+    common_checks(&p);
+    let mid = func(&p, "mid");
+    // -O0: `for.cond` is the header: 11 evaluations per call, 10 back edges per call.
+    let l = &mid.loops[0];
+    assert_eq!(l.header_count, 110);
+    assert_eq!(l.back_edge_count, 100);
+    // The loop condition's branch: 100 times into the body, 10 times out.
+    let cond = mid.branches.iter().find(|b| b.block == l.header && b.kind == "cond").expect("header branch");
+    assert_eq!(cond.edges[0].count, 100);
+    assert_eq!(cond.edges[1].count, 10);
+    // main's loop: 10 back edges.
+    let main = func(&p, "main");
+    assert_eq!(main.loops.iter().map(|l| l.back_edge_count).sum::<u64>(), 10);
+    // leaf's switch, per case in LLVM's order [default, case 0, case 1].
+    let sw = func(&p, "leaf").branches.iter().find(|b| b.kind == "switch").expect("switch");
+    assert_eq!(sw.cases, vec![0, 1]);
+    assert_eq!(sw.edges.iter().map(|e| e.count).collect::<Vec<_>>(), vec![40, 30, 30]);
+    // Every -O0 block of leaf's single-exit body: the entry block runs once per call.
+    assert_eq!(func(&p, "leaf").blocks[0].count, 100);
+}
+
+#[test]
+fn exact_counts_o2() {
+    let p = profile_of("O2");
+    common_checks(&p);
+    // -O2 rotates the loop: the body is the header, 10 runs per call, 9 back edges per call.
+    let l = &func(&p, "mid").loops[0];
+    assert_eq!(l.header_count, 100);
+    assert_eq!(l.back_edge_count, 90);
+}
