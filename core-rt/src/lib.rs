@@ -16,5 +16,7 @@ pub mod libc;
 pub mod mem;
 pub mod rtapi;
 pub mod runtime;
+#[cfg(all(feature = "standalone", not(test)))]
+mod standalone;
 pub mod time;
 pub mod util;
