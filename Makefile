@@ -7,7 +7,7 @@ BUILD := build
 
 # Debian packages this project needs; `make deps` installs what is missing (apt-get update first).
 APT_PACKAGES := clang-19 llvm-19 llvm-19-dev libpolly-19-dev lld-19 qemu-system-x86 grub-pc-bin xorriso mtools \
-	gdb csmith libcsmith-dev libzstd-dev zlib1g-dev libxml2-dev libffi-dev libz3-dev cmake ninja-build \
+	gdb csmith libcsmith-dev libclang-rt-19-dev libzstd-dev zlib1g-dev libxml2-dev libffi-dev libz3-dev cmake ninja-build \
 	python3-numpy
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -96,7 +96,7 @@ test-host: $(DEPS_STAMP)
 	cargo test --release -p bareflow --bins
 
 test-boot: image
-	cargo test --release --test boot --test libc_abi
+	cargo test --release --test boot --test libc_abi --test runtime_api
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
 test: test-host test-boot appliance-check $(IRVM_TESTS) $(APP_TESTS)

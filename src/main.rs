@@ -4,7 +4,10 @@
 mod commands;
 mod platform;
 mod state;
+#[cfg(feature = "llvm")]
 mod symbols;
+#[cfg(feature = "llvm")]
+mod tier;
 
 use std::process::ExitCode;
 

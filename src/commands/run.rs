@@ -1,6 +1,8 @@
-//! `bareflow run [--tier interp|jit|auto] [--profile-out FILE] [--profile-table] PROGRAM.bc [-- ARGS...]`
+//! `bareflow run [--tier interp|jit|auto] [--opt N] [--thresholds W,H,V|min] [--verbose]
+//! [--profile-out FILE] [--profile-table] PROGRAM.bc [-- ARGS...]`
 //!
-//! Runs LLVM bitcode with irvm (issue C); `jit` and `auto` belong to issue D. The program's
+//! Runs LLVM bitcode with irvm (issue C); `auto` (the default) tiers hot functions up through
+//! orc-bridge, `jit` compiles every function at `--opt` before the run (issue D, `crate::tier`). The program's
 //! stdout/stderr pass through and its exit status (main's return or `exit()`) becomes ours; the
 //! program's argv[0] is the bitcode path. Errors of our own (usage, unreadable or malformed
 //! bitcode, no `main`, run-time errors of the interpreter) print one line and exit with 2.
@@ -8,10 +10,22 @@
 use irvm::profile::Profile;
 use irvm::{Machine, Options, Outcome};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--profile-out FILE] [--profile-table] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--verbose] [--profile-out FILE] [--profile-table] PROGRAM.bc [-- ARGS...]";
+
+/// Execution mode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Interp,
+    Jit,
+    Auto,
+}
 
 /// Parsed command line.
 struct Args {
+    tier: Tier,
+    opt: orc_bridge::OptLevel,
+    thresholds: crate::tier::policy::Thresholds,
+    verbose: bool,
     profile_out: Option<String>,
     table: bool,
     program: String,
@@ -21,18 +35,32 @@ struct Args {
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut profile_out = None;
     let mut table = false;
+    let mut tier = Tier::Auto;
+    let mut opt = orc_bridge::OptLevel::O2;
+    let mut thresholds = crate::tier::policy::Thresholds::default();
+    let mut verbose = false;
     let mut it = args.iter();
     let program = loop {
         let Some(a) = it.next() else { return Err(format!("missing PROGRAM.bc\n{USAGE}")) };
         match a.as_str() {
             "--tier" => match it.next().map(String::as_str) {
-                Some("interp") => {}
-                Some(t @ ("jit" | "auto")) => return Err(format!("--tier {t} is not available yet (issue D); use --tier interp")),
+                Some("interp") => tier = Tier::Interp,
+                Some("jit") => tier = Tier::Jit,
+                Some("auto") => tier = Tier::Auto,
                 Some(t) => return Err(format!("unknown tier '{t}' (expected interp, jit or auto)")),
                 None => return Err("--tier needs a value".into()),
             },
             "--profile-out" => profile_out = Some(it.next().ok_or("--profile-out needs a file name")?.clone()),
             "--profile-table" => table = true,
+            "--verbose" | "-v" => verbose = true,
+            "--opt" => {
+                let v = it.next().ok_or("--opt needs a level (0-3)")?;
+                opt = v.parse().map_err(|_| format!("--opt '{v}': expected 0, 1, 2 or 3"))?;
+            }
+            "--thresholds" => {
+                let v = it.next().ok_or("--thresholds needs WARM,HOT,VERYHOT or 'min'")?;
+                thresholds = parse_thresholds(v)?;
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             f if f.starts_with('-') => return Err(format!("unknown option '{f}'\n{USAGE}")),
             p => break p.to_string(),
@@ -45,11 +73,45 @@ fn parse(args: &[String]) -> Result<Args, String> {
         _ => &rest[..],
     };
     argv.extend(rest.iter().cloned());
-    Ok(Args { profile_out, table, program, argv })
+    Ok(Args { tier, opt, thresholds, verbose, profile_out, table, program, argv })
+}
+
+fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> {
+    if v == "min" {
+        return Ok(crate::tier::policy::MINIMUM);
+    }
+    let n: Vec<u64> = v.split(',').map(|x| x.trim().parse::<u64>()).collect::<Result<_, _>>().map_err(|_| format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT or 'min'"))?;
+    let [warm, hot, very_hot] = n[..] else { return Err(format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT")) };
+    let t = crate::tier::policy::Thresholds { warm, hot, very_hot };
+    t.check().map_err(|e| format!("--thresholds '{v}': {e}"))?;
+    Ok(t)
+}
+
+/// The profile JSON with the tier log and timed regions added.
+fn profile_json(p: &Profile, tier: &str) -> String {
+    let mut v: serde_json::Value = match serde_json::from_str(&p.to_json()) {
+        Ok(v) => v,
+        Err(_) => return p.to_json(),
+    };
+    v["tier"] = serde_json::Value::from(tier);
+    if let Some((_, t)) = crate::tier::current()
+        && !t.is_null()
+    {
+        // SAFETY: the tier manager lives for the rest of the process; single-threaded.
+        v["tiering"] = unsafe { (*t).log_json() };
+    }
+    let regions: Vec<serde_json::Value> = crate::tier::api::regions()
+        .into_iter()
+        .map(|(n, c, k)| serde_json::json!({"name": n, "cycles": c, "count": k}))
+        .collect();
+    if !regions.is_empty() {
+        v["regions"] = serde_json::Value::from(regions);
+    }
+    v.to_string()
 }
 
 /// Write the profile where the flags ask; returns false if that failed.
-fn report(m: &Machine, status: Option<i32>, out: &Option<String>, table: bool) -> bool {
+fn report(m: &Machine, status: Option<i32>, out: &Option<String>, table: bool, tier: &str) -> bool {
     if out.is_none() && !table {
         return true;
     }
@@ -58,7 +120,7 @@ fn report(m: &Machine, status: Option<i32>, out: &Option<String>, table: bool) -
         eprint!("{}", p.to_table());
     }
     if let Some(path) = out
-        && let Err(e) = std::fs::write(path, p.to_json() + "\n")
+        && let Err(e) = std::fs::write(path, profile_json(&p, tier) + "\n")
     {
         eprintln!("bareflow run: cannot write profile '{path}': {e}");
         return false;
@@ -87,7 +149,8 @@ pub fn main(args: &[String]) -> i32 {
         eprintln!("bareflow run: {}", e.lines().next().unwrap_or("malformed bitcode"));
         return 2;
     }
-    let resolver = Box::new(irvm::host::DlsymResolver::new());
+    // runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
+    let resolver = Box::new(crate::symbols::TableResolver::new(Some(Box::new(irvm::host::DlsymResolver::new()))));
     let mut m = match Machine::load(&bytes, &a.program, resolver, Options::default()) {
         Ok(m) => m,
         Err(e) => {
@@ -95,7 +158,25 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
+    let tier_name = match a.tier {
+        Tier::Interp => "interp",
+        Tier::Jit => "jit",
+        Tier::Auto => "auto",
+    };
+    if let Err(e) = setup_tier(&mut m, &bytes, &a) {
+        eprintln!("bareflow run: {e}");
+        return 2;
+    }
     let (out, table) = (a.profile_out.clone(), a.table);
+    {
+        let (out, mp): (Option<String>, *const Machine) = (out.clone(), &*m);
+        let hook: Box<dyn FnMut(i32)> = Box::new(move |code| {
+            // SAFETY: the machine is leaked (lives for the rest of the process); single-threaded.
+            report(unsafe { &*mp }, Some(code), &out, table, tier_name);
+        });
+        // SAFETY: single-threaded; set before the run.
+        unsafe { crate::tier::api::AT_EXIT = Some(hook) };
+    }
     m.set_exit_hook(Box::new(move |m, outcome| {
         let status = match outcome {
             Outcome::Exit(c) => Some(*c),
@@ -104,7 +185,7 @@ pub fn main(args: &[String]) -> i32 {
                 None
             }
         };
-        report(m, status, &out, table);
+        report(m, status, &out, table, tier_name);
     }));
     let outcome = m.run_main(&a.argv);
     let (status, code) = match &outcome {
@@ -114,9 +195,38 @@ pub fn main(args: &[String]) -> i32 {
             (None, 2)
         }
     };
-    let ok = report(&m, status, &a.profile_out, a.table);
+    let ok = report(&m, status, &a.profile_out, a.table, tier_name);
     // Interpreted code may still be reached after we return (atexit handlers, stdio
     // callbacks): the machine must outlive the process.
     Box::leak(m);
     if ok { code } else { 2 }
+}
+
+/// Set up the tier: `interp` registers the machine for the C API only; `auto` installs the tier
+/// manager (functions tier up as they get hot); `jit` compiles every defined function at `--opt`
+/// first (functions that cannot be compiled stay interpreted; listed with `--verbose`).
+fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
+    if a.tier == Tier::Interp {
+        crate::tier::install_interp(m);
+        return Ok(());
+    }
+    let t = crate::tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    if a.verbose {
+        let (cpu, features) = t.cpu();
+        eprintln!("[tier] JIT target: cpu {cpu}, {} features", features.split(',').filter(|f| f.starts_with('+')).count());
+    }
+    let t: &'static mut crate::tier::Tiering = Box::leak(Box::new(t));
+    let tp: *mut crate::tier::Tiering = t;
+    if a.tier == Tier::Auto {
+        crate::tier::install(m, t, 0);
+        return Ok(());
+    }
+    crate::tier::install(m, t, u64::MAX);
+    for f in 0..m.prog.funcs.len() {
+        if !m.prog.funcs[f].external {
+            // SAFETY: the leaked manager; single-threaded, no other reference in use.
+            let _ = unsafe { (*tp).compile(m, f as u32, a.opt, "--tier jit".into()) };
+        }
+    }
+    Ok(())
 }
