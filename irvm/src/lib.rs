@@ -18,6 +18,6 @@ pub mod translate;
 mod vm;
 
 pub use program::{Program, Resolver};
-pub use vm::{ExitHook, FuncStats, Machine, Options, Outcome};
+pub use vm::{ExitHook, FuncStats, Machine, Options, Outcome, TierHook};
 pub mod host;
 pub mod profile;

@@ -86,6 +86,10 @@ pub enum Outcome {
 /// the host writes its reports here before irvm ends the process.
 pub type ExitHook = Box<dyn FnMut(&Machine, &Outcome)>;
 
+/// Tiering (issue D): called on a call of function `f` once its call count reached `tier_at[f]`;
+/// the host may compile it and install native code with [`Machine::set_native`], and moves the mark.
+pub type TierHook = Box<dyn FnMut(&mut Machine, u32)>;
+
 /// A loaded program and its interpreter state.
 pub struct Machine {
     pub prog: Program,
@@ -107,6 +111,10 @@ pub struct Machine {
     /// TSC at the start of the run and total cycles once it ended.
     pub start_tsc: u64,
     pub total_cycles: u64,
+    /// Tiering: the host's hook and, per function, the call count at which to run it (empty:
+    /// no tiering; `u64::MAX`: never).
+    pub(crate) tier_hook: Option<TierHook>,
+    pub tier_at: Vec<u64>,
 }
 
 /// Read the time-stamp counter.
@@ -138,6 +146,8 @@ impl Machine {
             rng: 0x9E37_79B9_7F4A_7C15,
             start_tsc: 0,
             total_cycles: 0,
+            tier_hook: None,
+            tier_at: Vec::new(),
         });
         m.sp = m.astack.as_ptr() as usize + m.astack.len() * 16;
         let owner: *mut Machine = &mut *m;
@@ -150,6 +160,35 @@ impl Machine {
     /// Time every call with the TSC instead of sampling tiny hot functions (see `exec::timing`).
     pub fn set_exact_cycles(&mut self, exact: bool) {
         self.exact_cycles = exact;
+    }
+
+    /// Enable tiering: `hook` runs on a call of `f` once `tier_at[f]` calls were counted (every
+    /// function starts at `first`). Calls then take the checked path instead of the fast path.
+    pub fn set_tier_hook(&mut self, hook: TierHook, first: u64) {
+        self.tier_hook = Some(hook);
+        self.tier_at = vec![first; self.prog.funcs.len()];
+        for h in self.hot.iter_mut() {
+            h.simple = false;
+        }
+    }
+
+    /// Run native code at `addr` (same signature) for every later call of defined function `f`
+    /// from interpreted code and through its thunk; 0 goes back to interpreting it.
+    pub fn set_native(&mut self, f: u32, addr: usize) {
+        if let Some(e) = self.prog.funcs.get_mut(f as usize)
+            && !e.external
+        {
+            e.native = addr;
+            self.hot[f as usize].simple = false;
+        }
+    }
+
+    /// Run the tier hook for `f` (re-entrancy safe: the hook is taken out while it runs).
+    pub(crate) fn run_tier_hook(&mut self, f: u32) {
+        if let Some(mut h) = self.tier_hook.take() {
+            h(self, f);
+            self.tier_hook = Some(h);
+        }
     }
 
     /// Set the hook run before irvm ends the process from inside a native callback.
@@ -238,6 +277,17 @@ impl Machine {
 
     /// Call function `f` with one-slot arguments from the host; returns the first result slot.
     pub(crate) fn call(&mut self, f: FuncId, args: &[u64]) -> Result<u64, Trap> {
+        let native = self.prog.funcs[f.0 as usize].native;
+        let ints = self.prog.funcs[f.0 as usize].val.params().iter().all(|p| matches!(p.ty().kind(), TyKind::Int(_) | TyKind::Ptr));
+        if native != 0 && ints && args.len() <= 6 && !self.prog.funcs[f.0 as usize].external {
+            // Tiering: the function has native code and integer/pointer parameters only.
+            let mut img = RegImage::default();
+            img.gpr[..args.len()].copy_from_slice(args);
+            self.stats[f.0 as usize].calls += 1;
+            // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.
+            unsafe { crate::abi::native::call(native, &mut img) };
+            return Ok(img.rax);
+        }
         let me: *mut Machine = self;
         // SAFETY: `me` is this machine, used only through the raw pointer for the call's duration.
         unsafe {

@@ -13,3 +13,8 @@ pub fn init() {
 pub fn exit(code: i32) -> ! {
     std::process::exit(code)
 }
+
+/// Record a boot milestone (printed in core-rt's boot breakdown).
+pub fn boot_mark(what: &str) {
+    core_rt::runtime::boot_mark(what);
+}

@@ -7,3 +7,6 @@ pub fn init() {}
 pub fn exit(code: i32) -> ! {
     std::process::exit(code)
 }
+
+/// Boot milestones exist only on bare metal.
+pub fn boot_mark(_what: &str) {}

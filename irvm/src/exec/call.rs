@@ -31,7 +31,7 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             mm.stats[f as usize].counters = vec![0u64; code.ncounters as usize].into_boxed_slice();
             let b = Box::new(code);
             let p: *const Code = &*b;
-            let simple = !b.vararg && b.byval.is_empty();
+            let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty();
             mm.prog.funcs[f as usize].code = Some(b);
             mm.hot[f as usize] = crate::vm::Hot { code: p, simple };
             Ok(p)
@@ -184,12 +184,21 @@ pub(crate) unsafe fn fast_call(m: *mut Machine, f: u32, site: *const CallSite, r
 /// Direct or indirect call of program function `f` from interpreted code at call site `site`.
 #[inline(never)]
 pub(crate) unsafe fn call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip: *const Op, fp: *mut u64, caller: *const Code) -> Result<Option<St>, Trap> {
+    // SAFETY: live machine; no other reference to it is in use during the hook.
+    unsafe {
+        let mm = &mut *m;
+        if let Some(&at) = mm.tier_at.get(f as usize)
+            && mm.stats[f as usize].calls >= at
+        {
+            mm.run_tier_hook(f);
+        }
+    }
     // SAFETY: live machine; `f` indexes the function table.
     let (external, native_addr) = unsafe {
         let e = &(&(*m)).prog.funcs[f as usize];
         (e.external, e.native)
     };
-    if external {
+    if external || native_addr != 0 {
         // SAFETY: forwarded contract.
         unsafe { call_native(m, f as usize, native_addr, site, fp, caller)? };
         return Ok(None);

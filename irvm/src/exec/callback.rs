@@ -32,6 +32,35 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
         // SAFETY: live machine.
         return Err(super::fail(unsafe { &mut *m }, "cannot be called from native code (signature)".into()));
     };
+    // Tiering (issue D): count the call, let the tier hook run, and call the function's native
+    // code directly once it has some (same signature: the caller's registers and stack words).
+    // SAFETY: live machine; no other reference to it is in use during the hook.
+    let native = unsafe {
+        let mm = &mut *m;
+        if let Some(&at) = mm.tier_at.get(func as usize)
+            && mm.stats[func as usize].calls >= at
+        {
+            mm.run_tier_hook(func);
+        }
+        mm.prog.funcs[func as usize].native
+    };
+    if native != 0 && !c.vararg {
+        let mut img = *regs;
+        img.nstack = u64::from(sig.nstack);
+        img.nvec = u64::from(sig.nxmm);
+        img.x87 = u64::from(sig.ret.iter().any(|r| r.1 == RetLoc::St0));
+        // SAFETY: live machine (counter only).
+        unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
+        // SAFETY: `native` is compiled code of this function (its own signature); the stack
+        // words are the native caller's outgoing arguments.
+        unsafe { crate::abi::native::call(native, &mut img) };
+        regs.rax = img.rax;
+        regs.rdx = img.rdx;
+        regs.ret_xmm = img.ret_xmm;
+        regs.st0 = img.st0;
+        regs.x87 = img.x87;
+        return Ok(());
+    }
     let mut args = vec![0u64; c.param_slots as usize];
     for (k, pieces) in sig.args.iter().enumerate() {
         let base = (c.params[k].0.0 - 1) as usize;

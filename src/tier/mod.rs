@@ -1,0 +1,201 @@
+//! Tiered mixed-mode execution (issue D, "Grow"): functions start in irvm; the tier hook irvm
+//! runs on calls measures each function's heat (calls + loop back-edges) and compiles it with
+//! orc-bridge — warm → O1, hot → O2, very hot → O3 (with irvm's counts as `!prof` at O2/O3) —
+//! then points the function's call slot and irvm's function table at the new code. Policy and
+//! thresholds: `policy`; symbol links: `links`; the `bareflow.h` C API: `api`. See docs/tiering.md.
+
+pub mod api;
+pub mod links;
+pub mod policy;
+
+use irvm::Machine;
+use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel};
+use policy::Thresholds;
+use serde_json::json;
+
+/// One tier change.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub function: String,
+    /// `None` = interpreted.
+    pub from: Option<OptLevel>,
+    pub to: OptLevel,
+    pub reason: String,
+    pub compile_ms: f64,
+}
+
+fn tier_name(l: Option<OptLevel>) -> String {
+    l.map_or("interp".into(), |l| l.to_string())
+}
+
+impl Event {
+    /// The tier log line (`--verbose`).
+    pub fn line(&self) -> String {
+        format!("[tier] {}: {} -> {} ({}, {:.1} ms)", self.function, tier_name(self.from), self.to, self.reason, self.compile_ms)
+    }
+}
+
+/// The tier manager of one run.
+pub struct Tiering {
+    pub jit: Jit,
+    pub module: ModuleId,
+    pub links: links::Links,
+    pub thresholds: Thresholds,
+    /// Current tier per function-table index.
+    pub levels: Vec<Option<OptLevel>>,
+    /// Functions that failed to compile (stay interpreted), with the error.
+    pub failed: Vec<(String, String)>,
+    pub log: Vec<Event>,
+    pub verbose: bool,
+}
+
+impl Tiering {
+    /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
+    pub fn new(m: &mut Machine, bitcode: &[u8], name: &str, thresholds: Thresholds, verbose: bool) -> Result<Tiering, String> {
+        let mut jit = Jit::new(&JitConfig::default()).map_err(|e| e.to_string())?;
+        let module = jit.load_bitcode(name, bitcode).map_err(|e| e.to_string())?;
+        let mut syms: Vec<(String, u64)> = Vec::new();
+        let mut names = jit.external_names(module);
+        names.extend(policy::LIBCALLS.iter().map(|s| s.to_string()));
+        names.sort();
+        names.dedup();
+        for n in names {
+            let addr = if n == "exit" { api::exit_shim as usize } else { m.prog.resolve_symbol(&n).unwrap_or(0) };
+            if addr != 0 {
+                syms.push((n, addr as u64));
+            }
+        }
+        let refs: Vec<(&str, u64)> = syms.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
+        let links = links::Links::new(m)?;
+        let n = m.prog.funcs.len();
+        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose })
+    }
+
+    /// The CPU the JIT compiles for (name and features).
+    pub fn cpu(&self) -> (String, String) {
+        let t = self.jit.target();
+        (t.cpu.clone(), t.features.clone())
+    }
+
+    /// Compile function `f` at `level` and install it; logs the change. Errors leave it as it was.
+    pub fn compile(&mut self, m: &mut Machine, f: u32, level: OptLevel, reason: String) -> Result<(), String> {
+        let name = m.prog.funcs[f as usize].name.clone();
+        let prof = if level >= OptLevel::O2 { function_profile(m, f) } else { None };
+        let t0 = std::time::Instant::now();
+        let c = self.jit.compile_function(self.module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string());
+        let ms = t0.elapsed().as_secs_f64() * 1e3;
+        let c = match c {
+            Ok(c) => c,
+            Err(e) => {
+                if self.verbose {
+                    eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f as usize]));
+                }
+                self.failed.push((name, e.clone()));
+                return Err(e);
+            }
+        };
+        m.set_native(f, c.address as usize);
+        self.links.slots[f as usize] = c.address;
+        let ev = Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms };
+        if self.verbose {
+            eprintln!("{}", ev.line());
+        }
+        self.log.push(ev);
+        self.levels[f as usize] = Some(level);
+        platform_mark_first_compile(self.log.len());
+        Ok(())
+    }
+
+    /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
+    pub fn on_call(&mut self, m: &mut Machine, f: u32) {
+        if m.prog.funcs[f as usize].external {
+            m.tier_at[f as usize] = u64::MAX;
+            return;
+        }
+        let heat = policy::heat(m, f);
+        let cur = self.levels[f as usize];
+        let want = self.thresholds.level_for(heat);
+        if let Some(to) = want
+            && Some(to) > cur
+        {
+            let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
+            if self.compile(m, f, to, reason).is_err() {
+                m.tier_at[f as usize] = u64::MAX;
+                return;
+            }
+        }
+        let calls = m.stats[f as usize].calls;
+        m.tier_at[f as usize] = match self.thresholds.next_after(self.levels[f as usize]) {
+            Some(t) => calls + t.saturating_sub(heat).max(1),
+            None => u64::MAX,
+        };
+    }
+
+    /// The tier log as JSON (for the profile).
+    pub fn log_json(&self) -> serde_json::Value {
+        let (cpu, features) = self.cpu();
+        json!({
+            "cpu": cpu,
+            "features": features,
+            "thresholds": { "warm": self.thresholds.warm, "hot": self.thresholds.hot, "very_hot": self.thresholds.very_hot },
+            "changes": self.log.iter().map(|e| json!({
+                "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
+                "reason": e.reason, "compile_ms": e.compile_ms,
+            })).collect::<Vec<_>>(),
+            "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn platform_mark_first_compile(n: usize) {
+    if n == 1 {
+        crate::platform::boot_mark("first JIT compile");
+    }
+}
+
+/// irvm's counts of `f` as LLVM profile data: entry count and the taken counts of every
+/// conditional branch and switch (successor order = LLVM's; block index = position in the IR).
+pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
+    let code = m.prog.funcs[f as usize].code.as_deref()?;
+    let ctrs = &m.stats[f as usize].counters;
+    let mut w = Vec::new();
+    for b in code.branches.iter() {
+        if b.derived || matches!(b.kind, irvm::translate::BranchKind::Jump) {
+            continue;
+        }
+        let weights: Vec<u64> = (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect();
+        w.push(BranchWeights { block: b.block, weights });
+    }
+    Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })
+}
+
+/// The running tier manager (one per process; single-threaded), for the C API and the hook.
+static mut CURRENT: Option<(*mut Machine, *mut Tiering)> = None;
+
+/// Install tiering on `m`: the hook and the global state the C API reads. Both must live for the
+/// rest of the process (leaked by the caller).
+pub fn install(m: &mut Machine, t: &'static mut Tiering, first_mark: u64) {
+    let tp: *mut Tiering = t;
+    // SAFETY: single-threaded; set once before the run, read by the hook and the C API.
+    unsafe { CURRENT = Some((m as *mut Machine, tp)) };
+    m.set_tier_hook(
+        Box::new(move |m, f| {
+            // SAFETY: the tier manager lives for the rest of the process (leaked).
+            unsafe { (*tp).on_call(m, f) }
+        }),
+        first_mark,
+    );
+}
+
+/// Register the machine for the C API without tiering (`--tier interp`).
+pub fn install_interp(m: &mut Machine) {
+    // SAFETY: single-threaded; set once before the run.
+    unsafe { CURRENT = Some((m as *mut Machine, std::ptr::null_mut())) };
+}
+
+/// The current machine and tier manager, if any.
+pub(crate) fn current() -> Option<(*mut Machine, *mut Tiering)> {
+    // SAFETY: single-threaded read of a value set before the run.
+    unsafe { CURRENT }
+}

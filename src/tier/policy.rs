@@ -1,0 +1,100 @@
+//! Tier policy: a function's heat is its calls plus its loop back-edges counted by irvm; warm,
+//! hot and very hot thresholds pick O1, O2 and O3. Defaults below (docs/tiering.md).
+
+use irvm::Machine;
+use orc_bridge::OptLevel;
+
+/// Heat thresholds (calls + back-edges).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    pub warm: u64,
+    pub hot: u64,
+    pub very_hot: u64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { warm: 200, hot: 5_000, very_hot: 100_000 }
+    }
+}
+
+/// Forced minimum: first call → O1, second → O2, third → O3 (every tier is exercised).
+pub const MINIMUM: Thresholds = Thresholds { warm: 1, hot: 2, very_hot: 3 };
+
+/// Codegen libcalls LLVM may emit that are not in the bitcode's declarations.
+pub const LIBCALLS: &[&str] = &["memcpy", "memmove", "memset", "fmod", "fmodf", "sqrt", "sqrtf", "exp2", "exp2f", "ldexp", "ldexpf"];
+
+impl Thresholds {
+    /// The tier a function of this heat deserves (None: stay interpreted).
+    pub fn level_for(&self, heat: u64) -> Option<OptLevel> {
+        if heat >= self.very_hot {
+            Some(OptLevel::O3)
+        } else if heat >= self.hot {
+            Some(OptLevel::O2)
+        } else if heat >= self.warm {
+            Some(OptLevel::O1)
+        } else {
+            None
+        }
+    }
+
+    /// Threshold of a tier.
+    pub fn of(&self, l: OptLevel) -> u64 {
+        match l {
+            OptLevel::O0 | OptLevel::O1 => self.warm,
+            OptLevel::O2 => self.hot,
+            OptLevel::O3 => self.very_hot,
+        }
+    }
+
+    /// Heat needed for the next tier after `cur` (None: at the top).
+    pub fn next_after(&self, cur: Option<OptLevel>) -> Option<u64> {
+        match cur {
+            None => Some(self.warm),
+            Some(OptLevel::O0 | OptLevel::O1) => Some(self.hot),
+            Some(OptLevel::O2) => Some(self.very_hot),
+            Some(OptLevel::O3) => None,
+        }
+    }
+
+    /// Validate: 1 <= warm <= hot <= very_hot.
+    pub fn check(&self) -> Result<(), String> {
+        if self.warm == 0 || self.warm > self.hot || self.hot > self.very_hot {
+            return Err(format!("thresholds {}/{}/{}: need 1 <= warm <= hot <= very_hot", self.warm, self.hot, self.very_hot));
+        }
+        Ok(())
+    }
+}
+
+/// Heat of `f`: calls so far, this one included, plus loop back-edges taken in interpreted code.
+pub fn heat(m: &Machine, f: u32) -> u64 {
+    let calls = m.stats[f as usize].calls + 1;
+    let Some(code) = m.prog.funcs[f as usize].code.as_deref() else { return calls };
+    let ctrs = &m.stats[f as usize].counters;
+    let mut back = 0u64;
+    for b in code.branches.iter().filter(|b| !b.derived) {
+        for (k, is_back) in b.back.iter().enumerate() {
+            if *is_back {
+                back += ctrs.get(b.first as usize + k).copied().unwrap_or(0);
+            }
+        }
+    }
+    calls + back
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_follow_thresholds() {
+        let t = Thresholds { warm: 10, hot: 100, very_hot: 1000 };
+        assert_eq!(t.level_for(9), None);
+        assert_eq!(t.level_for(10), Some(OptLevel::O1));
+        assert_eq!(t.level_for(999), Some(OptLevel::O2));
+        assert_eq!(t.level_for(1000), Some(OptLevel::O3));
+        assert_eq!(t.next_after(Some(OptLevel::O2)), Some(1000));
+        assert!(Thresholds { warm: 5, hot: 2, very_hot: 9 }.check().is_err());
+        assert!(MINIMUM.check().is_ok());
+    }
+}
