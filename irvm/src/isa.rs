@@ -315,13 +315,18 @@ pub enum Op {
     /// axpy step: `[a] = [a] + x * [b]` (ExtMem b), rounded twice.
     FAxpyX32 { x: Reg, a: MemA },
     FAxpyX64 { x: Reg, a: MemA },
-    /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr).
-    IncBr64 { p: IPred, a: Reg, imm: i32, b: Reg },
-    IncBr32 { p: IPred, a: Reg, imm: i32, b: Reg },
+    /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr), doing
+    /// the ExtBr's one-slot phi move on the true edge if `mt`, else on the false edge.
+    IncBr64 { p: IPred, mt: bool, a: Reg, imm: i32, b: Reg },
+    IncBr32 { p: IPred, mt: bool, a: Reg, imm: i32, b: Reg },
+    /// Compare-and-branch with the ExtBr's phi move on one edge (as for IncBr).
+    BrMov64 { p: IPred, mt: bool, a: Reg, b: Reg },
+    BrMov32 { p: IPred, mt: bool, a: Reg, b: Reg },
     /// Second slot of a wide op: a memory operand and a register.
     ExtMem { b: MemA, r: Reg },
-    /// Second slot of a wide op: branch targets (relative to this slot) and counter.
-    ExtBr { t: Rel, f: Rel, ctr: Ctr },
+    /// Second slot of a wide op: branch targets (relative to this slot), counter, and a phi move
+    /// `d = s` (d == s when there is none).
+    ExtBr { t: Rel, f: Rel, ctr: Ctr, d: Reg, s: Reg },
 }
 
 /// Why a `Trap` op stops the run.

@@ -72,6 +72,41 @@ pub fn int_w(op: IBin, bits: u32, a: u128, b: u128) -> Result<u128, DivFault> {
     Ok(r & mask128(bits))
 }
 
+/// Truth table of each predicate over (eq, unsigned less, signed less): bit `eq | ult << 1 | slt << 2`.
+const TRUTH: [u8; 10] = {
+    let mut t = [0u8; 10];
+    let mut k = 0;
+    while k < 8 {
+        let (eq, ult, slt) = (k & 1 != 0, k & 2 != 0, k & 4 != 0);
+        let vals = [eq, !eq, !ult && !eq, !ult, ult, ult || eq, !slt && !eq, !slt, slt, slt || eq];
+        let mut p = 0;
+        while p < 10 {
+            if vals[p] {
+                t[p] |= 1 << k;
+            }
+            p += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// Compare without branching on the predicate (for the fused branch ops, where a jump table on
+/// `p` would be a second indirect branch per op).
+#[inline(always)]
+pub fn cmp_flat(p: IPred, a: u64, b: u64) -> bool {
+    let k = u32::from(a == b) | u32::from(a < b) << 1 | u32::from((a as i64) < (b as i64)) << 2;
+    TRUTH[p as usize] >> k & 1 != 0
+}
+
+/// `cmp_flat` on i32 values.
+#[inline(always)]
+pub fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
+    let (a, b) = (a as u32, b as u32);
+    let k = u32::from(a == b) | u32::from(a < b) << 1 | u32::from((a as i32) < (b as i32)) << 2;
+    TRUTH[p as usize] >> k & 1 != 0
+}
+
 /// Compare (signed predicates see `a`/`b` as already sign-extended i64).
 #[inline(always)]
 pub fn cmp(p: IPred, a: u64, b: u64) -> bool {
@@ -234,4 +269,54 @@ pub fn udivc(a: u64, m: u64, s: u64) -> u64 {
 pub fn sdivc(a: i64, m: u64, s: u64, d: i64) -> i64 {
     let q = udivc(a.unsigned_abs(), m, s) as i64;
     if (a < 0) != (d < 0) { q.wrapping_neg() } else { q }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_compare_matches_cmp() {
+        let vals = [0u64, 1, 2, u64::MAX, 1 << 63, (1 << 63) - 1, 0xffff_ffff, 0x8000_0000, 0x7fff_ffff];
+        let preds = [IPred::Eq, IPred::Ne, IPred::Ugt, IPred::Uge, IPred::Ult, IPred::Ule, IPred::Sgt, IPred::Sge, IPred::Slt, IPred::Sle];
+        for &a in &vals {
+            for &b in &vals {
+                for &p in &preds {
+                    assert_eq!(cmp_flat(p, a, b), cmp(p, a, b), "{p:?} {a:#x} {b:#x}");
+                    assert_eq!(cmp32_flat(p, a, b), cmp32(p, a, b), "{p:?} {a:#x} {b:#x} (i32)");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn division_by_constants() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let divisors = [3u64, 5, 7, 10, 13, 641, 1_000_000_007, 0xffff_ffff, u64::MAX, u64::MAX / 3, 1 << 40, (1 << 63) + 1, 6, 12];
+        for &d in &divisors {
+            let (m, s) = udiv_magic(d);
+            for k in 0..2000u64 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let a = match k % 4 {
+                    0 => x,
+                    1 => x >> 32,
+                    2 => u64::MAX - k,
+                    _ => k,
+                };
+                assert_eq!(udivc(a, m, s), a / d, "{a} / {d}");
+                let sa = a as i64;
+                for sd in [d as i64, -(d as i64)] {
+                    if sd == 0 || sd == -1 || (sa == i64::MIN && sd == -1) {
+                        continue;
+                    }
+                    if sd.unsigned_abs() >= 2 {
+                        let (m2, s2) = udiv_magic(sd.unsigned_abs());
+                        assert_eq!(sdivc(sa, m2, s2, sd), sa.wrapping_div(sd), "{sa} / {sd}");
+                    }
+                }
+            }
+        }
+    }
 }

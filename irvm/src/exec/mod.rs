@@ -106,10 +106,14 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 *ctrs.add($c as usize) += 1
             };
         }
+        // A real branch, never a select: the branch predictor then runs ahead along the likely
+        // path, where a cmov would make the next dispatch wait for the comparison. The empty asm
+        // (no instructions) keeps LLVM from if-converting the two arms.
         macro_rules! br {
             ($cond:expr, $x:expr, $pc:expr) => {{
                 let x = $x;
                 if $cond {
+                    std::arch::asm!("", options(nomem, nostack, preserves_flags));
                     bump!(x.ctr.0);
                     ip = $pc.offset(x.t.0 as isize);
                 } else {
@@ -172,15 +176,7 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     bump!(ctr.0);
                     ip = pc.offset(rel.0 as isize);
                 }
-                Op::Br { c, t, f, ctr } => {
-                    if r!(c) & 1 != 0 {
-                        bump!(ctr.0);
-                        ip = pc.offset(t.0 as isize);
-                    } else {
-                        bump!(ctr.0 + 1);
-                        ip = pc.offset(f.0 as isize);
-                    }
-                }
+                Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                 Op::Switch { v, table } => {
                     let sw = &(*code).switches[table.0 as usize];
                     let val = r!(v);
@@ -338,10 +334,10 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
                     w!(d, x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64 & crate::consts::mask(u32::from(bits)))
                 }
-                Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32(p, r!(a), r!(b)))),
-                Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp(p, r!(a), r!(b)))),
-                Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32(p, r!(a), imm as u32 as u64))),
-                Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp(p, r!(a), imm as i64 as u64))),
+                Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32_flat(p, r!(a), r!(b)))),
+                Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
+                Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32_flat(p, r!(a), imm as u32 as u64))),
+                Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp_flat(p, r!(a), imm as i64 as u64))),
                 Op::Trunc { d, a, bits } => w!(d, r!(a) & crate::consts::mask(u32::from(bits))),
                 Op::Trunc32 { d, a } => w!(d, r!(a) as u32 as u64),
                 Op::Sext { d, a, from, to } => {
@@ -469,24 +465,102 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
                     pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
                 }
-                Op::IncBr64 { p, a, imm, b } => {
-                    let Op::ExtBr { t, f, ctr } = *ip else { std::hint::unreachable_unchecked() };
+                Op::IncBr64 { p, mt, a, imm, b } => {
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = r!(a).wrapping_add(imm as i64 as u64);
                     w!(a, v);
-                    let x = crate::isa::BrCmp { a, b, t, f, ctr };
-                    br!(int::cmp(p, v, r!(b)), x, ip)
+                    let c = int::cmp_flat(p, v, r!(b));
+                    if c == mt {
+                        w!(d, r!(s));
+                    }
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
-                Op::IncBr32 { p, a, imm, b } => {
-                    let Op::ExtBr { t, f, ctr } = *ip else { std::hint::unreachable_unchecked() };
+                Op::IncBr32 { p, mt, a, imm, b } => {
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
                     w!(a, v);
-                    let x = crate::isa::BrCmp { a, b, t, f, ctr };
-                    br!(int::cmp32(p, v, r!(b)), x, ip)
+                    let c = int::cmp32_flat(p, v, r!(b));
+                    if c == mt {
+                        w!(d, r!(s));
+                    }
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                }
+                Op::BrMov64 { p, mt, a, b } => {
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                    let c = int::cmp_flat(p, r!(a), r!(b));
+                    if c == mt {
+                        w!(d, r!(s));
+                    }
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                }
+                Op::BrMov32 { p, mt, a, b } => {
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                    let c = int::cmp32_flat(p, r!(a), r!(b));
+                    if c == mt {
+                        w!(d, r!(s));
+                    }
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
                 Op::ExtMem { .. } | Op::ExtBr { .. } => std::hint::unreachable_unchecked(),
-                op => {
-                    slow::run(m, &op, fp, code)?
-                }
+                // Listed, not `_`: an exhaustive match compiles to a jump table without a range check.
+                op @ (Op::AllocaDyn { .. }
+                | Op::AtomicRmw { .. }
+                | Op::BoolsToInt { .. }
+                | Op::CmpN { .. }
+                | Op::CmpW { .. }
+                | Op::CmpXchg { .. }
+                | Op::ConvW { .. }
+                | Op::DToH { .. }
+                | Op::ExtW { .. }
+                | Op::F80Bin { .. }
+                | Op::F80Cmp { .. }
+                | Op::F80Conv { .. }
+                | Op::F80Un { .. }
+                | Op::FBin { .. }
+                | Op::FMulSub { .. }
+                | Op::FSubMul { .. }
+                | Op::FToH { .. }
+                | Op::FToIRound { .. }
+                | Op::Fma { .. }
+                | Op::Fsh { .. }
+                | Op::HToF { .. }
+                | Op::IBin2 { .. }
+                | Op::IUn { .. }
+                | Op::IntN { .. }
+                | Op::IntToBools { .. }
+                | Op::IntW { .. }
+                | Op::IsFpClass { .. }
+                | Op::LoadN { .. }
+                | Op::MaskedLoad { .. }
+                | Op::MaskedStore { .. }
+                | Op::MemMove { .. }
+                | Op::MemSet { .. }
+                | Op::MovN { .. }
+                | Op::PowI { .. }
+                | Op::SelectN { .. }
+                | Op::Shuffle { .. }
+                | Op::StackRestore { .. }
+                | Op::StackSave { .. }
+                | Op::StoreN { .. }
+                | Op::TruncW { .. }
+                | Op::VConv { .. }
+                | Op::VExtract { .. }
+                | Op::VExtractVar { .. }
+                | Op::VFCmp { .. }
+                | Op::VFUn { .. }
+                | Op::VFloat { .. }
+                | Op::VFma { .. }
+                | Op::VIBin2 { .. }
+                | Op::VICmp { .. }
+                | Op::VIUn { .. }
+                | Op::VInsert { .. }
+                | Op::VInsertVar { .. }
+                | Op::VInt { .. }
+                | Op::VReduce { .. }
+                | Op::VReduceSeq { .. }
+                | Op::VResize { .. }
+                | Op::VSelect { .. }
+                | Op::VaStart { .. }) => slow::run(m, &op, fp, code)?,
             }
         }
     }

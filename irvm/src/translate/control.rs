@@ -310,10 +310,23 @@ impl Fx<'_> {
         let (c, fb, tb) = (i.operand(0), i.operand(1), i.operand(2));
         let (ti, fi) = (self.block_id(tb)?, self.block_id(fb)?);
         let ctr = self.meta(from, BranchKind::Cond, vec![ti, fi], vec![]);
+        // One one-slot phi move on one edge and none on the other: the move rides in the branch.
+        if self.fused.contains(&c) && c.opcode() == O::LLVMICmp && matches!(c.operand(0).ty().kind(), TyKind::Int(32 | 64) | TyKind::Ptr) {
+            let (mt, mf) = (self.edge_moves(from, tb)?, self.edge_moves(from, fb)?);
+            let mv = match (mt.as_slice(), mf.as_slice()) {
+                ([Op::Mov { d, s }], []) => Some((true, *d, *s)),
+                ([], [Op::Mov { d, s }]) => Some((false, *d, *s)),
+                _ => None,
+            };
+            if mv.is_some() {
+                let (t, f) = (Target::Block(ti).encode(), Target::Block(fi).encode());
+                return self.emit_fused_br(c, t, f, ctr, mv);
+            }
+        }
         let t = self.edge_target(from, tb)?.encode();
         let f = self.edge_target(from, fb)?.encode();
         if self.fused.contains(&c) {
-            return self.emit_fused_br(c, t, f, ctr);
+            return self.emit_fused_br(c, t, f, ctr, None);
         }
         if let Some(k) = self.const_int(c) {
             // A constant condition still counts as a conditional branch.
@@ -326,7 +339,7 @@ impl Fx<'_> {
         Ok(())
     }
 
-    fn emit_fused_br(&mut self, c: Val, t: Rel, f: Rel, ctr: Ctr) -> Result<(), String> {
+    fn emit_fused_br(&mut self, c: Val, t: Rel, f: Rel, ctr: Ctr, mv: Option<(bool, Reg, Reg)>) -> Result<(), String> {
         let (a, b) = (c.operand(0), c.operand(1));
         if c.opcode() == O::LLVMFCmp {
             let dbl = a.ty().kind() == TyKind::Double;
@@ -353,7 +366,7 @@ impl Fx<'_> {
             if let Some(imm) = imm {
                 let ra = self.reg(a)?;
                 let kb = self.const_reg(vec![if w32 { imm as u32 as u64 } else { imm as i64 as u64 }]);
-                if self.try_inc_br(p, w32, ra, kb, t, f, ctr) {
+                if self.try_inc_br(p, w32, ra, kb, t, f, ctr, mv) {
                     return Ok(());
                 }
                 self.push(brcmpi(p, w32, BrCmpI { a: ra, imm, t, f, ctr }));
@@ -361,7 +374,7 @@ impl Fx<'_> {
             }
             (self.reg(a)?, self.reg(b)?)
         };
-        if (bits == 32 || bits == 64) && self.try_inc_br(p, w32, ra, rb, t, f, ctr) {
+        if (bits == 32 || bits == 64) && self.try_inc_br(p, w32, ra, rb, t, f, ctr, mv) {
             return Ok(());
         }
         self.push(brcmp(p, w32, BrCmp { a: ra, b: rb, t, f, ctr }));

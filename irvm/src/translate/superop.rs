@@ -141,25 +141,27 @@ impl Fx<'_> {
     }
 
     /// Pass 2, at a fused compare-branch on `a pred b`: if the block's last op incremented `a` in
-    /// place, fold it in as a loop latch. True if done.
+    /// place, fold it in as a loop latch; with a phi move `mv` = (on true edge, d, s), emit the
+    /// compare-branch-move form even without an increment. True if done.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr) -> bool {
+    pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr, mv: Option<(bool, Reg, Reg)>) -> bool {
+        let (mt, d, s) = mv.unwrap_or((true, Reg(0), Reg(0)));
         let here = *self.block_start.last().unwrap_or(&0) as usize;
-        if self.code.len() <= here {
-            return false;
-        }
-        let (x, is32) = match self.code.last() {
-            Some(Op::Add64I(x)) => (*x, false),
-            Some(Op::Add32I(x)) => (*x, true),
-            _ => return false,
+        let inc = match self.code.last() {
+            _ if self.code.len() <= here => None,
+            Some(Op::Add64I(x)) if !w32 => Some(*x),
+            Some(Op::Add32I(x)) if w32 => Some(*x),
+            _ => None,
         };
-        let BinI { d, a: src, imm } = x;
-        if d != src || d != a || is32 != w32 {
-            return false;
+        match inc {
+            Some(BinI { d: x, a: src, imm }) if x == src && x == a => {
+                self.code.pop();
+                self.push(if w32 { Op::IncBr32 { p, mt, a, imm, b } } else { Op::IncBr64 { p, mt, a, imm, b } });
+            }
+            _ if mv.is_some() => self.push(if w32 { Op::BrMov32 { p, mt, a, b } } else { Op::BrMov64 { p, mt, a, b } }),
+            _ => return false,
         }
-        self.code.pop();
-        self.push(if w32 { Op::IncBr32 { p, a, imm, b } } else { Op::IncBr64 { p, a, imm, b } });
-        self.push(Op::ExtBr { t, f, ctr });
+        self.push(Op::ExtBr { t, f, ctr, d, s });
         true
     }
 }
