@@ -111,6 +111,8 @@ pub struct Machine {
     /// TSC at the start of the run and total cycles once it ended.
     pub start_tsc: u64,
     pub total_cycles: u64,
+    /// Cycles spent lowering functions (not charged to any function).
+    pub translate_cycles: u64,
     /// Tiering: the host's hook and, per function, the call count at which to run it (empty:
     /// no tiering; `u64::MAX`: never).
     pub(crate) tier_hook: Option<TierHook>,
@@ -146,6 +148,7 @@ impl Machine {
             rng: 0x9E37_79B9_7F4A_7C15,
             start_tsc: 0,
             total_cycles: 0,
+            translate_cycles: 0,
             tier_hook: None,
             tier_at: Vec::new(),
         });

@@ -41,7 +41,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut verbose = false;
     let mut it = args.iter();
     let program = loop {
-        let Some(a) = it.next() else { return Err(format!("missing PROGRAM.bc\n{USAGE}")) };
+        let Some(a) = it.next() else { return Err("missing PROGRAM.bc (see 'bareflow help')".into()) };
         match a.as_str() {
             "--tier" => match it.next().map(String::as_str) {
                 Some("interp") => tier = Tier::Interp,
@@ -62,7 +62,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 thresholds = parse_thresholds(v)?;
             }
             "-h" | "--help" => return Err(USAGE.into()),
-            f if f.starts_with('-') => return Err(format!("unknown option '{f}'\n{USAGE}")),
+            f if f.starts_with('-') => return Err(format!("unknown option '{f}' (see 'bareflow help')")),
             p => break p.to_string(),
         }
     };
@@ -190,8 +190,13 @@ pub fn main(args: &[String]) -> i32 {
     let outcome = m.run_main(&a.argv);
     let (status, code) = match &outcome {
         Outcome::Exit(c) => (Some(*c), *c),
-        Outcome::Error(e) => {
+        // Interpreter errors carry their own "irvm:" prefix; input errors (no main) get ours.
+        Outcome::Error(e) if e.starts_with("irvm:") => {
             eprintln!("{e}");
+            (None, 2)
+        }
+        Outcome::Error(e) => {
+            eprintln!("bareflow run: {e}");
             (None, 2)
         }
     };

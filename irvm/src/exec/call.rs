@@ -26,7 +26,10 @@ unsafe fn copy_slots(src: *const u64, dst: *mut u64, n: usize) {
 pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap> {
     // SAFETY: caller passes the live machine; no other reference to it is in use.
     let mm = unsafe { &mut *m };
-    match crate::translate::translate(&mut mm.prog, FuncId(f)) {
+    let t0 = crate::vm::rdtsc();
+    let lowered = crate::translate::translate(&mut mm.prog, FuncId(f));
+    mm.translate_cycles += crate::vm::rdtsc().wrapping_sub(t0);
+    match lowered {
         Ok(code) => {
             mm.stats[f as usize].counters = vec![0u64; code.ncounters as usize].into_boxed_slice();
             let b = Box::new(code);

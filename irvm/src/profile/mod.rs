@@ -86,6 +86,8 @@ pub struct Profile {
     /// Exit status, if the program ended normally.
     pub exit_status: Option<i32>,
     pub total_cycles: u64,
+    /// Cycles spent lowering functions to irvm code (part of total_cycles, not of any function).
+    pub translate_cycles: u64,
     /// Every function that ran, sorted by exclusive cycles (descending).
     pub functions: Vec<Function>,
 }
@@ -125,6 +127,7 @@ impl Profile {
             tier: "interp",
             exit_status,
             total_cycles: m.total_cycles,
+            translate_cycles: m.translate_cycles,
             functions,
         }
     }

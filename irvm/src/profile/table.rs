@@ -26,7 +26,7 @@ impl Profile {
                 f.name
             );
         }
-        let _ = writeln!(s, "total cycles: {}", self.total_cycles);
+        let _ = writeln!(s, "total cycles: {} (lowering to irvm code: {})", self.total_cycles, self.translate_cycles);
         s
     }
 }
