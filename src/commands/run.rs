@@ -188,6 +188,7 @@ pub fn main(args: &[String]) -> i32 {
         report(m, status, &out, table, tier_name);
     }));
     let outcome = m.run_main(&a.argv);
+    crate::tier::api::set_exiting();
     let (status, code) = match &outcome {
         Outcome::Exit(c) => (Some(*c), *c),
         // Interpreter errors carry their own "irvm:" prefix; input errors (no main) get ours.

@@ -176,8 +176,23 @@ pub extern "C" fn jit_optimize_hot_functions() -> i32 {
 /// Hook run by [`exit_shim`] before the process ends (writes the profile).
 pub static mut AT_EXIT: Option<Box<dyn FnMut(i32)>> = None;
 
+/// Set once the program is ending (exit called or main returned): no more compiles then (LLVM's
+/// thread-locals may be gone while atexit handlers run).
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Mark the process as ending.
+pub fn set_exiting() {
+    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the process is ending.
+pub fn exiting() -> bool {
+    EXITING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// `exit` as JIT-compiled code sees it: write reports, then the C library's exit.
 pub extern "C" fn exit_shim(code: i32) -> ! {
+    set_exiting();
     // SAFETY: single-threaded; taken once.
     if let Some(mut h) = unsafe { (*std::ptr::addr_of_mut!(AT_EXIT)).take() } {
         h(code);

@@ -109,7 +109,7 @@ impl Tiering {
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: u32) {
-        if m.prog.funcs[f as usize].external {
+        if m.prog.funcs[f as usize].external || !policy::tierable(m, f) || api::exiting() {
             m.tier_at[f as usize] = u64::MAX;
             return;
         }

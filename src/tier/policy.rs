@@ -66,6 +66,14 @@ impl Thresholds {
     }
 }
 
+/// Whether `f` may get native code: irvm's trampoline cannot pass vector arguments or results.
+pub fn tierable(m: &Machine, f: u32) -> bool {
+    use irvm::llvm::TyKind;
+    let fv = m.prog.funcs[f as usize].val;
+    let vec = |k: TyKind| matches!(k, TyKind::Vector);
+    !vec(fv.fn_type().ret().kind()) && !fv.params().iter().any(|p| vec(p.ty().kind()))
+}
+
 /// Heat of `f`: calls so far, this one included, plus loop back-edges taken in interpreted code.
 pub fn heat(m: &Machine, f: u32) -> u64 {
     let calls = m.stats[f as usize].calls + 1;
