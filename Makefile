@@ -22,6 +22,8 @@ deps: $(DEPS_STAMP)
 -include app-tinyllama/app.mk
 -include tests/irvm.mk
 -include llvm-build/llvm.mk
+# Tiering (issue D): its TIER_TESTS join `make test` once the tiered corpus passes (see docs/tiering.md).
+-include tests/tier.mk
 
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
@@ -96,7 +98,7 @@ test-host: $(DEPS_STAMP)
 	cargo test --release -p bareflow --bins
 
 test-boot: image
-	cargo test --release --test boot --test libc_abi --test runtime_api
+	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
 test: test-host test-boot appliance-check $(IRVM_TESTS) $(APP_TESTS)

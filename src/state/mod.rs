@@ -6,4 +6,5 @@
 pub mod codec;
 pub mod store;
 
+pub use codec::Snapshot;
 pub use store::Store;

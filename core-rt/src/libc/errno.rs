@@ -51,8 +51,10 @@ pub enum Errno {
     ETIMEDOUT = 110,
 }
 
+#[cfg(not(test))]
 struct ErrnoCell(UnsafeCell<i32>);
 // SAFETY: core-rt runs a single thread; the cell is only touched from that thread.
+#[cfg(not(test))]
 unsafe impl Sync for ErrnoCell {}
 
 #[cfg(not(test))]

@@ -368,6 +368,25 @@ crate::libc_fn! {
         fd::fsync(f).map(|_| 0)
     }
 
+    /// `int ftruncate(int, off_t)`: boot files are read-only (EINVAL, as for a descriptor not
+    /// open for writing); the state disk has a fixed size (only its own size is accepted).
+    ///
+    /// # Safety
+    /// Always safe.
+    fn ftruncate(f: c_int, len: i64) -> c_int = -1; {
+        let m = fd::meta(f)?;
+        if len >= 0 && len as u64 == m.size && m.ino == 6 { Ok(0) } else { Err(Errno::EINVAL) }
+    }
+
+    /// `int ftruncate64(int, off64_t)`: as ftruncate.
+    ///
+    /// # Safety
+    /// Always safe.
+    fn ftruncate64(f: c_int, len: i64) -> c_int = -1; {
+        // SAFETY: forwarded.
+        if unsafe { ftruncate(f, len) } == 0 { Ok(0) } else { Err(Errno::EINVAL) }
+    }
+
     /// `int fdatasync(int)`: as fsync.
     ///
     /// # Safety
@@ -424,8 +443,6 @@ crate::stub! {
     fn pipe(fds: *mut c_int) -> c_int = -1;
     /// `int pipe2(int[2], int)`.
     fn pipe2(fds: *mut c_int, flags: c_int) -> c_int = -1;
-    /// `int ftruncate(int, off_t)`.
-    fn ftruncate(fd: c_int, len: i64) -> c_int = -1;
     /// `int rename(const char *, const char *)`.
     fn rename(a: *const c_char, b: *const c_char) -> c_int = -1;
     /// `int symlink(const char *, const char *)`.
