@@ -316,12 +316,12 @@ pub enum Op {
     FAxpyX32 { x: Reg, a: MemA },
     FAxpyX64 { x: Reg, a: MemA },
     /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr), doing
-    /// the ExtBr's one-slot phi move on the true edge if `mt`, else on the false edge.
-    IncBr64 { p: IPred, mt: bool, a: Reg, imm: i32, b: Reg },
-    IncBr32 { p: IPred, mt: bool, a: Reg, imm: i32, b: Reg },
-    /// Compare-and-branch with the ExtBr's phi move on one edge (as for IncBr).
-    BrMov64 { p: IPred, mt: bool, a: Reg, b: Reg },
-    BrMov32 { p: IPred, mt: bool, a: Reg, b: Reg },
+    /// the ExtBr's one-slot phi move on the edges in `mv` (bit 0: false edge, bit 1: true edge).
+    IncBr64 { p: IPred, mv: u8, a: Reg, imm: i32, b: Reg },
+    IncBr32 { p: IPred, mv: u8, a: Reg, imm: i32, b: Reg },
+    /// Compare-and-branch with the ExtBr's phi move on the edges in `mv` (as for IncBr).
+    BrMov64 { p: IPred, mv: u8, a: Reg, b: Reg },
+    BrMov32 { p: IPred, mv: u8, a: Reg, b: Reg },
     /// Second slot of a wide op: a memory operand and a register.
     ExtMem { b: MemA, r: Reg },
     /// Second slot of a wide op: branch targets (relative to this slot), counter, and a phi move

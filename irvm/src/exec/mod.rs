@@ -465,38 +465,38 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
                     pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
                 }
-                Op::IncBr64 { p, mt, a, imm, b } => {
+                Op::IncBr64 { p, mv, a, imm, b } => {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = r!(a).wrapping_add(imm as i64 as u64);
                     w!(a, v);
                     let c = int::cmp_flat(p, v, r!(b));
-                    if c == mt {
+                    if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
-                Op::IncBr32 { p, mt, a, imm, b } => {
+                Op::IncBr32 { p, mv, a, imm, b } => {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
                     w!(a, v);
                     let c = int::cmp32_flat(p, v, r!(b));
-                    if c == mt {
+                    if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
-                Op::BrMov64 { p, mt, a, b } => {
+                Op::BrMov64 { p, mv, a, b } => {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let c = int::cmp_flat(p, r!(a), r!(b));
-                    if c == mt {
+                    if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
-                Op::BrMov32 { p, mt, a, b } => {
+                Op::BrMov32 { p, mv, a, b } => {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let c = int::cmp32_flat(p, r!(a), r!(b));
-                    if c == mt {
+                    if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)

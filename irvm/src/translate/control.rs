@@ -314,8 +314,9 @@ impl Fx<'_> {
         if self.fused.contains(&c) && c.opcode() == O::LLVMICmp && matches!(c.operand(0).ty().kind(), TyKind::Int(32 | 64) | TyKind::Ptr) {
             let (mt, mf) = (self.edge_moves(from, tb)?, self.edge_moves(from, fb)?);
             let mv = match (mt.as_slice(), mf.as_slice()) {
-                ([Op::Mov { d, s }], []) => Some((true, *d, *s)),
-                ([], [Op::Mov { d, s }]) => Some((false, *d, *s)),
+                ([Op::Mov { d, s }], []) => Some((2, *d, *s)),
+                ([], [Op::Mov { d, s }]) => Some((1, *d, *s)),
+                ([Op::Mov { d, s }], [Op::Mov { d: d2, s: s2 }]) if d == d2 && s == s2 => Some((3, *d, *s)),
                 _ => None,
             };
             if mv.is_some() {
@@ -339,7 +340,7 @@ impl Fx<'_> {
         Ok(())
     }
 
-    fn emit_fused_br(&mut self, c: Val, t: Rel, f: Rel, ctr: Ctr, mv: Option<(bool, Reg, Reg)>) -> Result<(), String> {
+    fn emit_fused_br(&mut self, c: Val, t: Rel, f: Rel, ctr: Ctr, mv: Option<(u8, Reg, Reg)>) -> Result<(), String> {
         let (a, b) = (c.operand(0), c.operand(1));
         if c.opcode() == O::LLVMFCmp {
             let dbl = a.ty().kind() == TyKind::Double;

@@ -141,11 +141,11 @@ impl Fx<'_> {
     }
 
     /// Pass 2, at a fused compare-branch on `a pred b`: if the block's last op incremented `a` in
-    /// place, fold it in as a loop latch; with a phi move `mv` = (on true edge, d, s), emit the
+    /// place, fold it in as a loop latch; with a phi move `mv` = (edge mask, d, s), emit the
     /// compare-branch-move form even without an increment. True if done.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr, mv: Option<(bool, Reg, Reg)>) -> bool {
-        let (mt, d, s) = mv.unwrap_or((true, Reg(0), Reg(0)));
+    pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr, mv: Option<(u8, Reg, Reg)>) -> bool {
+        let (mask, d, s) = mv.unwrap_or((0, Reg(0), Reg(0)));
         let here = *self.block_start.last().unwrap_or(&0) as usize;
         let inc = match self.code.last() {
             _ if self.code.len() <= here => None,
@@ -156,9 +156,9 @@ impl Fx<'_> {
         match inc {
             Some(BinI { d: x, a: src, imm }) if x == src && x == a => {
                 self.code.pop();
-                self.push(if w32 { Op::IncBr32 { p, mt, a, imm, b } } else { Op::IncBr64 { p, mt, a, imm, b } });
+                self.push(if w32 { Op::IncBr32 { p, mv: mask, a, imm, b } } else { Op::IncBr64 { p, mv: mask, a, imm, b } });
             }
-            _ if mv.is_some() => self.push(if w32 { Op::BrMov32 { p, mt, a, b } } else { Op::BrMov64 { p, mt, a, b } }),
+            _ if mv.is_some() => self.push(if w32 { Op::BrMov32 { p, mv: mask, a, b } } else { Op::BrMov64 { p, mv: mask, a, b } }),
             _ => return false,
         }
         self.push(Op::ExtBr { t, f, ctr, d, s });
