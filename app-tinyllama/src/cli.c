@@ -14,6 +14,8 @@ static const char USAGE[] =
     "  -i <text>   prompt, default empty\n"
     "  -z <path>   tokenizer, default tokenizer.bin next to CHECKPOINT\n"
     "  -m <mode>   generate (default) | encode: print the prompt's token ids and exit\n"
+    "              | chat: print \"> \", read a prompt line from stdin, generate, repeat until end of\n"
+    "              input, an empty line or \"quit\" (each prompt starts a fresh sequence; no -i)\n"
     "  -l <path>   debug: write every position's token in/out and logits to a binary file\n";
 
 static int parse_float(const char *flag, const char *s, float lo, float hi, float *out) {
@@ -109,12 +111,18 @@ int cli_parse(int argc, char **argv, Options *opt) {
                 opt->mode = MODE_GENERATE;
             } else if (strcmp(val, "encode") == 0) {
                 opt->mode = MODE_ENCODE;
+            } else if (strcmp(val, "chat") == 0) {
+                opt->mode = MODE_CHAT;
             } else {
-                fprintf(stderr, "tinyllama: -m: unknown mode '%s' (generate or encode)\n", val);
+                fprintf(stderr, "tinyllama: -m: unknown mode '%s' (generate, encode or chat)\n", val);
                 return -1;
             }
             break;
         }
+    }
+    if (opt->mode == MODE_CHAT && opt->prompt[0] != '\0') {
+        fprintf(stderr, "tinyllama: -i: not allowed with -m chat (prompts are read from stdin)\n");
+        return -1;
     }
     return 0;
 }

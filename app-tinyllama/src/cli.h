@@ -1,13 +1,14 @@
 /* cli: the command line, llama2.c `run` style:
  *   tinyllama CHECKPOINT [-t temperature] [-p topp] [-s seed] [-n steps] [-i prompt] [-z tokenizer]
- *             [-m generate|encode] [-l logits-file]
+ *             [-m generate|encode|chat] [-l logits-file]
  * Every bad option gives one line on stderr naming the option and the problem. */
 #ifndef TINYLLAMA_CLI_H
 #define TINYLLAMA_CLI_H
 
 #include <stdint.h>
 
-typedef enum { MODE_GENERATE, MODE_ENCODE } Mode;
+/* MODE_CHAT: read prompts from stdin, one per line, and generate for each (see main.c). */
+typedef enum { MODE_GENERATE, MODE_ENCODE, MODE_CHAT } Mode;
 
 typedef struct {
     const char *checkpoint;

@@ -1,6 +1,7 @@
 /* tinyllama: Llama-2-architecture inference from llama2.c checkpoints. main wires the pieces together:
  * parse the command line, load model and tokenizer, encode the prompt, run the generation loop (text on
- * stdout as it is produced, "achieved tok/s: N" on stderr at the end). */
+ * stdout as it is produced, "achieved tok/s: N" on stderr at the end). -m chat repeats the last two steps
+ * for every line read from stdin (the unikernel's stdin is the keyboard or the serial line). */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime under -std=c11 */
 
 #include <stdint.h>
@@ -72,6 +73,54 @@ static int generate(Model *m, const Tokenizer *tok, Sampler *sampler, const int 
     return 0;
 }
 
+/* Encode text and run the generation loop for it (the -i prompt, or one chat line). */
+static int run_prompt(Model *m, const Tokenizer *tok, Sampler *sampler, const char *text, int steps_opt,
+                      FILE *dump, const char *dump_path) {
+    int *prompt = malloc((strlen(text) + 3) * sizeof(int));
+    int n_prompt = prompt ? tokenizer_encode(tok, text, prompt) : -1;
+    int status = -1;
+    int seq_len = m->config.seq_len;
+    if (n_prompt < 0) {
+        fprintf(stderr, "tinyllama: -i: out of memory encoding the prompt\n");
+    } else if (n_prompt > seq_len) {
+        fprintf(stderr, "tinyllama: -i: the prompt is %d tokens (BOS included), longer than the model's seq_len %d\n",
+                n_prompt, seq_len);
+    } else {
+        int steps = steps_opt == 0 || steps_opt > seq_len ? seq_len : steps_opt;
+        status = generate(m, tok, sampler, prompt, n_prompt, steps, dump, dump_path);
+    }
+    free(prompt);
+    return status;
+}
+
+/* -m chat: "> ", one line from stdin, its generated text, again; ends at end of input, an empty line or
+ * "quit". A line longer than the buffer is skipped with a one-line error; a too-long prompt (in tokens)
+ * is reported and the loop goes on. Returns 0 at a normal end. */
+static int chat(Model *m, const Tokenizer *tok, Sampler *sampler, int steps_opt) {
+    char line[512];
+    for (;;) {
+        printf("> ");
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) break;
+        size_t len = strlen(line);
+        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+            int more;
+            do { /* drain the rest of the over-long line */
+                more = fgets(line, sizeof(line), stdin) != NULL;
+            } while (more && line[strlen(line) - 1] != '\n');
+            fprintf(stderr, "tinyllama: stdin: prompt line longer than %zu bytes, ignored\n", sizeof(line) - 2);
+            if (!more) break;
+            continue;
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        if (len == 0 || strcmp(line, "quit") == 0) break;
+        run_prompt(m, tok, sampler, line, steps_opt, NULL, NULL);
+    }
+    printf("\n");
+    fflush(stdout);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     Options opt;
     int rc = cli_parse(argc, argv, &opt);
@@ -82,7 +131,6 @@ int main(int argc, char **argv) {
     Sampler sampler = {0};
     memset(&tok, 0, sizeof(tok));
     char *tok_path = NULL;
-    int *prompt = NULL;
     FILE *dump = NULL;
     int status = 1;
 
@@ -90,29 +138,27 @@ int main(int argc, char **argv) {
     tok_path = opt.tokenizer ? NULL : cli_default_tokenizer(opt.checkpoint);
     if (tokenizer_load(&tok, opt.tokenizer ? opt.tokenizer : tok_path, model.config.vocab_size) != 0) goto out;
 
-    prompt = malloc((strlen(opt.prompt) + 3) * sizeof(int));
-    int n_prompt = prompt ? tokenizer_encode(&tok, opt.prompt, prompt) : -1;
-    if (n_prompt < 0) {
-        fprintf(stderr, "tinyllama: -i: out of memory encoding the prompt\n");
-        goto out;
-    }
     if (opt.mode == MODE_ENCODE) {
-        for (int i = 0; i < n_prompt; i++) printf(i ? " %d" : "%d", prompt[i]);
-        printf("\n");
-        status = 0;
+        int *prompt = malloc((strlen(opt.prompt) + 3) * sizeof(int));
+        int n_prompt = prompt ? tokenizer_encode(&tok, opt.prompt, prompt) : -1;
+        if (n_prompt < 0) {
+            fprintf(stderr, "tinyllama: -i: out of memory encoding the prompt\n");
+        } else {
+            for (int i = 0; i < n_prompt; i++) printf(i ? " %d" : "%d", prompt[i]);
+            printf("\n");
+            status = 0;
+        }
+        free(prompt);
         goto out;
     }
-    int seq_len = model.config.seq_len;
-    if (n_prompt > seq_len) {
-        fprintf(stderr, "tinyllama: -i: the prompt is %d tokens (BOS included), longer than the model's seq_len %d\n",
-                n_prompt, seq_len);
-        goto out;
-    }
-    int steps = opt.steps == 0 || opt.steps > seq_len ? seq_len : opt.steps;
     uint64_t seed = opt.seed;
     if (seed == 0) seed = (uint64_t)(now_seconds() * 1e9) | 1; /* no time(): the unikernel has a clock only */
     if (sampler_init(&sampler, model.config.vocab_size, opt.temperature, opt.topp, seed) != 0) {
         fprintf(stderr, "tinyllama: out of memory for the sampler\n");
+        goto out;
+    }
+    if (opt.mode == MODE_CHAT) {
+        status = chat(&model, &tok, &sampler, opt.steps);
         goto out;
     }
     if (opt.logits_path) {
@@ -122,7 +168,7 @@ int main(int argc, char **argv) {
             goto out;
         }
     }
-    if (generate(&model, &tok, &sampler, prompt, n_prompt, steps, dump, opt.logits_path) == 0) status = 0;
+    if (run_prompt(&model, &tok, &sampler, opt.prompt, opt.steps, dump, opt.logits_path) == 0) status = 0;
 
 out:
     if (dump && fclose(dump) != 0 && status == 0) {
@@ -130,7 +176,6 @@ out:
         status = 1;
     }
     sampler_free(&sampler);
-    free(prompt);
     free(tok_path);
     tokenizer_free(&tok);
     model_free(&model);

@@ -183,6 +183,39 @@ class Program(unittest.TestCase):
             with open(dumps[0], "rb") as a, open(dumps[1], "rb") as b:
                 self.assertTrue(a.read() == b.read(), "logit dumps differ")
 
+    CHAT_PROMPTS = ["And God said", "The man"]
+
+    def chat_expected(self, steps):
+        """What -m chat must print for CHAT_PROMPTS: each prompt's one-shot generation after a "> "."""
+        out = b""
+        for p in self.CHAT_PROMPTS:
+            one = run(MODEL, "-t", "0", "-n", str(steps), "-i", p)
+            self.assertEqual(one.returncode, 0, one.stderr.decode())
+            out += b"> " + one.stdout
+        return out + b"> \n"
+
+    def test_chat_answers_each_line(self):
+        """-m chat: one generation per stdin line, ended by end of input, an empty line or "quit"."""
+        want = self.chat_expected(20)
+        for tail in ("", "\n", "quit\nignored\n", "\r\n"):
+            text = "".join(p + "\n" for p in self.CHAT_PROMPTS) + tail
+            r = subprocess.run([BIN, MODEL, "-m", "chat", "-t", "0", "-n", "20"], input=text.encode(),
+                               capture_output=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            self.assertEqual(r.stdout, want, f"stdin tail {tail!r}")
+        long_line = subprocess.run([BIN, MODEL, "-m", "chat", "-t", "0", "-n", "20"],
+                                   input=("x" * 2000 + "\n").encode(), capture_output=True, timeout=120)
+        self.assertEqual(long_line.returncode, 0)
+        self.assertIn(b"longer than 510 bytes", long_line.stderr)
+
+    @unittest.skipUnless(os.path.exists(BAREFLOW) and os.path.exists(BC), "no bareflow binary (set BAREFLOW)")
+    def test_chat_under_bareflow_matches_native(self):
+        text = "".join(p + "\n" for p in self.CHAT_PROMPTS).encode()
+        r = subprocess.run([BAREFLOW, "run", "--tier", "interp", BC, "--", MODEL, "-m", "chat", "-t", "0", "-n", "12"],
+                           input=text, capture_output=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(r.stdout, self.chat_expected(12))
+
     @unittest.skipUnless(shutil.which("llvm-nm-19") and os.path.exists(BC), "llvm-nm-19 or build/tinyllama.bc missing")
     def test_libc_surface_is_documented(self):
         nm = subprocess.run(["llvm-nm-19", "--undefined-only", "--format=just-symbols", BC], capture_output=True,
@@ -288,7 +321,8 @@ class BadInput(unittest.TestCase):
         self.expect_error([MODEL, "--temperature", "1"], "--temperature")
         self.expect_error([MODEL, "extra"], "'extra'")
         self.expect_error([], "missing CHECKPOINT")
-        self.expect_error([MODEL, "-m", "chat"], "-m", "chat")
+        self.expect_error([MODEL, "-m", "talk"], "-m", "talk")
+        self.expect_error([MODEL, "-m", "chat", "-i", "Love"], "-i", "-m chat")
 
     def test_bad_numbers(self):
         self.expect_error([MODEL, "-t", "abc"], "-t", "'abc' is not a number")
