@@ -66,12 +66,22 @@ impl Thresholds {
     }
 }
 
-/// Whether `f` may get native code: irvm's trampoline cannot pass vector arguments or results.
+/// Whether `f` may get native code: irvm's trampoline cannot pass vector arguments or results,
+/// and computed goto (`indirectbr`, `blockaddress`) stays interpreted because irvm keeps block
+/// addresses as its own tokens (`irvm::consts::BLOCK_ADDRESS_TAG`), which native code cannot jump to.
 pub fn tierable(m: &Machine, f: u32) -> bool {
     use irvm::llvm::TyKind;
     let fv = m.prog.funcs[f as usize].val;
     let vec = |k: TyKind| matches!(k, TyKind::Vector);
-    !vec(fv.fn_type().ret().kind()) && !fv.params().iter().any(|p| vec(p.ty().kind()))
+    !vec(fv.fn_type().ret().kind()) && !fv.params().iter().any(|p| vec(p.ty().kind())) && !uses_block_addresses(fv)
+}
+
+/// Whether function `fv` has an `indirectbr` or an instruction operand that is a `blockaddress`.
+fn uses_block_addresses(fv: irvm::llvm::Val) -> bool {
+    use irvm::llvm::LLVMOpcode as O;
+    fv.blocks().iter().flat_map(|b| b.instructions()).any(|i| {
+        i.opcode() == O::LLVMIndirectBr || (0..i.num_operands()).any(|k| i.operand(k).block_address().is_some())
+    })
 }
 
 /// Heat of `f`: calls so far, this one included, plus loop back-edges taken in interpreted code.
