@@ -227,6 +227,7 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
         crate::tier::install(m, t, 0);
         return Ok(());
     }
+    t.count_native_calls = false;
     crate::tier::install(m, t, u64::MAX);
     for f in 0..m.prog.funcs.len() {
         if !m.prog.funcs[f].external {

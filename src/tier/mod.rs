@@ -9,7 +9,7 @@ pub mod links;
 pub mod policy;
 
 use irvm::Machine;
-use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel};
+use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel, ProfileSummary};
 use policy::Thresholds;
 use serde_json::json;
 
@@ -47,12 +47,20 @@ pub struct Tiering {
     pub failed: Vec<(String, String)>,
     pub log: Vec<Event>,
     pub verbose: bool,
+    /// Keep a compiled function's call slot on its thunk until it reaches its top tier, so calls
+    /// from other JIT code are counted (irvm's thunk path counts and runs the tier hook) and a
+    /// function only native code calls still tiers up. Off for `--tier jit`.
+    pub count_native_calls: bool,
 }
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
     pub fn new(m: &mut Machine, bitcode: &[u8], name: &str, thresholds: Thresholds, verbose: bool) -> Result<Tiering, String> {
-        let mut jit = Jit::new(&JitConfig::default()).map_err(|e| e.to_string())?;
+        // GDB JIT registration (docs/orc-bridge.md "G (GDB)"): every compiled object, with the DWARF
+        // of bitcode built with -g, becomes visible to a debugger; where the registration hook is not
+        // linked in (kernel build), Jit::new refuses it and the JIT runs without.
+        let gdb = JitConfig { gdb_registration: true, ..JitConfig::default() };
+        let mut jit = Jit::new(&gdb).or_else(|_| Jit::new(&JitConfig::default())).map_err(|e| e.to_string())?;
         let module = jit.load_bitcode(name, bitcode).map_err(|e| e.to_string())?;
         let mut syms: Vec<(String, u64)> = Vec::new();
         let mut names = jit.external_names(module);
@@ -69,7 +77,7 @@ impl Tiering {
         jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
         let links = links::Links::new(m)?;
         let n = m.prog.funcs.len();
-        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose })
+        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true })
     }
 
     /// The CPU the JIT compiles for (name and features).
@@ -82,6 +90,9 @@ impl Tiering {
     pub fn compile(&mut self, m: &mut Machine, f: u32, level: OptLevel, reason: String) -> Result<(), String> {
         let name = m.prog.funcs[f as usize].name.clone();
         let prof = if level >= OptLevel::O2 { function_profile(m, f) } else { None };
+        if prof.is_some() {
+            self.jit.set_profile_summary(Some(profile_summary(m)));
+        }
         let t0 = std::time::Instant::now();
         let c = self.jit.compile_function(self.module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string());
         let ms = t0.elapsed().as_secs_f64() * 1e3;
@@ -96,7 +107,12 @@ impl Tiering {
             }
         };
         m.set_native(f, c.address as usize);
-        self.links.slots[f as usize] = c.address;
+        // Below the top tier, calls from JIT code keep going through the thunk (counted there);
+        // vararg functions always call native code directly (the thunk interprets those).
+        let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
+        if !self.count_native_calls || vararg || self.thresholds.next_after(Some(level)).is_none() {
+            self.links.slots[f as usize] = c.address;
+        }
         let ev = Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms };
         if self.verbose {
             eprintln!("{}", ev.line());
@@ -110,7 +126,7 @@ impl Tiering {
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: u32) {
         if m.prog.funcs[f as usize].external || !policy::tierable(m, f) || api::exiting() {
-            m.tier_at[f as usize] = u64::MAX;
+            self.settle(m, f);
             return;
         }
         let heat = policy::heat(m, f);
@@ -121,7 +137,7 @@ impl Tiering {
         {
             let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
             if self.compile(m, f, to, reason).is_err() {
-                m.tier_at[f as usize] = u64::MAX;
+                self.settle(m, f);
                 return;
             }
         }
@@ -130,6 +146,16 @@ impl Tiering {
             Some(t) => calls + t.saturating_sub(heat).max(1),
             None => u64::MAX,
         };
+    }
+
+    /// `f` will not change tier any more: stop counting it, and let JIT callers call its
+    /// current native code (if any) directly instead of through the thunk.
+    fn settle(&mut self, m: &mut Machine, f: u32) {
+        m.tier_at[f as usize] = u64::MAX;
+        let native = m.prog.funcs[f as usize].native;
+        if native != 0 {
+            self.links.slots[f as usize] = native as u64;
+        }
     }
 
     /// The tier log as JSON (for the profile).
@@ -168,6 +194,14 @@ pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
         w.push(BranchWeights { block: b.block, weights });
     }
     Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })
+}
+
+/// The whole program's profile summary from irvm's counters now (every function's calls as
+/// entry counts, every branch counter as a block count), so LLVM can tell hot code from cold.
+pub fn profile_summary(m: &Machine) -> ProfileSummary {
+    let entries: Vec<u64> = m.stats.iter().map(|s| s.calls).filter(|c| *c > 0).collect();
+    let blocks: Vec<u64> = m.stats.iter().flat_map(|s| s.counters.iter().copied()).filter(|c| *c > 0).collect();
+    ProfileSummary::from_counts(&entries, &blocks)
 }
 
 /// The running tier manager (one per process; single-threaded), for the C API and the hook.

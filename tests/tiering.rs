@@ -1,0 +1,48 @@
+//! Tiering behaviour (issue D) beyond output equality: programs of tests/tiering/ run natively
+//! and under `bareflow run --tier auto --verbose`; the output must match and the tier log must
+//! show the expected tier changes (calls between JIT code counted; OSR of a loop in `main`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Build `tests/tiering/<name>.c` natively (-O2) and as bitcode; returns (native exe, bitcode).
+fn build(name: &str) -> (PathBuf, PathBuf) {
+    let out = root().join("target/tiering");
+    std::fs::create_dir_all(&out).unwrap();
+    let src = root().join(format!("tests/tiering/{name}.c"));
+    let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
+    let st = Command::new("clang-19").args(["-O2", "-o"]).arg(&exe).arg(&src).status().expect("clang-19");
+    assert!(st.success(), "{name}: native build failed");
+    let st = Command::new("clang-19").args(["-O2", "-emit-llvm", "-c", "-o"]).arg(&bc).arg(&src).status().expect("clang-19");
+    assert!(st.success(), "{name}: bitcode build failed");
+    (exe, bc)
+}
+
+/// Run the native program and `bareflow run` with `flags`; returns (stdout, bareflow stderr, seconds).
+fn run_both(name: &str, flags: &[&str], args: &[&str]) -> (String, String, f64) {
+    let (exe, bc) = build(name);
+    let n = Command::new(&exe).args(args).output().expect("native run");
+    assert!(n.status.success(), "{name}: native run failed");
+    let t0 = std::time::Instant::now();
+    let b = Command::new(env!("CARGO_BIN_EXE_bareflow")).arg("run").args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
+    let secs = t0.elapsed().as_secs_f64();
+    let (nout, bout, berr) = (String::from_utf8_lossy(&n.stdout), String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&b.stderr).to_string());
+    assert!(b.status.success(), "{name}: bareflow run {flags:?} failed: {berr}");
+    assert_eq!(nout, bout, "{name}: native and bareflow run {flags:?} differ");
+    (bout.to_string(), berr, secs)
+}
+
+#[test]
+fn calls_between_jit_code_count_toward_tier_up() {
+    // `driver` is compiled at O1 before it first calls `leaf`; `leaf` is then only called by
+    // native code and must still climb to O3 (200 000 calls >> 1000).
+    let (_, err, _) = run_both("native_calls", &["--tier", "auto", "--verbose", "--thresholds", "3,100,1000"], &[]);
+    assert!(err.contains("[tier] driver: interp -> O1"), "{err}");
+    let (d, l) = (err.find("[tier] driver: interp -> O1").unwrap(), err.find("[tier] leaf: interp -> O1").expect("leaf compiled"));
+    assert!(d < l, "leaf was compiled before driver:\n{err}");
+    assert!(err.contains("[tier] leaf: O2 -> O3"), "leaf did not reach O3 through native calls:\n{err}");
+}
