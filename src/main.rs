@@ -16,6 +16,7 @@ commands:
   demo [--exit N] [--read FILE] [--panic] [--page-fault]   exercise std on this platform
   run [--tier interp|jit|auto] [--profile-out FILE] PROGRAM.bc [-- ARGS...]
                                                            run LLVM bitcode (needs the `llvm` feature)
+  report PROFILE.json [--svg OUT.svg] [--top N]            text summary + flame graph SVG of a run's profile
   snapshot show STORE                                      what a state store holds (slots, sections)
   orc-selftest                                             compile a function at O0 and O3 with LLVM ORC, call both
   help                                                     this text";
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some("demo") => commands::demo::main(&args[2..]),
         Some("run") => commands::run(&args[2..]),
         Some("orc-selftest") => commands::orc_selftest(&args[2..]),
+        Some("report") => commands::report::main(&args[2..]),
         Some("snapshot") => commands::snapshot::main(&args[2..]),
         Some(other) => {
             eprintln!("bareflow: unknown command '{other}' (try 'bareflow help')");

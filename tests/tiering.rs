@@ -11,6 +11,9 @@ fn root() -> PathBuf {
 
 /// Build `tests/tiering/<name>.c` natively (-O2) and as bitcode; returns (native exe, bitcode).
 fn build(name: &str) -> (PathBuf, PathBuf) {
+    // Tests run in parallel and may build the same program: one build at a time.
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let out = root().join("target/tiering");
     std::fs::create_dir_all(&out).unwrap();
     let src = root().join(format!("tests/tiering/{name}.c"));
@@ -45,4 +48,24 @@ fn calls_between_jit_code_count_toward_tier_up() {
     let (d, l) = (err.find("[tier] driver: interp -> O1").unwrap(), err.find("[tier] leaf: interp -> O1").expect("leaf compiled"));
     assert!(d < l, "leaf was compiled before driver:\n{err}");
     assert!(err.contains("[tier] leaf: O2 -> O3"), "leaf did not reach O3 through native calls:\n{err}");
+}
+
+#[test]
+fn report_summarizes_tiers_and_draws_a_flame_graph() {
+    let out = root().join("target/tiering");
+    let (prof, svg) = (out.join("native_calls.json"), out.join("native_calls.svg"));
+    let _ = std::fs::remove_file(&svg);
+    let p = prof.to_str().unwrap();
+    run_both("native_calls", &["--tier", "auto", "--thresholds", "3,100,1000", "--profile-out", p], &[]);
+    let r = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["report", p, "--svg"]).arg(&svg).output().expect("bareflow report");
+    let text = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "report failed: {}", String::from_utf8_lossy(&r.stderr));
+    assert!(text.lines().any(|l| l.contains(" O3 ") && l.trim_end().ends_with(" leaf")), "no O3 row for leaf:\n{text}");
+    assert!(text.contains("leaf: O2 -> O3 (heat 1000 >= 1000"), "{text}");
+    let svg = std::fs::read_to_string(&svg).expect("flame graph written");
+    assert!(svg.contains("<svg") && svg.contains("driver (O1)") && svg.contains("main (interp)"), "flame graph lacks the functions");
+    // Bad input: one line naming the file, exit status 2.
+    let bad = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["report", "/nonexistent/p.json"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/p.json"));
 }

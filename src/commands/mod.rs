@@ -1,6 +1,7 @@
 //! The driver's subcommands, one module each.
 
 pub mod demo;
+pub mod report;
 pub mod snapshot;
 
 #[cfg(feature = "llvm")]
