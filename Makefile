@@ -24,6 +24,7 @@ deps: $(DEPS_STAMP)
 -include llvm-build/llvm.mk
 # Tiering (issue D): its TIER_TESTS join `make test` once the tiered corpus passes (see docs/tiering.md).
 -include tests/tier.mk
+-include tests/console.mk
 
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).

@@ -2,7 +2,9 @@
 //! out by linker.ld, with no C start files and with empty stand-ins for glibc's archives
 //! (libc.a, libm.a, libpthread.a...) so that the `-lc -lm ...` Rust std asks for resolve to
 //! nothing and every libc symbol comes from core-rt. libgcc/libgcc_eh stay real.
-//! The Linux build (default) needs nothing from here.
+//! The Linux build (default) only exports its symbols dynamically (`-rdynamic`) and keeps LLVM's
+//! `llvm_orc_registerJITLoaderGDBWrapper`, which ORC finds by dlsym to register JIT-compiled
+//! objects with GDB (docs/orc-bridge.md, "G (GDB)").
 
 use std::path::PathBuf;
 
@@ -16,6 +18,10 @@ fn main() {
     println!("cargo:rerun-if-changed=linker.ld");
     println!("cargo:rerun-if-changed=build.rs");
     if std::env::var_os("CARGO_FEATURE_BAREMETAL").is_none() {
+        if std::env::var_os("CARGO_FEATURE_LLVM").is_some() {
+            println!("cargo:rustc-link-arg-bins=-rdynamic");
+            println!("cargo:rustc-link-arg-bins=-Wl,--undefined=llvm_orc_registerJITLoaderGDBWrapper");
+        }
         return;
     }
     write_symbol_table();
