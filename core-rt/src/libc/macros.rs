@@ -29,6 +29,8 @@ macro_rules! libc_fn {
         $(#[$m])*
         #[cfg_attr(feature = "export-libc", unsafe(no_mangle))]
         pub unsafe extern "C" fn $name($($arg: $ty),*) -> $ret {
+            // The closure gives `?` in the body a Result to return into.
+            #[allow(clippy::redundant_closure_call)]
             let r: Result<$ret, $crate::libc::Errno> = (|| $body)();
             match r {
                 Ok(v) => v,
@@ -55,6 +57,9 @@ macro_rules! stub {
         $($rest:tt)*
     ) => {
         $(#[$m])*
+        ///
+        /// # Safety
+        /// A named stub: its arguments are ignored, so any are safe.
         #[cfg_attr(feature = "export-libc", unsafe(no_mangle))]
         pub unsafe extern "C" fn $name($(_: $ty),*) -> $ret {
             // The name, NUL-terminated, in section .bf_stubs: the libc-ABI test reads the linked

@@ -162,7 +162,7 @@ crate::libc_fn! {
     /// # Safety
     /// Arguments as the named system call expects.
     fn core_rt_syscall(n: c_long, a1: c_long, a2: c_long, a3: c_long, a4: c_long, a5: c_long, _a6: c_long) -> c_long = -1; {
-        // SAFETY (all arms): arguments are forwarded with the system call's own contract.
+        // SAFETY: (all arms) arguments are forwarded with the system call's own contract.
         unsafe {
             match n {
                 libc::SYS_getrandom => Ok(super::process::getrandom(a1 as *mut c_void, a2 as usize, a3 as u32) as c_long),

@@ -19,7 +19,7 @@ fn stub(vector: u8) -> VirtAddr {
 pub fn load() {
     let idt = IDT.call_once(|| {
         let mut idt = InterruptDescriptorTable::new();
-        // SAFETY (for every `set_handler_addr` / `set_stack_index` below): the address is the
+        // SAFETY: (for every `set_handler_addr` / `set_stack_index` below) the address is the
         // matching stub in stubs.S, which saves all state and ends with iretq; the IST indexes
         // are valid entries of the TSS loaded by `gdt::init`.
         unsafe {
