@@ -1,8 +1,10 @@
 # Tiering (issue D) targets, included from the root Makefile.
 #   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min` and defaults
 #   make test-tier-csmith        csmith seeds under the same two settings
+#   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report)
+#   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
 TIER_BIN ?= $(CURDIR)/target/release/bareflow
-TIER_TESTS := test-tier-conformance test-tier-csmith
+TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 
 .PHONY: $(TIER_TESTS)
 
@@ -10,6 +12,16 @@ test-tier-conformance:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" cargo test --release --test conformance -- --nocapture
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" cargo test --release --test conformance -- --nocapture
 
+test-tiering:
+	cargo test --release --test tiering
+
 test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" cargo test --release --test csmith -- --nocapture
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" cargo test --release --test csmith -- --nocapture
+
+# make bench-jit: native clang-19 -O3 -march=native vs `bareflow run --tier auto` (whole process,
+# steady state by size difference, compile latency per tier); table in build/bench-jit.txt.
+.PHONY: bench-jit
+bench-jit:
+	cargo build --release
+	nice python3 tools/bench-jit.py --bareflow $(TIER_BIN) --runs 3 --out build/bench-jit.txt

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Tiered-execution benchmark (`make bench-jit`, issue D).
+
+For each program of tests/bench/*.c:
+
+  native   the source compiled by clang-19 -O3 -march=native (the baseline)
+  auto     bareflow run --tier auto BENCH.bc (bitcode from clang-19 -O2 -emit-llvm; the JIT compiles
+           for the CPU found at run time, with irvm's counts as PGO at O2/O3)
+
+Times are wall-clock times of the whole process, medians of --runs runs (round-robin). Outputs must
+equal native's.
+
+Steady state: the programs do one workload per process, so the steady-state time is measured by
+difference: each program runs at a small and a large size, and steady = T(large) - T(small). Start-up,
+bitcode loading, interpretation before tier-up and JIT compiles happen in both runs (tier-up is over
+within the small run's first part), so they cancel; what is left is the extra work at the top tier. The
+ratio native/auto of those differences is the steady-state speed (>= 1.0x means as fast as native -O3).
+A function whose hot loop is never re-entered (no OSR yet) stays interpreted, and this shows in it.
+
+Compile latency per tier: every `compile_ms` of the tier log (`--profile-out` JSON) of the large runs,
+median and max per target tier.
+"""
+
+import argparse, json, math, os, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH_DIR = os.path.join(ROOT, "tests", "bench")
+
+# name -> (small args, large args)
+BENCHMARKS = [
+    ("fib", ["34"], ["36"]),
+    ("quicksort", ["500000"], ["1500000"]),
+    ("matmul", ["300"], ["450"]),
+    ("sieve", ["8000000"], ["24000000"]),
+    ("nbody", ["400000"], ["1200000"]),
+    ("llama_matmul", ["288", "24", "8"], ["288", "24", "24"]),
+    ("crc32", ["1024", "8"], ["1024", "24"]),
+    ("wordfreq", ["500000"], ["1500000"]),
+    ("dp_count", ["5000"], ["9000"]),
+]
+
+
+def die(msg):
+    print(f"bench-jit: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run(cmd, timeout=300):
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    secs = time.perf_counter() - t0
+    if p.returncode != 0:
+        die(f"{' '.join(cmd)}: exit {p.returncode}: {p.stderr.decode(errors='replace')[:200]}")
+    return secs, p.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bareflow", required=True)
+    ap.add_argument("--clang", default="clang-19")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="bench-jit-")
+    rows, compiles = [], {}
+    for name, small, large in BENCHMARKS:
+        if a.only and name not in a.only:
+            continue
+        src = os.path.join(BENCH_DIR, name + ".c")
+        exe, bc, ref = os.path.join(work, name), os.path.join(work, name + ".bc"), os.path.join(work, name + ".ref")
+        # The reference output comes from the bitcode compiled natively: -march=native lets clang fuse
+        # multiply-adds, which changes floating-point results (matmul, nbody) but is still timed.
+        for cmd in ([a.clang, "-O3", "-march=native", src, "-o", exe, "-lm"], [a.clang, "-O2", "-emit-llvm", "-c", src, "-o", bc],
+                    [a.clang, "-O2", bc, "-o", ref, "-lm"]):
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if p.returncode != 0:
+                die(f"{' '.join(cmd)} failed: {p.stderr.decode(errors='replace')[:300]}")
+        prof = os.path.join(work, name + ".json")
+        t = {k: [] for k in ("ns", "nl", "as", "al")}
+        for _ in range(a.runs):
+            for size, args in (("s", small), ("l", large)):
+                secs, _ = run([exe, *args])
+                t["n" + size].append(secs)
+                _, nout = run([ref, *args])
+                secs, aout = run([a.bareflow, "run", "--tier", "auto", "--profile-out", prof, bc, "--", *args])
+                t["a" + size].append(secs)
+                if aout != nout:
+                    die(f"{name} {args}: bareflow output differs from native")
+                if size == "l":
+                    for c in json.load(open(prof)).get("tiering", {}).get("changes", []):
+                        compiles.setdefault(c["to"], []).append(c["compile_ms"])
+        m = {k: statistics.median(v) for k, v in t.items()}
+        steady_n, steady_a = m["nl"] - m["ns"], m["al"] - m["as"]
+        ratio = steady_n / steady_a if steady_a > 0 and steady_n > 0 else None
+        rows.append((name, " ".join(large), m["nl"], m["al"], steady_n, steady_a, ratio))
+        print(f"{name}: native {m['nl']*1e3:.1f} ms, auto {m['al']*1e3:.1f} ms, steady native {steady_n*1e3:.1f} / auto {steady_a*1e3:.1f} ms", file=sys.stderr)
+    lines = [f"| program | args (large) | native -O3 ms | auto whole ms | whole native/auto | steady native ms | steady auto ms | steady native/auto |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for name, args, nl, al, sn, sa, r in rows:
+        lines.append(f"| {name} | {args} | {nl*1e3:.1f} | {al*1e3:.1f} | {nl/al:.2f}x | {sn*1e3:.1f} | {sa*1e3:.1f} | {'-' if r is None else f'{r:.2f}x'} |")
+    rs = [r[6] for r in rows if r[6]]
+    ws = [r[2] / r[3] for r in rows]
+    gm = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+    lines.append(f"\ngeomean native/auto: whole process {gm(ws):.2f}x, steady state {gm(rs):.2f}x (goal >= 1.0x)")
+    lines.append("\ncompile latency per tier (large runs, every tier change):\n\n| tier | compiles | median ms | max ms |\n|---|---:|---:|---:|")
+    for tier in sorted(compiles):
+        v = compiles[tier]
+        lines.append(f"| {tier} | {len(v)} | {statistics.median(v):.1f} | {max(v):.1f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.out:
+        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+        open(a.out, "w").write(text)
+
+
+if __name__ == "__main__":
+    main()
