@@ -108,9 +108,10 @@ impl Tiering {
         };
         m.set_native(f, c.address as usize);
         // Below the top tier, calls from JIT code keep going through the thunk (counted there);
-        // vararg functions always call native code directly (the thunk interprets those).
+        // vararg functions and wide or memory-passed signatures call native code directly (the
+        // thunk interprets varargs; only plain register signatures are routed through it).
         let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
-        if !self.count_native_calls || vararg || self.thresholds.next_after(Some(level)).is_none() {
+        if !self.count_native_calls || vararg || !policy::plain_signature(m, f) || self.thresholds.next_after(Some(level)).is_none() {
             self.links.slots[f as usize] = c.address;
         }
         let ev = Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms };

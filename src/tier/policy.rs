@@ -76,6 +76,25 @@ pub fn tierable(m: &Machine, f: u32) -> bool {
     !vec(fv.fn_type().ret().kind()) && !fv.params().iter().any(|p| vec(p.ty().kind())) && !uses_block_addresses(fv)
 }
 
+/// Whether `f` takes at most six scalar arguments of at most 64 bits (integers, pointers, float,
+/// double) and returns one or nothing: the signatures whose calls from JIT code may go through the
+/// counting thunk (`Tiering::count_native_calls`).
+pub fn plain_signature(m: &Machine, f: u32) -> bool {
+    use irvm::llvm::{Ty, TyKind};
+    let fv = m.prog.funcs[f as usize].val;
+    let plain = |t: Ty| match t.kind() {
+        TyKind::Int(w) => w <= 64,
+        TyKind::Ptr | TyKind::Float | TyKind::Double => true,
+        _ => false,
+    };
+    let ret = fv.fn_type().ret();
+    let params = fv.params();
+    let in_memory = |k: u32| ["byval", "sret", "inalloca", "preallocated"].iter().any(|a| fv.fn_param_attr(k, a).is_some());
+    params.len() <= 6
+        && params.iter().enumerate().all(|(k, p)| plain(p.ty()) && !in_memory(k as u32))
+        && (matches!(ret.kind(), TyKind::Void) || plain(ret))
+}
+
 /// Whether function `fv` has an `indirectbr` or an instruction operand that is a `blockaddress`.
 fn uses_block_addresses(fv: irvm::llvm::Val) -> bool {
     use irvm::llvm::LLVMOpcode as O;
