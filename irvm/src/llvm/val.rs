@@ -310,6 +310,12 @@ impl Val {
         }
     }
 
+    /// Whether an `or` carries the `disjoint` flag (no common bits: it is an add).
+    pub fn is_disjoint(self) -> bool {
+        // SAFETY: live instruction; callers ask `or` instructions only.
+        unsafe { c::LLVMGetIsDisjoint(self.0) != 0 }
+    }
+
     // ---- constants ----
 
     /// Zero-extended value of an integer constant of at most 64 bits.

@@ -57,6 +57,17 @@ impl Fx<'_> {
     /// instructions folded into their users).
     fn expand(&self, v: Val, out: &mut Vec<Val>) {
         let v = self.resolve(v);
+        if self.fused.contains(&v) && v.kind() == ValKind::Instruction && v.opcode() == O::LLVMGetElementPtr {
+            // A folded GEP reads exactly what its address computation uses (its index may look
+            // through an `x + C`).
+            if let Some(parts) = self.gep_parts(v) {
+                self.expand(parts.base, out);
+                if let Some((x, _, _)) = parts.var {
+                    self.expand(x, out);
+                }
+                return;
+            }
+        }
         if self.fused.contains(&v) {
             let n = v.num_operands();
             for k in 0..n {

@@ -42,11 +42,60 @@ impl Fx<'_> {
                     let c = if ib >= 64 { c as i64 } else { ((c << (64 - ib)) as i64) >> (64 - ib) };
                     off = off.wrapping_add(c.wrapping_mul(scale));
                 }
-                None if var.is_none() && ib <= 64 => var = Some((idx, ib, scale)),
+                None if var.is_none() && ib <= 64 => {
+                    // `x + C` (or a disjoint `x | C`) as an i64 index: fold C into the offset;
+                    // addresses wrap modulo 2^64 either way.
+                    let (x, c) = self.index_plus_const(idx).unwrap_or((idx, 0));
+                    off = off.wrapping_add(c.wrapping_mul(scale));
+                    var = Some((x, ib, scale));
+                }
                 None => return None,
             }
         }
         Some(GepParts { base: g.operand(0), off, var })
+    }
+
+    /// After pass 1: an `x + C` index whose every user is a folded GEP that looks through it
+    /// needs no op of its own (each address computes x * scale + C * scale + off).
+    pub(super) fn drop_folded_index_adds(&mut self, insts: &[Val]) {
+        for &i in insts {
+            if self.fused.contains(&i) || self.alias.contains_key(&i) || self.index_plus_const(i).is_none() {
+                continue;
+            }
+            let users = i.users();
+            let all_folded = !users.is_empty()
+                && users.iter().all(|u| {
+                    self.fused.contains(u)
+                        && u.kind() == ValKind::Instruction
+                        && u.opcode() == O::LLVMGetElementPtr
+                        && self.gep_parts(*u).is_some_and(|p| p.var.is_some_and(|(x, _, _)| x != i))
+                });
+            if all_folded {
+                self.fused.insert(i);
+            }
+        }
+    }
+
+    /// An i64 index of the form `x + C` or disjoint `x | C`: (x, C).
+    fn index_plus_const(&self, idx: Val) -> Option<(Val, i64)> {
+        let idx = self.resolve(idx);
+        if idx.kind() != ValKind::Instruction || idx.ty().kind() != TyKind::Int(64) {
+            return None;
+        }
+        let is_add = match idx.opcode() {
+            O::LLVMAdd => true,
+            O::LLVMOr => idx.is_disjoint(),
+            _ => false,
+        };
+        if !is_add {
+            return None;
+        }
+        let (a, b) = (idx.operand(0), idx.operand(1));
+        match (self.const_int(a), self.const_int(b)) {
+            (None, Some(c)) => Some((a, c as i64)),
+            (Some(c), None) => Some((b, c as i64)),
+            _ => None,
+        }
     }
 
     /// Pass 1: a GEP used only as the address of loads/stores is folded into them when its

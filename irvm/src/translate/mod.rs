@@ -245,6 +245,8 @@ impl Fx<'_> {
                 }
             }
         }
+        let all: Vec<Val> = blocks.iter().flat_map(|b| b.instructions()).collect();
+        self.drop_folded_index_adds(&all);
         let classes = self.coalesce(&blocks, &values);
         for v in values.iter().skip(self.func.params().len()) {
             let r = classes.get(v).copied().unwrap_or(*v);

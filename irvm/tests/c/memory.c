@@ -15,8 +15,23 @@ struct __attribute__((packed)) packed { char c; uint32_t u; uint64_t q; };
 static _Thread_local int tls = 40;
 static _Atomic long counter;
 
+/* Index arithmetic folded into addresses: a[i + 1] and a[i - 2] where i + 1 is also the next i. */
+__attribute__((noinline)) static int64_t stencil(const int32_t *a, long n) {
+    int64_t s = 0;
+    for (long i = 2; i + 1 < n; i++) s += (int64_t)a[i + 1] * 3 - a[i] + a[i - 2] * (i & 7);
+    return s;
+}
+__attribute__((noinline)) static void shift_down(int32_t *a, long n) {
+    for (long i = 0; i + 1 < n; i += 2) { a[i] = a[i + 1] + 1; a[i + 1] = a[i] * 2; }
+}
+
 int main(int argc, char **argv) {
     uint64_t h = 0;
+    int32_t arr[101];
+    for (int i = 0; i < 101; i++) arr[i] = i * i - 50 * i;
+    h = h * 31 + (uint64_t)stencil(arr, 101);
+    shift_down(arr, 101);
+    for (int i = 0; i < 101; i++) h = h * 31 + (uint32_t)arr[i];
     for (struct node *p = &n1; p; p = p->next) h = h * 31 + (uint32_t)p->v;
     h = h * 31 + (uint32_t)tbl.f(*tbl.p + 5) + strlen(*tbl.name);
     struct packed pk[3];
