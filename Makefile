@@ -102,7 +102,7 @@ test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: test-host test-boot appliance-check $(IRVM_TESTS) $(APP_TESTS)
+test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS)
 	@echo "make test: all passed"
 
 

@@ -25,9 +25,10 @@ pub fn layout(memsz: u64, align: u64) -> (u64, u64) {
 /// Build the main thread's TLS block from the PT_TLS template and install the thread pointer.
 /// `canary` seeds the stack protector.
 pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
-    let align = align.max(64);
+    // The linker computed every TP-relative offset as `offset - align_up(memsz, p_align)`: the
+    // block size must use exactly PT_TLS's alignment. The allocation may be aligned more.
     let (tls_size, total) = layout(memsz, align);
-    let layout = core::alloc::Layout::from_size_align(total as usize, align as usize).expect("TLS layout");
+    let layout = core::alloc::Layout::from_size_align(total as usize, align.max(64) as usize).expect("TLS layout");
     // SAFETY: the heap is up; a non-zero size is requested.
     let base = unsafe { alloc::alloc::alloc_zeroed(layout) };
     assert!(!base.is_null(), "core-rt: out of memory for the TLS block");
@@ -52,6 +53,12 @@ pub fn block() -> Option<Block> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn block_size_uses_the_segment_alignment_exactly() {
+        // PT_TLS memsz 0x148, align 8: the linker's TP offsets assume a 0x148-byte block.
+        assert_eq!(super::layout(0x148, 8).0, 0x148);
+    }
+
     #[test]
     fn thread_pointer_is_aligned_and_above_block() {
         assert_eq!(super::layout(0x123, 64), (0x140, 0x240));
