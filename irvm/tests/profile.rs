@@ -81,6 +81,17 @@ fn exact_counts_o0() {
     assert_eq!(sw.edges.iter().map(|e| e.count).collect::<Vec<_>>(), vec![40, 30, 30]);
     // Every -O0 block of leaf's single-exit body: the entry block runs once per call.
     assert_eq!(func(&p, "leaf").blocks[0].count, 100);
+    // The same numbers, read back from the JSON export.
+    let json: serde_json::Value = serde_json::from_str(&p.to_json()).expect("valid JSON");
+    let fns = json["functions"].as_array().expect("functions");
+    let by_name = |n: &str| fns.iter().find(|f| f["name"] == n).unwrap_or_else(|| panic!("{n} in JSON"));
+    assert_eq!(by_name("main")["calls"], 1);
+    assert_eq!(by_name("mid")["calls"], 10);
+    assert_eq!(by_name("leaf")["calls"], 100);
+    let loop_json = &by_name("mid")["loops"][0];
+    assert_eq!(loop_json["back_edge_count"], 100);
+    assert_eq!(loop_json["header_count"], 110);
+    assert_eq!(loop_json["entries"], 10);
 }
 
 #[test]
