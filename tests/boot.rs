@@ -46,6 +46,7 @@ fn demo_runs_std_program_and_exits_zero() {
     expect(&r, 0, &[
         "core-rt: pvh boot",
         "core-rt: boot breakdown (us): firmware+loader ",
+        "core-rt: boot mark: first output at ",
         "BareFlow demo: Rust std on core-rt",
         r#"argc=4 argv[1..]=["demo", "--read", "/boot/hello.txt"]"#,
         "words: 8 distinct, top the:3 fox:2 brown:1",

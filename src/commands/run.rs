@@ -187,6 +187,7 @@ pub fn main(args: &[String]) -> i32 {
         };
         report(m, status, &out, table, tier_name);
     }));
+    crate::platform::boot_mark("first interpreted instruction");
     let outcome = m.run_main(&a.argv);
     crate::tier::api::set_exiting();
     let (status, code) = match &outcome {

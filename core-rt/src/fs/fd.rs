@@ -197,6 +197,7 @@ pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
             Ok(n)
         }
         Object::ConsoleOut => {
+            crate::runtime::note_program_output();
             crate::console::write_bytes(buf);
             Ok(buf.len())
         }

@@ -133,6 +133,7 @@ pub fn start(boot: BootInfo) -> ! {
     }
     marks.mark("init_array");
     print_marks(&marks, boot.entry_tsc);
+    MAIN_STARTED.store(true, core::sync::atomic::Ordering::Relaxed);
     // SAFETY: the program's main, called once with a NULL-terminated argv/envp that live forever.
     let code = unsafe { main(argc, argv.as_ptr(), envp.as_ptr()) };
     crate::libc::process::exit_process(code)
@@ -150,6 +151,18 @@ fn print_marks(marks: &Marks, entry_tsc: u64) {
         prev = *t;
     }
     crate::kprintln!(" | main at {} us after reset", us(prev));
+}
+
+static MAIN_STARTED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+static FIRST_OUTPUT_SEEN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Called by the console descriptors before the program's bytes go out: the first write after
+/// `main` started is the boot breakdown's "first output" milestone.
+pub fn note_program_output() {
+    use core::sync::atomic::Ordering::Relaxed;
+    if MAIN_STARTED.load(Relaxed) && !FIRST_OUTPUT_SEEN.swap(true, Relaxed) {
+        boot_mark("first output");
+    }
 }
 
 /// Print a boot milestone reached after `main` started (first interpreted instruction, first JIT
