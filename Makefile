@@ -22,7 +22,7 @@ deps: $(DEPS_STAMP)
 -include app-tinyllama/app.mk
 -include tests/irvm.mk
 -include llvm-build/llvm.mk
-# Tiering (issue D): its TIER_TESTS join `make test` once the tiered corpus passes (see docs/tiering.md).
+# Tiering (issue D): TIER_TESTS (corpus and csmith under --tier auto, tiering tests) are part of `make test`.
 -include tests/tier.mk
 -include tests/console.mk
 
@@ -102,7 +102,7 @@ test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS)
+test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS)
 	@echo "make test: all passed"
 
 
