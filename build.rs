@@ -15,8 +15,8 @@ const SHADOWED: [&str; 14] =
     ["c", "m", "rt", "pthread", "dl", "util", "gcc_s", "z", "zstd", "xml2", "z3", "ffi", "tinfo", "edit"];
 
 fn main() {
-    println!("cargo:rerun-if-changed=linker.ld");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=boot/link.rs");
     if std::env::var_os("CARGO_FEATURE_BAREMETAL").is_none() {
         if std::env::var_os("CARGO_FEATURE_LLVM").is_some() {
             println!("cargo:rustc-link-arg-bins=-rdynamic");
@@ -26,14 +26,11 @@ fn main() {
     }
     write_symbol_table();
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("no-glibc");
-    std::fs::create_dir_all(&out).expect("create OUT_DIR/no-glibc");
-    for lib in SHADOWED {
-        // An empty `ar` archive is just its magic line.
-        std::fs::write(out.join(format!("lib{lib}.a")), b"!<arch>\n").expect("write empty archive");
-    }
     // OUT_DIR = <target-dir>/<triple>/<profile>/build/<pkg>/out/no-glibc: the link map goes next to
     // the binary in <profile>/, where `make kernel` picks it up (the libc-ABI test reads it).
     let profile_dir = out.ancestors().nth(4).expect("OUT_DIR is inside the target dir").to_path_buf();
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    kernel_link(&root, &out, &SHADOWED, Some(&profile_dir.join("bareflow.map")));
     // llvm-sys asks for `-l dylib=stdc++` (its build script cannot see our crt-static). A linker
     // script named libstdc++.so, found in this directory first, turns that into the static archive.
     let cxx = std::process::Command::new("c++").arg("-print-file-name=libstdc++.a").output();
@@ -45,24 +42,9 @@ fn main() {
         }
         _ => println!("cargo:warning=c++ -print-file-name failed: libstdc++ may be linked dynamically"),
     }
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    println!("cargo:rustc-link-search=native={}", out.display());
-    for arg in [
-        "-nostartfiles".to_string(),
-        "-static".to_string(),
-        "-no-pie".to_string(),
-        format!("-Wl,-T,{}", root.join("linker.ld").display()),
-        "-Wl,--undefined=mb2_start".to_string(),
-        "-Wl,--eh-frame-hdr".to_string(),
-        "-Wl,-z,norelro".to_string(),
-        "-Wl,--build-id=none".to_string(),
-        "-Wl,-z,max-page-size=4096".to_string(),
-        "-Wl,-z,noexecstack".to_string(),
-        format!("-Wl,-Map={}", profile_dir.join("bareflow.map").display()),
-    ] {
-        println!("cargo:rustc-link-arg-bins={arg}");
-    }
 }
+
+include!("boot/link.rs");
 
 /// OUT_DIR/core_rt_symbols.rs: `table()` listing every C-named symbol core-rt exports (from the
 /// table in docs/libc-abi.md, which tests/libc_abi.rs keeps true to the linked image), so that
