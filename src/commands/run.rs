@@ -149,8 +149,8 @@ pub fn main(args: &[String]) -> i32 {
         eprintln!("bareflow run: {}", e.lines().next().unwrap_or("malformed bitcode"));
         return 2;
     }
-    // runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
-    let resolver = Box::new(crate::symbols::TableResolver::new(Some(Box::new(irvm::host::DlsymResolver::new()))));
+    // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
+    let resolver = Box::new(crate::tier::links::ChainResolver::platform());
     let mut m = match Machine::load(&bytes, &a.program, resolver, Options::default()) {
         Ok(m) => m,
         Err(e) => {

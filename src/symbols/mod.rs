@@ -33,22 +33,3 @@ mod tests {
     }
 }
 
-/// A resolver for irvm (and the JIT): this platform's explicit table first, then `fallback`
-/// (Linux: dlsym; bare metal: nothing else exists).
-pub struct TableResolver {
-    table: std::collections::HashMap<&'static str, usize>,
-    fallback: Option<Box<dyn irvm::program::Resolver>>,
-}
-
-impl TableResolver {
-    /// The platform table, falling back to `fallback` for names it does not have.
-    pub fn new(fallback: Option<Box<dyn irvm::program::Resolver>>) -> TableResolver {
-        TableResolver { table: table().into_iter().collect(), fallback }
-    }
-}
-
-impl irvm::program::Resolver for TableResolver {
-    fn resolve(&self, name: &str) -> Option<usize> {
-        self.table.get(name).copied().or_else(|| self.fallback.as_ref()?.resolve(name))
-    }
-}
