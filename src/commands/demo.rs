@@ -77,6 +77,8 @@ fn recurse(depth: u64) -> u64 {
     recurse(depth + 1) + buf[7]
 }
 
+// Kept out of line so fault backtraces name this frame (the boot tests look for it).
+#[inline(never)]
 pub fn main(args: &[String]) -> i32 {
     let o = match parse(args) {
         Ok(o) => o,
