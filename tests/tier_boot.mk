@@ -2,7 +2,7 @@
 # included from the root Makefile.
 #   make test-tier-boot   tests/tier_boot.rs under TCG: tests/tier_boot/prog.c under `bareflow run --tier auto
 #                         --verbose` in QEMU and as a Linux process (same output, same tier decisions), and gdb
-#                         attached to QEMU's stub stopping in JIT-compiled code by name (about 10 s)
+#                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym (< 10 s)
 #   make qemu-gdb-jit     by hand, terminal 1: QEMU paused with its gdb stub on port 1234, about to run
 #                         tests/gdb_jit/prog.c (-g) with `bareflow run --tier jit --opt 2`
 #   make gdb-jit          terminal 2: gdb with the kernel's symbols, a pending breakpoint on collatz_steps

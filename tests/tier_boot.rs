@@ -11,6 +11,8 @@
 //!   `collatz_steps`, which must resolve through the GDB JIT interface (core-rt's dlsym hands ORC
 //!   LLVM's registration function) and stop in the JIT-compiled code, with a backtrace through the
 //!   JIT frames, irvm, `bareflow run` and core-rt's start.
+//! - `dlsym_finds_the_kernels_own_symbols`: tests/tier_boot/dlsym.c (interpreted) calls core-rt's
+//!   dlsym/dlopen/dlerror in QEMU; the addresses must be those of build/kernel.sym.
 //!
 //! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
 //! symbol map).
@@ -183,4 +185,35 @@ fn gdb_stops_in_jit_code_inside_qemu() {
     for (what, needle) in [("irvm", "irvm/src/vm.rs"), ("`bareflow run`", "src/commands/run.rs"), ("core-rt's start", "core-rt/src/runtime/mod.rs"), ("the boot entry", "core_rt_boot")] {
         assert!(bt.iter().any(|l| l.contains(needle)), "the backtrace does not reach {what} ({needle}):\n{all}");
     }
+}
+
+/// The address of `name` in build/kernel.sym (lines "ADDR NAME").
+fn kernel_sym(name: &str) -> u64 {
+    let map = std::fs::read_to_string(root().join("build/kernel.sym")).unwrap();
+    let line = map.lines().find(|l| l.split_once(' ').is_some_and(|(_, n)| n == name)).unwrap_or_else(|| panic!("{name} is not in build/kernel.sym"));
+    u64::from_str_radix(line.split_once(' ').unwrap().0, 16).unwrap()
+}
+
+/// core-rt's dlsym in the unikernel (what ORC's GDB registration relies on), called by an
+/// interpreted C program: names the kernel registers, a text symbol only /boot/kernel.sym lists
+/// (`core_rt_boot`), and failures with their dlerror message.
+#[test]
+fn dlsym_finds_the_kernels_own_symbols() {
+    let dir = scratch("dlsym");
+    let bc = dir.join("dlsym.bc");
+    bitcode("tests/tier_boot/dlsym.c", &bc, &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    let tar = initrd(&dir, &[&bc]);
+    let q = qemu_command(&tar, &[], &["run", "--tier", "interp", "/boot/dlsym.bc"]).output().expect("tools/qemu-run");
+    let (serial, qerr) = text(&q);
+    assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
+    assert!(serial.contains("dlopen(NULL) ok"), "{serial}");
+    for name in ["llvm_orc_registerJITLoaderGDBWrapper", "strlen", "core_rt_boot"] {
+        let want = format!("dlsym {name} = {:#x}\n", kernel_sym(name));
+        assert!(serial.contains(&want), "expected {want:?} (the address in build/kernel.sym):\n{serial}");
+    }
+    assert!(
+        serial.contains("dlsym no_such_symbol_here = NULL (core-rt: dlsym: symbol 'no_such_symbol_here' not found in the program's symbols or /boot/kernel.sym)"),
+        "missing symbol not reported:\n{serial}"
+    );
+    assert!(serial.contains("dlopen(libm.so.6) core-rt: dlopen 'libm.so.6': statically linked unikernel, no dynamic loader"), "{serial}");
 }
