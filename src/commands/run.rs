@@ -235,7 +235,7 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
     t.count_native_calls = false;
     crate::tier::install(m, t, u64::MAX, false);
     for f in 0..m.prog.funcs.len() {
-        if !m.prog.funcs[f].external {
+        if !m.prog.funcs[f].external && crate::tier::policy::tierable(m, f as u32) {
             // SAFETY: the leaked manager; single-threaded, no other reference in use.
             let _ = unsafe { (*tp).compile(m, f as u32, a.opt, "--tier jit".into()) };
         }

@@ -153,6 +153,12 @@ impl Tiering {
             let r = self.compile(m, g, level.max(OptLevel::O1), "called from native code, cannot be interpreted from there".into());
             self.preparing.retain(|&x| x != g);
             r.map_err(|e| format!("callee '{name}' cannot run behind native code: {e}"))?;
+            self.links.slots[g as usize] = m.prog.funcs[g as usize].native as u64;
+            if !policy::tierable(m, g) {
+                // Interpreted callers keep interpreting it (irvm cannot call native code with
+                // this signature); native callers use the slot.
+                m.set_native(g, 0);
+            }
         }
         Ok(())
     }
@@ -225,6 +231,12 @@ pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
             continue;
         }
         let weights: Vec<u64> = (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect();
+        // A branch the interpreter never reached has no information (it is not cold: it may
+        // simply not have run yet, e.g. the loops after the one an OSR entry interrupts).
+        // All-zero weights would make LLVM treat it and what it controls as never executed.
+        if weights.iter().all(|&w| w == 0) {
+            continue;
+        }
         w.push(BranchWeights { block: b.block, weights });
     }
     Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })

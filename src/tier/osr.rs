@@ -10,7 +10,7 @@
 //! that reach the same header enter the same code. A header whose variant cannot be built
 //! (a live value of a type OSR does not transfer, computed goto…) is never asked again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use irvm::{Machine, OsrDecision, ValueId};
 use orc_bridge::{OptLevel, OsrEntry, OsrSpec, OsrValue};
@@ -21,7 +21,15 @@ use super::{Event, Tiering, api, function_profile, policy, profile_summary, tier
 #[derive(Default)]
 pub struct OsrCache {
     entries: HashMap<(u32, u32), (OptLevel, usize)>,
+    /// Points whose variant could not be built.
+    failed: HashSet<(u32, u32)>,
+    /// Inner points that already deferred to their outermost loop once.
+    waited: HashSet<(u32, u32)>,
 }
+
+/// An inner loop that reached the mark waits this many times the hot threshold more entries for
+/// its outermost loop's header to come round before it enters native code itself.
+const WAIT_FOR_OUTER: u64 = 8;
 
 impl Tiering {
     /// The OSR hook body (see the module doc).
@@ -30,8 +38,20 @@ impl Tiering {
             return OsrDecision::Never;
         }
         let Some(p) = m.osr_point(f, point).cloned() else { return OsrDecision::Never };
+        // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
+        // LLVM's loop passes skip them). Enter at the outermost header instead, the next time
+        // it comes round; the inner point only goes ahead if that takes too long or failed.
+        if let Some(o) = p.outer
+            && !self.osr.failed.contains(&(f, o))
+            && !self.osr.entries.contains_key(&(f, point))
+            && !self.osr.waited.contains(&(f, point))
+        {
+            self.osr.waited.insert((f, point));
+            m.set_osr_mark(f, o, m.osr_count(f, o) + 1);
+            return OsrDecision::Later(m.osr_count(f, point) + WAIT_FOR_OUTER * self.thresholds.hot.max(1));
+        }
         let heat = policy::heat(m, f);
-        let level = self.thresholds.level_for(heat).unwrap_or(OptLevel::O2).max(OptLevel::O2).max(self.levels[f as usize].unwrap_or(OptLevel::O0));
+        let level = OptLevel::O3;
         if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
             && l >= level
         {
@@ -83,6 +103,7 @@ impl Tiering {
                     eprintln!("[tier] {name}: no OSR at loop header block {}, stays {} ({e})", p.block, tier_name(self.levels[f as usize]));
                 }
                 self.failed.push((format!("{name} (OSR at block {})", p.block), e.to_string()));
+                self.osr.failed.insert((f, point));
                 OsrDecision::Never
             }
         }

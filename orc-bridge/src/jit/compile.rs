@@ -303,6 +303,8 @@ impl Jit {
             LLVMSetModuleDataLayout(m.raw(), dl);
             LLVMDisposeTargetData(dl);
         }
+        crate::target::retarget_functions(m.raw(), &self.target.cpu, &self.target.features);
+        crate::target::unfuse_fmuladd(m.raw());
         Ok(())
     }
 
