@@ -119,6 +119,10 @@ pub(crate) fn run_passes(
     // created and disposed here.
     let err = unsafe {
         let opts = LLVMCreatePassBuilderOptions();
+        // No `.llvm.call-graph-profile` section: with profile data CGProfilePass would add one,
+        // and its SHT_REL relocations make JITLink reject the object ("No SHT_REL in valid x64
+        // ELF object files"). It only guides a static linker's function ordering anyway.
+        LLVMPassBuilderOptionsSetCallGraphProfile(opts, 0);
         if let Some((_, vectorize)) = tm {
             LLVMPassBuilderOptionsSetLoopVectorization(opts, vectorize as i32);
             LLVMPassBuilderOptionsSetSLPVectorization(opts, vectorize as i32);

@@ -6,6 +6,8 @@ pub mod snapshot;
 
 #[cfg(feature = "llvm")]
 pub mod run;
+#[cfg(feature = "llvm")]
+pub mod run_state;
 
 /// `bareflow run`: interpret / tier LLVM bitcode (irvm + orc-bridge).
 #[cfg(feature = "llvm")]

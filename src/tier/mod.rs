@@ -5,6 +5,7 @@
 //! thresholds: `policy`; symbol links: `links`; the `bareflow.h` C API: `api`. See docs/tiering.md.
 
 pub mod api;
+pub mod cache;
 pub mod links;
 pub mod policy;
 
@@ -51,6 +52,8 @@ pub struct Tiering {
     /// from other JIT code are counted (irvm's thunk path counts and runs the tier hook) and a
     /// function only native code calls still tiers up. Off for `--tier jit`.
     pub count_native_calls: bool,
+    /// The object of each function's current native code (for the snapshot's object cache).
+    pub objects: Vec<Option<cache::Cached>>,
 }
 
 impl Tiering {
@@ -77,7 +80,7 @@ impl Tiering {
         jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
         let links = links::Links::new(m)?;
         let n = m.prog.funcs.len();
-        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true })
+        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, objects: vec![None; n] })
     }
 
     /// The CPU the JIT compiles for (name and features).
@@ -107,6 +110,7 @@ impl Tiering {
             }
         };
         m.set_native(f, c.address as usize);
+        self.objects[f as usize] = Some(cache::Cached::of(&c));
         // Below the top tier, calls from JIT code keep going through the thunk (counted there);
         // vararg functions and wide or memory-passed signatures call native code directly (the
         // thunk interprets varargs; only plain register signatures are routed through it).
