@@ -18,7 +18,7 @@ use too):
   dead         app functions never executed in any run so far.
 
 usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
-                         [--steps N] [--max-runs N] [--window W] [--pairs N] [--out FILE] [--fresh]
+                         [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--out FILE] [--fresh]
 """
 import argparse
 import os
@@ -50,9 +50,9 @@ def time_to_peak(stamps, t0, window):
     return final, peak_at - t0
 
 
-def run_once(args, run):
-    cmd = [args.bareflow, "run", "--verbose", "--state", args.state, args.bitcode, "--",
-           args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-r", "1"]
+def run_once(args, run, native=None):
+    app_args = [args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-r", "1"]
+    cmd = [native] + app_args if native else [args.bareflow, "run", "--verbose", "--state", args.state, args.bitcode, "--"] + app_args
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - t0
@@ -93,6 +93,7 @@ def main():
     ap.add_argument("--max-runs", type=int, default=6)
     ap.add_argument("--window", type=int, default=16)
     ap.add_argument("--pairs", type=int, default=0, help="also measure N fresh cold+warm pairs (medians)")
+    ap.add_argument("--native", help="also measure this native build of the app (same metrics)")
     ap.add_argument("--out")
     ap.add_argument("--fresh", action="store_true", help="start from an empty state directory")
     args = ap.parse_args()
@@ -131,6 +132,12 @@ def main():
         a, b = run_once(pair_args, 1), run_once(pair_args, 2)
         shutil.rmtree(pair_args.state, ignore_errors=True)
         pairs.append((a, b))
+    natives = [run_once(args, 0, native=args.native) for _ in range(args.pairs)] if args.native else []
+    if natives:
+        med = lambda key: statistics.median(r[key] for r in natives)
+        line = f"native ({args.native}, median of {len(natives)}): {med('rate'):.0f} tok/s, first token {med('first') * 1e3:.1f} ms, peak {med('peak') * 1e3:.1f} ms"
+        out.append(line)
+        print(line)
     if pairs:
         med = lambda key, i: statistics.median(p[i][key] for p in pairs)
         c_peak, w_peak = med("peak", 0), med("peak", 1)
