@@ -196,3 +196,19 @@ fn jit_optimize_hot_functions_tiers_up_hot_functions_now() {
     assert!(iout.contains("compiled 0\nafter: work -1, mild -1"), "{iout}");
     assert_eq!(out.lines().last(), iout.lines().last(), "results differ");
 }
+
+#[test]
+fn runtime_coverage_names_sampled_runtime_code_per_component() {
+    let dir = fresh("coverage");
+    let (_, err) = llama(&dir, &["--runtime-coverage"]);
+    let sampled = |component: &str| -> u64 {
+        let line = err.lines().find(|l| l.trim_start().starts_with(component)).unwrap_or_else(|| panic!("no {component} row:\n{err}"));
+        let n = line.split("sampled ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_else(|| panic!("{line}"));
+        n.parse().unwrap()
+    };
+    assert!(err.contains("runtime coverage ("), "{err}");
+    // The interpreter and LLVM (the cold run compiles) certainly ran; some of each was sampled.
+    assert!(sampled("irvm ") > 0 && sampled("LLVM ") > 0, "{err}");
+    let show = bareflow(&["snapshot", "show", dir.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&show.stdout).contains("runtime coverage: "), "coverage not saved");
+}

@@ -8,6 +8,8 @@ pub mod snapshot;
 pub mod run;
 #[cfg(feature = "llvm")]
 pub mod run_state;
+#[cfg(all(feature = "llvm", not(feature = "baremetal")))]
+pub mod run_coverage;
 
 /// `bareflow run`: interpret / tier LLVM bitcode (irvm + orc-bridge).
 #[cfg(feature = "llvm")]

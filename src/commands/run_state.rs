@@ -22,6 +22,48 @@ struct Session {
 
 static mut SESSION: Option<Session> = None;
 
+/// Whether `--runtime-coverage` sampling runs; the report is printed once, at exit.
+static COVERAGE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static COVERAGE_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Start `--runtime-coverage` sampling (Linux only).
+pub fn start_coverage() {
+    #[cfg(not(feature = "baremetal"))]
+    match super::run_coverage::start() {
+        Ok(()) => COVERAGE.store(true, std::sync::atomic::Ordering::Relaxed),
+        Err(e) => eprintln!("coverage: {e}; runtime coverage is off"),
+    }
+    #[cfg(feature = "baremetal")]
+    eprintln!("coverage: --runtime-coverage is not available on bare metal yet; runtime coverage is off");
+}
+
+/// This run's runtime coverage added to `prev`, and its report printed (None when off).
+fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
+    if !COVERAGE.load(std::sync::atomic::Ordering::Relaxed) || COVERAGE_DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return prev;
+    }
+    #[cfg(not(feature = "baremetal"))]
+    {
+        use super::run_coverage as rc;
+        match rc::collect() {
+            Ok(now) => {
+                let total = rc::merge(prev, now);
+                match rc::report(&total) {
+                    Ok(r) => eprintln!("{r}"),
+                    Err(e) => eprintln!("coverage: {e}"),
+                }
+                Some(total)
+            }
+            Err(e) => {
+                eprintln!("coverage: {e}");
+                prev
+            }
+        }
+    }
+    #[cfg(feature = "baremetal")]
+    prev
+}
+
 fn open(arg: &str) -> Result<Store, String> {
     let p = Path::new(arg);
     let opened = if p.is_dir() || !p.exists() { Store::open_dir(p) } else { Store::open_file(p) };
@@ -125,7 +167,10 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
 /// ([`cache::promote`]), save the next generation, report dead code.
 pub fn finish(m: &Machine) {
     // SAFETY: single-threaded; the exit paths run one after another.
-    let Some(s) = (unsafe { (*std::ptr::addr_of_mut!(SESSION)).as_mut() }) else { return };
+    let Some(s) = (unsafe { (*std::ptr::addr_of_mut!(SESSION)).as_mut() }) else {
+        coverage(None);
+        return;
+    };
     if s.saved {
         return;
     }
@@ -136,6 +181,7 @@ pub fn finish(m: &Machine) {
     let (mm, t) = unsafe { (&mut *mp, &mut *tp) };
     let _ = m;
     let mut state = cache::collect(mm, t, s.prev.take(), &s.seeds, s.id.clone());
+    state.coverage = coverage(state.coverage.take());
     let promoted = cache::promote(mm, t, &state);
     if promoted > 0 {
         cache::refresh(mm, t, &mut state);

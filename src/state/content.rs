@@ -63,6 +63,8 @@ pub struct RunState {
     pub runs: u64,
     pub functions: BTreeMap<String, FuncRecord>,
     pub objects: Vec<CachedObject>,
+    /// Runtime coverage samples aggregated over runs (`bareflow run --runtime-coverage`), if any.
+    pub coverage: Option<Value>,
 }
 
 /// Hash of a program's bitcode: FNV-1a 64 and CRC-32 of the bytes, and their length
@@ -136,6 +138,9 @@ impl RunState {
             s.sections.insert(section, o.bytes.clone());
         }
         s.sections.insert("objects.json".into(), serde_json::to_vec_pretty(&Value::from(index)).expect("json"));
+        if let Some(c) = &self.coverage {
+            s.sections.insert("coverage.json".into(), serde_json::to_vec(c).expect("json"));
+        }
         s
     }
 
@@ -191,7 +196,8 @@ impl RunState {
                 .collect::<Result<_, _>>()?;
             objects.push(CachedObject { symbol: str_of(o, "symbol", &what)?, key: str_of(o, "key", &what)?, function, level, host_symbols, bytes });
         }
-        Ok(RunState { identity, runs, functions, objects })
+        let coverage = if snap.sections.contains_key("coverage.json") { Some(section_json(snap, "coverage.json")?) } else { None };
+        Ok(RunState { identity, runs, functions, objects, coverage })
     }
 
     /// Why this snapshot cannot be used by a run of `now` (None: it can).
@@ -252,6 +258,9 @@ impl RunState {
         for d in dead {
             let _ = writeln!(s, "    {d}");
         }
+        if let Some(c) = &self.coverage {
+            let _ = writeln!(s, "  runtime coverage: {} samples, {} runtime functions sampled (binary {})", c["samples"], c["functions"].as_object().map_or(0, |f| f.len()), c["binary"]);
+        }
         s
     }
 }
@@ -267,7 +276,7 @@ mod tests {
         functions.insert("never".into(), FuncRecord::default());
         let key = object_key(&identity, "hot", 3);
         let objects = vec![CachedObject { function: "hot".into(), level: 3, symbol: "hot.bf.O3.4".into(), host_symbols: vec!["__bf.gv.0.x".into()], key, bytes: vec![0x7f, b'E', b'L', b'F'] }];
-        RunState { identity, runs: 2, functions, objects }
+        RunState { identity, runs: 2, functions, objects, coverage: Some(json!({"samples": 3})) }
     }
 
     #[test]
