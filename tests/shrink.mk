@@ -20,3 +20,41 @@ userspace-converge: app
 	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --state $(CONVERGE_STATE) --fresh --steps 256 --max-runs 6 --pairs 5 --native $(BUILD)/tinyllama \
 	  --out $(BUILD)/converge-userspace.txt
+
+# ---- QEMU: convergence on one state disk, then the appliance from the converged snapshot ----------
+#   make converge          boots the JIT image (bitcode + model as boot files) on $(CONVERGE_DISK) until a
+#                          boot changes no tier (per-boot table in build/converge-qemu.txt), then `make appliance`
+#   make appliance         `bareflow aot` on the converged snapshot (live functions only, whole-program O3 with
+#                          the aggregated profile, for the snapshot's CPU) + trap stubs for dead functions →
+#                          tools/mkappliance → build/appliance.elf (+ build/appliance/initrd.tar, ISO)
+#   make qemu-appliance    boots it on the same workload; its greedy text must equal the native build's
+CONVERGE_DISK ?= $(BUILD)/state.img
+SHRINK_MODULES := $(BUILD)/tinyllama.bc $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin
+APPLIANCE_DIR := $(BUILD)/appliance
+APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
+
+.PHONY: converge appliance qemu-appliance
+
+converge: app
+	$(MAKE) image BOOT_MODULES="$(SHRINK_MODULES)"
+	$(SHRINK_HOST_ENV) cargo build --release
+	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
+	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(CONVERGE_DISK) --fresh \
+	  --steps 256 --max-runs 5 --pairs 2 --out $(BUILD)/converge-qemu.txt
+	$(MAKE) appliance
+
+appliance: app
+	@test -f $(CONVERGE_DISK) || { echo "appliance: no converged snapshot in $(CONVERGE_DISK): run 'make converge' first" >&2; exit 1; }
+	$(SHRINK_HOST_ENV) cargo build --release
+	@mkdir -p $(APPLIANCE_DIR)
+	target/release/bareflow aot --state $(CONVERGE_DISK) $(BUILD)/tinyllama.bc -o $(APPLIANCE_DIR)/app.o --stubs $(APPLIANCE_DIR)/dead.s
+	$(TL_CC) -c $(APPLIANCE_DIR)/dead.s -o $(APPLIANCE_DIR)/dead.o
+	tools/mkappliance $(BUILD)/appliance.elf $(APPLIANCE_DIR)/app.o $(APPLIANCE_DIR)/dead.o
+	tools/mkimage $(BUILD)/appliance.elf $(APPLIANCE_DIR) "$(APPLIANCE_ARGS)" $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin >/dev/null
+	@echo "appliance: $(BUILD)/appliance.elf, .text $$(size -A $(BUILD)/appliance.elf | awk '$$1==".text"{print $$2}') bytes; ISO $(APPLIANCE_DIR)/bareflow.iso"
+
+qemu-appliance: appliance
+	tools/qemu-run --initrd $(APPLIANCE_DIR)/initrd.tar $(BUILD)/appliance.elf -- $(APPLIANCE_ARGS) \
+	  | tr -d '\r' | tee $(APPLIANCE_DIR)/qemu.raw | grep -v -e '^core-rt: ' -e '^achieved tok/s' -e '^qemu-run: ' > $(APPLIANCE_DIR)/qemu.txt
+	$(BUILD)/tinyllama $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>/dev/null > $(APPLIANCE_DIR)/native.txt
+	diff $(APPLIANCE_DIR)/native.txt $(APPLIANCE_DIR)/qemu.txt && echo "qemu-appliance: same greedy output as the native build ($$(wc -c < $(APPLIANCE_DIR)/native.txt) bytes); $$(grep '^achieved tok/s' $(APPLIANCE_DIR)/qemu.raw)"

@@ -17,8 +17,12 @@ use too):
   tiers        functions per tier at the end (from the snapshot line), tier changes in the run;
   dead         app functions never executed in any run so far.
 
+In QEMU (--qemu KERNEL --initrd INITRD, --state = the state disk image): the same runs as boots
+of the kernel (`run --state /dev/state /boot/tinyllama.bc ...`); times are the guest's
+CLOCK_MONOTONIC, i.e. from the virtual CPU's reset.
+
 usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
-                         [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--out FILE] [--fresh]
+                         [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--qemu KERNEL --initrd INITRD] [--out FILE] [--fresh]
 """
 import argparse
 import os
@@ -50,15 +54,36 @@ def time_to_peak(stamps, t0, window):
     return final, peak_at - t0
 
 
+def qemu_text(out):
+    """The app's text from a QEMU serial log (stdout and stderr interleaved): without the
+    timestamps, tier/state/core-rt lines and the tok/s line."""
+    out = out.replace("\r", "")
+    out = re.sub(r"pos \d+ at [0-9.]+ s \(varies\)\n", "", out)
+    out = re.sub(r"\[(tier|state)\][^\n]*\n", "", out)
+    return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
+
+
 def run_once(args, run, native=None):
     app_args = [args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-r", "1"]
-    cmd = [native] + app_args if native else [args.bareflow, "run", "--verbose", "--state", args.state, args.bitcode, "--"] + app_args
+    if args.qemu and not native:
+        # The guest's command line is split at spaces: quote the prompt for core-rt's parser.
+        app_args = ["/boot/" + os.path.basename(args.model), "-n", str(args.steps), "-t", "0", "-i", f"'{PROMPT}'", "-r", "1"]
+        cmd = ["tools/qemu-run", "--timeout", "1800", "--disk", args.state, "--initrd", args.initrd, args.qemu, "--",
+               "run", "--verbose", "--state", "/dev/state", "/boot/" + os.path.basename(args.bitcode), "--"] + app_args
+    elif native:
+        cmd = [native] + app_args
+    else:
+        cmd = [args.bareflow, "run", "--verbose", "--state", args.state, args.bitcode, "--"] + app_args
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - t0
     if p.returncode != 0:
-        sys.exit(f"converge: run {run} failed (exit {p.returncode}): {p.stderr.strip().splitlines()[-1:]}")
+        sys.exit(f"converge: run {run} failed (exit {p.returncode}): {(p.stderr or p.stdout).strip().splitlines()[-3:]}")
     err = p.stderr
+    if args.qemu and not native:
+        # One serial stream; the guest's CLOCK_MONOTONIC counts from the virtual CPU's reset.
+        err, t0 = p.stdout.replace("\r", ""), 0.0
+        p = argparse.Namespace(stdout=qemu_text(p.stdout))
     stamps = [float(m.group(2)) for m in re.finditer(r"^pos (\d+) at ([0-9.]+) s", err, re.M)]
     final, peak = time_to_peak(stamps, t0, args.window)
     saved = re.search(r"state: saved snapshot gen (\d+) .*functions: interp (\d+), O1 (\d+), O2 (\d+), O3 (\d+); (\d+) objects", err)
@@ -93,11 +118,16 @@ def main():
     ap.add_argument("--max-runs", type=int, default=6)
     ap.add_argument("--window", type=int, default=16)
     ap.add_argument("--pairs", type=int, default=0, help="also measure N fresh cold+warm pairs (medians)")
+    ap.add_argument("--qemu", metavar="KERNEL", help="boot KERNEL in QEMU (tools/qemu-run) instead; --state is then a disk image")
+    ap.add_argument("--initrd", help="with --qemu: the initrd holding the bitcode and the model")
     ap.add_argument("--native", help="also measure this native build of the app (same metrics)")
     ap.add_argument("--out")
     ap.add_argument("--fresh", action="store_true", help="start from an empty state directory")
     args = ap.parse_args()
-    if args.fresh and os.path.isdir(args.state):
+    if args.fresh and args.qemu:
+        with open(args.state, "wb") as f:
+            f.truncate(64 << 20)
+    elif args.fresh and os.path.isdir(args.state):
         shutil.rmtree(args.state)
     rows, out = [], []
     head = f"{'run':>3} {'snapshot':>9} {'first token ms':>14} {'peak ms':>8} {'tok/s':>8} {'interp/O1/O2/O3':>16} {'changes':>7} {'promoted':>8} {'dead':>5}"
@@ -129,8 +159,14 @@ def main():
         pair_args = argparse.Namespace(**vars(args))
         pair_args.state = f"{args.state}.pair{k}"
         shutil.rmtree(pair_args.state, ignore_errors=True)
+        if args.qemu:
+            with open(pair_args.state, "wb") as f:
+                f.truncate(64 << 20)
         a, b = run_once(pair_args, 1), run_once(pair_args, 2)
-        shutil.rmtree(pair_args.state, ignore_errors=True)
+        if args.qemu:
+            os.remove(pair_args.state)
+        else:
+            shutil.rmtree(pair_args.state, ignore_errors=True)
         pairs.append((a, b))
     natives = [run_once(args, 0, native=args.native) for _ in range(args.pairs)] if args.native else []
     if natives:
