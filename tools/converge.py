@@ -84,12 +84,12 @@ def run_once(args, run, native=None):
         # One serial stream; the guest's CLOCK_MONOTONIC counts from the virtual CPU's reset.
         err, t0 = p.stdout.replace("\r", ""), 0.0
         p = argparse.Namespace(stdout=qemu_text(p.stdout))
-    stamps = [float(m.group(2)) for m in re.finditer(r"^pos (\d+) at ([0-9.]+) s", err, re.M)]
+    stamps = [float(m.group(2)) for m in re.finditer(r"pos (\d+) at ([0-9.]+) s \(varies\)", err)]
     final, peak = time_to_peak(stamps, t0, args.window)
     saved = re.search(r"state: saved snapshot gen (\d+) .*functions: interp (\d+), O1 (\d+), O2 (\d+), O3 (\d+); (\d+) objects", err)
     dead = re.search(r"state: dead code: (\d+) of (\d+)", err)
     loaded = re.search(r"state: loaded snapshot gen (\d+)", err)
-    changes = re.findall(r"^\[tier\] (\S+): (\S+) -> (\S+) \((.*)\)$", err, re.M)
+    changes = re.findall(r"\[tier\] (\S+): (\S+) -> (\S+) \((.*)\)$", err, re.M)
     return {
         "run": run,
         "stdout": p.stdout,
