@@ -3,7 +3,7 @@
 //! and this run's profile folded into the aggregated one (`crate::state::content`).
 
 use super::{Tiering, policy};
-use crate::state::content::{CachedObject, FuncRecord, Identity, RunState, bitcode_hash, object_key};
+use crate::state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
 use irvm::Machine;
 use orc_bridge::{CompiledFunction, OptLevel};
 use std::collections::HashMap;
@@ -111,7 +111,7 @@ pub fn seed(m: &mut Machine, state: &RunState) -> Vec<Option<Seed>> {
     if state.runs == 0 {
         return seeds;
     }
-    for f in 0..m.prog.funcs.len() {
+    for (f, slot) in seeds.iter_mut().enumerate() {
         let func = &m.prog.funcs[f];
         if func.external {
             continue;
@@ -126,7 +126,7 @@ pub fn seed(m: &mut Machine, state: &RunState) -> Vec<Option<Seed>> {
             *c = sum / state.runs;
         }
         let heat = policy::heat(m, f as u32) - 1;
-        seeds[f] = Some(Seed { calls: m.stats[f].calls, heat, counters: m.stats[f].counters.to_vec() });
+        *slot = Some(Seed { calls: m.stats[f].calls, heat, counters: m.stats[f].counters.to_vec() });
     }
     seeds
 }
