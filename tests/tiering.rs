@@ -69,3 +69,30 @@ fn report_summarizes_tiers_and_draws_a_flame_graph() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/p.json"));
 }
+
+#[test]
+fn osr_moves_a_loop_that_runs_once_to_native_code() {
+    // `main` and `sweep` each run once; their loops must leave the interpreter at the hot
+    // threshold (5 000 header entries by default) through OSR, so irvm counts only a few
+    // thousand iterations of loops that run millions of times.
+    let out = root().join("target/tiering");
+    let prof = out.join("main_loop.json");
+    let p = prof.to_str().unwrap();
+    let (stdout, err, _) = run_both("main_loop", &["--tier", "auto", "--verbose", "--profile-out", p], &["3000000"]);
+    assert!(stdout.starts_with("n=3000000 "), "{stdout}");
+    for f in ["main", "sweep"] {
+        let needle = format!("[tier] {f}: interp -> O");
+        assert!(err.lines().any(|l| l.starts_with(&needle) && l.contains("OSR at loop header")), "no OSR of {f}:\n{err}");
+    }
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
+    let funcs = j["functions"].as_array().expect("functions");
+    for f in ["main", "sweep"] {
+        let e = funcs.iter().find(|x| x["name"] == f).unwrap_or_else(|| panic!("{f} not in the profile"));
+        assert_eq!(e["osr_entries"], 1, "{f}: {e}");
+        let back: u64 = e["loops"].as_array().unwrap().iter().map(|l| l["back_edge_count"].as_u64().unwrap()).sum();
+        assert!(back < 20_000, "{f}: {back} back edges interpreted: the loop did not leave irvm");
+    }
+    // The same run without OSR interprets every iteration of main's loop (and prints the same).
+    let (same, _, _) = run_both("main_loop", &["--tier", "auto", "--no-osr"], &["300000"]);
+    assert!(same.starts_with("n=300000 "), "{same}");
+}

@@ -136,6 +136,9 @@ pub enum Op {
     /// Phi move then jump (the common one-phi edge).
     MovJmp { d: Reg, s: Reg, rel: Rel, ctr: Ctr },
     Jmp { rel: Rel, ctr: Ctr },
+    /// OSR point at a loop header: count an entry in `ctr`; at the mark in `ctr + 1`, ask the
+    /// host for native code continuing this activation (`Code::osr[point]`).
+    Osr { ctr: Ctr, point: u32 },
     /// Branch on the i1 in `c`.
     Br { c: Reg, t: Rel, f: Rel, ctr: Ctr },
     Switch { v: Reg, table: Aux },

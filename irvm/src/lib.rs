@@ -18,6 +18,7 @@ pub mod translate;
 mod vm;
 
 pub use program::{Program, Resolver};
-pub use vm::{ExitHook, FuncStats, Machine, Options, Outcome, TierHook};
+pub use translate::ValueId;
+pub use vm::{ExitHook, FuncStats, Machine, Options, OsrDecision, OsrHook, Outcome, TierHook};
 pub mod host;
 pub mod profile;

@@ -69,6 +69,8 @@ pub struct Program {
     /// Owner key for thunks (the `Machine` that runs this program).
     pub(crate) owner: *mut (),
     pub(crate) thunk_handler: Option<crate::abi::thunk::Handler>,
+    /// Lower loop headers with OSR points (set by `Machine::set_osr_hook` before any lowering).
+    pub(crate) osr: bool,
 }
 
 impl Drop for Program {
@@ -124,6 +126,7 @@ impl Program {
             resolver,
             owner: std::ptr::null_mut(),
             thunk_handler: None,
+            osr: false,
             ir,
         };
         p.layout_globals()?;

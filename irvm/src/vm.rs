@@ -36,6 +36,8 @@ pub struct FuncStats {
     pub counters: Box<[u64]>,
     /// Instructions not executed in blocks left early (by `exit`).
     pub skipped: u64,
+    /// Activations that left the interpreter at an OSR point to finish in native code.
+    pub osr_entries: u64,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
     pub timed: u64,
     pub timed_dt: u64,
@@ -90,6 +92,22 @@ pub type ExitHook = Box<dyn FnMut(&Machine, &Outcome)>;
 /// the host may compile it and install native code with [`Machine::set_native`], and moves the mark.
 pub type TierHook = Box<dyn FnMut(&mut Machine, u32)>;
 
+/// The host's answer at an OSR point (see [`Machine::set_osr_hook`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsrDecision {
+    /// Continue this activation in native code at this address: `ret (ptr buf)`, reading the
+    /// point's live values from `buf` (their slots in order, see `translate::OsrPoint`).
+    Enter(usize),
+    /// Keep interpreting; ask again when the point's entry count reaches this value.
+    Later(u64),
+    /// Keep interpreting; never ask again for this point.
+    Never,
+}
+
+/// OSR (issue D): called at OSR point `point` of function `f` (index into its `Code::osr`) once
+/// the point's entry count reached its mark.
+pub type OsrHook = Box<dyn FnMut(&mut Machine, u32, u32) -> OsrDecision>;
+
 /// A loaded program and its interpreter state.
 pub struct Machine {
     pub prog: Program,
@@ -117,6 +135,9 @@ pub struct Machine {
     /// no tiering; `u64::MAX`: never).
     pub(crate) tier_hook: Option<TierHook>,
     pub tier_at: Vec<u64>,
+    /// OSR: the host's hook and the first mark of every OSR point.
+    pub(crate) osr_hook: Option<OsrHook>,
+    pub(crate) osr_first: u64,
 }
 
 /// Read the time-stamp counter.
@@ -151,6 +172,8 @@ impl Machine {
             translate_cycles: 0,
             tier_hook: None,
             tier_at: Vec::new(),
+            osr_hook: None,
+            osr_first: u64::MAX,
         });
         m.sp = m.astack.as_ptr() as usize + m.astack.len() * 16;
         let owner: *mut Machine = &mut *m;
@@ -173,6 +196,47 @@ impl Machine {
         for h in self.hot.iter_mut() {
             h.simple = false;
         }
+    }
+
+    /// Enable on-stack replacement: functions lowered from now on get an OSR point at each loop
+    /// header, and `hook` runs when a point's entry count reaches `first` (then the mark the
+    /// hook returns). Call before the run starts (functions already lowered get no points).
+    pub fn set_osr_hook(&mut self, hook: OsrHook, first: u64) {
+        self.osr_hook = Some(hook);
+        self.osr_first = first.max(1);
+        self.prog.osr = true;
+    }
+
+    /// Run the OSR hook (re-entrancy safe: the hook is taken out while it runs).
+    pub(crate) fn run_osr_hook(&mut self, f: u32, point: u32) -> OsrDecision {
+        match self.osr_hook.take() {
+            Some(mut h) => {
+                let d = h(self, f, point);
+                self.osr_hook = Some(h);
+                d
+            }
+            None => OsrDecision::Never,
+        }
+    }
+
+    /// Whether native code can call defined function `f` through its thunk (irvm classifies its
+    /// signature; lowers `f` if needed). False for signatures irvm cannot take from registers.
+    pub fn enterable_from_native(&mut self, f: u32) -> bool {
+        let m: *mut Machine = self;
+        // SAFETY: `self` is the live machine, used only through `m` here.
+        match unsafe { crate::exec::call::code_of(m, f) } {
+            // SAFETY: code owned by the function table.
+            Ok(c) => unsafe { (*c).own_sig.is_some() },
+            Err(_) => {
+                self.error = None;
+                false
+            }
+        }
+    }
+
+    /// OSR point `point` of function `f`, if `f` is lowered and has it.
+    pub fn osr_point(&self, f: u32, point: u32) -> Option<&crate::translate::OsrPoint> {
+        self.prog.funcs.get(f as usize)?.code.as_deref()?.osr.get(point as usize)
     }
 
     /// Run native code at `addr` (same signature) for every later call of defined function `f`

@@ -80,7 +80,25 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
                 name,
             }
             .symbol();
-            replace_with_declaration(m, gv, &sym)?;
+            // SAFETY: valid global variable.
+            if unsafe { LLVMIsGlobalConstant(gv) } != 0 {
+                // A constant keeps its initializer for the optimizer (tables, strings: loads
+                // fold) as an `available_externally` copy: its address is still the host's.
+                // A fresh global (not `dso_local`, see `refresh_declaration`) replaces it.
+                let copy = llvm::declare_like(m, gv, &sym)?;
+                // SAFETY: `gv` and `copy` are global variables of `m` of the same value type;
+                // `gv` is unused afterwards and deleted.
+                unsafe {
+                    LLVMSetInitializer(copy, LLVMGetInitializer(gv));
+                    LLVMSetGlobalConstant(copy, 1);
+                    LLVMSetAlignment(copy, LLVMGetAlignment(gv));
+                    LLVMSetLinkage(copy, LLVMLinkage::LLVMAvailableExternallyLinkage);
+                    LLVMReplaceAllUsesWith(gv, copy);
+                    LLVMDeleteGlobal(gv);
+                }
+            } else {
+                replace_with_declaration(m, gv, &sym)?;
+            }
         }
     }
     for f in llvm::functions(m) {

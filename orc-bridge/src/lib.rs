@@ -16,6 +16,7 @@ mod error;
 pub mod extract;
 pub mod jit;
 mod llvm;
+pub mod osr;
 pub mod pipeline;
 pub mod selftest;
 pub mod symbols;
@@ -26,6 +27,7 @@ pub use jit::{
     CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId,
     OptimizedModule,
 };
+pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};

@@ -119,16 +119,15 @@ pub(crate) fn run_passes(
     // created and disposed here.
     let err = unsafe {
         let opts = LLVMCreatePassBuilderOptions();
-        // No `.llvm.call-graph-profile` section: with profile data CGProfilePass would add one,
-        // and its SHT_REL relocations make JITLink reject the object ("No SHT_REL in valid x64
-        // ELF object files"). It only guides a static linker's function ordering anyway.
-        LLVMPassBuilderOptionsSetCallGraphProfile(opts, 0);
         if let Some((_, vectorize)) = tm {
             LLVMPassBuilderOptionsSetLoopVectorization(opts, vectorize as i32);
             LLVMPassBuilderOptionsSetSLPVectorization(opts, vectorize as i32);
             LLVMPassBuilderOptionsSetLoopInterleaving(opts, vectorize as i32);
             LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
         }
+        // The call-graph profile goes into a SHT_REL section (.llvm.call-graph-profile) that
+        // JITLink refuses; it only guides a static linker's function ordering anyway.
+        LLVMPassBuilderOptionsSetCallGraphProfile(opts, 0);
         let raw_tm = tm.map_or(std::ptr::null_mut(), |(t, _)| t.raw());
         let err = LLVMRunPasses(module.raw(), passes.as_ptr(), raw_tm, opts);
         LLVMDisposePassBuilderOptions(opts);
@@ -179,7 +178,7 @@ fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
 
 /// Attach `!prof` metadata: `function_entry_count` on the function, `branch_weights` on the
 /// terminators. Counts above u32::MAX are scaled down together (weights are i32 in LLVM).
-fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()> {
+pub(crate) fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()> {
     // SAFETY: `f` is a function definition; metadata nodes are created in its context.
     unsafe {
         let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
@@ -225,6 +224,22 @@ fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Only the `function_entry_count` of a profile (for a function whose blocks got their branch
+/// weights elsewhere, e.g. an OSR variant).
+pub(crate) fn attach_entry_count(f: LLVMValueRef, count: u64) {
+    // SAFETY: `f` is a function; the metadata node is created in its context.
+    unsafe {
+        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
+        let kind = LLVMGetMDKindIDInContext(ctx, c"prof".as_ptr(), 4);
+        let s = "function_entry_count";
+        let mut ops = [
+            LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len()),
+            LLVMValueAsMetadata(LLVMConstInt(LLVMInt64TypeInContext(ctx), count, 0)),
+        ];
+        LLVMGlobalSetMetadata(f, kind, LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), ops.len()));
+    }
 }
 
 #[cfg(test)]

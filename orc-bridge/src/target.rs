@@ -148,3 +148,87 @@ pub fn llvm_version() -> String {
     let (major, minor, patch) = inkwell::support::get_llvm_version();
     format!("{major}.{minor}.{patch}")
 }
+
+/// Make every function of `m` compile for this CPU: clang writes the AOT target into each
+/// function (`"target-cpu"="x86-64"`, `"target-features"="+cmov,+sse2,…"`, `"tune-cpu"`), and
+/// those attributes win over the target machine's. The CPU and tuning become `cpu`; the features
+/// become the host's `features` followed by the function's own (so a feature the source asked
+/// for explicitly, e.g. `__attribute__((target("avx512f")))`, keeps its meaning, as in an AOT
+/// build). Declarations are left alone.
+pub(crate) fn retarget_functions(m: llvm_sys::prelude::LLVMModuleRef, cpu: &str, features: &str) {
+    use llvm_sys::LLVMAttributeFunctionIndex as FN;
+    use llvm_sys::core::*;
+    let set = |f, key: &str, value: &str| {
+        // SAFETY: `f` is a function of `m`; the attribute is created in `m`'s context.
+        unsafe {
+            LLVMRemoveStringAttributeAtIndex(f, FN, key.as_ptr().cast(), key.len() as u32);
+            let a = LLVMCreateStringAttribute(
+                LLVMGetModuleContext(m),
+                key.as_ptr().cast(),
+                key.len() as u32,
+                value.as_ptr().cast(),
+                value.len() as u32,
+            );
+            LLVMAddAttributeAtIndex(f, FN, a);
+        }
+    };
+    for f in crate::llvm::functions(m) {
+        if crate::llvm::is_declaration(f) {
+            continue;
+        }
+        let key = "target-features";
+        // SAFETY: reading a string attribute of a valid function.
+        let own = unsafe {
+            let a = LLVMGetStringAttributeAtIndex(f, FN, key.as_ptr().cast(), key.len() as u32);
+            if a.is_null() {
+                String::new()
+            } else {
+                let mut len = 0u32;
+                let p = LLVMGetStringAttributeValue(a, &mut len);
+                String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len as usize)).into_owned()
+            }
+        };
+        let merged = match (features.is_empty(), own.is_empty()) {
+            (_, true) => features.to_string(),
+            (true, false) => own,
+            (false, false) => format!("{features},{own}"),
+        };
+        set(f, "target-cpu", cpu);
+        set(f, "tune-cpu", cpu);
+        if !merged.is_empty() {
+            set(f, key, &merged);
+        }
+    }
+}
+
+/// Replace every `llvm.fmuladd` call of `m` by `fmul` + `fadd`. Clang emits fmuladd for `a*b + c`
+/// (-ffp-contract=on) and leaves the choice to the backend: for a CPU with FMA it becomes one
+/// fused instruction, rounding once, for the generic x86-64 target two. irvm and an AOT build for
+/// the generic target round twice; so must every tier, or a function's floating-point results
+/// would change when it tiers up (compiling for the host CPU must not change what a program
+/// prints).
+pub(crate) fn unfuse_fmuladd(m: llvm_sys::prelude::LLVMModuleRef) {
+    use llvm_sys::core::*;
+    for f in crate::llvm::functions(m) {
+        if !crate::llvm::name(f).starts_with("llvm.fmuladd.") {
+            continue;
+        }
+        for (user, _) in crate::llvm::uses(f) {
+            // SAFETY: `user` is a call of `llvm.fmuladd.*(a, b, c)` (its only use kind: an
+            // intrinsic's address cannot be taken); the replacement has the same type; the call
+            // is erased once unused.
+            unsafe {
+                if LLVMIsACallInst(user).is_null() || LLVMGetNumArgOperands(user) != 3 {
+                    continue;
+                }
+                let b = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
+                LLVMPositionBuilderBefore(b, user);
+                let mul = LLVMBuildFMul(b, LLVMGetOperand(user, 0), LLVMGetOperand(user, 1), c"fmul".as_ptr());
+                let add = LLVMBuildFAdd(b, mul, LLVMGetOperand(user, 2), c"fadd".as_ptr());
+                LLVMDisposeBuilder(b);
+                LLVMReplaceAllUsesWith(user, add);
+                LLVMInstructionEraseFromParent(user);
+            }
+        }
+    }
+}

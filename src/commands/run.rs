@@ -12,7 +12,7 @@
 use irvm::profile::Profile;
 use irvm::{Machine, Options, Outcome};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,8 @@ struct Args {
     opt: orc_bridge::OptLevel,
     thresholds: crate::tier::policy::Thresholds,
     verbose: bool,
+    /// On-stack replacement at loop headers under `--tier auto` (`--no-osr` turns it off).
+    osr: bool,
     profile_out: Option<String>,
     table: bool,
     state: Option<String>,
@@ -45,6 +47,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut opt = orc_bridge::OptLevel::O2;
     let mut thresholds = crate::tier::policy::Thresholds::default();
     let mut verbose = false;
+    let mut osr = true;
     let mut it = args.iter();
     let program = loop {
         let Some(a) = it.next() else { return Err("missing PROGRAM.bc (see 'bareflow help')".into()) };
@@ -61,6 +64,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--runtime-coverage" => coverage = true,
             "--state" => state = Some(it.next().ok_or("--state needs a directory or a device (e.g. /dev/state)")?.clone()),
             "--verbose" | "-v" => verbose = true,
+            "--no-osr" => osr = false,
             "--opt" => {
                 let v = it.next().ok_or("--opt needs a level (0-3)")?;
                 opt = v.parse().map_err(|_| format!("--opt '{v}': expected 0, 1, 2 or 3"))?;
@@ -81,7 +85,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         _ => &rest[..],
     };
     argv.extend(rest.iter().cloned());
-    Ok(Args { tier, opt, thresholds, verbose, profile_out, table, state, coverage, program, argv })
+    Ok(Args { tier, opt, thresholds, verbose, osr, profile_out, table, state, coverage, program, argv })
 }
 
 fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> {
@@ -240,13 +244,13 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
     let t: &'static mut crate::tier::Tiering = Box::leak(Box::new(t));
     let tp: *mut crate::tier::Tiering = t;
     if a.tier == Tier::Auto {
-        crate::tier::install(m, t, 0);
+        crate::tier::install(m, t, 0, a.osr);
         return Ok(());
     }
     t.count_native_calls = false;
-    crate::tier::install(m, t, u64::MAX);
+    crate::tier::install(m, t, u64::MAX, false);
     for f in 0..m.prog.funcs.len() {
-        if !m.prog.funcs[f].external {
+        if !m.prog.funcs[f].external && crate::tier::policy::tierable(m, f as u32) {
             // SAFETY: the leaked manager; single-threaded, no other reference in use.
             let _ = unsafe { (*tp).compile(m, f as u32, a.opt, "--tier jit".into()) };
         }

@@ -8,13 +8,13 @@ use std::ffi::{CStr, c_char};
 /// (name, address) of every API function.
 pub fn table() -> Vec<(&'static str, usize)> {
     vec![
-        ("jit_profile_begin", jit_profile_begin as usize),
-        ("jit_profile_end", jit_profile_end as usize),
-        ("jit_get_call_count", jit_get_call_count as usize),
-        ("jit_get_avg_cycles", jit_get_avg_cycles as usize),
-        ("jit_optimize_hot_functions", jit_optimize_hot_functions as usize),
-        ("jit_set_threshold", jit_set_threshold as usize),
-        ("jit_get_optimization_level", jit_get_optimization_level as usize),
+        ("jit_profile_begin", jit_profile_begin as *const () as usize),
+        ("jit_profile_end", jit_profile_end as *const () as usize),
+        ("jit_get_call_count", jit_get_call_count as *const () as usize),
+        ("jit_get_avg_cycles", jit_get_avg_cycles as *const () as usize),
+        ("jit_optimize_hot_functions", jit_optimize_hot_functions as *const () as usize),
+        ("jit_set_threshold", jit_set_threshold as *const () as usize),
+        ("jit_get_optimization_level", jit_get_optimization_level as *const () as usize),
     ]
 }
 

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod cache;
 pub mod links;
+pub mod osr;
 pub mod policy;
 
 use irvm::Machine;
@@ -52,6 +53,10 @@ pub struct Tiering {
     /// from other JIT code are counted (irvm's thunk path counts and runs the tier hook) and a
     /// function only native code calls still tiers up. Off for `--tier jit`.
     pub count_native_calls: bool,
+    /// OSR variants compiled so far (`osr`).
+    pub osr: osr::OsrCache,
+    /// Functions being compiled because native code needs them (`prepare_callees`).
+    preparing: Vec<u32>,
     /// The object of each function's current native code (for the snapshot's object cache).
     pub objects: Vec<Option<cache::Cached>>,
 }
@@ -71,7 +76,7 @@ impl Tiering {
         names.sort();
         names.dedup();
         for n in names {
-            let addr = if n == "exit" { api::exit_shim as usize } else { m.prog.resolve_symbol(&n).unwrap_or(0) };
+            let addr = if n == "exit" { api::exit_shim as *const () as usize } else { m.prog.resolve_symbol(&n).unwrap_or(0) };
             if addr != 0 {
                 syms.push((n, addr as u64));
             }
@@ -80,7 +85,7 @@ impl Tiering {
         jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
         let links = links::Links::new(m)?;
         let n = m.prog.funcs.len();
-        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, objects: vec![None; n] })
+        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, osr: osr::OsrCache::default(), preparing: Vec::new(), objects: vec![None; n] })
     }
 
     /// The CPU the JIT compiles for (name and features).
@@ -109,6 +114,13 @@ impl Tiering {
                 return Err(e);
             }
         };
+        if let Err(e) = self.prepare_callees(m, &c.host_symbols, level) {
+            if self.verbose {
+                eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f as usize]));
+            }
+            self.failed.push((name, e.clone()));
+            return Err(e);
+        }
         m.set_native(f, c.address as usize);
         self.objects[f as usize] = Some(cache::Cached::of(&c));
         // Below the top tier, calls from JIT code keep going through the thunk (counted there);
@@ -125,6 +137,33 @@ impl Tiering {
         self.log.push(ev);
         self.levels[f as usize] = Some(level);
         platform_mark_first_compile(self.log.len());
+        Ok(())
+    }
+
+    /// Native code is about to run that calls or takes the address of the app functions in
+    /// `host_symbols`: those irvm cannot enter from native code (signatures its thunks cannot
+    /// take, e.g. vectors passed by value) must have native code first — compile them at `level`.
+    pub fn prepare_callees(&mut self, m: &mut Machine, host_symbols: &[String], level: OptLevel) -> Result<(), String> {
+        for s in host_symbols {
+            let name = match orc_bridge::symbols::HostSymbol::parse(s) {
+                Some(orc_bridge::symbols::HostSymbol::Slot(n) | orc_bridge::symbols::HostSymbol::Function(n)) => n,
+                _ => continue,
+            };
+            let Some(&g) = self.links.index.get(&name) else { continue };
+            if m.prog.funcs[g as usize].native != 0 || self.preparing.contains(&g) || m.enterable_from_native(g) {
+                continue;
+            }
+            self.preparing.push(g);
+            let r = self.compile(m, g, level.max(OptLevel::O1), "called from native code, cannot be interpreted from there".into());
+            self.preparing.retain(|&x| x != g);
+            r.map_err(|e| format!("callee '{name}' cannot run behind native code: {e}"))?;
+            self.links.slots[g as usize] = m.prog.funcs[g as usize].native as u64;
+            if !policy::tierable(m, g) {
+                // Interpreted callers keep interpreting it (irvm cannot call native code with
+                // this signature); native callers use the slot.
+                m.set_native(g, 0);
+            }
+        }
         Ok(())
     }
 
@@ -196,6 +235,12 @@ pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
             continue;
         }
         let weights: Vec<u64> = (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect();
+        // A branch the interpreter never reached has no information (it is not cold: it may
+        // simply not have run yet, e.g. the loops after the one an OSR entry interrupts).
+        // All-zero weights would make LLVM treat it and what it controls as never executed.
+        if weights.iter().all(|&w| w == 0) {
+            continue;
+        }
         w.push(BranchWeights { block: b.block, weights });
     }
     Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })
@@ -205,7 +250,12 @@ pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
 /// entry counts, every branch counter as a block count), so LLVM can tell hot code from cold.
 pub fn profile_summary(m: &Machine) -> ProfileSummary {
     let entries: Vec<u64> = m.stats.iter().map(|s| s.calls).filter(|c| *c > 0).collect();
-    let blocks: Vec<u64> = m.stats.iter().flat_map(|s| s.counters.iter().copied()).filter(|c| *c > 0).collect();
+    let mut blocks = Vec::new();
+    for (f, s) in m.stats.iter().enumerate() {
+        // OSR points keep an entry count and a mark among the counters: not block counts.
+        let osr: Vec<usize> = m.prog.funcs.get(f).and_then(|e| e.code.as_deref()).map(|c| c.osr.iter().flat_map(|p| [p.ctr as usize, p.ctr as usize + 1]).collect()).unwrap_or_default();
+        blocks.extend(s.counters.iter().enumerate().filter(|(k, c)| **c > 0 && !osr.contains(k)).map(|(_, c)| *c));
+    }
     ProfileSummary::from_counts(&entries, &blocks)
 }
 
@@ -213,9 +263,20 @@ pub fn profile_summary(m: &Machine) -> ProfileSummary {
 static mut CURRENT: Option<(*mut Machine, *mut Tiering)> = None;
 
 /// Install tiering on `m`: the hook and the global state the C API reads. Both must live for the
-/// rest of the process (leaked by the caller).
-pub fn install(m: &mut Machine, t: &'static mut Tiering, first_mark: u64) {
+/// rest of the process (leaked by the caller). With `osr`, loop headers are OSR points whose
+/// first mark is the hot threshold.
+pub fn install(m: &mut Machine, t: &'static mut Tiering, first_mark: u64, osr: bool) {
     let tp: *mut Tiering = t;
+    if osr {
+        let mark = t.thresholds.hot;
+        m.set_osr_hook(
+            Box::new(move |m, f, p| {
+                // SAFETY: the tier manager lives for the rest of the process (leaked).
+                unsafe { (*tp).on_osr(m, f, p) }
+            }),
+            mark,
+        );
+    }
     // SAFETY: single-threaded; set once before the run, read by the hook and the C API.
     unsafe { CURRENT = Some((m as *mut Machine, tp)) };
     m.set_tier_hook(

@@ -31,7 +31,11 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
     mm.translate_cycles += crate::vm::rdtsc().wrapping_sub(t0);
     match lowered {
         Ok(code) => {
-            mm.stats[f as usize].counters = vec![0u64; code.ncounters as usize].into_boxed_slice();
+            let mut ctrs = vec![0u64; code.ncounters as usize];
+            for p in code.osr.iter() {
+                ctrs[p.ctr as usize + 1] = mm.osr_first;
+            }
+            mm.stats[f as usize].counters = ctrs.into_boxed_slice();
             let b = Box::new(code);
             let p: *const Code = &*b;
             let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty();
@@ -417,5 +421,79 @@ pub(crate) fn unwind_all(mm: &mut Machine, rest_top: u32) {
         // `close` charges the parent, which is now the last frame.
         super::timing::close(mm, &fr);
         rest = fr.caller_rest;
+    }
+}
+
+/// What an OSR point did.
+pub(crate) enum OsrExit {
+    /// Keep interpreting the frame.
+    Stay,
+    /// The frame returned from native code: continue in the caller (`None`: back to the host).
+    Returned(Option<St>),
+}
+
+/// OSR point `point` of the top frame (`fp`, `code`) reached its mark: ask the host; if it gives
+/// native code, hand it the live values and return from the frame with its result.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn osr(m: *mut Machine, fp: *mut u64, code: *const Code, ctrs: *mut u64, point: u32) -> Result<OsrExit, Trap> {
+    // SAFETY: live machine; the top frame is the one running `code`; no other reference to the
+    // machine is live during the hook.
+    let (f, decision) = unsafe {
+        let mm = &mut *m;
+        let f = mm.frames.last().expect("irvm: OSR point outside a frame").func;
+        (f, mm.run_osr_hook(f, point))
+    };
+    // SAFETY: `code` is the frame's code (owned by the function table, never freed while running).
+    let c = unsafe { &*code };
+    let p = &c.osr[point as usize];
+    // SAFETY: `ctrs` is the frame's counter array; `p.ctr + 1` is the point's mark.
+    let mark = unsafe { &mut *ctrs.add(p.ctr as usize + 1) };
+    let addr = match decision {
+        crate::vm::OsrDecision::Enter(a) => a,
+        crate::vm::OsrDecision::Later(n) => {
+            *mark = n;
+            return Ok(OsrExit::Stay);
+        }
+        crate::vm::OsrDecision::Never => {
+            *mark = u64::MAX;
+            return Ok(OsrExit::Stay);
+        }
+    };
+    let Some(sig) = c.osr_sig.as_ref() else {
+        *mark = u64::MAX;
+        return Ok(OsrExit::Stay);
+    };
+    let mut buf = Vec::with_capacity(p.words() as usize);
+    for l in p.live.iter() {
+        for k in 0..l.slots as isize {
+            // SAFETY: the live value's slots are in the frame.
+            buf.push(unsafe { *fp.offset(l.reg.0 as isize + k) });
+        }
+    }
+    let mut img = RegImage::default();
+    img.gpr[0] = buf.as_mut_ptr() as u64;
+    let old_top;
+    {
+        // SAFETY: live machine; this borrow ends before the native call.
+        let mm = unsafe { &mut *m };
+        old_top = mm.reg_top;
+        // Entries from the native code (callbacks) must not overwrite this frame.
+        // SAFETY: `fp` is inside the register stack; the frame ends `nslots` after it.
+        mm.reg_top = unsafe { fp.add(c.nslots as usize).offset_from(mm.regs.as_ptr()) } as usize + 8;
+    }
+    // SAFETY: `addr` is the host's OSR variant of this function, `ret (ptr)`, reading `buf`
+    // as this point lays it out; no reference into the machine is live across the call.
+    unsafe { native::call(addr, &mut img) };
+    drop(buf);
+    // SAFETY: live machine again.
+    let mm = unsafe { &mut *m };
+    mm.reg_top = old_top;
+    mm.stats[f as usize].osr_entries += 1;
+    // The frame's parameter slots are dead now: they receive the result that `ret` copies out.
+    // SAFETY: slots 1.. of the frame (at least `ret_slots` of them: the frame holds its values).
+    unsafe {
+        unmarshal_ret(sig, &img, fp.add(1));
+        Ok(OsrExit::Returned(ret(m, fp, Reg(1), c.ret_slots)))
     }
 }

@@ -30,7 +30,9 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     let c = unsafe { &*code };
     let Some(sig) = c.own_sig.as_ref() else {
         // SAFETY: live machine.
-        return Err(super::fail(unsafe { &mut *m }, "cannot be called from native code (signature)".into()));
+        let mm = unsafe { &mut *m };
+        let msg = format!("'{}' cannot be called from native code (its signature)", mm.func_name(func as usize));
+        return Err(super::fail(mm, msg));
     };
     // Tiering (issue D): count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).

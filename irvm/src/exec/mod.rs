@@ -417,6 +417,18 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                         Err(t) => return Err(t),
                     }
                 }
+                Op::Osr { ctr, point } => {
+                    let c = ctrs.add(ctr.0 as usize);
+                    *c += 1;
+                    if *c >= *c.add(1) {
+                        match call::osr(m, fp, code, ctrs, point) {
+                            Ok(call::OsrExit::Stay) => {}
+                            Ok(call::OsrExit::Returned(Some(st))) => set_state!(st),
+                            Ok(call::OsrExit::Returned(None)) => return Ok(()),
+                            Err(t) => return Err(t),
+                        }
+                    }
+                }
                 Op::Ret { s } => match call::ret(m, fp, s, 1) {
                     Some(st) => set_state!(st),
                     None => return Ok(()),

@@ -30,6 +30,12 @@ pub enum TyKind {
 }
 
 impl Ty {
+    /// The opaque pointer type (address space 0) of this type's context.
+    pub fn opaque_ptr(self) -> Ty {
+        // SAFETY: a valid type has a context; the pointer type belongs to it.
+        Ty(unsafe { llvm_sys::core::LLVMPointerTypeInContext(llvm_sys::core::LLVMGetTypeContext(self.0), 0) })
+    }
+
     pub fn kind(self) -> TyKind {
         // SAFETY: a live type handle (see `Ty`).
         match unsafe { c::LLVMGetTypeKind(self.0) } {

@@ -75,6 +75,10 @@ pub struct Function {
     pub branches: Vec<Branch>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub loops: Vec<Loop>,
+    /// Activations that left the interpreter at a loop header to finish in native code (OSR,
+    /// issue D); their counts stop there.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub osr_entries: u64,
 }
 
 /// A whole run.
@@ -112,6 +116,7 @@ impl Profile {
                 blocks: Vec::new(),
                 branches: Vec::new(),
                 loops: Vec::new(),
+                osr_entries: st.osr_entries,
             };
             if let Some(code) = code {
                 fill_blocks(&mut f, code, &st.counters, st.calls);
@@ -212,4 +217,8 @@ fn fill_blocks(f: &mut Function, code: &crate::translate::Code, ctrs: &[u64], ca
     }
     loops.sort_by_key(|l| l.header);
     f.loops = loops;
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -31,8 +31,8 @@ struct Def {
     pos: u32,
 }
 
-struct Live<'a> {
-    index: &'a HashMap<Val, usize>,
+pub(super) struct Live {
+    pub(super) index: HashMap<Val, usize>,
     defs: Vec<Def>,
     /// Per block: (value, position) of every non-phi use.
     uses: Vec<Vec<(usize, u32)>>,
@@ -40,7 +40,11 @@ struct Live<'a> {
     live_out: Vec<Bits>,
 }
 
-impl Live<'_> {
+impl Live {
+    /// Whether value `a` (index into the values) is live on entry to `block`, after its phis.
+    pub(super) fn live_in(&self, a: usize, block: usize) -> bool {
+        self.live_in[block].get(a)
+    }
     fn live_at(&self, a: usize, block: usize, pos: u32) -> bool {
         let d = self.defs[a];
         let defined = if d.block == block { d.pos <= pos } else { self.live_in[block].get(a) };
@@ -84,14 +88,9 @@ impl Fx<'_> {
         }
     }
 
-    /// Coalescing classes: value -> representative (values not listed stand alone).
-    pub(super) fn coalesce(&self, blocks: &[Val], values: &[Val]) -> HashMap<Val, Val> {
-        let mut rep: HashMap<Val, Val> = HashMap::new();
-        let scalar = |v: Val| matches!(v.ty().kind(), TyKind::Int(b) if b <= 64) || matches!(v.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double);
-        let phis: Vec<Val> = values.iter().copied().filter(|v| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI && scalar(*v)).collect();
-        if phis.is_empty() || values.len() > 20_000 || blocks.len() > 5_000 {
-            return rep;
-        }
+    /// SSA liveness per block (values: the function's parameters then its slot-holding
+    /// instructions), through folded instructions and aliases (`expand`).
+    pub(super) fn liveness(&self, blocks: &[Val], values: &[Val]) -> Live {
         let index: HashMap<Val, usize> = values.iter().enumerate().map(|(i, v)| (*v, i)).collect();
         let bindex: HashMap<Val, usize> = blocks.iter().enumerate().map(|(i, b)| (*b, i)).collect();
         let n = values.len();
@@ -182,7 +181,18 @@ impl Fx<'_> {
                 }
             }
         }
-        let live = Live { index: &index, defs, uses, live_in, live_out };
+        Live { index, defs, uses, live_in, live_out }
+    }
+
+    /// Coalescing classes: value -> representative (values not listed stand alone).
+    pub(super) fn coalesce(&self, blocks: &[Val], values: &[Val]) -> HashMap<Val, Val> {
+        let mut rep: HashMap<Val, Val> = HashMap::new();
+        let scalar = |v: Val| matches!(v.ty().kind(), TyKind::Int(b) if b <= 64) || matches!(v.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double);
+        let phis: Vec<Val> = values.iter().copied().filter(|v| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI && scalar(*v)).collect();
+        if phis.is_empty() || values.len() > 20_000 || blocks.len() > 5_000 {
+            return rep;
+        }
+        let live = self.liveness(blocks, values);
         // Greedy classes.
         let mut members: HashMap<Val, Vec<usize>> = HashMap::new();
         let find = |rep: &HashMap<Val, Val>, v: Val| -> Val {

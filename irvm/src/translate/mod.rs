@@ -14,6 +14,7 @@ mod dispatch;
 mod intrinsic;
 mod memory;
 mod operand;
+mod osr;
 mod superop;
 mod vector;
 
@@ -25,6 +26,7 @@ use crate::program::Program;
 use std::collections::HashMap;
 
 pub use control::{BranchKind, BranchMeta};
+pub use osr::{OsrLive, OsrPoint, ValueId};
 
 /// A call site: where the arguments are and where the result goes.
 #[derive(Debug)]
@@ -103,6 +105,11 @@ pub struct Code {
     /// Classification of the function's own signature (how native callers pass arguments).
     pub own_sig: Option<Sig>,
     pub vararg: bool,
+    /// OSR points (loop headers), when the program enables OSR.
+    pub osr: Box<[OsrPoint]>,
+    /// How an OSR variant `ret (ptr)` returns, and the return value's slot count.
+    pub osr_sig: Option<Sig>,
+    pub ret_slots: u32,
 }
 
 /// Where a jump goes before patching: a block, or an out-of-line edge stub.
@@ -261,8 +268,13 @@ impl Fx<'_> {
             };
             self.slot_of.insert(*v, slot);
         }
-        for b in &blocks {
+        let osr = self.osr_points(&blocks, &values);
+        let osr_at: HashMap<u32, usize> = osr.iter().enumerate().map(|(k, p)| (p.block, k)).collect();
+        for (bi, b) in blocks.iter().enumerate() {
             self.block_start.push(self.code.len() as u32);
+            if let Some(&k) = osr_at.get(&(bi as u32)) {
+                self.push(Op::Osr { ctr: crate::isa::Ctr(osr[k].ctr), point: k as u32 });
+            }
             let insts = b.instructions();
             let len = insts.len() as u32;
             for (k, i) in insts.into_iter().enumerate() {
@@ -277,6 +289,7 @@ impl Fx<'_> {
         }
         let ops = self.finish()?;
         let own_sig = self.own_sig(fty);
+        let (osr_sig, ret_slots) = self.osr_sig(fty);
         Ok(Code {
             ops,
             nslots: self.nslots,
@@ -296,6 +309,9 @@ impl Fx<'_> {
             byval: byval.into(),
             own_sig,
             vararg: fty.is_vararg(),
+            osr: osr.into(),
+            osr_sig,
+            ret_slots,
         })
     }
 
@@ -311,6 +327,16 @@ impl Fx<'_> {
             })
             .collect();
         crate::abi::classify::classify(self.dl, &args, fty.ret()).ok()
+    }
+
+    /// How a native `ret (ptr)` OSR variant returns (None: OSR cannot return this type), and
+    /// the return value's slot count.
+    fn osr_sig(&self, fty: Ty) -> (Option<Sig>, u32) {
+        let ret = fty.ret();
+        let slots = if ret.kind() == TyKind::Void { 0 } else { layout::slots(self.dl, ret).unwrap_or(0) };
+        let ptr = ret.opaque_ptr();
+        let args = [(ptr, crate::abi::classify::ArgAttr { byval: None, signext: false })];
+        (crate::abi::classify::classify(self.dl, &args, ret).ok(), slots)
     }
 
     /// Pass 1: note folds and aliases of instruction `i`; true if it needs slots of its own.

@@ -16,6 +16,7 @@ use super::{CompileTimes, CompiledFunction, CompiledModule, Jit, ModuleId, Optim
 use crate::OptLevel;
 use crate::error::{Doing, Error, Result, cstring, one_line, take_message};
 use crate::extract;
+use crate::osr::OsrSpec;
 use crate::llvm::{self, OwnedModule};
 use crate::pipeline::{self, FunctionProfile};
 use crate::symbols::{HostLinks, HostSymbol};
@@ -37,7 +38,31 @@ impl Jit {
             self.source(module).name
         );
         let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile)
+        self.compile_function_inner(module, function, level, links, profile, None)
+            .map_err(|e| e.context(&what))
+    }
+
+    /// Compile the on-stack-replacement variant of `function` entering at loop header
+    /// `spec.header` (see [`crate::osr`]): native code `ret (ptr buf)` that continues an
+    /// activation the interpreter stopped at the top of that header, reading the live values
+    /// from `buf` as `spec.values` lays them out. Same pipeline, profile and links as
+    /// [`Jit::compile_function`].
+    pub fn compile_osr(
+        &mut self,
+        module: ModuleId,
+        function: &str,
+        spec: &OsrSpec,
+        level: OptLevel,
+        links: &dyn HostLinks,
+        profile: Option<&FunctionProfile>,
+    ) -> Result<CompiledFunction> {
+        let what = format!(
+            "OSR entry of function '{function}' at block {} (module '{}') at {level}",
+            spec.header,
+            self.source(module).name
+        );
+        let _doing = Doing::new(format!("compiling {what}"));
+        self.compile_function_inner(module, function, level, links, profile, Some(spec))
             .map_err(|e| e.context(&what))
     }
 
@@ -48,25 +73,46 @@ impl Jit {
         level: OptLevel,
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
+        osr: Option<&OsrSpec>,
     ) -> Result<CompiledFunction> {
         let t0 = Instant::now();
         self.generation += 1;
-        let symbol = format!("{function}.bf.{level}.{}", self.generation);
+        let symbol = match osr {
+            None => format!("{function}.bf.{level}.{}", self.generation),
+            Some(s) => format!("{function}.bf.osr{}.{level}.{}", s.header, self.generation),
+        };
         let source = &mut self.sources[module.0];
         if source.base.is_none() {
             source.base = Some(extract::host_linked_base(&source.module)?);
         }
         let base = source.base.as_ref().expect("base was just built");
-        let ex = extract::extract(base, function, &symbol, level >= OptLevel::O2)?;
+        let mut ex = match osr {
+            None => extract::extract(base, function, &symbol, level >= OptLevel::O2)?,
+            Some(_) => extract::extract(base, function, &format!("{symbol}.src"), level >= OptLevel::O2)?,
+        };
         self.prepare_for_target(&ex.module, level)?;
         let t1 = Instant::now();
 
-        let profiled: Vec<_> = profile.map(|p| (ex.function, p)).into_iter().collect();
+        let mut profiled: Vec<_> = profile.map(|p| (ex.function, p)).into_iter().collect();
         let summary = if profiled.is_empty() {
             None
         } else {
             self.summary.clone()
         };
+        if let Some(spec) = osr {
+            // The profile goes on the original body first (block indices are the source's), then
+            // the body moves into the OSR variant; the source function becomes a host-linked
+            // declaration like every other app function.
+            for (f, p) in profiled.drain(..) {
+                pipeline::attach_profile(f, p)?;
+            }
+            let o = crate::osr::build(ex.module.raw(), ex.function, function, &symbol, spec)?;
+            if let Some(p) = profile {
+                pipeline::attach_entry_count(o, p.entry_count);
+            }
+            ex.app_functions.insert(function.to_string());
+            ex.function = o;
+        }
         pipeline::run_tier(
             &ex.module,
             level,
@@ -81,6 +127,7 @@ impl Jit {
 
         let object = self.emit_object(&ex.module, level)?;
         let t3 = Instant::now();
+        dump(&ex.module, &symbol, &object);
 
         self.check_runtime_references(&refs.runtime)?;
         let host_symbols: Vec<String> = refs.host.iter().map(HostSymbol::symbol).collect();
@@ -256,6 +303,8 @@ impl Jit {
             LLVMSetModuleDataLayout(m.raw(), dl);
             LLVMDisposeTargetData(dl);
         }
+        crate::target::retarget_functions(m.raw(), &self.target.cpu, &self.target.features);
+        crate::target::unfuse_fmuladd(m.raw());
         Ok(())
     }
 
@@ -292,5 +341,24 @@ impl Jit {
             bytes
         };
         Ok(bytes)
+    }
+}
+
+/// `BAREFLOW_JIT_DUMP=DIR`: write every compiled module's final IR (`SYMBOL.ll`) and object
+/// (`SYMBOL.o`) to DIR (a debugging aid; failures to write are reported once per file).
+fn dump(m: &OwnedModule, symbol: &str, object: &[u8]) {
+    let Some(dir) = std::env::var_os("BAREFLOW_JIT_DUMP") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let ll = dir.join(format!("{symbol}.ll"));
+    let Ok(path) = cstring("dump path", &ll.to_string_lossy()) else { return };
+    let mut msg = ptr::null_mut();
+    // SAFETY: valid module and path; a failure message is ours to free.
+    if unsafe { LLVMPrintModuleToFile(m.raw(), path.as_ptr(), &mut msg) } != 0 {
+        // SAFETY: LLVM-allocated message.
+        eprintln!("orc-bridge: cannot write {}: {}", ll.display(), unsafe { take_message(msg) });
+    }
+    let o = dir.join(format!("{symbol}.o"));
+    if let Err(e) = std::fs::write(&o, object) {
+        eprintln!("orc-bridge: cannot write {}: {e}", o.display());
     }
 }

@@ -1,0 +1,111 @@
+//! On-stack replacement (issue D): a loop that keeps running in an activation the interpreter
+//! started — typically `main`'s loop, never called again — moves to native code at its header.
+//!
+//! irvm counts entries of every loop header (`Osr` op, docs/irvm.md); at the hot threshold it
+//! asks [`Tiering::on_osr`], which compiles the function's OSR variant for that header
+//! (orc-bridge `Jit::compile_osr`: a new entry block loads the header's live values from the
+//! buffer irvm fills) at the tier the function's heat deserves — at least O2, since the loop has
+//! already run `hot` times — with irvm's counts as profile. irvm then calls it and returns from
+//! the frame with its result. Variants are cached per (function, header): later activations
+//! that reach the same header enter the same code. A header whose variant cannot be built
+//! (a live value of a type OSR does not transfer, computed goto…) is never asked again.
+
+use std::collections::{HashMap, HashSet};
+
+use irvm::{Machine, OsrDecision, ValueId};
+use orc_bridge::{OptLevel, OsrEntry, OsrSpec, OsrValue};
+
+use super::{Event, Tiering, api, function_profile, policy, profile_summary, tier_name};
+
+/// Compiled OSR variants: (function, OSR point) → (tier, address).
+#[derive(Default)]
+pub struct OsrCache {
+    entries: HashMap<(u32, u32), (OptLevel, usize)>,
+    /// Points whose variant could not be built.
+    failed: HashSet<(u32, u32)>,
+    /// Inner points that already deferred to their outermost loop once.
+    waited: HashSet<(u32, u32)>,
+}
+
+/// An inner loop that reached the mark waits this many times the hot threshold more entries for
+/// its outermost loop's header to come round before it enters native code itself.
+const WAIT_FOR_OUTER: u64 = 8;
+
+impl Tiering {
+    /// The OSR hook body (see the module doc).
+    pub fn on_osr(&mut self, m: &mut Machine, f: u32, point: u32) -> OsrDecision {
+        if api::exiting() || m.prog.funcs[f as usize].external || !policy::tierable(m, f) {
+            return OsrDecision::Never;
+        }
+        let Some(p) = m.osr_point(f, point).cloned() else { return OsrDecision::Never };
+        // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
+        // LLVM's loop passes skip them). Enter at the outermost header instead, the next time
+        // it comes round; the inner point only goes ahead if that takes too long or failed.
+        if let Some(o) = p.outer
+            && !self.osr.failed.contains(&(f, o))
+            && !self.osr.entries.contains_key(&(f, point))
+            && !self.osr.waited.contains(&(f, point))
+        {
+            self.osr.waited.insert((f, point));
+            m.set_osr_mark(f, o, m.osr_count(f, o) + 1);
+            return OsrDecision::Later(m.osr_count(f, point) + WAIT_FOR_OUTER * self.thresholds.hot.max(1));
+        }
+        let heat = policy::heat(m, f);
+        let level = OptLevel::O3;
+        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
+            && l >= level
+        {
+            return OsrDecision::Enter(addr);
+        }
+        let name = m.prog.funcs[f as usize].name.clone();
+        let mut word = 0u32;
+        let values: Vec<OsrEntry> = p
+            .live
+            .iter()
+            .map(|l| {
+                let value = match l.value {
+                    ValueId::Arg(k) => OsrValue::Arg(k),
+                    ValueId::Inst { block, index } => OsrValue::Inst { block, index },
+                };
+                let e = OsrEntry { value, word };
+                word += l.slots;
+                e
+            })
+            .collect();
+        let spec = OsrSpec { header: p.block, values: &values };
+        let prof = function_profile(m, f);
+        self.jit.set_profile_summary(Some(profile_summary(m)));
+        let t0 = std::time::Instant::now();
+        let c = self.jit.compile_osr(self.module, &name, &spec, level, &self.links, prof.as_ref());
+        let ms = t0.elapsed().as_secs_f64() * 1e3;
+        let c = c.map_err(|e| e.to_string()).and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
+        match c {
+            Ok(c) => {
+                let entries = m.stats[f as usize].counters.get(p.ctr as usize).copied().unwrap_or(0);
+                let ev = Event {
+                    function: name,
+                    from: self.levels[f as usize],
+                    to: level,
+                    reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
+                    compile_ms: ms,
+                };
+                if self.verbose {
+                    eprintln!("{}", ev.line());
+                }
+                self.log.push(ev);
+                super::platform_mark_first_compile(self.log.len());
+                let addr = c.address as usize;
+                self.osr.entries.insert((f, point), (level, addr));
+                OsrDecision::Enter(addr)
+            }
+            Err(e) => {
+                if self.verbose {
+                    eprintln!("[tier] {name}: no OSR at loop header block {}, stays {} ({e})", p.block, tier_name(self.levels[f as usize]));
+                }
+                self.failed.push((format!("{name} (OSR at block {})", p.block), e.to_string()));
+                self.osr.failed.insert((f, point));
+                OsrDecision::Never
+            }
+        }
+    }
+}
