@@ -25,6 +25,8 @@ deps: $(DEPS_STAMP)
 # Tiering (issue D): TIER_TESTS (corpus and csmith under --tier auto, tiering tests) are part of `make test`.
 -include tests/tier.mk
 -include tests/console.mk
+# Snapshots, warm start, convergence (issue F): SHRINK_TESTS, make userspace-converge.
+-include tests/shrink.mk
 
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
@@ -102,7 +104,7 @@ test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS)
+test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS)
 	@echo "make test: all passed"
 
 

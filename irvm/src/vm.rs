@@ -378,6 +378,21 @@ impl Machine {
         }
     }
 
+    /// Lower defined function `f` now if it was not yet (its profile counters exist afterwards,
+    /// so a host can seed them, e.g. from a saved profile). Errors name the function.
+    pub fn lower_now(&mut self, f: u32) -> Result<(), String> {
+        let e = self.prog.funcs.get(f as usize).ok_or_else(|| format!("irvm: no function #{f}"))?;
+        if e.external || e.code.is_some() {
+            return Ok(());
+        }
+        let me: *mut Machine = self;
+        // SAFETY: `me` is this live machine, used exclusively for the call.
+        match unsafe { exec::call::lower(me, f) } {
+            Ok(_) => Ok(()),
+            Err(_) => Err(self.error.take().unwrap_or_else(|| format!("irvm: cannot lower '{}'", self.func_name(f as usize)))),
+        }
+    }
+
     /// Name of function `f` (or of the native-pointer bucket).
     pub fn func_name(&self, f: usize) -> &str {
         self.prog.funcs.get(f).map(|e| e.name.as_str()).unwrap_or("<native code via pointer>")
