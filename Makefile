@@ -25,6 +25,8 @@ deps: $(DEPS_STAMP)
 # Tiering (issue D): TIER_TESTS (corpus and csmith under --tier auto, tiering tests) are part of `make test`.
 -include tests/tier.mk
 -include tests/console.mk
+# Snapshots, warm start, convergence (issue F): SHRINK_TESTS, make userspace-converge.
+-include tests/shrink.mk
 # Tiered execution and GDB on JIT code inside the unikernel: TIER_BOOT_TESTS are part of `make test`.
 -include tests/tier_boot.mk
 
@@ -107,7 +109,7 @@ test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(TIER_BOOT_TESTS)
+test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) $(TIER_BOOT_TESTS)
 	@echo "make test: all passed"
 
 

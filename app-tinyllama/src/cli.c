@@ -16,7 +16,9 @@ static const char USAGE[] =
     "  -m <mode>   generate (default) | encode: print the prompt's token ids and exit\n"
     "              | chat: print \"> \", read a prompt line from stdin, generate, repeat until end of\n"
     "              input, an empty line or \"quit\" (each prompt starts a fresh sequence; no -i)\n"
-    "  -l <path>   debug: write every position's token in/out and logits to a binary file\n";
+    "  -l <path>   debug: write every position's token in/out and logits to a binary file\n"
+    "  -r <0|1>    1: print each position's CLOCK_MONOTONIC time on stderr (\"pos N at T s\", for time to\n"
+    "              peak tok/s measurements), default 0\n";
 
 static int parse_float(const char *flag, const char *s, float lo, float hi, float *out) {
     char *end = NULL;
@@ -68,12 +70,12 @@ int cli_parse(int argc, char **argv, Options *opt) {
     for (int i = 2; i < argc; i += 2) {
         const char *flag = argv[i];
         if (flag[0] != '-' || strlen(flag) != 2) {
-            fprintf(stderr, "tinyllama: unexpected argument '%s' (options are -t -p -s -n -i -z -m -l; -h for help)\n",
+            fprintf(stderr, "tinyllama: unexpected argument '%s' (options are -t -p -s -n -i -z -m -l -r; -h for help)\n",
                     flag);
             return -1;
         }
-        if (strchr("tpsnizml", flag[1]) == NULL) {
-            fprintf(stderr, "tinyllama: unknown option '%s' (options are -t -p -s -n -i -z -m -l; -h for help)\n", flag);
+        if (strchr("tpsnizmlr", flag[1]) == NULL) {
+            fprintf(stderr, "tinyllama: unknown option '%s' (options are -t -p -s -n -i -z -m -l -r; -h for help)\n", flag);
             return -1;
         }
         if (i + 1 >= argc) {
@@ -105,6 +107,10 @@ int cli_parse(int argc, char **argv, Options *opt) {
             break;
         case 'l':
             opt->logits_path = val;
+            break;
+        case 'r':
+            if (parse_long("-r", val, 0, 1, &n)) return -1;
+            opt->timing = (int)n;
             break;
         case 'm':
             if (strcmp(val, "generate") == 0) {

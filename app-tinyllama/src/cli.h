@@ -20,6 +20,7 @@ typedef struct {
     int steps;               /* 0 = seq_len */
     uint64_t seed;           /* 0 = derive from the monotonic clock */
     Mode mode;
+    int timing;              /* -r 1: each position's CLOCK_MONOTONIC time on stderr */
 } Options;
 
 /* Returns 0 and fills opt; 1 when help was printed (exit 0); -1 after printing a one-line error. */

@@ -21,6 +21,10 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* -r 1: print each position's monotonic time (seconds) on stderr, so a harness can tell when the
+ * per-token rate settles (time to peak tok/s, docs/performance.md). */
+static int g_timing;
+
 /* Write a decoded piece, dropping lone control bytes (a <0x07> token must not ring the terminal). */
 static void print_piece(const char *piece, int len) {
     if (len <= 0) return;
@@ -55,6 +59,7 @@ static int generate(Model *m, const Tokenizer *tok, Sampler *sampler, const int 
             return -1;
         }
         pos++;
+        if (g_timing) fprintf(stderr, "pos %d at %.6f s (varies)\n", pos, now_seconds());
         if (next == TOKEN_BOS) break; /* BOS delimits sequences: the model ended its text */
         char byte_buf[2];
         int len = 0;
@@ -125,6 +130,7 @@ int main(int argc, char **argv) {
     Options opt;
     int rc = cli_parse(argc, argv, &opt);
     if (rc != 0) return rc > 0 ? 0 : 1;
+    g_timing = opt.timing;
 
     Model model;
     Tokenizer tok;

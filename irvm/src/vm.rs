@@ -234,6 +234,20 @@ impl Machine {
         }
     }
 
+    /// Entries counted so far at OSR point `point` of function `f` (all activations).
+    pub fn osr_count(&self, f: u32, point: u32) -> u64 {
+        let Some(p) = self.osr_point(f, point) else { return 0 };
+        self.stats[f as usize].counters.get(p.ctr as usize).copied().unwrap_or(0)
+    }
+
+    /// Ask the host again at OSR point `point` of `f` once its entry count reaches `mark`.
+    pub fn set_osr_mark(&mut self, f: u32, point: u32, mark: u64) {
+        let Some(ctr) = self.osr_point(f, point).map(|p| p.ctr as usize + 1) else { return };
+        if let Some(c) = self.stats[f as usize].counters.get_mut(ctr) {
+            *c = mark;
+        }
+    }
+
     /// OSR point `point` of function `f`, if `f` is lowered and has it.
     pub fn osr_point(&self, f: u32, point: u32) -> Option<&crate::translate::OsrPoint> {
         self.prog.funcs.get(f as usize)?.code.as_deref()?.osr.get(point as usize)
@@ -361,6 +375,21 @@ impl Machine {
             exec::call::enter_from_host(me, f, args, 0)?;
             exec::run(me)?;
             Ok((*me).retval[0])
+        }
+    }
+
+    /// Lower defined function `f` now if it was not yet (its profile counters exist afterwards,
+    /// so a host can seed them, e.g. from a saved profile). Errors name the function.
+    pub fn lower_now(&mut self, f: u32) -> Result<(), String> {
+        let e = self.prog.funcs.get(f as usize).ok_or_else(|| format!("irvm: no function #{f}"))?;
+        if e.external || e.code.is_some() {
+            return Ok(());
+        }
+        let me: *mut Machine = self;
+        // SAFETY: `me` is this live machine, used exclusively for the call.
+        match unsafe { exec::call::lower(me, f) } {
+            Ok(_) => Ok(()),
+            Err(_) => Err(self.error.take().unwrap_or_else(|| format!("irvm: cannot lower '{}'", self.func_name(f as usize)))),
         }
     }
 

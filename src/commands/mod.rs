@@ -6,6 +6,12 @@ pub mod snapshot;
 
 #[cfg(feature = "llvm")]
 pub mod run;
+#[cfg(feature = "llvm")]
+pub mod run_state;
+#[cfg(feature = "llvm")]
+pub mod aot;
+#[cfg(all(feature = "llvm", not(feature = "baremetal")))]
+pub mod run_coverage;
 
 /// `bareflow run`: interpret / tier LLVM bitcode (irvm + orc-bridge).
 #[cfg(feature = "llvm")]
@@ -17,6 +23,19 @@ pub fn run(args: &[String]) -> i32 {
 #[cfg(not(feature = "llvm"))]
 pub fn run(_args: &[String]) -> i32 {
     eprintln!("bareflow: 'run' is not available in this build (built without the `llvm` feature)");
+    2
+}
+
+/// `bareflow aot`: the converged snapshot's program, ahead of time (one object).
+#[cfg(feature = "llvm")]
+pub fn aot(args: &[String]) -> i32 {
+    aot::main(args)
+}
+
+/// `bareflow aot` in a build without LLVM: say so.
+#[cfg(not(feature = "llvm"))]
+pub fn aot(_args: &[String]) -> i32 {
+    eprintln!("bareflow: 'aot' is not available in this build (built without the `llvm` feature)");
     2
 }
 

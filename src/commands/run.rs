@@ -1,16 +1,18 @@
 //! `bareflow run [--tier interp|jit|auto] [--opt N] [--thresholds W,H,V|min] [--verbose]
-//! [--profile-out FILE] [--profile-table] PROGRAM.bc [-- ARGS...]`
+//! [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]`
 //!
 //! Runs LLVM bitcode with irvm (issue C); `auto` (the default) tiers hot functions up through
 //! orc-bridge, `jit` compiles every function at `--opt` before the run (issue D, `crate::tier`). The program's
 //! stdout/stderr pass through and its exit status (main's return or `exit()`) becomes ours; the
 //! program's argv[0] is the bitcode path. Errors of our own (usage, unreadable or malformed
 //! bitcode, no `main`, run-time errors of the interpreter) print one line and exit with 2.
+//! `--state`: warm start from / save to a state store (`super::run_state`, docs/state.md).
+//! `--runtime-coverage` (Linux): sample which runtime code runs (`super::run_coverage`).
 
 use irvm::profile::Profile;
 use irvm::{Machine, Options, Outcome};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--verbose] [--profile-out FILE] [--profile-table] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ struct Args {
     osr: bool,
     profile_out: Option<String>,
     table: bool,
+    state: Option<String>,
+    coverage: bool,
     program: String,
     argv: Vec<String>,
 }
@@ -37,6 +41,8 @@ struct Args {
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut profile_out = None;
     let mut table = false;
+    let mut state = None;
+    let mut coverage = false;
     let mut tier = Tier::Auto;
     let mut opt = orc_bridge::OptLevel::O2;
     let mut thresholds = crate::tier::policy::Thresholds::default();
@@ -55,6 +61,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
             },
             "--profile-out" => profile_out = Some(it.next().ok_or("--profile-out needs a file name")?.clone()),
             "--profile-table" => table = true,
+            "--runtime-coverage" => coverage = true,
+            "--state" => state = Some(it.next().ok_or("--state needs a directory or a device (e.g. /dev/state)")?.clone()),
             "--verbose" | "-v" => verbose = true,
             "--no-osr" => osr = false,
             "--opt" => {
@@ -77,7 +85,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         _ => &rest[..],
     };
     argv.extend(rest.iter().cloned());
-    Ok(Args { tier, opt, thresholds, verbose, osr, profile_out, table, program, argv })
+    Ok(Args { tier, opt, thresholds, verbose, osr, profile_out, table, state, coverage, program, argv })
 }
 
 fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> {
@@ -116,6 +124,7 @@ fn profile_json(p: &Profile, tier: &str) -> String {
 
 /// Write the profile where the flags ask; returns false if that failed.
 fn report(m: &Machine, status: Option<i32>, out: &Option<String>, table: bool, tier: &str) -> bool {
+    super::run_state::finish(m);
     if out.is_none() && !table {
         return true;
     }
@@ -141,6 +150,9 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
+    if a.coverage {
+        super::run_state::start_coverage();
+    }
     let bytes = match std::fs::read(&a.program) {
         Ok(b) => b,
         Err(e) => {
@@ -170,6 +182,9 @@ pub fn main(args: &[String]) -> i32 {
     if let Err(e) = setup_tier(&mut m, &bytes, &a) {
         eprintln!("bareflow run: {e}");
         return 2;
+    }
+    if let Some(store) = &a.state {
+        super::run_state::start(&mut m, store, &a.program, &bytes, a.tier == Tier::Auto);
     }
     let (out, table) = (a.profile_out.clone(), a.table);
     {

@@ -1,5 +1,6 @@
 //! `bareflow snapshot show STORE`: what a state store holds — both slots, the newest snapshot's
-//! generation and its sections (JSON sections printed in full).
+//! generation and its sections (a `bareflow run --state` snapshot decoded: profile, tiers, object
+//! cache, dead functions; other JSON sections printed in full).
 //! `bareflow snapshot put STORE SECTION FILE`: save a new generation with SECTION set to FILE's
 //! bytes (the other sections carried over).
 //! `bareflow snapshot stress STORE N` / `verify STORE`: the crash test's writer and checker — N
@@ -10,6 +11,7 @@
 
 use crate::state::store::SlotState;
 use crate::state::Store;
+use crate::state::content::RunState;
 use std::path::Path;
 
 const USAGE: &str = "usage: bareflow snapshot show STORE | put STORE SECTION FILE | stress STORE N | verify STORE";
@@ -173,6 +175,18 @@ fn show(path: &str) -> i32 {
         None => println!("no valid snapshot"),
         Some((generation, snap)) => {
             println!("newest: generation {generation}, {} section(s)", snap.sections.len());
+            if RunState::is_run_snapshot(&snap) {
+                return match RunState::from_snapshot(&snap) {
+                    Ok(r) => {
+                        print!("{}", r.describe());
+                        0
+                    }
+                    Err(e) => {
+                        println!("run snapshot unreadable: {e}");
+                        1
+                    }
+                };
+            }
             for (name, data) in &snap.sections {
                 println!("  {name}: {} bytes", data.len());
                 if name.ends_with(".json") {

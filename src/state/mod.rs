@@ -4,6 +4,7 @@
 //! cut mid-write leaves the newer snapshot readable. See docs/state.md for the byte format.
 
 pub mod codec;
+pub mod content;
 pub mod store;
 
 pub use codec::Snapshot;

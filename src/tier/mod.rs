@@ -5,6 +5,7 @@
 //! thresholds: `policy`; symbol links: `links`; the `bareflow.h` C API: `api`. See docs/tiering.md.
 
 pub mod api;
+pub mod cache;
 pub mod links;
 pub mod osr;
 pub mod policy;
@@ -56,6 +57,8 @@ pub struct Tiering {
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
     preparing: Vec<u32>,
+    /// The object of each function's current native code (for the snapshot's object cache).
+    pub objects: Vec<Option<cache::Cached>>,
 }
 
 impl Tiering {
@@ -82,7 +85,7 @@ impl Tiering {
         jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
         let links = links::Links::new(m)?;
         let n = m.prog.funcs.len();
-        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, osr: osr::OsrCache::default(), preparing: Vec::new() })
+        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, osr: osr::OsrCache::default(), preparing: Vec::new(), objects: vec![None; n] })
     }
 
     /// The CPU the JIT compiles for (name and features).
@@ -119,6 +122,7 @@ impl Tiering {
             return Err(e);
         }
         m.set_native(f, c.address as usize);
+        self.objects[f as usize] = Some(cache::Cached::of(&c));
         // Below the top tier, calls from JIT code keep going through the thunk (counted there);
         // vararg functions and wide or memory-passed signatures call native code directly (the
         // thunk interprets varargs; only plain register signatures are routed through it).

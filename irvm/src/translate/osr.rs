@@ -35,6 +35,9 @@ pub struct OsrPoint {
     pub block: u32,
     pub ctr: u32,
     pub live: Box<[OsrLive]>,
+    /// The OSR point of the outermost loop that contains this one, if any: entering there
+    /// keeps the loop nest reducible in the native code (see the host's OSR policy).
+    pub outer: Option<u32>,
 }
 
 impl OsrPoint {
@@ -63,8 +66,9 @@ impl Fx<'_> {
                 position.insert(i, ValueId::Inst { block: bi as u32, index: k as u32 });
             }
         }
+        let bodies: Vec<Vec<bool>> = headers.iter().map(|&h| self.loop_body(blocks, h)).collect();
         let mut points = Vec::new();
-        for h in headers {
+        for (hi, &h) in headers.iter().enumerate() {
             let mut vals: Vec<Val> = values.iter().enumerate().filter(|&(k, _)| live.live_in(k, h as usize)).map(|(_, v)| *v).collect();
             vals.extend(blocks[h as usize].instructions().into_iter().take_while(|i| i.opcode() == O::LLVMPHI).filter(|i| live.index.contains_key(i)));
             let mut out = Vec::new();
@@ -77,8 +81,32 @@ impl Fx<'_> {
                 out.push(OsrLive { value, reg, slots });
             }
             let ctr = self.counters(2);
-            points.push(OsrPoint { block: h, ctr, live: out.into() });
+            let size = |k: usize| bodies[k].iter().filter(|&&b| b).count();
+            let outer = (0..headers.len()).filter(|&k| k != hi && bodies[k][h as usize]).max_by_key(|&k| size(k)).map(|k| k as u32);
+            points.push(OsrPoint { block: h, ctr, live: out.into(), outer });
         }
         points
+    }
+
+    /// Blocks of the natural loop(s) of header `h`: `h` and every block that reaches one of its
+    /// back edges' sources without passing through `h`.
+    fn loop_body(&self, blocks: &[Val], h: u32) -> Vec<bool> {
+        let n = blocks.len();
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (bi, b) in blocks.iter().enumerate() {
+            for s in self.successors(*b) {
+                preds[s as usize].push(bi as u32);
+            }
+        }
+        let mut body = vec![false; n];
+        body[h as usize] = true;
+        let mut work: Vec<u32> = self.back_edges.iter().filter(|&&(_, t)| t == h).map(|&(l, _)| l).collect();
+        while let Some(b) = work.pop() {
+            if !body[b as usize] {
+                body[b as usize] = true;
+                work.extend(preds[b as usize].iter().copied());
+            }
+        }
+        body
     }
 }

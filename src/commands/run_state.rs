@@ -1,0 +1,222 @@
+//! `bareflow run --state STORE` (issue F): before the run, load the store's newest snapshot and,
+//! if it was made for the same bitcode, LLVM and CPU, link its cached objects (warm start); at
+//! exit, fold this run's profile into it and save the next generation, then report the app
+//! functions no run has executed. Anything wrong with the snapshot is one `state:` line on
+//! stderr, and the run goes on cold; an unusable store means a run without state.
+
+use crate::state::Store;
+use crate::state::content::{Identity, RunState};
+use crate::state::store::SlotState;
+use crate::tier::cache;
+use irvm::Machine;
+use std::path::Path;
+
+/// The state of this run (one per process; single-threaded).
+struct Session {
+    store: Store,
+    prev: Option<RunState>,
+    seeds: Vec<Option<cache::Seed>>,
+    id: Identity,
+    saved: bool,
+}
+
+static mut SESSION: Option<Session> = None;
+
+/// Whether `--runtime-coverage` sampling runs; the report is printed once, at exit.
+static COVERAGE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static COVERAGE_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Start `--runtime-coverage` sampling (Linux only).
+pub fn start_coverage() {
+    #[cfg(not(feature = "baremetal"))]
+    match super::run_coverage::start() {
+        Ok(()) => COVERAGE.store(true, std::sync::atomic::Ordering::Relaxed),
+        Err(e) => eprintln!("coverage: {e}; runtime coverage is off"),
+    }
+    #[cfg(feature = "baremetal")]
+    eprintln!("coverage: --runtime-coverage is not available on bare metal yet; runtime coverage is off");
+}
+
+/// This run's runtime coverage added to `prev`, and its report printed (None when off).
+fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
+    if !COVERAGE.load(std::sync::atomic::Ordering::Relaxed) || COVERAGE_DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return prev;
+    }
+    #[cfg(not(feature = "baremetal"))]
+    {
+        use super::run_coverage as rc;
+        match rc::collect() {
+            Ok(now) => {
+                let total = rc::merge(prev, now);
+                match rc::report(&total) {
+                    Ok(r) => eprintln!("{r}"),
+                    Err(e) => eprintln!("coverage: {e}"),
+                }
+                Some(total)
+            }
+            Err(e) => {
+                eprintln!("coverage: {e}");
+                prev
+            }
+        }
+    }
+    #[cfg(feature = "baremetal")]
+    prev
+}
+
+fn open(arg: &str) -> Result<Store, String> {
+    let p = Path::new(arg);
+    let opened = if p.is_dir() || !p.exists() { Store::open_dir(p) } else { Store::open_file(p) };
+    opened.map_err(|e| e.to_string())
+}
+
+/// What the slots say beyond the newest valid one (corrupt slots), for the messages.
+fn corrupt_slots(slots: &[SlotState; 2]) -> String {
+    let mut s = String::new();
+    for (i, st) in slots.iter().enumerate() {
+        if let SlotState::Corrupt(why) = st {
+            s += &format!("; slot {} ignored: {why}", ["A", "B"][i]);
+        }
+    }
+    s
+}
+
+/// Open the store, check its newest snapshot and warm-start from it if it fits. `warm` is false
+/// for `--tier jit` (everything gets compiled anyway; the snapshot still aggregates).
+pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bool) {
+    let Some((_, tp)) = crate::tier::current().filter(|(_, t)| !t.is_null()) else {
+        eprintln!("state: {arg}: --state needs a JIT tier (auto or jit); running without state");
+        return;
+    };
+    // SAFETY: the tier manager is leaked (lives for the rest of the process); single-threaded.
+    let t = unsafe { &mut *tp };
+    let t0 = std::time::Instant::now();
+    let id = cache::identity(t, program, bitcode);
+    let mut store = match open(arg) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("state: {e}; running without state");
+            return;
+        }
+    };
+    let name = store.path().display().to_string();
+    let loaded = match store.load() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("state: {e}; running without state");
+            return;
+        }
+    };
+    let notes = corrupt_slots(&loaded.slots);
+    let mut seeds = Vec::new();
+    let prev = match loaded.snapshot {
+        None if notes.is_empty() => {
+            eprintln!("state: {name}: empty, cold start");
+            None
+        }
+        None => {
+            eprintln!("state: {name}: no valid snapshot{notes}; cold start");
+            None
+        }
+        Some((g, snap)) if !RunState::is_run_snapshot(&snap) => {
+            let names: Vec<&str> = snap.sections.keys().map(String::as_str).take(4).collect();
+            eprintln!("state: {name}: generation {g} is not a run snapshot (sections: {}){notes}; discarded, cold start", names.join(", "));
+            None
+        }
+        Some((g, snap)) => match RunState::from_snapshot(&snap) {
+            Err(e) => {
+                eprintln!("state: {name}: generation {g} unreadable: {e}{notes}; discarded, cold start");
+                None
+            }
+            Ok(s) => match s.mismatch(&id) {
+                Some(why) => {
+                    eprintln!("state: {name}: generation {g} does not fit this run: {why}{notes}; discarded, cold start");
+                    None
+                }
+                None if !warm => Some(s),
+                None => {
+                    let w = cache::warm_start(m, t, &s, &id);
+                    seeds = cache::seed(m, &s);
+                    let mut tiers = [0usize; 4];
+                    for l in t.levels.iter().flatten() {
+                        tiers[l.number() as usize] += 1;
+                    }
+                    eprintln!(
+                        "state: loaded snapshot gen {g} from {name} ({} functions native from the cache: O1 {}, O2 {}, O3 {}; {} KiB of objects; run {}; {:.1} ms){notes}",
+                        w.loaded,
+                        tiers[1],
+                        tiers[2],
+                        tiers[3],
+                        w.bytes.div_ceil(1024),
+                        s.runs + 1,
+                        t0.elapsed().as_secs_f64() * 1e3
+                    );
+                    for (f, why) in &w.skipped {
+                        eprintln!("state: {name}: cached object of '{f}' not used: {why}");
+                    }
+                    Some(s)
+                }
+            },
+        },
+    };
+    // SAFETY: single-threaded; set once before the run.
+    unsafe { SESSION = Some(Session { store, prev, seeds, id, saved: false }) };
+}
+
+/// At exit (once): fold this run in, compile what the next run should start with
+/// ([`cache::promote`]), save the next generation, report dead code.
+pub fn finish(m: &Machine) {
+    // SAFETY: single-threaded; the exit paths run one after another.
+    let Some(s) = (unsafe { (*std::ptr::addr_of_mut!(SESSION)).as_mut() }) else {
+        coverage(None);
+        return;
+    };
+    if s.saved {
+        return;
+    }
+    s.saved = true;
+    let Some((mp, tp)) = crate::tier::current().filter(|(_, t)| !t.is_null()) else { return };
+    // SAFETY: the leaked tier manager and machine (`m` is the same machine; the caller does not
+    // use its reference while this runs); single-threaded.
+    let (mm, t) = unsafe { (&mut *mp, &mut *tp) };
+    let _ = m;
+    let mut state = cache::collect(mm, t, s.prev.take(), &s.seeds, s.id.clone());
+    state.coverage = coverage(state.coverage.take());
+    let promoted = cache::promote(mm, t, &state);
+    if promoted > 0 {
+        cache::refresh(mm, t, &mut state);
+        eprintln!("state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)");
+    }
+    let name = s.store.path().display().to_string();
+    match s.store.save(&state.to_snapshot()) {
+        Ok(g) => {
+            let bytes: usize = state.objects.iter().map(|o| o.bytes.len()).sum();
+            let tiers = state.per_tier();
+            eprintln!(
+                "state: saved snapshot gen {g} to {name} (run {}, {} functions: interp {}, O1 {}, O2 {}, O3 {}; {} objects, {} KiB)",
+                state.runs,
+                state.functions.len(),
+                tiers[0],
+                tiers[2],
+                tiers[3],
+                tiers[4],
+                state.objects.len(),
+                bytes.div_ceil(1024)
+            );
+        }
+        Err(e) => eprintln!("state: {e}; this run's profile is not saved"),
+    }
+    let dead = state.dead();
+    let mut list: Vec<&str> = dead.iter().take(12).copied().collect();
+    if dead.len() > list.len() {
+        list.push("...");
+    }
+    eprintln!(
+        "state: dead code: {} of {} app functions never executed in {} run(s){}{}",
+        dead.len(),
+        state.functions.len(),
+        state.runs,
+        if dead.is_empty() { "" } else { ": " },
+        list.join(", ")
+    );
+}

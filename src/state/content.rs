@@ -1,0 +1,321 @@
+//! What a `bareflow run --state` snapshot holds, as sections of the store's container
+//! (docs/state.md "Run snapshots"): `meta.json` (run count and the cache key's parts),
+//! `profile.json` (the profile aggregated over all runs, tier per function), `objects.json`
+//! (the object cache's index) and one `obj/<function>.<level>` section per cached object.
+//! Pure data: no LLVM, so `bareflow snapshot show` reads it in every build.
+
+use super::Snapshot;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Version of the sections' JSON layout.
+pub const FORMAT: u64 = 1;
+
+/// Which program and machine a snapshot is for: the parts of every object's cache key shared
+/// by all objects.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The program's name as given (informative only; not part of the key).
+    pub program: String,
+    /// [`bitcode_hash`] of the program's bytes.
+    pub bitcode_hash: String,
+    pub llvm_version: String,
+    pub cpu: String,
+    pub features: String,
+}
+
+/// One function's profile summed over runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FuncRecord {
+    /// Calls counted by irvm (calls between native code at its top tier are not counted).
+    pub calls: u64,
+    /// Heat: calls + loop back-edges taken in interpreted code.
+    pub heat: u64,
+    /// Inclusive TSC cycles of outermost activations (irvm's timing).
+    pub cycles: u64,
+    /// Runs in which it was executed (entered at least once or ran native code).
+    pub runs: u64,
+    /// Tier at the end of the last run: `None` = interpreted, `Some(0..=3)` = O0..O3.
+    pub tier: Option<u8>,
+    /// irvm's edge counters of its lowered code (branch weights, back-edges), summed.
+    pub counters: Vec<u64>,
+}
+
+/// A cached JIT object: what `orc_bridge::Jit::add_object` needs to re-link it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedObject {
+    pub function: String,
+    pub level: u8,
+    /// Its symbol in the JIT (`<function>.bf.O<level>.<n>`).
+    pub symbol: String,
+    /// `__bf.*` host symbols it refers to.
+    pub host_symbols: Vec<String>,
+    /// [`object_key`] at the time it was compiled.
+    pub key: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything a run snapshot holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunState {
+    pub identity: Identity,
+    /// Runs (boots) recorded so far, this one included once saved.
+    pub runs: u64,
+    pub functions: BTreeMap<String, FuncRecord>,
+    pub objects: Vec<CachedObject>,
+    /// Runtime coverage samples aggregated over runs (`bareflow run --runtime-coverage`), if any.
+    pub coverage: Option<Value>,
+}
+
+/// Hash of a program's bitcode: FNV-1a 64 and CRC-32 of the bytes, and their length
+/// (`fnv1a64:<16 hex>-crc32:<8 hex>-len:<n>`). Detects any other bitcode, not an adversary.
+pub fn bitcode_hash(bytes: &[u8]) -> String {
+    format!("fnv1a64:{:016x}-crc32:{:08x}-len:{}", fnv1a64(bytes), crc32fast::hash(bytes), bytes.len())
+}
+
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The cache key of one object: bitcode hash + function + opt level + LLVM version + CPU name
+/// and features, hashed to 16 hex digits.
+pub fn object_key(id: &Identity, function: &str, level: u8) -> String {
+    let s = format!("{}\n{function}\nO{level}\n{}\n{}\n{}", id.bitcode_hash, id.llvm_version, id.cpu, id.features);
+    format!("{:016x}", fnv1a64(s.as_bytes()))
+}
+
+fn tier_str(t: Option<u8>) -> String {
+    t.map_or("interp".into(), |l| format!("O{l}"))
+}
+
+fn parse_tier(s: &str) -> Result<Option<u8>, String> {
+    match s {
+        "interp" => Ok(None),
+        "O0" | "O1" | "O2" | "O3" => Ok(Some(s.as_bytes()[1] - b'0')),
+        _ => Err(format!("unknown tier '{s}'")),
+    }
+}
+
+fn section_json(snap: &Snapshot, name: &str) -> Result<Value, String> {
+    let bytes = snap.sections.get(name).ok_or_else(|| format!("no '{name}' section"))?;
+    serde_json::from_slice(bytes).map_err(|e| format!("section '{name}': {e}"))
+}
+
+fn str_of(v: &Value, field: &str, what: &str) -> Result<String, String> {
+    v[field].as_str().map(str::to_string).ok_or_else(|| format!("{what}: '{field}' missing or not a string"))
+}
+
+fn u64_of(v: &Value, field: &str, what: &str) -> Result<u64, String> {
+    v[field].as_u64().ok_or_else(|| format!("{what}: '{field}' missing or not a number"))
+}
+
+impl RunState {
+    /// Whether `snap` looks like a run snapshot at all (others are "foreign").
+    pub fn is_run_snapshot(snap: &Snapshot) -> bool {
+        snap.sections.contains_key("meta.json")
+    }
+
+    /// Encode as sections.
+    pub fn to_snapshot(&self) -> Snapshot {
+        let mut s = Snapshot::default();
+        let id = &self.identity;
+        let meta = json!({
+            "format": FORMAT, "runs": self.runs, "program": id.program, "bitcode_hash": id.bitcode_hash,
+            "llvm_version": id.llvm_version, "cpu": id.cpu, "features": id.features,
+        });
+        s.sections.insert("meta.json".into(), serde_json::to_vec_pretty(&meta).expect("json"));
+        let funcs: Vec<Value> = self
+            .functions
+            .iter()
+            .map(|(n, r)| json!({"name": n, "calls": r.calls, "heat": r.heat, "cycles": r.cycles, "runs": r.runs, "tier": tier_str(r.tier), "counters": r.counters}))
+            .collect();
+        s.sections.insert("profile.json".into(), serde_json::to_vec_pretty(&json!({ "functions": funcs })).expect("json"));
+        let mut index = Vec::new();
+        for o in &self.objects {
+            let section = format!("obj/{}.O{}", o.function, o.level);
+            index.push(json!({"function": o.function, "level": format!("O{}", o.level), "symbol": o.symbol,
+                "host_symbols": o.host_symbols, "key": o.key, "section": section}));
+            s.sections.insert(section, o.bytes.clone());
+        }
+        s.sections.insert("objects.json".into(), serde_json::to_vec_pretty(&Value::from(index)).expect("json"));
+        if let Some(c) = &self.coverage {
+            s.sections.insert("coverage.json".into(), serde_json::to_vec(c).expect("json"));
+        }
+        s
+    }
+
+    /// Decode from sections; errors say which section or field is wrong.
+    pub fn from_snapshot(snap: &Snapshot) -> Result<RunState, String> {
+        let meta = section_json(snap, "meta.json")?;
+        let format = u64_of(&meta, "format", "meta.json")?;
+        if format != FORMAT {
+            return Err(format!("meta.json: format {format}, this bareflow reads format {FORMAT}"));
+        }
+        let identity = Identity {
+            program: str_of(&meta, "program", "meta.json")?,
+            bitcode_hash: str_of(&meta, "bitcode_hash", "meta.json")?,
+            llvm_version: str_of(&meta, "llvm_version", "meta.json")?,
+            cpu: str_of(&meta, "cpu", "meta.json")?,
+            features: str_of(&meta, "features", "meta.json")?,
+        };
+        let runs = u64_of(&meta, "runs", "meta.json")?;
+        let prof = section_json(snap, "profile.json")?;
+        let mut functions = BTreeMap::new();
+        for f in prof["functions"].as_array().ok_or("profile.json: 'functions' missing or not a list")? {
+            let name = str_of(f, "name", "profile.json")?;
+            let what = format!("profile.json: function '{name}'");
+            let tier = parse_tier(&str_of(f, "tier", &what)?).map_err(|e| format!("{what}: {e}"))?;
+            let r = FuncRecord {
+                calls: u64_of(f, "calls", &what)?,
+                heat: u64_of(f, "heat", &what)?,
+                cycles: u64_of(f, "cycles", &what)?,
+                runs: u64_of(f, "runs", &what)?,
+                tier,
+                counters: f["counters"]
+                    .as_array()
+                    .ok_or(format!("{what}: 'counters' missing or not a list"))?
+                    .iter()
+                    .map(|c| c.as_u64().ok_or(format!("{what}: a counter is not a number")))
+                    .collect::<Result<_, _>>()?,
+            };
+            functions.insert(name, r);
+        }
+        let index = section_json(snap, "objects.json")?;
+        let mut objects = Vec::new();
+        for o in index.as_array().ok_or("objects.json: not a list")? {
+            let function = str_of(o, "function", "objects.json")?;
+            let what = format!("objects.json: object of '{function}'");
+            let level = parse_tier(&str_of(o, "level", &what)?).map_err(|e| format!("{what}: {e}"))?.ok_or(format!("{what}: level 'interp'"))?;
+            let section = str_of(o, "section", &what)?;
+            let bytes = snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
+            let host_symbols = o["host_symbols"]
+                .as_array()
+                .ok_or(format!("{what}: 'host_symbols' missing"))?
+                .iter()
+                .map(|s| s.as_str().map(str::to_string).ok_or(format!("{what}: a host symbol is not a string")))
+                .collect::<Result<_, _>>()?;
+            objects.push(CachedObject { symbol: str_of(o, "symbol", &what)?, key: str_of(o, "key", &what)?, function, level, host_symbols, bytes });
+        }
+        let coverage = if snap.sections.contains_key("coverage.json") { Some(section_json(snap, "coverage.json")?) } else { None };
+        Ok(RunState { identity, runs, functions, objects, coverage })
+    }
+
+    /// Why this snapshot cannot be used by a run of `now` (None: it can).
+    pub fn mismatch(&self, now: &Identity) -> Option<String> {
+        let s = &self.identity;
+        let differs = |what: &str, a: &str, b: &str| Some(format!("{what} differs (snapshot '{a}', this run '{b}')"));
+        if s.bitcode_hash != now.bitcode_hash {
+            return differs("program bitcode hash", &s.bitcode_hash, &now.bitcode_hash);
+        }
+        if s.llvm_version != now.llvm_version {
+            return differs("LLVM version", &s.llvm_version, &now.llvm_version);
+        }
+        if s.cpu != now.cpu {
+            return differs("CPU", &s.cpu, &now.cpu);
+        }
+        if s.features != now.features {
+            return Some("CPU features differ".into());
+        }
+        None
+    }
+
+    /// App functions never executed in any run, by name.
+    pub fn dead(&self) -> Vec<&str> {
+        self.functions.iter().filter(|(_, r)| r.runs == 0).map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Functions per tier: [interp, O0, O1, O2, O3].
+    pub fn per_tier(&self) -> [usize; 5] {
+        let mut n = [0; 5];
+        for r in self.functions.values() {
+            n[r.tier.map_or(0, |l| l as usize + 1)] += 1;
+        }
+        n
+    }
+
+    /// A readable description (`bareflow snapshot show`).
+    pub fn describe(&self) -> String {
+        use std::fmt::Write;
+        let id = &self.identity;
+        let mut s = String::new();
+        let _ = writeln!(s, "run snapshot: program {}, {} run(s)", id.program, self.runs);
+        let _ = writeln!(s, "  bitcode {}\n  LLVM {}, CPU {} ({} features enabled)", id.bitcode_hash, id.llvm_version, id.cpu, id.features.split(',').filter(|f| f.starts_with('+')).count());
+        let t = self.per_tier();
+        let _ = writeln!(s, "  functions: {} (interp {}, O0 {}, O1 {}, O2 {}, O3 {})", self.functions.len(), t[0], t[1], t[2], t[3], t[4]);
+        let mut rows: Vec<(&String, &FuncRecord)> = self.functions.iter().collect();
+        rows.sort_by(|a, b| b.1.heat.cmp(&a.1.heat).then(a.0.cmp(b.0)));
+        let _ = writeln!(s, "  {:>6} {:>14} {:>14} {:>16} {:>5}  function", "tier", "calls", "heat", "cycles", "runs");
+        for (n, r) in rows {
+            let _ = writeln!(s, "  {:>6} {:>14} {:>14} {:>16} {:>5}  {n}", tier_str(r.tier), r.calls, r.heat, r.cycles, r.runs);
+        }
+        let _ = writeln!(s, "  object cache: {} object(s), {} bytes", self.objects.len(), self.objects.iter().map(|o| o.bytes.len()).sum::<usize>());
+        for o in &self.objects {
+            let ok = if o.key == object_key(id, &o.function, o.level) { "" } else { " (KEY MISMATCH)" };
+            let _ = writeln!(s, "    {} O{}: {} bytes, symbol {}, key {}{ok}, {} host symbol(s)", o.function, o.level, o.bytes.len(), o.symbol, o.key, o.host_symbols.len());
+        }
+        let dead = self.dead();
+        let _ = writeln!(s, "  dead code: {} of {} function(s) never executed in {} run(s){}", dead.len(), self.functions.len(), self.runs, if dead.is_empty() { "" } else { ":" });
+        for d in dead {
+            let _ = writeln!(s, "    {d}");
+        }
+        if let Some(c) = &self.coverage {
+            let _ = writeln!(s, "  runtime coverage: {} samples, {} runtime functions sampled (binary {})", c["samples"], c["functions"].as_object().map_or(0, |f| f.len()), c["binary"]);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> RunState {
+        let identity = Identity { program: "p.bc".into(), bitcode_hash: bitcode_hash(b"abc"), llvm_version: "19.1.7".into(), cpu: "znver3".into(), features: "+avx2,-avx512f".into() };
+        let mut functions = BTreeMap::new();
+        functions.insert("hot".into(), FuncRecord { calls: 10, heat: 500, cycles: 1234, runs: 2, tier: Some(3), counters: vec![0, 7, 3] });
+        functions.insert("never".into(), FuncRecord::default());
+        let key = object_key(&identity, "hot", 3);
+        let objects = vec![CachedObject { function: "hot".into(), level: 3, symbol: "hot.bf.O3.4".into(), host_symbols: vec!["__bf.gv.0.x".into()], key, bytes: vec![0x7f, b'E', b'L', b'F'] }];
+        RunState { identity, runs: 2, functions, objects, coverage: Some(json!({"samples": 3})) }
+    }
+
+    #[test]
+    fn round_trip_through_sections() {
+        let s = sample();
+        let snap = Snapshot::decode(&s.to_snapshot().encode()).unwrap();
+        assert_eq!(RunState::from_snapshot(&snap).unwrap(), s);
+        assert_eq!(s.dead(), vec!["never"]);
+        assert_eq!(s.per_tier(), [1, 0, 0, 0, 1]);
+        assert!(s.describe().contains("never"), "{}", s.describe());
+    }
+
+    #[test]
+    fn mismatches_are_named() {
+        let s = sample();
+        assert_eq!(s.mismatch(&s.identity), None);
+        let mut other = s.identity.clone();
+        other.bitcode_hash = bitcode_hash(b"abd");
+        assert!(s.mismatch(&other).unwrap().starts_with("program bitcode hash differs"));
+        let mut other = s.identity.clone();
+        other.cpu = "skylake".into();
+        assert!(s.mismatch(&other).unwrap().contains("CPU differs"));
+        let mut other = s.identity.clone();
+        other.llvm_version = "18.1.8".into();
+        assert!(s.mismatch(&other).unwrap().contains("LLVM version"));
+        assert_ne!(object_key(&s.identity, "hot", 3), object_key(&s.identity, "hot", 2));
+    }
+
+    #[test]
+    fn foreign_and_damaged_snapshots_are_rejected_with_a_reason() {
+        let mut foreign = Snapshot::default();
+        foreign.sections.insert("counter".into(), b"3".to_vec());
+        assert!(!RunState::is_run_snapshot(&foreign));
+        assert!(RunState::from_snapshot(&foreign).unwrap_err().contains("meta.json"));
+        let mut snap = sample().to_snapshot();
+        snap.sections.remove("obj/hot.O3");
+        assert!(RunState::from_snapshot(&snap).unwrap_err().contains("obj/hot.O3"));
+        let mut snap = sample().to_snapshot();
+        snap.sections.insert("meta.json".into(), b"{\"format\": 99}".to_vec());
+        assert!(RunState::from_snapshot(&snap).unwrap_err().contains("format 99"));
+    }
+}

@@ -1,0 +1,218 @@
+//! The tier manager's side of run snapshots (issue F): the ORC object cache (every function's
+//! current object, re-linked with `Jit::add_object` on a warm start so nothing is recompiled)
+//! and this run's profile folded into the aggregated one (`crate::state::content`).
+
+use super::{Tiering, policy};
+use crate::state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
+use irvm::Machine;
+use orc_bridge::{CompiledFunction, OptLevel};
+use std::collections::HashMap;
+
+/// What re-linking a compiled function needs (kept by `Tiering::compile`).
+#[derive(Clone, Debug)]
+pub struct Cached {
+    pub level: OptLevel,
+    pub symbol: String,
+    pub host_symbols: Vec<String>,
+    pub object: Vec<u8>,
+}
+
+impl Cached {
+    /// The cacheable part of a compilation.
+    pub fn of(c: &CompiledFunction) -> Cached {
+        Cached { level: c.level, symbol: c.symbol.clone(), host_symbols: c.host_symbols.clone(), object: c.object.clone() }
+    }
+}
+
+fn level_of(n: u8) -> Option<OptLevel> {
+    OptLevel::ALL.get(n as usize).copied()
+}
+
+/// The identity (cache key parts) of this run: the program's bitcode and the JIT's LLVM and CPU.
+pub fn identity(t: &Tiering, program: &str, bitcode: &[u8]) -> Identity {
+    let (cpu, features) = t.cpu();
+    Identity { program: program.to_string(), bitcode_hash: bitcode_hash(bitcode), llvm_version: orc_bridge::llvm_version(), cpu, features }
+}
+
+/// What a warm start did.
+#[derive(Debug, Default)]
+pub struct WarmStart {
+    /// Functions now running cached native code.
+    pub loaded: usize,
+    /// Objects not used: (function, reason).
+    pub skipped: Vec<(String, String)>,
+    pub bytes: usize,
+}
+
+/// Link every cached object of `state` (already checked against this run's identity) into the
+/// JIT and make it its function's code: the function starts at its last tier, with the same
+/// call-slot rule as a fresh compile (`Tiering::compile`). An object that fails (key mismatch,
+/// unknown function, link error) is skipped: its function starts interpreted.
+pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Identity) -> WarmStart {
+    let index: HashMap<String, u32> = m.prog.funcs.iter().enumerate().filter(|(_, f)| !f.external).map(|(i, f)| (f.name.clone(), i as u32)).collect();
+    let mut w = WarmStart::default();
+    for o in &state.objects {
+        let skip = |why: String| (o.function.clone(), why);
+        let Some(&f) = index.get(&o.function) else {
+            w.skipped.push(skip("not defined by the program".into()));
+            continue;
+        };
+        let Some(level) = level_of(o.level) else {
+            w.skipped.push(skip(format!("bad level {}", o.level)));
+            continue;
+        };
+        if o.key != object_key(id, &o.function, o.level) {
+            w.skipped.push(skip("cache key mismatch".into()));
+            continue;
+        }
+        if !policy::tierable(m, f) {
+            w.skipped.push(skip("not tierable".into()));
+            continue;
+        }
+        let linked = t.jit.add_object(&o.symbol, &o.bytes, &o.host_symbols, &t.links).and_then(|_| t.jit.lookup(&o.symbol));
+        let address = match linked {
+            Ok(a) => a,
+            Err(e) => {
+                w.skipped.push(skip(e.to_string()));
+                continue;
+            }
+        };
+        m.set_native(f, address as usize);
+        let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
+        if !t.count_native_calls || vararg || !policy::plain_signature(m, f) || t.thresholds.next_after(Some(level)).is_none() {
+            t.links.slots[f as usize] = address;
+        }
+        t.levels[f as usize] = Some(level);
+        t.objects[f as usize] = Some(Cached { level, symbol: o.symbol.clone(), host_symbols: o.host_symbols.clone(), object: o.bytes.clone() });
+        if t.verbose {
+            eprintln!("[state] {}: {} from the object cache ({} bytes)", o.function, level, o.bytes.len());
+        }
+        w.loaded += 1;
+        w.bytes += o.bytes.len();
+    }
+    w
+}
+
+/// What a run started with for one function (seeded from the snapshot), subtracted at the end.
+#[derive(Clone, Debug, Default)]
+pub struct Seed {
+    pub calls: u64,
+    pub heat: u64,
+    pub counters: Vec<u64>,
+}
+
+/// Seed irvm's counters with the per-run average of the aggregated profile (sum / runs), so
+/// heat and `!prof` weights carry over: a function whose typical run makes it hot tiers up at
+/// its first call instead of after re-learning it, and the tier a run converges to is the one
+/// its per-run heat deserves. Functions whose lowered code does not match the saved counters
+/// are not seeded. Returns the seeds (indexed by function) for [`collect`].
+pub fn seed(m: &mut Machine, state: &RunState) -> Vec<Option<Seed>> {
+    let mut seeds = vec![None; m.prog.funcs.len()];
+    if state.runs == 0 {
+        return seeds;
+    }
+    for (f, slot) in seeds.iter_mut().enumerate() {
+        let func = &m.prog.funcs[f];
+        if func.external {
+            continue;
+        }
+        let Some(r) = state.functions.get(&func.name).filter(|r| r.runs > 0) else { continue };
+        if m.lower_now(f as u32).is_err() || m.stats[f].counters.len() != r.counters.len() {
+            continue;
+        }
+        let st = &mut m.stats[f];
+        st.calls = r.calls / state.runs;
+        for (c, sum) in st.counters.iter_mut().zip(&r.counters) {
+            *c = sum / state.runs;
+        }
+        let heat = policy::heat(m, f as u32) - 1;
+        *slot = Some(Seed { calls: m.stats[f].calls, heat, counters: m.stats[f].counters.to_vec() });
+    }
+    seeds
+}
+
+/// Fold this run into `prev` (None: the first run): this run's calls, heat, cycles and counters
+/// (what irvm counted beyond the `seeds`) add up; tiers and objects are this run's.
+pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option<Seed>], id: Identity) -> RunState {
+    let mut s = prev.unwrap_or_default();
+    s.identity = id;
+    s.runs += 1;
+    let none = Seed::default();
+    for (f, func) in m.prog.funcs.iter().enumerate() {
+        if func.external {
+            continue;
+        }
+        let st = &m.stats[f];
+        let seed = seeds.get(f).and_then(Option::as_ref).unwrap_or(&none);
+        let calls = st.calls.saturating_sub(seed.calls);
+        let heat = (policy::heat(m, f as u32) - 1).saturating_sub(seed.heat);
+        let counters: Vec<u64> = st.counters.iter().enumerate().map(|(k, c)| c.saturating_sub(seed.counters.get(k).copied().unwrap_or(0))).collect();
+        let r = s.functions.entry(func.name.clone()).or_default();
+        r.calls += calls;
+        r.heat += heat;
+        r.cycles += st.incl;
+        if r.counters.len() == counters.len() {
+            r.counters.iter_mut().zip(&counters).for_each(|(a, b)| *a += b);
+        } else if !counters.is_empty() {
+            r.counters = counters;
+        }
+        let tier = t.levels[f];
+        let compiled_now = t.log.iter().any(|e| e.function == func.name);
+        if calls > 0 || heat > 0 || compiled_now {
+            r.runs += 1;
+        }
+        r.tier = tier.map(OptLevel::number);
+    }
+    refresh(m, t, &mut s);
+    s
+}
+
+/// Set `s`'s tiers and object cache from the tier manager now.
+pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
+    let mut objects = Vec::new();
+    for (f, func) in m.prog.funcs.iter().enumerate() {
+        if func.external {
+            continue;
+        }
+        if let Some(r) = s.functions.get_mut(&func.name) {
+            r.tier = t.levels[f].map(OptLevel::number);
+        }
+        if let Some(c) = &t.objects[f] {
+            let level = c.level.number();
+            objects.push(CachedObject {
+                function: func.name.clone(),
+                level,
+                symbol: c.symbol.clone(),
+                host_symbols: c.host_symbols.clone(),
+                key: object_key(&s.identity, &func.name, level),
+                bytes: c.object.clone(),
+            });
+        }
+    }
+    s.objects = objects;
+}
+
+/// Tier up, at the end of a run, every function whose per-run heat (aggregated heat / runs)
+/// deserves a higher tier than it has: the next run then finds that code in the object cache
+/// instead of compiling it while it runs (a function called once per run with a hot loop, or
+/// one that got hot late). Uses irvm's counters of this run as `!prof`. Returns the compiles.
+pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
+    let mut n = 0;
+    for f in 0..m.prog.funcs.len() {
+        let func = &m.prog.funcs[f];
+        if func.external || s.runs == 0 {
+            continue;
+        }
+        let Some(r) = s.functions.get(&func.name) else { continue };
+        let per_run = r.heat / s.runs;
+        let Some(want) = t.thresholds.level_for(per_run) else { continue };
+        if t.levels[f].is_some_and(|l| l >= want) || !policy::tierable(m, f as u32) {
+            continue;
+        }
+        let reason = format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs);
+        if t.compile(m, f as u32, want, reason).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}

@@ -1,0 +1,214 @@
+//! Issue F ("Shrink") in userspace: `bareflow run --state DIR` saves a run snapshot (aggregated
+//! profile, tiers, ORC object cache); the next run loads it, prints the same output and compiles
+//! nothing; a corrupt, mismatched or foreign snapshot is reported in one line and the run goes on
+//! cold, keeping the last good snapshot. Also `jit_optimize_hot_functions()` (bareflow.h).
+//! Needs `make app` (build/tinyllama.bc, build/tinyllama); `make test-shrink` runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bitcode() -> PathBuf {
+    let bc = root().join("build/tinyllama.bc");
+    assert!(bc.exists(), "{} missing: run `make app` first", bc.display());
+    bc
+}
+
+/// A fresh state directory for one test.
+fn fresh(name: &str) -> PathBuf {
+    let d = root().join("target/shrink").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.parent().unwrap()).unwrap();
+    d
+}
+
+fn model() -> PathBuf {
+    root().join("app-tinyllama/model/model.bin")
+}
+
+/// `bareflow run --verbose --state DIR tinyllama.bc -- model -n 48 -t 0 -i ...`: (stdout, stderr).
+fn llama(state: &Path, extra: &[&str]) -> (String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .args(["run", "--verbose", "--state"])
+        .arg(state)
+        .args(extra)
+        .arg(bitcode())
+        .arg("--")
+        .arg(model())
+        .args(["-n", "48", "-t", "0", "-i", "And God said"])
+        .output()
+        .expect("bareflow run");
+    let (out, err) = (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string());
+    assert!(o.status.success(), "bareflow run failed: {err}");
+    (out, err)
+}
+
+/// Tier changes made while the program ran or at its end (`[tier] f: A -> B (...)`).
+fn compiles(err: &str) -> Vec<&str> {
+    err.lines().filter(|l| l.starts_with("[tier] ") && l.contains(" -> ")).collect()
+}
+
+fn native_output() -> String {
+    let exe = root().join("build/tinyllama");
+    let o = Command::new(exe).arg(model()).args(["-n", "48", "-t", "0", "-i", "And God said"]).output().expect("native tinyllama (make app)");
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn bareflow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bareflow")).args(args).output().expect("bareflow")
+}
+
+/// Flip one byte of slot `slot`'s payload in DIR/state.img (64 MiB store: slots of 32 MiB).
+fn corrupt_slot(dir: &Path, slot: u64) {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("state.img")).unwrap();
+    let at = slot * (32 << 20) + 4096 + 200;
+    let mut b = [0u8];
+    f.seek(SeekFrom::Start(at)).unwrap();
+    f.read_exact(&mut b).unwrap();
+    f.seek(SeekFrom::Start(at)).unwrap();
+    f.write_all(&[b[0] ^ 0x55]).unwrap();
+}
+
+#[test]
+fn warm_run_prints_the_same_and_compiles_nothing() {
+    let dir = fresh("warm");
+    let (cold_out, cold_err) = llama(&dir, &[]);
+    assert_eq!(cold_out, native_output(), "cold run differs from the native build");
+    assert!(cold_err.contains("empty, cold start"), "{cold_err}");
+    assert!(!compiles(&cold_err).is_empty(), "the cold run compiled nothing:\n{cold_err}");
+    assert!(cold_err.contains("state: saved snapshot gen 1"), "{cold_err}");
+
+    let prof = dir.join("warm.json");
+    let (warm_out, warm_err) = llama(&dir, &["--profile-out", prof.to_str().unwrap()]);
+    assert_eq!(warm_out, cold_out, "warm run printed something else");
+    assert!(warm_err.contains("state: loaded snapshot gen 1 from"), "{warm_err}");
+    assert!(compiles(&warm_err).is_empty(), "the warm run compiled:\n{}", compiles(&warm_err).join("\n"));
+    assert!(warm_err.contains("[state] model_forward: O2 from the object cache"), "{warm_err}");
+    let p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
+    assert_eq!(p["tiering"]["changes"].as_array().map(Vec::len), Some(0), "tier log of the warm run: {}", p["tiering"]);
+    assert!(warm_err.contains("state: saved snapshot gen 2"), "{warm_err}");
+    assert!(warm_err.contains("state: dead code: 3 of 27 app functions never executed in 2 run(s): chat, compare_candidates, sampler_random"), "{warm_err}");
+
+    // `snapshot show` decodes it: runs, per-function profile and tier, object cache, dead code.
+    let show = bareflow(&["snapshot", "show", dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&show.stdout);
+    assert!(show.status.success(), "{text}");
+    assert!(text.contains("run snapshot: program") && text.contains(", 2 run(s)"), "{text}");
+    assert!(text.lines().any(|l| l.trim_start().starts_with("O2") && l.ends_with(" model_forward")), "{text}");
+    assert!(text.contains("model_forward O2: ") && text.contains("object cache: "), "{text}");
+    assert!(text.contains("dead code: 3 of 27 function(s) never executed in 2 run(s):"), "{text}");
+}
+
+#[test]
+fn corrupt_snapshot_is_reported_and_the_run_goes_cold() {
+    let dir = fresh("corrupt");
+    let (cold_out, _) = llama(&dir, &[]);
+    corrupt_slot(&dir, 0);
+    let (out, err) = llama(&dir, &[]);
+    assert_eq!(out, cold_out);
+    let store = dir.join("state.img").display().to_string();
+    let line = err.lines().find(|l| l.starts_with("state: ") && l.contains("cold start")).unwrap_or_else(|| panic!("no state line:\n{err}"));
+    assert!(line.contains(&store) && line.contains("slot A ignored: payload checksum mismatch"), "{line}");
+    assert!(!compiles(&err).is_empty(), "a cold run must compile:\n{err}");
+    assert!(err.contains("state: saved snapshot gen 1"), "{err}");
+
+    // Two good generations; the newer one gets damaged: the older one is used.
+    let (_, err) = llama(&dir, &[]);
+    assert!(err.contains("state: loaded snapshot gen 1") && err.contains("state: saved snapshot gen 2"), "{err}");
+    corrupt_slot(&dir, 1);
+    let (out, err) = llama(&dir, &[]);
+    assert_eq!(out, cold_out);
+    let line = err.lines().find(|l| l.starts_with("state: loaded snapshot")).unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("gen 1") && line.contains("slot B ignored: payload checksum mismatch"), "{line}");
+}
+
+#[test]
+fn mismatched_or_foreign_snapshots_are_discarded() {
+    // Another program's snapshot.
+    let dir = fresh("mismatch");
+    let other = root().join("target/shrink/hot_api.bc");
+    build_hot_api(&other);
+    let o = bareflow(&["run", "--state", dir.to_str().unwrap(), other.to_str().unwrap()]);
+    assert!(o.status.success());
+    let (out, err) = llama(&dir, &[]);
+    assert_eq!(out, native_output());
+    let line = err.lines().find(|l| l.starts_with("state: ") && l.contains("cold start")).unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("generation 1 does not fit this run: program bitcode hash differs"), "{line}");
+    assert!(!compiles(&err).is_empty());
+
+    // Same program, another CPU: meta.json rewritten with `snapshot put`.
+    let show = String::from_utf8_lossy(&bareflow(&["snapshot", "show", dir.to_str().unwrap()]).stdout).to_string();
+    let hash = show.lines().find_map(|l| l.trim().strip_prefix("bitcode ")).expect("bitcode line").to_string();
+    let llvm = show.lines().find_map(|l| l.trim().strip_prefix("LLVM ")).and_then(|l| l.split(',').next()).expect("LLVM line").to_string();
+    let meta = serde_json::json!({"format": 1, "runs": 1, "program": "x", "bitcode_hash": hash, "llvm_version": llvm,
+        "cpu": "i486", "features": "+x87"});
+    let meta_file = dir.join("meta.json");
+    std::fs::write(&meta_file, meta.to_string()).unwrap();
+    assert!(bareflow(&["snapshot", "put", dir.to_str().unwrap(), "meta.json", meta_file.to_str().unwrap()]).status.success());
+    let (_, err) = llama(&dir, &[]);
+    assert!(err.contains("does not fit this run: CPU differs (snapshot 'i486', this run '"), "{err}");
+    assert!(!compiles(&err).is_empty());
+
+    // A foreign snapshot (the crash test's payloads).
+    let dir = fresh("foreign");
+    assert!(bareflow(&["snapshot", "stress", dir.to_str().unwrap(), "1"]).status.success());
+    let (out, err) = llama(&dir, &[]);
+    assert_eq!(out, native_output());
+    assert!(err.contains("generation 1 is not a run snapshot (sections: counter, data); discarded, cold start"), "{err}");
+    // ... and the store is usable afterwards.
+    let (_, err) = llama(&dir, &[]);
+    assert!(err.contains("state: loaded snapshot gen 2"), "{err}");
+}
+
+fn build_hot_api(bc: &Path) {
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    std::fs::create_dir_all(bc.parent().unwrap()).unwrap();
+    let st = Command::new("clang-19")
+        .args(["-O2", "-emit-llvm", "-c", "-I"])
+        .arg(root().join("core-rt/include"))
+        .arg(root().join("tests/shrink/hot_api.c"))
+        .arg("-o")
+        .arg(bc)
+        .status()
+        .expect("clang-19");
+    assert!(st.success(), "hot_api.c: bitcode build failed");
+}
+
+#[test]
+fn jit_optimize_hot_functions_tiers_up_hot_functions_now() {
+    let bc = root().join("target/shrink/hot_api_api.bc");
+    build_hot_api(&bc);
+    let o = bareflow(&["run", "--verbose", bc.to_str().unwrap()]);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{err}");
+    // `work` (3 calls, ~180 000 loop back-edges) is very hot but was never re-checked by the
+    // call-count hook; the API compiles it at O3. `mild` (~1 000) is not hot: left alone.
+    assert!(out.contains("before: work -1, mild -1\ncompiled 1\nafter: work 3, mild -1\nagain: compiled 0\n"), "{out}");
+    assert!(err.contains("[tier] work: interp -> O3 (jit_optimize_hot_functions()"), "{err}");
+    // Same result interpreted (where the API compiles nothing).
+    let i = bareflow(&["run", "--tier", "interp", bc.to_str().unwrap()]);
+    let iout = String::from_utf8_lossy(&i.stdout);
+    assert!(iout.contains("compiled 0\nafter: work -1, mild -1"), "{iout}");
+    assert_eq!(out.lines().last(), iout.lines().last(), "results differ");
+}
+
+#[test]
+fn runtime_coverage_names_sampled_runtime_code_per_component() {
+    let dir = fresh("coverage");
+    let (_, err) = llama(&dir, &["--runtime-coverage"]);
+    let sampled = |component: &str| -> u64 {
+        let line = err.lines().find(|l| l.trim_start().starts_with(component)).unwrap_or_else(|| panic!("no {component} row:\n{err}"));
+        let n = line.split("sampled ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_else(|| panic!("{line}"));
+        n.parse().unwrap()
+    };
+    assert!(err.contains("runtime coverage ("), "{err}");
+    // The interpreter and LLVM (the cold run compiles) certainly ran; some of each was sampled.
+    assert!(sampled("irvm ") > 0 && sampled("LLVM ") > 0, "{err}");
+    let show = bareflow(&["snapshot", "show", dir.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&show.stdout).contains("runtime coverage: "), "coverage not saved");
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Userspace convergence of `bareflow run --state` (issue F): run app-tinyllama repeatedly on one
+state directory until a run changes no function's tier (neither while running nor in the
+end-of-run promotion), and print one table row per run.
+
+Per run (all times from the process launch, CLOCK_MONOTONIC, which the app's `-r 1` timestamps
+use too):
+  first token  time until the app printed position 1 (bitcode load, JIT set-up, snapshot load,
+               model load, first forward pass);
+  peak         time to peak tok/s: at every position, the rate of a moving median of the last W
+               per-token times (a median, so isolated stalls — preemption on a shared machine —
+               do not count); the final rate is the median per-token rate of the last quarter of
+               the run; time to peak is the end of the first window from which every later window
+               stays at or above 95% of the final rate (per-token cost grows with the position,
+               so early windows of a warm run are above the final rate);
+  tok/s        that final rate;
+  tiers        functions per tier at the end (from the snapshot line), tier changes in the run;
+  dead         app functions never executed in any run so far.
+
+In QEMU (--qemu KERNEL --initrd INITRD, --state = the state disk image): the same runs as boots
+of the kernel (`run --state /dev/state /boot/tinyllama.bc ...`); times are the guest's
+CLOCK_MONOTONIC, i.e. from the virtual CPU's reset.
+
+usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
+                         [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--qemu KERNEL --initrd INITRD] [--out FILE] [--fresh]
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+PROMPT = "And God said"
+
+
+def time_to_peak(stamps, t0, window):
+    """(final rate, seconds from t0 to peak) from per-position timestamps."""
+    d = [stamps[k] - stamps[k - 1] for k in range(1, len(stamps))]  # per-token durations
+    rates = []  # (end time, rate) of the moving median over `window` tokens
+    for k in range(window, len(d) + 1):
+        m = statistics.median(d[k - window:k])
+        rates.append((stamps[k], 1.0 / m if m > 0 else float("inf")))
+    if not rates:
+        return None, None
+    final = statistics.median(1.0 / x for x in d[len(d) * 3 // 4:] if x > 0)
+    peak_at = rates[-1][0]
+    for i in range(len(rates)):
+        if all(r >= 0.95 * final for _, r in rates[i:]):
+            peak_at = rates[i][0]  # conservative: the end of the first qualifying window
+            break
+    return final, peak_at - t0
+
+
+def qemu_text(out):
+    """The app's text from a QEMU serial log (stdout and stderr interleaved): without the
+    timestamps, tier/state/core-rt lines and the tok/s line."""
+    out = out.replace("\r", "")
+    out = re.sub(r"pos \d+ at [0-9.]+ s \(varies\)\n", "", out)
+    out = re.sub(r"\[(tier|state)\][^\n]*\n", "", out)
+    return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
+
+
+def run_once(args, run, native=None):
+    app_args = [args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-r", "1"]
+    if args.qemu and not native:
+        # The guest's command line is split at spaces: quote the prompt for core-rt's parser.
+        app_args = ["/boot/" + os.path.basename(args.model), "-n", str(args.steps), "-t", "0", "-i", f"'{PROMPT}'", "-r", "1"]
+        cmd = ["tools/qemu-run", "--timeout", "1800", "--disk", args.state, "--initrd", args.initrd, args.qemu, "--",
+               "run", "--verbose", "--state", "/dev/state", "/boot/" + os.path.basename(args.bitcode), "--"] + app_args
+    elif native:
+        cmd = [native] + app_args
+    else:
+        cmd = [args.bareflow, "run", "--verbose", "--state", args.state, args.bitcode, "--"] + app_args
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        sys.exit(f"converge: run {run} failed (exit {p.returncode}): {(p.stderr or p.stdout).strip().splitlines()[-3:]}")
+    err = p.stderr
+    if args.qemu and not native:
+        # One serial stream; the guest's CLOCK_MONOTONIC counts from the virtual CPU's reset.
+        err, t0 = p.stdout.replace("\r", ""), 0.0
+        p = argparse.Namespace(stdout=qemu_text(p.stdout))
+    stamps = [float(m.group(2)) for m in re.finditer(r"pos (\d+) at ([0-9.]+) s \(varies\)", err)]
+    final, peak = time_to_peak(stamps, t0, args.window)
+    saved = re.search(r"state: saved snapshot gen (\d+) .*functions: interp (\d+), O1 (\d+), O2 (\d+), O3 (\d+); (\d+) objects", err)
+    dead = re.search(r"state: dead code: (\d+) of (\d+)", err)
+    loaded = re.search(r"state: loaded snapshot gen (\d+)", err)
+    changes = re.findall(r"\[tier\] (\S+): (\S+) -> (\S+) \((.*)\)$", err, re.M)
+    return {
+        "run": run,
+        "stdout": p.stdout,
+        "wall": wall,
+        "first": stamps[0] - t0 if stamps else None,
+        "peak": peak,
+        "rate": final,
+        "gen": int(saved.group(1)) if saved else None,
+        "tiers": tuple(int(saved.group(i)) for i in range(2, 6)) if saved else None,
+        "objects": int(saved.group(6)) if saved else None,
+        "dead": int(dead.group(1)) if dead else None,
+        "functions": int(dead.group(2)) if dead else None,
+        "loaded": int(loaded.group(1)) if loaded else None,
+        "changes": changes,
+        "promoted": sum(1 for c in changes if "for the next run" in c[3]),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bareflow", required=True)
+    ap.add_argument("--bitcode", required=True)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--state", required=True)
+    ap.add_argument("--steps", type=int, default=256)
+    ap.add_argument("--max-runs", type=int, default=6)
+    ap.add_argument("--window", type=int, default=16)
+    ap.add_argument("--pairs", type=int, default=0, help="also measure N fresh cold+warm pairs (medians)")
+    ap.add_argument("--qemu", metavar="KERNEL", help="boot KERNEL in QEMU (tools/qemu-run) instead; --state is then a disk image")
+    ap.add_argument("--initrd", help="with --qemu: the initrd holding the bitcode and the model")
+    ap.add_argument("--native", help="also measure this native build of the app (same metrics)")
+    ap.add_argument("--out")
+    ap.add_argument("--fresh", action="store_true", help="start from an empty state directory")
+    args = ap.parse_args()
+    if args.fresh and args.qemu:
+        with open(args.state, "wb") as f:
+            f.truncate(64 << 20)
+    elif args.fresh and os.path.isdir(args.state):
+        shutil.rmtree(args.state)
+    rows, out = [], []
+    head = f"{'run':>3} {'snapshot':>9} {'first token ms':>14} {'peak ms':>8} {'tok/s':>8} {'interp/O1/O2/O3':>16} {'changes':>7} {'promoted':>8} {'dead':>5}"
+    out.append(head)
+    print(head, flush=True)
+    for run in range(1, args.max_runs + 1):
+        r = run_once(args, run)
+        if rows and r["stdout"] != rows[0]["stdout"]:
+            sys.exit(f"converge: run {run} printed a different text than run 1")
+        rows.append(r)
+        snap = f"gen {r['loaded']}" if r["loaded"] else "cold"
+        tiers = "/".join(map(str, r["tiers"])) if r["tiers"] else "-"
+        fmt = lambda v, k=1e3: f"{v * k:.1f}" if v is not None else "-"
+        line = (f"{run:>3} {snap:>9} {fmt(r['first']):>14} {fmt(r['peak']):>8} {fmt(r['rate'], 1):>8} {tiers:>16} "
+                f"{len(r['changes']):>7} {r['promoted']:>8} {r['dead'] if r['dead'] is not None else '-':>5}")
+        out.append(line)
+        print(line, flush=True)
+        if run > 1 and not r["changes"] and r["dead"] == rows[-2]["dead"]:
+            out.append(f"converged after run {run}: no tier change, dead set stable ({r['dead']} of {r['functions']} functions)")
+            break
+    else:
+        out.append(f"not converged within {args.max_runs} runs")
+    for l in out[len(rows) + 1:]:
+        print(l)
+    # Time to peak, first (cold) vs second (warm) run: medians over --pairs fresh state stores (the
+    # machine is shared, single runs are noisy).
+    pairs = []
+    for k in range(args.pairs):
+        pair_args = argparse.Namespace(**vars(args))
+        pair_args.state = f"{args.state}.pair{k}"
+        shutil.rmtree(pair_args.state, ignore_errors=True)
+        if args.qemu:
+            with open(pair_args.state, "wb") as f:
+                f.truncate(64 << 20)
+        a, b = run_once(pair_args, 1), run_once(pair_args, 2)
+        if args.qemu:
+            os.remove(pair_args.state)
+        else:
+            shutil.rmtree(pair_args.state, ignore_errors=True)
+        pairs.append((a, b))
+    natives = [run_once(args, 0, native=args.native) for _ in range(args.pairs)] if args.native else []
+    if natives:
+        med = lambda key: statistics.median(r[key] for r in natives)
+        line = f"native ({args.native}, median of {len(natives)}): {med('rate'):.0f} tok/s, first token {med('first') * 1e3:.1f} ms, peak {med('peak') * 1e3:.1f} ms"
+        out.append(line)
+        print(line)
+    if pairs:
+        med = lambda key, i: statistics.median(p[i][key] for p in pairs)
+        c_peak, w_peak = med("peak", 0), med("peak", 1)
+        line = (f"time to peak tok/s over {len(pairs)} fresh stores (median): run 1 (cold) {c_peak * 1e3:.1f} ms "
+                f"[{med('rate', 0):.0f} tok/s, first token {med('first', 0) * 1e3:.1f} ms], run 2 (warm) {w_peak * 1e3:.1f} ms "
+                f"[{med('rate', 1):.0f} tok/s, first token {med('first', 1) * 1e3:.1f} ms]: {100 * w_peak / c_peak:.1f}% of run 1 (goal <= 10%)")
+        out.append(line)
+        print(line)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
