@@ -27,6 +27,8 @@ deps: $(DEPS_STAMP)
 -include tests/console.mk
 # Snapshots, warm start, convergence (issue F): SHRINK_TESTS, make userspace-converge.
 -include tests/shrink.mk
+# Tiered execution and GDB on JIT code inside the unikernel: TIER_BOOT_TESTS are part of `make test`.
+-include tests/tier_boot.mk
 
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
@@ -34,10 +36,13 @@ KERNEL := $(BUILD)/bareflow.elf
 KERNEL_TARGET_DIR := target/kernel
 KERNEL_RUSTFLAGS := -C relocation-model=static -C target-feature=+crt-static -C force-frame-pointers=yes
 KERNEL_FEATURES ?= baremetal llvm
-# Files the kernel sees under /boot (the symbol map is always added by tools/mkimage).
-BOOT_MODULES ?= tests/boot/hello.txt
-# Default command line of `make qemu` / the ISO.
-CMDLINE ?= demo --read /boot/hello.txt
+# Files the kernel sees under /boot (the symbol map is always added by tools/mkimage): the demo's
+# text file and app-tinyllama (bitcode, model, tokenizer).
+BOOT_MODULES ?= tests/boot/hello.txt $(BUILD)/tinyllama.bc $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin
+# Default command line of `make qemu` / the ISO: app-tinyllama's bitcode, interpreted and tiered up
+# by the JIT, with the tier log (each line: function, old -> new tier, heat, compile time).
+# The Rust std demo: `make qemu CMDLINE="demo --read /boot/hello.txt"`.
+CMDLINE ?= run --tier auto --verbose /boot/tinyllama.bc -- /boot/model.bin -n 100 -t 0 -i \"And God said\"
 QEMU_RUN := tools/qemu-run
 QEMU_FLAGS ?=
 
@@ -51,7 +56,7 @@ kernel: $(DEPS_STAMP)
 	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow.map $(BUILD)/bareflow.map
 	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%.1f MB", $$2/1048576}')"
 
-image: kernel
+image: kernel $(BOOT_MODULES)
 	tools/mkimage $(KERNEL) $(BUILD) "$(CMDLINE)" $(BOOT_MODULES)
 
 qemu: image
@@ -104,7 +109,7 @@ test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS)
+test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) $(TIER_BOOT_TESTS)
 	@echo "make test: all passed"
 
 

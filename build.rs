@@ -2,7 +2,7 @@
 //! out by linker.ld, with no C start files and with empty stand-ins for glibc's archives
 //! (libc.a, libm.a, libpthread.a...) so that the `-lc -lm ...` Rust std asks for resolve to
 //! nothing and every libc symbol comes from core-rt. libgcc/libgcc_eh stay real.
-//! The Linux build (default) only exports its symbols dynamically (`-rdynamic`) and keeps LLVM's
+//! The Linux build (default) only keeps and exports dynamically LLVM's
 //! `llvm_orc_registerJITLoaderGDBWrapper`, which ORC finds by dlsym to register JIT-compiled
 //! objects with GDB (docs/orc-bridge.md, "G (GDB)").
 
@@ -19,8 +19,10 @@ fn main() {
     println!("cargo:rerun-if-changed=boot/link.rs");
     if std::env::var_os("CARGO_FEATURE_BAREMETAL").is_none() {
         if std::env::var_os("CARGO_FEATURE_LLVM").is_some() {
-            println!("cargo:rustc-link-arg-bins=-rdynamic");
+            // Only this symbol, not everything (-rdynamic would keep every exported function alive,
+            // e.g. inkwell's initializers of targets a stripped X86-only LLVM does not have).
             println!("cargo:rustc-link-arg-bins=-Wl,--undefined=llvm_orc_registerJITLoaderGDBWrapper");
+            println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic-symbol=llvm_orc_registerJITLoaderGDBWrapper");
         }
         return;
     }

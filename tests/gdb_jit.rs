@@ -2,7 +2,7 @@
 //! bitcode with -g, `bareflow run --tier jit --opt 2` runs it under `gdb -batch`; a pending
 //! breakpoint on `collatz_steps` must stop in its JIT-compiled code (registered through the GDB JIT
 //! interface with its DWARF), and `bt` must show the JIT frames down to `main` and the Rust callers (irvm's native call, `bareflow run`).
-//! Needs the Linux build linked with -rdynamic (root build.rs). Run: `make test-gdb-jit`.
+//! Needs the Linux build to export `llvm_orc_registerJITLoaderGDBWrapper` dynamically (root build.rs). Run: `make test-gdb-jit`.
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,8 +1,11 @@
 //! <link.h>/<dlfcn.h>: the program is one statically linked object, described to the unwinder
 //! by dl_iterate_phdr and _dl_find_object (program headers rebuilt from linker.ld's symbols).
 //! There is no dynamic loader: dlopen(NULL) returns a handle for the program itself (as in a
-//! static glibc program), dlopen of a file fails, and dlsym finds nothing (a static program has
-//! no dynamic symbol table), with dlerror saying why.
+//! static glibc program) and dlopen of a file fails. dlsym looks names up in the program's own
+//! symbols: first a resolver the program registers ([`set_resolver`]: names it links on purpose,
+//! e.g. the entry point LLVM's ORC JIT looks up to register JIT code with GDB), then the text
+//! symbols of the symbol map `/boot/kernel.sym` (written by `make image` from the kernel ELF).
+//! dlerror says why a call failed.
 
 use crate::boot_info::Region;
 use core::ffi::{c_char, c_int, c_void};
@@ -60,6 +63,54 @@ static SELF_HANDLE: u8 = 0;
 
 static DLERROR_PENDING: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
+/// The message dlerror returned last (kept alive for the caller).
+static KEEP: spin::Mutex<Option<alloc::ffi::CString>> = spin::Mutex::new(None);
+
+/// The message of the pending dl* error (NUL-terminated), when it names more than the default.
+static DLERROR_MSG: spin::Mutex<Option<alloc::ffi::CString>> = spin::Mutex::new(None);
+
+/// The program's own name → address resolver for dlsym (see [`set_resolver`]).
+static RESOLVER: spin::Once<fn(&str) -> Option<usize>> = spin::Once::new();
+
+/// Register the program's symbol resolver: dlsym asks it first, then the symbol map. Set once
+/// (later calls are ignored), before anything calls dlsym.
+pub fn set_resolver(f: fn(&str) -> Option<usize>) {
+    RESOLVER.call_once(|| f);
+}
+
+/// `RTLD_DEFAULT` and `RTLD_NEXT` (glibc's values): with one object, both mean the program.
+const RTLD_DEFAULT: usize = 0;
+const RTLD_NEXT: usize = usize::MAX;
+
+fn fail(msg: alloc::string::String) {
+    *DLERROR_MSG.lock() = alloc::ffi::CString::new(msg).ok();
+    DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// The address of text symbol `name` in a symbol map (lines "ADDR NAME", as in
+/// `/boot/kernel.sym`); the first listing wins.
+pub fn find_in_map(map: &[u8], name: &str) -> Option<u64> {
+    let want = name.as_bytes();
+    map.split(|&b| b == b'\n').find_map(|l| {
+        let sp = l.iter().position(|&b| b == b' ')?;
+        if &l[sp + 1..] != want {
+            return None;
+        }
+        u64::from_str_radix(core::str::from_utf8(&l[..sp]).ok()?, 16).ok()
+    })
+}
+
+/// `name` in the program's symbols: the registered resolver, then `/boot/kernel.sym` (only
+/// addresses inside the image's code are believed: a stale map must not hand out garbage).
+fn lookup(name: &str) -> Option<usize> {
+    if let Some(a) = RESOLVER.get().and_then(|f| f(name)) {
+        return Some(a);
+    }
+    let map = crate::fs::bootfs::lookup("/boot/kernel.sym")?.data;
+    let text = crate::image::text();
+    find_in_map(map, name).filter(|a| *a >= text.start && *a < text.end).map(|a| a as usize)
+}
+
 type PhdrCallback = unsafe extern "C" fn(*mut libc::dl_phdr_info, usize, *mut c_void) -> c_int;
 
 crate::libc_fn! {
@@ -116,22 +167,45 @@ crate::libc_fn! {
     /// cannot be loaded (NULL, see dlerror).
     ///
     /// # Safety
-    /// Always safe.
+    /// `file` is NULL or a NUL-terminated string.
     fn dlopen(file: *const c_char, _mode: c_int) -> *mut c_void {
         if file.is_null() {
             return (&raw const SELF_HANDLE) as *mut c_void;
         }
-        DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
+        // SAFETY: caller's contract: a NUL-terminated string.
+        let file = unsafe { core::ffi::CStr::from_ptr(file) }.to_string_lossy();
+        fail(alloc::format!("core-rt: dlopen '{file}': statically linked unikernel, no dynamic loader"));
         core::ptr::null_mut()
     }
 
-    /// `void *dlsym(void *, const char *)`: no dynamic symbol table; NULL, see dlerror.
+    /// `void *dlsym(void *, const char *)`: the program's symbol (resolver, then kernel.sym).
+    /// Registered resolver first, then /boot/kernel.sym; NULL, see dlerror, when it is not there.
     ///
     /// # Safety
-    /// Always safe.
-    fn dlsym(_h: *mut c_void, _name: *const c_char) -> *mut c_void {
-        DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
-        core::ptr::null_mut()
+    /// `name` is NULL or a NUL-terminated string.
+    fn dlsym(h: *mut c_void, name: *const c_char) -> *mut c_void {
+        let h = h as usize;
+        if h != RTLD_DEFAULT && h != RTLD_NEXT && h != (&raw const SELF_HANDLE) as usize {
+            fail(alloc::format!("core-rt: dlsym: invalid handle {h:#x} (only dlopen(NULL) exists)"));
+            return core::ptr::null_mut();
+        }
+        if name.is_null() {
+            fail("core-rt: dlsym: NULL symbol name".into());
+            return core::ptr::null_mut();
+        }
+        // SAFETY: caller's contract: a NUL-terminated string.
+        let name = unsafe { core::ffi::CStr::from_ptr(name) };
+        let Ok(name) = name.to_str() else {
+            fail("core-rt: dlsym: symbol name is not UTF-8".into());
+            return core::ptr::null_mut();
+        };
+        match lookup(name) {
+            Some(a) => a as *mut c_void,
+            None => {
+                fail(alloc::format!("core-rt: dlsym: symbol '{name}' not found in the program's symbols or /boot/kernel.sym"));
+                core::ptr::null_mut()
+            }
+        }
     }
 
     /// `int dlclose(void *)`: nothing was opened.
@@ -142,7 +216,7 @@ crate::libc_fn! {
         if h as *const u8 == &raw const SELF_HANDLE {
             return 0;
         }
-        DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
+        fail(alloc::format!("core-rt: dlclose: invalid handle {:#x}", h as usize));
         -1
     }
 
@@ -152,7 +226,15 @@ crate::libc_fn! {
     /// Always safe.
     fn dlerror() -> *const c_char {
         if DLERROR_PENDING.swap(false, core::sync::atomic::Ordering::Relaxed) {
-            c"core-rt: statically linked unikernel, no dynamic loader".as_ptr()
+            // The message stays valid until the next failing dl* call (as POSIX allows).
+            match DLERROR_MSG.lock().take() {
+                Some(m) => {
+                    let p = m.as_ptr();
+                    *KEEP.lock() = Some(m);
+                    p
+                }
+                None => c"core-rt: statically linked unikernel, no dynamic loader".as_ptr(),
+            }
         } else {
             core::ptr::null()
         }
@@ -163,4 +245,21 @@ crate::libc_fn! {
     /// # Safety
     /// Always safe.
     fn dladdr(_addr: *const c_void, _info: *mut c_void) -> c_int { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_in_map;
+
+    #[test]
+    fn finds_exact_names_only() {
+        let map = b"1000 main\n1010 llvm_orc_registerJITLoaderGDBWrapper\n1020 llvm_orc_registerJITLoaderGDBWrapperX\n1030 a b(int)\n";
+        assert_eq!(find_in_map(map, "llvm_orc_registerJITLoaderGDBWrapper"), Some(0x1010));
+        assert_eq!(find_in_map(map, "main"), Some(0x1000));
+        assert_eq!(find_in_map(map, "a b(int)"), Some(0x1030));
+        assert_eq!(find_in_map(map, "llvm_orc"), None);
+        assert_eq!(find_in_map(map, ""), None);
+        assert_eq!(find_in_map(b"", "main"), None);
+        assert_eq!(find_in_map(b"zz main\n", "main"), None, "a malformed address is not an address");
+    }
 }

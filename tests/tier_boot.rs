@@ -1,0 +1,219 @@
+//! Tiered execution inside the unikernel (issue D item 6; issue G item 4, bare-metal half): the
+//! kernel image (`make image`) booted in QEMU under TCG runs LLVM bitcode from `/boot` with
+//! `bareflow run`.
+//!
+//! - `tiered_run_in_qemu_matches_userspace`: tests/tier_boot/prog.c under `--tier auto --verbose`
+//!   with low thresholds, as a Linux process and in QEMU: the program's output and the tier
+//!   decisions (function, from, to, reason; compile times ignored) must be identical and several
+//!   functions must tier up, one of them to O3.
+//! - `gdb_stops_in_jit_code_inside_qemu`: tests/gdb_jit/prog.c (-g) under `--tier jit --opt 2` in
+//!   QEMU with its gdb stub; `gdb -batch` with the kernel ELF sets a pending breakpoint on
+//!   `collatz_steps`, which must resolve through the GDB JIT interface (core-rt's dlsym hands ORC
+//!   LLVM's registration function) and stop in the JIT-compiled code, with a backtrace through the
+//!   JIT frames, irvm, `bareflow run` and core-rt's start.
+//! - `dlsym_finds_the_kernels_own_symbols`: tests/tier_boot/dlsym.c (interpreted) calls core-rt's
+//!   dlsym/dlopen/dlerror in QEMU; the addresses must be those of build/kernel.sym.
+//!
+//! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
+//! symbol map).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// build/bareflow.elf, checked to be there with a symbol map at least as new.
+fn kernel() -> PathBuf {
+    let k = root().join("build/bareflow.elf");
+    let sym = root().join("build/kernel.sym");
+    assert!(k.exists() && sym.exists(), "{} or build/kernel.sym is missing: run `make image` first", k.display());
+    let age = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
+    assert!(age(&sym) >= age(&k), "build/kernel.sym is older than build/bareflow.elf: run `make image`");
+    k
+}
+
+/// A scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let d = root().join("target/tier-boot").join(test);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Compile `src` (relative to the repository) to bitcode `out` with clang-19 and `flags`.
+fn bitcode(src: &str, out: &Path, flags: &[&str]) {
+    let st = Command::new("clang-19").args(flags).args(["-emit-llvm", "-c"]).arg(root().join(src)).arg("-o").arg(out).status().expect("clang-19");
+    assert!(st.success(), "clang-19 failed on {src}");
+}
+
+/// A ustar archive of boot files: the image's symbol map and `files`, by their base names.
+fn initrd(dir: &Path, files: &[&Path]) -> PathBuf {
+    std::fs::copy(root().join("build/kernel.sym"), dir.join("kernel.sym")).unwrap();
+    let mut names = vec!["kernel.sym".to_string()];
+    for f in files {
+        let n = f.file_name().unwrap().to_string_lossy().to_string();
+        if f.parent() != Some(dir) {
+            std::fs::copy(f, dir.join(&n)).unwrap();
+        }
+        names.push(n);
+    }
+    let tar = dir.join("initrd.tar");
+    let st = Command::new("tar").arg("--format=ustar").arg("-cf").arg(&tar).arg("-C").arg(dir).args(&names).status().expect("tar");
+    assert!(st.success(), "tar failed");
+    tar
+}
+
+/// `tools/qemu-run` under TCG with `extra` options; the command line is `args`.
+fn qemu_command(initrd: &Path, extra: &[&str], args: &[&str]) -> Command {
+    let mut c = Command::new(root().join("tools/qemu-run"));
+    c.current_dir(root()).args(["--accel", "tcg", "--timeout", "120"]).args(extra).arg("--initrd").arg(initrd).arg(kernel()).arg("--").args(args);
+    c
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).replace('\r', ""), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+/// The tier changes of a `--verbose` log, without the compile time:
+/// `[tier] f: O1 -> O2 (heat 100 >= 100, 11.3 ms)` → `f: O1 -> O2 (heat 100 >= 100)`.
+fn tier_changes(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| l.strip_prefix("[tier] "))
+        .filter(|l| l.contains(" -> ") && l.ends_with(" ms)"))
+        .map(|l| {
+            let cut = l.rfind(", ").expect("a tier change line ends with ', N ms)'");
+            format!("{})", &l[..cut])
+        })
+        .collect()
+}
+
+#[test]
+fn tier_changes_drop_only_the_compile_time() {
+    let log = "[tier] JIT target: cpu x, 1 features\n[tier] f: interp -> O1 (heat 10 >= 10, 3.5 ms)\nout\n[tier] g: stays O1 (e)\n[tier] f: O1 -> O2 (heat 100 >= 100, 12.0 ms)\n";
+    assert_eq!(tier_changes(log), ["f: interp -> O1 (heat 10 >= 10)", "f: O1 -> O2 (heat 100 >= 100)"]);
+}
+
+const THRESHOLDS: &str = "10,100,1000";
+
+#[test]
+fn tiered_run_in_qemu_matches_userspace() {
+    let dir = scratch("tiered");
+    let bc = dir.join("prog.bc");
+    bitcode("tests/tier_boot/prog.c", &bc, &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    let flags = ["run", "--tier", "auto", "--verbose", "--thresholds", THRESHOLDS];
+
+    let user = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(flags).arg(&bc).output().expect("bareflow run");
+    let (user_out, user_err) = text(&user);
+    assert!(user.status.success(), "userspace run failed:\n{user_err}");
+
+    let tar = initrd(&dir, &[&bc]);
+    let t0 = std::time::Instant::now();
+    let q = qemu_command(&tar, &[], &[&flags[..], &["/boot/prog.bc"]].concat()).output().expect("tools/qemu-run");
+    let secs = t0.elapsed().as_secs_f64();
+    let (serial, qerr) = text(&q);
+    assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
+    eprintln!("tier_boot: QEMU (TCG) boot + tiered run: {secs:.1} s");
+
+    // Serial = the program's stdout and stderr: its own lines are those core-rt and the tier log did not write.
+    let program: String = serial.lines().filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("[tier] ")).map(|l| format!("{l}\n")).collect();
+    assert!(user_out.starts_with("tier_boot: rounds=30 "), "unexpected userspace output:\n{user_out}");
+    assert_eq!(program, user_out, "program output differs between QEMU and userspace\nQEMU serial:\n{serial}");
+
+    let (u, k) = (tier_changes(&user_err), tier_changes(&serial));
+    assert!(!u.is_empty(), "no tier change in userspace:\n{user_err}");
+    assert_eq!(k, u, "tier decisions differ between QEMU and userspace\nQEMU serial:\n{serial}\nuserspace stderr:\n{user_err}");
+    let functions: std::collections::BTreeSet<&str> = u.iter().map(|c| c.split(':').next().unwrap()).collect();
+    assert!(functions.len() >= 4, "expected several functions to tier up, got {functions:?}");
+    assert!(u.iter().any(|c| c.contains(" -> O3 ")), "no function reached O3: {u:?}");
+    assert!(!serial.contains(" stays "), "a compile failed in QEMU:\n{serial}");
+}
+
+#[test]
+fn gdb_stops_in_jit_code_inside_qemu() {
+    let dir = scratch("gdb");
+    let bc = dir.join("prog.bc");
+    bitcode("tests/gdb_jit/prog.c", &bc, &["-g", "-O1", "-fno-unwind-tables"]);
+    let tar = initrd(&dir, &[&bc]);
+    let port = (40000 + std::process::id() % 20000).to_string();
+    let pidfile = dir.join("qemu.pid");
+    let _ = std::fs::remove_file(&pidfile);
+    let args = ["run", "--tier", "jit", "--opt", "2", "/boot/prog.bc"];
+    let t0 = std::time::Instant::now();
+    let child = qemu_command(&tar, &["--gdb", &port, "--pidfile", pidfile.to_str().unwrap()], &args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tools/qemu-run");
+    // QEMU starts paused, listening; wait until it wrote its pid (it is listening by then).
+    for _ in 0..100 {
+        if pidfile.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let gdb = Command::new("timeout")
+        .args(["120", "gdb", "-batch", "-nx"])
+        .arg(kernel())
+        .args(["-ex", "set pagination off", "-ex", "set breakpoint pending on", "-ex", "set backtrace past-main on"])
+        .args(["-ex", &format!("target remote localhost:{port}")])
+        .args(["-ex", "break collatz_steps", "-ex", "continue"])
+        .args(["-ex", "info symbol $pc", "-ex", "bt", "-ex", "kill"])
+        .output()
+        .expect("gdb");
+    let secs = t0.elapsed().as_secs_f64();
+    if let Ok(pid) = std::fs::read_to_string(&pidfile) {
+        // QEMU normally ended with gdb's `kill`; if it still runs, end exactly that process.
+        let comm = std::fs::read_to_string(format!("/proc/{}/comm", pid.trim())).unwrap_or_default();
+        if comm.starts_with("qemu-system") {
+            let _ = Command::new("kill").arg(pid.trim()).stderr(Stdio::null()).status();
+        }
+    }
+    let qemu = child.wait_with_output().expect("qemu-run output");
+    let (serial, _) = text(&qemu);
+    let (out, err) = text(&gdb);
+    let all = format!("{out}{err}\n--- QEMU serial ---\n{serial}");
+    eprintln!("tier_boot: QEMU (TCG) boot + gdb session: {secs:.1} s");
+
+    assert!(out.contains("Breakpoint 1, collatz_steps (n=1) at ") && out.contains("tests/gdb_jit/prog.c:8"), "gdb did not stop in collatz_steps with its source position:\n{all}");
+    // $pc is in the O2 code orc-bridge compiled (<function>.bf.<level>.<n>), read from guest memory.
+    assert!(out.contains("collatz_steps.bf.O2.") && out.contains("<in-memory@"), "$pc is not in the JIT-compiled collatz_steps:\n{all}");
+    let bt: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(bt.first().is_some_and(|l| l.contains("collatz_steps")), "frame #0 is not collatz_steps:\n{all}");
+    assert!(bt.get(1).is_some_and(|l| l.contains("main") && l.contains("prog.c")), "frame #1 is not the app's JIT-compiled main:\n{all}");
+    for (what, needle) in [("irvm", "irvm/src/vm.rs"), ("`bareflow run`", "src/commands/run.rs"), ("core-rt's start", "core-rt/src/runtime/mod.rs"), ("the boot entry", "core_rt_boot")] {
+        assert!(bt.iter().any(|l| l.contains(needle)), "the backtrace does not reach {what} ({needle}):\n{all}");
+    }
+}
+
+/// The address of `name` in build/kernel.sym (lines "ADDR NAME").
+fn kernel_sym(name: &str) -> u64 {
+    let map = std::fs::read_to_string(root().join("build/kernel.sym")).unwrap();
+    let line = map.lines().find(|l| l.split_once(' ').is_some_and(|(_, n)| n == name)).unwrap_or_else(|| panic!("{name} is not in build/kernel.sym"));
+    u64::from_str_radix(line.split_once(' ').unwrap().0, 16).unwrap()
+}
+
+/// core-rt's dlsym in the unikernel (what ORC's GDB registration relies on), called by an
+/// interpreted C program: names the kernel registers, a text symbol only /boot/kernel.sym lists
+/// (`core_rt_boot`), and failures with their dlerror message.
+#[test]
+fn dlsym_finds_the_kernels_own_symbols() {
+    let dir = scratch("dlsym");
+    let bc = dir.join("dlsym.bc");
+    bitcode("tests/tier_boot/dlsym.c", &bc, &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    let tar = initrd(&dir, &[&bc]);
+    let q = qemu_command(&tar, &[], &["run", "--tier", "interp", "/boot/dlsym.bc"]).output().expect("tools/qemu-run");
+    let (serial, qerr) = text(&q);
+    assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
+    assert!(serial.contains("dlopen(NULL) ok"), "{serial}");
+    for name in ["llvm_orc_registerJITLoaderGDBWrapper", "strlen", "core_rt_boot"] {
+        let want = format!("dlsym {name} = {:#x}\n", kernel_sym(name));
+        assert!(serial.contains(&want), "expected {want:?} (the address in build/kernel.sym):\n{serial}");
+    }
+    assert!(
+        serial.contains("dlsym no_such_symbol_here = NULL (core-rt: dlsym: symbol 'no_such_symbol_here' not found in the program's symbols or /boot/kernel.sym)"),
+        "missing symbol not reported:\n{serial}"
+    );
+    assert!(serial.contains("dlopen(libm.so.6) core-rt: dlopen 'libm.so.6': statically linked unikernel, no dynamic loader"), "{serial}");
+}
