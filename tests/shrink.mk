@@ -3,7 +3,7 @@
 #                             compiled), corrupt / mismatched / foreign snapshots, jit_optimize_hot_functions()
 #   make userspace-converge   app-tinyllama run repeatedly on one state directory until no function
 #                             changes tier: per-run table + time to peak tok/s, cold vs warm
-#                             (tools/converge.py; table in build/converge-userspace.txt)
+#                             (tools/converge.py; table in build/converge-userspace.txt, plot in build/converge-userspace.svg)
 SHRINK_TESTS := test-shrink
 # The Linux build links Debian's LLVM: the stripped one (LLVM=auto picks it once built) is X86-only,
 # and the host build of inkwell references every target's initializers.
@@ -19,7 +19,7 @@ userspace-converge: app
 	$(SHRINK_HOST_ENV) cargo build --release
 	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --state $(CONVERGE_STATE) --fresh --steps 256 --max-runs 6 --pairs 5 --native $(BUILD)/tinyllama \
-	  --out $(BUILD)/converge-userspace.txt
+	  --out $(BUILD)/converge-userspace.txt --plot $(BUILD)/converge-userspace.svg
 
 # ---- QEMU: convergence on one state disk, then the appliance from the converged snapshot ----------
 #   make converge          boots the JIT image (bitcode + model as boot files) on $(CONVERGE_DISK) until a
@@ -41,7 +41,7 @@ converge: app
 	$(SHRINK_HOST_ENV) cargo build --release
 	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(CONVERGE_DISK) --fresh \
-	  --steps 256 --max-runs 5 --pairs 2 --out $(BUILD)/converge-qemu.txt
+	  --steps 256 --max-runs 5 --pairs 2 --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
 	$(MAKE) appliance
 
 appliance: app

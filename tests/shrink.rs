@@ -183,7 +183,9 @@ fn build_hot_api(bc: &Path) {
 fn jit_optimize_hot_functions_tiers_up_hot_functions_now() {
     let bc = root().join("target/shrink/hot_api_api.bc");
     build_hot_api(&bc);
-    let o = bareflow(&["run", "--verbose", bc.to_str().unwrap()]);
+    // Without OSR (which would move `work`'s loop to native code after 5 000 iterations and so
+    // stop its heat there) the API alone decides.
+    let o = bareflow(&["run", "--verbose", "--no-osr", bc.to_str().unwrap()]);
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "{err}");
     // `work` (3 calls, ~180 000 loop back-edges) is very hot but was never re-checked by the

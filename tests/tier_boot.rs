@@ -217,3 +217,42 @@ fn dlsym_finds_the_kernels_own_symbols() {
     );
     assert!(serial.contains("dlopen(libm.so.6) core-rt: dlopen 'libm.so.6': statically linked unikernel, no dynamic loader"), "{serial}");
 }
+
+/// The runtime-coverage line of one component: (never-sampled %, sampled functions).
+fn coverage_of(serial: &str, component: &str) -> Option<(f64, u64)> {
+    let l = serial.lines().find(|l| l.trim_start().starts_with(component) && l.contains("never sampled"))?;
+    let pct = l.split("never sampled ").nth(1)?.split('%').next()?.trim().parse().ok()?;
+    let sampled = l.split("sampled ").nth(1)?.split_whitespace().next()?.parse().ok()?;
+    Some((pct, sampled))
+}
+
+#[test]
+fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
+    // Issue F: the timer interrupt samples the running code at 1 kHz; at exit the samples are
+    // symbolized with /boot/kernel.sym per component and added to the snapshot, so the second
+    // boot reports the sum of both.
+    let dir = scratch("coverage");
+    let bc = dir.join("prog.bc");
+    bitcode("tests/tier_boot/prog.c", &bc, &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    let tar = initrd(&dir, &[&bc]);
+    let disk = dir.join("state.img");
+    std::fs::write(&disk, []).unwrap();
+    std::fs::File::options().write(true).open(&disk).unwrap().set_len(16 << 20).unwrap();
+    let d = disk.to_str().unwrap();
+    let samples = |serial: &str| -> u64 {
+        let l = serial.lines().find(|l| l.starts_with("runtime coverage (")).unwrap_or_else(|| panic!("no coverage report:\n{serial}"));
+        l["runtime coverage (".len()..].split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let mut seen = Vec::new();
+    for boot in 1..=2 {
+        let q = qemu_command(&tar, &["--disk", d], &["run", "--state", "/dev/state", "--runtime-coverage", "/boot/prog.bc"]).output().expect("tools/qemu-run");
+        let (serial, qerr) = text(&q);
+        assert_eq!(q.status.code(), Some(0), "boot {boot} failed:\n{serial}{qerr}");
+        for c in ["core-rt", "irvm", "LLVM", "driver"] {
+            let (pct, sampled) = coverage_of(&serial, c).unwrap_or_else(|| panic!("boot {boot}: no line for {c}:\n{serial}"));
+            assert!((0.0..100.0).contains(&pct) && sampled > 0, "boot {boot}: {c}: {pct}% never sampled, {sampled} functions sampled");
+        }
+        seen.push(samples(&serial));
+    }
+    assert!(seen[0] > 0 && seen[1] > seen[0], "samples are not aggregated across boots: {seen:?}");
+}

@@ -122,6 +122,7 @@ def main():
     ap.add_argument("--initrd", help="with --qemu: the initrd holding the bitcode and the model")
     ap.add_argument("--native", help="also measure this native build of the app (same metrics)")
     ap.add_argument("--out")
+    ap.add_argument("--plot", metavar="SVG", help="write a plot of tok/s and native code size per run")
     ap.add_argument("--fresh", action="store_true", help="start from an empty state directory")
     args = ap.parse_args()
     if args.fresh and args.qemu:
@@ -130,11 +131,13 @@ def main():
     elif args.fresh and os.path.isdir(args.state):
         shutil.rmtree(args.state)
     rows, out = [], []
-    head = f"{'run':>3} {'snapshot':>9} {'first token ms':>14} {'peak ms':>8} {'tok/s':>8} {'interp/O1/O2/O3':>16} {'changes':>7} {'promoted':>8} {'dead':>5}"
+    head = (f"{'run':>3} {'snapshot':>9} {'first token ms':>14} {'peak ms':>8} {'tok/s':>8} {'interp/O1/O2/O3':>16} {'changes':>7} "
+            f"{'promoted':>8} {'dead':>5} {'native KiB':>10}")
     out.append(head)
     print(head, flush=True)
     for run in range(1, args.max_runs + 1):
         r = run_once(args, run)
+        r["code"] = snapshot_code_bytes(args)
         if rows and r["stdout"] != rows[0]["stdout"]:
             sys.exit(f"converge: run {run} printed a different text than run 1")
         rows.append(r)
@@ -142,7 +145,7 @@ def main():
         tiers = "/".join(map(str, r["tiers"])) if r["tiers"] else "-"
         fmt = lambda v, k=1e3: f"{v * k:.1f}" if v is not None else "-"
         line = (f"{run:>3} {snap:>9} {fmt(r['first']):>14} {fmt(r['peak']):>8} {fmt(r['rate'], 1):>8} {tiers:>16} "
-                f"{len(r['changes']):>7} {r['promoted']:>8} {r['dead'] if r['dead'] is not None else '-':>5}")
+                f"{len(r['changes']):>7} {r['promoted']:>8} {r['dead'] if r['dead'] is not None else '-':>5} {fmt(r['code'], 1 / 1024):>10}")
         out.append(line)
         print(line, flush=True)
         if run > 1 and not r["changes"] and r["dead"] == rows[-2]["dead"]:
@@ -185,6 +188,46 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(out) + "\n")
+    if args.plot:
+        write_plot(args.plot, rows, "QEMU boots" if args.qemu else "userspace runs")
+        print(f"plot: {args.plot}")
+
+
+def snapshot_code_bytes(args):
+    """Bytes of native code the snapshot holds (its ORC object cache), from `bareflow snapshot show`."""
+    p = subprocess.run([args.bareflow, "snapshot", "show", args.state], capture_output=True, text=True)
+    m = re.search(r"object cache: \d+ object\(s\), (\d+) bytes", p.stdout)
+    return int(m.group(1)) if m else None
+
+
+def write_plot(path, rows, what):
+    """An SVG line chart: tok/s (left axis) and snapshot native code KiB (right axis) per run."""
+    W, H, L, R, T, B = 640, 360, 70, 70, 40, 50
+    runs = [r["run"] for r in rows]
+    series = [("tok/s", [r["rate"] or 0 for r in rows], "#1f77b4", L - 8, "end"),
+              ("native code KiB", [(r["code"] or 0) / 1024 for r in rows], "#d62728", W - R + 8, "start")]
+    x = lambda i: L + (W - L - R) * (i / max(1, len(runs) - 1))
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{W / 2}" y="20" text-anchor="middle" font-size="14">app-tinyllama convergence ({what})</text>',
+           f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="black"/>']
+    for i, n in enumerate(runs):
+        svg.append(f'<text x="{x(i):.1f}" y="{H - B + 18}" text-anchor="middle">{n}</text>')
+    svg.append(f'<text x="{W / 2}" y="{H - 12}" text-anchor="middle">run</text>')
+    for name, ys, color, lx, anchor in series:
+        top = max(ys) * 1.1 or 1
+        y = lambda v: H - B - (H - T - B) * v / top
+        pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(ys))
+        svg.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for i, v in enumerate(ys):
+            svg.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{color}"/>')
+        for k in range(5):
+            v = top * k / 4
+            svg.append(f'<text x="{lx}" y="{y(v) + 4:.1f}" text-anchor="{anchor}" fill="{color}">{v:.0f}</text>')
+        svg.append(f'<text x="{lx}" y="{T - 8}" text-anchor="{anchor}" fill="{color}">{name}</text>')
+    svg.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(svg) + "\n")
 
 
 if __name__ == "__main__":

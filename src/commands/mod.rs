@@ -10,7 +10,7 @@ pub mod run;
 pub mod run_state;
 #[cfg(feature = "llvm")]
 pub mod aot;
-#[cfg(all(feature = "llvm", not(feature = "baremetal")))]
+#[cfg(feature = "llvm")]
 pub mod run_coverage;
 
 /// `bareflow run`: interpret / tier LLVM bitcode (irvm + orc-bridge).

@@ -7,7 +7,7 @@
 //! program's argv[0] is the bitcode path. Errors of our own (usage, unreadable or malformed
 //! bitcode, no `main`, run-time errors of the interpreter) print one line and exit with 2.
 //! `--state`: warm start from / save to a state store (`super::run_state`, docs/state.md).
-//! `--runtime-coverage` (Linux): sample which runtime code runs (`super::run_coverage`).
+//! `--runtime-coverage`: sample which runtime code runs (`super::run_coverage`).
 
 use irvm::profile::Profile;
 use irvm::{Machine, Options, Outcome};

@@ -1,83 +1,102 @@
-//! `bareflow run --runtime-coverage` (Linux; issue F): which of the runtime's own code ran. A
-//! CLOCK_MONOTONIC POSIX timer sends SIGPROF every 100 µs; the handler records the interrupted
-//! instruction pointer. At exit the samples are symbolized against the executable's own ELF
-//! symbol table (/proc/self/exe) and counted per component (irvm, orc-bridge, driver, LLVM,
-//! other: std, libstdc++, crates). A function with no sample may still have run briefly: the
-//! "never sampled" share is an upper bound of dead runtime code, tightened by aggregating runs.
+//! `bareflow run --runtime-coverage` (issue F): which of the runtime's own code ran.
+//! - Linux: a CLOCK_MONOTONIC POSIX timer sends SIGPROF every 100 µs; the handler records the
+//!   interrupted instruction pointer; symbols come from the executable's ELF symbol table
+//!   (/proc/self/exe).
+//! - Bare metal: core-rt's timer interrupt samples at 1 kHz (`core_rt::runtime::sampler`);
+//!   symbols come from /boot/kernel.sym (the image's text symbols, sizes = gaps between them).
+//!
+//! Samples are counted per component (core-rt, irvm, orc-bridge, driver, LLVM, other: std,
+//! libstdc++, crates). A function with no sample may still have run briefly: the "never
+//! sampled" share is an upper bound of dead runtime code, tightened by aggregating runs.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+#[cfg(not(feature = "baremetal"))]
 use std::ffi::c_void;
+#[cfg(not(feature = "baremetal"))]
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-const MAX_SAMPLES: usize = 1 << 18;
-static SAMPLES: [AtomicU64; MAX_SAMPLES] = [const { AtomicU64::new(0) }; MAX_SAMPLES];
-static COUNT: AtomicUsize = AtomicUsize::new(0);
+#[cfg(not(feature = "baremetal"))]
+mod sigprof {
+    use super::*;
+    pub(super) const MAX_SAMPLES: usize = 1 << 18;
+    pub(super) static SAMPLES: [AtomicU64; MAX_SAMPLES] = [const { AtomicU64::new(0) }; MAX_SAMPLES];
+    pub(super) static COUNT: AtomicUsize = AtomicUsize::new(0);
 
-/// glibc's `struct sigaction` on x86-64.
-#[repr(C)]
-struct SigAction {
-    handler: usize,
-    mask: [u64; 16],
-    flags: i32,
-    restorer: usize,
-}
+    /// glibc's `struct sigaction` on x86-64.
+    #[repr(C)]
+    struct SigAction {
+        handler: usize,
+        mask: [u64; 16],
+        flags: i32,
+        restorer: usize,
+    }
 
-/// `struct sigevent` (64 bytes), SIGEV_SIGNAL only.
-#[repr(C)]
-struct SigEvent {
-    value: usize,
-    signo: i32,
-    notify: i32,
-    pad: [u64; 6],
-}
+    /// `struct sigevent` (64 bytes), SIGEV_SIGNAL only.
+    #[repr(C)]
+    struct SigEvent {
+        value: usize,
+        signo: i32,
+        notify: i32,
+        pad: [u64; 6],
+    }
 
-#[repr(C)]
-struct ITimerSpec {
-    interval: [i64; 2],
-    value: [i64; 2],
-}
+    #[repr(C)]
+    struct ITimerSpec {
+        interval: [i64; 2],
+        value: [i64; 2],
+    }
 
-unsafe extern "C" {
-    fn sigaction(sig: i32, act: *const SigAction, old: *mut SigAction) -> i32;
-    fn timer_create(clock: i32, sev: *mut SigEvent, timer: *mut *mut c_void) -> i32;
-    fn timer_settime(timer: *mut c_void, flags: i32, new: *const ITimerSpec, old: *mut ITimerSpec) -> i32;
-}
+    unsafe extern "C" {
+        fn sigaction(sig: i32, act: *const SigAction, old: *mut SigAction) -> i32;
+        fn timer_create(clock: i32, sev: *mut SigEvent, timer: *mut *mut c_void) -> i32;
+        fn timer_settime(timer: *mut c_void, flags: i32, new: *const ITimerSpec, old: *mut ITimerSpec) -> i32;
+    }
 
-const SIGPROF: i32 = 27;
-const SA_SIGINFO: i32 = 4;
-const SA_RESTART: i32 = 0x1000_0000;
-const CLOCK_MONOTONIC: i32 = 1;
-/// Offset of RIP in x86-64 Linux `ucontext_t` (uc_mcontext.gregs[REG_RIP]).
-const UC_RIP: usize = 168;
+    const SIGPROF: i32 = 27;
+    const SA_SIGINFO: i32 = 4;
+    const SA_RESTART: i32 = 0x1000_0000;
+    const CLOCK_MONOTONIC: i32 = 1;
+    /// Offset of RIP in x86-64 Linux `ucontext_t` (uc_mcontext.gregs[REG_RIP]).
+    const UC_RIP: usize = 168;
 
-extern "C" fn on_sigprof(_sig: i32, _info: *mut c_void, uc: *mut c_void) {
-    // SAFETY: the kernel passes a valid ucontext_t for SA_SIGINFO handlers; RIP is at UC_RIP.
-    let rip = unsafe { *(uc.cast::<u8>().add(UC_RIP).cast::<u64>()) };
-    let i = COUNT.fetch_add(1, Ordering::Relaxed);
-    if i < MAX_SAMPLES {
-        SAMPLES[i].store(rip, Ordering::Relaxed);
+    extern "C" fn on_sigprof(_sig: i32, _info: *mut c_void, uc: *mut c_void) {
+        // SAFETY: the kernel passes a valid ucontext_t for SA_SIGINFO handlers; RIP is at UC_RIP.
+        let rip = unsafe { *(uc.cast::<u8>().add(UC_RIP).cast::<u64>()) };
+        let i = COUNT.fetch_add(1, Ordering::Relaxed);
+        if i < MAX_SAMPLES {
+            SAMPLES[i].store(rip, Ordering::Relaxed);
+        }
+    }
+
+    /// Start sampling (every 100 µs of wall time). Errors name the failing call.
+    pub fn start() -> Result<(), String> {
+        let act = SigAction { handler: on_sigprof as *const () as usize, mask: [0; 16], flags: SA_SIGINFO | SA_RESTART, restorer: 0 };
+        let mut sev = SigEvent { value: 0, signo: SIGPROF, notify: 0, pad: [0; 6] };
+        let mut timer = std::ptr::null_mut();
+        let spec = ITimerSpec { interval: [0, 100_000], value: [0, 100_000] };
+        // SAFETY: valid, initialized structures; the handler only touches atomics (async-signal-safe).
+        unsafe {
+            if sigaction(SIGPROF, &act, std::ptr::null_mut()) != 0 {
+                return Err(format!("sigaction(SIGPROF): {}", std::io::Error::last_os_error()));
+            }
+            if timer_create(CLOCK_MONOTONIC, &mut sev, &mut timer) != 0 {
+                return Err(format!("timer_create: {}", std::io::Error::last_os_error()));
+            }
+            if timer_settime(timer, 0, &spec, std::ptr::null_mut()) != 0 {
+                return Err(format!("timer_settime: {}", std::io::Error::last_os_error()));
+            }
+        }
+        Ok(())
     }
 }
+#[cfg(not(feature = "baremetal"))]
+pub use sigprof::start;
 
-/// Start sampling (every 100 µs of wall time). Errors name the failing call.
+/// Start sampling (core-rt's timer interrupt at 1 kHz).
+#[cfg(feature = "baremetal")]
 pub fn start() -> Result<(), String> {
-    let act = SigAction { handler: on_sigprof as *const () as usize, mask: [0; 16], flags: SA_SIGINFO | SA_RESTART, restorer: 0 };
-    let mut sev = SigEvent { value: 0, signo: SIGPROF, notify: 0, pad: [0; 6] };
-    let mut timer = std::ptr::null_mut();
-    let spec = ITimerSpec { interval: [0, 100_000], value: [0, 100_000] };
-    // SAFETY: valid, initialized structures; the handler only touches atomics (async-signal-safe).
-    unsafe {
-        if sigaction(SIGPROF, &act, std::ptr::null_mut()) != 0 {
-            return Err(format!("sigaction(SIGPROF): {}", std::io::Error::last_os_error()));
-        }
-        if timer_create(CLOCK_MONOTONIC, &mut sev, &mut timer) != 0 {
-            return Err(format!("timer_create: {}", std::io::Error::last_os_error()));
-        }
-        if timer_settime(timer, 0, &spec, std::ptr::null_mut()) != 0 {
-            return Err(format!("timer_settime: {}", std::io::Error::last_os_error()));
-        }
-    }
+    core_rt::runtime::sampler::start();
     Ok(())
 }
 
@@ -88,16 +107,20 @@ struct Sym {
     name: String,
 }
 
+#[cfg(not(feature = "baremetal"))]
 fn u16_at(b: &[u8], o: usize) -> Option<u64> {
     Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?) as u64)
 }
+#[cfg(not(feature = "baremetal"))]
 fn u32_at(b: &[u8], o: usize) -> Option<u64> {
     Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?) as u64)
 }
+#[cfg(not(feature = "baremetal"))]
 fn u64_at(b: &[u8], o: usize) -> Option<u64> {
     Some(u64::from_le_bytes(b.get(o..o + 8)?.try_into().ok()?))
 }
 
+#[cfg(not(feature = "baremetal"))]
 /// FUNC symbols (with a size) of an ELF64 file's `.symtab`, sorted by address.
 fn function_symbols(elf: &[u8]) -> Option<Vec<Sym>> {
     if elf.get(..4)? != b"\x7fELF" || elf[4] != 2 {
@@ -125,6 +148,7 @@ fn function_symbols(elf: &[u8]) -> Option<Vec<Sym>> {
     Some(syms)
 }
 
+#[cfg(not(feature = "baremetal"))]
 /// Load address of the executable (the mapping of file offset 0).
 fn load_base() -> Option<u64> {
     let exe = std::fs::read_link("/proc/self/exe").ok()?;
@@ -137,44 +161,87 @@ fn load_base() -> Option<u64> {
 
 /// The component a symbol belongs to (by its mangled name).
 fn component(name: &str) -> &'static str {
-    if name.contains("4irvm") {
+    if name.contains("7core_rt") || name.starts_with("core_rt::") || name.starts_with("<core_rt::") {
+        "core-rt"
+    } else if name.contains("4irvm") || name.starts_with("irvm::") || name.starts_with("<irvm::") {
         "irvm"
-    } else if name.contains("10orc_bridge") {
+    } else if name.contains("10orc_bridge") || name.starts_with("orc_bridge::") || name.starts_with("<orc_bridge::") {
         "orc-bridge"
-    } else if name.contains("8bareflow") {
+    } else if name.contains("8bareflow") || name.starts_with("bareflow::") || name.starts_with("<bareflow::") {
         "driver"
-    } else if name.starts_with("_ZN4llvm") || name.starts_with("_ZNK4llvm") || name.starts_with("LLVM") || name.contains("N4llvm") {
+    } else if name.starts_with("_ZN4llvm") || name.starts_with("_ZNK4llvm") || name.starts_with("LLVM") || name.contains("N4llvm") || name.starts_with("llvm::") {
         "LLVM"
     } else {
         "other"
     }
 }
 
-/// Stop counting and symbolize: `{"binary", "samples", "outside", "functions": {name: samples}}`
-/// (samples outside the executable — JIT code, libc — are counted, not named).
-pub fn collect() -> Result<Value, String> {
-    let n = COUNT.load(Ordering::Relaxed).min(MAX_SAMPLES);
+/// The samples taken so far (instruction pointers, relative to the symbols' addresses).
+#[cfg(not(feature = "baremetal"))]
+fn samples() -> Result<Vec<u64>, String> {
+    let base = load_base().ok_or("/proc/self/maps: executable mapping not found")?;
+    let n = sigprof::COUNT.load(Ordering::Relaxed).min(sigprof::MAX_SAMPLES);
+    Ok(sigprof::SAMPLES.iter().take(n).map(|s| s.load(Ordering::Relaxed).wrapping_sub(base)).collect())
+}
+
+#[cfg(feature = "baremetal")]
+fn samples() -> Result<Vec<u64>, String> {
+    let (v, dropped) = core_rt::runtime::sampler::samples();
+    if dropped > 0 {
+        eprintln!("coverage: {dropped} samples dropped (buffer full)");
+    }
+    Ok(v)
+}
+
+/// The program's function symbols (sorted) and an identity of the binary they describe.
+#[cfg(not(feature = "baremetal"))]
+fn symbols() -> Result<(Vec<Sym>, String), String> {
     let elf = std::fs::read("/proc/self/exe").map_err(|e| format!("/proc/self/exe: {e}"))?;
     let syms = function_symbols(&elf).ok_or("/proc/self/exe: no ELF64 symbol table")?;
-    let base = load_base().ok_or("/proc/self/maps: executable mapping not found")?;
+    Ok((syms, format!("crc32:{:08x}-len:{}", crc32fast::hash(&elf), elf.len())))
+}
+
+#[cfg(feature = "baremetal")]
+fn symbols() -> Result<(Vec<Sym>, String), String> {
+    let text = std::fs::read_to_string("/boot/kernel.sym").map_err(|e| format!("/boot/kernel.sym: {e}"))?;
+    let mut syms: Vec<Sym> = text
+        .lines()
+        .filter_map(|l| {
+            let (a, n) = l.split_once(' ')?;
+            Some(Sym { addr: u64::from_str_radix(a, 16).ok()?, size: 0, name: n.to_string() })
+        })
+        .filter(|s| s.addr != 0)
+        .collect();
+    syms.sort_by_key(|s| s.addr);
+    syms.dedup_by_key(|s| s.addr);
+    for k in 0..syms.len().saturating_sub(1) {
+        syms[k].size = syms[k + 1].addr - syms[k].addr;
+    }
+    syms.pop();
+    Ok((syms, format!("kernel.sym crc32:{:08x}-len:{}", crc32fast::hash(text.as_bytes()), text.len())))
+}
+
+/// Stop counting and symbolize: `{"binary", "samples", "outside", "functions": {name: samples}}`
+/// (samples outside the program's code — JIT code, libc — are counted, not named).
+pub fn collect() -> Result<Value, String> {
+    let (syms, binary) = symbols()?;
+    let samples = samples()?;
     let mut hits: BTreeMap<&str, u64> = BTreeMap::new();
     let mut outside = 0u64;
-    for s in SAMPLES.iter().take(n) {
-        let a = s.load(Ordering::Relaxed).wrapping_sub(base);
+    for &a in &samples {
         let i = syms.partition_point(|s| s.addr <= a);
         match i.checked_sub(1).map(|i| &syms[i]).filter(|s| a < s.addr + s.size) {
             Some(s) => *hits.entry(&s.name).or_default() += 1,
             None => outside += 1,
         }
     }
-    Ok(json!({"binary": format!("crc32:{:08x}-len:{}", crc32fast::hash(&elf), elf.len()), "samples": n, "outside": outside, "functions": hits}))
+    Ok(json!({"binary": binary, "samples": samples.len(), "outside": outside, "functions": hits}))
 }
 
 /// Per component: functions and bytes of the executable, and how many of them were sampled in
 /// `cov` (a `collect()` value, possibly aggregated over runs). One line per component.
 pub fn report(cov: &Value) -> Result<String, String> {
-    let elf = std::fs::read("/proc/self/exe").map_err(|e| format!("/proc/self/exe: {e}"))?;
-    let syms = function_symbols(&elf).ok_or("/proc/self/exe: no ELF64 symbol table")?;
+    let (syms, _) = symbols()?;
     let hit = cov["functions"].as_object().ok_or("coverage: no function table")?;
     let mut rows: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
     for s in &syms {
@@ -186,7 +253,8 @@ pub fn report(cov: &Value) -> Result<String, String> {
             r[3] += s.size;
         }
     }
-    let mut out = format!("runtime coverage ({} samples every 100 us, {} outside the executable): never-sampled code per component", cov["samples"], cov["outside"]);
+    let every = if cfg!(feature = "baremetal") { "1 ms" } else { "100 us" };
+    let mut out = format!("runtime coverage ({} samples every {every}, {} outside the program's code): never-sampled code per component", cov["samples"], cov["outside"]);
     for (c, [f, b, hf, hb]) in rows {
         out += &format!("\n  {c:<10} {f:>6} functions {:>7.1} KiB: sampled {hf} functions {:.1} KiB; never sampled {:.1}% of its bytes", b as f64 / 1024.0, hb as f64 / 1024.0, 100.0 * (b - hb) as f64 / b.max(1) as f64);
     }

@@ -26,15 +26,12 @@ static mut SESSION: Option<Session> = None;
 static COVERAGE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static COVERAGE_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Start `--runtime-coverage` sampling (Linux only).
+/// Start `--runtime-coverage` sampling.
 pub fn start_coverage() {
-    #[cfg(not(feature = "baremetal"))]
     match super::run_coverage::start() {
         Ok(()) => COVERAGE.store(true, std::sync::atomic::Ordering::Relaxed),
         Err(e) => eprintln!("coverage: {e}; runtime coverage is off"),
     }
-    #[cfg(feature = "baremetal")]
-    eprintln!("coverage: --runtime-coverage is not available on bare metal yet; runtime coverage is off");
 }
 
 /// This run's runtime coverage added to `prev`, and its report printed (None when off).
@@ -42,26 +39,21 @@ fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
     if !COVERAGE.load(std::sync::atomic::Ordering::Relaxed) || COVERAGE_DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
         return prev;
     }
-    #[cfg(not(feature = "baremetal"))]
-    {
-        use super::run_coverage as rc;
-        match rc::collect() {
-            Ok(now) => {
-                let total = rc::merge(prev, now);
-                match rc::report(&total) {
-                    Ok(r) => eprintln!("{r}"),
-                    Err(e) => eprintln!("coverage: {e}"),
-                }
-                Some(total)
+    use super::run_coverage as rc;
+    match rc::collect() {
+        Ok(now) => {
+            let total = rc::merge(prev, now);
+            match rc::report(&total) {
+                Ok(r) => eprintln!("{r}"),
+                Err(e) => eprintln!("coverage: {e}"),
             }
-            Err(e) => {
-                eprintln!("coverage: {e}");
-                prev
-            }
+            Some(total)
+        }
+        Err(e) => {
+            eprintln!("coverage: {e}");
+            prev
         }
     }
-    #[cfg(feature = "baremetal")]
-    prev
 }
 
 fn open(arg: &str) -> Result<Store, String> {

@@ -4,6 +4,7 @@
 //! → `exit`. Every step is timed for the boot log.
 
 pub mod cmdline;
+pub mod sampler;
 pub mod tls;
 
 use crate::arch;

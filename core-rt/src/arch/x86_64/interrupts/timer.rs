@@ -16,6 +16,9 @@ static PICS: spin::Mutex<ChainedPics> = spin::Mutex::new(
     unsafe { ChainedPics::new(PIC_BASE, PIC_BASE + 8) },
 );
 static TICKS: AtomicU64 = AtomicU64::new(0);
+/// Timer interrupts per tick (1 at [`TIMER_HZ`]; more while the sampler runs faster).
+static PER_TICK: AtomicU64 = AtomicU64::new(1);
+static SUB: AtomicU64 = AtomicU64::new(0);
 
 /// Timer interrupts since boot.
 pub fn ticks() -> u64 {
@@ -31,7 +34,19 @@ pub fn init() {
         pics.initialize();
         pics.write_masks(0b1111_1000, 0xff);
     }
-    let divisor = (1_193_182 / TIMER_HZ) as u16;
+    program_pit(TIMER_HZ);
+}
+
+/// Run the timer interrupt at `hz` (a multiple of [`TIMER_HZ`], up to 10 kHz); ticks keep
+/// counting at [`TIMER_HZ`].
+pub fn set_rate(hz: u32) {
+    let hz = (hz / TIMER_HZ).clamp(1, 100) * TIMER_HZ;
+    PER_TICK.store(u64::from(hz / TIMER_HZ), Ordering::Relaxed);
+    program_pit(hz);
+}
+
+fn program_pit(hz: u32) {
+    let divisor = (1_193_182 / hz) as u16;
     let mut cmd: Port<u8> = Port::new(0x43);
     let mut ch0: Port<u8> = Port::new(0x40);
     // SAFETY: PIT channel 0, mode 2 (rate generator), lobyte/hibyte; only this module uses it.
@@ -42,12 +57,19 @@ pub fn init() {
     }
 }
 
-/// Handle IRQ `irq` (0..15): count timer ticks, acknowledge the PIC. Spurious IRQ 7/15 are not
-/// acknowledged (the 8259 did not set them in-service).
-pub fn handle_irq(irq: u8) {
+/// Handle IRQ `irq` (0..15) that interrupted `rip`: count timer ticks (and take a profile
+/// sample when the sampler runs), acknowledge the PIC. Spurious IRQ 7/15 are not acknowledged
+/// (the 8259 did not set them in-service).
+pub fn handle_irq(irq: u8, rip: u64) {
     match irq {
         0 => {
-            TICKS.fetch_add(1, Ordering::Relaxed);
+            if crate::runtime::sampler::enabled() {
+                crate::runtime::sampler::record(rip);
+            }
+            let per = PER_TICK.load(Ordering::Relaxed);
+            if per <= 1 || SUB.fetch_add(1, Ordering::Relaxed) % per == per - 1 {
+                TICKS.fetch_add(1, Ordering::Relaxed);
+            }
         }
         1 => crate::dev::keyboard::handle_irq(),
         _ => {}

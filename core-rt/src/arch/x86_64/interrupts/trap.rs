@@ -56,7 +56,7 @@ unsafe extern "C" fn core_rt_trap(frame: *mut TrapFrame) {
     // SAFETY: stubs.S passes its own, live frame.
     let f = unsafe { &mut *frame };
     match f.vector {
-        32..=47 => super::timer::handle_irq((f.vector - 32) as u8),
+        32..=47 => super::timer::handle_irq((f.vector - 32) as u8, f.rip),
         0..=31 => fatal(f),
         v => {
             let mut c = Console;
