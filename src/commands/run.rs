@@ -160,7 +160,9 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
-    // LLVM's reader may crash on malformed input: try it in a child process first where we can.
+    // LLVM's reader may crash on malformed input: try it in a child process first where we can
+    // (not on bare metal: there are no processes to fork).
+    #[cfg(not(feature = "baremetal"))]
     if let irvm::host::Precheck::Bad(e) = irvm::host::precheck_isolated(&bytes, &a.program) {
         eprintln!("bareflow run: {}", e.lines().next().unwrap_or("malformed bitcode"));
         return 2;
