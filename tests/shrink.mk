@@ -41,7 +41,7 @@ converge: app
 	$(SHRINK_HOST_ENV) cargo build --release
 	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(CONVERGE_DISK) --fresh \
-	  --steps 256 --max-runs 5 --pairs 2 --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
+	  --steps 256 --max-runs 5 --pairs 4 --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
 	$(MAKE) appliance
 
 appliance: app

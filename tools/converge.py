@@ -46,10 +46,13 @@ def time_to_peak(stamps, t0, window):
     if not rates:
         return None, None
     final = statistics.median(1.0 / x for x in d[len(d) * 3 // 4:] if x > 0)
+    # Peak reached: the first window from which the rate holds >= 95% of the final rate for the
+    # next `window` windows as well (sustained, so a lucky window does not count; bounded, so a
+    # host hiccup late in the run — TCG timing is noisy — does not move the peak to after it).
     peak_at = rates[-1][0]
     for i in range(len(rates)):
-        if all(r >= 0.95 * final for _, r in rates[i:]):
-            peak_at = rates[i][0]  # conservative: the end of the first qualifying window
+        if all(r >= 0.95 * final for _, r in rates[i:i + window + 1]):
+            peak_at = rates[i][0]  # the end of the first qualifying window
             break
     return final, peak_at - t0
 

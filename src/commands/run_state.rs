@@ -92,6 +92,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
         }
     };
     let name = store.path().display().to_string();
+    let t_open = t0.elapsed();
     let loaded = match store.load() {
         Ok(l) => l,
         Err(e) => {
@@ -127,8 +128,21 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                 }
                 None if !warm => Some(s),
                 None => {
+                    let t_read = t0.elapsed();
                     let w = cache::warm_start(m, t, &s, &id);
+                    let t_link = t0.elapsed();
                     seeds = cache::seed(m, &s);
+                    if t.verbose {
+                        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                        eprintln!(
+                            "[state] warm start: identity + open {:.1} ms, read + decode {:.1} ms, link {} objects {:.1} ms, seed counters {:.1} ms",
+                            ms(t_open),
+                            ms(t_read - t_open),
+                            w.loaded,
+                            ms(t_link - t_read),
+                            ms(t0.elapsed() - t_link)
+                        );
+                    }
                     let mut tiers = [0usize; 4];
                     for l in t.levels.iter().flatten() {
                         tiers[l.number() as usize] += 1;
