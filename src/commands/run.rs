@@ -169,6 +169,7 @@ pub fn main(args: &[String]) -> i32 {
     }
     // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
     let resolver = Box::new(crate::tier::links::ChainResolver::platform());
+    crate::platform::boot_mark("bitcode read");
     let mut m = match Machine::load(&bytes, &a.program, resolver, Options::default()) {
         Ok(m) => m,
         Err(e) => {
@@ -181,10 +182,12 @@ pub fn main(args: &[String]) -> i32 {
         Tier::Jit => "jit",
         Tier::Auto => "auto",
     };
+    crate::platform::boot_mark("irvm loaded the program");
     if let Err(e) = setup_tier(&mut m, &bytes, &a) {
         eprintln!("bareflow run: {e}");
         return 2;
     }
+    crate::platform::boot_mark("JIT set up");
     if let Some(store) = &a.state {
         super::run_state::start(&mut m, store, &a.program, &bytes, a.tier == Tier::Auto);
     }
