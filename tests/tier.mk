@@ -20,8 +20,11 @@ test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" cargo test --release --test csmith -- --nocapture
 
 # make bench-jit: native clang-19 -O3 -march=native vs `bareflow run --tier auto` (whole process,
-# steady state by size difference, compile latency per tier); table in build/bench-jit.txt.
+# steady state by size difference, compile latency per tier); tables in build/bench-jit.txt
+# (default: a*b+c rounded twice, as the interpreter) and build/bench-jit-fp-contract.txt
+# (`--fp-contract`: fused multiply-adds, the choice clang -march=native makes).
 .PHONY: bench-jit
 bench-jit:
 	cargo build --release
-	nice python3 tools/bench-jit.py --bareflow $(TIER_BIN) --runs 3 --out build/bench-jit.txt
+	nice python3 tools/bench-jit.py --bareflow $(TIER_BIN) --runs 5 --out build/bench-jit.txt
+	nice python3 tools/bench-jit.py --bareflow $(TIER_BIN) --runs 5 --fp-contract --out build/bench-jit-fp-contract.txt

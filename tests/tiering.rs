@@ -96,3 +96,34 @@ fn osr_moves_a_loop_that_runs_once_to_native_code() {
     let (same, _, _) = run_both("main_loop", &["--tier", "auto", "--no-osr"], &["300000"]);
     assert!(same.starts_with("n=300000 "), "{same}");
 }
+
+#[test]
+fn fp_contract_fuses_in_every_tier_or_in_none() {
+    // Without --fp-contract every tier rounds a*b + c twice (= clang -O2, generic); with it every
+    // tier fuses (= clang -O2 -mfma), so a function's results do not change when it tiers up.
+    let out = root().join("target/tiering");
+    std::fs::create_dir_all(&out).unwrap();
+    let src = root().join("tests/tiering/fma.c");
+    let has_fma = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
+    let (generic, fused, bc) = (out.join("fma_generic"), out.join("fma_fused"), out.join("fma.bc"));
+    for (o, extra) in [(&generic, vec![]), (&fused, vec!["-mfma"])] {
+        let st = Command::new("clang-19").args(["-O2"]).args(extra).arg(&src).arg("-o").arg(o).status().expect("clang-19");
+        assert!(st.success());
+    }
+    let st = Command::new("clang-19").args(["-O2", "-emit-llvm", "-c"]).arg(&src).arg("-o").arg(&bc).status().expect("clang-19");
+    assert!(st.success());
+    let native = |exe: &PathBuf| String::from_utf8_lossy(&Command::new(exe).output().expect("native run").stdout).to_string();
+    let two = native(&generic);
+    let one = if has_fma { native(&fused) } else { two.clone() };
+    if has_fma {
+        assert_ne!(one, two, "the test program should tell one rounding from two");
+    }
+    let modes: [&[&str]; 3] = [&["--tier", "interp"], &["--tier", "auto", "--thresholds", "min"], &["--tier", "jit", "--opt", "3"]];
+    for m in modes {
+        for (flag, want) in [(None, &two), (Some("--fp-contract"), &one)] {
+            let o = Command::new(env!("CARGO_BIN_EXE_bareflow")).arg("run").args(m).args(flag).arg(&bc).output().expect("bareflow run");
+            assert!(o.status.success(), "{m:?} {flag:?}: {}", String::from_utf8_lossy(&o.stderr));
+            assert_eq!(&String::from_utf8_lossy(&o.stdout).to_string(), want, "{m:?} {flag:?}");
+        }
+    }
+}

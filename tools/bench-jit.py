@@ -61,7 +61,10 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--out")
+    ap.add_argument("--fp-contract", action="store_true",
+                    help="run bareflow with --fp-contract (fused multiply-adds, as -march=native) and check its output against the -march=native build's")
     a = ap.parse_args()
+    extra = ["--fp-contract"] if a.fp_contract else []
     work = tempfile.mkdtemp(prefix="bench-jit-")
     rows, compiles = [], {}
     for name, small, large in BENCHMARKS:
@@ -80,10 +83,12 @@ def main():
         t = {k: [] for k in ("ns", "nl", "as", "al")}
         for _ in range(a.runs):
             for size, args in (("s", small), ("l", large)):
-                secs, _ = run([exe, *args])
+                secs, xout = run([exe, *args])
                 t["n" + size].append(secs)
                 _, nout = run([ref, *args])
-                secs, aout = run([a.bareflow, "run", "--tier", "auto", "--profile-out", prof, bc, "--", *args])
+                if a.fp_contract:
+                    nout = xout
+                secs, aout = run([a.bareflow, "run", "--tier", "auto", *extra, "--profile-out", prof, bc, "--", *args])
                 t["a" + size].append(secs)
                 if aout != nout:
                     die(f"{name} {args}: bareflow output differs from native")
@@ -102,7 +107,8 @@ def main():
     rs = [r[6] for r in rows if r[6]]
     ws = [r[2] / r[3] for r in rows]
     gm = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
-    lines.append(f"\ngeomean native/auto: whole process {gm(ws):.2f}x, steady state {gm(rs):.2f}x (goal >= 1.0x)")
+    mode = " (bareflow --fp-contract)" if a.fp_contract else ""
+    lines.append(f"\ngeomean native/auto{mode}: whole process {gm(ws):.3f}x, steady state {gm(rs):.3f}x (goal >= 1.0x)")
     lines.append("\ncompile latency per tier (large runs, every tier change):\n\n| tier | compiles | median ms | max ms |\n|---|---:|---:|---:|")
     for tier in sorted(compiles):
         v = compiles[tier]

@@ -71,6 +71,8 @@ pub struct Program {
     pub(crate) thunk_handler: Option<crate::abi::thunk::Handler>,
     /// Lower loop headers with OSR points (set by `Machine::set_osr_hook` before any lowering).
     pub(crate) osr: bool,
+    /// Lower `llvm.fmuladd` as a fused multiply-add (`Machine::set_fp_contraction`).
+    pub(crate) fuse_fmuladd: bool,
 }
 
 impl Drop for Program {
@@ -127,6 +129,7 @@ impl Program {
             owner: std::ptr::null_mut(),
             thunk_handler: None,
             osr: false,
+            fuse_fmuladd: false,
             ir,
         };
         p.layout_globals()?;

@@ -207,6 +207,13 @@ impl Machine {
         self.prog.osr = true;
     }
 
+    /// Interpret `llvm.fmuladd` (clang's `a*b + c` under -ffp-contract=on) as one fused
+    /// multiply-add, as native code for a CPU with FMA does, instead of a multiply and an add.
+    /// Call before the run starts (functions already lowered keep their choice).
+    pub fn set_fp_contraction(&mut self, fused: bool) {
+        self.prog.fuse_fmuladd = fused;
+    }
+
     /// Run the OSR hook (re-entrancy safe: the hook is taken out while it runs).
     pub(crate) fn run_osr_hook(&mut self, f: u32, point: u32) -> OsrDecision {
         match self.osr_hook.take() {

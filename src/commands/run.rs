@@ -12,7 +12,7 @@
 use irvm::profile::Profile;
 use irvm::{Machine, Options, Outcome};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,8 @@ struct Args {
     verbose: bool,
     /// On-stack replacement at loop headers under `--tier auto` (`--no-osr` turns it off).
     osr: bool,
+    /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
+    fp_contract: bool,
     profile_out: Option<String>,
     table: bool,
     state: Option<String>,
@@ -48,6 +50,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut thresholds = crate::tier::policy::Thresholds::default();
     let mut verbose = false;
     let mut osr = true;
+    let mut fp_contract = false;
     let mut it = args.iter();
     let program = loop {
         let Some(a) = it.next() else { return Err("missing PROGRAM.bc (see 'bareflow help')".into()) };
@@ -65,6 +68,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--state" => state = Some(it.next().ok_or("--state needs a directory or a device (e.g. /dev/state)")?.clone()),
             "--verbose" | "-v" => verbose = true,
             "--no-osr" => osr = false,
+            "--fp-contract" => fp_contract = true,
             "--opt" => {
                 let v = it.next().ok_or("--opt needs a level (0-3)")?;
                 opt = v.parse().map_err(|_| format!("--opt '{v}': expected 0, 1, 2 or 3"))?;
@@ -85,7 +89,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         _ => &rest[..],
     };
     argv.extend(rest.iter().cloned());
-    Ok(Args { tier, opt, thresholds, verbose, osr, profile_out, table, state, coverage, program, argv })
+    Ok(Args { tier, opt, thresholds, verbose, osr, fp_contract, profile_out, table, state, coverage, program, argv })
 }
 
 fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> {
@@ -183,6 +187,9 @@ pub fn main(args: &[String]) -> i32 {
         Tier::Auto => "auto",
     };
     crate::platform::boot_mark("irvm loaded the program");
+    // Same contraction choice in every tier (interpreted and JIT code round alike): JIT code
+    // fuses `fmuladd` only where the CPU has FMA, so irvm fuses only then too.
+    m.set_fp_contraction(a.fp_contract && std::arch::is_x86_feature_detected!("fma"));
     if let Err(e) = setup_tier(&mut m, &bytes, &a) {
         eprintln!("bareflow run: {e}");
         return 2;
@@ -251,7 +258,8 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
         crate::tier::install_interp(m);
         return Ok(());
     }
-    let t = crate::tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    let mut t = crate::tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    t.jit.set_fp_contraction(a.fp_contract);
     if a.verbose {
         let (cpu, features) = t.cpu();
         eprintln!("[tier] JIT target: cpu {cpu}, {} features", features.split(',').filter(|f| f.starts_with('+')).count());

@@ -30,7 +30,11 @@ fn level_of(n: u8) -> Option<OptLevel> {
 
 /// The identity (cache key parts) of this run: the program's bitcode and the JIT's LLVM and CPU.
 pub fn identity(t: &Tiering, program: &str, bitcode: &[u8]) -> Identity {
-    let (cpu, features) = t.cpu();
+    let (cpu, mut features) = t.cpu();
+    if t.jit.fp_contraction() {
+        // Objects compiled with fused multiply-adds round differently: not interchangeable.
+        features.push_str(",+bareflow-fp-contract");
+    }
     Identity { program: program.to_string(), bitcode_hash: bitcode_hash(bitcode), llvm_version: orc_bridge::llvm_version(), cpu, features }
 }
 

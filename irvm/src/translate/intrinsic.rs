@@ -198,7 +198,9 @@ impl Fx<'_> {
                 self.push(Op::FBin { op: FBin::Ldexp, dbl, d, a, b: e });
             }
             "fma" | "fmuladd" => {
-                let fused = b == "fma";
+                // `fmuladd` may be fused or not (the source allowed contraction); irvm rounds
+                // twice unless the program asks for contraction (`Program::fuse_fmuladd`).
+                let fused = b == "fma" || self.prog.fuse_fmuladd;
                 let (d, a, bb, c) = (self.reg(i)?, self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 match layout::scalar(i.ty())? {
                     Scalar::Vec(crate::isa::Lane::F16, _) => return Err(format!("unsupported type for '{name}'")),

@@ -304,7 +304,9 @@ impl Jit {
             LLVMDisposeTargetData(dl);
         }
         crate::target::retarget_functions(m.raw(), &self.target.cpu, &self.target.features);
-        crate::target::unfuse_fmuladd(m.raw());
+        if !self.fp_contraction {
+            crate::target::unfuse_fmuladd(m.raw());
+        }
         Ok(())
     }
 

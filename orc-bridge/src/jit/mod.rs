@@ -124,6 +124,9 @@ pub struct Jit {
     code: Vec<Option<LLVMOrcResourceTrackerRef>>,
     defined: Defined,
     summary: Option<ProfileSummary>,
+    /// Let `llvm.fmuladd` become a fused multiply-add where the CPU has one (off by default:
+    /// see [`Jit::set_fp_contraction`]).
+    fp_contraction: bool,
     generation: u64,
     /// Errors the session reports (possibly from an ORC worker thread, hence the Mutex).
     session_errors: Box<Mutex<Vec<String>>>,
@@ -147,6 +150,20 @@ extern "C" fn on_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
 }
 
 impl Jit {
+    /// Whether `a*b + c` that the source allows to contract (`llvm.fmuladd`, clang's default
+    /// -ffp-contract=on) may become one fused instruction on a CPU with FMA, as clang
+    /// -march=native does. Off by default: a generic AOT build rounds twice, and so does irvm
+    /// unless told otherwise (`irvm::Machine::set_fp_contraction`); both must agree, or a
+    /// function's floating-point results would change in their last bits when it tiers up.
+    pub fn set_fp_contraction(&mut self, on: bool) {
+        self.fp_contraction = on;
+    }
+
+    /// See [`Jit::set_fp_contraction`].
+    pub fn fp_contraction(&self) -> bool {
+        self.fp_contraction
+    }
+
     /// Set up the JIT (steps numbered as in LLVM's OrcV2 examples).
     pub fn new(config: &JitConfig) -> Result<Jit> {
         // 1. Initialise the native target once; install the fatal-error handler.
@@ -205,6 +222,7 @@ impl Jit {
             code: Vec::new(),
             defined: Defined::default(),
             summary: None,
+            fp_contraction: false,
             generation: 0,
             session_errors,
             diagnostics,
