@@ -196,24 +196,15 @@ pub(crate) fn extract(
 /// Functions called directly by `f` (call and invoke instructions), without duplicates.
 fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
     let mut out = Vec::new();
-    // SAFETY: walking the blocks and instructions of a valid function; only reading.
-    unsafe {
-        let mut bb = LLVMGetFirstBasicBlock(f);
-        while !bb.is_null() {
-            let mut i = LLVMGetFirstInstruction(bb);
-            while !i.is_null() {
-                if !LLVMIsACallInst(i).is_null() || !LLVMIsAInvokeInst(i).is_null() {
-                    let callee = LLVMGetCalledValue(i);
-                    if !callee.is_null()
-                        && !LLVMIsAFunction(callee).is_null()
-                        && !out.contains(&callee)
-                    {
-                        out.push(callee);
-                    }
+    for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
+        // SAFETY: reading a valid instruction; IsA checks are total.
+        unsafe {
+            if !LLVMIsACallInst(i).is_null() || !LLVMIsAInvokeInst(i).is_null() {
+                let callee = LLVMGetCalledValue(i);
+                if !callee.is_null() && !LLVMIsAFunction(callee).is_null() && !out.contains(&callee) {
+                    out.push(callee);
                 }
-                i = LLVMGetNextInstruction(i);
             }
-            bb = LLVMGetNextBasicBlock(bb);
         }
     }
     out
@@ -221,20 +212,7 @@ fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
 
 /// Number of instructions in a function body.
 fn instruction_count(f: LLVMValueRef) -> usize {
-    let mut n = 0;
-    // SAFETY: walking a valid function; only reading.
-    unsafe {
-        let mut bb = LLVMGetFirstBasicBlock(f);
-        while !bb.is_null() {
-            let mut i = LLVMGetFirstInstruction(bb);
-            while !i.is_null() {
-                n += 1;
-                i = LLVMGetNextInstruction(i);
-            }
-            bb = LLVMGetNextBasicBlock(bb);
-        }
-    }
-    n
+    llvm::blocks(f).into_iter().map(|b| llvm::instructions(b).len()).sum()
 }
 
 /// After the pipeline: route every remaining reference to another app function through the host
@@ -416,21 +394,12 @@ fn call_through_slot(m: LLVMModuleRef, call: LLVMValueRef, callee_op: u32, slot:
 /// Copy function, return and parameter attributes and the calling convention from `from` to `to`
 /// (so a refreshed declaration keeps `nounwind`, `memory(none)` … and stays as optimizable).
 fn copy_function_attributes(from: LLVMValueRef, to: LLVMValueRef) {
-    // SAFETY: both are functions of the same type; attribute refs are context-owned.
-    unsafe {
+    // SAFETY: both are functions of the same type.
+    let params = unsafe {
         LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
-        let params = LLVMCountParams(from);
-        let indices = std::iter::once(LLVMAttributeFunctionIndex).chain(0..=params);
-        for idx in indices {
-            let n = LLVMGetAttributeCountAtIndex(from, idx);
-            if n == 0 {
-                continue;
-            }
-            let mut attrs = vec![std::ptr::null_mut(); n as usize];
-            LLVMGetAttributesAtIndex(from, idx, attrs.as_mut_ptr());
-            for a in attrs {
-                LLVMAddAttributeAtIndex(to, idx, a);
-            }
-        }
+        LLVMCountParams(from)
+    };
+    for idx in std::iter::once(LLVMAttributeFunctionIndex).chain(0..=params) {
+        llvm::copy_attributes_at(from, to, idx);
     }
 }

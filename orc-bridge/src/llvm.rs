@@ -184,6 +184,46 @@ pub(crate) fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     out
 }
 
+/// The basic blocks of a function, in order.
+pub(crate) fn blocks(f: LLVMValueRef) -> Vec<LLVMBasicBlockRef> {
+    // SAFETY: valid function; the vector has room for every block.
+    unsafe {
+        let mut v = vec![std::ptr::null_mut(); LLVMCountBasicBlocks(f) as usize];
+        LLVMGetBasicBlocks(f, v.as_mut_ptr());
+        v
+    }
+}
+
+/// The instructions of a basic block, in order (phis and terminator included).
+pub(crate) fn instructions(bb: LLVMBasicBlockRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: walking a valid block.
+    unsafe {
+        let mut i = LLVMGetFirstInstruction(bb);
+        while !i.is_null() {
+            out.push(i);
+            i = LLVMGetNextInstruction(i);
+        }
+    }
+    out
+}
+
+/// Copy the attributes at index `idx` (function, return or parameter) from `from` to `to`.
+pub(crate) fn copy_attributes_at(from: LLVMValueRef, to: LLVMValueRef, idx: u32) {
+    // SAFETY: both are functions; attribute refs are context-owned.
+    unsafe {
+        let n = LLVMGetAttributeCountAtIndex(from, idx);
+        if n == 0 {
+            return;
+        }
+        let mut attrs = vec![std::ptr::null_mut(); n as usize];
+        LLVMGetAttributesAtIndex(from, idx, attrs.as_mut_ptr());
+        for a in attrs {
+            LLVMAddAttributeAtIndex(to, idx, a);
+        }
+    }
+}
+
 /// All global variables of a module, in order.
 pub(crate) fn globals(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     let mut out = Vec::new();

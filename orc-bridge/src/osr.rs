@@ -56,7 +56,7 @@ pub struct OsrSpec<'a> {
 /// Afterwards `t` is a bodiless declaration renamed `source_name` (the other app functions'
 /// treatment: calls to it go through the host). Returns the variant.
 pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol: &str, spec: &OsrSpec) -> Result<LLVMValueRef> {
-    let blocks = blocks_of(t);
+    let blocks = llvm::blocks(t);
     let header = *blocks
         .get(spec.header as usize)
         .ok_or_else(|| Error::new(format!("OSR header block {} out of range ({} blocks)", spec.header, blocks.len())))?;
@@ -81,8 +81,8 @@ pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol
         let cname = cstring("symbol", symbol)?;
         let o = LLVMAddFunction(m, cname.as_ptr(), oty);
         LLVMSetLinkage(o, LLVMLinkage::LLVMExternalLinkage);
-        copy_attributes(t, o, LLVMAttributeFunctionIndex);
-        copy_attributes(t, o, LLVMAttributeReturnIndex);
+        llvm::copy_attributes_at(t, o, LLVMAttributeFunctionIndex);
+        llvm::copy_attributes_at(t, o, LLVMAttributeReturnIndex);
         let sp = LLVMGetSubprogram(t);
         if !sp.is_null() {
             // The moved instructions' debug locations name this subprogram: it moves with them.
@@ -96,7 +96,7 @@ pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol
 
         // Header phis take the interpreter's values on the new edge.
         let result = (|| -> Result<()> {
-            for phi in instructions(header).into_iter().take_while(|&i| LLVMGetInstructionOpcode(i) == O::LLVMPHI) {
+            for phi in llvm::instructions(header).into_iter().take_while(|&i| LLVMGetInstructionOpcode(i) == O::LLVMPHI) {
                 let v = if given.contains_key(&phi) { cx.value(phi)? } else { LLVMGetUndef(LLVMTypeOf(phi)) };
                 let (mut vals, mut bbs) = ([v], [entry]);
                 LLVMAddIncoming(phi, vals.as_mut_ptr(), bbs.as_mut_ptr(), 1);
@@ -327,7 +327,7 @@ fn live_in(f: LLVMValueRef, blocks: &[LLVMBasicBlockRef], h: usize) -> Vec<LLVMV
         }
         let local = |v: LLVMValueRef| !LLVMIsAArgument(v).is_null() || !LLVMIsAInstruction(v).is_null();
         for (bi, &bb) in blocks.iter().enumerate() {
-            for i in instructions(bb) {
+            for i in llvm::instructions(bb) {
                 order.insert(i, order.len());
                 if LLVMGetInstructionOpcode(i) == O::LLVMPHI {
                     for k in 0..LLVMCountIncoming(i) {
@@ -394,31 +394,9 @@ fn value_at(f: LLVMValueRef, blocks: &[LLVMBasicBlockRef], v: OsrValue) -> Resul
         }
         OsrValue::Inst { block, index } => blocks
             .get(block as usize)
-            .and_then(|&b| instructions(b).get(index as usize).copied())
+            .and_then(|&b| llvm::instructions(b).get(index as usize).copied())
             .ok_or_else(|| Error::new(format!("OSR value: no instruction {index} in block {block}"))),
     }
-}
-
-fn blocks_of(f: LLVMValueRef) -> Vec<LLVMBasicBlockRef> {
-    // SAFETY: valid function; the vector has room for every block.
-    unsafe {
-        let mut v = vec![std::ptr::null_mut(); LLVMCountBasicBlocks(f) as usize];
-        LLVMGetBasicBlocks(f, v.as_mut_ptr());
-        v
-    }
-}
-
-fn instructions(bb: LLVMBasicBlockRef) -> Vec<LLVMValueRef> {
-    let mut out = Vec::new();
-    // SAFETY: walking a valid block.
-    unsafe {
-        let mut i = LLVMGetFirstInstruction(bb);
-        while !i.is_null() {
-            out.push(i);
-            i = LLVMGetNextInstruction(i);
-        }
-    }
-    out
 }
 
 /// `%name` or the instruction's opcode, for messages.
@@ -433,20 +411,5 @@ fn describe(v: LLVMValueRef) -> String {
     } else {
         // SAFETY: `v` is an instruction.
         format!("<unnamed {:?}>", unsafe { LLVMGetInstructionOpcode(v) })
-    }
-}
-
-/// Copy the attributes at `idx` (function or return) from `from` to `to`.
-fn copy_attributes(from: LLVMValueRef, to: LLVMValueRef, idx: u32) {
-    // SAFETY: both are functions; attribute refs are context-owned.
-    unsafe {
-        let n = LLVMGetAttributeCountAtIndex(from, idx);
-        let mut attrs = vec![std::ptr::null_mut(); n as usize];
-        if n > 0 {
-            LLVMGetAttributesAtIndex(from, idx, attrs.as_mut_ptr());
-        }
-        for a in attrs {
-            LLVMAddAttributeAtIndex(to, idx, a);
-        }
     }
 }

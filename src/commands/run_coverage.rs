@@ -100,6 +100,9 @@ pub fn start() -> Result<(), String> {
     Ok(())
 }
 
+/// The program's function symbols, read once by [`collect`] and reused by [`report`].
+pub struct Symbols(Vec<Sym>);
+
 /// A function symbol of the executable.
 struct Sym {
     addr: u64,
@@ -223,7 +226,7 @@ fn symbols() -> Result<(Vec<Sym>, String), String> {
 
 /// Stop counting and symbolize: `{"binary", "samples", "outside", "functions": {name: samples}}`
 /// (samples outside the program's code — JIT code, libc — are counted, not named).
-pub fn collect() -> Result<Value, String> {
+pub fn collect() -> Result<(Value, Symbols), String> {
     let (syms, binary) = symbols()?;
     let samples = samples()?;
     let mut hits: BTreeMap<&str, u64> = BTreeMap::new();
@@ -235,16 +238,17 @@ pub fn collect() -> Result<Value, String> {
             None => outside += 1,
         }
     }
-    Ok(json!({"binary": binary, "samples": samples.len(), "outside": outside, "functions": hits}))
+    let cov = json!({"binary": binary, "samples": samples.len(), "outside": outside, "functions": hits});
+    Ok((cov, Symbols(syms)))
 }
 
 /// Per component: functions and bytes of the executable, and how many of them were sampled in
 /// `cov` (a `collect()` value, possibly aggregated over runs). One line per component.
-pub fn report(cov: &Value) -> Result<String, String> {
-    let (syms, _) = symbols()?;
+pub fn report(cov: &Value, syms: &Symbols) -> Result<String, String> {
+    let syms = &syms.0;
     let hit = cov["functions"].as_object().ok_or("coverage: no function table")?;
     let mut rows: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
-    for s in &syms {
+    for s in syms {
         let r = rows.entry(component(&s.name)).or_default();
         r[0] += 1;
         r[1] += s.size;

@@ -41,9 +41,9 @@ fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
     }
     use super::run_coverage as rc;
     match rc::collect() {
-        Ok(now) => {
+        Ok((now, syms)) => {
             let total = rc::merge(prev, now);
-            match rc::report(&total) {
+            match rc::report(&total, &syms) {
                 Ok(r) => eprintln!("{r}"),
                 Err(e) => eprintln!("coverage: {e}"),
             }

@@ -130,14 +130,19 @@ impl Tiering {
         if !self.count_native_calls || vararg || !policy::plain_signature(m, f) || self.thresholds.next_after(Some(level)).is_none() {
             self.links.slots[f as usize] = c.address;
         }
-        let ev = Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms };
+        self.record(Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms });
+        self.levels[f as usize] = Some(level);
+        Ok(())
+    }
+
+    /// Log one tier change (stderr with `--verbose`, the profile's tier log, the first-compile
+    /// boot mark).
+    pub(crate) fn record(&mut self, ev: Event) {
         if self.verbose {
             eprintln!("{}", ev.line());
         }
         self.log.push(ev);
-        self.levels[f as usize] = Some(level);
         platform_mark_first_compile(self.log.len());
-        Ok(())
     }
 
     /// Native code is about to run that calls or takes the address of the app functions in
@@ -252,9 +257,9 @@ pub fn profile_summary(m: &Machine) -> ProfileSummary {
     let entries: Vec<u64> = m.stats.iter().map(|s| s.calls).filter(|c| *c > 0).collect();
     let mut blocks = Vec::new();
     for (f, s) in m.stats.iter().enumerate() {
-        // OSR points keep an entry count and a mark among the counters: not block counts.
-        let osr: Vec<usize> = m.prog.funcs.get(f).and_then(|e| e.code.as_deref()).map(|c| c.osr.iter().flat_map(|p| [p.ctr as usize, p.ctr as usize + 1]).collect()).unwrap_or_default();
-        blocks.extend(s.counters.iter().enumerate().filter(|(k, c)| **c > 0 && !osr.contains(k)).map(|(_, c)| *c));
+        if let Some(code) = m.prog.funcs.get(f).and_then(|e| e.code.as_deref()) {
+            blocks.extend(code.profile_counters(&s.counters).filter(|c| *c > 0));
+        }
     }
     ProfileSummary::from_counts(&entries, &blocks)
 }

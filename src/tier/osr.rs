@@ -81,19 +81,14 @@ impl Tiering {
         let c = c.map_err(|e| e.to_string()).and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
         match c {
             Ok(c) => {
-                let entries = m.stats[f as usize].counters.get(p.ctr as usize).copied().unwrap_or(0);
-                let ev = Event {
+                let entries = m.osr_count(f, point);
+                self.record(Event {
                     function: name,
                     from: self.levels[f as usize],
                     to: level,
                     reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
                     compile_ms: ms,
-                };
-                if self.verbose {
-                    eprintln!("{}", ev.line());
-                }
-                self.log.push(ev);
-                super::platform_mark_first_compile(self.log.len());
+                });
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));
                 OsrDecision::Enter(addr)

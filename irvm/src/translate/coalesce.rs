@@ -185,14 +185,12 @@ impl Fx<'_> {
     }
 
     /// Coalescing classes: value -> representative (values not listed stand alone).
-    pub(super) fn coalesce(&self, blocks: &[Val], values: &[Val]) -> HashMap<Val, Val> {
+    /// `live` is the function's liveness (None when it was too large to compute: no coalescing).
+    pub(super) fn coalesce(&self, values: &[Val], live: Option<&Live>) -> HashMap<Val, Val> {
         let mut rep: HashMap<Val, Val> = HashMap::new();
         let scalar = |v: Val| matches!(v.ty().kind(), TyKind::Int(b) if b <= 64) || matches!(v.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double);
         let phis: Vec<Val> = values.iter().copied().filter(|v| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI && scalar(*v)).collect();
-        if phis.is_empty() || values.len() > 20_000 || blocks.len() > 5_000 {
-            return rep;
-        }
-        let live = self.liveness(blocks, values);
+        let Some(live) = live.filter(|_| !phis.is_empty()) else { return rep };
         // Greedy classes.
         let mut members: HashMap<Val, Vec<usize>> = HashMap::new();
         let find = |rep: &HashMap<Val, Val>, v: Val| -> Val {

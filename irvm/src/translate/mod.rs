@@ -112,6 +112,15 @@ pub struct Code {
     pub ret_slots: u32,
 }
 
+impl Code {
+    /// A function's counters `ctrs` without the OSR points' entry counts and marks (which are
+    /// not block counts).
+    pub fn profile_counters<'a>(&'a self, ctrs: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
+        let osr = |k: usize| self.osr.iter().any(|p| k == p.ctr as usize || k == p.ctr as usize + 1);
+        ctrs.iter().enumerate().filter(move |&(k, _)| !osr(k)).map(|(_, c)| *c)
+    }
+}
+
 /// Where a jump goes before patching: a block, or an out-of-line edge stub.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Target {
@@ -254,7 +263,10 @@ impl Fx<'_> {
         }
         let all: Vec<Val> = blocks.iter().flat_map(|b| b.instructions()).collect();
         self.drop_folded_index_adds(&all);
-        let classes = self.coalesce(&blocks, &values);
+        // Liveness, once, for both phi coalescing and the OSR points (skipped for huge functions).
+        let needed = (self.prog.osr && !self.back_edges.is_empty()) || values.iter().any(|v| v.kind() == crate::llvm::ValKind::Instruction && v.opcode() == llvm_sys::LLVMOpcode::LLVMPHI);
+        let live = (needed && values.len() <= 20_000 && blocks.len() <= 5_000).then(|| self.liveness(&blocks, &values));
+        let classes = self.coalesce(&values, live.as_ref());
         for v in values.iter().skip(self.func.params().len()) {
             let r = classes.get(v).copied().unwrap_or(*v);
             let slot = match self.slot_of.get(&r) {
@@ -268,7 +280,7 @@ impl Fx<'_> {
             };
             self.slot_of.insert(*v, slot);
         }
-        let osr = self.osr_points(&blocks, &values);
+        let osr = self.osr_points(&blocks, &values, live.as_ref());
         let osr_at: HashMap<u32, usize> = osr.iter().enumerate().map(|(k, p)| (p.block, k)).collect();
         for (bi, b) in blocks.iter().enumerate() {
             self.block_start.push(self.code.len() as u32);

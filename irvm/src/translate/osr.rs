@@ -6,6 +6,7 @@
 //! defined while they live (`coalesce`), so they hold the right values at that moment.
 
 use super::Fx;
+use super::coalesce::Live;
 use crate::isa::Reg;
 use crate::layout;
 use crate::llvm::Val;
@@ -48,15 +49,13 @@ impl OsrPoint {
 }
 
 impl Fx<'_> {
-    /// The OSR points of the function (none unless the program enables OSR).
-    pub(super) fn osr_points(&mut self, blocks: &[Val], values: &[Val]) -> Vec<OsrPoint> {
-        if !self.prog.osr || self.back_edges.is_empty() || values.len() > 20_000 || blocks.len() > 5_000 {
-            return Vec::new();
-        }
+    /// The OSR points of the function (none unless the program enables OSR; `live` is None
+    /// when the function was too large for liveness).
+    pub(super) fn osr_points(&mut self, blocks: &[Val], values: &[Val], live: Option<&Live>) -> Vec<OsrPoint> {
+        let Some(live) = live.filter(|_| self.prog.osr && !self.back_edges.is_empty()) else { return Vec::new() };
         let mut headers: Vec<u32> = self.back_edges.iter().map(|&(_, h)| h).filter(|&h| h != 0).collect();
         headers.sort_unstable();
         headers.dedup();
-        let live = self.liveness(blocks, values);
         let mut position: HashMap<Val, ValueId> = HashMap::new();
         for (k, p) in self.func.params().into_iter().enumerate() {
             position.insert(p, ValueId::Arg(k as u32));
@@ -66,7 +65,13 @@ impl Fx<'_> {
                 position.insert(i, ValueId::Inst { block: bi as u32, index: k as u32 });
             }
         }
-        let bodies: Vec<Vec<bool>> = headers.iter().map(|&h| self.loop_body(blocks, h)).collect();
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); blocks.len()];
+        for (bi, b) in blocks.iter().enumerate() {
+            for s in self.successors(*b) {
+                preds[s as usize].push(bi as u32);
+            }
+        }
+        let bodies: Vec<Vec<bool>> = headers.iter().map(|&h| self.loop_body(&preds, h)).collect();
         let mut points = Vec::new();
         for (hi, &h) in headers.iter().enumerate() {
             let mut vals: Vec<Val> = values.iter().enumerate().filter(|&(k, _)| live.live_in(k, h as usize)).map(|(_, v)| *v).collect();
@@ -90,15 +95,8 @@ impl Fx<'_> {
 
     /// Blocks of the natural loop(s) of header `h`: `h` and every block that reaches one of its
     /// back edges' sources without passing through `h`.
-    fn loop_body(&self, blocks: &[Val], h: u32) -> Vec<bool> {
-        let n = blocks.len();
-        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (bi, b) in blocks.iter().enumerate() {
-            for s in self.successors(*b) {
-                preds[s as usize].push(bi as u32);
-            }
-        }
-        let mut body = vec![false; n];
+    fn loop_body(&self, preds: &[Vec<u32>], h: u32) -> Vec<bool> {
+        let mut body = vec![false; preds.len()];
         body[h as usize] = true;
         let mut work: Vec<u32> = self.back_edges.iter().filter(|&&(_, t)| t == h).map(|&(l, _)| l).collect();
         while let Some(b) = work.pop() {

@@ -303,7 +303,6 @@ impl Jit {
             LLVMSetModuleDataLayout(m.raw(), dl);
             LLVMDisposeTargetData(dl);
         }
-        crate::target::retarget_functions(m.raw(), &self.target.cpu, &self.target.features);
         if !self.fp_contraction {
             crate::target::unfuse_fmuladd(m.raw());
         }

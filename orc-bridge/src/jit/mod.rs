@@ -272,6 +272,8 @@ impl Jit {
         let _doing = Doing::new(format!("reading bitcode module '{name}'"));
         // SAFETY: ctx is live with the sink installed.
         let module = unsafe { llvm::parse_bitcode(self.ctx, &self.diagnostics, name, bytes) }?;
+        // Every compile clones this module: retarget its functions to this CPU once, here.
+        crate::target::retarget_functions(module.raw(), &self.target.cpu, &self.target.features);
         self.sources.push(Source {
             name: name.to_string(),
             module,
