@@ -226,6 +226,19 @@ impl Program {
         out
     }
 
+    /// Names the program uses but does not define (functions and variables; `llvm.*` intrinsics
+    /// excluded), in module order.
+    pub fn external_names(&self) -> Vec<String> {
+        self.ir
+            .functions()
+            .into_iter()
+            .chain(self.ir.globals())
+            .filter(|v| v.is_declaration())
+            .map(|v| v.name())
+            .filter(|n| !n.is_empty() && !n.starts_with("llvm."))
+            .collect()
+    }
+
     /// Resolve any symbol by name (used for `exit` in nested contexts and the like).
     pub fn resolve_symbol(&self, name: &str) -> Option<usize> {
         self.resolver.resolve(name)

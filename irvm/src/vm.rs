@@ -34,6 +34,11 @@ pub struct FuncStats {
     pub active: u32,
     /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
     pub counters: Box<[u64]>,
+    /// Counter values to start from, given before the function was lowered
+    /// ([`Machine::seed_counters`]); taken when it is.
+    pub pending_seed: Option<Box<[u64]>>,
+    /// The counters started from a seed (it had the lowered code's length).
+    pub seeded: bool,
     /// Instructions not executed in blocks left early (by `exit`).
     pub skipped: u64,
     /// Activations that left the interpreter at an OSR point to finish in native code.
@@ -44,6 +49,18 @@ pub struct FuncStats {
     pub timed_excl: u64,
     pub avg_dt: u64,
     pub avg_excl: u64,
+}
+
+/// Start `st`'s counters from `seed` if it fits `code`'s. OSR points keep their marks (the
+/// hook's schedule belongs to this run); their entry counts are seeded like the edge counters.
+pub(crate) fn take_seed(st: &mut FuncStats, mut seed: Box<[u64]>, code: &crate::translate::Code) {
+    st.seeded = seed.len() == st.counters.len();
+    if st.seeded {
+        for p in code.osr.iter() {
+            seed[p.ctr as usize + 1] = st.counters[p.ctr as usize + 1];
+        }
+        st.counters = seed;
+    }
 }
 
 /// One activation on the call stack.
@@ -111,10 +128,12 @@ pub type OsrHook = Box<dyn FnMut(&mut Machine, u32, u32) -> OsrDecision>;
 /// A loaded program and its interpreter state.
 pub struct Machine {
     pub prog: Program,
-    pub(crate) regs: Box<[u64]>,
+    /// Register slots (u64), growing up.
+    pub(crate) regs: crate::exec::stack::Stack,
     /// Next free register slot for an entry from the host or from native code.
     pub(crate) reg_top: usize,
-    pub(crate) astack: Box<[u128]>,
+    /// Alloca memory, growing down from its end.
+    pub(crate) astack: crate::exec::stack::Stack,
     pub(crate) sp: usize,
     pub(crate) frames: Vec<Frame>,
     /// Per FuncId, plus one last entry for native code reached through pointers.
@@ -155,9 +174,9 @@ impl Machine {
         let nfuncs = prog.funcs.len();
         let mut m = Box::new(Machine {
             prog,
-            regs: vec![0u64; opts.reg_slots.max(1024)].into_boxed_slice(),
+            regs: crate::exec::stack::Stack::new(opts.reg_slots.max(1024) * 8, true),
             reg_top: 16,
-            astack: vec![0u128; opts.alloca_bytes.max(4096) / 16].into_boxed_slice(),
+            astack: crate::exec::stack::Stack::new(opts.alloca_bytes.max(4096), false),
             sp: 0,
             frames: Vec::new(),
             stats: vec![FuncStats::default(); nfuncs + 1],
@@ -175,7 +194,7 @@ impl Machine {
             osr_hook: None,
             osr_first: u64::MAX,
         });
-        m.sp = m.astack.as_ptr() as usize + m.astack.len() * 16;
+        m.sp = m.astack.end();
         let owner: *mut Machine = &mut *m;
         m.prog.owner = owner.cast();
         m.prog.thunk_handler = Some(exec::callback::thunk_entry);
@@ -400,6 +419,18 @@ impl Machine {
         }
     }
 
+    /// Start function `f`'s profile counters from `values` (e.g. a previous run's profile): now if
+    /// `f` is lowered, else when it gets lowered — so seeding does not force a translation of
+    /// functions that may never run interpreted. Values whose length differs from the lowered
+    /// code's counters are dropped; [`FuncStats::seeded`] tells whether they were taken.
+    pub fn seed_counters(&mut self, f: u32, values: Box<[u64]>) {
+        let st = &mut self.stats[f as usize];
+        match self.prog.funcs[f as usize].code.as_deref() {
+            Some(code) => take_seed(st, values, code),
+            None => st.pending_seed = Some(values),
+        }
+    }
+
     /// Name of function `f` (or of the native-pointer bucket).
     pub fn func_name(&self, f: usize) -> &str {
         self.prog.funcs.get(f).map(|e| e.name.as_str()).unwrap_or("<native code via pointer>")
@@ -409,7 +440,7 @@ impl Machine {
     pub(crate) fn push_image(&mut self, img: &RegImage, stack_words: &[u64]) -> Result<usize, Trap> {
         let need = std::mem::size_of::<RegImage>() + stack_words.len() * 8 + 16;
         let new_sp = (self.sp - need) & !15;
-        if new_sp < self.astack.as_ptr() as usize {
+        if new_sp < self.astack.ready_lo() && !self.astack.grow_down(new_sp) {
             return Err(exec::fail(self, "stack overflow (alloca stack exhausted)".into()));
         }
         self.sp = new_sp;

@@ -174,7 +174,7 @@ pub fn main(args: &[String]) -> i32 {
     // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
     let resolver = Box::new(crate::tier::links::ChainResolver::platform());
     crate::platform::boot_mark("bitcode read");
-    let mut m = match Machine::load(&bytes, &a.program, resolver, interp_options()) {
+    let mut m = match Machine::load(&bytes, &a.program, resolver, Options::default()) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("bareflow run: {e}");
@@ -238,16 +238,6 @@ pub fn main(args: &[String]) -> i32 {
     // callbacks): the machine must outlive the process.
     Box::leak(m);
     if ok { code } else { 2 }
-}
-
-/// irvm's register and alloca stacks. On bare metal they are smaller (8 MiB each instead of
-/// 64 MiB): core-rt's calloc zeroes every byte up front (no lazy zero pages as on Linux), which
-/// cost about half a second of every boot under TCG; running out is a clean "stack overflow" error.
-fn interp_options() -> Options {
-    #[cfg(feature = "baremetal")]
-    return Options { reg_slots: 1 << 20, alloca_bytes: 8 << 20 };
-    #[cfg(not(feature = "baremetal"))]
-    Options::default()
 }
 
 /// Set up the tier: `interp` registers the machine for the C API only; `auto` installs the tier

@@ -227,8 +227,9 @@ fn symbols() -> Result<(Vec<Sym>, String), String> {
 /// Stop counting and symbolize: `{"binary", "samples", "outside", "functions": {name: samples}}`
 /// (samples outside the program's code — JIT code, libc — are counted, not named).
 pub fn collect() -> Result<(Value, Symbols), String> {
-    let (syms, binary) = symbols()?;
+    // The samples first: reading and parsing the symbol table is not the program's work.
     let samples = samples()?;
+    let (syms, binary) = symbols()?;
     let mut hits: BTreeMap<&str, u64> = BTreeMap::new();
     let mut outside = 0u64;
     for &a in &samples {
@@ -262,7 +263,21 @@ pub fn report(cov: &Value, syms: &Symbols) -> Result<String, String> {
     for (c, [f, b, hf, hb]) in rows {
         out += &format!("\n  {c:<10} {f:>6} functions {:>7.1} KiB: sampled {hf} functions {:.1} KiB; never sampled {:.1}% of its bytes", b as f64 / 1024.0, hb as f64 / 1024.0, 100.0 * (b - hb) as f64 / b.max(1) as f64);
     }
+    // A flat profile of the runtime: where its own time went (a sample is 1/total of it).
+    let total = cov["samples"].as_u64().unwrap_or(0).max(1) as f64;
+    let mut top: Vec<(&String, u64)> = hit.iter().map(|(n, v)| (n, v.as_u64().unwrap_or(0))).collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let named: Vec<String> = top.iter().take(12).map(|(n, v)| format!("{} {:.1}%", short(n), 100.0 * *v as f64 / total)).collect();
+    if !named.is_empty() {
+        out += &format!("\n  most sampled: {}", named.join(", "));
+    }
     Ok(out)
+}
+
+/// A symbol name short enough for a one-line listing (Rust hashes and long paths trimmed).
+fn short(name: &str) -> String {
+    let n = name.rsplit_once("::h").filter(|(_, h)| h.len() == 16).map_or(name, |(p, _)| p);
+    if n.chars().count() > 60 { format!("{}…", n.chars().take(59).collect::<String>()) } else { n.to_string() }
 }
 
 /// Add `now` into `total` (same binary; otherwise `now` replaces it).

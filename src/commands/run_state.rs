@@ -131,7 +131,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                     let t_read = t0.elapsed();
                     let w = cache::warm_start(m, t, &s, &id);
                     let t_link = t0.elapsed();
-                    seeds = cache::seed(m, &s);
+                    seeds = cache::seed(m, t, &s);
                     if t.verbose {
                         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
                         eprintln!(

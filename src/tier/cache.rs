@@ -101,16 +101,19 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
 #[derive(Clone, Debug, Default)]
 pub struct Seed {
     pub calls: u64,
-    pub heat: u64,
-    pub counters: Vec<u64>,
+    /// Counter values given to irvm; they count only if it took them (`FuncStats::seeded`).
+    pub counters: Box<[u64]>,
 }
 
 /// Seed irvm's counters with the per-run average of the aggregated profile (sum / runs), so
 /// heat and `!prof` weights carry over: a function whose typical run makes it hot tiers up at
 /// its first call instead of after re-learning it, and the tier a run converges to is the one
 /// its per-run heat deserves. Functions whose lowered code does not match the saved counters
-/// are not seeded. Returns the seeds (indexed by function) for [`collect`].
-pub fn seed(m: &mut Machine, state: &RunState) -> Vec<Option<Seed>> {
+/// do not take the counters. Functions that start native (from the object cache) are not
+/// lowered for this: irvm takes their counters if and when it lowers them (a higher-tier
+/// compile needs them as `!prof`); interpreted ones are, so that their heat counts at the first
+/// call. Returns the seeds (indexed by function) for [`collect`].
+pub fn seed(m: &mut Machine, t: &Tiering, state: &RunState) -> Vec<Option<Seed>> {
     let mut seeds = vec![None; m.prog.funcs.len()];
     if state.runs == 0 {
         return seeds;
@@ -121,16 +124,14 @@ pub fn seed(m: &mut Machine, state: &RunState) -> Vec<Option<Seed>> {
             continue;
         }
         let Some(r) = state.functions.get(&func.name).filter(|r| r.runs > 0) else { continue };
-        if m.lower_now(f as u32).is_err() || m.stats[f].counters.len() != r.counters.len() {
-            continue;
+        let counters: Box<[u64]> = r.counters.iter().map(|c| c / state.runs).collect();
+        let calls = r.calls / state.runs;
+        if t.levels[f].is_none() {
+            let _ = m.lower_now(f as u32);
         }
-        let st = &mut m.stats[f];
-        st.calls = r.calls / state.runs;
-        for (c, sum) in st.counters.iter_mut().zip(&r.counters) {
-            *c = sum / state.runs;
-        }
-        let heat = policy::heat(m, f as u32) - 1;
-        *slot = Some(Seed { calls: m.stats[f].calls, heat, counters: m.stats[f].counters.to_vec() });
+        m.stats[f].calls = calls;
+        m.seed_counters(f as u32, counters.clone());
+        *slot = Some(Seed { calls, counters });
     }
     seeds
 }
@@ -149,8 +150,9 @@ pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option
         let st = &m.stats[f];
         let seed = seeds.get(f).and_then(Option::as_ref).unwrap_or(&none);
         let calls = st.calls.saturating_sub(seed.calls);
-        let heat = (policy::heat(m, f as u32) - 1).saturating_sub(seed.heat);
-        let counters: Vec<u64> = st.counters.iter().enumerate().map(|(k, c)| c.saturating_sub(seed.counters.get(k).copied().unwrap_or(0))).collect();
+        let seeded: &[u64] = if st.seeded { &seed.counters } else { &[] };
+        let heat = policy::heat(m, f as u32).saturating_sub(policy::heat_of(m, f as u32, seed.calls, seeded));
+        let counters: Vec<u64> = st.counters.iter().enumerate().map(|(k, c)| c.saturating_sub(seeded.get(k).copied().unwrap_or(0))).collect();
         let r = s.functions.entry(func.name.clone()).or_default();
         r.calls += calls;
         r.heat += heat;

@@ -40,7 +40,11 @@ impl Event {
 /// The tier manager of one run.
 pub struct Tiering {
     pub jit: Jit,
-    pub module: ModuleId,
+    /// The program in the JIT's LLVM context, read at the first compile (`module`): a warm
+    /// start that only links cached objects never needs it.
+    module: Option<ModuleId>,
+    /// The bitcode and its name until then.
+    source: (String, Vec<u8>),
     pub links: links::Links,
     pub thresholds: Thresholds,
     /// Current tier per function-table index.
@@ -69,9 +73,8 @@ impl Tiering {
         // linked in (kernel build), Jit::new refuses it and the JIT runs without.
         let gdb = JitConfig { gdb_registration: true, ..JitConfig::default() };
         let mut jit = Jit::new(&gdb).or_else(|_| Jit::new(&JitConfig::default())).map_err(|e| e.to_string())?;
-        let module = jit.load_bitcode(name, bitcode).map_err(|e| e.to_string())?;
         let mut syms: Vec<(String, u64)> = Vec::new();
-        let mut names = jit.external_names(module);
+        let mut names = m.prog.external_names();
         names.extend(policy::LIBCALLS.iter().map(|s| s.to_string()));
         names.sort();
         names.dedup();
@@ -85,7 +88,18 @@ impl Tiering {
         jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
         let links = links::Links::new(m)?;
         let n = m.prog.funcs.len();
-        Ok(Tiering { jit, module, links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, osr: osr::OsrCache::default(), preparing: Vec::new(), objects: vec![None; n] })
+        Ok(Tiering { jit, module: None, source: (name.to_string(), bitcode.to_vec()), links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, osr: osr::OsrCache::default(), preparing: Vec::new(), objects: vec![None; n] })
+    }
+
+    /// The program's module in the JIT, read from the bitcode on first use.
+    pub fn module(&mut self) -> Result<ModuleId, String> {
+        if let Some(id) = self.module {
+            return Ok(id);
+        }
+        let id = self.jit.load_bitcode(&self.source.0, &self.source.1).map_err(|e| e.to_string())?;
+        self.module = Some(id);
+        self.source.1 = Vec::new();
+        Ok(id)
     }
 
     /// The CPU the JIT compiles for (name and features).
@@ -101,8 +115,9 @@ impl Tiering {
         if prof.is_some() {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
+        let module = self.module();
         let t0 = std::time::Instant::now();
-        let c = self.jit.compile_function(self.module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string());
+        let c = module.and_then(|module| self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string()));
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         let c = match c {
             Ok(c) => c,

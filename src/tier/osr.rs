@@ -75,8 +75,9 @@ impl Tiering {
         let spec = OsrSpec { header: p.block, values: &values };
         let prof = function_profile(m, f);
         self.jit.set_profile_summary(Some(profile_summary(m)));
+        let module = self.module();
         let t0 = std::time::Instant::now();
-        let c = self.jit.compile_osr(self.module, &name, &spec, level, &self.links, prof.as_ref());
+        let c = module.and_then(|module| self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(|e| e.to_string()));
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         let c = c.map_err(|e| e.to_string()).and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
         match c {

@@ -105,9 +105,13 @@ fn uses_block_addresses(fv: irvm::llvm::Val) -> bool {
 
 /// Heat of `f`: calls so far, this one included, plus loop back-edges taken in interpreted code.
 pub fn heat(m: &Machine, f: u32) -> u64 {
-    let calls = m.stats[f as usize].calls + 1;
+    heat_of(m, f, m.stats[f as usize].calls, &m.stats[f as usize].counters)
+}
+
+/// [`heat`] for given call and counter values of `f` (its lowered code's layout).
+pub fn heat_of(m: &Machine, f: u32, calls: u64, ctrs: &[u64]) -> u64 {
+    let calls = calls + 1;
     let Some(code) = m.prog.funcs[f as usize].code.as_deref() else { return calls };
-    let ctrs = &m.stats[f as usize].counters;
     let mut back = 0u64;
     for b in code.branches.iter().filter(|b| !b.derived) {
         for (k, is_back) in b.back.iter().enumerate() {

@@ -35,7 +35,11 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             for p in code.osr.iter() {
                 ctrs[p.ctr as usize + 1] = mm.osr_first;
             }
-            mm.stats[f as usize].counters = ctrs.into_boxed_slice();
+            let st = &mut mm.stats[f as usize];
+            st.counters = ctrs.into_boxed_slice();
+            if let Some(seed) = st.pending_seed.take() {
+                crate::vm::take_seed(st, seed, &code);
+            }
             let b = Box::new(code);
             let p: *const Code = &*b;
             let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty();
@@ -77,10 +81,10 @@ unsafe fn push_frame(
     // SAFETY: live machine, used exclusively here; `code` is f's code (owned by the function table).
     let (mm, c) = unsafe { (&mut *m, &*code) };
     let nconsts = c.consts.len();
-    let end = mm.regs.as_mut_ptr_range().end;
     // SAFETY: pointer arithmetic checked against the register stack's end before any write.
     let fp = unsafe { base.add(nconsts) };
-    if (fp as usize) + 8 * c.nslots as usize + 64 > end as usize {
+    let need = (fp as usize) + 8 * c.nslots as usize + 64;
+    if need > mm.regs.ready_hi() && !mm.regs.grow_up(need) {
         return Err(fail(mm, "stack overflow (interpreter register stack exhausted)".into()));
     }
     // SAFETY: [base, fp + nslots) is inside the register stack (checked above).
@@ -90,7 +94,7 @@ unsafe fn push_frame(
     for &(r, size, align) in c.byval.iter() {
         // A byval parameter is the callee's own copy of the caller's object (as the ABI's stack copy).
         sp = sp.wrapping_sub(size as usize) & !(align as usize - 1);
-        if sp < mm.astack.as_ptr() as usize {
+        if sp < mm.astack.ready_lo() && !mm.astack.grow_down(sp) {
             return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
         }
         // SAFETY: the parameter slot holds the caller's pointer; [sp, sp+size) is free alloca stack.
@@ -101,7 +105,7 @@ unsafe fn push_frame(
         }
     }
     let sp = sp.wrapping_sub(c.alloca_bytes as usize) & !(c.alloca_align as usize - 1);
-    if sp < mm.astack.as_ptr() as usize || sp > mm.sp {
+    if sp > mm.sp || (sp < mm.astack.ready_lo() && !mm.astack.grow_down(sp)) {
         return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
     }
     // SAFETY: slot 0 of the new frame (inside the register stack, checked above).
@@ -148,8 +152,8 @@ pub(crate) unsafe fn fast_call(m: *mut Machine, f: u32, site: *const CallSite, r
         let nconsts = c.consts.len();
         let nfp = base.add(nconsts);
         let sp = mm.sp.wrapping_sub(c.alloca_bytes as usize) & !(c.alloca_align as usize - 1);
-        if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.as_ptr_range().end as usize
-            || sp < mm.astack.as_ptr() as usize
+        if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.ready_hi()
+            || sp < mm.astack.ready_lo()
             || sp > mm.sp
         {
             return call(m, f, site, ret_ip, fp, caller);
@@ -261,7 +265,7 @@ pub(crate) unsafe fn enter_from_host(m: *mut Machine, f: FuncId, args: &[u64], v
     // SAFETY: live machine (caller's contract).
     unsafe {
         let code = code_of(m, f.0)?;
-        let base = (*m).regs.as_mut_ptr().add((*m).reg_top);
+        let base = ((*m).regs.base() as *mut u64).add((*m).reg_top);
         push_frame(m, f.0, code, base, (std::ptr::null(), Reg(0), 0, 0), va, |cfp| {
             std::ptr::copy_nonoverlapping(args.as_ptr(), cfp.add(1), args.len().min((*code).param_slots as usize));
         })
@@ -377,7 +381,7 @@ pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site
         let mm = unsafe { &mut *m };
         old_top = mm.reg_top;
         // SAFETY: `fp` is inside the register stack; the caller's frame ends `nslots` after it.
-        mm.reg_top = unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.as_ptr()) } as usize + 8;
+        mm.reg_top = unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
         let tsc = super::timing::start(mm, stat);
         let st = &mut mm.stats[stat];
         st.calls += 1;
@@ -480,7 +484,7 @@ pub(crate) unsafe fn osr(m: *mut Machine, fp: *mut u64, code: *const Code, ctrs:
         old_top = mm.reg_top;
         // Entries from the native code (callbacks) must not overwrite this frame.
         // SAFETY: `fp` is inside the register stack; the frame ends `nslots` after it.
-        mm.reg_top = unsafe { fp.add(c.nslots as usize).offset_from(mm.regs.as_ptr()) } as usize + 8;
+        mm.reg_top = unsafe { fp.add(c.nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
     }
     // SAFETY: `addr` is the host's OSR variant of this function, `ret (ptr)`, reading `buf`
     // as this point lays it out; no reference into the machine is live across the call.

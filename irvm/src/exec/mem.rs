@@ -38,7 +38,7 @@ pub unsafe fn alloca(m: *mut Machine, n: u64, size: u32, align: u32) -> Result<u
     let mm = unsafe { &mut *m };
     let bytes = n.saturating_mul(u64::from(size)) as usize;
     let sp = mm.sp.wrapping_sub(bytes) & !(align as usize - 1);
-    if sp < mm.astack.as_ptr() as usize || sp > mm.sp {
+    if sp > mm.sp || (sp < mm.astack.ready_lo() && !mm.astack.grow_down(sp)) {
         return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
     }
     mm.sp = sp;

@@ -11,6 +11,7 @@ pub(crate) mod fp80;
 pub(crate) mod int;
 mod mem;
 mod slow;
+pub(crate) mod stack;
 pub(crate) mod timing;
 mod vector;
 
