@@ -81,6 +81,7 @@ fn warm_run_prints_the_same_and_compiles_nothing() {
     assert!(cold_err.contains("empty, cold start"), "{cold_err}");
     assert!(!compiles(&cold_err).is_empty(), "the cold run compiled nothing:\n{cold_err}");
     assert!(cold_err.contains("state: saved snapshot gen 1"), "{cold_err}");
+    let gen1 = profile_rows(&dir);
 
     let prof = dir.join("warm.json");
     let (warm_out, warm_err) = llama(&dir, &["--profile-out", prof.to_str().unwrap()]);
@@ -101,6 +102,37 @@ fn warm_run_prints_the_same_and_compiles_nothing() {
     assert!(text.lines().any(|l| l.trim_start().starts_with("O2") && l.ends_with(" model_forward")), "{text}");
     assert!(text.contains("model_forward O2: ") && text.contains("object cache: "), "{text}");
     assert!(text.contains("dead code: 3 of 27 function(s) never executed in 2 run(s):"), "{text}");
+
+    // The aggregate adds what each run counted beyond what it was seeded with: an interpreted
+    // function's calls and heat exactly double (same work per run), no total ever shrinks.
+    let gen2 = profile_rows(&dir);
+    let mut interpreted = 0;
+    for (name, (tier, calls, heat)) in &gen1 {
+        let (_, calls2, heat2) = gen2[name];
+        assert!(calls2 >= *calls && heat2 >= *heat, "{name}: aggregate shrank ({calls}, {heat}) -> ({calls2}, {heat2})");
+        if tier == "interp" && *calls > 0 {
+            interpreted += 1;
+            assert_eq!((calls2, heat2), (2 * calls, 2 * heat), "{name}: interpreted in both runs, aggregate is not twice one run's");
+        }
+    }
+    assert!(interpreted > 0, "no interpreted function to check:\n{gen1:?}");
+}
+
+/// `snapshot show`'s profile table: function -> (tier, calls, heat).
+fn profile_rows(dir: &Path) -> std::collections::HashMap<String, (String, u64, u64)> {
+    let show = bareflow(&["snapshot", "show", dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&show.stdout).to_string();
+    assert!(show.status.success(), "{text}");
+    let rows: std::collections::HashMap<_, _> = text
+        .lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let (calls, heat) = (w.get(1)?.parse().ok()?, w.get(2)?.parse().ok()?);
+            (w.len() == 6).then(|| (w[5].to_string(), (w[0].to_string(), calls, heat)))
+        })
+        .collect();
+    assert!(rows.len() >= 20, "profile table not found:\n{text}");
+    rows
 }
 
 #[test]

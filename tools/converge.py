@@ -84,8 +84,12 @@ def run_once(args, run, native=None):
         sys.exit(f"converge: run {run} failed (exit {p.returncode}): {(p.stderr or p.stdout).strip().splitlines()[-3:]}")
     err = p.stderr
     if args.qemu and not native:
-        # One serial stream; the guest's CLOCK_MONOTONIC counts from the virtual CPU's reset.
-        err, t0 = p.stdout.replace("\r", ""), 0.0
+        # One serial stream. The guest's CLOCK_MONOTONIC counts from kernel entry; the boot
+        # breakdown line says how long firmware and loader took before it, so that the times
+        # below count from the virtual CPU's reset.
+        err = p.stdout.replace("\r", "")
+        fw = re.search(r"firmware\+loader (\d+)", err)
+        t0 = -int(fw.group(1)) / 1e6 if fw else 0.0
         p = argparse.Namespace(stdout=qemu_text(p.stdout))
     stamps = [float(m.group(2)) for m in re.finditer(r"pos (\d+) at ([0-9.]+) s \(varies\)", err)]
     final, peak = time_to_peak(stamps, t0, args.window)
