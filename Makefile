@@ -42,7 +42,12 @@ BOOT_MODULES ?= tests/boot/hello.txt $(BUILD)/tinyllama.bc $(TL_MODEL) $(TL_DIR)
 # Default command line of `make qemu` / the ISO: app-tinyllama's bitcode, interpreted and tiered up
 # by the JIT, with the tier log (each line: function, old -> new tier, heat, compile time).
 # The Rust std demo: `make qemu CMDLINE="demo --read /boot/hello.txt"`.
-CMDLINE ?= run --tier auto --verbose /boot/tinyllama.bc -- /boot/model.bin -n 100 -t 0 -i \"And God said\"
+# With the state disk (`STATE_DISK`, /dev/state in the guest) each boot saves a run snapshot
+# (profile, tiers, compiled code) and the next boot starts warm from it (docs/state.md).
+CMDLINE ?= run --tier auto --verbose --state /dev/state /boot/tinyllama.bc -- /boot/model.bin -n 100 -t 0 -i \"And God said\"
+# The raw state disk `make qemu` attaches, created (64 MiB, empty) on first use. Delete it to boot
+# cold again; `make converge` starts it afresh.
+STATE_DISK ?= $(BUILD)/state.img
 QEMU_RUN := tools/qemu-run
 QEMU_FLAGS ?=
 
@@ -59,15 +64,20 @@ kernel: $(DEPS_STAMP)
 image: kernel $(BOOT_MODULES)
 	tools/mkimage $(KERNEL) $(BUILD) "$(CMDLINE)" $(BOOT_MODULES)
 
-qemu: image
-	$(QEMU_RUN) $(QEMU_FLAGS) --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+qemu: image $(STATE_DISK)
+	$(QEMU_RUN) $(QEMU_FLAGS) --disk $(STATE_DISK) --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+
+$(STATE_DISK):
+	@mkdir -p $(@D)
+	truncate -s 64M $@
+	@echo "state: created $@ (64 MiB, empty: the first boot is cold; delete the file to start over)"
 
 qemu-iso: image
 	$(QEMU_RUN) $(QEMU_FLAGS) --iso $(BUILD)/bareflow.iso
 
 # QEMU paused with its gdb stub on tcp port 1234; attach with `make gdb` from another terminal.
-qemu-gdb: image
-	$(QEMU_RUN) --accel tcg --timeout 3600 --gdb 1234 --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+qemu-gdb: image $(STATE_DISK)
+	$(QEMU_RUN) --accel tcg --timeout 3600 --gdb 1234 --disk $(STATE_DISK) --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
 
 gdb:
 	gdb $(KERNEL) -ex "set backtrace past-main on" -ex "target remote localhost:1234"

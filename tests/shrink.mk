@@ -28,7 +28,7 @@ userspace-converge: app
 #                          the aggregated profile, for the snapshot's CPU) + trap stubs for dead functions →
 #                          tools/mkappliance → build/appliance.elf (+ build/appliance/initrd.tar, ISO)
 #   make qemu-appliance    boots it on the same workload; its greedy text must equal the native build's
-CONVERGE_DISK ?= $(BUILD)/state.img
+CONVERGE_DISK ?= $(STATE_DISK)
 SHRINK_MODULES := $(BUILD)/tinyllama.bc $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin
 APPLIANCE_DIR := $(BUILD)/appliance
 APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
