@@ -246,3 +246,20 @@ fn runtime_coverage_names_sampled_runtime_code_per_component() {
     let show = bareflow(&["snapshot", "show", dir.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&show.stdout).contains("runtime coverage: "), "coverage not saved");
 }
+
+#[test]
+fn missing_state_device_is_one_line_and_the_run_goes_on() {
+    let o = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .args(["run", "--state", "/dev/bareflow-no-such-disk"])
+        .arg(bitcode())
+        .arg("--")
+        .arg(model())
+        .args(["-n", "8", "-t", "0", "-i", "And"])
+        .output()
+        .expect("bareflow run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("state:")).collect();
+    assert_eq!(lines, ["state: /dev/bareflow-no-such-disk: no such device (no state disk attached? QEMU: tools/qemu-run --disk FILE); running without state"]);
+    assert!(!Path::new("/dev/bareflow-no-such-disk").exists());
+}

@@ -58,6 +58,10 @@ fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
 
 fn open(arg: &str) -> Result<Store, String> {
     let p = Path::new(arg);
+    // A missing device is not a directory to create (e.g. a boot without a state disk).
+    if arg.starts_with("/dev/") && !p.exists() {
+        return Err(format!("{arg}: no such device (no state disk attached? QEMU: tools/qemu-run --disk FILE)"));
+    }
     let opened = if p.is_dir() || !p.exists() { Store::open_dir(p) } else { Store::open_file(p) };
     opened.map_err(|e| e.to_string())
 }
