@@ -116,6 +116,18 @@ fn warm_run_prints_the_same_and_compiles_nothing() {
         }
     }
     assert!(interpreted > 0, "no interpreted function to check:\n{gen1:?}");
+
+    // Run 2 changed nothing: the whole program was rebuilt from the profile and kept; `aot`
+    // writes that object; a run that changes tiers drops it.
+    assert!(warm_err.contains("state: converged module: 24 live functions, 3 dead dropped"), "{warm_err}");
+    assert!(text.contains("converged module: built at the end of run 2, 24 live / 3 dead function(s)"), "{text}");
+    let obj = dir.join("converged.o");
+    let aot = bareflow(&["aot", "--state", dir.to_str().unwrap(), bitcode().to_str().unwrap(), "-o", obj.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&aot.stdout);
+    assert!(aot.status.success() && said.contains("from the converged module kept in snapshot gen 2 (built at run 2)"), "{said}{}", String::from_utf8_lossy(&aot.stderr));
+    assert!(std::fs::read(&obj).unwrap().starts_with(b"\x7fELF"));
+    let (_, err3) = llama(&dir, &["--thresholds", "min"]);
+    assert!(!compiles(&err3).is_empty() && err3.contains("state: converged module dropped: tiers or dead set changed"), "{err3}");
 }
 
 /// `snapshot show`'s profile table: function -> (tier, calls, heat).

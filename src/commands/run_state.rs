@@ -1,11 +1,14 @@
 //! `bareflow run --state STORE` (issue F): before the run, load the store's newest snapshot and,
 //! if it was made for the same bitcode, LLVM and CPU, link its cached objects (warm start); at
 //! exit, fold this run's profile into it and save the next generation, then report the app
-//! functions no run has executed. Anything wrong with the snapshot is one `state:` line on
-//! stderr, and the run goes on cold; an unusable store means a run without state.
+//! functions no run has executed. Once a run changed nothing (no tier change, the same tiers and
+//! dead set as the snapshot it started from), the whole program is rebuilt from the aggregated
+//! profile (`tier::whole`) and kept in the snapshot until the tiers or the dead set change.
+//! Anything wrong with the snapshot is one `state:` line on stderr, and the run goes on cold; an
+//! unusable store means a run without state.
 
 use crate::state::Store;
-use crate::state::content::{Identity, RunState};
+use crate::state::content::{Converged, Identity, RunState};
 use crate::state::store::SlotState;
 use crate::tier::cache;
 use irvm::Machine;
@@ -17,6 +20,8 @@ struct Session {
     prev: Option<RunState>,
     seeds: Vec<Option<cache::Seed>>,
     id: Identity,
+    /// The program (name, bitcode) for the whole-program rebuild.
+    program: (String, Vec<u8>),
     saved: bool,
 }
 
@@ -170,7 +175,41 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
         },
     };
     // SAFETY: single-threaded; set once before the run.
-    unsafe { SESSION = Some(Session { store, prev, seeds, id, saved: false }) };
+    unsafe { SESSION = Some(Session { store, prev, seeds, id, program: (program.to_string(), bitcode.to_vec()), saved: false }) };
+}
+
+/// Keep, build or drop the snapshot's whole-program rebuild: built when this run was `stable`
+/// and there is none for the current tiers and dead set; dropped when those changed.
+fn converge(state: &mut RunState, stable: bool, program: &(String, Vec<u8>)) {
+    let shape = state.shape();
+    match &state.converged {
+        Some(c) if c.shape == shape => {}
+        _ if stable => {
+            eprintln!("state: profile stable (no tier change, same dead set): rebuilding the program whole at O3 with the aggregated profile…");
+            let id = &state.identity;
+            match crate::tier::whole::build(&program.1, &program.0, state, &id.cpu, Some(id.features.clone())) {
+                Ok(w) => {
+                    eprintln!(
+                        "state: converged module: {} live functions, {} dead dropped, object {} bytes ({:.0} ms), kept in the snapshot",
+                        w.live.len(),
+                        w.dead.len(),
+                        w.object.len(),
+                        w.ms
+                    );
+                    state.converged = Some(Converged { runs: state.runs, shape, live: w.live, dead: w.dead, object: w.object });
+                }
+                Err(e) => {
+                    eprintln!("state: converged module not built: {e}");
+                    state.converged = None;
+                }
+            }
+        }
+        Some(_) => {
+            eprintln!("state: converged module dropped: tiers or dead set changed");
+            state.converged = None;
+        }
+        None => {}
+    }
 }
 
 /// At exit (once): fold this run in, compile what the next run should start with
@@ -190,6 +229,7 @@ pub fn finish(m: &Machine) {
     // use its reference while this runs); single-threaded.
     let (mm, t) = unsafe { (&mut *mp, &mut *tp) };
     let _ = m;
+    let prev_shape = s.prev.as_ref().map(RunState::shape);
     let mut state = cache::collect(mm, t, s.prev.take(), &s.seeds, s.id.clone());
     state.coverage = coverage(state.coverage.take());
     let promoted = cache::promote(mm, t, &state);
@@ -197,6 +237,8 @@ pub fn finish(m: &Machine) {
         cache::refresh(mm, t, &mut state);
         eprintln!("state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)");
     }
+    let stable = t.log.is_empty() && promoted == 0 && prev_shape == Some(state.shape());
+    converge(&mut state, stable, &s.program);
     let name = s.store.path().display().to_string();
     match s.store.save(&state.to_snapshot()) {
         Ok(g) => {

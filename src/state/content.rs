@@ -55,6 +55,20 @@ pub struct CachedObject {
     pub bytes: Vec<u8>,
 }
 
+/// The whole program rebuilt once the profile was stable (`tier::whole`): live functions only,
+/// O3 with the aggregated profile, for the snapshot's CPU. Kept while the tiers and the dead set
+/// stay what they were when it was built (`shape`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Converged {
+    /// The run at whose end it was built.
+    pub runs: u64,
+    /// [`RunState::shape`] then.
+    pub shape: String,
+    pub live: Vec<String>,
+    pub dead: Vec<String>,
+    pub object: Vec<u8>,
+}
+
 /// Everything a run snapshot holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunState {
@@ -65,6 +79,7 @@ pub struct RunState {
     pub objects: Vec<CachedObject>,
     /// Runtime coverage samples aggregated over runs (`bareflow run --runtime-coverage`), if any.
     pub coverage: Option<Value>,
+    pub converged: Option<Converged>,
 }
 
 /// Hash of a program's bitcode: FNV-1a 64 and CRC-32 of the bytes, and their length
@@ -99,6 +114,22 @@ fn parse_tier(s: &str) -> Result<Option<u8>, String> {
 fn section_json(snap: &Snapshot, name: &str) -> Result<Value, String> {
     let bytes = snap.sections.get(name).ok_or_else(|| format!("no '{name}' section"))?;
     serde_json::from_slice(bytes).map_err(|e| format!("section '{name}': {e}"))
+}
+
+fn converged_of(snap: &Snapshot) -> Result<Converged, String> {
+    let what = "converged.json";
+    let c = section_json(snap, what)?;
+    let names = |field: &str| -> Result<Vec<String>, String> {
+        c[field]
+            .as_array()
+            .ok_or(format!("{what}: '{field}' missing or not a list"))?
+            .iter()
+            .map(|s| s.as_str().map(str::to_string).ok_or(format!("{what}: a name in '{field}' is not a string")))
+            .collect()
+    };
+    let section = str_of(&c, "section", what)?;
+    let object = snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
+    Ok(Converged { runs: u64_of(&c, "runs", what)?, shape: str_of(&c, "shape", what)?, live: names("live")?, dead: names("dead")?, object })
 }
 
 fn str_of(v: &Value, field: &str, what: &str) -> Result<String, String> {
@@ -140,6 +171,11 @@ impl RunState {
         s.sections.insert("objects.json".into(), serde_json::to_vec_pretty(&Value::from(index)).expect("json"));
         if let Some(c) = &self.coverage {
             s.sections.insert("coverage.json".into(), serde_json::to_vec(c).expect("json"));
+        }
+        if let Some(c) = &self.converged {
+            let meta = json!({"runs": c.runs, "shape": c.shape, "live": c.live, "dead": c.dead, "section": "converged/program.o"});
+            s.sections.insert("converged.json".into(), serde_json::to_vec_pretty(&meta).expect("json"));
+            s.sections.insert("converged/program.o".into(), c.object.clone());
         }
         s
     }
@@ -197,7 +233,8 @@ impl RunState {
             objects.push(CachedObject { symbol: str_of(o, "symbol", &what)?, key: str_of(o, "key", &what)?, function, level, host_symbols, bytes });
         }
         let coverage = if snap.sections.contains_key("coverage.json") { Some(section_json(snap, "coverage.json")?) } else { None };
-        Ok(RunState { identity, runs, functions, objects, coverage })
+        let converged = if snap.sections.contains_key("converged.json") { Some(converged_of(snap)?) } else { None };
+        Ok(RunState { identity, runs, functions, objects, coverage, converged })
     }
 
     /// Why this snapshot cannot be used by a run of `now` (None: it can).
@@ -217,6 +254,17 @@ impl RunState {
             return Some("CPU features differ".into());
         }
         None
+    }
+
+    /// What a rebuilt whole program depends on besides the profile's counts: the program, LLVM and
+    /// CPU, each function's tier and the dead set (16 hex digits).
+    pub fn shape(&self) -> String {
+        let id = &self.identity;
+        let mut s = format!("{}\n{}\n{}\n{}\n", id.bitcode_hash, id.llvm_version, id.cpu, id.features);
+        for (n, r) in &self.functions {
+            s += &format!("{n} {} {}\n", tier_str(r.tier), r.runs > 0);
+        }
+        format!("{:016x}", fnv1a64(s.as_bytes()))
     }
 
     /// App functions never executed in any run, by name.
@@ -253,6 +301,10 @@ impl RunState {
             let ok = if o.key == object_key(id, &o.function, o.level) { "" } else { " (KEY MISMATCH)" };
             let _ = writeln!(s, "    {} O{}: {} bytes, symbol {}, key {}{ok}, {} host symbol(s)", o.function, o.level, o.bytes.len(), o.symbol, o.key, o.host_symbols.len());
         }
+        if let Some(c) = &self.converged {
+            let stale = if c.shape == self.shape() { "" } else { " (STALE: tiers or dead set changed since)" };
+            let _ = writeln!(s, "  converged module: built at the end of run {}, {} live / {} dead function(s), object {} bytes{stale}", c.runs, c.live.len(), c.dead.len(), c.object.len());
+        }
         let dead = self.dead();
         let _ = writeln!(s, "  dead code: {} of {} function(s) never executed in {} run(s){}", dead.len(), self.functions.len(), self.runs, if dead.is_empty() { "" } else { ":" });
         for d in dead {
@@ -276,7 +328,8 @@ mod tests {
         functions.insert("never".into(), FuncRecord::default());
         let key = object_key(&identity, "hot", 3);
         let objects = vec![CachedObject { function: "hot".into(), level: 3, symbol: "hot.bf.O3.4".into(), host_symbols: vec!["__bf.gv.0.x".into()], key, bytes: vec![0x7f, b'E', b'L', b'F'] }];
-        RunState { identity, runs: 2, functions, objects, coverage: Some(json!({"samples": 3})) }
+        let converged = Some(Converged { runs: 2, shape: "0123456789abcdef".into(), live: vec!["hot".into()], dead: vec!["never".into()], object: vec![0x7f, b'E', b'L', b'F', 1] });
+        RunState { identity, runs: 2, functions, objects, coverage: Some(json!({"samples": 3})), converged }
     }
 
     #[test]

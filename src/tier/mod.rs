@@ -9,6 +9,7 @@ pub mod cache;
 pub mod links;
 pub mod osr;
 pub mod policy;
+pub mod whole;
 
 use irvm::Machine;
 use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel, ProfileSummary};

@@ -1,0 +1,63 @@
+//! The whole program rebuilt from a converged profile (issue F, "shrink"): the functions some
+//! run executed, re-optimized together at O3 with the aggregated irvm counters as `!prof` and the
+//! program's profile summary, compiled for one CPU into one relocatable object. Dead functions
+//! are left out (the caller gets their names: `bareflow aot` turns them into trap stubs).
+//! Used by `bareflow aot` and, once a run's profile is stable, by `run --state` to keep the
+//! result in the snapshot.
+
+use crate::state::content::RunState;
+use irvm::{Machine, Options};
+use orc_bridge::{Jit, JitConfig, OptLevel, TargetConfig};
+use std::collections::HashMap;
+
+/// The rebuilt program.
+pub struct WholeProgram {
+    pub object: Vec<u8>,
+    /// Functions kept (executed by some run) and dropped (never executed), in module order.
+    pub live: Vec<String>,
+    pub dead: Vec<String>,
+    /// Optimization + code generation time.
+    pub ms: f64,
+}
+
+/// Rebuild program `bytes` (named `name` in messages) from `state`'s aggregated profile for
+/// `cpu` (`features`: None = the CPU's own).
+pub fn build(bytes: &[u8], name: &str, state: &RunState, cpu: &str, features: Option<String>) -> Result<WholeProgram, String> {
+    // irvm lowers each live function so its counters (summed over runs) map onto LLVM blocks.
+    let resolver = Box::new(super::links::ChainResolver::platform());
+    let mut m = Machine::load(bytes, name, resolver, Options::default())?;
+    let (mut live, mut dead) = (Vec::new(), Vec::new());
+    for f in 0..m.prog.funcs.len() {
+        if m.prog.funcs[f].external {
+            continue;
+        }
+        let fname = m.prog.funcs[f].name.clone();
+        match state.functions.get(&fname).filter(|r| r.runs > 0) {
+            Some(r) => {
+                m.lower_now(f as u32)?;
+                if m.stats[f].counters.len() == r.counters.len() {
+                    m.stats[f].counters.copy_from_slice(&r.counters);
+                }
+                m.stats[f].calls = r.calls;
+                live.push(fname);
+            }
+            None => dead.push(fname),
+        }
+    }
+    let mut profiles = HashMap::new();
+    for f in 0..m.prog.funcs.len() {
+        if !m.prog.funcs[f].external
+            && live.contains(&m.prog.funcs[f].name)
+            && let Some(p) = super::function_profile(&m, f as u32)
+        {
+            profiles.insert(m.prog.funcs[f].name.clone(), p);
+        }
+    }
+    let cfg = JitConfig { target: TargetConfig { triple: None, cpu: Some(cpu.to_string()), features }, gdb_registration: false };
+    let mut jit = Jit::new(&cfg).map_err(|e| e.to_string())?;
+    let module = jit.load_bitcode(name, bytes).map_err(|e| e.to_string())?;
+    jit.set_profile_summary(Some(super::profile_summary(&m)));
+    let t0 = std::time::Instant::now();
+    let o = jit.optimize_module(module, OptLevel::O3, &profiles, Some(&live)).map_err(|e| e.to_string())?;
+    Ok(WholeProgram { object: o.object, live, dead, ms: t0.elapsed().as_secs_f64() * 1e3 })
+}
