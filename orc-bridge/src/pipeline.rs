@@ -137,7 +137,7 @@ pub(crate) fn run_passes(
 }
 
 /// Add the `ProfileSummary` module flag (format as ProfileSummary::getMD writes it).
-fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
+pub(crate) fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
     // SAFETY: metadata is created in the module's context and attached to the module.
     unsafe {
         let ctx = LLVMGetModuleContext(module.raw());

@@ -105,7 +105,7 @@ fn run(args: &[String]) -> Result<(), String> {
     for f in 0..m.prog.funcs.len() {
         if !m.prog.funcs[f].external
             && keep.contains(&m.prog.funcs[f].name)
-            && let Some(p) = crate::tier::function_profile(&m, f as u32)
+            && let Some(p) = crate::tier::complete_profile(&m, f as u32)
         {
             profiles.insert(m.prog.funcs[f].name.clone(), p);
         }
