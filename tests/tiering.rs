@@ -127,3 +127,37 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
         }
     }
 }
+
+#[test]
+fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
+    // main's OSR variant is compiled while its first loop runs: that loop's exit and the loops
+    // after it have counts of 0 so far, which is "not yet", not "never" (a zero weight would make
+    // LLVM optimize everything after the loop for size). See tests/tiering/osr_rest.c.
+    let dump = root().join("target/tiering/osr_rest.dump");
+    let _ = std::fs::remove_dir_all(&dump);
+    std::fs::create_dir_all(&dump).unwrap();
+    let (exe, bc) = build("osr_rest");
+    let want = Command::new(&exe).arg("6000").output().expect("native run");
+    let b = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .args(["run", "--tier", "auto", "--verbose"])
+        .arg(&bc)
+        .args(["--", "6000"])
+        .env("BAREFLOW_JIT_DUMP", &dump)
+        .output()
+        .expect("bareflow run");
+    let err = String::from_utf8_lossy(&b.stderr);
+    assert!(b.status.success(), "{err}");
+    assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout));
+    assert!(err.lines().any(|l| l.starts_with("[tier] main: interp -> O3 (OSR at loop header")), "no OSR of main:\n{err}");
+    let pre: Vec<PathBuf> = std::fs::read_dir(&dump).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".pre.ll")).collect();
+    assert_eq!(pre.len(), 1, "one compile (main's OSR variant) expected: {pre:?}");
+    let ir = std::fs::read_to_string(&pre[0]).unwrap();
+    let weights: Vec<&str> = ir.lines().filter(|l| l.contains("!\"branch_weights\"")).collect();
+    assert!(!weights.is_empty(), "no profile attached:\n{ir}");
+    for w in &weights {
+        assert!(!w.contains("i32 0,") && !w.ends_with("i32 0}"), "a zero branch weight from a partial profile: {w}");
+    }
+    // The entry block recomputes m = n / 3 + 1 from n (sdiv: atol is signed) rather than loading it.
+    let entry = ir.split("osr.entry:").nth(1).expect("OSR entry block").split("\n\n").next().unwrap();
+    assert!(entry.contains("div i64 "), "m is not recomputed in the OSR entry:\n{entry}");
+}

@@ -16,12 +16,15 @@ bitcode loading, interpretation before tier-up and JIT compiles happen in both r
 within the small run's first part), so they cancel; what is left is the extra work at the top tier. The
 ratio native/auto of those differences is the steady-state speed (>= 1.0x means as fast as native -O3).
 The large sizes are several times the small ones so that the difference dominates run-to-run noise.
+The same difference is also computed on each process's CPU time (user + system, from the children's
+rusage): on a machine shared with other jobs, wall time includes waiting for a core, CPU time does not
+(cache and memory-bandwidth contention still show in both).
 
 Compile latency per tier: every `compile_ms` of the tier log (`--profile-out` JSON) of the large runs,
 median and max per target tier.
 """
 
-import argparse, json, math, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, math, os, resource, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(ROOT, "tests", "bench")
@@ -45,10 +48,19 @@ def die(msg):
     sys.exit(1)
 
 
-def run(cmd, timeout=300):
-    t0 = time.perf_counter()
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(cmd, timeout=300, cpu=None):
+    """Run `cmd`; returns (wall seconds, stdout). With a list `cpu`, appends the child's CPU time
+    (user + system: what it used, whatever else the machine runs)."""
+    c0, t0 = cpu_children(), time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     secs = time.perf_counter() - t0
+    if cpu is not None:
+        cpu.append(cpu_children() - c0)
     if p.returncode != 0:
         die(f"{' '.join(cmd)}: exit {p.returncode}: {p.stderr.decode(errors='replace')[:200]}")
     return secs, p.stdout
@@ -61,12 +73,13 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--out")
+    ap.add_argument("--baseline", help="another bareflow binary (e.g. before a change) run round-robin with the same inputs; its steady-state ratios are reported alongside")
     ap.add_argument("--fp-contract", action="store_true",
                     help="run bareflow with --fp-contract (fused multiply-adds, as -march=native) and check its output against the -march=native build's")
     a = ap.parse_args()
     extra = ["--fp-contract"] if a.fp_contract else []
     work = tempfile.mkdtemp(prefix="bench-jit-")
-    rows, compiles = [], {}
+    rows, compiles, base = [], {}, []
     for name, small, large in BENCHMARKS:
         if a.only and name not in a.only:
             continue
@@ -80,35 +93,56 @@ def main():
             if p.returncode != 0:
                 die(f"{' '.join(cmd)} failed: {p.stderr.decode(errors='replace')[:300]}")
         prof = os.path.join(work, name + ".json")
-        t = {k: [] for k in ("ns", "nl", "as", "al")}
+        t = {k: [] for k in ("ns", "nl", "as", "al", "bs", "bl")}
+        cpu = {k: [] for k in t}
         for _ in range(a.runs):
             for size, args in (("s", small), ("l", large)):
-                secs, xout = run([exe, *args])
+                secs, xout = run([exe, *args], cpu=cpu["n" + size])
                 t["n" + size].append(secs)
                 _, nout = run([ref, *args])
                 if a.fp_contract:
                     nout = xout
-                secs, aout = run([a.bareflow, "run", "--tier", "auto", *extra, "--profile-out", prof, bc, "--", *args])
+                secs, aout = run([a.bareflow, "run", "--tier", "auto", *extra, "--profile-out", prof, bc, "--", *args], cpu=cpu["a" + size])
                 t["a" + size].append(secs)
                 if aout != nout:
                     die(f"{name} {args}: bareflow output differs from native")
+                if a.baseline:
+                    secs, bout = run([a.baseline, "run", "--tier", "auto", *extra, bc, "--", *args], cpu=cpu["b" + size])
+                    t["b" + size].append(secs)
+                    if bout != nout:
+                        die(f"{name} {args}: baseline output differs from native")
                 if size == "l":
                     for c in json.load(open(prof)).get("tiering", {}).get("changes", []):
                         compiles.setdefault(c["to"], []).append(c["compile_ms"])
-        m = {k: statistics.median(v) for k, v in t.items()}
+        m = {k: statistics.median(v) for k, v in t.items() if v}
+        mc = {k: statistics.median(v) for k, v in cpu.items() if v}
+        if a.baseline:
+            steady = lambda d, e: d[e + "l"] - d[e + "s"]
+            sr = lambda d: steady(d, "n") / steady(d, "b") if steady(d, "b") > 0 else float("nan")
+            base.append((name, sr(m), sr(mc)))
         steady_n, steady_a = m["nl"] - m["ns"], m["al"] - m["as"]
         ratio = steady_n / steady_a if steady_a > 0 and steady_n > 0 else None
-        rows.append((name, " ".join(large), m["nl"], m["al"], steady_n, steady_a, ratio))
-        print(f"{name}: native {m['nl']*1e3:.1f} ms, auto {m['al']*1e3:.1f} ms, steady native {steady_n*1e3:.1f} / auto {steady_a*1e3:.1f} ms", file=sys.stderr)
-    lines = [f"| program | args (large) | native -O3 ms | auto whole ms | whole native/auto | steady native ms | steady auto ms | steady native/auto |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for name, args, nl, al, sn, sa, r in rows:
-        lines.append(f"| {name} | {args} | {nl*1e3:.1f} | {al*1e3:.1f} | {nl/al:.2f}x | {sn*1e3:.1f} | {sa*1e3:.1f} | {'-' if r is None else f'{r:.2f}x'} |")
+        cpu_n, cpu_a = mc["nl"] - mc["ns"], mc["al"] - mc["as"]
+        cpu_ratio = cpu_n / cpu_a if cpu_a > 0 and cpu_n > 0 else None
+        rows.append((name, " ".join(large), m["nl"], m["al"], steady_n, steady_a, ratio, cpu_n, cpu_a, cpu_ratio))
+        print(f"{name}: native {m['nl']*1e3:.1f} ms, auto {m['al']*1e3:.1f} ms, steady native {steady_n*1e3:.1f} / auto {steady_a*1e3:.1f} ms (CPU {cpu_n*1e3:.1f} / {cpu_a*1e3:.1f} ms)", file=sys.stderr)
+    lines = [f"| program | args (large) | native -O3 ms | auto whole ms | whole native/auto | steady native ms | steady auto ms | steady native/auto | steady CPU native/auto |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    fmt = lambda r: "-" if r is None else f"{r:.2f}x"
+    for name, args, nl, al, sn, sa, r, cn, ca, cr in rows:
+        lines.append(f"| {name} | {args} | {nl*1e3:.1f} | {al*1e3:.1f} | {nl/al:.2f}x | {sn*1e3:.1f} | {sa*1e3:.1f} | {fmt(r)} | {fmt(cr)} |")
     rs = [r[6] for r in rows if r[6]]
+    cs = [r[9] for r in rows if r[9]]
     ws = [r[2] / r[3] for r in rows]
     gm = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
     mode = " (bareflow --fp-contract)" if a.fp_contract else ""
-    lines.append(f"\ngeomean native/auto{mode}: whole process {gm(ws):.3f}x, steady state {gm(rs):.3f}x (goal >= 1.0x)")
+    lines.append(f"\ngeomean native/auto{mode}: whole process {gm(ws):.3f}x, steady state {gm(rs):.3f}x (goal >= 1.0x); "
+                 f"steady state by CPU time (user + system of each process, less sensitive to other jobs) {gm(cs):.3f}x")
+    if base:
+        lines.append(f"\nbaseline {a.baseline} (same runs, round-robin): steady native/baseline wall " +
+                     ", ".join(f"{n} {w:.2f}x" for n, w, _ in base) + f"; geomean {gm([w for _, w, _ in base if w > 0]):.3f}x")
+        lines.append("baseline steady native/baseline CPU " + ", ".join(f"{n} {c:.2f}x" for n, _, c in base) +
+                     f"; geomean {gm([c for _, _, c in base if c > 0]):.3f}x")
     lines.append("\ncompile latency per tier (large runs, every tier change):\n\n| tier | compiles | median ms | max ms |\n|---|---:|---:|---:|")
     for tier in sorted(compiles):
         v = compiles[tier]

@@ -18,6 +18,7 @@ pub mod jit;
 mod llvm;
 pub mod osr;
 pub mod pipeline;
+mod revec;
 pub mod selftest;
 pub mod symbols;
 pub mod target;

@@ -4,9 +4,12 @@
 //! The interpreter stops at the top of loop header `H` (after the header's phi nodes took their
 //! values) and writes the values live there into a buffer of 64-bit words. The OSR variant is
 //! `ret @f.osr(ptr %buf)`:
-//! - a new entry block loads every value live at `H` from the buffer (or recomputes a value the
-//!   interpreter folded into its users, e.g. an address computation, from loaded operands) and
-//!   branches to `H`; `H`'s phis get the loaded values on that new edge;
+//! - a new entry block provides every value live at `H` and branches to `H`; `H`'s phis get the
+//!   values on that new edge. A value is recomputed from the others when it is a pure function
+//!   of them (`m = n / 3 + 1`, an address `base + 8 * i`, a compare), so LLVM keeps what it knew
+//!   about it in the original function — a range, a trip count, an inbounds offset — instead of
+//!   seeing an opaque load; otherwise it is loaded from the buffer (values the interpreter folded
+//!   into their users, which it does not provide, are always recomputed);
 //! - every other value live at `H` is demoted to a stack slot that both its old definition and
 //!   the new entry store to (classic reg2mem), so every use sees the right value whichever way
 //!   it was reached; the tier pipeline's SROA/mem2reg turns the slots back into SSA form;
@@ -92,7 +95,7 @@ pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol
         let entry = LLVMAppendBasicBlockInContext(ctx, o, c"osr.entry".as_ptr());
         let b = LLVMCreateBuilderInContext(ctx);
         LLVMPositionBuilderAtEnd(b, entry);
-        let mut cx = Entry { b, ctx, buf: LLVMGetParam(o, 0), given: &given, done: HashMap::new() };
+        let mut cx = Entry { b, ctx, buf: LLVMGetParam(o, 0), given: &given, done: HashMap::new(), recomputes: HashMap::new() };
 
         // Header phis take the interpreter's values on the new edge.
         let result = (|| -> Result<()> {
@@ -131,6 +134,8 @@ pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol
         for bb in blocks {
             LLVMMoveBasicBlockAfter(bb, LLVMGetLastBasicBlock(o));
         }
+        // A declaration carries no `!prof` (function_entry_count) or other attachments.
+        LLVMGlobalClearMetadata(t);
         llvm::set_name(t, source_name);
         Ok(o)
     }
@@ -143,6 +148,7 @@ struct Entry<'a> {
     buf: LLVMValueRef,
     given: &'a HashMap<LLVMValueRef, u32>,
     done: HashMap<LLVMValueRef, LLVMValueRef>,
+    recomputes: HashMap<LLVMValueRef, bool>,
 }
 
 impl Entry<'_> {
@@ -158,20 +164,17 @@ impl Entry<'_> {
             if !LLVMIsAConstant(v).is_null() {
                 return Ok(v);
             }
-            let x = if let Some(&word) = self.given.get(&v) {
+            let inst = !LLVMIsAInstruction(v).is_null();
+            let x = if self.recomputes(v) {
+                // Recomputed even when the interpreter provides it: LLVM then sees how the value
+                // derives from the others (`m = n / 3 + 1` is at least 1, an address is a GEP of
+                // its base) and keeps the facts it had in the original function (value ranges,
+                // trip counts, inbounds offsets) instead of an opaque load.
+                self.clone_with_operands(v)?
+            } else if let Some(&word) = self.given.get(&v) {
                 self.load(v, word)?
-            } else if !LLVMIsAInstruction(v).is_null() && rematerializable(LLVMGetInstructionOpcode(v)) {
-                let n = LLVMGetNumOperands(v) as u32;
-                let mut ops = Vec::with_capacity(n as usize);
-                for k in 0..n {
-                    ops.push(self.value(LLVMGetOperand(v, k))?);
-                }
-                let c = LLVMInstructionClone(v);
-                for (k, op) in ops.into_iter().enumerate() {
-                    LLVMSetOperand(c, k as u32, op);
-                }
-                LLVMInsertIntoBuilder(self.b, c);
-                c
+            } else if inst && rematerializable(LLVMGetInstructionOpcode(v)) {
+                self.clone_with_operands(v)?
             } else {
                 return Err(Error::new(format!(
                     "value '{}' live at the loop header is not provided by the interpreter",
@@ -181,6 +184,44 @@ impl Entry<'_> {
             self.done.insert(v, x);
             Ok(x)
         }
+    }
+
+    /// A copy of instruction `v` in the entry block, on its operands' values there.
+    unsafe fn clone_with_operands(&mut self, v: LLVMValueRef) -> Result<LLVMValueRef> {
+        // SAFETY: (whole body) `v` is an instruction of the function being rewritten; the clone
+        // goes to the entry block through the builder.
+        unsafe {
+            let n = LLVMGetNumOperands(v) as u32;
+            let mut ops = Vec::with_capacity(n as usize);
+            for k in 0..n {
+                ops.push(self.value(LLVMGetOperand(v, k))?);
+            }
+            let c = LLVMInstructionClone(v);
+            for (k, op) in ops.into_iter().enumerate() {
+                LLVMSetOperand(c, k as u32, op);
+            }
+            LLVMInsertIntoBuilder(self.b, c);
+            Ok(c)
+        }
+    }
+
+    /// Whether `v` is a recomputable instruction whose operands are all available in the entry
+    /// block (constants, provided values, or recomputable in turn).
+    fn recomputes(&mut self, v: LLVMValueRef) -> bool {
+        if let Some(&c) = self.recomputes.get(&v) {
+            return c;
+        }
+        // SAFETY: (whole body) `v` and its operands are values of the function being rewritten.
+        let c = unsafe {
+            !LLVMIsAInstruction(v).is_null()
+                && recomputable(LLVMGetInstructionOpcode(v))
+                && (0..LLVMGetNumOperands(v) as u32).all(|k| {
+                    let op = LLVMGetOperand(v, k);
+                    !LLVMIsAConstant(op).is_null() || self.given.contains_key(&op) || self.recomputes(op)
+                })
+        };
+        self.recomputes.insert(v, c);
+        c
     }
 
     /// Load `v`'s type from buffer word `word`.
@@ -222,6 +263,15 @@ fn packed_lanes(lane: LLVMTypeRef) -> bool {
             _ => false,
         }
     }
+}
+
+/// Instructions recomputed in the entry block (rather than loaded) whenever their operands are
+/// available there: pure, and giving the same result on the same operands. A division that
+/// could trap is fine: the original computed it from these very operands before the header
+/// (a value live at the header dominates it). `freeze` is not (it may pick another value).
+fn recomputable(op: O) -> bool {
+    use O::*;
+    op != LLVMFreeze && (rematerializable(op) || matches!(op, LLVMUDiv | LLVMSDiv | LLVMURem | LLVMSRem))
 }
 
 /// Pure instructions that can be recomputed in the entry block from their operands' values.

@@ -102,7 +102,13 @@ pub(crate) fn run_tier(
     for (f, p) in profiled {
         attach_profile(*f, p)?;
     }
-    let pipeline = format!("default<O{}>", level.number());
+    // Loops the generic -O2 build vectorized at 128 bits are split into scalars first, for the
+    // SLP vectorizer to re-pack at the host's width (`revec`).
+    let pipeline = if level >= OptLevel::O2 && crate::revec::worth_scalarizing(module.raw()) {
+        format!("function(scalarizer),default<O{}>", level.number())
+    } else {
+        format!("default<O{}>", level.number())
+    };
     let vectorize = level >= OptLevel::O2;
     run_passes(module, &pipeline, Some((tm, vectorize)))
 }
@@ -137,7 +143,7 @@ pub(crate) fn run_passes(
 }
 
 /// Add the `ProfileSummary` module flag (format as ProfileSummary::getMD writes it).
-fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
+pub(crate) fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
     // SAFETY: metadata is created in the module's context and attached to the module.
     unsafe {
         let ctx = LLVMGetModuleContext(module.raw());

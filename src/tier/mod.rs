@@ -247,7 +247,27 @@ fn platform_mark_first_compile(n: usize) {
 
 /// irvm's counts of `f` as LLVM profile data: entry count and the taken counts of every
 /// conditional branch and switch (successor order = LLVM's; block index = position in the IR).
+///
+/// The counts of a running program are a prefix of its run: an edge the interpreter has not
+/// taken *yet* is not an edge that is never taken. Most visibly, an OSR entry is compiled while
+/// its loop runs, so that loop's exit has count 0, and exact weights (`0, n`) would tell LLVM
+/// that everything after the loop never executes: the rest of the function becomes cold and is
+/// optimized for size (profile-guided size optimization: no unrolling, no vectorization, cold
+/// layout). So every weight of a reached branch gets +1 (what LLVM's sample-profile loader does
+/// with its incomplete profiles): untaken edges stay very unlikely but code behind them keeps a
+/// non-zero frequency. A branch never reached has no weights at all (unknown, not cold).
+/// `bareflow aot`, whose counts cover whole runs, uses [`complete_profile`] instead.
 pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
+    profile_of(m, f, 1)
+}
+
+/// [`function_profile`] for counts of complete runs (snapshots summed by `bareflow aot`): the
+/// weights are the counts, a zero is a branch side no run took.
+pub fn complete_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
+    profile_of(m, f, 0)
+}
+
+fn profile_of(m: &Machine, f: u32, plus: u64) -> Option<FunctionProfile> {
     let code = m.prog.funcs[f as usize].code.as_deref()?;
     let ctrs = &m.stats[f as usize].counters;
     let mut w = Vec::new();
@@ -262,7 +282,7 @@ pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
         if weights.iter().all(|&w| w == 0) {
             continue;
         }
-        w.push(BranchWeights { block: b.block, weights });
+        w.push(BranchWeights { block: b.block, weights: weights.into_iter().map(|c| c.saturating_add(plus)).collect() });
     }
     Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })
 }

@@ -2,6 +2,7 @@
 //! run executed, re-optimized together at O3 with the aggregated irvm counters as `!prof` and the
 //! program's profile summary, compiled for one CPU into one relocatable object. Dead functions
 //! are left out (the caller gets their names: `bareflow aot` turns them into trap stubs).
+//! Counts are of complete runs, so their weights are exact (`complete_profile`).
 //! Used by `bareflow aot` and, once a run's profile is stable, by `run --state` to keep the
 //! result in the snapshot.
 
@@ -48,7 +49,7 @@ pub fn build(bytes: &[u8], name: &str, state: &RunState, cpu: &str, features: Op
     for f in 0..m.prog.funcs.len() {
         if !m.prog.funcs[f].external
             && live.contains(&m.prog.funcs[f].name)
-            && let Some(p) = super::function_profile(&m, f as u32)
+            && let Some(p) = super::complete_profile(&m, f as u32)
         {
             profiles.insert(m.prog.funcs[f].name.clone(), p);
         }

@@ -18,7 +18,7 @@ use crate::error::{Doing, Error, Result, cstring, one_line, take_message};
 use crate::extract;
 use crate::osr::OsrSpec;
 use crate::llvm::{self, OwnedModule};
-use crate::pipeline::{self, FunctionProfile};
+use crate::pipeline::{self, FunctionProfile, ProfileSummary};
 use crate::symbols::{HostLinks, HostSymbol};
 
 impl Jit {
@@ -93,19 +93,14 @@ impl Jit {
         self.prepare_for_target(&ex.module, level)?;
         let t1 = Instant::now();
 
-        let mut profiled: Vec<_> = profile.map(|p| (ex.function, p)).into_iter().collect();
-        let summary = if profiled.is_empty() {
-            None
-        } else {
-            self.summary.clone()
-        };
+        let summary = profile.and(self.summary.clone());
+        // The profile goes on the original body (block indices are the source's); for an OSR
+        // entry the body then moves into the variant and the source function becomes a
+        // host-linked declaration like every other app function.
+        if let Some(p) = profile {
+            pipeline::attach_profile(ex.function, p)?;
+        }
         if let Some(spec) = osr {
-            // The profile goes on the original body first (block indices are the source's), then
-            // the body moves into the OSR variant; the source function becomes a host-linked
-            // declaration like every other app function.
-            for (f, p) in profiled.drain(..) {
-                pipeline::attach_profile(f, p)?;
-            }
             let o = crate::osr::build(ex.module.raw(), ex.function, function, &symbol, spec)?;
             if let Some(p) = profile {
                 pipeline::attach_entry_count(o, p.entry_count);
@@ -113,13 +108,8 @@ impl Jit {
             ex.app_functions.insert(function.to_string());
             ex.function = o;
         }
-        pipeline::run_tier(
-            &ex.module,
-            level,
-            self.machine(level)?,
-            &profiled,
-            summary.as_ref(),
-        )?;
+        dump_input(&ex.module, &symbol, summary.as_ref());
+        pipeline::run_tier(&ex.module, level, self.machine(level)?, &[], summary.as_ref())?;
         let refs =
             extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
         llvm::verify(&ex.module)?;
@@ -350,16 +340,35 @@ impl Jit {
 fn dump(m: &OwnedModule, symbol: &str, object: &[u8]) {
     let Some(dir) = std::env::var_os("BAREFLOW_JIT_DUMP") else { return };
     let dir = std::path::PathBuf::from(dir);
-    let ll = dir.join(format!("{symbol}.ll"));
+    dump_ir(m, &dir.join(format!("{symbol}.ll")));
+    let o = dir.join(format!("{symbol}.o"));
+    if let Err(e) = std::fs::write(&o, object) {
+        eprintln!("orc-bridge: cannot write {}: {e}", o.display());
+    }
+}
+
+/// `BAREFLOW_JIT_DUMP=DIR`: the module as the tier pipeline receives it (`SYMBOL.pre.ll`:
+/// retargeted, profile attached, OSR entry built), to replay with `opt -passes='default<O3>'`.
+/// The profile summary is a module flag `run_tier` adds: it goes on a clone here.
+fn dump_input(m: &OwnedModule, symbol: &str, summary: Option<&ProfileSummary>) {
+    let Some(dir) = std::env::var_os("BAREFLOW_JIT_DUMP") else { return };
+    let path = std::path::PathBuf::from(dir).join(format!("{symbol}.pre.ll"));
+    match summary {
+        Some(s) => {
+            let c = m.clone_module();
+            pipeline::attach_summary(&c, s);
+            dump_ir(&c, &path);
+        }
+        None => dump_ir(m, &path),
+    }
+}
+
+fn dump_ir(m: &OwnedModule, ll: &std::path::Path) {
     let Ok(path) = cstring("dump path", &ll.to_string_lossy()) else { return };
     let mut msg = ptr::null_mut();
     // SAFETY: valid module and path; a failure message is ours to free.
     if unsafe { LLVMPrintModuleToFile(m.raw(), path.as_ptr(), &mut msg) } != 0 {
         // SAFETY: LLVM-allocated message.
         eprintln!("orc-bridge: cannot write {}: {}", ll.display(), unsafe { take_message(msg) });
-    }
-    let o = dir.join(format!("{symbol}.o"));
-    if let Err(e) = std::fs::write(&o, object) {
-        eprintln!("orc-bridge: cannot write {}: {e}", o.display());
     }
 }
