@@ -103,8 +103,8 @@ pub(crate) fn run_tier(
         attach_profile(*f, p)?;
     }
     // Loops the generic -O2 build vectorized at 128 bits are split into scalars first, for the
-    // SLP vectorizer to re-pack at the host's width (`revec`).
-    let pipeline = if level >= OptLevel::O2 && crate::revec::worth_scalarizing(module.raw()) {
+    // SLP vectorizer to re-pack at the host's width (`revec`) — when it is wider.
+    let pipeline = if level >= OptLevel::O2 && tm.wide_vectors() && crate::revec::worth_scalarizing(module.raw()) {
         format!("function(scalarizer),default<O{}>", level.number())
     } else {
         format!("default<O{}>", level.number())

@@ -134,6 +134,18 @@ impl TargetMachine {
         self.0
     }
 
+    /// Whether the machine has vector registers wider than 128 bits (AVX and later).
+    pub(crate) fn wide_vectors(&self) -> bool {
+        // SAFETY: live target machine; LLVM returns a string the caller disposes of.
+        let features = unsafe {
+            let p = llvm_sys::target_machine::LLVMGetTargetMachineFeatureString(self.0);
+            let s = std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned();
+            llvm_sys::core::LLVMDisposeMessage(p);
+            s
+        };
+        features.split(',').any(|f| f == "+avx")
+    }
+
     /// Give up ownership (for APIs that take it, such as the JIT target machine builder).
     pub(crate) fn into_raw(self) -> LLVMTargetMachineRef {
         let tm = self.0;
