@@ -3,7 +3,8 @@
 link) by component — Rust crate, LLVM library, C/C++ runtime — and by object file.
 
 Usage: tools/text-size.py [--map build/bareflow.map] [--llvm-prefix DIR] [--objects N] [--section .text] [--tsv]
-(`make text-size` runs it on the last kernel; --tsv: `total`, `group`, `padding` rows in bytes.)
+(`make text-size` runs it on the last kernel; --tsv: `total`, `group`, `padding`, `unexplained`
+rows in bytes.)
 LLVM objects are grouped by the libLLVM*.a that holds them (`ar t` on DIR/lib, default: the prefix
 in $LLVM_SYS_191_PREFIX, which the Makefile exports); without one they count as "LLVM (?)".
 """
@@ -79,7 +80,9 @@ def main():
         fail(f'{args.map}: not an lld link map (first line: {lines[0][:60] if lines else "empty"!r})')
     llvm = llvm_members(args.llvm_prefix) if args.llvm_prefix else {}
 
-    out_size = None
+    out_size = out_vma = None
+    prev_end = None
+    padding = unexplained = 0  # gaps between input sections: below their alignment, or not
     groups = collections.Counter()
     details = collections.defaultdict(collections.Counter)
     objects = collections.Counter()
@@ -92,13 +95,21 @@ def main():
         if not rest.startswith(' '):
             section = rest.strip()
             if section == args.section:
-                out_size = size
+                out_size, out_vma = size, int(m.group(1), 16)
+                prev_end = out_vma
             continue
         if section != args.section or not rest.startswith(' ' * 8) or rest.startswith(' ' * 9):
             continue
         im = INPUT.match(rest.strip())
         if not im:
             continue
+        vma, align = int(m.group(1), 16), int(m.group(4))
+        gap = vma - prev_end
+        if 0 <= gap < max(align, 1):
+            padding += gap
+        else:
+            unexplained += gap
+        prev_end = max(prev_end, vma + size)
         group, detail = component(im.group('file'), im.group('member'), llvm)
         groups[group] += size
         details[group][detail] += size
@@ -106,12 +117,13 @@ def main():
     if out_size is None:
         fail(f'{args.map}: no output section {args.section}')
 
-    unaccounted = out_size - sum(groups.values())
+    unexplained += out_vma + out_size - prev_end  # after the last input section
     if args.tsv:
         print(f'total\t{out_size}')
         for group, size in groups.most_common():
             print(f'group\t{group}\t{size}')
-        print(f'padding\t{unaccounted}')
+        print(f'padding\t{padding}')
+        print(f'unexplained\t{unexplained}')
         return
     mb = lambda n: f'{n / 1e6:8.2f} MB'
     print(f'{args.section} of {args.map}: {out_size:,} bytes ({out_size / 2**20:.2f} MiB)')
@@ -123,8 +135,9 @@ def main():
         print(f'largest {args.objects} objects:')
         for obj, size in objects.most_common(args.objects):
             print(f'{mb(size)}  {obj}')
-    if unaccounted:
-        print(f'{mb(unaccounted)}  (padding and linker-made code)')
+    print(f'{mb(padding)}  (alignment padding between functions)')
+    if unexplained:
+        print(f'{mb(unexplained)}  (gaps not explained by alignment)')
 
 
 if __name__ == '__main__':
