@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the stripped, static, X86-only LLVM once into $BAREFLOW_CACHE and reuse it afterwards.
 # Usage: llvm-build/build.sh [--jobs N]      (env: BAREFLOW_CACHE, LLVM_NICE=19)
-# Steps: 1. fetch Debian's source package  2. unpack llvm/ cmake/ third-party/ only
+# Steps: 1. fetch Debian's source package  2. unpack llvm/ cmake/ third-party/ only, apply LLVM_PATCHES
 #        3. cmake configure  4. ninja (libraries + llvm-config)  5. install into the cache prefix
 #        6. check llvm-config and print the libraries' total size.
 set -euo pipefail
@@ -49,13 +49,21 @@ fi
 
 # 2. Unpack only what an LLVM-only build reads. The orig tarball is upstream's llvm-project;
 #    Debian's patches (debian/patches) concern packaging paths and other projects and are not applied.
+#    Our own patches (LLVM_PATCHES) are, in a source tree of this configuration's own (so that
+#    other cache entries keep building from unpatched or differently patched sources).
 src=$srcroot/llvm-project-$LLVM_VERSION
+[[ ${#LLVM_PATCHES[@]} -eq 0 ]] || src=$srcroot/$(basename "$prefix")
 if [[ ! -f $src/.unpacked ]]; then
-  say "unpacking llvm/ cmake/ third-party/ from $(basename "$orig")"
+  say "unpacking llvm/ cmake/ third-party/ from $(basename "$orig") into $src"
   rm -rf "$src" && mkdir -p "$src"
   # (|| true: head closes the pipe early, and tar's SIGPIPE would trip pipefail)
   top=$( (tar -tf "$orig" || true) | head -n1 | cut -d/ -f1)
   tar -xf "$orig" -C "$src" --strip-components=1 "$top/llvm" "$top/cmake" "$top/third-party"
+  for p in "${LLVM_PATCHES[@]}"; do
+    say "applying $p"
+    patch -d "$src" -p1 --forward --quiet < "$here/$p" ||
+      { echo "llvm-build: $p does not apply to LLVM $LLVM_VERSION (see $here/$p)" >&2; exit 1; }
+  done
   touch "$src/.unpacked"
 fi
 

@@ -4,6 +4,7 @@
 #                       hour on 2 cores), or reuse it; prints the libraries' total size
 #   make llvm-info      which LLVM is selected, its prefix, version and library size
 #   make test-orc       cargo test -p orc-bridge against the selected LLVM
+#   make text-size      the last kernel's .text by component and LLVM library (tools/text-size.py)
 # Selection: LLVM ?= auto → `stripped` when the cache holds a complete build, else `system` (Debian's
 # llvm-19-dev in /usr/lib/llvm-19); LLVM=system|stripped forces one. Exports LLVM_SYS_191_PREFIX (read by
 # llvm-sys) and sets LLVM_CONFIG, LLVM_PREFIX and LLVM_KIND (system|stripped) for other fragments. CI
@@ -50,3 +51,8 @@ llvm-info:
 
 test-orc:
 	cargo test -p orc-bridge
+
+# Where the last kernel's .text goes (build/bareflow.map): by component, LLVM library and object.
+.PHONY: text-size
+text-size:
+	@tools/text-size.py --map $(BUILD)/bareflow.map --llvm-prefix $(LLVM_PREFIX)

@@ -269,3 +269,42 @@ fn state_disk_survives_reboot() {
     let _ = std::fs::remove_file(&disk);
     assert_eq!(&img[1000..1008], b"BFDEMO01", "the host file holds what the guest wrote");
 }
+
+#[test]
+fn text_size_tool_accounts_for_the_kernel_text() {
+    // tools/text-size.py (`make text-size`) splits the kernel's .text by component from the link
+    // map: its total must be the image's .text, and its parts plus the alignment padding between
+    // input sections must add up to that total, with no gap left unexplained.
+    let size = Command::new("size").arg("-A").arg(kernel()).output().expect("run size -A");
+    let text: u64 = String::from_utf8_lossy(&size.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix(".text ").and_then(|r| r.split_whitespace().next()?.parse().ok()))
+        .expect("a .text line in size -A");
+    let o = Command::new(root().join("tools/text-size.py"))
+        .current_dir(root())
+        .args(["--map", "build/bareflow.map", "--tsv"])
+        .output()
+        .expect("run tools/text-size.py");
+    assert!(o.status.success(), "text-size.py failed: {}", String::from_utf8_lossy(&o.stderr));
+    let (mut total, mut parts, mut padding, mut unexplained, mut llvm) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let n: u64 = f.last().unwrap().parse().expect("a byte count");
+        match f[0] {
+            "total" => total = n,
+            "group" => {
+                parts += n;
+                if f[1] == "LLVM" {
+                    llvm = n;
+                }
+            }
+            "padding" => padding = n,
+            "unexplained" => unexplained = n,
+            other => panic!("unexpected text-size.py row '{other}'"),
+        }
+    }
+    assert_eq!(total, text, "the map's .text differs from the image's");
+    assert_eq!(unexplained, 0, "gaps in .text that no input section's alignment explains");
+    assert_eq!(parts + padding, total);
+    assert!(llvm * 2 > total, "the JIT image's .text is mostly LLVM, text-size.py found {llvm} of {total} bytes");
+}

@@ -5,18 +5,15 @@
 #                             changes tier: per-run table + time to peak tok/s, cold vs warm
 #                             (tools/converge.py; table in build/converge-userspace.txt, plot in build/converge-userspace.svg)
 SHRINK_TESTS := test-shrink
-# The Linux build links Debian's LLVM: the stripped one (LLVM=auto picks it once built) is X86-only,
-# and the host build of inkwell references every target's initializers.
-SHRINK_HOST_ENV := LLVM_SYS_191_PREFIX=$(or $(LLVM_SYSTEM_PREFIX),/usr/lib/llvm-19)
 CONVERGE_STATE ?= $(BUILD)/state-userspace
 
 .PHONY: test-shrink userspace-converge
 
 test-shrink: app
-	$(SHRINK_HOST_ENV) cargo test --release --test shrink
+	cargo test --release --test shrink
 
 userspace-converge: app
-	$(SHRINK_HOST_ENV) cargo build --release
+	cargo build --release
 	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --state $(CONVERGE_STATE) --fresh --steps 256 --max-runs 6 --pairs 5 --native $(BUILD)/tinyllama \
 	  --out $(BUILD)/converge-userspace.txt --plot $(BUILD)/converge-userspace.svg
@@ -38,7 +35,7 @@ APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
 converge: app
 	$(MAKE) image BOOT_MODULES="$(SHRINK_MODULES)"
-	$(SHRINK_HOST_ENV) cargo build --release
+	cargo build --release
 	nice python3 tools/converge.py --bareflow target/release/bareflow --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(CONVERGE_DISK) --fresh \
 	  --steps 256 --max-runs 5 --pairs 4 --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
@@ -46,7 +43,7 @@ converge: app
 
 appliance: app
 	@test -f $(CONVERGE_DISK) || { echo "appliance: no converged snapshot in $(CONVERGE_DISK): run 'make converge' first" >&2; exit 1; }
-	$(SHRINK_HOST_ENV) cargo build --release
+	cargo build --release
 	@mkdir -p $(APPLIANCE_DIR)
 	target/release/bareflow aot --state $(CONVERGE_DISK) $(BUILD)/tinyllama.bc -o $(APPLIANCE_DIR)/app.o --stubs $(APPLIANCE_DIR)/dead.s
 	$(TL_CC) -c $(APPLIANCE_DIR)/dead.s -o $(APPLIANCE_DIR)/dead.o

@@ -163,7 +163,9 @@ impl Drop for TargetMachine {
 
 /// The LLVM version string of the linked LLVM, e.g. `19.1.7` (part of an object cache key).
 pub fn llvm_version() -> String {
-    let (major, minor, patch) = inkwell::support::get_llvm_version();
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: LLVMGetVersion only writes the three integers.
+    unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
     format!("{major}.{minor}.{patch}")
 }
 

@@ -1,13 +1,12 @@
-//! Loading: LLVM's own bitcode reader (through inkwell), then LLVM's verifier, then the checks irvm
-//! needs (x86-64 little-endian data layout). `Loaded` owns the context and the module.
+//! Loading: LLVM's own bitcode reader (LLVM-C, through llvm-sys), then LLVM's verifier, then the
+//! checks irvm needs (x86-64 little-endian data layout). `Loaded` owns the context and the module.
+//! (No inkwell here: its code units reference LLVM's MCJIT and interpreter, whose static
+//! registrations would then stay in the kernel; see docs/performance.md "Kernel image sizes".)
 
 use super::{Layout, Val, take_message};
-use inkwell::context::Context;
-use inkwell::memory_buffer::MemoryBuffer;
-use inkwell::module::Module;
 use llvm_sys::analysis::{LLVMVerifierFailureAction, LLVMVerifyModule};
 use llvm_sys::core as c;
-use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef, LLVMModuleRef};
+use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef, LLVMMemoryBufferRef, LLVMModuleRef};
 
 /// A parsed, verified module and the LLVM context that owns it. Every `Val`/`Ty` handed out by
 /// irvm points into this and must not outlive it.
@@ -18,7 +17,7 @@ pub struct Loaded {
 
 impl Drop for Loaded {
     fn drop(&mut self) {
-        // SAFETY: we own both (taken from inkwell, which we told not to free them); module first.
+        // SAFETY: we own both (created by load_bitcode, freed nowhere else); module first.
         unsafe {
             c::LLVMDisposeModule(self.module);
             c::LLVMContextDispose(self.ctx);
@@ -29,22 +28,28 @@ impl Drop for Loaded {
 /// Keeps LLVM's default handler from calling exit() on error diagnostics while reading.
 extern "C" fn ignore_diagnostic(_info: LLVMDiagnosticInfoRef, _ctx: *mut libc::c_void) {}
 
-struct ParseJob<'a> {
-    buf: &'a MemoryBuffer<'static>,
-    ctx: &'a Context,
+struct ParseJob {
+    buf: LLVMMemoryBufferRef,
+    ctx: LLVMContextRef,
     result: Option<Result<LLVMModuleRef, String>>,
 }
 
 extern "C" fn parse_job(arg: *mut libc::c_void) {
     // SAFETY: `arg` is the ParseJob that `load_bitcode` passed, alive for the whole call.
     let job = unsafe { &mut *arg.cast::<ParseJob>() };
-    job.result = Some(match Module::parse_bitcode_from_buffer(job.buf, job.ctx) {
-        Ok(m) => {
-            let raw = m.as_mut_ptr();
-            std::mem::forget(m); // owned by `Loaded` from now on
-            Ok(raw)
-        }
-        Err(e) => Err(e.to_string()),
+    let mut module = std::ptr::null_mut();
+    let mut msg = std::ptr::null_mut();
+    // The deprecated reader is the one that reports its error as a message (the newer one sends
+    // it to the diagnostic handler, which ignores it here).
+    // SAFETY: a live context and buffer; the module and message are LLVM's to allocate, the
+    // message is freed by take_message, the buffer stays ours (the reader copies what it keeps).
+    #[allow(deprecated)]
+    let failed = unsafe { llvm_sys::bit_reader::LLVMParseBitcodeInContext(job.ctx, job.buf, &mut module, &mut msg) };
+    job.result = Some(if failed != 0 {
+        // SAFETY: `msg` is null or a message LLVM allocated for us.
+        Err(unsafe { take_message(msg) })
+    } else {
+        Ok(module) // owned by `Loaded` from now on
     });
 }
 
@@ -53,27 +58,34 @@ pub fn load_bitcode(bytes: &[u8], name: &str) -> Result<Loaded, String> {
     if bytes.len() < 4 || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B])) {
         return Err(format!("{name}: not LLVM bitcode (bad magic)"));
     }
-    let ctx = Context::create();
-    // SAFETY: a live context; a handler with the required signature and no state.
-    unsafe { c::LLVMContextSetDiagnosticHandler(ctx.raw(), Some(ignore_diagnostic), std::ptr::null_mut()) };
-    let buf = MemoryBuffer::create_from_memory_range_copy(bytes, name);
-    let mut job = ParseJob { buf: &buf, ctx: &ctx, result: None };
+    let cname = std::ffi::CString::new(name.replace('\0', "?")).expect("no NUL left in the name");
+    // SAFETY: creating a context has no preconditions; the handler has the required signature and
+    // no state; LLVM copies `bytes` and the name into a buffer we own.
+    let (ctx, buf) = unsafe {
+        let ctx = c::LLVMContextCreate();
+        c::LLVMContextSetDiagnosticHandler(ctx, Some(ignore_diagnostic), std::ptr::null_mut());
+        let buf = c::LLVMCreateMemoryBufferWithMemoryRangeCopy(bytes.as_ptr().cast(), bytes.len(), cname.as_ptr());
+        (ctx, buf)
+    };
+    let mut job = ParseJob { buf, ctx, result: None };
     // SAFETY: `parse_job` holds nothing droppable across LLVM's reader; if LLVM gives up, the
     // context and buffer it was using are leaked below and never touched again.
     let guarded = unsafe { super::guard::guarded(parse_job, (&raw mut job).cast()) };
     if let Err(reason) = guarded {
-        std::mem::forget(buf);
-        std::mem::forget(ctx);
         return Err(format!("{name}: malformed bitcode: LLVM's reader gave up ({reason})"));
     }
+    // SAFETY: the reader is done with the buffer (the module keeps its own copies).
+    unsafe { c::LLVMDisposeMemoryBuffer(buf) };
     let module = match job.result.take() {
         Some(Ok(m)) => m,
-        Some(Err(e)) => return Err(format!("{name}: malformed bitcode: {}", e.trim())),
+        Some(Err(e)) => {
+            // SAFETY: no module refers to the context.
+            unsafe { c::LLVMContextDispose(ctx) };
+            return Err(format!("{name}: malformed bitcode: {}", e.trim()));
+        }
         None => return Err(format!("{name}: malformed bitcode")),
     };
-    let loaded = Loaded { ctx: ctx.raw(), module };
-    // From here `loaded` disposes of the context; inkwell must not.
-    std::mem::forget(ctx);
+    let loaded = Loaded { ctx, module };
     loaded.verify(name)?;
     loaded.check_target(name)?;
     Ok(loaded)

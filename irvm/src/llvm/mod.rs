@@ -1,4 +1,4 @@
-//! A thin, typed view of the LLVM C API (llvm-sys) over a module that inkwell loaded: `Val` and `Ty`
+//! A thin, typed view of the LLVM C API (llvm-sys) over a module that `load` loaded: `Val` and `Ty`
 //! handles plus the data-layout queries irvm needs. Everything else in irvm reads IR through here.
 
 mod guard;
