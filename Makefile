@@ -54,7 +54,7 @@ QEMU_FLAGS ?=
 .PHONY: kernel image qemu qemu-iso qemu-gdb gdb host userspace-check test test-host test-boot
 
 kernel: $(DEPS_STAMP)
-	RUSTFLAGS="$(KERNEL_RUSTFLAGS)" cargo build --release --target x86_64-unknown-linux-gnu \
+	LLVM_SYS_191_PREFIX=$(LLVM_PREFIX) RUSTFLAGS="$(KERNEL_RUSTFLAGS)" cargo build --release --target x86_64-unknown-linux-gnu \
 	  --no-default-features --features "$(KERNEL_FEATURES)" --target-dir $(KERNEL_TARGET_DIR)
 	@mkdir -p $(BUILD)
 	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow $(KERNEL)
