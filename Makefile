@@ -59,7 +59,7 @@ kernel: $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
 	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow $(KERNEL)
 	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow.map $(BUILD)/bareflow.map
-	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%.1f MB", $$2/1048576}')"
+	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%d bytes (%.2f MB, %.2f MiB)", $$2, $$2/1e6, $$2/1048576}')"
 
 image: kernel $(BOOT_MODULES)
 	tools/mkimage $(KERNEL) $(BUILD) "$(CMDLINE)" $(BOOT_MODULES)
