@@ -11,7 +11,7 @@ use llvm_sys::transforms::pass_builder::*;
 use crate::OptLevel;
 use crate::error::{Error, Result, check};
 use crate::llvm::OwnedModule;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use crate::target::TargetMachine;
 
 /// Profile of one function, from irvm's counters: how often it was entered and, per basic block
@@ -106,22 +106,26 @@ pub(crate) fn run_tier(
     let vectorize = level >= OptLevel::O2;
     // Loops the generic -O2 build vectorized at 128 bits are split into scalars first, for the
     // SLP vectorizer to re-pack at the host's width (`revec`) — when it is wider, and when this
-    // LLVM has the scalarizer (a stripped LLVM may not: then once a note, and no revec).
-    if level >= OptLevel::O2 && tm.wide_vectors() && !NO_SCALARIZER.load(Ordering::Relaxed) && crate::revec::worth_scalarizing(module.raw()) {
-        match run_passes(module, &format!("function(scalarizer),default<O{}>", level.number()), Some((tm, vectorize))) {
-            // An unknown pass fails while parsing the pipeline, before any pass ran.
-            Err(e) if e.to_string().contains("unknown function pass 'scalarizer'") => {
-                NO_SCALARIZER.store(true, Ordering::Relaxed);
-                eprintln!("orc-bridge: this LLVM has no 'scalarizer' pass: loops vectorized for a narrower CPU are not re-vectorized");
-            }
-            done => return done,
-        }
-    }
-    run_passes(module, &format!("default<O{}>", level.number()), Some((tm, vectorize)))
+    // LLVM has the scalarizer (a stripped LLVM may not).
+    let revec = level >= OptLevel::O2 && tm.wide_vectors() && has_scalarizer(module) && crate::revec::worth_scalarizing(module.raw());
+    let pipeline = format!("{}default<O{}>", if revec { "function(scalarizer)," } else { "" }, level.number());
+    run_passes(module, &pipeline, Some((tm, vectorize)))
 }
 
-/// Set once the linked LLVM turned out not to have the scalarizer pass.
-static NO_SCALARIZER: AtomicBool = AtomicBool::new(false);
+/// Whether the linked LLVM's pass registry has the `scalarizer` (asked once, on an empty module
+/// in `module`'s context; a stripped LLVM's registry may lack it: then a note, once).
+fn has_scalarizer(module: &OwnedModule) -> bool {
+    static HAS: OnceLock<bool> = OnceLock::new();
+    *HAS.get_or_init(|| {
+        // SAFETY: an empty module created in a live context, owned (and disposed) by the wrapper.
+        let probe = unsafe { OwnedModule::from_raw(LLVMModuleCreateWithNameInContext(c"probe".as_ptr(), LLVMGetModuleContext(module.raw()))) };
+        let has = run_passes(&probe, "function(scalarizer)", None).is_ok();
+        if !has {
+            eprintln!("orc-bridge: this LLVM has no 'scalarizer' pass: loops vectorized for a narrower CPU are not re-vectorized");
+        }
+        has
+    })
+}
 
 /// Run a textual new-PM pipeline on a module (with the target machine's cost model when given).
 pub(crate) fn run_passes(
