@@ -20,8 +20,6 @@ struct Session {
     prev: Option<RunState>,
     seeds: Vec<Option<cache::Seed>>,
     id: Identity,
-    /// The program (name, bitcode) for the whole-program rebuild.
-    program: (String, Vec<u8>),
     saved: bool,
 }
 
@@ -175,7 +173,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
         },
     };
     // SAFETY: single-threaded; set once before the run.
-    unsafe { SESSION = Some(Session { store, prev, seeds, id, program: (program.to_string(), bitcode.to_vec()), saved: false }) };
+    unsafe { SESSION = Some(Session { store, prev, seeds, id, saved: false }) };
 }
 
 /// Keep, build or drop the snapshot's whole-program rebuild: built when this run was `stable`
@@ -238,7 +236,7 @@ pub fn finish(m: &Machine) {
         eprintln!("state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)");
     }
     let stable = t.log.is_empty() && promoted == 0 && prev_shape == Some(state.shape());
-    converge(&mut state, stable, &s.program);
+    converge(&mut state, stable, &t.source);
     let name = s.store.path().display().to_string();
     match s.store.save(&state.to_snapshot()) {
         Ok(g) => {

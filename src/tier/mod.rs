@@ -44,8 +44,8 @@ pub struct Tiering {
     /// The program in the JIT's LLVM context, read at the first compile (`module`): a warm
     /// start that only links cached objects never needs it.
     module: Option<ModuleId>,
-    /// The bitcode and its name until then.
-    source: (String, Vec<u8>),
+    /// The program's name and bitcode (also for the whole-program rebuild, `whole`).
+    pub source: (String, Vec<u8>),
     pub links: links::Links,
     pub thresholds: Thresholds,
     /// Current tier per function-table index.
@@ -99,7 +99,6 @@ impl Tiering {
         }
         let id = self.jit.load_bitcode(&self.source.0, &self.source.1).map_err(|e| e.to_string())?;
         self.module = Some(id);
-        self.source.1 = Vec::new();
         Ok(id)
     }
 
