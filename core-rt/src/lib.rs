@@ -18,5 +18,6 @@ pub mod rtapi;
 pub mod runtime;
 #[cfg(all(feature = "standalone", not(test)))]
 mod standalone;
+pub mod symmap;
 pub mod time;
 pub mod util;

@@ -206,14 +206,11 @@ fn symbols() -> Result<(Vec<Sym>, String), String> {
 
 #[cfg(feature = "baremetal")]
 fn symbols() -> Result<(Vec<Sym>, String), String> {
-    let text = std::fs::read_to_string("/boot/kernel.sym").map_err(|e| format!("/boot/kernel.sym: {e}"))?;
-    let mut syms: Vec<Sym> = text
-        .lines()
-        .filter_map(|l| {
-            let (a, n) = l.split_once(' ')?;
-            Some(Sym { addr: u64::from_str_radix(a, 16).ok()?, size: 0, name: n.to_string() })
-        })
-        .filter(|s| s.addr != 0)
+    // Read in place from the boot files (no copy of the multi-megabyte map).
+    let text = core_rt::symmap::boot_map().ok_or("/boot/kernel.sym: not among the boot files")?;
+    let mut syms: Vec<Sym> = core_rt::symmap::entries(text)
+        .filter(|(a, _)| *a != 0)
+        .map(|(addr, n)| Sym { addr, size: 0, name: String::from_utf8_lossy(n).into_owned() })
         .collect();
     syms.sort_by_key(|s| s.addr);
     syms.dedup_by_key(|s| s.addr);
@@ -221,7 +218,7 @@ fn symbols() -> Result<(Vec<Sym>, String), String> {
         syms[k].size = syms[k + 1].addr - syms[k].addr;
     }
     syms.pop();
-    Ok((syms, format!("kernel.sym crc32:{:08x}-len:{}", crc32fast::hash(text.as_bytes()), text.len())))
+    Ok((syms, format!("kernel.sym crc32:{:08x}-len:{}", crc32fast::hash(text), text.len())))
 }
 
 /// Stop counting and symbolize: `{"binary", "samples", "outside", "functions": {name: samples}}`

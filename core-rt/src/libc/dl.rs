@@ -90,14 +90,7 @@ fn fail(msg: alloc::string::String) {
 /// The address of text symbol `name` in a symbol map (lines "ADDR NAME", as in
 /// `/boot/kernel.sym`); the first listing wins.
 pub fn find_in_map(map: &[u8], name: &str) -> Option<u64> {
-    let want = name.as_bytes();
-    map.split(|&b| b == b'\n').find_map(|l| {
-        let sp = l.iter().position(|&b| b == b' ')?;
-        if &l[sp + 1..] != want {
-            return None;
-        }
-        u64::from_str_radix(core::str::from_utf8(&l[..sp]).ok()?, 16).ok()
-    })
+    crate::symmap::entries(map).find(|(_, n)| *n == name.as_bytes()).map(|(a, _)| a)
 }
 
 /// `name` in the program's symbols: the registered resolver, then `/boot/kernel.sym` (only
@@ -106,7 +99,7 @@ fn lookup(name: &str) -> Option<usize> {
     if let Some(a) = RESOLVER.get().and_then(|f| f(name)) {
         return Some(a);
     }
-    let map = crate::fs::bootfs::lookup("/boot/kernel.sym")?.data;
+    let map = crate::symmap::boot_map()?;
     let text = crate::image::text();
     find_in_map(map, name).filter(|a| *a >= text.start && *a < text.end).map(|a| a as usize)
 }
