@@ -85,7 +85,7 @@ pub fn precheck_isolated(bytes: &[u8], name: &str) -> Precheck {
         return Precheck::NotIsolated;
     }
     if pid == 0 {
-        let code = match crate::llvm::load_bitcode(bytes, name) {
+        let code = match crate::llvm::load_bitcode(bytes, name, false) {
             Ok(_) => 0,
             Err(e) => {
                 // SAFETY: writing our own buffer to our own pipe, then leaving without cleanup.

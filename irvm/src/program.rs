@@ -73,6 +73,8 @@ pub struct Program {
     pub(crate) osr: bool,
     /// Lower `llvm.fmuladd` as a fused multiply-add (`Machine::set_fp_contraction`).
     pub(crate) fuse_fmuladd: bool,
+    /// [`Program::own_sig`]'s cache.
+    own_sigs: HashMap<u32, Option<crate::abi::classify::Sig>>,
 }
 
 impl Drop for Program {
@@ -130,6 +132,7 @@ impl Program {
             thunk_handler: None,
             osr: false,
             fuse_fmuladd: false,
+            own_sigs: HashMap::new(),
             ir,
         };
         p.layout_globals()?;
@@ -237,6 +240,13 @@ impl Program {
             .map(|v| v.name())
             .filter(|n| !n.is_empty() && !n.starts_with("llvm."))
             .collect()
+    }
+
+    /// Classification of defined function `f`'s own signature, as native callers pass its
+    /// arguments (the same as its lowered code's `own_sig`; cached; no body needed).
+    pub fn own_sig(&mut self, f: u32) -> Option<&crate::abi::classify::Sig> {
+        let (dl, val) = (self.dl, self.funcs[f as usize].val);
+        self.own_sigs.entry(f).or_insert_with(|| crate::translate::own_sig(dl, val)).as_ref()
     }
 
     /// Resolve any symbol by name (used for `exit` in nested contexts and the like).

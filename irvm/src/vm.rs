@@ -15,11 +15,14 @@ pub struct Options {
     pub reg_slots: usize,
     /// Alloca stack (the interpreted program's C stack), in bytes.
     pub alloca_bytes: usize,
+    /// Read function bodies lazily, unverified (see `llvm::load_bitcode`): only for bytes known
+    /// to be valid.
+    pub lazy_bodies: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { reg_slots: 8 << 20, alloca_bytes: 64 << 20 }
+        Options { reg_slots: 8 << 20, alloca_bytes: 64 << 20, lazy_bodies: false }
     }
 }
 
@@ -169,7 +172,7 @@ pub(crate) fn rdtsc() -> u64 {
 impl Machine {
     /// Load bitcode, lay out and initialize globals. `name` names the input in messages.
     pub fn load(bytes: &[u8], name: &str, resolver: Box<dyn Resolver>, opts: Options) -> Result<Box<Machine>, String> {
-        let ir = crate::llvm::load_bitcode(bytes, name)?;
+        let ir = crate::llvm::load_bitcode(bytes, name, opts.lazy_bodies)?;
         let prog = Program::new(ir, name, resolver).map_err(|e| format!("{name}: {e}"))?;
         let nfuncs = prog.funcs.len();
         let mut m = Box::new(Machine {

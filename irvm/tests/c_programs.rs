@@ -52,3 +52,19 @@ fn memory() {
 fn exit() {
     check("exit", &[]);
 }
+
+/// Lazily loaded bitcode (bodies read when first lowered, as a warm start loads a program its
+/// snapshot vouches for) runs exactly like eagerly loaded bitcode: calls through function
+/// pointers, recursion, globals and control flow all read their bodies on demand.
+#[test]
+fn lazy_bodies_run_like_native() {
+    for (name, args) in [("calls", &["some arg", "x"][..]), ("control", &[][..]), ("memory", &["a", "b"][..])] {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c").join(format!("{name}.c"));
+        let dir = common::scratch(&format!("lazy-{name}"));
+        let expected = common::native(&src, "O2", &dir, args);
+        let bc = common::bitcode(&src, "O2", &dir);
+        let lazy = irvm::Options { lazy_bodies: true, ..irvm::Options::default() };
+        assert_eq!(common::irvm_with(&bc, args, lazy), expected, "{name}: lazily loaded irvm (left) differs from native (right)");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -65,7 +65,7 @@ fn check_one(bytes: &[u8]) -> bool {
         }
         Precheck::Ok => {
             // Passed LLVM's reader and verifier in the child: loading in-process must not crash.
-            if let Err(e) = Machine::load(bytes, "fuzz.bc", Box::new(irvm::host::DlsymResolver::new()), Options { reg_slots: 4096, alloca_bytes: 1 << 16 }) {
+            if let Err(e) = Machine::load(bytes, "fuzz.bc", Box::new(irvm::host::DlsymResolver::new()), Options { reg_slots: 4096, alloca_bytes: 1 << 16, lazy_bodies: false }) {
                 assert!(e.starts_with("fuzz.bc"), "error does not name the input: {e}");
             }
             true

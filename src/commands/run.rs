@@ -174,7 +174,12 @@ pub fn main(args: &[String]) -> i32 {
     // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
     let resolver = Box::new(crate::tier::links::ChainResolver::platform());
     crate::platform::boot_mark("bitcode read");
-    let mut m = match Machine::load(&bytes, &a.program, resolver, Options::default()) {
+    // A snapshot made from these very bytes means an earlier run loaded and verified them in
+    // full: irvm then reads function bodies lazily (warm starts run most functions native and
+    // never need theirs).
+    let known = a.state.as_deref().is_some_and(|s| a.tier != Tier::Interp && super::run_state::open_early(s, &bytes));
+    let opts = Options { lazy_bodies: known, ..Options::default() };
+    let mut m = match Machine::load(&bytes, &a.program, resolver, opts) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("bareflow run: {e}");

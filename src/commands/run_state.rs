@@ -80,8 +80,40 @@ fn corrupt_slots(slots: &[SlotState; 2]) -> String {
     s
 }
 
-/// Open the store, check its newest snapshot and warm-start from it if it fits. `warm` is false
-/// for `--tier jit` (everything gets compiled anyway; the snapshot still aggregates).
+/// The store opened and its newest snapshot read and decoded before irvm loads the program
+/// ([`open_early`]), for [`start`].
+struct Early {
+    arg: String,
+    opened: Result<(Store, crate::state::store::Loaded), String>,
+    /// The newest snapshot decoded, when it is a run snapshot.
+    decoded: Option<Result<RunState, String>>,
+    t_open: std::time::Duration,
+    t_read: std::time::Duration,
+}
+
+static mut EARLY: Option<Early> = None;
+
+/// Open store `arg` and read its newest snapshot before the program is loaded. Returns whether
+/// that snapshot was made from these very bytes (same bitcode hash): then an earlier run loaded
+/// and verified them in full, and irvm may read the function bodies lazily, unverified.
+pub fn open_early(arg: &str, bitcode: &[u8]) -> bool {
+    let t0 = std::time::Instant::now();
+    let opened = open(arg);
+    let t_open = t0.elapsed();
+    let opened = opened.and_then(|mut store| store.load_newest().map(|l| (store, l)).map_err(|e| e.to_string()));
+    let decoded = match &opened {
+        Ok((_, l)) => l.snapshot.as_ref().filter(|(_, snap)| RunState::is_run_snapshot(snap)).map(|(_, snap)| RunState::from_snapshot(snap)),
+        Err(_) => None,
+    };
+    let known = matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == crate::state::content::bitcode_hash(bitcode));
+    // SAFETY: single-threaded; set once before the run.
+    unsafe { EARLY = Some(Early { arg: arg.to_string(), opened, decoded, t_open, t_read: t0.elapsed() }) };
+    known
+}
+
+/// Check the store's newest snapshot (read by [`open_early`], or now) and warm-start from it if
+/// it fits. `warm` is false for `--tier jit` (everything gets compiled anyway; the snapshot still
+/// aggregates).
 pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bool) {
     let Some((_, tp)) = crate::tier::current().filter(|(_, t)| !t.is_null()) else {
         eprintln!("state: {arg}: --state needs a JIT tier (auto or jit); running without state");
@@ -91,22 +123,26 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
     let t = unsafe { &mut *tp };
     let t0 = std::time::Instant::now();
     let id = cache::identity(t, program, bitcode);
-    let mut store = match open(arg) {
-        Ok(s) => s,
+    // SAFETY: single-threaded; taken once.
+    let early = unsafe { (*std::ptr::addr_of_mut!(EARLY)).take() }.filter(|e| e.arg == arg);
+    let early = match early {
+        Some(e) => e,
+        None => {
+            open_early(arg, bitcode);
+            // SAFETY: as above; just set.
+            unsafe { (*std::ptr::addr_of_mut!(EARLY)).take() }.expect("open_early sets it")
+        }
+    };
+    let (t_open, t_decoded) = (early.t_open, early.t_read);
+    let (store, loaded) = match early.opened {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("state: {e}; running without state");
             return;
         }
     };
     let name = store.path().display().to_string();
-    let t_open = t0.elapsed();
-    let loaded = match store.load() {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("state: {e}; running without state");
-            return;
-        }
-    };
+    let mut decoded = early.decoded;
     let notes = corrupt_slots(&loaded.slots);
     let mut seeds = Vec::new();
     let prev = match loaded.snapshot {
@@ -123,7 +159,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
             eprintln!("state: {name}: generation {g} is not a run snapshot (sections: {}){notes}; discarded, cold start", names.join(", "));
             None
         }
-        Some((g, snap)) => match RunState::from_snapshot(&snap) {
+        Some((g, _)) => match decoded.take().expect("decoded with the snapshot") {
             Err(e) => {
                 eprintln!("state: {name}: generation {g} unreadable: {e}{notes}; discarded, cold start");
                 None
@@ -135,9 +171,9 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                 }
                 None if !warm => Some(s),
                 None => {
-                    let t_read = t0.elapsed();
+                    let t_read = t0.elapsed() + t_decoded;
                     let w = cache::warm_start(m, t, &s, &id);
-                    let t_link = t0.elapsed();
+                    let t_link = t0.elapsed() + t_decoded;
                     seeds = cache::seed(m, t, &s);
                     if t.verbose {
                         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
@@ -147,7 +183,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                             ms(t_read - t_open),
                             w.loaded,
                             ms(t_link - t_read),
-                            ms(t0.elapsed() - t_link)
+                            ms(t0.elapsed() + t_decoded - t_link)
                         );
                     }
                     let mut tiers = [0usize; 4];
@@ -162,7 +198,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                         tiers[3],
                         w.bytes.div_ceil(1024),
                         s.runs + 1,
-                        t0.elapsed().as_secs_f64() * 1e3
+                        (t0.elapsed() + t_decoded).as_secs_f64() * 1e3
                     );
                     for (f, why) in &w.skipped {
                         eprintln!("state: {name}: cached object of '{f}' not used: {why}");

@@ -180,6 +180,43 @@ impl Store {
         Ok(Loaded { snapshot, slots: [a, b] })
     }
 
+    /// The newest valid snapshot, reading only what that takes: both headers, then the payload
+    /// of the newer slot, and the older one's only if the newer fails its checks. (A run needs
+    /// no more; [`Store::load`] checks both slots, for reports.) The slot not read is reported
+    /// as valid by its header.
+    pub fn load_newest(&mut self) -> Result<Loaded, StoreError> {
+        let mut hdr = [self.header(0)?, self.header(1)?];
+        let mut order: Vec<usize> = (0..2).filter(|&i| matches!(hdr[i], SlotState::Valid { .. })).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(if let SlotState::Valid { generation, .. } = hdr[i] { generation } else { 0 }));
+        for i in order {
+            let (state, snap) = self.slot(i as u64)?;
+            hdr[i] = state;
+            if let (SlotState::Valid { generation, .. }, Some(s)) = (&hdr[i], snap) {
+                let generation = *generation;
+                return Ok(Loaded { snapshot: Some((generation, s)), slots: hdr });
+            }
+        }
+        Ok(Loaded { snapshot: None, slots: hdr })
+    }
+
+    /// Slot `i`'s header checks only (generation and length; the payload is not read).
+    fn header(&mut self, i: u64) -> Result<SlotState, StoreError> {
+        let mut h = [0u8; HEADER_LEN];
+        self.read_at(i * self.slot_size, &mut h)?;
+        if h.iter().all(|&b| b == 0) {
+            return Ok(SlotState::Empty);
+        }
+        if &h[..8] != MAGIC {
+            return Ok(SlotState::Corrupt("bad magic (not a BareFlow state slot)".into()));
+        }
+        if u32::from_le_bytes(h[28..32].try_into().expect("4 bytes")) != crc32fast::hash(&h[..28]) {
+            return Ok(SlotState::Corrupt("header checksum mismatch".into()));
+        }
+        let generation = u64::from_le_bytes(h[8..16].try_into().expect("8 bytes"));
+        let len = u64::from_le_bytes(h[16..24].try_into().expect("8 bytes"));
+        Ok(SlotState::Valid { generation, len })
+    }
+
     /// Save `snap` as the next generation, into the slot that does not hold the newest valid
     /// snapshot. Returns the new generation.
     pub fn save(&mut self, snap: &Snapshot) -> Result<u64, StoreError> {
@@ -262,6 +299,25 @@ mod tests {
         // The next save overwrites the corrupt slot, not the good one.
         assert_eq!(st.save(&snap("again")).unwrap(), 2);
         assert_eq!(st.load().unwrap().snapshot.unwrap(), (2, snap("again")));
+        std::fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn load_newest_reads_the_older_slot_only_when_the_newer_fails() {
+        let d = tmpdir("newest");
+        let mut st = Store::open_dir(&d).unwrap();
+        assert!(st.load_newest().unwrap().snapshot.is_none());
+        st.save(&snap("good")).unwrap(); // slot 0, generation 1
+        st.save(&snap("newer")).unwrap(); // slot 1, generation 2
+        assert_eq!(st.load_newest().unwrap().snapshot.unwrap(), (2, snap("newer")));
+        let img = d.join("state.img");
+        let mut f = OpenOptions::new().write(true).open(&img).unwrap();
+        f.seek(SeekFrom::Start(st.slot_size + HEADER + 100)).unwrap();
+        f.write_all(&[0xAA; 64]).unwrap();
+        drop(f);
+        let l = st.load_newest().unwrap();
+        assert_eq!(l.snapshot.unwrap(), (1, snap("good")));
+        assert!(matches!(&l.slots[1], SlotState::Corrupt(m) if m.contains("payload checksum")));
         std::fs::remove_dir_all(d).unwrap();
     }
 

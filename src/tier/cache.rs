@@ -69,10 +69,8 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             w.skipped.push(skip("cache key mismatch".into()));
             continue;
         }
-        if !policy::tierable(m, f) {
-            w.skipped.push(skip("not tierable".into()));
-            continue;
-        }
+        // (No `policy::tierable` check: the key covers the bitcode, and only tierable functions
+        // get compiled. Checking would read every body of a lazily loaded program.)
         let linked = t.jit.add_object(&o.symbol, &o.bytes, &o.host_symbols, &t.links).and_then(|_| t.jit.lookup(&o.symbol));
         let address = match linked {
             Ok(a) => a,
@@ -201,7 +199,9 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
 /// Tier up, at the end of a run, every function whose per-run heat (aggregated heat / runs)
 /// deserves a higher tier than it has: the next run then finds that code in the object cache
 /// instead of compiling it while it runs (a function called once per run with a hot loop, or
-/// one that got hot late). Uses irvm's counters of this run as `!prof`. Returns the compiles.
+/// one that got hot late). Functions every run so far has called but that stay below the warm
+/// threshold (start-up code: `main`, argument parsing) get O1, so that a warm start runs no
+/// interpreted code at all. Uses irvm's counters of this run as `!prof`. Returns the compiles.
 pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
     let mut n = 0;
     for f in 0..m.prog.funcs.len() {
@@ -211,11 +211,16 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
         }
         let Some(r) = s.functions.get(&func.name) else { continue };
         let per_run = r.heat / s.runs;
-        let Some(want) = t.thresholds.level_for(per_run) else { continue };
+        let (want, reason) = match t.thresholds.level_for(per_run) {
+            Some(want) => (want, format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs)),
+            // Start-up code: cheap to compile once, and a warm start that finds it native
+            // neither reads its body nor starts the interpreter.
+            None if r.runs == s.runs && r.calls > 0 => (OptLevel::O1, format!("ran in every run ({}), for the next run's start", s.runs)),
+            None => continue,
+        };
         if t.levels[f].is_some_and(|l| l >= want) || !policy::tierable(m, f as u32) {
             continue;
         }
-        let reason = format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs);
         if t.compile(m, f as u32, want, reason).is_ok() {
             n += 1;
         }

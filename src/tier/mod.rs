@@ -189,7 +189,7 @@ impl Tiering {
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: u32) {
-        if m.prog.funcs[f as usize].external || !policy::tierable(m, f) || api::exiting() {
+        if m.prog.funcs[f as usize].external || api::exiting() {
             self.settle(m, f);
             return;
         }
@@ -199,6 +199,12 @@ impl Tiering {
         if let Some(to) = want
             && Some(to) > cur
         {
+            // Checked only now: it reads the body, which a lazily loaded program has not read
+            // for functions that run native from the object cache.
+            if !policy::tierable(m, f) {
+                self.settle(m, f);
+                return;
+            }
             let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
             if self.compile(m, f, to, reason).is_err() {
                 self.settle(m, f);

@@ -23,7 +23,76 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
     }
 }
 
+/// A function that has native code but was never lowered (e.g. linked from an object cache) is
+/// called through its signature alone: counted, tier hook run, then its native code — without
+/// lowering it (nor, for a lazily loaded program, reading its body). False: not such a call.
+///
+/// # Safety
+/// `m` is a live machine not otherwise in use.
+unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -> bool {
+    // SAFETY: caller's contract.
+    let mm = unsafe { &mut *m };
+    let f = &mm.prog.funcs[func as usize];
+    if f.native == 0 || f.code.is_some() || f.external || f.val.fn_type().is_vararg() {
+        return false;
+    }
+    let Some((nstack, nxmm, x87)) = mm.prog.own_sig(func).map(|s| (s.nstack, s.nxmm, s.ret.iter().any(|r| r.1 == RetLoc::St0))) else {
+        return false;
+    };
+    // SAFETY: caller's contract.
+    let native = unsafe { tier_check(m, func) };
+    if native == 0 {
+        return false;
+    }
+    // SAFETY: `native` is this function's compiled code; caller's contract for `m`.
+    unsafe { call_native(m, func, native, (nstack, nxmm, x87), regs) };
+    true
+}
+
+/// Tiering (issue D): let the tier hook run when the call count reached its mark; returns the
+/// function's native code now (0: none).
+///
+/// # Safety
+/// `m` is a live machine not otherwise in use.
+unsafe fn tier_check(m: *mut Machine, func: u32) -> usize {
+    // SAFETY: caller's contract; no other reference to the machine is in use during the hook.
+    let mm = unsafe { &mut *m };
+    if let Some(&at) = mm.tier_at.get(func as usize)
+        && mm.stats[func as usize].calls >= at
+    {
+        mm.run_tier_hook(func);
+    }
+    mm.prog.funcs[func as usize].native
+}
+
+/// Count the call and run `native` (code of `func`, whose signature passes `nstack` stack words
+/// and `nxmm` vector registers and returns in st0 when `x87`) with the native caller's registers
+/// and stack words; its results go back into `regs`.
+///
+/// # Safety
+/// `m` is a live machine; `native` is compiled code of `func`.
+unsafe fn call_native(m: *mut Machine, func: u32, native: usize, (nstack, nxmm, x87): (u32, u8, bool), regs: &mut RegImage) {
+    let mut img = *regs;
+    img.nstack = u64::from(nstack);
+    img.nvec = u64::from(nxmm);
+    img.x87 = u64::from(x87);
+    // SAFETY: live machine (counter only).
+    unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
+    // SAFETY: `native` is compiled code of this function (its own signature); the stack words
+    // are the native caller's outgoing arguments.
+    unsafe { crate::abi::native::call(native, &mut img) };
+    regs.rax = img.rax;
+    regs.rdx = img.rdx;
+    regs.ret_xmm = img.ret_xmm;
+    regs.st0 = img.st0;
+    regs.x87 = img.x87;
+}
+
 unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Result<(), Trap> {
+    // SAFETY: live machine (caller's contract).
+    if unsafe { native_without_code(m, func, regs) } {
+        return Ok(());
+    }
     // SAFETY: live machine (caller's contract).
     let code = unsafe { call::code_of(m, func)? };
     // SAFETY: code owned by the function table.
@@ -36,31 +105,12 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     };
     // Tiering (issue D): count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).
-    // SAFETY: live machine; no other reference to it is in use during the hook.
-    let native = unsafe {
-        let mm = &mut *m;
-        if let Some(&at) = mm.tier_at.get(func as usize)
-            && mm.stats[func as usize].calls >= at
-        {
-            mm.run_tier_hook(func);
-        }
-        mm.prog.funcs[func as usize].native
-    };
+    // SAFETY: live machine (caller's contract).
+    let native = unsafe { tier_check(m, func) };
     if native != 0 && !c.vararg {
-        let mut img = *regs;
-        img.nstack = u64::from(sig.nstack);
-        img.nvec = u64::from(sig.nxmm);
-        img.x87 = u64::from(sig.ret.iter().any(|r| r.1 == RetLoc::St0));
-        // SAFETY: live machine (counter only).
-        unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
-        // SAFETY: `native` is compiled code of this function (its own signature); the stack
-        // words are the native caller's outgoing arguments.
-        unsafe { crate::abi::native::call(native, &mut img) };
-        regs.rax = img.rax;
-        regs.rdx = img.rdx;
-        regs.ret_xmm = img.ret_xmm;
-        regs.st0 = img.st0;
-        regs.x87 = img.x87;
+        let shape = (sig.nstack, sig.nxmm, sig.ret.iter().any(|r| r.1 == RetLoc::St0));
+        // SAFETY: `native` is this function's compiled code; live machine.
+        unsafe { call_native(m, func, native, shape, regs) };
         return Ok(());
     }
     let mut args = vec![0u64; c.param_slots as usize];

@@ -31,6 +31,7 @@ extern "C" fn ignore_diagnostic(_info: LLVMDiagnosticInfoRef, _ctx: *mut libc::c
 struct ParseJob {
     buf: LLVMMemoryBufferRef,
     ctx: LLVMContextRef,
+    lazy: bool,
     result: Option<Result<LLVMModuleRef, String>>,
 }
 
@@ -38,6 +39,13 @@ extern "C" fn parse_job(arg: *mut libc::c_void) {
     // SAFETY: `arg` is the ParseJob that `load_bitcode` passed, alive for the whole call.
     let job = unsafe { &mut *arg.cast::<ParseJob>() };
     let mut module = std::ptr::null_mut();
+    if job.lazy {
+        // Module-level records only; each body is read when irvm first walks it (`Val::blocks`).
+        // SAFETY: a live context and buffer; on success the module owns the buffer.
+        let failed = unsafe { llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2(job.ctx, job.buf, &mut module) };
+        job.result = Some(if failed != 0 { Err("the lazy reader failed".into()) } else { Ok(module) });
+        return;
+    }
     let mut msg = std::ptr::null_mut();
     // The deprecated reader is the one that reports its error as a message (the newer one sends
     // it to the diagnostic handler, which ignores it here).
@@ -54,7 +62,11 @@ extern "C" fn parse_job(arg: *mut libc::c_void) {
 }
 
 /// Parse and verify bitcode. `name` names the input in error messages.
-pub fn load_bitcode(bytes: &[u8], name: &str) -> Result<Loaded, String> {
+///
+/// `lazy`: read only the module-level records now and each function body when it is first walked
+/// ([`Val::blocks`]), without the module verifier. Only for bitcode known to be valid — bytes
+/// that an earlier eager load verified (a warm start checks the snapshot's bitcode hash).
+pub fn load_bitcode(bytes: &[u8], name: &str, lazy: bool) -> Result<Loaded, String> {
     if bytes.len() < 4 || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B])) {
         return Err(format!("{name}: not LLVM bitcode (bad magic)"));
     }
@@ -67,15 +79,18 @@ pub fn load_bitcode(bytes: &[u8], name: &str) -> Result<Loaded, String> {
         let buf = c::LLVMCreateMemoryBufferWithMemoryRangeCopy(bytes.as_ptr().cast(), bytes.len(), cname.as_ptr());
         (ctx, buf)
     };
-    let mut job = ParseJob { buf, ctx, result: None };
+    let mut job = ParseJob { buf, ctx, lazy, result: None };
     // SAFETY: `parse_job` holds nothing droppable across LLVM's reader; if LLVM gives up, the
     // context and buffer it was using are leaked below and never touched again.
     let guarded = unsafe { super::guard::guarded(parse_job, (&raw mut job).cast()) };
     if let Err(reason) = guarded {
         return Err(format!("{name}: malformed bitcode: LLVM's reader gave up ({reason})"));
     }
-    // SAFETY: the reader is done with the buffer (the module keeps its own copies).
-    unsafe { c::LLVMDisposeMemoryBuffer(buf) };
+    if !lazy {
+        // SAFETY: the reader is done with the buffer (the module keeps its own copies). A lazy
+        // module owns it (it reads bodies from it later); on failure it is leaked.
+        unsafe { c::LLVMDisposeMemoryBuffer(buf) };
+    }
     let module = match job.result.take() {
         Some(Ok(m)) => m,
         Some(Err(e)) => {
@@ -86,7 +101,9 @@ pub fn load_bitcode(bytes: &[u8], name: &str) -> Result<Loaded, String> {
         None => return Err(format!("{name}: malformed bitcode")),
     };
     let loaded = Loaded { ctx, module };
-    loaded.verify(name)?;
+    if !lazy {
+        loaded.verify(name)?;
+    }
     loaded.check_target(name)?;
     Ok(loaded)
 }

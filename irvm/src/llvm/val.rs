@@ -172,8 +172,10 @@ impl Val {
         Val(unsafe { c::LLVMAliasGetAliasee(self.0) })
     }
 
-    /// Basic blocks of a function, as block values, in layout order.
+    /// Basic blocks of a function, as block values, in layout order (a body not yet read from a
+    /// lazily loaded module is read first).
     pub fn blocks(self) -> Vec<Val> {
+        self.materialize();
         let mut v = Vec::new();
         // SAFETY: function with a body; walking LLVM's own block list.
         unsafe {
@@ -184,6 +186,25 @@ impl Val {
             }
         }
         v
+    }
+
+    /// Read this function's body if its module was loaded lazily and has not read it yet: a
+    /// function with no blocks that is not a declaration is "materializable". LLVM-C has no
+    /// direct call for this; running a function pass manager (empty here) materializes it.
+    fn materialize(self) {
+        // SAFETY: a function value; the pass manager is created for its own module, used once
+        // and disposed. A body that cannot be read is a fatal LLVM error (lazy loading is only
+        // used for bytes an eager load verified before).
+        unsafe {
+            if !c::LLVMGetFirstBasicBlock(self.0).is_null() || c::LLVMIsDeclaration(self.0) != 0 {
+                return;
+            }
+            let fpm = c::LLVMCreateFunctionPassManagerForModule(c::LLVMGetGlobalParent(self.0));
+            c::LLVMInitializeFunctionPassManager(fpm);
+            c::LLVMRunFunctionPassManager(fpm, self.0);
+            c::LLVMFinalizeFunctionPassManager(fpm);
+            c::LLVMDisposePassManager(fpm);
+        }
     }
 
     /// Instructions of a block value, in order.

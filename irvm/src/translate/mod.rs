@@ -328,17 +328,8 @@ impl Fx<'_> {
     }
 
     /// Classify the function's own parameters as a native caller would pass them.
-    fn own_sig(&self, fty: Ty) -> Option<Sig> {
-        let args: Vec<_> = fty
-            .params()
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let byval = self.func.fn_param_attr(i as u32, "byval").flatten();
-                (t, crate::abi::classify::ArgAttr { byval, signext: false })
-            })
-            .collect();
-        crate::abi::classify::classify(self.dl, &args, fty.ret()).ok()
+    fn own_sig(&self, _fty: Ty) -> Option<Sig> {
+        own_sig(self.dl, self.func)
     }
 
     /// How a native `ret (ptr)` OSR variant returns (None: OSR cannot return this type), and
@@ -451,4 +442,20 @@ impl Fx<'_> {
         }
         Ok(std::mem::take(&mut self.code).into())
     }
+}
+
+/// Classify function `func`'s own parameters as a native caller would pass them (from its type
+/// and parameter attributes alone: no body needed).
+pub(crate) fn own_sig(dl: crate::llvm::Layout, func: Val) -> Option<Sig> {
+    let fty = func.fn_type();
+    let args: Vec<_> = fty
+        .params()
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let byval = func.fn_param_attr(i as u32, "byval").flatten();
+            (t, crate::abi::classify::ArgAttr { byval, signext: false })
+        })
+        .collect();
+    crate::abi::classify::classify(dl, &args, fty.ret()).ok()
 }

@@ -42,6 +42,11 @@ pub fn native(src: &Path, opt: &str, dir: &Path, args: &[&str]) -> (String, i32)
 /// Run bitcode in irvm in a forked child with `args` (argv[0] = "prog.bc"): (stdout, exit status).
 /// irvm's own errors go to stderr and give status 2, as `bareflow run` does.
 pub fn irvm(bc: &[u8], args: &[&str]) -> (String, i32) {
+    irvm_with(bc, args, Options::default())
+}
+
+/// [`irvm`] with these machine options.
+pub fn irvm_with(bc: &[u8], args: &[&str], opts: Options) -> (String, i32) {
     let mut fds = [0i32; 2];
     // SAFETY: pipe/fork/dup2 on descriptors we own; the child ends with exit() and never returns.
     unsafe {
@@ -53,7 +58,7 @@ pub fn irvm(bc: &[u8], args: &[&str]) -> (String, i32) {
             libc::close(fds[0]);
             let mut argv = vec!["prog.bc".to_string()];
             argv.extend(args.iter().map(|a| a.to_string()));
-            let status = match Machine::load(bc, "prog.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()) {
+            let status = match Machine::load(bc, "prog.bc", Box::new(irvm::host::DlsymResolver::new()), opts) {
                 Ok(mut m) => {
                     let r = match m.run_main(&argv) {
                         Outcome::Exit(c) => c,
