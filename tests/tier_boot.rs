@@ -12,7 +12,11 @@
 //!   LLVM's registration function) and stop in the JIT-compiled code, with a backtrace through the
 //!   JIT frames, irvm, `bareflow run` and core-rt's start.
 //! - `dlsym_finds_the_kernels_own_symbols`: tests/tier_boot/dlsym.c (interpreted) calls core-rt's
-//!   dlsym/dlopen/dlerror in QEMU; the addresses must be those of build/kernel.sym.
+//!   dlsym/dlopen/dlerror in QEMU; the addresses must be those of build/kernel.sym, whether the
+//!   boot files carry the map compressed (kernel.sym.gz, as `make image` ships it: inflated once,
+//!   on first use) or plain (kernel.sym).
+//! - `damaged_symbol_map_is_one_line_and_no_map`: a kernel.sym.gz with a flipped byte is reported
+//!   once, in one line, and dlsym goes on as without a map.
 //!
 //! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
 //! symbol map).
@@ -24,13 +28,15 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// build/bareflow.elf, checked to be there with a symbol map at least as new.
+/// build/bareflow.elf, checked to be there with symbol maps (plain and compressed) at least as new.
 fn kernel() -> PathBuf {
     let k = root().join("build/bareflow.elf");
-    let sym = root().join("build/kernel.sym");
-    assert!(k.exists() && sym.exists(), "{} or build/kernel.sym is missing: run `make image` first", k.display());
     let age = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
-    assert!(age(&sym) >= age(&k), "build/kernel.sym is older than build/bareflow.elf: run `make image`");
+    for sym in ["build/kernel.sym", "build/kernel.sym.gz"] {
+        let sym = root().join(sym);
+        assert!(k.exists() && sym.exists(), "{} or {} is missing: run `make image` first", k.display(), sym.display());
+        assert!(age(&sym) >= age(&k), "{} is older than build/bareflow.elf: run `make image`", sym.display());
+    }
     k
 }
 
@@ -47,11 +53,16 @@ fn bitcode(src: &str, out: &Path, flags: &[&str]) {
     assert!(st.success(), "clang-19 failed on {src}");
 }
 
-/// A ustar archive of boot files: the image's symbol map and `files`, by their base names.
+/// A ustar archive of boot files: the image's symbol map as `make image` ships it (kernel.sym.gz)
+/// and `files`, by their base names.
 fn initrd(dir: &Path, files: &[&Path]) -> PathBuf {
-    std::fs::copy(root().join("build/kernel.sym"), dir.join("kernel.sym")).unwrap();
-    let mut names = vec!["kernel.sym".to_string()];
-    for f in files {
+    initrd_with_map(dir, &root().join("build/kernel.sym.gz"), files)
+}
+
+/// The same with `map` (kernel.sym.gz or kernel.sym) as the symbol map.
+fn initrd_with_map(dir: &Path, map: &Path, files: &[&Path]) -> PathBuf {
+    let mut names = Vec::new();
+    for f in [map].iter().chain(files) {
         let n = f.file_name().unwrap().to_string_lossy().to_string();
         if f.parent() != Some(dir) {
             std::fs::copy(f, dir.join(&n)).unwrap();
@@ -194,28 +205,64 @@ fn kernel_sym(name: &str) -> u64 {
     u64::from_str_radix(line.split_once(' ').unwrap().0, 16).unwrap()
 }
 
-/// core-rt's dlsym in the unikernel (what ORC's GDB registration relies on), called by an
-/// interpreted C program: names the kernel registers, a text symbol only /boot/kernel.sym lists
-/// (`core_rt_boot`), and failures with their dlerror message.
-#[test]
-fn dlsym_finds_the_kernels_own_symbols() {
-    let dir = scratch("dlsym");
+/// tests/tier_boot/dlsym.c, interpreted in QEMU with `map` as the boot files' symbol map: the
+/// serial output.
+fn dlsym_run(test: &str, map: &Path) -> String {
+    let dir = scratch(test);
     let bc = dir.join("dlsym.bc");
     bitcode("tests/tier_boot/dlsym.c", &bc, &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
-    let tar = initrd(&dir, &[&bc]);
+    let tar = initrd_with_map(&dir, map, &[&bc]);
     let q = qemu_command(&tar, &[], &["run", "--tier", "interp", "/boot/dlsym.bc"]).output().expect("tools/qemu-run");
     let (serial, qerr) = text(&q);
     assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
     assert!(serial.contains("dlopen(NULL) ok"), "{serial}");
-    for name in ["llvm_orc_registerJITLoaderGDBWrapper", "strlen", "core_rt_boot"] {
-        let want = format!("dlsym {name} = {:#x}\n", kernel_sym(name));
-        assert!(serial.contains(&want), "expected {want:?} (the address in build/kernel.sym):\n{serial}");
-    }
-    assert!(
-        serial.contains("dlsym no_such_symbol_here = NULL (core-rt: dlsym: symbol 'no_such_symbol_here' not found in the program's symbols or /boot/kernel.sym)"),
-        "missing symbol not reported:\n{serial}"
-    );
     assert!(serial.contains("dlopen(libm.so.6) core-rt: dlopen 'libm.so.6': statically linked unikernel, no dynamic loader"), "{serial}");
+    serial
+}
+
+const NOT_FOUND: &str = "not found in the program's symbols or /boot/kernel.sym)";
+
+/// core-rt's dlsym in the unikernel (what ORC's GDB registration relies on), called by an
+/// interpreted C program: names the kernel registers, a text symbol only the symbol map lists
+/// (`core_rt_boot`), and failures with their dlerror message; with the map compressed (as
+/// shipped: inflated once, on first use) and plain.
+#[test]
+fn dlsym_finds_the_kernels_own_symbols() {
+    for map in ["kernel.sym.gz", "kernel.sym"] {
+        let serial = dlsym_run(&format!("dlsym-{map}"), &root().join("build").join(map));
+        for name in ["llvm_orc_registerJITLoaderGDBWrapper", "strlen", "core_rt_boot"] {
+            let want = format!("dlsym {name} = {:#x}\n", kernel_sym(name));
+            assert!(serial.contains(&want), "{map}: expected {want:?} (the address in build/kernel.sym):\n{serial}");
+        }
+        assert!(serial.contains(&format!("dlsym no_such_symbol_here = NULL (core-rt: dlsym: symbol 'no_such_symbol_here' {NOT_FOUND}")), "{map}: missing symbol not reported:\n{serial}");
+        let inflated: Vec<&str> = serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
+        assert_eq!(inflated.len(), usize::from(map.ends_with(".gz")), "{map}: inflated once if compressed, else never:\n{serial}");
+        if let Some(l) = inflated.first() {
+            eprintln!("tier_boot: {l}");
+        }
+    }
+}
+
+/// A damaged kernel.sym.gz: one line naming it and the problem, then dlsym as without a map
+/// (names the program registers still resolve).
+#[test]
+fn damaged_symbol_map_is_one_line_and_no_map() {
+    let dir = scratch("dlsym-damaged");
+    let mut gz = std::fs::read(root().join("build/kernel.sym.gz")).unwrap();
+    let mid = gz.len() / 2;
+    gz[mid] ^= 0x40;
+    let bad = dir.join("damaged");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("kernel.sym.gz"), &gz).unwrap();
+    let serial = dlsym_run("dlsym-damaged", &bad.join("kernel.sym.gz"));
+    let reports: Vec<&str> = serial.lines().filter(|l| l.contains("kernel.sym.gz")).collect();
+    assert_eq!(reports.len(), 1, "one report for two look-ups:\n{serial}");
+    assert!(reports[0].starts_with("core-rt: /boot/kernel.sym.gz: ") && reports[0].ends_with("; going on without the symbol map"), "{}", reports[0]);
+    eprintln!("tier_boot: {}", reports[0]);
+    assert!(serial.contains(&format!("dlsym strlen = {:#x}\n", kernel_sym("strlen"))), "{serial}");
+    for name in ["core_rt_boot", "no_such_symbol_here"] {
+        assert!(serial.contains(&format!("dlsym {name} = NULL (core-rt: dlsym: symbol '{name}' {NOT_FOUND}")), "{name}:\n{serial}");
+    }
 }
 
 /// The runtime-coverage line of one component: (never-sampled %, sampled functions).
@@ -229,7 +276,7 @@ fn coverage_of(serial: &str, component: &str) -> Option<(f64, u64)> {
 #[test]
 fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
     // Issue F: the timer interrupt samples the running code at 1 kHz; at exit the samples are
-    // symbolized with /boot/kernel.sym per component and added to the snapshot, so the second
+    // symbolized with the image's symbol map (kernel.sym.gz, inflated then) per component and added to the snapshot, so the second
     // boot reports the sum of both.
     let dir = scratch("coverage");
     let bc = dir.join("prog.bc");
@@ -248,6 +295,9 @@ fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
         let q = qemu_command(&tar, &["--disk", d], &["run", "--state", "/dev/state", "--runtime-coverage", "/boot/prog.bc"]).output().expect("tools/qemu-run");
         let (serial, qerr) = text(&q);
         assert_eq!(q.status.code(), Some(0), "boot {boot} failed:\n{serial}{qerr}");
+        let inflated: Vec<&str> = serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
+        assert_eq!(inflated.len(), 1, "boot {boot}: the map is inflated once, for the report:\n{serial}");
+        eprintln!("tier_boot: boot {boot}: {}", inflated[0]);
         for c in ["core-rt", "irvm", "LLVM", "driver"] {
             let (pct, sampled) = coverage_of(&serial, c).unwrap_or_else(|| panic!("boot {boot}: no line for {c}:\n{serial}"));
             assert!((0.0..100.0).contains(&pct) && sampled > 0, "boot {boot}: {c}: {pct}% never sampled, {sampled} functions sampled");

@@ -3,7 +3,8 @@
 //!   interrupted instruction pointer; symbols come from the executable's ELF symbol table
 //!   (/proc/self/exe).
 //! - Bare metal: core-rt's timer interrupt samples at 1 kHz (`core_rt::runtime::sampler`);
-//!   symbols come from /boot/kernel.sym (the image's text symbols, sizes = gaps between them).
+//!   symbols come from the image's symbol map (core_rt::symmap: /boot/kernel.sym.gz, inflated
+//!   on this first use; text symbols, sizes = gaps between them).
 //!
 //! Samples are counted per component (core-rt, irvm, orc-bridge, driver, LLVM, other: std,
 //! libstdc++, crates). A function with no sample may still have run briefly: the "never
@@ -206,8 +207,9 @@ fn symbols() -> Result<(Vec<Sym>, String), String> {
 
 #[cfg(feature = "baremetal")]
 fn symbols() -> Result<(Vec<Sym>, String), String> {
-    // Read in place from the boot files (no copy of the multi-megabyte map).
-    let text = core_rt::symmap::boot_map().ok_or("/boot/kernel.sym: not among the boot files")?;
+    // The map core-rt keeps (inflated once from the boot files), not a copy of it.
+    let text = core_rt::symmap::boot_map()
+        .ok_or("no symbol map: /boot/kernel.sym.gz (or /boot/kernel.sym) is missing or unreadable")?;
     let mut syms: Vec<Sym> = core_rt::symmap::entries(text)
         .filter(|(a, _)| *a != 0)
         .map(|(addr, n)| Sym { addr, size: 0, name: String::from_utf8_lossy(n).into_owned() })

@@ -12,7 +12,7 @@ pub fn init() {
 }
 
 /// dlsym's source of names: LLVM's GDB JIT interface (ORC looks its registration function up by
-/// name), runtime.h and every core-rt export; core-rt falls back to `/boot/kernel.sym`.
+/// name), runtime.h and every core-rt export; core-rt falls back to the image's symbol map.
 fn resolve(name: &str) -> Option<usize> {
     #[cfg(feature = "llvm")]
     {

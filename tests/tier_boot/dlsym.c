@@ -1,5 +1,5 @@
 /* core-rt's dlsym inside the unikernel (tests/tier_boot.rs): names the kernel registers (LLVM's GDB JIT hook, a
- * core-rt export), a text symbol found only in /boot/kernel.sym, and failures with their dlerror message. */
+ * core-rt export), a text symbol found only in the image's symbol map, and failures with their dlerror message. */
 #include <dlfcn.h>
 #include <stdio.h>
 

@@ -7,23 +7,6 @@
 
 use core::ffi::{c_int, c_uint, c_ulong, c_void};
 
-/// zlib's CRC-32 table (polynomial 0xEDB88320), built at compile time.
-const CRC_TABLE: [u32; 256] = {
-    let mut t = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            k += 1;
-        }
-        t[i] = c;
-        i += 1;
-    }
-    t
-};
-
 crate::libc_fn! {
     /// `uLong crc32(uLong crc, const Bytef *buf, uInt len)` (zlib): real; buf NULL returns 0.
     ///
@@ -35,11 +18,7 @@ crate::libc_fn! {
         }
         // SAFETY: caller's contract.
         let data = unsafe { core::slice::from_raw_parts(buf, len as usize) };
-        let mut c = !(crc as u32);
-        for &b in data {
-            c = CRC_TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8);
-        }
-        !c as c_ulong
+        crate::fs::gzip::crc32(crc as u32, data) as c_ulong
     }
 }
 

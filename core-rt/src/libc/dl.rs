@@ -4,7 +4,7 @@
 //! static glibc program) and dlopen of a file fails. dlsym looks names up in the program's own
 //! symbols: first a resolver the program registers ([`set_resolver`]: names it links on purpose,
 //! e.g. the entry point LLVM's ORC JIT looks up to register JIT code with GDB), then the text
-//! symbols of the symbol map `/boot/kernel.sym` (written by `make image` from the kernel ELF).
+//! symbols of the image's symbol map ([`crate::symmap`], `/boot/kernel.sym.gz` from `make image`).
 //! dlerror says why a call failed.
 
 use crate::boot_info::Region;
@@ -87,13 +87,13 @@ fn fail(msg: alloc::string::String) {
     DLERROR_PENDING.store(true, core::sync::atomic::Ordering::Relaxed);
 }
 
-/// The address of text symbol `name` in a symbol map (lines "ADDR NAME", as in
-/// `/boot/kernel.sym`); the first listing wins.
+/// The address of text symbol `name` in a symbol map (lines "ADDR NAME", see
+/// [`crate::symmap`]); the first listing wins.
 pub fn find_in_map(map: &[u8], name: &str) -> Option<u64> {
     crate::symmap::entries(map).find(|(_, n)| *n == name.as_bytes()).map(|(a, _)| a)
 }
 
-/// `name` in the program's symbols: the registered resolver, then `/boot/kernel.sym` (only
+/// `name` in the program's symbols: the registered resolver, then the symbol map (only
 /// addresses inside the image's code are believed: a stale map must not hand out garbage).
 fn lookup(name: &str) -> Option<usize> {
     if let Some(a) = RESOLVER.get().and_then(|f| f(name)) {
