@@ -1,5 +1,5 @@
 //! The time-stamp counter: read it, and learn its frequency from CPUID when the CPU says it,
-//! otherwise by counting TSC ticks over 1 ms of the PIT's channel 2 (1.193182 MHz crystal).
+//! otherwise by counting TSC ticks over about 2 ms of the PIT's channel 2 (1.193182 MHz crystal).
 
 use core::arch::x86_64::{__cpuid, _rdtsc};
 use x86_64::instructions::port::Port;
@@ -51,10 +51,14 @@ fn from_hypervisor_leaf() -> Option<u64> {
     (khz != 0).then_some(khz as u64 * 1000)
 }
 
-/// Count TSC ticks while PIT channel 2 counts down 1 ms (mode 0, gate on, speaker off).
+/// TSC ticks per second against PIT channel 2 over about 2 ms. Each end of the window is a PIT
+/// count read bracketed by two TSC reads; of several tries the one with the tightest bracket is
+/// kept, so a stall inside a port access (under QEMU's TCG the vCPU may wait for QEMU's global
+/// lock there; measured: single 1 ms windows gave 2634–3079 MHz for a 2600 MHz host TSC) cannot
+/// stretch the window unnoticed.
 fn from_pit() -> u64 {
     const PIT_HZ: u64 = 1_193_182;
-    const TICKS: u16 = (PIT_HZ / 1000) as u16;
+    const SPAN: u16 = (PIT_HZ * 2 / 1000) as u16; // 2 ms of PIT ticks
     let mut gate: Port<u8> = Port::new(0x61);
     let mut cmd: Port<u8> = Port::new(0x43);
     let mut ch2: Port<u8> = Port::new(0x42);
@@ -62,18 +66,36 @@ fn from_pit() -> u64 {
     // in core-rt uses channel 2.
     unsafe {
         let g = gate.read();
-        gate.write((g & !0x02) | 0x01);
+        gate.write((g & !0x02) | 0x01); // gate on, speaker off
         cmd.write(0b1011_0000); // channel 2, lobyte/hibyte, mode 0, binary
-        ch2.write(TICKS as u8);
-        ch2.write((TICKS >> 8) as u8);
-        let g = gate.read();
-        gate.write(g & !0x01); // restart the count with a gate edge
-        gate.write(g | 0x01);
-        let start = read();
-        while gate.read() & 0x20 == 0 {
-            core::hint::spin_loop();
-        }
-        let end = read();
-        (end - start) * PIT_HZ / TICKS as u64
+        ch2.write(0xff);
+        ch2.write(0xff); // counts down from 65535 (55 ms)
     }
+    let (ta, ca, _) = best(&mut cmd, &mut ch2, 8);
+    while ca.saturating_sub(sample(&mut cmd, &mut ch2).1) < SPAN {
+        core::hint::spin_loop();
+    }
+    let (tb, cb, _) = best(&mut cmd, &mut ch2, 8);
+    let pit = u64::from(ca.saturating_sub(cb)).max(1);
+    (tb - ta) * PIT_HZ / pit
+}
+
+/// One bracketed reading of PIT channel 2: (TSC at the middle, count, bracket width in TSC ticks).
+fn sample(cmd: &mut Port<u8>, ch2: &mut Port<u8>) -> (u64, u16, u64) {
+    let t0 = read();
+    // SAFETY: PIT ports (see `from_pit`); the latch command freezes channel 2's count for the
+    // two reads.
+    let count = unsafe {
+        cmd.write(0b1000_0000);
+        let lo = ch2.read();
+        let hi = ch2.read();
+        u16::from_le_bytes([lo, hi])
+    };
+    let t1 = read();
+    (t0 + (t1 - t0) / 2, count, t1 - t0)
+}
+
+/// Of `n` readings, the one with the tightest bracket.
+fn best(cmd: &mut Port<u8>, ch2: &mut Port<u8>, n: usize) -> (u64, u16, u64) {
+    (0..n).map(|_| sample(cmd, ch2)).min_by_key(|s| s.2).expect("n > 0")
 }
