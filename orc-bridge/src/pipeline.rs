@@ -122,6 +122,14 @@ fn has_scalarizer(module: &OwnedModule) -> bool {
         let has = run_passes(&probe, "function(scalarizer)", None).is_ok();
         if !has {
             eprintln!("orc-bridge: this LLVM has no 'scalarizer' pass: loops vectorized for a narrower CPU are not re-vectorized");
+        } else {
+            // revec's scalarizer must split vector loads and stores too, for the SLP vectorizer
+            // to re-pack them; LLVM 19 has only a command-line option for it. Parsed here, once,
+            // before the first scalarizer run, and only then: parsing LLVM's options walks all of
+            // its thousands of registered options (11-18 ms of a warm boot under TCG).
+            let args = [c"bareflow".as_ptr(), c"-scalarize-load-store".as_ptr()];
+            // SAFETY: two valid NUL-terminated strings.
+            unsafe { llvm_sys::support::LLVMParseCommandLineOptions(2, args.as_ptr(), std::ptr::null()) };
         }
         has
     })

@@ -46,11 +46,6 @@ pub(crate) fn initialize() -> Result<()> {
                 && LLVM_InitializeNativeAsmPrinter() == 0
                 && LLVM_InitializeNativeAsmParser() == 0
         };
-        // The tier pipeline's `scalarizer` (crate::revec) must split vector loads and stores too,
-        // for the SLP vectorizer to re-pack them; LLVM 19 has only a command-line option for it.
-        let args = [c"bareflow".as_ptr(), c"-scalarize-load-store".as_ptr()];
-        // SAFETY: two valid NUL-terminated strings; parsed once, before any pass runs.
-        unsafe { llvm_sys::support::LLVMParseCommandLineOptions(2, args.as_ptr(), std::ptr::null()) };
         ok
     });
     if ok {
