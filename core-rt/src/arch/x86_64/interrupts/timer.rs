@@ -34,7 +34,34 @@ pub fn init() {
         pics.initialize();
         pics.write_masks(0b1111_1000, 0xff);
     }
+    local_apic_virtual_wire();
     program_pit(TIMER_HZ);
+}
+
+/// Let the 8259's interrupts reach the CPU through the local APIC ("virtual wire" mode: LINT0
+/// delivers ExtINT, LINT1 NMI), as a PC BIOS leaves it. Firmware that does not touch the local
+/// APIC (QEMU's qboot, which `tools/qemu-run` uses for direct kernel boots) leaves LINT0 masked,
+/// and no timer or keyboard interrupt would ever arrive. With the APIC globally disabled the 8259
+/// is wired to the CPU directly and there is nothing to do.
+fn local_apic_virtual_wire() {
+    use x86_64::registers::model_specific::Msr;
+    const IA32_APIC_BASE: u32 = 0x1b;
+    const GLOBAL_ENABLE: u64 = 1 << 11;
+    // SAFETY: IA32_APIC_BASE exists on every x86-64 CPU; reading it has no side effect.
+    let msr = unsafe { Msr::new(IA32_APIC_BASE).read() };
+    if msr & GLOBAL_ENABLE == 0 {
+        return;
+    }
+    let base = (msr & 0x000f_ffff_ffff_f000) as usize;
+    let reg = |offset: usize| (base + offset) as *mut u32;
+    // SAFETY: the local APIC's registers are 4 KiB of MMIO at `base` (below 4 GiB, identity-mapped
+    // by `mm::paging`); only this function writes them. Spurious-interrupt register: software
+    // enable, spurious vector 255 (its stub ignores it); LVT LINT0: ExtINT, unmasked; LINT1: NMI.
+    unsafe {
+        core::ptr::write_volatile(reg(0xf0), core::ptr::read_volatile(reg(0xf0)) | 0x1ff);
+        core::ptr::write_volatile(reg(0x350), 0x700);
+        core::ptr::write_volatile(reg(0x360), 0x400);
+    }
 }
 
 /// Run the timer interrupt at `hz` (a multiple of [`TIMER_HZ`], up to 10 kHz); ticks keep
