@@ -161,3 +161,37 @@ fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     let entry = ir.split("osr.entry:").nth(1).expect("OSR entry block").split("\n\n").next().unwrap();
     assert!(entry.contains("div i64 "), "m is not recomputed in the OSR entry:\n{entry}");
 }
+
+#[test]
+fn revec_repacks_generic_vector_loops_at_the_host_width() {
+    // matmul's -O2 bitcode has its inner loop vectorized for generic x86-64 (<4 x float>). On a
+    // CPU with 256-bit vectors the JIT scalarizes that loop and the SLP vectorizer re-packs it
+    // as <8 x float> (orc-bridge/src/revec.rs; needs LLVM's `-scalarize-load-store`, parsed
+    // when the scalarizer is first used). Without wide vectors, or with an LLVM that has no
+    // scalarizer (it says so once), the loop must stay as the generic build made it.
+    let out = root().join("target/tiering");
+    let dump = out.join("revec-dump");
+    let _ = std::fs::remove_dir_all(&dump);
+    std::fs::create_dir_all(&dump).unwrap();
+    let bc = out.join("matmul.bc");
+    let bench = root().join("tests/bench");
+    let st = Command::new("clang-19").args(["-O2", "-emit-llvm", "-c", "-I"]).arg(&bench).arg(bench.join("matmul.c")).arg("-o").arg(&bc).status().expect("clang-19");
+    assert!(st.success(), "matmul: bitcode build failed");
+    let r = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["run"]).arg(&bc).args(["--", "200"]).env("BAREFLOW_JIT_DUMP", &dump).output().expect("bareflow run");
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "bareflow run failed: {err}");
+    let (mut pre, mut post) = (String::new(), String::new());
+    for e in std::fs::read_dir(&dump).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".pre.ll") {
+            pre += &std::fs::read_to_string(&p).unwrap();
+        } else if name.ends_with(".ll") {
+            post += &std::fs::read_to_string(&p).unwrap();
+        }
+    }
+    assert!(pre.contains("<4 x float>") && !pre.contains("<8 x float>"), "the JIT's input is not the generic 128-bit loop");
+    let wide = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "avx")).unwrap_or(false);
+    let scalarizer = !err.contains("has no 'scalarizer' pass");
+    assert_eq!(post.contains("<8 x float>"), wide && scalarizer, "re-vectorized at 256 bits: expected {} (avx {wide}, scalarizer {scalarizer})", wide && scalarizer);
+}
