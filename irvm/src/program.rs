@@ -73,8 +73,8 @@ pub struct Program {
     pub(crate) osr: bool,
     /// Lower `llvm.fmuladd` as a fused multiply-add (`Machine::set_fp_contraction`).
     pub(crate) fuse_fmuladd: bool,
-    /// [`Program::own_sig`]'s cache.
-    own_sigs: HashMap<u32, Option<crate::abi::classify::Sig>>,
+    /// [`Program::call_shape`]'s cache, by function (empty until first used).
+    call_shapes: Vec<Option<Option<crate::abi::classify::CallShape>>>,
 }
 
 impl Drop for Program {
@@ -132,7 +132,7 @@ impl Program {
             thunk_handler: None,
             osr: false,
             fuse_fmuladd: false,
-            own_sigs: HashMap::new(),
+            call_shapes: Vec::new(),
             ir,
         };
         p.layout_globals()?;
@@ -242,11 +242,18 @@ impl Program {
             .collect()
     }
 
-    /// Classification of defined function `f`'s own signature, as native callers pass its
-    /// arguments (the same as its lowered code's `own_sig`; cached; no body needed).
-    pub fn own_sig(&mut self, f: u32) -> Option<&crate::abi::classify::Sig> {
-        let (dl, val) = (self.dl, self.funcs[f as usize].val);
-        self.own_sigs.entry(f).or_insert_with(|| crate::translate::own_sig(dl, val)).as_ref()
+    /// How native callers pass defined function `f`'s arguments (as its lowered code's
+    /// `own_sig`), from its type alone — no body needed; None for vararg functions and
+    /// signatures irvm cannot classify. Cached.
+    pub fn call_shape(&mut self, f: u32) -> Option<crate::abi::classify::CallShape> {
+        if self.call_shapes.is_empty() {
+            self.call_shapes = vec![None; self.funcs.len()];
+        }
+        let val = self.funcs[f as usize].val;
+        let dl = self.dl;
+        *self.call_shapes[f as usize].get_or_insert_with(|| {
+            if val.fn_type().is_vararg() { None } else { crate::translate::own_sig(dl, val).map(|s| s.shape()) }
+        })
     }
 
     /// Resolve any symbol by name (used for `exit` in nested contexts and the like).

@@ -54,6 +54,22 @@ pub struct Sig {
     pub nstack: u32,
 }
 
+/// What a call of native code through a register image needs to know of a signature: stack
+/// words passed, vector registers used, result in st(0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallShape {
+    pub nstack: u32,
+    pub nxmm: u8,
+    pub x87: bool,
+}
+
+impl Sig {
+    /// See [`CallShape`].
+    pub fn shape(&self) -> CallShape {
+        CallShape { nstack: self.nstack, nxmm: self.nxmm, x87: self.ret.iter().any(|r| r.1 == RetLoc::St0) }
+    }
+}
+
 /// Per-argument attributes that change the ABI.
 #[derive(Clone, Copy, Default, Debug)]
 pub struct ArgAttr {

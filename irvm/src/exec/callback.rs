@@ -5,6 +5,7 @@
 //! the host's exit hook runs and the process ends here.
 
 use super::{Trap, call};
+use crate::abi::classify::CallShape;
 use crate::abi::{ArgLoc, RegImage, RetLoc};
 use crate::isa::FuncId;
 use crate::vm::{Machine, Outcome};
@@ -33,19 +34,17 @@ unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -
     // SAFETY: caller's contract.
     let mm = unsafe { &mut *m };
     let f = &mm.prog.funcs[func as usize];
-    if f.native == 0 || f.code.is_some() || f.external || f.val.fn_type().is_vararg() {
+    if f.native == 0 || f.code.is_some() || f.external {
         return false;
     }
-    let Some((nstack, nxmm, x87)) = mm.prog.own_sig(func).map(|s| (s.nstack, s.nxmm, s.ret.iter().any(|r| r.1 == RetLoc::St0))) else {
-        return false;
-    };
+    let Some(shape) = mm.prog.call_shape(func) else { return false };
     // SAFETY: caller's contract.
     let native = unsafe { tier_check(m, func) };
     if native == 0 {
         return false;
     }
     // SAFETY: `native` is this function's compiled code; caller's contract for `m`.
-    unsafe { call_native(m, func, native, (nstack, nxmm, x87), regs) };
+    unsafe { call_native(m, func, native, shape, regs) };
     true
 }
 
@@ -65,17 +64,16 @@ unsafe fn tier_check(m: *mut Machine, func: u32) -> usize {
     mm.prog.funcs[func as usize].native
 }
 
-/// Count the call and run `native` (code of `func`, whose signature passes `nstack` stack words
-/// and `nxmm` vector registers and returns in st0 when `x87`) with the native caller's registers
-/// and stack words; its results go back into `regs`.
+/// Count the call and run `native` (code of `func`, whose signature has `shape`) with the native
+/// caller's registers and stack words; its results go back into `regs`.
 ///
 /// # Safety
 /// `m` is a live machine; `native` is compiled code of `func`.
-unsafe fn call_native(m: *mut Machine, func: u32, native: usize, (nstack, nxmm, x87): (u32, u8, bool), regs: &mut RegImage) {
+unsafe fn call_native(m: *mut Machine, func: u32, native: usize, shape: CallShape, regs: &mut RegImage) {
     let mut img = *regs;
-    img.nstack = u64::from(nstack);
-    img.nvec = u64::from(nxmm);
-    img.x87 = u64::from(x87);
+    img.nstack = u64::from(shape.nstack);
+    img.nvec = u64::from(shape.nxmm);
+    img.x87 = u64::from(shape.x87);
     // SAFETY: live machine (counter only).
     unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
     // SAFETY: `native` is compiled code of this function (its own signature); the stack words
@@ -108,9 +106,8 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     // SAFETY: live machine (caller's contract).
     let native = unsafe { tier_check(m, func) };
     if native != 0 && !c.vararg {
-        let shape = (sig.nstack, sig.nxmm, sig.ret.iter().any(|r| r.1 == RetLoc::St0));
         // SAFETY: `native` is this function's compiled code; live machine.
-        unsafe { call_native(m, func, native, shape, regs) };
+        unsafe { call_native(m, func, native, sig.shape(), regs) };
         return Ok(());
     }
     let mut args = vec![0u64; c.param_slots as usize];

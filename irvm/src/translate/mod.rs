@@ -300,7 +300,7 @@ impl Fx<'_> {
             }
         }
         let ops = self.finish()?;
-        let own_sig = self.own_sig(fty);
+        let own_sig = own_sig(self.dl, self.func);
         let (osr_sig, ret_slots) = self.osr_sig(fty);
         Ok(Code {
             ops,
@@ -325,11 +325,6 @@ impl Fx<'_> {
             osr_sig,
             ret_slots,
         })
-    }
-
-    /// Classify the function's own parameters as a native caller would pass them.
-    fn own_sig(&self, _fty: Ty) -> Option<Sig> {
-        own_sig(self.dl, self.func)
     }
 
     /// How a native `ret (ptr)` OSR variant returns (None: OSR cannot return this type), and
