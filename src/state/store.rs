@@ -134,26 +134,15 @@ impl Store {
     }
 
     fn slot(&mut self, i: u64) -> Result<(SlotState, Option<Snapshot>), StoreError> {
-        let base = i * self.slot_size;
-        let mut h = [0u8; HEADER_LEN];
-        self.read_at(base, &mut h)?;
-        if h.iter().all(|&b| b == 0) {
-            return Ok((SlotState::Empty, None));
-        }
-        if &h[..8] != MAGIC {
-            return Ok((SlotState::Corrupt("bad magic (not a BareFlow state slot)".into()), None));
-        }
-        if u32::from_le_bytes(h[28..32].try_into().expect("4 bytes")) != crc32fast::hash(&h[..28]) {
-            return Ok((SlotState::Corrupt("header checksum mismatch".into()), None));
-        }
-        let generation = u64::from_le_bytes(h[8..16].try_into().expect("8 bytes"));
-        let len = u64::from_le_bytes(h[16..24].try_into().expect("8 bytes"));
-        let crc = u32::from_le_bytes(h[24..28].try_into().expect("4 bytes"));
+        let (generation, len, crc) = match self.header(i)? {
+            Ok(h) => h,
+            Err(state) => return Ok((state, None)),
+        };
         if len > self.slot_size - HEADER {
             return Ok((SlotState::Corrupt(format!("payload length {len} larger than the slot")), None));
         }
         let mut payload = vec![0u8; len as usize];
-        self.read_at(base + HEADER, &mut payload)?;
+        self.read_at(i * self.slot_size + HEADER, &mut payload)?;
         if crc32fast::hash(&payload) != crc {
             return Ok((SlotState::Corrupt("payload checksum mismatch (interrupted write?)".into()), None));
         }
@@ -161,6 +150,24 @@ impl Store {
             Ok(s) => Ok((SlotState::Valid { generation, len }, Some(s))),
             Err(e @ SnapshotError::BadMagic) | Err(e) => Ok((SlotState::Corrupt(format!("payload: {e}")), None)),
         }
+    }
+
+    /// Slot `i`'s header: (generation, payload length, payload CRC-32), or what is wrong with it
+    /// (empty, foreign, damaged). The payload is not read.
+    fn header(&mut self, i: u64) -> Result<Result<(u64, u64, u32), SlotState>, StoreError> {
+        let mut h = [0u8; HEADER_LEN];
+        self.read_at(i * self.slot_size, &mut h)?;
+        if h.iter().all(|&b| b == 0) {
+            return Ok(Err(SlotState::Empty));
+        }
+        if &h[..8] != MAGIC {
+            return Ok(Err(SlotState::Corrupt("bad magic (not a BareFlow state slot)".into())));
+        }
+        if u32::from_le_bytes(h[28..32].try_into().expect("4 bytes")) != crc32fast::hash(&h[..28]) {
+            return Ok(Err(SlotState::Corrupt("header checksum mismatch".into())));
+        }
+        let word = |r: std::ops::Range<usize>| u64::from_le_bytes(h[r].try_into().expect("8 bytes"));
+        Ok(Ok((word(8..16), word(16..24), u32::from_le_bytes(h[24..28].try_into().expect("4 bytes")))))
     }
 
     /// Read both slots and return the newest valid snapshot (or none).
@@ -185,36 +192,19 @@ impl Store {
     /// no more; [`Store::load`] checks both slots, for reports.) The slot not read is reported
     /// as valid by its header.
     pub fn load_newest(&mut self) -> Result<Loaded, StoreError> {
-        let mut hdr = [self.header(0)?, self.header(1)?];
-        let mut order: Vec<usize> = (0..2).filter(|&i| matches!(hdr[i], SlotState::Valid { .. })).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(if let SlotState::Valid { generation, .. } = hdr[i] { generation } else { 0 }));
+        let state = |h: Result<(u64, u64, u32), SlotState>| h.map_or_else(|s| s, |(generation, len, _)| SlotState::Valid { generation, len });
+        let mut slots = [state(self.header(0)?), state(self.header(1)?)];
+        let generation = |s: &SlotState| if let SlotState::Valid { generation, .. } = s { Some(*generation) } else { None };
+        let mut order: Vec<usize> = (0..2).filter(|&i| generation(&slots[i]).is_some()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(generation(&slots[i])));
         for i in order {
             let (state, snap) = self.slot(i as u64)?;
-            hdr[i] = state;
-            if let (SlotState::Valid { generation, .. }, Some(s)) = (&hdr[i], snap) {
-                let generation = *generation;
-                return Ok(Loaded { snapshot: Some((generation, s)), slots: hdr });
+            slots[i] = state;
+            if let (Some(g), Some(s)) = (generation(&slots[i]), snap) {
+                return Ok(Loaded { snapshot: Some((g, s)), slots });
             }
         }
-        Ok(Loaded { snapshot: None, slots: hdr })
-    }
-
-    /// Slot `i`'s header checks only (generation and length; the payload is not read).
-    fn header(&mut self, i: u64) -> Result<SlotState, StoreError> {
-        let mut h = [0u8; HEADER_LEN];
-        self.read_at(i * self.slot_size, &mut h)?;
-        if h.iter().all(|&b| b == 0) {
-            return Ok(SlotState::Empty);
-        }
-        if &h[..8] != MAGIC {
-            return Ok(SlotState::Corrupt("bad magic (not a BareFlow state slot)".into()));
-        }
-        if u32::from_le_bytes(h[28..32].try_into().expect("4 bytes")) != crc32fast::hash(&h[..28]) {
-            return Ok(SlotState::Corrupt("header checksum mismatch".into()));
-        }
-        let generation = u64::from_le_bytes(h[8..16].try_into().expect("8 bytes"));
-        let len = u64::from_le_bytes(h[16..24].try_into().expect("8 bytes"));
-        Ok(SlotState::Valid { generation, len })
+        Ok(Loaded { snapshot: None, slots })
     }
 
     /// Save `snap` as the next generation, into the slot that does not hold the newest valid
@@ -260,6 +250,13 @@ mod tests {
         d
     }
 
+    /// Overwrite 64 bytes inside slot 1's payload (as a power cut in the middle of its write would).
+    fn corrupt_slot_1(st: &Store, dir: &Path) {
+        let mut f = OpenOptions::new().write(true).open(dir.join("state.img")).unwrap();
+        f.seek(SeekFrom::Start(st.slot_size + HEADER + 100)).unwrap();
+        f.write_all(&[0xAA; 64]).unwrap();
+    }
+
     fn snap(tag: &str) -> Snapshot {
         let mut s = Snapshot::default();
         s.sections.insert("tag".into(), tag.as_bytes().to_vec());
@@ -287,12 +284,7 @@ mod tests {
         let mut st = Store::open_dir(&d).unwrap();
         st.save(&snap("good")).unwrap();
         st.save(&snap("newer")).unwrap(); // slot 1, generation 2
-        // Corrupt slot 1's payload (as a power cut in the middle of its write would).
-        let img = d.join("state.img");
-        let mut f = OpenOptions::new().write(true).open(&img).unwrap();
-        f.seek(SeekFrom::Start(st.slot_size + HEADER + 100)).unwrap();
-        f.write_all(&[0xAA; 64]).unwrap();
-        drop(f);
+        corrupt_slot_1(&st, &d);
         let l = st.load().unwrap();
         assert_eq!(l.snapshot.unwrap(), (1, snap("good")));
         assert!(matches!(&l.slots[1], SlotState::Corrupt(m) if m.contains("payload checksum")));
@@ -310,11 +302,7 @@ mod tests {
         st.save(&snap("good")).unwrap(); // slot 0, generation 1
         st.save(&snap("newer")).unwrap(); // slot 1, generation 2
         assert_eq!(st.load_newest().unwrap().snapshot.unwrap(), (2, snap("newer")));
-        let img = d.join("state.img");
-        let mut f = OpenOptions::new().write(true).open(&img).unwrap();
-        f.seek(SeekFrom::Start(st.slot_size + HEADER + 100)).unwrap();
-        f.write_all(&[0xAA; 64]).unwrap();
-        drop(f);
+        corrupt_slot_1(&st, &d);
         let l = st.load_newest().unwrap();
         assert_eq!(l.snapshot.unwrap(), (1, snap("good")));
         assert!(matches!(&l.slots[1], SlotState::Corrupt(m) if m.contains("payload checksum")));
