@@ -164,20 +164,22 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
+    // The state store is read before the program is loaded: a snapshot made from these very
+    // bytes means an earlier run loaded and verified them in full, so irvm reads function bodies
+    // lazily (warm starts run most functions native and never need theirs) and the isolated
+    // pre-check below is not needed either.
+    let early = a.state.as_deref().filter(|_| a.tier != Tier::Interp).map(|s| super::run_state::open_early(s, &bytes));
+    let known = early.as_ref().is_some_and(|e| e.known);
     // LLVM's reader may crash on malformed input: try it in a child process first where we can
     // (not on bare metal: there are no processes to fork).
     #[cfg(not(feature = "baremetal"))]
-    if let irvm::host::Precheck::Bad(e) = irvm::host::precheck_isolated(&bytes, &a.program) {
+    if !known && let irvm::host::Precheck::Bad(e) = irvm::host::precheck_isolated(&bytes, &a.program) {
         eprintln!("bareflow run: {}", e.lines().next().unwrap_or("malformed bitcode"));
         return 2;
     }
     // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
     let resolver = Box::new(crate::tier::links::ChainResolver::platform());
     crate::platform::boot_mark("bitcode read");
-    // A snapshot made from these very bytes means an earlier run loaded and verified them in
-    // full: irvm then reads function bodies lazily (warm starts run most functions native and
-    // never need theirs).
-    let known = a.state.as_deref().is_some_and(|s| a.tier != Tier::Interp && super::run_state::open_early(s, &bytes));
     let opts = Options { lazy_bodies: known, ..Options::default() };
     let mut m = match Machine::load(&bytes, &a.program, resolver, opts) {
         Ok(m) => m,
@@ -201,7 +203,7 @@ pub fn main(args: &[String]) -> i32 {
     }
     crate::platform::boot_mark("JIT set up");
     if let Some(store) = &a.state {
-        super::run_state::start(&mut m, store, &a.program, &bytes, a.tier == Tier::Auto);
+        super::run_state::start(&mut m, early, store, &a.program, &bytes, a.tier == Tier::Auto);
     }
     let (out, table) = (a.profile_out.clone(), a.table);
     {

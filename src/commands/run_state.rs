@@ -82,21 +82,19 @@ fn corrupt_slots(slots: &[SlotState; 2]) -> String {
 
 /// The store opened and its newest snapshot read and decoded before irvm loads the program
 /// ([`open_early`]), for [`start`].
-struct Early {
-    arg: String,
+pub struct Early {
     opened: Result<(Store, crate::state::store::Loaded), String>,
     /// The newest snapshot decoded, when it is a run snapshot.
     decoded: Option<Result<RunState, String>>,
+    /// That snapshot was made from these very bytes (same bitcode hash): an earlier run loaded
+    /// and verified them in full, so irvm may read the function bodies lazily, unverified.
+    pub known: bool,
     t_open: std::time::Duration,
     t_read: std::time::Duration,
 }
 
-static mut EARLY: Option<Early> = None;
-
-/// Open store `arg` and read its newest snapshot before the program is loaded. Returns whether
-/// that snapshot was made from these very bytes (same bitcode hash): then an earlier run loaded
-/// and verified them in full, and irvm may read the function bodies lazily, unverified.
-pub fn open_early(arg: &str, bitcode: &[u8]) -> bool {
+/// Open store `arg` and read and decode its newest snapshot, before the program is loaded.
+pub fn open_early(arg: &str, bitcode: &[u8]) -> Early {
     let t0 = std::time::Instant::now();
     let opened = open(arg);
     let t_open = t0.elapsed();
@@ -106,15 +104,13 @@ pub fn open_early(arg: &str, bitcode: &[u8]) -> bool {
         Err(_) => None,
     };
     let known = matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == crate::state::content::bitcode_hash(bitcode));
-    // SAFETY: single-threaded; set once before the run.
-    unsafe { EARLY = Some(Early { arg: arg.to_string(), opened, decoded, t_open, t_read: t0.elapsed() }) };
-    known
+    Early { opened, decoded, known, t_open, t_read: t0.elapsed() - t_open }
 }
 
-/// Check the store's newest snapshot (read by [`open_early`], or now) and warm-start from it if
-/// it fits. `warm` is false for `--tier jit` (everything gets compiled anyway; the snapshot still
-/// aggregates).
-pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bool) {
+/// Check the store's newest snapshot (`early`: read by [`open_early`]; None: read now) and
+/// warm-start from it if it fits. `warm` is false for `--tier jit` (everything gets compiled
+/// anyway; the snapshot still aggregates).
+pub fn start(m: &mut Machine, early: Option<Early>, arg: &str, program: &str, bitcode: &[u8], warm: bool) {
     let Some((_, tp)) = crate::tier::current().filter(|(_, t)| !t.is_null()) else {
         eprintln!("state: {arg}: --state needs a JIT tier (auto or jit); running without state");
         return;
@@ -122,18 +118,8 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
     // SAFETY: the tier manager is leaked (lives for the rest of the process); single-threaded.
     let t = unsafe { &mut *tp };
     let t0 = std::time::Instant::now();
+    let early = early.unwrap_or_else(|| open_early(arg, bitcode));
     let id = cache::identity(t, program, bitcode);
-    // SAFETY: single-threaded; taken once.
-    let early = unsafe { (*std::ptr::addr_of_mut!(EARLY)).take() }.filter(|e| e.arg == arg);
-    let early = match early {
-        Some(e) => e,
-        None => {
-            open_early(arg, bitcode);
-            // SAFETY: as above; just set.
-            unsafe { (*std::ptr::addr_of_mut!(EARLY)).take() }.expect("open_early sets it")
-        }
-    };
-    let (t_open, t_decoded) = (early.t_open, early.t_read);
     let (store, loaded) = match early.opened {
         Ok(x) => x,
         Err(e) => {
@@ -171,19 +157,19 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                 }
                 None if !warm => Some(s),
                 None => {
-                    let t_read = t0.elapsed() + t_decoded;
+                    let t_link = std::time::Instant::now();
                     let w = cache::warm_start(m, t, &s, &id);
-                    let t_link = t0.elapsed() + t_decoded;
+                    let (link, t_seed) = (t_link.elapsed(), std::time::Instant::now());
                     seeds = cache::seed(m, t, &s);
                     if t.verbose {
                         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
                         eprintln!(
-                            "[state] warm start: identity + open {:.1} ms, read + decode {:.1} ms, link {} objects {:.1} ms, seed counters {:.1} ms",
-                            ms(t_open),
-                            ms(t_read - t_open),
+                            "[state] warm start: open {:.1} ms, read + decode {:.1} ms, link {} objects {:.1} ms, seed counters {:.1} ms",
+                            ms(early.t_open),
+                            ms(early.t_read),
                             w.loaded,
-                            ms(t_link - t_read),
-                            ms(t0.elapsed() + t_decoded - t_link)
+                            ms(link),
+                            ms(t_seed.elapsed())
                         );
                     }
                     let mut tiers = [0usize; 4];
@@ -198,7 +184,7 @@ pub fn start(m: &mut Machine, arg: &str, program: &str, bitcode: &[u8], warm: bo
                         tiers[3],
                         w.bytes.div_ceil(1024),
                         s.runs + 1,
-                        (t0.elapsed() + t_decoded).as_secs_f64() * 1e3
+                        (early.t_open + early.t_read + t0.elapsed()).as_secs_f64() * 1e3
                     );
                     for (f, why) in &w.skipped {
                         eprintln!("state: {name}: cached object of '{f}' not used: {why}");
