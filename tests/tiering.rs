@@ -163,23 +163,31 @@ fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
 }
 
 #[test]
-fn revec_repacks_generic_vector_loops_at_the_host_width() {
-    // matmul's -O2 bitcode has its inner loop vectorized for generic x86-64 (<4 x float>). On a
-    // CPU with 256-bit vectors the JIT scalarizes that loop and the SLP vectorizer re-packs it
-    // as <8 x float> (orc-bridge/src/revec.rs; needs LLVM's `-scalarize-load-store`, parsed
-    // when the scalarizer is first used). Without wide vectors, or with an LLVM that has no
-    // scalarizer (it says so once), the loop must stay as the generic build made it.
-    let out = root().join("target/tiering");
-    let dump = out.join("revec-dump");
+fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
+    // tests/tiering/revec.c's -O2 bitcode has two loops vectorized for generic x86-64
+    // (<4 x float>). On a CPU with 256-bit vectors (orc-bridge/src/revec/):
+    // - the run-time-length loop (`b = b * 0.5 + a`, an fadd) keeps its scalar remainder loop,
+    //   so the JIT skips the generic vector loop and the loop vectorizer works on the scalar one
+    //   again: `fadd <8 x float>`, interleaved (several per iteration, as in a -march=native
+    //   build; scalarizing this loop instead gives one);
+    // - the fixed-length loop (`y = y * 0.5 - x`, an fsub) has no remainder: the JIT scalarizes
+    //   it and the SLP vectorizer re-packs it as `fsub <8 x float>` (needs the scalarizer and
+    //   LLVM's `-scalarize-load-store`, parsed when the scalarizer is first used).
+    // Without wide vectors both loops stay as the generic build made them.
+    let (_, bc) = build("revec");
+    let dump = root().join("target/tiering/revec-dump");
     let _ = std::fs::remove_dir_all(&dump);
     std::fs::create_dir_all(&dump).unwrap();
-    let bc = out.join("matmul.bc");
-    let bench = root().join("tests/bench");
-    let st = Command::new("clang-19").args(["-O2", "-emit-llvm", "-c", "-I"]).arg(&bench).arg(bench.join("matmul.c")).arg("-o").arg(&bc).status().expect("clang-19");
-    assert!(st.success(), "matmul: bitcode build failed");
-    let r = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["run"]).arg(&bc).args(["--", "200"]).env("BAREFLOW_JIT_DUMP", &dump).output().expect("bareflow run");
+    let r = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .args(["run", "--tier", "jit", "--opt", "3"])
+        .arg(&bc)
+        .args(["--", "1000"])
+        .env("BAREFLOW_JIT_DUMP", &dump)
+        .output()
+        .expect("bareflow run");
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "bareflow run failed: {err}");
+    assert_eq!(String::from_utf8_lossy(&r.stdout), "revec n=1000 sum=951.000000\n");
     let (mut pre, mut post) = (String::new(), String::new());
     for e in std::fs::read_dir(&dump).unwrap() {
         let p = e.unwrap().path();
@@ -190,8 +198,15 @@ fn revec_repacks_generic_vector_loops_at_the_host_width() {
             post += &std::fs::read_to_string(&p).unwrap();
         }
     }
-    assert!(pre.contains("<4 x float>") && !pre.contains("<8 x float>"), "the JIT's input is not the generic 128-bit loop");
+    assert!(pre.contains("fadd <4 x float>") && !pre.contains("<8 x float>"), "the JIT's input is not the generic 128-bit code");
+    // Same results as native for every remainder length: the re-vectorized loops' own
+    // remainders, and lengths too short for any vector loop.
+    for n in ["1", "3", "7", "8", "9", "31", "33", "1001"] {
+        run_both("revec", &["--tier", "jit", "--opt", "3"], &[n]);
+    }
     let wide = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "avx")).unwrap_or(false);
     let scalarizer = !err.contains("has no 'scalarizer' pass");
-    assert_eq!(post.contains("<8 x float>"), wide && scalarizer, "re-vectorized at 256 bits: expected {} (avx {wide}, scalarizer {scalarizer})", wide && scalarizer);
+    let fadds = post.matches("fadd <8 x float>").count();
+    assert_eq!(fadds >= 2, wide, "run-time-length loop re-vectorized and interleaved at 256 bits: expected {wide} ({fadds} fadd <8 x float>)");
+    assert_eq!(post.contains("fsub <8 x float>"), wide && scalarizer, "fixed-length loop re-packed at 256 bits: expected {} (avx {wide}, scalarizer {scalarizer})", wide && scalarizer);
 }

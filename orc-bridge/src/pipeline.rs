@@ -1,6 +1,6 @@
 //! The one place that sets the per-tier transform: profile metadata (`!prof` from irvm's counts,
 //! issue D) and the new-pass-manager pipeline `default<On>` with the vectorizer settings clang uses
-//! at that level. Code generation then runs at the matching `CodeGenOptLevel` (see `target`).
+//! at that level. Code generation then runs at the level `target` maps it to (O3: the default code generator).
 
 use std::ffi::CString;
 
@@ -104,10 +104,16 @@ pub(crate) fn run_tier(
         attach_profile(*f, p)?;
     }
     let vectorize = level >= OptLevel::O2;
-    // Loops the generic -O2 build vectorized at 128 bits are split into scalars first, for the
-    // SLP vectorizer to re-pack at the host's width (`revec`) — when it is wider, and when this
-    // LLVM has the scalarizer (a stripped LLVM may not).
-    let revec = level >= OptLevel::O2 && tm.wide_vectors() && has_scalarizer(module) && crate::revec::worth_scalarizing(module.raw());
+    // Loops the generic -O2 build vectorized at 128 bits, when the host's vectors are wider
+    // (`revec`): those whose scalar loop is intact go back to the vectorizer (their vector loop
+    // is skipped); the rest are split into scalars, for the SLP vectorizer to re-pack at the
+    // host's width, when no straight-line vector code would be split too and this LLVM has the
+    // scalarizer (a stripped LLVM may not).
+    let wide = level >= OptLevel::O2 && tm.wide_vectors();
+    if wide {
+        crate::revec::bypass_generic_vector_loops(module.raw());
+    }
+    let revec = wide && crate::revec::worth_scalarizing(module.raw()) && has_scalarizer(module);
     let pipeline = format!("{}default<O{}>", if revec { "function(scalarizer)," } else { "" }, level.number());
     run_passes(module, &pipeline, Some((tm, vectorize)))
 }

@@ -76,7 +76,7 @@ impl TargetInfo {
         })
     }
 
-    /// Create a target machine for this target at the codegen level of `level`. PIC + the small
+    /// Create a target machine for this target at the codegen level for `level`. PIC + the small
     /// code model: JITLink reaches far host symbols through GOT entries and stubs.
     pub(crate) fn machine(&self, level: OptLevel) -> Result<TargetMachine> {
         let triple = cstring("target triple", &self.triple)?;
@@ -96,8 +96,13 @@ impl TargetInfo {
         let codegen = match level {
             OptLevel::O0 => LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
             OptLevel::O1 => LLVMCodeGenOptLevel::LLVMCodeGenLevelLess,
-            OptLevel::O2 => LLVMCodeGenOptLevel::LLVMCodeGenLevelDefault,
-            OptLevel::O3 => LLVMCodeGenOptLevel::LLVMCodeGenLevelAggressive,
+            // O3 is the O3 IR pipeline with the default code generator. On x86 the aggressive
+            // level mostly differs in block placement, which tail-duplicates blocks of up to 4
+            // instructions instead of 2: that copies the compare-and-branch of a data-dependent
+            // branch into several places, and the copies' prediction then depends on where the
+            // code lands (dp_count's inner loop, the same IR through llc-19: 175-275 ms with
+            // -O3 over four block alignments, 69-76 ms with -O2; docs/performance.md).
+            OptLevel::O2 | OptLevel::O3 => LLVMCodeGenOptLevel::LLVMCodeGenLevelDefault,
         };
         // SAFETY: `target` came from LLVMGetTargetFromTriple; the strings outlive the call.
         let tm = unsafe {
