@@ -61,7 +61,7 @@ impl Cfg {
     }
 
     /// The natural loops of the live blocks, one per back edge (an edge to a block on the
-    /// depth-first stack from the entry).
+    /// depth-first stack from the entry whose target dominates its source).
     pub fn loops(&self) -> Vec<Loop> {
         let n = self.blocks.len();
         let mut loops = Vec::new();
@@ -80,7 +80,7 @@ impl Cfg {
                         state[s] = 1;
                         stack.push((s, 0));
                     }
-                    1 => loops.push(self.natural_loop(s, b)),
+                    1 => loops.extend(self.natural_loop(s, b)),
                     _ => {}
                 }
             } else {
@@ -91,8 +91,9 @@ impl Cfg {
         loops
     }
 
-    /// The header and whatever reaches the latch without passing the header.
-    fn natural_loop(&self, header: usize, latch: usize) -> Loop {
+    /// The header and whatever reaches the latch without passing the header; none when the
+    /// entry block does too (the header does not dominate the latch: an irreducible cycle).
+    fn natural_loop(&self, header: usize, latch: usize) -> Option<Loop> {
         let mut body = vec![false; self.blocks.len()];
         body[header] = true;
         let mut work = vec![latch];
@@ -102,7 +103,7 @@ impl Cfg {
                 work.extend(self.preds[b].iter().copied().filter(|&p| self.live[p]));
             }
         }
-        Loop { header, latch, body }
+        (header == 0 || !body[0]).then_some(Loop { header, latch, body })
     }
 }
 
