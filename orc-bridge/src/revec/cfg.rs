@@ -187,3 +187,27 @@ pub(super) fn retain_loop_properties(bb: LLVMBasicBlockRef, keep: impl Fn(&str) 
         LLVMSetMetadata(t, loop_kind(bb), LLVMMetadataAsValue(ctx, id));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cfg;
+    use crate::llvm;
+    use crate::revec::with_parsed;
+
+    /// (header, latch, body size) of every loop of the module's only function.
+    fn loops(ir: &str) -> Vec<(usize, usize, usize)> {
+        with_parsed(ir, |m| {
+            let cfg = Cfg::of(llvm::functions(m)[0]);
+            cfg.loops().iter().map(|l| (l.header, l.latch, l.body.iter().filter(|&&b| b).count())).collect()
+        })
+    }
+
+    #[test]
+    fn natural_loops_only() {
+        let natural = "define void @f(i1 %c) {\nentry:\n  br label %h\nh:\n  br label %b\nb:\n  br i1 %c, label %h, label %x\nx:\n  ret void\n}\n";
+        assert_eq!(loops(natural), vec![(1, 2, 2)]);
+        // A cycle entered at both of its blocks has no header that dominates it.
+        let irreducible = "define void @f(i1 %c, i1 %d) {\nentry:\n  br i1 %c, label %a, label %b\na:\n  br i1 %d, label %b, label %x\nb:\n  br label %a\nx:\n  ret void\n}\n";
+        assert_eq!(loops(irreducible), vec![]);
+    }
+}
