@@ -360,16 +360,19 @@ fn extracted_functions_use_host_globals_and_call_slots() {
     assert!(err.to_string().contains("'counter'"), "{err}");
 }
 
+/// Host links giving HOST_OWNED's `counter` and `table` the host's copies.
+fn counter_and_table(counter: &i32, table: &[i32; 4]) -> AddressMap {
+    let mut links = AddressMap::default();
+    links.globals.insert("counter".into(), counter as *const i32 as u64);
+    links.globals.insert("table".into(), table.as_ptr() as u64);
+    links
+}
+
 #[test]
 fn compiled_objects_can_be_added_again_in_a_new_jit() {
     let bc = common::c_to_bitcode("cache", HOST_OWNED);
-    let counter: Box<i32> = Box::new(100);
-    let table: Box<[i32; 4]> = Box::new([1, 2, 3, 4]);
-    let mut links = AddressMap::default();
-    links
-        .globals
-        .insert("counter".into(), &*counter as *const i32 as u64);
-    links.globals.insert("table".into(), table.as_ptr() as u64);
+    let (counter, table) = (Box::new(100i32), Box::new([1i32, 2, 3, 4]));
+    let links = counter_and_table(&counter, &table);
 
     let compiled = {
         let mut jit = jit();
@@ -391,6 +394,45 @@ fn compiled_objects_can_be_added_again_in_a_new_jit() {
         jit.lookup(&compiled.symbol).is_err(),
         "removed code is gone"
     );
+}
+
+#[test]
+fn cached_objects_link_in_one_lookup_and_a_bad_one_fails_it_by_name() {
+    let bc = common::c_to_bitcode("batch", HOST_OWNED);
+    let (counter, table) = (Box::new(100i32), Box::new([1i32, 2, 3, 4]));
+    let links = counter_and_table(&counter, &table);
+    let (bump, helper) = {
+        let mut jit = jit();
+        let m = jit.load_bitcode("batch.bc", &bc).unwrap();
+        (
+            jit.compile_function(m, "bump", OptLevel::O2, &links, None).unwrap(),
+            jit.compile_function(m, "helper", OptLevel::O2, &links, None).unwrap(),
+        )
+    };
+
+    // Both objects linked by one lookup; addresses come back in the order asked.
+    let mut both = jit();
+    both.add_object("helper.o", &helper.object, &helper.host_symbols, &links).unwrap();
+    both.add_object("bump.o", &bump.object, &bump.host_symbols, &links).unwrap();
+    let a = both.lookup_all(&[&bump.symbol, &helper.symbol]).unwrap();
+    // SAFETY: bump and helper are int(int).
+    let (bump_fn, helper_fn): (extern "C" fn(i32) -> i32, extern "C" fn(i32) -> i32) =
+        unsafe { (std::mem::transmute(a[0] as usize), std::mem::transmute(a[1] as usize)) };
+    assert_eq!(bump_fn(1), 101 + 2);
+    assert_eq!(helper_fn(5), 15);
+
+    // An object whose host symbols were not defined cannot link: the whole lookup fails, naming
+    // the symbols and what is missing; the good object still links on its own.
+    let mut bad = jit();
+    bad.add_object("helper.o", &helper.object, &helper.host_symbols, &links).unwrap();
+    bad.add_object("bump.o", &bump.object, &[], &links).unwrap();
+    let err = bad.lookup_all(&[&helper.symbol, &bump.symbol]).unwrap_err().to_string();
+    assert!(err.contains(&format!("'{}'", bump.symbol)) && err.contains("counter"), "{err}");
+    let h = bad.lookup(&helper.symbol).unwrap();
+    // SAFETY: helper is int(int).
+    let helper_fn: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(h as usize) };
+    assert_eq!(helper_fn(7), 21);
+    assert!(bad.lookup(&bump.symbol).is_err());
 }
 
 #[test]

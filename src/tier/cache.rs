@@ -55,6 +55,9 @@ pub struct WarmStart {
 pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Identity) -> WarmStart {
     let index: HashMap<String, u32> = m.prog.funcs.iter().enumerate().filter(|(_, f)| !f.external).map(|(i, f)| (f.name.clone(), i as u32)).collect();
     let mut w = WarmStart::default();
+    // Add every usable object first, then link them all in one lookup; if that fails, each on
+    // its own, so that only the objects that do not link are skipped.
+    let mut added = Vec::new();
     for o in &state.objects {
         let skip = |why: String| (o.function.clone(), why);
         let Some(&f) = index.get(&o.function) else {
@@ -71,11 +74,21 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
         }
         // (No `policy::tierable` check: the key covers the bitcode, and only tierable functions
         // get compiled. Checking would read every body of a lazily loaded program.)
-        let linked = t.jit.add_object(&o.symbol, &o.bytes, &o.host_symbols, &t.links).and_then(|_| t.jit.lookup(&o.symbol));
+        match t.jit.add_object(&o.symbol, &o.bytes, &o.host_symbols, &t.links) {
+            Ok(_) => added.push((o, f, level)),
+            Err(e) => w.skipped.push(skip(e.to_string())),
+        }
+    }
+    let symbols: Vec<&str> = added.iter().map(|(o, _, _)| o.symbol.as_str()).collect();
+    let linked: Vec<orc_bridge::Result<u64>> = match t.jit.lookup_all(&symbols) {
+        Ok(addresses) => addresses.into_iter().map(Ok).collect(),
+        Err(_) => symbols.iter().map(|s| t.jit.lookup(s)).collect(),
+    };
+    for ((o, f, level), linked) in added.into_iter().zip(linked) {
         let address = match linked {
             Ok(a) => a,
             Err(e) => {
-                w.skipped.push(skip(e.to_string()));
+                w.skipped.push((o.function.clone(), e.to_string()));
                 continue;
             }
         };

@@ -42,8 +42,15 @@ impl Jit {
     /// Address of a symbol defined in the JIT (compiled code or absolute symbol). Looking up a
     /// symbol of a freshly added object links it now; unresolved references fail here, named.
     pub fn lookup(&mut self, symbol: &str) -> Result<u64> {
+        Ok(self.lookup_all(&[symbol])?[0])
+    }
+
+    /// Addresses of several symbols, in order, in one lookup: the objects that define them are
+    /// linked in one go (a warm start's cached objects). Fails as a whole, naming the symbols.
+    pub fn lookup_all(&mut self, symbols: &[&str]) -> Result<Vec<u64>> {
+        type Found = std::result::Result<Vec<(LLVMOrcSymbolStringPoolEntryRef, u64)>, String>;
         struct Wait {
-            result: Mutex<Option<std::result::Result<u64, String>>>,
+            result: Mutex<Option<Found>>,
             done: Condvar,
         }
         extern "C" fn on_result(
@@ -57,8 +64,7 @@ impl Jit {
             let (wait, r) = unsafe {
                 let wait = &*(ctx as *const Wait);
                 let r = match check(err) {
-                    Ok(()) if n >= 1 => Ok((*pairs).Sym.Address),
-                    Ok(()) => Err(String::from("lookup returned no address")),
+                    Ok(()) => Ok((0..n).map(|i| { let p = &*pairs.add(i); (p.Name, p.Sym.Address) }).collect()),
                     Err(e) => Err(e.message().to_string()),
                 };
                 (wait, r)
@@ -67,7 +73,9 @@ impl Jit {
             wait.done.notify_all();
         }
 
-        let cname = cstring("symbol", symbol)?;
+        let what = symbols.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+        let what = format!("symbol{} {what}", if symbols.len() > 1 { "s" } else { "" });
+        let cnames = symbols.iter().map(|s| cstring("symbol", s)).collect::<Result<Vec<_>>>()?;
         self.session_errors
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -80,11 +88,20 @@ impl Jit {
             JD: self.jd,
             JDLookupFlags: LLVMOrcJITDylibLookupFlags::LLVMOrcJITDylibLookupFlagsMatchAllSymbols,
         }];
-        let mut set = [LLVMOrcCLookupSetElement {
-            // SAFETY: lljit is live; the retained name's ownership passes to the lookup.
-            Name: unsafe { LLVMOrcLLJITMangleAndIntern(self.lljit, cname.as_ptr()) },
-            LookupFlags: LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol,
-        }];
+        // SAFETY: lljit is live; each interned name is retained once more for our own matching
+        // below (the lookup takes ownership of the set's references).
+        let names: Vec<LLVMOrcSymbolStringPoolEntryRef> = cnames
+            .iter()
+            .map(|c| unsafe { LLVMOrcLLJITMangleAndIntern(self.lljit, c.as_ptr()) })
+            .collect();
+        let mut set: Vec<LLVMOrcCLookupSetElement> = names
+            .iter()
+            .map(|&name| {
+                // SAFETY: a live pool entry; the extra reference is the lookup's.
+                unsafe { LLVMOrcRetainSymbolStringPoolEntry(name) };
+                LLVMOrcCLookupSetElement { Name: name, LookupFlags: LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol }
+            })
+            .collect();
         // SAFETY: arrays and `wait` outlive the lookup: we block below until the handler ran.
         unsafe {
             LLVMOrcExecutionSessionLookup(
@@ -106,7 +123,17 @@ impl Jit {
             .take()
             .unwrap_or_else(|| Err(String::from("lookup did not complete")));
         drop(guard);
-        result.map_err(|msg| {
+        // The addresses in the order asked (ORC's map has its own order; names are interned, so
+        // equal names are the same pool entry).
+        let ordered = result.and_then(|found| {
+            names
+                .iter()
+                .map(|n| found.iter().find(|(m, _)| m == n).map(|&(_, a)| a).ok_or_else(|| String::from("lookup returned no address")))
+                .collect::<std::result::Result<Vec<u64>, String>>()
+        });
+        // SAFETY: releasing the references taken by MangleAndIntern above.
+        names.iter().for_each(|&n| unsafe { LLVMOrcReleaseSymbolStringPoolEntry(n) });
+        ordered.map_err(|msg| {
             let mut why = one_line(&msg);
             for e in self
                 .session_errors
@@ -118,7 +145,7 @@ impl Jit {
                     why = format!("{why}; {e}");
                 }
             }
-            Error::new(format!("symbol '{symbol}': {why}"))
+            Error::new(format!("{what}: {why}"))
         })
     }
 
