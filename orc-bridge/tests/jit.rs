@@ -5,6 +5,8 @@
 mod common;
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicI32;
+use std::sync::atomic::Ordering::Relaxed;
 
 use inkwell::context::Context;
 use orc_bridge::{
@@ -256,15 +258,14 @@ fn extracted_functions_use_host_globals_and_call_slots() {
     let m = jit.load_bitcode("hostowned.bc", &bc).unwrap();
 
     // Host memory for the module's globals (what irvm would allocate).
-    let counter: Box<i32> = Box::new(5);
+    // (Atomic: JIT code writes it through its address, behind Rust's back.)
+    let counter = Box::new(AtomicI32::new(5));
     let table: Box<[i32; 4]> = Box::new([10, 20, 30, 40]);
     let hi = b"hi\0";
     let greeting: Box<*const u8> = Box::new(hi.as_ptr());
     let slot: Box<u64> = Box::new(slot_a as *const () as u64);
     let mut links = AddressMap::default();
-    links
-        .globals
-        .insert("counter".into(), &*counter as *const i32 as u64);
+    links.globals.insert("counter".into(), counter.as_ptr() as u64);
     links.globals.insert("table".into(), table.as_ptr() as u64);
     links
         .globals
@@ -283,10 +284,10 @@ fn extracted_functions_use_host_globals_and_call_slots() {
             .unwrap_or_else(|e| panic!("{e}"));
         // SAFETY: bump is int(int).
         let bump: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
-        let before = *counter;
+        let before = counter.load(Relaxed);
         assert_eq!(bump(2), before + 2 + 30, "at {level}");
         assert_eq!(
-            *counter,
+            counter.load(Relaxed),
             before + 2,
             "the JIT code wrote the host's counter at {level}"
         );
@@ -361,9 +362,9 @@ fn extracted_functions_use_host_globals_and_call_slots() {
 }
 
 /// Host links giving HOST_OWNED's `counter` and `table` the host's copies.
-fn counter_and_table(counter: &i32, table: &[i32; 4]) -> AddressMap {
+fn counter_and_table(counter: &AtomicI32, table: &[i32; 4]) -> AddressMap {
     let mut links = AddressMap::default();
-    links.globals.insert("counter".into(), counter as *const i32 as u64);
+    links.globals.insert("counter".into(), counter.as_ptr() as u64);
     links.globals.insert("table".into(), table.as_ptr() as u64);
     links
 }
@@ -371,7 +372,7 @@ fn counter_and_table(counter: &i32, table: &[i32; 4]) -> AddressMap {
 #[test]
 fn compiled_objects_can_be_added_again_in_a_new_jit() {
     let bc = common::c_to_bitcode("cache", HOST_OWNED);
-    let (counter, table) = (Box::new(100i32), Box::new([1i32, 2, 3, 4]));
+    let (counter, table) = (Box::new(AtomicI32::new(100)), Box::new([1i32, 2, 3, 4]));
     let links = counter_and_table(&counter, &table);
 
     let compiled = {
@@ -388,7 +389,7 @@ fn compiled_objects_can_be_added_again_in_a_new_jit() {
     // SAFETY: bump is int(int).
     let bump: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(addr as usize) };
     assert_eq!(bump(1), 101 + 2);
-    assert_eq!(*counter, 101);
+    assert_eq!(counter.load(Relaxed), 101);
     jit.remove(code).unwrap();
     assert!(
         jit.lookup(&compiled.symbol).is_err(),
@@ -399,7 +400,7 @@ fn compiled_objects_can_be_added_again_in_a_new_jit() {
 #[test]
 fn cached_objects_link_in_one_lookup_and_a_bad_one_fails_it_by_name() {
     let bc = common::c_to_bitcode("batch", HOST_OWNED);
-    let (counter, table) = (Box::new(100i32), Box::new([1i32, 2, 3, 4]));
+    let (counter, table) = (Box::new(AtomicI32::new(100)), Box::new([1i32, 2, 3, 4]));
     let links = counter_and_table(&counter, &table);
     let (bump, helper) = {
         let mut jit = jit();
