@@ -254,20 +254,23 @@ fn keyboard_input_and_vga_screendump() {
     assert!(meta.len() > 1000, "screendump PNG is implausibly small");
 }
 
-/// The state disk: /dev/state is read and written at byte offsets across sectors, flushed, and
-/// what one boot wrote is there at the next.
+/// The state disk: /dev/state is read and written at byte offsets across sectors (partial ones
+/// and runs of whole ones in multi-sector data blocks), flushed, and what one boot wrote is there
+/// at the next.
 #[test]
 fn state_disk_survives_reboot() {
     let disk = std::env::temp_dir().join(format!("bf-state-{}.img", std::process::id()));
     std::fs::write(&disk, vec![0u8; 1 << 20]).unwrap();
     let d = disk.to_str().unwrap();
     let r1 = qemu(&["--disk", d], "demo --file-rw /dev/state");
-    expect(&r1, 0, &["state disk 1 MiB", "file-rw: 1048576 bytes, previous runs 0, wrote and read back 1016 bytes"]);
+    expect(&r1, 0, &["state disk 1 MiB", "file-rw: 1048576 bytes, previous runs 0, wrote and read back 40016 bytes"]);
     let r2 = qemu(&["--disk", d], "demo --file-rw /dev/state");
     expect(&r2, 0, &["previous runs 1,"]);
     let img = std::fs::read(&disk).unwrap();
     let _ = std::fs::remove_file(&disk);
     assert_eq!(&img[1000..1008], b"BFDEMO01", "the host file holds what the guest wrote");
+    let pattern: Vec<u8> = (0..40_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    assert!(img[1016..41_016] == pattern[..], "the host file holds the guest's 40,000-byte pattern");
 }
 
 #[test]

@@ -44,8 +44,9 @@ fn fnv1a(data: &[u8]) -> u64 {
     data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
 }
 
-/// Write a pattern across sector boundaries of an existing file (the state disk in the kernel),
-/// sync it, read it back, and report what a previous boot left there.
+/// Write a pattern across sector boundaries of an existing file (the state disk in the kernel:
+/// a partial sector, 78 whole ones — several multi-sector data blocks and a short one — and a
+/// partial one), sync it, read it back, and report what a previous boot left there.
 fn file_round_trip(path: &str) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom, Write};
     let mut f = std::fs::OpenOptions::new().read(true).write(true).open(path)?;
@@ -56,7 +57,7 @@ fn file_round_trip(path: &str) -> std::io::Result<()> {
     let boots = if &old[..8] == b"BFDEMO01" { u64::from_le_bytes(old[8..].try_into().unwrap()) } else { 0 };
     let mut rec = Vec::from(*b"BFDEMO01");
     rec.extend_from_slice(&(boots + 1).to_le_bytes());
-    rec.extend((0..1000u32).map(|i| (i * 7 % 251) as u8));
+    rec.extend((0..40_000u32).map(|i| (i * 7 % 251) as u8));
     f.seek(SeekFrom::Start(1000))?;
     f.write_all(&rec)?;
     f.sync_all()?;

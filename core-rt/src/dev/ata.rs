@@ -1,8 +1,11 @@
 //! The primary ATA (IDE) disk in PIO mode, LBA48: the raw state disk QEMU attaches with
 //! `-drive file=...,format=raw,if=ide`. Sector reads and writes, and FLUSH CACHE so that a write
 //! that returned is on the host's file. Polled: one outstanding command, no interrupts. A command
-//! moves up to 256 sectors, each with one `rep insw`/`rep outsw` (an emulator handles a string
-//! instruction in one go; word-by-word `in`/`out` costs one exit per word).
+//! moves up to 256 sectors in data blocks of up to 16 sectors (READ/WRITE MULTIPLE, when the
+//! disk has it), each block with one `rep insw`/`rep outsw` (an emulator handles a string
+//! instruction in one go; word-by-word `in`/`out` costs one exit per word). QEMU's IDE fetches
+//! each data block from the host file with its own asynchronous read, so one sector per block
+//! made a warm boot's 128 KB snapshot read 22 ms under TCG.
 
 use x86_64::instructions::port::Port;
 
@@ -17,6 +20,11 @@ const STATUS_BSY: u8 = 0x80;
 
 const CMD_READ_EXT: u8 = 0x24;
 const CMD_WRITE_EXT: u8 = 0x34;
+const CMD_READ_MULTIPLE_EXT: u8 = 0x29;
+const CMD_WRITE_MULTIPLE_EXT: u8 = 0x39;
+const CMD_SET_MULTIPLE: u8 = 0xc6;
+/// Sectors per data block we ask for with SET MULTIPLE MODE (at most what IDENTIFY allows).
+const MULTIPLE: u16 = 16;
 const CMD_FLUSH_EXT: u8 = 0xea;
 const CMD_IDENTIFY: u8 = 0xec;
 
@@ -31,6 +39,8 @@ pub enum Error {
 
 struct Disk {
     sectors: u64,
+    /// Sectors per data block: > 1 when READ/WRITE MULTIPLE are set up.
+    block: u16,
 }
 
 static DISK: spin::Mutex<Option<Disk>> = spin::Mutex::new(None);
@@ -108,8 +118,35 @@ pub fn init() -> Result<u64, Error> {
         return Err(Error::DeviceError(0)); // no LBA48
     }
     let sectors = (0..4).fold(0u64, |acc, i| acc | (id[100 + i] as u64) << (16 * i));
-    *DISK.lock() = Some(Disk { sectors });
+    *DISK.lock() = Some(Disk { sectors, block: set_multiple(id[47] & 0xff) });
     Ok(sectors)
+}
+
+/// SET MULTIPLE MODE to the largest power of two up to [`MULTIPLE`] and the disk's maximum
+/// (IDENTIFY word 47); returns the sectors per data block (1: plain READ/WRITE SECTORS).
+fn set_multiple(max: u16) -> u16 {
+    let mut block = MULTIPLE;
+    while block > max {
+        block /= 2;
+    }
+    if block <= 1 {
+        return 1;
+    }
+    // SAFETY: the primary channel's task-file registers; the sector count is the block size.
+    unsafe {
+        port(6).write(0xa0);
+        port(2).write(block as u8);
+        port(7).write(CMD_SET_MULTIPLE);
+    }
+    if wait(false).is_ok() { block } else { 1 }
+}
+
+/// The command and sectors per data block for a transfer: MULTIPLE when set up.
+fn transfer(multiple: u8, single: u8) -> (u8, usize) {
+    match DISK.lock().as_ref().map_or(1, |d| d.block) {
+        b if b > 1 => (multiple, b as usize),
+        _ => (single, 1),
+    }
 }
 
 /// Size in sectors, when a disk was found.
@@ -125,23 +162,25 @@ fn check(lba: u64, n: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sectors per READ/WRITE SECTORS EXT command (the PIO protocol interrupts after each sector
-/// anyway; larger commands only save task-file writes).
+/// Sectors per command (the PIO protocol waits for DRQ before each data block anyway; larger
+/// commands only save task-file writes).
 const PER_COMMAND: usize = 256;
 
 /// Read `buf.len() / 512` sectors from `lba`.
 pub fn read(lba: u64, buf: &mut [u8]) -> Result<(), Error> {
     let n = buf.len() / SECTOR;
     check(lba, n)?;
+    let (cmd, block) = transfer(CMD_READ_MULTIPLE_EXT, CMD_READ_EXT);
     let _guard = DISK.lock();
     for (c, run) in buf[..n * SECTOR].chunks_mut(PER_COMMAND * SECTOR).enumerate() {
-        command(CMD_READ_EXT, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
-        for sector in run.chunks_exact_mut(SECTOR) {
+        command(cmd, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
+        for data in run.chunks_mut(block * SECTOR) {
             wait(true)?;
-            // SAFETY: DRQ is set: 256 data words are ready; `sector` holds 512 bytes; DF is clear
-            // (the ABI's default), so `rep insw` fills it upwards.
+            // SAFETY: DRQ is set: the block's data words (the last block of a command may be
+            // short) are ready; `data` holds them; DF is clear (the ABI's default), so
+            // `rep insw` fills it upwards.
             unsafe {
-                core::arch::asm!("rep insw", in("dx") BASE, inout("rdi") sector.as_mut_ptr() => _, inout("rcx") SECTOR / 2 => _, options(nostack, preserves_flags));
+                core::arch::asm!("rep insw", in("dx") BASE, inout("rdi") data.as_mut_ptr() => _, inout("rcx") data.len() / 2 => _, options(nostack, preserves_flags));
             }
         }
     }
@@ -152,15 +191,16 @@ pub fn read(lba: u64, buf: &mut [u8]) -> Result<(), Error> {
 pub fn write(lba: u64, buf: &[u8]) -> Result<(), Error> {
     let n = buf.len() / SECTOR;
     check(lba, n)?;
+    let (cmd, block) = transfer(CMD_WRITE_MULTIPLE_EXT, CMD_WRITE_EXT);
     let _guard = DISK.lock();
     for (c, run) in buf[..n * SECTOR].chunks(PER_COMMAND * SECTOR).enumerate() {
-        command(CMD_WRITE_EXT, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
-        for sector in run.chunks_exact(SECTOR) {
+        command(cmd, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
+        for data in run.chunks(block * SECTOR) {
             wait(true)?;
-            // SAFETY: DRQ is set: the device takes 256 data words; `sector` holds 512 bytes; DF
-            // is clear, so `rep outsw` reads it upwards.
+            // SAFETY: DRQ is set: the device takes the block's data words; `data` holds them;
+            // DF is clear, so `rep outsw` reads it upwards.
             unsafe {
-                core::arch::asm!("rep outsw", in("dx") BASE, inout("rsi") sector.as_ptr() => _, inout("rcx") SECTOR / 2 => _, options(nostack, preserves_flags, readonly));
+                core::arch::asm!("rep outsw", in("dx") BASE, inout("rsi") data.as_ptr() => _, inout("rcx") data.len() / 2 => _, options(nostack, preserves_flags, readonly));
             }
         }
         wait(false)?;

@@ -224,25 +224,34 @@ fn disk_error(e: crate::dev::ata::Error) -> Errno {
     Errno::EIO
 }
 
-/// Read the state disk at byte offset `pos`; a short count at the end of the disk.
+/// Read the state disk at byte offset `pos`; a short count at the end of the disk. Whole sectors
+/// go straight into `buf`, as many per disk command as the driver takes (so that the driver's
+/// multi-sector data blocks apply); partial ones at either end go through a sector buffer.
 fn disk_read(pos: u64, buf: &mut [u8]) -> Result<usize, Errno> {
     use crate::dev::ata::{self, SECTOR};
     let end = (pos + buf.len() as u64).min(disk_size());
     let mut sector = [0u8; SECTOR];
     let (mut at, mut done) = (pos, 0usize);
     while at < end {
-        let off = (at % SECTOR as u64) as usize;
-        let n = (SECTOR - off).min((end - at) as usize);
-        ata::read(at / SECTOR as u64, &mut sector).map_err(disk_error)?;
-        buf[done..done + n].copy_from_slice(&sector[off..off + n]);
+        let (lba, off) = (at / SECTOR as u64, (at % SECTOR as u64) as usize);
+        let whole = (end - at) as usize / SECTOR * SECTOR;
+        let n = if off == 0 && whole > 0 {
+            ata::read(lba, &mut buf[done..done + whole]).map_err(disk_error)?;
+            whole
+        } else {
+            let n = (SECTOR - off).min((end - at) as usize);
+            ata::read(lba, &mut sector).map_err(disk_error)?;
+            buf[done..done + n].copy_from_slice(&sector[off..off + n]);
+            n
+        };
         done += n;
         at += n as u64;
     }
     Ok(done)
 }
 
-/// Write the state disk at byte offset `pos` (partial sectors are read, modified, written);
-/// ENOSPC past the end of the disk.
+/// Write the state disk at byte offset `pos` (partial sectors are read, modified, written;
+/// whole ones go out straight from `buf`, many per command); ENOSPC past the end of the disk.
 fn disk_write(pos: u64, buf: &[u8]) -> Result<usize, Errno> {
     use crate::dev::ata::{self, SECTOR};
     if buf.is_empty() {
@@ -255,14 +264,19 @@ fn disk_write(pos: u64, buf: &[u8]) -> Result<usize, Errno> {
     let mut sector = [0u8; SECTOR];
     let (mut at, mut done) = (pos, 0usize);
     while at < end {
-        let lba = at / SECTOR as u64;
-        let off = (at % SECTOR as u64) as usize;
-        let n = (SECTOR - off).min((end - at) as usize);
-        if n < SECTOR {
+        let (lba, off) = (at / SECTOR as u64, (at % SECTOR as u64) as usize);
+        let whole = (end - at) as usize / SECTOR * SECTOR;
+        let n = if off == 0 && whole > 0 {
+            ata::write(lba, &buf[done..done + whole]).map_err(disk_error)?;
+            whole
+        } else {
+            // A partial sector (fewer than SECTOR bytes here): read, modify, write.
+            let n = (SECTOR - off).min((end - at) as usize);
             ata::read(lba, &mut sector).map_err(disk_error)?;
-        }
-        sector[off..off + n].copy_from_slice(&buf[done..done + n]);
-        ata::write(lba, &sector).map_err(disk_error)?;
+            sector[off..off + n].copy_from_slice(&buf[done..done + n]);
+            ata::write(lba, &sector).map_err(disk_error)?;
+            n
+        };
         done += n;
         at += n as u64;
     }
