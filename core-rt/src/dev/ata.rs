@@ -141,9 +141,9 @@ fn set_multiple(max: u16) -> u16 {
     if wait(false).is_ok() { block } else { 1 }
 }
 
-/// The command and sectors per data block for a transfer: MULTIPLE when set up.
-fn transfer(multiple: u8, single: u8) -> (u8, usize) {
-    match DISK.lock().as_ref().map_or(1, |d| d.block) {
+/// The command and sectors per data block for a transfer on `disk`: MULTIPLE when set up.
+fn transfer(disk: &Option<Disk>, multiple: u8, single: u8) -> (u8, usize) {
+    match disk.as_ref().map_or(1, |d| d.block) {
         b if b > 1 => (multiple, b as usize),
         _ => (single, 1),
     }
@@ -170,8 +170,8 @@ const PER_COMMAND: usize = 256;
 pub fn read(lba: u64, buf: &mut [u8]) -> Result<(), Error> {
     let n = buf.len() / SECTOR;
     check(lba, n)?;
-    let (cmd, block) = transfer(CMD_READ_MULTIPLE_EXT, CMD_READ_EXT);
-    let _guard = DISK.lock();
+    let disk = DISK.lock();
+    let (cmd, block) = transfer(&disk, CMD_READ_MULTIPLE_EXT, CMD_READ_EXT);
     for (c, run) in buf[..n * SECTOR].chunks_mut(PER_COMMAND * SECTOR).enumerate() {
         command(cmd, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
         for data in run.chunks_mut(block * SECTOR) {
@@ -191,8 +191,8 @@ pub fn read(lba: u64, buf: &mut [u8]) -> Result<(), Error> {
 pub fn write(lba: u64, buf: &[u8]) -> Result<(), Error> {
     let n = buf.len() / SECTOR;
     check(lba, n)?;
-    let (cmd, block) = transfer(CMD_WRITE_MULTIPLE_EXT, CMD_WRITE_EXT);
-    let _guard = DISK.lock();
+    let disk = DISK.lock();
+    let (cmd, block) = transfer(&disk, CMD_WRITE_MULTIPLE_EXT, CMD_WRITE_EXT);
     for (c, run) in buf[..n * SECTOR].chunks(PER_COMMAND * SECTOR).enumerate() {
         command(cmd, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
         for data in run.chunks(block * SECTOR) {
