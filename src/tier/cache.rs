@@ -80,9 +80,13 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
         }
     }
     let symbols: Vec<&str> = added.iter().map(|(o, _, _)| o.symbol.as_str()).collect();
-    let linked: Vec<orc_bridge::Result<u64>> = match t.jit.lookup_all(&symbols) {
-        Ok(addresses) => addresses.into_iter().map(Ok).collect(),
-        Err(_) => symbols.iter().map(|s| t.jit.lookup(s)).collect(),
+    let linked: Vec<orc_bridge::Result<u64>> = if symbols.is_empty() {
+        Vec::new()
+    } else {
+        match t.jit.lookup_all(&symbols) {
+            Ok(addresses) => addresses.into_iter().map(Ok).collect(),
+            Err(_) => symbols.iter().map(|s| t.jit.lookup(s)).collect(),
+        }
     };
     for ((o, f, level), linked) in added.into_iter().zip(linked) {
         let address = match linked {
