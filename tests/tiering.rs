@@ -128,23 +128,31 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
     }
 }
 
+/// `bareflow run FLAGS BC -- ARG` with every compiled module dumped (`BAREFLOW_JIT_DUMP`) into
+/// a fresh target/tiering/NAME.dump; returns the run's output and the dump directory.
+fn run_dumping(name: &str, bc: &std::path::Path, flags: &[&str], arg: &str) -> (std::process::Output, PathBuf) {
+    let dump = root().join(format!("target/tiering/{name}.dump"));
+    let _ = std::fs::remove_dir_all(&dump);
+    std::fs::create_dir_all(&dump).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .arg("run")
+        .args(flags)
+        .arg(bc)
+        .args(["--", arg])
+        .env("BAREFLOW_JIT_DUMP", &dump)
+        .output()
+        .expect("bareflow run");
+    (out, dump)
+}
+
 #[test]
 fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     // main's OSR variant is compiled while its first loop runs: that loop's exit and the loops
     // after it have counts of 0 so far, which is "not yet", not "never" (a zero weight would make
     // LLVM optimize everything after the loop for size). See tests/tiering/osr_rest.c.
-    let dump = root().join("target/tiering/osr_rest.dump");
-    let _ = std::fs::remove_dir_all(&dump);
-    std::fs::create_dir_all(&dump).unwrap();
     let (exe, bc) = build("osr_rest");
     let want = Command::new(&exe).arg("6000").output().expect("native run");
-    let b = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .args(["run", "--tier", "auto", "--verbose"])
-        .arg(&bc)
-        .args(["--", "6000"])
-        .env("BAREFLOW_JIT_DUMP", &dump)
-        .output()
-        .expect("bareflow run");
+    let (b, dump) = run_dumping("osr_rest", &bc, &["--tier", "auto", "--verbose"], "6000");
     let err = String::from_utf8_lossy(&b.stderr);
     assert!(b.status.success(), "{err}");
     assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout));
@@ -175,16 +183,7 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
     //   LLVM's `-scalarize-load-store`, parsed when the scalarizer is first used).
     // Without wide vectors both loops stay as the generic build made them.
     let (_, bc) = build("revec");
-    let dump = root().join("target/tiering/revec-dump");
-    let _ = std::fs::remove_dir_all(&dump);
-    std::fs::create_dir_all(&dump).unwrap();
-    let r = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .args(["run", "--tier", "jit", "--opt", "3"])
-        .arg(&bc)
-        .args(["--", "1000"])
-        .env("BAREFLOW_JIT_DUMP", &dump)
-        .output()
-        .expect("bareflow run");
+    let (r, dump) = run_dumping("revec", &bc, &["--tier", "jit", "--opt", "3"], "1000");
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "bareflow run failed: {err}");
     assert_eq!(String::from_utf8_lossy(&r.stdout), "revec n=1000 sum=951.000000\n");
