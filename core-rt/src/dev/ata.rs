@@ -141,25 +141,19 @@ fn set_multiple(max: u16) -> u16 {
     if wait(false).is_ok() { block } else { 1 }
 }
 
-/// The command and sectors per data block for a transfer on `disk`: MULTIPLE when set up.
-fn transfer(disk: &Option<Disk>, multiple: u8, single: u8) -> (u8, usize) {
-    match disk.as_ref().map_or(1, |d| d.block) {
-        b if b > 1 => (multiple, b as usize),
-        _ => (single, 1),
-    }
-}
-
 /// Size in sectors, when a disk was found.
 pub fn sectors() -> Option<u64> {
     DISK.lock().as_ref().map(|d| d.sectors)
 }
 
-fn check(lba: u64, n: usize) -> Result<(), Error> {
-    let total = sectors().ok_or(Error::NoDisk)?;
-    if lba.checked_add(n as u64).is_none_or(|end| end > total) {
+/// Check `n` sectors at `lba` against the (locked) disk; the command for them (`multiple` when
+/// READ/WRITE MULTIPLE are set up, else `single`) and its sectors per data block.
+fn transfer(disk: &Option<Disk>, lba: u64, n: usize, multiple: u8, single: u8) -> Result<(u8, usize), Error> {
+    let d = disk.as_ref().ok_or(Error::NoDisk)?;
+    if lba.checked_add(n as u64).is_none_or(|end| end > d.sectors) {
         return Err(Error::OutOfRange);
     }
-    Ok(())
+    Ok(if d.block > 1 { (multiple, d.block as usize) } else { (single, 1) })
 }
 
 /// Sectors per command (the PIO protocol waits for DRQ before each data block anyway; larger
@@ -169,9 +163,8 @@ const PER_COMMAND: usize = 256;
 /// Read `buf.len() / 512` sectors from `lba`.
 pub fn read(lba: u64, buf: &mut [u8]) -> Result<(), Error> {
     let n = buf.len() / SECTOR;
-    check(lba, n)?;
     let disk = DISK.lock();
-    let (cmd, block) = transfer(&disk, CMD_READ_MULTIPLE_EXT, CMD_READ_EXT);
+    let (cmd, block) = transfer(&disk, lba, n, CMD_READ_MULTIPLE_EXT, CMD_READ_EXT)?;
     for (c, run) in buf[..n * SECTOR].chunks_mut(PER_COMMAND * SECTOR).enumerate() {
         command(cmd, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
         for data in run.chunks_mut(block * SECTOR) {
@@ -190,9 +183,8 @@ pub fn read(lba: u64, buf: &mut [u8]) -> Result<(), Error> {
 /// Write `buf.len() / 512` sectors at `lba` (not yet durable: see [`flush`]).
 pub fn write(lba: u64, buf: &[u8]) -> Result<(), Error> {
     let n = buf.len() / SECTOR;
-    check(lba, n)?;
     let disk = DISK.lock();
-    let (cmd, block) = transfer(&disk, CMD_WRITE_MULTIPLE_EXT, CMD_WRITE_EXT);
+    let (cmd, block) = transfer(&disk, lba, n, CMD_WRITE_MULTIPLE_EXT, CMD_WRITE_EXT)?;
     for (c, run) in buf[..n * SECTOR].chunks(PER_COMMAND * SECTOR).enumerate() {
         command(cmd, lba + (c * PER_COMMAND) as u64, (run.len() / SECTOR) as u16);
         for data in run.chunks(block * SECTOR) {
