@@ -224,34 +224,43 @@ fn disk_error(e: crate::dev::ata::Error) -> Errno {
     Errno::EIO
 }
 
+/// The byte range `[pos, end)` of the disk in the pieces one disk command moves: a run of whole
+/// sectors, or a partial sector at either end, as (first sector, offset in it, bytes). Whole
+/// sectors go in as long runs as possible, so that the driver's multi-sector data blocks apply.
+fn pieces(pos: u64, end: u64) -> impl Iterator<Item = (u64, usize, usize)> {
+    use crate::dev::ata::SECTOR;
+    let mut at = pos;
+    core::iter::from_fn(move || {
+        (at < end).then(|| {
+            let (lba, off) = (at / SECTOR as u64, (at % SECTOR as u64) as usize);
+            let whole = (end - at) as usize / SECTOR * SECTOR;
+            let n = if off == 0 && whole > 0 { whole } else { (SECTOR - off).min((end - at) as usize) };
+            at += n as u64;
+            (lba, off, n)
+        })
+    })
+}
+
 /// Read the state disk at byte offset `pos`; a short count at the end of the disk. Whole sectors
-/// go straight into `buf`, as many per disk command as the driver takes (so that the driver's
-/// multi-sector data blocks apply); partial ones at either end go through a sector buffer.
+/// go straight into `buf`; partial ones through a sector buffer.
 fn disk_read(pos: u64, buf: &mut [u8]) -> Result<usize, Errno> {
     use crate::dev::ata::{self, SECTOR};
     let end = (pos + buf.len() as u64).min(disk_size());
-    let mut sector = [0u8; SECTOR];
-    let (mut at, mut done) = (pos, 0usize);
-    while at < end {
-        let (lba, off) = (at / SECTOR as u64, (at % SECTOR as u64) as usize);
-        let whole = (end - at) as usize / SECTOR * SECTOR;
-        let n = if off == 0 && whole > 0 {
-            ata::read(lba, &mut buf[done..done + whole]).map_err(disk_error)?;
-            whole
+    let (mut sector, mut done) = ([0u8; SECTOR], 0usize);
+    for (lba, off, n) in pieces(pos, end) {
+        if n % SECTOR == 0 {
+            ata::read(lba, &mut buf[done..done + n]).map_err(disk_error)?;
         } else {
-            let n = (SECTOR - off).min((end - at) as usize);
             ata::read(lba, &mut sector).map_err(disk_error)?;
             buf[done..done + n].copy_from_slice(&sector[off..off + n]);
-            n
-        };
+        }
         done += n;
-        at += n as u64;
     }
     Ok(done)
 }
 
-/// Write the state disk at byte offset `pos` (partial sectors are read, modified, written;
-/// whole ones go out straight from `buf`, many per command); ENOSPC past the end of the disk.
+/// Write the state disk at byte offset `pos` (whole sectors straight from `buf`; partial ones
+/// are read, modified, written); ENOSPC past the end of the disk.
 fn disk_write(pos: u64, buf: &[u8]) -> Result<usize, Errno> {
     use crate::dev::ata::{self, SECTOR};
     if buf.is_empty() {
@@ -261,24 +270,16 @@ fn disk_write(pos: u64, buf: &[u8]) -> Result<usize, Errno> {
     if pos >= end {
         return Err(Errno::ENOSPC);
     }
-    let mut sector = [0u8; SECTOR];
-    let (mut at, mut done) = (pos, 0usize);
-    while at < end {
-        let (lba, off) = (at / SECTOR as u64, (at % SECTOR as u64) as usize);
-        let whole = (end - at) as usize / SECTOR * SECTOR;
-        let n = if off == 0 && whole > 0 {
-            ata::write(lba, &buf[done..done + whole]).map_err(disk_error)?;
-            whole
+    let (mut sector, mut done) = ([0u8; SECTOR], 0usize);
+    for (lba, off, n) in pieces(pos, end) {
+        if n % SECTOR == 0 {
+            ata::write(lba, &buf[done..done + n]).map_err(disk_error)?;
         } else {
-            // A partial sector (fewer than SECTOR bytes here): read, modify, write.
-            let n = (SECTOR - off).min((end - at) as usize);
             ata::read(lba, &mut sector).map_err(disk_error)?;
             sector[off..off + n].copy_from_slice(&buf[done..done + n]);
             ata::write(lba, &sector).map_err(disk_error)?;
-            n
-        };
+        }
         done += n;
-        at += n as u64;
     }
     Ok(done)
 }
