@@ -120,8 +120,16 @@ test-host: $(DEPS_STAMP)
 test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
+# The tree's habits: formatted (rustfmt.toml) and clippy-clean with the workspace lints. The appliance
+# crate is checked apart: its build script needs the app's objects to link, which a check never does.
+.PHONY: lint
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --exclude bareflow-appliance -- -D warnings
+	BAREFLOW_APP_OBJECTS=/dev/null cargo clippy -p bareflow-appliance -- -D warnings
+
 # Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) $(TIER_BOOT_TESTS)
+test: lint test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) $(TIER_BOOT_TESTS)
 	@echo "make test: all passed"
 
 

@@ -66,7 +66,9 @@ fn write_symbol_table() {
         .collect();
     names.sort();
     names.dedup();
-    let mut asm = String::from(".section .data.rel.ro.bf_core_rt_symtab,\"aw\"\n.balign 8\n.globl bf_core_rt_symtab\nbf_core_rt_symtab:\n");
+    let mut asm = String::from(
+        ".section .data.rel.ro.bf_core_rt_symtab,\"aw\"\n.balign 8\n.globl bf_core_rt_symtab\nbf_core_rt_symtab:\n",
+    );
     for n in &names {
         asm.push_str(&format!(".quad {n}\n"));
     }
@@ -78,7 +80,9 @@ fn write_symbol_table() {
     for n in &names {
         src.push_str(&format!("    {n:?},\n"));
     }
-    src.push_str("];\n\n/// Every core-rt export: (C name, address).\npub fn table() -> Vec<(&'static str, usize)> {\n");
+    src.push_str(
+        "];\n\n/// Every core-rt export: (C name, address).\npub fn table() -> Vec<(&'static str, usize)> {\n",
+    );
     src.push_str("    // SAFETY: the assembler table above has exactly N addresses, filled in by the linker.\n");
     src.push_str("    let addrs = unsafe { &*(&raw const bf_core_rt_symtab) };\n");
     src.push_str("    NAMES.iter().zip(addrs.iter()).map(|(n, a)| (*n, *a)).collect()\n}\n");

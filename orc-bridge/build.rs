@@ -10,24 +10,10 @@ fn main() {
     println!("cargo:rerun-if-changed={src}");
     println!("cargo:rerun-if-env-changed=CLANG");
     let clang = std::env::var("CLANG").unwrap_or_else(|_| String::from("clang-19"));
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("selftest.bc");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("selftest.bc");
     let status = Command::new(&clang)
-        .args([
-            "-O2",
-            "-Xclang",
-            "-disable-llvm-passes",
-            "-target",
-            "x86_64-unknown-linux-gnu",
-        ])
-        .args([
-            "-ffreestanding",
-            "-fno-stack-protector",
-            "-emit-llvm",
-            "-c",
-            src,
-            "-o",
-        ])
+        .args(["-O2", "-Xclang", "-disable-llvm-passes", "-target", "x86_64-unknown-linux-gnu"])
+        .args(["-ffreestanding", "-fno-stack-protector", "-emit-llvm", "-c", src, "-o"])
         .arg(&out)
         .status();
     match status {

@@ -43,19 +43,23 @@ fn expect(r: &Run, code: i32, needles: &[&str]) {
 #[test]
 fn demo_runs_std_program_and_exits_zero() {
     let r = boot("demo --read /boot/hello.txt");
-    expect(&r, 0, &[
-        "core-rt: pvh boot",
-        "core-rt: boot breakdown (us): firmware+loader ",
-        "core-rt: boot mark: first output at ",
-        "BareFlow demo: Rust std on core-rt",
-        r#"argc=4 argv[1..]=["demo", "--read", "/boot/hello.txt"]"#,
-        "words: 8 distinct, top the:3 fox:2 brown:1",
-        "primes below 50000: 5133",
-        "floats: sqrt2=1.414214 harmonic(1e5)=12.0901461299 tiny=1.5e-7 third=0.33333334",
-        "read hello.txt: 39 bytes",
-        r#"first line "Hello from a boot module.""#,
-        "exiting with code 0",
-    ]);
+    expect(
+        &r,
+        0,
+        &[
+            "core-rt: pvh boot",
+            "core-rt: boot breakdown (us): firmware+loader ",
+            "core-rt: boot mark: first output at ",
+            "BareFlow demo: Rust std on core-rt",
+            r#"argc=4 argv[1..]=["demo", "--read", "/boot/hello.txt"]"#,
+            "words: 8 distinct, top the:3 fox:2 brown:1",
+            "primes below 50000: 5133",
+            "floats: sqrt2=1.414214 harmonic(1e5)=12.0901461299 tiny=1.5e-7 third=0.33333334",
+            "read hello.txt: 39 bytes",
+            r#"first line "Hello from a boot module.""#,
+            "exiting with code 0",
+        ],
+    );
 }
 
 #[test]
@@ -66,19 +70,32 @@ fn exit_code_reaches_the_host() {
 #[test]
 fn panic_prints_message_and_location() {
     let r = boot("demo --panic");
-    expect(&r, 101, &["panicked at src/commands/demo.rs:", "index out of bounds: the len is 0 but the index is 3", "core-rt: abort() called", "backtrace:"]);
+    expect(
+        &r,
+        101,
+        &[
+            "panicked at src/commands/demo.rs:",
+            "index out of bounds: the len is 0 but the index is 3",
+            "core-rt: abort() called",
+            "backtrace:",
+        ],
+    );
 }
 
 #[test]
 fn page_fault_prints_address_and_symbolized_backtrace() {
     let r = boot("demo --page-fault");
-    expect(&r, 102, &[
-        "core-rt: CPU exception #PF page fault (vector 14)",
-        "faulting address: 0x0000000000000010 (write to a not-present page)",
-        "rip=0x",
-        "backtrace:",
-        "bareflow::commands::demo::main",
-    ]);
+    expect(
+        &r,
+        102,
+        &[
+            "core-rt: CPU exception #PF page fault (vector 14)",
+            "faulting address: 0x0000000000000010 (write to a not-present page)",
+            "rip=0x",
+            "backtrace:",
+            "bareflow::commands::demo::main",
+        ],
+    );
 }
 
 #[test]
@@ -131,7 +148,12 @@ fn grub_iso_boots_with_modules() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout).replace('\r', "");
     assert_eq!(o.status.code(), Some(0), "{out}");
-    for n in ["core-rt: multiboot2 boot", "core-rt: boot mark: first JIT compile", "[tier] matmul: interp -> O", "achieved tok/s: "] {
+    for n in [
+        "core-rt: multiboot2 boot",
+        "core-rt: boot mark: first JIT compile",
+        "[tier] matmul: interp -> O",
+        "achieved tok/s: ",
+    ] {
         assert!(out.contains(n), "ISO boot output lacks {n:?}:\n{out}");
     }
     // The tier log (stderr) shares the serial line with the generated text: take its lines out.
@@ -159,14 +181,30 @@ fn gdb_stops_at_main_with_symbols() {
     let o = Command::new("gdb")
         .args(["-batch", "-nx"])
         .arg(Path::new(&k))
-        .args(["-ex", "set backtrace past-main on", "-ex", &format!("target remote localhost:{port}"), "-ex", "hbreak main", "-ex", "continue", "-ex", "bt", "-ex", "kill"])
+        .args([
+            "-ex",
+            "set backtrace past-main on",
+            "-ex",
+            &format!("target remote localhost:{port}"),
+            "-ex",
+            "hbreak main",
+            "-ex",
+            "continue",
+            "-ex",
+            "bt",
+            "-ex",
+            "kill",
+        ])
         .output()
         .unwrap();
     let _ = qemu.kill();
     let _ = qemu.wait();
     let out = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
     assert!(out.contains("Breakpoint 1") && out.contains(" main ("), "gdb did not stop in main:\n{out}");
-    assert!(out.contains("core-rt/src/runtime/mod.rs") && out.contains("core_rt_boot"), "backtrace lacks core-rt's start:\n{out}");
+    assert!(
+        out.contains("core-rt/src/runtime/mod.rs") && out.contains("core_rt_boot"),
+        "backtrace lacks core-rt's start:\n{out}"
+    );
 }
 
 /// Issue B: the image (LLVM linked in) compiles a function at O0 and O3 with ORC and calls both;
@@ -179,7 +217,9 @@ fn orc_selftest_in_qemu_matches_userspace() {
     assert!(o.status.success(), "userspace orc-selftest failed");
     let results = |s: &str| -> Vec<String> {
         s.lines()
-            .filter_map(|l| l.split_once(" = ").map(|(head, rest)| format!("{head} = {}", rest.split(' ').next().unwrap_or(""))))
+            .filter_map(|l| {
+                l.split_once(" = ").map(|(head, rest)| format!("{head} = {}", rest.split(' ').next().unwrap_or("")))
+            })
             .collect()
     };
     let user = results(&String::from_utf8_lossy(&o.stdout));

@@ -86,26 +86,12 @@ fn discover() -> Vec<Program> {
                 continue;
             }
             // The markers live in main.c when there is one.
-            let main = srcs
-                .iter()
-                .find(|p| p.file_name().unwrap() == "main.c")
-                .unwrap_or(&srcs[0])
-                .clone();
+            let main = srcs.iter().find(|p| p.file_name().unwrap() == "main.c").unwrap_or(&srcs[0]).clone();
             let (args, fp80) = markers(&main);
-            progs.push(Program {
-                name,
-                srcs,
-                args,
-                fp80,
-            });
+            progs.push(Program { name, srcs, args, fp80 });
         } else if path.extension().is_some_and(|x| x == "c") {
             let (args, fp80) = markers(&path);
-            progs.push(Program {
-                name,
-                srcs: vec![path],
-                args,
-                fp80,
-            });
+            progs.push(Program { name, srcs: vec![path], args, fp80 });
         }
     }
     progs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -146,13 +132,7 @@ fn check_one(
     inputs.push(corpus_dir().join("common.h"));
     if let Some(dir) = p.srcs[0].parent().filter(|d| *d != corpus_dir()) {
         // A multi-file program: its headers count too.
-        inputs.extend(
-            std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path()),
-        );
+        inputs.extend(std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()));
     }
     if !support::up_to_date(&inputs, &[&bc, &exe]) {
         let _ = std::fs::remove_file(&exe);
@@ -166,16 +146,9 @@ fn check_one(
         }
     }
     let native = support::run(Command::new(&exe).args(&p.args), Duration::from_secs(20));
-    if matches!(
-        native.status,
-        Status::TimedOut | Status::Signaled(_) | Status::SpawnFailed(_)
-    ) {
+    if matches!(native.status, Status::TimedOut | Status::Signaled(_) | Status::SpawnFailed(_)) {
         return (
-            Verdict::CorpusError(format!(
-                "native run: {}\n{}",
-                native.status,
-                native.stderr_tail(5)
-            )),
+            Verdict::CorpusError(format!("native run: {}\n{}", native.status, native.stderr_tail(5))),
             Some(native),
             None,
         );
@@ -183,10 +156,7 @@ fn check_one(
     let got = support::run(&mut engine.command(&bc, &p.args), timeout);
     let mut problems = String::new();
     if got.status != native.status {
-        problems.push_str(&format!(
-            "    status: native {}, engine {}\n",
-            native.status, got.status
-        ));
+        problems.push_str(&format!("    status: native {}, engine {}\n", native.status, got.status));
     }
     if got.stdout != native.stdout {
         problems.push_str(&support::diff_text(&native.stdout, &got.stdout));
@@ -216,26 +186,13 @@ fn conformance_corpus() {
         .collect();
     let all = discover();
     if filter.is_empty() {
-        assert!(
-            all.len() >= 60,
-            "the conformance corpus has {} programs, expected at least 60",
-            all.len()
-        );
+        assert!(all.len() >= 60, "the conformance corpus has {} programs, expected at least 60", all.len());
     }
-    let progs: Vec<Program> = all
-        .into_iter()
-        .filter(|p| filter.is_empty() || filter.iter().any(|f| p.name.contains(f.as_str())))
-        .collect();
-    assert!(
-        !progs.is_empty(),
-        "CONFORMANCE_FILTER={filter:?} matches no program in {}",
-        corpus_dir().display()
-    );
+    let progs: Vec<Program> =
+        all.into_iter().filter(|p| filter.is_empty() || filter.iter().any(|f| p.name.contains(f.as_str()))).collect();
+    assert!(!progs.is_empty(), "CONFORMANCE_FILTER={filter:?} matches no program in {}", corpus_dir().display());
     let clang = support::tool("CLANG", "clang-19");
-    assert!(
-        support::have_tool(&clang),
-        "{clang} not found: install clang-19 (make deps)"
-    );
+    assert!(support::have_tool(&clang), "{clang} not found: install clang-19 (make deps)");
 
     let opts = support::opt_levels("CONFORMANCE_OPT", &["O0", "O2"]);
     let engine = Engine::from_env(env!("CARGO_BIN_EXE_bareflow"));
@@ -250,45 +207,27 @@ fn conformance_corpus() {
     );
 
     let work_root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance");
-    let tasks: Vec<(usize, String)> = (0..progs.len())
-        .flat_map(|i| opts.iter().map(move |o| (i, o.clone())))
-        .collect();
-    let outcomes: Vec<Outcome> =
-        support::parallel_map(&tasks, support::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
-            let (verdict, native, engine_time) =
-                check_one(&progs[*i], opt, &engine, timeout, &work_root);
-            let tag = match &verdict {
-                Verdict::Pass => "ok      ",
-                Verdict::Mismatch(_) => "MISMATCH",
-                Verdict::CorpusError(_) => "CORPUS  ",
-            };
-            eprintln!(
-                "{tag} {:<22} -{opt}  native {:>7.1} ms  engine {}",
-                progs[*i].name,
-                native
-                    .as_ref()
-                    .map_or(0.0, |n| n.elapsed.as_secs_f64() * 1e3),
-                engine_time.map_or("-".to_string(), |t| format!(
-                    "{:.1} ms",
-                    t.as_secs_f64() * 1e3
-                ))
-            );
-            Outcome {
-                prog: *i,
-                opt: opt.clone(),
-                verdict,
-                native,
-                engine_time,
-            }
-        });
+    let tasks: Vec<(usize, String)> = (0..progs.len()).flat_map(|i| opts.iter().map(move |o| (i, o.clone()))).collect();
+    let outcomes: Vec<Outcome> = support::parallel_map(&tasks, support::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
+        let (verdict, native, engine_time) = check_one(&progs[*i], opt, &engine, timeout, &work_root);
+        let tag = match &verdict {
+            Verdict::Pass => "ok      ",
+            Verdict::Mismatch(_) => "MISMATCH",
+            Verdict::CorpusError(_) => "CORPUS  ",
+        };
+        eprintln!(
+            "{tag} {:<22} -{opt}  native {:>7.1} ms  engine {}",
+            progs[*i].name,
+            native.as_ref().map_or(0.0, |n| n.elapsed.as_secs_f64() * 1e3),
+            engine_time.map_or("-".to_string(), |t| format!("{:.1} ms", t.as_secs_f64() * 1e3))
+        );
+        Outcome { prog: *i, opt: opt.clone(), verdict, native, engine_time }
+    });
 
     // The corpus must mean the same thing at every level: native outputs agree across levels.
     let mut corpus_errors = Vec::new();
     for (i, p) in progs.iter().enumerate() {
-        let natives: Vec<&Outcome> = outcomes
-            .iter()
-            .filter(|o| o.prog == i && o.native.is_some())
-            .collect();
+        let natives: Vec<&Outcome> = outcomes.iter().filter(|o| o.prog == i && o.native.is_some()).collect();
         for w in natives.windows(2) {
             let (a, b) = (w[0].native.as_ref().unwrap(), w[1].native.as_ref().unwrap());
             if a.stdout != b.stdout || a.status != b.status {
@@ -344,16 +283,8 @@ fn conformance_corpus() {
     }
 
     let mut report = String::new();
-    let engine_total: f64 = outcomes
-        .iter()
-        .filter_map(|o| o.engine_time)
-        .map(|t| t.as_secs_f64())
-        .sum();
-    let native_total: f64 = outcomes
-        .iter()
-        .filter_map(|o| o.native.as_ref())
-        .map(|n| n.elapsed.as_secs_f64())
-        .sum();
+    let engine_total: f64 = outcomes.iter().filter_map(|o| o.engine_time).map(|t| t.as_secs_f64()).sum();
+    let native_total: f64 = outcomes.iter().filter_map(|o| o.native.as_ref()).map(|n| n.elapsed.as_secs_f64()).sum();
     report.push_str(&format!(
         "conformance: {} programs, levels {:?}, engine `{} --tier {}`; native total {:.2} s, engine total {:.2} s\n",
         progs.len(),
@@ -370,10 +301,7 @@ fn conformance_corpus() {
         }
     }
     if !fp80_mismatches.is_empty() {
-        report.push_str(&format!(
-            "\n== {} mismatches in long double (x86_fp80) programs ==\n",
-            fp80_mismatches.len()
-        ));
+        report.push_str(&format!("\n== {} mismatches in long double (x86_fp80) programs ==\n", fp80_mismatches.len()));
         for m in &fp80_mismatches {
             report.push_str(m);
         }
@@ -397,17 +325,13 @@ fn conformance_corpus() {
         ));
     }
     if !corpus_errors.is_empty() {
-        report.push_str(&format!(
-            "\n== {} corpus errors (fix the test program) ==\n",
-            corpus_errors.len()
-        ));
+        report.push_str(&format!("\n== {} corpus errors (fix the test program) ==\n", corpus_errors.len()));
         for e in &corpus_errors {
             report.push_str(e);
             report.push('\n');
         }
     }
-    let failed =
-        mismatches.len() + fp80_mismatches.len() + corpus_errors.len() - known_mismatches.len();
+    let failed = mismatches.len() + fp80_mismatches.len() + corpus_errors.len() - known_mismatches.len();
     let report_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance/report.txt");
     let _ = std::fs::write(&report_path, &report);
     eprintln!("{report}");
@@ -419,11 +343,7 @@ fn conformance_corpus() {
             known_mismatches.len()
         );
     }
-    assert!(
-        failed == 0,
-        "{failed} conformance failures (listed above; report in {})",
-        report_path.display()
-    );
+    assert!(failed == 0, "{failed} conformance failures (listed above; report in {})", report_path.display());
 }
 
 /// The harness itself must be able to fail: a stand-in engine that runs the native executable passes,
@@ -435,37 +355,19 @@ fn harness_detects_mismatches() {
     // Engines get `run --tier T [flags] PROGRAM.bc -- ARGS`; the native executable sits next to the bitcode.
     let script = |name: &str, body: &str| {
         let path = work.join(name);
-        let text = format!(
-            "#!/bin/sh\nshift 3\nwhile [ \"$1\" != -- ]; do bc=$1; shift; done\nshift\n{body}\n"
-        );
+        let text = format!("#!/bin/sh\nshift 3\nwhile [ \"$1\" != -- ]; do bc=$1; shift; done\nshift\n{body}\n");
         std::fs::write(&path, text).unwrap();
         Command::new("chmod").arg("+x").arg(&path).status().unwrap();
-        Engine {
-            bin: path.display().to_string(),
-            tier: "interp".into(),
-            flags: Vec::new(),
-        }
+        Engine { bin: path.display().to_string(), tier: "interp".into(), flags: Vec::new() }
     };
     let same = script("same.sh", "exec \"$(dirname \"$bc\")/native\" \"$@\"");
-    let wrong_output = script(
-        "wrong-output.sh",
-        "\"$(dirname \"$bc\")/native\" \"$@\" | sed '1s/./X/'",
-    );
-    let wrong_status = script(
-        "wrong-status.sh",
-        "\"$(dirname \"$bc\")/native\" \"$@\"; exit 3",
-    );
+    let wrong_output = script("wrong-output.sh", "\"$(dirname \"$bc\")/native\" \"$@\" | sed '1s/./X/'");
+    let wrong_status = script("wrong-status.sh", "\"$(dirname \"$bc\")/native\" \"$@\"; exit 3");
     let progs = discover();
-    let prog = progs
-        .iter()
-        .find(|p| p.name == "argv_use")
-        .expect("argv_use.c in the corpus");
+    let prog = progs.iter().find(|p| p.name == "argv_use").expect("argv_use.c in the corpus");
     let t = Duration::from_secs(60);
     let verdict = |e: &Engine, dir: &str| check_one(prog, "O0", e, t, &work.join(dir)).0;
-    assert!(
-        matches!(verdict(&same, "same"), Verdict::Pass),
-        "identical engine not accepted"
-    );
+    assert!(matches!(verdict(&same, "same"), Verdict::Pass), "identical engine not accepted");
     assert!(
         matches!(verdict(&wrong_output, "out"), Verdict::Mismatch(m) if m.contains("stdout differs")),
         "changed output not detected"

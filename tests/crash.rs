@@ -17,7 +17,11 @@ fn qemu_cmd(disk: &str, cmdline: &[&str]) -> Command {
     let k = root().join("build/bareflow.elf");
     assert!(k.exists(), "{} is missing: run `make image` first", k.display());
     let mut c = Command::new(root().join("tools/qemu-run"));
-    c.current_dir(root()).args(["--timeout", "120", "--disk", disk, "--initrd", "build/initrd.tar"]).arg(k).arg("--").args(cmdline);
+    c.current_dir(root())
+        .args(["--timeout", "120", "--disk", disk, "--initrd", "build/initrd.tar"])
+        .arg(k)
+        .arg("--")
+        .args(cmdline);
     c
 }
 
@@ -35,7 +39,7 @@ fn sigkill_during_snapshot_writes_never_yields_a_corrupt_snapshot() {
     let disk = std::env::temp_dir().join(format!("bf-crash-{}.img", std::process::id()));
     std::fs::write(&disk, vec![0u8; 4 << 20]).unwrap();
     let d = disk.to_str().unwrap().to_string();
-    let mut seed: u64 = 0x5eed_0f_c4a5;
+    let mut seed: u64 = 0x005e_ed0f_c4a5;
     let mut last_reported: Option<u64> = None;
     let mut kills_mid_write = 0;
     for round in 0..20 {
@@ -77,7 +81,9 @@ fn sigkill_during_snapshot_writes_never_yields_a_corrupt_snapshot() {
         let _ = child.wait();
         let (found, out) = verify(&d);
         if let Some(k) = last_reported {
-            let f = found.unwrap_or_else(|| panic!("round {round}: counter {k} was saved, but the next boot found nothing:\n{out}"));
+            let f = found.unwrap_or_else(|| {
+                panic!("round {round}: counter {k} was saved, but the next boot found nothing:\n{out}")
+            });
             assert!(f >= k, "round {round}: counter {k} was saved, the next boot found only {f}:\n{out}");
             // Both slots are written by the time counter 2 is saved: an empty or rejected slot
             // afterwards means the kill interrupted a save.
@@ -86,8 +92,12 @@ fn sigkill_during_snapshot_writes_never_yields_a_corrupt_snapshot() {
             }
             last_reported = Some(f);
         }
-        eprintln!("crash round {round}: killed after {saves} reported saves + {extra_ms} ms; next boot found {found:?}");
+        eprintln!(
+            "crash round {round}: killed after {saves} reported saves + {extra_ms} ms; next boot found {found:?}"
+        );
     }
     let _ = std::fs::remove_file(&disk);
-    eprintln!("crash test: 20 kills, {kills_mid_write} of them interrupted a save (its slot was empty or rejected at the next boot)");
+    eprintln!(
+        "crash test: 20 kills, {kills_mid_write} of them interrupted a save (its slot was empty or rejected at the next boot)"
+    );
 }

@@ -69,10 +69,7 @@ fn fixed_seeds() -> Vec<u64> {
         return list
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse()
-                    .unwrap_or_else(|_| panic!("CSMITH_SEEDS: '{s}' is not a seed number"))
-            })
+            .map(|s| s.parse().unwrap_or_else(|_| panic!("CSMITH_SEEDS: '{s}' is not a seed number")))
             .collect();
     }
     let path = repo().join("tests/csmith/seeds.txt");
@@ -80,10 +77,7 @@ fn fixed_seeds() -> Vec<u64> {
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .flat_map(|l| l.split_whitespace())
-        .map(|s| {
-            s.parse()
-                .unwrap_or_else(|_| panic!("{}: '{s}' is not a seed number", path.display()))
-        })
+        .map(|s| s.parse().unwrap_or_else(|_| panic!("{}: '{s}' is not a seed number", path.display())))
         .collect()
 }
 
@@ -94,12 +88,7 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
     let src = dir.join("program.c");
     let csmith = support::tool("CSMITH", "csmith");
     let generated = support::run(
-        Command::new(&csmith)
-            .arg("--seed")
-            .arg(seed.to_string())
-            .args(&cfg.csmith_args)
-            .arg("-o")
-            .arg(&src),
+        Command::new(&csmith).arg("--seed").arg(seed.to_string()).args(&cfg.csmith_args).arg("-o").arg(&src),
         Duration::from_secs(20),
     );
     if !generated.success() {
@@ -110,26 +99,15 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
     // Native first, at every level, so that a slow program is skipped before any engine time is spent.
     let mut natives: Vec<(String, PathBuf, Output)> = Vec::new();
     for opt in &cfg.opts {
-        let bc = match support::compile_bitcode(
-            std::slice::from_ref(&src),
-            opt,
-            &cflags,
-            &dir.join(opt),
-        ) {
+        let bc = match support::compile_bitcode(std::slice::from_ref(&src), opt, &cflags, &dir.join(opt)) {
             Ok(bc) => bc,
             Err(e) => {
-                return SeedResult::Skipped(format!(
-                    "-{opt} bitcode compile failed: {}",
-                    first_line(&e)
-                ));
+                return SeedResult::Skipped(format!("-{opt} bitcode compile failed: {}", first_line(&e)));
             }
         };
         let exe = dir.join(opt).join("native");
         if let Err(e) = support::compile_native(&bc, opt, &exe) {
-            return SeedResult::Skipped(format!(
-                "-{opt} native compile failed: {}",
-                first_line(&e)
-            ));
+            return SeedResult::Skipped(format!("-{opt} native compile failed: {}", first_line(&e)));
         }
         let out = support::run(Command::new(&exe).args(&args), cfg.native_timeout);
         if !matches!(out.status, Status::Exited(_)) {
@@ -144,12 +122,12 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
                 out.status
             ));
         }
-        if let Some((first_opt, _, first)) = natives.first() {
-            if first.stdout != out.stdout {
-                return SeedResult::Skipped(format!(
-                    "native -{first_opt} and -{opt} print different checksums (undefined behaviour)"
-                ));
-            }
+        if let Some((first_opt, _, first)) = natives.first()
+            && first.stdout != out.stdout
+        {
+            return SeedResult::Skipped(format!(
+                "native -{first_opt} and -{opt} print different checksums (undefined behaviour)"
+            ));
         }
         natives.push((opt.clone(), bc, out));
     }
@@ -165,10 +143,7 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
                 native.elapsed.as_secs_f64()
             ));
         } else if got.status != native.status {
-            problems.push_str(&format!(
-                "    status: native {}, engine {}\n",
-                native.status, got.status
-            ));
+            problems.push_str(&format!("    status: native {}, engine {}\n", native.status, got.status));
         }
         if got.status != Status::TimedOut && got.stdout != native.stdout {
             problems.push_str(&support::diff_text(&native.stdout, &got.stdout));
@@ -209,9 +184,7 @@ fn save_failure(seed: u64, src: &Path, failures: &[String], cfg: &Config) {
         "csmith seed {seed}; compile: clang-19 -OX -w -I{} -emit-llvm -c program.c -o program.bc\n",
         cfg.include
     );
-    report.push_str(&format!(
-        "reproduce: CSMITH_MODE=fixed CSMITH_SEEDS={seed} CSMITH_COUNT=1 make test-csmith\n\n"
-    ));
+    report.push_str(&format!("reproduce: CSMITH_MODE=fixed CSMITH_SEEDS={seed} CSMITH_COUNT=1 make test-csmith\n\n"));
     for f in failures {
         report.push_str(f);
     }
@@ -225,13 +198,8 @@ fn csmith_differential() {
         "fixed" => (Seeds::List(fixed_seeds(), 0), 20.0, "build/test-csmith"),
         "random" => {
             let start = match std::env::var("CSMITH_SEED") {
-                Ok(s) if !s.is_empty() => s
-                    .parse()
-                    .unwrap_or_else(|_| panic!("CSMITH_SEED='{s}': expected a number")),
-                _ => SystemTime::now()
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64,
+                Ok(s) if !s.is_empty() => s.parse().unwrap_or_else(|_| panic!("CSMITH_SEED='{s}': expected a number")),
+                _ => SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos() as u64,
             };
             eprintln!("csmith: random seeds drawn from CSMITH_SEED={start}");
             (Seeds::Random(start), 200.0, "build/fuzz-diff")
@@ -240,29 +208,17 @@ fn csmith_differential() {
     };
     let count = support::env_number("CSMITH_COUNT", default_count) as usize;
     let csmith = support::tool("CSMITH", "csmith");
-    assert!(
-        support::have_tool(&csmith),
-        "{csmith} not found: install the Debian packages csmith and libcsmith-dev"
-    );
+    assert!(support::have_tool(&csmith), "{csmith} not found: install the Debian packages csmith and libcsmith-dev");
     let include = support::tool("CSMITH_INCLUDE", "/usr/include/csmith");
-    assert!(
-        Path::new(&include).join("csmith.h").exists(),
-        "{include}/csmith.h not found: install libcsmith-dev"
-    );
+    assert!(Path::new(&include).join("csmith.h").exists(), "{include}/csmith.h not found: install libcsmith-dev");
     let cfg = Config {
         opts: support::opt_levels("CSMITH_OPT", &["O0", "O2"]),
         engine: Engine::from_env(env!("CARGO_BIN_EXE_bareflow")),
         native_timeout: Duration::from_secs_f64(support::env_number("CSMITH_NATIVE_TIMEOUT", 1.0)),
-        csmith_args: std::env::var("CSMITH_ARGS")
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(String::from)
-            .collect(),
+        csmith_args: std::env::var("CSMITH_ARGS").unwrap_or_default().split_whitespace().map(String::from).collect(),
         include,
         work: Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("csmith-{mode}")),
-        save_dir: std::env::var("CSMITH_SAVE_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| repo().join(save_default)),
+        save_dir: std::env::var("CSMITH_SAVE_DIR").map(PathBuf::from).unwrap_or_else(|_| repo().join(save_default)),
     };
     eprintln!(
         "csmith: {count} programs ({mode} seeds) at {:?} against `{} run --tier {} {}`",
@@ -324,27 +280,13 @@ fn csmith_differential() {
     let mut failures = failures.into_inner().unwrap();
     failures.sort_by_key(|f| f.0);
     let skipped = skipped.into_inner().unwrap();
-    eprintln!(
-        "\ncsmith: {done} programs checked, {} seeds skipped",
-        skipped.len()
-    );
+    eprintln!("\ncsmith: {done} programs checked, {} seeds skipped", skipped.len());
     if !failures.is_empty() {
         let seeds: Vec<String> = failures.iter().map(|f| f.0.to_string()).collect();
-        eprintln!(
-            "failing seeds: {} (programs saved under {})",
-            seeds.join(" "),
-            cfg.save_dir.display()
-        );
+        eprintln!("failing seeds: {} (programs saved under {})", seeds.join(" "), cfg.save_dir.display());
     }
-    println!(
-        "csmith: {} passed, {} failed",
-        done - failures.len(),
-        failures.len()
-    );
-    assert!(
-        done >= count,
-        "only {done} of {count} csmith programs were usable (seeds ran out or all were skipped)"
-    );
+    println!("csmith: {} passed, {} failed", done - failures.len(), failures.len());
+    assert!(done >= count, "only {done} of {count} csmith programs were usable (seeds ran out or all were skipped)");
     assert!(
         failures.is_empty(),
         "{} csmith programs differ between native and the engine (listed above)",

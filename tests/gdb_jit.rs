@@ -46,7 +46,13 @@ fn gdb_stops_in_jit_compiled_function() {
     // The backtrace goes through the JIT-compiled main into bareflow's own (Rust) frames.
     let bt: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
     assert!(bt.first().is_some_and(|l| l.contains("collatz_steps")), "frame #0 is not collatz_steps:\n{text}");
-    assert!(bt.get(1).is_some_and(|l| l.contains("main") && l.contains("prog.c")), "frame #1 is not the app's main:\n{text}");
+    assert!(
+        bt.get(1).is_some_and(|l| l.contains("main") && l.contains("prog.c")),
+        "frame #1 is not the app's main:\n{text}"
+    );
     assert!(bt.iter().any(|l| l.contains("irvm/src/vm.rs")), "the backtrace does not reach irvm's frames:\n{text}");
-    assert!(bt.iter().any(|l| l.contains("src/commands/run.rs")), "the backtrace does not reach `bareflow run`:\n{text}");
+    assert!(
+        bt.iter().any(|l| l.contains("src/commands/run.rs")),
+        "the backtrace does not reach `bareflow run`:\n{text}"
+    );
 }

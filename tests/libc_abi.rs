@@ -45,10 +45,8 @@ fn map_symbols() -> BTreeMap<String, String> {
 /// C-named global symbols that core-rt (its Rust objects or its C shim) defines in the image.
 /// `core_rt_*` and `bf_*` are core-rt's internal bridges between the C shim and Rust.
 fn core_rt_exports() -> BTreeSet<String> {
-    let globals: BTreeSet<String> = nm(&["-g", "--defined-only"])
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
-        .collect();
+    let globals: BTreeSet<String> =
+        nm(&["-g", "--defined-only"]).lines().filter_map(|l| l.split_whitespace().nth(2).map(str::to_string)).collect();
     map_symbols()
         .into_iter()
         .filter(|(sym, input)| {
@@ -98,7 +96,15 @@ fn nothing_is_undefined() {
 #[test]
 fn nothing_comes_from_glibc() {
     let all = nm(&[]);
-    for glibc_only in ["__libc_start_main", "__libc_csu_init", "_IO_stdin_used", "__libc_setup_tls", "_dl_relocate_static_pie", "__libc_multiple_threads", "_IO_2_1_stdout_"] {
+    for glibc_only in [
+        "__libc_start_main",
+        "__libc_csu_init",
+        "_IO_stdin_used",
+        "__libc_setup_tls",
+        "_dl_relocate_static_pie",
+        "__libc_multiple_threads",
+        "_IO_2_1_stdout_",
+    ] {
         assert!(!all.lines().any(|l| l.ends_with(&format!(" {glibc_only}"))), "glibc symbol {glibc_only} is linked in");
     }
 }

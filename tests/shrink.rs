@@ -53,7 +53,11 @@ fn compiles(err: &str) -> Vec<&str> {
 
 fn native_output() -> String {
     let exe = root().join("build/tinyllama");
-    let o = Command::new(exe).arg(model()).args(["-n", "48", "-t", "0", "-i", "And God said"]).output().expect("native tinyllama (make app)");
+    let o = Command::new(exe)
+        .arg(model())
+        .args(["-n", "48", "-t", "0", "-i", "And God said"])
+        .output()
+        .expect("native tinyllama (make app)");
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
@@ -112,10 +116,17 @@ fn warm_run_prints_the_same_and_compiles_nothing() {
     let mut startup = 0;
     for (name, (tier, calls, heat)) in &gen1 {
         let (_, calls2, heat2) = gen2[name];
-        assert!(calls2 >= *calls && heat2 >= *heat, "{name}: aggregate shrank ({calls}, {heat}) -> ({calls2}, {heat2})");
+        assert!(
+            calls2 >= *calls && heat2 >= *heat,
+            "{name}: aggregate shrank ({calls}, {heat}) -> ({calls2}, {heat2})"
+        );
         if tier == "O1" && *heat < 200 && calls2 > *calls {
             startup += 1;
-            assert_eq!((calls2, heat2), (2 * calls, heat + calls), "{name}: start-up code counted in both runs, aggregate does not add up");
+            assert_eq!(
+                (calls2, heat2),
+                (2 * calls, heat + calls),
+                "{name}: start-up code counted in both runs, aggregate does not add up"
+            );
         }
     }
     assert!(startup >= 5, "fewer than 5 start-up functions counted in both runs:\n{gen1:?}\n{gen2:?}");
@@ -129,12 +140,20 @@ fn warm_run_prints_the_same_and_compiles_nothing() {
     assert!(warm_err.contains("state: converged module: 24 live functions, 3 dead dropped"), "{warm_err}");
     assert!(text.contains("converged module: built at the end of run 2, 24 live / 3 dead function(s)"), "{text}");
     let obj = dir.join("converged.o");
-    let aot = bareflow(&["aot", "--state", dir.to_str().unwrap(), bitcode().to_str().unwrap(), "-o", obj.to_str().unwrap()]);
+    let aot =
+        bareflow(&["aot", "--state", dir.to_str().unwrap(), bitcode().to_str().unwrap(), "-o", obj.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&aot.stdout);
-    assert!(aot.status.success() && said.contains("from the converged module kept in snapshot gen 2 (built at run 2)"), "{said}{}", String::from_utf8_lossy(&aot.stderr));
+    assert!(
+        aot.status.success() && said.contains("from the converged module kept in snapshot gen 2 (built at run 2)"),
+        "{said}{}",
+        String::from_utf8_lossy(&aot.stderr)
+    );
     assert!(std::fs::read(&obj).unwrap().starts_with(b"\x7fELF"));
     let (_, err3) = llama(&dir, &["--thresholds", "min"]);
-    assert!(!compiles(&err3).is_empty() && err3.contains("state: converged module dropped: tiers or dead set changed"), "{err3}");
+    assert!(
+        !compiles(&err3).is_empty() && err3.contains("state: converged module dropped: tiers or dead set changed"),
+        "{err3}"
+    );
 }
 
 /// `snapshot show`'s profile table: function -> (tier, calls, heat).
@@ -162,7 +181,10 @@ fn corrupt_snapshot_is_reported_and_the_run_goes_cold() {
     let (out, err) = llama(&dir, &[]);
     assert_eq!(out, cold_out);
     let store = dir.join("state.img").display().to_string();
-    let line = err.lines().find(|l| l.starts_with("state: ") && l.contains("cold start")).unwrap_or_else(|| panic!("no state line:\n{err}"));
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("state: ") && l.contains("cold start"))
+        .unwrap_or_else(|| panic!("no state line:\n{err}"));
     assert!(line.contains(&store) && line.contains("slot A ignored: payload checksum mismatch"), "{line}");
     assert!(!compiles(&err).is_empty(), "a cold run must compile:\n{err}");
     assert!(err.contains("state: saved snapshot gen 1"), "{err}");
@@ -187,19 +209,29 @@ fn mismatched_or_foreign_snapshots_are_discarded() {
     assert!(o.status.success());
     let (out, err) = llama(&dir, &[]);
     assert_eq!(out, native_output());
-    let line = err.lines().find(|l| l.starts_with("state: ") && l.contains("cold start")).unwrap_or_else(|| panic!("{err}"));
+    let line =
+        err.lines().find(|l| l.starts_with("state: ") && l.contains("cold start")).unwrap_or_else(|| panic!("{err}"));
     assert!(line.contains("generation 1 does not fit this run: program bitcode hash differs"), "{line}");
     assert!(!compiles(&err).is_empty());
 
     // Same program, another CPU: meta.json rewritten with `snapshot put`.
     let show = String::from_utf8_lossy(&bareflow(&["snapshot", "show", dir.to_str().unwrap()]).stdout).to_string();
     let hash = show.lines().find_map(|l| l.trim().strip_prefix("bitcode ")).expect("bitcode line").to_string();
-    let llvm = show.lines().find_map(|l| l.trim().strip_prefix("LLVM ")).and_then(|l| l.split(',').next()).expect("LLVM line").to_string();
+    let llvm = show
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("LLVM "))
+        .and_then(|l| l.split(',').next())
+        .expect("LLVM line")
+        .to_string();
     let meta = serde_json::json!({"format": 1, "runs": 1, "program": "x", "bitcode_hash": hash, "llvm_version": llvm,
         "cpu": "i486", "features": "+x87"});
     let meta_file = dir.join("meta.json");
     std::fs::write(&meta_file, meta.to_string()).unwrap();
-    assert!(bareflow(&["snapshot", "put", dir.to_str().unwrap(), "meta.json", meta_file.to_str().unwrap()]).status.success());
+    assert!(
+        bareflow(&["snapshot", "put", dir.to_str().unwrap(), "meta.json", meta_file.to_str().unwrap()])
+            .status
+            .success()
+    );
     let (_, err) = llama(&dir, &[]);
     assert!(err.contains("does not fit this run: CPU differs (snapshot 'i486', this run '"), "{err}");
     assert!(!compiles(&err).is_empty());
@@ -209,7 +241,10 @@ fn mismatched_or_foreign_snapshots_are_discarded() {
     assert!(bareflow(&["snapshot", "stress", dir.to_str().unwrap(), "1"]).status.success());
     let (out, err) = llama(&dir, &[]);
     assert_eq!(out, native_output());
-    assert!(err.contains("generation 1 is not a run snapshot (sections: counter, data); discarded, cold start"), "{err}");
+    assert!(
+        err.contains("generation 1 is not a run snapshot (sections: counter, data); discarded, cold start"),
+        "{err}"
+    );
     // ... and the store is usable afterwards.
     let (_, err) = llama(&dir, &[]);
     assert!(err.contains("state: loaded snapshot gen 2"), "{err}");
@@ -255,7 +290,10 @@ fn runtime_coverage_names_sampled_runtime_code_per_component() {
     let dir = fresh("coverage");
     let (_, err) = llama(&dir, &["--runtime-coverage"]);
     let sampled = |component: &str| -> u64 {
-        let line = err.lines().find(|l| l.trim_start().starts_with(component)).unwrap_or_else(|| panic!("no {component} row:\n{err}"));
+        let line = err
+            .lines()
+            .find(|l| l.trim_start().starts_with(component))
+            .unwrap_or_else(|| panic!("no {component} row:\n{err}"));
         let n = line.split("sampled ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_else(|| panic!("{line}"));
         n.parse().unwrap()
     };
@@ -279,6 +317,11 @@ fn missing_state_device_is_one_line_and_the_run_goes_on() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("state:")).collect();
-    assert_eq!(lines, ["state: /dev/bareflow-no-such-disk: no such device (no state disk attached? QEMU: tools/qemu-run --disk FILE); running without state"]);
+    assert_eq!(
+        lines,
+        [
+            "state: /dev/bareflow-no-such-disk: no such device (no state disk attached? QEMU: tools/qemu-run --disk FILE); running without state"
+        ]
+    );
     assert!(!Path::new("/dev/bareflow-no-such-disk").exists());
 }

@@ -49,7 +49,14 @@ fn scratch(test: &str) -> PathBuf {
 
 /// Compile `src` (relative to the repository) to bitcode `out` with clang-19 and `flags`.
 fn bitcode(src: &str, out: &Path, flags: &[&str]) {
-    let st = Command::new("clang-19").args(flags).args(["-emit-llvm", "-c"]).arg(root().join(src)).arg("-o").arg(out).status().expect("clang-19");
+    let st = Command::new("clang-19")
+        .args(flags)
+        .args(["-emit-llvm", "-c"])
+        .arg(root().join(src))
+        .arg("-o")
+        .arg(out)
+        .status()
+        .expect("clang-19");
     assert!(st.success(), "clang-19 failed on {src}");
 }
 
@@ -70,7 +77,15 @@ fn initrd_with_map(dir: &Path, map: &Path, files: &[&Path]) -> PathBuf {
         names.push(n);
     }
     let tar = dir.join("initrd.tar");
-    let st = Command::new("tar").arg("--format=ustar").arg("-cf").arg(&tar).arg("-C").arg(dir).args(&names).status().expect("tar");
+    let st = Command::new("tar")
+        .arg("--format=ustar")
+        .arg("-cf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(dir)
+        .args(&names)
+        .status()
+        .expect("tar");
     assert!(st.success(), "tar failed");
     tar
 }
@@ -78,7 +93,14 @@ fn initrd_with_map(dir: &Path, map: &Path, files: &[&Path]) -> PathBuf {
 /// `tools/qemu-run` under TCG with `extra` options; the command line is `args`.
 fn qemu_command(initrd: &Path, extra: &[&str], args: &[&str]) -> Command {
     let mut c = Command::new(root().join("tools/qemu-run"));
-    c.current_dir(root()).args(["--accel", "tcg", "--timeout", "120"]).args(extra).arg("--initrd").arg(initrd).arg(kernel()).arg("--").args(args);
+    c.current_dir(root())
+        .args(["--accel", "tcg", "--timeout", "120"])
+        .args(extra)
+        .arg("--initrd")
+        .arg(initrd)
+        .arg(kernel())
+        .arg("--")
+        .args(args);
     c
 }
 
@@ -111,7 +133,11 @@ const THRESHOLDS: &str = "10,100,1000";
 fn tiered_run_in_qemu_matches_userspace() {
     let dir = scratch("tiered");
     let bc = dir.join("prog.bc");
-    bitcode("tests/tier_boot/prog.c", &bc, &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    bitcode(
+        "tests/tier_boot/prog.c",
+        &bc,
+        &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
+    );
     let flags = ["run", "--tier", "auto", "--verbose", "--thresholds", THRESHOLDS];
 
     let user = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(flags).arg(&bc).output().expect("bareflow run");
@@ -127,13 +153,20 @@ fn tiered_run_in_qemu_matches_userspace() {
     eprintln!("tier_boot: QEMU (TCG) boot + tiered run: {secs:.1} s");
 
     // Serial = the program's stdout and stderr: its own lines are those core-rt and the tier log did not write.
-    let program: String = serial.lines().filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("[tier] ")).map(|l| format!("{l}\n")).collect();
+    let program: String = serial
+        .lines()
+        .filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("[tier] "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert!(user_out.starts_with("tier_boot: rounds=30 "), "unexpected userspace output:\n{user_out}");
     assert_eq!(program, user_out, "program output differs between QEMU and userspace\nQEMU serial:\n{serial}");
 
     let (u, k) = (tier_changes(&user_err), tier_changes(&serial));
     assert!(!u.is_empty(), "no tier change in userspace:\n{user_err}");
-    assert_eq!(k, u, "tier decisions differ between QEMU and userspace\nQEMU serial:\n{serial}\nuserspace stderr:\n{user_err}");
+    assert_eq!(
+        k, u,
+        "tier decisions differ between QEMU and userspace\nQEMU serial:\n{serial}\nuserspace stderr:\n{user_err}"
+    );
     let functions: std::collections::BTreeSet<&str> = u.iter().map(|c| c.split(':').next().unwrap()).collect();
     assert!(functions.len() >= 4, "expected several functions to tier up, got {functions:?}");
     assert!(u.iter().any(|c| c.contains(" -> O3 ")), "no function reached O3: {u:?}");
@@ -187,13 +220,27 @@ fn gdb_stops_in_jit_code_inside_qemu() {
     let all = format!("{out}{err}\n--- QEMU serial ---\n{serial}");
     eprintln!("tier_boot: QEMU (TCG) boot + gdb session: {secs:.1} s");
 
-    assert!(out.contains("Breakpoint 1, collatz_steps (n=1) at ") && out.contains("tests/gdb_jit/prog.c:8"), "gdb did not stop in collatz_steps with its source position:\n{all}");
+    assert!(
+        out.contains("Breakpoint 1, collatz_steps (n=1) at ") && out.contains("tests/gdb_jit/prog.c:8"),
+        "gdb did not stop in collatz_steps with its source position:\n{all}"
+    );
     // $pc is in the O2 code orc-bridge compiled (<function>.bf.<level>.<n>), read from guest memory.
-    assert!(out.contains("collatz_steps.bf.O2.") && out.contains("<in-memory@"), "$pc is not in the JIT-compiled collatz_steps:\n{all}");
+    assert!(
+        out.contains("collatz_steps.bf.O2.") && out.contains("<in-memory@"),
+        "$pc is not in the JIT-compiled collatz_steps:\n{all}"
+    );
     let bt: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
     assert!(bt.first().is_some_and(|l| l.contains("collatz_steps")), "frame #0 is not collatz_steps:\n{all}");
-    assert!(bt.get(1).is_some_and(|l| l.contains("main") && l.contains("prog.c")), "frame #1 is not the app's JIT-compiled main:\n{all}");
-    for (what, needle) in [("irvm", "irvm/src/vm.rs"), ("`bareflow run`", "src/commands/run.rs"), ("core-rt's start", "core-rt/src/runtime/mod.rs"), ("the boot entry", "core_rt_boot")] {
+    assert!(
+        bt.get(1).is_some_and(|l| l.contains("main") && l.contains("prog.c")),
+        "frame #1 is not the app's JIT-compiled main:\n{all}"
+    );
+    for (what, needle) in [
+        ("irvm", "irvm/src/vm.rs"),
+        ("`bareflow run`", "src/commands/run.rs"),
+        ("core-rt's start", "core-rt/src/runtime/mod.rs"),
+        ("the boot entry", "core_rt_boot"),
+    ] {
         assert!(bt.iter().any(|l| l.contains(needle)), "the backtrace does not reach {what} ({needle}):\n{all}");
     }
 }
@@ -201,7 +248,10 @@ fn gdb_stops_in_jit_code_inside_qemu() {
 /// The address of `name` in build/kernel.sym (lines "ADDR NAME").
 fn kernel_sym(name: &str) -> u64 {
     let map = std::fs::read_to_string(root().join("build/kernel.sym")).unwrap();
-    let line = map.lines().find(|l| l.split_once(' ').is_some_and(|(_, n)| n == name)).unwrap_or_else(|| panic!("{name} is not in build/kernel.sym"));
+    let line = map
+        .lines()
+        .find(|l| l.split_once(' ').is_some_and(|(_, n)| n == name))
+        .unwrap_or_else(|| panic!("{name} is not in build/kernel.sym"));
     u64::from_str_radix(line.split_once(' ').unwrap().0, 16).unwrap()
 }
 
@@ -210,13 +260,21 @@ fn kernel_sym(name: &str) -> u64 {
 fn dlsym_run(test: &str, map: &Path) -> String {
     let dir = scratch(test);
     let bc = dir.join("dlsym.bc");
-    bitcode("tests/tier_boot/dlsym.c", &bc, &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    bitcode(
+        "tests/tier_boot/dlsym.c",
+        &bc,
+        &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
+    );
     let tar = initrd_with_map(&dir, map, &[&bc]);
     let q = qemu_command(&tar, &[], &["run", "--tier", "interp", "/boot/dlsym.bc"]).output().expect("tools/qemu-run");
     let (serial, qerr) = text(&q);
     assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
     assert!(serial.contains("dlopen(NULL) ok"), "{serial}");
-    assert!(serial.contains("dlopen(libm.so.6) core-rt: dlopen 'libm.so.6': statically linked unikernel, no dynamic loader"), "{serial}");
+    assert!(
+        serial
+            .contains("dlopen(libm.so.6) core-rt: dlopen 'libm.so.6': statically linked unikernel, no dynamic loader"),
+        "{serial}"
+    );
     serial
 }
 
@@ -234,9 +292,19 @@ fn dlsym_finds_the_kernels_own_symbols() {
             let want = format!("dlsym {name} = {:#x}\n", kernel_sym(name));
             assert!(serial.contains(&want), "{map}: expected {want:?} (the address in build/kernel.sym):\n{serial}");
         }
-        assert!(serial.contains(&format!("dlsym no_such_symbol_here = NULL (core-rt: dlsym: symbol 'no_such_symbol_here' {NOT_FOUND}")), "{map}: missing symbol not reported:\n{serial}");
-        let inflated: Vec<&str> = serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
-        assert_eq!(inflated.len(), usize::from(map.ends_with(".gz")), "{map}: inflated once if compressed, else never:\n{serial}");
+        assert!(
+            serial.contains(&format!(
+                "dlsym no_such_symbol_here = NULL (core-rt: dlsym: symbol 'no_such_symbol_here' {NOT_FOUND}"
+            )),
+            "{map}: missing symbol not reported:\n{serial}"
+        );
+        let inflated: Vec<&str> =
+            serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
+        assert_eq!(
+            inflated.len(),
+            usize::from(map.ends_with(".gz")),
+            "{map}: inflated once if compressed, else never:\n{serial}"
+        );
         if let Some(l) = inflated.first() {
             eprintln!("tier_boot: {l}");
         }
@@ -257,11 +325,19 @@ fn damaged_symbol_map_is_one_line_and_no_map() {
     let serial = dlsym_run("dlsym-damaged", &bad.join("kernel.sym.gz"));
     let reports: Vec<&str> = serial.lines().filter(|l| l.contains("kernel.sym.gz")).collect();
     assert_eq!(reports.len(), 1, "one report for two look-ups:\n{serial}");
-    assert!(reports[0].starts_with("core-rt: /boot/kernel.sym.gz: ") && reports[0].ends_with("; going on without the symbol map"), "{}", reports[0]);
+    assert!(
+        reports[0].starts_with("core-rt: /boot/kernel.sym.gz: ")
+            && reports[0].ends_with("; going on without the symbol map"),
+        "{}",
+        reports[0]
+    );
     eprintln!("tier_boot: {}", reports[0]);
     assert!(serial.contains(&format!("dlsym strlen = {:#x}\n", kernel_sym("strlen"))), "{serial}");
     for name in ["core_rt_boot", "no_such_symbol_here"] {
-        assert!(serial.contains(&format!("dlsym {name} = NULL (core-rt: dlsym: symbol '{name}' {NOT_FOUND}")), "{name}:\n{serial}");
+        assert!(
+            serial.contains(&format!("dlsym {name} = NULL (core-rt: dlsym: symbol '{name}' {NOT_FOUND}")),
+            "{name}:\n{serial}"
+        );
     }
 }
 
@@ -280,27 +356,45 @@ fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
     // boot reports the sum of both.
     let dir = scratch("coverage");
     let bc = dir.join("prog.bc");
-    bitcode("tests/tier_boot/prog.c", &bc, &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    bitcode(
+        "tests/tier_boot/prog.c",
+        &bc,
+        &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
+    );
     let tar = initrd(&dir, &[&bc]);
     let disk = dir.join("state.img");
     std::fs::write(&disk, []).unwrap();
     std::fs::File::options().write(true).open(&disk).unwrap().set_len(16 << 20).unwrap();
     let d = disk.to_str().unwrap();
     let samples = |serial: &str| -> u64 {
-        let l = serial.lines().find(|l| l.starts_with("runtime coverage (")).unwrap_or_else(|| panic!("no coverage report:\n{serial}"));
+        let l = serial
+            .lines()
+            .find(|l| l.starts_with("runtime coverage ("))
+            .unwrap_or_else(|| panic!("no coverage report:\n{serial}"));
         l["runtime coverage (".len()..].split_whitespace().next().unwrap().parse().unwrap()
     };
     let mut seen = Vec::new();
     for boot in 1..=2 {
-        let q = qemu_command(&tar, &["--disk", d], &["run", "--state", "/dev/state", "--runtime-coverage", "/boot/prog.bc"]).output().expect("tools/qemu-run");
+        let q = qemu_command(
+            &tar,
+            &["--disk", d],
+            &["run", "--state", "/dev/state", "--runtime-coverage", "/boot/prog.bc"],
+        )
+        .output()
+        .expect("tools/qemu-run");
         let (serial, qerr) = text(&q);
         assert_eq!(q.status.code(), Some(0), "boot {boot} failed:\n{serial}{qerr}");
-        let inflated: Vec<&str> = serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
+        let inflated: Vec<&str> =
+            serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
         assert_eq!(inflated.len(), 1, "boot {boot}: the map is inflated once, for the report:\n{serial}");
         eprintln!("tier_boot: boot {boot}: {}", inflated[0]);
         for c in ["core-rt", "irvm", "LLVM", "driver"] {
-            let (pct, sampled) = coverage_of(&serial, c).unwrap_or_else(|| panic!("boot {boot}: no line for {c}:\n{serial}"));
-            assert!((0.0..100.0).contains(&pct) && sampled > 0, "boot {boot}: {c}: {pct}% never sampled, {sampled} functions sampled");
+            let (pct, sampled) =
+                coverage_of(&serial, c).unwrap_or_else(|| panic!("boot {boot}: no line for {c}:\n{serial}"));
+            assert!(
+                (0.0..100.0).contains(&pct) && sampled > 0,
+                "boot {boot}: {c}: {pct}% never sampled, {sampled} functions sampled"
+            );
         }
         seen.push(samples(&serial));
     }

@@ -20,7 +20,8 @@ fn build(name: &str) -> (PathBuf, PathBuf) {
     let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
     let st = Command::new("clang-19").args(["-O2", "-o"]).arg(&exe).arg(&src).status().expect("clang-19");
     assert!(st.success(), "{name}: native build failed");
-    let st = Command::new("clang-19").args(["-O2", "-emit-llvm", "-c", "-o"]).arg(&bc).arg(&src).status().expect("clang-19");
+    let st =
+        Command::new("clang-19").args(["-O2", "-emit-llvm", "-c", "-o"]).arg(&bc).arg(&src).status().expect("clang-19");
     assert!(st.success(), "{name}: bitcode build failed");
     (exe, bc)
 }
@@ -31,9 +32,20 @@ fn run_both(name: &str, flags: &[&str], args: &[&str]) -> (String, String, f64) 
     let n = Command::new(&exe).args(args).output().expect("native run");
     assert!(n.status.success(), "{name}: native run failed");
     let t0 = std::time::Instant::now();
-    let b = Command::new(env!("CARGO_BIN_EXE_bareflow")).arg("run").args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
+    let b = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .arg("run")
+        .args(flags)
+        .arg(&bc)
+        .arg("--")
+        .args(args)
+        .output()
+        .expect("bareflow run");
     let secs = t0.elapsed().as_secs_f64();
-    let (nout, bout, berr) = (String::from_utf8_lossy(&n.stdout), String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&b.stderr).to_string());
+    let (nout, bout, berr) = (
+        String::from_utf8_lossy(&n.stdout),
+        String::from_utf8_lossy(&b.stdout),
+        String::from_utf8_lossy(&b.stderr).to_string(),
+    );
     assert!(b.status.success(), "{name}: bareflow run {flags:?} failed: {berr}");
     assert_eq!(nout, bout, "{name}: native and bareflow run {flags:?} differ");
     (bout.to_string(), berr, secs)
@@ -45,7 +57,10 @@ fn calls_between_jit_code_count_toward_tier_up() {
     // native code and must still climb to O3 (200 000 calls >> 1000).
     let (_, err, _) = run_both("native_calls", &["--tier", "auto", "--verbose", "--thresholds", "3,100,1000"], &[]);
     assert!(err.contains("[tier] driver: interp -> O1"), "{err}");
-    let (d, l) = (err.find("[tier] driver: interp -> O1").unwrap(), err.find("[tier] leaf: interp -> O1").expect("leaf compiled"));
+    let (d, l) = (
+        err.find("[tier] driver: interp -> O1").unwrap(),
+        err.find("[tier] leaf: interp -> O1").expect("leaf compiled"),
+    );
     assert!(d < l, "leaf was compiled before driver:\n{err}");
     assert!(err.contains("[tier] leaf: O2 -> O3"), "leaf did not reach O3 through native calls:\n{err}");
 }
@@ -57,13 +72,20 @@ fn report_summarizes_tiers_and_draws_a_flame_graph() {
     let _ = std::fs::remove_file(&svg);
     let p = prof.to_str().unwrap();
     run_both("native_calls", &["--tier", "auto", "--thresholds", "3,100,1000", "--profile-out", p], &[]);
-    let r = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["report", p, "--svg"]).arg(&svg).output().expect("bareflow report");
+    let r = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+        .args(["report", p, "--svg"])
+        .arg(&svg)
+        .output()
+        .expect("bareflow report");
     let text = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "report failed: {}", String::from_utf8_lossy(&r.stderr));
     assert!(text.lines().any(|l| l.contains(" O3 ") && l.trim_end().ends_with(" leaf")), "no O3 row for leaf:\n{text}");
     assert!(text.contains("leaf: O2 -> O3 (heat 1000 >= 1000"), "{text}");
     let svg = std::fs::read_to_string(&svg).expect("flame graph written");
-    assert!(svg.contains("<svg") && svg.contains("driver (O1)") && svg.contains("main (interp)"), "flame graph lacks the functions");
+    assert!(
+        svg.contains("<svg") && svg.contains("driver (O1)") && svg.contains("main (interp)"),
+        "flame graph lacks the functions"
+    );
     // Bad input: one line naming the file, exit status 2.
     let bad = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["report", "/nonexistent/p.json"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
@@ -82,7 +104,10 @@ fn osr_moves_a_loop_that_runs_once_to_native_code() {
     assert!(stdout.starts_with("n=3000000 "), "{stdout}");
     for f in ["main", "sweep"] {
         let needle = format!("[tier] {f}: interp -> O");
-        assert!(err.lines().any(|l| l.starts_with(&needle) && l.contains("OSR at loop header")), "no OSR of {f}:\n{err}");
+        assert!(
+            err.lines().any(|l| l.starts_with(&needle) && l.contains("OSR at loop header")),
+            "no OSR of {f}:\n{err}"
+        );
     }
     let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
     let funcs = j["functions"].as_array().expect("functions");
@@ -104,24 +129,40 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
     let out = root().join("target/tiering");
     std::fs::create_dir_all(&out).unwrap();
     let src = root().join("tests/tiering/fma.c");
-    let has_fma = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
+    let has_fma =
+        std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
     let (generic, fused, bc) = (out.join("fma_generic"), out.join("fma_fused"), out.join("fma.bc"));
     for (o, extra) in [(&generic, vec![]), (&fused, vec!["-mfma"])] {
-        let st = Command::new("clang-19").args(["-O2"]).args(extra).arg(&src).arg("-o").arg(o).status().expect("clang-19");
+        let st =
+            Command::new("clang-19").args(["-O2"]).args(extra).arg(&src).arg("-o").arg(o).status().expect("clang-19");
         assert!(st.success());
     }
-    let st = Command::new("clang-19").args(["-O2", "-emit-llvm", "-c"]).arg(&src).arg("-o").arg(&bc).status().expect("clang-19");
+    let st = Command::new("clang-19")
+        .args(["-O2", "-emit-llvm", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&bc)
+        .status()
+        .expect("clang-19");
     assert!(st.success());
-    let native = |exe: &PathBuf| String::from_utf8_lossy(&Command::new(exe).output().expect("native run").stdout).to_string();
+    let native =
+        |exe: &PathBuf| String::from_utf8_lossy(&Command::new(exe).output().expect("native run").stdout).to_string();
     let two = native(&generic);
     let one = if has_fma { native(&fused) } else { two.clone() };
     if has_fma {
         assert_ne!(one, two, "the test program should tell one rounding from two");
     }
-    let modes: [&[&str]; 3] = [&["--tier", "interp"], &["--tier", "auto", "--thresholds", "min"], &["--tier", "jit", "--opt", "3"]];
+    let modes: [&[&str]; 3] =
+        [&["--tier", "interp"], &["--tier", "auto", "--thresholds", "min"], &["--tier", "jit", "--opt", "3"]];
     for m in modes {
         for (flag, want) in [(None, &two), (Some("--fp-contract"), &one)] {
-            let o = Command::new(env!("CARGO_BIN_EXE_bareflow")).arg("run").args(m).args(flag).arg(&bc).output().expect("bareflow run");
+            let o = Command::new(env!("CARGO_BIN_EXE_bareflow"))
+                .arg("run")
+                .args(m)
+                .args(flag)
+                .arg(&bc)
+                .output()
+                .expect("bareflow run");
             assert!(o.status.success(), "{m:?} {flag:?}: {}", String::from_utf8_lossy(&o.stderr));
             assert_eq!(&String::from_utf8_lossy(&o.stdout).to_string(), want, "{m:?} {flag:?}");
         }
@@ -156,8 +197,15 @@ fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     let err = String::from_utf8_lossy(&b.stderr);
     assert!(b.status.success(), "{err}");
     assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout));
-    assert!(err.lines().any(|l| l.starts_with("[tier] main: interp -> O3 (OSR at loop header")), "no OSR of main:\n{err}");
-    let pre: Vec<PathBuf> = std::fs::read_dir(&dump).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".pre.ll")).collect();
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] main: interp -> O3 (OSR at loop header")),
+        "no OSR of main:\n{err}"
+    );
+    let pre: Vec<PathBuf> = std::fs::read_dir(&dump)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".pre.ll"))
+        .collect();
     assert_eq!(pre.len(), 1, "one compile (main's OSR variant) expected: {pre:?}");
     let ir = std::fs::read_to_string(&pre[0]).unwrap();
     let weights: Vec<&str> = ir.lines().filter(|l| l.contains("!\"branch_weights\"")).collect();
@@ -197,15 +245,28 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
             post += &std::fs::read_to_string(&p).unwrap();
         }
     }
-    assert!(pre.contains("fadd <4 x float>") && !pre.contains("<8 x float>"), "the JIT's input is not the generic 128-bit code");
+    assert!(
+        pre.contains("fadd <4 x float>") && !pre.contains("<8 x float>"),
+        "the JIT's input is not the generic 128-bit code"
+    );
     // Same results as native for every remainder length: the re-vectorized loops' own
     // remainders, and lengths too short for any vector loop.
     for n in ["1", "3", "7", "8", "9", "31", "33", "1001"] {
         run_both("revec", &["--tier", "jit", "--opt", "3"], &[n]);
     }
-    let wide = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "avx")).unwrap_or(false);
+    let wide =
+        std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "avx")).unwrap_or(false);
     let scalarizer = !err.contains("has no 'scalarizer' pass");
     let fadds = post.matches("fadd <8 x float>").count();
-    assert_eq!(fadds >= 2, wide, "run-time-length loop re-vectorized and interleaved at 256 bits: expected {wide} ({fadds} fadd <8 x float>)");
-    assert_eq!(post.contains("fsub <8 x float>"), wide && scalarizer, "fixed-length loop re-packed at 256 bits: expected {} (avx {wide}, scalarizer {scalarizer})", wide && scalarizer);
+    assert_eq!(
+        fadds >= 2,
+        wide,
+        "run-time-length loop re-vectorized and interleaved at 256 bits: expected {wide} ({fadds} fadd <8 x float>)"
+    );
+    assert_eq!(
+        post.contains("fsub <8 x float>"),
+        wide && scalarizer,
+        "fixed-length loop re-packed at 256 bits: expected {} (avx {wide}, scalarizer {scalarizer})",
+        wide && scalarizer
+    );
 }

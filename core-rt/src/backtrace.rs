@@ -19,7 +19,7 @@ pub fn print(out: &mut dyn Write, pc: u64, mut fp: u64) {
     let _ = writeln!(out, "  backtrace{}:", if map.is_none() { " (no symbol map: addresses only)" } else { "" });
     line(out, 0, pc, map);
     for i in 1..MAX_FRAMES {
-        if fp == 0 || fp % 8 != 0 || !on_a_stack(fp) || !on_a_stack(fp + 8) {
+        if fp == 0 || !fp.is_multiple_of(8) || !on_a_stack(fp) || !on_a_stack(fp + 8) {
             break;
         }
         // SAFETY: `fp` and `fp + 8` were checked to lie on a kernel stack, which is mapped.

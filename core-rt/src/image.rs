@@ -42,29 +42,6 @@ macro_rules! addr {
     };
 }
 
-#[cfg(test)]
-#[allow(non_upper_case_globals)]
-mod test_layout {
-    pub const __image_start: u64 = 0x20_0000;
-    pub const __text_start: u64 = 0x20_1000;
-    pub const __text_end: u64 = 0x30_0000;
-    pub const __rodata_start: u64 = 0x30_0000;
-    pub const __rodata_end: u64 = 0x38_0000;
-    pub const __data_start: u64 = 0x38_0000;
-    pub const __image_end: u64 = 0xc0_0000;
-    pub const __init_array_start: u64 = 0x38_0000;
-    pub const __init_array_end: u64 = 0x38_0000;
-    pub const __tdata_start: u64 = 0x39_0000;
-    pub const __tdata_end: u64 = 0x39_0000;
-    pub const __tbss_end: u64 = 0x39_0000;
-    pub const __tls_align: u64 = 16;
-    pub const __eh_frame_hdr_start: u64 = 0x37_0000;
-    pub const __eh_frame_hdr_end: u64 = 0x37_0000;
-    pub const boot_stack_guard: u64 = 0x40_0000;
-    pub const boot_stack_bottom: u64 = 0x40_1000;
-    pub const boot_stack_top: u64 = 0xc0_1000;
-}
-
 /// The whole loaded image (boot code to the end of the stack).
 pub fn whole() -> Region {
     Region { start: addr!(__image_start), end: addr!(__image_end) }
@@ -119,4 +96,27 @@ pub fn tls_template() -> (Region, u64, u64) {
 /// `.eh_frame_hdr`, for the unwinder (PT_GNU_EH_FRAME).
 pub fn eh_frame_hdr() -> Region {
     Region { start: addr!(__eh_frame_hdr_start), end: addr!(__eh_frame_hdr_end) }
+}
+
+#[cfg(test)]
+#[allow(non_upper_case_globals)]
+mod test_layout {
+    pub const __image_start: u64 = 0x20_0000;
+    pub const __text_start: u64 = 0x20_1000;
+    pub const __text_end: u64 = 0x30_0000;
+    pub const __rodata_start: u64 = 0x30_0000;
+    pub const __rodata_end: u64 = 0x38_0000;
+    pub const __data_start: u64 = 0x38_0000;
+    pub const __image_end: u64 = 0xc0_0000;
+    pub const __init_array_start: u64 = 0x38_0000;
+    pub const __init_array_end: u64 = 0x38_0000;
+    pub const __tdata_start: u64 = 0x39_0000;
+    pub const __tdata_end: u64 = 0x39_0000;
+    pub const __tbss_end: u64 = 0x39_0000;
+    pub const __tls_align: u64 = 16;
+    pub const __eh_frame_hdr_start: u64 = 0x37_0000;
+    pub const __eh_frame_hdr_end: u64 = 0x37_0000;
+    pub const boot_stack_guard: u64 = 0x40_0000;
+    pub const boot_stack_bottom: u64 = 0x40_1000;
+    pub const boot_stack_top: u64 = 0xc0_1000;
 }

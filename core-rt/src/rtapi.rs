@@ -1,7 +1,7 @@
 //! runtime.h (core-rt/include/runtime.h): the seeds' runtime API for C applications, on core-rt's
 //! devices. Exported under the C names like the libc ABI.
 
-use core::ffi::{c_char, c_int, CStr};
+use core::ffi::{CStr, c_char, c_int};
 
 crate::libc_fn! {
     /// `void vga_init(void)`: clear the VGA text screen.

@@ -47,7 +47,12 @@ fn load() -> Option<&'static [u8]> {
     match crate::fs::gzip::decompress_member(gz.data) {
         Ok(map) => {
             let us = crate::time::ticks_to_ns(crate::arch::cpu::tsc::read() - t0, crate::time::tsc_hz()) / 1000;
-            crate::kprintln!("core-rt: symbol map: {GZ_PATH} inflated, {} -> {} bytes in {} ms", gz.data.len(), map.len(), us / 1000);
+            crate::kprintln!(
+                "core-rt: symbol map: {GZ_PATH} inflated, {} -> {} bytes in {} ms",
+                gz.data.len(),
+                map.len(),
+                us / 1000
+            );
             Some(map.leak())
         }
         Err(e) => {

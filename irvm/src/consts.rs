@@ -24,7 +24,10 @@ pub fn write(dl: Layout, env: &mut dyn Addresses, c: Val, out: &mut [u8]) -> Res
             out.iter_mut().for_each(|b| *b = 0);
             Ok(())
         }
-        ValKind::ConstArray | ValKind::ConstStruct | ValKind::ConstVector | ValKind::ConstDataArray
+        ValKind::ConstArray
+        | ValKind::ConstStruct
+        | ValKind::ConstVector
+        | ValKind::ConstDataArray
         | ValKind::ConstDataVector => write_aggregate(dl, env, c, t, out),
         _ => {
             let s = layout::scalar(t)?;
@@ -119,7 +122,8 @@ pub fn scalar(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String
 pub fn fp80_const(c: Val) -> Result<[u64; 2], String> {
     match c.kind() {
         ValKind::Undef | ValKind::Poison | ValKind::ZeroAggregate => Ok([0, 0]),
-        ValKind::ConstFp => crate::exec::fp80::parse_const(&c.to_text()).ok_or_else(|| format!("cannot read constant '{}'", c.to_text())),
+        ValKind::ConstFp => crate::exec::fp80::parse_const(&c.to_text())
+            .ok_or_else(|| format!("cannot read constant '{}'", c.to_text())),
         _ => Err(format!("unsupported long double constant '{}'", c.to_text())),
     }
 }
@@ -186,7 +190,9 @@ fn expr(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String> {
     };
     let a = |env: &mut dyn Addresses, i| scalar(dl, env, c.operand(i));
     let v = match op {
-        O::LLVMBitCast | O::LLVMAddrSpaceCast | O::LLVMIntToPtr | O::LLVMPtrToInt | O::LLVMTrunc | O::LLVMZExt => a(env, 0)?,
+        O::LLVMBitCast | O::LLVMAddrSpaceCast | O::LLVMIntToPtr | O::LLVMPtrToInt | O::LLVMTrunc | O::LLVMZExt => {
+            a(env, 0)?
+        }
         O::LLVMSExt => {
             let TyKind::Int(from) = c.operand(0).ty().kind() else { return Err("bad sext".into()) };
             let x = a(env, 0)?;

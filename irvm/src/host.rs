@@ -119,7 +119,10 @@ pub fn precheck_isolated(bytes: &[u8], name: &str) -> Precheck {
     } else if libc::WIFEXITED(status) {
         Precheck::Bad(String::from_utf8_lossy(&msg).into_owned())
     } else if libc::WIFSIGNALED(status) {
-        Precheck::Bad(format!("{name}: malformed bitcode: LLVM's reader crashed on it (signal {})", libc::WTERMSIG(status)))
+        Precheck::Bad(format!(
+            "{name}: malformed bitcode: LLVM's reader crashed on it (signal {})",
+            libc::WTERMSIG(status)
+        ))
     } else {
         Precheck::Bad(format!("{name}: malformed bitcode"))
     }

@@ -35,54 +35,198 @@ pub const ALLOCA_BASE: Reg = Reg(0);
 
 /// Integer binary operators (the generic and vector forms carry one of these).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IBin { Add, Sub, Mul, UDiv, SDiv, URem, SRem, Shl, LShr, AShr, And, Or, Xor }
+pub enum IBin {
+    Add,
+    Sub,
+    Mul,
+    UDiv,
+    SDiv,
+    URem,
+    SRem,
+    Shl,
+    LShr,
+    AShr,
+    And,
+    Or,
+    Xor,
+}
 
 /// Integer comparison predicates.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IPred { Eq, Ne, Ugt, Uge, Ult, Ule, Sgt, Sge, Slt, Sle }
+pub enum IPred {
+    Eq,
+    Ne,
+    Ugt,
+    Uge,
+    Ult,
+    Ule,
+    Sgt,
+    Sge,
+    Slt,
+    Sle,
+}
 
 /// Floating-point comparison predicates (LLVM's 16).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FPred { False, Oeq, Ogt, Oge, Olt, Ole, One, Ord, Uno, Ueq, Ugt, Uge, Ult, Ule, Une, True }
+pub enum FPred {
+    False,
+    Oeq,
+    Ogt,
+    Oge,
+    Olt,
+    Ole,
+    One,
+    Ord,
+    Uno,
+    Ueq,
+    Ugt,
+    Uge,
+    Ult,
+    Ule,
+    Une,
+    True,
+}
 
 /// Floating-point binary operators (arithmetic and two-operand intrinsics).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FBin { Add, Sub, Mul, Div, Rem, MinNum, MaxNum, Minimum, Maximum, CopySign, Pow, Atan2, Ldexp }
+pub enum FBin {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    MinNum,
+    MaxNum,
+    Minimum,
+    Maximum,
+    CopySign,
+    Pow,
+    Atan2,
+    Ldexp,
+}
 
 /// Floating-point unary operators (fneg and one-operand intrinsics).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum FUn {
-    Neg, Abs, Sqrt, Floor, Ceil, Trunc, Round, RoundEven, Exp, Exp2, Exp10, Log, Log2, Log10, Sin, Cos,
-    Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Canonicalize,
+    Neg,
+    Abs,
+    Sqrt,
+    Floor,
+    Ceil,
+    Trunc,
+    Round,
+    RoundEven,
+    Exp,
+    Exp2,
+    Exp10,
+    Log,
+    Log2,
+    Log10,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Canonicalize,
 }
 
 /// Conversions between integers and floating point, and between float widths.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Conv { SiToF32, SiToF64, UiToF32, UiToF64, F32ToSi, F64ToSi, F32ToUi, F64ToUi, F32ToF64, F64ToF32 }
+pub enum Conv {
+    SiToF32,
+    SiToF64,
+    UiToF32,
+    UiToF64,
+    F32ToSi,
+    F64ToSi,
+    F32ToUi,
+    F64ToUi,
+    F32ToF64,
+    F64ToF32,
+}
 
 /// Conversions to and from x86_fp80 (`bits`: the integer side's width).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum F80Conv { FromF32, FromF64, ToF32, ToF64, FromSi, FromUi, ToSi, ToUi }
+pub enum F80Conv {
+    FromF32,
+    FromF64,
+    ToF32,
+    ToF64,
+    FromSi,
+    FromUi,
+    ToSi,
+    ToUi,
+}
 
 /// Integer intrinsics with one operand.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IUn { Ctpop, Ctlz, Cttz, Bswap, BitReverse, Abs }
+pub enum IUn {
+    Ctpop,
+    Ctlz,
+    Cttz,
+    Bswap,
+    BitReverse,
+    Abs,
+}
 
 /// Integer intrinsics with two operands (min/max, overflow-checked, saturating).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum IBin2 {
-    SMin, SMax, UMin, UMax, SAddSat, UAddSat, SSubSat, USubSat, SShlSat, UShlSat,
+    SMin,
+    SMax,
+    UMin,
+    UMax,
+    SAddSat,
+    UAddSat,
+    SSubSat,
+    USubSat,
+    SShlSat,
+    UShlSat,
     /// `*.with.overflow`: two results, the value then an i1 flag in the next slot.
-    SAddO, UAddO, SSubO, USubO, SMulO, UMulO,
+    SAddO,
+    UAddO,
+    SSubO,
+    USubO,
+    SMulO,
+    UMulO,
 }
 
 /// Vector reductions (`llvm.vector.reduce.*`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Reduce { Add, Mul, And, Or, Xor, SMax, SMin, UMax, UMin, FAdd, FMul, FMax, FMin, FMaximum, FMinimum }
+pub enum Reduce {
+    Add,
+    Mul,
+    And,
+    Or,
+    Xor,
+    SMax,
+    SMin,
+    UMax,
+    UMin,
+    FAdd,
+    FMul,
+    FMax,
+    FMin,
+    FMaximum,
+    FMinimum,
+}
 
 /// Lane type of a vector operation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Lane { I1, I8, I16, I32, I64, F16, F32, F64 }
+pub enum Lane {
+    I1,
+    I8,
+    I16,
+    I32,
+    I64,
+    F16,
+    F32,
+    F64,
+}
 
 impl Lane {
     /// Bytes a lane takes in registers (i1 lanes take one byte).
@@ -105,231 +249,855 @@ impl Lane {
 
 /// `d = a op b`.
 #[derive(Clone, Copy, Debug)]
-pub struct Bin { pub d: Reg, pub a: Reg, pub b: Reg }
+pub struct Bin {
+    pub d: Reg,
+    pub a: Reg,
+    pub b: Reg,
+}
 /// `d = a op imm`.
 #[derive(Clone, Copy, Debug)]
-pub struct BinI { pub d: Reg, pub a: Reg, pub imm: i32 }
+pub struct BinI {
+    pub d: Reg,
+    pub a: Reg,
+    pub imm: i32,
+}
 /// Branch on `a pred b`: `t` if true, `f` if false; counter `ctr` counts taken, `ctr+1` not taken.
 #[derive(Clone, Copy, Debug)]
-pub struct BrCmp { pub a: Reg, pub b: Reg, pub t: Rel, pub f: Rel, pub ctr: Ctr }
+pub struct BrCmp {
+    pub a: Reg,
+    pub b: Reg,
+    pub t: Rel,
+    pub f: Rel,
+    pub ctr: Ctr,
+}
 /// Branch on `a pred imm`.
 #[derive(Clone, Copy, Debug)]
-pub struct BrCmpI { pub a: Reg, pub imm: i32, pub t: Rel, pub f: Rel, pub ctr: Ctr }
+pub struct BrCmpI {
+    pub a: Reg,
+    pub imm: i32,
+    pub t: Rel,
+    pub f: Rel,
+    pub ctr: Ctr,
+}
 /// A memory access at `p + off`: loads write `v`, stores read it.
 #[derive(Clone, Copy, Debug)]
-pub struct Mem { pub v: Reg, pub p: Reg, pub off: i32 }
+pub struct Mem {
+    pub v: Reg,
+    pub p: Reg,
+    pub off: i32,
+}
 /// A memory access at `p + i * scale + off` with an i64 index `i` (a GEP folded into its user).
 #[derive(Clone, Copy, Debug)]
-pub struct MemX { pub v: Reg, pub p: Reg, pub i: Reg, pub scale: i32, pub off: i32 }
+pub struct MemX {
+    pub v: Reg,
+    pub p: Reg,
+    pub i: Reg,
+    pub scale: i32,
+    pub off: i32,
+}
 
 /// A memory operand: `p + i * scale + off` (`i` an i64).
 #[derive(Clone, Copy, Debug)]
-pub struct MemA { pub p: Reg, pub i: Reg, pub scale: i32, pub off: i32 }
+pub struct MemA {
+    pub p: Reg,
+    pub i: Reg,
+    pub scale: i32,
+    pub off: i32,
+}
 
 /// One irvm instruction.
 #[derive(Clone, Copy, Debug)]
 pub enum Op {
     // ---- moves and control ----
-    Mov { d: Reg, s: Reg },
-    Mov2 { d: Reg, s: Reg },
-    MovN { d: Reg, s: Reg, n: u32 },
+    Mov {
+        d: Reg,
+        s: Reg,
+    },
+    Mov2 {
+        d: Reg,
+        s: Reg,
+    },
+    MovN {
+        d: Reg,
+        s: Reg,
+        n: u32,
+    },
     /// Phi move then jump (the common one-phi edge).
-    MovJmp { d: Reg, s: Reg, rel: Rel, ctr: Ctr },
-    Jmp { rel: Rel, ctr: Ctr },
+    MovJmp {
+        d: Reg,
+        s: Reg,
+        rel: Rel,
+        ctr: Ctr,
+    },
+    Jmp {
+        rel: Rel,
+        ctr: Ctr,
+    },
     /// OSR point at a loop header: count an entry in `ctr`; at the mark in `ctr + 1`, ask the
     /// host for native code continuing this activation (`Code::osr[point]`).
-    Osr { ctr: Ctr, point: u32 },
+    Osr {
+        ctr: Ctr,
+        point: u32,
+    },
     /// Branch on the i1 in `c`.
-    Br { c: Reg, t: Rel, f: Rel, ctr: Ctr },
-    Switch { v: Reg, table: Aux },
-    Select { d: Reg, c: Reg, a: Reg, b: Reg },
-    SelectN { d: Reg, c: Reg, a: Reg, b: Reg, n: u32 },
+    Br {
+        c: Reg,
+        t: Rel,
+        f: Rel,
+        ctr: Ctr,
+    },
+    Switch {
+        v: Reg,
+        table: Aux,
+    },
+    Select {
+        d: Reg,
+        c: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    SelectN {
+        d: Reg,
+        c: Reg,
+        a: Reg,
+        b: Reg,
+        n: u32,
+    },
 
     // ---- fused compare-and-branch, 32-bit (i32) and 64-bit domain ----
-    BrEq32(BrCmp), BrNe32(BrCmp), BrSlt32(BrCmp), BrSle32(BrCmp), BrSgt32(BrCmp), BrSge32(BrCmp),
-    BrUlt32(BrCmp), BrUle32(BrCmp), BrUgt32(BrCmp), BrUge32(BrCmp),
-    BrEq64(BrCmp), BrNe64(BrCmp), BrSlt64(BrCmp), BrSle64(BrCmp), BrSgt64(BrCmp), BrSge64(BrCmp),
-    BrUlt64(BrCmp), BrUle64(BrCmp), BrUgt64(BrCmp), BrUge64(BrCmp),
-    BrEq32I(BrCmpI), BrNe32I(BrCmpI), BrSlt32I(BrCmpI), BrSle32I(BrCmpI), BrSgt32I(BrCmpI), BrSge32I(BrCmpI),
-    BrUlt32I(BrCmpI), BrUle32I(BrCmpI), BrUgt32I(BrCmpI), BrUge32I(BrCmpI),
-    BrEq64I(BrCmpI), BrNe64I(BrCmpI), BrSlt64I(BrCmpI), BrSle64I(BrCmpI), BrSgt64I(BrCmpI), BrSge64I(BrCmpI),
-    BrUlt64I(BrCmpI), BrUle64I(BrCmpI), BrUgt64I(BrCmpI), BrUge64I(BrCmpI),
+    BrEq32(BrCmp),
+    BrNe32(BrCmp),
+    BrSlt32(BrCmp),
+    BrSle32(BrCmp),
+    BrSgt32(BrCmp),
+    BrSge32(BrCmp),
+    BrUlt32(BrCmp),
+    BrUle32(BrCmp),
+    BrUgt32(BrCmp),
+    BrUge32(BrCmp),
+    BrEq64(BrCmp),
+    BrNe64(BrCmp),
+    BrSlt64(BrCmp),
+    BrSle64(BrCmp),
+    BrSgt64(BrCmp),
+    BrSge64(BrCmp),
+    BrUlt64(BrCmp),
+    BrUle64(BrCmp),
+    BrUgt64(BrCmp),
+    BrUge64(BrCmp),
+    BrEq32I(BrCmpI),
+    BrNe32I(BrCmpI),
+    BrSlt32I(BrCmpI),
+    BrSle32I(BrCmpI),
+    BrSgt32I(BrCmpI),
+    BrSge32I(BrCmpI),
+    BrUlt32I(BrCmpI),
+    BrUle32I(BrCmpI),
+    BrUgt32I(BrCmpI),
+    BrUge32I(BrCmpI),
+    BrEq64I(BrCmpI),
+    BrNe64I(BrCmpI),
+    BrSlt64I(BrCmpI),
+    BrSle64I(BrCmpI),
+    BrSgt64I(BrCmpI),
+    BrSge64I(BrCmpI),
+    BrUlt64I(BrCmpI),
+    BrUle64I(BrCmpI),
+    BrUgt64I(BrCmpI),
+    BrUge64I(BrCmpI),
     /// Fused fcmp + branch (f32 if `!dbl`).
-    BrFCmp { p: FPred, dbl: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: Ctr },
+    BrFCmp {
+        p: FPred,
+        dbl: bool,
+        a: Reg,
+        b: Reg,
+        t: Rel,
+        f: Rel,
+        ctr: Ctr,
+    },
 
     // ---- integer arithmetic: i32 and i64 fast paths ----
-    Add32(Bin), Sub32(Bin), Mul32(Bin), Shl32(Bin), AShr32(Bin), SDiv32(Bin), SRem32(Bin),
-    UDiv32(Bin), URem32(Bin), LShr32(Bin),
-    Add64(Bin), Sub64(Bin), Mul64(Bin), Shl64(Bin), AShr64(Bin), SDiv64(Bin), SRem64(Bin),
+    Add32(Bin),
+    Sub32(Bin),
+    Mul32(Bin),
+    Shl32(Bin),
+    AShr32(Bin),
+    SDiv32(Bin),
+    SRem32(Bin),
+    UDiv32(Bin),
+    URem32(Bin),
+    LShr32(Bin),
+    Add64(Bin),
+    Sub64(Bin),
+    Mul64(Bin),
+    Shl64(Bin),
+    AShr64(Bin),
+    SDiv64(Bin),
+    SRem64(Bin),
     /// udiv/urem/lshr/and/or/xor are width-independent on zero-extended values (<= 64 bits).
-    UDiv64(Bin), URem64(Bin), LShr64(Bin), And64(Bin), Or64(Bin), Xor64(Bin),
-    Add32I(BinI), Mul32I(BinI), Shl32I(BinI), AShr32I(BinI), And32I(BinI), Or32I(BinI), Xor32I(BinI),
-    Add64I(BinI), Mul64I(BinI), Shl64I(BinI), AShr64I(BinI), And64I(BinI), Or64I(BinI), Xor64I(BinI),
+    UDiv64(Bin),
+    URem64(Bin),
+    LShr64(Bin),
+    And64(Bin),
+    Or64(Bin),
+    Xor64(Bin),
+    Add32I(BinI),
+    Mul32I(BinI),
+    Shl32I(BinI),
+    AShr32I(BinI),
+    And32I(BinI),
+    Or32I(BinI),
+    Xor32I(BinI),
+    Add64I(BinI),
+    Mul64I(BinI),
+    Shl64I(BinI),
+    AShr64I(BinI),
+    And64I(BinI),
+    Or64I(BinI),
+    Xor64I(BinI),
     /// lshr by a constant, any width <= 64.
     LShrI(BinI),
     /// udiv / urem by a constant (values <= 64 bits) with a precomputed multiplier: `k` holds the
     /// constant slots [magic, divisor, shift].
-    UDivC { d: Reg, a: Reg, k: Reg },
-    URemC { d: Reg, a: Reg, k: Reg },
+    UDivC {
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
+    URemC {
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
     /// sdiv / srem of `bits`-wide values by a constant: `k` = [magic, |divisor|, shift, divisor].
-    SDivC { bits: u8, d: Reg, a: Reg, k: Reg },
-    SRemC { bits: u8, d: Reg, a: Reg, k: Reg },
+    SDivC {
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
+    SRemC {
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
     /// Any integer width <= 64 (masked / sign-extended per `bits`).
-    IntN { op: IBin, bits: u8, d: Reg, a: Reg, b: Reg },
+    IntN {
+        op: IBin,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// Integer widths 65..=128 (two slots per value).
-    IntW { op: IBin, bits: u8, d: Reg, a: Reg, b: Reg },
+    IntW {
+        op: IBin,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
 
     // ---- integer comparisons producing an i1 ----
-    Cmp32 { p: IPred, d: Reg, a: Reg, b: Reg },
-    Cmp64 { p: IPred, d: Reg, a: Reg, b: Reg },
-    Cmp32I { p: IPred, d: Reg, a: Reg, imm: i32 },
-    Cmp64I { p: IPred, d: Reg, a: Reg, imm: i32 },
-    CmpN { p: IPred, bits: u8, d: Reg, a: Reg, b: Reg },
-    CmpW { p: IPred, bits: u8, d: Reg, a: Reg, b: Reg },
+    Cmp32 {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Cmp64 {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Cmp32I {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        imm: i32,
+    },
+    Cmp64I {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        imm: i32,
+    },
+    CmpN {
+        p: IPred,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    CmpW {
+        p: IPred,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
 
     // ---- integer casts ----
     /// Zero the bits above `bits`.
-    Trunc { d: Reg, a: Reg, bits: u8 },
-    Trunc32 { d: Reg, a: Reg },
+    Trunc {
+        d: Reg,
+        a: Reg,
+        bits: u8,
+    },
+    Trunc32 {
+        d: Reg,
+        a: Reg,
+    },
     /// Sign-extend from `from` bits, then keep `to` bits (to <= 64).
-    Sext { d: Reg, a: Reg, from: u8, to: u8 },
-    Sext32To64 { d: Reg, a: Reg },
+    Sext {
+        d: Reg,
+        a: Reg,
+        from: u8,
+        to: u8,
+    },
+    Sext32To64 {
+        d: Reg,
+        a: Reg,
+    },
     /// Into a 65..=128-bit value (two slots): zero- or sign-extend from `from` bits.
-    ExtW { d: Reg, a: Reg, from: u8, to: u8, signed: bool },
+    ExtW {
+        d: Reg,
+        a: Reg,
+        from: u8,
+        to: u8,
+        signed: bool,
+    },
     /// From a wide value to `bits` <= 128 (mask).
-    TruncW { d: Reg, a: Reg, bits: u8 },
+    TruncW {
+        d: Reg,
+        a: Reg,
+        bits: u8,
+    },
 
     // ---- floating point ----
-    FAdd32(Bin), FSub32(Bin), FMul32(Bin), FDiv32(Bin),
-    FAdd64(Bin), FSub64(Bin), FMul64(Bin), FDiv64(Bin),
-    FBin { op: FBin, dbl: bool, d: Reg, a: Reg, b: Reg },
-    FUn { op: FUn, dbl: bool, d: Reg, a: Reg },
-    Fma { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
+    FAdd32(Bin),
+    FSub32(Bin),
+    FMul32(Bin),
+    FDiv32(Bin),
+    FAdd64(Bin),
+    FSub64(Bin),
+    FMul64(Bin),
+    FDiv64(Bin),
+    FBin {
+        op: FBin,
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    FUn {
+        op: FUn,
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+    },
+    Fma {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
     /// `a * b + c` rounded twice (llvm.fmuladd: clang does not contract on x86-64 by default;
     /// also an fmul folded into the fadd that uses it).
-    FMulAdd { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
+    FMulAdd {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
     /// `a * b - c` and `c - a * b`, rounded twice (an fmul folded into an fsub).
-    FMulSub { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
-    FSubMul { dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg },
-    FCmp { p: FPred, dbl: bool, d: Reg, a: Reg, b: Reg },
+    FMulSub {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    FSubMul {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    FCmp {
+        p: FPred,
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// int<->float and float<->float; `bits` is the integer width.
-    Conv { k: Conv, bits: u8, d: Reg, a: Reg },
+    Conv {
+        k: Conv,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+    },
     /// Same with a 65..=128-bit integer side.
-    ConvW { k: Conv, bits: u8, d: Reg, a: Reg },
+    ConvW {
+        k: Conv,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+    },
     /// llvm.powi: float/double to an i32 power.
-    PowI { dbl: bool, d: Reg, a: Reg, b: Reg },
+    PowI {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// llvm.lrint/llrint/lround/llround to i64 (`round`: ties away instead of to even).
-    FToIRound { dbl: bool, round: bool, d: Reg, a: Reg },
+    FToIRound {
+        dbl: bool,
+        round: bool,
+        d: Reg,
+        a: Reg,
+    },
     /// x86_fp80 (two slots) on the x87 unit.
-    F80Bin { op: FBin, d: Reg, a: Reg, b: Reg },
-    F80Un { op: FUn, d: Reg, a: Reg },
-    F80Cmp { p: FPred, d: Reg, a: Reg, b: Reg },
-    F80Conv { k: F80Conv, bits: u8, d: Reg, a: Reg },
+    F80Bin {
+        op: FBin,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    F80Un {
+        op: FUn,
+        d: Reg,
+        a: Reg,
+    },
+    F80Cmp {
+        p: FPred,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    F80Conv {
+        k: F80Conv,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+    },
     /// half <-> float / double (IEEE, round to nearest even).
-    HToF { d: Reg, a: Reg },
-    FToH { d: Reg, a: Reg },
-    DToH { d: Reg, a: Reg },
+    HToF {
+        d: Reg,
+        a: Reg,
+    },
+    FToH {
+        d: Reg,
+        a: Reg,
+    },
+    DToH {
+        d: Reg,
+        a: Reg,
+    },
     /// llvm.is.fpclass with its test mask.
-    IsFpClass { dbl: bool, d: Reg, a: Reg, mask: u32 },
+    IsFpClass {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        mask: u32,
+    },
 
     // ---- integer intrinsics ----
-    IUn { op: IUn, bits: u8, d: Reg, a: Reg },
-    IBin2 { op: IBin2, bits: u8, d: Reg, a: Reg, b: Reg },
+    IUn {
+        op: IUn,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+    },
+    IBin2 {
+        op: IBin2,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// Funnel shift (fshl if `left`, else fshr).
-    Fsh { left: bool, bits: u8, d: Reg, a: Reg, b: Reg, c: Reg },
+    Fsh {
+        left: bool,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
 
     // ---- memory ----
-    Load8(Mem), Load16(Mem), Load32(Mem), Load64(Mem),
+    Load8(Mem),
+    Load16(Mem),
+    Load32(Mem),
+    Load64(Mem),
     /// Load `n` bytes (odd sizes, i128, vectors) into consecutive slots, zero-filling the rest.
-    LoadN { d: Reg, p: Reg, off: i32, n: u32 },
-    Store8(Mem), Store16(Mem), Store32(Mem), Store64(Mem),
-    StoreN { v: Reg, p: Reg, off: i32, n: u32 },
-    Load8X(MemX), Load16X(MemX), Load32X(MemX), Load64X(MemX),
-    Store8X(MemX), Store16X(MemX), Store32X(MemX), Store64X(MemX),
+    LoadN {
+        d: Reg,
+        p: Reg,
+        off: i32,
+        n: u32,
+    },
+    Store8(Mem),
+    Store16(Mem),
+    Store32(Mem),
+    Store64(Mem),
+    StoreN {
+        v: Reg,
+        p: Reg,
+        off: i32,
+        n: u32,
+    },
+    Load8X(MemX),
+    Load16X(MemX),
+    Load32X(MemX),
+    Load64X(MemX),
+    Store8X(MemX),
+    Store16X(MemX),
+    Store32X(MemX),
+    Store64X(MemX),
     /// `d = p + i * scale + off`, `i` an i64.
-    Gep { d: Reg, p: Reg, i: Reg, scale: i32, off: i32 },
+    Gep {
+        d: Reg,
+        p: Reg,
+        i: Reg,
+        scale: i32,
+        off: i32,
+    },
     /// Same with an i32 index (sign-extended).
-    Gep32 { d: Reg, p: Reg, i: Reg, scale: i32, off: i32 },
+    Gep32 {
+        d: Reg,
+        p: Reg,
+        i: Reg,
+        scale: i32,
+        off: i32,
+    },
     /// `d = slot0 (alloca base) + off`.
-    Alloca { d: Reg, off: u32 },
+    Alloca {
+        d: Reg,
+        off: u32,
+    },
     /// Allocate `n * size` bytes on the alloca stack (aligned to `align`).
-    AllocaDyn { d: Reg, n: Reg, size: u32, align: u32 },
-    StackSave { d: Reg },
-    StackRestore { a: Reg },
-    MemCpy { d: Reg, s: Reg, n: Reg },
-    MemMove { d: Reg, s: Reg, n: Reg },
-    MemSet { d: Reg, v: Reg, n: Reg },
+    AllocaDyn {
+        d: Reg,
+        n: Reg,
+        size: u32,
+        align: u32,
+    },
+    StackSave {
+        d: Reg,
+    },
+    StackRestore {
+        a: Reg,
+    },
+    MemCpy {
+        d: Reg,
+        s: Reg,
+        n: Reg,
+    },
+    MemMove {
+        d: Reg,
+        s: Reg,
+        n: Reg,
+    },
+    MemSet {
+        d: Reg,
+        v: Reg,
+        n: Reg,
+    },
     /// Single-thread atomicrmw: `d` = old value; `op` encodes the LLVM binop.
-    AtomicRmw { op: u8, bytes: u8, d: Reg, p: Reg, v: Reg },
+    AtomicRmw {
+        op: u8,
+        bytes: u8,
+        d: Reg,
+        p: Reg,
+        v: Reg,
+    },
     /// Single-thread cmpxchg: `d` = old value, `d+1` = success flag.
-    CmpXchg { bytes: u8, d: Reg, p: Reg, cmp: Reg, new: Reg },
+    CmpXchg {
+        bytes: u8,
+        d: Reg,
+        p: Reg,
+        cmp: Reg,
+        new: Reg,
+    },
 
     // ---- vectors ----
-    VInt { op: IBin, lane: Lane, n: u8, d: Reg, a: Reg, b: Reg },
-    VFloat { op: FBin, dbl: bool, n: u8, d: Reg, a: Reg, b: Reg },
-    VFUn { op: FUn, dbl: bool, n: u8, d: Reg, a: Reg },
-    VFma { dbl: bool, fused: bool, n: u8, d: Reg, a: Reg, b: Reg, c: Reg },
-    VICmp { p: IPred, lane: Lane, n: u8, d: Reg, a: Reg, b: Reg },
-    VFCmp { p: FPred, dbl: bool, n: u8, d: Reg, a: Reg, b: Reg },
+    VInt {
+        op: IBin,
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    VFloat {
+        op: FBin,
+        dbl: bool,
+        n: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    VFUn {
+        op: FUn,
+        dbl: bool,
+        n: u8,
+        d: Reg,
+        a: Reg,
+    },
+    VFma {
+        dbl: bool,
+        fused: bool,
+        n: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    VICmp {
+        p: IPred,
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    VFCmp {
+        p: FPred,
+        dbl: bool,
+        n: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// Select per lane with a `<n x i1>` condition.
-    VSelect { lane: Lane, n: u8, d: Reg, c: Reg, a: Reg, b: Reg },
+    VSelect {
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        c: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// Lane-wise integer resize (trunc / zext / sext).
-    VResize { from: Lane, to: Lane, signed: bool, n: u8, d: Reg, a: Reg },
+    VResize {
+        from: Lane,
+        to: Lane,
+        signed: bool,
+        n: u8,
+        d: Reg,
+        a: Reg,
+    },
     /// Lane-wise conversions int<->float, float<->float.
-    VConv { k: Conv, lane: Lane, n: u8, d: Reg, a: Reg },
-    VIUn { op: IUn, lane: Lane, n: u8, d: Reg, a: Reg },
-    VIBin2 { op: IBin2, lane: Lane, n: u8, d: Reg, a: Reg, b: Reg },
-    VReduce { op: Reduce, lane: Lane, n: u8, d: Reg, a: Reg },
+    VConv {
+        k: Conv,
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        a: Reg,
+    },
+    VIUn {
+        op: IUn,
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        a: Reg,
+    },
+    VIBin2 {
+        op: IBin2,
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    VReduce {
+        op: Reduce,
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        a: Reg,
+    },
     /// Ordered fadd/fmul reduction with a start value.
-    VReduceSeq { op: Reduce, dbl: bool, n: u8, d: Reg, start: Reg, a: Reg },
+    VReduceSeq {
+        op: Reduce,
+        dbl: bool,
+        n: u8,
+        d: Reg,
+        start: Reg,
+        a: Reg,
+    },
     /// Copy lane bytes `[off, off+bytes)` of `v` into scalar `d`.
-    VExtract { d: Reg, v: Reg, off: u32, bytes: u8 },
-    VExtractVar { d: Reg, v: Reg, i: Reg, bytes: u8, n: u8 },
+    VExtract {
+        d: Reg,
+        v: Reg,
+        off: u32,
+        bytes: u8,
+    },
+    VExtractVar {
+        d: Reg,
+        v: Reg,
+        i: Reg,
+        bytes: u8,
+        n: u8,
+    },
     /// `d` = vector `v` (`slots` slots) with the lane at `off` replaced by scalar `x`.
-    VInsert { d: Reg, v: Reg, x: Reg, off: u32, bytes: u8, slots: u8 },
-    VInsertVar { d: Reg, v: Reg, x: Reg, i: Reg, bytes: u8, n: u8 },
-    Shuffle { d: Reg, a: Reg, b: Reg, table: Aux },
+    VInsert {
+        d: Reg,
+        v: Reg,
+        x: Reg,
+        off: u32,
+        bytes: u8,
+        slots: u8,
+    },
+    VInsertVar {
+        d: Reg,
+        v: Reg,
+        x: Reg,
+        i: Reg,
+        bytes: u8,
+        n: u8,
+    },
+    Shuffle {
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        table: Aux,
+    },
     /// `<n x i1>` (byte lanes) <-> an n-bit integer.
-    BoolsToInt { d: Reg, a: Reg, n: u8 },
-    IntToBools { d: Reg, a: Reg, n: u8 },
+    BoolsToInt {
+        d: Reg,
+        a: Reg,
+        n: u8,
+    },
+    IntToBools {
+        d: Reg,
+        a: Reg,
+        n: u8,
+    },
     /// Masked load/store (`llvm.masked.*`): per `<n x i1>` mask lane.
-    MaskedLoad { lane: Lane, n: u8, d: Reg, p: Reg, m: Reg, pass: Reg },
-    MaskedStore { lane: Lane, n: u8, v: Reg, p: Reg, m: Reg },
+    MaskedLoad {
+        lane: Lane,
+        n: u8,
+        d: Reg,
+        p: Reg,
+        m: Reg,
+        pass: Reg,
+    },
+    MaskedStore {
+        lane: Lane,
+        n: u8,
+        v: Reg,
+        p: Reg,
+        m: Reg,
+    },
 
     // ---- calls ----
     /// Direct call of a function of the program (interpreted or native: see the table).
-    Call { f: FuncId, site: Aux },
+    Call {
+        f: FuncId,
+        site: Aux,
+    },
     /// Call through a pointer.
-    CallInd { p: Reg, site: Aux },
-    Ret { s: Reg },
-    Ret2 { s: Reg },
-    RetN { s: Reg, n: u32 },
+    CallInd {
+        p: Reg,
+        site: Aux,
+    },
+    Ret {
+        s: Reg,
+    },
+    Ret2 {
+        s: Reg,
+    },
+    RetN {
+        s: Reg,
+        n: u32,
+    },
     RetVoid,
     /// `exit(code)`: end the run (`rest`: IR instructions after the call in its block).
-    Exit { code: Reg, rest: u32 },
-    VaStart { p: Reg },
+    Exit {
+        code: Reg,
+        rest: u32,
+    },
+    VaStart {
+        p: Reg,
+    },
     /// An instruction that must not run (unreachable, llvm.trap) or that is unsupported.
-    Trap { kind: TrapOp, what: Aux },
+    Trap {
+        kind: TrapOp,
+        what: Aux,
+    },
 
     // ---- wide ops: the next slot is an `ExtMem` / `ExtBr`, never dispatched ----
     /// Dot-product step: `r = c + [a] * [b]` (ExtMem b, r), rounded twice.
-    FDotX32 { c: Reg, a: MemA },
-    FDotX64 { c: Reg, a: MemA },
+    FDotX32 {
+        c: Reg,
+        a: MemA,
+    },
+    FDotX64 {
+        c: Reg,
+        a: MemA,
+    },
     /// axpy step: `[a] = [a] + x * [b]` (ExtMem b), rounded twice.
-    FAxpyX32 { x: Reg, a: MemA },
-    FAxpyX64 { x: Reg, a: MemA },
+    FAxpyX32 {
+        x: Reg,
+        a: MemA,
+    },
+    FAxpyX64 {
+        x: Reg,
+        a: MemA,
+    },
     /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr), doing
     /// the ExtBr's one-slot phi move on the edges in `mv` (bit 0: false edge, bit 1: true edge).
-    IncBr64 { p: IPred, mv: u8, a: Reg, imm: i32, b: Reg },
-    IncBr32 { p: IPred, mv: u8, a: Reg, imm: i32, b: Reg },
+    IncBr64 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        imm: i32,
+        b: Reg,
+    },
+    IncBr32 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        imm: i32,
+        b: Reg,
+    },
     /// Compare-and-branch with the ExtBr's phi move on the edges in `mv` (as for IncBr).
-    BrMov64 { p: IPred, mv: u8, a: Reg, b: Reg },
-    BrMov32 { p: IPred, mv: u8, a: Reg, b: Reg },
+    BrMov64 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        b: Reg,
+    },
+    BrMov32 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        b: Reg,
+    },
     /// Second slot of a wide op: a memory operand and a register.
-    ExtMem { b: MemA, r: Reg },
+    ExtMem {
+        b: MemA,
+        r: Reg,
+    },
     /// Second slot of a wide op: branch targets (relative to this slot), counter, and a phi move
     /// `d = s` (d == s when there is none).
-    ExtBr { t: Rel, f: Rel, ctr: Ctr, d: Reg, s: Reg },
+    ExtBr {
+        t: Rel,
+        f: Rel,
+        ctr: Ctr,
+        d: Reg,
+        s: Reg,
+    },
 }
 
 /// Why a `Trap` op stops the run.

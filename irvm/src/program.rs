@@ -188,7 +188,8 @@ impl Program {
     pub fn resolve_external(&mut self, f: FuncId) -> Result<usize, String> {
         let e = &mut self.funcs[f.0 as usize];
         if e.native == 0 {
-            e.native = self.resolver.resolve(&e.name).ok_or_else(|| format!("undefined external function '{}'", e.name))?;
+            e.native =
+                self.resolver.resolve(&e.name).ok_or_else(|| format!("undefined external function '{}'", e.name))?;
         }
         Ok(e.native)
     }

@@ -308,7 +308,8 @@ impl Machine {
 
     /// Run `main` with `args` as argv (args[0] = program name).
     pub fn run_main(&mut self, args: &[String]) -> Outcome {
-        let Some((&id, main)) = self.prog.func_ids.iter().find(|(v, _)| v.name() == "main").map(|(v, id)| (id, *v)) else {
+        let Some((&id, main)) = self.prog.func_ids.iter().find(|(v, _)| v.name() == "main").map(|(v, id)| (id, *v))
+        else {
             return Outcome::Error(format!("{}: no function 'main'", self.prog.name));
         };
         if main.is_declaration() {
@@ -316,7 +317,8 @@ impl Machine {
         }
         let nparams = main.params().len();
         // argv: NUL-terminated copies that live as long as the machine.
-        let cstrs: Vec<std::ffi::CString> = args.iter().map(|a| std::ffi::CString::new(a.as_str()).unwrap_or_default()).collect();
+        let cstrs: Vec<std::ffi::CString> =
+            args.iter().map(|a| std::ffi::CString::new(a.as_str()).unwrap_or_default()).collect();
         let mut argv: Vec<usize> = cstrs.iter().map(|c| c.as_ptr() as usize).collect();
         argv.push(0);
         let argv = Box::leak(argv.into_boxed_slice());
@@ -388,7 +390,11 @@ impl Machine {
     /// Call function `f` with one-slot arguments from the host; returns the first result slot.
     pub(crate) fn call(&mut self, f: FuncId, args: &[u64]) -> Result<u64, Trap> {
         let native = self.prog.funcs[f.0 as usize].native;
-        let ints = self.prog.funcs[f.0 as usize].val.params().iter().all(|p| matches!(p.ty().kind(), TyKind::Int(_) | TyKind::Ptr));
+        let ints = self.prog.funcs[f.0 as usize]
+            .val
+            .params()
+            .iter()
+            .all(|p| matches!(p.ty().kind(), TyKind::Int(_) | TyKind::Ptr));
         if native != 0 && ints && args.len() <= 6 && !self.prog.funcs[f.0 as usize].external {
             // Tiering: the function has native code and integer/pointer parameters only.
             let mut img = RegImage::default();
@@ -418,7 +424,9 @@ impl Machine {
         // SAFETY: `me` is this live machine, used exclusively for the call.
         match unsafe { exec::call::lower(me, f) } {
             Ok(_) => Ok(()),
-            Err(_) => Err(self.error.take().unwrap_or_else(|| format!("irvm: cannot lower '{}'", self.func_name(f as usize)))),
+            Err(_) => {
+                Err(self.error.take().unwrap_or_else(|| format!("irvm: cannot lower '{}'", self.func_name(f as usize))))
+            }
         }
     }
 

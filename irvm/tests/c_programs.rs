@@ -64,7 +64,11 @@ fn lazy_bodies_run_like_native() {
         let expected = common::native(&src, "O2", &dir, args);
         let bc = common::bitcode(&src, "O2", &dir);
         let lazy = irvm::Options { lazy_bodies: true, ..irvm::Options::default() };
-        assert_eq!(common::irvm_with(&bc, args, lazy), expected, "{name}: lazily loaded irvm (left) differs from native (right)");
+        assert_eq!(
+            common::irvm_with(&bc, args, lazy),
+            expected,
+            "{name}: lazily loaded irvm (left) differs from native (right)"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -65,7 +65,12 @@ fn check_one(bytes: &[u8]) -> bool {
         }
         Precheck::Ok => {
             // Passed LLVM's reader and verifier in the child: loading in-process must not crash.
-            if let Err(e) = Machine::load(bytes, "fuzz.bc", Box::new(irvm::host::DlsymResolver::new()), Options { reg_slots: 4096, alloca_bytes: 1 << 16, lazy_bodies: false }) {
+            if let Err(e) = Machine::load(
+                bytes,
+                "fuzz.bc",
+                Box::new(irvm::host::DlsymResolver::new()),
+                Options { reg_slots: 4096, alloca_bytes: 1 << 16, lazy_bodies: false },
+            ) {
                 assert!(e.starts_with("fuzz.bc"), "error does not name the input: {e}");
             }
             true
@@ -96,6 +101,8 @@ fn mutated_bitcode_is_an_error_not_a_crash() {
     for n in [0usize, 1, 3, 4, 100, 5000] {
         let junk: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
         assert!(!check_one(&junk));
-        assert!(Machine::load(&junk, "junk.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()).is_err());
+        assert!(
+            Machine::load(&junk, "junk.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()).is_err()
+        );
     }
 }

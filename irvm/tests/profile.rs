@@ -12,10 +12,17 @@ fn profile_of(opt: &str) -> Profile {
     let dir = common::scratch(&format!("profile-{opt}"));
     let bc = common::bitcode(&src, opt, &dir);
     let _ = std::fs::remove_dir_all(dir);
-    let mut m = Machine::load(&bc, "profile.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()).expect("load");
+    let mut m =
+        Machine::load(&bc, "profile.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()).expect("load");
     let out = m.run_main(&["profile.bc".to_string()]);
     // leaf(i) over i = 0..9, ten times: sum of 3i (i%4==0) + (i+7) (i%4==1) + (i^5) otherwise.
-    let per_mid: i32 = (0..10).map(|i| match i % 4 { 0 => i * 3, 1 => i + 7, _ => i ^ 5 }).sum();
+    let per_mid: i32 = (0..10)
+        .map(|i| match i % 4 {
+            0 => i * 3,
+            1 => i + 7,
+            _ => i ^ 5,
+        })
+        .sum();
     assert_eq!(out, Outcome::Exit((10 * per_mid) & 0x7f));
     Profile::collect(&m, Some(0))
 }

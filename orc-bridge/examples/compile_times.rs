@@ -42,12 +42,7 @@ fn run() -> Result<(), String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--runs" => {
-                runs = it
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("--runs needs a number")?
-            }
+            "--runs" => runs = it.next().and_then(|n| n.parse().ok()).ok_or("--runs needs a number")?,
             _ if file.is_none() => file = Some(a.clone()),
             _ => only.push(a.clone()),
         }
@@ -58,34 +53,14 @@ fn run() -> Result<(), String> {
     let m = jit.load_bitcode(&file, &bytes).map_err(|e| e.to_string())?;
     let dummy = DUMMY.as_ptr() as u64;
     let mut runtime: Vec<String> = jit.external_names(m);
-    for libcall in [
-        "memcpy",
-        "memset",
-        "memmove",
-        "__divti3",
-        "__udivti3",
-        "__modti3",
-        "__umodti3",
-        "fmod",
-        "fmodf",
-    ] {
+    for libcall in ["memcpy", "memset", "memmove", "__divti3", "__udivti3", "__modti3", "__umodti3", "fmod", "fmodf"] {
         runtime.push(libcall.to_string());
     }
     let table: Vec<(&str, u64)> = runtime.iter().map(|n| (n.as_str(), dummy)).collect();
-    jit.define_runtime_symbols(&table)
-        .map_err(|e| e.to_string())?;
-    let functions = if only.is_empty() {
-        jit.defined_functions(m)
-    } else {
-        only
-    };
+    jit.define_runtime_symbols(&table).map_err(|e| e.to_string())?;
+    let functions = if only.is_empty() { jit.defined_functions(m) } else { only };
     let t = jit.target().clone();
-    println!(
-        "# {file}: {} functions, {runs} runs each, cpu {} ({})",
-        functions.len(),
-        t.cpu,
-        t.triple
-    );
+    println!("# {file}: {} functions, {runs} runs each, cpu {} ({})", functions.len(), t.cpu, t.triple);
     println!(
         "{:<28} {:>4} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  (median ms; min = fastest run)",
         "function", "tier", "total", "min", "extract", "optimize", "codegen", "link"
@@ -96,9 +71,7 @@ fn run() -> Result<(), String> {
         for level in OptLevel::ALL {
             let mut times: Vec<CompileTimes> = Vec::new();
             for _ in 0..runs {
-                let c = jit
-                    .compile_function(m, f, level, &Dummy(dummy), None)
-                    .map_err(|e| e.to_string())?;
+                let c = jit.compile_function(m, f, level, &Dummy(dummy), None).map_err(|e| e.to_string())?;
                 times.push(c.times);
                 jit.remove(c.code).map_err(|e| e.to_string())?;
             }

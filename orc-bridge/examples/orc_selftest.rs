@@ -8,11 +8,7 @@ fn main() -> ExitCode {
     match orc_bridge::selftest::run(orc_bridge::selftest::BITCODE) {
         Ok(report) => {
             println!("{report}");
-            if report.ok() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Err(e) => {
             eprintln!("{e}");

@@ -80,11 +80,7 @@ pub(crate) fn cstring(what: &str, s: &str) -> Result<CString> {
 
 /// Collapse LLVM's multi-line messages to one line.
 pub(crate) fn one_line(s: &str) -> String {
-    s.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
+    s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 thread_local! {
@@ -118,20 +114,11 @@ extern "C" fn fatal_error(reason: *const c_char) {
         String::from("(no reason given)")
     } else {
         // SAFETY: LLVM passes a NUL-terminated message that lives for this call.
-        unsafe { CStr::from_ptr(reason) }
-            .to_string_lossy()
-            .into_owned()
+        unsafe { CStr::from_ptr(reason) }.to_string_lossy().into_owned()
     };
     let doing = DOING.with(|d| d.borrow().clone());
-    let doing = if doing.is_empty() {
-        String::from("LLVM")
-    } else {
-        doing
-    };
-    eprintln!(
-        "orc-bridge: fatal LLVM error while {doing}: {}",
-        one_line(&reason)
-    );
+    let doing = if doing.is_empty() { String::from("LLVM") } else { doing };
+    eprintln!("orc-bridge: fatal LLVM error while {doing}: {}", one_line(&reason));
 }
 
 /// Install [`fatal_error`] as LLVM's fatal error handler, once per process.
@@ -139,7 +126,5 @@ pub(crate) fn install_fatal_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     // SAFETY: the handler is a plain extern "C" fn that lives for the whole program; LLVM allows
     // one handler, and `ONCE` installs it only once.
-    ONCE.call_once(|| unsafe {
-        llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(fatal_error))
-    });
+    ONCE.call_once(|| unsafe { llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(fatal_error)) });
 }

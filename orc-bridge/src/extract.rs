@@ -25,12 +25,7 @@ use crate::symbols::HostSymbol;
 
 /// Globals that only make sense for a whole program; an extracted function drops them
 /// (constructors are run by whoever runs the program, not by a single compiled function).
-const PROGRAM_ONLY_GLOBALS: [&str; 4] = [
-    "llvm.global_ctors",
-    "llvm.global_dtors",
-    "llvm.used",
-    "llvm.compiler.used",
-];
+const PROGRAM_ONLY_GLOBALS: [&str; 4] = ["llvm.global_ctors", "llvm.global_dtors", "llvm.used", "llvm.compiler.used"];
 
 /// A module holding one function to compile, ready for the tier pipeline.
 pub(crate) struct Extracted {
@@ -75,11 +70,7 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
                     "thread-local global '{name}' cannot live in host memory (unsupported)"
                 )));
             }
-            let sym = HostSymbol::Global {
-                index: index as u32,
-                name,
-            }
-            .symbol();
+            let sym = HostSymbol::Global { index: index as u32, name }.symbol();
             // SAFETY: valid global variable.
             if unsafe { LLVMIsGlobalConstant(gv) } != 0 {
                 // A constant keeps its initializer for the optimizer (tables, strings: loads
@@ -106,9 +97,7 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
         if llvm::is_declaration(f) && !llvm::is_llvm_reserved(&name) {
             refresh_declaration(m, f)?;
         } else if !llvm::is_declaration(f) && name.is_empty() {
-            return Err(Error::new(
-                "the module defines an unnamed function (cannot be linked by name)",
-            ));
+            return Err(Error::new("the module defines an unnamed function (cannot be linked by name)"));
         }
     }
     Ok(module)
@@ -119,12 +108,7 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
 /// INLINE_CANDIDATE_MAX_INSTRUCTIONS) stay as `available_externally` for the inliner; every
 /// other body is dropped and what the function cannot reach is deleted (globaldce), so the
 /// pipeline only works on the function and its inline candidates.
-pub(crate) fn extract(
-    base: &OwnedModule,
-    function: &str,
-    symbol: &str,
-    keep_callee_bodies: bool,
-) -> Result<Extracted> {
+pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_callee_bodies: bool) -> Result<Extracted> {
     let module = base.clone_module();
     let m = module.raw();
     let cname = crate::error::cstring("function name", function)?;
@@ -134,17 +118,13 @@ pub(crate) fn extract(
         return Err(Error::new("no such function in the module"));
     }
     if llvm::is_declaration(target) {
-        return Err(Error::new(
-            "the module only declares it (no body to compile)",
-        ));
+        return Err(Error::new("the module only declares it (no body to compile)"));
     }
     let keep: HashSet<LLVMValueRef> = if keep_callee_bodies {
         direct_callees(target)
             .into_iter()
             .filter(|&c| {
-                c != target
-                    && !llvm::is_declaration(c)
-                    && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
+                c != target && !llvm::is_declaration(c) && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
             })
             .collect()
     } else {
@@ -177,20 +157,12 @@ pub(crate) fn extract(
         LLVMSetLinkage(target, LLVMLinkage::LLVMExternalLinkage);
         LLVMSetVisibility(target, LLVMVisibility::LLVMDefaultVisibility);
     }
-    crate::pipeline::run_passes(
-        &module,
-        "elim-avail-extern,globaldce,strip-dead-prototypes",
-        None,
-    )?;
+    crate::pipeline::run_passes(&module, "elim-avail-extern,globaldce,strip-dead-prototypes", None)?;
     for &f in &keep {
         // SAFETY: kept callees are function definitions of `m` (globaldce keeps them: reachable).
         unsafe { LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage) };
     }
-    Ok(Extracted {
-        module,
-        function: target,
-        app_functions,
-    })
+    Ok(Extracted { module, function: target, app_functions })
 }
 
 /// Functions called directly by `f` (call and invoke instructions), without duplicates.
@@ -269,11 +241,7 @@ pub(crate) fn link_references(
         let canonical = match canonical_self {
             Some(c) => c,
             None => {
-                let c = llvm::declare_like(
-                    m,
-                    ex.function,
-                    &HostSymbol::Function(source_name.to_string()).symbol(),
-                )?;
+                let c = llvm::declare_like(m, ex.function, &HostSymbol::Function(source_name.to_string()).symbol())?;
                 canonical_self = Some(c);
                 c
             }
@@ -334,11 +302,7 @@ fn refresh_declaration(m: LLVMModuleRef, d: LLVMValueRef) -> Result<()> {
     // SAFETY: same value type, both in `m`; `d` is unused afterwards and deleted.
     unsafe {
         LLVMReplaceAllUsesWith(d, fresh);
-        if LLVMIsAFunction(d).is_null() {
-            LLVMDeleteGlobal(d)
-        } else {
-            LLVMDeleteFunction(d)
-        }
+        if LLVMIsAFunction(d).is_null() { LLVMDeleteGlobal(d) } else { LLVMDeleteFunction(d) }
     }
     Ok(())
 }
@@ -379,12 +343,7 @@ fn call_through_slot(m: LLVMModuleRef, call: LLVMValueRef, callee_op: u32, slot:
         let ctx = LLVMGetModuleContext(m);
         let b = LLVMCreateBuilderInContext(ctx);
         LLVMPositionBuilderBefore(b, call);
-        let p = LLVMBuildLoad2(
-            b,
-            LLVMPointerTypeInContext(ctx, 0),
-            slot,
-            c"callee".as_ptr(),
-        );
+        let p = LLVMBuildLoad2(b, LLVMPointerTypeInContext(ctx, 0), slot, c"callee".as_ptr());
         LLVMSetAlignment(p, 8);
         LLVMDisposeBuilder(b);
         LLVMSetOperand(call, callee_op, p);

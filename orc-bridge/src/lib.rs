@@ -24,10 +24,7 @@ pub mod symbols;
 pub mod target;
 
 pub use error::{Error, Result};
-pub use jit::{
-    CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId,
-    OptimizedModule,
-};
+pub use jit::{CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule};
 pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
@@ -72,9 +69,7 @@ impl FromStr for OptLevel {
             "1" => Ok(OptLevel::O1),
             "2" => Ok(OptLevel::O2),
             "3" => Ok(OptLevel::O3),
-            _ => Err(Error::new(format!(
-                "optimization level '{s}': expected O0, O1, O2 or O3"
-            ))),
+            _ => Err(Error::new(format!("optimization level '{s}': expected O0, O1, O2 or O3"))),
         }
     }
 }
@@ -85,11 +80,7 @@ mod tests {
 
     #[test]
     fn links_llvm_19() {
-        assert!(
-            llvm_version().starts_with("19."),
-            "linked LLVM is {}",
-            llvm_version()
-        );
+        assert!(llvm_version().starts_with("19."), "linked LLVM is {}", llvm_version());
     }
 
     #[test]

@@ -59,9 +59,7 @@ extern "C" fn on_diagnostic(info: LLVMDiagnosticInfoRef, ctx: *mut c_void) {
     unsafe {
         let sink = &*(ctx as *const DiagnosticSink);
         if LLVMGetDiagInfoSeverity(info) == LLVMDiagnosticSeverity::LLVMDSError {
-            sink.0
-                .borrow_mut()
-                .push(one_line(&take_message(LLVMGetDiagInfoDescription(info))));
+            sink.0.borrow_mut().push(one_line(&take_message(LLVMGetDiagInfoDescription(info))));
         }
     }
 }
@@ -72,13 +70,7 @@ extern "C" fn on_diagnostic(info: LLVMDiagnosticInfoRef, ctx: *mut c_void) {
 /// `sink` must outlive `ctx` (or be replaced before it is freed).
 pub(crate) unsafe fn install_diagnostics(ctx: LLVMContextRef, sink: &DiagnosticSink) {
     // SAFETY: per the contract, the sink outlives the context.
-    unsafe {
-        LLVMContextSetDiagnosticHandler(
-            ctx,
-            Some(on_diagnostic),
-            sink as *const DiagnosticSink as *mut c_void,
-        )
-    };
+    unsafe { LLVMContextSetDiagnosticHandler(ctx, Some(on_diagnostic), sink as *const DiagnosticSink as *mut c_void) };
 }
 
 /// Parse bitcode into `ctx`. Errors name the module and the reader's reason.
@@ -91,13 +83,8 @@ pub(crate) unsafe fn parse_bitcode(
     name: &str,
     bytes: &[u8],
 ) -> Result<OwnedModule> {
-    if bytes.len() < 4
-        || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B]))
-    {
-        return Err(Error::new(format!(
-            "module '{name}': not LLVM bitcode (no 'BC' magic, {} bytes)",
-            bytes.len()
-        )));
+    if bytes.len() < 4 || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B])) {
+        return Err(Error::new(format!("module '{name}': not LLVM bitcode (no 'BC' magic, {} bytes)", bytes.len())));
     }
     let buf_name = crate::error::cstring("module name", name)?;
     let mut module: LLVMModuleRef = ptr::null_mut();
@@ -105,25 +92,15 @@ pub(crate) unsafe fn parse_bitcode(
     // SAFETY: the buffer copies `bytes`; LLVMParseBitcodeInContext2 does not take ownership of
     // it, so we dispose it after parsing. Reader errors go to `sink` (installed on `ctx`).
     let failed = unsafe {
-        let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
-            bytes.as_ptr().cast(),
-            bytes.len(),
-            buf_name.as_ptr(),
-        );
+        let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(bytes.as_ptr().cast(), bytes.len(), buf_name.as_ptr());
         let failed = LLVMParseBitcodeInContext2(ctx, buf, &mut module);
         LLVMDisposeMemoryBuffer(buf);
         failed != 0
     };
     if failed || module.is_null() {
         let why = sink.take().join("; ");
-        let why = if why.is_empty() {
-            String::from("the bitcode reader failed")
-        } else {
-            why
-        };
-        return Err(Error::new(format!(
-            "module '{name}': malformed bitcode: {why}"
-        )));
+        let why = if why.is_empty() { String::from("the bitcode reader failed") } else { why };
+        return Err(Error::new(format!("module '{name}': malformed bitcode: {why}")));
     }
     // SAFETY: the parser created the module and hands it to us.
     let module = unsafe { OwnedModule::from_raw(module) };
@@ -135,20 +112,11 @@ pub(crate) unsafe fn parse_bitcode(
 pub(crate) fn verify(module: &OwnedModule) -> Result<()> {
     let mut msg = ptr::null_mut();
     // SAFETY: valid module; `msg` receives an LLVM-allocated message we free.
-    let broken = unsafe {
-        LLVMVerifyModule(
-            module.raw(),
-            LLVMVerifierFailureAction::LLVMReturnStatusAction,
-            &mut msg,
-        ) != 0
-    };
+    let broken =
+        unsafe { LLVMVerifyModule(module.raw(), LLVMVerifierFailureAction::LLVMReturnStatusAction, &mut msg) != 0 };
     // SAFETY: `msg` is null or ours to free.
     let text = unsafe { take_message(msg) };
-    if broken {
-        Err(Error::new(format!("invalid IR: {}", one_line(&text))))
-    } else {
-        Ok(())
-    }
+    if broken { Err(Error::new(format!("invalid IR: {}", one_line(&text)))) } else { Ok(()) }
 }
 
 /// The name of a value ("" when unnamed).
@@ -288,11 +256,7 @@ pub(crate) fn as_call_with_callee(user: LLVMValueRef, op: u32) -> Option<LLVMVal
 /// A fresh external declaration with `name` and the value type of `like` (a function or a
 /// global variable). Fresh declarations carry no `dso_local`, so codegen reaches them through the
 /// GOT/PLT, which JITLink can point anywhere in the address space.
-pub(crate) fn declare_like(
-    m: LLVMModuleRef,
-    like: LLVMValueRef,
-    name: &str,
-) -> Result<LLVMValueRef> {
+pub(crate) fn declare_like(m: LLVMModuleRef, like: LLVMValueRef, name: &str) -> Result<LLVMValueRef> {
     let cname = crate::error::cstring("symbol", name)?;
     // SAFETY: valid module and global value; the new declaration belongs to `m`.
     unsafe {

@@ -58,11 +58,17 @@ pub struct OsrSpec<'a> {
 /// Build the OSR variant of `t` (a definition of `m`) named `symbol`, moving `t`'s body into it.
 /// Afterwards `t` is a bodiless declaration renamed `source_name` (the other app functions'
 /// treatment: calls to it go through the host). Returns the variant.
-pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol: &str, spec: &OsrSpec) -> Result<LLVMValueRef> {
+pub(crate) fn build(
+    m: LLVMModuleRef,
+    t: LLVMValueRef,
+    source_name: &str,
+    symbol: &str,
+    spec: &OsrSpec,
+) -> Result<LLVMValueRef> {
     let blocks = llvm::blocks(t);
-    let header = *blocks
-        .get(spec.header as usize)
-        .ok_or_else(|| Error::new(format!("OSR header block {} out of range ({} blocks)", spec.header, blocks.len())))?;
+    let header = *blocks.get(spec.header as usize).ok_or_else(|| {
+        Error::new(format!("OSR header block {} out of range ({} blocks)", spec.header, blocks.len()))
+    })?;
     if header == blocks[0] {
         return Err(Error::new("OSR at the entry block (nothing to skip)"));
     }
@@ -95,11 +101,13 @@ pub(crate) fn build(m: LLVMModuleRef, t: LLVMValueRef, source_name: &str, symbol
         let entry = LLVMAppendBasicBlockInContext(ctx, o, c"osr.entry".as_ptr());
         let b = LLVMCreateBuilderInContext(ctx);
         LLVMPositionBuilderAtEnd(b, entry);
-        let mut cx = Entry { b, ctx, buf: LLVMGetParam(o, 0), given: &given, done: HashMap::new(), recomputes: HashMap::new() };
+        let mut cx =
+            Entry { b, ctx, buf: LLVMGetParam(o, 0), given: &given, done: HashMap::new(), recomputes: HashMap::new() };
 
         // Header phis take the interpreter's values on the new edge.
         let result = (|| -> Result<()> {
-            for phi in llvm::instructions(header).into_iter().take_while(|&i| LLVMGetInstructionOpcode(i) == O::LLVMPHI) {
+            for phi in llvm::instructions(header).into_iter().take_while(|&i| LLVMGetInstructionOpcode(i) == O::LLVMPHI)
+            {
                 let v = if given.contains_key(&phi) { cx.value(phi)? } else { LLVMGetUndef(LLVMTypeOf(phi)) };
                 let (mut vals, mut bbs) = ([v], [entry]);
                 LLVMAddIncoming(phi, vals.as_mut_ptr(), bbs.as_mut_ptr(), 1);
@@ -320,11 +328,20 @@ fn rematerializable(op: O) -> bool {
 /// # Safety
 /// `v` is an instruction of the function whose new entry block is `entry`; `b` is positioned
 /// at the end of `entry`.
-unsafe fn demote(ctx: LLVMContextRef, entry: LLVMBasicBlockRef, b: LLVMBuilderRef, v: LLVMValueRef, x: LLVMValueRef) -> Result<()> {
+unsafe fn demote(
+    ctx: LLVMContextRef,
+    entry: LLVMBasicBlockRef,
+    b: LLVMBuilderRef,
+    v: LLVMValueRef,
+    x: LLVMValueRef,
+) -> Result<()> {
     // SAFETY: (whole body) caller's contract; the temporary builder is disposed before returning.
     unsafe {
         if !LLVMIsATerminatorInst(v).is_null() {
-            return Err(Error::new(format!("value '{}' live at the loop header is defined by a terminator", describe(v))));
+            return Err(Error::new(format!(
+                "value '{}' live at the loop header is defined by a terminator",
+                describe(v)
+            )));
         }
         let ty = LLVMTypeOf(v);
         let uses = llvm::uses(v);

@@ -11,8 +11,8 @@ use llvm_sys::transforms::pass_builder::*;
 use crate::OptLevel;
 use crate::error::{Error, Result, check};
 use crate::llvm::OwnedModule;
-use std::sync::OnceLock;
 use crate::target::TargetMachine;
+use std::sync::OnceLock;
 
 /// Profile of one function, from irvm's counters: how often it was entered and, per basic block
 /// (index in the function's block order, as in the bitcode), how often each successor of the
@@ -50,8 +50,8 @@ pub struct ProfileSummary {
 
 /// LLVM's default cutoffs (ProfileSummaryBuilder::DefaultCutoffs).
 const CUTOFFS: [u32; 16] = [
-    10000, 100000, 200000, 300000, 400000, 500000, 600000, 700000, 800000, 900000, 950000, 990000,
-    999000, 999900, 999990, 999999,
+    10000, 100000, 200000, 300000, 400000, 500000, 600000, 700000, 800000, 900000, 950000, 990000, 999000, 999900,
+    999990, 999999,
 ];
 
 impl ProfileSummary {
@@ -69,11 +69,7 @@ impl ProfileSummary {
                 sum += all[i] as u128;
                 i += 1;
             }
-            let min = if i == 0 {
-                all.first().copied().unwrap_or(0)
-            } else {
-                all[i - 1]
-            };
+            let min = if i == 0 { all.first().copied().unwrap_or(0) } else { all[i - 1] };
             detailed.push((cutoff, min, i as u64));
         }
         ProfileSummary {
@@ -142,13 +138,8 @@ fn has_scalarizer(module: &OwnedModule) -> bool {
 }
 
 /// Run a textual new-PM pipeline on a module (with the target machine's cost model when given).
-pub(crate) fn run_passes(
-    module: &OwnedModule,
-    pipeline: &str,
-    tm: Option<(&TargetMachine, bool)>,
-) -> Result<()> {
-    let passes =
-        CString::new(pipeline).map_err(|_| Error::new("pass pipeline contains a NUL byte"))?;
+pub(crate) fn run_passes(module: &OwnedModule, pipeline: &str, tm: Option<(&TargetMachine, bool)>) -> Result<()> {
+    let passes = CString::new(pipeline).map_err(|_| Error::new("pass pipeline contains a NUL byte"))?;
     // SAFETY: valid module, pipeline string and (optional) target machine; the options object is
     // created and disposed here.
     let err = unsafe {
@@ -179,15 +170,12 @@ pub(crate) fn attach_summary(module: &OwnedModule, s: &ProfileSummary) {
         let i32t = LLVMInt32TypeInContext(ctx);
         let md_str = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
         let md_int = |t: LLVMTypeRef, v: u64| LLVMValueAsMetadata(LLVMConstInt(t, v, 0));
-        let node =
-            |ops: &mut [LLVMMetadataRef]| LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), ops.len());
+        let node = |ops: &mut [LLVMMetadataRef]| LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), ops.len());
         let pair = |k: &str, v: u64| node(&mut [md_str(k), md_int(i64t, v)]);
         let mut entries: Vec<LLVMMetadataRef> = s
             .detailed
             .iter()
-            .map(|&(c, min, n)| {
-                node(&mut [md_int(i32t, c as u64), md_int(i64t, min), md_int(i32t, n)])
-            })
+            .map(|&(c, min, n)| node(&mut [md_int(i32t, c as u64), md_int(i64t, min), md_int(i32t, n)]))
             .collect();
         let mut ops = [
             node(&mut [md_str("ProfileFormat"), md_str("InstrProf")]),
@@ -231,17 +219,10 @@ pub(crate) fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()>
         LLVMGetBasicBlocks(f, bbs.as_mut_ptr());
         for bw in &p.branch_weights {
             let bb = *bbs.get(bw.block as usize).ok_or_else(|| {
-                Error::new(format!(
-                    "profile: block {} out of range (the function has {blocks} blocks)",
-                    bw.block
-                ))
+                Error::new(format!("profile: block {} out of range (the function has {blocks} blocks)", bw.block))
             })?;
             let term = LLVMGetBasicBlockTerminator(bb);
-            let succs = if term.is_null() {
-                0
-            } else {
-                LLVMGetNumSuccessors(term) as usize
-            };
+            let succs = if term.is_null() { 0 } else { LLVMGetNumSuccessors(term) as usize };
             if succs < 2 || succs != bw.weights.len() {
                 return Err(Error::new(format!(
                     "profile: block {} has {succs} successors but {} weights were given",
@@ -284,15 +265,7 @@ mod tests {
     fn summary_cutoffs_follow_llvm() {
         // 1000 + 100 + 10 + 1: 99% of 1111 (1099) is reached after the two largest counts.
         let s = ProfileSummary::from_counts(&[1000], &[100, 10, 1]);
-        assert_eq!(
-            (
-                s.total_count,
-                s.max_count,
-                s.max_internal_count,
-                s.max_function_count
-            ),
-            (1111, 1000, 100, 1000)
-        );
+        assert_eq!((s.total_count, s.max_count, s.max_internal_count, s.max_function_count), (1111, 1000, 100, 1000));
         assert_eq!((s.num_counts, s.num_functions), (4, 1));
         let at = |cutoff| s.detailed.iter().find(|d| d.0 == cutoff).copied().unwrap();
         assert_eq!(at(10000), (10000, 1000, 1));

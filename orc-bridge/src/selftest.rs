@@ -66,23 +66,12 @@ pub fn run(bitcode: &[u8]) -> Result<Report> {
         let compiled = jit.compile_function(module, FUNCTION, level, &NoHostLinks, None)?;
         // SAFETY: `bf_selftest` is `int64_t (int64_t)` in selftest.c, i.e. this signature, and
         // the code stays mapped while `jit` lives.
-        let f: extern "C" fn(i64) -> i64 =
-            unsafe { std::mem::transmute(compiled.address as usize) };
+        let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(compiled.address as usize) };
         let start = Instant::now();
         let result = f(INPUT);
-        tiers.push(TierRun {
-            level,
-            result,
-            compile: compiled.times,
-            run: start.elapsed(),
-        });
+        tiers.push(TierRun { level, result, compile: compiled.times, run: start.elapsed() });
     }
-    Ok(Report {
-        llvm: crate::llvm_version(),
-        target: jit.target().clone(),
-        expected: reference(INPUT),
-        tiers,
-    })
+    Ok(Report { llvm: crate::llvm_version(), target: jit.target().clone(), expected: reference(INPUT), tiers })
 }
 
 fn ms(d: Duration) -> String {
@@ -91,11 +80,7 @@ fn ms(d: Duration) -> String {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "orc-selftest: LLVM {}, {} cpu {}",
-            self.llvm, self.target.triple, self.target.cpu
-        )?;
+        writeln!(f, "orc-selftest: LLVM {}, {} cpu {}", self.llvm, self.target.triple, self.target.cpu)?;
         for t in &self.tiers {
             let c = &t.compile;
             writeln!(
@@ -112,11 +97,7 @@ impl fmt::Display for Report {
             )?;
         }
         let verdict = if self.ok() { "OK" } else { "MISMATCH" };
-        write!(
-            f,
-            "orc-selftest: expected {} (Rust reference): {verdict}",
-            self.expected
-        )
+        write!(f, "orc-selftest: expected {} (Rust reference): {verdict}", self.expected)
     }
 }
 

@@ -112,17 +112,12 @@ impl HostSymbol {
     pub fn parse(symbol: &str) -> Option<HostSymbol> {
         if let Some(rest) = symbol.strip_prefix(GV) {
             let (index, name) = rest.split_once('.').unwrap_or((rest, ""));
-            return Some(HostSymbol::Global {
-                index: index.parse().ok()?,
-                name: name.to_string(),
-            });
+            return Some(HostSymbol::Global { index: index.parse().ok()?, name: name.to_string() });
         }
         if let Some(name) = symbol.strip_prefix(FN) {
             return Some(HostSymbol::Function(name.to_string()));
         }
-        symbol
-            .strip_prefix(SLOT)
-            .map(|name| HostSymbol::Slot(name.to_string()))
+        symbol.strip_prefix(SLOT).map(|name| HostSymbol::Slot(name.to_string()))
     }
 
     /// Whether code refers to this symbol as a function (ORC's `Callable` flag).
@@ -133,13 +128,9 @@ impl HostSymbol {
     /// Ask the host for the address. The error names the symbol and the kind of thing missing.
     pub fn resolve(&self, links: &dyn HostLinks) -> crate::Result<u64> {
         let (addr, what) = match self {
-            HostSymbol::Global { index, name } => (
-                links.global(GlobalRef {
-                    index: *index,
-                    name,
-                }),
-                format!("global #{index} '{name}'"),
-            ),
+            HostSymbol::Global { index, name } => {
+                (links.global(GlobalRef { index: *index, name }), format!("global #{index} '{name}'"))
+            }
             HostSymbol::Function(name) => (links.function(name), format!("function '{name}'")),
             HostSymbol::Slot(name) => (links.call_slot(name), format!("call slot of '{name}'")),
         };
@@ -218,10 +209,7 @@ pub(crate) unsafe fn define_absolute(
             Name: unsafe { LLVMOrcLLJITMangleAndIntern(j, cname.as_ptr()) },
             Sym: LLVMJITEvaluatedSymbol {
                 Address: *addr,
-                Flags: LLVMJITSymbolFlags {
-                    GenericFlags: flags,
-                    TargetFlags: 0,
-                },
+                Flags: LLVMJITSymbolFlags { GenericFlags: flags, TargetFlags: 0 },
             },
         });
     }
@@ -248,14 +236,8 @@ mod tests {
     #[test]
     fn host_symbols_round_trip() {
         for s in [
-            HostSymbol::Global {
-                index: 3,
-                name: String::new(),
-            },
-            HostSymbol::Global {
-                index: 7,
-                name: ".str.1".into(),
-            },
+            HostSymbol::Global { index: 3, name: String::new() },
+            HostSymbol::Global { index: 7, name: ".str.1".into() },
             HostSymbol::Function("forward".into()),
             HostSymbol::Slot("matmul".into()),
         ] {
@@ -271,13 +253,7 @@ mod tests {
         m.globals.insert("#4".into(), 0x1000);
         m.globals.insert("table".into(), 0x2000);
         assert_eq!(m.global(GlobalRef { index: 4, name: "" }), Some(0x1000));
-        assert_eq!(
-            m.global(GlobalRef {
-                index: 9,
-                name: "table"
-            }),
-            Some(0x2000)
-        );
+        assert_eq!(m.global(GlobalRef { index: 9, name: "table" }), Some(0x2000));
         let err = HostSymbol::Function("g".into()).resolve(&m).unwrap_err();
         assert!(err.message().contains("function 'g'"), "{err}");
     }

@@ -3,13 +3,11 @@
 
 use std::ptr;
 
-use llvm_sys::target::{
-    LLVM_InitializeNativeAsmParser, LLVM_InitializeNativeAsmPrinter, LLVM_InitializeNativeTarget,
-};
+use llvm_sys::target::{LLVM_InitializeNativeAsmParser, LLVM_InitializeNativeAsmPrinter, LLVM_InitializeNativeTarget};
 use llvm_sys::target_machine::{
-    LLVMCodeGenOptLevel, LLVMCodeModel, LLVMCreateTargetMachine, LLVMDisposeTargetMachine,
-    LLVMGetDefaultTargetTriple, LLVMGetHostCPUFeatures, LLVMGetHostCPUName,
-    LLVMGetTargetFromTriple, LLVMRelocMode, LLVMTargetMachineRef, LLVMTargetRef,
+    LLVMCodeGenOptLevel, LLVMCodeModel, LLVMCreateTargetMachine, LLVMDisposeTargetMachine, LLVMGetDefaultTargetTriple,
+    LLVMGetHostCPUFeatures, LLVMGetHostCPUName, LLVMGetTargetFromTriple, LLVMRelocMode, LLVMTargetMachineRef,
+    LLVMTargetRef,
 };
 
 use crate::OptLevel;
@@ -41,20 +39,14 @@ pub(crate) fn initialize() -> Result<()> {
         crate::error::install_fatal_handler();
         // SAFETY: LLVM's target registration functions may be called at any time; OnceLock runs
         // them once. They return 1 when the native target is not compiled in.
-        let ok = unsafe {
+
+        unsafe {
             LLVM_InitializeNativeTarget() == 0
                 && LLVM_InitializeNativeAsmPrinter() == 0
                 && LLVM_InitializeNativeAsmParser() == 0
-        };
-        ok
+        }
     });
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::new(
-            "the native (X86) target is not built into this LLVM",
-        ))
-    }
+    if ok { Ok(()) } else { Err(Error::new("the native (X86) target is not built into this LLVM")) }
 }
 
 impl TargetInfo {
@@ -88,10 +80,7 @@ impl TargetInfo {
         if unsafe { LLVMGetTargetFromTriple(triple.as_ptr(), &mut target, &mut msg) } != 0 {
             // SAFETY: on failure `msg` is an LLVM-allocated message we own.
             let why = unsafe { take_message(msg) };
-            return Err(Error::new(format!(
-                "target triple '{}': {why}",
-                self.triple
-            )));
+            return Err(Error::new(format!("target triple '{}': {why}", self.triple)));
         }
         let codegen = match level {
             OptLevel::O0 => LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
@@ -117,10 +106,7 @@ impl TargetInfo {
             )
         };
         if tm.is_null() {
-            return Err(Error::new(format!(
-                "cannot create a target machine for '{}' cpu '{}'",
-                self.triple, self.cpu
-            )));
+            return Err(Error::new(format!("cannot create a target machine for '{}' cpu '{}'", self.triple, self.cpu)));
         }
         Ok(TargetMachine(tm))
     }

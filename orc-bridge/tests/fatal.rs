@@ -20,23 +20,12 @@ fn compile_unselectable() {
     let b = ctx.create_builder();
     b.position_at_end(ctx.append_basic_block(f, "entry"));
     let x = f.get_nth_param(0).unwrap();
-    let r = b
-        .build_call(
-            rcp,
-            &[x.into(), x.into(), i16t.const_all_ones().into()],
-            "r",
-        )
-        .unwrap();
-    b.build_return(Some(&r.try_as_basic_value().basic().unwrap()))
-        .unwrap();
+    let r = b.build_call(rcp, &[x.into(), x.into(), i16t.const_all_ones().into()], "r").unwrap();
+    b.build_return(Some(&r.try_as_basic_value().basic().unwrap())).unwrap();
     let bc = module.write_bitcode_to_memory();
 
     let cfg = JitConfig {
-        target: TargetConfig {
-            cpu: Some("x86-64".into()),
-            features: Some(String::new()),
-            triple: None,
-        },
+        target: TargetConfig { cpu: Some("x86-64".into()), features: Some(String::new()), triple: None },
         ..Default::default()
     };
     let mut jit = Jit::new(&cfg).unwrap();
@@ -54,12 +43,7 @@ fn fatal_llvm_error_names_the_function() {
     }
     let exe = std::env::current_exe().unwrap();
     let out = Command::new(exe)
-        .args([
-            "--exact",
-            "fatal_llvm_error_names_the_function",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(["--exact", "fatal_llvm_error_names_the_function", "--nocapture", "--test-threads=1"])
         .env("ORC_FATAL_CHILD", "1")
         .output()
         .unwrap();
@@ -69,12 +53,10 @@ fn fatal_llvm_error_names_the_function() {
         // A clean error is even better than a fatal one.
         return;
     }
+    assert!(!out.status.success(), "the child should have stopped: {stdout}{stderr}");
     assert!(
-        !out.status.success(),
-        "the child should have stopped: {stdout}{stderr}"
-    );
-    assert!(
-        stderr.contains("orc-bridge: fatal LLVM error while compiling function 'uses_avx512' (module 'avx512.bc') at O2"),
+        stderr
+            .contains("orc-bridge: fatal LLVM error while compiling function 'uses_avx512' (module 'avx512.bc') at O2"),
         "stderr: {stderr}"
     );
 }

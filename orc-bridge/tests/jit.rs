@@ -9,10 +9,7 @@ use std::sync::atomic::AtomicI32;
 use std::sync::atomic::Ordering::Relaxed;
 
 use inkwell::context::Context;
-use orc_bridge::{
-    AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, NoHostLinks, OptLevel,
-    ProfileSummary,
-};
+use orc_bridge::{AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, NoHostLinks, OptLevel, ProfileSummary};
 
 const KERNELS: &str = r#"
 #include <stdint.h>
@@ -60,22 +57,14 @@ fn o0_and_o3_agree_on_clang_bitcode() {
     let b: Vec<f64> = (0..1000).map(|i| 1.0 / (1.0 + i as f64)).collect();
     let mut results = Vec::new();
     for level in OptLevel::ALL {
-        let c = jit
-            .compile_function(m, "collatz_total", level, &NoHostLinks, None)
-            .unwrap();
+        let c = jit.compile_function(m, "collatz_total", level, &NoHostLinks, None).unwrap();
         // SAFETY: collatz_total is int64_t(int64_t).
         let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(c.address as usize) };
-        let d = jit
-            .compile_function(m, "dot", level, &NoHostLinks, None)
-            .unwrap();
+        let d = jit.compile_function(m, "dot", level, &NoHostLinks, None).unwrap();
         // SAFETY: dot is double(const double*, const double*, int).
-        let g: extern "C" fn(*const f64, *const f64, i32) -> f64 =
-            unsafe { std::mem::transmute(d.address as usize) };
+        let g: extern "C" fn(*const f64, *const f64, i32) -> f64 = unsafe { std::mem::transmute(d.address as usize) };
         assert!(c.times.total() > std::time::Duration::ZERO);
-        assert!(
-            c.object.starts_with(b"\x7fELF"),
-            "an ELF object is returned for caching"
-        );
+        assert!(c.object.starts_with(b"\x7fELF"), "an ELF object is returned for caching");
         results.push((f(10_000), g(a.as_ptr(), b.as_ptr(), 1000)));
     }
     let expected_collatz = collatz_total(10_000);
@@ -104,25 +93,16 @@ fn calls_a_host_function_given_as_an_explicit_symbol() {
     let b = ctx.create_builder();
     b.position_at_end(ctx.append_basic_block(f, "entry"));
     let x = f.get_nth_param(0).unwrap().into_int_value();
-    let r = b
-        .build_call(host, &[x.into()], "r")
-        .unwrap()
-        .try_as_basic_value()
-        .basic()
-        .unwrap()
-        .into_int_value();
+    let r = b.build_call(host, &[x.into()], "r").unwrap().try_as_basic_value().basic().unwrap().into_int_value();
     let two = b.build_int_mul(r, i32t.const_int(2, false), "two").unwrap();
     b.build_return(Some(&two)).unwrap();
     let bc = module.write_bitcode_to_memory();
 
     let mut jit = jit();
-    jit.define_runtime_symbols(&[("host_square_plus", host_square_plus as *const () as u64)])
-        .unwrap();
+    jit.define_runtime_symbols(&[("host_square_plus", host_square_plus as *const () as u64)]).unwrap();
     let m = jit.load_bitcode("hostcall.bc", bc.as_slice()).unwrap();
     for level in [OptLevel::O0, OptLevel::O3] {
-        let c = jit
-            .compile_function(m, "twice_host", level, &NoHostLinks, None)
-            .unwrap();
+        let c = jit.compile_function(m, "twice_host", level, &NoHostLinks, None).unwrap();
         // SAFETY: twice_host is i32(i32).
         let f: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
         assert_eq!(f(7), (49 + 1000) * 2, "at {level}");
@@ -138,25 +118,16 @@ fn unresolved_symbol_is_a_clean_error_naming_it() {
     let mut jit = jit();
     let m = jit.load_bitcode("unresolved.bc", &bc).unwrap();
     assert_eq!(jit.external_names(m), ["not_provided"]);
-    let err = jit
-        .compile_function(m, "uses_it", OptLevel::O2, &NoHostLinks, None)
-        .unwrap_err();
+    let err = jit.compile_function(m, "uses_it", OptLevel::O2, &NoHostLinks, None).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("'not_provided'"), "{msg}");
-    assert!(
-        msg.contains("function 'uses_it'") && msg.contains("unresolved.bc") && msg.contains("O2"),
-        "{msg}"
-    );
+    assert!(msg.contains("function 'uses_it'") && msg.contains("unresolved.bc") && msg.contains("O2"), "{msg}");
     assert!(!msg.contains('\n'), "one line: {msg}");
 
     // A missing function or a declaration-only name are errors too, and the JIT stays usable.
-    let err = jit
-        .compile_function(m, "nope", OptLevel::O0, &NoHostLinks, None)
-        .unwrap_err();
+    let err = jit.compile_function(m, "nope", OptLevel::O0, &NoHostLinks, None).unwrap_err();
     assert!(err.to_string().contains("function 'nope'"), "{err}");
-    let err = jit
-        .compile_function(m, "not_provided", OptLevel::O0, &NoHostLinks, None)
-        .unwrap_err();
+    let err = jit.compile_function(m, "not_provided", OptLevel::O0, &NoHostLinks, None).unwrap_err();
     assert!(err.to_string().contains("only declares"), "{err}");
     let err = jit.lookup("never_defined").unwrap_err();
     assert!(err.to_string().contains("never_defined"), "{err}");
@@ -166,30 +137,19 @@ fn unresolved_symbol_is_a_clean_error_naming_it() {
 fn unresolved_libcall_from_codegen_fails_at_link_not_abort() {
     // 128-bit division becomes a call to `__divti3` only during instruction selection, so the IR
     // check cannot see it; JITLink reports it when the object is linked.
-    let bc = common::c_to_bitcode(
-        "libcall",
-        "__int128 quot(__int128 a, __int128 b) { return a / b; }",
-    );
+    let bc = common::c_to_bitcode("libcall", "__int128 quot(__int128 a, __int128 b) { return a / b; }");
     let mut jit = jit();
     let m = jit.load_bitcode("libcall.bc", &bc).unwrap();
-    let err = jit
-        .compile_function(m, "quot", OptLevel::O1, &NoHostLinks, None)
-        .unwrap_err();
+    let err = jit.compile_function(m, "quot", OptLevel::O1, &NoHostLinks, None).unwrap_err();
     let msg = err.to_string();
-    assert!(
-        msg.contains("__divti3") && msg.contains("function 'quot'"),
-        "{msg}"
-    );
+    assert!(msg.contains("__divti3") && msg.contains("function 'quot'"), "{msg}");
     assert!(!msg.contains('\n'), "{msg}");
 
     extern "C" fn my_divti3(a: i128, b: i128) -> i128 {
         a / b
     }
-    jit.define_runtime_symbols(&[("__divti3", my_divti3 as *const () as u64)])
-        .unwrap();
-    let c = jit
-        .compile_function(m, "quot", OptLevel::O1, &NoHostLinks, None)
-        .unwrap();
+    jit.define_runtime_symbols(&[("__divti3", my_divti3 as *const () as u64)]).unwrap();
+    let c = jit.compile_function(m, "quot", OptLevel::O1, &NoHostLinks, None).unwrap();
     // SAFETY: quot is __int128(__int128, __int128), the same ABI as Rust's i128 on x86-64.
     let f: extern "C" fn(i128, i128) -> i128 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(f(1 << 100, 3), (1i128 << 100) / 3);
@@ -198,19 +158,14 @@ fn unresolved_libcall_from_codegen_fails_at_link_not_abort() {
 #[test]
 fn malformed_bitcode_is_a_clean_error() {
     let mut jit = jit();
-    let err = jit
-        .load_bitcode("garbage.bc", b"definitely not bitcode")
-        .unwrap_err();
+    let err = jit.load_bitcode("garbage.bc", b"definitely not bitcode").unwrap_err();
     assert!(err.to_string().contains("module 'garbage.bc'"), "{err}");
 
     let good = common::c_to_bitcode("trunc", KERNELS);
     for cut in [8, good.len() / 3, good.len() - 5] {
         let err = jit.load_bitcode("truncated.bc", &good[..cut]).unwrap_err();
         let msg = err.to_string();
-        assert!(
-            msg.contains("module 'truncated.bc'") && msg.contains("malformed bitcode"),
-            "{msg}"
-        );
+        assert!(msg.contains("module 'truncated.bc'") && msg.contains("malformed bitcode"), "{msg}");
         assert!(!msg.contains('\n'), "{msg}");
     }
     let mut flipped = good.clone();
@@ -220,8 +175,7 @@ fn malformed_bitcode_is_a_clean_error() {
     assert!(jit.load_bitcode("flipped.bc", &flipped).is_err());
     // Still usable after the failures.
     let m = jit.load_bitcode("good.bc", &good).unwrap();
-    jit.compile_function(m, "collatz_total", OptLevel::O0, &NoHostLinks, None)
-        .unwrap();
+    jit.compile_function(m, "collatz_total", OptLevel::O0, &NoHostLinks, None).unwrap();
 }
 
 /// Issue D's shape: the "interpreter" (this test) owns the globals in real memory and the call
@@ -267,44 +221,25 @@ fn extracted_functions_use_host_globals_and_call_slots() {
     let mut links = AddressMap::default();
     links.globals.insert("counter".into(), counter.as_ptr() as u64);
     links.globals.insert("table".into(), table.as_ptr() as u64);
-    links
-        .globals
-        .insert("greeting".into(), &*greeting as *const *const u8 as u64);
+    links.globals.insert("greeting".into(), &*greeting as *const *const u8 as u64);
     links.globals.insert(".str".into(), hi.as_ptr() as u64);
-    links
-        .functions
-        .insert("helper".into(), canonical_helper as *const () as u64);
-    links
-        .call_slots
-        .insert("helper".into(), &*slot as *const u64 as u64);
+    links.functions.insert("helper".into(), canonical_helper as *const () as u64);
+    links.call_slots.insert("helper".into(), &*slot as *const u64 as u64);
 
     for level in OptLevel::ALL {
-        let c = jit
-            .compile_function(m, "bump", level, &links, None)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let c = jit.compile_function(m, "bump", level, &links, None).unwrap_or_else(|e| panic!("{e}"));
         // SAFETY: bump is int(int).
         let bump: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
         let before = counter.load(Relaxed);
         assert_eq!(bump(2), before + 2 + 30, "at {level}");
-        assert_eq!(
-            counter.load(Relaxed),
-            before + 2,
-            "the JIT code wrote the host's counter at {level}"
-        );
-        assert!(
-            c.host_symbols.iter().any(|s| s.ends_with(".counter")),
-            "{:?}",
-            c.host_symbols
-        );
+        assert_eq!(counter.load(Relaxed), before + 2, "the JIT code wrote the host's counter at {level}");
+        assert!(c.host_symbols.iter().any(|s| s.ends_with(".counter")), "{:?}", c.host_symbols);
     }
 
     // At O0 the call to `helper` goes through its slot: re-pointing the slot re-targets it.
-    let c = jit
-        .compile_function(m, "calls_helper", OptLevel::O0, &links, None)
-        .unwrap();
+    let c = jit.compile_function(m, "calls_helper", OptLevel::O0, &links, None).unwrap();
     // SAFETY: calls_helper is int(int).
-    let calls_helper: extern "C" fn(i32) -> i32 =
-        unsafe { std::mem::transmute(c.address as usize) };
+    let calls_helper: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(calls_helper(4), 13);
     // SAFETY: single-threaded use of the counter in this test.
     assert_eq!(unsafe { CALLS_TO_SLOT_A }, 1);
@@ -316,36 +251,25 @@ fn extracted_functions_use_host_globals_and_call_slots() {
     // At O3 helper's body was visible to the inliner: no call through the slot remains.
     // SAFETY: as above.
     unsafe { slot_addr.write_volatile(slot_a as *const () as u64) };
-    let c3 = jit
-        .compile_function(m, "calls_helper", OptLevel::O3, &links, None)
-        .unwrap();
+    let c3 = jit.compile_function(m, "calls_helper", OptLevel::O3, &links, None).unwrap();
     // SAFETY: calls_helper is int(int).
-    let calls_helper3: extern "C" fn(i32) -> i32 =
-        unsafe { std::mem::transmute(c3.address as usize) };
+    let calls_helper3: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c3.address as usize) };
     assert_eq!(calls_helper3(4), 13);
     // SAFETY: single-threaded use of the counter in this test.
     let calls = unsafe { CALLS_TO_SLOT_A };
     assert_eq!(calls, 1, "O3 inlined helper instead of calling the slot");
-    assert!(
-        !c3.host_symbols.iter().any(|s| s.starts_with("__bf.slot.")),
-        "{:?}",
-        c3.host_symbols
-    );
+    assert!(!c3.host_symbols.iter().any(|s| s.starts_with("__bf.slot.")), "{:?}", c3.host_symbols);
 
     // Taking a function's address yields the host's canonical address at every tier.
     for level in [OptLevel::O0, OptLevel::O3] {
-        let c = jit
-            .compile_function(m, "helper_address", level, &links, None)
-            .unwrap();
+        let c = jit.compile_function(m, "helper_address", level, &links, None).unwrap();
         // SAFETY: helper_address returns a function pointer.
         let f: extern "C" fn() -> u64 = unsafe { std::mem::transmute(c.address as usize) };
         assert_eq!(f(), canonical_helper as *const () as u64, "at {level}");
     }
 
     // A pointer global pointing at a string literal, both in host memory.
-    let c = jit
-        .compile_function(m, "first_char", OptLevel::O2, &links, None)
-        .unwrap();
+    let c = jit.compile_function(m, "first_char", OptLevel::O2, &links, None).unwrap();
     // SAFETY: first_char is char(void).
     let f: extern "C" fn() -> u8 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(f(), b'h');
@@ -355,9 +279,7 @@ fn extracted_functions_use_host_globals_and_call_slots() {
     partial.globals.remove("counter");
     let mut jit2 = self::jit();
     let m2 = jit2.load_bitcode("hostowned.bc", &bc).unwrap();
-    let err = jit2
-        .compile_function(m2, "bump", OptLevel::O1, &partial, None)
-        .unwrap_err();
+    let err = jit2.compile_function(m2, "bump", OptLevel::O1, &partial, None).unwrap_err();
     assert!(err.to_string().contains("'counter'"), "{err}");
 }
 
@@ -378,23 +300,17 @@ fn compiled_objects_can_be_added_again_in_a_new_jit() {
     let compiled = {
         let mut jit = jit();
         let m = jit.load_bitcode("cache.bc", &bc).unwrap();
-        jit.compile_function(m, "bump", OptLevel::O3, &links, None)
-            .unwrap()
+        jit.compile_function(m, "bump", OptLevel::O3, &links, None).unwrap()
     };
     let mut jit = jit();
-    let code = jit
-        .add_object("bump.o", &compiled.object, &compiled.host_symbols, &links)
-        .unwrap();
+    let code = jit.add_object("bump.o", &compiled.object, &compiled.host_symbols, &links).unwrap();
     let addr = jit.lookup(&compiled.symbol).unwrap();
     // SAFETY: bump is int(int).
     let bump: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(addr as usize) };
     assert_eq!(bump(1), 101 + 2);
     assert_eq!(counter.load(Relaxed), 101);
     jit.remove(code).unwrap();
-    assert!(
-        jit.lookup(&compiled.symbol).is_err(),
-        "removed code is gone"
-    );
+    assert!(jit.lookup(&compiled.symbol).is_err(), "removed code is gone");
 }
 
 #[test]
@@ -416,9 +332,11 @@ fn cached_objects_link_in_one_lookup_and_a_bad_one_fails_it_by_name() {
     both.add_object("helper.o", &helper.object, &helper.host_symbols, &links).unwrap();
     both.add_object("bump.o", &bump.object, &bump.host_symbols, &links).unwrap();
     let a = both.lookup_all(&[&bump.symbol, &helper.symbol]).unwrap();
-    // SAFETY: bump and helper are int(int).
-    let (bump_fn, helper_fn): (extern "C" fn(i32) -> i32, extern "C" fn(i32) -> i32) =
-        unsafe { (std::mem::transmute(a[0] as usize), std::mem::transmute(a[1] as usize)) };
+    type IntFn = extern "C" fn(i32) -> i32;
+    // SAFETY: bump and helper are int(int), and the JIT that owns their code lives to the end of the test.
+    let (bump_fn, helper_fn) = unsafe {
+        (std::mem::transmute::<usize, IntFn>(a[0] as usize), std::mem::transmute::<usize, IntFn>(a[1] as usize))
+    };
     assert_eq!(bump_fn(1), 101 + 2);
     assert_eq!(helper_fn(5), 15);
 
@@ -447,14 +365,9 @@ fn profiles_attach_and_bad_profiles_are_rejected() {
     for block in 0..12 {
         let p = FunctionProfile {
             entry_count: 1000,
-            branch_weights: vec![BranchWeights {
-                block,
-                weights: vec![900_000, 10],
-            }],
+            branch_weights: vec![BranchWeights { block, weights: vec![900_000, 10] }],
         };
-        if let Ok(c) =
-            jit.compile_function(m, "collatz_total", OptLevel::O3, &NoHostLinks, Some(&p))
-        {
+        if let Ok(c) = jit.compile_function(m, "collatz_total", OptLevel::O3, &NoHostLinks, Some(&p)) {
             ok = Some(c);
             break;
         }
@@ -462,21 +375,10 @@ fn profiles_attach_and_bad_profiles_are_rejected() {
     let c = ok.expect("some block of collatz_total has a two-way branch");
     // SAFETY: collatz_total is int64_t(int64_t).
     let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(c.address as usize) };
-    assert_eq!(
-        f(1000),
-        collatz_total(1000),
-        "profile-guided code computes the same"
-    );
-    let bad = FunctionProfile {
-        entry_count: 1,
-        branch_weights: vec![BranchWeights {
-            block: 999,
-            weights: vec![1, 2],
-        }],
-    };
-    let err = jit
-        .compile_function(m, "collatz_total", OptLevel::O2, &NoHostLinks, Some(&bad))
-        .unwrap_err();
+    assert_eq!(f(1000), collatz_total(1000), "profile-guided code computes the same");
+    let bad =
+        FunctionProfile { entry_count: 1, branch_weights: vec![BranchWeights { block: 999, weights: vec![1, 2] }] };
+    let err = jit.compile_function(m, "collatz_total", OptLevel::O2, &NoHostLinks, Some(&bad)).unwrap_err();
     assert!(err.to_string().contains("block 999"), "{err}");
 }
 
@@ -489,41 +391,20 @@ fn profile_summary_lets_llvm_tell_hot_from_cold() {
     let bc = common::c_to_bitcode("hotcold", KERNELS);
     let mut jit = jit();
     let m = jit.load_bitcode("hotcold.bc", &bc).unwrap();
-    let hot = FunctionProfile {
-        entry_count: 1_000_000,
-        branch_weights: vec![],
-    };
-    let cold = FunctionProfile {
-        entry_count: 0,
-        branch_weights: vec![],
-    };
+    let hot = FunctionProfile { entry_count: 1_000_000, branch_weights: vec![] };
+    let cold = FunctionProfile { entry_count: 0, branch_weights: vec![] };
 
     // Without a summary LLVM cannot classify: no hot/cold section prefix.
-    let c = jit
-        .compile_function(m, "dot", OptLevel::O2, &NoHostLinks, Some(&hot))
-        .unwrap();
+    let c = jit.compile_function(m, "dot", OptLevel::O2, &NoHostLinks, Some(&hot)).unwrap();
     assert!(!contains(&c.object, b".text.hot"), "no summary, no prefix");
 
     // With the program's summary, the very hot function goes to .text.hot, the never-run one to
     // .text.unlikely (CodeGenPrepare's profile-guided section prefix).
-    jit.set_profile_summary(Some(ProfileSummary::from_counts(
-        &[1_000_000, 0, 3],
-        &[500_000, 20, 7, 1],
-    )));
-    let c = jit
-        .compile_function(m, "dot", OptLevel::O2, &NoHostLinks, Some(&hot))
-        .unwrap();
-    assert!(
-        contains(&c.object, b".text.hot"),
-        "hot function in .text.hot"
-    );
-    let c = jit
-        .compile_function(m, "collatz_total", OptLevel::O2, &NoHostLinks, Some(&cold))
-        .unwrap();
-    assert!(
-        contains(&c.object, b".text.unlikely"),
-        "cold function in .text.unlikely"
-    );
+    jit.set_profile_summary(Some(ProfileSummary::from_counts(&[1_000_000, 0, 3], &[500_000, 20, 7, 1])));
+    let c = jit.compile_function(m, "dot", OptLevel::O2, &NoHostLinks, Some(&hot)).unwrap();
+    assert!(contains(&c.object, b".text.hot"), "hot function in .text.hot");
+    let c = jit.compile_function(m, "collatz_total", OptLevel::O2, &NoHostLinks, Some(&cold)).unwrap();
+    assert!(contains(&c.object, b".text.unlikely"), "cold function in .text.unlikely");
     // SAFETY: collatz_total is int64_t(int64_t).
     let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(f(100), collatz_total(100), "cold code still runs correctly");
@@ -537,19 +418,13 @@ fn whole_module_compiles_and_keeps_names() {
     );
     let mut jit = jit();
     let m = jit.load_bitcode("whole.bc", &bc).unwrap();
-    let c = jit
-        .compile_module(m, OptLevel::O2, &HashMap::new())
-        .unwrap();
+    let c = jit.compile_module(m, OptLevel::O2, &HashMap::new()).unwrap();
     assert_eq!(c.level, OptLevel::O2);
     let addr = jit.lookup("twice").unwrap();
     // SAFETY: twice is int(void).
     let twice: extern "C" fn() -> i32 = unsafe { std::mem::transmute(addr as usize) };
     assert_eq!(twice(), 2);
-    assert_eq!(
-        twice(),
-        4,
-        "the module's global lives in JIT memory and persists"
-    );
+    assert_eq!(twice(), 4, "the module's global lives in JIT memory and persists");
 }
 
 #[test]
@@ -561,59 +436,35 @@ fn optimize_module_drops_dead_functions_and_emits_bitcode() {
     let mut jit = jit();
     let m = jit.load_bitcode("aot.bc", &bc).unwrap();
     let keep = vec!["live".to_string(), "user".to_string()];
-    let out = jit
-        .optimize_module(m, OptLevel::O3, &HashMap::new(), Some(&keep))
-        .unwrap();
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), Some(&keep)).unwrap();
     assert!(out.object.starts_with(b"\x7fELF"));
     let m2 = jit.load_bitcode("aot-optimized.bc", &out.bitcode).unwrap();
-    assert_eq!(
-        jit.defined_functions(m2),
-        ["live", "user"],
-        "'dead' lost its body"
-    );
-    let c = jit
-        .compile_function(m2, "user", OptLevel::O0, &NoHostLinks, None)
-        .unwrap();
+    assert_eq!(jit.defined_functions(m2), ["live", "user"], "'dead' lost its body");
+    let c = jit.compile_function(m2, "user", OptLevel::O0, &NoHostLinks, None).unwrap();
     // SAFETY: user is int(int).
     let f: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(f(4), 10);
-    let err = jit
-        .optimize_module(
-            m,
-            OptLevel::O1,
-            &HashMap::new(),
-            Some(&["nope".to_string()]),
-        )
-        .unwrap_err();
+    let err = jit.optimize_module(m, OptLevel::O1, &HashMap::new(), Some(&["nope".to_string()])).unwrap_err();
     assert!(err.to_string().contains("'nope'"), "{err}");
 }
 
 #[test]
 fn target_cpu_is_configurable() {
     let cfg = JitConfig {
-        target: orc_bridge::TargetConfig {
-            cpu: Some("x86-64".into()),
-            features: Some(String::new()),
-            triple: None,
-        },
+        target: orc_bridge::TargetConfig { cpu: Some("x86-64".into()), features: Some(String::new()), triple: None },
         ..JitConfig::default()
     };
     let mut jit = Jit::new(&cfg).unwrap();
     assert_eq!(jit.target().cpu, "x86-64");
     let bc = common::c_to_bitcode("generic", KERNELS);
     let m = jit.load_bitcode("generic.bc", &bc).unwrap();
-    let c = jit
-        .compile_function(m, "collatz_total", OptLevel::O3, &NoHostLinks, None)
-        .unwrap();
+    let c = jit.compile_function(m, "collatz_total", OptLevel::O3, &NoHostLinks, None).unwrap();
     // SAFETY: collatz_total is int64_t(int64_t).
     let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(f(1), 0);
 
     let bad = JitConfig {
-        target: orc_bridge::TargetConfig {
-            triple: Some("sparc-sun-solaris".into()),
-            ..Default::default()
-        },
+        target: orc_bridge::TargetConfig { triple: Some("sparc-sun-solaris".into()), ..Default::default() },
         ..Default::default()
     };
     let err = Jit::new(&bad).err().expect("a target that is not built in");
@@ -624,29 +475,13 @@ fn target_cpu_is_configurable() {
 #[ignore = "prints sample messages; run with --ignored --nocapture"]
 fn show_error_messages() {
     let mut jit = jit();
-    println!(
-        "{}",
-        jit.load_bitcode("garbage.bc", b"BC\xc0\xde garbage")
-            .unwrap_err()
-    );
+    println!("{}", jit.load_bitcode("garbage.bc", b"BC\xc0\xde garbage").unwrap_err());
     let bc = common::c_to_bitcode(
         "msg",
         "extern int nf(int); int g(int x) { return nf(x); } __int128 r(__int128 a) { return a / 7; }",
     );
     let m = jit.load_bitcode("msg.bc", &bc).unwrap();
-    println!(
-        "{}",
-        jit.compile_function(m, "g", OptLevel::O2, &NoHostLinks, None)
-            .unwrap_err()
-    );
-    println!(
-        "{}",
-        jit.compile_function(m, "r", OptLevel::O2, &NoHostLinks, None)
-            .unwrap_err()
-    );
-    println!(
-        "{}",
-        jit.compile_function(m, "zz", OptLevel::O2, &NoHostLinks, None)
-            .unwrap_err()
-    );
+    println!("{}", jit.compile_function(m, "g", OptLevel::O2, &NoHostLinks, None).unwrap_err());
+    println!("{}", jit.compile_function(m, "r", OptLevel::O2, &NoHostLinks, None).unwrap_err());
+    println!("{}", jit.compile_function(m, "zz", OptLevel::O2, &NoHostLinks, None).unwrap_err());
 }

@@ -55,7 +55,8 @@ fn load_state(store: &str) -> Result<(u64, RunState), String> {
     let mut s = if p.is_dir() { Store::open_dir(p) } else { Store::open_file(p) }.map_err(|e| e.to_string())?;
     let loaded = s.load().map_err(|e| e.to_string())?;
     let (g, snap) = loaded.snapshot.ok_or(format!("state store {}: no valid snapshot", s.path().display()))?;
-    let st = RunState::from_snapshot(&snap).map_err(|e| format!("state store {}: generation {g}: {e}", s.path().display()))?;
+    let st = RunState::from_snapshot(&snap)
+        .map_err(|e| format!("state store {}: generation {g}: {e}", s.path().display()))?;
     Ok((g, st))
 }
 
@@ -76,15 +77,28 @@ fn run(args: &[String]) -> Result<(), String> {
     let (generation, state) = load_state(&a.state)?;
     let hash = bitcode_hash(&bytes);
     if state.identity.bitcode_hash != hash {
-        return Err(format!("'{}' is not the program of the snapshot in {} (bitcode hash {hash}, snapshot {})", a.program, a.state, state.identity.bitcode_hash));
+        return Err(format!(
+            "'{}' is not the program of the snapshot in {} (bitcode hash {hash}, snapshot {})",
+            a.program, a.state, state.identity.bitcode_hash
+        ));
     }
     let cpu = a.cpu.clone().unwrap_or(state.identity.cpu.clone());
-    let features = a.features.clone().or(if a.cpu.is_some() { Some(String::new()) } else { Some(state.identity.features.clone()) });
+    let features = a.features.clone().or(if a.cpu.is_some() {
+        Some(String::new())
+    } else {
+        Some(state.identity.features.clone())
+    });
     // A run whose profile was stable already rebuilt the program for the snapshot's CPU.
     let kept = state.converged.as_ref().filter(|_| a.cpu.is_none() && a.features.is_none());
     let (o, from) = match kept {
-        Some(c) => (WholeProgram { object: c.object.clone(), live: c.live.clone(), dead: c.dead.clone(), ms: 0.0 }, format!("the converged module kept in snapshot gen {generation} (built at run {})", c.runs)),
-        None => (whole::build(&bytes, &a.program, &state, &cpu, features)?, format!("snapshot gen {generation} ({} runs)", state.runs)),
+        Some(c) => (
+            WholeProgram { object: c.object.clone(), live: c.live.clone(), dead: c.dead.clone(), ms: 0.0 },
+            format!("the converged module kept in snapshot gen {generation} (built at run {})", c.runs),
+        ),
+        None => (
+            whole::build(&bytes, &a.program, &state, &cpu, features)?,
+            format!("snapshot gen {generation} ({} runs)", state.runs),
+        ),
     };
     let took = if kept.is_some() { String::new() } else { format!(" ({:.0} ms)", o.ms) };
     std::fs::write(&a.out, &o.object).map_err(|e| format!("cannot write '{}': {e}", a.out))?;

@@ -19,13 +19,25 @@ struct Options {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { exit: 0, read: Vec::new(), panic: false, page_fault: false, stack_overflow: false, echo: false, file_rw: None };
+    let mut o = Options {
+        exit: 0,
+        read: Vec::new(),
+        panic: false,
+        page_fault: false,
+        stack_overflow: false,
+        echo: false,
+        file_rw: None,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--exit" => {
                 let v = it.next().ok_or("--exit needs a number")?;
-                o.exit = v.parse().ok().filter(|c| (0..=127).contains(c)).ok_or(format!("--exit: '{v}' is not a number in 0..=127"))?;
+                o.exit = v
+                    .parse()
+                    .ok()
+                    .filter(|c| (0..=127).contains(c))
+                    .ok_or(format!("--exit: '{v}' is not a number in 0..=127"))?;
             }
             "--read" => o.read.push(it.next().ok_or("--read needs a file")?.clone()),
             "--panic" => o.panic = true,
@@ -119,7 +131,12 @@ pub fn main(args: &[String]) -> i32 {
         match std::fs::read(path) {
             Ok(data) => {
                 let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                println!("read {name}: {} bytes, fnv1a {:016x}, first line {:?}", data.len(), fnv1a(&data), String::from_utf8_lossy(first));
+                println!(
+                    "read {name}: {} bytes, fnv1a {:016x}, first line {:?}",
+                    data.len(),
+                    fnv1a(&data),
+                    String::from_utf8_lossy(first)
+                );
             }
             Err(e) => {
                 eprintln!("bareflow demo: cannot read '{path}': {e}");
@@ -127,11 +144,11 @@ pub fn main(args: &[String]) -> i32 {
             }
         }
     }
-    if let Some(path) = &o.file_rw {
-        if let Err(e) = file_round_trip(path) {
-            eprintln!("bareflow demo: {path}: {e}");
-            return 1;
-        }
+    if let Some(path) = &o.file_rw
+        && let Err(e) = file_round_trip(path)
+    {
+        eprintln!("bareflow demo: {path}: {e}");
+        return 1;
     }
     if o.echo {
         // Lines from stdin (keyboard or serial in the kernel) until "quit" or end of input.

@@ -5,13 +5,13 @@ pub mod report;
 pub mod snapshot;
 
 #[cfg(feature = "llvm")]
-pub mod run;
-#[cfg(feature = "llvm")]
-pub mod run_state;
-#[cfg(feature = "llvm")]
 pub mod aot;
 #[cfg(feature = "llvm")]
+pub mod run;
+#[cfg(feature = "llvm")]
 pub mod run_coverage;
+#[cfg(feature = "llvm")]
+pub mod run_state;
 
 /// `bareflow run`: interpret / tier LLVM bitcode (irvm + orc-bridge).
 #[cfg(feature = "llvm")]

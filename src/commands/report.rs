@@ -51,7 +51,9 @@ fn run(args: &[String]) -> Result<(), String> {
     let text = std::fs::read_to_string(&input).map_err(|e| format!("cannot read '{input}': {e}"))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| format!("'{input}': not JSON ({e})"))?;
     if v.get("schema").and_then(Value::as_str).is_none_or(|s| !s.starts_with("irvm-profile/")) {
-        return Err(format!("'{input}': not a bareflow profile (no \"schema\": \"irvm-profile/...\"; write one with 'bareflow run --profile-out')"));
+        return Err(format!(
+            "'{input}': not a bareflow profile (no \"schema\": \"irvm-profile/...\"; write one with 'bareflow run --profile-out')"
+        ));
     }
     let rows = rows(&v);
     print!("{}", summary(&v, &rows, top));
@@ -107,12 +109,34 @@ fn summary(v: &Value, rows: &[Row], top: usize) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let total = v["total_cycles"].as_u64().unwrap_or(0);
-    let _ = writeln!(s, "program {} (tier {}, exit status {})", v["program"].as_str().unwrap_or("?"), v["tier"].as_str().unwrap_or("interp"), v["exit_status"]);
+    let _ = writeln!(
+        s,
+        "program {} (tier {}, exit status {})",
+        v["program"].as_str().unwrap_or("?"),
+        v["tier"].as_str().unwrap_or("interp"),
+        v["exit_status"]
+    );
     let _ = writeln!(s, "total {total} cycles, {} functions profiled", rows.len());
-    let _ = writeln!(s, "\nwhere the cycles went (exclusive; native code counts toward the function irvm entered it from):");
-    let _ = writeln!(s, "{:>7} {:>16} {:>16} {:>12}  {:<7} function", "excl%", "excl.cycles", "incl.cycles", "calls", "tier");
+    let _ = writeln!(
+        s,
+        "\nwhere the cycles went (exclusive; native code counts toward the function irvm entered it from):"
+    );
+    let _ = writeln!(
+        s,
+        "{:>7} {:>16} {:>16} {:>12}  {:<7} function",
+        "excl%", "excl.cycles", "incl.cycles", "calls", "tier"
+    );
     for r in rows.iter().take(top) {
-        let _ = writeln!(s, "{:>6.1}% {:>16} {:>16} {:>12}  {:<7} {}", pct(r.excl, total), r.excl, r.incl, r.calls, r.tier, r.name);
+        let _ = writeln!(
+            s,
+            "{:>6.1}% {:>16} {:>16} {:>12}  {:<7} {}",
+            pct(r.excl, total),
+            r.excl,
+            r.incl,
+            r.calls,
+            r.tier,
+            r.name
+        );
     }
     if rows.len() > top {
         let _ = writeln!(s, "  ... {} more (--top N)", rows.len() - top);
@@ -124,7 +148,7 @@ fn summary(v: &Value, rows: &[Row], top: usize) -> String {
             None => per_tier.push((r.tier.clone(), r.excl)),
         }
     }
-    per_tier.sort_by(|a, b| b.1.cmp(&a.1));
+    per_tier.sort_by_key(|t| std::cmp::Reverse(t.1));
     let _ = writeln!(s, "\ncycles by the tier each function ended in:");
     for (t, c) in &per_tier {
         let _ = writeln!(s, "  {t:<7} {:>6.1}%  {c}", pct(*c, total));
@@ -132,10 +156,24 @@ fn summary(v: &Value, rows: &[Row], top: usize) -> String {
     let ch = changes(v);
     if v.get("tiering").is_some() {
         let t = &v["tiering"];
-        let _ = writeln!(s, "\ntier changes ({}; JIT target {}; thresholds warm {} hot {} very hot {}):", ch.len(), t["cpu"].as_str().unwrap_or("?"), t["thresholds"]["warm"], t["thresholds"]["hot"], t["thresholds"]["very_hot"]);
+        let _ = writeln!(
+            s,
+            "\ntier changes ({}; JIT target {}; thresholds warm {} hot {} very hot {}):",
+            ch.len(),
+            t["cpu"].as_str().unwrap_or("?"),
+            t["thresholds"]["warm"],
+            t["thresholds"]["hot"],
+            t["thresholds"]["very_hot"]
+        );
         let mut ms: Vec<(String, f64, u32)> = Vec::new();
         for c in ch {
-            let (f, from, to, why, cms) = (c["function"].as_str().unwrap_or("?"), c["from"].as_str().unwrap_or("?"), c["to"].as_str().unwrap_or("?"), c["reason"].as_str().unwrap_or(""), c["compile_ms"].as_f64().unwrap_or(0.0));
+            let (f, from, to, why, cms) = (
+                c["function"].as_str().unwrap_or("?"),
+                c["from"].as_str().unwrap_or("?"),
+                c["to"].as_str().unwrap_or("?"),
+                c["reason"].as_str().unwrap_or(""),
+                c["compile_ms"].as_f64().unwrap_or(0.0),
+            );
             let _ = writeln!(s, "  {f}: {from} -> {to} ({why}, {cms:.1} ms)");
             match ms.iter_mut().find(|(t, _, _)| t == to) {
                 Some(e) => {
@@ -146,10 +184,19 @@ fn summary(v: &Value, rows: &[Row], top: usize) -> String {
             }
         }
         for (t, total_ms, n) in ms {
-            let _ = writeln!(s, "  compile at {t}: {n} functions, {total_ms:.1} ms total, {:.1} ms mean", total_ms / f64::from(n));
+            let _ = writeln!(
+                s,
+                "  compile at {t}: {n} functions, {total_ms:.1} ms total, {:.1} ms mean",
+                total_ms / f64::from(n)
+            );
         }
         for f in t["failed"].as_array().map_or(&[][..], Vec::as_slice) {
-            let _ = writeln!(s, "  stays interpreted: {} ({})", f["function"].as_str().unwrap_or("?"), f["error"].as_str().unwrap_or(""));
+            let _ = writeln!(
+                s,
+                "  stays interpreted: {} ({})",
+                f["function"].as_str().unwrap_or("?"),
+                f["error"].as_str().unwrap_or("")
+            );
         }
     }
     s
@@ -170,5 +217,6 @@ fn flamegraph(v: &Value, rows: &[Row], out: &str) -> Result<(), String> {
     opts.title = format!("{prog}: cycles by tier and function");
     opts.count_name = "cycles".into();
     let f = std::fs::File::create(out).map_err(|e| format!("cannot write '{out}': {e}"))?;
-    inferno::flamegraph::from_lines(&mut opts, lines.iter().map(String::as_str), std::io::BufWriter::new(f)).map_err(|e| format!("flame graph '{out}': {e}"))
+    inferno::flamegraph::from_lines(&mut opts, lines.iter().map(String::as_str), std::io::BufWriter::new(f))
+        .map_err(|e| format!("flame graph '{out}': {e}"))
 }

@@ -65,7 +65,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--profile-out" => profile_out = Some(it.next().ok_or("--profile-out needs a file name")?.clone()),
             "--profile-table" => table = true,
             "--runtime-coverage" => coverage = true,
-            "--state" => state = Some(it.next().ok_or("--state needs a directory or a device (e.g. /dev/state)")?.clone()),
+            "--state" => {
+                state = Some(it.next().ok_or("--state needs a directory or a device (e.g. /dev/state)")?.clone())
+            }
             "--verbose" | "-v" => verbose = true,
             "--no-osr" => osr = false,
             "--fp-contract" => fp_contract = true,
@@ -96,8 +98,14 @@ fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> 
     if v == "min" {
         return Ok(crate::tier::policy::MINIMUM);
     }
-    let n: Vec<u64> = v.split(',').map(|x| x.trim().parse::<u64>()).collect::<Result<_, _>>().map_err(|_| format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT or 'min'"))?;
-    let [warm, hot, very_hot] = n[..] else { return Err(format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT")) };
+    let n: Vec<u64> = v
+        .split(',')
+        .map(|x| x.trim().parse::<u64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT or 'min'"))?;
+    let [warm, hot, very_hot] = n[..] else {
+        return Err(format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT"));
+    };
     let t = crate::tier::policy::Thresholds { warm, hot, very_hot };
     t.check().map_err(|e| format!("--thresholds '{v}': {e}"))?;
     Ok(t)
@@ -259,7 +267,10 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
     t.jit.set_fp_contraction(a.fp_contract);
     if a.verbose {
         let (cpu, features) = t.cpu();
-        eprintln!("[tier] JIT target: cpu {cpu}, {} features", features.split(',').filter(|f| f.starts_with('+')).count());
+        eprintln!(
+            "[tier] JIT target: cpu {cpu}, {} features",
+            features.split(',').filter(|f| f.starts_with('+')).count()
+        );
     }
     let t: &'static mut crate::tier::Tiering = Box::leak(Box::new(t));
     let tp: *mut crate::tier::Tiering = t;

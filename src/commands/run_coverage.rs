@@ -72,7 +72,12 @@ mod sigprof {
 
     /// Start sampling (every 100 µs of wall time). Errors name the failing call.
     pub fn start() -> Result<(), String> {
-        let act = SigAction { handler: on_sigprof as *const () as usize, mask: [0; 16], flags: SA_SIGINFO | SA_RESTART, restorer: 0 };
+        let act = SigAction {
+            handler: on_sigprof as *const () as usize,
+            mask: [0; 16],
+            flags: SA_SIGINFO | SA_RESTART,
+            restorer: 0,
+        };
         let mut sev = SigEvent { value: 0, signo: SIGPROF, notify: 0, pad: [0; 6] };
         let mut timer = std::ptr::null_mut();
         let spec = ITimerSpec { interval: [0, 100_000], value: [0, 100_000] };
@@ -130,16 +135,22 @@ fn function_symbols(elf: &[u8]) -> Option<Vec<Sym>> {
     if elf.get(..4)? != b"\x7fELF" || elf[4] != 2 {
         return None;
     }
-    let (shoff, shentsize, shnum) = (u64_at(elf, 0x28)? as usize, u16_at(elf, 0x3a)? as usize, u16_at(elf, 0x3c)? as usize);
+    let (shoff, shentsize, shnum) =
+        (u64_at(elf, 0x28)? as usize, u16_at(elf, 0x3a)? as usize, u16_at(elf, 0x3c)? as usize);
     let sh = |i: usize| shoff + i * shentsize;
     let symtab = (0..shnum).find(|&i| u32_at(elf, sh(i) + 4) == Some(2))?;
-    let (off, size, link, entsize) =
-        (u64_at(elf, sh(symtab) + 0x18)? as usize, u64_at(elf, sh(symtab) + 0x20)? as usize, u32_at(elf, sh(symtab) + 0x28)? as usize, u64_at(elf, sh(symtab) + 0x38)? as usize);
+    let (off, size, link, entsize) = (
+        u64_at(elf, sh(symtab) + 0x18)? as usize,
+        u64_at(elf, sh(symtab) + 0x20)? as usize,
+        u32_at(elf, sh(symtab) + 0x28)? as usize,
+        u64_at(elf, sh(symtab) + 0x38)? as usize,
+    );
     let stroff = u64_at(elf, sh(link) + 0x18)? as usize;
     let mut syms = Vec::new();
     for k in 0..size / entsize.max(1) {
         let s = off + k * entsize;
-        let (name, info, value, sz) = (u32_at(elf, s)? as usize, *elf.get(s + 4)?, u64_at(elf, s + 8)?, u64_at(elf, s + 16)?);
+        let (name, info, value, sz) =
+            (u32_at(elf, s)? as usize, *elf.get(s + 4)?, u64_at(elf, s + 8)?, u64_at(elf, s + 16)?);
         if info & 0xf != 2 || sz == 0 || value == 0 {
             continue;
         }
@@ -159,7 +170,9 @@ fn load_base() -> Option<u64> {
     let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
     maps.lines().find_map(|l| {
         let f: Vec<&str> = l.split_whitespace().collect();
-        (f.len() >= 6 && f[2] == "00000000" && std::path::Path::new(f[5]) == exe).then(|| u64::from_str_radix(f[0].split('-').next()?, 16).ok()).flatten()
+        (f.len() >= 6 && f[2] == "00000000" && std::path::Path::new(f[5]) == exe)
+            .then(|| u64::from_str_radix(f[0].split('-').next()?, 16).ok())
+            .flatten()
     })
 }
 
@@ -173,7 +186,12 @@ fn component(name: &str) -> &'static str {
         "orc-bridge"
     } else if name.contains("8bareflow") || name.starts_with("bareflow::") || name.starts_with("<bareflow::") {
         "driver"
-    } else if name.starts_with("_ZN4llvm") || name.starts_with("_ZNK4llvm") || name.starts_with("LLVM") || name.contains("N4llvm") || name.starts_with("llvm::") {
+    } else if name.starts_with("_ZN4llvm")
+        || name.starts_with("_ZNK4llvm")
+        || name.starts_with("LLVM")
+        || name.contains("N4llvm")
+        || name.starts_with("llvm::")
+    {
         "LLVM"
     } else {
         "other"
@@ -258,15 +276,24 @@ pub fn report(cov: &Value, syms: &Symbols) -> Result<String, String> {
         }
     }
     let every = if cfg!(feature = "baremetal") { "1 ms" } else { "100 us" };
-    let mut out = format!("runtime coverage ({} samples every {every}, {} outside the program's code): never-sampled code per component", cov["samples"], cov["outside"]);
+    let mut out = format!(
+        "runtime coverage ({} samples every {every}, {} outside the program's code): never-sampled code per component",
+        cov["samples"], cov["outside"]
+    );
     for (c, [f, b, hf, hb]) in rows {
-        out += &format!("\n  {c:<10} {f:>6} functions {:>7.1} KiB: sampled {hf} functions {:.1} KiB; never sampled {:.1}% of its bytes", b as f64 / 1024.0, hb as f64 / 1024.0, 100.0 * (b - hb) as f64 / b.max(1) as f64);
+        out += &format!(
+            "\n  {c:<10} {f:>6} functions {:>7.1} KiB: sampled {hf} functions {:.1} KiB; never sampled {:.1}% of its bytes",
+            b as f64 / 1024.0,
+            hb as f64 / 1024.0,
+            100.0 * (b - hb) as f64 / b.max(1) as f64
+        );
     }
     // A flat profile of the runtime: where its own time went (a sample is 1/total of it).
     let total = cov["samples"].as_u64().unwrap_or(0).max(1) as f64;
     let mut top: Vec<(&String, u64)> = hit.iter().map(|(n, v)| (n, v.as_u64().unwrap_or(0))).collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let named: Vec<String> = top.iter().take(12).map(|(n, v)| format!("{} {:.1}%", short(n), 100.0 * *v as f64 / total)).collect();
+    let named: Vec<String> =
+        top.iter().take(12).map(|(n, v)| format!("{} {:.1}%", short(n), 100.0 * *v as f64 / total)).collect();
     if !named.is_empty() {
         out += &format!("\n  most sampled: {}", named.join(", "));
     }

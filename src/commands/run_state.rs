@@ -39,7 +39,9 @@ pub fn start_coverage() {
 
 /// This run's runtime coverage added to `prev`, and its report printed (None when off).
 fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
-    if !COVERAGE.load(std::sync::atomic::Ordering::Relaxed) || COVERAGE_DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+    if !COVERAGE.load(std::sync::atomic::Ordering::Relaxed)
+        || COVERAGE_DONE.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
         return prev;
     }
     use super::run_coverage as rc;
@@ -100,10 +102,15 @@ pub fn open_early(arg: &str, bitcode: &[u8]) -> Early {
     let t_open = t0.elapsed();
     let opened = opened.and_then(|mut store| store.load_newest().map(|l| (store, l)).map_err(|e| e.to_string()));
     let decoded = match &opened {
-        Ok((_, l)) => l.snapshot.as_ref().filter(|(_, snap)| RunState::is_run_snapshot(snap)).map(|(_, snap)| RunState::from_snapshot(snap)),
+        Ok((_, l)) => l
+            .snapshot
+            .as_ref()
+            .filter(|(_, snap)| RunState::is_run_snapshot(snap))
+            .map(|(_, snap)| RunState::from_snapshot(snap)),
         Err(_) => None,
     };
-    let known = matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == crate::state::content::bitcode_hash(bitcode));
+    let known =
+        matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == crate::state::content::bitcode_hash(bitcode));
     Early { opened, decoded, known, t_open, t_read: t0.elapsed() - t_open }
 }
 
@@ -142,7 +149,10 @@ pub fn start(m: &mut Machine, early: Option<Early>, arg: &str, program: &str, bi
         }
         Some((g, snap)) if !RunState::is_run_snapshot(&snap) => {
             let names: Vec<&str> = snap.sections.keys().map(String::as_str).take(4).collect();
-            eprintln!("state: {name}: generation {g} is not a run snapshot (sections: {}){notes}; discarded, cold start", names.join(", "));
+            eprintln!(
+                "state: {name}: generation {g} is not a run snapshot (sections: {}){notes}; discarded, cold start",
+                names.join(", ")
+            );
             None
         }
         Some((g, _)) => match decoded.take().expect("decoded with the snapshot") {
@@ -152,7 +162,9 @@ pub fn start(m: &mut Machine, early: Option<Early>, arg: &str, program: &str, bi
             }
             Ok(s) => match s.mismatch(&id) {
                 Some(why) => {
-                    eprintln!("state: {name}: generation {g} does not fit this run: {why}{notes}; discarded, cold start");
+                    eprintln!(
+                        "state: {name}: generation {g} does not fit this run: {why}{notes}; discarded, cold start"
+                    );
                     None
                 }
                 None if !warm => Some(s),
@@ -205,7 +217,9 @@ fn converge(state: &mut RunState, stable: bool, program: &(String, Vec<u8>)) {
     match &state.converged {
         Some(c) if c.shape == shape => {}
         _ if stable => {
-            eprintln!("state: profile stable (no tier change, same dead set): rebuilding the program whole at O3 with the aggregated profile…");
+            eprintln!(
+                "state: profile stable (no tier change, same dead set): rebuilding the program whole at O3 with the aggregated profile…"
+            );
             let id = &state.identity;
             match crate::tier::whole::build(&program.1, &program.0, state, &id.cpu, Some(id.features.clone())) {
                 Ok(w) => {
@@ -216,7 +230,8 @@ fn converge(state: &mut RunState, stable: bool, program: &(String, Vec<u8>)) {
                         w.object.len(),
                         w.ms
                     );
-                    state.converged = Some(Converged { runs: state.runs, shape, live: w.live, dead: w.dead, object: w.object });
+                    state.converged =
+                        Some(Converged { runs: state.runs, shape, live: w.live, dead: w.dead, object: w.object });
                 }
                 Err(e) => {
                     eprintln!("state: converged module not built: {e}");
@@ -255,7 +270,9 @@ pub fn finish(m: &Machine) {
     let promoted = cache::promote(mm, t, &state);
     if promoted > 0 {
         cache::refresh(mm, t, &mut state);
-        eprintln!("state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)");
+        eprintln!(
+            "state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)"
+        );
     }
     let stable = t.log.is_empty() && promoted == 0 && prev_shape == Some(state.shape());
     converge(&mut state, stable, &t.source);

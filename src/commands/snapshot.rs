@@ -9,9 +9,9 @@
 //! STORE is a directory (userspace: STORE/state.img), a store file, or the raw disk image
 //! `make qemu` attaches.
 
-use crate::state::store::SlotState;
 use crate::state::Store;
 use crate::state::content::RunState;
+use crate::state::store::SlotState;
 use std::path::Path;
 
 const USAGE: &str = "usage: bareflow snapshot show STORE | put STORE SECTION FILE | stress STORE N | verify STORE";
@@ -63,7 +63,10 @@ fn stress_payload(k: u64) -> crate::state::Snapshot {
 fn stress(path: &str, n: u64) -> i32 {
     let Some(mut store) = open(path) else { return 1 };
     let start = match store.load() {
-        Ok(l) => l.snapshot.and_then(|(_, s)| std::str::from_utf8(s.sections.get("counter")?).ok()?.parse::<u64>().ok()).unwrap_or(0),
+        Ok(l) => l
+            .snapshot
+            .and_then(|(_, s)| std::str::from_utf8(s.sections.get("counter")?).ok()?.parse::<u64>().ok())
+            .unwrap_or(0),
         Err(e) => {
             eprintln!("bareflow snapshot: {e}");
             return 1;

@@ -49,7 +49,10 @@ mod gdb_jit {
     pub fn table() -> [(&'static str, usize); 4] {
         [
             ("llvm_orc_registerJITLoaderGDBWrapper", llvm_orc_registerJITLoaderGDBWrapper as *const () as usize),
-            ("llvm_orc_registerJITLoaderGDBAllocAction", llvm_orc_registerJITLoaderGDBAllocAction as *const () as usize),
+            (
+                "llvm_orc_registerJITLoaderGDBAllocAction",
+                llvm_orc_registerJITLoaderGDBAllocAction as *const () as usize,
+            ),
             ("__jit_debug_register_code", __jit_debug_register_code as *const () as usize),
             ("__jit_debug_descriptor", (&raw const __jit_debug_descriptor) as usize),
         ]

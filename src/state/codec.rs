@@ -46,7 +46,8 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.data.len()).ok_or(SnapshotError::Truncated { at: self.at })?;
+        let end =
+            self.at.checked_add(n).filter(|&e| e <= self.data.len()).ok_or(SnapshotError::Truncated { at: self.at })?;
         let s = &self.data[self.at..end];
         self.at = end;
         Ok(s)

@@ -129,7 +129,13 @@ fn converged_of(snap: &Snapshot) -> Result<Converged, String> {
     };
     let section = str_of(&c, "section", what)?;
     let object = snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
-    Ok(Converged { runs: u64_of(&c, "runs", what)?, shape: str_of(&c, "shape", what)?, live: names("live")?, dead: names("dead")?, object })
+    Ok(Converged {
+        runs: u64_of(&c, "runs", what)?,
+        shape: str_of(&c, "shape", what)?,
+        live: names("live")?,
+        dead: names("dead")?,
+        object,
+    })
 }
 
 fn str_of(v: &Value, field: &str, what: &str) -> Result<String, String> {
@@ -160,7 +166,8 @@ impl RunState {
             .iter()
             .map(|(n, r)| json!({"name": n, "calls": r.calls, "heat": r.heat, "cycles": r.cycles, "runs": r.runs, "tier": tier_str(r.tier), "counters": r.counters}))
             .collect();
-        s.sections.insert("profile.json".into(), serde_json::to_vec_pretty(&json!({ "functions": funcs })).expect("json"));
+        s.sections
+            .insert("profile.json".into(), serde_json::to_vec_pretty(&json!({ "functions": funcs })).expect("json"));
         let mut index = Vec::new();
         for o in &self.objects {
             let section = format!("obj/{}.O{}", o.function, o.level);
@@ -221,18 +228,29 @@ impl RunState {
         for o in index.as_array().ok_or("objects.json: not a list")? {
             let function = str_of(o, "function", "objects.json")?;
             let what = format!("objects.json: object of '{function}'");
-            let level = parse_tier(&str_of(o, "level", &what)?).map_err(|e| format!("{what}: {e}"))?.ok_or(format!("{what}: level 'interp'"))?;
+            let level = parse_tier(&str_of(o, "level", &what)?)
+                .map_err(|e| format!("{what}: {e}"))?
+                .ok_or(format!("{what}: level 'interp'"))?;
             let section = str_of(o, "section", &what)?;
-            let bytes = snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
+            let bytes =
+                snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
             let host_symbols = o["host_symbols"]
                 .as_array()
                 .ok_or(format!("{what}: 'host_symbols' missing"))?
                 .iter()
                 .map(|s| s.as_str().map(str::to_string).ok_or(format!("{what}: a host symbol is not a string")))
                 .collect::<Result<_, _>>()?;
-            objects.push(CachedObject { symbol: str_of(o, "symbol", &what)?, key: str_of(o, "key", &what)?, function, level, host_symbols, bytes });
+            objects.push(CachedObject {
+                symbol: str_of(o, "symbol", &what)?,
+                key: str_of(o, "key", &what)?,
+                function,
+                level,
+                host_symbols,
+                bytes,
+            });
         }
-        let coverage = if snap.sections.contains_key("coverage.json") { Some(section_json(snap, "coverage.json")?) } else { None };
+        let coverage =
+            if snap.sections.contains_key("coverage.json") { Some(section_json(snap, "coverage.json")?) } else { None };
         let converged = if snap.sections.contains_key("converged.json") { Some(converged_of(snap)?) } else { None };
         Ok(RunState { identity, runs, functions, objects, coverage, converged })
     }
@@ -287,31 +305,89 @@ impl RunState {
         let id = &self.identity;
         let mut s = String::new();
         let _ = writeln!(s, "run snapshot: program {}, {} run(s)", id.program, self.runs);
-        let _ = writeln!(s, "  bitcode {}\n  LLVM {}, CPU {} ({} features enabled)", id.bitcode_hash, id.llvm_version, id.cpu, id.features.split(',').filter(|f| f.starts_with('+')).count());
+        let _ = writeln!(
+            s,
+            "  bitcode {}\n  LLVM {}, CPU {} ({} features enabled)",
+            id.bitcode_hash,
+            id.llvm_version,
+            id.cpu,
+            id.features.split(',').filter(|f| f.starts_with('+')).count()
+        );
         let t = self.per_tier();
-        let _ = writeln!(s, "  functions: {} (interp {}, O0 {}, O1 {}, O2 {}, O3 {})", self.functions.len(), t[0], t[1], t[2], t[3], t[4]);
+        let _ = writeln!(
+            s,
+            "  functions: {} (interp {}, O0 {}, O1 {}, O2 {}, O3 {})",
+            self.functions.len(),
+            t[0],
+            t[1],
+            t[2],
+            t[3],
+            t[4]
+        );
         let mut rows: Vec<(&String, &FuncRecord)> = self.functions.iter().collect();
         rows.sort_by(|a, b| b.1.heat.cmp(&a.1.heat).then(a.0.cmp(b.0)));
         let _ = writeln!(s, "  {:>6} {:>14} {:>14} {:>16} {:>5}  function", "tier", "calls", "heat", "cycles", "runs");
         for (n, r) in rows {
-            let _ = writeln!(s, "  {:>6} {:>14} {:>14} {:>16} {:>5}  {n}", tier_str(r.tier), r.calls, r.heat, r.cycles, r.runs);
+            let _ = writeln!(
+                s,
+                "  {:>6} {:>14} {:>14} {:>16} {:>5}  {n}",
+                tier_str(r.tier),
+                r.calls,
+                r.heat,
+                r.cycles,
+                r.runs
+            );
         }
-        let _ = writeln!(s, "  object cache: {} object(s), {} bytes", self.objects.len(), self.objects.iter().map(|o| o.bytes.len()).sum::<usize>());
+        let _ = writeln!(
+            s,
+            "  object cache: {} object(s), {} bytes",
+            self.objects.len(),
+            self.objects.iter().map(|o| o.bytes.len()).sum::<usize>()
+        );
         for o in &self.objects {
             let ok = if o.key == object_key(id, &o.function, o.level) { "" } else { " (KEY MISMATCH)" };
-            let _ = writeln!(s, "    {} O{}: {} bytes, symbol {}, key {}{ok}, {} host symbol(s)", o.function, o.level, o.bytes.len(), o.symbol, o.key, o.host_symbols.len());
+            let _ = writeln!(
+                s,
+                "    {} O{}: {} bytes, symbol {}, key {}{ok}, {} host symbol(s)",
+                o.function,
+                o.level,
+                o.bytes.len(),
+                o.symbol,
+                o.key,
+                o.host_symbols.len()
+            );
         }
         if let Some(c) = &self.converged {
             let stale = if c.shape == self.shape() { "" } else { " (STALE: tiers or dead set changed since)" };
-            let _ = writeln!(s, "  converged module: built at the end of run {}, {} live / {} dead function(s), object {} bytes{stale}", c.runs, c.live.len(), c.dead.len(), c.object.len());
+            let _ = writeln!(
+                s,
+                "  converged module: built at the end of run {}, {} live / {} dead function(s), object {} bytes{stale}",
+                c.runs,
+                c.live.len(),
+                c.dead.len(),
+                c.object.len()
+            );
         }
         let dead = self.dead();
-        let _ = writeln!(s, "  dead code: {} of {} function(s) never executed in {} run(s){}", dead.len(), self.functions.len(), self.runs, if dead.is_empty() { "" } else { ":" });
+        let _ = writeln!(
+            s,
+            "  dead code: {} of {} function(s) never executed in {} run(s){}",
+            dead.len(),
+            self.functions.len(),
+            self.runs,
+            if dead.is_empty() { "" } else { ":" }
+        );
         for d in dead {
             let _ = writeln!(s, "    {d}");
         }
         if let Some(c) = &self.coverage {
-            let _ = writeln!(s, "  runtime coverage: {} samples, {} runtime functions sampled (binary {})", c["samples"], c["functions"].as_object().map_or(0, |f| f.len()), c["binary"]);
+            let _ = writeln!(
+                s,
+                "  runtime coverage: {} samples, {} runtime functions sampled (binary {})",
+                c["samples"],
+                c["functions"].as_object().map_or(0, |f| f.len()),
+                c["binary"]
+            );
         }
         s
     }
@@ -322,13 +398,35 @@ mod tests {
     use super::*;
 
     fn sample() -> RunState {
-        let identity = Identity { program: "p.bc".into(), bitcode_hash: bitcode_hash(b"abc"), llvm_version: "19.1.7".into(), cpu: "znver3".into(), features: "+avx2,-avx512f".into() };
+        let identity = Identity {
+            program: "p.bc".into(),
+            bitcode_hash: bitcode_hash(b"abc"),
+            llvm_version: "19.1.7".into(),
+            cpu: "znver3".into(),
+            features: "+avx2,-avx512f".into(),
+        };
         let mut functions = BTreeMap::new();
-        functions.insert("hot".into(), FuncRecord { calls: 10, heat: 500, cycles: 1234, runs: 2, tier: Some(3), counters: vec![0, 7, 3] });
+        functions.insert(
+            "hot".into(),
+            FuncRecord { calls: 10, heat: 500, cycles: 1234, runs: 2, tier: Some(3), counters: vec![0, 7, 3] },
+        );
         functions.insert("never".into(), FuncRecord::default());
         let key = object_key(&identity, "hot", 3);
-        let objects = vec![CachedObject { function: "hot".into(), level: 3, symbol: "hot.bf.O3.4".into(), host_symbols: vec!["__bf.gv.0.x".into()], key, bytes: vec![0x7f, b'E', b'L', b'F'] }];
-        let converged = Some(Converged { runs: 2, shape: "0123456789abcdef".into(), live: vec!["hot".into()], dead: vec!["never".into()], object: vec![0x7f, b'E', b'L', b'F', 1] });
+        let objects = vec![CachedObject {
+            function: "hot".into(),
+            level: 3,
+            symbol: "hot.bf.O3.4".into(),
+            host_symbols: vec!["__bf.gv.0.x".into()],
+            key,
+            bytes: vec![0x7f, b'E', b'L', b'F'],
+        }];
+        let converged = Some(Converged {
+            runs: 2,
+            shape: "0123456789abcdef".into(),
+            live: vec!["hot".into()],
+            dead: vec!["never".into()],
+            object: vec![0x7f, b'E', b'L', b'F', 1],
+        });
         RunState { identity, runs: 2, functions, objects, coverage: Some(json!({"samples": 3})), converged }
     }
 

@@ -30,9 +30,15 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::Io { path, what, err } => write!(f, "state store {}: {what}: {err}", path.display()),
-            StoreError::TooSmall { path, size } => write!(f, "state store {}: {size} bytes is too small (need at least 64 KiB)", path.display()),
+            StoreError::TooSmall { path, size } => {
+                write!(f, "state store {}: {size} bytes is too small (need at least 64 KiB)", path.display())
+            }
             StoreError::TooLarge { path, payload, room } => {
-                write!(f, "state store {}: snapshot of {payload} bytes does not fit in a slot of {room} bytes", path.display())
+                write!(
+                    f,
+                    "state store {}: snapshot of {payload} bytes does not fit in a slot of {room} bytes",
+                    path.display()
+                )
             }
         }
     }
@@ -192,9 +198,12 @@ impl Store {
     /// no more; [`Store::load`] checks both slots, for reports.) The slot not read is reported
     /// as valid by its header.
     pub fn load_newest(&mut self) -> Result<Loaded, StoreError> {
-        let state = |h: Result<(u64, u64, u32), SlotState>| h.map_or_else(|s| s, |(generation, len, _)| SlotState::Valid { generation, len });
+        let state = |h: Result<(u64, u64, u32), SlotState>| {
+            h.map_or_else(|s| s, |(generation, len, _)| SlotState::Valid { generation, len })
+        };
         let mut slots = [state(self.header(0)?), state(self.header(1)?)];
-        let generation = |s: &SlotState| if let SlotState::Valid { generation, .. } = s { Some(*generation) } else { None };
+        let generation =
+            |s: &SlotState| if let SlotState::Valid { generation, .. } = s { Some(*generation) } else { None };
         let mut order: Vec<usize> = (0..2).filter(|&i| generation(&slots[i]).is_some()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(generation(&slots[i])));
         for i in order {

@@ -16,7 +16,8 @@ pub fn table() -> Vec<(&'static str, usize)> {
     let mut t = runtime_api::table();
     #[cfg(feature = "baremetal")]
     {
-        let extra: Vec<_> = core_rt_table::table().into_iter().filter(|(n, _)| !t.iter().any(|(m, _)| m == n)).collect();
+        let extra: Vec<_> =
+            core_rt_table::table().into_iter().filter(|(n, _)| !t.iter().any(|(m, _)| m == n)).collect();
         t.extend(extra);
     }
     t
@@ -27,9 +28,9 @@ mod tests {
     #[test]
     fn runtime_api_is_resolvable() {
         let t = super::table();
-        for name in ["vga_init", "vga_puts", "serial_init", "serial_puts", "keyboard_getchar", "cpu_rdtsc", "cpu_cpuid"] {
+        for name in ["vga_init", "vga_puts", "serial_init", "serial_puts", "keyboard_getchar", "cpu_rdtsc", "cpu_cpuid"]
+        {
             assert!(t.iter().any(|(n, a)| *n == name && *a != 0), "{name} missing");
         }
     }
 }
-

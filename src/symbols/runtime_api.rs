@@ -35,7 +35,7 @@ mod platform {
 
 #[cfg(not(feature = "baremetal"))]
 mod platform {
-    use std::ffi::{c_char, c_int, CStr};
+    use std::ffi::{CStr, c_char, c_int};
     use std::io::{Read, Write};
 
     extern "C" fn vga_init() {}

@@ -104,7 +104,7 @@ pub unsafe extern "C" fn jit_get_avg_cycles(n: *const c_char) -> u64 {
     let Some((i, m)) = func_index(&n) else { return 0 };
     // SAFETY: live machine, read of counters.
     let st = unsafe { &(&(*m).stats)[i] };
-    if st.timed > 0 { st.timed_dt / st.timed } else if st.calls > 0 { st.incl / st.calls } else { 0 }
+    st.timed_dt.checked_div(st.timed).or_else(|| st.incl.checked_div(st.calls)).unwrap_or(0)
 }
 
 /// Current tier of `name`: -1 interpreted (or unknown), 0..3 the JIT opt level.
@@ -138,7 +138,7 @@ pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
     unsafe {
         (*tp).thresholds = t;
         // Re-check every function at its next call.
-        for (i, at) in (&mut (*m).tier_at).iter_mut().enumerate() {
+        for (i, at) in (*m).tier_at.iter_mut().enumerate() {
             if *at != u64::MAX || (&(*tp).levels)[i] != Some(OptLevel::O3) {
                 *at = 0;
             }

@@ -20,7 +20,12 @@ pub struct Cached {
 impl Cached {
     /// The cacheable part of a compilation.
     pub fn of(c: &CompiledFunction) -> Cached {
-        Cached { level: c.level, symbol: c.symbol.clone(), host_symbols: c.host_symbols.clone(), object: c.object.clone() }
+        Cached {
+            level: c.level,
+            symbol: c.symbol.clone(),
+            host_symbols: c.host_symbols.clone(),
+            object: c.object.clone(),
+        }
     }
 }
 
@@ -35,7 +40,13 @@ pub fn identity(t: &Tiering, program: &str, bitcode: &[u8]) -> Identity {
         // Objects compiled with fused multiply-adds round differently: not interchangeable.
         features.push_str(",+bareflow-fp-contract");
     }
-    Identity { program: program.to_string(), bitcode_hash: bitcode_hash(bitcode), llvm_version: orc_bridge::llvm_version(), cpu, features }
+    Identity {
+        program: program.to_string(),
+        bitcode_hash: bitcode_hash(bitcode),
+        llvm_version: orc_bridge::llvm_version(),
+        cpu,
+        features,
+    }
 }
 
 /// What a warm start did.
@@ -53,7 +64,8 @@ pub struct WarmStart {
 /// call-slot rule as a fresh compile (`Tiering::compile`). An object that fails (key mismatch,
 /// unknown function, link error) is skipped: its function starts interpreted.
 pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Identity) -> WarmStart {
-    let index: HashMap<String, u32> = m.prog.funcs.iter().enumerate().filter(|(_, f)| !f.external).map(|(i, f)| (f.name.clone(), i as u32)).collect();
+    let index: HashMap<String, u32> =
+        m.prog.funcs.iter().enumerate().filter(|(_, f)| !f.external).map(|(i, f)| (f.name.clone(), i as u32)).collect();
     let mut w = WarmStart::default();
     // Add every usable object first, then link them all in one lookup; if that fails, each on
     // its own, so that only the objects that do not link are skipped.
@@ -98,11 +110,20 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
         };
         m.set_native(f, address as usize);
         let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
-        if !t.count_native_calls || vararg || !policy::plain_signature(m, f) || t.thresholds.next_after(Some(level)).is_none() {
+        if !t.count_native_calls
+            || vararg
+            || !policy::plain_signature(m, f)
+            || t.thresholds.next_after(Some(level)).is_none()
+        {
             t.links.slots[f as usize] = address;
         }
         t.levels[f as usize] = Some(level);
-        t.objects[f as usize] = Some(Cached { level, symbol: o.symbol.clone(), host_symbols: o.host_symbols.clone(), object: o.bytes.clone() });
+        t.objects[f as usize] = Some(Cached {
+            level,
+            symbol: o.symbol.clone(),
+            host_symbols: o.host_symbols.clone(),
+            object: o.bytes.clone(),
+        });
         if t.verbose {
             eprintln!("[state] {}: {} from the object cache ({} bytes)", o.function, level, o.bytes.len());
         }
@@ -167,7 +188,12 @@ pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option
         let calls = st.calls.saturating_sub(seed.calls);
         let seeded: &[u64] = if st.seeded { &seed.counters } else { &[] };
         let heat = policy::heat(m, f as u32).saturating_sub(policy::heat_of(m, f as u32, seed.calls, seeded));
-        let counters: Vec<u64> = st.counters.iter().enumerate().map(|(k, c)| c.saturating_sub(seeded.get(k).copied().unwrap_or(0))).collect();
+        let counters: Vec<u64> = st
+            .counters
+            .iter()
+            .enumerate()
+            .map(|(k, c)| c.saturating_sub(seeded.get(k).copied().unwrap_or(0)))
+            .collect();
         let r = s.functions.entry(func.name.clone()).or_default();
         r.calls += calls;
         r.heat += heat;
@@ -229,10 +255,15 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
         let Some(r) = s.functions.get(&func.name) else { continue };
         let per_run = r.heat / s.runs;
         let (want, reason) = match t.thresholds.level_for(per_run) {
-            Some(want) => (want, format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs)),
+            Some(want) => (
+                want,
+                format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs),
+            ),
             // Start-up code: cheap to compile once, and a warm start that finds it native
             // neither reads its body nor starts the interpreter.
-            None if r.runs == s.runs && r.calls > 0 => (OptLevel::O1, format!("ran in every run ({}), for the next run's start", s.runs)),
+            None if r.runs == s.runs && r.calls > 0 => {
+                (OptLevel::O1, format!("ran in every run ({}), for the next run's start", s.runs))
+            }
             None => continue,
         };
         if t.levels[f].is_some_and(|l| l >= want) || !policy::tierable(m, f as u32) {

@@ -34,7 +34,14 @@ fn tier_name(l: Option<OptLevel>) -> String {
 impl Event {
     /// The tier log line (`--verbose`).
     pub fn line(&self) -> String {
-        format!("[tier] {}: {} -> {} ({}, {:.1} ms)", self.function, tier_name(self.from), self.to, self.reason, self.compile_ms)
+        format!(
+            "[tier] {}: {} -> {} ({}, {:.1} ms)",
+            self.function,
+            tier_name(self.from),
+            self.to,
+            self.reason,
+            self.compile_ms
+        )
     }
 }
 
@@ -68,7 +75,13 @@ pub struct Tiering {
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
-    pub fn new(m: &mut Machine, bitcode: &[u8], name: &str, thresholds: Thresholds, verbose: bool) -> Result<Tiering, String> {
+    pub fn new(
+        m: &mut Machine,
+        bitcode: &[u8],
+        name: &str,
+        thresholds: Thresholds,
+        verbose: bool,
+    ) -> Result<Tiering, String> {
         // GDB JIT registration (docs/orc-bridge.md "G (GDB)"): every compiled object, with the DWARF
         // of bitcode built with -g, becomes visible to a debugger; where the registration hook is not
         // linked in (kernel build), Jit::new refuses it and the JIT runs without.
@@ -80,7 +93,8 @@ impl Tiering {
         names.sort();
         names.dedup();
         for n in names {
-            let addr = if n == "exit" { api::exit_shim as *const () as usize } else { m.prog.resolve_symbol(&n).unwrap_or(0) };
+            let addr =
+                if n == "exit" { api::exit_shim as *const () as usize } else { m.prog.resolve_symbol(&n).unwrap_or(0) };
             if addr != 0 {
                 syms.push((n, addr as u64));
             }
@@ -89,7 +103,21 @@ impl Tiering {
         jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
         let links = links::Links::new(m)?;
         let n = m.prog.funcs.len();
-        Ok(Tiering { jit, module: None, source: (name.to_string(), bitcode.to_vec()), links, thresholds, levels: vec![None; n], failed: Vec::new(), log: Vec::new(), verbose, count_native_calls: true, osr: osr::OsrCache::default(), preparing: Vec::new(), objects: vec![None; n] })
+        Ok(Tiering {
+            jit,
+            module: None,
+            source: (name.to_string(), bitcode.to_vec()),
+            links,
+            thresholds,
+            levels: vec![None; n],
+            failed: Vec::new(),
+            log: Vec::new(),
+            verbose,
+            count_native_calls: true,
+            osr: osr::OsrCache::default(),
+            preparing: Vec::new(),
+            objects: vec![None; n],
+        })
     }
 
     /// The program's module in the JIT, read from the bitcode on first use.
@@ -117,7 +145,9 @@ impl Tiering {
         }
         let module = self.module();
         let t0 = std::time::Instant::now();
-        let c = module.and_then(|module| self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string()));
+        let c = module.and_then(|module| {
+            self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string())
+        });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         let c = match c {
             Ok(c) => c,
@@ -142,7 +172,11 @@ impl Tiering {
         // vararg functions and wide or memory-passed signatures call native code directly (the
         // thunk interprets varargs; only plain register signatures are routed through it).
         let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
-        if !self.count_native_calls || vararg || !policy::plain_signature(m, f) || self.thresholds.next_after(Some(level)).is_none() {
+        if !self.count_native_calls
+            || vararg
+            || !policy::plain_signature(m, f)
+            || self.thresholds.next_after(Some(level)).is_none()
+        {
             self.links.slots[f as usize] = c.address;
         }
         self.record(Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms });
@@ -174,7 +208,12 @@ impl Tiering {
                 continue;
             }
             self.preparing.push(g);
-            let r = self.compile(m, g, level.max(OptLevel::O1), "called from native code, cannot be interpreted from there".into());
+            let r = self.compile(
+                m,
+                g,
+                level.max(OptLevel::O1),
+                "called from native code, cannot be interpreted from there".into(),
+            );
             self.preparing.retain(|&x| x != g);
             r.map_err(|e| format!("callee '{name}' cannot run behind native code: {e}"))?;
             self.links.slots[g as usize] = m.prog.funcs[g as usize].native as u64;
@@ -280,14 +319,18 @@ fn profile_of(m: &Machine, f: u32, plus: u64) -> Option<FunctionProfile> {
         if b.derived || matches!(b.kind, irvm::translate::BranchKind::Jump) {
             continue;
         }
-        let weights: Vec<u64> = (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect();
+        let weights: Vec<u64> =
+            (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect();
         // A branch the interpreter never reached has no information (it is not cold: it may
         // simply not have run yet, e.g. the loops after the one an OSR entry interrupts).
         // All-zero weights would make LLVM treat it and what it controls as never executed.
         if weights.iter().all(|&w| w == 0) {
             continue;
         }
-        w.push(BranchWeights { block: b.block, weights: weights.into_iter().map(|c| c.saturating_add(plus)).collect() });
+        w.push(BranchWeights {
+            block: b.block,
+            weights: weights.into_iter().map(|c| c.saturating_add(plus)).collect(),
+        });
     }
     Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })
 }

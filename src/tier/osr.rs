@@ -77,7 +77,9 @@ impl Tiering {
         self.jit.set_profile_summary(Some(profile_summary(m)));
         let module = self.module();
         let t0 = std::time::Instant::now();
-        let c = module.and_then(|module| self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(|e| e.to_string()));
+        let c = module.and_then(|module| {
+            self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(|e| e.to_string())
+        });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         let c = c.map_err(|e| e.to_string()).and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
         match c {
@@ -96,7 +98,11 @@ impl Tiering {
             }
             Err(e) => {
                 if self.verbose {
-                    eprintln!("[tier] {name}: no OSR at loop header block {}, stays {} ({e})", p.block, tier_name(self.levels[f as usize]));
+                    eprintln!(
+                        "[tier] {name}: no OSR at loop header block {}, stays {} ({e})",
+                        p.block,
+                        tier_name(self.levels[f as usize])
+                    );
                 }
                 self.failed.push((format!("{name} (OSR at block {})", p.block), e.to_string()));
                 self.osr.failed.insert((f, point));

@@ -22,7 +22,8 @@ impl Default for Thresholds {
 pub const MINIMUM: Thresholds = Thresholds { warm: 1, hot: 2, very_hot: 3 };
 
 /// Codegen libcalls LLVM may emit that are not in the bitcode's declarations.
-pub const LIBCALLS: &[&str] = &["memcpy", "memmove", "memset", "fmod", "fmodf", "sqrt", "sqrtf", "exp2", "exp2f", "ldexp", "ldexpf"];
+pub const LIBCALLS: &[&str] =
+    &["memcpy", "memmove", "memset", "fmod", "fmodf", "sqrt", "sqrtf", "exp2", "exp2f", "ldexp", "ldexpf"];
 
 impl Thresholds {
     /// The tier a function of this heat deserves (None: stay interpreted).
@@ -60,7 +61,10 @@ impl Thresholds {
     /// Validate: 1 <= warm <= hot <= very_hot.
     pub fn check(&self) -> Result<(), String> {
         if self.warm == 0 || self.warm > self.hot || self.hot > self.very_hot {
-            return Err(format!("thresholds {}/{}/{}: need 1 <= warm <= hot <= very_hot", self.warm, self.hot, self.very_hot));
+            return Err(format!(
+                "thresholds {}/{}/{}: need 1 <= warm <= hot <= very_hot",
+                self.warm, self.hot, self.very_hot
+            ));
         }
         Ok(())
     }
@@ -89,7 +93,8 @@ pub fn plain_signature(m: &Machine, f: u32) -> bool {
     };
     let ret = fv.fn_type().ret();
     let params = fv.params();
-    let in_memory = |k: u32| ["byval", "sret", "inalloca", "preallocated"].iter().any(|a| fv.fn_param_attr(k, a).is_some());
+    let in_memory =
+        |k: u32| ["byval", "sret", "inalloca", "preallocated"].iter().any(|a| fv.fn_param_attr(k, a).is_some());
     params.len() <= 6
         && params.iter().enumerate().all(|(k, p)| plain(p.ty()) && !in_memory(k as u32))
         && (matches!(ret.kind(), TyKind::Void) || plain(ret))

@@ -23,7 +23,13 @@ pub struct WholeProgram {
 
 /// Rebuild program `bytes` (named `name` in messages) from `state`'s aggregated profile for
 /// `cpu` (`features`: None = the CPU's own).
-pub fn build(bytes: &[u8], name: &str, state: &RunState, cpu: &str, features: Option<String>) -> Result<WholeProgram, String> {
+pub fn build(
+    bytes: &[u8],
+    name: &str,
+    state: &RunState,
+    cpu: &str,
+    features: Option<String>,
+) -> Result<WholeProgram, String> {
     // irvm lowers each live function so its counters (summed over runs) map onto LLVM blocks.
     let resolver = Box::new(super::links::ChainResolver::platform());
     let mut m = Machine::load(bytes, name, resolver, Options::default())?;
@@ -54,7 +60,10 @@ pub fn build(bytes: &[u8], name: &str, state: &RunState, cpu: &str, features: Op
             profiles.insert(m.prog.funcs[f].name.clone(), p);
         }
     }
-    let cfg = JitConfig { target: TargetConfig { triple: None, cpu: Some(cpu.to_string()), features }, gdb_registration: false };
+    let cfg = JitConfig {
+        target: TargetConfig { triple: None, cpu: Some(cpu.to_string()), features },
+        gdb_registration: false,
+    };
     let mut jit = Jit::new(&cfg).map_err(|e| e.to_string())?;
     let module = jit.load_bitcode(name, bytes).map_err(|e| e.to_string())?;
     jit.set_profile_summary(Some(super::profile_summary(&m)));

@@ -67,9 +67,7 @@ pub fn tail_lines(bytes: &[u8], n: usize) -> String {
 /// Run `cmd` with stdin closed, capturing stdout and stderr, killing it after `timeout`.
 pub fn run(cmd: &mut Command, timeout: Duration) -> Output {
     let start = Instant::now();
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     // Own process group, so a time-out kills grandchildren too (a wrapper script's child would
     // otherwise keep the pipes open and hang the readers).
     std::os::unix::process::CommandExt::process_group(cmd, 0);
@@ -131,20 +129,12 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> Output {
             None => Status::SpawnFailed("wait failed".into()),
         }
     };
-    Output {
-        status,
-        stdout,
-        stderr,
-        elapsed,
-    }
+    Output { status, stdout, stderr, elapsed }
 }
 
 /// A tool from the environment (`var`, e.g. CLANG) or its default name (e.g. clang-19).
 pub fn tool(var: &str, default: &str) -> String {
-    std::env::var(var)
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| default.to_string())
+    std::env::var(var).ok().filter(|s| !s.is_empty()).unwrap_or_else(|| default.to_string())
 }
 
 /// A positive number from the environment, or `default`; a malformed value is a hard error.
@@ -177,11 +167,7 @@ pub fn opt_levels(var: &str, default: &[&str]) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(|s| s.trim_start_matches('-').to_string())
         .collect();
-    let levels = if levels.is_empty() {
-        default.iter().map(|s| s.to_string()).collect()
-    } else {
-        levels
-    };
+    let levels = if levels.is_empty() { default.iter().map(|s| s.to_string()).collect() } else { levels };
     for l in &levels {
         assert!(
             matches!(l.as_str(), "O0" | "O1" | "O2" | "O3" | "Os" | "Oz"),
@@ -193,12 +179,7 @@ pub fn opt_levels(var: &str, default: &[&str]) -> Vec<String> {
 
 /// Compile C sources to one bitcode module at `-{opt}` (each source with `-emit-llvm -c`, then
 /// `llvm-link-19` when there are several). Returns the module path or clang's error text.
-pub fn compile_bitcode(
-    srcs: &[PathBuf],
-    opt: &str,
-    cflags: &[String],
-    out_dir: &Path,
-) -> Result<PathBuf, String> {
+pub fn compile_bitcode(srcs: &[PathBuf], opt: &str, cflags: &[String], out_dir: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let clang = tool("CLANG", "clang-19");
     let mut parts = Vec::new();
@@ -229,17 +210,9 @@ pub fn compile_bitcode(
         std::fs::rename(&parts[0], &module).map_err(|e| format!("{}: {e}", module.display()))?;
     } else {
         let link = tool("LLVM_LINK", "llvm-link-19");
-        let out = run(
-            Command::new(&link).args(&parts).arg("-o").arg(&module),
-            Duration::from_secs(120),
-        );
+        let out = run(Command::new(&link).args(&parts).arg("-o").arg(&module), Duration::from_secs(120));
         if !out.success() {
-            return Err(format!(
-                "{link} {:?}: {}\n{}",
-                parts,
-                out.status,
-                out.stderr_tail(15)
-            ));
+            return Err(format!("{link} {:?}: {}\n{}", parts, out.status, out.stderr_tail(15)));
         }
     }
     Ok(module)
@@ -261,9 +234,7 @@ pub fn up_to_date(inputs: &[PathBuf], outputs: &[&Path]) -> bool {
     let Some(newest_input) = newest_input else {
         return false;
     };
-    outputs
-        .iter()
-        .all(|o| mtime(o).is_some_and(|t| t > newest_input))
+    outputs.iter().all(|o| mtime(o).is_some_and(|t| t > newest_input))
 }
 
 /// Compile a bitcode module to a native executable at `-{opt}` (the same IR that bareflow runs, so a
@@ -271,25 +242,13 @@ pub fn up_to_date(inputs: &[PathBuf], outputs: &[&Path]) -> bool {
 pub fn compile_native(bc: &Path, opt: &str, exe: &Path) -> Result<(), String> {
     let clang = tool("CLANG", "clang-19");
     let out = run(
-        Command::new(&clang)
-            .arg(format!("-{opt}"))
-            .arg("-w")
-            .arg(bc)
-            .arg("-o")
-            .arg(exe)
-            .arg("-lm"),
+        Command::new(&clang).arg(format!("-{opt}")).arg("-w").arg(bc).arg("-o").arg(exe).arg("-lm"),
         Duration::from_secs(300),
     );
     if out.success() {
         Ok(())
     } else {
-        Err(format!(
-            "{clang} -{opt} {} -o {}: {}\n{}",
-            bc.display(),
-            exe.display(),
-            out.status,
-            out.stderr_tail(15)
-        ))
+        Err(format!("{clang} -{opt} {} -o {}: {}\n{}", bc.display(), exe.display(), out.status, out.stderr_tail(15)))
     }
 }
 
@@ -307,22 +266,14 @@ impl Engine {
         Engine {
             bin: tool("BAREFLOW_BIN", default_bin),
             tier: tool("BAREFLOW_TIER", "interp"),
-            flags: std::env::var("BAREFLOW_FLAGS")
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(String::from)
-                .collect(),
+            flags: std::env::var("BAREFLOW_FLAGS").unwrap_or_default().split_whitespace().map(String::from).collect(),
         }
     }
 
     /// `bareflow run --tier T FLAGS... PROGRAM.bc -- ARGS...`
     pub fn command(&self, bc: &Path, args: &[String]) -> Command {
         let mut c = Command::new(&self.bin);
-        c.args(["run", "--tier", &self.tier])
-            .args(&self.flags)
-            .arg(bc)
-            .arg("--")
-            .args(args);
+        c.args(["run", "--tier", &self.tier]).args(&self.flags).arg(bc).arg("--").args(args);
         c
     }
 
@@ -344,11 +295,7 @@ impl Engine {
 }
 
 /// Apply `f` to every item on `jobs` threads; results keep the input order.
-pub fn parallel_map<T: Sync, R: Send>(
-    items: &[T],
-    jobs: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|s| {
@@ -365,12 +312,7 @@ pub fn parallel_map<T: Sync, R: Send>(
             });
         }
     });
-    results
-        .into_inner()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.expect("every item processed"))
-        .collect()
+    results.into_inner().unwrap().into_iter().map(|r| r.expect("every item processed")).collect()
 }
 
 /// Number of worker threads: `$var`, default 2 (the machines here have 2 cores).
@@ -384,11 +326,7 @@ pub fn diff_text(expected: &[u8], actual: &[u8]) -> String {
     let a = String::from_utf8_lossy(actual);
     let el: Vec<&str> = e.split_inclusive('\n').collect();
     let al: Vec<&str> = a.split_inclusive('\n').collect();
-    let first = el
-        .iter()
-        .zip(al.iter())
-        .position(|(x, y)| x != y)
-        .unwrap_or(el.len().min(al.len()));
+    let first = el.iter().zip(al.iter()).position(|(x, y)| x != y).unwrap_or(el.len().min(al.len()));
     let mut s = format!(
         "    stdout differs from line {} (native {} lines / {} bytes, engine {} lines / {} bytes)\n",
         first + 1,
@@ -404,10 +342,7 @@ pub fn diff_text(expected: &[u8], actual: &[u8]) -> String {
             s.push_str(&format!("    {tag} {l}\n"));
         }
         if lines.len() > first + 4 {
-            s.push_str(&format!(
-                "    {tag} ... ({} more lines)\n",
-                lines.len() - first - 4
-            ));
+            s.push_str(&format!("    {tag} ... ({} more lines)\n", lines.len() - first - 4));
         }
     };
     show(&mut s, "-native", &el);

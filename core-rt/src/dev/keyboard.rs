@@ -64,7 +64,9 @@ pub fn handle_irq() {
             CAPS.fetch_xor(true, Ordering::Relaxed);
         }
         c if !release => {
-            if let Some(b) = translate(c, SHIFT.load(Ordering::Relaxed), CTRL.load(Ordering::Relaxed), CAPS.load(Ordering::Relaxed)) {
+            if let Some(b) =
+                translate(c, SHIFT.load(Ordering::Relaxed), CTRL.load(Ordering::Relaxed), CAPS.load(Ordering::Relaxed))
+            {
                 push(b);
             }
         }

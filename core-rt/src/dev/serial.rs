@@ -10,10 +10,10 @@ pub fn init() {
     let mut com = COM1.lock();
     if com.is_none() {
         // SAFETY: 0x3f8 is COM1 on every PC; core-rt is its only user.
-        if let Ok(mut uart) = unsafe { Uart16550::new_port(0x3f8) } {
-            if uart.init(Config::default()).is_ok() {
-                *com = Some(uart);
-            }
+        if let Ok(mut uart) = unsafe { Uart16550::new_port(0x3f8) }
+            && uart.init(Config::default()).is_ok()
+        {
+            *com = Some(uart);
         }
     }
 }
@@ -48,11 +48,11 @@ pub fn write_bytes(bytes: &[u8]) {
 
 /// Wait until the UART has sent everything (before the machine is switched off).
 pub fn flush() {
-    if let Some(mut com) = COM1.try_lock() {
-        if let Some(uart) = com.as_mut() {
-            while !uart.lsr().contains(uart_16550::spec::registers::LSR::TRANSMITTER_EMPTY) {
-                core::hint::spin_loop();
-            }
+    if let Some(mut com) = COM1.try_lock()
+        && let Some(uart) = com.as_mut()
+    {
+        while !uart.lsr().contains(uart_16550::spec::registers::LSR::TRANSMITTER_EMPTY) {
+            core::hint::spin_loop();
         }
     }
 }

@@ -58,7 +58,7 @@ impl Screen {
                 if self.col == COLS {
                     self.newline();
                 }
-                put(self.row, self.col, if b >= 0xc0 || b < 0x20 { b'?' } else { b });
+                put(self.row, self.col, if !(0x20..0xc0).contains(&b) { b'?' } else { b });
                 self.col += 1;
             }
         }

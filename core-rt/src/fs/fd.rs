@@ -12,11 +12,19 @@ pub enum Object {
     ConsoleOut,
     /// `/dev/null`: reads end of file, writes vanish.
     Null,
-    File { file: &'static bootfs::File, pos: u64 },
+    File {
+        file: &'static bootfs::File,
+        pos: u64,
+    },
     /// `/` or `/boot`, listed by getdents/readdir.
-    Dir { boot: bool, pos: usize },
+    Dir {
+        boot: bool,
+        pos: usize,
+    },
     /// `/dev/state`: the raw state disk (primary ATA), read and written at byte offsets.
-    Disk { pos: u64 },
+    Disk {
+        pos: u64,
+    },
 }
 
 /// Path of the state disk.
@@ -113,7 +121,11 @@ pub fn open(path: &str, flags: i32) -> Result<i32, Errno> {
             Object::File { file, pos: 0 }
         }
     };
-    let d = Desc { obj, status_flags: flags & !(libc::O_CLOEXEC | libc::O_CREAT | libc::O_EXCL | libc::O_TRUNC), cloexec: flags & libc::O_CLOEXEC != 0 };
+    let d = Desc {
+        obj,
+        status_flags: flags & !(libc::O_CLOEXEC | libc::O_CREAT | libc::O_EXCL | libc::O_TRUNC),
+        cloexec: flags & libc::O_CLOEXEC != 0,
+    };
     install(&mut TABLE.lock(), d, 0)
 }
 
@@ -368,7 +380,9 @@ fn ino_of(file: &bootfs::File) -> u64 {
 
 fn meta_of(obj: &Object) -> Meta {
     match obj {
-        Object::File { file, .. } => Meta { mode: libc::S_IFREG | 0o444, size: file.data.len() as u64, ino: ino_of(file) },
+        Object::File { file, .. } => {
+            Meta { mode: libc::S_IFREG | 0o444, size: file.data.len() as u64, ino: ino_of(file) }
+        }
         Object::Dir { boot, .. } => Meta { mode: libc::S_IFDIR | 0o555, size: 0, ino: if *boot { 2 } else { 1 } },
         Object::Null => Meta { mode: libc::S_IFCHR | 0o666, size: 0, ino: 3 },
         // Presented as a fixed-size regular file so programs can size it with fstat.

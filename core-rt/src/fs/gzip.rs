@@ -59,8 +59,12 @@ impl fmt::Display for Error {
             }
             Error::NoMemory(n) => write!(f, "cannot allocate {n} bytes for the inflated data"),
             Error::Deflate(what) => write!(f, "{what}"),
-            Error::Length { stored, actual: Some(n) } => write!(f, "inflates to {n} bytes, the gzip trailer states {stored}"),
-            Error::Length { stored, actual: None } => write!(f, "inflates to more than the {stored} bytes the gzip trailer states"),
+            Error::Length { stored, actual: Some(n) } => {
+                write!(f, "inflates to {n} bytes, the gzip trailer states {stored}")
+            }
+            Error::Length { stored, actual: None } => {
+                write!(f, "inflates to more than the {stored} bytes the gzip trailer states")
+            }
             Error::Crc { stored, actual } => write!(f, "CRC-32 mismatch (trailer {stored:#010x}, data {actual:#010x})"),
             Error::TrailingData(n) => write!(f, "{n} bytes after the gzip member (one member expected)"),
         }

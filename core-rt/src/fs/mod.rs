@@ -3,6 +3,6 @@
 //! file-descriptor table behind open/read/write/close.
 
 pub mod bootfs;
-pub mod gzip;
 pub mod fd;
+pub mod gzip;
 pub mod tar;

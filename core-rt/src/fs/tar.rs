@@ -40,27 +40,29 @@ pub struct Member<'a> {
 pub fn members(data: &[u8]) -> impl Iterator<Item = Result<Member<'_>, &'static str>> + '_ {
     let mut off = 0usize;
     let mut done = false;
-    core::iter::from_fn(move || loop {
-        if done || off + 512 > data.len() {
-            return None;
-        }
-        let h = &data[off..off + 512];
-        if h.iter().all(|&b| b == 0) {
-            return None;
-        }
-        let Some(size) = octal(&h[124..136]) else {
-            done = true;
-            return Some(Err("tar header has a malformed size field"));
-        };
-        let body = off + 512;
-        let end = body.checked_add(size as usize).filter(|&e| e <= data.len());
-        let Some(end) = end else {
-            done = true;
-            return Some(Err("tar member runs past the end of the archive"));
-        };
-        off = body + (size as usize).next_multiple_of(512);
-        if matches!(h[156], b'0' | 0) {
-            return Some(Ok(Member { prefix: cstr(&h[345..500]), name: cstr(&h[0..100]), data: &data[body..end] }));
+    core::iter::from_fn(move || {
+        loop {
+            if done || off + 512 > data.len() {
+                return None;
+            }
+            let h = &data[off..off + 512];
+            if h.iter().all(|&b| b == 0) {
+                return None;
+            }
+            let Some(size) = octal(&h[124..136]) else {
+                done = true;
+                return Some(Err("tar header has a malformed size field"));
+            };
+            let body = off + 512;
+            let end = body.checked_add(size as usize).filter(|&e| e <= data.len());
+            let Some(end) = end else {
+                done = true;
+                return Some(Err("tar member runs past the end of the archive"));
+            };
+            off = body + (size as usize).next_multiple_of(512);
+            if matches!(h[156], b'0' | 0) {
+                return Some(Ok(Member { prefix: cstr(&h[345..500]), name: cstr(&h[0..100]), data: &data[body..end] }));
+            }
         }
     })
 }
@@ -76,8 +78,11 @@ mod tests {
         std::fs::write(dir.join("a.txt"), b"hello").unwrap();
         std::fs::write(dir.join("big.bin"), vec![7u8; 1000]).unwrap();
         let out = std::process::Command::new("tar")
-            .args(["--format=ustar", "-cf", "-", "-C"]).arg(&dir).args(["a.txt", "big.bin"])
-            .output().unwrap();
+            .args(["--format=ustar", "-cf", "-", "-C"])
+            .arg(&dir)
+            .args(["a.txt", "big.bin"])
+            .output()
+            .unwrap();
         assert!(out.status.success());
         let ar = out.stdout;
         assert!(is_ustar(&ar));

@@ -143,7 +143,8 @@ mod tests {
     #[test]
     fn assert_fail_prints_glibc_message_and_aborts() {
         // SAFETY: NUL-terminated strings; runs in a child.
-        let (sig, out) = run_in_child(|| unsafe { __assert_fail(c"x > 0".as_ptr(), c"main.c".as_ptr(), 42, c"compute".as_ptr()) });
+        let (sig, out) =
+            run_in_child(|| unsafe { __assert_fail(c"x > 0".as_ptr(), c"main.c".as_ptr(), 42, c"compute".as_ptr()) });
         assert_eq!(sig, libc::SIGABRT);
         assert_eq!(out, b"main.c:42: compute: Assertion `x > 0' failed.\n");
         // SAFETY: as above.

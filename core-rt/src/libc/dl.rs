@@ -34,7 +34,8 @@ fn phdr(p_type: u32, flags: u32, r: Region, memsz: u64, align: u64) -> libc::Elf
 fn phdrs() -> &'static [libc::Elf64_Phdr; 5] {
     &PHDRS
         .call_once(|| {
-            let (text, rodata, data, eh) = (crate::image::text(), crate::image::rodata(), crate::image::data(), crate::image::eh_frame_hdr());
+            let (text, rodata, data, eh) =
+                (crate::image::text(), crate::image::rodata(), crate::image::data(), crate::image::eh_frame_hdr());
             let (tdata, tls_memsz, tls_align) = crate::image::tls_template();
             Phdrs([
                 phdr(libc::PT_LOAD, libc::PF_R | libc::PF_X, text, text.len(), 4096),

@@ -111,10 +111,10 @@ pub fn set_stub_reporter(f: fn(&str)) {
 
 /// Called by every [`stub!`] function: report the name once, set ENOSYS.
 pub fn stub_called(name: &str, warned: &AtomicBool) {
-    if !warned.swap(true, Ordering::Relaxed) {
-        if let Some(report) = STUB_REPORTER.get() {
-            report(name);
-        }
+    if !warned.swap(true, Ordering::Relaxed)
+        && let Some(report) = STUB_REPORTER.get()
+    {
+        report(name);
     }
     set(Errno::ENOSYS);
 }

@@ -3,7 +3,7 @@
 //! does ("*** buffer overflow detected ***: terminated") before abort. The printf-family `_chk`
 //! variants are in the C shim (shim/printf.c) and share [`bf_chk_fail`].
 
-use super::stdio::{sys, File};
+use super::stdio::{File, sys};
 use super::string;
 use core::ffi::{c_char, c_int, c_void};
 
@@ -212,11 +212,17 @@ mod tests {
         type Case = Box<dyn Fn()>;
         let cases: Vec<Case> = vec![
             // SAFETY: each call aborts before writing (the checks run first).
-            Box::new(move || unsafe { __memcpy_chk(p as *mut c_void, c"0123456789".as_ptr() as *const c_void, 9, 8); }),
+            Box::new(move || unsafe {
+                __memcpy_chk(p as *mut c_void, c"0123456789".as_ptr() as *const c_void, 9, 8);
+            }),
             // SAFETY: as above.
-            Box::new(move || unsafe { __strcpy_chk(p as *mut c_char, c"12345678".as_ptr(), 8); }),
+            Box::new(move || unsafe {
+                __strcpy_chk(p as *mut c_char, c"12345678".as_ptr(), 8);
+            }),
             // SAFETY: as above.
-            Box::new(move || unsafe { __memset_chk(p as *mut c_void, 0, 100, 8); }),
+            Box::new(move || unsafe {
+                __memset_chk(p as *mut c_void, 0, 100, 8);
+            }),
         ];
         for case in cases {
             let (sig, out) = run_in_child(case);

@@ -5,7 +5,7 @@
 //! iconv_open with EINVAL, as glibc does for an encoding it does not have. The descriptor is the
 //! (from, to, mode) triple packed into the pointer value, so nothing is allocated.
 
-use super::{errno, Errno};
+use super::{Errno, errno};
 use core::ffi::{c_char, c_int, c_void};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -83,7 +83,11 @@ enum Dec {
 fn decode(e: Enc, s: &[u8]) -> Dec {
     match e {
         Enc::Ascii => {
-            if s[0] < 0x80 { Dec::Char(s[0] as u32, 1) } else { Dec::Bad }
+            if s[0] < 0x80 {
+                Dec::Char(s[0] as u32, 1)
+            } else {
+                Dec::Bad
+            }
         }
         Enc::Latin1 => Dec::Char(s[0] as u32, 1),
         Enc::Utf8 => {

@@ -8,7 +8,7 @@
 use super::ctype::TABLES;
 use super::stdio::SyncCell;
 use super::wchar::{self, WChar, WInt};
-use super::{errno, Errno};
+use super::{Errno, errno};
 use core::ffi::{c_char, c_int, c_void};
 
 /// glibc's `struct __locale_struct`.
@@ -97,12 +97,27 @@ pub enum Info {
     Word(usize),
 }
 
-const DAYS: [&[u8]; 7] = [b"Sunday\0", b"Monday\0", b"Tuesday\0", b"Wednesday\0", b"Thursday\0", b"Friday\0", b"Saturday\0"];
+const DAYS: [&[u8]; 7] =
+    [b"Sunday\0", b"Monday\0", b"Tuesday\0", b"Wednesday\0", b"Thursday\0", b"Friday\0", b"Saturday\0"];
 const ABDAYS: [&[u8]; 7] = [b"Sun\0", b"Mon\0", b"Tue\0", b"Wed\0", b"Thu\0", b"Fri\0", b"Sat\0"];
-const MONTHS: [&[u8]; 12] = [b"January\0", b"February\0", b"March\0", b"April\0", b"May\0", b"June\0", b"July\0",
-    b"August\0", b"September\0", b"October\0", b"November\0", b"December\0"];
-const ABMONTHS: [&[u8]; 12] = [b"Jan\0", b"Feb\0", b"Mar\0", b"Apr\0", b"May\0", b"Jun\0", b"Jul\0", b"Aug\0", b"Sep\0",
-    b"Oct\0", b"Nov\0", b"Dec\0"];
+const MONTHS: [&[u8]; 12] = [
+    b"January\0",
+    b"February\0",
+    b"March\0",
+    b"April\0",
+    b"May\0",
+    b"June\0",
+    b"July\0",
+    b"August\0",
+    b"September\0",
+    b"October\0",
+    b"November\0",
+    b"December\0",
+];
+const ABMONTHS: [&[u8]; 12] = [
+    b"Jan\0", b"Feb\0", b"Mar\0", b"Apr\0", b"May\0", b"Jun\0", b"Jul\0", b"Aug\0", b"Sep\0", b"Oct\0", b"Nov\0",
+    b"Dec\0",
+];
 pub(crate) const D_T_FMT: &[u8] = b"%a %b %e %H:%M:%S %Y\0";
 pub(crate) const D_FMT: &[u8] = b"%m/%d/%y\0";
 pub(crate) const T_FMT: &[u8] = b"%H:%M:%S\0";

@@ -66,7 +66,7 @@ crate::libc_fn! {
     /// # Safety
     /// `out` must be writable.
     fn posix_memalign(out: *mut *mut c_void, align: usize, size: usize) -> c_int {
-        if !align.is_power_of_two() || align % core::mem::size_of::<usize>() != 0 {
+        if !align.is_power_of_two() || !align.is_multiple_of(core::mem::size_of::<usize>()) {
             return Errno::EINVAL as c_int;
         }
         let p = HEAP.lock().memalign(align, size);

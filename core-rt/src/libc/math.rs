@@ -13,7 +13,7 @@ pub use classify::*;
 pub use fenv::*;
 pub use misc::*;
 
-use super::{errno, Errno};
+use super::{Errno, errno};
 
 /// How a function reports errors, beyond "NaN from non-NaN input is a domain error".
 #[derive(Clone, Copy)]
@@ -269,4 +269,3 @@ libm_fns! {
     /// `float fminf(float, float)`.
     fn fminf(x: f32, y: f32) -> f32 = Exact, |_, _| false;
 }
-

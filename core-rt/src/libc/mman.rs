@@ -34,7 +34,7 @@ fn arena_err(e: ArenaError) -> Errno {
 }
 
 fn do_mmap(len: usize, prot: c_int, flags: c_int, f: c_int, off: i64) -> Result<*mut c_void, Errno> {
-    if len == 0 || off < 0 || off as u64 % PAGE != 0 {
+    if len == 0 || off < 0 || !(off as u64).is_multiple_of(PAGE) {
         return Err(Errno::EINVAL);
     }
     if flags & libc::MAP_FIXED != 0 {
@@ -87,7 +87,7 @@ crate::libc_fn! {
     /// # Safety
     /// The caller no longer uses the range.
     fn munmap(addr: *mut c_void, len: usize) -> c_int = -1; {
-        if addr as u64 % PAGE != 0 || len == 0 {
+        if !(addr as u64).is_multiple_of(PAGE) || len == 0 {
             return Err(Errno::EINVAL);
         }
         mem::unmap(addr as u64, len as u64).map(|_| 0).map_err(arena_err)
@@ -98,7 +98,7 @@ crate::libc_fn! {
     /// # Safety
     /// No live reference may rely on access being removed from the range.
     fn mprotect(addr: *mut c_void, len: usize, prot: c_int) -> c_int = -1; {
-        if addr as u64 % PAGE != 0 {
+        if !(addr as u64).is_multiple_of(PAGE) {
             return Err(Errno::EINVAL);
         }
         let p = perm(prot)?;
@@ -114,7 +114,7 @@ crate::libc_fn! {
     /// # Safety
     /// For MADV_DONTNEED the caller must not rely on the range's contents.
     fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int = -1; {
-        if addr as u64 % PAGE != 0 {
+        if !(addr as u64).is_multiple_of(PAGE) {
             return Err(Errno::EINVAL);
         }
         if advice == libc::MADV_DONTNEED && len > 0 {
@@ -131,7 +131,7 @@ crate::libc_fn! {
     /// # Safety
     /// Always safe.
     fn posix_madvise(addr: *mut c_void, _len: usize, _advice: c_int) -> c_int {
-        if addr as u64 % PAGE != 0 { Errno::EINVAL as c_int } else { 0 }
+        if !(addr as u64).is_multiple_of(PAGE) { Errno::EINVAL as c_int } else { 0 }
     }
 }
 

@@ -6,33 +6,33 @@
 #[macro_use]
 mod macros;
 pub mod assert;
-pub mod ctype;
 pub mod compat;
+pub mod ctype;
+pub mod dirent;
+pub mod dl;
 pub mod errno;
+pub mod fcntl;
 pub mod fortify;
 pub mod iconv;
 pub mod intl;
 pub mod locale;
-pub mod math;
-pub mod unistd;
-pub mod time;
-pub mod sysinfo;
-pub mod stat;
-pub mod signal;
-pub mod pthread;
-pub mod process;
-pub mod mman;
 pub mod malloc;
-pub mod fcntl;
-pub mod dl;
-pub mod dirent;
+pub mod math;
+pub mod mman;
+pub mod process;
+pub mod pthread;
+pub mod signal;
+pub mod stat;
 pub mod stdio;
 pub mod stdlib_num;
 pub mod strerror;
 pub mod string;
-pub mod time_fmt;
-pub mod wchar;
+pub mod sysinfo;
 #[cfg(test)]
 mod testkit;
+pub mod time;
+pub mod time_fmt;
+pub mod unistd;
+pub mod wchar;
 
 pub use errno::Errno;

@@ -5,7 +5,7 @@
 
 use crate::libc::Errno;
 use alloc::vec::Vec;
-use core::ffi::{c_char, c_int, c_void, CStr};
+use core::ffi::{CStr, c_char, c_int, c_void};
 
 type AtExit = (unsafe extern "C" fn(*mut c_void), *mut c_void);
 
@@ -122,7 +122,9 @@ fn rdrand() -> Option<u64> {
     for _ in 0..10 {
         let (v, ok): (u64, u8);
         // SAFETY: RDRAND is available (checked); it only writes the named registers and flags.
-        unsafe { core::arch::asm!("rdrand {v}", "setc {ok}", v = out(reg) v, ok = out(reg_byte) ok, options(nomem, nostack)) };
+        unsafe {
+            core::arch::asm!("rdrand {v}", "setc {ok}", v = out(reg) v, ok = out(reg_byte) ok, options(nomem, nostack))
+        };
         if ok != 0 {
             return Some(v);
         }

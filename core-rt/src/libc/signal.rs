@@ -229,7 +229,7 @@ crate::libc_fn! {
     /// # Safety
     /// Runs the program's handler.
     fn kill(pid: c_int, sig: c_int) -> c_int = -1; {
-        if !matches!(pid, 0 | 1 | -1) {
+        if !matches!(pid, -1..=1) {
             return Err(Errno::ESRCH);
         }
         if sig == 0 {

@@ -8,10 +8,10 @@ pub mod scanf;
 #[cfg(test)]
 mod scanf_tests;
 
-#[cfg(test)]
-mod printf_tests;
 mod file;
 pub mod io;
+#[cfg(test)]
+mod printf_tests;
 mod shim_api;
 #[cfg(test)]
 mod stream_tests;

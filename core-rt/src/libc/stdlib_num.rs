@@ -11,7 +11,7 @@ mod tests;
 pub use float::*;
 pub use sort::*;
 
-use crate::libc::{errno, Errno};
+use crate::libc::{Errno, errno};
 use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_ulonglong, c_void};
 
 /// C-locale `isspace`.
@@ -51,7 +51,11 @@ unsafe fn scan(s: *const c_char, base: c_int) -> Option<Scanned> {
     }
     let mut base = base as u32;
     let digit = |c: u8| -> Option<u32> { (c as char).to_digit(36) };
-    if (base == 0 || base == 16) && at(i) == b'0' && (at(i + 1) | 0x20) == b'x' && digit(at(i + 2)).is_some_and(|d| d < 16) {
+    if (base == 0 || base == 16)
+        && at(i) == b'0'
+        && (at(i + 1) | 0x20) == b'x'
+        && digit(at(i + 2)).is_some_and(|d| d < 16)
+    {
         i += 2;
         base = 16;
     } else if base == 0 {

@@ -9,8 +9,8 @@ mod search;
 mod tests;
 
 pub use mem::*;
-pub use scan::*;
 pub(crate) use scan::len as c_strlen;
+pub use scan::*;
 
 use super::stdio::sys;
 use core::ffi::{c_char, c_int};

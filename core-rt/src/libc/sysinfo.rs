@@ -6,8 +6,7 @@ use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 
 const PAGE: c_long = 4096;
 
-static STACK_LIMIT: spin::Mutex<libc::rlimit> =
-    spin::Mutex::new(libc::rlimit { rlim_cur: 8 << 20, rlim_max: 8 << 20 });
+static STACK_LIMIT: spin::Mutex<libc::rlimit> = spin::Mutex::new(libc::rlimit { rlim_cur: 8 << 20, rlim_max: 8 << 20 });
 
 fn copy_field(dst: &mut [c_char], s: &str) {
     for (d, b) in dst.iter_mut().zip(s.bytes().chain(core::iter::once(0))) {
@@ -204,7 +203,8 @@ unsafe fn futex(addr: *const u32, op: c_int, val: u32) -> Result<c_long, Errno> 
 
 fn report_syscall(n: c_long) {
     static SEEN: spin::Mutex<[bool; 512]> = spin::Mutex::new([false; 512]);
-    let first = usize::try_from(n).ok().filter(|&i| i < 512).is_none_or(|i| !core::mem::replace(&mut SEEN.lock()[i], true));
+    let first =
+        usize::try_from(n).ok().filter(|&i| i < 512).is_none_or(|i| !core::mem::replace(&mut SEEN.lock()[i], true));
     if first {
         crate::kprintln!("core-rt: stub syscall({n}) called (not supported on bare metal)");
     }

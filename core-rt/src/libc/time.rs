@@ -12,10 +12,12 @@ fn timespec(ns: i128) -> libc::timespec {
 fn clock_ns(clock: c_int) -> Result<i128, Errno> {
     match clock {
         libc::CLOCK_REALTIME | libc::CLOCK_REALTIME_COARSE => Ok(time::realtime_ns()),
-        libc::CLOCK_MONOTONIC | libc::CLOCK_MONOTONIC_RAW | libc::CLOCK_MONOTONIC_COARSE
-        | libc::CLOCK_BOOTTIME | libc::CLOCK_PROCESS_CPUTIME_ID | libc::CLOCK_THREAD_CPUTIME_ID => {
-            Ok(time::monotonic_ns() as i128)
-        }
+        libc::CLOCK_MONOTONIC
+        | libc::CLOCK_MONOTONIC_RAW
+        | libc::CLOCK_MONOTONIC_COARSE
+        | libc::CLOCK_BOOTTIME
+        | libc::CLOCK_PROCESS_CPUTIME_ID
+        | libc::CLOCK_THREAD_CPUTIME_ID => Ok(time::monotonic_ns() as i128),
         _ => Err(Errno::EINVAL),
     }
 }

@@ -3,9 +3,9 @@
 //! difftime, tzset and its globals, and strftime/wcsftime (+ `_l`) with glibc's flags (`_ - 0 ^ #`),
 //! field widths, `E`/`O` modifiers and quirks. One formatter serves both widths (`u32` units).
 
+use super::Errno;
 use super::locale::{day_name, month_name};
 use super::stdio::SyncCell;
-use super::Errno;
 use core::ffi::{c_char, c_int, c_long};
 
 /// glibc's `struct tm`.
@@ -51,7 +51,6 @@ pub static timezone: SyncCell<c_long> = SyncCell::new(0);
 #[cfg_attr(feature = "export-libc", unsafe(no_mangle))]
 #[allow(non_upper_case_globals)]
 pub static daylight: SyncCell<c_int> = SyncCell::new(0);
-
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (month 1..=12).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -106,8 +105,7 @@ pub fn to_epoch(tm: &Tm) -> Option<i64> {
     let y = tm.tm_year as i64 + 1900 + mon.div_euclid(12);
     let m = mon.rem_euclid(12) + 1;
     let days = days_from_civil(y, m, 1) + tm.tm_mday as i64 - 1;
-    days.checked_mul(86400)?
-        .checked_add(tm.tm_hour as i64 * 3600 + tm.tm_min as i64 * 60 + tm.tm_sec as i64)
+    days.checked_mul(86400)?.checked_add(tm.tm_hour as i64 * 3600 + tm.tm_min as i64 * 60 + tm.tm_sec as i64)
 }
 
 /// What `mktime` computes: local time is UTC, and (like glibc in a zone without DST) a positive

@@ -3,7 +3,7 @@
 
 use crate::fs::fd;
 use crate::libc::Errno;
-use core::ffi::{c_char, c_int, c_void, CStr};
+use core::ffi::{CStr, c_char, c_int, c_void};
 
 /// Borrow a C path as UTF-8.
 ///
@@ -22,7 +22,9 @@ pub unsafe fn path<'a>(p: *const c_char) -> Result<&'a str, Errno> {
 /// # Safety
 /// When `len > 0`, `ptr` must be valid for `len` bytes.
 pub unsafe fn bytes<'a>(ptr: *const c_void, len: usize) -> &'a [u8] {
-    if len == 0 { &[] } else {
+    if len == 0 {
+        &[]
+    } else {
         // SAFETY: caller's contract.
         unsafe { core::slice::from_raw_parts(ptr.cast(), len) }
     }
@@ -33,7 +35,9 @@ pub unsafe fn bytes<'a>(ptr: *const c_void, len: usize) -> &'a [u8] {
 /// # Safety
 /// When `len > 0`, `ptr` must be valid for writes of `len` bytes.
 pub unsafe fn bytes_mut<'a>(ptr: *mut c_void, len: usize) -> &'a mut [u8] {
-    if len == 0 { &mut [] } else {
+    if len == 0 {
+        &mut []
+    } else {
         // SAFETY: caller's contract.
         unsafe { core::slice::from_raw_parts_mut(ptr.cast(), len) }
     }

@@ -4,7 +4,7 @@
 //! C locale. Wide string functions are plain loops over `wchar_t`.
 
 use super::ctype::{bits, class_of};
-use super::{errno, Errno};
+use super::{Errno, errno};
 use core::ffi::{c_char, c_int, c_void};
 use core::ptr::null_mut;
 
@@ -427,8 +427,8 @@ crate::libc_fn! {
     }
 }
 
-mod wstr;
 #[cfg(test)]
 mod tests;
+mod wstr;
 
 pub use wstr::*;

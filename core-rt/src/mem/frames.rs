@@ -2,7 +2,7 @@
 //! 1 MiB, the kernel image, loader structures, boot modules), handed out by a bump allocator.
 
 use crate::boot_info::Region;
-use crate::util::{align_down, align_up, Fixed};
+use crate::util::{Fixed, align_down, align_up};
 
 /// Free physical memory, as disjoint sorted regions.
 pub struct FreeMemory {

@@ -42,7 +42,11 @@ fn class_size(class: usize) -> usize {
 impl Heap {
     /// An empty heap; call [`Heap::init`] before use.
     pub const fn empty() -> Self {
-        Self { big: linked_list_allocator::Heap::empty(), free: [ptr::null_mut(); CLASSES], stats: Stats { arena: 0, in_use: 0, peak: 0 } }
+        Self {
+            big: linked_list_allocator::Heap::empty(),
+            free: [ptr::null_mut(); CLASSES],
+            stats: Stats { arena: 0, in_use: 0, peak: 0 },
+        }
     }
 
     /// Hand `[start, start + size)` to the heap.
@@ -134,11 +138,7 @@ impl Heap {
     pub unsafe fn usable_size(&self, p: *mut u8) -> usize {
         // SAFETY: every block has its header right below the pointer (caller's contract).
         let (tag, base) = unsafe { (*(p.sub(HEADER) as *const u64), *(p.sub(8) as *const u64)) };
-        if tag & BIG != 0 {
-            (base as usize + (tag & !BIG) as usize) - p as usize
-        } else {
-            class_size(tag as usize)
-        }
+        if tag & BIG != 0 { (base as usize + (tag & !BIG) as usize) - p as usize } else { class_size(tag as usize) }
     }
 
     /// Free the block at `p` (null is ignored).

@@ -8,9 +8,9 @@ pub mod arena;
 pub mod frames;
 pub mod heap;
 
-use crate::arch::mm::{paging, Perm};
+use crate::arch::mm::{Perm, paging};
 use crate::boot_info::{BootInfo, Region};
-use crate::util::{align_down, Fixed};
+use crate::util::{Fixed, align_down};
 use frames::FreeMemory;
 
 pub use heap::Stats as HeapStats;

@@ -97,12 +97,23 @@ pub fn start(boot: BootInfo) -> ! {
         hz / 1_000_000,
         (hz / 1000) % 1000,
         hz_source,
-        if cpu.avx512f { "AVX-512" } else if cpu.avx2 { "AVX2" } else if cpu.avx { "AVX" } else { "SSE2" },
-        match &acpi { Ok(_) => ", ACPI S5", Err(_) => "" },
+        if cpu.avx512f {
+            "AVX-512"
+        } else if cpu.avx2 {
+            "AVX2"
+        } else if cpu.avx {
+            "AVX"
+        } else {
+            "SSE2"
+        },
+        match &acpi {
+            Ok(_) => ", ACPI S5",
+            Err(_) => "",
+        },
         nfiles,
         if nfiles == 1 { "" } else { "s" },
         match state_disk {
-            Some(n) => alloc::format!(" | state disk {} MiB", n * 512 >> 20),
+            Some(n) => alloc::format!(" | state disk {} MiB", (n * 512) >> 20),
             None => alloc::string::String::new(),
         },
     );

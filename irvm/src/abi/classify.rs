@@ -14,7 +14,10 @@ pub enum ArgLoc {
     /// 8-byte word #i of the outgoing stack area.
     Stack(u32),
     /// `byval`: the pointee (`size` bytes) is copied to the stack from word #at.
-    ByVal { at: u32, size: u32 },
+    ByVal {
+        at: u32,
+        size: u32,
+    },
 }
 
 /// One piece of an argument: which slot of the value goes where, and how to widen it.

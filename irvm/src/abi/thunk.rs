@@ -82,7 +82,8 @@ struct Slot {
     func: AtomicU32,
 }
 
-static SLOTS: [Slot; POOL] = [const { Slot { owner: AtomicPtr::new(std::ptr::null_mut()), func: AtomicU32::new(0) } }; POOL];
+static SLOTS: [Slot; POOL] =
+    [const { Slot { owner: AtomicPtr::new(std::ptr::null_mut()), func: AtomicU32::new(0) } }; POOL];
 static HANDLER: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
 static FREE: Mutex<(usize, Vec<usize>)> = Mutex::new((0, Vec::new()));
 

@@ -137,7 +137,14 @@ unsafe fn push_frame(
 /// The call fast path: a lowered, interpreted, non-variadic callee without byval parameters,
 /// called with as many arguments as it has parameters. Anything else goes to `call`.
 #[inline(always)]
-pub(crate) unsafe fn fast_call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip: *const Op, fp: *mut u64, caller: *const Code) -> Result<Option<St>, Trap> {
+pub(crate) unsafe fn fast_call(
+    m: *mut Machine,
+    f: u32,
+    site: *const CallSite,
+    ret_ip: *const Op,
+    fp: *mut u64,
+    caller: *const Code,
+) -> Result<Option<St>, Trap> {
     // SAFETY: live machine; `f` indexes the function table (translator); `site` and `caller` are
     // live code of the calling frame; a `simple` entry's code is lowered and owned by the table.
     unsafe {
@@ -152,10 +159,7 @@ pub(crate) unsafe fn fast_call(m: *mut Machine, f: u32, site: *const CallSite, r
         let nconsts = c.consts.len();
         let nfp = base.add(nconsts);
         let sp = mm.sp.wrapping_sub(c.alloca_bytes as usize) & !(c.alloca_align as usize - 1);
-        if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.ready_hi()
-            || sp < mm.astack.ready_lo()
-            || sp > mm.sp
-        {
+        if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.ready_hi() || sp < mm.astack.ready_lo() || sp > mm.sp {
             return call(m, f, site, ret_ip, fp, caller);
         }
         copy_slots(c.consts.as_ptr(), base, nconsts);
@@ -194,7 +198,14 @@ pub(crate) unsafe fn fast_call(m: *mut Machine, f: u32, site: *const CallSite, r
 
 /// Direct or indirect call of program function `f` from interpreted code at call site `site`.
 #[inline(never)]
-pub(crate) unsafe fn call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip: *const Op, fp: *mut u64, caller: *const Code) -> Result<Option<St>, Trap> {
+pub(crate) unsafe fn call(
+    m: *mut Machine,
+    f: u32,
+    site: *const CallSite,
+    ret_ip: *const Op,
+    fp: *mut u64,
+    caller: *const Code,
+) -> Result<Option<St>, Trap> {
     // SAFETY: live machine; no other reference to it is in use during the hook.
     unsafe {
         let mm = &mut *m;
@@ -237,7 +248,15 @@ pub(crate) unsafe fn call(m: *mut Machine, f: u32, site: *const CallSite, ret_ip
 /// Call of a variadic interpreted function: arguments also go into a register image (on the
 /// alloca stack) that `va_start` reads, as native callers would pass them.
 #[cold]
-unsafe fn enter_vararg(m: *mut Machine, f: u32, code: *const Code, s: &CallSite, fp: *mut u64, base: *mut u64, ret_ip: *const Op) -> Result<St, Trap> {
+unsafe fn enter_vararg(
+    m: *mut Machine,
+    f: u32,
+    code: *const Code,
+    s: &CallSite,
+    fp: *mut u64,
+    base: *mut u64,
+    ret_ip: *const Op,
+) -> Result<St, Trap> {
     // SAFETY: live machine and code (caller's contract).
     let (mm, c) = unsafe { (&mut *m, &*code) };
     let Some(sig) = s.sig.as_ref() else { return Err(fail(mm, "cannot pass these variadic arguments".into())) };
@@ -320,7 +339,11 @@ pub(crate) unsafe fn marshal(sig: &Sig, s: &CallSite, fp: *mut u64, img: &mut Re
                 ArgLoc::ByVal { at, size } => {
                     // SAFETY: `v` is the byval pointer; the callee gets a copy of `size` bytes.
                     unsafe {
-                        std::ptr::copy_nonoverlapping(v as *const u8, words.as_mut_ptr().add(at as usize).cast::<u8>(), size as usize)
+                        std::ptr::copy_nonoverlapping(
+                            v as *const u8,
+                            words.as_mut_ptr().add(at as usize).cast::<u8>(),
+                            size as usize,
+                        )
                     };
                 }
             }
@@ -355,12 +378,22 @@ pub(crate) unsafe fn unmarshal_ret(sig: &Sig, img: &RegImage, dst: *mut u64) {
 
 /// Call native code at `addr` for call site `site` of the frame `fp`. `stat` is the function-table
 /// index whose counters record it.
-pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site: *const CallSite, fp: *mut u64, caller: *const Code) -> Result<(), Trap> {
+pub(crate) unsafe fn call_native(
+    m: *mut Machine,
+    stat: usize,
+    addr: usize,
+    site: *const CallSite,
+    fp: *mut u64,
+    caller: *const Code,
+) -> Result<(), Trap> {
     // SAFETY: `site` is a live call site of the calling frame's code.
     let s = unsafe { &*site };
     let Some(sig) = s.sig.as_ref() else {
         // SAFETY: live machine.
-        return Err(fail(unsafe { &mut *m }, format!("cannot call native code with signature '{}'", s.fn_ty.to_text())));
+        return Err(fail(
+            unsafe { &mut *m },
+            format!("cannot call native code with signature '{}'", s.fn_ty.to_text()),
+        ));
     };
     let mut img = RegImage::default();
     let mut small = [0u64; 16];
@@ -381,7 +414,8 @@ pub(crate) unsafe fn call_native(m: *mut Machine, stat: usize, addr: usize, site
         let mm = unsafe { &mut *m };
         old_top = mm.reg_top;
         // SAFETY: `fp` is inside the register stack; the caller's frame ends `nslots` after it.
-        mm.reg_top = unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
+        mm.reg_top =
+            unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
         let tsc = super::timing::start(mm, stat);
         let st = &mut mm.stats[stat];
         st.calls += 1;
@@ -440,7 +474,13 @@ pub(crate) enum OsrExit {
 /// native code, hand it the live values and return from the frame with its result.
 #[cold]
 #[inline(never)]
-pub(crate) unsafe fn osr(m: *mut Machine, fp: *mut u64, code: *const Code, ctrs: *mut u64, point: u32) -> Result<OsrExit, Trap> {
+pub(crate) unsafe fn osr(
+    m: *mut Machine,
+    fp: *mut u64,
+    code: *const Code,
+    ctrs: *mut u64,
+    point: u32,
+) -> Result<OsrExit, Trap> {
     // SAFETY: live machine; the top frame is the one running `code`; no other reference to the
     // machine is live during the hook.
     let (f, decision) = unsafe {

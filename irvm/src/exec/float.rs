@@ -210,7 +210,13 @@ fn to_si(x: f64, bits: u32) -> u64 {
 }
 
 fn to_ui(x: f64, bits: u32) -> u64 {
-    if bits < 64 { to_si(x, bits.clamp(33, 64)) } else if x >= 9.223_372_036_854_776e18 { (x - 9.223_372_036_854_776e18) as i64 as u64 ^ (1 << 63) } else { to_si(x, 64) }
+    if bits < 64 {
+        to_si(x, bits.clamp(33, 64))
+    } else if x >= 9.223_372_036_854_776e18 {
+        (x - 9.223_372_036_854_776e18) as i64 as u64 ^ (1 << 63)
+    } else {
+        to_si(x, 64)
+    }
 }
 
 /// Wide conversions (integer side 65..=128 bits).

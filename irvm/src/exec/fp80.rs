@@ -21,10 +21,18 @@ pub unsafe fn bin(op: FBin, d: *mut u64, a: *const u64, b: *const u64) -> bool {
     // SAFETY: the asm reads a and b, writes d (caller's contract) and leaves the x87 stack empty.
     unsafe {
         match op {
-            FBin::Add => x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fadd st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d),
-            FBin::Sub => x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fsub st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d),
-            FBin::Mul => x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fmul st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d),
-            FBin::Div => x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fdiv st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d),
+            FBin::Add => {
+                x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fadd st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d)
+            }
+            FBin::Sub => {
+                x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fsub st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d)
+            }
+            FBin::Mul => {
+                x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fmul st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d)
+            }
+            FBin::Div => {
+                x87!("fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]", "fdiv st(0), st(1)", "fstp tbyte ptr [{d}]", "fstp st(0)", a = in(reg) a, b = in(reg) b, d = in(reg) d)
+            }
             FBin::Rem => x87!(
                 "fld tbyte ptr [{b}]", "fld tbyte ptr [{a}]",
                 "2:", "fprem", "fnstsw ax", "test ah, 4", "jnz 2b",

@@ -65,7 +65,9 @@ pub fn int_w(op: IBin, bits: u32, a: u128, b: u128) -> Result<u128, DivFault> {
         IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
         IBin::UDiv => a / b,
         IBin::URem => a % b,
-        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext128(1 << (bits - 1), bits)) => return Err(DivFault),
+        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext128(1 << (bits - 1), bits)) => {
+            return Err(DivFault);
+        }
         IBin::SDiv => sa.wrapping_div(sb) as u128,
         IBin::SRem => sa.wrapping_rem(sb) as u128,
     };
@@ -192,7 +194,7 @@ pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
     let smax = (m >> 1) as i128;
     let smin = -smax - 1;
     let clamp_s = |v: i128| v.clamp(smin, smax) as u128 & m;
-    
+
     match op {
         IBin2::SMin => (if sa < sb { a } else { b }, false),
         IBin2::SMax => (if sa > sb { a } else { b }, false),
@@ -208,13 +210,23 @@ pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
                 (if sa == 0 { 0 } else { clamp_s(if sa < 0 { i128::MIN } else { i128::MAX }) }, false)
             } else {
                 let r = sext128(a.wrapping_shl(sh) & m, bits);
-                if r >> sh == sa { (r as u128 & m, false) } else { (clamp_s(if sa < 0 { i128::MIN } else { i128::MAX }), false) }
+                if r >> sh == sa {
+                    (r as u128 & m, false)
+                } else {
+                    (clamp_s(if sa < 0 { i128::MIN } else { i128::MAX }), false)
+                }
             }
         }
         IBin2::UShlSat => {
             let sh = b as u32;
             let r = a.checked_shl(sh).unwrap_or(0) & m;
-            if sh < bits && r >> sh == a { (r, false) } else if a == 0 { (0, false) } else { (m, false) }
+            if sh < bits && r >> sh == a {
+                (r, false)
+            } else if a == 0 {
+                (0, false)
+            } else {
+                (m, false)
+            }
         }
         IBin2::SAddO => {
             let r = sa.wrapping_add(sb);
@@ -279,7 +291,18 @@ mod tests {
     #[test]
     fn flat_compare_matches_cmp() {
         let vals = [0u64, 1, 2, u64::MAX, 1 << 63, (1 << 63) - 1, 0xffff_ffff, 0x8000_0000, 0x7fff_ffff];
-        let preds = [IPred::Eq, IPred::Ne, IPred::Ugt, IPred::Uge, IPred::Ult, IPred::Ule, IPred::Sgt, IPred::Sge, IPred::Slt, IPred::Sle];
+        let preds = [
+            IPred::Eq,
+            IPred::Ne,
+            IPred::Ugt,
+            IPred::Uge,
+            IPred::Ult,
+            IPred::Ule,
+            IPred::Sgt,
+            IPred::Sge,
+            IPred::Slt,
+            IPred::Sle,
+        ];
         for &a in &vals {
             for &b in &vals {
                 for &p in &preds {
@@ -293,7 +316,22 @@ mod tests {
     #[test]
     fn division_by_constants() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let divisors = [3u64, 5, 7, 10, 13, 641, 1_000_000_007, 0xffff_ffff, u64::MAX, u64::MAX / 3, 1 << 40, (1 << 63) + 1, 6, 12];
+        let divisors = [
+            3u64,
+            5,
+            7,
+            10,
+            13,
+            641,
+            1_000_000_007,
+            0xffff_ffff,
+            u64::MAX,
+            u64::MAX / 3,
+            1 << 40,
+            (1 << 63) + 1,
+            6,
+            12,
+        ];
         for &d in &divisors {
             let (m, s) = udiv_magic(d);
             for k in 0..2000u64 {

@@ -86,8 +86,20 @@ pub unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
         4 => !(old & v),
         5 => old | v,
         6 => old ^ v,
-        7 => if so >= sv { old } else { v },
-        8 => if so <= sv { old } else { v },
+        7 => {
+            if so >= sv {
+                old
+            } else {
+                v
+            }
+        }
+        8 => {
+            if so <= sv {
+                old
+            } else {
+                v
+            }
+        }
         9 => old.max(v),
         10 => old.min(v),
         11 => f32op(|a, b| a + b),
@@ -148,7 +160,14 @@ pub fn masked_store(lane: Lane, n: usize, v: V, p: usize, m: V) {
 /// Call through a pointer: a thunk of this machine enters the interpreter directly; anything else
 /// is native code.
 #[inline(always)]
-pub unsafe fn call_indirect(m: *mut Machine, addr: usize, s: *const CallSite, ip: *const Op, fp: *mut u64, code: *const Code) -> Result<Option<St>, Trap> {
+pub unsafe fn call_indirect(
+    m: *mut Machine,
+    addr: usize,
+    s: *const CallSite,
+    ip: *const Op,
+    fp: *mut u64,
+    code: *const Code,
+) -> Result<Option<St>, Trap> {
     if let Some(f) = crate::abi::thunk::lookup(addr, m.cast()) {
         // SAFETY: forwarded contract.
         return unsafe { call::fast_call(m, f, s, ip, fp, code) };

@@ -79,12 +79,7 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
     let (mut ip, mut fp, mut ctrs, mut code) = unsafe {
         let mm = &mut *m;
         let fr = mm.frames.last().expect("irvm: run without a frame");
-        (
-            (*fr.code).ops.as_ptr(),
-            fr.fp,
-            mm.stats[fr.func as usize].counters.as_mut_ptr(),
-            fr.code,
-        )
+        ((*fr.code).ops.as_ptr(), fr.fp, mm.stats[fr.func as usize].counters.as_mut_ptr(), fr.code)
     };
     // SAFETY: the translator guarantees that every register operand lies inside its function's
     // frame (constants below fp, values above), that every jump lands on an op of the same
@@ -145,7 +140,9 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
         // A folded address (MemX / MemA).
         macro_rules! addrx {
             ($m:expr) => {
-                (r!($m.p) as i64).wrapping_add((r!($m.i) as i64).wrapping_mul($m.scale as i64)).wrapping_add($m.off as i64) as usize
+                (r!($m.p) as i64)
+                    .wrapping_add((r!($m.i) as i64).wrapping_mul($m.scale as i64))
+                    .wrapping_add($m.off as i64) as usize
             };
         }
         macro_rules! set_state {
@@ -333,7 +330,11 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                 Op::SRemC { bits, d, a, k } => {
                     let x = int::sext(r!(a), u32::from(bits));
                     let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                    w!(d, x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64 & crate::consts::mask(u32::from(bits)))
+                    w!(
+                        d,
+                        x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64
+                            & crate::consts::mask(u32::from(bits))
+                    )
                 }
                 Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32_flat(p, r!(a), r!(b)))),
                 Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
@@ -396,7 +397,12 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     w!(d, r!(p).wrapping_add((r!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64))
                 }
                 Op::Gep32 { d, p, i, scale, off } => {
-                    w!(d, r!(p).wrapping_add((r!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64))
+                    w!(
+                        d,
+                        r!(p).wrapping_add(
+                            (r!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
+                        )
+                    )
                 }
                 Op::Alloca { d, off } => w!(d, *fp + u64::from(off)),
                 Op::MemCpy { d, s, n } => std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize),

@@ -67,7 +67,15 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
             Op::CmpN { p, bits, d, a, b } => w!(d, u64::from(int::cmp_n(p, u32::from(bits), r!(a), r!(b)))),
             Op::CmpW { p, bits, d, a, b } if bits > 128 => {
                 let bits = u32::from(bits);
-                w!(d, u64::from(bigint::cmp_big(p, bits, bigint::Big::load(slot!(a), bits), bigint::Big::load(slot!(b), bits))))
+                w!(
+                    d,
+                    u64::from(bigint::cmp_big(
+                        p,
+                        bits,
+                        bigint::Big::load(slot!(a), bits),
+                        bigint::Big::load(slot!(b), bits)
+                    ))
+                )
             }
             Op::CmpW { p, bits, d, a, b } => {
                 w!(d, u64::from(int::cmp_w(p, u32::from(bits), mem::get128(slot!(a)), mem::get128(slot!(b)))))
@@ -83,7 +91,9 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 let v = if signed { int::sext(v, u32::from(from)) as i128 as u128 } else { u128::from(v) };
                 mem::set128(slot!(d), v & int::mask128(u32::from(to)))
             }
-            Op::TruncW { d, a, bits } if bits > 128 => bigint::Big::load(slot!(a), u32::from(bits)).store(slot!(d), u32::from(bits)),
+            Op::TruncW { d, a, bits } if bits > 128 => {
+                bigint::Big::load(slot!(a), u32::from(bits)).store(slot!(d), u32::from(bits))
+            }
             Op::TruncW { d, a, bits } => {
                 let v = mem::get128(slot!(a)) & int::mask128(u32::from(bits));
                 if bits > 64 { mem::set128(slot!(d), v) } else { w!(d, v as u64) }
@@ -122,7 +132,13 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 }
             ),
             Op::ConvW { k, bits, d, a } => {
-                let from_int = matches!(k, crate::isa::Conv::SiToF32 | crate::isa::Conv::SiToF64 | crate::isa::Conv::UiToF32 | crate::isa::Conv::UiToF64);
+                let from_int = matches!(
+                    k,
+                    crate::isa::Conv::SiToF32
+                        | crate::isa::Conv::SiToF64
+                        | crate::isa::Conv::UiToF32
+                        | crate::isa::Conv::UiToF64
+                );
                 let src = if from_int { mem::get128(slot!(a)) } else { u128::from(r!(a)) };
                 let v = float::conv_w(k, u32::from(bits), src);
                 if from_int { w!(d, v as u64) } else { mem::set128(slot!(d), v) }
@@ -148,7 +164,8 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
             Op::FToH { d, a } => w!(d, u64::from(float::f64_to_half(f64::from(f32of(r!(a)))))),
             Op::DToH { d, a } => w!(d, u64::from(float::f64_to_half(f64of(r!(a))))),
             Op::IsFpClass { dbl, d, a, mask } => {
-                let c = if dbl { float::is_fpclass64(f64of(r!(a)), mask) } else { float::is_fpclass32(f32of(r!(a)), mask) };
+                let c =
+                    if dbl { float::is_fpclass64(f64of(r!(a)), mask) } else { float::is_fpclass32(f32of(r!(a)), mask) };
                 w!(d, u64::from(c))
             }
 
@@ -175,17 +192,26 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 };
                 if matches!(
                     op,
-                    crate::isa::IBin2::SAddO | crate::isa::IBin2::UAddO | crate::isa::IBin2::SSubO | crate::isa::IBin2::USubO | crate::isa::IBin2::SMulO | crate::isa::IBin2::UMulO
+                    crate::isa::IBin2::SAddO
+                        | crate::isa::IBin2::UAddO
+                        | crate::isa::IBin2::SSubO
+                        | crate::isa::IBin2::USubO
+                        | crate::isa::IBin2::SMulO
+                        | crate::isa::IBin2::UMulO
                 ) {
                     w!(d.at(n), u64::from(o));
                 }
             }
             Op::Fsh { left, bits, d, a, b, c } => w!(d, int::fsh(left, u32::from(bits), r!(a), r!(b), r!(c))),
 
-            Op::LoadN { d, p, off, n } => mem::load_n(slot!(d), (r!(p) as i64).wrapping_add(off as i64) as usize, n as usize),
-            Op::StoreN { v, p, off, n } => {
-                std::ptr::copy_nonoverlapping(slot!(v).cast::<u8>(), (r!(p) as i64).wrapping_add(off as i64) as *mut u8, n as usize)
+            Op::LoadN { d, p, off, n } => {
+                mem::load_n(slot!(d), (r!(p) as i64).wrapping_add(off as i64) as usize, n as usize)
             }
+            Op::StoreN { v, p, off, n } => std::ptr::copy_nonoverlapping(
+                slot!(v).cast::<u8>(),
+                (r!(p) as i64).wrapping_add(off as i64) as *mut u8,
+                n as usize,
+            ),
             Op::AllocaDyn { d, n, size, align } => match mem::alloca(m, r!(n), size, align) {
                 Ok(p) => w!(d, p as u64),
                 Err(t) => return Err(t),
@@ -208,7 +234,9 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
             }
             Op::VFloat { op, dbl, n, d, a, b } => vector::vfloat(op, dbl, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VFUn { op, dbl, n, d, a } => vector::vfun(op, dbl, n as usize, vv!(d), vv!(a)),
-            Op::VFma { dbl, fused, n, d, a, b, c } => vector::vfma(dbl, fused, n as usize, vv!(d), vv!(a), vv!(b), vv!(c)),
+            Op::VFma { dbl, fused, n, d, a, b, c } => {
+                vector::vfma(dbl, fused, n as usize, vv!(d), vv!(a), vv!(b), vv!(c))
+            }
             Op::VICmp { p, lane, n, d, a, b } => vector::vicmp(p, lane, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VFCmp { p, dbl, n, d, a, b } => vector::vfcmp(p, dbl, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VSelect { lane, n, d, c, a, b } => vector::vselect(lane, n as usize, vv!(d), vv!(c), vv!(a), vv!(b)),
@@ -217,7 +245,9 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
             Op::VIUn { op, lane, n, d, a } => vector::viun(op, lane, n as usize, vv!(d), vv!(a)),
             Op::VIBin2 { op, lane, n, d, a, b } => vector::vibin2(op, lane, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VReduce { op, lane, n, d, a } => w!(d, vector::vreduce(op, lane, n as usize, vv!(a))),
-            Op::VReduceSeq { op, dbl, n, d, start, a } => w!(d, vector::vreduce_seq(op, dbl, n as usize, r!(start), vv!(a))),
+            Op::VReduceSeq { op, dbl, n, d, start, a } => {
+                w!(d, vector::vreduce_seq(op, dbl, n as usize, r!(start), vv!(a)))
+            }
             Op::VExtract { d, v, off, bytes } => w!(d, V(vv!(v).0.add(off as usize)).get(0, bytes as usize)),
             Op::VExtractVar { d, v, i, bytes, n } => {
                 let k = r!(i);
@@ -250,12 +280,15 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 }
                 vv!(d).zero_tail(n as usize);
             }
-            Op::MaskedLoad { lane, n, d, p, m: mk, pass } => mem::masked_load(lane, n as usize, vv!(d), r!(p) as usize, vv!(mk), vv!(pass)),
-            Op::MaskedStore { lane, n, v, p, m: mk } => mem::masked_store(lane, n as usize, vv!(v), r!(p) as usize, vv!(mk)),
+            Op::MaskedLoad { lane, n, d, p, m: mk, pass } => {
+                mem::masked_load(lane, n as usize, vv!(d), r!(p) as usize, vv!(mk), vv!(pass))
+            }
+            Op::MaskedStore { lane, n, v, p, m: mk } => {
+                mem::masked_store(lane, n as usize, vv!(v), r!(p) as usize, vv!(mk))
+            }
 
-            Op::VaStart { p } => {
-                mem::va_start(m, code, r!(p) as usize)?
-            }            _ => unreachable!("irvm: op {:?} in the slow path", op),
+            Op::VaStart { p } => mem::va_start(m, code, r!(p) as usize)?,
+            _ => unreachable!("irvm: op {:?} in the slow path", op),
         }
     }
     Ok(())

@@ -147,7 +147,8 @@ pub fn vfma(dbl: bool, fused: bool, n: usize, d: V, a: V, b: V, c: V) {
 pub fn vicmp(p: IPred, lane: Lane, n: usize, d: V, a: V, b: V) {
     let (bytes, bits) = (lane.bytes() as usize, lane.bits());
     for k in 0..n {
-        let r = cmp_n(p, bits, a.get(k, bytes) & crate::consts::mask(bits), b.get(k, bytes) & crate::consts::mask(bits));
+        let r =
+            cmp_n(p, bits, a.get(k, bytes) & crate::consts::mask(bits), b.get(k, bytes) & crate::consts::mask(bits));
         d.set(k, 1, u64::from(r));
     }
     d.zero_tail(n);
@@ -260,8 +261,20 @@ pub fn vreduce(op: Reduce, lane: Lane, n: usize, a: V) -> u64 {
             Reduce::And => x & y,
             Reduce::Or => x | y,
             Reduce::Xor => x ^ y,
-            Reduce::SMax => if sext(x, bits) >= sext(y, bits) { x } else { y },
-            Reduce::SMin => if sext(x, bits) <= sext(y, bits) { x } else { y },
+            Reduce::SMax => {
+                if sext(x, bits) >= sext(y, bits) {
+                    x
+                } else {
+                    y
+                }
+            }
+            Reduce::SMin => {
+                if sext(x, bits) <= sext(y, bits) {
+                    x
+                } else {
+                    y
+                }
+            }
             Reduce::UMax => x.max(y),
             _ => x.min(y),
         };

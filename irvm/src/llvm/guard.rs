@@ -54,7 +54,10 @@ unsafe extern "C" {
     fn irvm_guard_call(f: extern "C" fn(*mut libc::c_void), arg: *mut libc::c_void, buf: *mut JmpBuf) -> u32;
     fn irvm_guard_jump(buf: *mut JmpBuf) -> !;
     #[link_name = "_ZN4llvm31install_bad_alloc_error_handlerEPFvPvPKcbES0_"]
-    fn install_bad_alloc_error_handler(h: extern "C" fn(*mut libc::c_void, *const libc::c_char, bool), data: *mut libc::c_void);
+    fn install_bad_alloc_error_handler(
+        h: extern "C" fn(*mut libc::c_void, *const libc::c_char, bool),
+        data: *mut libc::c_void,
+    );
     #[link_name = "_ZN4llvm30remove_bad_alloc_error_handlerEv"]
     fn remove_bad_alloc_error_handler();
 }

@@ -6,11 +6,11 @@ mod load;
 mod ty;
 mod val;
 
+/// LLVM opcodes, as `Val::opcode` returns them (for users outside irvm).
+pub use llvm_sys::LLVMOpcode;
 pub use load::{Loaded, load_bitcode};
 pub use ty::{Ty, TyKind};
 pub use val::{Val, ValKind};
-/// LLVM opcodes, as `Val::opcode` returns them (for users outside irvm).
-pub use llvm_sys::LLVMOpcode;
 
 use llvm_sys::target::LLVMTargetDataRef;
 

@@ -401,11 +401,5 @@ fn attr_value(a: llvm_sys::prelude::LLVMAttributeRef) -> Option<Option<Ty>> {
         return None;
     }
     // SAFETY: non-null attribute; type attributes carry a type, others do not.
-    unsafe {
-        if c::LLVMIsTypeAttribute(a) != 0 {
-            Some(Some(Ty(c::LLVMGetTypeAttributeValue(a))))
-        } else {
-            Some(None)
-        }
-    }
+    unsafe { if c::LLVMIsTypeAttribute(a) != 0 { Some(Some(Ty(c::LLVMGetTypeAttributeValue(a)))) } else { Some(None) } }
 }

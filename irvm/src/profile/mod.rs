@@ -171,7 +171,11 @@ fn fill_blocks(f: &mut Function, code: &crate::translate::Code, ctrs: &[u64], ca
             .iter()
             .enumerate()
             .map(|(k, &to)| {
-                let count = if b.derived { counts[b.block as usize] } else { ctrs.get((b.first as usize) + k).copied().unwrap_or(0) };
+                let count = if b.derived {
+                    counts[b.block as usize]
+                } else {
+                    ctrs.get((b.first as usize) + k).copied().unwrap_or(0)
+                };
                 Edge { to, count, back: b.back[k] }
             })
             .collect();

@@ -72,7 +72,11 @@ impl Fx<'_> {
                 && let Some(k) = self.const_int(b)
             {
                 iop = IBin::Add;
-                imm = if w32 { Some((k as u32).wrapping_neg() as i32) } else { (k as i64).checked_neg().and_then(|n| i32::try_from(n).ok()) };
+                imm = if w32 {
+                    Some((k as u32).wrapping_neg() as i32)
+                } else {
+                    (k as i64).checked_neg().and_then(|n| i32::try_from(n).ok())
+                };
             }
             if let Some(imm) = imm {
                 let ra = self.reg(a)?;
@@ -243,7 +247,10 @@ impl Fx<'_> {
     pub(super) fn emit_float_un(&mut self, i: Val, op: FUn) -> Result<(), String> {
         let d = self.reg(i)?;
         if i.ty().kind() == TyKind::X86Fp80 {
-            if !matches!(op, FUn::Neg | FUn::Abs | FUn::Sqrt | FUn::RoundEven | FUn::Floor | FUn::Ceil | FUn::Trunc | FUn::Round) {
+            if !matches!(
+                op,
+                FUn::Neg | FUn::Abs | FUn::Sqrt | FUn::RoundEven | FUn::Floor | FUn::Ceil | FUn::Trunc | FUn::Round
+            ) {
                 return Err("unsupported long double operation".into());
             }
             let a = self.reg(i.operand(0))?;
@@ -496,4 +503,3 @@ impl Fx<'_> {
         Ok(())
     }
 }
-

@@ -188,8 +188,15 @@ impl Fx<'_> {
     /// `live` is the function's liveness (None when it was too large to compute: no coalescing).
     pub(super) fn coalesce(&self, values: &[Val], live: Option<&Live>) -> HashMap<Val, Val> {
         let mut rep: HashMap<Val, Val> = HashMap::new();
-        let scalar = |v: Val| matches!(v.ty().kind(), TyKind::Int(b) if b <= 64) || matches!(v.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double);
-        let phis: Vec<Val> = values.iter().copied().filter(|v| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI && scalar(*v)).collect();
+        let scalar = |v: Val| {
+            matches!(v.ty().kind(), TyKind::Int(b) if b <= 64)
+                || matches!(v.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double)
+        };
+        let phis: Vec<Val> = values
+            .iter()
+            .copied()
+            .filter(|v| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI && scalar(*v))
+            .collect();
         let Some(live) = live.filter(|_| !phis.is_empty()) else { return rep };
         // Greedy classes.
         let mut members: HashMap<Val, Vec<usize>> = HashMap::new();
@@ -206,7 +213,10 @@ impl Fx<'_> {
         for p in phis {
             for (v, _) in p.incoming() {
                 let v = self.resolve(v);
-                if !matches!(v.kind(), ValKind::Instruction | ValKind::Argument) || !scalar(v) || self.fused.contains(&v) {
+                if !matches!(v.kind(), ValKind::Instruction | ValKind::Argument)
+                    || !scalar(v)
+                    || self.fused.contains(&v)
+                {
                     continue;
                 }
                 if !live.index.contains_key(&v) {
@@ -223,7 +233,8 @@ impl Fx<'_> {
                     continue;
                 }
                 // Keep an argument as the representative (its slot is fixed).
-                let (keep, gone) = if mv.iter().any(|&k| values[k].kind() == ValKind::Argument) { (rv, rp) } else { (rp, rv) };
+                let (keep, gone) =
+                    if mv.iter().any(|&k| values[k].kind() == ValKind::Argument) { (rv, rp) } else { (rp, rv) };
                 rep.insert(gone, keep);
                 rep.insert(keep, keep);
                 let mut all = mp;

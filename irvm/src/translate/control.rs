@@ -50,9 +50,9 @@ pub fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
             f(&mut x.t);
             f(&mut x.f)
         }
-        BrEq32I(x) | BrNe32I(x) | BrSlt32I(x) | BrSle32I(x) | BrSgt32I(x) | BrSge32I(x) | BrUlt32I(x)
-        | BrUle32I(x) | BrUgt32I(x) | BrUge32I(x) | BrEq64I(x) | BrNe64I(x) | BrSlt64I(x) | BrSle64I(x)
-        | BrSgt64I(x) | BrSge64I(x) | BrUlt64I(x) | BrUle64I(x) | BrUgt64I(x) | BrUge64I(x) => {
+        BrEq32I(x) | BrNe32I(x) | BrSlt32I(x) | BrSle32I(x) | BrSgt32I(x) | BrSge32I(x) | BrUlt32I(x) | BrUle32I(x)
+        | BrUgt32I(x) | BrUge32I(x) | BrEq64I(x) | BrNe64I(x) | BrSlt64I(x) | BrSle64I(x) | BrSgt64I(x)
+        | BrSge64I(x) | BrUlt64I(x) | BrUle64I(x) | BrUgt64I(x) | BrUge64I(x) => {
             f(&mut x.t);
             f(&mut x.f)
         }
@@ -283,7 +283,15 @@ impl Fx<'_> {
         let b = self.block_index[&block];
         let first = self.counters(succs.len() as u32);
         let back = succs.iter().map(|s| self.back_edges.contains(&(b, *s))).collect();
-        self.branches.push(BranchMeta { block: b, kind, first, succs: succs.into(), cases: cases.into(), back, derived: false });
+        self.branches.push(BranchMeta {
+            block: b,
+            kind,
+            first,
+            succs: succs.into(),
+            cases: cases.into(),
+            back,
+            derived: false,
+        });
         Ctr(first)
     }
 
@@ -311,7 +319,10 @@ impl Fx<'_> {
         let (ti, fi) = (self.block_id(tb)?, self.block_id(fb)?);
         let ctr = self.meta(from, BranchKind::Cond, vec![ti, fi], vec![]);
         // One one-slot phi move on one edge and none on the other: the move rides in the branch.
-        if self.fused.contains(&c) && c.opcode() == O::LLVMICmp && matches!(c.operand(0).ty().kind(), TyKind::Int(32 | 64) | TyKind::Ptr) {
+        if self.fused.contains(&c)
+            && c.opcode() == O::LLVMICmp
+            && matches!(c.operand(0).ty().kind(), TyKind::Int(32 | 64) | TyKind::Ptr)
+        {
             let (mt, mf) = (self.edge_moves(from, tb)?, self.edge_moves(from, fb)?);
             let mv = match (mt.as_slice(), mf.as_slice()) {
                 ([Op::Mov { d, s }], []) => Some((2, *d, *s)),
@@ -457,7 +468,13 @@ impl Fx<'_> {
             _ => None,
         };
         let table = Aux(self.switches.len() as u32);
-        self.switches.push(SwitchTable { values: sorted.into(), targets: targets.into(), ctr: ctr.0, order: order.into(), dense });
+        self.switches.push(SwitchTable {
+            values: sorted.into(),
+            targets: targets.into(),
+            ctr: ctr.0,
+            order: order.into(),
+            dense,
+        });
         self.switch_pcs.push(self.code.len() as u32);
         let v = self.reg(v)?;
         self.push(Op::Switch { v, table });

@@ -25,10 +25,19 @@ impl Fx<'_> {
                 self.emit_unreachable();
                 Ok(())
             }
-            O::LLVMAdd | O::LLVMSub | O::LLVMMul | O::LLVMUDiv | O::LLVMSDiv | O::LLVMURem | O::LLVMSRem
-            | O::LLVMShl | O::LLVMLShr | O::LLVMAShr | O::LLVMAnd | O::LLVMOr | O::LLVMXor => {
-                self.emit_int_bin(i, ibin_of(op).expect("integer opcode"))
-            }
+            O::LLVMAdd
+            | O::LLVMSub
+            | O::LLVMMul
+            | O::LLVMUDiv
+            | O::LLVMSDiv
+            | O::LLVMURem
+            | O::LLVMSRem
+            | O::LLVMShl
+            | O::LLVMLShr
+            | O::LLVMAShr
+            | O::LLVMAnd
+            | O::LLVMOr
+            | O::LLVMXor => self.emit_int_bin(i, ibin_of(op).expect("integer opcode")),
             O::LLVMFAdd => self.emit_float_bin(i, FBin::Add),
             O::LLVMFSub => self.emit_float_bin(i, FBin::Sub),
             O::LLVMFMul => self.emit_float_bin(i, FBin::Mul),

@@ -12,15 +12,53 @@ fn base(name: &str) -> &str {
     let rest = name.strip_prefix("llvm.").unwrap_or(name);
     // Multi-part names first.
     for multi in [
-        "memcpy.inline", "memset.inline", "vector.reduce.fadd", "vector.reduce.fmul", "vector.reduce.add",
-        "vector.reduce.mul", "vector.reduce.and", "vector.reduce.or", "vector.reduce.xor", "vector.reduce.smax",
-        "vector.reduce.smin", "vector.reduce.umax", "vector.reduce.umin", "vector.reduce.fmaximum",
-        "vector.reduce.fminimum", "vector.reduce.fmax", "vector.reduce.fmin", "masked.load", "masked.store",
-        "masked.gather", "masked.scatter", "load.relative", "experimental.noalias.scope.decl", "lifetime.start", "lifetime.end",
-        "invariant.start", "invariant.end", "sadd.with.overflow", "uadd.with.overflow", "ssub.with.overflow",
-        "usub.with.overflow", "smul.with.overflow", "umul.with.overflow", "sadd.sat", "uadd.sat", "ssub.sat",
-        "usub.sat", "sshl.sat", "ushl.sat", "is.fpclass", "is.constant", "get.rounding", "var.annotation",
-        "dbg.declare", "dbg.value", "dbg.label", "dbg.assign",
+        "memcpy.inline",
+        "memset.inline",
+        "vector.reduce.fadd",
+        "vector.reduce.fmul",
+        "vector.reduce.add",
+        "vector.reduce.mul",
+        "vector.reduce.and",
+        "vector.reduce.or",
+        "vector.reduce.xor",
+        "vector.reduce.smax",
+        "vector.reduce.smin",
+        "vector.reduce.umax",
+        "vector.reduce.umin",
+        "vector.reduce.fmaximum",
+        "vector.reduce.fminimum",
+        "vector.reduce.fmax",
+        "vector.reduce.fmin",
+        "masked.load",
+        "masked.store",
+        "masked.gather",
+        "masked.scatter",
+        "load.relative",
+        "experimental.noalias.scope.decl",
+        "lifetime.start",
+        "lifetime.end",
+        "invariant.start",
+        "invariant.end",
+        "sadd.with.overflow",
+        "uadd.with.overflow",
+        "ssub.with.overflow",
+        "usub.with.overflow",
+        "smul.with.overflow",
+        "umul.with.overflow",
+        "sadd.sat",
+        "uadd.sat",
+        "ssub.sat",
+        "usub.sat",
+        "sshl.sat",
+        "ushl.sat",
+        "is.fpclass",
+        "is.constant",
+        "get.rounding",
+        "var.annotation",
+        "dbg.declare",
+        "dbg.value",
+        "dbg.label",
+        "dbg.assign",
     ] {
         if rest == multi || rest.starts_with(&format!("{multi}.")) {
             return &rest[..multi.len()];
@@ -34,9 +72,23 @@ impl Fx<'_> {
         let arg = |k: u32| i.operand(k);
         let b = base(name);
         match b {
-            "lifetime.start" | "lifetime.end" | "assume" | "dbg.declare" | "dbg.value" | "dbg.label"
-            | "dbg.assign" | "experimental.noalias.scope.decl" | "sideeffect" | "prefetch" | "invariant.end"
-            | "var.annotation" | "annotation" | "donothing" | "pseudoprobe" | "va_end" | "instrprof" => {}
+            "lifetime.start"
+            | "lifetime.end"
+            | "assume"
+            | "dbg.declare"
+            | "dbg.value"
+            | "dbg.label"
+            | "dbg.assign"
+            | "experimental.noalias.scope.decl"
+            | "sideeffect"
+            | "prefetch"
+            | "invariant.end"
+            | "var.annotation"
+            | "annotation"
+            | "donothing"
+            | "pseudoprobe"
+            | "va_end"
+            | "instrprof" => {}
             "invariant.start" => {}
             "memcpy" | "memcpy.inline" | "memmove" => {
                 let (d, s, n) = (self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
@@ -62,7 +114,9 @@ impl Fx<'_> {
                 let c = self.const_reg(vec![1]);
                 self.push(Op::Mov { d, s: c });
             }
-            "trap" | "debugtrap" | "ubsantrap" => self.push(Op::Trap { kind: TrapOp::LlvmTrap, what: crate::isa::Aux(0) }),
+            "trap" | "debugtrap" | "ubsantrap" => {
+                self.push(Op::Trap { kind: TrapOp::LlvmTrap, what: crate::isa::Aux(0) })
+            }
             "stacksave" => {
                 let d = self.reg(i)?;
                 self.push(Op::StackSave { d });
@@ -132,7 +186,12 @@ impl Fx<'_> {
                 };
                 let (d, a, bb) = (self.reg(i)?, self.reg(arg(0))?, self.reg(arg(1))?);
                 match layout::scalar(arg(0).ty())? {
-                    Scalar::Vec(lane, n) if !matches!(op, IBin2::SAddO | IBin2::UAddO | IBin2::SSubO | IBin2::USubO | IBin2::SMulO | IBin2::UMulO) => {
+                    Scalar::Vec(lane, n)
+                        if !matches!(
+                            op,
+                            IBin2::SAddO | IBin2::UAddO | IBin2::SSubO | IBin2::USubO | IBin2::SMulO | IBin2::UMulO
+                        ) =>
+                    {
                         self.push(Op::VIBin2 { op, lane, n: lanes(n)?, d, a, b: bb })
                     }
                     Scalar::Int(bits) if bits <= 128 => self.push(Op::IBin2 { op, bits: bits as u8, d, a, b: bb }),
@@ -142,7 +201,9 @@ impl Fx<'_> {
             "fshl" | "fshr" => {
                 let (d, a, bb, c) = (self.reg(i)?, self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 match layout::scalar(i.ty())? {
-                    Scalar::Int(bits) if bits <= 64 => self.push(Op::Fsh { left: b == "fshl", bits: bits as u8, d, a, b: bb, c }),
+                    Scalar::Int(bits) if bits <= 64 => {
+                        self.push(Op::Fsh { left: b == "fshl", bits: bits as u8, d, a, b: bb, c })
+                    }
                     _ => return Err(format!("unsupported type for '{name}'")),
                 }
             }
@@ -204,10 +265,16 @@ impl Fx<'_> {
                 let (d, a, bb, c) = (self.reg(i)?, self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 match layout::scalar(i.ty())? {
                     Scalar::Vec(crate::isa::Lane::F16, _) => return Err(format!("unsupported type for '{name}'")),
-                    Scalar::Vec(l, n) => self.push(Op::VFma { dbl: l == crate::isa::Lane::F64, fused, n: lanes(n)?, d, a, b: bb, c }),
+                    Scalar::Vec(l, n) => {
+                        self.push(Op::VFma { dbl: l == crate::isa::Lane::F64, fused, n: lanes(n)?, d, a, b: bb, c })
+                    }
                     Scalar::F32 | Scalar::F64 => {
                         let dbl = i.ty().kind() == TyKind::Double;
-                        self.push(if fused { Op::Fma { dbl, d, a, b: bb, c } } else { Op::FMulAdd { dbl, d, a, b: bb, c } });
+                        self.push(if fused {
+                            Op::Fma { dbl, d, a, b: bb, c }
+                        } else {
+                            Op::FMulAdd { dbl, d, a, b: bb, c }
+                        });
                     }
                     Scalar::F80 if !fused => {
                         // No fp80 FMA on x86: a multiply and an add, each rounded, as native code does.

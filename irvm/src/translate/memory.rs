@@ -122,7 +122,10 @@ impl Fx<'_> {
             Some((_, bits, scale)) => {
                 let scalar_access = users.iter().all(|u| {
                     let t = if u.opcode() == O::LLVMLoad { u.ty() } else { u.operand(0).ty() };
-                    matches!(layout::scalar(t), Ok(Scalar::Int(8 | 16 | 32 | 64) | Scalar::F32 | Scalar::F64 | Scalar::Ptr))
+                    matches!(
+                        layout::scalar(t),
+                        Ok(Scalar::Int(8 | 16 | 32 | 64) | Scalar::F32 | Scalar::F64 | Scalar::Ptr)
+                    )
                 });
                 scalar_access && bits == 64 && i32::try_from(scale).is_ok() && i32::try_from(parts.off).is_ok()
             }
@@ -178,7 +181,11 @@ impl Fx<'_> {
             Scalar::Int(b) => {
                 self.push(Op::LoadN { d, p, off, n: b.div_ceil(8) });
                 if b % 8 != 0 {
-                    self.push(if b > 64 { Op::TruncW { d, a: d, bits: b as u8 } } else { Op::Trunc { d, a: d, bits: b as u8 } });
+                    self.push(if b > 64 {
+                        Op::TruncW { d, a: d, bits: b as u8 }
+                    } else {
+                        Op::Trunc { d, a: d, bits: b as u8 }
+                    });
                 }
             }
             Scalar::Vec(crate::isa::Lane::I1, _) => return Err("unsupported load of an i1 vector".into()),

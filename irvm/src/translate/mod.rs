@@ -214,7 +214,12 @@ pub fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Code, Stri
     if let Some(want) = std::env::var_os("IRVM_DUMP")
         && (want == "*" || want.to_str() == Some(prog.funcs[f.0 as usize].name.as_str()))
     {
-        eprintln!("irvm: lowered '{}' ({} slots, {} consts):", prog.funcs[f.0 as usize].name, code.nslots, code.consts.len());
+        eprintln!(
+            "irvm: lowered '{}' ({} slots, {} consts):",
+            prog.funcs[f.0 as usize].name,
+            code.nslots,
+            code.consts.len()
+        );
         for (pc, op) in code.ops.iter().enumerate() {
             eprintln!("  {pc:4}: {op:?}");
         }
@@ -264,7 +269,10 @@ impl Fx<'_> {
         let all: Vec<Val> = blocks.iter().flat_map(|b| b.instructions()).collect();
         self.drop_folded_index_adds(&all);
         // Liveness, once, for both phi coalescing and the OSR points (skipped for huge functions).
-        let needed = (self.prog.osr && !self.back_edges.is_empty()) || values.iter().any(|v| v.kind() == crate::llvm::ValKind::Instruction && v.opcode() == llvm_sys::LLVMOpcode::LLVMPHI);
+        let needed = (self.prog.osr && !self.back_edges.is_empty())
+            || values
+                .iter()
+                .any(|v| v.kind() == crate::llvm::ValKind::Instruction && v.opcode() == llvm_sys::LLVMOpcode::LLVMPHI);
         let live = (needed && values.len() <= 20_000 && blocks.len() <= 5_000).then(|| self.liveness(&blocks, &values));
         let classes = self.coalesce(&values, live.as_ref());
         for v in values.iter().skip(self.func.params().len()) {

@@ -74,8 +74,15 @@ impl Fx<'_> {
         let bodies: Vec<Vec<bool>> = headers.iter().map(|&h| self.loop_body(&preds, h)).collect();
         let mut points = Vec::new();
         for (hi, &h) in headers.iter().enumerate() {
-            let mut vals: Vec<Val> = values.iter().enumerate().filter(|&(k, _)| live.live_in(k, h as usize)).map(|(_, v)| *v).collect();
-            vals.extend(blocks[h as usize].instructions().into_iter().take_while(|i| i.opcode() == O::LLVMPHI).filter(|i| live.index.contains_key(i)));
+            let mut vals: Vec<Val> =
+                values.iter().enumerate().filter(|&(k, _)| live.live_in(k, h as usize)).map(|(_, v)| *v).collect();
+            vals.extend(
+                blocks[h as usize]
+                    .instructions()
+                    .into_iter()
+                    .take_while(|i| i.opcode() == O::LLVMPHI)
+                    .filter(|i| live.index.contains_key(i)),
+            );
             let mut out = Vec::new();
             for v in vals {
                 if self.fused.contains(&v) {
@@ -87,7 +94,10 @@ impl Fx<'_> {
             }
             let ctr = self.counters(2);
             let size = |k: usize| bodies[k].iter().filter(|&&b| b).count();
-            let outer = (0..headers.len()).filter(|&k| k != hi && bodies[k][h as usize]).max_by_key(|&k| size(k)).map(|k| k as u32);
+            let outer = (0..headers.len())
+                .filter(|&k| k != hi && bodies[k][h as usize])
+                .max_by_key(|&k| size(k))
+                .map(|k| k as u32);
             points.push(OsrPoint { block: h, ctr, live: out.into(), outer });
         }
         points

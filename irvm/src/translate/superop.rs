@@ -38,7 +38,10 @@ impl Fx<'_> {
                 return false;
             }
             if inside
-                && matches!(i.opcode(), O::LLVMStore | O::LLVMCall | O::LLVMAtomicRMW | O::LLVMAtomicCmpXchg | O::LLVMFence | O::LLVMVAArg)
+                && matches!(
+                    i.opcode(),
+                    O::LLVMStore | O::LLVMCall | O::LLVMAtomicRMW | O::LLVMAtomicCmpXchg | O::LLVMFence | O::LLVMVAArg
+                )
             {
                 return true;
             }
@@ -82,7 +85,13 @@ impl Fx<'_> {
             && other.operand(0) == users[0].operand(1)
         {
             let st = users[0];
-            let (xv, lb) = if self.is_load_of(q, ty, m) { (p, q) } else if self.is_load_of(p, ty, m) { (q, p) } else { return };
+            let (xv, lb) = if self.is_load_of(q, ty, m) {
+                (p, q)
+            } else if self.is_load_of(p, ty, m) {
+                (q, p)
+            } else {
+                return;
+            };
             let first = self.earlier(self.earlier(other, lb), m);
             if !self.writes_between(first, st) && xv != other {
                 for v in [f, other, lb] {
@@ -144,7 +153,17 @@ impl Fx<'_> {
     /// place, fold it in as a loop latch; with a phi move `mv` = (edge mask, d, s), emit the
     /// compare-branch-move form even without an increment. True if done.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn try_inc_br(&mut self, p: IPred, w32: bool, a: Reg, b: Reg, t: Rel, f: Rel, ctr: crate::isa::Ctr, mv: Option<(u8, Reg, Reg)>) -> bool {
+    pub(super) fn try_inc_br(
+        &mut self,
+        p: IPred,
+        w32: bool,
+        a: Reg,
+        b: Reg,
+        t: Rel,
+        f: Rel,
+        ctr: crate::isa::Ctr,
+        mv: Option<(u8, Reg, Reg)>,
+    ) -> bool {
         let (mask, d, s) = mv.unwrap_or((0, Reg(0), Reg(0)));
         let here = *self.block_start.last().unwrap_or(&0) as usize;
         let inc = match self.code.last() {
@@ -156,9 +175,15 @@ impl Fx<'_> {
         match inc {
             Some(BinI { d: x, a: src, imm }) if x == src && x == a => {
                 self.code.pop();
-                self.push(if w32 { Op::IncBr32 { p, mv: mask, a, imm, b } } else { Op::IncBr64 { p, mv: mask, a, imm, b } });
+                self.push(if w32 {
+                    Op::IncBr32 { p, mv: mask, a, imm, b }
+                } else {
+                    Op::IncBr64 { p, mv: mask, a, imm, b }
+                });
             }
-            _ if mv.is_some() => self.push(if w32 { Op::BrMov32 { p, mv: mask, a, b } } else { Op::BrMov64 { p, mv: mask, a, b } }),
+            _ if mv.is_some() => {
+                self.push(if w32 { Op::BrMov32 { p, mv: mask, a, b } } else { Op::BrMov64 { p, mv: mask, a, b } })
+            }
             _ => return false,
         }
         self.push(Op::ExtBr { t, f, ctr, d, s });

@@ -1,9 +1,9 @@
 //! Vector and aggregate element access: extract/insertelement, shufflevector,
 //! extract/insertvalue (aggregates are runs of slots, so these are slot moves).
 
-use super::{Fx, ShuffleTable};
 use super::arith::lanes;
 use super::control::mov;
+use super::{Fx, ShuffleTable};
 use crate::isa::{Aux, Op};
 use crate::layout::{self, Scalar};
 use crate::llvm::Val;
@@ -59,7 +59,8 @@ impl Fx<'_> {
         let d = self.reg(i)?;
         let a = self.reg(i.operand(0))?;
         let b = self.reg(i.operand(1))?;
-        let mask: Vec<i32> = i.shuffle_mask().into_iter().map(|m| if m < 0 || m as u32 >= 2 * n_in { -1 } else { m }).collect();
+        let mask: Vec<i32> =
+            i.shuffle_mask().into_iter().map(|m| if m < 0 || m as u32 >= 2 * n_in { -1 } else { m }).collect();
         let table = Aux(self.shuffles.len() as u32);
         self.shuffles.push(ShuffleTable {
             lane_bytes: lane.bytes(),

@@ -18,7 +18,10 @@ pub fn scratch(tag: &str) -> PathBuf {
 }
 
 fn run_clang(args: &[&str]) {
-    let out = Command::new(CLANG).args(args).output().unwrap_or_else(|e| panic!("cannot run {CLANG} (install clang-19): {e}"));
+    let out = Command::new(CLANG)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {CLANG} (install clang-19): {e}"));
     assert!(out.status.success(), "{CLANG} {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
 }
 

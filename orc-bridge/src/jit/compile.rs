@@ -8,16 +8,14 @@ use std::time::Instant;
 
 use llvm_sys::core::*;
 use llvm_sys::target::{LLVMDisposeTargetData, LLVMSetModuleDataLayout};
-use llvm_sys::target_machine::{
-    LLVMCodeGenFileType, LLVMCreateTargetDataLayout, LLVMTargetMachineEmitToMemoryBuffer,
-};
+use llvm_sys::target_machine::{LLVMCodeGenFileType, LLVMCreateTargetDataLayout, LLVMTargetMachineEmitToMemoryBuffer};
 
 use super::{CompileTimes, CompiledFunction, CompiledModule, Jit, ModuleId, OptimizedModule};
 use crate::OptLevel;
 use crate::error::{Doing, Error, Result, cstring, one_line, take_message};
 use crate::extract;
-use crate::osr::OsrSpec;
 use crate::llvm::{self, OwnedModule};
+use crate::osr::OsrSpec;
 use crate::pipeline::{self, FunctionProfile, ProfileSummary};
 use crate::symbols::{HostLinks, HostSymbol};
 
@@ -33,13 +31,9 @@ impl Jit {
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
     ) -> Result<CompiledFunction> {
-        let what = format!(
-            "function '{function}' (module '{}') at {level}",
-            self.source(module).name
-        );
+        let what = format!("function '{function}' (module '{}') at {level}", self.source(module).name);
         let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, None)
-            .map_err(|e| e.context(&what))
+        self.compile_function_inner(module, function, level, links, profile, None).map_err(|e| e.context(&what))
     }
 
     /// Compile the on-stack-replacement variant of `function` entering at loop header
@@ -62,8 +56,7 @@ impl Jit {
             self.source(module).name
         );
         let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, Some(spec))
-            .map_err(|e| e.context(&what))
+        self.compile_function_inner(module, function, level, links, profile, Some(spec)).map_err(|e| e.context(&what))
     }
 
     pub(super) fn compile_function_inner(
@@ -110,8 +103,7 @@ impl Jit {
         }
         dump_input(&ex.module, &symbol, summary.as_ref());
         pipeline::run_tier(&ex.module, level, self.machine(level)?, &[], summary.as_ref())?;
-        let refs =
-            extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
+        let refs = extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
         llvm::verify(&ex.module)?;
         let t2 = Instant::now();
 
@@ -136,12 +128,7 @@ impl Jit {
             code,
             object,
             host_symbols,
-            times: CompileTimes {
-                extract: t1 - t0,
-                optimize: t2 - t1,
-                codegen: t3 - t2,
-                link: t4 - t3,
-            },
+            times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: t4 - t3 },
         })
     }
 
@@ -168,13 +155,7 @@ impl Jit {
             let code = self.add_object_bytes(&object, &name)?;
             times.codegen = t3 - t2;
             times.link = t3.elapsed();
-            Ok(CompiledModule {
-                module: name.clone(),
-                level,
-                code,
-                object,
-                times,
-            })
+            Ok(CompiledModule { module: name.clone(), level, code, object, times })
         };
         run().map_err(|e| e.context(&what))
     }
@@ -197,22 +178,15 @@ impl Jit {
             // SAFETY: valid module; the buffer is ours, copied then disposed.
             let bitcode = unsafe {
                 let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m.raw());
-                let bytes = std::slice::from_raw_parts(
-                    LLVMGetBufferStart(buf).cast::<u8>(),
-                    LLVMGetBufferSize(buf),
-                )
-                .to_vec();
+                let bytes =
+                    std::slice::from_raw_parts(LLVMGetBufferStart(buf).cast::<u8>(), LLVMGetBufferSize(buf)).to_vec();
                 LLVMDisposeMemoryBuffer(buf);
                 bytes
             };
             let t = Instant::now();
             let object = self.emit_object(&m, level)?;
             times.codegen = t.elapsed();
-            Ok(OptimizedModule {
-                bitcode,
-                object,
-                times,
-            })
+            Ok(OptimizedModule { bitcode, object, times })
         };
         run().map_err(|e| e.context(&what))
     }
@@ -235,9 +209,7 @@ impl Jit {
                 // SAFETY: valid module and C string.
                 let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
                 if f.is_null() || llvm::is_declaration(f) {
-                    return Err(Error::new(format!(
-                        "function '{k}' to keep is not defined by the module"
-                    )));
+                    return Err(Error::new(format!("function '{k}' to keep is not defined by the module")));
                 }
             }
             for f in llvm::functions(m.raw()) {
@@ -258,28 +230,15 @@ impl Jit {
             // SAFETY: valid module and C string.
             let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
             if f.is_null() || llvm::is_declaration(f) {
-                return Err(Error::new(format!(
-                    "profile given for '{fname}', which the module does not define"
-                )));
+                return Err(Error::new(format!("profile given for '{fname}', which the module does not define")));
             }
             profiled.push((f, p));
         }
         let t1 = Instant::now();
-        let summary = if profiled.is_empty() {
-            None
-        } else {
-            self.summary.clone()
-        };
+        let summary = if profiled.is_empty() { None } else { self.summary.clone() };
         pipeline::run_tier(&m, level, self.machine(level)?, &profiled, summary.as_ref())?;
         llvm::verify(&m)?;
-        Ok((
-            m,
-            CompileTimes {
-                extract: t1 - t0,
-                optimize: t1.elapsed(),
-                ..CompileTimes::default()
-            },
-        ))
+        Ok((m, CompileTimes { extract: t1 - t0, optimize: t1.elapsed(), ..CompileTimes::default() }))
     }
 
     /// Triple and data layout of the target machine, so the optimizer and codegen agree.
@@ -305,29 +264,17 @@ impl Jit {
         let mut buf = ptr::null_mut();
         // SAFETY: valid target machine and (verified) module; on success `buf` is ours.
         let failed = unsafe {
-            LLVMTargetMachineEmitToMemoryBuffer(
-                tm,
-                m.raw(),
-                LLVMCodeGenFileType::LLVMObjectFile,
-                &mut msg,
-                &mut buf,
-            )
+            LLVMTargetMachineEmitToMemoryBuffer(tm, m.raw(), LLVMCodeGenFileType::LLVMObjectFile, &mut msg, &mut buf)
         } != 0;
         if failed {
             // SAFETY: `msg` is an LLVM-allocated message that is ours to free.
             let why = unsafe { take_message(msg) };
-            return Err(Error::new(format!(
-                "code generation failed: {}",
-                one_line(&why)
-            )));
+            return Err(Error::new(format!("code generation failed: {}", one_line(&why))));
         }
         // SAFETY: `buf` is a valid buffer we own; copy its bytes, then dispose it.
         let bytes = unsafe {
-            let bytes = std::slice::from_raw_parts(
-                LLVMGetBufferStart(buf).cast::<u8>(),
-                LLVMGetBufferSize(buf),
-            )
-            .to_vec();
+            let bytes =
+                std::slice::from_raw_parts(LLVMGetBufferStart(buf).cast::<u8>(), LLVMGetBufferSize(buf)).to_vec();
             LLVMDisposeMemoryBuffer(buf);
             bytes
         };

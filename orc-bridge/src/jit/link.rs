@@ -28,15 +28,11 @@ impl Jit {
         let mut host = Vec::new();
         for s in host_symbols {
             host.push(
-                HostSymbol::parse(s).ok_or_else(|| {
-                    Error::new(format!("{what}: '{s}' is not a __bf.* host symbol"))
-                })?,
+                HostSymbol::parse(s).ok_or_else(|| Error::new(format!("{what}: '{s}' is not a __bf.* host symbol")))?,
             );
         }
-        self.define_host_symbols(&host, links)
-            .map_err(|e| e.context(&what))?;
-        self.add_object_bytes(object, name)
-            .map_err(|e| e.context(&what))
+        self.define_host_symbols(&host, links).map_err(|e| e.context(&what))?;
+        self.add_object_bytes(object, name).map_err(|e| e.context(&what))
     }
 
     /// Address of a symbol defined in the JIT (compiled code or absolute symbol). Looking up a
@@ -53,18 +49,18 @@ impl Jit {
             result: Mutex<Option<Found>>,
             done: Condvar,
         }
-        extern "C" fn on_result(
-            err: LLVMErrorRef,
-            pairs: LLVMOrcCSymbolMapPairs,
-            n: usize,
-            ctx: *mut c_void,
-        ) {
+        extern "C" fn on_result(err: LLVMErrorRef, pairs: LLVMOrcCSymbolMapPairs, n: usize, ctx: *mut c_void) {
             // SAFETY: `ctx` is the `Wait` below, alive until its result is set; `pairs` has `n`
             // entries when `err` is null.
             let (wait, r) = unsafe {
                 let wait = &*(ctx as *const Wait);
                 let r = match check(err) {
-                    Ok(()) => Ok((0..n).map(|i| { let p = &*pairs.add(i); (p.Name, p.Sym.Address) }).collect()),
+                    Ok(()) => Ok((0..n)
+                        .map(|i| {
+                            let p = &*pairs.add(i);
+                            (p.Name, p.Sym.Address)
+                        })
+                        .collect()),
                     Err(e) => Err(e.message().to_string()),
                 };
                 (wait, r)
@@ -76,30 +72,25 @@ impl Jit {
         let what = symbols.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
         let what = format!("symbol{} {what}", if symbols.len() > 1 { "s" } else { "" });
         let cnames = symbols.iter().map(|s| cstring("symbol", s)).collect::<Result<Vec<_>>>()?;
-        self.session_errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-        let wait = Wait {
-            result: Mutex::new(None),
-            done: Condvar::new(),
-        };
+        self.session_errors.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        let wait = Wait { result: Mutex::new(None), done: Condvar::new() };
         let mut order = [LLVMOrcCJITDylibSearchOrderElement {
             JD: self.jd,
             JDLookupFlags: LLVMOrcJITDylibLookupFlags::LLVMOrcJITDylibLookupFlagsMatchAllSymbols,
         }];
         // SAFETY: lljit is live; each interned name is retained once more for our own matching
         // below (the lookup takes ownership of the set's references).
-        let names: Vec<LLVMOrcSymbolStringPoolEntryRef> = cnames
-            .iter()
-            .map(|c| unsafe { LLVMOrcLLJITMangleAndIntern(self.lljit, c.as_ptr()) })
-            .collect();
+        let names: Vec<LLVMOrcSymbolStringPoolEntryRef> =
+            cnames.iter().map(|c| unsafe { LLVMOrcLLJITMangleAndIntern(self.lljit, c.as_ptr()) }).collect();
         let mut set: Vec<LLVMOrcCLookupSetElement> = names
             .iter()
             .map(|&name| {
                 // SAFETY: a live pool entry; the extra reference is the lookup's.
                 unsafe { LLVMOrcRetainSymbolStringPoolEntry(name) };
-                LLVMOrcCLookupSetElement { Name: name, LookupFlags: LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol }
+                LLVMOrcCLookupSetElement {
+                    Name: name,
+                    LookupFlags: LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol,
+                }
             })
             .collect();
         // SAFETY: arrays and `wait` outlive the lookup: we block below until the handler ran.
@@ -119,28 +110,27 @@ impl Jit {
         while guard.is_none() {
             guard = wait.done.wait(guard).unwrap_or_else(|p| p.into_inner());
         }
-        let result = guard
-            .take()
-            .unwrap_or_else(|| Err(String::from("lookup did not complete")));
+        let result = guard.take().unwrap_or_else(|| Err(String::from("lookup did not complete")));
         drop(guard);
         // The addresses in the order asked (ORC's map has its own order; names are interned, so
         // equal names are the same pool entry).
         let ordered = result.and_then(|found| {
             names
                 .iter()
-                .map(|n| found.iter().find(|(m, _)| m == n).map(|&(_, a)| a).ok_or_else(|| String::from("lookup returned no address")))
+                .map(|n| {
+                    found
+                        .iter()
+                        .find(|(m, _)| m == n)
+                        .map(|&(_, a)| a)
+                        .ok_or_else(|| String::from("lookup returned no address"))
+                })
                 .collect::<std::result::Result<Vec<u64>, String>>()
         });
         // SAFETY: releasing the references taken by MangleAndIntern above.
         names.iter().for_each(|&n| unsafe { LLVMOrcReleaseSymbolStringPoolEntry(n) });
         ordered.map_err(|msg| {
             let mut why = one_line(&msg);
-            for e in self
-                .session_errors
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .drain(..)
-            {
+            for e in self.session_errors.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
                 if !why.contains(&e) {
                     why = format!("{why}; {e}");
                 }
@@ -165,31 +155,19 @@ impl Jit {
     }
 
     pub(super) fn check_runtime_references(&self, names: &[String]) -> Result<()> {
-        let missing: Vec<&str> = names
-            .iter()
-            .map(String::as_str)
-            .filter(|n| !self.defined.contains(n))
-            .collect();
+        let missing: Vec<&str> = names.iter().map(String::as_str).filter(|n| !self.defined.contains(n)).collect();
         if missing.is_empty() {
             Ok(())
         } else {
             Err(Error::new(format!(
                 "unresolved symbol{} {}: not a runtime symbol given to the JIT (Jit::define_runtime_symbols)",
                 if missing.len() > 1 { "s" } else { "" },
-                missing
-                    .iter()
-                    .map(|n| format!("'{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                missing.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
             )))
         }
     }
 
-    pub(super) fn define_host_symbols(
-        &mut self,
-        host: &[HostSymbol],
-        links: &dyn HostLinks,
-    ) -> Result<()> {
+    pub(super) fn define_host_symbols(&mut self, host: &[HostSymbol], links: &dyn HostLinks) -> Result<()> {
         let mut wanted = Vec::new();
         for h in host {
             let name = h.symbol();
@@ -208,11 +186,7 @@ impl Jit {
         // tracker is ours until `remove`.
         let (rt, err) = unsafe {
             let rt = LLVMOrcJITDylibCreateResourceTracker(self.jd);
-            let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
-                object.as_ptr().cast(),
-                object.len(),
-                cname.as_ptr(),
-            );
+            let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr().cast(), object.len(), cname.as_ptr());
             (rt, LLVMOrcLLJITAddObjectFileWithRT(self.lljit, rt, buf))
         };
         if let Err(e) = check(err) {

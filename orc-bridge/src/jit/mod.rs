@@ -142,10 +142,7 @@ extern "C" fn on_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
     // SAFETY: `ctx` is the Jit's boxed error list, alive as long as the session.
     let errors = unsafe { &*(ctx as *const Mutex<Vec<String>>) };
     if let Err(e) = check(err) {
-        errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(e.message().to_string());
+        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e.message().to_string());
     }
 }
 
@@ -190,11 +187,7 @@ impl Jit {
         let es = unsafe { LLVMOrcLLJITGetExecutionSession(lljit) };
         // SAFETY: see above.
         unsafe {
-            LLVMOrcExecutionSessionSetErrorReporter(
-                es,
-                on_session_error,
-                &*session_errors as *const _ as *mut c_void,
-            )
+            LLVMOrcExecutionSessionSetErrorReporter(es, on_session_error, &*session_errors as *const _ as *mut c_void)
         };
         // 6. BareFlow's own bare JITDylib: empty link order, no generators. (LLJIT's main
         //    JITDylib links a process-symbols dylib that searches the process with dlsym.)
@@ -244,19 +237,14 @@ impl Jit {
     /// The JIT's triple as LLJIT sees it.
     pub fn triple(&self) -> String {
         // SAFETY: the string belongs to the LLJIT and lives as long as it.
-        unsafe { CStr::from_ptr(LLVMOrcLLJITGetTripleString(self.lljit)) }
-            .to_string_lossy()
-            .into_owned()
+        unsafe { CStr::from_ptr(LLVMOrcLLJITGetTripleString(self.lljit)) }.to_string_lossy().into_owned()
     }
 
     /// Runtime functions and data JIT code may use, by name (`malloc`, `sqrtf`, `memcpy` …): the
     /// explicit symbol table that replaces a dynamic loader. Names may be given again with the
     /// same address; a different address is an error.
     pub fn define_runtime_symbols(&mut self, symbols: &[(&str, u64)]) -> Result<()> {
-        let wanted: Vec<(String, u64, bool)> = symbols
-            .iter()
-            .map(|(n, a)| (n.to_string(), *a, true))
-            .collect();
+        let wanted: Vec<(String, u64, bool)> = symbols.iter().map(|(n, a)| (n.to_string(), *a, true)).collect();
         // SAFETY: lljit and jd are live.
         unsafe { symbols::define_absolute(self.lljit, self.jd, &mut self.defined, &wanted) }
     }
@@ -274,11 +262,7 @@ impl Jit {
         let module = unsafe { llvm::parse_bitcode(self.ctx, &self.diagnostics, name, bytes) }?;
         // Every compile clones this module: retarget its functions to this CPU once, here.
         crate::target::retarget_functions(module.raw(), &self.target.cpu, &self.target.features);
-        self.sources.push(Source {
-            name: name.to_string(),
-            module,
-            base: None,
-        });
+        self.sources.push(Source { name: name.to_string(), module, base: None });
         Ok(ModuleId(self.sources.len() - 1))
     }
 

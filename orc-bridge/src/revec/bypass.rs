@@ -65,7 +65,9 @@ fn bypass_one(f: LLVMValueRef) -> bool {
             .max_by_key(|&(_, size)| size);
         let Some((guard, _)) = guard else { continue };
         always_branch_to(cfg.blocks[guard], cfg.blocks[ph]);
-        cfg::retain_loop_properties(latch, |p| p != "llvm.loop.isvectorized" && p != "llvm.loop.unroll.runtime.disable");
+        cfg::retain_loop_properties(latch, |p| {
+            p != "llvm.loop.isvectorized" && p != "llvm.loop.unroll.runtime.disable"
+        });
         // The remainder's branch weights count its last few iterations, not the loop's: a
         // vectorizer reading them would see a loop too short to vectorize.
         drop_branch_weights(latch);
@@ -88,7 +90,8 @@ fn preheader(cfg: &Cfg, l: &Loop) -> Option<usize> {
 
 /// The loop's exit block, when every exiting edge goes to the same one.
 fn single_exit(cfg: &Cfg, l: &Loop) -> Option<usize> {
-    let mut exits = (0..cfg.blocks.len()).filter(|&b| l.body[b]).flat_map(|b| cfg.succs[b].iter().copied()).filter(|&s| !l.body[s]);
+    let mut exits =
+        (0..cfg.blocks.len()).filter(|&b| l.body[b]).flat_map(|b| cfg.succs[b].iter().copied()).filter(|&s| !l.body[s]);
     let e = exits.next()?;
     exits.all(|s| s == e).then_some(e)
 }
@@ -107,7 +110,9 @@ fn skipped_region(cfg: &Cfg, loops: &[Loop], guard: usize, ph: usize, exit: usiz
     if region[guard] {
         return None;
     }
-    let vector_loop = loops.iter().any(|v| region[v.header] && cfg::marked_vectorized(cfg.blocks[v.latch]) && has_vector_work(cfg, &v.body));
+    let vector_loop = loops
+        .iter()
+        .any(|v| region[v.header] && cfg::marked_vectorized(cfg.blocks[v.latch]) && has_vector_work(cfg, &v.body));
     if !vector_loop {
         return None;
     }
@@ -166,7 +171,8 @@ fn always_branch_to(bb: LLVMBasicBlockRef, to: LLVMBasicBlockRef) {
     // old terminator has no users (a `br` produces no value).
     unsafe {
         let old = LLVMGetBasicBlockTerminator(bb);
-        let builder = LLVMCreateBuilderInContext(LLVMGetModuleContext(LLVMGetGlobalParent(LLVMGetBasicBlockParent(bb))));
+        let builder =
+            LLVMCreateBuilderInContext(LLVMGetModuleContext(LLVMGetGlobalParent(LLVMGetBasicBlockParent(bb))));
         LLVMPositionBuilderBefore(builder, old);
         LLVMBuildBr(builder, to);
         LLVMDisposeBuilder(builder);
@@ -282,9 +288,13 @@ exit:
         let node = ir.lines().find(|l| l.starts_with(&format!("{id} = "))).unwrap();
         assert!(node.starts_with(&format!("{id} = distinct !{{{id}, ")), "{node}");
         let props: Vec<&str> = node.split(", ").skip(1).map(|p| p.trim_end_matches('}')).collect();
-        let prop_text: Vec<String> = props.iter().map(|p| ir.lines().find(|l| l.starts_with(&format!("{p} = "))).unwrap().to_string()).collect();
+        let prop_text: Vec<String> =
+            props.iter().map(|p| ir.lines().find(|l| l.starts_with(&format!("{p} = "))).unwrap().to_string()).collect();
         assert!(prop_text.iter().any(|t| t.contains("llvm.loop.mustprogress")), "{prop_text:?}");
-        assert!(!prop_text.iter().any(|t| t.contains("isvectorized") || t.contains("runtime.disable")), "{prop_text:?}");
+        assert!(
+            !prop_text.iter().any(|t| t.contains("isvectorized") || t.contains("runtime.disable")),
+            "{prop_text:?}"
+        );
         // A loop the vectorizer did not mark is not a remainder.
         assert_eq!(bypass("", "!6").0, 0);
     }

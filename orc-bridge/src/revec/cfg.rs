@@ -147,7 +147,9 @@ pub(super) fn loop_properties(bb: LLVMBasicBlockRef) -> Vec<(String, LLVMValueRe
                 let first = *node_operands(p).first()?;
                 let mut len = 0u32;
                 let s = LLVMGetMDString(first, &mut len);
-                (!s.is_null()).then(|| (String::from_utf8_lossy(std::slice::from_raw_parts(s.cast::<u8>(), len as usize)).into_owned(), p))
+                (!s.is_null()).then(|| {
+                    (String::from_utf8_lossy(std::slice::from_raw_parts(s.cast::<u8>(), len as usize)).into_owned(), p)
+                })
             })
             .collect()
     }
@@ -173,7 +175,8 @@ pub(super) fn marked_vectorized(bb: LLVMBasicBlockRef) -> bool {
 /// distinct node whose first operand is itself: built around a temporary node that is then
 /// replaced by the new node (LLVM makes a node that refers to itself distinct).
 pub(super) fn retain_loop_properties(bb: LLVMBasicBlockRef, keep: impl Fn(&str) -> bool) {
-    let kept: Vec<LLVMValueRef> = loop_properties(bb).into_iter().filter(|(name, _)| keep(name)).map(|(_, p)| p).collect();
+    let kept: Vec<LLVMValueRef> =
+        loop_properties(bb).into_iter().filter(|(name, _)| keep(name)).map(|(_, p)| p).collect();
     // SAFETY: a valid terminator; metadata is created in its context, the temporary node is
     // consumed by the replacement.
     unsafe {

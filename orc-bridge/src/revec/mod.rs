@@ -65,7 +65,8 @@ pub(super) fn vector_work(i: LLVMValueRef) -> bool {
             LLVMStore => is_vec(LLVMGetOperand(i, 0)),
             LLVMCall => {
                 let callee = LLVMGetCalledValue(i);
-                let reduce = !LLVMIsAFunction(callee).is_null() && llvm::name(callee).starts_with("llvm.vector.reduce.");
+                let reduce =
+                    !LLVMIsAFunction(callee).is_null() && llvm::name(callee).starts_with("llvm.vector.reduce.");
                 !reduce && (is_vec(i) || (0..LLVMGetNumArgOperands(i)).any(|k| is_vec(LLVMGetOperand(i, k))))
             }
             _ => is_vec(i),

@@ -12,23 +12,12 @@ pub fn c_to_bitcode(name: &str, source: &str) -> Vec<u8> {
     std::fs::write(&c, source).expect("write C source");
     let clang = std::env::var("CLANG").unwrap_or_else(|_| String::from("clang-19"));
     let out = Command::new(&clang)
-        .args([
-            "-O2",
-            "-Xclang",
-            "-disable-llvm-passes",
-            "-fno-stack-protector",
-            "-emit-llvm",
-            "-c",
-        ])
+        .args(["-O2", "-Xclang", "-disable-llvm-passes", "-fno-stack-protector", "-emit-llvm", "-c"])
         .arg(&c)
         .arg("-o")
         .arg(&bc)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {clang}: {e}"));
-    assert!(
-        out.status.success(),
-        "{clang} failed on {name}.c: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{clang} failed on {name}.c: {}", String::from_utf8_lossy(&out.stderr));
     std::fs::read(&bc).expect("read bitcode")
 }

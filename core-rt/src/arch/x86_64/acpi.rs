@@ -43,9 +43,7 @@ pub fn init(rsdp: Option<u64>) -> Result<Info, &'static str> {
     }
     .map_err(|_| "no valid ACPI RSDP/RSDT found")?;
     // SAFETY: the FADT's layout is `Fadt`; the crate maps the length from the table header.
-    let fadt = unsafe { tables.get_sdt::<Fadt>(Signature::FADT) }
-        .map_err(|_| "invalid FADT")?
-        .ok_or("no FADT")?;
+    let fadt = unsafe { tables.get_sdt::<Fadt>(Signature::FADT) }.map_err(|_| "invalid FADT")?.ok_or("no FADT")?;
     let pm1a = fadt.pm1a_control_block().map_err(|_| "FADT has no PM1a control block")?;
     let port = u16::try_from(pm1a.address).map_err(|_| "PM1a control block is not an I/O port")?;
     let dsdt = tables.dsdt.as_ref().ok_or("no DSDT")?;

@@ -1,7 +1,7 @@
 //! iconv against glibc's on random valid and invalid inputs.
 
 use super::*;
-use crate::libc::testkit::{clear_errno, cstr, errno_lock, glibc_errno, Rng};
+use crate::libc::testkit::{Rng, clear_errno, cstr, errno_lock, glibc_errno};
 
 /// Random text: mostly ASCII, some Latin-1, BMP, astral characters.
 fn random_chars(rng: &mut Rng, n: usize) -> Vec<u32> {

@@ -3,9 +3,9 @@
 //! and `signgam` (the classification helpers are in `classify.rs`).
 
 use super::fenv::*;
-use super::{check, gamma_pole, Rule};
+use super::{Rule, check, gamma_pole};
 use crate::libc::stdio::SyncCell;
-use crate::libc::{errno, Errno};
+use crate::libc::{Errno, errno};
 use core::ffi::{c_char, c_int, c_long, c_longlong};
 
 /// `int signgam`: the sign of the last `lgamma` result (a C data symbol).

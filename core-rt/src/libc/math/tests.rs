@@ -2,7 +2,7 @@
 //! the special cases, and fenv on the live FPU state.
 
 use super::*;
-use crate::libc::testkit::{clear_errno, errno_lock, glibc_errno, Rng};
+use crate::libc::testkit::{Rng, clear_errno, errno_lock, glibc_errno};
 
 mod glibc {
     #[link(name = "m")]
@@ -246,7 +246,21 @@ fn errno_and_flags_match_glibc() {
         }
     }
     let binary: &[(&str, Binary, Binary, Pairs)] = &[
-        ("pow", pow, g::pow, &[(0.0, -1.0), (-1.0, 0.5), (10.0, 400.0), (10.0, -400.0), (-0.0, -3.0), (2.0, -1074.0), (2.0, -1075.0), (0.5, 1074.5)]),
+        (
+            "pow",
+            pow,
+            g::pow,
+            &[
+                (0.0, -1.0),
+                (-1.0, 0.5),
+                (10.0, 400.0),
+                (10.0, -400.0),
+                (-0.0, -3.0),
+                (2.0, -1074.0),
+                (2.0, -1075.0),
+                (0.5, 1074.5),
+            ],
+        ),
         ("atan2", atan2, g::atan2, &[(0.0, 0.0)]),
         ("fmod", fmod, g::fmod, &[(1.0, 0.0), (f64::INFINITY, 1.0)]),
         ("remainder", remainder, g::remainder, &[(1.0, 0.0)]),

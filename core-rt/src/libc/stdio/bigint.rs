@@ -36,7 +36,6 @@ impl<const N: usize> Big<N> {
         if self.len == 0 { 0 } else { self.len * 32 - self.w[self.len - 1].leading_zeros() as usize }
     }
 
-
     /// True when any bit below `i` is set.
     pub fn any_below(&self, i: usize) -> bool {
         let wi = i / 32;

@@ -9,10 +9,10 @@
 //! `write_end == write_ptr`'s limit only for fully buffered streams; for line- and unbuffered ones
 //! it stays at `write_base`, so inline `putc` always reaches `__overflow`, which applies the policy.
 
-use super::sys;
 use super::SyncCell;
+use super::sys;
 use core::ffi::{c_int, c_void};
-use core::ptr::{null_mut, addr_of_mut};
+use core::ptr::{addr_of_mut, null_mut};
 
 /// glibc's `_IO_EOF_SEEN` / `_IO_ERR_SEEN` bits in `_flags` (read by inline `feof_unlocked`).
 pub const EOF_SEEN: c_int = 0x10;

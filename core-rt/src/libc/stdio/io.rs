@@ -1,8 +1,8 @@
 //! The C stream functions on top of `file.rs`: open/close, byte/line/block I/O, positioning,
 //! status, buffering control, and the `stdin`/`stdout`/`stderr` globals.
 
-use super::file::{self, Buffering, File, EOF, EOF_SEEN, ERR_SEEN, STDERR_FILE, STDIN_FILE, STDOUT_FILE};
-use super::{sys, SyncCell};
+use super::file::{self, Buffering, EOF, EOF_SEEN, ERR_SEEN, File, STDERR_FILE, STDIN_FILE, STDOUT_FILE};
+use super::{SyncCell, sys};
 use crate::libc::Errno;
 use core::ffi::{c_char, c_int, c_void};
 use core::ptr::null_mut;

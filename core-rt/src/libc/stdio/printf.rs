@@ -354,11 +354,19 @@ fn arg_kind(spec: &Spec) -> Option<Kind> {
     let wide = matches!(spec.len, Len::L | Len::LL | Len::J | Len::Z | Len::T | Len::BigL);
     Some(match spec.conv {
         b'd' | b'i' | b'u' | b'o' | b'x' | b'X' | b'b' | b'B' => {
-            if wide { Kind::Long } else { Kind::Int }
+            if wide {
+                Kind::Long
+            } else {
+                Kind::Int
+            }
         }
         b'c' | b'C' => Kind::Int,
         b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'a' | b'A' => {
-            if spec.len == Len::BigL { Kind::LongDouble } else { Kind::Double }
+            if spec.len == Len::BigL {
+                Kind::LongDouble
+            } else {
+                Kind::Double
+            }
         }
         b's' | b'S' | b'p' | b'n' => Kind::Ptr,
         _ => return None,

@@ -2,16 +2,19 @@
 //! x87 80-bit `long double`. Decimal conversions use the exact digits of `float_dec.rs` and round
 //! half-to-even on the exact value, so the output equals glibc's digit for digit.
 
-use super::float_dec::{self, Decimal, Stop};
-use super::printf::{Out, Spec, F80};
 use super::SyncCell;
+use super::float_dec::{self, Decimal, Stop};
+use super::printf::{F80, Out, Spec};
 
 /// A finite or special value, decomposed.
 enum Val {
     Nan,
     Inf,
     /// `m × 2^e` (m == 0 for zero).
-    Finite { m: u64, e: i32 },
+    Finite {
+        m: u64,
+        e: i32,
+    },
 }
 
 /// Digits buffer for doubles: integer part ≤ 309 digits, exact expansion ≤ 767 significant.
@@ -173,11 +176,8 @@ fn decimal<const N: usize>(out: &mut Out, spec: &Spec, neg: bool, val: &Val, buf
             };
             if !spec.alt {
                 // Drop trailing zeros: keep only the fraction digits that are stored.
-                let frac_stored = if style_fixed {
-                    (d.n as i64 - d.point as i64).max(0) as usize
-                } else {
-                    d.n.saturating_sub(1)
-                };
+                let frac_stored =
+                    if style_fixed { (d.n as i64 - d.point as i64).max(0) as usize } else { d.n.saturating_sub(1) };
                 fprec = fprec.min(frac_stored);
             }
             if style_fixed {

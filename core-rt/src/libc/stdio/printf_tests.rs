@@ -1,8 +1,8 @@
 //! The printf engine against glibc's `snprintf`: a matrix of flags, widths, precisions and length
 //! modifiers over edge and random values, for every conversion.
 
-use super::printf::{format, Arg, ArgSource, Kind, Sink, F80};
-use crate::libc::testkit::{cstr, Rng};
+use super::printf::{Arg, ArgSource, F80, Kind, Sink, format};
+use crate::libc::testkit::{Rng, cstr};
 use core::ffi::{c_char, c_void};
 
 struct VecArgs(Vec<Arg>, usize);
@@ -67,8 +67,28 @@ fn specs(len: &str, conv: char) -> Vec<String> {
 #[test]
 fn integers_match_glibc() {
     let mut rng = Rng::new(21);
-    let mut vals: Vec<i64> = vec![0, 1, -1, 7, 8, 9, 10, 255, 256, -255, i32::MAX as i64, i32::MIN as i64,
-        i64::MAX, i64::MIN, u32::MAX as i64, 65535, 32768, -32768, 127, -128];
+    let mut vals: Vec<i64> = vec![
+        0,
+        1,
+        -1,
+        7,
+        8,
+        9,
+        10,
+        255,
+        256,
+        -255,
+        i32::MAX as i64,
+        i32::MIN as i64,
+        i64::MAX,
+        i64::MIN,
+        u32::MAX as i64,
+        65535,
+        32768,
+        -32768,
+        127,
+        -128,
+    ];
     for _ in 0..12 {
         vals.push((rng.next() as i64) >> rng.below(64));
     }
@@ -124,11 +144,48 @@ fn strings_chars_pointers_match_glibc() {
 }
 
 fn float_values(rng: &mut Rng) -> Vec<f64> {
-    let mut v = vec![0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, 0.125, 0.05, 0.25, 9.5, 99.5, 999.5, 0.95, 9.995,
-        1e22, 1e23, 1e-5, 1e-4, 123456.0, 1234567.0, 1e100, 1e308, 1.7976931348623157e308, 5e-324,
-        2.2250738585072014e-308, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN, 0.1, 1.0 / 3.0,
-        2.0f64.powi(60), 2.0f64.powi(-60), 4503599627370496.5, 0.000123456789, 9.999999e-5, 99999.95,
-        1.9999999999999998, 0.9999999999999999];
+    let mut v = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        1.5,
+        2.5,
+        0.125,
+        0.05,
+        0.25,
+        9.5,
+        99.5,
+        999.5,
+        0.95,
+        9.995,
+        1e22,
+        1e23,
+        1e-5,
+        1e-4,
+        123456.0,
+        1234567.0,
+        1e100,
+        1e308,
+        1.7976931348623157e308,
+        5e-324,
+        2.2250738585072014e-308,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -f64::NAN,
+        0.1,
+        1.0 / 3.0,
+        2.0f64.powi(60),
+        2.0f64.powi(-60),
+        4503599627370496.5,
+        0.000123456789,
+        9.999999e-5,
+        99999.95,
+        1.9999999999999998,
+        0.9999999999999999,
+    ];
     for _ in 0..25 {
         v.push(rng.any_f64());
     }
@@ -200,16 +257,38 @@ unsafe extern "C" {
 
 #[test]
 fn long_doubles_match_glibc() {
-    let texts = ["0", "-0", "1", "0.1", "1e4000", "-1e-4000", "1.18973149535723176502e+4932", "3.6451995318824746025e-4951",
-        "2.5", "0.3333333333333333333333", "inf", "-inf", "nan", "123456789012345678901234567890", "0x1.fffffffffffffffep+0",
-        "0x1p-16445", "0xf.8p0", "0xf.fp0", "0x1.ffp0"];
+    let texts = [
+        "0",
+        "-0",
+        "1",
+        "0.1",
+        "1e4000",
+        "-1e-4000",
+        "1.18973149535723176502e+4932",
+        "3.6451995318824746025e-4951",
+        "2.5",
+        "0.3333333333333333333333",
+        "inf",
+        "-inf",
+        "nan",
+        "123456789012345678901234567890",
+        "0x1.fffffffffffffffep+0",
+        "0x1p-16445",
+        "0xf.8p0",
+        "0xf.fp0",
+        "0x1.ffp0",
+    ];
     for t in texts {
         let v = parse_f80(t);
-        for spec in ["%Lf", "%.3Le", "%Lg", "%.25Lg", "%La", "%.0La", "%.2La", "%30.10Le", "%.0Lf", "%#.0Le", "%.4000Lf"] {
+        for spec in
+            ["%Lf", "%.3Le", "%Lg", "%.25Lg", "%La", "%.0La", "%.2La", "%30.10Le", "%.0Lf", "%#.0Le", "%.4000Lf"]
+        {
             let f = cstr(spec);
             let mut buf = vec![0u8; 30000];
             // SAFETY: test helper: glibc snprintf with a long double rebuilt from the bits.
-            let n = unsafe { bf_test_snprintf_ld(buf.as_mut_ptr() as *mut c_char, buf.len(), f.as_ptr() as *const c_char, &v) };
+            let n = unsafe {
+                bf_test_snprintf_ld(buf.as_mut_ptr() as *mut c_char, buf.len(), f.as_ptr() as *const c_char, &v)
+            };
             buf.truncate(n as usize);
             assert_eq!(show(&mine(spec, vec![Arg::LongDouble(v)])), show(&buf), "{spec} with {t}");
         }
@@ -220,16 +299,31 @@ fn long_doubles_match_glibc() {
 fn misc_formats_match_glibc() {
     // Literal text, %%, positional arguments, * width/precision, %n, unknown conversions.
     assert_eq!(show(&mine("abc %% def", vec![])), show(&glibc!("abc %% def", 0)));
-    assert_eq!(show(&mine("%2$s %1$d", vec![Arg::Int(5), Arg::Ptr(c"x".as_ptr() as *mut c_void)])),
-        show(&glibc!("%2$s %1$d", 5, c"x".as_ptr())));
-    assert_eq!(show(&mine("%*d|%-*d|%.*f", vec![Arg::Int(5), Arg::Int(42), Arg::Int(-5), Arg::Int(42), Arg::Int(2), Arg::Double(3.25159)])),
-        show(&glibc!("%*d|%-*d|%.*f", 5, 42, -5, 42, 2, 3.25159)));
+    assert_eq!(
+        show(&mine("%2$s %1$d", vec![Arg::Int(5), Arg::Ptr(c"x".as_ptr() as *mut c_void)])),
+        show(&glibc!("%2$s %1$d", 5, c"x".as_ptr()))
+    );
+    assert_eq!(
+        show(&mine(
+            "%*d|%-*d|%.*f",
+            vec![Arg::Int(5), Arg::Int(42), Arg::Int(-5), Arg::Int(42), Arg::Int(2), Arg::Double(3.25159)]
+        )),
+        show(&glibc!("%*d|%-*d|%.*f", 5, 42, -5, 42, 2, 3.25159))
+    );
     assert_eq!(show(&mine("%.*d", vec![Arg::Int(-1), Arg::Int(0)])), show(&glibc!("%.*d", -1, 0)));
-    assert_eq!(show(&mine("%1$*2$.*3$f|", vec![Arg::Double(2.5), Arg::Int(10), Arg::Int(3)])),
-        show(&glibc!("%1$*2$.*3$f|", 2.5, 10, 3)));
+    assert_eq!(
+        show(&mine("%1$*2$.*3$f|", vec![Arg::Double(2.5), Arg::Int(10), Arg::Int(3)])),
+        show(&glibc!("%1$*2$.*3$f|", 2.5, 10, 3))
+    );
     let mut n: i32 = 0;
     let mut hn: i16 = 0;
-    assert_eq!(show(&mine("hello%n world%hn", vec![Arg::Ptr(&mut n as *mut i32 as *mut c_void), Arg::Ptr(&mut hn as *mut i16 as *mut c_void)])), "hello world");
+    assert_eq!(
+        show(&mine(
+            "hello%n world%hn",
+            vec![Arg::Ptr(&mut n as *mut i32 as *mut c_void), Arg::Ptr(&mut hn as *mut i16 as *mut c_void)]
+        )),
+        "hello world"
+    );
     assert_eq!((n, hn), (5, 11));
     for spec in ["%y", "%5y|", "%-3.2y", "%lly", "%w"] {
         assert_eq!(show(&mine(spec, vec![Arg::Int(1)])), show(&glibc!(spec, 1)), "{spec}");

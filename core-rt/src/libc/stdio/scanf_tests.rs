@@ -78,17 +78,57 @@ fn both(input: &str, fmt: &str, kinds: &str) -> ((c_int, Dest), (c_int, Dest)) {
 fn sscanf_matches_glibc() {
     let _g = crate::libc::testkit::errno_lock();
     let cases: &[(&str, &str, &str)] = &[
-        ("1e", "%lf", "d"), ("1e+", "%lf%n", "dn"), ("-", "%d", "i"), ("0x", "%x", "i"), ("0xg", "%i%n", "in"),
-        ("", "%d", "i"), ("  ", "%d", "i"), ("", "%n", "n"), ("", "abc", ""), ("x", "%d", "i"), ("12 34", "%d%%%d", "ii"),
-        ("12%34", "%d %% %d", "ii"), ("abc", "%2c%n", "sn"), ("ab", "%5c", "s"), ("nan(12)x", "%lf%n", "dn"),
-        ("infinity", "%lf%n", "dn"), ("infx", "%lf%n", "dn"), ("inf", "%lf", "d"), ("-in", "%lf", "d"), ("0x1p", "%lf%n", "dn"),
-        ("0x.", "%lf%n", "dn"), (".", "%lf", "d"), ("4294967297", "%d", "i"), ("99999999999999999999", "%ld", "l"),
-        ("-1", "%u", "i"), ("+5", "%x", "i"), (" a]b", "%[]a]%n", "sn"), ("abc", "%[^c]%n", "sn"), ("a-c", "%[a-]%n", "sn"),
-        ("12345", "%3d%d", "ii"), ("0777", "%i", "i"), ("08", "%i%n", "in"), ("  hello world", "%s%n", "sn"),
-        ("3.25 -17 word", "%f %hd %5s", "fhs"), ("a=1,b=2", "a=%d,b=%d", "ii"), ("1 2 3", "%*d %d %d", "ii"),
-        ("70000", "%hd", "h"), ("300", "%hhd", "c"), ("1.5e-3", "%le", "d"), ("0x1.8p3", "%la", "d"), ("  -0", "%lg", "d"),
-        ("42", "%2$d %1$n", "ni"), ("7 8", "%2$d %1$d", "ii"), ("abc", "%*s%n", "n"), ("x", "%c", "c"), ("xyz", "%*c%c", "c"),
-        ("1.0e999", "%lf", "d"), ("12abc", "%d%s", "is"), ("\n\t 5", " %d", "i"), ("5", "%d%d", "ii"), ("0x1A", "%p", "l"),
+        ("1e", "%lf", "d"),
+        ("1e+", "%lf%n", "dn"),
+        ("-", "%d", "i"),
+        ("0x", "%x", "i"),
+        ("0xg", "%i%n", "in"),
+        ("", "%d", "i"),
+        ("  ", "%d", "i"),
+        ("", "%n", "n"),
+        ("", "abc", ""),
+        ("x", "%d", "i"),
+        ("12 34", "%d%%%d", "ii"),
+        ("12%34", "%d %% %d", "ii"),
+        ("abc", "%2c%n", "sn"),
+        ("ab", "%5c", "s"),
+        ("nan(12)x", "%lf%n", "dn"),
+        ("infinity", "%lf%n", "dn"),
+        ("infx", "%lf%n", "dn"),
+        ("inf", "%lf", "d"),
+        ("-in", "%lf", "d"),
+        ("0x1p", "%lf%n", "dn"),
+        ("0x.", "%lf%n", "dn"),
+        (".", "%lf", "d"),
+        ("4294967297", "%d", "i"),
+        ("99999999999999999999", "%ld", "l"),
+        ("-1", "%u", "i"),
+        ("+5", "%x", "i"),
+        (" a]b", "%[]a]%n", "sn"),
+        ("abc", "%[^c]%n", "sn"),
+        ("a-c", "%[a-]%n", "sn"),
+        ("12345", "%3d%d", "ii"),
+        ("0777", "%i", "i"),
+        ("08", "%i%n", "in"),
+        ("  hello world", "%s%n", "sn"),
+        ("3.25 -17 word", "%f %hd %5s", "fhs"),
+        ("a=1,b=2", "a=%d,b=%d", "ii"),
+        ("1 2 3", "%*d %d %d", "ii"),
+        ("70000", "%hd", "h"),
+        ("300", "%hhd", "c"),
+        ("1.5e-3", "%le", "d"),
+        ("0x1.8p3", "%la", "d"),
+        ("  -0", "%lg", "d"),
+        ("42", "%2$d %1$n", "ni"),
+        ("7 8", "%2$d %1$d", "ii"),
+        ("abc", "%*s%n", "n"),
+        ("x", "%c", "c"),
+        ("xyz", "%*c%c", "c"),
+        ("1.0e999", "%lf", "d"),
+        ("12abc", "%d%s", "is"),
+        ("\n\t 5", " %d", "i"),
+        ("5", "%d%d", "ii"),
+        ("0x1A", "%p", "l"),
     ];
     for &(input, fmt, kinds) in cases {
         let (ours, theirs) = both(input, fmt, kinds);
@@ -104,12 +144,24 @@ fn sscanf_random_numbers_match_glibc() {
         let len = rng.below(14) as usize;
         let alphabet = b"0123456789+-.eExXpabcfinIN \t";
         let input: String = (0..len).map(|_| alphabet[rng.below(alphabet.len() as u64) as usize] as char).collect();
-        for (fmt, kinds) in [("%lf%n", "dn"), ("%i%n", "in"), ("%x%n", "in"), ("%3lf%n", "dn"), ("%2i%d%n", "iin"), ("%f%n", "fn"),
-            ("%5s%n", "sn"), ("%[0-9a-f]%n", "sn")] {
+        for (fmt, kinds) in [
+            ("%lf%n", "dn"),
+            ("%i%n", "in"),
+            ("%x%n", "in"),
+            ("%3lf%n", "dn"),
+            ("%2i%d%n", "iin"),
+            ("%f%n", "fn"),
+            ("%5s%n", "sn"),
+            ("%[0-9a-f]%n", "sn"),
+        ] {
             let (ours, theirs) = both(&input, fmt, kinds);
             if kinds.starts_with('d') || kinds.starts_with('f') {
                 // Compare float bits (NaN-safe).
-                assert_eq!((ours.0, ours.1.d.to_bits(), ours.1.f.to_bits(), ours.1.n), (theirs.0, theirs.1.d.to_bits(), theirs.1.f.to_bits(), theirs.1.n), "sscanf({input:?}, {fmt:?})");
+                assert_eq!(
+                    (ours.0, ours.1.d.to_bits(), ours.1.f.to_bits(), ours.1.n),
+                    (theirs.0, theirs.1.d.to_bits(), theirs.1.f.to_bits(), theirs.1.n),
+                    "sscanf({input:?}, {fmt:?})"
+                );
             } else {
                 assert_eq!(ours, theirs, "sscanf({input:?}, {fmt:?})");
             }

@@ -3,7 +3,7 @@
 //! These `bf_*` names are core-rt-internal and always unmangled, in every build.
 
 use super::file::File;
-use super::printf::{self, Arg, ArgSource, FmtError, Kind, Sink, F80};
+use super::printf::{self, Arg, ArgSource, F80, FmtError, Kind, Sink};
 use super::sys;
 use crate::libc::Errno;
 use core::ffi::{c_char, c_int, c_void};

@@ -2,7 +2,7 @@
 //! buffering policy, and the variadic C entry points compared with glibc's.
 
 use super::*;
-use crate::libc::testkit::{cstr, from_c, Rng};
+use crate::libc::testkit::{Rng, cstr, from_c};
 use core::ffi::{c_char, c_int, c_void};
 use std::path::PathBuf;
 
@@ -39,10 +39,38 @@ fn variadic_shim_matches_glibc_snprintf() {
     // SAFETY: matching arguments, buffers of their size.
     unsafe {
         let fmt = c"%d %5.2f %s %lld %c %#x %-8.3e|%g|%p %hhd %zu %%".as_ptr();
-        let ra = bf_snprintf(a.as_mut_ptr() as *mut c_char, a.len(), fmt, -42, 3.25159, s.as_ptr(), -1i64 << 40, b'Z' as c_int,
-            255, 12345.678, 0.0f64, 0x1234usize as *const c_void, 300, 77usize);
-        let rb = libc::snprintf(b.as_mut_ptr() as *mut c_char, b.len(), fmt, -42, 3.25159, s.as_ptr(), -1i64 << 40, b'Z' as c_int,
-            255, 12345.678, 0.0f64, 0x1234usize as *const c_void, 300, 77usize);
+        let ra = bf_snprintf(
+            a.as_mut_ptr() as *mut c_char,
+            a.len(),
+            fmt,
+            -42,
+            3.25159,
+            s.as_ptr(),
+            -1i64 << 40,
+            b'Z' as c_int,
+            255,
+            12345.678,
+            0.0f64,
+            0x1234usize as *const c_void,
+            300,
+            77usize,
+        );
+        let rb = libc::snprintf(
+            b.as_mut_ptr() as *mut c_char,
+            b.len(),
+            fmt,
+            -42,
+            3.25159,
+            s.as_ptr(),
+            -1i64 << 40,
+            b'Z' as c_int,
+            255,
+            12345.678,
+            0.0f64,
+            0x1234usize as *const c_void,
+            300,
+            77usize,
+        );
         assert_eq!(ra, rb);
         assert_eq!(from_c(a.as_ptr() as *const c_char), from_c(b.as_ptr() as *const c_char));
         // Truncation: returns the full length, writes n - 1 bytes and a NUL.

@@ -7,7 +7,7 @@
 use super::is_space;
 use crate::libc::stdio::bigint::Big;
 use crate::libc::stdio::float_dec::{self, Stop};
-use crate::libc::{errno, Errno};
+use crate::libc::{Errno, errno};
 use core::ffi::{c_char, c_void};
 
 /// The shape of a parsed token (sign excluded).
@@ -15,9 +15,15 @@ enum Token {
     /// Decimal: `text` is the token text (digits, point, exponent) for `str::parse`.
     Dec,
     /// Hexadecimal: mantissa bits (top-aligned when nonzero), binary exponent, sticky bit.
-    Hex { m: u128, e2: i64, sticky: bool },
+    Hex {
+        m: u128,
+        e2: i64,
+        sticky: bool,
+    },
     Inf,
-    Nan { payload: Option<u64> },
+    Nan {
+        payload: Option<u64>,
+    },
 }
 
 /// A scanned number: where the sign-less text starts and ends (bytes), the parse, the end index.
@@ -661,7 +667,11 @@ crate::libc_fn! {
 /// # Safety
 /// `s` NUL-terminated; `end` NULL or writable; `out` writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn bf_strtold_impl(s: *const c_char, end: *mut *mut c_char, out: *mut crate::libc::stdio::printf::F80) {
+pub unsafe extern "C" fn bf_strtold_impl(
+    s: *const c_char,
+    end: *mut *mut c_char,
+    out: *mut crate::libc::stdio::printf::F80,
+) {
     // SAFETY: per the caller.
     unsafe { *out = parse_f80(s, end) };
 }

@@ -1,7 +1,7 @@
 //! strtol/strtod families, qsort and bsearch against glibc.
 
 use super::*;
-use crate::libc::testkit::{clear_errno, cstr, errno_lock, glibc_errno, Rng};
+use crate::libc::testkit::{Rng, clear_errno, cstr, errno_lock, glibc_errno};
 
 unsafe extern "C" {
     fn bf_test_strtold_bits(s: *const c_char, out: *mut crate::libc::stdio::printf::F80);
@@ -10,11 +10,44 @@ unsafe extern "C" {
 
 fn int_inputs(rng: &mut Rng) -> Vec<String> {
     let mut v: Vec<String> = [
-        "", " ", "0", "-0", "+0", "1", "-1", "  42xyz", "\t\n-17", "0x", "0x1f", "0X1F", "-0x10", "0xg", "010", "08", "0b101",
-        "z", "Zz9", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-        "18446744073709551615", "18446744073709551616", "-18446744073709551615", "99999999999999999999999",
-        "2147483647", "2147483648", "-2147483649", "4294967296", "+-1", "- 1", "0x7fffffffffffffff", "0xffffffffffffffffff",
-        "777777777777777777777777", "1_000", "123abc",
+        "",
+        " ",
+        "0",
+        "-0",
+        "+0",
+        "1",
+        "-1",
+        "  42xyz",
+        "\t\n-17",
+        "0x",
+        "0x1f",
+        "0X1F",
+        "-0x10",
+        "0xg",
+        "010",
+        "08",
+        "0b101",
+        "z",
+        "Zz9",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-18446744073709551615",
+        "99999999999999999999999",
+        "2147483647",
+        "2147483648",
+        "-2147483649",
+        "4294967296",
+        "+-1",
+        "- 1",
+        "0x7fffffffffffffff",
+        "0xffffffffffffffffff",
+        "777777777777777777777777",
+        "1_000",
+        "123abc",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -63,16 +96,68 @@ fn strtol_family_matches_glibc() {
 
 fn float_inputs(rng: &mut Rng) -> Vec<String> {
     let mut v: Vec<String> = [
-        "", "0", "-0", "1", "  -1.5e3x", ".5", "5.", ".", "-.e5", "1e", "1e+", "1e-5", "1E400", "-1e400", "1e-400",
-        "2.2250738585072011e-308", "2.2250738585072014e-308", "4.9406564584124654e-324", "2.4703282292062327e-324",
-        "2.4703282292062328e-324", "1.7976931348623157e308", "1.7976931348623159e308", "1.7976931348623158e308",
-        "inf", "-INF", "infinity", "Infinit", "nan", "-nan", "NaN(123)", "nan(0x1f)", "nan(abc)", "nan(", "nan()",
-        "0x", "0x.", "0x.8", "0x1p-1074", "0x1p-1075", "0x1.8p-1075", "0x1.fffffffffffffp1023", "0x1.fffffffffffff8p1023",
-        "0x1.00000000000008p0", "0x1.000000000000080000000001p0", "0X1P+3", "0x1p", "0xp3", "0x10000000000000000000p-80",
-        "1.00000000000000011102230246251565404236316680908203125", "1.000000000000000111022302462515654042363166809082031250001",
-        "0.1", "123456789012345678901234567890", "3.4028235e38", "3.4028236e38", "1.4e-45", "7e-46", "1e-45",
-        "000000000000000000000000000000001", "0.000000000000000000000000000000000000000000001e45",
-        "1e-2147483650", "1e2147483650", "0e999999999",
+        "",
+        "0",
+        "-0",
+        "1",
+        "  -1.5e3x",
+        ".5",
+        "5.",
+        ".",
+        "-.e5",
+        "1e",
+        "1e+",
+        "1e-5",
+        "1E400",
+        "-1e400",
+        "1e-400",
+        "2.2250738585072011e-308",
+        "2.2250738585072014e-308",
+        "4.9406564584124654e-324",
+        "2.4703282292062327e-324",
+        "2.4703282292062328e-324",
+        "1.7976931348623157e308",
+        "1.7976931348623159e308",
+        "1.7976931348623158e308",
+        "inf",
+        "-INF",
+        "infinity",
+        "Infinit",
+        "nan",
+        "-nan",
+        "NaN(123)",
+        "nan(0x1f)",
+        "nan(abc)",
+        "nan(",
+        "nan()",
+        "0x",
+        "0x.",
+        "0x.8",
+        "0x1p-1074",
+        "0x1p-1075",
+        "0x1.8p-1075",
+        "0x1.fffffffffffffp1023",
+        "0x1.fffffffffffff8p1023",
+        "0x1.00000000000008p0",
+        "0x1.000000000000080000000001p0",
+        "0X1P+3",
+        "0x1p",
+        "0xp3",
+        "0x10000000000000000000p-80",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "1.000000000000000111022302462515654042363166809082031250001",
+        "0.1",
+        "123456789012345678901234567890",
+        "3.4028235e38",
+        "3.4028236e38",
+        "1.4e-45",
+        "7e-46",
+        "1e-45",
+        "000000000000000000000000000000001",
+        "0.000000000000000000000000000000000000000000001e45",
+        "1e-2147483650",
+        "1e2147483650",
+        "0e999999999",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -135,9 +220,21 @@ fn strtold_matches_glibc() {
     let mut rng = Rng::new(43);
     let mut inputs = float_inputs(&mut rng);
     inputs.extend(
-        ["1e4932", "1.18973149535723176502e4932", "1.18973149535723176509e4932", "3.6e-4951", "1.8e-4951", "1e-4951",
-         "3.64519953188247460253e-4951", "0x1p-16445", "0x1p-16446", "0x1.8p-16446", "0x1.ffffffffffffffffp16383"]
-            .iter().map(|s| s.to_string()),
+        [
+            "1e4932",
+            "1.18973149535723176502e4932",
+            "1.18973149535723176509e4932",
+            "3.6e-4951",
+            "1.8e-4951",
+            "1e-4951",
+            "3.64519953188247460253e-4951",
+            "0x1p-16445",
+            "0x1p-16446",
+            "0x1.8p-16446",
+            "0x1.ffffffffffffffffp16383",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     for _ in 0..500 {
         let digits: String = (0..1 + rng.below(60)).map(|_| (b'0' + rng.below(10) as u8) as char).collect();
@@ -200,20 +297,26 @@ fn qsort_sorts_like_slice_sort() {
             assert_eq!(v, expect);
             for &k in expect.iter().take(5) {
                 // SAFETY: sorted array of n u32.
-                let p = unsafe { bsearch(&k as *const u32 as *const c_void, v.as_ptr() as *const c_void, v.len(), 4, cmp_u32) };
+                let p = unsafe {
+                    bsearch(&k as *const u32 as *const c_void, v.as_ptr() as *const c_void, v.len(), 4, cmp_u32)
+                };
                 // SAFETY: a found pointer points into v.
                 assert_eq!(unsafe { *(p as *const u32) }, k);
             }
             let missing = u32::MAX;
             if !expect.contains(&missing) {
                 // SAFETY: as above.
-                let p = unsafe { bsearch(&missing as *const u32 as *const c_void, v.as_ptr() as *const c_void, v.len(), 4, cmp_u32) };
+                let p = unsafe {
+                    bsearch(&missing as *const u32 as *const c_void, v.as_ptr() as *const c_void, v.len(), 4, cmp_u32)
+                };
                 assert!(p.is_null());
             }
             let mut recs: Vec<Rec> = (0..n).map(|i| Rec { key: rng.below(spread), tag: i as u64, pad: 7 }).collect();
             let mut dir = -1i32;
             // SAFETY: n records of 24 bytes.
-            unsafe { qsort_r(recs.as_mut_ptr() as *mut c_void, recs.len(), 24, cmp_rec, &mut dir as *mut i32 as *mut c_void) };
+            unsafe {
+                qsort_r(recs.as_mut_ptr() as *mut c_void, recs.len(), 24, cmp_rec, &mut dir as *mut i32 as *mut c_void)
+            };
             assert!(recs.windows(2).all(|w| w[0].key >= w[1].key));
             let mut tags: Vec<u64> = recs.iter().map(|r| r.tag).collect();
             tags.sort();

@@ -293,7 +293,10 @@ unsafe fn cmp_small(a: *const u8, b: *const u8, n: usize) -> c_int {
             if x0 != y0 {
                 return if x0 < y0 { -1 } else { 1 };
             }
-            ((a.add(n - 8) as *const u64).read_unaligned().to_be(), (b.add(n - 8) as *const u64).read_unaligned().to_be())
+            (
+                (a.add(n - 8) as *const u64).read_unaligned().to_be(),
+                (b.add(n - 8) as *const u64).read_unaligned().to_be(),
+            )
         } else if n >= 4 {
             let hi = |p: *const u8| (p as *const u32).read_unaligned().to_be() as u64;
             let lo = |p: *const u8| (p.add(n - 4) as *const u32).read_unaligned().to_be() as u64;
@@ -545,7 +548,9 @@ crate::libc_fn! {
 pub(super) unsafe fn load_aligned16(p: *const u8) -> __m128i {
     let v: __m128i;
     // SAFETY: aligned 16-byte load of a mapped page, per the caller.
-    unsafe { asm!("movdqa {v}, [{p}]", p = in(reg) p, v = out(xmm_reg) v, options(nostack, readonly, preserves_flags, pure)) };
+    unsafe {
+        asm!("movdqa {v}, [{p}]", p = in(reg) p, v = out(xmm_reg) v, options(nostack, readonly, preserves_flags, pure))
+    };
     v
 }
 

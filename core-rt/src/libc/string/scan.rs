@@ -3,7 +3,9 @@
 //! terminator is harmless; the loads are asm, see [`super::mem::load_aligned16`]).
 
 use super::mem::{load_aligned16, match_mask};
-use core::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128};
+use core::arch::x86_64::{
+    _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+};
 use core::ffi::{c_char, c_int};
 
 /// Length of the NUL-terminated string at `s`.

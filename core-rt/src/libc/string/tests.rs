@@ -1,7 +1,7 @@
 //! The string functions against glibc's: random sizes, alignments, overlaps and page edges.
 
 use super::*;
-use crate::libc::testkit::{cstr, Rng};
+use crate::libc::testkit::{Rng, cstr};
 use core::ffi::c_void;
 
 unsafe extern "C" {
@@ -22,8 +22,14 @@ impl PageEnd {
     fn new() -> PageEnd {
         // SAFETY: anonymous mapping of two pages; the second is made inaccessible.
         unsafe {
-            let p = libc::mmap(core::ptr::null_mut(), 8192, libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0);
+            let p = libc::mmap(
+                core::ptr::null_mut(),
+                8192,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
             assert_ne!(p, libc::MAP_FAILED);
             assert_eq!(libc::mprotect((p as *mut u8).add(4096) as *mut c_void, 4096, libc::PROT_NONE), 0);
             PageEnd { base: p as *mut u8 }
@@ -59,7 +65,8 @@ fn memcpy_memmove_memset_match_reference_at_all_sizes_and_offsets() {
             let mut expect = dst.clone();
             expect[d_o..d_o + n].copy_from_slice(&src[so..so + n]);
             // SAFETY: both buffers have n + 32 >= offset + n bytes.
-            let r = unsafe { memcpy(dst.as_mut_ptr().add(d_o) as *mut c_void, src.as_ptr().add(so) as *const c_void, n) };
+            let r =
+                unsafe { memcpy(dst.as_mut_ptr().add(d_o) as *mut c_void, src.as_ptr().add(so) as *const c_void, n) };
             assert_eq!(r as usize, dst.as_ptr() as usize + d_o);
             assert_eq!(dst, expect, "memcpy n={n}");
 
@@ -97,9 +104,11 @@ fn memcmp_and_bcmp_agree_with_glibc() {
         }
         // SAFETY: both have n bytes.
         let (m, g, e) = unsafe {
-            (memcmp(a.as_ptr() as *const c_void, b.as_ptr() as *const c_void, n),
-             libc::memcmp(a.as_ptr() as *const c_void, b.as_ptr() as *const c_void, n),
-             bcmp(a.as_ptr() as *const c_void, b.as_ptr() as *const c_void, n))
+            (
+                memcmp(a.as_ptr() as *const c_void, b.as_ptr() as *const c_void, n),
+                libc::memcmp(a.as_ptr() as *const c_void, b.as_ptr() as *const c_void, n),
+                bcmp(a.as_ptr() as *const c_void, b.as_ptr() as *const c_void, n),
+            )
         };
         assert_eq!(sign(m), sign(g));
         assert_eq!(e == 0, g == 0);
@@ -293,22 +302,42 @@ fn mem_throughput() {
         let (d, p) = (dst.as_mut_ptr() as *mut c_void, src.as_ptr() as *const c_void);
         // SAFETY: all ranges are inside the buffers (size <= 1 MiB, buffers 1 MiB + 64).
         unsafe {
-            let ours = time(&mut || { core::hint::black_box(memcpy(d, p, core::hint::black_box(size))); });
-            let theirs = time(&mut || { core::hint::black_box(libc::memcpy(d, p, core::hint::black_box(size))); });
-            let set_ours = time(&mut || { core::hint::black_box(memset(d, 7, core::hint::black_box(size))); });
-            let set_theirs = time(&mut || { core::hint::black_box(libc::memset(d, 7, core::hint::black_box(size))); });
-            let cmp_ours = time(&mut || { core::hint::black_box(memcmp(d, p, core::hint::black_box(size))); });
+            let ours = time(&mut || {
+                core::hint::black_box(memcpy(d, p, core::hint::black_box(size)));
+            });
+            let theirs = time(&mut || {
+                core::hint::black_box(libc::memcpy(d, p, core::hint::black_box(size)));
+            });
+            let set_ours = time(&mut || {
+                core::hint::black_box(memset(d, 7, core::hint::black_box(size)));
+            });
+            let set_theirs = time(&mut || {
+                core::hint::black_box(libc::memset(d, 7, core::hint::black_box(size)));
+            });
+            let cmp_ours = time(&mut || {
+                core::hint::black_box(memcmp(d, p, core::hint::black_box(size)));
+            });
             libc::memcpy(d, p, size);
-            let cmp_ours_eq = time(&mut || { core::hint::black_box(memcmp(d, p, core::hint::black_box(size))); });
-            let cmp_theirs_eq = time(&mut || { core::hint::black_box(libc::memcmp(d, p, core::hint::black_box(size))); });
+            let cmp_ours_eq = time(&mut || {
+                core::hint::black_box(memcmp(d, p, core::hint::black_box(size)));
+            });
+            let cmp_theirs_eq = time(&mut || {
+                core::hint::black_box(libc::memcmp(d, p, core::hint::black_box(size)));
+            });
             let sp = s.as_mut_ptr();
             let old = *sp.add(size);
             *sp.add(size) = 0;
-            let len_ours = time(&mut || { core::hint::black_box(strlen(core::hint::black_box(sp as *const c_char))); });
-            let len_theirs = time(&mut || { core::hint::black_box(libc::strlen(core::hint::black_box(sp as *const c_char))); });
+            let len_ours = time(&mut || {
+                core::hint::black_box(strlen(core::hint::black_box(sp as *const c_char)));
+            });
+            let len_theirs = time(&mut || {
+                core::hint::black_box(libc::strlen(core::hint::black_box(sp as *const c_char)));
+            });
             *sp.add(size) = old;
             let _ = cmp_ours;
-            println!("{size:>8} B  memcpy {ours:6.2}/{theirs:6.2}  memset {set_ours:6.2}/{set_theirs:6.2}  memcmp(eq) {cmp_ours_eq:6.2}/{cmp_theirs_eq:6.2}  strlen {len_ours:6.2}/{len_theirs:6.2}  GB/s (core-rt/glibc)");
+            println!(
+                "{size:>8} B  memcpy {ours:6.2}/{theirs:6.2}  memset {set_ours:6.2}/{set_theirs:6.2}  memcmp(eq) {cmp_ours_eq:6.2}/{cmp_theirs_eq:6.2}  strlen {len_ours:6.2}/{len_theirs:6.2}  GB/s (core-rt/glibc)"
+            );
         }
     }
 }

@@ -4,8 +4,8 @@
 //! sign and again to its digits; an unknown conversion is copied back verbatim, width-padded).
 
 use super::super::locale::{self, day_name, month_name};
-use super::Tm;
 use super::super::wchar::WChar;
+use super::Tm;
 use core::ffi::{c_char, c_void};
 
 /// Destination of formatted units: counts always, stores when `dst` is set.
@@ -195,8 +195,8 @@ fn format(out: &mut Out, fmt: &dyn Fn(usize) -> u32, len: usize, tm: &Tm) -> Res
             f += 1;
             match at(f) {
                 0x5f | 0x2d | 0x30 => c.pad = at(f) as u8, // _ - 0
-                0x5e => c.upper = true,                     // ^
-                0x23 => change_case = true,                 // #
+                0x5e => c.upper = true,                    // ^
+                0x23 => change_case = true,                // #
                 _ => break,
             }
         }
@@ -229,8 +229,8 @@ fn format(out: &mut Out, fmt: &dyn Fn(usize) -> u32, len: usize, tm: &Tm) -> Res
         let rejects = |m: u8| -> bool {
             match conv_b {
                 b'a' | b'A' | b'D' | b'F' => m != 0,
-                b'b' | b'h' | b'B' | b'd' | b'e' | b'H' | b'I' | b'k' | b'l' | b'j' | b'M' | b'm' | b'S'
-                | b'U' | b'V' | b'g' | b'G' | b'W' | b'w' => m == b'E',
+                b'b' | b'h' | b'B' | b'd' | b'e' | b'H' | b'I' | b'k' | b'l' | b'j' | b'M' | b'm' | b'S' | b'U'
+                | b'V' | b'g' | b'G' | b'W' | b'w' => m == b'E',
                 b'c' | b'x' | b'X' => m == b'O',
                 b'Y' => m == b'O',
                 _ => false,

@@ -1,7 +1,7 @@
 //! Time conversion and strftime against glibc (with TZ=UTC, which is what core-rt's zone is).
 
 use super::*;
-use crate::libc::testkit::{cstr, Rng};
+use crate::libc::testkit::{Rng, cstr};
 
 unsafe extern "C" {
     #[link_name = "tzset"]
@@ -49,7 +49,22 @@ fn gmtime_and_mktime_match_glibc() {
     set_utc();
     let mut rng = Rng::new(81);
     for k in 0..20000 {
-        let t = if k < 10 { [0, -1, 86399, 86400, 951782400, -62135596800, 253402300799, 67767976233532799, -67768040609740800, i64::MAX][k] } else { random_time(&mut rng) };
+        let t = if k < 10 {
+            [
+                0,
+                -1,
+                86399,
+                86400,
+                951782400,
+                -62135596800,
+                253402300799,
+                67767976233532799,
+                -67768040609740800,
+                i64::MAX,
+            ][k]
+        } else {
+            random_time(&mut rng)
+        };
         let mut mine = ZERO_TM;
         let mut theirs: libc::tm = to_libc(&ZERO_TM);
         // SAFETY: valid pointers.
@@ -134,13 +149,20 @@ fn strftime_matches_glibc() {
             let mut b = [0x55u8; 256];
             // SAFETY: buffers larger than max.
             let (ra, rb) = unsafe {
-                (strftime(a.as_mut_ptr() as *mut c_char, max, f.as_ptr() as *const c_char, &tm),
-                 libc::strftime(b.as_mut_ptr() as *mut c_char, max, f.as_ptr() as *const c_char, &g))
+                (
+                    strftime(a.as_mut_ptr() as *mut c_char, max, f.as_ptr() as *const c_char, &tm),
+                    libc::strftime(b.as_mut_ptr() as *mut c_char, max, f.as_ptr() as *const c_char, &g),
+                )
             };
             assert_eq!(ra, rb, "strftime({fmt:?}) length, max {max}, tm {tm:?}");
             if ra > 0 {
-                assert_eq!(&a[..=ra], &b[..=rb], "strftime({fmt:?}) text, tm {tm:?}: {:?} vs {:?}",
-                    String::from_utf8_lossy(&a[..ra]), String::from_utf8_lossy(&b[..rb]));
+                assert_eq!(
+                    &a[..=ra],
+                    &b[..=rb],
+                    "strftime({fmt:?}) text, tm {tm:?}: {:?} vs {:?}",
+                    String::from_utf8_lossy(&a[..ra]),
+                    String::from_utf8_lossy(&b[..rb])
+                );
             }
         }
         // Wide: the same text, widened.

@@ -1,7 +1,7 @@
 //! Wide characters against glibc's C locale.
 
 use super::*;
-use crate::libc::testkit::{clear_errno, errno_lock, glibc_errno, Rng};
+use crate::libc::testkit::{Rng, clear_errno, errno_lock, glibc_errno};
 
 mod g {
     use core::ffi::{c_char, c_int, c_void};
@@ -29,7 +29,10 @@ mod g {
 
 #[test]
 fn classes_and_case_match_glibc() {
-    let classes = [c"alnum", c"alpha", c"blank", c"cntrl", c"digit", c"graph", c"lower", c"print", c"punct", c"space", c"upper", c"xdigit", c"bogus"];
+    let classes = [
+        c"alnum", c"alpha", c"blank", c"cntrl", c"digit", c"graph", c"lower", c"print", c"punct", c"space", c"upper",
+        c"xdigit", c"bogus",
+    ];
     for c in (0..0x300u32).chain([0x2028, 0x3b1, 0xffff, 0x10ffff, WEOF]) {
         // SAFETY: pure functions.
         unsafe {
@@ -58,7 +61,10 @@ fn conversions_match_glibc() {
     let mut rng = Rng::new(71);
     for _ in 0..3000 {
         let n = rng.below(12) as usize;
-        let bytes: Vec<u8> = (0..n).map(|_| if rng.below(8) == 0 { 0x80 + rng.below(0x80) as u8 } else { 1 + rng.below(0x7f) as u8 }).chain([0]).collect();
+        let bytes: Vec<u8> = (0..n)
+            .map(|_| if rng.below(8) == 0 { 0x80 + rng.below(0x80) as u8 } else { 1 + rng.below(0x7f) as u8 })
+            .chain([0])
+            .collect();
         let nms = rng.below(14) as usize;
         let len = rng.below(14) as usize;
         let (mut a, mut b) = ([0x55i32; 16], [0x55i32; 16]);
@@ -71,9 +77,15 @@ fn conversions_match_glibc() {
             let rb = g::mbsnrtowcs(b.as_mut_ptr(), &mut pb, nms, len, null_mut());
             assert_eq!((ra, ea, pa, a), (rb, glibc_errno(), pb, b), "mbsnrtowcs({bytes:?}, {nms}, {len})");
             let (mut pa, mut pb) = (bytes.as_ptr() as *const c_char, bytes.as_ptr() as *const c_char);
-            assert_eq!(mbsnrtowcs(null_mut(), &mut pa, nms, 0, null_mut()), g::mbsnrtowcs(null_mut(), &mut pb, nms, 0, null_mut()));
+            assert_eq!(
+                mbsnrtowcs(null_mut(), &mut pa, nms, 0, null_mut()),
+                g::mbsnrtowcs(null_mut(), &mut pb, nms, 0, null_mut())
+            );
         }
-        let wide: Vec<i32> = (0..n).map(|_| if rng.below(8) == 0 { 0x80 + rng.below(0x1000) as i32 } else { 1 + rng.below(0x7f) as i32 }).chain([0]).collect();
+        let wide: Vec<i32> = (0..n)
+            .map(|_| if rng.below(8) == 0 { 0x80 + rng.below(0x1000) as i32 } else { 1 + rng.below(0x7f) as i32 })
+            .chain([0])
+            .collect();
         let (mut a, mut b) = ([0x55u8; 16], [0x55u8; 16]);
         let (mut pa, mut pb) = (wide.as_ptr(), wide.as_ptr());
         // SAFETY: as above.
@@ -104,7 +116,9 @@ fn conversions_match_glibc() {
 fn wide_strings_match_glibc() {
     let mut rng = Rng::new(72);
     for _ in 0..3000 {
-        let mk = |rng: &mut Rng| -> Vec<i32> { (0..rng.below(8)).map(|_| [b'a' as i32, b'b' as i32, 0x3b1, -5][rng.below(4) as usize]).chain([0]).collect() };
+        let mk = |rng: &mut Rng| -> Vec<i32> {
+            (0..rng.below(8)).map(|_| [b'a' as i32, b'b' as i32, 0x3b1, -5][rng.below(4) as usize]).chain([0]).collect()
+        };
         let (a, b) = (mk(&mut rng), mk(&mut rng));
         // SAFETY: 0-terminated wide strings.
         unsafe {

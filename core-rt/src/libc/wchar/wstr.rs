@@ -1,9 +1,9 @@
 //! Wide-character string and memory functions (`wcslen`, `wcscmp`, `wmemcpy`...): plain loops over
 //! 32-bit `wchar_t`, the block copies delegated to `memcpy`/`memmove`.
 
-use super::{wlen, WChar};
+use super::{WChar, wlen};
 use crate::libc::stdio::sys;
-use crate::libc::{errno, Errno};
+use crate::libc::{Errno, errno};
 use core::ffi::{c_int, c_void};
 use core::ptr::null_mut;
 

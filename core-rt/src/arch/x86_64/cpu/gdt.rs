@@ -3,11 +3,11 @@
 //! `rsp`, so an interrupt must never push its frame onto the interrupted stack.
 
 use core::cell::UnsafeCell;
-use x86_64::instructions::segmentation::{Segment, CS, DS, ES, SS};
+use x86_64::VirtAddr;
+use x86_64::instructions::segmentation::{CS, DS, ES, SS, Segment};
 use x86_64::instructions::tables::load_tss;
 use x86_64::structures::gdt::{Descriptor, GlobalDescriptorTable, SegmentSelector};
 use x86_64::structures::tss::TaskStateSegment;
-use x86_64::VirtAddr;
 
 /// IST slots (1-based in the IDT, 0-based in the TSS array).
 pub mod ist {
@@ -29,8 +29,7 @@ unsafe impl Sync for IstStacks {}
 static IST_STACKS: IstStacks = IstStacks(UnsafeCell::new([[0; IST_STACK_SIZE]; 7]));
 
 static TSS: spin::Once<TaskStateSegment> = spin::Once::new();
-static GDT: spin::Once<(GlobalDescriptorTable, SegmentSelector, SegmentSelector, SegmentSelector)> =
-    spin::Once::new();
+static GDT: spin::Once<(GlobalDescriptorTable, SegmentSelector, SegmentSelector, SegmentSelector)> = spin::Once::new();
 
 /// Build and load the GDT and TSS; reload the segment registers.
 pub fn init() {

@@ -1,8 +1,8 @@
 //! The IDT: vector `n` enters `core_rt_trap_stubs + 16 * n` (stubs.S) on an IST stack.
 
 use super::super::cpu::gdt::ist;
-use x86_64::structures::idt::InterruptDescriptorTable;
 use x86_64::VirtAddr;
+use x86_64::structures::idt::InterruptDescriptorTable;
 
 unsafe extern "C" {
     static core_rt_trap_stubs: u8;

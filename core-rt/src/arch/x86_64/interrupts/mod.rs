@@ -5,7 +5,7 @@ mod idt;
 mod timer;
 mod trap;
 
-pub use timer::{set_rate, ticks, TIMER_HZ};
+pub use timer::{TIMER_HZ, set_rate, ticks};
 pub use trap::TrapFrame;
 
 use core::sync::atomic::{AtomicBool, AtomicU32};

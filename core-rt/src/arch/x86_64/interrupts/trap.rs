@@ -35,14 +35,38 @@ pub struct TrapFrame {
 }
 
 const NAMES: [&str; 32] = [
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
-    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
-    "#TS invalid TSS", "#NP segment not present", "#SS stack-segment fault",
-    "#GP general protection fault", "#PF page fault", "reserved 15", "#MF x87 floating point",
-    "#AC alignment check", "#MC machine check", "#XM SIMD floating point", "#VE virtualization",
-    "#CP control protection", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
-    "reserved 26", "reserved 27", "#HV hypervisor injection", "#VC VMM communication",
-    "#SX security", "reserved 31",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack-segment fault",
+    "#GP general protection fault",
+    "#PF page fault",
+    "reserved 15",
+    "#MF x87 floating point",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD floating point",
+    "#VE virtualization",
+    "#CP control protection",
+    "reserved 22",
+    "reserved 23",
+    "reserved 24",
+    "reserved 25",
+    "reserved 26",
+    "reserved 27",
+    "#HV hypervisor injection",
+    "#VC VMM communication",
+    "#SX security",
+    "reserved 31",
 ];
 
 static IN_FATAL: AtomicBool = AtomicBool::new(false);
@@ -68,26 +92,56 @@ unsafe extern "C" fn core_rt_trap(frame: *mut TrapFrame) {
 fn fatal(f: &TrapFrame) -> ! {
     let mut c = Console;
     if IN_FATAL.swap(true, Ordering::SeqCst) {
-        let _ = writeln!(c, "\ncore-rt: {} while reporting a fault at rip={:#x}; giving up",
-            NAMES[f.vector as usize], f.rip);
+        let _ = writeln!(
+            c,
+            "\ncore-rt: {} while reporting a fault at rip={:#x}; giving up",
+            NAMES[f.vector as usize], f.rip
+        );
         super::super::machine::exit(crate::runtime::EXIT_FAULT);
     }
-    let _ = writeln!(c, "\ncore-rt: CPU exception {} (vector {}), error code {:#x}",
-        NAMES[f.vector as usize], f.vector, f.error);
+    let _ = writeln!(
+        c,
+        "\ncore-rt: CPU exception {} (vector {}), error code {:#x}",
+        NAMES[f.vector as usize], f.vector, f.error
+    );
     if f.vector == 14 {
         let addr = x86_64::registers::control::Cr2::read_raw();
         let e = f.error;
-        let _ = writeln!(c, "  faulting address: {addr:#018x} ({} {} page{})",
-            if e & 2 != 0 { "write to" } else if e & 16 != 0 { "instruction fetch from" } else { "read from" },
+        let _ = writeln!(
+            c,
+            "  faulting address: {addr:#018x} ({} {} page{})",
+            if e & 2 != 0 {
+                "write to"
+            } else if e & 16 != 0 {
+                "instruction fetch from"
+            } else {
+                "read from"
+            },
             if e & 1 != 0 { "a protected" } else { "a not-present" },
-            if crate::mem::is_stack_guard(addr) { ": stack overflow (guard page below the main stack)" } else { "" });
+            if crate::mem::is_stack_guard(addr) { ": stack overflow (guard page below the main stack)" } else { "" }
+        );
     }
-    let _ = writeln!(c, "  rip={:#018x} rsp={:#018x} rflags={:#010x} cs={:#x} ss={:#x}",
-        f.rip, f.rsp, f.rflags, f.cs, f.ss);
+    let _ = writeln!(
+        c,
+        "  rip={:#018x} rsp={:#018x} rflags={:#010x} cs={:#x} ss={:#x}",
+        f.rip, f.rsp, f.rflags, f.cs, f.ss
+    );
     let regs = [
-        ("rax", f.rax), ("rbx", f.rbx), ("rcx", f.rcx), ("rdx", f.rdx), ("rsi", f.rsi),
-        ("rdi", f.rdi), ("rbp", f.rbp), ("r8", f.r8), ("r9", f.r9), ("r10", f.r10),
-        ("r11", f.r11), ("r12", f.r12), ("r13", f.r13), ("r14", f.r14), ("r15", f.r15),
+        ("rax", f.rax),
+        ("rbx", f.rbx),
+        ("rcx", f.rcx),
+        ("rdx", f.rdx),
+        ("rsi", f.rsi),
+        ("rdi", f.rdi),
+        ("rbp", f.rbp),
+        ("r8", f.r8),
+        ("r9", f.r9),
+        ("r10", f.r10),
+        ("r11", f.r11),
+        ("r12", f.r12),
+        ("r13", f.r13),
+        ("r14", f.r14),
+        ("r15", f.r15),
     ];
     for row in regs.chunks(4) {
         let _ = write!(c, " ");

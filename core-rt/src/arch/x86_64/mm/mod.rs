@@ -2,4 +2,4 @@
 
 pub mod paging;
 
-pub use paging::{Perm, PAGE_SIZE};
+pub use paging::{PAGE_SIZE, Perm};

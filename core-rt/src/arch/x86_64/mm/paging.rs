@@ -80,8 +80,12 @@ pub fn build(l: &KernelLayout, alloc: &mut dyn FnMut() -> u64) {
     table(pml4).zero();
     let fine = |c: u64| {
         let overlaps = |r: &Region| r.start < c + HUGE && r.end > c;
-        c == 0 || overlaps(&l.text) || overlaps(&l.rodata) || overlaps(&l.data)
-            || overlaps(&l.stack_guard) || overlaps(&l.arena)
+        c == 0
+            || overlaps(&l.text)
+            || overlaps(&l.rodata)
+            || overlaps(&l.data)
+            || overlaps(&l.stack_guard)
+            || overlaps(&l.arena)
     };
     let mut chunk = 0;
     while chunk < l.top {

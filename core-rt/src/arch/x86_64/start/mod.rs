@@ -42,4 +42,3 @@ unsafe fn read_at<T: Copy>(addr: u64) -> T {
     // SAFETY: caller's contract; unaligned read because loader structures are only 4/8-aligned.
     unsafe { core::ptr::read_unaligned(addr as *const T) }
 }
-

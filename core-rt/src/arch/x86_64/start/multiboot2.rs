@@ -1,7 +1,7 @@
 //! Multiboot2 (GRUB): the boot information is a list of 8-byte-aligned tags.
 
 use super::read_at;
-use crate::boot_info::{cstr_at, BootInfo, Module, Region};
+use crate::boot_info::{BootInfo, Module, Region, cstr_at};
 
 const TAG_END: u32 = 0;
 const TAG_CMDLINE: u32 = 1;
@@ -54,20 +54,18 @@ pub unsafe fn parse(info: u64, entry_tsc: u64) -> Result<BootInfo, &'static str>
                 let mut e = tag + 16;
                 while e + entry_size as u64 <= tag + size as u64 {
                     // SAFETY: each entry is {u64 base, u64 length, u32 type, u32 reserved}.
-                    let (base, len, kind): (u64, u64, u32) =
-                        unsafe { (read_at(e), read_at(e + 8), read_at(e + 16)) };
+                    let (base, len, kind): (u64, u64, u32) = unsafe { (read_at(e), read_at(e + 8), read_at(e + 16)) };
                     if kind == MMAP_AVAILABLE && len > 0 {
                         boot.usable.push(Region { start: base, end: base + len });
                     }
                     e += entry_size as u64;
                 }
             }
-            TAG_ACPI_OLD | TAG_ACPI_NEW => {
+            TAG_ACPI_OLD | TAG_ACPI_NEW
                 // The tag carries a copy of the RSDP; the copy itself is a valid RSDP.
-                if boot.rsdp.is_none() || ty == TAG_ACPI_NEW {
+                if (boot.rsdp.is_none() || ty == TAG_ACPI_NEW) => {
                     boot.rsdp = Some(tag + 8);
                 }
-            }
             _ => {}
         }
         tag += (size as u64 + 7) & !7;

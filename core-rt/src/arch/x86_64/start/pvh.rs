@@ -2,7 +2,7 @@
 //! E820-style memory map.
 
 use super::read_at;
-use crate::boot_info::{cstr_at, BootInfo, Module, Region};
+use crate::boot_info::{BootInfo, Module, Region, cstr_at};
 
 const START_INFO_MAGIC: u32 = 0x336e_c578;
 const E820_RAM: u32 = 1;
