@@ -1,42 +1,21 @@
 //! Boot tests: the kernel image (`make image`) booted in QEMU (headless, TCG unless KVM works),
 //! asserting on serial output and the guest's exit code. Run by `make test-boot`.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
+use support::{Boot, Qemu, kernel, root};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn kernel() -> PathBuf {
-    let k = root().join("build/bareflow.elf");
-    assert!(k.exists(), "{} is missing: run `make image` first", k.display());
-    k
-}
-
-struct Run {
-    code: i32,
-    out: String,
-}
-
-fn qemu(extra: &[&str], cmdline: &str) -> Run {
-    let mut c = Command::new(root().join("tools/qemu-run"));
-    c.current_dir(root()).args(["--timeout", "90", "--initrd", "build/initrd.tar"]).args(extra);
-    c.arg(kernel()).arg("--").args(cmdline.split(' ').filter(|s| !s.is_empty()));
-    let o = c.output().expect("run tools/qemu-run");
-    let out = String::from_utf8_lossy(&o.stdout).replace('\r', "") + &String::from_utf8_lossy(&o.stderr);
-    Run { code: o.status.code().unwrap_or(-1), out }
-}
-
-fn boot(cmdline: &str) -> Run {
-    qemu(&[], cmdline)
+fn boot(cmdline: &str) -> Boot {
+    Qemu::image().timeout(90).args(&[cmdline]).run()
 }
 
 #[track_caller]
-fn expect(r: &Run, code: i32, needles: &[&str]) {
-    assert_eq!(r.code, code, "exit code; output:\n{}", r.out);
+fn expect(r: &Boot, code: i32, needles: &[&str]) {
+    let out = r.all();
+    assert_eq!(r.code, code, "exit code; output:\n{out}");
     for n in needles {
-        assert!(r.out.contains(n), "output lacks {n:?}:\n{}", r.out);
+        assert!(out.contains(n), "output lacks {n:?}:\n{out}");
     }
 }
 
@@ -114,7 +93,7 @@ fn missing_boot_module_is_a_one_line_error() {
 fn malformed_command_line_is_a_one_line_error() {
     let r = boot("demo 'oops");
     expect(&r, 2, &["core-rt: boot command line: unterminated quote opened at column 6"]);
-    assert!(!r.out.contains("BareFlow demo"), "the program must not start:\n{}", r.out);
+    assert!(!r.all().contains("BareFlow demo"), "the program must not start:\n{}", r.all());
 }
 
 #[test]
@@ -130,7 +109,7 @@ fn environment_comes_from_leading_assignments() {
 
 #[test]
 fn acpi_power_off_without_exit_device() {
-    let r = qemu(&["--no-exit-device"], "demo");
+    let r = Qemu::image().timeout(90).no_exit_device().args(&["demo"]).run();
     expect(&r, 0, &["exiting with code 0", "ACPI S5"]);
 }
 
@@ -140,14 +119,9 @@ fn acpi_power_off_without_exit_device() {
 fn grub_iso_boots_with_modules() {
     let iso = root().join("build/bareflow.iso");
     assert!(iso.exists(), "build/bareflow.iso missing: run `make image`");
-    let o = Command::new(root().join("tools/qemu-run"))
-        .current_dir(root())
-        .args(["--timeout", "120", "--accel", "tcg", "--iso"])
-        .arg(&iso)
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout).replace('\r', "");
-    assert_eq!(o.status.code(), Some(0), "{out}");
+    let b = Qemu::iso(&iso).timeout(120).accel("tcg").run();
+    let out = b.serial;
+    assert_eq!(b.code, 0, "{out}");
     for n in [
         "core-rt: multiboot2 boot",
         "core-rt: boot mark: first JIT compile",
@@ -169,32 +143,19 @@ fn grub_iso_boots_with_modules() {
 fn gdb_stops_at_main_with_symbols() {
     let port = 20000 + (std::process::id() % 20000) as u16;
     let k = kernel();
-    let mut qemu = Command::new(root().join("tools/qemu-run"))
-        .current_dir(root())
-        .args(["--accel", "tcg", "--timeout", "60", "--gdb", &port.to_string(), "--initrd", "build/initrd.tar"])
-        .arg(&k)
-        .args(["--", "demo"])
+    let mut qemu = Qemu::image()
+        .accel("tcg")
+        .timeout(60)
+        .gdb(port)
+        .args(&["demo"])
+        .command()
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let o = Command::new("gdb")
-        .args(["-batch", "-nx"])
-        .arg(Path::new(&k))
-        .args([
-            "-ex",
-            "set backtrace past-main on",
-            "-ex",
-            &format!("target remote localhost:{port}"),
-            "-ex",
-            "hbreak main",
-            "-ex",
-            "continue",
-            "-ex",
-            "bt",
-            "-ex",
-            "kill",
-        ])
+    let target = format!("target remote localhost:{port}");
+    let o = support::gdb_batch(&["set backtrace past-main on", &target, "hbreak main", "continue", "bt", "kill"])
+        .arg(&k)
         .output()
         .unwrap();
     let _ = qemu.kill();
@@ -211,9 +172,9 @@ fn gdb_stops_at_main_with_symbols() {
 /// the printed results equal those of the same command run as a Linux process.
 #[test]
 fn orc_selftest_in_qemu_matches_userspace() {
-    let r = qemu(&["--timeout", "300"], "orc-selftest");
+    let r = Qemu::image().timeout(300).args(&["orc-selftest"]).run();
     expect(&r, 0, &["orc-selftest: LLVM 19.", "at O0 = ", "at O3 = ", "(Rust reference): OK"]);
-    let o = Command::new(env!("CARGO_BIN_EXE_bareflow")).arg("orc-selftest").output().unwrap();
+    let o = support::bareflow(["orc-selftest"]).output().unwrap();
     assert!(o.status.success(), "userspace orc-selftest failed");
     let results = |s: &str| -> Vec<String> {
         s.lines()
@@ -224,7 +185,7 @@ fn orc_selftest_in_qemu_matches_userspace() {
     };
     let user = results(&String::from_utf8_lossy(&o.stdout));
     assert_eq!(user.len(), 2, "userspace output:\n{}", String::from_utf8_lossy(&o.stdout));
-    assert_eq!(results(&r.out), user, "QEMU and userspace results differ");
+    assert_eq!(results(&r.all()), user, "QEMU and userspace results differ");
 }
 
 /// Keyboard input (PS/2, typed through QEMU's monitor) reaches stdin, and the VGA screen mirrors
@@ -233,17 +194,15 @@ fn orc_selftest_in_qemu_matches_userspace() {
 fn keyboard_input_and_vga_screendump() {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::os::unix::net::UnixStream;
-    let sock = std::env::temp_dir().join(format!("bf-mon-{}.sock", std::process::id()));
+    let sock = support::temp_path("mon.sock");
     let png = root().join("build/test-screendump.png");
-    let ppm = std::env::temp_dir().join(format!("bf-screen-{}.ppm", std::process::id()));
+    let ppm = support::temp_path("screen.ppm");
     let _ = std::fs::remove_file(&png);
-    let mut child = Command::new(root().join("tools/qemu-run"))
-        .current_dir(root())
-        .args(["--timeout", "120", "--monitor"])
-        .arg(&sock)
-        .args(["--initrd", "build/initrd.tar"])
-        .arg(kernel())
-        .args(["--", "demo", "--echo"])
+    let mut child = Qemu::image()
+        .timeout(120)
+        .monitor(&sock)
+        .args(&["demo", "--echo"])
+        .command()
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -273,7 +232,6 @@ fn keyboard_input_and_vga_screendump() {
             break;
         }
     }
-    // QEMU 7.2 writes PPM only; tools/ppm2png turns it into a PNG a person can look at.
     writeln!(mon, "screendump {}", ppm.display()).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     for key in ["q", "u", "i", "t", "ret"] {
@@ -287,9 +245,9 @@ fn keyboard_input_and_vga_screendump() {
     let _ = std::fs::remove_file(&sock);
     assert!(seen.replace('\r', "").contains("got \"hi!\""), "typed line not echoed back:\n{seen}");
     assert_eq!(status.code(), Some(0), "{seen}");
-    let conv = Command::new(root().join("tools/ppm2png")).arg(&ppm).arg(&png).status().unwrap();
+    let converted = support::ppm_to_png(&ppm, &png);
     let _ = std::fs::remove_file(&ppm);
-    assert!(conv.success(), "screendump did not produce a valid PPM");
+    assert!(converted, "screendump did not produce a valid PPM");
     let meta = std::fs::metadata(&png).expect("no PNG written");
     assert!(meta.len() > 1000, "screendump PNG is implausibly small");
 }
@@ -299,12 +257,12 @@ fn keyboard_input_and_vga_screendump() {
 /// at the next.
 #[test]
 fn state_disk_survives_reboot() {
-    let disk = std::env::temp_dir().join(format!("bf-state-{}.img", std::process::id()));
+    let disk = support::temp_path("state.img");
     std::fs::write(&disk, vec![0u8; 1 << 20]).unwrap();
-    let d = disk.to_str().unwrap();
-    let r1 = qemu(&["--disk", d], "demo --file-rw /dev/state");
+    let with_disk = || Qemu::image().timeout(90).disk(&disk).args(&["demo --file-rw /dev/state"]).run();
+    let r1 = with_disk();
     expect(&r1, 0, &["state disk 1 MiB", "file-rw: 1048576 bytes, previous runs 0, wrote and read back 40016 bytes"]);
-    let r2 = qemu(&["--disk", d], "demo --file-rw /dev/state");
+    let r2 = with_disk();
     expect(&r2, 0, &["previous runs 1,"]);
     let img = std::fs::read(&disk).unwrap();
     let _ = std::fs::remove_file(&disk);

@@ -8,19 +8,18 @@
 //! lines at the top of the main source: `// ARGS: a "b c" ""` (program arguments) and `// FP80:` (uses
 //! `long double`, i.e. x86_fp80; reported in its own section).
 //!
-//! Environment: `BAREFLOW_BIN`, `BAREFLOW_TIER`, `BAREFLOW_FLAGS` (the engine, see support.rs),
+//! Environment: `BAREFLOW_BIN`, `BAREFLOW_TIER`, `BAREFLOW_FLAGS` (the engine, see tests/support/differential.rs),
 //! `CONFORMANCE_OPT` ("O0 O2"), `CONFORMANCE_FILTER` (comma-separated name substrings),
 //! `CONFORMANCE_JOBS` (2), `CONFORMANCE_TIMEOUT` (engine seconds per run, 120),
 //! `CONFORMANCE_STRICT=1` (count the known failures listed in tests/conformance/known-failures.txt,
 //! which are otherwise reported in their own section without failing the test).
 
-#[path = "conformance/support.rs"]
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-use support::{Engine, Output, Status};
+use support::differential::{self, Engine, Output, Status};
 
 /// One program of the corpus.
 struct Program {
@@ -48,7 +47,7 @@ struct Outcome {
 }
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
+    support::root().join("tests/conformance")
 }
 
 /// Read the `// ARGS:` and `// FP80:` markers from the first lines of `src`.
@@ -58,7 +57,7 @@ fn markers(src: &Path) -> (Vec<String>, bool) {
     let mut fp80 = false;
     for line in text.lines().take(5) {
         if let Some(rest) = line.strip_prefix("// ARGS:") {
-            args = support::split_args(rest);
+            args = differential::split_args(rest);
         }
         if line.starts_with("// FP80:") {
             fp80 = true;
@@ -134,18 +133,18 @@ fn check_one(
         // A multi-file program: its headers count too.
         inputs.extend(std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()));
     }
-    if !support::up_to_date(&inputs, &[&bc, &exe]) {
+    if !differential::up_to_date(&inputs, &[&bc, &exe]) {
         let _ = std::fs::remove_file(&exe);
-        if let Err(e) = support::compile_bitcode(&p.srcs, opt, &cflags, &work) {
+        if let Err(e) = differential::compile_bitcode(&p.srcs, opt, &cflags, &work) {
             let msg = format!("bitcode compile failed: {e}");
             return (Verdict::CorpusError(msg), None, None);
         }
-        if let Err(e) = support::compile_native(&bc, opt, &exe) {
+        if let Err(e) = differential::compile_native(&bc, opt, &exe) {
             let msg = format!("native compile failed: {e}");
             return (Verdict::CorpusError(msg), None, None);
         }
     }
-    let native = support::run(Command::new(&exe).args(&p.args), Duration::from_secs(20));
+    let native = differential::run(Command::new(&exe).args(&p.args), Duration::from_secs(20));
     if matches!(native.status, Status::TimedOut | Status::Signaled(_) | Status::SpawnFailed(_)) {
         return (
             Verdict::CorpusError(format!("native run: {}\n{}", native.status, native.stderr_tail(5))),
@@ -153,13 +152,13 @@ fn check_one(
             None,
         );
     }
-    let got = support::run(&mut engine.command(&bc, &p.args), timeout);
+    let got = differential::run(&mut engine.command(&bc, &p.args), timeout);
     let mut problems = String::new();
     if got.status != native.status {
         problems.push_str(&format!("    status: native {}, engine {}\n", native.status, got.status));
     }
     if got.stdout != native.stdout {
-        problems.push_str(&support::diff_text(&native.stdout, &got.stdout));
+        problems.push_str(&differential::diff_text(&native.stdout, &got.stdout));
     }
     let verdict = if problems.is_empty() {
         Verdict::Pass
@@ -191,12 +190,12 @@ fn conformance_corpus() {
     let progs: Vec<Program> =
         all.into_iter().filter(|p| filter.is_empty() || filter.iter().any(|f| p.name.contains(f.as_str()))).collect();
     assert!(!progs.is_empty(), "CONFORMANCE_FILTER={filter:?} matches no program in {}", corpus_dir().display());
-    let clang = support::tool("CLANG", "clang-19");
-    assert!(support::have_tool(&clang), "{clang} not found: install clang-19 (make deps)");
+    let clang = support::clang();
+    assert!(differential::have_tool(&clang), "{clang} not found: install clang-19 (make deps)");
 
-    let opts = support::opt_levels("CONFORMANCE_OPT", &["O0", "O2"]);
-    let engine = Engine::from_env(env!("CARGO_BIN_EXE_bareflow"));
-    let timeout = Duration::from_secs_f64(support::env_number("CONFORMANCE_TIMEOUT", 120.0));
+    let opts = differential::opt_levels("CONFORMANCE_OPT", &["O0", "O2"]);
+    let engine = Engine::from_env();
+    let timeout = Duration::from_secs_f64(differential::env_number("CONFORMANCE_TIMEOUT", 120.0));
     eprintln!(
         "conformance: {} programs x {:?} against `{} run --tier {} {}`",
         progs.len(),
@@ -208,21 +207,22 @@ fn conformance_corpus() {
 
     let work_root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance");
     let tasks: Vec<(usize, String)> = (0..progs.len()).flat_map(|i| opts.iter().map(move |o| (i, o.clone()))).collect();
-    let outcomes: Vec<Outcome> = support::parallel_map(&tasks, support::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
-        let (verdict, native, engine_time) = check_one(&progs[*i], opt, &engine, timeout, &work_root);
-        let tag = match &verdict {
-            Verdict::Pass => "ok      ",
-            Verdict::Mismatch(_) => "MISMATCH",
-            Verdict::CorpusError(_) => "CORPUS  ",
-        };
-        eprintln!(
-            "{tag} {:<22} -{opt}  native {:>7.1} ms  engine {}",
-            progs[*i].name,
-            native.as_ref().map_or(0.0, |n| n.elapsed.as_secs_f64() * 1e3),
-            engine_time.map_or("-".to_string(), |t| format!("{:.1} ms", t.as_secs_f64() * 1e3))
-        );
-        Outcome { prog: *i, opt: opt.clone(), verdict, native, engine_time }
-    });
+    let outcomes: Vec<Outcome> =
+        differential::parallel_map(&tasks, differential::jobs("CONFORMANCE_JOBS"), |(i, opt)| {
+            let (verdict, native, engine_time) = check_one(&progs[*i], opt, &engine, timeout, &work_root);
+            let tag = match &verdict {
+                Verdict::Pass => "ok      ",
+                Verdict::Mismatch(_) => "MISMATCH",
+                Verdict::CorpusError(_) => "CORPUS  ",
+            };
+            eprintln!(
+                "{tag} {:<22} -{opt}  native {:>7.1} ms  engine {}",
+                progs[*i].name,
+                native.as_ref().map_or(0.0, |n| n.elapsed.as_secs_f64() * 1e3),
+                engine_time.map_or("-".to_string(), |t| format!("{:.1} ms", t.as_secs_f64() * 1e3))
+            );
+            Outcome { prog: *i, opt: opt.clone(), verdict, native, engine_time }
+        });
 
     // The corpus must mean the same thing at every level: native outputs agree across levels.
     let mut corpus_errors = Vec::new();
@@ -236,7 +236,7 @@ fn conformance_corpus() {
                     p.name,
                     w[0].opt,
                     w[1].opt,
-                    support::diff_text(&a.stdout, &b.stdout)
+                    differential::diff_text(&a.stdout, &b.stdout)
                 ));
             }
         }

@@ -4,31 +4,23 @@
 //! completed just before the kill), with exactly the contents its counter implies — or start
 //! clean if none was ever saved. Never a corrupt one. Needs `make image`.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::Qemu;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// The kernel image on the state disk `disk`, running `cmdline`.
+fn on_disk(disk: &Path, cmdline: &[&str]) -> Qemu {
+    Qemu::image().timeout(120).disk(disk).args(cmdline)
 }
 
-fn qemu_cmd(disk: &str, cmdline: &[&str]) -> Command {
-    let k = root().join("build/bareflow.elf");
-    assert!(k.exists(), "{} is missing: run `make image` first", k.display());
-    let mut c = Command::new(root().join("tools/qemu-run"));
-    c.current_dir(root())
-        .args(["--timeout", "120", "--disk", disk, "--initrd", "build/initrd.tar"])
-        .arg(k)
-        .arg("--")
-        .args(cmdline);
-    c
-}
-
-fn verify(disk: &str) -> (Option<u64>, String) {
-    let o = qemu_cmd(disk, &["snapshot", "verify", "/dev/state"]).output().unwrap();
-    let out = String::from_utf8_lossy(&o.stdout).replace('\r', "");
-    assert_eq!(o.status.code(), Some(0), "verify failed (a corrupt snapshot was accepted?):\n{out}");
+fn verify(disk: &Path) -> (Option<u64>, String) {
+    let b = on_disk(disk, &["snapshot", "verify", "/dev/state"]).run();
+    let out = b.serial;
+    assert_eq!(b.code, 0, "verify failed (a corrupt snapshot was accepted?):\n{out}");
     let counter = out.lines().find_map(|l| l.split("holds counter ").nth(1)?.split(',').next()?.parse().ok());
     assert!(counter.is_some() || out.contains("no snapshot (clean start)"), "unexpected verify output:\n{out}");
     (counter, out)
@@ -36,9 +28,8 @@ fn verify(disk: &str) -> (Option<u64>, String) {
 
 #[test]
 fn sigkill_during_snapshot_writes_never_yields_a_corrupt_snapshot() {
-    let disk = std::env::temp_dir().join(format!("bf-crash-{}.img", std::process::id()));
+    let disk = support::temp_path("crash.img");
     std::fs::write(&disk, vec![0u8; 4 << 20]).unwrap();
-    let d = disk.to_str().unwrap().to_string();
     let mut seed: u64 = 0x005e_ed0f_c4a5;
     let mut last_reported: Option<u64> = None;
     let mut kills_mid_write = 0;
@@ -46,15 +37,11 @@ fn sigkill_during_snapshot_writes_never_yields_a_corrupt_snapshot() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let wait_saves = (seed >> 33) % 3; // let 0..2 saves complete, then kill during the next ones
         let extra_ms = (seed >> 40) % 120; // a save takes tens of ms under TCG: land inside one
-        let pidfile = std::env::temp_dir().join(format!("bf-crash-{}.pid", std::process::id()));
+        let pidfile = support::temp_path("crash.pid");
         let _ = std::fs::remove_file(&pidfile);
-        let cmd = qemu_cmd(&d, &["snapshot", "stress", "/dev/state", "1000"]);
-        // qemu-run's options go before the kernel: rebuild the command with --pidfile first.
-        let mut child = Command::new(root().join("tools/qemu-run"))
-            .current_dir(root())
-            .arg("--pidfile")
-            .arg(&pidfile)
-            .args(cmd.get_args())
+        let mut child = on_disk(&disk, &["snapshot", "stress", "/dev/state", "1000"])
+            .pidfile(&pidfile)
+            .command()
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -77,9 +64,9 @@ fn sigkill_during_snapshot_writes_never_yields_a_corrupt_snapshot() {
         // SIGKILL QEMU itself (no chance to flush anything), by the pid it wrote.
         let qemu_pid = std::fs::read_to_string(&pidfile).unwrap_or_default().trim().to_string();
         assert!(qemu_pid.parse::<u32>().is_ok_and(|p| p > 1), "no QEMU pid in {}", pidfile.display());
-        let _ = Command::new("kill").args(["-KILL", &qemu_pid]).status();
+        let _ = std::process::Command::new("kill").args(["-KILL", &qemu_pid]).status();
         let _ = child.wait();
-        let (found, out) = verify(&d);
+        let (found, out) = verify(&disk);
         if let Some(k) = last_reported {
             let f = found.unwrap_or_else(|| {
                 panic!("round {round}: counter {k} was saved, but the next boot found nothing:\n{out}")

@@ -4,7 +4,6 @@
 //! (`CSMITH_MODE=fixed`: the seeds of tests/csmith/seeds.txt, `random`: `make fuzz-diff`), time
 //! limits, skips, and where failing programs are saved.
 
-#[path = "conformance/support.rs"]
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +11,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
-use support::{Engine, Output, Status};
+use support::differential::{self, Engine, Output, Status};
 
 /// What happened to one seed.
 enum SeedResult {
@@ -60,10 +59,6 @@ struct Config {
     save_dir: PathBuf,
 }
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn fixed_seeds() -> Vec<u64> {
     if let Ok(list) = std::env::var("CSMITH_SEEDS") {
         return list
@@ -72,7 +67,7 @@ fn fixed_seeds() -> Vec<u64> {
             .map(|s| s.parse().unwrap_or_else(|_| panic!("CSMITH_SEEDS: '{s}' is not a seed number")))
             .collect();
     }
-    let path = repo().join("tests/csmith/seeds.txt");
+    let path = support::root().join("tests/csmith/seeds.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
@@ -87,7 +82,7 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
     let _ = std::fs::create_dir_all(&dir);
     let src = dir.join("program.c");
     let csmith = support::tool("CSMITH", "csmith");
-    let generated = support::run(
+    let generated = differential::run(
         Command::new(&csmith).arg("--seed").arg(seed.to_string()).args(&cfg.csmith_args).arg("-o").arg(&src),
         Duration::from_secs(20),
     );
@@ -99,17 +94,17 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
     // Native first, at every level, so that a slow program is skipped before any engine time is spent.
     let mut natives: Vec<(String, PathBuf, Output)> = Vec::new();
     for opt in &cfg.opts {
-        let bc = match support::compile_bitcode(std::slice::from_ref(&src), opt, &cflags, &dir.join(opt)) {
+        let bc = match differential::compile_bitcode(std::slice::from_ref(&src), opt, &cflags, &dir.join(opt)) {
             Ok(bc) => bc,
             Err(e) => {
                 return SeedResult::Skipped(format!("-{opt} bitcode compile failed: {}", first_line(&e)));
             }
         };
         let exe = dir.join(opt).join("native");
-        if let Err(e) = support::compile_native(&bc, opt, &exe) {
+        if let Err(e) = differential::compile_native(&bc, opt, &exe) {
             return SeedResult::Skipped(format!("-{opt} native compile failed: {}", first_line(&e)));
         }
-        let out = support::run(Command::new(&exe).args(&args), cfg.native_timeout);
+        let out = differential::run(Command::new(&exe).args(&args), cfg.native_timeout);
         if !matches!(out.status, Status::Exited(_)) {
             return SeedResult::Skipped(format!("-{opt} native run {}", out.status));
         }
@@ -134,7 +129,7 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
     let mut failures = Vec::new();
     for (opt, bc, native) in &natives {
         let limit = Duration::from_secs(10).max(native.elapsed * 50);
-        let got = support::run(&mut cfg.engine.command(bc, &args), limit);
+        let got = differential::run(&mut cfg.engine.command(bc, &args), limit);
         let mut problems = String::new();
         if got.status == Status::TimedOut {
             problems.push_str(&format!(
@@ -146,7 +141,7 @@ fn check_seed(seed: u64, cfg: &Config) -> SeedResult {
             problems.push_str(&format!("    status: native {}, engine {}\n", native.status, got.status));
         }
         if got.status != Status::TimedOut && got.stdout != native.stdout {
-            problems.push_str(&support::diff_text(&native.stdout, &got.stdout));
+            problems.push_str(&differential::diff_text(&native.stdout, &got.stdout));
         }
         if !problems.is_empty() {
             if !got.stderr.is_empty() {
@@ -206,19 +201,24 @@ fn csmith_differential() {
         }
         other => panic!("CSMITH_MODE='{other}': expected 'fixed' or 'random'"),
     };
-    let count = support::env_number("CSMITH_COUNT", default_count) as usize;
+    let count = differential::env_number("CSMITH_COUNT", default_count) as usize;
     let csmith = support::tool("CSMITH", "csmith");
-    assert!(support::have_tool(&csmith), "{csmith} not found: install the Debian packages csmith and libcsmith-dev");
+    assert!(
+        differential::have_tool(&csmith),
+        "{csmith} not found: install the Debian packages csmith and libcsmith-dev"
+    );
     let include = support::tool("CSMITH_INCLUDE", "/usr/include/csmith");
     assert!(Path::new(&include).join("csmith.h").exists(), "{include}/csmith.h not found: install libcsmith-dev");
     let cfg = Config {
-        opts: support::opt_levels("CSMITH_OPT", &["O0", "O2"]),
-        engine: Engine::from_env(env!("CARGO_BIN_EXE_bareflow")),
-        native_timeout: Duration::from_secs_f64(support::env_number("CSMITH_NATIVE_TIMEOUT", 1.0)),
+        opts: differential::opt_levels("CSMITH_OPT", &["O0", "O2"]),
+        engine: Engine::from_env(),
+        native_timeout: Duration::from_secs_f64(differential::env_number("CSMITH_NATIVE_TIMEOUT", 1.0)),
         csmith_args: std::env::var("CSMITH_ARGS").unwrap_or_default().split_whitespace().map(String::from).collect(),
         include,
         work: Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("csmith-{mode}")),
-        save_dir: std::env::var("CSMITH_SAVE_DIR").map(PathBuf::from).unwrap_or_else(|_| repo().join(save_default)),
+        save_dir: std::env::var("CSMITH_SAVE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| support::root().join(save_default)),
     };
     eprintln!(
         "csmith: {count} programs ({mode} seeds) at {:?} against `{} run --tier {} {}`",
@@ -237,7 +237,7 @@ fn csmith_differential() {
     let max_attempts = count * 4 + 20;
     let attempts = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        for _ in 0..support::jobs("CSMITH_JOBS") {
+        for _ in 0..differential::jobs("CSMITH_JOBS") {
             s.spawn(|| {
                 loop {
                     // Claim a slot first so that no more than `count` programs are checked.

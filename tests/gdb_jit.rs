@@ -4,34 +4,26 @@
 //! interface with its DWARF), and `bt` must show the JIT frames down to `main` and the Rust callers (irvm's native call, `bareflow run`).
 //! Needs the Linux build to export `llvm_orc_registerJITLoaderGDBWrapper` dynamically (root build.rs). Run: `make test-gdb-jit`.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod support;
 
 #[test]
 fn gdb_stops_in_jit_compiled_function() {
-    let tmp = std::env::temp_dir().join(format!("bf-gdb-jit-{}", std::process::id()));
+    let tmp = support::temp_path("gdb-jit");
     std::fs::create_dir_all(&tmp).unwrap();
     let bc = tmp.join("prog.bc");
-    let cc = Command::new("clang-19")
-        .args(["-g", "-O1", "-fno-unwind-tables", "-emit-llvm", "-c"])
-        .arg(root().join("tests/gdb_jit/prog.c"))
-        .arg("-o")
-        .arg(&bc)
-        .status()
-        .expect("clang-19");
-    assert!(cc.success(), "clang-19 failed on tests/gdb_jit/prog.c");
-    let out = Command::new("gdb")
-        .args(["-batch", "-nx"])
-        .args(["-ex", "set breakpoint pending on", "-ex", "set pagination off"])
-        .args(["-ex", "break collatz_steps", "-ex", "run"])
-        .args(["-ex", "info symbol $pc"])
-        .args(["-ex", "bt", "-ex", "kill"])
+    support::bitcode(&support::root().join("tests/gdb_jit/prog.c"), &bc, &["-g", "-O1", "-fno-unwind-tables"]);
+    let commands = [
+        "set breakpoint pending on",
+        "set pagination off",
+        "break collatz_steps",
+        "run",
+        "info symbol $pc",
+        "bt",
+        "kill",
+    ];
+    let out = support::gdb_batch(&commands)
         .arg("--args")
-        .arg(env!("CARGO_BIN_EXE_bareflow"))
+        .arg(support::bareflow_bin())
         .args(["run", "--tier", "jit", "--opt", "2"])
         .arg(&bc)
         .output()

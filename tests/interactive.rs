@@ -5,18 +5,16 @@
 //! output for the same prompt. The VGA text screen is dumped to build/interactive/screen.png.
 //! Run with `make test-interactive`.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
+use support::{Qemu, root};
 
 const PROMPTS: [&str; 2] = ["And God said", "The man"];
 const STEPS: &str = "20";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The monitor's `sendkey` names for one character of a prompt (US layout).
 fn keys(c: char) -> String {
@@ -33,14 +31,7 @@ fn keys(c: char) -> String {
 
 /// The native build's greedy answer for `prompt` (what `-m chat` prints after the typed line).
 fn native_answer(prompt: &str) -> String {
-    let out = Command::new(root().join("build/tinyllama"))
-        .arg(root().join("app-tinyllama/model/model.bin"))
-        .args(["-t", "0", "-n", STEPS, "-i", prompt])
-        .stderr(Stdio::null())
-        .output()
-        .expect("build/tinyllama (run `make app`)");
-    assert!(out.status.success(), "native tinyllama failed for {prompt:?}");
-    String::from_utf8(out.stdout).expect("native answer is UTF-8")
+    support::tinyllama_native(&["-t", "0", "-n", STEPS, "-i", prompt])
 }
 
 /// Read serial output until the app's `n`-th "> " prompt (a line starting with it) is the last output.
@@ -78,18 +69,16 @@ fn chat_appliance_answers_typed_prompts() {
     let dir = root().join("build/interactive");
     let elf = dir.join("appliance.elf");
     assert!(elf.exists(), "{} missing: run `make interactive-appliance`", elf.display());
-    let sock = std::env::temp_dir().join(format!("bf-chat-{}.sock", std::process::id()));
-    let ppm = std::env::temp_dir().join(format!("bf-chat-{}.ppm", std::process::id()));
+    let sock = support::temp_path("chat.sock");
+    let ppm = support::temp_path("chat.ppm");
     let png = dir.join("screen.png");
     let _ = std::fs::remove_file(&png);
-    let mut child = Command::new(root().join("tools/qemu-run"))
-        .current_dir(root())
-        .args(["--timeout", "150", "--monitor"])
-        .arg(&sock)
-        .arg("--initrd")
-        .arg(dir.join("initrd.tar"))
-        .arg(&elf)
-        .args(["--", "/boot/model.bin", "-m", "chat", "-t", "0", "-n", STEPS])
+    let mut child = Qemu::kernel(&elf)
+        .timeout(150)
+        .monitor(&sock)
+        .initrd(&dir.join("initrd.tar"))
+        .args(&["/boot/model.bin", "-m", "chat", "-t", "0", "-n", STEPS])
+        .command()
         .stdout(Stdio::piped())
         .spawn()
         .expect("tools/qemu-run");
@@ -101,7 +90,6 @@ fn chat_appliance_answers_typed_prompts() {
         type_line(&mut mon, p);
         read_until_prompt(&mut out, &mut seen, i + 2);
     }
-    // QEMU 7.2 writes PPM only; tools/ppm2png turns it into a PNG a person can look at.
     writeln!(mon, "screendump {}", ppm.display()).unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     type_line(&mut mon, ""); // an empty line ends the chat
@@ -119,9 +107,9 @@ fn chat_appliance_answers_typed_prompts() {
     assert_eq!(status.code(), Some(0), "appliance exit status:\n{seen}");
     let dump = std::fs::read(&ppm).expect("screendump wrote no PPM");
     assert_not_blank(&dump);
-    let conv = Command::new(root().join("tools/ppm2png")).arg(&ppm).arg(&png).status().unwrap();
+    let converted = support::ppm_to_png(&ppm, &png);
     let _ = std::fs::remove_file(&ppm);
-    assert!(conv.success(), "tools/ppm2png failed on the screendump");
+    assert!(converted, "tools/ppm2png failed on the screendump");
     assert!(png.exists(), "no {}", png.display());
 }
 

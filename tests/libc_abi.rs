@@ -3,19 +3,11 @@
 //! listed in the table, and listed as `stub` exactly when it is one (stubs record their names in
 //! the image's .bf_stubs section).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn kernel() -> PathBuf {
-    let k = root().join("build/bareflow.elf");
-    assert!(k.exists(), "{} is missing: run `make image` first", k.display());
-    k
-}
+use support::{kernel, root};
 
 fn nm(args: &[&str]) -> String {
     let o = Command::new("nm").args(args).arg(kernel()).output().expect("run nm");
@@ -74,7 +66,7 @@ fn documented() -> BTreeMap<String, String> {
 }
 
 fn linked_stubs() -> BTreeSet<String> {
-    let tmp = std::env::temp_dir().join(format!("bf-stubs-{}", std::process::id()));
+    let tmp = support::temp_path("stubs");
     let st = Command::new("objcopy")
         .args(["-O", "binary", "--only-section=.bf_stubs"])
         .arg(kernel())

@@ -4,12 +4,11 @@
 //! cold, keeping the last good snapshot. Also `jit_optimize_hot_functions()` (bareflow.h).
 //! Needs `make app` (build/tinyllama.bc, build/tinyllama); `make test-shrink` runs it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use support::{model, root};
 
 fn bitcode() -> PathBuf {
     let bc = root().join("build/tinyllama.bc");
@@ -19,20 +18,14 @@ fn bitcode() -> PathBuf {
 
 /// A fresh state directory for one test.
 fn fresh(name: &str) -> PathBuf {
-    let d = root().join("target/shrink").join(name);
+    let d = support::scratch("shrink").join(name);
     let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(d.parent().unwrap()).unwrap();
     d
-}
-
-fn model() -> PathBuf {
-    root().join("app-tinyllama/model/model.bin")
 }
 
 /// `bareflow run --verbose --state DIR tinyllama.bc -- model -n 48 -t 0 -i ...`: (stdout, stderr).
 fn llama(state: &Path, extra: &[&str]) -> (String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .args(["run", "--verbose", "--state"])
+    let o = support::bareflow(["run", "--verbose", "--state"])
         .arg(state)
         .args(extra)
         .arg(bitcode())
@@ -52,17 +45,11 @@ fn compiles(err: &str) -> Vec<&str> {
 }
 
 fn native_output() -> String {
-    let exe = root().join("build/tinyllama");
-    let o = Command::new(exe)
-        .arg(model())
-        .args(["-n", "48", "-t", "0", "-i", "And God said"])
-        .output()
-        .expect("native tinyllama (make app)");
-    String::from_utf8_lossy(&o.stdout).to_string()
+    support::tinyllama_native(&["-n", "48", "-t", "0", "-i", "And God said"])
 }
 
 fn bareflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bareflow")).args(args).output().expect("bareflow")
+    support::bareflow(args).output().expect("bareflow")
 }
 
 /// Flip one byte of slot `slot`'s payload in DIR/state.img (64 MiB store: slots of 32 MiB).
@@ -203,7 +190,7 @@ fn corrupt_snapshot_is_reported_and_the_run_goes_cold() {
 fn mismatched_or_foreign_snapshots_are_discarded() {
     // Another program's snapshot.
     let dir = fresh("mismatch");
-    let other = root().join("target/shrink/hot_api.bc");
+    let other = support::scratch("shrink").join("hot_api.bc");
     build_hot_api(&other);
     let o = bareflow(&["run", "--state", dir.to_str().unwrap(), other.to_str().unwrap()]);
     assert!(o.status.success());
@@ -253,21 +240,13 @@ fn mismatched_or_foreign_snapshots_are_discarded() {
 fn build_hot_api(bc: &Path) {
     static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    std::fs::create_dir_all(bc.parent().unwrap()).unwrap();
-    let st = Command::new("clang-19")
-        .args(["-O2", "-emit-llvm", "-c", "-I"])
-        .arg(root().join("core-rt/include"))
-        .arg(root().join("tests/shrink/hot_api.c"))
-        .arg("-o")
-        .arg(bc)
-        .status()
-        .expect("clang-19");
-    assert!(st.success(), "hot_api.c: bitcode build failed");
+    let include = root().join("core-rt/include");
+    support::bitcode(&root().join("tests/shrink/hot_api.c"), bc, &["-O2", "-I", include.to_str().unwrap()]);
 }
 
 #[test]
 fn jit_optimize_hot_functions_tiers_up_hot_functions_now() {
-    let bc = root().join("target/shrink/hot_api_api.bc");
+    let bc = support::scratch("shrink").join("hot_api_api.bc");
     build_hot_api(&bc);
     // Without OSR (which would move `work`'s loop to native code after 5 000 iterations and so
     // stop its heat there) the API alone decides.
@@ -306,8 +285,7 @@ fn runtime_coverage_names_sampled_runtime_code_per_component() {
 
 #[test]
 fn missing_state_device_is_one_line_and_the_run_goes_on() {
-    let o = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .args(["run", "--state", "/dev/bareflow-no-such-disk"])
+    let o = support::bareflow(["run", "--state", "/dev/bareflow-no-such-disk"])
         .arg(bitcode())
         .arg("--")
         .arg(model())

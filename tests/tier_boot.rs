@@ -21,20 +21,19 @@
 //! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
 //! symbol map).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{Qemu, root};
 
 /// build/bareflow.elf, checked to be there with symbol maps (plain and compressed) at least as new.
 fn kernel() -> PathBuf {
-    let k = root().join("build/bareflow.elf");
+    let k = support::kernel();
     let age = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
     for sym in ["build/kernel.sym", "build/kernel.sym.gz"] {
         let sym = root().join(sym);
-        assert!(k.exists() && sym.exists(), "{} or {} is missing: run `make image` first", k.display(), sym.display());
+        assert!(sym.exists(), "{} is missing: run `make image` first", sym.display());
         assert!(age(&sym) >= age(&k), "{} is older than build/bareflow.elf: run `make image`", sym.display());
     }
     k
@@ -42,22 +41,12 @@ fn kernel() -> PathBuf {
 
 /// A scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let d = root().join("target/tier-boot").join(test);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    support::scratch(&format!("tier-boot/{test}"))
 }
 
 /// Compile `src` (relative to the repository) to bitcode `out` with clang-19 and `flags`.
 fn bitcode(src: &str, out: &Path, flags: &[&str]) {
-    let st = Command::new("clang-19")
-        .args(flags)
-        .args(["-emit-llvm", "-c"])
-        .arg(root().join(src))
-        .arg("-o")
-        .arg(out)
-        .status()
-        .expect("clang-19");
-    assert!(st.success(), "clang-19 failed on {src}");
+    support::bitcode(&root().join(src), out, flags)
 }
 
 /// A ustar archive of boot files: the image's symbol map as `make image` ships it (kernel.sym.gz)
@@ -90,22 +79,14 @@ fn initrd_with_map(dir: &Path, map: &Path, files: &[&Path]) -> PathBuf {
     tar
 }
 
-/// `tools/qemu-run` under TCG with `extra` options; the command line is `args`.
-fn qemu_command(initrd: &Path, extra: &[&str], args: &[&str]) -> Command {
-    let mut c = Command::new(root().join("tools/qemu-run"));
-    c.current_dir(root())
-        .args(["--accel", "tcg", "--timeout", "120"])
-        .args(extra)
-        .arg("--initrd")
-        .arg(initrd)
-        .arg(kernel())
-        .arg("--")
-        .args(args);
-    c
+/// The kernel under TCG with the boot files `initrd`.
+fn qemu(initrd: &Path) -> Qemu {
+    Qemu::kernel(&kernel()).accel("tcg").timeout(120).initrd(initrd)
 }
 
+/// A process's stdout and stderr as text.
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).replace('\r', ""), String::from_utf8_lossy(&o.stderr).to_string())
+    (support::text(&o.stdout), support::text(&o.stderr))
 }
 
 /// The tier changes of a `--verbose` log, without the compile time:
@@ -140,16 +121,16 @@ fn tiered_run_in_qemu_matches_userspace() {
     );
     let flags = ["run", "--tier", "auto", "--verbose", "--thresholds", THRESHOLDS];
 
-    let user = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(flags).arg(&bc).output().expect("bareflow run");
+    let user = support::bareflow(flags).arg(&bc).output().expect("bareflow run");
     let (user_out, user_err) = text(&user);
     assert!(user.status.success(), "userspace run failed:\n{user_err}");
 
     let tar = initrd(&dir, &[&bc]);
     let t0 = std::time::Instant::now();
-    let q = qemu_command(&tar, &[], &[&flags[..], &["/boot/prog.bc"]].concat()).output().expect("tools/qemu-run");
+    let q = qemu(&tar).args(&flags).args(&["/boot/prog.bc"]).run();
     let secs = t0.elapsed().as_secs_f64();
-    let (serial, qerr) = text(&q);
-    assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
+    let serial = q.serial.clone();
+    assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
     eprintln!("tier_boot: QEMU (TCG) boot + tiered run: {secs:.1} s");
 
     // Serial = the program's stdout and stderr: its own lines are those core-rt and the tier log did not write.
@@ -179,12 +160,16 @@ fn gdb_stops_in_jit_code_inside_qemu() {
     let bc = dir.join("prog.bc");
     bitcode("tests/gdb_jit/prog.c", &bc, &["-g", "-O1", "-fno-unwind-tables"]);
     let tar = initrd(&dir, &[&bc]);
-    let port = (40000 + std::process::id() % 20000).to_string();
+    let port = (40000 + std::process::id() % 20000) as u16;
     let pidfile = dir.join("qemu.pid");
     let _ = std::fs::remove_file(&pidfile);
     let args = ["run", "--tier", "jit", "--opt", "2", "/boot/prog.bc"];
     let t0 = std::time::Instant::now();
-    let child = qemu_command(&tar, &["--gdb", &port, "--pidfile", pidfile.to_str().unwrap()], &args)
+    let child = qemu(&tar)
+        .gdb(port)
+        .pidfile(&pidfile)
+        .args(&args)
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -197,15 +182,21 @@ fn gdb_stops_in_jit_code_inside_qemu() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let gdb = Command::new("timeout")
-        .args(["120", "gdb", "-batch", "-nx"])
-        .arg(kernel())
-        .args(["-ex", "set pagination off", "-ex", "set breakpoint pending on", "-ex", "set backtrace past-main on"])
-        .args(["-ex", &format!("target remote localhost:{port}")])
-        .args(["-ex", "break collatz_steps", "-ex", "continue"])
-        .args(["-ex", "info symbol $pc", "-ex", "bt", "-ex", "kill"])
-        .output()
-        .expect("gdb");
+    let target = format!("target remote localhost:{port}");
+    let gdb = support::gdb_batch(&[
+        "set pagination off",
+        "set breakpoint pending on",
+        "set backtrace past-main on",
+        &target,
+        "break collatz_steps",
+        "continue",
+        "info symbol $pc",
+        "bt",
+        "kill",
+    ])
+    .arg(kernel())
+    .output()
+    .expect("gdb");
     let secs = t0.elapsed().as_secs_f64();
     if let Ok(pid) = std::fs::read_to_string(&pidfile) {
         // QEMU normally ended with gdb's `kill`; if it still runs, end exactly that process.
@@ -266,9 +257,9 @@ fn dlsym_run(test: &str, map: &Path) -> String {
         &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
     );
     let tar = initrd_with_map(&dir, map, &[&bc]);
-    let q = qemu_command(&tar, &[], &["run", "--tier", "interp", "/boot/dlsym.bc"]).output().expect("tools/qemu-run");
-    let (serial, qerr) = text(&q);
-    assert_eq!(q.status.code(), Some(0), "QEMU run failed:\n{serial}{qerr}");
+    let q = qemu(&tar).args(&["run", "--tier", "interp", "/boot/dlsym.bc"]).run();
+    assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
+    let serial = q.serial;
     assert!(serial.contains("dlopen(NULL) ok"), "{serial}");
     assert!(
         serial
@@ -365,7 +356,6 @@ fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
     let disk = dir.join("state.img");
     std::fs::write(&disk, []).unwrap();
     std::fs::File::options().write(true).open(&disk).unwrap().set_len(16 << 20).unwrap();
-    let d = disk.to_str().unwrap();
     let samples = |serial: &str| -> u64 {
         let l = serial
             .lines()
@@ -375,15 +365,10 @@ fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
     };
     let mut seen = Vec::new();
     for boot in 1..=2 {
-        let q = qemu_command(
-            &tar,
-            &["--disk", d],
-            &["run", "--state", "/dev/state", "--runtime-coverage", "/boot/prog.bc"],
-        )
-        .output()
-        .expect("tools/qemu-run");
-        let (serial, qerr) = text(&q);
-        assert_eq!(q.status.code(), Some(0), "boot {boot} failed:\n{serial}{qerr}");
+        let q =
+            qemu(&tar).disk(&disk).args(&["run", "--state", "/dev/state", "--runtime-coverage", "/boot/prog.bc"]).run();
+        assert_eq!(q.code, 0, "boot {boot} failed:\n{}", q.all());
+        let serial = q.serial;
         let inflated: Vec<&str> =
             serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).collect();
         assert_eq!(inflated.len(), 1, "boot {boot}: the map is inflated once, for the report:\n{serial}");

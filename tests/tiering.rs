@@ -2,27 +2,25 @@
 //! and under `bareflow run --tier auto --verbose`; the output must match and the tier log must
 //! show the expected tier changes (calls between JIT code counted; OSR of a loop in `main`).
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::root;
 
 /// Build `tests/tiering/<name>.c` natively (-O2) and as bitcode; returns (native exe, bitcode).
 fn build(name: &str) -> (PathBuf, PathBuf) {
     // Tests run in parallel and may build the same program: one build at a time.
     static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let out = root().join("target/tiering");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = support::scratch("tiering");
     let src = root().join(format!("tests/tiering/{name}.c"));
     let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
-    let st = Command::new("clang-19").args(["-O2", "-o"]).arg(&exe).arg(&src).status().expect("clang-19");
-    assert!(st.success(), "{name}: native build failed");
-    let st =
-        Command::new("clang-19").args(["-O2", "-emit-llvm", "-c", "-o"]).arg(&bc).arg(&src).status().expect("clang-19");
-    assert!(st.success(), "{name}: bitcode build failed");
+    support::compile(
+        &format!("{name}: native build"),
+        support::clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe),
+    );
+    support::bitcode(&src, &bc, &["-O2"]);
     (exe, bc)
 }
 
@@ -32,14 +30,7 @@ fn run_both(name: &str, flags: &[&str], args: &[&str]) -> (String, String, f64) 
     let n = Command::new(&exe).args(args).output().expect("native run");
     assert!(n.status.success(), "{name}: native run failed");
     let t0 = std::time::Instant::now();
-    let b = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .arg("run")
-        .args(flags)
-        .arg(&bc)
-        .arg("--")
-        .args(args)
-        .output()
-        .expect("bareflow run");
+    let b = support::bareflow(["run"]).args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
     let secs = t0.elapsed().as_secs_f64();
     let (nout, bout, berr) = (
         String::from_utf8_lossy(&n.stdout),
@@ -67,16 +58,12 @@ fn calls_between_jit_code_count_toward_tier_up() {
 
 #[test]
 fn report_summarizes_tiers_and_draws_a_flame_graph() {
-    let out = root().join("target/tiering");
+    let out = support::scratch("tiering");
     let (prof, svg) = (out.join("native_calls.json"), out.join("native_calls.svg"));
     let _ = std::fs::remove_file(&svg);
     let p = prof.to_str().unwrap();
     run_both("native_calls", &["--tier", "auto", "--thresholds", "3,100,1000", "--profile-out", p], &[]);
-    let r = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .args(["report", p, "--svg"])
-        .arg(&svg)
-        .output()
-        .expect("bareflow report");
+    let r = support::bareflow(["report", p, "--svg"]).arg(&svg).output().expect("bareflow report");
     let text = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "report failed: {}", String::from_utf8_lossy(&r.stderr));
     assert!(text.lines().any(|l| l.contains(" O3 ") && l.trim_end().ends_with(" leaf")), "no O3 row for leaf:\n{text}");
@@ -87,7 +74,7 @@ fn report_summarizes_tiers_and_draws_a_flame_graph() {
         "flame graph lacks the functions"
     );
     // Bad input: one line naming the file, exit status 2.
-    let bad = Command::new(env!("CARGO_BIN_EXE_bareflow")).args(["report", "/nonexistent/p.json"]).output().unwrap();
+    let bad = support::bareflow(["report", "/nonexistent/p.json"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/p.json"));
 }
@@ -97,7 +84,7 @@ fn osr_moves_a_loop_that_runs_once_to_native_code() {
     // `main` and `sweep` each run once; their loops must leave the interpreter at the hot
     // threshold (5 000 header entries by default) through OSR, so irvm counts only a few
     // thousand iterations of loops that run millions of times.
-    let out = root().join("target/tiering");
+    let out = support::scratch("tiering");
     let prof = out.join("main_loop.json");
     let p = prof.to_str().unwrap();
     let (stdout, err, _) = run_both("main_loop", &["--tier", "auto", "--verbose", "--profile-out", p], &["3000000"]);
@@ -126,25 +113,15 @@ fn osr_moves_a_loop_that_runs_once_to_native_code() {
 fn fp_contract_fuses_in_every_tier_or_in_none() {
     // Without --fp-contract every tier rounds a*b + c twice (= clang -O2, generic); with it every
     // tier fuses (= clang -O2 -mfma), so a function's results do not change when it tiers up.
-    let out = root().join("target/tiering");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = support::scratch("tiering");
     let src = root().join("tests/tiering/fma.c");
     let has_fma =
         std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
     let (generic, fused, bc) = (out.join("fma_generic"), out.join("fma_fused"), out.join("fma.bc"));
     for (o, extra) in [(&generic, vec![]), (&fused, vec!["-mfma"])] {
-        let st =
-            Command::new("clang-19").args(["-O2"]).args(extra).arg(&src).arg("-o").arg(o).status().expect("clang-19");
-        assert!(st.success());
+        support::compile("fma.c native", support::clang_command().arg("-O2").args(extra).arg(&src).arg("-o").arg(o));
     }
-    let st = Command::new("clang-19")
-        .args(["-O2", "-emit-llvm", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&bc)
-        .status()
-        .expect("clang-19");
-    assert!(st.success());
+    support::bitcode(&src, &bc, &["-O2"]);
     let native =
         |exe: &PathBuf| String::from_utf8_lossy(&Command::new(exe).output().expect("native run").stdout).to_string();
     let two = native(&generic);
@@ -156,13 +133,7 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
         [&["--tier", "interp"], &["--tier", "auto", "--thresholds", "min"], &["--tier", "jit", "--opt", "3"]];
     for m in modes {
         for (flag, want) in [(None, &two), (Some("--fp-contract"), &one)] {
-            let o = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-                .arg("run")
-                .args(m)
-                .args(flag)
-                .arg(&bc)
-                .output()
-                .expect("bareflow run");
+            let o = support::bareflow(["run"]).args(m).args(flag).arg(&bc).output().expect("bareflow run");
             assert!(o.status.success(), "{m:?} {flag:?}: {}", String::from_utf8_lossy(&o.stderr));
             assert_eq!(&String::from_utf8_lossy(&o.stdout).to_string(), want, "{m:?} {flag:?}");
         }
@@ -172,11 +143,10 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
 /// `bareflow run FLAGS BC -- ARG` with every compiled module dumped (`BAREFLOW_JIT_DUMP`) into
 /// a fresh target/tiering/NAME.dump; returns the run's output and the dump directory.
 fn run_dumping(name: &str, bc: &std::path::Path, flags: &[&str], arg: &str) -> (std::process::Output, PathBuf) {
-    let dump = root().join(format!("target/tiering/{name}.dump"));
+    let dump = support::scratch("tiering").join(format!("{name}.dump"));
     let _ = std::fs::remove_dir_all(&dump);
     std::fs::create_dir_all(&dump).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_bareflow"))
-        .arg("run")
+    let out = support::bareflow(["run"])
         .args(flags)
         .arg(bc)
         .args(["--", arg])

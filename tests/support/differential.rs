@@ -1,8 +1,6 @@
-//! Shared plumbing of the differential tests (`tests/conformance.rs`, `tests/csmith.rs`): running a
+//! Plumbing of the differential tests (`tests/conformance.rs`, `tests/csmith.rs`): running a
 //! command with a time limit, compiling C with clang-19 to bitcode and to native code, building the
 //! `bareflow run` command under test from the environment, a small parallel map and a readable diff.
-//! Included by both test crates with `#[path]`, so not every item is used by each.
-#![allow(dead_code)]
 
 use std::fmt;
 use std::io::Read;
@@ -132,11 +130,6 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> Output {
     Output { status, stdout, stderr, elapsed }
 }
 
-/// A tool from the environment (`var`, e.g. CLANG) or its default name (e.g. clang-19).
-pub fn tool(var: &str, default: &str) -> String {
-    std::env::var(var).ok().filter(|s| !s.is_empty()).unwrap_or_else(|| default.to_string())
-}
-
 /// A positive number from the environment, or `default`; a malformed value is a hard error.
 pub fn env_number(var: &str, default: f64) -> f64 {
     match std::env::var(var) {
@@ -181,7 +174,7 @@ pub fn opt_levels(var: &str, default: &[&str]) -> Vec<String> {
 /// `llvm-link-19` when there are several). Returns the module path or clang's error text.
 pub fn compile_bitcode(srcs: &[PathBuf], opt: &str, cflags: &[String], out_dir: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let clang = tool("CLANG", "clang-19");
+    let clang = super::clang();
     let mut parts = Vec::new();
     for (i, src) in srcs.iter().enumerate() {
         let bc = out_dir.join(format!("part{i}.bc"));
@@ -209,7 +202,7 @@ pub fn compile_bitcode(srcs: &[PathBuf], opt: &str, cflags: &[String], out_dir: 
     if parts.len() == 1 {
         std::fs::rename(&parts[0], &module).map_err(|e| format!("{}: {e}", module.display()))?;
     } else {
-        let link = tool("LLVM_LINK", "llvm-link-19");
+        let link = super::tool("LLVM_LINK", "llvm-link-19");
         let out = run(Command::new(&link).args(&parts).arg("-o").arg(&module), Duration::from_secs(120));
         if !out.success() {
             return Err(format!("{link} {:?}: {}\n{}", parts, out.status, out.stderr_tail(15)));
@@ -240,7 +233,7 @@ pub fn up_to_date(inputs: &[PathBuf], outputs: &[&Path]) -> bool {
 /// Compile a bitcode module to a native executable at `-{opt}` (the same IR that bareflow runs, so a
 /// difference in behaviour is the engine's, not the front end's).
 pub fn compile_native(bc: &Path, opt: &str, exe: &Path) -> Result<(), String> {
-    let clang = tool("CLANG", "clang-19");
+    let clang = super::clang();
     let out = run(
         Command::new(&clang).arg(format!("-{opt}")).arg("-w").arg(bc).arg("-o").arg(exe).arg("-lm"),
         Duration::from_secs(300),
@@ -261,11 +254,11 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Read the engine settings from the environment; `default_bin` is the cargo-built binary.
-    pub fn from_env(default_bin: &str) -> Engine {
+    /// Read the engine settings from the environment.
+    pub fn from_env() -> Engine {
         Engine {
-            bin: tool("BAREFLOW_BIN", default_bin),
-            tier: tool("BAREFLOW_TIER", "interp"),
+            bin: super::tool("BAREFLOW_BIN", &super::bareflow_bin().display().to_string()),
+            tier: super::tool("BAREFLOW_TIER", "interp"),
             flags: std::env::var("BAREFLOW_FLAGS").unwrap_or_default().split_whitespace().map(String::from).collect(),
         }
     }

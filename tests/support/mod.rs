@@ -1,0 +1,231 @@
+//! What the integration tests share (`mod support;` in each tests/*.rs): where things are (the
+//! repository, the `bareflow` binary, the kernel image, app-tinyllama), C built with clang-19,
+//! `bareflow` and gdb commands, and QEMU booted through the one launcher, tools/qemu-run.
+//! `differential` holds the plumbing of the differential tests (conformance corpus, csmith).
+// Each test crate includes this module and uses a part of it.
+#![allow(dead_code)]
+
+pub mod differential;
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository's root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Linux build of `bareflow` cargo built for this test run.
+pub fn bareflow_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_bareflow"))
+}
+
+/// `bareflow ARGS...`, ready to run.
+pub fn bareflow<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Command {
+    let mut c = Command::new(bareflow_bin());
+    c.args(args);
+    c
+}
+
+/// The kernel image `make image` builds (build/bareflow.elf), checked to be there.
+pub fn kernel() -> PathBuf {
+    let k = root().join("build/bareflow.elf");
+    assert!(k.exists(), "{} is missing: run `make image` first", k.display());
+    k
+}
+
+/// app-tinyllama's model.
+pub fn model() -> PathBuf {
+    root().join("app-tinyllama/model/model.bin")
+}
+
+/// What the native build of app-tinyllama (build/tinyllama, `make app`) prints on stdout for
+/// `model.bin ARGS...`; it must succeed.
+pub fn tinyllama_native(args: &[&str]) -> String {
+    let o = Command::new(root().join("build/tinyllama"))
+        .arg(model())
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .expect("build/tinyllama (run `make app`)");
+    assert!(o.status.success(), "native tinyllama {args:?} failed");
+    String::from_utf8(o.stdout).expect("native tinyllama prints UTF-8")
+}
+
+/// target/REL, created: a test's scratch directory.
+pub fn scratch(rel: &str) -> PathBuf {
+    let d = root().join("target").join(rel);
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+    d
+}
+
+/// A path in the system's temporary directory no other test process uses: bf-NAME-PID.
+pub fn temp_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("bf-{name}-{}", std::process::id()))
+}
+
+/// Bytes a process wrote, as text, without the carriage returns of a serial console.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).replace('\r', "")
+}
+
+/// A tool from the environment (`var`, e.g. CLANG) or its default name (e.g. clang-19).
+pub fn tool(var: &str, default: &str) -> String {
+    std::env::var(var).ok().filter(|s| !s.is_empty()).unwrap_or_else(|| default.to_string())
+}
+
+/// The C compiler of the tests: `$CLANG`, default clang-19.
+pub fn clang() -> String {
+    tool("CLANG", "clang-19")
+}
+
+/// The C compiler (`clang()`) as a command, arguments to be added; `compile` runs it.
+pub fn clang_command() -> Command {
+    Command::new(clang())
+}
+
+/// Run a compiler command; it must succeed (`what` names the build when it does not).
+pub fn compile(what: &str, cmd: &mut Command) {
+    let st = cmd.status().unwrap_or_else(|e| panic!("{what}: cannot run {:?}: {e}", cmd.get_program()));
+    assert!(st.success(), "{what}: {:?} failed", cmd.get_program());
+}
+
+/// `clang-19 FLAGS... -emit-llvm -c SRC -o OUT`: one C file to a bitcode module.
+pub fn bitcode(src: &Path, out: &Path, flags: &[&str]) {
+    let what = format!("bitcode of {}", src.display());
+    compile(&what, clang_command().args(flags).args(["-emit-llvm", "-c"]).arg(src).arg("-o").arg(out));
+}
+
+/// tools/ppm2png: a QEMU screendump (QEMU 7.2 writes PPM only) as a PNG a person can look at.
+pub fn ppm_to_png(ppm: &Path, png: &Path) -> bool {
+    Command::new(root().join("tools/ppm2png")).arg(ppm).arg(png).status().is_ok_and(|s| s.success())
+}
+
+/// `timeout 120 gdb -batch -nx -ex COMMAND...`; the caller adds the program (or `--args ...`).
+pub fn gdb_batch(commands: &[&str]) -> Command {
+    let mut c = Command::new("timeout");
+    c.args(["120", "gdb", "-batch", "-nx"]);
+    for cmd in commands {
+        c.args(["-ex", cmd]);
+    }
+    c
+}
+
+/// One boot through tools/qemu-run, the QEMU launcher of `make qemu` and of every test: its options
+/// (see the script), what it boots, and the guest's command line. `run` waits for the end;
+/// `command` gives the launcher's command for tests that talk to QEMU while it runs.
+pub struct Qemu {
+    options: Vec<OsString>,
+    target: Option<PathBuf>,
+    cmdline: Vec<String>,
+}
+
+impl Qemu {
+    /// The kernel image with the boot files of `make image` (build/initrd.tar).
+    pub fn image() -> Qemu {
+        Qemu::kernel(&kernel()).initrd(&root().join("build/initrd.tar"))
+    }
+
+    /// The kernel (or appliance) ELF `elf`, booted directly (PVH).
+    pub fn kernel(elf: &Path) -> Qemu {
+        Qemu { options: Vec::new(), target: Some(elf.to_path_buf()), cmdline: Vec::new() }
+    }
+
+    /// A GRUB ISO (its command line and boot files are inside).
+    pub fn iso(iso: &Path) -> Qemu {
+        Qemu { options: Vec::new(), target: None, cmdline: Vec::new() }.option("--iso", iso)
+    }
+
+    /// A launcher option with a value, `--NAME VALUE` (a later one overrides an earlier one).
+    pub fn option(mut self, name: &str, value: impl AsRef<OsStr>) -> Qemu {
+        self.options.push(name.into());
+        self.options.push(value.as_ref().to_os_string());
+        self
+    }
+
+    pub fn initrd(self, tar: &Path) -> Qemu {
+        self.option("--initrd", tar)
+    }
+
+    /// The raw state disk (/dev/state in the guest).
+    pub fn disk(self, img: &Path) -> Qemu {
+        self.option("--disk", img)
+    }
+
+    /// `tcg` or `kvm` (default: KVM when it can run the kernel).
+    pub fn accel(self, mode: &str) -> Qemu {
+        self.option("--accel", mode)
+    }
+
+    /// Seconds before the launcher kills QEMU (and exits 124).
+    pub fn timeout(self, secs: u32) -> Qemu {
+        self.option("--timeout", secs.to_string())
+    }
+
+    /// Start paused with QEMU's gdb stub on tcp `port`.
+    pub fn gdb(self, port: u16) -> Qemu {
+        self.option("--gdb", port.to_string())
+    }
+
+    /// QEMU's monitor on the unix socket `sock` (`sendkey`, `screendump`).
+    pub fn monitor(self, sock: &Path) -> Qemu {
+        self.option("--monitor", sock)
+    }
+
+    /// QEMU writes its pid to `file` (to kill exactly that process).
+    pub fn pidfile(self, file: &Path) -> Qemu {
+        self.option("--pidfile", file)
+    }
+
+    /// No isa-debug-exit device: the guest powers off through ACPI.
+    pub fn no_exit_device(mut self) -> Qemu {
+        self.options.push("--no-exit-device".into());
+        self
+    }
+
+    /// The guest's command line, word by word (the launcher joins them with spaces).
+    pub fn args(mut self, words: &[&str]) -> Qemu {
+        self.cmdline.extend(words.iter().map(|w| w.to_string()));
+        self
+    }
+
+    /// The launcher's command, run from the repository's root.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(root().join("tools/qemu-run"));
+        c.current_dir(root()).args(&self.options);
+        if let Some(t) = &self.target {
+            c.arg(t);
+        }
+        if !self.cmdline.is_empty() {
+            c.arg("--").args(&self.cmdline);
+        }
+        c
+    }
+
+    /// Boot and wait for the end.
+    pub fn run(&self) -> Boot {
+        Boot::from(self.command().output().expect("run tools/qemu-run"))
+    }
+}
+
+/// How a boot ended: the guest's exit code (as tools/qemu-run gives it), the serial console
+/// (QEMU's stdout, without carriage returns) and the launcher's and QEMU's stderr.
+pub struct Boot {
+    pub code: i32,
+    pub serial: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Boot {
+    fn from(o: Output) -> Boot {
+        Boot { code: o.status.code().unwrap_or(-1), serial: text(&o.stdout), stderr: text(&o.stderr) }
+    }
+}
+
+impl Boot {
+    /// Serial console and stderr together, for assertions and failure messages.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.serial, self.stderr)
+    }
+}
