@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tiered-execution benchmark (`make bench-jit`, issue D).
+"""Tiered-execution benchmark (`make bench-jit`).
 
 For each program of tests/bench/*.c:
 
@@ -22,6 +22,9 @@ rusage): on a machine shared with other jobs, wall time includes waiting for a c
 
 Compile latency per tier: every `compile_ms` of the tier log (`--profile-out` JSON) of the large runs,
 median and max per target tier.
+
+A run that fails or produced no data (no profile, no tier change in a large run, no steady-state
+difference) stops the script with one line naming the program and the problem, exit status 1.
 """
 
 import argparse, json, math, os, resource, statistics, subprocess, sys, tempfile, time
@@ -102,6 +105,8 @@ def main():
                 _, nout = run([ref, *args])
                 if a.fp_contract:
                     nout = xout
+                if os.path.exists(prof):
+                    os.remove(prof)
                 secs, aout = run([a.bareflow, "run", "--tier", "auto", *extra, "--profile-out", prof, bc, "--", *args], cpu=cpu["a" + size])
                 t["a" + size].append(secs)
                 if aout != nout:
@@ -112,7 +117,12 @@ def main():
                     if bout != nout:
                         die(f"{name} {args}: baseline output differs from native")
                 if size == "l":
-                    for c in json.load(open(prof)).get("tiering", {}).get("changes", []):
+                    if not os.path.exists(prof):
+                        die(f"{name} {args}: no data: bareflow wrote no profile to {prof}")
+                    changes = json.load(open(prof)).get("tiering", {}).get("changes", [])
+                    if not changes:
+                        die(f"{name} {args}: no data: no tier change in the profile of the large run ({prof})")
+                    for c in changes:
                         compiles.setdefault(c["to"], []).append(c["compile_ms"])
         m = {k: statistics.median(v) for k, v in t.items() if v}
         mc = {k: statistics.median(v) for k, v in cpu.items() if v}
@@ -121,11 +131,16 @@ def main():
             sr = lambda d: steady(d, "n") / steady(d, "b") if steady(d, "b") > 0 else float("nan")
             base.append((name, sr(m), sr(mc)))
         steady_n, steady_a = m["nl"] - m["ns"], m["al"] - m["as"]
+        if steady_n <= 0 or steady_a <= 0:
+            die(f"{name}: no data: the large size ran no longer than the small one (native {steady_n * 1e3:.1f} ms, "
+                f"auto {steady_a * 1e3:.1f} ms): no steady-state figure")
         ratio = steady_n / steady_a if steady_a > 0 and steady_n > 0 else None
         cpu_n, cpu_a = mc["nl"] - mc["ns"], mc["al"] - mc["as"]
         cpu_ratio = cpu_n / cpu_a if cpu_a > 0 and cpu_n > 0 else None
         rows.append((name, " ".join(large), m["nl"], m["al"], steady_n, steady_a, ratio, cpu_n, cpu_a, cpu_ratio))
         print(f"{name}: native {m['nl']*1e3:.1f} ms, auto {m['al']*1e3:.1f} ms, steady native {steady_n*1e3:.1f} / auto {steady_a*1e3:.1f} ms (CPU {cpu_n*1e3:.1f} / {cpu_a*1e3:.1f} ms)", file=sys.stderr)
+    if not rows:
+        die(f"no data: no benchmark ran (--only {' '.join(a.only or [])})")
     lines = [f"| program | args (large) | native -O3 ms | auto whole ms | whole native/auto | steady native ms | steady auto ms | steady native/auto | steady CPU native/auto |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     fmt = lambda r: "-" if r is None else f"{r:.2f}x"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Userspace convergence of `bareflow run --state` (issue F): run app-tinyllama repeatedly on one
+"""Userspace convergence of `bareflow run --state` (run snapshots, docs/state.md): run app-tinyllama repeatedly on one
 state directory until a run changes no function's tier (neither while running nor in the
 end-of-run promotion), and print one table row per run.
 
@@ -21,6 +21,9 @@ In QEMU (--qemu KERNEL --initrd INITRD, --state = the state disk image): the sam
 of the kernel (`run --state /dev/state /boot/tinyllama.bc ...`); times are the guest's
 CLOCK_MONOTONIC, i.e. from the virtual CPU's reset.
 
+A run that fails, or that produced no data (no per-token timestamps; for bareflow, no saved snapshot
+or dead-code line), stops the script with one line naming the run and the problem, exit status 1.
+
 usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
                          [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--qemu KERNEL --initrd INITRD] [--out FILE] [--fresh]
 """
@@ -34,6 +37,7 @@ import sys
 import time
 
 PROMPT = "And God said"
+QEMU_RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "qemu-run")
 
 
 def time_to_peak(stamps, t0, window):
@@ -66,12 +70,20 @@ def qemu_text(out):
     return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
 
 
-def run_once(args, run, native=None):
+def fail(what, problem, output=""):
+    """Stop with one line: which run, what went wrong, and the end of its output."""
+    tail = " | ".join(l.strip() for l in output.strip().splitlines()[-3:])
+    sys.exit(f"converge: {what}: {problem}" + (f" (last output: {tail})" if tail else ""))
+
+
+def run_once(args, run, native=None, what=None):
+    """One run of the app: `what` names it in errors (default: run N)."""
+    what = what or (f"native run {run}" if native else f"run {run}")
     app_args = [args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-r", "1"]
     if args.qemu and not native:
         # The guest's command line is split at spaces: quote the prompt for core-rt's parser.
         app_args = ["/boot/" + os.path.basename(args.model), "-n", str(args.steps), "-t", "0", "-i", f"'{PROMPT}'", "-r", "1"]
-        cmd = ["tools/qemu-run", "--timeout", "1800", "--disk", args.state, "--initrd", args.initrd, args.qemu, "--",
+        cmd = [QEMU_RUN, "--timeout", "1800", "--disk", args.state, "--initrd", args.initrd, args.qemu, "--",
                "run", "--verbose", "--state", "/dev/state", "/boot/" + os.path.basename(args.bitcode), "--"] + app_args
     elif native:
         cmd = [native] + app_args
@@ -81,7 +93,7 @@ def run_once(args, run, native=None):
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - t0
     if p.returncode != 0:
-        sys.exit(f"converge: run {run} failed (exit {p.returncode}): {(p.stderr or p.stdout).strip().splitlines()[-3:]}")
+        fail(what, f"{cmd[0]} exited with status {p.returncode}", p.stderr or p.stdout)
     err = p.stderr
     if args.qemu and not native:
         # One serial stream. The guest's CLOCK_MONOTONIC counts from kernel entry; the boot
@@ -97,6 +109,12 @@ def run_once(args, run, native=None):
     dead = re.search(r"state: dead code: (\d+) of (\d+)", err)
     loaded = re.search(r"state: loaded snapshot gen (\d+)", err)
     changes = re.findall(r"\[tier\] (\S+): (\S+) -> (\S+) \((.*)\)$", err, re.M)
+    missing = [] if final is not None else [f"per-token rate ({len(stamps)} timestamps 'pos N at T s (varies)', at least {args.window + 1} needed)"]
+    if not native:
+        missing += [] if saved else ["'state: saved snapshot' line"]
+        missing += [] if dead else ["'state: dead code' line"]
+    if missing:
+        fail(what, "no data: no " + ", no ".join(missing) + " in its output", err)
     return {
         "run": run,
         "stdout": p.stdout,
@@ -144,7 +162,7 @@ def main():
     print(head, flush=True)
     for run in range(1, args.max_runs + 1):
         r = run_once(args, run)
-        r["code"] = snapshot_code_bytes(args)
+        r["code"] = snapshot_code_bytes(args, f"run {run}")
         if rows and r["stdout"] != rows[0]["stdout"]:
             sys.exit(f"converge: run {run} printed a different text than run 1")
         rows.append(r)
@@ -172,13 +190,13 @@ def main():
         if args.qemu:
             with open(pair_args.state, "wb") as f:
                 f.truncate(64 << 20)
-        a, b = run_once(pair_args, 1), run_once(pair_args, 2)
+        a, b = run_once(pair_args, 1, what=f"pair {k + 1} run 1 (cold)"), run_once(pair_args, 2, what=f"pair {k + 1} run 2 (warm)")
         if args.qemu:
             os.remove(pair_args.state)
         else:
             shutil.rmtree(pair_args.state, ignore_errors=True)
         pairs.append((a, b))
-    natives = [run_once(args, 0, native=args.native) for _ in range(args.pairs)] if args.native else []
+    natives = [run_once(args, i + 1, native=args.native) for i in range(args.pairs)] if args.native else []
     if natives:
         med = lambda key: statistics.median(r[key] for r in natives)
         line = f"native ({args.native}, median of {len(natives)}): {med('rate'):.0f} tok/s, first token {med('first') * 1e3:.1f} ms, peak {med('peak') * 1e3:.1f} ms"
@@ -200,11 +218,13 @@ def main():
         print(f"plot: {args.plot}")
 
 
-def snapshot_code_bytes(args):
+def snapshot_code_bytes(args, what):
     """Bytes of native code the snapshot holds (its ORC object cache), from `bareflow snapshot show`."""
     p = subprocess.run([args.bareflow, "snapshot", "show", args.state], capture_output=True, text=True)
     m = re.search(r"object cache: \d+ object\(s\), (\d+) bytes", p.stdout)
-    return int(m.group(1)) if m else None
+    if not m:
+        fail(what, f"no object cache in `{args.bareflow} snapshot show {args.state}` (exit {p.returncode})", p.stderr or p.stdout)
+    return int(m.group(1))
 
 
 def write_plot(path, rows, what):

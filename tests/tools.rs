@@ -1,0 +1,109 @@
+//! The scripts of tools/ against stand-ins for what they run, so that a failure cannot pass for a
+//! result: tools/converge.py stops with one line when a run produced no data, and tools/qemu-run
+//! tells the guest's exit code from QEMU's own failures. Host only (no QEMU, no kernel image):
+//! `make test-tools`.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use support::root;
+
+/// An executable shell script `name` with `body`, in this test's scratch directory.
+fn script(test: &str, name: &str, body: &str) -> PathBuf {
+    let path = support::scratch(&format!("tools-test/{test}")).join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// tools/converge.py (userspace) with `bareflow` standing in for the driver.
+fn converge(test: &str, bareflow: &PathBuf) -> Output {
+    let state = support::scratch(&format!("tools-test/{test}")).join("state");
+    Command::new("python3")
+        .arg(root().join("tools/converge.py"))
+        .arg("--bareflow")
+        .arg(bareflow)
+        .args(["--bitcode", "app.bc", "--model", "model.bin", "--state"])
+        .arg(&state)
+        .args(["--fresh", "--max-runs", "2"])
+        .output()
+        .expect("python3 tools/converge.py")
+}
+
+#[test]
+fn converge_stops_when_a_run_produced_no_data() {
+    // Exit status 0 and not a line of output: no timestamps, no snapshot, no dead-code count.
+    let silent = script("converge-silent", "bareflow", "exit 0");
+    let o = converge("converge-silent", &silent);
+    let err = support::text(&o.stderr);
+    assert!(!o.status.success(), "converge.py succeeded on runs without data:\n{}", support::text(&o.stdout));
+    assert_eq!(err.lines().count(), 1, "one line expected:\n{err}");
+    assert!(err.starts_with("converge: run 1: no data: no per-token rate"), "{err}");
+    assert!(err.contains("no 'state: saved snapshot' line") && err.contains("no 'state: dead code' line"), "{err}");
+    assert!(!support::text(&o.stdout).contains("converged"), "a run without data was taken for convergence");
+}
+
+#[test]
+fn converge_stops_when_a_run_fails() {
+    let failing = script("converge-failing", "bareflow", "echo 'bareflow run: cannot read app.bc' >&2; exit 3");
+    let o = converge("converge-failing", &failing);
+    let err = support::text(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.starts_with("converge: run 1: ")
+            && err.contains("exited with status 3")
+            && err.contains("cannot read app.bc"),
+        "{err}"
+    );
+}
+
+/// tools/qemu-run (TCG: no KVM probe) with a stand-in QEMU that writes `stderr` and exits `status`.
+fn qemu_run(test: &str, stderr: &str, status: i32, extra: &[&str]) -> (i32, String) {
+    let qemu = script(test, "qemu", &format!("printf '{stderr}' >&2\nexit {status}"));
+    let o = Command::new(root().join("tools/qemu-run"))
+        .env("QEMU", &qemu)
+        .args(["--accel", "tcg"])
+        .args(extra)
+        .arg(&qemu) // the "kernel": any file that exists
+        .args(["--", "demo"])
+        .output()
+        .expect("tools/qemu-run");
+    (o.status.code().unwrap_or(-1), support::text(&o.stderr))
+}
+
+#[test]
+fn qemu_run_gives_the_guests_exit_code() {
+    // isa-debug-exit: exit(c) makes QEMU exit with (c << 1) | 1.
+    assert_eq!(qemu_run("qemu-exit-0", "", 1, &[]).0, 0);
+    assert_eq!(qemu_run("qemu-exit-42", "", 85, &[]).0, 42);
+    // A warning is not an error.
+    let (code, err) = qemu_run("qemu-warning", "qemu-system-x86_64: warning: TCG does not support x\\n", 1, &[]);
+    assert_eq!(code, 0, "{err}");
+    // Without the exit device the guest powers off: QEMU status 0.
+    assert_eq!(qemu_run("qemu-power-off", "", 0, &["--no-exit-device"]).0, 0);
+}
+
+#[test]
+fn qemu_run_tells_qemu_failures_from_a_guest_exit_0() {
+    // QEMU's own errors also end in status 1, the status of the guest's exit(0).
+    let (code, err) = qemu_run("qemu-error", "qemu: could not open kernel file: No such file\\n", 1, &[]);
+    assert_eq!(code, 126, "{err}");
+    assert!(err.contains("qemu-run: QEMU failed with status 1: qemu: could not open kernel file"), "{err}");
+    let (code, err) = qemu_run("qemu-bad-option", "qemu-system-x86_64: -bogus: invalid option\\n", 1, &[]);
+    assert_eq!(code, 126, "{err}");
+    // Without the exit device, status 1 can only be a failure.
+    assert_eq!(qemu_run("qemu-no-exit-device", "", 1, &["--no-exit-device"]).0, 126);
+    // Status 0 with the exit device: the guest stopped without an exit code.
+    let (code, err) = qemu_run("qemu-no-code", "", 0, &[]);
+    assert_eq!(code, 125, "{err}");
+    // QEMU that cannot be started at all.
+    let o = Command::new(root().join("tools/qemu-run"))
+        .env("QEMU", "/nonexistent/qemu-system-x86_64")
+        .args(["--accel", "tcg"])
+        .arg(root().join("tools/qemu-run"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(126), "{}", support::text(&o.stderr));
+}
