@@ -2,6 +2,9 @@
 # `make qemu` builds and boots the demo; `make test` runs every test. See README.md.
 
 SHELL := /bin/bash
+# Every recipe line runs with -e, -u and pipefail: a command that fails anywhere in a pipeline (QEMU
+# piped into tr, grep or tee) fails its target.
+.SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := qemu
 BUILD := build
 
@@ -9,26 +12,33 @@ BUILD := build
 APT_PACKAGES := clang-19 llvm-19 llvm-19-dev libpolly-19-dev lld-19 qemu-system-x86 grub-pc-bin xorriso mtools \
 	gdb csmith libcsmith-dev libclang-rt-19-dev libzstd-dev zlib1g-dev libxml2-dev libffi-dev libz3-dev cmake ninja-build \
 	python3-numpy
-DEPS_STAMP := $(BUILD)/.deps-ok
+# The stamp's name holds a hash of the list: a package added to it is installed on an existing checkout.
+DEPS_STAMP := $(BUILD)/.deps-ok-$(shell printf '%s\n' $(APT_PACKAGES) | md5sum | cut -c1-12)
 
 $(DEPS_STAMP):
 	@tools/install-deps.sh $(APT_PACKAGES)
-	@mkdir -p $(BUILD) && touch $@
+	@mkdir -p $(BUILD) && rm -f $(BUILD)/.deps-ok* && touch $@
 
 .PHONY: deps
 deps: $(DEPS_STAMP)
 
-# Component fragments: each owns its targets (documented in the fragment).
--include app-tinyllama/app.mk
--include tests/irvm.mk
--include llvm-build/llvm.mk
-# Tiering (issue D): TIER_TESTS (corpus and csmith under --tier auto, tiering tests) are part of `make test`.
--include tests/tier.mk
--include tests/console.mk
-# Snapshots, warm start, convergence (issue F): SHRINK_TESTS, make userspace-converge.
--include tests/shrink.mk
-# Tiered execution and GDB on JIT code inside the unikernel: TIER_BOOT_TESTS are part of `make test`.
--include tests/tier_boot.mk
+# The Linux build of `bareflow` (`make host`): benchmarks, convergence, `bareflow aot` and the
+# userspace comparisons run this binary.
+BAREFLOW_HOST := $(or $(CARGO_TARGET_DIR),target)/release/bareflow
+# The one QEMU launcher, of these targets and of every test (tests/support/mod.rs).
+QEMU_RUN := tools/qemu-run
+
+# Fragments: each owns its targets (documented in the fragment); a missing one is an error.
+# Products: the stripped LLVM, the demo app, the pure-native appliance (and the convergence that feeds it).
+include llvm-build/llvm.mk
+include app-tinyllama/app.mk
+include appliance/appliance.mk
+# Tests; each fragment's list (IRVM_TESTS, TIER_TESTS...) is part of `make test`.
+include tests/irvm.mk
+include tests/tier.mk
+include tests/shrink.mk
+include tests/tier_boot.mk
+include tests/appliance.mk
 
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
@@ -48,7 +58,6 @@ CMDLINE ?= run --tier auto --verbose --state /dev/state /boot/tinyllama.bc -- /b
 # The raw state disk `make qemu` attaches, created (64 MiB, empty) on first use. Delete it to boot
 # cold again; `make converge` starts it afresh.
 STATE_DISK ?= $(BUILD)/state.img
-QEMU_RUN := tools/qemu-run
 QEMU_FLAGS ?=
 
 .PHONY: kernel image qemu qemu-iso qemu-gdb gdb host userspace-check test test-host test-boot
@@ -87,27 +96,12 @@ host: $(DEPS_STAMP)
 	cargo build --release
 
 userspace-check: image host
-	tools/userspace-check $(KERNEL) $(BUILD)/initrd.tar
-
-# A C program on core-rt alone: app-tinyllama compiled ahead of time (CPU-neutral -O2), linked into
-# an appliance kernel, booted; its greedy output must equal the native build's. (The real appliance,
-# from the converged snapshot, is `make appliance`: issue F.)
-APPCHECK := $(BUILD)/appcheck
-.PHONY: appliance-check
-appliance-check: app
-	@mkdir -p $(APPCHECK)
-	cd $(APPCHECK) && $(TL_CC) $(TL_CFLAGS) -O2 -fno-stack-protector -fno-pic -c $(addprefix $(CURDIR)/,$(TL_SRC))
-	tools/mkappliance $(APPCHECK)/appliance.elf $(APPCHECK)/*.o
-	tools/mkimage $(APPCHECK)/appliance.elf $(APPCHECK) "" $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin >/dev/null
-	tools/qemu-run --initrd $(APPCHECK)/initrd.tar $(APPCHECK)/appliance.elf -- /boot/model.bin -n 48 -t 0 -i "'And God said'" \
-	  | tr -d '\r' | grep -v -e '^core-rt: ' -e '^achieved tok/s' > $(APPCHECK)/qemu.txt
-	$(BUILD)/tinyllama $(TL_MODEL) -n 48 -t 0 -i "And God said" 2>/dev/null > $(APPCHECK)/native.txt
-	diff $(APPCHECK)/native.txt $(APPCHECK)/qemu.txt && echo "appliance-check: identical greedy output ($$(wc -c < $(APPCHECK)/native.txt) bytes)"
+	tools/userspace-check $(BAREFLOW_HOST) $(KERNEL) $(BUILD)/initrd.tar
 
 # Boot-to-main under KVM (when usable) and TCG: the JIT image, and an appliance (core-rt + the
-# app's AOT code: appliance-check's; `make appliance` gives the snapshot-built one, same runtime).
+# app's AOT code: `make aot-appliance`; `make appliance` gives the snapshot-built one, same runtime).
 .PHONY: bench-boot
-bench-boot: image appliance-check
+bench-boot: image aot-appliance
 	tools/bench-boot $(KERNEL) $(BUILD)/initrd.tar 7 "JIT image"
 	tools/bench-boot $(APPCHECK)/appliance.elf $(APPCHECK)/initrd.tar 7 "appliance"
 
@@ -120,6 +114,12 @@ test-host: $(DEPS_STAMP)
 test-boot: image
 	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
+# The scripts of tools/ against stand-ins: no data or a failed run stops converge.py, QEMU's own
+# failures are not a guest's exit(0) for qemu-run (tests/tools.rs).
+.PHONY: test-tools
+test-tools: $(DEPS_STAMP)
+	cargo test --release --test tools
+
 # The tree's habits: formatted (rustfmt.toml) and clippy-clean with the workspace lints. The appliance
 # crate is checked apart: its build script needs the app's objects to link, which a check never does.
 .PHONY: lint
@@ -128,8 +128,9 @@ lint:
 	cargo clippy --workspace --all-targets --exclude bareflow-appliance -- -D warnings
 	BAREFLOW_APP_OBJECTS=/dev/null cargo clippy -p bareflow-appliance -- -D warnings
 
-# Everything `make test` runs; fragments add theirs (IRVM_TESTS, APP_TESTS...).
-test: lint test-host test-boot appliance-check test-interactive test-gdb-jit $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) $(TIER_BOOT_TESTS)
+# Everything `make test` runs; fragments add theirs (APPLIANCE_TESTS, IRVM_TESTS, APP_TESTS...).
+test: lint test-host test-tools test-boot $(APPLIANCE_TESTS) $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) \
+	$(TIER_BOOT_TESTS)
 	@echo "make test: all passed"
 
 

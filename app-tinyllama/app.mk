@@ -48,10 +48,10 @@ $(BUILD)/tinyllama.bc: $(TL_BC_OBJS)
 APP_TESTS := test-app
 
 test-app: app host
-	TINYLLAMA_NO_SKIP=1 $(TL_PY) tests/tinyllama/test_tinyllama.py
+	TINYLLAMA_NO_SKIP=1 BAREFLOW=$(BAREFLOW_HOST) $(TL_PY) tests/tinyllama/test_tinyllama.py
 
 bench-llama: app
-	$(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)
+	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)
 
 # The corpus packages are needed only here, so they are installed here rather than by `make deps`.
 TL_CORPUS_PACKAGES := fortunes fortunes-min bible-kjv bible-kjv-text

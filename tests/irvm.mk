@@ -1,4 +1,4 @@
-# irvm test and benchmark targets (issue C), included by the root Makefile.
+# irvm (the interpreter) test and benchmark targets, included by the root Makefile.
 #   make test-conformance   C conformance corpus (tests/conformance/, -O0 and -O2) vs native
 #   make test-csmith        csmith differential test, 20 fixed seeds (tests/csmith/seeds.txt)
 #   make fuzz-diff [N=200] [SEED=S]   csmith with N random seeds; failures saved in build/fuzz-diff/
@@ -8,7 +8,6 @@
 # Tool packages: clang-19 llvm-19 (llvm-link-19, lli-19), csmith, libcsmith-dev, libclang-rt-19-dev.
 
 IRVM_TESTS := test-conformance test-csmith
-IRVM_TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 N ?= 200
 SEED ?=
 
@@ -23,9 +22,8 @@ test-csmith:
 fuzz-diff:
 	CSMITH_MODE=random CSMITH_COUNT=$(N) CSMITH_SEED=$(SEED) cargo test --release --test csmith -- --nocapture
 
-bench-interp:
-	cargo build --release
-	python3 tools/bench-interp.py --bareflow $(IRVM_TARGET_DIR)/release/bareflow --out $(BUILD)/bench-interp.txt
+bench-interp: host
+	python3 tools/bench-interp.py --bareflow $(BAREFLOW_HOST) --out $(BUILD)/bench-interp.txt
 
 conformance-sanitize:
 	tests/conformance/sanitize.sh $(BUILD)/conformance-sanitize

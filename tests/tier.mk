@@ -1,9 +1,8 @@
-# Tiering (issue D) targets, included from the root Makefile.
+# Tiered execution (docs/tiering.md), included from the root Makefile.
 #   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min` and defaults
 #   make test-tier-csmith        csmith seeds under the same two settings
 #   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
-TIER_BIN ?= $(CURDIR)/target/release/bareflow
 TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 
 .PHONY: $(TIER_TESTS)
@@ -24,7 +23,6 @@ test-tier-csmith:
 # (default: a*b+c rounded twice, as the interpreter) and build/bench-jit-fp-contract.txt
 # (`--fp-contract`: fused multiply-adds, the choice clang -march=native makes).
 .PHONY: bench-jit
-bench-jit:
-	cargo build --release
-	nice python3 tools/bench-jit.py --bareflow $(TIER_BIN) --runs 5 --out build/bench-jit.txt
-	nice python3 tools/bench-jit.py --bareflow $(TIER_BIN) --runs 5 --fp-contract --out build/bench-jit-fp-contract.txt
+bench-jit: host
+	nice python3 tools/bench-jit.py --bareflow $(BAREFLOW_HOST) --runs 5 --out $(BUILD)/bench-jit.txt
+	nice python3 tools/bench-jit.py --bareflow $(BAREFLOW_HOST) --runs 5 --fp-contract --out $(BUILD)/bench-jit-fp-contract.txt

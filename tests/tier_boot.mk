@@ -1,15 +1,16 @@
-# Tiered execution inside the unikernel (issue D item 6) and GDB on its JIT code (issue G item 4),
-# included from the root Makefile.
+# Tiered execution inside the unikernel and GDB on JIT-compiled code, included from the root Makefile.
 #   make test-tier-boot   tests/tier_boot.rs under TCG: tests/tier_boot/prog.c under `bareflow run --tier auto
 #                         --verbose` in QEMU and as a Linux process (same output, same tier decisions), and gdb
 #                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym (< 10 s)
+#   make test-gdb-jit     the same gdb session on the Linux process: `bareflow run --tier jit --opt 2` under
+#                         `gdb -batch`, a pending breakpoint by name stops in JIT-compiled code of a -g app
 #   make qemu-gdb-jit     by hand, terminal 1: QEMU paused with its gdb stub on port 1234, about to run
 #                         tests/gdb_jit/prog.c (-g) with `bareflow run --tier jit --opt 2`
 #   make gdb-jit          terminal 2: gdb with the kernel's symbols, a pending breakpoint on collatz_steps
 #                         (JIT code registers through the GDB JIT interface); then `continue`, `bt`
 # See docs/tiering.md ("Bare metal").
 
-TIER_BOOT_TESTS := test-tier-boot
+TIER_BOOT_TESTS := test-tier-boot test-gdb-jit
 GDB_JIT_DIR := $(BUILD)/gdb-jit
 GDB_JIT_CMDLINE := run --tier jit --opt 2 --verbose /boot/prog.bc
 
@@ -17,6 +18,9 @@ GDB_JIT_CMDLINE := run --tier jit --opt 2 --verbose /boot/prog.bc
 
 test-tier-boot: image
 	cargo test --release --test tier_boot -- --nocapture
+
+test-gdb-jit: $(DEPS_STAMP)
+	cargo test --release --test gdb_jit
 
 $(GDB_JIT_DIR)/prog.bc: tests/gdb_jit/prog.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

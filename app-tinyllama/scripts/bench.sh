@@ -16,7 +16,10 @@ median_toks() {
     local vals=() err
     for _ in $(seq "$runs"); do
         err=$("$@" -n "$n" 2>&1 >/dev/null) || { echo "$label: failed: $(echo "$err" | tail -1)"; return 1; }
-        vals+=("$(echo "$err" | sed -n 's/^achieved tok\/s: //p')")
+        local v
+        v=$(echo "$err" | sed -n 's/^achieved tok\/s: //p')
+        [ -n "$v" ] || { echo "$label: no data: the run printed no 'achieved tok/s' line: $(echo "$err" | tail -1)" >&2; return 1; }
+        vals+=("$v")
     done
     printf '%s\n' "${vals[@]}" | sort -g | awk -v label="$label" -v n="$n" -v runs="$runs" \
         '{v[NR]=$1} END {printf "%-28s %10.1f tok/s  (median of %d runs, %d positions)\n", label, v[int((NR+1)/2)], runs, n}'

@@ -1,0 +1,97 @@
+# The pure-native appliance: core-rt + boot + app-tinyllama's ahead-of-time code, no Rust std, no LLVM,
+# no interpreter (appliance/, tools/mkappliance). Included by the root Makefile.
+#   make aot-appliance          app-tinyllama compiled ahead of time (CPU-neutral -O2), linked into an appliance:
+#                               build/appcheck/appliance.elf (+ initrd.tar, ISO); `make appliance-check` boots it
+#   make interactive-appliance  the same build into build/interactive/ (`make test-interactive` types into it)
+#   make userspace-converge     app-tinyllama run repeatedly on one state directory until no function changes
+#                               tier: per-run table + time to peak tok/s, cold vs warm (tools/converge.py; table
+#                               in build/converge-userspace.txt, plot in build/converge-userspace.svg)
+#   make converge               the same as boots of the JIT image (bitcode + model as boot files) on one state
+#                               disk, $(CONVERGE_DISK) (per-boot table in build/converge-qemu.txt), then `make appliance`
+#   make appliance              `bareflow aot` on the converged snapshot (live functions only, whole-program O3 with
+#                               the aggregated profile, for the snapshot's CPU) + trap stubs for dead functions →
+#                               build/appliance.elf (+ build/appliance/initrd.tar, ISO)
+#   make qemu-appliance         boots it on the same workload; its greedy text must equal the native build's
+#   make bench-aot              the appliance's code path on this host: `bareflow aot` on the userspace converged
+#                               snapshot (host CPU), linked with glibc, against the native build (clang-19 -O3
+#                               -march=native): same greedy text, achieved tok/s median of 7 runs each
+# See docs/architecture.md (the appliance) and docs/state.md (snapshots, convergence).
+
+# Boot files of every appliance: app-tinyllama's model and tokenizer (/boot/model.bin, /boot/tokenizer.bin).
+APPLIANCE_MODULES := $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin
+
+# $(call link-appliance,ELF,DIR,CMDLINE,OBJECTS): ELF = core-rt + boot + OBJECTS (tools/mkappliance), and
+# its boot files and GRUB ISO with CMDLINE in DIR (tools/mkimage).
+define link-appliance
+tools/mkappliance $(1) $(4)
+tools/mkimage $(1) $(2) "$(3)" $(APPLIANCE_MODULES) >/dev/null
+endef
+
+# $(call aot-appliance,DIR): app-tinyllama's C compiled ahead of time into DIR (CPU-neutral -O2, no stack
+# protector, no PIC), linked into DIR/appliance.elf with an empty command line (arguments come from the boot).
+define aot-appliance
+@mkdir -p $(1)
+cd $(1) && $(TL_CC) $(TL_CFLAGS) -O2 -fno-stack-protector -fno-pic -c $(addprefix $(CURDIR)/,$(TL_SRC))
+$(call link-appliance,$(1)/appliance.elf,$(1),,$(1)/*.o)
+endef
+
+APPCHECK := $(BUILD)/appcheck
+INTERACTIVE := $(BUILD)/interactive
+
+.PHONY: aot-appliance interactive-appliance
+
+aot-appliance: app
+	$(call aot-appliance,$(APPCHECK))
+
+interactive-appliance: app
+	$(call aot-appliance,$(INTERACTIVE))
+
+# ---- Convergence of the JIT on one workload, then the appliance from the converged snapshot ----------
+CONVERGE_STATE ?= $(BUILD)/state-userspace
+CONVERGE_DISK ?= $(STATE_DISK)
+CONVERGE_MODULES := $(BUILD)/tinyllama.bc $(APPLIANCE_MODULES)
+APPLIANCE_DIR := $(BUILD)/appliance
+APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
+APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
+
+.PHONY: userspace-converge converge appliance qemu-appliance bench-aot
+
+userspace-converge: app host
+	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
+	  --model $(TL_MODEL) --state $(CONVERGE_STATE) --fresh --steps 256 --max-runs 6 --pairs 5 --native $(BUILD)/tinyllama \
+	  --out $(BUILD)/converge-userspace.txt --plot $(BUILD)/converge-userspace.svg
+
+converge: app host
+	$(MAKE) image BOOT_MODULES="$(CONVERGE_MODULES)"
+	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
+	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(CONVERGE_DISK) --fresh \
+	  --steps 256 --max-runs 5 --pairs 4 --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
+	$(MAKE) appliance
+
+appliance: app host
+	@test -f $(CONVERGE_DISK) || { echo "appliance: no converged snapshot in $(CONVERGE_DISK): run 'make converge' first" >&2; exit 1; }
+	@mkdir -p $(APPLIANCE_DIR)
+	$(BAREFLOW_HOST) aot --state $(CONVERGE_DISK) $(BUILD)/tinyllama.bc -o $(APPLIANCE_DIR)/app.o --stubs $(APPLIANCE_DIR)/dead.s
+	$(TL_CC) -c $(APPLIANCE_DIR)/dead.s -o $(APPLIANCE_DIR)/dead.o
+	$(call link-appliance,$(BUILD)/appliance.elf,$(APPLIANCE_DIR),$(APPLIANCE_CMDLINE),$(APPLIANCE_DIR)/app.o $(APPLIANCE_DIR)/dead.o)
+	@echo "appliance: $(BUILD)/appliance.elf, .text $$(size -A $(BUILD)/appliance.elf | awk '$$1==".text"{print $$2}') bytes; ISO $(APPLIANCE_DIR)/bareflow.iso"
+
+# The guest's exit status and every command of the pipe count (.SHELLFLAGS has pipefail).
+qemu-appliance: appliance
+	$(QEMU_RUN) --initrd $(APPLIANCE_DIR)/initrd.tar $(BUILD)/appliance.elf -- $(APPLIANCE_ARGS) \
+	  | tr -d '\r' | tee $(APPLIANCE_DIR)/qemu.raw | grep -v -e '^core-rt: ' -e '^achieved tok/s' -e '^qemu-run: ' > $(APPLIANCE_DIR)/qemu.txt
+	$(BUILD)/tinyllama $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>/dev/null > $(APPLIANCE_DIR)/native.txt
+	diff $(APPLIANCE_DIR)/native.txt $(APPLIANCE_DIR)/qemu.txt && echo "qemu-appliance: same greedy output as the native build ($$(wc -c < $(APPLIANCE_DIR)/native.txt) bytes); $$(grep '^achieved tok/s' $(APPLIANCE_DIR)/qemu.raw)"
+
+AOT_HOST := $(BUILD)/aot-host
+bench-aot: app
+	@test -f $(CONVERGE_STATE)/state.img || { echo "bench-aot: run 'make userspace-converge' first" >&2; exit 1; }
+	@mkdir -p $(AOT_HOST)
+	$(BAREFLOW_HOST) aot --state $(CONVERGE_STATE) $(BUILD)/tinyllama.bc -o $(AOT_HOST)/app.o --stubs $(AOT_HOST)/dead.s
+	$(TL_CC) $(AOT_HOST)/app.o $(AOT_HOST)/dead.s -lm -o $(AOT_HOST)/tinyllama-aot
+	@for b in $(BUILD)/tinyllama $(AOT_HOST)/tinyllama-aot; do \
+	  $$b $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>/dev/null > $$b.txt; \
+	  for i in 1 2 3 4 5 6 7; do $$b $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>&1 >/dev/null | awk '/achieved/{print $$3}'; done \
+	    | sort -n | awk -v b=$$b '{a[NR]=$$1} END {printf "bench-aot: %s: %.0f tok/s (median of %d)\n", b, a[int((NR+1)/2)], NR}'; \
+	done
+	cmp $(BUILD)/tinyllama.txt $(AOT_HOST)/tinyllama-aot.txt && echo "bench-aot: same greedy text"
