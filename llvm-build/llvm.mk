@@ -1,4 +1,4 @@
-# llvm-build: which LLVM the Rust build links, and the stripped static LLVM (issue B). Included by
+# llvm-build: which LLVM the Rust build links, and the stripped static LLVM. Included by
 # the root Makefile. See docs/llvm-build.md.
 #   make llvm           build the stripped X86-only static LLVM 19 once into ~/.cache/bareflow/ (about an
 #                       hour on 2 cores), or reuse it; prints the libraries' total size

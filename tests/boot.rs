@@ -168,7 +168,7 @@ fn gdb_stops_at_main_with_symbols() {
     );
 }
 
-/// Issue B: the image (LLVM linked in) compiles a function at O0 and O3 with ORC and calls both;
+/// The image (LLVM linked in) compiles a function at O0 and O3 with ORC and calls both;
 /// the printed results equal those of the same command run as a Linux process.
 #[test]
 fn orc_selftest_in_qemu_matches_userspace() {

@@ -1,4 +1,4 @@
-//! Conformance corpus (issue C item 5): every C program in `tests/conformance/` is compiled by clang-19
+//! Conformance corpus of the interpreter: every C program in `tests/conformance/` is compiled by clang-19
 //! to bitcode at each optimization level (default -O0 and -O2), the bitcode is compiled to a native
 //! executable, and both the native executable and `bareflow run --tier $BAREFLOW_TIER` (default
 //! `interp`) run the program; stdout and the exit status must be identical. All mismatches are

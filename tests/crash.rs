@@ -1,4 +1,4 @@
-//! Crash safety of the state store in the unikernel (issue F): QEMU is killed with SIGKILL at
+//! Crash safety of the state store in the unikernel: QEMU is killed with SIGKILL at
 //! pseudo-random moments while the guest saves snapshots to the state disk, 20 times; after each
 //! kill a fresh boot must find the newest snapshot that was reported saved (or a newer one that
 //! completed just before the kill), with exactly the contents its counter implies — or start

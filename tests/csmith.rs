@@ -1,4 +1,4 @@
-//! csmith differential test (issue C item 5): random C programs from csmith, compiled by clang-19 to
+//! csmith differential test: random C programs from csmith, compiled by clang-19 to
 //! bitcode and from that bitcode to native code, must print the same checksums under
 //! `bareflow run --tier $BAREFLOW_TIER` as natively. See tests/csmith/README.md for the modes
 //! (`CSMITH_MODE=fixed`: the seeds of tests/csmith/seeds.txt, `random`: `make fuzz-diff`), time

@@ -1,4 +1,4 @@
-//! GDB on JIT-compiled code in userspace (issue G item 4): tests/gdb_jit/prog.c is compiled to
+//! GDB on JIT-compiled code in userspace: tests/gdb_jit/prog.c is compiled to
 //! bitcode with -g, `bareflow run --tier jit --opt 2` runs it under `gdb -batch`; a pending
 //! breakpoint on `collatz_steps` must stop in its JIT-compiled code (registered through the GDB JIT
 //! interface with its DWARF), and `bt` must show the JIT frames down to `main` and the Rust callers (irvm's native call, `bareflow run`).

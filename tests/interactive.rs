@@ -1,4 +1,4 @@
-//! The interactive tinyllama appliance (issue G, console): boots build/interactive/appliance.elf
+//! The interactive tinyllama appliance (keyboard and VGA console): boots build/interactive/appliance.elf
 //! (`make interactive-appliance`: the AOT-compiled app on core-rt, model and tokenizer as boot
 //! modules) in `-m chat` mode, types two prompts on the PS/2 keyboard through QEMU's monitor
 //! (`sendkey`), and checks that each answer on the serial console equals the native build's greedy

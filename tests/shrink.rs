@@ -1,4 +1,4 @@
-//! Issue F ("Shrink") in userspace: `bareflow run --state DIR` saves a run snapshot (aggregated
+//! Run snapshots in userspace: `bareflow run --state DIR` saves a run snapshot (aggregated
 //! profile, tiers, ORC object cache); the next run loads it, prints the same output and compiles
 //! nothing; a corrupt, mismatched or foreign snapshot is reported in one line and the run goes on
 //! cold, keeping the last good snapshot. Also `jit_optimize_hot_functions()` (bareflow.h).

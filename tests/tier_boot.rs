@@ -1,4 +1,4 @@
-//! Tiered execution inside the unikernel (issue D item 6; issue G item 4, bare-metal half): the
+//! Tiered execution inside the unikernel, and GDB on its JIT code (the bare-metal half): the
 //! kernel image (`make image`) booted in QEMU under TCG runs LLVM bitcode from `/boot` with
 //! `bareflow run`.
 //!
@@ -342,7 +342,7 @@ fn coverage_of(serial: &str, component: &str) -> Option<(f64, u64)> {
 
 #[test]
 fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
-    // Issue F: the timer interrupt samples the running code at 1 kHz; at exit the samples are
+    // Runtime coverage: the timer interrupt samples the running code at 1 kHz; at exit the samples are
     // symbolized with the image's symbol map (kernel.sym.gz, inflated then) per component and added to the snapshot, so the second
     // boot reports the sum of both.
     let dir = scratch("coverage");

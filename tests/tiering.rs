@@ -1,4 +1,4 @@
-//! Tiering behaviour (issue D) beyond output equality: programs of tests/tiering/ run natively
+//! Tiering behaviour beyond output equality: programs of tests/tiering/ run natively
 //! and under `bareflow run --tier auto --verbose`; the output must match and the tier log must
 //! show the expected tier changes (calls between JIT code counted; OSR of a loop in `main`).
 

@@ -1,4 +1,4 @@
-// `--fp-contract` (issue D): clang emits llvm.fmuladd for a*b + c; with the flag every tier fuses it
+// `--fp-contract`: clang emits llvm.fmuladd for a*b + c; with the flag every tier fuses it
 // (as clang -mfma does), without it every tier rounds twice (as a generic build does). The printed
 // bits differ between the two roundings, so each mode must match its own native build exactly.
 #include <stdio.h>

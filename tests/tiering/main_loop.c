@@ -1,4 +1,4 @@
-// OSR test (issue D): the whole run is one loop nest in `main`, which is called once and so never
+// OSR test: the whole run is one loop nest in `main`, which is called once and so never
 // gets a second, natively compiled entry; `sweep` is also called only once and loops over an array.
 // Under `--tier auto` both loops must move to native code at their headers (on-stack replacement).
 #include <stdio.h>

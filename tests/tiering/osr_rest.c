@@ -1,4 +1,4 @@
-// OSR profile test (issue D): main's first loop reaches the OSR mark, so main's OSR variant is
+// OSR profile test: main's first loop reaches the OSR mark, so main's OSR variant is
 // compiled while that loop runs — the loops after it have never run and the loop's exit has
 // never been taken. The variant must still treat them as code that runs (no zero branch weight
 // that would make them cold), and `m`, live at the header, must be recomputed from `n` (a pure
