@@ -8,7 +8,7 @@ mod support;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use support::root;
+use support::{Boot, Qemu, root};
 
 /// An executable shell script `name` with `body`, in this test's scratch directory.
 fn script(test: &str, name: &str, body: &str) -> PathBuf {
@@ -59,51 +59,45 @@ fn converge_stops_when_a_run_fails() {
     );
 }
 
-/// tools/qemu-run (TCG: no KVM probe) with a stand-in QEMU that writes `stderr` and exits `status`.
-fn qemu_run(test: &str, stderr: &str, status: i32, extra: &[&str]) -> (i32, String) {
+/// tools/qemu-run (TCG: no KVM probe) with a stand-in QEMU that writes `stderr` and exits `status`;
+/// `exit_device`: with the isa-debug-exit device (the default) or without.
+fn qemu_run(test: &str, stderr: &str, status: i32, exit_device: bool) -> (i32, String) {
     let qemu = script(test, "qemu", &format!("printf '{stderr}' >&2\nexit {status}"));
-    let o = Command::new(root().join("tools/qemu-run"))
-        .env("QEMU", &qemu)
-        .args(["--accel", "tcg"])
-        .args(extra)
-        .arg(&qemu) // the "kernel": any file that exists
-        .args(["--", "demo"])
-        .output()
-        .expect("tools/qemu-run");
-    (o.status.code().unwrap_or(-1), support::text(&o.stderr))
+    // The "kernel": any file that exists.
+    let boot = Qemu::kernel(&qemu).accel("tcg").args(&["demo"]);
+    let boot = if exit_device { boot } else { boot.no_exit_device() };
+    let b = Boot::from(boot.command().env("QEMU", &qemu).output().expect("tools/qemu-run"));
+    (b.code, b.stderr)
 }
 
 #[test]
 fn qemu_run_gives_the_guests_exit_code() {
     // isa-debug-exit: exit(c) makes QEMU exit with (c << 1) | 1.
-    assert_eq!(qemu_run("qemu-exit-0", "", 1, &[]).0, 0);
-    assert_eq!(qemu_run("qemu-exit-42", "", 85, &[]).0, 42);
+    assert_eq!(qemu_run("qemu-exit-0", "", 1, true).0, 0);
+    assert_eq!(qemu_run("qemu-exit-42", "", 85, true).0, 42);
     // A warning is not an error.
-    let (code, err) = qemu_run("qemu-warning", "qemu-system-x86_64: warning: TCG does not support x\\n", 1, &[]);
+    let (code, err) = qemu_run("qemu-warning", "qemu-system-x86_64: warning: TCG does not support x\\n", 1, true);
     assert_eq!(code, 0, "{err}");
     // Without the exit device the guest powers off: QEMU status 0.
-    assert_eq!(qemu_run("qemu-power-off", "", 0, &["--no-exit-device"]).0, 0);
+    assert_eq!(qemu_run("qemu-power-off", "", 0, false).0, 0);
 }
 
 #[test]
 fn qemu_run_tells_qemu_failures_from_a_guest_exit_0() {
     // QEMU's own errors also end in status 1, the status of the guest's exit(0).
-    let (code, err) = qemu_run("qemu-error", "qemu: could not open kernel file: No such file\\n", 1, &[]);
+    let (code, err) = qemu_run("qemu-error", "qemu: could not open kernel file: No such file\\n", 1, true);
     assert_eq!(code, 126, "{err}");
     assert!(err.contains("qemu-run: QEMU failed with status 1: qemu: could not open kernel file"), "{err}");
-    let (code, err) = qemu_run("qemu-bad-option", "qemu-system-x86_64: -bogus: invalid option\\n", 1, &[]);
+    let (code, err) = qemu_run("qemu-bad-option", "qemu-system-x86_64: -bogus: invalid option\\n", 1, true);
     assert_eq!(code, 126, "{err}");
     // Without the exit device, status 1 can only be a failure.
-    assert_eq!(qemu_run("qemu-no-exit-device", "", 1, &["--no-exit-device"]).0, 126);
+    assert_eq!(qemu_run("qemu-no-exit-device", "", 1, false).0, 126);
     // Status 0 with the exit device: the guest stopped without an exit code.
-    let (code, err) = qemu_run("qemu-no-code", "", 0, &[]);
+    let (code, err) = qemu_run("qemu-no-code", "", 0, true);
     assert_eq!(code, 125, "{err}");
     // QEMU that cannot be started at all.
-    let o = Command::new(root().join("tools/qemu-run"))
-        .env("QEMU", "/nonexistent/qemu-system-x86_64")
-        .args(["--accel", "tcg"])
-        .arg(root().join("tools/qemu-run"))
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(126), "{}", support::text(&o.stderr));
+    let launcher = root().join("tools/qemu-run");
+    let mut cmd = Qemu::kernel(&launcher).accel("tcg").command();
+    let b = Boot::from(cmd.env("QEMU", "/nonexistent/qemu-system-x86_64").output().unwrap());
+    assert_eq!(b.code, 126, "{}", b.stderr);
 }
