@@ -44,6 +44,8 @@ include tests/appliance.mk
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
 KERNEL := $(BUILD)/bareflow.elf
 KERNEL_TARGET_DIR := target/kernel
+# Where cargo leaves the kernel build (the Linux target triple: core-rt replaces glibc at link time).
+KERNEL_OUT := $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release
 KERNEL_RUSTFLAGS := -C relocation-model=static -C target-feature=+crt-static -C force-frame-pointers=yes
 KERNEL_FEATURES ?= baremetal llvm
 # Files the kernel sees under /boot (the symbol map is always added by tools/mkimage): the demo's
@@ -66,8 +68,8 @@ kernel: $(DEPS_STAMP)
 	LLVM_SYS_191_PREFIX=$(LLVM_PREFIX) RUSTFLAGS="$(KERNEL_RUSTFLAGS)" cargo build --release --target x86_64-unknown-linux-gnu \
 	  --no-default-features --features "$(KERNEL_FEATURES)" --target-dir $(KERNEL_TARGET_DIR)
 	@mkdir -p $(BUILD)
-	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow $(KERNEL)
-	cp $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release/bareflow.map $(BUILD)/bareflow.map
+	cp $(KERNEL_OUT)/bareflow $(KERNEL)
+	cp $(KERNEL_OUT)/bareflow.map $(BUILD)/bareflow.map
 	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%d bytes (%.2f MB, %.2f MiB)", $$2, $$2/1e6, $$2/1048576}')"
 
 image: kernel $(BOOT_MODULES)

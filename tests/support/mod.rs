@@ -102,10 +102,11 @@ pub fn ppm_to_png(ppm: &Path, png: &Path) -> bool {
     Command::new(root().join("tools/ppm2png")).arg(ppm).arg(png).status().is_ok_and(|s| s.success())
 }
 
-/// `timeout 120 gdb -batch -nx -ex COMMAND...`; the caller adds the program (or `--args ...`).
+/// `timeout 120 gdb -batch -nx -ex COMMAND...`, stdin closed (no terminal for gdb to hand to a
+/// program from `timeout`'s background process group); the caller adds the program (or `--args ...`).
 pub fn gdb_batch(commands: &[&str]) -> Command {
     let mut c = Command::new("timeout");
-    c.args(["120", "gdb", "-batch", "-nx"]);
+    c.args(["120", "gdb", "-batch", "-nx"]).stdin(std::process::Stdio::null());
     for cmd in commands {
         c.args(["-ex", cmd]);
     }
