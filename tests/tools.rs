@@ -1,7 +1,7 @@
 //! The scripts of tools/ against stand-ins for what they run, so that a failure cannot pass for a
-//! result: tools/converge.py stops with one line when a run produced no data, and tools/qemu-run
-//! tells the guest's exit code from QEMU's own failures. Host only (no QEMU, no kernel image):
-//! `make test-tools`.
+//! result: tools/converge.py and the benchmarks stop with one line when a run produced no data, and
+//! tools/qemu-run tells the guest's exit code from QEMU's own failures. Host only (no QEMU, no kernel
+//! image): `make test-tools`.
 
 mod support;
 
@@ -57,6 +57,48 @@ fn converge_stops_when_a_run_fails() {
             && err.contains("cannot read app.bc"),
         "{err}"
     );
+}
+
+#[test]
+fn bench_jit_stops_when_a_run_wrote_no_profile() {
+    // Prints what the program prints (the bitcode's native build, beside it) but writes no profile.
+    let no_profile = script(
+        "bench-jit",
+        "bareflow",
+        r#"while [ "$1" != "--" ]; do case "$1" in *.bc) bc=$1 ;; esac; shift; done; shift; exec "${bc%.bc}.ref" "$@""#,
+    );
+    let out = support::scratch("tools-test/bench-jit").join("bench-jit.txt");
+    let o = Command::new("python3")
+        .arg(root().join("tools/bench-jit.py"))
+        .arg("--bareflow")
+        .arg(&no_profile)
+        .args(["--runs", "1", "--only", "fib", "--out"])
+        .arg(&out)
+        .output()
+        .expect("python3 tools/bench-jit.py");
+    let err = support::text(&o.stderr);
+    assert!(!o.status.success(), "bench-jit.py succeeded without profiles:\n{}", support::text(&o.stdout));
+    assert!(err.contains("bench-jit: fib 38: no data: bareflow wrote no profile to "), "{err}");
+    assert!(!out.exists() || std::fs::read_to_string(&out).unwrap().is_empty(), "a table was written");
+}
+
+#[test]
+fn bench_interp_stops_when_irvm_printed_nothing() {
+    let silent = script("bench-interp", "bareflow", "exit 0");
+    let dir = support::scratch("tools-test/bench-interp");
+    let o = Command::new("python3")
+        .arg(root().join("tools/bench-interp.py"))
+        .arg("--bareflow")
+        .arg(&silent)
+        .args(["--runs", "1", "--no-lli", "--only", "fib", "--work"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(dir.join("bench-interp.txt"))
+        .output()
+        .expect("python3 tools/bench-interp.py");
+    let err = support::text(&o.stderr);
+    assert!(!o.status.success(), "bench-interp.py succeeded without irvm figures");
+    assert!(err.contains("bench-interp: fib 36: irvm run: no data: wrong output: (nothing)"), "{err}");
 }
 
 /// tools/qemu-run (TCG: no KVM probe) with a stand-in QEMU that writes `stderr` and exits `status`;

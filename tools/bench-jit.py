@@ -110,18 +110,18 @@ def main():
                 secs, aout = run([a.bareflow, "run", "--tier", "auto", *extra, "--profile-out", prof, bc, "--", *args], cpu=cpu["a" + size])
                 t["a" + size].append(secs)
                 if aout != nout:
-                    die(f"{name} {args}: bareflow output differs from native")
+                    die(f"{name} {' '.join(args)}: bareflow output differs from native")
                 if a.baseline:
                     secs, bout = run([a.baseline, "run", "--tier", "auto", *extra, bc, "--", *args], cpu=cpu["b" + size])
                     t["b" + size].append(secs)
                     if bout != nout:
-                        die(f"{name} {args}: baseline output differs from native")
+                        die(f"{name} {' '.join(args)}: baseline output differs from native")
                 if size == "l":
                     if not os.path.exists(prof):
-                        die(f"{name} {args}: no data: bareflow wrote no profile to {prof}")
+                        die(f"{name} {' '.join(args)}: no data: bareflow wrote no profile to {prof}")
                     changes = json.load(open(prof)).get("tiering", {}).get("changes", [])
                     if not changes:
-                        die(f"{name} {args}: no data: no tier change in the profile of the large run ({prof})")
+                        die(f"{name} {' '.join(args)}: no data: no tier change in the profile of the large run ({prof})")
                     for c in changes:
                         compiles.setdefault(c["to"], []).append(c["compile_ms"])
         m = {k: statistics.median(v) for k, v in t.items() if v}
