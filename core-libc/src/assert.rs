@@ -25,18 +25,7 @@ impl Msg {
         }
     }
     fn push_uint(&mut self, v: u32) {
-        let mut d = [0u8; 10];
-        let mut k = d.len();
-        let mut x = v;
-        loop {
-            k -= 1;
-            d[k] = b'0' + (x % 10) as u8;
-            x /= 10;
-            if x == 0 {
-                break;
-            }
-        }
-        self.push(&d[k..]);
+        self.push(crate::decimal::Decimal::new(v.into()).digits());
     }
 }
 

@@ -14,6 +14,7 @@ mod macros;
 pub mod assert;
 pub mod compat;
 pub mod ctype;
+mod decimal;
 pub mod dirent;
 pub mod dl;
 pub mod errno;

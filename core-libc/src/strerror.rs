@@ -209,22 +209,10 @@ impl Buf<'_> {
         }
     }
     fn push_int(&mut self, v: c_int) {
-        let mut tmp = [0u8; 12];
-        let mut pos = tmp.len();
-        let mut x = v.unsigned_abs();
-        loop {
-            pos -= 1;
-            tmp[pos] = b'0' + (x % 10) as u8;
-            x /= 10;
-            if x == 0 {
-                break;
-            }
-        }
         if v < 0 {
-            pos -= 1;
-            tmp[pos] = b'-';
+            self.push(b"-");
         }
-        self.push(&tmp[pos..]);
+        self.push(crate::decimal::Decimal::new(v.unsigned_abs().into()).digits());
     }
     fn finish(self) -> usize {
         if !self.b.is_empty() {

@@ -291,25 +291,15 @@ impl Vec26 {
         }
     }
     fn num(&mut self, v: i64, width: usize, pad: u8) {
-        let mut d = [0u8; 24];
-        let mut k = d.len();
-        let mut x = v.unsigned_abs();
-        loop {
-            k -= 1;
-            d[k] = b'0' + (x % 10) as u8;
-            x /= 10;
-            if x == 0 {
-                break;
-            }
-        }
-        if v < 0 {
-            k -= 1;
-            d[k] = b'-';
-        }
-        for _ in (d.len() - k)..width {
+        let d = crate::decimal::Decimal::new(v.unsigned_abs());
+        let len = d.digits().len() + (v < 0) as usize;
+        for _ in len..width {
             self.push(&[pad]);
         }
-        self.push(&d[k..]);
+        if v < 0 {
+            self.push(b"-");
+        }
+        self.push(d.digits());
     }
 }
 

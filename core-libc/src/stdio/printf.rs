@@ -522,18 +522,7 @@ fn unknown(out: &mut Out, spec: &Spec) {
         push(b'I');
     }
     let num = |v: usize, push: &mut dyn FnMut(u8)| {
-        let mut d = [0u8; 20];
-        let mut k = d.len();
-        let mut x = v;
-        loop {
-            k -= 1;
-            d[k] = b'0' + (x % 10) as u8;
-            x /= 10;
-            if x == 0 {
-                break;
-            }
-        }
-        d[k..].iter().for_each(|&c| push(c));
+        crate::decimal::Decimal::new(v as u64).digits().iter().for_each(|&c| push(c));
     };
     if spec.width != 0 {
         num(spec.width, &mut push);

@@ -230,27 +230,21 @@ fn fixed(out: &mut Out, spec: &Spec, sign: &[u8], buf: &[u8], d: &Decimal, prec:
 /// `d.ddde±XX` with `prec` fraction digits.
 fn expo(out: &mut Out, spec: &Spec, sign: &[u8], buf: &[u8], d: &Decimal, prec: usize, alt: bool) {
     let x: i64 = if d.n == 0 { 0 } else { d.point as i64 - 1 };
-    let mut ebuf = [0u8; 8];
-    let mut epos = ebuf.len();
-    let mut xa = x.unsigned_abs();
-    while xa > 0 || epos > ebuf.len() - 2 {
-        epos -= 1;
-        ebuf[epos] = b'0' + (xa % 10) as u8;
-        xa /= 10;
-    }
-    epos -= 1;
-    ebuf[epos] = if x < 0 { b'-' } else { b'+' };
-    epos -= 1;
-    ebuf[epos] = if upper(spec) { b'E' } else { b'e' };
+    let exp_mark = [if upper(spec) { b'E' } else { b'e' }, if x < 0 { b'-' } else { b'+' }];
+    let exp_digits = crate::decimal::Decimal::new(x.unsigned_abs());
+    // At least two exponent digits, as C wants.
+    let exp_zeros = 2usize.saturating_sub(exp_digits.digits().len());
     let dot = prec > 0 || alt;
-    let body = 1 + dot as usize + prec + (ebuf.len() - epos);
+    let body = 1 + dot as usize + prec + exp_mark.len() + exp_zeros + exp_digits.digits().len();
     emit(out, spec, sign, body, |o| {
         o.put(&[digit(buf, d, 0)]);
         if dot {
             o.put(b".");
         }
         put_digits(o, buf, d, 1, 1 + prec as i64);
-        o.put(&ebuf[epos..]);
+        o.put(&exp_mark);
+        o.fill(b'0', exp_zeros);
+        o.put(exp_digits.digits());
     });
 }
 
@@ -333,25 +327,12 @@ fn hex(out: &mut Out, spec: &Spec, neg: bool, val: &Val, style: HexStyle) {
     }
     let extra_zeros = digits_used - shown;
     digits_used = shown;
-    let mut ebuf = [0u8; 8];
-    let mut epos = ebuf.len();
-    let mut xa = exp.unsigned_abs();
-    loop {
-        epos -= 1;
-        ebuf[epos] = b'0' + (xa % 10) as u8;
-        xa /= 10;
-        if xa == 0 {
-            break;
-        }
-    }
-    epos -= 1;
-    ebuf[epos] = if exp < 0 { b'-' } else { b'+' };
-    epos -= 1;
-    ebuf[epos] = if upper { b'P' } else { b'p' };
+    let exp_mark = [if upper { b'P' } else { b'p' }, if exp < 0 { b'-' } else { b'+' }];
+    let exp_digits = crate::decimal::Decimal::new(exp.unsigned_abs());
     let sign = sign_of(spec, neg);
     let prefix: &[u8] = if upper { b"0X" } else { b"0x" };
     let dot = digits_used + extra_zeros > 0 || spec.alt;
-    let body_len = 1 + dot as usize + digits_used + extra_zeros + (ebuf.len() - epos);
+    let body_len = 1 + dot as usize + digits_used + extra_zeros + exp_mark.len() + exp_digits.digits().len();
     let len = sign.len() + prefix.len() + body_len;
     let zero_pad = if spec.zero && !spec.left && spec.width > len { spec.width - len } else { 0 };
     out.padded(spec, len + zero_pad, |o| {
@@ -364,6 +345,7 @@ fn hex(out: &mut Out, spec: &Spec, neg: bool, val: &Val, style: HexStyle) {
         }
         o.put(&fbuf[..digits_used]);
         o.fill(b'0', extra_zeros);
-        o.put(&ebuf[epos..]);
+        o.put(&exp_mark);
+        o.put(exp_digits.digits());
     });
 }
