@@ -483,7 +483,7 @@ unsafe fn run(input: &mut dyn Input, f: &[u8], dests: &mut Dests, done: &mut c_i
                 let p = tok.c_str();
                 let mut end: *mut c_char = core::ptr::null_mut();
                 // SAFETY: a NUL-terminated token; only the end pointer matters here.
-                unsafe { float::parse_f64(p, &mut end) };
+                unsafe { float::parse::<f64>(p, &mut end) };
                 if core::ptr::eq(end, p) {
                     return Err(Stop::Matching);
                 }
@@ -492,13 +492,13 @@ unsafe fn run(input: &mut dyn Input, f: &[u8], dests: &mut Dests, done: &mut c_i
                     // SAFETY: a NUL-terminated token; the destination per the format.
                     unsafe {
                         match len {
-                            Len::L | Len::LL => *(d as *mut f64) = float::parse_f64(p, core::ptr::null_mut()),
+                            Len::L | Len::LL => *(d as *mut f64) = float::parse::<f64>(p, core::ptr::null_mut()),
                             Len::BigL => {
                                 let raw = float::parse_f80(p, core::ptr::null_mut());
                                 *(d as *mut u64) = raw.mant;
                                 *((d as *mut u8).add(8) as *mut u16) = raw.sign_exp;
                             }
-                            _ => *(d as *mut f32) = float::parse_f32(p, core::ptr::null_mut()),
+                            _ => *(d as *mut f32) = float::parse::<f32>(p, core::ptr::null_mut()),
                         }
                     }
                     *done += 1;

@@ -273,31 +273,64 @@ pub(crate) fn round_to(m: u128, e2: i64, sticky: bool, fmt: Format) -> Rounded {
     Rounded { sig, exp, inexact, overflow: false, tiny }
 }
 
-/// Assemble an IEEE double from a rounded result.
-fn to_f64(r: &Rounded, neg: bool) -> f64 {
-    let mag = if r.overflow {
-        f64::INFINITY
-    } else if r.sig == 0 {
-        0.0
-    } else if r.tiny {
-        f64::from_bits(r.sig << (r.exp + 1074))
-    } else {
-        let e = r.exp + 52 + 1023;
-        f64::from_bits(((e as u64) << 52) | (r.sig & ((1 << 52) - 1)))
-    };
-    if neg { -mag } else { mag }
+/// An IEEE binary format strtod and strtof produce (f64, f32): its layout and the few operations
+/// the parser needs, so that one generic parser serves both.
+pub(crate) trait Ieee: Copy + PartialEq + core::str::FromStr + core::ops::Neg<Output = Self> {
+    /// The format for the exact rounding code.
+    const FORMAT: Format;
+    /// Stored fraction bits (52, 23).
+    const FRAC_BITS: u32;
+    const ZERO: Self;
+    const INFINITY: Self;
+    const NAN: Self;
+    fn from_raw(bits: u64) -> Self;
+    fn raw(self) -> u64;
+    fn is_infinite(self) -> bool;
+    fn is_subnormal(self) -> bool;
 }
 
-fn to_f32(r: &Rounded, neg: bool) -> f32 {
+macro_rules! ieee {
+    ($t:ty, $bits:ty, $format:expr, $frac:expr) => {
+        impl Ieee for $t {
+            const FORMAT: Format = $format;
+            const FRAC_BITS: u32 = $frac;
+            const ZERO: Self = 0.0;
+            const INFINITY: Self = <$t>::INFINITY;
+            const NAN: Self = <$t>::NAN;
+            fn from_raw(bits: u64) -> Self {
+                <$t>::from_bits(bits as $bits)
+            }
+            fn raw(self) -> u64 {
+                self.to_bits().into()
+            }
+            fn is_infinite(self) -> bool {
+                <$t>::is_infinite(self)
+            }
+            fn is_subnormal(self) -> bool {
+                <$t>::is_subnormal(self)
+            }
+        }
+    };
+}
+ieee!(f64, u64, F64, 52);
+ieee!(f32, u32, F32, 23);
+
+/// The exponent of the smallest subnormal's bit 0 (-1074, -149).
+fn min_exp<T: Ieee>() -> i64 {
+    T::FORMAT.emin - T::FRAC_BITS as i64
+}
+
+/// Assemble an IEEE value from a rounded result.
+fn to_ieee<T: Ieee>(r: &Rounded, neg: bool) -> T {
     let mag = if r.overflow {
-        f32::INFINITY
+        T::INFINITY
     } else if r.sig == 0 {
-        0.0
+        T::ZERO
     } else if r.tiny {
-        f32::from_bits((r.sig << (r.exp + 149)) as u32)
+        T::from_raw(r.sig << (r.exp - min_exp::<T>()))
     } else {
-        let e = r.exp + 23 + 127;
-        f32::from_bits(((e as u32) << 23) | (r.sig as u32 & ((1 << 23) - 1)))
+        let e = (r.exp + T::FRAC_BITS as i64 - T::FORMAT.emin + 1) as u64;
+        T::from_raw((e << T::FRAC_BITS) | (r.sig & ((1 << T::FRAC_BITS) - 1)))
     };
     if neg { -mag } else { mag }
 }
@@ -473,91 +506,41 @@ unsafe fn set_end(end: *mut *mut c_char, s: *const c_char, i: usize) {
     }
 }
 
-/// Parse a double (strtod's body).
+/// Parse a double or a float (the body of strtod and strtof).
 ///
 /// # Safety
 /// `s` NUL-terminated; `end` NULL or writable.
-pub(crate) unsafe fn parse_f64(s: *const c_char, end: *mut *mut c_char) -> f64 {
+pub(crate) unsafe fn parse<T: Ieee>(s: *const c_char, end: *mut *mut c_char) -> T {
     // SAFETY: per the caller.
     let bytes = unsafe { c_bytes(s) };
     let Some(sc) = scan(bytes) else {
         // SAFETY: per the caller.
         unsafe { set_end(end, s, 0) };
-        return 0.0;
+        return T::ZERO;
     };
     // SAFETY: per the caller.
     unsafe { set_end(end, s, sc.end) };
     let v = match sc.tok {
-        Token::Inf => f64::INFINITY,
-        Token::Nan { payload } => {
-            let bits = f64::NAN.to_bits() | (payload.unwrap_or(0) & ((1 << 51) - 1));
-            f64::from_bits(bits)
-        }
+        Token::Inf => T::INFINITY,
+        Token::Nan { payload } => T::from_raw(T::NAN.raw() | (payload.unwrap_or(0) & ((1 << (T::FRAC_BITS - 1)) - 1))),
         Token::Hex { m, e2, sticky } => {
-            let r = round_to(m, e2, sticky, F64);
+            let r = round_to(m, e2, sticky, T::FORMAT);
             if r.overflow || (r.tiny && r.inexact) {
                 errno::set(Errno::ERANGE);
             }
-            to_f64(&r, false)
+            to_ieee(&r, false)
         }
         Token::Dec => {
             // SAFETY: the token is ASCII.
             let text = unsafe { core::str::from_utf8_unchecked(sc.body) };
-            let v: f64 = text.parse().unwrap_or(0.0);
+            let v: T = text.parse().unwrap_or(T::ZERO);
             if v.is_infinite() {
                 errno::set(Errno::ERANGE);
-            } else if v == 0.0 || v.is_subnormal() {
-                let bits = v.to_bits();
-                let frac = bits & ((1 << 52) - 1);
-                if v == 0.0 {
-                    if decimal_digits(sc.body).n != 0 {
-                        errno::set(Errno::ERANGE);
-                    }
-                } else if !exact(sc.body, frac, -1074) {
-                    errno::set(Errno::ERANGE);
-                }
-            }
-            v
-        }
-    };
-    if sc.neg { -v } else { v }
-}
-
-/// Parse a float (strtof's body).
-///
-/// # Safety
-/// As [`parse_f64`].
-pub(crate) unsafe fn parse_f32(s: *const c_char, end: *mut *mut c_char) -> f32 {
-    // SAFETY: per the caller.
-    let bytes = unsafe { c_bytes(s) };
-    let Some(sc) = scan(bytes) else {
-        // SAFETY: per the caller.
-        unsafe { set_end(end, s, 0) };
-        return 0.0;
-    };
-    // SAFETY: per the caller.
-    unsafe { set_end(end, s, sc.end) };
-    let v = match sc.tok {
-        Token::Inf => f32::INFINITY,
-        Token::Nan { payload } => f32::from_bits(f32::NAN.to_bits() | (payload.unwrap_or(0) as u32 & ((1 << 22) - 1))),
-        Token::Hex { m, e2, sticky } => {
-            let r = round_to(m, e2, sticky, F32);
-            if r.overflow || (r.tiny && r.inexact) {
-                errno::set(Errno::ERANGE);
-            }
-            to_f32(&r, false)
-        }
-        Token::Dec => {
-            // SAFETY: the token is ASCII.
-            let text = unsafe { core::str::from_utf8_unchecked(sc.body) };
-            let v: f32 = text.parse().unwrap_or(0.0);
-            if v.is_infinite() {
-                errno::set(Errno::ERANGE);
-            } else if v == 0.0 {
+            } else if v == T::ZERO {
                 if decimal_digits(sc.body).n != 0 {
                     errno::set(Errno::ERANGE);
                 }
-            } else if v.is_subnormal() && !exact(sc.body, (v.to_bits() & ((1 << 23) - 1)) as u64, -149) {
+            } else if v.is_subnormal() && !exact(sc.body, v.raw() & ((1 << T::FRAC_BITS) - 1), min_exp::<T>() as i32) {
                 errno::set(Errno::ERANGE);
             }
             v
@@ -569,7 +552,7 @@ pub(crate) unsafe fn parse_f32(s: *const c_char, end: *mut *mut c_char) -> f32 {
 /// Parse a long double into raw x87 fields (strtold's body; the C shim assembles the value).
 ///
 /// # Safety
-/// As [`parse_f64`].
+/// As [`parse`].
 pub(crate) unsafe fn parse_f80(s: *const c_char, end: *mut *mut c_char) -> crate::stdio::printf::F80 {
     use crate::stdio::printf::F80 as Raw;
     // SAFETY: per the caller.
@@ -604,7 +587,7 @@ crate::libc_fn! {
     /// `s` NUL-terminated; `end` NULL or writable.
     fn strtod(s: *const c_char, end: *mut *mut c_char) -> f64 {
         // SAFETY: per the caller.
-        unsafe { parse_f64(s, end) }
+        unsafe { parse::<f64>(s, end) }
     }
 
     /// `float strtof(const char *s, char **end)`.
@@ -613,7 +596,7 @@ crate::libc_fn! {
     /// As `strtod`.
     fn strtof(s: *const c_char, end: *mut *mut c_char) -> f32 {
         // SAFETY: per the caller.
-        unsafe { parse_f32(s, end) }
+        unsafe { parse::<f32>(s, end) }
     }
 
     /// `double strtod_l(const char *s, char **end, locale_t)`: the only locale is C.
@@ -622,7 +605,7 @@ crate::libc_fn! {
     /// As `strtod`.
     fn strtod_l(s: *const c_char, end: *mut *mut c_char, _l: *mut c_void) -> f64 {
         // SAFETY: per the caller.
-        unsafe { parse_f64(s, end) }
+        unsafe { parse::<f64>(s, end) }
     }
 
     /// `double __strtod_l(...)`: glibc's internal name (libstdc++ calls it).
@@ -631,7 +614,7 @@ crate::libc_fn! {
     /// As `strtod`.
     fn __strtod_l(s: *const c_char, end: *mut *mut c_char, _l: *mut c_void) -> f64 {
         // SAFETY: per the caller.
-        unsafe { parse_f64(s, end) }
+        unsafe { parse::<f64>(s, end) }
     }
 
     /// `float strtof_l(...)`.
@@ -640,7 +623,7 @@ crate::libc_fn! {
     /// As `strtod`.
     fn strtof_l(s: *const c_char, end: *mut *mut c_char, _l: *mut c_void) -> f32 {
         // SAFETY: per the caller.
-        unsafe { parse_f32(s, end) }
+        unsafe { parse::<f32>(s, end) }
     }
 
     /// `float __strtof_l(...)`.
@@ -649,7 +632,7 @@ crate::libc_fn! {
     /// As `strtod`.
     fn __strtof_l(s: *const c_char, end: *mut *mut c_char, _l: *mut c_void) -> f32 {
         // SAFETY: per the caller.
-        unsafe { parse_f32(s, end) }
+        unsafe { parse::<f32>(s, end) }
     }
 
     /// `double atof(const char *s)`.
@@ -658,7 +641,7 @@ crate::libc_fn! {
     /// `s` NUL-terminated.
     fn atof(s: *const c_char) -> f64 {
         // SAFETY: per the caller.
-        unsafe { parse_f64(s, core::ptr::null_mut()) }
+        unsafe { parse::<f64>(s, core::ptr::null_mut()) }
     }
 }
 
