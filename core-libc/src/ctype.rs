@@ -108,37 +108,41 @@ fn classes(c: c_int) -> u16 {
     if (-128..=255).contains(&c) { TABLES.class[(c + 128) as usize] } else { 0 }
 }
 
-/// Define class predicates, one line each: `fn name(c) = MASK;` for `int name(int c)` and
-/// `fn name_l(c, loc) = MASK;` for `int name_l(int c, locale_t)` (the only locale is C).
+/// Define class predicates, one line each, for the narrow (`<ctype.h>`) and the wide
+/// (`<wctype.h>`) classes alike: `class_fns! { ARG, CLASSES; ... }` where `CLASSES(c: ARG) -> u16`
+/// gives the class bits of `c`; then `fn name(c) = MASK;` for `int name(ARG c)` and
+/// `fn name_l(c, loc) = MASK;` for `int name_l(ARG c, locale_t)` (the only locale is C).
 macro_rules! class_fns {
-    () => {};
-    ($(#[$m:meta])* fn $name:ident(c) = $mask:expr; $($rest:tt)*) => {
+    ($arg:ty, $classes:ident;) => {};
+    ($arg:ty, $classes:ident; $(#[$m:meta])* fn $name:ident(c) = $mask:expr; $($rest:tt)*) => {
         crate::libc_fn! {
             $(#[$m])*
             ///
             /// # Safety
             /// Always safe.
-            fn $name(c: c_int) -> c_int {
-                (classes(c) & $mask != 0) as c_int
+            fn $name(c: $arg) -> c_int {
+                ($classes(c) & $mask != 0) as c_int
             }
         }
-        class_fns! { $($rest)* }
+        class_fns! { $arg, $classes; $($rest)* }
     };
-    ($(#[$m:meta])* fn $name:ident(c, loc) = $mask:expr; $($rest:tt)*) => {
+    ($arg:ty, $classes:ident; $(#[$m:meta])* fn $name:ident(c, loc) = $mask:expr; $($rest:tt)*) => {
         crate::libc_fn! {
             $(#[$m])*
             ///
             /// # Safety
             /// Always safe; the locale is not read.
-            fn $name(c: c_int, _loc: *mut core::ffi::c_void) -> c_int {
-                (classes(c) & $mask != 0) as c_int
+            fn $name(c: $arg, _loc: *mut core::ffi::c_void) -> c_int {
+                ($classes(c) & $mask != 0) as c_int
             }
         }
-        class_fns! { $($rest)* }
+        class_fns! { $arg, $classes; $($rest)* }
     };
 }
+pub(crate) use class_fns;
 
 class_fns! {
+    c_int, classes;
     /// `int isalnum(int c)` in the C locale.
     fn isalnum(c) = bits::ALNUM;
     /// `int isalnum_l(int c, locale_t)`.

@@ -3,7 +3,7 @@
 //! counterpart (EILSEQ), and the wide classes and case maps cover ASCII only — exactly glibc's
 //! C locale. Wide string functions are plain loops over `wchar_t`.
 
-use super::ctype::{bits, class_of};
+use super::ctype::{bits, class_fns, class_of};
 use super::{Errno, errno};
 use core::ffi::{c_char, c_int, c_void};
 use core::ptr::null_mut;
@@ -77,24 +77,8 @@ pub unsafe fn wlen(s: *const WChar) -> usize {
     n
 }
 
-/// Define wide class predicates, one line each: `fn name(c) = MASK;` for `int name(wint_t c)`.
-macro_rules! wide_classes {
-    () => {};
-    ($(#[$m:meta])* fn $name:ident(c) = $mask:expr; $($rest:tt)*) => {
-        crate::libc_fn! {
-            $(#[$m])*
-            ///
-            /// # Safety
-            /// Always safe.
-            fn $name(c: WInt) -> c_int {
-                (wclass(c) & $mask != 0) as c_int
-            }
-        }
-        wide_classes! { $($rest)* }
-    };
-}
-
-wide_classes! {
+class_fns! {
+    WInt, wclass;
     /// `int iswalnum(wint_t c)` in the C locale (ASCII).
     fn iswalnum(c) = bits::ALNUM;
     /// `int iswalpha(wint_t c)` in the C locale (ASCII).
