@@ -64,6 +64,58 @@ pub fn to_upper(c: WInt) -> WInt {
     if (b'a' as u32..=b'z' as u32).contains(&c) { c - 32 } else { c }
 }
 
+/// The C locale's string conversion, bytes to wide characters (`mbsnrtowcs`) or back
+/// (`wcsnrtombs`): converts at most `n_src` source units and `len` destination ones (no limit when
+/// `dst` is NULL: then it only counts) through `map` (None: not representable, EILSEQ), stopping
+/// after the terminator. `*src` is advanced to the first unconverted unit (NULL after the
+/// terminator) when `dst` is not NULL. Returns the units written, not counting the terminator.
+///
+/// # Safety
+/// `*src` readable for `n_src` units or to its terminator; `dst` NULL or writable for `len`.
+unsafe fn convert<S: Copy + Default + PartialEq, D>(
+    dst: *mut D,
+    src: *mut *const S,
+    n_src: usize,
+    len: usize,
+    map: impl Fn(S) -> Option<D>,
+) -> usize {
+    // SAFETY: per the caller.
+    let mut p = unsafe { *src };
+    let limit = if dst.is_null() { usize::MAX } else { len };
+    let mut count = 0;
+    while count < limit && count < n_src {
+        // SAFETY: count < n_src, before the terminator.
+        let c = unsafe { *p };
+        let Some(d) = map(c) else {
+            if !dst.is_null() {
+                // SAFETY: per the caller.
+                unsafe { *src = p };
+            }
+            errno::set(Errno::EILSEQ);
+            return ILSEQ;
+        };
+        if !dst.is_null() {
+            // SAFETY: count < len.
+            unsafe { dst.add(count).write(d) };
+        }
+        if c == S::default() {
+            if !dst.is_null() {
+                // SAFETY: per the caller.
+                unsafe { *src = core::ptr::null() };
+            }
+            return count;
+        }
+        count += 1;
+        // SAFETY: still inside the string.
+        p = unsafe { p.add(1) };
+    }
+    if !dst.is_null() {
+        // SAFETY: per the caller.
+        unsafe { *src = p };
+    }
+    count
+}
+
 /// Length of a NUL-terminated wide string.
 ///
 /// # Safety
@@ -289,43 +341,8 @@ crate::libc_fn! {
     /// # Safety
     /// `*src` readable for `nms` bytes or to its NUL; `dst` NULL or writable for `len`.
     fn mbsnrtowcs(dst: *mut WChar, src: *mut *const c_char, nms: usize, len: usize, _ps: *mut c_void) -> usize {
-        // SAFETY: per the caller.
-        let mut p = unsafe { *src } as *const u8;
-        let limit = if dst.is_null() { usize::MAX } else { len };
-        let mut count = 0;
-        let mut used = 0;
-        while count < limit && used < nms {
-            // SAFETY: used < nms, before the terminator.
-            let b = unsafe { *p };
-            if b >= 0x80 {
-                if !dst.is_null() {
-                    // SAFETY: per the caller.
-                    unsafe { *src = p as *const c_char };
-                }
-                errno::set(Errno::EILSEQ);
-                return ILSEQ;
-            }
-            if !dst.is_null() {
-                // SAFETY: count < len.
-                unsafe { *dst.add(count) = b as WChar };
-            }
-            if b == 0 {
-                if !dst.is_null() {
-                    // SAFETY: per the caller.
-                    unsafe { *src = core::ptr::null() };
-                }
-                return count;
-            }
-            count += 1;
-            used += 1;
-            // SAFETY: still inside the string.
-            p = unsafe { p.add(1) };
-        }
-        if !dst.is_null() {
-            // SAFETY: per the caller.
-            unsafe { *src = p as *const c_char };
-        }
-        count
+        // SAFETY: the caller's contract is `convert`'s; `c_char` and `u8` have one layout.
+        unsafe { convert(dst, src as *mut *const u8, nms, len, |b| (b < 0x80).then_some(b as WChar)) }
     }
 
     /// `size_t mbsrtowcs(wchar_t *dst, const char **src, size_t len, mbstate_t *ps)`.
@@ -352,43 +369,8 @@ crate::libc_fn! {
     /// # Safety
     /// `*src` readable for `nwc` wide characters or to its 0; `dst` NULL or writable for `len`.
     fn wcsnrtombs(dst: *mut c_char, src: *mut *const WChar, nwc: usize, len: usize, _ps: *mut c_void) -> usize {
-        // SAFETY: per the caller.
-        let mut p = unsafe { *src };
-        let limit = if dst.is_null() { usize::MAX } else { len };
-        let mut count = 0;
-        let mut used = 0;
-        while count < limit && used < nwc {
-            // SAFETY: used < nwc, before the terminator.
-            let c = unsafe { *p };
-            let Some(b) = narrow(c) else {
-                if !dst.is_null() {
-                    // SAFETY: per the caller.
-                    unsafe { *src = p };
-                }
-                errno::set(Errno::EILSEQ);
-                return ILSEQ;
-            };
-            if !dst.is_null() {
-                // SAFETY: count < len.
-                unsafe { *dst.add(count) = b as c_char };
-            }
-            if b == 0 {
-                if !dst.is_null() {
-                    // SAFETY: per the caller.
-                    unsafe { *src = core::ptr::null() };
-                }
-                return count;
-            }
-            count += 1;
-            used += 1;
-            // SAFETY: still inside the string.
-            p = unsafe { p.add(1) };
-        }
-        if !dst.is_null() {
-            // SAFETY: per the caller.
-            unsafe { *src = p };
-        }
-        count
+        // SAFETY: the caller's contract is `convert`'s.
+        unsafe { convert(dst, src, nwc, len, |c| narrow(c).map(|b| b as c_char)) }
     }
 
     /// `size_t wcsrtombs(char *dst, const wchar_t **src, size_t len, mbstate_t *ps)`.
