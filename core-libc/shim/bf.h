@@ -5,8 +5,9 @@
  * Built by core-libc/build.rs. With -DBF_EXPORT_LIBC (the kernel build) the functions carry their C
  * names (printf, snprintf...); otherwise the #defines below rename them (bf_printf...) so host
  * tests can call them next to glibc's. Freestanding: only the compiler's own <stdarg.h> and
- * <stddef.h>. BF_EXPORT(name) after each definition registers it in the symbol registry (dlsym,
- * the JIT's resolver and the libc-ABI test read it). Each definition's signature sits on one line with a one-line comment above it:
+ * <stddef.h>. Each definition is registered in the symbol registry (dlsym, the JIT's resolver
+ * and the libc-ABI test read it): by the shape macros below, or BF_EXPORT(name) after it. Each
+ * definition (or shape macro use) sits on one line with a one-line comment above it:
  * tools/libc-abi-table reads them into docs/libc-abi.md. */
 #ifndef BF_SHIM_H
 #define BF_SHIM_H
@@ -59,6 +60,52 @@
 #define __strtold_l bf___strtold_l
 #define __strtold_internal bf___strtold_internal
 #endif
+
+/* The shapes every shim function takes, defined once. Each defines `int name params` and registers
+ * it under the name as written (#name: the host build's renaming #defines do not reach it). */
+
+/* The text of a macro argument after expansion (an alias target renamed by the host build). */
+#define BF_STR_(x) #x
+#define BF_STR(x) BF_STR_(x)
+
+/* A `...` function whose last named parameter is `fmt`: the va_list function call `vcall` on `ap`. */
+#define BF_VARIADIC(name, params, vcall)                                                           \
+    int name params                                                                                \
+    {                                                                                              \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        int r = vcall;                                                                             \
+        va_end(ap);                                                                                \
+        return r;                                                                                  \
+    }                                                                                              \
+    BF_EXPORT_NAMED(name, #name)
+
+/* A va_list function (parameter `ap`): the Rust engine call `engine` on a copy `v` of `ap`. */
+#define BF_VA_ENGINE(name, params, engine)                                                         \
+    int name params                                                                                \
+    {                                                                                              \
+        struct bf_va v;                                                                            \
+        va_copy(v.ap, ap);                                                                         \
+        int r = engine;                                                                            \
+        va_end(v.ap);                                                                              \
+        return r;                                                                                  \
+    }                                                                                              \
+    BF_EXPORT_NAMED(name, #name)
+
+/* A fortified (_chk) function whose `flag` (extra %n checks) has nothing to do: `call`. */
+#define BF_CHK_FORWARD(name, params, call)                                                         \
+    int name params                                                                                \
+    {                                                                                              \
+        (void)flag;                                                                                \
+        return call;                                                                               \
+    }                                                                                              \
+    BF_EXPORT_NAMED(name, #name)
+
+/* Another name of `target`, same signature `type (params)` and same address (glibc's
+ * __isoc99_ and 64-suffixed names). */
+#define BF_ALIAS(name, target, type, params)                                                       \
+    type name params __attribute__((alias(BF_STR(target))));                                       \
+    BF_EXPORT_NAMED(name, #name)
 
 typedef struct bf_file FILE; /* opaque: core-libc's stream (stdio/file.rs) */
 

@@ -1,8 +1,6 @@
 /* Variadic system entry points (C-only: stable Rust cannot define variadic functions).
    Each reads its optional argument and calls core-libc's fixed-argument Rust function. */
-#include <stdarg.h>
-
-#include "bf_export.h"
+#include "bf.h"
 
 #ifdef BF_EXPORT_LIBC
 
@@ -28,14 +26,8 @@ int open(const char *path, int flags, ...) {
 }
 BF_EXPORT(open);
 
-int open64(const char *path, int flags, ...) {
-    va_list ap;
-    va_start(ap, flags);
-    unsigned mode = mode_arg(flags, ap);
-    va_end(ap);
-    return core_rt_open(path, flags, mode);
-}
-BF_EXPORT(open64);
+/* int open64(const char *, int, ...): open (files are 64-bit already). */
+BF_ALIAS(open64, open, int, (const char *, int, ...));
 
 int openat(int dirfd, const char *path, int flags, ...) {
     va_list ap;
@@ -46,14 +38,8 @@ int openat(int dirfd, const char *path, int flags, ...) {
 }
 BF_EXPORT(openat);
 
-int openat64(int dirfd, const char *path, int flags, ...) {
-    va_list ap;
-    va_start(ap, flags);
-    unsigned mode = mode_arg(flags, ap);
-    va_end(ap);
-    return core_rt_openat(dirfd, path, flags, mode);
-}
-BF_EXPORT(openat64);
+/* int openat64(int dirfd, const char *, int, ...): openat. */
+BF_ALIAS(openat64, openat, int, (int, const char *, int, ...));
 
 int fcntl(int fd, int cmd, ...) {
     va_list ap;
@@ -64,14 +50,8 @@ int fcntl(int fd, int cmd, ...) {
 }
 BF_EXPORT(fcntl);
 
-int fcntl64(int fd, int cmd, ...) {
-    va_list ap;
-    va_start(ap, cmd);
-    long arg = va_arg(ap, long);
-    va_end(ap);
-    return core_rt_fcntl(fd, cmd, arg);
-}
-BF_EXPORT(fcntl64);
+/* int fcntl64(int fd, int cmd, ...): fcntl. */
+BF_ALIAS(fcntl64, fcntl, int, (int, int, ...));
 
 /* ioctl: no device supports any request. TCGETS on a non-terminal is ENOTTY on Linux too. */
 int ioctl(int fd, unsigned long req, ...) {

@@ -11,14 +11,18 @@
 #include <stddef.h>
 
 #ifdef BF_REGISTRY
-#define BF_EXPORT(sym)                                                                             \
+/* Register `sym` under the name `cname` (a string literal). */
+#define BF_EXPORT_NAMED(sym, cname)                                                                \
     __attribute__((used, retain, section("bf_exports"), aligned(8))) static const struct {         \
         const void *addr;                                                                          \
         size_t len;                                                                                \
-        char name[sizeof(#sym)];                                                                   \
-    } bf_export_record_##sym = {(const void *)&sym, sizeof(#sym) - 1, #sym}
+        char name[sizeof(cname)];                                                                  \
+    } bf_export_record_##sym = {(const void *)&sym, sizeof(cname) - 1, cname}
 #else
-#define BF_EXPORT(sym) struct bf_export_unused_##sym
+#define BF_EXPORT_NAMED(sym, cname) struct bf_export_unused_##sym
 #endif
+
+/* Register `sym` under its name as written. */
+#define BF_EXPORT(sym) BF_EXPORT_NAMED(sym, #sym)
 
 #endif
