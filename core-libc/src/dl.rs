@@ -100,6 +100,47 @@ fn lookup(name: &str) -> Option<usize> {
     find_in_map(map, name).filter(|a| *a >= text.start && *a < text.end).map(|a| a as usize)
 }
 
+/// glibc's `Dl_info`.
+#[repr(C)]
+pub struct DlInfo {
+    dli_fname: *const c_char,
+    dli_fbase: *mut c_void,
+    dli_sname: *const c_char,
+    dli_saddr: *mut c_void,
+}
+
+/// The symbol map's names dladdr handed out, by address, NUL-terminated: C callers keep the
+/// pointers, so they live for the run (one per symbol asked about).
+static DLADDR_NAMES: spin::Mutex<alloc::collections::BTreeMap<u64, alloc::ffi::CString>> =
+    spin::Mutex::new(alloc::collections::BTreeMap::new());
+
+/// The nearest text symbol at or below `addr` in a symbol map (lines "ADDR NAME"): its address
+/// and name.
+pub fn nearest_in_map(map: &[u8], addr: u64) -> Option<(u64, &[u8])> {
+    crate::kernel::image::symbol_map_entries(map).filter(|(a, _)| *a <= addr).max_by_key(|(a, _)| *a)
+}
+
+/// The nearest symbol at or below `addr` in the image (the registry's exact C names first, the
+/// symbol map's text symbols when one is closer): its name as a C string and its address.
+fn nearest_symbol(addr: u64) -> Option<(*const c_char, u64)> {
+    let registered =
+        symbol_registry::records().map(|(n, a)| (n, a as u64)).filter(|(_, a)| *a <= addr).max_by_key(|(_, a)| *a);
+    let text = crate::kernel::image::text();
+    let mapped = if addr >= text.start && addr < text.end {
+        crate::kernel::image::boot_map().and_then(|m| nearest_in_map(m, addr))
+    } else {
+        None
+    };
+    match mapped {
+        Some((a, name)) if registered.is_none_or(|(_, ra)| ra < a) => {
+            let mut names = DLADDR_NAMES.lock();
+            let kept = names.entry(a).or_insert_with(|| alloc::ffi::CString::new(name).unwrap_or_default());
+            Some((kept.as_ptr(), a))
+        }
+        _ => registered.map(|(n, a)| (n.as_ptr(), a)),
+    }
+}
+
 type PhdrCallback = unsafe extern "C" fn(*mut libc::dl_phdr_info, usize, *mut c_void) -> c_int;
 
 crate::libc_fn! {
@@ -229,11 +270,32 @@ crate::libc_fn! {
         }
     }
 
-    /// `int dladdr(const void *, Dl_info *)`: 0 (no symbol information available this way).
+    /// `int dladdr(const void *, Dl_info *)`: the image and the nearest symbol below; 0 elsewhere.
+    /// For an address in the image: the object (name "", base the image's start) and the nearest
+    /// symbol at or below it (the registry's C names, or the symbol map's text symbols,
+    /// demangled, when one is closer); 0 for any other address (JIT code, heap data), as glibc
+    /// says for an address in no object.
     ///
     /// # Safety
-    /// Always safe.
-    fn dladdr(_addr: *const c_void, _info: *mut c_void) -> c_int { 0 }
+    /// `info` writable.
+    fn dladdr(addr: *const c_void, info: *mut DlInfo) -> c_int {
+        let a = addr as u64;
+        let whole = crate::kernel::image::whole();
+        if a < whole.start || a >= whole.end {
+            return 0;
+        }
+        let (sname, saddr) = nearest_symbol(a).unwrap_or((core::ptr::null(), 0));
+        // SAFETY: caller's contract.
+        unsafe {
+            info.write(DlInfo {
+                dli_fname: c"".as_ptr(),
+                dli_fbase: whole.start as *mut c_void,
+                dli_sname: sname,
+                dli_saddr: saddr as *mut c_void,
+            })
+        };
+        1
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +328,14 @@ mod tests {
         // SAFETY: as above.
         let snprintf = unsafe { super::dlsym(core::ptr::null_mut(), c"snprintf".as_ptr()) };
         assert_eq!(snprintf as usize, bf_snprintf as *const () as usize, "BF_EXPORT registers the C shim");
+    }
+
+    #[test]
+    fn nearest_in_map_is_at_or_below() {
+        let map = b"1000 main\n1010 f\n1020 g(int)\n";
+        assert_eq!(super::nearest_in_map(map, 0x1015), Some((0x1010, &b"f"[..])));
+        assert_eq!(super::nearest_in_map(map, 0x1020), Some((0x1020, &b"g(int)"[..])));
+        assert_eq!(super::nearest_in_map(map, 0xfff), None);
     }
 
     #[test]

@@ -184,6 +184,43 @@ crate::libc_fn! {
         if fd::is_console(f)? { Ok(1) } else { Err(Errno::ENOTTY) }
     }
 
+    /// `ioctl(fd, request, arg)`'s Rust half (the variadic entry is shim/sys.c): the console
+    /// descriptors answer `TCGETS` (a terminal in canonical mode with echo, as the console reads)
+    /// and `TIOCGWINSZ` (the 80×25 VGA text screen); any other request, or any other descriptor,
+    /// is ENOTTY, as Linux says for a request that does not apply.
+    ///
+    /// # Safety
+    /// `arg` points at the object `request` names (a `struct termios`, a `struct winsize`).
+    bridge fn core_rt_ioctl(f: c_int, request: core::ffi::c_ulong, arg: *mut c_void) -> c_int = -1; {
+        if !fd::is_console(f)? {
+            return Err(Errno::ENOTTY);
+        }
+        match request {
+            libc::TCGETS => {
+                // SAFETY: caller's contract: a termios to fill.
+                let t = unsafe { &mut *(arg as *mut libc::termios) };
+                // SAFETY: an all-zero termios is a valid value; the fields that matter are set below.
+                *t = unsafe { core::mem::zeroed() };
+                t.c_iflag = libc::ICRNL;
+                t.c_oflag = libc::OPOST | libc::ONLCR;
+                t.c_cflag = libc::B115200 | libc::CS8 | libc::CREAD;
+                t.c_lflag = libc::ICANON | libc::ECHO | libc::ECHOE;
+                t.c_cc[libc::VERASE] = 0x7f;
+                t.c_cc[libc::VEOF] = 4;
+                t.c_cc[libc::VMIN] = 1;
+                t.c_ispeed = libc::B115200;
+                t.c_ospeed = libc::B115200;
+                Ok(0)
+            }
+            libc::TIOCGWINSZ => {
+                // SAFETY: caller's contract: a winsize to fill.
+                unsafe { (arg as *mut libc::winsize).write(libc::winsize { ws_row: 25, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 }) };
+                Ok(0)
+            }
+            _ => Err(Errno::ENOTTY),
+        }
+    }
+
     /// `int access(const char *, int)`: files are readable, nothing is writable.
     ///
     /// # Safety

@@ -12,8 +12,10 @@
 //! A record is a retained section (`#[used]`, `__attribute__((retain))`): it keeps its symbol in
 //! the link. The macros therefore emit records only with the `records` feature (core-libc's
 //! `registry`), on in the kernel and host builds; a program that never looks names up (the
-//! appliance) leaves it off and keeps only the exports it calls (210 KiB of .text instead of 409).
+//! appliance) leaves it off and keeps only the exports it calls (about 210 KiB of .text instead of 409).
 #![no_std]
+
+use core::ffi::CStr;
 
 /// One registered symbol, as laid down in the `bf_exports` section: its address, the length of its
 /// C name, and the name itself, NUL-terminated, padded to the next 8 bytes. The name sits in the
@@ -63,6 +65,12 @@ static SENTINEL: Export<1> = Export::new("", core::ptr::null());
 
 /// Every registered symbol of the program: (C name, address), in link order.
 pub fn entries() -> impl Iterator<Item = (&'static str, usize)> {
+    records().filter_map(|(name, addr)| Some((name.to_str().ok()?, addr)))
+}
+
+/// Every record (the sentinel excepted): its name as a C string (it lives in the record, for
+/// the program's lifetime: what `dladdr` hands to C) and its address.
+pub fn records() -> impl Iterator<Item = (&'static CStr, usize)> {
     let start = &raw const __start_bf_exports as usize;
     let stop = &raw const __stop_bf_exports as usize;
     let mut at = start;
@@ -71,15 +79,17 @@ pub fn entries() -> impl Iterator<Item = (&'static str, usize)> {
             // SAFETY: the linker packs the `bf_exports` records (8-byte aligned, each a multiple of
             // 8 bytes: no gap) between the two symbols; `at` is the start of one (the first, then
             // the previous one's start + its size), whose two leading words are address and length,
-            // followed by the name's bytes. The section is never written.
+            // followed by the name's bytes and a NUL. The section is never written.
             let (addr, name) = unsafe {
                 let addr = *(at as *const usize);
                 let len = *((at + 8) as *const usize);
-                let name = core::slice::from_raw_parts((at + 16) as *const u8, len);
+                let name = core::slice::from_raw_parts((at + 16) as *const u8, len + 1);
                 at += record_size(len);
                 (addr, name)
             };
-            if let (false, Ok(name)) = (name.is_empty(), core::str::from_utf8(name)) {
+            if let Ok(name) = CStr::from_bytes_with_nul(name)
+                && !name.is_empty()
+            {
                 return Some((name, addr));
             }
         }
