@@ -29,54 +29,6 @@ crate::libc_fn! {
         unsafe { __fpclassify(x as f64) }
     }
 
-    /// `int __signbit(double x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __signbit(x: f64) -> c_int {
-        x.is_sign_negative() as c_int
-    }
-
-    /// `int __signbitf(float x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __signbitf(x: f32) -> c_int {
-        x.is_sign_negative() as c_int
-    }
-
-    /// `int isnan(double x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn isnan(x: f64) -> c_int {
-        x.is_nan() as c_int
-    }
-
-    /// `int __isnan(double x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __isnan(x: f64) -> c_int {
-        x.is_nan() as c_int
-    }
-
-    /// `int isnanf(float x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn isnanf(x: f32) -> c_int {
-        x.is_nan() as c_int
-    }
-
-    /// `int __isnanf(float x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __isnanf(x: f32) -> c_int {
-        x.is_nan() as c_int
-    }
-
     /// `int isinf(double x)`: 1 for +inf, -1 for -inf (glibc), else 0.
     ///
     /// # Safety
@@ -111,36 +63,45 @@ crate::libc_fn! {
         // SAFETY: always safe.
         unsafe { isinf(x as f64) }
     }
+}
 
+/// Define classification tests that are one method of the value, one line each:
+/// `fn name(T) = method;` for `int name(T x)` returning `x.method()` as 0 or 1.
+macro_rules! float_tests {
+    () => {};
+    ($(#[$m:meta])* fn $name:ident($t:ty) = $test:ident; $($rest:tt)*) => {
+        crate::libc_fn! {
+            $(#[$m])*
+            ///
+            /// # Safety
+            /// Always safe.
+            fn $name(x: $t) -> c_int {
+                x.$test() as c_int
+            }
+        }
+        float_tests! { $($rest)* }
+    };
+}
+
+float_tests! {
+    /// `int __signbit(double x)`.
+    fn __signbit(f64) = is_sign_negative;
+    /// `int __signbitf(float x)`.
+    fn __signbitf(f32) = is_sign_negative;
+    /// `int isnan(double x)`.
+    fn isnan(f64) = is_nan;
+    /// `int __isnan(double x)`.
+    fn __isnan(f64) = is_nan;
+    /// `int isnanf(float x)`.
+    fn isnanf(f32) = is_nan;
+    /// `int __isnanf(float x)`.
+    fn __isnanf(f32) = is_nan;
     /// `int finite(double x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn finite(x: f64) -> c_int {
-        x.is_finite() as c_int
-    }
-
+    fn finite(f64) = is_finite;
     /// `int __finite(double x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __finite(x: f64) -> c_int {
-        x.is_finite() as c_int
-    }
-
+    fn __finite(f64) = is_finite;
     /// `int finitef(float x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn finitef(x: f32) -> c_int {
-        x.is_finite() as c_int
-    }
-
+    fn finitef(f32) = is_finite;
     /// `int __finitef(float x)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __finitef(x: f32) -> c_int {
-        x.is_finite() as c_int
-    }
+    fn __finitef(f32) = is_finite;
 }
