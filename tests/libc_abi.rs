@@ -1,11 +1,14 @@
-//! The libc-ABI surface of the linked kernel (build/bareflow.elf, `make image`) against
-//! docs/libc-abi.md: nothing undefined, nothing from glibc, every C-named symbol core-rt exports
-//! listed in the table, and listed as `stub` exactly when it is one (stubs record their names in
-//! the image's .bf_stubs section).
+//! The C-visible surface of the linked kernel (build/bareflow.elf, `make image`): nothing
+//! undefined, nothing from glibc, and the symbol registry (the `bf_exports` section every export
+//! writes a record into at its definition, see symbol-registry/) checked against docs/libc-abi.md
+//! both ways: every registered export listed, every listed symbol registered, listed as `stub`
+//! exactly when it is one (stubs also record their names in the .bf_stubs section). C-named
+//! symbols that core-rt or core-libc define without registering them are reported too.
 
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::process::Command;
 use support::{kernel, root};
 
@@ -13,6 +16,47 @@ fn nm(args: &[&str]) -> String {
     let o = Command::new("nm").args(args).arg(kernel()).output().expect("run nm");
     assert!(o.status.success(), "nm failed: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).unwrap()
+}
+
+/// The raw bytes of section `name` of the ELF file `elf` (empty when it has none).
+fn section(elf: &Path, name: &str) -> Vec<u8> {
+    // Tests run in parallel and read the same sections: one temporary file per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = support::temp_path(&format!("section-{call}"));
+    let st = Command::new("objcopy")
+        .args(["-O", "binary", &format!("--only-section={name}")])
+        .arg(elf)
+        .arg(&tmp)
+        .status()
+        .expect("run objcopy");
+    assert!(st.success(), "objcopy --only-section={name} {} failed", elf.display());
+    let bytes = std::fs::read(&tmp).unwrap_or_default();
+    let _ = std::fs::remove_file(&tmp);
+    bytes
+}
+
+/// The symbol registry of the ELF file `elf`: name → address, read from its `bf_exports` section
+/// (records of `symbol_registry::Export`: address, name length, name + NUL, padded to 8 bytes).
+/// The names are in the records themselves, so no relocation is needed to read them (in a PIE
+/// file the addresses read 0: they are filled in at load time).
+fn registry(elf: &Path) -> BTreeMap<String, u64> {
+    let bytes = section(elf, "bf_exports");
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+    let mut out = BTreeMap::new();
+    let mut at = 0;
+    while at + 16 <= bytes.len() {
+        let (addr, len) = (word(at), word(at + 8) as usize);
+        let name = &bytes[at + 16..at + 16 + len];
+        assert_eq!(bytes[at + 16 + len], 0, "{}: registry record at +{at:#x} is not NUL-terminated", elf.display());
+        if !name.is_empty() {
+            let name = String::from_utf8(name.to_vec()).expect("registered names are UTF-8");
+            assert!(out.insert(name.clone(), addr).is_none(), "{name} is registered twice");
+        }
+        at += symbol_registry::record_size(len);
+    }
+    assert_eq!(at, bytes.len(), "{}: the bf_exports section does not end on a record", elf.display());
+    out
 }
 
 /// Symbol → input object, from lld's link map (columns: VMA LMA Size Align Out In Symbol).
@@ -34,15 +78,15 @@ fn map_symbols() -> BTreeMap<String, String> {
     out
 }
 
-/// C-named global symbols that core-rt (its Rust objects or its C shim) defines in the image.
-/// `core_rt_*` and `bf_*` are core-rt's internal bridges between the C shim and Rust.
-fn core_rt_exports() -> BTreeSet<String> {
+/// C-named global symbols that core-rt or core-libc (its Rust objects or its C shim) define in
+/// the image. `core_rt_*` and `bf_*` are internal bridges (C shim ↔ Rust, boot code ↔ core-rt).
+fn runtime_defined() -> BTreeSet<String> {
     let globals: BTreeSet<String> =
         nm(&["-g", "--defined-only"]).lines().filter_map(|l| l.split_whitespace().nth(2).map(str::to_string)).collect();
     map_symbols()
         .into_iter()
         .filter(|(sym, input)| {
-            (input.contains("libcore_rt-") || input.contains("libcore_rt_shim"))
+            ["libcore_rt-", "libcore_libc-", "libbfshim"].iter().any(|lib| input.contains(lib))
                 && globals.contains(sym)
                 && !sym.starts_with("_ZN")
                 && !sym.starts_with("_R")
@@ -65,18 +109,13 @@ fn documented() -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The names `stub!` recorded in the image's .bf_stubs section.
 fn linked_stubs() -> BTreeSet<String> {
-    let tmp = support::temp_path("stubs");
-    let st = Command::new("objcopy")
-        .args(["-O", "binary", "--only-section=.bf_stubs"])
-        .arg(kernel())
-        .arg(&tmp)
-        .status()
-        .expect("run objcopy");
-    assert!(st.success());
-    let bytes = std::fs::read(&tmp).unwrap_or_default();
-    let _ = std::fs::remove_file(&tmp);
-    bytes.split(|&b| b == 0).filter(|s| !s.is_empty()).map(|s| String::from_utf8_lossy(s).into_owned()).collect()
+    section(&kernel(), ".bf_stubs")
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect()
 }
 
 #[test]
@@ -102,22 +141,69 @@ fn nothing_comes_from_glibc() {
 }
 
 #[test]
-fn every_export_is_documented_with_its_status() {
-    let exports = core_rt_exports();
-    assert!(exports.len() > 50, "suspiciously few libc exports found ({}): is the map parsed right?", exports.len());
-    for must in ["malloc", "write", "clock_gettime", "__tls_get_addr", "dl_iterate_phdr", "pthread_key_create"] {
-        assert!(exports.contains(must), "{must} should be a core-rt export");
+fn the_registry_and_the_doc_agree_both_ways() {
+    let exports = registry(&kernel());
+    assert!(exports.len() > 500, "suspiciously few registered exports ({}): is bf_exports read right?", exports.len());
+    for must in ["malloc", "write", "clock_gettime", "__tls_get_addr", "dl_iterate_phdr", "printf", "vga_init"] {
+        assert!(exports.contains_key(must), "{must} should be registered");
     }
     let docs = documented();
     let stubs = linked_stubs();
     let mut problems = Vec::new();
-    for e in &exports {
+    for (e, addr) in &exports {
         let actual = if stubs.contains(e) { "stub" } else { "real" };
+        if *addr == 0 {
+            problems.push(format!("{e}: registered with address 0"));
+        }
         match docs.get(e) {
-            None => problems.push(format!("{e}: exported ({actual}) but not listed in docs/libc-abi.md")),
+            None => problems.push(format!("{e}: registered ({actual}) but not listed in docs/libc-abi.md")),
             Some(d) if d != actual => problems.push(format!("{e}: listed as {d}, but it is {actual}")),
             Some(_) => {}
         }
     }
-    assert!(problems.is_empty(), "docs/libc-abi.md is out of date:\n{}", problems.join("\n"));
+    for (d, status) in &docs {
+        if !exports.contains_key(d) {
+            problems.push(format!("{d}: listed as {status} in docs/libc-abi.md, but not registered in the image"));
+        }
+    }
+    let doc_stubs: BTreeSet<&String> = docs.iter().filter(|(_, s)| *s == "stub").map(|(n, _)| n).collect();
+    let linked: BTreeSet<&String> = stubs.iter().collect();
+    for s in doc_stubs.symmetric_difference(&linked) {
+        problems.push(format!("{s}: a stub in {} only", if linked.contains(s) { ".bf_stubs" } else { "the doc" }));
+    }
+    assert!(problems.is_empty(), "docs/libc-abi.md and the symbol registry disagree:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn every_c_named_runtime_symbol_is_registered() {
+    let exports = registry(&kernel());
+    let defined = runtime_defined();
+    assert!(defined.len() > 500, "suspiciously few core-rt/core-libc symbols in the map ({})", defined.len());
+    let unregistered: Vec<&String> = defined.iter().filter(|s| !exports.contains_key(*s)).collect();
+    assert!(
+        unregistered.is_empty(),
+        "defined with a C name by core-rt/core-libc but not registered (define them with libc_fn!/stub!/export_c!, \
+         or register!/BF_EXPORT them):\n{unregistered:?}"
+    );
+}
+
+symbol_registry::export_c! {
+    /// A test-only export of this test program: defined with the registry's macro and nothing else.
+    ///
+    /// # Safety
+    /// Always safe.
+    fn libc_abi_test_export() -> i32 {
+        7
+    }
+}
+
+/// Adding an export at its definition is all it takes for the ABI check to see it: the reader
+/// used on the kernel above finds this program's test-only export in this program's own file, and
+/// the program itself finds it at run time (as dlsym and the JIT's resolver do).
+#[test]
+fn the_registry_reader_sees_an_export_added_with_the_macro() {
+    let me = std::env::current_exe().expect("the test program's path");
+    let names = registry(&me);
+    assert!(names.contains_key("libc_abi_test_export"), "not in {}'s bf_exports: {names:?}", me.display());
+    assert_eq!(symbol_registry::lookup("libc_abi_test_export"), Some(libc_abi_test_export as *const () as usize));
 }

@@ -3,7 +3,7 @@
 
 use crate::boot_info::Region;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, feature = "host-test")))]
 mod symbols {
     unsafe extern "C" {
         pub static __image_start: u8;
@@ -27,7 +27,7 @@ mod symbols {
     }
 }
 
-#[cfg(not(test))]
+#[cfg(not(any(test, feature = "host-test")))]
 macro_rules! addr {
     ($s:ident) => {
         // Only the address of the linker-defined symbol is taken (safe), never its contents.
@@ -35,7 +35,7 @@ macro_rules! addr {
     };
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "host-test"))]
 macro_rules! addr {
     ($s:ident) => {
         test_layout::$s
@@ -98,7 +98,7 @@ pub fn eh_frame_hdr() -> Region {
     Region { start: addr!(__eh_frame_hdr_start), end: addr!(__eh_frame_hdr_end) }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "host-test"))]
 #[allow(non_upper_case_globals)]
 mod test_layout {
     pub const __image_start: u64 = 0x20_0000;

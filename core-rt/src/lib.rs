@@ -1,6 +1,8 @@
-//! core-rt: the machine as a library. Linked into the `bareflow` program in place of glibc, it
-//! brings up x86-64 (boot hand-off, paging, interrupts, timers) and exports the libc ABI that
-//! Rust std, libstdc++ and LLVM call. Host unit tests build it with `std` to compare with glibc.
+//! core-rt: the machine as a library. Linked into the `bareflow` program with its C library
+//! (core-libc) in place of glibc, it brings up x86-64 (boot hand-off, paging, interrupts, timers),
+//! owns memory, the devices, the files and the console, and runs the start sequence up to the
+//! program's `main`. It exports runtime.h (`rtapi`); the libc ABI is core-libc's, which reaches
+//! core-rt through `core_libc::kernel`. Host unit tests build it with `std`.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
@@ -10,9 +12,9 @@ pub mod backtrace;
 pub mod boot_info;
 pub mod console;
 pub mod dev;
+pub mod errno;
 pub mod fs;
 pub mod image;
-pub mod libc;
 pub mod mem;
 pub mod rtapi;
 pub mod runtime;

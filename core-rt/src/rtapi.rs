@@ -1,9 +1,9 @@
 //! runtime.h (core-rt/include/runtime.h): the seeds' runtime API for C applications, on core-rt's
-//! devices. Exported under the C names like the libc ABI.
+//! devices. Exported under the C names and registered in the symbol registry, like the libc ABI.
 
 use core::ffi::{CStr, c_char, c_int};
 
-crate::libc_fn! {
+symbol_registry::export_c! {
     /// `void vga_init(void)`: clear the VGA text screen.
     ///
     /// # Safety

@@ -1,30 +1,39 @@
 //! The native symbols interpreted and JIT-compiled code may call, resolved without a dynamic
-//! loader where there is none: runtime.h (`runtime_api`), and on bare metal every C-named function
-//! and variable core-rt exports (a table generated at build time from docs/libc-abi.md).
-//! On Linux the rest is found with `dlsym` by the caller's fallback resolver.
+//! loader where there is none: the symbol registry (`symbol_registry`: every export of the
+//! program, registered where it is defined — on bare metal the whole libc ABI, runtime.h and the
+//! GDB JIT hooks of `gdb_jit`), and as a Linux process runtime.h backed by the host
+//! (`runtime_api`). On Linux the rest is found with `dlsym` by the caller's fallback resolver.
 
+#[cfg(all(feature = "baremetal", feature = "llvm"))]
+mod gdb_jit;
+#[cfg(not(feature = "baremetal"))]
 pub mod runtime_api;
 
-#[cfg(feature = "baremetal")]
-mod core_rt_table {
-    include!(concat!(env!("OUT_DIR"), "/core_rt_symbols.rs"));
-}
-
-/// Explicit (name, address) pairs for this platform: runtime.h, plus core-rt's exports on bare metal.
+/// Explicit (name, address) pairs for this platform: the symbol registry, plus runtime.h backed by
+/// the host on Linux (on bare metal core-rt defines and registers runtime.h).
 pub fn table() -> Vec<(&'static str, usize)> {
-    #[cfg_attr(not(feature = "baremetal"), allow(unused_mut))]
-    let mut t = runtime_api::table();
-    #[cfg(feature = "baremetal")]
-    {
-        let extra: Vec<_> =
-            core_rt_table::table().into_iter().filter(|(n, _)| !t.iter().any(|(m, _)| m == n)).collect();
-        t.extend(extra);
-    }
+    #[cfg_attr(feature = "baremetal", allow(unused_mut))]
+    let mut t: Vec<(&'static str, usize)> = symbol_registry::entries().collect();
+    #[cfg(not(feature = "baremetal"))]
+    t.extend(runtime_api::table());
     t
 }
 
 #[cfg(test)]
 mod tests {
+    use std::ffi::c_int;
+
+    symbol_registry::export_c! {
+        /// A test-only export: defining it with the registry's macro is all it takes for the
+        /// resolver table to offer it to interpreted and JIT-compiled code.
+        ///
+        /// # Safety
+        /// Always safe.
+        fn bareflow_symbols_test_export(x: c_int) -> c_int {
+            x * 2
+        }
+    }
+
     #[test]
     fn runtime_api_is_resolvable() {
         let t = super::table();
@@ -32,5 +41,12 @@ mod tests {
         {
             assert!(t.iter().any(|(n, a)| *n == name && *a != 0), "{name} missing");
         }
+    }
+
+    #[test]
+    fn an_export_defined_with_the_macro_is_in_the_table() {
+        let t = super::table();
+        let a = t.iter().find(|(n, _)| *n == "bareflow_symbols_test_export").map(|(_, a)| *a);
+        assert_eq!(a, Some(bareflow_symbols_test_export as *const () as usize));
     }
 }

@@ -1,40 +1,14 @@
-//! runtime.h (core-rt/include/runtime.h) for code run by `bareflow`: in the unikernel the
-//! functions are core-rt's; as a Linux process they are backed by the host, with the behaviour
-//! core-rt/host/runtime_host.c gives natively compiled programs (vga_puts → stdout,
-//! serial_puts → stderr, keyboard_getchar → stdin).
+//! runtime.h (core-rt/include/runtime.h) for code run by `bareflow` as a Linux process: backed by
+//! the host, with the behaviour core-rt/host/runtime_host.c gives natively compiled programs
+//! (vga_puts → stdout, serial_puts → stderr, keyboard_getchar → stdin). In the unikernel the
+//! functions are core-rt's (`core_rt::rtapi`), found in the symbol registry.
 
-/// runtime.h's functions on this platform.
+/// runtime.h's functions backed by the host (a Linux process).
 pub fn table() -> Vec<(&'static str, usize)> {
-    platform::table()
+    host::table()
 }
 
-#[cfg(feature = "baremetal")]
-mod platform {
-    unsafe extern "C" {
-        static vga_init: u8;
-        static vga_puts: u8;
-        static serial_init: u8;
-        static serial_puts: u8;
-        static keyboard_getchar: u8;
-        static cpu_rdtsc: u8;
-        static cpu_cpuid: u8;
-    }
-
-    pub fn table() -> Vec<(&'static str, usize)> {
-        vec![
-            ("vga_init", &raw const vga_init as usize),
-            ("vga_puts", &raw const vga_puts as usize),
-            ("serial_init", &raw const serial_init as usize),
-            ("serial_puts", &raw const serial_puts as usize),
-            ("keyboard_getchar", &raw const keyboard_getchar as usize),
-            ("cpu_rdtsc", &raw const cpu_rdtsc as usize),
-            ("cpu_cpuid", &raw const cpu_cpuid as usize),
-        ]
-    }
-}
-
-#[cfg(not(feature = "baremetal"))]
-mod platform {
+mod host {
     use std::ffi::{CStr, c_char, c_int};
     use std::io::{Read, Write};
 

@@ -9,13 +9,6 @@ use core::fmt;
 pub fn init_early() {
     serial::init();
     vga::init();
-    crate::libc::errno::set_stub_reporter(report_stub);
-}
-
-fn report_stub(name: &str) {
-    write_str("core-rt: stub ");
-    write_str(name);
-    write_str(" called (not supported on bare metal)\n");
 }
 
 /// Write raw bytes to every console device.

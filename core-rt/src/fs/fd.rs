@@ -2,7 +2,7 @@
 //! the `/boot` directory. Single-threaded; a spin lock guards against re-entry from interrupts.
 
 use super::bootfs;
-use crate::libc::Errno;
+use crate::errno::Errno;
 use alloc::vec::Vec;
 
 /// What a descriptor refers to.

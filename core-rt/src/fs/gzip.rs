@@ -1,6 +1,6 @@
 //! gzip files (RFC 1952) for boot files shipped compressed (the symbol map): the member header,
 //! miniz_oxide's raw-DEFLATE inflater writing into one buffer of the size the trailer states,
-//! then the trailer's CRC-32 and length. One member per file, as `gzip` writes it.
+//! then the trailer's CRC-32 (crc32fast) and length. One member per file, as `gzip` writes it.
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -153,54 +153,11 @@ pub fn decompress_member(gz: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-/// CRC-32 (ISO-HDLC, as gzip and zlib use) tables for slicing by 8 bytes: `T[0]` is the classic
-/// byte table, `T[k][b]` the CRC of byte `b` followed by `k` zero bytes.
-const T: [[u32; 256]; 8] = {
-    let mut t = [[0u32; 256]; 8];
-    let mut b = 0;
-    while b < 256 {
-        let mut c = b as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
-            k += 1;
-        }
-        t[0][b] = c;
-        b += 1;
-    }
-    let mut k = 1;
-    while k < 8 {
-        let mut b = 0;
-        while b < 256 {
-            let prev = t[k - 1][b];
-            t[k][b] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
-            b += 1;
-        }
-        k += 1;
-    }
-    t
-};
-
-/// The CRC-32 of `data` continued from `crc` (0 to start).
+/// The CRC-32 (gzip's, zlib's) of `data` continued from `crc` (0 to start): crc32fast's.
 pub fn crc32(crc: u32, data: &[u8]) -> u32 {
-    let mut c = !crc;
-    let mut chunks = data.chunks_exact(8);
-    for w in &mut chunks {
-        let lo = c ^ le32(w);
-        let hi = le32(&w[4..]);
-        c = T[7][(lo & 0xff) as usize]
-            ^ T[6][((lo >> 8) & 0xff) as usize]
-            ^ T[5][((lo >> 16) & 0xff) as usize]
-            ^ T[4][(lo >> 24) as usize]
-            ^ T[3][(hi & 0xff) as usize]
-            ^ T[2][((hi >> 8) & 0xff) as usize]
-            ^ T[1][((hi >> 16) & 0xff) as usize]
-            ^ T[0][(hi >> 24) as usize];
-    }
-    for &b in chunks.remainder() {
-        c = (c >> 8) ^ T[0][((c ^ b as u32) & 0xff) as usize];
-    }
-    !c
+    let mut h = crc32fast::Hasher::new_with_initial(crc);
+    h.update(data);
+    h.finalize()
 }
 
 #[cfg(test)]

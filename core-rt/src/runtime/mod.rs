@@ -1,7 +1,8 @@
 //! The start sequence, after the architecture's entry has read the loader's hand-off:
 //! CPU state → GDT/IDT → memory (paging, heap, arena) → TLS → timer/TSC → ACPI → boot files →
 //! argv/env from the command line → `.init_array(argc, argv, envp)` → `main(argc, argv, envp)`
-//! → `exit`. Every step is timed for the boot log.
+//! → `exit`. Every step is timed for the boot log. The C library is reached only through its C
+//! names (`environ`, `exit`), like a C runtime's start code reaches its libc.
 
 pub mod cmdline;
 pub mod sampler;
@@ -19,6 +20,18 @@ pub const EXIT_ABORT: i32 = 101;
 pub const EXIT_FAULT: i32 = 102;
 /// Exit code when the boot command line or boot files are unusable.
 pub const EXIT_BOOT_ERROR: i32 = 2;
+
+// What the start sequence needs from the C library (core-libc defines them; host tests reach
+// glibc's): it is reached through these C names, as a C runtime's start code reaches its libc,
+// so core-rt does not depend on the libc crate.
+unsafe extern "C" {
+    /// The environment C code and Rust std read (`environ` and its glibc alias `__environ`).
+    static mut environ: *mut *mut c_char;
+    static mut __environ: *mut *mut c_char;
+    /// Run the program's exit handlers (thread-local destructors, `atexit`, `.fini_array`, stdio
+    /// flush) and leave the machine with `code`.
+    fn exit(code: i32) -> !;
+}
 
 #[cfg(not(test))]
 unsafe extern "C" {
@@ -62,7 +75,7 @@ pub fn start(boot: BootInfo) -> ! {
     marks.0.push(("cpu+idt", t_cpu));
     marks.mark("paging+heap");
     let (template, memsz, align) = crate::image::tls_template();
-    tls::init(template, memsz, align, crate::libc::process::random_u64());
+    tls::init(template, memsz, align, arch::cpu::rng::random_u64());
     marks.mark("tls");
     let (hz, hz_source) = arch::cpu::tsc::frequency();
     crate::time::init(hz, boot.entry_tsc, arch::machine::rtc_unix_seconds());
@@ -130,7 +143,13 @@ pub fn start(boot: BootInfo) -> ! {
     let (argv, envp) = (argv.leak(), envp.leak());
     core::mem::forget(argv_c);
     core::mem::forget(env_c);
-    crate::libc::process::set_environ(envp.as_mut_ptr() as *mut *mut c_char);
+    let environment = envp.as_mut_ptr() as *mut *mut c_char;
+    // SAFETY: the C library's `environ` and `__environ` words, written once here before the
+    // program's first instruction (single thread); they point at the leaked, NULL-terminated envp.
+    unsafe {
+        environ = environment;
+        __environ = environment;
+    }
     let argc = (argv.len() - 1) as i32;
 
     let init = crate::image::init_array();
@@ -148,7 +167,8 @@ pub fn start(boot: BootInfo) -> ! {
     MAIN_STARTED.store(true, core::sync::atomic::Ordering::Relaxed);
     // SAFETY: the program's main, called once with a NULL-terminated argv/envp that live forever.
     let code = unsafe { main(argc, argv.as_ptr(), envp.as_ptr()) };
-    crate::libc::process::exit_process(code)
+    // SAFETY: the C library's `exit`: it runs the program's exit handlers and leaves the machine.
+    unsafe { exit(code) }
 }
 
 /// One line per boot: how long each step took (µs), from the CPU's reset (TSC 0 on QEMU and on

@@ -1,4 +1,4 @@
-//! A timer-driven sampling profiler (issue F: which runtime code ever runs). While enabled, the
+//! A timer-driven sampling profiler (which runtime code ever runs). While enabled, the
 //! timer interrupt runs at [`SAMPLE_HZ`] and records the interrupted instruction pointer; the
 //! program symbolizes the samples (with /boot/kernel.sym) at exit. The coarse tick count
 //! (`arch::interrupts::timer::ticks`) keeps its rate: only every

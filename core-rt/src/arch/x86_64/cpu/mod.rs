@@ -1,6 +1,8 @@
-//! CPU set-up: SSE/AVX state enabling, the time-stamp counter, the GDT/TSS with IST stacks.
+//! CPU set-up: SSE/AVX state enabling, the time-stamp counter, the GDT/TSS with IST stacks, and
+//! RDRAND-based randomness (`rng`).
 
 pub mod gdt;
+pub mod rng;
 pub mod tsc;
 
 use core::arch::x86_64::{__cpuid, __cpuid_count, _xgetbv};

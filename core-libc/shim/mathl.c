@@ -1,0 +1,15 @@
+/* long double (x87 80-bit) math that LLVM's static libraries call. Rust has no f80 type, so these
+   live in C, computed with the x87 unit itself. */
+#ifdef BF_EXPORT_LIBC
+
+#include "bf_export.h"
+
+/* log(x) = ln(2) * log2(x): fyl2x computes st1 * log2(st0). Negative → NaN, 0 → -inf, as IEEE. */
+long double logl(long double x) {
+    long double r;
+    __asm__("fldln2\n\tfxch\n\tfyl2x" : "=t"(r) : "0"(x) : "st(1)");
+    return r;
+}
+BF_EXPORT(logl);
+
+#endif
