@@ -136,12 +136,16 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated benchmark names")
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "bench-interp"), help="build directory")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench-interp.txt"), help="table output file")
+    ap.add_argument("--baseline", help="another bareflow binary (e.g. before a change), run round-robin with the same "
+                    "bitcode; its times and the ratio new/baseline per program are reported alongside")
     args = ap.parse_args()
 
     clang = shutil.which("clang-19") or die("clang-19 not found (make deps)")
     lli = None if args.no_lli else (shutil.which("lli-19") or die("lli-19 not found: install llvm-19 (or pass --no-lli)"))
     if not os.access(args.bareflow, os.X_OK):
         die(f"{args.bareflow}: not an executable (build it with cargo build --release, or pass --bareflow)")
+    if args.baseline and not os.access(args.baseline, os.X_OK):
+        die(f"--baseline {args.baseline}: not an executable")
     names = [n for n in args.only.split(",") if n]
     benches = [b for b in BENCHMARKS if not names or b[0] in names]
     unknown = set(names) - {b[0] for b in BENCHMARKS}
@@ -155,13 +159,17 @@ def main():
         _, expected, err = run_cmd([native, *bargs], 120)
         if err:
             die(f"{name}: native run failed: {err}")
-        res = timed_interleaved({
+        engines = {
             "native": [native, *bargs],
             "vec": [native_vec, *bargs],
             "irvm": [args.bareflow, "run", "--tier", args.tier, bc, "--", *bargs],
-        }, args.runs, args.timeout, expected)
+        }
+        if args.baseline:
+            engines["base"] = [args.baseline, "run", "--tier", args.tier, bc, "--", *bargs]
+        res = timed_interleaved(engines, args.runs, args.timeout, expected)
         (t_native, native_err), (t_vec, vec_err), (t_irvm, irvm_err) = res["native"], res["vec"], res["irvm"]
-        for what, err in (("native", native_err), ("native-vec", vec_err), ("irvm", irvm_err)):
+        t_base, base_err = res.get("base", (None, None))
+        for what, err in (("native", native_err), ("native-vec", vec_err), ("irvm", irvm_err), ("baseline", base_err)):
             if err:
                 die(f"{name} {' '.join(bargs)}: {what} run: no data: {err}")
         if lli is None:
@@ -169,7 +177,8 @@ def main():
         else:
             t_lli, lli_err = timed_interleaved({"lli": [lli, "-force-interpreter", bc, *bargs]}, args.lli_runs,
                                                args.lli_timeout, expected)["lli"]
-        row = dict(name=name, args=" ".join(bargs), native=t_native, vec=t_vec, irvm=t_irvm, lli=t_lli, lli_err=lli_err)
+        row = dict(name=name, args=" ".join(bargs), native=t_native, vec=t_vec, irvm=t_irvm, base=t_base, lli=t_lli,
+                   lli_err=lli_err)
         rows.append(row)
         print(f"  {name:<13} native {fmt_ms(t_native)} ms, irvm {fmt_ms(t_irvm)}, "
               f"lli {fmt_ms(t_lli) if t_lli else lli_err}", file=sys.stderr, flush=True)
@@ -203,6 +212,14 @@ def main():
     lines.append(f"irvm vs native -O2 (same bitcode): geomean {fmt_x(g_irvm)} over {n_irvm}/{len(rows)} programs (goal <= 12x); "
                  f"vs vectorized native -O2: {fmt_x(g_vec)}")
     lines.append(f"lli -force-interpreter vs irvm: geomean {fmt_x(g_lli_irvm)} (goal >= 15x); lli vs native: {fmt_x(g_lli)}")
+    if args.baseline:
+        lines.append("")
+        lines.append(f"against the baseline {args.baseline} (same runs, round-robin): irvm ms / baseline ms")
+        for r in rows:
+            lines.append(f"  {r['name']:<13} {fmt_ms(r['irvm']):>10} / {fmt_ms(r['base']):>10} = "
+                         f"{ratio(r['irvm'], r['base']):.3f}")
+        lines.append(f"  geomean new/baseline: {geomean([ratio(r['irvm'], r['base']) for r in rows]):.3f} "
+                     "(below 1: the new binary is faster)")
     if notes:
         lines.append("notes:")
         lines.extend(notes)
