@@ -1,8 +1,12 @@
 //! `bareflow`: the driver. The same source is a Linux process (glibc) or the unikernel's program
 //! (core-rt); only `platform` differs. Subcommands live in `commands/`.
 
+#[cfg(feature = "llvm")]
+mod aot;
 mod commands;
 mod platform;
+#[cfg(feature = "llvm")]
+mod run;
 mod state;
 #[cfg(feature = "llvm")]
 mod symbols;

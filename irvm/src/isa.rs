@@ -30,9 +30,6 @@ pub struct Aux(pub u32);
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
 pub struct FuncId(pub u32);
 
-/// Slot 0 of every frame: the base of the frame's fixed allocas.
-pub const ALLOCA_BASE: Reg = Reg(0);
-
 /// Integer binary operators (the generic and vector forms carry one of these).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum IBin {
@@ -424,8 +421,6 @@ pub enum Op {
     AShr32(Bin),
     SDiv32(Bin),
     SRem32(Bin),
-    UDiv32(Bin),
-    URem32(Bin),
     LShr32(Bin),
     Add64(Bin),
     Sub64(Bin),

@@ -33,7 +33,7 @@ pub struct Func {
     pub intercept: Intercept,
     /// The lowered form, once called.
     pub code: Option<Box<Code>>,
-    /// Native address: the resolved symbol for externals (0 until resolved). Issue D stores
+    /// Native address: the resolved symbol for externals (0 until resolved). The tier manager stores
     /// JIT-compiled code here for defined functions.
     pub native: usize,
     /// Native-callable thunk address of a defined function, once its address escapes.

@@ -1,5 +1,5 @@
 //! Cutting one function out of a module so that it can be compiled on its own, at any tier, while
-//! everything else stays where the host keeps it (issue D: irvm owns the app's globals in real
+//! everything else stays where the host keeps it (irvm owns the app's globals in real
 //! memory and gives every function a canonical address and a call slot).
 //!
 //! Three steps around the tier pipeline:

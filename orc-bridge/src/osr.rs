@@ -1,4 +1,4 @@
-//! On-stack replacement entries (issue D): a variant of a function that starts at one of its loop
+//! On-stack replacement entries: a variant of a function that starts at one of its loop
 //! headers, so that an activation the interpreter is running can continue in native code.
 //!
 //! The interpreter stops at the top of loop header `H` (after the header's phi nodes took their

@@ -1,5 +1,5 @@
-//! The one place that sets the per-tier transform: profile metadata (`!prof` from irvm's counts,
-//! issue D) and the new-pass-manager pipeline `default<On>` with the vectorizer settings clang uses
+//! The one place that sets the per-tier transform: profile metadata (`!prof` from irvm's counts)
+//! and the new-pass-manager pipeline `default<On>` with the vectorizer settings clang uses
 //! at that level. Code generation then runs at the level `target` maps it to (O3: the default code generator).
 
 use std::ffi::CString;

@@ -24,7 +24,7 @@ pub struct TargetConfig {
     pub features: Option<String>,
 }
 
-/// The resolved target: what the code is compiled for (part of an object cache key, issue F).
+/// The resolved target: what the code is compiled for (part of an object cache key of run snapshots).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetInfo {
     pub triple: String,

@@ -1,9 +1,15 @@
-//! The `bareflow.h` C API (core-rt/include/bareflow.h): extern "C" functions registered as
-//! explicit symbols for irvm and the JIT, so they work in every tier and on bare metal.
+//! The `bareflow.h` C API (header: `src/tier/include/bareflow.h`): extern "C" functions
+//! registered as explicit symbols for irvm and the JIT, so they work in every tier and on bare
+//! metal, and `exit` as JIT-compiled code sees it ([`exit_shim`]).
+//!
+//! C has no context argument to pass, so this module holds the one place in the driver where the
+//! running session is reachable without one: [`LIVE`], set by [`LiveSession::enter`] for as long
+//! as the session runs (see its SAFETY notes).
 
-use super::current;
+use crate::run::session::Session;
 use orc_bridge::OptLevel;
 use std::ffi::{CStr, c_char};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// (name, address) of every API function.
 pub fn table() -> Vec<(&'static str, usize)> {
@@ -18,8 +24,62 @@ pub fn table() -> Vec<(&'static str, usize)> {
     ]
 }
 
-/// Named regions timed by jit_profile_begin/end: (name, start tsc, total cycles, count).
-static mut REGIONS: Vec<(String, u64, u64, u64)> = Vec::new();
+/// The session whose program is running, or null: the only session state C and JIT code can
+/// reach. Set and cleared by [`LiveSession`] only; read by [`with_live`] only.
+static LIVE: AtomicPtr<Session> = AtomicPtr::new(std::ptr::null_mut());
+
+/// While this guard lives, the C API and [`exit_shim`] act on its session. The session must
+/// stay where it is (it is boxed) and outlive the guard; `bareflow run` ends the process inside
+/// the session's scope, so interpreted and JIT code running at process exit (atexit handlers)
+/// still find it.
+pub struct LiveSession(());
+
+impl LiveSession {
+    /// Make `session` the live one.
+    pub fn enter(session: &mut Box<Session>) -> LiveSession {
+        LIVE.store(&mut **session, Ordering::Release);
+        LiveSession(())
+    }
+}
+
+impl Drop for LiveSession {
+    fn drop(&mut self) {
+        LIVE.store(std::ptr::null_mut(), Ordering::Release);
+    }
+}
+
+/// Run `body` on the live session (None: no session is live).
+fn with_live<R>(body: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    let s = LIVE.load(Ordering::Acquire);
+    if s.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null LIVE points to the boxed session a `LiveSession` guard registered, which
+    // outlives the guard (its contract). The program is single-threaded and the C API is entered
+    // only from the program's code — interpreted code through irvm's native call, or JIT code —
+    // while irvm is inside that call and touches neither the machine nor the hooks until it
+    // returns, so this is the only reference in use.
+    Some(body(unsafe { &mut *s }))
+}
+
+/// Named regions timed by jit_profile_begin/end.
+#[derive(Default)]
+pub struct Regions(Vec<Region>);
+
+struct Region {
+    name: String,
+    /// TSC at the open `jit_profile_begin` (0: closed).
+    start: u64,
+    cycles: u64,
+    count: u64,
+}
+
+impl Regions {
+    /// Timed regions so far: (name, total cycles, count).
+    pub fn totals(&self) -> Vec<(String, u64, u64)> {
+        self.0.iter().map(|r| (r.name.clone(), r.cycles, r.count)).collect()
+    }
+}
 
 fn rdtsc() -> u64 {
     // SAFETY: rdtsc has no preconditions on x86-64.
@@ -32,14 +92,8 @@ unsafe fn name(p: *const c_char) -> Option<String> {
     if p.is_null() {
         return None;
     }
-    // SAFETY: caller's contract.
+    // SAFETY: `p` is non-null, and a NUL-terminated string by this function's contract.
     Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
-}
-
-/// Timed regions so far: (name, total cycles, count).
-pub fn regions() -> Vec<(String, u64, u64)> {
-    // SAFETY: single-threaded.
-    unsafe { (*std::ptr::addr_of!(REGIONS)).iter().map(|r| (r.0.clone(), r.2, r.3)).collect() }
 }
 
 /// Start timing region `name`.
@@ -47,14 +101,15 @@ pub fn regions() -> Vec<(String, u64, u64)> {
 /// # Safety
 /// `n` is null or a NUL-terminated string.
 pub unsafe extern "C" fn jit_profile_begin(n: *const c_char) {
-    // SAFETY: caller's contract.
+    // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return };
-    // SAFETY: single-threaded access to the region table.
-    let r = unsafe { &mut *std::ptr::addr_of_mut!(REGIONS) };
-    match r.iter_mut().find(|x| x.0 == n) {
-        Some(x) => x.1 = rdtsc(),
-        None => r.push((n, rdtsc(), 0, 0)),
-    }
+    with_live(|s| {
+        let r = &mut s.host.regions.0;
+        match r.iter_mut().find(|x| x.name == n) {
+            Some(x) => x.start = rdtsc(),
+            None => r.push(Region { name: n, start: rdtsc(), cycles: 0, count: 0 }),
+        }
+    });
 }
 
 /// Stop timing region `name`.
@@ -63,22 +118,15 @@ pub unsafe extern "C" fn jit_profile_begin(n: *const c_char) {
 /// `n` is null or a NUL-terminated string.
 pub unsafe extern "C" fn jit_profile_end(n: *const c_char) {
     let now = rdtsc();
-    // SAFETY: caller's contract.
+    // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return };
-    // SAFETY: single-threaded access to the region table.
-    let r = unsafe { &mut *std::ptr::addr_of_mut!(REGIONS) };
-    if let Some(x) = r.iter_mut().find(|x| x.0 == n && x.1 != 0) {
-        x.2 += now.wrapping_sub(x.1);
-        x.3 += 1;
-        x.1 = 0;
-    }
-}
-
-fn func_index(n: &str) -> Option<(usize, *mut irvm::Machine)> {
-    let (m, _) = current()?;
-    // SAFETY: the machine lives for the rest of the process; read-only lookup.
-    let mm = unsafe { &*m };
-    mm.prog.funcs.iter().position(|f| f.name == n).map(|i| (i, m))
+    with_live(|s| {
+        if let Some(x) = s.host.regions.0.iter_mut().find(|x| x.name == n && x.start != 0) {
+            x.cycles += now.wrapping_sub(x.start);
+            x.count += 1;
+            x.start = 0;
+        }
+    });
 }
 
 /// Calls of function `name` counted so far (by irvm; calls between JIT-compiled functions are
@@ -87,11 +135,9 @@ fn func_index(n: &str) -> Option<(usize, *mut irvm::Machine)> {
 /// # Safety
 /// `n` is null or a NUL-terminated string.
 pub unsafe extern "C" fn jit_get_call_count(n: *const c_char) -> u64 {
-    // SAFETY: caller's contract.
+    // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return 0 };
-    let Some((i, m)) = func_index(&n) else { return 0 };
-    // SAFETY: live machine, read of a counter.
-    unsafe { (&(*m).stats)[i].calls }
+    with_live(|s| s.machine.function_named(&n).map(|f| s.machine.calls(f))).flatten().unwrap_or(0)
 }
 
 /// Average inclusive cycles per call of `name` (0 if never timed).
@@ -99,12 +145,9 @@ pub unsafe extern "C" fn jit_get_call_count(n: *const c_char) -> u64 {
 /// # Safety
 /// `n` is null or a NUL-terminated string.
 pub unsafe extern "C" fn jit_get_avg_cycles(n: *const c_char) -> u64 {
-    // SAFETY: caller's contract.
+    // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return 0 };
-    let Some((i, m)) = func_index(&n) else { return 0 };
-    // SAFETY: live machine, read of counters.
-    let st = unsafe { &(&(*m).stats)[i] };
-    st.timed_dt.checked_div(st.timed).or_else(|| st.incl.checked_div(st.calls)).unwrap_or(0)
+    with_live(|s| s.machine.function_named(&n).map(|f| s.machine.average_cycles(f))).flatten().unwrap_or(0)
 }
 
 /// Current tier of `name`: -1 interpreted (or unknown), 0..3 the JIT opt level.
@@ -112,90 +155,67 @@ pub unsafe extern "C" fn jit_get_avg_cycles(n: *const c_char) -> u64 {
 /// # Safety
 /// `n` is null or a NUL-terminated string.
 pub unsafe extern "C" fn jit_get_optimization_level(n: *const c_char) -> i32 {
-    // SAFETY: caller's contract.
+    // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return -1 };
-    let Some((i, _)) = func_index(&n) else { return -1 };
-    let Some((_, t)) = current() else { return -1 };
-    if t.is_null() {
-        return -1;
-    }
-    // SAFETY: the tier manager lives for the rest of the process.
-    unsafe { (&(*t).levels)[i].map_or(-1, |l| i32::from(l.number())) }
+    with_live(|s| {
+        let f = s.machine.function_named(&n)?;
+        let t = s.host.tiering.as_ref()?;
+        t.levels[f.index()].map(|l| i32::from(l.number()))
+    })
+    .flatten()
+    .unwrap_or(-1)
 }
 
 /// Set the warm / hot / very hot thresholds (heat = calls + loop back-edges). Returns 0, or -1
 /// if they are not 1 <= warm <= hot <= very_hot (nothing changes then).
 pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
-    let t = super::policy::Thresholds { warm, hot, very_hot };
-    if t.check().is_err() {
+    let th = super::policy::Thresholds { warm, hot, very_hot };
+    if th.check().is_err() {
         return -1;
     }
-    let Some((m, tp)) = current() else { return -1 };
-    if tp.is_null() {
-        return 0;
-    }
-    // SAFETY: single-threaded; the manager and machine live for the rest of the process.
-    unsafe {
-        (*tp).thresholds = t;
+    with_live(|s| {
+        let Some(t) = s.host.tiering.as_mut() else { return 0 };
+        t.thresholds = th;
         // Re-check every function at its next call.
-        for (i, at) in (*m).tier_at.iter_mut().enumerate() {
-            if *at != u64::MAX || (&(*tp).levels)[i] != Some(OptLevel::O3) {
-                *at = 0;
+        let m = &mut s.machine;
+        for f in m.functions() {
+            if m.tier_mark(f) != u64::MAX || t.levels[f.index()] != Some(OptLevel::O3) {
+                m.set_tier_mark(f, 0);
             }
         }
-    }
-    0
+        0
+    })
+    .unwrap_or(-1)
 }
 
 /// Tier up now every function whose heat reached the hot threshold (to O2, or O3 if very hot).
 /// Returns how many functions were compiled.
 pub extern "C" fn jit_optimize_hot_functions() -> i32 {
-    let Some((m, tp)) = current() else { return 0 };
-    if tp.is_null() {
-        return 0;
-    }
-    // SAFETY: single-threaded; the manager and machine live for the rest of the process.
-    let (mm, t) = unsafe { (&mut *m, &mut *tp) };
-    let mut n = 0;
-    for f in 0..mm.prog.funcs.len() {
-        if mm.prog.funcs[f].external || mm.stats[f].calls == 0 {
-            continue;
+    with_live(|s| {
+        let Some(t) = s.host.tiering.as_mut() else { return 0 };
+        let m = &mut s.machine;
+        let mut n = 0;
+        for f in m.defined_functions().collect::<Vec<_>>() {
+            if m.calls(f) == 0 {
+                continue;
+            }
+            let heat = super::policy::heat(m, f) - 1;
+            let to = if heat >= t.thresholds.very_hot { OptLevel::O3 } else { OptLevel::O2 };
+            if heat >= t.thresholds.hot
+                && t.levels[f.index()].is_none_or(|l| l < to)
+                && t.compile(m, f, to, "jit_optimize_hot_functions()".into()).is_ok()
+            {
+                n += 1;
+            }
         }
-        let heat = super::policy::heat(mm, f as u32) - 1;
-        let to = if heat >= t.thresholds.very_hot { OptLevel::O3 } else { OptLevel::O2 };
-        if heat >= t.thresholds.hot
-            && t.levels[f].is_none_or(|l| l < to)
-            && t.compile(mm, f as u32, to, "jit_optimize_hot_functions()".into()).is_ok()
-        {
-            n += 1;
-        }
-    }
-    n
+        n
+    })
+    .unwrap_or(0)
 }
 
-/// Hook run by [`exit_shim`] before the process ends (writes the profile).
-pub static mut AT_EXIT: Option<Box<dyn FnMut(i32)>> = None;
-
-/// Set once the program is ending (exit called or main returned): no more compiles then (LLVM's
-/// thread-locals may be gone while atexit handlers run).
-static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Mark the process as ending.
-pub fn set_exiting() {
-    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Whether the process is ending.
-pub fn exiting() -> bool {
-    EXITING.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// `exit` as JIT-compiled code sees it: write reports, then the C library's exit.
+/// `exit` as JIT-compiled code sees it: the session's at-exit work (snapshot, reports), then
+/// the C library's exit.
 pub extern "C" fn exit_shim(code: i32) -> ! {
-    set_exiting();
-    // SAFETY: single-threaded; taken once.
-    if let Some(mut h) = unsafe { (*std::ptr::addr_of_mut!(AT_EXIT)).take() } {
-        h(code);
-    }
+    with_live(|s| s.host.finish(&mut s.machine, Some(code)));
     crate::platform::exit(code)
 }

@@ -3,7 +3,7 @@
 //! (the code to call now: the thunk, then the newest tier's native code). Also the symbol
 //! resolver chain used by irvm: the tier C API, the platform table, then (Linux) dlsym.
 
-use irvm::Machine;
+use irvm::{FuncId, Machine};
 use orc_bridge::{GlobalRef, HostLinks};
 use std::collections::HashMap;
 
@@ -14,8 +14,8 @@ pub struct Links {
     pub globals_by_name: HashMap<String, u64>,
     /// Canonical address (thunk) of each defined function, by name.
     pub canonical: HashMap<String, u64>,
-    /// Function-table index of each defined function, by name.
-    pub index: HashMap<String, u32>,
+    /// Each defined function, by name.
+    pub index: HashMap<String, FuncId>,
     /// One call slot per function-table index (boxed: addresses must not move).
     pub slots: Box<[u64]>,
 }
@@ -25,26 +25,21 @@ impl Links {
     pub fn new(m: &mut Machine) -> Result<Links, String> {
         let mut globals = Vec::new();
         let mut globals_by_name = HashMap::new();
-        for g in m.prog.ir.globals() {
-            let a = m.prog.globals.get(&g).copied().unwrap_or(0);
+        for (n, a) in m.global_addresses() {
             globals.push(a);
-            let n = g.name();
             if !n.is_empty() {
                 globals_by_name.insert(n, a);
             }
         }
         let mut canonical = HashMap::new();
         let mut index = HashMap::new();
-        let mut slots = vec![0u64; m.prog.funcs.len()].into_boxed_slice();
-        for f in 0..m.prog.funcs.len() {
-            if m.prog.funcs[f].external {
-                continue;
-            }
-            let addr = m.prog.function_address(irvm::isa::FuncId(f as u32))? as u64;
-            let name = m.prog.funcs[f].name.clone();
+        let mut slots = vec![0u64; m.function_count()].into_boxed_slice();
+        for f in m.defined_functions().collect::<Vec<_>>() {
+            let addr = m.function_address(f).map_err(|e| e.to_string())? as u64;
+            let name = m.name(f).to_string();
             canonical.insert(name.clone(), addr);
-            index.insert(name, f as u32);
-            slots[f] = addr;
+            index.insert(name, f);
+            slots[f.index()] = addr;
         }
         Ok(Links { globals, globals_by_name, canonical, index, slots })
     }
@@ -62,7 +57,7 @@ impl HostLinks for Links {
 
     fn call_slot(&self, name: &str) -> Option<u64> {
         let f = *self.index.get(name)?;
-        Some(&self.slots[f as usize] as *const u64 as u64)
+        Some(&self.slots[f.index()] as *const u64 as u64)
     }
 }
 

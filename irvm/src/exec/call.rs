@@ -494,12 +494,12 @@ pub(crate) unsafe fn osr(
     // SAFETY: `ctrs` is the frame's counter array; `p.ctr + 1` is the point's mark.
     let mark = unsafe { &mut *ctrs.add(p.ctr as usize + 1) };
     let addr = match decision {
-        crate::vm::OsrDecision::Enter(a) => a,
-        crate::vm::OsrDecision::Later(n) => {
+        crate::hooks::OsrDecision::Enter(a) => a,
+        crate::hooks::OsrDecision::Later(n) => {
             *mark = n;
             return Ok(OsrExit::Stay);
         }
-        crate::vm::OsrDecision::Never => {
+        crate::hooks::OsrDecision::Never => {
             *mark = u64::MAX;
             return Ok(OsrExit::Stay);
         }

@@ -2,7 +2,7 @@
 //! the arguments from the saved registers per the function's own signature, run it on top of the
 //! current interpreter state, and put the result in the return registers. If the program ends
 //! inside such a call (`exit`, or a run-time error) there is no way back through the native frames:
-//! the host's exit hook runs and the process ends here.
+//! the host's `Hooks::on_exit` runs and the process ends here.
 
 use super::{Trap, call};
 use crate::abi::classify::CallShape;
@@ -48,7 +48,7 @@ unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -
     true
 }
 
-/// Tiering (issue D): let the tier hook run when the call count reached its mark; returns the
+/// Tiering: let the tier hook run when the call count reached its mark; returns the
 /// function's native code now (0: none).
 ///
 /// # Safety
@@ -101,7 +101,7 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
         let msg = format!("'{}' cannot be called from native code (its signature)", mm.func_name(func as usize));
         return Err(super::fail(mm, msg));
     };
-    // Tiering (issue D): count the call, let the tier hook run, and call the function's native
+    // Tiering: count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).
     // SAFETY: live machine (caller's contract).
     let native = unsafe { tier_check(m, func) };
@@ -171,15 +171,11 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
 fn end_process(mm: &mut Machine, t: Trap) -> ! {
     let outcome = match t {
         Trap::Exit(c) => Outcome::Exit(c),
-        Trap::Error => Outcome::Error(mm.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+        Trap::Error => Outcome::Error(mm.take_error()),
     };
     call::unwind_all(mm, 0);
     mm.total_cycles = crate::vm::rdtsc().wrapping_sub(mm.start_tsc);
-    if let Some(mut hook) = mm.exit_hook.take() {
-        hook(mm, &outcome);
-    } else if let Outcome::Error(e) = &outcome {
-        eprintln!("{e}");
-    }
+    mm.run_exit_hook(&outcome);
     let status = match outcome {
         Outcome::Exit(c) => c,
         Outcome::Error(_) => 2,

@@ -171,18 +171,4 @@ impl Loaded {
         }
         v
     }
-
-    /// Every global alias, in module order.
-    pub fn aliases(&self) -> Vec<Val> {
-        let mut v = Vec::new();
-        // SAFETY: walking the live module's alias list.
-        unsafe {
-            let mut g = c::LLVMGetFirstGlobalAlias(self.module);
-            while !g.is_null() {
-                v.push(Val(g));
-                g = c::LLVMGetNextGlobalAlias(g);
-            }
-        }
-        v
-    }
 }

@@ -269,12 +269,6 @@ impl Val {
         Ty(unsafe { c::LLVMGetCalledFunctionType(self.0) })
     }
 
-    /// Intrinsic ID of a function (0 if not an intrinsic).
-    pub fn intrinsic_id(self) -> u32 {
-        // SAFETY: function.
-        unsafe { c::LLVMGetIntrinsicID(self.0) }
-    }
-
     pub fn allocated_type(self) -> Ty {
         // SAFETY: alloca.
         Ty(unsafe { c::LLVMGetAllocatedType(self.0) })

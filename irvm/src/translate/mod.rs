@@ -26,7 +26,7 @@ use crate::program::Program;
 use std::collections::HashMap;
 
 pub use control::{BranchKind, BranchMeta};
-pub use osr::{OsrLive, OsrPoint, ValueId};
+pub use osr::{OsrPoint, ValueId};
 
 /// A call site: where the arguments are and where the result goes.
 #[derive(Debug)]
@@ -41,8 +41,6 @@ pub struct CallSite {
     pub fn_ty: Ty,
     /// IR instructions after the call in its block (for exact counts when `exit` unwinds).
     pub rest: u32,
-    /// The callee is variadic at this site (native callees need %al).
-    pub vararg: bool,
 }
 
 /// A switch: sorted case values and their targets.
@@ -66,7 +64,6 @@ pub struct ShuffleTable {
     /// Lanes of each input.
     pub n_in: u32,
     pub mask: Box<[i32]>,
-    pub out_slots: u32,
 }
 
 /// Profile metadata of one IR basic block.

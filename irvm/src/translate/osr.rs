@@ -1,4 +1,4 @@
-//! On-stack-replacement points (issue D): with OSR enabled (`Program::osr`), the top of every
+//! On-stack-replacement points: with OSR enabled (`Program::osr`), the top of every
 //! loop header gets an `Osr` op that counts entries and, past a mark, offers the host to continue
 //! the running activation in native code (`exec::call::osr`). The point lists the values live
 //! there — parameters and instructions by position, with their slots — which are exactly what the

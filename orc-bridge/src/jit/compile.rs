@@ -160,7 +160,7 @@ impl Jit {
         run().map_err(|e| e.context(&what))
     }
 
-    /// Whole-program rebuild for ahead-of-time use (issue F's converged module and appliance):
+    /// Whole-program rebuild for ahead-of-time use (the snapshot's converged module and the appliance):
     /// clone `module`, turn the functions not in `keep` into declarations (dead code; `None`
     /// keeps all), attach `profiles`, run `default<On>`, and return the optimized bitcode and a
     /// relocatable object for this JIT's target. Nothing is added to the JIT.
