@@ -69,7 +69,7 @@ pub struct Program {
     /// Owner key for thunks (the `Machine` that runs this program).
     pub(crate) owner: *mut (),
     pub(crate) thunk_handler: Option<crate::abi::thunk::Handler>,
-    /// Lower loop headers with OSR points (set by `Machine::set_osr_hook` before any lowering).
+    /// Lower loop headers with OSR points (set by `Machine::enable_osr` before any lowering).
     pub(crate) osr: bool,
     /// Lower `llvm.fmuladd` as a fused multiply-add (`Machine::set_fp_contraction`).
     pub(crate) fuse_fmuladd: bool,

@@ -55,7 +55,7 @@ pub struct CachedObject {
     pub bytes: Vec<u8>,
 }
 
-/// The whole program rebuilt once the profile was stable (`tier::whole`): live functions only,
+/// The whole program rebuilt once the profile was stable (`crate::aot::whole`): live functions only,
 /// O3 with the aggregated profile, for the snapshot's CPU. Kept while the tiers and the dead set
 /// stay what they were when it was built (`shape`).
 #[derive(Clone, Debug, PartialEq, Eq)]
