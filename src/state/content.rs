@@ -4,7 +4,7 @@
 //! (the object cache's index) and one `obj/<function>.<level>` section per cached object.
 //! Pure data: no LLVM, so `bareflow snapshot show` reads it in every build.
 
-use super::Snapshot;
+use bareflow_state::Snapshot;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

@@ -1,11 +1,7 @@
-//! The state store: where BareFlow keeps what it learnt across boots. One fixed-size
-//! store — the raw state disk `/dev/state` in the unikernel, `DIR/state.img` in userspace — holds
-//! two slots; a save writes the older slot (payload first, header last, then fsync), so a power
-//! cut mid-write leaves the newer snapshot readable. See docs/state.md for the byte format.
+//! The driver's side of the state store (crate `bareflow-state`: the codec and the two-slot
+//! store): `content`, what a run snapshot's sections hold. Re-exports the store so commands name
+//! one place.
 
-pub mod codec;
 pub mod content;
-pub mod store;
 
-pub use codec::Snapshot;
-pub use store::Store;
+pub use bareflow_state::{Snapshot, Store, store};
