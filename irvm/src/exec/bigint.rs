@@ -17,7 +17,7 @@ impl Big {
     pub unsafe fn load(p: *const u64, bits: u32) -> Big {
         let mut b = Big::default();
         for k in 0..(bits as usize).div_ceil(64) {
-            // SAFETY: caller's contract.
+            // SAFETY: k < ceil(bits/64), the number of slots `p` points at (# Safety).
             b.0[k] = unsafe { *p.add(k) };
         }
         b.masked(bits)
@@ -30,7 +30,7 @@ impl Big {
     pub unsafe fn store(self, p: *mut u64, bits: u32) {
         let v = self.masked(bits);
         for k in 0..(bits as usize).div_ceil(64) {
-            // SAFETY: caller's contract.
+            // SAFETY: k < ceil(bits/64), the number of writable slots `p` points at (# Safety).
             unsafe { *p.add(k) = v.0[k] };
         }
     }

@@ -19,7 +19,8 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped).
     let r = unsafe { run_callback(m, func, regs) };
     if let Err(t) = r {
-        // SAFETY: as above; nothing else uses the machine now.
+        // SAFETY: the thunk's owner is a live machine (unbound when it is dropped); `run_callback`
+        // returned, so nothing else uses the machine now.
         unsafe { end_process(&mut *m, t) }
     }
 }
@@ -31,14 +32,14 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
 /// # Safety
 /// `m` is a live machine not otherwise in use.
 unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -> bool {
-    // SAFETY: caller's contract.
+    // SAFETY: `m` is a live machine not otherwise in use (# Safety).
     let mm = unsafe { &mut *m };
     let f = &mm.prog.funcs[func as usize];
     if f.native == 0 || f.code.is_some() || f.external {
         return false;
     }
     let Some(shape) = mm.prog.call_shape(func) else { return false };
-    // SAFETY: caller's contract.
+    // SAFETY: `m` is a live machine not otherwise in use (# Safety); `mm` is not used after this.
     let native = unsafe { tier_check(m, func) };
     if native == 0 {
         return false;
@@ -54,7 +55,8 @@ unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -
 /// # Safety
 /// `m` is a live machine not otherwise in use.
 unsafe fn tier_check(m: *mut Machine, func: u32) -> usize {
-    // SAFETY: caller's contract; no other reference to the machine is in use during the hook.
+    // SAFETY: `m` is a live machine not otherwise in use (# Safety), so this is the only reference
+    // while the hook runs.
     let mm = unsafe { &mut *m };
     if let Some(&at) = mm.tier_at.get(func as usize)
         && mm.stats[func as usize].calls >= at

@@ -24,54 +24,68 @@ pub fn mask128(bits: u32) -> u128 {
 #[derive(Debug, Clone, Copy)]
 pub struct DivFault;
 
-/// `a op b` on `bits`-wide integers held zero-extended in u64.
-pub fn int_n(op: IBin, bits: u32, a: u64, b: u64) -> Result<u64, DivFault> {
-    let (sa, sb) = (sext(a, bits), sext(b, bits));
-    let sh = (b as u32) % bits.max(1);
-    let r = match op {
-        IBin::Add => a.wrapping_add(b),
-        IBin::Sub => a.wrapping_sub(b),
-        IBin::Mul => a.wrapping_mul(b),
-        IBin::And => a & b,
-        IBin::Or => a | b,
-        IBin::Xor => a ^ b,
-        IBin::Shl => a.wrapping_shl(sh),
-        IBin::LShr => a.wrapping_shr(sh),
-        IBin::AShr => sa.wrapping_shr(sh) as u64,
-        IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
-        IBin::UDiv => a / b,
-        IBin::URem => a % b,
-        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext(1 << (bits - 1), bits)) => return Err(DivFault),
-        IBin::SDiv => sa.wrapping_div(sb) as u64,
-        IBin::SRem => sa.wrapping_rem(sb) as u64,
+/// One definition of the binary integer operators for the two representations of the generic
+/// forms: `$name(op, bits, a, b)` is `a op b` on `bits`-wide integers held zero-extended in `$u`
+/// (signed ops see them through `$sext`, the result is cut by `$mask`). `$shift(b, bits)` is the
+/// shift amount (an out-of-range shift is poison in LLVM; each width keeps the reduction it has
+/// always used).
+macro_rules! int_binary {
+    ($(#[$doc:meta])* $name:ident, $u:ty, $sext:ident, $mask:ident, $shift:expr) => {
+        $(#[$doc])*
+        pub fn $name(op: IBin, bits: u32, a: $u, b: $u) -> Result<$u, DivFault> {
+            let (sa, sb) = ($sext(a, bits), $sext(b, bits));
+            let sh: u32 = $shift(b, bits);
+            let r = match op {
+                IBin::Add => a.wrapping_add(b),
+                IBin::Sub => a.wrapping_sub(b),
+                IBin::Mul => a.wrapping_mul(b),
+                IBin::And => a & b,
+                IBin::Or => a | b,
+                IBin::Xor => a ^ b,
+                IBin::Shl => a.wrapping_shl(sh),
+                IBin::LShr => a.wrapping_shr(sh),
+                IBin::AShr => sa.wrapping_shr(sh) as $u,
+                IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
+                IBin::UDiv => a / b,
+                IBin::URem => a % b,
+                IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == $sext(1 << (bits - 1), bits)) => {
+                    return Err(DivFault);
+                }
+                IBin::SDiv => sa.wrapping_div(sb) as $u,
+                IBin::SRem => sa.wrapping_rem(sb) as $u,
+            };
+            Ok(r & $mask(bits))
+        }
     };
-    Ok(r & mask(bits))
 }
 
-/// `a op b` on `bits`-wide integers (65..=128) held zero-extended in u128.
-pub fn int_w(op: IBin, bits: u32, a: u128, b: u128) -> Result<u128, DivFault> {
-    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
-    let sh = (b % u128::from(bits)) as u32;
-    let r = match op {
-        IBin::Add => a.wrapping_add(b),
-        IBin::Sub => a.wrapping_sub(b),
-        IBin::Mul => a.wrapping_mul(b),
-        IBin::And => a & b,
-        IBin::Or => a | b,
-        IBin::Xor => a ^ b,
-        IBin::Shl => a.wrapping_shl(sh),
-        IBin::LShr => a.wrapping_shr(sh),
-        IBin::AShr => sa.wrapping_shr(sh) as u128,
-        IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
-        IBin::UDiv => a / b,
-        IBin::URem => a % b,
-        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext128(1 << (bits - 1), bits)) => {
-            return Err(DivFault);
+int_binary!(
+    /// `a op b` on `bits`-wide integers (<= 64) held zero-extended in u64.
+    int_n, u64, sext, mask, |b: u64, bits: u32| (b as u32) % bits.max(1)
+);
+int_binary!(
+    /// `a op b` on `bits`-wide integers (65..=128) held zero-extended in u128.
+    int_w, u128, sext128, mask128, |b: u128, bits: u32| (b % u128::from(bits)) as u32
+);
+
+/// An integer comparison: `$p` on the unsigned values `$ua`, `$ub` and the signed `$sa`, `$sb`
+/// (one definition for every width).
+macro_rules! int_compare {
+    ($p:expr, $ua:expr, $ub:expr, $sa:expr, $sb:expr) => {{
+        let (ua, ub, sa, sb) = ($ua, $ub, $sa, $sb);
+        match $p {
+            IPred::Eq => ua == ub,
+            IPred::Ne => ua != ub,
+            IPred::Ugt => ua > ub,
+            IPred::Uge => ua >= ub,
+            IPred::Ult => ua < ub,
+            IPred::Ule => ua <= ub,
+            IPred::Sgt => sa > sb,
+            IPred::Sge => sa >= sb,
+            IPred::Slt => sa < sb,
+            IPred::Sle => sa <= sb,
         }
-        IBin::SDiv => sa.wrapping_div(sb) as u128,
-        IBin::SRem => sa.wrapping_rem(sb) as u128,
-    };
-    Ok(r & mask128(bits))
+    }};
 }
 
 /// Truth table of each predicate over (eq, unsigned less, signed less): bit `eq | ult << 1 | slt << 2`.
@@ -112,39 +126,14 @@ pub fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
 /// Compare (signed predicates see `a`/`b` as already sign-extended i64).
 #[inline(always)]
 pub fn cmp(p: IPred, a: u64, b: u64) -> bool {
-    let (sa, sb) = (a as i64, b as i64);
-    match p {
-        IPred::Eq => a == b,
-        IPred::Ne => a != b,
-        IPred::Ugt => a > b,
-        IPred::Uge => a >= b,
-        IPred::Ult => a < b,
-        IPred::Ule => a <= b,
-        IPred::Sgt => sa > sb,
-        IPred::Sge => sa >= sb,
-        IPred::Slt => sa < sb,
-        IPred::Sle => sa <= sb,
-    }
+    int_compare!(p, a, b, a as i64, b as i64)
 }
 
 /// Compare two i32 values (the reference `cmp32_flat` is tested against).
 #[cfg_attr(not(test), allow(dead_code))]
 #[inline(always)]
 pub fn cmp32(p: IPred, a: u64, b: u64) -> bool {
-    let (ua, ub) = (a as u32, b as u32);
-    let (sa, sb) = (a as i32, b as i32);
-    match p {
-        IPred::Eq => ua == ub,
-        IPred::Ne => ua != ub,
-        IPred::Ugt => ua > ub,
-        IPred::Uge => ua >= ub,
-        IPred::Ult => ua < ub,
-        IPred::Ule => ua <= ub,
-        IPred::Sgt => sa > sb,
-        IPred::Sge => sa >= sb,
-        IPred::Slt => sa < sb,
-        IPred::Sle => sa <= sb,
-    }
+    int_compare!(p, a as u32, b as u32, a as i32, b as i32)
 }
 
 /// Compare two `bits`-wide values (<= 64).
@@ -157,19 +146,7 @@ pub fn cmp_n(p: IPred, bits: u32, a: u64, b: u64) -> bool {
 
 /// Compare two wide values.
 pub fn cmp_w(p: IPred, bits: u32, a: u128, b: u128) -> bool {
-    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
-    match p {
-        IPred::Eq => a == b,
-        IPred::Ne => a != b,
-        IPred::Ugt => a > b,
-        IPred::Uge => a >= b,
-        IPred::Ult => a < b,
-        IPred::Ule => a <= b,
-        IPred::Sgt => sa > sb,
-        IPred::Sge => sa >= sb,
-        IPred::Slt => sa < sb,
-        IPred::Sle => sa <= sb,
-    }
+    int_compare!(p, a, b, sext128(a, bits), sext128(b, bits))
 }
 
 /// One-operand integer intrinsics on a `bits`-wide value (<= 128).

@@ -107,7 +107,7 @@ pub unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
         13 => f64op(|a, b| a + b),
         _ => f64op(|a, b| a - b),
     };
-    // SAFETY: as above.
+    // SAFETY: `p` is valid for `bytes` bytes (# Safety), the same range `rd` just read.
     unsafe { wr(bytes, p, new & m) };
     old
 }
@@ -118,7 +118,7 @@ pub unsafe fn cmpxchg(bytes: u8, p: usize, cmp: u64, new: u64) -> (u64, bool) {
     let old = unsafe { rd(bytes, p) };
     let ok = old == cmp & crate::consts::mask(u32::from(bytes) * 8);
     if ok {
-        // SAFETY: as above.
+        // SAFETY: `p` is valid for `bytes` bytes (# Safety), the same range `rd` just read.
         unsafe { wr(bytes, p, new) };
     }
     (old, ok)
