@@ -69,7 +69,7 @@ impl FromStr for OptLevel {
             "1" => Ok(OptLevel::O1),
             "2" => Ok(OptLevel::O2),
             "3" => Ok(OptLevel::O3),
-            _ => Err(Error::new(format!("optimization level '{s}': expected O0, O1, O2 or O3"))),
+            _ => Err(Error::Input(format!("optimization level '{s}': expected O0, O1, O2 or O3"))),
         }
     }
 }

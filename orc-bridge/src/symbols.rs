@@ -134,7 +134,7 @@ impl HostSymbol {
             HostSymbol::Function(name) => (links.function(name), format!("function '{name}'")),
             HostSymbol::Slot(name) => (links.call_slot(name), format!("call slot of '{name}'")),
         };
-        addr.ok_or_else(|| crate::Error::new(format!("the host gave no address for {what}")))
+        addr.ok_or_else(|| crate::Error::Link(format!("the host gave no address for {what}")))
     }
 }
 
@@ -154,7 +154,7 @@ impl Defined {
             match self.0.get(&w.0) {
                 Some(&a) if a == w.1 => {}
                 Some(&a) => {
-                    return Err(crate::Error::new(format!(
+                    return Err(crate::Error::Link(format!(
                         "symbol '{}' is already defined at {a:#x}; cannot redefine it at {:#x}",
                         w.0, w.1
                     )));
