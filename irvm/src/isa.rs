@@ -421,6 +421,8 @@ pub enum Op {
     AShr32(Bin),
     SDiv32(Bin),
     SRem32(Bin),
+    UDiv32(Bin),
+    URem32(Bin),
     LShr32(Bin),
     Add64(Bin),
     Sub64(Bin),

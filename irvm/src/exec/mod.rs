@@ -266,14 +266,14 @@ pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
                     }
                     w!(x.d, (a % b) as u32 as u64)
                 }
-                Op::UDiv64(x) => {
+                Op::UDiv32(x) | Op::UDiv64(x) => {
                     let (a, b) = (r!(x.a), r!(x.b));
                     if b == 0 {
                         return Err(div_fault(m));
                     }
                     w!(x.d, a / b)
                 }
-                Op::URem64(x) => {
+                Op::URem32(x) | Op::URem64(x) => {
                     let (a, b) = (r!(x.a), r!(x.b));
                     if b == 0 {
                         return Err(div_fault(m));
