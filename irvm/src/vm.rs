@@ -33,29 +33,29 @@ impl Default for Options {
 /// Counters of one function (and of native functions called from interpreted code).
 #[derive(Default, Clone)]
 pub(crate) struct FuncStats {
-    pub calls: u64,
+    pub(crate) calls: u64,
     /// Inclusive cycles of outermost activations.
-    pub incl: u64,
-    pub excl: u64,
+    pub(crate) incl: u64,
+    pub(crate) excl: u64,
     /// Activations currently on the stack.
-    pub active: u32,
+    pub(crate) active: u32,
     /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
-    pub counters: Box<[u64]>,
+    pub(crate) counters: Box<[u64]>,
     /// Counter values to start from, given before the function was lowered
     /// ([`Machine::seed_counters`]); taken when it is.
-    pub pending_seed: Option<Box<[u64]>>,
+    pub(crate) pending_seed: Option<Box<[u64]>>,
     /// The counters started from a seed (it had the lowered code's length).
-    pub seeded: bool,
+    pub(crate) seeded: bool,
     /// Instructions not executed in blocks left early (by `exit`).
-    pub skipped: u64,
+    pub(crate) skipped: u64,
     /// Activations that left the interpreter at an OSR point to finish in native code.
-    pub osr_entries: u64,
+    pub(crate) osr_entries: u64,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
-    pub timed: u64,
-    pub timed_dt: u64,
-    pub timed_excl: u64,
-    pub avg_dt: u64,
-    pub avg_excl: u64,
+    pub(crate) timed: u64,
+    pub(crate) timed_dt: u64,
+    pub(crate) timed_excl: u64,
+    pub(crate) avg_dt: u64,
+    pub(crate) avg_excl: u64,
 }
 
 /// Start `st`'s counters from `seed` if it fits `code`'s. OSR points keep their marks (the
@@ -73,30 +73,30 @@ pub(crate) fn take_seed(st: &mut FuncStats, mut seed: Box<[u64]>, code: &crate::
 /// One activation on the call stack.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
-    pub func: u32,
-    pub fp: *mut u64,
-    pub code: *const Code,
+    pub(crate) func: u32,
+    pub(crate) fp: *mut u64,
+    pub(crate) code: *const Code,
     /// The function's profile counters.
-    pub ctrs: *mut u64,
+    pub(crate) ctrs: *mut u64,
     /// Where the caller resumes (null: return to the host).
-    pub ret_ip: *const Op,
-    pub ret_dst: Reg,
-    pub ret_slots: u32,
+    pub(crate) ret_ip: *const Op,
+    pub(crate) ret_dst: Reg,
+    pub(crate) ret_slots: u32,
     /// IR instructions after the call in the caller's block (for `exit` accounting).
-    pub caller_rest: u32,
-    pub saved_sp: usize,
-    pub tsc: u64,
-    pub child: u64,
+    pub(crate) caller_rest: u32,
+    pub(crate) saved_sp: usize,
+    pub(crate) tsc: u64,
+    pub(crate) child: u64,
     /// Register image holding variadic arguments (0 if none).
-    pub va: usize,
+    pub(crate) va: usize,
 }
 
 /// What the call fast path needs of a function: its code, and whether it can take the fast
 /// path (lowered, interpreted, not variadic, no byval parameters).
 #[derive(Clone, Copy)]
 pub(crate) struct Hot {
-    pub code: *const Code,
-    pub simple: bool,
+    pub(crate) code: *const Code,
+    pub(crate) simple: bool,
 }
 
 /// How a run ended.

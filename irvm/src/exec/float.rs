@@ -4,19 +4,19 @@
 use crate::isa::{Conv, FBin, FPred, FUn};
 
 #[inline(always)]
-pub fn f32of(v: u64) -> f32 {
+pub(crate) fn f32of(v: u64) -> f32 {
     f32::from_bits(v as u32)
 }
 #[inline(always)]
-pub fn f64of(v: u64) -> f64 {
+pub(crate) fn f64of(v: u64) -> f64 {
     f64::from_bits(v)
 }
 #[inline(always)]
-pub fn of32(x: f32) -> u64 {
+pub(crate) fn of32(x: f32) -> u64 {
     u64::from(x.to_bits())
 }
 #[inline(always)]
-pub fn of64(x: f64) -> u64 {
+pub(crate) fn of64(x: f64) -> u64 {
     x.to_bits()
 }
 
@@ -61,7 +61,7 @@ fn ldexp64(x: f64, e: i32) -> f64 {
 /// which is exact) and how ldexp's exponent operand is read.
 macro_rules! float_ops {
     ($bin:ident, $un:ident, $t:ty, minimum: $min:expr, maximum: $max:expr, ldexp: $ldexp:expr) => {
-        pub fn $bin(op: FBin, a: $t, b: $t) -> $t {
+        pub(crate) fn $bin(op: FBin, a: $t, b: $t) -> $t {
             match op {
                 FBin::Add => a + b,
                 FBin::Sub => a - b,
@@ -79,7 +79,7 @@ macro_rules! float_ops {
             }
         }
 
-        pub fn $un(op: FUn, a: $t) -> $t {
+        pub(crate) fn $un(op: FUn, a: $t) -> $t {
             match op {
                 FUn::Neg => -a,
                 FUn::Abs => a.abs(),
@@ -129,7 +129,7 @@ float_ops!(
 
 /// An LLVM fcmp predicate on two doubles (floats compare exactly as their f64 widening).
 #[inline(always)]
-pub fn fcmp(p: FPred, a: f64, b: f64) -> bool {
+pub(crate) fn fcmp(p: FPred, a: f64, b: f64) -> bool {
     let uno = a.is_nan() || b.is_nan();
     match p {
         FPred::False => false,
@@ -152,7 +152,7 @@ pub fn fcmp(p: FPred, a: f64, b: f64) -> bool {
 }
 
 /// A scalar conversion; `bits` is the integer side's width (<= 64), `a` the raw source slot.
-pub fn conv(k: Conv, bits: u32, a: u64) -> u64 {
+pub(crate) fn conv(k: Conv, bits: u32, a: u64) -> u64 {
     let m = crate::consts::mask(bits);
     let s = super::int::sext(a, bits);
     match k {
@@ -191,7 +191,7 @@ fn to_ui(x: f64, bits: u32) -> u64 {
 }
 
 /// Wide conversions (integer side 65..=128 bits).
-pub fn conv_w(k: Conv, bits: u32, a: u128) -> u128 {
+pub(crate) fn conv_w(k: Conv, bits: u32, a: u128) -> u128 {
     let m = super::int::mask128(bits);
     let s = super::int::sext128(a, bits);
     match k {
@@ -224,18 +224,18 @@ fn fpclass_bit(cat: std::num::FpCategory, neg: bool, snan: bool) -> u32 {
     }
 }
 
-pub fn is_fpclass64(x: f64, mask: u32) -> bool {
+pub(crate) fn is_fpclass64(x: f64, mask: u32) -> bool {
     let snan = x.is_nan() && x.to_bits() & (1 << 51) == 0;
     mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
 }
 
-pub fn is_fpclass32(x: f32, mask: u32) -> bool {
+pub(crate) fn is_fpclass32(x: f32, mask: u32) -> bool {
     let snan = x.is_nan() && x.to_bits() & (1 << 22) == 0;
     mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
 }
 
 /// Round `x` (exactly representable as f64) to IEEE half, to nearest even.
-pub fn f64_to_half(x: f64) -> u16 {
+pub(crate) fn f64_to_half(x: f64) -> u16 {
     let bits = x.to_bits();
     let sign = ((bits >> 48) & 0x8000) as u16;
     let exp = ((bits >> 52) & 0x7ff) as i32;
@@ -266,7 +266,7 @@ pub fn f64_to_half(x: f64) -> u16 {
 }
 
 /// IEEE half to double (exact).
-pub fn half_to_f64(h: u16) -> f64 {
+pub(crate) fn half_to_f64(h: u16) -> f64 {
     let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
     let exp = i32::from((h >> 10) & 0x1f);
     let frac = f64::from(h & 0x3ff);
