@@ -236,9 +236,8 @@ impl Machine {
     }
 
     /// The program ends inside a native callback: the host's last word (its reports), or the
-    /// error on stderr without hooks.
+    /// error on stderr without hooks (or, were that possible, inside another hook).
     pub(crate) fn run_exit_hook(&mut self, outcome: &Outcome) {
-        self.in_hook = false;
         if self.with_hooks(|h, m| h.on_exit(m, outcome)).is_none()
             && let Outcome::Error(e) = outcome
         {
