@@ -7,7 +7,6 @@ mod commands;
 mod platform;
 #[cfg(feature = "llvm")]
 mod run;
-mod state;
 #[cfg(feature = "llvm")]
 mod symbols;
 #[cfg(feature = "llvm")]

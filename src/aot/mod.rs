@@ -10,8 +10,8 @@
 
 pub mod whole;
 
-use crate::state::Store;
-use crate::state::content::{RunState, bitcode_hash};
+use bareflow_state::Store;
+use bareflow_state::content::{RunState, bitcode_hash};
 use std::path::Path;
 use whole::WholeProgram;
 

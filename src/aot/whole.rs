@@ -6,8 +6,8 @@
 //! Used by `bareflow aot` and, once a run's profile is stable, by `run --state` to keep the
 //! result in the snapshot.
 
-use crate::state::content::RunState;
 use crate::tier::{complete_profile, links::ChainResolver, profile_summary};
+use bareflow_state::content::RunState;
 use irvm::{Machine, Options};
 use orc_bridge::{Jit, JitConfig, OptLevel, TargetConfig};
 use std::collections::HashMap;

@@ -8,10 +8,10 @@
 //! unusable store means a run without state.
 
 use super::coverage::Coverage;
-use crate::state::Store;
-use crate::state::content::{Converged, Identity, RunState};
-use crate::state::store::SlotState;
 use crate::tier::{Tiering, cache};
+use bareflow_state::Store;
+use bareflow_state::content::{Converged, Identity, RunState};
+use bareflow_state::store::SlotState;
 use irvm::Machine;
 use std::path::Path;
 
@@ -49,7 +49,7 @@ fn corrupt_slots(slots: &[SlotState; 2]) -> String {
 /// The store opened and its newest snapshot read and decoded before irvm loads the program
 /// ([`open_early`]), for [`start`].
 pub struct Early {
-    opened: Result<(Store, crate::state::store::Loaded), String>,
+    opened: Result<(Store, bareflow_state::store::Loaded), String>,
     /// The newest snapshot decoded, when it is a run snapshot.
     decoded: Option<Result<RunState, String>>,
     /// That snapshot was made from these very bytes (same bitcode hash): an earlier run loaded
@@ -74,7 +74,7 @@ pub fn open_early(arg: &str, bitcode: &[u8]) -> Early {
         Err(_) => None,
     };
     let known =
-        matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == crate::state::content::bitcode_hash(bitcode));
+        matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == bareflow_state::content::bitcode_hash(bitcode));
     Early { opened, decoded, known, t_open, t_read: t0.elapsed() - t_open }
 }
 

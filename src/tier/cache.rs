@@ -1,9 +1,9 @@
 //! The tier manager's side of run snapshots: the ORC object cache (every function's
 //! current object, re-linked with `Jit::add_object` on a warm start so nothing is recompiled)
-//! and this run's profile folded into the aggregated one (`crate::state::content`).
+//! and this run's profile folded into the aggregated one (`bareflow_state::content`).
 
 use super::{Tiering, policy};
-use crate::state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
+use bareflow_state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
 use irvm::FuncId;
 use irvm::Machine;
 use orc_bridge::{CompiledFunction, OptLevel};

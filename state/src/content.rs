@@ -4,7 +4,7 @@
 //! (the object cache's index) and one `obj/<function>.<level>` section per cached object.
 //! Pure data: no LLVM, so `bareflow snapshot show` reads it in every build.
 
-use bareflow_state::Snapshot;
+use crate::codec::Snapshot;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -55,7 +55,7 @@ pub struct CachedObject {
     pub bytes: Vec<u8>,
 }
 
-/// The whole program rebuilt once the profile was stable (`crate::aot::whole`): live functions only,
+/// The whole program rebuilt once the profile was stable (the driver's `aot::whole`): live functions only,
 /// O3 with the aggregated profile, for the snapshot's CPU. Kept while the tiers and the dead set
 /// stay what they were when it was built (`shape`).
 #[derive(Clone, Debug, PartialEq, Eq)]
