@@ -51,7 +51,7 @@ fn corrupt_slots(slots: &[SlotState; 2]) -> String {
 pub struct Early {
     opened: Result<(Store, bareflow_state::store::Loaded), String>,
     /// The newest snapshot decoded, when it is a run snapshot.
-    decoded: Option<Result<RunState, String>>,
+    decoded: Option<Result<RunState, bareflow_state::content::ContentError>>,
     /// That snapshot was made from these very bytes (same bitcode hash): an earlier run loaded
     /// and verified them in full, so irvm may read the function bodies lazily, unverified.
     pub known: bool,
