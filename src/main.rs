@@ -6,11 +6,11 @@ mod aot;
 mod commands;
 mod platform;
 #[cfg(feature = "llvm")]
+mod resolver;
+#[cfg(feature = "llvm")]
 mod run;
 #[cfg(feature = "llvm")]
 mod symbols;
-#[cfg(feature = "llvm")]
-mod tier;
 
 use std::process::ExitCode;
 

@@ -256,7 +256,7 @@ fn build_hot_api(bc: &Path) {
     std::fs::create_dir_all(bc.parent().unwrap()).unwrap();
     let st = Command::new("clang-19")
         .args(["-O2", "-emit-llvm", "-c", "-I"])
-        .arg(root().join("src/tier/include"))
+        .arg(root().join("tier/include"))
         .arg(root().join("tests/shrink/hot_api.c"))
         .arg("-o")
         .arg(bc)

@@ -6,8 +6,8 @@
 //! Used by `bareflow aot` and, once a run's profile is stable, by `run --state` to keep the
 //! result in the snapshot.
 
-use crate::tier::{complete_profile, links::ChainResolver, profile_summary};
 use bareflow_state::content::RunState;
+use bareflow_tier::{complete_profile, profile_summary};
 use irvm::{Machine, Options};
 use orc_bridge::{Jit, JitConfig, OptLevel, TargetConfig};
 use std::collections::HashMap;
@@ -32,7 +32,7 @@ pub fn build(
     features: Option<String>,
 ) -> Result<WholeProgram, String> {
     // irvm lowers each live function so its counters (summed over runs) map onto LLVM blocks.
-    let resolver = Box::new(ChainResolver::platform());
+    let resolver = Box::new(crate::resolver::platform());
     let mut m = Machine::load(bytes, name, resolver, Options::default()).map_err(|e| e.to_string())?;
     let (mut live, mut dead) = (Vec::new(), Vec::new());
     let mut profiles = HashMap::new();

@@ -2,7 +2,7 @@
 //! [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]`
 //!
 //! Runs LLVM bitcode with irvm; `auto` (the default) tiers hot functions up through orc-bridge,
-//! `jit` compiles every function at `--opt` before the run (`crate::tier`). The program's
+//! `jit` compiles every function at `--opt` before the run (crate `bareflow-tier`). The program's
 //! stdout/stderr pass through and its exit status (main's return or `exit()`) becomes ours; the
 //! program's argv[0] is the bitcode path. Errors of our own (usage, unreadable or malformed
 //! bitcode, no `main`, run-time errors of the interpreter) print one line and exit with 2.
@@ -30,7 +30,7 @@ enum Tier {
 struct Args {
     tier: Tier,
     opt: orc_bridge::OptLevel,
-    thresholds: crate::tier::policy::Thresholds,
+    thresholds: bareflow_tier::policy::Thresholds,
     verbose: bool,
     /// On-stack replacement at loop headers under `--tier auto` (`--no-osr` turns it off).
     osr: bool,
@@ -51,7 +51,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut coverage = false;
     let mut tier = Tier::Auto;
     let mut opt = orc_bridge::OptLevel::O2;
-    let mut thresholds = crate::tier::policy::Thresholds::default();
+    let mut thresholds = bareflow_tier::policy::Thresholds::default();
     let mut verbose = false;
     let mut osr = true;
     let mut fp_contract = false;
@@ -98,9 +98,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(Args { tier, opt, thresholds, verbose, osr, fp_contract, profile_out, table, state, coverage, program, argv })
 }
 
-fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> {
+fn parse_thresholds(v: &str) -> Result<bareflow_tier::policy::Thresholds, String> {
     if v == "min" {
-        return Ok(crate::tier::policy::MINIMUM);
+        return Ok(bareflow_tier::policy::MINIMUM);
     }
     let n: Vec<u64> = v
         .split(',')
@@ -110,7 +110,7 @@ fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> 
     let [warm, hot, very_hot] = n[..] else {
         return Err(format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT"));
     };
-    let t = crate::tier::policy::Thresholds { warm, hot, very_hot };
+    let t = bareflow_tier::policy::Thresholds { warm, hot, very_hot };
     t.check().map_err(|e| format!("--thresholds '{v}': {e}"))?;
     Ok(t)
 }
@@ -147,7 +147,7 @@ pub fn main(args: &[String]) -> i32 {
         return 2;
     }
     // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
-    let resolver = Box::new(crate::tier::links::ChainResolver::platform());
+    let resolver = Box::new(crate::resolver::platform());
     crate::platform::boot_mark("bitcode read");
     let opts = Options { lazy_bodies: known, ..Options::default() };
     let mut m = match Machine::load(&bytes, &a.program, resolver, opts) {
@@ -176,7 +176,11 @@ pub fn main(args: &[String]) -> i32 {
     let report = ReportSpec { out: a.profile_out.clone(), table: a.table, tier: tier_name };
     let mut session = Box::new(Session { machine: m, host: Host::new(tiering, coverage, report) });
     // From here on the C API (bareflow.h) and `exit` from JIT code act on this session.
-    let _live = crate::tier::api::LiveSession::enter(&mut session);
+    let live: *mut Session = &mut *session;
+    // SAFETY: the session is boxed (it does not move) and lives until the process ends: this
+    // function ends it inside the session's scope (below) and never drops the box while the
+    // guard lives. While C or JIT code runs, only the program's calls into the C API use it.
+    let _live = unsafe { bareflow_tier::api::LiveSession::enter(live) };
     crate::platform::boot_mark("JIT set up");
     let Session { machine, host } = &mut *session;
     if let Some(store) = &a.state {
@@ -207,11 +211,12 @@ pub fn main(args: &[String]) -> i32 {
 /// Set up the tier: `interp` has no tier manager; `auto` installs it (functions tier up as
 /// they get hot); `jit` compiles every defined function at `--opt` first (functions that cannot
 /// be compiled stay interpreted; listed with `--verbose`).
-fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<Option<crate::tier::Tiering>, String> {
+fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<Option<bareflow_tier::Tiering>, String> {
     if a.tier == Tier::Interp {
         return Ok(None);
     }
-    let mut t = crate::tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    let mut t = bareflow_tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    t.boot_mark = crate::platform::boot_mark;
     t.jit.set_fp_contraction(a.fp_contract);
     if a.verbose {
         let (cpu, features) = t.cpu();
@@ -221,13 +226,13 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<Option<crate::t
         );
     }
     if a.tier == Tier::Auto {
-        crate::tier::install(m, &t, 0, a.osr);
+        bareflow_tier::install(m, &t, 0, a.osr);
         return Ok(Some(t));
     }
     t.count_native_calls = false;
-    crate::tier::install(m, &t, u64::MAX, false);
+    bareflow_tier::install(m, &t, u64::MAX, false);
     for f in m.defined_functions().collect::<Vec<_>>() {
-        if crate::tier::policy::tierable(m, f) {
+        if bareflow_tier::policy::tierable(m, f) {
             let _ = t.compile(m, f, a.opt, "--tier jit".into());
         }
     }

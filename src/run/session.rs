@@ -1,12 +1,12 @@
 //! One `bareflow run` as a value: the [`Session`] owns the machine (irvm) and the run's
 //! [`Host`] — the tier manager, the snapshot session, the timed regions and the at-exit work —
 //! and is passed explicitly. irvm calls the host back through `irvm::Hooks` during the run; C
-//! and JIT code reach the session only through `crate::tier::api::LiveSession`.
+//! and JIT code reach the session only through `bareflow_tier::api::LiveSession`.
 
 use super::coverage::Coverage;
 use super::snapshots::{self, SnapshotSession};
-use crate::tier::Tiering;
-use crate::tier::api::Regions;
+use bareflow_tier::Tiering;
+use bareflow_tier::api::Regions;
 use irvm::{FuncId, Machine, OsrDecision, Outcome};
 
 /// A run: the machine and its host (separate values, so that irvm can hand the host a `&mut
@@ -104,6 +104,17 @@ impl Host {
             v["regions"] = serde_json::Value::from(regions);
         }
         v.to_string()
+    }
+}
+
+impl bareflow_tier::api::LiveRun for Session {
+    fn parts(&mut self) -> (&mut Machine, Option<&mut Tiering>, &mut Regions) {
+        (&mut self.machine, self.host.tiering.as_mut(), &mut self.host.regions)
+    }
+
+    fn exit(&mut self, code: i32) -> ! {
+        self.host.finish(&mut self.machine, Some(code));
+        crate::platform::exit(code)
     }
 }
 

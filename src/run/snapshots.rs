@@ -8,10 +8,10 @@
 //! unusable store means a run without state.
 
 use super::coverage::Coverage;
-use crate::tier::{Tiering, cache};
 use bareflow_state::Store;
 use bareflow_state::content::{Converged, Identity, RunState};
 use bareflow_state::store::SlotState;
+use bareflow_tier::{Tiering, cache};
 use irvm::Machine;
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 /* bareflow.h — the tiering C API of BareFlow. Works in every tier (interpreted by
  * irvm, JIT-compiled by orc-bridge) in userspace and on bare metal: the functions are provided
- * by the bareflow driver (src/tier/api.rs, next to this header) and resolved through its
+ * by the bareflow driver (tier/src/api.rs, next to this header) and resolved through its
  * explicit symbol table (no dynamic loader).
  * A function's "heat" is its calls plus its loop back-edges counted while interpreted. */
 #ifndef BAREFLOW_H

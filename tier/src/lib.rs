@@ -4,6 +4,10 @@
 //! function's call slot and irvm's function table at the new code. Policy and thresholds:
 //! `policy`; symbol links: `links`; on-stack replacement: `osr`; the object cache: `cache`; the
 //! `bareflow.h` C API: `api` (header in `include/`). See docs/tiering.md.
+//!
+//! The crate's users (the `bareflow` driver) hold a [`Tiering`] per run, hand it irvm's hook
+//! calls (`on_call`, `on_osr`), and make their run reachable from C through
+//! [`api::LiveSession`].
 
 pub mod api;
 pub mod cache;
@@ -54,7 +58,7 @@ pub struct Tiering {
     /// The program's name (in messages and as the JIT's module name).
     pub source_name: String,
     /// The program's bitcode: read by the JIT at the first compile, and by the whole-program
-    /// rebuild at the end of a stable run (`crate::aot::whole`).
+    /// rebuild at the end of a stable run (the driver's `aot::whole`).
     pub source_bitcode: Vec<u8>,
     pub links: links::Links,
     pub thresholds: Thresholds,
@@ -77,6 +81,9 @@ pub struct Tiering {
     /// The program is ending (`exit` called or `main` returned): no more compiles — LLVM's
     /// thread-locals may be gone while atexit handlers run.
     pub exiting: bool,
+    /// Records a milestone of the run (the first compile) where the platform keeps them (the
+    /// unikernel's boot breakdown); does nothing unless the driver sets it.
+    pub boot_mark: fn(&str),
 }
 
 impl Tiering {
@@ -125,6 +132,7 @@ impl Tiering {
             preparing: Vec::new(),
             objects: vec![None; n],
             exiting: false,
+            boot_mark: |_| {},
         })
     }
 
@@ -200,7 +208,9 @@ impl Tiering {
             eprintln!("{}", ev.line());
         }
         self.log.push(ev);
-        platform_mark_first_compile(self.log.len());
+        if self.log.len() == 1 {
+            (self.boot_mark)("first JIT compile");
+        }
     }
 
     /// Native code is about to run that calls or takes the address of the app functions in
@@ -290,12 +300,6 @@ impl Tiering {
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
         })
-    }
-}
-
-fn platform_mark_first_compile(n: usize) {
-    if n == 1 {
-        crate::platform::boot_mark("first JIT compile");
     }
 }
 

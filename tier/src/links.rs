@@ -61,25 +61,12 @@ impl HostLinks for Links {
     }
 }
 
-/// irvm's resolver: explicit tables first (tier C API, runtime.h / core-rt), then the fallback.
+/// irvm's resolver: explicit tables first (the tier C API, [`crate::api::table`], and the
+/// platform's: runtime.h, core-rt's exports), then the fallback (dlsym on Linux). The driver
+/// builds the platform's chain.
 pub struct ChainResolver {
     pub table: HashMap<&'static str, usize>,
     pub fallback: Option<Box<dyn irvm::Resolver>>,
-}
-
-impl ChainResolver {
-    /// The platform's resolver chain (`crate::symbols::table()` + tier API, dlsym on Linux).
-    pub fn platform() -> ChainResolver {
-        let mut table: HashMap<&'static str, usize> = crate::symbols::table().into_iter().collect();
-        for (n, a) in super::api::table() {
-            table.insert(n, a);
-        }
-        #[cfg(not(feature = "baremetal"))]
-        let fallback: Option<Box<dyn irvm::Resolver>> = Some(Box::new(irvm::host::DlsymResolver::new()));
-        #[cfg(feature = "baremetal")]
-        let fallback: Option<Box<dyn irvm::Resolver>> = None;
-        ChainResolver { table, fallback }
-    }
 }
 
 impl irvm::Resolver for ChainResolver {

@@ -1,15 +1,26 @@
-//! The `bareflow.h` C API (header: `src/tier/include/bareflow.h`): extern "C" functions
-//! registered as explicit symbols for irvm and the JIT, so they work in every tier and on bare
-//! metal, and `exit` as JIT-compiled code sees it ([`exit_shim`]).
+//! The `bareflow.h` C API (header: `tier/include/bareflow.h`): extern "C" functions registered
+//! as explicit symbols for irvm and the JIT, so they work in every tier and on bare metal, and
+//! `exit` as JIT-compiled code sees it ([`exit_shim`]).
 //!
-//! C has no context argument to pass, so this module holds the one place in the driver where the
-//! running session is reachable without one: [`LIVE`], set by [`LiveSession::enter`] for as long
-//! as the session runs (see its SAFETY notes).
+//! C has no context argument to pass, so this module holds the one place where the running
+//! session is reachable without one: [`LIVE`], set by [`LiveSession::enter`] for as long as the
+//! session runs (see its `# Safety`). The session is the driver's; it is seen here as a
+//! [`LiveRun`].
 
-use crate::run::session::Session;
+use crate::Tiering;
+use irvm::Machine;
 use orc_bridge::OptLevel;
 use std::ffi::{CStr, c_char};
 use std::sync::atomic::{AtomicPtr, Ordering};
+
+/// What the C API acts on: the running session, as the driver provides it.
+pub trait LiveRun {
+    /// The machine, the tier manager (None: `--tier interp`) and the timed regions.
+    fn parts(&mut self) -> (&mut Machine, Option<&mut Tiering>, &mut Regions);
+
+    /// `exit` from JIT code: the run's at-exit work (snapshot, reports), then the process ends.
+    fn exit(&mut self, code: i32) -> !;
+}
 
 /// (name, address) of every API function.
 pub fn table() -> Vec<(&'static str, usize)> {
@@ -25,41 +36,49 @@ pub fn table() -> Vec<(&'static str, usize)> {
 }
 
 /// The session whose program is running, or null: the only session state C and JIT code can
-/// reach. Set and cleared by [`LiveSession`] only; read by [`with_live`] only.
-static LIVE: AtomicPtr<Session> = AtomicPtr::new(std::ptr::null_mut());
+/// reach. It points at the cell a [`LiveSession`] owns (a cell, because a `dyn` pointer does not
+/// fit an atomic). Set and cleared by [`LiveSession`] only; read by [`with_live`] only.
+static LIVE: AtomicPtr<*mut dyn LiveRun> = AtomicPtr::new(std::ptr::null_mut());
 
-/// While this guard lives, the C API and [`exit_shim`] act on its session. The session must
-/// stay where it is (it is boxed) and outlive the guard; `bareflow run` ends the process inside
-/// the session's scope, so interpreted and JIT code running at process exit (atexit handlers)
-/// still find it.
-pub struct LiveSession(());
+/// While this guard lives, the C API and [`exit_shim`] act on its session.
+pub struct LiveSession {
+    cell: Box<*mut dyn LiveRun>,
+}
 
 impl LiveSession {
-    /// Make `session` the live one.
-    pub fn enter(session: &mut Box<Session>) -> LiveSession {
-        LIVE.store(&mut **session, Ordering::Release);
-        LiveSession(())
+    /// Make `run` the live session.
+    ///
+    /// # Safety
+    /// `run` stays valid and in place for as long as the guard lives, and is used by nothing
+    /// else while C or JIT code runs (the program's own calls into the C API are the only users
+    /// then). The `bareflow` driver boxes its session and ends the process inside the session's
+    /// scope, so interpreted and JIT code running at process exit (atexit handlers) still find it.
+    pub unsafe fn enter(run: *mut dyn LiveRun) -> LiveSession {
+        let mut cell = Box::new(run);
+        LIVE.store(&mut *cell, Ordering::Release);
+        LiveSession { cell }
     }
 }
 
 impl Drop for LiveSession {
     fn drop(&mut self) {
-        LIVE.store(std::ptr::null_mut(), Ordering::Release);
+        let _ = LIVE.compare_exchange(&mut *self.cell, std::ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire);
     }
 }
 
 /// Run `body` on the live session (None: no session is live).
-fn with_live<R>(body: impl FnOnce(&mut Session) -> R) -> Option<R> {
-    let s = LIVE.load(Ordering::Acquire);
-    if s.is_null() {
+fn with_live<R>(body: impl FnOnce(&mut dyn LiveRun) -> R) -> Option<R> {
+    let cell = LIVE.load(Ordering::Acquire);
+    if cell.is_null() {
         return None;
     }
-    // SAFETY: a non-null LIVE points to the boxed session a `LiveSession` guard registered, which
-    // outlives the guard (its contract). The program is single-threaded and the C API is entered
-    // only from the program's code — interpreted code through irvm's native call, or JIT code —
-    // while irvm is inside that call and touches neither the machine nor the hooks until it
-    // returns, so this is the only reference in use.
-    Some(body(unsafe { &mut *s }))
+    // SAFETY: a non-null LIVE points at the cell of a live `LiveSession`, which holds the pointer
+    // its `enter` was given; that run is valid, in place and otherwise unused while C or JIT code
+    // runs (`enter`'s contract). The program is single-threaded and calls the C API only from
+    // its own code — interpreted code through irvm's native call, or JIT code — while irvm is
+    // inside that call and touches neither the machine nor its hooks, so this is the only
+    // reference in use.
+    Some(body(unsafe { &mut **cell }))
 }
 
 /// Named regions timed by jit_profile_begin/end.
@@ -104,7 +123,7 @@ pub unsafe extern "C" fn jit_profile_begin(n: *const c_char) {
     // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return };
     with_live(|s| {
-        let r = &mut s.host.regions.0;
+        let r = &mut s.parts().2.0;
         match r.iter_mut().find(|x| x.name == n) {
             Some(x) => x.start = rdtsc(),
             None => r.push(Region { name: n, start: rdtsc(), cycles: 0, count: 0 }),
@@ -121,7 +140,7 @@ pub unsafe extern "C" fn jit_profile_end(n: *const c_char) {
     // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return };
     with_live(|s| {
-        if let Some(x) = s.host.regions.0.iter_mut().find(|x| x.name == n && x.start != 0) {
+        if let Some(x) = s.parts().2.0.iter_mut().find(|x| x.name == n && x.start != 0) {
             x.cycles += now.wrapping_sub(x.start);
             x.count += 1;
             x.start = 0;
@@ -137,7 +156,12 @@ pub unsafe extern "C" fn jit_profile_end(n: *const c_char) {
 pub unsafe extern "C" fn jit_get_call_count(n: *const c_char) -> u64 {
     // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return 0 };
-    with_live(|s| s.machine.function_named(&n).map(|f| s.machine.calls(f))).flatten().unwrap_or(0)
+    with_live(|s| {
+        let m = s.parts().0;
+        m.function_named(&n).map(|f| m.calls(f))
+    })
+    .flatten()
+    .unwrap_or(0)
 }
 
 /// Average inclusive cycles per call of `name` (0 if never timed).
@@ -147,7 +171,12 @@ pub unsafe extern "C" fn jit_get_call_count(n: *const c_char) -> u64 {
 pub unsafe extern "C" fn jit_get_avg_cycles(n: *const c_char) -> u64 {
     // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return 0 };
-    with_live(|s| s.machine.function_named(&n).map(|f| s.machine.average_cycles(f))).flatten().unwrap_or(0)
+    with_live(|s| {
+        let m = s.parts().0;
+        m.function_named(&n).map(|f| m.average_cycles(f))
+    })
+    .flatten()
+    .unwrap_or(0)
 }
 
 /// Current tier of `name`: -1 interpreted (or unknown), 0..3 the JIT opt level.
@@ -158,9 +187,9 @@ pub unsafe extern "C" fn jit_get_optimization_level(n: *const c_char) -> i32 {
     // SAFETY: `n` is null or NUL-terminated (this function's contract).
     let Some(n) = (unsafe { name(n) }) else { return -1 };
     with_live(|s| {
-        let f = s.machine.function_named(&n)?;
-        let t = s.host.tiering.as_ref()?;
-        t.levels[f.index()].map(|l| i32::from(l.number()))
+        let (m, t, _) = s.parts();
+        let f = m.function_named(&n)?;
+        t?.levels[f.index()].map(|l| i32::from(l.number()))
     })
     .flatten()
     .unwrap_or(-1)
@@ -174,10 +203,10 @@ pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
         return -1;
     }
     with_live(|s| {
-        let Some(t) = s.host.tiering.as_mut() else { return 0 };
+        let (m, t, _) = s.parts();
+        let Some(t) = t else { return 0 };
         t.thresholds = th;
         // Re-check every function at its next call.
-        let m = &mut s.machine;
         for f in m.functions() {
             if m.tier_mark(f) != u64::MAX || t.levels[f.index()] != Some(OptLevel::O3) {
                 m.set_tier_mark(f, 0);
@@ -192,8 +221,8 @@ pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
 /// Returns how many functions were compiled.
 pub extern "C" fn jit_optimize_hot_functions() -> i32 {
     with_live(|s| {
-        let Some(t) = s.host.tiering.as_mut() else { return 0 };
-        let m = &mut s.machine;
+        let (m, t, _) = s.parts();
+        let Some(t) = t else { return 0 };
         let mut n = 0;
         for f in m.defined_functions().collect::<Vec<_>>() {
             if m.calls(f) == 0 {
@@ -216,6 +245,6 @@ pub extern "C" fn jit_optimize_hot_functions() -> i32 {
 /// `exit` as JIT-compiled code sees it: the session's at-exit work (snapshot, reports), then
 /// the C library's exit.
 pub extern "C" fn exit_shim(code: i32) -> ! {
-    with_live(|s| s.host.finish(&mut s.machine, Some(code)));
-    crate::platform::exit(code)
+    with_live(|s| s.exit(code));
+    std::process::exit(code)
 }
