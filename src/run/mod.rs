@@ -211,7 +211,11 @@ pub fn main(args: &[String]) -> i32 {
 /// Set up the tier: `interp` has no tier manager; `auto` installs it (functions tier up as
 /// they get hot); `jit` compiles every defined function at `--opt` first (functions that cannot
 /// be compiled stay interpreted; listed with `--verbose`).
-fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<Option<bareflow_tier::Tiering>, String> {
+fn setup_tier(
+    m: &mut Machine,
+    bytes: &[u8],
+    a: &Args,
+) -> Result<Option<bareflow_tier::Tiering>, bareflow_tier::TierError> {
     if a.tier == Tier::Interp {
         return Ok(None);
     }

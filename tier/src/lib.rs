@@ -11,10 +11,12 @@
 
 pub mod api;
 pub mod cache;
+mod error;
 pub mod links;
 pub mod osr;
 pub mod policy;
 
+pub use error::TierError;
 use irvm::{FuncId, Machine};
 use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel, ProfileSummary};
 use policy::Thresholds;
@@ -94,12 +96,12 @@ impl Tiering {
         name: &str,
         thresholds: Thresholds,
         verbose: bool,
-    ) -> Result<Tiering, String> {
+    ) -> Result<Tiering, TierError> {
         // GDB JIT registration (docs/orc-bridge.md, "Fit with tiering, snapshots and GDB"): every compiled object, with the DWARF
         // of bitcode built with -g, becomes visible to a debugger; where the registration hook is not
         // linked in (kernel build), Jit::new refuses it and the JIT runs without.
         let gdb = JitConfig { gdb_registration: true, ..JitConfig::default() };
-        let mut jit = Jit::new(&gdb).or_else(|_| Jit::new(&JitConfig::default())).map_err(|e| e.to_string())?;
+        let mut jit = Jit::new(&gdb).or_else(|_| Jit::new(&JitConfig::default()))?;
         let mut syms: Vec<(String, u64)> = Vec::new();
         let mut names = m.external_names();
         names.extend(policy::LIBCALLS.iter().map(|s| s.to_string()));
@@ -113,7 +115,7 @@ impl Tiering {
             }
         }
         let refs: Vec<(&str, u64)> = syms.iter().map(|(n, a)| (n.as_str(), *a)).collect();
-        jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
+        jit.define_runtime_symbols(&refs)?;
         let links = links::Links::new(m)?;
         let n = m.function_count();
         Ok(Tiering {
@@ -137,11 +139,11 @@ impl Tiering {
     }
 
     /// The program's module in the JIT, read from the bitcode on first use.
-    pub fn module(&mut self) -> Result<ModuleId, String> {
+    pub fn module(&mut self) -> Result<ModuleId, TierError> {
         if let Some(id) = self.module {
             return Ok(id);
         }
-        let id = self.jit.load_bitcode(&self.source_name, &self.source_bitcode).map_err(|e| e.to_string())?;
+        let id = self.jit.load_bitcode(&self.source_name, &self.source_bitcode)?;
         self.module = Some(id);
         Ok(id)
     }
@@ -153,7 +155,7 @@ impl Tiering {
     }
 
     /// Compile function `f` at `level` and install it; logs the change. Errors leave it as it was.
-    pub fn compile(&mut self, m: &mut Machine, f: FuncId, level: OptLevel, reason: String) -> Result<(), String> {
+    pub fn compile(&mut self, m: &mut Machine, f: FuncId, level: OptLevel, reason: String) -> Result<(), TierError> {
         let name = m.name(f).to_string();
         let prof = if level >= OptLevel::O2 { function_profile(m, f) } else { None };
         if prof.is_some() {
@@ -162,7 +164,7 @@ impl Tiering {
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
-            self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string())
+            self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(TierError::from)
         });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         let c = match c {
@@ -171,7 +173,7 @@ impl Tiering {
                 if self.verbose {
                     eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f.index()]));
                 }
-                self.failed.push((name, e.clone()));
+                self.failed.push((name, e.to_string()));
                 return Err(e);
             }
         };
@@ -179,7 +181,7 @@ impl Tiering {
             if self.verbose {
                 eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f.index()]));
             }
-            self.failed.push((name, e.clone()));
+            self.failed.push((name, e.to_string()));
             return Err(e);
         }
         m.set_native(f, c.address as usize);
@@ -216,7 +218,12 @@ impl Tiering {
     /// Native code is about to run that calls or takes the address of the app functions in
     /// `host_symbols`: those irvm cannot enter from native code (signatures its thunks cannot
     /// take, e.g. vectors passed by value) must have native code first — compile them at `level`.
-    pub fn prepare_callees(&mut self, m: &mut Machine, host_symbols: &[String], level: OptLevel) -> Result<(), String> {
+    pub fn prepare_callees(
+        &mut self,
+        m: &mut Machine,
+        host_symbols: &[String],
+        level: OptLevel,
+    ) -> Result<(), TierError> {
         for s in host_symbols {
             let name = match orc_bridge::symbols::HostSymbol::parse(s) {
                 Some(orc_bridge::symbols::HostSymbol::Slot(n) | orc_bridge::symbols::HostSymbol::Function(n)) => n,
@@ -234,7 +241,7 @@ impl Tiering {
                 "called from native code, cannot be interpreted from there".into(),
             );
             self.preparing.retain(|&x| x != g);
-            r.map_err(|e| format!("callee '{name}' cannot run behind native code: {e}"))?;
+            r.map_err(|e| TierError::Callee { name: name.clone(), error: Box::new(e) })?;
             self.links.slots[g.index()] = m.native_code(g) as u64;
             if !policy::tierable(m, g) {
                 // Interpreted callers keep interpreting it (irvm cannot call native code with

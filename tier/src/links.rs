@@ -22,7 +22,7 @@ pub struct Links {
 
 impl Links {
     /// Lay out links for `m`'s program. Binds a thunk for every defined function.
-    pub fn new(m: &mut Machine) -> Result<Links, String> {
+    pub fn new(m: &mut Machine) -> Result<Links, irvm::Error> {
         let mut globals = Vec::new();
         let mut globals_by_name = HashMap::new();
         for (n, a) in m.global_addresses() {
@@ -35,7 +35,7 @@ impl Links {
         let mut index = HashMap::new();
         let mut slots = vec![0u64; m.function_count()].into_boxed_slice();
         for f in m.defined_functions().collect::<Vec<_>>() {
-            let addr = m.function_address(f).map_err(|e| e.to_string())? as u64;
+            let addr = m.function_address(f)? as u64;
             let name = m.name(f).to_string();
             canonical.insert(name.clone(), addr);
             index.insert(name, f);

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use irvm::{FuncId, Machine, OsrDecision, ValueId};
 use orc_bridge::{OptLevel, OsrEntry, OsrSpec, OsrValue};
 
-use super::{Event, Tiering, function_profile, policy, profile_summary, tier_name};
+use super::{Event, TierError, Tiering, function_profile, policy, profile_summary, tier_name};
 
 /// Compiled OSR variants: (function, OSR point) → (tier, address).
 #[derive(Default)]
@@ -78,10 +78,10 @@ impl Tiering {
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
-            self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(|e| e.to_string())
+            self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(TierError::from)
         });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
-        let c = c.map_err(|e| e.to_string()).and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
+        let c = c.and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
         match c {
             Ok(c) => {
                 let entries = m.osr_count(f, point);

@@ -59,12 +59,9 @@ impl Thresholds {
     }
 
     /// Validate: 1 <= warm <= hot <= very_hot.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::TierError> {
         if self.warm == 0 || self.warm > self.hot || self.hot > self.very_hot {
-            return Err(format!(
-                "thresholds {}/{}/{}: need 1 <= warm <= hot <= very_hot",
-                self.warm, self.hot, self.very_hot
-            ));
+            return Err(crate::TierError::Thresholds { warm: self.warm, hot: self.hot, very_hot: self.very_hot });
         }
         Ok(())
     }
