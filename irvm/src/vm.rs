@@ -250,12 +250,12 @@ impl Machine {
         self.with_hooks(|h, m| h.on_call(m, FuncId(f)));
     }
 
-    /// Run `main` with `args` as argv (args[0] = program name), without hooks.
+    /// Run `main` with `args` as argv (`args[0]` = program name), without hooks.
     pub fn run_main(&mut self, args: &[String]) -> Outcome {
         self.run_main_with(args, &mut NoHooks)
     }
 
-    /// Run `main` with `args` as argv (args[0] = program name); `hooks` is called back while
+    /// Run `main` with `args` as argv (`args[0]` = program name); `hooks` is called back while
     /// it runs (tier marks, OSR points, an exit inside a native callback), and only then.
     pub fn run_main_with(&mut self, args: &[String], hooks: &mut (dyn Hooks + 'static)) -> Outcome {
         let outer = self.hooks.replace(hooks as *mut dyn Hooks);
