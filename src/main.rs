@@ -1,13 +1,16 @@
 //! `bareflow`: the driver. The same source is a Linux process (glibc) or the unikernel's program
 //! (core-rt); only `platform` differs. Subcommands live in `commands/`.
 
+#[cfg(feature = "llvm")]
+mod aot;
 mod commands;
 mod platform;
-mod state;
+#[cfg(feature = "llvm")]
+mod resolver;
+#[cfg(feature = "llvm")]
+mod run;
 #[cfg(feature = "llvm")]
 mod symbols;
-#[cfg(feature = "llvm")]
-mod tier;
 
 use std::process::ExitCode;
 

@@ -43,8 +43,5 @@ fn gdb_stops_in_jit_compiled_function() {
         "frame #1 is not the app's main:\n{text}"
     );
     assert!(bt.iter().any(|l| l.contains("irvm/src/vm.rs")), "the backtrace does not reach irvm's frames:\n{text}");
-    assert!(
-        bt.iter().any(|l| l.contains("src/commands/run.rs")),
-        "the backtrace does not reach `bareflow run`:\n{text}"
-    );
+    assert!(bt.iter().any(|l| l.contains("src/run/mod.rs")), "the backtrace does not reach `bareflow run`:\n{text}");
 }

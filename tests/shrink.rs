@@ -240,7 +240,7 @@ fn mismatched_or_foreign_snapshots_are_discarded() {
 fn build_hot_api(bc: &Path) {
     static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let include = root().join("core-rt/include");
+    let include = root().join("tier/include");
     support::bitcode(&root().join("tests/shrink/hot_api.c"), bc, &["-O2", "-I", include.to_str().unwrap()]);
 }
 

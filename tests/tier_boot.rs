@@ -228,7 +228,7 @@ fn gdb_stops_in_jit_code_inside_qemu() {
     );
     for (what, needle) in [
         ("irvm", "irvm/src/vm.rs"),
-        ("`bareflow run`", "src/commands/run.rs"),
+        ("`bareflow run`", "src/run/mod.rs"),
         ("core-rt's start", "core-rt/src/runtime/mod.rs"),
         ("the boot entry", "core_rt_boot"),
     ] {

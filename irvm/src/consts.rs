@@ -6,7 +6,7 @@ use crate::llvm::{Layout, Ty, TyKind, Val, ValKind};
 use llvm_sys::LLVMOpcode as O;
 
 /// What constant evaluation needs from the program: addresses of globals and functions.
-pub trait Addresses {
+pub(crate) trait Addresses {
     /// Address of a global variable, alias or function (functions: a native-callable address).
     fn address_of(&mut self, g: Val) -> Result<u64, String>;
     /// The value of `blockaddress(f, b)`.
@@ -14,10 +14,10 @@ pub trait Addresses {
 }
 
 /// Block addresses are tokens, not code addresses: tag | function << 24 | block index.
-pub const BLOCK_ADDRESS_TAG: u64 = 0xB10C_0000_0000_0000;
+pub(crate) const BLOCK_ADDRESS_TAG: u64 = 0xB10C_0000_0000_0000;
 
 /// Write the memory image of constant `c` (of type `t`) into `out` (at least store-size bytes).
-pub fn write(dl: Layout, env: &mut dyn Addresses, c: Val, out: &mut [u8]) -> Result<(), String> {
+pub(crate) fn write(dl: Layout, env: &mut dyn Addresses, c: Val, out: &mut [u8]) -> Result<(), String> {
     let t = c.ty();
     match c.kind() {
         ValKind::Undef | ValKind::Poison | ValKind::ZeroAggregate | ValKind::NullPtr => {
@@ -93,7 +93,7 @@ fn write_aggregate(dl: Layout, env: &mut dyn Addresses, c: Val, t: Ty, out: &mut
 
 /// The value of a scalar constant of at most 64 bits (ints zero-extended, floats as bits,
 /// pointers as addresses).
-pub fn scalar(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String> {
+pub(crate) fn scalar(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String> {
     match c.kind() {
         ValKind::ConstInt => {
             let TyKind::Int(b) = c.ty().kind() else { return Err("bad integer constant".into()) };
@@ -119,7 +119,7 @@ pub fn scalar(dl: Layout, env: &mut dyn Addresses, c: Val) -> Result<u64, String
 }
 
 /// The two slots of an x86_fp80 constant.
-pub fn fp80_const(c: Val) -> Result<[u64; 2], String> {
+pub(crate) fn fp80_const(c: Val) -> Result<[u64; 2], String> {
     match c.kind() {
         ValKind::Undef | ValKind::Poison | ValKind::ZeroAggregate => Ok([0, 0]),
         ValKind::ConstFp => crate::exec::fp80::parse_const(&c.to_text())
@@ -129,13 +129,13 @@ pub fn fp80_const(c: Val) -> Result<[u64; 2], String> {
 }
 
 /// All-ones mask of `bits` (<= 64) bits.
-pub fn mask(bits: u32) -> u64 {
+pub(crate) fn mask(bits: u32) -> u64 {
     if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 }
 }
 
 /// Value of an integer constant wider than 64 bits as four little-endian limbs, zero-extended
 /// from its width (parsed from LLVM's printed form: the C API has no accessor for wide integers).
-pub fn wide_int(c: Val) -> Result<[u64; 4], String> {
+pub(crate) fn wide_int(c: Val) -> Result<[u64; 4], String> {
     let TyKind::Int(b) = c.ty().kind() else { return Err("bad wide constant".into()) };
     if matches!(c.kind(), ValKind::Undef | ValKind::Poison | ValKind::ZeroAggregate) {
         return Ok([0; 4]);

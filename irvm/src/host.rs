@@ -31,7 +31,7 @@ impl Resolver for DlsymResolver {
         // SAFETY: dlsym with a valid handle (RTLD_DEFAULT or libm's) and a NUL-terminated name.
         let mut p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c.as_ptr()) };
         if p.is_null() && !self.libm.is_null() {
-            // SAFETY: as above.
+            // SAFETY: `libm` is the handle dlopen returned (checked non-null) and `c` a NUL-terminated name.
             p = unsafe { libc::dlsym(self.libm, c.as_ptr()) };
         }
         if p.is_null() && name == "atexit" {

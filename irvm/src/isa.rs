@@ -9,33 +9,30 @@
 
 /// A frame slot, as an offset from the frame pointer: values at 0.., constants below 0.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
-pub struct Reg(pub i32);
+pub(crate) struct Reg(pub i32);
 
 impl Reg {
     /// The slot `k` places further.
-    pub fn at(self, k: u32) -> Reg {
+    pub(crate) fn at(self, k: u32) -> Reg {
         Reg(self.0 + k as i32)
     }
 }
 /// A jump distance in ops, relative to the jumping op.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Rel(pub i32);
+pub(crate) struct Rel(pub i32);
 /// Index of a profile counter of the current function.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Ctr(pub u32);
+pub(crate) struct Ctr(pub u32);
 /// Index into one of the current function's side tables (call sites, switches, shuffles).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Aux(pub u32);
+pub(crate) struct Aux(pub u32);
 /// Index into the program's function table.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
 pub struct FuncId(pub u32);
 
-/// Slot 0 of every frame: the base of the frame's fixed allocas.
-pub const ALLOCA_BASE: Reg = Reg(0);
-
 /// Integer binary operators (the generic and vector forms carry one of these).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IBin {
+pub(crate) enum IBin {
     Add,
     Sub,
     Mul,
@@ -53,7 +50,7 @@ pub enum IBin {
 
 /// Integer comparison predicates.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IPred {
+pub(crate) enum IPred {
     Eq,
     Ne,
     Ugt,
@@ -68,7 +65,7 @@ pub enum IPred {
 
 /// Floating-point comparison predicates (LLVM's 16).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FPred {
+pub(crate) enum FPred {
     False,
     Oeq,
     Ogt,
@@ -89,7 +86,7 @@ pub enum FPred {
 
 /// Floating-point binary operators (arithmetic and two-operand intrinsics).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FBin {
+pub(crate) enum FBin {
     Add,
     Sub,
     Mul,
@@ -107,7 +104,7 @@ pub enum FBin {
 
 /// Floating-point unary operators (fneg and one-operand intrinsics).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FUn {
+pub(crate) enum FUn {
     Neg,
     Abs,
     Sqrt,
@@ -136,7 +133,7 @@ pub enum FUn {
 
 /// Conversions between integers and floating point, and between float widths.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Conv {
+pub(crate) enum Conv {
     SiToF32,
     SiToF64,
     UiToF32,
@@ -151,7 +148,7 @@ pub enum Conv {
 
 /// Conversions to and from x86_fp80 (`bits`: the integer side's width).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum F80Conv {
+pub(crate) enum F80Conv {
     FromF32,
     FromF64,
     ToF32,
@@ -164,7 +161,7 @@ pub enum F80Conv {
 
 /// Integer intrinsics with one operand.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IUn {
+pub(crate) enum IUn {
     Ctpop,
     Ctlz,
     Cttz,
@@ -175,7 +172,7 @@ pub enum IUn {
 
 /// Integer intrinsics with two operands (min/max, overflow-checked, saturating).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IBin2 {
+pub(crate) enum IBin2 {
     SMin,
     SMax,
     UMin,
@@ -197,7 +194,7 @@ pub enum IBin2 {
 
 /// Vector reductions (`llvm.vector.reduce.*`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Reduce {
+pub(crate) enum Reduce {
     Add,
     Mul,
     And,
@@ -217,7 +214,7 @@ pub enum Reduce {
 
 /// Lane type of a vector operation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Lane {
+pub(crate) enum Lane {
     I1,
     I8,
     I16,
@@ -230,7 +227,7 @@ pub enum Lane {
 
 impl Lane {
     /// Bytes a lane takes in registers (i1 lanes take one byte).
-    pub fn bytes(self) -> u32 {
+    pub(crate) fn bytes(self) -> u32 {
         match self {
             Lane::I1 | Lane::I8 => 1,
             Lane::I16 | Lane::F16 => 2,
@@ -239,7 +236,7 @@ impl Lane {
         }
     }
     /// Integer width of an integer lane.
-    pub fn bits(self) -> u32 {
+    pub(crate) fn bits(self) -> u32 {
         match self {
             Lane::I1 => 1,
             _ => self.bytes() * 8,
@@ -249,65 +246,65 @@ impl Lane {
 
 /// `d = a op b`.
 #[derive(Clone, Copy, Debug)]
-pub struct Bin {
-    pub d: Reg,
-    pub a: Reg,
-    pub b: Reg,
+pub(crate) struct Bin {
+    pub(crate) d: Reg,
+    pub(crate) a: Reg,
+    pub(crate) b: Reg,
 }
 /// `d = a op imm`.
 #[derive(Clone, Copy, Debug)]
-pub struct BinI {
-    pub d: Reg,
-    pub a: Reg,
-    pub imm: i32,
+pub(crate) struct BinI {
+    pub(crate) d: Reg,
+    pub(crate) a: Reg,
+    pub(crate) imm: i32,
 }
 /// Branch on `a pred b`: `t` if true, `f` if false; counter `ctr` counts taken, `ctr+1` not taken.
 #[derive(Clone, Copy, Debug)]
-pub struct BrCmp {
-    pub a: Reg,
-    pub b: Reg,
-    pub t: Rel,
-    pub f: Rel,
-    pub ctr: Ctr,
+pub(crate) struct BrCmp {
+    pub(crate) a: Reg,
+    pub(crate) b: Reg,
+    pub(crate) t: Rel,
+    pub(crate) f: Rel,
+    pub(crate) ctr: Ctr,
 }
 /// Branch on `a pred imm`.
 #[derive(Clone, Copy, Debug)]
-pub struct BrCmpI {
-    pub a: Reg,
-    pub imm: i32,
-    pub t: Rel,
-    pub f: Rel,
-    pub ctr: Ctr,
+pub(crate) struct BrCmpI {
+    pub(crate) a: Reg,
+    pub(crate) imm: i32,
+    pub(crate) t: Rel,
+    pub(crate) f: Rel,
+    pub(crate) ctr: Ctr,
 }
 /// A memory access at `p + off`: loads write `v`, stores read it.
 #[derive(Clone, Copy, Debug)]
-pub struct Mem {
-    pub v: Reg,
-    pub p: Reg,
-    pub off: i32,
+pub(crate) struct Mem {
+    pub(crate) v: Reg,
+    pub(crate) p: Reg,
+    pub(crate) off: i32,
 }
 /// A memory access at `p + i * scale + off` with an i64 index `i` (a GEP folded into its user).
 #[derive(Clone, Copy, Debug)]
-pub struct MemX {
-    pub v: Reg,
-    pub p: Reg,
-    pub i: Reg,
-    pub scale: i32,
-    pub off: i32,
+pub(crate) struct MemX {
+    pub(crate) v: Reg,
+    pub(crate) p: Reg,
+    pub(crate) i: Reg,
+    pub(crate) scale: i32,
+    pub(crate) off: i32,
 }
 
 /// A memory operand: `p + i * scale + off` (`i` an i64).
 #[derive(Clone, Copy, Debug)]
-pub struct MemA {
-    pub p: Reg,
-    pub i: Reg,
-    pub scale: i32,
-    pub off: i32,
+pub(crate) struct MemA {
+    pub(crate) p: Reg,
+    pub(crate) i: Reg,
+    pub(crate) scale: i32,
+    pub(crate) off: i32,
 }
 
 /// One irvm instruction.
 #[derive(Clone, Copy, Debug)]
-pub enum Op {
+pub(crate) enum Op {
     // ---- moves and control ----
     Mov {
         d: Reg,
@@ -1102,7 +1099,7 @@ pub enum Op {
 
 /// Why a `Trap` op stops the run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum TrapOp {
+pub(crate) enum TrapOp {
     Unreachable,
     LlvmTrap,
     /// A construct the translator could not lower; `what` indexes the function's messages.

@@ -6,7 +6,7 @@ use crate::llvm::{Layout, Ty, TyKind};
 
 /// A value that lives in one slot or in a run of consecutive slots.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Scalar {
+pub(crate) enum Scalar {
     /// Integer of this width; 1..=64 in one slot, wider in ceil(width/64) slots (up to 255 bits).
     Int(u32),
     /// IEEE half (`half`), its bits in the low 16 bits of a slot.
@@ -21,7 +21,7 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    pub fn slots(self) -> u32 {
+    pub(crate) fn slots(self) -> u32 {
         match self {
             Scalar::Int(b) if b > 64 => b.div_ceil(64),
             Scalar::F80 => 2,
@@ -30,7 +30,7 @@ impl Scalar {
         }
     }
     /// Bytes it occupies in memory (its store size).
-    pub fn mem_bytes(self) -> u32 {
+    pub(crate) fn mem_bytes(self) -> u32 {
         match self {
             Scalar::Int(b) => b.div_ceil(8),
             Scalar::F16 => 2,
@@ -45,16 +45,16 @@ impl Scalar {
 
 /// One scalar piece of a (possibly aggregate) value.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Leaf {
+pub(crate) struct Leaf {
     /// Slot offset from the value's first slot.
-    pub slot: u32,
+    pub(crate) slot: u32,
     /// Byte offset in the value's memory representation.
-    pub mem: u64,
-    pub kind: Scalar,
+    pub(crate) mem: u64,
+    pub(crate) kind: Scalar,
 }
 
 /// The scalar kind of a non-aggregate type, or why irvm cannot hold it.
-pub fn scalar(t: Ty) -> Result<Scalar, String> {
+pub(crate) fn scalar(t: Ty) -> Result<Scalar, String> {
     match t.kind() {
         TyKind::Int(b) if b <= 255 => Ok(Scalar::Int(b)),
         TyKind::Half => Ok(Scalar::F16),
@@ -71,7 +71,7 @@ pub fn scalar(t: Ty) -> Result<Scalar, String> {
 }
 
 /// Lane kind of a vector element type.
-pub fn lane(t: Ty) -> Result<Lane, String> {
+pub(crate) fn lane(t: Ty) -> Result<Lane, String> {
     Ok(match t.kind() {
         TyKind::Int(1) => Lane::I1,
         TyKind::Int(8) => Lane::I8,
@@ -86,12 +86,12 @@ pub fn lane(t: Ty) -> Result<Lane, String> {
 }
 
 /// Whether values of `t` are aggregates (structs or arrays).
-pub fn is_aggregate(t: Ty) -> bool {
+pub(crate) fn is_aggregate(t: Ty) -> bool {
     matches!(t.kind(), TyKind::Struct | TyKind::Array)
 }
 
 /// Leaves of any first-class type, in slot order.
-pub fn leaves(dl: Layout, t: Ty) -> Result<Vec<Leaf>, String> {
+pub(crate) fn leaves(dl: Layout, t: Ty) -> Result<Vec<Leaf>, String> {
     let mut out = Vec::new();
     let mut slot = 0;
     push_leaves(dl, t, 0, &mut slot, &mut out)?;
@@ -126,7 +126,7 @@ fn push_leaves(dl: Layout, t: Ty, mem: u64, slot: &mut u32, out: &mut Vec<Leaf>)
 }
 
 /// Number of slots a value of type `t` takes.
-pub fn slots(dl: Layout, t: Ty) -> Result<u32, String> {
+pub(crate) fn slots(dl: Layout, t: Ty) -> Result<u32, String> {
     if is_aggregate(t) {
         Ok(leaves(dl, t)?.iter().map(|l| l.slot + l.kind.slots()).max().unwrap_or(0))
     } else if t.kind() == TyKind::Void {
@@ -138,7 +138,7 @@ pub fn slots(dl: Layout, t: Ty) -> Result<u32, String> {
 
 /// For an aggregate type and an extract/insertvalue index path: (first slot, slot count, memory
 /// offset) of the addressed member.
-pub fn member(dl: Layout, t: Ty, path: &[u32]) -> Result<(u32, u32, Ty), String> {
+pub(crate) fn member(dl: Layout, t: Ty, path: &[u32]) -> Result<(u32, u32, Ty), String> {
     let mut cur = t;
     let mut first = 0;
     for &i in path {

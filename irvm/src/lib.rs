@@ -1,24 +1,36 @@
-//! irvm: an LLVM-IR interpreter with exact per-function profiling (issue C).
+//! irvm: an LLVM-IR interpreter with exact per-function profiling.
 //!
-//! `Program::load` reads bitcode with LLVM's own reader, lays out globals in real memory and
+//! `Machine::load` reads bitcode with LLVM's own reader, lays out globals in real memory and
 //! prepares a function table; each function is lowered on its first call (`translate/`) into
 //! irvm's register bytecode (`isa`) and executed by `exec/`. Calls to native code go through the
 //! SysV trampoline in `abi/`; native code calls interpreted functions through asm thunks.
 //! `profile/` holds the counters and their JSON / table export. See docs/irvm.md.
+//!
+//! The public API — what hosts such as the `bareflow` driver use — is listed in docs/irvm.md
+//! ("API"): [`Machine`] (loading, running with [`Hooks`], and the queries of `inspect.rs`),
+//! [`Error`], [`Outcome`], [`profile::Profile`], [`Resolver`] and [`host`]. Everything else is
+//! the crate's own.
 
-pub mod llvm;
-
-pub mod abi;
-pub mod consts;
+mod abi;
+mod consts;
+mod error;
 mod exec;
-pub mod isa;
-pub mod layout;
-pub mod program;
-pub mod translate;
+mod hooks;
+mod inspect;
+mod isa;
+mod layout;
+mod llvm;
+mod program;
+mod translate;
 mod vm;
 
-pub use program::{Program, Resolver};
-pub use translate::ValueId;
-pub use vm::{ExitHook, FuncStats, Machine, Options, OsrDecision, OsrHook, Outcome, TierHook};
 pub mod host;
 pub mod profile;
+
+pub use error::Error;
+pub use hooks::{Hooks, LiveValue, NoHooks, OsrDecision, OsrHeader};
+pub use inspect::{BranchCounts, Signature, SummaryCounts};
+pub use isa::FuncId;
+pub use program::Resolver;
+pub use translate::ValueId;
+pub use vm::{Machine, Options, Outcome};

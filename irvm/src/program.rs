@@ -16,7 +16,7 @@ pub trait Resolver {
 
 /// Calls the interpreter handles itself instead of calling native code.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Intercept {
+pub(crate) enum Intercept {
     None,
     /// `exit`: end the run with the status.
     Exit,
@@ -25,19 +25,19 @@ pub enum Intercept {
 }
 
 /// One function of the program.
-pub struct Func {
-    pub name: String,
-    pub val: Val,
+pub(crate) struct Func {
+    pub(crate) name: String,
+    pub(crate) val: Val,
     /// Declared only (external): called natively.
-    pub external: bool,
-    pub intercept: Intercept,
+    pub(crate) external: bool,
+    pub(crate) intercept: Intercept,
     /// The lowered form, once called.
-    pub code: Option<Box<Code>>,
-    /// Native address: the resolved symbol for externals (0 until resolved). Issue D stores
+    pub(crate) code: Option<Box<Code>>,
+    /// Native address: the resolved symbol for externals (0 until resolved). The tier manager stores
     /// JIT-compiled code here for defined functions.
-    pub native: usize,
+    pub(crate) native: usize,
     /// Native-callable thunk address of a defined function, once its address escapes.
-    pub thunk: usize,
+    pub(crate) thunk: usize,
 }
 
 /// Global memory of the program (freed with it).
@@ -56,20 +56,20 @@ impl Drop for Arena {
 }
 
 /// The loaded program.
-pub struct Program {
-    pub name: String,
-    pub ir: Loaded,
-    pub dl: Layout,
-    pub funcs: Vec<Func>,
-    pub func_ids: HashMap<Val, FuncId>,
+pub(crate) struct Program {
+    pub(crate) name: String,
+    pub(crate) ir: Loaded,
+    pub(crate) dl: Layout,
+    pub(crate) funcs: Vec<Func>,
+    pub(crate) func_ids: HashMap<Val, FuncId>,
     /// Address of every global variable and alias.
-    pub globals: HashMap<Val, u64>,
+    pub(crate) globals: HashMap<Val, u64>,
     arena: Arena,
     resolver: Box<dyn Resolver>,
     /// Owner key for thunks (the `Machine` that runs this program).
     pub(crate) owner: *mut (),
     pub(crate) thunk_handler: Option<crate::abi::thunk::Handler>,
-    /// Lower loop headers with OSR points (set by `Machine::set_osr_hook` before any lowering).
+    /// Lower loop headers with OSR points (set by `Machine::enable_osr` before any lowering).
     pub(crate) osr: bool,
     /// Lower `llvm.fmuladd` as a fused multiply-add (`Machine::set_fp_contraction`).
     pub(crate) fuse_fmuladd: bool,
@@ -99,7 +99,7 @@ fn intercept_for(name: &str) -> Intercept {
 impl Program {
     /// Build the function table and lay out the globals (initializers are written by `init_globals`
     /// once the owner is known, because function pointers in them need thunks).
-    pub fn new(ir: Loaded, name: &str, resolver: Box<dyn Resolver>) -> Result<Program, String> {
+    pub(crate) fn new(ir: Loaded, name: &str, resolver: Box<dyn Resolver>) -> Result<Program, String> {
         let dl = ir.layout();
         let mut funcs = Vec::new();
         let mut func_ids = HashMap::new();
@@ -172,7 +172,7 @@ impl Program {
     }
 
     /// Write every global's initializer into its memory.
-    pub fn init_globals(&mut self) -> Result<(), String> {
+    pub(crate) fn init_globals(&mut self) -> Result<(), String> {
         for g in self.ir.globals() {
             let Some(init) = g.initializer() else { continue };
             let addr = self.globals[&g];
@@ -185,7 +185,7 @@ impl Program {
     }
 
     /// Resolve an external function's native address (cached).
-    pub fn resolve_external(&mut self, f: FuncId) -> Result<usize, String> {
+    pub(crate) fn resolve_external(&mut self, f: FuncId) -> Result<usize, String> {
         let e = &mut self.funcs[f.0 as usize];
         if e.native == 0 {
             e.native =
@@ -195,7 +195,7 @@ impl Program {
     }
 
     /// A native-callable address for function `f` (its symbol, or a thunk into the interpreter).
-    pub fn function_address(&mut self, f: FuncId) -> Result<usize, String> {
+    pub(crate) fn function_address(&mut self, f: FuncId) -> Result<usize, String> {
         if self.funcs[f.0 as usize].external {
             return self.resolve_external(f);
         }
@@ -210,7 +210,7 @@ impl Program {
 
     /// Functions listed in `@llvm.global_ctors` / `@llvm.global_dtors` (`name`), as (priority,
     /// function), sorted by priority (stable: equal priorities keep their order).
-    pub fn structors(&self, name: &str) -> Vec<(u64, FuncId)> {
+    pub(crate) fn structors(&self, name: &str) -> Vec<(u64, FuncId)> {
         let mut out = Vec::new();
         for g in self.ir.globals() {
             if g.name() != name {
@@ -232,7 +232,7 @@ impl Program {
 
     /// Names the program uses but does not define (functions and variables; `llvm.*` intrinsics
     /// excluded), in module order.
-    pub fn external_names(&self) -> Vec<String> {
+    pub(crate) fn external_names(&self) -> Vec<String> {
         self.ir
             .functions()
             .into_iter()
@@ -246,7 +246,7 @@ impl Program {
     /// How native callers pass defined function `f`'s arguments (as its lowered code's
     /// `own_sig`), from its type alone — no body needed; None for vararg functions and
     /// signatures irvm cannot classify. Cached.
-    pub fn call_shape(&mut self, f: u32) -> Option<crate::abi::classify::CallShape> {
+    pub(crate) fn call_shape(&mut self, f: u32) -> Option<crate::abi::classify::CallShape> {
         if self.call_shapes.is_empty() {
             self.call_shapes = vec![None; self.funcs.len()];
         }
@@ -258,7 +258,7 @@ impl Program {
     }
 
     /// Resolve any symbol by name (used for `exit` in nested contexts and the like).
-    pub fn resolve_symbol(&self, name: &str) -> Option<usize> {
+    pub(crate) fn resolve_symbol(&self, name: &str) -> Option<usize> {
         self.resolver.resolve(name)
     }
 }

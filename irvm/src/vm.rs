@@ -1,12 +1,16 @@
 //! The machine: a program plus its run-time state (register stack, alloca stack, call frames,
-//! per-function statistics). `Machine::load` builds one; `run_main` runs the program's `main`.
+//! per-function statistics). `Machine::load` builds one; `run_main_with` runs the program's
+//! `main` with the host's hooks. What a host may ask of a machine is in `inspect.rs`.
 
 use crate::abi::RegImage;
+use crate::error::Error;
 use crate::exec::{self, Trap};
+use crate::hooks::{Hooks, NoHooks, OsrDecision};
 use crate::isa::{FuncId, Op, Reg};
 use crate::llvm::TyKind;
 use crate::program::{Program, Resolver};
 use crate::translate::Code;
+use std::ffi::CString;
 
 /// Sizes of the interpreter's stacks.
 #[derive(Clone, Copy, Debug)]
@@ -28,30 +32,30 @@ impl Default for Options {
 
 /// Counters of one function (and of native functions called from interpreted code).
 #[derive(Default, Clone)]
-pub struct FuncStats {
-    pub calls: u64,
+pub(crate) struct FuncStats {
+    pub(crate) calls: u64,
     /// Inclusive cycles of outermost activations.
-    pub incl: u64,
-    pub excl: u64,
+    pub(crate) incl: u64,
+    pub(crate) excl: u64,
     /// Activations currently on the stack.
-    pub active: u32,
+    pub(crate) active: u32,
     /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
-    pub counters: Box<[u64]>,
+    pub(crate) counters: Box<[u64]>,
     /// Counter values to start from, given before the function was lowered
     /// ([`Machine::seed_counters`]); taken when it is.
-    pub pending_seed: Option<Box<[u64]>>,
+    pub(crate) pending_seed: Option<Box<[u64]>>,
     /// The counters started from a seed (it had the lowered code's length).
-    pub seeded: bool,
+    pub(crate) seeded: bool,
     /// Instructions not executed in blocks left early (by `exit`).
-    pub skipped: u64,
+    pub(crate) skipped: u64,
     /// Activations that left the interpreter at an OSR point to finish in native code.
-    pub osr_entries: u64,
+    pub(crate) osr_entries: u64,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
-    pub timed: u64,
-    pub timed_dt: u64,
-    pub timed_excl: u64,
-    pub avg_dt: u64,
-    pub avg_excl: u64,
+    pub(crate) timed: u64,
+    pub(crate) timed_dt: u64,
+    pub(crate) timed_excl: u64,
+    pub(crate) avg_dt: u64,
+    pub(crate) avg_excl: u64,
 }
 
 /// Start `st`'s counters from `seed` if it fits `code`'s. OSR points keep their marks (the
@@ -69,30 +73,30 @@ pub(crate) fn take_seed(st: &mut FuncStats, mut seed: Box<[u64]>, code: &crate::
 /// One activation on the call stack.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
-    pub func: u32,
-    pub fp: *mut u64,
-    pub code: *const Code,
+    pub(crate) func: u32,
+    pub(crate) fp: *mut u64,
+    pub(crate) code: *const Code,
     /// The function's profile counters.
-    pub ctrs: *mut u64,
+    pub(crate) ctrs: *mut u64,
     /// Where the caller resumes (null: return to the host).
-    pub ret_ip: *const Op,
-    pub ret_dst: Reg,
-    pub ret_slots: u32,
+    pub(crate) ret_ip: *const Op,
+    pub(crate) ret_dst: Reg,
+    pub(crate) ret_slots: u32,
     /// IR instructions after the call in the caller's block (for `exit` accounting).
-    pub caller_rest: u32,
-    pub saved_sp: usize,
-    pub tsc: u64,
-    pub child: u64,
+    pub(crate) caller_rest: u32,
+    pub(crate) saved_sp: usize,
+    pub(crate) tsc: u64,
+    pub(crate) child: u64,
     /// Register image holding variadic arguments (0 if none).
-    pub va: usize,
+    pub(crate) va: usize,
 }
 
 /// What the call fast path needs of a function: its code, and whether it can take the fast
 /// path (lowered, interpreted, not variadic, no byval parameters).
 #[derive(Clone, Copy)]
 pub(crate) struct Hot {
-    pub code: *const Code,
-    pub simple: bool,
+    pub(crate) code: *const Code,
+    pub(crate) simple: bool,
 }
 
 /// How a run ended.
@@ -100,37 +104,13 @@ pub(crate) struct Hot {
 pub enum Outcome {
     /// `main` returned or the program called `exit`: the status.
     Exit(i32),
-    /// A run-time error (the message names the function).
-    Error(String),
+    /// The run failed (the error names the function or the input).
+    Error(Error),
 }
-
-/// Called when the program ends inside a callback from native code (nested `exit` or error):
-/// the host writes its reports here before irvm ends the process.
-pub type ExitHook = Box<dyn FnMut(&Machine, &Outcome)>;
-
-/// Tiering (issue D): called on a call of function `f` once its call count reached `tier_at[f]`;
-/// the host may compile it and install native code with [`Machine::set_native`], and moves the mark.
-pub type TierHook = Box<dyn FnMut(&mut Machine, u32)>;
-
-/// The host's answer at an OSR point (see [`Machine::set_osr_hook`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsrDecision {
-    /// Continue this activation in native code at this address: `ret (ptr buf)`, reading the
-    /// point's live values from `buf` (their slots in order, see `translate::OsrPoint`).
-    Enter(usize),
-    /// Keep interpreting; ask again when the point's entry count reaches this value.
-    Later(u64),
-    /// Keep interpreting; never ask again for this point.
-    Never,
-}
-
-/// OSR (issue D): called at OSR point `point` of function `f` (index into its `Code::osr`) once
-/// the point's entry count reached its mark.
-pub type OsrHook = Box<dyn FnMut(&mut Machine, u32, u32) -> OsrDecision>;
 
 /// A loaded program and its interpreter state.
 pub struct Machine {
-    pub prog: Program,
+    pub(crate) prog: Program,
     /// Register slots (u64), growing up.
     pub(crate) regs: crate::exec::stack::Stack,
     /// Next free register slot for an entry from the host or from native code.
@@ -140,26 +120,29 @@ pub struct Machine {
     pub(crate) sp: usize,
     pub(crate) frames: Vec<Frame>,
     /// Per FuncId, plus one last entry for native code reached through pointers.
-    pub stats: Vec<FuncStats>,
+    pub(crate) stats: Vec<FuncStats>,
     pub(crate) error: Option<String>,
     pub(crate) retval: [u64; 8],
-    pub(crate) exit_hook: Option<ExitHook>,
     /// Hot per-function data for the call fast path (see `exec::call`).
     pub(crate) hot: Box<[Hot]>,
     pub(crate) exact_cycles: bool,
     pub(crate) rng: u64,
     /// TSC at the start of the run and total cycles once it ended.
-    pub start_tsc: u64,
-    pub total_cycles: u64,
+    pub(crate) start_tsc: u64,
+    pub(crate) total_cycles: u64,
     /// Cycles spent lowering functions (not charged to any function).
-    pub translate_cycles: u64,
-    /// Tiering: the host's hook and, per function, the call count at which to run it (empty:
-    /// no tiering; `u64::MAX`: never).
-    pub(crate) tier_hook: Option<TierHook>,
-    pub tier_at: Vec<u64>,
-    /// OSR: the host's hook and the first mark of every OSR point.
-    pub(crate) osr_hook: Option<OsrHook>,
+    pub(crate) translate_cycles: u64,
+    /// The host's hooks, set for the duration of `run_main_with` only (see `hooks.rs`).
+    pub(crate) hooks: Option<*mut dyn Hooks>,
+    /// A hook is running: hooks do not nest.
+    pub(crate) in_hook: bool,
+    /// Tiering: per function, the call count at which the tier hook runs (empty: no tiering;
+    /// `u64::MAX`: never).
+    pub(crate) tier_at: Vec<u64>,
+    /// OSR: the first mark of every OSR point.
     pub(crate) osr_first: u64,
+    /// `main`'s argv: NUL-terminated copies and the pointer array, alive as long as the machine.
+    argv: (Vec<CString>, Box<[usize]>),
 }
 
 /// Read the time-stamp counter.
@@ -171,9 +154,9 @@ pub(crate) fn rdtsc() -> u64 {
 
 impl Machine {
     /// Load bitcode, lay out and initialize globals. `name` names the input in messages.
-    pub fn load(bytes: &[u8], name: &str, resolver: Box<dyn Resolver>, opts: Options) -> Result<Box<Machine>, String> {
-        let ir = crate::llvm::load_bitcode(bytes, name, opts.lazy_bodies)?;
-        let prog = Program::new(ir, name, resolver).map_err(|e| format!("{name}: {e}"))?;
+    pub fn load(bytes: &[u8], name: &str, resolver: Box<dyn Resolver>, opts: Options) -> Result<Box<Machine>, Error> {
+        let ir = crate::llvm::load_bitcode(bytes, name, opts.lazy_bodies).map_err(Error::Load)?;
+        let prog = Program::new(ir, name, resolver).map_err(|e| Error::Load(format!("{name}: {e}")))?;
         let nfuncs = prog.funcs.len();
         let mut m = Box::new(Machine {
             prog,
@@ -185,23 +168,23 @@ impl Machine {
             stats: vec![FuncStats::default(); nfuncs + 1],
             error: None,
             retval: [0; 8],
-            exit_hook: None,
             hot: vec![Hot { code: std::ptr::null(), simple: false }; nfuncs].into_boxed_slice(),
             exact_cycles: false,
             rng: 0x9E37_79B9_7F4A_7C15,
             start_tsc: 0,
             total_cycles: 0,
             translate_cycles: 0,
-            tier_hook: None,
+            hooks: None,
+            in_hook: false,
             tier_at: Vec::new(),
-            osr_hook: None,
             osr_first: u64::MAX,
+            argv: (Vec::new(), Box::new([])),
         });
         m.sp = m.astack.end();
         let owner: *mut Machine = &mut *m;
         m.prog.owner = owner.cast();
         m.prog.thunk_handler = Some(exec::callback::thunk_entry);
-        m.prog.init_globals().map_err(|e| format!("{name}: {e}"))?;
+        m.prog.init_globals().map_err(|e| Error::Load(format!("{name}: {e}")))?;
         Ok(m)
     }
 
@@ -210,10 +193,10 @@ impl Machine {
         self.exact_cycles = exact;
     }
 
-    /// Enable tiering: `hook` runs on a call of `f` once `tier_at[f]` calls were counted (every
-    /// function starts at `first`). Calls then take the checked path instead of the fast path.
-    pub fn set_tier_hook(&mut self, hook: TierHook, first: u64) {
-        self.tier_hook = Some(hook);
+    /// Enable tiering: [`Hooks::on_call`] runs on a call of `f` once its call count reached its
+    /// tier mark (every function starts at `first`). Calls then take the checked path instead
+    /// of the fast path.
+    pub fn enable_tiering(&mut self, first: u64) {
         self.tier_at = vec![first; self.prog.funcs.len()];
         for h in self.hot.iter_mut() {
             h.simple = false;
@@ -221,10 +204,9 @@ impl Machine {
     }
 
     /// Enable on-stack replacement: functions lowered from now on get an OSR point at each loop
-    /// header, and `hook` runs when a point's entry count reaches `first` (then the mark the
-    /// hook returns). Call before the run starts (functions already lowered get no points).
-    pub fn set_osr_hook(&mut self, hook: OsrHook, first: u64) {
-        self.osr_hook = Some(hook);
+    /// header, and [`Hooks::on_osr`] runs when a point's entry count reaches `first` (then the
+    /// mark the hook returns). Call before the run starts (functions already lowered get no points).
+    pub fn enable_osr(&mut self, first: u64) {
         self.osr_first = first.max(1);
         self.prog.osr = true;
     }
@@ -236,94 +218,68 @@ impl Machine {
         self.prog.fuse_fmuladd = fused;
     }
 
-    /// Run the OSR hook (re-entrancy safe: the hook is taken out while it runs).
+    /// Run `body` with the host's hooks, if a run set them and no hook is running.
+    fn with_hooks<R>(&mut self, body: impl FnOnce(&mut dyn Hooks, &mut Machine) -> R) -> Option<R> {
+        let h = self.hooks.filter(|_| !self.in_hook)?;
+        self.in_hook = true;
+        // SAFETY: `hooks` is set only by `run_main_with` from a `&mut dyn Hooks` that outlives
+        // that call and is cleared when it returns; the hook object is not part of the machine,
+        // and `in_hook` keeps a second `&mut` to it from being made while this one lives.
+        let r = body(unsafe { &mut *h }, self);
+        self.in_hook = false;
+        Some(r)
+    }
+
+    /// Run the OSR hook for point `point` of `f` (Never without hooks).
     pub(crate) fn run_osr_hook(&mut self, f: u32, point: u32) -> OsrDecision {
-        match self.osr_hook.take() {
-            Some(mut h) => {
-                let d = h(self, f, point);
-                self.osr_hook = Some(h);
-                d
-            }
-            None => OsrDecision::Never,
-        }
+        self.with_hooks(|h, m| h.on_osr(m, FuncId(f), point)).unwrap_or(OsrDecision::Never)
     }
 
-    /// Whether native code can call defined function `f` through its thunk (irvm classifies its
-    /// signature; lowers `f` if needed). False for signatures irvm cannot take from registers.
-    pub fn enterable_from_native(&mut self, f: u32) -> bool {
-        let m: *mut Machine = self;
-        // SAFETY: `self` is the live machine, used only through `m` here.
-        match unsafe { crate::exec::call::code_of(m, f) } {
-            // SAFETY: code owned by the function table.
-            Ok(c) => unsafe { (*c).own_sig.is_some() },
-            Err(_) => {
-                self.error = None;
-                false
-            }
-        }
-    }
-
-    /// Entries counted so far at OSR point `point` of function `f` (all activations).
-    pub fn osr_count(&self, f: u32, point: u32) -> u64 {
-        let Some(p) = self.osr_point(f, point) else { return 0 };
-        self.stats[f as usize].counters.get(p.ctr as usize).copied().unwrap_or(0)
-    }
-
-    /// Ask the host again at OSR point `point` of `f` once its entry count reaches `mark`.
-    pub fn set_osr_mark(&mut self, f: u32, point: u32, mark: u64) {
-        let Some(ctr) = self.osr_point(f, point).map(|p| p.ctr as usize + 1) else { return };
-        if let Some(c) = self.stats[f as usize].counters.get_mut(ctr) {
-            *c = mark;
-        }
-    }
-
-    /// OSR point `point` of function `f`, if `f` is lowered and has it.
-    pub fn osr_point(&self, f: u32, point: u32) -> Option<&crate::translate::OsrPoint> {
-        self.prog.funcs.get(f as usize)?.code.as_deref()?.osr.get(point as usize)
-    }
-
-    /// Run native code at `addr` (same signature) for every later call of defined function `f`
-    /// from interpreted code and through its thunk; 0 goes back to interpreting it.
-    pub fn set_native(&mut self, f: u32, addr: usize) {
-        if let Some(e) = self.prog.funcs.get_mut(f as usize)
-            && !e.external
+    /// The program ends inside a native callback: the host's last word (its reports), or the
+    /// error on stderr without hooks (or, were that possible, inside another hook).
+    pub(crate) fn run_exit_hook(&mut self, outcome: &Outcome) {
+        if self.with_hooks(|h, m| h.on_exit(m, outcome)).is_none()
+            && let Outcome::Error(e) = outcome
         {
-            e.native = addr;
-            self.hot[f as usize].simple = false;
+            eprintln!("{e}");
         }
     }
 
-    /// Run the tier hook for `f` (re-entrancy safe: the hook is taken out while it runs).
+    /// Run the tier hook for `f` (nothing without hooks or inside another hook).
     pub(crate) fn run_tier_hook(&mut self, f: u32) {
-        if let Some(mut h) = self.tier_hook.take() {
-            h(self, f);
-            self.tier_hook = Some(h);
-        }
+        self.with_hooks(|h, m| h.on_call(m, FuncId(f)));
     }
 
-    /// Set the hook run before irvm ends the process from inside a native callback.
-    pub fn set_exit_hook(&mut self, hook: ExitHook) {
-        self.exit_hook = Some(hook);
-    }
-
-    /// Run `main` with `args` as argv (args[0] = program name).
+    /// Run `main` with `args` as argv (`args[0]` = program name), without hooks.
     pub fn run_main(&mut self, args: &[String]) -> Outcome {
+        self.run_main_with(args, &mut NoHooks)
+    }
+
+    /// Run `main` with `args` as argv (`args[0]` = program name); `hooks` is called back while
+    /// it runs (tier marks, OSR points, an exit inside a native callback), and only then.
+    pub fn run_main_with(&mut self, args: &[String], hooks: &mut (dyn Hooks + 'static)) -> Outcome {
+        let outer = self.hooks.replace(hooks as *mut dyn Hooks);
+        let outcome = self.run_main_inner(args);
+        self.hooks = outer;
+        outcome
+    }
+
+    fn run_main_inner(&mut self, args: &[String]) -> Outcome {
+        let program = self.prog.name.clone();
         let Some((&id, main)) = self.prog.func_ids.iter().find(|(v, _)| v.name() == "main").map(|(v, id)| (id, *v))
         else {
-            return Outcome::Error(format!("{}: no function 'main'", self.prog.name));
+            return Outcome::Error(Error::NoMain { program, declared: false });
         };
         if main.is_declaration() {
-            return Outcome::Error(format!("{}: 'main' is only declared", self.prog.name));
+            return Outcome::Error(Error::NoMain { program, declared: true });
         }
         let nparams = main.params().len();
-        // argv: NUL-terminated copies that live as long as the machine.
-        let cstrs: Vec<std::ffi::CString> =
-            args.iter().map(|a| std::ffi::CString::new(a.as_str()).unwrap_or_default()).collect();
+        // argv: NUL-terminated copies owned by the machine (the program may keep the pointers).
+        let cstrs: Vec<CString> = args.iter().map(|a| CString::new(a.as_str()).unwrap_or_default()).collect();
         let mut argv: Vec<usize> = cstrs.iter().map(|c| c.as_ptr() as usize).collect();
         argv.push(0);
-        let argv = Box::leak(argv.into_boxed_slice());
-        std::mem::forget(cstrs);
-        let mut call_args = vec![args.len() as u64, argv.as_ptr() as u64];
+        self.argv = (cstrs, argv.into_boxed_slice());
+        let mut call_args = vec![args.len() as u64, self.argv.1.as_ptr() as u64];
         if nparams == 3 {
             // SAFETY: reading libc's `environ` pointer (a plain global).
             call_args.push(self.prog.resolve_symbol("environ").map(|p| unsafe { *(p as *const u64) }).unwrap_or(0));
@@ -331,13 +287,13 @@ impl Machine {
         call_args.truncate(nparams);
         self.start_tsc = rdtsc();
         if let Err(e) = self.register_dtors() {
-            return Outcome::Error(format!("{}: {e}", self.prog.name));
+            return Outcome::Error(Error::Setup(format!("{}: {e}", self.prog.name)));
         }
         for (_, f) in self.prog.structors("llvm.global_ctors") {
             match self.call(f, &[]) {
                 Ok(_) => {}
                 Err(Trap::Exit(c)) => return Outcome::Exit(c),
-                Err(Trap::Error) => return Outcome::Error(self.error.take().unwrap_or_default()),
+                Err(Trap::Error) => return Outcome::Error(Error::Run(self.error.take().unwrap_or_default())),
             }
         }
         let r = self.call(id, &call_args);
@@ -348,8 +304,13 @@ impl Machine {
                 Outcome::Exit(if matches!(ret.kind(), TyKind::Int(_)) { v as i32 } else { 0 })
             }
             Err(Trap::Exit(c)) => Outcome::Exit(c),
-            Err(Trap::Error) => Outcome::Error(self.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+            Err(Trap::Error) => Outcome::Error(self.take_error()),
         }
+    }
+
+    /// The pending run-time error.
+    pub(crate) fn take_error(&mut self) -> Error {
+        Error::Run(self.error.take().unwrap_or_else(|| "irvm: run-time error".into()))
     }
 
     /// Destructors run at process exit, after the program's own atexit handlers, as native
@@ -373,17 +334,17 @@ impl Machine {
 
     /// Call the program's function `name` with one-slot arguments (integers, pointers, f64 bits)
     /// and return its first result slot. For hosts and tests; `main` goes through `run_main`.
-    pub fn call_function(&mut self, name: &str, args: &[u64]) -> Result<u64, String> {
+    pub fn call_function(&mut self, name: &str, args: &[u64]) -> Result<u64, Error> {
         let f = self
             .prog
             .funcs
             .iter()
             .position(|e| e.name == name && !e.external)
-            .ok_or_else(|| format!("{}: no function '{name}'", self.prog.name))?;
+            .ok_or_else(|| Error::Setup(format!("{}: no function '{name}'", self.prog.name)))?;
         match self.call(FuncId(f as u32), args) {
             Ok(v) => Ok(v),
-            Err(Trap::Exit(c)) => Err(format!("{}: '{name}' called exit({c})", self.prog.name)),
-            Err(Trap::Error) => Err(self.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+            Err(Trap::Exit(c)) => Err(Error::Run(format!("{}: '{name}' called exit({c})", self.prog.name))),
+            Err(Trap::Error) => Err(self.take_error()),
         }
     }
 
@@ -415,35 +376,23 @@ impl Machine {
 
     /// Lower defined function `f` now if it was not yet (its profile counters exist afterwards,
     /// so a host can seed them, e.g. from a saved profile). Errors name the function.
-    pub fn lower_now(&mut self, f: u32) -> Result<(), String> {
-        let e = self.prog.funcs.get(f as usize).ok_or_else(|| format!("irvm: no function #{f}"))?;
+    pub fn lower_now(&mut self, f: FuncId) -> Result<(), Error> {
+        let e = &self.prog.funcs[f.index()];
         if e.external || e.code.is_some() {
             return Ok(());
         }
         let me: *mut Machine = self;
         // SAFETY: `me` is this live machine, used exclusively for the call.
-        match unsafe { exec::call::lower(me, f) } {
+        match unsafe { exec::call::lower(me, f.0) } {
             Ok(_) => Ok(()),
-            Err(_) => {
-                Err(self.error.take().unwrap_or_else(|| format!("irvm: cannot lower '{}'", self.func_name(f as usize))))
-            }
-        }
-    }
-
-    /// Start function `f`'s profile counters from `values` (e.g. a previous run's profile): now if
-    /// `f` is lowered, else when it gets lowered — so seeding does not force a translation of
-    /// functions that may never run interpreted. Values whose length differs from the lowered
-    /// code's counters are dropped; [`FuncStats::seeded`] tells whether they were taken.
-    pub fn seed_counters(&mut self, f: u32, values: Box<[u64]>) {
-        let st = &mut self.stats[f as usize];
-        match self.prog.funcs[f as usize].code.as_deref() {
-            Some(code) => take_seed(st, values, code),
-            None => st.pending_seed = Some(values),
+            Err(_) => Err(Error::Run(
+                self.error.take().unwrap_or_else(|| format!("irvm: cannot lower '{}'", self.func_name(f.index()))),
+            )),
         }
     }
 
     /// Name of function `f` (or of the native-pointer bucket).
-    pub fn func_name(&self, f: usize) -> &str {
+    pub(crate) fn func_name(&self, f: usize) -> &str {
         self.prog.funcs.get(f).map(|e| e.name.as_str()).unwrap_or("<native code via pointer>")
     }
 

@@ -71,7 +71,7 @@ fn check_one(bytes: &[u8]) -> bool {
                 Box::new(irvm::host::DlsymResolver::new()),
                 Options { reg_slots: 4096, alloca_bytes: 1 << 16, lazy_bodies: false },
             ) {
-                assert!(e.starts_with("fuzz.bc"), "error does not name the input: {e}");
+                assert!(e.to_string().starts_with("fuzz.bc"), "error does not name the input: {e}");
             }
             true
         }

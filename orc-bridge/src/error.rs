@@ -1,5 +1,6 @@
-//! Errors of orc-bridge: one message type naming the module/function and what failed, plus the
-//! helpers that turn LLVM's error channels (LLVMErrorRef, C strings, fatal errors) into it.
+//! Errors of orc-bridge: one enum, by what failed (input, LLVM, target, linking, profile, OSR),
+//! each with a one-line message naming the module/function; plus the helpers that turn LLVM's
+//! error channels (LLVMErrorRef, C strings, fatal errors) into it.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
@@ -8,34 +9,60 @@ use std::fmt;
 use llvm_sys::core::LLVMDisposeMessage;
 use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
 
-/// An orc-bridge failure: a one-line message such as
+/// An orc-bridge failure, by what failed, with a one-line message such as
 /// `orc-bridge: function 'dot' (module 'app.bc') at O3: symbol 'sqrtf' is not defined`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(String);
+pub enum Error {
+    /// The module or the request does not fit: not bitcode, malformed or invalid IR, a function
+    /// that is missing or only declared, a name with a NUL byte, an unknown option value.
+    Input(String),
+    /// An LLVM operation failed (its own message): JIT set-up, a pass pipeline, code generation.
+    Llvm(String),
+    /// The native target cannot be used (not built in, no target machine for the CPU).
+    Target(String),
+    /// Linking into the JIT failed: a host address missing, a symbol undefined, an object that
+    /// does not load, code already removed.
+    Link(String),
+    /// Profile data that does not fit the function (a block out of range, a wrong weight count).
+    Profile(String),
+    /// An OSR entry cannot be built for this loop header (a value of a kind OSR cannot carry).
+    Osr(String),
+}
 
 /// `Result` with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    /// A new error with the given message (the `orc-bridge: ` prefix is added on display).
-    pub fn new(msg: impl Into<String>) -> Self {
-        Error(msg.into())
-    }
-
     /// The message, without the `orc-bridge: ` prefix.
     pub fn message(&self) -> &str {
-        &self.0
+        match self {
+            Error::Input(m)
+            | Error::Llvm(m)
+            | Error::Target(m)
+            | Error::Link(m)
+            | Error::Profile(m)
+            | Error::Osr(m) => m,
+        }
     }
 
-    /// Prefix the message with what was being done, e.g. `function 'f' at O2`.
+    /// The same kind of error with the message prefixed by what was being done, e.g.
+    /// `function 'f' at O2`.
     pub fn context(self, what: impl fmt::Display) -> Self {
-        Error(format!("{what}: {}", self.0))
+        let wrap = |m: String| format!("{what}: {m}");
+        match self {
+            Error::Input(m) => Error::Input(wrap(m)),
+            Error::Llvm(m) => Error::Llvm(wrap(m)),
+            Error::Target(m) => Error::Target(wrap(m)),
+            Error::Link(m) => Error::Link(wrap(m)),
+            Error::Profile(m) => Error::Profile(wrap(m)),
+            Error::Osr(m) => Error::Osr(wrap(m)),
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "orc-bridge: {}", self.0)
+        write!(f, "orc-bridge: {}", self.message())
     }
 }
 
@@ -54,7 +81,7 @@ pub(crate) fn check(err: LLVMErrorRef) -> Result<()> {
         LLVMDisposeErrorMessage(raw);
         msg
     };
-    Err(Error(one_line(&msg)))
+    Err(Error::Llvm(one_line(&msg)))
 }
 
 /// Copy and free a C string that LLVM allocated for us (LLVMDisposeMessage).
@@ -75,7 +102,7 @@ pub(crate) unsafe fn take_message(raw: *mut c_char) -> String {
 
 /// A C string for LLVM; names with interior NUL bytes are an error naming the input.
 pub(crate) fn cstring(what: &str, s: &str) -> Result<CString> {
-    CString::new(s).map_err(|_| Error(format!("{what} '{}' contains a NUL byte", s.escape_debug())))
+    CString::new(s).map_err(|_| Error::Input(format!("{what} '{}' contains a NUL byte", s.escape_debug())))
 }
 
 /// Collapse LLVM's multi-line messages to one line.

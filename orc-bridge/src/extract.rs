@@ -1,5 +1,5 @@
 //! Cutting one function out of a module so that it can be compiled on its own, at any tier, while
-//! everything else stays where the host keeps it (issue D: irvm owns the app's globals in real
+//! everything else stays where the host keeps it (irvm owns the app's globals in real
 //! memory and gives every function a canonical address and a call slot).
 //!
 //! Three steps around the tier pipeline:
@@ -66,7 +66,7 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
         } else {
             // SAFETY: valid global variable.
             if unsafe { LLVMIsThreadLocal(gv) } != 0 {
-                return Err(Error::new(format!(
+                return Err(Error::Input(format!(
                     "thread-local global '{name}' cannot live in host memory (unsupported)"
                 )));
             }
@@ -97,7 +97,7 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
         if llvm::is_declaration(f) && !llvm::is_llvm_reserved(&name) {
             refresh_declaration(m, f)?;
         } else if !llvm::is_declaration(f) && name.is_empty() {
-            return Err(Error::new("the module defines an unnamed function (cannot be linked by name)"));
+            return Err(Error::Input("the module defines an unnamed function (cannot be linked by name)".into()));
         }
     }
     Ok(module)
@@ -115,10 +115,10 @@ pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_cal
     // SAFETY: valid module and C string.
     let target = unsafe { LLVMGetNamedFunction(m, cname.as_ptr()) };
     if target.is_null() {
-        return Err(Error::new("no such function in the module"));
+        return Err(Error::Input("no such function in the module".into()));
     }
     if llvm::is_declaration(target) {
-        return Err(Error::new("the module only declares it (no body to compile)"));
+        return Err(Error::Input("the module only declares it (no body to compile)".into()));
     }
     let keep: HashSet<LLVMValueRef> = if keep_callee_bodies {
         direct_callees(target)
@@ -234,8 +234,8 @@ pub(crate) fn link_references(
         }
         // SAFETY: IsA checks are total on valid values.
         if unsafe { LLVMIsAInstruction(user) }.is_null() {
-            return Err(Error::new(
-                "its address is used inside a constant expression (unsupported for a single function)",
+            return Err(Error::Input(
+                "its address is used inside a constant expression (unsupported for a single function)".into(),
             ));
         }
         let canonical = match canonical_self {
@@ -288,7 +288,7 @@ pub(crate) fn refresh_declarations(m: LLVMModuleRef) -> Result<()> {
 fn refresh_declaration(m: LLVMModuleRef, d: LLVMValueRef) -> Result<()> {
     let name = llvm::name(d);
     if name.is_empty() {
-        return Err(Error::new("the module declares an unnamed external"));
+        return Err(Error::Input("the module declares an unnamed external".into()));
     }
     llvm::set_name(d, "");
     let fresh = llvm::declare_like(m, d, &name)?;

@@ -6,7 +6,7 @@
 //! - [`jit`]: the `Jit` — numbered set-up steps (`jit/mod.rs`), compilation (`jit/compile.rs`),
 //!   linking and lookups (`jit/link.rs`).
 //! - [`extract`]: cut one function out of a module; globals and other functions stay in host
-//!   memory and are reached through `__bf.*` symbols (issue D: irvm owns them).
+//!   memory and are reached through `__bf.*` symbols (irvm owns them).
 //! - [`pipeline`]: the one place that sets the per-tier transform (PGO `!prof` + `default<On>`).
 //! - [`symbols`]: the one place that resolves symbols (runtime table + host links → absolute
 //!   symbols); no dlsym, no process-symbol search (there is no dynamic loader on bare metal).
@@ -69,7 +69,7 @@ impl FromStr for OptLevel {
             "1" => Ok(OptLevel::O1),
             "2" => Ok(OptLevel::O2),
             "3" => Ok(OptLevel::O3),
-            _ => Err(Error::new(format!("optimization level '{s}': expected O0, O1, O2 or O3"))),
+            _ => Err(Error::Input(format!("optimization level '{s}': expected O0, O1, O2 or O3"))),
         }
     }
 }

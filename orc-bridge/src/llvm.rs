@@ -84,7 +84,7 @@ pub(crate) unsafe fn parse_bitcode(
     bytes: &[u8],
 ) -> Result<OwnedModule> {
     if bytes.len() < 4 || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B])) {
-        return Err(Error::new(format!("module '{name}': not LLVM bitcode (no 'BC' magic, {} bytes)", bytes.len())));
+        return Err(Error::Input(format!("module '{name}': not LLVM bitcode (no 'BC' magic, {} bytes)", bytes.len())));
     }
     let buf_name = crate::error::cstring("module name", name)?;
     let mut module: LLVMModuleRef = ptr::null_mut();
@@ -100,7 +100,7 @@ pub(crate) unsafe fn parse_bitcode(
     if failed || module.is_null() {
         let why = sink.take().join("; ");
         let why = if why.is_empty() { String::from("the bitcode reader failed") } else { why };
-        return Err(Error::new(format!("module '{name}': malformed bitcode: {why}")));
+        return Err(Error::Input(format!("module '{name}': malformed bitcode: {why}")));
     }
     // SAFETY: the parser created the module and hands it to us.
     let module = unsafe { OwnedModule::from_raw(module) };
@@ -116,7 +116,7 @@ pub(crate) fn verify(module: &OwnedModule) -> Result<()> {
         unsafe { LLVMVerifyModule(module.raw(), LLVMVerifierFailureAction::LLVMReturnStatusAction, &mut msg) != 0 };
     // SAFETY: `msg` is null or ours to free.
     let text = unsafe { take_message(msg) };
-    if broken { Err(Error::new(format!("invalid IR: {}", one_line(&text)))) } else { Ok(()) }
+    if broken { Err(Error::Input(format!("invalid IR: {}", one_line(&text)))) } else { Ok(()) }
 }
 
 /// The name of a value ("" when unnamed).

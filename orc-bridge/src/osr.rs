@@ -1,4 +1,4 @@
-//! On-stack replacement entries (issue D): a variant of a function that starts at one of its loop
+//! On-stack replacement entries: a variant of a function that starts at one of its loop
 //! headers, so that an activation the interpreter is running can continue in native code.
 //!
 //! The interpreter stops at the top of loop header `H` (after the header's phi nodes took their
@@ -67,10 +67,10 @@ pub(crate) fn build(
 ) -> Result<LLVMValueRef> {
     let blocks = llvm::blocks(t);
     let header = *blocks.get(spec.header as usize).ok_or_else(|| {
-        Error::new(format!("OSR header block {} out of range ({} blocks)", spec.header, blocks.len()))
+        Error::Osr(format!("OSR header block {} out of range ({} blocks)", spec.header, blocks.len()))
     })?;
     if header == blocks[0] {
-        return Err(Error::new("OSR at the entry block (nothing to skip)"));
+        return Err(Error::Osr("OSR at the entry block (nothing to skip)".into()));
     }
     let mut given: HashMap<LLVMValueRef, u32> = HashMap::new();
     for e in spec.values {
@@ -184,7 +184,7 @@ impl Entry<'_> {
             } else if inst && rematerializable(LLVMGetInstructionOpcode(v)) {
                 self.clone_with_operands(v)?
             } else {
-                return Err(Error::new(format!(
+                return Err(Error::Osr(format!(
                     "value '{}' live at the loop header is not provided by the interpreter",
                     describe(v)
                 )));
@@ -248,7 +248,7 @@ impl Entry<'_> {
                 // The interpreter packs vector lanes as memory does (i1 lanes excepted).
                 T::LLVMVectorTypeKind if packed_lanes(LLVMGetElementType(ty)) => (ty, false),
                 _ => {
-                    return Err(Error::new(format!(
+                    return Err(Error::Osr(format!(
                         "value '{}' live at the loop header has a type OSR does not transfer",
                         describe(v)
                     )));
@@ -338,7 +338,7 @@ unsafe fn demote(
     // SAFETY: (whole body) caller's contract; the temporary builder is disposed before returning.
     unsafe {
         if !LLVMIsATerminatorInst(v).is_null() {
-            return Err(Error::new(format!(
+            return Err(Error::Osr(format!(
                 "value '{}' live at the loop header is defined by a terminator",
                 describe(v)
             )));
@@ -456,13 +456,13 @@ fn value_at(f: LLVMValueRef, blocks: &[LLVMBasicBlockRef], v: OsrValue) -> Resul
                 // SAFETY: in range.
                 Ok(unsafe { LLVMGetParam(f, k) })
             } else {
-                Err(Error::new(format!("OSR value: no parameter {k}")))
+                Err(Error::Osr(format!("OSR value: no parameter {k}")))
             }
         }
         OsrValue::Inst { block, index } => blocks
             .get(block as usize)
             .and_then(|&b| llvm::instructions(b).get(index as usize).copied())
-            .ok_or_else(|| Error::new(format!("OSR value: no instruction {index} in block {block}"))),
+            .ok_or_else(|| Error::Osr(format!("OSR value: no instruction {index} in block {block}"))),
     }
 }
 

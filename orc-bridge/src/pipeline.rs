@@ -1,5 +1,5 @@
-//! The one place that sets the per-tier transform: profile metadata (`!prof` from irvm's counts,
-//! issue D) and the new-pass-manager pipeline `default<On>` with the vectorizer settings clang uses
+//! The one place that sets the per-tier transform: profile metadata (`!prof` from irvm's counts)
+//! and the new-pass-manager pipeline `default<On>` with the vectorizer settings clang uses
 //! at that level. Code generation then runs at the level `target` maps it to (O3: the default code generator).
 
 use std::ffi::CString;
@@ -139,7 +139,7 @@ fn has_scalarizer(module: &OwnedModule) -> bool {
 
 /// Run a textual new-PM pipeline on a module (with the target machine's cost model when given).
 pub(crate) fn run_passes(module: &OwnedModule, pipeline: &str, tm: Option<(&TargetMachine, bool)>) -> Result<()> {
-    let passes = CString::new(pipeline).map_err(|_| Error::new("pass pipeline contains a NUL byte"))?;
+    let passes = CString::new(pipeline).map_err(|_| Error::Llvm("pass pipeline contains a NUL byte".into()))?;
     // SAFETY: valid module, pipeline string and (optional) target machine; the options object is
     // created and disposed here.
     let err = unsafe {
@@ -219,12 +219,12 @@ pub(crate) fn attach_profile(f: LLVMValueRef, p: &FunctionProfile) -> Result<()>
         LLVMGetBasicBlocks(f, bbs.as_mut_ptr());
         for bw in &p.branch_weights {
             let bb = *bbs.get(bw.block as usize).ok_or_else(|| {
-                Error::new(format!("profile: block {} out of range (the function has {blocks} blocks)", bw.block))
+                Error::Profile(format!("profile: block {} out of range (the function has {blocks} blocks)", bw.block))
             })?;
             let term = LLVMGetBasicBlockTerminator(bb);
             let succs = if term.is_null() { 0 } else { LLVMGetNumSuccessors(term) as usize };
             if succs < 2 || succs != bw.weights.len() {
-                return Err(Error::new(format!(
+                return Err(Error::Profile(format!(
                     "profile: block {} has {succs} successors but {} weights were given",
                     bw.block,
                     bw.weights.len()

@@ -1,4 +1,4 @@
-//! The ORC self-test (`bareflow orc-selftest`, issue B item 4): parse the embedded bitcode of
+//! The ORC self-test (`bareflow orc-selftest`): parse the embedded bitcode of
 //! selftest/selftest.c, compile `bf_selftest` at O0 and at O3, call both, and compare them with
 //! the same computation done by Rust. Runs unchanged as a Linux process and in the unikernel.
 

@@ -1,7 +1,7 @@
 //! The one place that resolves symbols. JIT code reaches three kinds of outside things:
 //! - runtime functions/data an app may call (`malloc`, `printf`, `sqrtf`, `memcpy` …): an explicit
 //!   name → address table supplied by the caller ([`crate::Jit::define_runtime_symbols`]);
-//! - what the host owns in memory on behalf of the app (issue D: irvm allocates the app's globals
+//! - what the host owns in memory on behalf of the app (irvm allocates the app's globals
 //!   and gives each function a canonical address and a call slot): [`HostLinks`], queried through
 //!   the `__bf.*` symbols that extraction introduces (see [`HostSymbol`]);
 //! - code compiled earlier in the same JIT (looked up by its symbol).
@@ -21,7 +21,7 @@ pub struct GlobalRef<'a> {
     pub name: &'a str,
 }
 
-/// Addresses the host owns (issue D): the JIT code of an extracted function reads and writes the
+/// Addresses the host owns (for the tier manager, irvm's): the JIT code of an extracted function reads and writes the
 /// SAME globals as the interpreter and calls other app functions through the host's pointers.
 pub trait HostLinks {
     /// Address of a global variable defined by the source module (in host memory, with at least
@@ -81,7 +81,7 @@ impl HostLinks for AddressMap {
 }
 
 /// The symbols extraction introduces for host-owned things. Their spelling is stable (same
-/// bitcode → same names), so a cached object (issue F) can be relinked against a new run's
+/// bitcode → same names), so a cached object (the snapshot's object cache) can be relinked against a new run's
 /// addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostSymbol {
@@ -134,7 +134,7 @@ impl HostSymbol {
             HostSymbol::Function(name) => (links.function(name), format!("function '{name}'")),
             HostSymbol::Slot(name) => (links.call_slot(name), format!("call slot of '{name}'")),
         };
-        addr.ok_or_else(|| crate::Error::new(format!("the host gave no address for {what}")))
+        addr.ok_or_else(|| crate::Error::Link(format!("the host gave no address for {what}")))
     }
 }
 
@@ -154,7 +154,7 @@ impl Defined {
             match self.0.get(&w.0) {
                 Some(&a) if a == w.1 => {}
                 Some(&a) => {
-                    return Err(crate::Error::new(format!(
+                    return Err(crate::Error::Link(format!(
                         "symbol '{}' is already defined at {a:#x}; cannot redefine it at {:#x}",
                         w.0, w.1
                     )));

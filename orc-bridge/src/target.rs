@@ -24,7 +24,7 @@ pub struct TargetConfig {
     pub features: Option<String>,
 }
 
-/// The resolved target: what the code is compiled for (part of an object cache key, issue F).
+/// The resolved target: what the code is compiled for (part of an object cache key of run snapshots).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetInfo {
     pub triple: String,
@@ -46,7 +46,7 @@ pub(crate) fn initialize() -> Result<()> {
                 && LLVM_InitializeNativeAsmParser() == 0
         }
     });
-    if ok { Ok(()) } else { Err(Error::new("the native (X86) target is not built into this LLVM")) }
+    if ok { Ok(()) } else { Err(Error::Target("the native (X86) target is not built into this LLVM".into())) }
 }
 
 impl TargetInfo {
@@ -80,7 +80,7 @@ impl TargetInfo {
         if unsafe { LLVMGetTargetFromTriple(triple.as_ptr(), &mut target, &mut msg) } != 0 {
             // SAFETY: on failure `msg` is an LLVM-allocated message we own.
             let why = unsafe { take_message(msg) };
-            return Err(Error::new(format!("target triple '{}': {why}", self.triple)));
+            return Err(Error::Target(format!("target triple '{}': {why}", self.triple)));
         }
         let codegen = match level {
             OptLevel::O0 => LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
@@ -106,7 +106,10 @@ impl TargetInfo {
             )
         };
         if tm.is_null() {
-            return Err(Error::new(format!("cannot create a target machine for '{}' cpu '{}'", self.triple, self.cpu)));
+            return Err(Error::Target(format!(
+                "cannot create a target machine for '{}' cpu '{}'",
+                self.triple, self.cpu
+            )));
         }
         Ok(TargetMachine(tm))
     }

@@ -1,5 +1,5 @@
 //! orc-bridge against real clang-19 bitcode and inkwell-built IR: tiers agree, explicit runtime
-//! symbols, host-owned globals and call slots (issue D's shape), object re-use (issue F), and
+//! symbols, host-owned globals and call slots (the tier manager's shape), object re-use (run snapshots), and
 //! clean errors for unresolved symbols and malformed bitcode.
 
 mod common;
@@ -178,7 +178,7 @@ fn malformed_bitcode_is_a_clean_error() {
     jit.compile_function(m, "collatz_total", OptLevel::O0, &NoHostLinks, None).unwrap();
 }
 
-/// Issue D's shape: the "interpreter" (this test) owns the globals in real memory and the call
+/// The tier manager's shape: the "interpreter" (this test) owns the globals in real memory and the call
 /// slots; the JIT code must use the SAME memory and call through the slots.
 const HOST_OWNED: &str = r#"
 int counter = 5;

@@ -1,22 +1,14 @@
-//! The driver's subcommands, one module each.
+//! The driver's subcommands: the small ones, one module each; `run` (`crate::run`) and `aot`
+//! (`crate::aot`) have folders of their own. Commands that need LLVM say so in a build without it.
 
 pub mod demo;
 pub mod report;
 pub mod snapshot;
 
-#[cfg(feature = "llvm")]
-pub mod aot;
-#[cfg(feature = "llvm")]
-pub mod run;
-#[cfg(feature = "llvm")]
-pub mod run_coverage;
-#[cfg(feature = "llvm")]
-pub mod run_state;
-
 /// `bareflow run`: interpret / tier LLVM bitcode (irvm + orc-bridge).
 #[cfg(feature = "llvm")]
 pub fn run(args: &[String]) -> i32 {
-    run::main(args)
+    crate::run::main(args)
 }
 
 /// `bareflow run` in a build without LLVM: say so.
@@ -29,7 +21,7 @@ pub fn run(_args: &[String]) -> i32 {
 /// `bareflow aot`: the converged snapshot's program, ahead of time (one object).
 #[cfg(feature = "llvm")]
 pub fn aot(args: &[String]) -> i32 {
-    aot::main(args)
+    crate::aot::main(args)
 }
 
 /// `bareflow aot` in a build without LLVM: say so.

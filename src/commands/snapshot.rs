@@ -9,9 +9,9 @@
 //! STORE is a directory (userspace: STORE/state.img), a store file, or the raw disk image
 //! `make qemu` attaches.
 
-use crate::state::Store;
-use crate::state::content::RunState;
-use crate::state::store::SlotState;
+use bareflow_state::Store;
+use bareflow_state::content::RunState;
+use bareflow_state::store::SlotState;
 use std::path::Path;
 
 const USAGE: &str = "usage: bareflow snapshot show STORE | put STORE SECTION FILE | stress STORE N | verify STORE";
@@ -43,8 +43,8 @@ fn open(path: &str) -> Option<Store> {
 
 /// The payload the stress writer saves for counter `k`: its own counter and k-dependent bytes
 /// (30–250 KB, so saves span many sectors).
-fn stress_payload(k: u64) -> crate::state::Snapshot {
-    let mut snap = crate::state::Snapshot::default();
+fn stress_payload(k: u64) -> bareflow_state::Snapshot {
+    let mut snap = bareflow_state::Snapshot::default();
     snap.sections.insert("counter".into(), k.to_string().into_bytes());
     let len = 30_000 + (k.wrapping_mul(7919) % 220_000) as usize;
     let mut x = k.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;

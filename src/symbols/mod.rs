@@ -7,16 +7,12 @@
 #[cfg(all(feature = "baremetal", feature = "llvm"))]
 mod gdb_jit;
 #[cfg(not(feature = "baremetal"))]
-pub mod runtime_api;
+mod runtime_api;
 
-/// Explicit (name, address) pairs for this platform: the symbol registry, plus runtime.h backed by
-/// the host on Linux (on bare metal core-rt defines and registers runtime.h).
+/// Explicit (name, address) pairs for this platform: the symbol registry (on Linux, runtime.h
+/// backed by the host registers there too; on bare metal core-rt defines and registers runtime.h).
 pub fn table() -> Vec<(&'static str, usize)> {
-    #[cfg_attr(feature = "baremetal", allow(unused_mut))]
-    let mut t: Vec<(&'static str, usize)> = symbol_registry::entries().collect();
-    #[cfg(not(feature = "baremetal"))]
-    t.extend(runtime_api::table());
-    t
+    symbol_registry::entries().collect()
 }
 
 #[cfg(test)]

@@ -3,16 +3,14 @@
 //! (vga_puts → stdout, serial_puts → stderr, keyboard_getchar → stdin). In the unikernel the
 //! functions are core-rt's (`core_rt::rtapi`), found in the symbol registry.
 
-/// runtime.h's functions backed by the host (a Linux process).
-pub fn table() -> Vec<(&'static str, usize)> {
-    host::table()
-}
-
+/// runtime.h's functions backed by the host (a Linux process), each registered in the symbol
+/// registry where it is defined.
 mod host {
     use std::ffi::{CStr, c_char, c_int};
     use std::io::{Read, Write};
 
     extern "C" fn vga_init() {}
+    symbol_registry::register!(fn vga_init);
 
     /// # Safety
     /// `s` is a C string.
@@ -25,8 +23,10 @@ mod host {
             let _ = out.flush();
         }
     }
+    symbol_registry::register!(fn vga_puts);
 
     extern "C" fn serial_init() {}
+    symbol_registry::register!(fn serial_init);
 
     /// # Safety
     /// `s` is a C string.
@@ -36,6 +36,7 @@ mod host {
             let _ = std::io::stderr().write_all(unsafe { CStr::from_ptr(s) }.to_bytes());
         }
     }
+    symbol_registry::register!(fn serial_puts);
 
     extern "C" fn keyboard_getchar() -> c_int {
         let mut b = [0u8; 1];
@@ -44,11 +45,13 @@ mod host {
             _ => -1,
         }
     }
+    symbol_registry::register!(fn keyboard_getchar);
 
     extern "C" fn cpu_rdtsc() -> u64 {
         // SAFETY: RDTSC is unprivileged on x86-64.
         unsafe { core::arch::x86_64::_rdtsc() }
     }
+    symbol_registry::register!(fn cpu_rdtsc);
 
     /// # Safety
     /// The pointers are null or writable.
@@ -61,16 +64,5 @@ mod host {
             }
         }
     }
-
-    pub fn table() -> Vec<(&'static str, usize)> {
-        vec![
-            ("vga_init", vga_init as *const () as usize),
-            ("vga_puts", vga_puts as *const () as usize),
-            ("serial_init", serial_init as *const () as usize),
-            ("serial_puts", serial_puts as *const () as usize),
-            ("keyboard_getchar", keyboard_getchar as *const () as usize),
-            ("cpu_rdtsc", cpu_rdtsc as *const () as usize),
-            ("cpu_cpuid", cpu_cpuid as *const () as usize),
-        ]
-    }
+    symbol_registry::register!(fn cpu_cpuid);
 }

@@ -5,7 +5,7 @@ use crate::llvm::{Layout, Ty, TyKind};
 
 /// Location of one slot-sized piece of an argument.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ArgLoc {
+pub(crate) enum ArgLoc {
     /// General-purpose register #i (rdi, rsi, rdx, rcx, r8, r9).
     Gpr(u8),
     /// Low 8 bytes of XMM register #i; `Xmm2` is a full 16-byte vector.
@@ -22,19 +22,19 @@ pub enum ArgLoc {
 
 /// One piece of an argument: which slot of the value goes where, and how to widen it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Piece {
+pub(crate) struct Piece {
     /// Slot offset within the argument value.
-    pub slot: u32,
-    pub loc: ArgLoc,
+    pub(crate) slot: u32,
+    pub(crate) loc: ArgLoc,
     /// Sign-extend from this width when passing (signext i8/i16), 0 = no.
-    pub sext: u8,
+    pub(crate) sext: u8,
     /// For a 2-slot vector in Xmm2 or an i128 stack piece: number of slots it covers.
-    pub slots: u8,
+    pub(crate) slots: u8,
 }
 
 /// Location of a return value piece.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum RetLoc {
+pub(crate) enum RetLoc {
     Rax,
     Rdx,
     Xmm0,
@@ -47,42 +47,42 @@ pub enum RetLoc {
 
 /// A classified signature.
 #[derive(Clone, Debug, Default)]
-pub struct Sig {
+pub(crate) struct Sig {
     /// Per argument: its pieces.
-    pub args: Vec<Vec<Piece>>,
+    pub(crate) args: Vec<Vec<Piece>>,
     /// Per return slot: where it comes from, and the integer width to keep (0 = all 64 bits).
-    pub ret: Vec<(u32, RetLoc, u8)>,
-    pub ngpr: u8,
-    pub nxmm: u8,
-    pub nstack: u32,
+    pub(crate) ret: Vec<(u32, RetLoc, u8)>,
+    pub(crate) ngpr: u8,
+    pub(crate) nxmm: u8,
+    pub(crate) nstack: u32,
 }
 
 /// What a call of native code through a register image needs to know of a signature: stack
 /// words passed, vector registers used, result in st(0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CallShape {
-    pub nstack: u32,
-    pub nxmm: u8,
-    pub x87: bool,
+pub(crate) struct CallShape {
+    pub(crate) nstack: u32,
+    pub(crate) nxmm: u8,
+    pub(crate) x87: bool,
 }
 
 impl Sig {
     /// See [`CallShape`].
-    pub fn shape(&self) -> CallShape {
+    pub(crate) fn shape(&self) -> CallShape {
         CallShape { nstack: self.nstack, nxmm: self.nxmm, x87: self.ret.iter().any(|r| r.1 == RetLoc::St0) }
     }
 }
 
 /// Per-argument attributes that change the ABI.
 #[derive(Clone, Copy, Default, Debug)]
-pub struct ArgAttr {
+pub(crate) struct ArgAttr {
     /// `byval(<ty>)`: the pointee type.
-    pub byval: Option<Ty>,
-    pub signext: bool,
+    pub(crate) byval: Option<Ty>,
+    pub(crate) signext: bool,
 }
 
 /// Classify a call of `args` (IR types, with attributes) returning `ret`.
-pub fn classify(dl: Layout, args: &[(Ty, ArgAttr)], ret: Ty) -> Result<Sig, String> {
+pub(crate) fn classify(dl: Layout, args: &[(Ty, ArgAttr)], ret: Ty) -> Result<Sig, String> {
     let mut s = Sig::default();
     for &(t, attr) in args {
         let mut pieces = Vec::new();

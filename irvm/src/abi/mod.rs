@@ -4,35 +4,35 @@
 //! (`thunk`). clang has already lowered C structs-by-value into scalars, `byval` pointers and
 //! small first-class aggregates, so irvm classifies IR types, as LLVM's x86-64 backend does.
 
-pub mod classify;
-pub mod native;
-pub mod thunk;
+pub(crate) mod classify;
+pub(crate) mod native;
+pub(crate) mod thunk;
 
-pub use classify::{ArgLoc, RetLoc, Sig};
+pub(crate) use classify::{ArgLoc, RetLoc, Sig};
 
 /// The register image of a call: what a native callee finds in its argument registers, and what
 /// a thunk saves. Bytes 0..176 are laid out like a SysV `va_list` register save area (six GPRs
 /// then eight 16-byte XMM registers), so `va_start` can point straight at it.
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
-pub struct RegImage {
-    pub gpr: [u64; 6],
-    pub xmm: [[u64; 2]; 8],
+pub(crate) struct RegImage {
+    pub(crate) gpr: [u64; 6],
+    pub(crate) xmm: [[u64; 2]; 8],
     /// Stack arguments (the caller's outgoing area): `nstack` 8-byte words at `stack`.
-    pub stack: usize,
-    pub nstack: u64,
+    pub(crate) stack: usize,
+    pub(crate) nstack: u64,
     /// Number of XMM registers used (%al for variadic callees).
-    pub nvec: u64,
+    pub(crate) nvec: u64,
     _pad: u64,
     /// Return registers: rax, rdx, xmm0 (16 bytes), xmm1 (16 bytes).
-    pub rax: u64,
-    pub rdx: u64,
-    pub ret_xmm: [[u64; 2]; 2],
+    pub(crate) rax: u64,
+    pub(crate) rdx: u64,
+    pub(crate) ret_xmm: [[u64; 2]; 2],
     /// Non-zero if the return value is an x86_fp80 in st(0) (the trampoline pops it into `st0`,
     /// a thunk loads it from there).
-    pub x87: u64,
+    pub(crate) x87: u64,
     _pad2: u64,
-    pub st0: [u64; 2],
+    pub(crate) st0: [u64; 2],
 }
 
 // The asm in `native` and `thunk` relies on these offsets.

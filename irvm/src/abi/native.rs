@@ -72,7 +72,7 @@ unsafe extern "C" {
 /// `f` must be a native function whose SysV signature matches what `img` holds, and
 /// `img.stack` must point at `img.nstack` readable words. The callee may do anything native code
 /// can, including calling back into irvm through a thunk.
-pub unsafe fn call(f: usize, img: &mut RegImage) {
+pub(crate) unsafe fn call(f: usize, img: &mut RegImage) {
     // SAFETY: the caller's contract; the trampoline preserves every callee-saved register.
     unsafe { irvm_call_native(f, img) }
 }

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 /// Number of thunks in the pool (address-taken interpreted functions, over all live programs).
-pub const POOL: usize = 8192;
+pub(crate) const POOL: usize = 8192;
 const THUNK_BYTES: usize = 16;
 
 core::arch::global_asm!(
@@ -75,7 +75,7 @@ unsafe extern "C" {
 }
 
 /// What a thunk runs: `handler(owner, func, regs)`.
-pub type Handler = unsafe fn(owner: *mut (), func: u32, regs: &mut RegImage);
+pub(crate) type Handler = unsafe fn(owner: *mut (), func: u32, regs: &mut RegImage);
 
 struct Slot {
     owner: AtomicPtr<()>,
@@ -92,7 +92,7 @@ fn pool_start() -> usize {
 }
 
 /// Bind a free thunk to (`owner`, `func`) and return its address; None if the pool is exhausted.
-pub fn bind(owner: *mut (), func: u32, handler: Handler) -> Option<usize> {
+pub(crate) fn bind(owner: *mut (), func: u32, handler: Handler) -> Option<usize> {
     HANDLER.store(handler as *mut (), Ordering::Release);
     let mut free = FREE.lock().unwrap_or_else(|p| p.into_inner());
     let i = match free.1.pop() {
@@ -109,7 +109,7 @@ pub fn bind(owner: *mut (), func: u32, handler: Handler) -> Option<usize> {
 }
 
 /// Return a thunk to the pool (when its program goes away).
-pub fn unbind(addr: usize) {
+pub(crate) fn unbind(addr: usize) {
     if let Some(i) = index(addr) {
         SLOTS[i].owner.store(std::ptr::null_mut(), Ordering::Release);
         FREE.lock().unwrap_or_else(|p| p.into_inner()).1.push(i);
@@ -124,7 +124,7 @@ fn index(addr: usize) -> Option<usize> {
 
 /// If `addr` is a thunk bound to `owner`, the function it stands for.
 #[inline]
-pub fn lookup(addr: usize, owner: *mut ()) -> Option<u32> {
+pub(crate) fn lookup(addr: usize, owner: *mut ()) -> Option<u32> {
     let i = index(addr)?;
     (SLOTS[i].owner.load(Ordering::Acquire) == owner).then(|| SLOTS[i].func.load(Ordering::Relaxed))
 }

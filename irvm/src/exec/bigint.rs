@@ -5,7 +5,7 @@ use crate::isa::{IBin, IPred};
 
 /// A value of at most 256 bits.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub struct Big(pub [u64; 4]);
+pub(crate) struct Big(pub [u64; 4]);
 
 const LIMBS: usize = 4;
 
@@ -14,10 +14,10 @@ impl Big {
     ///
     /// # Safety
     /// `p` points at that many slots.
-    pub unsafe fn load(p: *const u64, bits: u32) -> Big {
+    pub(crate) unsafe fn load(p: *const u64, bits: u32) -> Big {
         let mut b = Big::default();
         for k in 0..(bits as usize).div_ceil(64) {
-            // SAFETY: caller's contract.
+            // SAFETY: k < ceil(bits/64), the number of slots `p` points at (# Safety).
             b.0[k] = unsafe { *p.add(k) };
         }
         b.masked(bits)
@@ -27,20 +27,20 @@ impl Big {
     ///
     /// # Safety
     /// `p` points at that many slots.
-    pub unsafe fn store(self, p: *mut u64, bits: u32) {
+    pub(crate) unsafe fn store(self, p: *mut u64, bits: u32) {
         let v = self.masked(bits);
         for k in 0..(bits as usize).div_ceil(64) {
-            // SAFETY: caller's contract.
+            // SAFETY: k < ceil(bits/64), the number of writable slots `p` points at (# Safety).
             unsafe { *p.add(k) = v.0[k] };
         }
     }
 
-    pub fn from_u64(v: u64) -> Big {
+    pub(crate) fn from_u64(v: u64) -> Big {
         Big([v, 0, 0, 0])
     }
 
     /// Keep the low `bits` bits.
-    pub fn masked(mut self, bits: u32) -> Big {
+    pub(crate) fn masked(mut self, bits: u32) -> Big {
         for k in 0..LIMBS {
             let lo = 64 * k as u32;
             if bits <= lo {
@@ -57,7 +57,7 @@ impl Big {
     }
 
     /// Sign-extend from `bits` to the full 256 bits.
-    pub fn sext(self, bits: u32) -> Big {
+    pub(crate) fn sext(self, bits: u32) -> Big {
         if bits == 0 || bits >= 256 || !self.bit(bits - 1) {
             return self.masked(bits);
         }
@@ -160,7 +160,7 @@ impl Big {
 }
 
 /// `a op b` on `bits`-wide values; None on division by zero.
-pub fn int_big(op: IBin, bits: u32, a: Big, b: Big) -> Option<Big> {
+pub(crate) fn int_big(op: IBin, bits: u32, a: Big, b: Big) -> Option<Big> {
     let sh = if b.0[1..].iter().any(|&x| x != 0) { bits } else { (b.0[0] % u64::from(bits)) as u32 };
     let r = match op {
         IBin::Add => a.add(b),
@@ -195,7 +195,7 @@ pub fn int_big(op: IBin, bits: u32, a: Big, b: Big) -> Option<Big> {
     Some(r.masked(bits))
 }
 
-pub fn cmp_big(p: IPred, bits: u32, a: Big, b: Big) -> bool {
+pub(crate) fn cmp_big(p: IPred, bits: u32, a: Big, b: Big) -> bool {
     let (a, b) = (a.masked(bits), b.masked(bits));
     let signed = matches!(p, IPred::Sgt | IPred::Sge | IPred::Slt | IPred::Sle);
     let lt = if signed {

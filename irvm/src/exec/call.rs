@@ -15,7 +15,7 @@ use crate::vm::{Frame, Machine};
 #[inline(always)]
 unsafe fn copy_slots(src: *const u64, dst: *mut u64, n: usize) {
     for k in 0..n {
-        // SAFETY: caller's contract.
+        // SAFETY: k < n, and both ranges hold `n` slots without overlapping (# Safety).
         unsafe { *dst.add(k) = *src.add(k) };
     }
 }
@@ -24,7 +24,8 @@ unsafe fn copy_slots(src: *const u64, dst: *mut u64, n: usize) {
 #[cold]
 #[inline(never)]
 pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap> {
-    // SAFETY: caller passes the live machine; no other reference to it is in use.
+    // SAFETY: `m` is the live machine (# Safety) and lowering runs between ops, when the loop holds
+    // no reference into it.
     let mm = unsafe { &mut *m };
     let t0 = crate::vm::rdtsc();
     let lowered = crate::translate::translate(&mut mm.prog, FuncId(f));
@@ -61,7 +62,7 @@ pub(crate) unsafe fn code_of(m: *mut Machine, f: u32) -> Result<*const Code, Tra
     let slot = unsafe { &(&(*m)).prog.funcs[f as usize].code };
     match slot {
         Some(c) => Ok(&**c as *const Code),
-        // SAFETY: as above.
+        // SAFETY: `m` is the live machine and `f` a table index (# Safety); the slot borrow ended.
         None => unsafe { lower(m, f) },
     }
 }
@@ -266,7 +267,8 @@ unsafe fn enter_vararg(
     unsafe { marshal(sig, s, fp, &mut img, &mut words) };
     let va = mm.push_image(&img, &words)?;
     let nparams = c.params.len();
-    // SAFETY: as above.
+    // SAFETY: `m` is the live machine, `code` is `f`'s lowered code and `base` the free register
+    // slots above the caller's frame `fp` (# Safety of this function).
     unsafe {
         push_frame(m, f, code, base, (ret_ip, s.ret, s.ret_slots, s.rest), va, |cfp| {
             let mut dst = cfp.add(1);
@@ -494,12 +496,12 @@ pub(crate) unsafe fn osr(
     // SAFETY: `ctrs` is the frame's counter array; `p.ctr + 1` is the point's mark.
     let mark = unsafe { &mut *ctrs.add(p.ctr as usize + 1) };
     let addr = match decision {
-        crate::vm::OsrDecision::Enter(a) => a,
-        crate::vm::OsrDecision::Later(n) => {
+        crate::hooks::OsrDecision::Enter(a) => a,
+        crate::hooks::OsrDecision::Later(n) => {
             *mark = n;
             return Ok(OsrExit::Stay);
         }
-        crate::vm::OsrDecision::Never => {
+        crate::hooks::OsrDecision::Never => {
             *mark = u64::MAX;
             return Ok(OsrExit::Stay);
         }

@@ -2,7 +2,7 @@
 //! the arguments from the saved registers per the function's own signature, run it on top of the
 //! current interpreter state, and put the result in the return registers. If the program ends
 //! inside such a call (`exit`, or a run-time error) there is no way back through the native frames:
-//! the host's exit hook runs and the process ends here.
+//! the host's `Hooks::on_exit` runs and the process ends here.
 
 use super::{Trap, call};
 use crate::abi::classify::CallShape;
@@ -19,7 +19,8 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped).
     let r = unsafe { run_callback(m, func, regs) };
     if let Err(t) = r {
-        // SAFETY: as above; nothing else uses the machine now.
+        // SAFETY: the thunk's owner is a live machine (unbound when it is dropped); `run_callback`
+        // returned, so nothing else uses the machine now.
         unsafe { end_process(&mut *m, t) }
     }
 }
@@ -31,14 +32,14 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
 /// # Safety
 /// `m` is a live machine not otherwise in use.
 unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -> bool {
-    // SAFETY: caller's contract.
+    // SAFETY: `m` is a live machine not otherwise in use (# Safety).
     let mm = unsafe { &mut *m };
     let f = &mm.prog.funcs[func as usize];
     if f.native == 0 || f.code.is_some() || f.external {
         return false;
     }
     let Some(shape) = mm.prog.call_shape(func) else { return false };
-    // SAFETY: caller's contract.
+    // SAFETY: `m` is a live machine not otherwise in use (# Safety); `mm` is not used after this.
     let native = unsafe { tier_check(m, func) };
     if native == 0 {
         return false;
@@ -48,13 +49,14 @@ unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -
     true
 }
 
-/// Tiering (issue D): let the tier hook run when the call count reached its mark; returns the
+/// Tiering: let the tier hook run when the call count reached its mark; returns the
 /// function's native code now (0: none).
 ///
 /// # Safety
 /// `m` is a live machine not otherwise in use.
 unsafe fn tier_check(m: *mut Machine, func: u32) -> usize {
-    // SAFETY: caller's contract; no other reference to the machine is in use during the hook.
+    // SAFETY: `m` is a live machine not otherwise in use (# Safety), so this is the only reference
+    // while the hook runs.
     let mm = unsafe { &mut *m };
     if let Some(&at) = mm.tier_at.get(func as usize)
         && mm.stats[func as usize].calls >= at
@@ -101,7 +103,7 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
         let msg = format!("'{}' cannot be called from native code (its signature)", mm.func_name(func as usize));
         return Err(super::fail(mm, msg));
     };
-    // Tiering (issue D): count the call, let the tier hook run, and call the function's native
+    // Tiering: count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).
     // SAFETY: live machine (caller's contract).
     let native = unsafe { tier_check(m, func) };
@@ -171,15 +173,11 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
 fn end_process(mm: &mut Machine, t: Trap) -> ! {
     let outcome = match t {
         Trap::Exit(c) => Outcome::Exit(c),
-        Trap::Error => Outcome::Error(mm.error.take().unwrap_or_else(|| "irvm: run-time error".into())),
+        Trap::Error => Outcome::Error(mm.take_error()),
     };
     call::unwind_all(mm, 0);
     mm.total_cycles = crate::vm::rdtsc().wrapping_sub(mm.start_tsc);
-    if let Some(mut hook) = mm.exit_hook.take() {
-        hook(mm, &outcome);
-    } else if let Outcome::Error(e) = &outcome {
-        eprintln!("{e}");
-    }
+    mm.run_exit_hook(&outcome);
     let status = match outcome {
         Outcome::Exit(c) => c,
         Outcome::Error(_) => 2,

@@ -4,75 +4,33 @@
 use crate::isa::{Conv, FBin, FPred, FUn};
 
 #[inline(always)]
-pub fn f32of(v: u64) -> f32 {
+pub(crate) fn f32of(v: u64) -> f32 {
     f32::from_bits(v as u32)
 }
 #[inline(always)]
-pub fn f64of(v: u64) -> f64 {
+pub(crate) fn f64of(v: u64) -> f64 {
     f64::from_bits(v)
 }
 #[inline(always)]
-pub fn of32(x: f32) -> u64 {
+pub(crate) fn of32(x: f32) -> u64 {
     u64::from(x.to_bits())
 }
 #[inline(always)]
-pub fn of64(x: f64) -> u64 {
+pub(crate) fn of64(x: f64) -> u64 {
     x.to_bits()
 }
 
-fn minimum64(a: f64, b: f64) -> f64 {
+/// IEEE 754-2019 minimum (`max` false) or maximum (LLVM's `llvm.minimum`/`llvm.maximum`): NaN
+/// if either operand is NaN, and -0 below +0.
+fn extremum64(a: f64, b: f64, max: bool) -> f64 {
     if a.is_nan() || b.is_nan() {
         f64::NAN
     } else if a == b {
-        if a.is_sign_negative() { a } else { b }
+        if a.is_sign_negative() != max { a } else { b }
+    } else if max {
+        a.max(b)
     } else {
         a.min(b)
-    }
-}
-
-fn maximum64(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        f64::NAN
-    } else if a == b {
-        if a.is_sign_positive() { a } else { b }
-    } else {
-        a.max(b)
-    }
-}
-
-pub fn fbin64(op: FBin, a: f64, b: f64) -> f64 {
-    match op {
-        FBin::Add => a + b,
-        FBin::Sub => a - b,
-        FBin::Mul => a * b,
-        FBin::Div => a / b,
-        FBin::Rem => a % b,
-        FBin::MinNum => a.min(b),
-        FBin::MaxNum => a.max(b),
-        FBin::Minimum => minimum64(a, b),
-        FBin::Maximum => maximum64(a, b),
-        FBin::CopySign => a.copysign(b),
-        FBin::Pow => a.powf(b),
-        FBin::Atan2 => a.atan2(b),
-        FBin::Ldexp => ldexp64(a, b as u32 as i32),
-    }
-}
-
-pub fn fbin32(op: FBin, a: f32, b: f32) -> f32 {
-    match op {
-        FBin::Add => a + b,
-        FBin::Sub => a - b,
-        FBin::Mul => a * b,
-        FBin::Div => a / b,
-        FBin::Rem => a % b,
-        FBin::MinNum => a.min(b),
-        FBin::MaxNum => a.max(b),
-        FBin::Minimum => minimum64(f64::from(a), f64::from(b)) as f32,
-        FBin::Maximum => maximum64(f64::from(a), f64::from(b)) as f32,
-        FBin::CopySign => a.copysign(b),
-        FBin::Pow => a.powf(b),
-        FBin::Atan2 => a.atan2(b),
-        FBin::Ldexp => ldexp64(f64::from(a), b.to_bits() as i32) as f32,
     }
 }
 
@@ -98,67 +56,80 @@ fn ldexp64(x: f64, e: i32) -> f64 {
     x * 2f64.powi(e)
 }
 
-pub fn fun64(op: FUn, a: f64) -> f64 {
-    match op {
-        FUn::Neg => -a,
-        FUn::Abs => a.abs(),
-        FUn::Sqrt => a.sqrt(),
-        FUn::Floor => a.floor(),
-        FUn::Ceil => a.ceil(),
-        FUn::Trunc => a.trunc(),
-        FUn::Round => a.round(),
-        FUn::RoundEven => a.round_ties_even(),
-        FUn::Exp => a.exp(),
-        FUn::Exp2 => a.exp2(),
-        FUn::Exp10 => 10f64.powf(a),
-        FUn::Log => a.ln(),
-        FUn::Log2 => a.log2(),
-        FUn::Log10 => a.log10(),
-        FUn::Sin => a.sin(),
-        FUn::Cos => a.cos(),
-        FUn::Tan => a.tan(),
-        FUn::Asin => a.asin(),
-        FUn::Acos => a.acos(),
-        FUn::Atan => a.atan(),
-        FUn::Sinh => a.sinh(),
-        FUn::Cosh => a.cosh(),
-        FUn::Tanh => a.tanh(),
-        FUn::Canonicalize => a,
-    }
+/// One definition of the binary (`$bin`) and unary (`$un`) operations for each float type; the
+/// width-specific parts are arguments: minimum, maximum and ldexp (f32 computes them through f64,
+/// which is exact) and how ldexp's exponent operand is read.
+macro_rules! float_ops {
+    ($bin:ident, $un:ident, $t:ty, minimum: $min:expr, maximum: $max:expr, ldexp: $ldexp:expr) => {
+        pub(crate) fn $bin(op: FBin, a: $t, b: $t) -> $t {
+            match op {
+                FBin::Add => a + b,
+                FBin::Sub => a - b,
+                FBin::Mul => a * b,
+                FBin::Div => a / b,
+                FBin::Rem => a % b,
+                FBin::MinNum => a.min(b),
+                FBin::MaxNum => a.max(b),
+                FBin::Minimum => $min(a, b),
+                FBin::Maximum => $max(a, b),
+                FBin::CopySign => a.copysign(b),
+                FBin::Pow => a.powf(b),
+                FBin::Atan2 => a.atan2(b),
+                FBin::Ldexp => $ldexp(a, b),
+            }
+        }
+
+        pub(crate) fn $un(op: FUn, a: $t) -> $t {
+            match op {
+                FUn::Neg => -a,
+                FUn::Abs => a.abs(),
+                FUn::Sqrt => a.sqrt(),
+                FUn::Floor => a.floor(),
+                FUn::Ceil => a.ceil(),
+                FUn::Trunc => a.trunc(),
+                FUn::Round => a.round(),
+                FUn::RoundEven => a.round_ties_even(),
+                FUn::Exp => a.exp(),
+                FUn::Exp2 => a.exp2(),
+                FUn::Exp10 => (10.0 as $t).powf(a),
+                FUn::Log => a.ln(),
+                FUn::Log2 => a.log2(),
+                FUn::Log10 => a.log10(),
+                FUn::Sin => a.sin(),
+                FUn::Cos => a.cos(),
+                FUn::Tan => a.tan(),
+                FUn::Asin => a.asin(),
+                FUn::Acos => a.acos(),
+                FUn::Atan => a.atan(),
+                FUn::Sinh => a.sinh(),
+                FUn::Cosh => a.cosh(),
+                FUn::Tanh => a.tanh(),
+                FUn::Canonicalize => a,
+            }
+        }
+    };
 }
 
-pub fn fun32(op: FUn, a: f32) -> f32 {
-    match op {
-        FUn::Neg => -a,
-        FUn::Abs => a.abs(),
-        FUn::Sqrt => a.sqrt(),
-        FUn::Floor => a.floor(),
-        FUn::Ceil => a.ceil(),
-        FUn::Trunc => a.trunc(),
-        FUn::Round => a.round(),
-        FUn::RoundEven => a.round_ties_even(),
-        FUn::Exp => a.exp(),
-        FUn::Exp2 => a.exp2(),
-        FUn::Exp10 => 10f32.powf(a),
-        FUn::Log => a.ln(),
-        FUn::Log2 => a.log2(),
-        FUn::Log10 => a.log10(),
-        FUn::Sin => a.sin(),
-        FUn::Cos => a.cos(),
-        FUn::Tan => a.tan(),
-        FUn::Asin => a.asin(),
-        FUn::Acos => a.acos(),
-        FUn::Atan => a.atan(),
-        FUn::Sinh => a.sinh(),
-        FUn::Cosh => a.cosh(),
-        FUn::Tanh => a.tanh(),
-        FUn::Canonicalize => a,
-    }
-}
+float_ops!(
+    fbin64,
+    fun64,
+    f64,
+    minimum: |a: f64, b: f64| extremum64(a, b, false),
+    maximum: |a: f64, b: f64| extremum64(a, b, true),
+    ldexp: |a: f64, b: f64| ldexp64(a, b as u32 as i32)
+);
+float_ops!(
+    fbin32,
+    fun32,
+    f32,
+    minimum: |a: f32, b: f32| extremum64(f64::from(a), f64::from(b), false) as f32,
+    maximum: |a: f32, b: f32| extremum64(f64::from(a), f64::from(b), true) as f32,
+    ldexp: |a: f32, b: f32| ldexp64(f64::from(a), b.to_bits() as i32) as f32
+);
 
 /// An LLVM fcmp predicate on two doubles (floats compare exactly as their f64 widening).
 #[inline(always)]
-pub fn fcmp(p: FPred, a: f64, b: f64) -> bool {
+pub(crate) fn fcmp(p: FPred, a: f64, b: f64) -> bool {
     let uno = a.is_nan() || b.is_nan();
     match p {
         FPred::False => false,
@@ -181,7 +152,7 @@ pub fn fcmp(p: FPred, a: f64, b: f64) -> bool {
 }
 
 /// A scalar conversion; `bits` is the integer side's width (<= 64), `a` the raw source slot.
-pub fn conv(k: Conv, bits: u32, a: u64) -> u64 {
+pub(crate) fn conv(k: Conv, bits: u32, a: u64) -> u64 {
     let m = crate::consts::mask(bits);
     let s = super::int::sext(a, bits);
     match k {
@@ -220,7 +191,7 @@ fn to_ui(x: f64, bits: u32) -> u64 {
 }
 
 /// Wide conversions (integer side 65..=128 bits).
-pub fn conv_w(k: Conv, bits: u32, a: u128) -> u128 {
+pub(crate) fn conv_w(k: Conv, bits: u32, a: u128) -> u128 {
     let m = super::int::mask128(bits);
     let s = super::int::sext128(a, bits);
     match k {
@@ -253,18 +224,18 @@ fn fpclass_bit(cat: std::num::FpCategory, neg: bool, snan: bool) -> u32 {
     }
 }
 
-pub fn is_fpclass64(x: f64, mask: u32) -> bool {
+pub(crate) fn is_fpclass64(x: f64, mask: u32) -> bool {
     let snan = x.is_nan() && x.to_bits() & (1 << 51) == 0;
     mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
 }
 
-pub fn is_fpclass32(x: f32, mask: u32) -> bool {
+pub(crate) fn is_fpclass32(x: f32, mask: u32) -> bool {
     let snan = x.is_nan() && x.to_bits() & (1 << 22) == 0;
     mask & (1 << fpclass_bit(x.classify(), x.is_sign_negative(), snan)) != 0
 }
 
 /// Round `x` (exactly representable as f64) to IEEE half, to nearest even.
-pub fn f64_to_half(x: f64) -> u16 {
+pub(crate) fn f64_to_half(x: f64) -> u16 {
     let bits = x.to_bits();
     let sign = ((bits >> 48) & 0x8000) as u16;
     let exp = ((bits >> 52) & 0x7ff) as i32;
@@ -295,7 +266,7 @@ pub fn f64_to_half(x: f64) -> u16 {
 }
 
 /// IEEE half to double (exact).
-pub fn half_to_f64(h: u16) -> f64 {
+pub(crate) fn half_to_f64(h: u16) -> f64 {
     let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
     let exp = i32::from((h >> 10) & 0x1f);
     let frac = f64::from(h & 0x3ff);

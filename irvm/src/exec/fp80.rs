@@ -17,7 +17,7 @@ macro_rules! x87 {
 ///
 /// # Safety
 /// `d`, `a`, `b` point at two-slot fp80 values.
-pub unsafe fn bin(op: FBin, d: *mut u64, a: *const u64, b: *const u64) -> bool {
+pub(crate) unsafe fn bin(op: FBin, d: *mut u64, a: *const u64, b: *const u64) -> bool {
     // SAFETY: the asm reads a and b, writes d (caller's contract) and leaves the x87 stack empty.
     unsafe {
         match op {
@@ -77,7 +77,7 @@ unsafe fn rndint(d: *mut u64, a: *const u64, rc: u16) {
 ///
 /// # Safety
 /// `d`, `a` point at two-slot fp80 values.
-pub unsafe fn un(op: FUn, d: *mut u64, a: *const u64) -> bool {
+pub(crate) unsafe fn un(op: FUn, d: *mut u64, a: *const u64) -> bool {
     // SAFETY: as in `bin`.
     unsafe {
         match op {
@@ -119,7 +119,7 @@ pub unsafe fn un(op: FUn, d: *mut u64, a: *const u64) -> bool {
 ///
 /// # Safety
 /// `a`, `b` point at two-slot fp80 values.
-pub unsafe fn cmp(p: FPred, a: *const u64, b: *const u64) -> bool {
+pub(crate) unsafe fn cmp(p: FPred, a: *const u64, b: *const u64) -> bool {
     let (uno, below, equal): (u8, u8, u8);
     // SAFETY: reads a and b; the x87 stack is emptied by the pops.
     unsafe {
@@ -161,7 +161,7 @@ pub unsafe fn cmp(p: FPred, a: *const u64, b: *const u64) -> bool {
 ///
 /// # Safety
 /// `d` and `a` point at slots of the right sizes (two for the fp80 side).
-pub unsafe fn conv(k: F80Conv, bits: u32, d: *mut u64, a: *const u64) {
+pub(crate) unsafe fn conv(k: F80Conv, bits: u32, d: *mut u64, a: *const u64) {
     // SAFETY: each asm reads a and writes d per the conversion's sizes; the x87 stack ends empty.
     unsafe {
         match k {
@@ -214,7 +214,7 @@ pub unsafe fn conv(k: F80Conv, bits: u32, d: *mut u64, a: *const u64) {
 }
 
 /// The slots of an fp80 constant printed by LLVM as `0xK<20 hex digits>`.
-pub fn parse_const(text: &str) -> Option<[u64; 2]> {
+pub(crate) fn parse_const(text: &str) -> Option<[u64; 2]> {
     let hex = text.rsplit("0xK").next()?.get(..20)?;
     let se = u64::from_str_radix(&hex[..4], 16).ok()?;
     let man = u64::from_str_radix(&hex[4..], 16).ok()?;

@@ -6,72 +6,86 @@ use crate::isa::{IBin, IBin2, IPred, IUn};
 
 /// Sign-extend the low `bits` of `v` to 64 bits.
 #[inline(always)]
-pub fn sext(v: u64, bits: u32) -> i64 {
+pub(crate) fn sext(v: u64, bits: u32) -> i64 {
     if bits == 0 || bits >= 64 { v as i64 } else { ((v << (64 - bits)) as i64) >> (64 - bits) }
 }
 
 #[inline(always)]
-pub fn sext128(v: u128, bits: u32) -> i128 {
+pub(crate) fn sext128(v: u128, bits: u32) -> i128 {
     if bits == 0 || bits >= 128 { v as i128 } else { ((v << (128 - bits)) as i128) >> (128 - bits) }
 }
 
 #[inline(always)]
-pub fn mask128(bits: u32) -> u128 {
+pub(crate) fn mask128(bits: u32) -> u128 {
     if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 }
 }
 
 /// Integer division by zero or signed overflow: native code would fault.
 #[derive(Debug, Clone, Copy)]
-pub struct DivFault;
+pub(crate) struct DivFault;
 
-/// `a op b` on `bits`-wide integers held zero-extended in u64.
-pub fn int_n(op: IBin, bits: u32, a: u64, b: u64) -> Result<u64, DivFault> {
-    let (sa, sb) = (sext(a, bits), sext(b, bits));
-    let sh = (b as u32) % bits.max(1);
-    let r = match op {
-        IBin::Add => a.wrapping_add(b),
-        IBin::Sub => a.wrapping_sub(b),
-        IBin::Mul => a.wrapping_mul(b),
-        IBin::And => a & b,
-        IBin::Or => a | b,
-        IBin::Xor => a ^ b,
-        IBin::Shl => a.wrapping_shl(sh),
-        IBin::LShr => a.wrapping_shr(sh),
-        IBin::AShr => sa.wrapping_shr(sh) as u64,
-        IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
-        IBin::UDiv => a / b,
-        IBin::URem => a % b,
-        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext(1 << (bits - 1), bits)) => return Err(DivFault),
-        IBin::SDiv => sa.wrapping_div(sb) as u64,
-        IBin::SRem => sa.wrapping_rem(sb) as u64,
+/// One definition of the binary integer operators for the two representations of the generic
+/// forms: `$name(op, bits, a, b)` is `a op b` on `bits`-wide integers held zero-extended in `$u`
+/// (signed ops see them through `$sext`, the result is cut by `$mask`). `$shift(b, bits)` is the
+/// shift amount (an out-of-range shift is poison in LLVM; each width keeps the reduction it has
+/// always used).
+macro_rules! int_binary {
+    ($(#[$doc:meta])* $name:ident, $u:ty, $sext:ident, $mask:ident, $shift:expr) => {
+        $(#[$doc])*
+        pub(crate) fn $name(op: IBin, bits: u32, a: $u, b: $u) -> Result<$u, DivFault> {
+            let (sa, sb) = ($sext(a, bits), $sext(b, bits));
+            let sh: u32 = $shift(b, bits);
+            let r = match op {
+                IBin::Add => a.wrapping_add(b),
+                IBin::Sub => a.wrapping_sub(b),
+                IBin::Mul => a.wrapping_mul(b),
+                IBin::And => a & b,
+                IBin::Or => a | b,
+                IBin::Xor => a ^ b,
+                IBin::Shl => a.wrapping_shl(sh),
+                IBin::LShr => a.wrapping_shr(sh),
+                IBin::AShr => sa.wrapping_shr(sh) as $u,
+                IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
+                IBin::UDiv => a / b,
+                IBin::URem => a % b,
+                IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == $sext(1 << (bits - 1), bits)) => {
+                    return Err(DivFault);
+                }
+                IBin::SDiv => sa.wrapping_div(sb) as $u,
+                IBin::SRem => sa.wrapping_rem(sb) as $u,
+            };
+            Ok(r & $mask(bits))
+        }
     };
-    Ok(r & mask(bits))
 }
 
-/// `a op b` on `bits`-wide integers (65..=128) held zero-extended in u128.
-pub fn int_w(op: IBin, bits: u32, a: u128, b: u128) -> Result<u128, DivFault> {
-    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
-    let sh = (b % u128::from(bits)) as u32;
-    let r = match op {
-        IBin::Add => a.wrapping_add(b),
-        IBin::Sub => a.wrapping_sub(b),
-        IBin::Mul => a.wrapping_mul(b),
-        IBin::And => a & b,
-        IBin::Or => a | b,
-        IBin::Xor => a ^ b,
-        IBin::Shl => a.wrapping_shl(sh),
-        IBin::LShr => a.wrapping_shr(sh),
-        IBin::AShr => sa.wrapping_shr(sh) as u128,
-        IBin::UDiv | IBin::URem if b == 0 => return Err(DivFault),
-        IBin::UDiv => a / b,
-        IBin::URem => a % b,
-        IBin::SDiv | IBin::SRem if sb == 0 || (sb == -1 && sa == sext128(1 << (bits - 1), bits)) => {
-            return Err(DivFault);
+int_binary!(
+    /// `a op b` on `bits`-wide integers (<= 64) held zero-extended in u64.
+    int_n, u64, sext, mask, |b: u64, bits: u32| (b as u32) % bits.max(1)
+);
+int_binary!(
+    /// `a op b` on `bits`-wide integers (65..=128) held zero-extended in u128.
+    int_w, u128, sext128, mask128, |b: u128, bits: u32| (b % u128::from(bits)) as u32
+);
+
+/// An integer comparison: `$p` on the unsigned values `$ua`, `$ub` and the signed `$sa`, `$sb`
+/// (one definition for every width).
+macro_rules! int_compare {
+    ($p:expr, $ua:expr, $ub:expr, $sa:expr, $sb:expr) => {{
+        let (ua, ub, sa, sb) = ($ua, $ub, $sa, $sb);
+        match $p {
+            IPred::Eq => ua == ub,
+            IPred::Ne => ua != ub,
+            IPred::Ugt => ua > ub,
+            IPred::Uge => ua >= ub,
+            IPred::Ult => ua < ub,
+            IPred::Ule => ua <= ub,
+            IPred::Sgt => sa > sb,
+            IPred::Sge => sa >= sb,
+            IPred::Slt => sa < sb,
+            IPred::Sle => sa <= sb,
         }
-        IBin::SDiv => sa.wrapping_div(sb) as u128,
-        IBin::SRem => sa.wrapping_rem(sb) as u128,
-    };
-    Ok(r & mask128(bits))
+    }};
 }
 
 /// Truth table of each predicate over (eq, unsigned less, signed less): bit `eq | ult << 1 | slt << 2`.
@@ -96,14 +110,14 @@ const TRUTH: [u8; 10] = {
 /// Compare without branching on the predicate (for the fused branch ops, where a jump table on
 /// `p` would be a second indirect branch per op).
 #[inline(always)]
-pub fn cmp_flat(p: IPred, a: u64, b: u64) -> bool {
+pub(crate) fn cmp_flat(p: IPred, a: u64, b: u64) -> bool {
     let k = u32::from(a == b) | u32::from(a < b) << 1 | u32::from((a as i64) < (b as i64)) << 2;
     TRUTH[p as usize] >> k & 1 != 0
 }
 
 /// `cmp_flat` on i32 values.
 #[inline(always)]
-pub fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
+pub(crate) fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
     let (a, b) = (a as u32, b as u32);
     let k = u32::from(a == b) | u32::from(a < b) << 1 | u32::from((a as i32) < (b as i32)) << 2;
     TRUTH[p as usize] >> k & 1 != 0
@@ -111,44 +125,19 @@ pub fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
 
 /// Compare (signed predicates see `a`/`b` as already sign-extended i64).
 #[inline(always)]
-pub fn cmp(p: IPred, a: u64, b: u64) -> bool {
-    let (sa, sb) = (a as i64, b as i64);
-    match p {
-        IPred::Eq => a == b,
-        IPred::Ne => a != b,
-        IPred::Ugt => a > b,
-        IPred::Uge => a >= b,
-        IPred::Ult => a < b,
-        IPred::Ule => a <= b,
-        IPred::Sgt => sa > sb,
-        IPred::Sge => sa >= sb,
-        IPred::Slt => sa < sb,
-        IPred::Sle => sa <= sb,
-    }
+pub(crate) fn cmp(p: IPred, a: u64, b: u64) -> bool {
+    int_compare!(p, a, b, a as i64, b as i64)
 }
 
 /// Compare two i32 values (the reference `cmp32_flat` is tested against).
 #[cfg_attr(not(test), allow(dead_code))]
 #[inline(always)]
-pub fn cmp32(p: IPred, a: u64, b: u64) -> bool {
-    let (ua, ub) = (a as u32, b as u32);
-    let (sa, sb) = (a as i32, b as i32);
-    match p {
-        IPred::Eq => ua == ub,
-        IPred::Ne => ua != ub,
-        IPred::Ugt => ua > ub,
-        IPred::Uge => ua >= ub,
-        IPred::Ult => ua < ub,
-        IPred::Ule => ua <= ub,
-        IPred::Sgt => sa > sb,
-        IPred::Sge => sa >= sb,
-        IPred::Slt => sa < sb,
-        IPred::Sle => sa <= sb,
-    }
+pub(crate) fn cmp32(p: IPred, a: u64, b: u64) -> bool {
+    int_compare!(p, a as u32, b as u32, a as i32, b as i32)
 }
 
 /// Compare two `bits`-wide values (<= 64).
-pub fn cmp_n(p: IPred, bits: u32, a: u64, b: u64) -> bool {
+pub(crate) fn cmp_n(p: IPred, bits: u32, a: u64, b: u64) -> bool {
     match p {
         IPred::Sgt | IPred::Sge | IPred::Slt | IPred::Sle => cmp(p, sext(a, bits) as u64, sext(b, bits) as u64),
         _ => cmp(p, a, b),
@@ -156,24 +145,12 @@ pub fn cmp_n(p: IPred, bits: u32, a: u64, b: u64) -> bool {
 }
 
 /// Compare two wide values.
-pub fn cmp_w(p: IPred, bits: u32, a: u128, b: u128) -> bool {
-    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
-    match p {
-        IPred::Eq => a == b,
-        IPred::Ne => a != b,
-        IPred::Ugt => a > b,
-        IPred::Uge => a >= b,
-        IPred::Ult => a < b,
-        IPred::Ule => a <= b,
-        IPred::Sgt => sa > sb,
-        IPred::Sge => sa >= sb,
-        IPred::Slt => sa < sb,
-        IPred::Sle => sa <= sb,
-    }
+pub(crate) fn cmp_w(p: IPred, bits: u32, a: u128, b: u128) -> bool {
+    int_compare!(p, a, b, sext128(a, bits), sext128(b, bits))
 }
 
 /// One-operand integer intrinsics on a `bits`-wide value (<= 128).
-pub fn iun(op: IUn, bits: u32, a: u128) -> u128 {
+pub(crate) fn iun(op: IUn, bits: u32, a: u128) -> u128 {
     let m = mask128(bits);
     let a = a & m;
     let r = match op {
@@ -188,7 +165,7 @@ pub fn iun(op: IUn, bits: u32, a: u128) -> u128 {
 }
 
 /// Two-operand integer intrinsics; returns (value, overflow flag) for the `*O` forms.
-pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
+pub(crate) fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
     let m = mask128(bits);
     let (sa, sb) = (sext128(a, bits), sext128(b, bits));
     let smax = (m >> 1) as i128;
@@ -253,7 +230,7 @@ pub fn ibin2(op: IBin2, bits: u32, a: u128, b: u128) -> (u128, bool) {
 }
 
 /// Funnel shift of `bits`-wide values (<= 64).
-pub fn fsh(left: bool, bits: u32, a: u64, b: u64, c: u64) -> u64 {
+pub(crate) fn fsh(left: bool, bits: u32, a: u64, b: u64, c: u64) -> u64 {
     let m = mask(bits);
     let sh = (c % u64::from(bits)) as u32;
     let wide = (u128::from(a & m) << bits) | u128::from(b & m);
@@ -264,7 +241,7 @@ pub fn fsh(left: bool, bits: u32, a: u64, b: u64, c: u64) -> u64 {
 /// Multiplier and shift for unsigned division by `d` >= 2 (Granlund-Montgomery, round up):
 /// with l = ceil(log2 d), m = floor(2^64 (2^l - d) / d) + 1, and
 /// q = (t + ((a - t) >> 1)) >> (l - 1) where t = mulhi(m, a); exact for every u64 `a`.
-pub fn udiv_magic(d: u64) -> (u64, u64) {
+pub(crate) fn udiv_magic(d: u64) -> (u64, u64) {
     let l = 64 - (d - 1).leading_zeros();
     let m = ((1u128 << 64) * ((1u128 << l) - u128::from(d))) / u128::from(d) + 1;
     (m as u64, u64::from(l - 1))
@@ -272,14 +249,14 @@ pub fn udiv_magic(d: u64) -> (u64, u64) {
 
 /// a / d with `udiv_magic(d)` = (m, s).
 #[inline(always)]
-pub fn udivc(a: u64, m: u64, s: u64) -> u64 {
+pub(crate) fn udivc(a: u64, m: u64, s: u64) -> u64 {
     let t = ((u128::from(m) * u128::from(a)) >> 64) as u64;
     (t + ((a - t) >> 1)) >> s
 }
 
 /// Signed division (toward zero) of `a` by `d` using the magic of |d|.
 #[inline(always)]
-pub fn sdivc(a: i64, m: u64, s: u64, d: i64) -> i64 {
+pub(crate) fn sdivc(a: i64, m: u64, s: u64, d: i64) -> i64 {
     let q = udivc(a.unsigned_abs(), m, s) as i64;
     if (a < 0) != (d < 0) { q.wrapping_neg() } else { q }
 }

@@ -9,13 +9,13 @@ use crate::vm::Machine;
 
 /// A 128-bit value from two slots.
 #[inline(always)]
-pub unsafe fn get128(p: *const u64) -> u128 {
+pub(crate) unsafe fn get128(p: *const u64) -> u128 {
     // SAFETY: caller passes a two-slot value.
     unsafe { u128::from(*p) | (u128::from(*p.add(1)) << 64) }
 }
 
 #[inline(always)]
-pub unsafe fn set128(p: *mut u64, v: u128) {
+pub(crate) unsafe fn set128(p: *mut u64, v: u128) {
     // SAFETY: caller passes a two-slot destination.
     unsafe {
         *p = v as u64;
@@ -24,7 +24,7 @@ pub unsafe fn set128(p: *mut u64, v: u128) {
 }
 
 /// Load `n` bytes at `addr` into slots at `d`, zero-filling the last slot.
-pub unsafe fn load_n(d: *mut u64, addr: usize, n: usize) {
+pub(crate) unsafe fn load_n(d: *mut u64, addr: usize, n: usize) {
     // SAFETY: `d` has ceil(n/8) slots (translator); `addr` is the program's pointer.
     unsafe {
         *d.add(n.div_ceil(8) - 1) = 0;
@@ -33,7 +33,7 @@ pub unsafe fn load_n(d: *mut u64, addr: usize, n: usize) {
 }
 
 /// Dynamic alloca of `n * size` bytes.
-pub unsafe fn alloca(m: *mut Machine, n: u64, size: u32, align: u32) -> Result<usize, Trap> {
+pub(crate) unsafe fn alloca(m: *mut Machine, n: u64, size: u32, align: u32) -> Result<usize, Trap> {
     // SAFETY: live machine.
     let mm = unsafe { &mut *m };
     let bytes = n.saturating_mul(u64::from(size)) as usize;
@@ -70,7 +70,7 @@ unsafe fn wr(bytes: u8, p: usize, v: u64) {
 }
 
 /// atomicrmw (single thread): returns the old value.
-pub unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
+pub(crate) unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
     // SAFETY: the program's pointer.
     let old = unsafe { rd(bytes, p) };
     let bits = u32::from(bytes) * 8;
@@ -107,24 +107,24 @@ pub unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
         13 => f64op(|a, b| a + b),
         _ => f64op(|a, b| a - b),
     };
-    // SAFETY: as above.
+    // SAFETY: `p` is valid for `bytes` bytes (# Safety), the same range `rd` just read.
     unsafe { wr(bytes, p, new & m) };
     old
 }
 
 /// cmpxchg (single thread): (old value, success).
-pub unsafe fn cmpxchg(bytes: u8, p: usize, cmp: u64, new: u64) -> (u64, bool) {
+pub(crate) unsafe fn cmpxchg(bytes: u8, p: usize, cmp: u64, new: u64) -> (u64, bool) {
     // SAFETY: the program's pointer.
     let old = unsafe { rd(bytes, p) };
     let ok = old == cmp & crate::consts::mask(u32::from(bytes) * 8);
     if ok {
-        // SAFETY: as above.
+        // SAFETY: `p` is valid for `bytes` bytes (# Safety), the same range `rd` just read.
         unsafe { wr(bytes, p, new) };
     }
     (old, ok)
 }
 
-pub fn shuffle(t: &ShuffleTable, d: V, a: V, b: V) {
+pub(crate) fn shuffle(t: &ShuffleTable, d: V, a: V, b: V) {
     let lb = t.lane_bytes as usize;
     for (j, &k) in t.mask.iter().enumerate() {
         let v = if k < 0 {
@@ -139,7 +139,7 @@ pub fn shuffle(t: &ShuffleTable, d: V, a: V, b: V) {
     d.zero_tail(t.mask.len() * lb);
 }
 
-pub fn masked_load(lane: Lane, n: usize, d: V, p: usize, m: V, pass: V) {
+pub(crate) fn masked_load(lane: Lane, n: usize, d: V, p: usize, m: V, pass: V) {
     let lb = lane.bytes() as usize;
     for k in 0..n {
         let v = if m.get(k, 1) & 1 != 0 { V((p + k * lb) as *mut u8).get(0, lb) } else { pass.get(k, lb) };
@@ -148,7 +148,7 @@ pub fn masked_load(lane: Lane, n: usize, d: V, p: usize, m: V, pass: V) {
     d.zero_tail(n * lb);
 }
 
-pub fn masked_store(lane: Lane, n: usize, v: V, p: usize, m: V) {
+pub(crate) fn masked_store(lane: Lane, n: usize, v: V, p: usize, m: V) {
     let lb = lane.bytes() as usize;
     for k in 0..n {
         if m.get(k, 1) & 1 != 0 {
@@ -160,7 +160,7 @@ pub fn masked_store(lane: Lane, n: usize, v: V, p: usize, m: V) {
 /// Call through a pointer: a thunk of this machine enters the interpreter directly; anything else
 /// is native code.
 #[inline(always)]
-pub unsafe fn call_indirect(
+pub(crate) unsafe fn call_indirect(
     m: *mut Machine,
     addr: usize,
     s: *const CallSite,
@@ -184,7 +184,7 @@ pub unsafe fn call_indirect(
 }
 
 /// `va_start(ap)`: point the va_list at the frame's register image, past the named arguments.
-pub unsafe fn va_start(m: *mut Machine, code: *const Code, ap: usize) -> Result<(), Trap> {
+pub(crate) unsafe fn va_start(m: *mut Machine, code: *const Code, ap: usize) -> Result<(), Trap> {
     // SAFETY: live machine and the current function's code.
     let (mm, c) = unsafe { (&mut *m, &*code) };
     let va = mm.frames.last().map(|f| f.va).unwrap_or(0);

@@ -22,7 +22,7 @@ use float::{f32of, f64of, of32, of64};
 
 /// Why the loop stopped early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Trap {
+pub(crate) enum Trap {
     /// The program called `exit(status)`.
     Exit(i32),
     /// A run-time error; the message is in `Machine::error`.
@@ -31,10 +31,10 @@ pub enum Trap {
 
 /// The loop's state after a call or return.
 pub(crate) struct St {
-    pub ip: *const Op,
-    pub fp: *mut u64,
-    pub ctrs: *mut u64,
-    pub code: *const Code,
+    pub(crate) ip: *const Op,
+    pub(crate) fp: *mut u64,
+    pub(crate) ctrs: *mut u64,
+    pub(crate) code: *const Code,
 }
 
 /// Record a run-time error in the current function.

@@ -8,12 +8,12 @@ use crate::isa::{Conv, FBin, FPred, FUn, IBin, IBin2, IPred, IUn, Lane, Reduce};
 
 /// Raw lane access on slot memory.
 #[derive(Clone, Copy)]
-pub struct V(pub *mut u8);
+pub(crate) struct V(pub *mut u8);
 
 impl V {
     /// Read lane `k` of `bytes` bytes, zero-extended.
     #[inline(always)]
-    pub fn get(self, k: usize, bytes: usize) -> u64 {
+    pub(crate) fn get(self, k: usize, bytes: usize) -> u64 {
         // SAFETY: V points at a vector's slots; the translator sized them for every lane.
         unsafe {
             let p = self.0.add(k * bytes);
@@ -26,7 +26,7 @@ impl V {
         }
     }
     #[inline(always)]
-    pub fn set(self, k: usize, bytes: usize, v: u64) {
+    pub(crate) fn set(self, k: usize, bytes: usize, v: u64) {
         // SAFETY: as in `get`.
         unsafe {
             let p = self.0.add(k * bytes);
@@ -40,7 +40,7 @@ impl V {
     }
     /// Zero the bytes after `used` up to the end of the last slot.
     #[inline(always)]
-    pub fn zero_tail(self, used: usize) {
+    pub(crate) fn zero_tail(self, used: usize) {
         let end = used.div_ceil(8) * 8;
         for k in used..end {
             // SAFETY: within the last slot of the vector.
@@ -86,7 +86,7 @@ macro_rules! int_lanes {
     }};
 }
 
-pub fn vint(op: IBin, lane: Lane, n: usize, d: V, a: V, b: V) -> Result<(), DivFault> {
+pub(crate) fn vint(op: IBin, lane: Lane, n: usize, d: V, a: V, b: V) -> Result<(), DivFault> {
     match lane {
         Lane::I8 => int_lanes!(u8, i8, op, n, d, a, b),
         Lane::I16 => int_lanes!(u16, i16, op, n, d, a, b),
@@ -104,7 +104,7 @@ pub fn vint(op: IBin, lane: Lane, n: usize, d: V, a: V, b: V) -> Result<(), DivF
     Ok(())
 }
 
-pub fn vfloat(op: FBin, dbl: bool, n: usize, d: V, a: V, b: V) {
+pub(crate) fn vfloat(op: FBin, dbl: bool, n: usize, d: V, a: V, b: V) {
     match (dbl, op) {
         (false, FBin::Add) => lanes!(f32, n, d, a, b, |x, y| x + y),
         (false, FBin::Sub) => lanes!(f32, n, d, a, b, |x, y| x - y),
@@ -120,7 +120,7 @@ pub fn vfloat(op: FBin, dbl: bool, n: usize, d: V, a: V, b: V) {
     d.zero_tail(n * if dbl { 8 } else { 4 });
 }
 
-pub fn vfun(op: FUn, dbl: bool, n: usize, d: V, a: V) {
+pub(crate) fn vfun(op: FUn, dbl: bool, n: usize, d: V, a: V) {
     for k in 0..n {
         if dbl {
             d.set(k, 8, of64(fun64(op, f64of(a.get(k, 8)))));
@@ -131,7 +131,7 @@ pub fn vfun(op: FUn, dbl: bool, n: usize, d: V, a: V) {
     d.zero_tail(n * if dbl { 8 } else { 4 });
 }
 
-pub fn vfma(dbl: bool, fused: bool, n: usize, d: V, a: V, b: V, c: V) {
+pub(crate) fn vfma(dbl: bool, fused: bool, n: usize, d: V, a: V, b: V, c: V) {
     for k in 0..n {
         if dbl {
             let (x, y, z) = (f64of(a.get(k, 8)), f64of(b.get(k, 8)), f64of(c.get(k, 8)));
@@ -144,7 +144,7 @@ pub fn vfma(dbl: bool, fused: bool, n: usize, d: V, a: V, b: V, c: V) {
     d.zero_tail(n * if dbl { 8 } else { 4 });
 }
 
-pub fn vicmp(p: IPred, lane: Lane, n: usize, d: V, a: V, b: V) {
+pub(crate) fn vicmp(p: IPred, lane: Lane, n: usize, d: V, a: V, b: V) {
     let (bytes, bits) = (lane.bytes() as usize, lane.bits());
     for k in 0..n {
         let r =
@@ -154,7 +154,7 @@ pub fn vicmp(p: IPred, lane: Lane, n: usize, d: V, a: V, b: V) {
     d.zero_tail(n);
 }
 
-pub fn vfcmp(p: FPred, dbl: bool, n: usize, d: V, a: V, b: V) {
+pub(crate) fn vfcmp(p: FPred, dbl: bool, n: usize, d: V, a: V, b: V) {
     for k in 0..n {
         let r = if dbl {
             fcmp(p, f64of(a.get(k, 8)), f64of(b.get(k, 8)))
@@ -166,7 +166,7 @@ pub fn vfcmp(p: FPred, dbl: bool, n: usize, d: V, a: V, b: V) {
     d.zero_tail(n);
 }
 
-pub fn vselect(lane: Lane, n: usize, d: V, c: V, a: V, b: V) {
+pub(crate) fn vselect(lane: Lane, n: usize, d: V, c: V, a: V, b: V) {
     let bytes = lane.bytes() as usize;
     for k in 0..n {
         let v = if c.get(k, 1) & 1 != 0 { a.get(k, bytes) } else { b.get(k, bytes) };
@@ -175,7 +175,7 @@ pub fn vselect(lane: Lane, n: usize, d: V, c: V, a: V, b: V) {
     d.zero_tail(n * bytes);
 }
 
-pub fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) {
+pub(crate) fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) {
     let (fb, tb) = (from.bytes() as usize, to.bytes() as usize);
     let m = crate::consts::mask(to.bits());
     // Widening in place would clobber lanes not yet read: go from the top lane down.
@@ -187,7 +187,7 @@ pub fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) {
     d.zero_tail(n * tb);
 }
 
-pub fn vconv(k: Conv, lane: Lane, n: usize, d: V, a: V) {
+pub(crate) fn vconv(k: Conv, lane: Lane, n: usize, d: V, a: V) {
     let (ib, bits) = (lane.bytes() as usize, lane.bits());
     let (src, dst) = match k {
         Conv::SiToF32 | Conv::UiToF32 => (ib, 4),
@@ -204,7 +204,7 @@ pub fn vconv(k: Conv, lane: Lane, n: usize, d: V, a: V) {
     d.zero_tail(n * dst);
 }
 
-pub fn viun(op: IUn, lane: Lane, n: usize, d: V, a: V) {
+pub(crate) fn viun(op: IUn, lane: Lane, n: usize, d: V, a: V) {
     let (bytes, bits) = (lane.bytes() as usize, lane.bits());
     for k in 0..n {
         d.set(k, bytes, iun(op, bits, u128::from(a.get(k, bytes))) as u64);
@@ -212,7 +212,7 @@ pub fn viun(op: IUn, lane: Lane, n: usize, d: V, a: V) {
     d.zero_tail(n * bytes);
 }
 
-pub fn vibin2(op: IBin2, lane: Lane, n: usize, d: V, a: V, b: V) {
+pub(crate) fn vibin2(op: IBin2, lane: Lane, n: usize, d: V, a: V, b: V) {
     let (bytes, bits) = (lane.bytes() as usize, lane.bits());
     for k in 0..n {
         let (r, _) = ibin2(op, bits, u128::from(a.get(k, bytes)), u128::from(b.get(k, bytes)));
@@ -222,7 +222,7 @@ pub fn vibin2(op: IBin2, lane: Lane, n: usize, d: V, a: V, b: V) {
 }
 
 /// Integer / min-max reductions, and reassociating float ones as a halving tree.
-pub fn vreduce(op: Reduce, lane: Lane, n: usize, a: V) -> u64 {
+pub(crate) fn vreduce(op: Reduce, lane: Lane, n: usize, a: V) -> u64 {
     let (bytes, bits) = (lane.bytes() as usize, lane.bits());
     let m = crate::consts::mask(bits);
     let lanes: Vec<u64> = (0..n).map(|k| a.get(k, bytes) & m).collect();
@@ -283,7 +283,7 @@ pub fn vreduce(op: Reduce, lane: Lane, n: usize, a: V) -> u64 {
 }
 
 /// Ordered fadd/fmul reduction from `start`.
-pub fn vreduce_seq(op: Reduce, dbl: bool, n: usize, start: u64, a: V) -> u64 {
+pub(crate) fn vreduce_seq(op: Reduce, dbl: bool, n: usize, start: u64, a: V) -> u64 {
     if dbl {
         let mut acc = f64of(start);
         for k in 0..n {

@@ -10,7 +10,7 @@ use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef, LLVMMemoryBufferR
 
 /// A parsed, verified module and the LLVM context that owns it. Every `Val`/`Ty` handed out by
 /// irvm points into this and must not outlive it.
-pub struct Loaded {
+pub(crate) struct Loaded {
     ctx: LLVMContextRef,
     module: LLVMModuleRef,
 }
@@ -66,7 +66,7 @@ extern "C" fn parse_job(arg: *mut libc::c_void) {
 /// `lazy`: read only the module-level records now and each function body when it is first walked
 /// ([`Val::blocks`]), without the module verifier. Only for bitcode known to be valid — bytes
 /// that an earlier eager load verified (a warm start checks the snapshot's bitcode hash).
-pub fn load_bitcode(bytes: &[u8], name: &str, lazy: bool) -> Result<Loaded, String> {
+pub(crate) fn load_bitcode(bytes: &[u8], name: &str, lazy: bool) -> Result<Loaded, String> {
     if bytes.len() < 4 || !(bytes.starts_with(b"BC\xC0\xDE") || bytes.starts_with(&[0xDE, 0xC0, 0x17, 0x0B])) {
         return Err(format!("{name}: not LLVM bitcode (bad magic)"));
     }
@@ -139,13 +139,13 @@ impl Loaded {
     }
 
     /// The module's data layout.
-    pub fn layout(&self) -> Layout {
+    pub(crate) fn layout(&self) -> Layout {
         // SAFETY: live module; the layout is owned by the module.
         Layout(unsafe { llvm_sys::target::LLVMGetModuleDataLayout(self.module) })
     }
 
     /// Every function (definitions and declarations), in module order.
-    pub fn functions(&self) -> Vec<Val> {
+    pub(crate) fn functions(&self) -> Vec<Val> {
         let mut v = Vec::new();
         // SAFETY: walking the live module's function list.
         unsafe {
@@ -159,7 +159,7 @@ impl Loaded {
     }
 
     /// Every global variable, in module order.
-    pub fn globals(&self) -> Vec<Val> {
+    pub(crate) fn globals(&self) -> Vec<Val> {
         let mut v = Vec::new();
         // SAFETY: walking the live module's global list.
         unsafe {
@@ -167,20 +167,6 @@ impl Loaded {
             while !g.is_null() {
                 v.push(Val(g));
                 g = c::LLVMGetNextGlobal(g);
-            }
-        }
-        v
-    }
-
-    /// Every global alias, in module order.
-    pub fn aliases(&self) -> Vec<Val> {
-        let mut v = Vec::new();
-        // SAFETY: walking the live module's alias list.
-        unsafe {
-            let mut g = c::LLVMGetFirstGlobalAlias(self.module);
-            while !g.is_null() {
-                v.push(Val(g));
-                g = c::LLVMGetNextGlobalAlias(g);
             }
         }
         v

@@ -7,35 +7,35 @@ mod ty;
 mod val;
 
 /// LLVM opcodes, as `Val::opcode` returns them (for users outside irvm).
-pub use llvm_sys::LLVMOpcode;
-pub use load::{Loaded, load_bitcode};
-pub use ty::{Ty, TyKind};
-pub use val::{Val, ValKind};
+pub(crate) use llvm_sys::LLVMOpcode;
+pub(crate) use load::{Loaded, load_bitcode};
+pub(crate) use ty::{Ty, TyKind};
+pub(crate) use val::{Val, ValKind};
 
 use llvm_sys::target::LLVMTargetDataRef;
 
 /// The module's data layout (sizes, alignments, struct field offsets).
 #[derive(Clone, Copy)]
-pub struct Layout(pub(crate) LLVMTargetDataRef);
+pub(crate) struct Layout(pub(crate) LLVMTargetDataRef);
 
 impl Layout {
     /// ABI size in bytes (includes tail padding; the array stride).
-    pub fn size(self, t: Ty) -> u64 {
+    pub(crate) fn size(self, t: Ty) -> u64 {
         // SAFETY: the layout and the type belong to the live module (see `Loaded`).
         unsafe { llvm_sys::target::LLVMABISizeOfType(self.0, t.0) }
     }
     /// Bytes a store of `t` writes.
-    pub fn store_size(self, t: Ty) -> u64 {
+    pub(crate) fn store_size(self, t: Ty) -> u64 {
         // SAFETY: as in `size`.
         unsafe { llvm_sys::target::LLVMStoreSizeOfType(self.0, t.0) }
     }
     /// ABI alignment in bytes.
-    pub fn align(self, t: Ty) -> u64 {
+    pub(crate) fn align(self, t: Ty) -> u64 {
         // SAFETY: as in `size`.
         u64::from(unsafe { llvm_sys::target::LLVMABIAlignmentOfType(self.0, t.0) })
     }
     /// Offset of field `i` of struct type `t`.
-    pub fn field_offset(self, t: Ty, i: u32) -> u64 {
+    pub(crate) fn field_offset(self, t: Ty, i: u32) -> u64 {
         // SAFETY: as in `size`; callers pass a struct type and an index below its field count.
         unsafe { llvm_sys::target::LLVMOffsetOfElement(self.0, t.0, i) }
     }

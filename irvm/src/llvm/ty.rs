@@ -6,11 +6,11 @@ use llvm_sys::prelude::LLVMTypeRef;
 
 /// An LLVM type of the loaded module. Valid while the module's `Loaded` lives.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct Ty(pub(crate) LLVMTypeRef);
+pub(crate) struct Ty(pub(crate) LLVMTypeRef);
 
 /// The kinds of types irvm distinguishes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum TyKind {
+pub(crate) enum TyKind {
     Void,
     Int(u32),
     Half,
@@ -31,12 +31,12 @@ pub enum TyKind {
 
 impl Ty {
     /// The opaque pointer type (address space 0) of this type's context.
-    pub fn opaque_ptr(self) -> Ty {
+    pub(crate) fn opaque_ptr(self) -> Ty {
         // SAFETY: a valid type has a context; the pointer type belongs to it.
         Ty(unsafe { llvm_sys::core::LLVMPointerTypeInContext(llvm_sys::core::LLVMGetTypeContext(self.0), 0) })
     }
 
-    pub fn kind(self) -> TyKind {
+    pub(crate) fn kind(self) -> TyKind {
         // SAFETY: a live type handle (see `Ty`).
         match unsafe { c::LLVMGetTypeKind(self.0) } {
             K::LLVMVoidTypeKind => TyKind::Void,
@@ -59,14 +59,14 @@ impl Ty {
     }
 
     /// Element type of an array or vector.
-    pub fn elem(self) -> Ty {
+    pub(crate) fn elem(self) -> Ty {
         // SAFETY: callers ask only arrays and vectors.
         Ty(unsafe { c::LLVMGetElementType(self.0) })
     }
 
     /// Number of elements of an array or vector (a type, not a container: no `is_empty`).
     #[allow(clippy::len_without_is_empty)]
-    pub fn len(self) -> u64 {
+    pub(crate) fn len(self) -> u64 {
         match self.kind() {
             // SAFETY: vector type.
             TyKind::Vector => u64::from(unsafe { c::LLVMGetVectorSize(self.0) }),
@@ -77,7 +77,7 @@ impl Ty {
     }
 
     /// Field types of a struct.
-    pub fn fields(self) -> Vec<Ty> {
+    pub(crate) fn fields(self) -> Vec<Ty> {
         // SAFETY: struct type; every index is below the element count.
         unsafe {
             let n = c::LLVMCountStructElementTypes(self.0);
@@ -86,13 +86,13 @@ impl Ty {
     }
 
     /// Return type of a function type.
-    pub fn ret(self) -> Ty {
+    pub(crate) fn ret(self) -> Ty {
         // SAFETY: function type.
         Ty(unsafe { c::LLVMGetReturnType(self.0) })
     }
 
     /// Parameter types of a function type.
-    pub fn params(self) -> Vec<Ty> {
+    pub(crate) fn params(self) -> Vec<Ty> {
         // SAFETY: function type; the buffer has room for every parameter.
         unsafe {
             let n = c::LLVMCountParamTypes(self.0) as usize;
@@ -103,13 +103,13 @@ impl Ty {
     }
 
     /// Whether a function type is variadic.
-    pub fn is_vararg(self) -> bool {
+    pub(crate) fn is_vararg(self) -> bool {
         // SAFETY: function type.
         unsafe { c::LLVMIsFunctionVarArg(self.0) != 0 }
     }
 
     /// The type as LLVM prints it (for error messages).
-    pub fn to_text(self) -> String {
+    pub(crate) fn to_text(self) -> String {
         // SAFETY: live type; LLVM returns an owned message.
         unsafe { super::take_message(c::LLVMPrintTypeToString(self.0)) }
     }

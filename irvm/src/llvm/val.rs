@@ -9,11 +9,11 @@ use llvm_sys::prelude::LLVMValueRef;
 
 /// An LLVM value of the loaded module. Valid while the module's `Loaded` lives.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct Val(pub(crate) LLVMValueRef);
+pub(crate) struct Val(pub(crate) LLVMValueRef);
 
 /// What a value is, as far as irvm cares.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ValKind {
+pub(crate) enum ValKind {
     Argument,
     BasicBlock,
     Function,
@@ -39,7 +39,7 @@ pub enum ValKind {
 }
 
 impl Val {
-    pub fn kind(self) -> ValKind {
+    pub(crate) fn kind(self) -> ValKind {
         // SAFETY: a live value handle (see `Val`).
         match unsafe { c::LLVMGetValueKind(self.0) } {
             VK::LLVMArgumentValueKind => ValKind::Argument,
@@ -66,13 +66,13 @@ impl Val {
         }
     }
 
-    pub fn ty(self) -> Ty {
+    pub(crate) fn ty(self) -> Ty {
         // SAFETY: live value.
         Ty(unsafe { c::LLVMTypeOf(self.0) })
     }
 
     /// The value's name ("" if unnamed).
-    pub fn name(self) -> String {
+    pub(crate) fn name(self) -> String {
         let mut len = 0usize;
         // SAFETY: live value; LLVM returns a pointer to `len` bytes it owns (not NUL-terminated).
         unsafe {
@@ -84,30 +84,30 @@ impl Val {
         }
     }
 
-    pub fn num_operands(self) -> u32 {
+    pub(crate) fn num_operands(self) -> u32 {
         // SAFETY: live value (a User; LLVM returns 0 or the count).
         let n = unsafe { c::LLVMGetNumOperands(self.0) };
         n.max(0) as u32
     }
 
-    pub fn operand(self, i: u32) -> Val {
+    pub(crate) fn operand(self, i: u32) -> Val {
         // SAFETY: callers pass i < num_operands().
         Val(unsafe { c::LLVMGetOperand(self.0, i) })
     }
 
-    pub fn opcode(self) -> LLVMOpcode {
+    pub(crate) fn opcode(self) -> LLVMOpcode {
         // SAFETY: callers ask instructions only.
         unsafe { c::LLVMGetInstructionOpcode(self.0) }
     }
 
     /// Opcode of a constant expression.
-    pub fn const_opcode(self) -> LLVMOpcode {
+    pub(crate) fn const_opcode(self) -> LLVMOpcode {
         // SAFETY: callers ask constant expressions only.
         unsafe { c::LLVMGetConstOpcode(self.0) }
     }
 
     /// The instruction as LLVM prints it (for error messages), shortened to one line.
-    pub fn to_text(self) -> String {
+    pub(crate) fn to_text(self) -> String {
         // SAFETY: live value; LLVM returns an owned message.
         let s = unsafe { super::take_message(c::LLVMPrintValueToString(self.0)) };
         let s = s.trim();
@@ -115,7 +115,7 @@ impl Val {
     }
 
     /// Users of this value (one entry per use).
-    pub fn users(self) -> Vec<Val> {
+    pub(crate) fn users(self) -> Vec<Val> {
         let mut v = Vec::new();
         // SAFETY: walking the live value's use list.
         unsafe {
@@ -130,12 +130,12 @@ impl Val {
 
     // ---- functions, blocks, instructions ----
 
-    pub fn is_declaration(self) -> bool {
+    pub(crate) fn is_declaration(self) -> bool {
         // SAFETY: global value.
         unsafe { c::LLVMIsDeclaration(self.0) != 0 }
     }
 
-    pub fn params(self) -> Vec<Val> {
+    pub(crate) fn params(self) -> Vec<Val> {
         // SAFETY: function; indices below the parameter count.
         unsafe {
             let n = c::LLVMCountParams(self.0);
@@ -144,37 +144,37 @@ impl Val {
     }
 
     /// Function type of a function (its value type).
-    pub fn fn_type(self) -> Ty {
+    pub(crate) fn fn_type(self) -> Ty {
         // SAFETY: function.
         Ty(unsafe { c::LLVMGlobalGetValueType(self.0) })
     }
 
     /// Value type of a global variable.
-    pub fn global_type(self) -> Ty {
+    pub(crate) fn global_type(self) -> Ty {
         // SAFETY: global value.
         Ty(unsafe { c::LLVMGlobalGetValueType(self.0) })
     }
 
-    pub fn initializer(self) -> Option<Val> {
+    pub(crate) fn initializer(self) -> Option<Val> {
         // SAFETY: global variable.
         let p = unsafe { c::LLVMGetInitializer(self.0) };
         (!p.is_null()).then_some(Val(p))
     }
 
     /// Alignment of a global, alloca, load or store (0 = unspecified).
-    pub fn alignment(self) -> u64 {
+    pub(crate) fn alignment(self) -> u64 {
         // SAFETY: callers ask globals/allocas/loads/stores.
         u64::from(unsafe { c::LLVMGetAlignment(self.0) })
     }
 
-    pub fn aliasee(self) -> Val {
+    pub(crate) fn aliasee(self) -> Val {
         // SAFETY: global alias.
         Val(unsafe { c::LLVMAliasGetAliasee(self.0) })
     }
 
     /// Basic blocks of a function, as block values, in layout order (a body not yet read from a
     /// lazily loaded module is read first).
-    pub fn blocks(self) -> Vec<Val> {
+    pub(crate) fn blocks(self) -> Vec<Val> {
         self.materialize();
         let mut v = Vec::new();
         // SAFETY: function with a body; walking LLVM's own block list.
@@ -208,7 +208,7 @@ impl Val {
     }
 
     /// Instructions of a block value, in order.
-    pub fn instructions(self) -> Vec<Val> {
+    pub(crate) fn instructions(self) -> Vec<Val> {
         let mut v = Vec::new();
         // SAFETY: a block value; walking LLVM's own instruction list.
         unsafe {
@@ -223,23 +223,23 @@ impl Val {
     }
 
     /// Block value an instruction belongs to.
-    pub fn parent_block(self) -> Val {
+    pub(crate) fn parent_block(self) -> Val {
         // SAFETY: an instruction inside a block.
         Val(unsafe { c::LLVMBasicBlockAsValue(c::LLVMGetInstructionParent(self.0)) })
     }
 
-    pub fn icmp_pred(self) -> llvm_sys::LLVMIntPredicate {
+    pub(crate) fn icmp_pred(self) -> llvm_sys::LLVMIntPredicate {
         // SAFETY: icmp instruction or constant expression.
         unsafe { c::LLVMGetICmpPredicate(self.0) }
     }
 
-    pub fn fcmp_pred(self) -> llvm_sys::LLVMRealPredicate {
+    pub(crate) fn fcmp_pred(self) -> llvm_sys::LLVMRealPredicate {
         // SAFETY: fcmp instruction.
         unsafe { c::LLVMGetFCmpPredicate(self.0) }
     }
 
     /// Incoming (value, block value) pairs of a phi.
-    pub fn incoming(self) -> Vec<(Val, Val)> {
+    pub(crate) fn incoming(self) -> Vec<(Val, Val)> {
         // SAFETY: phi node; indices below the incoming count.
         unsafe {
             let n = c::LLVMCountIncoming(self.0);
@@ -253,40 +253,34 @@ impl Val {
     }
 
     /// Called operand of a call.
-    pub fn callee(self) -> Val {
+    pub(crate) fn callee(self) -> Val {
         // SAFETY: call instruction.
         Val(unsafe { c::LLVMGetCalledValue(self.0) })
     }
 
-    pub fn num_args(self) -> u32 {
+    pub(crate) fn num_args(self) -> u32 {
         // SAFETY: call instruction.
         unsafe { c::LLVMGetNumArgOperands(self.0) }
     }
 
     /// Function type a call site uses.
-    pub fn call_fn_type(self) -> Ty {
+    pub(crate) fn call_fn_type(self) -> Ty {
         // SAFETY: call instruction.
         Ty(unsafe { c::LLVMGetCalledFunctionType(self.0) })
     }
 
-    /// Intrinsic ID of a function (0 if not an intrinsic).
-    pub fn intrinsic_id(self) -> u32 {
-        // SAFETY: function.
-        unsafe { c::LLVMGetIntrinsicID(self.0) }
-    }
-
-    pub fn allocated_type(self) -> Ty {
+    pub(crate) fn allocated_type(self) -> Ty {
         // SAFETY: alloca.
         Ty(unsafe { c::LLVMGetAllocatedType(self.0) })
     }
 
-    pub fn gep_source_type(self) -> Ty {
+    pub(crate) fn gep_source_type(self) -> Ty {
         // SAFETY: GEP instruction or constant expression.
         Ty(unsafe { c::LLVMGetGEPSourceElementType(self.0) })
     }
 
     /// Indices of extractvalue / insertvalue.
-    pub fn agg_indices(self) -> Vec<u32> {
+    pub(crate) fn agg_indices(self) -> Vec<u32> {
         // SAFETY: extractvalue/insertvalue; LLVM returns `n` indices it owns.
         unsafe {
             let n = c::LLVMGetNumIndices(self.0) as usize;
@@ -296,7 +290,7 @@ impl Val {
     }
 
     /// Mask of a shufflevector (-1 = undef lane).
-    pub fn shuffle_mask(self) -> Vec<i32> {
+    pub(crate) fn shuffle_mask(self) -> Vec<i32> {
         // SAFETY: shufflevector; indices below the mask length.
         unsafe {
             let n = c::LLVMGetNumMaskElements(self.0);
@@ -304,13 +298,13 @@ impl Val {
         }
     }
 
-    pub fn rmw_op(self) -> llvm_sys::LLVMAtomicRMWBinOp {
+    pub(crate) fn rmw_op(self) -> llvm_sys::LLVMAtomicRMWBinOp {
         // SAFETY: atomicrmw.
         unsafe { c::LLVMGetAtomicRMWBinOp(self.0) }
     }
 
     /// Whether a floating-point instruction/call carries the `reassoc` fast-math flag.
-    pub fn has_reassoc(self) -> bool {
+    pub(crate) fn has_reassoc(self) -> bool {
         // SAFETY: live instruction; the flag query is only made on FP-capable values.
         unsafe {
             c::LLVMCanValueUseFastMathFlags(self.0) != 0
@@ -319,7 +313,7 @@ impl Val {
     }
 
     /// If this is a `blockaddress` constant: (function, block value).
-    pub fn block_address(self) -> Option<(Val, Val)> {
+    pub(crate) fn block_address(self) -> Option<(Val, Val)> {
         // SAFETY: live value; the accessors are valid on BlockAddress constants only.
         unsafe {
             if c::LLVMIsABlockAddress(self.0).is_null() {
@@ -332,7 +326,7 @@ impl Val {
     }
 
     /// Whether an `or` carries the `disjoint` flag (no common bits: it is an add).
-    pub fn is_disjoint(self) -> bool {
+    pub(crate) fn is_disjoint(self) -> bool {
         // SAFETY: live instruction; callers ask `or` instructions only.
         unsafe { c::LLVMGetIsDisjoint(self.0) != 0 }
     }
@@ -340,27 +334,27 @@ impl Val {
     // ---- constants ----
 
     /// Zero-extended value of an integer constant of at most 64 bits.
-    pub fn const_u64(self) -> u64 {
+    pub(crate) fn const_u64(self) -> u64 {
         // SAFETY: ConstantInt.
         unsafe { c::LLVMConstIntGetZExtValue(self.0) }
     }
 
     /// Value of a floating-point constant, as a double (exact for float and double).
-    pub fn const_f64(self) -> f64 {
+    pub(crate) fn const_f64(self) -> f64 {
         let mut loses = 0;
         // SAFETY: ConstantFP.
         unsafe { c::LLVMConstRealGetDouble(self.0, &mut loses) }
     }
 
     /// Element `i` of a constant aggregate / data sequential.
-    pub fn const_elem(self, i: u32) -> Option<Val> {
+    pub(crate) fn const_elem(self, i: u32) -> Option<Val> {
         // SAFETY: constant; LLVM returns null if there is no such element.
         let p = unsafe { c::LLVMGetAggregateElement(self.0, i) };
         (!p.is_null()).then_some(Val(p))
     }
 
     /// Raw bytes of an i8 constant data array (a C string literal).
-    pub fn const_string(self) -> Option<Vec<u8>> {
+    pub(crate) fn const_string(self) -> Option<Vec<u8>> {
         // SAFETY: LLVMIsConstantString checks it is an i8 ConstantDataSequential before
         // LLVMGetAsString reads it; LLVM returns `len` bytes it owns.
         unsafe {
@@ -375,7 +369,7 @@ impl Val {
 
     /// Look up an enum attribute (e.g. "byval") on call-site argument `arg` (0-based); for type
     /// attributes returns the attribute's type.
-    pub fn call_arg_attr(self, arg: u32, name: &str) -> Option<Option<Ty>> {
+    pub(crate) fn call_arg_attr(self, arg: u32, name: &str) -> Option<Option<Ty>> {
         let kind = attr_kind(name);
         // SAFETY: call instruction; attribute index arg+1 names argument `arg`.
         let a = unsafe { c::LLVMGetCallSiteEnumAttribute(self.0, arg + 1, kind) };
@@ -383,7 +377,7 @@ impl Val {
     }
 
     /// Look up an enum attribute on parameter `arg` (0-based) of a function.
-    pub fn fn_param_attr(self, arg: u32, name: &str) -> Option<Option<Ty>> {
+    pub(crate) fn fn_param_attr(self, arg: u32, name: &str) -> Option<Option<Ty>> {
         let kind = attr_kind(name);
         // SAFETY: function; attribute index arg+1 names parameter `arg`.
         let a = unsafe { c::LLVMGetEnumAttributeAtIndex(self.0, arg + 1, kind) };

@@ -76,7 +76,7 @@ pub struct Function {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub loops: Vec<Loop>,
     /// Activations that left the interpreter at a loop header to finish in native code (OSR,
-    /// issue D); their counts stop there.
+    /// see docs/tiering.md); their counts stop there.
     #[serde(skip_serializing_if = "is_zero")]
     pub osr_entries: u64,
 }

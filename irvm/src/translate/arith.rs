@@ -117,6 +117,10 @@ impl Fx<'_> {
             (IBin::And, _) => Op::And64(x),
             (IBin::Or, _) => Op::Or64(x),
             (IBin::Xor, _) => Op::Xor64(x),
+            // Operands are held zero-extended, so the 64-bit division serves every width; i32 has
+            // its own ops (one handler with the 64-bit ones) so that dumps show the width.
+            (IBin::UDiv, 32) => Op::UDiv32(x),
+            (IBin::URem, 32) => Op::URem32(x),
             (IBin::UDiv, _) => Op::UDiv64(x),
             (IBin::URem, _) => Op::URem64(x),
             (IBin::LShr, 64) => Op::LShr64(x),

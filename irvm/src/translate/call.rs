@@ -74,15 +74,7 @@ impl Fx<'_> {
         };
         let sig = classify::classify(self.dl, &attrs, fty.ret()).ok();
         let (pos, len) = self.cur_pos;
-        self.sites.push(CallSite {
-            args: args.into(),
-            ret,
-            ret_slots,
-            sig,
-            fn_ty: fty,
-            rest: len - pos - 1,
-            vararg: fty.is_vararg(),
-        });
+        self.sites.push(CallSite { args: args.into(), ret, ret_slots, sig, fn_ty: fty, rest: len - pos - 1 });
         Ok(Aux(self.sites.len() as u32 - 1))
     }
 }

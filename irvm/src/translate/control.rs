@@ -9,7 +9,7 @@ use llvm_sys::LLVMOpcode as O;
 
 /// What ends a block, for the profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BranchKind {
+pub(crate) enum BranchKind {
     Jump,
     Cond,
     Switch,
@@ -17,22 +17,22 @@ pub enum BranchKind {
 
 /// The counters of one block's terminator: edge k (to `succs[k]`) counts at `first + k`.
 #[derive(Debug, Clone)]
-pub struct BranchMeta {
-    pub block: u32,
-    pub kind: BranchKind,
-    pub first: u32,
+pub(crate) struct BranchMeta {
+    pub(crate) block: u32,
+    pub(crate) kind: BranchKind,
+    pub(crate) first: u32,
     /// Cond: [true target, false target]. Switch: [default, case 0, case 1, ...] (LLVM order).
-    pub succs: Box<[u32]>,
+    pub(crate) succs: Box<[u32]>,
     /// Switch case values (LLVM order).
-    pub cases: Box<[u64]>,
+    pub(crate) cases: Box<[u64]>,
     /// Whether edge k is a loop back edge.
-    pub back: Box<[bool]>,
+    pub(crate) back: Box<[bool]>,
     /// A jump to the next block that was left out: its count is its block's count.
-    pub derived: bool,
+    pub(crate) derived: bool,
 }
 
 /// Apply `f` to every jump target of `op`.
-pub fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
+pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
     use Op::*;
     match op {
         Jmp { rel, .. } | MovJmp { rel, .. } => f(rel),

@@ -73,7 +73,7 @@ impl Fx<'_> {
 }
 
 /// LLVM's name of an opcode (for error messages).
-pub fn opcode_name(op: O) -> &'static str {
+pub(crate) fn opcode_name(op: O) -> &'static str {
     match op {
         O::LLVMIndirectBr => "indirectbr",
         O::LLVMInvoke => "invoke",

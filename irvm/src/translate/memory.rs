@@ -11,10 +11,10 @@ use llvm_sys::LLVMOpcode as O;
 /// A GEP split into base + constant offset + at most one scaled variable index.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GepParts {
-    pub base: Val,
-    pub off: i64,
+    pub(crate) base: Val,
+    pub(crate) off: i64,
     /// (index value, its width, scale in bytes)
-    pub var: Option<(Val, u32, i64)>,
+    pub(crate) var: Option<(Val, u32, i64)>,
 }
 
 impl Fx<'_> {

@@ -25,97 +25,95 @@ use crate::llvm::{Layout, Ty, TyKind, Val};
 use crate::program::Program;
 use std::collections::HashMap;
 
-pub use control::{BranchKind, BranchMeta};
-pub use osr::{OsrLive, OsrPoint, ValueId};
+pub(crate) use control::{BranchKind, BranchMeta};
+pub(crate) use osr::OsrPoint;
+pub use osr::ValueId;
 
 /// A call site: where the arguments are and where the result goes.
 #[derive(Debug)]
-pub struct CallSite {
+pub(crate) struct CallSite {
     /// Per argument: first slot and slot count in the caller's frame.
-    pub args: Box<[(Reg, u32)]>,
-    pub ret: Reg,
-    pub ret_slots: u32,
+    pub(crate) args: Box<[(Reg, u32)]>,
+    pub(crate) ret: Reg,
+    pub(crate) ret_slots: u32,
     /// SysV classification of the call as written (for native callees).
-    pub sig: Option<Sig>,
+    pub(crate) sig: Option<Sig>,
     /// The call site's function type.
-    pub fn_ty: Ty,
+    pub(crate) fn_ty: Ty,
     /// IR instructions after the call in its block (for exact counts when `exit` unwinds).
-    pub rest: u32,
-    /// The callee is variadic at this site (native callees need %al).
-    pub vararg: bool,
+    pub(crate) rest: u32,
 }
 
 /// A switch: sorted case values and their targets.
 #[derive(Debug)]
-pub struct SwitchTable {
-    pub values: Box<[u64]>,
+pub(crate) struct SwitchTable {
+    pub(crate) values: Box<[u64]>,
     /// Targets of the cases, then the default; relative to the switch op.
-    pub targets: Box<[Rel]>,
+    pub(crate) targets: Box<[Rel]>,
     /// Counter of the default edge; case k (in LLVM's order) counts at `ctr + 1 + order[k]`.
-    pub ctr: u32,
+    pub(crate) ctr: u32,
     /// LLVM case order of each sorted entry.
-    pub order: Box<[u32]>,
+    pub(crate) order: Box<[u32]>,
     /// Dense lookup: if set, `dense[v - min]` is the sorted case index (u32::MAX = default).
-    pub dense: Option<(u64, Box<[u32]>)>,
+    pub(crate) dense: Option<(u64, Box<[u32]>)>,
 }
 
 /// A shufflevector: result lane i takes input lane `mask[i]` (a and b concatenated, -1 = zero).
 #[derive(Debug)]
-pub struct ShuffleTable {
-    pub lane_bytes: u32,
+pub(crate) struct ShuffleTable {
+    pub(crate) lane_bytes: u32,
     /// Lanes of each input.
-    pub n_in: u32,
-    pub mask: Box<[i32]>,
-    pub out_slots: u32,
+    pub(crate) n_in: u32,
+    pub(crate) mask: Box<[i32]>,
 }
 
 /// Profile metadata of one IR basic block.
 #[derive(Debug, Clone)]
-pub struct BlockMeta {
-    pub name: String,
+pub(crate) struct BlockMeta {
+    pub(crate) name: String,
     /// IR instructions in the block (phis and terminator included).
-    pub insts: u32,
+    pub(crate) insts: u32,
 }
 
 /// A lowered function.
-pub struct Code {
-    pub ops: Box<[Op]>,
+pub(crate) struct Code {
+    pub(crate) ops: Box<[Op]>,
     /// Frame size in slots.
-    pub nslots: u32,
+    pub(crate) nslots: u32,
     /// Slots taken by the parameters (they start at slot 1).
-    pub param_slots: u32,
+    pub(crate) param_slots: u32,
     /// Constants, in memory order: copied to slots `-consts.len()..0` on entry.
-    pub consts: Box<[u64]>,
+    pub(crate) consts: Box<[u64]>,
     /// Bytes of fixed allocas, and their alignment.
-    pub alloca_bytes: u64,
-    pub alloca_align: u64,
-    pub sites: Box<[CallSite]>,
-    pub switches: Box<[SwitchTable]>,
-    pub shuffles: Box<[ShuffleTable]>,
-    pub messages: Box<[String]>,
-    pub ncounters: u32,
-    pub blocks: Box<[BlockMeta]>,
-    pub branches: Box<[BranchMeta]>,
+    pub(crate) alloca_bytes: u64,
+    pub(crate) alloca_align: u64,
+    pub(crate) sites: Box<[CallSite]>,
+    pub(crate) switches: Box<[SwitchTable]>,
+    pub(crate) shuffles: Box<[ShuffleTable]>,
+    pub(crate) messages: Box<[String]>,
+    pub(crate) ncounters: u32,
+    pub(crate) blocks: Box<[BlockMeta]>,
+    pub(crate) branches: Box<[BranchMeta]>,
     /// Per parameter: first slot and slot count.
-    pub params: Box<[(Reg, u32)]>,
+    pub(crate) params: Box<[(Reg, u32)]>,
     /// Per parameter: bits that are meaningful in its slot (narrow ints, f32), else 64.
-    pub param_types: Box<[u8]>,
+    pub(crate) param_types: Box<[u8]>,
     /// `byval` parameters: (slot, size, alignment); a callee gets its own copy of the pointee.
-    pub byval: Box<[(Reg, u32, u32)]>,
+    pub(crate) byval: Box<[(Reg, u32, u32)]>,
     /// Classification of the function's own signature (how native callers pass arguments).
-    pub own_sig: Option<Sig>,
-    pub vararg: bool,
+    pub(crate) own_sig: Option<Sig>,
+    pub(crate) vararg: bool,
     /// OSR points (loop headers), when the program enables OSR.
-    pub osr: Box<[OsrPoint]>,
+    pub(crate) osr: Box<[OsrPoint]>,
     /// How an OSR variant `ret (ptr)` returns, and the return value's slot count.
-    pub osr_sig: Option<Sig>,
-    pub ret_slots: u32,
+    pub(crate) osr_sig: Option<Sig>,
+    pub(crate) ret_slots: u32,
 }
 
 impl Code {
     /// A function's counters `ctrs` without the OSR points' entry counts and marks (which are
     /// not block counts).
-    pub fn profile_counters<'a>(&'a self, ctrs: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
+    pub(crate) fn profile_counters<'a>(&'a self, ctrs: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
         let osr = |k: usize| self.osr.iter().any(|p| k == p.ctr as usize || k == p.ctr as usize + 1);
         ctrs.iter().enumerate().filter(move |&(k, _)| !osr(k)).map(|(_, c)| *c)
     }
@@ -143,41 +141,41 @@ impl Target {
 
 /// Translation state of one function.
 pub(crate) struct Fx<'p> {
-    pub prog: &'p mut Program,
-    pub dl: Layout,
-    pub func: Val,
-    pub fname: String,
-    pub code: Vec<Op>,
-    pub slot_of: HashMap<Val, Reg>,
-    pub alias: HashMap<Val, Val>,
-    pub nslots: u32,
-    pub consts: Vec<u64>,
-    pub const_map: HashMap<Vec<u64>, u32>,
-    pub block_index: HashMap<Val, u32>,
-    pub block_start: Vec<u32>,
+    pub(crate) prog: &'p mut Program,
+    pub(crate) dl: Layout,
+    pub(crate) func: Val,
+    pub(crate) fname: String,
+    pub(crate) code: Vec<Op>,
+    pub(crate) slot_of: HashMap<Val, Reg>,
+    pub(crate) alias: HashMap<Val, Val>,
+    pub(crate) nslots: u32,
+    pub(crate) consts: Vec<u64>,
+    pub(crate) const_map: HashMap<Vec<u64>, u32>,
+    pub(crate) block_index: HashMap<Val, u32>,
+    pub(crate) block_start: Vec<u32>,
     /// Edge stubs (phi moves then a jump, targets encoded). Emitted after the body.
-    pub stubs: Vec<Vec<Op>>,
+    pub(crate) stubs: Vec<Vec<Op>>,
     /// Op index of each switch (parallel to `switches`).
-    pub switch_pcs: Vec<u32>,
-    pub sites: Vec<CallSite>,
-    pub switches: Vec<SwitchTable>,
-    pub shuffles: Vec<ShuffleTable>,
-    pub messages: Vec<String>,
-    pub ncounters: u32,
-    pub branches: Vec<BranchMeta>,
-    pub alloca_bytes: u64,
-    pub alloca_align: u64,
+    pub(crate) switch_pcs: Vec<u32>,
+    pub(crate) sites: Vec<CallSite>,
+    pub(crate) switches: Vec<SwitchTable>,
+    pub(crate) shuffles: Vec<ShuffleTable>,
+    pub(crate) messages: Vec<String>,
+    pub(crate) ncounters: u32,
+    pub(crate) branches: Vec<BranchMeta>,
+    pub(crate) alloca_bytes: u64,
+    pub(crate) alloca_align: u64,
     /// Instructions folded into their user (e.g. an icmp into its branch).
-    pub fused: std::collections::HashSet<Val>,
-    pub back_edges: std::collections::HashSet<(u32, u32)>,
+    pub(crate) fused: std::collections::HashSet<Val>,
+    pub(crate) back_edges: std::collections::HashSet<(u32, u32)>,
     /// Folded load/fmul/fadd(/store) patterns, keyed by the instruction that emits them.
-    pub mem_fma: HashMap<Val, superop::MemFma>,
+    pub(crate) mem_fma: HashMap<Val, superop::MemFma>,
     /// Position of the instruction being lowered in its block, and the block's length.
-    pub cur_pos: (u32, u32),
+    pub(crate) cur_pos: (u32, u32),
 }
 
 /// Lower function `f` of the program.
-pub fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Code, String> {
+pub(crate) fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Code, String> {
     let func = prog.funcs[f.0 as usize].val;
     let fname = prog.funcs[f.0 as usize].name.clone();
     let dl = prog.dl;
@@ -362,23 +360,23 @@ impl Fx<'_> {
     }
 
     /// A fresh scratch slot range.
-    pub fn temp(&mut self, n: u32) -> Reg {
+    pub(crate) fn temp(&mut self, n: u32) -> Reg {
         let r = Reg(self.nslots as i32);
         self.nslots += n;
         r
     }
 
-    pub fn push(&mut self, op: Op) {
+    pub(crate) fn push(&mut self, op: Op) {
         self.code.push(op);
     }
 
-    pub fn trap_unsupported(&mut self, msg: String) {
+    pub(crate) fn trap_unsupported(&mut self, msg: String) {
         let what = Aux(self.messages.len() as u32);
         self.messages.push(msg);
         self.push(Op::Trap { kind: TrapOp::Unsupported, what });
     }
 
-    pub fn counters(&mut self, n: u32) -> u32 {
+    pub(crate) fn counters(&mut self, n: u32) -> u32 {
         let c = self.ncounters;
         self.ncounters += n;
         c

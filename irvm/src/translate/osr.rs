@@ -1,4 +1,4 @@
-//! On-stack-replacement points (issue D): with OSR enabled (`Program::osr`), the top of every
+//! On-stack-replacement points: with OSR enabled (`Program::osr`), the top of every
 //! loop header gets an `Osr` op that counts entries and, past a mark, offers the host to continue
 //! the running activation in native code (`exec::call::osr`). The point lists the values live
 //! there — parameters and instructions by position, with their slots — which are exactly what the
@@ -23,27 +23,27 @@ pub enum ValueId {
 
 /// One live value at an OSR point and where the frame holds it.
 #[derive(Debug, Clone)]
-pub struct OsrLive {
-    pub value: ValueId,
-    pub reg: Reg,
-    pub slots: u32,
+pub(crate) struct OsrLive {
+    pub(crate) value: ValueId,
+    pub(crate) reg: Reg,
+    pub(crate) slots: u32,
 }
 
 /// An OSR point: loop header `block`; counter `ctr` counts entries, `ctr + 1` holds the count
 /// at which the host is asked next.
 #[derive(Debug, Clone)]
-pub struct OsrPoint {
-    pub block: u32,
-    pub ctr: u32,
-    pub live: Box<[OsrLive]>,
+pub(crate) struct OsrPoint {
+    pub(crate) block: u32,
+    pub(crate) ctr: u32,
+    pub(crate) live: Box<[OsrLive]>,
     /// The OSR point of the outermost loop that contains this one, if any: entering there
     /// keeps the loop nest reducible in the native code (see the host's OSR policy).
-    pub outer: Option<u32>,
+    pub(crate) outer: Option<u32>,
 }
 
 impl OsrPoint {
     /// Buffer words the live values take, in order.
-    pub fn words(&self) -> u32 {
+    pub(crate) fn words(&self) -> u32 {
         self.live.iter().map(|l| l.slots).sum()
     }
 }

@@ -55,7 +55,7 @@ impl Fx<'_> {
 
     pub(super) fn emit_shuffle(&mut self, i: Val) -> Result<(), String> {
         let (lane, n_in) = self.vec_of(i.operand(0))?;
-        let (_, n_out) = self.vec_of(i)?;
+        self.vec_of(i)?; // the result must be a vector irvm handles
         let d = self.reg(i)?;
         let a = self.reg(i.operand(0))?;
         let b = self.reg(i.operand(1))?;
@@ -66,7 +66,6 @@ impl Fx<'_> {
             lane_bytes: lane.bytes(),
             n_in,
             mask: mask.into_iter().map(|m| if m < 0 { -1 } else { m }).collect(),
-            out_slots: Scalar::Vec(lane, n_out).slots(),
         });
         self.push(Op::Shuffle { d, a, b, table });
         Ok(())

@@ -160,7 +160,7 @@ impl Jit {
         run().map_err(|e| e.context(&what))
     }
 
-    /// Whole-program rebuild for ahead-of-time use (issue F's converged module and appliance):
+    /// Whole-program rebuild for ahead-of-time use (the snapshot's converged module and the appliance):
     /// clone `module`, turn the functions not in `keep` into declarations (dead code; `None`
     /// keeps all), attach `profiles`, run `default<On>`, and return the optimized bitcode and a
     /// relocatable object for this JIT's target. Nothing is added to the JIT.
@@ -209,7 +209,7 @@ impl Jit {
                 // SAFETY: valid module and C string.
                 let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
                 if f.is_null() || llvm::is_declaration(f) {
-                    return Err(Error::new(format!("function '{k}' to keep is not defined by the module")));
+                    return Err(Error::Input(format!("function '{k}' to keep is not defined by the module")));
                 }
             }
             for f in llvm::functions(m.raw()) {
@@ -230,7 +230,7 @@ impl Jit {
             // SAFETY: valid module and C string.
             let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
             if f.is_null() || llvm::is_declaration(f) {
-                return Err(Error::new(format!("profile given for '{fname}', which the module does not define")));
+                return Err(Error::Input(format!("profile given for '{fname}', which the module does not define")));
             }
             profiled.push((f, p));
         }
@@ -269,7 +269,7 @@ impl Jit {
         if failed {
             // SAFETY: `msg` is an LLVM-allocated message that is ours to free.
             let why = unsafe { take_message(msg) };
-            return Err(Error::new(format!("code generation failed: {}", one_line(&why))));
+            return Err(Error::Llvm(format!("code generation failed: {}", one_line(&why))));
         }
         // SAFETY: `buf` is a valid buffer we own; copy its bytes, then dispose it.
         let bytes = unsafe {

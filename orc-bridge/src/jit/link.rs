@@ -28,7 +28,8 @@ impl Jit {
         let mut host = Vec::new();
         for s in host_symbols {
             host.push(
-                HostSymbol::parse(s).ok_or_else(|| Error::new(format!("{what}: '{s}' is not a __bf.* host symbol")))?,
+                HostSymbol::parse(s)
+                    .ok_or_else(|| Error::Link(format!("{what}: '{s}' is not a __bf.* host symbol")))?,
             );
         }
         self.define_host_symbols(&host, links).map_err(|e| e.context(&what))?;
@@ -135,7 +136,7 @@ impl Jit {
                     why = format!("{why}; {e}");
                 }
             }
-            Error::new(format!("{what}: {why}"))
+            Error::Link(format!("{what}: {why}"))
         })
     }
 
@@ -146,7 +147,7 @@ impl Jit {
             .code
             .get_mut(code.0)
             .and_then(Option::take)
-            .ok_or_else(|| Error::new(format!("code #{} was already removed", code.0)))?;
+            .ok_or_else(|| Error::Link(format!("code #{} was already removed", code.0)))?;
         // SAFETY: `rt` is a tracker we created and still own; removing then releasing it.
         let r = check(unsafe { LLVMOrcResourceTrackerRemove(rt) });
         // SAFETY: see above.
@@ -159,7 +160,7 @@ impl Jit {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(Error::new(format!(
+            Err(Error::Link(format!(
                 "unresolved symbol{} {}: not a runtime symbol given to the JIT (Jit::define_runtime_symbols)",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")

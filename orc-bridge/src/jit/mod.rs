@@ -1,11 +1,11 @@
 //! The `Jit`: one ORC LLJIT plus BareFlow's own JITDylib, the source modules it compiles from,
 //! and one target machine per codegen level. Each compilation emits an ELF object (so every tier's
-//! code can be cached, issue F) and adds it to the JIT under its own ResourceTracker (so old tiers
+//! code can be cached in run snapshots) and adds it to the JIT under its own ResourceTracker (so old tiers
 //! can be freed).
 //!
 //! Why objects rather than LLVMOrcLLJITAddLLVMIRModule: LLJIT's IR layer compiles every module
 //! with one fixed codegen level, while tiers need O0 (fast-isel) … O3 codegen; and the emitted
-//! object bytes are exactly what the snapshot cache of issue F stores.
+//! object bytes are exactly what the snapshot's object cache stores.
 //!
 //! Set-up and modules live here; `compile` holds the compilation entry points, `link` the ORC
 //! side (objects, lookups, removal, outside symbols).
@@ -135,7 +135,7 @@ pub struct Jit {
 
 // SAFETY: a Jit exclusively owns its LLVM objects (LLJIT, context, modules, target machines) and
 // every method takes `&self`/`&mut self`, so moving it to another thread (e.g. a background
-// compile thread, issue D) never lets two threads touch the same LLVM object. It is not `Sync`.
+// compile thread) never lets two threads touch the same LLVM object. It is not `Sync`.
 unsafe impl Send for Jit {}
 
 extern "C" fn on_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
@@ -220,7 +220,7 @@ impl Jit {
             session_errors,
             diagnostics,
         };
-        // 8. Optionally, GDB JIT interface registration of every object (issue G).
+        // 8. Optionally, GDB JIT interface registration of every object (debugging JIT code with GDB).
         if config.gdb_registration {
             // SAFETY: `lljit` is live.
             check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit.lljit) })
@@ -250,7 +250,7 @@ impl Jit {
     }
 
     /// The whole program's profile summary, added to every later compilation that carries
-    /// profiles (issue D: rebuild it from irvm's counters when they change much).
+    /// profiles (the tier manager rebuilds it from irvm's counters when they change much).
     pub fn set_profile_summary(&mut self, summary: Option<ProfileSummary>) {
         self.summary = summary;
     }

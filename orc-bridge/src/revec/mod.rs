@@ -1,4 +1,4 @@
-//! Re-vectorizing loops for the CPU we run on (issue D).
+//! Re-vectorizing loops for the CPU we run on (tiered execution).
 //!
 //! The bitcode reaches the JIT already optimized for a generic x86-64: its loops were vectorized
 //! for 128-bit SSE registers (`<4 x float>`) and marked `llvm.loop.isvectorized`, so the tier

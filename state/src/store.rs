@@ -6,7 +6,7 @@
 //! bytes before it. A save goes to the slot that does not hold the newest valid snapshot: payload,
 //! fsync, header, fsync. Loading takes the valid slot with the highest generation.
 
-use super::codec::{Snapshot, SnapshotError};
+use crate::codec::{Snapshot, SnapshotError};
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

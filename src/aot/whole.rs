@@ -1,4 +1,4 @@
-//! The whole program rebuilt from a converged profile (issue F, "shrink"): the functions some
+//! The whole program rebuilt from a converged profile: the functions some
 //! run executed, re-optimized together at O3 with the aggregated irvm counters as `!prof` and the
 //! program's profile summary, compiled for one CPU into one relocatable object. Dead functions
 //! are left out (the caller gets their names: `bareflow aot` turns them into trap stubs).
@@ -6,7 +6,8 @@
 //! Used by `bareflow aot` and, once a run's profile is stable, by `run --state` to keep the
 //! result in the snapshot.
 
-use crate::state::content::RunState;
+use bareflow_state::content::RunState;
+use bareflow_tier::{complete_profile, profile_summary};
 use irvm::{Machine, Options};
 use orc_bridge::{Jit, JitConfig, OptLevel, TargetConfig};
 use std::collections::HashMap;
@@ -31,33 +32,23 @@ pub fn build(
     features: Option<String>,
 ) -> Result<WholeProgram, String> {
     // irvm lowers each live function so its counters (summed over runs) map onto LLVM blocks.
-    let resolver = Box::new(super::links::ChainResolver::platform());
-    let mut m = Machine::load(bytes, name, resolver, Options::default())?;
+    let resolver = Box::new(crate::resolver::platform());
+    let mut m = Machine::load(bytes, name, resolver, Options::default()).map_err(|e| e.to_string())?;
     let (mut live, mut dead) = (Vec::new(), Vec::new());
-    for f in 0..m.prog.funcs.len() {
-        if m.prog.funcs[f].external {
-            continue;
-        }
-        let fname = m.prog.funcs[f].name.clone();
+    let mut profiles = HashMap::new();
+    for f in m.defined_functions().collect::<Vec<_>>() {
+        let fname = m.name(f).to_string();
         match state.functions.get(&fname).filter(|r| r.runs > 0) {
             Some(r) => {
-                m.lower_now(f as u32)?;
-                if m.stats[f].counters.len() == r.counters.len() {
-                    m.stats[f].counters.copy_from_slice(&r.counters);
+                m.lower_now(f).map_err(|e| e.to_string())?;
+                m.seed_counters(f, r.counters.clone().into_boxed_slice());
+                m.set_calls(f, r.calls);
+                if let Some(p) = complete_profile(&m, f) {
+                    profiles.insert(fname.clone(), p);
                 }
-                m.stats[f].calls = r.calls;
                 live.push(fname);
             }
             None => dead.push(fname),
-        }
-    }
-    let mut profiles = HashMap::new();
-    for f in 0..m.prog.funcs.len() {
-        if !m.prog.funcs[f].external
-            && live.contains(&m.prog.funcs[f].name)
-            && let Some(p) = super::complete_profile(&m, f as u32)
-        {
-            profiles.insert(m.prog.funcs[f].name.clone(), p);
         }
     }
     let cfg = JitConfig {
@@ -66,7 +57,7 @@ pub fn build(
     };
     let mut jit = Jit::new(&cfg).map_err(|e| e.to_string())?;
     let module = jit.load_bitcode(name, bytes).map_err(|e| e.to_string())?;
-    jit.set_profile_summary(Some(super::profile_summary(&m)));
+    jit.set_profile_summary(Some(profile_summary(&m)));
     let t0 = std::time::Instant::now();
     let o = jit.optimize_module(module, OptLevel::O3, &profiles, Some(&live)).map_err(|e| e.to_string())?;
     Ok(WholeProgram { object: o.object, live, dead, ms: t0.elapsed().as_secs_f64() * 1e3 })

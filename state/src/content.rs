@@ -4,7 +4,7 @@
 //! (the object cache's index) and one `obj/<function>.<level>` section per cached object.
 //! Pure data: no LLVM, so `bareflow snapshot show` reads it in every build.
 
-use super::Snapshot;
+use crate::codec::Snapshot;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -55,7 +55,7 @@ pub struct CachedObject {
     pub bytes: Vec<u8>,
 }
 
-/// The whole program rebuilt once the profile was stable (`tier::whole`): live functions only,
+/// The whole program rebuilt once the profile was stable (the driver's `aot::whole`): live functions only,
 /// O3 with the aggregated profile, for the snapshot's CPU. Kept while the tiers and the dead set
 /// stay what they were when it was built (`shape`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +103,38 @@ fn tier_str(t: Option<u8>) -> String {
     t.map_or("interp".into(), |l| format!("O{l}"))
 }
 
+/// A run snapshot that cannot be decoded: what is wrong, naming the section (and entry).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContentError {
+    /// A section the snapshot must have is not there.
+    MissingSection(String),
+    /// A section is not valid JSON.
+    BadJson { section: String, error: String },
+    /// The snapshot is of another format version than this bareflow reads.
+    Format { found: u64 },
+    /// A field is missing, of the wrong kind, or names something absent (the message says which).
+    Field(String),
+}
+
+impl std::fmt::Display for ContentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContentError::MissingSection(name) => write!(f, "no '{name}' section"),
+            ContentError::BadJson { section, error } => write!(f, "section '{section}': {error}"),
+            ContentError::Format { found } => {
+                write!(f, "meta.json: format {found}, this bareflow reads format {FORMAT}")
+            }
+            ContentError::Field(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ContentError {}
+
+fn field(msg: String) -> ContentError {
+    ContentError::Field(msg)
+}
+
 fn parse_tier(s: &str) -> Result<Option<u8>, String> {
     match s {
         "interp" => Ok(None),
@@ -111,24 +143,29 @@ fn parse_tier(s: &str) -> Result<Option<u8>, String> {
     }
 }
 
-fn section_json(snap: &Snapshot, name: &str) -> Result<Value, String> {
-    let bytes = snap.sections.get(name).ok_or_else(|| format!("no '{name}' section"))?;
-    serde_json::from_slice(bytes).map_err(|e| format!("section '{name}': {e}"))
+fn section_json(snap: &Snapshot, name: &str) -> Result<Value, ContentError> {
+    let bytes = snap.sections.get(name).ok_or_else(|| ContentError::MissingSection(name.to_string()))?;
+    serde_json::from_slice(bytes).map_err(|e| ContentError::BadJson { section: name.to_string(), error: e.to_string() })
 }
 
-fn converged_of(snap: &Snapshot) -> Result<Converged, String> {
+fn converged_of(snap: &Snapshot) -> Result<Converged, ContentError> {
     let what = "converged.json";
     let c = section_json(snap, what)?;
-    let names = |field: &str| -> Result<Vec<String>, String> {
-        c[field]
+    let names = |name: &str| -> Result<Vec<String>, ContentError> {
+        c[name]
             .as_array()
-            .ok_or(format!("{what}: '{field}' missing or not a list"))?
+            .ok_or_else(|| field(format!("{what}: '{name}' missing or not a list")))?
             .iter()
-            .map(|s| s.as_str().map(str::to_string).ok_or(format!("{what}: a name in '{field}' is not a string")))
+            .map(|s| {
+                s.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| field(format!("{what}: a name in '{name}' is not a string")))
+            })
             .collect()
     };
     let section = str_of(&c, "section", what)?;
-    let object = snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
+    let object =
+        snap.sections.get(&section).ok_or_else(|| field(format!("{what}: section '{section}' missing")))?.clone();
     Ok(Converged {
         runs: u64_of(&c, "runs", what)?,
         shape: str_of(&c, "shape", what)?,
@@ -138,12 +175,12 @@ fn converged_of(snap: &Snapshot) -> Result<Converged, String> {
     })
 }
 
-fn str_of(v: &Value, field: &str, what: &str) -> Result<String, String> {
-    v[field].as_str().map(str::to_string).ok_or_else(|| format!("{what}: '{field}' missing or not a string"))
+fn str_of(v: &Value, name: &str, what: &str) -> Result<String, ContentError> {
+    v[name].as_str().map(str::to_string).ok_or_else(|| field(format!("{what}: '{name}' missing or not a string")))
 }
 
-fn u64_of(v: &Value, field: &str, what: &str) -> Result<u64, String> {
-    v[field].as_u64().ok_or_else(|| format!("{what}: '{field}' missing or not a number"))
+fn u64_of(v: &Value, name: &str, what: &str) -> Result<u64, ContentError> {
+    v[name].as_u64().ok_or_else(|| field(format!("{what}: '{name}' missing or not a number")))
 }
 
 impl RunState {
@@ -188,11 +225,11 @@ impl RunState {
     }
 
     /// Decode from sections; errors say which section or field is wrong.
-    pub fn from_snapshot(snap: &Snapshot) -> Result<RunState, String> {
+    pub fn from_snapshot(snap: &Snapshot) -> Result<RunState, ContentError> {
         let meta = section_json(snap, "meta.json")?;
         let format = u64_of(&meta, "format", "meta.json")?;
         if format != FORMAT {
-            return Err(format!("meta.json: format {format}, this bareflow reads format {FORMAT}"));
+            return Err(ContentError::Format { found: format });
         }
         let identity = Identity {
             program: str_of(&meta, "program", "meta.json")?,
@@ -204,10 +241,13 @@ impl RunState {
         let runs = u64_of(&meta, "runs", "meta.json")?;
         let prof = section_json(snap, "profile.json")?;
         let mut functions = BTreeMap::new();
-        for f in prof["functions"].as_array().ok_or("profile.json: 'functions' missing or not a list")? {
+        for f in prof["functions"]
+            .as_array()
+            .ok_or_else(|| field("profile.json: 'functions' missing or not a list".into()))?
+        {
             let name = str_of(f, "name", "profile.json")?;
             let what = format!("profile.json: function '{name}'");
-            let tier = parse_tier(&str_of(f, "tier", &what)?).map_err(|e| format!("{what}: {e}"))?;
+            let tier = parse_tier(&str_of(f, "tier", &what)?).map_err(|e| field(format!("{what}: {e}")))?;
             let r = FuncRecord {
                 calls: u64_of(f, "calls", &what)?,
                 heat: u64_of(f, "heat", &what)?,
@@ -216,29 +256,36 @@ impl RunState {
                 tier,
                 counters: f["counters"]
                     .as_array()
-                    .ok_or(format!("{what}: 'counters' missing or not a list"))?
+                    .ok_or_else(|| field(format!("{what}: 'counters' missing or not a list")))?
                     .iter()
-                    .map(|c| c.as_u64().ok_or(format!("{what}: a counter is not a number")))
+                    .map(|c| c.as_u64().ok_or_else(|| field(format!("{what}: a counter is not a number"))))
                     .collect::<Result<_, _>>()?,
             };
             functions.insert(name, r);
         }
         let index = section_json(snap, "objects.json")?;
         let mut objects = Vec::new();
-        for o in index.as_array().ok_or("objects.json: not a list")? {
+        for o in index.as_array().ok_or_else(|| field("objects.json: not a list".into()))? {
             let function = str_of(o, "function", "objects.json")?;
             let what = format!("objects.json: object of '{function}'");
             let level = parse_tier(&str_of(o, "level", &what)?)
-                .map_err(|e| format!("{what}: {e}"))?
-                .ok_or(format!("{what}: level 'interp'"))?;
+                .map_err(|e| field(format!("{what}: {e}")))?
+                .ok_or_else(|| field(format!("{what}: level 'interp'")))?;
             let section = str_of(o, "section", &what)?;
-            let bytes =
-                snap.sections.get(&section).ok_or_else(|| format!("{what}: section '{section}' missing"))?.clone();
+            let bytes = snap
+                .sections
+                .get(&section)
+                .ok_or_else(|| field(format!("{what}: section '{section}' missing")))?
+                .clone();
             let host_symbols = o["host_symbols"]
                 .as_array()
-                .ok_or(format!("{what}: 'host_symbols' missing"))?
+                .ok_or_else(|| field(format!("{what}: 'host_symbols' missing")))?
                 .iter()
-                .map(|s| s.as_str().map(str::to_string).ok_or(format!("{what}: a host symbol is not a string")))
+                .map(|s| {
+                    s.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| field(format!("{what}: a host symbol is not a string")))
+                })
                 .collect::<Result<_, _>>()?;
             objects.push(CachedObject {
                 symbol: str_of(o, "symbol", &what)?,
@@ -461,12 +508,12 @@ mod tests {
         let mut foreign = Snapshot::default();
         foreign.sections.insert("counter".into(), b"3".to_vec());
         assert!(!RunState::is_run_snapshot(&foreign));
-        assert!(RunState::from_snapshot(&foreign).unwrap_err().contains("meta.json"));
+        assert!(RunState::from_snapshot(&foreign).unwrap_err().to_string().contains("meta.json"));
         let mut snap = sample().to_snapshot();
         snap.sections.remove("obj/hot.O3");
-        assert!(RunState::from_snapshot(&snap).unwrap_err().contains("obj/hot.O3"));
+        assert!(RunState::from_snapshot(&snap).unwrap_err().to_string().contains("obj/hot.O3"));
         let mut snap = sample().to_snapshot();
         snap.sections.insert("meta.json".into(), b"{\"format\": 99}".to_vec());
-        assert!(RunState::from_snapshot(&snap).unwrap_err().contains("format 99"));
+        assert!(RunState::from_snapshot(&snap).unwrap_err().to_string().contains("format 99"));
     }
 }

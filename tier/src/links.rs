@@ -3,7 +3,7 @@
 //! (the code to call now: the thunk, then the newest tier's native code). Also the symbol
 //! resolver chain used by irvm: the tier C API, the platform table, then (Linux) dlsym.
 
-use irvm::Machine;
+use irvm::{FuncId, Machine};
 use orc_bridge::{GlobalRef, HostLinks};
 use std::collections::HashMap;
 
@@ -14,37 +14,32 @@ pub struct Links {
     pub globals_by_name: HashMap<String, u64>,
     /// Canonical address (thunk) of each defined function, by name.
     pub canonical: HashMap<String, u64>,
-    /// Function-table index of each defined function, by name.
-    pub index: HashMap<String, u32>,
+    /// Each defined function, by name.
+    pub index: HashMap<String, FuncId>,
     /// One call slot per function-table index (boxed: addresses must not move).
     pub slots: Box<[u64]>,
 }
 
 impl Links {
     /// Lay out links for `m`'s program. Binds a thunk for every defined function.
-    pub fn new(m: &mut Machine) -> Result<Links, String> {
+    pub fn new(m: &mut Machine) -> Result<Links, irvm::Error> {
         let mut globals = Vec::new();
         let mut globals_by_name = HashMap::new();
-        for g in m.prog.ir.globals() {
-            let a = m.prog.globals.get(&g).copied().unwrap_or(0);
+        for (n, a) in m.global_addresses() {
             globals.push(a);
-            let n = g.name();
             if !n.is_empty() {
                 globals_by_name.insert(n, a);
             }
         }
         let mut canonical = HashMap::new();
         let mut index = HashMap::new();
-        let mut slots = vec![0u64; m.prog.funcs.len()].into_boxed_slice();
-        for f in 0..m.prog.funcs.len() {
-            if m.prog.funcs[f].external {
-                continue;
-            }
-            let addr = m.prog.function_address(irvm::isa::FuncId(f as u32))? as u64;
-            let name = m.prog.funcs[f].name.clone();
+        let mut slots = vec![0u64; m.function_count()].into_boxed_slice();
+        for f in m.defined_functions().collect::<Vec<_>>() {
+            let addr = m.function_address(f)? as u64;
+            let name = m.name(f).to_string();
             canonical.insert(name.clone(), addr);
-            index.insert(name, f as u32);
-            slots[f] = addr;
+            index.insert(name, f);
+            slots[f.index()] = addr;
         }
         Ok(Links { globals, globals_by_name, canonical, index, slots })
     }
@@ -62,29 +57,16 @@ impl HostLinks for Links {
 
     fn call_slot(&self, name: &str) -> Option<u64> {
         let f = *self.index.get(name)?;
-        Some(&self.slots[f as usize] as *const u64 as u64)
+        Some(&self.slots[f.index()] as *const u64 as u64)
     }
 }
 
-/// irvm's resolver: explicit tables first (tier C API, runtime.h / core-rt), then the fallback.
+/// irvm's resolver: explicit tables first (the tier C API, [`crate::api::table`], and the
+/// platform's: runtime.h, core-rt's exports), then the fallback (dlsym on Linux). The driver
+/// builds the platform's chain.
 pub struct ChainResolver {
     pub table: HashMap<&'static str, usize>,
     pub fallback: Option<Box<dyn irvm::Resolver>>,
-}
-
-impl ChainResolver {
-    /// The platform's resolver chain (`crate::symbols::table()` + tier API, dlsym on Linux).
-    pub fn platform() -> ChainResolver {
-        let mut table: HashMap<&'static str, usize> = crate::symbols::table().into_iter().collect();
-        for (n, a) in super::api::table() {
-            table.insert(n, a);
-        }
-        #[cfg(not(feature = "baremetal"))]
-        let fallback: Option<Box<dyn irvm::Resolver>> = Some(Box::new(irvm::host::DlsymResolver::new()));
-        #[cfg(feature = "baremetal")]
-        let fallback: Option<Box<dyn irvm::Resolver>> = None;
-        ChainResolver { table, fallback }
-    }
 }
 
 impl irvm::Resolver for ChainResolver {

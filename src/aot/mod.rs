@@ -1,17 +1,19 @@
 //! `bareflow aot --state STORE PROGRAM.bc -o OUT.o [--stubs OUT.s] [--cpu NAME] [--features F]`
-//! (issue F, "boot final"): the converged snapshot's whole program, ahead of time. The functions
+//! the converged snapshot's whole program, ahead of time. The functions
 //! no run executed are dropped (dead code), the rest is re-optimized whole-program at O3 with the
 //! aggregated profile (`!prof` from the summed irvm counters + the program's profile summary) by
-//! `orc_bridge::Jit::optimize_module` (`tier::whole`), and written as one relocatable object for
+//! `orc_bridge::Jit::optimize_module` (`whole`), and written as one relocatable object for
 //! the snapshot's CPU (or `--cpu`/`--features`). When a stable run already rebuilt it and kept it
 //! in the snapshot (the converged module), that object is written as is. `--stubs` writes an assembly file defining every dropped
 //! function as a trap (`ud2`): references to them (address taken, calls on paths never taken)
 //! still link, and reaching one stops the machine instead of running wrong code.
 
-use crate::state::Store;
-use crate::state::content::{RunState, bitcode_hash};
-use crate::tier::whole::{self, WholeProgram};
+pub mod whole;
+
+use bareflow_state::Store;
+use bareflow_state::content::{RunState, bitcode_hash};
 use std::path::Path;
+use whole::WholeProgram;
 
 const USAGE: &str = "usage: bareflow aot --state STORE PROGRAM.bc -o OUT.o [--stubs OUT.s] [--cpu NAME] [--features F]";
 

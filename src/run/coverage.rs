@@ -1,4 +1,4 @@
-//! `bareflow run --runtime-coverage` (issue F): which of the runtime's own code ran.
+//! `bareflow run --runtime-coverage`: which of the runtime's own code ran.
 //! - Linux: a CLOCK_MONOTONIC POSIX timer sends SIGPROF every 100 µs; the handler records the
 //!   interrupted instruction pointer; symbols come from the executable's ELF symbol table
 //!   (/proc/self/exe).
@@ -9,6 +9,8 @@
 //! Samples are counted per component (core-rt, irvm, orc-bridge, driver, LLVM, other: std,
 //! libstdc++, crates). A function with no sample may still have run briefly: the "never
 //! sampled" share is an upper bound of dead runtime code, tightened by aggregating runs.
+//! [`Coverage`] is the run's side of it (the session holds one); the Linux sampler's buffer is
+//! static because its signal handler has no other way to reach it.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -97,11 +99,54 @@ mod sigprof {
     }
 }
 #[cfg(not(feature = "baremetal"))]
-pub use sigprof::start;
+use sigprof::start;
+
+/// The run's runtime coverage: whether it is sampled, and whether its report was printed (once,
+/// at exit).
+#[derive(Default)]
+pub struct Coverage {
+    on: bool,
+    reported: bool,
+}
+
+impl Coverage {
+    /// Start sampling (`--runtime-coverage`); a sampler that cannot start is one line on stderr.
+    pub fn start() -> Coverage {
+        match start() {
+            Ok(()) => Coverage { on: true, reported: false },
+            Err(e) => {
+                eprintln!("coverage: {e}; runtime coverage is off");
+                Coverage::default()
+            }
+        }
+    }
+
+    /// This run's runtime coverage added to `prev` (a snapshot's), and its report printed; `prev`
+    /// as it is when sampling is off or the report was printed before.
+    pub fn finish(&mut self, prev: Option<Value>) -> Option<Value> {
+        if !self.on || std::mem::replace(&mut self.reported, true) {
+            return prev;
+        }
+        match collect() {
+            Ok((now, syms)) => {
+                let total = merge(prev, now);
+                match report(&total, &syms) {
+                    Ok(r) => eprintln!("{r}"),
+                    Err(e) => eprintln!("coverage: {e}"),
+                }
+                Some(total)
+            }
+            Err(e) => {
+                eprintln!("coverage: {e}");
+                prev
+            }
+        }
+    }
+}
 
 /// Start sampling (core-rt's timer interrupt at 1 kHz).
 #[cfg(feature = "baremetal")]
-pub fn start() -> Result<(), String> {
+fn start() -> Result<(), String> {
     core_rt::runtime::sampler::start();
     Ok(())
 }

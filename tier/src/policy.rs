@@ -1,7 +1,7 @@
 //! Tier policy: a function's heat is its calls plus its loop back-edges counted by irvm; warm,
 //! hot and very hot thresholds pick O1, O2 and O3. Defaults below (docs/tiering.md).
 
-use irvm::Machine;
+use irvm::{FuncId, Machine};
 use orc_bridge::OptLevel;
 
 /// Heat thresholds (calls + back-edges).
@@ -59,12 +59,9 @@ impl Thresholds {
     }
 
     /// Validate: 1 <= warm <= hot <= very_hot.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::TierError> {
         if self.warm == 0 || self.warm > self.hot || self.hot > self.very_hot {
-            return Err(format!(
-                "thresholds {}/{}/{}: need 1 <= warm <= hot <= very_hot",
-                self.warm, self.hot, self.very_hot
-            ));
+            return Err(crate::TierError::Thresholds { warm: self.warm, hot: self.hot, very_hot: self.very_hot });
         }
         Ok(())
     }
@@ -72,60 +69,19 @@ impl Thresholds {
 
 /// Whether `f` may get native code: irvm's trampoline cannot pass vector arguments or results,
 /// and computed goto (`indirectbr`, `blockaddress`) stays interpreted because irvm keeps block
-/// addresses as its own tokens (`irvm::consts::BLOCK_ADDRESS_TAG`), which native code cannot jump to.
-pub fn tierable(m: &Machine, f: u32) -> bool {
-    use irvm::llvm::TyKind;
-    let fv = m.prog.funcs[f as usize].val;
-    let vec = |k: TyKind| matches!(k, TyKind::Vector);
-    !vec(fv.fn_type().ret().kind()) && !fv.params().iter().any(|p| vec(p.ty().kind())) && !uses_block_addresses(fv)
-}
-
-/// Whether `f` takes at most six scalar arguments of at most 64 bits (integers, pointers, float,
-/// double) and returns one or nothing: the signatures whose calls from JIT code may go through the
-/// counting thunk (`Tiering::count_native_calls`).
-pub fn plain_signature(m: &Machine, f: u32) -> bool {
-    use irvm::llvm::{Ty, TyKind};
-    let fv = m.prog.funcs[f as usize].val;
-    let plain = |t: Ty| match t.kind() {
-        TyKind::Int(w) => w <= 64,
-        TyKind::Ptr | TyKind::Float | TyKind::Double => true,
-        _ => false,
-    };
-    let ret = fv.fn_type().ret();
-    let params = fv.params();
-    let in_memory =
-        |k: u32| ["byval", "sret", "inalloca", "preallocated"].iter().any(|a| fv.fn_param_attr(k, a).is_some());
-    params.len() <= 6
-        && params.iter().enumerate().all(|(k, p)| plain(p.ty()) && !in_memory(k as u32))
-        && (matches!(ret.kind(), TyKind::Void) || plain(ret))
-}
-
-/// Whether function `fv` has an `indirectbr` or an instruction operand that is a `blockaddress`.
-fn uses_block_addresses(fv: irvm::llvm::Val) -> bool {
-    use irvm::llvm::LLVMOpcode as O;
-    fv.blocks().iter().flat_map(|b| b.instructions()).any(|i| {
-        i.opcode() == O::LLVMIndirectBr || (0..i.num_operands()).any(|k| i.operand(k).block_address().is_some())
-    })
+/// addresses as its own tokens, which native code cannot jump to. Reads `f`'s body.
+pub fn tierable(m: &Machine, f: FuncId) -> bool {
+    !m.signature(f).vector && !m.has_computed_goto(f)
 }
 
 /// Heat of `f`: calls so far, this one included, plus loop back-edges taken in interpreted code.
-pub fn heat(m: &Machine, f: u32) -> u64 {
-    heat_of(m, f, m.stats[f as usize].calls, &m.stats[f as usize].counters)
+pub fn heat(m: &Machine, f: FuncId) -> u64 {
+    heat_of(m, f, m.calls(f), m.counters(f))
 }
 
-/// [`heat`] for given call and counter values of `f` (its lowered code's layout).
-pub fn heat_of(m: &Machine, f: u32, calls: u64, ctrs: &[u64]) -> u64 {
-    let calls = calls + 1;
-    let Some(code) = m.prog.funcs[f as usize].code.as_deref() else { return calls };
-    let mut back = 0u64;
-    for b in code.branches.iter().filter(|b| !b.derived) {
-        for (k, is_back) in b.back.iter().enumerate() {
-            if *is_back {
-                back += ctrs.get(b.first as usize + k).copied().unwrap_or(0);
-            }
-        }
-    }
-    calls + back
+/// [`heat`] for given call and counter values of `f` (laid out as irvm's counters of `f`).
+pub fn heat_of(m: &Machine, f: FuncId, calls: u64, counters: &[u64]) -> u64 {
+    calls + 1 + m.back_edges(f, counters)
 }
 
 #[cfg(test)]

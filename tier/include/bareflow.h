@@ -1,7 +1,7 @@
-/* bareflow.h — the tiering C API of BareFlow (jit_*: ask and steer the tiers). Works in every
- * tier (interpreted by irvm, JIT-compiled by orc-bridge) in userspace and on bare metal: the
- * functions are provided by the bareflow driver and resolved through its explicit symbol table
- * (no dynamic loader).
+/* bareflow.h — the tiering C API of BareFlow (jit_*: ask and steer the tiers). Works in every tier (interpreted by
+ * irvm, JIT-compiled by orc-bridge) in userspace and on bare metal: the functions are provided
+ * by the bareflow driver (tier/src/api.rs, next to this header) and resolved through its
+ * explicit symbol table (no dynamic loader).
  * A function's "heat" is its calls plus its loop back-edges counted while interpreted. */
 #ifndef BAREFLOW_H
 #define BAREFLOW_H

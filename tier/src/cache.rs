@@ -1,9 +1,10 @@
-//! The tier manager's side of run snapshots (issue F): the ORC object cache (every function's
+//! The tier manager's side of run snapshots: the ORC object cache (every function's
 //! current object, re-linked with `Jit::add_object` on a warm start so nothing is recompiled)
-//! and this run's profile folded into the aggregated one (`crate::state::content`).
+//! and this run's profile folded into the aggregated one (`bareflow_state::content`).
 
 use super::{Tiering, policy};
-use crate::state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
+use bareflow_state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
+use irvm::FuncId;
 use irvm::Machine;
 use orc_bridge::{CompiledFunction, OptLevel};
 use std::collections::HashMap;
@@ -64,8 +65,7 @@ pub struct WarmStart {
 /// call-slot rule as a fresh compile (`Tiering::compile`). An object that fails (key mismatch,
 /// unknown function, link error) is skipped: its function starts interpreted.
 pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Identity) -> WarmStart {
-    let index: HashMap<String, u32> =
-        m.prog.funcs.iter().enumerate().filter(|(_, f)| !f.external).map(|(i, f)| (f.name.clone(), i as u32)).collect();
+    let index: HashMap<String, FuncId> = m.defined_functions().map(|f| (m.name(f).to_string(), f)).collect();
     let mut w = WarmStart::default();
     // Add every usable object first, then link them all in one lookup; if that fails, each on
     // its own, so that only the objects that do not link are skipped.
@@ -109,16 +109,11 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             }
         };
         m.set_native(f, address as usize);
-        let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
-        if !t.count_native_calls
-            || vararg
-            || !policy::plain_signature(m, f)
-            || t.thresholds.next_after(Some(level)).is_none()
-        {
-            t.links.slots[f as usize] = address;
+        if t.direct_slot(m, f, level) {
+            t.links.slots[f.index()] = address;
         }
-        t.levels[f as usize] = Some(level);
-        t.objects[f as usize] = Some(Cached {
+        t.levels[f.index()] = Some(level);
+        t.objects[f.index()] = Some(Cached {
             level,
             symbol: o.symbol.clone(),
             host_symbols: o.host_symbols.clone(),
@@ -137,7 +132,7 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
 #[derive(Clone, Debug, Default)]
 pub struct Seed {
     pub calls: u64,
-    /// Counter values given to irvm; they count only if it took them (`FuncStats::seeded`).
+    /// Counter values given to irvm; they count only if it took them (`Machine::counters_seeded`).
     pub counters: Box<[u64]>,
 }
 
@@ -150,24 +145,20 @@ pub struct Seed {
 /// compile needs them as `!prof`); interpreted ones are, so that their heat counts at the first
 /// call. Returns the seeds (indexed by function) for [`collect`].
 pub fn seed(m: &mut Machine, t: &Tiering, state: &RunState) -> Vec<Option<Seed>> {
-    let mut seeds = vec![None; m.prog.funcs.len()];
+    let mut seeds = vec![None; m.function_count()];
     if state.runs == 0 {
         return seeds;
     }
-    for (f, slot) in seeds.iter_mut().enumerate() {
-        let func = &m.prog.funcs[f];
-        if func.external {
-            continue;
-        }
-        let Some(r) = state.functions.get(&func.name).filter(|r| r.runs > 0) else { continue };
+    for f in m.defined_functions().collect::<Vec<_>>() {
+        let Some(r) = state.functions.get(m.name(f)).filter(|r| r.runs > 0) else { continue };
         let counters: Box<[u64]> = r.counters.iter().map(|c| c / state.runs).collect();
         let calls = r.calls / state.runs;
-        if t.levels[f].is_none() {
-            let _ = m.lower_now(f as u32);
+        if t.levels[f.index()].is_none() {
+            let _ = m.lower_now(f);
         }
-        m.stats[f].calls = calls;
-        m.seed_counters(f as u32, counters.clone());
-        *slot = Some(Seed { calls, counters });
+        m.set_calls(f, calls);
+        m.seed_counters(f, counters.clone());
+        seeds[f.index()] = Some(Seed { calls, counters });
     }
     seeds
 }
@@ -179,32 +170,29 @@ pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option
     s.identity = id;
     s.runs += 1;
     let none = Seed::default();
-    for (f, func) in m.prog.funcs.iter().enumerate() {
-        if func.external {
-            continue;
-        }
-        let st = &m.stats[f];
-        let seed = seeds.get(f).and_then(Option::as_ref).unwrap_or(&none);
-        let calls = st.calls.saturating_sub(seed.calls);
-        let seeded: &[u64] = if st.seeded { &seed.counters } else { &[] };
-        let heat = policy::heat(m, f as u32).saturating_sub(policy::heat_of(m, f as u32, seed.calls, seeded));
-        let counters: Vec<u64> = st
-            .counters
+    for f in m.defined_functions() {
+        let name = m.name(f);
+        let seed = seeds.get(f.index()).and_then(Option::as_ref).unwrap_or(&none);
+        let calls = m.calls(f).saturating_sub(seed.calls);
+        let seeded: &[u64] = if m.counters_seeded(f) { &seed.counters } else { &[] };
+        let heat = policy::heat(m, f).saturating_sub(policy::heat_of(m, f, seed.calls, seeded));
+        let counters: Vec<u64> = m
+            .counters(f)
             .iter()
             .enumerate()
             .map(|(k, c)| c.saturating_sub(seeded.get(k).copied().unwrap_or(0)))
             .collect();
-        let r = s.functions.entry(func.name.clone()).or_default();
+        let r = s.functions.entry(name.to_string()).or_default();
         r.calls += calls;
         r.heat += heat;
-        r.cycles += st.incl;
+        r.cycles += m.inclusive_cycles(f);
         if r.counters.len() == counters.len() {
             r.counters.iter_mut().zip(&counters).for_each(|(a, b)| *a += b);
         } else if !counters.is_empty() {
             r.counters = counters;
         }
-        let tier = t.levels[f];
-        let compiled_now = t.log.iter().any(|e| e.function == func.name);
+        let tier = t.levels[f.index()];
+        let compiled_now = t.log.iter().any(|e| e.function == name);
         if calls > 0 || heat > 0 || compiled_now {
             r.runs += 1;
         }
@@ -217,21 +205,19 @@ pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option
 /// Set `s`'s tiers and object cache from the tier manager now.
 pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
     let mut objects = Vec::new();
-    for (f, func) in m.prog.funcs.iter().enumerate() {
-        if func.external {
-            continue;
+    for f in m.defined_functions() {
+        let name = m.name(f);
+        if let Some(r) = s.functions.get_mut(name) {
+            r.tier = t.levels[f.index()].map(OptLevel::number);
         }
-        if let Some(r) = s.functions.get_mut(&func.name) {
-            r.tier = t.levels[f].map(OptLevel::number);
-        }
-        if let Some(c) = &t.objects[f] {
+        if let Some(c) = &t.objects[f.index()] {
             let level = c.level.number();
             objects.push(CachedObject {
-                function: func.name.clone(),
+                function: name.to_string(),
                 level,
                 symbol: c.symbol.clone(),
                 host_symbols: c.host_symbols.clone(),
-                key: object_key(&s.identity, &func.name, level),
+                key: object_key(&s.identity, name, level),
                 bytes: c.object.clone(),
             });
         }
@@ -247,12 +233,11 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
 /// interpreted code at all. Uses irvm's counters of this run as `!prof`. Returns the compiles.
 pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
     let mut n = 0;
-    for f in 0..m.prog.funcs.len() {
-        let func = &m.prog.funcs[f];
-        if func.external || s.runs == 0 {
-            continue;
-        }
-        let Some(r) = s.functions.get(&func.name) else { continue };
+    if s.runs == 0 {
+        return 0;
+    }
+    for f in m.defined_functions().collect::<Vec<_>>() {
+        let Some(r) = s.functions.get(m.name(f)) else { continue };
         let per_run = r.heat / s.runs;
         let (want, reason) = match t.thresholds.level_for(per_run) {
             Some(want) => (
@@ -266,10 +251,10 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
             }
             None => continue,
         };
-        if t.levels[f].is_some_and(|l| l >= want) || !policy::tierable(m, f as u32) {
+        if t.levels[f.index()].is_some_and(|l| l >= want) || !policy::tierable(m, f) {
             continue;
         }
-        if t.compile(m, f as u32, want, reason).is_ok() {
+        if t.compile(m, f, want, reason).is_ok() {
             n += 1;
         }
     }

@@ -1,4 +1,4 @@
-//! On-stack replacement (issue D): a loop that keeps running in an activation the interpreter
+//! On-stack replacement: a loop that keeps running in an activation the interpreter
 //! started — typically `main`'s loop, never called again — moves to native code at its header.
 //!
 //! irvm counts entries of every loop header (`Osr` op, docs/irvm.md); at the hot threshold it
@@ -12,19 +12,19 @@
 
 use std::collections::{HashMap, HashSet};
 
-use irvm::{Machine, OsrDecision, ValueId};
+use irvm::{FuncId, Machine, OsrDecision, ValueId};
 use orc_bridge::{OptLevel, OsrEntry, OsrSpec, OsrValue};
 
-use super::{Event, Tiering, api, function_profile, policy, profile_summary, tier_name};
+use super::{Event, TierError, Tiering, function_profile, policy, profile_summary, tier_name};
 
 /// Compiled OSR variants: (function, OSR point) → (tier, address).
 #[derive(Default)]
 pub struct OsrCache {
-    entries: HashMap<(u32, u32), (OptLevel, usize)>,
+    entries: HashMap<(FuncId, u32), (OptLevel, usize)>,
     /// Points whose variant could not be built.
-    failed: HashSet<(u32, u32)>,
+    failed: HashSet<(FuncId, u32)>,
     /// Inner points that already deferred to their outermost loop once.
-    waited: HashSet<(u32, u32)>,
+    waited: HashSet<(FuncId, u32)>,
 }
 
 /// An inner loop that reached the mark waits this many times the hot threshold more entries for
@@ -33,11 +33,11 @@ const WAIT_FOR_OUTER: u64 = 8;
 
 impl Tiering {
     /// The OSR hook body (see the module doc).
-    pub fn on_osr(&mut self, m: &mut Machine, f: u32, point: u32) -> OsrDecision {
-        if api::exiting() || m.prog.funcs[f as usize].external || !policy::tierable(m, f) {
+    pub fn on_osr(&mut self, m: &mut Machine, f: FuncId, point: u32) -> OsrDecision {
+        if self.exiting || !m.is_defined(f) || !policy::tierable(m, f) {
             return OsrDecision::Never;
         }
-        let Some(p) = m.osr_point(f, point).cloned() else { return OsrDecision::Never };
+        let Some(p) = m.osr_header(f, point) else { return OsrDecision::Never };
         // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
         // LLVM's loop passes skip them). Enter at the outermost header instead, the next time
         // it comes round; the inner point only goes ahead if that takes too long or failed.
@@ -57,7 +57,7 @@ impl Tiering {
         {
             return OsrDecision::Enter(addr);
         }
-        let name = m.prog.funcs[f as usize].name.clone();
+        let name = m.name(f).to_string();
         let mut word = 0u32;
         let values: Vec<OsrEntry> = p
             .live
@@ -78,16 +78,16 @@ impl Tiering {
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
-            self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(|e| e.to_string())
+            self.jit.compile_osr(module, &name, &spec, level, &self.links, prof.as_ref()).map_err(TierError::from)
         });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
-        let c = c.map_err(|e| e.to_string()).and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
+        let c = c.and_then(|c| self.prepare_callees(m, &c.host_symbols, level).map(|_| c));
         match c {
             Ok(c) => {
                 let entries = m.osr_count(f, point);
                 self.record(Event {
                     function: name,
-                    from: self.levels[f as usize],
+                    from: self.levels[f.index()],
                     to: level,
                     reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
                     compile_ms: ms,
@@ -101,7 +101,7 @@ impl Tiering {
                     eprintln!(
                         "[tier] {name}: no OSR at loop header block {}, stays {} ({e})",
                         p.block,
-                        tier_name(self.levels[f as usize])
+                        tier_name(self.levels[f.index()])
                     );
                 }
                 self.failed.push((format!("{name} (OSR at block {})", p.block), e.to_string()));

@@ -1,16 +1,20 @@
 //! `bareflow run [--tier interp|jit|auto] [--opt N] [--thresholds W,H,V|min] [--verbose]
 //! [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]`
 //!
-//! Runs LLVM bitcode with irvm (issue C); `auto` (the default) tiers hot functions up through
-//! orc-bridge, `jit` compiles every function at `--opt` before the run (issue D, `crate::tier`). The program's
+//! Runs LLVM bitcode with irvm; `auto` (the default) tiers hot functions up through orc-bridge,
+//! `jit` compiles every function at `--opt` before the run (crate `bareflow-tier`). The program's
 //! stdout/stderr pass through and its exit status (main's return or `exit()`) becomes ours; the
 //! program's argv[0] is the bitcode path. Errors of our own (usage, unreadable or malformed
 //! bitcode, no `main`, run-time errors of the interpreter) print one line and exit with 2.
-//! `--state`: warm start from / save to a state store (`super::run_state`, docs/state.md).
-//! `--runtime-coverage`: sample which runtime code runs (`super::run_coverage`).
+//! The run is one value, `session::Session`. `--state`: warm start from / save to a state store
+//! (`snapshots`, docs/state.md). `--runtime-coverage`: sample which runtime code runs (`coverage`).
 
-use irvm::profile::Profile;
-use irvm::{Machine, Options, Outcome};
+pub mod coverage;
+pub mod session;
+pub mod snapshots;
+
+use irvm::{Error, Machine, Options, Outcome};
+use session::{Host, ReportSpec, Session};
 
 const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
@@ -26,7 +30,7 @@ enum Tier {
 struct Args {
     tier: Tier,
     opt: orc_bridge::OptLevel,
-    thresholds: crate::tier::policy::Thresholds,
+    thresholds: bareflow_tier::policy::Thresholds,
     verbose: bool,
     /// On-stack replacement at loop headers under `--tier auto` (`--no-osr` turns it off).
     osr: bool,
@@ -47,7 +51,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut coverage = false;
     let mut tier = Tier::Auto;
     let mut opt = orc_bridge::OptLevel::O2;
-    let mut thresholds = crate::tier::policy::Thresholds::default();
+    let mut thresholds = bareflow_tier::policy::Thresholds::default();
     let mut verbose = false;
     let mut osr = true;
     let mut fp_contract = false;
@@ -94,9 +98,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(Args { tier, opt, thresholds, verbose, osr, fp_contract, profile_out, table, state, coverage, program, argv })
 }
 
-fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> {
+fn parse_thresholds(v: &str) -> Result<bareflow_tier::policy::Thresholds, String> {
     if v == "min" {
-        return Ok(crate::tier::policy::MINIMUM);
+        return Ok(bareflow_tier::policy::MINIMUM);
     }
     let n: Vec<u64> = v
         .split(',')
@@ -106,54 +110,13 @@ fn parse_thresholds(v: &str) -> Result<crate::tier::policy::Thresholds, String> 
     let [warm, hot, very_hot] = n[..] else {
         return Err(format!("--thresholds '{v}': expected three numbers WARM,HOT,VERYHOT"));
     };
-    let t = crate::tier::policy::Thresholds { warm, hot, very_hot };
+    let t = bareflow_tier::policy::Thresholds { warm, hot, very_hot };
     t.check().map_err(|e| format!("--thresholds '{v}': {e}"))?;
     Ok(t)
 }
 
-/// The profile JSON with the tier log and timed regions added.
-fn profile_json(p: &Profile, tier: &str) -> String {
-    let mut v: serde_json::Value = match serde_json::from_str(&p.to_json()) {
-        Ok(v) => v,
-        Err(_) => return p.to_json(),
-    };
-    v["tier"] = serde_json::Value::from(tier);
-    if let Some((_, t)) = crate::tier::current()
-        && !t.is_null()
-    {
-        // SAFETY: the tier manager lives for the rest of the process; single-threaded.
-        v["tiering"] = unsafe { (*t).log_json() };
-    }
-    let regions: Vec<serde_json::Value> = crate::tier::api::regions()
-        .into_iter()
-        .map(|(n, c, k)| serde_json::json!({"name": n, "cycles": c, "count": k}))
-        .collect();
-    if !regions.is_empty() {
-        v["regions"] = serde_json::Value::from(regions);
-    }
-    v.to_string()
-}
-
-/// Write the profile where the flags ask; returns false if that failed.
-fn report(m: &Machine, status: Option<i32>, out: &Option<String>, table: bool, tier: &str) -> bool {
-    super::run_state::finish(m);
-    if out.is_none() && !table {
-        return true;
-    }
-    let p = Profile::collect(m, status);
-    if table {
-        eprint!("{}", p.to_table());
-    }
-    if let Some(path) = out
-        && let Err(e) = std::fs::write(path, profile_json(&p, tier) + "\n")
-    {
-        eprintln!("bareflow run: cannot write profile '{path}': {e}");
-        return false;
-    }
-    true
-}
-
-/// Entry point of `bareflow run`; returns the process exit status.
+/// Entry point of `bareflow run`: returns the exit status of a run that could not start, and
+/// ends the process itself once the program ran.
 pub fn main(args: &[String]) -> i32 {
     let a = match parse(args) {
         Ok(a) => a,
@@ -162,9 +125,7 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
-    if a.coverage {
-        super::run_state::start_coverage();
-    }
+    let coverage = if a.coverage { coverage::Coverage::start() } else { coverage::Coverage::default() };
     let bytes = match std::fs::read(&a.program) {
         Ok(b) => b,
         Err(e) => {
@@ -176,7 +137,7 @@ pub fn main(args: &[String]) -> i32 {
     // bytes means an earlier run loaded and verified them in full, so irvm reads function bodies
     // lazily (warm starts run most functions native and never need theirs) and the isolated
     // pre-check below is not needed either.
-    let early = a.state.as_deref().filter(|_| a.tier != Tier::Interp).map(|s| super::run_state::open_early(s, &bytes));
+    let early = a.state.as_deref().filter(|_| a.tier != Tier::Interp).map(|s| snapshots::open_early(s, &bytes));
     let known = early.as_ref().is_some_and(|e| e.known);
     // LLVM's reader may crash on malformed input: try it in a child process first where we can
     // (not on bare metal: there are no processes to fork).
@@ -186,7 +147,7 @@ pub fn main(args: &[String]) -> i32 {
         return 2;
     }
     // bareflow.h, runtime.h (and on bare metal every core-rt export) first, then the dynamic loader.
-    let resolver = Box::new(crate::tier::links::ChainResolver::platform());
+    let resolver = Box::new(crate::resolver::platform());
     crate::platform::boot_mark("bitcode read");
     let opts = Options { lazy_bodies: known, ..Options::default() };
     let mut m = match Machine::load(&bytes, &a.program, resolver, opts) {
@@ -205,41 +166,33 @@ pub fn main(args: &[String]) -> i32 {
     // Same contraction choice in every tier (interpreted and JIT code round alike): JIT code
     // fuses `fmuladd` only where the CPU has FMA, so irvm fuses only then too.
     m.set_fp_contraction(a.fp_contract && std::arch::is_x86_feature_detected!("fma"));
-    if let Err(e) = setup_tier(&mut m, &bytes, &a) {
-        eprintln!("bareflow run: {e}");
-        return 2;
-    }
+    let tiering = match setup_tier(&mut m, &bytes, &a) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("bareflow run: {e}");
+            return 2;
+        }
+    };
+    let report = ReportSpec { out: a.profile_out.clone(), table: a.table, tier: tier_name };
+    let mut session = Box::new(Session { machine: m, host: Host::new(tiering, coverage, report) });
+    // From here on the C API (bareflow.h) and `exit` from JIT code act on this session.
+    let live: *mut Session = &mut *session;
+    // SAFETY: the session is boxed (it does not move) and lives until the process ends: this
+    // function ends it inside the session's scope (below) and never drops the box while the
+    // guard lives. While C or JIT code runs, only the program's calls into the C API use it.
+    let _live = unsafe { bareflow_tier::api::LiveSession::enter(live) };
     crate::platform::boot_mark("JIT set up");
+    let Session { machine, host } = &mut *session;
     if let Some(store) = &a.state {
-        super::run_state::start(&mut m, early, store, &a.program, &bytes, a.tier == Tier::Auto);
+        host.snapshots =
+            snapshots::start(machine, host.tiering.as_mut(), early, store, &a.program, &bytes, a.tier == Tier::Auto);
     }
-    let (out, table) = (a.profile_out.clone(), a.table);
-    {
-        let (out, mp): (Option<String>, *const Machine) = (out.clone(), &*m);
-        let hook: Box<dyn FnMut(i32)> = Box::new(move |code| {
-            // SAFETY: the machine is leaked (lives for the rest of the process); single-threaded.
-            report(unsafe { &*mp }, Some(code), &out, table, tier_name);
-        });
-        // SAFETY: single-threaded; set before the run.
-        unsafe { crate::tier::api::AT_EXIT = Some(hook) };
-    }
-    m.set_exit_hook(Box::new(move |m, outcome| {
-        let status = match outcome {
-            Outcome::Exit(c) => Some(*c),
-            Outcome::Error(e) => {
-                eprintln!("{e}");
-                None
-            }
-        };
-        report(m, status, &out, table, tier_name);
-    }));
     crate::platform::boot_mark("first interpreted instruction");
-    let outcome = m.run_main(&a.argv);
-    crate::tier::api::set_exiting();
+    let outcome = session.run(&a.argv);
     let (status, code) = match &outcome {
         Outcome::Exit(c) => (Some(*c), *c),
         // Interpreter errors carry their own "irvm:" prefix; input errors (no main) get ours.
-        Outcome::Error(e) if e.starts_with("irvm:") => {
+        Outcome::Error(e @ Error::Run(_)) => {
             eprintln!("{e}");
             (None, 2)
         }
@@ -248,22 +201,26 @@ pub fn main(args: &[String]) -> i32 {
             (None, 2)
         }
     };
-    let ok = report(&m, status, &a.profile_out, a.table, tier_name);
-    // Interpreted code may still be reached after we return (atexit handlers, stdio
-    // callbacks): the machine must outlive the process.
-    Box::leak(m);
-    if ok { code } else { 2 }
+    let ok = session.host.finish(&mut session.machine, status);
+    // Interpreted code may still run after `main` returned — atexit handlers and destructors
+    // enter it through irvm's thunks — so the session must outlive the process: it ends here,
+    // inside the session's scope.
+    crate::platform::exit(if ok { code } else { 2 })
 }
 
-/// Set up the tier: `interp` registers the machine for the C API only; `auto` installs the tier
-/// manager (functions tier up as they get hot); `jit` compiles every defined function at `--opt`
-/// first (functions that cannot be compiled stay interpreted; listed with `--verbose`).
-fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
+/// Set up the tier: `interp` has no tier manager; `auto` installs it (functions tier up as
+/// they get hot); `jit` compiles every defined function at `--opt` first (functions that cannot
+/// be compiled stay interpreted; listed with `--verbose`).
+fn setup_tier(
+    m: &mut Machine,
+    bytes: &[u8],
+    a: &Args,
+) -> Result<Option<bareflow_tier::Tiering>, bareflow_tier::TierError> {
     if a.tier == Tier::Interp {
-        crate::tier::install_interp(m);
-        return Ok(());
+        return Ok(None);
     }
-    let mut t = crate::tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    let mut t = bareflow_tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
+    t.boot_mark = crate::platform::boot_mark;
     t.jit.set_fp_contraction(a.fp_contract);
     if a.verbose {
         let (cpu, features) = t.cpu();
@@ -272,19 +229,16 @@ fn setup_tier(m: &mut Machine, bytes: &[u8], a: &Args) -> Result<(), String> {
             features.split(',').filter(|f| f.starts_with('+')).count()
         );
     }
-    let t: &'static mut crate::tier::Tiering = Box::leak(Box::new(t));
-    let tp: *mut crate::tier::Tiering = t;
     if a.tier == Tier::Auto {
-        crate::tier::install(m, t, 0, a.osr);
-        return Ok(());
+        bareflow_tier::install(m, &t, 0, a.osr);
+        return Ok(Some(t));
     }
     t.count_native_calls = false;
-    crate::tier::install(m, t, u64::MAX, false);
-    for f in 0..m.prog.funcs.len() {
-        if !m.prog.funcs[f].external && crate::tier::policy::tierable(m, f as u32) {
-            // SAFETY: the leaked manager; single-threaded, no other reference in use.
-            let _ = unsafe { (*tp).compile(m, f as u32, a.opt, "--tier jit".into()) };
+    bareflow_tier::install(m, &t, u64::MAX, false);
+    for f in m.defined_functions().collect::<Vec<_>>() {
+        if bareflow_tier::policy::tierable(m, f) {
+            let _ = t.compile(m, f, a.opt, "--tier jit".into());
         }
     }
-    Ok(())
+    Ok(Some(t))
 }

@@ -1,17 +1,23 @@
-//! Tiered mixed-mode execution (issue D, "Grow"): functions start in irvm; the tier hook irvm
-//! runs on calls measures each function's heat (calls + loop back-edges) and compiles it with
-//! orc-bridge — warm → O1, hot → O2, very hot → O3 (with irvm's counts as `!prof` at O2/O3) —
-//! then points the function's call slot and irvm's function table at the new code. Policy and
-//! thresholds: `policy`; symbol links: `links`; the `bareflow.h` C API: `api`. See docs/tiering.md.
+//! Tiered mixed-mode execution: functions start in irvm; the tier hook irvm runs on calls
+//! measures each function's heat (calls + loop back-edges) and compiles it with orc-bridge —
+//! warm → O1, hot → O2, very hot → O3 (with irvm's counts as `!prof` at O2/O3) — then points the
+//! function's call slot and irvm's function table at the new code. Policy and thresholds:
+//! `policy`; symbol links: `links`; on-stack replacement: `osr`; the object cache: `cache`; the
+//! `bareflow.h` C API: `api` (header in `include/`). See docs/tiering.md.
+//!
+//! The crate's users (the `bareflow` driver) hold a [`Tiering`] per run, hand it irvm's hook
+//! calls (`on_call`, `on_osr`), and make their run reachable from C through
+//! [`api::LiveSession`].
 
 pub mod api;
 pub mod cache;
+mod error;
 pub mod links;
 pub mod osr;
 pub mod policy;
-pub mod whole;
 
-use irvm::Machine;
+pub use error::TierError;
+use irvm::{FuncId, Machine};
 use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel, ProfileSummary};
 use policy::Thresholds;
 use serde_json::json;
@@ -51,8 +57,11 @@ pub struct Tiering {
     /// The program in the JIT's LLVM context, read at the first compile (`module`): a warm
     /// start that only links cached objects never needs it.
     module: Option<ModuleId>,
-    /// The program's name and bitcode (also for the whole-program rebuild, `whole`).
-    pub source: (String, Vec<u8>),
+    /// The program's name (in messages and as the JIT's module name).
+    pub source_name: String,
+    /// The program's bitcode: read by the JIT at the first compile, and by the whole-program
+    /// rebuild at the end of a stable run (the driver's `aot::whole`).
+    pub source_bitcode: Vec<u8>,
     pub links: links::Links,
     pub thresholds: Thresholds,
     /// Current tier per function-table index.
@@ -68,9 +77,15 @@ pub struct Tiering {
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
-    preparing: Vec<u32>,
+    preparing: Vec<FuncId>,
     /// The object of each function's current native code (for the snapshot's object cache).
     pub objects: Vec<Option<cache::Cached>>,
+    /// The program is ending (`exit` called or `main` returned): no more compiles — LLVM's
+    /// thread-locals may be gone while atexit handlers run.
+    pub exiting: bool,
+    /// Records a milestone of the run (the first compile) where the platform keeps them (the
+    /// unikernel's boot breakdown); does nothing unless the driver sets it.
+    pub boot_mark: fn(&str),
 }
 
 impl Tiering {
@@ -81,32 +96,33 @@ impl Tiering {
         name: &str,
         thresholds: Thresholds,
         verbose: bool,
-    ) -> Result<Tiering, String> {
-        // GDB JIT registration (docs/orc-bridge.md "G (GDB)"): every compiled object, with the DWARF
+    ) -> Result<Tiering, TierError> {
+        // GDB JIT registration (docs/orc-bridge.md, "Fit with tiering, snapshots and GDB"): every compiled object, with the DWARF
         // of bitcode built with -g, becomes visible to a debugger; where the registration hook is not
         // linked in (kernel build), Jit::new refuses it and the JIT runs without.
         let gdb = JitConfig { gdb_registration: true, ..JitConfig::default() };
-        let mut jit = Jit::new(&gdb).or_else(|_| Jit::new(&JitConfig::default())).map_err(|e| e.to_string())?;
+        let mut jit = Jit::new(&gdb).or_else(|_| Jit::new(&JitConfig::default()))?;
         let mut syms: Vec<(String, u64)> = Vec::new();
-        let mut names = m.prog.external_names();
+        let mut names = m.external_names();
         names.extend(policy::LIBCALLS.iter().map(|s| s.to_string()));
         names.sort();
         names.dedup();
         for n in names {
             let addr =
-                if n == "exit" { api::exit_shim as *const () as usize } else { m.prog.resolve_symbol(&n).unwrap_or(0) };
+                if n == "exit" { api::exit_shim as *const () as usize } else { m.resolve_symbol(&n).unwrap_or(0) };
             if addr != 0 {
                 syms.push((n, addr as u64));
             }
         }
         let refs: Vec<(&str, u64)> = syms.iter().map(|(n, a)| (n.as_str(), *a)).collect();
-        jit.define_runtime_symbols(&refs).map_err(|e| e.to_string())?;
+        jit.define_runtime_symbols(&refs)?;
         let links = links::Links::new(m)?;
-        let n = m.prog.funcs.len();
+        let n = m.function_count();
         Ok(Tiering {
             jit,
             module: None,
-            source: (name.to_string(), bitcode.to_vec()),
+            source_name: name.to_string(),
+            source_bitcode: bitcode.to_vec(),
             links,
             thresholds,
             levels: vec![None; n],
@@ -117,15 +133,17 @@ impl Tiering {
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
+            exiting: false,
+            boot_mark: |_| {},
         })
     }
 
     /// The program's module in the JIT, read from the bitcode on first use.
-    pub fn module(&mut self) -> Result<ModuleId, String> {
+    pub fn module(&mut self) -> Result<ModuleId, TierError> {
         if let Some(id) = self.module {
             return Ok(id);
         }
-        let id = self.jit.load_bitcode(&self.source.0, &self.source.1).map_err(|e| e.to_string())?;
+        let id = self.jit.load_bitcode(&self.source_name, &self.source_bitcode)?;
         self.module = Some(id);
         Ok(id)
     }
@@ -137,8 +155,8 @@ impl Tiering {
     }
 
     /// Compile function `f` at `level` and install it; logs the change. Errors leave it as it was.
-    pub fn compile(&mut self, m: &mut Machine, f: u32, level: OptLevel, reason: String) -> Result<(), String> {
-        let name = m.prog.funcs[f as usize].name.clone();
+    pub fn compile(&mut self, m: &mut Machine, f: FuncId, level: OptLevel, reason: String) -> Result<(), TierError> {
+        let name = m.name(f).to_string();
         let prof = if level >= OptLevel::O2 { function_profile(m, f) } else { None };
         if prof.is_some() {
             self.jit.set_profile_summary(Some(profile_summary(m)));
@@ -146,42 +164,43 @@ impl Tiering {
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
-            self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(|e| e.to_string())
+            self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(TierError::from)
         });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         let c = match c {
             Ok(c) => c,
             Err(e) => {
                 if self.verbose {
-                    eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f as usize]));
+                    eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f.index()]));
                 }
-                self.failed.push((name, e.clone()));
+                self.failed.push((name, e.to_string()));
                 return Err(e);
             }
         };
         if let Err(e) = self.prepare_callees(m, &c.host_symbols, level) {
             if self.verbose {
-                eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f as usize]));
+                eprintln!("[tier] {name}: stays {} ({e})", tier_name(self.levels[f.index()]));
             }
-            self.failed.push((name, e.clone()));
+            self.failed.push((name, e.to_string()));
             return Err(e);
         }
         m.set_native(f, c.address as usize);
-        self.objects[f as usize] = Some(cache::Cached::of(&c));
-        // Below the top tier, calls from JIT code keep going through the thunk (counted there);
-        // vararg functions and wide or memory-passed signatures call native code directly (the
-        // thunk interprets varargs; only plain register signatures are routed through it).
-        let vararg = m.prog.funcs[f as usize].val.fn_type().is_vararg();
-        if !self.count_native_calls
-            || vararg
-            || !policy::plain_signature(m, f)
-            || self.thresholds.next_after(Some(level)).is_none()
-        {
-            self.links.slots[f as usize] = c.address;
+        self.objects[f.index()] = Some(cache::Cached::of(&c));
+        if self.direct_slot(m, f, level) {
+            self.links.slots[f.index()] = c.address;
         }
-        self.record(Event { function: name, from: self.levels[f as usize], to: level, reason, compile_ms: ms });
-        self.levels[f as usize] = Some(level);
+        self.record(Event { function: name, from: self.levels[f.index()], to: level, reason, compile_ms: ms });
+        self.levels[f.index()] = Some(level);
         Ok(())
+    }
+
+    /// Whether JIT callers of `f`, now native at `level`, call its native code directly. Below
+    /// the top tier, calls from JIT code keep going through the thunk (counted there); vararg
+    /// functions and wide or memory-passed signatures call native code directly (the thunk
+    /// interprets varargs; only plain register signatures are routed through it).
+    pub(crate) fn direct_slot(&self, m: &Machine, f: FuncId, level: OptLevel) -> bool {
+        let sig = m.signature(f);
+        !self.count_native_calls || sig.vararg || !sig.plain || self.thresholds.next_after(Some(level)).is_none()
     }
 
     /// Log one tier change (stderr with `--verbose`, the profile's tier log, the first-compile
@@ -191,20 +210,27 @@ impl Tiering {
             eprintln!("{}", ev.line());
         }
         self.log.push(ev);
-        platform_mark_first_compile(self.log.len());
+        if self.log.len() == 1 {
+            (self.boot_mark)("first JIT compile");
+        }
     }
 
     /// Native code is about to run that calls or takes the address of the app functions in
     /// `host_symbols`: those irvm cannot enter from native code (signatures its thunks cannot
     /// take, e.g. vectors passed by value) must have native code first — compile them at `level`.
-    pub fn prepare_callees(&mut self, m: &mut Machine, host_symbols: &[String], level: OptLevel) -> Result<(), String> {
+    pub fn prepare_callees(
+        &mut self,
+        m: &mut Machine,
+        host_symbols: &[String],
+        level: OptLevel,
+    ) -> Result<(), TierError> {
         for s in host_symbols {
             let name = match orc_bridge::symbols::HostSymbol::parse(s) {
                 Some(orc_bridge::symbols::HostSymbol::Slot(n) | orc_bridge::symbols::HostSymbol::Function(n)) => n,
                 _ => continue,
             };
             let Some(&g) = self.links.index.get(&name) else { continue };
-            if m.prog.funcs[g as usize].native != 0 || self.preparing.contains(&g) || m.enterable_from_native(g) {
+            if m.native_code(g) != 0 || self.preparing.contains(&g) || m.enterable_from_native(g) {
                 continue;
             }
             self.preparing.push(g);
@@ -215,8 +241,8 @@ impl Tiering {
                 "called from native code, cannot be interpreted from there".into(),
             );
             self.preparing.retain(|&x| x != g);
-            r.map_err(|e| format!("callee '{name}' cannot run behind native code: {e}"))?;
-            self.links.slots[g as usize] = m.prog.funcs[g as usize].native as u64;
+            r.map_err(|e| TierError::Callee { name: name.clone(), error: Box::new(e) })?;
+            self.links.slots[g.index()] = m.native_code(g) as u64;
             if !policy::tierable(m, g) {
                 // Interpreted callers keep interpreting it (irvm cannot call native code with
                 // this signature); native callers use the slot.
@@ -227,13 +253,13 @@ impl Tiering {
     }
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
-    pub fn on_call(&mut self, m: &mut Machine, f: u32) {
-        if m.prog.funcs[f as usize].external || api::exiting() {
+    pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
+        if !m.is_defined(f) || self.exiting {
             self.settle(m, f);
             return;
         }
         let heat = policy::heat(m, f);
-        let cur = self.levels[f as usize];
+        let cur = self.levels[f.index()];
         let want = self.thresholds.level_for(heat);
         if let Some(to) = want
             && Some(to) > cur
@@ -250,20 +276,21 @@ impl Tiering {
                 return;
             }
         }
-        let calls = m.stats[f as usize].calls;
-        m.tier_at[f as usize] = match self.thresholds.next_after(self.levels[f as usize]) {
+        let calls = m.calls(f);
+        let mark = match self.thresholds.next_after(self.levels[f.index()]) {
             Some(t) => calls + t.saturating_sub(heat).max(1),
             None => u64::MAX,
         };
+        m.set_tier_mark(f, mark);
     }
 
     /// `f` will not change tier any more: stop counting it, and let JIT callers call its
     /// current native code (if any) directly instead of through the thunk.
-    fn settle(&mut self, m: &mut Machine, f: u32) {
-        m.tier_at[f as usize] = u64::MAX;
-        let native = m.prog.funcs[f as usize].native;
+    fn settle(&mut self, m: &mut Machine, f: FuncId) {
+        m.set_tier_mark(f, u64::MAX);
+        let native = m.native_code(f);
         if native != 0 {
-            self.links.slots[f as usize] = native as u64;
+            self.links.slots[f.index()] = native as u64;
         }
     }
 
@@ -283,12 +310,6 @@ impl Tiering {
     }
 }
 
-fn platform_mark_first_compile(n: usize) {
-    if n == 1 {
-        crate::platform::boot_mark("first JIT compile");
-    }
-}
-
 /// irvm's counts of `f` as LLVM profile data: entry count and the taken counts of every
 /// conditional branch and switch (successor order = LLVM's; block index = position in the IR).
 ///
@@ -301,90 +322,46 @@ fn platform_mark_first_compile(n: usize) {
 /// with its incomplete profiles): untaken edges stay very unlikely but code behind them keeps a
 /// non-zero frequency. A branch never reached has no weights at all (unknown, not cold).
 /// `bareflow aot`, whose counts cover whole runs, uses [`complete_profile`] instead.
-pub fn function_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
+pub fn function_profile(m: &Machine, f: FuncId) -> Option<FunctionProfile> {
     profile_of(m, f, 1)
 }
 
 /// [`function_profile`] for counts of complete runs (snapshots summed by `bareflow aot`): the
 /// weights are the counts, a zero is a branch side no run took.
-pub fn complete_profile(m: &Machine, f: u32) -> Option<FunctionProfile> {
+pub fn complete_profile(m: &Machine, f: FuncId) -> Option<FunctionProfile> {
     profile_of(m, f, 0)
 }
 
-fn profile_of(m: &Machine, f: u32, plus: u64) -> Option<FunctionProfile> {
-    let code = m.prog.funcs[f as usize].code.as_deref()?;
-    let ctrs = &m.stats[f as usize].counters;
+fn profile_of(m: &Machine, f: FuncId, plus: u64) -> Option<FunctionProfile> {
     let mut w = Vec::new();
-    for b in code.branches.iter() {
-        if b.derived || matches!(b.kind, irvm::translate::BranchKind::Jump) {
-            continue;
-        }
-        let weights: Vec<u64> =
-            (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect();
+    for b in m.branch_counts(f)? {
         // A branch the interpreter never reached has no information (it is not cold: it may
         // simply not have run yet, e.g. the loops after the one an OSR entry interrupts).
         // All-zero weights would make LLVM treat it and what it controls as never executed.
-        if weights.iter().all(|&w| w == 0) {
+        if b.counts.iter().all(|&c| c == 0) {
             continue;
         }
         w.push(BranchWeights {
             block: b.block,
-            weights: weights.into_iter().map(|c| c.saturating_add(plus)).collect(),
+            weights: b.counts.into_iter().map(|c| c.saturating_add(plus)).collect(),
         });
     }
-    Some(FunctionProfile { entry_count: m.stats[f as usize].calls.max(1), branch_weights: w })
+    Some(FunctionProfile { entry_count: m.calls(f).max(1), branch_weights: w })
 }
 
 /// The whole program's profile summary from irvm's counters now (every function's calls as
 /// entry counts, every branch counter as a block count), so LLVM can tell hot code from cold.
 pub fn profile_summary(m: &Machine) -> ProfileSummary {
-    let entries: Vec<u64> = m.stats.iter().map(|s| s.calls).filter(|c| *c > 0).collect();
-    let mut blocks = Vec::new();
-    for (f, s) in m.stats.iter().enumerate() {
-        if let Some(code) = m.prog.funcs.get(f).and_then(|e| e.code.as_deref()) {
-            blocks.extend(code.profile_counters(&s.counters).filter(|c| *c > 0));
-        }
-    }
-    ProfileSummary::from_counts(&entries, &blocks)
+    let counts = m.summary_counts();
+    ProfileSummary::from_counts(&counts.calls, &counts.edges)
 }
 
-/// The running tier manager (one per process; single-threaded), for the C API and the hook.
-static mut CURRENT: Option<(*mut Machine, *mut Tiering)> = None;
-
-/// Install tiering on `m`: the hook and the global state the C API reads. Both must live for the
-/// rest of the process (leaked by the caller). With `osr`, loop headers are OSR points whose
-/// first mark is the hot threshold.
-pub fn install(m: &mut Machine, t: &'static mut Tiering, first_mark: u64, osr: bool) {
-    let tp: *mut Tiering = t;
+/// Install tiering on `m` (the hooks are the session's, passed to the run): every function's
+/// first tier mark is `first_mark`; with `osr`, loop headers are OSR points whose first mark is
+/// the hot threshold.
+pub fn install(m: &mut Machine, t: &Tiering, first_mark: u64, osr: bool) {
     if osr {
-        let mark = t.thresholds.hot;
-        m.set_osr_hook(
-            Box::new(move |m, f, p| {
-                // SAFETY: the tier manager lives for the rest of the process (leaked).
-                unsafe { (*tp).on_osr(m, f, p) }
-            }),
-            mark,
-        );
+        m.enable_osr(t.thresholds.hot);
     }
-    // SAFETY: single-threaded; set once before the run, read by the hook and the C API.
-    unsafe { CURRENT = Some((m as *mut Machine, tp)) };
-    m.set_tier_hook(
-        Box::new(move |m, f| {
-            // SAFETY: the tier manager lives for the rest of the process (leaked).
-            unsafe { (*tp).on_call(m, f) }
-        }),
-        first_mark,
-    );
-}
-
-/// Register the machine for the C API without tiering (`--tier interp`).
-pub fn install_interp(m: &mut Machine) {
-    // SAFETY: single-threaded; set once before the run.
-    unsafe { CURRENT = Some((m as *mut Machine, std::ptr::null_mut())) };
-}
-
-/// The current machine and tier manager, if any.
-pub(crate) fn current() -> Option<(*mut Machine, *mut Tiering)> {
-    // SAFETY: single-threaded read of a value set before the run.
-    unsafe { CURRENT }
+    m.enable_tiering(first_mark);
 }

@@ -1,64 +1,28 @@
-//! `bareflow run --state STORE` (issue F): before the run, load the store's newest snapshot and,
+//! `bareflow run --state STORE`: before the run, load the store's newest snapshot and,
 //! if it was made for the same bitcode, LLVM and CPU, link its cached objects (warm start); at
 //! exit, fold this run's profile into it and save the next generation, then report the app
 //! functions no run has executed. Once a run changed nothing (no tier change, the same tiers and
 //! dead set as the snapshot it started from), the whole program is rebuilt from the aggregated
-//! profile (`tier::whole`) and kept in the snapshot until the tiers or the dead set change.
+//! profile (`crate::aot::whole`) and kept in the snapshot until the tiers or the dead set change.
 //! Anything wrong with the snapshot is one `state:` line on stderr, and the run goes on cold; an
 //! unusable store means a run without state.
 
-use crate::state::Store;
-use crate::state::content::{Converged, Identity, RunState};
-use crate::state::store::SlotState;
-use crate::tier::cache;
+use super::coverage::Coverage;
+use bareflow_state::Store;
+use bareflow_state::content::{Converged, Identity, RunState};
+use bareflow_state::store::SlotState;
+use bareflow_tier::{Tiering, cache};
 use irvm::Machine;
 use std::path::Path;
 
-/// The state of this run (one per process; single-threaded).
-struct Session {
+/// What a run with `--state` keeps between its start and its end (part of the run's session).
+pub struct SnapshotSession {
     store: Store,
+    /// The snapshot this run started from, if it fit.
     prev: Option<RunState>,
+    /// The counters irvm was seeded with, by function (subtracted at the end).
     seeds: Vec<Option<cache::Seed>>,
     id: Identity,
-    saved: bool,
-}
-
-static mut SESSION: Option<Session> = None;
-
-/// Whether `--runtime-coverage` sampling runs; the report is printed once, at exit.
-static COVERAGE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-static COVERAGE_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Start `--runtime-coverage` sampling.
-pub fn start_coverage() {
-    match super::run_coverage::start() {
-        Ok(()) => COVERAGE.store(true, std::sync::atomic::Ordering::Relaxed),
-        Err(e) => eprintln!("coverage: {e}; runtime coverage is off"),
-    }
-}
-
-/// This run's runtime coverage added to `prev`, and its report printed (None when off).
-fn coverage(prev: Option<serde_json::Value>) -> Option<serde_json::Value> {
-    if !COVERAGE.load(std::sync::atomic::Ordering::Relaxed)
-        || COVERAGE_DONE.swap(true, std::sync::atomic::Ordering::Relaxed)
-    {
-        return prev;
-    }
-    use super::run_coverage as rc;
-    match rc::collect() {
-        Ok((now, syms)) => {
-            let total = rc::merge(prev, now);
-            match rc::report(&total, &syms) {
-                Ok(r) => eprintln!("{r}"),
-                Err(e) => eprintln!("coverage: {e}"),
-            }
-            Some(total)
-        }
-        Err(e) => {
-            eprintln!("coverage: {e}");
-            prev
-        }
-    }
 }
 
 fn open(arg: &str) -> Result<Store, String> {
@@ -85,9 +49,9 @@ fn corrupt_slots(slots: &[SlotState; 2]) -> String {
 /// The store opened and its newest snapshot read and decoded before irvm loads the program
 /// ([`open_early`]), for [`start`].
 pub struct Early {
-    opened: Result<(Store, crate::state::store::Loaded), String>,
+    opened: Result<(Store, bareflow_state::store::Loaded), String>,
     /// The newest snapshot decoded, when it is a run snapshot.
-    decoded: Option<Result<RunState, String>>,
+    decoded: Option<Result<RunState, bareflow_state::content::ContentError>>,
     /// That snapshot was made from these very bytes (same bitcode hash): an earlier run loaded
     /// and verified them in full, so irvm may read the function bodies lazily, unverified.
     pub known: bool,
@@ -110,20 +74,26 @@ pub fn open_early(arg: &str, bitcode: &[u8]) -> Early {
         Err(_) => None,
     };
     let known =
-        matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == crate::state::content::bitcode_hash(bitcode));
+        matches!(&decoded, Some(Ok(s)) if s.identity.bitcode_hash == bareflow_state::content::bitcode_hash(bitcode));
     Early { opened, decoded, known, t_open, t_read: t0.elapsed() - t_open }
 }
 
 /// Check the store's newest snapshot (`early`: read by [`open_early`]; None: read now) and
 /// warm-start from it if it fits. `warm` is false for `--tier jit` (everything gets compiled
-/// anyway; the snapshot still aggregates).
-pub fn start(m: &mut Machine, early: Option<Early>, arg: &str, program: &str, bitcode: &[u8], warm: bool) {
-    let Some((_, tp)) = crate::tier::current().filter(|(_, t)| !t.is_null()) else {
+/// anyway; the snapshot still aggregates). None: the run goes on without state.
+pub fn start(
+    m: &mut Machine,
+    tiering: Option<&mut Tiering>,
+    early: Option<Early>,
+    arg: &str,
+    program: &str,
+    bitcode: &[u8],
+    warm: bool,
+) -> Option<SnapshotSession> {
+    let Some(t) = tiering else {
         eprintln!("state: {arg}: --state needs a JIT tier (auto or jit); running without state");
-        return;
+        return None;
     };
-    // SAFETY: the tier manager is leaked (lives for the rest of the process); single-threaded.
-    let t = unsafe { &mut *tp };
     let t0 = std::time::Instant::now();
     let early = early.unwrap_or_else(|| open_early(arg, bitcode));
     let id = cache::identity(t, program, bitcode);
@@ -131,7 +101,7 @@ pub fn start(m: &mut Machine, early: Option<Early>, arg: &str, program: &str, bi
         Ok(x) => x,
         Err(e) => {
             eprintln!("state: {e}; running without state");
-            return;
+            return None;
         }
     };
     let name = store.path().display().to_string();
@@ -206,13 +176,12 @@ pub fn start(m: &mut Machine, early: Option<Early>, arg: &str, program: &str, bi
             },
         },
     };
-    // SAFETY: single-threaded; set once before the run.
-    unsafe { SESSION = Some(Session { store, prev, seeds, id, saved: false }) };
+    Some(SnapshotSession { store, prev, seeds, id })
 }
 
 /// Keep, build or drop the snapshot's whole-program rebuild: built when this run was `stable`
 /// and there is none for the current tiers and dead set; dropped when those changed.
-fn converge(state: &mut RunState, stable: bool, program: &(String, Vec<u8>)) {
+fn converge(state: &mut RunState, stable: bool, t: &Tiering) {
     let shape = state.shape();
     match &state.converged {
         Some(c) if c.shape == shape => {}
@@ -221,7 +190,8 @@ fn converge(state: &mut RunState, stable: bool, program: &(String, Vec<u8>)) {
                 "state: profile stable (no tier change, same dead set): rebuilding the program whole at O3 with the aggregated profile…"
             );
             let id = &state.identity;
-            match crate::tier::whole::build(&program.1, &program.0, state, &id.cpu, Some(id.features.clone())) {
+            match crate::aot::whole::build(&t.source_bitcode, &t.source_name, state, &id.cpu, Some(id.features.clone()))
+            {
                 Ok(w) => {
                     eprintln!(
                         "state: converged module: {} live functions, {} dead dropped, object {} bytes ({:.0} ms), kept in the snapshot",
@@ -247,35 +217,21 @@ fn converge(state: &mut RunState, stable: bool, program: &(String, Vec<u8>)) {
     }
 }
 
-/// At exit (once): fold this run in, compile what the next run should start with
-/// ([`cache::promote`]), save the next generation, report dead code.
-pub fn finish(m: &Machine) {
-    // SAFETY: single-threaded; the exit paths run one after another.
-    let Some(s) = (unsafe { (*std::ptr::addr_of_mut!(SESSION)).as_mut() }) else {
-        coverage(None);
-        return;
-    };
-    if s.saved {
-        return;
-    }
-    s.saved = true;
-    let Some((mp, tp)) = crate::tier::current().filter(|(_, t)| !t.is_null()) else { return };
-    // SAFETY: the leaked tier manager and machine (`m` is the same machine; the caller does not
-    // use its reference while this runs); single-threaded.
-    let (mm, t) = unsafe { (&mut *mp, &mut *tp) };
-    let _ = m;
+/// At exit (once, `Host::finish`): fold this run in, compile what the next run should start
+/// with ([`cache::promote`]), save the next generation, report dead code.
+pub fn finish(s: &mut SnapshotSession, m: &mut Machine, t: &mut Tiering, coverage: &mut Coverage) {
     let prev_shape = s.prev.as_ref().map(RunState::shape);
-    let mut state = cache::collect(mm, t, s.prev.take(), &s.seeds, s.id.clone());
-    state.coverage = coverage(state.coverage.take());
-    let promoted = cache::promote(mm, t, &state);
+    let mut state = cache::collect(m, t, s.prev.take(), &s.seeds, s.id.clone());
+    state.coverage = coverage.finish(state.coverage.take());
+    let promoted = cache::promote(m, t, &state);
     if promoted > 0 {
-        cache::refresh(mm, t, &mut state);
+        cache::refresh(m, t, &mut state);
         eprintln!(
             "state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)"
         );
     }
     let stable = t.log.is_empty() && promoted == 0 && prev_shape == Some(state.shape());
-    converge(&mut state, stable, &t.source);
+    converge(&mut state, stable, t);
     let name = s.store.path().display().to_string();
     match s.store.save(&state.to_snapshot()) {
         Ok(g) => {
