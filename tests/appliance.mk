@@ -18,4 +18,4 @@ appliance-check: aot-appliance
 	diff $(APPCHECK)/native.txt $(APPCHECK)/qemu.txt && echo "appliance-check: identical greedy output ($$(wc -c < $(APPCHECK)/native.txt) bytes)"
 
 test-interactive: interactive-appliance
-	cargo test --release --test interactive
+	$(TEST_LOG) test-interactive cargo test --release --test interactive

@@ -17,10 +17,10 @@ GDB_JIT_CMDLINE := run --tier jit --opt 2 --verbose /boot/prog.bc
 .PHONY: $(TIER_BOOT_TESTS) qemu-gdb-jit gdb-jit
 
 test-tier-boot: image
-	cargo test --release --test tier_boot -- --nocapture
+	$(TEST_LOG) test-tier-boot cargo test --release --test tier_boot -- --nocapture
 
 test-gdb-jit: $(DEPS_STAMP)
-	cargo test --release --test gdb_jit
+	$(TEST_LOG) test-gdb-jit cargo test --release --test gdb_jit
 
 $(GDB_JIT_DIR)/prog.bc: tests/gdb_jit/prog.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
