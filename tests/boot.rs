@@ -261,30 +261,13 @@ fn keyboard_input_and_vga_screendump() {
     let _ = std::fs::remove_file(&sock);
     assert!(seen.replace('\r', "").contains("got \"hi!\""), "typed line not echoed back:\n{seen}");
     assert_eq!(status.code(), Some(0), "{seen}");
-    assert_screen_mirrors(&screen, &seen.replace('\r', ""), seen_at_read);
+    screen.assert_mirrors(&seen.replace('\r', ""), seen_at_read);
     assert!(screen.rows().iter().any(|r| r == "got \"hi!\""), "the typed line is not on the screen");
     let converted = support::ppm_to_png(&ppm, &png);
     let _ = std::fs::remove_file(&ppm);
     assert!(converted, "screendump did not produce a valid PPM");
     let meta = std::fs::metadata(&png).expect("no PNG written");
     assert!(meta.len() > 1000, "screendump PNG is implausibly small");
-}
-
-/// The VGA text `screen`, read while the serial console had printed at least `from` bytes of
-/// `console`, is what an 80 x 25 screen shows after some prefix of `console` no shorter than that
-/// (the guest may print on while the buffer is read), all text light grey on black (0x07).
-#[track_caller]
-fn assert_screen_mirrors(screen: &support::VgaText, console: &str, from: usize) {
-    let rows = screen.rows();
-    let matches = (from..=console.len())
-        .filter(|&k| console.is_char_boundary(k))
-        .any(|k| support::VgaText::expected(&console[..k]) == rows);
-    assert!(
-        matches,
-        "the VGA text screen is not the serial console's last rows.\nscreen:\n{}\nserial console:\n{console}",
-        rows.join("\n")
-    );
-    assert_eq!(screen.text_attributes(), [0x07].into(), "text attributes other than light grey on black");
 }
 
 /// The state disk: /dev/state is read and written at byte offsets across sectors (partial ones

@@ -57,26 +57,8 @@ fn initrd(dir: &Path, files: &[&Path]) -> PathBuf {
 
 /// The same with `map` (kernel.sym.gz or kernel.sym) as the symbol map.
 fn initrd_with_map(dir: &Path, map: &Path, files: &[&Path]) -> PathBuf {
-    let mut names = Vec::new();
-    for f in [map].iter().chain(files) {
-        let n = f.file_name().unwrap().to_string_lossy().to_string();
-        if f.parent() != Some(dir) {
-            std::fs::copy(f, dir.join(&n)).unwrap();
-        }
-        names.push(n);
-    }
-    let tar = dir.join("initrd.tar");
-    let st = Command::new("tar")
-        .arg("--format=ustar")
-        .arg("-cf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(dir)
-        .args(&names)
-        .status()
-        .expect("tar");
-    assert!(st.success(), "tar failed");
-    tar
+    let all: Vec<&Path> = std::iter::once(map).chain(files.iter().copied()).collect();
+    support::initrd(dir, &all)
 }
 
 /// The kernel under TCG with the boot files `initrd`.
