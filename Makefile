@@ -141,6 +141,13 @@ test: test-logs-reset lint test-host test-tools test-boot $(APPLIANCE_TESTS) $(I
 	$(SHRINK_TESTS) $(TIER_BOOT_TESTS)
 	@tools/test-summary $(TEST_LOGS)
 
+# `make test` runs the full set: the variables that narrow a test run by hand are emptied for it and
+# its prerequisites, from the environment or the command line (a target-specific override; the tests
+# read an empty one as unset).
+TEST_NARROWING := CONFORMANCE_FILTER CONFORMANCE_OPT CONFORMANCE_STRICT CSMITH_SEEDS CSMITH_SEED CSMITH_COUNT CSMITH_MODE \
+	CSMITH_ARGS BAREFLOW_TIER BAREFLOW_FLAGS BAREFLOW_BIN
+$(foreach v,$(TEST_NARROWING),$(eval test: override export $(v) :=))
+
 .PHONY: test-logs-reset
 test-logs-reset:
 	rm -rf $(TEST_LOGS)

@@ -35,9 +35,9 @@ fn same_output_natively_and_under_bareflow() {
     support::bitcode(&src, &bc, &["-O2", "-I", inc.to_str().unwrap()]);
     // Interpreted, tiered (minimum thresholds: every function is compiled during the run, main's
     // loops through OSR) and compiled up front; BAREFLOW_TIER picks one.
-    let all: Vec<(String, Vec<&str>)> = match std::env::var("BAREFLOW_TIER") {
-        Ok(t) => vec![(t, vec![])],
-        Err(_) => vec![
+    let all: Vec<(String, Vec<&str>)> = match std::env::var("BAREFLOW_TIER").ok().filter(|t| !t.is_empty()) {
+        Some(t) => vec![(t, vec![])],
+        None => vec![
             ("interp".into(), vec![]),
             ("auto".into(), vec!["--thresholds", "min"]),
             ("jit".into(), vec!["--opt", "2"]),
