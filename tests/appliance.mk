@@ -3,7 +3,8 @@
 #                           its greedy output must equal the native build's
 #   make test-interactive   boots the same build (`make interactive-appliance`) in `-m chat` mode, types two
 #                           prompts with the monitor's `sendkey`, checks the answers on serial equal the native
-#                           build's, and writes the VGA screendump to build/interactive/screen.png (< 1 min TCG)
+#                           build's and the VGA text buffer (read through the monitor) shows the serial console's
+#                           last rows; writes the VGA screendump to build/interactive/screen.png (< 1 min TCG)
 # See docs/tinyllama.md.
 
 APPLIANCE_TESTS := appliance-check test-interactive

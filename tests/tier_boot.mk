@@ -1,6 +1,7 @@
 # Tiered execution inside the unikernel and GDB on JIT-compiled code, included from the root Makefile.
 #   make test-tier-boot   tests/tier_boot.rs under TCG: tests/tier_boot/prog.c under `bareflow run --tier auto
-#                         --verbose` in QEMU and as a Linux process (same output, same tier decisions), and gdb
+#                         --verbose` in QEMU and as a Linux process (both print what the native build prints,
+#                         same tier decisions), and gdb
 #                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym (< 10 s)
 #   make test-gdb-jit     the same gdb session on the Linux process: `bareflow run --tier jit --opt 2` under
 #                         `gdb -batch`, a pending breakpoint by name stops in JIT-compiled code of a -g app
