@@ -125,7 +125,7 @@ fn tiered_run_in_qemu_matches_userspace() {
     let exe = dir.join("prog-native");
     support::compile(
         "tests/tier_boot/prog.c natively",
-        support::clang_command().arg("-O2").arg(root().join("tests/tier_boot/prog.c")).arg("-o").arg(&exe),
+        support::clang_command().arg("-O2").arg(root().join("tests/tier_boot/prog.c")).arg("-lm").arg("-o").arg(&exe),
     );
     let native = Command::new(&exe).output().expect("native prog");
     assert!(native.status.success(), "the native build of prog.c failed");
