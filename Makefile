@@ -27,6 +27,10 @@ deps: $(DEPS_STAMP)
 BAREFLOW_HOST := $(or $(CARGO_TARGET_DIR),target)/release/bareflow
 # The one QEMU launcher, of these targets and of every test (tests/support/mod.rs).
 QEMU_RUN := tools/qemu-run
+# Every test command of `make test` runs as `$(TEST_LOG) NAME COMMAND...`: its output is shown and kept
+# in $(TEST_LOGS)/NAME.log, which the last step of `make test` (tools/test-summary) sums into one line.
+TEST_LOGS := $(BUILD)/test-logs
+TEST_LOG := TEST_LOGS=$(TEST_LOGS) tools/test-log
 
 # Fragments: each owns its targets (documented in the fragment); a missing one is an error.
 # Products: the stripped LLVM, the demo app, the pure-native appliance (and the convergence that feeds it).
@@ -110,17 +114,17 @@ bench-boot: image aot-appliance
 # Unit tests of every crate and the integration tests of the library crates; the root
 # package's integration tests (boot, conformance, csmith...) run from their own targets.
 test-host: $(DEPS_STAMP)
-	cargo test --workspace --release --exclude bareflow --exclude bareflow-appliance
-	cargo test --release -p bareflow --bins
+	$(TEST_LOG) test-host cargo test --workspace --release --exclude bareflow --exclude bareflow-appliance
+	$(TEST_LOG) test-host cargo test --release -p bareflow --bins
 
 test-boot: image
-	cargo test --release --test boot --test libc_abi --test runtime_api --test crash
+	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # The scripts of tools/ against stand-ins: no data or a failed run stops converge.py, QEMU's own
-# failures are not a guest's exit(0) for qemu-run (tests/tools.rs).
+# failures are not a guest's exit(0) for qemu-run, a skip fails test-summary (tests/tools.rs).
 .PHONY: test-tools
 test-tools: $(DEPS_STAMP)
-	cargo test --release --test tools
+	$(TEST_LOG) test-tools cargo test --release --test tools
 
 # The tree's habits: formatted (rustfmt.toml) and clippy-clean with the workspace lints. The appliance
 # crate is checked apart: its build script needs the app's objects to link, which a check never does.
@@ -130,10 +134,23 @@ lint:
 	cargo clippy --workspace --all-targets --exclude bareflow-appliance -- -D warnings
 	BAREFLOW_APP_OBJECTS=/dev/null cargo clippy -p bareflow-appliance -- -D warnings
 
-# Everything `make test` runs; fragments add theirs (APPLIANCE_TESTS, IRVM_TESTS, APP_TESTS...).
-test: lint test-host test-tools test-boot $(APPLIANCE_TESTS) $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) $(SHRINK_TESTS) \
-	$(TIER_BOOT_TESTS)
-	@echo "make test: all passed"
+# Everything `make test` runs; fragments add theirs (APPLIANCE_TESTS, IRVM_TESTS, APP_TESTS...). The logs
+# of an earlier run are removed first; the last line sums this run's (tests run, failed, skipped by name)
+# and fails when a test was skipped.
+test: test-logs-reset lint test-host test-tools test-boot $(APPLIANCE_TESTS) $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) \
+	$(SHRINK_TESTS) $(TIER_BOOT_TESTS)
+	@tools/test-summary $(TEST_LOGS)
+
+# `make test` runs the full set: the variables that narrow a test run by hand are emptied for it and
+# its prerequisites, from the environment or the command line (a target-specific override; the tests
+# read an empty one as unset).
+TEST_NARROWING := CONFORMANCE_FILTER CONFORMANCE_OPT CONFORMANCE_STRICT CSMITH_SEEDS CSMITH_SEED CSMITH_COUNT CSMITH_MODE \
+	CSMITH_ARGS BAREFLOW_TIER BAREFLOW_FLAGS BAREFLOW_BIN
+$(foreach v,$(TEST_NARROWING),$(eval test: override export $(v) :=))
+
+.PHONY: test-logs-reset
+test-logs-reset:
+	rm -rf $(TEST_LOGS)
 
 
 .PHONY: clean

@@ -48,7 +48,7 @@ $(BUILD)/tinyllama.bc: $(TL_BC_OBJS)
 APP_TESTS := test-app
 
 test-app: app host
-	TINYLLAMA_NO_SKIP=1 BAREFLOW=$(BAREFLOW_HOST) $(TL_PY) tests/tinyllama/test_tinyllama.py
+	TINYLLAMA_NO_SKIP=1 BAREFLOW=$(BAREFLOW_HOST) $(TEST_LOG) test-app $(TL_PY) tests/tinyllama/test_tinyllama.py
 
 bench-llama: app
 	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)

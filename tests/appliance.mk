@@ -3,7 +3,8 @@
 #                           its greedy output must equal the native build's
 #   make test-interactive   boots the same build (`make interactive-appliance`) in `-m chat` mode, types two
 #                           prompts with the monitor's `sendkey`, checks the answers on serial equal the native
-#                           build's, and writes the VGA screendump to build/interactive/screen.png (< 1 min TCG)
+#                           build's and the VGA text buffer (read through the monitor) shows the serial console's
+#                           last rows; writes the VGA screendump to build/interactive/screen.png (< 1 min TCG)
 # See docs/tinyllama.md.
 
 APPLIANCE_TESTS := appliance-check test-interactive
@@ -18,4 +19,4 @@ appliance-check: aot-appliance
 	diff $(APPCHECK)/native.txt $(APPCHECK)/qemu.txt && echo "appliance-check: identical greedy output ($$(wc -c < $(APPCHECK)/native.txt) bytes)"
 
 test-interactive: interactive-appliance
-	cargo test --release --test interactive
+	$(TEST_LOG) test-interactive cargo test --release --test interactive

@@ -344,6 +344,10 @@ fn conformance_corpus() {
         );
     }
     assert!(failed == 0, "{failed} conformance failures (listed above; report in {})", report_path.display());
+    assert!(
+        known_passing.is_empty(),
+        "known failures that now pass at every level: remove them from tests/conformance/known-failures.txt: {known_passing:?}"
+    );
 }
 
 /// The harness itself must be able to fail: a stand-in engine that runs the native executable passes,

@@ -60,7 +60,7 @@ struct Config {
 }
 
 fn fixed_seeds() -> Vec<u64> {
-    if let Ok(list) = std::env::var("CSMITH_SEEDS") {
+    if let Some(list) = std::env::var("CSMITH_SEEDS").ok().filter(|l| !l.trim().is_empty()) {
         return list
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|s| !s.is_empty())
@@ -188,7 +188,7 @@ fn save_failure(seed: u64, src: &Path, failures: &[String], cfg: &Config) {
 
 #[test]
 fn csmith_differential() {
-    let mode = std::env::var("CSMITH_MODE").unwrap_or_else(|_| "fixed".into());
+    let mode = support::tool("CSMITH_MODE", "fixed");
     let (mut seeds, default_count, save_default) = match mode.as_str() {
         "fixed" => (Seeds::List(fixed_seeds(), 0), 20.0, "build/test-csmith"),
         "random" => {

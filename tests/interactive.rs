@@ -2,7 +2,8 @@
 //! (`make interactive-appliance`: the AOT-compiled app on core-rt, model and tokenizer as boot
 //! modules) in `-m chat` mode, types two prompts on the PS/2 keyboard through QEMU's monitor
 //! (`sendkey`), and checks that each answer on the serial console equals the native build's greedy
-//! output for the same prompt. The VGA text screen is dumped to build/interactive/screen.png.
+//! output for the same prompt. The VGA text buffer, read back through the monitor, must show the
+//! serial console's last rows (typed prompts included); a screendump goes to build/interactive/screen.png.
 //! Run with `make test-interactive`.
 
 mod support;
@@ -15,19 +16,6 @@ use support::{Qemu, root};
 
 const PROMPTS: [&str; 2] = ["And God said", "The man"];
 const STEPS: &str = "20";
-
-/// The monitor's `sendkey` names for one character of a prompt (US layout).
-fn keys(c: char) -> String {
-    match c {
-        'a'..='z' | '0'..='9' => c.to_string(),
-        'A'..='Z' => format!("shift-{}", c.to_ascii_lowercase()),
-        ' ' => "spc".into(),
-        ',' => "comma".into(),
-        '.' => "dot".into(),
-        '\n' => "ret".into(),
-        _ => panic!("no sendkey name for {c:?}"),
-    }
-}
 
 /// The native build's greedy answer for `prompt` (what `-m chat` prints after the typed line).
 fn native_answer(prompt: &str) -> String {
@@ -50,7 +38,7 @@ fn read_until_prompt(out: &mut impl Read, seen: &mut String, n: usize) {
 
 fn type_line(mon: &mut UnixStream, text: &str) {
     for c in text.chars().chain(std::iter::once('\n')) {
-        writeln!(mon, "sendkey {}", keys(c)).unwrap();
+        writeln!(mon, "sendkey {}", support::sendkey_name(c)).unwrap();
         std::thread::sleep(Duration::from_millis(60));
     }
 }
@@ -90,6 +78,9 @@ fn chat_appliance_answers_typed_prompts() {
         type_line(&mut mon, p);
         read_until_prompt(&mut out, &mut seen, i + 2);
     }
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = support::VgaText::read(&mut mon, &support::temp_path("chat-vga.bin"));
+    let seen_at_read = seen.replace('\r', "").len();
     writeln!(mon, "screendump {}", ppm.display()).unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     type_line(&mut mon, ""); // an empty line ends the chat
@@ -105,6 +96,16 @@ fn chat_appliance_answers_typed_prompts() {
         assert!(text.contains(&want), "answer to {p:?} differs from the native build's.\nwant:\n{want}\ngot:\n{text}");
     }
     assert_eq!(status.code(), Some(0), "appliance exit status:\n{seen}");
+    // The screen mirrors the console: the typed prompts and the answers, as on serial.
+    screen.assert_mirrors(&seen.replace('\r', ""), seen_at_read);
+    let rows = screen.rows();
+    for p in PROMPTS {
+        assert!(
+            rows.iter().any(|r| *r == format!("> {p}")),
+            "typed prompt {p:?} is not on the screen:\n{}",
+            rows.join("\n")
+        );
+    }
     let dump = std::fs::read(&ppm).expect("screendump wrote no PPM");
     assert_not_blank(&dump);
     let converted = support::ppm_to_png(&ppm, &png);

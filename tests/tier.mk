@@ -8,15 +8,15 @@ TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 .PHONY: $(TIER_TESTS)
 
 test-tier-conformance:
-	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" cargo test --release --test conformance -- --nocapture
-	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" cargo test --release --test conformance -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
 
 test-tiering:
-	cargo test --release --test tiering
+	$(TEST_LOG) test-tiering cargo test --release --test tiering
 
 test-tier-csmith:
-	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" cargo test --release --test csmith -- --nocapture
-	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" cargo test --release --test csmith -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
 
 # make bench-jit: native clang-19 -O3 -march=native vs `bareflow run --tier auto` (whole process,
 # steady state by size difference, compile latency per tier); tables in build/bench-jit.txt

@@ -1,6 +1,7 @@
 # Tiered execution inside the unikernel and GDB on JIT-compiled code, included from the root Makefile.
 #   make test-tier-boot   tests/tier_boot.rs under TCG: tests/tier_boot/prog.c under `bareflow run --tier auto
-#                         --verbose` in QEMU and as a Linux process (same output, same tier decisions), and gdb
+#                         --verbose` in QEMU and as a Linux process (both print what the native build prints,
+#                         same tier decisions), and gdb
 #                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym (< 10 s)
 #   make test-gdb-jit     the same gdb session on the Linux process: `bareflow run --tier jit --opt 2` under
 #                         `gdb -batch`, a pending breakpoint by name stops in JIT-compiled code of a -g app
@@ -17,10 +18,10 @@ GDB_JIT_CMDLINE := run --tier jit --opt 2 --verbose /boot/prog.bc
 .PHONY: $(TIER_BOOT_TESTS) qemu-gdb-jit gdb-jit
 
 test-tier-boot: image
-	cargo test --release --test tier_boot -- --nocapture
+	$(TEST_LOG) test-tier-boot cargo test --release --test tier_boot -- --nocapture
 
 test-gdb-jit: $(DEPS_STAMP)
-	cargo test --release --test gdb_jit
+	$(TEST_LOG) test-gdb-jit cargo test --release --test gdb_jit
 
 $(GDB_JIT_DIR)/prog.bc: tests/gdb_jit/prog.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

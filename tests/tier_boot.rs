@@ -3,9 +3,9 @@
 //! `bareflow run`.
 //!
 //! - `tiered_run_in_qemu_matches_userspace`: tests/tier_boot/prog.c under `--tier auto --verbose`
-//!   with low thresholds, as a Linux process and in QEMU: the program's output and the tier
-//!   decisions (function, from, to, reason; compile times ignored) must be identical and several
-//!   functions must tier up, one of them to O3.
+//!   with low thresholds, as a Linux process and in QEMU: the program's output must be the native
+//!   build's (clang-19 -O2, glibc) in both, the tier decisions (function, from, to, reason; compile
+//!   times ignored) identical, and several functions must tier up, one of them to O3.
 //! - `gdb_stops_in_jit_code_inside_qemu`: tests/gdb_jit/prog.c (-g) under `--tier jit --opt 2` in
 //!   QEMU with its gdb stub; `gdb -batch` with the kernel ELF sets a pending breakpoint on
 //!   `collatz_steps`, which must resolve through the GDB JIT interface (core-rt's dlsym hands ORC
@@ -57,26 +57,8 @@ fn initrd(dir: &Path, files: &[&Path]) -> PathBuf {
 
 /// The same with `map` (kernel.sym.gz or kernel.sym) as the symbol map.
 fn initrd_with_map(dir: &Path, map: &Path, files: &[&Path]) -> PathBuf {
-    let mut names = Vec::new();
-    for f in [map].iter().chain(files) {
-        let n = f.file_name().unwrap().to_string_lossy().to_string();
-        if f.parent() != Some(dir) {
-            std::fs::copy(f, dir.join(&n)).unwrap();
-        }
-        names.push(n);
-    }
-    let tar = dir.join("initrd.tar");
-    let st = Command::new("tar")
-        .arg("--format=ustar")
-        .arg("-cf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(dir)
-        .args(&names)
-        .status()
-        .expect("tar");
-    assert!(st.success(), "tar failed");
-    tar
+    let all: Vec<&Path> = std::iter::once(map).chain(files.iter().copied()).collect();
+    support::initrd(dir, &all)
 }
 
 /// The kernel under TCG with the boot files `initrd`.
@@ -139,8 +121,18 @@ fn tiered_run_in_qemu_matches_userspace() {
         .filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("[tier] "))
         .map(|l| format!("{l}\n"))
         .collect();
-    assert!(user_out.starts_with("tier_boot: rounds=30 "), "unexpected userspace output:\n{user_out}");
-    assert_eq!(program, user_out, "program output differs between QEMU and userspace\nQEMU serial:\n{serial}");
+    // The oracle: the same source compiled natively by clang-19 and run on glibc.
+    let exe = dir.join("prog-native");
+    support::compile(
+        "tests/tier_boot/prog.c natively",
+        support::clang_command().arg("-O2").arg(root().join("tests/tier_boot/prog.c")).arg("-lm").arg("-o").arg(&exe),
+    );
+    let native = Command::new(&exe).output().expect("native prog");
+    assert!(native.status.success(), "the native build of prog.c failed");
+    let (native_out, _) = text(&native);
+    assert!(native_out.starts_with("tier_boot: rounds=30 "), "unexpected native output:\n{native_out}");
+    assert_eq!(user_out, native_out, "userspace bareflow and the native build differ");
+    assert_eq!(program, native_out, "program output in QEMU differs from the native build's\nQEMU serial:\n{serial}");
 
     let (u, k) = (tier_changes(&user_err), tier_changes(&serial));
     assert!(!u.is_empty(), "no tier change in userspace:\n{user_err}");

@@ -115,8 +115,14 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
     // tier fuses (= clang -O2 -mfma), so a function's results do not change when it tiers up.
     let out = support::scratch("tiering");
     let src = root().join("tests/tiering/fma.c");
-    let has_fma =
-        std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
+    // The JIT's target is the host as LLVM detects it: asked here through clang -march=native.
+    let has_fma = support::native_cpu_has("__FMA__");
+    if !has_fma {
+        support::skipped(
+            "tiering::fp_contract_fuses_in_every_tier_or_in_none",
+            "the host has no FMA: fusing cannot be told from rounding twice (both expectations are the same output)",
+        );
+    }
     let (generic, fused, bc) = (out.join("fma_generic"), out.join("fma_fused"), out.join("fma.bc"));
     for (o, extra) in [(&generic, vec![]), (&fused, vec!["-mfma"])] {
         support::compile("fma.c native", support::clang_command().arg("-O2").args(extra).arg(&src).arg("-o").arg(o));
@@ -188,23 +194,70 @@ fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     assert!(entry.contains("div i64 "), "m is not recomputed in the OSR entry:\n{entry}");
 }
 
+/// The widest `OP <N x float>` in LLVM IR `ir` (None without one).
+fn widest(ir: &str, op: &str) -> Option<usize> {
+    let pat = format!("{op} <");
+    ir.match_indices(&pat)
+        .filter_map(|(i, _)| ir[i + pat.len()..].split_once(" x float>").and_then(|(n, _)| n.parse().ok()))
+        .max()
+}
+
+/// Whether the LLVM the engine links (llvm-sys's prefix at build time, the one `make` exports) has the
+/// `scalarizer` pass: that prefix's `opt` is asked on an empty module. None: no `opt` there (the
+/// stripped LLVM of llvm-build/ has no tools; its patch drops the scalarizer from the registry).
+fn engine_llvm_has_scalarizer() -> Option<bool> {
+    let prefix = option_env!("LLVM_SYS_191_PREFIX").filter(|p| !p.is_empty()).unwrap_or("/usr/lib/llvm-19");
+    let opt = std::path::Path::new(prefix).join("bin/opt");
+    let empty = support::temp_path("empty.ll");
+    std::fs::write(&empty, "").unwrap();
+    let o = Command::new(&opt).args(["-passes=function(scalarizer)", "-disable-output"]).arg(&empty).output();
+    let _ = std::fs::remove_file(&empty);
+    o.ok().map(|o| o.status.success())
+}
+
 #[test]
 fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
     // tests/tiering/revec.c's -O2 bitcode has two loops vectorized for generic x86-64
-    // (<4 x float>). On a CPU with 256-bit vectors (orc-bridge/src/revec/):
+    // (<4 x float>). On a CPU with wider vectors (orc-bridge/src/revec/):
     // - the run-time-length loop (`b = b * 0.5 + a`, an fadd) keeps its scalar remainder loop,
     //   so the JIT skips the generic vector loop and the loop vectorizer works on the scalar one
-    //   again: `fadd <8 x float>`, interleaved (several per iteration, as in a -march=native
-    //   build; scalarizing this loop instead gives one);
+    //   again: `fadd <W x float>` at the width W a -march=native build of the same source uses,
+    //   interleaved (several per iteration, as in that build; scalarizing this loop instead gives one);
     // - the fixed-length loop (`y = y * 0.5 - x`, an fsub) has no remainder: the JIT scalarizes
-    //   it and the SLP vectorizer re-packs it as `fsub <8 x float>` (needs the scalarizer and
+    //   it and the SLP vectorizer re-packs it wider than 4 lanes (needs the scalarizer and
     //   LLVM's `-scalarize-load-store`, parsed when the scalarizer is first used).
     // Without wide vectors both loops stay as the generic build made them.
-    let (_, bc) = build("revec");
+    // The oracle for the host's width: clang-19 -O2 -march=native on the same source (the same
+    // LLVM, the same host detection as the JIT's target), not the engine.
+    const TEST: &str = "tiering::revec_revectorizes_generic_vector_loops_at_the_host_width";
+    let native_ir = support::scratch("tiering").join("revec.native.ll");
+    support::compile(
+        "revec.c -march=native IR",
+        support::clang_command()
+            .args(["-O2", "-ffp-contract=off", "-march=native", "-Wno-invalid-feature-combination", "-S", "-emit-llvm"])
+            .arg(root().join("tests/tiering/revec.c"))
+            .arg("-o")
+            .arg(&native_ir),
+    );
+    let native_ir = std::fs::read_to_string(&native_ir).unwrap();
+    let width = widest(&native_ir, "fadd").expect("the -march=native build vectorizes the fadd loop");
+    let native_fadds = native_ir.matches(&format!("fadd <{width} x float>")).count();
+    assert!(native_fadds >= 2, "the -march=native build does not interleave the fadd loop: {native_fadds}");
+    let wide = width > 4;
+    let scalarizer = engine_llvm_has_scalarizer();
+    if !wide {
+        support::skipped(TEST, &format!("the host's vectors are {width} floats wide: nothing to re-vectorize"));
+    }
+    if scalarizer.is_none() {
+        support::skipped(TEST, "the engine's LLVM has no `opt` to ask for the scalarizer: fixed-length loop unchecked");
+    }
+    let (exe, bc) = build("revec");
     let (r, dump) = run_dumping("revec", &bc, &["--tier", "jit", "--opt", "3"], "1000");
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "bareflow run failed: {err}");
-    assert_eq!(String::from_utf8_lossy(&r.stdout), "revec n=1000 sum=951.000000\n");
+    let native = Command::new(&exe).arg("1000").output().expect("native revec");
+    assert!(String::from_utf8_lossy(&native.stdout).starts_with("revec n=1000 sum="));
+    assert_eq!(String::from_utf8_lossy(&r.stdout), String::from_utf8_lossy(&native.stdout), "JIT and native differ");
     let (mut pre, mut post) = (String::new(), String::new());
     for e in std::fs::read_dir(&dump).unwrap() {
         let p = e.unwrap().path();
@@ -216,7 +269,7 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
         }
     }
     assert!(
-        pre.contains("fadd <4 x float>") && !pre.contains("<8 x float>"),
+        widest(&pre, "fadd") == Some(4) && ["fsub", "fmul"].iter().all(|op| widest(&pre, op).unwrap_or(4) == 4),
         "the JIT's input is not the generic 128-bit code"
     );
     // Same results as native for every remainder length: the re-vectorized loops' own
@@ -224,19 +277,22 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
     for n in ["1", "3", "7", "8", "9", "31", "33", "1001"] {
         run_both("revec", &["--tier", "jit", "--opt", "3"], &[n]);
     }
-    let wide =
-        std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "avx")).unwrap_or(false);
-    let scalarizer = !err.contains("has no 'scalarizer' pass");
-    let fadds = post.matches("fadd <8 x float>").count();
-    assert_eq!(
-        fadds >= 2,
-        wide,
-        "run-time-length loop re-vectorized and interleaved at 256 bits: expected {wide} ({fadds} fadd <8 x float>)"
-    );
-    assert_eq!(
-        post.contains("fsub <8 x float>"),
-        wide && scalarizer,
-        "fixed-length loop re-packed at 256 bits: expected {} (avx {wide}, scalarizer {scalarizer})",
-        wide && scalarizer
-    );
+    let fadds = post.matches(&format!("fadd <{width} x float>")).count();
+    if wide {
+        assert!(
+            fadds >= 2,
+            "run-time-length loop not re-vectorized and interleaved at the host's width: {fadds} fadd <{width} x float> \
+             (the -march=native build has {native_fadds})"
+        );
+    } else {
+        assert_eq!(widest(&post, "fadd"), Some(4), "no wide vectors, yet the fadd loop changed width");
+    }
+    if let Some(scalarizer) = scalarizer {
+        let fsub = widest(&post, "fsub").unwrap_or(0);
+        assert_eq!(
+            fsub > 4,
+            wide && scalarizer,
+            "fixed-length loop re-packed wider than 4 lanes: fsub <{fsub} x float> (host width {width}, scalarizer {scalarizer})"
+        );
+    }
 }

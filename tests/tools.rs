@@ -1,6 +1,7 @@
 //! The scripts of tools/ against stand-ins for what they run, so that a failure cannot pass for a
 //! result: tools/converge.py and the benchmarks stop with one line when a run produced no data, and
-//! tools/qemu-run tells the guest's exit code from QEMU's own failures. Host only (no QEMU, no kernel
+//! tools/qemu-run tells the guest's exit code from QEMU's own failures, tools/test-summary counts what
+//! tools/test-log kept and fails `make test` on a skip or a failure. Host only (no QEMU, no kernel
 //! image): `make test-tools`.
 
 mod support;
@@ -142,4 +143,59 @@ fn qemu_run_tells_qemu_failures_from_a_guest_exit_0() {
     let mut cmd = Qemu::kernel(&launcher).accel("tcg").command();
     let b = Boot::from(cmd.env("QEMU", "/nonexistent/qemu-system-x86_64").output().unwrap());
     assert_eq!(b.code, 126, "{}", b.stderr);
+}
+
+/// tools/test-log then tools/test-summary on a log directory of this test: the summary's line and
+/// exit status.
+fn summarize(test: &str, runs: &[(&str, &str)]) -> (String, i32) {
+    let logs = support::scratch(&format!("tools-test/{test}")).join("logs");
+    let _ = std::fs::remove_dir_all(&logs);
+    for (name, output) in runs {
+        let o = Command::new(root().join("tools/test-log"))
+            .arg(name)
+            .args(["sh", "-c"])
+            .arg(format!("printf '{output}'"))
+            .env("TEST_LOGS", &logs)
+            .output()
+            .expect("tools/test-log");
+        assert!(o.status.success(), "test-log failed: {}", support::text(&o.stderr));
+        assert!(
+            support::text(&o.stdout).contains(output.split("\\n").next().unwrap()),
+            "test-log must show the output"
+        );
+    }
+    let o = Command::new(root().join("tools/test-summary")).arg(&logs).output().expect("tools/test-summary");
+    (support::text(&o.stdout) + &support::text(&o.stderr), o.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn test_summary_counts_runs_and_fails_on_a_skip_or_a_failure() {
+    let ok =
+        "test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out\\ntest a::bench ... ignored\\n";
+    let (line, code) = summarize("summary-ok", &[("one", ok), ("two", "tinyllama: 5 passed, 0 failed, 0 skipped\\n")]);
+    assert_eq!(code, 0, "{line}");
+    assert!(
+        line.starts_with("make test: 8 tests run in 2 targets, 8 passed, 0 failed, 1 ignored, 0 skipped (ignored, run by hand: a::bench)"),
+        "{line}"
+    );
+    let skip = "SKIPPED: tiering::revec: no wide vectors\\ntest result: ok. 1 passed; 0 failed; 0 ignored;\\n";
+    let (line, code) = summarize("summary-skip", &[("tier", skip)]);
+    assert_eq!(code, 1, "a skip must fail make test: {line}");
+    assert!(line.contains("1 skipped: tiering::revec: no wide vectors (tier)"), "{line}");
+    let (line, code) = summarize("summary-fail", &[("x", "test result: FAILED. 1 passed; 2 failed; 0 ignored;\\n")]);
+    assert_eq!(code, 1, "{line}");
+    assert!(line.contains("3 tests run in 1 targets, 1 passed, 2 failed"), "{line}");
+    // No logs at all, or logs without a result: not a pass.
+    let (line, code) = summarize("summary-none", &[]);
+    assert!(code == 1 && line.contains("no logs"), "{line}");
+    let (line, code) = summarize("summary-empty", &[("y", "compiling\\n")]);
+    assert!(code == 1 && line.contains("no test results"), "{line}");
+    // test-log's status is its command's.
+    let logs = support::scratch("tools-test/summary-status").join("logs");
+    let st = Command::new(root().join("tools/test-log"))
+        .args(["z", "sh", "-c", "exit 3"])
+        .env("TEST_LOGS", &logs)
+        .status()
+        .expect("tools/test-log");
+    assert_eq!(st.code(), Some(3), "tools/test-log hid its command's failure");
 }

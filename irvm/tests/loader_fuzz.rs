@@ -88,14 +88,15 @@ fn mutated_bitcode_is_an_error_not_a_crash() {
     let _ = std::fs::remove_dir_all(dir);
     assert!(check_one(&a) && check_one(&b), "unmutated bitcode must load");
     let mut rng = Rng(0x1234_5678_9abc_def1);
-    let (mut ok, mut bad) = (0, 0);
+    let mut bad = 0;
     let cases = 3000;
     for case in 0..cases {
         let (seed, other) = if case % 2 == 0 { (&a, &b) } else { (&b, &a) };
         let m = mutate(&mut rng, seed, other, case);
-        if check_one(&m) { ok += 1 } else { bad += 1 }
+        if !check_one(&m) {
+            bad += 1
+        }
     }
-    assert_eq!(ok + bad, cases);
     assert!(bad > cases / 2, "most mutations should be rejected ({bad} of {cases})");
     // Plain garbage and empty input.
     for n in [0usize, 1, 3, 4, 100, 5000] {

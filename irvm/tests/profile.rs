@@ -7,10 +7,24 @@ use irvm::profile::{Function, Profile};
 use irvm::{Machine, Options, Outcome};
 use std::path::Path;
 
-fn profile_of(opt: &str) -> Profile {
+/// The profile of tests/c/profile.c at `opt`, and whether that bitcode's `leaf` has a `switch`
+/// (llvm-dis-19: clang may turn it into a table or selects at -O2).
+fn profile_of(opt: &str) -> (Profile, bool) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/profile.c");
     let dir = common::scratch(&format!("profile-{opt}"));
     let bc = common::bitcode(&src, opt, &dir);
+    let dis = std::process::Command::new("llvm-dis-19")
+        .arg(dir.join(format!("profile.{opt}.bc")))
+        .args(["-o", "-"])
+        .output()
+        .expect("llvm-dis-19");
+    assert!(dis.status.success(), "llvm-dis-19 failed");
+    let ir = String::from_utf8_lossy(&dis.stdout).to_string();
+    let leaf = ir
+        .split("\ndefine ")
+        .find(|f| f.lines().next().is_some_and(|l| l.contains(" @leaf(")))
+        .expect("leaf in the bitcode");
+    let leaf_switch = leaf.split("\n}\n").next().unwrap().lines().any(|l| l.trim_start().starts_with("switch "));
     let _ = std::fs::remove_dir_all(dir);
     let mut m =
         Machine::load(&bc, "profile.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default()).expect("load");
@@ -24,15 +38,15 @@ fn profile_of(opt: &str) -> Profile {
         })
         .sum();
     assert_eq!(out, Outcome::Exit((10 * per_mid) & 0x7f));
-    Profile::collect(&m, Some(0))
+    (Profile::collect(&m, Some(0)), leaf_switch)
 }
 
 fn func<'a>(p: &'a Profile, name: &str) -> &'a Function {
     p.function(name).unwrap_or_else(|| panic!("'{name}' missing from the profile"))
 }
 
-/// Checks that hold at every optimization level.
-fn common_checks(p: &Profile) {
+/// Checks that hold at every optimization level (`leaf_switch`: the bitcode's leaf has a switch).
+fn common_checks(p: &Profile, leaf_switch: bool) {
     assert_eq!(func(p, "main").calls, 1);
     assert_eq!(func(p, "mid").calls, 10);
     assert_eq!(func(p, "leaf").calls, 100);
@@ -47,6 +61,7 @@ fn common_checks(p: &Profile) {
     // leaf's switch: i % 4 over i = 0..9 gives 0 three times, 1 three times, 2 or 3 four times.
     let leaf = func(p, "leaf");
     let sw = leaf.branches.iter().find(|b| b.kind == "switch");
+    assert_eq!(sw.is_some(), leaf_switch, "a switch in the profile of leaf iff its bitcode has one");
     if let Some(sw) = sw {
         let total: u64 = sw.edges.iter().map(|e| e.count).sum();
         assert_eq!(total, 100);
@@ -68,8 +83,9 @@ fn common_checks(p: &Profile) {
 
 #[test]
 fn exact_counts_o0() {
-    let p = profile_of("O0");
-    common_checks(&p);
+    let (p, leaf_switch) = profile_of("O0");
+    assert!(leaf_switch, "-O0 keeps leaf's switch");
+    common_checks(&p, leaf_switch);
     let mid = func(&p, "mid");
     // -O0: `for.cond` is the header: 11 evaluations per call, 10 back edges per call.
     let l = &mid.loops[0];
@@ -103,8 +119,8 @@ fn exact_counts_o0() {
 
 #[test]
 fn exact_counts_o2() {
-    let p = profile_of("O2");
-    common_checks(&p);
+    let (p, leaf_switch) = profile_of("O2");
+    common_checks(&p, leaf_switch);
     // -O2 rotates the loop: the body is the header, 10 runs per call, 9 back edges per call.
     let l = &func(&p, "mid").loops[0];
     assert_eq!(l.header_count, 100);

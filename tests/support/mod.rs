@@ -97,9 +97,165 @@ pub fn bitcode(src: &Path, out: &Path, flags: &[&str]) {
     compile(&what, clang_command().args(flags).args(["-emit-llvm", "-c"]).arg(src).arg("-o").arg(out));
 }
 
+/// Say that `test` could not check what it should, and why: a `SKIPPED: <test>: <reason>` line on the
+/// process's stderr itself (libtest captures only the print macros, so the line shows even for a
+/// passing test), which tools/test-summary counts, names and fails `make test` on.
+pub fn skipped(test: &str, reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {reason}");
+}
+
+/// What LLVM finds on this host, as clang-19 `-march=native` sees it: its predefined macros
+/// (`#define __AVX2__ 1` ...). The JIT asks the same LLVM host detection (LLVMGetHostCPUName and
+/// LLVMGetHostCPUFeatures), so this is the JIT's target, asked explicitly and apart from the engine.
+pub fn native_cpu_macros() -> String {
+    let o = clang_command()
+        .args(["-march=native", "-Wno-invalid-feature-combination", "-dM", "-E", "-x", "c", "/dev/null"])
+        .output()
+        .expect("clang-19 -march=native -dM -E");
+    assert!(o.status.success(), "clang -march=native -dM -E failed: {}", text(&o.stderr));
+    text(&o.stdout)
+}
+
+/// Whether clang-19 `-march=native` predefines `macro` (e.g. `__FMA__`): a host CPU feature.
+pub fn native_cpu_has(macro_name: &str) -> bool {
+    native_cpu_macros().lines().any(|l| l.split_whitespace().nth(1) == Some(macro_name))
+}
+
 /// tools/ppm2png: a QEMU screendump (QEMU 7.2 writes PPM only) as a PNG a person can look at.
 pub fn ppm_to_png(ppm: &Path, png: &Path) -> bool {
     Command::new(root().join("tools/ppm2png")).arg(ppm).arg(png).status().is_ok_and(|s| s.success())
+}
+
+/// A ustar archive DIR/initrd.tar of boot files (`/boot/<name>` in the guest): `files`, by their base
+/// names, copied into `dir` when they live elsewhere.
+pub fn initrd(dir: &Path, files: &[&Path]) -> PathBuf {
+    let mut names = Vec::new();
+    for f in files {
+        let n = f.file_name().expect("a boot file name").to_string_lossy().to_string();
+        if f.parent() != Some(dir) {
+            std::fs::copy(f, dir.join(&n)).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        }
+        names.push(n);
+    }
+    let tar = dir.join("initrd.tar");
+    let mut cmd = Command::new("tar");
+    cmd.arg("--format=ustar").arg("-cf").arg(&tar).arg("-C").arg(dir).args(&names);
+    compile("boot files", &mut cmd);
+    tar
+}
+
+/// The monitor's `sendkey` name of a character (US layout; newline is Enter).
+pub fn sendkey_name(c: char) -> String {
+    match c {
+        'a'..='z' | '0'..='9' => c.to_string(),
+        'A'..='Z' => format!("shift-{}", c.to_ascii_lowercase()),
+        ' ' => "spc".into(),
+        ',' => "comma".into(),
+        '.' => "dot".into(),
+        '!' => "shift-1".into(),
+        '\n' => "ret".into(),
+        _ => panic!("no sendkey name for {c:?}"),
+    }
+}
+
+/// The VGA text screen (80 x 25 cells at 0xb8000: character byte, attribute byte) of a guest, read
+/// through QEMU's monitor (`pmemsave` of the 4,000 bytes to `file`): what a person sees, apart from
+/// the serial console it is meant to mirror.
+pub struct VgaText {
+    cells: Vec<(u8, u8)>,
+}
+
+impl VgaText {
+    pub const COLS: usize = 80;
+    pub const ROWS: usize = 25;
+
+    /// Save the text buffer through the monitor connection `mon` into `file` and decode it.
+    pub fn read(mon: &mut impl std::io::Write, file: &Path) -> VgaText {
+        let bytes = 2 * Self::COLS * Self::ROWS;
+        let _ = std::fs::remove_file(file);
+        // The file name quoted: unquoted, the monitor reads "/tmp" as a division of the size.
+        writeln!(mon, "pmemsave 0xb8000 {bytes} \"{}\"", file.display()).expect("monitor: pmemsave");
+        for _ in 0..100 {
+            if std::fs::metadata(file).is_ok_and(|m| m.len() == bytes as u64) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let raw = std::fs::read(file).unwrap_or_else(|e| panic!("pmemsave wrote no {}: {e}", file.display()));
+        let _ = std::fs::remove_file(file);
+        assert_eq!(raw.len(), bytes, "pmemsave of the VGA text buffer");
+        VgaText { cells: raw.chunks(2).map(|c| (c[0], c[1])).collect() }
+    }
+
+    /// The screen's rows, trailing blanks cut, the empty rows after the last written one dropped.
+    pub fn rows(&self) -> Vec<String> {
+        let mut rows: Vec<String> = self
+            .cells
+            .chunks(Self::COLS)
+            .map(|r| r.iter().map(|&(c, _)| if c == 0 { ' ' } else { c as char }).collect::<String>().trim_end().into())
+            .collect();
+        while rows.last().is_some_and(|r| r.is_empty()) {
+            rows.pop();
+        }
+        rows
+    }
+
+    /// The attributes of the cells that hold a character other than a blank.
+    pub fn text_attributes(&self) -> std::collections::BTreeSet<u8> {
+        self.cells.iter().filter(|&&(c, _)| c != 0 && c != b' ').map(|&(_, a)| a).collect()
+    }
+
+    /// The screen, read while the serial console had printed at least `from` bytes of `console`, is
+    /// what an 80 x 25 screen shows after some prefix of `console` no shorter than that (the guest may
+    /// print on while the buffer is read), all text light grey on black (0x07).
+    #[track_caller]
+    pub fn assert_mirrors(&self, console: &str, from: usize) {
+        let rows = self.rows();
+        let matches = (from..=console.len())
+            .filter(|&k| console.is_char_boundary(k))
+            .any(|k| VgaText::expected(&console[..k]) == rows);
+        assert!(
+            matches,
+            "the VGA text screen is not the serial console's last rows.\nscreen:\n{}\nserial console:\n{console}",
+            rows.join("\n")
+        );
+        assert_eq!(self.text_attributes(), [0x07].into(), "text attributes other than light grey on black");
+    }
+
+    /// What an 80 x 25 text screen shows after `console` (a serial console's text, carriage returns
+    /// removed) was written to an empty one: lines wrapped at 80 columns, tabs to the next multiple of
+    /// 8, bytes outside printable ASCII as '?' (one per UTF-8 character, whether `console` was decoded
+    /// as UTF-8 or one char per byte), the last 25 rows. The same shape as `rows` (trailing blanks
+    /// cut, trailing empty rows dropped).
+    pub fn expected(console: &str) -> Vec<String> {
+        let mut rows = vec![String::new()];
+        for ch in console.chars() {
+            match ch {
+                '\n' => rows.push(String::new()),
+                '\t' => {
+                    let col = rows.last().unwrap().len();
+                    let next = ((col / 8 + 1) * 8).min(Self::COLS);
+                    rows.last_mut().unwrap().push_str(&" ".repeat(next - col));
+                }
+                // A UTF-8 continuation byte read one char per byte: its lead byte gave the '?'.
+                '\u{80}'..='\u{bf}' => {}
+                _ => {
+                    if rows.last().unwrap().len() == Self::COLS {
+                        rows.push(String::new());
+                    }
+                    let c = if (' '..='~').contains(&ch) { ch } else { '?' };
+                    rows.last_mut().unwrap().push(c);
+                }
+            }
+        }
+        let skip = rows.len().saturating_sub(Self::ROWS);
+        let mut rows: Vec<String> = rows[skip..].iter().map(|r| r.trim_end().to_string()).collect();
+        while rows.last().is_some_and(|r| r.is_empty()) {
+            rows.pop();
+        }
+        rows
+    }
 }
 
 /// `timeout 120 gdb -batch -nx -ex COMMAND...`, stdin closed (no terminal for gdb to hand to a
