@@ -29,8 +29,10 @@ struct Recovered {
     /// The counter of the newest valid snapshot, whose contents verify compared in full (None:
     /// a clean start).
     counter: Option<u64>,
-    /// A slot was empty or rejected (its save was interrupted, or it was never written).
-    incomplete_slot: bool,
+    /// A slot was empty (its save was interrupted, or it was never written).
+    empty_slot: bool,
+    /// Slots that failed their checks, with the reason.
+    rejected: Vec<String>,
     serial: String,
 }
 
@@ -47,9 +49,10 @@ fn verify(disk: &Path) -> Recovered {
         k.parse().ok()
     });
     assert!(counter.is_some() || out.contains("verify: no snapshot (clean start)"), "unexpected verify output:\n{out}");
-    let incomplete_slot =
-        out.lines().any(|l| l.starts_with("verify: slot ") && (l.ends_with(" empty") || l.contains(" rejected: ")));
-    Recovered { counter, incomplete_slot, serial: out }
+    let slot_lines = || out.lines().filter(|l| l.starts_with("verify: slot "));
+    let empty_slot = slot_lines().any(|l| l.ends_with(" empty"));
+    let rejected = slot_lines().filter(|l| l.contains(" rejected: ")).map(str::to_string).collect();
+    Recovered { counter, empty_slot, rejected, serial: out }
 }
 
 /// The number after `prefix` in `line`, if it starts so.
@@ -128,9 +131,19 @@ fn sigkill_during_snapshot_writes_recovers_the_newest_complete_snapshot() {
             found.counter,
             found.serial
         );
+        // A save zeroes its slot's header before it writes the payload and writes the header
+        // last, so an interrupted save leaves its slot empty: a rejected slot (a header over a
+        // torn payload) means that order was broken, even though the checksums caught it.
+        assert!(
+            found.rejected.is_empty(),
+            "round {round}: killed while writing counter {k}, the next boot rejected a slot (its header does not \
+             describe the payload under it: not zeroed first, or written before the payload?): {:?}\n{}",
+            found.rejected,
+            found.serial
+        );
         // Mid-write, proven: from counter 3 on both slots held a snapshot before the save began;
-        // the previous snapshot is the newest and the slot being written is empty or rejected.
-        let mid_write = k >= 3 && f == k - 1 && found.incomplete_slot;
+        // the previous snapshot is the newest and the slot being written is empty.
+        let mid_write = k >= 3 && f == k - 1 && found.empty_slot;
         kills_mid_write += usize::from(mid_write);
         eprintln!(
             "crash round {round}: killed {delay_ms} ms into the save of counter {k} (after {saves} saves); \
