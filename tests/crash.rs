@@ -100,10 +100,10 @@ fn sigkill_during_snapshot_writes_recovers_the_newest_complete_snapshot() {
             } else if let Some(k) = number_after(&l, "stress: saved counter ") {
                 last_saved = Some(k);
                 saves += 1;
-            } else if let Some(k) = number_after(&l, "stress: writing counter ") {
-                if saves == wait_saves {
-                    writing = Some(k);
-                }
+            } else if let Some(k) = number_after(&l, "stress: writing counter ")
+                && saves == wait_saves
+            {
+                writing = Some(k);
             }
         }
         std::thread::sleep(Duration::from_millis(delay_ms));

@@ -298,9 +298,24 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
     }
 }
 
-/// What tests/tiering/bareflow_h.c prints under `bareflow run FLAGS`, as (what, value) pairs, and
-/// the timed regions of its profile as (name, count, cycles).
-fn bareflow_h_run(flags: &[&str]) -> (Vec<(String, String)>, Vec<(String, u64, u64)>) {
+/// A timed region of a profile (`jit_profile_begin/end`).
+#[derive(Debug)]
+struct Region {
+    name: String,
+    count: u64,
+    cycles: u64,
+}
+
+/// What one run of tests/tiering/bareflow_h.c gave.
+struct BareflowHRun {
+    /// Its output, line by line as (what, value).
+    answers: Vec<(String, String)>,
+    /// The timed regions of its profile.
+    regions: Vec<Region>,
+}
+
+/// Run tests/tiering/bareflow_h.c under `bareflow run FLAGS`.
+fn bareflow_h_run(flags: &[&str]) -> BareflowHRun {
     static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let out = support::scratch("tiering");
     let bc = out.join("bareflow_h.bc");
@@ -326,9 +341,13 @@ fn bareflow_h_run(flags: &[&str]) -> (Vec<(String, String)>, Vec<(String, u64, u
         .as_array()
         .unwrap_or_else(|| panic!("{flags:?}: no regions in the profile"))
         .iter()
-        .map(|r| (r["name"].as_str().unwrap().to_string(), r["count"].as_u64().unwrap(), r["cycles"].as_u64().unwrap()))
+        .map(|r| Region {
+            name: r["name"].as_str().unwrap().to_string(),
+            count: r["count"].as_u64().unwrap(),
+            cycles: r["cycles"].as_u64().unwrap(),
+        })
         .collect();
-    (answers, regions)
+    BareflowHRun { answers, regions }
 }
 
 #[test]
@@ -377,12 +396,12 @@ fn bareflow_h_answers_in_every_tier() {
     }
     let mut results = Vec::new();
     for (flags, want) in &cases {
-        let (answers, regions) = bareflow_h_run(flags);
+        let BareflowHRun { answers, regions } = bareflow_h_run(flags);
         assert_eq!(answers[..want.len()], want[..], "bareflow run {flags:?}");
         assert_eq!(answers.len(), want.len() + 1, "bareflow run {flags:?}: {answers:?}");
         // jit_profile_begin/end: one region, 1000 passes, in every tier.
         assert!(
-            regions.len() == 1 && regions[0].0 == "pass" && regions[0].1 == 1000 && regions[0].2 > 0,
+            matches!(&regions[..], [r] if r.name == "pass" && r.count == 1000 && r.cycles > 0),
             "bareflow run {flags:?}: regions {regions:?}"
         );
         results.push(answers.last().cloned().unwrap());
