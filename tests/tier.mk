@@ -1,7 +1,7 @@
 # Tiered execution (docs/tiering.md), included from the root Makefile.
 #   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min` and defaults
 #   make test-tier-csmith        csmith seeds under the same two settings
-#   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report)
+#   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report, bareflow.h in every tier)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
 TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 

@@ -2,7 +2,8 @@
 #   make test-tier-boot   tests/tier_boot.rs under TCG: tests/tier_boot/prog.c under `bareflow run --tier auto
 #                         --verbose` in QEMU and as a Linux process (both print what the native build prints,
 #                         same tier decisions), and gdb
-#                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym (< 10 s)
+#                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym,
+#                         bareflow.h's answers in every tier as in userspace (< 15 s)
 #   make test-gdb-jit     the same gdb session on the Linux process: `bareflow run --tier jit --opt 2` under
 #                         `gdb -batch`, a pending breakpoint by name stops in JIT-compiled code of a -g app
 #   make qemu-gdb-jit     by hand, terminal 1: QEMU paused with its gdb stub on port 1234, about to run

@@ -6,6 +6,9 @@
 //!   with low thresholds, as a Linux process and in QEMU: the program's output must be the native
 //!   build's (clang-19 -O2, glibc) in both, the tier decisions (function, from, to, reason; compile
 //!   times ignored) identical, and several functions must tier up, one of them to O3.
+//! - `bareflow_h_answers_in_qemu_as_in_userspace`: tests/tiering/bareflow_h.c (every bareflow.h
+//!   function; tests/tiering.rs checks its answers against its construction) under `--tier
+//!   interp`, `auto` and `jit` in one boot each: every answer as in userspace.
 //! - `gdb_stops_in_jit_code_inside_qemu`: tests/gdb_jit/prog.c (-g) under `--tier jit --opt 2` in
 //!   QEMU with its gdb stub; `gdb -batch` with the kernel ELF sets a pending breakpoint on
 //!   `collatz_steps`, which must resolve through the GDB JIT interface (core-rt's dlsym hands ORC
@@ -144,6 +147,33 @@ fn tiered_run_in_qemu_matches_userspace() {
     assert!(functions.len() >= 4, "expected several functions to tier up, got {functions:?}");
     assert!(u.iter().any(|c| c.contains(" -> O3 ")), "no function reached O3: {u:?}");
     assert!(!serial.contains(" stays "), "a compile failed in QEMU:\n{serial}");
+}
+
+#[test]
+fn bareflow_h_answers_in_qemu_as_in_userspace() {
+    let dir = scratch("bareflow_h");
+    let bc = dir.join("bareflow_h.bc");
+    let include = root().join("tier/include");
+    bitcode("tests/tiering/bareflow_h.c", &bc, &["-O2", "-I", include.to_str().unwrap()]);
+    let tar = initrd(&dir, &[&bc]);
+    for tier in ["interp", "auto", "jit"] {
+        let flags = ["run", "--tier", tier];
+        let user = support::bareflow(flags).arg(&bc).output().expect("bareflow run");
+        let (user_out, user_err) = text(&user);
+        assert!(user.status.success(), "--tier {tier}: userspace run failed:\n{user_err}");
+        let names: Vec<&str> = user_out.lines().filter_map(|l| l.split(' ').next()).collect();
+        assert!(names.contains(&"optimize") && names.contains(&"result"), "--tier {tier}: {user_out}");
+        let q = qemu(&tar).args(&flags).args(&["/boot/bareflow_h.bc"]).run();
+        assert_eq!(q.code, 0, "--tier {tier}: QEMU run failed:\n{}", q.all());
+        // The program's lines: those whose first word is one of its answers.
+        let program: String = q
+            .serial
+            .lines()
+            .filter(|l| l.split(' ').next().is_some_and(|w| names.contains(&w)))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(program, user_out, "--tier {tier}: bareflow.h answers differ in QEMU\nQEMU serial:\n{}", q.serial);
+    }
 }
 
 #[test]

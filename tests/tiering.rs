@@ -1,6 +1,7 @@
 //! Tiering behaviour beyond output equality: programs of tests/tiering/ run natively
 //! and under `bareflow run --tier auto --verbose`; the output must match and the tier log must
 //! show the expected tier changes (calls between JIT code counted; OSR of a loop in `main`).
+//! And bareflow.h: every function answers, in every tier, what the program's construction says.
 
 mod support;
 
@@ -295,4 +296,116 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
             "fixed-length loop re-packed wider than 4 lanes: fsub <{fsub} x float> (host width {width}, scalarizer {scalarizer})"
         );
     }
+}
+
+/// A timed region of a profile (`jit_profile_begin/end`).
+#[derive(Debug)]
+struct Region {
+    name: String,
+    count: u64,
+    cycles: u64,
+}
+
+/// What one run of tests/tiering/bareflow_h.c gave.
+struct BareflowHRun {
+    /// Its output, line by line as (what, value).
+    answers: Vec<(String, String)>,
+    /// The timed regions of its profile.
+    regions: Vec<Region>,
+}
+
+/// Run tests/tiering/bareflow_h.c under `bareflow run FLAGS`.
+fn bareflow_h_run(flags: &[&str]) -> BareflowHRun {
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let out = support::scratch("tiering");
+    let bc = out.join("bareflow_h.bc");
+    {
+        let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+        let include = root().join("tier/include");
+        support::bitcode(&root().join("tests/tiering/bareflow_h.c"), &bc, &["-O2", "-I", include.to_str().unwrap()]);
+    }
+    let prof = out.join(format!("bareflow_h{}.json", flags.join("")));
+    let o =
+        support::bareflow(["run"]).args(flags).arg("--profile-out").arg(&prof).arg(&bc).output().expect("bareflow run");
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "bareflow run {flags:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let answers = text
+        .lines()
+        .map(|l| {
+            let (what, value) = l.split_once(' ').unwrap_or_else(|| panic!("{flags:?}: bad line {l:?}"));
+            (what.to_string(), value.to_string())
+        })
+        .collect();
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
+    let regions = j["regions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{flags:?}: no regions in the profile"))
+        .iter()
+        .map(|r| Region {
+            name: r["name"].as_str().unwrap().to_string(),
+            count: r["count"].as_u64().unwrap(),
+            cycles: r["cycles"].as_u64().unwrap(),
+        })
+        .collect();
+    BareflowHRun { answers, regions }
+}
+
+#[test]
+fn bareflow_h_answers_in_every_tier() {
+    // `counted` is called 1000 times from `main`'s loop; its heat is its calls.
+    fn expected(
+        calls: &str,
+        cycles: &str,
+        level: &str,
+        setters: &str,
+        optimize: &str,
+        after: &str,
+    ) -> Vec<(String, String)> {
+        let again = if optimize == "-1" { "-1" } else { "0" };
+        [
+            ("calls", calls),
+            ("calls-missing", "0"),
+            ("cycles", cycles),
+            ("cycles-missing", "0"),
+            ("level", level),
+            ("level-missing", "-1"),
+            ("threshold-disordered", "-1"),
+            ("threshold-zero", "-1"),
+            ("threshold", setters),
+            ("optimize", optimize),
+            ("level-after", after),
+            ("optimize-again", again),
+        ]
+        .iter()
+        .map(|(w, v)| (w.to_string(), v.to_string()))
+        .collect()
+    }
+    let mut cases = vec![
+        // No tier manager: irvm counts and times every call; no level; every setter fails.
+        (vec!["--tier", "interp"], expected("1000", "measured", "-1", "-1", "-1", "-1")),
+        // Default thresholds (warm 200, hot 5000): 1000 calls make `counted` warm, O1, with the
+        // calls from interpreted `main` counted on. At thresholds 10/20/40, `counted` and `main`
+        // (1000 loop back-edges) are very hot: both compiled at O3 now, nothing more after.
+        (vec!["--tier", "auto"], expected("1000", "measured", "1", "0", "2", "3")),
+    ];
+    // Everything compiled at the level asked before `main`, which runs natively: no call is
+    // counted or timed, so nothing is hot; the tier manager takes thresholds.
+    let levels = ["0", "1", "2", "3"];
+    for level in &levels {
+        cases.push((vec!["--tier", "jit", "--opt", level], expected("0", "none", level, "0", "0", level)));
+    }
+    let mut results = Vec::new();
+    for (flags, want) in &cases {
+        let BareflowHRun { answers, regions } = bareflow_h_run(flags);
+        assert_eq!(answers[..want.len()], want[..], "bareflow run {flags:?}");
+        assert_eq!(answers.len(), want.len() + 1, "bareflow run {flags:?}: {answers:?}");
+        // jit_profile_begin/end: one region, 1000 passes, in every tier.
+        assert!(
+            matches!(&regions[..], [r] if r.name == "pass" && r.count == 1000 && r.cycles > 0),
+            "bareflow run {flags:?}: regions {regions:?}"
+        );
+        results.push(answers.last().cloned().unwrap());
+    }
+    // The program computes the same in every tier.
+    assert!(results.iter().all(|r| r.0 == "result" && *r == results[0]), "{results:?}");
 }

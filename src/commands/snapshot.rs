@@ -3,9 +3,11 @@
 //! cache, dead functions; other JSON sections printed in full).
 //! `bareflow snapshot put STORE SECTION FILE`: save a new generation with SECTION set to FILE's
 //! bytes (the other sections carried over).
-//! `bareflow snapshot stress STORE N` / `verify STORE`: the crash test's writer and checker — N
-//! saves whose contents are derived from a counter, and a check that the newest snapshot holds
-//! exactly what its counter says (so a torn save can never pass for a good one).
+//! `bareflow snapshot stress STORE N [--slow-write MS]` / `verify STORE`: the crash test's writer
+//! and checker — N saves whose contents are derived from a counter, each announced before it
+//! starts and reported when it completed (`--slow-write` pauses MS between the pieces a save
+//! writes, so a kill can land inside one), and a check that the newest snapshot holds exactly
+//! what its counter says, every byte of every section (so a torn save can never pass for a good one).
 //! STORE is a directory (userspace: STORE/state.img), a store file, or the raw disk image
 //! `make qemu` attaches.
 
@@ -14,19 +16,27 @@ use bareflow_state::content::RunState;
 use bareflow_state::store::SlotState;
 use std::path::Path;
 
-const USAGE: &str = "usage: bareflow snapshot show STORE | put STORE SECTION FILE | stress STORE N | verify STORE";
+const USAGE: &str =
+    "usage: bareflow snapshot show STORE | put STORE SECTION FILE | stress STORE N [--slow-write MS] | verify STORE";
 
 pub fn main(args: &[String]) -> i32 {
     match args {
         [cmd, path] if cmd == "show" => show(path),
         [cmd, path, section, file] if cmd == "put" => put(path, section, file),
-        [cmd, path, n] if cmd == "stress" => match n.parse() {
-            Ok(n) => stress(path, n),
-            Err(_) => {
-                eprintln!("bareflow snapshot: stress: '{n}' is not a count");
-                2
+        [cmd, path, n, rest @ ..] if cmd == "stress" => {
+            let slow_ms = match rest {
+                [] => Some(0),
+                [opt, ms] if opt == "--slow-write" => ms.parse().ok(),
+                _ => None,
+            };
+            match (n.parse(), slow_ms) {
+                (Ok(n), Some(ms)) => stress(path, n, ms),
+                _ => {
+                    eprintln!("bareflow snapshot: stress: expected a count and optionally --slow-write MS: {USAGE}");
+                    2
+                }
             }
-        },
+        }
         [cmd, path] if cmd == "verify" => verify(path),
         _ => {
             eprintln!("bareflow snapshot: {USAGE}");
@@ -60,8 +70,29 @@ fn stress_payload(k: u64) -> bareflow_state::Snapshot {
     snap
 }
 
-fn stress(path: &str, n: u64) -> i32 {
+/// Where the contents of `snap` differ from `stress_payload(k)`: a missing, extra or different
+/// section (compared byte for byte), or None when every section matches.
+fn payload_mismatch(snap: &bareflow_state::Snapshot, k: u64) -> Option<String> {
+    let want = stress_payload(k);
+    if let Some(extra) = snap.sections.keys().find(|n| !want.sections.contains_key(*n)) {
+        return Some(format!("unexpected section '{extra}'"));
+    }
+    want.sections.iter().find_map(|(name, bytes)| match snap.sections.get(name) {
+        None => Some(format!("section '{name}' missing")),
+        Some(got) if got.len() != bytes.len() => {
+            Some(format!("section '{name}' has {} bytes, not {}", got.len(), bytes.len()))
+        }
+        Some(got) => {
+            got.iter().zip(bytes).position(|(a, b)| a != b).map(|at| format!("section '{name}' differs at byte {at}"))
+        }
+    })
+}
+
+fn stress(path: &str, n: u64, slow_ms: u64) -> i32 {
     let Some(mut store) = open(path) else { return 1 };
+    if slow_ms > 0 {
+        store.pace_saves(move || std::thread::sleep(std::time::Duration::from_millis(slow_ms)));
+    }
     let start = match store.load() {
         Ok(l) => l
             .snapshot
@@ -72,7 +103,9 @@ fn stress(path: &str, n: u64) -> i32 {
             return 1;
         }
     };
+    println!("stress: starting after counter {start}");
     for k in start + 1..=start + n {
+        println!("stress: writing counter {k}");
         match store.save(&stress_payload(k)) {
             Ok(g) => println!("stress: saved counter {k} as generation {g}"),
             Err(e) => {
@@ -108,13 +141,21 @@ fn verify(path: &str) -> i32 {
         }
         Some((g, snap)) => {
             let k = snap.sections.get("counter").and_then(|c| std::str::from_utf8(c).ok()?.parse::<u64>().ok());
-            match k {
-                Some(k) if snap == stress_payload(k) => {
-                    println!("verify: generation {g} holds counter {k}, contents ok");
+            let Some(k) = k else {
+                println!("verify: generation {g} passed its checksums but has no counter: its contents are WRONG");
+                return 1;
+            };
+            match payload_mismatch(&snap, k) {
+                None => {
+                    let bytes: usize = snap.sections.values().map(Vec::len).sum();
+                    println!(
+                        "verify: generation {g} holds counter {k}, contents ok ({} sections, {bytes} bytes equal)",
+                        snap.sections.len()
+                    );
                     0
                 }
-                _ => {
-                    println!("verify: generation {g} passed its checksums but its contents are WRONG");
+                Some(why) => {
+                    println!("verify: generation {g} holds counter {k} but its contents are WRONG: {why}");
                     1
                 }
             }

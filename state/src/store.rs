@@ -3,8 +3,10 @@
 //! Slot `i` starts at `i * slot_size` (`slot_size` = half the store, a multiple of 4096). Its first
 //! 4 KiB is the header, the payload follows:
 //! `"BFSTATE1"`, u64 generation, u64 payload length, u32 payload CRC-32, u32 CRC-32 of the 28
-//! bytes before it. A save goes to the slot that does not hold the newest valid snapshot: payload,
-//! fsync, header, fsync. Loading takes the valid slot with the highest generation.
+//! bytes before it. A save goes to the slot that does not hold the newest valid snapshot: header
+//! zeroed, fsync, payload, fsync, header, fsync. Loading takes the valid slot with the highest
+//! generation. A pacing hook ([`Store::pace_saves`]), which only the crash test's writer sets,
+//! stretches a save so that a kill can be aimed inside it.
 
 use crate::codec::{Snapshot, SnapshotError};
 use std::fmt;
@@ -62,11 +64,16 @@ pub struct Loaded {
     pub slots: [SlotState; 2],
 }
 
+/// Bytes of payload written between two calls of the pacing hook.
+const PAYLOAD_CHUNK: usize = 64 << 10;
+
 /// An open store.
 pub struct Store {
     path: PathBuf,
     file: File,
     slot_size: u64,
+    /// Called between the pieces a save writes ([`Store::pace_saves`]); None in normal runs.
+    pace: Option<Box<dyn FnMut()>>,
 }
 
 fn header_bytes(generation: u64, len: u64, crc: u32) -> [u8; HEADER_LEN] {
@@ -90,7 +97,7 @@ impl Store {
         if slot_size < 32 * 1024 {
             return Err(StoreError::TooSmall { path: path.to_path_buf(), size });
         }
-        Ok(Store { path: path.to_path_buf(), file, slot_size })
+        Ok(Store { path: path.to_path_buf(), file, slot_size, pace: None })
     }
 
     /// Open `dir/state.img`, creating the directory and a [`DEFAULT_SIZE`] store if missing.
@@ -108,6 +115,20 @@ impl Store {
     /// The store's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Call `pause` between the pieces every later save writes: after the zeroed header, between
+    /// payload chunks of 64 KiB, and before the header. A testing aid (`bareflow snapshot stress
+    /// --slow-write`): it widens the window in which the slot being written is incomplete, so that
+    /// a crash test can aim a kill at it. The order and contents of the writes do not change.
+    pub fn pace_saves(&mut self, pause: impl FnMut() + 'static) {
+        self.pace = Some(Box::new(pause));
+    }
+
+    fn pause(&mut self) {
+        if let Some(p) = &mut self.pace {
+            p();
+        }
     }
 
     fn io(&self, what: &'static str) -> impl Fn(std::io::Error) -> StoreError + '_ {
@@ -240,8 +261,12 @@ impl Store {
         // header that describes a half-written payload with a matching length.
         self.write_at(base, &[0u8; HEADER_LEN])?;
         self.sync()?;
-        self.write_at(base + HEADER, &payload)?;
+        for (i, chunk) in payload.chunks(PAYLOAD_CHUNK).enumerate() {
+            self.pause();
+            self.write_at(base + HEADER + (i * PAYLOAD_CHUNK) as u64, chunk)?;
+        }
         self.sync()?;
+        self.pause();
         let generation = newest_gen + 1;
         self.write_at(base, &header_bytes(generation, payload.len() as u64, crc32fast::hash(&payload)))?;
         self.sync()?;
@@ -315,6 +340,22 @@ mod tests {
         let l = st.load_newest().unwrap();
         assert_eq!(l.snapshot.unwrap(), (1, snap("good")));
         assert!(matches!(&l.slots[1], SlotState::Corrupt(m) if m.contains("payload checksum")));
+        std::fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn the_pacing_hook_runs_between_the_pieces_of_a_save() {
+        let d = tmpdir("pace");
+        let mut st = Store::open_dir(&d).unwrap();
+        let pauses = std::rc::Rc::new(std::cell::Cell::new(0));
+        let seen = pauses.clone();
+        st.pace_saves(move || seen.set(seen.get() + 1));
+        let mut big = snap("paced");
+        big.sections.insert("big".into(), vec![7; 3 * PAYLOAD_CHUNK - 100]);
+        st.save(&big).unwrap();
+        // Three payload chunks, then the header.
+        assert_eq!(pauses.get(), 4);
+        assert_eq!(st.load().unwrap().snapshot.unwrap(), (1, big));
         std::fs::remove_dir_all(d).unwrap();
     }
 

@@ -103,7 +103,8 @@ unsafe fn name(p: *const c_char) -> Option<String> {
     Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }
 
-/// Start timing region `name`.
+/// Start timing region `name`; works in every tier (nothing to fail: a null `name` is
+/// ignored).
 ///
 /// # Safety
 /// `n` is null or a NUL-terminated string.
@@ -120,7 +121,8 @@ pub unsafe extern "C" fn jit_profile_begin(n: *const c_char) {
 }
 symbol_registry::register!(fn jit_profile_begin);
 
-/// Stop timing region `name`.
+/// Stop timing region `name`, counting one pass; works in every tier (nothing to fail: a
+/// region that is not open is ignored).
 ///
 /// # Safety
 /// `n` is null or a NUL-terminated string.
@@ -138,8 +140,9 @@ pub unsafe extern "C" fn jit_profile_end(n: *const c_char) {
 }
 symbol_registry::register!(fn jit_profile_end);
 
-/// Calls of function `name` counted so far (by irvm; calls between JIT-compiled functions are
-/// not counted), or 0 if unknown.
+/// Calls of function `name` counted so far; 0 if there is no such function. Counted are the
+/// calls irvm makes or receives, and under `--tier auto` calls from JIT-compiled code while the
+/// callee can still tier up; under `--tier jit` calls between compiled functions are not counted.
 ///
 /// # Safety
 /// `n` is null or a NUL-terminated string.
@@ -155,7 +158,8 @@ pub unsafe extern "C" fn jit_get_call_count(n: *const c_char) -> u64 {
 }
 symbol_registry::register!(fn jit_get_call_count);
 
-/// Average inclusive cycles per call of `name` (0 if never timed).
+/// Average inclusive cycles per call of `name`, measured while interpreted; 0 if it never ran
+/// interpreted or there is no such function.
 ///
 /// # Safety
 /// `n` is null or a NUL-terminated string.
@@ -171,7 +175,8 @@ pub unsafe extern "C" fn jit_get_avg_cycles(n: *const c_char) -> u64 {
 }
 symbol_registry::register!(fn jit_get_avg_cycles);
 
-/// Current tier of `name`: -1 interpreted (or unknown), 0..3 the JIT opt level.
+/// Current tier of `name`: 0..3, the opt level of its JIT-compiled code; -1 if it is
+/// interpreted, there is no tier manager (`--tier interp`) or no such function.
 ///
 /// # Safety
 /// `n` is null or a NUL-terminated string.
@@ -188,8 +193,8 @@ pub unsafe extern "C" fn jit_get_optimization_level(n: *const c_char) -> i32 {
 }
 symbol_registry::register!(fn jit_get_optimization_level);
 
-/// Set the warm / hot / very hot thresholds (heat = calls + loop back-edges). Returns 0, or -1
-/// if they are not 1 <= warm <= hot <= very_hot (nothing changes then).
+/// Set the warm / hot / very hot thresholds (heat = calls + loop back-edges): 0, or -1 (nothing
+/// changes) without a tier manager (`--tier interp`) or unless 1 <= warm <= hot <= very_hot.
 pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
     let th = super::policy::Thresholds { warm, hot, very_hot };
     if th.check().is_err() {
@@ -197,7 +202,7 @@ pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
     }
     with_live(|s| {
         let (m, t, _) = s.parts();
-        let Some(t) = t else { return 0 };
+        let Some(t) = t else { return -1 };
         t.thresholds = th;
         // Re-check every function at its next call.
         for f in m.functions() {
@@ -211,12 +216,12 @@ pub extern "C" fn jit_set_threshold(warm: u64, hot: u64, very_hot: u64) -> i32 {
 }
 symbol_registry::register!(fn jit_set_threshold);
 
-/// Tier up now every function whose heat reached the hot threshold (to O2, or O3 if very hot).
-/// Returns how many functions were compiled.
+/// Tier up now every function whose heat reached the hot threshold (to O2, or O3 if very hot):
+/// how many were compiled, or -1 without a tier manager (`--tier interp`).
 pub extern "C" fn jit_optimize_hot_functions() -> i32 {
     with_live(|s| {
         let (m, t, _) = s.parts();
-        let Some(t) = t else { return 0 };
+        let Some(t) = t else { return -1 };
         let mut n = 0;
         for f in m.defined_functions().collect::<Vec<_>>() {
             if m.calls(f) == 0 {
@@ -233,7 +238,7 @@ pub extern "C" fn jit_optimize_hot_functions() -> i32 {
         }
         n
     })
-    .unwrap_or(0)
+    .unwrap_or(-1)
 }
 symbol_registry::register!(fn jit_optimize_hot_functions);
 
