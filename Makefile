@@ -117,7 +117,8 @@ test-host: $(DEPS_STAMP)
 	$(TEST_LOG) test-host cargo test --workspace --release --exclude bareflow --exclude bareflow-appliance
 	$(TEST_LOG) test-host cargo test --release -p bareflow --bins
 
-test-boot: image
+# The GRUB ISO boot is compared with app-tinyllama's native build ($(BUILD)/tinyllama).
+test-boot: image $(BUILD)/tinyllama
 	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash
 
 # The scripts of tools/ against stand-ins: no data or a failed run stops converge.py, QEMU's own
