@@ -177,6 +177,31 @@ fn bareflow_h_answers_in_qemu_as_in_userspace() {
 }
 
 #[test]
+fn setjmp_and_longjmp_in_jit_code_on_bare_metal() {
+    let dir = scratch("setjmp");
+    let bc = dir.join("setjmp.bc");
+    bitcode("tests/tier_boot/setjmp.c", &bc, &["-O2"]);
+    let tar = initrd(&dir, &[&bc]);
+    let q = qemu(&tar).args(&["run", "--tier", "jit", "/boot/setjmp.bc"]).run();
+    assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
+    let program: String = q.serial.lines().filter(|l| !l.starts_with("core-rt: ")).map(|l| format!("{l}\n")).collect();
+    // The oracle: the same source built natively by clang-19 and run on glibc.
+    let exe = dir.join("setjmp-native");
+    support::compile(
+        "tests/tier_boot/setjmp.c natively",
+        support::clang_command().arg("-O2").arg(root().join("tests/tier_boot/setjmp.c")).arg("-o").arg(&exe),
+    );
+    let native = Command::new(&exe).output().expect("native setjmp");
+    let (native_out, _) = text(&native);
+    assert!(native.status.success(), "the native build of setjmp.c failed");
+    assert_eq!(
+        native_out, "setjmp returned 30 after 2 runs, depth 10, kept 1234\nsigsetjmp returned 1 after 2 runs\n",
+        "the native build does not print what setjmp.c's construction gives"
+    );
+    assert_eq!(program, native_out, "setjmp/longjmp in QEMU differ from the native build\nQEMU serial:\n{}", q.serial);
+}
+
+#[test]
 fn gdb_stops_in_jit_code_inside_qemu() {
     let dir = scratch("gdb");
     let bc = dir.join("prog.bc");

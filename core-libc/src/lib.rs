@@ -29,6 +29,7 @@ pub mod math;
 pub mod mman;
 pub mod process;
 pub mod pthread;
+pub mod setjmp;
 pub mod signal;
 pub mod stat;
 pub mod stdio;
