@@ -221,15 +221,24 @@ fn load_base() -> Option<u64> {
     })
 }
 
-/// The component a symbol belongs to (by its mangled name).
+/// Whether `name` (mangled or demangled) is a symbol of the Rust crate `krate`.
+fn of_crate(name: &str, krate: &str) -> bool {
+    name.contains(&format!("{}{krate}", krate.len()))
+        || name.starts_with(&format!("{krate}::"))
+        || name.starts_with(&format!("<{krate}::"))
+}
+
+/// The component a symbol belongs to (by its mangled name). The report's components are the
+/// runtime's parts as a user sees them: core-rt is the kernel with its C library (core-libc), the
+/// driver is the `bareflow` program with its tier manager and snapshot crates.
 fn component(name: &str) -> &'static str {
-    if name.contains("7core_rt") || name.starts_with("core_rt::") || name.starts_with("<core_rt::") {
+    if of_crate(name, "core_rt") || of_crate(name, "core_libc") {
         "core-rt"
-    } else if name.contains("4irvm") || name.starts_with("irvm::") || name.starts_with("<irvm::") {
+    } else if of_crate(name, "irvm") {
         "irvm"
-    } else if name.contains("10orc_bridge") || name.starts_with("orc_bridge::") || name.starts_with("<orc_bridge::") {
+    } else if of_crate(name, "orc_bridge") {
         "orc-bridge"
-    } else if name.contains("8bareflow") || name.starts_with("bareflow::") || name.starts_with("<bareflow::") {
+    } else if ["bareflow", "bareflow_tier", "bareflow_state"].iter().any(|k| of_crate(name, k)) {
         "driver"
     } else if name.starts_with("_ZN4llvm")
         || name.starts_with("_ZNK4llvm")
@@ -364,4 +373,21 @@ pub fn merge(total: Option<Value>, now: Value) -> Value {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::component;
+
+    #[test]
+    fn symbols_go_to_the_component_of_their_crate() {
+        assert_eq!(component("_ZN8bareflow3run7session7Session3run17h0123456789abcdefE"), "driver");
+        assert_eq!(component("_ZN13bareflow_tier6policy6levels17h0123456789abcdefE"), "driver");
+        assert_eq!(component("_ZN14bareflow_state5store5Store4save17h0123456789abcdefE"), "driver");
+        assert_eq!(component("_ZN7core_rt3mem4heap5alloc17h0123456789abcdefE"), "core-rt");
+        assert_eq!(component("_ZN9core_libc6string6strlen17h0123456789abcdefE"), "core-rt");
+        assert_eq!(component("_ZN4irvm4exec3run17h0123456789abcdefE"), "irvm");
+        assert_eq!(component("_ZN10orc_bridge3jit3Jit3new17h0123456789abcdefE"), "orc-bridge");
+        assert_eq!(component("_ZN4llvm9PassManager3runEv"), "LLVM");
+    }
 }
