@@ -14,15 +14,14 @@
 #define BF_SJ(name) "bf_" #name
 #endif
 
-/* One entry of each kind, with its aliases: `save` stores the registers and returns 0; `jump`
+/* A global function label: the entries and their aliases share one address. */
+#define BF_SJ_ENTRY(name) ".globl " BF_SJ(name) "\n.type " BF_SJ(name) ",@function\n" BF_SJ(name) ":\n"
+
+/* Two entries, each with its aliases: the first saves the registers and returns 0; the second
  * restores them and returns `val` (1 if 0) from the matching setjmp. */
 __asm__(".text\n"
         ".p2align 4\n"
-        ".globl " BF_SJ(setjmp) "\n .type " BF_SJ(setjmp) ",@function\n"
-        ".globl " BF_SJ(_setjmp) "\n .type " BF_SJ(_setjmp) ",@function\n"
-        ".globl " BF_SJ(__sigsetjmp) "\n .type " BF_SJ(__sigsetjmp) ",@function\n"
-        ".globl " BF_SJ(sigsetjmp) "\n .type " BF_SJ(sigsetjmp) ",@function\n"
-        BF_SJ(setjmp) ":\n" BF_SJ(_setjmp) ":\n" BF_SJ(__sigsetjmp) ":\n" BF_SJ(sigsetjmp) ":\n"
+        BF_SJ_ENTRY(setjmp) BF_SJ_ENTRY(_setjmp) BF_SJ_ENTRY(__sigsetjmp) BF_SJ_ENTRY(sigsetjmp)
         "  movq %rbx, 0(%rdi)\n"
         "  movq %rbp, 8(%rdi)\n"
         "  movq %r12, 16(%rdi)\n"
@@ -38,11 +37,7 @@ __asm__(".text\n"
         "  ret\n"
         ".size " BF_SJ(setjmp) ", .-" BF_SJ(setjmp) "\n"
         ".p2align 4\n"
-        ".globl " BF_SJ(longjmp) "\n .type " BF_SJ(longjmp) ",@function\n"
-        ".globl " BF_SJ(_longjmp) "\n .type " BF_SJ(_longjmp) ",@function\n"
-        ".globl " BF_SJ(siglongjmp) "\n .type " BF_SJ(siglongjmp) ",@function\n"
-        ".globl " BF_SJ(__longjmp_chk) "\n .type " BF_SJ(__longjmp_chk) ",@function\n"
-        BF_SJ(longjmp) ":\n" BF_SJ(_longjmp) ":\n" BF_SJ(siglongjmp) ":\n" BF_SJ(__longjmp_chk) ":\n"
+        BF_SJ_ENTRY(longjmp) BF_SJ_ENTRY(_longjmp) BF_SJ_ENTRY(siglongjmp) BF_SJ_ENTRY(__longjmp_chk)
         "  movl %esi, %eax\n"
         "  testl %eax, %eax\n"
         "  jnz 1f\n"
