@@ -20,7 +20,9 @@ pub(crate) enum Intercept {
     None,
     /// `exit`: end the run with the status.
     Exit,
-    /// setjmp / longjmp and friends: cannot work across the interpreter.
+    /// setjmp and its other names: the interpreter records where it returns (`exec/jump.rs`).
+    SetJmp,
+    /// fork and threads: cannot work across the interpreter.
     Refuse,
 }
 
@@ -90,8 +92,8 @@ impl Drop for Program {
 fn intercept_for(name: &str) -> Intercept {
     match name {
         "exit" => Intercept::Exit,
-        "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" | "longjmp" | "_longjmp" | "siglongjmp"
-        | "__longjmp_chk" | "vfork" | "fork" | "pthread_create" => Intercept::Refuse,
+        "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" => Intercept::SetJmp,
+        "vfork" | "fork" | "pthread_create" => Intercept::Refuse,
         _ => Intercept::None,
     }
 }

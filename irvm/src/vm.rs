@@ -141,6 +141,8 @@ pub struct Machine {
     pub(crate) tier_at: Vec<u64>,
     /// OSR: the first mark of every OSR point.
     pub(crate) osr_first: u64,
+    /// Native → interpreter entries and the program's setjmp points (`exec/jump.rs`).
+    pub(crate) jumps: crate::exec::jump::Jumps,
     /// `main`'s argv: NUL-terminated copies and the pointer array, alive as long as the machine.
     argv: (Vec<CString>, Box<[usize]>),
 }
@@ -178,8 +180,12 @@ impl Machine {
             in_hook: false,
             tier_at: Vec::new(),
             osr_first: u64::MAX,
+            jumps: Default::default(),
             argv: (Vec::new(), Box::new([])),
         });
+        if m.prog.funcs.iter().any(|f| f.intercept == crate::program::Intercept::SetJmp) {
+            m.jumps.setjmp = m.prog.resolve_symbol("_setjmp").unwrap_or(0);
+        }
         m.sp = m.astack.end();
         let owner: *mut Machine = &mut *m;
         m.prog.owner = owner.cast();
@@ -361,15 +367,17 @@ impl Machine {
             let mut img = RegImage::default();
             img.gpr[..args.len()].copy_from_slice(args);
             self.stats[f.0 as usize].calls += 1;
+            let mark = exec::jump::mark(self);
             // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.
             unsafe { crate::abi::native::call(native, &mut img) };
+            exec::jump::after_native(self, mark);
             return Ok(img.rax);
         }
         let me: *mut Machine = self;
         // SAFETY: `me` is this machine, used only through the raw pointer for the call's duration.
         unsafe {
             exec::call::enter_from_host(me, f, args, 0)?;
-            exec::run(me)?;
+            exec::jump::run_entered(me)?;
             Ok((*me).retval[0])
         }
     }

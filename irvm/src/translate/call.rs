@@ -32,7 +32,7 @@ impl Fx<'_> {
                     return Ok(());
                 }
                 Intercept::Refuse => return Err(format!("unsupported call to '{}'", entry.name)),
-                Intercept::None => {}
+                Intercept::None | Intercept::SetJmp => {}
             }
             if entry.external {
                 // Resolve now so a missing symbol is reported where it is called.
