@@ -56,3 +56,10 @@ fn same_as_native(name: &str, args: &[&str]) {
 fn setjmp_longjmp_across_every_kind_of_frame() {
     same_as_native("setjmp_frames", &["3000"]);
 }
+
+/// Undefined weak functions and variables are null, weak definitions and aliases resolve as the
+/// linker would (also in JIT-compiled code, whose module must not keep an alias of a body it drops).
+#[test]
+fn weak_symbols_and_aliases_resolve_as_the_linker_would() {
+    same_as_native("weak_symbols", &[]);
+}

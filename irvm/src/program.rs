@@ -148,7 +148,12 @@ impl Program {
         for g in self.ir.globals() {
             if g.initializer().is_none() {
                 let n = g.name();
-                let addr = self.resolver.resolve(&n).ok_or_else(|| format!("undefined external variable '{n}'"))?;
+                // An undefined weak variable is null, as the linker makes it.
+                let addr = match self.resolver.resolve(&n) {
+                    Some(a) => a,
+                    None if g.is_extern_weak() => 0,
+                    None => return Err(format!("undefined external variable '{n}'")),
+                };
                 self.globals.insert(g, addr as u64);
                 continue;
             }
@@ -190,8 +195,13 @@ impl Program {
     pub(crate) fn resolve_external(&mut self, f: FuncId) -> Result<usize, String> {
         let e = &mut self.funcs[f.0 as usize];
         if e.native == 0 {
-            e.native =
-                self.resolver.resolve(&e.name).ok_or_else(|| format!("undefined external function '{}'", e.name))?;
+            e.native = match self.resolver.resolve(&e.name) {
+                Some(a) => a,
+                // An undefined weak function is null, as the linker makes it (a call of it
+                // faults, as native code's would).
+                None if e.val.is_extern_weak() => return Ok(0),
+                None => return Err(format!("undefined external function '{}'", e.name)),
+            };
         }
         Ok(e.native)
     }
