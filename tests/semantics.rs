@@ -63,3 +63,57 @@ fn setjmp_longjmp_across_every_kind_of_frame() {
 fn weak_symbols_and_aliases_resolve_as_the_linker_would() {
     same_as_native("weak_symbols", &[]);
 }
+
+/// Inline assembly and `asm goto` run in every tier: irvm hands each function holding some to
+/// the JIT on its first call (also `main`, and a qsort comparator called from native code), says
+/// so with `--tier interp` and logs the reason in the tier log.
+#[test]
+fn inline_assembly_runs_in_every_tier_through_the_jit() {
+    same_as_native("inline_asm", &[]);
+    let (_, bc) = build("inline_asm", "-O0");
+    let run = |flags: &[&str]| {
+        let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+        assert!(o.status.success(), "inline_asm {flags:?} failed");
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let interp = run(&["--tier", "interp"]);
+    for f in ["main", "rotate_left", "add_lea", "is_positive", "compare_asm"] {
+        assert!(
+            interp.contains(&format!("note: --tier interp: '{f}' is compiled by the JIT on its first call")),
+            "--tier interp does not say that '{f}' is compiled:\n{interp}"
+        );
+    }
+    let auto = run(&["--tier", "auto", "--verbose"]);
+    assert!(
+        auto.contains(
+            "[tier] is_positive: interp -> O1 (first call, irvm cannot interpret it: unsupported instruction 'callbr'"
+        ),
+        "the tier log does not give the reason for 'is_positive':\n{auto}"
+    );
+    assert!(
+        auto.contains(
+            "[tier] rotate_left: interp -> O1 (first call, irvm cannot interpret it: unsupported inline assembly,"
+        ),
+        "the tier log does not give the reason for 'rotate_left':\n{auto}"
+    );
+}
+
+/// `pthread_create` is refused with one line naming it, in every tier (interpreted code and
+/// JIT-compiled code alike), exit status 2; what ran before it printed its output.
+#[test]
+fn pthread_create_is_refused_with_one_line_naming_it() {
+    for opt in ["-O0", "-O2"] {
+        let (_, bc) = build("threads", opt);
+        for flags in TIERS {
+            let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+            let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+            assert_eq!(o.status.code(), Some(2), "threads {opt} {flags:?}: exit status; stderr:\n{err}");
+            assert_eq!(out, "before\n", "threads {opt} {flags:?}: output");
+            let lines: Vec<&str> = err.lines().collect();
+            assert!(
+                lines.len() == 1 && lines[0].contains("unsupported call to 'pthread_create'"),
+                "threads {opt} {flags:?}: not one line naming pthread_create:\n{err}"
+            );
+        }
+    }
+}

@@ -40,6 +40,8 @@ pub(crate) struct Func {
     pub(crate) native: usize,
     /// Native-callable thunk address of a defined function, once its address escapes.
     pub(crate) thunk: usize,
+    /// The host was asked for native code because irvm cannot interpret all of the function.
+    pub(crate) native_asked: bool,
 }
 
 /// Global memory of the program (freed with it).
@@ -120,6 +122,7 @@ impl Program {
                 code: None,
                 native: 0,
                 thunk: 0,
+                native_asked: false,
             });
         }
         let mut p = Program {

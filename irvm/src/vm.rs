@@ -251,6 +251,11 @@ impl Machine {
         }
     }
 
+    /// Ask the host for native code of `f`, which irvm cannot interpret (`reason`).
+    pub(crate) fn run_native_only_hook(&mut self, f: u32, reason: &str) {
+        self.with_hooks(|h, m| h.on_native_only(m, FuncId(f), reason));
+    }
+
     /// Run the tier hook for `f` (nothing without hooks or inside another hook).
     pub(crate) fn run_tier_hook(&mut self, f: u32) {
         self.with_hooks(|h, m| h.on_call(m, FuncId(f)));
@@ -356,7 +361,19 @@ impl Machine {
 
     /// Call function `f` with one-slot arguments from the host; returns the first result slot.
     pub(crate) fn call(&mut self, f: FuncId, args: &[u64]) -> Result<u64, Trap> {
-        let native = self.prog.funcs[f.0 as usize].native;
+        let mut native = self.prog.funcs[f.0 as usize].native;
+        if native == 0 && !self.prog.funcs[f.0 as usize].external {
+            // A function irvm cannot interpret may get native code on its first call.
+            let me: *mut Machine = self;
+            // SAFETY: `me` is this machine, used only through the raw pointer here. A lowering
+            // error is reported again when `f` is entered.
+            let code = unsafe { exec::call::code_of(me, f.0) }.ok();
+            // SAFETY: `code_of` returns `f`'s code, owned by the function table.
+            if let Some(c) = code.filter(|&c| unsafe { (*c).native_only.is_some() }) {
+                // SAFETY: `me` is this machine, not otherwise referenced; `c` is `f`'s code.
+                native = unsafe { exec::call::native_for_unsupported(me, f.0, c) };
+            }
+        }
         let ints = self.prog.funcs[f.0 as usize]
             .val
             .params()

@@ -174,7 +174,16 @@ pub fn main(args: &[String]) -> i32 {
         }
     };
     let report = ReportSpec { out: a.profile_out.clone(), table: a.table, tier: tier_name };
-    let mut session = Box::new(Session { machine: m, host: Host::new(tiering, coverage, report) });
+    let mut host = Host::new(tiering, coverage, report);
+    if a.tier == Tier::Interp {
+        host.jit_on_demand = Some(session::OnDemand {
+            bitcode: bytes.clone(),
+            program: a.program.clone(),
+            verbose: a.verbose,
+            fp_contract: a.fp_contract,
+        });
+    }
+    let mut session = Box::new(Session { machine: m, host });
     // From here on the C API (bareflow.h) and `exit` from JIT code act on this session.
     let live: *mut Session = &mut *session;
     // SAFETY: the session is boxed (it does not move) and lives until the process ends: this

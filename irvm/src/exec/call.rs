@@ -43,7 +43,7 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             }
             let b = Box::new(code);
             let p: *const Code = &*b;
-            let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty();
+            let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty() && b.native_only.is_none();
             mm.prog.funcs[f as usize].code = Some(b);
             mm.hot[f as usize] = crate::vm::Hot { code: p, simple };
             Ok(p)
@@ -53,6 +53,27 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             Err(Trap::Error)
         }
     }
+}
+
+/// `f` (lowered to `code`) has a construct irvm cannot interpret: its native code, the host
+/// asked (once) to compile it. 0: none, it is interpreted and its traps report the construct.
+///
+/// # Safety
+/// `m` is the live machine, not otherwise referenced; `code` is `f`'s lowered code.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn native_for_unsupported(m: *mut Machine, f: u32, code: *const Code) -> usize {
+    // SAFETY: live machine (# Safety); `code` is owned by the function table.
+    let (mm, c) = unsafe { (&mut *m, &*code) };
+    let e = &mut mm.prog.funcs[f as usize];
+    if e.native == 0
+        && !e.native_asked
+        && let Some(reason) = c.native_only.as_deref()
+    {
+        e.native_asked = true;
+        mm.run_native_only_hook(f, reason);
+    }
+    mm.prog.funcs[f as usize].native
 }
 
 /// Code of an interpreted function, lowering it if needed.
@@ -234,6 +255,13 @@ pub(crate) unsafe fn call(
     // SAFETY: forwarded contract; `site` and `caller` are live code of the calling frame.
     unsafe {
         let code = code_of(m, f)?;
+        if (*code).native_only.is_some() {
+            let native = native_for_unsupported(m, f, code);
+            if native != 0 {
+                call_native(m, f as usize, native, site, fp, caller)?;
+                return Ok(None);
+            }
+        }
         let s = &*site;
         let base = fp.add((*caller).nslots as usize);
         if (*code).vararg {

@@ -113,7 +113,11 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     // Tiering: count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).
     // SAFETY: live machine (caller's contract).
-    let native = unsafe { tier_check(m, func) };
+    let mut native = unsafe { tier_check(m, func) };
+    if native == 0 && c.native_only.is_some() {
+        // SAFETY: live machine; `code` is `func`'s lowered code.
+        native = unsafe { call::native_for_unsupported(m, func, code) };
+    }
     if native != 0 && !c.vararg {
         // SAFETY: `native` is this function's compiled code; live machine.
         unsafe { call_native(m, func, native, sig.shape(), regs) };
