@@ -13,16 +13,25 @@ use support::root;
 const TIERS: [&[&str]; 4] =
     [&["--tier", "interp"], &["--tier", "jit"], &["--tier", "auto"], &["--tier", "auto", "--thresholds", "min"]];
 
-/// Build `tests/semantics/<name>.c` natively and as bitcode at `opt`; returns (exe, bitcode).
+/// Build `tests/semantics/<name>.c` (or `.cc`, as C++) natively and as bitcode at `opt`;
+/// returns (exe, bitcode).
 fn build(name: &str, opt: &str) -> (PathBuf, PathBuf) {
     let out = support::scratch(&format!("semantics-{name}-{opt}"));
-    let src = root().join(format!("tests/semantics/{name}.c"));
+    let c = root().join(format!("tests/semantics/{name}.c"));
+    let (src, compiler) = if c.exists() {
+        (c, support::clang())
+    } else {
+        (c.with_extension("cc"), support::tool("CLANGXX", "clang++-19"))
+    };
     let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
     support::compile(
         &format!("{name}: native build at {opt}"),
-        support::clang_command().arg(opt).arg(&src).arg("-o").arg(&exe),
+        Command::new(&compiler).arg(opt).arg(&src).arg("-o").arg(&exe),
     );
-    support::bitcode(&src, &bc, &[opt]);
+    support::compile(
+        &format!("{name}: bitcode at {opt}"),
+        Command::new(&compiler).arg(opt).args(["-emit-llvm", "-c"]).arg(&src).arg("-o").arg(&bc),
+    );
     (exe, bc)
 }
 
@@ -116,4 +125,11 @@ fn pthread_create_is_refused_with_one_line_naming_it() {
             );
         }
     }
+}
+
+/// C++: static constructors and destructors, virtual calls, RTTI, templates and containers, in
+/// every tier (functions with landing pads go to the JIT on their first call, also at exit).
+#[test]
+fn cpp_objects_rtti_and_static_destructors() {
+    same_as_native("cpp_basics", &[]);
 }

@@ -155,6 +155,15 @@ impl Program {
                 let addr = match self.resolver.resolve(&n) {
                     Some(a) => a,
                     None if g.is_extern_weak() => 0,
+                    // The C runtime's start files define the module handle C++ destructors are
+                    // registered under (`__cxa_atexit(f, obj, &__dso_handle)`): one word of
+                    // the program's own.
+                    None if n == "__dso_handle" => {
+                        size = size.div_ceil(8) * 8;
+                        offsets.push((g, size));
+                        size += 8;
+                        continue;
+                    }
                     None => return Err(format!("undefined external variable '{n}'")),
                 };
                 self.globals.insert(g, addr as u64);

@@ -275,6 +275,15 @@ impl Machine {
         outcome
     }
 
+    /// End the process with `exit(code)` (the host's exit function: the C library's, which runs
+    /// the atexit handlers and destructors, some of them interpreted) while `hooks` is called
+    /// back, as during [`Machine::run_main_with`]: a destructor irvm cannot interpret still gets
+    /// native code ([`Hooks::on_native_only`]).
+    pub fn exit_with(&mut self, hooks: &mut (dyn Hooks + 'static), code: i32, exit: fn(i32) -> !) -> ! {
+        self.hooks = Some(hooks as *mut dyn Hooks);
+        exit(code)
+    }
+
     fn run_main_inner(&mut self, args: &[String]) -> Outcome {
         let program = self.prog.name.clone();
         let Some((&id, main)) = self.prog.func_ids.iter().find(|(v, _)| v.name() == "main").map(|(v, id)| (id, *v))

@@ -214,7 +214,7 @@ pub fn main(args: &[String]) -> i32 {
     // Interpreted code may still run after `main` returned — atexit handlers and destructors
     // enter it through irvm's thunks — so the session must outlive the process: it ends here,
     // inside the session's scope.
-    crate::platform::exit(if ok { code } else { 2 })
+    session.machine.exit_with(&mut session.host, if ok { code } else { 2 }, crate::platform::exit)
 }
 
 /// Set up the tier: `interp` has no tier manager; `auto` installs it (functions tier up as

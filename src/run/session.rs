@@ -150,7 +150,7 @@ impl bareflow_tier::api::LiveRun for Session {
 
     fn exit(&mut self, code: i32) -> ! {
         self.host.finish(&mut self.machine, Some(code));
-        crate::platform::exit(code)
+        self.machine.exit_with(&mut self.host, code, crate::platform::exit)
     }
 }
 
