@@ -133,3 +133,10 @@ fn pthread_create_is_refused_with_one_line_naming_it() {
 fn cpp_objects_rtti_and_static_destructors() {
     same_as_native("cpp_basics", &[]);
 }
+
+/// `__builtin_setjmp`/`__builtin_longjmp`: their functions go to the JIT; the jumps cross an
+/// interpreted function entered from JIT code, and irvm's state follows.
+#[test]
+fn builtin_setjmp_runs_through_the_jit() {
+    same_as_native("builtin_setjmp", &[]);
+}
