@@ -35,8 +35,12 @@ WASMI_CLI := $(WASMI_ROOT)/bin/wasmi
 $(WASMI_CLI):
 	cd / && cargo install --locked --quiet --version $(WASMI_VERSION) wasmi_cli --root $(WASMI_ROOT)
 
+# BENCH_INTERP_FLAGS: more options of tools/bench-interp.py, e.g. --baseline OLD_BAREFLOW (a same-run
+# before/after), --only fib,matmul, --no-lli.
+BENCH_INTERP_FLAGS ?=
 bench-interp: host $(WASMI_CLI) $(DEPS_STAMP)
-	python3 tools/bench-interp.py --bareflow $(BAREFLOW_HOST) --wasmi $(WASMI_CLI) --out $(BUILD)/bench-interp.txt
+	python3 tools/bench-interp.py --bareflow $(BAREFLOW_HOST) --wasmi $(WASMI_CLI) --out $(BUILD)/bench-interp.txt \
+		$(BENCH_INTERP_FLAGS)
 
 conformance-sanitize: $(DEPS_STAMP)
 	$(TEST_LOG) conformance-sanitize tests/conformance/sanitize.sh $(BUILD)/conformance-sanitize
