@@ -16,14 +16,14 @@ engine alike):
   native-sc    the scalar bitcode compiled by clang-19 -O2 (the baseline of the scalar ratios)
   irvm         bareflow run --tier interp BENCH.bc -- ARGS         (vectorized bitcode)
   irvm-sc      the same on the scalar bitcode
-  wasmi        wasmi BENCH.wasm ARGS (crate wasmi_cli; (the register-based WebAssembly interpreter in Rust)
+  wasmi        wasmi BENCH.wasm ARGS (the register-based WebAssembly interpreter in Rust, crate wasmi_cli)
   lli          lli-19 -force-interpreter on the scalar bitcode (--lli-runs runs, default 1)
 
 Each time is wall-clock time of the whole process (start-up and loading included), the median of --runs
 runs. Every engine's output must equal native's; a native, irvm or wasmi run that fails or prints
 something else stops the script with one line naming the program and the problem, exit status 1 (lli's
 failures are data: it cannot run some programs, and the table says so). Sizes are chosen so that native
-takes about 0.1 s. Ratios per program and geomeans: irvm/native, irvm-sc/native-sc, wasmi/irvm (irvm's
+takes about 0.1 s on a quiet machine. Ratios per program and geomeans: irvm/native, irvm-sc/native-sc, wasmi/irvm (irvm's
 speed relative to wasmi's: above 1, irvm is faster) and lli/irvm-sc.
 """
 
