@@ -11,7 +11,7 @@ BUILD := build
 # Debian packages this project needs; `make deps` installs what is missing (apt-get update first).
 APT_PACKAGES := clang-19 llvm-19 llvm-19-dev libpolly-19-dev lld-19 qemu-system-x86 grub-pc-bin xorriso mtools \
 	gdb csmith libcsmith-dev libclang-rt-19-dev libzstd-dev zlib1g-dev libxml2-dev libffi-dev libz3-dev cmake ninja-build \
-	python3-numpy
+	python3-numpy wasi-libc libclang-rt-19-dev-wasm32
 # The stamp's name holds a hash of the list: a package added to it is installed on an existing checkout.
 DEPS_STAMP := $(BUILD)/.deps-ok-$(shell printf '%s\n' $(APT_PACKAGES) | md5sum | cut -c1-12)
 

@@ -1,25 +1,30 @@
 #!/usr/bin/env python3
 """Interpreter benchmark runner (`make bench-interp`).
 
-For each compute program in tests/bench/ it builds ONE bitcode file
-(clang-19 -O2 -fno-vectorize -fno-slp-vectorize -ffp-contract=off, so that
-`lli-19 -force-interpreter` can run it: lli's interpreter aborts on vector
-code, llvm.fmuladd and min/max intrinsics) and times:
+For each compute program in tests/bench/ it builds, from the same C source:
 
-  native     that same bitcode compiled to an executable by clang-19 -O2 (the baseline of the ratios)
-  native-vec the source compiled by plain clang-19 -O2 (vectorized; shown for reference)
-  irvm       bareflow run --tier interp BENCH.bc -- ARGS
-  lli        lli-19 -force-interpreter BENCH.bc ARGS
+  bitcode      plain clang-19 -O2 -emit-llvm (vectorized, as clang emits it by default)
+  scalar bc    clang-19 -O2 -fno-vectorize -fno-slp-vectorize -ffp-contract=off (the form that
+               `lli-19 -force-interpreter` can run: lli's interpreter aborts on vector code,
+               llvm.fmuladd and min/max intrinsics)
+  wasm         clang-19 --target=wasm32-wasi -O2 with Debian's wasi-libc and libclang-rt-19-dev-wasm32
 
-Each time is wall-clock time of the whole process (start-up and bitcode loading included), the median of
---runs runs for native and irvm (run round-robin, so load from other processes hits all alike), and of --lli-runs runs (default 1, under --lli-timeout) for lli, which is
-two orders of magnitude slower. Every engine's output must equal native's; a wrong answer is reported
-instead of a time. Sizes are chosen so that native takes about 0.1 s (at least 0.05 s). Ratios:
-irvm/native (goal <= 12x geomean) and lli/irvm (goal >= 15x geomean).
+and times, round-robin in one run (so that load from other processes on this shared machine hits every
+engine alike):
 
-A native or irvm run that fails or prints something else than native stops the script with one line
-naming the program and the problem, exit status 1 (lli's failures are data: it cannot run some
-programs, and the table says so).
+  native       the source compiled by plain clang-19 -O2 (the baseline of the main ratios)
+  native-sc    the scalar bitcode compiled by clang-19 -O2 (the baseline of the scalar ratios)
+  irvm         bareflow run --tier interp BENCH.bc -- ARGS         (vectorized bitcode)
+  irvm-sc      the same on the scalar bitcode
+  wasmi        wasmi BENCH.wasm ARGS (the register-based WebAssembly interpreter in Rust, crate wasmi_cli)
+  lli          lli-19 -force-interpreter on the scalar bitcode (--lli-runs runs, default 1)
+
+Each time is wall-clock time of the whole process (start-up and loading included), the median of --runs
+runs. Every engine's output must equal native's; a native, irvm or wasmi run that fails or prints
+something else stops the script with one line naming the program and the problem, exit status 1 (lli's
+failures are data: it cannot run some programs, and the table says so). Sizes are chosen so that native
+takes about 0.1 s on a quiet machine. Ratios per program and geomeans: irvm/native, irvm-sc/native-sc, wasmi/irvm (irvm's
+speed relative to wasmi's: above 1, irvm is faster) and lli/irvm-sc.
 """
 
 import argparse
@@ -34,8 +39,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(ROOT, "tests", "bench")
 
-# name -> default arguments: native -O2 of the scalar bitcode takes 0.05-0.1 s with these on this machine, so
-# that lli (200-650x slower than native here) finishes each in well under a minute
+# name -> default arguments: native -O2 takes 0.05-0.1 s with these on this machine, so that lli (200-650x
+# slower than native here) finishes each in well under a minute. Every program computes the same result
+# with 64-bit `long` (x86-64) and 32-bit `long` (wasm32): sizes and sums stay within 32 bits or use
+# fixed-width types.
 BENCHMARKS = [
     ("fib", ["36"]),
     ("quicksort", ["500000"]),
@@ -46,9 +53,18 @@ BENCHMARKS = [
     ("crc32", ["1024", "8"]),
     ("wordfreq", ["1000000"]),
     ("dp_count", ["10000"]),
+    ("bytecode_vm", ["25000"]),
+    ("fsm_list", ["1500000"]),
+    ("spectral", ["1200"]),
+    ("vec_loops", ["20000"]),
+    ("bytes", ["1000000"]),
 ]
 
-BC_FLAGS = ["-O2", "-fno-vectorize", "-fno-slp-vectorize", "-ffp-contract=off"]
+SCALAR_FLAGS = ["-O2", "-fno-vectorize", "-fno-slp-vectorize", "-ffp-contract=off"]
+# Debian's wasi-libc installs its headers under /usr/include/wasm32-wasi and its libraries under
+# /usr/lib/wasm32-wasi, which clang finds with the sysroot /usr; the builtins come from
+# libclang-rt-19-dev-wasm32.
+WASM_FLAGS = ["--target=wasm32-wasi", "--sysroot=/usr", "-O2"]
 
 
 def die(msg):
@@ -74,21 +90,25 @@ def run_cmd(cmd, timeout):
     return secs, p.stdout, None
 
 
-def build(name, work, clang):
+def build(name, work, clang, wasm):
+    """Builds the program's artifacts; returns a dict of their paths (no wasm when `wasm` is false)."""
     src = os.path.join(BENCH_DIR, name + ".c")
-    bc = os.path.join(work, name + ".bc")
-    native = os.path.join(work, name + ".native")
-    native_vec = os.path.join(work, name + ".native-vec")
+    out = {kind: os.path.join(work, name + suffix) for kind, suffix in
+           (("bc", ".bc"), ("bc_sc", ".scalar.bc"), ("native", ".native"), ("native_sc", ".native-scalar"),
+            ("wasm", ".wasm"))}
     steps = [
-        [clang, *BC_FLAGS, "-emit-llvm", "-c", src, "-o", bc],
-        [clang, "-O2", "-fno-vectorize", "-fno-slp-vectorize", bc, "-o", native, "-lm"],
-        [clang, "-O2", src, "-o", native_vec, "-lm"],
+        [clang, "-O2", "-emit-llvm", "-c", src, "-o", out["bc"]],
+        [clang, *SCALAR_FLAGS, "-emit-llvm", "-c", src, "-o", out["bc_sc"]],
+        [clang, "-O2", src, "-o", out["native"], "-lm"],
+        [clang, "-O2", "-fno-vectorize", "-fno-slp-vectorize", out["bc_sc"], "-o", out["native_sc"], "-lm"],
     ]
+    if wasm:
+        steps.append([clang, *WASM_FLAGS, src, "-o", out["wasm"], "-lm"])
     for cmd in steps:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if p.returncode != 0:
             die(f"{' '.join(cmd)} failed:\n{p.stderr.decode(errors='replace')}")
-    return bc, native, native_vec
+    return out
 
 
 def timed_interleaved(cmds, runs, timeout, expected):
@@ -128,10 +148,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bareflow", default=os.path.join(ROOT, "target", "release", "bareflow"), help="bareflow binary")
     ap.add_argument("--tier", default=os.environ.get("BAREFLOW_TIER", "interp"), help="bareflow tier (default interp)")
-    ap.add_argument("--runs", type=int, default=5, help="runs of native and irvm (median reported)")
+    ap.add_argument("--wasmi", help="the wasmi binary of the wasmi_cli crate (make bench-interp installs a pinned one in build/)")
+    ap.add_argument("--no-wasmi", action="store_true", help="skip wasmi")
+    ap.add_argument("--runs", type=int, default=5, help="runs of native, irvm and wasmi (median reported)")
     ap.add_argument("--lli-runs", type=int, default=1, help="runs of lli (median reported)")
     ap.add_argument("--lli-timeout", type=float, default=600, help="seconds before an lli run is abandoned")
-    ap.add_argument("--timeout", type=float, default=300, help="seconds before an irvm run is abandoned")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds before an irvm or wasmi run is abandoned")
     ap.add_argument("--no-lli", action="store_true", help="skip lli")
     ap.add_argument("--only", default="", help="comma-separated benchmark names")
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "bench-interp"), help="build directory")
@@ -146,6 +168,14 @@ def main():
         die(f"{args.bareflow}: not an executable (build it with cargo build --release, or pass --bareflow)")
     if args.baseline and not os.access(args.baseline, os.X_OK):
         die(f"--baseline {args.baseline}: not an executable")
+    wasmi = None
+    if not args.no_wasmi:
+        wasmi = args.wasmi or shutil.which("wasmi")
+        if not wasmi or not os.access(wasmi, os.X_OK):
+            die(f"wasmi {'not found' if not wasmi else wasmi + ': not an executable'} "
+                "(make bench-interp installs it; or pass --wasmi PATH or --no-wasmi)")
+    if args.runs < 1:
+        die(f"--runs {args.runs}: must be at least 1")
     names = [n for n in args.only.split(",") if n]
     benches = [b for b in BENCHMARKS if not names or b[0] in names]
     unknown = set(names) - {b[0] for b in BENCHMARKS}
@@ -155,63 +185,81 @@ def main():
 
     rows = []
     for name, bargs in benches:
-        bc, native, native_vec = build(name, args.work, clang)
-        _, expected, err = run_cmd([native, *bargs], 120)
+        art = build(name, args.work, clang, wasmi is not None)
+        _, expected, err = run_cmd([art["native"], *bargs], 120)
         if err:
             die(f"{name}: native run failed: {err}")
         engines = {
-            "native": [native, *bargs],
-            "vec": [native_vec, *bargs],
-            "irvm": [args.bareflow, "run", "--tier", args.tier, bc, "--", *bargs],
+            "native": [art["native"], *bargs],
+            "native_sc": [art["native_sc"], *bargs],
+            "irvm": [args.bareflow, "run", "--tier", args.tier, art["bc"], "--", *bargs],
+            "irvm_sc": [args.bareflow, "run", "--tier", args.tier, art["bc_sc"], "--", *bargs],
         }
+        if wasmi:
+            engines["wasmi"] = [wasmi, art["wasm"], *bargs]
         if args.baseline:
-            engines["base"] = [args.baseline, "run", "--tier", args.tier, bc, "--", *bargs]
+            engines["base"] = [args.baseline, "run", "--tier", args.tier, art["bc"], "--", *bargs]
         res = timed_interleaved(engines, args.runs, args.timeout, expected)
-        (t_native, native_err), (t_vec, vec_err), (t_irvm, irvm_err) = res["native"], res["vec"], res["irvm"]
-        t_base, base_err = res.get("base", (None, None))
-        for what, err in (("native", native_err), ("native-vec", vec_err), ("irvm", irvm_err), ("baseline", base_err)):
+        for engine, (_, err) in res.items():
             if err:
-                die(f"{name} {' '.join(bargs)}: {what} run: no data: {err}")
+                die(f"{name} {' '.join(bargs)}: {engine} run: no data: {err}")
+        row = {engine: t for engine, (t, _) in res.items()}
         if lli is None:
-            t_lli, lli_err = None, "skipped"
+            row["lli"], row["lli_err"] = None, "skipped"
         else:
-            t_lli, lli_err = timed_interleaved({"lli": [lli, "-force-interpreter", bc, *bargs]}, args.lli_runs,
-                                               args.lli_timeout, expected)["lli"]
-        row = dict(name=name, args=" ".join(bargs), native=t_native, vec=t_vec, irvm=t_irvm, base=t_base, lli=t_lli,
-                   lli_err=lli_err)
+            row["lli"], row["lli_err"] = timed_interleaved({"lli": [lli, "-force-interpreter", art["bc_sc"], *bargs]},
+                                                           args.lli_runs, args.lli_timeout, expected)["lli"]
+        row.update(name=name, args=" ".join(bargs))
         rows.append(row)
-        print(f"  {name:<13} native {fmt_ms(t_native)} ms, irvm {fmt_ms(t_irvm)}, "
-              f"lli {fmt_ms(t_lli) if t_lli else lli_err}", file=sys.stderr, flush=True)
+        print(f"  {name:<13} native {fmt_ms(row['native'])} ms, irvm {fmt_ms(row['irvm'])}, "
+              f"irvm-sc {fmt_ms(row['irvm_sc'])}, wasmi {fmt_ms(row.get('wasmi'))}, "
+              f"lli {fmt_ms(row['lli']) if row['lli'] else row['lli_err']}", file=sys.stderr, flush=True)
 
     def ratio(a, b):
         return a / b if a is not None and b is not None and b > 0 else None
 
-    header = f"{'benchmark':<13} {'args':<16} {'native ms':>10} {'native-vec':>10} {'irvm ms':>10} {'lli ms':>10} {'irvm/native':>11} {'lli/irvm':>9} {'lli/native':>10}"
+    cols = [("native", "native"), ("native-sc", "native_sc"), ("irvm", "irvm"), ("irvm-sc", "irvm_sc"),
+            ("wasmi", "wasmi"), ("lli", "lli")]
+    ratios = [
+        ("irvm/nat", lambda r: ratio(r["irvm"], r["native"])),
+        ("irvm-sc/nat-sc", lambda r: ratio(r["irvm_sc"], r["native_sc"])),
+        ("wasmi/irvm", lambda r: ratio(r.get("wasmi"), r["irvm"])),
+        ("wasmi/nat", lambda r: ratio(r.get("wasmi"), r["native"])),
+        ("lli/irvm-sc", lambda r: ratio(r["lli"], r["irvm_sc"])),
+    ]
+    header = (f"{'benchmark':<12} " + " ".join(f"{c:>9}" for c, _ in cols) + " " +
+              " ".join(f"{c:>14}" for c, _ in ratios))
     lines = [
-        f"bench-interp: {time.strftime('%Y-%m-%d %H:%M:%S')}, medians of {args.runs} runs (lli: {args.lli_runs}), tier {args.tier}",
-        "bitcode: clang-19 " + " ".join(BC_FLAGS) + "; native = that bitcode via clang-19 -O2; native-vec = source via clang-19 -O2",
+        f"bench-interp: {time.strftime('%Y-%m-%d %H:%M:%S')}, ms, medians of {args.runs} runs round-robin "
+        f"(lli: {args.lli_runs}), tier {args.tier}",
+        "irvm: plain clang-19 -O2 bitcode (vectorized); irvm-sc: clang-19 " + " ".join(SCALAR_FLAGS) +
+        " (lli runs this one); native: clang-19 -O2; native-sc: the scalar bitcode by clang-19 -O2; "
+        "wasmi: clang-19 " + " ".join(WASM_FLAGS) + (f" run by {wasmi}" if wasmi else " (skipped)"),
         "",
         header,
         "-" * len(header),
     ]
     notes = []
     for r in rows:
-        lli_cell = fmt_ms(r["lli"]) if r["lli"] is not None else "n/a"
-        lines.append(f"{r['name']:<13} {r['args']:<16} {fmt_ms(r['native']):>10} {fmt_ms(r['vec']):>10} {fmt_ms(r['irvm']):>10} {lli_cell:>10} "
-                     f"{fmt_x(ratio(r['irvm'], r['native'])):>11} {fmt_x(ratio(r['lli'], r['irvm'])):>9} {fmt_x(ratio(r['lli'], r['native'])):>10}")
+        cells = [fmt_ms(r.get(key)) if r.get(key) is not None else "n/a" for _, key in cols]
+        lines.append(f"{r['name']:<12} " + " ".join(f"{c:>9}" for c in cells) + " " +
+                     " ".join(f"{fmt_x(f(r)):>14}" for _, f in ratios))
         if r["lli_err"] and r["lli_err"] != "skipped":
             notes.append(f"  {r['name']}: lli cannot run it: {r['lli_err']}")
     lines.append("-" * len(header))
-    g_irvm = geomean([ratio(r["irvm"], r["native"]) for r in rows])
-    g_lli_irvm = geomean([ratio(r["lli"], r["irvm"]) for r in rows])
-    g_lli = geomean([ratio(r["lli"], r["native"]) for r in rows])
-    g_vec = geomean([ratio(r["irvm"], r["vec"]) for r in rows])
-    lines.append(f"{'geomean':<13} {'':<16} {'':>10} {'':>10} {'':>10} {'':>10} {fmt_x(g_irvm):>11} {fmt_x(g_lli_irvm):>9} {fmt_x(g_lli):>10}")
-    n_irvm = sum(1 for r in rows if r["irvm"] is not None)
+    geos = [geomean([f(r) for r in rows]) for _, f in ratios]
+    lines.append(f"{'geomean':<12} " + " ".join(f"{'':>9}" for _ in cols) + " " +
+                 " ".join(f"{fmt_x(g):>14}" for g in geos))
+    worst = max(rows, key=lambda r: ratio(r["irvm"], r["native"]))
     lines.append("")
-    lines.append(f"irvm vs native -O2 (same bitcode): geomean {fmt_x(g_irvm)} over {n_irvm}/{len(rows)} programs (goal <= 12x); "
-                 f"vs vectorized native -O2: {fmt_x(g_vec)}")
-    lines.append(f"lli -force-interpreter vs irvm: geomean {fmt_x(g_lli_irvm)} (goal >= 15x); lli vs native: {fmt_x(g_lli)}")
+    lines.append(f"irvm vs native -O2: geomean {fmt_x(geos[0])}, worst {worst['name']} "
+                 f"{fmt_x(ratio(worst['irvm'], worst['native']))} (goal: geomean <= 6x, none above 15x)")
+    if wasmi:
+        slowest = min(rows, key=lambda r: ratio(r["wasmi"], r["irvm"]))
+        lines.append(f"irvm speed relative to wasmi (wasmi time / irvm time): geomean {fmt_x(geos[2])}, lowest "
+                     f"{slowest['name']} {fmt_x(ratio(slowest['wasmi'], slowest['irvm']))} (goal: geomean >= 1x, none "
+                     "below 0.5x)")
+    lines.append(f"lli -force-interpreter vs irvm (scalar bitcode): geomean {fmt_x(geos[4])}")
     if args.baseline:
         lines.append("")
         lines.append(f"against the baseline {args.baseline} (same runs, round-robin): irvm ms / baseline ms")

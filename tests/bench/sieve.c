@@ -11,6 +11,7 @@ int main(int argc, char **argv) {
         for (long i = 2; i <= n; i++) {
             if (composite[i]) continue;
             count++;
+            if (i > n / i) continue; /* i*i > n (and i*i would overflow a 32-bit long) */
             for (long j = i * i; j <= n; j += i) composite[j] = 1;
         }
     }

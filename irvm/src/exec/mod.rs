@@ -14,9 +14,10 @@ mod mem;
 mod slow;
 pub(crate) mod stack;
 pub(crate) mod timing;
+mod v128;
 mod vector;
 
-use crate::isa::{Op, TrapOp};
+use crate::isa::{Conv, Op, TrapOp};
 use crate::translate::Code;
 use crate::vm::Machine;
 use float::{f32of, f64of, of32, of64};
@@ -112,6 +113,17 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
         macro_rules! w {
             ($x:expr, $v:expr) => {
                 *fp.offset($x.0 as isize) = $v
+            };
+        }
+        macro_rules! slot {
+            ($x:expr) => {
+                fp.offset($x.0 as isize)
+            };
+        }
+        // The program's address `p + off`, as a byte pointer.
+        macro_rules! mem_at {
+            ($p:expr, $off:expr) => {
+                (r!($p) as i64).wrapping_add($off as i64) as *mut u8
             };
         }
         macro_rules! bump {
@@ -391,6 +403,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     };
                     w!(d, u64::from(c))
                 }
+                // The conversions of hot loops inline (the same results as `float::conv`); the rest call it.
+                Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => w!(d, of64(r!(a) as i64 as f64)),
+                Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => w!(d, of64(r!(a) as i32 as f64)),
+                Op::Conv { k: Conv::F32ToF64, d, a, .. } => w!(d, of64(f64::from(f32of(r!(a))))),
+                Op::Conv { k: Conv::F64ToF32, d, a, .. } => w!(d, of32(f64of(r!(a)) as f32)),
                 Op::Conv { k, bits, d, a } => w!(d, float::conv(k, u32::from(bits), r!(a))),
                 // ---- integer intrinsics ----
                 // ---- memory ----
@@ -538,6 +555,22 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
                 Op::ExtMem { .. } | Op::ExtBr { .. } => std::hint::unreachable_unchecked(),
+                // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
+                Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
+                Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),
+                Op::StoreN { v, p, off, n: 16 } => v128::copy::<16>(mem_at!(p, off), slot!(v).cast()),
+                Op::StoreN { v, p, off, n: 8 } => v128::copy::<8>(mem_at!(p, off), slot!(v).cast()),
+                Op::VFloat { op, dbl, n, d, a, b } if v128::fbin_inline(op) && n == if dbl { 2 } else { 4 } => {
+                    v128::fbin(op, dbl, slot!(d), slot!(a), slot!(b))
+                }
+                Op::VFma { dbl, fused: false, n, d, a, b, c } if n == if dbl { 2 } else { 4 } => {
+                    v128::fmuladd(dbl, slot!(d), slot!(a), slot!(b), slot!(c))
+                }
+                Op::VInt { op, lane, n, d, a, b }
+                    if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>
+                {
+                    v128::int(op, lane, slot!(d), slot!(a), slot!(b))
+                }
                 // Listed, not `_`: an exhaustive match compiles to a jump table without a range check.
                 op @ (Op::AllocaDyn { .. }
                 | Op::AtomicRmw { .. }

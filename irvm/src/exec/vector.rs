@@ -176,9 +176,44 @@ pub(crate) fn vselect(lane: Lane, n: usize, d: V, c: V, a: V, b: V) {
 }
 
 pub(crate) fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) {
+    // The integer lane widths: a typed loop per pair (what clang -O2's zext/sext/trunc of vectors
+    // use); `$fs`/`$ts` are the signed types, through which a signed widening extends the sign.
+    macro_rules! typed {
+        ($fu:ty, $fs:ty, $tu:ty, $ts:ty) => {{
+            // Widening in place would clobber lanes not yet read: go from the top lane down.
+            for k in (0..n).rev() {
+                // SAFETY: `a` has n lanes of $fu and `d` n lanes of $tu (translator).
+                unsafe {
+                    let x = a.0.cast::<$fu>().add(k).read_unaligned();
+                    let v = if signed { x as $fs as $ts as $tu } else { x as $tu };
+                    d.0.cast::<$tu>().add(k).write_unaligned(v);
+                }
+            }
+        }};
+    }
+    macro_rules! to {
+        ($fu:ty, $fs:ty) => {
+            match to {
+                Lane::I8 => typed!($fu, $fs, u8, i8),
+                Lane::I16 => typed!($fu, $fs, u16, i16),
+                Lane::I32 => typed!($fu, $fs, u32, i32),
+                _ => typed!($fu, $fs, u64, i64),
+            }
+        };
+    }
+    let int = |l: Lane| matches!(l, Lane::I8 | Lane::I16 | Lane::I32 | Lane::I64);
+    if int(from) && int(to) {
+        match from {
+            Lane::I8 => to!(u8, i8),
+            Lane::I16 => to!(u16, i16),
+            Lane::I32 => to!(u32, i32),
+            _ => to!(u64, i64),
+        }
+        d.zero_tail(n * to.bytes() as usize);
+        return;
+    }
     let (fb, tb) = (from.bytes() as usize, to.bytes() as usize);
     let m = crate::consts::mask(to.bits());
-    // Widening in place would clobber lanes not yet read: go from the top lane down.
     for k in (0..n).rev() {
         let x = a.get(k, fb) & crate::consts::mask(from.bits());
         let v = if signed { sext(x, from.bits()) as u64 } else { x };
@@ -213,7 +248,30 @@ pub(crate) fn viun(op: IUn, lane: Lane, n: usize, d: V, a: V) {
 }
 
 pub(crate) fn vibin2(op: IBin2, lane: Lane, n: usize, d: V, a: V, b: V) {
+    // min/max (what clang -O2 vectorizes `x < m ? x : m` to): a typed loop per lane width.
+    macro_rules! min_max {
+        ($u:ty, $s:ty) => {
+            match op {
+                IBin2::SMin => lanes!($u, n, d, a, b, |x, y| if (x as $s) < (y as $s) { x } else { y }),
+                IBin2::SMax => lanes!($u, n, d, a, b, |x, y| if (x as $s) > (y as $s) { x } else { y }),
+                IBin2::UMin => lanes!($u, n, d, a, b, |x, y| x.min(y)),
+                _ => lanes!($u, n, d, a, b, |x, y| x.max(y)),
+            }
+        };
+    }
     let (bytes, bits) = (lane.bytes() as usize, lane.bits());
+    if matches!(op, IBin2::SMin | IBin2::SMax | IBin2::UMin | IBin2::UMax)
+        && matches!(lane, Lane::I8 | Lane::I16 | Lane::I32 | Lane::I64)
+    {
+        match lane {
+            Lane::I8 => min_max!(u8, i8),
+            Lane::I16 => min_max!(u16, i16),
+            Lane::I32 => min_max!(u32, i32),
+            _ => min_max!(u64, i64),
+        }
+        d.zero_tail(n * bytes);
+        return;
+    }
     for k in 0..n {
         let (r, _) = ibin2(op, bits, u128::from(a.get(k, bytes)), u128::from(b.get(k, bytes)));
         d.set(k, bytes, r as u64);
