@@ -42,6 +42,16 @@ fn demo_runs_std_program_and_exits_zero() {
 }
 
 #[test]
+fn every_cpu_comes_online() {
+    // TCG explicitly: multi-threaded TCG is what runs the guest CPUs in parallel.
+    for (n, line) in [(1, "| 1 CPU online |"), (2, "| 2 CPUs online |"), (4, "| 4 CPUs online |")] {
+        let r = Qemu::image().accel("tcg").smp(n).timeout(90).args(&["demo --exit 3"]).run();
+        expect(&r, 3, &["core-rt: pvh boot", line, "| cpus ", "exiting with code 3"]);
+        assert!(!r.all().contains("CPUs online:"), "a CPU did not come up with -smp {n}:\n{}", r.all());
+    }
+}
+
+#[test]
 fn exit_code_reaches_the_host() {
     expect(&boot("demo --exit 42"), 42, &["exiting with code 42"]);
 }

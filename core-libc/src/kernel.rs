@@ -6,7 +6,8 @@
 //! - [`clock`]: monotonic and wall-clock time, the timer tick, and idling until an interrupt;
 //! - [`image`]: the linked image's regions (for `dl_iterate_phdr`, the unwinder, thread stacks),
 //!   the TLS block and the symbol map;
-//! - [`machine`]: leaving the machine, a backtrace, randomness.
+//! - [`machine`]: leaving the machine, a backtrace, randomness;
+//! - [`cpus`]: how many CPUs run.
 //!
 //! In the other direction core-rt reaches the libc only through C names: its start sequence sets
 //! `environ` and ends in `exit` (core-rt/src/runtime/mod.rs), like a C runtime's start code.
@@ -67,4 +68,9 @@ pub mod machine {
     pub fn print_backtrace(pc: u64, fp: u64) {
         core_rt::backtrace::print(&mut core_rt::console::Console, pc, fp);
     }
+}
+
+/// The CPUs: how many are online (the boot CPU and every other one that came up at boot).
+pub mod cpus {
+    pub use core_rt::arch::cpu::smp::online;
 }

@@ -15,14 +15,14 @@ fn copy_field(dst: &mut [c_char], s: &str) {
 }
 
 crate::libc_fn! {
-    /// `long sysconf(int)`: page size, one CPU, clock ticks, signal stack sizes, memory size.
+    /// `long sysconf(int)`: page size, the CPUs online, clock ticks, signal stack sizes, memory size.
     ///
     /// # Safety
     /// Always safe.
     fn sysconf(name: c_int) -> c_long = -1; {
         Ok(match name {
             libc::_SC_PAGESIZE => PAGE,
-            libc::_SC_NPROCESSORS_ONLN | libc::_SC_NPROCESSORS_CONF => 1,
+            libc::_SC_NPROCESSORS_ONLN | libc::_SC_NPROCESSORS_CONF => crate::kernel::cpus::online() as c_long,
             libc::_SC_CLK_TCK => 100,
             libc::_SC_OPEN_MAX => 1024,
             libc::_SC_ARG_MAX => 128 * 1024,

@@ -1,4 +1,4 @@
-//! ELF thread-local storage for the one thread (x86-64 variant II): the TLS block sits just below
+//! ELF thread-local storage, one block per thread of execution (x86-64 variant II): the TLS block sits just below
 //! the thread pointer (FS base); at the thread pointer is the TCB, laid out as glibc does where
 //! compiled code looks: [0] self pointer, [0x28] stack-protector canary, [0x30] pointer guard.
 
@@ -22,9 +22,29 @@ pub fn layout(memsz: u64, align: u64) -> (u64, u64) {
     (aligned, aligned + TCB_SIZE as u64)
 }
 
+/// The PT_TLS template every new block copies (set by [`init`]).
+static TEMPLATE: spin::Once<(Region, u64, u64)> = spin::Once::new();
+
 /// Build the main thread's TLS block from the PT_TLS template and install the thread pointer.
 /// `canary` seeds the stack protector.
 pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
+    TEMPLATE.call_once(|| (template, memsz, align));
+    let (base, tls_size) = new_block(template, memsz, align, canary);
+    // SAFETY: `new_block` built a TCB whose first word is the thread pointer itself.
+    unsafe { crate::arch::machine::set_thread_pointer(base + tls_size) };
+    BLOCK.call_once(|| Block { start: base, size: tls_size });
+}
+
+/// A fresh TLS block + TCB for another thread of execution (a CPU's own context, a thread):
+/// returns its thread pointer. The caller installs it (FS base) on the CPU that runs the thread.
+pub fn new_thread_pointer(canary: u64) -> u64 {
+    let (template, memsz, align) = *TEMPLATE.get().expect("TLS template before the first thread");
+    let (base, tls_size) = new_block(template, memsz, align, canary);
+    base + tls_size
+}
+
+/// Allocate and fill one TLS block with its TCB: (start, aligned TLS size = offset of the TCB).
+fn new_block(template: Region, memsz: u64, align: u64, canary: u64) -> (u64, u64) {
     // The linker computed every TP-relative offset as `offset - align_up(memsz, p_align)`: the
     // block size must use exactly PT_TLS's alignment. The allocation may be aligned more.
     let (tls_size, total) = layout(memsz, align);
@@ -41,9 +61,8 @@ pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
         *tcb = tp;
         *tcb.add(5) = canary & !0xff; // glibc keeps a zero low byte to stop string overflows
         *tcb.add(6) = canary.rotate_left(17);
-        crate::arch::machine::set_thread_pointer(tp);
     }
-    BLOCK.call_once(|| Block { start: base as u64, size: tls_size });
+    (base as u64, tls_size)
 }
 
 /// The TLS block (for `__tls_get_addr` and `dl_iterate_phdr`).
