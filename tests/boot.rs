@@ -51,6 +51,27 @@ fn every_cpu_comes_online() {
     }
 }
 
+/// The program's own lines: without core-rt's and the launcher's, and without "(varies)" ones.
+fn program_lines(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("qemu-run: ") && !l.ends_with("(varies)"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn threads_demo_matches_linux_on_one_and_two_cpus() {
+    let native = support::bareflow(["demo", "--threads"]).output().expect("run bareflow");
+    assert!(native.status.success(), "native threads demo failed:\n{}", support::text(&native.stdout));
+    let expected = program_lines(&support::text(&native.stdout));
+    assert!(expected.iter().any(|l| l == "threads demo: ok"), "native output:\n{expected:?}");
+    for n in [1, 2] {
+        let r = Qemu::image().accel("tcg").smp(n).timeout(90).args(&["demo --threads"]).run();
+        expect(&r, 0, &[&format!("threads demo: {n} CPUs online (varies)")]);
+        assert_eq!(program_lines(&r.serial), expected, "with {n} CPUs; whole output:\n{}", r.all());
+    }
+}
+
 #[test]
 fn exit_code_reaches_the_host() {
     expect(&boot("demo --exit 42"), 42, &["exiting with code 42"]);

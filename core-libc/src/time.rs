@@ -22,10 +22,17 @@ fn clock_ns(clock: c_int) -> Result<i128, Errno> {
     }
 }
 
-/// Sleep `ns` nanoseconds: halt between timer ticks, spin for the remainder.
+/// Sleep `ns` nanoseconds: the thread blocks (its CPU runs other threads or halts) until the
+/// last timer tick before the end, then spins for the remainder.
 fn sleep_ns(ns: u64) {
     let end = time::monotonic_ns().saturating_add(ns);
     let tick = 1_000_000_000 / crate::kernel::clock::TIMER_HZ as u64;
+    if crate::kernel::threads::libc_word().is_some() {
+        let now = time::monotonic_ns();
+        if end.saturating_sub(now) > tick {
+            crate::kernel::threads::sleep(end - now - tick);
+        }
+    }
     while time::monotonic_ns() < end {
         if end - time::monotonic_ns() > tick {
             crate::kernel::clock::halt();

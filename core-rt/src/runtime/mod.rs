@@ -98,7 +98,9 @@ pub fn start(boot: BootInfo) -> ! {
         Ok(a) => a,
         Err(e) => fail("boot command line", &e),
     };
-    let smp = arch::cpu::smp::start_aps(&boot, &arch::acpi::application_processors(boot.rsdp), ap_main);
+    let ap_ids = arch::acpi::application_processors(boot.rsdp);
+    crate::sched::init(1 + ap_ids.len());
+    let smp = arch::cpu::smp::start_aps(&boot, &ap_ids, ap_main);
     marks.mark("cpus");
 
     let mut brand = [0u8; 48];
@@ -179,14 +181,12 @@ pub fn start(boot: BootInfo) -> ! {
 }
 
 /// What every application processor runs once its CPU state is set up (`arch::cpu::smp`): its
-/// own TLS block and thread pointer, then it waits, halted, until there is work for it.
-fn ap_main(_index: usize) -> ! {
+/// own TLS block and thread pointer, then the scheduler's idle loop (it runs threads).
+fn ap_main(index: usize) -> ! {
     let tp = tls::new_thread_pointer(arch::cpu::rng::random_u64());
     // SAFETY: `tp` is a fresh TCB whose first word is itself, used only by this CPU.
     unsafe { arch::machine::set_thread_pointer(tp) };
-    loop {
-        arch::cpu::halt();
-    }
+    crate::sched::cpu_main(index)
 }
 
 /// One line per boot: how long each step took (µs), from the CPU's reset (TSC 0 on QEMU and on

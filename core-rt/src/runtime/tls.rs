@@ -35,12 +35,48 @@ pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
     BLOCK.call_once(|| Block { start: base, size: tls_size });
 }
 
-/// A fresh TLS block + TCB for another thread of execution (a CPU's own context, a thread):
-/// returns its thread pointer. The caller installs it (FS base) on the CPU that runs the thread.
+/// A fresh TLS block + TCB for a CPU's own context, kept for the run: returns its thread
+/// pointer. The caller installs it (FS base) on that CPU.
 pub fn new_thread_pointer(canary: u64) -> u64 {
     let (template, memsz, align) = *TEMPLATE.get().expect("TLS template before the first thread");
     let (base, tls_size) = new_block(template, memsz, align, canary);
     base + tls_size
+}
+
+/// A thread's TLS block and TCB, freed with the value.
+pub struct OwnedBlock {
+    base: *mut u8,
+    layout: core::alloc::Layout,
+    tp: u64,
+}
+
+// SAFETY: plain heap memory owned by this value.
+unsafe impl Send for OwnedBlock {}
+// SAFETY: the value itself is never written through a shared reference.
+unsafe impl Sync for OwnedBlock {}
+
+impl OwnedBlock {
+    /// A fresh block from the PT_TLS template (`None` when the heap is exhausted).
+    pub fn new(canary: u64) -> Option<OwnedBlock> {
+        let (template, memsz, align) = *TEMPLATE.get()?;
+        let (tls_size, total) = layout(memsz, align);
+        let layout = core::alloc::Layout::from_size_align(total as usize, align.max(64) as usize).ok()?;
+        let (base, size) = new_block(template, memsz, align, canary);
+        debug_assert_eq!(size, tls_size);
+        Some(OwnedBlock { base: base as *mut u8, layout, tp: base + tls_size })
+    }
+
+    /// Its thread pointer (the TCB's address).
+    pub fn thread_pointer(&self) -> u64 {
+        self.tp
+    }
+}
+
+impl Drop for OwnedBlock {
+    fn drop(&mut self) {
+        // SAFETY: `base` was allocated by `new_block` with exactly this layout and is freed once.
+        unsafe { alloc::alloc::dealloc(self.base, self.layout) };
+    }
 }
 
 /// Allocate and fill one TLS block with its TCB: (start, aligned TLS size = offset of the TCB).

@@ -1,6 +1,7 @@
 //! CPU set-up: SSE/AVX state enabling, the time-stamp counter, the GDT/TSS with IST stacks (one
 //! set per CPU), starting the other CPUs (`smp`), and RDRAND-based randomness (`rng`).
 
+pub mod context;
 pub mod gdt;
 pub mod rng;
 pub mod smp;

@@ -168,3 +168,15 @@ pub unsafe extern "C" fn core_rt_ap_entry(index: u64) -> ! {
     let main = AP_MAIN.get().expect("AP started before its main was set");
     main(index)
 }
+
+/// Wake CPU `index` (0 = the boot CPU) from `hlt` with an IPI.
+pub fn wake(index: usize) {
+    if let Some(cpu) = CPUS.get().and_then(|c| c.get(index)) {
+        crate::arch::interrupts::apic::send_wake(cpu.apic_id);
+    }
+}
+
+/// CPUs the table holds (online or not): the size of per-CPU arrays.
+pub fn slots() -> usize {
+    CPUS.get().map_or(1, |c| c.len())
+}

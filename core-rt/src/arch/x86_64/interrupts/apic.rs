@@ -1,6 +1,6 @@
 //! The local APIC (xAPIC, memory-mapped at the address IA32_APIC_BASE gives): its id, software
 //! enable, and inter-processor interrupts through the ICR (INIT and STARTUP to wake application
-//! processors).
+//! processors; the scheduler's wake-up of a halted CPU).
 
 use x86_64::registers::model_specific::Msr;
 
@@ -8,6 +8,7 @@ const IA32_APIC_BASE: u32 = 0x1b;
 const GLOBAL_ENABLE: u64 = 1 << 11;
 
 const REG_ID: usize = 0x20;
+const REG_EOI: usize = 0xb0;
 const REG_SPURIOUS: usize = 0xf0;
 const REG_ICR_LOW: usize = 0x300;
 const REG_ICR_HIGH: usize = 0x310;
@@ -75,4 +76,23 @@ pub fn send_init(base: usize, dest: u32, ticks_per_ms: u64) -> bool {
 /// STARTUP to `dest`: it starts in real mode at `page * 4096` (`page` below 256).
 pub fn send_startup(base: usize, dest: u32, page: u8, ticks_per_ms: u64) -> bool {
     send(base, dest, 0x0000_4600 | page as u32, ticks_per_ms)
+}
+
+/// The vector of the scheduler's wake-up IPI: its handler only acknowledges it (the point is to
+/// end a `hlt`).
+pub const WAKE_VECTOR: u8 = 0xf0;
+
+/// Send the wake-up IPI to the CPU with local APIC id `dest` (does not wait for delivery).
+pub fn send_wake(dest: u32) {
+    if let Some(base) = base() {
+        write(base, REG_ICR_HIGH, dest << 24);
+        write(base, REG_ICR_LOW, WAKE_VECTOR as u32);
+    }
+}
+
+/// Acknowledge the interrupt the local APIC delivered (end of interrupt).
+pub fn eoi() {
+    if let Some(base) = base() {
+        write(base, REG_EOI, 0);
+    }
 }

@@ -85,6 +85,7 @@ pub fn handle_irq(irq: u8, rip: u64) {
             let per = PER_TICK.load(Ordering::Relaxed);
             if per <= 1 || SUB.fetch_add(1, Ordering::Relaxed) % per == per - 1 {
                 TICKS.fetch_add(1, Ordering::Relaxed);
+                crate::sched::tick();
             }
         }
         1 => crate::dev::keyboard::handle_irq(),

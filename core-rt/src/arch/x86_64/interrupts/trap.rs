@@ -82,6 +82,7 @@ unsafe extern "C" fn core_rt_trap(frame: *mut TrapFrame) {
     match f.vector {
         32..=47 => super::timer::handle_irq((f.vector - 32) as u8, f.rip),
         0..=31 => fatal(f),
+        v if v == super::apic::WAKE_VECTOR as u64 => super::apic::eoi(),
         v => {
             let mut c = Console;
             let _ = writeln!(c, "core-rt: unexpected interrupt vector {v} ignored");
