@@ -123,7 +123,7 @@ test-host: $(DEPS_STAMP)
 
 # The GRUB ISO boot is compared with app-tinyllama's native build ($(BUILD)/tinyllama).
 test-boot: image $(BUILD)/tinyllama
-	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash
+	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash --test pthread
 
 # The scripts of tools/ against stand-ins: no data or a failed run stops converge.py, QEMU's own
 # failures are not a guest's exit(0) for qemu-run, a skip fails test-summary (tests/tools.rs).

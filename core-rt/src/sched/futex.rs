@@ -22,6 +22,9 @@ pub(super) fn block(key: u64, check: Option<u32>, deadline: Option<u64>) -> Resu
             }
         }
         t.woken.store(false, Ordering::Relaxed);
+        if let Some(d) = deadline {
+            super::EARLIEST_DEADLINE.fetch_min(d, Ordering::Relaxed);
+        }
         s.waiters.push(Waiter { key, thread: t.clone(), deadline });
     }
     let raw = Arc::as_ptr(&t);

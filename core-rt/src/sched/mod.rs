@@ -156,6 +156,8 @@ impl Sched {
                 i += 1;
             }
         }
+        let earliest = self.waiters.iter().filter_map(|w| w.deadline).min().unwrap_or(u64::MAX);
+        EARLIEST_DEADLINE.store(earliest, Ordering::Relaxed);
         wake
     }
 }
@@ -243,6 +245,7 @@ fn idle_loop(me: &'static PerCpu) -> ! {
             } else {
                 s.idle |= bit;
             }
+            IDLE_HINT.store(s.idle, Ordering::Relaxed);
             (next, wake)
         };
         wake_cpu(wake.into_iter().filter(|&c| c != me.index));
@@ -408,12 +411,20 @@ pub fn sleep(ns: u64) {
     }
 }
 
-/// The timer tick (boot CPU, 100 Hz): move waiters whose time-out passed to the ready queue and
-/// wake a halted CPU to run them.
+/// The timer tick (boot CPU, 100 Hz): when a time-out has passed, wake one halted CPU, whose idle
+/// loop moves the expired waiters to the ready queue. It takes no lock and allocates nothing: it
+/// may interrupt code that holds the heap's lock. (A halted boot CPU is woken by the tick itself.)
 pub fn tick() {
-    if CPUS.get().is_none() {
+    if CPUS.get().is_none() || crate::time::monotonic_ns() < EARLIEST_DEADLINE.load(Ordering::Relaxed) {
         return;
     }
-    let wake = SCHED.lock().expire(crate::time::monotonic_ns());
-    wake_cpu(wake);
+    let idle = IDLE_HINT.load(Ordering::Relaxed) & !1;
+    if idle != 0 {
+        wake_cpu([idle.trailing_zeros() as usize]);
+    }
 }
+
+/// The earliest deadline among waiters (u64::MAX: none), and which CPUs are halted: copies kept
+/// for the timer tick, updated under the scheduler lock.
+static EARLIEST_DEADLINE: AtomicU64 = AtomicU64::new(u64::MAX);
+static IDLE_HINT: AtomicU64 = AtomicU64::new(0);

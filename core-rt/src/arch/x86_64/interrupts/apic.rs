@@ -83,10 +83,14 @@ pub fn send_startup(base: usize, dest: u32, page: u8, ticks_per_ms: u64) -> bool
 pub const WAKE_VECTOR: u8 = 0xf0;
 
 /// Send the wake-up IPI to the CPU with local APIC id `dest` (does not wait for delivery).
+/// Interrupts are off between the two ICR writes: the timer tick sends wake-ups too, and its
+/// destination must not land between ours.
 pub fn send_wake(dest: u32) {
     if let Some(base) = base() {
-        write(base, REG_ICR_HIGH, dest << 24);
-        write(base, REG_ICR_LOW, WAKE_VECTOR as u32);
+        x86_64::instructions::interrupts::without_interrupts(|| {
+            write(base, REG_ICR_HIGH, dest << 24);
+            write(base, REG_ICR_LOW, WAKE_VECTOR as u32);
+        });
     }
 }
 
