@@ -27,6 +27,10 @@ deps: $(DEPS_STAMP)
 BAREFLOW_HOST := $(or $(CARGO_TARGET_DIR),target)/release/bareflow
 # The one QEMU launcher, of these targets and of every test (tests/support/mod.rs).
 QEMU_RUN := tools/qemu-run
+# Guest CPUs of every QEMU boot (`make qemu SMP=2`, `make test-boot SMP=2`): exported, the launcher
+# reads it. 1 by default, which keeps `make test` fast under TCG; the SMP tests ask for 2 themselves.
+SMP ?= 1
+export SMP
 # Every test command of `make test` runs as `$(TEST_LOG) NAME COMMAND...`: its output is shown and kept
 # in $(TEST_LOGS)/NAME.log, which the last step of `make test` (tools/test-summary) sums into one line.
 TEST_LOGS := $(BUILD)/test-logs
@@ -119,7 +123,7 @@ test-host: $(DEPS_STAMP)
 
 # The GRUB ISO boot is compared with app-tinyllama's native build ($(BUILD)/tinyllama).
 test-boot: image $(BUILD)/tinyllama
-	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash
+	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash --test pthread
 
 # The scripts of tools/ against stand-ins: no data or a failed run stops converge.py, QEMU's own
 # failures are not a guest's exit(0) for qemu-run, a skip fails test-summary (tests/tools.rs).

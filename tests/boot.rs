@@ -42,6 +42,37 @@ fn demo_runs_std_program_and_exits_zero() {
 }
 
 #[test]
+fn every_cpu_comes_online() {
+    // TCG explicitly: multi-threaded TCG is what runs the guest CPUs in parallel.
+    for (n, line) in [(1, "| 1 CPU online |"), (2, "| 2 CPUs online |"), (4, "| 4 CPUs online |")] {
+        let r = Qemu::image().accel("tcg").smp(n).timeout(90).args(&["demo --exit 3"]).run();
+        expect(&r, 3, &["core-rt: pvh boot", line, "| cpus ", "exiting with code 3"]);
+        assert!(!r.all().contains("CPUs online:"), "a CPU did not come up with -smp {n}:\n{}", r.all());
+    }
+}
+
+/// The program's own lines: without core-rt's and the launcher's, and without "(varies)" ones.
+fn program_lines(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("qemu-run: ") && !l.ends_with("(varies)"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn threads_demo_matches_linux_on_one_and_two_cpus() {
+    let native = support::bareflow(["demo", "--threads"]).output().expect("run bareflow");
+    assert!(native.status.success(), "native threads demo failed:\n{}", support::text(&native.stdout));
+    let expected = program_lines(&support::text(&native.stdout));
+    assert!(expected.iter().any(|l| l == "threads demo: ok"), "native output:\n{expected:?}");
+    for n in [1, 2] {
+        let r = Qemu::image().accel("tcg").smp(n).timeout(90).args(&["demo --threads"]).run();
+        expect(&r, 0, &[&format!("threads demo: {n} CPUs online (varies)")]);
+        assert_eq!(program_lines(&r.serial), expected, "with {n} CPUs; whole output:\n{}", r.all());
+    }
+}
+
+#[test]
 fn exit_code_reaches_the_host() {
     expect(&boot("demo --exit 42"), 42, &["exiting with code 42"]);
 }

@@ -115,6 +115,7 @@ boot_gdt_ptr:
 /* Boot page tables: in .bss, which is zeroed above before they are written. */
 .section .bss.boot_tables, "aw", @nobits
 .balign 4096
+.global boot_pml4
 boot_pml4: .skip 4096
 boot_pdpt: .skip 4096
 boot_pd:   .skip 4 * 4096

@@ -14,6 +14,9 @@ pub const PROTOCOL_PVH: u32 = 2;
 
 core::arch::global_asm!(include_str!("header.S"), options(att_syntax));
 core::arch::global_asm!(include_str!("entry.S"), options(att_syntax));
+// The application processors' start-up code (`ap_trampoline` .. `ap_trampoline_end`, copied by
+// core-rt below 1 MiB; its parameter block layout is documented in the file).
+core::arch::global_asm!(include_str!("ap_trampoline.S"), options(att_syntax));
 
 unsafe extern "C" {
     /// The Multiboot2 entry point (defined in entry.S); also the ELF entry.

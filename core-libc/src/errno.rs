@@ -1,20 +1,12 @@
 //! errno: the per-thread errno cell C code reads through `__errno_location`, and how a stub
 //! reports itself. The `Errno` enum (Linux's values) is the kernel's (`core_rt::errno`): kernel
-//! errors are errnos. core-rt is single-threaded, so one cell serves the only thread.
+//! errors are errnos. Each thread's cell is in its C-library data (crate::thread).
 
+#[cfg(test)]
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 pub use crate::kernel::Errno;
-
-#[cfg(not(test))]
-struct ErrnoCell(UnsafeCell<i32>);
-// SAFETY: core-rt runs a single thread; the cell is only touched from that thread.
-#[cfg(not(test))]
-unsafe impl Sync for ErrnoCell {}
-
-#[cfg(not(test))]
-static ERRNO: ErrnoCell = ErrnoCell(UnsafeCell::new(0));
 
 // Host tests run on many threads at once: each gets its own errno, as with glibc.
 #[cfg(test)]
@@ -26,7 +18,8 @@ std::thread_local! {
 fn cell() -> *mut i32 {
     #[cfg(not(test))]
     {
-        ERRNO.0.get()
+        // SAFETY: the running thread's own data (crate::thread), which lives as long as it runs.
+        unsafe { &raw mut (*crate::thread::current()).errno }
     }
     #[cfg(test)]
     {

@@ -6,7 +6,10 @@
 //! - [`clock`]: monotonic and wall-clock time, the timer tick, and idling until an interrupt;
 //! - [`image`]: the linked image's regions (for `dl_iterate_phdr`, the unwinder, thread stacks),
 //!   the TLS block and the symbol map;
-//! - [`machine`]: leaving the machine, a backtrace, randomness.
+//! - [`machine`]: leaving the machine, a backtrace, randomness;
+//! - [`cpus`]: how many CPUs run;
+//! - [`threads`]: creating, joining and ending threads, futex wait/wake, yield, sleep, the
+//!   running thread's id and its C-library word.
 //!
 //! In the other direction core-rt reaches the libc only through C names: its start sequence sets
 //! `environ` and ends in `exit` (core-rt/src/runtime/mod.rs), like a C runtime's start code.
@@ -67,4 +70,20 @@ pub mod machine {
     pub fn print_backtrace(pc: u64, fp: u64) {
         core_rt::backtrace::print(&mut core_rt::console::Console, pc, fp);
     }
+}
+
+/// The CPUs: how many are online (the boot CPU and every other one that came up at boot).
+pub mod cpus {
+    pub use core_rt::arch::cpu::smp::online;
+}
+
+/// Threads (core-rt's scheduler): create/join/detach/exit, the running thread, a futex-like
+/// wait/wake on a 32-bit word, yield and sleep.
+pub mod threads {
+    pub use core_rt::arch::cpu::context::thread_pointer;
+    pub use core_rt::sched::futex::{wait as futex_wait, wake as futex_wake};
+    pub use core_rt::sched::{
+        Entry, STACK_GUARD_BYTES, ThreadId, current_id, current_stack, detach, exit, join, libc_word, sleep, spawn,
+        yield_now,
+    };
 }

@@ -39,6 +39,7 @@ pub mod string;
 pub mod sysinfo;
 #[cfg(test)]
 mod testkit;
+pub mod thread;
 pub mod time;
 pub mod time_fmt;
 pub mod unistd;

@@ -11,12 +11,11 @@ type AtExit = (unsafe extern "C" fn(*mut c_void), *mut c_void);
 
 struct Handlers {
     at_exit: Vec<AtExit>,
-    thread_dtors: Vec<AtExit>,
 }
-// SAFETY: single thread; the pointers are the program's opaque arguments.
+// SAFETY: the lock guards the list; the pointers are the program's opaque arguments.
 unsafe impl Send for Handlers {}
 
-static HANDLERS: spin::Mutex<Handlers> = spin::Mutex::new(Handlers { at_exit: Vec::new(), thread_dtors: Vec::new() });
+static HANDLERS: spin::Mutex<Handlers> = spin::Mutex::new(Handlers { at_exit: Vec::new() });
 static EXITING: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// The environment, as C sees it (`environ`, NULL-terminated).
@@ -73,13 +72,7 @@ fn run_fini_array() {
 /// skips straight to the machine's exit.
 pub fn exit_process(code: c_int) -> ! {
     if !EXITING.swap(true, core::sync::atomic::Ordering::SeqCst) {
-        loop {
-            let h = HANDLERS.lock().thread_dtors.pop();
-            let Some((f, arg)) = h else { break };
-            // SAFETY: a destructor the program registered, with its argument.
-            unsafe { f(arg) };
-        }
-        super::pthread::run_key_destructors();
+        super::pthread::run_thread_exit_handlers();
         loop {
             let h = HANDLERS.lock().at_exit.pop();
             let Some((f, arg)) = h else { break };
@@ -189,13 +182,14 @@ crate::libc_fn! {
     }
 
     /// `int __cxa_thread_atexit_impl(void (*)(void *), void *, void *dso)`: thread-local
-    /// destructors, run first at exit (the only thread exits with the process).
+    /// destructors of the calling thread, run when it ends (the main thread: first thing at exit).
     ///
     /// # Safety
     /// `f` callable with `arg`.
     fn __cxa_thread_atexit_impl(f: Option<unsafe extern "C" fn(*mut c_void)>, arg: *mut c_void, _dso: *mut c_void) -> c_int = -1; {
         let f = f.ok_or(Errno::EINVAL)?;
-        HANDLERS.lock().thread_dtors.push((f, arg));
+        // SAFETY: the running thread's own data.
+        unsafe { (*crate::thread::current()).tls_dtors.push((f, arg)) };
         Ok(0)
     }
 

@@ -15,14 +15,14 @@ fn copy_field(dst: &mut [c_char], s: &str) {
 }
 
 crate::libc_fn! {
-    /// `long sysconf(int)`: page size, one CPU, clock ticks, signal stack sizes, memory size.
+    /// `long sysconf(int)`: page size, the CPUs online, clock ticks, signal stack sizes, memory size.
     ///
     /// # Safety
     /// Always safe.
     fn sysconf(name: c_int) -> c_long = -1; {
         Ok(match name {
             libc::_SC_PAGESIZE => PAGE,
-            libc::_SC_NPROCESSORS_ONLN | libc::_SC_NPROCESSORS_CONF => 1,
+            libc::_SC_NPROCESSORS_ONLN | libc::_SC_NPROCESSORS_CONF => crate::kernel::cpus::online() as c_long,
             libc::_SC_CLK_TCK => 100,
             libc::_SC_OPEN_MAX => 1024,
             libc::_SC_ARG_MAX => 128 * 1024,
@@ -165,12 +165,13 @@ crate::libc_fn! {
         unsafe {
             match n {
                 libc::SYS_getrandom => Ok(super::process::getrandom(a1 as *mut c_void, a2 as usize, a3 as u32) as c_long),
-                libc::SYS_gettid | libc::SYS_getpid => Ok(1),
+                libc::SYS_getpid => Ok(1),
+                libc::SYS_gettid => Ok(crate::kernel::threads::current_id() as c_long),
                 libc::SYS_write => Ok(super::unistd::write(a1 as c_int, a2 as *const c_void, a3 as usize) as c_long),
                 libc::SYS_read => Ok(super::unistd::read(a1 as c_int, a2 as *mut c_void, a3 as usize) as c_long),
                 libc::SYS_clock_gettime => Ok(super::time::clock_gettime(a1 as c_int, a2 as *mut libc::timespec) as c_long),
                 libc::SYS_statx => Ok(super::stat::statx(a1 as c_int, a2 as *const c_char, a3 as c_int, a4 as u32, a5 as *mut libc::statx) as c_long),
-                libc::SYS_futex => futex(a1 as *const u32, a2 as c_int, a3 as u32),
+                libc::SYS_futex => futex(a1 as *const u32, a2 as c_int, a3 as u32, a4 as *const libc::timespec),
                 _ => {
                     report_syscall(n);
                     Err(Errno::ENOSYS)
@@ -180,23 +181,36 @@ crate::libc_fn! {
     }
 }
 
-/// futex with one thread: WAIT returns EAGAIN when the word changed and would otherwise sleep
-/// forever (reported as a deadlock, ETIMEDOUT); WAKE wakes nobody.
+/// futex(2) on the kernel's wait/wake: WAIT (relative time-out), WAIT_BITSET (absolute, on the
+/// monotonic clock unless FUTEX_CLOCK_REALTIME; the bitset must be all ones), WAKE and WAKE_BITSET
+/// (likewise). Private and shared futexes are the same here (one address space).
 ///
 /// # Safety
-/// `addr` readable.
-unsafe fn futex(addr: *const u32, op: c_int, val: u32) -> Result<c_long, Errno> {
-    match op & 0x7f {
-        libc::FUTEX_WAKE => Ok(0),
-        libc::FUTEX_WAIT | libc::FUTEX_WAIT_BITSET => {
-            // SAFETY: caller's contract.
-            if unsafe { core::ptr::read_volatile(addr) } != val {
-                Err(Errno::EAGAIN)
-            } else {
-                crate::kernel::kprintln!("core-rt: futex wait with no other thread to wake us (deadlock)");
-                Err(Errno::ETIMEDOUT)
-            }
+/// `addr` is an aligned, readable u32; `timeout` null or a timespec.
+unsafe fn futex(addr: *const u32, op: c_int, val: u32, timeout: *const libc::timespec) -> Result<c_long, Errno> {
+    use crate::kernel::{clock, threads};
+    let until = |absolute: bool| -> Result<Option<u64>, Errno> {
+        if timeout.is_null() {
+            return Ok(None);
         }
+        // SAFETY: caller's contract.
+        let t = unsafe { &*timeout };
+        if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
+            return Err(Errno::EINVAL);
+        }
+        let ns = t.tv_sec as i128 * 1_000_000_000 + t.tv_nsec as i128;
+        let mono = clock::monotonic_ns() as i128;
+        let at = match (absolute, op & libc::FUTEX_CLOCK_REALTIME != 0) {
+            (false, _) => mono + ns,
+            (true, false) => ns,
+            (true, true) => mono + (ns - clock::realtime_ns()),
+        };
+        Ok(Some(at.max(0) as u64))
+    };
+    match op & 0x7f {
+        libc::FUTEX_WAKE | libc::FUTEX_WAKE_BITSET => Ok(threads::futex_wake(addr as u64, val) as c_long),
+        libc::FUTEX_WAIT => threads::futex_wait(addr as u64, val, until(false)?).map(|()| 0),
+        libc::FUTEX_WAIT_BITSET => threads::futex_wait(addr as u64, val, until(true)?).map(|()| 0),
         _ => Err(Errno::ENOSYS),
     }
 }
@@ -212,7 +226,7 @@ fn report_syscall(n: c_long) {
 
 crate::libc_fn! {
     /// `void *__tls_get_addr(tls_index *)`: the address of a TLS variable of module 1 (the only
-    /// module) at `offset` in the thread's TLS block.
+    /// module) at `offset` in the calling thread's TLS block.
     ///
     /// # Safety
     /// `ti` points to a `{module, offset}` pair emitted by the linker.
@@ -220,6 +234,7 @@ crate::libc_fn! {
         let b = crate::kernel::image::tls_block().expect("__tls_get_addr before TLS set-up");
         // SAFETY: caller's contract.
         let off = unsafe { (*ti)[1] };
-        (b.start + off) as *mut c_void
+        // Every thread's block has the main thread's size and sits just below its thread pointer.
+        (crate::kernel::threads::thread_pointer() - b.size + off) as *mut c_void
     }
 }

@@ -22,13 +22,25 @@ fn clock_ns(clock: c_int) -> Result<i128, Errno> {
     }
 }
 
-/// Sleep `ns` nanoseconds: halt between timer ticks, spin for the remainder.
+/// Sleep `ns` nanoseconds: the thread blocks (its CPU runs other threads or halts) until the
+/// last timer tick before the end, then spins for the remainder. Before the scheduler runs, the
+/// boot CPU halts between its timer ticks instead (the other CPUs have no tick: they never halt
+/// here).
 fn sleep_ns(ns: u64) {
     let end = time::monotonic_ns().saturating_add(ns);
     let tick = 1_000_000_000 / crate::kernel::clock::TIMER_HZ as u64;
-    while time::monotonic_ns() < end {
-        if end - time::monotonic_ns() > tick {
-            crate::kernel::clock::halt();
+    let threads = crate::kernel::threads::libc_word().is_some();
+    loop {
+        let left = end.saturating_sub(time::monotonic_ns());
+        if left == 0 {
+            break;
+        }
+        if left > tick {
+            if threads {
+                crate::kernel::threads::sleep(left - tick);
+            } else {
+                crate::kernel::clock::halt();
+            }
         } else {
             crate::kernel::clock::pause();
         }

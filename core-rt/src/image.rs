@@ -24,6 +24,8 @@ mod symbols {
         pub static boot_stack_guard: u8;
         pub static boot_stack_bottom: u8;
         pub static boot_stack_top: u8;
+        pub static ap_trampoline: u8;
+        pub static ap_trampoline_end: u8;
     }
 }
 
@@ -60,6 +62,11 @@ pub fn rodata() -> Region {
 /// Writable data up to the end of the image.
 pub fn data() -> Region {
     Region { start: addr!(__data_start), end: addr!(__image_end) }
+}
+
+/// The application processors' start-up code (boot/src/ap_trampoline.S), to be copied below 1 MiB.
+pub fn ap_startup_code() -> Region {
+    Region { start: addr!(ap_trampoline), end: addr!(ap_trampoline_end) }
 }
 
 /// Just the compiled code, for symbolization sanity checks.
@@ -102,6 +109,8 @@ pub fn eh_frame_hdr() -> Region {
 #[allow(non_upper_case_globals)]
 mod test_layout {
     pub const __image_start: u64 = 0x20_0000;
+    pub const ap_trampoline: u64 = 0x20_0800;
+    pub const ap_trampoline_end: u64 = 0x20_0900;
     pub const __text_start: u64 = 0x20_1000;
     pub const __text_end: u64 = 0x30_0000;
     pub const __rodata_start: u64 = 0x30_0000;

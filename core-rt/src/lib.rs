@@ -18,6 +18,7 @@ pub mod image;
 pub mod mem;
 pub mod rtapi;
 pub mod runtime;
+pub mod sched;
 #[cfg(all(feature = "standalone", not(test)))]
 mod standalone;
 pub mod symmap;

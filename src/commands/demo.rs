@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-const USAGE: &str = "usage: bareflow demo [--exit N] [--read FILE] [--file-rw FILE] [--echo] [--panic] [--page-fault] [--stack-overflow]";
+const USAGE: &str = "usage: bareflow demo [--exit N] [--read FILE] [--file-rw FILE] [--echo] [--panic] [--page-fault] [--stack-overflow] | demo --threads";
 
 struct Options {
     exit: i32,
@@ -93,6 +93,9 @@ fn recurse(depth: u64) -> u64 {
 // Kept out of line so fault backtraces name this frame (the boot tests look for it).
 #[inline(never)]
 pub fn main(args: &[String]) -> i32 {
+    if args.len() == 1 && args[0] == "--threads" {
+        return super::demo_threads::main();
+    }
     let o = match parse(args) {
         Ok(o) => o,
         Err(e) => {

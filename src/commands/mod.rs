@@ -2,6 +2,7 @@
 //! (`crate::aot`) have folders of their own. Commands that need LLVM say so in a build without it.
 
 pub mod demo;
+mod demo_threads;
 pub mod report;
 pub mod snapshot;
 

@@ -315,6 +315,11 @@ impl Qemu {
         self.option("--accel", mode)
     }
 
+    /// `n` guest CPUs (default: the `SMP` the launcher inherits, else 1).
+    pub fn smp(self, n: u32) -> Qemu {
+        self.option("--smp", n.to_string())
+    }
+
     /// Seconds before the launcher kills QEMU (and exits 124).
     pub fn timeout(self, secs: u32) -> Qemu {
         self.option("--timeout", secs.to_string())

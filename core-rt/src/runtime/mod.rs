@@ -1,6 +1,6 @@
 //! The start sequence, after the architecture's entry has read the loader's hand-off:
 //! CPU state → GDT/IDT → memory (paging, heap, arena) → TLS → timer/TSC → ACPI → boot files →
-//! argv/env from the command line → `.init_array(argc, argv, envp)` → `main(argc, argv, envp)`
+//! argv/env from the command line → the other CPUs → `.init_array(argc, argv, envp)` → `main(argc, argv, envp)`
 //! → `exit`. Every step is timed for the boot log. The C library is reached only through its C
 //! names (`environ`, `exit`), like a C runtime's start code reaches its libc.
 
@@ -98,12 +98,18 @@ pub fn start(boot: BootInfo) -> ! {
         Ok(a) => a,
         Err(e) => fail("boot command line", &e),
     };
+    let ap_ids = arch::acpi::application_processors(boot.rsdp);
+    crate::sched::init(1 + ap_ids.len());
+    let smp = arch::cpu::smp::start_aps(&boot, &ap_ids, ap_main);
+    marks.mark("cpus");
 
     let mut brand = [0u8; 48];
     crate::kprintln!(
-        "core-rt: {} boot, {} | {} MiB RAM, heap {} MiB, mmap arena {} MiB | TSC {}.{:03} MHz ({:?}) | {}{} | {} boot file{}{}",
+        "core-rt: {} boot, {} | {} CPU{} online | {} MiB RAM, heap {} MiB, mmap arena {} MiB | TSC {}.{:03} MHz ({:?}) | {}{} | {} boot file{}{}",
         boot.loader,
         arch::cpu::brand(&mut brand),
+        smp.online,
+        if smp.online == 1 { "" } else { "s" },
         mem.ram >> 20,
         mem.heap.len() >> 20,
         mem.arena.len() >> 20,
@@ -132,6 +138,9 @@ pub fn start(boot: BootInfo) -> ! {
     );
     if let Err(e) = &acpi {
         crate::kprintln!("core-rt: ACPI power-off unavailable: {e}");
+    }
+    if let Some(problem) = smp.problem {
+        crate::kprintln!("core-rt: {} of {} CPUs online: {problem}", smp.online, smp.listed);
     }
 
     let argv_c: Vec<CString> = args.argv.iter().map(|a| CString::new(a.as_str()).unwrap_or_default()).collect();
@@ -169,6 +178,15 @@ pub fn start(boot: BootInfo) -> ! {
     let code = unsafe { main(argc, argv.as_ptr(), envp.as_ptr()) };
     // SAFETY: the C library's `exit`: it runs the program's exit handlers and leaves the machine.
     unsafe { exit(code) }
+}
+
+/// What every application processor runs once its CPU state is set up (`arch::cpu::smp`): its
+/// own TLS block and thread pointer, then the scheduler's idle loop (it runs threads).
+fn ap_main(index: usize) -> ! {
+    let tp = tls::new_thread_pointer(arch::cpu::rng::random_u64());
+    // SAFETY: `tp` is a fresh TCB whose first word is itself, used only by this CPU.
+    unsafe { arch::machine::set_thread_pointer(tp) };
+    crate::sched::cpu_main(index)
 }
 
 /// One line per boot: how long each step took (µs), from the CPU's reset (TSC 0 on QEMU and on

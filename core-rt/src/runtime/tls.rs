@@ -1,4 +1,4 @@
-//! ELF thread-local storage for the one thread (x86-64 variant II): the TLS block sits just below
+//! ELF thread-local storage, one block per thread of execution (x86-64 variant II): the TLS block sits just below
 //! the thread pointer (FS base); at the thread pointer is the TCB, laid out as glibc does where
 //! compiled code looks: [0] self pointer, [0x28] stack-protector canary, [0x30] pointer guard.
 
@@ -22,9 +22,65 @@ pub fn layout(memsz: u64, align: u64) -> (u64, u64) {
     (aligned, aligned + TCB_SIZE as u64)
 }
 
+/// The PT_TLS template every new block copies (set by [`init`]).
+static TEMPLATE: spin::Once<(Region, u64, u64)> = spin::Once::new();
+
 /// Build the main thread's TLS block from the PT_TLS template and install the thread pointer.
 /// `canary` seeds the stack protector.
 pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
+    TEMPLATE.call_once(|| (template, memsz, align));
+    let (base, tls_size) = new_block(template, memsz, align, canary);
+    // SAFETY: `new_block` built a TCB whose first word is the thread pointer itself.
+    unsafe { crate::arch::machine::set_thread_pointer(base + tls_size) };
+    BLOCK.call_once(|| Block { start: base, size: tls_size });
+}
+
+/// A fresh TLS block + TCB for a CPU's own context, kept for the run: returns its thread
+/// pointer. The caller installs it (FS base) on that CPU.
+pub fn new_thread_pointer(canary: u64) -> u64 {
+    let (template, memsz, align) = *TEMPLATE.get().expect("TLS template before the first thread");
+    let (base, tls_size) = new_block(template, memsz, align, canary);
+    base + tls_size
+}
+
+/// A thread's TLS block and TCB, freed with the value.
+pub struct OwnedBlock {
+    base: *mut u8,
+    layout: core::alloc::Layout,
+    tp: u64,
+}
+
+// SAFETY: plain heap memory owned by this value.
+unsafe impl Send for OwnedBlock {}
+// SAFETY: the value itself is never written through a shared reference.
+unsafe impl Sync for OwnedBlock {}
+
+impl OwnedBlock {
+    /// A fresh block from the PT_TLS template (`None` when the heap is exhausted).
+    pub fn new(canary: u64) -> Option<OwnedBlock> {
+        let (template, memsz, align) = *TEMPLATE.get()?;
+        let (tls_size, total) = layout(memsz, align);
+        let layout = core::alloc::Layout::from_size_align(total as usize, align.max(64) as usize).ok()?;
+        let (base, size) = new_block(template, memsz, align, canary);
+        debug_assert_eq!(size, tls_size);
+        Some(OwnedBlock { base: base as *mut u8, layout, tp: base + tls_size })
+    }
+
+    /// Its thread pointer (the TCB's address).
+    pub fn thread_pointer(&self) -> u64 {
+        self.tp
+    }
+}
+
+impl Drop for OwnedBlock {
+    fn drop(&mut self) {
+        // SAFETY: `base` was allocated by `new_block` with exactly this layout and is freed once.
+        unsafe { alloc::alloc::dealloc(self.base, self.layout) };
+    }
+}
+
+/// Allocate and fill one TLS block with its TCB: (start, aligned TLS size = offset of the TCB).
+fn new_block(template: Region, memsz: u64, align: u64, canary: u64) -> (u64, u64) {
     // The linker computed every TP-relative offset as `offset - align_up(memsz, p_align)`: the
     // block size must use exactly PT_TLS's alignment. The allocation may be aligned more.
     let (tls_size, total) = layout(memsz, align);
@@ -41,9 +97,8 @@ pub fn init(template: Region, memsz: u64, align: u64, canary: u64) {
         *tcb = tp;
         *tcb.add(5) = canary & !0xff; // glibc keeps a zero low byte to stop string overflows
         *tcb.add(6) = canary.rotate_left(17);
-        crate::arch::machine::set_thread_pointer(tp);
     }
-    BLOCK.call_once(|| Block { start: base as u64, size: tls_size });
+    (base as u64, tls_size)
 }
 
 /// The TLS block (for `__tls_get_addr` and `dl_iterate_phdr`).

@@ -1,4 +1,4 @@
-//! ACPI power-off: find the FADT with the `acpi` crate, read \_S5's SLP_TYPa from the DSDT's AML
+//! ACPI: the other CPUs the MADT lists, and power-off: find the FADT with the `acpi` crate, read \_S5's SLP_TYPa from the DSDT's AML
 //! bytes (the package right after the `_S5_` name), and write SLP_TYPa | SLP_EN to PM1a_CNT.
 
 use acpi::fadt::Fadt;
@@ -31,17 +31,36 @@ pub struct Info {
     pub slp_typ_a: u8,
 }
 
-/// Locate the tables (at `rsdp`, or by scanning the BIOS area) and remember how to power off.
-pub fn init(rsdp: Option<u64>) -> Result<Info, &'static str> {
+/// The ACPI tables, at `rsdp` or found by scanning the BIOS area.
+fn tables(rsdp: Option<u64>) -> Result<AcpiTables<Identity>, &'static str> {
     // SAFETY: the RSDP address comes from the loader, or the crate scans the BIOS areas, which
     // are identity-mapped; the crate validates signatures and checksums.
-    let tables = unsafe {
+    unsafe {
         match rsdp {
             Some(a) => AcpiTables::from_rsdp(Identity, a as usize),
             None => AcpiTables::search_for_rsdp_bios(Identity),
         }
     }
-    .map_err(|_| "no valid ACPI RSDP/RSDT found")?;
+    .map_err(|_| "no valid ACPI RSDP/RSDT found")
+}
+
+/// Local APIC ids of the application processors (every CPU but the boot one) that the MADT lists
+/// and firmware did not disable; empty without ACPI tables or a MADT (then there is one CPU).
+pub fn application_processors(rsdp: Option<u64>) -> alloc::vec::Vec<u32> {
+    use acpi::platform::ProcessorState;
+    let Some(cpus) = tables(rsdp).ok().and_then(|t| t.platform_info().ok()).and_then(|i| i.processor_info) else {
+        return alloc::vec::Vec::new();
+    };
+    cpus.application_processors
+        .iter()
+        .filter(|p| p.state != ProcessorState::Disabled)
+        .map(|p| p.local_apic_id)
+        .collect()
+}
+
+/// Locate the tables (at `rsdp`, or by scanning the BIOS area) and remember how to power off.
+pub fn init(rsdp: Option<u64>) -> Result<Info, &'static str> {
+    let tables = tables(rsdp)?;
     // SAFETY: the FADT's layout is `Fadt`; the crate maps the length from the table header.
     let fadt = unsafe { tables.get_sdt::<Fadt>(Signature::FADT) }.map_err(|_| "invalid FADT")?.ok_or("no FADT")?;
     let pm1a = fadt.pm1a_control_block().map_err(|_| "FADT has no PM1a control block")?;

@@ -1,8 +1,10 @@
-//! CPU set-up: SSE/AVX state enabling, the time-stamp counter, the GDT/TSS with IST stacks, and
-//! RDRAND-based randomness (`rng`).
+//! CPU set-up: SSE/AVX state enabling, the time-stamp counter, the GDT/TSS with IST stacks (one
+//! set per CPU), starting the other CPUs (`smp`), and RDRAND-based randomness (`rng`).
 
+pub mod context;
 pub mod gdt;
 pub mod rng;
+pub mod smp;
 pub mod tsc;
 
 use core::arch::x86_64::{__cpuid, __cpuid_count, _xgetbv};

@@ -1,6 +1,7 @@
 //! Interrupts: the IDT (every vector on an IST stack), the trap entry, exception reports, and
 //! the legacy PIC + PIT periodic timer.
 
+pub mod apic;
 mod idt;
 mod timer;
 mod trap;
@@ -23,6 +24,11 @@ pub fn init_idt() {
     use core::sync::atomic::Ordering::Relaxed;
     core_rt_vstate_size.store(super::cpu::vector_state_size() + 64, Relaxed);
     core_rt_use_xsave.store(super::cpu::uses_xsave(), Relaxed);
+    idt::load();
+}
+
+/// Load the (shared) IDT on an application processor; the boot CPU built it in [`init_idt`].
+pub fn load_idt_on_this_cpu() {
     idt::load();
 }
 

@@ -44,24 +44,13 @@ pub fn init() {
 /// and no timer or keyboard interrupt would ever arrive. With the APIC globally disabled the 8259
 /// is wired to the CPU directly and there is nothing to do.
 fn local_apic_virtual_wire() {
-    use x86_64::registers::model_specific::Msr;
-    const IA32_APIC_BASE: u32 = 0x1b;
-    const GLOBAL_ENABLE: u64 = 1 << 11;
-    // SAFETY: IA32_APIC_BASE exists on every x86-64 CPU; reading it has no side effect.
-    let msr = unsafe { Msr::new(IA32_APIC_BASE).read() };
-    if msr & GLOBAL_ENABLE == 0 {
-        return;
-    }
-    let base = (msr & 0x000f_ffff_ffff_f000) as usize;
-    let reg = |offset: usize| (base + offset) as *mut u32;
-    // SAFETY: the local APIC's registers are 4 KiB of MMIO at `base` (below 4 GiB, identity-mapped
-    // by `mm::paging`); only this function writes them. Spurious-interrupt register: software
-    // enable, spurious vector 255 (its stub ignores it); LVT LINT0: ExtINT, unmasked; LINT1: NMI.
-    unsafe {
-        core::ptr::write_volatile(reg(0xf0), core::ptr::read_volatile(reg(0xf0)) | 0x1ff);
-        core::ptr::write_volatile(reg(0x350), 0x700);
-        core::ptr::write_volatile(reg(0x360), 0x400);
-    }
+    use super::apic;
+    let Some(base) = apic::local() else { return };
+    // Software enable (spurious vector 255); LVT LINT0: ExtINT, unmasked; LINT1: NMI. Only the
+    // boot CPU takes the 8259's interrupts: the other CPUs leave LINT0 masked, as INIT left it.
+    apic::enable(base);
+    apic::write(base, apic::REG_LVT_LINT0, 0x700);
+    apic::write(base, apic::REG_LVT_LINT1, 0x400);
 }
 
 /// Run the timer interrupt at `hz` (a multiple of [`TIMER_HZ`], up to 10 kHz); ticks keep
@@ -96,6 +85,7 @@ pub fn handle_irq(irq: u8, rip: u64) {
             let per = PER_TICK.load(Ordering::Relaxed);
             if per <= 1 || SUB.fetch_add(1, Ordering::Relaxed) % per == per - 1 {
                 TICKS.fetch_add(1, Ordering::Relaxed);
+                crate::sched::tick();
             }
         }
         1 => crate::dev::keyboard::handle_irq(),

@@ -81,12 +81,37 @@ unsafe extern "C" fn core_rt_trap(frame: *mut TrapFrame) {
     let f = unsafe { &mut *frame };
     match f.vector {
         32..=47 => super::timer::handle_irq((f.vector - 32) as u8, f.rip),
+        14 if stale_translation(f) => {}
         0..=31 => fatal(f),
+        v if v == super::apic::WAKE_VECTOR as u64 => super::apic::eoi(),
         v => {
             let mut c = Console;
             let _ = writeln!(c, "core-rt: unexpected interrupt vector {v} ignored");
         }
     }
+}
+
+/// A page fault on a translation this CPU cached before another CPU loosened the page's
+/// permission (see `mm::paging::allows`): flush it and let the instruction run again. The same
+/// page failing again within a millisecond is a real fault (the flush did not help).
+fn stale_translation(f: &TrapFrame) -> bool {
+    use core::sync::atomic::AtomicU64;
+    static LAST_PAGE: AtomicU64 = AtomicU64::new(u64::MAX);
+    static LAST_TSC: AtomicU64 = AtomicU64::new(0);
+    let addr = x86_64::registers::control::Cr2::read_raw();
+    let (write, fetch) = (f.error & 2 != 0, f.error & 16 != 0);
+    if f.error & 8 != 0 || !super::super::mm::paging::allows(addr, write, fetch) {
+        return false; // reserved bit set, or the tables refuse it too
+    }
+    let now = super::super::cpu::tsc::read();
+    let again = LAST_PAGE.swap(addr & !0xfff, Ordering::Relaxed) == addr & !0xfff
+        && now.saturating_sub(LAST_TSC.load(Ordering::Relaxed)) < crate::time::tsc_hz() / 1000;
+    LAST_TSC.store(now, Ordering::Relaxed);
+    if again {
+        return false;
+    }
+    super::super::mm::paging::flush_local(addr);
+    true
 }
 
 fn fatal(f: &TrapFrame) -> ! {

@@ -46,8 +46,10 @@ pub struct KernelLayout {
 static PML4: spin::Once<u64> = spin::Once::new();
 
 fn table(phys: u64) -> &'static mut PageTable {
-    // SAFETY: page-table frames are identity-mapped, owned by this module, and every caller holds
-    // the only live reference while it edits (single thread, interrupts never touch tables).
+    // SAFETY: page-table frames are identity-mapped and owned by this module. Tables are created
+    // only by `build` (one CPU, at boot); later edits (`set_perm`, arena pages, whose tables exist
+    // from boot) change single entries of pages the caller owns, and readers (`allows`) read
+    // whole 8-byte entries, which the CPU writes atomically.
     unsafe { &mut *(phys as *mut PageTable) }
 }
 
@@ -135,4 +137,38 @@ pub unsafe fn set_perm(addr: u64, len: u64, perm: Perm) {
         x86_64::instructions::tlb::flush(v);
         p += PAGE_SIZE;
     }
+}
+
+/// Whether the live page tables allow the access (`write`, instruction `fetch`) to `addr`. Each
+/// CPU caches translations in its TLB, and `set_perm` flushes only the running CPU's: another CPU
+/// may fault on a stale, stricter entry (JIT code made executable on one CPU, run on another).
+/// The page-fault handler asks this, and when the tables allow the access it flushes the entry
+/// and retries the instruction. (A stale, looser entry is not caught: protections removed on one
+/// CPU may be honoured late on another; no shoot-down IPI is sent.)
+pub fn allows(addr: u64, write: bool, fetch: bool) -> bool {
+    let Some(&pml4) = PML4.get() else { return false };
+    let Ok(v) = VirtAddr::try_new(addr) else { return false };
+    let ok = |flags: F| {
+        flags.contains(F::PRESENT)
+            && (!write || flags.contains(F::WRITABLE))
+            && (!fetch || !flags.contains(F::NO_EXECUTE))
+    };
+    let e4 = &table(pml4)[v.p4_index()];
+    if !ok(e4.flags()) {
+        return false;
+    }
+    let e3 = &table(e4.addr().as_u64())[v.p3_index()];
+    if !ok(e3.flags()) || e3.flags().contains(F::HUGE_PAGE) {
+        return ok(e3.flags()) && e3.flags().contains(F::HUGE_PAGE);
+    }
+    let e2 = &table(e3.addr().as_u64())[v.p2_index()];
+    if !ok(e2.flags()) || e2.flags().contains(F::HUGE_PAGE) {
+        return ok(e2.flags()) && e2.flags().contains(F::HUGE_PAGE);
+    }
+    ok(table(e2.addr().as_u64())[v.p1_index()].flags())
+}
+
+/// Drop this CPU's cached translation of `addr`.
+pub fn flush_local(addr: u64) {
+    x86_64::instructions::tlb::flush(VirtAddr::new_truncate(addr));
 }
