@@ -409,3 +409,30 @@ fn bareflow_h_answers_in_every_tier() {
     // The program computes the same in every tier.
     assert!(results.iter().all(|r| r.0 == "result" && *r == results[0]), "{results:?}");
 }
+
+#[test]
+fn value_profiles_record_the_arguments_of_functions_near_a_tier_mark() {
+    // `row` is called with width 64 in 15 of 16 calls and 96 in the rest, step always 1 in the
+    // first three quarters; `copy_records` always copies 256 bytes. The profile lists those
+    // values with their shares (the tables are filled from half the first tier mark on).
+    let out = support::scratch("tiering");
+    let prof = out.join("specialize_values.json");
+    let p = prof.to_str().unwrap();
+    run_both("specialize", &["--tier", "auto", "--profile-out", p], &["64", "20000", "96"]);
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
+    let funcs = j["functions"].as_array().expect("functions");
+    let values = |f: &str, param: u64| -> Vec<(u64, u64)> {
+        let e = funcs.iter().find(|x| x["name"] == f).unwrap_or_else(|| panic!("{f} not in the profile"));
+        let a = e["arg_values"].as_array().unwrap_or_else(|| panic!("{f}: no arg_values: {e}"));
+        let t = a.iter().find(|t| t["param"] == param).unwrap_or_else(|| panic!("{f}: no table of {param}"));
+        t["values"].as_array().unwrap().iter().map(|v| (v[0].as_u64().unwrap(), v[1].as_u64().unwrap())).collect()
+    };
+    let width = values("row", 2);
+    assert_eq!(width[0].0, 64, "row's width table: {width:?}");
+    assert!(width.iter().any(|v| v.0 == 96), "row's width table lacks 96: {width:?}");
+    let total: u64 = width.iter().map(|v| v.1).sum();
+    assert!(total >= 50 && width[0].1 * 100 >= 85 * total, "row's width table: {width:?}");
+    assert_eq!(values("row", 3), vec![(1, total)], "row's step");
+    let size = values("copy_records", 2);
+    assert!(size.len() == 1 && size[0].0 == 256 && size[0].1 >= 100, "copy size table: {size:?}");
+}

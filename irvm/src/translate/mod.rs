@@ -98,6 +98,8 @@ pub(crate) struct Code {
     pub(crate) params: Box<[(Reg, u32)]>,
     /// Per parameter: bits that are meaningful in its slot (narrow ints, f32), else 64.
     pub(crate) param_types: Box<[u8]>,
+    /// Per parameter: an integer or a pointer (value-profiled, `profile::values`).
+    pub(crate) value_params: Box<[bool]>,
     /// `byval` parameters: (slot, size, alignment); a callee gets its own copy of the pointee.
     pub(crate) byval: Box<[(Reg, u32, u32)]>,
     /// Classification of the function's own signature (how native callers pass arguments).
@@ -230,12 +232,14 @@ impl Fx<'_> {
         let fty = self.func.fn_type();
         let mut params = Vec::new();
         let mut param_types = Vec::new();
+        let mut value_params = Vec::new();
         let mut byval = Vec::new();
         for (k, p) in self.func.params().into_iter().enumerate() {
             if let Some(Some(t)) = self.func.fn_param_attr(k as u32, "byval") {
                 let align = self.dl.align(t).max(8) as u32;
                 byval.push((Reg(self.nslots as i32), self.dl.size(t) as u32, align));
             }
+            value_params.push(matches!(p.ty().kind(), TyKind::Int(_) | TyKind::Ptr));
             param_types.push(match p.ty().kind() {
                 TyKind::Int(b) if b < 64 => b as u8,
                 TyKind::Float => 32,
@@ -324,6 +328,7 @@ impl Fx<'_> {
             branches: self.branches.into(),
             params: params.into(),
             param_types: param_types.into(),
+            value_params: value_params.into(),
             byval: byval.into(),
             own_sig,
             vararg: fty.is_vararg(),
