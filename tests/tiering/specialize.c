@@ -1,6 +1,9 @@
 /* Sizes known only at run time: a row kernel called with a width from the command line in most
  * calls, then with other widths (phases), and a fixed-size record copy. The output is a checksum
- * of everything computed, so every path (specialized or generic) must compute the same. */
+ * of everything computed, so every path (specialized or generic) must compute the same.
+ * Arguments: width, calls, other width, percent of calls in the last phase (25), and what the
+ * last phase does: 0 = alternate width, other width and small odd widths with steps 1 and 2;
+ * 1 = small odd widths only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +32,10 @@ int main(int argc, char **argv) {
     int w = argc > 1 ? atoi(argv[1]) : 64;
     int calls = argc > 2 ? atoi(argv[2]) : 20000;
     int other = argc > 3 ? atoi(argv[3]) : 96;
-    if (w < 3 || other < 3 || calls < 1) {
-        fprintf(stderr, "specialize: width and other width must be >= 3, calls >= 1\n");
+    int last_pct = argc > 4 ? atoi(argv[4]) : 25;
+    int odd_only = argc > 5 ? atoi(argv[5]) : 0;
+    if (w < 3 || other < 3 || calls < 1 || last_pct < 0 || last_pct > 100) {
+        fprintf(stderr, "specialize: width and other width must be >= 3, calls >= 1, percent 0..100\n");
         return 2;
     }
     int cap = w > other ? w : other;
@@ -41,12 +46,12 @@ int main(int argc, char **argv) {
     double sum = 0;
     long ids = 0;
     for (int c = 0; c < calls; c++) {
-        /* Most calls with `w`; every 16th with `other`; the last quarter of the run alternates
-         * widths and steps, so specialized values change during the run. */
+        /* Most calls with `w`; every 16th with `other`; the last phase changes widths and
+         * steps, so specialized values change during the run. */
         int width = c % 16 == 15 ? other : w;
         int step = 1;
-        if (c >= calls - calls / 4) {
-            width = c % 3 == 0 ? other : c % 3 == 1 ? w : 5 + c % 7;
+        if (c >= calls - (int)((long)calls * last_pct / 100)) {
+            width = odd_only || c % 3 == 2 ? 5 + c % 7 : c % 3 == 0 ? other : w;
             step = 1 + c % 2;
         }
         sum += row(b, a, width, step);

@@ -11,6 +11,15 @@ use serde::Serialize;
 /// Distinct values kept per parameter.
 pub const TOP_K: usize = 4;
 
+/// What a parameter is, for value profiling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ParamKind {
+    Integer,
+    Pointer,
+    /// Floating point, vectors, aggregates: not profiled.
+    Other,
+}
+
 /// A parameter's values so far: the first `TOP_K` distinct values with their counts; calls with
 /// any other value count in `other`. First come, first kept: a value that only appears once
 /// the table is full is never listed, and a specialization built from the table then sees its
@@ -44,6 +53,8 @@ pub struct ArgValues {
     pub param: u32,
     /// Bits of the parameter's type (pointers: 64).
     pub bits: u8,
+    /// A pointer (else an integer).
+    pub pointer: bool,
     /// `(value, calls)`, most frequent first; narrow integers zero-extended.
     pub values: Vec<(u64, u64)>,
     /// Calls with a value not in `values`.
@@ -60,20 +71,23 @@ impl ArgValues {
 /// The value tables of one function: one per integer or pointer parameter.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FuncValues {
-    /// `(parameter index, bits)`.
-    pub(crate) params: Box<[(u32, u8)]>,
+    /// `(parameter index, bits, pointer)`.
+    pub(crate) params: Box<[(u32, u8, bool)]>,
     pub(crate) tables: Box<[TopK]>,
 }
 
 impl FuncValues {
     /// Tables for the integer and pointer parameters of a function with code `c`.
     pub(crate) fn for_code(c: &crate::translate::Code) -> FuncValues {
-        let params: Box<[(u32, u8)]> = c
+        let params: Box<[(u32, u8, bool)]> = c
             .params
             .iter()
             .enumerate()
-            .filter(|(k, p)| p.1 == 1 && c.value_params.get(*k).copied().unwrap_or(false))
-            .map(|(k, _)| (k as u32, c.param_types.get(k).copied().unwrap_or(64)))
+            .filter_map(|(k, p)| {
+                let kind = c.value_params.get(k).copied().unwrap_or(ParamKind::Other);
+                let bits = c.param_types.get(k).copied().unwrap_or(64);
+                (p.1 == 1 && kind != ParamKind::Other).then_some((k as u32, bits, kind == ParamKind::Pointer))
+            })
             .collect();
         let tables = vec![TopK::default(); params.len()].into_boxed_slice();
         FuncValues { params, tables }
@@ -82,7 +96,7 @@ impl FuncValues {
     /// Record one call; `arg(k)` is parameter k's (first) slot.
     #[inline]
     pub(crate) fn record(&mut self, arg: impl Fn(usize) -> u64) {
-        for (t, &(k, bits)) in self.tables.iter_mut().zip(self.params.iter()) {
+        for (t, &(k, bits, _)) in self.tables.iter_mut().zip(self.params.iter()) {
             t.record(arg(k as usize) & crate::consts::mask(u32::from(bits)));
         }
     }
@@ -92,10 +106,10 @@ impl FuncValues {
             .iter()
             .zip(self.tables.iter())
             .filter(|(_, t)| t.used > 0)
-            .map(|(&(param, bits), t)| {
+            .map(|(&(param, bits, pointer), t)| {
                 let mut values = t.seen[..t.used as usize].to_vec();
                 values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                ArgValues { param, bits, values, other: t.other }
+                ArgValues { param, bits, pointer, values, other: t.other }
             })
             .collect()
     }

@@ -98,8 +98,8 @@ pub(crate) struct Code {
     pub(crate) params: Box<[(Reg, u32)]>,
     /// Per parameter: bits that are meaningful in its slot (narrow ints, f32), else 64.
     pub(crate) param_types: Box<[u8]>,
-    /// Per parameter: an integer or a pointer (value-profiled, `profile::values`).
-    pub(crate) value_params: Box<[bool]>,
+    /// Per parameter: an integer, a pointer (both value-profiled, `profile::values`) or other.
+    pub(crate) value_params: Box<[crate::profile::values::ParamKind]>,
     /// `byval` parameters: (slot, size, alignment); a callee gets its own copy of the pointee.
     pub(crate) byval: Box<[(Reg, u32, u32)]>,
     /// Classification of the function's own signature (how native callers pass arguments).
@@ -239,7 +239,11 @@ impl Fx<'_> {
                 let align = self.dl.align(t).max(8) as u32;
                 byval.push((Reg(self.nslots as i32), self.dl.size(t) as u32, align));
             }
-            value_params.push(matches!(p.ty().kind(), TyKind::Int(_) | TyKind::Ptr));
+            value_params.push(match p.ty().kind() {
+                TyKind::Int(_) => crate::profile::values::ParamKind::Integer,
+                TyKind::Ptr => crate::profile::values::ParamKind::Pointer,
+                _ => crate::profile::values::ParamKind::Other,
+            });
             param_types.push(match p.ty().kind() {
                 TyKind::Int(b) if b < 64 => b as u8,
                 TyKind::Float => 32,
