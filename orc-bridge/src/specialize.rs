@@ -69,6 +69,9 @@ pub(crate) fn build(
     // its module's context and used in it.
     unsafe {
         let fty = LLVMGlobalGetValueType(target);
+        if LLVMIsFunctionVarArg(fty) != 0 {
+            return Err(Error::Input("specialization: a variadic function".into()));
+        }
         let nparams = LLVMCountParams(target);
         let mut ptys = vec![std::ptr::null_mut(); nparams as usize];
         LLVMGetParamTypes(fty, ptys.as_mut_ptr());
@@ -117,6 +120,15 @@ pub(crate) fn build(
             LLVMBuildStore(b, n1, at);
             let call = LLVMBuildCall2(b, fty, target, args.as_mut_ptr(), args.len() as u32, c"".as_ptr());
             LLVMSetInstructionCallConv(call, LLVMGetFunctionCallConv(target));
+            // Parameter attributes (byval, sret, ...) hold at the call as at the entry.
+            for idx in 0..=nparams {
+                let n = LLVMGetAttributeCountAtIndex(target, idx);
+                let mut attrs = vec![std::ptr::null_mut(); n as usize];
+                LLVMGetAttributesAtIndex(target, idx, attrs.as_mut_ptr());
+                for a in attrs {
+                    LLVMAddCallSiteAttribute(call, idx, a);
+                }
+            }
             let attr = if inline { "alwaysinline" } else { "noinline" };
             let kind = LLVMGetEnumAttributeKindForName(attr.as_ptr().cast(), attr.len());
             LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));

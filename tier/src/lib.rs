@@ -248,11 +248,11 @@ impl Tiering {
         Ok(())
     }
 
-    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, a plain signature
-    /// (the dispatcher passes every argument on unchanged), never after one was dropped or
-    /// failed, and only from value tables with at least `warm / 8` (at least 1) calls.
+    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, not variadic (the
+    /// dispatcher passes its parameters on), never after one was dropped or failed, and only
+    /// from value tables with at least `warm / 8` (at least 1) calls.
     fn specialization_for(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
-        if !self.specialize || level < OptLevel::O2 || !m.signature(f).plain {
+        if !self.specialize || level < OptLevel::O2 || m.signature(f).vararg {
             return None;
         }
         let name = m.name(f);
