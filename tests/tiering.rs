@@ -499,3 +499,33 @@ fn a_specialization_that_keeps_missing_is_dropped_and_not_made_again() {
     let after = err.lines().skip_while(|l| !l.contains("specialization dropped"));
     assert!(after.filter(|l| l.starts_with("[tier] row: ")).all(|l| !l.contains("specialized")), "{err}");
 }
+
+#[test]
+fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
+    // The first run's snapshot keeps row's and copy_records' specialized objects (keyed by their
+    // values too); the second run links them without compiling and counts their guards.
+    let out = support::scratch("tiering");
+    let state = out.join("specialize_state");
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let s = state.to_str().unwrap();
+    run_both("specialize", &["--tier", "auto", "--state", s], &["64", "20000", "96"]);
+    let prof = out.join("specialize_warm.json");
+    let p = prof.to_str().unwrap();
+    let (_, err, _) = run_both(
+        "specialize",
+        &["--tier", "auto", "--verbose", "--state", s, "--profile-out", p],
+        &["64", "20000", "96"],
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("[state] row: O")
+            && l.contains(" specialized arg2=64 arg3=1, arg2=96 arg3=1 from the object cache")),
+        "row's specialized object not linked:\n{err}"
+    );
+    assert!(!err.lines().any(|l| l.starts_with("[tier] row: ")), "row compiled again:\n{err}");
+    let row = specializations(&prof).into_iter().find(|r| r.0 == "row").expect("row's guards reported");
+    assert!(row.2.iter().all(|&h| h > 0) && row.3 > 0, "row's guards: {row:?}");
+    let snap = support::bareflow(["snapshot", "show", s]).output().expect("bareflow snapshot show");
+    let text = String::from_utf8_lossy(&snap.stdout);
+    assert!(text.contains(" specialized p2=64,p3=1;p2=96,p3=1: ") && !text.contains("KEY MISMATCH"), "{text}");
+}

@@ -50,6 +50,23 @@ impl Specialization {
             .collect();
         v.join(";")
     }
+
+    /// Read a [`Specialization::key`] back (`None`: not one).
+    pub fn from_key(key: &str) -> Option<Specialization> {
+        if key.is_empty() {
+            return None;
+        }
+        let mut versions = Vec::new();
+        for v in key.split(';') {
+            let mut values = Vec::new();
+            for pv in v.split(',').filter(|s| !s.is_empty()) {
+                let (p, x) = pv.strip_prefix('p')?.split_once('=')?;
+                values.push((p.parse().ok()?, x.parse().ok()?));
+            }
+            versions.push(Version { values });
+        }
+        (!versions.is_empty() && versions.len() <= MAX_VERSIONS).then_some(Specialization { versions })
+    }
 }
 
 /// Turn `target` (the extracted function, named `symbol`) into the dispatcher described in the
@@ -173,5 +190,8 @@ mod tests {
             versions: vec![Version { values: vec![(2, 64), (3, 1)] }, Version { values: vec![(2, 96)] }],
         };
         assert_eq!(s.key(), "p2=64,p3=1;p2=96");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s));
+        assert_eq!(Specialization::from_key("x2=1"), None);
+        assert_eq!(Specialization::from_key(""), None);
     }
 }

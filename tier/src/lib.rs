@@ -223,7 +223,8 @@ impl Tiering {
             return Err(e);
         }
         m.set_native(f, c.address as usize);
-        self.objects[f.index()] = Some(cache::Cached::of(&c));
+        let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
+        self.objects[f.index()] = Some(cache::Cached::of(&c, key));
         if self.direct_slot(m, f, level) {
             self.links.slots[f.index()] = c.address;
         }
@@ -287,6 +288,24 @@ impl Tiering {
             let reason = format!("specialization dropped: {} hits, {misses} misses", hits.iter().sum::<u64>());
             let _ = self.compile(m, f, level, reason);
         }
+    }
+
+    /// A specialized object of `f` (`key`: its `Specialization::key`, empty: none) was linked from
+    /// the object cache: count its guards from zero and report them like a compiled one.
+    /// Returns the tier log's words for it (` specialized ...` or nothing).
+    pub(crate) fn restore_specialization(&mut self, f: FuncId, name: &str, key: &str) -> String {
+        let Some(spec) = orc_bridge::Specialization::from_key(key) else { return String::new() };
+        self.links.reset_guards(f);
+        let shares = vec![f64::NAN; spec.versions.len()];
+        let choice = specialize::Choice { spec, shares };
+        let words = format!(" specialized {}", choice.describe());
+        self.specialized.push(specialize::Record {
+            function: name.to_string(),
+            choice,
+            dropped: false,
+            final_counts: None,
+        });
+        words
     }
 
     /// Whether specialization record `k` is its function's newest.

@@ -24,7 +24,8 @@ pub const DROP_MIN_MISSES: u64 = 64;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     pub spec: Specialization,
-    /// Per version: its estimated share of calls (0..=1), from the value tables.
+    /// Per version: its estimated share of calls (0..=1), from the value tables (NaN: not known,
+    /// linked from the object cache).
     pub shares: Vec<f64>,
 }
 
@@ -35,10 +36,11 @@ impl Choice {
         for (k, (v, share)) in self.spec.versions.iter().zip(&self.shares).enumerate() {
             let vals: Vec<String> = v.values.iter().map(|(p, x)| format!("arg{p}={}", *x as i64)).collect();
             let pct = (share * 100.0).round();
-            out.push(if k == 0 {
-                format!("{} ({pct} % of calls)", vals.join(" "))
-            } else {
-                format!("{} ({pct} %)", vals.join(" "))
+            out.push(match (k, share.is_nan()) {
+                // Linked from the object cache: the shares were the compiling run's.
+                (_, true) => vals.join(" "),
+                (0, false) => format!("{} ({pct} % of calls)", vals.join(" ")),
+                _ => format!("{} ({pct} %)", vals.join(" ")),
             });
         }
         out.join(", ")
