@@ -475,6 +475,11 @@ fn specialized_versions_and_the_generic_path_all_run_and_agree() {
     assert!(!row.1 && row.2.len() == 2 && row.2.iter().all(|&h| h > 0) && row.3 > 0, "row's guards: {row:?}");
     let copy = s.iter().rfind(|r| r.0 == "copy_records").expect("copy_records specialized");
     assert!(copy.2[0] > 0 && copy.3 == 0, "copy_records' guards: {copy:?}");
+    // `bareflow report` shows them.
+    let r = support::bareflow(["report", p]).output().expect("bareflow report");
+    let text = String::from_utf8_lossy(&r.stdout);
+    let line = format!("  row: arg2=64 arg3=1 {} hits (", row.2[0]);
+    assert!(text.contains(&line) && text.contains(&format!("; {} misses (", row.3)), "{text}");
     // The same run without specialization: same output, nothing specialized.
     let (_, err, _) =
         run_both("specialize", &["--tier", "auto", "--verbose", "--no-specialize"], &["64", "20000", "96"]);

@@ -436,7 +436,7 @@ impl Tiering {
             "thresholds": { "warm": self.thresholds.warm, "hot": self.thresholds.hot, "very_hot": self.thresholds.very_hot },
             "changes": self.log.iter().map(|e| json!({
                 "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
-                "reason": e.reason, "compile_ms": e.compile_ms,
+                "reason": e.reason, "compile_ms": e.compile_ms, "specialized": e.specialized,
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
             "specializations": (0..self.specialized.len()).map(|k| {
