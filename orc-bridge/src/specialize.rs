@@ -25,6 +25,10 @@ use crate::symbols::HostSymbol;
 /// Most versions of one specialization (each a copy of the body).
 pub const MAX_VERSIONS: usize = 3;
 
+/// Largest body (instructions, before optimization) that gets specialized: each version is a
+/// copy of it, so compile time and code grow with its size times the versions.
+pub const MAX_BODY_INSTRUCTIONS: usize = 1500;
+
 /// Words of a function's guard-counter array: hits per version, then misses.
 pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1;
 
@@ -81,6 +85,12 @@ pub(crate) fn build(
 ) -> Result<LLVMValueRef> {
     if spec.versions.is_empty() || spec.versions.len() > MAX_VERSIONS {
         return Err(Error::Input(format!("specialization: {} versions (1 to {MAX_VERSIONS})", spec.versions.len())));
+    }
+    let size = crate::extract::instruction_count(target);
+    if size > MAX_BODY_INSTRUCTIONS {
+        return Err(Error::Input(format!(
+            "specialization: body of {size} instructions (at most {MAX_BODY_INSTRUCTIONS} are copied)"
+        )));
     }
     // SAFETY: `target` is a function definition of `m`; every value and type below is created in
     // its module's context and used in it.
