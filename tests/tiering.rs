@@ -524,7 +524,8 @@ fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
     );
     assert!(
         err.lines().any(|l| l.starts_with("[state] row: O")
-            && l.contains(" specialized arg2=64 arg3=1, arg2=96 arg3=1 from the object cache")),
+            && l.contains(" from the object cache (")
+            && l.ends_with(" bytes) specialized arg2=64 arg3=1, arg2=96 arg3=1")),
         "row's specialized object not linked:\n{err}"
     );
     assert!(!err.lines().any(|l| l.starts_with("[tier] row: ")), "row compiled again:\n{err}");

@@ -125,7 +125,7 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
         });
         let special = t.restore_specialization(f, &o.function, &o.specialization);
         if t.verbose {
-            eprintln!("[state] {}: {}{special} from the object cache ({} bytes)", o.function, level, o.bytes.len());
+            eprintln!("[state] {}: {} from the object cache ({} bytes){special}", o.function, level, o.bytes.len());
         }
         w.loaded += 1;
         w.bytes += o.bytes.len();
