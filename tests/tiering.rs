@@ -409,3 +409,129 @@ fn bareflow_h_answers_in_every_tier() {
     // The program computes the same in every tier.
     assert!(results.iter().all(|r| r.0 == "result" && *r == results[0]), "{results:?}");
 }
+
+#[test]
+fn value_profiles_record_the_arguments_of_functions_near_a_tier_mark() {
+    // `row` is called with width 64 in 15 of 16 calls and 96 in the rest, step always 1 in the
+    // first three quarters; `copy_records` always copies 256 bytes. The profile lists those
+    // values with their shares (the tables are filled from half the first tier mark on).
+    let out = support::scratch("tiering");
+    let prof = out.join("specialize_values.json");
+    let p = prof.to_str().unwrap();
+    run_both("specialize", &["--tier", "auto", "--profile-out", p], &["64", "20000", "96"]);
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
+    let funcs = j["functions"].as_array().expect("functions");
+    let values = |f: &str, param: u64| -> Vec<(u64, u64)> {
+        let e = funcs.iter().find(|x| x["name"] == f).unwrap_or_else(|| panic!("{f} not in the profile"));
+        let a = e["arg_values"].as_array().unwrap_or_else(|| panic!("{f}: no arg_values: {e}"));
+        let t = a.iter().find(|t| t["param"] == param).unwrap_or_else(|| panic!("{f}: no table of {param}"));
+        t["values"].as_array().unwrap().iter().map(|v| (v[0].as_u64().unwrap(), v[1].as_u64().unwrap())).collect()
+    };
+    let width = values("row", 2);
+    assert_eq!(width[0].0, 64, "row's width table: {width:?}");
+    assert!(width.iter().any(|v| v.0 == 96), "row's width table lacks 96: {width:?}");
+    let total: u64 = width.iter().map(|v| v.1).sum();
+    assert!(total >= 50 && width[0].1 * 100 >= 85 * total, "row's width table: {width:?}");
+    assert_eq!(values("row", 3), vec![(1, total)], "row's step");
+    let size = values("copy_records", 2);
+    assert!(size.len() == 1 && size[0].0 == 256 && size[0].1 >= 100, "copy size table: {size:?}");
+}
+
+/// The `specializations` of a profile's tier log, by function: (dropped, hits per version, misses).
+fn specializations(prof: &std::path::Path) -> Vec<(String, bool, Vec<u64>, u64)> {
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(prof).unwrap()).unwrap();
+    let s = j["tiering"]["specializations"].as_array().expect("tiering.specializations");
+    s.iter()
+        .map(|r| {
+            let hits = r["versions"].as_array().unwrap().iter().map(|v| v["hits"].as_u64().unwrap()).collect();
+            (
+                r["function"].as_str().unwrap().to_string(),
+                r["dropped"].as_bool().unwrap(),
+                hits,
+                r["misses"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn specialized_versions_and_the_generic_path_all_run_and_agree() {
+    // `row` gets versions for width 64 and 96 (step 1); the last quarter of the run alternates
+    // 64, 96 and odd widths with steps 1 and 2: both versions hit and the generic path misses,
+    // with the native build's output. `copy_records` copies 256 bytes every time: no miss.
+    let out = support::scratch("tiering");
+    let prof = out.join("specialize_guards.json");
+    let p = prof.to_str().unwrap();
+    let (_, err, _) =
+        run_both("specialize", &["--tier", "auto", "--verbose", "--profile-out", p], &["64", "20000", "96"]);
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] row: ")
+            && l.contains(" specialized arg2=64 arg3=1 (")
+            && l.contains("% of calls), arg2=96 arg3=1 (")),
+        "no specialization of row:\n{err}"
+    );
+    let s = specializations(&prof);
+    let row = s.iter().rfind(|r| r.0 == "row").expect("row specialized");
+    assert!(!row.1 && row.2.len() == 2 && row.2.iter().all(|&h| h > 0) && row.3 > 0, "row's guards: {row:?}");
+    let copy = s.iter().rfind(|r| r.0 == "copy_records").expect("copy_records specialized");
+    assert!(copy.2[0] > 0 && copy.3 == 0, "copy_records' guards: {copy:?}");
+    // `bareflow report` shows them.
+    let r = support::bareflow(["report", p]).output().expect("bareflow report");
+    let text = String::from_utf8_lossy(&r.stdout);
+    let line = format!("  row: arg2=64 arg3=1 {} hits (", row.2[0]);
+    assert!(text.contains(&line) && text.contains(&format!("; {} misses (", row.3)), "{text}");
+    // The same run without specialization: same output, nothing specialized.
+    let (_, err, _) =
+        run_both("specialize", &["--tier", "auto", "--verbose", "--no-specialize"], &["64", "20000", "96"]);
+    assert!(!err.contains("specialized"), "{err}");
+}
+
+#[test]
+fn a_specialization_that_keeps_missing_is_dropped_and_not_made_again() {
+    // The last 80% of the calls use small odd widths only: row's guards miss more than they hit,
+    // the tier manager (at copy_records' and row's later tier marks) recompiles row without
+    // versions, and row's O3 compile does not specialize again.
+    let out = support::scratch("tiering");
+    let prof = out.join("specialize_drop.json");
+    let p = prof.to_str().unwrap();
+    let flags = ["--tier", "auto", "--verbose", "--thresholds", "50,500,15000", "--profile-out", p];
+    let (_, err, _) = run_both("specialize", &flags, &["64", "20000", "96", "80", "1"]);
+    assert!(err.lines().any(|l| l.starts_with("[tier] row: ") && l.contains("specialization dropped")), "{err}");
+    let s = specializations(&prof);
+    let rows: Vec<_> = s.iter().filter(|r| r.0 == "row").collect();
+    assert_eq!(rows.len(), 1, "row specialized again after the drop: {rows:?}");
+    assert!(rows[0].1 && rows[0].3 > rows[0].2.iter().sum::<u64>(), "{rows:?}");
+    let after = err.lines().skip_while(|l| !l.contains("specialization dropped"));
+    assert!(after.filter(|l| l.starts_with("[tier] row: ")).all(|l| !l.contains("specialized")), "{err}");
+}
+
+#[test]
+fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
+    // The first run's snapshot keeps row's and copy_records' specialized objects (keyed by their
+    // values too); the second run links them without compiling and counts their guards.
+    let out = support::scratch("tiering");
+    let state = out.join("specialize_state");
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let s = state.to_str().unwrap();
+    run_both("specialize", &["--tier", "auto", "--state", s], &["64", "20000", "96"]);
+    let prof = out.join("specialize_warm.json");
+    let p = prof.to_str().unwrap();
+    let (_, err, _) = run_both(
+        "specialize",
+        &["--tier", "auto", "--verbose", "--state", s, "--profile-out", p],
+        &["64", "20000", "96"],
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("[state] row: O")
+            && l.contains(" from the object cache (")
+            && l.ends_with(" bytes) specialized arg2=64 arg3=1, arg2=96 arg3=1")),
+        "row's specialized object not linked:\n{err}"
+    );
+    assert!(!err.lines().any(|l| l.starts_with("[tier] row: ")), "row compiled again:\n{err}");
+    let row = specializations(&prof).into_iter().find(|r| r.0 == "row").expect("row's guards reported");
+    assert!(row.2.iter().all(|&h| h > 0) && row.3 > 0, "row's guards: {row:?}");
+    let snap = support::bareflow(["snapshot", "show", s]).output().expect("bareflow snapshot show");
+    let text = String::from_utf8_lossy(&snap.stdout);
+    assert!(text.contains(" specialized p2=64,p3=1;p2=96,p3=1: ") && !text.contains("KEY MISMATCH"), "{text}");
+}

@@ -6,6 +6,8 @@ For each program of tests/bench/*.c:
   native   the source compiled by clang-19 -O3 -march=native (the baseline)
   auto     bareflow run --tier auto BENCH.bc (bitcode from clang-19 -O2 -emit-llvm; the JIT compiles
            for the CPU found at run time, with irvm's counts as PGO at O2/O3)
+  nospec   the same with --no-specialize (no guarded value specialization), in the same
+           round-robin: "spec on/off" is the steady-state ratio nospec/auto
 
 Times are wall-clock times of the whole process, medians of --runs runs (round-robin). Outputs must
 equal native's.
@@ -43,6 +45,10 @@ BENCHMARKS = [
     ("crc32", ["1024", "8"], ["1024", "64"]),
     ("wordfreq", ["500000"], ["4000000"]),
     ("dp_count", ["5000"], ["20000"]),
+    # Hot code whose sizes only the run knows (command-line dimensions, record size).
+    ("spec_conv", ["32", "32", "3", "4000"], ["32", "32", "3", "40000"]),
+    ("spec_matmul", ["8", "8", "8", "256", "200"], ["8", "8", "8", "256", "2000"]),
+    ("spec_records", ["48", "4096", "1000"], ["48", "4096", "10000"]),
 ]
 
 
@@ -96,7 +102,7 @@ def main():
             if p.returncode != 0:
                 die(f"{' '.join(cmd)} failed: {p.stderr.decode(errors='replace')[:300]}")
         prof = os.path.join(work, name + ".json")
-        t = {k: [] for k in ("ns", "nl", "as", "al", "bs", "bl")}
+        t = {k: [] for k in ("ns", "nl", "as", "al", "bs", "bl", "ss", "sl")}
         cpu = {k: [] for k in t}
         for _ in range(a.runs):
             for size, args in (("s", small), ("l", large)):
@@ -111,6 +117,10 @@ def main():
                 t["a" + size].append(secs)
                 if aout != nout:
                     die(f"{name} {' '.join(args)}: bareflow output differs from native")
+                secs, sout = run([a.bareflow, "run", "--tier", "auto", "--no-specialize", *extra, bc, "--", *args], cpu=cpu["s" + size])
+                t["s" + size].append(secs)
+                if sout != nout:
+                    die(f"{name} {' '.join(args)}: bareflow --no-specialize output differs from native")
                 if a.baseline:
                     secs, bout = run([a.baseline, "run", "--tier", "auto", *extra, bc, "--", *args], cpu=cpu["b" + size])
                     t["b" + size].append(secs)
@@ -137,22 +147,25 @@ def main():
         ratio = steady_n / steady_a if steady_a > 0 and steady_n > 0 else None
         cpu_n, cpu_a = mc["nl"] - mc["ns"], mc["al"] - mc["as"]
         cpu_ratio = cpu_n / cpu_a if cpu_a > 0 and cpu_n > 0 else None
-        rows.append((name, " ".join(large), m["nl"], m["al"], steady_n, steady_a, ratio, cpu_n, cpu_a, cpu_ratio))
+        steady_s = m["sl"] - m["ss"]
+        spec = steady_s / steady_a if steady_s > 0 else None
+        rows.append((name, " ".join(large), m["nl"], m["al"], steady_n, steady_a, ratio, cpu_n, cpu_a, cpu_ratio, spec))
         print(f"{name}: native {m['nl']*1e3:.1f} ms, auto {m['al']*1e3:.1f} ms, steady native {steady_n*1e3:.1f} / auto {steady_a*1e3:.1f} ms (CPU {cpu_n*1e3:.1f} / {cpu_a*1e3:.1f} ms)", file=sys.stderr)
     if not rows:
         die(f"no data: no benchmark ran (--only {' '.join(a.only or [])})")
-    lines = [f"| program | args (large) | native -O3 ms | auto whole ms | whole native/auto | steady native ms | steady auto ms | steady native/auto | steady CPU native/auto |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"| program | args (large) | native -O3 ms | auto whole ms | whole native/auto | steady native ms | steady auto ms | steady native/auto | steady CPU native/auto | spec on/off |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     fmt = lambda r: "-" if r is None else f"{r:.2f}x"
-    for name, args, nl, al, sn, sa, r, cn, ca, cr in rows:
-        lines.append(f"| {name} | {args} | {nl*1e3:.1f} | {al*1e3:.1f} | {nl/al:.2f}x | {sn*1e3:.1f} | {sa*1e3:.1f} | {fmt(r)} | {fmt(cr)} |")
+    for name, args, nl, al, sn, sa, r, cn, ca, cr, sp in rows:
+        lines.append(f"| {name} | {args} | {nl*1e3:.1f} | {al*1e3:.1f} | {nl/al:.2f}x | {sn*1e3:.1f} | {sa*1e3:.1f} | {fmt(r)} | {fmt(cr)} | {fmt(sp)} |")
     rs = [r[6] for r in rows if r[6]]
     cs = [r[9] for r in rows if r[9]]
     ws = [r[2] / r[3] for r in rows]
     gm = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
     mode = " (bareflow --fp-contract)" if a.fp_contract else ""
     lines.append(f"\ngeomean native/auto{mode}: whole process {gm(ws):.3f}x, steady state {gm(rs):.3f}x (goal >= 1.0x); "
-                 f"steady state by CPU time (user + system of each process, less sensitive to other jobs) {gm(cs):.3f}x")
+                 f"steady state by CPU time (user + system of each process, less sensitive to other jobs) {gm(cs):.3f}x; "
+                 f"specialization on/off (steady, wall) {gm([r[10] for r in rows if r[10]]):.3f}x")
     if base:
         lines.append(f"\nbaseline {a.baseline} (same runs, round-robin): steady native/baseline wall " +
                      ", ".join(f"{n} {w:.2f}x" for n, w, _ in base) + f"; geomean {gm([w for _, w, _ in base if w > 0]):.3f}x")

@@ -50,6 +50,8 @@ pub(crate) struct FuncStats {
     pub(crate) skipped: u64,
     /// Activations that left the interpreter at an OSR point to finish in native code.
     pub(crate) osr_entries: u64,
+    /// Argument value tables, once the function became a value-profiling candidate.
+    pub(crate) values: Option<Box<crate::profile::values::FuncValues>>,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
     pub(crate) timed: u64,
     pub(crate) timed_dt: u64,

@@ -212,7 +212,7 @@ fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
 }
 
 /// Number of instructions in a function body.
-fn instruction_count(f: LLVMValueRef) -> usize {
+pub(crate) fn instruction_count(f: LLVMValueRef) -> usize {
     llvm::blocks(f).into_iter().map(|b| llvm::instructions(b).len()).sum()
 }
 

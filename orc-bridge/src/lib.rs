@@ -10,6 +10,7 @@
 //! - [`pipeline`]: the one place that sets the per-tier transform (PGO `!prof` + `default<On>`).
 //! - [`symbols`]: the one place that resolves symbols (runtime table + host links → absolute
 //!   symbols); no dlsym, no process-symbol search (there is no dynamic loader on bare metal).
+//! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
 mod error;
@@ -20,6 +21,7 @@ pub mod osr;
 pub mod pipeline;
 mod revec;
 pub mod selftest;
+pub mod specialize;
 pub mod symbols;
 pub mod target;
 
@@ -27,6 +29,7 @@ pub use error::{Error, Result};
 pub use jit::{CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule};
 pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
+pub use specialize::{Specialization, Version};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};
 

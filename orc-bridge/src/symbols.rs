@@ -39,6 +39,13 @@ pub trait HostLinks {
     fn call_slot(&self, _name: &str) -> Option<u64> {
         None
     }
+
+    /// Address of the function's guard-counter array (`specialize::GUARD_COUNTERS` u64 words,
+    /// 8-aligned, alive as long as any specialized code of it): where a specialized dispatcher
+    /// counts hits and misses. Default: none (specialized code cannot be linked).
+    fn guard_counters(&self, _name: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// No host links: for self-contained code (whole modules, functions that touch no app global
@@ -91,11 +98,15 @@ pub enum HostSymbol {
     Function(String),
     /// `__bf.slot.<name>`: the call slot of an app function.
     Slot(String),
+    /// `__bf.guards.<name>`: the guard-counter array of a specialized function
+    /// (`specialize::GUARD_COUNTERS` words).
+    Guards(String),
 }
 
 const GV: &str = "__bf.gv.";
 const FN: &str = "__bf.fn.";
 const SLOT: &str = "__bf.slot.";
+const GUARDS: &str = "__bf.guards.";
 
 impl HostSymbol {
     /// The symbol name in the JIT.
@@ -105,6 +116,7 @@ impl HostSymbol {
             HostSymbol::Global { index, name } => format!("{GV}{index}.{name}"),
             HostSymbol::Function(name) => format!("{FN}{name}"),
             HostSymbol::Slot(name) => format!("{SLOT}{name}"),
+            HostSymbol::Guards(name) => format!("{GUARDS}{name}"),
         }
     }
 
@@ -116,6 +128,9 @@ impl HostSymbol {
         }
         if let Some(name) = symbol.strip_prefix(FN) {
             return Some(HostSymbol::Function(name.to_string()));
+        }
+        if let Some(name) = symbol.strip_prefix(GUARDS) {
+            return Some(HostSymbol::Guards(name.to_string()));
         }
         symbol.strip_prefix(SLOT).map(|name| HostSymbol::Slot(name.to_string()))
     }
@@ -133,6 +148,7 @@ impl HostSymbol {
             }
             HostSymbol::Function(name) => (links.function(name), format!("function '{name}'")),
             HostSymbol::Slot(name) => (links.call_slot(name), format!("call slot of '{name}'")),
+            HostSymbol::Guards(name) => (links.guard_counters(name), format!("guard counters of '{name}'")),
         };
         addr.ok_or_else(|| crate::Error::Link(format!("the host gave no address for {what}")))
     }

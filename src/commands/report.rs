@@ -104,6 +104,41 @@ fn pct(x: u64, total: u64) -> f64 {
     if total == 0 { 0.0 } else { 100.0 * x as f64 / total as f64 }
 }
 
+/// The guarded specializations of the tier log: per version its values and guard hits, then
+/// the misses (the generic code's calls).
+fn guards(s: &mut String, t: &Value) {
+    use std::fmt::Write;
+    let specs = t["specializations"].as_array().map_or(&[][..], Vec::as_slice);
+    if specs.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\nguarded specializations (guard hits per version, misses = generic calls):");
+    for r in specs {
+        let versions = r["versions"].as_array().map_or(&[][..], Vec::as_slice);
+        let hits: Vec<u64> = versions.iter().map(|v| v["hits"].as_u64().unwrap_or(0)).collect();
+        let misses = r["misses"].as_u64().unwrap_or(0);
+        let total = hits.iter().sum::<u64>() + misses;
+        let mut parts = Vec::new();
+        for (v, h) in versions.iter().zip(&hits) {
+            let values: Vec<String> = v["values"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|x| format!("arg{}={}", x["param"], x["value"]))
+                .collect();
+            parts.push(format!("{} {h} hits ({:.1}%)", values.join(" "), pct(*h, total)));
+        }
+        let dropped = if r["dropped"].as_bool() == Some(true) { ", dropped" } else { "" };
+        let _ = writeln!(
+            s,
+            "  {}: {}; {misses} misses ({:.1}%){dropped}",
+            r["function"].as_str().unwrap_or("?"),
+            parts.join(", "),
+            pct(misses, total)
+        );
+    }
+}
+
 /// The text summary: totals, top functions, cycles per tier, tier changes.
 fn summary(v: &Value, rows: &[Row], top: usize) -> String {
     use std::fmt::Write;
@@ -174,7 +209,8 @@ fn summary(v: &Value, rows: &[Row], top: usize) -> String {
                 c["reason"].as_str().unwrap_or(""),
                 c["compile_ms"].as_f64().unwrap_or(0.0),
             );
-            let _ = writeln!(s, "  {f}: {from} -> {to} ({why}, {cms:.1} ms)");
+            let special = c["specialized"].as_str().map(|x| format!(" specialized {x}")).unwrap_or_default();
+            let _ = writeln!(s, "  {f}: {from} -> {to}{special} ({why}, {cms:.1} ms)");
             match ms.iter_mut().find(|(t, _, _)| t == to) {
                 Some(e) => {
                     e.1 += cms;
@@ -190,6 +226,7 @@ fn summary(v: &Value, rows: &[Row], top: usize) -> String {
                 total_ms / f64::from(n)
             );
         }
+        guards(&mut s, t);
         for f in t["failed"].as_array().map_or(&[][..], Vec::as_slice) {
             let _ = writeln!(
                 s,

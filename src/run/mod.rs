@@ -16,7 +16,7 @@ pub mod snapshots;
 use irvm::{Error, Machine, Options, Outcome};
 use session::{Host, ReportSpec, Session};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--no-specialize] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ struct Args {
     verbose: bool,
     /// On-stack replacement at loop headers under `--tier auto` (`--no-osr` turns it off).
     osr: bool,
+    /// Guarded value specialization at O2/O3 (`--no-specialize` turns it off).
+    specialize: bool,
     /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
     fp_contract: bool,
     profile_out: Option<String>,
@@ -54,6 +56,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut thresholds = bareflow_tier::policy::Thresholds::default();
     let mut verbose = false;
     let mut osr = true;
+    let mut specialize = true;
     let mut fp_contract = false;
     let mut it = args.iter();
     let program = loop {
@@ -74,6 +77,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             }
             "--verbose" | "-v" => verbose = true,
             "--no-osr" => osr = false,
+            "--no-specialize" => specialize = false,
             "--fp-contract" => fp_contract = true,
             "--opt" => {
                 let v = it.next().ok_or("--opt needs a level (0-3)")?;
@@ -95,7 +99,21 @@ fn parse(args: &[String]) -> Result<Args, String> {
         _ => &rest[..],
     };
     argv.extend(rest.iter().cloned());
-    Ok(Args { tier, opt, thresholds, verbose, osr, fp_contract, profile_out, table, state, coverage, program, argv })
+    Ok(Args {
+        tier,
+        opt,
+        thresholds,
+        verbose,
+        osr,
+        specialize,
+        fp_contract,
+        profile_out,
+        table,
+        state,
+        coverage,
+        program,
+        argv,
+    })
 }
 
 fn parse_thresholds(v: &str) -> Result<bareflow_tier::policy::Thresholds, String> {
@@ -231,6 +249,7 @@ fn setup_tier(
     let mut t = bareflow_tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
     t.boot_mark = crate::platform::boot_mark;
     t.jit.set_fp_contraction(a.fp_contract);
+    t.specialize = a.specialize;
     if a.verbose {
         let (cpu, features) = t.cpu();
         eprintln!(

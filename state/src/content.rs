@@ -50,6 +50,9 @@ pub struct CachedObject {
     pub symbol: String,
     /// `__bf.*` host symbols it refers to.
     pub host_symbols: Vec<String>,
+    /// The guarded specialization it is (its versions' argument values, as
+    /// `orc_bridge::Specialization::key` writes them: `p2=64,p3=1;p2=96,p3=1`); empty: none.
+    pub specialization: String,
     /// [`object_key`] at the time it was compiled.
     pub key: String,
     pub bytes: Vec<u8>,
@@ -93,9 +96,13 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// The cache key of one object: bitcode hash + function + opt level + LLVM version + CPU name
-/// and features, hashed to 16 hex digits.
-pub fn object_key(id: &Identity, function: &str, level: u8) -> String {
-    let s = format!("{}\n{function}\nO{level}\n{}\n{}\n{}", id.bitcode_hash, id.llvm_version, id.cpu, id.features);
+/// and features (+ the specialized values, when it is a specialization), hashed to 16 hex digits.
+pub fn object_key(id: &Identity, function: &str, level: u8, specialization: &str) -> String {
+    let mut s = format!("{}\n{function}\nO{level}\n{}\n{}\n{}", id.bitcode_hash, id.llvm_version, id.cpu, id.features);
+    if !specialization.is_empty() {
+        s.push_str("\nspecialized ");
+        s.push_str(specialization);
+    }
     format!("{:016x}", fnv1a64(s.as_bytes()))
 }
 
@@ -209,7 +216,7 @@ impl RunState {
         for o in &self.objects {
             let section = format!("obj/{}.O{}", o.function, o.level);
             index.push(json!({"function": o.function, "level": format!("O{}", o.level), "symbol": o.symbol,
-                "host_symbols": o.host_symbols, "key": o.key, "section": section}));
+                "host_symbols": o.host_symbols, "specialization": o.specialization, "key": o.key, "section": section}));
             s.sections.insert(section, o.bytes.clone());
         }
         s.sections.insert("objects.json".into(), serde_json::to_vec_pretty(&Value::from(index)).expect("json"));
@@ -288,6 +295,8 @@ impl RunState {
                 })
                 .collect::<Result<_, _>>()?;
             objects.push(CachedObject {
+                // Absent in snapshots written before specializations existed: none.
+                specialization: o["specialization"].as_str().unwrap_or_default().to_string(),
                 symbol: str_of(o, "symbol", &what)?,
                 key: str_of(o, "key", &what)?,
                 function,
@@ -392,12 +401,14 @@ impl RunState {
             self.objects.iter().map(|o| o.bytes.len()).sum::<usize>()
         );
         for o in &self.objects {
-            let ok = if o.key == object_key(id, &o.function, o.level) { "" } else { " (KEY MISMATCH)" };
+            let ok =
+                if o.key == object_key(id, &o.function, o.level, &o.specialization) { "" } else { " (KEY MISMATCH)" };
             let _ = writeln!(
                 s,
-                "    {} O{}: {} bytes, symbol {}, key {}{ok}, {} host symbol(s)",
+                "    {} O{}{}: {} bytes, symbol {}, key {}{ok}, {} host symbol(s)",
                 o.function,
                 o.level,
+                if o.specialization.is_empty() { String::new() } else { format!(" specialized {}", o.specialization) },
                 o.bytes.len(),
                 o.symbol,
                 o.key,
@@ -458,8 +469,9 @@ mod tests {
             FuncRecord { calls: 10, heat: 500, cycles: 1234, runs: 2, tier: Some(3), counters: vec![0, 7, 3] },
         );
         functions.insert("never".into(), FuncRecord::default());
-        let key = object_key(&identity, "hot", 3);
+        let key = object_key(&identity, "hot", 3, "p1=8");
         let objects = vec![CachedObject {
+            specialization: "p1=8".into(),
             function: "hot".into(),
             level: 3,
             symbol: "hot.bf.O3.4".into(),
@@ -500,7 +512,8 @@ mod tests {
         let mut other = s.identity.clone();
         other.llvm_version = "18.1.8".into();
         assert!(s.mismatch(&other).unwrap().contains("LLVM version"));
-        assert_ne!(object_key(&s.identity, "hot", 3), object_key(&s.identity, "hot", 2));
+        assert_ne!(object_key(&s.identity, "hot", 3, ""), object_key(&s.identity, "hot", 2, ""));
+        assert_ne!(object_key(&s.identity, "hot", 3, "p1=8"), object_key(&s.identity, "hot", 3, "p1=9"));
     }
 
     #[test]

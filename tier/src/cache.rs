@@ -16,16 +16,19 @@ pub struct Cached {
     pub symbol: String,
     pub host_symbols: Vec<String>,
     pub object: Vec<u8>,
+    /// The specialization's key (`orc_bridge::Specialization::key`); empty: none.
+    pub specialization: String,
 }
 
 impl Cached {
-    /// The cacheable part of a compilation.
-    pub fn of(c: &CompiledFunction) -> Cached {
+    /// The cacheable part of a compilation (`specialization`: its key, empty for none).
+    pub fn of(c: &CompiledFunction, specialization: String) -> Cached {
         Cached {
             level: c.level,
             symbol: c.symbol.clone(),
             host_symbols: c.host_symbols.clone(),
             object: c.object.clone(),
+            specialization,
         }
     }
 }
@@ -80,7 +83,7 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             w.skipped.push(skip(format!("bad level {}", o.level)));
             continue;
         };
-        if o.key != object_key(id, &o.function, o.level) {
+        if o.key != object_key(id, &o.function, o.level, &o.specialization) {
             w.skipped.push(skip("cache key mismatch".into()));
             continue;
         }
@@ -118,9 +121,11 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             symbol: o.symbol.clone(),
             host_symbols: o.host_symbols.clone(),
             object: o.bytes.clone(),
+            specialization: o.specialization.clone(),
         });
+        let special = t.restore_specialization(f, &o.function, &o.specialization);
         if t.verbose {
-            eprintln!("[state] {}: {} from the object cache ({} bytes)", o.function, level, o.bytes.len());
+            eprintln!("[state] {}: {} from the object cache ({} bytes){special}", o.function, level, o.bytes.len());
         }
         w.loaded += 1;
         w.bytes += o.bytes.len();
@@ -217,7 +222,8 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
                 level,
                 symbol: c.symbol.clone(),
                 host_symbols: c.host_symbols.clone(),
-                key: object_key(&s.identity, name, level),
+                key: object_key(&s.identity, name, level, &c.specialization),
+                specialization: c.specialization.clone(),
                 bytes: c.object.clone(),
             });
         }

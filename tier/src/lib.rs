@@ -15,6 +15,7 @@ mod error;
 pub mod links;
 pub mod osr;
 pub mod policy;
+pub mod specialize;
 
 pub use error::TierError;
 use irvm::{FuncId, Machine};
@@ -31,6 +32,8 @@ pub struct Event {
     pub to: OptLevel,
     pub reason: String,
     pub compile_ms: f64,
+    /// The guarded specialization compiled (versions and shares), if any.
+    pub specialized: Option<String>,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -40,8 +43,9 @@ fn tier_name(l: Option<OptLevel>) -> String {
 impl Event {
     /// The tier log line (`--verbose`).
     pub fn line(&self) -> String {
+        let special = self.specialized.as_ref().map(|s| format!(" specialized {s}")).unwrap_or_default();
         format!(
-            "[tier] {}: {} -> {} ({}, {:.1} ms)",
+            "[tier] {}: {} -> {}{special} ({}, {:.1} ms)",
             self.function,
             tier_name(self.from),
             self.to,
@@ -74,6 +78,10 @@ pub struct Tiering {
     /// from other JIT code are counted (irvm's thunk path counts and runs the tier hook) and a
     /// function only native code calls still tiers up. Off for `--tier jit`.
     pub count_native_calls: bool,
+    /// Specializations compiled so far (`specialize`), in order; a function's newest is last.
+    pub specialized: Vec<specialize::Record>,
+    /// Compile guarded specializations at O2/O3 (`--no-specialize` turns it off).
+    pub specialize: bool,
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
@@ -136,6 +144,8 @@ impl Tiering {
             log: Vec::new(),
             verbose,
             count_native_calls: true,
+            specialized: Vec::new(),
+            specialize: true,
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
@@ -168,11 +178,39 @@ impl Tiering {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
         let module = self.module();
+        let choice = self.specialization_for(m, f, level);
+        if choice.is_some() {
+            // The counter array is the function's: the previous specialization keeps its counts.
+            let counts = self.links.guard_counts(f);
+            if let Some(r) = self.specialized.iter_mut().rev().find(|r| r.function == name) {
+                r.final_counts.get_or_insert(counts);
+            }
+            self.links.reset_guards(f);
+        }
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
-            self.jit.compile_function(module, &name, level, &self.links, prof.as_ref()).map_err(TierError::from)
+            if let Some(ch) = &choice {
+                let s = self.jit.compile_specialized(module, &name, &ch.spec, level, &self.links, prof.as_ref());
+                match s {
+                    Ok(c) => return Ok((c, true)),
+                    // The plain function still compiles: a specialization that fails is
+                    // reported and not made again.
+                    Err(e) => {
+                        if self.verbose {
+                            eprintln!("[tier] {name}: not specialized ({e})");
+                        }
+                        self.failed.push((format!("{name} (specialized)"), e.to_string()));
+                    }
+                }
+            }
+            let c = self.jit.compile_function(module, &name, level, &self.links, prof.as_ref());
+            c.map(|c| (c, false)).map_err(TierError::from)
         });
         let ms = t0.elapsed().as_secs_f64() * 1e3;
+        let (c, choice) = match c {
+            Ok((c, specialized)) => (Ok(c), choice.filter(|_| specialized)),
+            Err(e) => (Err(e), None),
+        };
         let c = match c {
             Ok(c) => c,
             Err(e) => {
@@ -191,13 +229,107 @@ impl Tiering {
             return Err(e);
         }
         m.set_native(f, c.address as usize);
-        self.objects[f.index()] = Some(cache::Cached::of(&c));
+        let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
+        self.objects[f.index()] = Some(cache::Cached::of(&c, key));
         if self.direct_slot(m, f, level) {
             self.links.slots[f.index()] = c.address;
         }
-        self.record(Event { function: name, from: self.levels[f.index()], to: level, reason, compile_ms: ms });
+        let specialized = choice.as_ref().map(specialize::Choice::describe);
+        if let Some(choice) = choice {
+            self.specialized.push(specialize::Record {
+                function: name.clone(),
+                choice,
+                dropped: false,
+                final_counts: None,
+            });
+        }
+        self.record(Event {
+            function: name,
+            from: self.levels[f.index()],
+            to: level,
+            reason,
+            compile_ms: ms,
+            specialized,
+        });
         self.levels[f.index()] = Some(level);
         Ok(())
+    }
+
+    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, not variadic (the
+    /// dispatcher passes its parameters on), never after one was dropped or failed, and only
+    /// from value tables with at least `warm / 8` (at least 1) calls.
+    fn specialization_for(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
+        if !self.specialize || level < OptLevel::O2 || m.signature(f).vararg {
+            return None;
+        }
+        let name = m.name(f);
+        let refused = format!("{name} (specialized)");
+        if self.specialized.iter().any(|r| r.function == name && r.dropped)
+            || self.failed.iter().any(|e| e.0 == refused)
+        {
+            return None;
+        }
+        specialize::choose(&m.arg_values(f), (self.thresholds.warm / 8).max(1))
+    }
+
+    /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):
+    /// recompile the function at its tier without one. Runs with the tier hooks.
+    pub fn review_specializations(&mut self, m: &mut Machine) {
+        if self.exiting {
+            return;
+        }
+        let live: Vec<usize> =
+            (0..self.specialized.len()).filter(|&k| !self.specialized[k].dropped && self.is_newest(k)).collect();
+        for k in live {
+            let Some(f) = self.links.index.get(&self.specialized[k].function).copied() else { continue };
+            let counts = self.links.guard_counts(f);
+            let (hits, misses) = specialize::hits_and_misses(&counts, self.specialized[k].choice.spec.versions.len());
+            if !specialize::keeps_missing(&hits, misses) {
+                continue;
+            }
+            let r = &mut self.specialized[k];
+            r.dropped = true;
+            r.final_counts = Some(counts);
+            let Some(level) = self.levels[f.index()] else { continue };
+            let reason = format!("specialization dropped: {} hits, {misses} misses", hits.iter().sum::<u64>());
+            let _ = self.compile(m, f, level, reason);
+        }
+    }
+
+    /// A specialized object of `f` (`key`: its `Specialization::key`, empty: none) was linked from
+    /// the object cache: count its guards from zero and report them like a compiled one.
+    /// Returns the tier log's words for it (` specialized ...` or nothing).
+    pub(crate) fn restore_specialization(&mut self, f: FuncId, name: &str, key: &str) -> String {
+        let Some(spec) = orc_bridge::Specialization::from_key(key) else { return String::new() };
+        self.links.reset_guards(f);
+        let shares = vec![f64::NAN; spec.versions.len()];
+        let choice = specialize::Choice { spec, shares };
+        let words = format!(" specialized {}", choice.describe());
+        self.specialized.push(specialize::Record {
+            function: name.to_string(),
+            choice,
+            dropped: false,
+            final_counts: None,
+        });
+        words
+    }
+
+    /// Whether specialization record `k` is its function's newest.
+    fn is_newest(&self, k: usize) -> bool {
+        let name = &self.specialized[k].function;
+        !self.specialized[k + 1..].iter().any(|r| &r.function == name)
+    }
+
+    /// Guard hits per version and misses of specialization record `k` (final ones once dropped
+    /// or replaced).
+    pub fn guard_report(&self, k: usize) -> (Vec<u64>, u64) {
+        let r = &self.specialized[k];
+        let counts = match (r.final_counts, self.links.index.get(&r.function)) {
+            (Some(c), _) => c,
+            (None, Some(&f)) if self.is_newest(k) => self.links.guard_counts(f),
+            _ => [0; orc_bridge::specialize::GUARD_COUNTERS],
+        };
+        specialize::hits_and_misses(&counts, r.choice.spec.versions.len())
     }
 
     /// Whether JIT callers of `f`, now native at `level`, call its native code directly. Below
@@ -272,6 +404,7 @@ impl Tiering {
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
+        self.review_specializations(m);
         if !m.is_defined(f) || self.exiting {
             self.settle(m, f);
             return;
@@ -321,9 +454,20 @@ impl Tiering {
             "thresholds": { "warm": self.thresholds.warm, "hot": self.thresholds.hot, "very_hot": self.thresholds.very_hot },
             "changes": self.log.iter().map(|e| json!({
                 "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
-                "reason": e.reason, "compile_ms": e.compile_ms,
+                "reason": e.reason, "compile_ms": e.compile_ms, "specialized": e.specialized,
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
+            "specializations": (0..self.specialized.len()).map(|k| {
+                let r = &self.specialized[k];
+                let (hits, misses) = self.guard_report(k);
+                json!({
+                    "function": r.function, "dropped": r.dropped, "misses": misses,
+                    "versions": r.choice.spec.versions.iter().zip(&r.choice.shares).zip(&hits).map(|((v, share), h)| json!({
+                        "values": v.values.iter().map(|(p, x)| json!({"param": p, "value": x})).collect::<Vec<_>>(),
+                        "profile_share": share, "hits": h,
+                    })).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>(),
         })
     }
 }

@@ -4,6 +4,7 @@
 //! resolver chain used by irvm: the tier C API, the platform table, then (Linux) dlsym.
 
 use irvm::{FuncId, Machine};
+use orc_bridge::specialize::GUARD_COUNTERS;
 use orc_bridge::{GlobalRef, HostLinks};
 use std::collections::HashMap;
 
@@ -18,6 +19,9 @@ pub struct Links {
     pub index: HashMap<String, FuncId>,
     /// One call slot per function-table index (boxed: addresses must not move).
     pub slots: Box<[u64]>,
+    /// One guard-counter array per function-table index, for its specialized dispatcher
+    /// (hits per version, then misses; boxed: addresses must not move).
+    pub guards: Box<[[u64; GUARD_COUNTERS]]>,
 }
 
 impl Links {
@@ -41,7 +45,23 @@ impl Links {
             index.insert(name, f);
             slots[f.index()] = addr;
         }
-        Ok(Links { globals, globals_by_name, canonical, index, slots })
+        let guards = vec![[0u64; GUARD_COUNTERS]; m.function_count()].into_boxed_slice();
+        Ok(Links { globals, globals_by_name, canonical, index, slots, guards })
+    }
+}
+
+impl Links {
+    /// The guard counters of `f` now (written by its specialized dispatcher).
+    pub fn guard_counts(&self, f: FuncId) -> [u64; GUARD_COUNTERS] {
+        let p = self.guards[f.index()].as_ptr();
+        // SAFETY: `p` points at GUARD_COUNTERS aligned u64 words owned by `self.guards` (never
+        // moved); JIT code writes them through the same address, hence volatile reads.
+        std::array::from_fn(|k| unsafe { std::ptr::read_volatile(p.add(k)) })
+    }
+
+    /// Zero the guard counters of `f` (before a new specialization of it is linked).
+    pub fn reset_guards(&mut self, f: FuncId) {
+        self.guards[f.index()] = [0; GUARD_COUNTERS];
     }
 }
 
@@ -58,6 +78,13 @@ impl HostLinks for Links {
     fn call_slot(&self, name: &str) -> Option<u64> {
         let f = *self.index.get(name)?;
         Some(&self.slots[f.index()] as *const u64 as u64)
+    }
+
+    fn guard_counters(&self, name: &str) -> Option<u64> {
+        // The dispatcher's loads and stores go through this address; the host reads it with
+        // `Links::guard_counts`.
+        let f = *self.index.get(name)?;
+        Some(self.guards[f.index()].as_ptr() as u64)
     }
 }
 

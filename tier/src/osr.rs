@@ -91,6 +91,7 @@ impl Tiering {
                     to: level,
                     reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
                     compile_ms: ms,
+                    specialized: None,
                 });
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));

@@ -237,6 +237,8 @@ pub(crate) unsafe fn call(
             mm.run_tier_hook(f);
         }
     }
+    // SAFETY: live machine; `site` and `fp` are the calling frame's (this function's contract).
+    unsafe { profile_values(m, f, site, fp) };
     // SAFETY: live machine; `f` indexes the function table.
     let (external, native_addr) = unsafe {
         let e = &(&(*m)).prog.funcs[f as usize];
@@ -277,6 +279,31 @@ pub(crate) unsafe fn call(
         })
         .map(Some)
     }
+}
+
+/// Value profile (`profile::values`) of a call of `f` from call site `site` of frame `fp`, if
+/// `f` is lowered and a candidate: the call-entry path only, never the execution loop.
+///
+/// # Safety
+/// `m` is the live machine, not otherwise borrowed; `site` a live call site of the frame `fp`.
+#[inline(always)]
+unsafe fn profile_values(m: *mut Machine, f: u32, site: *const CallSite, fp: *mut u64) {
+    // SAFETY: live machine, not otherwise borrowed (# Safety).
+    let mm = unsafe { &mut *m };
+    let Some(&at) = mm.tier_at.get(f as usize) else { return };
+    if !crate::profile::values::is_candidate(mm.stats[f as usize].calls + 1, at) {
+        return;
+    }
+    let Some(code) = mm.prog.funcs[f as usize].code.as_deref().map(|c| c as *const Code) else { return };
+    // SAFETY: a live call site (# Safety).
+    let s = unsafe { &*site };
+    // SAFETY: lowered code is owned by the function table and never freed during a run; recording
+    // touches only the function's statistics.
+    let code = unsafe { &*code };
+    mm.note_call_values(f, code, |k| {
+        // SAFETY: the site's argument slots are slots of the calling frame `fp` (# Safety).
+        s.args.get(k).map_or(0, |a| unsafe { *fp.offset(a.0.0 as isize) })
+    });
 }
 
 /// Call of a variadic interpreted function: arguments also go into a register image (on the

@@ -112,6 +112,8 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     };
     // Tiering: count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).
+    // SAFETY: live machine (caller's contract), not borrowed elsewhere; `c` is owned by its table.
+    unsafe { (*m).note_call_values(func, c, |k| register_arg(sig, k, regs)) };
     // SAFETY: live machine (caller's contract).
     let mut native = unsafe { tier_check(m, func) };
     if native == 0 && c.native_only.is_some() {
@@ -180,6 +182,18 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
         }
     }
     Ok(())
+}
+
+/// The first slot of parameter `k` of a one-slot scalar argument as the native caller passed it
+/// (0 where it is not in a register or a stack word).
+fn register_arg(sig: &crate::abi::Sig, k: usize, regs: &RegImage) -> u64 {
+    let Some(p) = sig.args.get(k).and_then(|pieces| pieces.first()) else { return 0 };
+    match p.loc {
+        ArgLoc::Gpr(i) => regs.gpr[i as usize],
+        // SAFETY: stack words live in the native caller's frame above the thunk's.
+        ArgLoc::Stack(w) => unsafe { *((regs.stack + 8 * w as usize) as *const u64) },
+        _ => 0,
+    }
 }
 
 /// The program ended inside a native callback: report through the host's hook, then exit.

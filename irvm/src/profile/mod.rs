@@ -1,10 +1,14 @@
 //! The profile of a run: per function calls, executed IR instructions, inclusive/exclusive cycles,
 //! per-block execution counts, per-branch edge counts (taken / not taken, switch cases) and loop
 //! back-edge counts, all reconstructed exactly from the edge counters the branch handlers bump.
+//! Argument value tables of tiering candidates (`values`).
 //! Exported as JSON (`json`, schema in docs/irvm.md) and as a text table (`table`).
 
 mod json;
 mod table;
+pub(crate) mod values;
+
+pub use values::{ArgValues, TOP_K};
 
 use crate::translate::BranchKind;
 use crate::vm::Machine;
@@ -79,6 +83,10 @@ pub struct Function {
     /// see docs/tiering.md); their counts stop there.
     #[serde(skip_serializing_if = "is_zero")]
     pub osr_entries: u64,
+    /// Value tables of the integer and pointer parameters (`values`: tiering only, from the
+    /// calls that came near a tier mark).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arg_values: Vec<ArgValues>,
 }
 
 /// A whole run.
@@ -117,6 +125,7 @@ impl Profile {
                 branches: Vec::new(),
                 loops: Vec::new(),
                 osr_entries: st.osr_entries,
+                arg_values: m.arg_values(crate::isa::FuncId(i as u32)),
             };
             if let Some(code) = code {
                 fill_blocks(&mut f, code, &st.counters, st.calls);

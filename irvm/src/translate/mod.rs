@@ -101,6 +101,8 @@ pub(crate) struct Code {
     pub(crate) params: Box<[(Reg, u32)]>,
     /// Per parameter: bits that are meaningful in its slot (narrow ints, f32), else 64.
     pub(crate) param_types: Box<[u8]>,
+    /// Per parameter: an integer, a pointer (both value-profiled, `profile::values`) or other.
+    pub(crate) value_params: Box<[crate::profile::values::ParamKind]>,
     /// `byval` parameters: (slot, size, alignment); a callee gets its own copy of the pointee.
     pub(crate) byval: Box<[(Reg, u32, u32)]>,
     /// Classification of the function's own signature (how native callers pass arguments).
@@ -235,12 +237,18 @@ impl Fx<'_> {
         let fty = self.func.fn_type();
         let mut params = Vec::new();
         let mut param_types = Vec::new();
+        let mut value_params = Vec::new();
         let mut byval = Vec::new();
         for (k, p) in self.func.params().into_iter().enumerate() {
             if let Some(Some(t)) = self.func.fn_param_attr(k as u32, "byval") {
                 let align = self.dl.align(t).max(8) as u32;
                 byval.push((Reg(self.nslots as i32), self.dl.size(t) as u32, align));
             }
+            value_params.push(match p.ty().kind() {
+                TyKind::Int(_) => crate::profile::values::ParamKind::Integer,
+                TyKind::Ptr => crate::profile::values::ParamKind::Pointer,
+                _ => crate::profile::values::ParamKind::Other,
+            });
             param_types.push(match p.ty().kind() {
                 TyKind::Int(b) if b < 64 => b as u8,
                 TyKind::Float => 32,
@@ -335,6 +343,7 @@ impl Fx<'_> {
             branches: self.branches.into(),
             params: params.into(),
             param_types: param_types.into(),
+            value_params: value_params.into(),
             byval: byval.into(),
             own_sig,
             vararg: fty.is_vararg(),

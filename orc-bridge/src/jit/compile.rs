@@ -19,6 +19,17 @@ use crate::osr::OsrSpec;
 use crate::pipeline::{self, FunctionProfile, ProfileSummary};
 use crate::symbols::{HostLinks, HostSymbol};
 
+/// What [`Jit::compile_function_inner`] builds around the function's body.
+#[derive(Clone, Copy)]
+pub(super) enum Variant<'a> {
+    /// The function itself.
+    Plain,
+    /// An on-stack-replacement entry ([`crate::osr`]).
+    Osr(&'a OsrSpec<'a>),
+    /// A guarded specialization ([`crate::specialize`]).
+    Specialized(&'a crate::Specialization),
+}
+
 impl Jit {
     /// Compile one function of `module` at `level`: extract it (callees stay reachable through
     /// `links`, their bodies visible to the inliner at O2/O3), attach `profile`, optimize, emit,
@@ -33,7 +44,32 @@ impl Jit {
     ) -> Result<CompiledFunction> {
         let what = format!("function '{function}' (module '{}') at {level}", self.source(module).name);
         let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, None).map_err(|e| e.context(&what))
+        self.compile_function_inner(module, function, level, links, profile, Variant::Plain)
+            .map_err(|e| e.context(&what))
+    }
+
+    /// Compile `function` as a guarded specialization (see [`crate::specialize`]): a dispatcher
+    /// entry that runs a copy of the body with `spec`'s argument values as constants when the
+    /// arguments match a version, else the generic body; hits and misses are counted in the
+    /// host's `__bf.guards.<function>` array (`HostLinks::guard_counters`). Same pipeline,
+    /// profile and links as [`Jit::compile_function`].
+    pub fn compile_specialized(
+        &mut self,
+        module: ModuleId,
+        function: &str,
+        spec: &crate::Specialization,
+        level: OptLevel,
+        links: &dyn HostLinks,
+        profile: Option<&FunctionProfile>,
+    ) -> Result<CompiledFunction> {
+        let what = format!(
+            "specialization {} of function '{function}' (module '{}') at {level}",
+            spec.key(),
+            self.source(module).name
+        );
+        let _doing = Doing::new(format!("compiling {what}"));
+        self.compile_function_inner(module, function, level, links, profile, Variant::Specialized(spec))
+            .map_err(|e| e.context(&what))
     }
 
     /// Compile the on-stack-replacement variant of `function` entering at loop header
@@ -56,7 +92,8 @@ impl Jit {
             self.source(module).name
         );
         let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, Some(spec)).map_err(|e| e.context(&what))
+        self.compile_function_inner(module, function, level, links, profile, Variant::Osr(spec))
+            .map_err(|e| e.context(&what))
     }
 
     pub(super) fn compile_function_inner(
@@ -66,13 +103,19 @@ impl Jit {
         level: OptLevel,
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
-        osr: Option<&OsrSpec>,
+        variant: Variant<'_>,
     ) -> Result<CompiledFunction> {
+        let (osr, special) = match variant {
+            Variant::Plain => (None, None),
+            Variant::Osr(s) => (Some(s), None),
+            Variant::Specialized(s) => (None, Some(s)),
+        };
         let t0 = Instant::now();
         self.generation += 1;
-        let symbol = match osr {
-            None => format!("{function}.bf.{level}.{}", self.generation),
-            Some(s) => format!("{function}.bf.osr{}.{level}.{}", s.header, self.generation),
+        let symbol = match (osr, special) {
+            (Some(s), _) => format!("{function}.bf.osr{}.{level}.{}", s.header, self.generation),
+            (None, Some(_)) => format!("{function}.bf.{level}s.{}", self.generation),
+            (None, None) => format!("{function}.bf.{level}.{}", self.generation),
         };
         let source = &mut self.sources[module.0];
         if source.base.is_none() {
@@ -100,6 +143,13 @@ impl Jit {
             }
             ex.app_functions.insert(function.to_string());
             ex.function = o;
+        }
+        if let Some(spec) = special {
+            let d = crate::specialize::build(ex.module.raw(), ex.function, function, &symbol, spec)?;
+            if let Some(p) = profile {
+                pipeline::attach_entry_count(d, p.entry_count);
+            }
+            ex.function = d;
         }
         dump_input(&ex.module, &symbol, summary.as_ref());
         pipeline::run_tier(&ex.module, level, self.machine(level)?, &[], summary.as_ref())?;

@@ -1,0 +1,207 @@
+//! Guarded value specialization: a function whose integer arguments take one or a few values in
+//! most calls is compiled as a dispatcher that compares the arguments with each version's
+//! values and, on a match, runs a copy of the body with those values as constants; otherwise
+//! the generic body. The comparison runs before any of the body's side effects, so a wrong
+//! guess costs one compare and never needs deoptimization.
+//!
+//! Shape built here (before the tier pipeline), for `f` compiled as symbol `S`:
+//! - the body moves to `S.generic` (internal); every use of `f` in the module becomes `S`;
+//! - `S` (the dispatcher): for version v, `if args == values(v) { guards[v] += 1; return
+//!   S.generic(args with values(v)) }` with the call marked `alwaysinline`, so the inliner
+//!   pastes a copy of the body with the constants folded in (one clone per version, optimized
+//!   by the rest of the pipeline: loops with constant trip counts, memcpy of constant size);
+//!   else `guards[n] += 1; return S.generic(args)` marked `noinline`.
+//! - `guards` is the host's counter array `__bf.guards.<f>` ([`GUARD_COUNTERS`] words:
+//!   hits of each version, then misses), reached through `HostLinks::guard_counters`.
+
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::{LLVMAttributeFunctionIndex, LLVMIntPredicate, LLVMLinkage, LLVMTypeKind};
+
+use crate::error::{Error, Result, cstring};
+use crate::llvm;
+use crate::symbols::HostSymbol;
+
+/// Most versions of one specialization (each a copy of the body).
+pub const MAX_VERSIONS: usize = 3;
+
+/// Largest body (instructions, before optimization) that gets specialized: each version is a
+/// copy of it, so compile time and code grow with its size times the versions.
+pub const MAX_BODY_INSTRUCTIONS: usize = 1500;
+
+/// Words of a function's guard-counter array: hits per version, then misses.
+pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1;
+
+/// One specialized version: `(parameter index, value)` pairs, all of which must match.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Version {
+    pub values: Vec<(u32, u64)>,
+}
+
+/// The versions to compile (1..=[`MAX_VERSIONS`]), tried in order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Specialization {
+    pub versions: Vec<Version>,
+}
+
+impl Specialization {
+    /// A stable text of the versions (`p2=64,p3=1;p2=96,p3=1`): the object cache keys by it.
+    pub fn key(&self) -> String {
+        let v: Vec<String> = self
+            .versions
+            .iter()
+            .map(|v| v.values.iter().map(|(p, x)| format!("p{p}={x}")).collect::<Vec<_>>().join(","))
+            .collect();
+        v.join(";")
+    }
+
+    /// Read a [`Specialization::key`] back (`None`: not one).
+    pub fn from_key(key: &str) -> Option<Specialization> {
+        if key.is_empty() {
+            return None;
+        }
+        let mut versions = Vec::new();
+        for v in key.split(';') {
+            let mut values = Vec::new();
+            for pv in v.split(',').filter(|s| !s.is_empty()) {
+                let (p, x) = pv.strip_prefix('p')?.split_once('=')?;
+                values.push((p.parse().ok()?, x.parse().ok()?));
+            }
+            versions.push(Version { values });
+        }
+        (!versions.is_empty() && versions.len() <= MAX_VERSIONS).then_some(Specialization { versions })
+    }
+}
+
+/// Turn `target` (the extracted function, named `symbol`) into the dispatcher described in the
+/// module doc; returns the dispatcher (now named `symbol`). `function` is the source name (it
+/// names the guard counters).
+pub(crate) fn build(
+    m: LLVMModuleRef,
+    target: LLVMValueRef,
+    function: &str,
+    symbol: &str,
+    spec: &Specialization,
+) -> Result<LLVMValueRef> {
+    if spec.versions.is_empty() || spec.versions.len() > MAX_VERSIONS {
+        return Err(Error::Input(format!("specialization: {} versions (1 to {MAX_VERSIONS})", spec.versions.len())));
+    }
+    let size = crate::extract::instruction_count(target);
+    if size > MAX_BODY_INSTRUCTIONS {
+        return Err(Error::Input(format!(
+            "specialization: body of {size} instructions (at most {MAX_BODY_INSTRUCTIONS} are copied)"
+        )));
+    }
+    // SAFETY: `target` is a function definition of `m`; every value and type below is created in
+    // its module's context and used in it.
+    unsafe {
+        let fty = LLVMGlobalGetValueType(target);
+        if LLVMIsFunctionVarArg(fty) != 0 {
+            return Err(Error::Input("specialization: a variadic function".into()));
+        }
+        let nparams = LLVMCountParams(target);
+        let mut ptys = vec![std::ptr::null_mut(); nparams as usize];
+        LLVMGetParamTypes(fty, ptys.as_mut_ptr());
+        for v in &spec.versions {
+            for &(p, _) in &v.values {
+                let ok = ptys.get(p as usize).is_some_and(|&t| LLVMGetTypeKind(t) == LLVMTypeKind::LLVMIntegerTypeKind);
+                if !ok {
+                    return Err(Error::Input(format!("specialization: parameter {p} is not an integer")));
+                }
+            }
+        }
+        let ctx = LLVMGetModuleContext(m);
+        llvm::set_name(target, &format!("{symbol}.generic"));
+        let dispatcher = llvm::declare_like(m, target, symbol)?;
+        for idx in std::iter::once(LLVMAttributeFunctionIndex).chain(0..=nparams) {
+            llvm::copy_attributes_at(target, dispatcher, idx);
+        }
+        LLVMSetFunctionCallConv(dispatcher, LLVMGetFunctionCallConv(target));
+        LLVMReplaceAllUsesWith(target, dispatcher);
+        LLVMSetLinkage(target, LLVMLinkage::LLVMInternalLinkage);
+        // The source's `noinline` (if any) must not keep the versions from being pasted; the
+        // generic call site is `noinline` itself.
+        let noinline = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
+        LLVMRemoveEnumAttributeAtIndex(target, LLVMAttributeFunctionIndex, noinline);
+        LLVMSetLinkage(dispatcher, LLVMLinkage::LLVMExternalLinkage);
+
+        let i64t = LLVMInt64TypeInContext(ctx);
+        let guards_name = cstring("guard counters", &HostSymbol::Guards(function.to_string()).symbol())?;
+        let guards = LLVMAddGlobal(m, LLVMArrayType2(i64t, GUARD_COUNTERS as u64), guards_name.as_ptr());
+        let b = LLVMCreateBuilderInContext(ctx);
+        let params: Vec<LLVMValueRef> = (0..nparams).map(|k| LLVMGetParam(dispatcher, k)).collect();
+        let void_ret = LLVMGetTypeKind(LLVMGetReturnType(fty)) == LLVMTypeKind::LLVMVoidTypeKind;
+        let mut check = LLVMAppendBasicBlockInContext(ctx, dispatcher, c"entry".as_ptr());
+        let call_and_return = |b: LLVMBuilderRef, args: &mut [LLVMValueRef], counter: usize, inline: bool| {
+            let idx = [LLVMConstInt(i64t, 0, 0), LLVMConstInt(i64t, counter as u64, 0)];
+            let at = LLVMBuildInBoundsGEP2(
+                b,
+                LLVMArrayType2(i64t, GUARD_COUNTERS as u64),
+                guards,
+                idx.as_ptr() as *mut _,
+                2,
+                c"".as_ptr(),
+            );
+            let n = LLVMBuildLoad2(b, i64t, at, c"".as_ptr());
+            let n1 = LLVMBuildAdd(b, n, LLVMConstInt(i64t, 1, 0), c"".as_ptr());
+            LLVMBuildStore(b, n1, at);
+            let call = LLVMBuildCall2(b, fty, target, args.as_mut_ptr(), args.len() as u32, c"".as_ptr());
+            LLVMSetInstructionCallConv(call, LLVMGetFunctionCallConv(target));
+            // Parameter attributes (byval, sret, ...) hold at the call as at the entry.
+            for idx in 0..=nparams {
+                let n = LLVMGetAttributeCountAtIndex(target, idx);
+                let mut attrs = vec![std::ptr::null_mut(); n as usize];
+                LLVMGetAttributesAtIndex(target, idx, attrs.as_mut_ptr());
+                for a in attrs {
+                    LLVMAddCallSiteAttribute(call, idx, a);
+                }
+            }
+            let attr = if inline { "alwaysinline" } else { "noinline" };
+            let kind = LLVMGetEnumAttributeKindForName(attr.as_ptr().cast(), attr.len());
+            LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+            if void_ret {
+                LLVMBuildRetVoid(b)
+            } else {
+                LLVMBuildRet(b, call)
+            };
+        };
+        for (k, v) in spec.versions.iter().enumerate() {
+            LLVMPositionBuilderAtEnd(b, check);
+            let mut ok = LLVMConstInt(LLVMInt1TypeInContext(ctx), 1, 0);
+            let mut args = params.clone();
+            for &(p, value) in &v.values {
+                let c = LLVMConstInt(ptys[p as usize], value, 0);
+                let eq = LLVMBuildICmp(b, LLVMIntPredicate::LLVMIntEQ, params[p as usize], c, c"".as_ptr());
+                ok = LLVMBuildAnd(b, ok, eq, c"".as_ptr());
+                args[p as usize] = c;
+            }
+            let hit = LLVMAppendBasicBlockInContext(ctx, dispatcher, c"version".as_ptr());
+            let next = LLVMAppendBasicBlockInContext(ctx, dispatcher, c"check".as_ptr());
+            LLVMBuildCondBr(b, ok, hit, next);
+            LLVMPositionBuilderAtEnd(b, hit);
+            call_and_return(b, &mut args, k, true);
+            check = next;
+        }
+        LLVMPositionBuilderAtEnd(b, check);
+        let mut args = params.clone();
+        call_and_return(b, &mut args, GUARD_COUNTERS - 1, false);
+        LLVMDisposeBuilder(b);
+        Ok(dispatcher)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_lists_every_version_in_order() {
+        let s = Specialization {
+            versions: vec![Version { values: vec![(2, 64), (3, 1)] }, Version { values: vec![(2, 96)] }],
+        };
+        assert_eq!(s.key(), "p2=64,p3=1;p2=96");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s));
+        assert_eq!(Specialization::from_key("x2=1"), None);
+        assert_eq!(Specialization::from_key(""), None);
+    }
+}

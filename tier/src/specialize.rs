@@ -1,0 +1,149 @@
+//! When to compile a guarded specialization (orc-bridge's `specialize`) and how it is doing: the
+//! choice of versions from irvm's argument value tables, the record of each specialized
+//! function (versions, their shares, guard hits and misses), and the rule that drops a
+//! specialization whose guards keep missing. Thresholds are documented in docs/tiering.md.
+
+use irvm::profile::ArgValues;
+use orc_bridge::specialize::{GUARD_COUNTERS, MAX_VERSIONS};
+use orc_bridge::{Specialization, Version};
+
+/// A parameter with one value of at least [`MIN_VERSION_SHARE`], covering at least this share
+/// of its recorded calls, is a constant in every version.
+pub const FIXED_SHARE: f64 = 0.90;
+/// A parameter whose (at most [`MAX_VERSIONS`]) listed values each cover at least
+/// [`MIN_VERSION_SHARE`] and together at least [`COVERED_SHARE`] of its calls gets one version
+/// per value (the "lead" parameter: the one whose values cover the most).
+pub const COVERED_SHARE: f64 = 0.90;
+/// A value rarer than this gets no version of its own.
+pub const MIN_VERSION_SHARE: f64 = 0.02;
+/// A specialization is dropped (the function recompiled without one, never specialized again)
+/// once its guards missed at least [`DROP_MIN_MISSES`] times and more often than they hit.
+pub const DROP_MIN_MISSES: u64 = 64;
+
+/// A chosen specialization and how it is shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub spec: Specialization,
+    /// Per version: its estimated share of calls (0..=1), from the value tables (NaN: not known,
+    /// linked from the object cache).
+    pub shares: Vec<f64>,
+}
+
+impl Choice {
+    /// `arg2=64 arg3=1 (94 % of calls), arg2=96 arg3=1 (6 %)`.
+    pub fn describe(&self) -> String {
+        let mut out = Vec::new();
+        for (k, (v, share)) in self.spec.versions.iter().zip(&self.shares).enumerate() {
+            let vals: Vec<String> = v.values.iter().map(|(p, x)| format!("arg{p}={}", *x as i64)).collect();
+            let pct = (share * 100.0).round();
+            out.push(match (k, share.is_nan()) {
+                // Linked from the object cache: the shares were the compiling run's.
+                (_, true) => vals.join(" "),
+                (0, false) => format!("{} ({pct} % of calls)", vals.join(" ")),
+                _ => format!("{} ({pct} %)", vals.join(" ")),
+            });
+        }
+        out.join(", ")
+    }
+}
+
+/// The parameter whose values lead the versions: one version per value.
+struct Lead {
+    param: u32,
+    /// `(value, share of calls)`.
+    values: Vec<(u64, f64)>,
+    covered: f64,
+}
+
+/// The versions worth compiling for a function with these value tables, given that a table needs
+/// at least `min_calls` recorded calls to count. `None`: no integer parameter is predictable.
+pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
+    let usable: Vec<&ArgValues> = tables.iter().filter(|t| !t.pointer && t.total() >= min_calls.max(1)).collect();
+    let share = |t: &ArgValues, n: u64| n as f64 / t.total() as f64;
+    let mut fixed: Vec<(u32, u64, f64)> = Vec::new();
+    let mut lead: Option<Lead> = None;
+    for t in usable {
+        let vals: Vec<(u64, f64)> = t
+            .values
+            .iter()
+            .take(MAX_VERSIONS)
+            .map(|v| (v.0, share(t, v.1)))
+            .filter(|v| v.1 >= MIN_VERSION_SHARE)
+            .collect();
+        let covered: f64 = vals.iter().map(|v| v.1).sum();
+        if vals.len() == 1 && covered >= FIXED_SHARE {
+            fixed.push((t.param, vals[0].0, covered));
+        } else if covered >= COVERED_SHARE && lead.as_ref().is_none_or(|l| covered > l.covered) {
+            lead = Some(Lead { param: t.param, values: vals, covered });
+        }
+    }
+    if fixed.is_empty() && lead.is_none() {
+        return None;
+    }
+    let fixed_share: f64 = fixed.iter().map(|f| f.2).product();
+    let with_fixed = |mut values: Vec<(u32, u64)>| {
+        values.extend(fixed.iter().map(|f| (f.0, f.1)));
+        values.sort_unstable();
+        Version { values }
+    };
+    let (versions, shares) = match lead {
+        Some(l) => l.values.iter().map(|&(v, s)| (with_fixed(vec![(l.param, v)]), s * fixed_share)).unzip(),
+        None => (vec![with_fixed(Vec::new())], vec![fixed_share]),
+    };
+    Some(Choice { spec: Specialization { versions }, shares })
+}
+
+/// A function compiled with a specialization.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub function: String,
+    pub choice: Choice,
+    /// Dropped: its guards kept missing; recompiled without a specialization.
+    pub dropped: bool,
+    /// Guard counts when it was dropped or replaced by a newer specialization of the function
+    /// (which reuses the function's counter array).
+    pub final_counts: Option<[u64; GUARD_COUNTERS]>,
+}
+
+/// Hits per version and misses, from a guard-counter array.
+pub fn hits_and_misses(counts: &[u64; GUARD_COUNTERS], versions: usize) -> (Vec<u64>, u64) {
+    (counts[..versions].to_vec(), counts[GUARD_COUNTERS - 1])
+}
+
+/// Whether a specialization with these counts should be dropped.
+pub fn keeps_missing(hits: &[u64], misses: u64) -> bool {
+    misses >= DROP_MIN_MISSES && misses > hits.iter().sum::<u64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(param: u32, values: &[(u64, u64)], other: u64) -> ArgValues {
+        ArgValues { param, bits: 32, pointer: false, values: values.to_vec(), other }
+    }
+
+    #[test]
+    fn a_dominant_value_is_fixed_and_a_few_values_lead_versions() {
+        let t = [table(2, &[(64, 94), (96, 6)], 0), table(3, &[(1, 100)], 0)];
+        let c = choose(&t, 10).expect("specialized");
+        assert_eq!(c.spec.key(), "p2=64,p3=1;p2=96,p3=1");
+        assert_eq!(c.describe(), "arg2=64 arg3=1 (94 % of calls), arg2=96 arg3=1 (6 %)");
+    }
+
+    #[test]
+    fn spread_values_pointers_and_thin_tables_are_not_specialized() {
+        assert_eq!(choose(&[table(0, &[(1, 30), (2, 30), (3, 30), (4, 10)], 30)], 10), None);
+        assert_eq!(choose(&[table(0, &[(7, 5)], 0)], 10), None);
+        let mut p = table(0, &[(0x1000, 100)], 0);
+        p.pointer = true;
+        assert_eq!(choose(&[p], 10), None);
+    }
+
+    #[test]
+    fn a_specialization_is_dropped_only_when_misses_dominate() {
+        assert!(!keeps_missing(&[100, 5], 90));
+        assert!(!keeps_missing(&[1], 10));
+        assert!(keeps_missing(&[10, 5], 64));
+    }
+}
