@@ -24,7 +24,9 @@ pub mod symbols;
 pub mod target;
 
 pub use error::{Error, Result};
-pub use jit::{CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule};
+pub use jit::{
+    BuiltObject, CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule,
+};
 pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};

@@ -183,6 +183,33 @@ class Program(unittest.TestCase):
             with open(dumps[0], "rb") as a, open(dumps[1], "rb") as b:
                 self.assertTrue(a.read() == b.read(), "logit dumps differ")
 
+    @unittest.skipUnless(os.path.exists(BAREFLOW) and os.path.exists(BC), "no bareflow binary (set BAREFLOW)")
+    def test_background_compiles_match_synchronous(self):
+        """--tier auto with one background compile thread and with synchronous compiles: the same text and
+        bit-identical logits as the native build; the background run really installed code compiled on its
+        thread (its tier log says so, with the time each compile waited in the queue)."""
+        args = [MODEL, "-n", "128", "-t", "0", "-i", "And God said"]
+        native_dump = os.path.join(TMP, "native-bg.bin")
+        native = run(*args, "-l", native_dump)
+        self.assertEqual(native.returncode, 0, native.stderr.decode())
+        with open(native_dump, "rb") as f:
+            want = f.read()
+        for threads in ("0", "1"):
+            dump = os.path.join(TMP, f"auto-jit-threads-{threads}.bin")
+            r = subprocess.run([BAREFLOW, "run", "--tier", "auto", "--verbose", "--jit-threads", threads, BC, "--",
+                                *args, "-l", dump], capture_output=True, timeout=300)
+            err = r.stderr.decode()
+            self.assertEqual(r.returncode, 0, err)
+            self.assertEqual(r.stdout, native.stdout, f"--jit-threads {threads}")
+            with open(dump, "rb") as f:
+                self.assertTrue(f.read() == want, f"--jit-threads {threads}: logit dumps differ from native")
+            background = [l for l in err.splitlines() if l.startswith("[tier] ") and "in background" in l]
+            if threads == "0":
+                self.assertEqual(background, [], err)
+            else:
+                self.assertTrue(background, f"no tier change compiled in the background:\n{err}")
+                self.assertRegex(background[0], r"queued [0-9.]+ ms")
+
     CHAT_PROMPTS = ["And God said", "The man"]
 
     def chat_expected(self, steps):

@@ -10,6 +10,7 @@
 //! [`api::LiveSession`].
 
 pub mod api;
+pub mod background;
 pub mod cache;
 mod error;
 pub mod links;
@@ -31,6 +32,8 @@ pub struct Event {
     pub to: OptLevel,
     pub reason: String,
     pub compile_ms: f64,
+    /// Time the compile waited in the background queue (`None`: compiled synchronously).
+    pub queue_ms: Option<f64>,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -40,8 +43,9 @@ fn tier_name(l: Option<OptLevel>) -> String {
 impl Event {
     /// The tier log line (`--verbose`).
     pub fn line(&self) -> String {
+        let queued = self.queue_ms.map(|q| format!(", queued {q:.1} ms, in background")).unwrap_or_default();
         format!(
-            "[tier] {}: {} -> {} ({}, {:.1} ms)",
+            "[tier] {}: {} -> {} ({}, {:.1} ms{queued})",
             self.function,
             tier_name(self.from),
             self.to,
@@ -86,7 +90,12 @@ pub struct Tiering {
     /// Records a milestone of the run (the first compile) where the platform keeps them (the
     /// unikernel's boot breakdown); does nothing unless the driver sets it.
     pub boot_mark: fn(&str),
+    /// Background compile threads (`start_background`); `None`: compiles are synchronous.
+    background: Option<background::Compilers>,
 }
+
+/// A function whose background compile is pending asks again after this many more calls.
+const POLL_CALLS: u64 = 4;
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
@@ -135,6 +144,7 @@ impl Tiering {
             objects: vec![None; n],
             exiting: false,
             boot_mark: |_| {},
+            background: None,
         })
     }
 
@@ -184,14 +194,29 @@ impl Tiering {
             self.failed.push((name, e.to_string()));
             return Err(e);
         }
+        self.adopt(m, f, &c, reason, ms, None);
+        Ok(())
+    }
+
+    /// Make `c` (compiled code of `f`) the code `f` runs: irvm's native entry, the object for
+    /// the cache, the call slot, the log and the level.
+    fn adopt(
+        &mut self,
+        m: &mut Machine,
+        f: FuncId,
+        c: &orc_bridge::CompiledFunction,
+        reason: String,
+        compile_ms: f64,
+        queue_ms: Option<f64>,
+    ) {
         m.set_native(f, c.address as usize);
-        self.objects[f.index()] = Some(cache::Cached::of(&c));
-        if self.direct_slot(m, f, level) {
+        self.objects[f.index()] = Some(cache::Cached::of(c));
+        if self.direct_slot(m, f, c.level) {
             self.links.slots[f.index()] = c.address;
         }
-        self.record(Event { function: name, from: self.levels[f.index()], to: level, reason, compile_ms: ms });
-        self.levels[f.index()] = Some(level);
-        Ok(())
+        let from = self.levels[f.index()];
+        self.record(Event { function: c.function.clone(), from, to: c.level, reason, compile_ms, queue_ms });
+        self.levels[f.index()] = Some(c.level);
     }
 
     /// Whether JIT callers of `f`, now native at `level`, call its native code directly. Below
@@ -254,6 +279,7 @@ impl Tiering {
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
+        self.install_finished(m);
         if !m.is_defined(f) || self.exiting {
             self.settle(m, f);
             return;
@@ -271,6 +297,13 @@ impl Tiering {
                 return;
             }
             let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
+            if self.background.is_some() {
+                // Keep running as now; ask again soon (the compile result is installed by
+                // whichever hook comes first after it is ready).
+                self.queue(m, f, to, reason);
+                m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
+                return;
+            }
             if self.compile(m, f, to, reason).is_err() {
                 self.settle(m, f);
                 return;
@@ -286,7 +319,7 @@ impl Tiering {
 
     /// `f` will not change tier any more: stop counting it, and let JIT callers call its
     /// current native code (if any) directly instead of through the thunk.
-    fn settle(&mut self, m: &mut Machine, f: FuncId) {
+    pub(crate) fn settle(&mut self, m: &mut Machine, f: FuncId) {
         m.set_tier_mark(f, u64::MAX);
         let native = m.native_code(f);
         if native != 0 {
@@ -303,7 +336,7 @@ impl Tiering {
             "thresholds": { "warm": self.thresholds.warm, "hot": self.thresholds.hot, "very_hot": self.thresholds.very_hot },
             "changes": self.log.iter().map(|e| json!({
                 "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
-                "reason": e.reason, "compile_ms": e.compile_ms,
+                "reason": e.reason, "compile_ms": e.compile_ms, "queue_ms": e.queue_ms,
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
         })
