@@ -365,3 +365,37 @@ impl crate::Tiering {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(f: u32, level: OptLevel, heat: u64) -> Job {
+        Job::new(FuncId(f), format!("f{f}"), level, String::new(), heat)
+    }
+
+    #[test]
+    fn hottest_first_and_a_hotter_request_raises_the_waiting_job() {
+        let q = Queue::default();
+        assert!(q.put(job(1, OptLevel::O1, 300)));
+        assert!(q.put(job(2, OptLevel::O1, 250)));
+        let queued_at = q.lock().jobs[0].queued;
+        // f1 got hotter while waiting: its job is raised in place (same place in time).
+        assert!(q.put(job(1, OptLevel::O2, 6000)));
+        // A lower request never lowers a waiting job.
+        assert!(q.put(job(1, OptLevel::O1, 7000)));
+        assert_eq!(q.lock().jobs.len(), 2);
+        let first = q.take().unwrap();
+        assert_eq!((first.func, first.level, first.heat), (FuncId(1), OptLevel::O2, 6000));
+        assert_eq!(first.queued, queued_at);
+        // An OSR entry of f2 is a job of its own, ahead of f2's whole-function job at equal heat.
+        let mut osr = job(2, OptLevel::O3, 250);
+        osr.osr = Some(OsrJob { point: 0, header: 3, values: Vec::new() });
+        assert!(q.put(osr));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), Some(0)));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
+        q.close();
+        assert!(q.take().is_none());
+        assert!(!q.put(job(3, OptLevel::O1, 1)), "a closed queue takes no job");
+    }
+}
