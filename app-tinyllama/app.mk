@@ -2,6 +2,7 @@
 #   make app          build/tinyllama (native, -O3 -march=native) and build/tinyllama.bc (whole-program bitcode)
 #   make test-app     NumPy-reference, tokenizer, sampler, libc-surface and bad-input tests (< 1 minute)
 #   make bench-llama  tok/s on the shipped model: native, then `bareflow run --tier interp|auto` when available
+#   make bench-threads  -j 1 against -j 2 (threads), natively
 #   make train        re-train app-tinyllama/model/ (Python venv in build/train-venv; ~20 min on 2 cores)
 # See docs/tinyllama.md.
 
@@ -26,12 +27,12 @@ TL_MODEL  := $(TL_DIR)/model/model.bin
 TL_PY     ?= /usr/bin/python3
 TL_VENV   := $(BUILD)/train-venv
 
-.PHONY: app test-app bench-llama train
+.PHONY: app test-app bench-llama bench-threads train
 
 app: $(BUILD)/tinyllama $(BUILD)/tinyllama.bc
 
 $(BUILD)/tinyllama: $(TL_SRC) $(TL_HDR) $(TL_DIR)/app.mk | $(DEPS_STAMP)
-	$(TL_CC) $(TL_CFLAGS) $(TL_NATIVE_FLAGS) $(TL_SRC) -lm -o $@
+	$(TL_CC) $(TL_CFLAGS) $(TL_NATIVE_FLAGS) $(TL_SRC) -pthread -lm -o $@
 
 $(BUILD)/tinyllama-bc/%.bc: $(TL_DIR)/src/%.c $(TL_HDR) $(TL_DIR)/app.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -49,6 +50,11 @@ APP_TESTS := test-app
 
 test-app: app host
 	TINYLLAMA_NO_SKIP=1 BAREFLOW=$(BAREFLOW_HOST) $(TEST_LOG) test-app $(TL_PY) tests/tinyllama/test_tinyllama.py
+
+# make bench-threads: -j 1 against -j 2 natively, round-robin medians and their ratio (build/bench-threads.txt).
+bench-threads: app
+	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(TL_MODEL) --threads 2 --rounds 7 \
+	  --out $(BUILD)/bench-threads.txt
 
 bench-llama: app
 	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)

@@ -8,6 +8,8 @@
 #                               in build/converge-userspace.txt, plot in build/converge-userspace.svg)
 #   make converge               the same as boots of the JIT image (bitcode + model as boot files) on one state
 #                               disk, $(CONVERGE_DISK) (per-boot table in build/converge-qemu.txt), then `make appliance`
+#                               (both: JIT_THREADS=N compiles on N background threads in every run, 0 synchronously)
+#   make bench-bgjit            cold first runs, synchronous compiles vs one background compile thread (round-robin)
 #   make appliance              `bareflow aot` on the converged snapshot (live functions only, whole-program O3 with
 #                               the aggregated profile, for the snapshot's CPU) + trap stubs for dead functions →
 #                               build/appliance.elf (+ build/appliance/initrd.tar, ISO)
@@ -48,25 +50,35 @@ interactive-appliance: app
 
 # ---- Convergence of the JIT on one workload, then the appliance from the converged snapshot ----------
 CONVERGE_STATE ?= $(BUILD)/state-userspace
+# JIT_THREADS=N: every run of the convergence compiles on N background threads (0: synchronously);
+# empty: bareflow's default.
+JIT_THREADS ?=
+CONVERGE_JIT := $(if $(JIT_THREADS),--jit-threads $(JIT_THREADS))
 CONVERGE_DISK ?= $(STATE_DISK)
 CONVERGE_MODULES := $(BUILD)/tinyllama.bc $(APPLIANCE_MODULES)
 APPLIANCE_DIR := $(BUILD)/appliance
 APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
 APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
-.PHONY: userspace-converge converge appliance qemu-appliance bench-aot
+.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit
 
 userspace-converge: app host
 	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --state $(CONVERGE_STATE) --fresh --steps 256 --max-runs 6 --pairs 5 --native $(BUILD)/tinyllama \
-	  --out $(BUILD)/converge-userspace.txt --plot $(BUILD)/converge-userspace.svg
+	  $(CONVERGE_JIT) --out $(BUILD)/converge-userspace.txt --plot $(BUILD)/converge-userspace.svg
 
 converge: app host
 	$(MAKE) image BOOT_MODULES="$(CONVERGE_MODULES)"
 	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(CONVERGE_DISK) --fresh \
-	  --steps 256 --max-runs 5 --pairs 4 --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
+	  --steps 256 --max-runs 5 --pairs 4 $(CONVERGE_JIT) --out $(BUILD)/converge-qemu.txt --plot $(BUILD)/converge-qemu.svg
 	$(MAKE) appliance
+
+# Cold first runs (fresh state store, 256 tokens) with synchronous compiles against one background
+# compile thread, round-robin: median time to peak of each and their ratio (build/bench-bgjit.txt).
+bench-bgjit: app host
+	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
+	  --model $(TL_MODEL) --state $(BUILD)/state-bgjit --steps 256 --cold-ab 0,1 --cold-runs 7 --out $(BUILD)/bench-bgjit.txt
 
 appliance: app host
 	@test -f $(CONVERGE_DISK) || { echo "appliance: no converged snapshot in $(CONVERGE_DISK): run 'make converge' first" >&2; exit 1; }

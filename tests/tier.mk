@@ -1,6 +1,7 @@
 # Tiered execution (docs/tiering.md), included from the root Makefile.
-#   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min` and defaults
-#   make test-tier-csmith        csmith seeds under the same two settings
+#   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min`, defaults, and
+#                                defaults with one background compile thread (`--jit-threads 1`)
+#   make test-tier-csmith        csmith seeds under the same three settings
 #   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report, bareflow.h in every tier)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
 TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
@@ -10,6 +11,7 @@ TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 test-tier-conformance:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--jit-threads 1" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
 
 test-tiering:
 	$(TEST_LOG) test-tiering cargo test --release --test tiering
@@ -17,6 +19,7 @@ test-tiering:
 test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--jit-threads 1" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
 
 # make bench-jit: native clang-19 -O3 -march=native vs `bareflow run --tier auto` (whole process,
 # steady state by size difference, compile latency per tier); tables in build/bench-jit.txt

@@ -535,3 +535,46 @@ fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
     let text = String::from_utf8_lossy(&snap.stdout);
     assert!(text.contains(" specialized p2=64,p3=1;p2=96,p3=1: ") && !text.contains("KEY MISMATCH"), "{text}");
 }
+
+/// Run tests/tiering/background.c under `bareflow run FLAGS`; returns (stdout, stderr).
+fn background_run(flags: &[&str]) -> (String, String) {
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let bc = support::scratch("tiering").join("background.bc");
+    {
+        let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+        let include = root().join("tier/include");
+        support::bitcode(&root().join("tests/tiering/background.c"), &bc, &["-O2", "-I", include.to_str().unwrap()]);
+    }
+    let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+    let (out, err) = (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string());
+    assert!(o.status.success(), "bareflow run {flags:?}: {err}");
+    (out, err)
+}
+
+#[test]
+fn background_compiles_switch_to_new_code_while_the_program_runs() {
+    let (interp, _) = background_run(&["--tier", "interp"]);
+    assert!(interp.starts_with("switched no\nresult "), "{interp}");
+    let result = interp.lines().nth(1).unwrap();
+    for threads in ["0", "1", "2"] {
+        let flags = ["--tier", "auto", "--verbose", "--jit-threads", threads];
+        let (out, err) = background_run(&flags);
+        assert_eq!(out, format!("switched yes\n{result}\n"), "{flags:?}: {err}");
+        let change = err.lines().find(|l| l.starts_with("[tier] work: interp -> O1")).expect("no tier change of work");
+        // The tier log says where the compile ran and how long it waited in the queue.
+        match threads {
+            "0" => assert!(!change.contains("queued"), "{change}"),
+            _ => assert!(change.contains("in background") && change.contains(", queued "), "{change}"),
+        }
+    }
+}
+
+#[test]
+fn jit_threads_takes_a_count() {
+    for bad in ["x", "-1", "65"] {
+        let o = support::bareflow(["run", "--jit-threads", bad, "prog.bc"]).output().expect("bareflow run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(err.trim(), format!("bareflow run: --jit-threads '{bad}': expected a number from 0 to 64"));
+    }
+}

@@ -24,8 +24,15 @@ CLOCK_MONOTONIC, i.e. from the virtual CPU's reset.
 A run that fails, or that produced no data (no per-token timestamps; for bareflow, no saved snapshot
 or dead-code line), stops the script with one line naming the run and the problem, exit status 1.
 
+--jit-threads N passes `--jit-threads N` to every bareflow run (0: synchronous compiles; default:
+bareflow's own). --cold-ab A,B --cold-runs K instead measures only cold first runs (a fresh state
+store each): K rounds, each one run with --jit-threads A then one with B (round-robin, so both see
+the same machine load), and prints the median time to peak of each and B's as a share of A's; the
+runs must print the same text.
+
 usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
                          [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--qemu KERNEL --initrd INITRD] [--out FILE] [--fresh]
+                         [--jit-threads N] [--cold-ab A,B --cold-runs K]
 """
 import argparse
 import os
@@ -70,6 +77,64 @@ def qemu_text(out):
     return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
 
 
+def jit_threads(args):
+    """The `--jit-threads` option of a bareflow run, if one was asked for."""
+    return [] if args.jit_threads is None else ["--jit-threads", str(args.jit_threads)]
+
+
+def fresh_store(args, path):
+    """An empty state store at `path` (a directory, or with --qemu a blank disk image)."""
+    shutil.rmtree(path, ignore_errors=True)
+    if args.qemu:
+        with open(path, "wb") as f:
+            f.truncate(64 << 20)
+
+
+def drop_store(args, path):
+    if args.qemu:
+        os.remove(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def cold_ab(args):
+    """Cold first runs with --jit-threads A and B, round-robin (see the module doc)."""
+    try:
+        settings = [int(x) for x in args.cold_ab.split(",")]
+    except ValueError:
+        sys.exit(f"converge: --cold-ab '{args.cold_ab}': expected two thread counts A,B")
+    if len(settings) != 2 or args.cold_runs < 1:
+        sys.exit(f"converge: --cold-ab '{args.cold_ab}' --cold-runs {args.cold_runs}: expected A,B and at least one run")
+    runs = {n: [] for n in settings}
+    text = None
+    for k in range(args.cold_runs):
+        for n in settings:
+            a = argparse.Namespace(**vars(args))
+            a.jit_threads, a.state = n, f"{args.state}.cold{n}"
+            fresh_store(a, a.state)
+            r = run_once(a, 1, what=f"round {k + 1} cold run with --jit-threads {n}")
+            drop_store(a, a.state)
+            if text is None:
+                text = r["stdout"]
+            elif r["stdout"] != text:
+                sys.exit(f"converge: round {k + 1} cold run with --jit-threads {n} printed a different text")
+            runs[n].append(r)
+            print(f"round {k + 1} --jit-threads {n}: peak {r['peak'] * 1e3:.1f} ms, first token {r['first'] * 1e3:.1f} ms, "
+                  f"{r['rate']:.0f} tok/s, wall {r['wall']:.2f} s", flush=True)
+    med = {n: {key: statistics.median(r[key] for r in runs[n]) for key in ("peak", "first", "rate", "wall")} for n in settings}
+    (a, b) = settings
+    out = [f"cold first runs, median of {args.cold_runs} (round-robin), {args.steps} tokens:"]
+    for n in settings:
+        out.append(f"  --jit-threads {n}: time to peak {med[n]['peak'] * 1e3:.1f} ms, first token {med[n]['first'] * 1e3:.1f} ms, "
+                   f"{med[n]['rate']:.0f} tok/s, wall {med[n]['wall']:.2f} s")
+    out.append(f"  time to peak with --jit-threads {b}: {100 * med[b]['peak'] / med[a]['peak']:.1f}% of --jit-threads {a} "
+               f"({100 * (1 - med[b]['peak'] / med[a]['peak']):.1f}% shorter); same text in every run")
+    print("\n".join(out))
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("\n".join(out) + "\n")
+
+
 def fail(what, problem, output=""):
     """Stop with one line: which run, what went wrong, and the end of its output."""
     tail = " | ".join(l.strip() for l in output.strip().splitlines()[-3:])
@@ -84,11 +149,11 @@ def run_once(args, run, native=None, what=None):
         # The guest's command line is split at spaces: quote the prompt for core-rt's parser.
         app_args = ["/boot/" + os.path.basename(args.model), "-n", str(args.steps), "-t", "0", "-i", f"'{PROMPT}'", "-r", "1"]
         cmd = [QEMU_RUN, "--timeout", "1800", "--disk", args.state, "--initrd", args.initrd, args.qemu, "--",
-               "run", "--verbose", "--state", "/dev/state", "/boot/" + os.path.basename(args.bitcode), "--"] + app_args
+               "run", "--verbose"] + jit_threads(args) + ["--state", "/dev/state", "/boot/" + os.path.basename(args.bitcode), "--"] + app_args
     elif native:
         cmd = [native] + app_args
     else:
-        cmd = [args.bareflow, "run", "--verbose", "--state", args.state, args.bitcode, "--"] + app_args
+        cmd = [args.bareflow, "run", "--verbose"] + jit_threads(args) + ["--state", args.state, args.bitcode, "--"] + app_args
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - t0
@@ -149,7 +214,13 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--plot", metavar="SVG", help="write a plot of tok/s and native code size per run")
     ap.add_argument("--fresh", action="store_true", help="start from an empty state directory")
+    ap.add_argument("--jit-threads", type=int, help="pass --jit-threads N to every bareflow run")
+    ap.add_argument("--cold-ab", metavar="A,B", help="only cold first runs, --jit-threads A vs B (round-robin)")
+    ap.add_argument("--cold-runs", type=int, default=5, help="rounds of --cold-ab")
     args = ap.parse_args()
+    if args.cold_ab:
+        cold_ab(args)
+        return
     if args.fresh and args.qemu:
         with open(args.state, "wb") as f:
             f.truncate(64 << 20)

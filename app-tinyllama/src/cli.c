@@ -18,7 +18,9 @@ static const char USAGE[] =
     "              input, an empty line or \"quit\" (each prompt starts a fresh sequence; no -i)\n"
     "  -l <path>   debug: write every position's token in/out and logits to a binary file\n"
     "  -r <0|1>    1: print each position's CLOCK_MONOTONIC time on stderr (\"pos N at T s\", for time to\n"
-    "              peak tok/s measurements), default 0\n";
+    "              peak tok/s measurements), default 0\n"
+    "  -j <int>    threads (1-64) splitting each matmul's rows and the attention heads, default 1;\n"
+    "              the output is the same for every count\n";
 
 static int parse_float(const char *flag, const char *s, float lo, float hi, float *out) {
     char *end = NULL;
@@ -56,6 +58,7 @@ int cli_parse(int argc, char **argv, Options *opt) {
     opt->temperature = 1.0f;
     opt->topp = 0.9f;
     opt->steps = 256;
+    opt->threads = 1;
     opt->mode = MODE_GENERATE;
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         printf("%s", USAGE);
@@ -70,12 +73,13 @@ int cli_parse(int argc, char **argv, Options *opt) {
     for (int i = 2; i < argc; i += 2) {
         const char *flag = argv[i];
         if (flag[0] != '-' || strlen(flag) != 2) {
-            fprintf(stderr, "tinyllama: unexpected argument '%s' (options are -t -p -s -n -i -z -m -l -r; -h for help)\n",
+            fprintf(stderr, "tinyllama: unexpected argument '%s' (options are -t -p -s -n -i -z -m -l -r -j; -h for help)\n",
                     flag);
             return -1;
         }
-        if (strchr("tpsnizmlr", flag[1]) == NULL) {
-            fprintf(stderr, "tinyllama: unknown option '%s' (options are -t -p -s -n -i -z -m -l -r; -h for help)\n", flag);
+        if (strchr("tpsnizmlrj", flag[1]) == NULL) {
+            fprintf(stderr, "tinyllama: unknown option '%s' (options are -t -p -s -n -i -z -m -l -r -j; -h for help)\n",
+                    flag);
             return -1;
         }
         if (i + 1 >= argc) {
@@ -111,6 +115,10 @@ int cli_parse(int argc, char **argv, Options *opt) {
         case 'r':
             if (parse_long("-r", val, 0, 1, &n)) return -1;
             opt->timing = (int)n;
+            break;
+        case 'j':
+            if (parse_long("-j", val, 1, 64, &n)) return -1;
+            opt->threads = (int)n;
             break;
         case 'm':
             if (strcmp(val, "generate") == 0) {

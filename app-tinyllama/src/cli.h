@@ -1,6 +1,6 @@
 /* cli: the command line, llama2.c `run` style:
  *   tinyllama CHECKPOINT [-t temperature] [-p topp] [-s seed] [-n steps] [-i prompt] [-z tokenizer]
- *             [-m generate|encode|chat] [-l logits-file]
+ *             [-m generate|encode|chat] [-l logits-file] [-r 0|1] [-j threads]
  * Every bad option gives one line on stderr naming the option and the problem. */
 #ifndef TINYLLAMA_CLI_H
 #define TINYLLAMA_CLI_H
@@ -21,6 +21,7 @@ typedef struct {
     uint64_t seed;           /* 0 = derive from the monotonic clock */
     Mode mode;
     int timing;              /* -r 1: each position's CLOCK_MONOTONIC time on stderr */
+    int threads;             /* -j: threads splitting the matmuls (rows) and attention (heads); 1 = none */
 } Options;
 
 /* Returns 0 and fills opt; 1 when help was printed (exit 0); -1 after printing a one-line error. */

@@ -141,6 +141,7 @@ int main(int argc, char **argv) {
     int status = 1;
 
     if (model_load(&model, opt.checkpoint) != 0) goto out;
+    if (opt.threads > 1 && model_set_threads(&model, opt.threads) != 0) goto out;
     tok_path = opt.tokenizer ? NULL : cli_default_tokenizer(opt.checkpoint);
     if (tokenizer_load(&tok, opt.tokenizer ? opt.tokenizer : tok_path, model.config.vocab_size) != 0) goto out;
 

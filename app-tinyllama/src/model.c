@@ -155,6 +155,60 @@ int model_load(Model *m, const char *path) {
     return alloc_state(m, path);
 }
 
+/* One matmul split by rows across the model's team. */
+typedef struct {
+    float *xout;
+    const float *x, *w;
+    int n;
+} MatmulRows;
+
+static void matmul_rows(void *ctx, int begin, int end) {
+    const MatmulRows *j = ctx;
+    matmul(j->xout + begin, j->x, j->w + (size_t)begin * j->n, j->n, end - begin);
+}
+
+/* Always inlined (as is attend_head): with one thread the forward pass is the same code, loops included, as
+ * without the team — what irvm counts and the tier manager decides on. */
+__attribute__((always_inline)) static inline void forward_matmul(const Model *m, float *xout, const float *x, const float *w, int n, int d) {
+    if (!m->team) {
+        matmul(xout, x, w, n, d);
+        return;
+    }
+    MatmulRows j = {xout, x, w, n};
+    team_run(m->team, matmul_rows, &j, d);
+}
+
+/* Attention of one layer at one position. */
+typedef struct {
+    const float *q_all, *kc, *vc;
+    float *att_all, *out_all;
+    int hs, kv_dim, kv_mul, seq, pos;
+    float inv_sqrt_hs;
+} Attention;
+
+/* Head h. */
+__attribute__((always_inline)) static inline void attend_head(const Attention *a, int h) {
+    int hs = a->hs, kv_dim = a->kv_dim, pos = a->pos;
+    const float *q = a->q_all + (size_t)h * hs;
+    float *att = a->att_all + (size_t)h * a->seq;
+    size_t kv_off = (size_t)(h / a->kv_mul) * hs;
+    for (int t = 0; t <= pos; t++) att[t] = dot(q, a->kc + (size_t)t * kv_dim + kv_off, hs) * a->inv_sqrt_hs;
+    softmax(att, pos + 1);
+    float *out = a->out_all + (size_t)h * hs;
+    memset(out, 0, (size_t)hs * sizeof(float));
+    for (int t = 0; t <= pos; t++) axpy(out, att[t], a->vc + (size_t)t * kv_dim + kv_off, hs);
+}
+
+/* Heads [begin, end), for the team. */
+static void attend_heads(void *ctx, int begin, int end) {
+    for (int h = begin; h < end; h++) attend_head(ctx, h);
+}
+
+int model_set_threads(Model *m, int n) {
+    m->team = team_start(n);
+    return m->team ? 0 : -1;
+}
+
 float *model_forward(Model *m, int token, int pos) {
     const Config *c = &m->config;
     const Weights *w = &m->w;
@@ -174,38 +228,34 @@ float *model_forward(Model *m, int token, int pos) {
 
         /* attention */
         rmsnorm(s->xb, s->x, w->rms_att + ld, dim);
-        matmul(s->q, s->xb, w->wq + ld * dim, dim, dim);
-        matmul(k, s->xb, w->wk + (size_t)l * kv_dim * dim, dim, kv_dim);
-        matmul(v, s->xb, w->wv + (size_t)l * kv_dim * dim, dim, kv_dim);
+        forward_matmul(m, s->q, s->xb, w->wq + ld * dim, dim, dim);
+        forward_matmul(m, k, s->xb, w->wk + (size_t)l * kv_dim * dim, dim, kv_dim);
+        forward_matmul(m, v, s->xb, w->wv + (size_t)l * kv_dim * dim, dim, kv_dim);
         rope(s->q, cos_row, sin_row, dim, hs);
         rope(k, cos_row, sin_row, kv_dim, hs);
-        for (int h = 0; h < c->n_heads; h++) {
-            const float *q = s->q + (size_t)h * hs;
-            float *att = s->att + (size_t)h * seq;
-            size_t kv_off = (size_t)(h / kv_mul) * hs;
-            for (int t = 0; t <= pos; t++) att[t] = dot(q, kc + (size_t)t * kv_dim + kv_off, hs) * inv_sqrt_hs;
-            softmax(att, pos + 1);
-            float *out = s->xb + (size_t)h * hs;
-            memset(out, 0, (size_t)hs * sizeof(float));
-            for (int t = 0; t <= pos; t++) axpy(out, att[t], vc + (size_t)t * kv_dim + kv_off, hs);
-        }
-        matmul(s->xb2, s->xb, w->wo + ld * dim, dim, dim);
+        Attention a = {s->q, kc, vc, s->att, s->xb, hs, kv_dim, kv_mul, seq, pos, inv_sqrt_hs};
+        if (m->team)
+            team_run(m->team, attend_heads, &a, c->n_heads);
+        else
+            for (int h = 0; h < c->n_heads; h++) attend_head(&a, h);
+        forward_matmul(m, s->xb2, s->xb, w->wo + ld * dim, dim, dim);
         axpy(s->x, 1.0f, s->xb2, dim);
 
         /* SwiGLU feed-forward */
         rmsnorm(s->xb, s->x, w->rms_ffn + ld, dim);
-        matmul(s->hb, s->xb, w->w1 + (size_t)l * hidden * dim, dim, hidden);
-        matmul(s->hb2, s->xb, w->w3 + (size_t)l * hidden * dim, dim, hidden);
+        forward_matmul(m, s->hb, s->xb, w->w1 + (size_t)l * hidden * dim, dim, hidden);
+        forward_matmul(m, s->hb2, s->xb, w->w3 + (size_t)l * hidden * dim, dim, hidden);
         swiglu(s->hb, s->hb2, hidden);
-        matmul(s->xb2, s->hb, w->w2 + (size_t)l * dim * hidden, hidden, dim);
+        forward_matmul(m, s->xb2, s->hb, w->w2 + (size_t)l * dim * hidden, hidden, dim);
         axpy(s->x, 1.0f, s->xb2, dim);
     }
     rmsnorm(s->xb, s->x, w->rms_final, dim);
-    matmul(s->logits, s->xb, w->wcls, dim, c->vocab_size);
+    forward_matmul(m, s->logits, s->xb, w->wcls, dim, c->vocab_size);
     return s->logits;
 }
 
 void model_free(Model *m) {
+    team_stop(m->team);
     RunState *s = &m->s;
     free(s->x);
     free(s->xb);

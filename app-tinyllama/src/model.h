@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "team.h"
+
 /* The checkpoint header: seven little-endian int32 in this order. */
 typedef struct {
     int dim;        /* transformer width */
@@ -52,6 +54,7 @@ typedef struct {
     Weights w;
     RunState s;
     unsigned char *file;  /* the whole checkpoint; weights point into it */
+    Team *team;           /* threads splitting the forward pass (model_set_threads); NULL = this thread only */
 } Model;
 
 /* Load and validate a checkpoint. On a bad file prints one line "tinyllama: PATH: <problem>" on stderr and
@@ -62,6 +65,11 @@ int model_load(Model *m, const char *path);
  * the logits (vocab_size floats, owned by the model, overwritten by the next call). */
 float *model_forward(Model *m, int token, int pos);
 
+/* Split every later forward pass across n threads (n >= 2; see team.h). Returns -1 after printing one line
+ * when the threads cannot be started. */
+int model_set_threads(Model *m, int n);
+
+/* Frees the model and stops its threads. */
 void model_free(Model *m);
 
 #endif

@@ -26,7 +26,10 @@ pub mod symbols;
 pub mod target;
 
 pub use error::{Error, Result};
-pub use jit::{CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule};
+pub use jit::{
+    BuiltObject, CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule,
+    Variant,
+};
 pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use specialize::{Specialization, Version};

@@ -1,4 +1,4 @@
-//! `bareflow run [--tier interp|jit|auto] [--opt N] [--thresholds W,H,V|min] [--verbose]
+//! `bareflow run [--tier interp|jit|auto] [--opt N] [--thresholds W,H,V|min] [--jit-threads N] [--verbose]
 //! [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]`
 //!
 //! Runs LLVM bitcode with irvm; `auto` (the default) tiers hot functions up through orc-bridge,
@@ -16,7 +16,7 @@ pub mod snapshots;
 use irvm::{Error, Machine, Options, Outcome};
 use session::{Host, ReportSpec, Session};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--no-osr] [--no-specialize] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,9 @@ struct Args {
     specialize: bool,
     /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
     fp_contract: bool,
+    /// `--jit-threads N`: background compile threads under `--tier auto` (0, the default:
+    /// compile synchronously).
+    jit_threads: Option<usize>,
     profile_out: Option<String>,
     table: bool,
     state: Option<String>,
@@ -58,6 +61,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut osr = true;
     let mut specialize = true;
     let mut fp_contract = false;
+    let mut jit_threads = None;
     let mut it = args.iter();
     let program = loop {
         let Some(a) = it.next() else { return Err("missing PROGRAM.bc (see 'bareflow help')".into()) };
@@ -79,6 +83,11 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--no-osr" => osr = false,
             "--no-specialize" => specialize = false,
             "--fp-contract" => fp_contract = true,
+            "--jit-threads" => {
+                let v = it.next().ok_or("--jit-threads needs a number of threads (0: compile synchronously)")?;
+                let n = v.parse::<usize>().ok().filter(|&n| n <= 64);
+                jit_threads = Some(n.ok_or_else(|| format!("--jit-threads '{v}': expected a number from 0 to 64"))?);
+            }
             "--opt" => {
                 let v = it.next().ok_or("--opt needs a level (0-3)")?;
                 opt = v.parse().map_err(|_| format!("--opt '{v}': expected 0, 1, 2 or 3"))?;
@@ -107,6 +116,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         osr,
         specialize,
         fp_contract,
+        jit_threads,
         profile_out,
         table,
         state,
@@ -258,6 +268,15 @@ fn setup_tier(
         );
     }
     if a.tier == Tier::Auto {
+        // Synchronous by default: on the 2-CPU build machine, shared with other work, a cold
+        // app-tinyllama run reached its peak later with a background compile thread than
+        // without (docs/performance.md, "Background compilation").
+        let threads = a.jit_threads.unwrap_or(0);
+        match t.start_background(threads) {
+            Ok(()) if a.verbose && threads > 0 => eprintln!("[tier] compiling on {threads} background thread(s)"),
+            Ok(()) => {}
+            Err(e) => eprintln!("bareflow run: --jit-threads {threads}: {e}; compiling synchronously"),
+        }
         bareflow_tier::install(m, &t, 0, a.osr);
         return Ok(Some(t));
     }

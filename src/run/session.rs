@@ -95,7 +95,7 @@ impl Host {
             return true;
         }
         if let Some(t) = self.tiering.as_mut() {
-            t.exiting = true;
+            t.end_compiles();
         }
         match (self.snapshots.as_mut(), self.tiering.as_mut()) {
             (Some(s), Some(t)) => snapshots::finish(s, m, t, &mut self.coverage),

@@ -183,6 +183,48 @@ class Program(unittest.TestCase):
             with open(dumps[0], "rb") as a, open(dumps[1], "rb") as b:
                 self.assertTrue(a.read() == b.read(), "logit dumps differ")
 
+    def test_threads_give_the_same_output(self):
+        """-j N splits the matmuls (rows) and attention (heads) across N threads: every count gives the text
+        and logits of -j 1, bit for bit (each row and head is computed by the same code), greedy and sampled."""
+        for extra in (["-t", "0", "-i", "And God said"], ["-t", "0.8", "-s", "7", "-i", "Love"]):
+            outs = {}
+            for j in ("1", "2", "3", "5"):
+                dump = os.path.join(TMP, f"threads-{j}.bin")
+                r = run(MODEL, "-n", "96", *extra, "-j", j, "-l", dump)
+                self.assertEqual(r.returncode, 0, r.stderr.decode())
+                with open(dump, "rb") as f:
+                    outs[j] = (r.stdout, f.read())
+            for j in ("2", "3", "5"):
+                self.assertEqual(outs[j][0], outs["1"][0], f"-j {j} {extra}: text differs")
+                self.assertTrue(outs[j][1] == outs["1"][1], f"-j {j} {extra}: logits differ")
+
+    @unittest.skipUnless(os.path.exists(BAREFLOW) and os.path.exists(BC), "no bareflow binary (set BAREFLOW)")
+    def test_background_compiles_match_synchronous(self):
+        """--tier auto with one background compile thread and with synchronous compiles: the same text and
+        bit-identical logits as the native build; the background run really installed code compiled on its
+        thread (its tier log says so, with the time each compile waited in the queue)."""
+        args = [MODEL, "-n", "128", "-t", "0", "-i", "And God said"]
+        native_dump = os.path.join(TMP, "native-bg.bin")
+        native = run(*args, "-l", native_dump)
+        self.assertEqual(native.returncode, 0, native.stderr.decode())
+        with open(native_dump, "rb") as f:
+            want = f.read()
+        for threads in ("0", "1"):
+            dump = os.path.join(TMP, f"auto-jit-threads-{threads}.bin")
+            r = subprocess.run([BAREFLOW, "run", "--tier", "auto", "--verbose", "--jit-threads", threads, BC, "--",
+                                *args, "-l", dump], capture_output=True, timeout=300)
+            err = r.stderr.decode()
+            self.assertEqual(r.returncode, 0, err)
+            self.assertEqual(r.stdout, native.stdout, f"--jit-threads {threads}")
+            with open(dump, "rb") as f:
+                self.assertTrue(f.read() == want, f"--jit-threads {threads}: logit dumps differ from native")
+            background = [l for l in err.splitlines() if l.startswith("[tier] ") and "in background" in l]
+            if threads == "0":
+                self.assertEqual(background, [], err)
+            else:
+                self.assertTrue(background, f"no tier change compiled in the background:\n{err}")
+                self.assertRegex(background[0], r"queued [0-9.]+ ms")
+
     CHAT_PROMPTS = ["And God said", "The man"]
 
     def chat_expected(self, steps):
@@ -332,6 +374,9 @@ class BadInput(unittest.TestCase):
         self.expect_error([MODEL, "-n", "-5"], "-n", "out of range")
         self.expect_error([MODEL, "-n", "12x"], "-n", "'12x' is not an integer")
         self.expect_error([MODEL, "-s", ""], "-s", "not an integer")
+        self.expect_error([MODEL, "-j", "0"], "-j", "out of range [1, 64]")
+        self.expect_error([MODEL, "-j", "65"], "-j", "out of range [1, 64]")
+        self.expect_error([MODEL, "-j", "two"], "-j", "'two' is not an integer")
 
     def test_unwritable_logits_file(self):
         self.expect_error([MODEL, "-l", os.path.join(TMP, "no", "such", "dir", "l.bin")], "l.bin", "cannot create")

@@ -10,6 +10,7 @@
 //! [`api::LiveSession`].
 
 pub mod api;
+pub mod background;
 pub mod cache;
 mod error;
 pub mod links;
@@ -34,6 +35,8 @@ pub struct Event {
     pub compile_ms: f64,
     /// The guarded specialization compiled (versions and shares), if any.
     pub specialized: Option<String>,
+    /// Time the compile waited in the background queue (`None`: compiled synchronously).
+    pub queue_ms: Option<f64>,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -44,8 +47,9 @@ impl Event {
     /// The tier log line (`--verbose`).
     pub fn line(&self) -> String {
         let special = self.specialized.as_ref().map(|s| format!(" specialized {s}")).unwrap_or_default();
+        let queued = self.queue_ms.map(|q| format!(", queued {q:.1} ms, in background")).unwrap_or_default();
         format!(
-            "[tier] {}: {} -> {}{special} ({}, {:.1} ms)",
+            "[tier] {}: {} -> {}{special} ({}, {:.1} ms{queued})",
             self.function,
             tier_name(self.from),
             self.to,
@@ -94,7 +98,12 @@ pub struct Tiering {
     /// Records a milestone of the run (the first compile) where the platform keeps them (the
     /// unikernel's boot breakdown); does nothing unless the driver sets it.
     pub boot_mark: fn(&str),
+    /// Background compile threads (`start_background`); `None`: compiles are synchronous.
+    background: Option<background::Compilers>,
 }
+
+/// A function whose background compile is pending asks again after this many more calls.
+const POLL_CALLS: u64 = 4;
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
@@ -151,6 +160,7 @@ impl Tiering {
             objects: vec![None; n],
             exiting: false,
             boot_mark: |_| {},
+            background: None,
         })
     }
 
@@ -179,14 +189,6 @@ impl Tiering {
         }
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
-        if choice.is_some() {
-            // The counter array is the function's: the previous specialization keeps its counts.
-            let counts = self.links.guard_counts(f);
-            if let Some(r) = self.specialized.iter_mut().rev().find(|r| r.function == name) {
-                r.final_counts.get_or_insert(counts);
-            }
-            self.links.reset_guards(f);
-        }
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
             if let Some(ch) = &choice {
@@ -228,37 +230,58 @@ impl Tiering {
             self.failed.push((name, e.to_string()));
             return Err(e);
         }
+        self.adopt(m, f, &c, reason, ms, None, choice);
+        Ok(())
+    }
+
+    /// Make `c` (compiled code of `f`, specialized as `choice` says) the code `f` runs: irvm's
+    /// native entry, the guard counters, the object for the cache, the call slot, the log and
+    /// the level.
+    #[allow(clippy::too_many_arguments)] // one call per way a compile finishes; a struct would only rename them
+    fn adopt(
+        &mut self,
+        m: &mut Machine,
+        f: FuncId,
+        c: &orc_bridge::CompiledFunction,
+        reason: String,
+        compile_ms: f64,
+        queue_ms: Option<f64>,
+        choice: Option<specialize::Choice>,
+    ) {
         m.set_native(f, c.address as usize);
+        if choice.is_some() {
+            // The counter array is the function's: the previous specialization keeps its counts,
+            // the new one counts from zero.
+            let counts = self.links.guard_counts(f);
+            if let Some(r) = self.specialized.iter_mut().rev().find(|r| r.function == c.function) {
+                r.final_counts.get_or_insert(counts);
+            }
+            self.links.reset_guards(f);
+        }
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
-        self.objects[f.index()] = Some(cache::Cached::of(&c, key));
-        if self.direct_slot(m, f, level) {
+        self.objects[f.index()] = Some(cache::Cached::of(c, key));
+        if self.direct_slot(m, f, c.level) {
             self.links.slots[f.index()] = c.address;
         }
         let specialized = choice.as_ref().map(specialize::Choice::describe);
         if let Some(choice) = choice {
             self.specialized.push(specialize::Record {
-                function: name.clone(),
+                function: c.function.clone(),
                 choice,
                 dropped: false,
                 final_counts: None,
             });
         }
-        self.record(Event {
-            function: name,
-            from: self.levels[f.index()],
-            to: level,
-            reason,
-            compile_ms: ms,
-            specialized,
-        });
-        self.levels[f.index()] = Some(level);
-        Ok(())
+        let from = self.levels[f.index()];
+        let (function, to) = (c.function.clone(), c.level);
+        self.record(Event { function, from, to, reason, compile_ms, specialized, queue_ms });
+        self.levels[f.index()] = Some(c.level);
     }
 
     /// The specialization to compile for `f` at `level`, if any: O2/O3 only, not variadic (the
     /// dispatcher passes its parameters on), never after one was dropped or failed, and only
     /// from value tables with at least `warm / 8` (at least 1) calls.
-    fn specialization_for(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
+    pub(crate) fn specialization_for(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
         if !self.specialize || level < OptLevel::O2 || m.signature(f).vararg {
             return None;
         }
@@ -404,6 +427,7 @@ impl Tiering {
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
+        self.install_finished(m);
         self.review_specializations(m);
         if !m.is_defined(f) || self.exiting {
             self.settle(m, f);
@@ -422,6 +446,13 @@ impl Tiering {
                 return;
             }
             let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
+            if self.background.is_some() {
+                // Keep running as now; ask again soon (the compile result is installed by
+                // whichever hook comes first after it is ready).
+                self.queue(m, f, to, reason);
+                m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
+                return;
+            }
             if self.compile(m, f, to, reason).is_err() {
                 self.settle(m, f);
                 return;
@@ -437,7 +468,7 @@ impl Tiering {
 
     /// `f` will not change tier any more: stop counting it, and let JIT callers call its
     /// current native code (if any) directly instead of through the thunk.
-    fn settle(&mut self, m: &mut Machine, f: FuncId) {
+    pub(crate) fn settle(&mut self, m: &mut Machine, f: FuncId) {
         m.set_tier_mark(f, u64::MAX);
         let native = m.native_code(f);
         if native != 0 {
@@ -455,6 +486,7 @@ impl Tiering {
             "changes": self.log.iter().map(|e| json!({
                 "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
                 "reason": e.reason, "compile_ms": e.compile_ms, "specialized": e.specialized,
+                "queue_ms": e.queue_ms,
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
             "specializations": (0..self.specialized.len()).map(|k| {

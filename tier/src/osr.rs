@@ -27,6 +27,20 @@ pub struct OsrCache {
     waited: HashSet<(FuncId, u32)>,
 }
 
+impl OsrCache {
+    pub(crate) fn insert(&mut self, f: FuncId, point: u32, level: OptLevel, address: usize) {
+        self.entries.insert((f, point), (level, address));
+    }
+
+    pub(crate) fn fail(&mut self, f: FuncId, point: u32) {
+        self.failed.insert((f, point));
+    }
+}
+
+/// A point whose OSR variant is compiling in the background asks again after this many more
+/// entries.
+const POLL_ENTRIES: u64 = 1;
+
 /// An inner loop that reached the mark waits this many times the hot threshold more entries for
 /// its outermost loop's header to come round before it enters native code itself.
 const WAIT_FOR_OUTER: u64 = 8;
@@ -34,17 +48,25 @@ const WAIT_FOR_OUTER: u64 = 8;
 impl Tiering {
     /// The OSR hook body (see the module doc).
     pub fn on_osr(&mut self, m: &mut Machine, f: FuncId, point: u32) -> OsrDecision {
-        if self.exiting || !m.is_defined(f) || !policy::tierable(m, f) {
+        self.install_finished(m);
+        if self.exiting || !m.is_defined(f) || !policy::tierable(m, f) || self.osr.failed.contains(&(f, point)) {
             return OsrDecision::Never;
+        }
+        if self.osr_pending(f) {
+            return OsrDecision::Later(m.osr_count(f, point) + POLL_ENTRIES);
         }
         let Some(p) = m.osr_header(f, point) else { return OsrDecision::Never };
         // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
         // LLVM's loop passes skip them). Enter at the outermost header instead, the next time
-        // it comes round; the inner point only goes ahead if that takes too long or failed.
+        // it comes round; the inner point only goes ahead if that takes too long or failed. With
+        // background compiles the outer variant may be installed while this activation still
+        // runs the inner loop: it waits for the outer header again rather than compiling a
+        // second variant of the same body.
+        let outer_ready = |o| self.compiles_in_background() && self.osr.entries.contains_key(&(f, o));
         if let Some(o) = p.outer
             && !self.osr.failed.contains(&(f, o))
             && !self.osr.entries.contains_key(&(f, point))
-            && !self.osr.waited.contains(&(f, point))
+            && (!self.osr.waited.contains(&(f, point)) || outer_ready(o))
         {
             self.osr.waited.insert((f, point));
             m.set_osr_mark(f, o, m.osr_count(f, o) + 1);
@@ -72,6 +94,15 @@ impl Tiering {
                 e
             })
             .collect();
+        if self.compiles_in_background() {
+            // Keep interpreting this activation; it enters the variant at a later entry of
+            // this header once the variant is installed.
+            let entries = m.osr_count(f, point);
+            let reason = format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block);
+            let job = crate::background::OsrJob { point, header: p.block, values };
+            self.queue_osr(m, f, job, level, reason);
+            return OsrDecision::Later(entries + POLL_ENTRIES);
+        }
         let spec = OsrSpec { header: p.block, values: &values };
         let prof = function_profile(m, f);
         self.jit.set_profile_summary(Some(profile_summary(m)));
@@ -92,6 +123,7 @@ impl Tiering {
                     reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
                     compile_ms: ms,
                     specialized: None,
+                    queue_ms: None,
                 });
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));

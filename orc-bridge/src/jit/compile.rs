@@ -10,7 +10,7 @@ use llvm_sys::core::*;
 use llvm_sys::target::{LLVMDisposeTargetData, LLVMSetModuleDataLayout};
 use llvm_sys::target_machine::{LLVMCodeGenFileType, LLVMCreateTargetDataLayout, LLVMTargetMachineEmitToMemoryBuffer};
 
-use super::{CompileTimes, CompiledFunction, CompiledModule, Jit, ModuleId, OptimizedModule};
+use super::{BuiltObject, CompileTimes, CompiledFunction, CompiledModule, Jit, ModuleId, OptimizedModule};
 use crate::OptLevel;
 use crate::error::{Doing, Error, Result, cstring, one_line, take_message};
 use crate::extract;
@@ -19,15 +19,31 @@ use crate::osr::OsrSpec;
 use crate::pipeline::{self, FunctionProfile, ProfileSummary};
 use crate::symbols::{HostLinks, HostSymbol};
 
-/// What [`Jit::compile_function_inner`] builds around the function's body.
+/// What a compile builds around the function's body.
 #[derive(Clone, Copy)]
-pub(super) enum Variant<'a> {
+pub enum Variant<'a> {
     /// The function itself.
     Plain,
     /// An on-stack-replacement entry ([`crate::osr`]).
     Osr(&'a OsrSpec<'a>),
     /// A guarded specialization ([`crate::specialize`]).
     Specialized(&'a crate::Specialization),
+}
+
+impl Variant<'_> {
+    /// The words naming the compiled thing in errors and progress lines.
+    fn describe(&self, jit: &Jit, module: ModuleId, function: &str, level: OptLevel) -> String {
+        let m = &jit.source(module).name;
+        match self {
+            Variant::Plain => format!("function '{function}' (module '{m}') at {level}"),
+            Variant::Osr(spec) => {
+                format!("OSR entry of function '{function}' at block {} (module '{m}') at {level}", spec.header)
+            }
+            Variant::Specialized(spec) => {
+                format!("specialization {} of function '{function}' (module '{m}') at {level}", spec.key())
+            }
+        }
+    }
 }
 
 impl Jit {
@@ -42,10 +58,7 @@ impl Jit {
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
     ) -> Result<CompiledFunction> {
-        let what = format!("function '{function}' (module '{}') at {level}", self.source(module).name);
-        let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, Variant::Plain)
-            .map_err(|e| e.context(&what))
+        self.compile_variant(module, function, level, links, profile, Variant::Plain)
     }
 
     /// Compile `function` as a guarded specialization (see [`crate::specialize`]): a dispatcher
@@ -62,14 +75,7 @@ impl Jit {
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
     ) -> Result<CompiledFunction> {
-        let what = format!(
-            "specialization {} of function '{function}' (module '{}') at {level}",
-            spec.key(),
-            self.source(module).name
-        );
-        let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, Variant::Specialized(spec))
-            .map_err(|e| e.context(&what))
+        self.compile_variant(module, function, level, links, profile, Variant::Specialized(spec))
     }
 
     /// Compile the on-stack-replacement variant of `function` entering at loop header
@@ -86,17 +92,11 @@ impl Jit {
         links: &dyn HostLinks,
         profile: Option<&FunctionProfile>,
     ) -> Result<CompiledFunction> {
-        let what = format!(
-            "OSR entry of function '{function}' at block {} (module '{}') at {level}",
-            spec.header,
-            self.source(module).name
-        );
-        let _doing = Doing::new(format!("compiling {what}"));
-        self.compile_function_inner(module, function, level, links, profile, Variant::Osr(spec))
-            .map_err(|e| e.context(&what))
+        self.compile_variant(module, function, level, links, profile, Variant::Osr(spec))
     }
 
-    pub(super) fn compile_function_inner(
+    /// Build and link one [`Variant`] of `function`; every error names it.
+    pub(super) fn compile_variant(
         &mut self,
         module: ModuleId,
         function: &str,
@@ -105,6 +105,49 @@ impl Jit {
         profile: Option<&FunctionProfile>,
         variant: Variant<'_>,
     ) -> Result<CompiledFunction> {
+        let what = variant.describe(self, module, function, level);
+        let _doing = Doing::new(format!("compiling {what}"));
+        let has_slot = |name: &str| links.call_slot(name).is_some();
+        let built = self.build_object_inner(module, function, level, &has_slot, profile, variant);
+        built.and_then(|b| self.link_built_inner(b, links)).map_err(|e| e.context(&what))
+    }
+
+    /// The code-generating half of [`Jit::compile_function`] / [`Jit::compile_osr`] /
+    /// [`Jit::compile_specialized`]: extract,
+    /// pipeline, codegen — everything but linking. The result is plain data (`Send`): a Jit
+    /// on another thread (a background compiler with its own LLVM context) builds it, and the
+    /// Jit that runs the code links it with [`Jit::link_built`]. `has_slot` says which app
+    /// functions have a call slot (what [`HostLinks::call_slot`] answers `Some` for).
+    pub fn build_object(
+        &mut self,
+        module: ModuleId,
+        function: &str,
+        level: OptLevel,
+        has_slot: &dyn Fn(&str) -> bool,
+        profile: Option<&FunctionProfile>,
+        variant: Variant<'_>,
+    ) -> Result<BuiltObject> {
+        let what = variant.describe(self, module, function, level);
+        let _doing = Doing::new(format!("compiling {what}"));
+        self.build_object_inner(module, function, level, has_slot, profile, variant).map_err(|e| e.context(&what))
+    }
+
+    /// Link an object built by [`Jit::build_object`] (possibly by another Jit of the same
+    /// target and bitcode) into this JIT and look it up: the second half of a compile.
+    pub fn link_built(&mut self, built: BuiltObject, links: &dyn HostLinks) -> Result<CompiledFunction> {
+        let what = format!("compiled object '{}'", built.symbol);
+        self.link_built_inner(built, links).map_err(|e| e.context(&what))
+    }
+
+    fn build_object_inner(
+        &mut self,
+        module: ModuleId,
+        function: &str,
+        level: OptLevel,
+        has_slot: &dyn Fn(&str) -> bool,
+        profile: Option<&FunctionProfile>,
+        variant: Variant<'_>,
+    ) -> Result<BuiltObject> {
         let (osr, special) = match variant {
             Variant::Plain => (None, None),
             Variant::Osr(s) => (Some(s), None),
@@ -112,10 +155,11 @@ impl Jit {
         };
         let t0 = Instant::now();
         self.generation += 1;
+        let (tag, generation) = (&self.symbol_tag, self.generation);
         let symbol = match (osr, special) {
-            (Some(s), _) => format!("{function}.bf.osr{}.{level}.{}", s.header, self.generation),
-            (None, Some(_)) => format!("{function}.bf.{level}s.{}", self.generation),
-            (None, None) => format!("{function}.bf.{level}.{}", self.generation),
+            (Some(s), _) => format!("{function}.bf.osr{}.{level}.{tag}{generation}", s.header),
+            (None, Some(_)) => format!("{function}.bf.{level}s.{tag}{generation}"),
+            (None, None) => format!("{function}.bf.{level}.{tag}{generation}"),
         };
         let source = &mut self.sources[module.0];
         if source.base.is_none() {
@@ -153,32 +197,42 @@ impl Jit {
         }
         dump_input(&ex.module, &symbol, summary.as_ref());
         pipeline::run_tier(&ex.module, level, self.machine(level)?, &[], summary.as_ref())?;
-        let refs = extract::link_references(&ex, function, &|name| links.call_slot(name).is_some())?;
+        let refs = extract::link_references(&ex, function, has_slot)?;
         llvm::verify(&ex.module)?;
         let t2 = Instant::now();
 
         let object = self.emit_object(&ex.module, level)?;
         let t3 = Instant::now();
         dump(&ex.module, &symbol, &object);
-
-        self.check_runtime_references(&refs.runtime)?;
-        let host_symbols: Vec<String> = refs.host.iter().map(HostSymbol::symbol).collect();
-        self.define_host_symbols(&refs.host, links)?;
-        let code = self.add_object_bytes(&object, &symbol)?;
-        let address = self.lookup(&symbol).inspect_err(|_| {
-            let _ = self.remove(code);
-        })?;
-        let t4 = Instant::now();
-
-        Ok(CompiledFunction {
+        Ok(BuiltObject {
             function: function.to_string(),
             symbol,
             level,
+            object,
+            host: refs.host,
+            runtime: refs.runtime,
+            times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: Default::default() },
+        })
+    }
+
+    fn link_built_inner(&mut self, built: BuiltObject, links: &dyn HostLinks) -> Result<CompiledFunction> {
+        let t3 = Instant::now();
+        self.check_runtime_references(&built.runtime)?;
+        let host_symbols: Vec<String> = built.host.iter().map(HostSymbol::symbol).collect();
+        self.define_host_symbols(&built.host, links)?;
+        let code = self.add_object_bytes(&built.object, &built.symbol)?;
+        let address = self.lookup(&built.symbol).inspect_err(|_| {
+            let _ = self.remove(code);
+        })?;
+        Ok(CompiledFunction {
+            function: built.function,
+            symbol: built.symbol,
+            level: built.level,
             address,
             code,
-            object,
+            object: built.object,
             host_symbols,
-            times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: t4 - t3 },
+            times: CompileTimes { link: t3.elapsed(), ..built.times },
         })
     }
 

@@ -11,6 +11,7 @@
 //! side (objects, lookups, removal, outside symbols).
 
 mod compile;
+pub use compile::Variant;
 mod link;
 
 use std::ffi::{CStr, c_void};
@@ -85,6 +86,23 @@ pub struct CompiledFunction {
     pub times: CompileTimes,
 }
 
+/// A function compiled to an object but not linked yet ([`Jit::build_object`]): plain data, so
+/// it can cross from a background compile thread to the Jit that links it ([`Jit::link_built`]).
+#[derive(Debug, Clone)]
+pub struct BuiltObject {
+    pub function: String,
+    /// Its symbol in the object (as [`CompiledFunction::symbol`]).
+    pub symbol: String,
+    pub level: OptLevel,
+    pub object: Vec<u8>,
+    /// `__bf.*` symbols the object refers to (resolved through `HostLinks` when linked).
+    pub(crate) host: Vec<crate::symbols::HostSymbol>,
+    /// Runtime names it refers to (must be defined in the linking Jit).
+    pub(crate) runtime: Vec<String>,
+    /// Extract, optimize and codegen times (link is zero until linked).
+    pub times: CompileTimes,
+}
+
 /// A whole module compiled at one tier (its functions keep their names; look them up).
 #[derive(Debug, Clone)]
 pub struct CompiledModule {
@@ -128,6 +146,8 @@ pub struct Jit {
     /// see [`Jit::set_fp_contraction`]).
     fp_contraction: bool,
     generation: u64,
+    /// Put in every compiled symbol before its number ([`Jit::set_symbol_tag`]).
+    symbol_tag: String,
     /// Errors the session reports (possibly from an ORC worker thread, hence the Mutex).
     session_errors: Box<Mutex<Vec<String>>>,
     diagnostics: Box<DiagnosticSink>,
@@ -159,6 +179,13 @@ impl Jit {
     /// See [`Jit::set_fp_contraction`].
     pub fn fp_contraction(&self) -> bool {
         self.fp_contraction
+    }
+
+    /// A tag for the symbols this Jit names (`<function>.bf.<level>.<tag><n>`): objects that two
+    /// Jits build for one linking Jit (a background compiler's and its own) need distinct tags,
+    /// or their numbers would collide.
+    pub fn set_symbol_tag(&mut self, tag: &str) {
+        self.symbol_tag = tag.to_string();
     }
 
     /// Set up the JIT (steps numbered as in LLVM's OrcV2 examples).
@@ -217,6 +244,7 @@ impl Jit {
             summary: None,
             fp_contraction: false,
             generation: 0,
+            symbol_tag: String::new(),
             session_errors,
             diagnostics,
         };

@@ -1,0 +1,431 @@
+//! Background compilation: compile threads, each with its own `Jit` (its own LLVM context,
+//! target machines and copy of the program's module — LLVM contexts are not shared between
+//! threads), build objects ([`orc_bridge::Jit::build_object`]) while the program keeps running
+//! interpreted or in its old tier. The run's own Jit links each finished object when the program
+//! next reaches a tier hook ([`crate::Tiering::install_finished`]): only the thread that runs
+//! the program touches irvm's machine, the call slots and the run's ORC session.
+//!
+//! The queue holds at most one job per function (and per OSR point): a function that gets
+//! hotter while its job waits has that job raised to the new level and profile, so a busy
+//! compile thread skips tiers rather than compiling each in turn. Threads take the hottest
+//! function first. Results come back through a channel. Plain `std::thread`, `Mutex`, `Condvar` and
+//! channels: nothing here is specific to Linux.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use irvm::FuncId;
+use orc_bridge::{BuiltObject, FunctionProfile, Jit, JitConfig, OptLevel, OsrEntry, OsrSpec, ProfileSummary, Variant};
+
+use crate::TierError;
+
+/// What one compile thread needs to set itself up: the program and the settings the run's Jit
+/// compiles with (the objects must be interchangeable with the run's own).
+#[derive(Clone)]
+pub struct CompilerSetup {
+    /// The program's name and bitcode (as the run's Jit reads them).
+    pub name: String,
+    pub bitcode: Arc<Vec<u8>>,
+    pub fp_contraction: bool,
+    /// App functions that have a call slot (the run's `Links::index`).
+    pub slotted: Arc<HashSet<String>>,
+}
+
+/// An OSR entry to compile: irvm's OSR point, its loop header block, the live values' layout.
+pub(crate) struct OsrJob {
+    pub(crate) point: u32,
+    pub(crate) header: u32,
+    pub(crate) values: Vec<OsrEntry>,
+}
+
+/// A compile to do: the function (or its OSR variant at `osr.header`), the level, and the
+/// profile as the interpreter's counters were when it was queued.
+pub(crate) struct Job {
+    pub(crate) func: FuncId,
+    /// The OSR entry to compile; `None`: the whole function.
+    pub(crate) osr: Option<OsrJob>,
+    /// The guarded specialization to compile the function as (not for OSR entries).
+    pub(crate) special: Option<crate::specialize::Choice>,
+    pub(crate) name: String,
+    pub(crate) level: OptLevel,
+    pub(crate) reason: String,
+    pub(crate) profile: Option<FunctionProfile>,
+    pub(crate) summary: Option<ProfileSummary>,
+    /// The function's heat when (last) queued: the order among waiting jobs.
+    pub(crate) heat: u64,
+    queued: Instant,
+}
+
+impl Job {
+    pub(crate) fn new(func: FuncId, name: String, level: OptLevel, reason: String, heat: u64) -> Job {
+        let queued = Instant::now();
+        Job { func, osr: None, special: None, name, level, reason, profile: None, summary: None, heat, queued }
+    }
+
+    /// Which waiting job goes first: the hotter function (heat counts calls and loop
+    /// iterations alike, so a long-running loop that waits for its OSR entry ranks high), and at
+    /// equal heat an OSR entry.
+    fn priority(&self) -> (u64, bool) {
+        (self.heat, self.osr.is_some())
+    }
+
+    /// The pending-set key: (function, OSR point).
+    pub(crate) fn key(&self) -> (FuncId, Option<u32>) {
+        (self.func, self.osr.as_ref().map(|o| o.point))
+    }
+}
+
+/// A job done by a compile thread.
+pub(crate) struct Finished {
+    pub(crate) job: Job,
+    pub(crate) result: Result<BuiltObject, TierError>,
+    /// Why the job's specialization did not build (the plain function was built instead).
+    pub(crate) special_error: Option<TierError>,
+    /// Time in the queue, and building the object.
+    pub(crate) waited: Duration,
+    pub(crate) compile: Duration,
+}
+
+/// The waiting jobs, shared by the program's thread (which adds) and the compile threads
+/// (which take).
+#[derive(Default)]
+struct Queue {
+    state: Mutex<QueueState>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    jobs: Vec<Job>,
+    /// No more jobs: threads end once they see it.
+    closed: bool,
+}
+
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        // A compile thread that panicked cannot leave the list half-changed (one push, one
+        // swap_remove): the state is usable after a poisoning.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Add `job`, or raise the waiting job of the same key to it (keeping its place in time).
+    /// False: the queue is closed.
+    fn put(&self, job: Job) -> bool {
+        let mut q = self.lock();
+        if q.closed {
+            return false;
+        }
+        match q.jobs.iter_mut().find(|j| j.key() == job.key()) {
+            Some(waiting) if job.level >= waiting.level => *waiting = Job { queued: waiting.queued, ..job },
+            Some(_) => {}
+            None => q.jobs.push(job),
+        }
+        self.ready.notify_one();
+        true
+    }
+
+    /// The job to do next, waiting for one; `None` once closed.
+    fn take(&self) -> Option<Job> {
+        let mut q = self.lock();
+        loop {
+            if q.closed {
+                return None;
+            }
+            let best = q.jobs.iter().enumerate().max_by_key(|(_, j)| j.priority()).map(|(i, _)| i);
+            if let Some(i) = best {
+                return Some(q.jobs.swap_remove(i));
+            }
+            q = self.ready.wait(q).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn close(&self) {
+        let mut q = self.lock();
+        q.closed = true;
+        q.jobs.clear();
+        self.ready.notify_all();
+    }
+}
+
+/// The compile threads of one run and their queues.
+pub struct Compilers {
+    queue: Arc<Queue>,
+    done: mpsc::Receiver<Finished>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+    /// Queued or compiling: (function, OSR point) → the highest level asked for.
+    pub(crate) pending: HashMap<(FuncId, Option<u32>), OptLevel>,
+}
+
+impl Compilers {
+    /// Start `threads` compile threads. Fails (with the reason) where threads cannot be created
+    /// (a platform without them): the caller then compiles synchronously.
+    pub fn start(setup: CompilerSetup, threads: usize) -> Result<Compilers, String> {
+        let queue = Arc::new(Queue::default());
+        let (done_tx, done_rx) = mpsc::channel::<Finished>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut handles = Vec::new();
+        for k in 0..threads {
+            let (setup, jobs, done, stop) = (setup.clone(), queue.clone(), done_tx.clone(), stop.clone());
+            let h = std::thread::Builder::new()
+                .name(format!("bareflow-jit-{k}"))
+                // LLVM's passes and instruction selection recurse deeply on big functions: the
+                // same stack as the main thread's.
+                .stack_size(8 << 20)
+                .spawn(move || compile_thread(k, setup, &jobs, &done, &stop))
+                .map_err(|e| {
+                    queue.close();
+                    format!("cannot start compile thread {k}: {e}")
+                })?;
+            handles.push(h);
+        }
+        Ok(Compilers { queue, done: done_rx, stop, threads: handles, pending: HashMap::new() })
+    }
+
+    /// Queue a job, or raise the waiting one of the same function (ignored once stopping).
+    pub(crate) fn submit(&mut self, job: Job) {
+        let (key, level) = (job.key(), job.level);
+        if self.queue.put(job) {
+            let l = self.pending.entry(key).or_insert(level);
+            *l = (*l).max(level);
+        }
+    }
+
+    /// The next finished job, if any (does not wait).
+    pub(crate) fn try_finished(&mut self) -> Option<Finished> {
+        let f = self.done.try_recv().ok()?;
+        self.pending.remove(&f.job.key());
+        Some(f)
+    }
+
+    /// Stop: queued jobs are dropped, a compile in progress is finished and discarded, the
+    /// threads are joined (LLVM must not run on them while the process exits).
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.queue.close();
+        for h in self.threads.drain(..) {
+            let _ = h.join();
+        }
+        self.pending.clear();
+    }
+}
+
+impl Drop for Compilers {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// One compile thread: set up its Jit, then build objects until the queue closes or `stop`.
+fn compile_thread(k: usize, setup: CompilerSetup, jobs: &Queue, done: &mpsc::Sender<Finished>, stop: &AtomicBool) {
+    let mut jit = Jit::new(&JitConfig::default()).and_then(|mut jit| {
+        jit.set_fp_contraction(setup.fp_contraction);
+        // Distinct from the run's own Jit (which still compiles what native code needs at once).
+        jit.set_symbol_tag(&format!("bg{k}."));
+        let module = jit.load_bitcode(&setup.name, &setup.bitcode)?;
+        Ok((jit, module))
+    });
+    loop {
+        let Some(job) = jobs.take() else { return };
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let waited = job.queued.elapsed();
+        let t0 = Instant::now();
+        let mut special_error = None;
+        let result = match &mut jit {
+            Err(e) => Err(TierError::Jit(e.clone())),
+            Ok((jit, module)) => {
+                jit.set_profile_summary(job.summary.clone());
+                let spec = job.osr.as_ref().map(|o| OsrSpec { header: o.header, values: &o.values });
+                let slotted = |n: &str| setup.slotted.contains(n);
+                let mut build = |variant| {
+                    jit.build_object(*module, &job.name, job.level, &slotted, job.profile.as_ref(), variant)
+                        .map_err(TierError::from)
+                };
+                match (&spec, &job.special) {
+                    (Some(spec), _) => build(Variant::Osr(spec)),
+                    (None, Some(choice)) => build(Variant::Specialized(&choice.spec)).or_else(|e| {
+                        // As synchronously: the plain function still compiles.
+                        special_error = Some(e);
+                        build(Variant::Plain)
+                    }),
+                    (None, None) => build(Variant::Plain),
+                }
+            }
+        };
+        let compile = t0.elapsed();
+        let finished = Finished { job, result, special_error, waited, compile };
+        if stop.load(Ordering::SeqCst) || done.send(finished).is_err() {
+            return;
+        }
+    }
+}
+
+impl crate::Tiering {
+    /// Compile on `threads` background threads from now on (0: synchronously, as a new
+    /// Tiering does). Call after the Jit's settings (fp contraction) are final. Where threads
+    /// cannot be started, returns why and stays synchronous.
+    pub fn start_background(&mut self, threads: usize) -> Result<(), String> {
+        if threads == 0 {
+            return Ok(());
+        }
+        let setup = CompilerSetup {
+            name: self.source_name.clone(),
+            bitcode: Arc::new(self.source_bitcode.clone()),
+            fp_contraction: self.jit.fp_contraction(),
+            slotted: Arc::new(self.links.index.keys().cloned().collect()),
+        };
+        self.background = Some(Compilers::start(setup, threads)?);
+        Ok(())
+    }
+
+    /// Whether compiles run in the background.
+    pub fn compiles_in_background(&self) -> bool {
+        self.background.is_some()
+    }
+
+    /// The program is ending: no more compiles; background threads stop (their queued work is
+    /// dropped) and are joined, so no LLVM code runs on them while the process exits.
+    pub fn end_compiles(&mut self) {
+        self.exiting = true;
+        if let Some(b) = self.background.as_mut() {
+            b.stop();
+        }
+    }
+
+    /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now.
+    pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
+        let Some(b) = self.background.as_mut() else { return };
+        if b.pending.get(&(f, None)).is_some_and(|&l| l >= level) {
+            return;
+        }
+        let special = self.specialization_for(m, f, level);
+        let Some(b) = self.background.as_mut() else { return };
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.special = special;
+        if level >= OptLevel::O2 {
+            job.profile = crate::function_profile(m, f);
+            job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
+        }
+        b.submit(job);
+    }
+
+    /// Queue the OSR variant of `f` described by `osr` at `level`, with the profile as it is now.
+    pub(crate) fn queue_osr(&mut self, m: &irvm::Machine, f: FuncId, osr: OsrJob, level: OptLevel, reason: String) {
+        let Some(b) = self.background.as_mut() else { return };
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.osr = Some(osr);
+        job.profile = crate::function_profile(m, f);
+        job.summary = Some(crate::profile_summary(m));
+        b.submit(job);
+    }
+
+    /// Whether a background compile of an OSR entry of `f` (any point: one at a time, they
+    /// compile the same body) is queued or running.
+    pub(crate) fn osr_pending(&self, f: FuncId) -> bool {
+        self.background.as_ref().is_some_and(|b| b.pending.keys().any(|&(g, p)| g == f && p.is_some()))
+    }
+
+    /// Link and install every background compile that has finished (the program's thread,
+    /// at a tier hook): the function's new code takes over at its next call (irvm's function
+    /// table and the call slot), an OSR variant at the next entry of its loop header.
+    pub fn install_finished(&mut self, m: &mut irvm::Machine) {
+        while let Some(done) = self.background.as_mut().and_then(Compilers::try_finished) {
+            if !self.exiting {
+                self.install(m, done);
+            }
+        }
+    }
+
+    fn install(&mut self, m: &mut irvm::Machine, done: Finished) {
+        let Finished { job, result, special_error, waited, compile } = done;
+        let mut special = job.special;
+        if let Some(e) = special_error {
+            if self.verbose {
+                eprintln!("[tier] {}: not specialized ({e})", job.name);
+            }
+            self.failed.push((format!("{} (specialized)", job.name), e.to_string()));
+            special = None;
+        }
+        let f = job.func;
+        let point = job.osr.as_ref().map(|o| (o.point, o.header));
+        if point.is_none() && self.levels[f.index()] >= Some(job.level) {
+            return; // Already there (compiled synchronously for native code meanwhile).
+        }
+        let t0 = Instant::now();
+        let linked = result.and_then(|b| self.jit.link_built(b, &self.links).map_err(TierError::from));
+        let linked = linked.and_then(|c| self.prepare_callees(m, &c.host_symbols, job.level).map(|_| c));
+        let ms = (compile + t0.elapsed()).as_secs_f64() * 1e3;
+        let queue_ms = Some(waited.as_secs_f64() * 1e3);
+        match (linked, point) {
+            (Ok(c), None) => self.adopt(m, f, &c, job.reason, ms, queue_ms, special),
+            (Ok(c), Some((point, _))) => {
+                let from = self.levels[f.index()];
+                let ev = crate::Event {
+                    function: job.name,
+                    from,
+                    to: job.level,
+                    reason: job.reason,
+                    compile_ms: ms,
+                    specialized: None,
+                    queue_ms,
+                };
+                self.record(ev);
+                self.osr.insert(f, point, job.level, c.address as usize);
+            }
+            (Err(e), None) => {
+                if self.verbose {
+                    eprintln!("[tier] {}: stays {} ({e})", job.name, crate::tier_name(self.levels[f.index()]));
+                }
+                self.failed.push((job.name, e.to_string()));
+                self.settle(m, f);
+            }
+            (Err(e), Some((point, header))) => {
+                if self.verbose {
+                    let now = crate::tier_name(self.levels[f.index()]);
+                    eprintln!("[tier] {}: no OSR at loop header block {header}, stays {now} ({e})", job.name);
+                }
+                self.failed.push((format!("{} (OSR at block {header})", job.name), e.to_string()));
+                self.osr.fail(f, point);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(f: u32, level: OptLevel, heat: u64) -> Job {
+        Job::new(FuncId(f), format!("f{f}"), level, String::new(), heat)
+    }
+
+    #[test]
+    fn hottest_first_and_a_hotter_request_raises_the_waiting_job() {
+        let q = Queue::default();
+        assert!(q.put(job(1, OptLevel::O1, 300)));
+        assert!(q.put(job(2, OptLevel::O1, 250)));
+        let queued_at = q.lock().jobs[0].queued;
+        // f1 got hotter while waiting: its job is raised in place (same place in time).
+        assert!(q.put(job(1, OptLevel::O2, 6000)));
+        // A lower request never lowers a waiting job.
+        assert!(q.put(job(1, OptLevel::O1, 7000)));
+        assert_eq!(q.lock().jobs.len(), 2);
+        let first = q.take().unwrap();
+        assert_eq!((first.func, first.level, first.heat), (FuncId(1), OptLevel::O2, 6000));
+        assert_eq!(first.queued, queued_at);
+        // An OSR entry of f2 is a job of its own, ahead of f2's whole-function job at equal heat.
+        let mut osr = job(2, OptLevel::O3, 250);
+        osr.osr = Some(OsrJob { point: 0, header: 3, values: Vec::new() });
+        assert!(q.put(osr));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), Some(0)));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
+        q.close();
+        assert!(q.take().is_none());
+        assert!(!q.put(job(3, OptLevel::O1, 1)), "a closed queue takes no job");
+    }
+}
