@@ -91,7 +91,7 @@ fn bench_interp_stops_when_irvm_printed_nothing() {
         .arg(root().join("tools/bench-interp.py"))
         .arg("--bareflow")
         .arg(&silent)
-        .args(["--runs", "1", "--no-lli", "--only", "fib", "--work"])
+        .args(["--runs", "1", "--no-lli", "--no-wasmi", "--only", "fib", "--work"])
         .arg(&dir)
         .arg("--out")
         .arg(dir.join("bench-interp.txt"))
