@@ -77,8 +77,8 @@ fn end_thread(r: *mut c_void) -> u64 {
 }
 
 crate::libc_fn! {
-    /// `int pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *)`: a
-    /// kernel thread with its own stack (the attribute's size, default 2 MiB) and TLS block.
+    /// `int pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *)`.
+    /// A kernel thread with its own stack (the attribute's size, default 2 MiB) and TLS block.
     ///
     /// # Safety
     /// `th` writable; `a` null or an initialised attribute; `f` callable with `arg`.
@@ -138,8 +138,8 @@ crate::libc_fn! {
         }
     }
 
-    /// `void pthread_exit(void *)`: end the calling thread (the main thread: the program, with
-    /// status 0, once its exit handlers ran).
+    /// `void pthread_exit(void *)`: end the calling thread.
+    /// The main thread ends the program, with status 0, once its exit handlers ran.
     ///
     /// # Safety
     /// Always safe.
@@ -171,8 +171,8 @@ crate::libc_fn! {
         0
     }
 
-    /// `int pthread_once(pthread_once_t *, void (*)(void))`: 0 new, 1 running, 2 done; latecomers
-    /// wait on the word.
+    /// `int pthread_once(pthread_once_t *, void (*)(void))`: latecomers wait for the first call.
+    /// The word: 0 new, 1 running, 2 done; waiters sleep on it (futex).
     ///
     /// # Safety
     /// `once` points to a pthread_once_t; `f` is callable.
@@ -223,8 +223,8 @@ crate::libc_fn! {
         unsafe { pthread_key_create(key, dtor) }
     }
 
-    /// `int pthread_key_delete(pthread_key_t)`: the key is free again (values of other threads
-    /// are forgotten without their destructor, as POSIX says).
+    /// `int pthread_key_delete(pthread_key_t)`: the key is free again.
+    /// Values other threads hold are forgotten without their destructor, as POSIX says.
     ///
     /// # Safety
     /// Always safe.
@@ -300,9 +300,9 @@ crate::libc_fn! {
         0
     }
 
-    /// `int pthread_getattr_np(pthread_t, pthread_attr_t *)`: the calling thread's stack (the
-    /// image's main stack and its guard page for the main thread; a thread's own stack and the
-    /// guard page below it otherwise).
+    /// `int pthread_getattr_np(pthread_t, pthread_attr_t *)`: the calling thread's stack.
+    /// The image's main stack and its guard page for the main thread; a thread's own stack and the
+    /// guard page below it otherwise.
     ///
     /// # Safety
     /// `a` points to a pthread_attr_t.

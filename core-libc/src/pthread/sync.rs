@@ -179,8 +179,8 @@ crate::libc_fn! {
         if unsafe { mutex(m) }.lock.load(Ordering::Relaxed) != 0 { EBUSY } else { 0 }
     }
 
-    /// `int pthread_mutex_lock(pthread_mutex_t *)`: blocks while another thread holds it; the
-    /// owner locking again: counted (recursive), EDEADLK (error-checking), a deadlock (normal).
+    /// `int pthread_mutex_lock(pthread_mutex_t *)`: blocks while another thread holds it.
+    /// The owner locking again: counted (recursive), else EDEADLK (error-checking and normal).
     ///
     /// # Safety
     /// `m` points to a mutex.
@@ -198,8 +198,8 @@ crate::libc_fn! {
         lock(unsafe { mutex(m) }, true)
     }
 
-    /// `int pthread_mutex_unlock(pthread_mutex_t *)`: EPERM when a recursive or error-checking
-    /// mutex is not the caller's.
+    /// `int pthread_mutex_unlock(pthread_mutex_t *)`: wakes one waiter.
+    /// EPERM when a recursive or error-checking mutex is not the caller's.
     ///
     /// # Safety
     /// `m` points to a mutex.
@@ -265,8 +265,8 @@ crate::libc_fn! {
         unsafe { cond_wait(&*(c as *const Cond), mutex(m), None) }
     }
 
-    /// `int pthread_cond_timedwait(pthread_cond_t *, pthread_mutex_t *, const struct timespec *)`:
-    /// the absolute time is on the condition's clock (CLOCK_REALTIME by default).
+    /// `int pthread_cond_timedwait(pthread_cond_t *, pthread_mutex_t *, const struct timespec *)`.
+    /// The absolute time is on the condition's clock (CLOCK_REALTIME by default).
     ///
     /// # Safety
     /// As pthread_cond_wait; `t` a timespec.
@@ -349,8 +349,7 @@ crate::libc_fn! {
     /// Always safe.
     fn pthread_rwlock_destroy(_l: *mut c_void) -> c_int { 0 }
 
-    /// `int pthread_rwlock_rdlock(pthread_rwlock_t *)`: shared with other readers, waits for a
-    /// writer to leave.
+    /// `int pthread_rwlock_rdlock(pthread_rwlock_t *)`: shared with readers, waits for a writer.
     ///
     /// # Safety
     /// `l` points to a pthread_rwlock_t.
@@ -428,8 +427,8 @@ crate::libc_fn! {
     /// Always safe.
     fn pthread_barrier_destroy(_b: *mut c_void) -> c_int { 0 }
 
-    /// `int pthread_barrier_wait(pthread_barrier_t *)`: the last arrival of a round returns
-    /// PTHREAD_BARRIER_SERIAL_THREAD (-1) and releases the others (0).
+    /// `int pthread_barrier_wait(pthread_barrier_t *)`: waits for the round's last arrival.
+    /// That one returns PTHREAD_BARRIER_SERIAL_THREAD (-1) and releases the others (0).
     ///
     /// # Safety
     /// `b` an initialised barrier.
@@ -466,8 +465,8 @@ crate::libc_fn! {
     /// Always safe.
     fn pthread_spin_destroy(_l: *mut c_int) -> c_int { 0 }
 
-    /// `int pthread_spin_lock(pthread_spinlock_t *)`: spins; every 1000 tries it yields, so that
-    /// a holder waiting for a CPU (more threads than CPUs: nothing preempts) gets one.
+    /// `int pthread_spin_lock(pthread_spinlock_t *)`: spins, yielding every 1000 tries.
+    /// A holder waiting for a CPU (more threads than CPUs: nothing preempts) thus gets one.
     ///
     /// # Safety
     /// `l` points to a pthread_spinlock_t.
