@@ -41,7 +41,7 @@ $(shell mkdir -p $(APP_DIR) && echo '$(APP) | $(APP_CFLAGS) | $(APP_LDLIBS)' | c
 
 # The root Makefile's image variables, for this app.
 BOOT_MODULES := $(APP_BC) $(FILES)
-CMDLINE := $(APP_ENV) run $(APP_RUN_FLAGS) --state /dev/state /boot/$(APP_NAME).bc -- $(ARGS)
+CMDLINE := $(strip $(APP_ENV) run $(APP_RUN_FLAGS) --state /dev/state /boot/$(APP_NAME).bc --) $(ARGS)
 STATE_DISK := $(APP_DIR)/state.img
 IMAGE_DIR := $(APP_DIR)
 APPLIANCE_ELF := $(APP_DIR)/appliance.elf

@@ -3,16 +3,26 @@
 #                        `make userspace-check APP=...` (native = interp = auto = jit = QEMU, exit status
 #                        included) and `make qemu APP=...`, and the one-line errors for a missing path, a
 #                        source that does not compile, no main, a missing boot file (about 2 min under TCG)
-#   make test-apps       the same with `make converge APP=... && make qemu-appliance APP=...` (several boots)
+#   make test-real-apps  tests/apps/real-apps.sh: zlib, SQLite and Lua (pinned crates.io source crates, apps/crates.txt)
+#                        around programs of our own (apps/), short inputs, through `make userspace-check APP=...`
+#   make test-apps       both with larger inputs, then `make converge APP=... && make qemu-appliance APP=...`
+#                        for each program (several boots each under TCG)
 # See docs/apps.md.
 
-APP_TESTS += test-user-app
+APP_TESTS += test-user-app test-real-apps
+# The third-party programs of test-real-apps and test-apps (`make test-apps REAL_APPS="zlib sqlite lua"`: all;
+# `make test` runs zlib: SQLite's `--tier jit` compiles the whole amalgamation, Lua needs irvm's setjmp).
+REAL_APPS ?= zlib
 
-.PHONY: test-user-app test-apps
+.PHONY: test-user-app test-real-apps test-apps
 
 # The script runs make itself (as a user would); the kernel and the Linux build are made first.
 test-user-app: kernel host
 	$(TEST_LOG) test-user-app tests/apps/user-app.sh
 
+test-real-apps: kernel host
+	$(TEST_LOG) test-real-apps tests/apps/real-apps.sh $(REAL_APPS)
+
 test-apps: kernel host
 	$(TEST_LOG) test-apps tests/apps/user-app.sh --converge
+	$(TEST_LOG) test-apps tests/apps/real-apps.sh --full $(REAL_APPS)
