@@ -1,5 +1,6 @@
 # irvm (the interpreter) test and benchmark targets, included by the root Makefile.
 #   make test-conformance   C conformance corpus (tests/conformance/, -O0 and -O2) vs native
+#   make test-semantics     tests/semantics.rs: setjmp/longjmp, weak symbols, inline asm... in every tier vs native
 #   make test-csmith        csmith differential test, 20 fixed seeds (tests/csmith/seeds.txt)
 #   make fuzz-diff [N=200] [SEED=S]   csmith with N random seeds; failures saved in build/fuzz-diff/
 #   make bench-interp       native -O2 vs irvm vs lli-19 -force-interpreter (build/bench-interp.txt)
@@ -8,14 +9,17 @@
 # Engine knobs (read by the tests): BAREFLOW_TIER (default interp), BAREFLOW_FLAGS, BAREFLOW_BIN.
 # Tool packages: clang-19 llvm-19 (llvm-link-19, lli-19), csmith, libcsmith-dev, libclang-rt-19-dev.
 
-IRVM_TESTS := test-conformance test-csmith conformance-sanitize
+IRVM_TESTS := test-conformance test-semantics test-csmith conformance-sanitize
 N ?= 200
 SEED ?=
 
-.PHONY: test-conformance test-csmith fuzz-diff bench-interp conformance-sanitize $(IRVM_TESTS)
+.PHONY: test-conformance test-semantics test-csmith fuzz-diff bench-interp conformance-sanitize $(IRVM_TESTS)
 
 test-conformance:
 	$(TEST_LOG) test-conformance cargo test --release --test conformance -- --nocapture
+
+test-semantics:
+	$(TEST_LOG) test-semantics cargo test --release --test semantics
 
 test-csmith:
 	CSMITH_MODE=$${CSMITH_MODE:-fixed} $(TEST_LOG) test-csmith cargo test --release --test csmith -- --nocapture

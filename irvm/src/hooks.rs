@@ -20,6 +20,11 @@ pub trait Hooks {
         OsrDecision::Never
     }
 
+    /// `f` is about to run for the first time and irvm cannot interpret all of it (`reason`
+    /// names the first such construct, e.g. inline assembly): the host may compile it and install
+    /// its native code ([`Machine::set_native`]), which then runs instead. Asked once per function.
+    fn on_native_only(&mut self, _m: &mut Machine, _f: FuncId, _reason: &str) {}
+
     /// The program ended inside a callback from native code (`exit`, or a run-time error), where
     /// there is no way back to the host: write reports now; irvm ends the process afterwards.
     /// The default prints an error on stderr.

@@ -20,7 +20,9 @@ pub(crate) enum Intercept {
     None,
     /// `exit`: end the run with the status.
     Exit,
-    /// setjmp / longjmp and friends: cannot work across the interpreter.
+    /// setjmp and its other names: the interpreter records where it returns (`exec/jump.rs`).
+    SetJmp,
+    /// fork and threads: cannot work across the interpreter.
     Refuse,
 }
 
@@ -38,6 +40,8 @@ pub(crate) struct Func {
     pub(crate) native: usize,
     /// Native-callable thunk address of a defined function, once its address escapes.
     pub(crate) thunk: usize,
+    /// The host was asked for native code because irvm cannot interpret all of the function.
+    pub(crate) native_asked: bool,
 }
 
 /// Global memory of the program (freed with it).
@@ -90,8 +94,8 @@ impl Drop for Program {
 fn intercept_for(name: &str) -> Intercept {
     match name {
         "exit" => Intercept::Exit,
-        "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" | "longjmp" | "_longjmp" | "siglongjmp"
-        | "__longjmp_chk" | "vfork" | "fork" | "pthread_create" => Intercept::Refuse,
+        "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" => Intercept::SetJmp,
+        "vfork" | "fork" | "pthread_create" => Intercept::Refuse,
         _ => Intercept::None,
     }
 }
@@ -118,6 +122,7 @@ impl Program {
                 code: None,
                 native: 0,
                 thunk: 0,
+                native_asked: false,
             });
         }
         let mut p = Program {
@@ -146,7 +151,21 @@ impl Program {
         for g in self.ir.globals() {
             if g.initializer().is_none() {
                 let n = g.name();
-                let addr = self.resolver.resolve(&n).ok_or_else(|| format!("undefined external variable '{n}'"))?;
+                // An undefined weak variable is null, as the linker makes it.
+                let addr = match self.resolver.resolve(&n) {
+                    Some(a) => a,
+                    None if g.is_extern_weak() => 0,
+                    // The C runtime's start files define the module handle C++ destructors are
+                    // registered under (`__cxa_atexit(f, obj, &__dso_handle)`): one word of
+                    // the program's own.
+                    None if n == "__dso_handle" => {
+                        size = size.div_ceil(8) * 8;
+                        offsets.push((g, size));
+                        size += 8;
+                        continue;
+                    }
+                    None => return Err(format!("undefined external variable '{n}'")),
+                };
                 self.globals.insert(g, addr as u64);
                 continue;
             }
@@ -188,8 +207,13 @@ impl Program {
     pub(crate) fn resolve_external(&mut self, f: FuncId) -> Result<usize, String> {
         let e = &mut self.funcs[f.0 as usize];
         if e.native == 0 {
-            e.native =
-                self.resolver.resolve(&e.name).ok_or_else(|| format!("undefined external function '{}'", e.name))?;
+            e.native = match self.resolver.resolve(&e.name) {
+                Some(a) => a,
+                // An undefined weak function is null, as the linker makes it (a call of it
+                // faults, as native code's would).
+                None if e.val.is_extern_weak() => return Ok(0),
+                None => return Err(format!("undefined external function '{}'", e.name)),
+            };
         }
         Ok(e.native)
     }

@@ -141,6 +141,8 @@ pub struct Machine {
     pub(crate) tier_at: Vec<u64>,
     /// OSR: the first mark of every OSR point.
     pub(crate) osr_first: u64,
+    /// Native → interpreter entries and the program's setjmp points (`exec/jump.rs`).
+    pub(crate) jumps: crate::exec::jump::Jumps,
     /// `main`'s argv: NUL-terminated copies and the pointer array, alive as long as the machine.
     argv: (Vec<CString>, Box<[usize]>),
 }
@@ -178,8 +180,12 @@ impl Machine {
             in_hook: false,
             tier_at: Vec::new(),
             osr_first: u64::MAX,
+            jumps: Default::default(),
             argv: (Vec::new(), Box::new([])),
         });
+        if m.prog.funcs.iter().any(|f| f.intercept == crate::program::Intercept::SetJmp) {
+            m.jumps.setjmp = m.prog.resolve_symbol("_setjmp").unwrap_or(0);
+        }
         m.sp = m.astack.end();
         let owner: *mut Machine = &mut *m;
         m.prog.owner = owner.cast();
@@ -245,6 +251,11 @@ impl Machine {
         }
     }
 
+    /// Ask the host for native code of `f`, which irvm cannot interpret (`reason`).
+    pub(crate) fn run_native_only_hook(&mut self, f: u32, reason: &str) {
+        self.with_hooks(|h, m| h.on_native_only(m, FuncId(f), reason));
+    }
+
     /// Run the tier hook for `f` (nothing without hooks or inside another hook).
     pub(crate) fn run_tier_hook(&mut self, f: u32) {
         self.with_hooks(|h, m| h.on_call(m, FuncId(f)));
@@ -262,6 +273,15 @@ impl Machine {
         let outcome = self.run_main_inner(args);
         self.hooks = outer;
         outcome
+    }
+
+    /// End the process with `exit(code)` (the host's exit function: the C library's, which runs
+    /// the atexit handlers and destructors, some of them interpreted) while `hooks` is called
+    /// back, as during [`Machine::run_main_with`]: a destructor irvm cannot interpret still gets
+    /// native code ([`Hooks::on_native_only`]).
+    pub fn exit_with(&mut self, hooks: &mut (dyn Hooks + 'static), code: i32, exit: fn(i32) -> !) -> ! {
+        self.hooks = Some(hooks as *mut dyn Hooks);
+        exit(code)
     }
 
     fn run_main_inner(&mut self, args: &[String]) -> Outcome {
@@ -350,7 +370,19 @@ impl Machine {
 
     /// Call function `f` with one-slot arguments from the host; returns the first result slot.
     pub(crate) fn call(&mut self, f: FuncId, args: &[u64]) -> Result<u64, Trap> {
-        let native = self.prog.funcs[f.0 as usize].native;
+        let mut native = self.prog.funcs[f.0 as usize].native;
+        if native == 0 && !self.prog.funcs[f.0 as usize].external {
+            // A function irvm cannot interpret may get native code on its first call.
+            let me: *mut Machine = self;
+            // SAFETY: `me` is this machine, used only through the raw pointer here. A lowering
+            // error is reported again when `f` is entered.
+            let code = unsafe { exec::call::code_of(me, f.0) }.ok();
+            // SAFETY: `code_of` returns `f`'s code, owned by the function table.
+            if let Some(c) = code.filter(|&c| unsafe { (*c).native_only.is_some() }) {
+                // SAFETY: `me` is this machine, not otherwise referenced; `c` is `f`'s code.
+                native = unsafe { exec::call::native_for_unsupported(me, f.0, c) };
+            }
+        }
         let ints = self.prog.funcs[f.0 as usize]
             .val
             .params()
@@ -361,15 +393,17 @@ impl Machine {
             let mut img = RegImage::default();
             img.gpr[..args.len()].copy_from_slice(args);
             self.stats[f.0 as usize].calls += 1;
+            let mark = exec::jump::mark(self);
             // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.
             unsafe { crate::abi::native::call(native, &mut img) };
+            exec::jump::after_native(self, mark);
             return Ok(img.rax);
         }
         let me: *mut Machine = self;
         // SAFETY: `me` is this machine, used only through the raw pointer for the call's duration.
         unsafe {
             exec::call::enter_from_host(me, f, args, 0)?;
-            exec::run(me)?;
+            exec::jump::run_entered(me)?;
             Ok((*me).retval[0])
         }
     }

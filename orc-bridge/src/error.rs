@@ -120,7 +120,9 @@ pub(crate) struct Doing(String);
 
 impl Doing {
     pub(crate) fn new(what: String) -> Doing {
-        let prev = DOING.with(|d| std::mem::replace(&mut *d.borrow_mut(), what));
+        // `try_with`: compiles may run while the process exits (a destructor the interpreter
+        // hands to the JIT), after the thread's locals are gone; the note is then skipped.
+        let prev = DOING.try_with(|d| std::mem::replace(&mut *d.borrow_mut(), what)).unwrap_or_default();
         Doing(prev)
     }
 }
@@ -128,7 +130,7 @@ impl Doing {
 impl Drop for Doing {
     fn drop(&mut self) {
         let prev = std::mem::take(&mut self.0);
-        DOING.with(|d| *d.borrow_mut() = prev);
+        let _ = DOING.try_with(|d| *d.borrow_mut() = prev);
     }
 }
 
@@ -143,7 +145,7 @@ extern "C" fn fatal_error(reason: *const c_char) {
         // SAFETY: LLVM passes a NUL-terminated message that lives for this call.
         unsafe { CStr::from_ptr(reason) }.to_string_lossy().into_owned()
     };
-    let doing = DOING.with(|d| d.borrow().clone());
+    let doing = DOING.try_with(|d| d.borrow().clone()).unwrap_or_default();
     let doing = if doing.is_empty() { String::from("LLVM") } else { doing };
     eprintln!("orc-bridge: fatal LLVM error while {doing}: {}", one_line(&reason));
 }

@@ -55,6 +55,7 @@ const INLINE_CANDIDATE_MAX_INSTRUCTIONS: usize = 400;
 pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
     let module = src.clone_module();
     let m = module.raw();
+    resolve_aliases(&module)?;
     // Indices are positions in the source module's global list (stable for the same bitcode).
     for (index, gv) in llvm::globals(m).into_iter().enumerate() {
         let name = llvm::name(gv);
@@ -101,6 +102,34 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
         }
     }
     Ok(module)
+}
+
+/// Every alias is replaced by what it stands for and deleted, as a linker resolves it: an
+/// extracted function's module turns other bodies into declarations, and an alias of a
+/// declaration is not valid IR.
+fn resolve_aliases(module: &OwnedModule) -> Result<()> {
+    let m = module.raw();
+    let mut aliases = Vec::new();
+    // SAFETY: valid module; the alias list is walked before anything changes it.
+    unsafe {
+        let mut a = LLVMGetFirstGlobalAlias(m);
+        while !a.is_null() {
+            aliases.push(a);
+            a = LLVMGetNextGlobalAlias(a);
+        }
+    }
+    if aliases.is_empty() {
+        return Ok(());
+    }
+    for &a in &aliases {
+        // SAFETY: `a` is an alias of `m`; its aliasee has its type (opaque pointers). Unused and
+        // internal afterwards, globaldce deletes it.
+        unsafe {
+            LLVMReplaceAllUsesWith(a, LLVMAliasGetAliasee(a));
+            LLVMSetLinkage(a, LLVMLinkage::LLVMInternalLinkage);
+        }
+    }
+    crate::pipeline::run_passes(module, "globaldce", None)
 }
 
 /// Clone the host-linked `base` and prepare `function` (renamed to `symbol`) for compilation on

@@ -174,7 +174,16 @@ pub fn main(args: &[String]) -> i32 {
         }
     };
     let report = ReportSpec { out: a.profile_out.clone(), table: a.table, tier: tier_name };
-    let mut session = Box::new(Session { machine: m, host: Host::new(tiering, coverage, report) });
+    let mut host = Host::new(tiering, coverage, report);
+    if a.tier == Tier::Interp {
+        host.jit_on_demand = Some(session::OnDemand {
+            bitcode: bytes.clone(),
+            program: a.program.clone(),
+            verbose: a.verbose,
+            fp_contract: a.fp_contract,
+        });
+    }
+    let mut session = Box::new(Session { machine: m, host });
     // From here on the C API (bareflow.h) and `exit` from JIT code act on this session.
     let live: *mut Session = &mut *session;
     // SAFETY: the session is boxed (it does not move) and lives until the process ends: this
@@ -205,7 +214,7 @@ pub fn main(args: &[String]) -> i32 {
     // Interpreted code may still run after `main` returned — atexit handlers and destructors
     // enter it through irvm's thunks — so the session must outlive the process: it ends here,
     // inside the session's scope.
-    crate::platform::exit(if ok { code } else { 2 })
+    session.machine.exit_with(&mut session.host, if ok { code } else { 2 }, crate::platform::exit)
 }
 
 /// Set up the tier: `interp` has no tier manager; `auto` installs it (functions tier up as

@@ -41,13 +41,49 @@ pub struct Host {
     /// `jit_profile_begin` / `jit_profile_end` regions.
     pub regions: Regions,
     pub report: ReportSpec,
+    /// `--tier interp`: what it takes to start a JIT for the functions irvm cannot interpret
+    /// (made on the first such call).
+    pub jit_on_demand: Option<OnDemand>,
     /// The at-exit work is done (it runs once, whichever way the program ends).
     finished: bool,
 }
 
+/// The JIT of an `--tier interp` run, not made until a function irvm cannot interpret is called.
+pub struct OnDemand {
+    pub bitcode: Vec<u8>,
+    pub program: String,
+    pub verbose: bool,
+    pub fp_contract: bool,
+}
+
+impl OnDemand {
+    /// Make the tier manager (without tier marks: nothing else tiers up).
+    fn start(self, m: &mut Machine) -> Option<Tiering> {
+        let t = Tiering::new(m, &self.bitcode, &self.program, Default::default(), self.verbose);
+        match t {
+            Ok(mut t) => {
+                t.jit.set_fp_contraction(self.fp_contract);
+                Some(t)
+            }
+            Err(e) => {
+                eprintln!("bareflow run: note: cannot start the JIT for functions irvm cannot interpret: {e}");
+                None
+            }
+        }
+    }
+}
+
 impl Host {
     pub fn new(tiering: Option<Tiering>, coverage: Coverage, report: ReportSpec) -> Host {
-        Host { tiering, snapshots: None, coverage, regions: Regions::default(), report, finished: false }
+        Host {
+            tiering,
+            snapshots: None,
+            coverage,
+            regions: Regions::default(),
+            report,
+            jit_on_demand: None,
+            finished: false,
+        }
     }
 
     /// The at-exit work, once — after `main` returns, at `exit` from JIT code, or when the
@@ -114,7 +150,7 @@ impl bareflow_tier::api::LiveRun for Session {
 
     fn exit(&mut self, code: i32) -> ! {
         self.host.finish(&mut self.machine, Some(code));
-        crate::platform::exit(code)
+        self.machine.exit_with(&mut self.host, code, crate::platform::exit)
     }
 }
 
@@ -122,6 +158,23 @@ impl irvm::Hooks for Host {
     fn on_call(&mut self, m: &mut Machine, f: FuncId) {
         if let Some(t) = self.tiering.as_mut() {
             t.on_call(m, f);
+        }
+    }
+
+    fn on_native_only(&mut self, m: &mut Machine, f: FuncId, reason: &str) {
+        if self.tiering.is_none()
+            && let Some(d) = self.jit_on_demand.take()
+        {
+            self.tiering = d.start(m);
+        }
+        if let Some(t) = self.tiering.as_mut() {
+            if self.report.tier == "interp" {
+                eprintln!(
+                    "bareflow run: note: --tier interp: '{}' is compiled by the JIT on its first call (irvm cannot interpret it: {reason})",
+                    m.name(f)
+                );
+            }
+            t.compile_unsupported(m, f, reason);
         }
     }
 

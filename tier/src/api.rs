@@ -242,6 +242,15 @@ pub extern "C" fn jit_optimize_hot_functions() -> i32 {
 }
 symbol_registry::register!(fn jit_optimize_hot_functions);
 
+/// `pthread_create` as JIT-compiled code sees it: refused, as irvm refuses it (a thread would
+/// enter the interpreter, which runs the program on one thread). One line, then exit status 2
+/// after the session's at-exit work.
+pub extern "C" fn pthread_create_refused() -> ! {
+    eprintln!("bareflow run: unsupported call to 'pthread_create': irvm runs the program on one thread");
+    with_live(|s| s.exit(2));
+    std::process::exit(2)
+}
+
 /// `exit` as JIT-compiled code sees it: the session's at-exit work (snapshot, reports), then
 /// the C library's exit.
 pub extern "C" fn exit_shim(code: i32) -> ! {

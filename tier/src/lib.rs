@@ -107,9 +107,15 @@ impl Tiering {
         names.extend(policy::LIBCALLS.iter().map(|s| s.to_string()));
         names.sort();
         names.dedup();
+        // Declarations irvm defines itself (such as `__dso_handle`) have an address in its memory.
+        let own: std::collections::HashMap<String, u64> =
+            m.global_addresses().into_iter().filter(|(n, a)| *a != 0 && !n.is_empty()).collect();
         for n in names {
-            let addr =
-                if n == "exit" { api::exit_shim as *const () as usize } else { m.resolve_symbol(&n).unwrap_or(0) };
+            let addr = match n.as_str() {
+                "exit" => api::exit_shim as *const () as usize,
+                "pthread_create" => api::pthread_create_refused as *const () as usize,
+                _ => m.resolve_symbol(&n).or_else(|| own.get(&n).map(|&a| a as usize)).unwrap_or(0),
+            };
             if addr != 0 {
                 syms.push((n, addr as u64));
             }
@@ -250,6 +256,18 @@ impl Tiering {
             }
         }
         Ok(())
+    }
+
+    /// irvm cannot interpret all of `f` (`reason` names the first such construct) and `f` is
+    /// called for the first time: compile it now at O1 (tiering moves it up later as it gets
+    /// hot), whatever its heat — also while the program exits (destructors): it cannot run
+    /// otherwise. A failure is logged and leaves it interpreted: its traps then report the
+    /// construct if it is reached.
+    pub fn compile_unsupported(&mut self, m: &mut Machine, f: FuncId, reason: &str) {
+        if m.native_code(f) != 0 || !policy::tierable(m, f) {
+            return;
+        }
+        let _ = self.compile(m, f, OptLevel::O1, format!("first call, irvm cannot interpret it: {reason}"));
     }
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.

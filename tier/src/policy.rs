@@ -21,9 +21,22 @@ impl Default for Thresholds {
 /// Forced minimum: first call → O1, second → O2, third → O3 (every tier is exercised).
 pub const MINIMUM: Thresholds = Thresholds { warm: 1, hot: 2, very_hot: 3 };
 
-/// Codegen libcalls LLVM may emit that are not in the bitcode's declarations.
-pub const LIBCALLS: &[&str] =
-    &["memcpy", "memmove", "memset", "fmod", "fmodf", "sqrt", "sqrtf", "exp2", "exp2f", "ldexp", "ldexpf"];
+/// Codegen libcalls LLVM may emit that are not in the bitcode's declarations (`_Unwind_Resume`:
+/// a landing pad's `resume`).
+pub const LIBCALLS: &[&str] = &[
+    "memcpy",
+    "memmove",
+    "memset",
+    "fmod",
+    "fmodf",
+    "sqrt",
+    "sqrtf",
+    "exp2",
+    "exp2f",
+    "ldexp",
+    "ldexpf",
+    "_Unwind_Resume",
+];
 
 impl Thresholds {
     /// The tier a function of this heat deserves (None: stay interpreted).

@@ -4,6 +4,7 @@
 //! (`thunk`). clang has already lowered C structs-by-value into scalars, `byval` pointers and
 //! small first-class aggregates, so irvm classifies IR types, as LLVM's x86-64 backend does.
 
+pub(crate) mod catch;
 pub(crate) mod classify;
 pub(crate) mod native;
 pub(crate) mod thunk;

@@ -43,7 +43,7 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             }
             let b = Box::new(code);
             let p: *const Code = &*b;
-            let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty();
+            let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty() && b.native_only.is_none();
             mm.prog.funcs[f as usize].code = Some(b);
             mm.hot[f as usize] = crate::vm::Hot { code: p, simple };
             Ok(p)
@@ -53,6 +53,27 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             Err(Trap::Error)
         }
     }
+}
+
+/// `f` (lowered to `code`) has a construct irvm cannot interpret: its native code, the host
+/// asked (once) to compile it. 0: none, it is interpreted and its traps report the construct.
+///
+/// # Safety
+/// `m` is the live machine, not otherwise referenced; `code` is `f`'s lowered code.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn native_for_unsupported(m: *mut Machine, f: u32, code: *const Code) -> usize {
+    // SAFETY: live machine (# Safety); `code` is owned by the function table.
+    let (mm, c) = unsafe { (&mut *m, &*code) };
+    let e = &mut mm.prog.funcs[f as usize];
+    if e.native == 0
+        && !e.native_asked
+        && let Some(reason) = c.native_only.as_deref()
+    {
+        e.native_asked = true;
+        mm.run_native_only_hook(f, reason);
+    }
+    mm.prog.funcs[f as usize].native
 }
 
 /// Code of an interpreted function, lowering it if needed.
@@ -222,6 +243,11 @@ pub(crate) unsafe fn call(
         (e.external, e.native)
     };
     if external || native_addr != 0 {
+        // SAFETY: live machine, only read here.
+        if external && unsafe { super::jump::is_setjmp(&*m, f) } {
+            // SAFETY: live machine; `site` is a live call site of the top frame, `fp`.
+            return unsafe { super::jump::setjmp(m, &*site, ret_ip, fp) }.map(|()| None);
+        }
         // SAFETY: forwarded contract.
         unsafe { call_native(m, f as usize, native_addr, site, fp, caller)? };
         return Ok(None);
@@ -229,6 +255,13 @@ pub(crate) unsafe fn call(
     // SAFETY: forwarded contract; `site` and `caller` are live code of the calling frame.
     unsafe {
         let code = code_of(m, f)?;
+        if (*code).native_only.is_some() {
+            let native = native_for_unsupported(m, f, code);
+            if native != 0 {
+                call_native(m, f as usize, native, site, fp, caller)?;
+                return Ok(None);
+            }
+        }
         let s = &*site;
         let base = fp.add((*caller).nslots as usize);
         if (*code).vararg {
@@ -398,23 +431,27 @@ pub(crate) unsafe fn call_native(
         ));
     };
     let mut img = RegImage::default();
-    let mut small = [0u64; 16];
-    let mut big = Vec::new();
-    let words: &mut [u64] = if sig.nstack as usize <= small.len() {
-        &mut small[..sig.nstack as usize]
-    } else {
-        big.resize(sig.nstack as usize, 0);
-        &mut big
-    };
-    // SAFETY: the site's argument slots are in `fp`.
-    unsafe { marshal(sig, s, fp, &mut img, words) };
-    img.stack = words.as_ptr() as usize;
-    img.nstack = words.len() as u64;
     let old_top;
+    let mark;
     {
         // SAFETY: live machine; this borrow ends before the native call.
         let mm = unsafe { &mut *m };
+        // The outgoing stack words go on the alloca stack (below the caller's allocas, which
+        // callbacks then leave alone): no heap buffer whose drop a longjmp could skip.
+        let n = sig.nstack as usize;
+        let at = mm.sp.wrapping_sub(8 * n) & !15;
+        if at < mm.astack.ready_lo() && !mm.astack.grow_down(at) {
+            return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
+        }
+        // SAFETY: [at, at + 8n) is free alloca stack below `mm.sp`, 16-byte aligned.
+        let words = unsafe { std::slice::from_raw_parts_mut(at as *mut u64, n) };
+        words.fill(0);
+        // SAFETY: the site's argument slots are in `fp`.
+        unsafe { marshal(sig, s, fp, &mut img, words) };
+        img.stack = at;
+        img.nstack = n as u64;
         old_top = mm.reg_top;
+        mark = super::jump::mark(mm);
         // SAFETY: `fp` is inside the register stack; the caller's frame ends `nslots` after it.
         mm.reg_top =
             unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
@@ -436,15 +473,18 @@ pub(crate) unsafe fn call_native(
             child: 0,
             va: 0,
         });
+        mm.sp = at;
     }
     // SAFETY: `addr` is native code whose signature is the call site's (the program's own
     // contract, as for native code); no reference into the machine is live across the call.
     unsafe { native::call(addr, &mut img) };
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
+    super::jump::after_native(mm, mark);
     let fr = mm.frames.pop().expect("irvm: native frame vanished");
     super::timing::close(mm, &fr);
     mm.reg_top = old_top;
+    mm.sp = fr.saved_sp;
     // SAFETY: result slots of the calling frame.
     unsafe { unmarshal_ret(sig, &img, fp.offset(s.ret.0 as isize)) };
     Ok(())
@@ -510,19 +550,31 @@ pub(crate) unsafe fn osr(
         *mark = u64::MAX;
         return Ok(OsrExit::Stay);
     };
-    let mut buf = Vec::with_capacity(p.words() as usize);
-    for l in p.live.iter() {
-        for k in 0..l.slots as isize {
-            // SAFETY: the live value's slots are in the frame.
-            buf.push(unsafe { *fp.offset(l.reg.0 as isize + k) });
-        }
-    }
     let mut img = RegImage::default();
-    img.gpr[0] = buf.as_mut_ptr() as u64;
-    let old_top;
+    let (old_top, old_sp, mark);
     {
         // SAFETY: live machine; this borrow ends before the native call.
         let mm = unsafe { &mut *m };
+        // The live values go on the alloca stack (no heap buffer whose drop a longjmp could skip).
+        old_sp = mm.sp;
+        let at = mm.sp.wrapping_sub(8 * p.words() as usize) & !15;
+        if at < mm.astack.ready_lo() && !mm.astack.grow_down(at) {
+            return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
+        }
+        let mut w = at as *mut u64;
+        for l in p.live.iter() {
+            for k in 0..l.slots as isize {
+                // SAFETY: the live value's slots are in the frame; `w` stays inside the
+                // `p.words()` words reserved at `at`.
+                unsafe {
+                    *w = *fp.offset(l.reg.0 as isize + k);
+                    w = w.add(1);
+                }
+            }
+        }
+        img.gpr[0] = at as u64;
+        mm.sp = at;
+        mark = super::jump::mark(mm);
         old_top = mm.reg_top;
         // Entries from the native code (callbacks) must not overwrite this frame.
         // SAFETY: `fp` is inside the register stack; the frame ends `nslots` after it.
@@ -531,10 +583,11 @@ pub(crate) unsafe fn osr(
     // SAFETY: `addr` is the host's OSR variant of this function, `ret (ptr)`, reading `buf`
     // as this point lays it out; no reference into the machine is live across the call.
     unsafe { native::call(addr, &mut img) };
-    drop(buf);
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
+    super::jump::after_native(mm, mark);
     mm.reg_top = old_top;
+    mm.sp = old_sp;
     mm.stats[f as usize].osr_entries += 1;
     // The frame's parameter slots are dead now: they receive the result that `ret` copies out.
     // SAFETY: slots 1.. of the frame (at least `ret_slots` of them: the frame holds its values).

@@ -16,6 +16,9 @@ use crate::vm::{Machine, Outcome};
 /// `owner` is the live `Machine` that bound the thunk; `regs` is the thunk's saved register image.
 pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage) {
     let m: *mut Machine = owner.cast();
+    // SAFETY: the thunk's owner is a live machine (unbound when it is dropped), not otherwise
+    // referenced while native code calls in.
+    unsafe { super::jump::on_native_entry(&mut *m) };
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped).
     let r = unsafe { run_callback(m, func, regs) };
     if let Err(t) = r {
@@ -78,9 +81,13 @@ unsafe fn call_native(m: *mut Machine, func: u32, native: usize, shape: CallShap
     img.x87 = u64::from(shape.x87);
     // SAFETY: live machine (counter only).
     unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
+    // SAFETY: live machine, not referenced across the native call.
+    let mark = unsafe { super::jump::mark(&*m) };
     // SAFETY: `native` is compiled code of this function (its own signature); the stack words
     // are the native caller's outgoing arguments.
     unsafe { crate::abi::native::call(native, &mut img) };
+    // SAFETY: live machine again.
+    unsafe { super::jump::after_native(&mut *m, mark) };
     regs.rax = img.rax;
     regs.rdx = img.rdx;
     regs.ret_xmm = img.ret_xmm;
@@ -106,7 +113,11 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     // Tiering: count the call, let the tier hook run, and call the function's native
     // code directly once it has some (same signature: the caller's registers and stack words).
     // SAFETY: live machine (caller's contract).
-    let native = unsafe { tier_check(m, func) };
+    let mut native = unsafe { tier_check(m, func) };
+    if native == 0 && c.native_only.is_some() {
+        // SAFETY: live machine; `code` is `func`'s lowered code.
+        native = unsafe { call::native_for_unsupported(m, func, code) };
+    }
     if native != 0 && !c.vararg {
         // SAFETY: `native` is this function's compiled code; live machine.
         unsafe { call_native(m, func, native, sig.shape(), regs) };
@@ -146,10 +157,12 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     }
     let va = if c.vararg { regs as *mut RegImage as usize } else { 0 };
     // SAFETY: live machine; the frame goes on top of whatever is running.
-    unsafe {
-        call::enter_from_host(m, FuncId(func), &args, va)?;
-        super::run(m)?;
-    }
+    // SAFETY: live machine; the frame goes on top of whatever is running.
+    unsafe { call::enter_from_host(m, FuncId(func), &args, va)? };
+    // A longjmp may leave this frame while the function runs: nothing here may need dropping.
+    drop(args);
+    // SAFETY: live machine; the frame was just entered.
+    unsafe { super::jump::run_entered(m)? };
     // SAFETY: live machine; retval holds the function's result slots.
     let ret = unsafe { (*m).retval };
     for &(slot, loc, _) in &sig.ret {

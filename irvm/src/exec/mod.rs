@@ -9,6 +9,7 @@ pub(crate) mod callback;
 pub(crate) mod float;
 pub(crate) mod fp80;
 pub(crate) mod int;
+pub(crate) mod jump;
 mod mem;
 mod slow;
 pub(crate) mod stack;
@@ -76,11 +77,27 @@ fn div_fault(m: *mut Machine) -> Trap {
 /// reference into it while this runs (native callees may re-enter it through thunks).
 pub(crate) unsafe fn run(m: *mut Machine) -> Result<(), Trap> {
     // SAFETY: the top frame belongs to a lowered function (just entered).
-    let (mut ip, mut fp, mut ctrs, mut code) = unsafe {
+    let st = unsafe {
         let mm = &mut *m;
         let fr = mm.frames.last().expect("irvm: run without a frame");
-        ((*fr.code).ops.as_ptr(), fr.fp, mm.stats[fr.func as usize].counters.as_mut_ptr(), fr.code)
+        St {
+            ip: (*fr.code).ops.as_ptr(),
+            fp: fr.fp,
+            ctrs: mm.stats[fr.func as usize].counters.as_mut_ptr(),
+            code: fr.code,
+        }
     };
+    // SAFETY: forwarded contract; `st` starts the top frame.
+    unsafe { run_from(m, st) }
+}
+
+/// Run from state `st` of the top frame (its entry, or where a longjmp resumes it) until the
+/// frame that was entered from the host returns.
+///
+/// # Safety
+/// As [`run`]; `st` is a point of the top frame's code with its frame pointer and counters.
+pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
+    let St { mut ip, mut fp, mut ctrs, mut code } = st;
     // SAFETY: the translator guarantees that every register operand lies inside its function's
     // frame (constants below fp, values above), that every jump lands on an op of the same
     // function, and that a function's code ends in terminators; `call`/`ret` keep fp, ctrs and

@@ -135,6 +135,12 @@ impl Val {
         unsafe { c::LLVMIsDeclaration(self.0) != 0 }
     }
 
+    /// An undefined weak reference (`extern_weak`): null when nothing defines it.
+    pub(crate) fn is_extern_weak(self) -> bool {
+        // SAFETY: global value.
+        unsafe { c::LLVMGetLinkage(self.0) == llvm_sys::LLVMLinkage::LLVMExternalWeakLinkage }
+    }
+
     pub(crate) fn params(self) -> Vec<Val> {
         // SAFETY: function; indices below the parameter count.
         unsafe {

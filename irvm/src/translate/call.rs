@@ -9,6 +9,16 @@ use crate::layout;
 use crate::llvm::{Val, ValKind};
 use crate::program::Intercept;
 
+/// How a refused call's error starts (fork, threads: neither irvm nor native code run under it).
+const REFUSED: &str = "unsupported call to";
+/// How a missing symbol's error starts (native code cannot link it either).
+const UNDEFINED: &str = "undefined external";
+
+/// Whether compiled code can run what irvm could not lower (error `e` of one instruction).
+pub(crate) fn native_can_run(e: &str) -> bool {
+    !e.starts_with(REFUSED) && !e.starts_with(UNDEFINED)
+}
+
 impl Fx<'_> {
     pub(super) fn emit_call(&mut self, i: Val) -> Result<(), String> {
         let mut callee = i.callee();
@@ -31,8 +41,11 @@ impl Fx<'_> {
                     self.push(Op::Exit { code, rest: len - pos - 1 });
                     return Ok(());
                 }
-                Intercept::Refuse => return Err(format!("unsupported call to '{}'", entry.name)),
-                Intercept::None => {}
+                Intercept::Refuse if entry.name == "pthread_create" => {
+                    return Err(format!("{REFUSED} 'pthread_create': irvm runs the program on one thread"));
+                }
+                Intercept::Refuse => return Err(format!("{REFUSED} '{}'", entry.name)),
+                Intercept::None | Intercept::SetJmp => {}
             }
             if entry.external {
                 // Resolve now so a missing symbol is reported where it is called.

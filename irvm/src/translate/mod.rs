@@ -91,6 +91,9 @@ pub(crate) struct Code {
     pub(crate) switches: Box<[SwitchTable]>,
     pub(crate) shuffles: Box<[ShuffleTable]>,
     pub(crate) messages: Box<[String]>,
+    /// The first construct of the function irvm cannot interpret but native code can run (inline
+    /// assembly, `callbr`, an instruction irvm lacks...): the host is asked to compile it.
+    pub(crate) native_only: Option<Box<str>>,
     pub(crate) ncounters: u32,
     pub(crate) blocks: Box<[BlockMeta]>,
     pub(crate) branches: Box<[BranchMeta]>,
@@ -161,6 +164,7 @@ pub(crate) struct Fx<'p> {
     pub(crate) switches: Vec<SwitchTable>,
     pub(crate) shuffles: Vec<ShuffleTable>,
     pub(crate) messages: Vec<String>,
+    pub(crate) native_only: Option<Box<str>>,
     pub(crate) ncounters: u32,
     pub(crate) branches: Vec<BranchMeta>,
     pub(crate) alloca_bytes: u64,
@@ -198,6 +202,7 @@ pub(crate) fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Cod
         switches: Vec::new(),
         shuffles: Vec::new(),
         messages: Vec::new(),
+        native_only: None,
         ncounters: 1, // counter 0 is a sink for jumps that must not count (edge stubs)
         branches: Vec::new(),
         alloca_bytes: 0,
@@ -301,6 +306,11 @@ impl Fx<'_> {
                 }
                 self.cur_pos = (k as u32, len);
                 if let Err(e) = self.emit(i) {
+                    if self.native_only.is_none() && call::native_can_run(&e) {
+                        // The construct without the instruction's text (which follows " in '").
+                        let what = e.split(" in '").next().unwrap_or(&e);
+                        self.native_only = Some(what.into());
+                    }
                     self.trap_unsupported(format!("function '{}': {e}", self.fname));
                 }
             }
@@ -319,6 +329,7 @@ impl Fx<'_> {
             switches: self.switches.into(),
             shuffles: self.shuffles.into(),
             messages: self.messages.into(),
+            native_only: self.native_only,
             ncounters: self.ncounters,
             blocks: metas.into(),
             branches: self.branches.into(),

@@ -1,0 +1,135 @@
+//! What clang emits and irvm must run like native code, in every tier: each program of
+//! tests/semantics/ is built natively and as bitcode (-O0 and -O2) and run by `bareflow run`
+//! under `--tier interp`, `jit`, `auto` with the default thresholds and with `--thresholds min`
+//! (OSR included); stdout and the exit status must be the native build's.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+use support::root;
+
+/// The tier settings every program runs under.
+const TIERS: [&[&str]; 4] =
+    [&["--tier", "interp"], &["--tier", "jit"], &["--tier", "auto"], &["--tier", "auto", "--thresholds", "min"]];
+
+/// Build `tests/semantics/<name>.c` (or `.cc`, as C++) natively and as bitcode at `opt`;
+/// returns (exe, bitcode).
+fn build(name: &str, opt: &str) -> (PathBuf, PathBuf) {
+    let out = support::scratch(&format!("semantics-{name}-{opt}"));
+    let c = root().join(format!("tests/semantics/{name}.c"));
+    let (src, compiler) = if c.exists() {
+        (c, support::clang())
+    } else {
+        (c.with_extension("cc"), support::tool("CLANGXX", "clang++-19"))
+    };
+    let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
+    support::compile(
+        &format!("{name}: native build at {opt}"),
+        Command::new(&compiler).arg(opt).arg(&src).arg("-o").arg(&exe),
+    );
+    support::compile(
+        &format!("{name}: bitcode at {opt}"),
+        Command::new(&compiler).arg(opt).args(["-emit-llvm", "-c"]).arg(&src).arg("-o").arg(&bc),
+    );
+    (exe, bc)
+}
+
+/// Run `name` natively and under every tier setting at -O0 and -O2; outputs must agree.
+fn same_as_native(name: &str, args: &[&str]) {
+    for opt in ["-O0", "-O2"] {
+        let (exe, bc) = build(name, opt);
+        let n = Command::new(&exe).args(args).output().expect("native run");
+        let nout = String::from_utf8_lossy(&n.stdout).to_string();
+        assert!(!nout.is_empty(), "{name} {opt}: the native build printed nothing");
+        for flags in TIERS {
+            let b =
+                support::bareflow(["run"]).args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
+            let (bout, berr) = (String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&b.stderr));
+            assert_eq!(
+                b.status.code(),
+                n.status.code(),
+                "{name} {opt} {flags:?}: exit status differs; stderr:\n{berr}"
+            );
+            assert_eq!(
+                bout, nout,
+                "{name} {opt} {flags:?}: output (left) differs from native (right); stderr:\n{berr}"
+            );
+        }
+    }
+}
+
+/// setjmp/longjmp through interpreted frames, qsort's native frames (the comparator jumps out,
+/// or jumps inside itself), compiled frames and OSR code, thousands of times.
+#[test]
+fn setjmp_longjmp_across_every_kind_of_frame() {
+    same_as_native("setjmp_frames", &["3000"]);
+}
+
+/// Undefined weak functions and variables are null, weak definitions and aliases resolve as the
+/// linker would (also in JIT-compiled code, whose module must not keep an alias of a body it drops).
+#[test]
+fn weak_symbols_and_aliases_resolve_as_the_linker_would() {
+    same_as_native("weak_symbols", &[]);
+}
+
+/// Inline assembly and `asm goto` run in every tier: irvm hands each function holding some to
+/// the JIT on its first call (also `main`, and a qsort comparator called from native code), says
+/// so with `--tier interp` and logs the reason in the tier log.
+#[test]
+fn inline_assembly_runs_in_every_tier_through_the_jit() {
+    same_as_native("inline_asm", &[]);
+    let (_, bc) = build("inline_asm", "-O0");
+    let run = |flags: &[&str]| {
+        let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+        assert!(o.status.success(), "inline_asm {flags:?} failed");
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let interp = run(&["--tier", "interp"]);
+    for f in ["main", "rotate_left", "add_lea", "is_positive", "compare_asm"] {
+        assert!(
+            interp.contains(&format!("note: --tier interp: '{f}' is compiled by the JIT on its first call")),
+            "--tier interp does not say that '{f}' is compiled:\n{interp}"
+        );
+    }
+    let auto = run(&["--tier", "auto", "--verbose"]);
+    assert!(
+        auto.contains(
+            "[tier] is_positive: interp -> O1 (first call, irvm cannot interpret it: unsupported instruction 'callbr'"
+        ),
+        "the tier log does not give the reason for 'is_positive':\n{auto}"
+    );
+    assert!(
+        auto.contains(
+            "[tier] rotate_left: interp -> O1 (first call, irvm cannot interpret it: unsupported inline assembly,"
+        ),
+        "the tier log does not give the reason for 'rotate_left':\n{auto}"
+    );
+}
+
+/// `pthread_create` is refused with one line naming it, in every tier (interpreted code and
+/// JIT-compiled code alike), exit status 2; what ran before it printed its output.
+#[test]
+fn pthread_create_is_refused_with_one_line_naming_it() {
+    for opt in ["-O0", "-O2"] {
+        let (_, bc) = build("threads", opt);
+        for flags in TIERS {
+            let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+            let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+            assert_eq!(o.status.code(), Some(2), "threads {opt} {flags:?}: exit status; stderr:\n{err}");
+            assert_eq!(out, "before\n", "threads {opt} {flags:?}: output");
+            let lines: Vec<&str> = err.lines().collect();
+            assert!(
+                lines.len() == 1 && lines[0].contains("unsupported call to 'pthread_create'"),
+                "threads {opt} {flags:?}: not one line naming pthread_create:\n{err}"
+            );
+        }
+    }
+}
+
+/// C++: static constructors and destructors, virtual calls, RTTI, templates and containers, in
+/// every tier (functions with landing pads go to the JIT on their first call, also at exit).
+#[test]
+fn cpp_objects_rtti_and_static_destructors() {
+    same_as_native("cpp_basics", &[]);
+}
