@@ -226,6 +226,17 @@ pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
     }
 }
 
+/// pwrite(2): a write at `at` that leaves the descriptor's offset alone. Only the state disk has
+/// writable offsets: the console has none (ESPIPE), boot files and directories are read-only.
+pub fn pwrite(fd: i32, buf: &[u8], at: u64) -> Result<usize, Errno> {
+    match with(fd, |d| Ok(d.obj.clone()))? {
+        Object::Disk { .. } => disk_write(at, buf),
+        Object::ConsoleOut => Err(Errno::ESPIPE),
+        Object::Null => Ok(buf.len()),
+        Object::ConsoleIn | Object::File { .. } | Object::Dir { .. } => Err(Errno::EBADF),
+    }
+}
+
 fn set_disk_pos(fd: i32, new: u64) -> Result<(), Errno> {
     with(fd, |d| {
         if let Object::Disk { pos } = &mut d.obj {
