@@ -41,12 +41,15 @@ TEST_LOG := TEST_LOGS=$(TEST_LOGS) tools/test-log
 include llvm-build/llvm.mk
 include app-tinyllama/app.mk
 include appliance/appliance.mk
+# The user's path: APP= sets the image variables below to the app's (build/apps/NAME/).
+include apps/apps.mk
 # Tests; each fragment's list (IRVM_TESTS, TIER_TESTS...) is part of `make test`.
 include tests/irvm.mk
 include tests/tier.mk
 include tests/shrink.mk
 include tests/tier_boot.mk
 include tests/appliance.mk
+include tests/apps.mk
 
 # ---- The kernel image -------------------------------------------------------------------
 # The same `bareflow` program, linked against core-rt instead of glibc (see docs/architecture.md).
@@ -68,6 +71,8 @@ CMDLINE ?= run --tier auto --verbose --state /dev/state /boot/tinyllama.bc -- /b
 # The raw state disk `make qemu` attaches, created (64 MiB, empty) on first use. Delete it to boot
 # cold again; `make converge` starts it afresh.
 STATE_DISK ?= $(BUILD)/state.img
+# Where `make image` writes the boot-file archive, the symbol map and the ISO.
+IMAGE_DIR ?= $(BUILD)
 QEMU_FLAGS ?=
 
 .PHONY: kernel image qemu qemu-iso qemu-gdb gdb host userspace-check test test-host test-boot
@@ -81,10 +86,10 @@ kernel: $(DEPS_STAMP)
 	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%d bytes (%.2f MB, %.2f MiB)", $$2, $$2/1e6, $$2/1048576}')"
 
 image: kernel $(BOOT_MODULES)
-	tools/mkimage $(KERNEL) $(BUILD) "$(CMDLINE)" $(BOOT_MODULES)
+	tools/mkimage $(KERNEL) $(IMAGE_DIR) "$(CMDLINE)" $(BOOT_MODULES)
 
 qemu: image $(STATE_DISK)
-	$(QEMU_RUN) $(QEMU_FLAGS) --disk $(STATE_DISK) --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+	$(QEMU_RUN) $(QEMU_FLAGS) --disk $(STATE_DISK) --initrd $(IMAGE_DIR)/initrd.tar $(KERNEL) -- $(CMDLINE)
 
 $(STATE_DISK):
 	@mkdir -p $(@D)
@@ -92,11 +97,11 @@ $(STATE_DISK):
 	@echo "state: created $@ (64 MiB, empty: the first boot is cold; delete the file to start over)"
 
 qemu-iso: image
-	$(QEMU_RUN) $(QEMU_FLAGS) --iso $(BUILD)/bareflow.iso
+	$(QEMU_RUN) $(QEMU_FLAGS) --iso $(IMAGE_DIR)/bareflow.iso
 
 # QEMU paused with its gdb stub on tcp port 1234; attach with `make gdb` from another terminal.
 qemu-gdb: image $(STATE_DISK)
-	$(QEMU_RUN) --accel tcg --timeout 3600 --gdb 1234 --disk $(STATE_DISK) --initrd $(BUILD)/initrd.tar $(KERNEL) -- $(CMDLINE)
+	$(QEMU_RUN) $(QEMU_FLAGS) --accel tcg --timeout 3600 --gdb 1234 --disk $(STATE_DISK) --initrd $(IMAGE_DIR)/initrd.tar $(KERNEL) -- $(CMDLINE)
 
 gdb:
 	gdb $(KERNEL) -ex "set backtrace past-main on" -ex "target remote localhost:1234"
@@ -105,8 +110,11 @@ gdb:
 host: $(DEPS_STAMP)
 	cargo build --release
 
+# With APP=, the app's check (apps/apps.mk).
+ifeq ($(strip $(APP)),)
 userspace-check: image host
 	tools/userspace-check $(BAREFLOW_HOST) $(KERNEL) $(BUILD)/initrd.tar
+endif
 
 # Boot-to-main under KVM (when usable) and TCG: the JIT image, and an appliance (core-rt + the
 # app's AOT code: `make aot-appliance`; `make appliance` gives the snapshot-built one, same runtime).

@@ -22,11 +22,11 @@
 # Boot files of every appliance: app-tinyllama's model and tokenizer (/boot/model.bin, /boot/tokenizer.bin).
 APPLIANCE_MODULES := $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin
 
-# $(call link-appliance,ELF,DIR,CMDLINE,OBJECTS): ELF = core-rt + boot + OBJECTS (tools/mkappliance), and
-# its boot files and GRUB ISO with CMDLINE in DIR (tools/mkimage).
+# $(call link-appliance,ELF,DIR,CMDLINE,OBJECTS,MODULES): ELF = core-rt + boot + OBJECTS (tools/mkappliance),
+# and its boot files (MODULES) and GRUB ISO with CMDLINE in DIR (tools/mkimage). Also the APP= appliances'.
 define link-appliance
 tools/mkappliance $(1) $(4)
-tools/mkimage $(1) $(2) "$(3)" $(APPLIANCE_MODULES) >/dev/null
+tools/mkimage $(1) $(2) "$(3)" $(5) >/dev/null
 endef
 
 # $(call aot-appliance,DIR): app-tinyllama's C compiled ahead of time into DIR (CPU-neutral -O2, no stack
@@ -34,7 +34,7 @@ endef
 define aot-appliance
 @mkdir -p $(1)
 cd $(1) && $(TL_CC) $(TL_CFLAGS) -O2 -fno-stack-protector -fno-pic -c $(addprefix $(CURDIR)/,$(TL_SRC))
-$(call link-appliance,$(1)/appliance.elf,$(1),,$(1)/*.o)
+$(call link-appliance,$(1)/appliance.elf,$(1),,$(1)/*.o,$(APPLIANCE_MODULES))
 endef
 
 APPCHECK := $(BUILD)/appcheck
@@ -62,6 +62,8 @@ APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
 .PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit
 
+# With APP=, converge, appliance and qemu-appliance are the app's (apps/apps.mk).
+ifeq ($(strip $(APP)),)
 userspace-converge: app host
 	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --state $(CONVERGE_STATE) --fresh --steps 256 --max-runs 6 --pairs 5 --native $(BUILD)/tinyllama \
@@ -85,7 +87,7 @@ appliance: app host
 	@mkdir -p $(APPLIANCE_DIR)
 	$(BAREFLOW_HOST) aot --state $(CONVERGE_DISK) $(BUILD)/tinyllama.bc -o $(APPLIANCE_DIR)/app.o --stubs $(APPLIANCE_DIR)/dead.s
 	$(TL_CC) -c $(APPLIANCE_DIR)/dead.s -o $(APPLIANCE_DIR)/dead.o
-	$(call link-appliance,$(BUILD)/appliance.elf,$(APPLIANCE_DIR),$(APPLIANCE_CMDLINE),$(APPLIANCE_DIR)/app.o $(APPLIANCE_DIR)/dead.o)
+	$(call link-appliance,$(BUILD)/appliance.elf,$(APPLIANCE_DIR),$(APPLIANCE_CMDLINE),$(APPLIANCE_DIR)/app.o $(APPLIANCE_DIR)/dead.o,$(APPLIANCE_MODULES))
 	@echo "appliance: $(BUILD)/appliance.elf, .text $$(size -A $(BUILD)/appliance.elf | awk '$$1==".text"{print $$2}') bytes; ISO $(APPLIANCE_DIR)/bareflow.iso"
 
 # The guest's exit status and every command of the pipe count (.SHELLFLAGS has pipefail).
@@ -94,6 +96,8 @@ qemu-appliance: appliance
 	  | tr -d '\r' | tee $(APPLIANCE_DIR)/qemu.raw | grep -v -e '^core-rt: ' -e '^achieved tok/s' -e '^qemu-run: ' > $(APPLIANCE_DIR)/qemu.txt
 	$(BUILD)/tinyllama $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>/dev/null > $(APPLIANCE_DIR)/native.txt
 	diff $(APPLIANCE_DIR)/native.txt $(APPLIANCE_DIR)/qemu.txt && echo "qemu-appliance: same greedy output as the native build ($$(wc -c < $(APPLIANCE_DIR)/native.txt) bytes); $$(grep '^achieved tok/s' $(APPLIANCE_DIR)/qemu.raw)"
+
+endif
 
 AOT_HOST := $(BUILD)/aot-host
 bench-aot: app

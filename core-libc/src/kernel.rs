@@ -33,8 +33,8 @@ pub mod console {
 pub mod fd {
     pub use core_rt::fs::bootfs::normalize;
     pub use core_rt::fs::fd::{
-        Desc, Meta, Node, Object, close, dup, fsync, is_console, lseek, meta, meta_path, next_dirent, open, read,
-        resolve, with, write,
+        Desc, Meta, Node, Object, close, dup, fsync, is_console, lseek, meta, meta_path, next_dirent, open, pwrite,
+        read, resolve, with, write,
     };
 }
 

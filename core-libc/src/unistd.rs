@@ -82,6 +82,37 @@ crate::libc_fn! {
         fd::write(f, unsafe { bytes(buf, n) }).map(|n| n as isize)
     }
 
+    /// `ssize_t pwrite(int, const void *, size_t, off_t)`: at `off`, the descriptor's offset unchanged.
+    ///
+    /// # Safety
+    /// `buf` valid for `n` bytes.
+    fn pwrite(f: c_int, buf: *const c_void, n: usize, off: i64) -> isize = -1; {
+        let off = u64::try_from(off).map_err(|_| Errno::EINVAL)?;
+        // SAFETY: caller's contract.
+        fd::pwrite(f, unsafe { bytes(buf, n) }, off).map(|n| n as isize)
+    }
+
+    /// `ssize_t pwrite64(int, const void *, size_t, off64_t)`: pwrite.
+    ///
+    /// # Safety
+    /// `buf` valid for `n` bytes.
+    fn pwrite64(f: c_int, buf: *const c_void, n: usize, off: i64) -> isize = -1; {
+        let off = u64::try_from(off).map_err(|_| Errno::EINVAL)?;
+        // SAFETY: caller's contract.
+        fd::pwrite(f, unsafe { bytes(buf, n) }, off).map(|n| n as isize)
+    }
+
+    /// `int fchown(int, uid_t, gid_t)`: files belong to uid 0, gid 0; keeping that owner succeeds, another is EROFS.
+    ///
+    /// uid 0 is the only user, and no file system is writable; -1 means "unchanged", as in POSIX.
+    ///
+    /// # Safety
+    /// Always safe.
+    fn fchown(f: c_int, uid: u32, gid: u32) -> c_int = -1; {
+        fd::meta(f)?;
+        if [uid, gid].iter().all(|&id| id == 0 || id == u32::MAX) { Ok(0) } else { Err(Errno::EROFS) }
+    }
+
     /// `ssize_t writev(int, const struct iovec *, int)`.
     ///
     /// # Safety

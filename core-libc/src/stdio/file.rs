@@ -465,6 +465,11 @@ pub unsafe fn fill(f: &mut File) -> bool {
         crate::errno::set(crate::Errno::EBADF);
         return false;
     }
+    // End of file is sticky, as in glibc since 2.28: no read after it until clearerr, a seek or
+    // ungetc (on the console, a second read would wait for more typing after Ctrl-D).
+    if f.eof() {
+        return false;
+    }
     // SAFETY: forwarded.
     unsafe { ensure_buffer(f) };
     if f.writing() && !flush_write(f) {

@@ -444,6 +444,9 @@ crate::libc_fn! {
             }
             let cap = s.buf_end as usize - s.buf_base as usize;
             let want = total - done;
+            if s.eof() {
+                break; // sticky, as in `file::fill`
+            }
             if cap > 1 && want >= cap && s.saved_ptr.is_null() && s.readable && !s.writing_pending() {
                 // Large read: straight into the caller's buffer.
                 // SAFETY: want bytes writable at dst + done.

@@ -169,8 +169,13 @@ pub fn read(fd: i32, buf: &mut [u8], at: Option<u64>) -> Result<usize, Errno> {
     }
 }
 
+/// The terminal's end-of-file character, Ctrl-D.
+const END_OF_FILE: u8 = 0x04;
+
 /// Console read, like a terminal in canonical mode: waits for the first byte, then takes what is
 /// there up to a newline; echoes what it reads (backspace erases the previous byte of this read).
+/// Ctrl-D (0x04) ends the read without being stored: at the start of a read it is end of file
+/// (`read` returns 0), after some bytes it hands them over (`tools/qemu-run --stdin` ends its file so).
 fn read_console(buf: &mut [u8]) -> usize {
     if buf.is_empty() {
         return 0;
@@ -182,6 +187,9 @@ fn read_console(buf: &mut [u8]) -> usize {
             None if n > 0 && buf[n - 1] == b'\n' => break,
             None => crate::console::read_byte(),
         };
+        if b == END_OF_FILE {
+            break;
+        }
         if b == 0x08 || b == 0x7f {
             if n > 0 {
                 n -= 1;
@@ -213,6 +221,17 @@ pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
             crate::console::write_bytes(buf);
             Ok(buf.len())
         }
+        Object::Null => Ok(buf.len()),
+        Object::ConsoleIn | Object::File { .. } | Object::Dir { .. } => Err(Errno::EBADF),
+    }
+}
+
+/// pwrite(2): a write at `at` that leaves the descriptor's offset alone. Only the state disk has
+/// writable offsets: the console has none (ESPIPE), boot files and directories are read-only.
+pub fn pwrite(fd: i32, buf: &[u8], at: u64) -> Result<usize, Errno> {
+    match with(fd, |d| Ok(d.obj.clone()))? {
+        Object::Disk { .. } => disk_write(at, buf),
+        Object::ConsoleOut => Err(Errno::ESPIPE),
         Object::Null => Ok(buf.len()),
         Object::ConsoleIn | Object::File { .. } | Object::Dir { .. } => Err(Errno::EBADF),
     }

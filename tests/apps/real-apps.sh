@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Third-party C programs through the APP= path (docs/apps.md): zlib, SQLite and Lua, fetched as pinned
+# crates.io source crates (apps/crates.txt, tools/fetch-crate) into build/crates/, each around a program
+# of our own (apps/zlib-check, apps/sql-runner, apps/lua-runner) with inputs in tests/apps/.
+#   short (default, in `make test`): `make userspace-check APP=...` on a small input: the native build,
+#     `bareflow run --tier interp|auto|jit` and QEMU (auto) print the same and exit with the same status;
+#   --full (`make test-apps`): larger inputs, then `make converge APP=...` and `make qemu-appliance APP=...`.
+# Prints `real-apps: P passed, F failed` (tools/test-summary counts it); exit status 1 when one failed.
+# usage: tests/apps/real-apps.sh [--full] [zlib|sqlite|lua...]   (from the repository root)
+set -uo pipefail
+full=0; [ "${1:-}" = --full ] && { full=1; shift; }
+apps=("$@"); [ ${#apps[@]} -gt 0 ] || apps=(zlib sqlite lua)
+crates=build/crates
+grep -v '^#' apps/crates.txt | while read -r name version sum; do
+  tools/fetch-crate "$name" "$version" "$sum" "$crates" || exit 1
+done || { echo "real-apps: 0 passed, 1 failed (the crates could not be fetched)"; exit 1; }
+crate_dir() { echo "$crates/$(awk -v n="$1" '$1 == n { print $1 "-" $2 }' apps/crates.txt)"; }
+
+# The make arguments of each app, short or full.
+args_zlib() {
+  local z; z=$(crate_dir libz-sys)/src/zlib
+  echo APP="apps/zlib-check/zcheck.c $(printf "$z/%s.c " adler32 crc32 deflate inflate inffast inftrees trees zutil)"
+  echo "APP_CFLAGS=-DZ_PREFIX -I$z"
+  if [ $full = 1 ]; then
+    echo "FILES=tests/boot/hello.txt docs/architecture.md docs/libc-abi.md app-tinyllama/model/tokenizer.bin"
+    echo "ARGS=boot/hello.txt boot/architecture.md boot/libc-abi.md boot/tokenizer.bin"
+  else
+    echo "FILES=tests/boot/hello.txt docs/apps.md"; echo "ARGS=boot/hello.txt boot/apps.md"
+  fi
+}
+args_sqlite() {
+  echo "APP=apps/sql-runner/sqlrun.c $(crate_dir libsqlite3-sys)/sqlite3/sqlite3.c"
+  echo "APP_CFLAGS=-DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_MEMSTATUS=0"
+  if [ $full = 1 ]; then
+    echo "FILES=tests/apps/sql/short.sql tests/apps/sql/full.sql"; echo "ARGS=boot/short.sql boot/full.sql"
+  else
+    echo "FILES=tests/apps/sql/short.sql"; echo "ARGS=boot/short.sql"
+  fi
+}
+args_lua() {
+  local l; l=$(crate_dir lua-src)/lua-5.4.8
+  echo "APP=apps/lua-runner/luarun.c $(find "$l" -maxdepth 1 -name '*.c' | sort | tr '\n' ' ')"
+  echo "APP_CFLAGS=-DLUA_USE_POSIX -I$l"
+  if [ $full = 1 ]; then
+    echo "FILES=$(ls tests/apps/lua/*.lua | tr '\n' ' ')"
+    echo "ARGS=$(cd tests/apps/lua && ls *.lua | sed 's|^|boot/|' | tr '\n' ' ')"
+  else
+    echo "FILES=tests/apps/lua/short.lua"; echo "ARGS=boot/short.lua"
+  fi
+}
+
+make=(make --no-print-directory LLVM=system)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+for app in "${apps[@]}"; do
+  mapfile -t margs < <("args_$app")
+  log=$work/$app.log
+  "${make[@]}" userspace-check "${margs[@]}" > "$log" 2>&1; rc=$?
+  runs=$(grep -c -E '^app-check: [^:]+: (bareflow run|QEMU).*: same output, exit [0-9]+$' "$log")
+  if [ $rc -eq 0 ] && [ "$runs" -eq 4 ]; then
+    echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit, QEMU the same"
+    passed=$((passed + 1))
+  else
+    echo "real-apps: FAILED: $app: userspace-check (status $rc, $runs of 4 runs matched)"; tail -20 "$log"
+    failed=$((failed + 1)); continue
+  fi
+  [ $full = 1 ] || continue
+  "${make[@]}" converge "${margs[@]}" > "$log" 2>&1 && "${make[@]}" qemu-appliance "${margs[@]}" >> "$log" 2>&1
+  rc=$?
+  if [ $rc -eq 0 ] && grep -q -E '^app-check: [^:]+: QEMU, converged appliance: same output' "$log"; then
+    echo "real-apps: ok: $app: converged ($(grep '^app-converge: ' "$log" | sed 's/^app-converge: [^:]*: //')), appliance the same"
+    passed=$((passed + 1))
+  else
+    echo "real-apps: FAILED: $app: converge + qemu-appliance (status $rc)"; tail -20 "$log"
+    failed=$((failed + 1))
+  fi
+done
+echo "real-apps: $passed passed, $failed failed"
+[ $failed -eq 0 ]
