@@ -134,6 +134,14 @@ fn cpp_objects_rtti_and_static_destructors() {
     same_as_native("cpp_basics", &[]);
 }
 
+/// C++ exceptions thrown through interpreted frames, JIT frames (whose locals' destructors run),
+/// the C library's qsort (a throwing comparator), virtual calls through irvm's thunk and
+/// libstdc++'s own throws, caught and rethrown, while the tiers change under them.
+#[test]
+fn cpp_exceptions_cross_interpreted_jit_and_native_frames() {
+    same_as_native("cpp_exceptions", &["300"]);
+}
+
 /// `__builtin_setjmp`/`__builtin_longjmp`: their functions go to the JIT; the jumps cross an
 /// interpreted function entered from JIT code, and irvm's state follows.
 #[test]
