@@ -2,7 +2,7 @@
 // without landing pads), JIT frames (functions with `invoke`, compiled on their first call, whose
 // locals' destructors must run during the unwinding), the C library's qsort calling an
 // interpreted comparator that throws, virtual calls (a vtable holds irvm's thunk address), and
-// exceptions thrown by libstdc++ itself. Each scenario runs many times so that the tiers change
+// exceptions thrown by libstdc++ itself, and a throw out of a loop's OSR code. Each scenario runs many times so that the tiers change
 // under it (`--thresholds min`, OSR in the loops).
 #include <cstdio>
 #include <cstdlib>
@@ -157,6 +157,20 @@ NOINLINE int sum_elements(const std::vector<int> &v, int upto)
     return s;
 }
 
+// A long loop (entered on-stack-replaced under `--thresholds min`) that throws out of its last
+// iteration: the throw leaves OSR code.
+NOINLINE long loop_then_throw(int n)
+{
+    long acc = 0;
+    for (int i = 0; i < n; i++) {
+        acc = acc * 31 + i % 7;
+        if (i == n - 1) {
+            throw_failure((int)(acc & 0xffff));
+        }
+    }
+    return acc;
+}
+
 static int scenarios(int round)
 {
     int score = 0;
@@ -227,6 +241,15 @@ static int scenarios(int round)
             printf("caught std::out_of_range\n");
         }
         score += 1;
+    }
+    // 6. out of a loop's OSR code.
+    try {
+        score += (int)loop_then_throw(5000 + round);
+    } catch (const Failure &f) {
+        if (verbose) {
+            printf("caught Failure %d from a loop\n", f.code);
+        }
+        score += f.code;
     }
     return score;
 }
