@@ -142,6 +142,13 @@ fn cpp_exceptions_cross_interpreted_jit_and_native_frames() {
     same_as_native("cpp_exceptions", &["300"]);
 }
 
+/// Exceptions and longjmps alternate in one program (every entry runs under the longjmp guard),
+/// across interpreted, JIT-compiled and qsort frames.
+#[test]
+fn cpp_exceptions_and_longjmp_in_one_program() {
+    same_as_native("cpp_exceptions_setjmp", &["600"]);
+}
+
 /// An exception nothing catches ends the program in std::terminate in every tier, with the C++
 /// runtime's message naming it and an abort, as natively.
 #[test]
