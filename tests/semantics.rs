@@ -134,6 +134,38 @@ fn cpp_objects_rtti_and_static_destructors() {
     same_as_native("cpp_basics", &[]);
 }
 
+/// C++ exceptions thrown through interpreted frames, JIT frames (whose locals' destructors run),
+/// the C library's qsort (a throwing comparator), virtual calls through irvm's thunk and
+/// libstdc++'s own throws, caught and rethrown, while the tiers change under them.
+#[test]
+fn cpp_exceptions_cross_interpreted_jit_and_native_frames() {
+    same_as_native("cpp_exceptions", &["300"]);
+}
+
+/// Exceptions and longjmps alternate in one program (every entry runs under the longjmp guard),
+/// across interpreted, JIT-compiled and qsort frames.
+#[test]
+fn cpp_exceptions_and_longjmp_in_one_program() {
+    same_as_native("cpp_exceptions_setjmp", &["600"]);
+}
+
+/// An exception nothing catches ends the program in std::terminate in every tier, with the C++
+/// runtime's message naming it and an abort, as natively.
+#[test]
+fn uncaught_cpp_exception_terminates_as_natively() {
+    same_as_native("cpp_uncaught", &[]);
+    let (_, bc) = build("cpp_uncaught", "-O0");
+    for flags in TIERS {
+        let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("terminate called after throwing an instance of 'std::runtime_error'")
+                && err.contains("nobody catches 7"),
+            "cpp_uncaught {flags:?}: std::terminate's message is missing; stderr:\n{err}"
+        );
+    }
+}
+
 /// `__builtin_setjmp`/`__builtin_longjmp`: their functions go to the JIT; the jumps cross an
 /// interpreted function entered from JIT code, and irvm's state follows.
 #[test]

@@ -124,6 +124,8 @@ pub struct Machine {
     /// Per FuncId, plus one last entry for native code reached through pointers.
     pub(crate) stats: Vec<FuncStats>,
     pub(crate) error: Option<String>,
+    /// The C++ exception unwinding irvm's frames (`Trap::Unwind`), see exec/jump.rs.
+    pub(crate) thrown: Option<crate::abi::exception::Thrown>,
     pub(crate) retval: [u64; 8],
     /// Hot per-function data for the call fast path (see `exec::call`).
     pub(crate) hot: Box<[Hot]>,
@@ -171,6 +173,7 @@ impl Machine {
             frames: Vec::new(),
             stats: vec![FuncStats::default(); nfuncs + 1],
             error: None,
+            thrown: None,
             retval: [0; 8],
             hot: vec![Hot { code: std::ptr::null(), simple: false }; nfuncs].into_boxed_slice(),
             exact_cycles: false,
@@ -316,6 +319,7 @@ impl Machine {
                 Ok(_) => {}
                 Err(Trap::Exit(c)) => return Outcome::Exit(c),
                 Err(Trap::Error) => return Outcome::Error(Error::Run(self.error.take().unwrap_or_default())),
+                Err(Trap::Unwind) => self.uncaught(),
             }
         }
         let r = self.call(id, &call_args);
@@ -327,7 +331,14 @@ impl Machine {
             }
             Err(Trap::Exit(c)) => Outcome::Exit(c),
             Err(Trap::Error) => Outcome::Error(self.take_error()),
+            Err(Trap::Unwind) => self.uncaught(),
         }
+    }
+
+    /// A C++ exception left the program's outermost frame: `std::terminate`, as natively.
+    pub(crate) fn uncaught(&mut self) -> ! {
+        let thrown = self.thrown.take().expect("irvm: unwinding without an exception");
+        thrown.terminate()
     }
 
     /// The pending run-time error.
@@ -349,7 +360,7 @@ impl Machine {
             let mut img = RegImage::default();
             img.gpr[0] = thunk as u64;
             // SAFETY: atexit(void (*)(void)) with a thunk that calls the destructor.
-            unsafe { crate::abi::native::call(atexit, &mut img) };
+            unsafe { crate::abi::native::call(atexit, &mut img) }.map_err(|_| "atexit threw an exception")?;
         }
         Ok(())
     }
@@ -367,6 +378,10 @@ impl Machine {
             Ok(v) => Ok(v),
             Err(Trap::Exit(c)) => Err(Error::Run(format!("{}: '{name}' called exit({c})", self.prog.name))),
             Err(Trap::Error) => Err(self.take_error()),
+            Err(Trap::Unwind) => {
+                self.thrown = None;
+                Err(Error::Run(format!("{}: '{name}' ended by a C++ exception", self.prog.name)))
+            }
         }
     }
 
@@ -397,8 +412,12 @@ impl Machine {
             self.stats[f.0 as usize].calls += 1;
             let mark = exec::jump::mark(self);
             // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.
-            unsafe { crate::abi::native::call(native, &mut img) };
+            let r = unsafe { crate::abi::native::call(native, &mut img) };
             exec::jump::after_native(self, mark);
+            if let Err(thrown) = r {
+                self.thrown = Some(thrown);
+                return Err(Trap::Unwind);
+            }
             return Ok(img.rax);
         }
         let me: *mut Machine = self;

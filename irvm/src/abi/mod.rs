@@ -6,6 +6,7 @@
 
 pub(crate) mod catch;
 pub(crate) mod classify;
+pub(crate) mod exception;
 pub(crate) mod native;
 pub(crate) mod thunk;
 
@@ -24,7 +25,9 @@ pub(crate) struct RegImage {
     pub(crate) nstack: u64,
     /// Number of XMM registers used (%al for variadic callees).
     pub(crate) nvec: u64,
-    _pad: u64,
+    /// Set by a thunk's handler: a C++ exception (`exception::Thrown::into_raw`) that the
+    /// thunk's asm throws again into its native caller instead of returning (0: none).
+    pub(crate) rethrow: u64,
     /// Return registers: rax, rdx, xmm0 (16 bytes), xmm1 (16 bytes).
     pub(crate) rax: u64,
     pub(crate) rdx: u64,
@@ -42,6 +45,7 @@ const _: () = {
     assert!(std::mem::offset_of!(RegImage, stack) == 176);
     assert!(std::mem::offset_of!(RegImage, nstack) == 184);
     assert!(std::mem::offset_of!(RegImage, nvec) == 192);
+    assert!(std::mem::offset_of!(RegImage, rethrow) == 200);
     assert!(std::mem::offset_of!(RegImage, rax) == 208);
     assert!(std::mem::offset_of!(RegImage, ret_xmm) == 224);
     assert!(std::mem::offset_of!(RegImage, x87) == 256);

@@ -1,7 +1,10 @@
 //! The trampoline that calls a native function with a prepared `RegImage`: loads the argument
 //! registers, copies the stack arguments, sets %al, calls, and stores rax/rdx/xmm0/xmm1 back.
+//! The trampoline has unwind information, so a C++ exception thrown by the callee reaches the
+//! `catch (...)` that calls it (irvm/cxx/exceptions.cc) and never a Rust frame.
 
 use super::RegImage;
+use super::exception::Thrown;
 
 core::arch::global_asm!(
     ".text",
@@ -9,10 +12,16 @@ core::arch::global_asm!(
     ".globl irvm_call_native",
     // void irvm_call_native(void *f /* rdi */, RegImage *img /* rsi */)
     "irvm_call_native:",
+    "    .cfi_startproc",
     "    push rbp",
+    "    .cfi_def_cfa_offset 16",
+    "    .cfi_offset rbp, -16",
     "    mov rbp, rsp",
+    "    .cfi_def_cfa_register rbp",
     "    push rbx",
+    "    .cfi_offset rbx, -24",
     "    push r12",
+    "    .cfi_offset r12, -32",
     "    mov rbx, rsi",
     "    mov r12, rdi",
     // Outgoing stack area, 16-byte aligned at the call.
@@ -58,21 +67,46 @@ core::arch::global_asm!(
     "    pop r12",
     "    pop rbx",
     "    pop rbp",
+    "    .cfi_def_cfa rsp, 8",
     "    ret",
+    "    .cfi_endproc",
 );
 
+#[cfg(not(feature = "cxx-exceptions"))]
 unsafe extern "C" {
     fn irvm_call_native(f: usize, img: *mut RegImage);
 }
 
+#[cfg(feature = "cxx-exceptions")]
+unsafe extern "C" {
+    fn irvm_call_native_catching(f: usize, img: *mut RegImage, thrown: *mut *mut u8) -> i32;
+}
+
 /// Call native function `f` with the registers and stack words in `img`; results land in
-/// `img.rax`, `img.rdx` and `img.ret_xmm`.
+/// `img.rax`, `img.rdx` and `img.ret_xmm`. `Err`: the callee threw a C++ exception (the frames
+/// between it and this call were unwound, their destructors run; `img`'s results are unset).
 ///
 /// # Safety
 /// `f` must be a native function whose SysV signature matches what `img` holds, and
 /// `img.stack` must point at `img.nstack` readable words. The callee may do anything native code
 /// can, including calling back into irvm through a thunk.
-pub(crate) unsafe fn call(f: usize, img: &mut RegImage) {
-    // SAFETY: the caller's contract; the trampoline preserves every callee-saved register.
-    unsafe { irvm_call_native(f, img) }
+pub(crate) unsafe fn call(f: usize, img: &mut RegImage) -> Result<(), Thrown> {
+    #[cfg(feature = "cxx-exceptions")]
+    {
+        let mut thrown = std::ptr::null_mut();
+        // SAFETY: the caller's contract; the trampoline preserves every callee-saved register,
+        // and the catcher stops any exception before it reaches this Rust frame.
+        if unsafe { irvm_call_native_catching(f, img, &mut thrown) } != 0 {
+            // SAFETY: the catcher returned 1, so `thrown` is a handle it made for us alone.
+            return Err(unsafe { Thrown::from_raw(thrown) });
+        }
+        Ok(())
+    }
+    #[cfg(not(feature = "cxx-exceptions"))]
+    {
+        // SAFETY: the caller's contract; the trampoline preserves every callee-saved register.
+        // Without a C++ runtime (the kernel) nothing can throw.
+        unsafe { irvm_call_native(f, img) };
+        Ok(())
+    }
 }

@@ -5,6 +5,9 @@
 //! the interpreted function and fills in the return registers. A thunk's address is what
 //! interpreted code sees as the function's address, so native code (qsort, atexit...) can call it,
 //! and an indirect call from interpreted code recognises it and enters the interpreter directly.
+//! If the handler leaves a C++ exception in `RegImage::rethrow`, the stub throws it again
+//! (`irvm_rethrow`) instead of returning; its unwind information makes the thunk transparent, so
+//! the exception continues in the native caller.
 
 use super::RegImage;
 use std::sync::Mutex;
@@ -19,9 +22,17 @@ core::arch::global_asm!(
     ".p2align 4",
     ".globl irvm_thunk_common",
     "irvm_thunk_common:",
+    // Unwind information: the pool's `call` pushed one word above the native caller's return
+    // address; once it is popped this is an ordinary frame with rbp as its CFA base.
+    "    .cfi_startproc",
+    "    .cfi_def_cfa_offset 16",
     "    pop r11",
+    "    .cfi_def_cfa_offset 8",
     "    push rbp",
+    "    .cfi_def_cfa_offset 16",
+    "    .cfi_offset rbp, -16",
     "    mov rbp, rsp",
+    "    .cfi_def_cfa_register rbp",
     "    sub rsp, 288",
     "    mov [rsp], rdi",
     "    mov [rsp + 8], rsi",
@@ -43,9 +54,13 @@ core::arch::global_asm!(
     "    mov qword ptr [rsp + 256], 0",
     "    movzx ecx, al",
     "    mov [rsp + 192], rcx",
+    "    mov qword ptr [rsp + 200], 0",
     "    lea rdi, [r11 - 5]",
     "    mov rsi, rsp",
     "    call {dispatch}",
+    "    mov rdi, [rsp + 200]",
+    "    test rdi, rdi",
+    "    jnz 7f",
     "    mov rax, [rsp + 208]",
     "    mov rdx, [rsp + 216]",
     "    movdqu xmm0, [rsp + 224]",
@@ -54,8 +69,15 @@ core::arch::global_asm!(
     "    je 6f",
     "    fld tbyte ptr [rsp + 272]",
     "6:",
+    "    .cfi_remember_state",
     "    leave",
+    "    .cfi_def_cfa rsp, 8",
     "    ret",
+    "    .cfi_restore_state",
+    "7:",
+    "    call {rethrow}",
+    "    ud2",
+    "    .cfi_endproc",
     ".p2align 4",
     ".globl irvm_thunk_pool",
     "irvm_thunk_pool:",
@@ -66,8 +88,23 @@ core::arch::global_asm!(
     ".globl irvm_thunk_pool_end",
     "irvm_thunk_pool_end:",
     dispatch = sym irvm_thunk_dispatch,
+    rethrow = sym rethrow,
     pool = const POOL,
 );
+
+#[cfg(feature = "cxx-exceptions")]
+unsafe extern "C" {
+    /// irvm/cxx/exceptions.cc: throw the handle's exception again; never returns.
+    #[link_name = "irvm_rethrow"]
+    fn rethrow(thrown: *mut u8) -> !;
+}
+
+/// Without a C++ runtime no handler ever sets `RegImage::rethrow`.
+#[cfg(not(feature = "cxx-exceptions"))]
+extern "C" fn rethrow(_thrown: *mut u8) -> ! {
+    eprintln!("irvm: a C++ exception reached a thunk in a build without C++ exceptions");
+    std::process::abort()
+}
 
 unsafe extern "C" {
     static irvm_thunk_pool: u8;

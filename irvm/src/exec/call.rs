@@ -504,7 +504,7 @@ pub(crate) unsafe fn call_native(
     }
     // SAFETY: `addr` is native code whose signature is the call site's (the program's own
     // contract, as for native code); no reference into the machine is live across the call.
-    unsafe { native::call(addr, &mut img) };
+    let r = unsafe { native::call(addr, &mut img) };
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     super::jump::after_native(mm, mark);
@@ -512,6 +512,11 @@ pub(crate) unsafe fn call_native(
     super::timing::close(mm, &fr);
     mm.reg_top = old_top;
     mm.sp = fr.saved_sp;
+    if let Err(thrown) = r {
+        // The callee threw: the interpreted frames unwind to the entry (exec/jump.rs).
+        mm.thrown = Some(thrown);
+        return Err(Trap::Unwind);
+    }
     // SAFETY: result slots of the calling frame.
     unsafe { unmarshal_ret(sig, &img, fp.offset(s.ret.0 as isize)) };
     Ok(())
@@ -609,12 +614,17 @@ pub(crate) unsafe fn osr(
     }
     // SAFETY: `addr` is the host's OSR variant of this function, `ret (ptr)`, reading `buf`
     // as this point lays it out; no reference into the machine is live across the call.
-    unsafe { native::call(addr, &mut img) };
+    let r = unsafe { native::call(addr, &mut img) };
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     super::jump::after_native(mm, mark);
     mm.reg_top = old_top;
     mm.sp = old_sp;
+    if let Err(thrown) = r {
+        // The OSR code (the rest of this activation) threw: unwind from this frame.
+        mm.thrown = Some(thrown);
+        return Err(Trap::Unwind);
+    }
     mm.stats[f as usize].osr_entries += 1;
     // The frame's parameter slots are dead now: they receive the result that `ret` copies out.
     // SAFETY: slots 1.. of the frame (at least `ret_slots` of them: the frame holds its values).

@@ -2,7 +2,8 @@
 //! the arguments from the saved registers per the function's own signature, run it on top of the
 //! current interpreter state, and put the result in the return registers. If the program ends
 //! inside such a call (`exit`, or a run-time error) there is no way back through the native frames:
-//! the host's `Hooks::on_exit` runs and the process ends here.
+//! the host's `Hooks::on_exit` runs and the process ends here. A C++ exception that leaves the
+//! function goes back to the thunk, which throws it on into the native caller.
 
 use super::{Trap, call};
 use crate::abi::classify::CallShape;
@@ -21,6 +22,13 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
     unsafe { super::jump::on_native_entry(&mut *m) };
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped).
     let r = unsafe { run_callback(m, func, regs) };
+    if r == Err(Trap::Unwind) {
+        // SAFETY: live machine; `run_callback` returned.
+        let thrown = unsafe { (*m).thrown.take() }.expect("irvm: unwinding without an exception");
+        // The thunk's asm throws it on into its native caller.
+        regs.rethrow = thrown.into_raw() as u64;
+        return;
+    }
     if let Err(t) = r {
         // SAFETY: the thunk's owner is a live machine (unbound when it is dropped); `run_callback`
         // returned, so nothing else uses the machine now.
@@ -30,26 +38,26 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
 
 /// A function that has native code but was never lowered (e.g. linked from an object cache) is
 /// called through its signature alone: counted, tier hook run, then its native code — without
-/// lowering it (nor, for a lazily loaded program, reading its body). False: not such a call.
+/// lowering it (nor, for a lazily loaded program, reading its body). None: not such a call;
+/// else how the native code ended.
 ///
 /// # Safety
 /// `m` is a live machine not otherwise in use.
-unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -> bool {
+unsafe fn native_without_code(m: *mut Machine, func: u32, regs: &mut RegImage) -> Option<Result<(), Trap>> {
     // SAFETY: `m` is a live machine not otherwise in use (# Safety).
     let mm = unsafe { &mut *m };
     let f = &mm.prog.funcs[func as usize];
     if f.native == 0 || f.code.is_some() || f.external {
-        return false;
+        return None;
     }
-    let Some(shape) = mm.prog.call_shape(func) else { return false };
+    let shape = mm.prog.call_shape(func)?;
     // SAFETY: `m` is a live machine not otherwise in use (# Safety); `mm` is not used after this.
     let native = unsafe { tier_check(m, func) };
     if native == 0 {
-        return false;
+        return None;
     }
     // SAFETY: `native` is this function's compiled code; caller's contract for `m`.
-    unsafe { call_native(m, func, native, shape, regs) };
-    true
+    Some(unsafe { call_native(m, func, native, shape, regs) })
 }
 
 /// Tiering: let the tier hook run when the call count reached its mark; returns the
@@ -70,11 +78,17 @@ unsafe fn tier_check(m: *mut Machine, func: u32) -> usize {
 }
 
 /// Count the call and run `native` (code of `func`, whose signature has `shape`) with the native
-/// caller's registers and stack words; its results go back into `regs`.
+/// caller's registers and stack words; its results go back into `regs`. `Trap::Unwind`: it threw.
 ///
 /// # Safety
 /// `m` is a live machine; `native` is compiled code of `func`.
-unsafe fn call_native(m: *mut Machine, func: u32, native: usize, shape: CallShape, regs: &mut RegImage) {
+unsafe fn call_native(
+    m: *mut Machine,
+    func: u32,
+    native: usize,
+    shape: CallShape,
+    regs: &mut RegImage,
+) -> Result<(), Trap> {
     let mut img = *regs;
     img.nstack = u64::from(shape.nstack);
     img.nvec = u64::from(shape.nxmm);
@@ -85,20 +99,26 @@ unsafe fn call_native(m: *mut Machine, func: u32, native: usize, shape: CallShap
     let mark = unsafe { super::jump::mark(&*m) };
     // SAFETY: `native` is compiled code of this function (its own signature); the stack words
     // are the native caller's outgoing arguments.
-    unsafe { crate::abi::native::call(native, &mut img) };
+    let r = unsafe { crate::abi::native::call(native, &mut img) };
     // SAFETY: live machine again.
-    unsafe { super::jump::after_native(&mut *m, mark) };
+    let mm = unsafe { &mut *m };
+    super::jump::after_native(mm, mark);
+    if let Err(thrown) = r {
+        mm.thrown = Some(thrown);
+        return Err(Trap::Unwind);
+    }
     regs.rax = img.rax;
     regs.rdx = img.rdx;
     regs.ret_xmm = img.ret_xmm;
     regs.st0 = img.st0;
     regs.x87 = img.x87;
+    Ok(())
 }
 
 unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Result<(), Trap> {
     // SAFETY: live machine (caller's contract).
-    if unsafe { native_without_code(m, func, regs) } {
-        return Ok(());
+    if let Some(r) = unsafe { native_without_code(m, func, regs) } {
+        return r;
     }
     // SAFETY: live machine (caller's contract).
     let code = unsafe { call::code_of(m, func)? };
@@ -122,8 +142,7 @@ unsafe fn run_callback(m: *mut Machine, func: u32, regs: &mut RegImage) -> Resul
     }
     if native != 0 && !c.vararg {
         // SAFETY: `native` is this function's compiled code; live machine.
-        unsafe { call_native(m, func, native, sig.shape(), regs) };
-        return Ok(());
+        return unsafe { call_native(m, func, native, sig.shape(), regs) };
     }
     let mut args = vec![0u64; c.param_slots as usize];
     for (k, pieces) in sig.args.iter().enumerate() {
@@ -201,6 +220,7 @@ fn end_process(mm: &mut Machine, t: Trap) -> ! {
     let outcome = match t {
         Trap::Exit(c) => Outcome::Exit(c),
         Trap::Error => Outcome::Error(mm.take_error()),
+        Trap::Unwind => mm.uncaught(),
     };
     call::unwind_all(mm, 0);
     mm.total_cycles = crate::vm::rdtsc().wrapping_sub(mm.start_tsc);

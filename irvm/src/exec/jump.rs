@@ -156,6 +156,15 @@ pub(crate) unsafe fn run_entered(m: *mut Machine) -> Result<(), Trap> {
     };
     // SAFETY: live machine.
     let mm = unsafe { &mut *m };
+    if r == Err(Trap::Unwind) && mm.jumps.entries.len() > n {
+        // A C++ exception left the entry's frames: pop them (none has a landing pad: functions
+        // with `invoke` run as native code), as the unwinder pops native frames; the caller
+        // throws it on into native code.
+        let e = mm.jumps.entries[n];
+        abandon(mm, e.frames);
+        mm.reg_top = e.reg_top;
+        mm.sp = e.sp;
+    }
     mm.jumps.entries.truncate(n);
     r
 }

@@ -29,6 +29,8 @@ pub(crate) enum Trap {
     Exit(i32),
     /// A run-time error; the message is in `Machine::error`.
     Error,
+    /// A C++ exception is unwinding the frames; it is in `Machine::thrown`.
+    Unwind,
 }
 
 /// The loop's state after a call or return.
