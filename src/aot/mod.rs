@@ -94,7 +94,14 @@ fn run(args: &[String]) -> Result<(), String> {
     let kept = state.converged.as_ref().filter(|_| a.cpu.is_none() && a.features.is_none());
     let (o, from) = match kept {
         Some(c) => (
-            WholeProgram { object: c.object.clone(), live: c.live.clone(), dead: c.dead.clone(), ms: 0.0 },
+            WholeProgram {
+                object: c.object.clone(),
+                live: c.live.clone(),
+                dead: c.dead.clone(),
+                // Built for the snapshot's specializations: they are part of its shape.
+                specialized: specialized_keys(&whole::specializations(&state, &c.live)?),
+                ms: 0.0,
+            },
             format!("the converged module kept in snapshot gen {generation} (built at run {})", c.runs),
         ),
         None => (
@@ -120,5 +127,19 @@ fn run(args: &[String]) -> Result<(), String> {
         o.dead.join(", "),
         o.object.len()
     );
+    for (f, key) in &o.specialized {
+        println!(
+            "aot: {f}: guarded specialization {key} kept (guard counters __bf.guards.{f}: hits per version, then misses)"
+        );
+    }
     Ok(())
+}
+
+/// `(function, key)` of each specialization, sorted by function.
+pub(crate) fn specialized_keys(
+    s: &std::collections::HashMap<String, orc_bridge::Specialization>,
+) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = s.iter().map(|(f, s)| (f.clone(), s.key())).collect();
+    v.sort();
+    v
 }
