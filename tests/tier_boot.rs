@@ -20,6 +20,10 @@
 //!   on first use) or plain (kernel.sym).
 //! - `damaged_symbol_map_is_one_line_and_no_map`: a kernel.sym.gz with a flipped byte is reported
 //!   once, in one line, and dlsym goes on as without a map.
+//! - `warm_boot_links_the_specialized_objects_from_the_snapshot`: tests/tiering/specialize.c on a
+//!   state disk: the cold boot specializes `row`, the warm boot links its dispatcher and versions
+//!   from the disk (`[state] row: O2 from the object cache (...) specialized ...`) without
+//!   compiling it; `bareflow aot` on that disk keeps them, with their guard counters defined.
 //!
 //! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
 //! symbol map).
@@ -431,4 +435,67 @@ fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
         seen.push(samples(&serial));
     }
     assert!(seen[0] > 0 && seen[1] > seen[0], "samples are not aggregated across boots: {seen:?}");
+}
+
+#[test]
+fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
+    // tests/tiering/specialize.c: `row` called with width 64 in 15 of 16 calls (else 96), step 1.
+    // The cold boot specializes it and keeps the object (keyed by its values) on the state disk;
+    // the warm boot links that dispatcher and its versions from the disk instead of compiling.
+    // `bareflow aot` on the same disk keeps them in the ahead-of-time object.
+    let dir = scratch("specialized");
+    let bc = dir.join("specialize.bc");
+    let src = "tests/tiering/specialize.c";
+    bitcode(src, &bc, &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    let exe = dir.join("specialize-native");
+    support::compile(
+        "specialize.c natively",
+        support::clang_command().arg("-O2").arg(root().join(src)).arg("-o").arg(&exe),
+    );
+    let args = ["64", "3000", "96"];
+    let native = Command::new(&exe).args(args).output().expect("native specialize");
+    let (native_out, _) = text(&native);
+    assert!(native.status.success() && native_out.starts_with("sum="), "native build: {native_out}");
+    let tar = initrd(&dir, &[&bc]);
+    let disk = dir.join("state.img");
+    std::fs::write(&disk, []).unwrap();
+    std::fs::File::options().write(true).open(&disk).unwrap().set_len(16 << 20).unwrap();
+    let specialized = "specialized arg2=64 arg3=1, arg2=96 arg3=1";
+    let mut logs = Vec::new();
+    for boot in 1..=2 {
+        let t0 = std::time::Instant::now();
+        let q = qemu(&tar)
+            .disk(&disk)
+            .args(&["run", "--tier", "auto", "--no-osr", "--verbose", "--state", "/dev/state", "/boot/specialize.bc"])
+            .args(&args)
+            .run();
+        assert_eq!(q.code, 0, "boot {boot} failed:\n{}", q.all());
+        eprintln!("tier_boot: specialization boot {boot}: {:.1} s", t0.elapsed().as_secs_f64());
+        assert!(q.serial.lines().any(|l| l == native_out.trim_end()), "boot {boot}: output differs:\n{}", q.serial);
+        logs.push(q.serial);
+    }
+    // `[tier] row: interp -> O2 specialized arg2=64 arg3=1 (94 % of calls), arg2=96 arg3=1 (6 %) (...)`
+    let cold_compile = |l: &&str| {
+        l.starts_with("[tier] row: interp -> O")
+            && l.contains(" specialized arg2=64 arg3=1 (")
+            && l.contains("), arg2=96 arg3=1 (")
+    };
+    assert!(logs[0].lines().any(|l| cold_compile(&l)), "cold boot did not specialize row:\n{}", logs[0]);
+    let linked = |l: &&str| {
+        l.starts_with("[state] row: O")
+            && l.contains(" from the object cache (")
+            && l.ends_with(&format!(" bytes) {specialized}"))
+    };
+    assert!(logs[1].lines().any(|l| linked(&l)), "warm boot did not link row's specialized object:\n{}", logs[1]);
+    assert!(!logs[1].lines().any(|l| l.starts_with("[tier] row: ")), "row compiled again:\n{}", logs[1]);
+
+    let obj = dir.join("app.o");
+    let aot =
+        support::bareflow(["aot", "--state"]).arg(&disk).arg(&bc).arg("-o").arg(&obj).output().expect("bareflow aot");
+    let (said, err) = text(&aot);
+    assert!(aot.status.success(), "bareflow aot: {err}");
+    assert!(said.contains("aot: row: guarded specialization p2=64,p3=1;p2=96,p3=1 kept"), "{said}");
+    let nm = Command::new(support::tool("LLVM_NM", "llvm-nm-19")).arg("--defined-only").arg(&obj).output().unwrap();
+    let (symbols, _) = text(&nm);
+    assert!(symbols.lines().any(|l| l.ends_with(" B __bf.guards.row")), "no guard counters of row:\n{symbols}");
 }
