@@ -23,7 +23,8 @@
 //! - `warm_boot_links_the_specialized_objects_from_the_snapshot`: tests/tiering/specialize.c on a
 //!   state disk: the cold boot specializes `row`, the warm boot links its dispatcher and versions
 //!   from the disk (`[state] row: O2 from the object cache (...) specialized ...`) without
-//!   compiling it; `bareflow aot` on that disk keeps them, with their guard counters defined.
+//!   compiling it; the appliance built from that disk (`bareflow aot` + tools/mkappliance)
+//!   keeps them and, booted on the same arguments, counts every guard hit and miss of its calls.
 //!
 //! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
 //! symbol map).
@@ -32,7 +33,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use support::{Qemu, root};
+use support::{Qemu, guards, root};
 
 /// build/bareflow.elf, checked to be there with symbol maps (plain and compressed) at least as new.
 fn kernel() -> PathBuf {
@@ -489,13 +490,44 @@ fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
     assert!(logs[1].lines().any(|l| linked(&l)), "warm boot did not link row's specialized object:\n{}", logs[1]);
     assert!(!logs[1].lines().any(|l| l.starts_with("[tier] row: ")), "row compiled again:\n{}", logs[1]);
 
-    let obj = dir.join("app.o");
-    let aot =
-        support::bareflow(["aot", "--state"]).arg(&disk).arg(&bc).arg("-o").arg(&obj).output().expect("bareflow aot");
+    // The appliance from that disk: `bareflow aot` keeps the specialization and defines its guard
+    // counters; linked into an appliance (with trap stubs and a reader printing the counters at
+    // exit) and booted on the same arguments, it counts exactly the hits and misses of the calls.
+    let (obj, stubs) = (dir.join("app.o"), dir.join("dead.s"));
+    let aot = support::bareflow(["aot", "--state"])
+        .arg(&disk)
+        .arg(&bc)
+        .arg("-o")
+        .arg(&obj)
+        .arg("--stubs")
+        .arg(&stubs)
+        .output()
+        .expect("bareflow aot");
     let (said, err) = text(&aot);
     assert!(aot.status.success(), "bareflow aot: {err}");
-    assert!(said.contains("aot: row: guarded specialization p2=64,p3=1;p2=96,p3=1 kept"), "{said}");
-    let nm = Command::new(support::tool("LLVM_NM", "llvm-nm-19")).arg("--defined-only").arg(&obj).output().unwrap();
-    let (symbols, _) = text(&nm);
-    assert!(symbols.lines().any(|l| l.ends_with(" B __bf.guards.row")), "no guard counters of row:\n{symbols}");
+    let key = guards::aot_key(&said, "row");
+    assert_eq!(key, "p2=64,p3=1;p2=96,p3=1", "{said}");
+    let reader = guards::reader(&dir, &["row"]);
+    let cc = |src: &Path, out: &Path, flags: &[&str]| {
+        let what = format!("{} for the appliance", src.display());
+        support::compile(&what, support::clang_command().args(flags).arg("-c").arg(src).arg("-o").arg(out))
+    };
+    let (dead_o, reader_o, elf) = (dir.join("dead.o"), dir.join("guards.o"), dir.join("appliance.elf"));
+    cc(&stubs, &dead_o, &[]);
+    cc(&reader, &reader_o, &["-O2", "-fno-stack-protector", "-fno-pic"]);
+    let link = Command::new(root().join("tools/mkappliance"))
+        .current_dir(root())
+        .arg(&elf)
+        .args([&obj, &dead_o, &reader_o])
+        .output()
+        .expect("tools/mkappliance");
+    assert!(link.status.success(), "tools/mkappliance: {}", text(&link).1);
+    let t0 = std::time::Instant::now();
+    let q = Qemu::kernel(&elf).accel("tcg").timeout(120).args(&args).run();
+    assert_eq!(q.code, 0, "appliance failed:\n{}", q.all());
+    eprintln!("tier_boot: specialized appliance boot: {:.1} s", t0.elapsed().as_secs_f64());
+    assert!(q.serial.lines().any(|l| l == native_out.trim_end()), "appliance output differs:\n{}", q.serial);
+    let want = guards::expected_row(&key, &guards::specialize_row_calls(64, 3000, 96));
+    assert_eq!(guards::printed(&q.serial, "row"), want, "row's guards in the appliance: hits per version, then misses");
+    assert!(want[0] > 0 && want[1] > 0 && want[3] > 0, "{want:?}");
 }
