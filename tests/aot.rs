@@ -70,3 +70,51 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
     let copy = guards::expected(&copy_key, &[256i64; 20000], |&n, p| if p == 2 { n } else { panic!("parameter {p}") });
     assert_eq!(guards::printed(&report, "copy_records"), copy, "copy_records' guards ({copy_key})");
 }
+
+#[test]
+fn a_specialization_survives_a_warm_tier_up_and_reaches_the_ahead_of_time_code() {
+    // tests/bench/spec_matmul.c: `matmul` always gets 8x8x8. The cold run specializes it at O2;
+    // the warm run links that object and calls it from native code (no value tables), then tiers
+    // it up to O3 on its loop heat: the guards, all hits, keep the specialization at O3, and the
+    // snapshot's O3 object, then `bareflow aot`, have it.
+    let dir = support::scratch("aot/warm-tier-up");
+    let src = root().join("tests/bench/spec_matmul.c");
+    let (bc, state) = (dir.join("spec_matmul.bc"), dir.join("state"));
+    support::bitcode(&src, &bc, &["-O2"]);
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let run = || {
+        let o = support::bareflow(["run", "--tier", "auto", "--verbose", "--state"])
+            .arg(&state)
+            .arg(&bc)
+            .args(["--", "8", "8", "8", "256", "200"])
+            .output()
+            .expect("bareflow run");
+        let err = support::text(&o.stderr);
+        assert!(o.status.success(), "bareflow run: {err}");
+        err
+    };
+    let spec = "specialized arg3=8 arg4=8 arg5=8";
+    let cold = run();
+    assert!(cold.lines().any(|l| l.starts_with("[tier] matmul: interp -> O2 ") && l.contains(spec)), "{cold}");
+    let warm = run();
+    assert!(
+        warm.lines().any(|l| l.starts_with("[state] matmul: O2 from the object cache") && l.ends_with(spec)),
+        "{warm}"
+    );
+    assert!(
+        warm.lines()
+            .any(|l| l.starts_with("[tier] matmul: O2 -> O3 ") && l.contains(&format!("{spec} (100 % of calls)"))),
+        "the O3 recompile lost the specialization:\n{warm}"
+    );
+    let third = run();
+    assert!(
+        third.lines().any(|l| l.starts_with("[state] matmul: O3 from the object cache") && l.ends_with(spec)),
+        "{third}"
+    );
+    let aot =
+        support::bareflow(["aot", "--state"]).arg(&state).arg(&bc).arg("-o").arg(dir.join("app.o")).output().unwrap();
+    let said = support::text(&aot.stdout);
+    assert!(aot.status.success(), "bareflow aot: {}", support::text(&aot.stderr));
+    assert_eq!(guards::aot_key(&said, "matmul"), "p3=8,p4=8,p5=8", "{said}");
+}
