@@ -91,14 +91,16 @@ fn run(args: &[String]) -> Result<(), String> {
         Some(state.identity.features.clone())
     });
     // A run whose profile was stable already rebuilt the program for the snapshot's CPU.
-    let kept = state.converged.as_ref().filter(|_| a.cpu.is_none() && a.features.is_none());
+    // Only if it was built for the snapshot's current shape (an older binary's snapshot may
+    // hold one built before specializations were part of it).
+    let kept = state.converged.as_ref().filter(|c| a.cpu.is_none() && a.features.is_none() && c.shape == state.shape());
     let (o, from) = match kept {
         Some(c) => (
             WholeProgram {
                 object: c.object.clone(),
                 live: c.live.clone(),
                 dead: c.dead.clone(),
-                // Built for the snapshot's specializations: they are part of its shape.
+                // Built for the snapshot's specializations: they are part of its shape, checked above.
                 specialized: specialized_keys(&whole::specializations(&state, &c.live)?),
                 ms: 0.0,
             },
