@@ -17,6 +17,9 @@
 #   make bench-aot              the appliance's code path on this host: `bareflow aot` on the userspace converged
 #                               snapshot (host CPU), linked with glibc, against the native build (clang-19 -O3
 #                               -march=native): same greedy text, achieved tok/s median of 7 runs each
+#   make bench-aot-spec         `bareflow aot` with and without guarded specializations (states from --tier auto and
+#                               --no-specialize runs) on bench-jit's spec_* programs, linked with glibc, against
+#                               clang-19 -O3 -march=native: user-CPU medians, same-run ratios (tools/bench-aot-spec.py)
 # See docs/architecture.md (the appliance) and docs/state.md (snapshots, convergence).
 
 # Boot files of every appliance: app-tinyllama's model and tokenizer (/boot/model.bin, /boot/tokenizer.bin).
@@ -60,7 +63,7 @@ APPLIANCE_DIR := $(BUILD)/appliance
 APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
 APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
-.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit
+.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-aot-spec
 
 # With APP=, converge, appliance and qemu-appliance are the app's (apps/apps.mk).
 ifeq ($(strip $(APP)),)
@@ -111,3 +114,6 @@ bench-aot: app
 	    | sort -n | awk -v b=$$b '{a[NR]=$$1} END {printf "bench-aot: %s: %.0f tok/s (median of %d)\n", b, a[int((NR+1)/2)], NR}'; \
 	done
 	cmp $(BUILD)/tinyllama.txt $(AOT_HOST)/tinyllama-aot.txt && echo "bench-aot: same greedy text"
+
+bench-aot-spec: host
+	nice python3 tools/bench-aot-spec.py --bareflow $(BAREFLOW_HOST) --out $(BUILD)/bench-aot-spec

@@ -7,4 +7,4 @@ SHRINK_TESTS := test-shrink
 .PHONY: test-shrink
 
 test-shrink: app
-	$(TEST_LOG) test-shrink cargo test --release --test shrink
+	$(TEST_LOG) test-shrink cargo test --release --test shrink --test aot

@@ -233,7 +233,8 @@ fn warm_run_prints_the_same_and_compiles_nothing() {
     assert!(std::fs::read(&obj).unwrap().starts_with(b"\x7fELF"));
     let (_, err3) = llama(&dir, &["--thresholds", "min"]);
     assert!(
-        !compiles(&err3).is_empty() && err3.contains("state: converged module dropped: tiers or dead set changed"),
+        !compiles(&err3).is_empty()
+            && err3.contains("state: converged module dropped: tiers, dead set or specializations changed"),
         "{err3}"
     );
 }

@@ -20,6 +20,11 @@
 //!   on first use) or plain (kernel.sym).
 //! - `damaged_symbol_map_is_one_line_and_no_map`: a kernel.sym.gz with a flipped byte is reported
 //!   once, in one line, and dlsym goes on as without a map.
+//! - `warm_boot_links_the_specialized_objects_from_the_snapshot`: tests/tiering/specialize.c on a
+//!   state disk: the cold boot specializes `row`, the warm boot links its dispatcher and versions
+//!   from the disk (`[state] row: O2 from the object cache (...) specialized ...`) without
+//!   compiling it; the appliance built from that disk (`bareflow aot` + tools/mkappliance)
+//!   keeps them and, booted on the same arguments, counts every guard hit and miss of its calls.
 //!
 //! Run: `make test-tier-boot` (needs `make image`; boot files are packed here, with the image's
 //! symbol map).
@@ -28,7 +33,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use support::{Qemu, root};
+use support::{Qemu, guards, root};
 
 /// build/bareflow.elf, checked to be there with symbol maps (plain and compressed) at least as new.
 fn kernel() -> PathBuf {
@@ -451,4 +456,98 @@ fn runtime_coverage_sampled_in_qemu_and_aggregated_across_boots() {
         seen.push(samples(&serial));
     }
     assert!(seen[0] > 0 && seen[1] > seen[0], "samples are not aggregated across boots: {seen:?}");
+}
+
+#[test]
+fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
+    // tests/tiering/specialize.c: `row` called with width 64 in 15 of 16 calls (else 96), step 1.
+    // The cold boot specializes it and keeps the object (keyed by its values) on the state disk;
+    // the warm boot links that dispatcher and its versions from the disk instead of compiling.
+    // `bareflow aot` on the same disk keeps them in the ahead-of-time object.
+    let dir = scratch("specialized");
+    let bc = dir.join("specialize.bc");
+    let src = "tests/tiering/specialize.c";
+    bitcode(src, &bc, &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"]);
+    let exe = dir.join("specialize-native");
+    support::compile(
+        "specialize.c natively",
+        support::clang_command().arg("-O2").arg(root().join(src)).arg("-o").arg(&exe),
+    );
+    let args = ["64", "3000", "96"];
+    let native = Command::new(&exe).args(args).output().expect("native specialize");
+    let (native_out, _) = text(&native);
+    assert!(native.status.success() && native_out.starts_with("sum="), "native build: {native_out}");
+    let tar = initrd(&dir, &[&bc]);
+    let disk = dir.join("state.img");
+    std::fs::write(&disk, []).unwrap();
+    std::fs::File::options().write(true).open(&disk).unwrap().set_len(16 << 20).unwrap();
+    let specialized = "specialized arg2=64 arg3=1, arg2=96 arg3=1";
+    let mut logs = Vec::new();
+    for boot in 1..=2 {
+        let t0 = std::time::Instant::now();
+        let q = qemu(&tar)
+            .disk(&disk)
+            .args(&["run", "--tier", "auto", "--no-osr", "--verbose", "--state", "/dev/state", "/boot/specialize.bc"])
+            .args(&args)
+            .run();
+        assert_eq!(q.code, 0, "boot {boot} failed:\n{}", q.all());
+        eprintln!("tier_boot: specialization boot {boot}: {:.1} s", t0.elapsed().as_secs_f64());
+        assert!(q.serial.lines().any(|l| l == native_out.trim_end()), "boot {boot}: output differs:\n{}", q.serial);
+        logs.push(q.serial);
+    }
+    // `[tier] row: interp -> O2 specialized arg2=64 arg3=1 (94 % of calls), arg2=96 arg3=1 (6 %) (...)`
+    let cold_compile = |l: &&str| {
+        l.starts_with("[tier] row: interp -> O")
+            && l.contains(" specialized arg2=64 arg3=1 (")
+            && l.contains("), arg2=96 arg3=1 (")
+    };
+    assert!(logs[0].lines().any(|l| cold_compile(&l)), "cold boot did not specialize row:\n{}", logs[0]);
+    let linked = |l: &&str| {
+        l.starts_with("[state] row: O")
+            && l.contains(" from the object cache (")
+            && l.ends_with(&format!(" bytes) {specialized}"))
+    };
+    assert!(logs[1].lines().any(|l| linked(&l)), "warm boot did not link row's specialized object:\n{}", logs[1]);
+    assert!(!logs[1].lines().any(|l| l.starts_with("[tier] row: ")), "row compiled again:\n{}", logs[1]);
+
+    // The appliance from that disk: `bareflow aot` keeps the specialization and defines its guard
+    // counters; linked into an appliance (with trap stubs and a reader printing the counters at
+    // exit) and booted on the same arguments, it counts exactly the hits and misses of the calls.
+    let (obj, stubs) = (dir.join("app.o"), dir.join("dead.s"));
+    let aot = support::bareflow(["aot", "--state"])
+        .arg(&disk)
+        .arg(&bc)
+        .arg("-o")
+        .arg(&obj)
+        .arg("--stubs")
+        .arg(&stubs)
+        .output()
+        .expect("bareflow aot");
+    let (said, err) = text(&aot);
+    assert!(aot.status.success(), "bareflow aot: {err}");
+    let key = guards::aot_key(&said, "row");
+    assert_eq!(key, "p2=64,p3=1;p2=96,p3=1", "{said}");
+    let reader = guards::reader(&dir, &["row"]);
+    let cc = |src: &Path, out: &Path, flags: &[&str]| {
+        let what = format!("{} for the appliance", src.display());
+        support::compile(&what, support::clang_command().args(flags).arg("-c").arg(src).arg("-o").arg(out))
+    };
+    let (dead_o, reader_o, elf) = (dir.join("dead.o"), dir.join("guards.o"), dir.join("appliance.elf"));
+    cc(&stubs, &dead_o, &[]);
+    cc(&reader, &reader_o, &["-O2", "-fno-stack-protector", "-fno-pic"]);
+    let link = Command::new(root().join("tools/mkappliance"))
+        .current_dir(root())
+        .arg(&elf)
+        .args([&obj, &dead_o, &reader_o])
+        .output()
+        .expect("tools/mkappliance");
+    assert!(link.status.success(), "tools/mkappliance: {}", text(&link).1);
+    let t0 = std::time::Instant::now();
+    let q = Qemu::kernel(&elf).accel("tcg").timeout(120).args(&args).run();
+    assert_eq!(q.code, 0, "appliance failed:\n{}", q.all());
+    eprintln!("tier_boot: specialized appliance boot: {:.1} s", t0.elapsed().as_secs_f64());
+    assert!(q.serial.lines().any(|l| l == native_out.trim_end()), "appliance output differs:\n{}", q.serial);
+    let want = guards::expected_row(&key, &guards::specialize_row_calls(64, 3000, 96));
+    assert_eq!(guards::printed(&q.serial, "row"), want, "row's guards in the appliance: hits per version, then misses");
+    assert!(want[0] > 0 && want[1] > 0 && want[3] > 0, "{want:?}");
 }

@@ -11,8 +11,10 @@
 //!   pastes a copy of the body with the constants folded in (one clone per version, optimized
 //!   by the rest of the pipeline: loops with constant trip counts, memcpy of constant size);
 //!   else `guards[n] += 1; return S.generic(args)` marked `noinline`.
-//! - `guards` is the host's counter array `__bf.guards.<f>` ([`GUARD_COUNTERS`] words:
-//!   hits of each version, then misses), reached through `HostLinks::guard_counters`.
+//! - `guards` is the counter array `__bf.guards.<f>` ([`GUARD_COUNTERS`] words: hits of each
+//!   version, then misses): in the JIT the host's, reached through `HostLinks::guard_counters`;
+//!   in a whole-program rebuild for ahead-of-time use ([`GuardStorage::Defined`]) a zeroed
+//!   global of the module itself, so that code counts its guards without a host.
 
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -31,6 +33,16 @@ pub const MAX_BODY_INSTRUCTIONS: usize = 1500;
 
 /// Words of a function's guard-counter array: hits per version, then misses.
 pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1;
+
+/// Where a dispatcher's guard counters live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GuardStorage {
+    /// In host memory: an external declaration the JIT resolves (`HostLinks::guard_counters`).
+    Host,
+    /// Defined by the module, zero-initialized, with external linkage (ahead-of-time code:
+    /// readable by name, `__bf.guards.<function>`, in the linked program).
+    Defined,
+}
 
 /// One specialized version: `(parameter index, value)` pairs, all of which must match.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -82,6 +94,7 @@ pub(crate) fn build(
     function: &str,
     symbol: &str,
     spec: &Specialization,
+    storage: GuardStorage,
 ) -> Result<LLVMValueRef> {
     if spec.versions.is_empty() || spec.versions.len() > MAX_VERSIONS {
         return Err(Error::Input(format!("specialization: {} versions (1 to {MAX_VERSIONS})", spec.versions.len())));
@@ -127,7 +140,11 @@ pub(crate) fn build(
 
         let i64t = LLVMInt64TypeInContext(ctx);
         let guards_name = cstring("guard counters", &HostSymbol::Guards(function.to_string()).symbol())?;
-        let guards = LLVMAddGlobal(m, LLVMArrayType2(i64t, GUARD_COUNTERS as u64), guards_name.as_ptr());
+        let guards_ty = LLVMArrayType2(i64t, GUARD_COUNTERS as u64);
+        let guards = LLVMAddGlobal(m, guards_ty, guards_name.as_ptr());
+        if storage == GuardStorage::Defined {
+            LLVMSetInitializer(guards, LLVMConstNull(guards_ty));
+        }
         let b = LLVMCreateBuilderInContext(ctx);
         let params: Vec<LLVMValueRef> = (0..nparams).map(|k| LLVMGetParam(dispatcher, k)).collect();
         let void_ret = LLVMGetTypeKind(LLVMGetReturnType(fty)) == LLVMTypeKind::LLVMVoidTypeKind;

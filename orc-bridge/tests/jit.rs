@@ -9,7 +9,10 @@ use std::sync::atomic::AtomicI32;
 use std::sync::atomic::Ordering::Relaxed;
 
 use inkwell::context::Context;
-use orc_bridge::{AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, NoHostLinks, OptLevel, ProfileSummary};
+use orc_bridge::{
+    AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, NoHostLinks, OptLevel, ProfileSummary, Specialization,
+    Version,
+};
 
 const KERNELS: &str = r#"
 #include <stdint.h>
@@ -436,7 +439,7 @@ fn optimize_module_drops_dead_functions_and_emits_bitcode() {
     let mut jit = jit();
     let m = jit.load_bitcode("aot.bc", &bc).unwrap();
     let keep = vec!["live".to_string(), "user".to_string()];
-    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), Some(&keep)).unwrap();
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), Some(&keep), &HashMap::new()).unwrap();
     assert!(out.object.starts_with(b"\x7fELF"));
     let m2 = jit.load_bitcode("aot-optimized.bc", &out.bitcode).unwrap();
     assert_eq!(jit.defined_functions(m2), ["live", "user"], "'dead' lost its body");
@@ -444,7 +447,39 @@ fn optimize_module_drops_dead_functions_and_emits_bitcode() {
     // SAFETY: user is int(int).
     let f: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(c.address as usize) };
     assert_eq!(f(4), 10);
-    let err = jit.optimize_module(m, OptLevel::O1, &HashMap::new(), Some(&["nope".to_string()])).unwrap_err();
+    let err = jit
+        .optimize_module(m, OptLevel::O1, &HashMap::new(), Some(&["nope".to_string()]), &HashMap::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("'nope'"), "{err}");
+}
+
+#[test]
+fn optimize_module_keeps_guarded_specializations_with_their_own_guard_counters() {
+    // The rebuilt module defines `__bf.guards.sum_to` itself (no host): compiled as a whole
+    // module and run, its calls count one hit per matching version and misses otherwise.
+    let bc = common::c_to_bitcode(
+        "aot-spec",
+        "__attribute__((noinline)) int sum_to(int n, int k) { int s = 0; for (int i = 0; i < n; i++) s += i * k; return s; }
+         int user(int n) { return sum_to(n, 3); }",
+    );
+    let mut jit = jit();
+    let m = jit.load_bitcode("aot-spec.bc", &bc).unwrap();
+    let spec = Specialization {
+        versions: vec![Version { values: vec![(0, 10), (1, 3)] }, Version { values: vec![(0, 20), (1, 3)] }],
+    };
+    let specs = HashMap::from([("sum_to".to_string(), spec)]);
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &specs).unwrap();
+    let m2 = jit.load_bitcode("aot-spec-optimized.bc", &out.bitcode).unwrap();
+    jit.compile_module(m2, OptLevel::O0, &HashMap::new()).unwrap();
+    // SAFETY: user is int(int).
+    let user: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(jit.lookup("user").unwrap() as usize) };
+    let guards = jit.lookup("__bf.guards.sum_to").unwrap() as *const [u64; 4];
+    assert_eq!([user(10), user(20), user(20), user(7)], [135, 570, 570, 63]);
+    // SAFETY: the module defines `__bf.guards.sum_to` as [4 x i64] in JIT memory, alive with `jit`.
+    assert_eq!(unsafe { *guards }, [1, 2, 0, 1], "hits of p0=10, p0=20, the unused third, misses");
+    let bad =
+        HashMap::from([("nope".to_string(), Specialization { versions: vec![Version { values: vec![(0, 1)] }] })]);
+    let err = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &bad).unwrap_err();
     assert!(err.to_string().contains("'nope'"), "{err}");
 }
 

@@ -91,10 +91,19 @@ fn run(args: &[String]) -> Result<(), String> {
         Some(state.identity.features.clone())
     });
     // A run whose profile was stable already rebuilt the program for the snapshot's CPU.
-    let kept = state.converged.as_ref().filter(|_| a.cpu.is_none() && a.features.is_none());
+    // Only if it was built for the snapshot's current shape (an older binary's snapshot may
+    // hold one built before specializations were part of it).
+    let kept = state.converged.as_ref().filter(|c| a.cpu.is_none() && a.features.is_none() && c.shape == state.shape());
     let (o, from) = match kept {
         Some(c) => (
-            WholeProgram { object: c.object.clone(), live: c.live.clone(), dead: c.dead.clone(), ms: 0.0 },
+            WholeProgram {
+                object: c.object.clone(),
+                live: c.live.clone(),
+                dead: c.dead.clone(),
+                // Built for the snapshot's specializations: they are part of its shape, checked above.
+                specialized: specialized_keys(&whole::specializations(&state, &c.live)?),
+                ms: 0.0,
+            },
             format!("the converged module kept in snapshot gen {generation} (built at run {})", c.runs),
         ),
         None => (
@@ -120,5 +129,19 @@ fn run(args: &[String]) -> Result<(), String> {
         o.dead.join(", "),
         o.object.len()
     );
+    for (f, key) in &o.specialized {
+        println!(
+            "aot: {f}: guarded specialization {key} kept (guard counters __bf.guards.{f}: hits per version, then misses)"
+        );
+    }
     Ok(())
+}
+
+/// `(function, key)` of each specialization, sorted by function.
+pub(crate) fn specialized_keys(
+    s: &std::collections::HashMap<String, orc_bridge::Specialization>,
+) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = s.iter().map(|(f, s)| (f.clone(), s.key())).collect();
+    v.sort();
+    v
 }

@@ -3,13 +3,16 @@
 //! program's profile summary, compiled for one CPU into one relocatable object. Dead functions
 //! are left out (the caller gets their names: `bareflow aot` turns them into trap stubs).
 //! Counts are of complete runs, so their weights are exact (`complete_profile`).
+//! A function whose cached object is a guarded specialization keeps it: its dispatcher and
+//! versions are built in the whole module with the guard counters (`__bf.guards.<function>`)
+//! defined there, so the ahead-of-time code counts its guards without a host.
 //! Used by `bareflow aot` and, once a run's profile is stable, by `run --state` to keep the
 //! result in the snapshot.
 
 use bareflow_state::content::RunState;
 use bareflow_tier::{complete_profile, profile_summary};
 use irvm::{Machine, Options};
-use orc_bridge::{Jit, JitConfig, OptLevel, TargetConfig};
+use orc_bridge::{Jit, JitConfig, OptLevel, Specialization, TargetConfig};
 use std::collections::HashMap;
 
 /// The rebuilt program.
@@ -18,6 +21,9 @@ pub struct WholeProgram {
     /// Functions kept (executed by some run) and dropped (never executed), in module order.
     pub live: Vec<String>,
     pub dead: Vec<String>,
+    /// Guarded specializations kept, by function, as `orc_bridge::Specialization::key` writes
+    /// them (`p2=64,p3=1;p2=96,p3=1`).
+    pub specialized: Vec<(String, String)>,
     /// Optimization + code generation time.
     pub ms: f64,
 }
@@ -51,6 +57,7 @@ pub fn build(
             None => dead.push(fname),
         }
     }
+    let specializations = specializations(state, &live)?;
     let cfg = JitConfig {
         target: TargetConfig { triple: None, cpu: Some(cpu.to_string()), features },
         gdb_registration: false,
@@ -59,6 +66,23 @@ pub fn build(
     let module = jit.load_bitcode(name, bytes).map_err(|e| e.to_string())?;
     jit.set_profile_summary(Some(profile_summary(&m)));
     let t0 = std::time::Instant::now();
-    let o = jit.optimize_module(module, OptLevel::O3, &profiles, Some(&live)).map_err(|e| e.to_string())?;
-    Ok(WholeProgram { object: o.object, live, dead, ms: t0.elapsed().as_secs_f64() * 1e3 })
+    let o = jit
+        .optimize_module(module, OptLevel::O3, &profiles, Some(&live), &specializations)
+        .map_err(|e| e.to_string())?;
+    let specialized = super::specialized_keys(&specializations);
+    Ok(WholeProgram { object: o.object, live, dead, specialized, ms: t0.elapsed().as_secs_f64() * 1e3 })
+}
+
+/// The guarded specializations of the snapshot's object cache (one object per function, the
+/// code its last run ended with), for the live functions.
+pub fn specializations(state: &RunState, live: &[String]) -> Result<HashMap<String, Specialization>, String> {
+    let mut out = HashMap::new();
+    for o in state.objects.iter().filter(|o| !o.specialization.is_empty() && live.contains(&o.function)) {
+        let s = Specialization::from_key(&o.specialization).ok_or(format!(
+            "snapshot: object of '{}' has an unreadable specialization '{}'",
+            o.function, o.specialization
+        ))?;
+        out.insert(o.function.clone(), s);
+    }
+    Ok(out)
 }

@@ -210,7 +210,7 @@ fn converge(state: &mut RunState, stable: bool, t: &Tiering) {
             }
         }
         Some(_) => {
-            eprintln!("state: converged module dropped: tiers or dead set changed");
+            eprintln!("state: converged module dropped: tiers, dead set or specializations changed");
             state.converged = None;
         }
         None => {}

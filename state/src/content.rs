@@ -331,13 +331,22 @@ impl RunState {
     }
 
     /// What a rebuilt whole program depends on besides the profile's counts: the program, LLVM and
-    /// CPU, each function's tier and the dead set (16 hex digits).
+    /// CPU, each function's tier, the dead set and the guarded specializations of the object
+    /// cache (the rebuild keeps them) (16 hex digits).
     pub fn shape(&self) -> String {
         let id = &self.identity;
         let mut s = format!("{}\n{}\n{}\n{}\n", id.bitcode_hash, id.llvm_version, id.cpu, id.features);
         for (n, r) in &self.functions {
             s += &format!("{n} {} {}\n", tier_str(r.tier), r.runs > 0);
         }
+        let mut specialized: Vec<String> = self
+            .objects
+            .iter()
+            .filter(|o| !o.specialization.is_empty())
+            .map(|o| format!("{} specialized {}\n", o.function, o.specialization))
+            .collect();
+        specialized.sort();
+        s.extend(specialized);
         format!("{:016x}", fnv1a64(s.as_bytes()))
     }
 
@@ -416,7 +425,8 @@ impl RunState {
             );
         }
         if let Some(c) = &self.converged {
-            let stale = if c.shape == self.shape() { "" } else { " (STALE: tiers or dead set changed since)" };
+            let stale =
+                if c.shape == self.shape() { "" } else { " (STALE: tiers, dead set or specializations changed since)" };
             let _ = writeln!(
                 s,
                 "  converged module: built at the end of run {}, {} live / {} dead function(s), object {} bytes{stale}",

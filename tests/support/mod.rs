@@ -1,11 +1,13 @@
 //! What the integration tests share (`mod support;` in each tests/*.rs): where things are (the
 //! repository, the `bareflow` binary, the kernel image, app-tinyllama), C built with clang-19,
 //! `bareflow` and gdb commands, and QEMU booted through the one launcher, tools/qemu-run.
-//! `differential` holds the plumbing of the differential tests (conformance corpus, csmith).
+//! `differential` holds the plumbing of the differential tests (conformance corpus, csmith),
+//! `guards` the guard-counter reader of ahead-of-time code with specializations.
 // Each test crate includes this module and uses a part of it.
 #![allow(dead_code)]
 
 pub mod differential;
+pub mod guards;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

@@ -293,6 +293,24 @@ impl Tiering {
             return None;
         }
         specialize::choose(&m.arg_values(f), (self.thresholds.warm / 8).max(1))
+            .or_else(|| self.live_specialization(f, name))
+    }
+
+    /// The live specialization of `f` (its current code), kept for a recompile at another tier when its guards hit
+    /// in most calls (`specialize::keeps_hitting`): its calls come from native code, which records
+    /// no value tables (a warm start links the caller and the specialized object from the cache).
+    /// Its shares are then its guards' (hits of each version over all its calls).
+    fn live_specialization(&self, f: FuncId, name: &str) -> Option<specialize::Choice> {
+        let k = self.specialized.iter().rposition(|r| r.function == name)?;
+        let r = &self.specialized[k];
+        let (hits, misses) = specialize::hits_and_misses(&self.links.guard_counts(f), r.choice.spec.versions.len());
+        let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
+        if r.dropped || !current || !specialize::keeps_hitting(&hits, misses) {
+            return None;
+        }
+        let calls = (hits.iter().sum::<u64>() + misses) as f64;
+        let shares = hits.iter().map(|&h| h as f64 / calls).collect();
+        Some(specialize::Choice { spec: r.choice.spec.clone(), shares })
     }
 
     /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):

@@ -115,6 +115,12 @@ pub fn keeps_missing(hits: &[u64], misses: u64) -> bool {
     misses >= DROP_MIN_MISSES && misses > hits.iter().sum::<u64>()
 }
 
+/// Whether a live specialization with these counts is worth keeping when its function is
+/// recompiled without fresh value tables: its versions took more calls than the generic path.
+pub fn keeps_hitting(hits: &[u64], misses: u64) -> bool {
+    hits.iter().sum::<u64>() > misses
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +151,6 @@ mod tests {
         assert!(!keeps_missing(&[100, 5], 90));
         assert!(!keeps_missing(&[1], 10));
         assert!(keeps_missing(&[10, 5], 64));
+        assert!(keeps_hitting(&[10, 5], 14) && !keeps_hitting(&[0, 0], 0) && !keeps_hitting(&[3], 3));
     }
 }

@@ -17,6 +17,7 @@ use crate::extract;
 use crate::llvm::{self, OwnedModule};
 use crate::osr::OsrSpec;
 use crate::pipeline::{self, FunctionProfile, ProfileSummary};
+use crate::specialize::GuardStorage;
 use crate::symbols::{HostLinks, HostSymbol};
 
 /// What a compile builds around the function's body.
@@ -189,7 +190,8 @@ impl Jit {
             ex.function = o;
         }
         if let Some(spec) = special {
-            let d = crate::specialize::build(ex.module.raw(), ex.function, function, &symbol, spec)?;
+            let d =
+                crate::specialize::build(ex.module.raw(), ex.function, function, &symbol, spec, GuardStorage::Host)?;
             if let Some(p) = profile {
                 pipeline::attach_entry_count(d, p.entry_count);
             }
@@ -250,7 +252,7 @@ impl Jit {
         let what = format!("module '{name}' at {level}");
         let _doing = Doing::new(format!("compiling {what}"));
         let mut run = || -> Result<CompiledModule> {
-            let (m, mut times) = self.optimized_clone(module, level, profiles, None)?;
+            let (m, mut times) = self.optimized_clone(module, level, profiles, None, &HashMap::new())?;
             let refs = extract::external_references(m.raw());
             let t2 = Instant::now();
             let object = self.emit_object(&m, level)?;
@@ -266,7 +268,9 @@ impl Jit {
 
     /// Whole-program rebuild for ahead-of-time use (the snapshot's converged module and the appliance):
     /// clone `module`, turn the functions not in `keep` into declarations (dead code; `None`
-    /// keeps all), attach `profiles`, run `default<On>`, and return the optimized bitcode and a
+    /// keeps all), attach `profiles`, build the guarded `specializations` (by function; the
+    /// dispatcher keeps the function's name, its guard counters `__bf.guards.<function>` are
+    /// defined in the module), run `default<On>`, and return the optimized bitcode and a
     /// relocatable object for this JIT's target. Nothing is added to the JIT.
     pub fn optimize_module(
         &mut self,
@@ -274,11 +278,12 @@ impl Jit {
         level: OptLevel,
         profiles: &HashMap<String, FunctionProfile>,
         keep: Option<&[String]>,
+        specializations: &HashMap<String, crate::Specialization>,
     ) -> Result<OptimizedModule> {
         let what = format!("module '{}' at {level}", self.source(module).name);
         let _doing = Doing::new(format!("optimizing {what}"));
         let mut run = || -> Result<OptimizedModule> {
-            let (m, mut times) = self.optimized_clone(module, level, profiles, keep)?;
+            let (m, mut times) = self.optimized_clone(module, level, profiles, keep, specializations)?;
             // SAFETY: valid module; the buffer is ours, copied then disposed.
             let bitcode = unsafe {
                 let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m.raw());
@@ -295,14 +300,16 @@ impl Jit {
         run().map_err(|e| e.context(&what))
     }
 
-    /// Clone a source module, keep only `keep`'s bodies (if given), attach profiles and run the
-    /// tier pipeline; fills the `extract` and `optimize` times.
+    /// Clone a source module, keep only `keep`'s bodies (if given), attach profiles, build the
+    /// guarded `specializations` (guard counters defined in the module) and run the tier
+    /// pipeline; fills the `extract` and `optimize` times.
     pub(super) fn optimized_clone(
         &mut self,
         module: ModuleId,
         level: OptLevel,
         profiles: &HashMap<String, FunctionProfile>,
         keep: Option<&[String]>,
+        specializations: &HashMap<String, crate::Specialization>,
     ) -> Result<(OwnedModule, CompileTimes)> {
         let t0 = Instant::now();
         let m = self.source(module).module.clone_module();
@@ -337,6 +344,25 @@ impl Jit {
                 return Err(Error::Input(format!("profile given for '{fname}', which the module does not define")));
             }
             profiled.push((f, p));
+        }
+        // After the profiles found their bodies: a specialized function's body becomes its
+        // `.generic` copy (the counters describe it) and the dispatcher takes its name.
+        let mut specialized: Vec<_> = specializations.iter().collect();
+        specialized.sort_by(|a, b| a.0.cmp(b.0));
+        for (fname, spec) in specialized {
+            let c = cstring("function name", fname)?;
+            // SAFETY: valid module and C string.
+            let f = unsafe { LLVMGetNamedFunction(m.raw(), c.as_ptr()) };
+            if f.is_null() || llvm::is_declaration(f) {
+                return Err(Error::Input(format!(
+                    "specialization given for '{fname}', which the module does not define"
+                )));
+            }
+            let d = crate::specialize::build(m.raw(), f, fname, fname, spec, GuardStorage::Defined)
+                .map_err(|e| e.context(format!("function '{fname}'")))?;
+            if let Some(p) = profiles.get(fname) {
+                pipeline::attach_entry_count(d, p.entry_count);
+            }
         }
         let t1 = Instant::now();
         let summary = if profiled.is_empty() { None } else { self.summary.clone() };

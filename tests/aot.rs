@@ -1,0 +1,120 @@
+//! `bareflow aot` on a snapshot with guarded specializations: the ahead-of-time object keeps the
+//! dispatchers and their versions, defines their guard counters (`__bf.guards.<function>`) and
+//! counts them with no JIT and no host around it. Built the way `make bench-aot` builds the
+//! appliance's code on the host: the object + trap stubs for dead functions, linked with glibc
+//! (and a reader that prints the counters at exit, `support::guards`).
+//! Needs clang-19; `make test-shrink` runs it.
+
+mod support;
+
+use std::process::Command;
+use support::{guards, root};
+
+/// tests/tiering/specialize.c's arguments: width 64 in 15 of 16 calls (else 96), step 1, then a
+/// last quarter of other widths and steps (guard misses).
+const ARGS: [&str; 3] = ["64", "20000", "96"];
+
+#[test]
+fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
+    let dir = support::scratch("aot/specialized");
+    let src = root().join("tests/tiering/specialize.c");
+    let (exe, bc, state) = (dir.join("native"), dir.join("specialize.bc"), dir.join("state"));
+    support::compile("native build", support::clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
+    support::bitcode(&src, &bc, &["-O2"]);
+    let native = Command::new(&exe).args(ARGS).output().expect("native run");
+    assert!(native.status.success());
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+
+    // One tiered run leaves row's and copy_records' specialized objects in the snapshot.
+    let run = support::bareflow(["run", "--tier", "auto", "--verbose", "--state"])
+        .arg(&state)
+        .arg(&bc)
+        .arg("--")
+        .args(ARGS)
+        .output()
+        .expect("bareflow run");
+    let err = support::text(&run.stderr);
+    assert!(run.status.success() && run.stdout == native.stdout, "bareflow run: {err}");
+
+    let (obj, stubs, prog) = (dir.join("app.o"), dir.join("dead.s"), dir.join("aot"));
+    let aot = support::bareflow(["aot", "--state"])
+        .arg(&state)
+        .arg(&bc)
+        .arg("-o")
+        .arg(&obj)
+        .arg("--stubs")
+        .arg(&stubs)
+        .output()
+        .expect("bareflow aot");
+    let said = support::text(&aot.stdout);
+    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let (row_key, copy_key) = (guards::aot_key(&said, "row"), guards::aot_key(&said, "copy_records"));
+    let nm = Command::new(support::tool("LLVM_NM", "llvm-nm-19")).arg("--defined-only").arg(&obj).output().unwrap();
+    let symbols = support::text(&nm.stdout);
+    assert!(symbols.lines().any(|l| l.ends_with(" row.generic")), "no generic body of row:\n{symbols}");
+
+    let reader = guards::reader(&dir, &["row", "copy_records"]);
+    support::compile(
+        "the ahead-of-time program",
+        support::clang_command().arg(&obj).arg(&stubs).arg(&reader).arg("-lm").arg("-o").arg(&prog),
+    );
+    let o = Command::new(&prog).args(ARGS).output().expect("ahead-of-time run");
+    assert!(o.status.success(), "ahead-of-time program failed");
+    assert_eq!(o.stdout, native.stdout, "ahead-of-time program's output differs from the native build's");
+    let report = support::text(&o.stderr);
+    let row = guards::expected_row(&row_key, &guards::specialize_row_calls(64, 20000, 96));
+    assert_eq!(guards::printed(&report, "row"), row, "row's guards ({row_key}): hits per version, then misses");
+    assert!(row[..3].iter().filter(|&&h| h > 0).count() >= 2 && row[3] > 0, "{row:?}");
+    // copy_records always copies the 4 records (256 bytes).
+    let copy = guards::expected(&copy_key, &[256i64; 20000], |&n, p| if p == 2 { n } else { panic!("parameter {p}") });
+    assert_eq!(guards::printed(&report, "copy_records"), copy, "copy_records' guards ({copy_key})");
+}
+
+#[test]
+fn a_specialization_survives_a_warm_tier_up_and_reaches_the_ahead_of_time_code() {
+    // tests/bench/spec_matmul.c: `matmul` always gets 8x8x8. The cold run specializes it at O2;
+    // the warm run links that object and calls it from native code (no value tables), then tiers
+    // it up to O3 on its loop heat: the guards, all hits, keep the specialization at O3, and the
+    // snapshot's O3 object, then `bareflow aot`, have it.
+    let dir = support::scratch("aot/warm-tier-up");
+    let src = root().join("tests/bench/spec_matmul.c");
+    let (bc, state) = (dir.join("spec_matmul.bc"), dir.join("state"));
+    support::bitcode(&src, &bc, &["-O2"]);
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let run = || {
+        let o = support::bareflow(["run", "--tier", "auto", "--verbose", "--state"])
+            .arg(&state)
+            .arg(&bc)
+            .args(["--", "8", "8", "8", "256", "200"])
+            .output()
+            .expect("bareflow run");
+        let err = support::text(&o.stderr);
+        assert!(o.status.success(), "bareflow run: {err}");
+        err
+    };
+    let spec = "specialized arg3=8 arg4=8 arg5=8";
+    let cold = run();
+    assert!(cold.lines().any(|l| l.starts_with("[tier] matmul: interp -> O2 ") && l.contains(spec)), "{cold}");
+    let warm = run();
+    assert!(
+        warm.lines().any(|l| l.starts_with("[state] matmul: O2 from the object cache") && l.ends_with(spec)),
+        "{warm}"
+    );
+    assert!(
+        warm.lines()
+            .any(|l| l.starts_with("[tier] matmul: O2 -> O3 ") && l.contains(&format!("{spec} (100 % of calls)"))),
+        "the O3 recompile lost the specialization:\n{warm}"
+    );
+    let third = run();
+    assert!(
+        third.lines().any(|l| l.starts_with("[state] matmul: O3 from the object cache") && l.ends_with(spec)),
+        "{third}"
+    );
+    let aot =
+        support::bareflow(["aot", "--state"]).arg(&state).arg(&bc).arg("-o").arg(dir.join("app.o")).output().unwrap();
+    let said = support::text(&aot.stdout);
+    assert!(aot.status.success(), "bareflow aot: {}", support::text(&aot.stderr));
+    assert_eq!(guards::aot_key(&said, "matmul"), "p3=8,p4=8,p5=8", "{said}");
+}

@@ -1,0 +1,100 @@
+//! Guard counters of ahead-of-time code with guarded specializations (tests/aot.rs and the
+//! appliance test of tests/tier_boot.rs): a C reader linked into the program that prints the
+//! counters `__bf.guards.<function>` at exit, and the counts tests/tiering/specialize.c's calls
+//! must give.
+
+use std::path::{Path, PathBuf};
+
+/// Write `dir/guards.c`: a destructor that prints `guards <function> <hits per version...>
+/// <misses>` on stderr for each of `functions` (the ahead-of-time object defines the counters:
+/// a missing one fails the link).
+pub fn reader(dir: &Path, functions: &[&str]) -> PathBuf {
+    let mut c = String::from("#include <stdio.h>\n");
+    for (i, f) in functions.iter().enumerate() {
+        c += &format!("extern unsigned long long g{i}[4] __asm__(\"__bf.guards.{f}\");\n");
+    }
+    c += "__attribute__((destructor)) static void report(void) {\n";
+    for (i, f) in functions.iter().enumerate() {
+        c +=
+            &format!("  fprintf(stderr, \"guards {f} %llu %llu %llu %llu\\n\", g{i}[0], g{i}[1], g{i}[2], g{i}[3]);\n");
+    }
+    c += "}\n";
+    let path = dir.join("guards.c");
+    std::fs::write(&path, c).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path
+}
+
+/// The counters the reader printed for `function` in `output`.
+pub fn printed(output: &str, function: &str) -> Vec<u64> {
+    let prefix = format!("guards {function} ");
+    let l = output
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no guard report of {function}:\n{output}"));
+    l.split_whitespace().map(|x| x.parse().unwrap()).collect()
+}
+
+/// The specialization `key` a `bareflow aot` report gives for `function`
+/// (`aot: row: guarded specialization p2=64,p3=1;p2=96,p3=1 kept (...)`).
+pub fn aot_key(report: &str, function: &str) -> String {
+    let prefix = format!("aot: {function}: guarded specialization ");
+    let l = report
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{function} not kept:\n{report}"));
+    l.split_whitespace().next().unwrap().to_string()
+}
+
+/// The `(width, step)` of each call of `row` that tests/tiering/specialize.c makes with
+/// arguments `w calls other` (its main loop, transcribed; last quarter of other widths/steps).
+pub fn specialize_row_calls(w: i64, calls: i64, other: i64) -> Vec<(i64, i64)> {
+    let last = calls * 25 / 100;
+    (0..calls)
+        .map(|c| {
+            if c >= calls - last {
+                let width = if c % 3 == 2 {
+                    5 + c % 7
+                } else if c % 3 == 0 {
+                    other
+                } else {
+                    w
+                };
+                (width, 1 + c % 2)
+            } else {
+                (if c % 16 == 15 { other } else { w }, 1)
+            }
+        })
+        .collect()
+}
+
+/// Expected guard counters (hits of each of the 3 version slots, then misses) of a
+/// specialization `key` (`p2=64,p3=1;p2=96,p3=1`) over `calls`, whose arguments `arg(call,
+/// param)` gives.
+pub fn expected<T>(key: &str, calls: &[T], arg: impl Fn(&T, u32) -> i64) -> Vec<u64> {
+    let versions: Vec<Vec<(u32, i64)>> = key
+        .split(';')
+        .map(|v| {
+            v.split(',')
+                .map(|pv| {
+                    let (p, x) = pv.strip_prefix('p').and_then(|s| s.split_once('=')).expect("pN=V");
+                    (p.parse().unwrap(), x.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect();
+    let mut n = vec![0u64; 4];
+    for c in calls {
+        let v = versions.iter().position(|v| v.iter().all(|&(p, x)| arg(c, p) == x)).unwrap_or(3);
+        n[v] += 1;
+    }
+    n
+}
+
+/// `row`'s expected counters (parameters 2 and 3: width and step).
+pub fn expected_row(key: &str, calls: &[(i64, i64)]) -> Vec<u64> {
+    expected(key, calls, |&(w, s), p| match p {
+        2 => w,
+        3 => s,
+        _ => panic!("row specialized on parameter {p}"),
+    })
+}
