@@ -168,8 +168,11 @@ pub(crate) unsafe fn fast_call(
         if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.ready_hi() || sp < mm.astack.ready_lo() || sp > mm.sp {
             return call(m, f, site, ret_ip, fp, caller);
         }
-        // The constants are a few words: one memcpy, not a vectorized loop with overlap checks.
-        std::ptr::copy_nonoverlapping(c.consts.as_ptr(), base, nconsts);
+        // A plain loop (LLVM vectorizes it): measured faster on fib than one `memcpy` call, which
+        // cost more per call than the few words it copies.
+        for k in 0..nconsts {
+            *base.add(k) = *c.consts.as_ptr().add(k);
+        }
         let dst = nfp.add(1);
         for (k, r) in s.arg_slots.iter().enumerate() {
             *dst.add(k) = *fp.offset(r.0 as isize);
