@@ -271,6 +271,11 @@ impl Machine {
         SummaryCounts { calls, edges }
     }
 
+    /// Functions lowered so far and the wall-clock time it took.
+    pub fn lowering_cost(&self) -> crate::profile::LoweringCost {
+        self.lowering
+    }
+
     /// The profile of the run so far (`exit_status`: how it ended, if it did).
     pub fn profile(&self, exit_status: Option<i32>) -> Profile {
         Profile::collect(self, exit_status)

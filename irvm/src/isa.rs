@@ -1081,6 +1081,17 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
     },
+    /// `v = [p + i * scale + off]` (8 bytes), then `d = a * b + c` in doubles rounded twice, as
+    /// the `Load64X` and `FMulAdd` it replaces would do one after the other (the load of a dot
+    /// product or a matrix row feeding llvm.fmuladd). The next slot is its `ExtFma`.
+    LoadFMulAdd64(MemX),
+    /// Second slot of `LoadFMulAdd64`: the multiply-add's operands.
+    ExtFma {
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
     /// Second slot of a wide op: a memory operand and a register.
     ExtMem {
         b: MemA,

@@ -136,6 +136,8 @@ pub struct Machine {
     pub(crate) total_cycles: u64,
     /// Cycles spent lowering functions (not charged to any function).
     pub(crate) translate_cycles: u64,
+    /// The wall-clock side of the same: functions lowered and the time it took.
+    pub(crate) lowering: crate::profile::LoweringCost,
     /// The host's hooks, set for the duration of `run_main_with` only (see `hooks.rs`).
     pub(crate) hooks: Option<*mut dyn Hooks>,
     /// A hook is running: hooks do not nest.
@@ -181,6 +183,7 @@ impl Machine {
             start_tsc: 0,
             total_cycles: 0,
             translate_cycles: 0,
+            lowering: crate::profile::LoweringCost::default(),
             hooks: None,
             in_hook: false,
             tier_at: Vec::new(),

@@ -226,6 +226,15 @@ pub fn main(args: &[String]) -> i32 {
     }
     crate::platform::boot_mark("first interpreted instruction");
     let outcome = session.run(&a.argv);
+    if a.verbose {
+        let cost = session.machine.lowering_cost();
+        eprintln!(
+            "[irvm] lowered {} functions in {:.0} us ({:.1} us per function)",
+            cost.functions,
+            cost.micros,
+            cost.micros_per_function()
+        );
+    }
     let (status, code) = match &outcome {
         Outcome::Exit(c) => (Some(*c), *c),
         // Interpreter errors carry their own "irvm:" prefix; input errors (no main) get ours.

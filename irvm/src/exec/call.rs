@@ -8,15 +8,19 @@ use crate::isa::{FuncId, Op, Reg};
 use crate::translate::{CallSite, Code};
 use crate::vm::{Frame, Machine};
 
-/// Copy `n` slots (usually one or two: a plain loop beats a memcpy call).
+/// Copy `n` slots (usually one: that case is a single move; a plain loop here is vectorized
+/// with overlap checks that cost more than the copy).
 ///
 /// # Safety
 /// Both ranges are valid for `n` slots and do not overlap.
 #[inline(always)]
 unsafe fn copy_slots(src: *const u64, dst: *mut u64, n: usize) {
-    for k in 0..n {
-        // SAFETY: k < n, and both ranges hold `n` slots without overlapping (# Safety).
-        unsafe { *dst.add(k) = *src.add(k) };
+    if n == 1 {
+        // SAFETY: both ranges hold one slot (# Safety).
+        unsafe { *dst = *src };
+    } else {
+        // SAFETY: both ranges hold `n` slots without overlapping (# Safety).
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, n) };
     }
 }
 
@@ -27,9 +31,10 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
     // SAFETY: `m` is the live machine (# Safety) and lowering runs between ops, when the loop holds
     // no reference into it.
     let mm = unsafe { &mut *m };
-    let t0 = crate::vm::rdtsc();
+    let (t0, wall) = (crate::vm::rdtsc(), std::time::Instant::now());
     let lowered = crate::translate::translate(&mut mm.prog, FuncId(f));
     mm.translate_cycles += crate::vm::rdtsc().wrapping_sub(t0);
+    mm.lowering.add(wall.elapsed());
     match lowered {
         Ok(code) => {
             let mut ctrs = vec![0u64; code.ncounters as usize];
@@ -184,14 +189,14 @@ pub(crate) unsafe fn fast_call(
         if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.ready_hi() || sp < mm.astack.ready_lo() || sp > mm.sp {
             return call(m, f, site, ret_ip, fp, caller);
         }
-        copy_slots(c.consts.as_ptr(), base, nconsts);
-        let mut dst = nfp.add(1);
-        for &(r, n) in s.args.iter() {
-            let src = fp.offset(r.0 as isize);
-            for k in 0..n as usize {
-                *dst = *src.add(k);
-                dst = dst.add(1);
-            }
+        // A plain loop (LLVM vectorizes it): measured faster on fib than one `memcpy` call, which
+        // cost more per call than the few words it copies.
+        for k in 0..nconsts {
+            *base.add(k) = *c.consts.as_ptr().add(k);
+        }
+        let dst = nfp.add(1);
+        for (k, r) in s.arg_slots.iter().enumerate() {
+            *dst.add(k) = *fp.offset(r.0 as isize);
         }
         *nfp = sp as u64;
         let tsc = super::timing::start(mm, f as usize);

@@ -123,6 +123,19 @@ pub(crate) fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
     TRUTH[p as usize] >> k & 1 != 0
 }
 
+/// `cmp_flat` with `eq` (the latch of almost every loop clang -O2 emits: `icmp eq next, n`)
+/// taken first by a well-predicted branch: one compare instead of three and a table lookup.
+#[inline(always)]
+pub(crate) fn cmp_eq_or_flat(p: IPred, a: u64, b: u64) -> bool {
+    if p == IPred::Eq { a == b } else { cmp_flat(p, a, b) }
+}
+
+/// `cmp32_flat` with the `eq` case first (see `cmp_eq_or_flat`).
+#[inline(always)]
+pub(crate) fn cmp32_eq_or_flat(p: IPred, a: u64, b: u64) -> bool {
+    if p == IPred::Eq { a as u32 == b as u32 } else { cmp32_flat(p, a, b) }
+}
+
 /// Compare (signed predicates see `a`/`b` as already sign-extended i64).
 #[inline(always)]
 pub(crate) fn cmp(p: IPred, a: u64, b: u64) -> bool {

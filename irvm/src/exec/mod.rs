@@ -524,7 +524,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = r!(a).wrapping_add(imm as i64 as u64);
                     w!(a, v);
-                    let c = int::cmp_flat(p, v, r!(b));
+                    let c = int::cmp_eq_or_flat(p, v, r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
@@ -534,7 +534,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
                     w!(a, v);
-                    let c = int::cmp32_flat(p, v, r!(b));
+                    let c = int::cmp32_eq_or_flat(p, v, r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
@@ -542,7 +542,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::BrMov64 { p, mv, a, b } => {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                    let c = int::cmp_flat(p, r!(a), r!(b));
+                    let c = int::cmp_eq_or_flat(p, r!(a), r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
@@ -550,13 +550,19 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::BrMov32 { p, mv, a, b } => {
                     let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                    let c = int::cmp32_flat(p, r!(a), r!(b));
+                    let c = int::cmp32_eq_or_flat(p, r!(a), r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
-                Op::ExtMem { .. } | Op::ExtBr { .. } => std::hint::unreachable_unchecked(),
+                Op::LoadFMulAdd64(x) => {
+                    let Op::ExtFma { d, a, b, c } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
+                    w!(x.v, (addrx!(x) as *const u64).read_unaligned());
+                    w!(d, of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c))));
+                }
+                Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } => std::hint::unreachable_unchecked(),
                 // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
                 Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
                 Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),

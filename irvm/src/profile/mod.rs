@@ -90,6 +90,28 @@ pub struct Function {
 }
 
 /// A whole run.
+/// What lowering (LLVM IR to irvm code, once per function, on its first call) cost in a run.
+#[derive(Serialize, Clone, Copy, Debug, Default, PartialEq)]
+pub struct LoweringCost {
+    /// Functions lowered.
+    pub functions: u64,
+    /// Wall-clock microseconds spent lowering them.
+    pub micros: f64,
+}
+
+impl LoweringCost {
+    /// Count one function lowered in `took`.
+    pub(crate) fn add(&mut self, took: std::time::Duration) {
+        self.functions += 1;
+        self.micros += took.as_secs_f64() * 1e6;
+    }
+
+    /// Mean microseconds per function lowered (0 if none was).
+    pub fn micros_per_function(&self) -> f64 {
+        if self.functions == 0 { 0.0 } else { self.micros / self.functions as f64 }
+    }
+}
+
 #[derive(Serialize, Clone, Debug)]
 pub struct Profile {
     pub schema: &'static str,
@@ -100,6 +122,8 @@ pub struct Profile {
     pub total_cycles: u64,
     /// Cycles spent lowering functions to irvm code (part of total_cycles, not of any function).
     pub translate_cycles: u64,
+    /// Functions lowered to irvm code, and the wall-clock time that took.
+    pub lowering: LoweringCost,
     /// Every function that ran, sorted by exclusive cycles (descending).
     pub functions: Vec<Function>,
 }
@@ -142,6 +166,7 @@ impl Profile {
             exit_status,
             total_cycles: m.total_cycles,
             translate_cycles: m.translate_cycles,
+            lowering: m.lowering,
             functions,
         }
     }

@@ -27,6 +27,13 @@ impl Profile {
             );
         }
         let _ = writeln!(s, "total cycles: {} (lowering to irvm code: {})", self.total_cycles, self.translate_cycles);
+        let _ = writeln!(
+            s,
+            "lowered {} functions in {:.0} us ({:.1} us per function)",
+            self.lowering.functions,
+            self.lowering.micros,
+            self.lowering.micros_per_function()
+        );
         s
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Fx;
 use super::control::{fpred, ipred, is_signed, swap_pred};
-use crate::isa::{Bin, BinI, Conv, FBin, FUn, IBin, Op};
+use crate::isa::{Bin, BinI, Conv, FBin, FUn, IBin, Op, Reg};
 use crate::layout::{self, Scalar};
 use crate::llvm::{TyKind, Val};
 use llvm_sys::LLVMOpcode as O;
@@ -215,11 +215,11 @@ impl Fx<'_> {
             };
             if let Some(((a, b), c, kind)) = fold {
                 let (a, b, c) = (self.reg(a)?, self.reg(b)?, self.reg(c)?);
-                self.push(match kind {
-                    0 => Op::FMulAdd { dbl, d, a, b, c },
-                    1 => Op::FMulSub { dbl, d, a, b, c },
-                    _ => Op::FSubMul { dbl, d, a, b, c },
-                });
+                match kind {
+                    0 => self.push_fmuladd(dbl, d, a, b, c),
+                    1 => self.push(Op::FMulSub { dbl, d, a, b, c }),
+                    _ => self.push(Op::FSubMul { dbl, d, a, b, c }),
+                }
                 return Ok(());
             }
         }
@@ -381,7 +381,7 @@ impl Fx<'_> {
         } else if from > 64 {
             Op::TruncW { d, a, bits: to as u8 }
         } else if to < from {
-            if to == 32 { Op::Trunc32 { d, a } } else { Op::Trunc { d, a, bits: to as u8 } }
+            trunc(d, a, to)
         } else if !signed || from == to {
             crate::translate::control::mov(d, a, 1)
         } else if from == 32 && to == 64 {
@@ -498,12 +498,22 @@ impl Fx<'_> {
         let o = match (st, dt) {
             (Scalar::Vec(crate::isa::Lane::I1, n), Scalar::Int(_)) => Op::BoolsToInt { d, a, n: lanes(n)? },
             (Scalar::Int(_), Scalar::Vec(crate::isa::Lane::I1, n)) => Op::IntToBools { d, a, n: lanes(n)? },
-            (Scalar::Ptr, Scalar::Int(b)) if b < 64 => Op::Trunc { d, a, bits: b as u8 },
+            (Scalar::Ptr, Scalar::Int(b)) if b < 64 => trunc(d, a, b),
             (Scalar::Int(b), Scalar::Ptr) if b > 64 => Op::TruncW { d, a, bits: 64 },
             (Scalar::Ptr, Scalar::Int(b)) if b > 64 => Op::ExtW { d, a, from: 64, to: b as u8, signed: false },
             _ => return Err("unsupported bitcast".into()),
         };
         self.push(o);
         Ok(())
+    }
+}
+
+/// Truncation of slot `a` to `bits` (< 64) into `d`: below 32 bits an AND with the mask as an
+/// immediate (one fast-path op, no mask computed at run time), at 32 bits a 32-bit move.
+pub(crate) fn trunc(d: Reg, a: Reg, bits: u32) -> Op {
+    match bits {
+        1..=31 => Op::And64I(BinI { d, a, imm: ((1u32 << bits) - 1) as i32 }),
+        32 => Op::Trunc32 { d, a },
+        _ => Op::Trunc { d, a, bits: bits as u8 },
     }
 }

@@ -87,7 +87,16 @@ impl Fx<'_> {
         };
         let sig = classify::classify(self.dl, &attrs, fty.ret()).ok();
         let (pos, len) = self.cur_pos;
-        self.sites.push(CallSite { args: args.into(), ret, ret_slots, sig, fn_ty: fty, rest: len - pos - 1 });
+        let arg_slots = args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
+        self.sites.push(CallSite {
+            args: args.into(),
+            arg_slots,
+            ret,
+            ret_slots,
+            sig,
+            fn_ty: fty,
+            rest: len - pos - 1,
+        });
         Ok(Aux(self.sites.len() as u32 - 1))
     }
 }

@@ -270,11 +270,11 @@ impl Fx<'_> {
                     }
                     Scalar::F32 | Scalar::F64 => {
                         let dbl = i.ty().kind() == TyKind::Double;
-                        self.push(if fused {
-                            Op::Fma { dbl, d, a, b: bb, c }
+                        if fused {
+                            self.push(Op::Fma { dbl, d, a, b: bb, c });
                         } else {
-                            Op::FMulAdd { dbl, d, a, b: bb, c }
-                        });
+                            self.push_fmuladd(dbl, d, a, bb, c);
+                        }
                     }
                     Scalar::F80 if !fused => {
                         // No fp80 FMA on x86: a multiply and an add, each rounded, as native code does.

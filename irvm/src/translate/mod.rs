@@ -34,6 +34,9 @@ pub use osr::ValueId;
 pub(crate) struct CallSite {
     /// Per argument: first slot and slot count in the caller's frame.
     pub(crate) args: Box<[(Reg, u32)]>,
+    /// Every argument slot in order (the slots of `args`, flattened): the interpreter's call fast
+    /// path copies these with one plain loop.
+    pub(crate) arg_slots: Box<[Reg]>,
     pub(crate) ret: Reg,
     pub(crate) ret_slots: u32,
     /// SysV classification of the call as written (for native callees).

@@ -1,6 +1,7 @@
 //! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` and the
 //! axpy step `[a] = [a] + x * [b]` with their loads folded in (only when nothing between a folded
-//! load and its use can write memory), and the loop latch "add in place, compare, branch".
+//! load and its use can write memory), a double multiply-add with the indexed load feeding it, and
+//! the loop latch "add in place, compare, branch".
 
 use super::Fx;
 use crate::isa::{BinI, IPred, MemA, Op, Reg, Rel};
@@ -147,6 +148,24 @@ impl Fx<'_> {
             }
         }
         Ok(true)
+    }
+
+    /// Emit `d = a * b + c` (rounded twice). A double multiply-add right after an 8-byte indexed
+    /// load in the same block that feeds it becomes one `LoadFMulAdd64`: same effects in the same
+    /// order, one dispatch fewer.
+    pub(super) fn push_fmuladd(&mut self, dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg) {
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        if dbl
+            && self.code.len() > here
+            && let Some(&Op::Load64X(m)) = self.code.last()
+            && (m.v == a || m.v == b)
+        {
+            self.code.pop();
+            self.push(Op::LoadFMulAdd64(m));
+            self.push(Op::ExtFma { d, a, b, c });
+            return;
+        }
+        self.push(Op::FMulAdd { dbl, d, a, b, c });
     }
 
     /// Pass 2, at a fused compare-branch on `a pred b`: if the block's last op incremented `a` in
