@@ -38,15 +38,7 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
     assert!(run.status.success() && run.stdout == native.stdout, "bareflow run: {err}");
 
     let (obj, stubs, prog) = (dir.join("app.o"), dir.join("dead.s"), dir.join("aot"));
-    let aot = support::bareflow(["aot", "--state"])
-        .arg(&state)
-        .arg(&bc)
-        .arg("-o")
-        .arg(&obj)
-        .arg("--stubs")
-        .arg(&stubs)
-        .output()
-        .expect("bareflow aot");
+    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
     let said = support::text(&aot.stdout);
     assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
     let (row_key, copy_key) = (guards::aot_key(&said, "row"), guards::aot_key(&said, "copy_records"));

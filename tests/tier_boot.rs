@@ -514,15 +514,7 @@ fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
     // counters; linked into an appliance (with trap stubs and a reader printing the counters at
     // exit) and booted on the same arguments, it counts exactly the hits and misses of the calls.
     let (obj, stubs) = (dir.join("app.o"), dir.join("dead.s"));
-    let aot = support::bareflow(["aot", "--state"])
-        .arg(&disk)
-        .arg(&bc)
-        .arg("-o")
-        .arg(&obj)
-        .arg("--stubs")
-        .arg(&stubs)
-        .output()
-        .expect("bareflow aot");
+    let aot = support::aot(&disk, &bc, &obj, &stubs).output().expect("bareflow aot");
     let (said, err) = text(&aot);
     assert!(aot.status.success(), "bareflow aot: {err}");
     let key = guards::aot_key(&said, "row");

@@ -30,6 +30,13 @@ pub fn bareflow<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Command {
     c
 }
 
+/// `bareflow aot --state STATE BITCODE -o OBJECT --stubs STUBS`: the appliance's code from a snapshot.
+pub fn aot(state: &Path, bitcode: &Path, object: &Path, stubs: &Path) -> Command {
+    let mut c = bareflow(["aot", "--state"]);
+    c.arg(state).arg(bitcode).arg("-o").arg(object).arg("--stubs").arg(stubs);
+    c
+}
+
 /// The kernel image `make image` builds (build/bareflow.elf), checked to be there.
 pub fn kernel() -> PathBuf {
     let k = root().join("build/bareflow.elf");
