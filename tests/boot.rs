@@ -173,7 +173,7 @@ fn grub_iso_boots_with_modules() {
 /// Those can start in the middle of a line of generated text (stdout is flushed per token), so
 /// each is cut from its prefix to its newline wherever it starts.
 fn program_text(serial: &str) -> String {
-    const OTHERS: [&str; 5] = ["core-rt: ", "[tier] ", "[state] ", "state: ", "achieved tok/s"];
+    const OTHERS: [&str; 6] = ["core-rt: ", "[tier] ", "[irvm] ", "[state] ", "state: ", "achieved tok/s"];
     let mut text = serial.to_string();
     while let Some(i) = OTHERS.iter().filter_map(|p| text.find(p)).min() {
         let end = text[i..].find('\n').map_or(text.len(), |e| i + e + 1);

@@ -123,10 +123,11 @@ fn tiered_run_in_qemu_matches_userspace() {
     assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
     eprintln!("tier_boot: QEMU (TCG) boot + tiered run: {secs:.1} s");
 
-    // Serial = the program's stdout and stderr: its own lines are those core-rt and the tier log did not write.
+    // Serial = the program's stdout and stderr: its own lines are those core-rt, the tier log and
+    // irvm's `--verbose` summary did not write.
     let program: String = serial
         .lines()
-        .filter(|l| !l.starts_with("core-rt: ") && !l.starts_with("[tier] "))
+        .filter(|l| !["core-rt: ", "[tier] ", "[irvm] "].iter().any(|p| l.starts_with(p)))
         .map(|l| format!("{l}\n"))
         .collect();
     // The oracle: the same source compiled natively by clang-19 and run on glibc.
