@@ -144,6 +144,15 @@ crate::libc_fn! {
         Ok(f)
     }
 
+    /// `FILE *freopen64(const char *path, const char *mode, FILE *f)` (glibc's large-file name).
+    ///
+    /// # Safety
+    /// As `freopen`.
+    fn freopen64(path: *const c_char, mode: *const c_char, f: *mut File) -> *mut File {
+        // SAFETY: same contract.
+        unsafe { freopen(path, mode, f) }
+    }
+
     /// `int fclose(FILE *f)`.
     ///
     /// # Safety
