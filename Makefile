@@ -81,8 +81,10 @@ kernel: $(DEPS_STAMP)
 	LLVM_SYS_191_PREFIX=$(LLVM_PREFIX) RUSTFLAGS="$(KERNEL_RUSTFLAGS)" cargo build --release --target x86_64-unknown-linux-gnu \
 	  --no-default-features --features "$(KERNEL_FEATURES)" --target-dir $(KERNEL_TARGET_DIR)
 	@mkdir -p $(BUILD)
-	cp $(KERNEL_OUT)/bareflow $(KERNEL)
-	cp $(KERNEL_OUT)/bareflow.map $(BUILD)/bareflow.map
+	@# Copied only when changed: an unchanged kernel keeps its time stamp, so the boot files `make image`
+	@# made from it (kernel.sym) stay newer than it when a later target runs `make kernel` again.
+	cmp -s $(KERNEL_OUT)/bareflow $(KERNEL) || cp $(KERNEL_OUT)/bareflow $(KERNEL)
+	cmp -s $(KERNEL_OUT)/bareflow.map $(BUILD)/bareflow.map || cp $(KERNEL_OUT)/bareflow.map $(BUILD)/bareflow.map
 	@echo "kernel: $(KERNEL), .text $$(size -A $(KERNEL) | awk '$$1==".text"{printf "%d bytes (%.2f MB, %.2f MiB)", $$2, $$2/1e6, $$2/1048576}')"
 
 image: kernel $(BOOT_MODULES)
