@@ -13,8 +13,8 @@
 //!   functions become `__bf.fn.<name>`. The resulting `__bf.*` names are resolved in `symbols`.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use llvm_sys::comdat::LLVMSetComdat;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMAttributeFunctionIndex, LLVMLinkage, LLVMVisibility};
@@ -32,8 +32,17 @@ pub(crate) struct Extracted {
     pub(crate) module: OwnedModule,
     /// The function to compile, already renamed to its compiled symbol.
     pub(crate) function: LLVMValueRef,
-    /// Functions with a body in the source module (other than the target): the host's.
-    pub(crate) app_functions: HashSet<String>,
+    /// Functions with a body in the source module: the host's (the target's source name too,
+    /// which only an OSR variant's module holds, as a declaration).
+    pub(crate) app_functions: Arc<HashSet<String>>,
+}
+
+/// The host-linked form of a source module that every extraction cuts from (built once per
+/// module by [`host_linked_base`]).
+pub(crate) struct HostLinkedBase {
+    module: OwnedModule,
+    /// The names of its function definitions: the app functions, whose code the host owns.
+    app_functions: Arc<HashSet<String>>,
 }
 
 /// What the compiled code needs from outside, after [`link_references`].
@@ -52,7 +61,7 @@ const INLINE_CANDIDATE_MAX_INSTRUCTIONS: usize = 400;
 /// The host-linked base of a source module, built once per module: global variable definitions
 /// become `__bf.gv.*` declarations (the host's memory), program-only arrays are dropped and
 /// external declarations are refreshed. Every extraction clones this base.
-pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
+pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<HostLinkedBase> {
     let module = src.clone_module();
     let m = module.raw();
     resolve_aliases(&module)?;
@@ -93,15 +102,18 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<OwnedModule> {
             }
         }
     }
+    let mut app_functions = HashSet::new();
     for f in llvm::functions(m) {
         let name = llvm::name(f);
         if llvm::is_declaration(f) && !llvm::is_llvm_reserved(&name) {
             refresh_declaration(m, f)?;
         } else if !llvm::is_declaration(f) && name.is_empty() {
             return Err(Error::Input("the module defines an unnamed function (cannot be linked by name)".into()));
+        } else if !llvm::is_declaration(f) {
+            app_functions.insert(name);
         }
     }
-    Ok(module)
+    Ok(HostLinkedBase { module, app_functions: Arc::new(app_functions) })
 }
 
 /// Every alias is replaced by what it stands for and deleted, as a linker resolves it: an
@@ -132,66 +144,64 @@ fn resolve_aliases(module: &OwnedModule) -> Result<()> {
     crate::pipeline::run_passes(module, "globaldce", None)
 }
 
-/// Clone the host-linked `base` and prepare `function` (renamed to `symbol`) for compilation on
-/// its own. With `keep_callee_bodies`, the bodies of its direct callees (up to
-/// INLINE_CANDIDATE_MAX_INSTRUCTIONS) stay as `available_externally` for the inliner; every
-/// other body is dropped and what the function cannot reach is deleted (globaldce), so the
-/// pipeline only works on the function and its inline candidates.
-pub(crate) fn extract(base: &OwnedModule, function: &str, symbol: &str, keep_callee_bodies: bool) -> Result<Extracted> {
-    let module = base.clone_module();
-    let m = module.raw();
-    let cname = crate::error::cstring("function name", function)?;
-    // SAFETY: valid module and C string.
-    let target = unsafe { LLVMGetNamedFunction(m, cname.as_ptr()) };
-    if target.is_null() {
-        return Err(Error::Input("no such function in the module".into()));
-    }
-    if llvm::is_declaration(target) {
+/// Cut `function` out of the host-linked `base` and prepare it (renamed to `symbol`) for
+/// compilation on its own. With `keep_callee_bodies`, the bodies of its direct callees (up to
+/// INLINE_CANDIDATE_MAX_INSTRUCTIONS) stay as `available_externally` for the inliner; every other
+/// app function it or they reference is a declaration, and nothing else is in the module, so the
+/// pipeline only works on the function and its inline candidates. Only what is kept is copied
+/// ([`crate::cut`]): the cost follows the function, not the module.
+pub(crate) fn extract(
+    base: &HostLinkedBase,
+    function: &str,
+    symbol: &str,
+    keep_callee_bodies: bool,
+) -> Result<Extracted> {
+    let b = base.module.raw();
+    let source_target = named_function(b, function)?
+        .ok_or_else(|| Error::Input("no such function in the module".into()))?;
+    if llvm::is_declaration(source_target) {
         return Err(Error::Input("the module only declares it (no body to compile)".into()));
     }
-    let keep: HashSet<LLVMValueRef> = if keep_callee_bodies {
-        direct_callees(target)
-            .into_iter()
-            .filter(|&c| {
-                c != target && !llvm::is_declaration(c) && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
-            })
-            .collect()
-    } else {
-        HashSet::new()
-    };
+    let mut roots = vec![source_target];
+    if keep_callee_bodies {
+        roots.extend(direct_callees(source_target).into_iter().filter(|&c| {
+            c != source_target && !llvm::is_declaration(c) && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
+        }));
+    }
+    let kept_names: Vec<String> = roots[1..].iter().map(|&f| llvm::name(f)).collect();
+    let module = crate::cut::cut(&base.module, &roots)?;
+    let m = module.raw();
+    let target = named_function(m, function)?.expect("the cut keeps the target under its name");
+    let keep: HashSet<LLVMValueRef> =
+        kept_names.iter().map(|n| named_function(m, n).map(|f| f.expect("the cut keeps its roots"))).collect::<Result<_>>()?;
 
-    let mut app_functions = HashSet::new();
+    // The other app functions it can reach (declarations here, or kept bodies) are the host's,
+    // reached through `__bf.*` symbols after the pipeline (`link_references`).
     for f in llvm::functions(m) {
-        if f == target || llvm::is_declaration(f) {
-            continue;
-        }
-        app_functions.insert(llvm::name(f));
-        // SAFETY: `f` is a function definition of `m`.
-        unsafe {
-            LLVMSetComdat(f, std::ptr::null_mut());
-            LLVMSetVisibility(f, LLVMVisibility::LLVMDefaultVisibility);
-            // Kept bodies stay external definitions (roots for globaldce) until after the prune.
-            let linkage = if keep.contains(&f) {
-                LLVMLinkage::LLVMExternalLinkage
-            } else {
-                LLVMLinkage::LLVMAvailableExternallyLinkage
-            };
-            LLVMSetLinkage(f, linkage);
+        if f != target && base.app_functions.contains(&llvm::name(f)) {
+            // SAFETY: `f` is a function of `m`.
+            unsafe { LLVMSetVisibility(f, LLVMVisibility::LLVMDefaultVisibility) };
         }
     }
     llvm::set_name(target, symbol);
-    // SAFETY: `target` is a function definition of `m`.
+    // SAFETY: `target` is a function definition of `m` (the cut carries no comdat).
     unsafe {
-        LLVMSetComdat(target, std::ptr::null_mut());
         LLVMSetLinkage(target, LLVMLinkage::LLVMExternalLinkage);
         LLVMSetVisibility(target, LLVMVisibility::LLVMDefaultVisibility);
     }
-    crate::pipeline::run_passes(&module, "elim-avail-extern,globaldce,strip-dead-prototypes", None)?;
     for &f in &keep {
-        // SAFETY: kept callees are function definitions of `m` (globaldce keeps them: reachable).
+        // SAFETY: kept callees are function definitions of `m`.
         unsafe { LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage) };
     }
-    Ok(Extracted { module, function: target, app_functions })
+    Ok(Extracted { module, function: target, app_functions: Arc::clone(&base.app_functions) })
+}
+
+/// The function named `name` in `m`, if any.
+fn named_function(m: LLVMModuleRef, name: &str) -> Result<Option<LLVMValueRef>> {
+    let cname = crate::error::cstring("function name", name)?;
+    // SAFETY: valid module and C string.
+    let f = unsafe { LLVMGetNamedFunction(m, cname.as_ptr()) };
+    Ok((!f.is_null()).then_some(f))
 }
 
 /// Functions called directly by `f` (call and invoke instructions), without duplicates.
@@ -391,3 +401,7 @@ fn copy_function_attributes(from: LLVMValueRef, to: LLVMValueRef) {
         llvm::copy_attributes_at(from, to, idx);
     }
 }
+
+#[cfg(test)]
+#[path = "extract_tests.rs"]
+mod tests;

@@ -13,6 +13,7 @@
 //! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
+mod cut;
 mod error;
 pub mod extract;
 pub mod jit;

@@ -186,7 +186,6 @@ impl Jit {
             if let Some(p) = profile {
                 pipeline::attach_entry_count(o, p.entry_count);
             }
-            ex.app_functions.insert(function.to_string());
             ex.function = o;
         }
         if let Some(spec) = special {

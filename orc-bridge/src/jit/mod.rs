@@ -26,6 +26,7 @@ use llvm_sys::prelude::*;
 
 use crate::OptLevel;
 use crate::error::{Doing, Result, check};
+use crate::extract;
 use crate::llvm::{self, DiagnosticSink, OwnedModule};
 use crate::pipeline::ProfileSummary;
 use crate::symbols::{self, Defined};
@@ -124,8 +125,8 @@ pub struct OptimizedModule {
 struct Source {
     name: String,
     module: OwnedModule,
-    /// The host-linked base that function extraction clones (built on first use).
-    base: Option<OwnedModule>,
+    /// The host-linked base that function extraction cuts from (built on first use).
+    base: Option<extract::HostLinkedBase>,
 }
 
 /// An ORC LLJIT that compiles functions of loaded bitcode modules at O0–O3.
