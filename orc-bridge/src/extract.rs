@@ -157,8 +157,8 @@ pub(crate) fn extract(
     keep_callee_bodies: bool,
 ) -> Result<Extracted> {
     let b = base.module.raw();
-    let source_target = named_function(b, function)?
-        .ok_or_else(|| Error::Input("no such function in the module".into()))?;
+    let source_target =
+        named_function(b, function)?.ok_or_else(|| Error::Input("no such function in the module".into()))?;
     if llvm::is_declaration(source_target) {
         return Err(Error::Input("the module only declares it (no body to compile)".into()));
     }
@@ -172,8 +172,10 @@ pub(crate) fn extract(
     let module = crate::cut::cut(&base.module, &roots)?;
     let m = module.raw();
     let target = named_function(m, function)?.expect("the cut keeps the target under its name");
-    let keep: HashSet<LLVMValueRef> =
-        kept_names.iter().map(|n| named_function(m, n).map(|f| f.expect("the cut keeps its roots"))).collect::<Result<_>>()?;
+    let keep: HashSet<LLVMValueRef> = kept_names
+        .iter()
+        .map(|n| named_function(m, n).map(|f| f.expect("the cut keeps its roots")))
+        .collect::<Result<_>>()?;
 
     // The other app functions it can reach (declarations here, or kept bodies) are the host's,
     // reached through `__bf.*` symbols after the pipeline (`link_references`).

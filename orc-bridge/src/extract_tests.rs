@@ -104,7 +104,12 @@ fn print(m: &OwnedModule) -> String {
 
 /// `text` with each `#N` / `!N` reference replaced by what it names (recursively, a cycle by
 /// `!^`), so that numbering, which follows the order of globals, does not matter.
-fn expand(text: &str, attrs: &HashMap<String, String>, mds: &HashMap<String, String>, path: &mut Vec<String>) -> String {
+fn expand(
+    text: &str,
+    attrs: &HashMap<String, String>,
+    mds: &HashMap<String, String>,
+    path: &mut Vec<String>,
+) -> String {
     let mut out = String::new();
     let b = text.as_bytes();
     let mut i = 0;
@@ -182,7 +187,9 @@ fn compare_all(name: &str, bytes: &[u8]) -> usize {
             if got != want {
                 let only_got: Vec<_> = got.iter().filter(|l| !want.contains(l)).collect();
                 let only_want: Vec<_> = want.iter().filter(|l| !got.contains(l)).collect();
-                panic!("{name}: {f} (callee bodies {keep}): the cut differs\nonly in the cut: {only_got:#?}\nonly in the whole-module clone: {only_want:#?}");
+                panic!(
+                    "{name}: {f} (callee bodies {keep}): the cut differs\nonly in the cut: {only_got:#?}\nonly in the whole-module clone: {only_want:#?}"
+                );
             }
             compared += 1;
         }

@@ -224,13 +224,21 @@ pub fn finish(s: &mut SnapshotSession, m: &mut Machine, t: &mut Tiering, coverag
     let mut state = cache::collect(m, t, s.prev.take(), &s.seeds, s.id.clone());
     state.coverage = coverage.finish(state.coverage.take());
     let promoted = cache::promote(m, t, &state);
-    if promoted > 0 {
+    if promoted.compiled > 0 {
         cache::refresh(m, t, &mut state);
         eprintln!(
-            "state: compiled {promoted} function(s) for the next run (per-run heat above their tier's threshold)"
+            "state: compiled {} function(s) for the next run (per-run heat above their tier's threshold)",
+            promoted.compiled
         );
     }
-    let stable = t.log.is_empty() && promoted == 0 && prev_shape == Some(state.shape());
+    if promoted.deferred > 0 {
+        eprintln!(
+            "state: {} start-up function(s) stay interpreted until a later run's exit (the {} s budget of start-up compiles per run is spent)",
+            promoted.deferred,
+            cache::STARTUP_BUDGET.as_secs()
+        );
+    }
+    let stable = t.log.is_empty() && promoted == Default::default() && prev_shape == Some(state.shape());
     converge(&mut state, stable, t);
     let name = s.store.path().display().to_string();
     match s.store.save(&state.to_snapshot()) {

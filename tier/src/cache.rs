@@ -231,17 +231,36 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
     s.objects = objects;
 }
 
+/// How long the compiles of start-up code may take at the end of one run (see [`promote`]). A
+/// large program's start-up code is hundreds of functions (SQLite's short script: about 470, Lua's:
+/// about 300); at O1 under TCG that is 0.2–20 s each, tens of minutes at exit. Within the budget
+/// the most-run functions go first; the rest stay interpreted and are compiled at the exits of the
+/// next runs (they still ran in every run), so a warm start gets there over a few runs. On Linux
+/// or with small programs (app-tinyllama: 15 functions) everything fits in one exit.
+pub const STARTUP_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// What [`promote`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Promoted {
+    /// Functions compiled for the next run.
+    pub compiled: usize,
+    /// Start-up functions left interpreted: [`STARTUP_BUDGET`] was spent.
+    pub deferred: usize,
+}
+
 /// Tier up, at the end of a run, every function whose per-run heat (aggregated heat / runs)
 /// deserves a higher tier than it has: the next run then finds that code in the object cache
 /// instead of compiling it while it runs (a function called once per run with a hot loop, or
 /// one that got hot late). Functions every run so far has called but that stay below the warm
 /// threshold (start-up code: `main`, argument parsing) get O1, so that a warm start runs no
-/// interpreted code at all. Uses irvm's counters of this run as `!prof`. Returns the compiles.
-pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
-    let mut n = 0;
+/// interpreted code at all, within [`STARTUP_BUDGET`] per run, the most-run (highest heat)
+/// first. Uses irvm's counters of this run as `!prof`.
+pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
+    let mut done = Promoted::default();
     if s.runs == 0 {
-        return 0;
+        return done;
     }
+    let mut startup = Vec::new();
     for f in m.defined_functions().collect::<Vec<_>>() {
         let Some(r) = s.functions.get(m.name(f)) else { continue };
         let per_run = r.heat / s.runs;
@@ -250,10 +269,13 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
                 want,
                 format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs),
             ),
-            // Start-up code: cheap to compile once, and a warm start that finds it native
-            // neither reads its body nor starts the interpreter.
+            // Start-up code: a warm start that finds it native neither reads its body nor
+            // starts the interpreter.
             None if r.runs == s.runs && r.calls > 0 => {
-                (OptLevel::O1, format!("ran in every run ({}), for the next run's start", s.runs))
+                if t.levels[f.index()].is_none_or(|l| l < OptLevel::O1) && policy::tierable(m, f) {
+                    startup.push((r.heat, f));
+                }
+                continue;
             }
             None => continue,
         };
@@ -261,8 +283,21 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> usize {
             continue;
         }
         if t.compile(m, f, want, reason).is_ok() {
-            n += 1;
+            done.compiled += 1;
         }
     }
-    n
+    // Most-run first; by name among equals, so that the same profile picks the same functions.
+    startup.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| m.name(a.1).cmp(m.name(b.1))));
+    let start = std::time::Instant::now();
+    for (k, &(_, f)) in startup.iter().enumerate() {
+        if start.elapsed() >= STARTUP_BUDGET {
+            done.deferred = startup.len() - k;
+            break;
+        }
+        let reason = format!("ran in every run ({}), for the next run's start", s.runs);
+        if t.compile(m, f, OptLevel::O1, reason).is_ok() {
+            done.compiled += 1;
+        }
+    }
+    done
 }
