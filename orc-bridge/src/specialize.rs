@@ -228,8 +228,7 @@ pub(crate) fn inline_callees_given_parameters(f: LLVMValueRef, params: &[u32]) -
     unsafe {
         let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
         let nparams = LLVMCountParams(f);
-        let given: Vec<LLVMValueRef> =
-            params.iter().filter(|&&p| p < nparams).map(|&p| LLVMGetParam(f, p)).collect();
+        let given: Vec<LLVMValueRef> = params.iter().filter(|&&p| p < nparams).map(|&p| LLVMGetParam(f, p)).collect();
         let kind = LLVMGetEnumAttributeKindForName(c"alwaysinline".as_ptr(), 12);
         for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
             if LLVMIsACallInst(i).is_null() {
