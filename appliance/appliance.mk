@@ -17,6 +17,10 @@
 #   make bench-aot              the appliance's code path on this host: `bareflow aot` on the userspace converged
 #                               snapshot (host CPU), linked with glibc, against the native build (clang-19 -O3
 #                               -march=native): same greedy text, achieved tok/s median of 7 runs each
+#   make bench-stories          a stories15M-shaped checkpoint (seeded random weights, $(STORIES_DIR)) with the
+#                               Llama-2 tokenizer: converged on its own state directory, then native, warm tiered
+#                               and aot runs round-robin against the read-bandwidth limit of a streaming probe
+#                               (same greedy tokens; tools/bench-stories.py, table in build/bench-stories.txt)
 #   make bench-aot-spec         `bareflow aot` with and without guarded specializations (states from --tier auto and
 #                               --no-specialize runs) on bench-jit's spec_* programs, linked with glibc, against
 #                               clang-19 -O3 -march=native: user-CPU medians, same-run ratios (tools/bench-aot-spec.py)
@@ -63,7 +67,7 @@ APPLIANCE_DIR := $(BUILD)/appliance
 APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
 APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
-.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-aot-spec
+.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-aot-spec bench-stories
 
 # With APP=, converge, appliance and qemu-appliance are the app's (apps/apps.mk).
 ifeq ($(strip $(APP)),)
@@ -117,3 +121,24 @@ bench-aot: app
 
 bench-aot-spec: host
 	nice python3 tools/bench-aot-spec.py --bareflow $(BAREFLOW_HOST) --out $(BUILD)/bench-aot-spec
+
+# ---- stories15M shape: dim 288, hidden 768, 6 layers, 6 heads, vocab 32000, seq_len 256 ----------------
+STORIES_DIR := $(BUILD)/stories15m
+STORIES_SEED ?= 15
+STORIES_TOKENIZER ?= /work/shared/reference/tokenizer.bin
+
+$(STORIES_DIR)/model.bin: $(TL_DIR)/scripts/random-checkpoint.py
+	@mkdir -p $(@D)
+	$(TL_PY) $< $@ --seed $(STORIES_SEED)
+
+$(STORIES_DIR)/tokenizer.bin: $(STORIES_TOKENIZER)
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+$(BUILD)/stream-probe: tools/stream-probe.c | $(DEPS_STAMP)
+	$(TL_CC) -std=c11 -Wall -Wextra -Werror -O3 -march=native $< -o $@
+
+bench-stories: app host $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin $(BUILD)/stream-probe
+	nice python3 tools/bench-stories.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
+	  --native $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --state $(BUILD)/state-stories \
+	  --probe $(BUILD)/stream-probe --cc $(TL_CC) --work $(STORIES_DIR)/aot --rounds 5 --out $(BUILD)/bench-stories.txt

@@ -487,6 +487,27 @@ fn specialized_versions_and_the_generic_path_all_run_and_agree() {
 }
 
 #[test]
+fn a_caller_compiled_after_its_callee_was_specialized_keeps_calling_the_versions() {
+    // dot16 is specialized on n = 64 (at about its 4 400th of 40 000 calls); layer, which reads n
+    // from memory, reaches O2 later (at its 5 000th of 20 000 calls). Had layer's O2 code inlined
+    // dot16's generic body, dot16's guards would count no call after that (about 5 600 hits in
+    // all); kept as calls to the dispatcher, every later call hits the n = 64 version.
+    let out = support::scratch("tiering");
+    let prof = out.join("specialized_callee.json");
+    let p = prof.to_str().unwrap();
+    let (_, err, _) =
+        run_both("specialized_callee", &["--tier", "auto", "--verbose", "--profile-out", p], &["64", "20000"]);
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] dot16: ") && l.contains(" specialized arg2=64 (")),
+        "no specialization of dot16:\n{err}"
+    );
+    assert!(err.contains("[tier] layer: O1 -> O2"), "layer not compiled at O2:\n{err}");
+    let s = specializations(&prof);
+    let dot = s.iter().rfind(|r| r.0 == "dot16").expect("dot16 specialized");
+    assert!(!dot.1 && dot.3 == 0 && dot.2[0] >= 30_000, "dot16's guards (40 000 calls): {dot:?}");
+}
+
+#[test]
 fn a_specialization_that_keeps_missing_is_dropped_and_not_made_again() {
     // The last 80% of the calls use small odd widths only: row's guards miss more than they hit,
     // the tier manager (at copy_records' and row's later tier marks) recompiles row without

@@ -15,6 +15,10 @@
 //!   version, then misses): in the JIT the host's, reached through `HostLinks::guard_counters`;
 //!   in a whole-program rebuild for ahead-of-time use ([`GuardStorage::Defined`]) a zeroed
 //!   global of the module itself, so that code counts its guards without a host.
+//! - a call in the body that passes a specialized parameter unchanged to a small function of
+//!   the module (`matmul(.., n)` calling `dot(.., n)`) is marked `alwaysinline` too: the
+//!   callee is pasted into the body first, so each version's constant reaches the callee's
+//!   loops (a constant trip count there), not just the call's argument.
 
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -30,6 +34,10 @@ pub const MAX_VERSIONS: usize = 3;
 /// Largest body (instructions, before optimization) that gets specialized: each version is a
 /// copy of it, so compile time and code grow with its size times the versions.
 pub const MAX_BODY_INSTRUCTIONS: usize = 1500;
+
+/// Largest callee (instructions) pasted into the body because it receives a specialized
+/// parameter; the extraction keeps callee bodies of up to the same size for the inliner.
+pub const MAX_PROPAGATED_CALLEE_INSTRUCTIONS: usize = 400;
 
 /// Words of a function's guard-counter array: hits per version, then misses.
 pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1;
@@ -124,6 +132,8 @@ pub(crate) fn build(
             }
         }
         let ctx = LLVMGetModuleContext(m);
+        let specialized: Vec<u32> = spec.versions.iter().flat_map(|v| v.values.iter().map(|&(p, _)| p)).collect();
+        inline_callees_given_parameters(target, &specialized);
         llvm::set_name(target, &format!("{symbol}.generic"));
         let dispatcher = llvm::declare_like(m, target, symbol)?;
         for idx in std::iter::once(LLVMAttributeFunctionIndex).chain(0..=nparams) {
@@ -205,6 +215,79 @@ pub(crate) fn build(
         LLVMDisposeBuilder(b);
         Ok(dispatcher)
     }
+}
+
+/// Mark `alwaysinline` every direct call in `f`'s body that passes one of `params` unchanged
+/// to a non-variadic function of the module with a body of at most
+/// [`MAX_PROPAGATED_CALLEE_INSTRUCTIONS`] (not `f` itself); returns how many were marked. A
+/// callee marked `noinline` in the source stays a call (LLVM honours it over the call site).
+pub(crate) fn inline_callees_given_parameters(f: LLVMValueRef, params: &[u32]) -> usize {
+    let mut marked = 0;
+    // SAFETY: `f` is a function definition; its instructions, their operands and the callees are
+    // valid values of one module, and the attribute is created in its context.
+    unsafe {
+        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
+        let nparams = LLVMCountParams(f);
+        let given: Vec<LLVMValueRef> = params.iter().filter(|&&p| p < nparams).map(|&p| LLVMGetParam(f, p)).collect();
+        let kind = LLVMGetEnumAttributeKindForName(c"alwaysinline".as_ptr(), 12);
+        let noinline = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
+        for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
+            if LLVMIsACallInst(i).is_null() {
+                continue;
+            }
+            let callee = LLVMGetCalledValue(i);
+            if callee.is_null() || LLVMIsAFunction(callee).is_null() || callee == f || llvm::is_declaration(callee) {
+                continue;
+            }
+            if LLVMIsFunctionVarArg(LLVMGlobalGetValueType(callee)) != 0
+                || crate::extract::instruction_count(callee) > MAX_PROPAGATED_CALLEE_INSTRUCTIONS
+            {
+                continue;
+            }
+            let passes_one = (0..LLVMGetNumArgOperands(i)).any(|k| given.contains(&LLVMGetOperand(i, k)));
+            if passes_one {
+                // A call kept because the callee is specialized itself ([`keep_calls_to`]) is
+                // pasted after all: here the argument becomes a constant in each version.
+                LLVMRemoveCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, noinline);
+                LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+                marked += 1;
+            }
+        }
+    }
+    marked
+}
+
+/// Mark `noinline` every direct call in `f`'s body (compiled for app function `function`) to
+/// one of the app functions named in `specialized`, other than `function` itself: the call then
+/// goes through the callee's call slot to its specialization's dispatcher, where the values
+/// are checked once per call, instead of pasting the callee's generic body, in which they are
+/// unknown (see `Jit::set_specialized_callees`). Returns how many calls were marked.
+pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, specialized: &[String]) -> usize {
+    if specialized.is_empty() {
+        return 0;
+    }
+    let mut marked = 0;
+    // SAFETY: `f` is a function definition; its call instructions and their callees are valid
+    // values of one module, and the attribute is created in its context.
+    unsafe {
+        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
+        let kind = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
+        for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
+            if LLVMIsACallInst(i).is_null() {
+                continue;
+            }
+            let callee = LLVMGetCalledValue(i);
+            if callee.is_null() || LLVMIsAFunction(callee).is_null() || callee == f {
+                continue;
+            }
+            let name = llvm::name(callee);
+            if name != function && specialized.contains(&name) {
+                LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+                marked += 1;
+            }
+        }
+    }
+    marked
 }
 
 #[cfg(test)]

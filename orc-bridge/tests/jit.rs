@@ -483,6 +483,76 @@ fn optimize_module_keeps_guarded_specializations_with_their_own_guard_counters()
     assert!(err.to_string().contains("'nope'"), "{err}");
 }
 
+/// The functions of an LLVM module (bitcode) that call `callee`, from `llvm-dis-19`'s text.
+fn callers_of(bitcode: &[u8], callee: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("orc-bridge-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("callers-of-{callee}.bc"));
+    std::fs::write(&path, bitcode).expect("write bitcode");
+    let out = std::process::Command::new("llvm-dis-19").arg(&path).arg("-o").arg("-").output().expect("llvm-dis-19");
+    assert!(out.status.success(), "llvm-dis-19: {}", String::from_utf8_lossy(&out.stderr));
+    let (mut current, mut callers) = (String::new(), Vec::new());
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if line.starts_with("define ") {
+            let at = line.find('@').expect("a function name");
+            current = line[at + 1..].split('(').next().unwrap().trim_matches('"').to_string();
+        } else if line.contains(&format!("@{callee}(")) && line.contains("call ") && !callers.contains(&current) {
+            callers.push(current.clone());
+        }
+    }
+    callers
+}
+
+#[test]
+fn specialized_versions_paste_the_callees_given_a_specialized_parameter() {
+    // `rows` passes its `n` straight to `scan`, which LLVM's O3 does not inline on its own (too
+    // big): the call stays. Specialized on n, the call is pasted into the body, so each version
+    // gets scan's loops with a constant trip count, and no call to scan is left.
+    let src = "float scan(const float *a, int n) {
+                   float s = 0, t = 1, u = 0, v = 0;
+                   for (int i = 0; i < n; i++) s += a[i] * a[i];
+                   for (int i = 0; i < n; i++) t = t * 0.5f + a[i];
+                   for (int i = 1; i < n; i++) u += a[i] - a[i - 1] > 0 ? a[i] : -a[i];
+                   for (int i = 0; i + 2 < n; i++) v += a[i] * a[i + 2] - a[i + 1];
+                   for (int i = n - 1; i > 0; i--) s = s * 0.75f + (a[i] > s ? a[i] : t) - v * 0.125f;
+                   for (int i = 0; i < n; i++) u = u * 0.5f + (a[i] < u ? a[i] * v : a[i] / (1.0f + t));
+                   for (int i = 0; i + 3 < n; i++) v -= a[i] * a[i + 3] > s ? s * 0.25f : a[i + 1] * t;
+                   return s + t * u - v;
+               }
+               float rows(const float *a, int n, int d) {
+                   float r = 0;
+                   for (int k = 0; k < d; k++) r += scan(a + k * n, n);
+                   return r;
+               }
+               float other(const float *a) { return scan(a, 7) + scan(a, 9); }";
+    let bc = common::c_to_optimized_bitcode("paste", src);
+    let mut jit = jit();
+    let m = jit.load_bitcode("paste.bc", &bc).unwrap();
+    let plain = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &HashMap::new()).unwrap();
+    assert!(callers_of(&plain.bitcode, "scan").contains(&"rows".to_string()), "O3 inlined scan by itself");
+    let spec = Specialization { versions: vec![Version { values: vec![(1, 16)] }] };
+    let specs = HashMap::from([("rows".to_string(), spec)]);
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &specs).unwrap();
+    let callers = callers_of(&out.bitcode, "scan");
+    assert!(callers.iter().all(|c| !c.starts_with("rows")), "scan still called from {callers:?}");
+    // Same results as the plain build, on the version and on the generic path.
+    let m2 = jit.load_bitcode("paste-optimized.bc", &out.bitcode).unwrap();
+    jit.compile_module(m2, OptLevel::O0, &HashMap::new()).unwrap();
+    // SAFETY: rows is float(const float *, int, int).
+    let rows: extern "C" fn(*const f32, i32, i32) -> f32 =
+        unsafe { std::mem::transmute(jit.lookup("rows").unwrap() as usize) };
+    let a: Vec<f32> = (0..64).map(|i| (i % 5) as f32 * 0.25 - 0.5).collect();
+    let mut plain_jit = self::jit();
+    let m3 = plain_jit.load_bitcode("paste-plain.bc", &plain.bitcode).unwrap();
+    plain_jit.compile_module(m3, OptLevel::O0, &HashMap::new()).unwrap();
+    // SAFETY: the same signature, in the other JIT (alive until the end of the test).
+    let plain_rows: extern "C" fn(*const f32, i32, i32) -> f32 =
+        unsafe { std::mem::transmute(plain_jit.lookup("rows").unwrap() as usize) };
+    for (n, d) in [(16, 4), (8, 8), (16, 1)] {
+        assert_eq!(rows(a.as_ptr(), n, d).to_bits(), plain_rows(a.as_ptr(), n, d).to_bits(), "n={n} d={d}");
+    }
+}
+
 #[test]
 fn target_cpu_is_configurable() {
     let cfg = JitConfig {

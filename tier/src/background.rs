@@ -54,6 +54,8 @@ pub(crate) struct Job {
     pub(crate) reason: String,
     pub(crate) profile: Option<FunctionProfile>,
     pub(crate) summary: Option<ProfileSummary>,
+    /// Functions whose code was a guarded specialization when queued (their calls stay calls).
+    pub(crate) specialized_callees: Vec<String>,
     /// The function's heat when (last) queued: the order among waiting jobs.
     pub(crate) heat: u64,
     queued: Instant,
@@ -62,7 +64,19 @@ pub(crate) struct Job {
 impl Job {
     pub(crate) fn new(func: FuncId, name: String, level: OptLevel, reason: String, heat: u64) -> Job {
         let queued = Instant::now();
-        Job { func, osr: None, special: None, name, level, reason, profile: None, summary: None, heat, queued }
+        Job {
+            func,
+            osr: None,
+            special: None,
+            name,
+            level,
+            reason,
+            profile: None,
+            summary: None,
+            specialized_callees: Vec::new(),
+            heat,
+            queued,
+        }
     }
 
     /// Which waiting job goes first: the hotter function (heat counts calls and loop
@@ -240,6 +254,7 @@ fn compile_thread(k: usize, setup: CompilerSetup, jobs: &Queue, done: &mpsc::Sen
             Err(e) => Err(TierError::Jit(e.clone())),
             Ok((jit, module)) => {
                 jit.set_profile_summary(job.summary.clone());
+                jit.set_specialized_callees(job.specialized_callees.clone());
                 let spec = job.osr.as_ref().map(|o| OsrSpec { header: o.header, values: &o.values });
                 let slotted = |n: &str| setup.slotted.contains(n);
                 let mut build = |variant| {
@@ -304,9 +319,11 @@ impl crate::Tiering {
             return;
         }
         let special = self.specialization_for(m, f, level);
+        let specialized_callees = self.live_specializations();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
         job.special = special;
+        job.specialized_callees = specialized_callees;
         if level >= OptLevel::O2 {
             job.profile = crate::function_profile(m, f);
             job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
@@ -316,9 +333,11 @@ impl crate::Tiering {
 
     /// Queue the OSR variant of `f` described by `osr` at `level`, with the profile as it is now.
     pub(crate) fn queue_osr(&mut self, m: &irvm::Machine, f: FuncId, osr: OsrJob, level: OptLevel, reason: String) {
+        let specialized_callees = self.live_specializations();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
         job.osr = Some(osr);
+        job.specialized_callees = specialized_callees;
         job.profile = crate::function_profile(m, f);
         job.summary = Some(crate::profile_summary(m));
         b.submit(job);

@@ -187,6 +187,7 @@ impl Tiering {
         if prof.is_some() {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
+        self.jit.set_specialized_callees(self.live_specializations());
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
         let t0 = std::time::Instant::now();
@@ -353,6 +354,13 @@ impl Tiering {
             final_counts: None,
         });
         words
+    }
+
+    /// The functions whose code is now a guarded specialization (their newest record is not
+    /// dropped): other functions' compiles keep calling them (`Jit::set_specialized_callees`).
+    pub(crate) fn live_specializations(&self) -> Vec<String> {
+        let live = |k: &usize| self.is_newest(*k) && !self.specialized[*k].dropped;
+        (0..self.specialized.len()).filter(live).map(|k| self.specialized[k].function.clone()).collect()
     }
 
     /// Whether specialization record `k` is its function's newest.

@@ -106,6 +106,7 @@ impl Tiering {
         let spec = OsrSpec { header: p.block, values: &values };
         let prof = function_profile(m, f);
         self.jit.set_profile_summary(Some(profile_summary(m)));
+        self.jit.set_specialized_callees(self.live_specializations());
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {

@@ -143,6 +143,8 @@ pub struct Jit {
     code: Vec<Option<LLVMOrcResourceTrackerRef>>,
     defined: Defined,
     summary: Option<ProfileSummary>,
+    /// App functions whose code is a guarded specialization ([`Jit::set_specialized_callees`]).
+    specialized_callees: Vec<String>,
     /// Let `llvm.fmuladd` become a fused multiply-add where the CPU has one (off by default:
     /// see [`Jit::set_fp_contraction`]).
     fp_contraction: bool,
@@ -243,6 +245,7 @@ impl Jit {
             code: Vec::new(),
             defined: Defined::default(),
             summary: None,
+            specialized_callees: Vec::new(),
             fp_contraction: false,
             generation: 0,
             symbol_tag: String::new(),
@@ -282,6 +285,15 @@ impl Jit {
     /// profiles (the tier manager rebuilds it from irvm's counters when they change much).
     pub fn set_profile_summary(&mut self, summary: Option<ProfileSummary>) {
         self.summary = summary;
+    }
+
+    /// The app functions whose running code is a guarded specialization (a dispatcher over
+    /// constant-argument versions). Later compiles keep their calls to them as calls, through
+    /// the call slot to that dispatcher, instead of inlining the callee's generic body, in which
+    /// the values the versions were made for are unknown again (app-tinyllama's `model_forward`
+    /// would otherwise inline `matmul` and lose its constant row length).
+    pub fn set_specialized_callees(&mut self, names: Vec<String>) {
+        self.specialized_callees = names;
     }
 
     /// Load a bitcode module (parsed and verified now). `name` is used in every message.

@@ -5,6 +5,16 @@ use std::process::Command;
 
 /// Compile C source to bitcode (unoptimized IR without optnone, like the JIT tiers see it).
 pub fn c_to_bitcode(name: &str, source: &str) -> Vec<u8> {
+    c_to_bitcode_with(name, source, &["-Xclang", "-disable-llvm-passes"])
+}
+
+/// Compile C source to bitcode optimized by clang's -O2 (as the apps' bitcode is built).
+#[allow(dead_code)] // not every test file uses it
+pub fn c_to_optimized_bitcode(name: &str, source: &str) -> Vec<u8> {
+    c_to_bitcode_with(name, source, &["-fno-vectorize", "-fno-slp-vectorize"])
+}
+
+fn c_to_bitcode_with(name: &str, source: &str, flags: &[&str]) -> Vec<u8> {
     let dir = std::env::temp_dir().join(format!("orc-bridge-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let c: PathBuf = dir.join(format!("{name}.c"));
@@ -12,7 +22,9 @@ pub fn c_to_bitcode(name: &str, source: &str) -> Vec<u8> {
     std::fs::write(&c, source).expect("write C source");
     let clang = std::env::var("CLANG").unwrap_or_else(|_| String::from("clang-19"));
     let out = Command::new(&clang)
-        .args(["-O2", "-Xclang", "-disable-llvm-passes", "-fno-stack-protector", "-emit-llvm", "-c"])
+        .arg("-O2")
+        .args(flags)
+        .args(["-fno-stack-protector", "-emit-llvm", "-c"])
         .arg(&c)
         .arg("-o")
         .arg(&bc)
