@@ -52,6 +52,12 @@ impl Tiering {
         if self.exiting || !m.is_defined(f) || !policy::tierable(m, f) || self.osr.failed.contains(&(f, point)) {
             return OsrDecision::Never;
         }
+        let level = OptLevel::O3;
+        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
+            && l >= level
+        {
+            return OsrDecision::Enter(addr);
+        }
         if self.osr_pending(f) {
             return OsrDecision::Later(m.osr_count(f, point) + POLL_ENTRIES);
         }
@@ -73,11 +79,11 @@ impl Tiering {
             return OsrDecision::Later(m.osr_count(f, point) + WAIT_FOR_OUTER * self.thresholds.hot.max(1));
         }
         let heat = policy::heat(m, f);
-        let level = OptLevel::O3;
-        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
-            && l >= level
-        {
-            return OsrDecision::Enter(addr);
+        if self.function_pending(f) {
+            // The whole function is compiling in the background: its next calls run native,
+            // so a variant for this activation would mostly be compiled for nothing and hold up
+            // the compile thread. Ask again if the activation is still here `hot` entries on.
+            return OsrDecision::Later(m.osr_count(f, point) + self.thresholds.hot.max(1));
         }
         let name = m.name(f).to_string();
         let mut word = 0u32;
@@ -123,7 +129,7 @@ impl Tiering {
                     reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
                     compile_ms: ms,
                     specialized: None,
-                    queue_ms: None,
+                    background: None,
                 });
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));
