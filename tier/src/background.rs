@@ -186,7 +186,17 @@ pub struct Compilers {
     pub(crate) report: ThreadReport,
     /// Queued or compiling: (function, OSR point) → the highest level asked for.
     pub(crate) pending: HashMap<(FuncId, Option<u32>), OptLevel>,
+    /// The last measured compile got less than [`OWN_CPU`] of a CPU: the compile threads share
+    /// the program's CPU time (a loaded machine).
+    starved: bool,
 }
+
+/// The share of a CPU (CPU time over wall time of one build) below which a compile thread is
+/// taken not to have a CPU of its own.
+const OWN_CPU: f64 = 0.75;
+
+/// Builds shorter than this do not measure the compile thread's share of a CPU.
+const MEASURED_BUILD: Duration = Duration::from_millis(20);
 
 impl Compilers {
     /// Start `threads` compile threads. Fails (with the reason) where threads cannot be created
@@ -211,7 +221,7 @@ impl Compilers {
             handles.push(h);
         }
         let report = ThreadReport::default();
-        Ok(Compilers { queue, done: done_rx, stop, threads: handles, report, pending: HashMap::new() })
+        Ok(Compilers { queue, done: done_rx, stop, threads: handles, report, pending: HashMap::new(), starved: false })
     }
 
     /// Queue a job, or raise the waiting one of the same function (ignored once stopping).
@@ -226,6 +236,13 @@ impl Compilers {
     /// The next finished job, if any (does not wait).
     pub(crate) fn try_finished(&mut self) -> Option<Finished> {
         let f = self.done.try_recv().ok()?;
+        self.pending.remove(&f.job.key());
+        Some(f)
+    }
+
+    /// The next finished job, waiting for one; `None` if no compile thread is left.
+    fn wait_finished(&mut self) -> Option<Finished> {
+        let f = self.done.recv().ok()?;
         self.pending.remove(&f.job.key());
         Some(f)
     }
@@ -453,8 +470,33 @@ impl crate::Tiering {
         }
     }
 
+    /// When the compile threads do not get a CPU of their own (the last measured build ran at
+    /// less than [`OWN_CPU`] of one), interpreting on while they compile only takes CPU time
+    /// from them: the program then waits, as a synchronous compile would, until the jobs of the
+    /// pending keys `of` (a function's whole-function job, or its OSR entries) are done and
+    /// installed. Returns whether it waited.
+    pub(crate) fn wait_if_starved(
+        &mut self,
+        m: &mut irvm::Machine,
+        of: impl Fn(&(FuncId, Option<u32>)) -> bool,
+    ) -> bool {
+        if !self.background.as_ref().is_some_and(|b| b.starved && b.pending.keys().any(&of)) {
+            return false;
+        }
+        while self.background.as_ref().is_some_and(|b| b.pending.keys().any(&of)) {
+            let Some(done) = self.background.as_mut().and_then(Compilers::wait_finished) else { break };
+            self.install(m, done);
+        }
+        true
+    }
+
     fn install(&mut self, m: &mut irvm::Machine, done: Finished) {
         let Finished { job, result, special_error, waited, compile, compile_cpu } = done;
+        if let (Some(b), Some(cpu)) = (self.background.as_mut(), compile_cpu)
+            && compile >= MEASURED_BUILD
+        {
+            b.starved = cpu.as_secs_f64() < OWN_CPU * compile.as_secs_f64();
+        }
         let mut special = job.special;
         if let Some(e) = special_error {
             if self.verbose {

@@ -478,8 +478,11 @@ impl Tiering {
         let heat = policy::heat(m, f);
         let cur = self.levels[f.index()];
         let want = self.thresholds.level_for(heat);
+        // A function whose loop runs in an OSR variant of a higher tier keeps entering that
+        // variant: whole-function code of a lower tier would run its calls slower.
         if let Some(to) = want
             && Some(to) > cur
+            && !self.osr.has_above(f, to)
         {
             // Checked only now: it reads the body, which a lazily loaded program has not read
             // for functions that run native from the object cache.
@@ -492,10 +495,14 @@ impl Tiering {
                 // Keep running as now; ask again soon (the compile result is installed by
                 // whichever hook comes first after it is ready).
                 self.queue(m, f, to, reason);
-                m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
-                return;
-            }
-            if self.compile(m, f, to, reason).is_err() {
+                if !self.wait_if_starved(m, |&k| k == (f, None)) {
+                    m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
+                    return;
+                }
+                if self.levels[f.index()] < Some(to) {
+                    return; // Failed (settled), or superseded by an OSR-only state.
+                }
+            } else if self.compile(m, f, to, reason).is_err() {
                 self.settle(m, f);
                 return;
             }

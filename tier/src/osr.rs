@@ -32,6 +32,11 @@ impl OsrCache {
         self.entries.insert((f, point), (level, address));
     }
 
+    /// Whether `f` has an OSR variant of a higher tier than `level`.
+    pub(crate) fn has_above(&self, f: FuncId, level: OptLevel) -> bool {
+        self.entries.iter().any(|(&(g, _), &(l, _))| g == f && l > level)
+    }
+
     pub(crate) fn fail(&mut self, f: FuncId, point: u32) {
         self.failed.insert((f, point));
     }
@@ -59,7 +64,17 @@ impl Tiering {
             return OsrDecision::Enter(addr);
         }
         if self.osr_pending(f) {
-            return OsrDecision::Later(m.osr_count(f, point) + POLL_ENTRIES);
+            if !self.wait_if_starved(m, |&(g, p)| g == f && p.is_some()) {
+                return OsrDecision::Later(m.osr_count(f, point) + POLL_ENTRIES);
+            }
+            if self.osr.failed.contains(&(f, point)) {
+                return OsrDecision::Never;
+            }
+        }
+        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
+            && l >= level
+        {
+            return OsrDecision::Enter(addr);
         }
         let Some(p) = m.osr_header(f, point) else { return OsrDecision::Never };
         // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
@@ -107,6 +122,12 @@ impl Tiering {
             let reason = format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block);
             let job = crate::background::OsrJob { point, header: p.block, values };
             self.queue_osr(m, f, job, level, reason);
+            if self.wait_if_starved(m, |&k| k == (f, Some(point))) {
+                return match self.osr.entries.get(&(f, point)) {
+                    Some(&(_, addr)) => OsrDecision::Enter(addr),
+                    None => OsrDecision::Never,
+                };
+            }
             return OsrDecision::Later(entries + POLL_ENTRIES);
         }
         let spec = OsrSpec { header: p.block, values: &values };
