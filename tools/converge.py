@@ -28,7 +28,9 @@ or dead-code line), stops the script with one line naming the run and the proble
 bareflow's own). --cold-ab A,B --cold-runs K instead measures only cold first runs (a fresh state
 store each): K rounds, each one run with --jit-threads A then one with B (round-robin, so both see
 the same machine load), and prints the median time to peak of each and B's as a share of A's; the
-runs must print the same text.
+runs must print the same text. Each run's line also gives the load average and, where bareflow
+measures it (userspace, `[tier] CPU time` line), the CPU time of the program's thread and of the
+compile threads: on a loaded machine these show what the threads needed, whatever they got.
 
 usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
                          [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--qemu KERNEL --initrd INITRD] [--out FILE] [--fresh]
@@ -70,10 +72,10 @@ def time_to_peak(stamps, t0, window):
 
 def qemu_text(out):
     """The app's text from a QEMU serial log (stdout and stderr interleaved): without the
-    timestamps, tier/state/core-rt lines and the tok/s line."""
+    timestamps, tier/state/irvm/core-rt lines and the tok/s line."""
     out = out.replace("\r", "")
     out = re.sub(r"pos \d+ at [0-9.]+ s \(varies\)\n", "", out)
-    out = re.sub(r"\[(tier|state)\][^\n]*\n", "", out)
+    out = re.sub(r"\[(tier|state|irvm)\][^\n]*\n", "", out)
     return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
 
 

@@ -477,12 +477,13 @@ impl Tiering {
         }
         let heat = policy::heat(m, f);
         let cur = self.levels[f.index()];
-        let want = self.thresholds.level_for(heat);
-        // A function whose loop runs in an OSR variant of a higher tier keeps entering that
-        // variant: whole-function code of a lower tier would run its calls slower.
+        // A function with an OSR variant (at O3) has shown its loops run hot, and its calls
+        // enter that variant at the loop header: its whole-function code is O2 at least (O1
+        // would run its calls slower than the variant does).
+        let want =
+            self.thresholds.level_for(heat).map(|l| if self.osr.has_variant(f) { l.max(OptLevel::O2) } else { l });
         if let Some(to) = want
             && Some(to) > cur
-            && !self.osr.has_above(f, to)
         {
             // Checked only now: it reads the body, which a lazily loaded program has not read
             // for functions that run native from the object cache.

@@ -32,9 +32,9 @@ impl OsrCache {
         self.entries.insert((f, point), (level, address));
     }
 
-    /// Whether `f` has an OSR variant of a higher tier than `level`.
-    pub(crate) fn has_above(&self, f: FuncId, level: OptLevel) -> bool {
-        self.entries.iter().any(|(&(g, _), &(l, _))| g == f && l > level)
+    /// Whether `f` has an OSR variant.
+    pub(crate) fn has_variant(&self, f: FuncId) -> bool {
+        self.entries.keys().any(|&(g, _)| g == f)
     }
 
     pub(crate) fn fail(&mut self, f: FuncId, point: u32) {
