@@ -10,6 +10,7 @@
 #                               disk, $(CONVERGE_DISK) (per-boot table in build/converge-qemu.txt), then `make appliance`
 #                               (both: JIT_THREADS=N compiles on N background threads in every run, 0 synchronously)
 #   make bench-bgjit            cold first runs, synchronous compiles vs one background compile thread (round-robin)
+#   make bench-bgjit-qemu       the same as kernel boots under QEMU (SMP=2 for two guest CPUs; COLD_RUNS=N rounds)
 #   make appliance              `bareflow aot` on the converged snapshot (live functions only, whole-program O3 with
 #                               the aggregated profile, for the snapshot's CPU) + trap stubs for dead functions →
 #                               build/appliance.elf (+ build/appliance/initrd.tar, ISO)
@@ -67,7 +68,7 @@ APPLIANCE_DIR := $(BUILD)/appliance
 APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
 APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
-.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-aot-spec bench-stories
+.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-bgjit-qemu bench-aot-spec bench-stories
 
 # With APP=, converge, appliance and qemu-appliance are the app's (apps/apps.mk).
 ifeq ($(strip $(APP)),)
@@ -88,6 +89,14 @@ converge: app host
 bench-bgjit: app host
 	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --state $(BUILD)/state-bgjit --steps 256 --cold-ab 0,1 --cold-runs 7 --out $(BUILD)/bench-bgjit.txt
+
+# The same as boots of the kernel under QEMU (`make bench-bgjit-qemu SMP=2`: two guest CPUs, so
+# the default is one compile thread); build/bench-bgjit-qemu.txt.
+bench-bgjit-qemu: app host
+	$(MAKE) image BOOT_MODULES="$(CONVERGE_MODULES)"
+	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
+	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(BUILD)/state-bgjit.img \
+	  --steps 256 --cold-ab 0,1 --cold-runs $(or $(COLD_RUNS),5) --out $(BUILD)/bench-bgjit-qemu.txt
 
 appliance: app host
 	@test -f $(CONVERGE_DISK) || { echo "appliance: no converged snapshot in $(CONVERGE_DISK): run 'make converge' first" >&2; exit 1; }

@@ -26,8 +26,9 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
     let _ = std::fs::remove_dir_all(&state);
     std::fs::create_dir_all(&state).unwrap();
 
-    // One tiered run leaves row's and copy_records' specialized objects in the snapshot.
-    let run = support::bareflow(["run", "--tier", "auto", "--verbose", "--state"])
+    // One tiered run leaves row's and copy_records' specialized objects in the snapshot
+    // (synchronous compiles: none is still compiling when the run ends).
+    let run = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--state"])
         .arg(&state)
         .arg(&bc)
         .arg("--")
@@ -76,7 +77,8 @@ fn a_specialization_survives_a_warm_tier_up_and_reaches_the_ahead_of_time_code()
     let _ = std::fs::remove_dir_all(&state);
     std::fs::create_dir_all(&state).unwrap();
     let run = || {
-        let o = support::bareflow(["run", "--tier", "auto", "--verbose", "--state"])
+        // Synchronous compiles: the tier sequence the assertions below name.
+        let o = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--state"])
             .arg(&state)
             .arg(&bc)
             .args(["--", "8", "8", "8", "256", "200"])

@@ -1,6 +1,7 @@
 # Tiered execution (docs/tiering.md), included from the root Makefile.
-#   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min`, defaults, and
-#                                defaults with one background compile thread (`--jit-threads 1`)
+#   make test-tier-conformance   conformance corpus under `--tier auto --thresholds min` (default compile
+#                                threads: one on a machine with more than one CPU), default thresholds with
+#                                synchronous compiles (`--jit-threads 0`), and with one compile thread (`--jit-threads 1`)
 #   make test-tier-csmith        csmith seeds under the same three settings
 #   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report, bareflow.h in every tier)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
@@ -10,7 +11,7 @@ TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 
 test-tier-conformance:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
-	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--jit-threads 0" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--jit-threads 1" $(TEST_LOG) test-tier-conformance cargo test --release --test conformance -- --nocapture
 
 test-tiering:
@@ -18,7 +19,7 @@ test-tiering:
 
 test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
-	BAREFLOW_TIER=auto BAREFLOW_FLAGS="" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
+	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--jit-threads 0" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--jit-threads 1" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
 
 # make bench-jit: native clang-19 -O3 -march=native vs `bareflow run --tier auto` (whole process,

@@ -47,7 +47,9 @@ fn run_both(name: &str, flags: &[&str], args: &[&str]) -> (String, String, f64) 
 fn calls_between_jit_code_count_toward_tier_up() {
     // `driver` is compiled at O1 before it first calls `leaf`; `leaf` is then only called by
     // native code and must still climb to O3 (200 000 calls >> 1000).
-    let (_, err, _) = run_both("native_calls", &["--tier", "auto", "--verbose", "--thresholds", "3,100,1000"], &[]);
+    // Synchronous compiles: each tier in turn, in a fixed order (a compile thread may skip tiers).
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--thresholds", "3,100,1000"];
+    let (_, err, _) = run_both("native_calls", &flags, &[]);
     assert!(err.contains("[tier] driver: interp -> O1"), "{err}");
     let (d, l) = (
         err.find("[tier] driver: interp -> O1").unwrap(),
@@ -63,7 +65,11 @@ fn report_summarizes_tiers_and_draws_a_flame_graph() {
     let (prof, svg) = (out.join("native_calls.json"), out.join("native_calls.svg"));
     let _ = std::fs::remove_file(&svg);
     let p = prof.to_str().unwrap();
-    run_both("native_calls", &["--tier", "auto", "--thresholds", "3,100,1000", "--profile-out", p], &[]);
+    run_both(
+        "native_calls",
+        &["--tier", "auto", "--jit-threads", "0", "--thresholds", "3,100,1000", "--profile-out", p],
+        &[],
+    );
     let r = support::bareflow(["report", p, "--svg"]).arg(&svg).output().expect("bareflow report");
     let text = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "report failed: {}", String::from_utf8_lossy(&r.stderr));
@@ -170,7 +176,8 @@ fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     // LLVM optimize everything after the loop for size). See tests/tiering/osr_rest.c.
     let (exe, bc) = build("osr_rest");
     let want = Command::new(&exe).arg("6000").output().expect("native run");
-    let (b, dump) = run_dumping("osr_rest", &bc, &["--tier", "auto", "--verbose"], "6000");
+    // Synchronous: the OSR entry at the hot threshold (with a compile thread it comes earlier).
+    let (b, dump) = run_dumping("osr_rest", &bc, &["--tier", "auto", "--jit-threads", "0", "--verbose"], "6000");
     let err = String::from_utf8_lossy(&b.stderr);
     assert!(b.status.success(), "{err}");
     assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout));
@@ -386,7 +393,8 @@ fn bareflow_h_answers_in_every_tier() {
         // Default thresholds (warm 200, hot 5000): 1000 calls make `counted` warm, O1, with the
         // calls from interpreted `main` counted on. At thresholds 10/20/40, `counted` and `main`
         // (1000 loop back-edges) are very hot: both compiled at O3 now, nothing more after.
-        (vec!["--tier", "auto"], expected("1000", "measured", "1", "0", "2", "3")),
+        // Synchronous: the level is there when the program asks right after the tier mark.
+        (vec!["--tier", "auto", "--jit-threads", "0"], expected("1000", "measured", "1", "0", "2", "3")),
     ];
     // Everything compiled at the level asked before `main`, which runs natively: no call is
     // counted or timed, so nothing is hot; the tier manager takes thresholds.
@@ -588,6 +596,33 @@ fn background_compiles_switch_to_new_code_while_the_program_runs() {
             _ => assert!(change.contains("in background") && change.contains(", queued "), "{change}"),
         }
     }
+}
+
+#[test]
+fn jit_threads_default_follows_the_cpus_online() {
+    // The child inherits this process's affinity: the same count of CPUs.
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (_, err) = background_run(&["--tier", "auto", "--verbose"]);
+    let want = if cpus > 1 {
+        format!("[tier] compiling on 1 background thread(s) (default, {cpus} CPU(s) online)")
+    } else {
+        "[tier] compiling synchronously (default, 1 CPU(s) online)".to_string()
+    };
+    assert!(err.lines().any(|l| l == want), "no '{want}' in: {err}");
+    // Pinned to one CPU: synchronous, and the program's result is the same.
+    let (free, _) = background_run(&["--tier", "auto"]);
+    let bc = support::scratch("tiering").join("background.bc");
+    let o = std::process::Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(support::bareflow_bin())
+        .args(["run", "--tier", "auto", "--verbose"])
+        .arg(&bc)
+        .output()
+        .expect("taskset bareflow run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.lines().any(|l| l == "[tier] compiling synchronously (default, 1 CPU(s) online)"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), free);
 }
 
 #[test]

@@ -28,7 +28,9 @@ or dead-code line), stops the script with one line naming the run and the proble
 bareflow's own). --cold-ab A,B --cold-runs K instead measures only cold first runs (a fresh state
 store each): K rounds, each one run with --jit-threads A then one with B (round-robin, so both see
 the same machine load), and prints the median time to peak of each and B's as a share of A's; the
-runs must print the same text.
+runs must print the same text. Each run's line also gives the load average and, where bareflow
+measures it (userspace, `[tier] CPU time` line), the CPU time of the program's thread and of the
+compile threads: on a loaded machine these show what the threads needed, whatever they got.
 
 usage: tools/converge.py --bareflow BIN --bitcode tinyllama.bc --model model.bin --state DIR
                          [--steps N] [--max-runs N] [--window W] [--pairs N] [--native BIN] [--qemu KERNEL --initrd INITRD] [--out FILE] [--fresh]
@@ -70,10 +72,10 @@ def time_to_peak(stamps, t0, window):
 
 def qemu_text(out):
     """The app's text from a QEMU serial log (stdout and stderr interleaved): without the
-    timestamps, tier/state/core-rt lines and the tok/s line."""
+    timestamps, tier/state/irvm/core-rt lines and the tok/s line."""
     out = out.replace("\r", "")
     out = re.sub(r"pos \d+ at [0-9.]+ s \(varies\)\n", "", out)
-    out = re.sub(r"\[(tier|state)\][^\n]*\n", "", out)
+    out = re.sub(r"\[(tier|state|irvm)\][^\n]*\n", "", out)
     return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
 
 
@@ -120,19 +122,27 @@ def cold_ab(args):
                 sys.exit(f"converge: round {k + 1} cold run with --jit-threads {n} printed a different text")
             runs[n].append(r)
             print(f"round {k + 1} --jit-threads {n}: peak {r['peak'] * 1e3:.1f} ms, first token {r['first'] * 1e3:.1f} ms, "
-                  f"{r['rate']:.0f} tok/s, wall {r['wall']:.2f} s", flush=True)
-    med = {n: {key: statistics.median(r[key] for r in runs[n]) for key in ("peak", "first", "rate", "wall")} for n in settings}
+                  f"{r['rate']:.0f} tok/s, wall {r['wall']:.2f} s{cpu_words(r)}, load {os.getloadavg()[0]:.1f}", flush=True)
+    keys = ["peak", "first", "rate", "wall"] + (["cpu_program", "cpu_compile"] if all(r["cpu_program"] is not None for n in settings for r in runs[n]) else [])
+    med = {n: {key: statistics.median(r[key] for r in runs[n]) for key in keys} for n in settings}
     (a, b) = settings
     out = [f"cold first runs, median of {args.cold_runs} (round-robin), {args.steps} tokens:"]
     for n in settings:
         out.append(f"  --jit-threads {n}: time to peak {med[n]['peak'] * 1e3:.1f} ms, first token {med[n]['first'] * 1e3:.1f} ms, "
-                   f"{med[n]['rate']:.0f} tok/s, wall {med[n]['wall']:.2f} s")
+                   f"{med[n]['rate']:.0f} tok/s, wall {med[n]['wall']:.2f} s{cpu_words(med[n])}")
     out.append(f"  time to peak with --jit-threads {b}: {100 * med[b]['peak'] / med[a]['peak']:.1f}% of --jit-threads {a} "
                f"({100 * (1 - med[b]['peak'] / med[a]['peak']):.1f}% shorter); same text in every run")
     print("\n".join(out))
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(out) + "\n")
+
+
+def cpu_words(r):
+    """The run's CPU times per thread, if measured."""
+    if r.get("cpu_program") is None:
+        return ""
+    return f", CPU: program thread {r['cpu_program'] * 1e3:.0f} ms, compile threads {r['cpu_compile'] * 1e3:.0f} ms"
 
 
 def fail(what, problem, output=""):
@@ -174,6 +184,7 @@ def run_once(args, run, native=None, what=None):
     dead = re.search(r"state: dead code: (\d+) of (\d+)", err)
     loaded = re.search(r"state: loaded snapshot gen (\d+)", err)
     changes = re.findall(r"\[tier\] (\S+): (\S+) -> (\S+) \((.*)\)$", err, re.M)
+    cpu = re.search(r"\[tier\] CPU time: program thread ([0-9.]+) ms(?:; compile threads ([0-9.]+) ms)?", err)
     missing = [] if final is not None else [f"per-token rate ({len(stamps)} timestamps 'pos N at T s (varies)', at least {args.window + 1} needed)"]
     if not native:
         missing += [] if saved else ["'state: saved snapshot' line"]
@@ -195,6 +206,10 @@ def run_once(args, run, native=None, what=None):
         "loaded": int(loaded.group(1)) if loaded else None,
         "changes": changes,
         "promoted": sum(1 for c in changes if "for the next run" in c[3]),
+        # CPU time of the program's thread and of the compile threads (where the platform
+        # measures it per thread; not in the unikernel).
+        "cpu_program": float(cpu.group(1)) / 1e3 if cpu else None,
+        "cpu_compile": float(cpu.group(2)) / 1e3 if cpu and cpu.group(2) else 0.0 if cpu else None,
     }
 
 

@@ -3,7 +3,6 @@
 
 use bareflow_boot as boot;
 use core_libc as _;
-use core_rt as _;
 
 /// Keep the boot crate's object (headers, entry) in the link. core-libc's `dlsym` finds the
 /// program's own symbols in the symbol registry (there is no dynamic symbol table to search).
@@ -19,4 +18,14 @@ pub fn exit(code: i32) -> ! {
 /// Record a boot milestone (printed in core-rt's boot breakdown).
 pub fn boot_mark(what: &str) {
     core_rt::runtime::boot_mark(what);
+}
+
+/// CPUs online (the boot CPU and every other one core-rt started at boot).
+pub fn cpus_online() -> usize {
+    core_rt::arch::cpu::smp::online()
+}
+
+/// core-rt's scheduler does not account CPU time per thread.
+pub fn thread_cpu() -> Option<std::time::Duration> {
+    None
 }

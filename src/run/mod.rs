@@ -38,8 +38,8 @@ struct Args {
     specialize: bool,
     /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
     fp_contract: bool,
-    /// `--jit-threads N`: background compile threads under `--tier auto` (0, the default:
-    /// compile synchronously).
+    /// `--jit-threads N`: background compile threads under `--tier auto` (0: compile
+    /// synchronously; default: one when more than one CPU is online, else 0).
     jit_threads: Option<usize>,
     profile_out: Option<String>,
     table: bool,
@@ -267,6 +267,7 @@ fn setup_tier(
     }
     let mut t = bareflow_tier::Tiering::new(m, bytes, &a.program, a.thresholds, a.verbose)?;
     t.boot_mark = crate::platform::boot_mark;
+    t.thread_cpu = crate::platform::thread_cpu;
     t.jit.set_fp_contraction(a.fp_contract);
     t.specialize = a.specialize;
     if a.verbose {
@@ -277,12 +278,20 @@ fn setup_tier(
         );
     }
     if a.tier == Tier::Auto {
-        // Synchronous by default: on the 2-CPU build machine, shared with other work, a cold
-        // app-tinyllama run reached its peak later with a background compile thread than
-        // without (docs/performance.md, "Background compilation").
-        let threads = a.jit_threads.unwrap_or(0);
+        // One compile thread when there is a CPU for it besides the program's, else compile
+        // synchronously (a compile thread on the program's only CPU only takes turns with it).
+        let cpus = crate::platform::cpus_online();
+        let threads = a.jit_threads.unwrap_or(if cpus > 1 { 1 } else { 0 });
+        let why = if a.jit_threads.is_some() {
+            "--jit-threads".to_string()
+        } else {
+            format!("default, {cpus} CPU(s) online")
+        };
         match t.start_background(threads) {
-            Ok(()) if a.verbose && threads > 0 => eprintln!("[tier] compiling on {threads} background thread(s)"),
+            Ok(()) if a.verbose && threads > 0 => {
+                eprintln!("[tier] compiling on {threads} background thread(s) ({why})")
+            }
+            Ok(()) if a.verbose => eprintln!("[tier] compiling synchronously ({why})"),
             Ok(()) => {}
             Err(e) => eprintln!("bareflow run: --jit-threads {threads}: {e}; compiling synchronously"),
         }

@@ -32,6 +32,8 @@ pub struct CompilerSetup {
     pub fp_contraction: bool,
     /// App functions that have a call slot (the run's `Links::index`).
     pub slotted: Arc<HashSet<String>>,
+    /// The calling thread's CPU time, if the platform measures it (`Tiering::thread_cpu`).
+    pub thread_cpu: fn() -> Option<Duration>,
 }
 
 /// An OSR entry to compile: irvm's OSR point, its loop header block, the live values' layout.
@@ -58,12 +60,20 @@ pub(crate) struct Job {
     pub(crate) specialized_callees: Vec<String>,
     /// The function's heat when (last) queued: the order among waiting jobs.
     pub(crate) heat: u64,
+    /// The job replaces the function's code at the same level (a dropped specialization).
+    pub(crate) recompile: bool,
+    /// The function still runs interpreted (no native code yet; an OSR entry is always for an
+    /// interpreted activation): the job takes it out of irvm, a gain of an order of magnitude,
+    /// where moving native code up a tier gains a fraction.
+    pub(crate) leaves_interpreter: bool,
     queued: Instant,
 }
 
 impl Job {
     pub(crate) fn new(func: FuncId, name: String, level: OptLevel, reason: String, heat: u64) -> Job {
         let queued = Instant::now();
+        let leaves_interpreter = true;
+        let recompile = false;
         Job {
             func,
             osr: None,
@@ -75,15 +85,19 @@ impl Job {
             summary: None,
             specialized_callees: Vec::new(),
             heat,
+            recompile,
+            leaves_interpreter,
             queued,
         }
     }
 
-    /// Which waiting job goes first: the hotter function (heat counts calls and loop
-    /// iterations alike, so a long-running loop that waits for its OSR entry ranks high), and at
-    /// equal heat an OSR entry.
-    fn priority(&self) -> (u64, bool) {
-        (self.heat, self.osr.is_some())
+    /// Which waiting job goes first, by expected gain: a job that takes a function out of the
+    /// interpreter before one that moves native code up a tier; among those an OSR entry first
+    /// (its activation runs interpreted until the entry is ready, and the heat of a loop that
+    /// calls the program's work — a model's forward pass — counts only its own iterations);
+    /// then the hotter function.
+    fn priority(&self) -> (bool, bool, u64) {
+        (self.leaves_interpreter, self.osr.is_some(), self.heat)
     }
 
     /// The pending-set key: (function, OSR point).
@@ -98,9 +112,10 @@ pub(crate) struct Finished {
     pub(crate) result: Result<BuiltObject, TierError>,
     /// Why the job's specialization did not build (the plain function was built instead).
     pub(crate) special_error: Option<TierError>,
-    /// Time in the queue, and building the object.
+    /// Time in the queue, and building the object (wall and, if measured, the thread's CPU).
     pub(crate) waited: Duration,
     pub(crate) compile: Duration,
+    pub(crate) compile_cpu: Option<Duration>,
 }
 
 /// The waiting jobs, shared by the program's thread (which adds) and the compile threads
@@ -169,10 +184,22 @@ pub struct Compilers {
     queue: Arc<Queue>,
     done: mpsc::Receiver<Finished>,
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    threads: Vec<JoinHandle<ThreadReport>>,
+    /// What the compile threads did, added up as they are joined.
+    pub(crate) report: ThreadReport,
     /// Queued or compiling: (function, OSR point) → the highest level asked for.
     pub(crate) pending: HashMap<(FuncId, Option<u32>), OptLevel>,
+    /// The last measured compile got less than [`OWN_CPU`] of a CPU: the compile threads share
+    /// the program's CPU time (a loaded machine).
+    starved: bool,
 }
+
+/// The share of a CPU (CPU time over wall time of one build) below which a compile thread is
+/// taken not to have a CPU of its own.
+const OWN_CPU: f64 = 0.75;
+
+/// Builds shorter than this do not measure the compile thread's share of a CPU.
+const MEASURED_BUILD: Duration = Duration::from_millis(20);
 
 impl Compilers {
     /// Start `threads` compile threads. Fails (with the reason) where threads cannot be created
@@ -196,7 +223,8 @@ impl Compilers {
                 })?;
             handles.push(h);
         }
-        Ok(Compilers { queue, done: done_rx, stop, threads: handles, pending: HashMap::new() })
+        let report = ThreadReport::default();
+        Ok(Compilers { queue, done: done_rx, stop, threads: handles, report, pending: HashMap::new(), starved: false })
     }
 
     /// Queue a job, or raise the waiting one of the same function (ignored once stopping).
@@ -215,13 +243,22 @@ impl Compilers {
         Some(f)
     }
 
+    /// The next finished job, waiting for one; `None` if no compile thread is left.
+    fn wait_finished(&mut self) -> Option<Finished> {
+        let f = self.done.recv().ok()?;
+        self.pending.remove(&f.job.key());
+        Some(f)
+    }
+
     /// Stop: queued jobs are dropped, a compile in progress is finished and discarded, the
     /// threads are joined (LLVM must not run on them while the process exits).
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         self.queue.close();
         for h in self.threads.drain(..) {
-            let _ = h.join();
+            if let Ok(r) = h.join() {
+                self.report.add(&r);
+            }
         }
         self.pending.clear();
     }
@@ -233,8 +270,50 @@ impl Drop for Compilers {
     }
 }
 
+/// What compile threads did: objects built, set-up (Jit and module) wall time, CPU time (where
+/// the platform measures it per thread).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ThreadReport {
+    pub(crate) built: usize,
+    pub(crate) setup: Duration,
+    pub(crate) cpu: Option<Duration>,
+}
+
+impl ThreadReport {
+    fn add(&mut self, r: &ThreadReport) {
+        self.built += r.built;
+        self.setup += r.setup;
+        self.cpu = match (self.cpu, r.cpu) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 /// One compile thread: set up its Jit, then build objects until the queue closes or `stop`.
-fn compile_thread(k: usize, setup: CompilerSetup, jobs: &Queue, done: &mpsc::Sender<Finished>, stop: &AtomicBool) {
+fn compile_thread(
+    k: usize,
+    setup: CompilerSetup,
+    jobs: &Queue,
+    done: &mpsc::Sender<Finished>,
+    stop: &AtomicBool,
+) -> ThreadReport {
+    let t0 = Instant::now();
+    let mut report = ThreadReport::default();
+    compile_jobs(k, &setup, jobs, done, stop, t0, &mut report);
+    report.cpu = (setup.thread_cpu)();
+    report
+}
+
+fn compile_jobs(
+    k: usize,
+    setup: &CompilerSetup,
+    jobs: &Queue,
+    done: &mpsc::Sender<Finished>,
+    stop: &AtomicBool,
+    started: Instant,
+    report: &mut ThreadReport,
+) {
     let mut jit = Jit::new(&JitConfig::default()).and_then(|mut jit| {
         jit.set_fp_contraction(setup.fp_contraction);
         // Distinct from the run's own Jit (which still compiles what native code needs at once).
@@ -242,13 +321,14 @@ fn compile_thread(k: usize, setup: CompilerSetup, jobs: &Queue, done: &mpsc::Sen
         let module = jit.load_bitcode(&setup.name, &setup.bitcode)?;
         Ok((jit, module))
     });
+    report.setup = started.elapsed();
     loop {
         let Some(job) = jobs.take() else { return };
         if stop.load(Ordering::SeqCst) {
             return;
         }
         let waited = job.queued.elapsed();
-        let t0 = Instant::now();
+        let (t0, cpu0) = (Instant::now(), (setup.thread_cpu)());
         let mut special_error = None;
         let result = match &mut jit {
             Err(e) => Err(TierError::Jit(e.clone())),
@@ -273,7 +353,9 @@ fn compile_thread(k: usize, setup: CompilerSetup, jobs: &Queue, done: &mpsc::Sen
             }
         };
         let compile = t0.elapsed();
-        let finished = Finished { job, result, special_error, waited, compile };
+        let compile_cpu = cpu0.zip((setup.thread_cpu)()).map(|(a, b)| b.saturating_sub(a));
+        report.built += 1;
+        let finished = Finished { job, result, special_error, waited, compile, compile_cpu };
         if stop.load(Ordering::SeqCst) || done.send(finished).is_err() {
             return;
         }
@@ -293,6 +375,7 @@ impl crate::Tiering {
             bitcode: Arc::new(self.source_bitcode.clone()),
             fp_contraction: self.jit.fp_contraction(),
             slotted: Arc::new(self.links.index.keys().cloned().collect()),
+            thread_cpu: self.thread_cpu,
         };
         self.background = Some(Compilers::start(setup, threads)?);
         Ok(())
@@ -310,6 +393,21 @@ impl crate::Tiering {
         if let Some(b) = self.background.as_mut() {
             b.stop();
         }
+        if self.verbose
+            && let Some(cpu) = (self.thread_cpu)()
+        {
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let compilers = match self.background.as_ref().map(|b| b.report) {
+                Some(r) => format!(
+                    "; compile threads {} ms ({} objects built, set-up {:.1} ms)",
+                    r.cpu.map_or("?".into(), |c| format!("{:.1}", ms(c))),
+                    r.built,
+                    ms(r.setup)
+                ),
+                None => ", compiles synchronous".into(),
+            };
+            eprintln!("[tier] CPU time: program thread {:.1} ms{compilers}", ms(cpu));
+        }
     }
 
     /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now.
@@ -322,7 +420,24 @@ impl crate::Tiering {
         let specialized_callees = self.live_specializations();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.leaves_interpreter = self.levels[f.index()].is_none();
         job.special = special;
+        job.specialized_callees = specialized_callees;
+        if level >= OptLevel::O2 {
+            job.profile = crate::function_profile(m, f);
+            job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
+        }
+        b.submit(job);
+    }
+
+    /// Queue a compile of `f` at its current `level` without a specialization (its live one was
+    /// dropped), replacing a waiting job of `f` (which may carry that specialization).
+    pub(crate) fn queue_recompile(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
+        let specialized_callees = self.live_specializations();
+        let Some(b) = self.background.as_mut() else { return };
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.leaves_interpreter = false;
+        job.recompile = true;
         job.specialized_callees = specialized_callees;
         if level >= OptLevel::O2 {
             job.profile = crate::function_profile(m, f);
@@ -349,6 +464,11 @@ impl crate::Tiering {
         self.background.as_ref().is_some_and(|b| b.pending.keys().any(|&(g, p)| g == f && p.is_some()))
     }
 
+    /// Whether a background compile of the whole of `f` is queued or running.
+    pub(crate) fn function_pending(&self, f: FuncId) -> bool {
+        self.background.as_ref().is_some_and(|b| b.pending.contains_key(&(f, None)))
+    }
+
     /// Link and install every background compile that has finished (the program's thread,
     /// at a tier hook): the function's new code takes over at its next call (irvm's function
     /// table and the call slot), an OSR variant at the next entry of its loop header.
@@ -360,8 +480,33 @@ impl crate::Tiering {
         }
     }
 
+    /// When the compile threads do not get a CPU of their own (the last measured build ran at
+    /// less than [`OWN_CPU`] of one), interpreting on while they compile only takes CPU time
+    /// from them: the program then waits, as a synchronous compile would, until the jobs of the
+    /// pending keys `of` (a function's whole-function job, or its OSR entries) are done and
+    /// installed. Returns whether it waited.
+    pub(crate) fn wait_if_starved(
+        &mut self,
+        m: &mut irvm::Machine,
+        of: impl Fn(&(FuncId, Option<u32>)) -> bool,
+    ) -> bool {
+        if !self.background.as_ref().is_some_and(|b| b.starved && b.pending.keys().any(&of)) {
+            return false;
+        }
+        while self.background.as_ref().is_some_and(|b| b.pending.keys().any(&of)) {
+            let Some(done) = self.background.as_mut().and_then(Compilers::wait_finished) else { break };
+            self.install(m, done);
+        }
+        true
+    }
+
     fn install(&mut self, m: &mut irvm::Machine, done: Finished) {
-        let Finished { job, result, special_error, waited, compile } = done;
+        let Finished { job, result, special_error, waited, compile, compile_cpu } = done;
+        if let (Some(b), Some(cpu)) = (self.background.as_mut(), compile_cpu)
+            && compile >= MEASURED_BUILD
+        {
+            b.starved = cpu.as_secs_f64() < OWN_CPU * compile.as_secs_f64();
+        }
         let mut special = job.special;
         if let Some(e) = special_error {
             if self.verbose {
@@ -372,16 +517,20 @@ impl crate::Tiering {
         }
         let f = job.func;
         let point = job.osr.as_ref().map(|o| (o.point, o.header));
-        if point.is_none() && self.levels[f.index()] >= Some(job.level) {
+        let now = self.levels[f.index()];
+        if point.is_none() && (now > Some(job.level) || (now == Some(job.level) && !job.recompile)) {
             return; // Already there (compiled synchronously for native code meanwhile).
         }
         let t0 = Instant::now();
         let linked = result.and_then(|b| self.jit.link_built(b, &self.links).map_err(TierError::from));
         let linked = linked.and_then(|c| self.prepare_callees(m, &c.host_symbols, job.level).map(|_| c));
         let ms = (compile + t0.elapsed()).as_secs_f64() * 1e3;
-        let queue_ms = Some(waited.as_secs_f64() * 1e3);
+        let times = Some(crate::BackgroundTimes {
+            queue_ms: waited.as_secs_f64() * 1e3,
+            cpu_ms: compile_cpu.map(|c| c.as_secs_f64() * 1e3),
+        });
         match (linked, point) {
-            (Ok(c), None) => self.adopt(m, f, &c, job.reason, ms, queue_ms, special),
+            (Ok(c), None) => self.adopt(m, f, &c, job.reason, ms, times, special),
             (Ok(c), Some((point, _))) => {
                 let from = self.levels[f.index()];
                 let ev = crate::Event {
@@ -391,7 +540,7 @@ impl crate::Tiering {
                     reason: job.reason,
                     compile_ms: ms,
                     specialized: None,
-                    queue_ms,
+                    background: times,
                 };
                 self.record(ev);
                 self.osr.insert(f, point, job.level, c.address as usize);
@@ -445,6 +594,24 @@ mod tests {
         assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
         q.close();
         assert!(q.take().is_none());
+        assert!(!q.put(job(3, OptLevel::O1, 1)), "a closed queue takes no job");
+    }
+
+    #[test]
+    fn leaving_the_interpreter_goes_before_a_hotter_tier_up() {
+        let q = Queue::default();
+        let mut up = job(1, OptLevel::O3, 200_000);
+        up.leaves_interpreter = false;
+        assert!(q.put(up));
+        assert!(q.put(job(2, OptLevel::O2, 6000)));
+        let mut osr = job(3, OptLevel::O3, 2000);
+        osr.osr = Some(OsrJob { point: 1, header: 6, values: Vec::new() });
+        assert!(q.put(osr));
+        // The OSR entry of a running activation, then the interpreted function, then the tier-up.
+        assert_eq!(q.take().unwrap().key(), (FuncId(3), Some(1)));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
+        assert_eq!(q.take().unwrap().key(), (FuncId(1), None));
+        q.close();
         assert!(!q.put(job(3, OptLevel::O1, 1)), "a closed queue takes no job");
     }
 }

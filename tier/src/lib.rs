@@ -35,8 +35,18 @@ pub struct Event {
     pub compile_ms: f64,
     /// The guarded specialization compiled (versions and shares), if any.
     pub specialized: Option<String>,
-    /// Time the compile waited in the background queue (`None`: compiled synchronously).
-    pub queue_ms: Option<f64>,
+    /// How a background compile went (`None`: compiled synchronously).
+    pub background: Option<BackgroundTimes>,
+}
+
+/// A background compile's times, for the tier log.
+#[derive(Clone, Copy, Debug)]
+pub struct BackgroundTimes {
+    /// From queued (first asked for) to taken by a compile thread.
+    pub queue_ms: f64,
+    /// The compile thread's CPU time for the build, where the platform measures it per thread:
+    /// against the wall time of the build, how much of a CPU the thread got.
+    pub cpu_ms: Option<f64>,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -47,7 +57,13 @@ impl Event {
     /// The tier log line (`--verbose`).
     pub fn line(&self) -> String {
         let special = self.specialized.as_ref().map(|s| format!(" specialized {s}")).unwrap_or_default();
-        let queued = self.queue_ms.map(|q| format!(", queued {q:.1} ms, in background")).unwrap_or_default();
+        let queued = self
+            .background
+            .map(|b| {
+                let cpu = b.cpu_ms.map(|c| format!(", {c:.1} ms CPU")).unwrap_or_default();
+                format!(", queued {:.1} ms{cpu}, in background", b.queue_ms)
+            })
+            .unwrap_or_default();
         format!(
             "[tier] {}: {} -> {}{special} ({}, {:.1} ms{queued})",
             self.function,
@@ -98,6 +114,9 @@ pub struct Tiering {
     /// Records a milestone of the run (the first compile) where the platform keeps them (the
     /// unikernel's boot breakdown); does nothing unless the driver sets it.
     pub boot_mark: fn(&str),
+    /// The calling thread's CPU time, where the platform measures it per thread (`None`
+    /// otherwise; the driver sets it): background compiles report theirs in the tier log.
+    pub thread_cpu: fn() -> Option<std::time::Duration>,
     /// Background compile threads (`start_background`); `None`: compiles are synchronous.
     background: Option<background::Compilers>,
 }
@@ -160,6 +179,7 @@ impl Tiering {
             objects: vec![None; n],
             exiting: false,
             boot_mark: |_| {},
+            thread_cpu: || None,
             background: None,
         })
     }
@@ -246,7 +266,7 @@ impl Tiering {
         c: &orc_bridge::CompiledFunction,
         reason: String,
         compile_ms: f64,
-        queue_ms: Option<f64>,
+        background: Option<BackgroundTimes>,
         choice: Option<specialize::Choice>,
     ) {
         m.set_native(f, c.address as usize);
@@ -275,7 +295,7 @@ impl Tiering {
         }
         let from = self.levels[f.index()];
         let (function, to) = (c.function.clone(), c.level);
-        self.record(Event { function, from, to, reason, compile_ms, specialized, queue_ms });
+        self.record(Event { function, from, to, reason, compile_ms, specialized, background });
         self.levels[f.index()] = Some(c.level);
     }
 
@@ -334,7 +354,11 @@ impl Tiering {
             r.final_counts = Some(counts);
             let Some(level) = self.levels[f.index()] else { continue };
             let reason = format!("specialization dropped: {} hits, {misses} misses", hits.iter().sum::<u64>());
-            let _ = self.compile(m, f, level, reason);
+            if self.compiles_in_background() {
+                self.queue_recompile(m, f, level, reason);
+            } else {
+                let _ = self.compile(m, f, level, reason);
+            }
         }
     }
 
@@ -461,7 +485,11 @@ impl Tiering {
         }
         let heat = policy::heat(m, f);
         let cur = self.levels[f.index()];
-        let want = self.thresholds.level_for(heat);
+        // A function with an OSR variant (at O3) has shown its loops run hot, and its calls
+        // enter that variant at the loop header: its whole-function code is O2 at least (O1
+        // would run its calls slower than the variant does).
+        let want =
+            self.thresholds.level_for(heat).map(|l| if self.osr.has_variant(f) { l.max(OptLevel::O2) } else { l });
         if let Some(to) = want
             && Some(to) > cur
         {
@@ -476,10 +504,14 @@ impl Tiering {
                 // Keep running as now; ask again soon (the compile result is installed by
                 // whichever hook comes first after it is ready).
                 self.queue(m, f, to, reason);
-                m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
-                return;
-            }
-            if self.compile(m, f, to, reason).is_err() {
+                if !self.wait_if_starved(m, |&k| k == (f, None)) {
+                    m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
+                    return;
+                }
+                if self.levels[f.index()] < Some(to) {
+                    return; // Failed (settled), or superseded by an OSR-only state.
+                }
+            } else if self.compile(m, f, to, reason).is_err() {
                 self.settle(m, f);
                 return;
             }
@@ -512,7 +544,8 @@ impl Tiering {
             "changes": self.log.iter().map(|e| json!({
                 "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
                 "reason": e.reason, "compile_ms": e.compile_ms, "specialized": e.specialized,
-                "queue_ms": e.queue_ms,
+                "queue_ms": e.background.map(|b| b.queue_ms),
+                "compile_cpu_ms": e.background.and_then(|b| b.cpu_ms),
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
             "specializations": (0..self.specialized.len()).map(|k| {
@@ -578,10 +611,10 @@ pub fn profile_summary(m: &Machine) -> ProfileSummary {
 
 /// Install tiering on `m` (the hooks are the session's, passed to the run): every function's
 /// first tier mark is `first_mark`; with `osr`, loop headers are OSR points whose first mark is
-/// the hot threshold.
+/// [`policy::osr_threshold`] (start background compiles before).
 pub fn install(m: &mut Machine, t: &Tiering, first_mark: u64, osr: bool) {
     if osr {
-        m.enable_osr(t.thresholds.hot);
+        m.enable_osr(policy::osr_threshold(&t.thresholds, t.compiles_in_background()));
     }
     m.enable_tiering(first_mark);
 }

@@ -32,6 +32,11 @@ impl OsrCache {
         self.entries.insert((f, point), (level, address));
     }
 
+    /// Whether `f` has an OSR variant.
+    pub(crate) fn has_variant(&self, f: FuncId) -> bool {
+        self.entries.keys().any(|&(g, _)| g == f)
+    }
+
     pub(crate) fn fail(&mut self, f: FuncId, point: u32) {
         self.failed.insert((f, point));
     }
@@ -52,8 +57,24 @@ impl Tiering {
         if self.exiting || !m.is_defined(f) || !policy::tierable(m, f) || self.osr.failed.contains(&(f, point)) {
             return OsrDecision::Never;
         }
+        let level = OptLevel::O3;
+        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
+            && l >= level
+        {
+            return OsrDecision::Enter(addr);
+        }
         if self.osr_pending(f) {
-            return OsrDecision::Later(m.osr_count(f, point) + POLL_ENTRIES);
+            if !self.wait_if_starved(m, |&(g, p)| g == f && p.is_some()) {
+                return OsrDecision::Later(m.osr_count(f, point) + POLL_ENTRIES);
+            }
+            if self.osr.failed.contains(&(f, point)) {
+                return OsrDecision::Never;
+            }
+        }
+        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
+            && l >= level
+        {
+            return OsrDecision::Enter(addr);
         }
         let Some(p) = m.osr_header(f, point) else { return OsrDecision::Never };
         // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
@@ -73,11 +94,11 @@ impl Tiering {
             return OsrDecision::Later(m.osr_count(f, point) + WAIT_FOR_OUTER * self.thresholds.hot.max(1));
         }
         let heat = policy::heat(m, f);
-        let level = OptLevel::O3;
-        if let Some(&(l, addr)) = self.osr.entries.get(&(f, point))
-            && l >= level
-        {
-            return OsrDecision::Enter(addr);
+        if self.function_pending(f) {
+            // The whole function is compiling in the background: its next calls run native,
+            // so a variant for this activation would mostly be compiled for nothing and hold up
+            // the compile thread. Ask again if the activation is still here `hot` entries on.
+            return OsrDecision::Later(m.osr_count(f, point) + self.thresholds.hot.max(1));
         }
         let name = m.name(f).to_string();
         let mut word = 0u32;
@@ -101,6 +122,12 @@ impl Tiering {
             let reason = format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block);
             let job = crate::background::OsrJob { point, header: p.block, values };
             self.queue_osr(m, f, job, level, reason);
+            if self.wait_if_starved(m, |&k| k == (f, Some(point))) {
+                return match self.osr.entries.get(&(f, point)) {
+                    Some(&(_, addr)) => OsrDecision::Enter(addr),
+                    None => OsrDecision::Never,
+                };
+            }
             return OsrDecision::Later(entries + POLL_ENTRIES);
         }
         let spec = OsrSpec { header: p.block, values: &values };
@@ -124,7 +151,7 @@ impl Tiering {
                     reason: format!("OSR at loop header block {} after {entries} entries, heat {heat}", p.block),
                     compile_ms: ms,
                     specialized: None,
-                    queue_ms: None,
+                    background: None,
                 });
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));

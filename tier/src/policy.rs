@@ -18,6 +18,18 @@ impl Default for Thresholds {
     }
 }
 
+/// With background compiles a loop asks for its OSR entry at this share of the hot threshold.
+pub const BACKGROUND_OSR_SHARE: u64 = 4;
+
+/// Loop-header entries after which a loop asks for its OSR entry: the hot threshold when
+/// compiles are synchronous (the program stops for the compile, so only a loop that has shown
+/// it runs long pays it back); with background compiles a quarter of it — the program keeps
+/// running while the entry compiles, and an activation that runs the program's work (a
+/// model's forward pass, whose own loops iterate only a few times per call) leaves irvm sooner.
+pub fn osr_threshold(t: &Thresholds, background: bool) -> u64 {
+    if background { (t.hot / BACKGROUND_OSR_SHARE).max(1) } else { t.hot }
+}
+
 /// Forced minimum: first call → O1, second → O2, third → O3 (every tier is exercised).
 pub const MINIMUM: Thresholds = Thresholds { warm: 1, hot: 2, very_hot: 3 };
 
