@@ -1,8 +1,9 @@
 //! Compiles the C shim (core-libc/shim/*.c): the variadic libc functions stable Rust cannot define.
 //! With the `export-libc` feature (the kernel build) the shim exports the C names (printf...);
-//! otherwise it uses bf_-prefixed names, so host tests can compare it with glibc. With both
-//! `export-libc` and `registry` (the kernel) it also registers the C++ runtime: every global
-//! symbol of gcc's static libstdc++.a (libsupc++ included) and libgcc_eh.a (see `cxx_runtime`).
+//! otherwise it uses bf_-prefixed names, so host tests can compare it with glibc. With
+//! `export-libc`, `registry` and `cxx-runtime` (the kernel) it also registers the C++ runtime:
+//! every global symbol of gcc's static libstdc++.a (libsupc++ included) and libgcc_eh.a (see
+//! `cxx_runtime`).
 
 use std::path::Path;
 
@@ -29,7 +30,7 @@ fn main() {
     cxx.cpp(true).flag("-fno-exceptions").flag("-fno-rtti").flag("-std=c++17").cpp_link_stdlib(None);
     compile(cxx, shim, "cc", "bfshim_cxx", export, registry);
 
-    if export && registry {
+    if export && registry && std::env::var_os("CARGO_FEATURE_CXX_RUNTIME").is_some() {
         cxx_runtime();
     }
 }
