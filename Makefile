@@ -58,7 +58,7 @@ KERNEL_TARGET_DIR := target/kernel
 # Where cargo leaves the kernel build (the Linux target triple: core-rt replaces glibc at link time).
 KERNEL_OUT := $(KERNEL_TARGET_DIR)/x86_64-unknown-linux-gnu/release
 KERNEL_RUSTFLAGS := -C relocation-model=static -C target-feature=+crt-static -C force-frame-pointers=yes
-KERNEL_FEATURES ?= baremetal llvm
+KERNEL_FEATURES ?= baremetal llvm cxx-exceptions
 # Files the kernel sees under /boot (the symbol map is always added by tools/mkimage): the demo's
 # text file and app-tinyllama (bitcode, model, tokenizer).
 BOOT_MODULES ?= tests/boot/hello.txt $(BUILD)/tinyllama.bc $(TL_MODEL) $(TL_DIR)/model/tokenizer.bin

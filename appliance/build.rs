@@ -1,6 +1,7 @@
 //! Link the appliance like the kernel (linker.ld, static, no start files, glibc shadowed) and
 //! add the application's object files: `BAREFLOW_APP_OBJECTS` (colon-separated paths), given by
-//! tools/mkappliance. Without it the build stops with an error naming the variable.
+//! tools/mkappliance. Without it the build stops with an error naming the variable. A C++
+//! program's runtime comes from gcc's static libstdc++ and libgcc_eh, as in the kernel.
 
 use std::path::PathBuf;
 
@@ -18,7 +19,12 @@ fn main() {
         println!("cargo:rerun-if-changed={obj}");
         println!("cargo:rustc-link-arg-bins={obj}");
     }
-    // No std here: the unwinder (referenced by the prebuilt `alloc`) and compiler helpers.
+    // The C++ runtime of a C++ program (static libstdc++.a with libsupc++; the kernel's, see
+    // core-libc/build.rs), running on core-libc; a C program takes nothing from it. No std here:
+    // the unwinder (referenced by the prebuilt `alloc`, and by C++ code) and compiler helpers.
+    // By file name: rustc ends its own libraries with -Bdynamic, after which -lstdc++ would find
+    // the shared library and leave every C++ symbol to a dynamic loader there is none of.
+    println!("cargo:rustc-link-arg-bins=-l:libstdc++.a");
     println!("cargo:rustc-link-arg-bins=-lgcc_eh");
     println!("cargo:rustc-link-arg-bins=-lgcc");
 }

@@ -1,6 +1,7 @@
 //! Compiles irvm's C++ piece (cxx/exceptions.cc) when the `cxx-exceptions` feature is on (the
-//! Linux build): the `catch (...)` around native calls that keeps C++ exceptions out of Rust
-//! frames. The kernel build has no C++ runtime to link it against and leaves the feature off.
+//! Linux build and the kernel's): the `catch (...)` around native calls that keeps C++ exceptions
+//! out of Rust frames. It links against libstdc++ (the host's shared one on Linux, the static
+//! archive in the kernel, where core-libc registers the C++ runtime for programs too).
 
 fn main() {
     println!("cargo:rerun-if-changed=cxx");

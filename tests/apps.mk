@@ -17,8 +17,7 @@ APP_TESTS += test-user-app test-real-apps
 # of it spent cloning the whole 1486-function module per compile (docs/apps.md, "SQLite and --tier jit"), and a QEMU
 # boot with a state disk ends with ~468 start-up compiles at O1 for the next run, 5.2 s each under TCG
 # (about 40 minutes after the program's output; docs/apps.md, "SQLite in QEMU with a state disk"). Lua's longjmp-based errors need
-# irvm's setjmp (merged from irvmsem). cpp (apps/cpp-demo) runs natively and in the three userspace tiers;
-# its QEMU case is a reported known limit (no C++ runtime on bare metal yet, docs/apps.md "C++").
+# irvm's setjmp (merged from irvmsem). cpp (apps/cpp-demo) runs everywhere, exceptions included (docs/apps.md "C++").
 REAL_APPS ?= zlib lua cpp
 
 .PHONY: test-user-app test-real-apps test-apps

@@ -182,14 +182,6 @@ fn test_summary_counts_runs_and_fails_on_a_skip_or_a_failure() {
     let (line, code) = summarize("summary-skip", &[("tier", skip)]);
     assert_eq!(code, 1, "a skip must fail make test: {line}");
     assert!(line.contains("1 skipped: tiering::revec: no wide vectors (tier)"), "{line}");
-    // A known limit (a script's case that fails the documented way) is named and does not fail the run.
-    let (line, code) =
-        summarize("summary-limit", &[("test-real-apps", "real-apps: 1 passed, 0 failed, 1 known limits\\n")]);
-    assert_eq!(code, 0, "{line}");
-    assert!(
-        line.contains("1 passed, 0 failed, 0 ignored, 0 skipped, known limits: 1 (test-real-apps, see its log)"),
-        "{line}"
-    );
     let (line, code) = summarize("summary-fail", &[("x", "test result: FAILED. 1 passed; 2 failed; 0 ignored;\\n")]);
     assert_eq!(code, 1, "{line}");
     assert!(line.contains("3 tests run in 1 targets, 1 passed, 2 failed"), "{line}");

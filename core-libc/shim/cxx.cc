@@ -1,12 +1,12 @@
 // The C++ runtime pieces core-libc defines itself; everything else of the C++ ABI comes from
-// libstdc++.a / libsupc++ (guards, RTTI, the unwinder glue), running on core-libc.
+// libstdc++.a / libsupc++ (guards, RTTI, the unwinder glue), running on core-libc. The symbol
+// registry lists all of them, these included, through core-libc/build.rs's C++ runtime table.
 // operator new/delete go to malloc/free; on exhaustion they report the size and abort instead of
 // throwing (LLVM is built without exceptions), so an out-of-memory JIT says so on the console.
 #ifdef BF_EXPORT_LIBC
 #include <new>
 #include <stddef.h>
 
-#include "bf_export.h"
 
 extern "C" {
 void *malloc(size_t);
@@ -48,6 +48,11 @@ void operator delete[](void *p, const std::nothrow_t &) noexcept { free(p); }
 
 extern "C" void __cxa_pure_virtual() { core_rt_cxx_fatal("pure virtual function called", 0); }
 extern "C" void __cxa_deleted_virtual() { core_rt_cxx_fatal("deleted virtual function called", 0); }
-BF_EXPORT(__cxa_pure_virtual);
-BF_EXPORT(__cxa_deleted_virtual);
+
+// What crtbegin.o defines in a hosted program (a BareFlow image links no start files): the handle
+// of this "shared object" that the static destructors' __cxa_atexit registrations name
+// (libstdc++'s own, and an AOT-compiled C++ program's in an appliance). Hidden, as crtbegin's.
+extern "C" {
+__attribute__((visibility("hidden"))) void *__dso_handle = &__dso_handle;
+}
 #endif

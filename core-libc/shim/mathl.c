@@ -12,4 +12,18 @@ long double logl(long double x) {
 }
 BF_EXPORT(logl);
 
+/* std::hash<long double> calls it: fxtract gives the significand in [1, 2) and the exponent. */
+/* x = m * 2^e with 0.5 <= |m| < 1; 0, infinities and NaN unchanged with *e = 0, as glibc. */
+long double frexpl(long double x, int *e) {
+    if (x == 0 || x != x || x - x != 0) {
+        *e = 0;
+        return x;
+    }
+    long double sig, ex;
+    __asm__("fxtract" : "=t"(sig), "=u"(ex) : "0"(x));
+    *e = (int)ex + 1;
+    return sig / 2;
+}
+BF_EXPORT(frexpl);
+
 #endif

@@ -86,3 +86,8 @@ crate::libc_fn! {
         unsafe { (*d).fd }
     }
 }
+
+crate::stub! {
+    /// `DIR *fdopendir(int)` (std::filesystem's directory iterators over a descriptor).
+    fn fdopendir(fd: c_int) -> *mut Dir = core::ptr::null_mut();
+}

@@ -1,4 +1,4 @@
-//! <sys/stat.h>, <sys/statfs.h>: stat, fstat, lstat (and the 64 variants, identical on x86-64),
+//! <sys/stat.h>, <sys/statfs.h>, <sys/statvfs.h>: stat, fstat, lstat (and the 64 variants, identical on x86-64),
 //! fstatat and statx, from the boot file system's metadata.
 
 use super::unistd::path;
@@ -156,6 +156,27 @@ crate::libc_fn! {
         s.f_type = 0x858458f6; // RAMFS_MAGIC
         s.f_bsize = 4096;
         s.f_namelen = 255;
+        // SAFETY: checked non-null.
+        unsafe { out.write(s) };
+        Ok(0)
+    }
+
+    /// `int statvfs(const char *, struct statvfs *)`: as statfs, read-only (`ST_RDONLY`).
+    ///
+    /// # Safety
+    /// `p` is a C string, `out` writable.
+    fn statvfs(p: *const c_char, out: *mut libc::statvfs) -> c_int = -1; {
+        // SAFETY: caller's contract.
+        fd::resolve(unsafe { path(p)? })?;
+        if out.is_null() {
+            return Err(Errno::EFAULT);
+        }
+        // SAFETY: plain data, zero is valid.
+        let mut s: libc::statvfs = unsafe { core::mem::zeroed() };
+        s.f_bsize = 4096;
+        s.f_frsize = 4096;
+        s.f_namemax = 255;
+        s.f_flag = libc::ST_RDONLY;
         // SAFETY: checked non-null.
         unsafe { out.write(s) };
         Ok(0)

@@ -16,6 +16,7 @@ mod shim_api;
 #[cfg(test)]
 mod stream_tests;
 pub(crate) mod sys;
+mod wide;
 
 pub use file::File;
 pub use io::*;

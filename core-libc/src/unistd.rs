@@ -371,6 +371,16 @@ crate::libc_fn! {
         Err(Errno::EROFS)
     }
 
+    /// `int truncate(const char *, off_t)`: read-only.
+    ///
+    /// # Safety
+    /// `p` is a C string.
+    fn truncate(p: *const c_char, _len: i64) -> c_int = -1; {
+        // SAFETY: caller's contract.
+        fd::resolve(unsafe { path(p)? })?;
+        Err(Errno::EROFS)
+    }
+
     /// `int mkdir(const char *, mode_t)`: read-only.
     ///
     /// # Safety
@@ -525,4 +535,12 @@ crate::stub! {
     fn chmod(p: *const c_char, mode: u32) -> c_int = -1;
     /// `int fchmod(int, mode_t)`.
     fn fchmod(fd: c_int, mode: u32) -> c_int = -1;
+    /// `int fchmodat(int, const char *, mode_t, int)` (std::filesystem::permissions).
+    fn fchmodat(dirfd: c_int, p: *const c_char, mode: u32, flags: c_int) -> c_int = -1;
+    /// `int unlinkat(int, const char *, int)` (std::filesystem::remove_all).
+    fn unlinkat(dirfd: c_int, p: *const c_char, flags: c_int) -> c_int = -1;
+    /// `int utimensat(int, const char *, const struct timespec[2], int)` (last_write_time).
+    fn utimensat(dirfd: c_int, p: *const c_char, times: *const libc::timespec, flags: c_int) -> c_int = -1;
+    /// `ssize_t sendfile(int, int, off_t *, size_t)` (std::filesystem::copy_file).
+    fn sendfile(out: c_int, input: c_int, offset: *mut i64, n: usize) -> isize = -1;
 }

@@ -3,17 +3,10 @@
 # crates.io source crates (apps/crates.txt, tools/fetch-crate) into build/crates/, each around a program
 # of our own (apps/zlib-check, apps/sql-runner, apps/lua-runner), and a C++ program of our own
 # (apps/cpp-demo: containers, virtual calls, templates, exceptions), with inputs in tests/apps/.
-#   cpp: C++ programs do not run on bare metal yet (the kernel exports no C++ runtime symbols: RTTI,
-#     __cxa_*, _Unwind_*; docs/irvm.md, "Bare metal"): its QEMU run must fail, and is reported as
-#     `real-apps: KNOWN LIMIT: cpp: QEMU: ...` with the guest's last line, which must be that limit's error
-#     (`undefined external ...`), and counted as a known limit, never as passed (so are its convergence and
-#     appliance with --full); if the QEMU run ever matches the native build, or fails another way, the
-#     test fails.
 #   short (default, in `make test`): `make userspace-check APP=...` on a small input: the native build,
 #     `bareflow run --tier interp|auto|jit` and QEMU (auto) print the same and exit with the same status;
 #   --full (`make test-apps`): larger inputs, then `make converge APP=...` and `make qemu-appliance APP=...`.
-# Prints `real-apps: P passed, F failed[, K known limits]` (tools/test-summary counts it and names the known
-# limits); exit status 1 when one failed.
+# Prints `real-apps: P passed, F failed` (tools/test-summary counts it); exit status 1 when one failed.
 # usage: tests/apps/real-apps.sh [--full] [zlib|sqlite|lua|cpp...]   (from the repository root)
 set -uo pipefail
 full=0; [ "${1:-}" = --full ] && { full=1; shift; }
@@ -65,32 +58,15 @@ args_cpp() {
     echo "FILES=tests/apps/cpp/parts.txt"; echo "ARGS=boot/parts.txt"
   fi
 }
-# Apps whose QEMU run is a known limit (their userspace runs must match; the QEMU one must not).
-qemu_limit=" cpp "
-
 make=(make --no-print-directory LLVM=system)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 limits=0
+passed=0 failed=0
 for app in "${apps[@]}"; do
   mapfile -t margs < <("args_$app")
   log=$work/$app.log
   "${make[@]}" userspace-check "${margs[@]}" > "$log" 2>&1; rc=$?
   runs=$(grep -c -E '^app-check: [^:]+: (bareflow run|QEMU).*: same output, exit [0-9]+$' "$log")
-  if [[ "$qemu_limit" == *" $app "* ]]; then
-    user=$(grep -c -E '^app-check: [^:]+: bareflow run.*: same output, exit [0-9]+$' "$log")
-    if [ "$user" -eq 3 ] && grep -q -E '^app-check: [^:]+: QEMU.*: MISMATCH' "$log" \
-      && grep -q -E "^app-check: [^:]+: QEMU.*: its last line: bareflow run: /boot/[^:]+: undefined external" "$log"; then
-      echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit the same"
-      echo "real-apps: KNOWN LIMIT: $app: QEMU: $(grep -m1 -E '^app-check: [^:]+: QEMU' "$log" | sed 's/^app-check: [^:]*: QEMU, //'); the guest's last line: $(grep -m1 -E '^app-check: [^:]+: QEMU.*: its last line: ' "$log" | sed 's/^.*: its last line: //') (the kernel exports no C++ runtime symbols yet, docs/irvm.md)"
-      passed=$((passed + 1)) limits=$((limits + 1))
-    else
-      echo "real-apps: FAILED: $app: userspace-check (status $rc, $user of 3 userspace runs matched; the QEMU run is expected to fail with 'undefined external'$(grep -q -E '^app-check: [^:]+: QEMU.*: same output' "$log" && echo ' but matched: the known limit is gone, update tests/apps/real-apps.sh and docs/apps.md'))"; tail -20 "$log"
-      failed=$((failed + 1))
-    fi
-    [ $full = 0 ] || { echo "real-apps: KNOWN LIMIT: $app: no convergence or appliance (they boot it in QEMU)"; limits=$((limits + 1)); }
-    continue
-  fi
   if [ $rc -eq 0 ] && [ "$runs" -eq 4 ]; then
     echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit, QEMU the same"
     passed=$((passed + 1))
@@ -109,5 +85,5 @@ for app in "${apps[@]}"; do
     failed=$((failed + 1))
   fi
 done
-echo "real-apps: $passed passed, $failed failed$([ $limits = 0 ] || echo ", $limits known limits")"
+echo "real-apps: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -308,3 +308,39 @@ fn dprintf_and_perror_write_to_descriptors() {
     assert_eq!(std::fs::read(&path).unwrap(), format!("{}|00042\n", "x".repeat(1000)).into_bytes());
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn wide_character_stream_io_matches_glibc_in_the_c_locale() {
+    unsafe extern "C" {
+        #[link_name = "getwc"]
+        fn glibc_getwc(f: *mut libc::FILE) -> u32;
+        #[link_name = "putwc"]
+        fn glibc_putwc(c: i32, f: *mut libc::FILE) -> u32;
+    }
+    use super::wide::{getwc, putwc, ungetwc};
+    let _g = crate::testkit::errno_lock();
+    let (p, c) = temp_path("wide");
+    std::fs::write(&p, b"a\xc3\xa9").unwrap();
+    // SAFETY: the streams are open files of this test, closed at the end.
+    unsafe {
+        let (ours, theirs) = (open(&c, "r+"), libc::fopen(c.as_ptr() as *const c_char, c"r+".as_ptr()));
+        assert!(!theirs.is_null());
+        // ASCII reads as itself; the first byte >= 0x80 is EILSEQ and WEOF in both.
+        assert_eq!((getwc(ours), glibc_getwc(theirs)), (u32::from(b'a'), u32::from(b'a')));
+        crate::errno::set(crate::Errno::EINVAL);
+        *libc::__errno_location() = 0;
+        assert_eq!((getwc(ours), glibc_getwc(theirs)), (u32::MAX, u32::MAX));
+        assert_eq!((crate::errno::get(), *libc::__errno_location()), (libc::EILSEQ, libc::EILSEQ));
+        // A character the C locale has no byte for cannot be written: EILSEQ at once here; glibc
+        // accepts it into its wide buffer and fails when it converts the buffer (at the flush).
+        assert_eq!(putwc(0xe9, ours), u32::MAX);
+        assert_eq!(crate::errno::get(), libc::EILSEQ);
+        assert_eq!(glibc_putwc(i32::from(b'z'), theirs), u32::from(b'z'));
+        assert_eq!(putwc(i32::from(b'z'), ours), u32::from(b'z'));
+        assert_eq!((ungetwc(u32::from(b'q'), ours), getwc(ours)), (u32::from(b'q'), u32::from(b'q')));
+        assert_eq!(ungetwc(0xe9, ours), u32::MAX);
+        assert_eq!(fclose(ours), 0);
+        assert_eq!(libc::fclose(theirs), 0);
+    }
+    let _ = std::fs::remove_file(p);
+}
