@@ -59,7 +59,7 @@ userspace-check: image host $(APP_NATIVE)
 converge: image host
 	rm -f $(STATE_DISK) && $(MAKE) $(STATE_DISK)
 	tools/app-converge --kernel $(KERNEL) --initrd $(APP_DIR)/initrd.tar --disk $(STATE_DISK) \
-	  $(if $(STDIN),--stdin $(STDIN)) --out $(APP_DIR)/converge.txt $(APP_NAME) -- $(ARGS)
+	  $(if $(STDIN),--stdin $(STDIN)) --out $(APP_DIR)/converge.txt --keep $(APP_DIR)/converge $(APP_NAME) -- $(ARGS)
 	$(MAKE) appliance
 
 appliance: $(APP_BC) host
