@@ -12,8 +12,9 @@
 #   short (default, in `make test`): `make userspace-check APP=...` on a small input: the native build,
 #     `bareflow run --tier interp|auto|jit` and QEMU (auto) print the same and exit with the same status;
 #   --full (`make test-apps`): larger inputs, then `make converge APP=...` and `make qemu-appliance APP=...`.
-# Prints `real-apps: P passed, F failed[, K known limits]` (tools/test-summary counts it and names the known
-# limits); exit status 1 when one failed.
+# Each ok or FAILED line ends with the time its make steps took; a converged app is followed by
+# app-converge's per-boot table. Prints `real-apps: P passed, F failed[, K known limits]`
+# (tools/test-summary counts it and names the known limits); exit status 1 when one failed.
 # usage: tests/apps/real-apps.sh [--full] [zlib|sqlite|lua|cpp...]   (from the repository root)
 set -uo pipefail
 full=0; [ "${1:-}" = --full ] && { full=1; shift; }
@@ -75,7 +76,9 @@ passed=0 failed=0 limits=0
 for app in "${apps[@]}"; do
   mapfile -t margs < <("args_$app")
   log=$work/$app.log
+  t0=$SECONDS
   "${make[@]}" userspace-check "${margs[@]}" > "$log" 2>&1; rc=$?
+  took="userspace-check $((SECONDS - t0)) s"
   runs=$(grep -c -E '^app-check: [^:]+: (bareflow run|QEMU).*: same output, exit [0-9]+$' "$log")
   if [[ "$qemu_limit" == *" $app "* ]]; then
     user=$(grep -c -E '^app-check: [^:]+: bareflow run.*: same output, exit [0-9]+$' "$log")
@@ -92,20 +95,26 @@ for app in "${apps[@]}"; do
     continue
   fi
   if [ $rc -eq 0 ] && [ "$runs" -eq 4 ]; then
-    echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit, QEMU the same"
+    echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit, QEMU the same ($took)"
     passed=$((passed + 1))
   else
-    echo "real-apps: FAILED: $app: userspace-check (status $rc, $runs of 4 runs matched)"; tail -20 "$log"
+    echo "real-apps: FAILED: $app: userspace-check (status $rc, $runs of 4 runs matched; $took)"; tail -20 "$log"
     failed=$((failed + 1)); continue
   fi
   [ $full = 1 ] || continue
-  "${make[@]}" converge "${margs[@]}" > "$log" 2>&1 && "${make[@]}" qemu-appliance "${margs[@]}" >> "$log" 2>&1
-  rc=$?
+  t0=$SECONDS
+  "${make[@]}" converge "${margs[@]}" > "$log" 2>&1; rc=$?
+  took="converge $((SECONDS - t0)) s" t0=$SECONDS
+  if [ $rc -eq 0 ]; then
+    "${make[@]}" qemu-appliance "${margs[@]}" >> "$log" 2>&1; rc=$?
+    took="$took, qemu-appliance $((SECONDS - t0)) s"
+  fi
   if [ $rc -eq 0 ] && grep -q -E '^app-check: [^:]+: QEMU, converged appliance: same output' "$log"; then
-    echo "real-apps: ok: $app: converged ($(grep '^app-converge: ' "$log" | sed 's/^app-converge: [^:]*: //')), appliance the same"
+    echo "real-apps: ok: $app: converged ($(grep '^app-converge: ' "$log" | sed 's/^app-converge: [^:]*: //')), appliance the same ($took)"
+    grep -E '^ *(boot|[0-9]+) ' "$log" | sed "s/^/real-apps:   $app: /" # app-converge's per-boot table
     passed=$((passed + 1))
   else
-    echo "real-apps: FAILED: $app: converge + qemu-appliance (status $rc)"; tail -20 "$log"
+    echo "real-apps: FAILED: $app: converge + qemu-appliance (status $rc; $took)"; tail -20 "$log"
     failed=$((failed + 1))
   fi
 done
