@@ -136,7 +136,8 @@ test-boot: image $(BUILD)/tinyllama
 	$(TEST_LOG) test-boot cargo test --release --test boot --test libc_abi --test runtime_api --test crash --test pthread
 
 # The scripts of tools/ against stand-ins: no data or a failed run stops converge.py, QEMU's own
-# failures are not a guest's exit(0) for qemu-run, a skip fails test-summary (tests/tools.rs).
+# failures are not a guest's exit(0) for qemu-run, a skip fails test-summary, app-converge compares the
+# program's lines only and names the first differing one (tests/tools.rs).
 .PHONY: test-tools
 test-tools: $(DEPS_STAMP)
 	$(TEST_LOG) test-tools cargo test --release --test tools

@@ -15,7 +15,9 @@
 #   make qemu-gdb APP=...          the JIT image paused for GDB (`make gdb`)
 # Knobs: APP_CFLAGS (defines, include paths; both builds), APP_LDLIBS (native link), APP_ENV (NAME=value
 # words: the environment on bare metal), APP_RUN_FLAGS
-# (`bareflow run` flags of `make qemu`, default --tier auto; add --verbose for the tier log).
+# (`bareflow run` flags of `make qemu`, default --tier auto; add --verbose for the tier log),
+# APP_TIMEOUT (seconds per QEMU boot of userspace-check and qemu-appliance, default app-check's 300:
+# a large program under TCG on a loaded host needs more).
 # Without APP= every target is app-tinyllama's, as before.
 
 # The project's bitcode flags (app-tinyllama's: CPU-neutral, scalar, no stack protector or unwind tables).
@@ -45,7 +47,8 @@ CMDLINE := $(strip $(APP_ENV) run $(APP_RUN_FLAGS) --state /dev/state /boot/$(AP
 STATE_DISK := $(APP_DIR)/state.img
 IMAGE_DIR := $(APP_DIR)
 APPLIANCE_ELF := $(APP_DIR)/appliance.elf
-APP_CHECK := tools/app-check --dir $(APP_DIR) --files "$(FILES)" $(if $(STDIN),--stdin $(STDIN))
+APP_CHECK := tools/app-check --dir $(APP_DIR) --files "$(FILES)" $(if $(STDIN),--stdin $(STDIN)) \
+  $(if $(APP_TIMEOUT),--timeout $(APP_TIMEOUT))
 
 $(APP_BC): $(APP_INPUTS) $(APP_OPTIONS) tools/app-build | $(DEPS_STAMP)
 	APP_CFLAGS="$(APP_CFLAGS)" APP_LDLIBS="$(APP_LDLIBS)" BC_FLAGS="$(APP_BC_FLAGS)" tools/app-build $(APP_DIR) $(APP_NAME) $(APP)
@@ -59,7 +62,7 @@ userspace-check: image host $(APP_NATIVE)
 converge: image host
 	rm -f $(STATE_DISK) && $(MAKE) $(STATE_DISK)
 	tools/app-converge --kernel $(KERNEL) --initrd $(APP_DIR)/initrd.tar --disk $(STATE_DISK) \
-	  $(if $(STDIN),--stdin $(STDIN)) --out $(APP_DIR)/converge.txt $(APP_NAME) -- $(ARGS)
+	  $(if $(STDIN),--stdin $(STDIN)) --out $(APP_DIR)/converge.txt --keep $(APP_DIR)/converge $(APP_NAME) -- $(ARGS)
 	$(MAKE) appliance
 
 appliance: $(APP_BC) host

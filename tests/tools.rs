@@ -1,8 +1,10 @@
 //! The scripts of tools/ against stand-ins for what they run, so that a failure cannot pass for a
 //! result: tools/converge.py and the benchmarks stop with one line when a run produced no data, and
 //! tools/qemu-run tells the guest's exit code from QEMU's own failures, tools/test-summary counts what
-//! tools/test-log kept and fails `make test` on a skip or a failure. Host only (no QEMU, no kernel
-//! image): `make test-tools`.
+//! tools/test-log kept and fails `make test` on a skip or a failure; tools/app-converge compares only
+//! the program's lines of each boot (tools/bareflow-lines, checked against what `bareflow run
+//! --verbose --state` really adds) and names the first differing line. Host only (no QEMU, no kernel
+//! image; clang-19 for one program): `make test-tools`.
 
 mod support;
 
@@ -198,4 +200,136 @@ fn test_summary_counts_runs_and_fails_on_a_skip_or_a_failure() {
         .status()
         .expect("tools/test-log");
     assert_eq!(st.code(), Some(3), "tools/test-log hid its command's failure");
+}
+
+/// tools/app-converge (TCG: no KVM probe) with a stand-in QEMU whose boot N prints `boots[N - 1]` and
+/// exits as the guest's exit(0) does: (exit status, stdout, stderr, the --keep directory).
+fn app_converge(test: &str, boots: &[&str]) -> (i32, String, String, PathBuf) {
+    let dir = support::scratch(&format!("tools-test/{test}"));
+    let keep = dir.join("converge");
+    let _ = std::fs::remove_dir_all(&keep);
+    let _ = std::fs::remove_file(dir.join("boots"));
+    for (i, out) in boots.iter().enumerate() {
+        std::fs::write(dir.join(format!("console-{}", i + 1)), out).unwrap();
+    }
+    let d = dir.display();
+    let body =
+        format!("n=$(($(cat {d}/boots 2>/dev/null || echo 0) + 1)); echo $n > {d}/boots\ncat {d}/console-$n\nexit 1");
+    let qemu = script(test, "qemu", &body);
+    // The kernel, boot files and disk: any files that exist (the stand-in reads none of them).
+    let o = Command::new("python3")
+        .arg(root().join("tools/app-converge"))
+        .args(["--accel", "tcg", "--kernel"])
+        .arg(&qemu)
+        .arg("--initrd")
+        .arg(&qemu)
+        .arg("--disk")
+        .arg(&qemu)
+        .arg("--keep")
+        .arg(&keep)
+        .args(["demo", "--", "boot/in.txt"])
+        .env("QEMU", &qemu)
+        .output()
+        .expect("python3 tools/app-converge");
+    (o.status.code().unwrap_or(-1), support::text(&o.stdout), support::text(&o.stderr), keep)
+}
+
+/// A boot's console: the program's lines between BareFlow's own (kernel, tier log, irvm's lowering
+/// cost, snapshot lines), which differ from boot to boot; `changes` tier changes, snapshot `generation`.
+fn console(program: &str, changes: usize, generation: usize, lowered: usize) -> String {
+    let tiers: String =
+        (0..changes).map(|i| format!("[tier] f{i}: interp -> O1 (heat 200 >= 200, 1.5 ms)\n")).collect();
+    format!(
+        "core-rt: pvh boot, boot {generation}\n{program}{tiers}[irvm] lowered {lowered} functions in {} us (1.0 us \
+         per function)\nstate: saved snapshot gen {generation} to /dev/state (run {generation}, 3 functions: interp 2, \
+         O1 1, O2 0, O3 0; 1 objects, 1 KiB)\n",
+        lowered * 7
+    )
+}
+
+#[test]
+fn app_converge_compares_only_the_programs_lines_and_keeps_each_boot() {
+    let boots = [console("one\ntwo\n", 2, 1, 411), console("one\ntwo\n", 0, 2, 13)];
+    let (code, out, err, keep) = app_converge("converge-same", &[&boots[0], &boots[1]]);
+    assert_eq!(code, 0, "boots that differ only in BareFlow's lines did not converge:\n{out}{err}");
+    assert!(out.contains("app-converge: demo: no tier change in boot 2"), "{out}");
+    for boot in 1..=2 {
+        let kept = std::fs::read_to_string(keep.join(format!("boot-{boot}.out"))).unwrap();
+        assert_eq!(kept, "one\ntwo\n", "boot {boot}'s program output");
+        let log = std::fs::read_to_string(keep.join(format!("boot-{boot}.log"))).unwrap();
+        assert!(log.contains("[irvm] lowered") && log.contains("state: saved snapshot"), "boot {boot}'s log: {log}");
+    }
+}
+
+#[test]
+fn app_converge_names_the_boots_and_the_first_differing_line() {
+    let boots = [console("one\ntwo\nthree\n", 2, 1, 411), console("one\nTWO\nthree\n", 0, 2, 411)];
+    let (code, out, err, keep) = app_converge("converge-differs", &[&boots[0], &boots[1]]);
+    assert_eq!(code, 1, "a boot with another output passed:\n{out}{err}");
+    assert_eq!(err.lines().count(), 1, "one line expected:\n{err}");
+    let (one, two) = (keep.join("boot-1.out"), keep.join("boot-2.out"));
+    let expected = format!(
+        "app-converge: demo: boot 2's program output differs from boot 1's at line 2: boot 1 'two', boot 2 'TWO'; \
+         compare {} {}",
+        one.display(),
+        two.display()
+    );
+    assert_eq!(err.trim_end(), expected);
+    assert_eq!(std::fs::read_to_string(two).unwrap(), "one\nTWO\nthree\n");
+    // A boot that prints less: the missing line is named as the end of its output.
+    let boots = [console("one\ntwo\n", 2, 1, 411), console("one\n", 0, 2, 411)];
+    let (code, _, err, _) = app_converge("converge-shorter", &[&boots[0], &boots[1]]);
+    assert!(code == 1 && err.contains("at line 2: boot 1 'two', boot 2 '<end of output>'"), "{err}");
+    // A first boot with BareFlow's lines only: no data to compare the next boots with.
+    let boots = [console("", 2, 1, 411), console("", 0, 2, 411)];
+    let (code, _, err, _) = app_converge("converge-silent", &[&boots[0], &boots[1]]);
+    assert!(code == 1 && err.starts_with("app-converge: demo, boot 1: no data: the program printed nothing"), "{err}");
+}
+
+/// `text` without the lines tools/bareflow-lines names as BareFlow's own (`grep -v -E`, as tools/app-check
+/// filters).
+fn without_bareflow_lines(text: &str) -> String {
+    let list = std::fs::read_to_string(root().join("tools/bareflow-lines")).expect("tools/bareflow-lines");
+    let mut grep = Command::new("grep");
+    grep.args(["-v", "-E"]);
+    for p in list.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        grep.arg("-e").arg(p);
+    }
+    let mut child =
+        grep.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("grep");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    support::text(&child.wait_with_output().unwrap().stdout)
+}
+
+#[test]
+fn bareflow_lines_name_everything_bareflow_run_adds_to_a_programs_output() {
+    // A cold then a warm run with the tier log, the state lines and irvm's lowering cost: without the
+    // lines tools/bareflow-lines names, each is the native build's output (what app-check and
+    // app-converge compare), and they did print lines of their own.
+    let dir = support::scratch("tools-test/bareflow-lines");
+    let src = root().join("tests/tiering/specialize.c");
+    let (exe, bc, state) = (dir.join("native"), dir.join("specialize.bc"), dir.join("state"));
+    support::compile("native build", support::clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
+    support::bitcode(&src, &bc, &["-O2"]);
+    let args = ["64", "20000", "96"];
+    let native = support::text(&Command::new(&exe).args(args).output().expect("native run").stdout);
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    for run in ["cold", "warm"] {
+        let o = support::bareflow(["run", "--tier", "auto", "--verbose", "--state"])
+            .arg(&state)
+            .arg(&bc)
+            .arg("--")
+            .args(args)
+            .output()
+            .expect("bareflow run");
+        let err = support::text(&o.stderr);
+        assert!(o.status.success(), "{run} run failed: {err}");
+        for own in ["[tier] ", "[irvm] lowered ", "state: saved snapshot "] {
+            assert!(err.lines().any(|l| l.starts_with(own)), "{run} run printed no '{own}' line: {err}");
+        }
+        let out = support::text(&o.stdout) + &err;
+        assert_eq!(without_bareflow_lines(&out), native, "{run} run: lines tools/bareflow-lines lets through");
+    }
 }

@@ -6,7 +6,9 @@
 #   short (default, in `make test`): `make userspace-check APP=...` on a small input: the native build,
 #     `bareflow run --tier interp|auto|jit` and QEMU (auto) print the same and exit with the same status;
 #   --full (`make test-apps`): larger inputs, then `make converge APP=...` and `make qemu-appliance APP=...`.
-# Prints `real-apps: P passed, F failed` (tools/test-summary counts it); exit status 1 when one failed.
+# Each ok or FAILED line ends with the time its make steps took; a converged app is followed by
+# app-converge's per-boot table. Prints `real-apps: P passed, F failed`
+# (tools/test-summary counts it); exit status 1 when one failed.
 # usage: tests/apps/real-apps.sh [--full] [zlib|sqlite|lua|cpp...]   (from the repository root)
 set -uo pipefail
 full=0; [ "${1:-}" = --full ] && { full=1; shift; }
@@ -58,30 +60,40 @@ args_cpp() {
     echo "FILES=tests/apps/cpp/parts.txt"; echo "ARGS=boot/parts.txt"
   fi
 }
-make=(make --no-print-directory LLVM=system)
+# A QEMU boot of Lua under --tier auto (interpreted, then ~130 compiles under TCG) took more than app-check's
+# default 300 s on the shared 2-core host (load 16): the time-out guards against a hang, not a slow host.
+make=(make --no-print-directory LLVM=system APP_TIMEOUT=900)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
 for app in "${apps[@]}"; do
   mapfile -t margs < <("args_$app")
   log=$work/$app.log
+  t0=$SECONDS
   "${make[@]}" userspace-check "${margs[@]}" > "$log" 2>&1; rc=$?
+  took="userspace-check $((SECONDS - t0)) s"
   runs=$(grep -c -E '^app-check: [^:]+: (bareflow run|QEMU).*: same output, exit [0-9]+$' "$log")
   if [ $rc -eq 0 ] && [ "$runs" -eq 4 ]; then
-    echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit, QEMU the same"
+    echo "real-apps: ok: $app: $(grep -m1 '^app-check: .*native: ' "$log" | sed 's/^app-check: //'); interp, auto, jit, QEMU the same ($took)"
     passed=$((passed + 1))
   else
-    echo "real-apps: FAILED: $app: userspace-check (status $rc, $runs of 4 runs matched)"; tail -20 "$log"
+    echo "real-apps: FAILED: $app: userspace-check (status $rc, $runs of 4 runs matched; $took)"; tail -20 "$log"
     failed=$((failed + 1)); continue
   fi
   [ $full = 1 ] || continue
-  "${make[@]}" converge "${margs[@]}" > "$log" 2>&1 && "${make[@]}" qemu-appliance "${margs[@]}" >> "$log" 2>&1
-  rc=$?
+  t0=$SECONDS
+  "${make[@]}" converge "${margs[@]}" > "$log" 2>&1; rc=$?
+  took="converge $((SECONDS - t0)) s" t0=$SECONDS
+  if [ $rc -eq 0 ]; then
+    "${make[@]}" qemu-appliance "${margs[@]}" >> "$log" 2>&1; rc=$?
+    took="$took, qemu-appliance $((SECONDS - t0)) s"
+  fi
   if [ $rc -eq 0 ] && grep -q -E '^app-check: [^:]+: QEMU, converged appliance: same output' "$log"; then
-    echo "real-apps: ok: $app: converged ($(grep '^app-converge: ' "$log" | sed 's/^app-converge: [^:]*: //')), appliance the same"
+    echo "real-apps: ok: $app: converged ($(grep '^app-converge: ' "$log" | sed 's/^app-converge: [^:]*: //')), appliance the same ($took)"
+    grep -E '^ *(boot|[0-9]+) ' "$log" | sed "s/^/real-apps:   $app: /" # app-converge's per-boot table
     passed=$((passed + 1))
   else
-    echo "real-apps: FAILED: $app: converge + qemu-appliance (status $rc)"; tail -20 "$log"
+    echo "real-apps: FAILED: $app: converge + qemu-appliance (status $rc; $took)"; tail -20 "$log"
     failed=$((failed + 1))
   fi
 done
