@@ -130,7 +130,7 @@ impl Tiering {
         for n in names {
             let addr = match n.as_str() {
                 "exit" => api::exit_shim as *const () as usize,
-                "pthread_create" => api::pthread_create_refused as *const () as usize,
+                "pthread_create" => api::pthread_create_shim as *const () as usize,
                 _ => m.resolve_symbol(&n).or_else(|| own.get(&n).map(|&a| a as usize)).unwrap_or(0),
             };
             if addr != 0 {
