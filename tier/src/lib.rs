@@ -261,7 +261,7 @@ impl Tiering {
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
         self.objects[f.index()] = Some(cache::Cached::of(c, key));
         if self.direct_slot(m, f, c.level) {
-            self.links.slots[f.index()] = c.address;
+            self.links.publish(f, c.address);
         }
         let specialized = choice.as_ref().map(specialize::Choice::describe);
         if let Some(choice) = choice {
@@ -421,7 +421,7 @@ impl Tiering {
             );
             self.preparing.retain(|&x| x != g);
             r.map_err(|e| TierError::Callee { name: name.clone(), error: Box::new(e) })?;
-            self.links.slots[g.index()] = m.native_code(g) as u64;
+            self.links.publish(g, m.native_code(g) as u64);
             if !policy::tierable(m, g) {
                 // Interpreted callers keep interpreting it (irvm cannot call native code with
                 // this signature); native callers use the slot.
@@ -490,7 +490,7 @@ impl Tiering {
         m.set_tier_mark(f, u64::MAX);
         let native = m.native_code(f);
         if native != 0 {
-            self.links.slots[f.index()] = native as u64;
+            self.links.publish(f, native as u64);
         }
     }
 
