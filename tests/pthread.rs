@@ -85,10 +85,22 @@ fn pthread_program_under_bareflow_run_matches_native_in_every_tier() {
         let bc = dir.join(format!("pthread_test{opt}.bc"));
         support::bitcode(&root().join(SOURCE), &bc, &[opt]);
         for flags in RUN_FLAGS {
-            let o = support::bareflow(["run"]).args(*flags).arg(&bc).output().expect("bareflow run");
+            let o = support::bareflow(["run", "--verbose"]).args(*flags).arg(&bc).output().expect("bareflow run");
             let (out, err) = (text(&o.stdout), text(&o.stderr));
             assert!(o.status.success(), "{opt} {flags:?}: exit status {:?}; stderr:\n{err}\nstdout:\n{out}", o.status);
             assert_eq!(out, expected, "{opt} {flags:?}: output differs from the native build's; stderr:\n{err}");
+            // Every compile succeeded (thread-local variables included), and the tiers really
+            // ran: the thread bodies compiled under --tier jit, OSR of a worker's loop (entered
+            // by the thread that reached the mark) under the default thresholds.
+            assert!(!err.contains(" stays "), "{opt} {flags:?}: a compile failed:\n{err}");
+            if flags[1] == "jit" {
+                for f in ["tls_worker", "player", "phased"] {
+                    assert!(err.contains(&format!("[tier] {f}: interp -> ")), "{opt} {flags:?}: {f} not compiled:\n{err}");
+                }
+            }
+            if flags == &["--tier", "auto"] {
+                assert!(err.contains("(OSR at loop header"), "{opt} {flags:?}: no OSR entry:\n{err}");
+            }
         }
     }
 }

@@ -151,9 +151,6 @@ pub struct Machine {
     pub(crate) jumps: crate::exec::jump::Jumps,
     /// `main`'s argv: NUL-terminated copies and the pointer array, alive as long as the machine.
     argv: (Vec<CString>, Box<[usize]>),
-    /// The running thread's copy of the thread-local variables (None: the first thread, which
-    /// uses the globals' own storage). Per thread, as `regs` … `jumps` are (`threads.rs`).
-    pub(crate) tls: Option<crate::threads::tls::Block>,
     /// The interpreter lock and the parked states of the program's other threads.
     pub(crate) threads: crate::threads::Threads,
 }
@@ -195,8 +192,7 @@ impl Machine {
             osr_first: u64::MAX,
             jumps: Default::default(),
             argv: (Vec::new(), Box::new([])),
-            tls: None,
-            threads: crate::threads::Threads::new(std::ptr::null_mut(), 0),
+            threads: crate::threads::Threads::new(std::ptr::null_mut(), 0, None),
         });
         if m.prog.funcs.iter().any(|f| f.intercept == crate::program::Intercept::SetJmp) {
             m.jumps.setjmp = m.prog.resolve_symbol("_setjmp").unwrap_or(0);
@@ -206,9 +202,9 @@ impl Machine {
         m.prog.owner = owner.cast();
         m.prog.thunk_handler = Some(exec::callback::thunk_entry);
         m.prog.init_globals().map_err(|e| Error::Load(format!("{name}: {e}")))?;
-        m.prog.tls = crate::threads::tls::Template::of(&m.prog);
+        m.prog.tls = crate::threads::tls::Template::of(&m.prog).map_err(|e| Error::Load(format!("{name}: {e}")))?;
         let create = m.prog.resolve_symbol("pthread_create").unwrap_or(0);
-        m.threads = crate::threads::Threads::new(owner, create);
+        m.threads = crate::threads::Threads::new(owner, create, m.prog.tls.blocks().cloned());
         Ok(m)
     }
 

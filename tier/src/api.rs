@@ -275,6 +275,23 @@ pub unsafe extern "C" fn pthread_create_shim(
     unsafe { libc::pthread_create(thread, attr, start, arg) }
 }
 
+/// A thread-local variable's address as JIT-compiled code gets it
+/// ([`orc_bridge::extract::TLS_ADDRESS`]): the calling thread's copy of the variable whose first
+/// thread's copy is at `first`. Takes no lock: the copies hang off a pthread key.
+pub extern "C" fn tls_address(first: *mut u8) -> *mut u8 {
+    let cell = LIVE.load(Ordering::Acquire);
+    // SAFETY: a non-null LIVE points at the cell of a live `LiveSession`; only its gate (shared,
+    // synchronized) is used.
+    let own = (!cell.is_null()).then(|| unsafe { (*cell).gate.tls_address(first as u64) }).flatten();
+    match own {
+        Some(a) => a as *mut u8,
+        None => {
+            eprintln!("bareflow run: JIT code asked for the thread-local copy of {first:p}, which is no thread-local variable");
+            std::process::abort()
+        }
+    }
+}
+
 /// `exit` as JIT-compiled code sees it: the session's at-exit work (snapshot, reports), then
 /// the C library's exit.
 pub extern "C" fn exit_shim(code: i32) -> ! {

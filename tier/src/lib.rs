@@ -137,6 +137,7 @@ impl Tiering {
                 syms.push((n, addr as u64));
             }
         }
+        syms.push((orc_bridge::extract::TLS_ADDRESS.to_string(), api::tls_address as *const () as u64));
         let refs: Vec<(&str, u64)> = syms.iter().map(|(n, a)| (n.as_str(), *a)).collect();
         jit.define_runtime_symbols(&refs)?;
         let links = links::Links::new(m)?;

@@ -217,7 +217,7 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 Err(t) => return Err(t),
             },
             Op::StackSave { d } => w!(d, (*m).sp as u64),
-            Op::TlsAddr { d, var } => w!(d, crate::threads::tls::address(&*m, var)),
+            Op::TlsAddr { d, var } => w!(d, (*m).prog.tls.address(var)),
             Op::StackRestore { a } => (*m).sp = r!(a) as usize,
             Op::MemMove { d, s, n } => std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize),
             Op::MemSet { d, v, n } => std::ptr::write_bytes(r!(d) as *mut u8, r!(v) as u8, r!(n) as usize),

@@ -1,7 +1,8 @@
 //! Threads of the interpreted program. `pthread_create` is the C library's own: the thread it
 //! starts enters its (interpreted) start routine through the routine's thunk, as any native →
 //! interpreter callback does, and gets an interpreter state of its own ([`State`]: register and
-//! alloca stacks, frames, setjmp entries, the C++ exception in flight, thread-local variables).
+//! alloca stacks, frames, setjmp entries, the C++ exception in flight); its thread-local variables
+//! are its own too (`tls.rs`).
 //!
 //! The translated program, its function table and the profile counters are shared. Interpreted
 //! code runs one thread at a time under the machine's interpreter lock ([`Gate`]); native code —
@@ -38,12 +39,11 @@ pub(crate) struct State {
     thrown: Option<Thrown>,
     retval: [u64; 8],
     jumps: Jumps,
-    tls: Option<tls::Block>,
 }
 
 impl State {
     /// The state a new thread starts with: empty stacks of up to [`THREAD_STACK_BYTES`] (no larger
-    /// than the first thread's), no frames, its own copy of the thread-local variables.
+    /// than the first thread's), no frames.
     fn fresh(mm: &Machine) -> State {
         let astack = Stack::new(mm.astack.len().min(THREAD_STACK_BYTES), false);
         let sp = astack.end();
@@ -57,7 +57,6 @@ impl State {
             thrown: None,
             retval: [0; 8],
             jumps: mm.jumps.for_new_thread(),
-            tls: (!mm.prog.tls.is_empty()).then(|| tls::Block::new(&mm.prog.tls)),
         }
     }
 
@@ -72,7 +71,6 @@ impl State {
         std::mem::swap(&mut self.thrown, &mut mm.thrown);
         std::mem::swap(&mut self.retval, &mut mm.retval);
         std::mem::swap(&mut self.jumps, &mut mm.jumps);
-        std::mem::swap(&mut self.tls, &mut mm.tls);
         self
     }
 }
@@ -107,6 +105,8 @@ pub(crate) struct Gate {
     free: Condvar,
     /// The machine (its address: set once it is boxed, never moved).
     machine: usize,
+    /// The program's thread-local variables (for JIT code, `ThreadGate::tls_address`).
+    tls: Option<Arc<tls::Blocks>>,
 }
 
 impl Gate {
@@ -213,13 +213,14 @@ pub(crate) struct Threads {
 impl Threads {
     /// The threading state of the machine at `m` (boxed, never moved); `create` is the address of
     /// `pthread_create` (0: none).
-    pub(crate) fn new(m: *mut Machine, create: usize) -> Threads {
+    pub(crate) fn new(m: *mut Machine, create: usize, tls: Option<Arc<tls::Blocks>>) -> Threads {
         let gate = Gate {
             multi: AtomicBool::new(false),
             key: OnceLock::new(),
             lock: Mutex::new(Holder::default()),
             free: Condvar::new(),
             machine: m as usize,
+            tls,
         };
         Threads { gate: Arc::new(gate), create }
     }
@@ -312,6 +313,13 @@ impl ThreadGate {
         if self.0.begin() {
             self.0.leave();
         }
+    }
+
+    /// The calling thread's copy of the thread-local variable whose first thread's copy is at
+    /// `first` (JIT-compiled code's `llvm.threadlocal.address`); None: not such a variable. Needs
+    /// no lock.
+    pub fn tls_address(&self, first: u64) -> Option<u64> {
+        self.0.tls.as_ref()?.address_of_first(first)
     }
 
     /// Run `body`, which uses the machine, under the interpreter lock once the program runs
