@@ -151,3 +151,15 @@ fn interpreted_threads_are_counted_exactly() {
     let header_count = worker["loops"][0]["header_count"].as_u64().unwrap();
     assert_eq!(header_count, 4 * 5000, "iterations of worker's loop: {worker}");
 }
+
+/// Two interpreted threads pass a token by spinning on C11 atomics alone: the spinning thread
+/// must hand irvm's interpreter lock to the other (else this never ends).
+#[test]
+fn interpreted_spin_waits_let_the_other_thread_run() {
+    let dir = scratch("pthread-spin");
+    let bc = dir.join("spin_handoff.bc");
+    support::bitcode(&root().join("tests/pthread/spin_handoff.c"), &bc, &["-O2"]);
+    let o = support::bareflow(["run", "--tier", "interp"]).arg(&bc).output().expect("bareflow run");
+    assert!(o.status.success(), "spin_handoff.c: {}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), format!("sum {}\n", 2 * (0..300).sum::<i64>()));
+}

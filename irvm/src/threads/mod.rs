@@ -20,8 +20,12 @@ use crate::abi::exception::Thrown;
 use crate::exec::jump::Jumps;
 use crate::exec::stack::Stack;
 use crate::vm::{Frame, Machine};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+
+/// A thread running interpreted atomics hands the lock to a waiting thread every this many (a
+/// spin loop waiting for another interpreted thread must let it run).
+const ATOMICS_PER_TURN: u32 = 64;
 
 /// Largest register and alloca stack of a thread other than the first (8 MiB each, the C
 /// library's default thread stack size).
@@ -93,6 +97,9 @@ struct Holder {
     /// The thread whose state the machine's fields hold (0: a thread that has ended; its state
     /// is dropped at the next switch).
     fields: usize,
+    /// Times the lock was taken, and threads waiting in `pass` for it to be taken by another.
+    turns: u64,
+    passing: u32,
 }
 
 /// The interpreter lock of one machine.
@@ -103,6 +110,10 @@ pub(crate) struct Gate {
     key: OnceLock<libc::pthread_key_t>,
     lock: Mutex<Holder>,
     free: Condvar,
+    /// Signalled when a thread takes the lock while another waits in `pass`.
+    taken: Condvar,
+    /// Threads waiting in `enter`.
+    waiting: AtomicU32,
     /// The machine (its address: set once it is boxed, never moved).
     machine: usize,
     /// The program's thread-local variables (for JIT code, `ThreadGate::tls_address`).
@@ -129,7 +140,7 @@ impl Gate {
         let me = Box::into_raw(Box::new(Parked { state: None, gate: self }));
         // SAFETY: `key` was just created; the slot owns `me` until the key's destructor runs.
         unsafe { libc::pthread_setspecific(key, me.cast()) };
-        *self.holder() = Holder { holder: me as usize, depth: 1, fields: me as usize };
+        *self.holder() = Holder { holder: me as usize, depth: 1, fields: me as usize, ..Holder::default() };
         self.multi.store(true, Ordering::Release);
         true
     }
@@ -152,11 +163,19 @@ impl Gate {
             h.depth += 1;
             return;
         }
-        while h.holder != 0 {
-            h = self.free.wait(h).unwrap_or_else(PoisonError::into_inner);
+        if h.holder != 0 {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+            while h.holder != 0 {
+                h = self.free.wait(h).unwrap_or_else(PoisonError::into_inner);
+            }
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
         }
         h.holder = me as usize;
         h.depth = 1;
+        h.turns += 1;
+        if h.passing > 0 {
+            self.taken.notify_all();
+        }
         if h.fields != me as usize {
             // The switch happens under the mutex, so that `park_end` of the previous thread
             // cannot free its slot meanwhile.
@@ -173,6 +192,25 @@ impl Gate {
             }
             h.fields = me as usize;
         }
+    }
+
+    /// Let a waiting thread take the lock (the calling thread holds it once) and wait until one
+    /// did; then the caller takes it back with `enter`. False: nobody waits, nothing done.
+    fn pass(&self) -> bool {
+        let mut h = self.holder();
+        if h.depth != 1 || self.waiting.load(Ordering::Relaxed) == 0 {
+            return false;
+        }
+        let turn = h.turns;
+        h.holder = 0;
+        h.depth = 0;
+        h.passing += 1;
+        self.free.notify_one();
+        while h.turns == turn {
+            h = self.taken.wait(h).unwrap_or_else(PoisonError::into_inner);
+        }
+        h.passing -= 1;
+        true
     }
 
     /// Release one hold of the lock (the calling thread holds it).
@@ -208,6 +246,8 @@ extern "C" fn park_end(slot: *mut libc::c_void) {
 pub(crate) struct Threads {
     gate: Arc<Gate>,
     create: usize,
+    /// Interpreted atomic operations while another thread waited (see [`after_atomic`]).
+    atomics: u32,
 }
 
 impl Threads {
@@ -219,10 +259,12 @@ impl Threads {
             key: OnceLock::new(),
             lock: Mutex::new(Holder::default()),
             free: Condvar::new(),
+            taken: Condvar::new(),
+            waiting: AtomicU32::new(0),
             machine: m as usize,
             tls,
         };
-        Threads { gate: Arc::new(gate), create }
+        Threads { gate: Arc::new(gate), create, atomics: 0 }
     }
 
     /// A handle on the interpreter lock for native code of the host (see [`ThreadGate`]).
@@ -268,6 +310,35 @@ pub(crate) unsafe fn from_native(o: Outside) {
     // SAFETY: the machine, which owns the gate, is alive (# Safety).
     let gate = unsafe { &*o.0 };
     if gate.multi.load(Ordering::Acquire) {
+        // SAFETY: the lock is in use; the machine is alive.
+        unsafe { gate.enter() };
+    }
+}
+
+/// Interpreted code ran an atomic read-modify-write or compare-and-swap: the kind of operation a
+/// spin loop waits with. While other threads wait for the lock, every [`ATOMICS_PER_TURN`]th
+/// one hands it over (and waits until another thread took it before taking it back), so a thread spinning until another
+/// interpreted thread stores does not keep that thread out for ever.
+///
+/// # Safety
+/// `m` is the live machine, held by the calling thread; no reference into it is live.
+#[cold]
+pub(crate) unsafe fn after_atomic(m: *mut Machine) {
+    // SAFETY: the calling thread holds the machine (# Safety); the borrow ends before `leave`.
+    let gate = unsafe {
+        let t = &mut (*m).threads;
+        if !t.gate.multi.load(Ordering::Relaxed) || t.gate.waiting.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        t.atomics = t.atomics.wrapping_add(1);
+        if t.atomics % ATOMICS_PER_TURN != 0 {
+            return;
+        }
+        Arc::as_ptr(&t.gate)
+    };
+    // SAFETY: the machine owning the gate is alive (# Safety).
+    let gate = unsafe { &*gate };
+    if gate.pass() {
         // SAFETY: the lock is in use; the machine is alive.
         unsafe { gate.enter() };
     }
