@@ -791,6 +791,11 @@ pub(crate) enum Op {
     StackSave {
         d: Reg,
     },
+    /// The running thread's copy of thread-local variable `var` (`threads::tls`).
+    TlsAddr {
+        d: Reg,
+        var: u32,
+    },
     StackRestore {
         a: Reg,
     },

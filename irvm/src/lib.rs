@@ -21,6 +21,7 @@ mod isa;
 mod layout;
 mod llvm;
 mod program;
+mod threads;
 mod translate;
 mod vm;
 
@@ -32,5 +33,6 @@ pub use hooks::{Hooks, LiveValue, NoHooks, OsrDecision, OsrHeader};
 pub use inspect::{BranchCounts, Signature, SummaryCounts};
 pub use isa::FuncId;
 pub use program::Resolver;
+pub use threads::ThreadGate;
 pub use translate::ValueId;
 pub use vm::{Machine, Options, Outcome};

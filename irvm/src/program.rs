@@ -22,7 +22,7 @@ pub(crate) enum Intercept {
     Exit,
     /// setjmp and its other names: the interpreter records where it returns (`exec/jump.rs`).
     SetJmp,
-    /// fork and threads: cannot work across the interpreter.
+    /// fork: cannot work across the interpreter.
     Refuse,
 }
 
@@ -77,6 +77,8 @@ pub(crate) struct Program {
     pub(crate) osr: bool,
     /// Lower `llvm.fmuladd` as a fused multiply-add (`Machine::set_fp_contraction`).
     pub(crate) fuse_fmuladd: bool,
+    /// The thread-local variables (`Machine::load` fills it once the globals are initialized).
+    pub(crate) tls: crate::threads::tls::Template,
     /// [`Program::call_shape`]'s cache, by function (empty until first used).
     call_shapes: Vec<Option<Option<crate::abi::classify::CallShape>>>,
 }
@@ -95,7 +97,7 @@ fn intercept_for(name: &str) -> Intercept {
     match name {
         "exit" => Intercept::Exit,
         "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" => Intercept::SetJmp,
-        "vfork" | "fork" | "pthread_create" => Intercept::Refuse,
+        "vfork" | "fork" => Intercept::Refuse,
         _ => Intercept::None,
     }
 }
@@ -137,6 +139,7 @@ impl Program {
             thunk_handler: None,
             osr: false,
             fuse_fmuladd: false,
+            tls: Default::default(),
             call_shapes: Vec::new(),
             ir,
         };

@@ -151,6 +151,8 @@ pub struct Machine {
     pub(crate) jumps: crate::exec::jump::Jumps,
     /// `main`'s argv: NUL-terminated copies and the pointer array, alive as long as the machine.
     argv: (Vec<CString>, Box<[usize]>),
+    /// The interpreter lock and the parked states of the program's other threads.
+    pub(crate) threads: crate::threads::Threads,
 }
 
 /// Read the time-stamp counter.
@@ -190,6 +192,7 @@ impl Machine {
             osr_first: u64::MAX,
             jumps: Default::default(),
             argv: (Vec::new(), Box::new([])),
+            threads: crate::threads::Threads::new(std::ptr::null_mut(), 0, None),
         });
         if m.prog.funcs.iter().any(|f| f.intercept == crate::program::Intercept::SetJmp) {
             m.jumps.setjmp = m.prog.resolve_symbol("_setjmp").unwrap_or(0);
@@ -199,7 +202,17 @@ impl Machine {
         m.prog.owner = owner.cast();
         m.prog.thunk_handler = Some(exec::callback::thunk_entry);
         m.prog.init_globals().map_err(|e| Error::Load(format!("{name}: {e}")))?;
+        m.prog.tls = crate::threads::tls::Template::of(&m.prog).map_err(|e| Error::Load(format!("{name}: {e}")))?;
+        let create = m.prog.resolve_symbol("pthread_create").unwrap_or(0);
+        m.threads = crate::threads::Threads::new(owner, create, m.prog.tls.blocks().cloned());
         Ok(m)
+    }
+
+    /// The interpreter lock, for the host's native code the program calls (see [`ThreadGate`]).
+    ///
+    /// [`ThreadGate`]: crate::ThreadGate
+    pub fn thread_gate(&self) -> crate::ThreadGate {
+        self.threads.gate()
     }
 
     /// Time every call with the TSC instead of sampling tiny hot functions (see `exec::timing`).
@@ -414,8 +427,11 @@ impl Machine {
             img.gpr[..args.len()].copy_from_slice(args);
             self.stats[f.0 as usize].calls += 1;
             let mark = exec::jump::mark(self);
+            let outside = crate::threads::to_native(self, native);
             // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.
             let r = unsafe { crate::abi::native::call(native, &mut img) };
+            // SAFETY: `outside` is this call's; the machine is alive.
+            unsafe { crate::threads::from_native(outside) };
             exec::jump::after_native(self, mark);
             if let Err(thrown) = r {
                 self.thrown = Some(thrown);

@@ -76,9 +76,7 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<HostLinkedBase> {
         } else {
             // SAFETY: valid global variable.
             if unsafe { LLVMIsThreadLocal(gv) } != 0 {
-                return Err(Error::Input(format!(
-                    "thread-local global '{name}' cannot live in host memory (unsupported)"
-                )));
+                thread_local_through_host(m, gv, &name)?;
             }
             let sym = HostSymbol::Global { index: index as u32, name }.symbol();
             // SAFETY: valid global variable.
@@ -115,6 +113,55 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<HostLinkedBase> {
     }
     Ok(HostLinkedBase { module, app_functions: Arc::new(app_functions) })
 }
+
+/// A thread-local variable lives in the host too, one copy per thread: every
+/// `llvm.threadlocal.address(@gv)` becomes a call of the host's [`TLS_ADDRESS`], which answers
+/// the calling thread's copy of the variable whose first copy `@gv` is; `@gv` itself becomes an
+/// ordinary global (the first thread's copy, in host memory like any other).
+fn thread_local_through_host(m: LLVMModuleRef, gv: LLVMValueRef, name: &str) -> Result<()> {
+    let mut calls = Vec::new();
+    for (user, op) in llvm::uses(gv) {
+        // SAFETY: `user` is a valid value; the callee of a call is its last operand.
+        let callee = unsafe {
+            let n = LLVMGetNumOperands(user);
+            if LLVMIsACallInst(user).is_null() || op != 0 || n < 2 {
+                None
+            } else {
+                Some(LLVMGetOperand(user, n as u32 - 1))
+            }
+        };
+        match callee {
+            Some(c) if llvm::name(c).starts_with("llvm.threadlocal.address") => calls.push(user),
+            _ => {
+                return Err(Error::Input(format!(
+                    "thread-local global '{name}' is used other than through llvm.threadlocal.address (unsupported)"
+                )));
+            }
+        }
+    }
+    let cname = crate::error::cstring("symbol", TLS_ADDRESS)?;
+    // SAFETY: valid module; the declaration `ptr (ptr)` belongs to it; each call's callee (its
+    // last operand) is replaced by a function of the intrinsic's own type.
+    unsafe {
+        let ctx = LLVMGetModuleContext(m);
+        let mut f = LLVMGetNamedFunction(m, cname.as_ptr());
+        if f.is_null() {
+            let mut ptr = LLVMPointerTypeInContext(ctx, 0);
+            let ty = LLVMFunctionType(ptr, &mut ptr, 1, 0);
+            f = LLVMAddFunction(m, cname.as_ptr(), ty);
+            LLVMSetLinkage(f, LLVMLinkage::LLVMExternalLinkage);
+        }
+        for call in calls {
+            LLVMSetOperand(call, LLVMGetNumOperands(call) as u32 - 1, f);
+        }
+        LLVMSetThreadLocal(gv, 0);
+    }
+    Ok(())
+}
+
+/// The host function JIT code calls for a thread-local variable's address: `ptr (ptr first)`, the
+/// calling thread's copy of the variable whose first thread's copy is at `first`.
+pub const TLS_ADDRESS: &str = "__bareflow_tls_address";
 
 /// Every alias is replaced by what it stands for and deleted, as a linker resolves it: an
 /// extracted function's module turns other bodies into declarations, and an alias of a

@@ -217,7 +217,7 @@ pub fn main(args: &[String]) -> i32 {
     // SAFETY: the session is boxed (it does not move) and lives until the process ends: this
     // function ends it inside the session's scope (below) and never drops the box while the
     // guard lives. While C or JIT code runs, only the program's calls into the C API use it.
-    let _live = unsafe { bareflow_tier::api::LiveSession::enter(live) };
+    let _live = unsafe { bareflow_tier::api::LiveSession::enter(live, session.machine.thread_gate()) };
     crate::platform::boot_mark("JIT set up");
     let Session { machine, host } = &mut *session;
     if let Some(store) = &a.state {

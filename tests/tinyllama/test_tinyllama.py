@@ -199,6 +199,25 @@ class Program(unittest.TestCase):
                 self.assertTrue(outs[j][1] == outs["1"][1], f"-j {j} {extra}: logits differ")
 
     @unittest.skipUnless(os.path.exists(BAREFLOW) and os.path.exists(BC), "no bareflow binary (set BAREFLOW)")
+    def test_threads_under_bareflow_match_native(self):
+        """-j 2 under bareflow run (irvm runs the worker threads; under --tier auto the hot matmul is
+        JIT-compiled while both threads run it): the text and bit-identical logits of the native -j 1."""
+        args = [MODEL, "-n", "48", "-t", "0", "-i", "And God said"]
+        native_dump = os.path.join(TMP, "native-j1.bin")
+        native = run(*args, "-j", "1", "-l", native_dump)
+        self.assertEqual(native.returncode, 0, native.stderr.decode())
+        with open(native_dump, "rb") as f:
+            want = f.read()
+        for tier in (["--tier", "interp"], ["--tier", "auto"], ["--tier", "auto", "--thresholds", "min"]):
+            dump = os.path.join(TMP, "bareflow-j2.bin")
+            r = subprocess.run([BAREFLOW, "run", *tier, BC, "--", *args, "-j", "2", "-l", dump],
+                               capture_output=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            self.assertEqual(r.stdout, native.stdout, f"{tier} -j 2: text differs")
+            with open(dump, "rb") as f:
+                self.assertTrue(f.read() == want, f"{tier} -j 2: logit dumps differ from native -j 1")
+
+    @unittest.skipUnless(os.path.exists(BAREFLOW) and os.path.exists(BC), "no bareflow binary (set BAREFLOW)")
     def test_background_compiles_match_synchronous(self):
         """--tier auto with one background compile thread and with synchronous compiles: the same text and
         bit-identical logits as the native build; the background run really installed code compiled on its

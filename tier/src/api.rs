@@ -25,24 +25,33 @@ pub trait LiveRun {
 
 /// The session whose program is running, or null: the only session state C and JIT code can
 /// reach. It points at the cell a [`LiveSession`] owns (a cell, because a `dyn` pointer does not
-/// fit an atomic). Set and cleared by [`LiveSession`] only; read by [`with_live`] only.
-static LIVE: AtomicPtr<*mut dyn LiveRun> = AtomicPtr::new(std::ptr::null_mut());
+/// fit an atomic). Set and cleared by [`LiveSession`] only; read by [`with_live`] and
+/// [`pthread_create_shim`] only.
+static LIVE: AtomicPtr<Live> = AtomicPtr::new(std::ptr::null_mut());
+
+/// The live session, and its machine's interpreter lock (taken around every use of the session
+/// once the program runs threads).
+struct Live {
+    run: *mut dyn LiveRun,
+    gate: irvm::ThreadGate,
+}
 
 /// While this guard lives, the C API and [`exit_shim`] act on its session.
 pub struct LiveSession {
-    cell: Box<*mut dyn LiveRun>,
+    cell: Box<Live>,
 }
 
 impl LiveSession {
-    /// Make `run` the live session.
+    /// Make `run` the live session; `gate` is its machine's [`irvm::Machine::thread_gate`].
     ///
     /// # Safety
     /// `run` stays valid and in place for as long as the guard lives, and is used by nothing
     /// else while C or JIT code runs (the program's own calls into the C API are the only users
-    /// then). The `bareflow` driver boxes its session and ends the process inside the session's
-    /// scope, so interpreted and JIT code running at process exit (atexit handlers) still find it.
-    pub unsafe fn enter(run: *mut dyn LiveRun) -> LiveSession {
-        let mut cell = Box::new(run);
+    /// then, one at a time under `gate`). The `bareflow` driver boxes its session and ends the
+    /// process inside the session's scope, so interpreted and JIT code running at process exit
+    /// (atexit handlers) still find it.
+    pub unsafe fn enter(run: *mut dyn LiveRun, gate: irvm::ThreadGate) -> LiveSession {
+        let mut cell = Box::new(Live { run, gate });
         LIVE.store(&mut *cell, Ordering::Release);
         LiveSession { cell }
     }
@@ -60,13 +69,15 @@ fn with_live<R>(body: impl FnOnce(&mut dyn LiveRun) -> R) -> Option<R> {
     if cell.is_null() {
         return None;
     }
-    // SAFETY: a non-null LIVE points at the cell of a live `LiveSession`, which holds the pointer
-    // its `enter` was given; that run is valid, in place and otherwise unused while C or JIT code
-    // runs (`enter`'s contract). The program is single-threaded and calls the C API only from
-    // its own code — interpreted code through irvm's native call, or JIT code — while irvm is
-    // inside that call and touches neither the machine nor its hooks, so this is the only
+    // SAFETY: a non-null LIVE points at the cell of a live `LiveSession`.
+    let live = unsafe { &*cell };
+    // SAFETY: the cell holds the pointer its `enter` was given; that run is valid, in place and
+    // otherwise unused while C or JIT code runs (`enter`'s contract). The program calls the C API
+    // only from its own code — interpreted code through irvm's native call, or JIT code — while
+    // irvm is outside the machine on this thread; once the program runs threads, the interpreter
+    // lock (`hold`) keeps every other thread off the machine and its hooks, so this is the only
     // reference in use.
-    Some(body(unsafe { &mut **cell }))
+    Some(live.gate.hold(|| body(unsafe { &mut *live.run })))
 }
 
 /// Named regions timed by jit_profile_begin/end.
@@ -242,13 +253,43 @@ pub extern "C" fn jit_optimize_hot_functions() -> i32 {
 }
 symbol_registry::register!(fn jit_optimize_hot_functions);
 
-/// `pthread_create` as JIT-compiled code sees it: refused, as irvm refuses it (a thread would
-/// enter the interpreter, which runs the program on one thread). One line, then exit status 2
-/// after the session's at-exit work.
-pub extern "C" fn pthread_create_refused() -> ! {
-    eprintln!("bareflow run: unsupported call to 'pthread_create': irvm runs the program on one thread");
-    with_live(|s| s.exit(2));
-    std::process::exit(2)
+/// `pthread_create` as JIT-compiled code sees it: the C library's, once the live session's
+/// interpreter lock is in use (the new thread may enter interpreted code, and this one returns
+/// to the interpreter holding no lock).
+///
+/// # Safety
+/// The C library's `pthread_create` contract.
+pub unsafe extern "C" fn pthread_create_shim(
+    thread: *mut libc::pthread_t,
+    attr: *const libc::pthread_attr_t,
+    start: extern "C" fn(*mut libc::c_void) -> *mut libc::c_void,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    let cell = LIVE.load(Ordering::Acquire);
+    if !cell.is_null() {
+        // SAFETY: a non-null LIVE points at the cell of a live `LiveSession`; only its gate (shared,
+        // synchronized) is used.
+        unsafe { (*cell).gate.begin_threads() };
+    }
+    // SAFETY: the caller's arguments, passed on (# Safety).
+    unsafe { libc::pthread_create(thread, attr, start, arg) }
+}
+
+/// A thread-local variable's address as JIT-compiled code gets it
+/// ([`orc_bridge::extract::TLS_ADDRESS`]): the calling thread's copy of the variable whose first
+/// thread's copy is at `first`. Takes no lock: the copies hang off a pthread key.
+pub extern "C" fn tls_address(first: *mut u8) -> *mut u8 {
+    let cell = LIVE.load(Ordering::Acquire);
+    // SAFETY: a non-null LIVE points at the cell of a live `LiveSession`; only its gate (shared,
+    // synchronized) is used.
+    let own = (!cell.is_null()).then(|| unsafe { (*cell).gate.tls_address(first as u64) }).flatten();
+    match own {
+        Some(a) => a as *mut u8,
+        None => {
+            eprintln!("bareflow run: JIT code asked for the thread-local copy of {first:p}, which is no thread-local variable");
+            std::process::abort()
+        }
+    }
 }
 
 /// `exit` as JIT-compiled code sees it: the session's at-exit work (snapshot, reports), then

@@ -113,7 +113,7 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
         };
         m.set_native(f, address as usize);
         if t.direct_slot(m, f, level) {
-            t.links.slots[f.index()] = address;
+            t.links.publish(f, address);
         }
         t.levels[f.index()] = Some(level);
         t.objects[f.index()] = Some(Cached {

@@ -149,13 +149,14 @@ impl Tiering {
         for n in names {
             let addr = match n.as_str() {
                 "exit" => api::exit_shim as *const () as usize,
-                "pthread_create" => api::pthread_create_refused as *const () as usize,
+                "pthread_create" => api::pthread_create_shim as *const () as usize,
                 _ => m.resolve_symbol(&n).or_else(|| own.get(&n).map(|&a| a as usize)).unwrap_or(0),
             };
             if addr != 0 {
                 syms.push((n, addr as u64));
             }
         }
+        syms.push((orc_bridge::extract::TLS_ADDRESS.to_string(), api::tls_address as *const () as u64));
         let refs: Vec<(&str, u64)> = syms.iter().map(|(n, a)| (n.as_str(), *a)).collect();
         jit.define_runtime_symbols(&refs)?;
         let links = links::Links::new(m)?;
@@ -282,7 +283,7 @@ impl Tiering {
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
         self.objects[f.index()] = Some(cache::Cached::of(c, key));
         if self.direct_slot(m, f, c.level) {
-            self.links.slots[f.index()] = c.address;
+            self.links.publish(f, c.address);
         }
         let specialized = choice.as_ref().map(specialize::Choice::describe);
         if let Some(choice) = choice {
@@ -453,7 +454,7 @@ impl Tiering {
             );
             self.preparing.retain(|&x| x != g);
             r.map_err(|e| TierError::Callee { name: name.clone(), error: Box::new(e) })?;
-            self.links.slots[g.index()] = m.native_code(g) as u64;
+            self.links.publish(g, m.native_code(g) as u64);
             if !policy::tierable(m, g) {
                 // Interpreted callers keep interpreting it (irvm cannot call native code with
                 // this signature); native callers use the slot.
@@ -530,7 +531,7 @@ impl Tiering {
         m.set_tier_mark(f, u64::MAX);
         let native = m.native_code(f);
         if native != 0 {
-            self.links.slots[f.index()] = native as u64;
+            self.links.publish(f, native as u64);
         }
     }
 

@@ -7,6 +7,7 @@ use irvm::{FuncId, Machine};
 use orc_bridge::specialize::GUARD_COUNTERS;
 use orc_bridge::{GlobalRef, HostLinks};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Host links of one program (built once, before the run).
 pub struct Links {
@@ -61,7 +62,19 @@ impl Links {
 
     /// Zero the guard counters of `f` (before a new specialization of it is linked).
     pub fn reset_guards(&mut self, f: FuncId) {
-        self.guards[f.index()] = [0; GUARD_COUNTERS];
+        for w in self.guards[f.index()].iter_mut() {
+            // SAFETY: `w` is an aligned word of `self.guards` (never moved); atomic because JIT
+            // code of the program's other threads may be counting in it (those counts are lost).
+            unsafe { AtomicU64::from_ptr(w) }.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// Make `address` the code JIT callers of `f` call from now on. One atomic store: a thread
+    /// of the program reading the slot meanwhile calls either the old code or the new, both
+    /// valid (compiled code is never freed while the program runs).
+    pub fn publish(&mut self, f: FuncId, address: u64) {
+        // SAFETY: an aligned word of `self.slots` (boxed, never moved), which JIT code only reads.
+        unsafe { AtomicU64::from_ptr(&mut self.slots[f.index()]) }.store(address, Ordering::Release);
     }
 }
 

@@ -507,9 +507,13 @@ pub(crate) unsafe fn call_native(
         });
         mm.sp = at;
     }
+    // SAFETY: live machine; the borrow ends at once.
+    let outside = crate::threads::to_native(unsafe { &*m }, addr);
     // SAFETY: `addr` is native code whose signature is the call site's (the program's own
     // contract, as for native code); no reference into the machine is live across the call.
     let r = unsafe { native::call(addr, &mut img) };
+    // SAFETY: `outside` is this call's; the machine is alive.
+    unsafe { crate::threads::from_native(outside) };
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     super::jump::after_native(mm, mark);
@@ -617,9 +621,13 @@ pub(crate) unsafe fn osr(
         // SAFETY: `fp` is inside the register stack; the frame ends `nslots` after it.
         mm.reg_top = unsafe { fp.add(c.nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
     }
+    // SAFETY: live machine; the borrow ends at once.
+    let outside = crate::threads::to_native(unsafe { &*m }, addr);
     // SAFETY: `addr` is the host's OSR variant of this function, `ret (ptr)`, reading `buf`
     // as this point lays it out; no reference into the machine is live across the call.
     let r = unsafe { native::call(addr, &mut img) };
+    // SAFETY: `outside` is this call's; the machine is alive.
+    unsafe { crate::threads::from_native(outside) };
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     super::jump::after_native(mm, mark);

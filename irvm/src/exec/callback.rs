@@ -17,8 +17,10 @@ use crate::vm::{Machine, Outcome};
 /// `owner` is the live `Machine` that bound the thunk; `regs` is the thunk's saved register image.
 pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage) {
     let m: *mut Machine = owner.cast();
+    // A thread of the program's other than the one running now waits here for the interpreter.
+    let inside = crate::threads::into_interpreter(m);
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped), not otherwise
-    // referenced while native code calls in.
+    // referenced while native code calls in (this thread holds the interpreter lock if in use).
     unsafe { super::jump::on_native_entry(&mut *m) };
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped).
     let r = unsafe { run_callback(m, func, regs) };
@@ -27,13 +29,13 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
         let thrown = unsafe { (*m).thrown.take() }.expect("irvm: unwinding without an exception");
         // The thunk's asm throws it on into its native caller.
         regs.rethrow = thrown.into_raw() as u64;
-        return;
-    }
-    if let Err(t) = r {
+    } else if let Err(t) = r {
         // SAFETY: the thunk's owner is a live machine (unbound when it is dropped); `run_callback`
         // returned, so nothing else uses the machine now.
         unsafe { end_process(&mut *m, t) }
     }
+    // SAFETY: `inside` is this entry's; the machine is alive.
+    unsafe { crate::threads::from_interpreter(inside) };
 }
 
 /// A function that has native code but was never lowered (e.g. linked from an object cache) is
@@ -97,9 +99,13 @@ unsafe fn call_native(
     unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
     // SAFETY: live machine, not referenced across the native call.
     let mark = unsafe { super::jump::mark(&*m) };
+    // SAFETY: live machine; the borrow ends at once.
+    let outside = crate::threads::to_native(unsafe { &*m }, native);
     // SAFETY: `native` is compiled code of this function (its own signature); the stack words
     // are the native caller's outgoing arguments.
     let r = unsafe { crate::abi::native::call(native, &mut img) };
+    // SAFETY: `outside` is this call's; the machine is alive.
+    unsafe { crate::threads::from_native(outside) };
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     super::jump::after_native(mm, mark);

@@ -60,6 +60,13 @@ pub(crate) struct Jumps {
     pub(crate) setjmp: usize,
 }
 
+impl Jumps {
+    /// A new thread's: no entries or targets yet, the same `_setjmp`.
+    pub(crate) fn for_new_thread(&self) -> Jumps {
+        Jumps { setjmp: self.setjmp, ..Jumps::default() }
+    }
+}
+
 /// The guard of one entry: the template first (the asm takes its address as the guard's).
 #[repr(C)]
 struct Guard {

@@ -69,12 +69,8 @@ unsafe fn wr(bytes: u8, p: usize, v: u64) {
     }
 }
 
-/// atomicrmw (single thread): returns the old value.
-pub(crate) unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
-    // SAFETY: the program's pointer.
-    let old = unsafe { rd(bytes, p) };
-    let bits = u32::from(bytes) * 8;
-    let m = crate::consts::mask(bits);
+/// The value atomicrmw operation `op` stores, from the `bits`-wide `old` and operand `v`.
+fn rmw_value(op: u8, bits: u32, old: u64, v: u64) -> u64 {
     let (so, sv) = (super::int::sext(old, bits), super::int::sext(v, bits));
     let f32op = |f: fn(f32, f32) -> f32| u64::from(f(f32::from_bits(old as u32), f32::from_bits(v as u32)).to_bits());
     let f64op = |f: fn(f64, f64) -> f64| f(f64::from_bits(old), f64::from_bits(v)).to_bits();
@@ -107,21 +103,72 @@ pub(crate) unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
         13 => f64op(|a, b| a + b),
         _ => f64op(|a, b| a - b),
     };
-    // SAFETY: `p` is valid for `bytes` bytes (# Safety), the same range `rd` just read.
-    unsafe { wr(bytes, p, new & m) };
-    old
+    new & crate::consts::mask(bits)
 }
 
-/// cmpxchg (single thread): (old value, success).
-pub(crate) unsafe fn cmpxchg(bytes: u8, p: usize, cmp: u64, new: u64) -> (u64, bool) {
-    // SAFETY: the program's pointer.
-    let old = unsafe { rd(bytes, p) };
-    let ok = old == cmp & crate::consts::mask(u32::from(bytes) * 8);
-    if ok {
-        // SAFETY: `p` is valid for `bytes` bytes (# Safety), the same range `rd` just read.
-        unsafe { wr(bytes, p, new) };
+/// Compare-and-swap of the `bytes`-sized integer at `p`: a real atomic (lock cmpxchg) when `p`
+/// is naturally aligned, as LLVM's atomics are, so that other threads of the program (native,
+/// JIT-compiled) see it as one; else a plain read and write. Returns the value found.
+///
+/// # Safety
+/// `p` is valid for reads and writes of `bytes` bytes.
+unsafe fn cas(bytes: u8, p: usize, cmp: u64, new: u64) -> u64 {
+    use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering::SeqCst};
+    macro_rules! cas_as {
+        ($a:ty, $t:ty) => {
+            // SAFETY: `p` is valid (# Safety) and aligned (checked below); the program's other
+            // accesses to it are its own business (atomics natively, as here).
+            match unsafe { <$a>::from_ptr(p as *mut $t) }.compare_exchange(cmp as $t, new as $t, SeqCst, SeqCst) {
+                Ok(v) | Err(v) => u64::from(v),
+            }
+        };
     }
-    (old, ok)
+    if p % usize::from(bytes) != 0 {
+        // SAFETY: `p` is valid for `bytes` bytes (# Safety).
+        let old = unsafe { rd(bytes, p) };
+        if old == cmp {
+            // SAFETY: as above.
+            unsafe { wr(bytes, p, new) };
+        }
+        return old;
+    }
+    match bytes {
+        1 => cas_as!(AtomicU8, u8),
+        2 => cas_as!(AtomicU16, u16),
+        4 => cas_as!(AtomicU32, u32),
+        _ => cas_as!(AtomicU64, u64),
+    }
+}
+
+/// atomicrmw, atomic against the program's other threads (a compare-and-swap loop): returns the
+/// old value.
+///
+/// # Safety
+/// `p` is the program's pointer to a `bytes`-sized integer.
+pub(crate) unsafe fn atomic_rmw(op: u8, bytes: u8, p: usize, v: u64) -> u64 {
+    let bits = u32::from(bytes) * 8;
+    // SAFETY: the program's pointer.
+    let mut old = unsafe { rd(bytes, p) };
+    loop {
+        let new = rmw_value(op, bits, old, v);
+        // SAFETY: the program's pointer (# Safety).
+        let seen = unsafe { cas(bytes, p, old, new) };
+        if seen == old {
+            return old;
+        }
+        old = seen;
+    }
+}
+
+/// cmpxchg, atomic against the program's other threads: (old value, success).
+///
+/// # Safety
+/// `p` is the program's pointer to a `bytes`-sized integer.
+pub(crate) unsafe fn cmpxchg(bytes: u8, p: usize, cmp: u64, new: u64) -> (u64, bool) {
+    let cmp = cmp & crate::consts::mask(u32::from(bytes) * 8);
+    // SAFETY: the program's pointer (# Safety).
+    let old = unsafe { cas(bytes, p, cmp, new) };
+    (old, old == cmp)
 }
 
 pub(crate) fn shuffle(t: &ShuffleTable, d: V, a: V, b: V) {

@@ -618,6 +618,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 | Op::Shuffle { .. }
                 | Op::StackRestore { .. }
                 | Op::StackSave { .. }
+                | Op::TlsAddr { .. }
                 | Op::StoreN { .. }
                 | Op::TruncW { .. }
                 | Op::VConv { .. }

@@ -217,14 +217,19 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 Err(t) => return Err(t),
             },
             Op::StackSave { d } => w!(d, (*m).sp as u64),
+            Op::TlsAddr { d, var } => w!(d, (*m).prog.tls.address(var)),
             Op::StackRestore { a } => (*m).sp = r!(a) as usize,
             Op::MemMove { d, s, n } => std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize),
             Op::MemSet { d, v, n } => std::ptr::write_bytes(r!(d) as *mut u8, r!(v) as u8, r!(n) as usize),
-            Op::AtomicRmw { op, bytes, d, p, v } => w!(d, mem::atomic_rmw(op, bytes, r!(p) as usize, r!(v))),
+            Op::AtomicRmw { op, bytes, d, p, v } => {
+                w!(d, mem::atomic_rmw(op, bytes, r!(p) as usize, r!(v)));
+                crate::threads::after_atomic(m);
+            }
             Op::CmpXchg { bytes, d, p, cmp, new } => {
                 let (old, ok) = mem::cmpxchg(bytes, r!(p) as usize, r!(cmp), r!(new));
                 w!(d, old);
                 w!(d.at(1), u64::from(ok));
+                crate::threads::after_atomic(m);
             }
 
             Op::VInt { op, lane, n, d, a, b } => {

@@ -39,6 +39,11 @@ impl Stack {
         s
     }
 
+    /// Size in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// First byte.
     #[inline(always)]
     pub(crate) fn base(&self) -> usize {

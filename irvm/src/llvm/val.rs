@@ -135,6 +135,12 @@ impl Val {
         unsafe { c::LLVMIsDeclaration(self.0) != 0 }
     }
 
+    /// A `thread_local` global variable: one copy per thread.
+    pub(crate) fn is_thread_local(self) -> bool {
+        // SAFETY: global variable.
+        unsafe { c::LLVMIsThreadLocal(self.0) != 0 }
+    }
+
     /// An undefined weak reference (`extern_weak`): null when nothing defines it.
     pub(crate) fn is_extern_weak(self) -> bool {
         // SAFETY: global value.

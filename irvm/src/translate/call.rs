@@ -9,7 +9,7 @@ use crate::layout;
 use crate::llvm::{Val, ValKind};
 use crate::program::Intercept;
 
-/// How a refused call's error starts (fork, threads: neither irvm nor native code run under it).
+/// How a refused call's error starts (fork: neither irvm nor native code run under it).
 const REFUSED: &str = "unsupported call to";
 /// How a missing symbol's error starts (native code cannot link it either).
 const UNDEFINED: &str = "undefined external";
@@ -40,9 +40,6 @@ impl Fx<'_> {
                     let (pos, len) = self.cur_pos;
                     self.push(Op::Exit { code, rest: len - pos - 1 });
                     return Ok(());
-                }
-                Intercept::Refuse if entry.name == "pthread_create" => {
-                    return Err(format!("{REFUSED} 'pthread_create': irvm runs the program on one thread"));
                 }
                 Intercept::Refuse => return Err(format!("{REFUSED} '{}'", entry.name)),
                 Intercept::None | Intercept::SetJmp => {}

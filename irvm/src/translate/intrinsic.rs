@@ -54,6 +54,7 @@ fn base(name: &str) -> &str {
         "is.fpclass",
         "is.constant",
         "get.rounding",
+        "threadlocal.address",
         "var.annotation",
         "dbg.declare",
         "dbg.value",
@@ -116,6 +117,13 @@ impl Fx<'_> {
             }
             "trap" | "debugtrap" | "ubsantrap" => {
                 self.push(Op::Trap { kind: TrapOp::LlvmTrap, what: crate::isa::Aux(0) })
+            }
+            "threadlocal.address" => {
+                // A defined thread-local variable: the running thread's copy (others alias
+                // their operand, see `alias_source`).
+                let var = self.prog.tls.var_of(arg(0)).ok_or("llvm.threadlocal.address of an unknown variable")?;
+                let d = self.reg(i)?;
+                self.push(Op::TlsAddr { d, var });
             }
             "stacksave" => {
                 let d = self.reg(i)?;

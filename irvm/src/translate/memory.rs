@@ -1,6 +1,6 @@
 //! Memory: loads and stores of every type (aggregates leaf by leaf), GEP with precomputed offsets
 //! (folded into the load/store when only loads/stores use it), allocas in the frame's fixed area,
-//! and single-thread atomics.
+//! and atomics (real atomic operations, `exec/mem.rs`).
 
 use super::Fx;
 use crate::isa::{Mem, MemX, Op, Reg};

@@ -39,7 +39,7 @@ impl Fx<'_> {
                 let n = callee.name();
                 let passthrough = n.starts_with("llvm.expect.")
                     || n.starts_with("llvm.ssa.copy.")
-                    || n.starts_with("llvm.threadlocal.address")
+                    || (n.starts_with("llvm.threadlocal.address") && self.prog.tls.var_of(i.operand(0)).is_none())
                     || n.starts_with("llvm.launder.invariant.group")
                     || n.starts_with("llvm.strip.invariant.group");
                 passthrough.then(|| i.operand(0))
