@@ -558,6 +558,9 @@ pub(crate) enum Op {
         d: Reg,
         a: Reg,
     },
+    /// `sext (add i32 a, imm) to i64`: an int index stepped by a constant (`stack[sp - 1]`), when
+    /// the add has no other use.
+    AddSext32I(BinI),
     /// Into a 65..=128-bit value (two slots): zero- or sign-extend from `from` bits.
     ExtW {
         d: Reg,

@@ -58,6 +58,8 @@ pub(crate) struct FuncStats {
     pub(crate) timed_excl: u64,
     pub(crate) avg_dt: u64,
     pub(crate) avg_excl: u64,
+    /// Calls left to charge the averages before the next timed one (`exec::timing`).
+    pub(crate) untimed_left: u32,
 }
 
 /// Start `st`'s counters from `seed` if it fits `code`'s. OSR points keep their marks (the
@@ -218,6 +220,9 @@ impl Machine {
     /// Time every call with the TSC instead of sampling tiny hot functions (see `exec::timing`).
     pub fn set_exact_cycles(&mut self, exact: bool) {
         self.exact_cycles = exact;
+        for st in self.stats.iter_mut() {
+            st.untimed_left = 0;
+        }
     }
 
     /// Enable tiering: [`Hooks::on_call`] runs on a call of `f` once its call count reached its

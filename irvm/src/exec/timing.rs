@@ -1,7 +1,8 @@
 //! Cycle accounting with the TSC. Every activation is timed (one rdtsc at entry, one at exit)
 //! until its function has had `EXACT_CALLS` calls; after that, a function whose activations
 //! average under `TINY_CYCLES` exclusive is timed on a pseudo-random 1 in `SAMPLE` of its calls
-//! and each untimed call is charged the function's measured averages. rdtsc costs ~10 ns here,
+//! on average (a countdown of pseudo-random length between two timed calls) and each untimed
+//! call is charged the function's measured averages. rdtsc costs ~10 ns here,
 //! more than a whole small interpreted call, so timing every call of a tiny function would
 //! mostly measure the timer. `Machine::set_exact_cycles(true)` times every call. Call counts,
 //! instruction, block, branch and loop counts are always exact.
@@ -12,19 +13,32 @@ pub(crate) const EXACT_CALLS: u64 = 1024;
 pub(crate) const TINY_CYCLES: u64 = 5000;
 pub(crate) const SAMPLE: u64 = 16;
 
-/// TSC for a new activation of `f`, or 0 if this activation is not timed.
+/// TSC for a new activation of `f`, or 0 if this activation is not timed: a countdown set when
+/// the function's last timed activation closed, so the call path pays one decrement.
 #[inline(always)]
 pub(crate) fn start(mm: &mut Machine, f: usize) -> u64 {
-    let st = &mm.stats[f];
-    if mm.exact_cycles || st.calls < EXACT_CALLS || st.timed_excl > TINY_CYCLES * st.timed {
+    let st = &mut mm.stats[f];
+    if st.untimed_left == 0 {
         return rdtsc();
     }
-    let mut x = mm.rng;
+    st.untimed_left -= 1;
+    0
+}
+
+/// How many calls of a function to leave untimed after a timed one: none while it is timed
+/// exactly, else a pseudo-random gap of 0..=2·(SAMPLE-1) calls, so that on average 1 call in
+/// `SAMPLE` is timed.
+#[inline(always)]
+fn next_gap(exact: bool, rng: &mut u64, st: &crate::vm::FuncStats) -> u32 {
+    if exact || st.calls < EXACT_CALLS || st.timed_excl > TINY_CYCLES * st.timed {
+        return 0;
+    }
+    let mut x = *rng;
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    mm.rng = x;
-    if x.is_multiple_of(SAMPLE) { rdtsc() } else { 0 }
+    *rng = x;
+    (x % (2 * SAMPLE - 1)) as u32
 }
 
 /// Close frame `fr` (already popped): charge its cycles to its function and to its parent.
@@ -43,6 +57,7 @@ pub(crate) fn close(mm: &mut Machine, fr: &Frame) {
             st.avg_dt = st.timed_dt / st.timed;
             st.avg_excl = st.timed_excl / st.timed;
         }
+        st.untimed_left = next_gap(mm.exact_cycles, &mut mm.rng, st);
         (dt, excl)
     } else {
         (st.avg_dt, st.avg_excl)

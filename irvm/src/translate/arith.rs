@@ -385,7 +385,12 @@ impl Fx<'_> {
         } else if !signed || from == to {
             crate::translate::control::mov(d, a, 1)
         } else if from == 32 && to == 64 {
-            Op::Sext32To64 { d, a }
+            match self.add32_imm(self.resolve(src)) {
+                Some((x, imm)) if self.fused.contains(&self.resolve(src)) => {
+                    Op::AddSext32I(crate::isa::BinI { d, a: self.reg(x)?, imm })
+                }
+                _ => Op::Sext32To64 { d, a },
+            }
         } else {
             Op::Sext { d, a, from: from as u8, to: to as u8 }
         };

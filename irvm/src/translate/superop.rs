@@ -1,7 +1,8 @@
 //! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` and the
 //! axpy step `[a] = [a] + x * [b]` with their loads folded in (only when nothing between a folded
 //! load and its use can write memory), a double multiply-add with the indexed load feeding it, and
-//! the loop latch "add in place, compare, branch".
+//! the loop latch "add in place, compare, branch", and an i32 add by a constant sign-extended to
+//! an i64 index.
 
 use super::Fx;
 use crate::isa::{BinI, IPred, MemA, Op, Reg, Rel};
@@ -48,6 +49,43 @@ impl Fx<'_> {
             }
         }
         true
+    }
+
+    /// `add i32 x, C` or `sub i32 x, C` (x not constant): (x, the add's immediate).
+    pub(super) fn add32_imm(&self, i: Val) -> Option<(Val, i32)> {
+        if i.kind() != ValKind::Instruction || i.ty().kind() != TyKind::Int(32) {
+            return None;
+        }
+        let (a, b) = (i.operand(0), i.operand(1));
+        match i.opcode() {
+            O::LLVMAdd => match (self.imm32(a), self.imm32(b)) {
+                (None, Some(k)) => Some((a, k)),
+                (Some(k), None) => Some((b, k)),
+                _ => None,
+            },
+            O::LLVMSub => match (self.imm32(a), self.imm32(b)) {
+                (None, Some(k)) => Some((a, k.wrapping_neg())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Pass 1: an `add i32 x, C` whose only use is a `sext` to i64 in its block is folded into
+    /// it (`AddSext32I`); the liveness sees `x` read at the sext.
+    pub(super) fn maybe_fuse_add_sext(&mut self, i: Val) {
+        if self.add32_imm(i).is_none() {
+            return;
+        }
+        let users = i.users();
+        if let [u] = users[..]
+            && u.kind() == ValKind::Instruction
+            && u.opcode() == O::LLVMSExt
+            && u.ty().kind() == TyKind::Int(64)
+            && u.parent_block() == i.parent_block()
+        {
+            self.fused.insert(i);
+        }
     }
 
     /// The earlier of two instructions of one block.
