@@ -12,7 +12,7 @@
 
 APP_TESTS += test-user-app test-real-apps
 # The third-party programs of test-real-apps and test-apps. SQLite's short case (native, interp, auto, jit,
-# QEMU) takes about 2 minutes of CPU: its `--tier jit` run compiles all 1486 functions, at a cost that follows
+# QEMU) takes about 2 minutes of CPU (1 min 34 s, 3 min 50 s wall at load 5-9): its `--tier jit` run compiles all 1486 functions, at a cost that follows
 # each function since orc-bridge cuts out only what it keeps (docs/apps.md, "SQLite and --tier jit"). Lua's
 # longjmp-based errors need irvm's setjmp (merged from irvmsem). cpp (apps/cpp-demo) runs natively and in the
 # three userspace tiers; its QEMU case is a reported known limit (no C++ runtime on bare metal yet, docs/apps.md
