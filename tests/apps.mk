@@ -11,14 +11,12 @@
 # See docs/apps.md.
 
 APP_TESTS += test-user-app test-real-apps
-# The third-party programs of test-real-apps and test-apps. SQLite is run by hand (`make test-real-apps
-# REAL_APPS=sqlite`): natively, `--tier interp` and `--tier auto` agree in seconds, but `--tier jit` compiles
-# function by function at 575 ms each (997 compiles in 15 minutes, unfinished, on a shared 2-core host), most
-# of it spent cloning the whole 1486-function module per compile (docs/apps.md, "SQLite and --tier jit"), and a QEMU
-# boot with a state disk ends with ~468 start-up compiles at O1 for the next run, 5.2 s each under TCG
-# (about 40 minutes after the program's output; docs/apps.md, "SQLite in QEMU with a state disk"). Lua's longjmp-based errors need
-# irvm's setjmp (merged from irvmsem). cpp (apps/cpp-demo) runs everywhere, exceptions included (docs/apps.md "C++").
-REAL_APPS ?= zlib lua cpp
+# The third-party programs of test-real-apps and test-apps. SQLite's short case (native, interp, auto, jit,
+# QEMU) takes about 2 minutes of CPU (1 min 34 s, 3 min 50 s wall at load 5-9): its `--tier jit` run compiles all
+# 1486 functions, at a cost that follows each function since orc-bridge cuts out only what it keeps
+# (docs/apps.md, "SQLite and --tier jit"). Lua's errors are longjmps (irvm's setjmp/longjmp). cpp
+# (apps/cpp-demo) runs everywhere, exceptions included, on bare metal too (docs/apps.md "C++").
+REAL_APPS ?= zlib sqlite lua cpp
 
 .PHONY: test-user-app test-real-apps test-apps
 

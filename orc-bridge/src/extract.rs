@@ -5,9 +5,9 @@
 //! Three steps around the tier pipeline:
 //! - [`host_linked_base`] (once per module): every global variable definition becomes an
 //!   external declaration `__bf.gv.<index>[.<name>]` resolved to the host's memory.
-//! - [`extract`] (before the pipeline): clone the base, rename the target to its compiled symbol,
-//!   keep the bodies of its small direct callees as `available_externally` (O2/O3 inliner) and
-//!   drop everything else it cannot reach.
+//! - [`extract`] (before the pipeline): cut the target out of the base ([`crate::cut`]: only the
+//!   bodies kept are copied), rename it to its compiled symbol, keep the bodies of its small direct
+//!   callees as `available_externally` (O2/O3 inliner); everything else it reaches is declared.
 //! - [`link_references`] (after): what the optimizer did not inline is reached through the host:
 //!   calls load the callee's call slot `__bf.slot.<name>` (or call `__bf.fn.<name>`), address-taken
 //!   functions become `__bf.fn.<name>`. The resulting `__bf.*` names are resolved in `symbols`.

@@ -5,7 +5,7 @@
 //! compared as printed IR, with attribute groups and metadata written out where they are
 //! referenced and the top-level entities sorted: the order of globals is not part of the meaning.
 //! Inputs: selftest/cut.c and selftest/selftest.c (built by build.rs), plus every bitcode file named
-//! in `ORC_BRIDGE_CUT_BITCODE` (colon-separated; for large programs such as SQLite, by hand).
+//! in `ORC_BRIDGE_CUT_BITCODE` (absolute paths, colon-separated; for large programs, by hand).
 
 use std::collections::{HashMap, HashSet};
 
