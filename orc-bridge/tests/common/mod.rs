@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// Compile C source to bitcode (unoptimized IR without optnone, like the JIT tiers see it).
+#[allow(dead_code)] // not every test file uses it
 pub fn c_to_bitcode(name: &str, source: &str) -> Vec<u8> {
     c_to_bitcode_with(name, source, &["-Xclang", "-disable-llvm-passes"])
 }
