@@ -5,21 +5,9 @@ mod common;
 
 use orc_bridge::{Gain, Jit, JitConfig};
 
-const SRC: &str = "#include <string.h>
+const REST: &str = "#include <string.h>
     extern void note(int);
     int last;
-    /* Seven loops over n: too big for clang's O2 to inline into `total`. */
-    float scan(const float *a, int n) {
-        float s = 0, t = 1, u = 0, v = 0;
-        for (int i = 0; i < n; i++) s += a[i] * a[i];
-        for (int i = 0; i < n; i++) t = t * 0.5f + a[i];
-        for (int i = 1; i < n; i++) u += a[i] - a[i - 1] > 0 ? a[i] : -a[i];
-        for (int i = 0; i + 2 < n; i++) v += a[i] * a[i + 2] - a[i + 1];
-        for (int i = n - 1; i > 0; i--) s = s * 0.75f + (a[i] > s ? a[i] : t) - v * 0.125f;
-        for (int i = 0; i < n; i++) u = u * 0.5f + (a[i] < u ? a[i] * v : a[i] / (1.0f + t));
-        for (int i = 0; i + 3 < n; i++) v -= a[i] * a[i + 3] > s ? s * 0.25f : a[i + 1] * t;
-        return s + t * u - v;
-    }
     /* n: loop bound; tag: only stored and passed to an external function; d: divisor;
        s: shift; sel: branch; len: memcpy length; stride: scaled index in a loop. */
     long kernel(char *dst, const char *src, int n, int tag, int d, int s, int sel, unsigned long len, int stride) {
@@ -31,7 +19,8 @@ const SRC: &str = "#include <string.h>
         memcpy(dst, src, len);
         return t / d + (t << s);
     }
-    /* n reaches a loop only inside scan, which the specialization pastes. */
+    /* n reaches a loop only inside scan (common::SCAN_SOURCE, too big for clang's O2 to inline
+       here), which the specialization pastes. */
     float total(const float *a, int n, int id) {
         last = id;
         return scan(a, n) * 2.0f;
@@ -39,7 +28,7 @@ const SRC: &str = "#include <string.h>
 
 #[test]
 fn only_parameters_a_constant_improves_have_a_gain() {
-    let bc = common::c_to_optimized_bitcode("gain", SRC);
+    let bc = common::c_to_optimized_bitcode("gain", &format!("{}{REST}", common::SCAN_SOURCE));
     let mut jit = Jit::new(&JitConfig::default()).expect("jit");
     let m = jit.load_bitcode("gain.bc", &bc).unwrap();
     let g = jit.parameter_gains(m, "kernel").unwrap();
