@@ -495,6 +495,26 @@ fn specialized_versions_and_the_generic_path_all_run_and_agree() {
 }
 
 #[test]
+fn a_stable_argument_that_no_loop_size_or_branch_uses_is_not_specialized() {
+    // smooth(.., w = 64, tag = 7) and remember(.., id = 8) in every call: smooth is specialized
+    // on its loop bound w only, tag and id (only stored) are refused with the reason.
+    let (_, err, _) = run_both("stable_but_useless", &["--tier", "auto", "--verbose"], &["64", "20000", "7"]);
+    let smooth: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] smooth: ")).collect();
+    assert!(
+        smooth.iter().any(|l| l.contains(" specialized arg2=64 (100 % of calls)")),
+        "smooth not specialized on its loop bound:\n{err}"
+    );
+    assert!(smooth.iter().all(|l| !l.contains("arg3=")), "smooth specialized on its stored tag:\n{err}");
+    assert!(
+        smooth.iter().any(|l| l.contains("not specialized on arg3: a constant there reaches no loop bound")),
+        "no refusal logged for smooth's tag:\n{err}"
+    );
+    let remember: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] remember: ")).collect();
+    assert!(remember.iter().any(|l| l.contains("not specialized on arg1: ")), "no refusal for remember:\n{err}");
+    assert!(remember.iter().all(|l| !l.contains(" specialized arg")), "remember specialized:\n{err}");
+}
+
+#[test]
 fn a_caller_compiled_after_its_callee_was_specialized_keeps_calling_the_versions() {
     // dot16 is specialized on n = 64 (at about its 4 400th of 40 000 calls); layer, which reads n
     // from memory, reaches O2 later (at its 5 000th of 20 000 calls). Had layer's O2 code inlined

@@ -10,12 +10,14 @@
 //! - [`pipeline`]: the one place that sets the per-tier transform (PGO `!prof` + `default<On>`).
 //! - [`symbols`]: the one place that resolves symbols (runtime table + host links → absolute
 //!   symbols); no dlsym, no process-symbol search (there is no dynamic loader on bare metal).
-//! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies).
+//! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies);
+//!   `gain`: which parameters a constant improves ([`Jit::parameter_gains`]).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
 mod cut;
 mod error;
 pub mod extract;
+mod gain;
 pub mod jit;
 mod llvm;
 pub mod osr;
@@ -27,6 +29,7 @@ pub mod symbols;
 pub mod target;
 
 pub use error::{Error, Result};
+pub use gain::Gain;
 pub use jit::{
     BuiltObject, CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule,
     Variant,

@@ -508,24 +508,13 @@ fn specialized_versions_paste_the_callees_given_a_specialized_parameter() {
     // `rows` passes its `n` straight to `scan`, which LLVM's O3 does not inline on its own (too
     // big): the call stays. Specialized on n, the call is pasted into the body, so each version
     // gets scan's loops with a constant trip count, and no call to scan is left.
-    let src = "float scan(const float *a, int n) {
-                   float s = 0, t = 1, u = 0, v = 0;
-                   for (int i = 0; i < n; i++) s += a[i] * a[i];
-                   for (int i = 0; i < n; i++) t = t * 0.5f + a[i];
-                   for (int i = 1; i < n; i++) u += a[i] - a[i - 1] > 0 ? a[i] : -a[i];
-                   for (int i = 0; i + 2 < n; i++) v += a[i] * a[i + 2] - a[i + 1];
-                   for (int i = n - 1; i > 0; i--) s = s * 0.75f + (a[i] > s ? a[i] : t) - v * 0.125f;
-                   for (int i = 0; i < n; i++) u = u * 0.5f + (a[i] < u ? a[i] * v : a[i] / (1.0f + t));
-                   for (int i = 0; i + 3 < n; i++) v -= a[i] * a[i + 3] > s ? s * 0.25f : a[i + 1] * t;
-                   return s + t * u - v;
-               }
-               float rows(const float *a, int n, int d) {
+    let rest = "float rows(const float *a, int n, int d) {
                    float r = 0;
                    for (int k = 0; k < d; k++) r += scan(a + k * n, n);
                    return r;
                }
                float other(const float *a) { return scan(a, 7) + scan(a, 9); }";
-    let bc = common::c_to_optimized_bitcode("paste", src);
+    let bc = common::c_to_optimized_bitcode("paste", &format!("{}{rest}", common::SCAN_SOURCE));
     let mut jit = jit();
     let m = jit.load_bitcode("paste.bc", &bc).unwrap();
     let plain = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &HashMap::new()).unwrap();

@@ -301,9 +301,10 @@ impl Tiering {
     }
 
     /// The specialization to compile for `f` at `level`, if any: O2/O3 only, not variadic (the
-    /// dispatcher passes its parameters on), never after one was dropped or failed, and only
-    /// from value tables with at least `warm / 8` (at least 1) calls.
-    pub(crate) fn specialization_for(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
+    /// dispatcher passes its parameters on), never after one was dropped or failed, only from
+    /// value tables with at least `warm / 8` (at least 1) calls, and only on parameters whose
+    /// constant improves something in the body (`orc_bridge::Gain`; refusals are logged).
+    pub(crate) fn specialization_for(&mut self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
         if !self.specialize || level < OptLevel::O2 || m.signature(f).vararg {
             return None;
         }
@@ -314,8 +315,31 @@ impl Tiering {
         {
             return None;
         }
-        specialize::choose(&m.arg_values(f), (self.thresholds.warm / 8).max(1))
-            .or_else(|| self.live_specialization(f, name))
+        let min_calls = (self.thresholds.warm / 8).max(1);
+        let tables = m.arg_values(f);
+        if specialize::choose(&tables, min_calls).is_none() {
+            return self.live_specialization(f, name);
+        }
+        // Some parameter is predictable: keep those a constant improves (the function's IR says).
+        let gains = self.module().and_then(|id| self.jit.parameter_gains(id, name).map_err(TierError::from));
+        let gains = match gains {
+            Ok(g) => g,
+            Err(e) => {
+                if self.verbose {
+                    eprintln!("[tier] {name}: not specialized ({e})");
+                }
+                return None;
+            }
+        };
+        let (paying, useless) = specialize::paying(&tables, &gains, min_calls);
+        if self.verbose && !useless.is_empty() {
+            let args: Vec<String> = useless.iter().map(|p| format!("arg{p}")).collect();
+            eprintln!(
+                "[tier] {name}: not specialized on {}: a constant there reaches no loop bound, size, stride, shift, divisor or branch",
+                args.join(" ")
+            );
+        }
+        specialize::choose(&paying, min_calls)
     }
 
     /// The live specialization of `f` (its current code), kept for a recompile at another tier when its guards hit

@@ -5,7 +5,7 @@
 
 use irvm::profile::ArgValues;
 use orc_bridge::specialize::{GUARD_COUNTERS, MAX_VERSIONS};
-use orc_bridge::{Specialization, Version};
+use orc_bridge::{Gain, Specialization, Version};
 
 /// A parameter with one value of at least [`MIN_VERSION_SHARE`], covering at least this share
 /// of its recorded calls, is a constant in every version.
@@ -93,6 +93,17 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
     Some(Choice { spec: Specialization { versions }, shares })
 }
 
+/// Split `tables` by `gains` (per parameter, from `Jit::parameter_gains`): the tables of the
+/// parameters whose constant improves the body, and the parameters that would be specialized
+/// on their own ([`choose`]) but improve nothing (only copied, stored or passed on).
+pub fn paying(tables: &[ArgValues], gains: &[Option<Gain>], min_calls: u64) -> (Vec<ArgValues>, Vec<u32>) {
+    let (kept, dropped): (Vec<ArgValues>, Vec<ArgValues>) =
+        tables.iter().cloned().partition(|t| gains.get(t.param as usize).copied().flatten().is_some());
+    let useless =
+        dropped.into_iter().filter(|t| choose(std::slice::from_ref(t), min_calls).is_some()).map(|t| t.param).collect();
+    (kept, useless)
+}
+
 /// A function compiled with a specialization.
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -144,6 +155,18 @@ mod tests {
         let mut p = table(0, &[(0x1000, 100)], 0);
         p.pointer = true;
         assert_eq!(choose(&[p], 10), None);
+    }
+
+    #[test]
+    fn only_parameters_with_a_gain_are_kept_and_predictable_useless_ones_are_named() {
+        // arg2: 64 in every call, a loop bound; arg3: 7 in every call, only stored; arg4: spread.
+        let t = [table(2, &[(64, 100)], 0), table(3, &[(7, 100)], 0), table(4, &[(1, 30), (2, 30)], 40)];
+        let gains = [None, None, Some(Gain::LoopBound), None, None];
+        let (kept, useless) = paying(&t, &gains, 10);
+        assert_eq!(useless, vec![3]);
+        assert_eq!(choose(&kept, 10).expect("specialized").spec.key(), "p2=64");
+        let (kept, useless) = paying(&t[1..], &gains, 10);
+        assert_eq!((choose(&kept, 10), useless), (None, vec![3]));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use llvm_sys::orc2::*;
 use llvm_sys::prelude::*;
 
 use crate::OptLevel;
-use crate::error::{Doing, Result, check};
+use crate::error::{Doing, Error, Result, check};
 use crate::extract;
 use crate::llvm::{self, DiagnosticSink, OwnedModule};
 use crate::pipeline::ProfileSummary;
@@ -305,6 +305,18 @@ impl Jit {
         crate::target::retarget_functions(module.raw(), &self.target.cpu, &self.target.features);
         self.sources.push(Source { name: name.to_string(), module, base: None });
         Ok(ModuleId(self.sources.len() - 1))
+    }
+
+    /// Per parameter of `function` (defined in `module`), the best thing a constant in its place
+    /// improves (`None`: nothing, or not an integer): a guarded specialization on a parameter
+    /// without a gain only copies the body (see [`crate::Gain`]).
+    pub fn parameter_gains(&self, module: ModuleId, function: &str) -> Result<Vec<Option<crate::Gain>>> {
+        let m = self.source(module);
+        let f = llvm::functions(m.module.raw())
+            .into_iter()
+            .find(|f| !llvm::is_declaration(*f) && llvm::name(*f) == function)
+            .ok_or_else(|| Error::Input(format!("no function '{function}' defined in module '{}'", m.name)))?;
+        Ok(crate::gain::parameter_gains(f))
     }
 
     /// Names of the functions the module defines (has bodies for), in module order.

@@ -3,7 +3,24 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// `float scan(const float *a, int n)`: seven loops over `n`, too big for clang's O2 or LLVM's O3
+/// to inline on their own (tests of the callees a specialization pastes).
+#[allow(dead_code)] // not every test file uses it
+pub const SCAN_SOURCE: &str = "float scan(const float *a, int n) {
+    float s = 0, t = 1, u = 0, v = 0;
+    for (int i = 0; i < n; i++) s += a[i] * a[i];
+    for (int i = 0; i < n; i++) t = t * 0.5f + a[i];
+    for (int i = 1; i < n; i++) u += a[i] - a[i - 1] > 0 ? a[i] : -a[i];
+    for (int i = 0; i + 2 < n; i++) v += a[i] * a[i + 2] - a[i + 1];
+    for (int i = n - 1; i > 0; i--) s = s * 0.75f + (a[i] > s ? a[i] : t) - v * 0.125f;
+    for (int i = 0; i < n; i++) u = u * 0.5f + (a[i] < u ? a[i] * v : a[i] / (1.0f + t));
+    for (int i = 0; i + 3 < n; i++) v -= a[i] * a[i + 3] > s ? s * 0.25f : a[i + 1] * t;
+    return s + t * u - v;
+}
+";
+
 /// Compile C source to bitcode (unoptimized IR without optnone, like the JIT tiers see it).
+#[allow(dead_code)] // not every test file uses it
 pub fn c_to_bitcode(name: &str, source: &str) -> Vec<u8> {
     c_to_bitcode_with(name, source, &["-Xclang", "-disable-llvm-passes"])
 }
