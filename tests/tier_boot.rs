@@ -109,7 +109,9 @@ fn tiered_run_in_qemu_matches_userspace() {
         &bc,
         &["-O2", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
     );
-    let flags = ["run", "--tier", "auto", "--verbose", "--thresholds", THRESHOLDS];
+    // Synchronous compiles in both (the one-CPU boot's default; a compile thread may not finish
+    // before this short program ends): the same tier decisions at the same points.
+    let flags = ["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--thresholds", THRESHOLDS];
 
     let user = support::bareflow(flags).arg(&bc).output().expect("bareflow run");
     let (user_out, user_err) = text(&user);
@@ -163,7 +165,9 @@ fn bareflow_h_answers_in_qemu_as_in_userspace() {
     bitcode("tests/tiering/bareflow_h.c", &bc, &["-O2", "-I", include.to_str().unwrap()]);
     let tar = initrd(&dir, &[&bc]);
     for tier in ["interp", "auto", "jit"] {
-        let flags = ["run", "--tier", tier];
+        // Synchronous compiles (the one-CPU boot's default): the level is there when the
+        // program asks right after its tier mark.
+        let flags = ["run", "--tier", tier, "--jit-threads", "0"];
         let user = support::bareflow(flags).arg(&bc).output().expect("bareflow run");
         let (user_out, user_err) = text(&user);
         assert!(user.status.success(), "--tier {tier}: userspace run failed:\n{user_err}");
@@ -486,11 +490,10 @@ fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
     let mut logs = Vec::new();
     for boot in 1..=2 {
         let t0 = std::time::Instant::now();
-        let q = qemu(&tar)
-            .disk(&disk)
-            .args(&["run", "--tier", "auto", "--no-osr", "--verbose", "--state", "/dev/state", "/boot/specialize.bc"])
-            .args(&args)
-            .run();
+        // Synchronous compiles also with SMP=2: the cold boot's compile of `row` must be done
+        // while the program runs, not dropped at its end.
+        let flags = ["run", "--tier", "auto", "--jit-threads", "0", "--no-osr", "--verbose", "--state", "/dev/state"];
+        let q = qemu(&tar).disk(&disk).args(&flags).args(&["/boot/specialize.bc"]).args(&args).run();
         assert_eq!(q.code, 0, "boot {boot} failed:\n{}", q.all());
         eprintln!("tier_boot: specialization boot {boot}: {:.1} s", t0.elapsed().as_secs_f64());
         assert!(q.serial.lines().any(|l| l == native_out.trim_end()), "boot {boot}: output differs:\n{}", q.serial);

@@ -305,6 +305,7 @@ fn compile_thread(
     report
 }
 
+/// [`compile_thread`]'s work: its Jit and module (set-up time into `report`), then the jobs.
 fn compile_jobs(
     k: usize,
     setup: &CompilerSetup,
