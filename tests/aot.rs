@@ -110,3 +110,45 @@ fn a_specialization_survives_a_warm_tier_up_and_reaches_the_ahead_of_time_code()
     assert!(aot.status.success(), "bareflow aot: {}", support::text(&aot.stderr));
     assert_eq!(guards::aot_key(&said, "matmul"), "p3=8,p4=8,p5=8", "{said}");
 }
+
+#[test]
+fn a_stable_run_with_no_converged_module_leaves_the_whole_program_rebuild_to_aot() {
+    // `--no-converged-module` (tools/app-converge: the rebuild of a large program takes longer than a
+    // boot's time-out under TCG): the stable run keeps no converged module and `bareflow aot` builds the
+    // object from the snapshot's profile; a stable run without the option builds and keeps it.
+    let dir = support::scratch("aot/no-converged-module");
+    let src = root().join("tests/tiering/specialize.c");
+    let (bc, state) = (dir.join("specialize.bc"), dir.join("state"));
+    support::bitcode(&src, &bc, &["-O2"]);
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let run = |flags: &[&str]| {
+        let o = support::bareflow(["run", "--tier", "auto", "--verbose"])
+            .args(flags)
+            .arg("--state")
+            .arg(&state)
+            .arg(&bc)
+            .arg("--")
+            .args(ARGS)
+            .output()
+            .expect("bareflow run");
+        let err = support::text(&o.stderr);
+        assert!(o.status.success(), "bareflow run: {err}");
+        err
+    };
+    let aot = || {
+        let o = support::bareflow(["aot", "--state"]).arg(&state).arg(&bc).arg("-o").arg(dir.join("app.o")).output();
+        let o = o.expect("bareflow aot");
+        assert!(o.status.success(), "bareflow aot: {}", support::text(&o.stderr));
+        support::text(&o.stdout)
+    };
+    let left = "state: profile stable (no tier change, same dead set): whole-program rebuild left to bareflow aot";
+    let stable = (0..6).map(|_| run(&["--no-converged-module"])).find(|err| err.contains(left));
+    let err = stable.expect("no stable run in 6 runs with --no-converged-module");
+    assert!(!err.contains("state: converged module:"), "a converged module was built:\n{err}");
+    let said = aot();
+    assert!(said.contains(" from snapshot gen ") && !said.contains("converged module kept"), "{said}");
+    let err = run(&[]);
+    assert!(err.contains("state: converged module: "), "a stable run without the option built none:\n{err}");
+    assert!(aot().contains(" from the converged module kept in snapshot gen "));
+}
