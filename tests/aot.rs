@@ -7,6 +7,7 @@
 
 mod support;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::{guards, root};
 
@@ -64,30 +65,44 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
     assert_eq!(guards::printed(&report, "copy_records"), copy, "copy_records' guards ({copy_key})");
 }
 
+/// target/aot/TEST with `src` (relative to the repository) as bitcode at -O2 and an empty state
+/// directory: (the directory, the bitcode, the state directory).
+fn with_empty_state(test: &str, src: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = support::scratch(&format!("aot/{test}"));
+    let src = root().join(src);
+    let bc = dir.join(src.file_stem().unwrap()).with_extension("bc");
+    let state = dir.join("state");
+    support::bitcode(&src, &bc, &["-O2"]);
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    (dir, bc, state)
+}
+
+/// `bareflow run --tier auto --verbose FLAGS... --state STATE BC -- ARGS...`, which must succeed: its stderr.
+fn tiered_run(flags: &[&str], state: &Path, bc: &Path, args: &[&str]) -> String {
+    // Synchronous compiles: the tier sequences the tests name, and no compile still running at exit.
+    let o = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose"])
+        .args(flags)
+        .arg("--state")
+        .arg(state)
+        .arg(bc)
+        .arg("--")
+        .args(args)
+        .output()
+        .expect("bareflow run");
+    let err = support::text(&o.stderr);
+    assert!(o.status.success(), "bareflow run: {err}");
+    err
+}
+
 #[test]
 fn a_specialization_survives_a_warm_tier_up_and_reaches_the_ahead_of_time_code() {
     // tests/bench/spec_matmul.c: `matmul` always gets 8x8x8. The cold run specializes it at O2;
     // the warm run links that object and calls it from native code (no value tables), then tiers
     // it up to O3 on its loop heat: the guards, all hits, keep the specialization at O3, and the
     // snapshot's O3 object, then `bareflow aot`, have it.
-    let dir = support::scratch("aot/warm-tier-up");
-    let src = root().join("tests/bench/spec_matmul.c");
-    let (bc, state) = (dir.join("spec_matmul.bc"), dir.join("state"));
-    support::bitcode(&src, &bc, &["-O2"]);
-    let _ = std::fs::remove_dir_all(&state);
-    std::fs::create_dir_all(&state).unwrap();
-    let run = || {
-        // Synchronous compiles: the tier sequence the assertions below name.
-        let o = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--state"])
-            .arg(&state)
-            .arg(&bc)
-            .args(["--", "8", "8", "8", "256", "200"])
-            .output()
-            .expect("bareflow run");
-        let err = support::text(&o.stderr);
-        assert!(o.status.success(), "bareflow run: {err}");
-        err
-    };
+    let (dir, bc, state) = with_empty_state("warm-tier-up", "tests/bench/spec_matmul.c");
+    let run = || tiered_run(&[], &state, &bc, &["8", "8", "8", "256", "200"]);
     let spec = "specialized arg3=8 arg4=8 arg5=8";
     let cold = run();
     assert!(cold.lines().any(|l| l.starts_with("[tier] matmul: interp -> O2 ") && l.contains(spec)), "{cold}");
@@ -111,4 +126,28 @@ fn a_specialization_survives_a_warm_tier_up_and_reaches_the_ahead_of_time_code()
     let said = support::text(&aot.stdout);
     assert!(aot.status.success(), "bareflow aot: {}", support::text(&aot.stderr));
     assert_eq!(guards::aot_key(&said, "matmul"), "p3=8,p4=8,p5=8", "{said}");
+}
+
+#[test]
+fn a_stable_run_with_no_converged_module_leaves_the_whole_program_rebuild_to_aot() {
+    // `--no-converged-module` (tools/app-converge: the rebuild of a large program takes longer than a
+    // boot's time-out under TCG): the stable run keeps no converged module and `bareflow aot` builds the
+    // object from the snapshot's profile; a stable run without the option builds and keeps it.
+    let (dir, bc, state) = with_empty_state("no-converged-module", "tests/tiering/specialize.c");
+    let run = |flags: &[&str]| tiered_run(flags, &state, &bc, &ARGS);
+    let aot = || {
+        let o = support::bareflow(["aot", "--state"]).arg(&state).arg(&bc).arg("-o").arg(dir.join("app.o")).output();
+        let o = o.expect("bareflow aot");
+        assert!(o.status.success(), "bareflow aot: {}", support::text(&o.stderr));
+        support::text(&o.stdout)
+    };
+    let left = "state: profile stable (no tier change, same dead set): whole-program rebuild left to bareflow aot";
+    let stable = (0..6).map(|_| run(&["--no-converged-module"])).find(|err| err.contains(left));
+    let err = stable.expect("no stable run in 6 runs with --no-converged-module");
+    assert!(!err.contains("state: converged module:"), "a converged module was built:\n{err}");
+    let said = aot();
+    assert!(said.contains(" from snapshot gen ") && !said.contains("converged module kept"), "{said}");
+    let err = run(&[]);
+    assert!(err.contains("state: converged module: "), "a stable run without the option built none:\n{err}");
+    assert!(aot().contains(" from the converged module kept in snapshot gen "));
 }

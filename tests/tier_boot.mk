@@ -4,7 +4,8 @@
 #                         same tier decisions), and gdb
 #                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym,
 #                         bareflow.h's answers in every tier as in userspace, a warm boot
-#                         linking specialized objects from the state disk
+#                         linking specialized objects from the state disk, rounding libcalls of JIT code
+#                         (floor, fma... for a CPU without SSE4.1 or FMA) resolved in the kernel
 #   make test-gdb-jit     the same gdb session on the Linux process: `bareflow run --tier jit --opt 2` under
 #                         `gdb -batch`, a pending breakpoint by name stops in JIT-compiled code of a -g app
 #   make qemu-gdb-jit     by hand, terminal 1: QEMU paused with its gdb stub on port 1234, about to run

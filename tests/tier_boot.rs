@@ -547,3 +547,32 @@ fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
     assert_eq!(guards::printed(&q.serial, "row"), want, "row's guards in the appliance: hits per version, then misses");
     assert!(want[0] > 0 && want[1] > 0 && want[3] > 0, "{want:?}");
 }
+
+/// tests/tier_boot/rounding.c tiered up at once in QEMU (`--thresholds min`): for QEMU's CPU (no
+/// SSE4.1, no FMA) mix()'s floor, ceil, trunc, rint, nearbyint, round, fma... are calls, which the JIT
+/// resolves in the kernel (mix reaches O1 and no compile fails), and the run prints what the native
+/// build prints.
+#[test]
+fn rounding_libcalls_of_jit_code_resolve_on_bare_metal() {
+    let dir = scratch("rounding");
+    let bc = dir.join("rounding.bc");
+    let flags = ["-O2", "-ffp-contract=off"];
+    bitcode("tests/tier_boot/rounding.c", &bc, &flags);
+    let exe = dir.join("rounding-native");
+    let src = root().join("tests/tier_boot/rounding.c");
+    support::compile(
+        "rounding.c natively",
+        support::clang_command().args(flags).arg(&src).arg("-lm").arg("-o").arg(&exe),
+    );
+    let (native, _) = text(&Command::new(&exe).output().expect("native rounding"));
+    assert!(native.starts_with("rounding: 2000 points, sum "), "{native}");
+    let q = qemu(&initrd(&dir, &[&bc]))
+        .args(&["run", "--tier", "auto", "--thresholds", "min", "--verbose", "/boot/rounding.bc"])
+        .run();
+    assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
+    let failed: Vec<&str> = q.serial.lines().filter(|l| l.contains("Symbols not found")).collect();
+    assert!(failed.is_empty(), "JIT code with unresolved calls:\n{}", failed.join("\n"));
+    assert!(q.serial.lines().any(|l| l.starts_with("[tier] mix: interp -> O1 ")), "mix not compiled:\n{}", q.serial);
+    let program: String = q.serial.lines().filter(|l| l.starts_with("rounding: ")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(program, native, "QEMU serial:\n{}", q.serial);
+}

@@ -282,8 +282,15 @@ fn app_converge_names_the_boots_and_the_first_differing_line() {
     assert!(code == 1 && err.contains("at line 2: boot 1 'two', boot 2 '<end of output>'"), "{err}");
     // A first boot with BareFlow's lines only: no data to compare the next boots with.
     let boots = [console("", 2, 1, 411), console("", 0, 2, 411)];
-    let (code, _, err, _) = app_converge("converge-silent", &[&boots[0], &boots[1]]);
-    assert!(code == 1 && err.starts_with("app-converge: demo, boot 1: no data: the program printed nothing"), "{err}");
+    let (code, _, err, keep) = app_converge("converge-silent", &[&boots[0], &boots[1]]);
+    let log = keep.join("boot-1.log");
+    let expected =
+        format!("app-converge: demo, boot 1 (console output: {}): no data: the program printed nothing", log.display());
+    assert!(code == 1 && err.starts_with(&expected), "{err}");
+    assert!(
+        std::fs::read_to_string(&log).unwrap().contains("[irvm] lowered"),
+        "the failed boot's console was not kept"
+    );
 }
 
 /// `text` without the lines tools/bareflow-lines names as BareFlow's own (`grep -v -E`, as tools/app-check

@@ -1,5 +1,5 @@
 //! `bareflow run [--tier interp|jit|auto] [--opt N] [--thresholds W,H,V|min] [--jit-threads N] [--verbose]
-//! [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]`
+//! [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]`
 //!
 //! Runs LLVM bitcode with irvm; `auto` (the default) tiers hot functions up through orc-bridge,
 //! `jit` compiles every function at `--opt` before the run (crate `bareflow-tier`). The program's
@@ -16,7 +16,7 @@ pub mod snapshots;
 use irvm::{Error, Machine, Options, Outcome};
 use session::{Host, ReportSpec, Session};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,8 @@ struct Args {
     profile_out: Option<String>,
     table: bool,
     state: Option<String>,
+    /// `--no-converged-module`: a stable run leaves the whole-program rebuild to `bareflow aot`.
+    converged_module: bool,
     coverage: bool,
     program: String,
     argv: Vec<String>,
@@ -53,6 +55,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut profile_out = None;
     let mut table = false;
     let mut state = None;
+    let mut converged_module = true;
     let mut coverage = false;
     let mut tier = Tier::Auto;
     let mut opt = orc_bridge::OptLevel::O2;
@@ -79,6 +82,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--state" => {
                 state = Some(it.next().ok_or("--state needs a directory or a device (e.g. /dev/state)")?.clone())
             }
+            "--no-converged-module" => converged_module = false,
             "--verbose" | "-v" => verbose = true,
             "--no-osr" => osr = false,
             "--no-specialize" => specialize = false,
@@ -120,6 +124,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         profile_out,
         table,
         state,
+        converged_module,
         coverage,
         program,
         argv,
@@ -223,6 +228,9 @@ pub fn main(args: &[String]) -> i32 {
     if let Some(store) = &a.state {
         host.snapshots =
             snapshots::start(machine, host.tiering.as_mut(), early, store, &a.program, &bytes, a.tier == Tier::Auto);
+        if let (Some(s), false) = (host.snapshots.as_mut(), a.converged_module) {
+            s.leave_converged_module_to_aot();
+        }
     }
     crate::platform::boot_mark("first interpreted instruction");
     let outcome = session.run(&a.argv);

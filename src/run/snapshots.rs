@@ -23,6 +23,18 @@ pub struct SnapshotSession {
     /// The counters irvm was seeded with, by function (subtracted at the end).
     seeds: Vec<Option<cache::Seed>>,
     id: Identity,
+    /// Whether a stable run rebuilds the program whole and keeps it (the converged module); off
+    /// (`--no-converged-module`), `bareflow aot` rebuilds it on the host from the saved profile.
+    converged_module: bool,
+}
+
+impl SnapshotSession {
+    /// A stable run of this session does not rebuild the program whole: the snapshot keeps no
+    /// converged module and `bareflow aot` builds the same object from its profile. Under TCG the
+    /// rebuild of a large program (Lua: 383 live functions) takes longer than a boot's time-out.
+    pub fn leave_converged_module_to_aot(&mut self) {
+        self.converged_module = false;
+    }
 }
 
 fn open(arg: &str) -> Result<Store, String> {
@@ -176,15 +188,22 @@ pub fn start(
             },
         },
     };
-    Some(SnapshotSession { store, prev, seeds, id })
+    Some(SnapshotSession { store, prev, seeds, id, converged_module: true })
 }
 
 /// Keep, build or drop the snapshot's whole-program rebuild: built when this run was `stable`
-/// and there is none for the current tiers and dead set; dropped when those changed.
-fn converge(state: &mut RunState, stable: bool, t: &Tiering) {
+/// and there is none for the current tiers and dead set (unless `rebuild` is off: then none is
+/// kept); dropped when those changed.
+fn converge(state: &mut RunState, stable: bool, rebuild: bool, t: &Tiering) {
     let shape = state.shape();
     match &state.converged {
         Some(c) if c.shape == shape => {}
+        _ if stable && !rebuild => {
+            state.converged = None;
+            eprintln!(
+                "state: profile stable (no tier change, same dead set): whole-program rebuild left to bareflow aot (--no-converged-module)"
+            );
+        }
         _ if stable => {
             eprintln!(
                 "state: profile stable (no tier change, same dead set): rebuilding the program whole at O3 with the aggregated profile…"
@@ -239,7 +258,7 @@ pub fn finish(s: &mut SnapshotSession, m: &mut Machine, t: &mut Tiering, coverag
         );
     }
     let stable = t.log.is_empty() && promoted == Default::default() && prev_shape == Some(state.shape());
-    converge(&mut state, stable, t);
+    converge(&mut state, stable, s.converged_module, t);
     let name = s.store.path().display().to_string();
     match s.store.save(&state.to_snapshot()) {
         Ok(g) => {

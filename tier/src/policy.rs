@@ -34,7 +34,10 @@ pub fn osr_threshold(t: &Thresholds, background: bool) -> u64 {
 pub const MINIMUM: Thresholds = Thresholds { warm: 1, hot: 2, very_hot: 3 };
 
 /// Codegen libcalls LLVM may emit that are not in the bitcode's declarations (`_Unwind_Resume`:
-/// a landing pad's `resume`).
+/// a landing pad's `resume`). clang turns `floor`, `ceil`, `trunc`, `rint`, `nearbyint`, `round`,
+/// `fma`... into intrinsics, which x86-64 lowers to one instruction only with SSE4.1 (`roundsd`) or
+/// FMA; for a CPU without them (QEMU's default CPU: 12 compiles of Lua's `luaV_equalobj`, `luaH_newkey`...
+/// failed with `Symbols not found: [ floor ]` on bare metal) they become calls to these functions.
 pub const LIBCALLS: &[&str] = &[
     "memcpy",
     "memmove",
@@ -47,6 +50,30 @@ pub const LIBCALLS: &[&str] = &[
     "exp2f",
     "ldexp",
     "ldexpf",
+    "floor",
+    "floorf",
+    "ceil",
+    "ceilf",
+    "trunc",
+    "truncf",
+    "rint",
+    "rintf",
+    "nearbyint",
+    "nearbyintf",
+    "round",
+    "roundf",
+    "roundeven",
+    "roundevenf",
+    "lround",
+    "lroundf",
+    "llround",
+    "llroundf",
+    "lrint",
+    "lrintf",
+    "llrint",
+    "llrintf",
+    "fma",
+    "fmaf",
     "_Unwind_Resume",
 ];
 
