@@ -1,6 +1,7 @@
 //! Control flow: branches (with icmp/fcmp fused in), switches, returns, phi moves on edges,
 //! select; plus the branch metadata the profile keeps per IR block.
 
+use super::superop::CmpBr;
 use super::{Fx, SwitchArm, SwitchTable, Target};
 use crate::isa::{Aux, BrCmp, BrCmpI, Ctr, FPred, IPred, Op, Reg, Rel, TrapOp};
 use crate::layout;
@@ -36,7 +37,7 @@ pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
     use Op::*;
     match op {
         Jmp { rel, .. } | MovJmp { rel, .. } => f(rel),
-        ExtBr { t, f: e, .. } => {
+        ExtBr { t, f: e, .. } | ExtCmpBr { t, f: e, .. } => {
             f(t);
             f(e)
         }
@@ -378,7 +379,8 @@ impl Fx<'_> {
             if let Some(imm) = imm {
                 let ra = self.reg(a)?;
                 let kb = self.const_reg(vec![if w32 { imm as u32 as u64 } else { imm as i64 as u64 }]);
-                if self.try_inc_br(p, w32, ra, kb, t, f, ctr, mv) {
+                let c = CmpBr { p, w32, a: ra, b: kb, t, f, ctr, mv };
+                if self.try_inc_br(c) || self.try_load_br(c) {
                     return Ok(());
                 }
                 self.push(brcmpi(p, w32, BrCmpI { a: ra, imm, t, f, ctr }));
@@ -386,7 +388,8 @@ impl Fx<'_> {
             }
             (self.reg(a)?, self.reg(b)?)
         };
-        if (bits == 32 || bits == 64) && self.try_inc_br(p, w32, ra, rb, t, f, ctr, mv) {
+        let c = CmpBr { p, w32, a: ra, b: rb, t, f, ctr, mv };
+        if ((bits == 32 || bits == 64) && self.try_inc_br(c)) || self.try_load_br(c) {
             return Ok(());
         }
         self.push(brcmp(p, w32, BrCmp { a: ra, b: rb, t, f, ctr }));

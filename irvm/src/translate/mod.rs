@@ -379,6 +379,7 @@ impl Fx<'_> {
         let t = i.ty();
         self.maybe_fuse(i);
         self.maybe_fuse_add_sext(i);
+        self.maybe_fuse_si_divisor(i);
         self.maybe_fold_gep(i);
         self.maybe_mem_fma(i);
         if matches!(t.kind(), TyKind::Void | TyKind::Token | TyKind::Metadata) {
