@@ -585,6 +585,8 @@ pub(crate) enum Op {
     FSub64(Bin),
     FMul64(Bin),
     FDiv64(Bin),
+    /// `d = a / (double)(i64)b`: a division by a converted integer, the `sitofp` folded in.
+    FDivSi64(Bin),
     FBin {
         op: FBin,
         dbl: bool,
@@ -763,6 +765,21 @@ pub(crate) enum Op {
     Store16X(MemX),
     Store32X(MemX),
     Store64X(MemX),
+    /// An indexed load whose value a compare-and-branch uses right after (`a[i] < pivot`,
+    /// `if (s[i] == c)`): the load, then the compare and branch of the `ExtCmpBr` slot.
+    LoadBr8X(MemX),
+    LoadBr16X(MemX),
+    LoadBr32X(MemX),
+    LoadBr64X(MemX),
+    /// As the `X` forms, with `i` an i32 that the address sign-extends (`a[k]` with `int k`).
+    Load8XS(MemX),
+    Load16XS(MemX),
+    Load32XS(MemX),
+    Load64XS(MemX),
+    Store8XS(MemX),
+    Store16XS(MemX),
+    Store32XS(MemX),
+    Store64XS(MemX),
     /// `d = p + i * scale + off`, `i` an i64.
     Gep {
         d: Reg,
@@ -1113,6 +1130,16 @@ pub(crate) enum Op {
         ctr: Ctr,
         d: Reg,
         s: Reg,
+    },
+    /// Second slot of a `LoadBr*X`: compare the loaded value with `b` (`p`, on 32 or 64 bits),
+    /// then branch (targets relative to this slot).
+    ExtCmpBr {
+        p: IPred,
+        w32: bool,
+        b: Reg,
+        t: Rel,
+        f: Rel,
+        ctr: Ctr,
     },
 }
 

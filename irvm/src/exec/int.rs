@@ -124,34 +124,16 @@ pub(crate) fn cmp32_flat(p: IPred, a: u64, b: u64) -> bool {
 }
 
 /// `cmp_flat` with `eq` (the latch of almost every loop clang -O2 emits: `icmp eq next, n`)
-/// taken first by a well-predicted branch: one compare instead of three and a table lookup; then
-/// `slt` and `ult` (recursion guards such as fib's `n < 2`, rotated-loop latches).
+/// taken first by a well-predicted branch: one compare instead of three and a table lookup.
 #[inline(always)]
 pub(crate) fn cmp_eq_or_flat(p: IPred, a: u64, b: u64) -> bool {
-    // An if-chain, not a `match`: a match on `p` becomes a jump table (one more indirect jump).
-    if p == IPred::Eq {
-        a == b
-    } else if p == IPred::Slt {
-        (a as i64) < (b as i64)
-    } else if p == IPred::Ult {
-        a < b
-    } else {
-        cmp_flat(p, a, b)
-    }
+    if p == IPred::Eq { a == b } else { cmp_flat(p, a, b) }
 }
 
-/// `cmp32_flat` with the `eq`, `slt` and `ult` cases first (see `cmp_eq_or_flat`).
+/// `cmp32_flat` with the `eq` case first (see `cmp_eq_or_flat`).
 #[inline(always)]
 pub(crate) fn cmp32_eq_or_flat(p: IPred, a: u64, b: u64) -> bool {
-    if p == IPred::Eq {
-        a as u32 == b as u32
-    } else if p == IPred::Slt {
-        (a as i32) < (b as i32)
-    } else if p == IPred::Ult {
-        (a as u32) < (b as u32)
-    } else {
-        cmp32_flat(p, a, b)
-    }
+    if p == IPred::Eq { a as u32 == b as u32 } else { cmp32_flat(p, a, b) }
 }
 
 /// Compare (signed predicates see `a`/`b` as already sign-extended i64).

@@ -176,6 +176,25 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     .wrapping_add($m.off as i64) as usize
             };
         }
+        // A folded address whose index is an i32, sign-extended (MemX of the `XS` ops).
+        macro_rules! addrxs {
+            ($m:expr) => {
+                (r!($m.p) as i64)
+                    .wrapping_add((r!($m.i) as i32 as i64).wrapping_mul($m.scale as i64))
+                    .wrapping_add($m.off as i64) as usize
+            };
+        }
+        // An indexed load of a `$t`, then the compare-and-branch of its `ExtCmpBr` slot.
+        macro_rules! load_br {
+            ($x:expr, $t:ty) => {{
+                let x = $x;
+                let Op::ExtCmpBr { p, w32, b, t, f, ctr } = *ip else { std::hint::unreachable_unchecked() };
+                let v = u64::from((addrx!(x) as *const $t).read_unaligned());
+                w!(x.v, v);
+                let c = if w32 { int::cmp32_eq_or_flat(p, v, r!(b)) } else { int::cmp_eq_or_flat(p, v, r!(b)) };
+                br!(c, crate::isa::BrCmp { a: x.v, b, t, f, ctr }, ip)
+            }};
+        }
         macro_rules! set_state {
             ($st:expr) => {{
                 let st = $st;
@@ -207,18 +226,22 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                 Op::Switch { v, table } => {
-                    let sw = &*(*code).switches.as_ptr().add(table.0 as usize);
+                    let sw = &(*code).switches[table.0 as usize];
                     let val = r!(v);
-                    let default = sw.arms.len() - 1;
-                    let k = if sw.dense {
-                        let i = val.wrapping_sub(sw.lo);
-                        if i < default as u64 { i as usize } else { default }
-                    } else {
-                        sw.values.binary_search(&val).unwrap_or(default)
+                    let k = match &sw.dense {
+                        Some((lo, d)) => match val.checked_sub(*lo) {
+                            Some(i) if (i as usize) < d.len() => d[i as usize] as usize,
+                            _ => usize::MAX,
+                        },
+                        None => sw.values.binary_search(&val).unwrap_or(usize::MAX),
                     };
-                    let arm = *sw.arms.get_unchecked(k);
-                    bump!(arm.ctr.0);
-                    ip = pc.offset(arm.rel.0 as isize);
+                    if k == usize::MAX || k >= sw.values.len() {
+                        bump!(sw.ctr);
+                        ip = pc.offset(sw.targets[sw.values.len()].0 as isize);
+                    } else {
+                        bump!(sw.ctr + 1 + sw.order[k]);
+                        ip = pc.offset(sw.targets[k].0 as isize);
+                    }
                 }
                 Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
                 // ---- fused compare-and-branch ----
@@ -383,6 +406,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 Op::FSub64(x) => bin!(x, |a, b| of64(f64of(a) - f64of(b))),
                 Op::FMul64(x) => bin!(x, |a, b| of64(f64of(a) * f64of(b))),
                 Op::FDiv64(x) => bin!(x, |a, b| of64(f64of(a) / f64of(b))),
+                Op::FDivSi64(x) => bin!(x, |a, b| of64(f64of(a) / (b as i64 as f64))),
                 Op::FUn { op, dbl, d, a } => {
                     w!(d, if dbl { of64(float::fun64(op, f64of(r!(a)))) } else { of32(float::fun32(op, f32of(r!(a)))) })
                 }
@@ -426,6 +450,14 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                 Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                 Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
+                Op::Load8XS(x) => w!(x.v, u64::from(*(addrxs!(x) as *const u8))),
+                Op::Load16XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u16).read_unaligned())),
+                Op::Load32XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u32).read_unaligned())),
+                Op::Load64XS(x) => w!(x.v, (addrxs!(x) as *const u64).read_unaligned()),
+                Op::Store8XS(x) => *(addrxs!(x) as *mut u8) = r!(x.v) as u8,
+                Op::Store16XS(x) => (addrxs!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
+                Op::Store32XS(x) => (addrxs!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
+                Op::Store64XS(x) => (addrxs!(x) as *mut u64).write_unaligned(r!(x.v)),
                 Op::Gep { d, p, i, scale, off } => {
                     w!(d, r!(p).wrapping_add((r!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64))
                 }
@@ -559,7 +591,13 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     w!(x.v, (addrx!(x) as *const u64).read_unaligned());
                     w!(d, of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c))));
                 }
-                Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } => std::hint::unreachable_unchecked(),
+                Op::LoadBr8X(x) => load_br!(x, u8),
+                Op::LoadBr16X(x) => load_br!(x, u16),
+                Op::LoadBr32X(x) => load_br!(x, u32),
+                Op::LoadBr64X(x) => load_br!(x, u64),
+                Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } | Op::ExtCmpBr { .. } => {
+                    std::hint::unreachable_unchecked()
+                }
                 // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
                 Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
                 Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),

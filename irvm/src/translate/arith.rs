@@ -223,6 +223,12 @@ impl Fx<'_> {
                 return Ok(());
             }
         }
+        let divisor = i.operand(1);
+        if op == FBin::Div && self.fused.contains(&divisor) && divisor.opcode() == O::LLVMSIToFP {
+            let (a, b) = (self.reg(i.operand(0))?, self.reg(divisor.operand(0))?);
+            self.push(Op::FDivSi64(Bin { d, a, b }));
+            return Ok(());
+        }
         let (a, b) = (self.reg(i.operand(0))?, self.reg(i.operand(1))?);
         let x = Bin { d, a, b };
         let o = match layout::scalar(i.ty())? {

@@ -1,7 +1,8 @@
 //! Control flow: branches (with icmp/fcmp fused in), switches, returns, phi moves on edges,
 //! select; plus the branch metadata the profile keeps per IR block.
 
-use super::{Fx, SwitchArm, SwitchTable, Target};
+use super::superop::CmpBr;
+use super::{Fx, SwitchTable, Target};
 use crate::isa::{Aux, BrCmp, BrCmpI, Ctr, FPred, IPred, Op, Reg, Rel, TrapOp};
 use crate::layout;
 use crate::llvm::{TyKind, Val, ValKind};
@@ -36,7 +37,7 @@ pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
     use Op::*;
     match op {
         Jmp { rel, .. } | MovJmp { rel, .. } => f(rel),
-        ExtBr { t, f: e, .. } => {
+        ExtBr { t, f: e, .. } | ExtCmpBr { t, f: e, .. } => {
             f(t);
             f(e)
         }
@@ -378,7 +379,8 @@ impl Fx<'_> {
             if let Some(imm) = imm {
                 let ra = self.reg(a)?;
                 let kb = self.const_reg(vec![if w32 { imm as u32 as u64 } else { imm as i64 as u64 }]);
-                if self.try_inc_br(p, w32, ra, kb, t, f, ctr, mv) {
+                let c = CmpBr { p, w32, a: ra, b: kb, t, f, ctr, mv };
+                if self.try_inc_br(c) || self.try_load_br(c) {
                     return Ok(());
                 }
                 self.push(brcmpi(p, w32, BrCmpI { a: ra, imm, t, f, ctr }));
@@ -386,7 +388,8 @@ impl Fx<'_> {
             }
             (self.reg(a)?, self.reg(b)?)
         };
-        if (bits == 32 || bits == 64) && self.try_inc_br(p, w32, ra, rb, t, f, ctr, mv) {
+        let c = CmpBr { p, w32, a: ra, b: rb, t, f, ctr, mv };
+        if ((bits == 32 || bits == 64) && self.try_inc_br(c)) || self.try_load_br(c) {
             return Ok(());
         }
         self.push(brcmp(p, w32, BrCmp { a: ra, b: rb, t, f, ctr }));
@@ -449,34 +452,35 @@ impl Fx<'_> {
             targets_by_block.insert(b, t);
             Ok(t.encode())
         };
-        // Case k (in LLVM's order) counts at `ctr + 1 + k`, the default at `ctr`.
         let mut order: Vec<u32> = (0..ncases).collect();
         order.sort_by_key(|&k| values[k as usize]);
-        let default_arm = SwitchArm { rel: target_of(self, default)?, ctr };
-        let mut case_arms = Vec::with_capacity(order.len());
+        let mut targets = Vec::new();
         for &k in &order {
-            let rel = target_of(self, dests[k as usize])?;
-            case_arms.push(SwitchArm { rel, ctr: Ctr(ctr.0 + 1 + k) });
+            targets.push(target_of(self, dests[k as usize])?);
         }
+        targets.push(target_of(self, default)?);
         let sorted: Vec<u64> = order.iter().map(|&k| values[k as usize]).collect();
-        let table = match (sorted.first(), sorted.last()) {
+        let dense = match (sorted.first(), sorted.last()) {
             (Some(&lo), Some(&hi)) if hi - lo < 4 * u64::from(ncases) + 16 => {
-                let mut arms = vec![default_arm; (hi - lo + 2) as usize];
-                for (&val, &arm) in sorted.iter().zip(&case_arms) {
-                    arms[(val - lo) as usize] = arm;
+                let mut d = vec![u32::MAX; (hi - lo + 1) as usize];
+                for (j, &val) in sorted.iter().enumerate() {
+                    d[(val - lo) as usize] = j as u32;
                 }
-                SwitchTable { arms: arms.into(), values: Box::new([]), lo, dense: true }
+                Some((lo, d.into()))
             }
-            _ => {
-                case_arms.push(default_arm);
-                SwitchTable { arms: case_arms.into(), values: sorted.into(), lo: 0, dense: false }
-            }
+            _ => None,
         };
-        let table_id = Aux(self.switches.len() as u32);
-        self.switches.push(table);
+        let table = Aux(self.switches.len() as u32);
+        self.switches.push(SwitchTable {
+            values: sorted.into(),
+            targets: targets.into(),
+            ctr: ctr.0,
+            order: order.into(),
+            dense,
+        });
         self.switch_pcs.push(self.code.len() as u32);
         let v = self.reg(v)?;
-        self.push(Op::Switch { v, table: table_id });
+        self.push(Op::Switch { v, table });
         Ok(())
     }
 

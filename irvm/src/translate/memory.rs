@@ -17,6 +17,33 @@ pub(crate) struct GepParts {
     pub(crate) var: Option<(Val, u32, i64)>,
 }
 
+/// The scaled index of a folded address.
+#[derive(Clone, Copy)]
+struct Index {
+    i: Reg,
+    scale: i32,
+    /// `i` is an i32, sign-extended by the access (else an i64).
+    sext32: bool,
+}
+
+/// The indexed load (or store) op of a scalar access of `kind` (8, 16, 32 or 64 bits; the
+/// translator folds no other access), with an i64 or a sign-extended i32 index.
+fn indexed_access(load: bool, kind: Scalar, sext32: bool, m: MemX) -> Op {
+    let by_width: [fn(MemX) -> Op; 4] = match (load, sext32) {
+        (true, false) => [Op::Load8X, Op::Load16X, Op::Load32X, Op::Load64X],
+        (true, true) => [Op::Load8XS, Op::Load16XS, Op::Load32XS, Op::Load64XS],
+        (false, false) => [Op::Store8X, Op::Store16X, Op::Store32X, Op::Store64X],
+        (false, true) => [Op::Store8XS, Op::Store16XS, Op::Store32XS, Op::Store64XS],
+    };
+    let w = match kind {
+        Scalar::Int(8) => 0,
+        Scalar::Int(16) => 1,
+        Scalar::Int(32) | Scalar::F32 => 2,
+        _ => 3,
+    };
+    by_width[w](m)
+}
+
 impl Fx<'_> {
     /// Decompose a GEP (instruction) when it has at most one variable index.
     pub(super) fn gep_parts(&self, g: Val) -> Option<GepParts> {
@@ -43,6 +70,11 @@ impl Fx<'_> {
                     off = off.wrapping_add(c.wrapping_mul(scale));
                 }
                 None if var.is_none() && ib <= 64 => {
+                    if let Some(x) = self.sext32_source(idx) {
+                        // `sext i32 x`: the address reads x and sign-extends it (width 32).
+                        var = Some((x, 32, scale));
+                        continue;
+                    }
                     // `x + C` (or a disjoint `x | C`) as an i64 index: fold C into the offset;
                     // addresses wrap modulo 2^64 either way.
                     let (x, c) = self.index_plus_const(idx).unwrap_or((idx, 0));
@@ -55,11 +87,15 @@ impl Fx<'_> {
         Some(GepParts { base: g.operand(0), off, var })
     }
 
-    /// After pass 1: an `x + C` index whose every user is a folded GEP that looks through it
-    /// needs no op of its own (each address computes x * scale + C * scale + off).
+    /// After pass 1: an `x + C` or `sext i32 x` index whose every user is a folded GEP that looks
+    /// through it needs no op of its own (each address computes x * scale + C * scale + off, or
+    /// sign-extends x itself).
     pub(super) fn drop_folded_index_adds(&mut self, insts: &[Val]) {
         for &i in insts {
-            if self.fused.contains(&i) || self.alias.contains_key(&i) || self.index_plus_const(i).is_none() {
+            if self.fused.contains(&i)
+                || self.alias.contains_key(&i)
+                || (self.index_plus_const(i).is_none() && self.sext32_source(i).is_none())
+            {
                 continue;
             }
             let users = i.users();
@@ -74,6 +110,21 @@ impl Fx<'_> {
                 self.fused.insert(i);
             }
         }
+    }
+
+    /// An i64 index `sext i32 x`: x. Not when x is an `add i32 y, C` folded into this sext
+    /// (`AddSext32I`): that add has no op of its own.
+    pub(super) fn sext32_source(&self, idx: Val) -> Option<Val> {
+        let idx = self.resolve(idx);
+        if idx.kind() != ValKind::Instruction
+            || idx.opcode() != O::LLVMSExt
+            || idx.ty().kind() != TyKind::Int(64)
+            || idx.operand(0).ty().kind() != TyKind::Int(32)
+        {
+            return None;
+        }
+        let x = self.resolve(idx.operand(0));
+        (!self.add_sext_candidate(x)).then_some(x)
     }
 
     /// An i64 index of the form `x + C` or disjoint `x | C`: (x, C).
@@ -127,7 +178,10 @@ impl Fx<'_> {
                         Ok(Scalar::Int(8 | 16 | 32 | 64) | Scalar::F32 | Scalar::F64 | Scalar::Ptr)
                     )
                 });
-                scalar_access && bits == 64 && i32::try_from(scale).is_ok() && i32::try_from(parts.off).is_ok()
+                scalar_access
+                    && (bits == 64 || bits == 32)
+                    && i32::try_from(scale).is_ok()
+                    && i32::try_from(parts.off).is_ok()
             }
         };
         if ok {
@@ -136,14 +190,13 @@ impl Fx<'_> {
     }
 
     /// Address operand of a load/store: (base slot, constant offset, scaled index).
-    #[allow(clippy::type_complexity)]
-    fn address(&mut self, p: Val) -> Result<(Reg, i32, Option<(Reg, i32)>), String> {
+    fn address(&mut self, p: Val) -> Result<(Reg, i32, Option<Index>), String> {
         if self.fused.contains(&p) {
             let parts = self.gep_parts(p).ok_or("bad folded GEP")?;
             let base = self.reg(parts.base)?;
-            if let Some((i, _, scale)) = parts.var {
+            if let Some((i, bits, scale)) = parts.var {
                 let i = self.reg(i)?;
-                return Ok((base, parts.off as i32, Some((i, scale as i32))));
+                return Ok((base, parts.off as i32, Some(Index { i, scale: scale as i32, sext32: bits == 32 })));
             }
             return Ok((base, parts.off as i32, None));
         }
@@ -153,15 +206,9 @@ impl Fx<'_> {
     pub(super) fn emit_load(&mut self, i: Val) -> Result<(), String> {
         let d = self.reg(i)?;
         let (p, off, x) = self.address(i.operand(0))?;
-        if let Some((ix, scale)) = x {
+        if let Some(Index { i: ix, scale, sext32 }) = x {
             let m = MemX { v: d, p, i: ix, scale, off };
-            let o = match layout::scalar(i.ty())? {
-                Scalar::Int(8) => Op::Load8X(m),
-                Scalar::Int(16) => Op::Load16X(m),
-                Scalar::Int(32) | Scalar::F32 => Op::Load32X(m),
-                _ => Op::Load64X(m),
-            };
-            self.push(o);
+            self.push(indexed_access(true, layout::scalar(i.ty())?, sext32, m));
             return Ok(());
         }
         for leaf in layout::leaves(self.dl, i.ty())? {
@@ -198,15 +245,9 @@ impl Fx<'_> {
         let v = i.operand(0);
         let (p, off, x) = self.address(i.operand(1))?;
         let s = self.reg(v)?;
-        if let Some((ix, scale)) = x {
+        if let Some(Index { i: ix, scale, sext32 }) = x {
             let m = MemX { v: s, p, i: ix, scale, off };
-            let o = match layout::scalar(v.ty())? {
-                Scalar::Int(8) => Op::Store8X(m),
-                Scalar::Int(16) => Op::Store16X(m),
-                Scalar::Int(32) | Scalar::F32 => Op::Store32X(m),
-                _ => Op::Store64X(m),
-            };
-            self.push(o);
+            self.push(indexed_access(false, layout::scalar(v.ty())?, sext32, m));
             return Ok(());
         }
         for leaf in layout::leaves(self.dl, v.ty())? {

@@ -19,7 +19,7 @@ mod superop;
 mod vector;
 
 use crate::abi::Sig;
-use crate::isa::{Aux, Ctr, Op, Reg, Rel, TrapOp};
+use crate::isa::{Aux, Op, Reg, Rel, TrapOp};
 use crate::layout;
 use crate::llvm::{Layout, Ty, TyKind, Val};
 use crate::program::Program;
@@ -47,26 +47,18 @@ pub(crate) struct CallSite {
     pub(crate) rest: u32,
 }
 
-/// One way out of a switch: where it jumps (relative to the switch op) and the profile counter
-/// it bumps, so that taking it is one table load.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SwitchArm {
-    pub(crate) rel: Rel,
-    pub(crate) ctr: Ctr,
-}
-
-/// A switch, as a jump table.
+/// A switch: sorted case values and their targets.
 #[derive(Debug)]
 pub(crate) struct SwitchTable {
-    /// Dense switches: `arms[v - lo]` is the arm of value `v` for every `v` in `lo..lo + arms.len() - 1`
-    /// (the default's arm where no case has that value). Sparse switches: `arms[k]` is the arm of
-    /// `values[k]`. In both, the last arm is the default's.
-    pub(crate) arms: Box<[SwitchArm]>,
-    /// Sorted case values of a sparse switch (binary search); empty for a dense one.
     pub(crate) values: Box<[u64]>,
-    /// Smallest case value of a dense switch.
-    pub(crate) lo: u64,
-    pub(crate) dense: bool,
+    /// Targets of the cases, then the default; relative to the switch op.
+    pub(crate) targets: Box<[Rel]>,
+    /// Counter of the default edge; case k (in LLVM's order) counts at `ctr + 1 + order[k]`.
+    pub(crate) ctr: u32,
+    /// LLVM case order of each sorted entry.
+    pub(crate) order: Box<[u32]>,
+    /// Dense lookup: if set, `dense[v - min]` is the sorted case index (u32::MAX = default).
+    pub(crate) dense: Option<(u64, Box<[u32]>)>,
 }
 
 /// A shufflevector: result lane i takes input lane `mask[i]` (a and b concatenated, -1 = zero).
@@ -379,6 +371,7 @@ impl Fx<'_> {
         let t = i.ty();
         self.maybe_fuse(i);
         self.maybe_fuse_add_sext(i);
+        self.maybe_fuse_si_divisor(i);
         self.maybe_fold_gep(i);
         self.maybe_mem_fma(i);
         if matches!(t.kind(), TyKind::Void | TyKind::Token | TyKind::Metadata) {
@@ -469,8 +462,8 @@ impl Fx<'_> {
             control::for_each_target(op, |r| *r = Rel(abs(Target::decode(*r)) as i32 - pc as i32));
         }
         for (sw, &pc) in self.switches.iter_mut().zip(&self.switch_pcs) {
-            for arm in sw.arms.iter_mut() {
-                arm.rel = Rel(abs(Target::decode(arm.rel)) as i32 - pc as i32);
+            for r in sw.targets.iter_mut() {
+                *r = Rel(abs(Target::decode(*r)) as i32 - pc as i32);
             }
         }
         Ok(std::mem::take(&mut self.code).into())

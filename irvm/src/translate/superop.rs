@@ -1,8 +1,9 @@
 //! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` and the
 //! axpy step `[a] = [a] + x * [b]` with their loads folded in (only when nothing between a folded
 //! load and its use can write memory), a double multiply-add with the indexed load feeding it, and
-//! the loop latch "add in place, compare, branch", and an i32 add by a constant sign-extended to
-//! an i64 index.
+//! the loop latch "add in place, compare, branch", an indexed load and the compare-and-branch on
+//! its value, an i32 add by a constant sign-extended to an i64 index, and a double division by
+//! a converted i64.
 
 use super::Fx;
 use crate::isa::{BinI, IPred, MemA, Op, Reg, Rel};
@@ -19,6 +20,8 @@ pub(crate) enum MemFma {
 }
 
 impl Fx<'_> {
+    /// `v` is a load of `ty`, in `user`'s block, used only there, whose address is not a GEP with
+    /// a sign-extended i32 index (the superinstructions' `MemA` takes an i64 index).
     fn is_load_of(&self, v: Val, ty: crate::llvm::Ty, user: Val) -> bool {
         v.kind() == ValKind::Instruction
             && v.opcode() == O::LLVMLoad
@@ -26,6 +29,14 @@ impl Fx<'_> {
             && v.parent_block() == user.parent_block()
             && v.users().len() == 1
             && !self.fused.contains(&v)
+            && !self.sext32_indexed(v.operand(0))
+    }
+
+    /// `p` is a GEP whose variable index is an i32 sign-extended (`gep_parts` width 32).
+    fn sext32_indexed(&self, p: Val) -> bool {
+        p.kind() == ValKind::Instruction
+            && p.opcode() == O::LLVMGetElementPtr
+            && self.gep_parts(p).is_some_and(|parts| parts.var.is_some_and(|(_, bits, _)| bits == 32))
     }
 
     /// Whether any instruction from `first` up to (not including) `last`, in their block, may
@@ -71,17 +82,39 @@ impl Fx<'_> {
         }
     }
 
-    /// Pass 1: an `add i32 x, C` whose only use is a `sext` to i64 in its block is folded into
-    /// it (`AddSext32I`); the liveness sees `x` read at the sext.
-    pub(super) fn maybe_fuse_add_sext(&mut self, i: Val) {
+    /// An `add i32 x, C` whose only use is a `sext` to i64 in its block: folded into it
+    /// (`AddSext32I`); the liveness sees `x` read at the sext.
+    pub(super) fn add_sext_candidate(&self, i: Val) -> bool {
         if self.add32_imm(i).is_none() {
+            return false;
+        }
+        let users = i.users();
+        matches!(users[..], [u] if u.kind() == ValKind::Instruction
+            && u.opcode() == O::LLVMSExt
+            && u.ty().kind() == TyKind::Int(64)
+            && u.parent_block() == i.parent_block())
+    }
+
+    /// Pass 1: fold an add into its sext (`add_sext_candidate`).
+    pub(super) fn maybe_fuse_add_sext(&mut self, i: Val) {
+        if self.add_sext_candidate(i) {
+            self.fused.insert(i);
+        }
+    }
+
+    /// Pass 1: a `sitofp i64 x to double` whose only use is the divisor of an `fdiv double` of
+    /// its block is folded into it (`FDivSi64`: `1.0 / (double)n`).
+    pub(super) fn maybe_fuse_si_divisor(&mut self, i: Val) {
+        if i.opcode() != O::LLVMSIToFP || i.ty().kind() != TyKind::Double || i.operand(0).ty().kind() != TyKind::Int(64)
+        {
             return;
         }
         let users = i.users();
         if let [u] = users[..]
             && u.kind() == ValKind::Instruction
-            && u.opcode() == O::LLVMSExt
-            && u.ty().kind() == TyKind::Int(64)
+            && u.opcode() == O::LLVMFDiv
+            && u.operand(1) == i
+            && u.operand(0) != i
             && u.parent_block() == i.parent_block()
         {
             self.fused.insert(i);
@@ -206,21 +239,11 @@ impl Fx<'_> {
         self.push(Op::FMulAdd { dbl, d, a, b, c });
     }
 
-    /// Pass 2, at a fused compare-branch on `a pred b`: if the block's last op incremented `a` in
-    /// place, fold it in as a loop latch; with a phi move `mv` = (edge mask, d, s), emit the
+    /// Pass 2, at a fused compare-branch `c`: if the block's last op incremented `c.a` in
+    /// place, fold it in as a loop latch; with a phi move `c.mv` = (edge mask, d, s), emit the
     /// compare-branch-move form even without an increment. True if done.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn try_inc_br(
-        &mut self,
-        p: IPred,
-        w32: bool,
-        a: Reg,
-        b: Reg,
-        t: Rel,
-        f: Rel,
-        ctr: crate::isa::Ctr,
-        mv: Option<(u8, Reg, Reg)>,
-    ) -> bool {
+    pub(super) fn try_inc_br(&mut self, c: CmpBr) -> bool {
+        let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
         let (mask, d, s) = mv.unwrap_or((0, Reg(0), Reg(0)));
         let here = *self.block_start.last().unwrap_or(&0) as usize;
         let inc = match self.code.last() {
@@ -246,4 +269,40 @@ impl Fx<'_> {
         self.push(Op::ExtBr { t, f, ctr, d, s });
         true
     }
+
+    /// Pass 2, at a fused compare-branch `c` without a phi move: if the block's last op is an
+    /// indexed load into `c.a`, the two become one `LoadBr*X` + `ExtCmpBr` (the load still
+    /// writes `c.a`, for its other uses). True if done.
+    pub(super) fn try_load_br(&mut self, c: CmpBr) -> bool {
+        let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        if mv.is_some() || self.code.len() <= here {
+            return false;
+        }
+        let fused = match self.code.last() {
+            Some(&Op::Load8X(m)) if m.v == a => Op::LoadBr8X(m),
+            Some(&Op::Load16X(m)) if m.v == a => Op::LoadBr16X(m),
+            Some(&Op::Load32X(m)) if m.v == a => Op::LoadBr32X(m),
+            Some(&Op::Load64X(m)) if m.v == a => Op::LoadBr64X(m),
+            _ => return false,
+        };
+        self.code.pop();
+        self.push(fused);
+        self.push(Op::ExtCmpBr { p, w32, b, t, f, ctr });
+        true
+    }
+}
+
+/// A fused integer compare-and-branch being emitted: `a p b` on 32 bits (`w32`) or 64, its
+/// targets and counter, and the one phi move riding in it, if any (edge mask, d, s).
+#[derive(Clone, Copy)]
+pub(super) struct CmpBr {
+    pub(super) p: IPred,
+    pub(super) w32: bool,
+    pub(super) a: Reg,
+    pub(super) b: Reg,
+    pub(super) t: Rel,
+    pub(super) f: Rel,
+    pub(super) ctr: crate::isa::Ctr,
+    pub(super) mv: Option<(u8, Reg, Reg)>,
 }
