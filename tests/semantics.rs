@@ -124,6 +124,26 @@ fn pthread_create_runs_the_thread_in_every_tier() {
     }
 }
 
+/// `pthread_exit` is refused with one line naming it, in every tier (interpreted code and
+/// JIT-compiled code alike), exit status 2; what ran before it printed its output.
+#[test]
+fn pthread_exit_is_refused_with_one_line_naming_it() {
+    for opt in ["-O0", "-O2"] {
+        let (_, bc) = build("thread_exit", opt);
+        for flags in TIERS {
+            let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+            let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+            assert_eq!(o.status.code(), Some(2), "thread_exit {opt} {flags:?}: exit status; stderr:\n{err}");
+            assert_eq!(out, "worker\n", "thread_exit {opt} {flags:?}: output");
+            let lines: Vec<&str> = err.lines().collect();
+            assert!(
+                lines.len() == 1 && lines[0].contains("unsupported call to 'pthread_exit'"),
+                "thread_exit {opt} {flags:?}: not one line naming pthread_exit:\n{err}"
+            );
+        }
+    }
+}
+
 /// C++: static constructors and destructors, virtual calls, RTTI, templates and containers, in
 /// every tier (functions with landing pads go to the JIT on their first call, also at exit).
 #[test]
