@@ -95,7 +95,10 @@ fn pthread_program_under_bareflow_run_matches_native_in_every_tier() {
             assert!(!err.contains(" stays "), "{opt} {flags:?}: a compile failed:\n{err}");
             if flags[1] == "jit" {
                 for f in ["tls_worker", "player", "phased"] {
-                    assert!(err.contains(&format!("[tier] {f}: interp -> ")), "{opt} {flags:?}: {f} not compiled:\n{err}");
+                    assert!(
+                        err.contains(&format!("[tier] {f}: interp -> ")),
+                        "{opt} {flags:?}: {f} not compiled:\n{err}"
+                    );
                 }
             }
             if flags == &["--tier", "auto"] {
@@ -141,9 +144,13 @@ fn interpreted_threads_are_counted_exactly() {
     assert_eq!(text(&o.stdout), "total 50000\n");
     let p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
     let func = |name: &str| {
-        p["functions"].as_array().unwrap().iter().find(|f| f["name"] == name).cloned().unwrap_or_else(|| {
-            panic!("no function '{name}' in the profile")
-        })
+        p["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no function '{name}' in the profile"))
     };
     assert_eq!(func("bump")["calls"], 4 * 5000 + 1, "calls of bump");
     let worker = func("worker");

@@ -295,7 +295,9 @@ pub extern "C" fn tls_address(first: *mut u8) -> *mut u8 {
     match own {
         Some(a) => a as *mut u8,
         None => {
-            eprintln!("bareflow run: JIT code asked for the thread-local copy of {first:p}, which is no thread-local variable");
+            eprintln!(
+                "bareflow run: JIT code asked for the thread-local copy of {first:p}, which is no thread-local variable"
+            );
             std::process::abort()
         }
     }
