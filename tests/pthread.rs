@@ -116,7 +116,7 @@ fn pthread_program_under_bareflow_run_in_qemu_with_two_cpus() {
     support::bitcode(&root().join(SOURCE), &bc, &["-O2", "-fno-stack-protector"]);
     // With the image's symbol map, as `make image` ships it (the JIT's symbol look-ups).
     let tar = support::initrd(&dir, &[&bc, &root().join("build/kernel.sym.gz")]);
-    for flags in [&["run", "--tier", "interp"][..], &["run", "--tier", "auto", "--thresholds", "min"]] {
+    for flags in [&["run", "--tier", "interp"][..], &["run", "--tier", "auto", "--thresholds", "min", "--verbose"]] {
         let r = Qemu::kernel(&support::kernel())
             .accel("tcg")
             .smp(2)
@@ -128,6 +128,17 @@ fn pthread_program_under_bareflow_run_in_qemu_with_two_cpus() {
         assert_eq!(r.code, 0, "{flags:?}: exit code in QEMU; output:\n{}", r.all());
         assert!(r.serial.contains("| 2 CPU"), "{flags:?}: boot line with 2 CPUs:\n{}", r.all());
         assert_eq!(program_lines(&r.serial), expected, "{flags:?}: output in QEMU differs; whole output:\n{}", r.all());
+        if flags.contains(&"auto") {
+            // The threads' bodies ran as JIT code on both CPUs (thread-local variables included).
+            assert!(!r.serial.contains(" stays "), "a compile failed in QEMU:\n{}", r.serial);
+            for f in ["tls_worker", "player", "phased"] {
+                assert!(
+                    r.serial.contains(&format!("[tier] {f}: interp -> ")),
+                    "{f} not compiled in QEMU:\n{}",
+                    r.serial
+                );
+            }
+        }
     }
 }
 

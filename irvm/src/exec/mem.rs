@@ -123,7 +123,7 @@ unsafe fn cas(bytes: u8, p: usize, cmp: u64, new: u64) -> u64 {
             }
         };
     }
-    if p % usize::from(bytes) != 0 {
+    if !p.is_multiple_of(usize::from(bytes)) {
         // SAFETY: `p` is valid for `bytes` bytes (# Safety).
         let old = unsafe { rd(bytes, p) };
         if old == cmp {
