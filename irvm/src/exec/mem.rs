@@ -1,5 +1,5 @@
 //! Memory handlers that are too big for the loop: odd-sized loads, two-slot values, dynamic
-//! allocas, single-thread atomics, shuffles, masked accesses, indirect calls and `va_start`.
+//! allocas, atomics (real atomic operations), shuffles, masked accesses, indirect calls and `va_start`.
 
 use super::vector::V;
 use super::{St, Trap, call, fail};
