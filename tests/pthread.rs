@@ -95,7 +95,10 @@ fn pthread_program_under_bareflow_run_matches_native_in_every_tier() {
             assert!(!err.contains(" stays "), "{opt} {flags:?}: a compile failed:\n{err}");
             if flags[1] == "jit" {
                 for f in ["tls_worker", "player", "phased"] {
-                    assert!(err.contains(&format!("[tier] {f}: interp -> ")), "{opt} {flags:?}: {f} not compiled:\n{err}");
+                    assert!(
+                        err.contains(&format!("[tier] {f}: interp -> ")),
+                        "{opt} {flags:?}: {f} not compiled:\n{err}"
+                    );
                 }
             }
             if flags == &["--tier", "auto"] {
@@ -113,7 +116,7 @@ fn pthread_program_under_bareflow_run_in_qemu_with_two_cpus() {
     support::bitcode(&root().join(SOURCE), &bc, &["-O2", "-fno-stack-protector"]);
     // With the image's symbol map, as `make image` ships it (the JIT's symbol look-ups).
     let tar = support::initrd(&dir, &[&bc, &root().join("build/kernel.sym.gz")]);
-    for flags in [&["run", "--tier", "interp"][..], &["run", "--tier", "auto", "--thresholds", "min"]] {
+    for flags in [&["run", "--tier", "interp"][..], &["run", "--tier", "auto", "--thresholds", "min", "--verbose"]] {
         let r = Qemu::kernel(&support::kernel())
             .accel("tcg")
             .smp(2)
@@ -125,6 +128,17 @@ fn pthread_program_under_bareflow_run_in_qemu_with_two_cpus() {
         assert_eq!(r.code, 0, "{flags:?}: exit code in QEMU; output:\n{}", r.all());
         assert!(r.serial.contains("| 2 CPU"), "{flags:?}: boot line with 2 CPUs:\n{}", r.all());
         assert_eq!(program_lines(&r.serial), expected, "{flags:?}: output in QEMU differs; whole output:\n{}", r.all());
+        if flags.contains(&"auto") {
+            // The threads' bodies ran as JIT code on both CPUs (thread-local variables included).
+            assert!(!r.serial.contains(" stays "), "a compile failed in QEMU:\n{}", r.serial);
+            for f in ["tls_worker", "player", "phased"] {
+                assert!(
+                    r.serial.contains(&format!("[tier] {f}: interp -> ")),
+                    "{f} not compiled in QEMU:\n{}",
+                    r.serial
+                );
+            }
+        }
     }
 }
 
@@ -141,9 +155,13 @@ fn interpreted_threads_are_counted_exactly() {
     assert_eq!(text(&o.stdout), "total 50000\n");
     let p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
     let func = |name: &str| {
-        p["functions"].as_array().unwrap().iter().find(|f| f["name"] == name).cloned().unwrap_or_else(|| {
-            panic!("no function '{name}' in the profile")
-        })
+        p["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no function '{name}' in the profile"))
     };
     assert_eq!(func("bump")["calls"], 4 * 5000 + 1, "calls of bump");
     let worker = func("worker");

@@ -107,21 +107,44 @@ fn inline_assembly_runs_in_every_tier_through_the_jit() {
     );
 }
 
+/// Run tests/semantics/`name`.c (at -O0 and -O2) in every tier and hand each run's exit status,
+/// stdout and stderr to `check`, with a label naming the run.
+fn in_every_tier(name: &str, check: impl Fn(&str, Option<i32>, &str, &str)) {
+    for opt in ["-O0", "-O2"] {
+        let (_, bc) = build(name, opt);
+        for flags in TIERS {
+            let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
+            let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+            check(&format!("{name} {opt} {flags:?}"), o.status.code(), &out, &err);
+        }
+    }
+}
+
 /// `pthread_create` from the program runs the thread in every tier (interpreted code and
 /// JIT-compiled code alike): its result comes back through `pthread_join`, nothing on stderr.
 /// tests/pthread.rs runs the whole pthread test program in every tier.
 #[test]
 fn pthread_create_runs_the_thread_in_every_tier() {
-    for opt in ["-O0", "-O2"] {
-        let (_, bc) = build("threads", opt);
-        for flags in TIERS {
-            let o = support::bareflow(["run"]).args(flags).arg(&bc).output().expect("bareflow run");
-            let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-            assert_eq!(o.status.code(), Some(0), "threads {opt} {flags:?}: exit status; stderr:\n{err}");
-            assert_eq!(out, "before\nafter 42\n", "threads {opt} {flags:?}: output");
-            assert_eq!(err, "", "threads {opt} {flags:?}: stderr");
-        }
-    }
+    in_every_tier("threads", |run, status, out, err| {
+        assert_eq!(status, Some(0), "{run}: exit status; stderr:\n{err}");
+        assert_eq!(out, "before\nafter 42\n", "{run}: output");
+        assert_eq!(err, "", "{run}: stderr");
+    });
+}
+
+/// `pthread_exit` is refused with one line naming it, in every tier (interpreted code and
+/// JIT-compiled code alike), exit status 2; what ran before it printed its output.
+#[test]
+fn pthread_exit_is_refused_with_one_line_naming_it() {
+    in_every_tier("thread_exit", |run, status, out, err| {
+        assert_eq!(status, Some(2), "{run}: exit status; stderr:\n{err}");
+        assert_eq!(out, "worker\n", "{run}: output");
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(
+            lines.len() == 1 && lines[0].contains("unsupported call to 'pthread_exit'"),
+            "{run}: not one line naming pthread_exit:\n{err}"
+        );
+    });
 }
 
 /// C++: static constructors and destructors, virtual calls, RTTI, templates and containers, in

@@ -22,7 +22,8 @@ pub(crate) enum Intercept {
     Exit,
     /// setjmp and its other names: the interpreter records where it returns (`exec/jump.rs`).
     SetJmp,
-    /// fork: cannot work across the interpreter.
+    /// fork, and `pthread_exit` (glibc ends the thread by a forced unwind, which cannot cross
+    /// the interpreter's frames): cannot work across the interpreter.
     Refuse,
 }
 
@@ -97,7 +98,7 @@ fn intercept_for(name: &str) -> Intercept {
     match name {
         "exit" => Intercept::Exit,
         "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" => Intercept::SetJmp,
-        "vfork" | "fork" => Intercept::Refuse,
+        "vfork" | "fork" | "pthread_exit" => Intercept::Refuse,
         _ => Intercept::None,
     }
 }

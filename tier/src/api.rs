@@ -275,6 +275,15 @@ pub unsafe extern "C" fn pthread_create_shim(
     unsafe { libc::pthread_create(thread, attr, start, arg) }
 }
 
+/// `pthread_exit` as JIT-compiled code sees it: refused, as irvm refuses it (glibc ends the
+/// thread by a forced unwind, which cannot cross the interpreter's frames below the thread's
+/// start routine). One line, then exit status 2 after the session's at-exit work.
+pub extern "C" fn pthread_exit_refused() -> ! {
+    eprintln!("bareflow run: unsupported call to 'pthread_exit': return from the thread's start routine instead");
+    with_live(|s| s.exit(2));
+    std::process::exit(2)
+}
+
 /// A thread-local variable's address as JIT-compiled code gets it
 /// ([`orc_bridge::extract::TLS_ADDRESS`]): the calling thread's copy of the variable whose first
 /// thread's copy is at `first`. Takes no lock: the copies hang off a pthread key.
@@ -286,7 +295,9 @@ pub extern "C" fn tls_address(first: *mut u8) -> *mut u8 {
     match own {
         Some(a) => a as *mut u8,
         None => {
-            eprintln!("bareflow run: JIT code asked for the thread-local copy of {first:p}, which is no thread-local variable");
+            eprintln!(
+                "bareflow run: JIT code asked for the thread-local copy of {first:p}, which is no thread-local variable"
+            );
             std::process::abort()
         }
     }

@@ -150,6 +150,7 @@ impl Tiering {
             let addr = match n.as_str() {
                 "exit" => api::exit_shim as *const () as usize,
                 "pthread_create" => api::pthread_create_shim as *const () as usize,
+                "pthread_exit" => api::pthread_exit_refused as *const () as usize,
                 _ => m.resolve_symbol(&n).or_else(|| own.get(&n).map(|&a| a as usize)).unwrap_or(0),
             };
             if addr != 0 {

@@ -1,5 +1,5 @@
 //! Memory handlers that are too big for the loop: odd-sized loads, two-slot values, dynamic
-//! allocas, single-thread atomics, shuffles, masked accesses, indirect calls and `va_start`.
+//! allocas, atomics (real atomic operations), shuffles, masked accesses, indirect calls and `va_start`.
 
 use super::vector::V;
 use super::{St, Trap, call, fail};
@@ -123,7 +123,7 @@ unsafe fn cas(bytes: u8, p: usize, cmp: u64, new: u64) -> u64 {
             }
         };
     }
-    if p % usize::from(bytes) != 0 {
+    if !p.is_multiple_of(usize::from(bytes)) {
         // SAFETY: `p` is valid for `bytes` bytes (# Safety).
         let old = unsafe { rd(bytes, p) };
         if old == cmp {

@@ -127,7 +127,9 @@ impl Loaded {
         // SAFETY: live module; the triple is a NUL-terminated string the module owns.
         let triple = unsafe { std::ffi::CStr::from_ptr(c::LLVMGetTarget(self.module)) }.to_string_lossy().into_owned();
         if !triple.is_empty() && !triple.starts_with("x86_64") {
-            return Err(format!("{name}: target '{triple}' is not x86_64; irvm runs x86_64 bitcode only"));
+            // Escaped: a damaged triple may hold control characters (the error stays one line).
+            let shown = triple.escape_debug();
+            return Err(format!("{name}: target '{shown}' is not x86_64; irvm runs x86_64 bitcode only"));
         }
         let dl = self.layout().0;
         // SAFETY: the module's own data layout.

@@ -331,7 +331,7 @@ pub(crate) unsafe fn after_atomic(m: *mut Machine) {
             return;
         }
         t.atomics = t.atomics.wrapping_add(1);
-        if t.atomics % ATOMICS_PER_TURN != 0 {
+        if !t.atomics.is_multiple_of(ATOMICS_PER_TURN) {
             return;
         }
         Arc::as_ptr(&t.gate)

@@ -9,7 +9,7 @@ use crate::layout;
 use crate::llvm::{Val, ValKind};
 use crate::program::Intercept;
 
-/// How a refused call's error starts (fork: neither irvm nor native code run under it).
+/// How a refused call's error starts (fork, pthread_exit: neither irvm nor native code run under it).
 const REFUSED: &str = "unsupported call to";
 /// How a missing symbol's error starts (native code cannot link it either).
 const UNDEFINED: &str = "undefined external";
