@@ -51,10 +51,27 @@ APP_TESTS := test-app
 test-app: app host
 	TINYLLAMA_NO_SKIP=1 BAREFLOW=$(BAREFLOW_HOST) $(TEST_LOG) test-app $(TL_PY) tests/tinyllama/test_tinyllama.py
 
-# make bench-threads: -j 1 against -j 2 natively, round-robin medians and their ratio (build/bench-threads.txt).
-bench-threads: app
+# ---- stories15M shape: dim 288, hidden 768, 6 layers, 6 heads, vocab 32000, seq_len 256 ----------------
+STORIES_DIR := $(BUILD)/stories15m
+STORIES_SEED ?= 15
+STORIES_TOKENIZER ?= /work/shared/reference/tokenizer.bin
+
+$(STORIES_DIR)/model.bin: $(TL_DIR)/scripts/random-checkpoint.py
+	@mkdir -p $(@D)
+	$(TL_PY) $< $@ --seed $(STORIES_SEED)
+
+$(STORIES_DIR)/tokenizer.bin: $(STORIES_TOKENIZER)
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+# make bench-threads: -j 1 against -j 2 natively, round-robin medians and their ratio, on the shipped model
+# (build/bench-threads.txt) and on the stories15M-shaped checkpoint of make bench-stories
+# (build/bench-threads-stories.txt: 64 tokens, each reads 61 MB of weights).
+bench-threads: app $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
 	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(TL_MODEL) --threads 2 --rounds 7 \
 	  --out $(BUILD)/bench-threads.txt
+	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 \
+	  --threads 2 --rounds 7 --out $(BUILD)/bench-threads-stories.txt
 
 bench-llama: app
 	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)

@@ -131,19 +131,7 @@ bench-aot: app
 bench-aot-spec: host
 	nice python3 tools/bench-aot-spec.py --bareflow $(BAREFLOW_HOST) --out $(BUILD)/bench-aot-spec
 
-# ---- stories15M shape: dim 288, hidden 768, 6 layers, 6 heads, vocab 32000, seq_len 256 ----------------
-STORIES_DIR := $(BUILD)/stories15m
-STORIES_SEED ?= 15
-STORIES_TOKENIZER ?= /work/shared/reference/tokenizer.bin
-
-$(STORIES_DIR)/model.bin: $(TL_DIR)/scripts/random-checkpoint.py
-	@mkdir -p $(@D)
-	$(TL_PY) $< $@ --seed $(STORIES_SEED)
-
-$(STORIES_DIR)/tokenizer.bin: $(STORIES_TOKENIZER)
-	@mkdir -p $(@D)
-	install -m 644 $< $@
-
+# The stories15M-shaped checkpoint ($(STORIES_DIR)) is app-tinyllama's (app-tinyllama/app.mk).
 $(BUILD)/stream-probe: tools/stream-probe.c | $(DEPS_STAMP)
 	$(TL_CC) -std=c11 -Wall -Wextra -Werror -O3 -march=native $< -o $@
 

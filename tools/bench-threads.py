@@ -47,7 +47,7 @@ def main():
             rates[j].append(rate)
             print(f"round {r + 1} -j {j}: {rate:.0f} tok/s", flush=True)
     med = {j: statistics.median(v) for j, v in rates.items()}
-    lines = [f"app-tinyllama natively, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
+    lines = [f"app-tinyllama natively, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
     lines += [f"  -j {j}: {med[j]:.0f} tok/s" for j in rates]
     lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run")
     print("\n".join(lines))

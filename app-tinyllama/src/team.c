@@ -1,10 +1,17 @@
 /* team: see team.h. A token of the shipped model runs ~41 parallel loops of a few microseconds each, shorter
- * than a futex wake-up, so a waiting thread first spins on an atomic counter (the loop's generation, or the
- * ranges still running); only when that takes long — the machine has no free CPU for it — does it sleep on a
- * condition variable, so that a team larger than the free CPUs does not burn the CPU its partners need.
+ * than a futex wake-up, and between two loops the calling thread runs serial code (norms, attention, the
+ * sampler over the whole vocabulary) for up to tens of microseconds. So a waiting thread first spins on an
+ * atomic counter (the loop's generation, or the ranges still running) for a time budget, SPIN_NS, longer
+ * than those serial stretches; only when the wait outlasts it — the end of the run, or a machine with no free
+ * CPU for the partner — does it sleep on a condition variable, so that a team larger than the free CPUs does
+ * not burn the CPU its partners need for more than the budget. (A budget counted in spins was too short:
+ * measured on a 2-vCPU host, 20,000 spins ended inside the gaps, every loop paid a sleep and a wake-up, and
+ * -j 2 ran at 0.1x of -j 1; docs/performance.md.)
  * Lost wake-ups cannot happen: a sleeper counts itself in `sleepers` and re-checks the counter under the
  * mutex; the waker changes the counter first, then reads `sleepers` (both sequentially consistent) and, if
  * anyone sleeps, broadcasts under the mutex. */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime under -std=c11 */
+
 #include "team.h"
 
 #include <pthread.h>
@@ -12,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct Team {
     int n;
@@ -38,26 +46,44 @@ static void range_of(const Team *t, int k, int *begin, int *end) {
     *end = (int)((long)t->items * (k + 1) / t->n);
 }
 
-enum { SPINS_BEFORE_SLEEP = 20000 };
+/* How long a waiting thread spins before it sleeps, and how many spins between two looks at the clock. */
+enum { SPIN_NS = 500000, SPINS_PER_CLOCK_READ = 256 };
 
-/* Wait until *counter != old (spin, then sleep). */
-static void wait_change_ulong(Team *t, atomic_ulong *counter, unsigned long old) {
-    for (int i = 0; i < SPINS_BEFORE_SLEEP; i++)
-        if (atomic_load_explicit(counter, memory_order_acquire) != old) return;
-    pthread_mutex_lock(&t->lock);
-    atomic_fetch_add(&t->sleepers, 1);
-    while (atomic_load(counter) == old) pthread_cond_wait(&t->wake, &t->lock);
-    atomic_fetch_sub(&t->sleepers, 1);
-    pthread_mutex_unlock(&t->lock);
+static long long monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Wait until *counter == 0 (spin, then sleep). */
-static void wait_zero(Team *t, atomic_int *counter) {
-    for (int i = 0; i < SPINS_BEFORE_SLEEP; i++)
-        if (atomic_load_explicit(counter, memory_order_acquire) == 0) return;
+/* Spin until done(counter, value) or SPIN_NS have passed; returns whether it is done. */
+typedef int (*DoneFn)(void *counter, unsigned long value);
+
+static int spin_until(DoneFn done, void *counter, unsigned long value) {
+    long long deadline = 0;
+    for (;;) {
+        for (int i = 0; i < SPINS_PER_CLOCK_READ; i++)
+            if (done(counter, value)) return 1;
+        long long now = monotonic_ns();
+        if (deadline == 0) deadline = now + SPIN_NS;
+        else if (now >= deadline) return 0;
+    }
+}
+
+static int generation_moved(void *counter, unsigned long old) {
+    return atomic_load_explicit((atomic_ulong *)counter, memory_order_acquire) != old;
+}
+
+static int none_remaining(void *counter, unsigned long unused) {
+    (void)unused;
+    return atomic_load_explicit((atomic_int *)counter, memory_order_acquire) == 0;
+}
+
+/* Wait until done(counter, value): spin for SPIN_NS, then sleep on the team's condition variable. */
+static void wait_until(Team *t, DoneFn done, void *counter, unsigned long value) {
+    if (spin_until(done, counter, value)) return;
     pthread_mutex_lock(&t->lock);
     atomic_fetch_add(&t->sleepers, 1);
-    while (atomic_load(counter) != 0) pthread_cond_wait(&t->wake, &t->lock);
+    while (!done(counter, value)) pthread_cond_wait(&t->wake, &t->lock);
     atomic_fetch_sub(&t->sleepers, 1);
     pthread_mutex_unlock(&t->lock);
 }
@@ -75,7 +101,7 @@ static void *worker_main(void *arg) {
     Team *t = w->team;
     unsigned long seen = 0;
     for (;;) {
-        wait_change_ulong(t, &t->generation, seen);
+        wait_until(t, generation_moved, &t->generation, seen);
         seen = atomic_load_explicit(&t->generation, memory_order_acquire);
         if (atomic_load_explicit(&t->stop, memory_order_relaxed)) break;
         int begin, end;
@@ -132,7 +158,7 @@ void team_run(Team *t, RangeFn fn, void *ctx, int items) {
     int begin, end;
     range_of(t, 0, &begin, &end);
     if (begin < end) fn(ctx, begin, end);
-    wait_zero(t, &t->remaining);
+    wait_until(t, none_remaining, &t->remaining, 0);
 }
 
 void team_stop(Team *t) {
