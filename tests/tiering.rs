@@ -426,7 +426,9 @@ fn value_profiles_record_the_arguments_of_functions_near_a_tier_mark() {
     let out = support::scratch("tiering");
     let prof = out.join("specialize_values.json");
     let p = prof.to_str().unwrap();
-    run_both("specialize", &["--tier", "auto", "--profile-out", p], &["64", "20000", "96"]);
+    // Synchronous compiles (`--jit-threads 0`) here and in the specialization tests below: what they
+    // check follows the order of the tier changes, which a compile thread makes depend on timing.
+    run_both("specialize", &["--tier", "auto", "--jit-threads", "0", "--profile-out", p], &["64", "20000", "96"]);
     let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
     let funcs = j["functions"].as_array().expect("functions");
     let values = |f: &str, param: u64| -> Vec<(u64, u64)> {
@@ -470,8 +472,11 @@ fn specialized_versions_and_the_generic_path_all_run_and_agree() {
     let out = support::scratch("tiering");
     let prof = out.join("specialize_guards.json");
     let p = prof.to_str().unwrap();
-    let (_, err, _) =
-        run_both("specialize", &["--tier", "auto", "--verbose", "--profile-out", p], &["64", "20000", "96"]);
+    let (_, err, _) = run_both(
+        "specialize",
+        &["--tier", "auto", "--jit-threads", "0", "--verbose", "--profile-out", p],
+        &["64", "20000", "96"],
+    );
     assert!(
         err.lines().any(|l| l.starts_with("[tier] row: ")
             && l.contains(" specialized arg2=64 arg3=1 (")
@@ -498,7 +503,8 @@ fn specialized_versions_and_the_generic_path_all_run_and_agree() {
 fn a_stable_argument_that_no_loop_size_or_branch_uses_is_not_specialized() {
     // smooth(.., w = 64, tag = 7) and remember(.., id = 8) in every call: smooth is specialized
     // on its loop bound w only, tag and id (only stored) are refused with the reason.
-    let (_, err, _) = run_both("stable_but_useless", &["--tier", "auto", "--verbose"], &["64", "20000", "7"]);
+    let (_, err, _) =
+        run_both("stable_but_useless", &["--tier", "auto", "--jit-threads", "0", "--verbose"], &["64", "20000", "7"]);
     let smooth: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] smooth: ")).collect();
     assert!(
         smooth.iter().any(|l| l.contains(" specialized arg2=64 (100 % of calls)")),
@@ -523,8 +529,10 @@ fn a_caller_compiled_after_its_callee_was_specialized_keeps_calling_the_versions
     let out = support::scratch("tiering");
     let prof = out.join("specialized_callee.json");
     let p = prof.to_str().unwrap();
-    let (_, err, _) =
-        run_both("specialized_callee", &["--tier", "auto", "--verbose", "--profile-out", p], &["64", "20000"]);
+    // Synchronous compiles: the order of the tier-ups above (with a compile thread, main's earlier
+    // OSR entry takes layer's loop first and layer never reaches O2 on its own).
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--profile-out", p];
+    let (_, err, _) = run_both("specialized_callee", &flags, &["64", "20000"]);
     assert!(
         err.lines().any(|l| l.starts_with("[tier] dot16: ") && l.contains(" specialized arg2=64 (")),
         "no specialization of dot16:\n{err}"
@@ -543,7 +551,8 @@ fn a_specialization_that_keeps_missing_is_dropped_and_not_made_again() {
     let out = support::scratch("tiering");
     let prof = out.join("specialize_drop.json");
     let p = prof.to_str().unwrap();
-    let flags = ["--tier", "auto", "--verbose", "--thresholds", "50,500,15000", "--profile-out", p];
+    let flags =
+        ["--tier", "auto", "--jit-threads", "0", "--verbose", "--thresholds", "50,500,15000", "--profile-out", p];
     let (_, err, _) = run_both("specialize", &flags, &["64", "20000", "96", "80", "1"]);
     assert!(err.lines().any(|l| l.starts_with("[tier] row: ") && l.contains("specialization dropped")), "{err}");
     let s = specializations(&prof);
@@ -563,12 +572,12 @@ fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
     let _ = std::fs::remove_dir_all(&state);
     std::fs::create_dir_all(&state).unwrap();
     let s = state.to_str().unwrap();
-    run_both("specialize", &["--tier", "auto", "--state", s], &["64", "20000", "96"]);
+    run_both("specialize", &["--tier", "auto", "--jit-threads", "0", "--state", s], &["64", "20000", "96"]);
     let prof = out.join("specialize_warm.json");
     let p = prof.to_str().unwrap();
     let (_, err, _) = run_both(
         "specialize",
-        &["--tier", "auto", "--verbose", "--state", s, "--profile-out", p],
+        &["--tier", "auto", "--jit-threads", "0", "--verbose", "--state", s, "--profile-out", p],
         &["64", "20000", "96"],
     );
     assert!(

@@ -6,6 +6,7 @@
 use crate::Errno;
 use alloc::vec::Vec;
 use core::ffi::{CStr, c_char, c_int, c_void};
+use core::sync::atomic::AtomicI8;
 
 type AtExit = (unsafe extern "C" fn(*mut c_void), *mut c_void);
 
@@ -28,10 +29,11 @@ symbol_registry::register!(static environ);
 #[allow(non_upper_case_globals)]
 pub static mut __environ: *mut *mut c_char = core::ptr::null_mut();
 symbol_registry::register!(static __environ);
-/// glibc tells libstdc++ whether it may skip atomics; there is one thread.
+/// libstdc++ skips atomics while this `char` is 1: 1 until the first `pthread_create`, then 0.
+/// As in glibc, it never goes back to 1 (shared_ptr's counts and the like are atomic from then on).
 #[cfg_attr(feature = "export-libc", unsafe(no_mangle))]
 #[allow(non_upper_case_globals)]
-pub static mut __libc_single_threaded: c_char = 1;
+pub static __libc_single_threaded: AtomicI8 = AtomicI8::new(1);
 symbol_registry::register!(static __libc_single_threaded);
 
 /// Install the environment built from the boot command line.

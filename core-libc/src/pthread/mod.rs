@@ -92,6 +92,8 @@ crate::libc_fn! {
             let a = unsafe { &*(a as *const Attr) };
             (if a.stack_size == 0 { DEFAULT_STACK } else { a.stack_size as usize }, a.detach != 0)
         };
+        // Before the thread exists: from now on C++ code must use atomics.
+        crate::process::__libc_single_threaded.store(0, Ordering::SeqCst);
         let start = Box::into_raw(Box::new(Start { f, arg }));
         match threads::spawn(thread_main, start as u64, size) {
             Ok(id) => {
