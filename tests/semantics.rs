@@ -66,6 +66,14 @@ fn setjmp_longjmp_across_every_kind_of_frame() {
     same_as_native("setjmp_frames", &["3000"]);
 }
 
+/// Computed goto (a static table of label addresses): the function that dispatches through it stays
+/// interpreted, and its hot caller's compiled code (OSR included) calls it instead of inlining a copy
+/// whose destinations the table, which holds irvm's block tokens, does not reach.
+#[test]
+fn computed_goto_dispatch_in_every_tier() {
+    same_as_native("computed_goto", &["50"]);
+}
+
 /// Undefined weak functions and variables are null, weak definitions and aliases resolve as the
 /// linker would (also in JIT-compiled code, whose module must not keep an alias of a body it drops).
 #[test]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
-use llvm_sys::{LLVMAttributeFunctionIndex, LLVMLinkage, LLVMVisibility};
+use llvm_sys::{LLVMAttributeFunctionIndex, LLVMLinkage, LLVMOpcode, LLVMVisibility};
 
 use crate::error::{Error, Result};
 use crate::llvm::{self, OwnedModule};
@@ -212,7 +212,10 @@ pub(crate) fn extract(
     let mut roots = vec![source_target];
     if keep_callee_bodies {
         roots.extend(direct_callees(source_target).into_iter().filter(|&c| {
-            c != source_target && !llvm::is_declaration(c) && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
+            c != source_target
+                && !llvm::is_declaration(c)
+                && instruction_count(c) <= INLINE_CANDIDATE_MAX_INSTRUCTIONS
+                && !has_indirect_branch(c)
         }));
     }
     let kept_names: Vec<String> = roots[1..].iter().map(|&f| llvm::name(f)).collect();
@@ -268,6 +271,18 @@ fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
         }
     }
     out
+}
+
+/// Whether `f` jumps through a computed address (`indirectbr`, C's `goto *p`). Such a body is never
+/// kept for the inliner: its address table is a global of the host, which holds irvm's block
+/// tokens, not this object's code addresses, and without the table's `blockaddress` uses in the
+/// module LLVM takes every destination of an inlined copy for unreachable (the caller's code
+/// becomes a trap). The function stays interpreted (tier policy) and is called through its slot.
+fn has_indirect_branch(f: LLVMValueRef) -> bool {
+    llvm::blocks(f).into_iter().flat_map(llvm::instructions).any(|i| {
+        // SAFETY: reading the opcode of a valid instruction.
+        unsafe { LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMIndirectBr }
+    })
 }
 
 /// Number of instructions in a function body.
