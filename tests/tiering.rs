@@ -628,30 +628,17 @@ fn background_compiles_switch_to_new_code_while_the_program_runs() {
 }
 
 #[test]
-fn jit_threads_default_follows_the_cpus_online() {
-    // The child inherits this process's affinity: the same count of CPUs.
+fn jit_threads_default_is_synchronous() {
+    // Compile threads only when asked for (`--jit-threads N`): the tier log says which, with the
+    // CPUs online, and the result is the same either way.
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (_, err) = background_run(&["--tier", "auto", "--verbose"]);
-    let want = if cpus > 1 {
-        format!("[tier] compiling on 1 background thread(s) (default, {cpus} CPU(s) online)")
-    } else {
-        "[tier] compiling synchronously (default, 1 CPU(s) online)".to_string()
-    };
+    let (free, err) = background_run(&["--tier", "auto", "--verbose"]);
+    let want = format!("[tier] compiling synchronously (default, {cpus} CPU(s) online)");
     assert!(err.lines().any(|l| l == want), "no '{want}' in: {err}");
-    // Pinned to one CPU: synchronous, and the program's result is the same.
-    let (free, _) = background_run(&["--tier", "auto"]);
-    let bc = support::scratch("tiering").join("background.bc");
-    let o = std::process::Command::new("taskset")
-        .args(["-c", "0"])
-        .arg(support::bareflow_bin())
-        .args(["run", "--tier", "auto", "--verbose"])
-        .arg(&bc)
-        .output()
-        .expect("taskset bareflow run");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{err}");
-    assert!(err.lines().any(|l| l == "[tier] compiling synchronously (default, 1 CPU(s) online)"), "{err}");
-    assert_eq!(String::from_utf8_lossy(&o.stdout), free);
+    let (threaded, err) = background_run(&["--tier", "auto", "--verbose", "--jit-threads", "1"]);
+    let want = "[tier] compiling on 1 background thread(s) (--jit-threads)";
+    assert!(err.lines().any(|l| l == want), "no '{want}' in: {err}");
+    assert_eq!(threaded, free);
 }
 
 #[test]

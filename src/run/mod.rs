@@ -286,10 +286,12 @@ fn setup_tier(
         );
     }
     if a.tier == Tier::Auto {
-        // One compile thread when there is a CPU for it besides the program's, else compile
-        // synchronously (a compile thread on the program's only CPU only takes turns with it).
+        // Synchronous compiles unless `--jit-threads N` asks for compile threads: measured with a
+        // free second CPU, a compile thread still reached app-tinyllama's peak later than
+        // synchronous compiles (153%, docs/performance.md "Background compilation"), and under
+        // QEMU with two guest CPUs 5-8 times later. The CPU count is printed for the tier log.
         let cpus = crate::platform::cpus_online();
-        let threads = a.jit_threads.unwrap_or(if cpus > 1 { 1 } else { 0 });
+        let threads = a.jit_threads.unwrap_or(0);
         let why = if a.jit_threads.is_some() {
             "--jit-threads".to_string()
         } else {
