@@ -144,8 +144,9 @@ test-tools: $(DEPS_STAMP)
 
 # The tree's habits: formatted (rustfmt.toml) and clippy-clean with the workspace lints. The appliance
 # crate is checked apart: its build script needs the app's objects to link, which a check never does.
+# clippy builds llvm-sys, which needs the Debian packages: on a fresh machine `make test` starts here.
 .PHONY: lint
-lint:
+lint: $(DEPS_STAMP)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --exclude bareflow-appliance -- -D warnings
 	BAREFLOW_APP_OBJECTS=/dev/null cargo clippy -p bareflow-appliance -- -D warnings
