@@ -62,7 +62,7 @@ const INLINE_CANDIDATE_MAX_INSTRUCTIONS: usize = 400;
 /// become `__bf.gv.*` declarations (the host's memory), program-only arrays are dropped and
 /// external declarations are refreshed. Every extraction clones this base.
 pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<HostLinkedBase> {
-    let module = src.clone_module();
+    let module = src.clone_module()?;
     let m = module.raw();
     resolve_aliases(&module)?;
     // Indices are positions in the source module's global list (stable for the same bitcode).

@@ -51,7 +51,7 @@ impl Drop for Context {
 
 /// The earlier extraction: clone the whole base, then prune.
 fn whole_clone_extract(base: &HostLinkedBase, function: &str, symbol: &str, keep_callee_bodies: bool) -> OwnedModule {
-    let module = base.module.clone_module();
+    let module = base.module.clone_module().unwrap();
     let m = module.raw();
     let target = super::named_function(m, function).unwrap().unwrap();
     let keep: HashSet<LLVMValueRef> = if keep_callee_bodies {

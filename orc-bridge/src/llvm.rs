@@ -14,6 +14,35 @@ use llvm_sys::{LLVMDiagnosticSeverity, LLVMLinkage};
 
 use crate::error::{Error, Result, one_line, take_message};
 
+/// Whether any global initializer or instruction of `m` uses a `blockaddress` constant.
+fn has_block_addresses(m: LLVMModuleRef) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let initializers = globals(m).into_iter().filter(|g| !is_declaration(*g)).map(|g| {
+        // SAFETY: a global variable definition of `m` has an initializer.
+        unsafe { LLVMGetInitializer(g) }
+    });
+    let operands = functions(m).into_iter().flat_map(blocks).flat_map(instructions).flat_map(|i| {
+        // SAFETY: reading the operands of a valid instruction.
+        (0..unsafe { LLVMGetNumOperands(i) }).map(move |k| unsafe { LLVMGetOperand(i, k as u32) })
+    });
+    initializers.chain(operands).any(|c| constant_has_block_address(c, &mut seen))
+}
+
+/// Whether constant `c` is or contains a `blockaddress`; global values (whose operands are
+/// their initializers, seen separately) and constants already seen stop the walk.
+fn constant_has_block_address(c: LLVMValueRef, seen: &mut std::collections::HashSet<LLVMValueRef>) -> bool {
+    // SAFETY: `c` is a valid value; the casts only test its kind.
+    unsafe {
+        if c.is_null() || LLVMIsAConstant(c).is_null() || !LLVMIsAGlobalValue(c).is_null() || !seen.insert(c) {
+            return false;
+        }
+        if !LLVMIsABlockAddress(c).is_null() {
+            return true;
+        }
+        (0..LLVMGetNumOperands(c)).any(|k| constant_has_block_address(LLVMGetOperand(c, k as u32), seen))
+    }
+}
+
 /// An owned `LLVMModuleRef` (disposed on drop).
 pub(crate) struct OwnedModule(LLVMModuleRef);
 
@@ -29,9 +58,31 @@ impl OwnedModule {
     }
 
     /// A deep copy in the same context.
-    pub(crate) fn clone_module(&self) -> OwnedModule {
-        // SAFETY: self.0 is a valid module; the clone is a new module we own.
-        OwnedModule(unsafe { LLVMCloneModule(self.0) })
+    ///
+    /// LLVM 19's `CloneModule` maps a `blockaddress` met before its function's body is cloned
+    /// (every one in a global initializer, such as a computed-goto label table, and those of
+    /// functions cloned later) to the *source* module's block: the copy's own labels then look
+    /// unused, the optimizer deletes them as destinations (an `indirectbr` through the table
+    /// becomes `unreachable`), and disposing the two modules corrupts the context. A module
+    /// with block addresses is therefore copied through bitcode, which names blocks by position.
+    pub(crate) fn clone_module(&self) -> Result<OwnedModule> {
+        if !has_block_addresses(self.0) {
+            // SAFETY: self.0 is a valid module; the clone is a new module we own.
+            return Ok(OwnedModule(unsafe { LLVMCloneModule(self.0) }));
+        }
+        let mut copy: LLVMModuleRef = ptr::null_mut();
+        // SAFETY: valid module; the bitcode buffer is ours and disposed after parsing (the
+        // reader copies what it needs into the new module, created in the same context).
+        let failed = unsafe {
+            let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(self.0);
+            let failed = LLVMParseBitcodeInContext2(LLVMGetModuleContext(self.0), buf, &mut copy);
+            LLVMDisposeMemoryBuffer(buf);
+            failed != 0
+        };
+        if failed || copy.is_null() {
+            return Err(Error::Llvm("copying a module with block addresses: its own bitcode did not read back".into()));
+        }
+        Ok(OwnedModule(copy))
     }
 }
 

@@ -590,3 +590,45 @@ fn error_messages_name_the_input_and_the_cause() {
         }
     }
 }
+
+#[test]
+fn optimize_module_keeps_computed_goto_destinations() {
+    // A bytecode loop dispatching through a static table of label addresses (Lua's shape): the
+    // whole-module rebuild must keep every destination reachable, and the Jit must dispose its
+    // modules (which hold `blockaddress` constants) cleanly.
+    let bc = common::c_to_bitcode(
+        "cgoto",
+        r#"
+        static int run(const unsigned char *code, int n) {
+            static void *dispatch[] = {&&add, &&dec, &&jnz, &&end};
+            int acc = 0, x = n, pc = 0;
+            goto *dispatch[code[pc]];
+        add: acc += x; pc++; goto *dispatch[code[pc]];
+        dec: x--; pc++; goto *dispatch[code[pc]];
+        jnz: pc = x ? 0 : pc + 1; goto *dispatch[code[pc]];
+        end: return acc;
+        }
+        int total(int n) {
+            static const unsigned char program[] = {0, 1, 2, 3};
+            int sum = 0;
+            for (int i = 0; i < 100; i++) sum += run(program, n + (i & 3));
+            return sum;
+        }
+        "#,
+    );
+    let mut jit = jit();
+    let m = jit.load_bitcode("cgoto.bc", &bc).unwrap();
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &HashMap::new()).unwrap();
+    jit.add_object("cgoto.o", &out.object, &[], &NoHostLinks).unwrap();
+    let total = jit.lookup("total").unwrap();
+    // SAFETY: total is int(int).
+    let f: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(total as usize) };
+    let expect: i32 = (0..100)
+        .map(|i| {
+            let n = 10 + (i & 3);
+            n * (n + 1) / 2
+        })
+        .sum();
+    assert_eq!(f(10), expect);
+    drop(jit);
+}

@@ -64,7 +64,11 @@ impl Fx<'_> {
         }
         match v.kind() {
             ValKind::Instruction | ValKind::Argument => Err(format!("value without a slot: '{}'", v.to_text())),
-            ValKind::BasicBlock | ValKind::Metadata | ValKind::InlineAsm | ValKind::Other => {
+            // A `blockaddress` operand (clang -O2 folds a computed-goto table's first entry into
+            // a phi or a store) is a constant: irvm's token for the block.
+            ValKind::BasicBlock | ValKind::Metadata | ValKind::InlineAsm | ValKind::Other
+                if v.block_address().is_none() =>
+            {
                 Err(format!("unsupported operand '{}'", v.to_text()))
             }
             _ => {

@@ -312,7 +312,7 @@ impl Jit {
         specializations: &HashMap<String, crate::Specialization>,
     ) -> Result<(OwnedModule, CompileTimes)> {
         let t0 = Instant::now();
-        let m = self.source(module).module.clone_module();
+        let m = self.source(module).module.clone_module()?;
         extract::refresh_declarations(m.raw())?;
         if let Some(keep) = keep {
             for k in keep {
@@ -432,7 +432,7 @@ fn dump_input(m: &OwnedModule, symbol: &str, summary: Option<&ProfileSummary>) {
     let path = std::path::PathBuf::from(dir).join(format!("{symbol}.pre.ll"));
     match summary {
         Some(s) => {
-            let c = m.clone_module();
+            let Ok(c) = m.clone_module() else { return };
             pipeline::attach_summary(&c, s);
             dump_ir(&c, &path);
         }
