@@ -66,12 +66,21 @@ fn setjmp_longjmp_across_every_kind_of_frame() {
     same_as_native("setjmp_frames", &["3000"]);
 }
 
-/// Computed goto (a static table of label addresses): the function that dispatches through it stays
-/// interpreted, and its hot caller's compiled code (OSR included) calls it instead of inlining a copy
-/// whose destinations the table, which holds irvm's block tokens, does not reach.
+/// Computed goto (a static table of label addresses) in every tier: a function whose labels stay
+/// with it (a constant table only it reads, or phi operands) is compiled with its own copy of the
+/// table, one whose labels are stored at run time stays interpreted, and compiled callers (OSR
+/// included) call them rather than inline a copy.
 #[test]
 fn computed_goto_dispatch_in_every_tier() {
     same_as_native("computed_goto", &["50"]);
+    let (_, bc) = build("computed_goto", "-O2");
+    let o = support::bareflow(["run", "--tier", "jit", "--verbose"]).arg(&bc).args(["--", "50"]).output().expect("run");
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "computed_goto --tier jit failed:\n{log}");
+    for f in ["run", "countdown"] {
+        assert!(log.contains(&format!("[tier] {f}: interp -> O")), "'{f}' was not compiled:\n{log}");
+    }
+    assert!(!log.contains("[tier] stored: interp -> O"), "'stored' (labels in writable memory) was compiled:\n{log}");
 }
 
 /// Undefined weak functions and variables are null, weak definitions and aliases resolve as the

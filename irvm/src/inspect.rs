@@ -6,6 +6,7 @@
 use crate::error::Error;
 use crate::hooks::{LiveValue, OsrHeader};
 use crate::isa::FuncId;
+use crate::labels::ComputedGoto;
 use crate::llvm::{Ty, TyKind};
 use crate::profile::Profile;
 use crate::translate::BranchKind;
@@ -105,13 +106,15 @@ impl Machine {
         }
     }
 
-    /// Whether `f` has an `indirectbr` or takes a `blockaddress`: irvm keeps block addresses as
-    /// its own tokens, which native code cannot jump to. Reads `f`'s body.
-    pub fn has_computed_goto(&self, f: FuncId) -> bool {
-        use crate::llvm::LLVMOpcode as O;
-        self.prog.funcs[f.index()].val.blocks().iter().flat_map(|b| b.instructions()).any(|i| {
-            i.opcode() == O::LLVMIndirectBr || (0..i.num_operands()).any(|k| i.operand(k).block_address().is_some())
-        })
+    /// How `f` uses computed goto (`blockaddress`, `indirectbr`): whether its block addresses,
+    /// which irvm keeps as its own tokens, stay with it so that compiled code may run it
+    /// ([`ComputedGoto`]). Reads `f`'s body on the first ask.
+    pub fn computed_goto(&self, f: FuncId) -> ComputedGoto {
+        let func = &self.prog.funcs[f.index()];
+        if func.external {
+            return ComputedGoto::None;
+        }
+        *func.computed_goto.get_or_init(|| crate::labels::classify(func.val))
     }
 
     // ---- Native code ----
@@ -247,9 +250,21 @@ impl Machine {
         let counted = code.branches.iter().filter(|b| !b.derived && !matches!(b.kind, BranchKind::Jump));
         Some(
             counted
-                .map(|b| BranchCounts {
-                    block: b.block,
-                    counts: (0..b.succs.len()).map(|k| ctrs.get(b.first as usize + k).copied().unwrap_or(0)).collect(),
+                .map(|b| {
+                    let count = |k: usize| ctrs.get(b.first as usize + k).copied().unwrap_or(0);
+                    let counts = match &b.indirect {
+                        None => (0..b.succs.len()).map(count).collect(),
+                        // Per LLVM destination: its edge's count, at its first occurrence.
+                        Some(order) => order
+                            .iter()
+                            .enumerate()
+                            .map(|(j, dest)| match b.succs[1..].iter().position(|s| s == dest) {
+                                Some(k) if !order[..j].contains(dest) => count(k + 1),
+                                _ => 0,
+                            })
+                            .collect(),
+                    };
+                    BranchCounts { block: b.block, counts }
                 })
                 .collect(),
         )

@@ -43,6 +43,8 @@ pub(crate) struct Func {
     pub(crate) thunk: usize,
     /// The host was asked for native code because irvm cannot interpret all of the function.
     pub(crate) native_asked: bool,
+    /// How it uses computed goto (read from its body on first ask).
+    pub(crate) computed_goto: std::sync::OnceLock<crate::labels::ComputedGoto>,
 }
 
 /// Global memory of the program (freed with it).
@@ -126,6 +128,7 @@ impl Program {
                 native: 0,
                 thunk: 0,
                 native_asked: false,
+                computed_goto: std::sync::OnceLock::new(),
             });
         }
         let mut p = Program {

@@ -43,6 +43,8 @@ class DeclareOnUse final : public llvm::ValueMaterializer {
   // Declarations made so far whose metadata is still to be copied (after the bodies: the value
   // mapper is not re-entered from inside a materialization).
   std::vector<std::pair<const llvm::GlobalObject *, llvm::GlobalObject *>> pending_metadata;
+  // Variables kept as definitions whose initializer is still to be mapped.
+  std::vector<std::pair<const GlobalVariable *, GlobalVariable *>> pending_initializers;
 
   Value *materialize(Value *v) override {
     auto *gv = llvm::dyn_cast<GlobalValue>(v);
@@ -65,11 +67,20 @@ class DeclareOnUse final : public llvm::ValueMaterializer {
       return d;
     }
     if (auto *g = llvm::dyn_cast<GlobalVariable>(gv)) {
+      // A module-local definition (in the host-linked base: a computed-goto table private to the
+      // function that reads it) is kept with its initializer: it has no other home.
+      bool local = g->hasLocalLinkage() && g->hasInitializer();
+      if (local) {
+        linkage = g->getLinkage();
+      }
       auto *d = new GlobalVariable(dst_, g->getValueType(), g->isConstant(), linkage, nullptr, g->getName(), nullptr,
                                    g->getThreadLocalMode(), g->getAddressSpace());
       d->copyAttributesFrom(g);
       d->setLinkage(linkage);
       pending_metadata.emplace_back(g, d);
+      if (local) {
+        pending_initializers.emplace_back(g, d);
+      }
       return d;
     }
     // An alias (or ifunc) cannot stand for an external reference: declare what its type says.
@@ -79,6 +90,25 @@ class DeclareOnUse final : public llvm::ValueMaterializer {
     }
     return new GlobalVariable(dst_, ty, false, GlobalValue::ExternalLinkage, nullptr, gv->getName(), nullptr,
                               GlobalValue::NotThreadLocal, gv->getAddressSpace());
+  }
+
+  // Set the initializers of the variables kept as definitions, including those of variables their
+  // initializers make meanwhile. After the bodies: a `blockaddress` maps to the cloned block only
+  // once its function's body is cloned.
+  void copy_pending_initializers() {
+    while (!pending_initializers.empty()) {
+      auto [from, to] = pending_initializers.back();
+      pending_initializers.pop_back();
+      to->setInitializer(llvm::MapValue(from->getInitializer(), vmap, llvm::RF_None, nullptr, this));
+    }
+  }
+
+  // Both of the above until neither has work left.
+  void copy_pending() {
+    while (!pending_initializers.empty() || !pending_metadata.empty()) {
+      copy_pending_initializers();
+      copy_pending_metadata();
+    }
   }
 
   // Copy the metadata attachments of the declarations made, including those made meanwhile.
@@ -145,14 +175,16 @@ extern "C" LLVMModuleRef bf_cut_module(LLVMModuleRef src_ref, const LLVMValueRef
     llvm::CloneFunctionInto(n, f, declare.vmap, llvm::CloneFunctionChangeType::ClonedModule, returns, "", nullptr,
                             nullptr, &declare);
   }
-  // 3. The declarations' metadata, then the named metadata (as llvm::CloneModule copies them).
-  declare.copy_pending_metadata();
+  // 3. The initializers of the variables kept as definitions (bodies exist: block addresses map),
+  // the declarations' metadata, then the named metadata (as llvm::CloneModule copies them); each
+  // may reference globals not met before, declared or defined on the way.
+  declare.copy_pending();
   for (const llvm::NamedMDNode &nmd : src.named_metadata()) {
     llvm::NamedMDNode *copy = dst->getOrInsertNamedMetadata(nmd.getName());
     for (const llvm::MDNode *node : nmd.operands()) {
       copy->addOperand(llvm::MapMetadata(node, declare.vmap, llvm::RF_None, nullptr, &declare));
     }
   }
-  declare.copy_pending_metadata();
+  declare.copy_pending();
   return llvm::wrap(dst.release());
 }

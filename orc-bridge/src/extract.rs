@@ -73,6 +73,12 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<HostLinkedBase> {
             unsafe { LLVMDeleteGlobal(gv) };
         } else if llvm::is_declaration(gv) {
             refresh_declaration(m, gv)?;
+        } else if private_label_table(gv) {
+            // A computed-goto table of one function's labels that only it reads: each compiled
+            // version of the function owns a copy holding its native labels (the program's copy
+            // holds irvm's tokens), so the copy is private to the module that compiles it.
+            // SAFETY: valid global variable definition of `m`.
+            unsafe { LLVMSetLinkage(gv, LLVMLinkage::LLVMPrivateLinkage) };
         } else {
             // SAFETY: valid global variable.
             if unsafe { LLVMIsThreadLocal(gv) } != 0 {
@@ -112,6 +118,26 @@ pub(crate) fn host_linked_base(src: &OwnedModule) -> Result<HostLinkedBase> {
         }
     }
     Ok(HostLinkedBase { module, app_functions: Arc::new(app_functions) })
+}
+
+/// Whether `gv` is a constant table of one function's block addresses read only by that
+/// function's instructions: the rule by which irvm lets such a function be compiled (irvm's
+/// `labels` module; a function whose labels go anywhere else stays interpreted).
+fn private_label_table(gv: LLVMValueRef) -> bool {
+    // SAFETY: `gv` is a global variable definition; the accessors only read it.
+    let (constant, init) = unsafe { (LLVMIsGlobalConstant(gv) != 0, LLVMGetInitializer(gv)) };
+    if !constant || init.is_null() {
+        return false;
+    }
+    let mut owners = Vec::new();
+    llvm::block_address_functions(init, &mut owners);
+    let [owner] = owners[..] else { return false };
+    llvm::uses(gv).into_iter().all(|(user, _)| {
+        // SAFETY: `user` is a valid value; an instruction's block belongs to a function.
+        unsafe {
+            !LLVMIsAInstruction(user).is_null() && LLVMGetBasicBlockParent(LLVMGetInstructionParent(user)) == owner
+        }
+    })
 }
 
 /// A thread-local variable lives in the host too, one copy per thread: every
@@ -274,11 +300,12 @@ fn direct_callees(f: LLVMValueRef) -> Vec<LLVMValueRef> {
 }
 
 /// Whether `f` jumps through a computed address (`indirectbr`, C's `goto *p`). Such a body is never
-/// kept for the inliner: its address table is a global of the host, which holds irvm's block
-/// tokens, not this object's code addresses, and without the table's `blockaddress` uses in the
-/// module LLVM takes every destination of an inlined copy for unreachable (the caller's code
-/// becomes a trap). The function stays interpreted (tier policy) and is called through its slot.
-fn has_indirect_branch(f: LLVMValueRef) -> bool {
+/// kept for the inliner: its label table, when the host's, holds irvm's block tokens, not this
+/// object's code addresses, and without the table's `blockaddress` uses in the module LLVM takes
+/// every destination of an inlined copy for unreachable (the caller's code becomes a trap). The
+/// function is called through its slot (compiled on its own when its labels stay with it,
+/// see `private_label_table`), and never specialized.
+pub(crate) fn has_indirect_branch(f: LLVMValueRef) -> bool {
     llvm::blocks(f).into_iter().flat_map(llvm::instructions).any(|i| {
         // SAFETY: reading the opcode of a valid instruction.
         unsafe { LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMIndirectBr }
@@ -332,7 +359,9 @@ pub(crate) fn link_references(
     // every tier); its direct (recursive) calls stay direct.
     let mut canonical_self = None;
     for (user, op) in llvm::uses(ex.function) {
-        if llvm::as_call_with_callee(user, op).is_some() {
+        // A block address of its own (computed goto) stays: it names this body's blocks.
+        // SAFETY: IsA checks are total on valid values.
+        if llvm::as_call_with_callee(user, op).is_some() || unsafe { !LLVMIsABlockAddress(user).is_null() } {
             continue;
         }
         // SAFETY: IsA checks are total on valid values.

@@ -54,13 +54,15 @@ impl fmt::Display for Gain {
 /// Per parameter of `f` (a definition), the best [`Gain`] a constant in its place reaches
 /// (`None`: nothing; pointers and other non-integer parameters are always `None`).
 pub(crate) fn parameter_gains(f: LLVMValueRef) -> Vec<Option<Gain>> {
+    // A function with computed goto is never specialized (`specialize::build`): nothing to gain.
+    let specializable = !crate::extract::has_indirect_branch(f);
     // SAFETY: `f` is a function definition; parameters and their types are valid values.
     unsafe {
         (0..LLVMCountParams(f))
             .map(|k| {
                 let p = LLVMGetParam(f, k);
                 let int = LLVMGetTypeKind(LLVMTypeOf(p)) == llvm_sys::LLVMTypeKind::LLVMIntegerTypeKind;
-                if int { best_gain(p, true) } else { None }
+                if int && specializable { best_gain(p, true) } else { None }
             })
             .collect()
     }

@@ -43,6 +43,26 @@ fn constant_has_block_address(c: LLVMValueRef, seen: &mut std::collections::Hash
     }
 }
 
+/// The functions whose block addresses constant `c` holds, each once, added to `owners`.
+pub(crate) fn block_address_functions(c: LLVMValueRef, owners: &mut Vec<LLVMValueRef>) {
+    // SAFETY: `c` is a valid value; the casts only test its kind, the accessors read it.
+    unsafe {
+        if c.is_null() || LLVMIsAConstant(c).is_null() || !LLVMIsAGlobalValue(c).is_null() {
+            return;
+        }
+        if !LLVMIsABlockAddress(c).is_null() {
+            let f = LLVMGetBlockAddressFunction(c);
+            if !owners.contains(&f) {
+                owners.push(f);
+            }
+            return;
+        }
+        for k in 0..LLVMGetNumOperands(c) {
+            block_address_functions(LLVMGetOperand(c, k as u32), owners);
+        }
+    }
+}
+
 /// An owned `LLVMModuleRef` (disposed on drop).
 pub(crate) struct OwnedModule(LLVMModuleRef);
 

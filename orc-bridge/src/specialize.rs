@@ -107,6 +107,11 @@ pub(crate) fn build(
     if spec.versions.is_empty() || spec.versions.len() > MAX_VERSIONS {
         return Err(Error::Input(format!("specialization: {} versions (1 to {MAX_VERSIONS})", spec.versions.len())));
     }
+    if crate::extract::has_indirect_branch(target) {
+        // Its label tables hold the original body's block addresses: a version jumping through
+        // them would leave its own body.
+        return Err(Error::Input("specialization: a function with computed goto (indirectbr)".into()));
+    }
     let size = crate::extract::instruction_count(target);
     if size > MAX_BODY_INSTRUCTIONS {
         return Err(Error::Input(format!(

@@ -1,9 +1,10 @@
 /* Computed goto (`goto *p`, GCC's labels as values) as bytecode interpreters such as Lua's use it: a
  * static table of label addresses and a dispatch through it, in a small function called from a hot
- * loop. The caller is compiled (and OSR-entered) while the dispatcher stays interpreted: its label
- * table lives in irvm's memory, so no compiled module may inline a copy of it. `countdown` runs a
- * program known at compile time: clang -O2 folds its first dispatch, so a `blockaddress` is an
- * operand of a phi, not only an entry of the table. */
+ * loop. Its labels stay with it (a constant table only it reads), so it is compiled like any other
+ * function, owning a copy of the table with its native labels, while interpreted activations use
+ * the program's table of irvm's tokens; no caller may inline it. `countdown` runs a program known
+ * at compile time: clang -O2 folds its first dispatch, so a `blockaddress` is also an operand of a
+ * phi. `stored` writes its labels into a table at run time: it stays interpreted. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,6 +49,34 @@ op_end:
     return acc;
 }
 
+/* Labels stored at run time into a writable table: they leave the function's instructions, so
+ * it stays interpreted in every tier (irvm's block tokens and native addresses never meet). */
+static int stored(int n) {
+    static void *dispatch[4];
+    if (!dispatch[0]) {
+        dispatch[0] = &&op_add;
+        dispatch[1] = &&op_dec;
+        dispatch[2] = &&op_jnz;
+        dispatch[3] = &&op_end;
+    }
+    static const unsigned char code[] = {OP_ADD, OP_DEC, OP_JNZ, OP_END};
+    int acc = 0, x = n, pc = 0;
+    goto *dispatch[code[pc]];
+op_add:
+    acc += x;
+    pc++;
+    goto *dispatch[code[pc]];
+op_dec:
+    x--;
+    pc++;
+    goto *dispatch[code[pc]];
+op_jnz:
+    pc = x ? 0 : pc + 1;
+    goto *dispatch[code[pc]];
+op_end:
+    return acc;
+}
+
 int main(int argc, char **argv) {
     unsigned char program[] = {OP_ADD, OP_DEC, OP_JNZ, OP_END};
     int n = argc > 1 ? atoi(argv[1]) : 50;
@@ -57,5 +86,8 @@ int main(int argc, char **argv) {
     long folded = 0;
     for (int i = 0; i < 2000; i++) folded += countdown(n + (i & 7));
     printf("computed goto, program known at compile time: %ld\n", folded);
+    long relabelled = 0;
+    for (int i = 0; i < 2000; i++) relabelled += stored(n + (i & 7));
+    printf("computed goto through labels stored at run time: %ld\n", relabelled);
     return 0;
 }

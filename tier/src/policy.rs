@@ -1,7 +1,7 @@
 //! Tier policy: a function's heat is its calls plus its loop back-edges counted by irvm; warm,
 //! hot and very hot thresholds pick O1, O2 and O3. Defaults below (docs/tiering.md).
 
-use irvm::{FuncId, Machine};
+use irvm::{ComputedGoto, FuncId, Machine};
 use orc_bridge::OptLevel;
 
 /// Heat thresholds (calls + back-edges).
@@ -120,10 +120,18 @@ impl Thresholds {
 }
 
 /// Whether `f` may get native code: irvm's trampoline cannot pass vector arguments or results,
-/// and computed goto (`indirectbr`, `blockaddress`) stays interpreted because irvm keeps block
-/// addresses as its own tokens, which native code cannot jump to. Reads `f`'s body.
+/// and a function whose block addresses (computed goto) leave it stays interpreted, because irvm
+/// keeps them as its own tokens, which native code cannot jump to ([`ComputedGoto`]). Reads `f`'s
+/// body.
 pub fn tierable(m: &Machine, f: FuncId) -> bool {
-    !m.signature(f).vector && !m.has_computed_goto(f)
+    !m.signature(f).vector && m.computed_goto(f) != ComputedGoto::Shared
+}
+
+/// Whether an interpreted activation of `f` may move to native code at a loop header (OSR):
+/// [`tierable`], and no computed goto at all, since a live value of the activation may hold one
+/// of irvm's block tokens.
+pub fn osr_enterable(m: &Machine, f: FuncId) -> bool {
+    tierable(m, f) && m.computed_goto(f) == ComputedGoto::None
 }
 
 /// Heat of `f`: calls so far, this one included, plus loop back-edges taken in interpreted code.

@@ -337,6 +337,25 @@ impl Val {
         }
     }
 
+    /// The `blockaddress` constant of `block` (a block value of function `f`): LLVM's uniqued
+    /// constant, with the uses it has (created without any when the block's address is not taken).
+    pub(crate) fn block_address_of(f: Val, block: Val) -> Val {
+        // SAFETY: `f` is a function and `block` one of its blocks.
+        Val(unsafe { c::LLVMBlockAddress(f.0, c::LLVMValueAsBasicBlock(block.0)) })
+    }
+
+    /// The function an instruction belongs to.
+    pub(crate) fn parent_function(self) -> Val {
+        // SAFETY: an instruction inside a block of a function.
+        Val(unsafe { c::LLVMGetBasicBlockParent(c::LLVMGetInstructionParent(self.0)) })
+    }
+
+    /// Whether a global variable is `constant`.
+    pub(crate) fn is_global_constant(self) -> bool {
+        // SAFETY: a global variable.
+        unsafe { c::LLVMIsGlobalConstant(self.0) != 0 }
+    }
+
     /// Whether an `or` carries the `disjoint` flag (no common bits: it is an add).
     pub(crate) fn is_disjoint(self) -> bool {
         // SAFETY: live instruction; callers ask `or` instructions only.

@@ -30,6 +30,10 @@ pub(crate) struct BranchMeta {
     pub(crate) back: Box<[bool]>,
     /// A jump to the next block that was left out: its count is its block's count.
     pub(crate) derived: bool,
+    /// `indirectbr`: its destinations in LLVM's order (duplicates included), whose weights the
+    /// profile gives from `succs[1..]` (lowered as a switch on block tokens; its default edge,
+    /// which no valid token takes, has no LLVM counterpart).
+    pub(crate) indirect: Option<Box<[u32]>>,
 }
 
 /// Apply `f` to every jump target of `op`.
@@ -292,6 +296,7 @@ impl Fx<'_> {
             cases: cases.into(),
             back,
             derived: false,
+            indirect: None,
         });
         Ctr(first)
     }
@@ -430,7 +435,10 @@ impl Fx<'_> {
         cases.sort_by_key(|c| c.0);
         cases.dedup_by_key(|c| c.0);
         let default = cases.first().map(|c| c.1).ok_or("indirectbr without destinations")?;
-        self.emit_multiway(i, i.operand(0), default, cases)
+        let order = (1..i.num_operands()).map(|k| self.block_id(i.operand(k))).collect::<Result<Box<[u32]>, _>>()?;
+        self.emit_multiway(i, i.operand(0), default, cases)?;
+        self.branches.last_mut().expect("emit_multiway adds the branch").indirect = Some(order);
+        Ok(())
     }
 
     fn emit_multiway(&mut self, i: Val, v: Val, default: Val, cases: Vec<(u64, Val)>) -> Result<(), String> {
