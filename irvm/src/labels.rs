@@ -35,7 +35,7 @@ pub(crate) fn classify(f: Val) -> ComputedGoto {
         let ba = Val::block_address_of(f, b);
         for u in ba.users() {
             taken = true;
-            if !use_stays_with(f, ba, u) {
+            if !use_stays_with(f, u) {
                 return ComputedGoto::Shared;
             }
         }
@@ -43,8 +43,8 @@ pub(crate) fn classify(f: Val) -> ComputedGoto {
     if taken { ComputedGoto::Private } else { ComputedGoto::None }
 }
 
-/// Whether use `u` of `ba` (a block address of `f`) keeps it with `f`.
-fn use_stays_with(f: Val, ba: Val, u: Val) -> bool {
+/// Whether `u`, a user of a block address of `f`, keeps it with `f`.
+fn use_stays_with(f: Val, u: Val) -> bool {
     match u.kind() {
         ValKind::Instruction => {
             u.parent_function() == f
@@ -52,7 +52,7 @@ fn use_stays_with(f: Val, ba: Val, u: Val) -> bool {
         }
         // A table entry: the aggregate must be (part of) the initializer of constant tables of `f`.
         ValKind::ConstArray | ValKind::ConstStruct | ValKind::ConstVector => {
-            u.users().into_iter().all(|w| use_stays_with(f, ba, w) || private_table(f, w))
+            u.users().into_iter().all(|w| use_stays_with(f, w) || private_table(f, w))
         }
         ValKind::GlobalVariable => private_table(f, u),
         _ => false,
