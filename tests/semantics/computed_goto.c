@@ -10,43 +10,34 @@
 
 enum { OP_ADD, OP_DEC, OP_JNZ, OP_END };
 
+/* The interpreter loop, the same in every function below: only where `dispatch` comes from
+ * differs. Sums n, n-1, ..., 1 with the program {ADD, DEC, JNZ, END}. */
+#define INTERPRET(dispatch, code, n)                                                               \
+    int acc = 0, x = (n), pc = 0;                                                                  \
+    goto *dispatch[code[pc]];                                                                      \
+    op_add:                                                                                        \
+    acc += x;                                                                                      \
+    pc++;                                                                                          \
+    goto *dispatch[code[pc]];                                                                      \
+    op_dec:                                                                                        \
+    x--;                                                                                           \
+    pc++;                                                                                          \
+    goto *dispatch[code[pc]];                                                                      \
+    op_jnz:                                                                                        \
+    pc = x ? 0 : pc + 1;                                                                           \
+    goto *dispatch[code[pc]];                                                                      \
+    op_end:                                                                                        \
+    return acc
+
 static int run(const unsigned char *code, int n) {
     static void *dispatch[] = {&&op_add, &&op_dec, &&op_jnz, &&op_end};
-    int acc = 0, x = n, pc = 0;
-    goto *dispatch[code[pc]];
-op_add:
-    acc += x;
-    pc++;
-    goto *dispatch[code[pc]];
-op_dec:
-    x--;
-    pc++;
-    goto *dispatch[code[pc]];
-op_jnz:
-    pc = x ? 0 : pc + 1;
-    goto *dispatch[code[pc]];
-op_end:
-    return acc;
+    INTERPRET(dispatch, code, n);
 }
 
 static int countdown(int n) {
     static void *dispatch[] = {&&op_add, &&op_dec, &&op_jnz, &&op_end};
     static const unsigned char code[] = {OP_ADD, OP_DEC, OP_JNZ, OP_END};
-    int acc = 0, x = n, pc = 0;
-    goto *dispatch[code[pc]];
-op_add:
-    acc += x;
-    pc++;
-    goto *dispatch[code[pc]];
-op_dec:
-    x--;
-    pc++;
-    goto *dispatch[code[pc]];
-op_jnz:
-    pc = x ? 0 : pc + 1;
-    goto *dispatch[code[pc]];
-op_end:
-    return acc;
+    INTERPRET(dispatch, code, n);
 }
 
 /* Labels stored at run time into a writable table: they leave the function's instructions, so
@@ -60,21 +51,7 @@ static int stored(int n) {
         dispatch[3] = &&op_end;
     }
     static const unsigned char code[] = {OP_ADD, OP_DEC, OP_JNZ, OP_END};
-    int acc = 0, x = n, pc = 0;
-    goto *dispatch[code[pc]];
-op_add:
-    acc += x;
-    pc++;
-    goto *dispatch[code[pc]];
-op_dec:
-    x--;
-    pc++;
-    goto *dispatch[code[pc]];
-op_jnz:
-    pc = x ? 0 : pc + 1;
-    goto *dispatch[code[pc]];
-op_end:
-    return acc;
+    INTERPRET(dispatch, code, n);
 }
 
 int main(int argc, char **argv) {
