@@ -3,7 +3,8 @@
 //! address as its own token (`consts::BLOCK_ADDRESS_TAG`), native code as a code address; the two
 //! must never meet. They cannot when every block address of the function stays with it: used by
 //! its own instructions (phi, select, compare, `indirectbr`) or held in constant tables that only
-//! it reads and that hold only its labels. A compiled version then owns a copy of each such table
+//! it reads, that hold only its labels, and whose labels, once read, go only to those same kinds
+//! of instructions (never to memory or a call). A compiled version then owns a copy of each such table
 //! with its native labels (orc-bridge's host-linked base keeps exactly these tables in the
 //! compiled module, by the same rule), while interpreted activations read the program's table of
 //! tokens.
@@ -60,12 +61,41 @@ fn use_stays_with(f: Val, u: Val) -> bool {
 }
 
 /// Whether `g` is a constant table private to `f`: a constant global variable, read only by
-/// instructions of `f`, whose initializer holds block addresses of `f` and no other function's.
+/// instructions of `f` whose labels go nowhere but to `f`'s own jumps and compares, and whose
+/// initializer holds block addresses of `f` and no other function's.
 fn private_table(f: Val, g: Val) -> bool {
     g.kind() == ValKind::GlobalVariable
         && g.is_global_constant()
         && g.initializer().is_some_and(|init| labels_only_of(f, init))
-        && g.users().into_iter().all(|u| u.kind() == ValKind::Instruction && u.parent_function() == f)
+        && g.users().into_iter().all(|u| {
+            u.kind() == ValKind::Instruction
+                && u.parent_function() == f
+                && match u.opcode() {
+                    O::LLVMLoad => label_stays(u, &mut Vec::new()),
+                    O::LLVMGetElementPtr => u.users().into_iter().all(|l| {
+                        l.kind() == ValKind::Instruction && l.opcode() == O::LLVMLoad && label_stays(l, &mut Vec::new())
+                    }),
+                    _ => false,
+                }
+        })
+}
+
+/// Whether label value `v` (read from a table) only reaches jumps, compares and the phis and
+/// selects that carry it on (`seen`: the phis and selects already followed).
+fn label_stays(v: Val, seen: &mut Vec<Val>) -> bool {
+    v.users().into_iter().all(|u| {
+        u.kind() == ValKind::Instruction
+            && match u.opcode() {
+                O::LLVMIndirectBr | O::LLVMICmp => true,
+                O::LLVMPHI | O::LLVMSelect => {
+                    seen.contains(&u) || {
+                        seen.push(u);
+                        label_stays(u, seen)
+                    }
+                }
+                _ => false,
+            }
+    })
 }
 
 /// Whether every block address inside constant `c` is one of `f`'s.

@@ -4,7 +4,8 @@
  * function, owning a copy of the table with its native labels, while interpreted activations use
  * the program's table of irvm's tokens; no caller may inline it. `countdown` runs a program known
  * at compile time: clang -O2 folds its first dispatch, so a `blockaddress` is also an operand of a
- * phi. `stored` writes its labels into a table at run time: it stays interpreted. */
+ * phi. `stored` writes its labels into a table at run time and `escaping` writes the labels it
+ * reads to memory: both stay interpreted. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -54,6 +55,34 @@ static int stored(int n) {
     INTERPRET(dispatch, code, n);
 }
 
+/* A constant table, but each label read from it is also written to memory before the jump: it
+ * leaves the function's values, so `escaping` stays interpreted too. */
+void *volatile last_label;
+
+static int escaping(int n) {
+    static void *const dispatch[] = {&&op_add, &&op_dec, &&op_jnz, &&op_end};
+    static const unsigned char code[] = {OP_ADD, OP_DEC, OP_JNZ, OP_END};
+    int acc = 0, x = n, pc = 0;
+    void *next = dispatch[code[pc]];
+    last_label = next;
+    goto *next;
+op_add:
+    acc += x;
+    pc++;
+    goto *dispatch[code[pc]];
+op_dec:
+    x--;
+    pc++;
+    goto *dispatch[code[pc]];
+op_jnz:
+    pc = x ? 0 : pc + 1;
+    next = dispatch[code[pc]];
+    last_label = next;
+    goto *next;
+op_end:
+    return acc;
+}
+
 int main(int argc, char **argv) {
     unsigned char program[] = {OP_ADD, OP_DEC, OP_JNZ, OP_END};
     int n = argc > 1 ? atoi(argv[1]) : 50;
@@ -66,5 +95,8 @@ int main(int argc, char **argv) {
     long relabelled = 0;
     for (int i = 0; i < 2000; i++) relabelled += stored(n + (i & 7));
     printf("computed goto through labels stored at run time: %ld\n", relabelled);
+    long escaped = 0;
+    for (int i = 0; i < 2000; i++) escaped += escaping(n + (i & 7));
+    printf("computed goto with labels written to memory: %ld\n", escaped);
     return 0;
 }
