@@ -11,6 +11,10 @@
 #                               (both: JIT_THREADS=N compiles on N background threads in every run, 0 synchronously)
 #   make bench-bgjit            cold first runs, synchronous compiles vs one background compile thread (round-robin)
 #   make bench-bgjit-qemu       the same as kernel boots under QEMU (SMP=2 for two guest CPUs; COLD_RUNS=N rounds)
+#   make bench-threads-qemu     app-tinyllama -j 1 against -j 2 in QEMU with two guest CPUs (TCG): the aot-appliance
+#                               build with the stories15M-shaped checkpoint as boot files, ROUNDS=N rounds (default 5),
+#                               tok/s and the CPU time of QEMU's busiest thread (tools/bench-threads.py --qemu;
+#                               build/bench-threads-qemu.txt)
 #   make appliance              `bareflow aot` on the converged snapshot (live functions only, whole-program O3 with
 #                               the aggregated profile, for the snapshot's CPU) + trap stubs for dead functions →
 #                               build/appliance.elf (+ build/appliance/initrd.tar, ISO)
@@ -68,7 +72,8 @@ APPLIANCE_DIR := $(BUILD)/appliance
 APPLIANCE_ARGS := /boot/model.bin -n 256 -t 0 -i "'And God said'"
 APPLIANCE_CMDLINE := /boot/model.bin -n 256 -t 0 -i 'And God said'
 
-.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-bgjit-qemu bench-aot-spec bench-stories
+.PHONY: userspace-converge converge appliance qemu-appliance bench-aot bench-bgjit bench-bgjit-qemu bench-threads-qemu \
+	bench-aot-spec bench-stories
 
 # With APP=, converge, appliance and qemu-appliance are the app's (apps/apps.mk).
 ifeq ($(strip $(APP)),)
@@ -97,6 +102,18 @@ bench-bgjit-qemu: app host
 	nice python3 tools/converge.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
 	  --model $(TL_MODEL) --qemu $(KERNEL) --initrd $(BUILD)/initrd.tar --state $(BUILD)/state-bgjit.img \
 	  --steps 256 --cold-ab 0,1 --cold-runs $(or $(COLD_RUNS),5) --out $(BUILD)/bench-bgjit-qemu.txt
+
+# The appliance of bench-threads-qemu: app-tinyllama as in aot-appliance, the stories15M-shaped checkpoint and the
+# Llama-2 tokenizer as its boot files.
+THREADS_QEMU := $(BUILD)/threads-qemu
+
+bench-threads-qemu: app $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
+	@mkdir -p $(THREADS_QEMU)
+	cd $(THREADS_QEMU) && $(TL_CC) $(TL_CFLAGS) -O2 -fno-stack-protector -fno-pic -c $(addprefix $(CURDIR)/,$(TL_SRC))
+	$(call link-appliance,$(THREADS_QEMU)/appliance.elf,$(THREADS_QEMU),,$(THREADS_QEMU)/*.o,$(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin)
+	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 --threads 2 \
+	  --rounds $(or $(ROUNDS),5) --qemu $(THREADS_QEMU)/appliance.elf --initrd $(THREADS_QEMU)/initrd.tar \
+	  --out $(BUILD)/bench-threads-qemu.txt
 
 appliance: app host
 	@test -f $(CONVERGE_DISK) || { echo "appliance: no converged snapshot in $(CONVERGE_DISK): run 'make converge' first" >&2; exit 1; }

@@ -4,17 +4,30 @@ each one run of -j 1 then one of -j N (round-robin, so both see the same machine
 achieved tok/s, the median of each and the ratio N/1 of the medians. Every run must print the same text as
 the first; a run that fails or prints no `achieved tok/s` line stops the script with one line, status 1.
 
+With --qemu APPLIANCE --initrd INITRD the runs are boots of an appliance (app-tinyllama linked with core-rt,
+the model and tokenizer as /boot/model.bin and /boot/tokenizer.bin) under tools/qemu-run with N guest CPUs
+(--accel as qemu-run's, default tcg), and each must print the text of the native build given by --tinyllama.
+Each boot's QEMU threads are sampled every 0.2 s from /proc: the CPU time of the busiest one (the vCPU of the
+boot CPU, which runs the main thread: busy or spinning for the whole run) is the run's length on a host with
+a free CPU per vCPU, which wall time is not on a shared host; its median ratio is printed too.
+
 usage: tools/bench-threads.py --tinyllama BIN --model model.bin [--threads N] [--rounds R] [--steps S] [--out FILE]
+                              [--qemu APPLIANCE --initrd INITRD [--accel MODE]]
 """
 import argparse
+import os
 import re
 import statistics
 import subprocess
 import sys
+import time
+
+QEMU_RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "qemu-run")
+PROMPT = "And God said"
 
 
 def run(args, threads, what):
-    cmd = [args.tinyllama, args.model, "-n", str(args.steps), "-t", "0", "-i", "And God said", "-j", str(threads)]
+    cmd = [args.tinyllama, args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode}: {p.stderr.strip()}")
@@ -22,6 +35,53 @@ def run(args, threads, what):
     if not m:
         sys.exit(f"bench-threads: {what}: no 'achieved tok/s' line in its stderr")
     return p.stdout, float(m.group(1))
+
+
+def qemu_threads(root):
+    """CPU seconds of every thread of every qemu-system process below process `root`, by thread id."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found, todo = {}, [str(root)]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                todo += f.read().split()
+            with open(f"/proc/{pid}/comm") as f:
+                if not f.read().startswith("qemu-system"):
+                    continue
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                found[tid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        except OSError:
+            pass  # the process or thread ended between two reads
+    return found
+
+
+def run_qemu(args, threads, what):
+    """One boot: (text, tok/s, CPU seconds of QEMU's busiest thread)."""
+    app = ["/boot/model.bin", "-n", str(args.steps), "-t", "0", "-i", f"'{PROMPT}'", "-j", str(threads)]
+    cmd = [QEMU_RUN, "--smp", str(args.threads), "--accel", args.accel, "--timeout", "1800", "--initrd", args.initrd,
+           args.qemu, "--"] + app
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cpu = {}
+    while p.poll() is None:  # the serial output is small: the pipe does not fill before the end
+        cpu.update(qemu_threads(p.pid))
+        time.sleep(0.2)
+    out = p.stdout.read().replace("\r", "")
+    if p.returncode != 0:
+        tail = " | ".join(out.strip().splitlines()[-3:])
+        sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode} (last output: {tail})")
+    m = re.search(r"achieved tok/s: ([0-9.]+)", out)
+    if not m:
+        sys.exit(f"bench-threads: {what}: no 'achieved tok/s' line in its serial output")
+    if not cpu:
+        sys.exit(f"bench-threads: {what}: no QEMU thread found below process {p.pid} (no /proc?)")
+    lines = out.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    text = "".join(l + "\n" for l in lines if not re.match(r"(core-rt|qemu-run|achieved tok/s):", l))
+    return text, float(m.group(1)), max(cpu.values())
 
 
 def main():
@@ -32,24 +92,46 @@ def main():
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--steps", type=int, default=256)
     ap.add_argument("--out")
+    ap.add_argument("--qemu", metavar="APPLIANCE", help="boot this appliance in QEMU instead (with --initrd)")
+    ap.add_argument("--initrd", help="with --qemu: its boot files (model.bin, tokenizer.bin)")
+    ap.add_argument("--accel", default="tcg", help="with --qemu: tools/qemu-run's --accel (default tcg)")
     args = ap.parse_args()
     if args.threads < 2 or args.rounds < 1:
         sys.exit(f"bench-threads: --threads {args.threads} --rounds {args.rounds}: need at least 2 threads and 1 round")
+    if bool(args.qemu) != bool(args.initrd):
+        sys.exit("bench-threads: --qemu and --initrd go together")
     rates = {1: [], args.threads: []}
+    busiest = {1: [], args.threads: []}
     text = None
+    if args.qemu:
+        text, _ = run(args, 1, "the native run")  # what every boot must print
     for r in range(args.rounds):
         for j in rates:
-            out, rate = run(args, j, f"round {r + 1}, -j {j}")
+            what = f"round {r + 1}, -j {j}"
+            if args.qemu:
+                out, rate, cpu = run_qemu(args, j, what)
+                busiest[j].append(cpu)
+            else:
+                out, rate = run(args, j, what)
             if text is None:
                 text = out
             elif out != text:
-                sys.exit(f"bench-threads: round {r + 1}, -j {j}: the text differs from the first run's")
+                sys.exit(f"bench-threads: {what}: the text differs from the {'native' if args.qemu else 'first'} run's")
             rates[j].append(rate)
-            print(f"round {r + 1} -j {j}: {rate:.0f} tok/s", flush=True)
+            cpu_words = f", busiest QEMU thread {busiest[j][-1]:.2f} s CPU" if args.qemu else ""
+            load = os.getloadavg()[0]
+            print(f"round {r + 1} -j {j}: {rate:.{2 if args.qemu else 0}f} tok/s{cpu_words} (load {load:.1f})", flush=True)
     med = {j: statistics.median(v) for j, v in rates.items()}
-    lines = [f"app-tinyllama natively, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
-    lines += [f"  -j {j}: {med[j]:.0f} tok/s" for j in rates]
-    lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run")
+    where = f"in QEMU ({args.accel}, {args.threads} CPUs), {args.qemu}" if args.qemu else "natively"
+    digits = 2 if args.qemu else 0
+    lines = [f"app-tinyllama {where}, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
+    lines += [f"  -j {j}: {med[j]:.{digits}f} tok/s" for j in rates]
+    lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run"
+                 + (" as the native build" if args.qemu else ""))
+    if args.qemu:
+        cpu = {j: statistics.median(v) for j, v in busiest.items()}
+        lines.append(f"  CPU time of the busiest QEMU thread: -j 1 {cpu[1]:.2f} s, -j {args.threads} {cpu[args.threads]:.2f} s: "
+                     f"{cpu[1] / cpu[args.threads]:.2f}x (estimates the speed-up on a host with a free CPU per vCPU)")
     print("\n".join(lines))
     if args.out:
         with open(args.out, "w") as f:

@@ -41,7 +41,8 @@ pub mod fd {
 /// Memory: the heap behind `malloc`, and anonymous mappings in the mmap arena.
 pub mod memory {
     pub use core_rt::arch::mm::Perm;
-    pub use core_rt::mem::{ArenaError, HEAP, map_anonymous, protect, unmap};
+    pub use core_rt::mem::cache as heap;
+    pub use core_rt::mem::{ArenaError, map_anonymous, protect, unmap};
 }
 
 /// Time: clocks since boot and of the wall, the timer's rate, waiting for an interrupt.

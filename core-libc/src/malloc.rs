@@ -1,12 +1,13 @@
 //! <stdlib.h>/<malloc.h> allocation: malloc, free, calloc, realloc, the aligned variants,
-//! malloc_usable_size and mallinfo2, on the core-rt heap (`mem::heap`).
+//! malloc_usable_size and mallinfo2, on the core-rt heap (`mem::cache`: per-CPU caches in front of
+//! `mem::heap`).
 
 use crate::Errno;
-use crate::kernel::memory::HEAP;
+use crate::kernel::memory::heap;
 use core::ffi::{c_int, c_void};
 
 fn heap_malloc(size: usize) -> Result<*mut c_void, Errno> {
-    let p = HEAP.lock().malloc(size);
+    let p = heap::malloc(size);
     if p.is_null() { Err(Errno::ENOMEM) } else { Ok(p.cast()) }
 }
 
@@ -25,7 +26,7 @@ crate::libc_fn! {
     /// `p` is null or a live pointer from this allocator.
     fn free(p: *mut c_void) {
         // SAFETY: caller's contract.
-        unsafe { HEAP.lock().free(p.cast()) }
+        unsafe { heap::free(p.cast()) }
     }
 
     /// `void *calloc(size_t, size_t)`: zeroed, overflow-checked.
@@ -46,7 +47,7 @@ crate::libc_fn! {
     /// `p` is null or a live pointer from this allocator.
     fn realloc(p: *mut c_void, size: usize) -> *mut c_void = core::ptr::null_mut(); {
         // SAFETY: caller's contract.
-        let q = unsafe { HEAP.lock().realloc(p.cast(), size) };
+        let q = unsafe { heap::realloc(p.cast(), size) };
         if q.is_null() { Err(Errno::ENOMEM) } else { Ok(q.cast()) }
     }
 
@@ -57,7 +58,7 @@ crate::libc_fn! {
     fn reallocarray(p: *mut c_void, n: usize, size: usize) -> *mut c_void = core::ptr::null_mut(); {
         let total = n.checked_mul(size).ok_or(Errno::ENOMEM)?;
         // SAFETY: caller's contract.
-        let q = unsafe { HEAP.lock().realloc(p.cast(), total) };
+        let q = unsafe { heap::realloc(p.cast(), total) };
         if q.is_null() { Err(Errno::ENOMEM) } else { Ok(q.cast()) }
     }
 
@@ -69,7 +70,7 @@ crate::libc_fn! {
         if !align.is_power_of_two() || !align.is_multiple_of(core::mem::size_of::<usize>()) {
             return Errno::EINVAL as c_int;
         }
-        let p = HEAP.lock().memalign(align, size);
+        let p = heap::memalign(align, size);
         if p.is_null() {
             return Errno::ENOMEM as c_int;
         }
@@ -86,7 +87,7 @@ crate::libc_fn! {
         if !align.is_power_of_two() {
             return Err(Errno::EINVAL);
         }
-        let p = HEAP.lock().memalign(align, size);
+        let p = heap::memalign(align, size);
         if p.is_null() { Err(Errno::ENOMEM) } else { Ok(p.cast()) }
     }
 
@@ -98,7 +99,7 @@ crate::libc_fn! {
         if !align.is_power_of_two() {
             return Err(Errno::EINVAL);
         }
-        let p = HEAP.lock().memalign(align, size);
+        let p = heap::memalign(align, size);
         if p.is_null() { Err(Errno::ENOMEM) } else { Ok(p.cast()) }
     }
 
@@ -107,7 +108,7 @@ crate::libc_fn! {
     /// # Safety
     /// Always safe to call.
     fn valloc(size: usize) -> *mut c_void = core::ptr::null_mut(); {
-        let p = HEAP.lock().memalign(4096, size);
+        let p = heap::memalign(4096, size);
         if p.is_null() { Err(Errno::ENOMEM) } else { Ok(p.cast()) }
     }
 
@@ -120,7 +121,7 @@ crate::libc_fn! {
             return 0;
         }
         // SAFETY: caller's contract.
-        unsafe { HEAP.lock().usable_size(p.cast()) }
+        unsafe { heap::usable_size(p.cast()) }
     }
 
     /// `struct mallinfo2 mallinfo2(void)`: arena = heap size, uordblks = bytes in use,
@@ -129,7 +130,7 @@ crate::libc_fn! {
     /// # Safety
     /// Always safe to call.
     fn mallinfo2() -> MallInfo2 {
-        let s = HEAP.lock().stats();
+        let s = heap::stats();
         MallInfo2 { arena: s.arena, uordblks: s.in_use, fordblks: s.arena - s.in_use, usmblks: s.peak, ..MallInfo2::default() }
     }
 }

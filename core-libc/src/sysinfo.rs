@@ -26,9 +26,9 @@ crate::libc_fn! {
             libc::_SC_CLK_TCK => 100,
             libc::_SC_OPEN_MAX => 1024,
             libc::_SC_ARG_MAX => 128 * 1024,
-            libc::_SC_PHYS_PAGES => (crate::kernel::memory::HEAP.lock().stats().arena as c_long) / PAGE,
+            libc::_SC_PHYS_PAGES => (crate::kernel::memory::heap::stats().arena as c_long) / PAGE,
             libc::_SC_AVPHYS_PAGES => {
-                let s = crate::kernel::memory::HEAP.lock().stats();
+                let s = crate::kernel::memory::heap::stats();
                 ((s.arena - s.in_use) as c_long) / PAGE
             }
             250 /* _SC_SIGSTKSZ */ => 16384,
@@ -149,7 +149,7 @@ crate::libc_fn! {
         // SAFETY: plain data, zero is valid.
         let mut r: libc::rusage = unsafe { core::mem::zeroed() };
         r.ru_utime = libc::timeval { tv_sec: (ns / 1_000_000_000) as i64, tv_usec: ((ns % 1_000_000_000) / 1000) as i64 };
-        r.ru_maxrss = (crate::kernel::memory::HEAP.lock().stats().peak / 1024) as i64;
+        r.ru_maxrss = (crate::kernel::memory::heap::stats().peak / 1024) as i64;
         // SAFETY: caller's contract.
         unsafe { u.write(r) };
         Ok(0)

@@ -9,12 +9,12 @@ struct Heap;
 // least the requested size and alignment and takes them back exactly once.
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        crate::mem::HEAP.lock().memalign(l.align(), l.size())
+        crate::mem::cache::memalign(l.align(), l.size())
     }
 
     unsafe fn dealloc(&self, p: *mut u8, _l: Layout) {
         // SAFETY: `p` came from `alloc` (GlobalAlloc's contract).
-        unsafe { crate::mem::HEAP.lock().free(p) }
+        unsafe { crate::mem::cache::free(p) }
     }
 }
 

@@ -1,14 +1,15 @@
 //! The heap behind malloc: a first-fit `linked_list_allocator` for large blocks, fronted by
 //! size-class free lists for blocks up to 1 KiB (LLVM makes millions of small allocations, and a
 //! single first-fit list grows slow under them). Every block carries a 16-byte header just
-//! below the pointer handed out, so `free` needs no size.
+//! below the pointer handed out, so `free` needs no size. The per-CPU caches (`mem::cache`) move
+//! small blocks in and out of the class lists in batches ([`Heap::take_small`], [`Heap::give_small`]).
 
 use core::alloc::Layout;
 use core::ptr::{self, NonNull};
 
-const HEADER: usize = 16;
+pub(crate) const HEADER: usize = 16;
 const CLASS_STEP: usize = 16;
-const CLASSES: usize = 64; // user sizes 16, 32, ... 1024
+pub(crate) const CLASSES: usize = 64; // user sizes 16, 32, ... 1024
 const BIG: u64 = 1 << 63;
 const REFILL_BYTES: usize = 16 * 1024;
 
@@ -31,12 +32,66 @@ pub struct Heap {
 // moves that ownership.
 unsafe impl Send for Heap {}
 
-fn class_of(size: usize) -> Option<usize> {
+/// The size class of a `size`-byte request, `None` for a large block.
+pub(crate) fn class_of(size: usize) -> Option<usize> {
     (size <= CLASSES * CLASS_STEP).then(|| size.max(1).div_ceil(CLASS_STEP) - 1)
 }
 
-fn class_size(class: usize) -> usize {
+/// Usable bytes of a class-`class` block.
+pub(crate) fn class_size(class: usize) -> usize {
     (class + 1) * CLASS_STEP
+}
+
+/// What the header below a block handed out says about it.
+pub(crate) enum Block {
+    /// A small block of this class.
+    Small(usize),
+    /// A large block, from the first-fit heap.
+    Big,
+}
+
+/// Read the header of the live block at `p`.
+///
+/// # Safety
+/// `p` must come from a heap of this module and not be freed.
+pub(crate) unsafe fn block_of(p: *mut u8) -> Block {
+    // SAFETY: every block has its header right below the pointer (caller's contract).
+    let tag = unsafe { *(p.sub(HEADER) as *const u64) };
+    if tag & BIG != 0 {
+        return Block::Big;
+    }
+    assert!((tag as usize) < CLASSES, "heap: free() of a pointer that malloc did not return");
+    Block::Small(tag as usize)
+}
+
+/// Usable bytes of the live block at `p`.
+///
+/// # Safety
+/// As for [`block_of`].
+pub(crate) unsafe fn usable_size_of(p: *mut u8) -> usize {
+    // SAFETY: every block has its header right below the pointer (caller's contract).
+    let (tag, base) = unsafe { (*(p.sub(HEADER) as *const u64), *(p.sub(8) as *const u64)) };
+    if tag & BIG != 0 { (base as usize + (tag & !BIG) as usize) - p as usize } else { class_size(tag as usize) }
+}
+
+/// Mark a free class-`c` block as handed out (its header holds the class) and return the
+/// pointer the caller gets.
+///
+/// # Safety
+/// `block` is a free block of class `c` that nobody else holds.
+pub(crate) unsafe fn hand_out(block: *mut u8, c: usize) -> *mut u8 {
+    // SAFETY: the block is HEADER + class_size bytes, ours (caller's contract).
+    unsafe {
+        *(block as *mut u64) = c as u64;
+        block.add(HEADER)
+    }
+}
+
+/// A run of free small blocks linked through their first words, `count` long, the last one's
+/// link null.
+pub(crate) struct Chain {
+    pub(crate) head: *mut u8,
+    pub(crate) count: usize,
 }
 
 impl Heap {
@@ -88,13 +143,43 @@ impl Heap {
         }
         let block = self.free[c];
         // SAFETY: free-list blocks are ours; their first word links to the next free block.
-        unsafe {
-            self.free[c] = *(block as *mut *mut u8);
-            *(block as *mut u64) = c as u64;
-        }
+        self.free[c] = unsafe { *(block as *mut *mut u8) };
         self.account(class_size(c) as isize);
-        // SAFETY: the block is HEADER + class_size bytes.
-        unsafe { block.add(HEADER) }
+        // SAFETY: the block just left the free list.
+        unsafe { hand_out(block, c) }
+    }
+
+    /// Take up to `n` (at least one) free class-`c` blocks for a per-CPU cache; they count as in
+    /// use from now on. `None` when out of memory.
+    pub(crate) fn take_small(&mut self, c: usize, n: usize) -> Option<Chain> {
+        if self.free[c].is_null() && !self.refill(c) {
+            return None;
+        }
+        let head = self.free[c];
+        let (mut tail, mut count) = (head, 1);
+        // SAFETY: free-list blocks are ours; their first word links to the next free block.
+        unsafe {
+            while count < n && !(*(tail as *mut *mut u8)).is_null() {
+                tail = *(tail as *mut *mut u8);
+                count += 1;
+            }
+            self.free[c] = *(tail as *mut *mut u8);
+            *(tail as *mut *mut u8) = ptr::null_mut();
+        }
+        self.account((count * class_size(c)) as isize);
+        Some(Chain { head, count })
+    }
+
+    /// Give back a run of free class-`c` blocks a per-CPU cache held, `tail` its last block.
+    ///
+    /// # Safety
+    /// `chain` links `chain.count` free class-`c` blocks of this heap, ending at `tail`, that
+    /// nobody holds any more.
+    pub(crate) unsafe fn give_small(&mut self, c: usize, chain: Chain, tail: *mut u8) {
+        // SAFETY: `tail` is the last block of the chain (caller's contract).
+        unsafe { *(tail as *mut *mut u8) = self.free[c] };
+        self.free[c] = chain.head;
+        self.account(-((chain.count * class_size(c)) as isize));
     }
 
     /// Carve a run of class-`c` blocks out of one large allocation.
@@ -136,9 +221,8 @@ impl Heap {
     /// # Safety
     /// `p` must come from this heap and not be freed.
     pub unsafe fn usable_size(&self, p: *mut u8) -> usize {
-        // SAFETY: every block has its header right below the pointer (caller's contract).
-        let (tag, base) = unsafe { (*(p.sub(HEADER) as *const u64), *(p.sub(8) as *const u64)) };
-        if tag & BIG != 0 { (base as usize + (tag & !BIG) as usize) - p as usize } else { class_size(tag as usize) }
+        // SAFETY: caller's contract.
+        unsafe { usable_size_of(p) }
     }
 
     /// Free the block at `p` (null is ignored).
@@ -271,5 +355,30 @@ mod tests {
             // SAFETY: live block.
             unsafe { h.free(p) };
         }
+    }
+
+    #[test]
+    fn batches_taken_and_given_back_are_accounted() {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut h = heap(&mut buf);
+        let c = class_of(100).expect("small");
+        let chain = h.take_small(c, 10).expect("memory");
+        assert_eq!(chain.count, 10);
+        assert_eq!(h.stats().in_use, 10 * class_size(c));
+        let mut tail = chain.head;
+        // SAFETY: the chain links 10 free blocks, the last link null.
+        unsafe {
+            for _ in 1..10 {
+                tail = *(tail as *mut *mut u8);
+            }
+            assert!((*(tail as *mut *mut u8)).is_null());
+        }
+        let first = chain.head;
+        // SAFETY: the whole chain goes back, unused.
+        unsafe { h.give_small(c, chain, tail) };
+        assert_eq!(h.stats().in_use, 0);
+        // The list is last in, first out: the next block of the class is the chain's first.
+        // SAFETY: `hand_out` put the header right below the pointer.
+        assert_eq!(h.malloc(100), unsafe { first.add(HEADER) });
     }
 }

@@ -2,9 +2,11 @@
 //! mmap arena. [`init`] lays them out once at boot:
 //! - the arena (a quarter of free RAM, 16 MiB..1 GiB) gets 4 KiB page tables, pages mapped on demand;
 //! - page tables come from free frames;
-//! - the heap is the largest free region left (2 MiB pages, RW, NX).
+//! - the heap is the largest free region left (2 MiB pages, RW, NX); malloc reaches it through
+//!   per-CPU caches of small blocks (`cache`).
 
 pub mod arena;
+pub mod cache;
 pub mod frames;
 pub mod heap;
 
@@ -15,7 +17,8 @@ use frames::FreeMemory;
 
 pub use heap::Stats as HeapStats;
 
-/// The malloc heap.
+/// The malloc heap. Allocate through [`cache`] (per-CPU caches in front of it), which takes this
+/// lock once per batch of small blocks and for every large one.
 pub static HEAP: spin::Mutex<heap::Heap> = spin::Mutex::new(heap::Heap::empty());
 /// The mmap arena (None until [`init`]).
 pub static ARENA: spin::Mutex<Option<arena::Arena>> = spin::Mutex::new(None);

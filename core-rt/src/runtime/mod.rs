@@ -183,6 +183,7 @@ pub fn start(boot: BootInfo) -> ! {
 /// What every application processor runs once its CPU state is set up (`arch::cpu::smp`): its
 /// own TLS block and thread pointer, then the scheduler's idle loop (it runs threads).
 fn ap_main(index: usize) -> ! {
+    crate::sched::enter_cpu(index); // before the first allocation: malloc's cache is per CPU
     let tp = tls::new_thread_pointer(arch::cpu::rng::random_u64());
     // SAFETY: `tp` is a fresh TCB whose first word is itself, used only by this CPU.
     unsafe { arch::machine::set_thread_pointer(tp) };

@@ -166,7 +166,9 @@ static SCHED: IrqLock<Sched> =
     IrqLock::new(Sched { ready: VecDeque::new(), waiters: Vec::new(), threads: BTreeMap::new(), idle: 0 });
 static NEXT_ID: AtomicU64 = AtomicU64::new(2);
 
-/// What one CPU's scheduler needs: the thread it runs and its idle loop's saved context.
+/// What one CPU's scheduler needs: the thread it runs and its idle loop's saved context. The
+/// CPU's index comes first: [`cpu_index`] reads it with one load through the GS base.
+#[repr(C)]
 pub struct PerCpu {
     index: usize,
     current: UnsafeCell<Option<Arc<Thread>>>,
@@ -178,6 +180,28 @@ pub struct PerCpu {
 unsafe impl Sync for PerCpu {}
 
 static CPUS: spin::Once<Box<[PerCpu]>> = spin::Once::new();
+/// Set once the boot CPU's GS base points at its [`PerCpu`]; every other CPU sets its own before
+/// it allocates ([`enter_cpu`]).
+static CPU_LOCAL_READY: AtomicBool = AtomicBool::new(false);
+
+/// The running CPU's index (0 = the boot CPU), once the scheduler is set up; `None` before (only
+/// the boot CPU runs then). One load through the GS base: cheap enough for every malloc.
+pub fn cpu_index() -> Option<usize> {
+    if !CPU_LOCAL_READY.load(Ordering::Relaxed) {
+        return None;
+    }
+    // SAFETY: once the flag is set, every running CPU's GS base points at its `PerCpu` (`init` on
+    // the boot CPU before setting it; `enter_cpu` on the others before anything else they do),
+    // whose first word is its index (`repr(C)`).
+    Some(unsafe { context::cpu_local_word() } as usize)
+}
+
+/// Point CPU `index`'s GS base at its [`PerCpu`]: the first thing an application processor does
+/// after its start-up code, before it allocates.
+pub fn enter_cpu(index: usize) {
+    let me = &CPUS.get().expect("scheduler not set up")[index];
+    context::set_cpu_local(me as *const PerCpu as *const u8);
+}
 
 fn this_cpu() -> &'static PerCpu {
     let p = context::cpu_local() as *const PerCpu;
@@ -207,6 +231,7 @@ pub fn init(cpus: usize) {
     });
     let me = &locals[0];
     context::set_cpu_local(me as *const PerCpu as *const u8);
+    CPU_LOCAL_READY.store(true, Ordering::Release);
     let main = Arc::new(Thread::new(1, context::thread_pointer()));
     main.on_cpu.store(1, Ordering::Relaxed);
     let stack = vec![0u8; IDLE_STACK_BYTES].into_boxed_slice();
@@ -227,9 +252,8 @@ extern "C" fn boot_cpu_idle(_: u64) -> ! {
 
 /// Run CPU `index`'s idle loop on the current stack (an application processor after start-up).
 pub fn cpu_main(index: usize) -> ! {
-    let me = &CPUS.get().expect("scheduler not set up")[index];
-    context::set_cpu_local(me as *const PerCpu as *const u8);
-    idle_loop(me)
+    enter_cpu(index);
+    idle_loop(&CPUS.get().expect("scheduler not set up")[index])
 }
 
 fn idle_loop(me: &'static PerCpu) -> ! {

@@ -101,6 +101,18 @@ pub fn cpu_local() -> *const u8 {
     GsBase::read().as_u64() as *const u8
 }
 
+/// The first word of this CPU's per-CPU block: one load through GS, no MSR read (which costs a
+/// helper call under TCG and may trap to a hypervisor).
+///
+/// # Safety
+/// [`set_cpu_local`] was called on this CPU with a block whose first word is readable.
+pub unsafe fn cpu_local_word() -> u64 {
+    let w: u64;
+    // SAFETY: GS points at the CPU's block (caller's contract); the load has no side effect.
+    unsafe { core::arch::asm!("mov {}, gs:[0]", out(reg) w, options(nostack, readonly, preserves_flags)) };
+    w
+}
+
 /// Disable interrupts; returns whether they were enabled.
 pub fn interrupts_off() -> bool {
     let was = x86_64::instructions::interrupts::are_enabled();
