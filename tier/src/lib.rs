@@ -102,6 +102,8 @@ pub struct Tiering {
     pub specialized: Vec<specialize::Record>,
     /// Compile guarded specializations at O2/O3 (`--no-specialize` turns it off).
     pub specialize: bool,
+    /// Version memory calls by size as part of them (`--no-size-versions` turns it off alone).
+    pub size_versions: bool,
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
@@ -176,6 +178,7 @@ impl Tiering {
             count_native_calls: true,
             specialized: Vec::new(),
             specialize: true,
+            size_versions: true,
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
@@ -286,7 +289,8 @@ impl Tiering {
         if self.direct_slot(m, f, c.level) {
             self.links.publish(f, c.address);
         }
-        let specialized = choice.as_ref().map(specialize::Choice::describe);
+        let specialized = choice.as_ref().filter(|ch| !ch.spec.versions.is_empty()).map(specialize::Choice::describe);
+        let mem_lines = choice.as_ref().map(specialize::Choice::describe_mem).unwrap_or_default();
         if let Some(choice) = choice {
             self.specialized.push(specialize::Record {
                 function: c.function.clone(),
@@ -298,15 +302,20 @@ impl Tiering {
         let from = self.levels[f.index()];
         let (function, to) = (c.function.clone(), c.level);
         self.record(Event { function, from, to, reason, compile_ms, specialized, background });
+        if self.verbose {
+            for l in mem_lines {
+                eprintln!("[tier] {}: {l}", c.function);
+            }
+        }
         self.levels[f.index()] = Some(c.level);
     }
 
-    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, not variadic (the
-    /// dispatcher passes its parameters on), never after one was dropped or failed, only from
-    /// value tables with at least `warm / 8` (at least 1) calls, and only on parameters whose
-    /// constant improves something in the body (`orc_bridge::Gain`; refusals are logged).
+    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, never after one was
+    /// dropped or failed, only from tables with at least `warm / 8` (at least 1) calls. Argument
+    /// versions ([`Tiering::argument_versions`]) and size-versioned memory calls
+    /// (`specialize::choose_mem`, from irvm's size tables) go into one specialization.
     pub(crate) fn specialization_for(&mut self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
-        if !self.specialize || level < OptLevel::O2 || m.signature(f).vararg {
+        if !self.specialize || level < OptLevel::O2 {
             return None;
         }
         let name = m.name(f);
@@ -317,6 +326,29 @@ impl Tiering {
             return None;
         }
         let min_calls = (self.thresholds.warm / 8).max(1);
+        let args = if m.signature(f).vararg { None } else { self.argument_versions(m, f, min_calls) };
+        let tables = if self.size_versions { m.mem_sizes(f) } else { Vec::new() };
+        let (mem, mem_choices) = specialize::choose_mem(&tables, min_calls);
+        match args {
+            Some(mut c) => {
+                c.spec.mem = mem;
+                c.mem = mem_choices;
+                Some(c)
+            }
+            None if mem.is_empty() => None,
+            None => Some(specialize::Choice {
+                spec: orc_bridge::Specialization { versions: Vec::new(), mem },
+                shares: Vec::new(),
+                mem: mem_choices,
+            }),
+        }
+    }
+
+    /// The argument versions to compile for `f`: only on parameters whose constant improves
+    /// something in the body (`orc_bridge::Gain`; refusals are logged); not variadic (the
+    /// dispatcher passes its parameters on).
+    fn argument_versions(&mut self, m: &Machine, f: FuncId, min_calls: u64) -> Option<specialize::Choice> {
+        let name = m.name(f);
         let tables = m.arg_values(f);
         if specialize::choose(&tables, min_calls).is_none() {
             return self.live_specialization(f, name);
@@ -350,14 +382,16 @@ impl Tiering {
     fn live_specialization(&self, f: FuncId, name: &str) -> Option<specialize::Choice> {
         let k = self.specialized.iter().rposition(|r| r.function == name)?;
         let r = &self.specialized[k];
-        let (hits, misses) = specialize::hits_and_misses(&self.links.guard_counts(f), r.choice.spec.versions.len());
+        let counts = self.links.guard_counts(f);
+        let (hits, misses) = specialize::hits_and_misses(&counts, r.choice.spec.versions.len());
         let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
-        if r.dropped || !current || !specialize::keeps_hitting(&hits, misses) {
+        if r.dropped || r.choice.spec.versions.is_empty() || !current || !specialize::keeps_hitting(&hits, misses) {
             return None;
         }
         let calls = (hits.iter().sum::<u64>() + misses) as f64;
         let shares = hits.iter().map(|&h| h as f64 / calls).collect();
-        Some(specialize::Choice { spec: r.choice.spec.clone(), shares })
+        let spec = orc_bridge::Specialization { versions: r.choice.spec.versions.clone(), mem: Vec::new() };
+        Some(specialize::Choice { spec, shares, mem: Vec::new() })
     }
 
     /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):
@@ -371,15 +405,15 @@ impl Tiering {
         for k in live {
             let Some(f) = self.links.index.get(&self.specialized[k].function).copied() else { continue };
             let counts = self.links.guard_counts(f);
-            let (hits, misses) = specialize::hits_and_misses(&counts, self.specialized[k].choice.spec.versions.len());
-            if !specialize::keeps_missing(&hits, misses) {
+            let (hits, misses) = specialize::totals(&counts, &self.specialized[k].choice.spec);
+            if !specialize::keeps_missing(&[hits], misses) {
                 continue;
             }
             let r = &mut self.specialized[k];
             r.dropped = true;
             r.final_counts = Some(counts);
             let Some(level) = self.levels[f.index()] else { continue };
-            let reason = format!("specialization dropped: {} hits, {misses} misses", hits.iter().sum::<u64>());
+            let reason = format!("specialization dropped: {hits} hits, {misses} misses");
             if self.compiles_in_background() {
                 self.queue_recompile(m, f, level, reason);
             } else {
@@ -395,8 +429,14 @@ impl Tiering {
         let Some(spec) = orc_bridge::Specialization::from_key(key) else { return String::new() };
         self.links.reset_guards(f);
         let shares = vec![f64::NAN; spec.versions.len()];
-        let choice = specialize::Choice { spec, shares };
-        let words = format!(" specialized {}", choice.describe());
+        let mem = vec![specialize::MemChoice { op: "memory call", share: f64::NAN }; spec.mem.len()];
+        let choice = specialize::Choice { spec, shares, mem };
+        let mut words = Vec::new();
+        if !choice.spec.versions.is_empty() {
+            words.push(format!(" specialized {}", choice.describe()));
+        }
+        words.extend(choice.describe_mem().iter().map(|l| format!(", {l}")));
+        let words = words.concat();
         self.specialized.push(specialize::Record {
             function: name.to_string(),
             choice,
@@ -409,7 +449,10 @@ impl Tiering {
     /// The functions whose code is now a guarded specialization (their newest record is not
     /// dropped): other functions' compiles keep calling them (`Jit::set_specialized_callees`).
     pub(crate) fn live_specializations(&self) -> Vec<String> {
-        let live = |k: &usize| self.is_newest(*k) && !self.specialized[*k].dropped;
+        let live = |k: &usize| {
+            let r = &self.specialized[*k];
+            self.is_newest(*k) && !r.dropped && !r.choice.spec.versions.is_empty()
+        };
         (0..self.specialized.len()).filter(live).map(|k| self.specialized[k].function.clone()).collect()
     }
 
@@ -422,13 +465,21 @@ impl Tiering {
     /// Guard hits per version and misses of specialization record `k` (final ones once dropped
     /// or replaced).
     pub fn guard_report(&self, k: usize) -> (Vec<u64>, u64) {
+        specialize::hits_and_misses(&self.guard_counts_of(k), self.specialized[k].choice.spec.versions.len())
+    }
+
+    /// Hits and misses of each size-versioned memory call of specialization record `k`.
+    pub fn mem_guard_report(&self, k: usize) -> Vec<(u64, u64)> {
+        specialize::mem_hits_and_misses(&self.guard_counts_of(k), self.specialized[k].choice.spec.mem.len())
+    }
+
+    fn guard_counts_of(&self, k: usize) -> [u64; orc_bridge::specialize::GUARD_COUNTERS] {
         let r = &self.specialized[k];
-        let counts = match (r.final_counts, self.links.index.get(&r.function)) {
+        match (r.final_counts, self.links.index.get(&r.function)) {
             (Some(c), _) => c,
             (None, Some(&f)) if self.is_newest(k) => self.links.guard_counts(f),
             _ => [0; orc_bridge::specialize::GUARD_COUNTERS],
-        };
-        specialize::hits_and_misses(&counts, r.choice.spec.versions.len())
+        }
     }
 
     /// Whether JIT callers of `f`, now native at `level`, call its native code directly. Below
@@ -577,8 +628,12 @@ impl Tiering {
             "specializations": (0..self.specialized.len()).map(|k| {
                 let r = &self.specialized[k];
                 let (hits, misses) = self.guard_report(k);
+                let mem = self.mem_guard_report(k);
                 json!({
                     "function": r.function, "dropped": r.dropped, "misses": misses,
+                    "mem_sizes": r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&mem).map(|((v, c), (h, x))| json!({
+                        "site": v.site, "op": c.op, "size": v.size, "profile_share": c.share, "hits": h, "misses": x,
+                    })).collect::<Vec<_>>(),
                     "versions": r.choice.spec.versions.iter().zip(&r.choice.shares).zip(&hits).map(|((v, share), h)| json!({
                         "values": v.values.iter().map(|(p, x)| json!({"param": p, "value": x})).collect::<Vec<_>>(),
                         "profile_share": share, "hits": h,
