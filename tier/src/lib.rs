@@ -328,7 +328,13 @@ impl Tiering {
         let min_calls = (self.thresholds.warm / 8).max(1);
         let args = if m.signature(f).vararg { None } else { self.argument_versions(m, f, min_calls) };
         let tables = if self.size_versions { m.mem_sizes(f) } else { Vec::new() };
-        let (mem, mem_choices) = specialize::choose_mem(&tables, min_calls);
+        let (mut mem, mut mem_choices) = specialize::choose_mem(&tables, min_calls);
+        if mem.is_empty()
+            && self.size_versions
+            && let Some((v, c)) = self.live_size_versions(f, name)
+        {
+            (mem, mem_choices) = (v, c);
+        }
         match args {
             Some(mut c) => {
                 c.spec.mem = mem;
@@ -392,6 +398,31 @@ impl Tiering {
         let shares = hits.iter().map(|&h| h as f64 / calls).collect();
         let spec = orc_bridge::Specialization { versions: r.choice.spec.versions.clone(), mem: Vec::new() };
         Some(specialize::Choice { spec, shares, mem: Vec::new() })
+    }
+
+    /// The size-versioned calls of `f`'s live specialization (its current code), kept for a
+    /// recompile when no size tables are recorded (its calls come from native code) and they hit
+    /// more than they missed; their shares are then the guards'.
+    fn live_size_versions(
+        &self,
+        f: FuncId,
+        name: &str,
+    ) -> Option<(Vec<orc_bridge::MemVersion>, Vec<specialize::MemChoice>)> {
+        let r = self.specialized.iter().rfind(|r| r.function == name)?;
+        let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
+        let counts = specialize::mem_hits_and_misses(&self.links.guard_counts(f), r.choice.spec.mem.len());
+        let (hits, misses) = counts.iter().fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1));
+        if r.dropped || !current || r.choice.spec.mem.is_empty() || !specialize::keeps_hitting(&[hits], misses) {
+            return None;
+        }
+        let choices = r
+            .choice
+            .mem
+            .iter()
+            .zip(&counts)
+            .map(|(c, &(h, x))| specialize::MemChoice { op: c.op, share: h as f64 / (h + x).max(1) as f64 })
+            .collect();
+        Some((r.choice.spec.mem.clone(), choices))
     }
 
     /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):
