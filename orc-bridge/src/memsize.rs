@@ -8,7 +8,11 @@
 //! instruction order (the numbering irvm's lowering uses, `irvm::profile::MemSizes::site`). The
 //! call is replaced by a call to an internal `alwaysinline` helper holding the compare, the two
 //! calls and the counting, which the inliner pastes back (so every copy of the body, such as a
-//! guarded specialization's versions, gets it). Counters: two words per versioned site in the
+//! guarded specialization's versions, gets it). Where the size is a constant after inlining
+//! (a version of a guarded specialization whose values make it so), the helper's first test,
+//! `llvm.is.constant(n)`, folds to true and the plain call stays, uncounted: the argument
+//! guard already decided, and a counter update in the version's loop would cost more than the
+//! copy (it may alias the copy's stores). Counters: two words per versioned site in the
 //! function's guard-counter array (see [`crate::specialize`]), hits then misses.
 
 use llvm_sys::core::*;
@@ -135,14 +139,29 @@ unsafe fn helper(
         let size = LLVMConstInt(size_ty, v.size, 0);
         let b = LLVMCreateBuilderInContext(ctx);
         let entry = LLVMAppendBasicBlockInContext(ctx, h, c"entry".as_ptr());
+        let constant = LLVMAppendBasicBlockInContext(ctx, h, c"size.constant".as_ptr());
+        let check = LLVMAppendBasicBlockInContext(ctx, h, c"size.check".as_ptr());
         let hit = LLVMAppendBasicBlockInContext(ctx, h, c"size.hit".as_ptr());
         let miss = LLVMAppendBasicBlockInContext(ctx, h, c"size.miss".as_ptr());
         LLVMPositionBuilderAtEnd(b, entry);
+        let is_constant = "llvm.is.constant";
+        let id = LLVMLookupIntrinsicID(is_constant.as_ptr().cast(), is_constant.len());
+        let mut overload = [size_ty];
+        let decl = LLVMGetIntrinsicDeclaration(m, id, overload.as_mut_ptr(), 1);
+        let decl_ty = LLVMIntrinsicGetType(ctx, id, overload.as_mut_ptr(), 1);
+        let mut n = [params[2]];
+        let known = LLVMBuildCall2(b, decl_ty, decl, n.as_mut_ptr(), 1, c"".as_ptr());
+        LLVMBuildCondBr(b, known, constant, check);
+        LLVMPositionBuilderAtEnd(b, check);
         let eq = LLVMBuildICmp(b, LLVMIntPredicate::LLVMIntEQ, params[2], size, c"".as_ptr());
         LLVMBuildCondBr(b, eq, hit, miss);
-        for (block, counter, n) in [(hit, hit_counter, size), (miss, hit_counter + 1, params[2])] {
+        let cases =
+            [(constant, None, params[2]), (hit, Some(hit_counter), size), (miss, Some(hit_counter + 1), params[2])];
+        for (block, counter, n) in cases {
             LLVMPositionBuilderAtEnd(b, block);
-            crate::specialize::bump(b, guards, words, counter);
+            if let Some(counter) = counter {
+                crate::specialize::bump(b, guards, words, counter);
+            }
             let mut args = params.clone();
             args[2] = n;
             let c = LLVMBuildCall2(b, fty, callee, args.as_mut_ptr(), args.len() as u32, c"".as_ptr());
