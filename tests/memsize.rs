@@ -185,3 +185,17 @@ fn ahead_of_time_code_keeps_the_versioned_calls_and_counts_them() {
     let got = support::guards::printed_mem(&support::text(&o.stderr), "deliver", 3);
     assert_eq!(got, want.iter().map(|&h| (h, 20000 - h)).collect::<Vec<_>>(), "deliver's (hits, misses) per site");
 }
+
+#[test]
+fn a_size_that_stops_dominating_is_not_versioned_again() {
+    // deliver is versioned at O2 from its interpreted calls (96 % 40 bytes); then 90 % of the
+    // messages alternate 40, 100 and odd lengths. At the O3 compile the guards (about 60 % hits)
+    // say the sizes no longer dominate: the O3 code has no size versions, whatever the
+    // interpreted calls' tables said.
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--thresholds", "50,500,15000"];
+    let err = run_both(&flags, &["40", "60000", "100", "90"]);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] deliver: ")).collect();
+    let o3 = lines.iter().position(|l| l.contains(" -> O3 (heat")).unwrap_or_else(|| panic!("no O3 compile:\n{err}"));
+    assert!(lines[..o3].iter().any(|l| l.contains("memcpy at site 0 versioned for 40 bytes")), "{err}");
+    assert!(lines[o3..].iter().all(|l| !l.contains(" versioned for ")), "versioned again at O3:\n{err}");
+}

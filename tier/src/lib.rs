@@ -329,6 +329,25 @@ impl Tiering {
         let args = if m.signature(f).vararg { None } else { self.argument_versions(m, f, min_calls) };
         let tables = if self.size_versions { m.mem_sizes(f) } else { Vec::new() };
         let (mut mem, mut mem_choices) = specialize::choose_mem(&tables, min_calls);
+        // The tables are from the interpreted calls; a live version's guards are newer: a site
+        // whose size no longer dominates there is not versioned again.
+        if let Some(r) = self.specialized.iter().rfind(|r| r.function == name) {
+            let counts = specialize::mem_hits_and_misses(&self.links.guard_counts(f), r.choice.spec.mem.len());
+            let stale: Vec<u32> = r
+                .choice
+                .spec
+                .mem
+                .iter()
+                .zip(&counts)
+                .filter(|(_, c)| !specialize::still_dominant(c.0, c.1))
+                .map(|(v, _)| v.site)
+                .collect();
+            let keep: Vec<bool> = mem.iter().map(|v| !stale.contains(&v.site)).collect();
+            let mut k = keep.iter();
+            mem.retain(|_| *k.next().expect("one flag per site"));
+            let mut k = keep.iter();
+            mem_choices.retain(|_| *k.next().expect("one flag per site"));
+        }
         if mem.is_empty()
             && self.size_versions
             && let Some((v, c)) = self.live_size_versions(f, name)
@@ -401,8 +420,9 @@ impl Tiering {
     }
 
     /// The size-versioned calls of `f`'s live specialization (its current code), kept for a
-    /// recompile when no size tables are recorded (its calls come from native code) and they hit
-    /// more than they missed; their shares are then the guards'.
+    /// recompile when no size tables are recorded (its calls come from native code), those whose
+    /// size still dominates (`specialize::still_dominant`) and that ran at all; their shares are
+    /// then the guards'.
     fn live_size_versions(
         &self,
         f: FuncId,
@@ -411,18 +431,14 @@ impl Tiering {
         let r = self.specialized.iter().rfind(|r| r.function == name)?;
         let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
         let counts = specialize::mem_hits_and_misses(&self.links.guard_counts(f), r.choice.spec.mem.len());
-        let (hits, misses) = counts.iter().fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1));
-        if r.dropped || !current || r.choice.spec.mem.is_empty() || !specialize::keeps_hitting(&[hits], misses) {
+        if r.dropped || !current {
             return None;
         }
-        let choices = r
-            .choice
-            .mem
-            .iter()
-            .zip(&counts)
-            .map(|(c, &(h, x))| specialize::MemChoice { op: c.op, share: h as f64 / (h + x).max(1) as f64 })
+        let kept: Vec<_> = (r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&counts))
+            .filter(|(_, c)| c.0 > 0 && specialize::still_dominant(c.0, c.1))
+            .map(|((v, c), &(h, x))| (*v, specialize::MemChoice { op: c.op, share: h as f64 / (h + x) as f64 }))
             .collect();
-        Some((r.choice.spec.mem.clone(), choices))
+        (!kept.is_empty()).then(|| kept.into_iter().unzip())
     }
 
     /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):

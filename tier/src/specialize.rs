@@ -192,6 +192,13 @@ pub fn totals(counts: &[u64; GUARD_COUNTERS], spec: &Specialization) -> (u64, u6
     (hits.iter().sum::<u64>() + mem.iter().map(|m| m.0).sum::<u64>(), misses + mem.iter().map(|m| m.1).sum::<u64>())
 }
 
+/// Whether a size-versioned call with these guard counts still has its size in at least
+/// [`MEM_SIZE_SHARE`] of its executions (too few executions, fewer than [`DROP_MIN_MISSES`]:
+/// yes, nothing is known against it).
+pub fn still_dominant(hits: u64, misses: u64) -> bool {
+    hits + misses < DROP_MIN_MISSES || hits as f64 >= MEM_SIZE_SHARE * (hits + misses) as f64
+}
+
 /// Whether a specialization with these counts should be dropped.
 pub fn keeps_missing(hits: &[u64], misses: u64) -> bool {
     misses >= DROP_MIN_MISSES && misses > hits.iter().sum::<u64>()
@@ -258,6 +265,7 @@ mod tests {
         assert_eq!(mem_hits_and_misses(&counts, 1), vec![(70, 80)]);
         assert_eq!(totals(&counts, &c.spec), (70, 80));
         assert!(keeps_missing(&[70], 80));
+        assert!(still_dominant(10, 20) && still_dominant(80, 20) && !still_dominant(79, 21));
     }
 
     #[test]
