@@ -8,7 +8,7 @@ object linked with glibc (as `make bench-aot` does); then native, aot and aot-un
 round-robin on the large arguments, PAIRS rounds, each timed by its user CPU time. Prints the
 medians and the same-run ratios; stops with an error when a run fails or when an aot build's
 output differs from clang-19 -O2's (the -march=native build may round differently: FMA).
-usage: tools/bench-aot-spec.py --bareflow BIN [--out DIR] [--runs N] [--pairs N]
+usage: tools/bench-aot-spec.py --bareflow BIN [--out DIR] [--runs N] [--pairs N] [--only NAME...]
 """
 import argparse
 import os
@@ -21,6 +21,7 @@ PROGRAMS = [
     ("spec_conv", ["32", "32", "3", "4000"], ["32", "32", "3", "40000"]),
     ("spec_matmul", ["8", "8", "8", "256", "200"], ["8", "8", "8", "256", "2000"]),
     ("spec_records", ["48", "4096", "1000"], ["48", "4096", "10000"]),
+    ("spec_msgcopy", ["24", "4096", "2000"], ["24", "4096", "20000"]),
 ]
 
 
@@ -43,10 +44,13 @@ def main():
     ap.add_argument("--out", default="build/bench-aot-spec")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--only", nargs="*", help="only these programs")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     print(f"{'program':<14} {'native s':>9} {'aot s':>9} {'aot-nospec s':>12} {'native/aot':>10} {'nospec/aot':>10}")
     for name, small, large in PROGRAMS:
+        if a.only and name not in a.only:
+            continue
         src = f"tests/bench/{name}.c"
         d = os.path.join(a.out, name)
         os.makedirs(d, exist_ok=True)

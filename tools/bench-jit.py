@@ -49,6 +49,8 @@ BENCHMARKS = [
     ("spec_conv", ["32", "32", "3", "4000"], ["32", "32", "3", "40000"]),
     ("spec_matmul", ["8", "8", "8", "256", "200"], ["8", "8", "8", "256", "2000"]),
     ("spec_records", ["48", "4096", "1000"], ["48", "4096", "10000"]),
+    # A memcpy whose size is a field of the copied message (no argument carries it).
+    ("spec_msgcopy", ["24", "4096", "2000"], ["24", "4096", "20000"]),
 ]
 
 
@@ -83,6 +85,7 @@ def main():
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--out")
     ap.add_argument("--baseline", help="another bareflow binary (e.g. before a change) run round-robin with the same inputs; its steady-state ratios are reported alongside")
+    ap.add_argument("--baseline-flags", default="", help="extra `bareflow run` flags of the baseline runs (e.g. the same binary with --no-size-versions)")
     ap.add_argument("--fp-contract", action="store_true",
                     help="run bareflow with --fp-contract (fused multiply-adds, as -march=native) and check its output against the -march=native build's")
     a = ap.parse_args()
@@ -122,7 +125,7 @@ def main():
                 if sout != nout:
                     die(f"{name} {' '.join(args)}: bareflow --no-specialize output differs from native")
                 if a.baseline:
-                    secs, bout = run([a.baseline, "run", "--tier", "auto", *extra, bc, "--", *args], cpu=cpu["b" + size])
+                    secs, bout = run([a.baseline, "run", "--tier", "auto", *a.baseline_flags.split(), *extra, bc, "--", *args], cpu=cpu["b" + size])
                     t["b" + size].append(secs)
                     if bout != nout:
                         die(f"{name} {' '.join(args)}: baseline output differs from native")
@@ -167,7 +170,7 @@ def main():
                  f"steady state by CPU time (user + system of each process, less sensitive to other jobs) {gm(cs):.3f}x; "
                  f"specialization on/off (steady, wall) {gm([r[10] for r in rows if r[10]]):.3f}x")
     if base:
-        lines.append(f"\nbaseline {a.baseline} (same runs, round-robin): steady native/baseline wall " +
+        lines.append(f"\nbaseline {a.baseline} {a.baseline_flags} (same runs, round-robin): steady native/baseline wall " +
                      ", ".join(f"{n} {w:.2f}x" for n, w, _ in base) + f"; geomean {gm([w for _, w, _ in base if w > 0]):.3f}x")
         lines.append("baseline steady native/baseline CPU " + ", ".join(f"{n} {c:.2f}x" for n, _, c in base) +
                      f"; geomean {gm([c for _, _, c in base if c > 0]):.3f}x")

@@ -834,6 +834,13 @@ pub(crate) enum Op {
         v: Reg,
         n: Reg,
     },
+    /// Record size `n` of memory call site `site` (the next `MemCpy`/`MemMove`/`MemSet`) in the
+    /// function's size tables, when the function is a value-profiling candidate
+    /// (`profile::values::MemSizes`).
+    MemSize {
+        n: Reg,
+        site: u32,
+    },
     /// Single-thread atomicrmw: `d` = old value; `op` encodes the LLVM binop.
     AtomicRmw {
         op: u8,

@@ -52,6 +52,8 @@ pub(crate) struct FuncStats {
     pub(crate) osr_entries: u64,
     /// Argument value tables, once the function became a value-profiling candidate.
     pub(crate) values: Option<Box<crate::profile::values::FuncValues>>,
+    /// Size tables of the memory call sites, indexed by site, once it became a candidate.
+    pub(crate) mem_sizes: Option<Box<[crate::profile::values::TopK]>>,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
     pub(crate) timed: u64,
     pub(crate) timed_dt: u64,

@@ -20,6 +20,7 @@ pub mod extract;
 mod gain;
 pub mod jit;
 mod llvm;
+pub mod memsize;
 pub mod osr;
 pub mod pipeline;
 mod revec;
@@ -34,6 +35,7 @@ pub use jit::{
     BuiltObject, CodeId, CompileTimes, CompiledFunction, CompiledModule, Jit, JitConfig, ModuleId, OptimizedModule,
     Variant,
 };
+pub use memsize::MemVersion;
 pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use specialize::{Specialization, Version};

@@ -12,13 +12,17 @@
 //!   by the rest of the pipeline: loops with constant trip counts, memcpy of constant size);
 //!   else `guards[n] += 1; return S.generic(args)` marked `noinline`.
 //! - `guards` is the counter array `__bf.guards.<f>` ([`GUARD_COUNTERS`] words: hits of each
-//!   version, then misses): in the JIT the host's, reached through `HostLinks::guard_counters`;
+//!   version, then misses, then hits and misses of each size-versioned memory call,
+//!   [`crate::memsize`]): in the JIT the host's, reached through `HostLinks::guard_counters`;
 //!   in a whole-program rebuild for ahead-of-time use ([`GuardStorage::Defined`]) a zeroed
 //!   global of the module itself, so that code counts its guards without a host.
 //! - a call in the body that passes a specialized parameter unchanged to a small function of
 //!   the module (`matmul(.., n)` calling `dot(.., n)`) is marked `alwaysinline` too: the
 //!   callee is pasted into the body first, so each version's constant reaches the callee's
 //!   loops (a constant trip count there), not just the call's argument.
+//! - the memory calls of the specialization's `mem` list are versioned by size first
+//!   ([`crate::memsize`]); a specialization may consist of those alone (no argument versions:
+//!   no dispatcher, the function keeps its body).
 
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -26,6 +30,7 @@ use llvm_sys::{LLVMAttributeFunctionIndex, LLVMIntPredicate, LLVMLinkage, LLVMTy
 
 use crate::error::{Error, Result, cstring};
 use crate::llvm;
+use crate::memsize::{MAX_MEM_SITES, MemVersion};
 use crate::symbols::HostSymbol;
 
 /// Most versions of one specialization (each a copy of the body).
@@ -39,8 +44,12 @@ pub const MAX_BODY_INSTRUCTIONS: usize = 1500;
 /// parameter; the extraction keeps callee bodies of up to the same size for the inliner.
 pub const MAX_PROPAGATED_CALLEE_INSTRUCTIONS: usize = 400;
 
-/// Words of a function's guard-counter array: hits per version, then misses.
-pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1;
+/// Word of a function's guard-counter array that counts the argument guards' misses.
+pub const ARG_MISSES: usize = MAX_VERSIONS;
+
+/// Words of a function's guard-counter array: hits per version, then misses ([`ARG_MISSES`]),
+/// then per size-versioned memory call its hits and misses.
+pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1 + 2 * MAX_MEM_SITES;
 
 /// Where a dispatcher's guard counters live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,30 +67,37 @@ pub struct Version {
     pub values: Vec<(u32, u64)>,
 }
 
-/// The versions to compile (1..=[`MAX_VERSIONS`]), tried in order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The versions to compile (0..=[`MAX_VERSIONS`], tried in order) and the memory calls to
+/// version by size (0..=[`MAX_MEM_SITES`]); not both empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Specialization {
     pub versions: Vec<Version>,
+    pub mem: Vec<MemVersion>,
 }
 
 impl Specialization {
-    /// A stable text of the versions (`p2=64,p3=1;p2=96,p3=1`): the object cache keys by it.
+    /// A stable text of the versions (`p2=64,p3=1;p2=96,p3=1`), then of the memory calls if
+    /// any (`|m0=64,m3=8`: site 0 for 64 bytes, site 3 for 8): the object cache keys by it.
     pub fn key(&self) -> String {
         let v: Vec<String> = self
             .versions
             .iter()
             .map(|v| v.values.iter().map(|(p, x)| format!("p{p}={x}")).collect::<Vec<_>>().join(","))
             .collect();
-        v.join(";")
+        let mut key = v.join(";");
+        if !self.mem.is_empty() {
+            let m: Vec<String> = self.mem.iter().map(|m| format!("m{}={}", m.site, m.size)).collect();
+            key.push('|');
+            key.push_str(&m.join(","));
+        }
+        key
     }
 
     /// Read a [`Specialization::key`] back (`None`: not one).
     pub fn from_key(key: &str) -> Option<Specialization> {
-        if key.is_empty() {
-            return None;
-        }
+        let (args, mem_text) = key.split_once('|').unwrap_or((key, ""));
         let mut versions = Vec::new();
-        for v in key.split(';') {
+        for v in args.split(';').filter(|s| !s.is_empty()) {
             let mut values = Vec::new();
             for pv in v.split(',').filter(|s| !s.is_empty()) {
                 let (p, x) = pv.strip_prefix('p')?.split_once('=')?;
@@ -89,7 +105,30 @@ impl Specialization {
             }
             versions.push(Version { values });
         }
-        (!versions.is_empty() && versions.len() <= MAX_VERSIONS).then_some(Specialization { versions })
+        let mut mem = Vec::new();
+        for sv in mem_text.split(',').filter(|s| !s.is_empty()) {
+            let (site, size) = sv.strip_prefix('m')?.split_once('=')?;
+            mem.push(MemVersion { site: site.parse().ok()?, size: size.parse().ok()? });
+        }
+        let fits = versions.len() <= MAX_VERSIONS && mem.len() <= MAX_MEM_SITES;
+        (fits && !(versions.is_empty() && mem.is_empty())).then_some(Specialization { versions, mem })
+    }
+}
+
+/// Add one to word `counter` of `guards` (`[words x i64]`) at the builder's position.
+///
+/// # Safety
+/// `b` is positioned in a function of the module holding `guards`, of that type.
+pub(crate) unsafe fn bump(b: LLVMBuilderRef, guards: LLVMValueRef, words: usize, counter: usize) {
+    // SAFETY: as the caller guarantees; constants and types are created in the module's context.
+    unsafe {
+        let i64t = LLVMInt64TypeInContext(LLVMGetModuleContext(LLVMGetGlobalParent(guards)));
+        let idx = [LLVMConstInt(i64t, 0, 0), LLVMConstInt(i64t, counter as u64, 0)];
+        let ty = LLVMArrayType2(i64t, words as u64);
+        let at = LLVMBuildInBoundsGEP2(b, ty, guards, idx.as_ptr() as *mut _, 2, c"".as_ptr());
+        let n = LLVMBuildLoad2(b, i64t, at, c"".as_ptr());
+        let n1 = LLVMBuildAdd(b, n, LLVMConstInt(i64t, 1, 0), c"".as_ptr());
+        LLVMBuildStore(b, n1, at);
     }
 }
 
@@ -104,7 +143,7 @@ pub(crate) fn build(
     spec: &Specialization,
     storage: GuardStorage,
 ) -> Result<LLVMValueRef> {
-    if spec.versions.is_empty() || spec.versions.len() > MAX_VERSIONS {
+    if spec.versions.len() > MAX_VERSIONS || (spec.versions.is_empty() && spec.mem.is_empty()) {
         return Err(Error::Input(format!("specialization: {} versions (1 to {MAX_VERSIONS})", spec.versions.len())));
     }
     if crate::extract::has_indirect_branch(target) {
@@ -113,7 +152,7 @@ pub(crate) fn build(
         return Err(Error::Input("specialization: a function with computed goto (indirectbr)".into()));
     }
     let size = crate::extract::instruction_count(target);
-    if size > MAX_BODY_INSTRUCTIONS {
+    if !spec.versions.is_empty() && size > MAX_BODY_INSTRUCTIONS {
         return Err(Error::Input(format!(
             "specialization: body of {size} instructions (at most {MAX_BODY_INSTRUCTIONS} are copied)"
         )));
@@ -121,6 +160,18 @@ pub(crate) fn build(
     // SAFETY: `target` is a function definition of `m`; every value and type below is created in
     // its module's context and used in it.
     unsafe {
+        let ctx = LLVMGetModuleContext(m);
+        let i64t = LLVMInt64TypeInContext(ctx);
+        let guards_name = cstring("guard counters", &HostSymbol::Guards(function.to_string()).symbol())?;
+        let guards_ty = LLVMArrayType2(i64t, GUARD_COUNTERS as u64);
+        let guards = LLVMAddGlobal(m, guards_ty, guards_name.as_ptr());
+        if storage == GuardStorage::Defined {
+            LLVMSetInitializer(guards, LLVMConstNull(guards_ty));
+        }
+        crate::memsize::version(target, function, &spec.mem, guards, GUARD_COUNTERS, ARG_MISSES + 1)?;
+        if spec.versions.is_empty() {
+            return Ok(target);
+        }
         let fty = LLVMGlobalGetValueType(target);
         if LLVMIsFunctionVarArg(fty) != 0 {
             return Err(Error::Input("specialization: a variadic function".into()));
@@ -136,7 +187,6 @@ pub(crate) fn build(
                 }
             }
         }
-        let ctx = LLVMGetModuleContext(m);
         let specialized: Vec<u32> = spec.versions.iter().flat_map(|v| v.values.iter().map(|&(p, _)| p)).collect();
         inline_callees_given_parameters(target, &specialized);
         llvm::set_name(target, &format!("{symbol}.generic"));
@@ -153,30 +203,12 @@ pub(crate) fn build(
         LLVMRemoveEnumAttributeAtIndex(target, LLVMAttributeFunctionIndex, noinline);
         LLVMSetLinkage(dispatcher, LLVMLinkage::LLVMExternalLinkage);
 
-        let i64t = LLVMInt64TypeInContext(ctx);
-        let guards_name = cstring("guard counters", &HostSymbol::Guards(function.to_string()).symbol())?;
-        let guards_ty = LLVMArrayType2(i64t, GUARD_COUNTERS as u64);
-        let guards = LLVMAddGlobal(m, guards_ty, guards_name.as_ptr());
-        if storage == GuardStorage::Defined {
-            LLVMSetInitializer(guards, LLVMConstNull(guards_ty));
-        }
         let b = LLVMCreateBuilderInContext(ctx);
         let params: Vec<LLVMValueRef> = (0..nparams).map(|k| LLVMGetParam(dispatcher, k)).collect();
         let void_ret = LLVMGetTypeKind(LLVMGetReturnType(fty)) == LLVMTypeKind::LLVMVoidTypeKind;
         let mut check = LLVMAppendBasicBlockInContext(ctx, dispatcher, c"entry".as_ptr());
         let call_and_return = |b: LLVMBuilderRef, args: &mut [LLVMValueRef], counter: usize, inline: bool| {
-            let idx = [LLVMConstInt(i64t, 0, 0), LLVMConstInt(i64t, counter as u64, 0)];
-            let at = LLVMBuildInBoundsGEP2(
-                b,
-                LLVMArrayType2(i64t, GUARD_COUNTERS as u64),
-                guards,
-                idx.as_ptr() as *mut _,
-                2,
-                c"".as_ptr(),
-            );
-            let n = LLVMBuildLoad2(b, i64t, at, c"".as_ptr());
-            let n1 = LLVMBuildAdd(b, n, LLVMConstInt(i64t, 1, 0), c"".as_ptr());
-            LLVMBuildStore(b, n1, at);
+            bump(b, guards, GUARD_COUNTERS, counter);
             let call = LLVMBuildCall2(b, fty, target, args.as_mut_ptr(), args.len() as u32, c"".as_ptr());
             LLVMSetInstructionCallConv(call, LLVMGetFunctionCallConv(target));
             // Parameter attributes (byval, sret, ...) hold at the call as at the entry.
@@ -216,7 +248,7 @@ pub(crate) fn build(
         }
         LLVMPositionBuilderAtEnd(b, check);
         let mut args = params.clone();
-        call_and_return(b, &mut args, GUARD_COUNTERS - 1, false);
+        call_and_return(b, &mut args, ARG_MISSES, false);
         LLVMDisposeBuilder(b);
         Ok(dispatcher)
     }
@@ -301,12 +333,21 @@ mod tests {
 
     #[test]
     fn key_lists_every_version_in_order() {
-        let s = Specialization {
+        let mut s = Specialization {
             versions: vec![Version { values: vec![(2, 64), (3, 1)] }, Version { values: vec![(2, 96)] }],
+            mem: Vec::new(),
         };
         assert_eq!(s.key(), "p2=64,p3=1;p2=96");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
+        s.mem = vec![MemVersion { site: 0, size: 64 }, MemVersion { site: 3, size: 8 }];
+        assert_eq!(s.key(), "p2=64,p3=1;p2=96|m0=64,m3=8");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
+        s.versions.clear();
+        assert_eq!(s.key(), "|m0=64,m3=8");
         assert_eq!(Specialization::from_key(&s.key()), Some(s));
         assert_eq!(Specialization::from_key("x2=1"), None);
+        assert_eq!(Specialization::from_key("|q1=2"), None);
         assert_eq!(Specialization::from_key(""), None);
+        assert_eq!(Specialization::from_key("|"), None);
     }
 }

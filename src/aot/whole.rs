@@ -11,6 +11,7 @@
 
 use bareflow_state::content::RunState;
 use bareflow_tier::{complete_profile, profile_summary};
+use irvm::profile::MemSizes;
 use irvm::{Machine, Options};
 use orc_bridge::{Jit, JitConfig, OptLevel, Specialization, TargetConfig};
 use std::collections::HashMap;
@@ -74,7 +75,9 @@ pub fn build(
 }
 
 /// The guarded specializations of the snapshot's object cache (one object per function, the
-/// code its last run ended with), for the live functions.
+/// code its last run ended with), for the live functions; a live function without one gets
+/// size-versioned memory calls where the size tables summed over runs have a dominant size
+/// (`bareflow_tier::specialize::choose_mem`).
 pub fn specializations(state: &RunState, live: &[String]) -> Result<HashMap<String, Specialization>, String> {
     let mut out = HashMap::new();
     for o in state.objects.iter().filter(|o| !o.specialization.is_empty() && live.contains(&o.function)) {
@@ -83,6 +86,22 @@ pub fn specializations(state: &RunState, live: &[String]) -> Result<HashMap<Stri
             o.function, o.specialization
         ))?;
         out.insert(o.function.clone(), s);
+    }
+    let min_calls = (bareflow_tier::policy::Thresholds::default().warm / 8).max(1);
+    for f in live {
+        let Some(r) = state.functions.get(f).filter(|_| !out.contains_key(f)) else { continue };
+        let tables: Vec<MemSizes> = r
+            .mem_sizes
+            .iter()
+            .filter_map(|t| {
+                let op = ["memcpy", "memmove", "memset"].into_iter().find(|o| *o == t.op)?;
+                Some(MemSizes { site: t.site, op, values: t.values.clone(), other: t.other })
+            })
+            .collect();
+        let (mem, _) = bareflow_tier::specialize::choose_mem(&tables, min_calls);
+        if !mem.is_empty() {
+            out.insert(f.clone(), Specialization { versions: Vec::new(), mem });
+        }
     }
     Ok(out)
 }

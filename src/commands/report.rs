@@ -129,13 +129,27 @@ fn guards(s: &mut String, t: &Value) {
             parts.push(format!("{} {h} hits ({:.1}%)", values.join(" "), pct(*h, total)));
         }
         let dropped = if r["dropped"].as_bool() == Some(true) { ", dropped" } else { "" };
-        let _ = writeln!(
-            s,
-            "  {}: {}; {misses} misses ({:.1}%){dropped}",
-            r["function"].as_str().unwrap_or("?"),
-            parts.join(", "),
-            pct(misses, total)
-        );
+        let function = r["function"].as_str().unwrap_or("?");
+        if !versions.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {function}: {}; {misses} misses ({:.1}%){dropped}",
+                parts.join(", "),
+                pct(misses, total)
+            );
+        }
+        for m in r["mem_sizes"].as_array().map_or(&[][..], Vec::as_slice) {
+            let (h, x) = (m["hits"].as_u64().unwrap_or(0), m["misses"].as_u64().unwrap_or(0));
+            let _ = writeln!(
+                s,
+                "  {function}: {} at site {} for {} bytes: {h} hits ({:.1}%); {x} misses ({:.1}%){dropped}",
+                m["op"].as_str().unwrap_or("?"),
+                m["site"],
+                m["size"],
+                pct(h, h + x),
+                pct(x, h + x)
+            );
+        }
     }
 }
 

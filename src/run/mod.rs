@@ -16,7 +16,7 @@ pub mod snapshots;
 use irvm::{Error, Machine, Options, Outcome};
 use session::{Host, ReportSpec, Session};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--no-size-versions] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,9 @@ struct Args {
     osr: bool,
     /// Guarded value specialization at O2/O3 (`--no-specialize` turns it off).
     specialize: bool,
+    /// Size-versioned memory calls, part of specialization (`--no-size-versions` turns them
+    /// off alone).
+    size_versions: bool,
     /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
     fp_contract: bool,
     /// `--jit-threads N`: background compile threads under `--tier auto` (0: compile
@@ -63,6 +66,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut verbose = false;
     let mut osr = true;
     let mut specialize = true;
+    let mut size_versions = true;
     let mut fp_contract = false;
     let mut jit_threads = None;
     let mut it = args.iter();
@@ -86,6 +90,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--verbose" | "-v" => verbose = true,
             "--no-osr" => osr = false,
             "--no-specialize" => specialize = false,
+            "--no-size-versions" => size_versions = false,
             "--fp-contract" => fp_contract = true,
             "--jit-threads" => {
                 let v = it.next().ok_or("--jit-threads needs a number of threads (0: compile synchronously)")?;
@@ -119,6 +124,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         verbose,
         osr,
         specialize,
+        size_versions,
         fp_contract,
         jit_threads,
         profile_out,
@@ -278,6 +284,7 @@ fn setup_tier(
     t.thread_cpu = crate::platform::thread_cpu;
     t.jit.set_fp_contraction(a.fp_contract);
     t.specialize = a.specialize;
+    t.size_versions = a.size_versions;
     if a.verbose {
         let (cpu, features) = t.cpu();
         eprintln!(

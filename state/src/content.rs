@@ -39,6 +39,8 @@ pub struct FuncRecord {
     pub tier: Option<u8>,
     /// irvm's edge counters of its lowered code (branch weights, back-edges), summed.
     pub counters: Vec<u64>,
+    /// Size tables of its memory call sites, summed (`memsizes`).
+    pub mem_sizes: Vec<crate::memsizes::MemSiteRecord>,
 }
 
 /// A cached JIT object: what `orc_bridge::Jit::add_object` needs to re-link it.
@@ -208,7 +210,13 @@ impl RunState {
         let funcs: Vec<Value> = self
             .functions
             .iter()
-            .map(|(n, r)| json!({"name": n, "calls": r.calls, "heat": r.heat, "cycles": r.cycles, "runs": r.runs, "tier": tier_str(r.tier), "counters": r.counters}))
+            .map(|(n, r)| {
+                let mut f = json!({"name": n, "calls": r.calls, "heat": r.heat, "cycles": r.cycles, "runs": r.runs, "tier": tier_str(r.tier), "counters": r.counters});
+                if !r.mem_sizes.is_empty() {
+                    f["mem_sizes"] = r.mem_sizes.iter().map(crate::memsizes::MemSiteRecord::to_json).collect();
+                }
+                f
+            })
             .collect();
         s.sections
             .insert("profile.json".into(), serde_json::to_vec_pretty(&json!({ "functions": funcs })).expect("json"));
@@ -267,6 +275,15 @@ impl RunState {
                     .iter()
                     .map(|c| c.as_u64().ok_or_else(|| field(format!("{what}: a counter is not a number"))))
                     .collect::<Result<_, _>>()?,
+                // Absent in snapshots written before size tables existed: none.
+                mem_sizes: match &f["mem_sizes"] {
+                    Value::Null => Vec::new(),
+                    Value::Array(a) => a
+                        .iter()
+                        .map(|m| crate::memsizes::MemSiteRecord::from_json(m, &what))
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err(field(format!("{what}: 'mem_sizes' is not a list"))),
+                },
             };
             functions.insert(name, r);
         }
@@ -476,7 +493,20 @@ mod tests {
         let mut functions = BTreeMap::new();
         functions.insert(
             "hot".into(),
-            FuncRecord { calls: 10, heat: 500, cycles: 1234, runs: 2, tier: Some(3), counters: vec![0, 7, 3] },
+            FuncRecord {
+                calls: 10,
+                heat: 500,
+                cycles: 1234,
+                runs: 2,
+                tier: Some(3),
+                counters: vec![0, 7, 3],
+                mem_sizes: vec![crate::memsizes::MemSiteRecord {
+                    site: 1,
+                    op: "memcpy".into(),
+                    values: vec![(64, 9)],
+                    other: 1,
+                }],
+            },
         );
         functions.insert("never".into(), FuncRecord::default());
         let key = object_key(&identity, "hot", 3, "p1=8");

@@ -8,6 +8,7 @@
 
 pub mod codec;
 pub mod content;
+pub mod memsizes;
 pub mod store;
 
 pub use codec::{Snapshot, SnapshotError};

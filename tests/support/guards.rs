@@ -5,18 +5,21 @@
 
 use std::path::{Path, PathBuf};
 
-/// Write `dir/guards.c`: a destructor that prints `guards <function> <hits per version...>
-/// <misses>` on stderr for each of `functions` (the ahead-of-time object defines the counters:
-/// a missing one fails the link).
+/// Write `dir/guards.c`: a destructor that prints `guards <function> <word...>` on stderr for each
+/// of `functions`: every word of its guard-counter array (`orc_bridge::specialize::GUARD_COUNTERS`:
+/// hits per version, misses, then hits and misses per size-versioned memory call). The
+/// ahead-of-time object defines the counters: a missing one fails the link.
 pub fn reader(dir: &Path, functions: &[&str]) -> PathBuf {
+    let words = orc_bridge::specialize::GUARD_COUNTERS;
     let mut c = String::from("#include <stdio.h>\n");
     for (i, f) in functions.iter().enumerate() {
-        c += &format!("extern unsigned long long g{i}[4] __asm__(\"__bf.guards.{f}\");\n");
+        c += &format!("extern unsigned long long g{i}[{words}] __asm__(\"__bf.guards.{f}\");\n");
     }
     c += "__attribute__((destructor)) static void report(void) {\n";
     for (i, f) in functions.iter().enumerate() {
-        c +=
-            &format!("  fprintf(stderr, \"guards {f} %llu %llu %llu %llu\\n\", g{i}[0], g{i}[1], g{i}[2], g{i}[3]);\n");
+        c += &format!("  fprintf(stderr, \"guards {f}\");\n");
+        c += &format!("  for (int k = 0; k < {words}; k++) fprintf(stderr, \" %llu\", g{i}[k]);\n");
+        c += "  fprintf(stderr, \"\\n\");\n";
     }
     c += "}\n";
     let path = dir.join("guards.c");
@@ -24,14 +27,27 @@ pub fn reader(dir: &Path, functions: &[&str]) -> PathBuf {
     path
 }
 
-/// The counters the reader printed for `function` in `output`.
-pub fn printed(output: &str, function: &str) -> Vec<u64> {
+/// Every counter the reader printed for `function` in `output`.
+fn printed_words(output: &str, function: &str) -> Vec<u64> {
     let prefix = format!("guards {function} ");
     let l = output
         .lines()
         .find_map(|l| l.strip_prefix(&prefix))
         .unwrap_or_else(|| panic!("no guard report of {function}:\n{output}"));
     l.split_whitespace().map(|x| x.parse().unwrap()).collect()
+}
+
+/// The argument guards' counters the reader printed for `function` in `output`: hits of each
+/// of the 3 version slots, then misses.
+pub fn printed(output: &str, function: &str) -> Vec<u64> {
+    printed_words(output, function)[..4].to_vec()
+}
+
+/// `(hits, misses)` of the first `sites` size-versioned memory calls the reader printed for
+/// `function` in `output`.
+pub fn printed_mem(output: &str, function: &str, sites: usize) -> Vec<(u64, u64)> {
+    let w = printed_words(output, function);
+    (0..sites).map(|k| (w[4 + 2 * k], w[5 + 2 * k])).collect()
 }
 
 /// The specialization `key` a `bareflow aot` report gives for `function`
@@ -71,8 +87,11 @@ pub fn specialize_row_calls(w: i64, calls: i64, other: i64) -> Vec<(i64, i64)> {
 /// specialization `key` (`p2=64,p3=1;p2=96,p3=1`) over `calls`, whose arguments `arg(call,
 /// param)` gives.
 pub fn expected<T>(key: &str, calls: &[T], arg: impl Fn(&T, u32) -> i64) -> Vec<u64> {
-    let versions: Vec<Vec<(u32, i64)>> = key
+    // The argument versions only (size-versioned memory calls follow a '|').
+    let args = key.split('|').next().unwrap_or_default();
+    let versions: Vec<Vec<(u32, i64)>> = args
         .split(';')
+        .filter(|v| !v.is_empty())
         .map(|v| {
             v.split(',')
                 .map(|pv| {

@@ -196,6 +196,13 @@ pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option
         } else if !counters.is_empty() {
             r.counters = counters;
         }
+        // A run that does not version memory calls leaves the choice to the runs that do (the
+        // ahead-of-time rebuild versions calls from these tables).
+        if t.specialize && t.size_versions {
+            for t in m.mem_sizes(f) {
+                bareflow_state::memsizes::merge(&mut r.mem_sizes, t.site, t.op, &t.values, t.other);
+            }
+        }
         let tier = t.levels[f.index()];
         let compiled_now = t.log.iter().any(|e| e.function == name);
         if calls > 0 || heat > 0 || compiled_now {

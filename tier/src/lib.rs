@@ -2,7 +2,8 @@
 //! measures each function's heat (calls + loop back-edges) and compiles it with orc-bridge —
 //! warm → O1, hot → O2, very hot → O3 (with irvm's counts as `!prof` at O2/O3) — then points the
 //! function's call slot and irvm's function table at the new code. Policy and thresholds:
-//! `policy`; symbol links: `links`; on-stack replacement: `osr`; the object cache: `cache`; the
+//! `policy`; symbol links: `links`; on-stack replacement: `osr`; the object cache: `cache`;
+//! guarded specializations: `specialize` (the rules) and `specialized` (the live ones); the
 //! `bareflow.h` C API: `api` (header in `include/`). See docs/tiering.md.
 //!
 //! The crate's users (the `bareflow` driver) hold a [`Tiering`] per run, hand it irvm's hook
@@ -17,6 +18,7 @@ pub mod links;
 pub mod osr;
 pub mod policy;
 pub mod specialize;
+mod specialized;
 
 pub use error::TierError;
 use irvm::{FuncId, Machine};
@@ -102,6 +104,8 @@ pub struct Tiering {
     pub specialized: Vec<specialize::Record>,
     /// Compile guarded specializations at O2/O3 (`--no-specialize` turns it off).
     pub specialize: bool,
+    /// Version memory calls by size as part of them (`--no-size-versions` turns it off alone).
+    pub size_versions: bool,
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
@@ -176,6 +180,7 @@ impl Tiering {
             count_native_calls: true,
             specialized: Vec::new(),
             specialize: true,
+            size_versions: true,
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
@@ -286,7 +291,8 @@ impl Tiering {
         if self.direct_slot(m, f, c.level) {
             self.links.publish(f, c.address);
         }
-        let specialized = choice.as_ref().map(specialize::Choice::describe);
+        let specialized = choice.as_ref().filter(|ch| !ch.spec.versions.is_empty()).map(specialize::Choice::describe);
+        let mem_lines = choice.as_ref().map(specialize::Choice::describe_mem).unwrap_or_default();
         if let Some(choice) = choice {
             self.specialized.push(specialize::Record {
                 function: c.function.clone(),
@@ -298,137 +304,12 @@ impl Tiering {
         let from = self.levels[f.index()];
         let (function, to) = (c.function.clone(), c.level);
         self.record(Event { function, from, to, reason, compile_ms, specialized, background });
+        if self.verbose {
+            for l in mem_lines {
+                eprintln!("[tier] {}: {l}", c.function);
+            }
+        }
         self.levels[f.index()] = Some(c.level);
-    }
-
-    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, not variadic (the
-    /// dispatcher passes its parameters on), never after one was dropped or failed, only from
-    /// value tables with at least `warm / 8` (at least 1) calls, and only on parameters whose
-    /// constant improves something in the body (`orc_bridge::Gain`; refusals are logged).
-    pub(crate) fn specialization_for(&mut self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
-        if !self.specialize || level < OptLevel::O2 || m.signature(f).vararg {
-            return None;
-        }
-        let name = m.name(f);
-        let refused = format!("{name} (specialized)");
-        if self.specialized.iter().any(|r| r.function == name && r.dropped)
-            || self.failed.iter().any(|e| e.0 == refused)
-        {
-            return None;
-        }
-        let min_calls = (self.thresholds.warm / 8).max(1);
-        let tables = m.arg_values(f);
-        if specialize::choose(&tables, min_calls).is_none() {
-            return self.live_specialization(f, name);
-        }
-        // Some parameter is predictable: keep those a constant improves (the function's IR says).
-        let gains = self.module().and_then(|id| self.jit.parameter_gains(id, name).map_err(TierError::from));
-        let gains = match gains {
-            Ok(g) => g,
-            Err(e) => {
-                if self.verbose {
-                    eprintln!("[tier] {name}: not specialized ({e})");
-                }
-                return None;
-            }
-        };
-        let (paying, useless) = specialize::paying(&tables, &gains, min_calls);
-        if self.verbose && !useless.is_empty() {
-            let args: Vec<String> = useless.iter().map(|p| format!("arg{p}")).collect();
-            eprintln!(
-                "[tier] {name}: not specialized on {}: a constant there reaches no loop bound, size, stride, shift, divisor or branch",
-                args.join(" ")
-            );
-        }
-        specialize::choose(&paying, min_calls)
-    }
-
-    /// The live specialization of `f` (its current code), kept for a recompile at another tier when its guards hit
-    /// in most calls (`specialize::keeps_hitting`): its calls come from native code, which records
-    /// no value tables (a warm start links the caller and the specialized object from the cache).
-    /// Its shares are then its guards' (hits of each version over all its calls).
-    fn live_specialization(&self, f: FuncId, name: &str) -> Option<specialize::Choice> {
-        let k = self.specialized.iter().rposition(|r| r.function == name)?;
-        let r = &self.specialized[k];
-        let (hits, misses) = specialize::hits_and_misses(&self.links.guard_counts(f), r.choice.spec.versions.len());
-        let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
-        if r.dropped || !current || !specialize::keeps_hitting(&hits, misses) {
-            return None;
-        }
-        let calls = (hits.iter().sum::<u64>() + misses) as f64;
-        let shares = hits.iter().map(|&h| h as f64 / calls).collect();
-        Some(specialize::Choice { spec: r.choice.spec.clone(), shares })
-    }
-
-    /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):
-    /// recompile the function at its tier without one. Runs with the tier hooks.
-    pub fn review_specializations(&mut self, m: &mut Machine) {
-        if self.exiting {
-            return;
-        }
-        let live: Vec<usize> =
-            (0..self.specialized.len()).filter(|&k| !self.specialized[k].dropped && self.is_newest(k)).collect();
-        for k in live {
-            let Some(f) = self.links.index.get(&self.specialized[k].function).copied() else { continue };
-            let counts = self.links.guard_counts(f);
-            let (hits, misses) = specialize::hits_and_misses(&counts, self.specialized[k].choice.spec.versions.len());
-            if !specialize::keeps_missing(&hits, misses) {
-                continue;
-            }
-            let r = &mut self.specialized[k];
-            r.dropped = true;
-            r.final_counts = Some(counts);
-            let Some(level) = self.levels[f.index()] else { continue };
-            let reason = format!("specialization dropped: {} hits, {misses} misses", hits.iter().sum::<u64>());
-            if self.compiles_in_background() {
-                self.queue_recompile(m, f, level, reason);
-            } else {
-                let _ = self.compile(m, f, level, reason);
-            }
-        }
-    }
-
-    /// A specialized object of `f` (`key`: its `Specialization::key`, empty: none) was linked from
-    /// the object cache: count its guards from zero and report them like a compiled one.
-    /// Returns the tier log's words for it (` specialized ...` or nothing).
-    pub(crate) fn restore_specialization(&mut self, f: FuncId, name: &str, key: &str) -> String {
-        let Some(spec) = orc_bridge::Specialization::from_key(key) else { return String::new() };
-        self.links.reset_guards(f);
-        let shares = vec![f64::NAN; spec.versions.len()];
-        let choice = specialize::Choice { spec, shares };
-        let words = format!(" specialized {}", choice.describe());
-        self.specialized.push(specialize::Record {
-            function: name.to_string(),
-            choice,
-            dropped: false,
-            final_counts: None,
-        });
-        words
-    }
-
-    /// The functions whose code is now a guarded specialization (their newest record is not
-    /// dropped): other functions' compiles keep calling them (`Jit::set_specialized_callees`).
-    pub(crate) fn live_specializations(&self) -> Vec<String> {
-        let live = |k: &usize| self.is_newest(*k) && !self.specialized[*k].dropped;
-        (0..self.specialized.len()).filter(live).map(|k| self.specialized[k].function.clone()).collect()
-    }
-
-    /// Whether specialization record `k` is its function's newest.
-    fn is_newest(&self, k: usize) -> bool {
-        let name = &self.specialized[k].function;
-        !self.specialized[k + 1..].iter().any(|r| &r.function == name)
-    }
-
-    /// Guard hits per version and misses of specialization record `k` (final ones once dropped
-    /// or replaced).
-    pub fn guard_report(&self, k: usize) -> (Vec<u64>, u64) {
-        let r = &self.specialized[k];
-        let counts = match (r.final_counts, self.links.index.get(&r.function)) {
-            (Some(c), _) => c,
-            (None, Some(&f)) if self.is_newest(k) => self.links.guard_counts(f),
-            _ => [0; orc_bridge::specialize::GUARD_COUNTERS],
-        };
-        specialize::hits_and_misses(&counts, r.choice.spec.versions.len())
     }
 
     /// Whether JIT callers of `f`, now native at `level`, call its native code directly. Below
@@ -577,8 +458,12 @@ impl Tiering {
             "specializations": (0..self.specialized.len()).map(|k| {
                 let r = &self.specialized[k];
                 let (hits, misses) = self.guard_report(k);
+                let mem = self.mem_guard_report(k);
                 json!({
                     "function": r.function, "dropped": r.dropped, "misses": misses,
+                    "mem_sizes": r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&mem).map(|((v, c), (h, x))| json!({
+                        "site": v.site, "op": c.op, "size": v.size, "profile_share": c.share, "hits": h, "misses": x,
+                    })).collect::<Vec<_>>(),
                     "versions": r.choice.spec.versions.iter().zip(&r.choice.shares).zip(&hits).map(|((v, share), h)| json!({
                         "values": v.values.iter().map(|(p, x)| json!({"param": p, "value": x})).collect::<Vec<_>>(),
                         "profile_share": share, "hits": h,

@@ -3,9 +3,10 @@
 //! function (versions, their shares, guard hits and misses), and the rule that drops a
 //! specialization whose guards keep missing. Thresholds are documented in docs/tiering.md.
 
-use irvm::profile::ArgValues;
-use orc_bridge::specialize::{GUARD_COUNTERS, MAX_VERSIONS};
-use orc_bridge::{Gain, Specialization, Version};
+use irvm::profile::{ArgValues, MemSizes};
+use orc_bridge::memsize::{MAX_MEM_SITES, MAX_VERSIONED_SIZE};
+use orc_bridge::specialize::{ARG_MISSES, GUARD_COUNTERS, MAX_VERSIONS};
+use orc_bridge::{Gain, MemVersion, Specialization, Version};
 
 /// A parameter with one value of at least [`MIN_VERSION_SHARE`], covering at least this share
 /// of its recorded calls, is a constant in every version.
@@ -20,6 +21,21 @@ pub const MIN_VERSION_SHARE: f64 = 0.02;
 /// once its guards missed at least [`DROP_MIN_MISSES`] times and more often than they hit.
 pub const DROP_MIN_MISSES: u64 = 64;
 
+/// A memory call site whose size tables have one size in at least this share of its recorded
+/// executions gets a size-versioned call (if the size is at most
+/// `orc_bridge::memsize::MAX_VERSIONED_SIZE` bytes; at most `MAX_MEM_SITES` sites per function,
+/// the most executed first).
+pub const MEM_SIZE_SHARE: f64 = 0.80;
+
+/// A size-versioned memory call as chosen (parallel to `Specialization::mem`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemChoice {
+    /// "memcpy", "memmove" or "memset" ("memory call" when linked from the object cache).
+    pub op: &'static str,
+    /// The size's share of the site's recorded executions (NaN: not known).
+    pub share: f64,
+}
+
 /// A chosen specialization and how it is shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
@@ -27,9 +43,29 @@ pub struct Choice {
     /// Per version: its estimated share of calls (0..=1), from the value tables (NaN: not known,
     /// linked from the object cache).
     pub shares: Vec<f64>,
+    /// Per size-versioned memory call (`spec.mem`): what it is and its size's share.
+    pub mem: Vec<MemChoice>,
 }
 
 impl Choice {
+    /// One line per size-versioned memory call: `memcpy at site 0 versioned for 64 bytes (98 %
+    /// of calls)`.
+    pub fn describe_mem(&self) -> Vec<String> {
+        self.spec
+            .mem
+            .iter()
+            .zip(&self.mem)
+            .map(|(v, c)| {
+                let share = if c.share.is_nan() {
+                    String::new()
+                } else {
+                    format!(" ({} % of calls)", (c.share * 100.0).round())
+                };
+                format!("{} at site {} versioned for {} bytes{share}", c.op, v.site, v.size)
+            })
+            .collect()
+    }
+
     /// `arg2=64 arg3=1 (94 % of calls), arg2=96 arg3=1 (6 %)`.
     pub fn describe(&self) -> String {
         let mut out = Vec::new();
@@ -90,7 +126,29 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
         Some(l) => l.values.iter().map(|&(v, s)| (with_fixed(vec![(l.param, v)]), s * fixed_share)).unzip(),
         None => (vec![with_fixed(Vec::new())], vec![fixed_share]),
     };
-    Some(Choice { spec: Specialization { versions }, shares })
+    Some(Choice { spec: Specialization { versions, mem: Vec::new() }, shares, mem: Vec::new() })
+}
+
+/// The memory calls worth versioning by size, from a function's size tables (each needs at least
+/// `min_calls` recorded executions): see [`MEM_SIZE_SHARE`].
+pub fn choose_mem(tables: &[MemSizes], min_calls: u64) -> (Vec<MemVersion>, Vec<MemChoice>) {
+    let mut picked: Vec<(u64, MemVersion, MemChoice)> = tables
+        .iter()
+        .filter(|t| t.total() >= min_calls.max(1))
+        .filter_map(|t| {
+            let &(size, n) = t.values.first()?;
+            let share = n as f64 / t.total() as f64;
+            (share >= MEM_SIZE_SHARE && size <= MAX_VERSIONED_SIZE).then_some((
+                t.total(),
+                MemVersion { site: t.site, size },
+                MemChoice { op: t.op, share },
+            ))
+        })
+        .collect();
+    picked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.site.cmp(&b.1.site)));
+    picked.truncate(MAX_MEM_SITES);
+    picked.sort_by_key(|p| p.1.site);
+    picked.into_iter().map(|p| (p.1, p.2)).unzip()
 }
 
 /// Split `tables` by `gains` (per parameter, from `Jit::parameter_gains`): the tables of the
@@ -118,7 +176,27 @@ pub struct Record {
 
 /// Hits per version and misses, from a guard-counter array.
 pub fn hits_and_misses(counts: &[u64; GUARD_COUNTERS], versions: usize) -> (Vec<u64>, u64) {
-    (counts[..versions].to_vec(), counts[GUARD_COUNTERS - 1])
+    (counts[..versions].to_vec(), counts[ARG_MISSES])
+}
+
+/// Hits and misses of each of `sites` size-versioned memory calls, from a guard-counter array.
+pub fn mem_hits_and_misses(counts: &[u64; GUARD_COUNTERS], sites: usize) -> Vec<(u64, u64)> {
+    (0..sites.min(MAX_MEM_SITES)).map(|k| (counts[ARG_MISSES + 1 + 2 * k], counts[ARG_MISSES + 2 + 2 * k])).collect()
+}
+
+/// All hits and all misses of a specialization (argument guards and size-versioned calls): what
+/// [`keeps_missing`] and [`keeps_hitting`] judge.
+pub fn totals(counts: &[u64; GUARD_COUNTERS], spec: &Specialization) -> (u64, u64) {
+    let (hits, misses) = hits_and_misses(counts, spec.versions.len());
+    let mem = mem_hits_and_misses(counts, spec.mem.len());
+    (hits.iter().sum::<u64>() + mem.iter().map(|m| m.0).sum::<u64>(), misses + mem.iter().map(|m| m.1).sum::<u64>())
+}
+
+/// Whether a size-versioned call with these guard counts still has its size in at least
+/// [`MEM_SIZE_SHARE`] of its executions (too few executions, fewer than [`DROP_MIN_MISSES`]:
+/// yes, nothing is known against it).
+pub fn still_dominant(hits: u64, misses: u64) -> bool {
+    hits + misses < DROP_MIN_MISSES || hits as f64 >= MEM_SIZE_SHARE * (hits + misses) as f64
 }
 
 /// Whether a specialization with these counts should be dropped.
@@ -167,6 +245,27 @@ mod tests {
         assert_eq!(choose(&kept, 10).expect("specialized").spec.key(), "p2=64");
         let (kept, useless) = paying(&t[1..], &gains, 10);
         assert_eq!((choose(&kept, 10), useless), (None, vec![3]));
+    }
+
+    #[test]
+    fn a_dominant_small_size_is_versioned_and_spread_or_large_sizes_are_not() {
+        let t = |site, values: &[(u64, u64)], other| MemSizes { site, op: "memcpy", values: values.to_vec(), other };
+        // site 0: 64 bytes in 90 %; site 1: spread; site 2: 4096 bytes always; site 3: thin.
+        let tables =
+            [t(0, &[(64, 90), (8, 10)], 0), t(1, &[(8, 50), (16, 50)], 0), t(2, &[(4096, 100)], 0), t(3, &[(8, 5)], 0)];
+        let (versions, choices) = choose_mem(&tables, 10);
+        assert_eq!(versions, vec![MemVersion { site: 0, size: 64 }]);
+        let c =
+            Choice { spec: Specialization { versions: Vec::new(), mem: versions }, shares: Vec::new(), mem: choices };
+        assert_eq!(c.describe_mem(), vec!["memcpy at site 0 versioned for 64 bytes (90 % of calls)".to_string()]);
+        // Counters: argument misses, then hits and misses per site.
+        let mut counts = [0u64; GUARD_COUNTERS];
+        counts[ARG_MISSES + 1] = 70;
+        counts[ARG_MISSES + 2] = 80;
+        assert_eq!(mem_hits_and_misses(&counts, 1), vec![(70, 80)]);
+        assert_eq!(totals(&counts, &c.spec), (70, 80));
+        assert!(keeps_missing(&[70], 80));
+        assert!(still_dominant(10, 20) && still_dominant(80, 20) && !still_dominant(79, 21));
     }
 
     #[test]

@@ -647,6 +647,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 | Op::MaskedStore { .. }
                 | Op::MemMove { .. }
                 | Op::MemSet { .. }
+                | Op::MemSize { .. }
                 | Op::MovN { .. }
                 | Op::PowI { .. }
                 | Op::SelectN { .. }

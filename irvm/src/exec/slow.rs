@@ -16,7 +16,6 @@ use float::{f32of, f64of, of32, of64};
 /// As `run`: `fp` is the frame of the function whose code `code` contains `op`.
 #[inline(never)]
 pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Code) -> Result<(), Trap> {
-    let _ = code;
     // SAFETY: see `exec::run`: register operands lie in the frame, memory operands are the
     // program's own pointers.
     unsafe {
@@ -221,6 +220,7 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
             Op::StackRestore { a } => (*m).sp = r!(a) as usize,
             Op::MemMove { d, s, n } => std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize),
             Op::MemSet { d, v, n } => std::ptr::write_bytes(r!(d) as *mut u8, r!(v) as u8, r!(n) as usize),
+            Op::MemSize { n, site } => (*m).note_mem_size(&*code, site, r!(n)),
             Op::AtomicRmw { op, bytes, d, p, v } => {
                 w!(d, mem::atomic_rmw(op, bytes, r!(p) as usize, r!(v)));
                 crate::threads::after_atomic(m);

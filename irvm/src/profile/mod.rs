@@ -5,9 +5,11 @@
 //! Exported as JSON (`json`, schema in docs/irvm.md) and as a text table (`table`).
 
 mod json;
+mod memsizes;
 mod table;
 pub(crate) mod values;
 
+pub use memsizes::MemSizes;
 pub use values::{ArgValues, TOP_K};
 
 use crate::translate::BranchKind;
@@ -87,6 +89,10 @@ pub struct Function {
     /// calls that came near a tier mark).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub arg_values: Vec<ArgValues>,
+    /// Size tables of the memory call sites with a variable size (`memsizes`: tiering only,
+    /// like `arg_values`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mem_sizes: Vec<MemSizes>,
 }
 
 /// A whole run.
@@ -150,6 +156,7 @@ impl Profile {
                 loops: Vec::new(),
                 osr_entries: st.osr_entries,
                 arg_values: m.arg_values(crate::isa::FuncId(i as u32)),
+                mem_sizes: m.mem_sizes(crate::isa::FuncId(i as u32)),
             };
             if let Some(code) = code {
                 fill_blocks(&mut f, code, &st.counters, st.calls);

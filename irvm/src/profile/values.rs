@@ -27,8 +27,8 @@ pub(crate) enum ParamKind {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TopK {
     seen: [(u64, u64); TOP_K],
-    used: u8,
-    other: u64,
+    pub(crate) used: u8,
+    pub(crate) other: u64,
 }
 
 impl TopK {
@@ -43,6 +43,24 @@ impl TopK {
         } else {
             self.other += 1;
         }
+    }
+
+    /// Halve every count once they sum to `limit` (older values weigh less; a value whose
+    /// count reaches 0 stays listed).
+    #[inline]
+    pub(crate) fn decay_at(&mut self, limit: u64) {
+        let used = self.used as usize;
+        if self.seen[..used].iter().map(|e| e.1).sum::<u64>() + self.other >= limit {
+            self.seen[..used].iter_mut().for_each(|e| e.1 /= 2);
+            self.other /= 2;
+        }
+    }
+
+    /// The listed values with their counts, most frequent first (ties: smaller value first).
+    pub(crate) fn sorted(&self) -> Vec<(u64, u64)> {
+        let mut values = self.seen[..self.used as usize].to_vec();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        values
     }
 }
 
@@ -106,11 +124,7 @@ impl FuncValues {
             .iter()
             .zip(self.tables.iter())
             .filter(|(_, t)| t.used > 0)
-            .map(|(&(param, bits, pointer), t)| {
-                let mut values = t.seen[..t.used as usize].to_vec();
-                values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                ArgValues { param, bits, pointer, values, other: t.other }
-            })
+            .map(|(&(param, bits, pointer), t)| ArgValues { param, bits, pointer, values: t.sorted(), other: t.other })
             .collect()
     }
 }
@@ -154,6 +168,10 @@ mod tests {
         }
         assert_eq!(&t.seen[..t.used as usize], &[(7, 4), (3, 1), (9, 1), (1, 1)]);
         assert_eq!(t.other, 2);
+        t.decay_at(10);
+        assert_eq!((&t.seen[..t.used as usize], t.other), (&[(7, 4), (3, 1), (9, 1), (1, 1)][..], 2));
+        t.decay_at(9);
+        assert_eq!((&t.seen[..t.used as usize], t.other), (&[(7, 2), (3, 0), (9, 0), (1, 0)][..], 1));
     }
 
     #[test]

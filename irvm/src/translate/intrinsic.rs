@@ -69,6 +69,18 @@ fn base(name: &str) -> &str {
 }
 
 impl Fx<'_> {
+    /// Number the memory intrinsic call about to be lowered (its site, see
+    /// `profile::memsizes`) and, when its size `n` is not a constant, record the size there.
+    fn mem_site(&mut self, op: &'static str, n: Val) -> Result<(), String> {
+        let site = self.mem_sites.len() as u32;
+        self.mem_sites.push(op);
+        if self.const_int(n).is_none() {
+            let n = self.reg(n)?;
+            self.push(Op::MemSize { n, site });
+        }
+        Ok(())
+    }
+
     pub(super) fn emit_intrinsic(&mut self, i: Val, name: &str) -> Result<(), String> {
         let arg = |k: u32| i.operand(k);
         let b = base(name);
@@ -92,10 +104,12 @@ impl Fx<'_> {
             | "instrprof" => {}
             "invariant.start" => {}
             "memcpy" | "memcpy.inline" | "memmove" => {
+                self.mem_site(if b == "memmove" { "memmove" } else { "memcpy" }, arg(2))?;
                 let (d, s, n) = (self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 self.push(if b == "memmove" { Op::MemMove { d, s, n } } else { Op::MemCpy { d, s, n } });
             }
             "memset" | "memset.inline" => {
+                self.mem_site("memset", arg(2))?;
                 let (d, v, n) = (self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 self.push(Op::MemSet { d, v, n });
             }

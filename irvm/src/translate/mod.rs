@@ -116,6 +116,8 @@ pub(crate) struct Code {
     /// How an OSR variant `ret (ptr)` returns, and the return value's slot count.
     pub(crate) osr_sig: Option<Sig>,
     pub(crate) ret_slots: u32,
+    /// The operation of each memory intrinsic call site, in LLVM order (`profile::memsizes`).
+    pub(crate) mem_sites: Box<[&'static str]>,
 }
 
 impl Code {
@@ -179,6 +181,8 @@ pub(crate) struct Fx<'p> {
     pub(crate) back_edges: std::collections::HashSet<(u32, u32)>,
     /// Folded load/fmul/fadd(/store) patterns, keyed by the instruction that emits them.
     pub(crate) mem_fma: HashMap<Val, superop::MemFma>,
+    /// The operation of each memory intrinsic call met so far (its index is the site).
+    pub(crate) mem_sites: Vec<&'static str>,
     /// Position of the instruction being lowered in its block, and the block's length.
     pub(crate) cur_pos: (u32, u32),
 }
@@ -215,6 +219,7 @@ pub(crate) fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Cod
         fused: Default::default(),
         back_edges: Default::default(),
         mem_fma: HashMap::new(),
+        mem_sites: Vec::new(),
         cur_pos: (0, 0),
     };
     let code = fx.run()?;
@@ -353,6 +358,7 @@ impl Fx<'_> {
             osr: osr.into(),
             osr_sig,
             ret_slots,
+            mem_sites: self.mem_sites.into(),
         })
     }
 

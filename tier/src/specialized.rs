@@ -1,0 +1,229 @@
+//! The tier manager's guarded specializations (argument versions and size-versioned memory
+//! calls, `specialize` has the rules): choosing one at a compile, keeping a live one across a
+//! recompile, dropping one whose guards keep missing, restoring one linked from the object
+//! cache, and reading their guard counters.
+
+use crate::{TierError, Tiering, specialize};
+use irvm::{FuncId, Machine};
+use orc_bridge::OptLevel;
+
+impl Tiering {
+    /// The specialization to compile for `f` at `level`, if any: O2/O3 only, never after one was
+    /// dropped or failed, only from tables with at least `warm / 8` (at least 1) calls. Argument
+    /// versions ([`Tiering::argument_versions`]) and size-versioned memory calls
+    /// (`specialize::choose_mem`, from irvm's size tables) go into one specialization.
+    pub(crate) fn specialization_for(&mut self, m: &Machine, f: FuncId, level: OptLevel) -> Option<specialize::Choice> {
+        if !self.specialize || level < OptLevel::O2 {
+            return None;
+        }
+        let name = m.name(f);
+        let refused = format!("{name} (specialized)");
+        if self.specialized.iter().any(|r| r.function == name && r.dropped)
+            || self.failed.iter().any(|e| e.0 == refused)
+        {
+            return None;
+        }
+        let min_calls = (self.thresholds.warm / 8).max(1);
+        let args = if m.signature(f).vararg { None } else { self.argument_versions(m, f, min_calls) };
+        let tables = if self.size_versions { m.mem_sizes(f) } else { Vec::new() };
+        let (mut mem, mut mem_choices) = specialize::choose_mem(&tables, min_calls);
+        // The tables are from the interpreted calls; a live version's guards are newer: a site
+        // whose size no longer dominates there is not versioned again.
+        if let Some(r) = self.specialized.iter().rfind(|r| r.function == name) {
+            let counts = specialize::mem_hits_and_misses(&self.links.guard_counts(f), r.choice.spec.mem.len());
+            let stale: Vec<u32> = r
+                .choice
+                .spec
+                .mem
+                .iter()
+                .zip(&counts)
+                .filter(|(_, c)| !specialize::still_dominant(c.0, c.1))
+                .map(|(v, _)| v.site)
+                .collect();
+            let keep: Vec<bool> = mem.iter().map(|v| !stale.contains(&v.site)).collect();
+            let mut k = keep.iter();
+            mem.retain(|_| *k.next().expect("one flag per site"));
+            let mut k = keep.iter();
+            mem_choices.retain(|_| *k.next().expect("one flag per site"));
+        }
+        if mem.is_empty()
+            && self.size_versions
+            && let Some((v, c)) = self.live_size_versions(f, name)
+        {
+            (mem, mem_choices) = (v, c);
+        }
+        match args {
+            Some(mut c) => {
+                c.spec.mem = mem;
+                c.mem = mem_choices;
+                Some(c)
+            }
+            None if mem.is_empty() => None,
+            None => Some(specialize::Choice {
+                spec: orc_bridge::Specialization { versions: Vec::new(), mem },
+                shares: Vec::new(),
+                mem: mem_choices,
+            }),
+        }
+    }
+
+    /// The argument versions to compile for `f`: only on parameters whose constant improves
+    /// something in the body (`orc_bridge::Gain`; refusals are logged); not variadic (the
+    /// dispatcher passes its parameters on).
+    fn argument_versions(&mut self, m: &Machine, f: FuncId, min_calls: u64) -> Option<specialize::Choice> {
+        let name = m.name(f);
+        let tables = m.arg_values(f);
+        if specialize::choose(&tables, min_calls).is_none() {
+            return self.live_specialization(f, name);
+        }
+        // Some parameter is predictable: keep those a constant improves (the function's IR says).
+        let gains = self.module().and_then(|id| self.jit.parameter_gains(id, name).map_err(TierError::from));
+        let gains = match gains {
+            Ok(g) => g,
+            Err(e) => {
+                if self.verbose {
+                    eprintln!("[tier] {name}: not specialized ({e})");
+                }
+                return None;
+            }
+        };
+        let (paying, useless) = specialize::paying(&tables, &gains, min_calls);
+        if self.verbose && !useless.is_empty() {
+            let args: Vec<String> = useless.iter().map(|p| format!("arg{p}")).collect();
+            eprintln!(
+                "[tier] {name}: not specialized on {}: a constant there reaches no loop bound, size, stride, shift, divisor or branch",
+                args.join(" ")
+            );
+        }
+        specialize::choose(&paying, min_calls)
+    }
+
+    /// The live specialization of `f` (its current code), kept for a recompile at another tier when its guards hit
+    /// in most calls (`specialize::keeps_hitting`): its calls come from native code, which records
+    /// no value tables (a warm start links the caller and the specialized object from the cache).
+    /// Its shares are then its guards' (hits of each version over all its calls).
+    fn live_specialization(&self, f: FuncId, name: &str) -> Option<specialize::Choice> {
+        let k = self.specialized.iter().rposition(|r| r.function == name)?;
+        let r = &self.specialized[k];
+        let counts = self.links.guard_counts(f);
+        let (hits, misses) = specialize::hits_and_misses(&counts, r.choice.spec.versions.len());
+        let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
+        if r.dropped || r.choice.spec.versions.is_empty() || !current || !specialize::keeps_hitting(&hits, misses) {
+            return None;
+        }
+        let calls = (hits.iter().sum::<u64>() + misses) as f64;
+        let shares = hits.iter().map(|&h| h as f64 / calls).collect();
+        let spec = orc_bridge::Specialization { versions: r.choice.spec.versions.clone(), mem: Vec::new() };
+        Some(specialize::Choice { spec, shares, mem: Vec::new() })
+    }
+
+    /// The size-versioned calls of `f`'s live specialization (its current code), kept for a
+    /// recompile when no size tables are recorded (its calls come from native code), those whose
+    /// size still dominates (`specialize::still_dominant`) and that ran at all; their shares are
+    /// then the guards'.
+    fn live_size_versions(
+        &self,
+        f: FuncId,
+        name: &str,
+    ) -> Option<(Vec<orc_bridge::MemVersion>, Vec<specialize::MemChoice>)> {
+        let r = self.specialized.iter().rfind(|r| r.function == name)?;
+        let current = self.objects[f.index()].as_ref().is_some_and(|c| c.specialization == r.choice.spec.key());
+        let counts = specialize::mem_hits_and_misses(&self.links.guard_counts(f), r.choice.spec.mem.len());
+        if r.dropped || !current {
+            return None;
+        }
+        let kept: Vec<_> = (r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&counts))
+            .filter(|(_, c)| c.0 > 0 && specialize::still_dominant(c.0, c.1))
+            .map(|((v, c), &(h, x))| (*v, specialize::MemChoice { op: c.op, share: h as f64 / (h + x) as f64 }))
+            .collect();
+        (!kept.is_empty()).then(|| kept.into_iter().unzip())
+    }
+
+    /// Drop every live specialization whose guards keep missing (`specialize::keeps_missing`):
+    /// recompile the function at its tier without one. Runs with the tier hooks.
+    pub fn review_specializations(&mut self, m: &mut Machine) {
+        if self.exiting {
+            return;
+        }
+        let live: Vec<usize> =
+            (0..self.specialized.len()).filter(|&k| !self.specialized[k].dropped && self.is_newest(k)).collect();
+        for k in live {
+            let Some(f) = self.links.index.get(&self.specialized[k].function).copied() else { continue };
+            let counts = self.links.guard_counts(f);
+            let (hits, misses) = specialize::totals(&counts, &self.specialized[k].choice.spec);
+            if !specialize::keeps_missing(&[hits], misses) {
+                continue;
+            }
+            let r = &mut self.specialized[k];
+            r.dropped = true;
+            r.final_counts = Some(counts);
+            let Some(level) = self.levels[f.index()] else { continue };
+            let reason = format!("specialization dropped: {hits} hits, {misses} misses");
+            if self.compiles_in_background() {
+                self.queue_recompile(m, f, level, reason);
+            } else {
+                let _ = self.compile(m, f, level, reason);
+            }
+        }
+    }
+
+    /// A specialized object of `f` (`key`: its `Specialization::key`, empty: none) was linked from
+    /// the object cache: count its guards from zero and report them like a compiled one.
+    /// Returns the tier log's words for it (` specialized ...` or nothing).
+    pub(crate) fn restore_specialization(&mut self, f: FuncId, name: &str, key: &str) -> String {
+        let Some(spec) = orc_bridge::Specialization::from_key(key) else { return String::new() };
+        self.links.reset_guards(f);
+        let shares = vec![f64::NAN; spec.versions.len()];
+        let mem = vec![specialize::MemChoice { op: "memory call", share: f64::NAN }; spec.mem.len()];
+        let choice = specialize::Choice { spec, shares, mem };
+        let mut words = Vec::new();
+        if !choice.spec.versions.is_empty() {
+            words.push(format!(" specialized {}", choice.describe()));
+        }
+        words.extend(choice.describe_mem().iter().map(|l| format!(", {l}")));
+        let words = words.concat();
+        self.specialized.push(specialize::Record {
+            function: name.to_string(),
+            choice,
+            dropped: false,
+            final_counts: None,
+        });
+        words
+    }
+
+    /// The functions whose code is now a guarded specialization (their newest record is not
+    /// dropped): other functions' compiles keep calling them (`Jit::set_specialized_callees`).
+    pub(crate) fn live_specializations(&self) -> Vec<String> {
+        let live = |k: &usize| {
+            let r = &self.specialized[*k];
+            self.is_newest(*k) && !r.dropped && !r.choice.spec.versions.is_empty()
+        };
+        (0..self.specialized.len()).filter(live).map(|k| self.specialized[k].function.clone()).collect()
+    }
+
+    /// Whether specialization record `k` is its function's newest.
+    fn is_newest(&self, k: usize) -> bool {
+        let name = &self.specialized[k].function;
+        !self.specialized[k + 1..].iter().any(|r| &r.function == name)
+    }
+
+    /// Guard hits per version and misses of specialization record `k` (final ones once dropped
+    /// or replaced).
+    pub fn guard_report(&self, k: usize) -> (Vec<u64>, u64) {
+        specialize::hits_and_misses(&self.guard_counts_of(k), self.specialized[k].choice.spec.versions.len())
+    }
+
+    /// Hits and misses of each size-versioned memory call of specialization record `k`.
+    pub fn mem_guard_report(&self, k: usize) -> Vec<(u64, u64)> {
+        specialize::mem_hits_and_misses(&self.guard_counts_of(k), self.specialized[k].choice.spec.mem.len())
+    }
+
+    fn guard_counts_of(&self, k: usize) -> [u64; orc_bridge::specialize::GUARD_COUNTERS] {
+        let r = &self.specialized[k];
+        match (r.final_counts, self.links.index.get(&r.function)) {
+            (Some(c), _) => c,
+            (None, Some(&f)) if self.is_newest(k) => self.links.guard_counts(f),
+            _ => [0; orc_bridge::specialize::GUARD_COUNTERS],
+        }
+    }
+}
