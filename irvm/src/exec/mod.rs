@@ -226,17 +226,22 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                 Op::Switch { v, table } => {
-                    let sw = &*(*code).switches.as_ptr().add(table.0 as usize);
+                    let sw = &(*code).switches[table.0 as usize];
                     let val = r!(v);
-                    let k = if sw.dense {
-                        let i = val.wrapping_sub(sw.lo);
-                        if i < sw.span { i as usize } else { sw.span as usize }
-                    } else {
-                        sw.sparse_arm(val)
+                    let k = match &sw.dense {
+                        Some((lo, d)) => match val.checked_sub(*lo) {
+                            Some(i) if (i as usize) < d.len() => d[i as usize] as usize,
+                            _ => usize::MAX,
+                        },
+                        None => sw.values.binary_search(&val).unwrap_or(usize::MAX),
                     };
-                    let arm = *sw.arms.as_ptr().add(k);
-                    bump!(arm.ctr);
-                    ip = pc.offset(arm.rel as isize);
+                    if k == usize::MAX || k >= sw.values.len() {
+                        bump!(sw.ctr);
+                        ip = pc.offset(sw.targets[sw.values.len()].0 as isize);
+                    } else {
+                        bump!(sw.ctr + 1 + sw.order[k]);
+                        ip = pc.offset(sw.targets[k].0 as isize);
+                    }
                 }
                 Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
                 // ---- fused compare-and-branch ----

@@ -460,9 +460,15 @@ impl Fx<'_> {
         }
         targets.push(target_of(self, default)?);
         let sorted: Vec<u64> = order.iter().map(|&k| values[k as usize]).collect();
-        let (dense, lo, span) = match (sorted.first(), sorted.last()) {
-            (Some(&lo), Some(&hi)) if hi - lo < 4 * u64::from(ncases) + 16 => (true, lo, hi - lo + 1),
-            _ => (false, 0, 0),
+        let dense = match (sorted.first(), sorted.last()) {
+            (Some(&lo), Some(&hi)) if hi - lo < 4 * u64::from(ncases) + 16 => {
+                let mut d = vec![u32::MAX; (hi - lo + 1) as usize];
+                for (j, &val) in sorted.iter().enumerate() {
+                    d[(val - lo) as usize] = j as u32;
+                }
+                Some((lo, d.into()))
+            }
+            _ => None,
         };
         let table = Aux(self.switches.len() as u32);
         self.switches.push(SwitchTable {
@@ -471,9 +477,6 @@ impl Fx<'_> {
             ctr: ctr.0,
             order: order.into(),
             dense,
-            lo,
-            span,
-            arms: Box::new([]),
         });
         self.switch_pcs.push(self.code.len() as u32);
         let v = self.reg(v)?;

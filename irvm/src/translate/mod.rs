@@ -57,48 +57,8 @@ pub(crate) struct SwitchTable {
     pub(crate) ctr: u32,
     /// LLVM case order of each sorted entry.
     pub(crate) order: Box<[u32]>,
-    /// Dense switches (case values within a few times their number): `arms[v - lo]` is value
-    /// `v`'s arm for `v - lo < span`, `arms[span]` the default's. Sparse ones: `arms[k]` is the arm
-    /// of `values[k]` (found by binary search), `arms[values.len()]` the default's.
-    pub(crate) dense: bool,
-    pub(crate) lo: u64,
-    pub(crate) span: u64,
-    /// The jump and the counter of each arm, in one entry: the interpreter takes a switch with one
-    /// lookup (filled by `SwitchTable::build_arms` once the targets are relative).
-    pub(crate) arms: Box<[SwitchArm]>,
-}
-
-/// One way out of a switch: its jump (relative to the switch op) and the counter it bumps.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SwitchArm {
-    pub(crate) rel: i32,
-    pub(crate) ctr: u32,
-}
-
-impl SwitchTable {
-    /// Fill `arms` from the relative targets, the case order and the counters.
-    fn build_arms(&mut self) {
-        let n = self.values.len();
-        let case = |k: usize| SwitchArm { rel: self.targets[k].0, ctr: self.ctr + 1 + self.order[k] };
-        let default = SwitchArm { rel: self.targets[n].0, ctr: self.ctr };
-        let mut arms: Vec<SwitchArm> = if self.dense {
-            let mut a = vec![default; self.span as usize];
-            for (k, &v) in self.values.iter().enumerate() {
-                a[(v - self.lo) as usize] = case(k);
-            }
-            a
-        } else {
-            (0..n).map(case).collect()
-        };
-        arms.push(default);
-        self.arms = arms.into();
-    }
-
-    /// Index in `arms` of value `v` of a sparse switch (the default's when no case matches).
-    #[inline(never)]
-    pub(crate) fn sparse_arm(&self, v: u64) -> usize {
-        self.values.binary_search(&v).unwrap_or(self.values.len())
-    }
+    /// Dense lookup: if set, `dense[v - min]` is the sorted case index (u32::MAX = default).
+    pub(crate) dense: Option<(u64, Box<[u32]>)>,
 }
 
 /// A shufflevector: result lane i takes input lane `mask[i]` (a and b concatenated, -1 = zero).
@@ -505,7 +465,6 @@ impl Fx<'_> {
             for r in sw.targets.iter_mut() {
                 *r = Rel(abs(Target::decode(*r)) as i32 - pc as i32);
             }
-            sw.build_arms();
         }
         Ok(std::mem::take(&mut self.code).into())
     }
