@@ -19,8 +19,8 @@ engine alike):
   wasmi        wasmi BENCH.wasm ARGS (the register-based WebAssembly interpreter in Rust, crate wasmi_cli)
   lli          lli-19 -force-interpreter on the scalar bitcode (--lli-runs runs, default 1)
 
-Each time is wall-clock time of the whole process (start-up and loading included), the median of --runs
-runs. Every engine's output must equal native's; a native, irvm or wasmi run that fails or prints
+Each time is wall-clock time (--cpu: CPU time, user + system) of the whole process (start-up and loading
+included), the median of --runs runs. Every engine's output must equal native's; a native, irvm or wasmi run that fails or prints
 something else stops the script with one line naming the program and the problem, exit status 1 (lli's
 failures are data: it cannot run some programs, and the table says so). Sizes are chosen so that native
 takes about 0.1 s on a quiet machine. Ratios per program and geomeans: irvm/native, irvm-sc/native-sc, wasmi/irvm (irvm's
@@ -30,6 +30,7 @@ speed relative to wasmi's: above 1, irvm is faster) and lli/irvm-sc.
 import argparse
 import math
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,16 +73,27 @@ def die(msg):
     sys.exit(1)
 
 
+# --cpu: time each run by the CPU time (user + system) of the process instead of wall-clock time (on a
+# machine shared with other work, a loaded run's wall time also counts the time it waited for a CPU).
+CPU_TIME = False
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_cmd(cmd, timeout):
     """Run cmd; return (seconds, stdout, error-or-None)."""
     start = time.perf_counter()
+    cpu_start = children_cpu()
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:
         return timeout, b"", f"timed out after {timeout:.0f} s"
     except OSError as e:
         return 0.0, b"", f"cannot run {cmd[0]}: {e}"
-    secs = time.perf_counter() - start
+    secs = children_cpu() - cpu_start if CPU_TIME else time.perf_counter() - start
     if p.returncode != 0:
         lines = p.stderr.decode(errors="replace").strip().splitlines()
         # lli's aborts end in a stack dump: the first line says what went wrong
@@ -160,7 +172,11 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench-interp.txt"), help="table output file")
     ap.add_argument("--baseline", help="another bareflow binary (e.g. before a change), run round-robin with the same "
                     "bitcode; its times and the ratio new/baseline per program are reported alongside")
+    ap.add_argument("--cpu", action="store_true", help="time runs by their CPU time (user + system) instead of "
+                    "wall-clock time: on a loaded machine wall time also counts waiting for a CPU")
     args = ap.parse_args()
+    global CPU_TIME
+    CPU_TIME = args.cpu
 
     clang = shutil.which("clang-19") or die("clang-19 not found (make deps)")
     lli = None if args.no_lli else (shutil.which("lli-19") or die("lli-19 not found: install llvm-19 (or pass --no-lli)"))
@@ -230,7 +246,8 @@ def main():
     header = (f"{'benchmark':<12} " + " ".join(f"{c:>9}" for c, _ in cols) + " " +
               " ".join(f"{c:>14}" for c, _ in ratios))
     lines = [
-        f"bench-interp: {time.strftime('%Y-%m-%d %H:%M:%S')}, ms, medians of {args.runs} runs round-robin "
+        f"bench-interp: {time.strftime('%Y-%m-%d %H:%M:%S')}, ms {'CPU time' if args.cpu else 'wall-clock'}, "
+        f"medians of {args.runs} runs round-robin "
         f"(lli: {args.lli_runs}), tier {args.tier}",
         "irvm: plain clang-19 -O2 bitcode (vectorized); irvm-sc: clang-19 " + " ".join(SCALAR_FLAGS) +
         " (lli runs this one); native: clang-19 -O2; native-sc: the scalar bitcode by clang-19 -O2; "

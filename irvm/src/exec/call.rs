@@ -363,9 +363,16 @@ pub(crate) unsafe fn enter_from_host(m: *mut Machine, f: FuncId, args: &[u64], v
 pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Option<St> {
     // SAFETY: live machine with at least the returning frame on its stack.
     let mm = unsafe { &mut *m };
-    // SAFETY: a Ret op runs only in a frame that `push_frame` pushed.
-    let fr = unsafe { mm.frames.pop().unwrap_unchecked() };
-    super::timing::close(mm, &fr);
+    // The frame record is read in place and the stack shortened by one, not popped by value: a
+    // popped copy of the whole record went through stack slots in the dispatch loop.
+    // SAFETY: a Ret op runs only in a frame that `push_frame` pushed, so the stack is not empty;
+    // the record stays valid memory (the vector only shrinks) and is only read below.
+    let fr = unsafe {
+        let len = mm.frames.len();
+        mm.frames.set_len(len - 1);
+        &*mm.frames.as_ptr().add(len - 1)
+    };
+    super::timing::close(mm, fr);
     mm.sp = fr.saved_sp;
     // SAFETY: `s..s+n` are slots of the returning frame; the destination is the caller's
     // result slots (or the machine's return buffer).

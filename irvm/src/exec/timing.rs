@@ -11,7 +11,10 @@ use crate::vm::{Frame, Machine, rdtsc};
 
 pub(crate) const EXACT_CALLS: u64 = 1024;
 pub(crate) const TINY_CYCLES: u64 = 5000;
-pub(crate) const SAMPLE: u64 = 16;
+/// 1 in 64: with 1 in 16 the two `rdtsc` of the timed calls were ~9% of fib's time in a `perf`
+/// profile; at 1 in 64 fib ran 5% faster (docs/performance.md, irvm interpreter, fourth round) and
+/// a function called a million times still has ~15 000 timed calls behind its averages.
+pub(crate) const SAMPLE: u64 = 64;
 
 /// TSC for a new activation of `f`, or 0 if this activation is not timed: a countdown set when
 /// the function's last timed activation closed, so the call path pays one decrement.

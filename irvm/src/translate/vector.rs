@@ -6,7 +6,7 @@ use super::control::mov;
 use super::{Fx, ShuffleTable};
 use crate::isa::{Aux, Op};
 use crate::layout::{self, Scalar};
-use crate::llvm::Val;
+use crate::llvm::{Val, ValKind};
 
 impl Fx<'_> {
     fn vec_of(&self, v: Val) -> Result<(crate::isa::Lane, u32), String> {
@@ -22,6 +22,8 @@ impl Fx<'_> {
         let v = self.reg(i.operand(0))?;
         let bytes = lane.bytes() as u8;
         match self.const_int(i.operand(1)) {
+            // A 64-bit lane is a whole slot: a plain move.
+            Some(k) if k < u64::from(n) && bytes == 8 => self.push(Op::Mov { d, s: v.at(k as u32) }),
             Some(k) if k < u64::from(n) => self.push(Op::VExtract { d, v, off: k as u32 * lane.bytes(), bytes }),
             Some(_) => {} // out of range: poison
             None => {
@@ -40,6 +42,14 @@ impl Fx<'_> {
         let bytes = lane.bytes() as u8;
         let slots = Scalar::Vec(lane, n).slots();
         match self.const_int(i.operand(2)) {
+            // 64-bit lanes are whole slots: the vector's move (none from poison or undef), then the
+            // lane's. `d` never shares a slot with `v` or `x` (only one-slot values are coalesced).
+            Some(k) if k < u64::from(n) && bytes == 8 && n >= 2 => {
+                if d != v && !matches!(i.operand(0).kind(), ValKind::Poison | ValKind::Undef) {
+                    self.push(mov(d, v, slots));
+                }
+                self.push(Op::Mov { d: d.at(k as u32), s: x });
+            }
             Some(k) if k < u64::from(n) => {
                 let slots = u8::try_from(slots).map_err(|_| "vector too wide")?;
                 self.push(Op::VInsert { d, v, x, off: k as u32 * lane.bytes(), bytes, slots });
@@ -61,6 +71,22 @@ impl Fx<'_> {
         let b = self.reg(i.operand(1))?;
         let mask: Vec<i32> =
             i.shuffle_mask().into_iter().map(|m| if m < 0 || m as u32 >= 2 * n_in { -1 } else { m }).collect();
+        if lane.bytes() == 8 && n_in >= 2 && mask.len() <= 8 {
+            // 64-bit lanes are whole slots: one move per result lane (`d` is a multi-slot value of
+            // its own, never sharing a slot with `a` or `b`), a zero for an undefined lane as the
+            // table form gives. Cheaper than the out-of-line table walk for the few lanes of
+            // clang's splats and lane swaps of `<2 x double>`.
+            let zero = self.const_reg(vec![0]);
+            for (j, &m) in mask.iter().enumerate() {
+                let s = match m {
+                    m if m < 0 => zero,
+                    m if (m as u32) < n_in => a.at(m as u32),
+                    m => b.at(m as u32 - n_in),
+                };
+                self.push(Op::Mov { d: d.at(j as u32), s });
+            }
+            return Ok(());
+        }
         let table = Aux(self.shuffles.len() as u32);
         self.shuffles.push(ShuffleTable {
             lane_bytes: lane.bytes(),
