@@ -33,12 +33,18 @@ pub struct FuncRecord {
     pub heat: u64,
     /// Inclusive TSC cycles of outermost activations (irvm's timing).
     pub cycles: u64,
-    /// Runs in which it was executed (entered at least once or ran native code).
+    /// Runs in which it was executed: entered at least once, compiled, or inlined into the
+    /// compiled code of a function executed in that run (see `inlined`).
     pub runs: u64,
     /// Tier at the end of the last run: `None` = interpreted, `Some(0..=3)` = O0..O3.
     pub tier: Option<u8>,
     /// irvm's edge counters of its lowered code (branch weights, back-edges), summed.
     pub counters: Vec<u64>,
+    /// Other app functions whose bodies some compile of it inlined (any run; sorted, once each).
+    /// Their copies run when it does, without irvm seeing them entered, so a run that executes
+    /// this function counts them as executed too (a function that only ever ran inlined is not
+    /// dead code). Saved only when not empty.
+    pub inlined: Vec<String>,
 }
 
 /// A cached JIT object: what `orc_bridge::Jit::add_object` needs to re-link it.
@@ -208,7 +214,13 @@ impl RunState {
         let funcs: Vec<Value> = self
             .functions
             .iter()
-            .map(|(n, r)| json!({"name": n, "calls": r.calls, "heat": r.heat, "cycles": r.cycles, "runs": r.runs, "tier": tier_str(r.tier), "counters": r.counters}))
+            .map(|(n, r)| {
+                let mut f = json!({"name": n, "calls": r.calls, "heat": r.heat, "cycles": r.cycles, "runs": r.runs, "tier": tier_str(r.tier), "counters": r.counters});
+                if !r.inlined.is_empty() {
+                    f["inlined"] = json!(r.inlined);
+                }
+                f
+            })
             .collect();
         s.sections
             .insert("profile.json".into(), serde_json::to_vec_pretty(&json!({ "functions": funcs })).expect("json"));
@@ -267,6 +279,20 @@ impl RunState {
                     .iter()
                     .map(|c| c.as_u64().ok_or_else(|| field(format!("{what}: a counter is not a number"))))
                     .collect::<Result<_, _>>()?,
+                // Absent in snapshots of older binaries and when empty.
+                inlined: match f.get("inlined") {
+                    None => Vec::new(),
+                    Some(v) => v
+                        .as_array()
+                        .ok_or_else(|| field(format!("{what}: 'inlined' is not a list")))?
+                        .iter()
+                        .map(|n| {
+                            n.as_str()
+                                .map(str::to_string)
+                                .ok_or_else(|| field(format!("{what}: an 'inlined' name is not a string")))
+                        })
+                        .collect::<Result<_, _>>()?,
+                },
             };
             functions.insert(name, r);
         }
@@ -476,8 +502,17 @@ mod tests {
         let mut functions = BTreeMap::new();
         functions.insert(
             "hot".into(),
-            FuncRecord { calls: 10, heat: 500, cycles: 1234, runs: 2, tier: Some(3), counters: vec![0, 7, 3] },
+            FuncRecord {
+                calls: 10,
+                heat: 500,
+                cycles: 1234,
+                runs: 2,
+                tier: Some(3),
+                counters: vec![0, 7, 3],
+                inlined: vec!["small".into()],
+            },
         );
+        functions.insert("small".into(), FuncRecord { runs: 2, ..FuncRecord::default() });
         functions.insert("never".into(), FuncRecord::default());
         let key = object_key(&identity, "hot", 3, "p1=8");
         let objects = vec![CachedObject {
@@ -505,7 +540,7 @@ mod tests {
         let snap = Snapshot::decode(&s.to_snapshot().encode()).unwrap();
         assert_eq!(RunState::from_snapshot(&snap).unwrap(), s);
         assert_eq!(s.dead(), vec!["never"]);
-        assert_eq!(s.per_tier(), [1, 0, 0, 0, 1]);
+        assert_eq!(s.per_tier(), [2, 0, 0, 0, 1]);
         assert!(s.describe().contains("never"), "{}", s.describe());
     }
 
