@@ -429,6 +429,9 @@ impl RunState {
                 r.runs
             );
         }
+        for (n, r) in self.functions.iter().filter(|(_, r)| !r.inlined.is_empty()) {
+            let _ = writeln!(s, "  {n}'s compiled code inlined (run whenever it runs): {}", r.inlined.join(", "));
+        }
         let _ = writeln!(
             s,
             "  object cache: {} object(s), {} bytes",
@@ -542,6 +545,7 @@ mod tests {
         assert_eq!(s.dead(), vec!["never"]);
         assert_eq!(s.per_tier(), [2, 0, 0, 0, 1]);
         assert!(s.describe().contains("never"), "{}", s.describe());
+        assert!(s.describe().contains("hot's compiled code inlined (run whenever it runs): small"), "{}", s.describe());
     }
 
     #[test]
