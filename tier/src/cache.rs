@@ -155,7 +155,10 @@ pub fn seed(m: &mut Machine, t: &Tiering, state: &RunState) -> Vec<Option<Seed>>
         return seeds;
     }
     for f in m.defined_functions().collect::<Vec<_>>() {
-        let Some(r) = state.functions.get(m.name(f)).filter(|r| r.runs > 0) else { continue };
+        // A function irvm never entered (it ran only inlined into compiled code) has no counts to seed.
+        let Some(r) = state.functions.get(m.name(f)).filter(|r| r.runs > 0 && (r.calls > 0 || r.heat > 0)) else {
+            continue;
+        };
         let counters: Box<[u64]> = r.counters.iter().map(|c| c / state.runs).collect();
         let calls = r.calls / state.runs;
         if t.levels[f.index()].is_none() {
