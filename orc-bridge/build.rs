@@ -2,8 +2,8 @@
 //! - the ORC self-test kernel (selftest/selftest.c) and the module cut's test input
 //!   (selftest/cut.c) as LLVM bitcode, compiled with clang-19 so the self-test embeds real clang output. `-O2 -Xclang -disable-llvm-passes`: unoptimized IR
 //!   without `optnone`, i.e. what the JIT tiers start from. Override the compiler with $CLANG.
-//! - the module cut (cxx/cut.cc, used by src/cut.rs) against the headers of the LLVM that llvm-sys
-//!   links ($LLVM_SYS_191_PREFIX, as llvm-sys reads it): Debian's or the stripped one, in the
+//! - the module cut (cxx/cut.cc, used by src/cut.rs) and the inlining record (cxx/inlined.cc,
+//!   src/inlined.rs) against the headers of the LLVM that llvm-sys links ($LLVM_SYS_191_PREFIX, as llvm-sys reads it): Debian's or the stripped one, in the
 //!   Linux process and in the kernel alike. No exceptions, no RTTI; it calls only LLVM.
 
 use std::path::{Path, PathBuf};
@@ -37,8 +37,10 @@ fn bitcode(src: &str, out: &str) {
 }
 
 fn module_cut() {
-    let src = "cxx/cut.cc";
-    println!("cargo:rerun-if-changed={src}");
+    let srcs = ["cxx/cut.cc", "cxx/inlined.cc"];
+    for src in srcs {
+        println!("cargo:rerun-if-changed={src}");
+    }
     println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
     let prefix = std::env::var("LLVM_SYS_191_PREFIX").unwrap_or_else(|_| String::from("/usr/lib/llvm-19"));
     let include = Path::new(&prefix).join("include");
@@ -67,6 +69,6 @@ fn module_cut() {
         .flag(include.to_str().expect("LLVM include path is UTF-8"))
         .opt_level(2)
         .warnings(true)
-        .file(src)
+        .files(srcs)
         .compile("orc_bridge_cut");
 }

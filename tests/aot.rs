@@ -68,11 +68,16 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
 /// target/aot/TEST with `src` (relative to the repository) as bitcode at -O2 and an empty state
 /// directory: (the directory, the bitcode, the state directory).
 fn with_empty_state(test: &str, src: &str) -> (PathBuf, PathBuf, PathBuf) {
+    with_empty_state_from(test, src, &["-O2"])
+}
+
+/// The same with the bitcode built with `flags`.
+fn with_empty_state_from(test: &str, src: &str, flags: &[&str]) -> (PathBuf, PathBuf, PathBuf) {
     let dir = support::scratch(&format!("aot/{test}"));
     let src = root().join(src);
     let bc = dir.join(src.file_stem().unwrap()).with_extension("bc");
     let state = dir.join("state");
-    support::bitcode(&src, &bc, &["-O2"]);
+    support::bitcode(&src, &bc, flags);
     let _ = std::fs::remove_dir_all(&state);
     std::fs::create_dir_all(&state).unwrap();
     (dir, bc, state)
@@ -156,4 +161,44 @@ fn a_stable_run_with_no_converged_module_leaves_the_whole_program_rebuild_to_aot
     let err = run(&[]);
     assert!(err.contains("state: converged module: "), "a stable run without the option built none:\n{err}");
     assert!(aot().contains(" from the converged module kept in snapshot gen "));
+}
+
+#[test]
+fn a_function_that_only_ran_inlined_into_compiled_code_is_not_dead() {
+    // tests/tiering/inlined_only.c: `rare` first runs at the last calls of `step`, long after the
+    // JIT compiled `step` at O2 with `rare`'s body inlined; irvm never sees `rare` entered. The
+    // compile's inlining record counts it as executed whenever `step` is: the snapshot does not call
+    // it dead, and the ahead-of-time program (dead functions as trap stubs) prints what the native
+    // build prints instead of stopping on `rare`'s stub.
+    let test = "tests/tiering/inlined_only.c";
+    let flags = ["-O2", "-Xclang", "-disable-llvm-passes"];
+    let (dir, bc, state) = with_empty_state_from("inlined-only", test, &flags);
+    let native_exe = dir.join("native");
+    support::compile(
+        "native build",
+        support::clang_command().arg("-O2").arg(root().join(test)).arg("-o").arg(&native_exe),
+    );
+    let native = Command::new(&native_exe).output().expect("native run");
+    assert!(native.status.success());
+    let err = tiered_run(&[], &state, &bc, &[]);
+    // The shape: step reached O2 (callee bodies inlined), rare was never entered by irvm.
+    assert!(err.lines().any(|l| l.starts_with("[tier] step: O1 -> O2 ")), "step did not reach O2:\n{err}");
+    assert!(!err.lines().any(|l| l.starts_with("[tier] rare:")), "rare was entered by irvm:\n{err}");
+    let dead = err.lines().find(|l| l.starts_with("state: dead code: ")).unwrap_or_default();
+    assert!(!dead.contains("rare"), "rare ran inlined into step but is called dead: {dead}");
+    let show = support::bareflow(["snapshot", "show"]).arg(&state).output().expect("bareflow snapshot show");
+    let show = support::text(&show.stdout);
+    let runs = show.lines().find(|l| l.ends_with(" rare")).and_then(|l| l.split_whitespace().nth(4));
+    assert_eq!(runs, Some("1"), "rare's runs in the snapshot:\n{show}");
+
+    let (obj, stubs, prog) = (dir.join("app.o"), dir.join("dead.s"), dir.join("aot"));
+    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
+    let said = support::text(&aot.stdout);
+    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let dropped = said.split(" dead dropped (").nth(1).unwrap_or_default();
+    assert!(!dropped.split(')').next().unwrap_or_default().contains("rare"), "aot dropped rare: {said}");
+    support::compile("the ahead-of-time program", support::clang_command().arg(&obj).arg(&stubs).arg("-o").arg(&prog));
+    let o = Command::new(&prog).output().expect("ahead-of-time run");
+    assert!(o.status.success(), "ahead-of-time program failed ({}): a function it ran is a trap stub", o.status);
+    assert_eq!(support::text(&o.stdout), support::text(&native.stdout), "ahead-of-time output differs from native");
 }

@@ -18,6 +18,7 @@ mod cut;
 mod error;
 pub mod extract;
 mod gain;
+mod inlined;
 pub mod jit;
 mod llvm;
 pub mod memsize;

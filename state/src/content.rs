@@ -33,7 +33,8 @@ pub struct FuncRecord {
     pub heat: u64,
     /// Inclusive TSC cycles of outermost activations (irvm's timing).
     pub cycles: u64,
-    /// Runs in which it was executed (entered at least once or ran native code).
+    /// Runs in which it was executed: entered at least once, compiled, or inlined into the
+    /// compiled code of a function executed in that run (see `inlined`).
     pub runs: u64,
     /// Tier at the end of the last run: `None` = interpreted, `Some(0..=3)` = O0..O3.
     pub tier: Option<u8>,
@@ -41,6 +42,11 @@ pub struct FuncRecord {
     pub counters: Vec<u64>,
     /// Size tables of its memory call sites, summed (`memsizes`).
     pub mem_sizes: Vec<crate::memsizes::MemSiteRecord>,
+    /// Other app functions whose bodies some compile of it inlined (any run; sorted, once each).
+    /// Their copies run when it does, without irvm seeing them entered, so a run that executes
+    /// this function counts them as executed too (a function that only ever ran inlined is not
+    /// dead code). Saved only when not empty.
+    pub inlined: Vec<String>,
 }
 
 /// A cached JIT object: what `orc_bridge::Jit::add_object` needs to re-link it.
@@ -215,6 +221,9 @@ impl RunState {
                 if !r.mem_sizes.is_empty() {
                     f["mem_sizes"] = r.mem_sizes.iter().map(crate::memsizes::MemSiteRecord::to_json).collect();
                 }
+                if !r.inlined.is_empty() {
+                    f["inlined"] = json!(r.inlined);
+                }
                 f
             })
             .collect();
@@ -283,6 +292,20 @@ impl RunState {
                         .map(|m| crate::memsizes::MemSiteRecord::from_json(m, &what))
                         .collect::<Result<_, _>>()?,
                     _ => return Err(field(format!("{what}: 'mem_sizes' is not a list"))),
+                },
+                // Absent in snapshots of older binaries and when empty.
+                inlined: match f.get("inlined") {
+                    None => Vec::new(),
+                    Some(v) => v
+                        .as_array()
+                        .ok_or_else(|| field(format!("{what}: 'inlined' is not a list")))?
+                        .iter()
+                        .map(|n| {
+                            n.as_str()
+                                .map(str::to_string)
+                                .ok_or_else(|| field(format!("{what}: an 'inlined' name is not a string")))
+                        })
+                        .collect::<Result<_, _>>()?,
                 },
             };
             functions.insert(name, r);
@@ -420,6 +443,9 @@ impl RunState {
                 r.runs
             );
         }
+        for (n, r) in self.functions.iter().filter(|(_, r)| !r.inlined.is_empty()) {
+            let _ = writeln!(s, "  {n}'s compiled code inlined (run whenever it runs): {}", r.inlined.join(", "));
+        }
         let _ = writeln!(
             s,
             "  object cache: {} object(s), {} bytes",
@@ -506,8 +532,10 @@ mod tests {
                     values: vec![(64, 9)],
                     other: 1,
                 }],
+                inlined: vec!["small".into()],
             },
         );
+        functions.insert("small".into(), FuncRecord { runs: 2, ..FuncRecord::default() });
         functions.insert("never".into(), FuncRecord::default());
         let key = object_key(&identity, "hot", 3, "p1=8");
         let objects = vec![CachedObject {
@@ -535,8 +563,9 @@ mod tests {
         let snap = Snapshot::decode(&s.to_snapshot().encode()).unwrap();
         assert_eq!(RunState::from_snapshot(&snap).unwrap(), s);
         assert_eq!(s.dead(), vec!["never"]);
-        assert_eq!(s.per_tier(), [1, 0, 0, 0, 1]);
+        assert_eq!(s.per_tier(), [2, 0, 0, 0, 1]);
         assert!(s.describe().contains("never"), "{}", s.describe());
+        assert!(s.describe().contains("hot's compiled code inlined (run whenever it runs): small"), "{}", s.describe());
     }
 
     #[test]

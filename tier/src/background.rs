@@ -542,6 +542,7 @@ impl crate::Tiering {
                     compile_ms: ms,
                     specialized: None,
                     background: times,
+                    inlined: c.inlined.clone(),
                 };
                 self.record(ev);
                 self.osr.insert(f, point, job.level, c.address as usize);

@@ -155,7 +155,10 @@ pub fn seed(m: &mut Machine, t: &Tiering, state: &RunState) -> Vec<Option<Seed>>
         return seeds;
     }
     for f in m.defined_functions().collect::<Vec<_>>() {
-        let Some(r) = state.functions.get(m.name(f)).filter(|r| r.runs > 0) else { continue };
+        // A function irvm never entered (it ran only inlined into compiled code) has no counts to seed.
+        let Some(r) = state.functions.get(m.name(f)).filter(|r| r.runs > 0 && (r.calls > 0 || r.heat > 0)) else {
+            continue;
+        };
         let counters: Box<[u64]> = r.counters.iter().map(|c| c / state.runs).collect();
         let calls = r.calls / state.runs;
         if t.levels[f.index()].is_none() {
@@ -169,11 +172,22 @@ pub fn seed(m: &mut Machine, t: &Tiering, state: &RunState) -> Vec<Option<Seed>>
 }
 
 /// Fold this run into `prev` (None: the first run): this run's calls, heat, cycles and counters
-/// (what irvm counted beyond the `seeds`) add up; tiers and objects are this run's.
+/// (what irvm counted beyond the `seeds`) add up; tiers and objects are this run's. A function
+/// counts as executed in this run when irvm saw it entered or executing, when it was compiled, or
+/// when its body is inlined into the compiled code of a function executed in this run (the
+/// functions each compile inlined, summed over runs in `FuncRecord::inlined`): irvm never sees an
+/// inlined copy run, and a function that only ever ran that way is not dead code.
 pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option<Seed>], id: Identity) -> RunState {
     let mut s = prev.unwrap_or_default();
     s.identity = id;
     s.runs += 1;
+    for e in t.log.iter().filter(|e| !e.inlined.is_empty()) {
+        let r = s.functions.entry(e.function.clone()).or_default();
+        r.inlined.extend(e.inlined.iter().cloned());
+        r.inlined.sort();
+        r.inlined.dedup();
+    }
+    let mut executed = std::collections::BTreeSet::new();
     let none = Seed::default();
     for f in m.defined_functions() {
         let name = m.name(f);
@@ -207,8 +221,19 @@ pub fn collect(m: &Machine, t: &Tiering, prev: Option<RunState>, seeds: &[Option
         let compiled_now = t.log.iter().any(|e| e.function == name);
         if calls > 0 || heat > 0 || compiled_now {
             r.runs += 1;
+            executed.insert(name);
         }
         r.tier = tier.map(OptLevel::number);
+    }
+    let inlined: std::collections::BTreeSet<String> = executed
+        .iter()
+        .filter_map(|f| s.functions.get(*f))
+        .flat_map(|r| r.inlined.iter())
+        .filter(|g| !executed.contains(g.as_str()))
+        .cloned()
+        .collect();
+    for g in inlined {
+        s.functions.entry(g).or_default().runs += 1;
     }
     refresh(m, t, &mut s);
     s

@@ -39,6 +39,9 @@ pub struct Event {
     pub specialized: Option<String>,
     /// How a background compile went (`None`: compiled synchronously).
     pub background: Option<BackgroundTimes>,
+    /// Other app functions whose bodies the compile inlined (`CompiledFunction::inlined`): they
+    /// run, without being entered, whenever this code does.
+    pub inlined: Vec<String>,
 }
 
 /// A background compile's times, for the tier log.
@@ -303,7 +306,8 @@ impl Tiering {
         }
         let from = self.levels[f.index()];
         let (function, to) = (c.function.clone(), c.level);
-        self.record(Event { function, from, to, reason, compile_ms, specialized, background });
+        let inlined = c.inlined.clone();
+        self.record(Event { function, from, to, reason, compile_ms, specialized, background, inlined });
         if self.verbose {
             for l in mem_lines {
                 eprintln!("[tier] {}: {l}", c.function);

@@ -152,6 +152,7 @@ impl Tiering {
                     compile_ms: ms,
                     specialized: None,
                     background: None,
+                    inlined: c.inlined.clone(),
                 });
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));

@@ -198,7 +198,10 @@ impl Jit {
             ex.function = d;
         }
         dump_input(&ex.module, &symbol, summary.as_ref());
+        let recording = crate::inlined::Recording::start(&ex.module);
         pipeline::run_tier(&ex.module, level, self.machine(level)?, &[], summary.as_ref())?;
+        let inlined =
+            recording.finish().into_iter().filter(|n| n != function && ex.app_functions.contains(n)).collect();
         let refs = extract::link_references(&ex, function, has_slot)?;
         llvm::verify(&ex.module)?;
         let t2 = Instant::now();
@@ -213,6 +216,7 @@ impl Jit {
             object,
             host: refs.host,
             runtime: refs.runtime,
+            inlined,
             times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: Default::default() },
         })
     }
@@ -234,6 +238,7 @@ impl Jit {
             code,
             object: built.object,
             host_symbols,
+            inlined: built.inlined,
             times: CompileTimes { link: t3.elapsed(), ..built.times },
         })
     }

@@ -84,6 +84,10 @@ pub struct CompiledFunction {
     pub object: Vec<u8>,
     /// `__bf.*` host symbols the object refers to (resolved through `HostLinks` on re-add).
     pub host_symbols: Vec<String>,
+    /// Other app functions whose bodies the optimizer inlined into this code (sorted): they run
+    /// whenever their inlined copy does, without being entered. Empty for an object re-added
+    /// from a cache ([`Jit::add_object`]: its compile recorded them).
+    pub inlined: Vec<String>,
     pub times: CompileTimes,
 }
 
@@ -100,6 +104,8 @@ pub struct BuiltObject {
     pub(crate) host: Vec<crate::symbols::HostSymbol>,
     /// Runtime names it refers to (must be defined in the linking Jit).
     pub(crate) runtime: Vec<String>,
+    /// App functions inlined into it (as [`CompiledFunction::inlined`]).
+    pub inlined: Vec<String>,
     /// Extract, optimize and codegen times (link is zero until linked).
     pub times: CompileTimes,
 }
