@@ -302,6 +302,7 @@ impl Tiering {
                 choice,
                 dropped: false,
                 final_counts: None,
+                window: (0, 0),
             });
         }
         let from = self.levels[f.index()];

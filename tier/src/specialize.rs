@@ -18,8 +18,14 @@ pub const COVERED_SHARE: f64 = 0.90;
 /// A value rarer than this gets no version of its own.
 pub const MIN_VERSION_SHARE: f64 = 0.02;
 /// A specialization is dropped (the function recompiled without one, never specialized again)
-/// once its guards missed at least [`DROP_MIN_MISSES`] times and more often than they hit.
+/// once its guards missed at least [`DROP_MIN_MISSES`] times and more often than they hit, over
+/// all its calls or over its latest window of calls.
 pub const DROP_MIN_MISSES: u64 = 64;
+/// Guarded calls per review window: the values a function is called with can change for good in
+/// the middle of a run (app-tinyllama's `dot` is called with the model's width while `matmul` is
+/// interpreted, with the head size only once `matmul` is compiled with `dot` pasted in), and the
+/// hits of the earlier phase would hide the misses of the later one for the rest of the run.
+pub const REVIEW_WINDOW: u64 = 16 * DROP_MIN_MISSES;
 
 /// A memory call site whose size tables have one size in at least this share of its recorded
 /// executions gets a size-versioned call (if the size is at most
@@ -172,6 +178,8 @@ pub struct Record {
     /// Guard counts when it was dropped or replaced by a newer specialization of the function
     /// (which reuses the function's counter array).
     pub final_counts: Option<[u64; GUARD_COUNTERS]>,
+    /// Total hits and misses when its current review window began ([`REVIEW_WINDOW`]).
+    pub window: (u64, u64),
 }
 
 /// Hits per version and misses, from a guard-counter array.

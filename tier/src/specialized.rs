@@ -151,14 +151,21 @@ impl Tiering {
             let Some(f) = self.links.index.get(&self.specialized[k].function).copied() else { continue };
             let counts = self.links.guard_counts(f);
             let (hits, misses) = specialize::totals(&counts, &self.specialized[k].choice.spec);
-            if !specialize::keeps_missing(&[hits], misses) {
-                continue;
-            }
             let r = &mut self.specialized[k];
+            let (wh, wm) = (hits.saturating_sub(r.window.0), misses.saturating_sub(r.window.1));
+            let reason = if specialize::keeps_missing(&[hits], misses) {
+                format!("specialization dropped: {hits} hits, {misses} misses")
+            } else if specialize::keeps_missing(&[wh], wm) {
+                format!("specialization dropped: {wh} hits, {wm} misses in its last {} guarded calls", wh + wm)
+            } else {
+                if wh + wm >= specialize::REVIEW_WINDOW {
+                    r.window = (hits, misses);
+                }
+                continue;
+            };
             r.dropped = true;
             r.final_counts = Some(counts);
             let Some(level) = self.levels[f.index()] else { continue };
-            let reason = format!("specialization dropped: {hits} hits, {misses} misses");
             if self.compiles_in_background() {
                 self.queue_recompile(m, f, level, reason);
             } else {
@@ -187,6 +194,7 @@ impl Tiering {
             choice,
             dropped: false,
             final_counts: None,
+            window: (0, 0),
         });
         words
     }
