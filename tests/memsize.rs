@@ -142,22 +142,19 @@ fn ahead_of_time_code_keeps_the_versioned_calls_and_counts_them() {
     std::fs::create_dir_all(&state).unwrap();
     let args = ["40", "20000", "100", "25"];
     let native = Command::new(&exe).args(args).output().expect("native run");
-    let run = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--state"])
-        .arg(&state)
-        .arg(&bc)
-        .arg("--")
-        .args(args)
-        .output()
-        .expect("bareflow run");
+    let with_state = || {
+        support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--state"])
+            .arg(&state)
+            .arg(&bc)
+            .arg("--")
+            .args(args)
+            .output()
+            .expect("bareflow run")
+    };
+    let run = with_state();
     assert!(run.status.success() && run.stdout == native.stdout, "bareflow run: {}", support::text(&run.stderr));
     // A warm run links the versioned object from the snapshot.
-    let warm = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--state"])
-        .arg(&state)
-        .arg(&bc)
-        .arg("--")
-        .args(args)
-        .output()
-        .expect("bareflow run");
+    let warm = with_state();
     let err = support::text(&warm.stderr);
     assert!(warm.status.success() && warm.stdout == native.stdout, "warm bareflow run: {err}");
     assert!(
