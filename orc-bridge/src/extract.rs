@@ -130,7 +130,7 @@ fn private_label_table(gv: LLVMValueRef) -> bool {
         return false;
     }
     let mut owners = Vec::new();
-    llvm::block_address_functions(init, &mut owners);
+    llvm::block_address_functions(init, &mut owners, &mut HashSet::new());
     let [owner] = owners[..] else { return false };
     llvm::uses(gv).into_iter().all(|(user, _)| {
         // SAFETY: `user` is a valid value; an instruction's block belongs to a function.

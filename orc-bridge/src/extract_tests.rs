@@ -230,7 +230,8 @@ fn cut_keeps_only_what_is_reached() {
     let weak = super::named_function(m, "bf_maybe").unwrap().expect("the weak declaration is referenced");
     let in_base = super::named_function(base.module.raw(), "bf_maybe").unwrap().unwrap();
     // SAFETY: both are functions of valid modules.
-    assert_eq!(unsafe { LLVMGetLinkage(weak) }, unsafe { LLVMGetLinkage(in_base) });
+    let (cut_linkage, base_linkage) = unsafe { (LLVMGetLinkage(weak), LLVMGetLinkage(in_base)) };
+    assert_eq!(cut_linkage, base_linkage);
     assert!(super::named_function(m, "mix").unwrap().is_none(), "an unrelated function stays out");
     assert!(super::extract(&base, "printf", "p", false).is_err(), "a declaration has no body to cut");
 }

@@ -3,6 +3,7 @@
 //! module verification. Everything here is `pub(crate)`; raw refs never leave the crate.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::ffi::c_void;
 use std::ptr;
 
@@ -14,52 +15,44 @@ use llvm_sys::{LLVMDiagnosticSeverity, LLVMLinkage};
 
 use crate::error::{Error, Result, one_line, take_message};
 
+/// The operands of user `v` (an instruction or a constant), in order.
+pub(crate) fn operands(v: LLVMValueRef) -> Vec<LLVMValueRef> {
+    // SAFETY: `v` is a valid user; every index below its operand count is an operand.
+    unsafe { (0..LLVMGetNumOperands(v)).map(|k| LLVMGetOperand(v, k as u32)).collect() }
+}
+
 /// Whether any global initializer or instruction of `m` uses a `blockaddress` constant.
 fn has_block_addresses(m: LLVMModuleRef) -> bool {
-    let mut seen = std::collections::HashSet::new();
+    let (mut owners, mut seen) = (Vec::new(), HashSet::new());
     let initializers = globals(m).into_iter().filter(|g| !is_declaration(*g)).map(|g| {
         // SAFETY: a global variable definition of `m` has an initializer.
         unsafe { LLVMGetInitializer(g) }
     });
-    let operands = functions(m).into_iter().flat_map(blocks).flat_map(instructions).flat_map(|i| {
-        // SAFETY: reading the operands of a valid instruction.
-        (0..unsafe { LLVMGetNumOperands(i) }).map(move |k| unsafe { LLVMGetOperand(i, k as u32) })
-    });
-    initializers.chain(operands).any(|c| constant_has_block_address(c, &mut seen))
+    let operands = functions(m).into_iter().flat_map(blocks).flat_map(instructions).flat_map(operands);
+    initializers.chain(operands).any(|c| {
+        block_address_functions(c, &mut owners, &mut seen);
+        !owners.is_empty()
+    })
 }
 
-/// Whether constant `c` is or contains a `blockaddress`; global values (whose operands are
-/// their initializers, seen separately) and constants already seen stop the walk.
-fn constant_has_block_address(c: LLVMValueRef, seen: &mut std::collections::HashSet<LLVMValueRef>) -> bool {
+/// The functions whose block addresses constant `c` holds, each once, added to `owners`. Global
+/// values (whose operands are their initializers) and constants in `seen` stop the walk.
+pub(crate) fn block_address_functions(
+    c: LLVMValueRef,
+    owners: &mut Vec<LLVMValueRef>,
+    seen: &mut HashSet<LLVMValueRef>,
+) {
     // SAFETY: `c` is a valid value; the casts only test its kind.
-    unsafe {
-        if c.is_null() || LLVMIsAConstant(c).is_null() || !LLVMIsAGlobalValue(c).is_null() || !seen.insert(c) {
-            return false;
-        }
-        if !LLVMIsABlockAddress(c).is_null() {
-            return true;
-        }
-        (0..LLVMGetNumOperands(c)).any(|k| constant_has_block_address(LLVMGetOperand(c, k as u32), seen))
+    let walked = unsafe { c.is_null() || LLVMIsAConstant(c).is_null() || !LLVMIsAGlobalValue(c).is_null() };
+    if walked || !seen.insert(c) {
+        return;
     }
-}
-
-/// The functions whose block addresses constant `c` holds, each once, added to `owners`.
-pub(crate) fn block_address_functions(c: LLVMValueRef, owners: &mut Vec<LLVMValueRef>) {
-    // SAFETY: `c` is a valid value; the casts only test its kind, the accessors read it.
-    unsafe {
-        if c.is_null() || LLVMIsAConstant(c).is_null() || !LLVMIsAGlobalValue(c).is_null() {
-            return;
-        }
-        if !LLVMIsABlockAddress(c).is_null() {
-            let f = LLVMGetBlockAddressFunction(c);
-            if !owners.contains(&f) {
-                owners.push(f);
-            }
-            return;
-        }
-        for k in 0..LLVMGetNumOperands(c) {
-            block_address_functions(LLVMGetOperand(c, k as u32), owners);
-        }
+    // SAFETY: as above; the function of a block address is a valid value.
+    let owner = unsafe { (!LLVMIsABlockAddress(c).is_null()).then(|| LLVMGetBlockAddressFunction(c)) };
+    match owner {
+        Some(f) if !owners.contains(&f) => owners.push(f),
+        Some(_) => {}
+        None => operands(c).into_iter().for_each(|o| block_address_functions(o, owners, seen)),
     }
 }
 
