@@ -8,7 +8,8 @@
 // reference, created when the body cloner first meets it. It follows llvm::CloneModule's rules for
 // what it copies: attributes, metadata of globals and of function declarations, no comdats; a
 // definition left behind becomes an external declaration (a declaration keeps its own linkage, so
-// extern_weak stays weak). Only LLVM's own headers and libraries are used (TransformUtils), built
+// extern_weak stays weak), except that module-local variables and `available_externally` constants
+// a body reaches keep their initializers. Only LLVM's own headers and libraries are used (TransformUtils), built
 // without exceptions or RTTI like the LLVM it links with.
 
 #include <cstddef>
@@ -67,10 +68,13 @@ class DeclareOnUse final : public llvm::ValueMaterializer {
       return d;
     }
     if (auto *g = llvm::dyn_cast<GlobalVariable>(gv)) {
-      // A module-local definition (in the host-linked base: a computed-goto table private to the
-      // function that reads it) is kept with its initializer: it has no other home.
+      // Kept with its initializer and linkage: a module-local definition (in the host-linked base:
+      // a computed-goto table private to the function that reads it), which has no other home, and
+      // an `available_externally` constant (the base's copy of a host constant: the optimizer folds
+      // loads from it, the address stays the host's).
       bool local = g->hasLocalLinkage() && g->hasInitializer();
-      if (local) {
+      bool host_constant = g->hasAvailableExternallyLinkage() && g->isConstant() && g->hasInitializer();
+      if (local || host_constant) {
         linkage = g->getLinkage();
       }
       auto *d = new GlobalVariable(dst_, g->getValueType(), g->isConstant(), linkage, nullptr, g->getName(), nullptr,
@@ -78,7 +82,7 @@ class DeclareOnUse final : public llvm::ValueMaterializer {
       d->copyAttributesFrom(g);
       d->setLinkage(linkage);
       pending_metadata.emplace_back(g, d);
-      if (local) {
+      if (local || host_constant) {
         pending_initializers.emplace_back(g, d);
       }
       return d;

@@ -7,7 +7,9 @@
 //!   external declaration `__bf.gv.<index>[.<name>]` resolved to the host's memory.
 //! - [`extract`] (before the pipeline): cut the target out of the base ([`crate::cut`]: only the
 //!   bodies kept are copied), rename it to its compiled symbol, keep the bodies of its small direct
-//!   callees as `available_externally` (O2/O3 inliner); everything else it reaches is declared.
+//!   callees as `available_externally` (O2/O3 inliner), and the host constants it reaches as
+//!   `available_externally` copies with their initializers (loads from them fold); everything
+//!   else it reaches is declared.
 //! - [`link_references`] (after): what the optimizer did not inline is reached through the host:
 //!   calls load the callee's call slot `__bf.slot.<name>` (or call `__bf.fn.<name>`), address-taken
 //!   functions become `__bf.fn.<name>`. The resulting `__bf.*` names are resolved in `symbols`.

@@ -1,7 +1,8 @@
 //! The module cut against the whole-module clone it replaces: for every function of a module,
 //! with and without the inliner's callee bodies, [`extract`] must give the module the earlier
 //! extraction gave (clone the whole host-linked base, mark what is not kept
-//! `available_externally`, `elim-avail-extern,globaldce,strip-dead-prototypes`). Modules are
+//! `available_externally`, `elim-avail-extern,globaldce,strip-dead-prototypes`, except that the
+//! host constants keep their initializers: `available_externally` copies the optimizer reads). Modules are
 //! compared as printed IR, with attribute groups and metadata written out where they are
 //! referenced and the top-level entities sorted: the order of globals is not part of the meaning.
 //! Inputs: selftest/cut.c and selftest/selftest.c (built by build.rs), plus every bitcode file named
@@ -82,6 +83,17 @@ fn whole_clone_extract(base: &HostLinkedBase, function: &str, symbol: &str, keep
             LLVMSetLinkage(f, linkage);
         }
     }
+    // `elim-avail-extern` would also strip the host constants' initializers: they are external
+    // while it runs, then `available_externally` again for `globaldce`.
+    let constants: Vec<LLVMValueRef> = llvm::globals(m)
+        .into_iter()
+        // SAFETY: `g` is a global variable of `m`.
+        .filter(|&g| unsafe { LLVMGetLinkage(g) } == LLVMLinkage::LLVMAvailableExternallyLinkage)
+        .collect();
+    for &g in &constants {
+        // SAFETY: as above.
+        unsafe { LLVMSetLinkage(g, LLVMLinkage::LLVMExternalLinkage) };
+    }
     llvm::set_name(target, symbol);
     // SAFETY: `target` is a function definition of `m`.
     unsafe {
@@ -89,7 +101,12 @@ fn whole_clone_extract(base: &HostLinkedBase, function: &str, symbol: &str, keep
         LLVMSetLinkage(target, LLVMLinkage::LLVMExternalLinkage);
         LLVMSetVisibility(target, LLVMVisibility::LLVMDefaultVisibility);
     }
-    crate::pipeline::run_passes(&module, "elim-avail-extern,globaldce,strip-dead-prototypes", None).unwrap();
+    crate::pipeline::run_passes(&module, "elim-avail-extern", None).unwrap();
+    for &g in &constants {
+        // SAFETY: `g` is still a global variable of `m` (only function bodies were removed).
+        unsafe { LLVMSetLinkage(g, LLVMLinkage::LLVMAvailableExternallyLinkage) };
+    }
+    crate::pipeline::run_passes(&module, "globaldce,strip-dead-prototypes", None).unwrap();
     for &f in &keep {
         // SAFETY: kept callees are function definitions of `m`.
         unsafe { LLVMSetLinkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage) };
@@ -201,7 +218,7 @@ fn compare_all(name: &str, bytes: &[u8]) -> usize {
 fn cut_equals_whole_module_clone() {
     let n = compare_all("cut.bc", CUT_BITCODE);
     // Every function of cut.c, twice (an alias is not a function of its own).
-    assert_eq!(n, 2 * 11, "functions compared");
+    assert_eq!(n, 2 * 12, "functions compared");
     assert_eq!(compare_all("selftest.bc", crate::selftest::BITCODE), 2);
     for path in std::env::var("ORC_BRIDGE_CUT_BITCODE").unwrap_or_default().split(':').filter(|p| !p.is_empty()) {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("ORC_BRIDGE_CUT_BITCODE: {path}: {e}"));
@@ -234,4 +251,26 @@ fn cut_keeps_only_what_is_reached() {
     assert_eq!(cut_linkage, base_linkage);
     assert!(super::named_function(m, "mix").unwrap().is_none(), "an unrelated function stays out");
     assert!(super::extract(&base, "printf", "p", false).is_err(), "a declaration has no body to cut");
+}
+
+#[test]
+fn loads_from_a_host_constant_fold_in_the_cut() {
+    let ctx = Context::new();
+    let src = ctx.parse("cut.bc", CUT_BITCODE);
+    let base = host_linked_base(&src).unwrap();
+    let ex = extract(&base, "square_of_five", "sq.bf.test", false).unwrap();
+    let m = ex.module.raw();
+    // The base's copy of `squares` (a host constant) comes with its initializer.
+    let tables: Vec<LLVMValueRef> = llvm::globals(m);
+    assert_eq!(tables.len(), 1, "the cut holds the one constant the body reads");
+    // SAFETY: `tables[0]` is a global variable of `m`.
+    unsafe {
+        assert_eq!(LLVMGetLinkage(tables[0]), LLVMLinkage::LLVMAvailableExternallyLinkage);
+        assert!(!LLVMGetInitializer(tables[0]).is_null(), "the constant keeps its initializer");
+    }
+    crate::pipeline::run_passes(&ex.module, "instcombine", None).unwrap();
+    let text = print(&ex.module);
+    let body = text.split("define ").nth(1).expect("the cut function");
+    assert!(!body.contains("load"), "the load of squares[5] folds:\n{body}");
+    assert!(body.contains("ret i32 25"), "squares[5] is 25:\n{body}");
 }
