@@ -155,16 +155,28 @@ int model_load(Model *m, const char *path) {
     return alloc_state(m, path);
 }
 
-/* One matmul split by rows across the model's team. */
+/* Matmuls of one input split by rows across the model's team, as one loop over their rows end to end (the
+ * attention's q, k and v; the feed-forward's w1 and w3): one wait for the team instead of one per matmul. */
 typedef struct {
     float *xout;
-    const float *x, *w;
-    int n;
+    const float *w;
+    int rows;
+} MatmulPart;
+
+typedef struct {
+    const float *x;
+    int n, parts;
+    MatmulPart part[3];
 } MatmulRows;
 
 static void matmul_rows(void *ctx, int begin, int end) {
     const MatmulRows *j = ctx;
-    matmul(j->xout + begin, j->x, j->w + (size_t)begin * j->n, j->n, end - begin);
+    int first = 0; /* the first row of part p in the loop */
+    for (int p = 0; p < j->parts && begin < end; first += j->part[p].rows, p++) {
+        int lo = begin > first ? begin : first;
+        int hi = end < first + j->part[p].rows ? end : first + j->part[p].rows;
+        if (lo < hi) matmul(j->part[p].xout + (lo - first), j->x, j->part[p].w + (size_t)(lo - first) * j->n, j->n, hi - lo);
+    }
 }
 
 /* Always inlined (as is attend_head): with one thread the forward pass is the same code, loops included, as
@@ -174,8 +186,21 @@ __attribute__((always_inline)) static inline void forward_matmul(const Model *m,
         matmul(xout, x, w, n, d);
         return;
     }
-    MatmulRows j = {xout, x, w, n};
+    MatmulRows j = {x, n, 1, {{xout, w, d}}};
     team_run(m->team, matmul_rows, &j, d);
+}
+
+/* Two or three matmuls of the same input x (n columns): in turn without a team, as one loop with one. */
+__attribute__((always_inline)) static inline void forward_matmuls(const Model *m, const float *x, int n, int parts,
+                                                                  MatmulPart a, MatmulPart b, MatmulPart c) {
+    if (!m->team) {
+        matmul(a.xout, x, a.w, n, a.rows);
+        matmul(b.xout, x, b.w, n, b.rows);
+        if (parts == 3) matmul(c.xout, x, c.w, n, c.rows);
+        return;
+    }
+    MatmulRows j = {x, n, parts, {a, b, c}};
+    team_run(m->team, matmul_rows, &j, a.rows + b.rows + (parts == 3 ? c.rows : 0));
 }
 
 /* Attention of one layer at one position. */
@@ -228,9 +253,9 @@ float *model_forward(Model *m, int token, int pos) {
 
         /* attention */
         rmsnorm(s->xb, s->x, w->rms_att + ld, dim);
-        forward_matmul(m, s->q, s->xb, w->wq + ld * dim, dim, dim);
-        forward_matmul(m, k, s->xb, w->wk + (size_t)l * kv_dim * dim, dim, kv_dim);
-        forward_matmul(m, v, s->xb, w->wv + (size_t)l * kv_dim * dim, dim, kv_dim);
+        forward_matmuls(m, s->xb, dim, 3, (MatmulPart){s->q, w->wq + ld * dim, dim},
+                        (MatmulPart){k, w->wk + (size_t)l * kv_dim * dim, kv_dim},
+                        (MatmulPart){v, w->wv + (size_t)l * kv_dim * dim, kv_dim});
         rope(s->q, cos_row, sin_row, dim, hs);
         rope(k, cos_row, sin_row, kv_dim, hs);
         Attention a = {s->q, kc, vc, s->att, s->xb, hs, kv_dim, kv_mul, seq, pos, inv_sqrt_hs};
@@ -243,8 +268,8 @@ float *model_forward(Model *m, int token, int pos) {
 
         /* SwiGLU feed-forward */
         rmsnorm(s->xb, s->x, w->rms_ffn + ld, dim);
-        forward_matmul(m, s->hb, s->xb, w->w1 + (size_t)l * hidden * dim, dim, hidden);
-        forward_matmul(m, s->hb2, s->xb, w->w3 + (size_t)l * hidden * dim, dim, hidden);
+        forward_matmuls(m, s->xb, dim, 2, (MatmulPart){s->hb, w->w1 + (size_t)l * hidden * dim, hidden},
+                        (MatmulPart){s->hb2, w->w3 + (size_t)l * hidden * dim, hidden}, (MatmulPart){0});
         swiglu(s->hb, s->hb2, hidden);
         forward_matmul(m, s->xb2, s->hb, w->w2 + (size_t)l * dim * hidden, hidden, dim);
         axpy(s->x, 1.0f, s->xb2, dim);

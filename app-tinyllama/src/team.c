@@ -1,4 +1,4 @@
-/* team: see team.h. A token of the shipped model runs ~41 parallel loops of a few microseconds each, shorter
+/* team: see team.h. A token of the shipped model runs ~26 parallel loops of a few microseconds each, shorter
  * than a futex wake-up, and between two loops the calling thread runs serial code (norms, attention, the
  * sampler over the whole vocabulary) for up to tens of microseconds. So a waiting thread first spins on an
  * atomic counter (the loop's generation, or the ranges still running) for a time budget, SPIN_NS, longer
@@ -24,12 +24,17 @@
 struct Team {
     int n;
     pthread_t *threads;
-    /* The current loop, published by a release increment of `generation`. */
+    /* The current loop, published by the release store of `ticket`. */
     RangeFn fn;
     void *ctx;
     int items;
+    int chunk; /* items per chunk of the current loop */
+    /* The current loop's number (bits 63-32), its number of chunks (31-16) and its next chunk not taken yet
+     * (15-0): a thread takes a chunk only of the loop it woke for, so one that wakes late cannot take the next
+     * loop's, and only a chunk that exists. */
+    atomic_ullong ticket;
+    atomic_int done; /* items of the current loop finished */
     atomic_ulong generation;
-    atomic_int remaining; /* worker ranges of the current loop not finished yet */
     atomic_int stop;
     atomic_int sleepers; /* threads asleep (or about to be) on `wake` */
     pthread_mutex_t lock;
@@ -38,13 +43,13 @@ struct Team {
 
 typedef struct {
     Team *team;
-    int index; /* 1 .. n-1: the range this worker takes */
+    int index; /* 1 .. n-1 */
 } Worker;
 
-static void range_of(const Team *t, int k, int *begin, int *end) {
-    *begin = (int)((long)t->items * k / t->n);
-    *end = (int)((long)t->items * (k + 1) / t->n);
-}
+/* Chunks per thread of a loop (at most 64 threads: 512 chunks, within the ticket's 16 bits): several, so that a
+ * thread that got less CPU time (a host that shares its CPUs, a guest CPU the emulator runs slower) takes fewer
+ * of them instead of making the others wait at the end. */
+enum { CHUNKS_PER_THREAD = 8 };
 
 /* How long a waiting thread spins before it sleeps, and how many spins between two looks at the clock. */
 enum { SPIN_NS = 500000, SPINS_PER_CLOCK_READ = 256 };
@@ -73,9 +78,8 @@ static int generation_moved(void *counter, unsigned long old) {
     return atomic_load_explicit((atomic_ulong *)counter, memory_order_acquire) != old;
 }
 
-static int none_remaining(void *counter, unsigned long unused) {
-    (void)unused;
-    return atomic_load_explicit((atomic_int *)counter, memory_order_acquire) == 0;
+static int all_done(void *counter, unsigned long items) {
+    return atomic_load_explicit((atomic_int *)counter, memory_order_acquire) == (int)items;
 }
 
 /* Wait until done(counter, value): spin for SPIN_NS, then sleep on the team's condition variable. */
@@ -96,6 +100,27 @@ static void wake_sleepers(Team *t) {
     pthread_mutex_unlock(&t->lock);
 }
 
+/* Take and run chunks of loop `loop` until none is left (or that loop is over). A chunk is taken only while the
+ * ticket says it exists, and the loop's fn, ctx, items and chunk are read only after it is taken: the loop
+ * cannot end, and the next one cannot overwrite them, before that chunk is counted done. */
+static void run_chunks(Team *t, unsigned long loop) {
+    unsigned long long ticket = atomic_load_explicit(&t->ticket, memory_order_acquire);
+    for (;;) {
+        unsigned next = (unsigned)ticket & 0xffff, chunks = (unsigned)(ticket >> 16) & 0xffff;
+        if ((unsigned)(ticket >> 32) != (unsigned)loop || next >= chunks) return;
+        if (!atomic_compare_exchange_weak_explicit(&t->ticket, &ticket, ticket + 1, memory_order_acquire,
+                                                   memory_order_acquire))
+            continue;
+        int items = t->items, begin = (int)next * t->chunk;
+        int end = begin + t->chunk < items ? begin + t->chunk : items;
+        t->fn(t->ctx, begin, end);
+        /* Nothing of the loop is read after this: once counted, the loop may end and the next one begin. The
+         * count is sequentially consistent, as the sleepers count it is read with (no lost wake-up). */
+        if (atomic_fetch_add(&t->done, end - begin) + (end - begin) == items) wake_sleepers(t);
+        ticket = atomic_load_explicit(&t->ticket, memory_order_acquire);
+    }
+}
+
 static void *worker_main(void *arg) {
     Worker *w = arg;
     Team *t = w->team;
@@ -104,10 +129,7 @@ static void *worker_main(void *arg) {
         wait_until(t, generation_moved, &t->generation, seen);
         seen = atomic_load_explicit(&t->generation, memory_order_acquire);
         if (atomic_load_explicit(&t->stop, memory_order_relaxed)) break;
-        int begin, end;
-        range_of(t, w->index, &begin, &end);
-        if (begin < end) t->fn(t->ctx, begin, end);
-        if (atomic_fetch_sub(&t->remaining, 1) == 1) wake_sleepers(t);
+        run_chunks(t, seen);
     }
     free(w);
     return NULL;
@@ -149,16 +171,22 @@ void team_run(Team *t, RangeFn fn, void *ctx, int items) {
         fn(ctx, 0, items);
         return;
     }
+    if (items <= 0) return;
+    int chunks = t->n * CHUNKS_PER_THREAD;
+    unsigned long loop = atomic_load_explicit(&t->generation, memory_order_relaxed) + 1;
     t->fn = fn;
     t->ctx = ctx;
     t->items = items;
-    atomic_store_explicit(&t->remaining, t->n - 1, memory_order_relaxed);
-    atomic_fetch_add(&t->generation, 1);
+    t->chunk = (items + chunks - 1) / chunks;
+    chunks = (items + t->chunk - 1) / t->chunk; /* none empty */
+    atomic_store_explicit(&t->done, 0, memory_order_relaxed);
+    atomic_store_explicit(&t->ticket, (unsigned long long)(unsigned)loop << 32 | (unsigned long long)chunks << 16,
+                          memory_order_release);
+    atomic_store(&t->generation, loop); /* wakes the workers for this loop (sequentially consistent) */
     wake_sleepers(t);
-    int begin, end;
-    range_of(t, 0, &begin, &end);
-    if (begin < end) fn(ctx, begin, end);
-    wait_until(t, none_remaining, &t->remaining, 0);
+    run_chunks(t, loop);
+    /* Only chunks other threads took can still run: a worker that did not wake in time takes none. */
+    wait_until(t, all_done, &t->done, (unsigned long)items);
 }
 
 void team_stop(Team *t) {

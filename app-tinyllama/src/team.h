@@ -1,6 +1,7 @@
-/* team: -j N, the calling thread plus N-1 worker threads (pthreads) that split a loop of n items into N
- * contiguous ranges, one per thread, and wait for each other at its end. Each item is computed by exactly the
- * code a single thread would run, so results do not depend on N. */
+/* team: -j N, the calling thread plus N-1 worker threads (pthreads) that split a loop of n items into chunks
+ * of contiguous items, which each thread takes in turn until none is left, and wait for each other at its
+ * end. Each item is computed by exactly the code a single thread would run, so results do not depend on N or
+ * on which thread took which chunk. */
 #ifndef TINYLLAMA_TEAM_H
 #define TINYLLAMA_TEAM_H
 
@@ -13,7 +14,7 @@ typedef struct Team Team;
  * when a thread cannot be created. */
 Team *team_start(int n);
 
-/* fn(ctx, b, e) over [0, items) split across the team; returns when every range is done. */
+/* fn(ctx, b, e) over [0, items) split across the team; returns when every chunk is done. */
 void team_run(Team *t, RangeFn fn, void *ctx, int items);
 
 /* Stop and join the worker threads and free the team (NULL is fine). */
