@@ -198,6 +198,35 @@ fn u64_of(v: &Value, name: &str, what: &str) -> Result<u64, ContentError> {
     v[name].as_u64().ok_or_else(|| field(format!("{what}: '{name}' missing or not a number")))
 }
 
+/// Whether a list field must be present ([`list_of`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Presence {
+    Required,
+    /// Absent in snapshots of older binaries (and left out when empty): an empty list.
+    Optional,
+}
+
+/// The list field `name` of `v`, each entry decoded by `item` (which names the entry's problem).
+fn list_of<T>(
+    v: &Value,
+    name: &str,
+    what: &str,
+    presence: Presence,
+    item: impl Fn(&Value) -> Result<T, ContentError>,
+) -> Result<Vec<T>, ContentError> {
+    match &v[name] {
+        Value::Null if presence == Presence::Optional => Ok(Vec::new()),
+        Value::Array(a) => a.iter().map(item).collect(),
+        Value::Null => Err(field(format!("{what}: '{name}' missing"))),
+        _ => Err(field(format!("{what}: '{name}' is not a list"))),
+    }
+}
+
+/// A string entry of a list field.
+fn string_entry(v: &Value, entry: &str, what: &str) -> Result<String, ContentError> {
+    v.as_str().map(str::to_string).ok_or_else(|| field(format!("{what}: {entry} is not a string")))
+}
+
 impl RunState {
     /// Whether `snap` looks like a run snapshot at all (others are "foreign").
     pub fn is_run_snapshot(snap: &Snapshot) -> bool {
@@ -278,35 +307,15 @@ impl RunState {
                 cycles: u64_of(f, "cycles", &what)?,
                 runs: u64_of(f, "runs", &what)?,
                 tier,
-                counters: f["counters"]
-                    .as_array()
-                    .ok_or_else(|| field(format!("{what}: 'counters' missing or not a list")))?
-                    .iter()
-                    .map(|c| c.as_u64().ok_or_else(|| field(format!("{what}: a counter is not a number"))))
-                    .collect::<Result<_, _>>()?,
-                // Absent in snapshots written before size tables existed: none.
-                mem_sizes: match &f["mem_sizes"] {
-                    Value::Null => Vec::new(),
-                    Value::Array(a) => a
-                        .iter()
-                        .map(|m| crate::memsizes::MemSiteRecord::from_json(m, &what))
-                        .collect::<Result<_, _>>()?,
-                    _ => return Err(field(format!("{what}: 'mem_sizes' is not a list"))),
-                },
-                // Absent in snapshots of older binaries and when empty.
-                inlined: match f.get("inlined") {
-                    None => Vec::new(),
-                    Some(v) => v
-                        .as_array()
-                        .ok_or_else(|| field(format!("{what}: 'inlined' is not a list")))?
-                        .iter()
-                        .map(|n| {
-                            n.as_str()
-                                .map(str::to_string)
-                                .ok_or_else(|| field(format!("{what}: an 'inlined' name is not a string")))
-                        })
-                        .collect::<Result<_, _>>()?,
-                },
+                counters: list_of(f, "counters", &what, Presence::Required, |c| {
+                    c.as_u64().ok_or_else(|| field(format!("{what}: a counter is not a number")))
+                })?,
+                mem_sizes: list_of(f, "mem_sizes", &what, Presence::Optional, |m| {
+                    crate::memsizes::MemSiteRecord::from_json(m, &what)
+                })?,
+                inlined: list_of(f, "inlined", &what, Presence::Optional, |n| {
+                    string_entry(n, "an 'inlined' name", &what)
+                })?,
             };
             functions.insert(name, r);
         }
@@ -324,16 +333,8 @@ impl RunState {
                 .get(&section)
                 .ok_or_else(|| field(format!("{what}: section '{section}' missing")))?
                 .clone();
-            let host_symbols = o["host_symbols"]
-                .as_array()
-                .ok_or_else(|| field(format!("{what}: 'host_symbols' missing")))?
-                .iter()
-                .map(|s| {
-                    s.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| field(format!("{what}: a host symbol is not a string")))
-                })
-                .collect::<Result<_, _>>()?;
+            let host_symbols =
+                list_of(o, "host_symbols", &what, Presence::Required, |s| string_entry(s, "a host symbol", &what))?;
             objects.push(CachedObject {
                 // Absent in snapshots written before specializations existed: none.
                 specialization: o["specialization"].as_str().unwrap_or_default().to_string(),
@@ -597,5 +598,28 @@ mod tests {
         let mut snap = sample().to_snapshot();
         snap.sections.insert("meta.json".into(), b"{\"format\": 99}".to_vec());
         assert!(RunState::from_snapshot(&snap).unwrap_err().to_string().contains("format 99"));
+        // List fields: a required one missing, one of the wrong kind, a bad entry; optional ones absent.
+        let edit = |section: &str, change: &dyn Fn(&mut Value)| {
+            let mut snap = sample().to_snapshot();
+            let mut v: Value = serde_json::from_slice(&snap.sections[section]).unwrap();
+            change(&mut v);
+            snap.sections.insert(section.into(), serde_json::to_vec(&v).unwrap());
+            RunState::from_snapshot(&snap).map_err(|e| e.to_string())
+        };
+        let e = edit("objects.json", &|v| drop(v[0].as_object_mut().unwrap().remove("host_symbols"))).unwrap_err();
+        assert!(e.ends_with("objects.json: object of 'hot': 'host_symbols' missing"), "{e}");
+        let e = edit("profile.json", &|v| v["functions"][0]["counters"] = json!("3")).unwrap_err();
+        assert!(e.ends_with("'counters' is not a list"), "{e}");
+        let e = edit("profile.json", &|v| v["functions"][0]["inlined"] = json!([1])).unwrap_err();
+        assert!(e.ends_with("an 'inlined' name is not a string"), "{e}");
+        let old = edit("profile.json", &|v| {
+            for f in v["functions"].as_array_mut().unwrap() {
+                let f = f.as_object_mut().unwrap();
+                f.remove("mem_sizes");
+                f.remove("inlined");
+            }
+        })
+        .unwrap();
+        assert!(old.functions.values().all(|f| f.mem_sizes.is_empty() && f.inlined.is_empty()));
     }
 }
