@@ -37,7 +37,7 @@ fn bitcode(src: &str, out: &str) {
 }
 
 fn module_cut() {
-    let srcs = ["cxx/cut.cc", "cxx/inlined.cc"];
+    let srcs = ["cxx/cut.cc", "cxx/inlined.cc", "cxx/unrolljam.cc"];
     for src in srcs {
         println!("cargo:rerun-if-changed={src}");
     }

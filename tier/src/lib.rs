@@ -109,6 +109,9 @@ pub struct Tiering {
     pub specialize: bool,
     /// Version memory calls by size as part of them (`--no-size-versions` turns it off alone).
     pub size_versions: bool,
+    /// Unroll-and-jam the loop nests of argument versions behind a guard (`orc_bridge::Jam`:
+    /// count and working-set limit for this CPU; `--no-unroll-and-jam` sets `None`).
+    pub unroll_and_jam: Option<orc_bridge::Jam>,
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
@@ -184,6 +187,7 @@ impl Tiering {
             specialized: Vec::new(),
             specialize: true,
             size_versions: true,
+            unroll_and_jam: Some(orc_bridge::Jam::for_this_cpu()),
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
@@ -192,6 +196,13 @@ impl Tiering {
             thread_cpu: || None,
             background: None,
         })
+    }
+
+    /// The unroll-and-jam of compiles without a specialization's own: the count for this CPU, a
+    /// working-set limit of 0 (no pointer profile says the data stays in the cache), so only
+    /// nests bound by their reductions' latency are jammed (`orc_bridge::unrolljam`).
+    pub fn plain_jam(&self) -> Option<orc_bridge::Jam> {
+        self.unroll_and_jam.map(|j| orc_bridge::Jam { limit: 0, ..j })
     }
 
     /// The program's module in the JIT, read from the bitcode on first use.
@@ -218,6 +229,7 @@ impl Tiering {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
         self.jit.set_specialized_callees(self.live_specializations());
+        self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
         let t0 = std::time::Instant::now();
@@ -312,6 +324,9 @@ impl Tiering {
         if self.verbose {
             for l in mem_lines {
                 eprintln!("[tier] {}: {l}", c.function);
+            }
+            if let Some(j) = &c.jam {
+                eprintln!("[tier] {}: unroll-and-jam: {j}", c.function);
             }
         }
         self.levels[f.index()] = Some(c.level);
@@ -464,8 +479,12 @@ impl Tiering {
                 let r = &self.specialized[k];
                 let (hits, misses) = self.guard_report(k);
                 let mem = self.mem_guard_report(k);
+                let jam = r.choice.spec.jam.map(|j| {
+                    let (h, x) = self.loop_guard_report(k);
+                    json!({"count": j.count, "limit_bytes": j.limit, "hits": h, "misses": x})
+                });
                 json!({
-                    "function": r.function, "dropped": r.dropped, "misses": misses,
+                    "function": r.function, "dropped": r.dropped, "misses": misses, "unroll_and_jam": jam,
                     "mem_sizes": r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&mem).map(|((v, c), (h, x))| json!({
                         "site": v.site, "op": c.op, "size": v.size, "profile_share": c.share, "hits": h, "misses": x,
                     })).collect::<Vec<_>>(),

@@ -134,6 +134,7 @@ impl Tiering {
         let prof = function_profile(m, f);
         self.jit.set_profile_summary(Some(profile_summary(m)));
         self.jit.set_specialized_callees(self.live_specializations());
+        self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
