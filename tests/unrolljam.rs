@@ -2,7 +2,8 @@
 //! `rows`, specialized on its row length, gets its loop nest jammed by 4 rows behind a guard;
 //! calls with separate buffers run the jammed rows (the guard's hits, counted), calls whose
 //! output overlaps the matrix run the nest as written (its misses), and both give the native
-//! build's sums. Switched off, nothing is jammed and the output is the same.
+//! build's sums. Switched off, nothing is jammed and the output is the same. `bareflow aot`
+//! keeps the jammed version, and its guard counts in the ahead-of-time program.
 
 mod support;
 
@@ -122,4 +123,37 @@ fn a_warm_run_links_the_jammed_object_and_counts_its_guard() {
     );
     let (_, _, hits, misses) = rows_jam(&warm).expect("the warm run's rows has its jam");
     assert_eq!((hits, misses), (3000, 750), "warm run: every call counted by the linked object's guard");
+}
+
+#[test]
+fn the_ahead_of_time_code_keeps_the_jammed_nest_and_its_guard() {
+    let out = support::scratch("unrolljam");
+    let state = out.join("aot-state");
+    let _ = std::fs::remove_dir_all(&state);
+    let args = ["256", "64", "3000", "100"];
+    run_both(&["--tier", "auto", "--jit-threads", "0", "--state", state.to_str().unwrap()], &args);
+    let (exe, bc) = build();
+    let (obj, stubs, prog) = (out.join("aot.o"), out.join("aot-dead.s"), out.join("aot-prog"));
+    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
+    let said = support::text(&aot.stdout);
+    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    assert!(
+        said.lines().any(|l| l.starts_with("aot: rows: guarded specialization ") && l.contains("/uj=4,")),
+        "the jam is not part of rows' specialization:\n{said}"
+    );
+    assert!(
+        said.lines().any(|l| l.starts_with("aot: rows: unroll-and-jam x4: 1 of 1 loop nests jammed")),
+        "rows' nest not jammed ahead of time:\n{said}"
+    );
+    let reader = support::guards::reader(&out, &["rows"]);
+    support::compile(
+        "the ahead-of-time program",
+        support::clang_command().arg(&obj).arg(&stubs).arg(&reader).arg("-lm").arg("-o").arg(&prog),
+    );
+    let o = Command::new(&prog).args(args).output().expect("ahead-of-time run");
+    let n = Command::new(&exe).args(args).output().expect("native run");
+    assert!(o.status.success(), "ahead-of-time program failed");
+    assert_eq!(o.stdout, n.stdout, "ahead-of-time program's output differs from the native build's");
+    let report = support::text(&o.stderr);
+    assert_eq!(support::guards::printed_loop(&report, "rows"), (3000, 750), "rows' jam guard:\n{report}");
 }

@@ -30,8 +30,9 @@
 //     after the vectorizers so that each row's chains are vectors first: jammed before them, the
 //     SLP vectorizer packs the rows' sums across rows instead (gathers of one float per row).
 // When the copy cannot be jammed the guard is made false (the copy is dead; later passes delete it).
-// ReportJams writes the outcome as "bareflow-unroll-and-jam-result" on the function (the nests
-// LLVM jammed, of how many, and the reason each other nest was left), for the tier log.
+// ReportJams writes the outcome as "bareflow-unroll-and-jam-result"="JAMMED|NESTS|TEXT" on the
+// function (the nests LLVM jammed, of how many, and a line saying so with the reason each other
+// nest was left), for the tier log.
 
 #include <cstdint>
 #include <cstdlib>
@@ -584,7 +585,7 @@ class ReportJams : public PassInfoMixin<ReportJams> {
     if (parts.size() != 3) {
       return PreservedAnalyses::all();
     }
-    std::string out = "x" + std::to_string(req.count) + ": ";
+    std::string out = std::to_string(jammed) + "|" + parts[1].str() + "|x" + std::to_string(req.count) + ": ";
     if (jammed == 0) {
       out += "none of " + parts[1].str() + " loop nests jammed";
     } else {

@@ -45,7 +45,7 @@ pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use specialize::{Specialization, Version};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};
-pub use unrolljam::Jam;
+pub use unrolljam::{Jam, JamOutcome};
 
 use std::fmt;
 use std::str::FromStr;

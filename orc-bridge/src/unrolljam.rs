@@ -71,6 +71,24 @@ impl Jam {
     }
 }
 
+/// What the unroll-and-jam did in one compiled function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JamOutcome {
+    /// Loop nests LLVM jammed.
+    pub jammed: u32,
+    /// Loop nests of the eligible shape (an outer loop over one inner loop).
+    pub nests: u32,
+    /// The line for the tier log: `x4: 1 of 1 loop nests jammed behind a guard (...)`, then the
+    /// reason each other nest was left.
+    pub text: String,
+}
+
+impl std::fmt::Display for JamOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// The L2 cache of the CPU this runs on, in bytes, from CPUID (Intel: the deterministic cache
 /// parameters, leaf 4; AMD and others: leaf 0x8000_0006); `None` when the CPU does not say.
 pub fn l2_cache_bytes() -> Option<u64> {
@@ -150,12 +168,11 @@ pub(crate) unsafe fn requested(f: LLVMValueRef) -> bool {
     }
 }
 
-/// The pass's outcome on `f` (`jammed 1 of 1 nests x4`, then the reason each other nest was
-/// left), if it ran there.
+/// The pass's outcome on `f`, if it found loop nests there.
 ///
 /// # Safety
 /// `f` is a function of a live module.
-pub(crate) unsafe fn outcome(f: LLVMValueRef) -> Option<String> {
+pub(crate) unsafe fn outcome(f: LLVMValueRef) -> Option<JamOutcome> {
     // SAFETY: as the caller guarantees; the attribute's value is LLVM's (copied here).
     unsafe {
         let attr =
@@ -165,12 +182,15 @@ pub(crate) unsafe fn outcome(f: LLVMValueRef) -> Option<String> {
         }
         let mut len = 0;
         let p = LLVMGetStringAttributeValue(attr, &mut len);
-        Some(String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len as usize)).into_owned())
+        let value = String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len as usize)).into_owned();
+        let mut parts = value.splitn(3, '|');
+        let (jammed, nests, text) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?);
+        Some(JamOutcome { jammed, nests, text: text.to_string() })
     }
 }
 
 /// The outcome on every function of `m` that asked (`(function name, outcome)`).
-pub(crate) fn outcomes(m: LLVMModuleRef) -> Vec<(String, String)> {
+pub(crate) fn outcomes(m: LLVMModuleRef) -> Vec<(String, JamOutcome)> {
     crate::llvm::functions(m)
         .into_iter()
         // SAFETY: functions of the live module `m`.

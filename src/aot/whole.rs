@@ -27,7 +27,7 @@ pub struct WholeProgram {
     pub specialized: Vec<(String, String)>,
     /// What the guarded unroll-and-jam did, per function that has loop nests
     /// (`orc_bridge::unrolljam`; empty for a converged module kept from the snapshot).
-    pub jams: Vec<(String, String)>,
+    pub jams: Vec<(String, orc_bridge::JamOutcome)>,
     /// Optimization + code generation time.
     pub ms: f64,
 }

@@ -301,6 +301,11 @@ impl Tiering {
             }
             self.links.reset_guards(f);
         }
+        let mut choice = choice;
+        // A jam that found nothing to jam leaves the code as it was: not part of its key.
+        if let Some(ch) = choice.as_mut().filter(|_| c.jam.as_ref().is_none_or(|o| o.jammed == 0)) {
+            ch.spec.jam = None;
+        }
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
         self.objects[f.index()] = Some(cache::Cached::of(c, key));
         if self.direct_slot(m, f, c.level) {

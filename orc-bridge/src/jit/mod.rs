@@ -88,9 +88,9 @@ pub struct CompiledFunction {
     /// whenever their inlined copy does, without being entered. Empty for an object re-added
     /// from a cache ([`Jit::add_object`]: its compile recorded them).
     pub inlined: Vec<String>,
-    /// What the guarded unroll-and-jam of a specialization with a jam did (`jammed 1 of 1 nests
-    /// x4`, then why each other nest was left: [`crate::unrolljam`]); `None` when not asked.
-    pub jam: Option<String>,
+    /// What the guarded unroll-and-jam did ([`crate::unrolljam`]); `None` when not asked or the
+    /// code has no loop nest of its shape.
+    pub jam: Option<crate::unrolljam::JamOutcome>,
     pub times: CompileTimes,
 }
 
@@ -110,7 +110,7 @@ pub struct BuiltObject {
     /// App functions inlined into it (as [`CompiledFunction::inlined`]).
     pub inlined: Vec<String>,
     /// What the guarded unroll-and-jam did (as [`CompiledFunction::jam`]).
-    pub jam: Option<String>,
+    pub jam: Option<crate::unrolljam::JamOutcome>,
     /// Extract, optimize and codegen times (link is zero until linked).
     pub times: CompileTimes,
 }
@@ -131,7 +131,7 @@ pub struct OptimizedModule {
     pub bitcode: Vec<u8>,
     pub object: Vec<u8>,
     /// What the guarded unroll-and-jam did, per function that asked (`crate::unrolljam`).
-    pub jams: Vec<(String, String)>,
+    pub jams: Vec<(String, crate::unrolljam::JamOutcome)>,
     pub times: CompileTimes,
 }
 
