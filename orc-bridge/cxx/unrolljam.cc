@@ -34,6 +34,7 @@
 // function (the nests LLVM jammed, of how many, and a line saying so with the reason each other
 // nest was left), for the tier log.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -162,15 +163,24 @@ class NestJammer {
     }
     bool changed = simplified;
     unsigned guarded = 0;
-    std::string why;
+    std::vector<std::pair<std::string, unsigned>> reasons;  // each reason once, with its count
     for (Loop *outer : outers) {
       std::string reason;
       bool did = jam(outer, reason, changed);
       guarded += did;
-      if (!did) {
-        why += "; ";
-        why += reason;
+      if (did) {
+        continue;
       }
+      auto same = std::find_if(reasons.begin(), reasons.end(), [&](const auto &r) { return r.first == reason; });
+      if (same == reasons.end()) {
+        reasons.emplace_back(reason, 1);
+      } else {
+        same->second++;
+      }
+    }
+    std::string why;
+    for (const auto &[reason, times] : reasons) {
+      why += "; " + reason + (times > 1 ? " (" + std::to_string(times) + " nests)" : "");
     }
     if (outers.empty()) {
       return changed;
