@@ -69,6 +69,11 @@ fn jammed_rows_run_when_the_guard_holds_and_the_nest_as_written_when_buffers_ove
     // Every overlapping call (the last quarter) misses; the separate calls after the compile hit.
     assert_eq!(misses, 750, "each overlapping call takes the nest as written");
     assert!(hits > 2000 && hits < 3000, "separate calls after the compile run jammed: {hits} hits");
+    // `bareflow report` shows them.
+    let r = support::bareflow(["report", prof.to_str().unwrap()]).output().expect("bareflow report");
+    let text = String::from_utf8_lossy(&r.stdout);
+    let line = format!("  rows: loop nests unroll-and-jammed x4: {hits} entries jammed (");
+    assert!(text.contains(&line) && text.contains("; 750 as written ("), "{text}");
 }
 
 #[test]
