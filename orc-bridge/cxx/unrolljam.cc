@@ -1,9 +1,10 @@
-// Guarded unroll-and-jam of hot loop nests, and the pass-pipeline runner that places it. Used by
-// orc-bridge's tier pipeline (src/unrolljam.rs, src/pipeline.rs); built by build.rs against the
-// headers of the LLVM that llvm-sys links. No exceptions, no RTTI; it calls only LLVM.
+// Guarded unroll-and-jam of hot loop nests: the passes GuardNests and ReportJams (unrolljam.h),
+// which passes.cc places in orc-bridge's tier pipeline (src/unrolljam.rs, src/pipeline.rs); built
+// by build.rs against the headers of the LLVM that llvm-sys links. No exceptions, no RTTI; it
+// calls only LLVM.
 //
-// bf_run_passes is LLVMRunPasses (same pass builder, analyses and instrumentation) with two
-// additions for the functions that ask with the attribute
+// bf_run_passes (passes.cc) is LLVMRunPasses with two additions for the functions that ask with
+// the attribute
 // "bareflow-unroll-and-jam"="COUNT,LIMIT,GUARDS,WORD,WORDS,host|defined": at the vectorizer's start (after inlining
 // and the loop simplification passes, before the loop and SLP vectorizers) GuardNests, and at the
 // pipeline's end ReportJams; LLVM's own unroll-and-jam pass, which does the jam in between
@@ -41,9 +42,8 @@
 #include <string>
 #include <vector>
 
-#include "llvm-c/Core.h"
-#include "llvm-c/Error.h"
-#include "llvm-c/TargetMachine.h"
+#include "unrolljam.h"
+
 #include "llvm/Analysis/AliasAnalysis.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/DependenceAnalysis.h"
@@ -58,10 +58,6 @@
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
-#include "llvm/IR/Verifier.h"
-#include "llvm/Passes/PassBuilder.h"
-#include "llvm/Passes/StandardInstrumentations.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
@@ -550,117 +546,64 @@ class NestJammer {
   const Request &req_;
 };
 
+}  // namespace
+
+namespace bareflow {
+
 // At the vectorizer's start: guard and copy the eligible nests, ask LLVM to jam the copies.
-class GuardNests : public PassInfoMixin<GuardNests> {
- public:
-  PreservedAnalyses run(Function &f, FunctionAnalysisManager &fam) {
-    Request req;
-    if (!parse_request(f, req)) {
-      return PreservedAnalyses::all();
-    }
-    std::string report;
-    bool changed = NestJammer(f, fam, req).run(report);
-    if (!report.empty()) {
-      f.addFnAttr(kGuarded, report);
-    }
-    return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+PreservedAnalyses GuardNests::run(Function &f, FunctionAnalysisManager &fam) {
+  Request req;
+  if (!parse_request(f, req)) {
+    return PreservedAnalyses::all();
   }
-};
+  std::string report;
+  bool changed = NestJammer(f, fam, req).run(report);
+  if (!report.empty()) {
+    f.addFnAttr(kGuarded, report);
+  }
+  return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}
 
 // At the pipeline's end: how many guarded copies LLVM jammed, as the outcome.
-class ReportJams : public PassInfoMixin<ReportJams> {
- public:
-  PreservedAnalyses run(Function &f, FunctionAnalysisManager &fam) {
-    Request req;
-    Attribute guarded = f.getFnAttribute(kGuarded);
-    if (!parse_request(f, req) || !guarded.isStringAttribute()) {
-      return PreservedAnalyses::all();
-    }
-    unsigned jammed = 0;
-    LoopInfo &li = fam.getResult<LoopAnalysis>(f);
-    for (Loop *top : li) {
-      for (Loop *l : top->getLoopsInPreorder()) {
-        MDNode *id = l->getLoopID();
-        for (unsigned k = 1; id != nullptr && k < id->getNumOperands(); k++) {
-          auto *attr = dyn_cast<MDNode>(id->getOperand(k));
-          if (attr != nullptr && attr->getNumOperands() > 0) {
-            auto *name = dyn_cast<MDString>(attr->getOperand(0));
-            jammed += name != nullptr && name->getString() == kJammed;
-          }
+PreservedAnalyses ReportJams::run(Function &f, FunctionAnalysisManager &fam) {
+  Request req;
+  Attribute guarded = f.getFnAttribute(kGuarded);
+  if (!parse_request(f, req) || !guarded.isStringAttribute()) {
+    return PreservedAnalyses::all();
+  }
+  unsigned jammed = 0;
+  LoopInfo &li = fam.getResult<LoopAnalysis>(f);
+  for (Loop *top : li) {
+    for (Loop *l : top->getLoopsInPreorder()) {
+      MDNode *id = l->getLoopID();
+      for (unsigned k = 1; id != nullptr && k < id->getNumOperands(); k++) {
+        auto *attr = dyn_cast<MDNode>(id->getOperand(k));
+        if (attr != nullptr && attr->getNumOperands() > 0) {
+          auto *name = dyn_cast<MDString>(attr->getOperand(0));
+          jammed += name != nullptr && name->getString() == kJammed;
         }
       }
     }
-    SmallVector<StringRef, 3> parts;
-    guarded.getValueAsString().split(parts, '|', 2);
-    if (parts.size() != 3) {
-      return PreservedAnalyses::all();
-    }
-    std::string out = std::to_string(jammed) + "|" + parts[1].str() + "|x" + std::to_string(req.count) + ": ";
-    if (jammed == 0) {
-      out += "none of " + parts[1].str() + " loop nests jammed";
-    } else {
-      out += std::to_string(jammed) + " of " + parts[1].str() + " loop nests jammed behind a guard (stores apart";
-      out += " from what the nest reads; a nest streaming more than a chain step's worth of bytes only when";
-      out += " it reads at most " + std::to_string(req.limit) + " bytes)";
-    }
-    if (parts[0] != std::to_string(jammed)) {
-      out += "; " + parts[0].str() + " guarded copies";
-    }
-    out += parts[2].str();
-    f.addFnAttr(kResult, out);
+  }
+  SmallVector<StringRef, 3> parts;
+  guarded.getValueAsString().split(parts, '|', 2);
+  if (parts.size() != 3) {
     return PreservedAnalyses::all();
   }
-};
-
-// LLVM's unroll-and-jam pass is in the O2/O3 pipelines (after the vectorizers, before the late
-// unroller) only with its option set; on x86 it then jams only loops whose metadata asks for it
-// (the target does not enable it otherwise), i.e. the guarded copies above. Set once per
-// process, before the first pipeline is built.
-bool enable_llvm_unroll_and_jam() {
-  auto &options = cl::getRegisteredOptions();
-  auto it = options.find("enable-unroll-and-jam");
-  return it != options.end() && !it->second->addOccurrence(0, "enable-unroll-and-jam", "true");
-}
-
-}  // namespace
-
-// LLVMRunPasses with the vectorizer-start extension above. The tuning flags are those of
-// LLVMPassBuilderOptions that orc-bridge sets; `tm` may be null (no target cost model).
-// Returns null on success, else an error the caller owns (LLVMGetErrorMessage).
-extern "C" LLVMErrorRef bf_run_passes(LLVMModuleRef module_ref, const char *passes, LLVMTargetMachineRef tm,
-                                      int vectorize, int unroll, int call_graph_profile) {
-  Module *m = unwrap(module_ref);
-  auto *machine = reinterpret_cast<TargetMachine *>(tm);
-  PipelineTuningOptions pto;
-  pto.LoopVectorization = vectorize != 0;
-  pto.SLPVectorization = vectorize != 0;
-  pto.LoopInterleaving = vectorize != 0;
-  pto.LoopUnrolling = unroll != 0;
-  pto.CallGraphProfile = call_graph_profile != 0;
-  PassInstrumentationCallbacks pic;
-  PassBuilder pb(machine, pto, std::nullopt, &pic);
-  static const bool uaj_in_pipeline = enable_llvm_unroll_and_jam();
-  (void)uaj_in_pipeline;
-  pb.registerVectorizerStartEPCallback(
-      [](FunctionPassManager &fpm, OptimizationLevel) { fpm.addPass(GuardNests()); });
-  pb.registerOptimizerLastEPCallback([](ModulePassManager &mpm, OptimizationLevel) {
-    mpm.addPass(createModuleToFunctionPassAdaptor(ReportJams()));
-  });
-  LoopAnalysisManager lam;
-  FunctionAnalysisManager fam;
-  CGSCCAnalysisManager cgam;
-  ModuleAnalysisManager mam;
-  pb.registerLoopAnalyses(lam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerModuleAnalyses(mam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  StandardInstrumentations si(m->getContext(), false, false);
-  si.registerCallbacks(pic, &mam);
-  ModulePassManager mpm;
-  if (Error err = pb.parsePassPipeline(mpm, passes)) {
-    return wrap(std::move(err));
+  std::string out = std::to_string(jammed) + "|" + parts[1].str() + "|x" + std::to_string(req.count) + ": ";
+  if (jammed == 0) {
+    out += "none of " + parts[1].str() + " loop nests jammed";
+  } else {
+    out += std::to_string(jammed) + " of " + parts[1].str() + " loop nests jammed behind a guard (stores apart";
+    out += " from what the nest reads; a nest streaming more than a chain step's worth of bytes only when";
+    out += " it reads at most " + std::to_string(req.limit) + " bytes)";
   }
-  mpm.run(*m, mam);
-  return nullptr;
+  if (parts[0] != std::to_string(jammed)) {
+    out += "; " + parts[0].str() + " guarded copies";
+  }
+  out += parts[2].str();
+  f.addFnAttr(kResult, out);
+  return PreservedAnalyses::all();
 }
+
+}  // namespace bareflow
