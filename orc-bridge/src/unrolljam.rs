@@ -1,11 +1,12 @@
-//! Guarded unroll-and-jam of the loop nests of a specialization's versions: an outer loop whose
-//! body is one inner reduction loop (app-tinyllama's `matmul` over the pasted `dot`) runs
+//! Guarded unroll-and-jam of hot loop nests (a specialization's versions, other O2/O3 compiles,
+//! ahead-of-time code): an outer loop whose body is one inner reduction loop (row sums) runs
 //! [`Jam::count`] outer iterations' inner loops as one, each with its own values in its own order
-//! (bit-identical floating point), when a guard at the nest's entry finds that what the nest
-//! stores overlaps nothing else it touches and that the bytes it reads fit [`Jam::limit`]; else
-//! the nest as it was. The transformation is `cxx/unrolljam.cc` (run inside the tier pipeline at
-//! the vectorizer's start, by the pass runner [`run_passes`]); this is its binding: the request
-//! on a dispatcher, the outcome read back, and the cache size the limit derives from.
+//! (bit-identical floating point), where the reductions' latency, not memory, bounds the rows,
+//! behind a guard at the nest's entry: what the nest stores overlaps nothing else it touches, and
+//! (for a nest that would be memory-bound outside the L2 cache) the bytes it reads fit
+//! [`Jam::limit`]; else the nest as it was. The transformation is `cxx/unrolljam.cc` (run inside
+//! the tier pipeline by the pass runner `cxx/passes.cc`, [`run_passes`]); this is its binding:
+//! the request on a function, the outcome read back, and the cache size the limit derives from.
 
 use std::ffi::{CString, c_char, c_int};
 
@@ -42,8 +43,9 @@ const REQUEST: &str = "bareflow-unroll-and-jam";
 /// Function attribute the pass writes its outcome to.
 const RESULT: &str = "bareflow-unroll-and-jam-result";
 
-/// An unroll-and-jam request: jam `count` outer iterations of every eligible nest when the nest
-/// reads at most `limit` bytes (checked at its entry, each time).
+/// An unroll-and-jam request: jam `count` outer iterations of every eligible nest bound by its
+/// reductions' latency, and of a nest that streams more only when it reads at most `limit`
+/// bytes (checked at its entry, each time; 0: never, the function's data is streamed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Jam {
     pub count: u32,
