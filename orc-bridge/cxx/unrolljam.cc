@@ -13,7 +13,7 @@
 // GuardNests, per outer loop with exactly one inner loop, no deeper nest, whose inner trip
 // count does not change across the outer iterations and whose body holds loads and stores only:
 //  1. the byte range [lo, hi) each access covers over the whole nest (its address as an affine
-//     function of both induction variables, steps known non-negative, evaluated at the first and
+//     function of both induction variables, least and greatest at the corners: the first and
 //     last iteration of each loop), grouped by the pointer it is based on;
 //  2. a guard in the nest's preheader: no range of a group that stores overlaps another group's,
 //     and the bytes the nest reads (the sum of the read groups' ranges) are at most LIMIT, the
@@ -186,32 +186,33 @@ class NestJammer {
   }
 
  private:
-  // The bounds of `e` over the nest: the value at the first (`last` false) or last iteration of
-  // every loop of the nest it varies in; null when it is not affine with non-negative steps.
-  const SCEV *bound(const SCEV *e, Loop *outer, bool last) {
-    for (int depth = 0; depth < 4; depth++) {
-      if (se_.isLoopInvariant(e, outer)) {
-        return e;
-      }
-      const auto *ar = dyn_cast<SCEVAddRecExpr>(e);
-      if (ar == nullptr || !ar->isAffine() || !outer->contains(ar->getLoop())) {
-        return nullptr;
-      }
-      const SCEV *step = ar->getStepRecurrence(se_);
-      if (!se_.isLoopInvariant(step, outer) || !se_.isKnownNonNegative(step)) {
-        return nullptr;
-      }
-      if (!last) {
-        e = ar->getStart();
+  // The values of `e` at the corners of the nest's iteration space (the first and the last
+  // iteration of each loop it varies in): an affine function of the induction variables takes
+  // its least and greatest value there, whatever the signs of its steps. Empty when `e` is not
+  // affine in them, a step or trip count changes inside the nest, or is unknown.
+  std::vector<const SCEV *> corners(const SCEV *e, Loop *outer) {
+    std::vector<const SCEV *> todo{e};
+    std::vector<const SCEV *> out;
+    while (!todo.empty()) {
+      const SCEV *x = todo.back();
+      todo.pop_back();
+      if (se_.isLoopInvariant(x, outer)) {
+        out.push_back(x);
         continue;
       }
-      const SCEV *btc = se_.getBackedgeTakenCount(ar->getLoop());
-      if (isa<SCEVCouldNotCompute>(btc) || !se_.isLoopInvariant(btc, outer)) {
-        return nullptr;
+      const auto *ar = dyn_cast<SCEVAddRecExpr>(x);
+      if (ar == nullptr || !ar->isAffine() || !outer->contains(ar->getLoop()) ||
+          !se_.isLoopInvariant(ar->getStepRecurrence(se_), outer)) {
+        return {};
       }
-      e = ar->evaluateAtIteration(btc, se_);
+      const SCEV *btc = se_.getBackedgeTakenCount(ar->getLoop());
+      if (isa<SCEVCouldNotCompute>(btc) || !se_.isLoopInvariant(btc, outer) || out.size() + todo.size() > 6) {
+        return {};
+      }
+      todo.push_back(ar->getStart());
+      todo.push_back(ar->evaluateAtIteration(btc, se_));
     }
-    return nullptr;
+    return out;
   }
 
   bool collect(Loop *outer, std::vector<Group> &groups, std::string &reason) {
@@ -251,12 +252,14 @@ class NestJammer {
           reason = "an address not based on a pointer fixed for the nest";
           return false;
         }
-        const SCEV *lo = bound(p, outer, false);
-        const SCEV *last = bound(p, outer, true);
-        if (lo == nullptr || last == nullptr) {
+        std::vector<const SCEV *> at = corners(p, outer);
+        if (at.empty()) {
           reason = "an address that is not affine in the nest's induction variables";
           return false;
         }
+        SmallVector<const SCEV *, 8> ends(at.begin(), at.end());
+        const SCEV *lo = se_.getUMinExpr(ends);
+        const SCEV *last = se_.getUMaxExpr(ends);
         const SCEV *size = se_.getConstant(Type::getInt64Ty(f_.getContext()), dl.getTypeStoreSize(ty));
         const SCEV *hi = se_.getAddExpr(last, se_.getTruncateOrZeroExtend(size, se_.getEffectiveSCEVType(last->getType())));
         Group *g = nullptr;
@@ -595,8 +598,12 @@ PreservedAnalyses ReportJams::run(Function &f, FunctionAnalysisManager &fam) {
     out += "none of " + parts[1].str() + " loop nests jammed";
   } else {
     out += std::to_string(jammed) + " of " + parts[1].str() + " loop nests jammed behind a guard (stores apart";
-    out += " from what the nest reads; a nest streaming more than a chain step's worth of bytes only when";
-    out += " it reads at most " + std::to_string(req.limit) + " bytes)";
+    out += " from what the nest reads";
+    if (req.limit > 0) {
+      out += "; a nest streaming more than a chain step's worth of bytes only when it reads at most " +
+             std::to_string(req.limit) + " bytes";
+    }
+    out += ")";
   }
   if (parts[0] != std::to_string(jammed)) {
     out += "; " + parts[0].str() + " guarded copies";

@@ -105,6 +105,9 @@ pub struct Tiering {
     pub count_native_calls: bool,
     /// Specializations compiled so far (`specialize`), in order; a function's newest is last.
     pub specialized: Vec<specialize::Record>,
+    /// What the guarded unroll-and-jam did in each compile that found loop nests of its shape
+    /// (`orc_bridge::unrolljam`), in order: (function, outcome).
+    pub jams: Vec<(String, orc_bridge::JamOutcome)>,
     /// Compile guarded specializations at O2/O3 (`--no-specialize` turns it off).
     pub specialize: bool,
     /// Version memory calls by size as part of them (`--no-size-versions` turns it off alone).
@@ -185,6 +188,7 @@ impl Tiering {
             verbose,
             count_native_calls: true,
             specialized: Vec::new(),
+            jams: Vec::new(),
             specialize: true,
             size_versions: true,
             unroll_and_jam: Some(orc_bridge::Jam::for_this_cpu()),
@@ -334,6 +338,9 @@ impl Tiering {
                 eprintln!("[tier] {}: unroll-and-jam: {j}", c.function);
             }
         }
+        if let Some(j) = &c.jam {
+            self.jams.push((c.function.clone(), j.clone()));
+        }
         self.levels[f.index()] = Some(c.level);
     }
 
@@ -480,6 +487,7 @@ impl Tiering {
                 "compile_cpu_ms": e.background.and_then(|b| b.cpu_ms),
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
+            "unroll_and_jam": self.jam_report(),
             "specializations": (0..self.specialized.len()).map(|k| {
                 let r = &self.specialized[k];
                 let (hits, misses) = self.guard_report(k);
@@ -500,6 +508,30 @@ impl Tiering {
                 })
             }).collect::<Vec<_>>(),
         })
+    }
+}
+
+impl Tiering {
+    /// Per function whose newest compile jammed a loop nest: the nests jammed, of how many, the
+    /// log line, and the guard's counts since the run began (entries jammed, entries as written;
+    /// a specialization's count from its compile).
+    fn jam_report(&self) -> Vec<serde_json::Value> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for (function, o) in self.jams.iter().rev() {
+            if seen.contains(function) {
+                continue;
+            }
+            seen.push(function.clone());
+            let Some(&f) = self.links.index.get(function).filter(|_| o.jammed > 0) else { continue };
+            let (hits, misses) = specialize::loop_hits_and_misses(&self.links.guard_counts(f));
+            out.push(json!({
+                "function": function, "jammed": o.jammed, "nests": o.nests, "outcome": o.text,
+                "hits": hits, "misses": misses,
+            }));
+        }
+        out.reverse();
+        out
     }
 }
 

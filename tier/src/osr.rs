@@ -155,6 +155,12 @@ impl Tiering {
                     background: None,
                     inlined: c.inlined.clone(),
                 });
+                if let Some(j) = &c.jam {
+                    if self.verbose {
+                        eprintln!("[tier] {}: unroll-and-jam (OSR entry at block {}): {j}", c.function, p.block);
+                    }
+                    self.jams.push((c.function.clone(), j.clone()));
+                }
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));
                 OsrDecision::Enter(addr)
