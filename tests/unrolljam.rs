@@ -69,6 +69,12 @@ fn jammed_rows_run_when_the_guard_holds_and_the_nest_as_written_when_buffers_ove
     // Every overlapping call (the last quarter) misses; the separate calls after the compile hit.
     assert_eq!(misses, 750, "each overlapping call takes the nest as written");
     assert!(hits > 2000 && hits < 3000, "separate calls after the compile run jammed: {hits} hits");
+    // The profile's list of jammed functions has rows with the same counts.
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&prof).unwrap()).unwrap();
+    let listed = j["tiering"]["unroll_and_jam"].as_array().expect("tiering.unroll_and_jam");
+    let r = listed.iter().find(|r| r["function"] == "rows").expect("rows in tiering.unroll_and_jam");
+    assert_eq!((r["jammed"].as_u64(), r["nests"].as_u64()), (Some(1), Some(1)), "{r}");
+    assert_eq!((r["hits"].as_u64(), r["misses"].as_u64()), (Some(hits), Some(misses)), "{r}");
     // `bareflow report` shows them.
     let r = support::bareflow(["report", prof.to_str().unwrap()]).output().expect("bareflow report");
     let text = String::from_utf8_lossy(&r.stdout);
