@@ -2,8 +2,9 @@
 //! - the ORC self-test kernel (selftest/selftest.c) and the module cut's test input
 //!   (selftest/cut.c) as LLVM bitcode, compiled with clang-19 so the self-test embeds real clang output. `-O2 -Xclang -disable-llvm-passes`: unoptimized IR
 //!   without `optnone`, i.e. what the JIT tiers start from. Override the compiler with $CLANG.
-//! - the module cut (cxx/cut.cc, used by src/cut.rs) and the inlining record (cxx/inlined.cc,
-//!   src/inlined.rs) against the headers of the LLVM that llvm-sys links ($LLVM_SYS_191_PREFIX, as llvm-sys reads it): Debian's or the stripped one, in the
+//! - the module cut (cxx/cut.cc, used by src/cut.rs), the inlining record (cxx/inlined.cc,
+//!   src/inlined.rs) and the guarded unroll-and-jam with its pass runner (cxx/unrolljam.cc,
+//!   cxx/passes.cc, src/unrolljam.rs) against the headers of the LLVM that llvm-sys links ($LLVM_SYS_191_PREFIX, as llvm-sys reads it): Debian's or the stripped one, in the
 //!   Linux process and in the kernel alike. No exceptions, no RTTI; it calls only LLVM.
 
 use std::path::{Path, PathBuf};
@@ -37,8 +38,8 @@ fn bitcode(src: &str, out: &str) {
 }
 
 fn module_cut() {
-    let srcs = ["cxx/cut.cc", "cxx/inlined.cc"];
-    for src in srcs {
+    let srcs = ["cxx/cut.cc", "cxx/inlined.cc", "cxx/unrolljam.cc", "cxx/passes.cc"];
+    for src in srcs.iter().chain(&["cxx/unrolljam.h"]) {
         println!("cargo:rerun-if-changed={src}");
     }
     println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");

@@ -4,7 +4,8 @@
 #                                synchronous compiles (`--jit-threads 0`), and with one compile thread (`--jit-threads 1`)
 #   make test-tier-csmith        csmith seeds under the same three settings
 #   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report, bareflow.h in every tier)
-#                                and tests/memsize.rs (size-versioned memory calls)
+#                                tests/memsize.rs (size-versioned memory calls) and tests/unrolljam.rs (guarded
+#                                unroll-and-jam)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
 TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 
@@ -18,6 +19,7 @@ test-tier-conformance:
 test-tiering:
 	$(TEST_LOG) test-tiering cargo test --release --test tiering
 	$(TEST_LOG) test-tiering cargo test --release --test memsize
+	$(TEST_LOG) test-tiering cargo test --release --test unrolljam
 
 test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture

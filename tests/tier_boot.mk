@@ -5,7 +5,8 @@
 #                         attached to QEMU's stub stopping in JIT-compiled code by name, core-rt's dlsym,
 #                         bareflow.h's answers in every tier as in userspace, a warm boot
 #                         linking specialized objects from the state disk, rounding libcalls of JIT code
-#                         (floor, fma... for a CPU without SSE4.1 or FMA) resolved in the kernel
+#                         (floor, fma... for a CPU without SSE4.1 or FMA) resolved in the kernel; and
+#                         tests/unrolljam_boot.rs: a jammed loop nest made, linked warm and exported
 #   make test-gdb-jit     the same gdb session on the Linux process: `bareflow run --tier jit --opt 2` under
 #                         `gdb -batch`, a pending breakpoint by name stops in JIT-compiled code of a -g app
 #   make qemu-gdb-jit     by hand, terminal 1: QEMU paused with its gdb stub on port 1234, about to run
@@ -22,6 +23,7 @@ GDB_JIT_CMDLINE := run --tier jit --opt 2 --verbose /boot/prog.bc
 
 test-tier-boot: image
 	$(TEST_LOG) test-tier-boot cargo test --release --test tier_boot -- --nocapture
+	$(TEST_LOG) test-tier-boot cargo test --release --test unrolljam_boot -- --nocapture
 
 test-gdb-jit: $(DEPS_STAMP)
 	$(TEST_LOG) test-gdb-jit cargo test --release --test gdb_jit

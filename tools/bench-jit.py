@@ -51,6 +51,8 @@ BENCHMARKS = [
     ("spec_records", ["48", "4096", "1000"], ["48", "4096", "10000"]),
     # A memcpy whose size is a field of the copied message (no argument carries it).
     ("spec_msgcopy", ["24", "4096", "2000"], ["24", "4096", "20000"]),
+    # Row sums bound by their adds' latency, rows of a command-line length (guarded unroll-and-jam).
+    ("spec_rows", ["256", "64", "2000"], ["256", "64", "20000"]),
 ]
 
 

@@ -12,6 +12,8 @@
 //!   symbols); no dlsym, no process-symbol search (there is no dynamic loader on bare metal).
 //! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies);
 //!   `gain`: which parameters a constant improves ([`Jit::parameter_gains`]).
+//! - [`unrolljam`]: guarded unroll-and-jam of the specialized versions' loop nests (the pass is
+//!   `cxx/unrolljam.cc`, run inside the tier pipeline).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
 mod cut;
@@ -29,6 +31,7 @@ pub mod selftest;
 pub mod specialize;
 pub mod symbols;
 pub mod target;
+pub mod unrolljam;
 
 pub use error::{Error, Result};
 pub use gain::Gain;
@@ -42,6 +45,7 @@ pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
 pub use specialize::{Specialization, Version};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};
+pub use unrolljam::{Jam, JamOutcome};
 
 use std::fmt;
 use std::str::FromStr;

@@ -137,24 +137,21 @@ fn has_scalarizer(module: &OwnedModule) -> bool {
     })
 }
 
-/// Run a textual new-PM pipeline on a module (with the target machine's cost model when given).
+/// Run a textual new-PM pipeline on a module (with the target machine's cost model when given:
+/// then through [`crate::unrolljam::run_passes`], which adds the guarded unroll-and-jam of the
+/// functions that ask for it).
 pub(crate) fn run_passes(module: &OwnedModule, pipeline: &str, tm: Option<(&TargetMachine, bool)>) -> Result<()> {
+    if let Some((t, vectorize)) = tm {
+        return crate::unrolljam::run_passes(module.raw(), pipeline, Some(t.raw()), vectorize);
+    }
     let passes = CString::new(pipeline).map_err(|_| Error::Llvm("pass pipeline contains a NUL byte".into()))?;
-    // SAFETY: valid module, pipeline string and (optional) target machine; the options object is
-    // created and disposed here.
+    // SAFETY: valid module and pipeline string; the options object is created and disposed here.
     let err = unsafe {
         let opts = LLVMCreatePassBuilderOptions();
-        if let Some((_, vectorize)) = tm {
-            LLVMPassBuilderOptionsSetLoopVectorization(opts, vectorize as i32);
-            LLVMPassBuilderOptionsSetSLPVectorization(opts, vectorize as i32);
-            LLVMPassBuilderOptionsSetLoopInterleaving(opts, vectorize as i32);
-            LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
-        }
         // The call-graph profile goes into a SHT_REL section (.llvm.call-graph-profile) that
         // JITLink refuses; it only guides a static linker's function ordering anyway.
         LLVMPassBuilderOptionsSetCallGraphProfile(opts, 0);
-        let raw_tm = tm.map_or(std::ptr::null_mut(), |(t, _)| t.raw());
-        let err = LLVMRunPasses(module.raw(), passes.as_ptr(), raw_tm, opts);
+        let err = LLVMRunPasses(module.raw(), passes.as_ptr(), std::ptr::null_mut(), opts);
         LLVMDisposePassBuilderOptions(opts);
         err
     };

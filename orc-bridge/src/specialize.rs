@@ -23,6 +23,9 @@
 //! - the memory calls of the specialization's `mem` list are versioned by size first
 //!   ([`crate::memsize`]); a specialization may consist of those alone (no argument versions:
 //!   no dispatcher, the function keeps its body).
+//! - with `jam`, the dispatcher asks the tier pipeline to unroll-and-jam the loop nests of its
+//!   versions behind a guard ([`crate::unrolljam`]), counted in words [`LOOP_HITS`] and
+//!   [`LOOP_HITS`]` + 1` of the counters.
 
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -32,6 +35,7 @@ use crate::error::{Error, Result, cstring};
 use crate::llvm;
 use crate::memsize::{MAX_MEM_SITES, MemVersion};
 use crate::symbols::HostSymbol;
+use crate::unrolljam::Jam;
 
 /// Most versions of one specialization (each a copy of the body).
 pub const MAX_VERSIONS: usize = 3;
@@ -47,9 +51,14 @@ pub const MAX_PROPAGATED_CALLEE_INSTRUCTIONS: usize = 400;
 /// Word of a function's guard-counter array that counts the argument guards' misses.
 pub const ARG_MISSES: usize = MAX_VERSIONS;
 
+/// Word of a function's guard-counter array that counts the entries of its versions' loop nests
+/// that ran jammed ([`crate::unrolljam`]); the next word counts those that ran as they were.
+pub const LOOP_HITS: usize = MAX_VERSIONS + 1 + 2 * MAX_MEM_SITES;
+
 /// Words of a function's guard-counter array: hits per version, then misses ([`ARG_MISSES`]),
-/// then per size-versioned memory call its hits and misses.
-pub const GUARD_COUNTERS: usize = MAX_VERSIONS + 1 + 2 * MAX_MEM_SITES;
+/// then per size-versioned memory call its hits and misses, then the loop-nest guards' hits and
+/// misses ([`LOOP_HITS`]).
+pub const GUARD_COUNTERS: usize = LOOP_HITS + 2;
 
 /// Where a dispatcher's guard counters live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,16 +77,19 @@ pub struct Version {
 }
 
 /// The versions to compile (0..=[`MAX_VERSIONS`], tried in order) and the memory calls to
-/// version by size (0..=[`MAX_MEM_SITES`]); not both empty.
+/// version by size (0..=[`MAX_MEM_SITES`]); not both empty. With `jam` (and versions), the
+/// versions' loop nests are unroll-and-jammed behind a guard ([`crate::unrolljam`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Specialization {
     pub versions: Vec<Version>,
     pub mem: Vec<MemVersion>,
+    pub jam: Option<Jam>,
 }
 
 impl Specialization {
     /// A stable text of the versions (`p2=64,p3=1;p2=96,p3=1`), then of the memory calls if
-    /// any (`|m0=64,m3=8`: site 0 for 64 bytes, site 3 for 8): the object cache keys by it.
+    /// any (`|m0=64,m3=8`: site 0 for 64 bytes, site 3 for 8), then of the jam if any
+    /// (`/uj=4,262144`): the object cache keys by it.
     pub fn key(&self) -> String {
         let v: Vec<String> = self
             .versions
@@ -90,11 +102,19 @@ impl Specialization {
             key.push('|');
             key.push_str(&m.join(","));
         }
+        if let Some(j) = &self.jam {
+            key.push('/');
+            key.push_str(&j.key());
+        }
         key
     }
 
     /// Read a [`Specialization::key`] back (`None`: not one).
     pub fn from_key(key: &str) -> Option<Specialization> {
+        let (key, jam) = match key.split_once('/') {
+            Some((k, j)) => (k, Some(Jam::from_key(j)?)),
+            None => (key, None),
+        };
         let (args, mem_text) = key.split_once('|').unwrap_or((key, ""));
         let mut versions = Vec::new();
         for v in args.split(';').filter(|s| !s.is_empty()) {
@@ -111,7 +131,8 @@ impl Specialization {
             mem.push(MemVersion { site: site.parse().ok()?, size: size.parse().ok()? });
         }
         let fits = versions.len() <= MAX_VERSIONS && mem.len() <= MAX_MEM_SITES;
-        (fits && !(versions.is_empty() && mem.is_empty())).then_some(Specialization { versions, mem })
+        let fits = fits && (jam.is_none() || !versions.is_empty());
+        (fits && !(versions.is_empty() && mem.is_empty())).then_some(Specialization { versions, mem, jam })
     }
 }
 
@@ -250,6 +271,9 @@ pub(crate) fn build(
         let mut args = params.clone();
         call_and_return(b, &mut args, ARG_MISSES, false);
         LLVMDisposeBuilder(b);
+        if let Some(jam) = spec.jam {
+            crate::unrolljam::request(dispatcher, function, jam, storage)?;
+        }
         Ok(dispatcher)
     }
 }
@@ -336,12 +360,19 @@ mod tests {
         let mut s = Specialization {
             versions: vec![Version { values: vec![(2, 64), (3, 1)] }, Version { values: vec![(2, 96)] }],
             mem: Vec::new(),
+            jam: None,
         };
         assert_eq!(s.key(), "p2=64,p3=1;p2=96");
         assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
         s.mem = vec![MemVersion { site: 0, size: 64 }, MemVersion { site: 3, size: 8 }];
         assert_eq!(s.key(), "p2=64,p3=1;p2=96|m0=64,m3=8");
         assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
+        s.jam = Some(Jam { count: 4, limit: 262144 });
+        assert_eq!(s.key(), "p2=64,p3=1;p2=96|m0=64,m3=8/uj=4,262144");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
+        assert_eq!(Specialization::from_key("p2=64/uj=1,5"), None);
+        assert_eq!(Specialization::from_key("|m0=64/uj=4,5"), None, "a jam needs versions");
+        s.jam = None;
         s.versions.clear();
         assert_eq!(s.key(), "|m0=64,m3=8");
         assert_eq!(Specialization::from_key(&s.key()), Some(s));

@@ -15,7 +15,7 @@ use bareflow_state::content::{RunState, bitcode_hash};
 use std::path::Path;
 use whole::WholeProgram;
 
-const USAGE: &str = "usage: bareflow aot --state STORE PROGRAM.bc -o OUT.o [--stubs OUT.s] [--cpu NAME] [--features F]";
+const USAGE: &str = "usage: bareflow aot --state STORE PROGRAM.bc -o OUT.o [--stubs OUT.s] [--cpu NAME] [--features F] [--no-unroll-and-jam]";
 
 struct Args {
     state: String,
@@ -24,10 +24,14 @@ struct Args {
     stubs: Option<String>,
     cpu: Option<String>,
     features: Option<String>,
+    /// Guarded unroll-and-jam of the loop nests (`--no-unroll-and-jam`: only where a
+    /// specialization of the snapshot brings its own).
+    unroll_and_jam: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let (mut state, mut program, mut out, mut stubs, mut cpu, mut features) = (None, None, None, None, None, None);
+    let mut unroll_and_jam = true;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = |what: &str| it.next().cloned().ok_or(format!("{a} needs {what}"));
@@ -37,6 +41,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--stubs" => stubs = Some(val("a file name")?),
             "--cpu" => cpu = Some(val("a CPU name")?),
             "--features" => features = Some(val("a feature string")?),
+            "--no-unroll-and-jam" => unroll_and_jam = false,
             f if f.starts_with('-') => return Err(format!("unknown option '{f}' ({USAGE})")),
             p if program.is_none() => program = Some(p.to_string()),
             p => return Err(format!("unexpected argument '{p}' ({USAGE})")),
@@ -49,6 +54,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         stubs,
         cpu,
         features,
+        unroll_and_jam,
     })
 }
 
@@ -102,12 +108,13 @@ fn run(args: &[String]) -> Result<(), String> {
                 dead: c.dead.clone(),
                 // Built for the snapshot's specializations: they are part of its shape, checked above.
                 specialized: specialized_keys(&whole::specializations(&state, &c.live)?),
+                jams: Vec::new(),
                 ms: 0.0,
             },
             format!("the converged module kept in snapshot gen {generation} (built at run {})", c.runs),
         ),
         None => (
-            whole::build(&bytes, &a.program, &state, &cpu, features)?,
+            whole::build(&bytes, &a.program, &state, &cpu, features, a.unroll_and_jam.then(plain_jam))?,
             format!("snapshot gen {generation} ({} runs)", state.runs),
         ),
     };
@@ -134,7 +141,16 @@ fn run(args: &[String]) -> Result<(), String> {
             "aot: {f}: guarded specialization {key} kept (guard counters __bf.guards.{f}: hits per version, then misses)"
         );
     }
+    for (f, outcome) in &o.jams {
+        println!("aot: {f}: unroll-and-jam {outcome}");
+    }
     Ok(())
+}
+
+/// The unroll-and-jam of functions whose specialization brings none: as the tier manager's
+/// (`Tiering::plain_jam`: this CPU's count, only nests bound by their reductions' latency).
+fn plain_jam() -> orc_bridge::Jam {
+    orc_bridge::Jam { limit: 0, ..orc_bridge::Jam::for_this_cpu() }
 }
 
 /// `(function, key)` of each specialization, sorted by function.

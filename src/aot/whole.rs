@@ -25,18 +25,23 @@ pub struct WholeProgram {
     /// Guarded specializations kept, by function, as `orc_bridge::Specialization::key` writes
     /// them (`p2=64,p3=1;p2=96,p3=1`).
     pub specialized: Vec<(String, String)>,
+    /// What the guarded unroll-and-jam did, per function that has loop nests
+    /// (`orc_bridge::unrolljam`; empty for a converged module kept from the snapshot).
+    pub jams: Vec<(String, orc_bridge::JamOutcome)>,
     /// Optimization + code generation time.
     pub ms: f64,
 }
 
 /// Rebuild program `bytes` (named `name` in messages) from `state`'s aggregated profile for
-/// `cpu` (`features`: None = the CPU's own).
+/// `cpu` (`features`: None = the CPU's own); `jam`: the guarded unroll-and-jam of the functions
+/// whose specialization brings none (`Tiering::plain_jam`, or `None`).
 pub fn build(
     bytes: &[u8],
     name: &str,
     state: &RunState,
     cpu: &str,
     features: Option<String>,
+    jam: Option<orc_bridge::Jam>,
 ) -> Result<WholeProgram, String> {
     // irvm lowers each live function so its counters (summed over runs) map onto LLVM blocks.
     let resolver = Box::new(crate::resolver::platform());
@@ -66,12 +71,14 @@ pub fn build(
     let mut jit = Jit::new(&cfg).map_err(|e| e.to_string())?;
     let module = jit.load_bitcode(name, bytes).map_err(|e| e.to_string())?;
     jit.set_profile_summary(Some(profile_summary(&m)));
+    jit.set_unroll_and_jam(jam);
     let t0 = std::time::Instant::now();
     let o = jit
         .optimize_module(module, OptLevel::O3, &profiles, Some(&live), &specializations)
         .map_err(|e| e.to_string())?;
     let specialized = super::specialized_keys(&specializations);
-    Ok(WholeProgram { object: o.object, live, dead, specialized, ms: t0.elapsed().as_secs_f64() * 1e3 })
+    let ms = t0.elapsed().as_secs_f64() * 1e3;
+    Ok(WholeProgram { object: o.object, live, dead, specialized, jams: o.jams, ms })
 }
 
 /// The guarded specializations of the snapshot's object cache (one object per function, the
@@ -100,7 +107,7 @@ pub fn specializations(state: &RunState, live: &[String]) -> Result<HashMap<Stri
             .collect();
         let (mem, _) = bareflow_tier::specialize::choose_mem(&tables, min_calls);
         if !mem.is_empty() {
-            out.insert(f.clone(), Specialization { versions: Vec::new(), mem });
+            out.insert(f.clone(), Specialization { versions: Vec::new(), mem, jam: None });
         }
     }
     Ok(out)

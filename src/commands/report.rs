@@ -150,6 +150,17 @@ fn guards(s: &mut String, t: &Value) {
                 pct(x, h + x)
             );
         }
+        let jam = &r["unroll_and_jam"];
+        if !jam.is_null() {
+            let (h, x) = (jam["hits"].as_u64().unwrap_or(0), jam["misses"].as_u64().unwrap_or(0));
+            let _ = writeln!(
+                s,
+                "  {function}: loop nests unroll-and-jammed x{}: {h} entries jammed ({:.1}%); {x} as written ({:.1}%){dropped}",
+                jam["count"],
+                pct(h, h + x),
+                pct(x, h + x)
+            );
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub mod snapshots;
 use irvm::{Error, Machine, Options, Outcome};
 use session::{Host, ReportSpec, Session};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--no-size-versions] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--no-size-versions] [--no-unroll-and-jam] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,9 @@ struct Args {
     /// Size-versioned memory calls, part of specialization (`--no-size-versions` turns them
     /// off alone).
     size_versions: bool,
+    /// Guarded unroll-and-jam of the specialized versions' loop nests (`--no-unroll-and-jam`
+    /// turns it off alone).
+    unroll_and_jam: bool,
     /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
     fp_contract: bool,
     /// `--jit-threads N`: background compile threads under `--tier auto` (0: compile
@@ -67,6 +70,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut osr = true;
     let mut specialize = true;
     let mut size_versions = true;
+    let mut unroll_and_jam = true;
     let mut fp_contract = false;
     let mut jit_threads = None;
     let mut it = args.iter();
@@ -91,6 +95,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--no-osr" => osr = false,
             "--no-specialize" => specialize = false,
             "--no-size-versions" => size_versions = false,
+            "--no-unroll-and-jam" => unroll_and_jam = false,
             "--fp-contract" => fp_contract = true,
             "--jit-threads" => {
                 let v = it.next().ok_or("--jit-threads needs a number of threads (0: compile synchronously)")?;
@@ -125,6 +130,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         osr,
         specialize,
         size_versions,
+        unroll_and_jam,
         fp_contract,
         jit_threads,
         profile_out,
@@ -285,6 +291,9 @@ fn setup_tier(
     t.jit.set_fp_contraction(a.fp_contract);
     t.specialize = a.specialize;
     t.size_versions = a.size_versions;
+    if !a.unroll_and_jam {
+        t.unroll_and_jam = None;
+    }
     if a.verbose {
         let (cpu, features) = t.cpu();
         eprintln!(

@@ -209,8 +209,15 @@ fn converge(state: &mut RunState, stable: bool, rebuild: bool, t: &Tiering) {
                 "state: profile stable (no tier change, same dead set): rebuilding the program whole at O3 with the aggregated profile…"
             );
             let id = &state.identity;
-            match crate::aot::whole::build(&t.source_bitcode, &t.source_name, state, &id.cpu, Some(id.features.clone()))
-            {
+            let jam = t.plain_jam();
+            match crate::aot::whole::build(
+                &t.source_bitcode,
+                &t.source_name,
+                state,
+                &id.cpu,
+                Some(id.features.clone()),
+                jam,
+            ) {
                 Ok(w) => {
                     eprintln!(
                         "state: converged module: {} live functions, {} dead dropped, object {} bytes ({:.0} ms), kept in the snapshot",

@@ -50,6 +50,14 @@ pub fn printed_mem(output: &str, function: &str, sites: usize) -> Vec<(u64, u64)
     (0..sites).map(|k| (w[4 + 2 * k], w[5 + 2 * k])).collect()
 }
 
+/// `(hits, misses)` of the unroll-and-jam guard the reader printed for `function` in `output`
+/// (words `orc_bridge::specialize::LOOP_HITS` and the next).
+pub fn printed_loop(output: &str, function: &str) -> (u64, u64) {
+    let w = printed_words(output, function);
+    let k = orc_bridge::specialize::LOOP_HITS;
+    (w[k], w[k + 1])
+}
+
 /// The specialization `key` a `bareflow aot` report gives for `function`
 /// (`aot: row: guarded specialization p2=64,p3=1;p2=96,p3=1 kept (...)`).
 pub fn aot_key(report: &str, function: &str) -> String {

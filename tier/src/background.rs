@@ -58,6 +58,8 @@ pub(crate) struct Job {
     pub(crate) summary: Option<ProfileSummary>,
     /// Functions whose code was a guarded specialization when queued (their calls stay calls).
     pub(crate) specialized_callees: Vec<String>,
+    /// The unroll-and-jam of compiles without a specialization's own (`Tiering::plain_jam`).
+    pub(crate) jam: Option<orc_bridge::Jam>,
     /// The function's heat when (last) queued: the order among waiting jobs.
     pub(crate) heat: u64,
     /// The job replaces the function's code at the same level (a dropped specialization).
@@ -84,6 +86,7 @@ impl Job {
             profile: None,
             summary: None,
             specialized_callees: Vec::new(),
+            jam: None,
             heat,
             recompile,
             leaves_interpreter,
@@ -336,6 +339,7 @@ fn compile_jobs(
             Ok((jit, module)) => {
                 jit.set_profile_summary(job.summary.clone());
                 jit.set_specialized_callees(job.specialized_callees.clone());
+                jit.set_unroll_and_jam(job.jam);
                 let spec = job.osr.as_ref().map(|o| OsrSpec { header: o.header, values: &o.values });
                 let slotted = |n: &str| setup.slotted.contains(n);
                 let mut build = |variant| {
@@ -419,11 +423,13 @@ impl crate::Tiering {
         }
         let special = self.specialization_for(m, f, level);
         let specialized_callees = self.live_specializations();
+        let jam = self.plain_jam();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
         job.leaves_interpreter = self.levels[f.index()].is_none();
         job.special = special;
         job.specialized_callees = specialized_callees;
+        job.jam = jam;
         if level >= OptLevel::O2 {
             job.profile = crate::function_profile(m, f);
             job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
@@ -435,11 +441,13 @@ impl crate::Tiering {
     /// dropped), replacing a waiting job of `f` (which may carry that specialization).
     pub(crate) fn queue_recompile(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
         let specialized_callees = self.live_specializations();
+        let jam = self.plain_jam();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
         job.leaves_interpreter = false;
         job.recompile = true;
         job.specialized_callees = specialized_callees;
+        job.jam = jam;
         if level >= OptLevel::O2 {
             job.profile = crate::function_profile(m, f);
             job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
@@ -450,10 +458,12 @@ impl crate::Tiering {
     /// Queue the OSR variant of `f` described by `osr` at `level`, with the profile as it is now.
     pub(crate) fn queue_osr(&mut self, m: &irvm::Machine, f: FuncId, osr: OsrJob, level: OptLevel, reason: String) {
         let specialized_callees = self.live_specializations();
+        let jam = self.plain_jam();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
         job.osr = Some(osr);
         job.specialized_callees = specialized_callees;
+        job.jam = jam;
         job.profile = crate::function_profile(m, f);
         job.summary = Some(crate::profile_summary(m));
         b.submit(job);

@@ -105,10 +105,16 @@ pub struct Tiering {
     pub count_native_calls: bool,
     /// Specializations compiled so far (`specialize`), in order; a function's newest is last.
     pub specialized: Vec<specialize::Record>,
+    /// What the guarded unroll-and-jam did in each compile that found loop nests of its shape
+    /// (`orc_bridge::unrolljam`), in order: (function, outcome).
+    pub jams: Vec<(String, orc_bridge::JamOutcome)>,
     /// Compile guarded specializations at O2/O3 (`--no-specialize` turns it off).
     pub specialize: bool,
     /// Version memory calls by size as part of them (`--no-size-versions` turns it off alone).
     pub size_versions: bool,
+    /// Unroll-and-jam the loop nests of argument versions behind a guard (`orc_bridge::Jam`:
+    /// count and working-set limit for this CPU; `--no-unroll-and-jam` sets `None`).
+    pub unroll_and_jam: Option<orc_bridge::Jam>,
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
@@ -182,8 +188,10 @@ impl Tiering {
             verbose,
             count_native_calls: true,
             specialized: Vec::new(),
+            jams: Vec::new(),
             specialize: true,
             size_versions: true,
+            unroll_and_jam: Some(orc_bridge::Jam::for_this_cpu()),
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
@@ -192,6 +200,13 @@ impl Tiering {
             thread_cpu: || None,
             background: None,
         })
+    }
+
+    /// The unroll-and-jam of compiles without a specialization's own: the count for this CPU, a
+    /// working-set limit of 0 (no pointer profile says the data stays in the cache), so only
+    /// nests bound by their reductions' latency are jammed (`orc_bridge::unrolljam`).
+    pub fn plain_jam(&self) -> Option<orc_bridge::Jam> {
+        self.unroll_and_jam.map(|j| orc_bridge::Jam { limit: 0, ..j })
     }
 
     /// The program's module in the JIT, read from the bitcode on first use.
@@ -218,6 +233,7 @@ impl Tiering {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
         self.jit.set_specialized_callees(self.live_specializations());
+        self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
         let t0 = std::time::Instant::now();
@@ -289,6 +305,11 @@ impl Tiering {
             }
             self.links.reset_guards(f);
         }
+        let mut choice = choice;
+        // A jam that found nothing to jam leaves the code as it was: not part of its key.
+        if let Some(ch) = choice.as_mut().filter(|_| c.jam.as_ref().is_none_or(|o| o.jammed == 0)) {
+            ch.spec.jam = None;
+        }
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
         self.objects[f.index()] = Some(cache::Cached::of(c, key));
         if self.direct_slot(m, f, c.level) {
@@ -313,6 +334,12 @@ impl Tiering {
             for l in mem_lines {
                 eprintln!("[tier] {}: {l}", c.function);
             }
+            if let Some(j) = &c.jam {
+                eprintln!("[tier] {}: unroll-and-jam: {j}", c.function);
+            }
+        }
+        if let Some(j) = &c.jam {
+            self.jams.push((c.function.clone(), j.clone()));
         }
         self.levels[f.index()] = Some(c.level);
     }
@@ -460,12 +487,17 @@ impl Tiering {
                 "compile_cpu_ms": e.background.and_then(|b| b.cpu_ms),
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),
+            "unroll_and_jam": self.jam_report(),
             "specializations": (0..self.specialized.len()).map(|k| {
                 let r = &self.specialized[k];
                 let (hits, misses) = self.guard_report(k);
                 let mem = self.mem_guard_report(k);
+                let jam = r.choice.spec.jam.map(|j| {
+                    let (h, x) = self.loop_guard_report(k);
+                    json!({"count": j.count, "limit_bytes": j.limit, "hits": h, "misses": x})
+                });
                 json!({
-                    "function": r.function, "dropped": r.dropped, "misses": misses,
+                    "function": r.function, "dropped": r.dropped, "misses": misses, "unroll_and_jam": jam,
                     "mem_sizes": r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&mem).map(|((v, c), (h, x))| json!({
                         "site": v.site, "op": c.op, "size": v.size, "profile_share": c.share, "hits": h, "misses": x,
                     })).collect::<Vec<_>>(),
@@ -476,6 +508,30 @@ impl Tiering {
                 })
             }).collect::<Vec<_>>(),
         })
+    }
+}
+
+impl Tiering {
+    /// Per function whose newest compile jammed a loop nest: the nests jammed, of how many, the
+    /// log line, and the guard's counts since the run began (entries jammed, entries as written;
+    /// a specialization's count from its compile).
+    fn jam_report(&self) -> Vec<serde_json::Value> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for (function, o) in self.jams.iter().rev() {
+            if seen.contains(function) {
+                continue;
+            }
+            seen.push(function.clone());
+            let Some(&f) = self.links.index.get(function).filter(|_| o.jammed > 0) else { continue };
+            let (hits, misses) = specialize::loop_hits_and_misses(&self.links.guard_counts(f));
+            out.push(json!({
+                "function": function, "jammed": o.jammed, "nests": o.nests, "outcome": o.text,
+                "hits": hits, "misses": misses,
+            }));
+        }
+        out.reverse();
+        out
     }
 }
 

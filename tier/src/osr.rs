@@ -134,6 +134,7 @@ impl Tiering {
         let prof = function_profile(m, f);
         self.jit.set_profile_summary(Some(profile_summary(m)));
         self.jit.set_specialized_callees(self.live_specializations());
+        self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let t0 = std::time::Instant::now();
         let c = module.and_then(|module| {
@@ -154,6 +155,12 @@ impl Tiering {
                     background: None,
                     inlined: c.inlined.clone(),
                 });
+                if let Some(j) = &c.jam {
+                    if self.verbose {
+                        eprintln!("[tier] {}: unroll-and-jam (OSR entry at block {}): {j}", c.function, p.block);
+                    }
+                    self.jams.push((c.function.clone(), j.clone()));
+                }
                 let addr = c.address as usize;
                 self.osr.entries.insert((f, point), (level, addr));
                 OsrDecision::Enter(addr)

@@ -5,7 +5,7 @@
 
 use irvm::profile::{ArgValues, MemSizes};
 use orc_bridge::memsize::{MAX_MEM_SITES, MAX_VERSIONED_SIZE};
-use orc_bridge::specialize::{ARG_MISSES, GUARD_COUNTERS, MAX_VERSIONS};
+use orc_bridge::specialize::{ARG_MISSES, GUARD_COUNTERS, LOOP_HITS, MAX_VERSIONS};
 use orc_bridge::{Gain, MemVersion, Specialization, Version};
 
 /// A parameter with one value of at least [`MIN_VERSION_SHARE`], covering at least this share
@@ -132,7 +132,7 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
         Some(l) => l.values.iter().map(|&(v, s)| (with_fixed(vec![(l.param, v)]), s * fixed_share)).unzip(),
         None => (vec![with_fixed(Vec::new())], vec![fixed_share]),
     };
-    Some(Choice { spec: Specialization { versions, mem: Vec::new() }, shares, mem: Vec::new() })
+    Some(Choice { spec: Specialization { versions, mem: Vec::new(), jam: None }, shares, mem: Vec::new() })
 }
 
 /// The memory calls worth versioning by size, from a function's size tables (each needs at least
@@ -192,6 +192,26 @@ pub fn mem_hits_and_misses(counts: &[u64; GUARD_COUNTERS], sites: usize) -> Vec<
     (0..sites.min(MAX_MEM_SITES)).map(|k| (counts[ARG_MISSES + 1 + 2 * k], counts[ARG_MISSES + 2 + 2 * k])).collect()
 }
 
+/// Whether the function's pointer arguments show its data reused across calls: each pointer
+/// parameter with at least `min_calls` recorded calls takes the few addresses its table tracks in
+/// at least [`COVERED_SHARE`] of them (a matrix or buffer used again and again, which can stay
+/// in the cache between calls). A pointer with many addresses (app-tinyllama's `matmul`, one
+/// weight matrix per layer and kind) streams its data through the cache; no pointer table at all
+/// says nothing either way, and counts as streamed. Sets the working-set limit of the guarded
+/// unroll-and-jam (`orc_bridge::Jam`): a nest whose rows are bandwidth-bound from memory is
+/// jammed only when its data stays in the L2 cache.
+pub fn reuses_its_data(tables: &[ArgValues], min_calls: u64) -> bool {
+    let pointers: Vec<&ArgValues> = tables.iter().filter(|t| t.pointer && t.total() >= min_calls.max(1)).collect();
+    !pointers.is_empty()
+        && pointers.iter().all(|t| t.values.iter().map(|v| v.1).sum::<u64>() as f64 >= COVERED_SHARE * t.total() as f64)
+}
+
+/// Entries of the versions' loop nests that ran jammed and that ran as they were, from a
+/// guard-counter array (not part of [`totals`]: a nest too large to jam is no wrong guess).
+pub fn loop_hits_and_misses(counts: &[u64; GUARD_COUNTERS]) -> (u64, u64) {
+    (counts[LOOP_HITS], counts[LOOP_HITS + 1])
+}
+
 /// All hits and all misses of a specialization (argument guards and size-versioned calls): what
 /// [`keeps_missing`] and [`keeps_hitting`] judge.
 pub fn totals(counts: &[u64; GUARD_COUNTERS], spec: &Specialization) -> (u64, u64) {
@@ -224,6 +244,18 @@ mod tests {
 
     fn table(param: u32, values: &[(u64, u64)], other: u64) -> ArgValues {
         ArgValues { param, bits: 32, pointer: false, values: values.to_vec(), other }
+    }
+
+    #[test]
+    fn data_is_reused_when_every_pointer_takes_few_addresses() {
+        let ptr =
+            |param, values: &[(u64, u64)], other| ArgValues { pointer: true, bits: 64, ..table(param, values, other) };
+        let few = [ptr(0, &[(0x1000, 60), (0x2000, 40)], 0), ptr(1, &[(0x3000, 100)], 0), table(3, &[(128, 100)], 0)];
+        assert!(reuses_its_data(&few, 10));
+        let streamed = [ptr(0, &[(0x1000, 100)], 0), ptr(2, &[(0x4000, 5), (0x5000, 5)], 90)];
+        assert!(!reuses_its_data(&streamed, 10), "one pointer takes other addresses in 90 % of its calls");
+        assert!(!reuses_its_data(&[table(3, &[(128, 100)], 0)], 10), "no pointer table: nothing known");
+        assert!(!reuses_its_data(&[ptr(0, &[(0x1000, 5)], 0)], 10), "too few calls recorded");
     }
 
     #[test]
@@ -263,8 +295,11 @@ mod tests {
             [t(0, &[(64, 90), (8, 10)], 0), t(1, &[(8, 50), (16, 50)], 0), t(2, &[(4096, 100)], 0), t(3, &[(8, 5)], 0)];
         let (versions, choices) = choose_mem(&tables, 10);
         assert_eq!(versions, vec![MemVersion { site: 0, size: 64 }]);
-        let c =
-            Choice { spec: Specialization { versions: Vec::new(), mem: versions }, shares: Vec::new(), mem: choices };
+        let c = Choice {
+            spec: Specialization { versions: Vec::new(), mem: versions, jam: None },
+            shares: Vec::new(),
+            mem: choices,
+        };
         assert_eq!(c.describe_mem(), vec!["memcpy at site 0 versioned for 64 bytes (90 % of calls)".to_string()]);
         // Counters: argument misses, then hits and misses per site.
         let mut counts = [0u64; GUARD_COUNTERS];

@@ -56,11 +56,21 @@ impl Tiering {
             Some(mut c) => {
                 c.spec.mem = mem;
                 c.mem = mem_choices;
+                // The pointer tables decide the working-set limit; a live specialization kept
+                // for a recompile (its calls come from native code: no tables) keeps its jam.
+                if c.spec.jam.is_none() {
+                    let reused = specialize::reuses_its_data(&m.arg_values(f), min_calls);
+                    c.spec.jam =
+                        self.unroll_and_jam.map(|j| orc_bridge::Jam { limit: if reused { j.limit } else { 0 }, ..j });
+                }
+                if self.unroll_and_jam.is_none() {
+                    c.spec.jam = None;
+                }
                 Some(c)
             }
             None if mem.is_empty() => None,
             None => Some(specialize::Choice {
-                spec: orc_bridge::Specialization { versions: Vec::new(), mem },
+                spec: orc_bridge::Specialization { versions: Vec::new(), mem, jam: None },
                 shares: Vec::new(),
                 mem: mem_choices,
             }),
@@ -113,7 +123,11 @@ impl Tiering {
         }
         let calls = (hits.iter().sum::<u64>() + misses) as f64;
         let shares = hits.iter().map(|&h| h as f64 / calls).collect();
-        let spec = orc_bridge::Specialization { versions: r.choice.spec.versions.clone(), mem: Vec::new() };
+        let spec = orc_bridge::Specialization {
+            versions: r.choice.spec.versions.clone(),
+            mem: Vec::new(),
+            jam: r.choice.spec.jam,
+        };
         Some(specialize::Choice { spec, shares, mem: Vec::new() })
     }
 
@@ -188,6 +202,9 @@ impl Tiering {
             words.push(format!(" specialized {}", choice.describe()));
         }
         words.extend(choice.describe_mem().iter().map(|l| format!(", {l}")));
+        if let Some(j) = choice.spec.jam {
+            words.push(format!(", loop nests unroll-and-jammed x{} behind a guard", j.count));
+        }
         let words = words.concat();
         self.specialized.push(specialize::Record {
             function: name.to_string(),
@@ -224,6 +241,12 @@ impl Tiering {
     /// Hits and misses of each size-versioned memory call of specialization record `k`.
     pub fn mem_guard_report(&self, k: usize) -> Vec<(u64, u64)> {
         specialize::mem_hits_and_misses(&self.guard_counts_of(k), self.specialized[k].choice.spec.mem.len())
+    }
+
+    /// Entries of the loop nests of specialization record `k`'s versions that ran jammed, and
+    /// those that ran as they were (the unroll-and-jam guard: `orc_bridge::unrolljam`).
+    pub fn loop_guard_report(&self, k: usize) -> (u64, u64) {
+        specialize::loop_hits_and_misses(&self.guard_counts_of(k))
     }
 
     fn guard_counts_of(&self, k: usize) -> [u64; orc_bridge::specialize::GUARD_COUNTERS] {

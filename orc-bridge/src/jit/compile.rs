@@ -197,11 +197,17 @@ impl Jit {
             }
             ex.function = d;
         }
+        let jammed_by_spec = special.is_some_and(|s| s.jam.is_some() && !s.versions.is_empty());
+        if let Some(jam) = self.jam.filter(|_| level >= OptLevel::O2 && !jammed_by_spec) {
+            // SAFETY: `ex.function` is the definition this compile emits, in `ex.module`.
+            unsafe { crate::unrolljam::request(ex.function, function, jam, GuardStorage::Host)? };
+        }
         dump_input(&ex.module, &symbol, summary.as_ref());
         let recording = crate::inlined::Recording::start(&ex.module);
         pipeline::run_tier(&ex.module, level, self.machine(level)?, &[], summary.as_ref())?;
         let inlined =
             recording.finish().into_iter().filter(|n| n != function && ex.app_functions.contains(n)).collect();
+        let jam = crate::unrolljam::outcomes(ex.module.raw()).into_iter().find(|o| o.0 == symbol).map(|o| o.1);
         let refs = extract::link_references(&ex, function, has_slot)?;
         llvm::verify(&ex.module)?;
         let t2 = Instant::now();
@@ -217,6 +223,7 @@ impl Jit {
             host: refs.host,
             runtime: refs.runtime,
             inlined,
+            jam,
             times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: Default::default() },
         })
     }
@@ -239,6 +246,7 @@ impl Jit {
             object: built.object,
             host_symbols,
             inlined: built.inlined,
+            jam: built.jam,
             times: CompileTimes { link: t3.elapsed(), ..built.times },
         })
     }
@@ -300,7 +308,8 @@ impl Jit {
             let t = Instant::now();
             let object = self.emit_object(&m, level)?;
             times.codegen = t.elapsed();
-            Ok(OptimizedModule { bitcode, object, times })
+            let jams = crate::unrolljam::outcomes(m.raw());
+            Ok(OptimizedModule { bitcode, object, jams, times })
         };
         run().map_err(|e| e.context(&what))
     }
@@ -367,6 +376,16 @@ impl Jit {
                 .map_err(|e| e.context(format!("function '{fname}'")))?;
             if let Some(p) = profiles.get(fname) {
                 pipeline::attach_entry_count(d, p.entry_count);
+            }
+        }
+        if let Some(jam) = self.jam.filter(|_| level >= OptLevel::O2) {
+            for f in llvm::functions(m.raw()) {
+                // SAFETY: `f` is a function of `m`; the attribute lookup reads it.
+                let asked = unsafe { crate::unrolljam::requested(f) };
+                if !llvm::is_declaration(f) && !asked {
+                    // SAFETY: `f` is a definition of `m`.
+                    unsafe { crate::unrolljam::request(f, &llvm::name(f), jam, GuardStorage::Defined)? };
+                }
             }
         }
         let t1 = Instant::now();

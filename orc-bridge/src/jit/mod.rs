@@ -88,6 +88,9 @@ pub struct CompiledFunction {
     /// whenever their inlined copy does, without being entered. Empty for an object re-added
     /// from a cache ([`Jit::add_object`]: its compile recorded them).
     pub inlined: Vec<String>,
+    /// What the guarded unroll-and-jam did ([`crate::unrolljam`]); `None` when not asked or the
+    /// code has no loop nest of its shape.
+    pub jam: Option<crate::unrolljam::JamOutcome>,
     pub times: CompileTimes,
 }
 
@@ -106,6 +109,8 @@ pub struct BuiltObject {
     pub(crate) runtime: Vec<String>,
     /// App functions inlined into it (as [`CompiledFunction::inlined`]).
     pub inlined: Vec<String>,
+    /// What the guarded unroll-and-jam did (as [`CompiledFunction::jam`]).
+    pub jam: Option<crate::unrolljam::JamOutcome>,
     /// Extract, optimize and codegen times (link is zero until linked).
     pub times: CompileTimes,
 }
@@ -125,6 +130,8 @@ pub struct CompiledModule {
 pub struct OptimizedModule {
     pub bitcode: Vec<u8>,
     pub object: Vec<u8>,
+    /// What the guarded unroll-and-jam did, per function that asked (`crate::unrolljam`).
+    pub jams: Vec<(String, crate::unrolljam::JamOutcome)>,
     pub times: CompileTimes,
 }
 
@@ -151,6 +158,9 @@ pub struct Jit {
     summary: Option<ProfileSummary>,
     /// App functions whose code is a guarded specialization ([`Jit::set_specialized_callees`]).
     specialized_callees: Vec<String>,
+    /// Guarded unroll-and-jam of the O2/O3 compiles without a specialization's own jam
+    /// ([`Jit::set_unroll_and_jam`]).
+    jam: Option<crate::Jam>,
     /// Let `llvm.fmuladd` become a fused multiply-add where the CPU has one (off by default:
     /// see [`Jit::set_fp_contraction`]).
     fp_contraction: bool,
@@ -252,6 +262,7 @@ impl Jit {
             defined: Defined::default(),
             summary: None,
             specialized_callees: Vec::new(),
+            jam: None,
             fp_contraction: false,
             generation: 0,
             symbol_tag: String::new(),
@@ -300,6 +311,15 @@ impl Jit {
     /// would otherwise inline `matmul` and lose its constant row length).
     pub fn set_specialized_callees(&mut self, names: Vec<String>) {
         self.specialized_callees = names;
+    }
+
+    /// Unroll-and-jam the loop nests of every later O2/O3 compile behind a guard
+    /// ([`crate::unrolljam`]), with this count and working-set limit, where a specialization
+    /// does not bring its own ([`crate::Specialization::jam`]); `None`: only those. The tier
+    /// manager sets a limit of 0 here (no pointer profile says the data stays in the cache), so
+    /// only nests whose reductions, not memory, bound them are jammed.
+    pub fn set_unroll_and_jam(&mut self, jam: Option<crate::Jam>) {
+        self.jam = jam;
     }
 
     /// Load a bitcode module (parsed and verified now). `name` is used in every message.

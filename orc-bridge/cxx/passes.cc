@@ -1,0 +1,74 @@
+// The pass runner of orc-bridge's tier pipeline (src/unrolljam.rs calls it from src/pipeline.rs):
+// LLVMRunPasses (same pass builder, analyses and instrumentation) with the guarded unroll-and-jam
+// of unrolljam.cc placed in it, and LLVM's own unroll-and-jam pass switched on. Built by build.rs
+// against the headers of the LLVM that llvm-sys links; no exceptions, no RTTI.
+
+#include <string>
+
+#include "llvm-c/Core.h"
+#include "llvm-c/Error.h"
+#include "llvm-c/TargetMachine.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/StandardInstrumentations.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Target/TargetMachine.h"
+#include "unrolljam.h"
+
+namespace {
+
+using namespace llvm;
+
+// LLVM's unroll-and-jam pass is in the O2/O3 pipelines (after the vectorizers, before the late
+// unroller) only with its option set; on x86 it then jams only loops whose metadata asks for it
+// (the target does not enable it otherwise), i.e. the guarded copies above. Set once per
+// process, before the first pipeline is built.
+bool enable_llvm_unroll_and_jam() {
+  auto &options = cl::getRegisteredOptions();
+  auto it = options.find("enable-unroll-and-jam");
+  return it != options.end() && !it->second->addOccurrence(0, "enable-unroll-and-jam", "true");
+}
+
+}  // namespace
+
+// LLVMRunPasses with the vectorizer-start extension above. The tuning flags are those of
+// LLVMPassBuilderOptions that orc-bridge sets; `tm` may be null (no target cost model).
+// Returns null on success, else an error the caller owns (LLVMGetErrorMessage).
+extern "C" LLVMErrorRef bf_run_passes(LLVMModuleRef module_ref, const char *passes, LLVMTargetMachineRef tm,
+                                      int vectorize, int unroll, int call_graph_profile) {
+  Module *m = unwrap(module_ref);
+  auto *machine = reinterpret_cast<TargetMachine *>(tm);
+  PipelineTuningOptions pto;
+  pto.LoopVectorization = vectorize != 0;
+  pto.SLPVectorization = vectorize != 0;
+  pto.LoopInterleaving = vectorize != 0;
+  pto.LoopUnrolling = unroll != 0;
+  pto.CallGraphProfile = call_graph_profile != 0;
+  PassInstrumentationCallbacks pic;
+  PassBuilder pb(machine, pto, std::nullopt, &pic);
+  static const bool uaj_in_pipeline = enable_llvm_unroll_and_jam();
+  (void)uaj_in_pipeline;
+  pb.registerVectorizerStartEPCallback(
+      [](FunctionPassManager &fpm, OptimizationLevel) { fpm.addPass(bareflow::GuardNests()); });
+  pb.registerOptimizerLastEPCallback([](ModulePassManager &mpm, OptimizationLevel) {
+    mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::ReportJams()));
+  });
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  pb.registerLoopAnalyses(lam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerModuleAnalyses(mam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  StandardInstrumentations si(m->getContext(), false, false);
+  si.registerCallbacks(pic, &mam);
+  ModulePassManager mpm;
+  if (Error err = pb.parsePassPipeline(mpm, passes)) {
+    return wrap(std::move(err));
+  }
+  mpm.run(*m, mam);
+  return nullptr;
+}
