@@ -618,13 +618,20 @@ fn background_compiles_switch_to_new_code_while_the_program_runs() {
         let flags = ["--tier", "auto", "--verbose", "--jit-threads", threads];
         let (out, err) = background_run(&flags);
         assert_eq!(out, format!("switched yes\n{result}\n"), "{flags:?}: {err}");
-        // Its first tier change: O1 at the lowered threshold, or (with a compile thread, which asks
-        // for OSR earlier) its loop's OSR variant, whichever the timing brings first.
+        // Its first tier change: O1 at the lowered threshold (synchronous), or (with a compile
+        // thread, whose loops ask earlier) its whole function at O3 for its loop.
         let change = err.lines().find(|l| l.starts_with("[tier] work: interp -> O")).expect("no tier change of work");
         // The tier log says where the compile ran and how long it waited in the queue.
         match threads {
             "0" => assert!(!change.contains("queued"), "{change}"),
             _ => assert!(change.contains("in background") && change.contains(", queued "), "{change}"),
+        }
+        // With a compile thread, `work` (called over and over, 200 loop iterations a call) gets
+        // whole-function code when its loop header asks, never an OSR variant: every later call
+        // runs native instead of entering irvm and jumping into a variant at the loop header.
+        if threads != "0" {
+            assert!(change.contains("(loop header block ") && change.contains(" calls, "), "{change}");
+            assert!(!err.lines().any(|l| l.starts_with("[tier] work:") && l.contains("OSR at")), "{err}");
         }
     }
 }

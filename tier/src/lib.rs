@@ -14,6 +14,7 @@ pub mod api;
 pub mod background;
 pub mod cache;
 mod error;
+mod kept;
 pub mod links;
 pub mod osr;
 pub mod policy;
@@ -126,10 +127,16 @@ pub struct Tiering {
     pub thread_cpu: fn() -> Option<std::time::Duration>,
     /// Background compile threads (`start_background`); `None`: compiles are synchronous.
     background: Option<background::Compilers>,
+    /// Loop iterations per call of each function, frozen when it left the interpreter
+    /// (`kept`: which callees keep their calls).
+    trips: Vec<Option<u64>>,
+    /// Instruction count of each defined function's body, by name (read at the first compile
+    /// that needs it, `kept`).
+    sizes: Option<std::collections::HashMap<String, usize>>,
 }
 
 /// A function whose background compile is pending asks again after this many more calls.
-const POLL_CALLS: u64 = 4;
+pub(crate) const POLL_CALLS: u64 = 4;
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
@@ -191,6 +198,8 @@ impl Tiering {
             boot_mark: |_| {},
             thread_cpu: || None,
             background: None,
+            trips: vec![None; n],
+            sizes: None,
         })
     }
 
@@ -217,7 +226,8 @@ impl Tiering {
         if prof.is_some() {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
-        self.jit.set_specialized_callees(self.live_specializations());
+        let kept = self.kept_callees(m, f);
+        self.jit.set_kept_callees(kept);
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
         let t0 = std::time::Instant::now();
@@ -279,6 +289,7 @@ impl Tiering {
         background: Option<BackgroundTimes>,
         choice: Option<specialize::Choice>,
     ) {
+        self.left_interpreter(m, f);
         m.set_native(f, c.address as usize);
         if choice.is_some() {
             // The counter array is the function's: the previous specialization keeps its counts,
@@ -399,9 +410,18 @@ impl Tiering {
         let cur = self.levels[f.index()];
         // A function with an OSR variant (at O3) has shown its loops run hot, and its calls
         // enter that variant at the loop header: its whole-function code is O2 at least (O1
-        // would run its calls slower than the variant does).
-        let want =
-            self.thresholds.level_for(heat).map(|l| if self.osr.has_variant(f) { l.max(OptLevel::O2) } else { l });
+        // would run its calls slower than the variant does). With a compile thread, so is a
+        // function whose every call runs a loop: its heat keeps growing with its loops, and O1
+        // code would soon be compiled again at O2 (the program does not wait for either).
+        let loops = self.osr.has_variant(f) || (self.background.is_some() && self.trips_per_call(m, f) >= 1);
+        let mut want = self.thresholds.level_for(heat).map(|l| if loops { l.max(OptLevel::O2) } else { l });
+        if self.background.is_some() && cur.is_none() && loops && heat < self.thresholds.hot {
+            // With a compile thread, an interpreted function whose calls run loops is queued by
+            // its loop's OSR point (whole-function at O3 when its calls are short, `osr`), or
+            // here once its heat reaches `hot` (loops whose header entries add up only
+            // across several headers).
+            want = None;
+        }
         if let Some(to) = want
             && Some(to) > cur
         {
@@ -411,7 +431,12 @@ impl Tiering {
                 self.settle(m, f);
                 return;
             }
-            let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
+            let reason = match self.thresholds.level_for(heat) {
+                Some(base) if base < to => {
+                    format!("heat {heat} >= {}, loops run hot: {to} at least", self.thresholds.of(base))
+                }
+                _ => format!("heat {heat} >= {}", self.thresholds.of(to)),
+            };
             if self.background.is_some() {
                 // Keep running as now; ask again soon (the compile result is installed by
                 // whichever hook comes first after it is ready).
@@ -429,10 +454,17 @@ impl Tiering {
             }
         }
         let calls = m.calls(f);
-        let mark = match self.thresholds.next_after(self.levels[f.index()]) {
+        let mut mark = match self.thresholds.next_after(self.levels[f.index()]) {
             Some(t) => calls + t.saturating_sub(heat).max(1),
             None => u64::MAX,
         };
+        if self.background.is_some() && self.levels[f.index()].is_none() {
+            // With a compile thread, an interpreted function's hook comes back at twice its
+            // calls until the heat-based mark is nearer, and irvm, which records argument
+            // values from half the mark on, records them from the first call: a job asked for
+            // by an OSR point a few calls in (`matmul` after 7) can then be specialized.
+            mark = mark.min(calls.saturating_mul(2).max(calls + 1));
+        }
         m.set_tier_mark(f, mark);
     }
 
