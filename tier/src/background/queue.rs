@@ -37,6 +37,8 @@ pub(crate) struct Job {
     /// interpreted activation): the job takes it out of irvm, a gain of an order of magnitude,
     /// where moving native code up a tier gains a fraction.
     pub(crate) leaves_interpreter: bool,
+    /// Code installed since the job was queued pasted the function's body in (see `priority`).
+    pub(crate) pasted: bool,
     pub(crate) queued: Instant,
 }
 
@@ -58,6 +60,7 @@ impl Job {
             heat,
             recompile,
             leaves_interpreter,
+            pasted: false,
             queued,
         }
     }
@@ -67,8 +70,12 @@ impl Job {
     /// (its activation runs interpreted until the entry is ready, and the heat of a loop that
     /// calls the program's work — a model's forward pass — counts only its own iterations);
     /// then the hotter function.
-    fn priority(&self) -> (bool, bool, u64) {
-        (self.leaves_interpreter, self.osr.is_some(), self.heat)
+    /// A job whose function was pasted into code installed since it was queued comes after
+    /// the others: that caller no longer enters it (app-tinyllama's `softmax` and `axpy`, pasted
+    /// into `model_forward`'s attention loop, would otherwise be compiled before the kernels
+    /// `model_forward` still calls).
+    fn priority(&self) -> (bool, bool, bool, u64) {
+        (!self.pasted, self.leaves_interpreter, self.osr.is_some(), self.heat)
     }
 
     /// The pending-set key: (function, OSR point).
@@ -196,6 +203,16 @@ mod tests {
         assert_eq!((taken.level, taken.heat), (OptLevel::O3, 4000));
         assert!(!q.waits_plain((FuncId(1), None)), "taken: no longer waiting");
         assert!(!q.update_waiting((FuncId(1), None), |j| j.heat = 1), "a taken job is not changed");
+    }
+
+    #[test]
+    fn a_function_pasted_into_new_code_waits_behind_the_others() {
+        let q = Queue::default();
+        assert!(q.put(job(1, OptLevel::O3, 9000)));
+        assert!(q.put(job(2, OptLevel::O3, 1300)));
+        assert!(q.update_waiting((FuncId(1), None), |j| j.pasted = true));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
+        assert_eq!(q.take().unwrap().key(), (FuncId(1), None));
     }
 
     #[test]

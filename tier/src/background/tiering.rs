@@ -188,6 +188,15 @@ impl crate::Tiering {
         true
     }
 
+    /// New code pasted the bodies of `inlined`: their waiting whole-function jobs go behind
+    /// the others (`Job::priority`).
+    fn mark_pasted(&self, inlined: &[String]) {
+        let Some(b) = self.background.as_ref() else { return };
+        for g in inlined.iter().filter_map(|n| self.links.index.get(n)) {
+            b.queue.update_waiting((*g, None), |j| j.pasted = true);
+        }
+    }
+
     fn install(&mut self, m: &mut irvm::Machine, done: Finished) {
         let Finished { job, result, special_error, waited, compile, compile_cpu } = done;
         if let (Some(b), Some(cpu)) = (self.background.as_mut(), compile_cpu)
@@ -217,6 +226,9 @@ impl crate::Tiering {
             queue_ms: waited.as_secs_f64() * 1e3,
             cpu_ms: compile_cpu.map(|c| c.as_secs_f64() * 1e3),
         });
+        if let Ok(c) = &linked {
+            self.mark_pasted(&c.inlined);
+        }
         match (linked, point) {
             (Ok(c), None) => self.adopt(m, f, &c, job.reason, ms, times, special),
             (Ok(c), Some((point, _))) => {
