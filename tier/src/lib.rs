@@ -53,6 +53,8 @@ pub struct BackgroundTimes {
     /// The compile thread's CPU time for the build, where the platform measures it per thread:
     /// against the wall time of the build, how much of a CPU the thread got.
     pub cpu_ms: Option<f64>,
+    /// The program's thread built it, from the backlog (`Tiering::help_compile`).
+    pub by_program: bool,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -67,7 +69,8 @@ impl Event {
             .background
             .map(|b| {
                 let cpu = b.cpu_ms.map(|c| format!(", {c:.1} ms CPU")).unwrap_or_default();
-                format!(", queued {:.1} ms{cpu}, in background", b.queue_ms)
+                let by = if b.by_program { "by the program's thread from the backlog" } else { "in background" };
+                format!(", queued {:.1} ms{cpu}, {by}", b.queue_ms)
             })
             .unwrap_or_default();
         format!(
@@ -401,6 +404,7 @@ impl Tiering {
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
         self.install_finished(m);
+        self.help_compile(m);
         self.review_specializations(m);
         if !m.is_defined(f) || self.exiting {
             self.settle(m, f);

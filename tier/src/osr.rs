@@ -82,6 +82,7 @@ impl Tiering {
     /// The OSR hook body (see the module doc).
     pub fn on_osr(&mut self, m: &mut Machine, f: FuncId, point: u32) -> OsrDecision {
         self.install_finished(m);
+        self.help_compile(m);
         if self.exiting || !m.is_defined(f) || !policy::osr_enterable(m, f) || self.osr.failed.contains(&(f, point)) {
             return OsrDecision::Never;
         }

@@ -21,7 +21,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use irvm::FuncId;
-use orc_bridge::{BuiltObject, Jit, JitConfig, OptLevel, OsrSpec, Variant};
+use orc_bridge::{BuiltObject, Jit, JitConfig, ModuleId, OptLevel, OsrSpec, Variant};
 
 use queue::Queue;
 pub(crate) use queue::{Job, OsrJob};
@@ -52,6 +52,8 @@ pub(crate) struct Finished {
     pub(crate) waited: Duration,
     pub(crate) compile: Duration,
     pub(crate) compile_cpu: Option<Duration>,
+    /// Built by the program's thread (`Tiering::help_compile`).
+    pub(crate) by_program: bool,
 }
 
 /// The compile threads of one run and their queues.
@@ -70,6 +72,8 @@ pub struct Compilers {
     /// Functions whose waiting job was given a specialization (`Tiering::specialize_waiting`:
     /// tried once per function).
     respecialized: HashSet<FuncId>,
+    /// Jobs the program's thread built itself (`Tiering::help_compile`).
+    pub(crate) helped: usize,
 }
 
 /// The share of a CPU (CPU time over wall time of one build) below which a compile thread is
@@ -103,7 +107,18 @@ impl Compilers {
         }
         let report = ThreadReport::default();
         let (pending, respecialized) = (HashMap::new(), HashSet::new());
-        Ok(Compilers { queue, done: done_rx, stop, threads: handles, report, pending, starved: false, respecialized })
+        let helped = 0;
+        Ok(Compilers {
+            queue,
+            done: done_rx,
+            stop,
+            threads: handles,
+            report,
+            pending,
+            starved: false,
+            respecialized,
+            helped,
+        })
     }
 
     /// Queue a job, or raise the waiting one of the same function (ignored once stopping).
@@ -202,42 +217,59 @@ fn compile_jobs(
         Ok((jit, module))
     });
     report.setup = started.elapsed();
+    jobs.thread_ready();
     loop {
         let Some(job) = jobs.take() else { return };
         if stop.load(Ordering::SeqCst) {
             return;
         }
-        let waited = job.queued.elapsed();
-        let (t0, cpu0) = (Instant::now(), (setup.thread_cpu)());
-        let mut special_error = None;
         let result = match &mut jit {
-            Err(e) => Err(TierError::Jit(e.clone())),
-            Ok((jit, module)) => {
-                jit.set_profile_summary(job.summary.clone());
-                jit.set_kept_callees(job.kept_callees.clone());
-                let spec = job.osr.as_ref().map(|o| OsrSpec { header: o.header, values: &o.values });
-                let slotted = |n: &str| setup.slotted.contains(n);
-                let mut build = |variant| {
-                    jit.build_object(*module, &job.name, job.level, &slotted, job.profile.as_ref(), variant)
-                        .map_err(TierError::from)
-                };
-                match (&spec, &job.special) {
-                    (Some(spec), _) => build(Variant::Osr(spec)),
-                    (None, Some(choice)) => build(Variant::Specialized(&choice.spec)).or_else(|e| {
-                        // As synchronously: the plain function still compiles.
-                        special_error = Some(e);
-                        build(Variant::Plain)
-                    }),
-                    (None, None) => build(Variant::Plain),
-                }
+            Err(e) => {
+                let waited = job.queued.elapsed();
+                let error = Err(TierError::Jit(e.clone()));
+                let (compile, compile_cpu) = (Duration::ZERO, None);
+                Finished { job, result: error, special_error: None, waited, compile, compile_cpu, by_program: false }
             }
+            Ok((jit, module)) => build(jit, *module, job, &|n| setup.slotted.contains(n), setup.thread_cpu),
         };
-        let compile = t0.elapsed();
-        let compile_cpu = cpu0.zip((setup.thread_cpu)()).map(|(a, b)| b.saturating_sub(a));
         report.built += 1;
-        let finished = Finished { job, result, special_error, waited, compile, compile_cpu };
-        if stop.load(Ordering::SeqCst) || done.send(finished).is_err() {
+        let sent = !stop.load(Ordering::SeqCst) && done.send(result).is_ok();
+        jobs.job_done();
+        if !sent {
             return;
         }
     }
+}
+
+/// Build `job` with `jit` (whose copy of the program is `module`): the object, and why its
+/// specialization did not build if it did not (the plain function is built instead, as
+/// synchronously). `slotted` says which app functions have a call slot; `thread_cpu` measures
+/// the build's CPU time where the platform can.
+pub(crate) fn build(
+    jit: &mut Jit,
+    module: ModuleId,
+    job: Job,
+    slotted: &dyn Fn(&str) -> bool,
+    thread_cpu: fn() -> Option<Duration>,
+) -> Finished {
+    let waited = job.queued.elapsed();
+    let (t0, cpu0) = (Instant::now(), thread_cpu());
+    let mut special_error = None;
+    jit.set_profile_summary(job.summary.clone());
+    jit.set_kept_callees(job.kept_callees.clone());
+    let spec = job.osr.as_ref().map(|o| OsrSpec { header: o.header, values: &o.values });
+    let mut build = |variant| {
+        jit.build_object(module, &job.name, job.level, slotted, job.profile.as_ref(), variant).map_err(TierError::from)
+    };
+    let result = match (&spec, &job.special) {
+        (Some(spec), _) => build(Variant::Osr(spec)),
+        (None, Some(choice)) => build(Variant::Specialized(&choice.spec)).or_else(|e| {
+            special_error = Some(e);
+            build(Variant::Plain)
+        }),
+        (None, None) => build(Variant::Plain),
+    };
+    let compile = t0.elapsed();
+    let compile_cpu = cpu0.zip(thread_cpu()).map(|(a, b)| b.saturating_sub(a));
+    Finished { job, result, special_error, waited, compile, compile_cpu, by_program: false }
 }

@@ -97,6 +97,9 @@ struct QueueState {
     jobs: Vec<Job>,
     /// No more jobs: threads end once they see it.
     closed: bool,
+    /// Compile threads taking jobs (set up), and how many of them are building one now.
+    threads: usize,
+    busy: usize,
 }
 
 impl Queue {
@@ -131,10 +134,33 @@ impl Queue {
             }
             let best = q.jobs.iter().enumerate().max_by_key(|(_, j)| j.priority()).map(|(i, _)| i);
             if let Some(i) = best {
+                q.busy += 1;
                 return Some(q.jobs.swap_remove(i));
             }
             q = self.ready.wait(q).unwrap_or_else(|p| p.into_inner());
         }
+    }
+
+    /// A compile thread is set up and takes jobs from now on.
+    pub(crate) fn thread_ready(&self) {
+        self.lock().threads += 1;
+    }
+
+    /// A compile thread finished the job it took.
+    pub(crate) fn job_done(&self) {
+        let mut q = self.lock();
+        q.busy = q.busy.saturating_sub(1);
+    }
+
+    /// The job to do next for a helper (not a compile thread), if one waits while every compile
+    /// thread that is set up is building one (none waits to take it). Does not wait.
+    pub(crate) fn take_backlog(&self) -> Option<Job> {
+        let mut q = self.lock();
+        if q.busy < q.threads {
+            return None;
+        }
+        let best = q.jobs.iter().enumerate().max_by_key(|(_, j)| j.priority()).map(|(i, _)| i)?;
+        Some(q.jobs.swap_remove(best))
     }
 
     /// Whether the job of `key` still waits without a specialization (not taken yet).
@@ -203,6 +229,22 @@ mod tests {
         assert_eq!((taken.level, taken.heat), (OptLevel::O3, 4000));
         assert!(!q.waits_plain((FuncId(1), None)), "taken: no longer waiting");
         assert!(!q.update_waiting((FuncId(1), None), |j| j.heat = 1), "a taken job is not changed");
+    }
+
+    #[test]
+    fn a_helper_takes_a_job_only_while_every_compile_thread_is_busy() {
+        let q = Queue::default();
+        q.thread_ready();
+        assert!(q.put(job(1, OptLevel::O3, 1300)));
+        assert!(q.put(job(2, OptLevel::O3, 2400)));
+        assert!(q.take_backlog().is_none(), "the compile thread is idle: it takes the job");
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
+        // The thread builds f2: f1 is a backlog.
+        assert_eq!(q.take_backlog().unwrap().key(), (FuncId(1), None));
+        assert!(q.take_backlog().is_none(), "nothing waits");
+        q.job_done();
+        assert!(q.put(job(3, OptLevel::O3, 10)));
+        assert!(q.take_backlog().is_none(), "the thread is free again");
     }
 
     #[test]

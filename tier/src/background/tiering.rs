@@ -48,10 +48,11 @@ impl crate::Tiering {
             let ms = |d: Duration| d.as_secs_f64() * 1e3;
             let compilers = match self.background.as_ref().map(|b| b.report) {
                 Some(r) => format!(
-                    "; compile threads {} ms ({} objects built, set-up {:.1} ms)",
+                    "; compile threads {} ms ({} objects built, set-up {:.1} ms; {} built by the program's thread)",
                     r.cpu.map_or("?".into(), |c| format!("{:.1}", ms(c))),
                     r.built,
-                    ms(r.setup)
+                    ms(r.setup),
+                    self.background.as_ref().map_or(0, |b| b.helped)
                 ),
                 None => ", compiles synchronous".into(),
             };
@@ -168,6 +169,36 @@ impl crate::Tiering {
         }
     }
 
+    /// While a job waits and every compile thread is busy building one, the program's thread
+    /// builds the best waiting one itself, on the run's own Jit, and installs it, as a synchronous compile
+    /// would: with a backlog, the peak waits for the compiles, not for the interpreter, and two
+    /// CPUs drain it twice as fast (app-tinyllama's kernels all ask within its first tokens).
+    /// Once nothing waits, the program runs on while the threads compile.
+    pub(crate) fn help_compile(&mut self, m: &mut irvm::Machine) {
+        if self.exiting {
+            return;
+        }
+        let Some(job) = self.background.as_ref().and_then(|b| b.queue.take_backlog()) else { return };
+        let finished = match self.module() {
+            Ok(module) => {
+                let (jit, links) = (&mut self.jit, &self.links);
+                let slotted = |n: &str| orc_bridge::HostLinks::call_slot(links, n).is_some();
+                super::build(jit, module, job, &slotted, self.thread_cpu)
+            }
+            Err(e) => {
+                let waited = job.queued.elapsed();
+                let (compile, compile_cpu) = (Duration::ZERO, None);
+                Finished { job, result: Err(e), special_error: None, waited, compile, compile_cpu, by_program: true }
+            }
+        };
+        let finished = Finished { by_program: true, ..finished };
+        if let Some(b) = self.background.as_mut() {
+            b.pending.remove(&finished.job.key());
+            b.helped += 1;
+        }
+        self.install(m, finished);
+    }
+
     /// When the compile threads do not get a CPU of their own (the last measured build ran at
     /// less than [`OWN_CPU`] of one), interpreting on while they compile only takes CPU time
     /// from them: the program then waits, as a synchronous compile would, until the jobs of the
@@ -198,7 +229,7 @@ impl crate::Tiering {
     }
 
     fn install(&mut self, m: &mut irvm::Machine, done: Finished) {
-        let Finished { job, result, special_error, waited, compile, compile_cpu } = done;
+        let Finished { job, result, special_error, waited, compile, compile_cpu, by_program } = done;
         if let (Some(b), Some(cpu)) = (self.background.as_mut(), compile_cpu)
             && compile >= MEASURED_BUILD
         {
@@ -225,6 +256,7 @@ impl crate::Tiering {
         let times = Some(crate::BackgroundTimes {
             queue_ms: waited.as_secs_f64() * 1e3,
             cpu_ms: compile_cpu.map(|c| c.as_secs_f64() * 1e3),
+            by_program,
         });
         if let Ok(c) = &linked {
             self.mark_pasted(&c.inlined);
