@@ -109,13 +109,15 @@ impl Tiering {
             if self.short_activations(m, f, point) {
                 return self.whole_function_instead(m, f, point, level);
             }
-            // A long activation (a loop that runs once) waits for the hot threshold, as with
-            // synchronous compiles: the compile thread's time goes to the functions the
-            // program keeps calling first (app-tinyllama's `model_load`, whose loop runs 4096
-            // times in all, got a 20 ms OSR compile that held up the kernels' jobs).
-            let entries = m.osr_count(f, point);
-            if entries < self.thresholds.hot {
-                return OsrDecision::Later(self.thresholds.hot);
+            // A long activation (a loop that runs once) waits until its function's loops have
+            // run `hot` times, as with synchronous compiles: the compile thread's time goes to
+            // the functions the program keeps calling first (app-tinyllama's `model_load`,
+            // whose loops run 4096 times in all, got a 20 ms OSR compile that held up the
+            // kernels' jobs). The function's heat, not this point's count: an outer loop asked
+            // to go first by its inner one has few entries of its own.
+            let heat = policy::heat(m, f);
+            if heat < self.thresholds.hot {
+                return OsrDecision::Later(m.osr_count(f, point) + (self.thresholds.hot - heat));
             }
         }
         let Some(p) = m.osr_header(f, point) else { return OsrDecision::Never };
