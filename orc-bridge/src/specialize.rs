@@ -327,6 +327,39 @@ pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, kept: &[String]) ->
     marked
 }
 
+/// Mark `alwaysinline` every direct call in `f`'s body (compiled for app function `function`)
+/// to one of the app functions named in `pasted`, other than `function` itself and calls
+/// already marked `noinline` (see `Jit::set_pasted_callees`). Returns how many were marked.
+pub(crate) fn paste_calls_to(f: LLVMValueRef, function: &str, pasted: &[String]) -> usize {
+    if pasted.is_empty() {
+        return 0;
+    }
+    let mut marked = 0;
+    // SAFETY: `f` is a function definition; its call instructions and their callees are valid
+    // values of one module, and the attribute is created in its context.
+    unsafe {
+        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
+        let always = LLVMGetEnumAttributeKindForName(c"alwaysinline".as_ptr(), 12);
+        let noinline = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
+        for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
+            if LLVMIsACallInst(i).is_null() {
+                continue;
+            }
+            let callee = LLVMGetCalledValue(i);
+            if callee.is_null() || LLVMIsAFunction(callee).is_null() || callee == f || llvm::is_declaration(callee) {
+                continue;
+            }
+            let name = llvm::name(callee);
+            let kept = !LLVMGetCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, noinline).is_null();
+            if name != function && !kept && pasted.contains(&name) {
+                LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, always, 0));
+                marked += 1;
+            }
+        }
+    }
+    marked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,13 @@ pub const SPECIALIZE_SHARE: f64 = 0.10;
 /// worth specializing is chosen from (`Tiering::min_recorded_calls`).
 pub const EARLY_CHOICE_CALLS: u64 = 4;
 
+/// `f`'s share of the interpreter's time so far: the inclusive cycles of its finished calls
+/// (its callees included) over the exclusive cycles of every function's.
+pub(crate) fn time_share(m: &Machine, f: FuncId) -> f64 {
+    let total: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
+    m.inclusive_cycles(f) as f64 / total.max(1) as f64
+}
+
 /// Calls of `f` whose argument values irvm recorded (its first parameter's table; 0 if none).
 pub(crate) fn recorded_calls(m: &Machine, f: FuncId) -> u64 {
     m.arg_values(f).first().map_or(0, |t| t.values.iter().map(|v| v.1).sum::<u64>() + t.other)
@@ -93,9 +100,7 @@ impl Tiering {
     /// them call it, and values recorded a few calls in and from one caller miss the others'
     /// (`dot`, specialized for `matmul`'s rows, missed every call of the attention loop).
     pub(crate) fn worth_specializing_in_background(&self, m: &Machine, f: FuncId) -> bool {
-        let total: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
-        let share = m.inclusive_cycles(f) as f64 / total.max(1) as f64;
-        share >= SPECIALIZE_SHARE && self.trips_per_call(m, f) >= crate::kept::LONG_CALL_TRIPS
+        time_share(m, f) >= SPECIALIZE_SHARE && self.trips_per_call(m, f) >= crate::kept::LONG_CALL_TRIPS
     }
 
     /// The least number of recorded calls a specialization of `f` is chosen from: `warm / 8`

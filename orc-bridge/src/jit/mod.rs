@@ -151,6 +151,8 @@ pub struct Jit {
     summary: Option<ProfileSummary>,
     /// App functions whose calls stay calls ([`Jit::set_kept_callees`]).
     kept_callees: Vec<String>,
+    /// App functions whose calls are pasted ([`Jit::set_pasted_callees`]).
+    pasted_callees: Vec<String>,
     /// Let `llvm.fmuladd` become a fused multiply-add where the CPU has one (off by default:
     /// see [`Jit::set_fp_contraction`]).
     fp_contraction: bool,
@@ -252,6 +254,7 @@ impl Jit {
             defined: Defined::default(),
             summary: None,
             kept_callees: Vec::new(),
+            pasted_callees: Vec::new(),
             fp_contraction: false,
             generation: 0,
             symbol_tag: String::new(),
@@ -303,6 +306,14 @@ impl Jit {
     /// costs compile time: `model_forward` with every kernel pasted in took 380-600 ms at O2/O3).
     pub fn set_kept_callees(&mut self, names: Vec<String>) {
         self.kept_callees = names;
+    }
+
+    /// The app functions whose direct calls later compiles paste (`alwaysinline`, where their
+    /// body is available to the inliner and the call is not kept): the tier manager names the
+    /// short callees of a function compiled without branch weights, which the inliner's static
+    /// costs would otherwise leave as calls in its hottest loops.
+    pub fn set_pasted_callees(&mut self, names: Vec<String>) {
+        self.pasted_callees = names;
     }
 
     /// Load a bitcode module (parsed and verified now). `name` is used in every message.

@@ -60,8 +60,10 @@ impl crate::Tiering {
         }
     }
 
-    /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now.
-    pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
+    /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now,
+    /// unless `f` is the program's `main_work`, asked for after a call or two (`Tiering::on_call`):
+    /// its job goes without branch weights and first.
+    pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, main_work: bool) {
         let Some(b) = self.background.as_mut() else { return };
         if let Some(&pending) = b.pending.get(&(f, None))
             && pending >= level
@@ -69,14 +71,20 @@ impl crate::Tiering {
             self.specialize_waiting(m, f, pending);
             return;
         }
+        // Its calls run native once the job is done: their loops are counted no more from then.
+        self.left_interpreter(m, f);
         let special = self.specialization_for(m, f, level);
         let kept_callees = self.kept_callees(m, f);
+        let pasted_callees = if main_work { self.short_callees(m, f, &kept_callees) } else { Vec::new() };
+        let leaves_interpreter = self.levels[f.index()].is_none();
         let Some(b) = self.background.as_mut() else { return };
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
-        job.leaves_interpreter = self.levels[f.index()].is_none();
+        job.leaves_interpreter = leaves_interpreter;
+        job.main_work = main_work;
+        job.pasted_callees = pasted_callees;
         job.special = special;
         job.kept_callees = kept_callees;
-        if level >= OptLevel::O2 {
+        if level >= OptLevel::O2 && !main_work {
             job.profile = crate::function_profile(m, f);
             job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
         }
@@ -112,8 +120,11 @@ impl crate::Tiering {
         b.respecialized.insert(f);
         b.queue.update_waiting((f, None), |j| {
             j.special = Some(choice);
-            j.profile = profile;
-            j.summary = summary;
+            if j.profile.is_some() {
+                // (A job queued without branch weights stays without.)
+                j.profile = profile;
+                j.summary = summary;
+            }
             j.kept_callees = kept_callees;
             j.heat = heat;
         });
