@@ -198,6 +198,12 @@ impl Machine {
         self.stats[f.index()].incl
     }
 
+    /// Exclusive cycles of `f`'s finished activations so far (untimed calls charged the
+    /// measured averages): summed over every function, the interpreter's time so far.
+    pub fn exclusive_cycles(&self, f: FuncId) -> u64 {
+        self.stats[f.index()].excl
+    }
+
     /// Average inclusive cycles per call of `f` (from its timed calls; 0 if never timed).
     pub fn average_cycles(&self, f: FuncId) -> u64 {
         let st = &self.stats[f.index()];

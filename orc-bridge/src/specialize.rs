@@ -307,8 +307,8 @@ pub(crate) fn inline_callees_given_parameters(f: LLVMValueRef, params: &[u32]) -
             }
             let passes_one = (0..LLVMGetNumArgOperands(i)).any(|k| given.contains(&LLVMGetOperand(i, k)));
             if passes_one {
-                // A call kept because the callee is specialized itself ([`keep_calls_to`]) is
-                // pasted after all: here the argument becomes a constant in each version.
+                // A call kept for the callee's own code ([`keep_calls_to`]) is pasted after all:
+                // here the argument becomes a constant in each version.
                 LLVMRemoveCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, noinline);
                 LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
                 marked += 1;
@@ -319,12 +319,12 @@ pub(crate) fn inline_callees_given_parameters(f: LLVMValueRef, params: &[u32]) -
 }
 
 /// Mark `noinline` every direct call in `f`'s body (compiled for app function `function`) to
-/// one of the app functions named in `specialized`, other than `function` itself: the call then
-/// goes through the callee's call slot to its specialization's dispatcher, where the values
-/// are checked once per call, instead of pasting the callee's generic body, in which they are
-/// unknown (see `Jit::set_specialized_callees`). Returns how many calls were marked.
-pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, specialized: &[String]) -> usize {
-    if specialized.is_empty() {
+/// one of the app functions named in `kept`, other than `function` itself: the call then goes
+/// through the callee's call slot to its own code — for a specialization its dispatcher, where
+/// the values are checked once per call, instead of pasting the callee's generic body, in which
+/// they are unknown (see `Jit::set_kept_callees`). Returns how many calls were marked.
+pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, kept: &[String]) -> usize {
+    if kept.is_empty() {
         return 0;
     }
     let mut marked = 0;
@@ -342,8 +342,41 @@ pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, specialized: &[Stri
                 continue;
             }
             let name = llvm::name(callee);
-            if name != function && specialized.contains(&name) {
+            if name != function && kept.contains(&name) {
                 LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+                marked += 1;
+            }
+        }
+    }
+    marked
+}
+
+/// Mark `alwaysinline` every direct call in `f`'s body (compiled for app function `function`)
+/// to one of the app functions named in `pasted`, other than `function` itself and calls
+/// already marked `noinline` (see `Jit::set_pasted_callees`). Returns how many were marked.
+pub(crate) fn paste_calls_to(f: LLVMValueRef, function: &str, pasted: &[String]) -> usize {
+    if pasted.is_empty() {
+        return 0;
+    }
+    let mut marked = 0;
+    // SAFETY: `f` is a function definition; its call instructions and their callees are valid
+    // values of one module, and the attribute is created in its context.
+    unsafe {
+        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
+        let always = LLVMGetEnumAttributeKindForName(c"alwaysinline".as_ptr(), 12);
+        let noinline = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
+        for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
+            if LLVMIsACallInst(i).is_null() {
+                continue;
+            }
+            let callee = LLVMGetCalledValue(i);
+            if callee.is_null() || LLVMIsAFunction(callee).is_null() || callee == f || llvm::is_declaration(callee) {
+                continue;
+            }
+            let name = llvm::name(callee);
+            let kept = !LLVMGetCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, noinline).is_null();
+            if name != function && !kept && pasted.contains(&name) {
+                LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, always, 0));
                 marked += 1;
             }
         }

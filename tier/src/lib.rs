@@ -14,6 +14,7 @@ pub mod api;
 pub mod background;
 pub mod cache;
 mod error;
+mod kept;
 pub mod links;
 pub mod osr;
 pub mod policy;
@@ -52,6 +53,8 @@ pub struct BackgroundTimes {
     /// The compile thread's CPU time for the build, where the platform measures it per thread:
     /// against the wall time of the build, how much of a CPU the thread got.
     pub cpu_ms: Option<f64>,
+    /// The program's thread built it, from the backlog (`Tiering::help_compile`).
+    pub by_program: bool,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -66,7 +69,8 @@ impl Event {
             .background
             .map(|b| {
                 let cpu = b.cpu_ms.map(|c| format!(", {c:.1} ms CPU")).unwrap_or_default();
-                format!(", queued {:.1} ms{cpu}, in background", b.queue_ms)
+                let by = if b.by_program { "by the program's thread from the backlog" } else { "in background" };
+                format!(", queued {:.1} ms{cpu}, {by}", b.queue_ms)
             })
             .unwrap_or_default();
         format!(
@@ -132,10 +136,20 @@ pub struct Tiering {
     pub thread_cpu: fn() -> Option<std::time::Duration>,
     /// Background compile threads (`start_background`); `None`: compiles are synchronous.
     background: Option<background::Compilers>,
+    /// Loop iterations per call of each function, frozen when it left the interpreter
+    /// (`kept`: which callees keep their calls).
+    trips: Vec<Option<u64>>,
+    /// Instruction count of each defined function's body, by name (read at the first compile
+    /// that needs it, `kept`).
+    sizes: Option<std::collections::HashMap<String, usize>>,
 }
 
 /// A function whose background compile is pending asks again after this many more calls.
-const POLL_CALLS: u64 = 4;
+pub(crate) const POLL_CALLS: u64 = 4;
+
+/// With a compile thread, the share of the interpreter's time (inclusive) from which a function
+/// called again is the program's main work and is compiled at once (`Tiering::on_call`).
+pub const MAIN_WORK_SHARE: f64 = 0.25;
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
@@ -199,6 +213,8 @@ impl Tiering {
             boot_mark: |_| {},
             thread_cpu: || None,
             background: None,
+            trips: vec![None; n],
+            sizes: None,
         })
     }
 
@@ -232,7 +248,9 @@ impl Tiering {
         if prof.is_some() {
             self.jit.set_profile_summary(Some(profile_summary(m)));
         }
-        self.jit.set_specialized_callees(self.live_specializations());
+        let kept = self.kept_callees(m, f);
+        self.jit.set_kept_callees(kept);
+        self.jit.set_pasted_callees(Vec::new());
         self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
@@ -295,6 +313,7 @@ impl Tiering {
         background: Option<BackgroundTimes>,
         choice: Option<specialize::Choice>,
     ) {
+        self.left_interpreter(m, f);
         m.set_native(f, c.address as usize);
         if choice.is_some() {
             // The counter array is the function's: the previous specialization keeps its counts,
@@ -417,6 +436,7 @@ impl Tiering {
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
         self.install_finished(m);
+        self.help_compile(m);
         self.review_specializations(m);
         if !m.is_defined(f) || self.exiting {
             self.settle(m, f);
@@ -426,9 +446,25 @@ impl Tiering {
         let cur = self.levels[f.index()];
         // A function with an OSR variant (at O3) has shown its loops run hot, and its calls
         // enter that variant at the loop header: its whole-function code is O2 at least (O1
-        // would run its calls slower than the variant does).
-        let want =
-            self.thresholds.level_for(heat).map(|l| if self.osr.has_variant(f) { l.max(OptLevel::O2) } else { l });
+        // would run its calls slower than the variant does). With a compile thread, so is a
+        // function whose every call runs a loop: its heat keeps growing with its loops, and O1
+        // code would soon be compiled again at O2 (the program does not wait for either).
+        let loops = self.osr.has_variant(f) || (self.background.is_some() && self.trips_per_call(m, f) >= 1);
+        let mut want = self.thresholds.level_for(heat).map(|l| if loops { l.max(OptLevel::O2) } else { l });
+        let mut main_work = None;
+        if self.background.is_some() && cur.is_none() && loops && heat < self.thresholds.hot {
+            // With a compile thread, an interpreted function whose calls run loops is queued by
+            // its loop's OSR point (whole-function at O3 when its calls are short, `osr`), or
+            // here once its heat reaches `hot` (loops whose header entries add up only
+            // across several headers) — or at once if it is the program's main work: called
+            // again, and its calls (callees included) took at least `MAIN_WORK_SHARE` of the
+            // interpreter's time. app-tinyllama's `model_forward` is then asked for at its
+            // second call instead of its 11th (its own loops count few entries per token); the
+            // peak waits for its compile.
+            let share = specialized::time_share(m, f);
+            main_work = (m.calls(f) >= 2 && share >= MAIN_WORK_SHARE).then_some(share);
+            want = main_work.map(|_| OptLevel::O3);
+        }
         if let Some(to) = want
             && Some(to) > cur
         {
@@ -438,11 +474,23 @@ impl Tiering {
                 self.settle(m, f);
                 return;
             }
-            let reason = format!("heat {heat} >= {}", self.thresholds.of(to));
+            let reason = match self.thresholds.level_for(heat) {
+                _ if let Some(share) = main_work => {
+                    format!("the program's main work: {:.0} % of the interpreted time", share * 100.0)
+                }
+                Some(base) if base < to => {
+                    format!("heat {heat} >= {}, loops run hot: {to} at least", self.thresholds.of(base))
+                }
+                _ => format!("heat {heat} >= {}", self.thresholds.of(to)),
+            };
             if self.background.is_some() {
                 // Keep running as now; ask again soon (the compile result is installed by
                 // whichever hook comes first after it is ready).
-                self.queue(m, f, to, reason);
+                // The main work's early job goes without branch weights: one or two calls say
+                // little about its loops (app-tinyllama's attention loop runs `pos + 1` times:
+                // once or twice at the second token, 256 times at the last, and weights from
+                // the second token made LLVM compile it for one or two iterations).
+                self.queue(m, f, to, reason, main_work.is_some());
                 if !self.wait_if_starved(m, |&k| k == (f, None)) {
                     m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
                     return;
@@ -456,10 +504,17 @@ impl Tiering {
             }
         }
         let calls = m.calls(f);
-        let mark = match self.thresholds.next_after(self.levels[f.index()]) {
+        let mut mark = match self.thresholds.next_after(self.levels[f.index()]) {
             Some(t) => calls + t.saturating_sub(heat).max(1),
             None => u64::MAX,
         };
+        if self.background.is_some() && self.levels[f.index()].is_none() {
+            // With a compile thread, an interpreted function's hook comes back at twice its
+            // calls until the heat-based mark is nearer, and irvm, which records argument
+            // values from half the mark on, records them from the first call: a job asked for
+            // by an OSR point a few calls in (`matmul` after 7) can then be specialized.
+            mark = mark.min(calls.saturating_mul(2).max(calls + 1));
+        }
         m.set_tier_mark(f, mark);
     }
 

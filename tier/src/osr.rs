@@ -51,9 +51,38 @@ const POLL_ENTRIES: u64 = 1;
 const WAIT_FOR_OUTER: u64 = 8;
 
 impl Tiering {
+    /// Whether `f`'s calls are short on average at OSR point `point` (see
+    /// [`policy::whole_function_serves`]) and its whole-function compile did not fail.
+    fn short_activations(&self, m: &Machine, f: FuncId, point: u32) -> bool {
+        let threshold = policy::osr_threshold(&self.thresholds, true);
+        policy::whole_function_serves(m.calls(f), m.osr_count(f, point), threshold)
+            && policy::tierable(m, f)
+            && !self.failed.iter().any(|(name, _)| name == m.name(f))
+    }
+
+    /// An OSR point of a function whose calls are short asked (with background compiles):
+    /// queue the whole function at the tier an OSR variant gets (its loops run hot) unless it
+    /// has whole-function code or a job for it; this activation finishes interpreted and the
+    /// next calls run native. An activation still looping `hot` entries on asks again (its
+    /// average then grows until it gets its variant).
+    fn whole_function_instead(&mut self, m: &mut Machine, f: FuncId, point: u32, level: OptLevel) -> OsrDecision {
+        let (calls, entries) = (m.calls(f), m.osr_count(f, point));
+        if self.levels[f.index()].is_none() && !self.function_pending(f) {
+            let block = m.osr_header(f, point).map_or(0, |p| p.block);
+            let reason = format!("loop header block {block} entered {entries} times in {calls} calls");
+            self.queue(m, f, level, reason, false);
+            // Its calls poll for the result from now on (and irvm keeps recording their
+            // argument values, so that the job can still get a specialization while it waits).
+            m.set_tier_mark(f, calls + crate::POLL_CALLS);
+        }
+        self.wait_if_starved(m, |&k| k == (f, None));
+        OsrDecision::Later(entries + self.thresholds.hot.max(1))
+    }
+
     /// The OSR hook body (see the module doc).
     pub fn on_osr(&mut self, m: &mut Machine, f: FuncId, point: u32) -> OsrDecision {
         self.install_finished(m);
+        self.help_compile(m);
         if self.exiting || !m.is_defined(f) || !policy::osr_enterable(m, f) || self.osr.failed.contains(&(f, point)) {
             return OsrDecision::Never;
         }
@@ -75,6 +104,21 @@ impl Tiering {
             && l >= level
         {
             return OsrDecision::Enter(addr);
+        }
+        if self.compiles_in_background() {
+            if self.short_activations(m, f, point) {
+                return self.whole_function_instead(m, f, point, level);
+            }
+            // A long activation (a loop that runs once) waits until its function's loops have
+            // run `hot` times, as with synchronous compiles: the compile thread's time goes to
+            // the functions the program keeps calling first (app-tinyllama's `model_load`,
+            // whose loops run 4096 times in all, got a 20 ms OSR compile that held up the
+            // kernels' jobs). The function's heat, not this point's count: an outer loop asked
+            // to go first by its inner one has few entries of its own.
+            let heat = policy::heat(m, f);
+            if heat < self.thresholds.hot {
+                return OsrDecision::Later(m.osr_count(f, point) + (self.thresholds.hot - heat));
+            }
         }
         let Some(p) = m.osr_header(f, point) else { return OsrDecision::Never };
         // Entering an inner loop would leave its enclosing loops with two entries (irreducible:
@@ -133,7 +177,9 @@ impl Tiering {
         let spec = OsrSpec { header: p.block, values: &values };
         let prof = function_profile(m, f);
         self.jit.set_profile_summary(Some(profile_summary(m)));
-        self.jit.set_specialized_callees(self.live_specializations());
+        let kept = self.kept_callees(m, f);
+        self.jit.set_kept_callees(kept);
+        self.jit.set_pasted_callees(Vec::new());
         self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let t0 = std::time::Instant::now();
@@ -162,6 +208,7 @@ impl Tiering {
                     self.jams.push((c.function.clone(), j.clone()));
                 }
                 let addr = c.address as usize;
+                self.left_interpreter(m, f);
                 self.osr.entries.insert((f, point), (level, addr));
                 OsrDecision::Enter(addr)
             }

@@ -30,6 +30,18 @@ pub fn osr_threshold(t: &Thresholds, background: bool) -> u64 {
     if background { (t.hot / BACKGROUND_OSR_SHARE).max(1) } else { t.hot }
 }
 
+/// Whether a loop that asked for its OSR entry after `entries` header entries over `calls`
+/// calls of its function is better served by whole-function code (with background compiles):
+/// the function has been called more than once and its calls entered the loop header fewer
+/// than half the OSR threshold times each on average, so this activation has little left to
+/// run and the next calls gain from native code. An OSR variant would serve this activation
+/// only (later calls enter it through the interpreter, at the loop header) and hold up the
+/// compile thread: app-tinyllama's kernels (`dot`, `matmul`, ...), called thousands of times,
+/// and `model_forward`, called once per token, each got one and ran on through irvm.
+pub fn whole_function_serves(calls: u64, entries: u64, osr_threshold: u64) -> bool {
+    calls >= 2 && entries.saturating_mul(2) < calls.saturating_mul(osr_threshold)
+}
+
 /// Forced minimum: first call → O1, second → O2, third → O3 (every tier is exercised).
 pub const MINIMUM: Thresholds = Thresholds { warm: 1, hot: 2, very_hot: 3 };
 
@@ -158,5 +170,16 @@ mod tests {
         assert_eq!(t.next_after(Some(OptLevel::O2)), Some(1000));
         assert!(Thresholds { warm: 5, hot: 2, very_hot: 9 }.check().is_err());
         assert!(MINIMUM.check().is_ok());
+    }
+
+    #[test]
+    fn short_activations_get_whole_function_code() {
+        // A kernel called 140 times, 9 header entries a call: whole function.
+        assert!(whole_function_serves(140, 1250, 1250));
+        // A loop that runs once (main's, a function called once): OSR.
+        assert!(!whole_function_serves(1, 1250, 1250));
+        // Two calls of a long loop (625 entries a call on average, half the threshold): OSR.
+        assert!(!whole_function_serves(2, 1250, 1250));
+        assert!(whole_function_serves(3, 1250, 1250));
     }
 }

@@ -7,6 +7,26 @@ use crate::{TierError, Tiering, specialize};
 use irvm::{FuncId, Machine};
 use orc_bridge::OptLevel;
 
+/// With a compile thread, the least share of the interpreter's time (inclusive) a function
+/// must take to be specialized (`Tiering::worth_specializing_in_background`).
+pub const SPECIALIZE_SHARE: f64 = 0.10;
+
+/// With a compile thread, the least number of recorded calls a specialization of a function
+/// worth specializing is chosen from (`Tiering::min_recorded_calls`).
+pub const EARLY_CHOICE_CALLS: u64 = 4;
+
+/// `f`'s share of the interpreter's time so far: the inclusive cycles of its finished calls
+/// (its callees included) over the exclusive cycles of every function's.
+pub(crate) fn time_share(m: &Machine, f: FuncId) -> f64 {
+    let total: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
+    m.inclusive_cycles(f) as f64 / total.max(1) as f64
+}
+
+/// Calls of `f` whose argument values irvm recorded (its first parameter's table; 0 if none).
+pub(crate) fn recorded_calls(m: &Machine, f: FuncId) -> u64 {
+    m.arg_values(f).first().map_or(0, |t| t.values.iter().map(|v| v.1).sum::<u64>() + t.other)
+}
+
 impl Tiering {
     /// The specialization to compile for `f` at `level`, if any: O2/O3 only, never after one was
     /// dropped or failed, only from tables with at least `warm / 8` (at least 1) calls. Argument
@@ -16,6 +36,9 @@ impl Tiering {
         if !self.specialize || level < OptLevel::O2 {
             return None;
         }
+        if self.compiles_in_background() && !self.worth_specializing_in_background(m, f) {
+            return None;
+        }
         let name = m.name(f);
         let refused = format!("{name} (specialized)");
         if self.specialized.iter().any(|r| r.function == name && r.dropped)
@@ -23,7 +46,7 @@ impl Tiering {
         {
             return None;
         }
-        let min_calls = (self.thresholds.warm / 8).max(1);
+        let min_calls = self.min_recorded_calls(m, f);
         let args = if m.signature(f).vararg { None } else { self.argument_versions(m, f, min_calls) };
         let tables = if self.size_versions { m.mem_sizes(f) } else { Vec::new() };
         let (mut mem, mut mem_choices) = specialize::choose_mem(&tables, min_calls);
@@ -75,6 +98,31 @@ impl Tiering {
                 mem: mem_choices,
             }),
         }
+    }
+
+    /// With a compile thread, whether `f` may be specialized. A specialization compiles the body
+    /// once per version (constants folded in, the callees that receive them pasted: `rmsnorm`
+    /// with `dot` took 36 ms against 16 ms plain), and that time now comes before the program's
+    /// peak, so `f` must take a large share of the interpreter's time so far
+    /// ([`SPECIALIZE_SHARE`], its callees included: app-tinyllama's `matmul`, not `rmsnorm` or
+    /// `rope`). And its calls must run long loops: a short function is pasted into its hot
+    /// callers, where their constants reach it anyway, while a live specialization would make
+    /// them call it, and values recorded a few calls in and from one caller miss the others'
+    /// (`dot`, specialized for `matmul`'s rows, missed every call of the attention loop).
+    pub(crate) fn worth_specializing_in_background(&self, m: &Machine, f: FuncId) -> bool {
+        time_share(m, f) >= SPECIALIZE_SHARE && self.trips_per_call(m, f) >= crate::kept::LONG_CALL_TRIPS
+    }
+
+    /// The least number of recorded calls a specialization of `f` is chosen from: `warm / 8`
+    /// (at least 1); with a compile thread, [`EARLY_CHOICE_CALLS`] for a function worth
+    /// specializing, whose whole-function job an OSR point asks for a few calls in (`matmul`
+    /// after 7: its row lengths 128 in 6 calls, 384 in 1, as in the whole run).
+    pub(crate) fn min_recorded_calls(&self, m: &Machine, f: FuncId) -> u64 {
+        let min = (self.thresholds.warm / 8).max(1);
+        if self.compiles_in_background() && self.worth_specializing_in_background(m, f) {
+            return min.min(EARLY_CHOICE_CALLS);
+        }
+        min
     }
 
     /// The argument versions to compile for `f`: only on parameters whose constant improves
@@ -217,7 +265,7 @@ impl Tiering {
     }
 
     /// The functions whose code is now a guarded specialization (their newest record is not
-    /// dropped): other functions' compiles keep calling them (`Jit::set_specialized_callees`).
+    /// dropped): other functions' compiles keep calling them (`Tiering::kept_callees`).
     pub(crate) fn live_specializations(&self) -> Vec<String> {
         let live = |k: &usize| {
             let r = &self.specialized[*k];

@@ -156,8 +156,10 @@ pub struct Jit {
     code: Vec<Option<LLVMOrcResourceTrackerRef>>,
     defined: Defined,
     summary: Option<ProfileSummary>,
-    /// App functions whose code is a guarded specialization ([`Jit::set_specialized_callees`]).
-    specialized_callees: Vec<String>,
+    /// App functions whose calls stay calls ([`Jit::set_kept_callees`]).
+    kept_callees: Vec<String>,
+    /// App functions whose calls are pasted ([`Jit::set_pasted_callees`]).
+    pasted_callees: Vec<String>,
     /// Guarded unroll-and-jam of the O2/O3 compiles without a specialization's own jam
     /// ([`Jit::set_unroll_and_jam`]).
     jam: Option<crate::Jam>,
@@ -261,7 +263,8 @@ impl Jit {
             code: Vec::new(),
             defined: Defined::default(),
             summary: None,
-            specialized_callees: Vec::new(),
+            kept_callees: Vec::new(),
+            pasted_callees: Vec::new(),
             jam: None,
             fp_contraction: false,
             generation: 0,
@@ -304,13 +307,24 @@ impl Jit {
         self.summary = summary;
     }
 
-    /// The app functions whose running code is a guarded specialization (a dispatcher over
-    /// constant-argument versions). Later compiles keep their calls to them as calls, through
-    /// the call slot to that dispatcher, instead of inlining the callee's generic body, in which
-    /// the values the versions were made for are unknown again (app-tinyllama's `model_forward`
-    /// would otherwise inline `matmul` and lose its constant row length).
-    pub fn set_specialized_callees(&mut self, names: Vec<String>) {
-        self.specialized_callees = names;
+    /// The app functions later compiles keep their calls to as calls, through the call slot to
+    /// the callee's own code, instead of inlining the callee's body. The tier manager names
+    /// two kinds: functions whose running code is a guarded specialization (a dispatcher over
+    /// constant-argument versions; the generic body inlined would not know the values the
+    /// versions were made for: app-tinyllama's `model_forward` would otherwise inline `matmul`
+    /// and lose its constant row length), and functions with code of their own whose calls each
+    /// run a long loop (a call costs nothing next to the loop, and a copy of it per call site
+    /// costs compile time: `model_forward` with every kernel pasted in took 380-600 ms at O2/O3).
+    pub fn set_kept_callees(&mut self, names: Vec<String>) {
+        self.kept_callees = names;
+    }
+
+    /// The app functions whose direct calls later compiles paste (`alwaysinline`, where their
+    /// body is available to the inliner and the call is not kept): the tier manager names the
+    /// short callees of a function compiled without branch weights, which the inliner's static
+    /// costs would otherwise leave as calls in its hottest loops.
+    pub fn set_pasted_callees(&mut self, names: Vec<String>) {
+        self.pasted_callees = names;
     }
 
     /// Unroll-and-jam the loop nests of every later O2/O3 compile behind a guard
@@ -343,6 +357,16 @@ impl Jit {
             .find(|f| !llvm::is_declaration(*f) && llvm::name(*f) == function)
             .ok_or_else(|| Error::Input(format!("no function '{function}' defined in module '{}'", m.name)))?;
         Ok(crate::gain::parameter_gains(f))
+    }
+
+    /// The instruction count of every function the module defines (its body as read, before
+    /// any optimization), in module order.
+    pub fn function_sizes(&self, module: ModuleId) -> Vec<(String, usize)> {
+        llvm::functions(self.source(module).module.raw())
+            .into_iter()
+            .filter(|f| !llvm::is_declaration(*f))
+            .map(|f| (llvm::name(f), crate::extract::instruction_count(f)))
+            .collect()
     }
 
     /// Names of the functions the module defines (has bodies for), in module order.

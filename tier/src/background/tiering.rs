@@ -1,0 +1,316 @@
+//! The tier manager's side of background compiles: starting the threads, queueing jobs with
+//! the profile as it is now, installing finished objects at the next tier hook, and waiting
+//! for a job when the compile threads get no CPU of their own.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use irvm::FuncId;
+use orc_bridge::OptLevel;
+
+use super::{CompilerSetup, Compilers, Finished, Job, MEASURED_BUILD, OWN_CPU, OsrJob};
+use crate::TierError;
+
+impl crate::Tiering {
+    /// Compile on `threads` background threads from now on (0: synchronously, as a new
+    /// Tiering does). Call after the Jit's settings (fp contraction) are final. Where threads
+    /// cannot be started, returns why and stays synchronous.
+    pub fn start_background(&mut self, threads: usize) -> Result<(), String> {
+        if threads == 0 {
+            return Ok(());
+        }
+        let setup = CompilerSetup {
+            name: self.source_name.clone(),
+            bitcode: Arc::new(self.source_bitcode.clone()),
+            fp_contraction: self.jit.fp_contraction(),
+            slotted: Arc::new(self.links.index.keys().cloned().collect()),
+            thread_cpu: self.thread_cpu,
+        };
+        self.background = Some(Compilers::start(setup, threads)?);
+        Ok(())
+    }
+
+    /// Whether compiles run in the background.
+    pub fn compiles_in_background(&self) -> bool {
+        self.background.is_some()
+    }
+
+    /// The program is ending: no more compiles; background threads stop (their queued work is
+    /// dropped) and are joined, so no LLVM code runs on them while the process exits.
+    pub fn end_compiles(&mut self) {
+        self.exiting = true;
+        if let Some(b) = self.background.as_mut() {
+            b.stop();
+        }
+        if self.verbose
+            && let Some(cpu) = (self.thread_cpu)()
+        {
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let compilers = match self.background.as_ref().map(|b| b.report) {
+                Some(r) => format!(
+                    "; compile threads {} ms ({} objects built, set-up {:.1} ms; {} built by the program's thread)",
+                    r.cpu.map_or("?".into(), |c| format!("{:.1}", ms(c))),
+                    r.built,
+                    ms(r.setup),
+                    self.background.as_ref().map_or(0, |b| b.helped)
+                ),
+                None => ", compiles synchronous".into(),
+            };
+            eprintln!("[tier] CPU time: program thread {:.1} ms{compilers}", ms(cpu));
+        }
+    }
+
+    /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now,
+    /// unless `f` is the program's `main_work`, asked for after a call or two (`Tiering::on_call`):
+    /// its job goes without branch weights and first.
+    pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, main_work: bool) {
+        let Some(b) = self.background.as_mut() else { return };
+        if let Some(&pending) = b.pending.get(&(f, None))
+            && pending >= level
+        {
+            self.specialize_waiting(m, f, pending);
+            return;
+        }
+        // Its calls run native once the job is done: their loops are counted no more from then.
+        self.left_interpreter(m, f);
+        let special = self.specialization_for(m, f, level);
+        let kept_callees = self.kept_callees(m, f);
+        let pasted_callees = if main_work { self.short_callees(m, f, &kept_callees) } else { Vec::new() };
+        let leaves_interpreter = self.levels[f.index()].is_none();
+        let jam = self.plain_jam();
+        let Some(b) = self.background.as_mut() else { return };
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.leaves_interpreter = leaves_interpreter;
+        job.main_work = main_work;
+        job.pasted_callees = pasted_callees;
+        job.special = special;
+        job.kept_callees = kept_callees;
+        job.jam = jam;
+        if level >= OptLevel::O2 && !main_work {
+            job.profile = crate::function_profile(m, f);
+            job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
+        }
+        b.submit(job);
+    }
+
+    /// A whole-function job of `f` at `level` queued before irvm had recorded enough of its
+    /// calls' argument values to choose a specialization — asked for by an OSR point a few
+    /// calls in (app-tinyllama's `matmul` after 7 calls, whose row length picks the unrolling
+    /// of the `dot` pasted into it) — gets one once they are recorded, if it still waits: the
+    /// compile thread then builds it with the choice and the profile as they are at that point.
+    /// Tried once per function, when enough calls are recorded.
+    fn specialize_waiting(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel) {
+        let min_calls = self.min_recorded_calls(m, f);
+        let Some(b) = self.background.as_ref() else { return };
+        if level < OptLevel::O2 || b.respecialized.contains(&f) || !b.queue.waits_plain((f, None)) {
+            return;
+        }
+        if crate::specialized::recorded_calls(m, f) < min_calls {
+            return;
+        }
+        let Some(choice) = self.specialization_for(m, f, level) else {
+            if let Some(b) = self.background.as_mut() {
+                b.respecialized.insert(f);
+            }
+            return;
+        };
+        let profile = crate::function_profile(m, f);
+        let summary = profile.as_ref().map(|_| crate::profile_summary(m));
+        let kept_callees = self.kept_callees(m, f);
+        let heat = crate::policy::heat(m, f);
+        let Some(b) = self.background.as_mut() else { return };
+        b.respecialized.insert(f);
+        b.queue.update_waiting((f, None), |j| {
+            j.special = Some(choice);
+            if j.profile.is_some() {
+                // (A job queued without branch weights stays without.)
+                j.profile = profile;
+                j.summary = summary;
+            }
+            j.kept_callees = kept_callees;
+            j.heat = heat;
+        });
+    }
+
+    /// Queue a compile of `f` at its current `level` without a specialization (its live one was
+    /// dropped), replacing a waiting job of `f` (which may carry that specialization).
+    pub(crate) fn queue_recompile(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
+        let kept_callees = self.kept_callees(m, f);
+        let jam = self.plain_jam();
+        let Some(b) = self.background.as_mut() else { return };
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.leaves_interpreter = false;
+        job.recompile = true;
+        job.kept_callees = kept_callees;
+        job.jam = jam;
+        if level >= OptLevel::O2 {
+            job.profile = crate::function_profile(m, f);
+            job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
+        }
+        b.submit(job);
+    }
+
+    /// Queue the OSR variant of `f` described by `osr` at `level`, with the profile as it is now.
+    pub(crate) fn queue_osr(&mut self, m: &irvm::Machine, f: FuncId, osr: OsrJob, level: OptLevel, reason: String) {
+        let kept_callees = self.kept_callees(m, f);
+        let jam = self.plain_jam();
+        let Some(b) = self.background.as_mut() else { return };
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.osr = Some(osr);
+        job.kept_callees = kept_callees;
+        job.jam = jam;
+        job.profile = crate::function_profile(m, f);
+        job.summary = Some(crate::profile_summary(m));
+        b.submit(job);
+    }
+
+    /// Whether a background compile of an OSR entry of `f` (any point: one at a time, they
+    /// compile the same body) is queued or running.
+    pub(crate) fn osr_pending(&self, f: FuncId) -> bool {
+        self.background.as_ref().is_some_and(|b| b.pending.keys().any(|&(g, p)| g == f && p.is_some()))
+    }
+
+    /// Whether a background compile of the whole of `f` is queued or running.
+    pub(crate) fn function_pending(&self, f: FuncId) -> bool {
+        self.background.as_ref().is_some_and(|b| b.pending.contains_key(&(f, None)))
+    }
+
+    /// Link and install every background compile that has finished (the program's thread,
+    /// at a tier hook): the function's new code takes over at its next call (irvm's function
+    /// table and the call slot), an OSR variant at the next entry of its loop header.
+    pub fn install_finished(&mut self, m: &mut irvm::Machine) {
+        while let Some(done) = self.background.as_mut().and_then(Compilers::try_finished) {
+            if !self.exiting {
+                self.install(m, done);
+            }
+        }
+    }
+
+    /// While a job waits and every compile thread is busy building one, the program's thread
+    /// builds the best waiting one itself, on the run's own Jit, and installs it, as a synchronous compile
+    /// would: with a backlog, the peak waits for the compiles, not for the interpreter, and two
+    /// CPUs drain it twice as fast (app-tinyllama's kernels all ask within its first tokens).
+    /// Once nothing waits, the program runs on while the threads compile.
+    pub(crate) fn help_compile(&mut self, m: &mut irvm::Machine) {
+        if self.exiting {
+            return;
+        }
+        let Some(job) = self.background.as_ref().and_then(|b| b.queue.take_backlog()) else { return };
+        let finished = match self.module() {
+            Ok(module) => {
+                let (jit, links) = (&mut self.jit, &self.links);
+                let slotted = |n: &str| orc_bridge::HostLinks::call_slot(links, n).is_some();
+                super::build(jit, module, job, &slotted, self.thread_cpu)
+            }
+            Err(e) => {
+                let waited = job.queued.elapsed();
+                let (compile, compile_cpu) = (Duration::ZERO, None);
+                Finished { job, result: Err(e), special_error: None, waited, compile, compile_cpu, by_program: true }
+            }
+        };
+        let finished = Finished { by_program: true, ..finished };
+        if let Some(b) = self.background.as_mut() {
+            b.pending.remove(&finished.job.key());
+            b.helped += 1;
+        }
+        self.install(m, finished);
+    }
+
+    /// When the compile threads do not get a CPU of their own (the last measured build ran at
+    /// less than [`OWN_CPU`] of one), interpreting on while they compile only takes CPU time
+    /// from them: the program then waits, as a synchronous compile would, until the jobs of the
+    /// pending keys `of` (a function's whole-function job, or its OSR entries) are done and
+    /// installed. Returns whether it waited.
+    pub(crate) fn wait_if_starved(
+        &mut self,
+        m: &mut irvm::Machine,
+        of: impl Fn(&(FuncId, Option<u32>)) -> bool,
+    ) -> bool {
+        if !self.background.as_ref().is_some_and(|b| b.starved && b.pending.keys().any(&of)) {
+            return false;
+        }
+        while self.background.as_ref().is_some_and(|b| b.pending.keys().any(&of)) {
+            let Some(done) = self.background.as_mut().and_then(Compilers::wait_finished) else { break };
+            self.install(m, done);
+        }
+        true
+    }
+
+    /// New code pasted the bodies of `inlined`: their waiting whole-function jobs go behind
+    /// the others (`Job::priority`).
+    fn mark_pasted(&self, inlined: &[String]) {
+        let Some(b) = self.background.as_ref() else { return };
+        for g in inlined.iter().filter_map(|n| self.links.index.get(n)) {
+            b.queue.update_waiting((*g, None), |j| j.pasted = true);
+        }
+    }
+
+    fn install(&mut self, m: &mut irvm::Machine, done: Finished) {
+        let Finished { job, result, special_error, waited, compile, compile_cpu, by_program } = done;
+        if let (Some(b), Some(cpu)) = (self.background.as_mut(), compile_cpu)
+            && compile >= MEASURED_BUILD
+        {
+            b.starved = cpu.as_secs_f64() < OWN_CPU * compile.as_secs_f64();
+        }
+        let mut special = job.special;
+        if let Some(e) = special_error {
+            if self.verbose {
+                eprintln!("[tier] {}: not specialized ({e})", job.name);
+            }
+            self.failed.push((format!("{} (specialized)", job.name), e.to_string()));
+            special = None;
+        }
+        let f = job.func;
+        let point = job.osr.as_ref().map(|o| (o.point, o.header));
+        let now = self.levels[f.index()];
+        if point.is_none() && (now > Some(job.level) || (now == Some(job.level) && !job.recompile)) {
+            return; // Already there (compiled synchronously for native code meanwhile).
+        }
+        let t0 = Instant::now();
+        let linked = result.and_then(|b| self.jit.link_built(b, &self.links).map_err(TierError::from));
+        let linked = linked.and_then(|c| self.prepare_callees(m, &c.host_symbols, job.level).map(|_| c));
+        let ms = (compile + t0.elapsed()).as_secs_f64() * 1e3;
+        let times = Some(crate::BackgroundTimes {
+            queue_ms: waited.as_secs_f64() * 1e3,
+            cpu_ms: compile_cpu.map(|c| c.as_secs_f64() * 1e3),
+            by_program,
+        });
+        if let Ok(c) = &linked {
+            self.mark_pasted(&c.inlined);
+        }
+        match (linked, point) {
+            (Ok(c), None) => self.adopt(m, f, &c, job.reason, ms, times, special),
+            (Ok(c), Some((point, _))) => {
+                let from = self.levels[f.index()];
+                let ev = crate::Event {
+                    function: job.name,
+                    from,
+                    to: job.level,
+                    reason: job.reason,
+                    compile_ms: ms,
+                    specialized: None,
+                    background: times,
+                    inlined: c.inlined.clone(),
+                };
+                self.record(ev);
+                self.left_interpreter(m, f);
+                self.osr.insert(f, point, job.level, c.address as usize);
+            }
+            (Err(e), None) => {
+                if self.verbose {
+                    eprintln!("[tier] {}: stays {} ({e})", job.name, crate::tier_name(self.levels[f.index()]));
+                }
+                self.failed.push((job.name, e.to_string()));
+                self.settle(m, f);
+            }
+            (Err(e), Some((point, header))) => {
+                if self.verbose {
+                    let now = crate::tier_name(self.levels[f.index()]);
+                    eprintln!("[tier] {}: no OSR at loop header block {header}, stays {now} ({e})", job.name);
+                }
+                self.failed.push((format!("{} (OSR at block {header})", job.name), e.to_string()));
+                self.osr.fail(f, point);
+            }
+        }
+    }
+}
