@@ -84,12 +84,16 @@ impl Fx<'_> {
         };
         let sig = classify::classify(self.dl, &attrs, fty.ret()).ok();
         let (pos, len) = self.cur_pos;
-        let arg_slots = args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
+        let mut arg_slots: Vec<crate::isa::Reg> = args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
+        let arg_shape = super::arg_shape(args.len(), arg_slots.len() as u32);
+        arg_slots.push(super::ARGS_END);
         self.sites.push(CallSite {
             args: args.into(),
-            arg_slots,
+            arg_slots: arg_slots.into(),
+            arg_shape,
             ret,
             ret_slots,
+            caller_slots: 0,
             sig,
             fn_ty: fty,
             rest: len - pos - 1,
