@@ -409,36 +409,39 @@ pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Optio
     }
 }
 
-/// Put the arguments of call site `s` (in frame `fp`) where `sig` says a native callee expects them.
+/// Put the arguments of call site `s` (in frame `fp`) where `sig` (the site's) says a native
+/// callee expects them.
 pub(crate) unsafe fn marshal(sig: &Sig, s: &CallSite, fp: *mut u64, img: &mut RegImage, words: &mut [u64]) {
-    for (k, pieces) in sig.args.iter().enumerate() {
-        let Some(&(r, _)) = s.args.get(k) else { break };
-        for p in pieces {
-            // SAFETY: argument slots of the caller's frame.
-            let v = unsafe { *fp.offset((r.0 + p.slot as i32) as isize) };
-            let v = if p.sext != 0 { super::int::sext(v, u32::from(p.sext)) as u64 } else { v };
-            match p.loc {
-                ArgLoc::Gpr(i) => img.gpr[i as usize] = v,
-                ArgLoc::Xmm(i) => img.xmm[i as usize] = [v, 0],
-                // SAFETY: a two-slot vector argument.
-                ArgLoc::Xmm2(i) => img.xmm[i as usize] = [v, unsafe { *fp.offset((r.0 + p.slot as i32 + 1) as isize) }],
-                ArgLoc::Stack(w) => {
-                    words[w as usize] = v;
-                    if p.slots == 2 {
-                        // SAFETY: second slot of the same argument.
-                        words[w as usize + 1] = unsafe { *fp.offset((r.0 + p.slot as i32 + 1) as isize) };
-                    }
+    for &(r, p) in s.native_args.iter() {
+        // SAFETY: argument slots of the caller's frame.
+        let v = unsafe { *fp.offset(r.0 as isize) };
+        if let (ArgLoc::Gpr(i), 0) = (p.loc, p.sext) {
+            // The common case (an integer or a pointer) first.
+            img.gpr[i as usize] = v;
+            continue;
+        }
+        let v = if p.sext != 0 { super::int::sext(v, u32::from(p.sext)) as u64 } else { v };
+        match p.loc {
+            ArgLoc::Gpr(i) => img.gpr[i as usize] = v,
+            ArgLoc::Xmm(i) => img.xmm[i as usize] = [v, 0],
+            // SAFETY: a two-slot vector argument.
+            ArgLoc::Xmm2(i) => img.xmm[i as usize] = [v, unsafe { *fp.offset(r.0 as isize + 1) }],
+            ArgLoc::Stack(w) => {
+                words[w as usize] = v;
+                if p.slots == 2 {
+                    // SAFETY: second slot of the same argument.
+                    words[w as usize + 1] = unsafe { *fp.offset(r.0 as isize + 1) };
                 }
-                ArgLoc::ByVal { at, size } => {
-                    // SAFETY: `v` is the byval pointer; the callee gets a copy of `size` bytes.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(
-                            v as *const u8,
-                            words.as_mut_ptr().add(at as usize).cast::<u8>(),
-                            size as usize,
-                        )
-                    };
-                }
+            }
+            ArgLoc::ByVal { at, size } => {
+                // SAFETY: `v` is the byval pointer; the callee gets a copy of `size` bytes.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        v as *const u8,
+                        words.as_mut_ptr().add(at as usize).cast::<u8>(),
+                        size as usize,
+                    )
+                };
             }
         }
     }

@@ -83,6 +83,11 @@ impl Fx<'_> {
             n => (self.reg(i)?, n),
         };
         let sig = classify::classify(self.dl, &attrs, fty.ret()).ok();
+        let native_args = sig
+            .iter()
+            .flat_map(|sig| sig.args.iter().zip(&args))
+            .flat_map(|(pieces, &(r, _))| pieces.iter().map(move |p| (r.at(p.slot), *p)))
+            .collect();
         let (pos, len) = self.cur_pos;
         let mut arg_slots: Vec<crate::isa::Reg> = args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
         let arg_shape = super::arg_shape(args.len(), arg_slots.len() as u32);
@@ -94,6 +99,7 @@ impl Fx<'_> {
             ret,
             ret_slots,
             caller_slots: 0,
+            native_args,
             sig,
             fn_ty: fty,
             rest: len - pos - 1,

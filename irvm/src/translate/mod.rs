@@ -46,6 +46,10 @@ pub(crate) struct CallSite {
     pub(crate) caller_slots: u32,
     /// SysV classification of the call as written (for native callees).
     pub(crate) sig: Option<Sig>,
+    /// The pieces of `sig`'s arguments in one list, each with the caller's slot it reads (the
+    /// argument's first slot plus the piece's): what a native call copies, without walking
+    /// arguments and their pieces per call.
+    pub(crate) native_args: Box<[(Reg, crate::abi::classify::Piece)]>,
     /// The call site's function type.
     pub(crate) fn_ty: Ty,
     /// IR instructions after the call in its block (for exact counts when `exit` unwinds).
