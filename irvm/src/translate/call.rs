@@ -89,7 +89,8 @@ impl Fx<'_> {
             .flat_map(|(pieces, &(r, _))| pieces.iter().map(move |p| (r.at(p.slot), *p)))
             .collect();
         let (pos, len) = self.cur_pos;
-        let mut arg_slots: Vec<crate::isa::Reg> = args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
+        let mut arg_slots: Vec<crate::isa::Reg> =
+            args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
         let arg_shape = super::arg_shape(args.len(), arg_slots.len() as u32);
         arg_slots.push(super::ARGS_END);
         self.sites.push(CallSite {
