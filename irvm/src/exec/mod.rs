@@ -147,7 +147,6 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     bump!(x.ctr.0 + 1);
                     ip = $pc.offset(x.f.0 as isize);
                 }
-                continue;
             }};
         }
         macro_rules! bin {
@@ -187,14 +186,13 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
         }
         // An indexed load of a `$t`, then the compare-and-branch of its `ExtCmpBr` slot.
         macro_rules! load_br {
-            ($x:expr, $t:ty, $pc:expr) => {{
+            ($x:expr, $t:ty) => {{
                 let x = $x;
-                let ext = $pc.add(1);
-                let Op::ExtCmpBr { p, w32, b, t, f, ctr } = *ext else { std::hint::unreachable_unchecked() };
+                let Op::ExtCmpBr { p, w32, b, t, f, ctr } = *ip else { std::hint::unreachable_unchecked() };
                 let v = u64::from((addrx!(x) as *const $t).read_unaligned());
                 w!(x.v, v);
                 let c = if w32 { int::cmp32_eq_or_flat(p, v, r!(b)) } else { int::cmp_eq_or_flat(p, v, r!(b)) };
-                br!(c, crate::isa::BrCmp { a: x.v, b, t, f, ctr }, ext)
+                br!(c, crate::isa::BrCmp { a: x.v, b, t, f, ctr }, ip)
             }};
         }
         macro_rules! set_state {
@@ -204,15 +202,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 fp = st.fp;
                 ctrs = st.ctrs;
                 code = st.code;
-                continue;
             }};
         }
-        // `ip` is the op being run; a handler that goes elsewhere sets it and `continue`s, the
-        // others fall through to the next op at the end of the loop. One pointer is carried from
-        // op to op (with `ip` advanced at the top, the loop kept both the op and its successor
-        // live in two registers and shuffled them at every dispatch).
         loop {
             let pc = ip;
+            ip = pc.add(1);
             match *pc {
                 // ---- moves and control ----
                 Op::Mov { d, s } => w!(d, r!(s)),
@@ -225,12 +219,10 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     w!(d, r!(s));
                     bump!(ctr.0);
                     ip = pc.offset(rel.0 as isize);
-                    continue;
                 }
                 Op::Jmp { rel, ctr } => {
                     bump!(ctr.0);
                     ip = pc.offset(rel.0 as isize);
-                    continue;
                 }
                 Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                 Op::Switch { v, table } => {
@@ -250,7 +242,6 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         bump!(sw.ctr + 1 + sw.order[k]);
                         ip = pc.offset(sw.targets[k].0 as isize);
                     }
-                    continue;
                 }
                 Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
                 // ---- fused compare-and-branch ----
@@ -484,7 +475,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 // ---- calls ----
                 Op::Call { f, site } => {
                     let s = (*code).sites.as_ptr().add(site.0 as usize);
-                    match call::fast_call(m, f.0, s, pc.add(1), fp, code) {
+                    match call::fast_call(m, f.0, s, ip, fp, code) {
                         Ok(Some(st)) => set_state!(st),
                         Ok(None) => {}
                         Err(t) => return Err(t),
@@ -492,7 +483,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::CallInd { p, site } => {
                     let s = (*code).sites.as_ptr().add(site.0 as usize);
-                    match mem::call_indirect(m, r!(p) as usize, s, pc.add(1), fp, code) {
+                    match mem::call_indirect(m, r!(p) as usize, s, ip, fp, code) {
                         Ok(Some(st)) => set_state!(st),
                         Ok(None) => {}
                         Err(t) => return Err(t),
@@ -535,80 +526,75 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
 
                 // ---- wide ops (the next slot is their Ext) ----
                 Op::FDotX32 { c, a } => {
-                    let Op::ExtMem { b, r: d } = *pc.add(1) else { std::hint::unreachable_unchecked() };
-                    let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
-                    w!(d, of32(pa.read_unaligned() * pb.read_unaligned() + f32of(r!(c))));
+                    let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
                     ip = pc.add(2);
-                    continue;
+                    let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
+                    w!(d, of32(pa.read_unaligned() * pb.read_unaligned() + f32of(r!(c))))
                 }
                 Op::FDotX64 { c, a } => {
-                    let Op::ExtMem { b, r: d } = *pc.add(1) else { std::hint::unreachable_unchecked() };
-                    let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
-                    w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))));
+                    let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
                     ip = pc.add(2);
-                    continue;
+                    let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
+                    w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))))
                 }
                 Op::FAxpyX32 { x, a } => {
-                    let Op::ExtMem { b, .. } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
                     let (pa, pb) = (addrx!(a) as *mut f32, addrx!(b) as *const f32);
                     pa.write_unaligned(pa.read_unaligned() + f32of(r!(x)) * pb.read_unaligned());
-                    ip = pc.add(2);
-                    continue;
                 }
                 Op::FAxpyX64 { x, a } => {
-                    let Op::ExtMem { b, .. } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
                     let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
                     pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
-                    ip = pc.add(2);
-                    continue;
                 }
                 Op::IncBr64 { p, mv, a, imm, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = r!(a).wrapping_add(imm as i64 as u64);
                     w!(a, v);
                     let c = int::cmp_eq_or_flat(p, v, r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, pc.add(1))
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
                 Op::IncBr32 { p, mv, a, imm, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
                     w!(a, v);
                     let c = int::cmp32_eq_or_flat(p, v, r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, pc.add(1))
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
                 Op::BrMov64 { p, mv, a, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let c = int::cmp_eq_or_flat(p, r!(a), r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, pc.add(1))
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
                 Op::BrMov32 { p, mv, a, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                     let c = int::cmp32_eq_or_flat(p, r!(a), r!(b));
                     if (mv >> u8::from(c)) & 1 != 0 {
                         w!(d, r!(s));
                     }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, pc.add(1))
+                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
                 Op::LoadFMulAdd64(x) => {
-                    let Op::ExtFma { d, a, b, c } = *pc.add(1) else { std::hint::unreachable_unchecked() };
+                    let Op::ExtFma { d, a, b, c } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = pc.add(2);
                     w!(x.v, (addrx!(x) as *const u64).read_unaligned());
                     w!(d, of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c))));
-                    ip = pc.add(2);
-                    continue;
                 }
-                Op::LoadBr8X(x) => load_br!(x, u8, pc),
-                Op::LoadBr16X(x) => load_br!(x, u16, pc),
-                Op::LoadBr32X(x) => load_br!(x, u32, pc),
-                Op::LoadBr64X(x) => load_br!(x, u64, pc),
+                Op::LoadBr8X(x) => load_br!(x, u8),
+                Op::LoadBr16X(x) => load_br!(x, u16),
+                Op::LoadBr32X(x) => load_br!(x, u32),
+                Op::LoadBr64X(x) => load_br!(x, u64),
                 Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } | Op::ExtCmpBr { .. } => {
                     std::hint::unreachable_unchecked()
                 }
@@ -702,7 +688,6 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 | Op::VSelect { .. }
                 | Op::VaStart { .. }) => slow::run(m, &op, fp, code)?,
             }
-            ip = pc.add(1);
         }
     }
 }
