@@ -11,6 +11,7 @@ pub(crate) mod fp80;
 pub(crate) mod int;
 pub(crate) mod jump;
 mod mem;
+pub(crate) mod native_call;
 mod slow;
 pub(crate) mod stack;
 pub(crate) mod timing;
