@@ -132,7 +132,10 @@ impl Machine {
             && !e.external
         {
             e.native = addr;
-            self.hot[f.index()].simple = false;
+            if let Some(c) = e.code.as_deref() {
+                self.hot[f.index()] = crate::vm::Hot::of(c, addr != 0);
+                self.refresh_check(f.index());
+            }
         }
     }
 
@@ -315,6 +318,7 @@ impl Machine {
     pub fn set_tier_mark(&mut self, f: FuncId, calls: u64) {
         if let Some(at) = self.tier_at.get_mut(f.index()) {
             *at = calls;
+            self.refresh_check(f.index());
         }
     }
 

@@ -30,17 +30,28 @@ impl Default for Options {
     }
 }
 
-/// Counters of one function (and of native functions called from interpreted code).
+/// Counters of one function (and of native functions called from interpreted code). `repr(C)`
+/// keeps what every call and return touches (`calls`, `check_at`, `counters`, `active`, the
+/// averages charged to untimed calls) together at the start, in one cache line.
 #[derive(Default, Clone)]
+#[repr(C)]
 pub(crate) struct FuncStats {
     pub(crate) calls: u64,
-    /// Inclusive cycles of outermost activations.
-    pub(crate) incl: u64,
+    /// The call path's one check: a call made when `calls` (before counting it) is at least this
+    /// takes the checked path (`exec::call::call`), which times it, runs the tier hook or records
+    /// its argument values; below it, a call is none of these (see [`Machine::refresh_check`]).
+    pub(crate) check_at: u64,
+    /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
+    pub(crate) counters: Box<[u64]>,
+    pub(crate) avg_dt: u64,
+    pub(crate) avg_excl: u64,
     pub(crate) excl: u64,
     /// Activations currently on the stack.
     pub(crate) active: u32,
-    /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
-    pub(crate) counters: Box<[u64]>,
+    /// Inclusive cycles of outermost activations.
+    pub(crate) incl: u64,
+    /// The call count (before counting the call) from which calls are timed again (`exec::timing`).
+    pub(crate) time_at: u64,
     /// Counter values to start from, given before the function was lowered
     /// ([`Machine::seed_counters`]); taken when it is.
     pub(crate) pending_seed: Option<Box<[u64]>>,
@@ -58,10 +69,6 @@ pub(crate) struct FuncStats {
     pub(crate) timed: u64,
     pub(crate) timed_dt: u64,
     pub(crate) timed_excl: u64,
-    pub(crate) avg_dt: u64,
-    pub(crate) avg_excl: u64,
-    /// Calls left to charge the averages before the next timed one (`exec::timing`).
-    pub(crate) untimed_left: u32,
 }
 
 /// Start `st`'s counters from `seed` if it fits `code`'s. OSR points keep their marks (the
@@ -97,12 +104,61 @@ pub(crate) struct Frame {
     pub(crate) va: usize,
 }
 
-/// What the call fast path needs of a function: its code, and whether it can take the fast
-/// path (lowered, interpreted, not variadic, no byval parameters).
+/// What the call fast path needs of a callee, fixed when it is lowered so that a call reads one
+/// record instead of the fields of its `Code` (spread over several cache lines): where its ops
+/// and constants are, how big its frame is, its fixed allocas, its parameters.
 #[derive(Clone, Copy)]
 pub(crate) struct Hot {
     pub(crate) code: *const Code,
+    pub(crate) ops: *const Op,
+    /// The constants (`Code::consts_copy`, whole chunks of `CONST_CHUNK` words), their count.
+    pub(crate) consts: *const [u64; crate::translate::CONST_CHUNK],
+    pub(crate) nconsts: u32,
+    pub(crate) const_chunks: u32,
+    /// Parameters and the slots they take (`translate::arg_shape`): a call site must pass
+    /// exactly these.
+    pub(crate) param_shape: u64,
+    /// Bytes the frame needs above its frame pointer (slots and the 64-byte margin).
+    pub(crate) frame_bytes: u32,
+    /// Fixed allocas: bytes, and the mask that aligns the alloca stack pointer down.
+    pub(crate) alloca_bytes: u64,
+    pub(crate) alloca_mask: u64,
+    /// Lowered, interpreted (no native code), not variadic, no byval parameters (else its
+    /// `FuncStats::check_at` is 0: every call takes the checked path).
     pub(crate) simple: bool,
+}
+
+impl Hot {
+    /// Not lowered yet: every call takes the general path.
+    pub(crate) const NONE: Hot = Hot {
+        code: std::ptr::null(),
+        ops: std::ptr::null(),
+        consts: std::ptr::null(),
+        nconsts: 0,
+        const_chunks: 0,
+        param_shape: u64::MAX,
+        frame_bytes: 0,
+        alloca_bytes: 0,
+        alloca_mask: 0,
+        simple: false,
+    };
+
+    /// The fast path's record of lowered code `c` (owned by the function table, never freed
+    /// during a run); `simple` as the function is now.
+    pub(crate) fn of(c: &Code, native: bool) -> Hot {
+        Hot {
+            code: c,
+            ops: c.ops.as_ptr(),
+            consts: c.consts_copy.as_ptr().cast(),
+            nconsts: c.consts.len() as u32,
+            const_chunks: (c.consts_copy.len() / crate::translate::CONST_CHUNK) as u32,
+            param_shape: crate::translate::arg_shape(c.params.len(), c.param_slots),
+            frame_bytes: 8 * c.nslots + 64,
+            alloca_bytes: c.alloca_bytes,
+            alloca_mask: !(c.alloca_align - 1),
+            simple: !native && !c.vararg && c.byval.is_empty() && c.native_only.is_none(),
+        }
+    }
 }
 
 /// How a run ended.
@@ -183,7 +239,7 @@ impl Machine {
             error: None,
             thrown: None,
             retval: [0; 8],
-            hot: vec![Hot { code: std::ptr::null(), simple: false }; nfuncs].into_boxed_slice(),
+            hot: vec![Hot::NONE; nfuncs].into_boxed_slice(),
             exact_cycles: false,
             rng: 0x9E37_79B9_7F4A_7C15,
             start_tsc: 0,
@@ -222,18 +278,32 @@ impl Machine {
     /// Time every call with the TSC instead of sampling tiny hot functions (see `exec::timing`).
     pub fn set_exact_cycles(&mut self, exact: bool) {
         self.exact_cycles = exact;
-        for st in self.stats.iter_mut() {
-            st.untimed_left = 0;
+        for f in 0..self.stats.len() {
+            self.stats[f].time_at = 0;
+            self.refresh_check(f);
+        }
+    }
+
+    /// Recompute `f`'s call check (`FuncStats::check_at`): the first call count at which a call
+    /// of `f` must be timed, run the tier hook (at its tier mark) or have its argument values
+    /// recorded (from half its tier mark, `profile::values::is_candidate`); 0 (every call
+    /// checked) while `f` cannot take the fast path (`Hot::simple`). Called whenever one of
+    /// these changes.
+    pub(crate) fn refresh_check(&mut self, f: usize) {
+        let tier = self.tier_at.get(f).map_or(u64::MAX, |&at| crate::profile::values::first_candidate(at));
+        let simple = self.hot.get(f).is_some_and(|h| h.simple);
+        if let Some(st) = self.stats.get_mut(f) {
+            st.check_at = if simple { st.time_at.min(tier) } else { 0 };
         }
     }
 
     /// Enable tiering: [`Hooks::on_call`] runs on a call of `f` once its call count reached its
-    /// tier mark (every function starts at `first`). Calls then take the checked path instead
-    /// of the fast path.
+    /// tier mark (every function starts at `first`). Calls take the checked path from half the
+    /// mark on (value profiling), the fast path below it.
     pub fn enable_tiering(&mut self, first: u64) {
         self.tier_at = vec![first; self.prog.funcs.len()];
-        for h in self.hot.iter_mut() {
-            h.simple = false;
+        for f in 0..self.prog.funcs.len() {
+            self.refresh_check(f);
         }
     }
 

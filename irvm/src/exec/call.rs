@@ -1,9 +1,10 @@
 //! Calls and returns: entering an interpreted function (frame set-up, constants, arguments,
-//! allocas, profile), returning, calling native code through the SysV trampoline, and unwinding
-//! everything on `exit`.
+//! allocas, profile), returning, and unwinding everything on `exit`; native callees go through
+//! `native_call`.
 
+use super::native_call::{call_native, marshal, unmarshal_ret};
 use super::{St, Trap, fail};
-use crate::abi::{ArgLoc, RegImage, RetLoc, Sig, native};
+use crate::abi::{RegImage, native};
 use crate::isa::{FuncId, Op, Reg};
 use crate::translate::{CallSite, Code};
 use crate::vm::{Frame, Machine};
@@ -48,9 +49,10 @@ pub(crate) unsafe fn lower(m: *mut Machine, f: u32) -> Result<*const Code, Trap>
             }
             let b = Box::new(code);
             let p: *const Code = &*b;
-            let simple = !b.vararg && b.byval.is_empty() && mm.tier_at.is_empty() && b.native_only.is_none();
+            let hot = crate::vm::Hot::of(&b, mm.prog.funcs[f as usize].native != 0);
             mm.prog.funcs[f as usize].code = Some(b);
-            mm.hot[f as usize] = crate::vm::Hot { code: p, simple };
+            mm.hot[f as usize] = hot;
+            mm.refresh_check(f as usize);
             Ok(p)
         }
         Err(e) => {
@@ -162,7 +164,8 @@ unsafe fn push_frame(
 }
 
 /// The call fast path: a lowered, interpreted, non-variadic callee without byval parameters,
-/// called with as many arguments as it has parameters. Anything else goes to `call`.
+/// called with as many arguments as it has parameters, by a call that is neither timed nor at a
+/// tier mark (one compare: `FuncStats::check_at`). Anything else goes to `call`.
 #[inline(always)]
 pub(crate) unsafe fn fast_call(
     m: *mut Machine,
@@ -172,36 +175,45 @@ pub(crate) unsafe fn fast_call(
     fp: *mut u64,
     caller: *const Code,
 ) -> Result<Option<St>, Trap> {
-    // SAFETY: live machine; `f` indexes the function table (translator); `site` and `caller` are
-    // live code of the calling frame; a `simple` entry's code is lowered and owned by the table.
+    // SAFETY: live machine; `f` indexes the function table and its statistics (translator);
+    // `site` and `caller` are live code of the calling frame; a `simple` entry's code, ops and
+    // constants are lowered and owned by the table (never freed during a run).
     unsafe {
         let mm = &mut *m;
-        let h = *mm.hot.get_unchecked(f as usize);
+        let st = &mut *mm.stats.as_mut_ptr().add(f as usize);
+        let calls = st.calls;
+        // Also true for a callee that cannot take this path (`refresh_check`), e.g. not lowered.
+        if calls >= st.check_at {
+            return call(m, f, site, ret_ip, fp, caller);
+        }
+        let h = &*mm.hot.as_ptr().add(f as usize);
         let s = &*site;
-        if !h.simple || s.args.len() != (&(*h.code)).params.len() {
+        if s.arg_shape != h.param_shape {
             return call(m, f, site, ret_ip, fp, caller);
         }
-        let c = &*h.code;
-        let base = fp.add((*caller).nslots as usize);
-        let nconsts = c.consts.len();
-        let nfp = base.add(nconsts);
-        let sp = mm.sp.wrapping_sub(c.alloca_bytes as usize) & !(c.alloca_align as usize - 1);
-        if (nfp as usize) + 8 * c.nslots as usize + 64 > mm.regs.ready_hi() || sp < mm.astack.ready_lo() || sp > mm.sp {
+        let base = fp.add(s.caller_slots as usize);
+        let nfp = base.add(h.nconsts as usize);
+        let sp = mm.sp.wrapping_sub(h.alloca_bytes as usize) & h.alloca_mask as usize;
+        if (nfp as usize) + h.frame_bytes as usize > mm.regs.ready_hi() || sp < mm.astack.ready_lo() || sp > mm.sp {
             return call(m, f, site, ret_ip, fp, caller);
         }
-        // A plain loop (LLVM vectorizes it): measured faster on fib than one `memcpy` call, which
-        // cost more per call than the few words it copies.
-        for k in 0..nconsts {
-            *base.add(k) = *c.consts.as_ptr().add(k);
+        // The constants in whole chunks (a `memcpy` call costs more than copying a few words);
+        // a last chunk's padding lands in slots 0..3 of the new frame, inside its `frame_bytes`
+        // (checked above) and written before they are read: slot 0 and the arguments just
+        // below, the other values by their ops.
+        let chunks = base.cast::<[u64; crate::translate::CONST_CHUNK]>();
+        for k in 0..h.const_chunks as usize {
+            chunks.add(k).write_unaligned(*h.consts.add(k));
         }
-        let dst = nfp.add(1);
-        for (k, r) in s.arg_slots.iter().enumerate() {
-            *dst.add(k) = *fp.offset(r.0 as isize);
+        let mut src = s.arg_slots.as_ptr();
+        let mut dst = nfp.add(1);
+        while *src != crate::translate::ARGS_END {
+            *dst = *fp.offset((*src).0 as isize);
+            src = src.add(1);
+            dst = dst.add(1);
         }
         *nfp = sp as u64;
-        let tsc = super::timing::start(mm, f as usize);
-        let st = mm.stats.get_unchecked_mut(f as usize);
-        st.calls += 1;
+        st.calls = calls + 1;
         st.active += 1;
         let ctrs = st.counters.as_mut_ptr();
         mm.frames.push(Frame {
@@ -214,12 +226,12 @@ pub(crate) unsafe fn fast_call(
             ret_slots: s.ret_slots,
             caller_rest: s.rest,
             saved_sp: mm.sp,
-            tsc,
+            tsc: 0,
             child: 0,
             va: 0,
         });
         mm.sp = sp;
-        Ok(Some(St { ip: c.ops.as_ptr(), fp: nfp, ctrs, code: h.code }))
+        Ok(Some(St { ip: h.ops, fp: nfp, ctrs, code: h.code }))
     }
 }
 
@@ -367,175 +379,35 @@ pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Optio
     // popped copy of the whole record went through stack slots in the dispatch loop.
     // SAFETY: a Ret op runs only in a frame that `push_frame` pushed, so the stack is not empty;
     // the record stays valid memory (the vector only shrinks) and is only read below.
-    let fr = unsafe {
+    let (fr, len) = unsafe {
         let len = mm.frames.len();
         mm.frames.set_len(len - 1);
-        &*mm.frames.as_ptr().add(len - 1)
+        (&*mm.frames.as_ptr().add(len - 1), len - 1)
     };
-    super::timing::close(mm, fr);
     mm.sp = fr.saved_sp;
-    // SAFETY: `s..s+n` are slots of the returning frame; the destination is the caller's
-    // result slots (or the machine's return buffer).
+    if fr.ret_ip.is_null() {
+        super::timing::close(mm, fr);
+        let k = (n as usize).min(mm.retval.len());
+        // SAFETY: `s..s+n` are slots of the returning frame.
+        unsafe { std::ptr::copy_nonoverlapping(fp.offset(s.0 as isize), mm.retval.as_mut_ptr(), k) };
+        return None;
+    }
+    // SAFETY: a frame with a return address always sits on its caller's frame (index len - 1,
+    // below the returning one); `fr.func` indexes the statistics.
     unsafe {
-        if fr.ret_ip.is_null() {
-            let k = (n as usize).min(mm.retval.len());
-            std::ptr::copy_nonoverlapping(fp.offset(s.0 as isize), mm.retval.as_mut_ptr(), k);
-            return None;
+        let caller = &mut *mm.frames.as_mut_ptr().add(len - 1);
+        if fr.tsc != 0 {
+            super::timing::close_timed(mm, fr);
+        } else {
+            let dt = super::timing::charge_untimed(&mut *mm.stats.as_mut_ptr().add(fr.func as usize));
+            caller.child = caller.child.wrapping_add(dt);
         }
-        // A frame with a return address always sits on its caller's frame.
-        let caller = mm.frames.last().unwrap_unchecked();
+        let caller = &*mm.frames.as_ptr().add(len - 1);
+        // `s..s+n` are slots of the returning frame; the destination is the caller's result slots.
         let k = n.min(fr.ret_slots) as usize;
         copy_slots(fp.offset(s.0 as isize), caller.fp.offset(fr.ret_dst.0 as isize), k);
         Some(St { ip: fr.ret_ip, fp: caller.fp, ctrs: caller.ctrs, code: caller.code })
     }
-}
-
-/// Put the arguments of call site `s` (in frame `fp`) where `sig` says a native callee expects them.
-pub(crate) unsafe fn marshal(sig: &Sig, s: &CallSite, fp: *mut u64, img: &mut RegImage, words: &mut [u64]) {
-    for (k, pieces) in sig.args.iter().enumerate() {
-        let Some(&(r, _)) = s.args.get(k) else { break };
-        for p in pieces {
-            // SAFETY: argument slots of the caller's frame.
-            let v = unsafe { *fp.offset((r.0 + p.slot as i32) as isize) };
-            let v = if p.sext != 0 { super::int::sext(v, u32::from(p.sext)) as u64 } else { v };
-            match p.loc {
-                ArgLoc::Gpr(i) => img.gpr[i as usize] = v,
-                ArgLoc::Xmm(i) => img.xmm[i as usize] = [v, 0],
-                // SAFETY: a two-slot vector argument.
-                ArgLoc::Xmm2(i) => img.xmm[i as usize] = [v, unsafe { *fp.offset((r.0 + p.slot as i32 + 1) as isize) }],
-                ArgLoc::Stack(w) => {
-                    words[w as usize] = v;
-                    if p.slots == 2 {
-                        // SAFETY: second slot of the same argument.
-                        words[w as usize + 1] = unsafe { *fp.offset((r.0 + p.slot as i32 + 1) as isize) };
-                    }
-                }
-                ArgLoc::ByVal { at, size } => {
-                    // SAFETY: `v` is the byval pointer; the callee gets a copy of `size` bytes.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(
-                            v as *const u8,
-                            words.as_mut_ptr().add(at as usize).cast::<u8>(),
-                            size as usize,
-                        )
-                    };
-                }
-            }
-        }
-    }
-    img.nvec = u64::from(sig.nxmm);
-    img.x87 = u64::from(sig.ret.iter().any(|r| r.1 == RetLoc::St0));
-}
-
-/// Read a native return value from the trampoline's registers into slots at `dst`.
-pub(crate) unsafe fn unmarshal_ret(sig: &Sig, img: &RegImage, dst: *mut u64) {
-    for &(slot, loc, w) in &sig.ret {
-        let v = match loc {
-            RetLoc::Rax => img.rax,
-            RetLoc::Rdx => img.rdx,
-            RetLoc::Xmm0 | RetLoc::Xmm0Full => img.ret_xmm[0][0],
-            RetLoc::Xmm1 => img.ret_xmm[1][0],
-            RetLoc::St0 => img.st0[0],
-        };
-        // SAFETY: result slots of the calling frame.
-        unsafe {
-            *dst.add(slot as usize) = v & crate::consts::mask(u32::from(w));
-            if loc == RetLoc::Xmm0Full {
-                *dst.add(slot as usize + 1) = img.ret_xmm[0][1];
-            }
-            if loc == RetLoc::St0 {
-                *dst.add(slot as usize + 1) = img.st0[1] & 0xffff;
-            }
-        }
-    }
-}
-
-/// Call native code at `addr` for call site `site` of the frame `fp`. `stat` is the function-table
-/// index whose counters record it.
-pub(crate) unsafe fn call_native(
-    m: *mut Machine,
-    stat: usize,
-    addr: usize,
-    site: *const CallSite,
-    fp: *mut u64,
-    caller: *const Code,
-) -> Result<(), Trap> {
-    // SAFETY: `site` is a live call site of the calling frame's code.
-    let s = unsafe { &*site };
-    let Some(sig) = s.sig.as_ref() else {
-        // SAFETY: live machine.
-        return Err(fail(
-            unsafe { &mut *m },
-            format!("cannot call native code with signature '{}'", s.fn_ty.to_text()),
-        ));
-    };
-    let mut img = RegImage::default();
-    let old_top;
-    let mark;
-    {
-        // SAFETY: live machine; this borrow ends before the native call.
-        let mm = unsafe { &mut *m };
-        // The outgoing stack words go on the alloca stack (below the caller's allocas, which
-        // callbacks then leave alone): no heap buffer whose drop a longjmp could skip.
-        let n = sig.nstack as usize;
-        let at = mm.sp.wrapping_sub(8 * n) & !15;
-        if at < mm.astack.ready_lo() && !mm.astack.grow_down(at) {
-            return Err(fail(mm, "stack overflow (alloca stack exhausted)".into()));
-        }
-        // SAFETY: [at, at + 8n) is free alloca stack below `mm.sp`, 16-byte aligned.
-        let words = unsafe { std::slice::from_raw_parts_mut(at as *mut u64, n) };
-        words.fill(0);
-        // SAFETY: the site's argument slots are in `fp`.
-        unsafe { marshal(sig, s, fp, &mut img, words) };
-        img.stack = at;
-        img.nstack = n as u64;
-        old_top = mm.reg_top;
-        mark = super::jump::mark(mm);
-        // SAFETY: `fp` is inside the register stack; the caller's frame ends `nslots` after it.
-        mm.reg_top =
-            unsafe { fp.add((*caller).nslots as usize).offset_from(mm.regs.base() as *const u64) } as usize + 8;
-        let tsc = super::timing::start(mm, stat);
-        let st = &mut mm.stats[stat];
-        st.calls += 1;
-        st.active += 1;
-        mm.frames.push(Frame {
-            func: stat as u32,
-            fp: std::ptr::null_mut(),
-            code: std::ptr::null(),
-            ctrs: std::ptr::null_mut(),
-            ret_ip: std::ptr::null(),
-            ret_dst: Reg(0),
-            ret_slots: 0,
-            caller_rest: s.rest,
-            saved_sp: mm.sp,
-            tsc,
-            child: 0,
-            va: 0,
-        });
-        mm.sp = at;
-    }
-    // SAFETY: live machine; the borrow ends at once.
-    let outside = crate::threads::to_native(unsafe { &*m }, addr);
-    // SAFETY: `addr` is native code whose signature is the call site's (the program's own
-    // contract, as for native code); no reference into the machine is live across the call.
-    let r = unsafe { native::call(addr, &mut img) };
-    // SAFETY: `outside` is this call's; the machine is alive.
-    unsafe { crate::threads::from_native(outside) };
-    // SAFETY: live machine again.
-    let mm = unsafe { &mut *m };
-    super::jump::after_native(mm, mark);
-    let fr = mm.frames.pop().expect("irvm: native frame vanished");
-    super::timing::close(mm, &fr);
-    mm.reg_top = old_top;
-    mm.sp = fr.saved_sp;
-    if let Err(thrown) = r {
-        // The callee threw: the interpreted frames unwind to the entry (exec/jump.rs).
-        mm.thrown = Some(thrown);
-        return Err(Trap::Unwind);
-    }
-    // SAFETY: result slots of the calling frame.
-    unsafe { unmarshal_ret(sig, &img, fp.offset(s.ret.0 as isize)) };
-    Ok(())
 }
 
 /// `exit(code)`: close every frame (their blocks' remaining instructions did not run).

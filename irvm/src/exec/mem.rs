@@ -226,7 +226,7 @@ pub(crate) unsafe fn call_indirect(
     // SAFETY: live machine; the last stats entry is the bucket for native code via pointers.
     let bucket = unsafe { (*m).stats.len() - 1 };
     // SAFETY: forwarded contract.
-    unsafe { call::call_native(m, bucket, addr, s, fp, code)? };
+    unsafe { super::native_call::call_native(m, bucket, addr, s, fp, code)? };
     Ok(None)
 }
 

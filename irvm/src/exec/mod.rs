@@ -11,6 +11,7 @@ pub(crate) mod fp80;
 pub(crate) mod int;
 pub(crate) mod jump;
 mod mem;
+pub(crate) mod native_call;
 mod slow;
 pub(crate) mod stack;
 pub(crate) mod timing;
@@ -608,6 +609,18 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::VFma { dbl, fused: false, n, d, a, b, c } if n == if dbl { 2 } else { 4 } => {
                     v128::fmuladd(dbl, slot!(d), slot!(a), slot!(b), slot!(c))
+                }
+                // `<2 x double>` negation (clang's `fneg` of a pair, nbody) and square root: a lane
+                // is a whole slot.
+                Op::VFUn { op: crate::isa::FUn::Neg, dbl: true, n: 2, d, a } => {
+                    let (x, y) = (r!(a) ^ (1 << 63), r!(a.at(1)) ^ (1 << 63));
+                    w!(d, x);
+                    w!(d.at(1), y);
+                }
+                Op::VFUn { op: crate::isa::FUn::Sqrt, dbl: true, n: 2, d, a } => {
+                    let (x, y) = (f64of(r!(a)).sqrt(), f64of(r!(a.at(1))).sqrt());
+                    w!(d, of64(x));
+                    w!(d.at(1), of64(y));
                 }
                 Op::VInt { op, lane, n, d, a, b }
                     if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>

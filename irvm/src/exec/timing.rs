@@ -1,8 +1,8 @@
 //! Cycle accounting with the TSC. Every activation is timed (one rdtsc at entry, one at exit)
 //! until its function has had `EXACT_CALLS` calls; after that, a function whose activations
 //! average under `TINY_CYCLES` exclusive is timed on a pseudo-random 1 in `SAMPLE` of its calls
-//! on average (a countdown of pseudo-random length between two timed calls) and each untimed
-//! call is charged the function's measured averages. rdtsc costs ~10 ns here,
+//! on average (the call count of the next timed call is set, pseudo-randomly, when a timed one
+//! returns) and each untimed call is charged the function's measured averages. rdtsc costs ~10 ns here,
 //! more than a whole small interpreted call, so timing every call of a tiny function would
 //! mostly measure the timer. `Machine::set_exact_cycles(true)` times every call. Call counts,
 //! instruction, block, branch and loop counts are always exact.
@@ -16,23 +16,19 @@ pub(crate) const TINY_CYCLES: u64 = 5000;
 /// a function called a million times still has ~15 000 timed calls behind its averages.
 pub(crate) const SAMPLE: u64 = 64;
 
-/// TSC for a new activation of `f`, or 0 if this activation is not timed: a countdown set when
-/// the function's last timed activation closed, so the call path pays one decrement.
+/// TSC for a new activation of `f`, or 0 if this activation is not timed: timed from the call
+/// count `time_at` set when the function's last timed activation closed. (The call fast path
+/// never gets here: below `check_at`, which is at most `time_at`, a call is untimed.)
 #[inline(always)]
 pub(crate) fn start(mm: &mut Machine, f: usize) -> u64 {
-    let st = &mut mm.stats[f];
-    if st.untimed_left == 0 {
-        return rdtsc();
-    }
-    st.untimed_left -= 1;
-    0
+    if mm.stats[f].calls >= mm.stats[f].time_at { rdtsc() } else { 0 }
 }
 
 /// How many calls of a function to leave untimed after a timed one: none while it is timed
 /// exactly, else a pseudo-random gap of 0..=2·(SAMPLE-1) calls, so that on average 1 call in
 /// `SAMPLE` is timed.
 #[inline(always)]
-fn next_gap(exact: bool, rng: &mut u64, st: &crate::vm::FuncStats) -> u32 {
+fn next_gap(exact: bool, rng: &mut u64, st: &crate::vm::FuncStats) -> u64 {
     if exact || st.calls < EXACT_CALLS || st.timed_excl > TINY_CYCLES * st.timed {
         return 0;
     }
@@ -41,35 +37,59 @@ fn next_gap(exact: bool, rng: &mut u64, st: &crate::vm::FuncStats) -> u32 {
     x ^= x >> 7;
     x ^= x << 17;
     *rng = x;
-    (x % (2 * SAMPLE - 1)) as u32
+    x % (2 * SAMPLE - 1)
 }
 
 /// Close frame `fr` (already popped): charge its cycles to its function and to its parent.
 #[inline(always)]
 pub(crate) fn close(mm: &mut Machine, fr: &Frame) {
+    if fr.tsc != 0 {
+        close_timed(mm, fr);
+        return;
+    }
     let st = &mut mm.stats[fr.func as usize];
-    let (dt, excl) = if fr.tsc != 0 {
-        let dt = rdtsc().wrapping_sub(fr.tsc);
-        let excl = dt.saturating_sub(fr.child);
-        st.timed += 1;
-        st.timed_dt = st.timed_dt.wrapping_add(dt);
-        st.timed_excl = st.timed_excl.wrapping_add(excl);
-        if st.calls >= EXACT_CALLS {
-            // Averages charged to untimed calls (kept here: a division per untimed call would cost
-            // more than the call).
-            st.avg_dt = st.timed_dt / st.timed;
-            st.avg_excl = st.timed_excl / st.timed;
-        }
-        st.untimed_left = next_gap(mm.exact_cycles, &mut mm.rng, st);
-        (dt, excl)
-    } else {
-        (st.avg_dt, st.avg_excl)
-    };
+    let dt = charge_untimed(st);
+    if let Some(p) = mm.frames.last_mut() {
+        p.child = p.child.wrapping_add(dt);
+    }
+}
+
+/// An untimed activation of `st`'s function closed: charge it the measured averages. Returns
+/// the inclusive cycles charged (for the parent frame).
+#[inline(always)]
+pub(crate) fn charge_untimed(st: &mut crate::vm::FuncStats) -> u64 {
+    st.excl = st.excl.wrapping_add(st.avg_excl);
+    st.active -= 1;
+    if st.active == 0 {
+        st.incl = st.incl.wrapping_add(st.avg_dt);
+    }
+    st.avg_dt
+}
+
+/// Close timed frame `fr` (already popped): its measured cycles, new averages and the call
+/// count from which its function is timed again.
+#[inline(never)]
+pub(crate) fn close_timed(mm: &mut Machine, fr: &Frame) {
+    let f = fr.func as usize;
+    let st = &mut mm.stats[f];
+    let dt = rdtsc().wrapping_sub(fr.tsc);
+    let excl = dt.saturating_sub(fr.child);
+    st.timed += 1;
+    st.timed_dt = st.timed_dt.wrapping_add(dt);
+    st.timed_excl = st.timed_excl.wrapping_add(excl);
+    if st.calls >= EXACT_CALLS {
+        // Averages charged to untimed calls (kept here: a division per untimed call would cost
+        // more than the call).
+        st.avg_dt = st.timed_dt / st.timed;
+        st.avg_excl = st.timed_excl / st.timed;
+    }
+    st.time_at = st.calls.saturating_add(next_gap(mm.exact_cycles, &mut mm.rng, st));
     st.excl = st.excl.wrapping_add(excl);
     st.active -= 1;
     if st.active == 0 {
         st.incl = st.incl.wrapping_add(dt);
     }
+    mm.refresh_check(f);
     if let Some(p) = mm.frames.last_mut() {
         p.child = p.child.wrapping_add(dt);
     }

@@ -135,6 +135,12 @@ pub(crate) fn is_candidate(calls: u64, mark: u64) -> bool {
     mark != u64::MAX && calls.saturating_mul(2) >= mark
 }
 
+/// The first call count `c` (before counting the call) with `is_candidate(c + 1, mark)`, i.e.
+/// `2(c + 1) >= mark`; `u64::MAX` for no mark.
+pub(crate) fn first_candidate(mark: u64) -> u64 {
+    if mark == u64::MAX { u64::MAX } else { mark.div_ceil(2).saturating_sub(1) }
+}
+
 impl Machine {
     /// The value tables of `f`'s integer and pointer parameters (empty: not profiled, i.e. no
     /// tiering, or its calls never came near a tier mark while it was interpreted or entered
@@ -179,5 +185,15 @@ mod tests {
         assert!(!is_candidate(99, 200));
         assert!(is_candidate(100, 200));
         assert!(!is_candidate(u64::MAX / 2, u64::MAX));
+    }
+
+    #[test]
+    fn first_candidate_is_the_first_call_count_that_is_one() {
+        for mark in [0, 1, 2, 3, 4, 5, 100, 101, 1000, 1 << 40] {
+            let c = first_candidate(mark);
+            assert!(is_candidate(c + 1, mark), "mark {mark}: {c} is a candidate");
+            assert!(c == 0 || !is_candidate(c, mark), "mark {mark}: {} is not", c - 1);
+        }
+        assert_eq!(first_candidate(u64::MAX), u64::MAX);
     }
 }

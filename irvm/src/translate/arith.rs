@@ -63,6 +63,9 @@ impl Fx<'_> {
         if commutative(op) && self.const_int(a).is_some() && self.const_int(b).is_none() {
             std::mem::swap(&mut a, &mut b);
         }
+        if bits < 32 && self.emit_narrow_bin(op, bits, d, a, b)? {
+            return Ok(());
+        }
         if bits == 32 || bits == 64 {
             let w32 = bits == 32;
             // Immediate forms.
@@ -143,6 +146,45 @@ impl Fx<'_> {
         };
         self.push(o);
         Ok(())
+    }
+
+    /// `add`, `sub`, `mul`, `shl` and `lshr` below 32 bits (`i8`, `i16`: `c - 'A'`, `c + 32`) as
+    /// the 64-bit op on the zero-extended operands, then the mask that wraps the result to its
+    /// width (an `And64I`; `lshr` needs none). Two inline ops instead of the generic `IntN` of
+    /// the out-of-line path. False for the other ops.
+    fn emit_narrow_bin(&mut self, op: IBin, bits: u32, d: crate::isa::Reg, a: Val, b: Val) -> Result<bool, String> {
+        let mask = (1u64 << bits) - 1;
+        let ra = self.reg(a)?;
+        let first = match self.const_int(b) {
+            // `k` is the zero-extended constant, below 2^31.
+            Some(k) => {
+                let imm = |k: u64| BinI { d, a: ra, imm: k as i32 };
+                match op {
+                    IBin::Add => Op::Add64I(imm(k)),
+                    IBin::Sub => Op::Add64I(imm(k.wrapping_neg() & mask)),
+                    IBin::Mul => Op::Mul64I(imm(k)),
+                    IBin::Shl => Op::Shl64I(imm(k)),
+                    IBin::LShr => Op::LShrI(imm(k)),
+                    _ => return Ok(false),
+                }
+            }
+            None => {
+                let x = Bin { d, a: ra, b: self.reg(b)? };
+                match op {
+                    IBin::Add => Op::Add64(x),
+                    IBin::Sub => Op::Sub64(x),
+                    IBin::Mul => Op::Mul64(x),
+                    IBin::Shl => Op::Shl64(x),
+                    IBin::LShr => Op::LShr64(x),
+                    _ => return Ok(false),
+                }
+            }
+        };
+        self.push(first);
+        if op != IBin::LShr {
+            self.push(Op::And64I(BinI { d, a: d, imm: mask as i32 }));
+        }
+        Ok(true)
     }
 
     /// Division / remainder by a constant as a multiply (what a native backend does).

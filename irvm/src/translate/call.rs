@@ -83,13 +83,24 @@ impl Fx<'_> {
             n => (self.reg(i)?, n),
         };
         let sig = classify::classify(self.dl, &attrs, fty.ret()).ok();
+        let native_args = sig
+            .iter()
+            .flat_map(|sig| sig.args.iter().zip(&args))
+            .flat_map(|(pieces, &(r, _))| pieces.iter().map(move |p| (r.at(p.slot), *p)))
+            .collect();
         let (pos, len) = self.cur_pos;
-        let arg_slots = args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
+        let mut arg_slots: Vec<crate::isa::Reg> =
+            args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
+        let arg_shape = super::arg_shape(args.len(), arg_slots.len() as u32);
+        arg_slots.push(super::ARGS_END);
         self.sites.push(CallSite {
             args: args.into(),
-            arg_slots,
+            arg_slots: arg_slots.into(),
+            arg_shape,
             ret,
             ret_slots,
+            caller_slots: 0,
+            native_args,
             sig,
             fn_ty: fty,
             rest: len - pos - 1,

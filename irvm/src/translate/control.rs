@@ -383,10 +383,16 @@ impl Fx<'_> {
             let imm = if w32 { self.imm32(b) } else { self.imm64(b) };
             if let Some(imm) = imm {
                 let ra = self.reg(a)?;
+                let nconsts = self.consts.len();
                 let kb = self.const_reg(vec![if w32 { imm as u32 as u64 } else { imm as i64 as u64 }]);
                 let c = CmpBr { p, w32, a: ra, b: kb, t, f, ctr, mv };
                 if self.try_inc_br(c) || self.try_load_br(c) {
                     return Ok(());
+                }
+                // The immediate form does not read the constant's slot: drop it if it was made
+                // for this branch alone (every call copies a function's constants into its frame).
+                if self.consts.len() == nconsts + 1 {
+                    self.drop_last_const();
                 }
                 self.push(brcmpi(p, w32, BrCmpI { a: ra, imm, t, f, ctr }));
                 return Ok(());

@@ -34,18 +34,38 @@ pub use osr::ValueId;
 pub(crate) struct CallSite {
     /// Per argument: first slot and slot count in the caller's frame.
     pub(crate) args: Box<[(Reg, u32)]>,
-    /// Every argument slot in order (the slots of `args`, flattened): the interpreter's call fast
-    /// path copies these with one plain loop.
+    /// Every argument slot in order (the slots of `args`, flattened), then `ARGS_END`: the
+    /// interpreter's call fast path copies these with one plain loop up to the end mark (a loop
+    /// of unknown trip count, which LLVM does not unroll for the few slots of a call).
     pub(crate) arg_slots: Box<[Reg]>,
+    /// Arguments and argument slots, as `vm::Hot::param_shape` has them for the callee.
+    pub(crate) arg_shape: u64,
     pub(crate) ret: Reg,
     pub(crate) ret_slots: u32,
+    /// The calling function's frame size in slots: the callee's frame starts right above it.
+    pub(crate) caller_slots: u32,
     /// SysV classification of the call as written (for native callees).
     pub(crate) sig: Option<Sig>,
+    /// The pieces of `sig`'s arguments in one list, each with the caller's slot it reads (the
+    /// argument's first slot plus the piece's): what a native call copies, without walking
+    /// arguments and their pieces per call.
+    pub(crate) native_args: Box<[(Reg, crate::abi::classify::Piece)]>,
     /// The call site's function type.
     pub(crate) fn_ty: Ty,
     /// IR instructions after the call in its block (for exact counts when `exit` unwinds).
     pub(crate) rest: u32,
 }
+
+/// The end mark of `CallSite::arg_slots` (no frame has this slot).
+pub(crate) const ARGS_END: Reg = Reg(i32::MIN);
+
+/// The shape of an argument list: its length and the slots it takes, compared in one go.
+pub(crate) fn arg_shape(args: usize, slots: u32) -> u64 {
+    (args as u64) << 32 | u64::from(slots)
+}
+
+/// Words of constants the call fast path copies at once (`Code::consts_copy`).
+pub(crate) const CONST_CHUNK: usize = 4;
 
 /// A switch: sorted case values and their targets.
 #[derive(Debug)]
@@ -87,6 +107,9 @@ pub(crate) struct Code {
     pub(crate) param_slots: u32,
     /// Constants, in memory order: copied to slots `-consts.len()..0` on entry.
     pub(crate) consts: Box<[u64]>,
+    /// The same, zero-padded to a multiple of `CONST_CHUNK` words: the call fast path copies
+    /// whole chunks (the padding lands in the new frame's own slots, written before they are read).
+    pub(crate) consts_copy: Box<[u64]>,
     /// Bytes of fixed allocas, and their alignment.
     pub(crate) alloca_bytes: u64,
     pub(crate) alloca_align: u64,
@@ -334,11 +357,18 @@ impl Fx<'_> {
         let ops = self.finish()?;
         let own_sig = own_sig(self.dl, self.func);
         let (osr_sig, ret_slots) = self.osr_sig(fty);
+        for s in self.sites.iter_mut() {
+            s.caller_slots = self.nslots;
+        }
+        let consts: Box<[u64]> = self.consts.into_iter().rev().collect();
+        let mut consts_copy = consts.to_vec();
+        consts_copy.resize(consts.len().next_multiple_of(CONST_CHUNK), 0);
         Ok(Code {
             ops,
             nslots: self.nslots,
             param_slots,
-            consts: self.consts.into_iter().rev().collect(),
+            consts,
+            consts_copy: consts_copy.into(),
             alloca_bytes: self.alloca_bytes,
             alloca_align: self.alloca_align,
             sites: self.sites.into(),

@@ -94,6 +94,13 @@ impl Fx<'_> {
         r
     }
 
+    /// Forget the one-slot constant `const_reg` made last (no op refers to its slot).
+    pub(super) fn drop_last_const(&mut self) {
+        if let Some(v) = self.consts.pop() {
+            self.const_map.remove(&vec![v]);
+        }
+    }
+
     /// The slot image of a constant of any first-class type.
     pub(super) fn const_slots(&mut self, c: Val) -> Result<Vec<u64>, String> {
         let t = c.ty();

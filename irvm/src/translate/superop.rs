@@ -241,7 +241,9 @@ impl Fx<'_> {
 
     /// Pass 2, at a fused compare-branch `c`: if the block's last op incremented `c.a` in
     /// place, fold it in as a loop latch; with a phi move `c.mv` = (edge mask, d, s), emit the
-    /// compare-branch-move form even without an increment. True if done.
+    /// compare-branch-move form even without an increment. True if done; false with the move
+    /// already emitted as a `Mov` when it is taken on both edges and the compare does not read
+    /// its destination (the caller then emits the plain compare-and-branch).
     pub(super) fn try_inc_br(&mut self, c: CmpBr) -> bool {
         let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
         let (mask, d, s) = mv.unwrap_or((0, Reg(0), Reg(0)));
@@ -260,6 +262,14 @@ impl Fx<'_> {
                 } else {
                     Op::IncBr64 { p, mv: mask, a, imm, b }
                 });
+            }
+            // A move on both edges that the compare does not read goes first, as a plain `Mov`:
+            // the compare-and-branch after it is then the specialized op of its predicate
+            // (an immediate for a constant), not the compare-branch-move form, which decodes
+            // two slots and evaluates its predicate through the flat table.
+            _ if mask == 3 && d != a && d != b => {
+                self.push(Op::Mov { d, s });
+                return false;
             }
             _ if mv.is_some() => {
                 self.push(if w32 { Op::BrMov32 { p, mv: mask, a, b } } else { Op::BrMov64 { p, mv: mask, a, b } })
