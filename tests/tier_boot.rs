@@ -523,21 +523,7 @@ fn warm_boot_links_the_specialized_objects_from_the_snapshot() {
     assert!(aot.status.success(), "bareflow aot: {err}");
     let key = guards::aot_key(&said, "row");
     assert_eq!(key, "p2=64,p3=1;p2=96,p3=1", "{said}");
-    let reader = guards::reader(&dir, &["row"]);
-    let cc = |src: &Path, out: &Path, flags: &[&str]| {
-        let what = format!("{} for the appliance", src.display());
-        support::compile(&what, support::clang_command().args(flags).arg("-c").arg(src).arg("-o").arg(out))
-    };
-    let (dead_o, reader_o, elf) = (dir.join("dead.o"), dir.join("guards.o"), dir.join("appliance.elf"));
-    cc(&stubs, &dead_o, &[]);
-    cc(&reader, &reader_o, &["-O2", "-fno-stack-protector", "-fno-pic"]);
-    let link = Command::new(root().join("tools/mkappliance"))
-        .current_dir(root())
-        .arg(&elf)
-        .args([&obj, &dead_o, &reader_o])
-        .output()
-        .expect("tools/mkappliance");
-    assert!(link.status.success(), "tools/mkappliance: {}", text(&link).1);
+    let elf = guards::appliance(&dir, &obj, &stubs, &["row"]);
     let t0 = std::time::Instant::now();
     let q = Qemu::kernel(&elf).accel("tcg").timeout(120).args(&args).run();
     assert_eq!(q.code, 0, "appliance failed:\n{}", q.all());

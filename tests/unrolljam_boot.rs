@@ -8,7 +8,6 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
 use support::{Qemu, guards, root};
 
@@ -70,21 +69,7 @@ fn the_unikernel_jams_keeps_and_exports_the_nest() {
     let said = support::text(&aot.stdout);
     assert!(aot.status.success(), "bareflow aot: {}", support::text(&aot.stderr));
     assert!(guards::aot_key(&said, "rows").contains("/uj=4,"), "{said}");
-    let reader = guards::reader(&dir, &["rows"]);
-    let cc = |src: &Path, out: &Path, flags: &[&str]| {
-        let what = format!("{} for the appliance", src.display());
-        support::compile(&what, support::clang_command().args(flags).arg("-c").arg(src).arg("-o").arg(out))
-    };
-    let (dead_o, reader_o, elf) = (dir.join("dead.o"), dir.join("guards.o"), dir.join("appliance.elf"));
-    cc(&stubs, &dead_o, &[]);
-    cc(&reader, &reader_o, &["-O2", "-fno-stack-protector", "-fno-pic"]);
-    let link = Command::new(root().join("tools/mkappliance"))
-        .current_dir(root())
-        .arg(&elf)
-        .args([&obj, &dead_o, &reader_o])
-        .output()
-        .expect("tools/mkappliance");
-    assert!(link.status.success(), "tools/mkappliance: {}", support::text(&link.stderr));
+    let elf = guards::appliance(&dir, &obj, &stubs, &["rows"]);
     let q = Qemu::kernel(&elf).accel("tcg").timeout(120).args(&args).run();
     assert_eq!(q.code, 0, "appliance failed:\n{}", q.all());
     assert!(native_out.lines().all(|n| q.serial.lines().any(|l| l == n)), "appliance output differs:\n{}", q.serial);

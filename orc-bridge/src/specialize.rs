@@ -324,7 +324,36 @@ pub(crate) fn inline_callees_given_parameters(f: LLVMValueRef, params: &[u32]) -
 /// the values are checked once per call, instead of pasting the callee's generic body, in which
 /// they are unknown (see `Jit::set_kept_callees`). Returns how many calls were marked.
 pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, kept: &[String]) -> usize {
-    if kept.is_empty() {
+    mark_calls_to(f, function, kept, c"noinline", |_| true)
+}
+
+/// Mark `alwaysinline` every direct call in `f`'s body (compiled for app function `function`)
+/// to one of the app functions named in `pasted` whose body the module holds, other than
+/// `function` itself and calls already marked `noinline` (see `Jit::set_pasted_callees`).
+/// Returns how many were marked.
+pub(crate) fn paste_calls_to(f: LLVMValueRef, function: &str, pasted: &[String]) -> usize {
+    // SAFETY: a valid C string and its length.
+    let noinline = unsafe { LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8) };
+    mark_calls_to(f, function, pasted, c"alwaysinline", |call| {
+        // SAFETY: `call` is a call instruction of `f` (see `mark_calls_to`).
+        unsafe {
+            !llvm::is_declaration(LLVMGetCalledValue(call))
+                && LLVMGetCallSiteEnumAttribute(call, LLVMAttributeFunctionIndex, noinline).is_null()
+        }
+    })
+}
+
+/// Add the function attribute `attr` to every direct call in `f`'s body to one of the app
+/// functions named in `callees`, other than `function` itself and `f`, for which `also(call)`
+/// holds. Returns how many calls were marked.
+fn mark_calls_to(
+    f: LLVMValueRef,
+    function: &str,
+    callees: &[String],
+    attr: &std::ffi::CStr,
+    also: impl Fn(LLVMValueRef) -> bool,
+) -> usize {
+    if callees.is_empty() {
         return 0;
     }
     let mut marked = 0;
@@ -332,7 +361,7 @@ pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, kept: &[String]) ->
     // values of one module, and the attribute is created in its context.
     unsafe {
         let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
-        let kind = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
+        let kind = LLVMGetEnumAttributeKindForName(attr.as_ptr(), attr.to_bytes().len());
         for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
             if LLVMIsACallInst(i).is_null() {
                 continue;
@@ -342,41 +371,8 @@ pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, kept: &[String]) ->
                 continue;
             }
             let name = llvm::name(callee);
-            if name != function && kept.contains(&name) {
+            if name != function && callees.contains(&name) && also(i) {
                 LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
-                marked += 1;
-            }
-        }
-    }
-    marked
-}
-
-/// Mark `alwaysinline` every direct call in `f`'s body (compiled for app function `function`)
-/// to one of the app functions named in `pasted`, other than `function` itself and calls
-/// already marked `noinline` (see `Jit::set_pasted_callees`). Returns how many were marked.
-pub(crate) fn paste_calls_to(f: LLVMValueRef, function: &str, pasted: &[String]) -> usize {
-    if pasted.is_empty() {
-        return 0;
-    }
-    let mut marked = 0;
-    // SAFETY: `f` is a function definition; its call instructions and their callees are valid
-    // values of one module, and the attribute is created in its context.
-    unsafe {
-        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
-        let always = LLVMGetEnumAttributeKindForName(c"alwaysinline".as_ptr(), 12);
-        let noinline = LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8);
-        for i in llvm::blocks(f).into_iter().flat_map(llvm::instructions) {
-            if LLVMIsACallInst(i).is_null() {
-                continue;
-            }
-            let callee = LLVMGetCalledValue(i);
-            if callee.is_null() || LLVMIsAFunction(callee).is_null() || callee == f || llvm::is_declaration(callee) {
-                continue;
-            }
-            let name = llvm::name(callee);
-            let kept = !LLVMGetCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, noinline).is_null();
-            if name != function && !kept && pasted.contains(&name) {
-                LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, always, 0));
                 marked += 1;
             }
         }

@@ -1,5 +1,5 @@
 //! Guard counters of ahead-of-time code with guarded specializations (tests/aot.rs and the
-//! appliance test of tests/tier_boot.rs): a C reader linked into the program that prints the
+//! appliance tests of tests/tier_boot.rs and tests/unrolljam_boot.rs): a C reader linked into the program that prints the
 //! counters `__bf.guards.<function>` at exit, and the counts tests/tiering/specialize.c's calls
 //! must give.
 
@@ -25,6 +25,28 @@ pub fn reader(dir: &Path, functions: &[&str]) -> PathBuf {
     let path = dir.join("guards.c");
     std::fs::write(&path, c).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     path
+}
+
+/// Link the appliance `dir/appliance.elf` (tools/mkappliance: core-rt, no LLVM) from a `bareflow
+/// aot` object `obj`, its dead-function stubs `stubs` and a [`reader`] of `functions`' guard
+/// counters; panics with the tool's message if a step fails.
+pub fn appliance(dir: &Path, obj: &Path, stubs: &Path, functions: &[&str]) -> PathBuf {
+    let reader = reader(dir, functions);
+    let cc = |src: &Path, out: &Path, flags: &[&str]| {
+        let what = format!("{} for the appliance", src.display());
+        super::compile(&what, super::clang_command().args(flags).arg("-c").arg(src).arg("-o").arg(out))
+    };
+    let (dead_o, reader_o, elf) = (dir.join("dead.o"), dir.join("guards.o"), dir.join("appliance.elf"));
+    cc(stubs, &dead_o, &[]);
+    cc(&reader, &reader_o, &["-O2", "-fno-stack-protector", "-fno-pic"]);
+    let link = std::process::Command::new(super::root().join("tools/mkappliance"))
+        .current_dir(super::root())
+        .arg(&elf)
+        .args([obj, &dead_o, &reader_o])
+        .output()
+        .expect("tools/mkappliance");
+    assert!(link.status.success(), "tools/mkappliance: {}", String::from_utf8_lossy(&link.stderr));
+    elf
 }
 
 /// Every counter the reader printed for `function` in `output`.
