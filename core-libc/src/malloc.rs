@@ -25,7 +25,8 @@ crate::libc_fn! {
     /// # Safety
     /// `p` is null or a live pointer from this allocator.
     fn free(p: *mut c_void) {
-        // SAFETY: caller's contract.
+        // SAFETY: `p` is null or a live block of this allocator (caller's contract), which is what
+        // the heap's `free` asks; every allocation here comes from that heap.
         unsafe { heap::free(p.cast()) }
     }
 
@@ -46,7 +47,8 @@ crate::libc_fn! {
     /// # Safety
     /// `p` is null or a live pointer from this allocator.
     fn realloc(p: *mut c_void, size: usize) -> *mut c_void = core::ptr::null_mut(); {
-        // SAFETY: caller's contract.
+        // SAFETY: `p` is null or a live block of this allocator (caller's contract), as the heap's
+        // `realloc` asks.
         let q = unsafe { heap::realloc(p.cast(), size) };
         if q.is_null() { Err(Errno::ENOMEM) } else { Ok(q.cast()) }
     }
@@ -57,7 +59,7 @@ crate::libc_fn! {
     /// As realloc.
     fn reallocarray(p: *mut c_void, n: usize, size: usize) -> *mut c_void = core::ptr::null_mut(); {
         let total = n.checked_mul(size).ok_or(Errno::ENOMEM)?;
-        // SAFETY: caller's contract.
+        // SAFETY: as realloc: `p` is null or a live block of this allocator (caller's contract).
         let q = unsafe { heap::realloc(p.cast(), total) };
         if q.is_null() { Err(Errno::ENOMEM) } else { Ok(q.cast()) }
     }
@@ -120,7 +122,8 @@ crate::libc_fn! {
         if p.is_null() {
             return 0;
         }
-        // SAFETY: caller's contract.
+        // SAFETY: `p` is not null (checked above) and a live block of this allocator (caller's
+        // contract), as the heap's `usable_size` asks.
         unsafe { heap::usable_size(p.cast()) }
     }
 

@@ -13,7 +13,8 @@ unsafe impl GlobalAlloc for Heap {
     }
 
     unsafe fn dealloc(&self, p: *mut u8, _l: Layout) {
-        // SAFETY: `p` came from `alloc` (GlobalAlloc's contract).
+        // SAFETY: `p` came from `alloc` and is not freed yet (GlobalAlloc's contract); `alloc`
+        // takes every block from the per-CPU caches' heap, whose `free` this is.
         unsafe { crate::mem::cache::free(p) }
     }
 }

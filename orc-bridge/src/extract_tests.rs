@@ -91,7 +91,7 @@ fn whole_clone_extract(base: &HostLinkedBase, function: &str, symbol: &str, keep
         .filter(|&g| unsafe { LLVMGetLinkage(g) } == LLVMLinkage::LLVMAvailableExternallyLinkage)
         .collect();
     for &g in &constants {
-        // SAFETY: as above.
+        // SAFETY: `g` is a global variable of `m`; only its linkage changes, restored below.
         unsafe { LLVMSetLinkage(g, LLVMLinkage::LLVMExternalLinkage) };
     }
     llvm::set_name(target, symbol);
@@ -246,7 +246,7 @@ fn cut_keeps_only_what_is_reached() {
     // A declaration keeps the base's linkage (the base refreshes `extern_weak` ones as external).
     let weak = super::named_function(m, "bf_maybe").unwrap().expect("the weak declaration is referenced");
     let in_base = super::named_function(base.module.raw(), "bf_maybe").unwrap().unwrap();
-    // SAFETY: both are functions of valid modules.
+    // SAFETY: both are functions of valid modules, still alive here; reading a linkage changes nothing.
     let (cut_linkage, base_linkage) = unsafe { (LLVMGetLinkage(weak), LLVMGetLinkage(in_base)) };
     assert_eq!(cut_linkage, base_linkage);
     assert!(super::named_function(m, "mix").unwrap().is_none(), "an unrelated function stays out");

@@ -225,7 +225,9 @@ pub(crate) unsafe fn call_indirect(
     }
     // SAFETY: live machine; the last stats entry is the bucket for native code via pointers.
     let bucket = unsafe { (*m).stats.len() - 1 };
-    // SAFETY: forwarded contract.
+    // SAFETY: `addr` is not null and not one of this machine's thunks, so it is native code the
+    // program took the address of; `m`, `s`, `fp` and `code` are this call's (our caller's
+    // contract, the same as `native_call::call_native`'s).
     unsafe { super::native_call::call_native(m, bucket, addr, s, fp, code)? };
     Ok(None)
 }
