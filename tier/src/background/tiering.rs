@@ -74,23 +74,27 @@ impl crate::Tiering {
         // Its calls run native once the job is done: their loops are counted no more from then.
         self.left_interpreter(m, f);
         let special = self.specialization_for(m, f, level);
-        let kept_callees = self.kept_callees(m, f);
-        let pasted_callees = if main_work { self.short_callees(m, f, &kept_callees) } else { Vec::new() };
-        let leaves_interpreter = self.levels[f.index()].is_none();
-        let jam = self.plain_jam();
-        let Some(b) = self.background.as_mut() else { return };
-        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
-        job.leaves_interpreter = leaves_interpreter;
+        let mut job = self.job(m, f, level, reason, level >= OptLevel::O2 && !main_work);
+        job.pasted_callees = if main_work { self.short_callees(m, f, &job.kept_callees) } else { Vec::new() };
+        job.leaves_interpreter = self.levels[f.index()].is_none();
         job.main_work = main_work;
-        job.pasted_callees = pasted_callees;
         job.special = special;
-        job.kept_callees = kept_callees;
-        job.jam = jam;
-        if level >= OptLevel::O2 && !main_work {
+        if let Some(b) = self.background.as_mut() {
+            b.submit(job);
+        }
+    }
+
+    /// A job compiling `f` at `level` as every job does: the calls it keeps, the plain
+    /// unroll-and-jam, and with `profiled` the branch weights and profile summary as they are now.
+    fn job(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, profiled: bool) -> Job {
+        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.kept_callees = self.kept_callees(m, f);
+        job.jam = self.plain_jam();
+        if profiled {
             job.profile = crate::function_profile(m, f);
             job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
         }
-        b.submit(job);
+        job
     }
 
     /// A whole-function job of `f` at `level` queued before irvm had recorded enough of its
@@ -135,33 +139,22 @@ impl crate::Tiering {
     /// Queue a compile of `f` at its current `level` without a specialization (its live one was
     /// dropped), replacing a waiting job of `f` (which may carry that specialization).
     pub(crate) fn queue_recompile(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
-        let kept_callees = self.kept_callees(m, f);
-        let jam = self.plain_jam();
-        let Some(b) = self.background.as_mut() else { return };
-        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        let mut job = self.job(m, f, level, reason, level >= OptLevel::O2);
         job.leaves_interpreter = false;
         job.recompile = true;
-        job.kept_callees = kept_callees;
-        job.jam = jam;
-        if level >= OptLevel::O2 {
-            job.profile = crate::function_profile(m, f);
-            job.summary = job.profile.as_ref().map(|_| crate::profile_summary(m));
+        if let Some(b) = self.background.as_mut() {
+            b.submit(job);
         }
-        b.submit(job);
     }
 
     /// Queue the OSR variant of `f` described by `osr` at `level`, with the profile as it is now.
     pub(crate) fn queue_osr(&mut self, m: &irvm::Machine, f: FuncId, osr: OsrJob, level: OptLevel, reason: String) {
-        let kept_callees = self.kept_callees(m, f);
-        let jam = self.plain_jam();
-        let Some(b) = self.background.as_mut() else { return };
-        let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
-        job.osr = Some(osr);
-        job.kept_callees = kept_callees;
-        job.jam = jam;
-        job.profile = crate::function_profile(m, f);
+        let mut job = self.job(m, f, level, reason, true);
         job.summary = Some(crate::profile_summary(m));
-        b.submit(job);
+        job.osr = Some(osr);
+        if let Some(b) = self.background.as_mut() {
+            b.submit(job);
+        }
     }
 
     /// Whether a background compile of an OSR entry of `f` (any point: one at a time, they
