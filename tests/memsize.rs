@@ -6,34 +6,7 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
-use support::root;
-
-/// Build tests/tiering/memsize.c natively (-O2) and as bitcode; returns (native exe, bitcode).
-fn build() -> (PathBuf, PathBuf) {
-    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let out = support::scratch("memsize");
-    let src = root().join("tests/tiering/memsize.c");
-    let (exe, bc) = (out.join("memsize"), out.join("memsize.bc"));
-    support::compile("memsize: native build", support::clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
-    support::bitcode(&src, &bc, &["-O2"]);
-    (exe, bc)
-}
-
-/// Run the native program and `bareflow run FLAGS`; the outputs must be equal. Returns bareflow's
-/// stderr.
-fn run_both(flags: &[&str], args: &[&str]) -> String {
-    let (exe, bc) = build();
-    let n = Command::new(&exe).args(args).output().expect("native run");
-    assert!(n.status.success(), "memsize: native run failed");
-    let b = support::bareflow(["run"]).args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
-    let err = String::from_utf8_lossy(&b.stderr).to_string();
-    assert!(b.status.success(), "memsize: bareflow run {flags:?} failed: {err}");
-    assert_eq!(String::from_utf8_lossy(&n.stdout), String::from_utf8_lossy(&b.stdout), "bareflow run {flags:?}");
-    err
-}
 
 /// The message lengths tests/tiering/memsize.c delivers with arguments `len count other pct 20`
 /// (its main loop, transcribed).
@@ -80,7 +53,7 @@ fn a_dominant_size_gets_a_versioned_call_and_both_paths_run_when_it_changes() {
     let prof = out.join("memsize.json");
     let args = ["40", "20000", "100", "25"];
     let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--profile-out", prof.to_str().unwrap()];
-    let err = run_both(&flags, &args);
+    let err = support::run_both("memsize", &flags, &args);
     for line in [
         "[tier] deliver: memcpy at site 0 versioned for 40 bytes (95 % of calls)",
         "[tier] deliver: memset at site 1 versioned for 20 bytes (95 % of calls)",
@@ -120,12 +93,17 @@ fn versioned_calls_agree_with_native_in_every_tier_and_not_without_specializatio
         &["--tier", "auto", "--thresholds", "min", "--verbose"],
         &["--tier", "auto", "--jit-threads", "1"],
     ] {
-        run_both(flags, &args);
+        support::run_both("memsize", flags, &args);
     }
     // A size in less than 80 % of the calls gets no version (every other message is 100 bytes).
-    let err = run_both(&["--tier", "auto", "--jit-threads", "0", "--verbose"], &["40", "20000", "100", "0", "2"]);
+    let err = support::run_both(
+        "memsize",
+        &["--tier", "auto", "--jit-threads", "0", "--verbose"],
+        &["40", "20000", "100", "0", "2"],
+    );
     assert!(!err.contains(" versioned for "), "{err}");
-    let err = run_both(&["--tier", "auto", "--jit-threads", "0", "--verbose", "--no-specialize"], &args);
+    let err =
+        support::run_both("memsize", &["--tier", "auto", "--jit-threads", "0", "--verbose", "--no-specialize"], &args);
     assert!(!err.contains(" versioned for "), "{err}");
 }
 
@@ -136,7 +114,7 @@ fn ahead_of_time_code_keeps_the_versioned_calls_and_counts_them() {
     // (guard counters defined in the object), and the program linked from that object (with
     // glibc, as `make bench-aot` does) counts every call in them: all 20 000 messages.
     let dir = support::scratch("memsize/aot");
-    let (exe, bc) = build();
+    let (exe, bc) = support::tiering_program("memsize");
     let state = dir.join("state");
     let _ = std::fs::remove_dir_all(&state);
     std::fs::create_dir_all(&state).unwrap();
@@ -190,7 +168,7 @@ fn a_size_that_stops_dominating_is_not_versioned_again() {
     // say the sizes no longer dominate: the O3 code has no size versions, whatever the
     // interpreted calls' tables said.
     let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--thresholds", "50,500,15000"];
-    let err = run_both(&flags, &["40", "60000", "100", "90"]);
+    let err = support::run_both("memsize", &flags, &["40", "60000", "100", "90"]);
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] deliver: ")).collect();
     let o3 = lines.iter().position(|l| l.contains(" -> O3 (heat")).unwrap_or_else(|| panic!("no O3 compile:\n{err}"));
     assert!(lines[..o3].iter().any(|l| l.contains("memcpy at site 0 versioned for 40 bytes")), "{err}");

@@ -9,32 +9,6 @@ mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
-use support::root;
-
-/// Build tests/tiering/unrolljam.c natively (-O2) and as bitcode; returns (native exe, bitcode).
-fn build() -> (PathBuf, PathBuf) {
-    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let out = support::scratch("unrolljam");
-    let src = root().join("tests/tiering/unrolljam.c");
-    let (exe, bc) = (out.join("unrolljam"), out.join("unrolljam.bc"));
-    support::compile("unrolljam: native build", support::clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
-    support::bitcode(&src, &bc, &["-O2"]);
-    (exe, bc)
-}
-
-/// Run the native program and `bareflow run FLAGS` on `args`; the outputs must be equal.
-/// Returns bareflow's stderr.
-fn run_both(flags: &[&str], args: &[&str]) -> String {
-    let (exe, bc) = build();
-    let n = Command::new(&exe).args(args).output().expect("native run");
-    assert!(n.status.success(), "unrolljam: native run failed");
-    let b = support::bareflow(["run"]).args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
-    let err = String::from_utf8_lossy(&b.stderr).to_string();
-    assert!(b.status.success(), "unrolljam: bareflow run {flags:?} failed: {err}");
-    assert_eq!(String::from_utf8_lossy(&n.stdout), String::from_utf8_lossy(&b.stdout), "bareflow run {flags:?}");
-    err
-}
 
 /// `rows`' specialization record in the profile: (the jam's count, limit, hits, misses), `None`
 /// when it has no jam.
@@ -52,7 +26,8 @@ fn jammed_rows_run_when_the_guard_holds_and_the_nest_as_written_when_buffers_ove
     let out = support::scratch("unrolljam");
     let prof = out.join("guards.json");
     // 3000 calls with separate buffers, then 750 whose output starts 100 floats into the matrix.
-    let err = run_both(
+    let err = support::run_both(
+        "unrolljam",
         &["--tier", "auto", "--jit-threads", "0", "--verbose", "--profile-out", prof.to_str().unwrap()],
         &["256", "64", "3000", "100"],
     );
@@ -86,7 +61,8 @@ fn jammed_rows_run_when_the_guard_holds_and_the_nest_as_written_when_buffers_ove
 fn no_unroll_and_jam_leaves_the_nest_alone() {
     let out = support::scratch("unrolljam");
     let prof = out.join("off.json");
-    let err = run_both(
+    let err = support::run_both(
+        "unrolljam",
         &[
             "--tier",
             "auto",
@@ -122,10 +98,10 @@ fn a_warm_run_links_the_jammed_object_and_counts_its_guard() {
     let args = ["256", "64", "3000", "100"];
     let cold = out.join("cold.json");
     let f: Vec<String> = flags(&cold);
-    run_both(&f.iter().map(String::as_str).collect::<Vec<_>>(), &args);
+    support::run_both("unrolljam", &f.iter().map(String::as_str).collect::<Vec<_>>(), &args);
     let warm = out.join("warm.json");
     let f: Vec<String> = flags(&warm);
-    let err = run_both(&f.iter().map(String::as_str).collect::<Vec<_>>(), &args);
+    let err = support::run_both("unrolljam", &f.iter().map(String::as_str).collect::<Vec<_>>(), &args);
     assert!(
         err.lines().any(|l| l.starts_with("[state] rows: ")
             && l.contains("from the object cache")
@@ -142,8 +118,12 @@ fn the_ahead_of_time_code_keeps_the_jammed_nest_and_its_guard() {
     let state = out.join("aot-state");
     let _ = std::fs::remove_dir_all(&state);
     let args = ["256", "64", "3000", "100"];
-    run_both(&["--tier", "auto", "--jit-threads", "0", "--state", state.to_str().unwrap()], &args);
-    let (exe, bc) = build();
+    support::run_both(
+        "unrolljam",
+        &["--tier", "auto", "--jit-threads", "0", "--state", state.to_str().unwrap()],
+        &args,
+    );
+    let (exe, bc) = support::tiering_program("unrolljam");
     let (obj, stubs, prog) = (out.join("aot.o"), out.join("aot-dead.s"), out.join("aot-prog"));
     let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
     let said = support::text(&aot.stdout);

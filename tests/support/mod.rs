@@ -100,6 +100,32 @@ pub fn compile(what: &str, cmd: &mut Command) {
     assert!(st.success(), "{what}: {:?} failed", cmd.get_program());
 }
 
+/// Build tests/tiering/NAME.c natively (-O2) and as bitcode into the scratch directory NAME (one
+/// build at a time in a test binary); returns (native exe, bitcode).
+pub fn tiering_program(name: &str) -> (PathBuf, PathBuf) {
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let out = scratch(name);
+    let src = root().join(format!("tests/tiering/{name}.c"));
+    let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
+    compile(&format!("{name}: native build"), clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
+    bitcode(&src, &bc, &["-O2"]);
+    (exe, bc)
+}
+
+/// Run [`tiering_program`] NAME natively and as `bareflow run FLAGS` on `args`; both must succeed
+/// with equal output. Returns bareflow's stderr.
+pub fn run_both(name: &str, flags: &[&str], args: &[&str]) -> String {
+    let (exe, bc) = tiering_program(name);
+    let n = Command::new(&exe).args(args).output().expect("native run");
+    assert!(n.status.success(), "{name}: native run failed");
+    let b = bareflow(["run"]).args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");
+    let err = String::from_utf8_lossy(&b.stderr).to_string();
+    assert!(b.status.success(), "{name}: bareflow run {flags:?} failed: {err}");
+    assert_eq!(String::from_utf8_lossy(&n.stdout), String::from_utf8_lossy(&b.stdout), "bareflow run {flags:?}");
+    err
+}
+
 /// `clang-19 FLAGS... -emit-llvm -c SRC -o OUT`: one C file to a bitcode module.
 pub fn bitcode(src: &Path, out: &Path, flags: &[&str]) {
     let what = format!("bitcode of {}", src.display());
