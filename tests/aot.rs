@@ -48,11 +48,7 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
     let symbols = support::text(&nm.stdout);
     assert!(symbols.lines().any(|l| l.ends_with(" row.generic")), "no generic body of row:\n{symbols}");
 
-    let reader = guards::reader(&dir, &["row", "copy_records"]);
-    support::compile(
-        "the ahead-of-time program",
-        support::clang_command().arg(&obj).arg(&stubs).arg(&reader).arg("-lm").arg("-o").arg(&prog),
-    );
+    guards::link_program(&dir, &obj, &stubs, &["row", "copy_records"], &prog);
     let o = Command::new(&prog).args(ARGS).output().expect("ahead-of-time run");
     assert!(o.status.success(), "ahead-of-time program failed");
     assert_eq!(o.stdout, native.stdout, "ahead-of-time program's output differs from the native build's");

@@ -146,11 +146,7 @@ fn ahead_of_time_code_keeps_the_versioned_calls_and_counts_them() {
     let said = support::text(&aot.stdout);
     assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
     assert_eq!(support::guards::aot_key(&said, "deliver"), "|m0=40,m1=20,m2=10", "{said}");
-    let reader = support::guards::reader(&dir, &["deliver"]);
-    support::compile(
-        "the ahead-of-time program",
-        support::clang_command().arg(&obj).arg(&stubs).arg(&reader).arg("-lm").arg("-o").arg(&prog),
-    );
+    support::guards::link_program(&dir, &obj, &stubs, &["deliver"], &prog);
     let o = Command::new(&prog).args(args).output().expect("ahead-of-time run");
     assert!(o.status.success(), "ahead-of-time program failed");
     assert_eq!(o.stdout, native.stdout, "ahead-of-time program's output differs from the native build's");

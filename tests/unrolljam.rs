@@ -136,11 +136,7 @@ fn the_ahead_of_time_code_keeps_the_jammed_nest_and_its_guard() {
         said.lines().any(|l| l.starts_with("aot: rows: unroll-and-jam x4: 1 of 1 loop nests jammed")),
         "rows' nest not jammed ahead of time:\n{said}"
     );
-    let reader = support::guards::reader(&out, &["rows"]);
-    support::compile(
-        "the ahead-of-time program",
-        support::clang_command().arg(&obj).arg(&stubs).arg(&reader).arg("-lm").arg("-o").arg(&prog),
-    );
+    support::guards::link_program(&out, &obj, &stubs, &["rows"], &prog);
     let o = Command::new(&prog).args(args).output().expect("ahead-of-time run");
     let n = Command::new(&exe).args(args).output().expect("native run");
     assert!(o.status.success(), "ahead-of-time program failed");

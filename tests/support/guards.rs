@@ -27,6 +27,16 @@ pub fn reader(dir: &Path, functions: &[&str]) -> PathBuf {
     path
 }
 
+/// Link the program `prog` (glibc) from a `bareflow aot` object `obj`, its dead-function stubs
+/// `stubs` and a [`reader`] (written in `dir`) of `functions`' guard counters.
+pub fn link_program(dir: &Path, obj: &Path, stubs: &Path, functions: &[&str], prog: &Path) {
+    let reader = reader(dir, functions);
+    super::compile(
+        "the ahead-of-time program",
+        super::clang_command().arg(obj).arg(stubs).arg(&reader).arg("-lm").arg("-o").arg(prog),
+    );
+}
+
 /// Link the appliance `dir/appliance.elf` (tools/mkappliance: core-rt, no LLVM) from a `bareflow
 /// aot` object `obj`, its dead-function stubs `stubs` and a [`reader`] of `functions`' guard
 /// counters; panics with the tool's message if a step fails.
