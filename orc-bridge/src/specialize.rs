@@ -356,6 +356,8 @@ fn mark_calls_to(
     if callees.is_empty() {
         return 0;
     }
+    // A lookup per call instruction: a whole program's never-called functions can be named.
+    let callees: std::collections::HashSet<&str> = callees.iter().map(String::as_str).collect();
     let mut marked = 0;
     // SAFETY: `f` is a function definition; its call instructions and their callees are valid
     // values of one module, and the attribute is created in its context.
@@ -371,7 +373,7 @@ fn mark_calls_to(
                 continue;
             }
             let name = llvm::name(callee);
-            if name != function && callees.contains(&name) && also(i) {
+            if name != function && callees.contains(name.as_str()) && also(i) {
                 LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
                 marked += 1;
             }

@@ -54,6 +54,7 @@ impl Tiering {
     /// specializations: there are no counts to judge by.
     pub(crate) fn kept_callees(&mut self, m: &Machine, of: FuncId) -> Vec<String> {
         let mut kept = self.live_specializations();
+        let mut named: std::collections::HashSet<String> = kept.iter().cloned().collect();
         let profiled = m.calls(of) > 0;
         if profiled && self.sizes.is_none() {
             // Read once, from the JIT's copy of the program (a failure leaves every size 0:
@@ -69,11 +70,8 @@ impl Tiering {
             let long = own && self.trips_per_call(m, f) >= LONG_CALL_TRIPS;
             let size = self.sizes.as_ref().and_then(|s| s.get(m.name(f)).copied()).unwrap_or(0);
             let never_called = m.calls(f) == 0 && f != of && size > TINY_CALLEE_INSTRUCTIONS;
-            if profiled && (long || never_called) {
-                let name = m.name(f);
-                if !kept.iter().any(|k| k == name) {
-                    kept.push(name.to_string());
-                }
+            if profiled && (long || never_called) && named.insert(m.name(f).to_string()) {
+                kept.push(m.name(f).to_string());
             }
         }
         kept
