@@ -370,8 +370,9 @@ fn jit_optimize_hot_functions_tiers_up_hot_functions_now() {
     let bc = support::scratch("shrink").join("hot_api_api.bc");
     build_hot_api(&bc);
     // Without OSR (which would move `work`'s loop to native code after 5 000 iterations and so
-    // stop its heat there) the API alone decides.
-    let o = bareflow(&["run", "--verbose", "--no-osr", bc.to_str().unwrap()]);
+    // stop its heat there) the API alone decides; synchronous compiles, since a compile thread
+    // asks for a function with a long loop before the API would (docs/tiering.md).
+    let o = bareflow(&["run", "--verbose", "--no-osr", "--jit-threads", "0", bc.to_str().unwrap()]);
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "{err}");
     // `work` (3 calls, ~180 000 loop back-edges) is very hot but was never re-checked by the

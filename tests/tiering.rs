@@ -662,15 +662,33 @@ fn background_compiles_switch_to_new_code_while_the_program_runs() {
 }
 
 #[test]
-fn jit_threads_default_is_synchronous() {
-    // Compile threads only when asked for (`--jit-threads N`): the tier log says which, with the
-    // CPUs online, and the result is the same either way.
+fn jit_threads_default_follows_the_cpus_online() {
+    // One compile thread when the run sees more than one CPU, synchronous compiles with one: the
+    // tier log says which, with the CPUs online, and the result is the same either way. Pinned
+    // to one CPU (taskset), `available_parallelism` sees one.
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (free, err) = background_run(&["--tier", "auto", "--verbose"]);
-    let want = format!("[tier] compiling synchronously (default, {cpus} CPU(s) online)");
+    let want = if cpus > 1 {
+        format!("[tier] compiling on 1 background thread(s) (default, {cpus} CPU(s) online)")
+    } else {
+        "[tier] compiling synchronously (default, 1 CPU(s) online)".to_string()
+    };
     assert!(err.lines().any(|l| l == want), "no '{want}' in: {err}");
-    let (threaded, err) = background_run(&["--tier", "auto", "--verbose", "--jit-threads", "1"]);
-    let want = "[tier] compiling on 1 background thread(s) (--jit-threads)";
+    let bc = support::scratch("tiering").join("background.bc");
+    let o = std::process::Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(support::bareflow_bin())
+        .args(["run", "--tier", "auto", "--verbose"])
+        .arg(&bc)
+        .output()
+        .expect("taskset -c 0 bareflow run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "taskset -c 0 bareflow run: {err}");
+    let want = "[tier] compiling synchronously (default, 1 CPU(s) online)";
+    assert!(err.lines().any(|l| l == want), "no '{want}' in: {err}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), free);
+    let (threaded, err) = background_run(&["--tier", "auto", "--verbose", "--jit-threads", "0"]);
+    let want = "[tier] compiling synchronously (--jit-threads)";
     assert!(err.lines().any(|l| l == want), "no '{want}' in: {err}");
     assert_eq!(threaded, free);
 }

@@ -302,12 +302,13 @@ fn setup_tier(
         );
     }
     if a.tier == Tier::Auto {
-        // Synchronous compiles unless `--jit-threads N` asks for compile threads: measured with a
-        // free second CPU, a compile thread still reached app-tinyllama's peak later than
-        // synchronous compiles (153%, docs/performance.md "Background compilation"), and under
-        // QEMU with two guest CPUs 5-8 times later. The CPU count is printed for the tier log.
+        // One compile thread when the run has more than one CPU, synchronous compiles on one:
+        // measured on an idle 2-CPU host, a compile thread brings app-tinyllama's peak sooner
+        // (about 60 % of the synchronous time to peak in userspace, 90 % in QEMU with two guest
+        // CPUs, docs/performance.md "Background compilation"); with one CPU it could only take
+        // the program's. The CPU count is printed for the tier log.
         let cpus = crate::platform::cpus_online();
-        let threads = a.jit_threads.unwrap_or(0);
+        let threads = a.jit_threads.unwrap_or(if cpus > 1 { 1 } else { 0 });
         let why = if a.jit_threads.is_some() {
             "--jit-threads".to_string()
         } else {
