@@ -75,7 +75,7 @@ def qemu_text(out):
     timestamps, tier/state/irvm/core-rt lines and the tok/s line."""
     out = out.replace("\r", "")
     out = re.sub(r"pos \d+ at [0-9.]+ s \(varies\)\n", "", out)
-    out = re.sub(r"\[(tier|state|irvm)\][^\n]*\n", "", out)
+    out = re.sub(r"(\[(tier|state|irvm)\]|core-rt: boot mark:)[^\n]*\n", "", out)
     return "\n".join(l for l in out.split("\n") if not re.match(r"(core-rt|qemu-run|state|achieved tok/s|coverage):", l))
 
 
