@@ -241,25 +241,21 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
                 Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                 Op::Switch { v, table } => {
-                    // Indexed without bounds checks: the translator made `table` an index of this
-                    // function's switches, `targets` one longer than `values` (the default last)
-                    // and `order` as long as `values`; `k` is below `values.len()` here.
-                    let sw = (&(*code).switches).get_unchecked(table.0 as usize);
+                    let sw = &(*code).switches[table.0 as usize];
                     let val = r!(v);
                     let k = match &sw.dense {
                         Some((lo, d)) => match val.checked_sub(*lo) {
-                            Some(i) if (i as usize) < d.len() => *d.get_unchecked(i as usize) as usize,
+                            Some(i) if (i as usize) < d.len() => d[i as usize] as usize,
                             _ => usize::MAX,
                         },
                         None => sw.values.binary_search(&val).unwrap_or(usize::MAX),
                     };
-                    let n = sw.values.len();
-                    if k >= n {
+                    if k == usize::MAX || k >= sw.values.len() {
                         bump!(sw.ctr);
-                        ip = pc.offset(sw.targets.get_unchecked(n).0 as isize);
+                        ip = pc.offset(sw.targets[sw.values.len()].0 as isize);
                     } else {
-                        bump!(sw.ctr + 1 + sw.order.get_unchecked(k));
-                        ip = pc.offset(sw.targets.get_unchecked(k).0 as isize);
+                        bump!(sw.ctr + 1 + sw.order[k]);
+                        ip = pc.offset(sw.targets[k].0 as isize);
                     }
                 }
                 Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
