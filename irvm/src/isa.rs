@@ -276,6 +276,14 @@ pub(crate) struct BrCmpI {
     pub(crate) f: Rel,
     pub(crate) ctr: Ctr,
 }
+/// Compare `a` with `b` and branch, doing the phi move of the `ExtBr` slot after it on the edges
+/// in `mv` (bit 0: false edge, bit 1: true edge).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BrMv {
+    pub(crate) mv: u8,
+    pub(crate) a: Reg,
+    pub(crate) b: Reg,
+}
 /// A memory access at `p + off`: loads write `v`, stores read it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Mem {
@@ -521,6 +529,14 @@ pub(crate) enum Op {
         a: Reg,
         imm: i32,
     },
+    /// `Cmp32I`/`Cmp64I` of one predicate: `d = a pred imm` with one compare instead of the flat
+    /// predicate table (`translate::arith::cmp_imm`), for the predicates that the benchmark
+    /// programs' profiles showed hot (see `BrMovSlt64`).
+    CmpEq32I(BinI),
+    CmpSgt32I(BinI),
+    CmpEq64I(BinI),
+    CmpNe64I(BinI),
+    CmpUlt64I(BinI),
     CmpN {
         p: IPred,
         bits: u8,
@@ -1113,6 +1129,12 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
     },
+    /// `BrMov64`/`BrMov32` of one predicate: one compare instead of the flat predicate table
+    /// (`translate::superop::br_mov`). Only the latches that the benchmark programs' profiles
+    /// showed hot have one: each op more in the dispatch loop risks its register allocation.
+    /// (`sgt` is `slt` with the operands swapped.)
+    BrMovSlt64(BrMv),
+    BrMovSlt32(BrMv),
     /// `v = [p + i * scale + off]` (8 bytes), then `d = a * b + c` in doubles rounded twice, as
     /// the `Load64X` and `FMulAdd` it replaces would do one after the other (the load of a dot
     /// product or a matrix row feeding llvm.fmuladd). The next slot is its `ExtFma`.

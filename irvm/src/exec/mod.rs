@@ -196,6 +196,20 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 br!(c, crate::isa::BrCmp { a: x.v, b, t, f, ctr }, ip)
             }};
         }
+        // A compare-branch-move of one predicate (`BrMv`): the compare, the `ExtBr` slot's phi
+        // move on the edges in `mv`, then the branch.
+        macro_rules! br_mov {
+            ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let crate::isa::BrMv { mv, a, b } = $x;
+                let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                let ($a, $b) = (r!(a), r!(b));
+                let c = $e;
+                if (mv >> u8::from(c)) & 1 != 0 {
+                    w!(d, r!(s));
+                }
+                br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+            }};
+        }
         macro_rules! set_state {
             ($st:expr) => {{
                 let st = $st;
@@ -391,6 +405,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
                 Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32_flat(p, r!(a), imm as u32 as u64))),
                 Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp_flat(p, r!(a), imm as i64 as u64))),
+                Op::CmpEq32I(x) => bini!(x, |a, k| u64::from(a as u32 == k as u32)),
+                Op::CmpSgt32I(x) => bini!(x, |a, k| u64::from(a as i32 > k)),
+                Op::CmpEq64I(x) => bini!(x, |a, k| u64::from(a == k as i64 as u64)),
+                Op::CmpNe64I(x) => bini!(x, |a, k| u64::from(a != k as i64 as u64)),
+                Op::CmpUlt64I(x) => bini!(x, |a, k| u64::from(a < k as i64 as u64)),
                 Op::Trunc { d, a, bits } => w!(d, r!(a) & crate::consts::mask(u32::from(bits))),
                 Op::Trunc32 { d, a } => w!(d, r!(a) as u32 as u64),
                 Op::Sext { d, a, from, to } => {
@@ -586,6 +605,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
+                Op::BrMovSlt64(x) => br_mov!(x, |a, b| (a as i64) < b as i64),
+                Op::BrMovSlt32(x) => br_mov!(x, |a, b| (a as i32) < b as i32),
                 Op::LoadFMulAdd64(x) => {
                     let Op::ExtFma { d, a, b, c } = *ip else { std::hint::unreachable_unchecked() };
                     ip = pc.add(2);

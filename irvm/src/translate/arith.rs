@@ -3,7 +3,7 @@
 
 use super::Fx;
 use super::control::{fpred, ipred, is_signed, swap_pred};
-use crate::isa::{Bin, BinI, Conv, FBin, FUn, IBin, Op, Reg};
+use crate::isa::{Bin, BinI, Conv, FBin, FUn, IBin, IPred, Op, Reg};
 use crate::layout::{self, Scalar};
 use crate::llvm::{TyKind, Val};
 use llvm_sys::LLVMOpcode as O;
@@ -357,7 +357,7 @@ impl Fx<'_> {
         if bits == 32 {
             if let Some(imm) = self.imm32(b) {
                 let a = self.reg(a)?;
-                self.push(Op::Cmp32I { p, d, a, imm });
+                self.push(cmp_imm(p, true, BinI { d, a, imm }));
             } else {
                 let (a, b) = (self.reg(a)?, self.reg(b)?);
                 self.push(Op::Cmp32 { p, d, a, b });
@@ -365,7 +365,7 @@ impl Fx<'_> {
         } else if bits == 64 || !is_signed(p) {
             if let Some(imm) = self.imm64(b) {
                 let a = self.reg(a)?;
-                self.push(Op::Cmp64I { p, d, a, imm });
+                self.push(cmp_imm(p, false, BinI { d, a, imm }));
             } else {
                 let (a, b) = (self.reg(a)?, self.reg(b)?);
                 self.push(Op::Cmp64 { p, d, a, b });
@@ -568,5 +568,20 @@ pub(crate) fn trunc(d: Reg, a: Reg, bits: u32) -> Op {
         1..=31 => Op::And64I(BinI { d, a, imm: ((1u32 << bits) - 1) as i32 }),
         32 => Op::Trunc32 { d, a },
         _ => Op::Trunc { d, a, bits: bits as u8 },
+    }
+}
+
+/// `d = a p imm` on 32 bits (`w32`) or 64: the op of its predicate where there is one (one
+/// compare), else the generic form (the flat predicate table, ~14 instructions more).
+fn cmp_imm(p: IPred, w32: bool, x: BinI) -> Op {
+    let BinI { d, a, imm } = x;
+    match (p, w32) {
+        (IPred::Eq, true) => Op::CmpEq32I(x),
+        (IPred::Sgt, true) => Op::CmpSgt32I(x),
+        (IPred::Eq, false) => Op::CmpEq64I(x),
+        (IPred::Ne, false) => Op::CmpNe64I(x),
+        (IPred::Ult, false) => Op::CmpUlt64I(x),
+        (_, true) => Op::Cmp32I { p, d, a, imm },
+        (_, false) => Op::Cmp64I { p, d, a, imm },
     }
 }

@@ -6,7 +6,7 @@
 //! a converted i64.
 
 use super::Fx;
-use crate::isa::{BinI, IPred, MemA, Op, Reg, Rel};
+use crate::isa::{BinI, BrMv, IPred, MemA, Op, Reg, Rel};
 use crate::llvm::{TyKind, Val, ValKind};
 use llvm_sys::LLVMOpcode as O;
 
@@ -271,9 +271,7 @@ impl Fx<'_> {
                 self.push(Op::Mov { d, s });
                 return false;
             }
-            _ if mv.is_some() => {
-                self.push(if w32 { Op::BrMov32 { p, mv: mask, a, b } } else { Op::BrMov64 { p, mv: mask, a, b } })
-            }
+            _ if mv.is_some() => self.push(br_mov(p, w32, BrMv { mv: mask, a, b })),
             _ => return false,
         }
         self.push(Op::ExtBr { t, f, ctr, d, s });
@@ -300,6 +298,19 @@ impl Fx<'_> {
         self.push(fused);
         self.push(Op::ExtCmpBr { p, w32, b, t, f, ctr });
         true
+    }
+}
+
+/// The compare-branch-move op of predicate `p` on 32 bits (`w32`) or 64: one of its own where
+/// there is one, else the generic form (`eq` first, then the flat predicate table).
+fn br_mov(p: IPred, w32: bool, x: BrMv) -> Op {
+    let BrMv { mv, a, b } = x;
+    match (p, w32) {
+        (IPred::Slt, false) => Op::BrMovSlt64(x),
+        (IPred::Sgt, false) => Op::BrMovSlt64(BrMv { mv, a: b, b: a }),
+        (IPred::Slt, true) => Op::BrMovSlt32(x),
+        (_, true) => Op::BrMov32 { p, mv, a, b },
+        (_, false) => Op::BrMov64 { p, mv, a, b },
     }
 }
 
