@@ -11,8 +11,15 @@ Each boot's QEMU threads are sampled every 0.2 s from /proc: the CPU time of the
 boot CPU, which runs the main thread: busy or spinning for the whole run) is the run's length on a host with
 a free CPU per vCPU, which wall time is not on a shared host; its median ratio is printed too.
 
+With --bareflow BIN --bitcode TINYLLAMA.bc --state DIR the runs are warm `bareflow run --tier auto --state DIR`
+runs of the bitcode: first `-j N` runs on the (fresh: DIR must not exist or be empty) store until one reports the
+converged module (at most --converge of them), then the rounds; each must print the native build's text. The
+program thread's CPU time (`--verbose`'s `[tier] CPU time` line: the whole run, load and tokenizer included) is
+printed too: on a busy host it says more than wall time about what the main thread did.
+
 usage: tools/bench-threads.py --tinyllama BIN --model model.bin [--threads N] [--rounds R] [--steps S] [--out FILE]
                               [--qemu APPLIANCE --initrd INITRD [--accel MODE]]
+                              [--bareflow BIN --bitcode BC --state DIR [--converge K]]
 """
 import argparse
 import os
@@ -84,6 +91,35 @@ def run_qemu(args, threads, what):
     return text, float(m.group(1)), max(cpu.values())
 
 
+def run_warm(args, threads, what):
+    """One `bareflow run --tier auto --state` run: (text, tok/s, program thread CPU ms, stderr)."""
+    cmd = [args.bareflow, "run", "--tier", "auto", "--verbose", "--state", args.state, args.bitcode, "--",
+           args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        tail = " | ".join(p.stderr.strip().splitlines()[-3:])
+        sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode}: {tail}")
+    m = re.search(r"achieved tok/s: ([0-9.]+)", p.stderr)
+    cpu = re.search(r"\[tier\] CPU time: program thread ([0-9.]+) ms", p.stderr)
+    if not m or not cpu:
+        sys.exit(f"bench-threads: {what}: no 'achieved tok/s' or '[tier] CPU time' line in the stderr of {' '.join(cmd)}")
+    return p.stdout, float(m.group(1)), float(cpu.group(1)), p.stderr
+
+
+def converge(args, text):
+    """Warm runs with the most threads on a fresh store until one builds the converged module."""
+    if os.path.isdir(args.state) and os.listdir(args.state):
+        sys.exit(f"bench-threads: --state {args.state}: not empty; give a fresh store (a missing or empty directory)")
+    for k in range(args.converge):
+        out, rate, _, err = run_warm(args, args.threads, f"converging run {k + 1}")
+        if out != text:
+            sys.exit(f"bench-threads: converging run {k + 1}: the text differs from the native run's")
+        print(f"converging run {k + 1} -j {args.threads}: {rate:.0f} tok/s", flush=True)
+        if "state: converged module:" in err:
+            return k + 1
+    sys.exit(f"bench-threads: --state {args.state}: no converged module after {args.converge} runs")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tinyllama", required=True)
@@ -95,41 +131,61 @@ def main():
     ap.add_argument("--qemu", metavar="APPLIANCE", help="boot this appliance in QEMU instead (with --initrd)")
     ap.add_argument("--initrd", help="with --qemu: its boot files (model.bin, tokenizer.bin)")
     ap.add_argument("--accel", default="tcg", help="with --qemu: tools/qemu-run's --accel (default tcg)")
+    ap.add_argument("--bareflow", help="warm `bareflow run --tier auto --state` runs of --bitcode with this binary")
+    ap.add_argument("--bitcode", help="with --bareflow: app-tinyllama's whole-program bitcode")
+    ap.add_argument("--state", help="with --bareflow: the snapshot store (a fresh directory)")
+    ap.add_argument("--converge", type=int, default=5, help="with --bareflow: at most this many runs to converge")
     args = ap.parse_args()
     if args.threads < 2 or args.rounds < 1:
         sys.exit(f"bench-threads: --threads {args.threads} --rounds {args.rounds}: need at least 2 threads and 1 round")
     if bool(args.qemu) != bool(args.initrd):
         sys.exit("bench-threads: --qemu and --initrd go together")
+    if not (bool(args.bareflow) == bool(args.bitcode) == bool(args.state)):
+        sys.exit("bench-threads: --bareflow, --bitcode and --state go together")
+    if args.qemu and args.bareflow:
+        sys.exit("bench-threads: --qemu and --bareflow are two different benchmarks; give one")
     rates = {1: [], args.threads: []}
-    busiest = {1: [], args.threads: []}
+    cpu_time = {1: [], args.threads: []}
     text = None
-    if args.qemu:
-        text, _ = run(args, 1, "the native run")  # what every boot must print
+    if args.qemu or args.bareflow:
+        text, _ = run(args, 1, "the native run")  # what every boot or warm run must print
+    text_given = text is not None
+    converged = converge(args, text) if args.bareflow else 0
     for r in range(args.rounds):
         for j in rates:
             what = f"round {r + 1}, -j {j}"
             if args.qemu:
                 out, rate, cpu = run_qemu(args, j, what)
-                busiest[j].append(cpu)
+                cpu_time[j].append(cpu)
+            elif args.bareflow:
+                out, rate, cpu, _ = run_warm(args, j, what)
+                cpu_time[j].append(cpu)
             else:
                 out, rate = run(args, j, what)
             if text is None:
                 text = out
             elif out != text:
-                sys.exit(f"bench-threads: {what}: the text differs from the {'native' if args.qemu else 'first'} run's")
+                sys.exit(f"bench-threads: {what}: the text differs from the {'native' if text_given else 'first'} run's")
             rates[j].append(rate)
-            cpu_words = f", busiest QEMU thread {busiest[j][-1]:.2f} s CPU" if args.qemu else ""
+            cpu_words = f", busiest QEMU thread {cpu_time[j][-1]:.2f} s CPU" if args.qemu else ""
+            cpu_words = f", program thread {cpu_time[j][-1]:.0f} ms CPU" if args.bareflow else cpu_words
             load = os.getloadavg()[0]
             print(f"round {r + 1} -j {j}: {rate:.{2 if args.qemu else 0}f} tok/s{cpu_words} (load {load:.1f})", flush=True)
     med = {j: statistics.median(v) for j, v in rates.items()}
     where = f"in QEMU ({args.accel}, {args.threads} CPUs), {args.qemu}" if args.qemu else "natively"
+    if args.bareflow:
+        where = f"under warm `bareflow run --tier auto --state` (converged at run {converged}), {args.bitcode}"
     digits = 2 if args.qemu else 0
     lines = [f"app-tinyllama {where}, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
     lines += [f"  -j {j}: {med[j]:.{digits}f} tok/s" for j in rates]
     lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run"
-                 + (" as the native build" if args.qemu else ""))
+                 + (" as the native build" if text_given else ""))
+    if args.bareflow:
+        cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
+        lines.append(f"  CPU time of the program thread (whole run): -j 1 {cpu[1]:.0f} ms, -j {args.threads} "
+                     f"{cpu[args.threads]:.0f} ms: {cpu[1] / cpu[args.threads]:.2f}x")
     if args.qemu:
-        cpu = {j: statistics.median(v) for j, v in busiest.items()}
+        cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
         lines.append(f"  CPU time of the busiest QEMU thread: -j 1 {cpu[1]:.2f} s, -j {args.threads} {cpu[args.threads]:.2f} s: "
                      f"{cpu[1] / cpu[args.threads]:.2f}x (estimates the speed-up on a host with a free CPU per vCPU)")
     print("\n".join(lines))

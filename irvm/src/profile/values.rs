@@ -154,11 +154,10 @@ impl Machine {
     #[inline]
     pub(crate) fn note_call_values(&mut self, f: u32, code: &crate::translate::Code, arg: impl Fn(usize) -> u64) {
         let mark = self.tier_at.get(f as usize).copied().unwrap_or(u64::MAX);
-        let st = &mut self.stats[f as usize];
-        if !is_candidate(st.calls + 1, mark) {
+        if !is_candidate(self.call_count(f as usize) + 1, mark) {
             return;
         }
-        st.values.get_or_insert_with(|| Box::new(FuncValues::for_code(code))).record(arg);
+        self.stats[f as usize].values.get_or_insert_with(|| Box::new(FuncValues::for_code(code))).record(arg);
     }
 }
 
