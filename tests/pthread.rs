@@ -176,17 +176,25 @@ fn interpreted_threads_are_counted_exactly() {
     assert_eq!(header_count, 4 * 5000, "iterations of worker's loop: {worker}");
 }
 
-/// The calls of `name` in the profile `prof` (`--profile-out`).
-fn profiled_calls(prof: &Path, name: &str) -> u64 {
+/// Function `name` of the profile `prof` (`--profile-out`).
+fn profiled(prof: &Path, name: &str) -> serde_json::Value {
     let p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(prof).unwrap()).unwrap();
-    let f = p["functions"].as_array().unwrap().iter().find(|f| f["name"] == name);
-    f.unwrap_or_else(|| panic!("no function '{name}' in the profile")).get("calls").and_then(|c| c.as_u64()).unwrap()
+    let f = p["functions"].as_array().unwrap().iter().find(|f| f["name"] == name).cloned();
+    f.unwrap_or_else(|| panic!("no function '{name}' in the profile"))
+}
+
+/// How often parameter `param` of `f` (a profile's function) was recorded with `value`.
+fn recorded(f: &serde_json::Value, param: u64, value: u64) -> u64 {
+    let table = f["arg_values"].as_array().unwrap().iter().find(|t| t["param"] == param).cloned().unwrap_or_default();
+    let values = table["values"].as_array().cloned().unwrap_or_default();
+    values.iter().find(|v| v[0] == value).map_or(0, |v| v[1].as_u64().unwrap())
 }
 
 /// Two threads run JIT-compiled `driver`, which calls `leaf` (compiled, below its top tier)
 /// through its thunk: every call is counted, those counted without irvm's lock included
 /// (tests/pthread/native_counted.c: 200 + 2 x 100 000 calls). With a reachable top tier, the
-/// counted calls stop at the tier mark, so `leaf` still gets there.
+/// counted calls stop at the tier mark, so `leaf` still gets there, and from half the mark they
+/// record their argument values (`rounds`, always 3).
 #[test]
 fn calls_from_jit_code_on_two_threads_are_counted_exactly() {
     let dir = scratch("pthread-native-counted");
@@ -212,11 +220,14 @@ fn calls_from_jit_code_on_two_threads_are_counted_exactly() {
         if top == "O2" {
             // Below its top tier for the whole run: every call went through the thunk.
             assert!(!err.contains("[tier] leaf: O2 -> O3"), "{thresholds}: {err}");
-            assert_eq!(profiled_calls(&prof, "leaf"), 200 + 2 * 100_000, "{thresholds}: calls of leaf");
+            assert_eq!(profiled(&prof, "leaf")["calls"], 200 + 2 * 100_000, "{thresholds}: calls of leaf");
         } else {
             // At the top tier JIT callers call it directly (uncounted): the mark was reached.
             assert!(err.contains("[tier] leaf: O2 -> O3"), "{thresholds}: leaf did not reach O3:\n{err}");
-            assert!(profiled_calls(&prof, "leaf") >= 60_000, "{thresholds}: calls of leaf");
+            let leaf = profiled(&prof, "leaf");
+            assert!(leaf["calls"].as_u64().unwrap() >= 59_000, "{thresholds}: calls of leaf: {leaf}");
+            // The calls from half the mark (about 60 000 - its heat's loop part) to the mark.
+            assert!(recorded(&leaf, 1, 3) >= 29_000, "{thresholds}: argument values of leaf: {leaf}");
         }
     }
 }

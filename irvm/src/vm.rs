@@ -64,8 +64,6 @@ pub(crate) struct FuncStats {
     pub(crate) skipped: u64,
     /// Activations that left the interpreter at an OSR point to finish in native code.
     pub(crate) osr_entries: u64,
-    /// Argument value tables, once the function became a value-profiling candidate.
-    pub(crate) values: Option<Box<crate::profile::values::FuncValues>>,
     /// Size tables of the memory call sites, indexed by site, once it became a candidate.
     pub(crate) mem_sizes: Option<Box<[crate::profile::values::TopK]>>,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
@@ -219,6 +217,9 @@ pub struct Machine {
     /// Calls of compiled functions counted by their thunk without the lock (`exec::counted`).
     /// Made with the machine and never replaced: the thunk reads it without the lock.
     pub(crate) counted: crate::exec::counted::CountedCalls,
+    /// Argument value tables (`profile::values`), also made with the machine, never replaced
+    /// and read by the thunk without the lock.
+    pub(crate) values: crate::profile::values::ValueTables,
 }
 
 /// Read the time-stamp counter.
@@ -260,6 +261,7 @@ impl Machine {
             argv: (Vec::new(), Box::new([])),
             threads: crate::threads::Threads::new(std::ptr::null_mut(), 0, None),
             counted: crate::exec::counted::CountedCalls::new(nfuncs),
+            values: crate::profile::values::ValueTables::new(nfuncs),
         });
         if m.prog.funcs.iter().any(|f| f.intercept == crate::program::Intercept::SetJmp) {
             m.jumps.setjmp = m.prog.resolve_symbol("_setjmp").unwrap_or(0);

@@ -1,9 +1,9 @@
 /* Calls between JIT-compiled functions on two threads: `driver` (compiled before it first calls `leaf`)
    calls `leaf` WARM times on the main thread, which brings `leaf` to its second tier; then THREADS threads
    each run `driver` for CALLS calls of `leaf` at once. Below its top tier, `leaf` is called from
-   `driver`'s native code through its thunk, which counts each call (without irvm's lock while no tier
-   mark or argument recording is due). The profile must count exactly WARM + THREADS * CALLS calls of
-   `leaf` (tests/pthread.rs). */
+   `driver`'s native code through its thunk, which counts each call without irvm's lock until its tier
+   mark (recording argument values from half the mark on). The profile must count exactly
+   WARM + THREADS * CALLS calls of `leaf` (tests/pthread.rs). */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,10 +12,17 @@
 #define WARM 200
 #define CALLS 100000
 
-__attribute__((noinline)) unsigned leaf(unsigned x) { return x * 2654435761u + (x >> 7); }
+/* `rounds` is always ROUNDS: once its calls near the O3 mark, the argument values recorded (by the counted
+   calls too) make the O3 compile specialize it. */
+#define ROUNDS 3
+
+__attribute__((noinline)) unsigned leaf(unsigned x, int rounds) {
+    for (int r = 0; r < rounds; r++) x = x * 2654435761u + (x >> 7);
+    return x;
+}
 
 __attribute__((noinline)) unsigned driver(unsigned seed, int n) {
-    for (int i = 0; i < n; i++) seed = leaf(seed) ^ (unsigned)i;
+    for (int i = 0; i < n; i++) seed = leaf(seed, ROUNDS) ^ (unsigned)i;
     return seed;
 }
 

@@ -4,8 +4,9 @@
 //! inside such a call (`exit`, or a run-time error) there is no way back through the native frames:
 //! the host's `Hooks::on_exit` runs and the process ends here. A C++ exception that leaves the
 //! function goes back to the thunk, which throws it on into the native caller. A call of a
-//! compiled function for which irvm has nothing to do but count it is counted with an atomic
-//! add and goes straight to its native code, without irvm's lock or state (`counted.rs`).
+//! compiled function below its tier mark is counted with an atomic add (its argument values
+//! recorded if it is near the mark) and goes straight to its native code, without irvm's lock or
+//! interpreter state (`counted.rs`).
 
 use super::{Trap, call};
 use crate::abi::classify::CallShape;
@@ -25,9 +26,20 @@ pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage)
     // another thread holds the interpreter lock (and uses the other fields) is no data race.
     let counted = unsafe { &(*m).counted };
     if let Some(a) = counted.admit(func as usize) {
-        // SAFETY: `a.code` is compiled code of `func` (published by `Machine::set_native`,
+        if let Some(code) = a.record {
+            // SAFETY: lowered code is owned by the function table, read-only once lowered and
+            // never freed while the machine lives.
+            let code = unsafe { &*code };
+            // SAFETY: as `counted`: the value tables are made with the machine, never replaced,
+            // and each has its own mutex.
+            let values = unsafe { &(*m).values };
+            if let Some(sig) = code.own_sig.as_ref() {
+                values.record(func as usize, code, |k| register_arg(sig, k, regs));
+            }
+        }
+        // SAFETY: `a.native` is compiled code of `func` (published by `Machine::set_native`,
         // never freed during a run) and `a.shape` its signature's; `regs` is the thunk's image.
-        if let Err(thrown) = unsafe { pass_through(a.code, a.shape, regs) } {
+        if let Err(thrown) = unsafe { pass_through(a.native, a.shape, regs) } {
             // The thunk's asm throws it on into its native caller.
             regs.rethrow = thrown.into_raw() as u64;
         }
