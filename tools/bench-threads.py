@@ -14,8 +14,10 @@ a free CPU per vCPU, which wall time is not on a shared host; its median ratio i
 With --bareflow BIN --bitcode TINYLLAMA.bc --state DIR the runs are warm `bareflow run --tier auto --state DIR`
 runs of the bitcode: first `-j N` runs on the (fresh: DIR must not exist or be empty) store until one reports the
 converged module (at most --converge of them), then the rounds; each must print the native build's text. The
-program thread's CPU time (`--verbose`'s `[tier] CPU time` line: the whole run, load and tokenizer included) is
-printed too: on a busy host it says more than wall time about what the main thread did.
+program thread's CPU time (`--verbose`'s `[tier] CPU time` line) is printed too, and, from one more run of 2 tokens
+per round and -j, the part the generation took (the run's minus the 2-token run's: model load and tokenizer left
+out): the main thread computes or waits for its partners for the whole generation, so on a busy host, where wall
+time says little, it estimates the generation's length with a free CPU per thread (as the QEMU figure does).
 
 usage: tools/bench-threads.py --tinyllama BIN --model model.bin [--threads N] [--rounds R] [--steps S] [--out FILE]
                               [--qemu APPLIANCE --initrd INITRD [--accel MODE]]
@@ -91,10 +93,10 @@ def run_qemu(args, threads, what):
     return text, float(m.group(1)), max(cpu.values())
 
 
-def run_warm(args, threads, what):
+def run_warm(args, threads, what, steps=None):
     """One `bareflow run --tier auto --state` run: (text, tok/s, program thread CPU ms, stderr)."""
     cmd = [args.bareflow, "run", "--tier", "auto", "--verbose", "--state", args.state, args.bitcode, "--",
-           args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
+           args.model, "-n", str(steps or args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         tail = " | ".join(p.stderr.strip().splitlines()[-3:])
@@ -146,6 +148,7 @@ def main():
         sys.exit("bench-threads: --qemu and --bareflow are two different benchmarks; give one")
     rates = {1: [], args.threads: []}
     cpu_time = {1: [], args.threads: []}
+    generation_cpu = {1: [], args.threads: []}
     text = None
     if args.qemu or args.bareflow:
         text, _ = run(args, 1, "the native run")  # what every boot or warm run must print
@@ -160,6 +163,8 @@ def main():
             elif args.bareflow:
                 out, rate, cpu, _ = run_warm(args, j, what)
                 cpu_time[j].append(cpu)
+                _, _, fixed, _ = run_warm(args, j, what + " (2 tokens)", steps=2)
+                generation_cpu[j].append(cpu - fixed)
             else:
                 out, rate = run(args, j, what)
             if text is None:
@@ -168,7 +173,8 @@ def main():
                 sys.exit(f"bench-threads: {what}: the text differs from the {'native' if text_given else 'first'} run's")
             rates[j].append(rate)
             cpu_words = f", busiest QEMU thread {cpu_time[j][-1]:.2f} s CPU" if args.qemu else ""
-            cpu_words = f", program thread {cpu_time[j][-1]:.0f} ms CPU" if args.bareflow else cpu_words
+            if args.bareflow:
+                cpu_words = f", program thread {cpu_time[j][-1]:.0f} ms CPU ({generation_cpu[j][-1]:.0f} ms generating)"
             load = os.getloadavg()[0]
             print(f"round {r + 1} -j {j}: {rate:.{2 if args.qemu else 0}f} tok/s{cpu_words} (load {load:.1f})", flush=True)
     med = {j: statistics.median(v) for j, v in rates.items()}
@@ -182,8 +188,12 @@ def main():
                  + (" as the native build" if text_given else ""))
     if args.bareflow:
         cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
+        gen = {j: statistics.median(v) for j, v in generation_cpu.items()}
         lines.append(f"  CPU time of the program thread (whole run): -j 1 {cpu[1]:.0f} ms, -j {args.threads} "
                      f"{cpu[args.threads]:.0f} ms: {cpu[1] / cpu[args.threads]:.2f}x")
+        lines.append(f"  the same for the generation (run minus a 2-token run): -j 1 {gen[1]:.0f} ms, -j {args.threads} "
+                     f"{gen[args.threads]:.0f} ms: {gen[1] / max(gen[args.threads], 1e-9):.2f}x (estimates the speed-up "
+                     "with a free CPU per thread)")
     if args.qemu:
         cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
         lines.append(f"  CPU time of the busiest QEMU thread: -j 1 {cpu[1]:.2f} s, -j {args.threads} {cpu[args.threads]:.2f} s: "
