@@ -8,9 +8,10 @@
 //! [`Machine::call_count`], which every reader of the count goes through. See docs/irvm.md
 //! ("Threads").
 //!
-//! Ordering: `native`, `shape` and `lowered` are written by the lock holder, `native` last with a
-//! release store, and read by the thunk after an acquire load of `native` (the native code, its
-//! shape and its lowered code are complete when seen). `calls` is only changed by atomic
+//! Ordering: `native` and `shape` are written by the lock holder, `native` last with a release
+//! store, and read by the thunk after an acquire load of `native` (the native code and its shape
+//! are complete when seen); `lowered`, which may come later (when irvm lowers the function), is
+//! published and read the same way on its own. `calls` is only changed by atomic
 //! read-modify-writes, so no call is lost or counted twice whatever the threads do. `limit` and
 //! `record_from` are written by the lock holder after every change of what they depend on and read
 //! relaxed: a thread that read them just before a change may count one call under the old values
@@ -113,7 +114,7 @@ impl CountedCalls {
         let limit = e.limit.load(Ordering::Relaxed);
         let before =
             e.calls.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| (c < limit).then_some(c + 1)).ok()?;
-        let lowered = e.lowered.load(Ordering::Relaxed);
+        let lowered = e.lowered.load(Ordering::Acquire);
         let record =
             (before >= e.record_from.load(Ordering::Relaxed) && !lowered.is_null()).then_some(lowered as *const Code);
         Some(Admitted { native, shape: unpack(e.shape.load(Ordering::Relaxed)), record })
@@ -144,7 +145,7 @@ impl Machine {
         let locked = self.stats.get(f).map_or(0, |s| s.calls);
         let e = &self.counted.entries[f];
         let lowered = self.prog.funcs[f].code.as_deref().filter(|c| c.own_sig.is_some());
-        e.lowered.store(lowered.map_or(std::ptr::null_mut(), |c| c as *const Code as *mut Code), Ordering::Relaxed);
+        e.lowered.store(lowered.map_or(std::ptr::null_mut(), |c| c as *const Code as *mut Code), Ordering::Release);
         e.record_from.store(crate::profile::values::first_candidate(at).saturating_sub(locked), Ordering::Relaxed);
         e.limit.store(at.saturating_sub(locked), Ordering::Relaxed);
     }
