@@ -76,14 +76,15 @@ bench-threads: app $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
 
 # make bench-threads-warm: the same on the stories15M-shaped checkpoint under `bareflow run --tier auto --state`:
 # a fresh store converged by -j 2 runs, then ROUNDS=N rounds (default 7) of warm -j 1 and -j 2 runs, each printing
-# the native build's text; tok/s and the program thread's CPU time (build/bench-threads-warm.txt).
+# the native build's text; tok/s and the program thread's CPU time (build/bench-threads-warm.txt). WAIT_IDLE=1:
+# each round starts in a moment the CPUs are idle (a shared host).
 WARM_STATE := $(BUILD)/bench-threads-warm-state
 
 bench-threads-warm: app host $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
 	rm -rf $(WARM_STATE)
 	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 \
 	  --threads 2 --rounds $(or $(ROUNDS),7) --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
-	  --state $(WARM_STATE) --out $(BUILD)/bench-threads-warm.txt
+	  --state $(WARM_STATE) $(if $(WAIT_IDLE),--wait-idle) --out $(BUILD)/bench-threads-warm.txt
 
 bench-llama: app
 	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)

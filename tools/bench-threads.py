@@ -19,7 +19,12 @@ per round and -j, the part the generation took (the run's minus the 2-token run'
 out): the main thread computes or waits for its partners for the whole generation, so on a busy host, where wall
 time says little, it estimates the generation's length with a free CPU per thread (as the QEMU figure does).
 
+With --wait-idle each round (its -j 1 and -j N runs) starts only once the host's CPUs were at least 90 % idle over
+the last second (/proc/stat; it waits at most 10 minutes per round): on a host shared with other work, the rounds
+then run in its quiet moments.
+
 usage: tools/bench-threads.py --tinyllama BIN --model model.bin [--threads N] [--rounds R] [--steps S] [--out FILE]
+                              [--wait-idle]
                               [--qemu APPLIANCE --initrd INITRD [--accel MODE]]
                               [--bareflow BIN --bitcode BC --state DIR [--converge K]]
 """
@@ -93,6 +98,25 @@ def run_qemu(args, threads, what):
     return text, float(m.group(1)), max(cpu.values())
 
 
+def cpu_times():
+    """(idle, total) jiffies of all CPUs so far (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def wait_idle(what):
+    """Wait until the CPUs were at least 90 % idle over one second."""
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        i1, t1 = cpu_times()
+        time.sleep(1)
+        i2, t2 = cpu_times()
+        if t2 > t1 and (i2 - i1) / (t2 - t1) >= 0.9:
+            return
+    sys.exit(f"bench-threads: {what}: the CPUs were never 90 % idle for a second in 10 minutes")
+
+
 def run_warm(args, threads, what, steps=None):
     """One `bareflow run --tier auto --state` run: (text, tok/s, program thread CPU ms, stderr)."""
     cmd = [args.bareflow, "run", "--tier", "auto", "--verbose", "--state", args.state, args.bitcode, "--",
@@ -137,6 +161,7 @@ def main():
     ap.add_argument("--bitcode", help="with --bareflow: app-tinyllama's whole-program bitcode")
     ap.add_argument("--state", help="with --bareflow: the snapshot store (a fresh directory)")
     ap.add_argument("--converge", type=int, default=5, help="with --bareflow: at most this many runs to converge")
+    ap.add_argument("--wait-idle", action="store_true", help="start each round in a moment the CPUs are idle")
     args = ap.parse_args()
     if args.threads < 2 or args.rounds < 1:
         sys.exit(f"bench-threads: --threads {args.threads} --rounds {args.rounds}: need at least 2 threads and 1 round")
@@ -155,6 +180,8 @@ def main():
     text_given = text is not None
     converged = converge(args, text) if args.bareflow else 0
     for r in range(args.rounds):
+        if args.wait_idle:
+            wait_idle(f"round {r + 1}")
         for j in rates:
             what = f"round {r + 1}, -j {j}"
             if args.qemu:
@@ -182,7 +209,9 @@ def main():
     if args.bareflow:
         where = f"under warm `bareflow run --tier auto --state` (converged at run {converged}), {args.bitcode}"
     digits = 2 if args.qemu else 0
-    lines = [f"app-tinyllama {where}, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
+    idle = ", each started when the CPUs were idle" if args.wait_idle else ""
+    lines = [f"app-tinyllama {where}, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds "
+             f"(round-robin{idle}):"]
     lines += [f"  -j {j}: {med[j]:.{digits}f} tok/s" for j in rates]
     lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run"
                  + (" as the native build" if text_given else ""))
