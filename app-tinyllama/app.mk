@@ -3,6 +3,7 @@
 #   make test-app     NumPy-reference, tokenizer, sampler, libc-surface and bad-input tests (< 1 minute)
 #   make bench-llama  tok/s on the shipped model: native, then `bareflow run --tier interp|auto` when available
 #   make bench-threads  -j 1 against -j 2 (threads), natively
+#   make bench-threads-warm  the same under warm `bareflow run --tier auto --state` (stories15M shape)
 #   make train        re-train app-tinyllama/model/ (Python venv in build/train-venv; ~20 min on 2 cores)
 # See docs/tinyllama.md.
 
@@ -27,7 +28,7 @@ TL_MODEL  := $(TL_DIR)/model/model.bin
 TL_PY     ?= /usr/bin/python3
 TL_VENV   := $(BUILD)/train-venv
 
-.PHONY: app test-app bench-llama bench-threads train
+.PHONY: app test-app bench-llama bench-threads bench-threads-warm train
 
 app: $(BUILD)/tinyllama $(BUILD)/tinyllama.bc
 
@@ -72,6 +73,18 @@ bench-threads: app $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
 	  --out $(BUILD)/bench-threads.txt
 	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 \
 	  --threads 2 --rounds 7 --out $(BUILD)/bench-threads-stories.txt
+
+# make bench-threads-warm: the same on the stories15M-shaped checkpoint under `bareflow run --tier auto --state`:
+# a fresh store converged by -j 2 runs, then ROUNDS=N rounds (default 7) of warm -j 1 and -j 2 runs, each printing
+# the native build's text; tok/s and the program thread's CPU time (build/bench-threads-warm.txt). WAIT_IDLE=1:
+# each round starts in a moment the CPUs are idle (a shared host).
+WARM_STATE := $(BUILD)/bench-threads-warm-state
+
+bench-threads-warm: app host $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
+	rm -rf $(WARM_STATE)
+	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 \
+	  --threads 2 --rounds $(or $(ROUNDS),7) --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
+	  --state $(WARM_STATE) $(if $(WAIT_IDLE),--wait-idle) --out $(BUILD)/bench-threads-warm.txt
 
 bench-llama: app
 	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)

@@ -5,7 +5,9 @@
 //! thread per guest CPU): the three outputs must be the same. The same program as bitcode under
 //! `bareflow run` (irvm runs its threads, docs/irvm.md "Threads") in every tier, as a Linux
 //! process and in QEMU with 2 CPUs, prints what the native build prints; tests/pthread/counted.c
-//! checks that the interpreter's profile counts every call of every thread. Run by
+//! checks that the interpreter's profile counts every call of every thread, and
+//! tests/pthread/native_counted.c that calls between JIT-compiled functions on two threads are all
+//! counted. Run by
 //! `make test-boot`.
 
 mod support;
@@ -172,6 +174,62 @@ fn interpreted_threads_are_counted_exactly() {
     assert_eq!(worker["calls"], 4, "calls of worker");
     let header_count = worker["loops"][0]["header_count"].as_u64().unwrap();
     assert_eq!(header_count, 4 * 5000, "iterations of worker's loop: {worker}");
+}
+
+/// Function `name` of the profile `prof` (`--profile-out`).
+fn profiled(prof: &Path, name: &str) -> serde_json::Value {
+    let p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(prof).unwrap()).unwrap();
+    let f = p["functions"].as_array().unwrap().iter().find(|f| f["name"] == name).cloned();
+    f.unwrap_or_else(|| panic!("no function '{name}' in the profile"))
+}
+
+/// How often parameter `param` of `f` (a profile's function) was recorded with `value`.
+fn recorded(f: &serde_json::Value, param: u64, value: u64) -> u64 {
+    let table = f["arg_values"].as_array().unwrap().iter().find(|t| t["param"] == param).cloned().unwrap_or_default();
+    let values = table["values"].as_array().cloned().unwrap_or_default();
+    values.iter().find(|v| v[0] == value).map_or(0, |v| v[1].as_u64().unwrap())
+}
+
+/// Two threads run JIT-compiled `driver`, which calls `leaf` (compiled, below its top tier)
+/// through its thunk: every call is counted, those counted without irvm's lock included
+/// (tests/pthread/native_counted.c: 200 + 2 x 100 000 calls). With a reachable top tier, the
+/// counted calls stop at the tier mark, so `leaf` still gets there, and from half the mark they
+/// record their argument values (`rounds`, always 3).
+#[test]
+fn calls_from_jit_code_on_two_threads_are_counted_exactly() {
+    let dir = scratch("pthread-native-counted");
+    let src = root().join("tests/pthread/native_counted.c");
+    let (exe, bc) = (dir.join("native_counted"), dir.join("native_counted.bc"));
+    compile("native_counted", clang_command().args(["-O2", "-pthread"]).arg(&src).arg("-o").arg(&exe));
+    support::bitcode(&src, &bc, &["-O2"]);
+    let expected = text(&Command::new(&exe).output().expect("run native_counted").stdout);
+    for (thresholds, top) in [("3,100,1000000000", "O2"), ("3,100,60000", "O3")] {
+        let prof = dir.join(format!("native_counted-{top}.json"));
+        let o = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--thresholds"])
+            .arg(thresholds)
+            .arg("--profile-out")
+            .arg(&prof)
+            .arg(&bc)
+            .output()
+            .expect("bareflow run");
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        assert!(o.status.success(), "{thresholds}: {err}");
+        assert_eq!(out, expected, "{thresholds}: output differs from the native build's");
+        assert!(err.contains("[tier] driver: interp -> O1"), "{thresholds}: driver not compiled:\n{err}");
+        assert!(err.contains("[tier] leaf: O1 -> O2"), "{thresholds}: leaf did not reach O2:\n{err}");
+        if top == "O2" {
+            // Below its top tier for the whole run: every call went through the thunk.
+            assert!(!err.contains("[tier] leaf: O2 -> O3"), "{thresholds}: {err}");
+            assert_eq!(profiled(&prof, "leaf")["calls"], 200 + 2 * 100_000, "{thresholds}: calls of leaf");
+        } else {
+            // At the top tier JIT callers call it directly (uncounted): the mark was reached.
+            assert!(err.contains("[tier] leaf: O2 -> O3"), "{thresholds}: leaf did not reach O3:\n{err}");
+            let leaf = profiled(&prof, "leaf");
+            assert!(leaf["calls"].as_u64().unwrap() >= 59_000, "{thresholds}: calls of leaf: {leaf}");
+            // The calls from half the mark (about 60 000 - its heat's loop part) to the mark.
+            assert!(recorded(&leaf, 1, 3) >= 29_000, "{thresholds}: argument values of leaf: {leaf}");
+        }
+    }
 }
 
 /// Two interpreted threads pass a token by spinning on C11 atomics alone: the spinning thread

@@ -11,8 +11,22 @@ Each boot's QEMU threads are sampled every 0.2 s from /proc: the CPU time of the
 boot CPU, which runs the main thread: busy or spinning for the whole run) is the run's length on a host with
 a free CPU per vCPU, which wall time is not on a shared host; its median ratio is printed too.
 
+With --bareflow BIN --bitcode TINYLLAMA.bc --state DIR the runs are warm `bareflow run --tier auto --state DIR`
+runs of the bitcode: first `-j N` runs on the (fresh: DIR must not exist or be empty) store until one reports the
+converged module (at most --converge of them), then the rounds; each must print the native build's text. The
+program thread's CPU time (`--verbose`'s `[tier] CPU time` line) is printed too, and, from one more run of 2 tokens
+per round and -j, the part the generation took (the run's minus the 2-token run's: model load and tokenizer left
+out): the main thread computes or waits for its partners for the whole generation, so on a busy host, where wall
+time says little, it estimates the generation's length with a free CPU per thread (as the QEMU figure does).
+
+With --wait-idle each round (its -j 1 and -j N runs) starts only once the host's CPUs were at least 90 % idle over
+the last second (/proc/stat; it waits at most 10 minutes per round): on a host shared with other work, the rounds
+then run in its quiet moments.
+
 usage: tools/bench-threads.py --tinyllama BIN --model model.bin [--threads N] [--rounds R] [--steps S] [--out FILE]
+                              [--wait-idle]
                               [--qemu APPLIANCE --initrd INITRD [--accel MODE]]
+                              [--bareflow BIN --bitcode BC --state DIR [--converge K]]
 """
 import argparse
 import os
@@ -84,6 +98,54 @@ def run_qemu(args, threads, what):
     return text, float(m.group(1)), max(cpu.values())
 
 
+def cpu_times():
+    """(idle, total) jiffies of all CPUs so far (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def wait_idle(what):
+    """Wait until the CPUs were at least 90 % idle over one second."""
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        i1, t1 = cpu_times()
+        time.sleep(1)
+        i2, t2 = cpu_times()
+        if t2 > t1 and (i2 - i1) / (t2 - t1) >= 0.9:
+            return
+    sys.exit(f"bench-threads: {what}: the CPUs were never 90 % idle for a second in 10 minutes")
+
+
+def run_warm(args, threads, what, steps=None):
+    """One `bareflow run --tier auto --state` run: (text, tok/s, program thread CPU ms, stderr)."""
+    cmd = [args.bareflow, "run", "--tier", "auto", "--verbose", "--state", args.state, args.bitcode, "--",
+           args.model, "-n", str(steps or args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        tail = " | ".join(p.stderr.strip().splitlines()[-3:])
+        sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode}: {tail}")
+    m = re.search(r"achieved tok/s: ([0-9.]+)", p.stderr)
+    cpu = re.search(r"\[tier\] CPU time: program thread ([0-9.]+) ms", p.stderr)
+    if not m or not cpu:
+        sys.exit(f"bench-threads: {what}: no 'achieved tok/s' or '[tier] CPU time' line in the stderr of {' '.join(cmd)}")
+    return p.stdout, float(m.group(1)), float(cpu.group(1)), p.stderr
+
+
+def converge(args, text):
+    """Warm runs with the most threads on a fresh store until one builds the converged module."""
+    if os.path.isdir(args.state) and os.listdir(args.state):
+        sys.exit(f"bench-threads: --state {args.state}: not empty; give a fresh store (a missing or empty directory)")
+    for k in range(args.converge):
+        out, rate, _, err = run_warm(args, args.threads, f"converging run {k + 1}")
+        if out != text:
+            sys.exit(f"bench-threads: converging run {k + 1}: the text differs from the native run's")
+        print(f"converging run {k + 1} -j {args.threads}: {rate:.0f} tok/s", flush=True)
+        if "state: converged module:" in err:
+            return k + 1
+    sys.exit(f"bench-threads: --state {args.state}: no converged module after {args.converge} runs")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tinyllama", required=True)
@@ -95,41 +157,74 @@ def main():
     ap.add_argument("--qemu", metavar="APPLIANCE", help="boot this appliance in QEMU instead (with --initrd)")
     ap.add_argument("--initrd", help="with --qemu: its boot files (model.bin, tokenizer.bin)")
     ap.add_argument("--accel", default="tcg", help="with --qemu: tools/qemu-run's --accel (default tcg)")
+    ap.add_argument("--bareflow", help="warm `bareflow run --tier auto --state` runs of --bitcode with this binary")
+    ap.add_argument("--bitcode", help="with --bareflow: app-tinyllama's whole-program bitcode")
+    ap.add_argument("--state", help="with --bareflow: the snapshot store (a fresh directory)")
+    ap.add_argument("--converge", type=int, default=5, help="with --bareflow: at most this many runs to converge")
+    ap.add_argument("--wait-idle", action="store_true", help="start each round in a moment the CPUs are idle")
     args = ap.parse_args()
     if args.threads < 2 or args.rounds < 1:
         sys.exit(f"bench-threads: --threads {args.threads} --rounds {args.rounds}: need at least 2 threads and 1 round")
     if bool(args.qemu) != bool(args.initrd):
         sys.exit("bench-threads: --qemu and --initrd go together")
+    if not (bool(args.bareflow) == bool(args.bitcode) == bool(args.state)):
+        sys.exit("bench-threads: --bareflow, --bitcode and --state go together")
+    if args.qemu and args.bareflow:
+        sys.exit("bench-threads: --qemu and --bareflow are two different benchmarks; give one")
     rates = {1: [], args.threads: []}
-    busiest = {1: [], args.threads: []}
+    cpu_time = {1: [], args.threads: []}
+    generation_cpu = {1: [], args.threads: []}
     text = None
-    if args.qemu:
-        text, _ = run(args, 1, "the native run")  # what every boot must print
+    if args.qemu or args.bareflow:
+        text, _ = run(args, 1, "the native run")  # what every boot or warm run must print
+    text_given = text is not None
+    converged = converge(args, text) if args.bareflow else 0
     for r in range(args.rounds):
+        if args.wait_idle:
+            wait_idle(f"round {r + 1}")
         for j in rates:
             what = f"round {r + 1}, -j {j}"
             if args.qemu:
                 out, rate, cpu = run_qemu(args, j, what)
-                busiest[j].append(cpu)
+                cpu_time[j].append(cpu)
+            elif args.bareflow:
+                out, rate, cpu, _ = run_warm(args, j, what)
+                cpu_time[j].append(cpu)
+                _, _, fixed, _ = run_warm(args, j, what + " (2 tokens)", steps=2)
+                generation_cpu[j].append(cpu - fixed)
             else:
                 out, rate = run(args, j, what)
             if text is None:
                 text = out
             elif out != text:
-                sys.exit(f"bench-threads: {what}: the text differs from the {'native' if args.qemu else 'first'} run's")
+                sys.exit(f"bench-threads: {what}: the text differs from the {'native' if text_given else 'first'} run's")
             rates[j].append(rate)
-            cpu_words = f", busiest QEMU thread {busiest[j][-1]:.2f} s CPU" if args.qemu else ""
+            cpu_words = f", busiest QEMU thread {cpu_time[j][-1]:.2f} s CPU" if args.qemu else ""
+            if args.bareflow:
+                cpu_words = f", program thread {cpu_time[j][-1]:.0f} ms CPU ({generation_cpu[j][-1]:.0f} ms generating)"
             load = os.getloadavg()[0]
             print(f"round {r + 1} -j {j}: {rate:.{2 if args.qemu else 0}f} tok/s{cpu_words} (load {load:.1f})", flush=True)
     med = {j: statistics.median(v) for j, v in rates.items()}
     where = f"in QEMU ({args.accel}, {args.threads} CPUs), {args.qemu}" if args.qemu else "natively"
+    if args.bareflow:
+        where = f"under warm `bareflow run --tier auto --state` (converged at run {converged}), {args.bitcode}"
     digits = 2 if args.qemu else 0
-    lines = [f"app-tinyllama {where}, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds (round-robin):"]
+    idle = ", each started when the CPUs were idle" if args.wait_idle else ""
+    lines = [f"app-tinyllama {where}, {args.model}, {args.steps} tokens greedy, median of {args.rounds} rounds "
+             f"(round-robin{idle}):"]
     lines += [f"  -j {j}: {med[j]:.{digits}f} tok/s" for j in rates]
     lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run"
-                 + (" as the native build" if args.qemu else ""))
+                 + (" as the native build" if text_given else ""))
+    if args.bareflow:
+        cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
+        gen = {j: statistics.median(v) for j, v in generation_cpu.items()}
+        lines.append(f"  CPU time of the program thread (whole run): -j 1 {cpu[1]:.0f} ms, -j {args.threads} "
+                     f"{cpu[args.threads]:.0f} ms: {cpu[1] / cpu[args.threads]:.2f}x")
+        lines.append(f"  the same for the generation (run minus a 2-token run): -j 1 {gen[1]:.0f} ms, -j {args.threads} "
+                     f"{gen[args.threads]:.0f} ms: {gen[1] / max(gen[args.threads], 1e-9):.2f}x (estimates the speed-up "
+                     "with a free CPU per thread)")
     if args.qemu:
-        cpu = {j: statistics.median(v) for j, v in busiest.items()}
+        cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
         lines.append(f"  CPU time of the busiest QEMU thread: -j 1 {cpu[1]:.2f} s, -j {args.threads} {cpu[args.threads]:.2f} s: "
                      f"{cpu[1] / cpu[args.threads]:.2f}x (estimates the speed-up on a host with a free CPU per vCPU)")
     print("\n".join(lines))

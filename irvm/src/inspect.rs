@@ -136,6 +136,7 @@ impl Machine {
                 self.hot[f.index()] = crate::vm::Hot::of(c, addr != 0);
                 self.refresh_check(f.index());
             }
+            self.publish_counted(f.index(), addr);
         }
     }
 
@@ -188,12 +189,12 @@ impl Machine {
 
     /// Calls of `f` counted so far.
     pub fn calls(&self, f: FuncId) -> u64 {
-        self.stats[f.index()].calls
+        self.call_count(f.index())
     }
 
     /// Set `f`'s call count (a host seeding it from a saved profile).
     pub fn set_calls(&mut self, f: FuncId, calls: u64) {
-        self.stats[f.index()].calls = calls;
+        self.reset_call_count(f.index(), calls);
     }
 
     /// Inclusive cycles of `f`'s outermost activations so far.
@@ -210,6 +211,7 @@ impl Machine {
     /// Average inclusive cycles per call of `f` (from its timed calls; 0 if never timed).
     pub fn average_cycles(&self, f: FuncId) -> u64 {
         let st = &self.stats[f.index()];
+        // `incl` comes from calls through irvm, so it is divided by those alone.
         st.timed_dt.checked_div(st.timed).or_else(|| st.incl.checked_div(st.calls)).unwrap_or(0)
     }
 
@@ -290,7 +292,7 @@ impl Machine {
 
     /// Every nonzero count of the run so far, for a whole-program profile summary.
     pub fn summary_counts(&self) -> SummaryCounts {
-        let calls = self.stats.iter().map(|s| s.calls).filter(|c| *c > 0).collect();
+        let calls = (0..self.stats.len()).map(|f| self.call_count(f)).filter(|c| *c > 0).collect();
         let edges = self.functions().flat_map(|f| self.edge_counts(f)).filter(|c| *c > 0).collect();
         SummaryCounts { calls, edges }
     }

@@ -36,6 +36,9 @@ impl Default for Options {
 #[derive(Default, Clone)]
 #[repr(C)]
 pub(crate) struct FuncStats {
+    /// Calls counted under the interpreter lock (all of them with one thread); calls that native
+    /// code made through the thunk without it are in `Machine::counted`, and
+    /// `Machine::call_count` is the sum.
     pub(crate) calls: u64,
     /// The call path's one check: a call made when `calls` (before counting it) is at least this
     /// takes the checked path (`exec::call::call`), which times it, runs the tier hook or records
@@ -61,8 +64,6 @@ pub(crate) struct FuncStats {
     pub(crate) skipped: u64,
     /// Activations that left the interpreter at an OSR point to finish in native code.
     pub(crate) osr_entries: u64,
-    /// Argument value tables, once the function became a value-profiling candidate.
-    pub(crate) values: Option<Box<crate::profile::values::FuncValues>>,
     /// Size tables of the memory call sites, indexed by site, once it became a candidate.
     pub(crate) mem_sizes: Option<Box<[crate::profile::values::TopK]>>,
     /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
@@ -213,6 +214,12 @@ pub struct Machine {
     argv: (Vec<CString>, Box<[usize]>),
     /// The interpreter lock and the parked states of the program's other threads.
     pub(crate) threads: crate::threads::Threads,
+    /// Calls of compiled functions counted by their thunk without the lock (`exec::counted`).
+    /// Made with the machine and never replaced: the thunk reads it without the lock.
+    pub(crate) counted: crate::exec::counted::CountedCalls,
+    /// Argument value tables (`profile::values`), also made with the machine, never replaced
+    /// and read by the thunk without the lock.
+    pub(crate) values: crate::profile::values::ValueTables,
 }
 
 /// Read the time-stamp counter.
@@ -253,6 +260,8 @@ impl Machine {
             jumps: Default::default(),
             argv: (Vec::new(), Box::new([])),
             threads: crate::threads::Threads::new(std::ptr::null_mut(), 0, None),
+            counted: crate::exec::counted::CountedCalls::new(nfuncs),
+            values: crate::profile::values::ValueTables::new(nfuncs),
         });
         if m.prog.funcs.iter().any(|f| f.intercept == crate::program::Intercept::SetJmp) {
             m.jumps.setjmp = m.prog.resolve_symbol("_setjmp").unwrap_or(0);
@@ -288,8 +297,10 @@ impl Machine {
     /// of `f` must be timed, run the tier hook (at its tier mark) or have its argument values
     /// recorded (from half its tier mark, `profile::values::is_candidate`); 0 (every call
     /// checked) while `f` cannot take the fast path (`Hot::simple`). Called whenever one of
-    /// these changes.
+    /// these changes; so is the limit of `f`'s calls counted without the lock
+    /// ([`Machine::refresh_counted`]), which depends on the tier mark too.
     pub(crate) fn refresh_check(&mut self, f: usize) {
+        self.refresh_counted(f);
         let tier = self.tier_at.get(f).map_or(u64::MAX, |&at| crate::profile::values::first_candidate(at));
         let simple = self.hot.get(f).is_some_and(|h| h.simple);
         if let Some(st) = self.stats.get_mut(f) {
@@ -503,6 +514,7 @@ impl Machine {
             let mut img = RegImage::default();
             img.gpr[..args.len()].copy_from_slice(args);
             self.stats[f.0 as usize].calls += 1;
+            self.refresh_counted(f.index());
             let mark = exec::jump::mark(self);
             let outside = crate::threads::to_native(self, native);
             // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.

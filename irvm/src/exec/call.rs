@@ -249,7 +249,7 @@ pub(crate) unsafe fn call(
     unsafe {
         let mm = &mut *m;
         if let Some(&at) = mm.tier_at.get(f as usize)
-            && mm.stats[f as usize].calls >= at
+            && mm.call_count(f as usize) >= at
         {
             mm.run_tier_hook(f);
         }
@@ -308,7 +308,7 @@ unsafe fn profile_values(m: *mut Machine, f: u32, site: *const CallSite, fp: *mu
     // SAFETY: live machine, not otherwise borrowed (# Safety).
     let mm = unsafe { &mut *m };
     let Some(&at) = mm.tier_at.get(f as usize) else { return };
-    if !crate::profile::values::is_candidate(mm.stats[f as usize].calls + 1, at) {
+    if !crate::profile::values::is_candidate(mm.call_count(f as usize) + 1, at) {
         return;
     }
     let Some(code) = mm.prog.funcs[f as usize].code.as_deref().map(|c| c as *const Code) else { return };
@@ -364,9 +364,13 @@ pub(crate) unsafe fn enter_from_host(m: *mut Machine, f: FuncId, args: &[u64], v
     unsafe {
         let code = code_of(m, f.0)?;
         let base = ((*m).regs.base() as *mut u64).add((*m).reg_top);
-        push_frame(m, f.0, code, base, (std::ptr::null(), Reg(0), 0, 0), va, |cfp| {
+        let st = push_frame(m, f.0, code, base, (std::ptr::null(), Reg(0), 0, 0), va, |cfp| {
             std::ptr::copy_nonoverlapping(args.as_ptr(), cfp.add(1), args.len().min((*code).param_slots as usize));
-        })
+        })?;
+        // A function with native code entered interpreted (a variadic one, or a host call):
+        // counted under the lock.
+        (*m).refresh_counted(f.index());
+        Ok(st)
     }
 }
 

@@ -3,10 +3,14 @@
 //! current interpreter state, and put the result in the return registers. If the program ends
 //! inside such a call (`exit`, or a run-time error) there is no way back through the native frames:
 //! the host's `Hooks::on_exit` runs and the process ends here. A C++ exception that leaves the
-//! function goes back to the thunk, which throws it on into the native caller.
+//! function goes back to the thunk, which throws it on into the native caller. A call of a
+//! compiled function below its tier mark is counted with an atomic add (its argument values
+//! recorded if it is near the mark) and goes straight to its native code, without irvm's lock or
+//! interpreter state (`counted.rs`).
 
 use super::{Trap, call};
 use crate::abi::classify::CallShape;
+use crate::abi::exception::Thrown;
 use crate::abi::{ArgLoc, RegImage, RetLoc};
 use crate::isa::FuncId;
 use crate::vm::{Machine, Outcome};
@@ -17,6 +21,30 @@ use crate::vm::{Machine, Outcome};
 /// `owner` is the live `Machine` that bound the thunk; `regs` is the thunk's saved register image.
 pub(crate) unsafe fn thunk_entry(owner: *mut (), func: u32, regs: &mut RegImage) {
     let m: *mut Machine = owner.cast();
+    // SAFETY: the thunk's owner is a live machine; only its `counted` field is referenced, which
+    // is made with the machine, never replaced and holds atomics only, so reading it while
+    // another thread holds the interpreter lock (and uses the other fields) is no data race.
+    let counted = unsafe { &(*m).counted };
+    if let Some(a) = counted.admit(func as usize) {
+        if let Some(code) = a.record {
+            // SAFETY: lowered code is owned by the function table, read-only once lowered and
+            // never freed while the machine lives.
+            let code = unsafe { &*code };
+            // SAFETY: as `counted`: the value tables are made with the machine, never replaced,
+            // and each has its own mutex.
+            let values = unsafe { &(*m).values };
+            if let Some(sig) = code.own_sig.as_ref() {
+                values.record(func as usize, code, |k| register_arg(sig, k, regs));
+            }
+        }
+        // SAFETY: `a.native` is compiled code of `func` (published by `Machine::set_native`,
+        // never freed during a run) and `a.shape` its signature's; `regs` is the thunk's image.
+        if let Err(thrown) = unsafe { pass_through(a.native, a.shape, regs) } {
+            // The thunk's asm throws it on into its native caller.
+            regs.rethrow = thrown.into_raw() as u64;
+        }
+        return;
+    }
     // A thread of the program's other than the one running now waits here for the interpreter.
     let inside = crate::threads::into_interpreter(m);
     // SAFETY: the thunk's owner is a live machine (unbound when it is dropped), not otherwise
@@ -72,7 +100,7 @@ unsafe fn tier_check(m: *mut Machine, func: u32) -> usize {
     // while the hook runs.
     let mm = unsafe { &mut *m };
     if let Some(&at) = mm.tier_at.get(func as usize)
-        && mm.stats[func as usize].calls >= at
+        && mm.call_count(func as usize) >= at
     {
         mm.run_tier_hook(func);
     }
@@ -91,19 +119,17 @@ unsafe fn call_native(
     shape: CallShape,
     regs: &mut RegImage,
 ) -> Result<(), Trap> {
-    let mut img = *regs;
-    img.nstack = u64::from(shape.nstack);
-    img.nvec = u64::from(shape.nxmm);
-    img.x87 = u64::from(shape.x87);
     // SAFETY: live machine (counter only).
-    unsafe { (&mut (*m).stats)[func as usize].calls += 1 };
+    unsafe {
+        (&mut (*m).stats)[func as usize].calls += 1;
+        (*m).refresh_counted(func as usize);
+    }
     // SAFETY: live machine, not referenced across the native call.
     let mark = unsafe { super::jump::mark(&*m) };
     // SAFETY: live machine; the borrow ends at once.
     let outside = crate::threads::to_native(unsafe { &*m }, native);
-    // SAFETY: `native` is compiled code of this function (its own signature); the stack words
-    // are the native caller's outgoing arguments.
-    let r = unsafe { crate::abi::native::call(native, &mut img) };
+    // SAFETY: `native` is compiled code of this function, whose signature has `shape`.
+    let r = unsafe { pass_through(native, shape, regs) };
     // SAFETY: `outside` is this call's; the machine is alive.
     unsafe { crate::threads::from_native(outside) };
     // SAFETY: live machine again.
@@ -113,6 +139,23 @@ unsafe fn call_native(
         mm.thrown = Some(thrown);
         return Err(Trap::Unwind);
     }
+    Ok(())
+}
+
+/// Run `native` with the native caller's registers and stack words as the thunk saved them in
+/// `regs`; its results go back into `regs`. `Err`: it threw.
+///
+/// # Safety
+/// `native` is compiled code of the function the thunk stands for, whose signature has
+/// `shape`; `regs` is the thunk's saved register image (its stack words are the native
+/// caller's outgoing arguments).
+unsafe fn pass_through(native: usize, shape: CallShape, regs: &mut RegImage) -> Result<(), Thrown> {
+    let mut img = *regs;
+    img.nstack = u64::from(shape.nstack);
+    img.nvec = u64::from(shape.nxmm);
+    img.x87 = u64::from(shape.x87);
+    // SAFETY: `native` takes what the native caller passed (its own signature, # Safety).
+    unsafe { crate::abi::native::call(native, &mut img) }?;
     regs.rax = img.rax;
     regs.rdx = img.rdx;
     regs.ret_xmm = img.ret_xmm;

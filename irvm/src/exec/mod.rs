@@ -6,6 +6,7 @@
 mod bigint;
 pub(crate) mod call;
 pub(crate) mod callback;
+pub(crate) mod counted;
 pub(crate) mod float;
 pub(crate) mod fp80;
 pub(crate) mod int;

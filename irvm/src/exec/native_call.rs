@@ -134,6 +134,7 @@ pub(crate) unsafe fn call_native(
             va: 0,
         });
         mm.sp = at;
+        mm.refresh_counted(stat);
     }
     // SAFETY: live machine; the borrow ends at once.
     let outside = crate::threads::to_native(unsafe { &*m }, addr);

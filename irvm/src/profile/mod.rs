@@ -139,7 +139,8 @@ impl Profile {
     pub fn collect(m: &Machine, exit_status: Option<i32>) -> Profile {
         let mut functions = Vec::new();
         for (i, st) in m.stats.iter().enumerate() {
-            if st.calls == 0 {
+            let calls = m.call_count(i);
+            if calls == 0 {
                 continue;
             }
             let entry = m.prog.funcs.get(i);
@@ -147,7 +148,7 @@ impl Profile {
             let mut f = Function {
                 name: m.func_name(i).to_string(),
                 kind: if code.is_some() { "interpreted" } else { "native" },
-                calls: st.calls,
+                calls,
                 instructions: 0,
                 inclusive_cycles: st.incl,
                 exclusive_cycles: st.excl,
@@ -159,7 +160,7 @@ impl Profile {
                 mem_sizes: m.mem_sizes(crate::isa::FuncId(i as u32)),
             };
             if let Some(code) = code {
-                fill_blocks(&mut f, code, &st.counters, st.calls);
+                fill_blocks(&mut f, code, &st.counters, calls);
                 let total: u64 = f.blocks.iter().map(|b| b.count * u64::from(b.instructions)).sum();
                 f.instructions = total.saturating_sub(st.skipped);
             }

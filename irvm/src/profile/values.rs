@@ -1,12 +1,14 @@
 //! Value profiles: for a function whose calls approach its next tier mark, per integer or
 //! pointer parameter a small table of the values it was called with and how often (the first
 //! [`TOP_K`] distinct values, then an "other" count). Recorded on the call-entry path only
-//! (`exec::call::call`, `exec::callback`), never in the execution loop; the tier manager reads
-//! them ([`Machine::arg_values`]) to decide on guarded specialization.
+//! (`exec::call::call`, `exec::callback`, and a thunk's counted calls, `exec::counted`), never in
+//! the execution loop; the tier manager reads them ([`Machine::arg_values`]) to decide on guarded
+//! specialization.
 
 use crate::isa::FuncId;
 use crate::vm::Machine;
 use serde::Serialize;
+use std::sync::{Mutex, PoisonError};
 
 /// Distinct values kept per parameter.
 pub const TOP_K: usize = 4;
@@ -141,12 +143,37 @@ pub(crate) fn first_candidate(mark: u64) -> u64 {
     if mark == u64::MAX { u64::MAX } else { mark.div_ceil(2).saturating_sub(1) }
 }
 
+/// Every function's value tables (made at its first recorded call), each behind a mutex of its
+/// own: calls through irvm record under the interpreter lock, and a thread's counted calls
+/// (`exec::counted`) without it, so the tables need their own. A recording holds it for a few
+/// compares.
+pub(crate) struct ValueTables(Box<[Mutex<Option<Box<FuncValues>>>]>);
+
+impl ValueTables {
+    /// Tables for `n` functions, none recorded yet.
+    pub(crate) fn new(n: usize) -> ValueTables {
+        ValueTables((0..n).map(|_| Mutex::new(None)).collect())
+    }
+
+    /// Record one call of `f` (lowered code `code`); `arg(k)` is parameter k's (first) slot.
+    pub(crate) fn record(&self, f: usize, code: &crate::translate::Code, arg: impl Fn(usize) -> u64) {
+        let Some(slot) = self.0.get(f) else { return };
+        let mut t = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        t.get_or_insert_with(|| Box::new(FuncValues::for_code(code))).record(arg);
+    }
+
+    fn report(&self, f: usize) -> Vec<ArgValues> {
+        let Some(slot) = self.0.get(f) else { return Vec::new() };
+        slot.lock().unwrap_or_else(PoisonError::into_inner).as_deref().map(FuncValues::report).unwrap_or_default()
+    }
+}
+
 impl Machine {
     /// The value tables of `f`'s integer and pointer parameters (empty: not profiled, i.e. no
     /// tiering, or its calls never came near a tier mark while it was interpreted or entered
     /// through irvm).
     pub fn arg_values(&self, f: FuncId) -> Vec<ArgValues> {
-        self.stats.get(f.index()).and_then(|s| s.values.as_deref()).map(FuncValues::report).unwrap_or_default()
+        self.values.report(f.index())
     }
 
     /// Record a call of `f` if `f` is a candidate (see [`is_candidate`]); `code` is its lowered
@@ -154,11 +181,10 @@ impl Machine {
     #[inline]
     pub(crate) fn note_call_values(&mut self, f: u32, code: &crate::translate::Code, arg: impl Fn(usize) -> u64) {
         let mark = self.tier_at.get(f as usize).copied().unwrap_or(u64::MAX);
-        let st = &mut self.stats[f as usize];
-        if !is_candidate(st.calls + 1, mark) {
+        if !is_candidate(self.call_count(f as usize) + 1, mark) {
             return;
         }
-        st.values.get_or_insert_with(|| Box::new(FuncValues::for_code(code))).record(arg);
+        self.values.record(f as usize, code, arg);
     }
 }
 
