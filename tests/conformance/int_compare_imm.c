@@ -38,9 +38,9 @@ int main(void) {
             if ((j * 7) % 5 == 1) last = j;
             acc += j * 3 + last;
         }
-        int32_t acc32 = 0;
-        for (int k = OPQ(-20); k < lo + 25; k++) acc32 = acc32 * 3 + (k ^ (int)acc);
-        printf("latch lo=%d acc=%lld last=%lld acc32=%d\n", lo, (long long)acc, (long long)last, acc32);
+        uint32_t acc32 = 0; /* unsigned: the products wrap, defined */
+        for (int k = OPQ(-20); k < lo + 25; k++) acc32 = acc32 * 3u + (uint32_t)(k ^ (int)acc);
+        printf("latch lo=%d acc=%lld last=%lld acc32=%u\n", lo, (long long)acc, (long long)last, acc32);
         ck((uint64_t)acc); ck((uint64_t)last); ck((uint32_t)acc32);
     }
     /* A subsequence count (the inner loop walks down with a one-edge update). */
