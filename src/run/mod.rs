@@ -304,7 +304,7 @@ fn setup_tier(
     if a.tier == Tier::Auto {
         // One compile thread when the run has more than one CPU, synchronous compiles on one:
         // measured on an idle 2-CPU host, a compile thread brings app-tinyllama's peak sooner
-        // (about 60 % of the synchronous time to peak in userspace, 90 % in QEMU with two guest
+        // (59-65 % of the synchronous time to peak in userspace, 81-97 % in QEMU with two guest
         // CPUs, docs/performance.md "Background compilation"); with one CPU it could only take
         // the program's. The CPU count is printed for the tier log.
         let cpus = crate::platform::cpus_online();
