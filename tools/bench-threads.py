@@ -40,15 +40,23 @@ QEMU_RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 PROMPT = "And God said"
 
 
-def run(args, threads, what):
-    cmd = [args.tinyllama, args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
+def launch(cmd, what):
+    """Run one app-tinyllama process to its end: (stdout, stderr, achieved tok/s); a failed run or one
+    without the tok/s line stops the script."""
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
-        sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode}: {p.stderr.strip()}")
+        tail = " | ".join(p.stderr.strip().splitlines()[-3:])
+        sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode}: {tail}")
     m = re.search(r"achieved tok/s: ([0-9.]+)", p.stderr)
     if not m:
-        sys.exit(f"bench-threads: {what}: no 'achieved tok/s' line in its stderr")
-    return p.stdout, float(m.group(1))
+        sys.exit(f"bench-threads: {what}: no 'achieved tok/s' line in the stderr of {' '.join(cmd)}")
+    return p.stdout, p.stderr, float(m.group(1))
+
+
+def run(args, threads, what):
+    cmd = [args.tinyllama, args.model, "-n", str(args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
+    out, _, rate = launch(cmd, what)
+    return out, rate
 
 
 def qemu_threads(root):
@@ -121,15 +129,11 @@ def run_warm(args, threads, what, steps=None):
     """One `bareflow run --tier auto --state` run: (text, tok/s, program thread CPU ms, stderr)."""
     cmd = [args.bareflow, "run", "--tier", "auto", "--verbose", "--state", args.state, args.bitcode, "--",
            args.model, "-n", str(steps or args.steps), "-t", "0", "-i", PROMPT, "-j", str(threads)]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        tail = " | ".join(p.stderr.strip().splitlines()[-3:])
-        sys.exit(f"bench-threads: {what}: {' '.join(cmd)} exited with status {p.returncode}: {tail}")
-    m = re.search(r"achieved tok/s: ([0-9.]+)", p.stderr)
-    cpu = re.search(r"\[tier\] CPU time: program thread ([0-9.]+) ms", p.stderr)
-    if not m or not cpu:
-        sys.exit(f"bench-threads: {what}: no 'achieved tok/s' or '[tier] CPU time' line in the stderr of {' '.join(cmd)}")
-    return p.stdout, float(m.group(1)), float(cpu.group(1)), p.stderr
+    out, err, rate = launch(cmd, what)
+    cpu = re.search(r"\[tier\] CPU time: program thread ([0-9.]+) ms", err)
+    if not cpu:
+        sys.exit(f"bench-threads: {what}: no '[tier] CPU time' line in the stderr of {' '.join(cmd)}")
+    return out, rate, float(cpu.group(1)), err
 
 
 def converge(args, text):

@@ -513,8 +513,7 @@ impl Machine {
             // Tiering: the function has native code and integer/pointer parameters only.
             let mut img = RegImage::default();
             img.gpr[..args.len()].copy_from_slice(args);
-            self.stats[f.0 as usize].calls += 1;
-            self.refresh_counted(f.index());
+            self.count_locked_call(f.index());
             let mark = exec::jump::mark(self);
             let outside = crate::threads::to_native(self, native);
             // SAFETY: `native` is compiled code of `f` (same signature); arguments in GPRs.

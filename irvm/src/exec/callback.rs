@@ -119,11 +119,8 @@ unsafe fn call_native(
     shape: CallShape,
     regs: &mut RegImage,
 ) -> Result<(), Trap> {
-    // SAFETY: live machine (counter only).
-    unsafe {
-        (&mut (*m).stats)[func as usize].calls += 1;
-        (*m).refresh_counted(func as usize);
-    }
+    // SAFETY: live machine (counters only).
+    unsafe { (*m).count_locked_call(func as usize) };
     // SAFETY: live machine, not referenced across the native call.
     let mark = unsafe { super::jump::mark(&*m) };
     // SAFETY: live machine; the borrow ends at once.

@@ -128,6 +128,13 @@ impl Machine {
         self.stats.get(f).map_or(0, |s| s.calls) + self.counted.calls(f)
     }
 
+    /// Count a call of `f` under the lock, and move the limit of its counted calls with it.
+    #[inline]
+    pub(crate) fn count_locked_call(&mut self, f: usize) {
+        self.stats[f].calls += 1;
+        self.refresh_counted(f);
+    }
+
     /// Recompute how far counted calls of `f` may go — up to its tier mark, where the tier hook
     /// must run — and from where they record argument values (half the mark,
     /// `profile::values::first_candidate`), both minus the calls counted under the lock; and

@@ -197,11 +197,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 br!(c, crate::isa::BrCmp { a: x.v, b, t, f, ctr }, ip)
             }};
         }
-        // A compare-branch-move of one predicate (`BrMv`): the compare, the `ExtBr` slot's phi
-        // move on the edges in `mv`, then the branch.
+        // A compare-branch-move: the compare of slots `a` and `b`, the `ExtBr` slot's phi move on
+        // the edges in `mv`, then the branch.
         macro_rules! br_mov {
-            ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let crate::isa::BrMv { mv, a, b } = $x;
+            ($mv:expr, $ra:expr, $rb:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let (mv, a, b) = ($mv, $ra, $rb);
                 let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                 let ($a, $b) = (r!(a), r!(b));
                 let c = $e;
@@ -590,24 +590,10 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     }
                     br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
                 }
-                Op::BrMov64 { p, mv, a, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                    let c = int::cmp_eq_or_flat(p, r!(a), r!(b));
-                    if (mv >> u8::from(c)) & 1 != 0 {
-                        w!(d, r!(s));
-                    }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
-                }
-                Op::BrMov32 { p, mv, a, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                    let c = int::cmp32_eq_or_flat(p, r!(a), r!(b));
-                    if (mv >> u8::from(c)) & 1 != 0 {
-                        w!(d, r!(s));
-                    }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
-                }
-                Op::BrMovSlt64(x) => br_mov!(x, |a, b| (a as i64) < b as i64),
-                Op::BrMovSlt32(x) => br_mov!(x, |a, b| (a as i32) < b as i32),
+                Op::BrMov64 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp_eq_or_flat(p, x, y)),
+                Op::BrMov32 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp32_eq_or_flat(p, x, y)),
+                Op::BrMovSlt64(x) => br_mov!(x.mv, x.a, x.b, |a, b| (a as i64) < b as i64),
+                Op::BrMovSlt32(x) => br_mov!(x.mv, x.a, x.b, |a, b| (a as i32) < b as i32),
                 Op::LoadFMulAdd64(x) => {
                     let Op::ExtFma { d, a, b, c } = *ip else { std::hint::unreachable_unchecked() };
                     ip = pc.add(2);
