@@ -20,6 +20,9 @@ const EINVAL: c_int = Errno::EINVAL as c_int;
 /// 2 MiB itself).
 const DEFAULT_STACK: usize = 2 << 20;
 
+/// The smallest stack a thread may ask for (`PTHREAD_STACK_MIN` on x86-64 Linux).
+const STACK_MIN: usize = 16384;
+
 /// Our view of `pthread_attr_t` (56 bytes).
 #[repr(C)]
 struct Attr {
@@ -359,12 +362,24 @@ crate::libc_fn! {
     /// # Safety
     /// `a` valid.
     fn pthread_attr_setstacksize(a: *mut c_void, size: usize) -> c_int {
-        if size < 16384 {
+        if size < STACK_MIN {
             return EINVAL;
         }
         // SAFETY: caller's contract.
         unsafe { (*(a as *mut Attr)).stack_size = size as u64 };
         0
+    }
+
+    /// `size_t __pthread_get_minstack(const pthread_attr_t *)`: the smallest stack a thread
+    /// may have (glibc's, which Rust std looks up by name before it starts a thread). glibc adds
+    /// the static TLS it places on the stack; core-rt gives each thread its TLS block apart.
+    /// Found by name, it also spares `dlsym` a search of the whole symbol map (inflated for
+    /// it: ~0.1 s under QEMU's TCG) at a program's first thread.
+    ///
+    /// # Safety
+    /// Always safe (the attribute is not read).
+    fn __pthread_get_minstack(_a: *const c_void) -> usize {
+        STACK_MIN
     }
 
     /// `int pthread_attr_getguardsize(const pthread_attr_t *, size_t *)`.
