@@ -185,9 +185,6 @@ impl Jit {
         }
         if let Some(spec) = osr {
             let o = crate::osr::build(ex.module.raw(), ex.function, function, &symbol, spec)?;
-            if let Some(p) = profile {
-                pipeline::attach_entry_count(o, p.entry_count);
-            }
             ex.function = o;
         }
         if let Some(spec) = special {
