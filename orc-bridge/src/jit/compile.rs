@@ -217,7 +217,7 @@ impl Jit {
             // generator gets none: the variant is entered once, the code after its loop has not
             // run yet, and with a count of 1 block placement takes that code for cold (dp_count's
             // subsequence loop, reached only through main's variant: its hit blocks jumped back
-            // to the next compare instead of repeating it as native -O3 does; 5 % slower).
+            // to the next compare instead of repeating it as native -O3 does).
             // SAFETY: `symbol` names the variant's definition in `ex.module`, which we own.
             unsafe { pipeline::erase_entry_count(ex.module.raw(), &symbol) };
         }
