@@ -254,6 +254,23 @@ pub(crate) fn attach_entry_count(f: LLVMValueRef, count: u64) {
     }
 }
 
+/// Remove the `function_entry_count` of the function named `name` in `module` (it keeps its
+/// branch weights), if there is one.
+///
+/// # Safety
+/// `module` must be a valid module.
+pub(crate) unsafe fn erase_entry_count(module: LLVMModuleRef, name: &str) {
+    let Ok(name) = CString::new(name) else { return };
+    // SAFETY: valid module (caller) and name; erasing absent metadata does nothing.
+    unsafe {
+        let f = LLVMGetNamedFunction(module, name.as_ptr());
+        if !f.is_null() {
+            let kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(module), c"prof".as_ptr(), 4);
+            LLVMGlobalEraseMetadata(f, kind);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ProfileSummary;

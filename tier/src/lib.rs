@@ -471,6 +471,10 @@ impl Tiering {
                 }
                 _ => format!("heat {heat} >= {}", self.thresholds.of(to)),
             };
+            if let Some(mark) = self.defer_for_values(m, f, to) {
+                m.set_tier_mark(f, mark);
+                return;
+            }
             if self.background.is_some() {
                 // Keep running as now; ask again soon (the compile result is installed by
                 // whichever hook comes first after it is ready).

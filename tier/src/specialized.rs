@@ -15,6 +15,11 @@ pub const SPECIALIZE_SHARE: f64 = 0.10;
 /// worth specializing is chosen from (`Tiering::min_recorded_calls`).
 pub const EARLY_CHOICE_CALLS: u64 = 4;
 
+/// With a compile thread, the most calls a function whose calls already enter its OSR variant
+/// waits for irvm to record the argument values its specialization is chosen from
+/// (`Tiering::defer_for_values`): a function without parameters records none, and waits no longer.
+pub const DEFER_CALLS: u64 = 4 * EARLY_CHOICE_CALLS;
+
 /// `f`'s share of the interpreter's time so far: the inclusive cycles of its finished calls
 /// (its callees included) over the exclusive cycles of every function's.
 pub(crate) fn time_share(m: &Machine, f: FuncId) -> f64 {
@@ -111,6 +116,30 @@ impl Tiering {
     /// (`dot`, specialized for `matmul`'s rows, missed every call of the attention loop).
     pub(crate) fn worth_specializing_in_background(&self, m: &Machine, f: FuncId) -> bool {
         time_share(m, f) >= SPECIALIZE_SHARE && self.trips_per_call(m, f) >= crate::kept::LONG_CALL_TRIPS
+    }
+
+    /// With a compile thread, the tier mark to come back at instead of queueing `f`'s
+    /// whole-function job now, if that job would be chosen too early to get a specialization.
+    /// That is when `f` is worth specializing, its calls already run their loops in its OSR
+    /// variant, or will once its queued compile is done (so waiting costs them little), and irvm has recorded fewer than
+    /// [`Tiering::min_recorded_calls`] of their argument values, at most [`DEFER_CALLS`] calls in.
+    /// A job queued with none would be built at once by an idle compile thread, before
+    /// `specialize_waiting` could give it one: `conv` of spec_conv is hot within its first call
+    /// (an OSR variant), asks for its whole function at its second, and then kept generic O2
+    /// code for the rest of the run.
+    pub(crate) fn defer_for_values(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<u64> {
+        if !self.specialize || level < OptLevel::O2 || !self.compiles_in_background() {
+            return None;
+        }
+        if !self.osr.has_variant(f) && !self.osr_pending(f) {
+            return None;
+        }
+        let calls = m.calls(f);
+        if calls >= DEFER_CALLS || m.signature(f).vararg || !self.worth_specializing_in_background(m, f) {
+            return None;
+        }
+        let (have, need) = (recorded_calls(m, f), self.min_recorded_calls(m, f));
+        (have < need).then(|| calls + (need - have))
     }
 
     /// The least number of recorded calls a specialization of `f` is chosen from: `warm / 8`

@@ -210,6 +210,16 @@ impl Jit {
         let jam = crate::unrolljam::outcomes(ex.module.raw()).into_iter().find(|o| o.0 == symbol).map(|o| o.1);
         let refs = extract::link_references(&ex, function, has_slot)?;
         llvm::verify(&ex.module)?;
+        if osr.is_some() {
+            // The variant's IR passes had its entry count (the loop's unrolling depends on it:
+            // sieve's marking loop is unrolled x8 with it, not at all without), but its code
+            // generator gets none: the variant is entered once, the code after its loop has not
+            // run yet, and with a count of 1 block placement takes that code for cold (dp_count's
+            // subsequence loop, reached only through main's variant: its hit blocks jumped back
+            // to the next compare instead of repeating it as native -O3 does).
+            // SAFETY: `symbol` names the variant's definition in `ex.module`, which we own.
+            unsafe { pipeline::erase_entry_count(ex.module.raw(), &symbol) };
+        }
         let t2 = Instant::now();
 
         let object = self.emit_object(&ex.module, level)?;
