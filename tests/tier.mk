@@ -20,7 +20,6 @@ test-tiering:
 	$(TEST_LOG) test-tiering cargo test --release --test tiering
 	$(TEST_LOG) test-tiering cargo test --release --test memsize
 	$(TEST_LOG) test-tiering cargo test --release --test unrolljam
-	$(TEST_LOG) test-tiering cargo test --release --test spec_background
 
 test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
