@@ -294,13 +294,13 @@ pub(crate) fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) 
         }};
     }
     macro_rules! typed {
-        ($fu:ty, $fs:ty, $tu:ty, $ts:ty) => {{
+        ($fu:ty, $fs:ty, $tu:ty, $ts:ty) => {
             if signed {
                 sized!($fu, $tu, |x: $fu| x as $fs as $ts as $tu)
             } else {
                 sized!($fu, $tu, |x: $fu| x as $tu)
             }
-        }};
+        };
     }
     macro_rules! to {
         ($fu:ty, $fs:ty) => {
@@ -511,8 +511,15 @@ mod tests {
             for op in ops {
                 let (a, b) = (random(&mut seed), random(&mut seed));
                 let mut d = [0u64; 8];
-                vint(op, l, n, V(d.as_mut_ptr().cast()), V(a.as_ptr().cast_mut().cast()), V(b.as_ptr().cast_mut().cast()))
-                    .unwrap();
+                vint(
+                    op,
+                    l,
+                    n,
+                    V(d.as_mut_ptr().cast()),
+                    V(a.as_ptr().cast_mut().cast()),
+                    V(b.as_ptr().cast_mut().cast()),
+                )
+                .unwrap();
                 let mut inplace = a;
                 let p = V(inplace.as_mut_ptr().cast());
                 vint(op, l, n, p, p, V(b.as_ptr().cast_mut().cast())).unwrap();
