@@ -295,11 +295,7 @@ pub(crate) fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) 
     }
     macro_rules! typed {
         ($fu:ty, $fs:ty, $tu:ty, $ts:ty) => {
-            if signed {
-                sized!($fu, $tu, |x: $fu| x as $fs as $ts as $tu)
-            } else {
-                sized!($fu, $tu, |x: $fu| x as $tu)
-            }
+            if signed { sized!($fu, $tu, |x: $fu| x as $fs as $ts as $tu) } else { sized!($fu, $tu, |x: $fu| x as $tu) }
         };
     }
     macro_rules! to {
