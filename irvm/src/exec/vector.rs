@@ -42,7 +42,7 @@ impl V {
     #[inline(always)]
     pub(crate) fn zero_tail(self, used: usize) {
         // Most vectors fill their last slot: one test (the loop's bounds took 8 instructions).
-        if used % 8 == 0 {
+        if used.is_multiple_of(8) {
             return;
         }
         for k in used..used.next_multiple_of(8) {
