@@ -41,22 +41,67 @@ impl V {
     /// Zero the bytes after `used` up to the end of the last slot.
     #[inline(always)]
     pub(crate) fn zero_tail(self, used: usize) {
-        let end = used.div_ceil(8) * 8;
-        for k in used..end {
+        // Most vectors fill their last slot: one test (the loop's bounds took 8 instructions).
+        if used.is_multiple_of(8) {
+            return;
+        }
+        for k in used..used.next_multiple_of(8) {
             // SAFETY: within the last slot of the vector.
             unsafe { *self.0.add(k) = 0 };
         }
     }
 }
 
+/// A lane loop over a whole vector of `N` lanes, for the sizes clang -O2 emits (8, 16 and 32
+/// bytes): both operands are read whole before the result is written (so `d` may be `a` or `b`),
+/// and with the length fixed LLVM makes straight SIMD code of it; the loop of `lanes!` over a
+/// run-time `n` kept its overlap checks and remainder, ~60 instructions for a 16-byte add.
+#[inline(always)]
+fn whole<T: Copy, const N: usize>(d: V, a: V, b: V, f: impl Fn(T, T) -> T) {
+    // SAFETY: `a`, `b` and `d` point at vectors of N lanes of T (the caller matched n * size);
+    // unaligned reads and writes of the whole, both reads before the write.
+    unsafe {
+        let (x, y) = (a.0.cast::<[T; N]>().read_unaligned(), b.0.cast::<[T; N]>().read_unaligned());
+        // A counted loop over arrays, not `array::from_fn` (which LLVM left as a call).
+        let mut r = x;
+        for k in 0..N {
+            r[k] = f(x[k], y[k]);
+        }
+        d.0.cast::<[T; N]>().write_unaligned(r);
+    }
+}
+
+/// The one-operand form of `whole`: lanes of `F` to lanes of `T` (a vector resize).
+#[inline(always)]
+fn whole_map<F: Copy, T: Copy, const N: usize>(d: V, a: V, f: impl Fn(F) -> T) {
+    // SAFETY: `a` has N lanes of F and `d` N lanes of T (the caller matched n); the source is
+    // read whole before the result is written, so a widening in place clobbers nothing.
+    unsafe {
+        let x = a.0.cast::<[F; N]>().read_unaligned();
+        let mut r = [f(x[0]); N];
+        for k in 1..N {
+            r[k] = f(x[k]);
+        }
+        d.0.cast::<[T; N]>().write_unaligned(r);
+    }
+}
+
 macro_rules! lanes {
     ($t:ty, $n:expr, $d:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
-        let (d, a, b) = ($d.0.cast::<$t>(), $a.0.cast::<$t>(), $b.0.cast::<$t>());
-        for k in 0..$n {
-            // SAFETY: all three point at vectors of at least $n lanes of $t (slot-aligned).
-            unsafe {
-                let ($x, $y) = (a.add(k).read_unaligned(), b.add(k).read_unaligned());
-                d.add(k).write_unaligned($e);
+        const W: usize = std::mem::size_of::<$t>();
+        match $n * W {
+            8 => whole::<$t, { 8 / W }>($d, $a, $b, |$x, $y| $e),
+            16 => whole::<$t, { 16 / W }>($d, $a, $b, |$x, $y| $e),
+            32 => whole::<$t, { 32 / W }>($d, $a, $b, |$x, $y| $e),
+            _ => {
+                let (d, a, b) = ($d.0.cast::<$t>(), $a.0.cast::<$t>(), $b.0.cast::<$t>());
+                for k in 0..$n {
+                    // SAFETY: all three point at vectors of at least $n lanes of $t (slot-aligned).
+                    unsafe {
+                        let ($x, $y) = (a.add(k).read_unaligned(), b.add(k).read_unaligned());
+                        d.add(k).write_unaligned($e);
+                    }
+                }
             }
         }
     }};
@@ -144,12 +189,55 @@ pub(crate) fn vfma(dbl: bool, fused: bool, n: usize, d: V, a: V, b: V, c: V) {
     d.zero_tail(n * if dbl { 8 } else { 4 });
 }
 
+/// The compare form of `whole`: N lanes of T compared into N bytes of 0/1.
+#[inline(always)]
+fn whole_cmp<T: Copy, const N: usize>(d: V, a: V, b: V, f: impl Fn(T, T) -> bool) {
+    // SAFETY: `a` and `b` have N lanes of T and `d` N one-byte lanes (the caller matched the
+    // lane type and n); both reads come before the write.
+    unsafe {
+        let (x, y) = (a.0.cast::<[T; N]>().read_unaligned(), b.0.cast::<[T; N]>().read_unaligned());
+        let mut r = [0u8; N];
+        for k in 0..N {
+            r[k] = u8::from(f(x[k], y[k]));
+        }
+        d.0.cast::<[u8; N]>().write_unaligned(r);
+    }
+}
+
 pub(crate) fn vicmp(p: IPred, lane: Lane, n: usize, d: V, a: V, b: V) {
-    let (bytes, bits) = (lane.bytes() as usize, lane.bits());
-    for k in 0..n {
-        let r =
-            cmp_n(p, bits, a.get(k, bytes) & crate::consts::mask(bits), b.get(k, bytes) & crate::consts::mask(bits));
-        d.set(k, 1, u64::from(r));
+    // Whole 8- and 16-byte vectors of one predicate (what clang -O2 emits: `icmp ult <16 x i8>`
+    // of a byte-class test); other shapes take the lane loop below.
+    macro_rules! whole {
+        ($u:ty, $s:ty, $n:expr) => {
+            match p {
+                IPred::Eq => whole_cmp::<$u, $n>(d, a, b, |x, y| x == y),
+                IPred::Ne => whole_cmp::<$u, $n>(d, a, b, |x, y| x != y),
+                IPred::Ugt => whole_cmp::<$u, $n>(d, a, b, |x, y| x > y),
+                IPred::Uge => whole_cmp::<$u, $n>(d, a, b, |x, y| x >= y),
+                IPred::Ult => whole_cmp::<$u, $n>(d, a, b, |x, y| x < y),
+                IPred::Ule => whole_cmp::<$u, $n>(d, a, b, |x, y| x <= y),
+                IPred::Sgt => whole_cmp::<$u, $n>(d, a, b, |x, y| (x as $s) > (y as $s)),
+                IPred::Sge => whole_cmp::<$u, $n>(d, a, b, |x, y| (x as $s) >= (y as $s)),
+                IPred::Slt => whole_cmp::<$u, $n>(d, a, b, |x, y| (x as $s) < (y as $s)),
+                IPred::Sle => whole_cmp::<$u, $n>(d, a, b, |x, y| (x as $s) <= (y as $s)),
+            }
+        };
+    }
+    match (lane, n) {
+        (Lane::I8, 8) => whole!(u8, i8, 8),
+        (Lane::I8, 16) => whole!(u8, i8, 16),
+        (Lane::I16, 4) => whole!(u16, i16, 4),
+        (Lane::I16, 8) => whole!(u16, i16, 8),
+        (Lane::I32, 2) => whole!(u32, i32, 2),
+        (Lane::I32, 4) => whole!(u32, i32, 4),
+        (Lane::I64, 2) => whole!(u64, i64, 2),
+        _ => {
+            let (bytes, bits) = (lane.bytes() as usize, lane.bits());
+            let m = crate::consts::mask(bits);
+            for k in 0..n {
+                d.set(k, 1, u64::from(cmp_n(p, bits, a.get(k, bytes) & m, b.get(k, bytes) & m)));
+            }
+        }
     }
     d.zero_tail(n);
 }
@@ -178,18 +266,40 @@ pub(crate) fn vselect(lane: Lane, n: usize, d: V, c: V, a: V, b: V) {
 pub(crate) fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) {
     // The integer lane widths: a typed loop per pair (what clang -O2's zext/sext/trunc of vectors
     // use); `$fs`/`$ts` are the signed types, through which a signed widening extends the sign.
-    macro_rules! typed {
-        ($fu:ty, $fs:ty, $tu:ty, $ts:ty) => {{
-            // Widening in place would clobber lanes not yet read: go from the top lane down.
-            for k in (0..n).rev() {
+    macro_rules! typed_loop {
+        ($fu:ty, $tu:ty, $f:expr) => {{
+            // In place, a widening would clobber lanes not yet read going up, a narrowing going
+            // down: widen from the top lane down, narrow from the bottom up.
+            let one = |k: usize| {
                 // SAFETY: `a` has n lanes of $fu and `d` n lanes of $tu (translator).
                 unsafe {
                     let x = a.0.cast::<$fu>().add(k).read_unaligned();
-                    let v = if signed { x as $fs as $ts as $tu } else { x as $tu };
-                    d.0.cast::<$tu>().add(k).write_unaligned(v);
+                    d.0.cast::<$tu>().add(k).write_unaligned($f(x));
                 }
+            };
+            if std::mem::size_of::<$tu>() > std::mem::size_of::<$fu>() {
+                (0..n).rev().for_each(one);
+            } else {
+                (0..n).for_each(one);
             }
         }};
+    }
+    // The whole-vector form for the lane counts of 8- to 32-byte vectors, the loop otherwise.
+    macro_rules! sized {
+        ($fu:ty, $tu:ty, $f:expr) => {{
+            match n {
+                2 => whole_map::<$fu, $tu, 2>(d, a, $f),
+                4 => whole_map::<$fu, $tu, 4>(d, a, $f),
+                8 => whole_map::<$fu, $tu, 8>(d, a, $f),
+                16 => whole_map::<$fu, $tu, 16>(d, a, $f),
+                _ => typed_loop!($fu, $tu, $f),
+            }
+        }};
+    }
+    macro_rules! typed {
+        ($fu:ty, $fs:ty, $tu:ty, $ts:ty) => {
+            if signed { sized!($fu, $tu, |x: $fu| x as $fs as $ts as $tu) } else { sized!($fu, $tu, |x: $fu| x as $tu) }
+        };
     }
     macro_rules! to {
         ($fu:ty, $fs:ty) => {
@@ -214,10 +324,16 @@ pub(crate) fn vresize(from: Lane, to: Lane, signed: bool, n: usize, d: V, a: V) 
     }
     let (fb, tb) = (from.bytes() as usize, to.bytes() as usize);
     let m = crate::consts::mask(to.bits());
-    for k in (0..n).rev() {
+    let one = |k: usize| {
         let x = a.get(k, fb) & crate::consts::mask(from.bits());
         let v = if signed { sext(x, from.bits()) as u64 } else { x };
         d.set(k, tb, v & m);
+    };
+    // As in `typed_loop`: widen from the top lane down, narrow from the bottom up.
+    if tb > fb {
+        (0..n).rev().for_each(one);
+    } else {
+        (0..n).for_each(one);
     }
     d.zero_tail(n * tb);
 }
@@ -358,3 +474,6 @@ pub(crate) fn vreduce_seq(op: Reduce, dbl: bool, n: usize, start: u64, a: V) -> 
         of32(acc)
     }
 }
+
+#[cfg(test)]
+mod tests;
