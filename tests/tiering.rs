@@ -704,12 +704,13 @@ fn jit_threads_takes_a_count() {
 /// Guarded specialization with a compile thread: a function hot within its first call (an OSR
 /// variant) asks for its whole-function code a call later, before irvm has recorded its argument
 /// values; the job must wait for them (`Tiering::defer_for_values`) rather than be built generic
-/// for the rest of the run. 20000 calls: the whole-function compile must be done before the
-/// program ends (about 0.25 s).
+/// for the rest of the run. The program is bench-jit's spec_conv; 20000 calls: the
+/// whole-function compile must be done before the program ends (about 0.25 s).
 #[test]
 fn a_function_hot_in_its_first_call_is_specialized_with_a_compile_thread() {
-    let err = support::run_both(
-        "spec_first_call",
+    let err = support::run_both_in(
+        "bench",
+        "spec_conv",
         &["--tier", "auto", "--jit-threads", "1", "--verbose"],
         &["32", "32", "3", "20000"],
     );

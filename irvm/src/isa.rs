@@ -63,6 +63,23 @@ pub(crate) enum IPred {
     Sle,
 }
 
+impl IPred {
+    /// Every predicate (tests compare each op against the scalar compare for all of them).
+    #[cfg(test)]
+    pub(crate) const ALL: [IPred; 10] = [
+        IPred::Eq,
+        IPred::Ne,
+        IPred::Ugt,
+        IPred::Uge,
+        IPred::Ult,
+        IPred::Ule,
+        IPred::Sgt,
+        IPred::Sge,
+        IPred::Slt,
+        IPred::Sle,
+    ];
+}
+
 /// Floating-point comparison predicates (LLVM's 16).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum FPred {

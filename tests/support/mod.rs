@@ -103,10 +103,15 @@ pub fn compile(what: &str, cmd: &mut Command) {
 /// Build tests/tiering/NAME.c natively (-O2) and as bitcode into the scratch directory NAME (one
 /// build at a time in a test binary); returns (native exe, bitcode).
 pub fn tiering_program(name: &str) -> (PathBuf, PathBuf) {
+    test_program("tiering", name)
+}
+
+/// Build tests/DIR/NAME.c as [`tiering_program`] does.
+pub fn test_program(dir: &str, name: &str) -> (PathBuf, PathBuf) {
     static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let out = scratch(name);
-    let src = root().join(format!("tests/tiering/{name}.c"));
+    let src = root().join(format!("tests/{dir}/{name}.c"));
     let (exe, bc) = (out.join(name), out.join(format!("{name}.bc")));
     compile(&format!("{name}: native build"), clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
     bitcode(&src, &bc, &["-O2"]);
@@ -116,7 +121,12 @@ pub fn tiering_program(name: &str) -> (PathBuf, PathBuf) {
 /// Run [`tiering_program`] NAME natively and as `bareflow run FLAGS` on `args`; both must succeed
 /// with equal output. Returns bareflow's stderr.
 pub fn run_both(name: &str, flags: &[&str], args: &[&str]) -> String {
-    let (exe, bc) = tiering_program(name);
+    run_both_in("tiering", name, flags, args)
+}
+
+/// [`run_both`] for tests/DIR/NAME.c.
+pub fn run_both_in(dir: &str, name: &str, flags: &[&str], args: &[&str]) -> String {
+    let (exe, bc) = test_program(dir, name);
     let n = Command::new(&exe).args(args).output().expect("native run");
     assert!(n.status.success(), "{name}: native run failed");
     let b = bareflow(["run"]).args(flags).arg(&bc).arg("--").args(args).output().expect("bareflow run");

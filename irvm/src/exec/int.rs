@@ -281,18 +281,7 @@ mod tests {
     #[test]
     fn flat_compare_matches_cmp() {
         let vals = [0u64, 1, 2, u64::MAX, 1 << 63, (1 << 63) - 1, 0xffff_ffff, 0x8000_0000, 0x7fff_ffff];
-        let preds = [
-            IPred::Eq,
-            IPred::Ne,
-            IPred::Ugt,
-            IPred::Uge,
-            IPred::Ult,
-            IPred::Ule,
-            IPred::Sgt,
-            IPred::Sge,
-            IPred::Slt,
-            IPred::Sle,
-        ];
+        let preds = IPred::ALL;
         for &a in &vals {
             for &b in &vals {
                 for &p in &preds {

@@ -49,18 +49,7 @@ fn int_ops_match_the_scalar_ops() {
 
 #[test]
 fn min_max_and_compares_match_the_scalar_ops() {
-    let preds = [
-        IPred::Eq,
-        IPred::Ne,
-        IPred::Ugt,
-        IPred::Uge,
-        IPred::Ult,
-        IPred::Ule,
-        IPred::Sgt,
-        IPred::Sge,
-        IPred::Slt,
-        IPred::Sle,
-    ];
+    let preds = IPred::ALL;
     let mut seed = 0x2545_f491_4f6c_dd1d;
     for (l, n) in shapes() {
         let (a, mut b) = (random(&mut seed), random(&mut seed));
