@@ -702,3 +702,39 @@ fn jit_threads_takes_a_count() {
         assert_eq!(err.trim(), format!("bareflow run: --jit-threads '{bad}': expected a number from 0 to 64"));
     }
 }
+
+#[test]
+fn the_end_of_a_run_gives_looping_functions_o2_and_the_main_work_o3() {
+    // Synchronous compiles (a compile thread applies these rules while the program runs): `step`
+    // is O1 in the run, its per-run heat deserves O1, and its calls run loops: O2 for the next
+    // run; `pass` never leaves the interpreter and takes nearly all of its time: O3. The next run
+    // starts from that code and compiles nothing.
+    let out = support::scratch("tiering");
+    let state = out.join("end_of_run_state");
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--state", state.to_str().unwrap()];
+    let (_, err, _) = run_both("end_of_run", &flags, &[]);
+    assert!(err.contains("[tier] step: interp -> O1 (heat "), "step not at O1 in the run:\n{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] step: O1 -> O2 ")
+            && l.contains("(per-run heat ")
+            && l.contains("its calls run loops: O2 at least, for the next run")),
+        "step not promoted to O2 for its loops:\n{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] pass: interp -> O3 (the program's main work: ")
+            && l.contains("its calls run loops, for the next run")),
+        "pass not promoted to O3 as the main work:\n{err}"
+    );
+    let (_, err, _) = run_both("end_of_run", &flags, &[]);
+    assert!(
+        err.contains("[state] step: O2 from the object cache")
+            && err.contains("[state] pass: O3 from the object cache"),
+        "{err}"
+    );
+    assert!(
+        !err.lines().any(|l| l.starts_with("[tier] step: ") || l.starts_with("[tier] pass: ")),
+        "compiled again:\n{err}"
+    );
+}

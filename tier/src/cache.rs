@@ -2,7 +2,7 @@
 //! current object, re-linked with `Jit::add_object` on a warm start so nothing is recompiled)
 //! and this run's profile folded into the aggregated one (`bareflow_state::content`).
 
-use super::{Tiering, policy};
+use super::{MAIN_WORK_SHARE, Tiering, policy};
 use bareflow_state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
 use irvm::FuncId;
 use irvm::Machine;
@@ -263,6 +263,19 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
     s.objects = objects;
 }
 
+/// The tier the end of a run gives a function for the next run: what its per-run heat deserves
+/// (`by_heat`), at least O2 when its calls run loops (`loops`: loop iterations per call, as irvm
+/// counted them while it ran interpreted), and O3 when it is also the program's main work
+/// (`main_work`: called again, and its calls, callees included, took at least
+/// [`MAIN_WORK_SHARE`] of this run's interpreted time). None: no tier for its heat (start-up
+/// code is decided apart).
+pub fn promotion_for(by_heat: Option<OptLevel>, loops: bool, main_work: bool) -> Option<OptLevel> {
+    if loops && main_work {
+        return Some(OptLevel::O3);
+    }
+    by_heat.map(|l| if loops { l.max(OptLevel::O2) } else { l })
+}
+
 /// How long the compiles of start-up code may take at the end of one run (see [`promote`]). A
 /// large program's start-up code is hundreds of functions (SQLite's short script: about 470, Lua's:
 /// about 300); at O1 under TCG that is 0.2–20 s each, tens of minutes at exit. Within the budget
@@ -283,23 +296,45 @@ pub struct Promoted {
 /// Tier up, at the end of a run, every function whose per-run heat (aggregated heat / runs)
 /// deserves a higher tier than it has: the next run then finds that code in the object cache
 /// instead of compiling it while it runs (a function called once per run with a hot loop, or
-/// one that got hot late). Functions every run so far has called but that stay below the warm
-/// threshold (start-up code: `main`, argument parsing) get O1, so that a warm start runs no
-/// interpreted code at all, within [`STARTUP_BUDGET`] per run, the most-run (highest heat)
-/// first. Uses irvm's counters of this run as `!prof`.
+/// one that got hot late). Heat counts loop iterations only while a function runs interpreted,
+/// so the per-run heat of a function whose loops run native is its calls and little more; the
+/// rules the tier hook applies with a compile thread (`Tiering::on_call`) therefore apply here
+/// too, whatever this run's compile mode: a function whose calls run loops gets O2 at least,
+/// and one that is the program's main work ([`promotion_for`]) gets O3. Functions every run so
+/// far has called but that stay below the warm threshold (start-up code: `main`, argument
+/// parsing) get O1, so that a warm start runs no interpreted code at all, within
+/// [`STARTUP_BUDGET`] per run, the most-run (highest heat) first. Uses irvm's counters of this
+/// run as `!prof`.
 pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
     let mut done = Promoted::default();
     if s.runs == 0 {
         return done;
     }
     let mut startup = Vec::new();
+    // This run's interpreted time (what `specialized::time_share` divides by), summed once.
+    let interpreted: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
     for f in m.defined_functions().collect::<Vec<_>>() {
         let Some(r) = s.functions.get(m.name(f)) else { continue };
         let per_run = r.heat / s.runs;
-        let (want, reason) = match t.thresholds.level_for(per_run) {
+        let loops = t.trips_per_call(m, f) >= 1;
+        let share = m.inclusive_cycles(f) as f64 / interpreted.max(1) as f64;
+        let main_work = m.calls(f) >= 2 && share >= MAIN_WORK_SHARE;
+        let (want, reason) = match promotion_for(t.thresholds.level_for(per_run), loops, main_work) {
+            Some(want) if loops && main_work => (
+                want,
+                format!(
+                    "the program's main work: {:.0} % of the interpreted time, its calls run loops, for the next run",
+                    share * 100.0
+                ),
+            ),
             Some(want) => (
                 want,
-                format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs),
+                format!(
+                    "per-run heat {per_run} >= {} over {} run(s){}, for the next run",
+                    t.thresholds.of(t.thresholds.level_for(per_run).unwrap_or(want)),
+                    s.runs,
+                    if loops && want >= OptLevel::O2 { ", its calls run loops: O2 at least" } else { "" }
+                ),
             ),
             // Start-up code: a warm start that finds it native neither reads its body nor
             // starts the interpreter.
@@ -332,4 +367,28 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
         }
     }
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_of_a_run_gives_looping_functions_o2_and_the_main_work_o3() {
+        use OptLevel::*;
+        // Heat alone, no loops per call: what the heat deserves.
+        assert_eq!(promotion_for(Some(O1), false, false), Some(O1));
+        assert_eq!(promotion_for(Some(O3), false, false), Some(O3));
+        assert_eq!(promotion_for(None, false, false), None);
+        // Calls that run loops: O2 at least (their iterations ran native, uncounted).
+        assert_eq!(promotion_for(Some(O1), true, false), Some(O2));
+        assert_eq!(promotion_for(Some(O3), true, false), Some(O3));
+        // Below the warm threshold, loops alone give nothing (start-up code is decided apart).
+        assert_eq!(promotion_for(None, true, false), None);
+        // The program's main work with loops: O3, whatever its heat.
+        assert_eq!(promotion_for(Some(O1), true, true), Some(O3));
+        assert_eq!(promotion_for(None, true, true), Some(O3));
+        // A large share without loops (a call that waits, a library call) is not promoted for it.
+        assert_eq!(promotion_for(Some(O1), false, true), Some(O1));
+    }
 }
