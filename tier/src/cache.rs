@@ -112,6 +112,9 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             }
         };
         m.set_native(f, address as usize);
+        if t.perf_map {
+            crate::perfmap::note(&o.symbol, address, &o.bytes);
+        }
         if t.direct_slot(m, f, level) {
             t.links.publish(f, address);
         }
