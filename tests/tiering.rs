@@ -721,3 +721,72 @@ fn a_function_hot_in_its_first_call_is_specialized_with_a_compile_thread() {
         "conv's whole-function code is not specialized on its sizes:\n{err}"
     );
 }
+
+#[test]
+fn the_end_of_a_run_gives_looping_functions_o2_and_the_main_work_o3() {
+    // Synchronous compiles (a compile thread applies these rules while the program runs): `step`
+    // is O1 in the run, its per-run heat deserves O1, and its calls run loops: O2 for the next
+    // run; `pass` never leaves the interpreter and takes nearly all of its time: O3. The next run
+    // starts from that code and compiles nothing.
+    let out = support::scratch("tiering");
+    let state = out.join("end_of_run_state");
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--state", state.to_str().unwrap()];
+    let (_, err, _) = run_both("end_of_run", &flags, &[]);
+    assert!(err.contains("[tier] step: interp -> O1 (heat "), "step not at O1 in the run:\n{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] step: O1 -> O2 ")
+            && l.contains("(per-run heat ")
+            && l.contains("its calls run loops: O2 at least, for the next run")),
+        "step not promoted to O2 for its loops:\n{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("[tier] pass: interp -> O3 (the program's main work: ")
+            && l.contains("its calls run loops, for the next run")),
+        "pass not promoted to O3 as the main work:\n{err}"
+    );
+    let (_, err, _) = run_both("end_of_run", &flags, &[]);
+    assert!(
+        err.contains("[state] step: O2 from the object cache")
+            && err.contains("[state] pass: O3 from the object cache"),
+        "{err}"
+    );
+    assert!(
+        !err.lines().any(|l| l.starts_with("[tier] step: ") || l.starts_with("[tier] pass: ")),
+        "compiled again:\n{err}"
+    );
+}
+
+#[test]
+fn perf_map_names_every_installed_code() {
+    // BAREFLOW_PERF_MAP=1: /tmp/perf-PID.map gets one line per function symbol of every object
+    // installed — here leaf's O1, O2 and O3 code and driver's — with its address and ELF size.
+    let (_, bc) = build("native_calls");
+    let child = support::bareflow(["run"])
+        .args(["--tier", "auto", "--jit-threads", "0", "--thresholds", "3,100,1000"])
+        .arg(&bc)
+        .env("BAREFLOW_PERF_MAP", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("bareflow run");
+    let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let out = child.wait_with_output().expect("bareflow run");
+    assert!(out.status.success(), "bareflow run failed");
+    let text = std::fs::read_to_string(&map).unwrap_or_else(|e| panic!("{}: {e}", map.display()));
+    let _ = std::fs::remove_file(&map);
+    let lines: Vec<(u64, u64, &str)> = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            assert_eq!(f.len(), 3, "not START SIZE NAME: {l:?}");
+            let hex = |s: &str| u64::from_str_radix(s, 16).unwrap_or_else(|e| panic!("{l:?}: {e}"));
+            (hex(f[0]), hex(f[1]), f[2])
+        })
+        .collect();
+    for level in ["O1", "O2", "O3"] {
+        let prefix = format!("leaf.bf.{level}.");
+        assert!(lines.iter().any(|l| l.2.starts_with(&prefix) && l.0 != 0 && l.1 > 1), "no {prefix}* line:\n{text}");
+    }
+    assert!(lines.iter().any(|l| l.2.starts_with("driver.bf.O")), "no driver line:\n{text}");
+}

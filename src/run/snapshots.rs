@@ -259,7 +259,7 @@ pub fn finish(s: &mut SnapshotSession, m: &mut Machine, t: &mut Tiering, coverag
     }
     if promoted.deferred > 0 {
         eprintln!(
-            "state: {} start-up function(s) stay interpreted until a later run's exit (the {} s budget of start-up compiles per run is spent)",
+            "state: {} start-up or looping function(s) wait for a later run's exit (the {} s budget of those compiles per run is spent)",
             promoted.deferred,
             cache::STARTUP_BUDGET.as_secs()
         );

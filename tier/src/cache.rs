@@ -112,6 +112,9 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             }
         };
         m.set_native(f, address as usize);
+        if t.perf_map {
+            crate::perfmap::note(&o.symbol, address, &o.bytes);
+        }
         if t.direct_slot(m, f, level) {
             t.links.publish(f, address);
         }
@@ -263,12 +266,32 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
     s.objects = objects;
 }
 
-/// How long the compiles of start-up code may take at the end of one run (see [`promote`]). A
-/// large program's start-up code is hundreds of functions (SQLite's short script: about 470, Lua's:
-/// about 300); at O1 under TCG that is 0.2–20 s each, tens of minutes at exit. Within the budget
-/// the most-run functions go first; the rest stay interpreted and are compiled at the exits of the
-/// next runs (they still ran in every run), so a warm start gets there over a few runs. On Linux
-/// or with small programs (app-tinyllama: 15 functions) everything fits in one exit.
+/// The share of a run's interpreted time (inclusive) from which a function called again is the
+/// program's main work: at the end of the run, if its calls run loops, it gets O3 for the next
+/// run ([`promotion_for`]).
+pub const MAIN_WORK_SHARE: f64 = 0.25;
+
+/// The tier the end of a run gives a function for the next run: what its per-run heat deserves
+/// (`by_heat`), at least O2 when its calls run loops (`loops`: loop iterations per call, as irvm
+/// counted them while it ran interpreted), and O3 when it is also the program's main work
+/// (`main_work`: called again, and its calls, callees included, took at least
+/// [`MAIN_WORK_SHARE`] of this run's interpreted time). None: no tier for its heat (start-up
+/// code is decided apart).
+pub fn promotion_for(by_heat: Option<OptLevel>, loops: bool, main_work: bool) -> Option<OptLevel> {
+    if loops && main_work {
+        return Some(OptLevel::O3);
+    }
+    by_heat.map(|l| if loops { l.max(OptLevel::O2) } else { l })
+}
+
+/// How long the budgeted compiles at the end of one run may take (see [`promote`]): start-up
+/// code and the tiers that looping functions get above what their heat gives. A large program's
+/// start-up code is hundreds of functions (SQLite's short script: about 470, Lua's: about 300),
+/// and so can its looping functions be; at O1 under TCG a compile takes 0.2–20 s, tens of minutes
+/// at exit. Within the budget the hottest functions go first; the rest wait for the exits of the
+/// next runs (start-up code still ran in every run), so a warm start gets there over a few runs.
+/// On Linux or with small programs (app-tinyllama: 15 start-up functions, 5 loop upgrades)
+/// everything fits in one exit.
 pub const STARTUP_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What [`promote`] did.
@@ -276,60 +299,123 @@ pub const STARTUP_BUDGET: std::time::Duration = std::time::Duration::from_secs(6
 pub struct Promoted {
     /// Functions compiled for the next run.
     pub compiled: usize,
-    /// Start-up functions left interpreted: [`STARTUP_BUDGET`] was spent.
+    /// Budgeted compiles left for a later run's exit (start-up functions stay interpreted, loop
+    /// upgrades at their tier): [`STARTUP_BUDGET`] was spent.
     pub deferred: usize,
 }
 
 /// Tier up, at the end of a run, every function whose per-run heat (aggregated heat / runs)
 /// deserves a higher tier than it has: the next run then finds that code in the object cache
 /// instead of compiling it while it runs (a function called once per run with a hot loop, or
-/// one that got hot late). Functions every run so far has called but that stay below the warm
-/// threshold (start-up code: `main`, argument parsing) get O1, so that a warm start runs no
-/// interpreted code at all, within [`STARTUP_BUDGET`] per run, the most-run (highest heat)
-/// first. Uses irvm's counters of this run as `!prof`.
+/// one that got hot late). Heat counts loop iterations only while a function runs interpreted,
+/// so the per-run heat of a function whose loops run native is its calls and little more; so,
+/// whatever this run's compile mode, a function whose calls run loops gets O2 at least (the rule
+/// the tier hook applies with a compile thread, `Tiering::on_call`), and one that is the
+/// program's main work ([`promotion_for`]) gets O3. Functions every run so
+/// far has called but that stay below the warm threshold (start-up code: `main`, argument
+/// parsing) get O1, so that a warm start runs no interpreted code at all. Start-up code and the
+/// loop upgrades (a tier above the heat's) are compiled within [`STARTUP_BUDGET`] per run, the
+/// highest heat first. Uses irvm's counters of this run as `!prof`.
 pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
     let mut done = Promoted::default();
     if s.runs == 0 {
         return done;
     }
-    let mut startup = Vec::new();
+    // Compiles within the budget: start-up code, and tiers the loops rule raises above what the
+    // heat gives (a large program has hundreds of looping functions; each compile at O2 under
+    // TCG takes up to seconds). (heat, function, tier, reason).
+    let mut budgeted: Vec<(u64, FuncId, OptLevel, String)> = Vec::new();
+    // This run's interpreted time (what `specialized::time_share` divides by), summed once.
+    let interpreted: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
     for f in m.defined_functions().collect::<Vec<_>>() {
         let Some(r) = s.functions.get(m.name(f)) else { continue };
         let per_run = r.heat / s.runs;
-        let (want, reason) = match t.thresholds.level_for(per_run) {
-            Some(want) => (
+        let by_heat = t.thresholds.level_for(per_run);
+        let loops = t.trips_per_call(m, f) >= 1;
+        let share = m.inclusive_cycles(f) as f64 / interpreted.max(1) as f64;
+        let main_work = m.calls(f) >= 2 && share >= MAIN_WORK_SHARE;
+        let want = promotion_for(by_heat, loops, main_work);
+        let cur = t.levels[f.index()];
+        let (want, reason) = match (want, by_heat) {
+            (Some(want), _) if loops && main_work => (
                 want,
-                format!("per-run heat {per_run} >= {} over {} run(s), for the next run", t.thresholds.of(want), s.runs),
+                format!(
+                    "the program's main work: {:.0} % of the interpreted time, its calls run loops, for the next run",
+                    share * 100.0
+                ),
             ),
+            (Some(want), Some(heat_level)) => {
+                let reason = |extra: &str| {
+                    format!(
+                        "per-run heat {per_run} >= {} over {} run(s){extra}, for the next run",
+                        t.thresholds.of(heat_level),
+                        s.runs
+                    )
+                };
+                if want > heat_level && cur.is_none_or(|l| l < want) && policy::tierable(m, f) {
+                    budgeted.push((r.heat, f, want, reason(", its calls run loops: O2 at least")));
+                    continue;
+                }
+                (heat_level, reason(""))
+            }
             // Start-up code: a warm start that finds it native neither reads its body nor
             // starts the interpreter.
-            None if r.runs == s.runs && r.calls > 0 => {
-                if t.levels[f.index()].is_none_or(|l| l < OptLevel::O1) && policy::tierable(m, f) {
-                    startup.push((r.heat, f));
+            (None, _) if r.runs == s.runs && r.calls > 0 => {
+                if cur.is_none_or(|l| l < OptLevel::O1) && policy::tierable(m, f) {
+                    budgeted.push((
+                        r.heat,
+                        f,
+                        OptLevel::O1,
+                        format!("ran in every run ({}), for the next run's start", s.runs),
+                    ));
                 }
                 continue;
             }
-            None => continue,
+            _ => continue,
         };
-        if t.levels[f.index()].is_some_and(|l| l >= want) || !policy::tierable(m, f) {
+        if cur.is_some_and(|l| l >= want) || !policy::tierable(m, f) {
             continue;
         }
         if t.compile(m, f, want, reason).is_ok() {
             done.compiled += 1;
         }
     }
-    // Most-run first; by name among equals, so that the same profile picks the same functions.
-    startup.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| m.name(a.1).cmp(m.name(b.1))));
+    // Hottest first (the loop upgrades, then the most-run start-up code); by name among equals,
+    // so that the same profile picks the same functions.
+    budgeted.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| m.name(a.1).cmp(m.name(b.1))));
     let start = std::time::Instant::now();
-    for (k, &(_, f)) in startup.iter().enumerate() {
+    for (k, (_, f, level, reason)) in budgeted.iter().enumerate() {
         if start.elapsed() >= STARTUP_BUDGET {
-            done.deferred = startup.len() - k;
+            done.deferred = budgeted.len() - k;
             break;
         }
-        let reason = format!("ran in every run ({}), for the next run's start", s.runs);
-        if t.compile(m, f, OptLevel::O1, reason).is_ok() {
+        if t.compile(m, *f, *level, reason.clone()).is_ok() {
             done.compiled += 1;
         }
     }
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_of_a_run_gives_looping_functions_o2_and_the_main_work_o3() {
+        use OptLevel::*;
+        // Heat alone, no loops per call: what the heat deserves.
+        assert_eq!(promotion_for(Some(O1), false, false), Some(O1));
+        assert_eq!(promotion_for(Some(O3), false, false), Some(O3));
+        assert_eq!(promotion_for(None, false, false), None);
+        // Calls that run loops: O2 at least (their iterations ran native, uncounted).
+        assert_eq!(promotion_for(Some(O1), true, false), Some(O2));
+        assert_eq!(promotion_for(Some(O3), true, false), Some(O3));
+        // Below the warm threshold, loops alone give nothing (start-up code is decided apart).
+        assert_eq!(promotion_for(None, true, false), None);
+        // The program's main work with loops: O3, whatever its heat.
+        assert_eq!(promotion_for(Some(O1), true, true), Some(O3));
+        assert_eq!(promotion_for(None, true, true), Some(O3));
+        // A large share without loops (a call that waits, a library call) is not promoted for it.
+        assert_eq!(promotion_for(Some(O1), false, true), Some(O1));
+    }
 }

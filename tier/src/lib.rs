@@ -17,6 +17,7 @@ mod error;
 mod kept;
 pub mod links;
 pub mod osr;
+pub mod perfmap;
 pub mod policy;
 pub mod specialize;
 mod specialized;
@@ -103,6 +104,8 @@ pub struct Tiering {
     pub failed: Vec<(String, String)>,
     pub log: Vec<Event>,
     pub verbose: bool,
+    /// `BAREFLOW_PERF_MAP`: name every code installed in `/tmp/perf-PID.map` ([`perfmap`]).
+    pub perf_map: bool,
     /// Keep a compiled function's call slot on its thunk until it reaches its top tier, so calls
     /// from other JIT code are counted (irvm's thunk path counts and runs the tier hook) and a
     /// function only native code calls still tiers up. Off for `--tier jit`.
@@ -196,6 +199,7 @@ impl Tiering {
             failed: Vec::new(),
             log: Vec::new(),
             verbose,
+            perf_map: perfmap::wanted(),
             count_native_calls: true,
             specialized: Vec::new(),
             jams: Vec::new(),
@@ -310,6 +314,9 @@ impl Tiering {
     ) {
         self.left_interpreter(m, f);
         m.set_native(f, c.address as usize);
+        if self.perf_map {
+            perfmap::note(&c.symbol, c.address, &c.object);
+        }
         if choice.is_some() {
             // The counter array is the function's: the previous specialization keeps its counts,
             // the new one counts from zero.
