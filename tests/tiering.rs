@@ -704,20 +704,22 @@ fn jit_threads_takes_a_count() {
 /// Guarded specialization with a compile thread: a function hot within its first call (an OSR
 /// variant) asks for its whole-function code a call later, before irvm has recorded its argument
 /// values; the job must wait for them (`Tiering::defer_for_values`) rather than be built generic
-/// for the rest of the run. The program is bench-jit's spec_conv; 20000 calls: the
-/// whole-function compile must be done before the program ends (about 0.25 s).
+/// for the rest of the run. The program is bench-jit's spec_conv on a 512x512 image, so that the
+/// first call (2.3 M interpreted iterations) outlasts its OSR compile whatever the load (at 32x32
+/// it could end first, and then no variant was entered); 200 calls leave time for the
+/// whole-function compile. Without the wait, 4 of 4 runs were generic O3.
 #[test]
 fn a_function_hot_in_its_first_call_is_specialized_with_a_compile_thread() {
     let err = support::run_both_in(
         "bench",
         "spec_conv",
         &["--tier", "auto", "--jit-threads", "1", "--verbose"],
-        &["32", "32", "3", "20000"],
+        &["512", "512", "3", "200"],
     );
     let conv: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] conv: ")).collect();
     assert!(conv.iter().any(|l| l.contains("OSR at loop header")), "conv entered no OSR variant:\n{err}");
     assert!(
-        conv.iter().any(|l| l.contains(" specialized arg3=32 arg4=32 arg5=3 arg6=3 (100 % of calls)")),
+        conv.iter().any(|l| l.contains(" specialized arg3=512 arg4=512 arg5=3 arg6=3 (100 % of calls)")),
         "conv's whole-function code is not specialized on its sizes:\n{err}"
     );
 }
