@@ -324,13 +324,35 @@ pub(crate) fn inline_callees_given_parameters(f: LLVMValueRef, params: &[u32]) -
 /// the values are checked once per call, instead of pasting the callee's generic body, in which
 /// they are unknown (see `Jit::set_kept_callees`). Returns how many calls were marked.
 pub(crate) fn keep_calls_to(f: LLVMValueRef, function: &str, kept: &[String]) -> usize {
-    mark_calls_to(f, function, kept, c"noinline")
+    mark_calls_to(f, function, kept, c"noinline", |_| true)
+}
+
+/// Mark `alwaysinline` every direct call in `f`'s body (compiled for app function `function`)
+/// to one of the app functions named in `pasted` whose body the module holds, other than
+/// `function` itself and calls already marked `noinline` (see `Jit::set_pasted_callees`).
+/// Returns how many were marked.
+pub(crate) fn paste_calls_to(f: LLVMValueRef, function: &str, pasted: &[String]) -> usize {
+    // SAFETY: a valid C string and its length.
+    let noinline = unsafe { LLVMGetEnumAttributeKindForName(c"noinline".as_ptr(), 8) };
+    mark_calls_to(f, function, pasted, c"alwaysinline", |call| {
+        // SAFETY: `call` is a call instruction of `f` (see `mark_calls_to`).
+        unsafe {
+            !llvm::is_declaration(LLVMGetCalledValue(call))
+                && LLVMGetCallSiteEnumAttribute(call, LLVMAttributeFunctionIndex, noinline).is_null()
+        }
+    })
 }
 
 /// Add the function attribute `attr` to every direct call in `f`'s body to one of the app
-/// functions named in `callees`, other than `function` itself and `f`. Returns how many calls
-/// were marked.
-fn mark_calls_to(f: LLVMValueRef, function: &str, callees: &[String], attr: &std::ffi::CStr) -> usize {
+/// functions named in `callees`, other than `function` itself and `f`, for which `also(call)`
+/// holds. Returns how many calls were marked.
+fn mark_calls_to(
+    f: LLVMValueRef,
+    function: &str,
+    callees: &[String],
+    attr: &std::ffi::CStr,
+    also: impl Fn(LLVMValueRef) -> bool,
+) -> usize {
     if callees.is_empty() {
         return 0;
     }
@@ -351,7 +373,7 @@ fn mark_calls_to(f: LLVMValueRef, function: &str, callees: &[String], attr: &std
                 continue;
             }
             let name = llvm::name(callee);
-            if name != function && callees.contains(name.as_str()) {
+            if name != function && callees.contains(name.as_str()) && also(i) {
                 LLVMAddCallSiteAttribute(i, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
                 marked += 1;
             }

@@ -150,6 +150,10 @@ pub struct Tiering {
 /// A function whose background compile is pending asks again after this many more calls.
 pub(crate) const POLL_CALLS: u64 = 4;
 
+/// With a compile thread, the share of the interpreter's time (inclusive) from which a function
+/// called again is the program's main work and is compiled at once (`Tiering::on_call`).
+pub const MAIN_WORK_SHARE: f64 = 0.25;
+
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
     pub fn new(
@@ -250,6 +254,7 @@ impl Tiering {
         }
         let kept = self.kept_callees(m, f);
         self.jit.set_kept_callees(kept);
+        self.jit.set_pasted_callees(Vec::new());
         self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let choice = self.specialization_for(m, f, level);
@@ -453,15 +458,19 @@ impl Tiering {
         // code would soon be compiled again at O2 (the program does not wait for either).
         let loops = self.osr.has_variant(f) || (self.background.is_some() && self.trips_per_call(m, f) >= 1);
         let mut want = self.thresholds.level_for(heat).map(|l| if loops { l.max(OptLevel::O2) } else { l });
+        let mut main_work = None;
         if self.background.is_some() && cur.is_none() && loops && heat < self.thresholds.hot {
             // With a compile thread, an interpreted function whose calls run loops is queued by
             // its loop's OSR point (whole-function at O3 when its calls are short, `osr`), or
-            // here once its heat reaches `hot` (loops whose entries add up only across several
-            // headers). Not sooner by its share of the interpreter's time: asking for the
-            // function that holds the program's loop nest (app-tinyllama's `model_forward`) at
-            // its second call put its compile, the longest of the run, ahead of the kernels it
-            // calls, and under QEMU the peak waited for it (docs/tiering.md).
-            want = None;
+            // here once its heat reaches `hot` (loops whose header entries add up only
+            // across several headers) — or at once if it is the program's main work: called
+            // again, and its calls (callees included) took at least `MAIN_WORK_SHARE` of the
+            // interpreter's time. app-tinyllama's `model_forward` is then asked for at its
+            // second call instead of its 11th (its own loops count few entries per token); the
+            // peak waits for its compile.
+            let share = specialized::time_share(m, f);
+            main_work = (m.calls(f) >= 2 && share >= MAIN_WORK_SHARE).then_some(share);
+            want = main_work.map(|_| OptLevel::O3);
         }
         if let Some(to) = want
             && Some(to) > cur
@@ -473,6 +482,9 @@ impl Tiering {
                 return;
             }
             let reason = match self.thresholds.level_for(heat) {
+                _ if let Some(share) = main_work => {
+                    format!("the program's main work: {:.0} % of the interpreted time", share * 100.0)
+                }
                 Some(base) if base < to => {
                     format!("heat {heat} >= {}, loops run hot: {to} at least", self.thresholds.of(base))
                 }
@@ -485,7 +497,11 @@ impl Tiering {
             if self.background.is_some() {
                 // Keep running as now; ask again soon (the compile result is installed by
                 // whichever hook comes first after it is ready).
-                self.queue(m, f, to, reason);
+                // The main work's early job goes without branch weights: one or two calls say
+                // little about its loops (app-tinyllama's attention loop runs `pos + 1` times:
+                // once or twice at the second token, 256 times at the last, and weights from
+                // the second token made LLVM compile it for one or two iterations).
+                self.queue(m, f, to, reason, main_work.is_some());
                 if !self.wait_if_starved(m, |&k| k == (f, None)) {
                     m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
                     return;

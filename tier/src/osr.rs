@@ -70,7 +70,7 @@ impl Tiering {
         if self.levels[f.index()].is_none() && !self.function_pending(f) {
             let block = m.osr_header(f, point).map_or(0, |p| p.block);
             let reason = format!("loop header block {block} entered {entries} times in {calls} calls");
-            self.queue(m, f, level, reason);
+            self.queue(m, f, level, reason, false);
             // Its calls poll for the result from now on (and irvm keeps recording their
             // argument values, so that the job can still get a specialization while it waits).
             m.set_tier_mark(f, calls + crate::POLL_CALLS);
@@ -179,6 +179,7 @@ impl Tiering {
         self.jit.set_profile_summary(Some(profile_summary(m)));
         let kept = self.kept_callees(m, f);
         self.jit.set_kept_callees(kept);
+        self.jit.set_pasted_callees(Vec::new());
         self.jit.set_unroll_and_jam(self.plain_jam());
         let module = self.module();
         let t0 = std::time::Instant::now();

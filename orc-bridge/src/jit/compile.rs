@@ -173,6 +173,7 @@ impl Jit {
         };
         self.prepare_for_target(&ex.module, level)?;
         crate::specialize::keep_calls_to(ex.function, function, &self.kept_callees);
+        crate::specialize::paste_calls_to(ex.function, function, &self.pasted_callees);
         let t1 = Instant::now();
 
         let summary = profile.and(self.summary.clone());

@@ -158,6 +158,8 @@ pub struct Jit {
     summary: Option<ProfileSummary>,
     /// App functions whose calls stay calls ([`Jit::set_kept_callees`]).
     kept_callees: Vec<String>,
+    /// App functions whose calls are pasted ([`Jit::set_pasted_callees`]).
+    pasted_callees: Vec<String>,
     /// Guarded unroll-and-jam of the O2/O3 compiles without a specialization's own jam
     /// ([`Jit::set_unroll_and_jam`]).
     jam: Option<crate::Jam>,
@@ -262,6 +264,7 @@ impl Jit {
             defined: Defined::default(),
             summary: None,
             kept_callees: Vec::new(),
+            pasted_callees: Vec::new(),
             jam: None,
             fp_contraction: false,
             generation: 0,
@@ -314,6 +317,14 @@ impl Jit {
     /// costs compile time: `model_forward` with every kernel pasted in took 380-600 ms at O2/O3).
     pub fn set_kept_callees(&mut self, names: Vec<String>) {
         self.kept_callees = names;
+    }
+
+    /// The app functions whose direct calls later compiles paste (`alwaysinline`, where their
+    /// body is available to the inliner and the call is not kept): the tier manager names the
+    /// short callees of a function compiled without branch weights, which the inliner's static
+    /// costs would otherwise leave as calls in its hottest loops.
+    pub fn set_pasted_callees(&mut self, names: Vec<String>) {
+        self.pasted_callees = names;
     }
 
     /// Unroll-and-jam the loop nests of every later O2/O3 compile behind a guard

@@ -257,6 +257,7 @@ pub(crate) fn build(
     let mut special_error = None;
     jit.set_profile_summary(job.summary.clone());
     jit.set_kept_callees(job.kept_callees.clone());
+    jit.set_pasted_callees(job.pasted_callees.clone());
     jit.set_unroll_and_jam(job.jam);
     let spec = job.osr.as_ref().map(|o| OsrSpec { header: o.header, values: &o.values });
     let mut build = |variant| {

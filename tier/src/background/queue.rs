@@ -29,6 +29,8 @@ pub(crate) struct Job {
     pub(crate) summary: Option<ProfileSummary>,
     /// Functions whose calls stay calls (`Tiering::kept_callees` when queued).
     pub(crate) kept_callees: Vec<String>,
+    /// Functions whose calls are pasted (the main work's short callees, `Tiering::queue`).
+    pub(crate) pasted_callees: Vec<String>,
     /// The unroll-and-jam of compiles without a specialization's own (`Tiering::plain_jam`).
     pub(crate) jam: Option<orc_bridge::Jam>,
     /// The function's heat when (last) queued: the order among waiting jobs.
@@ -41,6 +43,8 @@ pub(crate) struct Job {
     pub(crate) leaves_interpreter: bool,
     /// Code installed since the job was queued pasted the function's body in (see `priority`).
     pub(crate) pasted: bool,
+    /// The function is the program's main work (see `priority`).
+    pub(crate) main_work: bool,
     pub(crate) queued: Instant,
 }
 
@@ -59,11 +63,13 @@ impl Job {
             profile: None,
             summary: None,
             kept_callees: Vec::new(),
+            pasted_callees: Vec::new(),
             jam: None,
             heat,
             recompile,
             leaves_interpreter,
             pasted: false,
+            main_work: false,
             queued,
         }
     }
@@ -77,8 +83,11 @@ impl Job {
     /// the others: that caller no longer enters it (app-tinyllama's `softmax` and `axpy`, pasted
     /// into `model_forward`'s attention loop, would otherwise be compiled before the kernels
     /// `model_forward` still calls).
-    fn priority(&self) -> (bool, bool, bool, u64) {
-        (!self.pasted, self.leaves_interpreter, self.osr.is_some(), self.heat)
+    ///
+    /// The program's main work (`Tiering::on_call`) goes first of all: the peak waits for its
+    /// compile, the longest of the run, and its callees' own jobs serve it only through it.
+    fn priority(&self) -> (bool, bool, bool, bool, u64) {
+        (!self.pasted, self.main_work, self.leaves_interpreter, self.osr.is_some(), self.heat)
     }
 
     /// The pending-set key: (function, OSR point).
@@ -248,6 +257,21 @@ mod tests {
         q.job_done();
         assert!(q.put(job(3, OptLevel::O3, 10)));
         assert!(q.take_backlog().is_none(), "the thread is free again");
+    }
+
+    #[test]
+    fn the_main_work_goes_first() {
+        let q = Queue::default();
+        assert!(q.put(job(1, OptLevel::O3, 9000)));
+        let mut main = job(2, OptLevel::O3, 300);
+        main.main_work = true;
+        assert!(q.put(main));
+        let mut osr = job(3, OptLevel::O3, 2000);
+        osr.osr = Some(OsrJob { point: 1, header: 6, values: Vec::new() });
+        assert!(q.put(osr));
+        assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
+        assert_eq!(q.take().unwrap().key(), (FuncId(3), Some(1)));
+        assert_eq!(q.take().unwrap().key(), (FuncId(1), None));
     }
 
     #[test]

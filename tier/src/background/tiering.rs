@@ -60,8 +60,10 @@ impl crate::Tiering {
         }
     }
 
-    /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now.
-    pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String) {
+    /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now,
+    /// unless `f` is the program's `main_work`, asked for after a call or two (`Tiering::on_call`):
+    /// its job goes without branch weights and first.
+    pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, main_work: bool) {
         let Some(b) = self.background.as_mut() else { return };
         if let Some(&pending) = b.pending.get(&(f, None))
             && pending >= level
@@ -72,8 +74,10 @@ impl crate::Tiering {
         // Its calls run native once the job is done: their loops are counted no more from then.
         self.left_interpreter(m, f);
         let special = self.specialization_for(m, f, level);
-        let mut job = self.job(m, f, level, reason, level >= OptLevel::O2);
+        let mut job = self.job(m, f, level, reason, level >= OptLevel::O2 && !main_work);
+        job.pasted_callees = if main_work { self.short_callees(m, f, &job.kept_callees) } else { Vec::new() };
         job.leaves_interpreter = self.levels[f.index()].is_none();
+        job.main_work = main_work;
         job.special = special;
         if let Some(b) = self.background.as_mut() {
             b.submit(job);
