@@ -2,7 +2,7 @@
 //! current object, re-linked with `Jit::add_object` on a warm start so nothing is recompiled)
 //! and this run's profile folded into the aggregated one (`bareflow_state::content`).
 
-use super::{Tiering, policy};
+use super::{MAIN_WORK_SHARE, Tiering, policy};
 use bareflow_state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
 use irvm::FuncId;
 use irvm::Machine;
@@ -265,11 +265,6 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
     }
     s.objects = objects;
 }
-
-/// The share of a run's interpreted time (inclusive) from which a function called again is the
-/// program's main work: at the end of the run, if its calls run loops, it gets O3 for the next
-/// run ([`promotion_for`]).
-pub const MAIN_WORK_SHARE: f64 = 0.25;
 
 /// The tier the end of a run gives a function for the next run: what its per-run heat deserves
 /// (`by_heat`), at least O2 when its calls run loops (`loops`: loop iterations per call, as irvm

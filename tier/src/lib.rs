@@ -150,8 +150,9 @@ pub struct Tiering {
 /// A function whose background compile is pending asks again after this many more calls.
 pub(crate) const POLL_CALLS: u64 = 4;
 
-/// With a compile thread, the share of the interpreter's time (inclusive) from which a function
-/// called again is the program's main work and is compiled at once (`Tiering::on_call`).
+/// The share of the interpreter's time (inclusive) from which a function called again is the
+/// program's main work: with a compile thread it is compiled at once (`Tiering::on_call`), and
+/// at the end of a run, if its calls run loops, it gets O3 for the next run (`cache::promotion_for`).
 pub const MAIN_WORK_SHARE: f64 = 0.25;
 
 impl Tiering {
