@@ -2,7 +2,7 @@
 //! current object, re-linked with `Jit::add_object` on a warm start so nothing is recompiled)
 //! and this run's profile folded into the aggregated one (`bareflow_state::content`).
 
-use super::{MAIN_WORK_SHARE, Tiering, policy};
+use super::{Tiering, policy};
 use bareflow_state::content::{CachedObject, Identity, RunState, bitcode_hash, object_key};
 use irvm::FuncId;
 use irvm::Machine;
@@ -112,9 +112,7 @@ pub fn warm_start(m: &mut Machine, t: &mut Tiering, state: &RunState, id: &Ident
             }
         };
         m.set_native(f, address as usize);
-        if t.perf_map {
-            crate::perfmap::note(&o.symbol, address, &o.bytes);
-        }
+        t.note_perf_map(&o.symbol, address, &o.bytes);
         if t.direct_slot(m, f, level) {
             t.links.publish(f, address);
         }
@@ -270,7 +268,7 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
 /// (`by_heat`), at least O2 when its calls run loops (`loops`: loop iterations per call, as irvm
 /// counted them while it ran interpreted), and O3 when it is also the program's main work
 /// (`main_work`: called again, and its calls, callees included, took at least
-/// [`MAIN_WORK_SHARE`] of this run's interpreted time). None: no tier for its heat (start-up
+/// [`super::MAIN_WORK_SHARE`] of this run's interpreted time). None: no tier for its heat (start-up
 /// code is decided apart).
 pub fn promotion_for(by_heat: Option<OptLevel>, loops: bool, main_work: bool) -> Option<OptLevel> {
     if loops && main_work {
@@ -328,7 +326,7 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
         let by_heat = t.thresholds.level_for(per_run);
         let loops = t.trips_per_call(m, f) >= 1;
         let share = m.inclusive_cycles(f) as f64 / interpreted.max(1) as f64;
-        let main_work = m.calls(f) >= 2 && share >= MAIN_WORK_SHARE;
+        let main_work = super::is_main_work(m, f, share);
         let want = promotion_for(by_heat, loops, main_work);
         let cur = t.levels[f.index()];
         let (want, reason) = match (want, by_heat) {

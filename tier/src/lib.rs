@@ -155,6 +155,12 @@ pub(crate) const POLL_CALLS: u64 = 4;
 /// at the end of a run, if its calls run loops, it gets O3 for the next run (`cache::promotion_for`).
 pub const MAIN_WORK_SHARE: f64 = 0.25;
 
+/// Whether `f`, whose calls took `share` of the interpreter's time, is the program's main work
+/// ([`MAIN_WORK_SHARE`]; called again).
+pub(crate) fn is_main_work(m: &Machine, f: FuncId, share: f64) -> bool {
+    m.calls(f) >= 2 && share >= MAIN_WORK_SHARE
+}
+
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
     pub fn new(
@@ -320,9 +326,7 @@ impl Tiering {
     ) {
         self.left_interpreter(m, f);
         m.set_native(f, c.address as usize);
-        if self.perf_map {
-            perfmap::note(&c.symbol, c.address, &c.object);
-        }
+        self.note_perf_map(&c.symbol, c.address, &c.object);
         if choice.is_some() {
             // The counter array is the function's: the previous specialization keeps its counts,
             // the new one counts from zero.
@@ -470,7 +474,7 @@ impl Tiering {
             // second call instead of its 11th (its own loops count few entries per token); the
             // peak waits for its compile.
             let share = specialized::time_share(m, f);
-            main_work = (m.calls(f) >= 2 && share >= MAIN_WORK_SHARE).then_some(share);
+            main_work = is_main_work(m, f, share).then_some(share);
             want = main_work.map(|_| OptLevel::O3);
         }
         if let Some(to) = want
@@ -528,6 +532,13 @@ impl Tiering {
             mark = mark.min(calls.saturating_mul(2).max(calls + 1));
         }
         m.set_tier_mark(f, mark);
+    }
+
+    /// Name code just installed for `perf` (`BAREFLOW_PERF_MAP`, [`perfmap`]), if asked for.
+    pub(crate) fn note_perf_map(&self, symbol: &str, address: u64, object: &[u8]) {
+        if self.perf_map {
+            perfmap::note(symbol, address, object);
+        }
     }
 
     /// `f` will not change tier any more: stop counting it, and let JIT callers call its

@@ -208,9 +208,7 @@ impl Tiering {
                     self.jams.push((c.function.clone(), j.clone()));
                 }
                 let addr = c.address as usize;
-                if self.perf_map {
-                    crate::perfmap::note(&c.symbol, c.address, &c.object);
-                }
+                self.note_perf_map(&c.symbol, c.address, &c.object);
                 self.left_interpreter(m, f);
                 self.osr.entries.insert((f, point), (level, addr));
                 OsrDecision::Enter(addr)

@@ -286,9 +286,7 @@ impl crate::Tiering {
                     inlined: c.inlined.clone(),
                 };
                 self.record(ev);
-                if self.perf_map {
-                    crate::perfmap::note(&c.symbol, c.address, &c.object);
-                }
+                self.note_perf_map(&c.symbol, c.address, &c.object);
                 self.left_interpreter(m, f);
                 self.osr.insert(f, point, job.level, c.address as usize);
             }
