@@ -208,6 +208,15 @@ impl Machine {
         self.stats[f.index()].excl
     }
 
+    /// The clock of the cycle counts above: time-stamp counter cycles since the program started,
+    /// without the time of hooks that did work of their own on its thread (the host's compiles),
+    /// which the activations they interrupted are not charged either. Inside a hook, the time
+    /// it started.
+    pub fn cycles_so_far(&self) -> u64 {
+        let now = if self.in_hook { self.hook_entry } else { crate::vm::rdtsc() };
+        now.wrapping_sub(self.start_tsc).wrapping_sub(self.hook_cycles)
+    }
+
     /// Average inclusive cycles per call of `f` (from its timed calls; 0 if never timed).
     pub fn average_cycles(&self, f: FuncId) -> u64 {
         let st = &self.stats[f.index()];

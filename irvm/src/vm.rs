@@ -195,6 +195,10 @@ pub struct Machine {
     /// TSC at the start of the run and total cycles once it ended.
     pub(crate) start_tsc: u64,
     pub(crate) total_cycles: u64,
+    /// Cycles the program's thread spent in long hooks ([`LONG_HOOK`]): not the program's time.
+    pub(crate) hook_cycles: u64,
+    /// TSC when the running hook started (while `in_hook`).
+    pub(crate) hook_entry: u64,
     /// Cycles spent lowering functions (not charged to any function).
     pub(crate) translate_cycles: u64,
     /// The wall-clock side of the same: functions lowered and the time it took.
@@ -221,6 +225,12 @@ pub struct Machine {
     /// and read by the thunk without the lock.
     pub(crate) values: crate::profile::values::ValueTables,
 }
+
+/// A hook that runs this long (TSC cycles, ~0.4 ms at 2.6 GHz) did work of its own (the host
+/// compiled code on the program's thread): its time is taken out of the activations it
+/// interrupted, so that their cycles stay the program's (a tier manager reads them to judge
+/// where the program spends its time).
+const LONG_HOOK: u64 = 1 << 20;
 
 /// Read the time-stamp counter.
 #[inline(always)]
@@ -255,6 +265,8 @@ impl Machine {
             lowering: crate::profile::LoweringCost::default(),
             hooks: None,
             in_hook: false,
+            hook_cycles: 0,
+            hook_entry: 0,
             tier_at: Vec::new(),
             osr_first: u64::MAX,
             jumps: Default::default(),
@@ -337,11 +349,20 @@ impl Machine {
     fn with_hooks<R>(&mut self, body: impl FnOnce(&mut dyn Hooks, &mut Machine) -> R) -> Option<R> {
         let h = self.hooks.filter(|_| !self.in_hook)?;
         self.in_hook = true;
+        self.hook_entry = rdtsc();
         // SAFETY: `hooks` is set only by `run_main_with` from a `&mut dyn Hooks` that outlives
         // that call and is cleared when it returns; the hook object is not part of the machine,
         // and `in_hook` keeps a second `&mut` to it from being made while this one lives.
         let r = body(unsafe { &mut *h }, self);
         self.in_hook = false;
+        let dt = rdtsc().wrapping_sub(self.hook_entry);
+        if dt >= LONG_HOOK {
+            self.hook_cycles = self.hook_cycles.wrapping_add(dt);
+            // The timed activations of this thread started `dt` later, as it were.
+            for fr in self.frames.iter_mut().filter(|fr| fr.tsc != 0) {
+                fr.tsc = fr.tsc.wrapping_add(dt);
+            }
+        }
         Some(r)
     }
 

@@ -56,6 +56,9 @@ pub struct BackgroundTimes {
     pub cpu_ms: Option<f64>,
     /// The program's thread built it, from the backlog (`Tiering::help_compile`).
     pub by_program: bool,
+    /// The share of the program's time (0 to 1) its function took while it waited, as last
+    /// measured (`Tiering::help_compile`; `None` if never measured).
+    pub share: Option<f64>,
 }
 
 fn tier_name(l: Option<OptLevel>) -> String {
@@ -71,7 +74,8 @@ impl Event {
             .map(|b| {
                 let cpu = b.cpu_ms.map(|c| format!(", {c:.1} ms CPU")).unwrap_or_default();
                 let by = if b.by_program { "by the program's thread from the backlog" } else { "in background" };
-                format!(", queued {:.1} ms{cpu}, {by}", b.queue_ms)
+                let share = b.share.map(|s| format!(" ({:.0} % of the time)", s * 100.0)).unwrap_or_default();
+                format!(", queued {:.1} ms{share}{cpu}, {by}", b.queue_ms)
             })
             .unwrap_or_default();
         format!(
@@ -159,6 +163,16 @@ pub const MAIN_WORK_SHARE: f64 = 0.25;
 /// ([`MAIN_WORK_SHARE`]; called again).
 pub(crate) fn is_main_work(m: &Machine, f: FuncId, share: f64) -> bool {
     m.calls(f) >= 2 && share >= MAIN_WORK_SHARE
+}
+
+/// Whether most of the time of `f`'s interpreted calls went to its callees (its exclusive cycles
+/// are at most half its inclusive ones): early in a run, while the callees are interpreted too,
+/// this tells the loop nest that calls the program's kernels (app-tinyllama's `model_forward`)
+/// from a kernel that takes the same share of the time in its own loops (`matmul`, with `dot`
+/// pasted in by clang), whose loop counts ask for its compile soon anyway. Not for the end of a
+/// run: by then the nest's calls have run native callees, which its exclusive cycles count.
+pub(crate) fn time_in_callees(m: &Machine, f: FuncId) -> bool {
+    m.exclusive_cycles(f) * 2 <= m.inclusive_cycles(f)
 }
 
 impl Tiering {
@@ -470,11 +484,11 @@ impl Tiering {
             // here once its heat reaches `hot` (loops whose header entries add up only
             // across several headers) — or at once if it is the program's main work: called
             // again, and its calls (callees included) took at least `MAIN_WORK_SHARE` of the
-            // interpreter's time. app-tinyllama's `model_forward` is then asked for at its
-            // second call instead of its 11th (its own loops count few entries per token); the
-            // peak waits for its compile.
+            // interpreter's time, most of it in its callees. app-tinyllama's `model_forward` is
+            // then asked for at its second call instead of its 11th (its own loops count few
+            // entries per token); the peak waits for its compile.
             let share = specialized::time_share(m, f);
-            main_work = is_main_work(m, f, share).then_some(share);
+            main_work = (is_main_work(m, f, share) && time_in_callees(m, f)).then_some(share);
             want = main_work.map(|_| OptLevel::O3);
         }
         if let Some(to) = want
@@ -562,6 +576,7 @@ impl Tiering {
                 "function": e.function, "from": tier_name(e.from), "to": e.to.to_string(),
                 "reason": e.reason, "compile_ms": e.compile_ms, "specialized": e.specialized,
                 "queue_ms": e.background.map(|b| b.queue_ms),
+                "queue_share": e.background.map(|b| b.share),
                 "compile_cpu_ms": e.background.and_then(|b| b.cpu_ms),
             })).collect::<Vec<_>>(),
             "failed": self.failed.iter().map(|(f, e)| json!({"function": f, "error": e})).collect::<Vec<_>>(),

@@ -5,6 +5,13 @@ use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use irvm::FuncId;
+
+/// The share of the program's time under which a waiting job's function is minor: the program's
+/// thread does not stop to build it, and it goes after the program's main work
+/// (`Job::priority`). app-tinyllama's `sampler_sample`, 0.6-0.8 s to build under QEMU/TCG, takes
+/// 1-3 % of its tokens' time interpreted; the program's thread stopped for it at token 8, with
+/// the run already at its final rate.
+pub(crate) const MINOR_SHARE: f64 = 0.05;
 use orc_bridge::{FunctionProfile, OptLevel, OsrEntry, ProfileSummary};
 
 /// An OSR entry to compile: irvm's OSR point, its loop header block, the live values' layout.
@@ -46,6 +53,12 @@ pub(crate) struct Job {
     /// The function is the program's main work (see `priority`).
     pub(crate) main_work: bool,
     pub(crate) queued: Instant,
+    /// The function's calls and irvm's clock when the job was first queued: the share of the
+    /// program's time it has taken since (`Tiering::help_compile`).
+    pub(crate) calls_at_queue: (u64, u64),
+    /// That share (0 to 1) as the program's thread last measured it (`Queue::set_shares`);
+    /// `None` until then.
+    pub(crate) share: Option<f64>,
 }
 
 impl Job {
@@ -71,6 +84,8 @@ impl Job {
             pasted: false,
             main_work: false,
             queued,
+            calls_at_queue: (0, 0),
+            share: None,
         }
     }
 
@@ -78,19 +93,38 @@ impl Job {
     /// interpreter before one that moves native code up a tier; among those an OSR entry first
     /// (its activation runs interpreted until the entry is ready, and the heat of a loop that
     /// calls the program's work — a model's forward pass — counts only its own iterations);
-    /// then the hotter function.
+    /// then the function that took the larger share of the program's time since it was queued
+    /// (`share`, as measured), then the hotter one. Heat counts loop iterations, not time:
+    /// app-tinyllama's `sampler_sample` and `softmax` are as hot by their loop counts as `axpy`
+    /// and `rope`, which take several times their share of a token while interpreted.
     /// A job whose function was pasted into code installed since it was queued comes after
     /// the others: that caller no longer enters it (app-tinyllama's `softmax` and `axpy`, pasted
     /// into `model_forward`'s attention loop, would otherwise be compiled before the kernels
     /// `model_forward` still calls).
     ///
-    /// The program's main work (`Tiering::on_call`) goes after the others, and only to a compile
-    /// thread (`take_backlog` leaves it): its compile is the longest of the run (1.2-2.3 s under
-    /// QEMU/TCG), and the rate waits for the kernels it calls, not for it (synchronously the run
-    /// reaches its peak before it is compiled at all). Built first, and often on the program's
-    /// thread, it held up the kernels and the cold boot's peak.
-    fn priority(&self) -> (bool, bool, bool, bool, u64) {
-        (!self.pasted, !self.main_work, self.leaves_interpreter, self.osr.is_some(), self.heat)
+    /// The program's main work (`Tiering::on_call`) goes after the others but before those whose
+    /// measured share is under [`MINOR_SHARE`], and only to a compile thread (`take_backlog`
+    /// leaves it): its compile is the longest of the run (1.2-2.3 s under QEMU/TCG), and the
+    /// rate waits for the kernels it calls first (built first, and often on the program's
+    /// thread, it held up the kernels and the cold boot's peak). Its own share understates its
+    /// gain: the time its interpreted calls into native kernels cost is charged to the kernels,
+    /// and its code pastes its short callees (app-tinyllama's tokens at position 200 took 20 ms
+    /// with `model_forward` interpreted, 14 ms once it was compiled, while its own share
+    /// measured 1-5 %); behind every minor job it came in the last quarter of the run.
+    fn priority(&self) -> (bool, u8, bool, bool, u64, u64) {
+        let rank = match self.share {
+            _ if self.main_work => 1,
+            Some(s) if s < MINOR_SHARE => 0,
+            _ => 2,
+        };
+        // In millionths: an order that `f64` does not give.
+        let share = (self.share.unwrap_or(0.0).clamp(0.0, 1.0) * 1e6) as u64;
+        (!self.pasted, rank, self.leaves_interpreter, self.osr.is_some(), share, self.heat)
+    }
+
+    /// Whether the program's thread may build this job (`Queue::take_backlog`).
+    fn helpable(&self) -> bool {
+        !self.main_work && self.share.is_some_and(|s| s >= MINOR_SHARE)
     }
 
     /// The pending-set key: (function, OSR point).
@@ -132,7 +166,10 @@ impl Queue {
             return false;
         }
         match q.jobs.iter_mut().find(|j| j.key() == job.key()) {
-            Some(waiting) if job.level >= waiting.level => *waiting = Job { queued: waiting.queued, ..job },
+            Some(waiting) if job.level >= waiting.level => {
+                *waiting =
+                    Job { queued: waiting.queued, calls_at_queue: waiting.calls_at_queue, share: waiting.share, ..job }
+            }
             Some(_) => {}
             None => q.jobs.push(job),
         }
@@ -167,8 +204,17 @@ impl Queue {
         q.busy = q.busy.saturating_sub(1);
     }
 
+    /// Set every waiting job's `share` of the program's time (the program's thread measures it).
+    pub(crate) fn set_shares(&self, share: impl Fn(&Job) -> Option<f64>) {
+        for j in self.lock().jobs.iter_mut() {
+            j.share = share(j);
+        }
+    }
+
     /// The job to do next for a helper (not a compile thread), if one waits while every compile
-    /// thread that is set up is building one (none waits to take it). Does not wait.
+    /// thread that is set up is building one (none waits to take it): not the main work's, and
+    /// only one whose function took at least [`MINOR_SHARE`] of the program's time since it was
+    /// queued. Does not wait.
     pub(crate) fn take_backlog(&self) -> Option<Job> {
         let mut q = self.lock();
         if q.busy < q.threads {
@@ -178,7 +224,7 @@ impl Queue {
             .jobs
             .iter()
             .enumerate()
-            .filter(|(_, j)| !j.main_work)
+            .filter(|(_, j)| j.helpable())
             .max_by_key(|(_, j)| j.priority())
             .map(|(i, _)| i)?;
         Some(q.jobs.swap_remove(best))
@@ -258,6 +304,7 @@ mod tests {
         q.thread_ready();
         assert!(q.put(job(1, OptLevel::O3, 1300)));
         assert!(q.put(job(2, OptLevel::O3, 2400)));
+        q.set_shares(|_| Some(0.5));
         assert!(q.take_backlog().is_none(), "the compile thread is idle: it takes the job");
         assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
         // The thread builds f2: f1 is a backlog.
@@ -265,6 +312,7 @@ mod tests {
         assert!(q.take_backlog().is_none(), "nothing waits");
         q.job_done();
         assert!(q.put(job(3, OptLevel::O3, 10)));
+        q.set_shares(|_| Some(0.5));
         assert!(q.take_backlog().is_none(), "the thread is free again");
     }
 
@@ -279,6 +327,7 @@ mod tests {
         let mut osr = job(3, OptLevel::O3, 2000);
         osr.osr = Some(OsrJob { point: 1, header: 6, values: Vec::new() });
         assert!(q.put(osr));
+        q.set_shares(|_| Some(0.5));
         assert_eq!(q.take().unwrap().key(), (FuncId(3), Some(1)));
         assert_eq!(q.take_backlog().unwrap().key(), (FuncId(1), None), "the program's thread helps");
         assert!(q.take_backlog().is_none(), "the main work waits for the compile thread");
@@ -312,5 +361,40 @@ mod tests {
         assert_eq!(q.take().unwrap().key(), (FuncId(1), None));
         q.close();
         assert!(!q.put(job(3, OptLevel::O1, 1)), "a closed queue takes no job");
+    }
+
+    #[test]
+    fn the_larger_share_of_the_time_goes_before_the_hotter_loops() {
+        let q = Queue::default();
+        assert!(q.put(job(1, OptLevel::O3, 9000)));
+        assert!(q.put(job(2, OptLevel::O3, 1300)));
+        assert!(q.put(job(3, OptLevel::O3, 1250)));
+        let mut main = job(4, OptLevel::O3, 300);
+        main.main_work = true;
+        assert!(q.put(main));
+        // Not measured yet: the hotter first, all before the main work.
+        assert_eq!(q.take().unwrap().key(), (FuncId(1), None));
+        assert!(q.put(job(1, OptLevel::O3, 9000)));
+        // f1 and f2 measured minor (hot loops, little time), f3 a fifth of the time.
+        q.set_shares(|j| [None, Some(0.01), Some(0.02), Some(0.2), None][j.func.index()]);
+        let order: Vec<u32> = std::iter::from_fn(|| q.take()).take(4).map(|j| j.func.0).collect();
+        assert_eq!(order, [3, 4, 2, 1], "the larger share, the main work, then the minor ones");
+    }
+
+    #[test]
+    fn the_program_helps_only_with_a_function_that_takes_its_time() {
+        let q = Queue::default();
+        q.thread_ready();
+        assert!(q.put(job(1, OptLevel::O3, 5000)));
+        assert_eq!(q.take().unwrap().key(), (FuncId(1), None));
+        // The thread builds f1; f2 and f3 wait.
+        assert!(q.put(job(2, OptLevel::O3, 9000)));
+        assert!(q.put(job(3, OptLevel::O3, 1300)));
+        assert!(q.take_backlog().is_none(), "not measured yet");
+        q.set_shares(|j| if j.func == FuncId(2) { Some(0.02) } else { None });
+        assert!(q.take_backlog().is_none(), "f2 takes 2 % of the time, f3 is not measured");
+        q.set_shares(|j| if j.func == FuncId(2) { Some(0.02) } else { Some(0.3) });
+        assert_eq!(q.take_backlog().unwrap().key(), (FuncId(3), None));
+        assert!(q.take_backlog().is_none(), "f2 is left to the compile thread");
     }
 }

@@ -88,6 +88,7 @@ impl crate::Tiering {
     /// unroll-and-jam, and with `profiled` the branch weights and profile summary as they are now.
     fn job(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, profiled: bool) -> Job {
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
+        job.calls_at_queue = (m.calls(f), m.cycles_so_far());
         job.kept_callees = self.kept_callees(m, f);
         job.jam = self.plain_jam();
         if profiled {
@@ -180,15 +181,20 @@ impl crate::Tiering {
     }
 
     /// While a job waits and every compile thread is busy building one, the program's thread
-    /// builds the best waiting one itself, on the run's own Jit, and installs it, as a synchronous compile
-    /// would: with a backlog, the peak waits for the compiles, not for the interpreter, and two
-    /// CPUs drain it twice as fast (app-tinyllama's kernels all ask within its first tokens).
-    /// Once nothing waits, the program runs on while the threads compile.
+    /// builds the best waiting one itself, on the run's own Jit, and installs it, as a
+    /// synchronous compile would — if that job's function took at least `MINOR_SHARE` of the
+    /// program's time since it was queued (`Queue::take_backlog`): with a backlog of such jobs
+    /// (app-tinyllama's kernels within its first tokens) the peak waits for the compiles, and two
+    /// CPUs drain them twice as fast; a function that takes a few per cent is not worth
+    /// stopping the program for. Otherwise the program runs on while the threads compile.
     pub(crate) fn help_compile(&mut self, m: &mut irvm::Machine) {
         if self.exiting {
             return;
         }
-        let Some(job) = self.background.as_ref().and_then(|b| b.queue.take_backlog()) else { return };
+        let Some(b) = self.background.as_ref().filter(|b| !b.pending.is_empty()) else { return };
+        let now = m.cycles_so_far();
+        b.queue.set_shares(|j| share_since(m, j, now));
+        let Some(job) = b.queue.take_backlog() else { return };
         let finished = match self.module() {
             Ok(module) => {
                 let (jit, links) = (&mut self.jit, &self.links);
@@ -267,6 +273,7 @@ impl crate::Tiering {
             queue_ms: waited.as_secs_f64() * 1e3,
             cpu_ms: compile_cpu.map(|c| c.as_secs_f64() * 1e3),
             by_program,
+            share: job.share,
         });
         if let Ok(c) = &linked {
             self.mark_pasted(&c.inlined);
@@ -307,4 +314,23 @@ impl crate::Tiering {
             }
         }
     }
+}
+
+/// The share of the program's time (0 to 1) that `job`'s function has taken since the job was
+/// queued, up to irvm's clock `now`: its calls since then at the exclusive cycles of its average
+/// call so far, so that the call in progress when it was queued adds none of its time before
+/// that. `None` before its next call (not measured yet). An OSR entry's activation has run
+/// interpreted all along: 1.
+fn share_since(m: &irvm::Machine, job: &Job, now: u64) -> Option<f64> {
+    if job.osr.is_some() {
+        return Some(1.0);
+    }
+    let (calls_then, then) = job.calls_at_queue;
+    let calls = m.calls(job.func);
+    let since = calls.saturating_sub(calls_then);
+    if since == 0 {
+        return None;
+    }
+    let per_call = m.exclusive_cycles(job.func) as f64 / calls as f64;
+    Some((per_call * since as f64 / now.saturating_sub(then).max(1) as f64).min(1.0))
 }
