@@ -162,47 +162,13 @@ struct Sym {
 }
 
 #[cfg(not(feature = "baremetal"))]
-fn u16_at(b: &[u8], o: usize) -> Option<u64> {
-    Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?) as u64)
-}
-#[cfg(not(feature = "baremetal"))]
-fn u32_at(b: &[u8], o: usize) -> Option<u64> {
-    Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?) as u64)
-}
-#[cfg(not(feature = "baremetal"))]
-fn u64_at(b: &[u8], o: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(o..o + 8)?.try_into().ok()?))
-}
-
-#[cfg(not(feature = "baremetal"))]
-/// FUNC symbols (with a size) of an ELF64 file's `.symtab`, sorted by address.
+/// FUNC symbols (with an address and a size) of an ELF64 executable, sorted by address.
 fn function_symbols(elf: &[u8]) -> Option<Vec<Sym>> {
-    if elf.get(..4)? != b"\x7fELF" || elf[4] != 2 {
-        return None;
-    }
-    let (shoff, shentsize, shnum) =
-        (u64_at(elf, 0x28)? as usize, u16_at(elf, 0x3a)? as usize, u16_at(elf, 0x3c)? as usize);
-    let sh = |i: usize| shoff + i * shentsize;
-    let symtab = (0..shnum).find(|&i| u32_at(elf, sh(i) + 4) == Some(2))?;
-    let (off, size, link, entsize) = (
-        u64_at(elf, sh(symtab) + 0x18)? as usize,
-        u64_at(elf, sh(symtab) + 0x20)? as usize,
-        u32_at(elf, sh(symtab) + 0x28)? as usize,
-        u64_at(elf, sh(symtab) + 0x38)? as usize,
-    );
-    let stroff = u64_at(elf, sh(link) + 0x18)? as usize;
-    let mut syms = Vec::new();
-    for k in 0..size / entsize.max(1) {
-        let s = off + k * entsize;
-        let (name, info, value, sz) =
-            (u32_at(elf, s)? as usize, *elf.get(s + 4)?, u64_at(elf, s + 8)?, u64_at(elf, s + 16)?);
-        if info & 0xf != 2 || sz == 0 || value == 0 {
-            continue;
-        }
-        let n = elf.get(stroff + name..)?;
-        let end = n.iter().position(|&c| c == 0)?;
-        syms.push(Sym { addr: value, size: sz, name: String::from_utf8_lossy(&n[..end]).into_owned() });
-    }
+    let mut syms: Vec<Sym> = bareflow_tier::elf::function_symbols(elf)?
+        .into_iter()
+        .filter(|s| s.size != 0 && s.value != 0)
+        .map(|s| Sym { addr: s.value, size: s.size, name: s.name })
+        .collect();
     syms.sort_by_key(|s| s.addr);
     syms.dedup_by_key(|s| s.addr);
     Some(syms)

@@ -318,14 +318,14 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
     // heat gives (a large program has hundreds of looping functions; each compile at O2 under
     // TCG takes up to seconds). (heat, function, tier, reason).
     let mut budgeted: Vec<(u64, FuncId, OptLevel, String)> = Vec::new();
-    // This run's interpreted time (what `specialized::time_share` divides by), summed once.
-    let interpreted: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
+    // This run's interpreted time, summed once for every function's share.
+    let interpreted = crate::specialized::interpreted_cycles(m);
     for f in m.defined_functions().collect::<Vec<_>>() {
         let Some(r) = s.functions.get(m.name(f)) else { continue };
         let per_run = r.heat / s.runs;
         let by_heat = t.thresholds.level_for(per_run);
         let loops = t.trips_per_call(m, f) >= 1;
-        let share = m.inclusive_cycles(f) as f64 / interpreted.max(1) as f64;
+        let share = crate::specialized::share_of(m, f, interpreted);
         let main_work = super::is_main_work(m, f, share);
         let want = promotion_for(by_heat, loops, main_work);
         let cur = t.levels[f.index()];

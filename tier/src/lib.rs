@@ -13,6 +13,7 @@
 pub mod api;
 pub mod background;
 pub mod cache;
+pub mod elf;
 mod error;
 mod kept;
 pub mod links;

@@ -23,8 +23,17 @@ pub const DEFER_CALLS: u64 = 4 * EARLY_CHOICE_CALLS;
 /// `f`'s share of the interpreter's time so far: the inclusive cycles of its finished calls
 /// (its callees included) over the exclusive cycles of every function's.
 pub(crate) fn time_share(m: &Machine, f: FuncId) -> f64 {
-    let total: u64 = m.functions().map(|g| m.exclusive_cycles(g)).sum();
-    m.inclusive_cycles(f) as f64 / total.max(1) as f64
+    share_of(m, f, interpreted_cycles(m))
+}
+
+/// The interpreter's time so far: the exclusive cycles of every function's finished calls.
+pub(crate) fn interpreted_cycles(m: &Machine) -> u64 {
+    m.functions().map(|g| m.exclusive_cycles(g)).sum()
+}
+
+/// [`time_share`] with the interpreter's time (`interpreted_cycles`) summed once by the caller.
+pub(crate) fn share_of(m: &Machine, f: FuncId, interpreted: u64) -> f64 {
+    m.inclusive_cycles(f) as f64 / interpreted.max(1) as f64
 }
 
 /// Calls of `f` whose argument values irvm recorded (its first parameter's table; 0 if none).
