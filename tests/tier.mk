@@ -4,8 +4,8 @@
 #                                synchronous compiles (`--jit-threads 0`), and with one compile thread (`--jit-threads 1`)
 #   make test-tier-csmith        csmith seeds under the same three settings
 #   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report, bareflow.h in every tier)
-#                                tests/memsize.rs (size-versioned memory calls) and tests/unrolljam.rs (guarded
-#                                unroll-and-jam)
+#                                tests/memsize.rs (size-versioned memory calls), tests/unrolljam.rs (guarded
+#                                unroll-and-jam) and tests/peeling.rs (no profile-based peeling of loops that call out)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
 TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 
@@ -20,6 +20,7 @@ test-tiering:
 	$(TEST_LOG) test-tiering cargo test --release --test tiering
 	$(TEST_LOG) test-tiering cargo test --release --test memsize
 	$(TEST_LOG) test-tiering cargo test --release --test unrolljam
+	$(TEST_LOG) test-tiering cargo test --release --test peeling
 
 test-tier-csmith:
 	BAREFLOW_TIER=auto BAREFLOW_FLAGS="--thresholds min" $(TEST_LOG) test-tier-csmith cargo test --release --test csmith -- --nocapture
