@@ -105,6 +105,9 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
     let mut fixed: Vec<(u32, u64, f64)> = Vec::new();
     let mut lead: Option<Lead> = None;
     for t in usable {
+        if counts_up(t) {
+            continue;
+        }
         let vals: Vec<(u64, f64)> = t
             .values
             .iter()
@@ -133,6 +136,13 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
         None => (vec![with_fixed(Vec::new())], vec![fixed_share]),
     };
     Some(Choice { spec: Specialization { versions, mem: Vec::new(), jam: None }, shares, mem: Vec::new() })
+}
+
+/// Whether every recorded call of a table had a value of its own (at least two calls): a
+/// position or a counter (app-tinyllama's `model_forward` at its first tokens: `pos` 0, 1, 2,
+/// 3), which no version would meet again, not a value the calls share.
+fn counts_up(t: &ArgValues) -> bool {
+    t.total() >= 2 && t.other == 0 && t.values.iter().all(|v| v.1 == 1)
 }
 
 /// The memory calls worth versioning by size, from a function's size tables (each needs at least
@@ -270,6 +280,9 @@ mod tests {
     fn spread_values_pointers_and_thin_tables_are_not_specialized() {
         assert_eq!(choose(&[table(0, &[(1, 30), (2, 30), (3, 30), (4, 10)], 30)], 10), None);
         assert_eq!(choose(&[table(0, &[(7, 5)], 0)], 10), None);
+        // A position: every call its own value.
+        assert_eq!(choose(&[table(1, &[(0, 1), (1, 1), (2, 1), (3, 1)], 0)], 4), None);
+        assert!(choose(&[table(1, &[(0, 1), (1, 1), (2, 2)], 0)], 4).is_some(), "a value repeats");
         let mut p = table(0, &[(0x1000, 100)], 0);
         p.pointer = true;
         assert_eq!(choose(&[p], 10), None);
