@@ -14,6 +14,7 @@
 #include "llvm/Passes/StandardInstrumentations.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Target/TargetMachine.h"
+#include "rowsums.h"
 #include "unrolljam.h"
 
 namespace {
@@ -51,8 +52,12 @@ extern "C" LLVMErrorRef bf_run_passes(LLVMModuleRef module_ref, const char *pass
   (void)uaj_in_pipeline;
   pb.registerVectorizerStartEPCallback(
       [](FunctionPassManager &fpm, OptimizationLevel) { fpm.addPass(bareflow::GuardNests()); });
-  pb.registerOptimizerLastEPCallback([](ModulePassManager &mpm, OptimizationLevel) {
+  pb.registerOptimizerLastEPCallback([vectorize](ModulePassManager &mpm, OptimizationLevel) {
     mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::ReportJams()));
+    // Row sums side by side (rowsums.cc): needs the SLP vectorizer, so only where it runs.
+    if (vectorize != 0) {
+      mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::RowSums()));
+    }
   });
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
