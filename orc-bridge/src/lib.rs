@@ -13,7 +13,8 @@
 //! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies);
 //!   `gain`: which parameters a constant improves ([`Jit::parameter_gains`]).
 //! - [`unrolljam`]: guarded unroll-and-jam of the specialized versions' loop nests (the pass is
-//!   `cxx/unrolljam.cc`, run inside the tier pipeline).
+//!   `cxx/unrolljam.cc`, run inside the tier pipeline); the row sums side by side of
+//!   `cxx/rowsums.cc` run at the end of the same O2/O3 pipeline (docs/tiering.md).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
 mod cut;

@@ -471,6 +471,9 @@ impl Tiering {
         }
         let heat = policy::heat(m, f);
         let cur = self.levels[f.index()];
+        if cur.is_none() {
+            self.specialize_pending(m, f);
+        }
         // A function with an OSR variant (at O3) has shown its loops run hot, and its calls
         // enter that variant at the loop header: its whole-function code is O2 at least (O1
         // would run its calls slower than the variant does). With a compile thread, so is a
@@ -521,8 +524,12 @@ impl Tiering {
                 // little about its loops (app-tinyllama's attention loop runs `pos + 1` times:
                 // once or twice at the second token, 256 times at the last, and weights from
                 // the second token made LLVM compile it for one or two iterations).
+                // On a starved machine the program waits for the job, except for a main work's
+                // job that a few more interpreted calls can still give a specialization
+                // (`Tiering::awaits_values`): waiting, `matmul` ran generic code for good.
                 self.queue(m, f, to, reason, main_work.is_some());
-                if !self.wait_if_starved(m, |&k| k == (f, None)) {
+                let values_to_come = main_work.is_some() && self.awaits_values(m, f);
+                if values_to_come || !self.wait_if_starved(m, |&k| k == (f, None)) {
                     m.set_tier_mark(f, m.calls(f) + POLL_CALLS);
                     return;
                 }

@@ -15,6 +15,9 @@ pub const FIXED_SHARE: f64 = 0.90;
 /// [`MIN_VERSION_SHARE`] and together at least [`COVERED_SHARE`] of its calls gets one version
 /// per value (the "lead" parameter: the one whose values cover the most).
 pub const COVERED_SHARE: f64 = 0.90;
+/// With a fixed parameter, a lead parameter none of whose values reaches this share of its
+/// calls makes no versions (the fixed values alone do).
+pub const SPREAD_LEAD_SHARE: f64 = 0.50;
 /// A value rarer than this gets no version of its own.
 pub const MIN_VERSION_SHARE: f64 = 0.02;
 /// A specialization is dropped (the function recompiled without one, never specialized again)
@@ -105,6 +108,9 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
     let mut fixed: Vec<(u32, u64, f64)> = Vec::new();
     let mut lead: Option<Lead> = None;
     for t in usable {
+        if counts_up(t) {
+            continue;
+        }
         let vals: Vec<(u64, f64)> = t
             .values
             .iter()
@@ -118,6 +124,14 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
         } else if covered >= COVERED_SHARE && lead.as_ref().is_none_or(|l| covered > l.covered) {
             lead = Some(Lead { param: t.param, values: vals, covered });
         }
+    }
+    // Versions on a spread lead (no value in half its calls) on top of fixed parameters each
+    // cover a minority of the calls, and a call with a value not seen yet misses them all; the
+    // fixed values alone cover every call seen. `matmul` chosen from its first 5 calls (row
+    // length 128 in all, row counts 64, 384 and 128) missed its classifier calls (1024 rows)
+    // and `w2`'s with versions on the row count, which its row length alone would have taken.
+    if !fixed.is_empty() && lead.as_ref().is_some_and(|l| l.values.iter().all(|v| v.1 < SPREAD_LEAD_SHARE)) {
+        lead = None;
     }
     if fixed.is_empty() && lead.is_none() {
         return None;
@@ -133,6 +147,13 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
         None => (vec![with_fixed(Vec::new())], vec![fixed_share]),
     };
     Some(Choice { spec: Specialization { versions, mem: Vec::new(), jam: None }, shares, mem: Vec::new() })
+}
+
+/// Whether every recorded call of a table had a value of its own (at least two calls): a
+/// position or a counter (app-tinyllama's `model_forward` at its first tokens: `pos` 0, 1, 2,
+/// 3), which no version would meet again, not a value the calls share.
+fn counts_up(t: &ArgValues) -> bool {
+    t.total() >= 2 && t.other == 0 && t.values.iter().all(|v| v.1 == 1)
 }
 
 /// The memory calls worth versioning by size, from a function's size tables (each needs at least
@@ -267,9 +288,24 @@ mod tests {
     }
 
     #[test]
+    fn a_spread_lead_makes_no_versions_beside_a_fixed_parameter() {
+        // matmul's first 5 calls: row length 128 in all, row counts 128, 64, 64, 128, 384.
+        let t = [table(3, &[(128, 5)], 0), table(4, &[(64, 2), (128, 2), (384, 1)], 0)];
+        assert_eq!(choose(&t, 4).expect("specialized").spec.key(), "p3=128");
+        // Without the fixed parameter the spread one still leads versions.
+        assert_eq!(choose(&t[1..], 4).expect("specialized").spec.versions.len(), 3);
+        // A lead with a majority value keeps its versions beside the fixed one.
+        let t = [table(3, &[(128, 10)], 0), table(4, &[(64, 6), (128, 4)], 0)];
+        assert_eq!(choose(&t, 4).expect("specialized").spec.key(), "p3=128,p4=64;p3=128,p4=128");
+    }
+
+    #[test]
     fn spread_values_pointers_and_thin_tables_are_not_specialized() {
         assert_eq!(choose(&[table(0, &[(1, 30), (2, 30), (3, 30), (4, 10)], 30)], 10), None);
         assert_eq!(choose(&[table(0, &[(7, 5)], 0)], 10), None);
+        // A position: every call its own value.
+        assert_eq!(choose(&[table(1, &[(0, 1), (1, 1), (2, 1), (3, 1)], 0)], 4), None);
+        assert!(choose(&[table(1, &[(0, 1), (1, 1), (2, 2)], 0)], 4).is_some(), "a value repeats");
         let mut p = table(0, &[(0x1000, 100)], 0);
         p.pointer = true;
         assert_eq!(choose(&[p], 10), None);

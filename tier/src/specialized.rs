@@ -36,6 +36,16 @@ pub(crate) fn share_of(m: &Machine, f: FuncId, interpreted: u64) -> f64 {
     m.inclusive_cycles(f) as f64 / interpreted.max(1) as f64
 }
 
+/// `f`'s share of the time irvm spent in the program's own functions so far: the inclusive
+/// cycles of its finished calls over the exclusive cycles of every function the program defines.
+/// Library calls (native code no compile changes) are left out of the whole: app-tinyllama's
+/// start-up sorts its vocabulary with `qsort` and reads the checkpoint with `fread`, 85 % of all
+/// cycles when `matmul`'s whole-function job is queued at its seventh call, which put `matmul` at
+/// 5 % of [`time_share`] and cost it its specialization in every run with a compile thread.
+pub(crate) fn program_time_share(m: &Machine, f: FuncId) -> f64 {
+    share_of(m, f, m.defined_functions().map(|g| m.exclusive_cycles(g)).sum())
+}
+
 /// Calls of `f` whose argument values irvm recorded (its first parameter's table; 0 if none).
 pub(crate) fn recorded_calls(m: &Machine, f: FuncId) -> u64 {
     m.arg_values(f).first().map_or(0, |t| t.values.iter().map(|v| v.1).sum::<u64>() + t.other)
@@ -117,14 +127,14 @@ impl Tiering {
     /// With a compile thread, whether `f` may be specialized. A specialization compiles the body
     /// once per version (constants folded in, the callees that receive them pasted: `rmsnorm`
     /// with `dot` took 36 ms against 16 ms plain), and that time now comes before the program's
-    /// peak, so `f` must take a large share of the interpreter's time so far
-    /// ([`SPECIALIZE_SHARE`], its callees included: app-tinyllama's `matmul`, not `rmsnorm` or
+    /// peak, so `f` must take a large share of the time spent in the program's own code so far
+    /// ([`SPECIALIZE_SHARE`] of [`program_time_share`], its callees included: app-tinyllama's `matmul`, not `rmsnorm` or
     /// `rope`). And its calls must run long loops: a short function is pasted into its hot
     /// callers, where their constants reach it anyway, while a live specialization would make
     /// them call it, and values recorded a few calls in and from one caller miss the others'
     /// (`dot`, specialized for `matmul`'s rows, missed every call of the attention loop).
     pub(crate) fn worth_specializing_in_background(&self, m: &Machine, f: FuncId) -> bool {
-        time_share(m, f) >= SPECIALIZE_SHARE && self.trips_per_call(m, f) >= crate::kept::LONG_CALL_TRIPS
+        program_time_share(m, f) >= SPECIALIZE_SHARE && self.trips_per_call(m, f) >= crate::kept::LONG_CALL_TRIPS
     }
 
     /// With a compile thread, the tier mark to come back at instead of queueing `f`'s
@@ -149,6 +159,18 @@ impl Tiering {
         }
         let (have, need) = (recorded_calls(m, f), self.min_recorded_calls(m, f));
         (have < need).then(|| calls + (need - have))
+    }
+
+    /// With a compile thread, whether `f`'s pending whole-function job may still get a
+    /// specialization from the values of its next interpreted calls
+    /// (`Tiering::specialize_waiting`): `f` is worth specializing, not variadic, not tried yet,
+    /// and irvm has recorded fewer than [`Tiering::min_recorded_calls`] of its calls.
+    pub(crate) fn awaits_values(&self, m: &Machine, f: FuncId) -> bool {
+        self.specialize
+            && !m.signature(f).vararg
+            && self.background.as_ref().is_some_and(|b| !b.respecialized.contains(&f))
+            && self.worth_specializing_in_background(m, f)
+            && recorded_calls(m, f) < self.min_recorded_calls(m, f)
     }
 
     /// The least number of recorded calls a specialization of `f` is chosen from: `warm / 8`

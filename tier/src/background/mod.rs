@@ -71,7 +71,11 @@ pub struct Compilers {
     starved: bool,
     /// Functions whose waiting job was given a specialization (`Tiering::specialize_waiting`:
     /// tried once per function).
-    respecialized: HashSet<FuncId>,
+    pub(crate) respecialized: HashSet<FuncId>,
+    /// Functions whose whole-function job went out as the program's main work without a
+    /// specialization (asked for before irvm had recorded enough of their calls' values):
+    /// `Tiering::specialize_waiting` may follow it with a specialized recompile.
+    pub(crate) plain_main_work: HashSet<FuncId>,
     /// Jobs the program's thread built itself (`Tiering::help_compile`).
     pub(crate) helped: usize,
 }
@@ -108,6 +112,7 @@ impl Compilers {
         let report = ThreadReport::default();
         let (pending, respecialized) = (HashMap::new(), HashSet::new());
         let helped = 0;
+        let plain_main_work = HashSet::new();
         Ok(Compilers {
             queue,
             done: done_rx,
@@ -117,6 +122,7 @@ impl Compilers {
             pending,
             starved: false,
             respecialized,
+            plain_main_work,
             helped,
         })
     }

@@ -78,8 +78,12 @@ impl crate::Tiering {
         job.pasted_callees = if main_work { self.short_callees(m, f, &job.kept_callees) } else { Vec::new() };
         job.leaves_interpreter = self.levels[f.index()].is_none();
         job.main_work = main_work;
+        let plain_main_work = main_work && special.is_none();
         job.special = special;
         if let Some(b) = self.background.as_mut() {
+            if plain_main_work {
+                b.plain_main_work.insert(f);
+            }
             b.submit(job);
         }
     }
@@ -103,11 +107,17 @@ impl crate::Tiering {
     /// calls in (app-tinyllama's `matmul` after 7 calls, whose row length picks the unrolling
     /// of the `dot` pasted into it) — gets one once they are recorded, if it still waits: the
     /// compile thread then builds it with the choice and the profile as they are at that point.
-    /// Tried once per function, when enough calls are recorded.
-    fn specialize_waiting(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel) {
+    /// If it no longer waits and was the program's main work (asked for at the second call, and
+    /// taken at once by an idle compile thread: `matmul` in about half the runs), a specialized
+    /// recompile at the same level follows it, built like that job (no branch weights, its
+    /// short callees pasted); whichever of the two is installed last stays (a plain one that
+    /// comes second is dropped). Tried once per function, when enough calls are recorded.
+    pub(crate) fn specialize_waiting(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel) {
         let min_calls = self.min_recorded_calls(m, f);
         let Some(b) = self.background.as_ref() else { return };
-        if level < OptLevel::O2 || b.respecialized.contains(&f) || !b.queue.waits_plain((f, None)) {
+        let waiting = b.queue.waits_plain((f, None));
+        let follow = !waiting && b.plain_main_work.contains(&f);
+        if level < OptLevel::O2 || b.respecialized.contains(&f) || !(waiting || follow) {
             return;
         }
         if crate::specialized::recorded_calls(m, f) < min_calls {
@@ -119,6 +129,22 @@ impl crate::Tiering {
             }
             return;
         };
+        if follow {
+            let reason = format!(
+                "its main-work job went out plain; specialized from {} calls' values",
+                crate::specialized::recorded_calls(m, f)
+            );
+            let mut job = self.job(m, f, level, reason, false);
+            job.pasted_callees = self.short_callees(m, f, &job.kept_callees);
+            job.leaves_interpreter = false;
+            job.recompile = true;
+            job.special = Some(choice);
+            if let Some(b) = self.background.as_mut() {
+                b.respecialized.insert(f);
+                b.submit(job);
+            }
+            return;
+        }
         let profile = crate::function_profile(m, f);
         let summary = profile.as_ref().map(|_| crate::profile_summary(m));
         let kept_callees = self.kept_callees(m, f);
@@ -135,6 +161,15 @@ impl crate::Tiering {
             j.kept_callees = kept_callees;
             j.heat = heat;
         });
+    }
+
+    /// An interpreted `f` whose whole-function job is pending: give it its specialization now if
+    /// it has none and enough values are recorded ([`Tiering::specialize_waiting`]). Called at
+    /// every tier hook of such an `f`: the main work's request that queued the job may not come
+    /// again (its share of the time falls as the other kernels start to run).
+    pub(crate) fn specialize_pending(&mut self, m: &irvm::Machine, f: FuncId) {
+        let Some(&level) = self.background.as_ref().and_then(|b| b.pending.get(&(f, None))) else { return };
+        self.specialize_waiting(m, f, level);
     }
 
     /// Queue a compile of `f` at its current `level` without a specialization (its live one was
