@@ -207,8 +207,10 @@ pub(crate) unsafe fn fast_call(
         // a last chunk's padding lands in slots 0..3 of the new frame, inside its `frame_bytes`
         // (checked above) and written before they are read: slot 0 and the arguments just
         // below, the other values by their ops.
+        // `consts_copy` has at least one chunk: most functions have no more.
         let chunks = base.cast::<[u64; crate::translate::CONST_CHUNK]>();
-        for k in 0..h.const_chunks as usize {
+        chunks.write_unaligned(*h.consts);
+        for k in 1..h.const_chunks as usize {
             chunks.add(k).write_unaligned(*h.consts.add(k));
         }
         let mut src = s.arg_slots.as_ptr();
