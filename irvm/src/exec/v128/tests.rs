@@ -82,14 +82,18 @@ fn resizes_match_the_lane_loops() {
                 assert_eq!(got, want, "{from:?} -> {to:?} x{n} signed {signed}");
                 assert_eq!(inplace, want, "{from:?} -> {to:?} x{n} signed {signed}, in place");
             };
-            // SAFETY (the three closures): the arrays hold 32 bytes, more than any shape here.
             if signed {
+                // SAFETY: the arrays hold 32 bytes, more than the shape needs.
                 check(Lane::I32, Lane::I64, 2, &|d, s| unsafe { resize::<i32, i64, 2>(d, s, i64::from) });
+                // SAFETY: as above.
                 check(Lane::I8, Lane::I16, 16, &|d, s| unsafe { resize::<i8, i16, 16>(d, s, i16::from) });
             } else {
+                // SAFETY: as above.
                 check(Lane::I32, Lane::I64, 2, &|d, s| unsafe { resize::<u32, u64, 2>(d, s, u64::from) });
+                // SAFETY: as above.
                 check(Lane::I8, Lane::I16, 16, &|d, s| unsafe { resize::<u8, u16, 16>(d, s, u16::from) });
             }
+            // SAFETY: as above.
             check(Lane::I16, Lane::I8, 16, &|d, s| unsafe { resize::<u16, u8, 16>(d, s, |x| x as u8) });
         }
     }
