@@ -165,7 +165,9 @@ unsafe fn push_frame(
 
 /// The call fast path: a lowered, interpreted, non-variadic callee without byval parameters,
 /// called with as many arguments as it has parameters, by a call that is neither timed nor at a
-/// tier mark (one compare: `FuncStats::check_at`). Anything else goes to `call`.
+/// tier mark (one compare: `FuncStats::check_at`), with room for its frame and its record.
+/// `None` for anything else, before any change: the loop then runs the op out of the loop
+/// (`call`). No function is called here, so that the loop keeps its state in registers.
 #[inline(always)]
 pub(crate) unsafe fn fast_call(
     m: *mut Machine,
@@ -173,8 +175,7 @@ pub(crate) unsafe fn fast_call(
     site: *const CallSite,
     ret_ip: *const Op,
     fp: *mut u64,
-    caller: *const Code,
-) -> Result<Option<St>, Trap> {
+) -> Option<St> {
     // SAFETY: live machine; `f` indexes the function table and its statistics (translator);
     // `site` and `caller` are live code of the calling frame; a `simple` entry's code, ops and
     // constants are lowered and owned by the table (never freed during a run).
@@ -184,25 +185,32 @@ pub(crate) unsafe fn fast_call(
         let calls = st.calls;
         // Also true for a callee that cannot take this path (`refresh_check`), e.g. not lowered.
         if calls >= st.check_at {
-            return call(m, f, site, ret_ip, fp, caller);
+            return None;
         }
         let h = &*mm.hot.as_ptr().add(f as usize);
         let s = &*site;
         if s.arg_shape != h.param_shape {
-            return call(m, f, site, ret_ip, fp, caller);
+            return None;
         }
         let base = fp.add(s.caller_slots as usize);
         let nfp = base.add(h.nconsts as usize);
         let sp = mm.sp.wrapping_sub(h.alloca_bytes as usize) & h.alloca_mask as usize;
-        if (nfp as usize) + h.frame_bytes as usize > mm.regs.ready_hi() || sp < mm.astack.ready_lo() || sp > mm.sp {
-            return call(m, f, site, ret_ip, fp, caller);
+        let len = mm.frames.len();
+        if (nfp as usize) + h.frame_bytes as usize > mm.regs.ready_hi()
+            || sp < mm.astack.ready_lo()
+            || sp > mm.sp
+            || len == mm.frames.capacity()
+        {
+            return None;
         }
         // The constants in whole chunks (a `memcpy` call costs more than copying a few words);
         // a last chunk's padding lands in slots 0..3 of the new frame, inside its `frame_bytes`
         // (checked above) and written before they are read: slot 0 and the arguments just
         // below, the other values by their ops.
+        // `consts_copy` has at least one chunk: most functions have no more.
         let chunks = base.cast::<[u64; crate::translate::CONST_CHUNK]>();
-        for k in 0..h.const_chunks as usize {
+        chunks.write_unaligned(*h.consts);
+        for k in 1..h.const_chunks as usize {
             chunks.add(k).write_unaligned(*h.consts.add(k));
         }
         let mut src = s.arg_slots.as_ptr();
@@ -216,7 +224,8 @@ pub(crate) unsafe fn fast_call(
         st.calls = calls + 1;
         st.active += 1;
         let ctrs = st.counters.as_mut_ptr();
-        mm.frames.push(Frame {
+        // Written in place (capacity checked above): `push` would call its growth path.
+        mm.frames.as_mut_ptr().add(len).write(Frame {
             func: f,
             fp: nfp,
             code: h.code,
@@ -230,8 +239,9 @@ pub(crate) unsafe fn fast_call(
             child: 0,
             va: 0,
         });
+        mm.frames.set_len(len + 1);
         mm.sp = sp;
-        Ok(Some(St { ip: h.ops, fp: nfp, ctrs, code: h.code }))
+        Some(St { ip: h.ops, fp: nfp, ctrs, code: h.code })
     }
 }
 
@@ -374,8 +384,43 @@ pub(crate) unsafe fn enter_from_host(m: *mut Machine, f: FuncId, args: &[u64], v
     }
 }
 
-/// Return from the top frame with `n` result slots at `s`. `None`: back to the host.
+/// The return fast path: an untimed frame returns `n` result slots at `s` to an interpreted
+/// caller. `None` for anything else (a timed frame, a return to the host), before any change:
+/// the loop then runs the op out of the loop (`ret`). No function is called here.
 #[inline(always)]
+pub(crate) unsafe fn ret_fast(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Option<St> {
+    // SAFETY: live machine with at least the returning frame on its stack.
+    let mm = unsafe { &mut *m };
+    let len = mm.frames.len();
+    // SAFETY: a Ret op runs only in a frame that `push_frame` or `fast_call` pushed, so the
+    // stack is not empty; the record stays valid memory (the vector only shrinks).
+    let fr = unsafe { &*mm.frames.as_ptr().add(len - 1) };
+    let k = n.min(fr.ret_slots);
+    // More than two result slots would take a `memcpy` call.
+    if fr.ret_ip.is_null() || fr.tsc != 0 || k > 2 {
+        return None;
+    }
+    // SAFETY: as `ret`: the caller's record is just below (index len - 2); `fr.func` indexes the
+    // statistics; `s..s+n` are slots of the returning frame and the destination the caller's.
+    unsafe {
+        mm.frames.set_len(len - 1);
+        mm.sp = fr.saved_sp;
+        let dt = super::timing::charge_untimed(&mut *mm.stats.as_mut_ptr().add(fr.func as usize));
+        let caller = &mut *mm.frames.as_mut_ptr().add(len - 2);
+        caller.child = caller.child.wrapping_add(dt);
+        let (src, dst) = (fp.offset(s.0 as isize), caller.fp.offset(fr.ret_dst.0 as isize));
+        if k != 0 {
+            *dst = *src;
+            if k == 2 {
+                *dst.add(1) = *src.add(1);
+            }
+        }
+        Some(St { ip: fr.ret_ip, fp: caller.fp, ctrs: caller.ctrs, code: caller.code })
+    }
+}
+
+/// Return from the top frame with `n` result slots at `s`. `None`: back to the host.
+#[inline(never)]
 pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Option<St> {
     // SAFETY: live machine with at least the returning frame on its stack.
     let mm = unsafe { &mut *m };

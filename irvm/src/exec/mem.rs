@@ -217,7 +217,7 @@ pub(crate) unsafe fn call_indirect(
 ) -> Result<Option<St>, Trap> {
     if let Some(f) = crate::abi::thunk::lookup(addr, m.cast()) {
         // SAFETY: forwarded contract.
-        return unsafe { call::fast_call(m, f, s, ip, fp, code) };
+        return unsafe { call::call(m, f, s, ip, fp, code) };
     }
     if addr == 0 {
         // SAFETY: live machine.

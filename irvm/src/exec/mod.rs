@@ -13,13 +13,14 @@ pub(crate) mod int;
 pub(crate) mod jump;
 mod mem;
 pub(crate) mod native_call;
+mod outside;
 mod slow;
 pub(crate) mod stack;
 pub(crate) mod timing;
 mod v128;
 mod vector;
 
-use crate::isa::{Conv, Op, TrapOp};
+use crate::isa::{Conv, FUn, Lane, Op, TrapOp};
 use crate::translate::Code;
 use crate::vm::Machine;
 use float::{f32of, f64of, of32, of64};
@@ -36,6 +37,7 @@ pub(crate) enum Trap {
 }
 
 /// The loop's state after a call or return.
+#[derive(Clone, Copy)]
 pub(crate) struct St {
     pub(crate) ip: *const Op,
     pub(crate) fp: *mut u64,
@@ -220,483 +222,547 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 code = st.code;
             }};
         }
-        loop {
+        // The state's home while an op runs out of the loop (`outside`): written before that one
+        // call and read back after it, so that no value of the loop lives across a call.
+        let mut home = St { ip, fp, ctrs, code };
+        'ops: loop {
             let pc = ip;
             ip = pc.add(1);
-            match *pc {
-                // ---- moves and control ----
-                Op::Mov { d, s } => w!(d, r!(s)),
-                Op::Mov2 { d, s } => {
-                    let (a, b) = (r!(s), r!(s.at(1)));
-                    w!(d, a);
-                    w!(d.at(1), b);
-                }
-                Op::MovJmp { d, s, rel, ctr } => {
-                    w!(d, r!(s));
-                    bump!(ctr.0);
-                    ip = pc.offset(rel.0 as isize);
-                }
-                Op::Jmp { rel, ctr } => {
-                    bump!(ctr.0);
-                    ip = pc.offset(rel.0 as isize);
-                }
-                Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
-                Op::Switch { v, table } => {
-                    let sw = &(*code).switches[table.0 as usize];
-                    let val = r!(v);
-                    let k = match &sw.dense {
-                        Some((lo, d)) => match val.checked_sub(*lo) {
-                            Some(i) if (i as usize) < d.len() => d[i as usize] as usize,
-                            _ => usize::MAX,
-                        },
-                        None => sw.values.binary_search(&val).unwrap_or(usize::MAX),
-                    };
-                    if k == usize::MAX || k >= sw.values.len() {
-                        bump!(sw.ctr);
-                        ip = pc.offset(sw.targets[sw.values.len()].0 as isize);
-                    } else {
-                        bump!(sw.ctr + 1 + sw.order[k]);
-                        ip = pc.offset(sw.targets[k].0 as isize);
+            'out: {
+                match *pc {
+                    // ---- moves and control ----
+                    Op::Mov { d, s } => w!(d, r!(s)),
+                    Op::Mov2 { d, s } => {
+                        let (a, b) = (r!(s), r!(s.at(1)));
+                        w!(d, a);
+                        w!(d.at(1), b);
                     }
-                }
-                Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
-                // ---- fused compare-and-branch ----
-                Op::BrEq32(x) => br!(r!(x.a) as u32 == r!(x.b) as u32, x, pc),
-                Op::BrNe32(x) => br!(r!(x.a) as u32 != r!(x.b) as u32, x, pc),
-                Op::BrSlt32(x) => br!((r!(x.a) as i32) < r!(x.b) as i32, x, pc),
-                Op::BrSle32(x) => br!(r!(x.a) as i32 <= r!(x.b) as i32, x, pc),
-                Op::BrSgt32(x) => br!(r!(x.a) as i32 > r!(x.b) as i32, x, pc),
-                Op::BrSge32(x) => br!(r!(x.a) as i32 >= r!(x.b) as i32, x, pc),
-                Op::BrUlt32(x) => br!((r!(x.a) as u32) < r!(x.b) as u32, x, pc),
-                Op::BrUle32(x) => br!(r!(x.a) as u32 <= r!(x.b) as u32, x, pc),
-                Op::BrUgt32(x) => br!(r!(x.a) as u32 > r!(x.b) as u32, x, pc),
-                Op::BrUge32(x) => br!(r!(x.a) as u32 >= r!(x.b) as u32, x, pc),
-                Op::BrEq64(x) => br!(r!(x.a) == r!(x.b), x, pc),
-                Op::BrNe64(x) => br!(r!(x.a) != r!(x.b), x, pc),
-                Op::BrSlt64(x) => br!((r!(x.a) as i64) < r!(x.b) as i64, x, pc),
-                Op::BrSle64(x) => br!(r!(x.a) as i64 <= r!(x.b) as i64, x, pc),
-                Op::BrSgt64(x) => br!(r!(x.a) as i64 > r!(x.b) as i64, x, pc),
-                Op::BrSge64(x) => br!(r!(x.a) as i64 >= r!(x.b) as i64, x, pc),
-                Op::BrUlt64(x) => br!(r!(x.a) < r!(x.b), x, pc),
-                Op::BrUle64(x) => br!(r!(x.a) <= r!(x.b), x, pc),
-                Op::BrUgt64(x) => br!(r!(x.a) > r!(x.b), x, pc),
-                Op::BrUge64(x) => br!(r!(x.a) >= r!(x.b), x, pc),
-                Op::BrEq32I(x) => br!(r!(x.a) as u32 == x.imm as u32, x, pc),
-                Op::BrNe32I(x) => br!(r!(x.a) as u32 != x.imm as u32, x, pc),
-                Op::BrSlt32I(x) => br!((r!(x.a) as i32) < x.imm, x, pc),
-                Op::BrSle32I(x) => br!(r!(x.a) as i32 <= x.imm, x, pc),
-                Op::BrSgt32I(x) => br!(r!(x.a) as i32 > x.imm, x, pc),
-                Op::BrSge32I(x) => br!(r!(x.a) as i32 >= x.imm, x, pc),
-                Op::BrUlt32I(x) => br!((r!(x.a) as u32) < x.imm as u32, x, pc),
-                Op::BrUle32I(x) => br!(r!(x.a) as u32 <= x.imm as u32, x, pc),
-                Op::BrUgt32I(x) => br!(r!(x.a) as u32 > x.imm as u32, x, pc),
-                Op::BrUge32I(x) => br!(r!(x.a) as u32 >= x.imm as u32, x, pc),
-                Op::BrEq64I(x) => br!(r!(x.a) == x.imm as i64 as u64, x, pc),
-                Op::BrNe64I(x) => br!(r!(x.a) != x.imm as i64 as u64, x, pc),
-                Op::BrSlt64I(x) => br!((r!(x.a) as i64) < x.imm as i64, x, pc),
-                Op::BrSle64I(x) => br!(r!(x.a) as i64 <= x.imm as i64, x, pc),
-                Op::BrSgt64I(x) => br!(r!(x.a) as i64 > x.imm as i64, x, pc),
-                Op::BrSge64I(x) => br!(r!(x.a) as i64 >= x.imm as i64, x, pc),
-                Op::BrUlt64I(x) => br!(r!(x.a) < x.imm as i64 as u64, x, pc),
-                Op::BrUle64I(x) => br!(r!(x.a) <= x.imm as i64 as u64, x, pc),
-                Op::BrUgt64I(x) => br!(r!(x.a) > x.imm as i64 as u64, x, pc),
-                Op::BrUge64I(x) => br!(r!(x.a) >= x.imm as i64 as u64, x, pc),
-                Op::BrFCmp { p, dbl, a, b, t, f, ctr } => {
-                    let c = if dbl {
-                        float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
-                    } else {
-                        float::fcmp(p, f64::from(f32of(r!(a))), f64::from(f32of(r!(b))))
-                    };
-                    let x = crate::isa::BrCmp { a, b, t, f, ctr };
-                    br!(c, x, pc)
-                }
-
-                // ---- integer fast paths ----
-                Op::Add32(x) => bin!(x, |a, b| (a as u32).wrapping_add(b as u32) as u64),
-                Op::Sub32(x) => bin!(x, |a, b| (a as u32).wrapping_sub(b as u32) as u64),
-                Op::Mul32(x) => bin!(x, |a, b| (a as u32).wrapping_mul(b as u32) as u64),
-                Op::Shl32(x) => bin!(x, |a, b| (a as u32).wrapping_shl(b as u32) as u64),
-                Op::AShr32(x) => bin!(x, |a, b| (a as i32).wrapping_shr(b as u32) as u32 as u64),
-                Op::LShr32(x) => bin!(x, |a, b| (a as u32).wrapping_shr(b as u32) as u64),
-                Op::SDiv32(x) => {
-                    let (a, b) = (r!(x.a) as i32, r!(x.b) as i32);
-                    if b == 0 || (b == -1 && a == i32::MIN) {
-                        return Err(div_fault(m));
+                    Op::MovJmp { d, s, rel, ctr } => {
+                        w!(d, r!(s));
+                        bump!(ctr.0);
+                        ip = pc.offset(rel.0 as isize);
                     }
-                    w!(x.d, (a / b) as u32 as u64)
-                }
-                Op::SRem32(x) => {
-                    let (a, b) = (r!(x.a) as i32, r!(x.b) as i32);
-                    if b == 0 || (b == -1 && a == i32::MIN) {
-                        return Err(div_fault(m));
+                    Op::Jmp { rel, ctr } => {
+                        bump!(ctr.0);
+                        ip = pc.offset(rel.0 as isize);
                     }
-                    w!(x.d, (a % b) as u32 as u64)
-                }
-                Op::UDiv32(x) | Op::UDiv64(x) => {
-                    let (a, b) = (r!(x.a), r!(x.b));
-                    if b == 0 {
-                        return Err(div_fault(m));
-                    }
-                    w!(x.d, a / b)
-                }
-                Op::URem32(x) | Op::URem64(x) => {
-                    let (a, b) = (r!(x.a), r!(x.b));
-                    if b == 0 {
-                        return Err(div_fault(m));
-                    }
-                    w!(x.d, a % b)
-                }
-                Op::Add64(x) => bin!(x, |a, b| a.wrapping_add(b)),
-                Op::Sub64(x) => bin!(x, |a, b| a.wrapping_sub(b)),
-                Op::Mul64(x) => bin!(x, |a, b| a.wrapping_mul(b)),
-                Op::Shl64(x) => bin!(x, |a, b| a.wrapping_shl(b as u32)),
-                Op::AShr64(x) => bin!(x, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
-                Op::LShr64(x) => bin!(x, |a, b| a.wrapping_shr(b as u32)),
-                Op::SDiv64(x) => {
-                    let (a, b) = (r!(x.a) as i64, r!(x.b) as i64);
-                    if b == 0 || (b == -1 && a == i64::MIN) {
-                        return Err(div_fault(m));
-                    }
-                    w!(x.d, (a / b) as u64)
-                }
-                Op::SRem64(x) => {
-                    let (a, b) = (r!(x.a) as i64, r!(x.b) as i64);
-                    if b == 0 || (b == -1 && a == i64::MIN) {
-                        return Err(div_fault(m));
-                    }
-                    w!(x.d, (a % b) as u64)
-                }
-                Op::And64(x) => bin!(x, |a, b| a & b),
-                Op::Or64(x) => bin!(x, |a, b| a | b),
-                Op::Xor64(x) => bin!(x, |a, b| a ^ b),
-                Op::Add32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as u64),
-                Op::Mul32I(x) => bini!(x, |a, k| (a as u32).wrapping_mul(k as u32) as u64),
-                Op::Shl32I(x) => bini!(x, |a, k| (a as u32).wrapping_shl(k as u32) as u64),
-                Op::AShr32I(x) => bini!(x, |a, k| (a as i32).wrapping_shr(k as u32) as u32 as u64),
-                Op::And32I(x) => bini!(x, |a, k| a & u64::from(k as u32)),
-                Op::Or32I(x) => bini!(x, |a, k| a | u64::from(k as u32)),
-                Op::Xor32I(x) => bini!(x, |a, k| a ^ u64::from(k as u32)),
-                Op::Add64I(x) => bini!(x, |a, k| a.wrapping_add(k as i64 as u64)),
-                Op::Mul64I(x) => bini!(x, |a, k| a.wrapping_mul(k as i64 as u64)),
-                Op::Shl64I(x) => bini!(x, |a, k| a.wrapping_shl(k as u32)),
-                Op::AShr64I(x) => bini!(x, |a, k| (a as i64).wrapping_shr(k as u32) as u64),
-                Op::And64I(x) => bini!(x, |a, k| a & k as i64 as u64),
-                Op::Or64I(x) => bini!(x, |a, k| a | k as i64 as u64),
-                Op::Xor64I(x) => bini!(x, |a, k| a ^ k as i64 as u64),
-                Op::LShrI(x) => bini!(x, |a, k| a.wrapping_shr(k as u32)),
-                Op::UDivC { d, a, k } => w!(d, int::udivc(r!(a), r!(k), r!(k.at(2)))),
-                Op::URemC { d, a, k } => {
-                    let x = r!(a);
-                    w!(d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
-                }
-                Op::SDivC { bits, d, a, k } => {
-                    let q = int::sdivc(int::sext(r!(a), u32::from(bits)), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                    w!(d, q as u64 & crate::consts::mask(u32::from(bits)))
-                }
-                Op::SRemC { bits, d, a, k } => {
-                    let x = int::sext(r!(a), u32::from(bits));
-                    let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                    w!(
-                        d,
-                        x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64
-                            & crate::consts::mask(u32::from(bits))
-                    )
-                }
-                Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32_flat(p, r!(a), r!(b)))),
-                Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
-                Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32_flat(p, r!(a), imm as u32 as u64))),
-                Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp_flat(p, r!(a), imm as i64 as u64))),
-                Op::CmpEq32I(x) => bini!(x, |a, k| u64::from(a as u32 == k as u32)),
-                Op::CmpSgt32I(x) => bini!(x, |a, k| u64::from(a as i32 > k)),
-                Op::CmpEq64I(x) => bini!(x, |a, k| u64::from(a == k as i64 as u64)),
-                Op::CmpNe64I(x) => bini!(x, |a, k| u64::from(a != k as i64 as u64)),
-                Op::CmpUlt64I(x) => bini!(x, |a, k| u64::from(a < k as i64 as u64)),
-                Op::Trunc { d, a, bits } => w!(d, r!(a) & crate::consts::mask(u32::from(bits))),
-                Op::Trunc32 { d, a } => w!(d, r!(a) as u32 as u64),
-                Op::Sext { d, a, from, to } => {
-                    w!(d, int::sext(r!(a), u32::from(from)) as u64 & crate::consts::mask(u32::from(to)))
-                }
-                Op::Sext32To64 { d, a } => w!(d, r!(a) as i32 as i64 as u64),
-                Op::AddSext32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as i32 as i64 as u64),
-                // ---- floating point ----
-                Op::FAdd32(x) => bin!(x, |a, b| of32(f32of(a) + f32of(b))),
-                Op::FSub32(x) => bin!(x, |a, b| of32(f32of(a) - f32of(b))),
-                Op::FMul32(x) => bin!(x, |a, b| of32(f32of(a) * f32of(b))),
-                Op::FDiv32(x) => bin!(x, |a, b| of32(f32of(a) / f32of(b))),
-                Op::FAdd64(x) => bin!(x, |a, b| of64(f64of(a) + f64of(b))),
-                Op::FSub64(x) => bin!(x, |a, b| of64(f64of(a) - f64of(b))),
-                Op::FMul64(x) => bin!(x, |a, b| of64(f64of(a) * f64of(b))),
-                Op::FDiv64(x) => bin!(x, |a, b| of64(f64of(a) / f64of(b))),
-                Op::FDivSi64(x) => bin!(x, |a, b| of64(f64of(a) / (b as i64 as f64))),
-                Op::FUn { op, dbl, d, a } => {
-                    w!(d, if dbl { of64(float::fun64(op, f64of(r!(a)))) } else { of32(float::fun32(op, f32of(r!(a)))) })
-                }
-                Op::FMulAdd { dbl, d, a, b, c } => w!(
-                    d,
-                    if dbl {
-                        of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c)))
-                    } else {
-                        of32(f32of(r!(a)) * f32of(r!(b)) + f32of(r!(c)))
-                    }
-                ),
-                Op::FCmp { p, dbl, d, a, b } => {
-                    let c = if dbl {
-                        float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
-                    } else {
-                        float::fcmp(p, f64::from(f32of(r!(a))), f64::from(f32of(r!(b))))
-                    };
-                    w!(d, u64::from(c))
-                }
-                // The conversions of hot loops inline (the same results as `float::conv`); the rest call it.
-                Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => w!(d, of64(r!(a) as i64 as f64)),
-                Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => w!(d, of64(r!(a) as i32 as f64)),
-                Op::Conv { k: Conv::F32ToF64, d, a, .. } => w!(d, of64(f64::from(f32of(r!(a))))),
-                Op::Conv { k: Conv::F64ToF32, d, a, .. } => w!(d, of32(f64of(r!(a)) as f32)),
-                Op::Conv { k, bits, d, a } => w!(d, float::conv(k, u32::from(bits), r!(a))),
-                // ---- integer intrinsics ----
-                // ---- memory ----
-                Op::Load8(x) => w!(x.v, u64::from(*(addr!(x) as *const u8))),
-                Op::Load16(x) => w!(x.v, u64::from((addr!(x) as *const u16).read_unaligned())),
-                Op::Load32(x) => w!(x.v, u64::from((addr!(x) as *const u32).read_unaligned())),
-                Op::Load64(x) => w!(x.v, (addr!(x) as *const u64).read_unaligned()),
-                Op::Store8(x) => *(addr!(x) as *mut u8) = r!(x.v) as u8,
-                Op::Store16(x) => (addr!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
-                Op::Store32(x) => (addr!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
-                Op::Store64(x) => (addr!(x) as *mut u64).write_unaligned(r!(x.v)),
-                Op::Load8X(x) => w!(x.v, u64::from(*(addrx!(x) as *const u8))),
-                Op::Load16X(x) => w!(x.v, u64::from((addrx!(x) as *const u16).read_unaligned())),
-                Op::Load32X(x) => w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned())),
-                Op::Load64X(x) => w!(x.v, (addrx!(x) as *const u64).read_unaligned()),
-                Op::Store8X(x) => *(addrx!(x) as *mut u8) = r!(x.v) as u8,
-                Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
-                Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
-                Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
-                Op::Load8XS(x) => w!(x.v, u64::from(*(addrxs!(x) as *const u8))),
-                Op::Load16XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u16).read_unaligned())),
-                Op::Load32XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u32).read_unaligned())),
-                Op::Load64XS(x) => w!(x.v, (addrxs!(x) as *const u64).read_unaligned()),
-                Op::Store8XS(x) => *(addrxs!(x) as *mut u8) = r!(x.v) as u8,
-                Op::Store16XS(x) => (addrxs!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
-                Op::Store32XS(x) => (addrxs!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
-                Op::Store64XS(x) => (addrxs!(x) as *mut u64).write_unaligned(r!(x.v)),
-                Op::Gep { d, p, i, scale, off } => {
-                    w!(d, r!(p).wrapping_add((r!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64))
-                }
-                Op::Gep32 { d, p, i, scale, off } => {
-                    w!(
-                        d,
-                        r!(p).wrapping_add(
-                            (r!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
-                        )
-                    )
-                }
-                Op::Alloca { d, off } => w!(d, *fp + u64::from(off)),
-                Op::MemCpy { d, s, n } => std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize),
-                // ---- vectors ----
-                // ---- calls ----
-                Op::Call { f, site } => {
-                    let s = (*code).sites.as_ptr().add(site.0 as usize);
-                    match call::fast_call(m, f.0, s, ip, fp, code) {
-                        Ok(Some(st)) => set_state!(st),
-                        Ok(None) => {}
-                        Err(t) => return Err(t),
-                    }
-                }
-                Op::CallInd { p, site } => {
-                    let s = (*code).sites.as_ptr().add(site.0 as usize);
-                    match mem::call_indirect(m, r!(p) as usize, s, ip, fp, code) {
-                        Ok(Some(st)) => set_state!(st),
-                        Ok(None) => {}
-                        Err(t) => return Err(t),
-                    }
-                }
-                Op::Osr { ctr, point } => {
-                    let c = ctrs.add(ctr.0 as usize);
-                    *c += 1;
-                    if *c >= *c.add(1) {
-                        match call::osr(m, fp, code, ctrs, point) {
-                            Ok(call::OsrExit::Stay) => {}
-                            Ok(call::OsrExit::Returned(Some(st))) => set_state!(st),
-                            Ok(call::OsrExit::Returned(None)) => return Ok(()),
-                            Err(t) => return Err(t),
+                    Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
+                    Op::Switch { v, table } => {
+                        let sw = &(*code).switches[table.0 as usize];
+                        let val = r!(v);
+                        let k = match &sw.dense {
+                            Some((lo, d)) => match val.checked_sub(*lo) {
+                                Some(i) if (i as usize) < d.len() => d[i as usize] as usize,
+                                _ => usize::MAX,
+                            },
+                            None => sw.values.binary_search(&val).unwrap_or(usize::MAX),
+                        };
+                        if k == usize::MAX || k >= sw.values.len() {
+                            bump!(sw.ctr);
+                            ip = pc.offset(sw.targets[sw.values.len()].0 as isize);
+                        } else {
+                            bump!(sw.ctr + 1 + sw.order[k]);
+                            ip = pc.offset(sw.targets[k].0 as isize);
                         }
                     }
-                }
-                Op::Ret { s } => match call::ret(m, fp, s, 1) {
-                    Some(st) => set_state!(st),
-                    None => return Ok(()),
-                },
-                Op::Ret2 { s } => match call::ret(m, fp, s, 2) {
-                    Some(st) => set_state!(st),
-                    None => return Ok(()),
-                },
-                Op::RetN { s, n } => match call::ret(m, fp, s, n) {
-                    Some(st) => set_state!(st),
-                    None => return Ok(()),
-                },
-                Op::RetVoid => match call::ret(m, fp, crate::isa::Reg(0), 0) {
-                    Some(st) => set_state!(st),
-                    None => return Ok(()),
-                },
-                Op::Exit { code: c, rest } => {
-                    let status = r!(c) as i32;
-                    call::unwind_all(&mut *m, rest);
-                    return Err(Trap::Exit(status));
-                }
-                Op::Trap { kind, what } => return Err(trap_op(m, code, kind, what.0)),
+                    Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
+                    // ---- fused compare-and-branch ----
+                    Op::BrEq32(x) => br!(r!(x.a) as u32 == r!(x.b) as u32, x, pc),
+                    Op::BrNe32(x) => br!(r!(x.a) as u32 != r!(x.b) as u32, x, pc),
+                    Op::BrSlt32(x) => br!((r!(x.a) as i32) < r!(x.b) as i32, x, pc),
+                    Op::BrSle32(x) => br!(r!(x.a) as i32 <= r!(x.b) as i32, x, pc),
+                    Op::BrSgt32(x) => br!(r!(x.a) as i32 > r!(x.b) as i32, x, pc),
+                    Op::BrSge32(x) => br!(r!(x.a) as i32 >= r!(x.b) as i32, x, pc),
+                    Op::BrUlt32(x) => br!((r!(x.a) as u32) < r!(x.b) as u32, x, pc),
+                    Op::BrUle32(x) => br!(r!(x.a) as u32 <= r!(x.b) as u32, x, pc),
+                    Op::BrUgt32(x) => br!(r!(x.a) as u32 > r!(x.b) as u32, x, pc),
+                    Op::BrUge32(x) => br!(r!(x.a) as u32 >= r!(x.b) as u32, x, pc),
+                    Op::BrEq64(x) => br!(r!(x.a) == r!(x.b), x, pc),
+                    Op::BrNe64(x) => br!(r!(x.a) != r!(x.b), x, pc),
+                    Op::BrSlt64(x) => br!((r!(x.a) as i64) < r!(x.b) as i64, x, pc),
+                    Op::BrSle64(x) => br!(r!(x.a) as i64 <= r!(x.b) as i64, x, pc),
+                    Op::BrSgt64(x) => br!(r!(x.a) as i64 > r!(x.b) as i64, x, pc),
+                    Op::BrSge64(x) => br!(r!(x.a) as i64 >= r!(x.b) as i64, x, pc),
+                    Op::BrUlt64(x) => br!(r!(x.a) < r!(x.b), x, pc),
+                    Op::BrUle64(x) => br!(r!(x.a) <= r!(x.b), x, pc),
+                    Op::BrUgt64(x) => br!(r!(x.a) > r!(x.b), x, pc),
+                    Op::BrUge64(x) => br!(r!(x.a) >= r!(x.b), x, pc),
+                    Op::BrEq32I(x) => br!(r!(x.a) as u32 == x.imm as u32, x, pc),
+                    Op::BrNe32I(x) => br!(r!(x.a) as u32 != x.imm as u32, x, pc),
+                    Op::BrSlt32I(x) => br!((r!(x.a) as i32) < x.imm, x, pc),
+                    Op::BrSle32I(x) => br!(r!(x.a) as i32 <= x.imm, x, pc),
+                    Op::BrSgt32I(x) => br!(r!(x.a) as i32 > x.imm, x, pc),
+                    Op::BrSge32I(x) => br!(r!(x.a) as i32 >= x.imm, x, pc),
+                    Op::BrUlt32I(x) => br!((r!(x.a) as u32) < x.imm as u32, x, pc),
+                    Op::BrUle32I(x) => br!(r!(x.a) as u32 <= x.imm as u32, x, pc),
+                    Op::BrUgt32I(x) => br!(r!(x.a) as u32 > x.imm as u32, x, pc),
+                    Op::BrUge32I(x) => br!(r!(x.a) as u32 >= x.imm as u32, x, pc),
+                    Op::BrEq64I(x) => br!(r!(x.a) == x.imm as i64 as u64, x, pc),
+                    Op::BrNe64I(x) => br!(r!(x.a) != x.imm as i64 as u64, x, pc),
+                    Op::BrSlt64I(x) => br!((r!(x.a) as i64) < x.imm as i64, x, pc),
+                    Op::BrSle64I(x) => br!(r!(x.a) as i64 <= x.imm as i64, x, pc),
+                    Op::BrSgt64I(x) => br!(r!(x.a) as i64 > x.imm as i64, x, pc),
+                    Op::BrSge64I(x) => br!(r!(x.a) as i64 >= x.imm as i64, x, pc),
+                    Op::BrUlt64I(x) => br!(r!(x.a) < x.imm as i64 as u64, x, pc),
+                    Op::BrUle64I(x) => br!(r!(x.a) <= x.imm as i64 as u64, x, pc),
+                    Op::BrUgt64I(x) => br!(r!(x.a) > x.imm as i64 as u64, x, pc),
+                    Op::BrUge64I(x) => br!(r!(x.a) >= x.imm as i64 as u64, x, pc),
+                    Op::BrFCmp { p, dbl, a, b, t, f, ctr } => {
+                        let c = if dbl {
+                            float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
+                        } else {
+                            float::fcmp(p, f64::from(f32of(r!(a))), f64::from(f32of(r!(b))))
+                        };
+                        let x = crate::isa::BrCmp { a, b, t, f, ctr };
+                        br!(c, x, pc)
+                    }
 
-                // ---- wide ops (the next slot is their Ext) ----
-                Op::FDotX32 { c, a } => {
-                    let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
-                    ip = pc.add(2);
-                    let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
-                    w!(d, of32(pa.read_unaligned() * pb.read_unaligned() + f32of(r!(c))))
-                }
-                Op::FDotX64 { c, a } => {
-                    let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
-                    ip = pc.add(2);
-                    let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
-                    w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))))
-                }
-                Op::FAxpyX32 { x, a } => {
-                    let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
-                    ip = pc.add(2);
-                    let (pa, pb) = (addrx!(a) as *mut f32, addrx!(b) as *const f32);
-                    pa.write_unaligned(pa.read_unaligned() + f32of(r!(x)) * pb.read_unaligned());
-                }
-                Op::FAxpyX64 { x, a } => {
-                    let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
-                    ip = pc.add(2);
-                    let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
-                    pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
-                }
-                Op::IncBr64 { p, mv, a, imm, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                    let v = r!(a).wrapping_add(imm as i64 as u64);
-                    w!(a, v);
-                    let c = int::cmp_eq_or_flat(p, v, r!(b));
-                    if (mv >> u8::from(c)) & 1 != 0 {
-                        w!(d, r!(s));
+                    // ---- integer fast paths ----
+                    Op::Add32(x) => bin!(x, |a, b| (a as u32).wrapping_add(b as u32) as u64),
+                    Op::Sub32(x) => bin!(x, |a, b| (a as u32).wrapping_sub(b as u32) as u64),
+                    Op::Mul32(x) => bin!(x, |a, b| (a as u32).wrapping_mul(b as u32) as u64),
+                    Op::Shl32(x) => bin!(x, |a, b| (a as u32).wrapping_shl(b as u32) as u64),
+                    Op::AShr32(x) => bin!(x, |a, b| (a as i32).wrapping_shr(b as u32) as u32 as u64),
+                    Op::LShr32(x) => bin!(x, |a, b| (a as u32).wrapping_shr(b as u32) as u64),
+                    Op::SDiv32(x) => {
+                        let (a, b) = (r!(x.a) as i32, r!(x.b) as i32);
+                        if b == 0 || (b == -1 && a == i32::MIN) {
+                            return Err(div_fault(m));
+                        }
+                        w!(x.d, (a / b) as u32 as u64)
                     }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
-                }
-                Op::IncBr32 { p, mv, a, imm, b } => {
-                    let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                    let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
-                    w!(a, v);
-                    let c = int::cmp32_eq_or_flat(p, v, r!(b));
-                    if (mv >> u8::from(c)) & 1 != 0 {
-                        w!(d, r!(s));
+                    Op::SRem32(x) => {
+                        let (a, b) = (r!(x.a) as i32, r!(x.b) as i32);
+                        if b == 0 || (b == -1 && a == i32::MIN) {
+                            return Err(div_fault(m));
+                        }
+                        w!(x.d, (a % b) as u32 as u64)
                     }
-                    br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    Op::UDiv32(x) | Op::UDiv64(x) => {
+                        let (a, b) = (r!(x.a), r!(x.b));
+                        if b == 0 {
+                            return Err(div_fault(m));
+                        }
+                        w!(x.d, a / b)
+                    }
+                    Op::URem32(x) | Op::URem64(x) => {
+                        let (a, b) = (r!(x.a), r!(x.b));
+                        if b == 0 {
+                            return Err(div_fault(m));
+                        }
+                        w!(x.d, a % b)
+                    }
+                    Op::Add64(x) => bin!(x, |a, b| a.wrapping_add(b)),
+                    Op::Sub64(x) => bin!(x, |a, b| a.wrapping_sub(b)),
+                    Op::Mul64(x) => bin!(x, |a, b| a.wrapping_mul(b)),
+                    Op::Shl64(x) => bin!(x, |a, b| a.wrapping_shl(b as u32)),
+                    Op::AShr64(x) => bin!(x, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
+                    Op::LShr64(x) => bin!(x, |a, b| a.wrapping_shr(b as u32)),
+                    Op::SDiv64(x) => {
+                        let (a, b) = (r!(x.a) as i64, r!(x.b) as i64);
+                        if b == 0 || (b == -1 && a == i64::MIN) {
+                            return Err(div_fault(m));
+                        }
+                        w!(x.d, (a / b) as u64)
+                    }
+                    Op::SRem64(x) => {
+                        let (a, b) = (r!(x.a) as i64, r!(x.b) as i64);
+                        if b == 0 || (b == -1 && a == i64::MIN) {
+                            return Err(div_fault(m));
+                        }
+                        w!(x.d, (a % b) as u64)
+                    }
+                    Op::And64(x) => bin!(x, |a, b| a & b),
+                    Op::Or64(x) => bin!(x, |a, b| a | b),
+                    Op::Xor64(x) => bin!(x, |a, b| a ^ b),
+                    Op::Add32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as u64),
+                    Op::Mul32I(x) => bini!(x, |a, k| (a as u32).wrapping_mul(k as u32) as u64),
+                    Op::Shl32I(x) => bini!(x, |a, k| (a as u32).wrapping_shl(k as u32) as u64),
+                    Op::AShr32I(x) => bini!(x, |a, k| (a as i32).wrapping_shr(k as u32) as u32 as u64),
+                    Op::And32I(x) => bini!(x, |a, k| a & u64::from(k as u32)),
+                    Op::Or32I(x) => bini!(x, |a, k| a | u64::from(k as u32)),
+                    Op::Xor32I(x) => bini!(x, |a, k| a ^ u64::from(k as u32)),
+                    Op::Add64I(x) => bini!(x, |a, k| a.wrapping_add(k as i64 as u64)),
+                    Op::Mul64I(x) => bini!(x, |a, k| a.wrapping_mul(k as i64 as u64)),
+                    Op::Shl64I(x) => bini!(x, |a, k| a.wrapping_shl(k as u32)),
+                    Op::AShr64I(x) => bini!(x, |a, k| (a as i64).wrapping_shr(k as u32) as u64),
+                    Op::And64I(x) => bini!(x, |a, k| a & k as i64 as u64),
+                    Op::Or64I(x) => bini!(x, |a, k| a | k as i64 as u64),
+                    Op::Xor64I(x) => bini!(x, |a, k| a ^ k as i64 as u64),
+                    Op::LShrI(x) => bini!(x, |a, k| a.wrapping_shr(k as u32)),
+                    Op::UDivC { d, a, k } => w!(d, int::udivc(r!(a), r!(k), r!(k.at(2)))),
+                    Op::URemC { d, a, k } => {
+                        let x = r!(a);
+                        w!(d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
+                    }
+                    Op::SDivC { bits, d, a, k } => {
+                        let q = int::sdivc(int::sext(r!(a), u32::from(bits)), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                        w!(d, q as u64 & crate::consts::mask(u32::from(bits)))
+                    }
+                    Op::SRemC { bits, d, a, k } => {
+                        let x = int::sext(r!(a), u32::from(bits));
+                        let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                        w!(
+                            d,
+                            x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64
+                                & crate::consts::mask(u32::from(bits))
+                        )
+                    }
+                    Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32_flat(p, r!(a), r!(b)))),
+                    Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
+                    Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32_flat(p, r!(a), imm as u32 as u64))),
+                    Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp_flat(p, r!(a), imm as i64 as u64))),
+                    Op::CmpEq32I(x) => bini!(x, |a, k| u64::from(a as u32 == k as u32)),
+                    Op::CmpSgt32I(x) => bini!(x, |a, k| u64::from(a as i32 > k)),
+                    Op::CmpEq64I(x) => bini!(x, |a, k| u64::from(a == k as i64 as u64)),
+                    Op::CmpNe64I(x) => bini!(x, |a, k| u64::from(a != k as i64 as u64)),
+                    Op::CmpUlt64I(x) => bini!(x, |a, k| u64::from(a < k as i64 as u64)),
+                    Op::Trunc { d, a, bits } => w!(d, r!(a) & crate::consts::mask(u32::from(bits))),
+                    Op::Trunc32 { d, a } => w!(d, r!(a) as u32 as u64),
+                    Op::Sext { d, a, from, to } => {
+                        w!(d, int::sext(r!(a), u32::from(from)) as u64 & crate::consts::mask(u32::from(to)))
+                    }
+                    Op::Sext32To64 { d, a } => w!(d, r!(a) as i32 as i64 as u64),
+                    Op::AddSext32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as i32 as i64 as u64),
+                    // ---- floating point ----
+                    Op::FAdd32(x) => bin!(x, |a, b| of32(f32of(a) + f32of(b))),
+                    Op::FSub32(x) => bin!(x, |a, b| of32(f32of(a) - f32of(b))),
+                    Op::FMul32(x) => bin!(x, |a, b| of32(f32of(a) * f32of(b))),
+                    Op::FDiv32(x) => bin!(x, |a, b| of32(f32of(a) / f32of(b))),
+                    Op::FAdd64(x) => bin!(x, |a, b| of64(f64of(a) + f64of(b))),
+                    Op::FSub64(x) => bin!(x, |a, b| of64(f64of(a) - f64of(b))),
+                    Op::FMul64(x) => bin!(x, |a, b| of64(f64of(a) * f64of(b))),
+                    Op::FDiv64(x) => bin!(x, |a, b| of64(f64of(a) / f64of(b))),
+                    Op::FDivSi64(x) => bin!(x, |a, b| of64(f64of(a) / (b as i64 as f64))),
+                    // Negation, absolute value and square root inline (one instruction each); the
+                    // others call the C library, out of the loop.
+                    Op::FUn { op: op @ (FUn::Neg | FUn::Abs | FUn::Sqrt), dbl, d, a } => {
+                        w!(
+                            d,
+                            if dbl {
+                                of64(float::fun64(op, f64of(r!(a))))
+                            } else {
+                                of32(float::fun32(op, f32of(r!(a))))
+                            }
+                        )
+                    }
+                    Op::FMulAdd { dbl, d, a, b, c } => w!(
+                        d,
+                        if dbl {
+                            of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c)))
+                        } else {
+                            of32(f32of(r!(a)) * f32of(r!(b)) + f32of(r!(c)))
+                        }
+                    ),
+                    Op::FCmp { p, dbl, d, a, b } => {
+                        let c = if dbl {
+                            float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
+                        } else {
+                            float::fcmp(p, f64::from(f32of(r!(a))), f64::from(f32of(r!(b))))
+                        };
+                        w!(d, u64::from(c))
+                    }
+                    // The conversions of hot loops inline (the same results as `float::conv`); the rest call it.
+                    Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => w!(d, of64(r!(a) as i64 as f64)),
+                    Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => w!(d, of64(r!(a) as i32 as f64)),
+                    Op::Conv { k: Conv::F32ToF64, d, a, .. } => w!(d, of64(f64::from(f32of(r!(a))))),
+                    Op::Conv { k: Conv::F64ToF32, d, a, .. } => w!(d, of32(f64of(r!(a)) as f32)),
+                    Op::Conv { k: Conv::UiToF32, bits, d, a } => {
+                        w!(d, of32((r!(a) & crate::consts::mask(u32::from(bits))) as f32))
+                    }
+                    Op::Conv { k: Conv::UiToF64, bits, d, a } => {
+                        w!(d, of64((r!(a) & crate::consts::mask(u32::from(bits))) as f64))
+                    }
+                    // ---- integer intrinsics ----
+                    // ---- memory ----
+                    Op::Load8(x) => w!(x.v, u64::from(*(addr!(x) as *const u8))),
+                    Op::Load16(x) => w!(x.v, u64::from((addr!(x) as *const u16).read_unaligned())),
+                    Op::Load32(x) => w!(x.v, u64::from((addr!(x) as *const u32).read_unaligned())),
+                    Op::Load64(x) => w!(x.v, (addr!(x) as *const u64).read_unaligned()),
+                    Op::Store8(x) => *(addr!(x) as *mut u8) = r!(x.v) as u8,
+                    Op::Store16(x) => (addr!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
+                    Op::Store32(x) => (addr!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
+                    Op::Store64(x) => (addr!(x) as *mut u64).write_unaligned(r!(x.v)),
+                    Op::Load8X(x) => w!(x.v, u64::from(*(addrx!(x) as *const u8))),
+                    Op::Load16X(x) => w!(x.v, u64::from((addrx!(x) as *const u16).read_unaligned())),
+                    Op::Load32X(x) => w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned())),
+                    Op::Load64X(x) => w!(x.v, (addrx!(x) as *const u64).read_unaligned()),
+                    Op::Store8X(x) => *(addrx!(x) as *mut u8) = r!(x.v) as u8,
+                    Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
+                    Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
+                    Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
+                    Op::Load8XS(x) => w!(x.v, u64::from(*(addrxs!(x) as *const u8))),
+                    Op::Load16XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u16).read_unaligned())),
+                    Op::Load32XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u32).read_unaligned())),
+                    Op::Load64XS(x) => w!(x.v, (addrxs!(x) as *const u64).read_unaligned()),
+                    Op::Store8XS(x) => *(addrxs!(x) as *mut u8) = r!(x.v) as u8,
+                    Op::Store16XS(x) => (addrxs!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
+                    Op::Store32XS(x) => (addrxs!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
+                    Op::Store64XS(x) => (addrxs!(x) as *mut u64).write_unaligned(r!(x.v)),
+                    Op::Gep { d, p, i, scale, off } => {
+                        w!(d, r!(p).wrapping_add((r!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64))
+                    }
+                    Op::Gep32 { d, p, i, scale, off } => {
+                        w!(
+                            d,
+                            r!(p).wrapping_add(
+                                (r!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
+                            )
+                        )
+                    }
+                    Op::Alloca { d, off } => w!(d, *fp + u64::from(off)),
+                    // ---- vectors ----
+                    // ---- calls ----
+                    // The fast paths of calls and returns; anything else (`call::call`, `call::ret`)
+                    // runs out of the loop.
+                    Op::Call { f, site } => {
+                        let s = (*code).sites.as_ptr().add(site.0 as usize);
+                        match call::fast_call(m, f.0, s, ip, fp) {
+                            Some(st) => set_state!(st),
+                            None => break 'out,
+                        }
+                    }
+                    Op::Osr { ctr, .. } => {
+                        let c = ctrs.add(ctr.0 as usize);
+                        *c += 1;
+                        if *c >= *c.add(1) {
+                            break 'out;
+                        }
+                    }
+                    Op::Ret { s } => match call::ret_fast(m, fp, s, 1) {
+                        Some(st) => set_state!(st),
+                        None => break 'out,
+                    },
+                    Op::Ret2 { s } => match call::ret_fast(m, fp, s, 2) {
+                        Some(st) => set_state!(st),
+                        None => break 'out,
+                    },
+                    Op::RetN { s, n } => match call::ret_fast(m, fp, s, n) {
+                        Some(st) => set_state!(st),
+                        None => break 'out,
+                    },
+                    Op::RetVoid => match call::ret_fast(m, fp, crate::isa::Reg(0), 0) {
+                        Some(st) => set_state!(st),
+                        None => break 'out,
+                    },
+
+                    // ---- wide ops (the next slot is their Ext) ----
+                    Op::FDotX32 { c, a } => {
+                        let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
+                        w!(d, of32(pa.read_unaligned() * pb.read_unaligned() + f32of(r!(c))))
+                    }
+                    Op::FDotX64 { c, a } => {
+                        let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
+                        w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))))
+                    }
+                    Op::FAxpyX32 { x, a } => {
+                        let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *mut f32, addrx!(b) as *const f32);
+                        pa.write_unaligned(pa.read_unaligned() + f32of(r!(x)) * pb.read_unaligned());
+                    }
+                    Op::FAxpyX64 { x, a } => {
+                        let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
+                        pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
+                    }
+                    Op::IncBr64 { p, mv, a, imm, b } => {
+                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                        let v = r!(a).wrapping_add(imm as i64 as u64);
+                        w!(a, v);
+                        let c = int::cmp_eq_or_flat(p, v, r!(b));
+                        if (mv >> u8::from(c)) & 1 != 0 {
+                            w!(d, r!(s));
+                        }
+                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    }
+                    Op::IncBr32 { p, mv, a, imm, b } => {
+                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                        let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
+                        w!(a, v);
+                        let c = int::cmp32_eq_or_flat(p, v, r!(b));
+                        if (mv >> u8::from(c)) & 1 != 0 {
+                            w!(d, r!(s));
+                        }
+                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    }
+                    Op::BrMov64 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp_eq_or_flat(p, x, y)),
+                    Op::BrMov32 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp32_eq_or_flat(p, x, y)),
+                    Op::BrMovSlt64(x) => br_mov!(x.mv, x.a, x.b, |a, b| (a as i64) < b as i64),
+                    Op::BrMovSlt32(x) => br_mov!(x.mv, x.a, x.b, |a, b| (a as i32) < b as i32),
+                    Op::LoadFMulAdd64(x) => {
+                        let Op::ExtFma { d, a, b, c } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        w!(x.v, (addrx!(x) as *const u64).read_unaligned());
+                        w!(d, of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c))));
+                    }
+                    Op::LoadBr8X(x) => load_br!(x, u8),
+                    Op::LoadBr16X(x) => load_br!(x, u16),
+                    Op::LoadBr32X(x) => load_br!(x, u32),
+                    Op::LoadBr64X(x) => load_br!(x, u64),
+                    Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } | Op::ExtCmpBr { .. } => {
+                        std::hint::unreachable_unchecked()
+                    }
+                    // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
+                    Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
+                    Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),
+                    Op::StoreN { v, p, off, n: 16 } => v128::copy::<16>(mem_at!(p, off), slot!(v).cast()),
+                    Op::StoreN { v, p, off, n: 8 } => v128::copy::<8>(mem_at!(p, off), slot!(v).cast()),
+                    Op::VFloat { op, dbl, n, d, a, b } if v128::fbin_inline(op) && n == if dbl { 2 } else { 4 } => {
+                        v128::fbin(op, dbl, slot!(d), slot!(a), slot!(b))
+                    }
+                    Op::VFma { dbl, fused: false, n, d, a, b, c } if n == if dbl { 2 } else { 4 } => {
+                        v128::fmuladd(dbl, slot!(d), slot!(a), slot!(b), slot!(c))
+                    }
+                    // `<2 x double>` negation (clang's `fneg` of a pair, nbody) and square root: a lane
+                    // is a whole slot.
+                    Op::VFUn { op: crate::isa::FUn::Neg, dbl: true, n: 2, d, a } => {
+                        let (x, y) = (r!(a) ^ (1 << 63), r!(a.at(1)) ^ (1 << 63));
+                        w!(d, x);
+                        w!(d.at(1), y);
+                    }
+                    Op::VFUn { op: crate::isa::FUn::Sqrt, dbl: true, n: 2, d, a } => {
+                        let (x, y) = (f64of(r!(a)).sqrt(), f64of(r!(a.at(1))).sqrt());
+                        w!(d, of64(x));
+                        w!(d.at(1), of64(y));
+                    }
+                    Op::VInt { op, lane, n, d, a, b }
+                        if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>
+                    {
+                        v128::int(16, op, lane, slot!(d), slot!(a), slot!(b))
+                    }
+                    Op::VInt { op, lane, n, d, a, b }
+                        if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 8 =>
+                    {
+                        v128::int(8, op, lane, slot!(d), slot!(a), slot!(b))
+                    }
+                    Op::VIBin2 { op, lane, n, d, a, b }
+                        if v128::min_max_inline(op, lane) && u32::from(n) * lane.bytes() == 8 =>
+                    {
+                        v128::min_max(8, op, lane, slot!(d), slot!(a), slot!(b))
+                    }
+                    Op::VIBin2 { op, lane, n, d, a, b }
+                        if v128::min_max_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>
+                    {
+                        v128::min_max(16, op, lane, slot!(d), slot!(a), slot!(b))
+                    }
+                    Op::VResize { from: Lane::I32, to: Lane::I64, signed, n: 2, d, a } => {
+                        if signed {
+                            v128::resize::<i32, i64, 2>(slot!(d), slot!(a), i64::from)
+                        } else {
+                            v128::resize::<u32, u64, 2>(slot!(d), slot!(a), u64::from)
+                        }
+                    }
+                    Op::VResize { from: Lane::I8, to: Lane::I16, signed, n: 16, d, a } => {
+                        if signed {
+                            v128::resize::<i8, i16, 16>(slot!(d), slot!(a), i16::from)
+                        } else {
+                            v128::resize::<u8, u16, 16>(slot!(d), slot!(a), u16::from)
+                        }
+                    }
+                    Op::VResize { from: Lane::I16, to: Lane::I8, n: 16, d, a, .. } => {
+                        v128::resize::<u16, u8, 16>(slot!(d), slot!(a), |x| x as u8)
+                    }
+                    Op::VExtract { d, v, off, bytes: bytes @ (1 | 2 | 4 | 8) } => {
+                        w!(d, v128::lane_at(slot!(v), off, bytes))
+                    }
+                    // `<4 x double>` multiply-add as two halves (its lanes are independent).
+                    Op::VFma { dbl: true, fused: false, n: 4, d, a, b, c } => {
+                        v128::fmuladd(true, slot!(d), slot!(a), slot!(b), slot!(c));
+                        v128::fmuladd(true, slot!(d.at(2)), slot!(a.at(2)), slot!(b.at(2)), slot!(c.at(2)));
+                    }
+                    Op::MovN { d, s, n: 3 } => v128::copy::<24>(slot!(d).cast(), slot!(s).cast()),
+                    Op::MovN { d, s, n: 4 } => v128::copy::<32>(slot!(d).cast(), slot!(s).cast()),
+                    // Listed, not `_`: an exhaustive match compiles to a jump table without a range check.
+                    Op::AllocaDyn { .. }
+                    | Op::CallInd { .. }
+                    | Op::Conv { .. }
+                    | Op::Exit { .. }
+                    | Op::FUn { .. }
+                    | Op::MemCpy { .. }
+                    | Op::Trap { .. }
+                    | Op::AtomicRmw { .. }
+                    | Op::BoolsToInt { .. }
+                    | Op::CmpN { .. }
+                    | Op::CmpW { .. }
+                    | Op::CmpXchg { .. }
+                    | Op::ConvW { .. }
+                    | Op::DToH { .. }
+                    | Op::ExtW { .. }
+                    | Op::F80Bin { .. }
+                    | Op::F80Cmp { .. }
+                    | Op::F80Conv { .. }
+                    | Op::F80Un { .. }
+                    | Op::FBin { .. }
+                    | Op::FMulSub { .. }
+                    | Op::FSubMul { .. }
+                    | Op::FToH { .. }
+                    | Op::FToIRound { .. }
+                    | Op::Fma { .. }
+                    | Op::Fsh { .. }
+                    | Op::HToF { .. }
+                    | Op::IBin2 { .. }
+                    | Op::IUn { .. }
+                    | Op::IntN { .. }
+                    | Op::IntToBools { .. }
+                    | Op::IntW { .. }
+                    | Op::IsFpClass { .. }
+                    | Op::LoadN { .. }
+                    | Op::MaskedLoad { .. }
+                    | Op::MaskedStore { .. }
+                    | Op::MemMove { .. }
+                    | Op::MemSet { .. }
+                    | Op::MemSize { .. }
+                    | Op::MovN { .. }
+                    | Op::PowI { .. }
+                    | Op::SelectN { .. }
+                    | Op::Shuffle { .. }
+                    | Op::StackRestore { .. }
+                    | Op::StackSave { .. }
+                    | Op::TlsAddr { .. }
+                    | Op::StoreN { .. }
+                    | Op::TruncW { .. }
+                    | Op::VConv { .. }
+                    | Op::VExtract { .. }
+                    | Op::VExtractVar { .. }
+                    | Op::VFCmp { .. }
+                    | Op::VFUn { .. }
+                    | Op::VFloat { .. }
+                    | Op::VFma { .. }
+                    | Op::VIBin2 { .. }
+                    | Op::VICmp { .. }
+                    | Op::VIUn { .. }
+                    | Op::VInsert { .. }
+                    | Op::VInsertVar { .. }
+                    | Op::VInt { .. }
+                    | Op::VReduce { .. }
+                    | Op::VReduceSeq { .. }
+                    | Op::VResize { .. }
+                    | Op::VSelect { .. }
+                    | Op::VaStart { .. } => break 'out,
                 }
-                Op::BrMov64 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp_eq_or_flat(p, x, y)),
-                Op::BrMov32 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp32_eq_or_flat(p, x, y)),
-                Op::BrMovSlt64(x) => br_mov!(x.mv, x.a, x.b, |a, b| (a as i64) < b as i64),
-                Op::BrMovSlt32(x) => br_mov!(x.mv, x.a, x.b, |a, b| (a as i32) < b as i32),
-                Op::LoadFMulAdd64(x) => {
-                    let Op::ExtFma { d, a, b, c } = *ip else { std::hint::unreachable_unchecked() };
-                    ip = pc.add(2);
-                    w!(x.v, (addrx!(x) as *const u64).read_unaligned());
-                    w!(d, of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c))));
-                }
-                Op::LoadBr8X(x) => load_br!(x, u8),
-                Op::LoadBr16X(x) => load_br!(x, u16),
-                Op::LoadBr32X(x) => load_br!(x, u32),
-                Op::LoadBr64X(x) => load_br!(x, u64),
-                Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } | Op::ExtCmpBr { .. } => {
-                    std::hint::unreachable_unchecked()
-                }
-                // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
-                Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
-                Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),
-                Op::StoreN { v, p, off, n: 16 } => v128::copy::<16>(mem_at!(p, off), slot!(v).cast()),
-                Op::StoreN { v, p, off, n: 8 } => v128::copy::<8>(mem_at!(p, off), slot!(v).cast()),
-                Op::VFloat { op, dbl, n, d, a, b } if v128::fbin_inline(op) && n == if dbl { 2 } else { 4 } => {
-                    v128::fbin(op, dbl, slot!(d), slot!(a), slot!(b))
-                }
-                Op::VFma { dbl, fused: false, n, d, a, b, c } if n == if dbl { 2 } else { 4 } => {
-                    v128::fmuladd(dbl, slot!(d), slot!(a), slot!(b), slot!(c))
-                }
-                // `<2 x double>` negation (clang's `fneg` of a pair, nbody) and square root: a lane
-                // is a whole slot.
-                Op::VFUn { op: crate::isa::FUn::Neg, dbl: true, n: 2, d, a } => {
-                    let (x, y) = (r!(a) ^ (1 << 63), r!(a.at(1)) ^ (1 << 63));
-                    w!(d, x);
-                    w!(d.at(1), y);
-                }
-                Op::VFUn { op: crate::isa::FUn::Sqrt, dbl: true, n: 2, d, a } => {
-                    let (x, y) = (f64of(r!(a)).sqrt(), f64of(r!(a.at(1))).sqrt());
-                    w!(d, of64(x));
-                    w!(d.at(1), of64(y));
-                }
-                Op::VInt { op, lane, n, d, a, b }
-                    if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>
-                {
-                    v128::int(op, lane, slot!(d), slot!(a), slot!(b))
-                }
-                // Listed, not `_`: an exhaustive match compiles to a jump table without a range check.
-                op @ (Op::AllocaDyn { .. }
-                | Op::AtomicRmw { .. }
-                | Op::BoolsToInt { .. }
-                | Op::CmpN { .. }
-                | Op::CmpW { .. }
-                | Op::CmpXchg { .. }
-                | Op::ConvW { .. }
-                | Op::DToH { .. }
-                | Op::ExtW { .. }
-                | Op::F80Bin { .. }
-                | Op::F80Cmp { .. }
-                | Op::F80Conv { .. }
-                | Op::F80Un { .. }
-                | Op::FBin { .. }
-                | Op::FMulSub { .. }
-                | Op::FSubMul { .. }
-                | Op::FToH { .. }
-                | Op::FToIRound { .. }
-                | Op::Fma { .. }
-                | Op::Fsh { .. }
-                | Op::HToF { .. }
-                | Op::IBin2 { .. }
-                | Op::IUn { .. }
-                | Op::IntN { .. }
-                | Op::IntToBools { .. }
-                | Op::IntW { .. }
-                | Op::IsFpClass { .. }
-                | Op::LoadN { .. }
-                | Op::MaskedLoad { .. }
-                | Op::MaskedStore { .. }
-                | Op::MemMove { .. }
-                | Op::MemSet { .. }
-                | Op::MemSize { .. }
-                | Op::MovN { .. }
-                | Op::PowI { .. }
-                | Op::SelectN { .. }
-                | Op::Shuffle { .. }
-                | Op::StackRestore { .. }
-                | Op::StackSave { .. }
-                | Op::TlsAddr { .. }
-                | Op::StoreN { .. }
-                | Op::TruncW { .. }
-                | Op::VConv { .. }
-                | Op::VExtract { .. }
-                | Op::VExtractVar { .. }
-                | Op::VFCmp { .. }
-                | Op::VFUn { .. }
-                | Op::VFloat { .. }
-                | Op::VFma { .. }
-                | Op::VIBin2 { .. }
-                | Op::VICmp { .. }
-                | Op::VIUn { .. }
-                | Op::VInsert { .. }
-                | Op::VInsertVar { .. }
-                | Op::VInt { .. }
-                | Op::VReduce { .. }
-                | Op::VReduceSeq { .. }
-                | Op::VResize { .. }
-                | Op::VSelect { .. }
-                | Op::VaStart { .. }) => slow::run(m, &op, fp, code)?,
+                continue 'ops;
             }
+            // Out of the loop: the op at `pc` (a rare or heavy one, or the slow path of a call or
+            // return) runs in `outside`, with the state passed through memory.
+            home.ip = ip;
+            home.fp = fp;
+            home.ctrs = ctrs;
+            home.code = code;
+            match outside::run(m, pc, &mut home) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(t) => return Err(t),
+            }
+            ip = home.ip;
+            fp = home.fp;
+            ctrs = home.ctrs;
+            code = home.code;
         }
     }
 }

@@ -14,7 +14,8 @@ use float::{f32of, f64of, of32, of64};
 ///
 /// # Safety
 /// As `run`: `fp` is the frame of the function whose code `code` contains `op`.
-#[inline(never)]
+/// Inlined into `outside::run`, so that an op out of the loop is one call and one dispatch.
+#[inline(always)]
 pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Code) -> Result<(), Trap> {
     // SAFETY: see `exec::run`: register operands lie in the frame, memory operands are the
     // program's own pointers.
@@ -130,6 +131,10 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                     of32(f32of(r!(c)) - f32of(r!(a)) * f32of(r!(b)))
                 }
             ),
+            Op::FUn { op, dbl, d, a } => {
+                w!(d, if dbl { of64(float::fun64(op, f64of(r!(a)))) } else { of32(float::fun32(op, f32of(r!(a)))) })
+            }
+            Op::Conv { k, bits, d, a } => w!(d, float::conv(k, u32::from(bits), r!(a))),
             Op::ConvW { k, bits, d, a } => {
                 let from_int = matches!(
                     k,
@@ -218,7 +223,9 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
             Op::StackSave { d } => w!(d, (*m).sp as u64),
             Op::TlsAddr { d, var } => w!(d, (*m).prog.tls.address(var)),
             Op::StackRestore { a } => (*m).sp = r!(a) as usize,
-            Op::MemMove { d, s, n } => std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize),
+            Op::MemCpy { d, s, n } | Op::MemMove { d, s, n } => {
+                std::ptr::copy(r!(s) as *const u8, r!(d) as *mut u8, r!(n) as usize)
+            }
             Op::MemSet { d, v, n } => std::ptr::write_bytes(r!(d) as *mut u8, r!(v) as u8, r!(n) as usize),
             Op::MemSize { n, site } => (*m).note_mem_size(&*code, site, r!(n)),
             Op::AtomicRmw { op, bytes, d, p, v } => {

@@ -1,10 +1,12 @@
-//! 16-byte vectors, the SSE width that clang -O2 vectorizes to on x86-64, run inline in the
-//! dispatch loop: loads and stores, `<4 x float>`/`<2 x double>` arithmetic and multiply-add, and
-//! the plain integer lane operations. The lane count is a constant here, so each handler compiles
-//! to a few SSE instructions; every other shape or operation runs in `vector.rs` (slow path).
-//! A 16-byte vector fills exactly two slots, so no unused tail needs zeroing.
+//! 8- and 16-byte vectors, the widths that clang -O2 vectorizes to on x86-64 (SSE, and the
+//! half vectors of its epilogues), run inline in the dispatch loop: loads and stores,
+//! `<4 x float>`/`<2 x double>` arithmetic and multiply-add, the plain integer lane operations,
+//! integer min/max, the integer resizes of whole slots and constant-offset lane reads. The byte
+//! and lane counts are constants here, so each handler compiles to a few SSE instructions; every
+//! other shape or operation runs in `vector.rs`, out of the loop. These vectors fill whole slots,
+//! so no unused tail needs zeroing.
 
-use crate::isa::{FBin, IBin, Lane};
+use crate::isa::{FBin, IBin, IBin2, Lane};
 
 /// Copy `N` bytes: a load or a store of an `N`-byte vector.
 ///
@@ -17,9 +19,13 @@ pub(super) unsafe fn copy<const N: usize>(dst: *mut u8, src: *const u8) {
 }
 
 macro_rules! lanes {
-    ($t:ty, $d:expr, [$($src:expr),+], |$($x:ident),+| $e:expr) => {{
-        const N: usize = 16 / std::mem::size_of::<$t>();
-        // SAFETY: every operand is a 16-byte vector in two frame slots (translator).
+    ($t:ty, $d:expr, [$($src:expr),+], |$($x:ident),+| $e:expr) => {
+        lanes!($t, 16, $d, [$($src),+], |$($x),+| $e)
+    };
+    ($t:ty, $bytes:expr, $d:expr, [$($src:expr),+], |$($x:ident),+| $e:expr) => {{
+        const N: usize = $bytes / std::mem::size_of::<$t>();
+        // SAFETY: every operand is a vector of `$bytes` bytes in whole frame slots (translator);
+        // all are read before the result is written, so the result may be an operand.
         unsafe {
             let ($($x,)+) = ($($src.cast::<[$t; N]>().read_unaligned(),)+);
             let mut r = [<$t>::default(); N];
@@ -75,28 +81,118 @@ pub(super) fn int_inline(op: IBin, lane: Lane) -> bool {
         && matches!(lane, Lane::I8 | Lane::I16 | Lane::I32 | Lane::I64)
 }
 
-/// `d = a op b` lane by lane on a 16-byte integer vector, for what `int_inline` accepts.
+/// `d = a op b` lane by lane on an integer vector of `bytes` bytes (8 or 16, a constant at every
+/// use), for what `int_inline` accepts.
 ///
 /// # Safety
-/// As `fbin`.
+/// As `fbin`, the vectors being `bytes` bytes.
 #[inline(always)]
-pub(super) unsafe fn int(op: IBin, lane: Lane, d: *mut u64, a: *const u64, b: *const u64) {
+pub(super) unsafe fn int(bytes: usize, op: IBin, lane: Lane, d: *mut u64, a: *const u64, b: *const u64) {
     macro_rules! per_op {
-        ($t:ty) => {
+        ($t:ty, $bytes:literal) => {
             match op {
-                IBin::Add => lanes!($t, d, [a, b], |x, y| x.wrapping_add(y)),
-                IBin::Sub => lanes!($t, d, [a, b], |x, y| x.wrapping_sub(y)),
-                IBin::Mul => lanes!($t, d, [a, b], |x, y| x.wrapping_mul(y)),
-                IBin::And => lanes!($t, d, [a, b], |x, y| x & y),
-                IBin::Or => lanes!($t, d, [a, b], |x, y| x | y),
-                _ => lanes!($t, d, [a, b], |x, y| x ^ y),
+                IBin::Add => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_add(y)),
+                IBin::Sub => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_sub(y)),
+                IBin::Mul => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_mul(y)),
+                IBin::And => lanes!($t, $bytes, d, [a, b], |x, y| x & y),
+                IBin::Or => lanes!($t, $bytes, d, [a, b], |x, y| x | y),
+                _ => lanes!($t, $bytes, d, [a, b], |x, y| x ^ y),
             }
         };
     }
-    match lane {
-        Lane::I8 => per_op!(u8),
-        Lane::I16 => per_op!(u16),
-        Lane::I32 => per_op!(u32),
-        _ => per_op!(u64),
+    macro_rules! per_lane {
+        ($bytes:literal) => {
+            match lane {
+                Lane::I8 => per_op!(u8, $bytes),
+                Lane::I16 => per_op!(u16, $bytes),
+                Lane::I32 => per_op!(u32, $bytes),
+                _ => per_op!(u64, $bytes),
+            }
+        };
+    }
+    if bytes == 8 { per_lane!(8) } else { per_lane!(16) }
+}
+
+/// Whether `op` on `lane` is an integer min/max that `min_max` handles.
+#[inline(always)]
+pub(super) fn min_max_inline(op: IBin2, lane: Lane) -> bool {
+    matches!(op, IBin2::SMin | IBin2::SMax | IBin2::UMin | IBin2::UMax)
+        && matches!(lane, Lane::I8 | Lane::I16 | Lane::I32 | Lane::I64)
+}
+
+/// `d = min/max(a, b)` lane by lane on an integer vector of `bytes` bytes (8 or 16, a constant
+/// at every use), for what `min_max_inline` accepts (what clang -O2 vectorizes
+/// `x < m ? x : m` to).
+///
+/// # Safety
+/// As `int`.
+#[inline(always)]
+pub(super) unsafe fn min_max(bytes: usize, op: IBin2, lane: Lane, d: *mut u64, a: *const u64, b: *const u64) {
+    macro_rules! per_op {
+        ($u:ty, $s:ty, $bytes:literal) => {
+            match op {
+                IBin2::SMin => lanes!($u, $bytes, d, [a, b], |x, y| if (x as $s) < (y as $s) { x } else { y }),
+                IBin2::SMax => lanes!($u, $bytes, d, [a, b], |x, y| if (x as $s) > (y as $s) { x } else { y }),
+                IBin2::UMin => lanes!($u, $bytes, d, [a, b], |x, y| x.min(y)),
+                _ => lanes!($u, $bytes, d, [a, b], |x, y| x.max(y)),
+            }
+        };
+    }
+    macro_rules! per_lane {
+        ($bytes:literal) => {
+            match lane {
+                Lane::I8 => per_op!(u8, i8, $bytes),
+                Lane::I16 => per_op!(u16, i16, $bytes),
+                Lane::I32 => per_op!(u32, i32, $bytes),
+                _ => per_op!(u64, i64, $bytes),
+            }
+        };
+    }
+    if bytes == 8 { per_lane!(8) } else { per_lane!(16) }
+}
+
+/// `d = zext/sext/trunc a` of `N` integer lanes from `F` to `T`, both vectors whole slots (the
+/// resizes clang -O2 emits: `<2 x i32>` to `<2 x i64>`, `<16 x i8>` to `<16 x i16>` and back).
+/// `widen` is the lane conversion (`as` through the signed type for `sext`).
+///
+/// # Safety
+/// `a` holds `N` lanes of `F` and `d` room for `N` lanes of `T`, in frame slots; `a` is read
+/// whole before `d` is written, so `d` may be `a`.
+#[inline(always)]
+pub(super) unsafe fn resize<F: Copy, T: Copy + Default, const N: usize>(
+    d: *mut u64,
+    a: *const u64,
+    widen: impl Fn(F) -> T,
+) {
+    // SAFETY: the lanes are in frame slots (# Safety); unaligned accesses allow any offset.
+    unsafe {
+        let x = a.cast::<[F; N]>().read_unaligned();
+        let mut r = [T::default(); N];
+        for k in 0..N {
+            r[k] = widen(x[k]);
+        }
+        d.cast::<[T; N]>().write_unaligned(r);
     }
 }
+
+/// The lane of `bytes` bytes (1, 2, 4 or 8) at byte offset `off` of the vector at `v`,
+/// zero-extended (`extractelement` at a constant index).
+///
+/// # Safety
+/// `v + off .. v + off + bytes` lies in the vector's frame slots.
+#[inline(always)]
+pub(super) unsafe fn lane_at(v: *const u64, off: u32, bytes: u8) -> u64 {
+    // SAFETY: inside the vector's slots (# Safety).
+    unsafe {
+        let p = v.cast::<u8>().add(off as usize);
+        match bytes {
+            1 => u64::from(*p),
+            2 => u64::from(p.cast::<u16>().read_unaligned()),
+            4 => u64::from(p.cast::<u32>().read_unaligned()),
+            _ => p.cast::<u64>().read_unaligned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -107,8 +107,9 @@ pub(crate) struct Code {
     pub(crate) param_slots: u32,
     /// Constants, in memory order: copied to slots `-consts.len()..0` on entry.
     pub(crate) consts: Box<[u64]>,
-    /// The same, zero-padded to a multiple of `CONST_CHUNK` words: the call fast path copies
-    /// whole chunks (the padding lands in the new frame's own slots, written before they are read).
+    /// The same, zero-padded to a multiple of `CONST_CHUNK` words and at least one chunk: the call
+    /// fast path copies whole chunks, the first without a loop (the padding lands in the new
+    /// frame's own slots, written before they are read).
     pub(crate) consts_copy: Box<[u64]>,
     /// Bytes of fixed allocas, and their alignment.
     pub(crate) alloca_bytes: u64,
@@ -362,7 +363,7 @@ impl Fx<'_> {
         }
         let consts: Box<[u64]> = self.consts.into_iter().rev().collect();
         let mut consts_copy = consts.to_vec();
-        consts_copy.resize(consts.len().next_multiple_of(CONST_CHUNK), 0);
+        consts_copy.resize(consts.len().next_multiple_of(CONST_CHUNK).max(CONST_CHUNK), 0);
         Ok(Code {
             ops,
             nslots: self.nslots,
