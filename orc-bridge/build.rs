@@ -3,7 +3,7 @@
 //!   (selftest/cut.c) as LLVM bitcode, compiled with clang-19 so the self-test embeds real clang output. `-O2 -Xclang -disable-llvm-passes`: unoptimized IR
 //!   without `optnone`, i.e. what the JIT tiers start from. Override the compiler with $CLANG.
 //! - the module cut (cxx/cut.cc, used by src/cut.rs), the inlining record (cxx/inlined.cc,
-//!   src/inlined.rs), the guarded unroll-and-jam and the row sums with their pass runner (cxx/unrolljam.cc, cxx/rowsums.cc,
+//!   src/inlined.rs) and the guarded unroll-and-jam with its pass runner (cxx/unrolljam.cc,
 //!   cxx/passes.cc, src/unrolljam.rs) against the headers of the LLVM that llvm-sys links ($LLVM_SYS_191_PREFIX, as llvm-sys reads it): Debian's or the stripped one, in the
 //!   Linux process and in the kernel alike. No exceptions, no RTTI; it calls only LLVM.
 

@@ -13,8 +13,7 @@
 //! - [`specialize`]: guarded value specialization (a dispatcher over constant-argument copies);
 //!   `gain`: which parameters a constant improves ([`Jit::parameter_gains`]).
 //! - [`unrolljam`]: guarded unroll-and-jam of the specialized versions' loop nests (the pass is
-//!   `cxx/unrolljam.cc`, run inside the tier pipeline); the row sums side by side of
-//!   `cxx/rowsums.cc` run at the end of the same O2/O3 pipeline (docs/tiering.md).
+//!   `cxx/unrolljam.cc`, run inside the tier pipeline).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
 mod cut;
