@@ -3,8 +3,7 @@
 //! calls with separate buffers run the jammed rows (the guard's hits, counted), calls whose
 //! output overlaps the matrix run the nest as written (its misses), and both give the native
 //! build's sums. Switched off, nothing is jammed and the output is the same. `bareflow aot`
-//! keeps the jammed version, and its guard counts in the ahead-of-time program. And row sums
-//! side by side (tests/tiering/rowsums.c).
+//! keeps the jammed version, and its guard counts in the ahead-of-time program.
 
 mod support;
 
@@ -144,43 +143,4 @@ fn the_ahead_of_time_code_keeps_the_jammed_nest_and_its_guard() {
     assert_eq!(o.stdout, n.stdout, "ahead-of-time program's output differs from the native build's");
     let report = support::text(&o.stderr);
     assert_eq!(support::guards::printed_loop(&report, "rows"), (3000, 750), "rows' jam guard:\n{report}");
-}
-
-/// Row sums side by side (docs/tiering.md, "Row sums side by side"): tests/tiering/rowsums.c's
-/// `scores` (rows of 128 floats, 16 partial sums added in lane order per row) gets its row loop
-/// unrolled by 4 and the four rows' lane sums added as `<4 x float>` vectors; the row count
-/// changes from call to call (the remainder runs too), and every result's bits equal the
-/// native build's.
-#[test]
-fn row_sums_run_side_by_side_with_the_native_builds_bits() {
-    let (exe, bc) = support::tiering_program("rowsums");
-    let args = ["203", "3000"];
-    let want = Command::new(&exe).args(args).output().expect("native run");
-    assert!(want.status.success(), "rowsums: native run failed");
-    let dump = support::scratch("unrolljam").join("rowsums.dump");
-    let _ = std::fs::remove_dir_all(&dump);
-    std::fs::create_dir_all(&dump).unwrap();
-    let b = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0"])
-        .arg(&bc)
-        .arg("--")
-        .args(args)
-        .env("BAREFLOW_JIT_DUMP", &dump)
-        .output()
-        .expect("bareflow run");
-    assert!(b.status.success(), "rowsums: bareflow run failed: {}", String::from_utf8_lossy(&b.stderr));
-    assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout), "results differ");
-    // The whole-function compile of `scores` (not the OSR variant) has the row sums as vectors.
-    let whole: Vec<PathBuf> = std::fs::read_dir(&dump)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let n = p.file_name().unwrap().to_string_lossy().to_string();
-            n.starts_with("scores.bf.O") && n.ends_with(".ll") && !n.ends_with(".pre.ll")
-        })
-        .collect();
-    assert_eq!(whole.len(), 1, "one whole-function compile of scores expected: {whole:?}");
-    let ir = std::fs::read_to_string(&whole[0]).unwrap();
-    assert!(ir.contains("\"bareflow-row-sums\"=\"1\""), "scores' row loop not unrolled for its sums:\n{ir}");
-    let sums = ir.lines().filter(|l| l.contains(" = fadd <4 x float> ")).count();
-    assert!(sums >= 15, "the four rows' lane sums are not added as vectors ({sums} <4 x float> adds):\n{ir}");
 }

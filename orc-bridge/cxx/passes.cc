@@ -18,7 +18,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
-#include "rowsums.h"
 #include "unrolljam.h"
 
 namespace {
@@ -113,12 +112,8 @@ extern "C" LLVMErrorRef bf_run_passes(LLVMModuleRef module_ref, const char *pass
         fpm.addPass(bareflow::GuardNests());
         fpm.addPass(NoProfilePeelingOfCallingLoops());
       });
-  pb.registerOptimizerLastEPCallback([vectorize](ModulePassManager &mpm, OptimizationLevel) {
+  pb.registerOptimizerLastEPCallback([](ModulePassManager &mpm, OptimizationLevel) {
     mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::ReportJams()));
-    // Row sums side by side (rowsums.cc): needs the SLP vectorizer, so only where it runs.
-    if (vectorize != 0) {
-      mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::RowSums()));
-    }
   });
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
