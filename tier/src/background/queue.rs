@@ -53,9 +53,9 @@ pub(crate) struct Job {
     /// The function is the program's main work (see `priority`).
     pub(crate) main_work: bool,
     pub(crate) queued: Instant,
-    /// The function's calls and irvm's clock when the job was first queued: the share of the
-    /// program's time it has taken since (`Tiering::help_compile`).
-    pub(crate) calls_at_queue: (u64, u64),
+    /// The function's calls, its exclusive cycles and irvm's clock when the job was first
+    /// queued: the share of the program's time it has taken since (`Tiering::help_compile`).
+    pub(crate) calls_at_queue: (u64, u64, u64),
     /// That share (0 to 1) as the program's thread last measured it (`Queue::set_shares`);
     /// `None` until then.
     pub(crate) share: Option<f64>,
@@ -84,7 +84,7 @@ impl Job {
             pasted: false,
             main_work: false,
             queued,
-            calls_at_queue: (0, 0),
+            calls_at_queue: (0, 0, 0),
             share: None,
         }
     }
