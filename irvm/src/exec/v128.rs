@@ -183,15 +183,7 @@ pub(super) unsafe fn resize<F: Copy, T: Copy + Default, const N: usize>(
 #[inline(always)]
 pub(super) unsafe fn lane_at(v: *const u64, off: u32, bytes: u8) -> u64 {
     // SAFETY: inside the vector's slots (# Safety).
-    unsafe {
-        let p = v.cast::<u8>().add(off as usize);
-        match bytes {
-            1 => u64::from(*p),
-            2 => u64::from(p.cast::<u16>().read_unaligned()),
-            4 => u64::from(p.cast::<u32>().read_unaligned()),
-            _ => p.cast::<u64>().read_unaligned(),
-        }
-    }
+    super::vector::V(unsafe { v.cast::<u8>().add(off as usize) }.cast_mut()).get(0, usize::from(bytes))
 }
 
 #[cfg(test)]
