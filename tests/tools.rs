@@ -81,7 +81,8 @@ fn bench_jit_stops_when_a_run_wrote_no_profile() {
         .expect("python3 tools/bench-jit.py");
     let err = support::text(&o.stderr);
     assert!(!o.status.success(), "bench-jit.py succeeded without profiles:\n{}", support::text(&o.stdout));
-    assert!(err.contains("bench-jit: fib 38: no data: bareflow wrote no profile to "), "{err}");
+    // The small size's run reads its profile too (which code each size installed).
+    assert!(err.contains("bench-jit: fib 34: no data: bareflow wrote no profile to "), "{err}");
     assert!(!out.exists() || std::fs::read_to_string(&out).unwrap().is_empty(), "a table was written");
 }
 
