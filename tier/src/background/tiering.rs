@@ -62,7 +62,7 @@ impl crate::Tiering {
 
     /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now,
     /// unless `f` is the program's `main_work`, asked for after a call or two (`Tiering::on_call`):
-    /// its job goes without branch weights and first.
+    /// its job goes without branch weights and without unroll-and-jam.
     pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, main_work: bool) {
         let Some(b) = self.background.as_mut() else { return };
         if let Some(&pending) = b.pending.get(&(f, None))
@@ -73,9 +73,20 @@ impl crate::Tiering {
         }
         // Its calls run native once the job is done: their loops are counted no more from then.
         self.left_interpreter(m, f);
-        let special = self.specialization_for(m, f, level);
+        let mut special = self.specialization_for(m, f, level);
         let mut job = self.job(m, f, level, reason, level >= OptLevel::O2 && !main_work);
         job.pasted_callees = if main_work { self.short_callees(m, f, &job.kept_callees) } else { Vec::new() };
+        if main_work {
+            // No unroll-and-jam either: whether a nest's data stays in the cache is judged from
+            // the pointers its calls passed, and a call or two look like reuse. app-tinyllama's
+            // `matmul`, taken for the main work in userspace (its time in `dot`, still
+            // interpreted), was jammed from 4 calls, its weights streamed from L3: 1,700 tok/s
+            // at the end of the run against 5,000-7,000.
+            job.jam = None;
+            if let Some(c) = special.as_mut() {
+                c.spec.jam = None;
+            }
+        }
         job.leaves_interpreter = self.levels[f.index()].is_none();
         job.main_work = main_work;
         let plain_main_work = main_work && special.is_none();
