@@ -167,11 +167,13 @@ pub(crate) fn is_main_work(m: &Machine, f: FuncId, share: f64) -> bool {
 }
 
 /// Whether most of the time of `f`'s interpreted calls went to its callees (its exclusive cycles
-/// are at most half its inclusive ones): early in a run, while the callees are interpreted too,
-/// this tells the loop nest that calls the program's kernels (app-tinyllama's `model_forward`)
-/// from a kernel that takes the same share of the time in its own loops (`matmul`, with `dot`
-/// pasted in by clang), whose loop counts ask for its compile soon anyway. Not for the end of a
-/// run: by then the nest's calls have run native callees, which its exclusive cycles count.
+/// are at most half its inclusive ones): the loop nest that calls the program's kernels
+/// (app-tinyllama's `model_forward`), not a function whose time is its own loops (those ask for
+/// their compile by their loop counts). Not a sure sign: a kernel whose inner work is a call
+/// (`matmul`, calling `dot`) passes it too, and its share at its second call can reach
+/// [`MAIN_WORK_SHARE`] while its caller's first call, not counted until it returns, still runs;
+/// the main work's job therefore takes nothing from one or two calls' profile
+/// (`Tiering::queue`). Asked at the early request only.
 pub(crate) fn time_in_callees(m: &Machine, f: FuncId) -> bool {
     m.exclusive_cycles(f) * 2 <= m.inclusive_cycles(f)
 }
