@@ -24,7 +24,7 @@ use irvm::FuncId;
 use orc_bridge::{BuiltObject, Jit, JitConfig, ModuleId, OptLevel, OsrSpec, Variant};
 
 use queue::Queue;
-pub(crate) use queue::{Job, OsrJob};
+pub(crate) use queue::{Job, OsrJob, QueuedAt};
 
 use crate::TierError;
 

@@ -21,6 +21,15 @@ pub(crate) struct OsrJob {
     pub(crate) values: Vec<OsrEntry>,
 }
 
+/// A function's calls, its exclusive cycles and irvm's clock (`Machine::cycles_so_far`) at one
+/// moment.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct QueuedAt {
+    pub(crate) calls: u64,
+    pub(crate) exclusive: u64,
+    pub(crate) clock: u64,
+}
+
 /// A compile to do: the function (or its OSR variant at `osr.header`), the level, and the
 /// profile as the interpreter's counters were when it was queued.
 pub(crate) struct Job {
@@ -53,9 +62,9 @@ pub(crate) struct Job {
     /// The function is the program's main work (see `priority`).
     pub(crate) main_work: bool,
     pub(crate) queued: Instant,
-    /// The function's calls, its exclusive cycles and irvm's clock when the job was first
-    /// queued: the share of the program's time it has taken since (`Tiering::help_compile`).
-    pub(crate) calls_at_queue: (u64, u64, u64),
+    /// The function's counts when the job was first queued: the share of the program's time it
+    /// has taken since (`Tiering::help_compile`).
+    pub(crate) at_queue: QueuedAt,
     /// That share (0 to 1) as the program's thread last measured it (`Queue::set_shares`);
     /// `None` until then.
     pub(crate) share: Option<f64>,
@@ -84,7 +93,7 @@ impl Job {
             pasted: false,
             main_work: false,
             queued,
-            calls_at_queue: (0, 0, 0),
+            at_queue: QueuedAt::default(),
             share: None,
         }
     }
@@ -168,7 +177,7 @@ impl Queue {
         match q.jobs.iter_mut().find(|j| j.key() == job.key()) {
             Some(waiting) if job.level >= waiting.level => {
                 *waiting =
-                    Job { queued: waiting.queued, calls_at_queue: waiting.calls_at_queue, share: waiting.share, ..job }
+                    Job { queued: waiting.queued, at_queue: waiting.at_queue, share: waiting.share, ..job }
             }
             Some(_) => {}
             None => q.jobs.push(job),

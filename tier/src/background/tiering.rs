@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use irvm::FuncId;
 use orc_bridge::OptLevel;
 
-use super::{CompilerSetup, Compilers, Finished, Job, MEASURED_BUILD, OWN_CPU, OsrJob};
+use super::{CompilerSetup, Compilers, Finished, Job, MEASURED_BUILD, OWN_CPU, OsrJob, QueuedAt};
 use crate::TierError;
 
 impl crate::Tiering {
@@ -103,7 +103,7 @@ impl crate::Tiering {
     /// unroll-and-jam, and with `profiled` the branch weights and profile summary as they are now.
     fn job(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, profiled: bool) -> Job {
         let mut job = Job::new(f, m.name(f).to_string(), level, reason, crate::policy::heat(m, f));
-        job.calls_at_queue = (m.calls(f), m.exclusive_cycles(f), m.cycles_so_far());
+        job.at_queue = QueuedAt { calls: m.calls(f), exclusive: m.exclusive_cycles(f), clock: m.cycles_so_far() };
         job.kept_callees = self.kept_callees(m, f);
         job.jam = self.plain_jam();
         if profiled {
@@ -377,10 +377,10 @@ fn share_since(m: &irvm::Machine, job: &Job, now: u64) -> Option<f64> {
     if job.osr.is_some() {
         return (m.native_code(job.func) == 0).then_some(1.0);
     }
-    let (calls_then, excl_then, then) = job.calls_at_queue;
-    if m.calls(job.func).saturating_sub(calls_then) < 2 {
+    let then = job.at_queue;
+    if m.calls(job.func).saturating_sub(then.calls) < 2 {
         return None;
     }
-    let spent = m.exclusive_cycles(job.func).saturating_sub(excl_then);
-    Some((spent as f64 / now.saturating_sub(then).max(1) as f64).min(1.0))
+    let spent = m.exclusive_cycles(job.func).saturating_sub(then.exclusive);
+    Some((spent as f64 / now.saturating_sub(then.clock).max(1) as f64).min(1.0))
 }
