@@ -176,8 +176,7 @@ impl Queue {
         }
         match q.jobs.iter_mut().find(|j| j.key() == job.key()) {
             Some(waiting) if job.level >= waiting.level => {
-                *waiting =
-                    Job { queued: waiting.queued, at_queue: waiting.at_queue, share: waiting.share, ..job }
+                *waiting = Job { queued: waiting.queued, at_queue: waiting.at_queue, share: waiting.share, ..job }
             }
             Some(_) => {}
             None => q.jobs.push(job),
