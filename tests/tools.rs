@@ -48,6 +48,46 @@ fn converge_stops_when_a_run_produced_no_data() {
     assert!(!support::text(&o.stdout).contains("converged"), "a run without data was taken for convergence");
 }
 
+/// tools/converge.py's `time_to_peak` on per-token times made up for the case: `(final rate,
+/// seconds from the first token to peak)`.
+fn time_to_peak(durations: &[f64]) -> (f64, f64) {
+    let stamps: Vec<String> = durations
+        .iter()
+        .scan(0.0, |t, d| {
+            *t += d;
+            Some(format!("{t:.6}"))
+        })
+        .collect();
+    let code = format!(
+        "import sys; sys.path.insert(0, 'tools'); import converge; \
+         f, p = converge.time_to_peak([0.0, {}], 0.0, 16); print(f, p)",
+        stamps.join(", ")
+    );
+    let o = Command::new("python3").current_dir(root()).args(["-c", &code]).output().expect("python3");
+    assert!(o.status.success(), "{}", support::text(&o.stderr));
+    let text = support::text(&o.stdout);
+    let v: Vec<f64> = text.split_whitespace().map(|w| w.parse().unwrap()).collect();
+    (v[0], v[1])
+}
+
+#[test]
+fn the_peak_comes_after_a_long_slow_stretch_not_after_a_stall() {
+    // 40 fast tokens (1 ms), 100 at a quarter of the rate, then 116 fast ones: the peak is after
+    // the slow stretch, although the first 16 windows were as fast as the end.
+    let mut d = vec![0.001; 40];
+    d.extend(vec![0.004; 100]);
+    d.extend(vec![0.001; 116]);
+    let (rate, peak) = time_to_peak(&d);
+    assert!((rate - 1000.0).abs() < 1.0, "final rate {rate}");
+    let slow_end: f64 = d[..140].iter().sum();
+    assert!(peak > slow_end, "peak at {peak} s, before the slow stretch ended at {slow_end} s");
+    // One 50 ms stall late in an otherwise steady run does not move the peak.
+    let mut d = vec![0.001; 256];
+    d[200] = 0.050;
+    let (_, peak) = time_to_peak(&d);
+    assert!(peak < 0.020, "a single stall moved the peak to {peak} s");
+}
+
 #[test]
 fn converge_stops_when_a_run_fails() {
     let failing = script("converge-failing", "bareflow", "echo 'bareflow run: cannot read app.bc' >&2; exit 3");
