@@ -155,12 +155,13 @@ pub struct Tiering {
 /// A function whose background compile is pending asks again after this many more calls.
 pub(crate) const POLL_CALLS: u64 = 4;
 
-/// The share of the interpreter's time (inclusive) from which a function called again is the
-/// program's main work: with a compile thread it is compiled at once (`Tiering::on_call`), and
-/// at the end of a run, if its calls run loops, it gets O3 for the next run (`cache::promotion_for`).
+/// The share of the time (inclusive) from which a function called again is the program's main
+/// work: with a compile thread it is compiled at once (`Tiering::on_call`; the share of the time
+/// since its first call), and at the end of a run, if its calls run loops, it gets O3 for the
+/// next run (`cache::promotion_for`; the share of the interpreter's time).
 pub const MAIN_WORK_SHARE: f64 = 0.25;
 
-/// Whether `f`, whose calls took `share` of the interpreter's time, is the program's main work
+/// Whether `f`, whose calls took `share` of the time, is the program's main work
 /// ([`MAIN_WORK_SHARE`]; called again).
 pub(crate) fn is_main_work(m: &Machine, f: FuncId, share: f64) -> bool {
     m.calls(f) >= 2 && share >= MAIN_WORK_SHARE
@@ -464,6 +465,9 @@ impl Tiering {
 
     /// The tier hook body: heat of `f` now, compile if it reached a higher tier, next mark.
     pub fn on_call(&mut self, m: &mut Machine, f: FuncId) {
+        if let Some(b) = self.background.as_mut() {
+            b.first_hook.entry(f).or_insert_with(|| m.cycles_so_far());
+        }
         self.install_finished(m);
         self.help_compile(m);
         self.review_specializations(m);
@@ -490,10 +494,11 @@ impl Tiering {
             // here once its heat reaches `hot` (loops whose header entries add up only
             // across several headers) — or at once if it is the program's main work: called
             // again, and its calls (callees included) took at least `MAIN_WORK_SHARE` of the
-            // interpreter's time, most of it in its callees. app-tinyllama's `model_forward` is
-            // then asked for at its second call instead of its 11th (its own loops count few
-            // entries per token); the peak waits for its compile.
-            let share = specialized::time_share(m, f);
+            // time since its first call (`share_since_first_call`), most of it in its callees.
+            // app-tinyllama's `model_forward` is then asked for at its second call instead of
+            // its 11th (its own loops count few entries per token); the peak waits for its
+            // compile.
+            let share = self.share_since_first_call(m, f).unwrap_or_else(|| specialized::time_share(m, f));
             main_work = (is_main_work(m, f, share) && time_in_callees(m, f)).then_some(share);
             want = main_work.map(|_| OptLevel::O3);
         }

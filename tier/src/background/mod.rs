@@ -78,6 +78,10 @@ pub struct Compilers {
     pub(crate) plain_main_work: HashSet<FuncId>,
     /// Jobs the program's thread built itself (`Tiering::help_compile`).
     pub(crate) helped: usize,
+    /// irvm's clock (`Machine::cycles_so_far`) at each function's first tier hook, its first
+    /// call: the time since then is the whole its share is measured against
+    /// (`Tiering::share_since_first_call`).
+    pub(crate) first_hook: HashMap<FuncId, u64>,
 }
 
 /// The share of a CPU (CPU time over wall time of one build) below which a compile thread is
@@ -124,6 +128,7 @@ impl Compilers {
             respecialized,
             plain_main_work,
             helped,
+            first_hook: HashMap::new(),
         })
     }
 
