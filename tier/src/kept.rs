@@ -56,11 +56,8 @@ impl Tiering {
         let mut kept = self.live_specializations();
         let mut named: std::collections::HashSet<String> = kept.iter().cloned().collect();
         let profiled = m.calls(of) > 0;
-        if profiled && self.sizes.is_none() {
-            // Read once, from the JIT's copy of the program (a failure leaves every size 0:
-            // never-called callees are then pasted, as LLVM decides).
-            let sizes = self.module().map(|id| self.jit.function_sizes(id)).unwrap_or_default();
-            self.sizes = Some(sizes.into_iter().collect());
+        if profiled {
+            self.read_sizes();
         }
         for f in m.defined_functions() {
             // With a compile thread, a long-running callee without code of its own yet is kept
@@ -68,13 +65,34 @@ impl Tiering {
             // the program's main work) does not paste a copy of its loops per call site.
             let own = self.has_own_code(f) || self.compiles_in_background();
             let long = own && self.trips_per_call(m, f) >= LONG_CALL_TRIPS;
-            let size = self.sizes.as_ref().and_then(|s| s.get(m.name(f)).copied()).unwrap_or(0);
+            let size = self.known_size(m, f);
             let never_called = m.calls(f) == 0 && f != of && size > TINY_CALLEE_INSTRUCTIONS;
             if profiled && (long || never_called) && named.insert(m.name(f).to_string()) {
                 kept.push(m.name(f).to_string());
             }
         }
         kept
+    }
+
+    /// Read the instruction counts of the program's functions, once, from the JIT's copy of the
+    /// program (a failure leaves every size 0: never-called callees are then pasted, as LLVM
+    /// decides).
+    fn read_sizes(&mut self) {
+        if self.sizes.is_none() {
+            let sizes = self.module().map(|id| self.jit.function_sizes(id)).unwrap_or_default();
+            self.sizes = Some(sizes.into_iter().collect());
+        }
+    }
+
+    /// The instruction count of `f`'s body, if read (0 otherwise).
+    fn known_size(&self, m: &Machine, f: FuncId) -> usize {
+        self.sizes.as_ref().and_then(|s| s.get(m.name(f)).copied()).unwrap_or(0)
+    }
+
+    /// The instruction count of `f`'s body (read on first use; 0 if it cannot be read).
+    pub(crate) fn body_size(&mut self, m: &Machine, f: FuncId) -> usize {
+        self.read_sizes();
+        self.known_size(m, f)
     }
 
     /// The callees `f`'s compile without branch weights pastes (the program's main work,

@@ -499,7 +499,8 @@ impl Tiering {
             // its 11th (its own loops count few entries per token); the peak waits for its
             // compile.
             let share = self.share_since_first_call(m, f).unwrap_or_else(|| specialized::time_share(m, f));
-            main_work = (is_main_work(m, f, share) && time_in_callees(m, f)).then_some(share);
+            main_work =
+                (is_main_work(m, f, share) && time_in_callees(m, f) && self.outermost_main_work(m, f)).then_some(share);
             want = main_work.map(|_| OptLevel::O3);
         }
         if let Some(to) = want
@@ -513,7 +514,7 @@ impl Tiering {
             }
             let reason = match self.thresholds.level_for(heat) {
                 _ if let Some(share) = main_work => {
-                    format!("the program's main work: {:.0} % of the interpreted time", share * 100.0)
+                    format!("the program's main work: {:.0} % of the time since its first call", share * 100.0)
                 }
                 Some(base) if base < to => {
                     format!("heat {heat} >= {}, loops run hot: {to} at least", self.thresholds.of(base))

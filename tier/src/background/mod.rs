@@ -7,10 +7,11 @@
 //!
 //! The queue holds at most one job per function (and per OSR point): a function that gets
 //! hotter while its job waits has that job raised to the new level and profile, so a busy
-//! compile thread skips tiers rather than compiling each in turn. Threads take the hottest
-//! function first. Results come back through a channel. Plain `std::thread`, `Mutex`, `Condvar` and
+//! compile thread skips tiers rather than compiling each in turn. Threads take the job of the
+//! largest expected gain first (`Job::priority`). Results come back through a channel. Plain `std::thread`, `Mutex`, `Condvar` and
 //! channels: nothing here is specific to Linux.
 
+mod pace;
 mod queue;
 mod tiering;
 
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant};
 use irvm::FuncId;
 use orc_bridge::{BuiltObject, Jit, JitConfig, ModuleId, OptLevel, OsrSpec, Variant};
 
+use pace::BuildPace;
 use queue::Queue;
 pub(crate) use queue::{Job, OsrJob, QueuedAt};
 
@@ -76,6 +78,14 @@ pub struct Compilers {
     /// specialization (asked for before irvm had recorded enough of their calls' values):
     /// `Tiering::specialize_waiting` may follow it with a specialized recompile.
     pub(crate) plain_main_work: HashSet<FuncId>,
+    /// The function last queued as the program's main work (`Tiering::queue`): there is one,
+    /// the outermost.
+    pub(crate) main_work: Option<FuncId>,
+    /// Functions whose main-work job is their quick O1 code, with the level to compile them at
+    /// once it is installed (`Tiering::queue`).
+    pub(crate) quick_main_work: HashMap<FuncId, OptLevel>,
+    /// How long builds take in this run (`Tiering::install` notes each).
+    pub(crate) pace: BuildPace,
     /// Jobs the program's thread built itself (`Tiering::help_compile`).
     pub(crate) helped: usize,
     /// irvm's clock (`Machine::cycles_so_far`) at each function's first tier hook, its first
@@ -83,6 +93,10 @@ pub struct Compilers {
     /// (`Tiering::share_since_first_call`).
     pub(crate) first_hook: HashMap<FuncId, u64>,
 }
+
+/// A main work whose compile would take longer than this, at the pace this run's builds went
+/// so far, gets O1 code first, its level following (`Tiering::queue`).
+pub(crate) const QUICK_FIRST_AFTER: Duration = Duration::from_millis(500);
 
 /// The share of a CPU (CPU time over wall time of one build) below which a compile thread is
 /// taken not to have a CPU of its own.
@@ -129,6 +143,9 @@ impl Compilers {
             plain_main_work,
             helped,
             first_hook: HashMap::new(),
+            main_work: None,
+            quick_main_work: HashMap::new(),
+            pace: BuildPace::default(),
         })
     }
 

@@ -73,13 +73,35 @@ impl crate::Tiering {
 
     /// Queue a compile of `f` at `level` (or raise its waiting one); the profile is taken now,
     /// unless `f` is the program's `main_work`, asked for after a call or two (`Tiering::on_call`):
-    /// its job goes without branch weights and without unroll-and-jam.
+    /// its job goes without branch weights and without unroll-and-jam, and if it is interpreted
+    /// and its build would be long at this run's pace ([`QUICK_FIRST_AFTER`](super::QUICK_FIRST_AFTER)),
+    /// at O1 first — `level` follows once that code is installed (`Tiering::follow_quick_code`).
+    /// app-tinyllama's `model_forward` took 2-3 s at O3 under QEMU/TCG against 0.6 s at O1, and
+    /// its time is mostly in the kernels it calls: its O1 code ran tokens within a few per cent
+    /// of its O3 code there. On the host (0.1 s at O3) its O1 code ran them 12-20 % slower, and
+    /// the O3 code that follows came later by the O1 build.
     pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, main_work: bool) {
+        let size = self.body_size(m, f);
+        let slow =
+            self.background.as_ref().and_then(|b| b.pace.expected(size)).is_some_and(|t| t > super::QUICK_FIRST_AFTER);
+        let quick = main_work && level > OptLevel::O1 && self.levels[f.index()].is_none() && slow;
         let Some(b) = self.background.as_mut() else { return };
+        // (While its quick code is pending, the level that follows it covers every request.)
         if let Some(&pending) = b.pending.get(&(f, None))
-            && pending >= level
+            && (pending >= level || quick || b.quick_main_work.contains_key(&f))
         {
             self.specialize_waiting(m, f, pending);
+            return;
+        }
+        if quick {
+            b.quick_main_work.insert(f, level);
+            let mut job = self.job(m, f, OptLevel::O1, reason, false);
+            job.jam = None;
+            job.main_work = true;
+            self.left_interpreter(m, f);
+            if let Some(b) = self.background.as_mut() {
+                b.submit(job);
+            }
             return;
         }
         // Its calls run native once the job is done: their loops are counted no more from then.
@@ -108,6 +130,36 @@ impl crate::Tiering {
             }
             b.submit(job);
         }
+    }
+
+    /// `f` passed the main work's test (`Tiering::on_call`): whether it is the program's main
+    /// work rather than the function queued as such before it. One function is: the one whose
+    /// calls took more time (inclusive); the other's job, if it still waits, is ordered and may be
+    /// built by the program's thread as a kernel's is (`Job::priority`, `Job::helpable`). A
+    /// kernel whose time is in a kernel it calls passes the test at its second call
+    /// (app-tinyllama's `matmul`, calling `dot` while `dot` is interpreted, for the query, key
+    /// and value projections one after the other) before its caller does; kept as the main work,
+    /// it waited 0.9 s under QEMU for the compile thread to finish `dot` while the program's
+    /// thread built smaller kernels, and `model_forward`'s job waited behind it.
+    pub(crate) fn outermost_main_work(&mut self, m: &irvm::Machine, f: FuncId) -> bool {
+        let Some(b) = self.background.as_mut() else { return false };
+        if let Some(before) = b.main_work.filter(|&g| g != f) {
+            if m.inclusive_cycles(before) >= m.inclusive_cycles(f) {
+                return false;
+            }
+            b.queue.update_waiting((before, None), |j| j.main_work = false);
+        }
+        b.main_work = Some(f);
+        true
+    }
+
+    /// `f`'s quick O1 code as the program's main work was just installed: queue the compile at
+    /// the level its request asked for, built as the main work's (no branch weights, its short
+    /// callees pasted), behind the jobs that take functions out of the interpreter.
+    fn follow_quick_code(&mut self, m: &irvm::Machine, f: FuncId) {
+        let Some(level) = self.background.as_mut().and_then(|b| b.quick_main_work.remove(&f)) else { return };
+        let reason = format!("the program's main work, after its quick {} code", OptLevel::O1);
+        self.queue(m, f, level, reason, true);
     }
 
     /// A job compiling `f` at `level` as every job does: the calls it keeps, the plain
@@ -318,6 +370,12 @@ impl crate::Tiering {
         }
         let f = job.func;
         let point = job.osr.as_ref().map(|o| (o.point, o.header));
+        if point.is_none() && result.is_ok() {
+            let size = self.body_size(m, f);
+            if let Some(b) = self.background.as_mut() {
+                b.pace.note(size, compile);
+            }
+        }
         let now = self.levels[f.index()];
         if point.is_none() && (now > Some(job.level) || (now == Some(job.level) && !job.recompile)) {
             return; // Already there (compiled synchronously for native code meanwhile).
@@ -336,7 +394,10 @@ impl crate::Tiering {
             self.mark_pasted(&c.inlined);
         }
         match (linked, point) {
-            (Ok(c), None) => self.adopt(m, f, &c, job.reason, ms, times, special),
+            (Ok(c), None) => {
+                self.adopt(m, f, &c, job.reason, ms, times, special);
+                self.follow_quick_code(m, f);
+            }
             (Ok(c), Some((point, _))) => {
                 let from = self.levels[f.index()];
                 let ev = crate::Event {
