@@ -11,9 +11,10 @@ use too):
                per-token times (a median, so isolated stalls — preemption on a shared machine —
                do not count); the final rate is the median per-token rate of the last quarter of
                the run; time to peak is the end of the first window from which the next W
-               windows stay at or above 95% of the final rate and no later W windows in a row
-               fall under 80% of it (per-token cost grows with the position, so early windows of
-               a warm run are above the final rate);
+               windows stay at or above 95% of the final rate, no later W windows in a row
+               fall under 80% of it and no later token takes longer than W tokens at the final
+               rate (and 20 ms) (per-token cost grows with the position, so early windows of a
+               warm run are above the final rate);
   tok/s        that final rate;
   tiers        functions per tier at the end (from the snapshot line), tier changes in the run;
   dead         app functions never executed in any run so far.
@@ -50,6 +51,11 @@ PROMPT = "And God said"
 QEMU_RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "qemu-run")
 
 
+# The shortest stop of one token that counts against the peak (see time_to_peak), whatever
+# the final rate: a host's preemption on a shared machine lasts a few milliseconds.
+STALL = 0.02
+
+
 def time_to_peak(stamps, t0, window):
     """(final rate, seconds from t0 to peak) from per-position timestamps."""
     d = [stamps[k] - stamps[k - 1] for k in range(1, len(stamps))]  # per-token durations
@@ -62,18 +68,25 @@ def time_to_peak(stamps, t0, window):
     final = statistics.median(1.0 / x for x in d[len(d) * 3 // 4:] if x > 0)
     # Peak reached: the first window from which the rate holds >= 95% of the final rate for the
     # next `window` windows as well (sustained, so a lucky window does not count), and after
-    # which it never again stays under 80% of it for `window` windows in a row. A shorter dip is
-    # the host's (a preemption on a shared machine; TCG's timing is noisy) and does not move the
-    # peak; a longer one is the run's own: app-tinyllama's tokens with `model_forward` still
-    # interpreted are fast at the first positions (the attention is short) and fall to a quarter
-    # of the final rate by position 160, so a run whose first 16 windows were fast is not at
-    # its peak before `model_forward` is compiled.
-    slow_from = 0  # the first window after the last long dip
+    # which it never again stays under 80% of it for `window` windows in a row, nor stops for
+    # longer than `window` tokens take at the final rate (and at least STALL seconds) in one
+    # token. A shorter dip or stop is the host's (a preemption on a shared machine; TCG's timing
+    # is noisy) and does not move the peak; a longer one is the run's own. app-tinyllama's
+    # tokens with `model_forward` still interpreted are fast at the first positions (the
+    # attention is short) and fall to a quarter of the final rate by position 160, so a run whose
+    # first 16 windows were fast is not at its peak before `model_forward` is compiled; and a
+    # synchronous compile stops the run for one token (0.3-3 s under QEMU/TCG), which the
+    # windows' medians do not see.
+    slow_from = 0  # the first window after the last long dip or stop
     run = 0
     for i, (_, r) in enumerate(rates):
         run = run + 1 if r < 0.8 * final else 0
         if run >= window:
             slow_from = i + 1
+    stop = max(window / final, STALL)
+    for j, x in enumerate(d):
+        if x > stop:
+            slow_from = max(slow_from, j + 1)  # windows from j + 1 start after that token
     peak_at = rates[-1][0]
     for i in range(slow_from, len(rates)):
         if all(r >= 0.95 * final for _, r in rates[i:i + window + 1]):
