@@ -12,13 +12,16 @@ use orc_bridge::OptLevel;
 pub const SPECIALIZE_SHARE: f64 = 0.10;
 
 /// With a compile thread, the least number of recorded calls a specialization of a function
-/// worth specializing is chosen from (`Tiering::min_recorded_calls`).
-pub const EARLY_CHOICE_CALLS: u64 = 4;
+/// worth specializing is chosen from (`Tiering::min_recorded_calls`). app-tinyllama's `matmul`
+/// has a row length of 384 in one call of each seven (a layer's down projection): chosen from 4
+/// to 6 calls, its specialization had the 128 only, and the 384 calls (14 %) ran its generic
+/// code for the rest of the run.
+pub const EARLY_CHOICE_CALLS: u64 = 8;
 
 /// With a compile thread, the most calls a function whose calls already enter its OSR variant
 /// waits for irvm to record the argument values its specialization is chosen from
 /// (`Tiering::defer_for_values`): a function without parameters records none, and waits no longer.
-pub const DEFER_CALLS: u64 = 4 * EARLY_CHOICE_CALLS;
+pub const DEFER_CALLS: u64 = 2 * EARLY_CHOICE_CALLS;
 
 /// `f`'s share of the interpreter's time so far: the inclusive cycles of its finished calls
 /// (its callees included) over the exclusive cycles of every function's.
@@ -176,7 +179,8 @@ impl Tiering {
     /// The least number of recorded calls a specialization of `f` is chosen from: `warm / 8`
     /// (at least 1); with a compile thread, [`EARLY_CHOICE_CALLS`] for a function worth
     /// specializing, whose whole-function job an OSR point asks for a few calls in (`matmul`
-    /// after 7: its row lengths 128 in 6 calls, 384 in 1, as in the whole run).
+    /// after 7; `Tiering::defer_for_values` holds it until 8 are recorded: its row lengths 128
+    /// in 7 calls, 384 in 1, as in the whole run).
     pub(crate) fn min_recorded_calls(&self, m: &Machine, f: FuncId) -> u64 {
         let min = (self.thresholds.warm / 8).max(1);
         if self.compiles_in_background() && self.worth_specializing_in_background(m, f) {
