@@ -131,9 +131,16 @@ impl Job {
         (!self.pasted, rank, self.leaves_interpreter, self.osr.is_some(), share, self.heat)
     }
 
-    /// Whether the program's thread may build this job (`Queue::take_backlog`).
+    /// Whether the program's thread may build this job (`Queue::take_backlog`): a function that
+    /// took at least [`MINOR_SHARE`] of the time since the job was queued; not the main work's
+    /// long build, but its quick O1 code (`Tiering::queue`), whatever its own share (its time is
+    /// in its callees) — under QEMU/TCG `model_forward`'s waited 0.7-1 s for the compile thread
+    /// to finish `matmul`, and it builds in about half that.
     fn helpable(&self) -> bool {
-        !self.main_work && self.share.is_some_and(|s| s >= MINOR_SHARE)
+        match self.main_work {
+            true => self.level == OptLevel::O1,
+            false => self.share.is_some_and(|s| s >= MINOR_SHARE),
+        }
     }
 
     /// The pending-set key: (function, OSR point).
@@ -339,6 +346,13 @@ mod tests {
         assert_eq!(q.take().unwrap().key(), (FuncId(3), Some(1)));
         assert_eq!(q.take_backlog().unwrap().key(), (FuncId(1), None), "the program's thread helps");
         assert!(q.take_backlog().is_none(), "the main work waits for the compile thread");
+        // Its quick O1 code (`Tiering::queue`) is the program's thread's to build, whatever its
+        // own share.
+        let mut quick = job(4, OptLevel::O1, 300);
+        quick.main_work = true;
+        assert!(q.put(quick));
+        q.set_shares(|_| Some(0.01));
+        assert_eq!(q.take_backlog().unwrap().key(), (FuncId(4), None));
         q.job_done();
         assert_eq!(q.take().unwrap().key(), (FuncId(2), None));
     }
