@@ -182,7 +182,9 @@ pub(super) unsafe fn resize<F: Copy, T: Copy + Default, const N: usize>(
 /// `v + off .. v + off + bytes` lies in the vector's frame slots.
 #[inline(always)]
 pub(super) unsafe fn lane_at(v: *const u64, off: u32, bytes: u8) -> u64 {
-    // SAFETY: inside the vector's slots (# Safety).
+    // SAFETY: the caller guarantees that `bytes` bytes at `off` are inside the vector's slots
+    // (# Safety), so the offset pointer stays in the slots' allocation and `V::get` reads only
+    // those bytes (unaligned reads).
     super::vector::V(unsafe { v.cast::<u8>().add(off as usize) }.cast_mut()).get(0, usize::from(bytes))
 }
 

@@ -81,10 +81,7 @@ impl crate::Tiering {
     /// of its O3 code there. On the host (0.1 s at O3) its O1 code ran them 12-20 % slower, and
     /// the O3 code that follows came later by the O1 build.
     pub(crate) fn queue(&mut self, m: &irvm::Machine, f: FuncId, level: OptLevel, reason: String, main_work: bool) {
-        let size = self.body_size(m, f);
-        let slow =
-            self.background.as_ref().and_then(|b| b.pace.expected(size)).is_some_and(|t| t > super::QUICK_FIRST_AFTER);
-        let quick = main_work && level > OptLevel::O1 && self.levels[f.index()].is_none() && slow;
+        let quick = main_work && level > OptLevel::O1 && self.levels[f.index()].is_none() && self.slow_build(m, f);
         let Some(b) = self.background.as_mut() else { return };
         // (While its quick code is pending, the level that follows it covers every request.)
         if let Some(&pending) = b.pending.get(&(f, None))
@@ -130,6 +127,13 @@ impl crate::Tiering {
             }
             b.submit(job);
         }
+    }
+
+    /// Whether a build of `f` would take longer than [`QUICK_FIRST_AFTER`](super::QUICK_FIRST_AFTER)
+    /// at the pace of this run's builds so far.
+    fn slow_build(&mut self, m: &irvm::Machine, f: FuncId) -> bool {
+        let size = self.body_size(m, f);
+        self.background.as_ref().and_then(|b| b.pace.expected(size)).is_some_and(|t| t > super::QUICK_FIRST_AFTER)
     }
 
     /// `f` passed the main work's test (`Tiering::on_call`): whether it is the program's main
