@@ -67,24 +67,26 @@ $(STORIES_DIR)/tokenizer.bin: $(STORIES_TOKENIZER)
 
 # make bench-threads: -j 1 against -j 2 natively, round-robin medians and their ratio, on the shipped model
 # (build/bench-threads.txt) and on the stories15M-shaped checkpoint of make bench-stories
-# (build/bench-threads-stories.txt: 64 tokens, each reads 61 MB of weights).
-bench-threads: app $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
+# (build/bench-threads-stories.txt: 64 tokens, each reads 61 MB of weights; with the read-bandwidth limit of
+# those bytes for one and two threads in the same rounds, tools/stream-probe.c).
+bench-threads: app $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin $(BUILD)/stream-probe
 	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(TL_MODEL) --threads 2 --rounds 7 \
 	  --out $(BUILD)/bench-threads.txt
 	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 \
-	  --threads 2 --rounds 7 --out $(BUILD)/bench-threads-stories.txt
+	  --threads 2 --rounds 7 --probe $(BUILD)/stream-probe --out $(BUILD)/bench-threads-stories.txt
 
 # make bench-threads-warm: the same on the stories15M-shaped checkpoint under `bareflow run --tier auto --state`:
 # a fresh store converged by -j 2 runs, then ROUNDS=N rounds (default 7) of warm -j 1 and -j 2 runs, each printing
-# the native build's text; tok/s and the program thread's CPU time (build/bench-threads-warm.txt). WAIT_IDLE=1:
+# the native build's text; tok/s, the program thread's CPU time and the read-bandwidth limit of one and two
+# threads in the same rounds (build/bench-threads-warm.txt). WAIT_IDLE=1:
 # each round starts in a moment the CPUs are idle (a shared host).
 WARM_STATE := $(BUILD)/bench-threads-warm-state
 
-bench-threads-warm: app host $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin
+bench-threads-warm: app host $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin $(BUILD)/stream-probe
 	rm -rf $(WARM_STATE)
 	python3 tools/bench-threads.py --tinyllama $(BUILD)/tinyllama --model $(STORIES_DIR)/model.bin --steps 64 \
 	  --threads 2 --rounds $(or $(ROUNDS),7) --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
-	  --state $(WARM_STATE) $(if $(WAIT_IDLE),--wait-idle) --out $(BUILD)/bench-threads-warm.txt
+	  --state $(WARM_STATE) --probe $(BUILD)/stream-probe $(if $(WAIT_IDLE),--wait-idle) --out $(BUILD)/bench-threads-warm.txt
 
 bench-llama: app
 	BAREFLOW=$(BAREFLOW_HOST) $(TL_DIR)/scripts/bench.sh $(BUILD)/tinyllama $(BUILD)/tinyllama.bc $(TL_MODEL)

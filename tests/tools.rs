@@ -1,10 +1,11 @@
 //! The scripts of tools/ against stand-ins for what they run, so that a failure cannot pass for a
-//! result: tools/converge.py and the benchmarks stop with one line when a run produced no data, and
+//! result: tools/converge.py and the benchmarks stop with one line when a run produced no data (a
+//! probe too), tools/stream-probe.c reads every byte once per pass with any number of threads, and
 //! tools/qemu-run tells the guest's exit code from QEMU's own failures, tools/test-summary counts what
 //! tools/test-log kept and fails `make test` on a skip or a failure; tools/app-converge compares only
 //! the program's lines of each boot (tools/bareflow-lines, checked against what `bareflow run
 //! --verbose --state` really adds) and names the first differing line. Host only (no QEMU, no kernel
-//! image; clang-19 for one program): `make test-tools`.
+//! image; clang-19 for two programs): `make test-tools`.
 
 mod support;
 
@@ -148,6 +149,73 @@ fn bench_interp_stops_when_irvm_printed_nothing() {
     let err = support::text(&o.stderr);
     assert!(!o.status.success(), "bench-interp.py succeeded without irvm figures");
     assert!(err.contains("bench-interp: fib 36: irvm run: no data: wrong output: (nothing)"), "{err}");
+}
+
+/// tools/stream-probe.c built into this test's scratch directory.
+fn stream_probe(test: &str) -> PathBuf {
+    let exe = support::scratch(&format!("tools-test/{test}")).join("stream-probe");
+    let o = support::clang_command()
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-pthread"])
+        .arg(root().join("tools/stream-probe.c"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .expect("clang-19");
+    assert!(o.status.success(), "{}", support::text(&o.stderr));
+    exe
+}
+
+#[test]
+fn stream_probe_reads_every_byte_once_per_pass_whatever_the_threads() {
+    let probe = stream_probe("stream-probe");
+    // The sum of all words over the warm-up pass and 3 timed ones: the same whichever thread reads
+    // which part, and a part left unread or read twice would change it (1 MiB + 8 bytes: parts of
+    // unequal length).
+    let sums: Vec<String> = ["1", "3", "7"]
+        .iter()
+        .map(|threads| {
+            let o = Command::new(&probe).args(["1048584", "3", threads]).output().unwrap();
+            let out = support::text(&o.stdout);
+            assert!(o.status.success(), "{}", support::text(&o.stderr));
+            let plural = if *threads == "1" { "" } else { "s" };
+            assert!(out.contains(&format!(" {threads} thread{plural},")), "{out}");
+            assert!(out.contains("limit "), "{out}");
+            out.rsplit_once("(sum ").expect("a sum").1.to_string()
+        })
+        .collect();
+    assert_eq!(sums[0], sums[1]);
+    assert_eq!(sums[0], sums[2]);
+    for bad in [&["1048576", "3", "0"][..], &["1048576", "3", "65"], &["16", "3", "3"], &["1048576", "x"]] {
+        let o = Command::new(&probe).args(bad).output().unwrap();
+        let err = support::text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert!(err.starts_with("stream-probe: bad arguments:") && err.lines().count() == 1, "{bad:?}: {err}");
+    }
+}
+
+#[test]
+fn bench_threads_stops_when_the_probe_gives_no_limit() {
+    let app = script("bench-threads", "tinyllama", "echo 'Once upon a time'\necho 'achieved tok/s: 100.0' >&2");
+    let silent = script("bench-threads", "stream-probe", "exit 0");
+    let dir = support::scratch("tools-test/bench-threads");
+    // A checkpoint header: dim 8, hidden 16, 1 layer, 2 heads, 2 KV heads, vocab 32, seq_len 8.
+    let model = dir.join("model.bin");
+    let head: Vec<u8> = [8i32, 16, 1, 2, 2, 32, 8].iter().flat_map(|v| v.to_le_bytes()).collect();
+    std::fs::write(&model, head).unwrap();
+    let o = Command::new("python3")
+        .arg(root().join("tools/bench-threads.py"))
+        .arg("--tinyllama")
+        .arg(&app)
+        .arg("--model")
+        .arg(&model)
+        .args(["--rounds", "1", "--probe"])
+        .arg(&silent)
+        .output()
+        .expect("python3 tools/bench-threads.py");
+    let err = support::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("bench-threads: round 1: probe: `") && err.contains("and no limit"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 /// tools/qemu-run (TCG: no KVM probe) with a stand-in QEMU that writes `stderr` and exits `status`;

@@ -25,9 +25,10 @@ import argparse
 import os
 import re
 import statistics
-import struct
 import subprocess
 import sys
+
+from stream_limit import ProbeError, probe, weight_bytes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "And God said"
@@ -36,21 +37,6 @@ PROMPT = "And God said"
 def die(msg):
     print(f"bench-stories: {msg}", file=sys.stderr)
     sys.exit(1)
-
-
-def weight_bytes(model):
-    """Bytes of weights one token reads: every layer's matrices and gains, the final gain, and the
-    (shared) classifier, which is the whole embedding table."""
-    with open(model, "rb") as f:
-        head = f.read(28)
-    if len(head) != 28:
-        die(f"{model}: truncated checkpoint: no 28-byte header")
-    dim, hid, layers, heads, kv_heads, vocab, _seq = struct.unpack("<7i", head)
-    if min(dim, hid, layers, heads, kv_heads) <= 0 or dim % heads:
-        die(f"{model}: bad checkpoint header: dim {dim} hidden {hid} layers {layers} heads {heads}/{kv_heads}")
-    kv_dim = dim // heads * kv_heads
-    per_layer = 2 * dim * dim + 2 * kv_dim * dim + 3 * hid * dim + 2 * dim
-    return 4 * (layers * per_layer + dim + abs(vocab) * dim)
 
 
 def run(what, cmd):
@@ -64,14 +50,6 @@ def run(what, cmd):
     return p.stdout, float(m.group(1))
 
 
-def probe(path, nbytes):
-    p = subprocess.run([path, str(nbytes), "20"], capture_output=True, text=True)
-    m = re.search(r"limit ([0-9.]+) tok/s", p.stdout)
-    if p.returncode != 0 or not m:
-        die(f"probe: `{path} {nbytes} 20` exited with status {p.returncode} and no limit: {(p.stderr or p.stdout).strip()}")
-    return float(m.group(1)), p.stdout.strip()
-
-
 def main():
     ap = argparse.ArgumentParser()
     for a in ("--bareflow", "--bitcode", "--native", "--model", "--state", "--probe", "--cc", "--work"):
@@ -83,7 +61,10 @@ def main():
     args = ap.parse_args()
     if args.rounds < 1 or args.steps < 2:
         die(f"--rounds {args.rounds} --steps {args.steps}: expected at least one round and two positions")
-    nbytes = weight_bytes(args.model)
+    try:
+        nbytes = weight_bytes(args.model)
+    except ProbeError as e:
+        die(str(e))
     os.makedirs(args.work, exist_ok=True)
     out = []
 
@@ -121,7 +102,10 @@ def main():
             if text != texts["native"]:
                 die(f"round {k + 1} {name}: its greedy text differs from the native build's")
             rates[name].append(rate)
-        limit, line = probe(args.probe, nbytes)
+        try:
+            limit, line = probe(args.probe, nbytes)
+        except ProbeError as e:
+            die(str(e))
         limits.append(limit)
         print(f"round {k + 1}: " + ", ".join(f"{n} {rates[n][-1]:.1f}" for n, _ in builds) + f" tok/s; {line}", flush=True)
     med = statistics.median

@@ -19,12 +19,18 @@ per round and -j, the part the generation took (the run's minus the 2-token run'
 out): the main thread computes or waits for its partners for the whole generation, so on a busy host, where wall
 time says little, it estimates the generation's length with a free CPU per thread (as the QEMU figure does).
 
+With --probe STREAM_PROBE (natively or warm) each round also runs tools/stream-probe.c over the bytes of weights
+one token of --model reads, with one thread and with N: how fast those bytes can be read at all, in the same
+moments as the app's runs. A -j N whose time goes to streaming its weights (the stories15M shape's 61 MB a token)
+cannot gain more over -j 1 than N threads' read bandwidth over one thread's, and on a host that shares its
+memory bus that ratio moves from round to round; the medians of the per-round figures are printed.
+
 With --wait-idle each round (its -j 1 and -j N runs) starts only once the host's CPUs were at least 90 % idle over
 the last second (/proc/stat; it waits at most 10 minutes per round): on a host shared with other work, the rounds
 then run in its quiet moments.
 
 usage: tools/bench-threads.py --tinyllama BIN --model model.bin [--threads N] [--rounds R] [--steps S] [--out FILE]
-                              [--wait-idle]
+                              [--wait-idle] [--probe STREAM_PROBE]
                               [--qemu APPLIANCE --initrd INITRD [--accel MODE]]
                               [--bareflow BIN --bitcode BC --state DIR [--converge K]]
 """
@@ -35,6 +41,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+from stream_limit import ProbeError, probe, weight_bytes
 
 QEMU_RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "qemu-run")
 PROMPT = "And God said"
@@ -166,6 +174,7 @@ def main():
     ap.add_argument("--state", help="with --bareflow: the snapshot store (a fresh directory)")
     ap.add_argument("--converge", type=int, default=5, help="with --bareflow: at most this many runs to converge")
     ap.add_argument("--wait-idle", action="store_true", help="start each round in a moment the CPUs are idle")
+    ap.add_argument("--probe", help="tools/stream-probe.c's binary: the read-bandwidth limit in every round")
     args = ap.parse_args()
     if args.threads < 2 or args.rounds < 1:
         sys.exit(f"bench-threads: --threads {args.threads} --rounds {args.rounds}: need at least 2 threads and 1 round")
@@ -175,6 +184,15 @@ def main():
         sys.exit("bench-threads: --bareflow, --bitcode and --state go together")
     if args.qemu and args.bareflow:
         sys.exit("bench-threads: --qemu and --bareflow are two different benchmarks; give one")
+    if args.qemu and args.probe:
+        sys.exit("bench-threads: --probe measures the host's memory, not the guest's; give it without --qemu")
+    nbytes = 0
+    if args.probe:
+        try:
+            nbytes = weight_bytes(args.model)
+        except ProbeError as e:
+            sys.exit(f"bench-threads: {e}")
+    limits = {1: [], args.threads: []}
     rates = {1: [], args.threads: []}
     cpu_time = {1: [], args.threads: []}
     generation_cpu = {1: [], args.threads: []}
@@ -208,6 +226,14 @@ def main():
                 cpu_words = f", program thread {cpu_time[j][-1]:.0f} ms CPU ({generation_cpu[j][-1]:.0f} ms generating)"
             load = os.getloadavg()[0]
             print(f"round {r + 1} -j {j}: {rate:.{2 if args.qemu else 0}f} tok/s{cpu_words} (load {load:.1f})", flush=True)
+        if args.probe:
+            for j in limits:
+                try:
+                    limit, line = probe(args.probe, nbytes, threads=j)
+                except ProbeError as e:
+                    sys.exit(f"bench-threads: round {r + 1}: {e}")
+                limits[j].append(limit)
+                print(f"round {r + 1} read-bandwidth limit, {line}", flush=True)
     med = {j: statistics.median(v) for j, v in rates.items()}
     where = f"in QEMU ({args.accel}, {args.threads} CPUs), {args.qemu}" if args.qemu else "natively"
     if args.bareflow:
@@ -219,6 +245,18 @@ def main():
     lines += [f"  -j {j}: {med[j]:.{digits}f} tok/s" for j in rates]
     lines.append(f"  -j {args.threads} / -j 1: {med[args.threads] / med[1]:.2f}x; same text in every run"
                  + (" as the native build" if text_given else ""))
+    if args.probe:
+        n = args.threads
+        per_round = lambda a, b: statistics.median(x / y for x, y in zip(a, b))
+        lim = {j: statistics.median(v) for j, v in limits.items()}
+        lines.append(f"  read-bandwidth limit of the same {nbytes} bytes (stream-probe, same rounds): 1 thread "
+                     f"{lim[1]:.{digits}f} tok/s ({lim[1] * nbytes / 1e9:.2f} GB/s), {n} threads {lim[n]:.{digits}f} tok/s "
+                     f"({lim[n] * nbytes / 1e9:.2f} GB/s)")
+        lines.append(f"  {n} threads / 1 thread read bandwidth: {per_round(limits[n], limits[1]):.2f}x (median of the "
+                     f"rounds; from {min(x / y for x, y in zip(limits[n], limits[1])):.2f}x to "
+                     f"{max(x / y for x, y in zip(limits[n], limits[1])):.2f}x); -j 1 ran at "
+                     f"{per_round(rates[1], limits[1]):.2f} of the 1-thread limit, -j {n} at "
+                     f"{per_round(rates[n], limits[n]):.2f} of the {n}-thread one")
     if args.bareflow:
         cpu = {j: statistics.median(v) for j, v in cpu_time.items()}
         gen = {j: statistics.median(v) for j, v in generation_cpu.items()}
