@@ -268,7 +268,7 @@ pub fn refresh(m: &Machine, t: &Tiering, s: &mut RunState) {
 /// (`by_heat`), at least O2 when its calls run loops (`loops`: loop iterations per call, as irvm
 /// counted them while it ran interpreted), and O3 when it is also the program's main work
 /// (`main_work`: called again, and its calls, callees included, took at least
-/// [`super::MAIN_WORK_SHARE`] of this run's interpreted time). None: no tier for its heat (start-up
+/// [`crate::main_work::MAIN_WORK_SHARE`] of this run's interpreted time). None: no tier for its heat (start-up
 /// code is decided apart).
 pub fn promotion_for(by_heat: Option<OptLevel>, loops: bool, main_work: bool) -> Option<OptLevel> {
     if loops && main_work {
@@ -326,7 +326,7 @@ pub fn promote(m: &mut Machine, t: &mut Tiering, s: &RunState) -> Promoted {
         let by_heat = t.thresholds.level_for(per_run);
         let loops = t.trips_per_call(m, f) >= 1;
         let share = crate::specialized::share_of(m, f, interpreted);
-        let main_work = super::is_main_work(m, f, share);
+        let main_work = crate::main_work::is_main_work(m, f, share);
         let want = promotion_for(by_heat, loops, main_work);
         let cur = t.levels[f.index()];
         let (want, reason) = match (want, by_heat) {

@@ -4,7 +4,9 @@
 //! function's call slot and irvm's function table at the new code. Policy and thresholds:
 //! `policy`; symbol links: `links`; on-stack replacement: `osr`; the object cache: `cache`;
 //! guarded specializations: `specialize` (the rules) and `specialized` (the live ones); the
-//! `bareflow.h` C API: `api` (header in `include/`). See docs/tiering.md.
+//! program's main work: `main_work`; compile threads: `background`; irvm's counts as LLVM
+//! profile data: `profile`; the tier log: `event`; the `bareflow.h` C API: `api` (header in
+//! `include/`). See docs/tiering.md.
 //!
 //! The crate's users (the `bareflow` driver) hold a [`Tiering`] per run, hand it irvm's hook
 //! calls (`on_call`, `on_osr`), and make their run reachable from C through
@@ -15,80 +17,25 @@ pub mod background;
 pub mod cache;
 pub mod elf;
 mod error;
+mod event;
 mod kept;
 pub mod links;
+mod main_work;
 pub mod osr;
 pub mod perfmap;
 pub mod policy;
+mod profile;
 pub mod specialize;
 mod specialized;
 
 pub use error::TierError;
+use event::tier_name;
+pub use event::{BackgroundTimes, Event};
 use irvm::{FuncId, Machine};
-use orc_bridge::{BranchWeights, FunctionProfile, Jit, JitConfig, ModuleId, OptLevel, ProfileSummary};
+use orc_bridge::{Jit, JitConfig, ModuleId, OptLevel};
 use policy::Thresholds;
+pub use profile::{complete_profile, function_profile, profile_summary};
 use serde_json::json;
-
-/// One tier change.
-#[derive(Clone, Debug)]
-pub struct Event {
-    pub function: String,
-    /// `None` = interpreted.
-    pub from: Option<OptLevel>,
-    pub to: OptLevel,
-    pub reason: String,
-    pub compile_ms: f64,
-    /// The guarded specialization compiled (versions and shares), if any.
-    pub specialized: Option<String>,
-    /// How a background compile went (`None`: compiled synchronously).
-    pub background: Option<BackgroundTimes>,
-    /// Other app functions whose bodies the compile inlined (`CompiledFunction::inlined`): they
-    /// run, without being entered, whenever this code does.
-    pub inlined: Vec<String>,
-}
-
-/// A background compile's times, for the tier log.
-#[derive(Clone, Copy, Debug)]
-pub struct BackgroundTimes {
-    /// From queued (first asked for) to taken by a compile thread.
-    pub queue_ms: f64,
-    /// The compile thread's CPU time for the build, where the platform measures it per thread:
-    /// against the wall time of the build, how much of a CPU the thread got.
-    pub cpu_ms: Option<f64>,
-    /// The program's thread built it, from the backlog (`Tiering::help_compile`).
-    pub by_program: bool,
-    /// The share of the program's time (0 to 1) its function took while it waited, as last
-    /// measured (`Tiering::help_compile`; `None` if never measured).
-    pub share: Option<f64>,
-}
-
-fn tier_name(l: Option<OptLevel>) -> String {
-    l.map_or("interp".into(), |l| l.to_string())
-}
-
-impl Event {
-    /// The tier log line (`--verbose`).
-    pub fn line(&self) -> String {
-        let special = self.specialized.as_ref().map(|s| format!(" specialized {s}")).unwrap_or_default();
-        let queued = self
-            .background
-            .map(|b| {
-                let cpu = b.cpu_ms.map(|c| format!(", {c:.1} ms CPU")).unwrap_or_default();
-                let by = if b.by_program { "by the program's thread from the backlog" } else { "in background" };
-                let share = b.share.map(|s| format!(" ({:.0} % of the time)", s * 100.0)).unwrap_or_default();
-                format!(", queued {:.1} ms{share}{cpu}, {by}", b.queue_ms)
-            })
-            .unwrap_or_default();
-        format!(
-            "[tier] {}: {} -> {}{special} ({}, {:.1} ms{queued})",
-            self.function,
-            tier_name(self.from),
-            self.to,
-            self.reason,
-            self.compile_ms
-        )
-    }
-}
 
 /// The tier manager of one run.
 pub struct Tiering {
@@ -154,30 +101,6 @@ pub struct Tiering {
 
 /// A function whose background compile is pending asks again after this many more calls.
 pub(crate) const POLL_CALLS: u64 = 4;
-
-/// The share of the time (inclusive) from which a function called again is the program's main
-/// work: with a compile thread it is compiled at once (`Tiering::on_call`; the share of the time
-/// since its first call), and at the end of a run, if its calls run loops, it gets O3 for the
-/// next run (`cache::promotion_for`; the share of the interpreter's time).
-pub const MAIN_WORK_SHARE: f64 = 0.25;
-
-/// Whether `f`, whose calls took `share` of the time, is the program's main work
-/// ([`MAIN_WORK_SHARE`]; called again).
-pub(crate) fn is_main_work(m: &Machine, f: FuncId, share: f64) -> bool {
-    m.calls(f) >= 2 && share >= MAIN_WORK_SHARE
-}
-
-/// Whether most of the time of `f`'s interpreted calls went to its callees (its exclusive cycles
-/// are at most half its inclusive ones): the loop nest that calls the program's kernels
-/// (app-tinyllama's `model_forward`), not a function whose time is its own loops (those ask for
-/// their compile by their loop counts). Not a sure sign: a kernel whose inner work is a call
-/// (`matmul`, calling `dot`) passes it too, and its share at its second call can reach
-/// [`MAIN_WORK_SHARE`] while its caller's first call, not counted until it returns, still runs;
-/// the main work's job therefore takes nothing from one or two calls' profile
-/// (`Tiering::queue`). Asked at the early request only.
-pub(crate) fn time_in_callees(m: &Machine, f: FuncId) -> bool {
-    m.exclusive_cycles(f) * 2 <= m.inclusive_cycles(f)
-}
 
 impl Tiering {
     /// Set up the JIT for `bitcode` (the same bytes irvm loaded into `m`).
@@ -499,8 +422,10 @@ impl Tiering {
             // its 11th (its own loops count few entries per token); the peak waits for its
             // compile.
             let share = self.share_since_first_call(m, f).unwrap_or_else(|| specialized::time_share(m, f));
-            main_work =
-                (is_main_work(m, f, share) && time_in_callees(m, f) && self.outermost_main_work(m, f)).then_some(share);
+            main_work = (main_work::is_main_work(m, f, share)
+                && main_work::time_in_callees(m, f)
+                && self.outermost_main_work(m, f))
+            .then_some(share);
             want = main_work.map(|_| OptLevel::O3);
         }
         if let Some(to) = want
@@ -642,52 +567,6 @@ impl Tiering {
         out.reverse();
         out
     }
-}
-
-/// irvm's counts of `f` as LLVM profile data: entry count and the taken counts of every
-/// conditional branch and switch (successor order = LLVM's; block index = position in the IR).
-///
-/// The counts of a running program are a prefix of its run: an edge the interpreter has not
-/// taken *yet* is not an edge that is never taken. Most visibly, an OSR entry is compiled while
-/// its loop runs, so that loop's exit has count 0, and exact weights (`0, n`) would tell LLVM
-/// that everything after the loop never executes: the rest of the function becomes cold and is
-/// optimized for size (profile-guided size optimization: no unrolling, no vectorization, cold
-/// layout). So every weight of a reached branch gets +1 (what LLVM's sample-profile loader does
-/// with its incomplete profiles): untaken edges stay very unlikely but code behind them keeps a
-/// non-zero frequency. A branch never reached has no weights at all (unknown, not cold).
-/// `bareflow aot`, whose counts cover whole runs, uses [`complete_profile`] instead.
-pub fn function_profile(m: &Machine, f: FuncId) -> Option<FunctionProfile> {
-    profile_of(m, f, 1)
-}
-
-/// [`function_profile`] for counts of complete runs (snapshots summed by `bareflow aot`): the
-/// weights are the counts, a zero is a branch side no run took.
-pub fn complete_profile(m: &Machine, f: FuncId) -> Option<FunctionProfile> {
-    profile_of(m, f, 0)
-}
-
-fn profile_of(m: &Machine, f: FuncId, plus: u64) -> Option<FunctionProfile> {
-    let mut w = Vec::new();
-    for b in m.branch_counts(f)? {
-        // A branch the interpreter never reached has no information (it is not cold: it may
-        // simply not have run yet, e.g. the loops after the one an OSR entry interrupts).
-        // All-zero weights would make LLVM treat it and what it controls as never executed.
-        if b.counts.iter().all(|&c| c == 0) {
-            continue;
-        }
-        w.push(BranchWeights {
-            block: b.block,
-            weights: b.counts.into_iter().map(|c| c.saturating_add(plus)).collect(),
-        });
-    }
-    Some(FunctionProfile { entry_count: m.calls(f).max(1), branch_weights: w })
-}
-
-/// The whole program's profile summary from irvm's counters now (every function's calls as
-/// entry counts, every branch counter as a block count), so LLVM can tell hot code from cold.
-pub fn profile_summary(m: &Machine) -> ProfileSummary {
-    let counts = m.summary_counts();
-    ProfileSummary::from_counts(&counts.calls, &counts.edges)
 }
 
 /// Install tiering on `m` (the hooks are the session's, passed to the run): every function's

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use irvm::{FuncId, Machine, OsrDecision, ValueId};
 use orc_bridge::{OptLevel, OsrEntry, OsrSpec, OsrValue};
 
-use super::{Event, TierError, Tiering, function_profile, policy, profile_summary, tier_name};
+use super::{Event, TierError, Tiering, event::tier_name, function_profile, policy, profile_summary};
 
 /// Compiled OSR variants: (function, OSR point) → (tier, address).
 #[derive(Default)]

@@ -29,6 +29,7 @@ use queue::Queue;
 pub(crate) use queue::{Job, OsrJob, QueuedAt};
 
 use crate::TierError;
+use crate::main_work::MainWork;
 
 /// What one compile thread needs to set itself up: the program and the settings the run's Jit
 /// compiles with (the objects must be interchangeable with the run's own).
@@ -74,16 +75,8 @@ pub struct Compilers {
     /// Functions whose waiting job was given a specialization (`Tiering::specialize_waiting`:
     /// tried once per function).
     pub(crate) respecialized: HashSet<FuncId>,
-    /// Functions whose whole-function job went out as the program's main work without a
-    /// specialization (asked for before irvm had recorded enough of their calls' values):
-    /// `Tiering::specialize_waiting` may follow it with a specialized recompile.
-    pub(crate) plain_main_work: HashSet<FuncId>,
-    /// The function last queued as the program's main work (`Tiering::queue`): there is one,
-    /// the outermost.
-    pub(crate) main_work: Option<FuncId>,
-    /// Functions whose main-work job is their quick O1 code, with the level to compile them at
-    /// once it is installed (`Tiering::queue`).
-    pub(crate) quick_main_work: HashMap<FuncId, OptLevel>,
+    /// The program's main work, its jobs' state.
+    pub(crate) main_work: MainWork,
     /// How long builds take in this run (`Tiering::install` notes each).
     pub(crate) pace: BuildPace,
     /// Jobs the program's thread built itself (`Tiering::help_compile`).
@@ -130,7 +123,6 @@ impl Compilers {
         let report = ThreadReport::default();
         let (pending, respecialized) = (HashMap::new(), HashSet::new());
         let helped = 0;
-        let plain_main_work = HashSet::new();
         Ok(Compilers {
             queue,
             done: done_rx,
@@ -140,11 +132,9 @@ impl Compilers {
             pending,
             starved: false,
             respecialized,
-            plain_main_work,
             helped,
             first_hook: HashMap::new(),
-            main_work: None,
-            quick_main_work: HashMap::new(),
+            main_work: MainWork::default(),
             pace: BuildPace::default(),
         })
     }

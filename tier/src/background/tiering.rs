@@ -85,13 +85,13 @@ impl crate::Tiering {
         let Some(b) = self.background.as_mut() else { return };
         // (While its quick code is pending, the level that follows it covers every request.)
         if let Some(&pending) = b.pending.get(&(f, None))
-            && (pending >= level || quick || b.quick_main_work.contains_key(&f))
+            && (pending >= level || quick || b.main_work.quick.contains_key(&f))
         {
             self.specialize_waiting(m, f, pending);
             return;
         }
         if quick {
-            b.quick_main_work.insert(f, level);
+            b.main_work.quick.insert(f, level);
             let mut job = self.job(m, f, OptLevel::O1, reason, false);
             job.jam = None;
             job.main_work = true;
@@ -123,7 +123,7 @@ impl crate::Tiering {
         job.special = special;
         if let Some(b) = self.background.as_mut() {
             if plain_main_work {
-                b.plain_main_work.insert(f);
+                b.main_work.unspecialized.insert(f);
             }
             b.submit(job);
         }
@@ -147,13 +147,13 @@ impl crate::Tiering {
     /// thread built smaller kernels, and `model_forward`'s job waited behind it.
     pub(crate) fn outermost_main_work(&mut self, m: &irvm::Machine, f: FuncId) -> bool {
         let Some(b) = self.background.as_mut() else { return false };
-        if let Some(before) = b.main_work.filter(|&g| g != f) {
+        if let Some(before) = b.main_work.current.filter(|&g| g != f) {
             if m.inclusive_cycles(before) >= m.inclusive_cycles(f) {
                 return false;
             }
             b.queue.update_waiting((before, None), |j| j.main_work = false);
         }
-        b.main_work = Some(f);
+        b.main_work.current = Some(f);
         true
     }
 
@@ -161,7 +161,7 @@ impl crate::Tiering {
     /// the level its request asked for, built as the main work's (no branch weights, its short
     /// callees pasted), behind the jobs that take functions out of the interpreter.
     fn follow_quick_code(&mut self, m: &irvm::Machine, f: FuncId) {
-        let Some(level) = self.background.as_mut().and_then(|b| b.quick_main_work.remove(&f)) else { return };
+        let Some(level) = self.background.as_mut().and_then(|b| b.main_work.quick.remove(&f)) else { return };
         let reason = format!("the program's main work, after its quick {} code", OptLevel::O1);
         self.queue(m, f, level, reason, true);
     }
@@ -194,7 +194,7 @@ impl crate::Tiering {
         let min_calls = self.min_recorded_calls(m, f);
         let Some(b) = self.background.as_ref() else { return };
         let waiting = b.queue.waits_plain((f, None));
-        let follow = !waiting && b.plain_main_work.contains(&f);
+        let follow = !waiting && b.main_work.unspecialized.contains(&f);
         if level < OptLevel::O2 || b.respecialized.contains(&f) || !(waiting || follow) {
             return;
         }
@@ -421,14 +421,14 @@ impl crate::Tiering {
             }
             (Err(e), None) => {
                 if self.verbose {
-                    eprintln!("[tier] {}: stays {} ({e})", job.name, crate::tier_name(self.levels[f.index()]));
+                    eprintln!("[tier] {}: stays {} ({e})", job.name, crate::event::tier_name(self.levels[f.index()]));
                 }
                 self.failed.push((job.name, e.to_string()));
                 self.settle(m, f);
             }
             (Err(e), Some((point, header))) => {
                 if self.verbose {
-                    let now = crate::tier_name(self.levels[f.index()]);
+                    let now = crate::event::tier_name(self.levels[f.index()]);
                     eprintln!("[tier] {}: no OSR at loop header block {header}, stays {now} ({e})", job.name);
                 }
                 self.failed.push((format!("{} (OSR at block {header})", job.name), e.to_string()));
