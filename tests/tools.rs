@@ -49,9 +49,8 @@ fn converge_stops_when_a_run_produced_no_data() {
     assert!(!support::text(&o.stdout).contains("converged"), "a run without data was taken for convergence");
 }
 
-/// tools/converge.py's `time_to_peak` on per-token times made up for the case: `(final rate,
-/// seconds from the first token to peak)`.
-fn time_to_peak(durations: &[f64]) -> (f64, f64) {
+/// Per-token times made up for a case as tools/converge.py's timestamps (from 0).
+fn stamps(durations: &[f64]) -> String {
     let stamps: Vec<String> = durations
         .iter()
         .scan(0.0, |t, d| {
@@ -59,16 +58,40 @@ fn time_to_peak(durations: &[f64]) -> (f64, f64) {
             Some(format!("{t:.6}"))
         })
         .collect();
-    let code = format!(
-        "import sys; sys.path.insert(0, 'tools'); import converge; \
-         f, p = converge.time_to_peak([0.0, {}], 0.0, 16); print(f, p)",
-        stamps.join(", ")
-    );
+    format!("[0.0, {}]", stamps.join(", "))
+}
+
+/// What the Python expression `expr` of tools/converge.py prints.
+fn converge_py(expr: &str) -> String {
+    let code = format!("import sys; sys.path.insert(0, 'tools'); import converge; print({expr})");
     let o = Command::new("python3").current_dir(root()).args(["-c", &code]).output().expect("python3");
     assert!(o.status.success(), "{}", support::text(&o.stderr));
-    let text = support::text(&o.stdout);
+    support::text(&o.stdout).trim().to_string()
+}
+
+/// tools/converge.py's `time_to_peak` on per-token times made up for the case: `(final rate,
+/// seconds from the first token to peak)`.
+fn time_to_peak(durations: &[f64]) -> (f64, f64) {
+    let text = converge_py(&format!("*converge.time_to_peak({}, 0.0, 16)", stamps(durations)));
     let v: Vec<f64> = text.split_whitespace().map(|w| w.parse().unwrap()).collect();
     (v[0], v[1])
+}
+
+#[test]
+fn a_run_that_ends_slower_does_not_reach_the_faster_runs_rate() {
+    // Two runs alike until token 100 (2 ms a token), then one at 1 ms, the other at 1.25 ms a
+    // token (80 % of the first's rate). Each is at its own peak soon after token 100; against
+    // the faster run's 1000 tok/s only the faster one ever is.
+    let mut fast = vec![0.002; 100];
+    fast.extend(vec![0.001; 156]);
+    let mut slow = vec![0.002; 100];
+    slow.extend(vec![0.00125; 156]);
+    let (_, own_peak) = time_to_peak(&slow);
+    assert!(own_peak < 0.25, "the slower run's own peak at {own_peak} s");
+    let at = |d: &[f64]| converge_py(&format!("converge.time_to_rate({}, 0.0, 16, 1000.0)", stamps(d)));
+    let fast_at: f64 = at(&fast).parse().unwrap();
+    assert!(fast_at > 0.2 && fast_at < 0.25, "the faster run at 1000 tok/s from {fast_at} s");
+    assert_eq!(at(&slow), "None");
 }
 
 #[test]

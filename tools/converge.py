@@ -30,7 +30,9 @@ or dead-code line), stops the script with one line naming the run and the proble
 bareflow's own). --cold-ab A,B --cold-runs K instead measures only cold first runs (a fresh state
 store each): K rounds, each one run with --jit-threads A then one with B (round-robin, so both see
 the same machine load), and prints the median time to peak of each and B's as a share of A's; the
-runs must print the same text. Each run's line also gives the load average and, where bareflow
+runs must print the same text. As each run's peak is its own final rate, a setting whose runs end
+slower would reach its peak sooner: the same share is printed against one rate for all runs (the
+higher of the two settings' median final rates), a run that never holds it counting its end. Each run's line also gives the load average and, where bareflow
 measures it (userspace, `[tier] CPU time` line), the CPU time of the program's thread and of the
 compile threads: on a loaded machine these show what the threads needed, whatever they got.
 
@@ -51,48 +53,61 @@ PROMPT = "And God said"
 QEMU_RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "qemu-run")
 
 
-# The shortest stop of one token that counts against the peak (see time_to_peak), whatever
+# The shortest stop of one token that counts against the peak (see time_to_rate), whatever
 # the final rate: a host's preemption on a shared machine lasts a few milliseconds.
 STALL = 0.02
 
 
-def time_to_peak(stamps, t0, window):
-    """(final rate, seconds from t0 to peak) from per-position timestamps."""
-    d = [stamps[k] - stamps[k - 1] for k in range(1, len(stamps))]  # per-token durations
-    rates = []  # (end time, rate) of the moving median over `window` tokens
+def rates_of(stamps, window):
+    """(per-token durations, [(end time, rate of the moving median over `window` tokens)])."""
+    d = [stamps[k] - stamps[k - 1] for k in range(1, len(stamps))]
+    rates = []
     for k in range(window, len(d) + 1):
         m = statistics.median(d[k - window:k])
         rates.append((stamps[k], 1.0 / m if m > 0 else float("inf")))
-    if not rates:
-        return None, None
-    final = statistics.median(1.0 / x for x in d[len(d) * 3 // 4:] if x > 0)
-    # Peak reached: the first window from which the rate holds >= 95% of the final rate for the
-    # next `window` windows as well (sustained, so a lucky window does not count), and after
-    # which it never again stays under 80% of it for `window` windows in a row, nor stops for
-    # longer than `window` tokens take at the final rate (and at least STALL seconds) in one
-    # token. A shorter dip or stop is the host's (a preemption on a shared machine; TCG's timing
-    # is noisy) and does not move the peak; a longer one is the run's own. app-tinyllama's
-    # tokens with `model_forward` still interpreted are fast at the first positions (the
-    # attention is short) and fall to a quarter of the final rate by position 160, so a run whose
-    # first 16 windows were fast is not at its peak before `model_forward` is compiled; and a
-    # synchronous compile stops the run for one token (0.3-3 s under QEMU/TCG), which the
-    # windows' medians do not see.
+    return d, rates
+
+
+def time_to_rate(stamps, t0, window, target):
+    """Seconds from t0 until the run is at `target` tok/s for good, or None if it never is.
+
+    At it: the first window from which the rate holds >= 95% of the target for the next `window`
+    windows as well (sustained, so a lucky window does not count), and after which it never
+    again stays under 80% of it for `window` windows in a row, nor stops for longer than
+    `window` tokens take at the target rate (and at least STALL seconds) in one token. A shorter
+    dip or stop is the host's (a preemption on a shared machine; TCG's timing is noisy) and does
+    not move the peak; a longer one is the run's own. app-tinyllama's tokens with
+    `model_forward` still interpreted are fast at the first positions (the attention is short)
+    and fall to a quarter of the final rate by position 160, so a run whose first 16 windows
+    were fast is not at its peak before `model_forward` is compiled; and a synchronous compile
+    stops the run for one token (0.3-3 s under QEMU/TCG), which the windows' medians do not see."""
+    d, rates = rates_of(stamps, window)
     slow_from = 0  # the first window after the last long dip or stop
     run = 0
     for i, (_, r) in enumerate(rates):
-        run = run + 1 if r < 0.8 * final else 0
+        run = run + 1 if r < 0.8 * target else 0
         if run >= window:
             slow_from = i + 1
-    stop = max(window / final, STALL)
+    stop = max(window / target, STALL)
     for j, x in enumerate(d):
         if x > stop:
             slow_from = max(slow_from, j + 1)  # windows from j + 1 start after that token
-    peak_at = rates[-1][0]
     for i in range(slow_from, len(rates)):
-        if all(r >= 0.95 * final for _, r in rates[i:i + window + 1]):
-            peak_at = rates[i][0]  # the end of the first qualifying window
-            break
-    return final, peak_at - t0
+        if all(r >= 0.95 * target for _, r in rates[i:i + window + 1]):
+            return rates[i][0] - t0  # the end of the first qualifying window
+    return None
+
+
+def time_to_peak(stamps, t0, window):
+    """(final rate, seconds from t0 to peak) from per-position timestamps: the final rate is the
+    median per-token rate of the last quarter of the run, the peak the time the run is at it
+    for good (time_to_rate; the end of the last window if it never holds)."""
+    d, rates = rates_of(stamps, window)
+    if not rates:
+        return None, None
+    final = statistics.median(1.0 / x for x in d[len(d) * 3 // 4:] if x > 0)
+    at = time_to_rate(stamps, t0, window, final)
+    return final, at if at is not None else rates[-1][0] - t0
 
 
 def qemu_text(out):
@@ -157,6 +172,20 @@ def cold_ab(args):
                    f"{med[n]['rate']:.0f} tok/s, wall {med[n]['wall']:.2f} s{cpu_words(med[n])}")
     out.append(f"  time to peak with --jit-threads {b}: {100 * med[b]['peak'] / med[a]['peak']:.1f}% of --jit-threads {a} "
                f"({100 * (1 - med[b]['peak'] / med[a]['peak']):.1f}% shorter); same text in every run")
+    # Each run's peak is measured against its own final rate, so a setting whose runs end slower
+    # would reach its (lower) peak sooner. The same question against one rate for all: the
+    # higher of the two settings' median final rates.
+    target = max(med[n]["rate"] for n in settings)
+    common = {n: [time_to_rate(r["stamps"], r["t0"], args.window, target) for r in runs[n]] for n in settings}
+    words = []
+    for n in settings:
+        reached = [t for t in common[n] if t is not None]
+        # A run that never holds the target counts as reaching it at its end (after the last token).
+        ends = [t if t is not None else r["stamps"][-1] - r["t0"] for t, r in zip(common[n], runs[n])]
+        common[n] = statistics.median(ends)
+        words.append(f"--jit-threads {n} {common[n] * 1e3:.1f} ms ({len(reached)} of {len(ends)} runs reach it)")
+    out.append(f"  time to {target:.0f} tok/s (the higher median final rate) for every run alike: " + ", ".join(words)
+               + f": {100 * common[b] / common[a]:.1f}% of --jit-threads {a}")
     print("\n".join(out))
     if args.out:
         with open(args.out, "w") as f:
@@ -219,6 +248,8 @@ def run_once(args, run, native=None, what=None):
     return {
         "run": run,
         "stdout": p.stdout,
+        "stamps": stamps,
+        "t0": t0,
         "wall": wall,
         "first": stamps[0] - t0 if stamps else None,
         "peak": peak,
