@@ -268,13 +268,7 @@ crate::libc_fn! {
     }
 
     /// `locale_t __newlocale(...)`: glibc's internal name (libstdc++).
-    ///
-    /// # Safety
-    /// As `newlocale`.
-    fn __newlocale(mask: c_int, name: *const c_char, base: *mut c_void) -> *mut c_void {
-        // SAFETY: same contract.
-        unsafe { newlocale(mask, name, base) }
-    }
+    alias fn __newlocale(mask: c_int, name: *const c_char, base: *mut c_void) -> *mut c_void = newlocale;
 
     /// `locale_t duplocale(locale_t l)`: the C locale object is immutable and shared.
     ///
@@ -320,13 +314,7 @@ crate::libc_fn! {
     }
 
     /// `locale_t __uselocale(locale_t l)`.
-    ///
-    /// # Safety
-    /// Always safe.
-    fn __uselocale(l: *mut c_void) -> *mut c_void {
-        // SAFETY: same contract.
-        unsafe { uselocale(l) }
-    }
+    alias fn __uselocale(l: *mut c_void) -> *mut c_void = uselocale;
 
     /// `char *nl_langinfo(nl_item item)`: "" for unknown items.
     ///

@@ -14,7 +14,12 @@
 /// `bridge fn ...` (either form) defines one of the C shim's entries into Rust (`core_rt_*`): a C
 /// name the shim calls, not part of the libc ABI, so not registered.
 ///
-/// Every function is `unsafe extern "C"`; a `# Safety` doc is given by the caller's doc comment.
+/// `alias fn name(args) -> T = target;` defines another name of `target` (glibc's `*64`
+/// large-file names, the `*_unlocked` forms of a libc whose streams take no lock, `index` for
+/// `strchr`): it calls `target` with its arguments, in their order, and has its contract.
+///
+/// Every function is `unsafe extern "C"`; a `# Safety` doc is given by the caller's doc comment
+/// (by the macro for an alias).
 #[macro_export]
 macro_rules! libc_fn {
     () => {};
@@ -38,6 +43,23 @@ macro_rules! libc_fn {
                 }
             }
         }
+    };
+    (
+        $(#[$m:meta])*
+        alias fn $name:ident ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? = $target:ident;
+        $($rest:tt)*
+    ) => {
+        $(#[$m])*
+        ///
+        /// # Safety
+        #[doc = concat!("As [`", stringify!($target), "`], which it calls with the same arguments.")]
+        #[cfg_attr(feature = "export-libc", unsafe(no_mangle))]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            // SAFETY: the caller keeps the target's contract, which is this function's.
+            unsafe { $target($($arg),*) }
+        }
+        symbol_registry::register!(fn $name);
+        $crate::libc_fn! { $($rest)* }
     };
     (
         $(#[$m:meta])*

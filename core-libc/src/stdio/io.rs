@@ -92,13 +92,7 @@ crate::libc_fn! {
     }
 
     /// `FILE *fopen64(const char *path, const char *mode)`.
-    ///
-    /// # Safety
-    /// As `fopen`.
-    fn fopen64(path: *const c_char, mode: *const c_char) -> *mut File {
-        // SAFETY: same contract.
-        unsafe { fopen(path, mode) }
-    }
+    alias fn fopen64(path: *const c_char, mode: *const c_char) -> *mut File = fopen;
 
     /// `FILE *fdopen(int fd, const char *mode)`.
     ///
@@ -145,13 +139,7 @@ crate::libc_fn! {
     }
 
     /// `FILE *freopen64(const char *path, const char *mode, FILE *f)` (glibc's large-file name).
-    ///
-    /// # Safety
-    /// As `freopen`.
-    fn freopen64(path: *const c_char, mode: *const c_char, f: *mut File) -> *mut File {
-        // SAFETY: same contract.
-        unsafe { freopen(path, mode, f) }
-    }
+    alias fn freopen64(path: *const c_char, mode: *const c_char, f: *mut File) -> *mut File = freopen;
 
     /// `int fclose(FILE *f)`.
     ///
@@ -189,13 +177,7 @@ crate::libc_fn! {
     }
 
     /// `int fflush_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// As `fflush`.
-    fn fflush_unlocked(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fflush(f) }
-    }
+    alias fn fflush_unlocked(f: *mut File) -> c_int = fflush;
 
     /// `int fputc(int c, FILE *f)`.
     ///
@@ -217,31 +199,13 @@ crate::libc_fn! {
     }
 
     /// `int putc(int c, FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn putc(c: c_int, f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fputc(c, f) }
-    }
+    alias fn putc(c: c_int, f: *mut File) -> c_int = fputc;
 
     /// `int fputc_unlocked(int c, FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn fputc_unlocked(c: c_int, f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fputc(c, f) }
-    }
+    alias fn fputc_unlocked(c: c_int, f: *mut File) -> c_int = fputc;
 
     /// `int putc_unlocked(int c, FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn putc_unlocked(c: c_int, f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fputc(c, f) }
-    }
+    alias fn putc_unlocked(c: c_int, f: *mut File) -> c_int = fputc;
 
     /// `int putchar(int c)`.
     ///
@@ -291,13 +255,7 @@ crate::libc_fn! {
     }
 
     /// `size_t fwrite_unlocked(const void *p, size_t size, size_t n, FILE *f)`.
-    ///
-    /// # Safety
-    /// As `fwrite`.
-    fn fwrite_unlocked(p: *const c_void, size: usize, n: usize, f: *mut File) -> usize {
-        // SAFETY: same contract.
-        unsafe { fwrite(p, size, n, f) }
-    }
+    alias fn fwrite_unlocked(p: *const c_void, size: usize, n: usize, f: *mut File) -> usize = fwrite;
 
     /// `int fputs(const char *s, FILE *f)`.
     ///
@@ -311,13 +269,7 @@ crate::libc_fn! {
     }
 
     /// `int fputs_unlocked(const char *s, FILE *f)`.
-    ///
-    /// # Safety
-    /// As `fputs`.
-    fn fputs_unlocked(s: *const c_char, f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fputs(s, f) }
-    }
+    alias fn fputs_unlocked(s: *const c_char, f: *mut File) -> c_int = fputs;
 
     /// `int puts(const char *s)`: `s` and a newline to stdout.
     ///
@@ -353,31 +305,13 @@ crate::libc_fn! {
     }
 
     /// `int getc(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn getc(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fgetc(f) }
-    }
+    alias fn getc(f: *mut File) -> c_int = fgetc;
 
     /// `int fgetc_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn fgetc_unlocked(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fgetc(f) }
-    }
+    alias fn fgetc_unlocked(f: *mut File) -> c_int = fgetc;
 
     /// `int getc_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn getc_unlocked(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fgetc(f) }
-    }
+    alias fn getc_unlocked(f: *mut File) -> c_int = fgetc;
 
     /// `int getchar(void)`.
     ///
@@ -398,13 +332,7 @@ crate::libc_fn! {
     }
 
     /// `int __uflow(FILE *f)`: glibc's slow path of an inlined `getc_unlocked`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn __uflow(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fgetc(f) }
-    }
+    alias fn __uflow(f: *mut File) -> c_int = fgetc;
 
     /// `int __underflow(FILE *f)`: refill and peek (glibc internal used by some inlines).
     ///
@@ -476,13 +404,7 @@ crate::libc_fn! {
     }
 
     /// `size_t fread_unlocked(void *p, size_t size, size_t n, FILE *f)`.
-    ///
-    /// # Safety
-    /// As `fread`.
-    fn fread_unlocked(p: *mut c_void, size: usize, n: usize, f: *mut File) -> usize {
-        // SAFETY: same contract.
-        unsafe { fread(p, size, n, f) }
-    }
+    alias fn fread_unlocked(p: *mut c_void, size: usize, n: usize, f: *mut File) -> usize = fread;
 
     /// `char *fgets(char *buf, int n, FILE *f)`: a line (with its newline) of at most n-1 bytes.
     ///
@@ -598,13 +520,7 @@ crate::libc_fn! {
     }
 
     /// `ssize_t __getdelim(char **line, size_t *cap, int delim, FILE *f)`.
-    ///
-    /// # Safety
-    /// As `getdelim`.
-    fn __getdelim(line: *mut *mut c_char, cap: *mut usize, delim: c_int, f: *mut File) -> isize {
-        // SAFETY: same contract.
-        unsafe { getdelim(line, cap, delim, f) }
-    }
+    alias fn __getdelim(line: *mut *mut c_char, cap: *mut usize, delim: c_int, f: *mut File) -> isize = getdelim;
 
     /// `int fseeko(FILE *f, off_t off, int whence)`.
     ///
@@ -619,22 +535,10 @@ crate::libc_fn! {
     }
 
     /// `int fseek(FILE *f, long off, int whence)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn fseek(f: *mut File, off: i64, whence: c_int) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fseeko(f, off, whence) }
-    }
+    alias fn fseek(f: *mut File, off: i64, whence: c_int) -> c_int = fseeko;
 
     /// `int fseeko64(FILE *f, off64_t off, int whence)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn fseeko64(f: *mut File, off: i64, whence: c_int) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fseeko(f, off, whence) }
-    }
+    alias fn fseeko64(f: *mut File, off: i64, whence: c_int) -> c_int = fseeko;
 
     /// `off_t ftello(FILE *f)`.
     ///
@@ -646,22 +550,10 @@ crate::libc_fn! {
     }
 
     /// `long ftell(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn ftell(f: *mut File) -> i64 {
-        // SAFETY: same contract.
-        unsafe { ftello(f) }
-    }
+    alias fn ftell(f: *mut File) -> i64 = ftello;
 
     /// `off64_t ftello64(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn ftello64(f: *mut File) -> i64 {
-        // SAFETY: same contract.
-        unsafe { ftello(f) }
-    }
+    alias fn ftello64(f: *mut File) -> i64 = ftello;
 
     /// `void rewind(FILE *f)`: seek to 0 and clear the error flag.
     ///
@@ -693,13 +585,7 @@ crate::libc_fn! {
     }
 
     /// `int fgetpos64(FILE *f, fpos64_t *pos)`.
-    ///
-    /// # Safety
-    /// As `fgetpos`.
-    fn fgetpos64(f: *mut File, pos: *mut i64) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fgetpos(f, pos) }
-    }
+    alias fn fgetpos64(f: *mut File, pos: *mut i64) -> c_int = fgetpos;
 
     /// `int fsetpos(FILE *f, const fpos_t *pos)`.
     ///
@@ -711,13 +597,7 @@ crate::libc_fn! {
     }
 
     /// `int fsetpos64(FILE *f, const fpos64_t *pos)`.
-    ///
-    /// # Safety
-    /// As `fsetpos`.
-    fn fsetpos64(f: *mut File, pos: *const i64) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fsetpos(f, pos) }
-    }
+    alias fn fsetpos64(f: *mut File, pos: *const i64) -> c_int = fsetpos;
 
     /// `int feof(FILE *f)`.
     ///
@@ -729,13 +609,7 @@ crate::libc_fn! {
     }
 
     /// `int feof_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn feof_unlocked(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { feof(f) }
-    }
+    alias fn feof_unlocked(f: *mut File) -> c_int = feof;
 
     /// `int ferror(FILE *f)`.
     ///
@@ -747,13 +621,7 @@ crate::libc_fn! {
     }
 
     /// `int ferror_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn ferror_unlocked(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { ferror(f) }
-    }
+    alias fn ferror_unlocked(f: *mut File) -> c_int = ferror;
 
     /// `void clearerr(FILE *f)`.
     ///
@@ -765,13 +633,7 @@ crate::libc_fn! {
     }
 
     /// `void clearerr_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn clearerr_unlocked(f: *mut File) {
-        // SAFETY: same contract.
-        unsafe { clearerr(f) }
-    }
+    alias fn clearerr_unlocked(f: *mut File) = clearerr;
 
     /// `int fileno(FILE *f)`.
     ///
@@ -783,13 +645,7 @@ crate::libc_fn! {
     }
 
     /// `int fileno_unlocked(FILE *f)`.
-    ///
-    /// # Safety
-    /// `f` live.
-    fn fileno_unlocked(f: *mut File) -> c_int {
-        // SAFETY: same contract.
-        unsafe { fileno(f) }
-    }
+    alias fn fileno_unlocked(f: *mut File) -> c_int = fileno;
 
     /// `int setvbuf(FILE *f, char *buf, int mode, size_t size)`: before any I/O only.
     ///

@@ -123,13 +123,7 @@ crate::libc_fn! {
     }
 
     /// `char *index(const char *s, int c)`: old name of `strchr`.
-    ///
-    /// # Safety
-    /// As `strchr`.
-    fn index(s: *const c_char, c: c_int) -> *mut c_char {
-        // SAFETY: same contract.
-        unsafe { strchr(s, c) }
-    }
+    alias fn index(s: *const c_char, c: c_int) -> *mut c_char = strchr;
 
     /// `char *strchrnul(const char *s, int c)`: like strchr, but the terminator when not found.
     ///
@@ -152,11 +146,5 @@ crate::libc_fn! {
     }
 
     /// `char *rindex(const char *s, int c)`: old name of `strrchr`.
-    ///
-    /// # Safety
-    /// As `strrchr`.
-    fn rindex(s: *const c_char, c: c_int) -> *mut c_char {
-        // SAFETY: same contract.
-        unsafe { strrchr(s, c) }
-    }
+    alias fn rindex(s: *const c_char, c: c_int) -> *mut c_char = strrchr;
 }
