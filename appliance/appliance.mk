@@ -20,8 +20,9 @@
 #                               build/appliance.elf (+ build/appliance/initrd.tar, ISO)
 #   make qemu-appliance         boots it on the same workload; its greedy text must equal the native build's
 #   make bench-aot              the appliance's code path on this host: `bareflow aot` on the userspace converged
-#                               snapshot (host CPU), linked with glibc, against the native build (clang-19 -O3
-#                               -march=native): same greedy text, achieved tok/s median of 7 runs each
+#                               snapshot (host CPU), linked with glibc, and the warm run on that snapshot, against
+#                               the native build (clang-19 -O3 -march=native), round-robin (ROUNDS=N, default 15;
+#                               tools/bench-warm-rr.py): same greedy text, tok/s and ratios (build/bench-aot.txt)
 #   make bench-stories          a stories15M-shaped checkpoint (seeded random weights, $(STORIES_DIR)) with the
 #                               Llama-2 tokenizer: converged on its own state directory, then native, warm tiered
 #                               and aot runs round-robin against the read-bandwidth limit of a streaming probe
@@ -133,17 +134,14 @@ qemu-appliance: appliance
 endif
 
 AOT_HOST := $(BUILD)/aot-host
-bench-aot: app
+bench-aot: app host
 	@test -f $(CONVERGE_STATE)/state.img || { echo "bench-aot: run 'make userspace-converge' first" >&2; exit 1; }
 	@mkdir -p $(AOT_HOST)
 	$(BAREFLOW_HOST) aot --state $(CONVERGE_STATE) $(BUILD)/tinyllama.bc -o $(AOT_HOST)/app.o --stubs $(AOT_HOST)/dead.s
 	$(TL_CC) $(AOT_HOST)/app.o $(AOT_HOST)/dead.s -lm -o $(AOT_HOST)/tinyllama-aot
-	@for b in $(BUILD)/tinyllama $(AOT_HOST)/tinyllama-aot; do \
-	  $$b $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>/dev/null > $$b.txt; \
-	  for i in 1 2 3 4 5 6 7; do $$b $(TL_MODEL) -n 256 -t 0 -i "And God said" 2>&1 >/dev/null | awk '/achieved/{print $$3}'; done \
-	    | sort -n | awk -v b=$$b '{a[NR]=$$1} END {printf "bench-aot: %s: %.0f tok/s (median of %d)\n", b, a[int((NR+1)/2)], NR}'; \
-	done
-	cmp $(BUILD)/tinyllama.txt $(AOT_HOST)/tinyllama-aot.txt && echo "bench-aot: same greedy text"
+	nice python3 tools/bench-warm-rr.py --rounds $(or $(ROUNDS),15) --native $(BUILD)/tinyllama --bareflow $(BAREFLOW_HOST) \
+	  --bitcode $(BUILD)/tinyllama.bc --model $(TL_MODEL) warm=$(CONVERGE_STATE) 'aot=!$(AOT_HOST)/tinyllama-aot' \
+	  | tee $(BUILD)/bench-aot.txt
 
 bench-aot-spec: host
 	nice python3 tools/bench-aot-spec.py --bareflow $(BAREFLOW_HOST) --out $(BUILD)/bench-aot-spec
