@@ -23,12 +23,15 @@ pub use io::*;
 
 use core::cell::UnsafeCell;
 
-/// A global the single core-rt thread mutates in place (C globals such as `stdout`, `strtok`'s
-/// save pointer). `repr(transparent)` so a `#[no_mangle]` one is laid out as the bare C object.
+/// A C global mutated in place (`stdout`, `strtok`'s save pointer): as in C, the program's
+/// threads do not change one at the same time (`strtok` is not thread-safe in C either).
+/// `repr(transparent)` so a `#[no_mangle]` one is laid out as the bare C object.
 #[repr(transparent)]
 pub struct SyncCell<T>(UnsafeCell<T>);
 
-// SAFETY: core-rt runs one thread; these cells are never touched concurrently there. Host tests
+// SAFETY: what C allows: a stream pointer such as `stdout` is assigned (freopen) by a program
+// that no other thread is using it in, and functions whose state lives in one (`strtok`) are not
+// thread-safe in C either; the list of open streams has its own lock (stdio/file.rs). Host tests
 // only use cells whose users are serialized or per-test.
 unsafe impl<T> Sync for SyncCell<T> {}
 

@@ -13,6 +13,7 @@ use super::SyncCell;
 use super::sys;
 use core::ffi::{c_int, c_void};
 use core::ptr::{addr_of_mut, null_mut};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 /// glibc's `_IO_EOF_SEEN` / `_IO_ERR_SEEN` bits in `_flags` (read by inline `feof_unlocked`).
 pub const EOF_SEEN: c_int = 0x10;
@@ -73,6 +74,10 @@ pub struct File {
     short_buf: [u8; 1],
     /// Next stream in the list of open streams.
     next: *mut File,
+    /// `flockfile`'s lock: the id of the thread that holds it (0: free) and how many times it
+    /// took it (recursive: `flockfile` nests).
+    lock_owner: AtomicU64,
+    lock_depth: AtomicU32,
 }
 
 impl File {
@@ -106,6 +111,41 @@ impl File {
             saved_end: null_mut(),
             short_buf: [0],
             next: null_mut(),
+            lock_owner: AtomicU64::new(0),
+            lock_depth: AtomicU32::new(0),
+        }
+    }
+
+    /// Take the stream's lock (`flockfile`), waiting while another thread holds it; the holder
+    /// may take it again.
+    pub fn lock(&self) {
+        while !self.try_lock() {
+            let_others_run();
+        }
+    }
+
+    /// Take the stream's lock if it is free or this thread's (`ftrylockfile`).
+    pub fn try_lock(&self) -> bool {
+        let me = thread_id();
+        if self.lock_owner.load(Ordering::Relaxed) == me {
+            self.lock_depth.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        if self.lock_owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            return false;
+        }
+        self.lock_depth.store(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Give the lock back once as many times as it was taken (`funlockfile`); a thread that
+    /// does not hold it changes nothing.
+    pub fn unlock(&self) {
+        if self.lock_owner.load(Ordering::Relaxed) != thread_id() {
+            return;
+        }
+        if self.lock_depth.fetch_sub(1, Ordering::Relaxed) == 1 {
+            self.lock_owner.store(0, Ordering::Release);
         }
     }
 
@@ -142,18 +182,62 @@ pub static STDIN_FILE: SyncCell<File> = SyncCell::new(File::new_static(0, true, 
 pub static STDOUT_FILE: SyncCell<File> = SyncCell::new(File::new_static(1, false, true, Buffering::Auto));
 pub static STDERR_FILE: SyncCell<File> = SyncCell::new(File::new_static(2, false, true, Buffering::None));
 
-/// Head of the list of streams opened by fopen/fdopen (the std streams are always flushed too).
-static OPEN: SyncCell<*mut File> = SyncCell::new(null_mut());
+/// The running thread's id, as the owner of a stream's lock (never 0).
+#[cfg(not(test))]
+fn thread_id() -> u64 {
+    crate::kernel::threads::current_id() as u64
+}
+#[cfg(test)]
+fn thread_id() -> u64 {
+    std::thread_local!(static ID: u8 = const { 0 });
+    ID.with(|x| x as *const u8 as u64)
+}
 
-/// Every stream, std ones first.
+/// Let other threads run while this one waits for a lock.
+#[cfg(not(test))]
+fn let_others_run() {
+    crate::kernel::threads::yield_now();
+}
+#[cfg(test)]
+fn let_others_run() {
+    std::thread::yield_now();
+}
+
+/// Head of the list of streams opened by fopen/fdopen (the std streams are always flushed too),
+/// and the lock of that list: threads open and close streams, and `fflush(NULL)` walks it, at
+/// the same time. Held only while the list is changed or walked (a walk's callback flushes a
+/// stream; it must not open or close one).
+static OPEN: SyncCell<*mut File> = SyncCell::new(null_mut());
+static OPEN_LOCK: AtomicBool = AtomicBool::new(false);
+
+/// The list of open streams, held until dropped.
+struct OpenList;
+
+impl OpenList {
+    fn lock() -> OpenList {
+        while OPEN_LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            let_others_run();
+        }
+        OpenList
+    }
+}
+
+impl Drop for OpenList {
+    fn drop(&mut self) {
+        OPEN_LOCK.store(false, Ordering::Release);
+    }
+}
+
+/// Every stream, std ones first. `f` must not open or close a stream (the list is locked).
 pub fn for_each_stream(mut f: impl FnMut(*mut File)) {
     f(STDIN_FILE.get());
     f(STDOUT_FILE.get());
     f(STDERR_FILE.get());
-    // SAFETY: single thread; the list only holds live streams (fclose unlinks first).
+    let _list = OpenList::lock();
+    // SAFETY: the list is locked and only holds live streams (fclose unlinks first).
     let mut p = unsafe { *OPEN.get() };
     while !p.is_null() {
-        // SAFETY: as above; read `next` before the callback could close `p`.
+        // SAFETY: as above: a live stream of the locked list.
         let next = unsafe { (*p).next };
         f(p);
         p = next;
@@ -165,7 +249,8 @@ pub fn for_each_stream(mut f: impl FnMut(*mut File)) {
 /// # Safety
 /// `f` is a live, unlinked stream.
 pub unsafe fn link(f: *mut File) {
-    // SAFETY: single thread; per the caller.
+    let _list = OpenList::lock();
+    // SAFETY: the list is locked; `f` per the caller.
     unsafe {
         (*f).next = *OPEN.get();
         *OPEN.get() = f;
@@ -177,7 +262,8 @@ pub unsafe fn link(f: *mut File) {
 /// # Safety
 /// `f` is a live stream.
 pub unsafe fn unlink(f: *mut File) {
-    // SAFETY: single thread; walks the list of live streams.
+    let _list = OpenList::lock();
+    // SAFETY: the list is locked; it holds live streams only.
     unsafe {
         let mut pp: *mut *mut File = OPEN.get();
         while !(*pp).is_null() {

@@ -707,24 +707,34 @@ crate::libc_fn! {
         }
     }
 
-    /// `void flockfile(FILE *f)`: core-rt runs one thread, so stream locks have nothing to do.
+    /// `void flockfile(FILE *f)`: take the stream's lock, waiting while another thread holds it
+    /// (recursive). The other stream functions do not take it: a program that uses one stream
+    /// from several threads at once serializes them with it (docs/libc-abi.md).
     ///
     /// # Safety
-    /// Always safe.
-    fn flockfile(_f: *mut File) {}
+    /// `f` live.
+    fn flockfile(f: *mut File) {
+        // SAFETY: per the caller; shared, as other threads may lock it at the same time.
+        unsafe { &*f }.lock();
+    }
 
-    /// `void funlockfile(FILE *f)`: see `flockfile`.
+    /// `void funlockfile(FILE *f)`: give back one `flockfile` of this thread.
     ///
     /// # Safety
-    /// Always safe.
-    fn funlockfile(_f: *mut File) {}
+    /// `f` live.
+    fn funlockfile(f: *mut File) {
+        // SAFETY: as in `flockfile`.
+        unsafe { &*f }.unlock();
+    }
 
-    /// `int ftrylockfile(FILE *f)`: always succeeds (one thread).
+    /// `int ftrylockfile(FILE *f)`: `flockfile` if the lock is free or this thread's (0), else
+    /// nonzero without waiting.
     ///
     /// # Safety
-    /// Always safe.
-    fn ftrylockfile(_f: *mut File) -> c_int {
-        0
+    /// `f` live.
+    fn ftrylockfile(f: *mut File) -> c_int {
+        // SAFETY: as in `flockfile`.
+        if unsafe { &*f }.try_lock() { 0 } else { 1 }
     }
 
     /// `size_t __fpending(FILE *f)`: bytes waiting in the output buffer.

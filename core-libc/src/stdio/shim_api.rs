@@ -234,7 +234,7 @@ pub unsafe extern "C" fn bf_vasprintf_impl(out: *mut *mut c_char, fmt: *const c_
 /// The stream behind `stdout` (for printf/vprintf).
 #[unsafe(no_mangle)]
 pub extern "C" fn bf_stdout_stream() -> *mut File {
-    // SAFETY: single thread; the global always holds a stream pointer.
+    // SAFETY: the global always holds a stream pointer, assigned as C allows (`SyncCell`).
     unsafe { *super::io::stdout.get() }
 }
 

@@ -344,3 +344,54 @@ fn wide_character_stream_io_matches_glibc_in_the_c_locale() {
     }
     let _ = std::fs::remove_file(p);
 }
+
+#[test]
+fn flockfile_excludes_other_threads_and_nests() {
+    let (p, c) = temp_path("flockfile");
+    let f = open(&c, "w") as usize;
+    // A counter that only the holder of f's lock touches, read and written in two steps with a
+    // yield between them: without the lock, the threads' steps interleave and lose counts.
+    struct Counter(std::cell::UnsafeCell<u64>);
+    // SAFETY: only accessed between flockfile and funlockfile of one stream.
+    unsafe impl Sync for Counter {}
+    let counter = std::sync::Arc::new(Counter(std::cell::UnsafeCell::new(0)));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    // SAFETY: f is open until every thread is joined; the counter is this
+                    // thread's alone while it holds the lock.
+                    unsafe {
+                        flockfile(f as *mut File);
+                        flockfile(f as *mut File); // nested
+                        let v = *counter.0.get();
+                        std::thread::yield_now();
+                        *counter.0.get() = v + 1;
+                        funlockfile(f as *mut File);
+                        funlockfile(f as *mut File);
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    // SAFETY: every thread is joined.
+    assert_eq!(unsafe { *counter.0.get() }, 800);
+    // Held twice by this thread, the lock is another thread's to take only after both releases.
+    // SAFETY: f is open.
+    unsafe {
+        flockfile(f as *mut File);
+        assert_eq!(ftrylockfile(f as *mut File), 0);
+        let other = || std::thread::spawn(move || ftrylockfile(f as *mut File)).join().unwrap();
+        assert_ne!(other(), 0);
+        funlockfile(f as *mut File);
+        assert_ne!(other(), 0);
+        funlockfile(f as *mut File);
+        assert_eq!(other(), 0); // that thread ended holding it; a dead owner is not detected
+        assert_eq!(fclose(f as *mut File), 0);
+    }
+    let _ = std::fs::remove_file(p);
+}
