@@ -45,11 +45,6 @@ pub fn set_environ(envp: *mut *mut c_char) {
     }
 }
 
-#[cfg(feature = "export-libc")]
-unsafe extern "C" {
-    fn fflush(f: *mut c_void) -> c_int;
-}
-
 fn run_fini_array() {
     // .fini_array sits right after .init_array; linker.ld brackets it.
     #[cfg(not(test))]
@@ -83,10 +78,7 @@ pub fn exit_process(code: c_int) -> ! {
         }
         run_fini_array();
         #[cfg(feature = "export-libc")]
-        // SAFETY: fflush(NULL) flushes every stdio stream.
-        unsafe {
-            fflush(core::ptr::null_mut());
-        }
+        crate::stdio::flush_at_exit();
     }
     crate::kernel::machine::exit(code)
 }

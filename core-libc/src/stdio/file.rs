@@ -182,6 +182,29 @@ pub static STDIN_FILE: SyncCell<File> = SyncCell::new(File::new_static(0, true, 
 pub static STDOUT_FILE: SyncCell<File> = SyncCell::new(File::new_static(1, false, true, Buffering::Auto));
 pub static STDERR_FILE: SyncCell<File> = SyncCell::new(File::new_static(2, false, true, Buffering::None));
 
+/// A stream locked for one call of a stream function, unlocked when dropped: as in glibc, each
+/// call on a stream is one step for the other threads (two threads' `fputs` on one stream do not
+/// interleave their bytes, nor corrupt its buffer). Recursive: a call that calls another (`puts`,
+/// `fputs`, `fwrite`) or runs inside `flockfile` takes it again.
+pub struct Locked(*mut File);
+
+impl Locked {
+    /// # Safety
+    /// `f` is a live stream until the guard is dropped.
+    pub unsafe fn new(f: *mut File) -> Locked {
+        // SAFETY: per the caller; shared, as other threads may take the lock at the same time.
+        unsafe { &*f }.lock();
+        Locked(f)
+    }
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        // SAFETY: live until now, per `new`'s contract.
+        unsafe { &*self.0 }.unlock();
+    }
+}
+
 /// The running thread's id, as the owner of a stream's lock (never 0).
 #[cfg(not(test))]
 fn thread_id() -> u64 {

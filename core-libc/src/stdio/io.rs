@@ -69,6 +69,16 @@ unsafe fn stream<'a>(f: *mut File) -> &'a mut File {
     unsafe { &mut *f }
 }
 
+/// At `exit`: flush every stream, as `fflush(NULL)` does but without taking the streams' locks
+/// (glibc's exit does the same): a thread blocked in a read holds its stream's lock, and the
+/// process ends whatever the other threads are doing.
+pub fn flush_at_exit() {
+    file::for_each_stream(|p| {
+        // SAFETY: a live stream of the list; the program is ending.
+        file::flush_write(unsafe { stream(p) });
+    });
+}
+
 crate::libc_fn! {
     /// `FILE *fopen(const char *path, const char *mode)`.
     ///
@@ -159,10 +169,14 @@ crate::libc_fn! {
             let mut ok = true;
             file::for_each_stream(|p| {
                 // SAFETY: live streams from the list.
+                let _locked = unsafe { file::Locked::new(p) };
+                // SAFETY: as above.
                 ok &= file::flush_write(unsafe { stream(p) });
             });
             return if ok { 0 } else { EOF };
         }
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let s = unsafe { stream(f) };
         if !file::flush_write(s) {
@@ -184,6 +198,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn fputc(c: c_int, f: *mut File) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let s = unsafe { stream(f) };
         if s.write_ptr < s.write_end {
@@ -230,6 +246,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn __overflow(f: *mut File, c: c_int) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         if c == EOF {
             // SAFETY: per the caller.
             return if file::flush_write(unsafe { stream(f) }) { 0 } else { EOF };
@@ -243,6 +261,8 @@ crate::libc_fn! {
     /// # Safety
     /// `p` valid for `size * n` reads; `f` live.
     fn fwrite(p: *const c_void, size: usize, n: usize, f: *mut File) -> usize {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         let Some(total) = size.checked_mul(n) else { return 0 };
         if total == 0 {
             return 0;
@@ -276,9 +296,10 @@ crate::libc_fn! {
     /// # Safety
     /// `s` NUL-terminated.
     fn puts(s: *const c_char) -> c_int {
-        // SAFETY: stdout is live; s per the caller.
+        // SAFETY: stdout is live; s per the caller. The line and its newline are one step.
         unsafe {
             let out = *stdout.get();
+            let _locked = file::Locked::new(out);
             if fputs(s, out) == EOF || fputc(b'\n' as c_int, out) == EOF {
                 return EOF;
             }
@@ -291,6 +312,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn fgetc(f: *mut File) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let s = unsafe { stream(f) };
         // SAFETY: live stream; read_ptr < read_end after a successful fill.
@@ -339,6 +362,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn __underflow(f: *mut File) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let s = unsafe { stream(f) };
         // SAFETY: live stream.
@@ -350,6 +375,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn ungetc(c: c_int, f: *mut File) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         if c == EOF || !file::unget(unsafe { stream(f) }, c as u8) { EOF } else { c as u8 as c_int }
     }
@@ -359,6 +386,8 @@ crate::libc_fn! {
     /// # Safety
     /// `p` valid for `size * n` writes; `f` live.
     fn fread(p: *mut c_void, size: usize, n: usize, f: *mut File) -> usize {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         let Some(total) = size.checked_mul(n) else { return 0 };
         if total == 0 {
             return 0;
@@ -411,6 +440,8 @@ crate::libc_fn! {
     /// # Safety
     /// `buf` valid for `n` writes; `f` live.
     fn fgets(buf: *mut c_char, n: c_int, f: *mut File) -> *mut c_char {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         if n <= 0 {
             return null_mut();
         }
@@ -454,6 +485,8 @@ crate::libc_fn! {
     /// # Safety
     /// `*line` NULL or malloc'd with `*cap` bytes; `f` live.
     fn getdelim(line: *mut *mut c_char, cap: *mut usize, delim: c_int, f: *mut File) -> isize = -1; {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         if line.is_null() || cap.is_null() {
             return Err(Errno::EINVAL);
         }
@@ -527,6 +560,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn fseeko(f: *mut File, off: i64, whence: c_int) -> c_int = -1; {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         if !(0..=2).contains(&whence) {
             return Err(Errno::EINVAL);
         }
@@ -545,6 +580,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn ftello(f: *mut File) -> i64 {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         file::tell(unsafe { stream(f) })
     }
@@ -560,6 +597,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn rewind(f: *mut File) {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let s = unsafe { stream(f) };
         file::seek(s, 0, 0);
@@ -571,6 +610,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live; `pos` writable fpos_t.
     fn fgetpos(f: *mut File, pos: *mut i64) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let p = file::tell(unsafe { stream(f) });
         if p < 0 {
@@ -592,6 +633,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live; `pos` from fgetpos.
     fn fsetpos(f: *mut File, pos: *const i64) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         unsafe { fseeko(f, *pos, 0) }
     }
@@ -604,6 +647,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn feof(f: *mut File) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         unsafe { stream(f) }.eof() as c_int
     }
@@ -616,6 +661,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn ferror(f: *mut File) -> c_int {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         unsafe { stream(f) }.error() as c_int
     }
@@ -628,6 +675,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn clearerr(f: *mut File) {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         unsafe { stream(f) }.flags &= !(EOF_SEEN | ERR_SEEN);
     }
@@ -652,6 +701,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live; `buf` NULL or valid for `size` bytes while the stream lives.
     fn setvbuf(f: *mut File, buf: *mut c_char, mode: c_int, size: usize) -> c_int = -1; {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         let m = match mode {
             0 => Buffering::Full,
             1 => Buffering::Line,
@@ -708,8 +759,8 @@ crate::libc_fn! {
     }
 
     /// `void flockfile(FILE *f)`: take the stream's lock, waiting while another thread holds it
-    /// (recursive). The other stream functions do not take it: a program that uses one stream
-    /// from several threads at once serializes them with it (docs/libc-abi.md).
+    /// (recursive): every stream function takes it for its call (`file::Locked`), so a sequence
+    /// of calls between `flockfile` and `funlockfile` is one step for the other threads.
     ///
     /// # Safety
     /// `f` live.
@@ -742,6 +793,8 @@ crate::libc_fn! {
     /// # Safety
     /// `f` live.
     fn __fpending(f: *mut File) -> usize {
+        // SAFETY: `f` is live for the call, per the caller.
+        let _locked = unsafe { file::Locked::new(f) };
         // SAFETY: per the caller.
         let s = unsafe { stream(f) };
         s.write_ptr as usize - s.write_base as usize

@@ -172,6 +172,8 @@ pub unsafe extern "C" fn bf_vsnprintf_impl(buf: *mut c_char, n: usize, fmt: *con
 /// `f` live; `fmt` NUL-terminated; `va` a live `struct bf_va`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn bf_vfprintf_impl(f: *mut File, fmt: *const c_char, va: *mut c_void) -> c_int {
+    // SAFETY: `f` is live for the call, per the caller. The whole output is one step.
+    let _locked = unsafe { super::file::Locked::new(f) };
     // SAFETY: per the caller.
     let had_error = unsafe { (*f).error() };
     let mut sink = FileSink(f);
@@ -292,6 +294,8 @@ pub unsafe extern "C" fn bf_vsscanf_impl(s: *const c_char, fmt: *const c_char, v
 /// `f` live; `fmt` NUL-terminated; `va` a live `struct bf_va` with matching destinations.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn bf_vfscanf_impl(f: *mut File, fmt: *const c_char, va: *mut c_void) -> c_int {
+    // SAFETY: `f` is live for the call, per the caller. The scan and its push-back are one step.
+    let _locked = unsafe { super::file::Locked::new(f) };
     let mut input = FileInput { f, ahead: None, at_eof: false, count: 0 };
     // SAFETY: per the caller.
     let r = unsafe { super::scanf::scan(&mut input, fmt, &mut VaArgs(va)) };

@@ -395,3 +395,41 @@ fn flockfile_excludes_other_threads_and_nests() {
     }
     let _ = std::fs::remove_file(p);
 }
+
+#[test]
+fn lines_written_by_several_threads_stay_whole() {
+    let (p, c) = temp_path("threads");
+    let f = open(&c, "w") as usize;
+    let threads: Vec<_> = (0..4u8)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..300 {
+                    let line = cstr(&format!("thread {t} line {i:03} {}\n", "x".repeat(40 + 7 * usize::from(t))));
+                    let fmt = cstr("%s");
+                    // SAFETY: f is open until every thread is joined; NUL-terminated strings.
+                    unsafe {
+                        if i % 2 == 0 {
+                            fputs(line.as_ptr() as *const c_char, f as *mut File);
+                        } else {
+                            bf_fprintf(f as *mut File, fmt.as_ptr() as *const c_char, line.as_ptr() as *const c_char);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    // SAFETY: every writer is joined.
+    assert_eq!(unsafe { fclose(f as *mut File) }, 0);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut seen = [0usize; 4];
+    for line in text.lines() {
+        let t: usize = line.strip_prefix("thread ").and_then(|r| r[..1].parse().ok()).expect(line);
+        assert_eq!(line, format!("thread {t} line {:03} {}", seen[t], "x".repeat(40 + 7 * t)), "a torn line");
+        seen[t] += 1;
+    }
+    assert_eq!(seen, [300; 4]);
+    let _ = std::fs::remove_file(p);
+}
