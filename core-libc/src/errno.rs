@@ -29,8 +29,8 @@ fn cell() -> *mut i32 {
 
 /// Set errno.
 pub fn set(e: Errno) {
-    // SAFETY: the cell belongs to the calling thread (single thread on bare metal, thread-local
-    // in host tests); no reference to it outlives this write.
+    // SAFETY: the cell belongs to the calling thread (its C-library data on bare metal, a
+    // thread-local in host tests); no reference to it outlives this write.
     unsafe { *cell() = e as i32 };
 }
 

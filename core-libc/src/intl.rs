@@ -63,7 +63,9 @@ fn name_eq(buf: &[u8], s: &[u8]) -> bool {
 /// # Safety
 /// `domain` NUL-terminated.
 unsafe fn binding(domain: *const c_char, create: bool) -> Option<&'static mut Binding> {
-    // SAFETY: single thread; the state is only touched here.
+    // SAFETY: the bindings are one table for the process, touched only here and by `textdomain`;
+    // these calls are not thread-safe here (glibc locks them): a program sets its domains before
+    // it starts threads, as programs do.
     let st = unsafe { &mut *STATE.get() };
     // SAFETY: per the caller.
     let d = unsafe { core::ffi::CStr::from_ptr(domain) }.to_bytes();
@@ -142,7 +144,7 @@ crate::libc_fn! {
     /// # Safety
     /// `domain` NULL or NUL-terminated.
     fn textdomain(domain: *const c_char) -> *mut c_char {
-        // SAFETY: single thread.
+        // SAFETY: as in `binding`.
         let st = unsafe { &mut *STATE.get() };
         if !domain.is_null() {
             // SAFETY: per the caller.

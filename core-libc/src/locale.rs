@@ -141,8 +141,8 @@ struct WideTime {
     text: [[WChar; 24]; 52],
 }
 
-static WIDE: SyncCell<WideTime> = SyncCell::new(WideTime { text: [[0; 24]; 52] });
-static WIDE_READY: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+/// Built at the first use, once whichever thread gets there first.
+static WIDE: spin::Once<WideTime> = spin::Once::new();
 
 /// The narrow LC_TIME string at index `i` (0..=49), if it is a string item.
 fn time_str(i: usize) -> Option<&'static [u8]> {
@@ -164,10 +164,8 @@ fn time_str(i: usize) -> Option<&'static [u8]> {
 
 /// The wide version of LC_TIME string `i`.
 fn wide_time(i: usize) -> &'static [WChar] {
-    use core::sync::atomic::Ordering;
-    if !WIDE_READY.load(Ordering::Acquire) {
-        // SAFETY: single thread; filled once before any reader sees WIDE_READY.
-        let w = unsafe { &mut *WIDE.get() };
+    let w = WIDE.call_once(|| {
+        let mut w = WideTime { text: [[0; 24]; 52] };
         for k in 0..50 {
             if let Some(s) = time_str(k) {
                 for (j, &b) in s.iter().enumerate() {
@@ -175,14 +173,12 @@ fn wide_time(i: usize) -> &'static [WChar] {
                 }
             }
         }
-        let d = DATE_FMT;
-        for (j, &b) in d.iter().enumerate() {
+        for (j, &b) in DATE_FMT.iter().enumerate() {
             w.text[50][j] = b as WChar;
         }
-        WIDE_READY.store(true, Ordering::Release);
-    }
-    // SAFETY: initialized above and never written again.
-    unsafe { &(*WIDE.get()).text[i] }
+        w
+    });
+    &w.text[i]
 }
 
 /// The C locale's answer for an `nl_item` (None: not a valid item).
@@ -304,7 +300,9 @@ crate::libc_fn! {
     /// # Safety
     /// Always safe.
     fn uselocale(l: *mut c_void) -> *mut c_void {
-        // SAFETY: single thread.
+        // SAFETY: one slot for the process, not one per thread: every locale here is the C
+        // locale, so only the value returned differs from a per-thread slot; two threads calling
+        // `uselocale` at once race on it.
         let cur = unsafe { &mut *CURRENT.get() };
         let old = *cur;
         if !l.is_null() {

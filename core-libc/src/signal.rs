@@ -14,7 +14,8 @@ struct State {
     mask: libc::sigset_t,
     altstack: libc::stack_t,
 }
-// SAFETY: single thread; the raw pointers inside are opaque handler/stack addresses.
+// SAFETY: the raw pointers inside are the program's handler and stack addresses, stored and handed
+// back, never dereferenced here; every access goes through `STATE`'s lock.
 unsafe impl Send for State {}
 
 static STATE: spin::Mutex<Option<State>> = spin::Mutex::new(None);

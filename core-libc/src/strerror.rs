@@ -240,7 +240,8 @@ pub fn message(e: c_int) -> &'static [u8] {
     if let Some(m) = known_message(e) {
         return m;
     }
-    // SAFETY: single thread; the static buffer is only used here and by strerror.
+    // SAFETY: as C's `strerror` for an unknown number: one static buffer, valid until the next
+    // call; C does not make it thread-safe (`strerror_r` is), and two threads calling it at once race.
     let buf = unsafe { &mut *UNKNOWN_ERR.get() };
     let n = unknown(buf, b"Unknown error ", e);
     &buf[..n]
@@ -316,7 +317,8 @@ crate::libc_fn! {
         if (1..=31).contains(&sig) {
             return SIGNALS[sig as usize - 1].as_ptr() as *mut c_char;
         }
-        // SAFETY: single thread; the buffer is only used here.
+        // SAFETY: as C's `strsignal`: one static buffer, valid until the next call and not
+        // thread-safe in C either.
         let buf = unsafe { &mut *SIG_BUF.get() };
         if (SIGRTMIN..=SIGRTMAX).contains(&sig) {
             unknown(buf, b"Real-time signal ", sig - SIGRTMIN);

@@ -320,7 +320,8 @@ crate::libc_fn! {
     /// As `strtok_r`; not reentrant.
     fn strtok(s: *mut c_char, delim: *const c_char) -> *mut c_char {
         static SAVE: crate::stdio::SyncCell<*mut c_char> = crate::stdio::SyncCell::new(null_mut());
-        // SAFETY: single thread; SAVE is only used here.
+        // SAFETY: as C's `strtok`: one hidden save pointer, only used here; not thread-safe in C
+        // either (`strtok_r` is).
         unsafe { strtok_r(s, delim, SAVE.get()) }
     }
 

@@ -151,7 +151,7 @@ crate::libc_fn! {
     /// # Safety
     /// `t` readable; not reentrant.
     fn gmtime(t: *const i64) -> *mut Tm {
-        // SAFETY: single thread; the static buffer is ours.
+        // SAFETY: as C's `gmtime`: one static result, not thread-safe in C either (`gmtime_r` is).
         unsafe { gmtime_r(t, GM_BUF.get()) }
     }
 
@@ -246,7 +246,7 @@ crate::libc_fn! {
     /// # Safety
     /// `tm` readable; not reentrant.
     fn asctime(tm: *const Tm) -> *mut c_char {
-        // SAFETY: single thread; our static buffer.
+        // SAFETY: as C's `asctime`: one static result, not thread-safe in C either (`asctime_r` is).
         unsafe { asctime_r(tm, ASC_BUF.get() as *mut c_char) }
     }
 
@@ -270,7 +270,7 @@ crate::libc_fn! {
     /// # Safety
     /// `t` readable; not reentrant.
     fn ctime(t: *const i64) -> *mut c_char {
-        // SAFETY: single thread; our static buffer.
+        // SAFETY: as C's `ctime`: one static result, not thread-safe in C either (`ctime_r` is).
         unsafe { ctime_r(t, ASC_BUF.get() as *mut c_char) }
     }
 }
