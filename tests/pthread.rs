@@ -7,8 +7,8 @@
 //! process and in QEMU with 2 CPUs, prints what the native build prints; tests/pthread/counted.c
 //! checks that the interpreter's profile counts every call of every thread, and
 //! tests/pthread/native_counted.c that calls between JIT-compiled functions on two threads are all
-//! counted. Run by
-//! `make test-boot`.
+//! counted. tests/pthread/stdio_threads.c: four threads printing lines on stdout at once on two CPUs,
+//! each line whole. Run by `make test-boot`.
 
 mod support;
 
@@ -39,23 +39,28 @@ fn program_lines(serial: &str) -> String {
         .collect()
 }
 
+/// C program `source` (a path in the repository) compiled natively (clang -O2) and linked with
+/// core-rt + core-libc by tools/mkappliance into `dir`/appliance.elf.
+fn appliance(dir: &Path, source: &str) -> std::path::PathBuf {
+    let obj = dir.join("program.o");
+    compile(
+        &format!("{source}: object"),
+        clang_command()
+            .args(["-O2", "-fno-stack-protector", "-fno-pic", "-c"])
+            .arg(root().join(source))
+            .arg("-o")
+            .arg(&obj),
+    );
+    let elf = dir.join("appliance.elf");
+    let st = Command::new(root().join("tools/mkappliance")).current_dir(root()).arg(&elf).arg(&obj).status();
+    assert!(st.expect("run tools/mkappliance").success(), "{source}: tools/mkappliance failed");
+    elf
+}
+
 #[test]
 fn pthread_program_matches_linux_on_one_and_two_cpus() {
     let dir = scratch("pthread");
-    let src = root().join(SOURCE);
-    let obj = dir.join("pthread_test.o");
-    compile(
-        "pthread test object",
-        clang_command().args(["-O2", "-fno-stack-protector", "-fno-pic", "-c"]).arg(&src).arg("-o").arg(&obj),
-    );
-    let elf = dir.join("appliance.elf");
-    let st = Command::new(root().join("tools/mkappliance"))
-        .current_dir(root())
-        .arg(&elf)
-        .arg(&obj)
-        .status()
-        .expect("run tools/mkappliance");
-    assert!(st.success(), "tools/mkappliance failed");
+    let elf = appliance(&dir, SOURCE);
 
     let expected = native_output(&dir);
     for n in [1, 2] {
@@ -65,6 +70,24 @@ fn pthread_program_matches_linux_on_one_and_two_cpus() {
         assert!(r.serial.contains(&format!("| {n} CPU")), "boot line with {n} CPUs:\n{}", r.all());
         assert_eq!(program, expected, "output with {n} CPUs differs from Linux; whole output:\n{}", r.all());
     }
+}
+
+#[test]
+fn lines_printed_by_four_threads_on_two_cpus_stay_whole() {
+    let dir = scratch("stdio-threads");
+    let elf = appliance(&dir, "tests/pthread/stdio_threads.c");
+    let r = Qemu::kernel(&elf).accel("tcg").smp(2).timeout(90).run();
+    assert_eq!(r.code, 0, "exit code; output:\n{}", r.all());
+    assert!(r.serial.contains("| 2 CPU"), "boot line with 2 CPUs:\n{}", r.all());
+    let mut next = [0usize; 4];
+    for line in program_lines(&r.serial).lines().filter(|l| *l != "done") {
+        let t = line.strip_prefix("thread ").and_then(|r| r.get(..1)).and_then(|d| d.parse::<usize>().ok());
+        let Some(t) = t.filter(|&t| t < 4) else { panic!("a torn line: {line:?}\nwhole output:\n{}", r.all()) };
+        assert_eq!(line, format!("thread {t} line {:03} {}", next[t], "x".repeat(40 + 7 * t)), "a torn line");
+        next[t] += 1;
+    }
+    assert_eq!(next, [200; 4], "lines per thread; whole output:\n{}", r.all());
+    assert!(program_lines(&r.serial).ends_with("done\n"), "no final line:\n{}", r.all());
 }
 
 /// `bareflow run` flags the pthread program runs under: every tier, with low and default
