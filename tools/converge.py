@@ -81,7 +81,11 @@ def time_to_rate(stamps, t0, window, target):
     and fall to a quarter of the final rate by position 160, so a run whose first 16 windows
     were fast is not at its peak before `model_forward` is compiled; and a synchronous compile
     stops the run for one token (0.3-3 s under QEMU/TCG), which the windows' medians do not see."""
-    d, rates = rates_of(stamps, window)
+    return rate_reached(*rates_of(stamps, window), t0, window, target)
+
+
+def rate_reached(d, rates, t0, window, target):
+    """time_to_rate on the run's per-token durations and moving-median rates (rates_of)."""
     slow_from = 0  # the first window after the last long dip or stop
     run = 0
     for i, (_, r) in enumerate(rates):
@@ -106,7 +110,7 @@ def time_to_peak(stamps, t0, window):
     if not rates:
         return None, None
     final = statistics.median(1.0 / x for x in d[len(d) * 3 // 4:] if x > 0)
-    at = time_to_rate(stamps, t0, window, final)
+    at = rate_reached(d, rates, t0, window, final)
     return final, at if at is not None else rates[-1][0] - t0
 
 
@@ -176,14 +180,13 @@ def cold_ab(args):
     # would reach its (lower) peak sooner. The same question against one rate for all: the
     # higher of the two settings' median final rates.
     target = max(med[n]["rate"] for n in settings)
-    common = {n: [time_to_rate(r["stamps"], r["t0"], args.window, target) for r in runs[n]] for n in settings}
-    words = []
+    words, common = [], {}
     for n in settings:
-        reached = [t for t in common[n] if t is not None]
+        at = [time_to_rate(r["stamps"], r["t0"], args.window, target) for r in runs[n]]
         # A run that never holds the target counts as reaching it at its end (after the last token).
-        ends = [t if t is not None else r["stamps"][-1] - r["t0"] for t, r in zip(common[n], runs[n])]
-        common[n] = statistics.median(ends)
-        words.append(f"--jit-threads {n} {common[n] * 1e3:.1f} ms ({len(reached)} of {len(ends)} runs reach it)")
+        common[n] = statistics.median(t if t is not None else r["stamps"][-1] - r["t0"] for t, r in zip(at, runs[n]))
+        reached = sum(t is not None for t in at)
+        words.append(f"--jit-threads {n} {common[n] * 1e3:.1f} ms ({reached} of {len(at)} runs reach it)")
     out.append(f"  time to {target:.0f} tok/s (the higher median final rate) for every run alike: " + ", ".join(words)
                + f": {100 * common[b] / common[a]:.1f}% of --jit-threads {a}")
     print("\n".join(out))

@@ -69,14 +69,23 @@ unsafe fn stream<'a>(f: *mut File) -> &'a mut File {
     unsafe { &mut *f }
 }
 
-/// At `exit`: flush every stream, as `fflush(NULL)` does but without taking the streams' locks
-/// (glibc's exit does the same): a thread blocked in a read holds its stream's lock, and the
-/// process ends whatever the other threads are doing.
-pub fn flush_at_exit() {
+/// Flush every stream (`fflush(NULL)`), each under its lock if `locked`. `exit` flushes without
+/// the locks (glibc's exit does the same): a thread blocked in a read holds its stream's lock, and
+/// the process ends whatever the other threads are doing. Returns whether every flush succeeded.
+fn flush_all(locked: bool) -> bool {
+    let mut ok = true;
     file::for_each_stream(|p| {
-        // SAFETY: a live stream of the list; the program is ending.
-        file::flush_write(unsafe { stream(p) });
+        // SAFETY: a live stream of the list.
+        let _locked = locked.then(|| unsafe { file::Locked::new(p) });
+        // SAFETY: as above.
+        ok &= file::flush_write(unsafe { stream(p) });
     });
+    ok
+}
+
+/// At `exit`: [`flush_all`] without the streams' locks.
+pub fn flush_at_exit() {
+    flush_all(false);
 }
 
 crate::libc_fn! {
@@ -166,14 +175,7 @@ crate::libc_fn! {
     /// `f` NULL or live.
     fn fflush(f: *mut File) -> c_int {
         if f.is_null() {
-            let mut ok = true;
-            file::for_each_stream(|p| {
-                // SAFETY: live streams from the list.
-                let _locked = unsafe { file::Locked::new(p) };
-                // SAFETY: as above.
-                ok &= file::flush_write(unsafe { stream(p) });
-            });
-            return if ok { 0 } else { EOF };
+            return if flush_all(true) { 0 } else { EOF };
         }
         // SAFETY: `f` is live for the call, per the caller.
         let _locked = unsafe { file::Locked::new(f) };
