@@ -21,10 +21,21 @@
 #include <string.h>
 #include <time.h>
 
+/* A thread's lane: the contiguous run of the current loop's chunks that thread starts with, as the loop's number
+ * (bits 63-32), the lane's end chunk (31-16) and its next chunk not taken yet (15-0). A thread takes its own
+ * lane's chunks in order, then those left in the others' lanes: so each thread streams its own contiguous part
+ * of a matrix, as long as no thread falls behind, and one that does is helped. A lane has its cache line (two,
+ * whatever the allocation's alignment), so that taking a chunk from one's own lane moves no line between CPUs
+ * until a thread steals. */
+typedef struct {
+    atomic_ullong ticket;
+    char pad[128 - sizeof(atomic_ullong)];
+} Lane;
+
 struct Team {
     int n;
     pthread_t *threads;
-    /* The current loop, published by the release store of `ticket`. */
+    /* The current loop, published by the release stores of the lanes' tickets. */
     RangeFn fn;
     void *ctx;
     int items;
@@ -32,7 +43,7 @@ struct Team {
     /* The current loop's number (bits 63-32), its number of chunks (31-16) and its next chunk not taken yet
      * (15-0): a thread takes a chunk only of the loop it woke for, so one that wakes late cannot take the next
      * loop's, and only a chunk that exists. */
-    atomic_ullong ticket;
+    Lane *lanes; /* one per thread */
     atomic_int done; /* items of the current loop finished */
     atomic_ulong generation;
     atomic_int stop;
@@ -46,9 +57,9 @@ typedef struct {
     int index; /* 1 .. n-1 */
 } Worker;
 
-/* Chunks per thread of a loop (at most 64 threads: 512 chunks, within the ticket's 16 bits): several, so that a
- * thread that got less CPU time (a host that shares its CPUs, a guest CPU the emulator runs slower) takes fewer
- * of them instead of making the others wait at the end. */
+/* Chunks per thread of a loop (at most 64 threads: 512 chunks, within a ticket's 16 bits): several, so that when
+ * a thread gets less CPU time (a host that shares its CPUs, a guest CPU the emulator runs slower) the others take
+ * the chunks left in its lane instead of waiting for them at the end. */
 enum { CHUNKS_PER_THREAD = 8 };
 
 /* How long a waiting thread spins before it sleeps, and how many spins between two looks at the clock. */
@@ -100,25 +111,36 @@ static void wake_sleepers(Team *t) {
     pthread_mutex_unlock(&t->lock);
 }
 
-/* Take and run chunks of loop `loop` until none is left (or that loop is over). A chunk is taken only while the
- * ticket says it exists, and the loop's fn, ctx, items and chunk are read only after it is taken: the loop
- * cannot end, and the next one cannot overwrite them, before that chunk is counted done. */
-static void run_chunks(Team *t, unsigned long loop) {
-    unsigned long long ticket = atomic_load_explicit(&t->ticket, memory_order_acquire);
+/* Take one chunk of loop `loop` from `lane`; returns its index, or -1 when the lane has none left. */
+static int take_chunk(Lane *lane, unsigned long loop) {
+    unsigned long long ticket = atomic_load_explicit(&lane->ticket, memory_order_acquire);
     for (;;) {
-        unsigned next = (unsigned)ticket & 0xffff, chunks = (unsigned)(ticket >> 16) & 0xffff;
-        if ((unsigned)(ticket >> 32) != (unsigned)loop || next >= chunks) return;
-        if (!atomic_compare_exchange_weak_explicit(&t->ticket, &ticket, ticket + 1, memory_order_acquire,
-                                                   memory_order_acquire))
-            continue;
-        int items = t->items, begin = (int)next * t->chunk;
-        int end = begin + t->chunk < items ? begin + t->chunk : items;
-        t->fn(t->ctx, begin, end);
-        /* Nothing of the loop is read after this: once counted, the loop may end and the next one begin. The
-         * count is sequentially consistent, as the sleepers count it is read with (no lost wake-up). */
-        if (atomic_fetch_add(&t->done, end - begin) + (end - begin) == items) wake_sleepers(t);
-        ticket = atomic_load_explicit(&t->ticket, memory_order_acquire);
+        unsigned next = (unsigned)ticket & 0xffff, end = (unsigned)(ticket >> 16) & 0xffff;
+        if ((unsigned)(ticket >> 32) != (unsigned)loop || next >= end) return -1;
+        if (atomic_compare_exchange_weak_explicit(&lane->ticket, &ticket, ticket + 1, memory_order_acquire,
+                                                  memory_order_acquire))
+            return (int)next;
     }
+}
+
+/* Run chunks of loop `loop`: thread `self`'s own lane first, then the others' in turn. A chunk's fn, ctx, items
+ * and chunk size are read only after it is taken, and the items run are counted once, when no lane has a chunk
+ * left: the loop cannot end, and the next one cannot overwrite them, before then. The count is sequentially
+ * consistent, as the sleepers count it is read with (no lost wake-up). */
+static void run_chunks(Team *t, int self, unsigned long loop) {
+    int ran = 0, items = 0;
+    for (int k = 0; k < t->n; k++) {
+        Lane *lane = &t->lanes[(self + k) % t->n];
+        int c;
+        while ((c = take_chunk(lane, loop)) >= 0) {
+            items = t->items;
+            int begin = c * t->chunk;
+            int end = begin + t->chunk < items ? begin + t->chunk : items;
+            t->fn(t->ctx, begin, end);
+            ran += end - begin;
+        }
+    }
+    if (ran > 0 && atomic_fetch_add(&t->done, ran) + ran == items) wake_sleepers(t);
 }
 
 static void *worker_main(void *arg) {
@@ -129,7 +151,7 @@ static void *worker_main(void *arg) {
         wait_until(t, generation_moved, &t->generation, seen);
         seen = atomic_load_explicit(&t->generation, memory_order_acquire);
         if (atomic_load_explicit(&t->stop, memory_order_relaxed)) break;
-        run_chunks(t, seen);
+        run_chunks(t, w->index, seen);
     }
     free(w);
     return NULL;
@@ -138,13 +160,16 @@ static void *worker_main(void *arg) {
 Team *team_start(int n) {
     Team *t = calloc(1, sizeof(Team));
     pthread_t *threads = calloc((size_t)n, sizeof(pthread_t));
-    if (!t || !threads) {
+    Lane *lanes = calloc((size_t)n, sizeof(Lane));
+    if (!t || !threads || !lanes) {
         fprintf(stderr, "tinyllama: -j %d: out of memory\n", n);
         free(t);
         free(threads);
+        free(lanes);
         return NULL;
     }
     t->n = n;
+    t->lanes = lanes;
     t->threads = threads;
     pthread_mutex_init(&t->lock, NULL);
     pthread_cond_init(&t->wake, NULL);
@@ -180,11 +205,14 @@ void team_run(Team *t, RangeFn fn, void *ctx, int items) {
     t->chunk = (items + chunks - 1) / chunks;
     chunks = (items + t->chunk - 1) / t->chunk; /* none empty */
     atomic_store_explicit(&t->done, 0, memory_order_relaxed);
-    atomic_store_explicit(&t->ticket, (unsigned long long)(unsigned)loop << 32 | (unsigned long long)chunks << 16,
-                          memory_order_release);
+    for (int k = 0; k < t->n; k++) {
+        unsigned long long first = (unsigned)(chunks * k / t->n), end = (unsigned)(chunks * (k + 1) / t->n);
+        atomic_store_explicit(&t->lanes[k].ticket, (unsigned long long)(unsigned)loop << 32 | end << 16 | first,
+                              memory_order_release);
+    }
     atomic_store(&t->generation, loop); /* wakes the workers for this loop (sequentially consistent) */
     wake_sleepers(t);
-    run_chunks(t, loop);
+    run_chunks(t, 0, loop);
     /* Only chunks other threads took can still run: a worker that did not wake in time takes none. */
     wait_until(t, all_done, &t->done, (unsigned long)items);
 }
@@ -200,5 +228,6 @@ void team_stop(Team *t) {
     pthread_cond_destroy(&t->wake);
     pthread_mutex_destroy(&t->lock);
     free(t->threads);
+    free(t->lanes);
     free(t);
 }

@@ -1,6 +1,6 @@
 /* team: -j N, the calling thread plus N-1 worker threads (pthreads) that split a loop of n items into chunks
- * of contiguous items, which each thread takes in turn until none is left, and wait for each other at its
- * end. Each item is computed by exactly the code a single thread would run, so results do not depend on N or
+ * of contiguous items: each thread takes the chunks of its own contiguous part in order, then helps with the
+ * chunks the others have not taken yet, and the threads wait for each other at the loop's end. Each item is computed by exactly the code a single thread would run, so results do not depend on N or
  * on which thread took which chunk. */
 #ifndef TINYLLAMA_TEAM_H
 #define TINYLLAMA_TEAM_H
