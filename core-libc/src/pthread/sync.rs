@@ -35,8 +35,9 @@ unsafe fn mutex<'a>(m: *mut c_void) -> &'a mut Mutex {
     unsafe { &mut *(m as *mut Mutex) }
 }
 
-/// Take the lock word (Drepper's "futexes are tricky" mutex, third version).
-fn lock_word(w: &AtomicU32) {
+/// Take a lock word: 0 free, 1 held, 2 held with waiters (Drepper's "futexes are tricky" mutex,
+/// third version). A waiter sleeps on the word; the mutexes here and the stdio streams' locks use it.
+pub(crate) fn lock_word(w: &AtomicU32) {
     if w.compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed).is_ok() {
         return;
     }
@@ -45,7 +46,8 @@ fn lock_word(w: &AtomicU32) {
     }
 }
 
-fn unlock_word(w: &AtomicU32) {
+/// Give back a lock word taken by [`lock_word`], waking one waiter if any sleeps.
+pub(crate) fn unlock_word(w: &AtomicU32) {
     if w.swap(0, Ordering::Release) == 2 {
         futex_wake(w, 1);
     }

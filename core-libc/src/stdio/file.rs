@@ -11,9 +11,10 @@
 
 use super::SyncCell;
 use super::sys;
+use crate::pthread::{lock_word, unlock_word};
 use core::ffi::{c_int, c_void};
 use core::ptr::{addr_of_mut, null_mut};
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// glibc's `_IO_EOF_SEEN` / `_IO_ERR_SEEN` bits in `_flags` (read by inline `feof_unlocked`).
 pub const EOF_SEEN: c_int = 0x10;
@@ -74,8 +75,9 @@ pub struct File {
     short_buf: [u8; 1],
     /// Next stream in the list of open streams.
     next: *mut File,
-    /// `flockfile`'s lock: the id of the thread that holds it (0: free) and how many times it
-    /// took it (recursive: `flockfile` nests).
+    /// `flockfile`'s lock: its futex word (`pthread::lock_word`), the id of the thread that holds
+    /// it (0: free) and how many times it took it (recursive: `flockfile` nests).
+    lock_word: AtomicU32,
     lock_owner: AtomicU64,
     lock_depth: AtomicU32,
 }
@@ -111,31 +113,47 @@ impl File {
             saved_end: null_mut(),
             short_buf: [0],
             next: null_mut(),
+            lock_word: AtomicU32::new(0),
             lock_owner: AtomicU64::new(0),
             lock_depth: AtomicU32::new(0),
         }
     }
 
-    /// Take the stream's lock (`flockfile`), waiting while another thread holds it; the holder
+    /// Take the stream's lock (`flockfile`), sleeping while another thread holds it; the holder
     /// may take it again.
     pub fn lock(&self) {
-        while !self.try_lock() {
-            let_others_run();
+        if !self.take_again() {
+            lock_word(&self.lock_word);
+            self.held_by_me();
         }
     }
 
     /// Take the stream's lock if it is free or this thread's (`ftrylockfile`).
     pub fn try_lock(&self) -> bool {
-        let me = thread_id();
-        if self.lock_owner.load(Ordering::Relaxed) == me {
-            self.lock_depth.fetch_add(1, Ordering::Relaxed);
+        if self.take_again() {
             return true;
         }
-        if self.lock_owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        if self.lock_word.compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return false;
         }
-        self.lock_depth.store(1, Ordering::Relaxed);
+        self.held_by_me();
         true
+    }
+
+    /// The holder taking the lock once more. Only the holder finds its own id in `lock_owner`
+    /// (no other thread writes it there), so a relaxed read decides.
+    fn take_again(&self) -> bool {
+        if self.lock_owner.load(Ordering::Relaxed) != thread_id() {
+            return false;
+        }
+        self.lock_depth.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Record the lock word just taken as this thread's, taken once.
+    fn held_by_me(&self) {
+        self.lock_owner.store(thread_id(), Ordering::Relaxed);
+        self.lock_depth.store(1, Ordering::Relaxed);
     }
 
     /// Give the lock back once as many times as it was taken (`funlockfile`); a thread that
@@ -145,7 +163,8 @@ impl File {
             return;
         }
         if self.lock_depth.fetch_sub(1, Ordering::Relaxed) == 1 {
-            self.lock_owner.store(0, Ordering::Release);
+            self.lock_owner.store(0, Ordering::Relaxed);
+            unlock_word(&self.lock_word);
         }
     }
 
@@ -216,38 +235,26 @@ fn thread_id() -> u64 {
     ID.with(|x| x as *const u8 as u64)
 }
 
-/// Let other threads run while this one waits for a lock.
-#[cfg(not(test))]
-fn let_others_run() {
-    crate::kernel::threads::yield_now();
-}
-#[cfg(test)]
-fn let_others_run() {
-    std::thread::yield_now();
-}
-
 /// Head of the list of streams opened by fopen/fdopen (the std streams are always flushed too),
 /// and the lock of that list: threads open and close streams, and `fflush(NULL)` walks it, at
 /// the same time. Held only while the list is changed or walked (a walk's callback flushes a
 /// stream; it must not open or close one).
 static OPEN: SyncCell<*mut File> = SyncCell::new(null_mut());
-static OPEN_LOCK: AtomicBool = AtomicBool::new(false);
+static OPEN_LOCK: AtomicU32 = AtomicU32::new(0);
 
 /// The list of open streams, held until dropped.
 struct OpenList;
 
 impl OpenList {
     fn lock() -> OpenList {
-        while OPEN_LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
-            let_others_run();
-        }
+        lock_word(&OPEN_LOCK);
         OpenList
     }
 }
 
 impl Drop for OpenList {
     fn drop(&mut self) {
-        OPEN_LOCK.store(false, Ordering::Release);
+        unlock_word(&OPEN_LOCK);
     }
 }
 

@@ -117,6 +117,8 @@ pub enum FmtError {
     Ilseq,
     /// The format ended inside a conversion, or a bad positional specification (EINVAL).
     Invalid,
+    /// No memory for a conversion's digits (ENOMEM).
+    NoMemory,
 }
 
 /// Format `fmt` with `args` into `sink`; returns the number of bytes produced.
@@ -623,7 +625,7 @@ unsafe fn convert(out: &mut Out, spec: &Spec, arg: Arg) -> Result<(), FmtError> 
         }
         _ => match arg {
             Arg::Double(v) => printf_float::double(out, spec, v),
-            Arg::LongDouble(v) => printf_float::long_double(out, spec, v),
+            Arg::LongDouble(v) => printf_float::long_double(out, spec, v)?,
             _ => {}
         },
     }

@@ -2,9 +2,9 @@
 //! x87 80-bit `long double`. Decimal conversions use the exact digits of `float_dec.rs` and round
 //! half-to-even on the exact value, so the output equals glibc's digit for digit.
 
-use super::SyncCell;
 use super::float_dec::{self, Decimal, Stop};
-use super::printf::{F80, Out, Spec};
+use super::printf::{F80, FmtError, Out, Spec};
+use alloc::vec::Vec;
 
 /// A finite or special value, decomposed.
 enum Val {
@@ -21,11 +21,6 @@ enum Val {
 const F64_BUF: usize = 1100;
 /// For long doubles: integer part ≤ 4933 digits, exact expansion ≤ 11,500 significant.
 const F80_BUF: usize = 12_000;
-
-/// The long-double digit buffer (too big for a kernel stack). core-rt is single-threaded; the
-/// flag catches re-entry (which would need printf from an interrupt handler).
-static F80_SCRATCH: SyncCell<[u8; F80_BUF]> = SyncCell::new([0; F80_BUF]);
-static F80_BUSY: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// Format a `double`.
 pub fn double(out: &mut Out, spec: &Spec, v: f64) {
@@ -47,8 +42,10 @@ pub fn double(out: &mut Out, spec: &Spec, v: f64) {
     decimal::<{ float_dec::F64_WORDS }>(out, spec, neg, &val, &mut buf);
 }
 
-/// Format an x87 `long double`.
-pub fn long_double(out: &mut Out, spec: &Spec, v: F80) {
+/// Format an x87 `long double`. Its digit buffer is too big for a kernel stack, so each call
+/// takes one from the heap (threads print at the same time); without the memory, printf fails
+/// with ENOMEM, as glibc's does.
+pub fn long_double(out: &mut Out, spec: &Spec, v: F80) -> Result<(), FmtError> {
     let neg = v.sign_exp & 0x8000 != 0;
     let exp = (v.sign_exp & 0x7fff) as i32;
     let val = if exp == 0x7fff {
@@ -59,27 +56,14 @@ pub fn long_double(out: &mut Out, spec: &Spec, v: F80) {
         Val::Finite { m: v.mant, e: exp - 16383 - 63 }
     };
     if spec.conv == b'a' || spec.conv == b'A' {
-        return hex(out, spec, neg, &val, HexStyle::X87);
+        hex(out, spec, neg, &val, HexStyle::X87);
+        return Ok(());
     }
-    use core::sync::atomic::Ordering;
-    if F80_BUSY.swap(true, Ordering::Acquire) {
-        // Re-entered (an interrupt handler printing a long double): fall back to double precision.
-        let d = f80_to_f64_approx(neg, &val);
-        return double(out, spec, d);
-    }
-    // SAFETY: F80_BUSY gives this call exclusive use of the scratch buffer.
-    let buf = unsafe { &mut *F80_SCRATCH.get() };
-    decimal::<{ float_dec::F80_WORDS }>(out, spec, neg, &val, buf);
-    F80_BUSY.store(false, Ordering::Release);
-}
-
-fn f80_to_f64_approx(neg: bool, v: &Val) -> f64 {
-    let mag = match *v {
-        Val::Nan => f64::NAN,
-        Val::Inf => f64::INFINITY,
-        Val::Finite { m, e } => libm::ldexp(m as f64, e),
-    };
-    if neg { -mag } else { mag }
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(F80_BUF).map_err(|_| FmtError::NoMemory)?;
+    buf.resize(F80_BUF, 0);
+    decimal::<{ float_dec::F80_WORDS }>(out, spec, neg, &val, &mut buf);
+    Ok(())
 }
 
 fn sign_of(spec: &Spec, neg: bool) -> &'static [u8] {

@@ -295,6 +295,22 @@ fn long_doubles_match_glibc() {
     }
 }
 
+/// Several threads formatting long doubles at once each get every digit (the digit buffer is the
+/// call's own; a shared one made the threads that found it busy print double-precision digits).
+#[test]
+fn long_doubles_formatted_by_several_threads_keep_every_digit() {
+    let v = parse_f80("-1.18973149535723176502e+4932");
+    let want = mine("%.40Lf", vec![Arg::LongDouble(v)]);
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let want = want.clone();
+            std::thread::spawn(move || (0..200).filter(|_| mine("%.40Lf", vec![Arg::LongDouble(v)]) != want).count())
+        })
+        .collect();
+    let wrong: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(wrong, 0, "{wrong} of 800 conversions differ from one thread's");
+}
+
 #[test]
 fn misc_formats_match_glibc() {
     // Literal text, %%, positional arguments, * width/precision, %n, unknown conversions.

@@ -55,6 +55,10 @@ fn result(r: Result<usize, FmtError>) -> c_int {
             crate::errno::set(Errno::EINVAL);
             -1
         }
+        Err(FmtError::NoMemory) => {
+            crate::errno::set(Errno::ENOMEM);
+            -1
+        }
     }
 }
 
