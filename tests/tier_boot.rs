@@ -18,6 +18,9 @@
 //!   dlsym/dlopen/dlerror in QEMU; the addresses must be those of build/kernel.sym, whether the
 //!   boot files carry the map compressed (kernel.sym.gz, as `make image` ships it: inflated once,
 //!   on first use) or plain (kernel.sym).
+//! - `two_threads_find_a_symbol_while_the_map_is_inflated`: tests/tier_boot/dlsym_threads.c
+//!   (interpreted, two CPUs): two threads' first look-ups of a name only the symbol map has, at
+//!   the same moment; both get its address, the map inflated once.
 //! - `damaged_symbol_map_is_one_line_and_no_map`: a kernel.sym.gz with a flipped byte is reported
 //!   once, in one line, and dlsym goes on as without a map.
 //! - `warm_boot_links_the_specialized_objects_from_the_snapshot`: tests/tiering/specialize.c on a
@@ -377,6 +380,31 @@ fn dlsym_finds_the_kernels_own_symbols() {
             eprintln!("tier_boot: {l}");
         }
     }
+}
+
+/// Two threads ask for a name only the symbol map has at the same moment, the boot's first
+/// look-ups: the one that comes second waits for the map the first inflates (it used to get no
+/// map, and NULL, while the first was inflating).
+#[test]
+fn two_threads_find_a_symbol_while_the_map_is_inflated() {
+    let dir = scratch("dlsym-threads");
+    let bc = dir.join("dlsym_threads.bc");
+    bitcode(
+        "tests/tier_boot/dlsym_threads.c",
+        &bc,
+        &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
+    );
+    let tar = initrd_with_map(&dir, &root().join("build/kernel.sym.gz"), &[&bc]);
+    let q = qemu(&tar).smp(2).args(&["run", "--tier", "interp", "/boot/dlsym_threads.bc"]).run();
+    assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
+    let want = kernel_sym("core_rt_boot");
+    for k in 0..2 {
+        let line = format!("thread {k}: dlsym core_rt_boot = {want:#x}\n");
+        assert!(q.serial.contains(&line), "expected {line:?} (the address in build/kernel.sym):\n{}", q.all());
+    }
+    let inflated =
+        q.serial.lines().filter(|l| l.starts_with("core-rt: symbol map: /boot/kernel.sym.gz inflated")).count();
+    assert_eq!(inflated, 1, "inflated once:\n{}", q.all());
 }
 
 /// A damaged kernel.sym.gz: one line naming it and the problem, then dlsym as without a map

@@ -5,7 +5,7 @@
 //! memory. A plain `/boot/kernel.sym` is read in place. Readers, all off the normal path: dlsym's
 //! fallback, the driver's coverage report, fault and panic backtraces.
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// The map as shipped by `make image`.
 pub const GZ_PATH: &str = "/boot/kernel.sym.gz";
@@ -13,7 +13,8 @@ pub const GZ_PATH: &str = "/boot/kernel.sym.gz";
 pub const PLAIN_PATH: &str = "/boot/kernel.sym";
 
 static MAP: spin::Once<Option<&'static [u8]>> = spin::Once::new();
-static LOADING: AtomicBool = AtomicBool::new(false);
+/// The thread that inflates the map (0: none yet).
+static LOADER: AtomicU64 = AtomicU64::new(0);
 
 /// The map, when the image was booted with a readable one: the first call inflates
 /// `/boot/kernel.sym.gz` (a damaged one is reported in one line and counts as no map).
@@ -21,12 +22,31 @@ pub fn boot_map() -> Option<&'static [u8]> {
     if let Some(m) = MAP.get() {
         return *m;
     }
-    // One CPU, one thread: a second entry while loading can only come from a fault or panic
-    // inside the inflater, whose backtrace then goes without names instead of waiting for itself.
-    if LOADING.swap(true, Ordering::Acquire) {
-        return None;
+    // The first caller inflates the map. The loading thread entering again can only come from a
+    // fault or panic inside the inflater, whose backtrace then goes without names instead of
+    // waiting for itself; another thread yields its CPU until the map is there (nothing
+    // preempts, so spinning could hold the CPU the loader needs).
+    let me = running_thread();
+    match LOADER.compare_exchange(0, me, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => *MAP.call_once(load),
+        Err(loader) if loader == me => None,
+        Err(_) => loop {
+            if let Some(m) = MAP.get() {
+                return *m;
+            }
+            crate::sched::yield_now();
+        },
     }
-    *MAP.call_once(load)
+}
+
+/// The running thread's id (host tests run on threads the scheduler does not know: one id).
+#[cfg(not(test))]
+fn running_thread() -> u64 {
+    crate::sched::current_id()
+}
+#[cfg(test)]
+fn running_thread() -> u64 {
+    1
 }
 
 /// The map only if reading it needs no memory (loaded before, or plain): for fault reports

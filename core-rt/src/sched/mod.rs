@@ -313,10 +313,16 @@ pub fn current() -> Arc<Thread> {
     unsafe { (*this_cpu().current.get()).clone() }.expect("no current thread")
 }
 
-/// The running thread's id.
+/// The running thread's id: the main thread's (1) before the scheduler is set up on this CPU,
+/// early in the boot, when only the main thread exists (a fault report may ask then).
 pub fn current_id() -> ThreadId {
-    // SAFETY: as in `current`.
-    unsafe { (*this_cpu().current.get()).as_ref().map_or(1, |t| t.id) }
+    let p = context::cpu_local() as *const PerCpu;
+    if p.is_null() {
+        return 1;
+    }
+    // SAFETY: the GS base points into CPUS (see `this_cpu`); `current` is written only by this
+    // CPU's idle loop, which is not running now.
+    unsafe { (*(*p).current.get()).as_ref().map_or(1, |t| t.id) }
 }
 
 /// The C library's per-thread word of the running thread (`None` before the scheduler is set
