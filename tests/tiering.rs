@@ -726,6 +726,30 @@ fn a_function_hot_in_its_first_call_is_specialized_with_a_compile_thread() {
     );
 }
 
+/// The same with short calls: bench-jit's spec_rows, whose `score` (64 rows of 256) is hot by its
+/// loops at its second call, which asks for the whole function instead of an OSR variant. The job
+/// waits for a few more interpreted calls' values, and the specialized body, whose row loop
+/// clang unrolled into two inner loops that the constant row length folds into one, is
+/// unroll-and-jammed. Without the wait, 3 of 3 runs kept generic O3 code, not jammed.
+#[test]
+fn a_function_with_short_calls_hot_at_its_second_call_is_specialized_with_a_compile_thread() {
+    let err = support::run_both_in(
+        "bench",
+        "spec_rows",
+        &["--tier", "auto", "--jit-threads", "1", "--verbose"],
+        &["256", "64", "2000"],
+    );
+    let score: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] score: ")).collect();
+    assert!(
+        score.iter().any(|l| l.contains(" specialized arg3=256 arg4=64 (100 % of calls)")),
+        "score's code is not specialized on its sizes:\n{err}"
+    );
+    assert!(
+        score.iter().any(|l| l.contains("unroll-and-jam: x4: 1 of 1 loop nests jammed")),
+        "score's row nest is not unroll-and-jammed:\n{err}"
+    );
+}
+
 #[test]
 fn the_end_of_a_run_gives_looping_functions_o2_and_the_main_work_o3() {
     // Synchronous compiles (a compile thread applies these rules while the program runs): `step`

@@ -446,7 +446,7 @@ impl Tiering {
                 }
                 _ => format!("heat {heat} >= {}", self.thresholds.of(to)),
             };
-            if let Some(mark) = self.defer_for_values(m, f, to) {
+            if let Some(mark) = self.defer_for_values(m, f, to, main_work.is_some()) {
                 m.set_tier_mark(f, mark);
                 return;
             }

@@ -68,6 +68,12 @@ impl Tiering {
     fn whole_function_instead(&mut self, m: &mut Machine, f: FuncId, point: u32, level: OptLevel) -> OsrDecision {
         let (calls, entries) = (m.calls(f), m.osr_count(f, point));
         if self.levels[f.index()].is_none() && !self.function_pending(f) {
+            // Its next few calls first, interpreted, if they can still give the job a
+            // specialization (the tier hook then queues it, with the values).
+            if let Some(mark) = self.defer_for_values(m, f, level, false) {
+                m.set_tier_mark(f, mark);
+                return OsrDecision::Later(entries + self.thresholds.hot.max(1));
+            }
             let block = m.osr_header(f, point).map_or(0, |p| p.block);
             let reason = format!("loop header block {block} entered {entries} times in {calls} calls");
             self.queue(m, f, level, reason, false);

@@ -141,19 +141,29 @@ impl Tiering {
     }
 
     /// With a compile thread, the tier mark to come back at instead of queueing `f`'s
-    /// whole-function job now, if that job would be chosen too early to get a specialization.
-    /// That is when `f` is worth specializing, its calls already run their loops in its OSR
-    /// variant, or will once its queued compile is done (so waiting costs them little), and irvm has recorded fewer than
-    /// [`Tiering::min_recorded_calls`] of their argument values, at most [`DEFER_CALLS`] calls in.
-    /// A job queued with none would be built at once by an idle compile thread, before
-    /// `specialize_waiting` could give it one: `conv` of spec_conv is hot within its first call
-    /// (an OSR variant), asks for its whole function at its second, and then kept generic O2
-    /// code for the rest of the run.
-    pub(crate) fn defer_for_values(&self, m: &Machine, f: FuncId, level: OptLevel) -> Option<u64> {
+    /// whole-function job now, if that job would be chosen too early to get a specialization:
+    /// `f` is worth specializing and irvm has recorded fewer than
+    /// [`Tiering::min_recorded_calls`] of its calls' argument values, at most [`DEFER_CALLS`]
+    /// calls in. A job queued with none would be built at once by an idle compile thread, before
+    /// `specialize_waiting` could give it one (the program's main work aside, below). Waiting
+    /// costs little: the calls run their loops
+    /// in `f`'s OSR variant if it has one (or will once its queued compile is done), a long call
+    /// gets one meanwhile, and short calls are few (at most `DEFER_CALLS`). Seen: `conv` of
+    /// spec_conv is hot within its first call (an OSR variant), asks for its whole function at
+    /// its second, and then kept generic O2 code for the rest of the run; `score` of spec_rows,
+    /// whose calls are short, asked at its second call (or its ninth) and kept generic O3 code,
+    /// with its row loop unrolled by clang into two inner loops that only the constant row
+    /// length folds into one (the nest unroll-and-jam takes: 3x faster).
+    pub(crate) fn defer_for_values(&self, m: &Machine, f: FuncId, level: OptLevel, main_work: bool) -> Option<u64> {
         if !self.specialize || level < OptLevel::O2 || !self.compiles_in_background() {
             return None;
         }
-        if !self.osr.has_variant(f) && !self.osr_pending(f) {
+        // The program's main work, asked for at its second call, goes at once unless its calls
+        // run an OSR variant: it has its own way to a specialization (`specialize_waiting`'s
+        // recompile), and held back, its request may not come again (app-tinyllama's
+        // `model_forward`: its share of the time falls as the kernels get native code, and it
+        // stayed interpreted for the rest of the run).
+        if main_work && !self.osr.has_variant(f) && !self.osr_pending(f) {
             return None;
         }
         let calls = m.calls(f);
