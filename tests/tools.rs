@@ -153,6 +153,22 @@ fn bench_jit_stops_when_a_run_wrote_no_profile() {
     // The small size's run reads its profile too (which code each size installed).
     assert!(err.contains("bench-jit: fib 34: no data: bareflow wrote no profile to "), "{err}");
     assert!(!out.exists() || std::fs::read_to_string(&out).unwrap().is_empty(), "a table was written");
+    // Its work directory (the builds, the profile it named) is gone, failed run or not.
+    let named = err.split("no profile to ").nth(1).and_then(|r| r.split_whitespace().next()).unwrap();
+    let work = std::path::Path::new(named).parent().unwrap();
+    assert!(work.starts_with(std::env::temp_dir()) && !work.exists(), "{} left behind:\n{err}", work.display());
+}
+
+#[test]
+fn bench_jit_names_a_binary_that_is_not_there() {
+    let o = Command::new("python3")
+        .arg(root().join("tools/bench-jit.py"))
+        .args(["--bareflow", "/nonexistent/bareflow", "--runs", "1", "--only", "fib"])
+        .output()
+        .expect("python3 tools/bench-jit.py");
+    let err = support::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err, "bench-jit: --bareflow /nonexistent/bareflow: not an executable file\n");
 }
 
 #[test]

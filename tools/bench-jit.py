@@ -111,7 +111,16 @@ def main():
                     help="run bareflow with --fp-contract (fused multiply-adds, as -march=native) and check its output against the -march=native build's")
     a = ap.parse_args()
     extra = ["--fp-contract"] if a.fp_contract else []
-    work = tempfile.mkdtemp(prefix="bench-jit-")
+    for flag, path in (("--bareflow", a.bareflow), ("--baseline", a.baseline)):
+        if path is not None and not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            die(f"{flag} {path}: not an executable file")
+    # The builds, outputs and profiles of the runs: gone when the script ends, failed or not.
+    with tempfile.TemporaryDirectory(prefix="bench-jit-") as work:
+        measure(a, extra, work)
+
+
+def measure(a, extra, work):
+    """Build and run every benchmark in directory `work`, print the table (and write --out)."""
     rows, compiles, base, notes = [], {}, [], []
     for name, small, large in BENCHMARKS:
         if a.only and name not in a.only:
