@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::hooks::{LiveValue, OsrHeader};
 use crate::isa::FuncId;
 use crate::labels::ComputedGoto;
-use crate::llvm::{Ty, TyKind};
+use crate::llvm::{Ty, TyKind, Val};
 use crate::profile::Profile;
 use crate::translate::BranchKind;
 use crate::vm::{Machine, take_seed};
@@ -83,27 +83,11 @@ impl Machine {
         !self.prog.funcs[f.index()].external
     }
 
-    /// `f`'s signature as native code sees it (from its type and parameter attributes).
+    /// `f`'s signature as native code sees it (from its type and parameter attributes, read on
+    /// the first ask: the tier hooks ask at every poll, and each attribute is looked up by name).
     pub fn signature(&self, f: FuncId) -> Signature {
-        let fv = self.prog.funcs[f.index()].val;
-        let ty = fv.fn_type();
-        let ret = ty.ret();
-        let params = fv.params();
-        let scalar = |t: Ty| match t.kind() {
-            TyKind::Int(w) => w <= 64,
-            TyKind::Ptr | TyKind::Float | TyKind::Double => true,
-            _ => false,
-        };
-        let in_memory =
-            |k: u32| ["byval", "sret", "inalloca", "preallocated"].iter().any(|a| fv.fn_param_attr(k, a).is_some());
-        let is_vector = |t: Ty| matches!(t.kind(), TyKind::Vector);
-        Signature {
-            vararg: ty.is_vararg(),
-            vector: is_vector(ret) || params.iter().any(|p| is_vector(p.ty())),
-            plain: params.len() <= 6
-                && params.iter().enumerate().all(|(k, p)| scalar(p.ty()) && !in_memory(k as u32))
-                && (matches!(ret.kind(), TyKind::Void) || scalar(ret)),
-        }
+        let func = &self.prog.funcs[f.index()];
+        *func.signature.get_or_init(|| read_signature(func.val))
     }
 
     /// How `f` uses computed goto (`blockaddress`, `indirectbr`): whether its block addresses,
@@ -359,5 +343,27 @@ impl Machine {
         if let Some(c) = self.stats[f.index()].counters.get_mut(ctr) {
             *c = mark;
         }
+    }
+}
+
+/// The signature of function `fv` as native code sees it.
+fn read_signature(fv: Val) -> Signature {
+    let ty = fv.fn_type();
+    let ret = ty.ret();
+    let params = fv.params();
+    let scalar = |t: Ty| match t.kind() {
+        TyKind::Int(w) => w <= 64,
+        TyKind::Ptr | TyKind::Float | TyKind::Double => true,
+        _ => false,
+    };
+    let in_memory =
+        |k: u32| ["byval", "sret", "inalloca", "preallocated"].iter().any(|a| fv.fn_param_attr(k, a).is_some());
+    let is_vector = |t: Ty| matches!(t.kind(), TyKind::Vector);
+    Signature {
+        vararg: ty.is_vararg(),
+        vector: is_vector(ret) || params.iter().any(|p| is_vector(p.ty())),
+        plain: params.len() <= 6
+            && params.iter().enumerate().all(|(k, p)| scalar(p.ty()) && !in_memory(k as u32))
+            && (matches!(ret.kind(), TyKind::Void) || scalar(ret)),
     }
 }

@@ -45,6 +45,8 @@ pub(crate) struct Func {
     pub(crate) native_asked: bool,
     /// How it uses computed goto (read from its body on first ask).
     pub(crate) computed_goto: std::sync::OnceLock<crate::labels::ComputedGoto>,
+    /// Its signature as native code sees it (read from its type and attributes on first ask).
+    pub(crate) signature: std::sync::OnceLock<crate::inspect::Signature>,
 }
 
 /// Global memory of the program (freed with it).
@@ -129,6 +131,7 @@ impl Program {
                 thunk: 0,
                 native_asked: false,
                 computed_goto: std::sync::OnceLock::new(),
+                signature: std::sync::OnceLock::new(),
             });
         }
         let mut p = Program {
