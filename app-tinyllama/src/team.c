@@ -40,10 +40,9 @@ struct Team {
     void *ctx;
     int items;
     int chunk; /* items per chunk of the current loop */
-    /* The current loop's number (bits 63-32), its number of chunks (31-16) and its next chunk not taken yet
-     * (15-0): a thread takes a chunk only of the loop it woke for, so one that wakes late cannot take the next
-     * loop's, and only a chunk that exists. */
-    Lane *lanes; /* one per thread */
+    /* One lane per thread. Its ticket carries the loop's number: a thread takes a chunk only of the loop it woke
+     * for, so one that wakes late cannot take the next loop's, and only a chunk that exists. */
+    Lane *lanes;
     atomic_int done; /* items of the current loop finished */
     atomic_ulong generation;
     atomic_int stop;
