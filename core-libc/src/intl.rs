@@ -2,7 +2,6 @@
 //! returns every message untranslated; so the lookups are the identity (plural choice by `n == 1`)
 //! and the domain bindings are remembered and reported back, but no catalog is ever read.
 
-use super::stdio::SyncCell;
 use core::ffi::{c_char, c_int, c_ulong};
 use core::ptr::null_mut;
 
@@ -36,7 +35,11 @@ const fn initial_domain() -> [u8; 64] {
     b
 }
 
-static STATE: SyncCell<State> = SyncCell::new(State { current: initial_domain(), bindings: [EMPTY; 16], used: 0 });
+/// The current domain and the bindings: one table for the process, behind a lock (threads may set
+/// domains at the same time; glibc locks them too). The strings the functions return point into it
+/// (a static: they stay valid), as glibc's point into its own tables.
+static STATE: spin::Mutex<State> =
+    spin::Mutex::new(State { current: initial_domain(), bindings: [EMPTY; 16], used: 0 });
 
 /// The glibc default directory for message catalogs.
 const DEFAULT_DIR: &[u8] = b"/usr/share/locale\0";
@@ -58,15 +61,11 @@ fn name_eq(buf: &[u8], s: &[u8]) -> bool {
     &buf[..n] == s
 }
 
-/// The binding for `domain`, created if `create`.
+/// The binding for `domain` in the locked table `st`, created if `create`.
 ///
 /// # Safety
 /// `domain` NUL-terminated.
-unsafe fn binding(domain: *const c_char, create: bool) -> Option<&'static mut Binding> {
-    // SAFETY: the bindings are one table for the process, touched only here and by `textdomain`;
-    // these calls are not thread-safe here (glibc locks them): a program sets its domains before
-    // it starts threads, as programs do.
-    let st = unsafe { &mut *STATE.get() };
+unsafe fn binding(st: &mut State, domain: *const c_char, create: bool) -> Option<&mut Binding> {
     // SAFETY: per the caller.
     let d = unsafe { core::ffi::CStr::from_ptr(domain) }.to_bytes();
     if let Some(i) = st.bindings[..st.used].iter().position(|b| name_eq(&b.domain, d)) {
@@ -144,8 +143,7 @@ crate::libc_fn! {
     /// # Safety
     /// `domain` NULL or NUL-terminated.
     fn textdomain(domain: *const c_char) -> *mut c_char {
-        // SAFETY: as in `binding`.
-        let st = unsafe { &mut *STATE.get() };
+        let mut st = STATE.lock();
         if !domain.is_null() {
             // SAFETY: per the caller.
             unsafe { store(&mut st.current, domain) };
@@ -162,8 +160,9 @@ crate::libc_fn! {
         if domain.is_null() {
             return null_mut();
         }
+        let mut st = STATE.lock();
         // SAFETY: per the caller.
-        let Some(b) = (unsafe { binding(domain, !dir.is_null()) }) else {
+        let Some(b) = (unsafe { binding(&mut st, domain, !dir.is_null()) }) else {
             return DEFAULT_DIR.as_ptr() as *mut c_char;
         };
         if !dir.is_null() {
@@ -183,8 +182,9 @@ crate::libc_fn! {
         if domain.is_null() {
             return null_mut();
         }
+        let mut st = STATE.lock();
         // SAFETY: per the caller.
-        let Some(b) = (unsafe { binding(domain, !codeset.is_null()) }) else {
+        let Some(b) = (unsafe { binding(&mut st, domain, !codeset.is_null()) }) else {
             return null_mut();
         };
         if !codeset.is_null() {
