@@ -326,19 +326,27 @@ fn kernel_sym(name: &str) -> u64 {
     u64::from_str_radix(line.split_once(' ').unwrap().0, 16).unwrap()
 }
 
-/// tests/tier_boot/dlsym.c, interpreted in QEMU with `map` as the boot files' symbol map: the
-/// serial output.
-fn dlsym_run(test: &str, map: &Path) -> String {
+/// tests/tier_boot/NAME.c at -O1, interpreted in QEMU (with `cpus` guest CPUs, else as `SMP`
+/// says) and `map` as the boot files' symbol map; the boot, checked to exit 0.
+fn interpreted_with_map(test: &str, name: &str, map: &Path, cpus: Option<u32>) -> support::Boot {
     let dir = scratch(test);
-    let bc = dir.join("dlsym.bc");
+    let bc = dir.join(format!("{name}.bc"));
     bitcode(
-        "tests/tier_boot/dlsym.c",
+        &format!("tests/tier_boot/{name}.c"),
         &bc,
         &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
     );
     let tar = initrd_with_map(&dir, map, &[&bc]);
-    let q = qemu(&tar).args(&["run", "--tier", "interp", "/boot/dlsym.bc"]).run();
+    let q = cpus.map_or_else(|| qemu(&tar), |n| qemu(&tar).smp(n));
+    let q = q.args(&["run", "--tier", "interp", &format!("/boot/{name}.bc")]).run();
     assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
+    q
+}
+
+/// tests/tier_boot/dlsym.c, interpreted in QEMU with `map` as the boot files' symbol map: the
+/// serial output.
+fn dlsym_run(test: &str, map: &Path) -> String {
+    let q = interpreted_with_map(test, "dlsym", map, None);
     let serial = q.serial;
     assert!(serial.contains("dlopen(NULL) ok"), "{serial}");
     assert!(
@@ -387,16 +395,7 @@ fn dlsym_finds_the_kernels_own_symbols() {
 /// map, and NULL, while the first was inflating).
 #[test]
 fn two_threads_find_a_symbol_while_the_map_is_inflated() {
-    let dir = scratch("dlsym-threads");
-    let bc = dir.join("dlsym_threads.bc");
-    bitcode(
-        "tests/tier_boot/dlsym_threads.c",
-        &bc,
-        &["-O1", "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables"],
-    );
-    let tar = initrd_with_map(&dir, &root().join("build/kernel.sym.gz"), &[&bc]);
-    let q = qemu(&tar).smp(2).args(&["run", "--tier", "interp", "/boot/dlsym_threads.bc"]).run();
-    assert_eq!(q.code, 0, "QEMU run failed:\n{}", q.all());
+    let q = interpreted_with_map("dlsym-threads", "dlsym_threads", &root().join("build/kernel.sym.gz"), Some(2));
     let want = kernel_sym("core_rt_boot");
     for k in 0..2 {
         let line = format!("thread {k}: dlsym core_rt_boot = {want:#x}\n");

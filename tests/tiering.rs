@@ -170,6 +170,12 @@ fn fp_contract_fuses_in_every_tier_or_in_none() {
     }
 }
 
+/// The tier log's lines about function `name` (`[tier] NAME: ...`).
+fn tier_lines<'a>(err: &'a str, name: &str) -> Vec<&'a str> {
+    let prefix = format!("[tier] {name}: ");
+    err.lines().filter(|l| l.starts_with(&prefix)).collect()
+}
+
 /// `bareflow run FLAGS BC -- ARG` with every compiled module dumped (`BAREFLOW_JIT_DUMP`) into
 /// a fresh target/tiering/NAME.dump; returns the run's output and the dump directory.
 fn run_dumping(name: &str, bc: &std::path::Path, flags: &[&str], arg: &str) -> (std::process::Output, PathBuf) {
@@ -522,7 +528,7 @@ fn a_stable_argument_that_no_loop_size_or_branch_uses_is_not_specialized() {
     // on its loop bound w only, tag and id (only stored) are refused with the reason.
     let (_, err, _) =
         run_both("stable_but_useless", &["--tier", "auto", "--jit-threads", "0", "--verbose"], &["64", "20000", "7"]);
-    let smooth: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] smooth: ")).collect();
+    let smooth = tier_lines(&err, "smooth");
     assert!(
         smooth.iter().any(|l| l.contains(" specialized arg2=64 (100 % of calls)")),
         "smooth not specialized on its loop bound:\n{err}"
@@ -532,7 +538,7 @@ fn a_stable_argument_that_no_loop_size_or_branch_uses_is_not_specialized() {
         smooth.iter().any(|l| l.contains("not specialized on arg3: a constant there reaches no loop bound")),
         "no refusal logged for smooth's tag:\n{err}"
     );
-    let remember: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] remember: ")).collect();
+    let remember = tier_lines(&err, "remember");
     assert!(remember.iter().any(|l| l.contains("not specialized on arg1: ")), "no refusal for remember:\n{err}");
     assert!(remember.iter().all(|l| !l.contains(" specialized arg")), "remember specialized:\n{err}");
 }
@@ -718,7 +724,7 @@ fn a_function_hot_in_its_first_call_is_specialized_with_a_compile_thread() {
         &["--tier", "auto", "--jit-threads", "1", "--verbose"],
         &["512", "512", "3", "200"],
     );
-    let conv: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] conv: ")).collect();
+    let conv = tier_lines(&err, "conv");
     assert!(conv.iter().any(|l| l.contains("OSR at loop header")), "conv entered no OSR variant:\n{err}");
     assert!(
         conv.iter().any(|l| l.contains(" specialized arg3=512 arg4=512 arg5=3 arg6=3 (100 % of calls)")),
@@ -739,7 +745,7 @@ fn a_function_with_short_calls_hot_at_its_second_call_is_specialized_with_a_comp
         &["--tier", "auto", "--jit-threads", "1", "--verbose"],
         &["256", "64", "2000"],
     );
-    let score: Vec<&str> = err.lines().filter(|l| l.starts_with("[tier] score: ")).collect();
+    let score = tier_lines(&err, "score");
     assert!(
         score.iter().any(|l| l.contains(" specialized arg3=256 arg4=64 (100 % of calls)")),
         "score's code is not specialized on its sizes:\n{err}"

@@ -69,6 +69,15 @@ unsafe fn stream<'a>(f: *mut File) -> &'a mut File {
     unsafe { &mut *f }
 }
 
+/// `f`'s lock for the call (dropped at its end) and the stream itself.
+///
+/// # Safety
+/// `f` is live for the call.
+unsafe fn locked<'a>(f: *mut File) -> (file::Locked, &'a mut File) {
+    // SAFETY: per the caller.
+    unsafe { (file::Locked::new(f), stream(f)) }
+}
+
 /// Flush every stream (`fflush(NULL)`), each under its lock if `locked`. `exit` flushes without
 /// the locks (glibc's exit does the same): a thread blocked in a read holds its stream's lock, and
 /// the process ends whatever the other threads are doing. Returns whether every flush succeeded.
@@ -178,9 +187,7 @@ crate::libc_fn! {
             return if flush_all(true) { 0 } else { EOF };
         }
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let s = unsafe { stream(f) };
+        let (_locked, s) = unsafe { locked(f) };
         if !file::flush_write(s) {
             return EOF;
         }
@@ -201,9 +208,7 @@ crate::libc_fn! {
     /// `f` live.
     fn fputc(c: c_int, f: *mut File) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let s = unsafe { stream(f) };
+        let (_locked, s) = unsafe { locked(f) };
         if s.write_ptr < s.write_end {
             // SAFETY: room in the buffer (fully buffered write mode).
             unsafe {
@@ -315,9 +320,7 @@ crate::libc_fn! {
     /// `f` live.
     fn fgetc(f: *mut File) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let s = unsafe { stream(f) };
+        let (_locked, s) = unsafe { locked(f) };
         // SAFETY: live stream; read_ptr < read_end after a successful fill.
         unsafe {
             if s.read_ptr >= s.read_end && !file::fill(s) {
@@ -365,9 +368,7 @@ crate::libc_fn! {
     /// `f` live.
     fn __underflow(f: *mut File) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let s = unsafe { stream(f) };
+        let (_locked, s) = unsafe { locked(f) };
         // SAFETY: live stream.
         unsafe { if file::fill(s) { *s.read_ptr as c_int } else { EOF } }
     }
@@ -378,9 +379,8 @@ crate::libc_fn! {
     /// `f` live.
     fn ungetc(c: c_int, f: *mut File) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        if c == EOF || !file::unget(unsafe { stream(f) }, c as u8) { EOF } else { c as u8 as c_int }
+        let (_locked, s) = unsafe { locked(f) };
+        if c == EOF || !file::unget(s, c as u8) { EOF } else { c as u8 as c_int }
     }
 
     /// `size_t fread(void *p, size_t size, size_t n, FILE *f)`.
@@ -583,9 +583,8 @@ crate::libc_fn! {
     /// `f` live.
     fn ftello(f: *mut File) -> i64 {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        file::tell(unsafe { stream(f) })
+        let (_locked, s) = unsafe { locked(f) };
+        file::tell(s)
     }
 
     /// `long ftell(FILE *f)`.
@@ -600,9 +599,7 @@ crate::libc_fn! {
     /// `f` live.
     fn rewind(f: *mut File) {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let s = unsafe { stream(f) };
+        let (_locked, s) = unsafe { locked(f) };
         file::seek(s, 0, 0);
         s.flags &= !ERR_SEEN;
     }
@@ -613,9 +610,8 @@ crate::libc_fn! {
     /// `f` live; `pos` writable fpos_t.
     fn fgetpos(f: *mut File, pos: *mut i64) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let p = file::tell(unsafe { stream(f) });
+        let (_locked, s) = unsafe { locked(f) };
+        let p = file::tell(s);
         if p < 0 {
             return -1;
         }
@@ -650,9 +646,8 @@ crate::libc_fn! {
     /// `f` live.
     fn feof(f: *mut File) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        unsafe { stream(f) }.eof() as c_int
+        let (_locked, s) = unsafe { locked(f) };
+        s.eof() as c_int
     }
 
     /// `int feof_unlocked(FILE *f)`.
@@ -664,9 +659,8 @@ crate::libc_fn! {
     /// `f` live.
     fn ferror(f: *mut File) -> c_int {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        unsafe { stream(f) }.error() as c_int
+        let (_locked, s) = unsafe { locked(f) };
+        s.error() as c_int
     }
 
     /// `int ferror_unlocked(FILE *f)`.
@@ -678,9 +672,8 @@ crate::libc_fn! {
     /// `f` live.
     fn clearerr(f: *mut File) {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        unsafe { stream(f) }.flags &= !(EOF_SEEN | ERR_SEEN);
+        let (_locked, s) = unsafe { locked(f) };
+        s.flags &= !(EOF_SEEN | ERR_SEEN);
     }
 
     /// `void clearerr_unlocked(FILE *f)`.
@@ -796,9 +789,7 @@ crate::libc_fn! {
     /// `f` live.
     fn __fpending(f: *mut File) -> usize {
         // SAFETY: `f` is live for the call, per the caller.
-        let _locked = unsafe { file::Locked::new(f) };
-        // SAFETY: per the caller.
-        let s = unsafe { stream(f) };
+        let (_locked, s) = unsafe { locked(f) };
         s.write_ptr as usize - s.write_base as usize
     }
 }
