@@ -148,7 +148,7 @@ bench-aot-spec: host
 
 # The stories15M-shaped checkpoint ($(STORIES_DIR)) is app-tinyllama's (app-tinyllama/app.mk).
 $(BUILD)/stream-probe: tools/stream-probe.c | $(DEPS_STAMP)
-	$(TL_CC) -std=c11 -Wall -Wextra -Werror -O3 -march=native $< -pthread -o $@
+	$(TL_CC) -std=c11 -Wall -Wextra -Werror $(TL_NATIVE_FLAGS) $< -pthread -o $@
 
 bench-stories: app host $(STORIES_DIR)/model.bin $(STORIES_DIR)/tokenizer.bin $(BUILD)/stream-probe
 	nice python3 tools/bench-stories.py --bareflow $(BAREFLOW_HOST) --bitcode $(BUILD)/tinyllama.bc \
