@@ -38,8 +38,8 @@ fn bitcode(src: &str, out: &str) {
 }
 
 fn module_cut() {
-    let srcs = ["cxx/cut.cc", "cxx/inlined.cc", "cxx/unrolljam.cc", "cxx/passes.cc"];
-    for src in srcs.iter().chain(&["cxx/unrolljam.h"]) {
+    let srcs = ["cxx/cut.cc", "cxx/inlined.cc", "cxx/unrolljam.cc", "cxx/prefetch.cc", "cxx/passes.cc"];
+    for src in srcs.iter().chain(&["cxx/unrolljam.h", "cxx/prefetch.h"]) {
         println!("cargo:rerun-if-changed={src}");
     }
     println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");

@@ -1,7 +1,8 @@
 // The pass runner of orc-bridge's tier pipeline (src/unrolljam.rs calls it from src/pipeline.rs):
 // LLVMRunPasses (same pass builder, analyses and instrumentation) with the guarded unroll-and-jam
-// of unrolljam.cc placed in it, and LLVM's own unroll-and-jam pass switched on. Built by build.rs
-// against the headers of the LLVM that llvm-sys links; no exceptions, no RTTI.
+// of unrolljam.cc and the prefetches of prefetch.cc placed in it, and LLVM's own unroll-and-jam
+// pass switched on. Built by build.rs against the headers of the LLVM that llvm-sys links; no
+// exceptions, no RTTI.
 
 #include <string>
 
@@ -18,6 +19,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
+#include "prefetch.h"
 #include "unrolljam.h"
 
 namespace {
@@ -114,6 +116,8 @@ extern "C" LLVMErrorRef bf_run_passes(LLVMModuleRef module_ref, const char *pass
       });
   pb.registerOptimizerLastEPCallback([](ModulePassManager &mpm, OptimizationLevel) {
     mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::ReportJams()));
+    // After the vectorizers and the unrollers: the loads prefetched are the final ones.
+    mpm.addPass(createModuleToFunctionPassAdaptor(bareflow::PrefetchStreams()));
   });
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;

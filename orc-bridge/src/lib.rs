@@ -14,6 +14,8 @@
 //!   `gain`: which parameters a constant improves ([`Jit::parameter_gains`]).
 //! - [`unrolljam`]: guarded unroll-and-jam of the specialized versions' loop nests (the pass is
 //!   `cxx/unrolljam.cc`, run inside the tier pipeline).
+//! - [`prefetch`]: software prefetch of the loads a specialization streams from pointer
+//!   arguments (the pass is `cxx/prefetch.cc`, run at the end of the tier pipeline).
 //! - [`selftest`]: the ORC self-test run by `bareflow orc-selftest` (Linux and unikernel).
 
 mod cut;
@@ -26,6 +28,7 @@ mod llvm;
 pub mod memsize;
 pub mod osr;
 pub mod pipeline;
+pub mod prefetch;
 mod revec;
 pub mod selftest;
 pub mod specialize;
@@ -42,6 +45,7 @@ pub use jit::{
 pub use memsize::MemVersion;
 pub use osr::{OsrEntry, OsrSpec, OsrValue};
 pub use pipeline::{BranchWeights, FunctionProfile, ProfileSummary};
+pub use prefetch::{PREFETCH_BYTES, Prefetch};
 pub use specialize::{Specialization, Version};
 pub use symbols::{AddressMap, GlobalRef, HostLinks, NoHostLinks};
 pub use target::{TargetConfig, TargetInfo, llvm_version};

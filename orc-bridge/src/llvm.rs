@@ -202,6 +202,41 @@ pub(crate) fn set_name(v: LLVMValueRef, name: &str) {
     unsafe { LLVMSetValueName2(v, name.as_ptr().cast(), name.len()) }
 }
 
+/// Set string attribute `key` = `value` on function `f`, in place of one of that key.
+pub(crate) fn set_function_attribute(f: LLVMValueRef, key: &str, value: &str) {
+    use llvm_sys::LLVMAttributeFunctionIndex as FN;
+    // SAFETY: `f` is a valid function; the attribute is created in its module's context and LLVM
+    // copies key and value (pointer + length).
+    unsafe {
+        LLVMRemoveStringAttributeAtIndex(f, FN, key.as_ptr().cast(), key.len() as u32);
+        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
+        let a = LLVMCreateStringAttribute(
+            ctx,
+            key.as_ptr().cast(),
+            key.len() as u32,
+            value.as_ptr().cast(),
+            value.len() as u32,
+        );
+        LLVMAddAttributeAtIndex(f, FN, a);
+    }
+}
+
+/// The value of function `f`'s string attribute `key`, if it has one.
+pub(crate) fn function_attribute(f: LLVMValueRef, key: &str) -> Option<String> {
+    use llvm_sys::LLVMAttributeFunctionIndex as FN;
+    // SAFETY: `f` is a valid function; the value's pointer is valid for `len` bytes while the
+    // attribute lives (copied here at once).
+    unsafe {
+        let a = LLVMGetStringAttributeAtIndex(f, FN, key.as_ptr().cast(), key.len() as u32);
+        if a.is_null() {
+            return None;
+        }
+        let mut len = 0u32;
+        let p = LLVMGetStringAttributeValue(a, &mut len);
+        Some(String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len as usize)).into_owned())
+    }
+}
+
 /// All functions of a module, in order (collected first: callers may delete or add some).
 pub(crate) fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     let mut out = Vec::new();

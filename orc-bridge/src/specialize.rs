@@ -34,6 +34,7 @@ use llvm_sys::{LLVMAttributeFunctionIndex, LLVMIntPredicate, LLVMLinkage, LLVMTy
 use crate::error::{Error, Result, cstring};
 use crate::llvm;
 use crate::memsize::{MAX_MEM_SITES, MemVersion};
+use crate::prefetch::Prefetch;
 use crate::symbols::HostSymbol;
 use crate::unrolljam::Jam;
 
@@ -78,18 +79,21 @@ pub struct Version {
 
 /// The versions to compile (0..=[`MAX_VERSIONS`], tried in order) and the memory calls to
 /// version by size (0..=[`MAX_MEM_SITES`]); not both empty. With `jam` (and versions), the
-/// versions' loop nests are unroll-and-jammed behind a guard ([`crate::unrolljam`]).
+/// versions' loop nests are unroll-and-jammed behind a guard ([`crate::unrolljam`]); with
+/// `prefetch` (and versions), the loads their loops stream from the named pointer parameters
+/// are prefetched ([`crate::prefetch`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Specialization {
     pub versions: Vec<Version>,
     pub mem: Vec<MemVersion>,
     pub jam: Option<Jam>,
+    pub prefetch: Option<Prefetch>,
 }
 
 impl Specialization {
     /// A stable text of the versions (`p2=64,p3=1;p2=96,p3=1`), then of the memory calls if
     /// any (`|m0=64,m3=8`: site 0 for 64 bytes, site 3 for 8), then of the jam if any
-    /// (`/uj=4,262144`): the object cache keys by it.
+    /// (`/uj=4,262144`) and of the prefetch if any (`/pf=2048:2`): the object cache keys by it.
     pub fn key(&self) -> String {
         let v: Vec<String> = self
             .versions
@@ -106,15 +110,27 @@ impl Specialization {
             key.push('/');
             key.push_str(&j.key());
         }
+        if let Some(p) = &self.prefetch {
+            key.push('/');
+            key.push_str(&p.key());
+        }
         key
     }
 
     /// Read a [`Specialization::key`] back (`None`: not one).
     pub fn from_key(key: &str) -> Option<Specialization> {
-        let (key, jam) = match key.split_once('/') {
-            Some((k, j)) => (k, Some(Jam::from_key(j)?)),
-            None => (key, None),
-        };
+        let mut parts = key.split('/');
+        let key = parts.next()?;
+        let (mut jam, mut prefetch) = (None, None);
+        for part in parts {
+            if part.starts_with("uj=") && jam.is_none() && prefetch.is_none() {
+                jam = Some(Jam::from_key(part)?);
+            } else if part.starts_with("pf=") && prefetch.is_none() {
+                prefetch = Some(Prefetch::from_key(part)?);
+            } else {
+                return None;
+            }
+        }
         let (args, mem_text) = key.split_once('|').unwrap_or((key, ""));
         let mut versions = Vec::new();
         for v in args.split(';').filter(|s| !s.is_empty()) {
@@ -131,8 +147,8 @@ impl Specialization {
             mem.push(MemVersion { site: site.parse().ok()?, size: size.parse().ok()? });
         }
         let fits = versions.len() <= MAX_VERSIONS && mem.len() <= MAX_MEM_SITES;
-        let fits = fits && (jam.is_none() || !versions.is_empty());
-        (fits && !(versions.is_empty() && mem.is_empty())).then_some(Specialization { versions, mem, jam })
+        let fits = fits && ((jam.is_none() && prefetch.is_none()) || !versions.is_empty());
+        (fits && !(versions.is_empty() && mem.is_empty())).then_some(Specialization { versions, mem, jam, prefetch })
     }
 }
 
@@ -274,6 +290,9 @@ pub(crate) fn build(
         if let Some(jam) = spec.jam {
             crate::unrolljam::request(dispatcher, function, jam, storage)?;
         }
+        if let Some(p) = &spec.prefetch {
+            crate::prefetch::request(dispatcher, p);
+        }
         Ok(dispatcher)
     }
 }
@@ -392,6 +411,7 @@ mod tests {
             versions: vec![Version { values: vec![(2, 64), (3, 1)] }, Version { values: vec![(2, 96)] }],
             mem: Vec::new(),
             jam: None,
+            prefetch: None,
         };
         assert_eq!(s.key(), "p2=64,p3=1;p2=96");
         assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
@@ -403,7 +423,15 @@ mod tests {
         assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
         assert_eq!(Specialization::from_key("p2=64/uj=1,5"), None);
         assert_eq!(Specialization::from_key("|m0=64/uj=4,5"), None, "a jam needs versions");
+        s.prefetch = Some(Prefetch { bytes: 2048, params: vec![2] });
+        assert_eq!(s.key(), "p2=64,p3=1;p2=96|m0=64,m3=8/uj=4,262144/pf=2048:2");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
         s.jam = None;
+        assert_eq!(s.key(), "p2=64,p3=1;p2=96|m0=64,m3=8/pf=2048:2");
+        assert_eq!(Specialization::from_key(&s.key()), Some(s.clone()));
+        assert_eq!(Specialization::from_key("p2=64/pf=2048:2/uj=4,5"), None, "the jam comes first");
+        assert_eq!(Specialization::from_key("|m0=64/pf=2048:2"), None, "a prefetch needs versions");
+        s.prefetch = None;
         s.versions.clear();
         assert_eq!(s.key(), "|m0=64,m3=8");
         assert_eq!(Specialization::from_key(&s.key()), Some(s));

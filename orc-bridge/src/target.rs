@@ -165,47 +165,22 @@ pub fn llvm_version() -> String {
 /// for explicitly, e.g. `__attribute__((target("avx512f")))`, keeps its meaning, as in an AOT
 /// build). Declarations are left alone.
 pub(crate) fn retarget_functions(m: llvm_sys::prelude::LLVMModuleRef, cpu: &str, features: &str) {
-    use llvm_sys::LLVMAttributeFunctionIndex as FN;
-    use llvm_sys::core::*;
-    let set = |f, key: &str, value: &str| {
-        // SAFETY: `f` is a function of `m`; the attribute is created in `m`'s context.
-        unsafe {
-            LLVMRemoveStringAttributeAtIndex(f, FN, key.as_ptr().cast(), key.len() as u32);
-            let a = LLVMCreateStringAttribute(
-                LLVMGetModuleContext(m),
-                key.as_ptr().cast(),
-                key.len() as u32,
-                value.as_ptr().cast(),
-                value.len() as u32,
-            );
-            LLVMAddAttributeAtIndex(f, FN, a);
-        }
-    };
+    use crate::llvm::{function_attribute, set_function_attribute};
     for f in crate::llvm::functions(m) {
         if crate::llvm::is_declaration(f) {
             continue;
         }
         let key = "target-features";
-        // SAFETY: reading a string attribute of a valid function.
-        let own = unsafe {
-            let a = LLVMGetStringAttributeAtIndex(f, FN, key.as_ptr().cast(), key.len() as u32);
-            if a.is_null() {
-                String::new()
-            } else {
-                let mut len = 0u32;
-                let p = LLVMGetStringAttributeValue(a, &mut len);
-                String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len as usize)).into_owned()
-            }
-        };
+        let own = function_attribute(f, key).unwrap_or_default();
         let merged = match (features.is_empty(), own.is_empty()) {
             (_, true) => features.to_string(),
             (true, false) => own,
             (false, false) => format!("{features},{own}"),
         };
-        set(f, "target-cpu", cpu);
-        set(f, "tune-cpu", cpu);
+        set_function_attribute(f, "target-cpu", cpu);
+        set_function_attribute(f, "tune-cpu", cpu);
         if !merged.is_empty() {
-            set(f, key, &merged);
+            set_function_attribute(f, key, &merged);
         }
     }
 }

@@ -10,8 +10,6 @@
 
 use std::ffi::{CString, c_char, c_int};
 
-use llvm_sys::LLVMAttributeFunctionIndex;
-use llvm_sys::core::*;
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::prelude::*;
 use llvm_sys::target_machine::LLVMTargetMachineRef;
@@ -126,14 +124,11 @@ pub fn l2_cache_bytes() -> Option<u64> {
     None
 }
 
-/// Ask the tier pipeline to jam the nests of `f` (app function `function`; a dispatcher whose
-/// versions get pasted into it, or a plain or OSR body), counting the guard's hits in word
-/// [`LOOP_HITS`] of the function's guard counters and its misses in the next word; the pass
-/// declares the counters (`storage`) if the module has none yet.
-///
-/// # Safety
-/// `f` is a function definition of a live module.
-pub(crate) unsafe fn request(f: LLVMValueRef, function: &str, jam: Jam, storage: GuardStorage) -> Result<()> {
+/// Ask the tier pipeline to jam the nests of `f` (app function `function`, a definition of a live
+/// module: a dispatcher whose versions get pasted into it, or a plain or OSR body), counting the
+/// guard's hits in word [`LOOP_HITS`] of the function's guard counters and its misses in the
+/// next word; the pass declares the counters (`storage`) if the module has none yet.
+pub(crate) fn request(f: LLVMValueRef, function: &str, jam: Jam, storage: GuardStorage) -> Result<()> {
     let guards = HostSymbol::Guards(function.to_string()).symbol();
     let kind = if storage == GuardStorage::Defined { "defined" } else { "host" };
     let value = format!("{},{},{guards},{LOOP_HITS},{GUARD_COUNTERS},{kind}", jam.count, jam.limit);
@@ -143,61 +138,26 @@ pub(crate) unsafe fn request(f: LLVMValueRef, function: &str, jam: Jam, storage:
             function.escape_debug()
         )));
     }
-    // SAFETY: as the caller guarantees; the attribute is created in the function's context.
-    unsafe {
-        let ctx = LLVMGetModuleContext(LLVMGetGlobalParent(f));
-        let attr = LLVMCreateStringAttribute(
-            ctx,
-            REQUEST.as_ptr().cast(),
-            REQUEST.len() as u32,
-            value.as_ptr().cast(),
-            value.len() as u32,
-        );
-        LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, attr);
-    }
+    crate::llvm::set_function_attribute(f, REQUEST, &value);
     Ok(())
 }
 
-/// Whether `f` carries a [`request`].
-///
-/// # Safety
-/// `f` is a function of a live module.
-pub(crate) unsafe fn requested(f: LLVMValueRef) -> bool {
-    // SAFETY: as the caller guarantees.
-    unsafe {
-        !LLVMGetStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, REQUEST.as_ptr().cast(), REQUEST.len() as u32)
-            .is_null()
-    }
+/// Whether `f` (a function of a live module) carries a [`request`].
+pub(crate) fn requested(f: LLVMValueRef) -> bool {
+    crate::llvm::function_attribute(f, REQUEST).is_some()
 }
 
-/// The pass's outcome on `f`, if it found loop nests there.
-///
-/// # Safety
-/// `f` is a function of a live module.
-pub(crate) unsafe fn outcome(f: LLVMValueRef) -> Option<JamOutcome> {
-    // SAFETY: as the caller guarantees; the attribute's value is LLVM's (copied here).
-    unsafe {
-        let attr =
-            LLVMGetStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, RESULT.as_ptr().cast(), RESULT.len() as u32);
-        if attr.is_null() {
-            return None;
-        }
-        let mut len = 0;
-        let p = LLVMGetStringAttributeValue(attr, &mut len);
-        let value = String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len as usize)).into_owned();
-        let mut parts = value.splitn(3, '|');
-        let (jammed, nests, text) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?);
-        Some(JamOutcome { jammed, nests, text: text.to_string() })
-    }
+/// The pass's outcome on `f` (a function of a live module), if it found loop nests there.
+pub(crate) fn outcome(f: LLVMValueRef) -> Option<JamOutcome> {
+    let value = crate::llvm::function_attribute(f, RESULT)?;
+    let mut parts = value.splitn(3, '|');
+    let (jammed, nests, text) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?);
+    Some(JamOutcome { jammed, nests, text: text.to_string() })
 }
 
 /// The outcome on every function of `m` that asked (`(function name, outcome)`).
 pub(crate) fn outcomes(m: LLVMModuleRef) -> Vec<(String, JamOutcome)> {
-    crate::llvm::functions(m)
-        .into_iter()
-        // SAFETY: functions of the live module `m`.
-        .filter_map(|f| unsafe { outcome(f) }.map(|o| (crate::llvm::name(f), o)))
-        .collect()
+    crate::llvm::functions(m).into_iter().filter_map(|f| outcome(f).map(|o| (crate::llvm::name(f), o))).collect()
 }
 
 /// Run a textual new-PM pipeline on `m` as `LLVMRunPasses` does, with the unroll-and-jam pass

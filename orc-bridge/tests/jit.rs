@@ -471,6 +471,7 @@ fn optimize_module_keeps_guarded_specializations_with_their_own_guard_counters()
         versions: vec![Version { values: vec![(0, 10), (1, 3)] }, Version { values: vec![(0, 20), (1, 3)] }],
         mem: Vec::new(),
         jam: None,
+        prefetch: None,
     };
     let specs = HashMap::from([("sum_to".to_string(), spec)]);
     let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &specs).unwrap();
@@ -484,7 +485,7 @@ fn optimize_module_keeps_guarded_specializations_with_their_own_guard_counters()
     assert_eq!(unsafe { *guards }, [1, 2, 0, 1], "hits of p0=10, p0=20, the unused third, misses");
     let bad = HashMap::from([(
         "nope".to_string(),
-        Specialization { versions: vec![Version { values: vec![(0, 1)] }], mem: Vec::new(), jam: None },
+        Specialization { versions: vec![Version { values: vec![(0, 1)] }], mem: Vec::new(), jam: None, prefetch: None },
     )]);
     let err = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &bad).unwrap_err();
     assert!(err.to_string().contains("'nope'"), "{err}");
@@ -526,7 +527,12 @@ fn specialized_versions_paste_the_callees_given_a_specialized_parameter() {
     let m = jit.load_bitcode("paste.bc", &bc).unwrap();
     let plain = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &HashMap::new()).unwrap();
     assert!(callers_of(&plain.bitcode, "scan").contains(&"rows".to_string()), "O3 inlined scan by itself");
-    let spec = Specialization { versions: vec![Version { values: vec![(1, 16)] }], mem: Vec::new(), jam: None };
+    let spec = Specialization {
+        versions: vec![Version { values: vec![(1, 16)] }],
+        mem: Vec::new(),
+        jam: None,
+        prefetch: None,
+    };
     let specs = HashMap::from([("rows".to_string(), spec)]);
     let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &specs).unwrap();
     let callers = callers_of(&out.bitcode, "scan");

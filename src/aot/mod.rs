@@ -109,6 +109,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 // Built for the snapshot's specializations: they are part of its shape, checked above.
                 specialized: specialized_keys(&whole::specializations(&state, &c.live)?),
                 jams: Vec::new(),
+                prefetches: Vec::new(),
                 ms: 0.0,
             },
             format!("the converged module kept in snapshot gen {generation} (built at run {})", c.runs),
@@ -143,6 +144,9 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     for (f, outcome) in &o.jams {
         println!("aot: {f}: unroll-and-jam {outcome}");
+    }
+    for (f, n) in &o.prefetches {
+        println!("aot: {f}: prefetch: {n} load{} of streamed arguments prefetched", if *n == 1 { "" } else { "s" });
     }
     Ok(())
 }

@@ -28,6 +28,9 @@ pub struct WholeProgram {
     /// What the guarded unroll-and-jam did, per function that has loop nests
     /// (`orc_bridge::unrolljam`; empty for a converged module kept from the snapshot).
     pub jams: Vec<(String, orc_bridge::JamOutcome)>,
+    /// Loads prefetched, per function whose specialization asks (`orc_bridge::prefetch`; empty
+    /// for a converged module kept from the snapshot).
+    pub prefetches: Vec<(String, u32)>,
     /// Optimization + code generation time.
     pub ms: f64,
 }
@@ -78,7 +81,7 @@ pub fn build(
         .map_err(|e| e.to_string())?;
     let specialized = super::specialized_keys(&specializations);
     let ms = t0.elapsed().as_secs_f64() * 1e3;
-    Ok(WholeProgram { object: o.object, live, dead, specialized, jams: o.jams, ms })
+    Ok(WholeProgram { object: o.object, live, dead, specialized, jams: o.jams, prefetches: o.prefetches, ms })
 }
 
 /// The guarded specializations of the snapshot's object cache (one object per function, the
@@ -107,7 +110,7 @@ pub fn specializations(state: &RunState, live: &[String]) -> Result<HashMap<Stri
             .collect();
         let (mem, _) = bareflow_tier::specialize::choose_mem(&tables, min_calls);
         if !mem.is_empty() {
-            out.insert(f.clone(), Specialization { versions: Vec::new(), mem, jam: None });
+            out.insert(f.clone(), Specialization { versions: Vec::new(), mem, jam: None, prefetch: None });
         }
     }
     Ok(out)

@@ -16,7 +16,7 @@ pub mod snapshots;
 use irvm::{Error, Machine, Options, Outcome};
 use session::{Host, ReportSpec, Session};
 
-const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--no-size-versions] [--no-unroll-and-jam] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
+const USAGE: &str = "usage: bareflow run [--tier interp|jit|auto] [--opt 0-3] [--thresholds WARM,HOT,VERYHOT|min] [--jit-threads N] [--no-osr] [--no-specialize] [--no-size-versions] [--no-unroll-and-jam] [--no-prefetch] [--fp-contract] [--verbose] [--profile-out FILE] [--profile-table] [--state DIR_OR_DEVICE] [--no-converged-module] [--runtime-coverage] PROGRAM.bc [-- ARGS...]";
 
 /// Execution mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,9 @@ struct Args {
     /// Guarded unroll-and-jam of the specialized versions' loop nests (`--no-unroll-and-jam`
     /// turns it off alone).
     unroll_and_jam: bool,
+    /// Prefetch of the loads a specialization streams from pointer arguments (`--no-prefetch`
+    /// turns it off alone).
+    prefetch: bool,
     /// `--fp-contract`: JIT code may fuse `a*b + c` (orc_bridge::Jit::set_fp_contraction).
     fp_contract: bool,
     /// `--jit-threads N`: background compile threads under `--tier auto` (0: compile
@@ -71,6 +74,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut specialize = true;
     let mut size_versions = true;
     let mut unroll_and_jam = true;
+    let mut prefetch = true;
     let mut fp_contract = false;
     let mut jit_threads = None;
     let mut it = args.iter();
@@ -96,6 +100,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--no-specialize" => specialize = false,
             "--no-size-versions" => size_versions = false,
             "--no-unroll-and-jam" => unroll_and_jam = false,
+            "--no-prefetch" => prefetch = false,
             "--fp-contract" => fp_contract = true,
             "--jit-threads" => {
                 let v = it.next().ok_or("--jit-threads needs a number of threads (0: compile synchronously)")?;
@@ -131,6 +136,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         specialize,
         size_versions,
         unroll_and_jam,
+        prefetch,
         fp_contract,
         jit_threads,
         profile_out,
@@ -294,6 +300,7 @@ fn setup_tier(
     if !a.unroll_and_jam {
         t.unroll_and_jam = None;
     }
+    t.prefetch = a.prefetch;
     if a.verbose {
         let (cpu, features) = t.cpu();
         eprintln!(

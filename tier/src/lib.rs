@@ -74,6 +74,9 @@ pub struct Tiering {
     /// Unroll-and-jam the loop nests of argument versions behind a guard (`orc_bridge::Jam`:
     /// count and working-set limit for this CPU; `--no-unroll-and-jam` sets `None`).
     pub unroll_and_jam: Option<orc_bridge::Jam>,
+    /// Prefetch the loads of a specialization's loops that stream from pointer arguments taking
+    /// many addresses (`orc_bridge::Prefetch`; `--no-prefetch` turns it off).
+    pub prefetch: bool,
     /// OSR variants compiled so far (`osr`).
     pub osr: osr::OsrCache,
     /// Functions being compiled because native code needs them (`prepare_callees`).
@@ -158,6 +161,7 @@ impl Tiering {
             specialize: true,
             size_versions: true,
             unroll_and_jam: Some(orc_bridge::Jam::for_this_cpu()),
+            prefetch: true,
             osr: osr::OsrCache::default(),
             preparing: Vec::new(),
             objects: vec![None; n],
@@ -282,6 +286,20 @@ impl Tiering {
         if let Some(ch) = choice.as_mut().filter(|_| c.jam.as_ref().is_none_or(|o| o.jammed == 0)) {
             ch.spec.jam = None;
         }
+        // So does a prefetch request that found no streamed load.
+        if let Some(ch) = choice.as_mut().filter(|_| c.prefetched.unwrap_or(0) == 0) {
+            ch.spec.prefetch = None;
+        }
+        let prefetch_line = choice.as_ref().and_then(|ch| ch.spec.prefetch.as_ref()).map(|p| {
+            let params: Vec<String> = p.params.iter().map(|k| format!("arg{k}")).collect();
+            let n = c.prefetched.unwrap_or(0);
+            format!(
+                "prefetch: {n} load{} of streamed arguments ({}) prefetched {} bytes ahead",
+                if n == 1 { "" } else { "s" },
+                params.join(", "),
+                p.bytes
+            )
+        });
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
         self.objects[f.index()] = Some(cache::Cached::of(c, key));
         if self.direct_slot(m, f, c.level) {
@@ -308,6 +326,9 @@ impl Tiering {
             }
             if let Some(j) = &c.jam {
                 eprintln!("[tier] {}: unroll-and-jam: {j}", c.function);
+            }
+            if let Some(l) = &prefetch_line {
+                eprintln!("[tier] {}: {l}", c.function);
             }
         }
         if let Some(j) = &c.jam {
@@ -530,8 +551,10 @@ impl Tiering {
                     let (h, x) = self.loop_guard_report(k);
                     json!({"count": j.count, "limit_bytes": j.limit, "hits": h, "misses": x})
                 });
+                let prefetch = r.choice.spec.prefetch.as_ref().map(|p| json!({"bytes": p.bytes, "params": p.params}));
                 json!({
                     "function": r.function, "dropped": r.dropped, "misses": misses, "unroll_and_jam": jam,
+                    "prefetch": prefetch,
                     "mem_sizes": r.choice.spec.mem.iter().zip(&r.choice.mem).zip(&mem).map(|((v, c), (h, x))| json!({
                         "site": v.site, "op": c.op, "size": v.size, "profile_share": c.share, "hits": h, "misses": x,
                     })).collect::<Vec<_>>(),

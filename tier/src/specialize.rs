@@ -146,7 +146,11 @@ pub fn choose(tables: &[ArgValues], min_calls: u64) -> Option<Choice> {
         Some(l) => l.values.iter().map(|&(v, s)| (with_fixed(vec![(l.param, v)]), s * fixed_share)).unzip(),
         None => (vec![with_fixed(Vec::new())], vec![fixed_share]),
     };
-    Some(Choice { spec: Specialization { versions, mem: Vec::new(), jam: None }, shares, mem: Vec::new() })
+    Some(Choice {
+        spec: Specialization { versions, mem: Vec::new(), jam: None, prefetch: None },
+        shares,
+        mem: Vec::new(),
+    })
 }
 
 /// Whether every recorded call of a table had a value of its own (at least two calls): a
@@ -225,6 +229,20 @@ pub fn reuses_its_data(tables: &[ArgValues], min_calls: u64) -> bool {
     let pointers: Vec<&ArgValues> = tables.iter().filter(|t| t.pointer && t.total() >= min_calls.max(1)).collect();
     !pointers.is_empty()
         && pointers.iter().all(|t| t.values.iter().map(|v| v.1).sum::<u64>() as f64 >= COVERED_SHARE * t.total() as f64)
+}
+
+/// The pointer parameters whose data a function streams: with at least `min_calls` calls
+/// recorded, and the addresses its value table tracks covering less than [`COVERED_SHARE`] of
+/// them (a new array most calls: app-tinyllama's `matmul`, one weight matrix per layer and
+/// kind). Their loads are prefetched (`orc_bridge::Prefetch`). Unlike [`reuses_its_data`], no
+/// table says nothing: a pointer counts only with its own evidence.
+pub fn streamed_pointers(tables: &[ArgValues], min_calls: u64) -> Vec<u32> {
+    tables
+        .iter()
+        .filter(|t| t.pointer && t.total() >= min_calls.max(1))
+        .filter(|t| (t.values.iter().map(|v| v.1).sum::<u64>() as f64) < COVERED_SHARE * t.total() as f64)
+        .map(|t| t.param)
+        .collect()
 }
 
 /// Entries of the versions' loop nests that ran jammed and that ran as they were, from a
@@ -332,7 +350,7 @@ mod tests {
         let (versions, choices) = choose_mem(&tables, 10);
         assert_eq!(versions, vec![MemVersion { site: 0, size: 64 }]);
         let c = Choice {
-            spec: Specialization { versions: Vec::new(), mem: versions, jam: None },
+            spec: Specialization { versions: Vec::new(), mem: versions, jam: None, prefetch: None },
             shares: Vec::new(),
             mem: choices,
         };

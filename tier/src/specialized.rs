@@ -116,11 +116,19 @@ impl Tiering {
                 if self.unroll_and_jam.is_none() {
                     c.spec.jam = None;
                 }
+                if c.spec.prefetch.is_none() {
+                    let streamed = specialize::streamed_pointers(&m.arg_values(f), min_calls);
+                    c.spec.prefetch = (!streamed.is_empty())
+                        .then_some(orc_bridge::Prefetch { bytes: orc_bridge::PREFETCH_BYTES, params: streamed });
+                }
+                if !self.prefetch {
+                    c.spec.prefetch = None;
+                }
                 Some(c)
             }
             None if mem.is_empty() => None,
             None => Some(specialize::Choice {
-                spec: orc_bridge::Specialization { versions: Vec::new(), mem, jam: None },
+                spec: orc_bridge::Specialization { versions: Vec::new(), mem, jam: None, prefetch: None },
                 shares: Vec::new(),
                 mem: mem_choices,
             }),
@@ -249,6 +257,7 @@ impl Tiering {
             versions: r.choice.spec.versions.clone(),
             mem: Vec::new(),
             jam: r.choice.spec.jam,
+            prefetch: r.choice.spec.prefetch.clone(),
         };
         Some(specialize::Choice { spec, shares, mem: Vec::new() })
     }
@@ -326,6 +335,9 @@ impl Tiering {
         words.extend(choice.describe_mem().iter().map(|l| format!(", {l}")));
         if let Some(j) = choice.spec.jam {
             words.push(format!(", loop nests unroll-and-jammed x{} behind a guard", j.count));
+        }
+        if let Some(p) = &choice.spec.prefetch {
+            words.push(format!(", streamed loads prefetched {} bytes ahead", p.bytes));
         }
         let words = words.concat();
         self.specialized.push(specialize::Record {

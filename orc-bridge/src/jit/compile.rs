@@ -200,8 +200,7 @@ impl Jit {
         }
         let jammed_by_spec = special.is_some_and(|s| s.jam.is_some() && !s.versions.is_empty());
         if let Some(jam) = self.jam.filter(|_| level >= OptLevel::O2 && !jammed_by_spec) {
-            // SAFETY: `ex.function` is the definition this compile emits, in `ex.module`.
-            unsafe { crate::unrolljam::request(ex.function, function, jam, GuardStorage::Host)? };
+            crate::unrolljam::request(ex.function, function, jam, GuardStorage::Host)?;
         }
         dump_input(&ex.module, &symbol, summary.as_ref());
         let recording = crate::inlined::Recording::start(&ex.module);
@@ -209,6 +208,7 @@ impl Jit {
         let inlined =
             recording.finish().into_iter().filter(|n| n != function && ex.app_functions.contains(n)).collect();
         let jam = crate::unrolljam::outcomes(ex.module.raw()).into_iter().find(|o| o.0 == symbol).map(|o| o.1);
+        let prefetched = crate::prefetch::outcome_of(ex.module.raw(), &symbol);
         let refs = extract::link_references(&ex, function, has_slot)?;
         llvm::verify(&ex.module)?;
         if osr.is_some() {
@@ -235,6 +235,7 @@ impl Jit {
             runtime: refs.runtime,
             inlined,
             jam,
+            prefetched,
             times: CompileTimes { extract: t1 - t0, optimize: t2 - t1, codegen: t3 - t2, link: Default::default() },
         })
     }
@@ -258,6 +259,7 @@ impl Jit {
             host_symbols,
             inlined: built.inlined,
             jam: built.jam,
+            prefetched: built.prefetched,
             times: CompileTimes { link: t3.elapsed(), ..built.times },
         })
     }
@@ -320,7 +322,8 @@ impl Jit {
             let object = self.emit_object(&m, level)?;
             times.codegen = t.elapsed();
             let jams = crate::unrolljam::outcomes(m.raw());
-            Ok(OptimizedModule { bitcode, object, jams, times })
+            let prefetches = crate::prefetch::outcomes(m.raw());
+            Ok(OptimizedModule { bitcode, object, jams, prefetches, times })
         };
         run().map_err(|e| e.context(&what))
     }
@@ -391,11 +394,8 @@ impl Jit {
         }
         if let Some(jam) = self.jam.filter(|_| level >= OptLevel::O2) {
             for f in llvm::functions(m.raw()) {
-                // SAFETY: `f` is a function of `m`; the attribute lookup reads it.
-                let asked = unsafe { crate::unrolljam::requested(f) };
-                if !llvm::is_declaration(f) && !asked {
-                    // SAFETY: `f` is a definition of `m`.
-                    unsafe { crate::unrolljam::request(f, &llvm::name(f), jam, GuardStorage::Defined)? };
+                if !llvm::is_declaration(f) && !crate::unrolljam::requested(f) {
+                    crate::unrolljam::request(f, &llvm::name(f), jam, GuardStorage::Defined)?;
                 }
             }
         }

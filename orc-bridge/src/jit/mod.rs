@@ -91,6 +91,8 @@ pub struct CompiledFunction {
     /// What the guarded unroll-and-jam did ([`crate::unrolljam`]); `None` when not asked or the
     /// code has no loop nest of its shape.
     pub jam: Option<crate::unrolljam::JamOutcome>,
+    /// Prefetches placed in its streamed loops ([`crate::prefetch`]); `None` when not asked.
+    pub prefetched: Option<u32>,
     pub times: CompileTimes,
 }
 
@@ -111,6 +113,8 @@ pub struct BuiltObject {
     pub inlined: Vec<String>,
     /// What the guarded unroll-and-jam did (as [`CompiledFunction::jam`]).
     pub jam: Option<crate::unrolljam::JamOutcome>,
+    /// Prefetches placed (as [`CompiledFunction::prefetched`]).
+    pub prefetched: Option<u32>,
     /// Extract, optimize and codegen times (link is zero until linked).
     pub times: CompileTimes,
 }
@@ -132,6 +136,8 @@ pub struct OptimizedModule {
     pub object: Vec<u8>,
     /// What the guarded unroll-and-jam did, per function that asked (`crate::unrolljam`).
     pub jams: Vec<(String, crate::unrolljam::JamOutcome)>,
+    /// Prefetches placed, per function that asked (`crate::prefetch`).
+    pub prefetches: Vec<(String, u32)>,
     pub times: CompileTimes,
 }
 
