@@ -156,7 +156,7 @@ lint: $(DEPS_STAMP)
 # and fails when a test was skipped.
 test: test-logs-reset lint test-host test-tools test-boot $(APPLIANCE_TESTS) $(IRVM_TESTS) $(APP_TESTS) $(TIER_TESTS) \
 	$(SHRINK_TESTS) $(TIER_BOOT_TESTS)
-	@tools/test-summary $(TEST_LOGS)
+	@tools/test-summary $(TEST_LOGS) --targets tests
 
 # `make test` runs the full set: the variables that narrow a test run by hand are emptied for it and
 # its prerequisites, from the environment or the command line (a target-specific override; the tests

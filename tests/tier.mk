@@ -5,7 +5,8 @@
 #   make test-tier-csmith        csmith seeds under the same three settings
 #   make test-tiering            tests/tiering.rs (native-call tier-up, bareflow report, bareflow.h in every tier)
 #                                tests/memsize.rs (size-versioned memory calls), tests/unrolljam.rs (guarded
-#                                unroll-and-jam) and tests/peeling.rs (no profile-based peeling of loops that call out)
+#                                unroll-and-jam), tests/prefetch.rs (prefetch of streamed rows) and tests/peeling.rs
+#                                (no profile-based peeling of loops that call out)
 #   make bench-jit               native -O3 vs --tier auto (tools/bench-jit.py)
 TIER_TESTS := test-tier-conformance test-tier-csmith test-tiering
 
@@ -20,6 +21,7 @@ test-tiering:
 	$(TEST_LOG) test-tiering cargo test --release --test tiering
 	$(TEST_LOG) test-tiering cargo test --release --test memsize
 	$(TEST_LOG) test-tiering cargo test --release --test unrolljam
+	$(TEST_LOG) test-tiering cargo test --release --test prefetch
 	$(TEST_LOG) test-tiering cargo test --release --test peeling
 
 test-tier-csmith:

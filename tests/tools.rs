@@ -303,6 +303,11 @@ fn qemu_run_tells_qemu_failures_from_a_guest_exit_0() {
 /// tools/test-log then tools/test-summary on a log directory of this test: the summary's line and
 /// exit status.
 fn summarize(test: &str, runs: &[(&str, &str)]) -> (String, i32) {
+    summarize_with(test, runs, &[])
+}
+
+/// [`summarize`] with more arguments for tools/test-summary.
+fn summarize_with(test: &str, runs: &[(&str, &str)], extra: &[&str]) -> (String, i32) {
     let logs = support::scratch(&format!("tools-test/{test}")).join("logs");
     let _ = std::fs::remove_dir_all(&logs);
     for (name, output) in runs {
@@ -319,8 +324,37 @@ fn summarize(test: &str, runs: &[(&str, &str)]) -> (String, i32) {
             "test-log must show the output"
         );
     }
-    let o = Command::new(root().join("tools/test-summary")).arg(&logs).output().expect("tools/test-summary");
+    let o =
+        Command::new(root().join("tools/test-summary")).arg(&logs).args(extra).output().expect("tools/test-summary");
     (support::text(&o.stdout) + &support::text(&o.stderr), o.status.code().unwrap_or(-1))
+}
+
+/// `make test`'s summary checks that every test file of tests/ ran in some log: a file that no
+/// make target runs fails it, by name.
+#[test]
+fn test_summary_fails_on_a_test_file_no_target_ran() {
+    let targets = support::scratch("tools-test/summary-targets").join("tests");
+    let _ = std::fs::remove_dir_all(&targets);
+    std::fs::create_dir_all(&targets).unwrap();
+    for f in ["alpha.rs", "beta.rs", "notes.txt"] {
+        std::fs::write(targets.join(f), "").unwrap();
+    }
+    let dir = targets.to_str().unwrap();
+    let ran = |name: &str| {
+        format!(
+            "     Running tests/{name}.rs (target/release/deps/{name}-0123)\\ntest result: ok. 1 passed; 0 failed; 0 ignored;\\n"
+        )
+    };
+    let (line, code) = summarize_with("summary-targets-one", &[("a", &ran("alpha"))], &["--targets", dir]);
+    assert_eq!(code, 1, "{line}");
+    assert!(
+        line.contains(&format!("{dir}/beta.rs: run by no make test target")) && !line.contains("alpha.rs:"),
+        "{line}"
+    );
+    let (line, code) =
+        summarize_with("summary-targets-both", &[("a", &ran("alpha")), ("b", &ran("beta"))], &["--targets", dir]);
+    assert_eq!(code, 0, "{line}");
+    assert!(line.starts_with("make test: 2 tests run in 2 targets, 2 passed"), "{line}");
 }
 
 #[test]
