@@ -19,7 +19,6 @@
 
 #include "prefetch.h"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -121,7 +120,6 @@ PreservedAnalyses PrefetchStreams::run(Function &f, FunctionAnalysisManager &fam
     if (!l->isInnermost()) {
       continue;
     }
-
     SmallVector<Stream, 4> streams;
     for (BasicBlock *bb : l->blocks()) {
       for (Instruction &i : *bb) {

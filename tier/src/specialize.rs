@@ -298,6 +298,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pointer_streams_when_its_addresses_spread_over_its_calls() {
+        let ptr =
+            |param, values: &[(u64, u64)], other| ArgValues { pointer: true, bits: 64, ..table(param, values, other) };
+        let t = [
+            ptr(0, &[(0x1000, 100)], 0),
+            ptr(2, &[(0x4000, 5), (0x5000, 5)], 90),
+            ptr(3, &[(0x6000, 80)], 20),
+            table(4, &[(1, 5)], 95),
+            ptr(5, &[(0x7000, 1)], 3),
+        ];
+        // arg2: 10 % of its calls at tracked addresses; arg3: 80 % (under 90 %: streamed too);
+        // arg4 is an integer; arg5 has too few calls to say.
+        assert_eq!(streamed_pointers(&t, 10), vec![2, 3]);
+        assert_eq!(streamed_pointers(&[], 10), Vec::<u32>::new());
+    }
+
+    #[test]
     fn a_dominant_value_is_fixed_and_a_few_values_lead_versions() {
         let t = [table(2, &[(64, 94), (96, 6)], 0), table(3, &[(1, 100)], 0)];
         let c = choose(&t, 10).expect("specialized");
