@@ -178,7 +178,8 @@ impl Tiering {
         if calls >= DEFER_CALLS || m.signature(f).vararg || !self.worth_specializing_in_background(m, f) {
             return None;
         }
-        let (have, need) = (recorded_calls(m, f), self.min_recorded_calls(m, f));
+        // Worth specializing with a compile thread, as just checked.
+        let (have, need) = (recorded_calls(m, f), self.least_recorded_calls(true));
         (have < need).then(|| calls + (need - have))
     }
 
@@ -191,7 +192,7 @@ impl Tiering {
             && !m.signature(f).vararg
             && self.background.as_ref().is_some_and(|b| !b.respecialized.contains(&f))
             && self.worth_specializing_in_background(m, f)
-            && recorded_calls(m, f) < self.min_recorded_calls(m, f)
+            && recorded_calls(m, f) < self.least_recorded_calls(true)
     }
 
     /// The least number of recorded calls a specialization of `f` is chosen from: `warm / 8`
@@ -200,11 +201,14 @@ impl Tiering {
     /// after 7; `Tiering::defer_for_values` holds it until 8 are recorded: its row lengths 128
     /// in 7 calls, 384 in 1, as in the whole run).
     pub(crate) fn min_recorded_calls(&self, m: &Machine, f: FuncId) -> u64 {
+        self.least_recorded_calls(self.compiles_in_background() && self.worth_specializing_in_background(m, f))
+    }
+
+    /// [`Tiering::min_recorded_calls`] of a function whose worth with a compile thread is known
+    /// (`early`: compiled in the background and worth specializing there).
+    fn least_recorded_calls(&self, early: bool) -> u64 {
         let min = (self.thresholds.warm / 8).max(1);
-        if self.compiles_in_background() && self.worth_specializing_in_background(m, f) {
-            return min.min(EARLY_CHOICE_CALLS);
-        }
-        min
+        if early { min.min(EARLY_CHOICE_CALLS) } else { min }
     }
 
     /// The argument versions to compile for `f`: only on parameters whose constant improves
