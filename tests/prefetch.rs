@@ -55,6 +55,11 @@ fn a_streamed_matrix_is_prefetched_and_a_reused_one_is_not() {
     assert!(!err.contains("[tier] same_rows: prefetch"), "same_rows' one matrix prefetched:\n{err}");
     assert_eq!(prefetch_of(&prof, "stream_rows"), Some((2048, vec![2])));
     assert_eq!(prefetch_of(&prof, "same_rows"), None);
+    // `bareflow report` says so.
+    let r = support::bareflow(["report", prof.to_str().unwrap()]).output().expect("bareflow report");
+    let text = support::text(&r.stdout);
+    assert!(text.lines().any(|l| l == "  stream_rows: loads streamed from arg2 prefetched 2048 bytes ahead"), "{text}");
+    assert!(!text.contains("same_rows: loads streamed"), "{text}");
     // The prefetches are in stream_rows' compiled code and not in same_rows'.
     let ir = |name: &str| -> String {
         std::fs::read_dir(&dump)

@@ -161,6 +161,17 @@ fn guards(s: &mut String, t: &Value) {
                 pct(x, h + x)
             );
         }
+        let pf = &r["prefetch"];
+        if !pf.is_null() {
+            let params: Vec<String> =
+                pf["params"].as_array().map_or(&[][..], Vec::as_slice).iter().map(|p| format!("arg{p}")).collect();
+            let _ = writeln!(
+                s,
+                "  {function}: loads streamed from {} prefetched {} bytes ahead{dropped}",
+                params.join(", "),
+                pf["bytes"]
+            );
+        }
     }
 }
 
