@@ -39,19 +39,13 @@ fn ahead_of_time_code_keeps_the_specializations_and_counts_their_guards() {
     let err = support::text(&run.stderr);
     assert!(run.status.success() && run.stdout == native.stdout, "bareflow run: {err}");
 
-    let (obj, stubs, prog) = (dir.join("app.o"), dir.join("dead.s"), dir.join("aot"));
-    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
-    let said = support::text(&aot.stdout);
-    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let (obj, stubs, said) = support::aot_in(&dir, &state, &bc);
     let (row_key, copy_key) = (guards::aot_key(&said, "row"), guards::aot_key(&said, "copy_records"));
     let nm = Command::new(support::tool("LLVM_NM", "llvm-nm-19")).arg("--defined-only").arg(&obj).output().unwrap();
     let symbols = support::text(&nm.stdout);
     assert!(symbols.lines().any(|l| l.ends_with(" row.generic")), "no generic body of row:\n{symbols}");
 
-    guards::link_program(&dir, &obj, &stubs, &["row", "copy_records"], &prog);
-    let o = Command::new(&prog).args(ARGS).output().expect("ahead-of-time run");
-    assert!(o.status.success(), "ahead-of-time program failed");
-    assert_eq!(o.stdout, native.stdout, "ahead-of-time program's output differs from the native build's");
+    let o = guards::run_program(&dir, &obj, &stubs, &["row", "copy_records"], &ARGS, &native.stdout);
     let report = support::text(&o.stderr);
     let row = guards::expected_row(&row_key, &guards::specialize_row_calls(64, 20000, 96));
     assert_eq!(guards::printed(&report, "row"), row, "row's guards ({row_key}): hits per version, then misses");
@@ -187,10 +181,8 @@ fn a_function_that_only_ran_inlined_into_compiled_code_is_not_dead() {
     let runs = show.lines().find(|l| l.ends_with(" rare")).and_then(|l| l.split_whitespace().nth(4));
     assert_eq!(runs, Some("1"), "rare's runs in the snapshot:\n{show}");
 
-    let (obj, stubs, prog) = (dir.join("app.o"), dir.join("dead.s"), dir.join("aot"));
-    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
-    let said = support::text(&aot.stdout);
-    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let (obj, stubs, said) = support::aot_in(&dir, &state, &bc);
+    let prog = dir.join("aot");
     let dropped = said.split(" dead dropped (").nth(1).unwrap_or_default();
     assert!(!dropped.split(')').next().unwrap_or_default().contains("rare"), "aot dropped rare: {said}");
     support::compile("the ahead-of-time program", support::clang_command().arg(&obj).arg(&stubs).arg("-o").arg(&prog));

@@ -141,15 +141,9 @@ fn ahead_of_time_code_keeps_the_versioned_calls_and_counts_them() {
             && l.ends_with(", memory call at site 0 versioned for 40 bytes, memory call at site 1 versioned for 20 bytes, memory call at site 2 versioned for 10 bytes")),
         "the warm run did not link deliver's versioned object:\n{err}"
     );
-    let (obj, stubs, prog) = (dir.join("app.o"), dir.join("dead.s"), dir.join("aot"));
-    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
-    let said = support::text(&aot.stdout);
-    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let (obj, stubs, said) = support::aot_in(&dir, &state, &bc);
     assert_eq!(support::guards::aot_key(&said, "deliver"), "|m0=40,m1=20,m2=10", "{said}");
-    support::guards::link_program(&dir, &obj, &stubs, &["deliver"], &prog);
-    let o = Command::new(&prog).args(args).output().expect("ahead-of-time run");
-    assert!(o.status.success(), "ahead-of-time program failed");
-    assert_eq!(o.stdout, native.stdout, "ahead-of-time program's output differs from the native build's");
+    let o = support::guards::run_program(&dir, &obj, &stubs, &["deliver"], &args, &native.stdout);
     let lens = lengths(40, 20000, 100, 25);
     let count = |f: fn(u64) -> bool| lens.iter().filter(|&&l| f(l)).count() as u64;
     let want = [count(|l| l == 40), count(|l| l / 2 == 20), count(|l| l / 4 == 10)];

@@ -17,26 +17,10 @@ fn a_loop_that_calls_out_is_not_peeled_by_its_profile() {
     support::compile("recursive_loop: native build", support::clang_command().arg("-O2").arg(&src).arg("-o").arg(&exe));
     support::bitcode(&src, &bc, &["-O2"]);
     let want = Command::new(&exe).arg("27").output().expect("native run");
-    let dump = out.join("recursive_loop.dump");
-    let _ = std::fs::remove_dir_all(&dump);
-    std::fs::create_dir_all(&dump).unwrap();
     // Synchronous compiles with a first mark past the very-hot threshold: fib goes from the
     // interpreter straight to O3, with a profile, in every run.
-    let b = support::bareflow([
-        "run",
-        "--tier",
-        "auto",
-        "--jit-threads",
-        "0",
-        "--thresholds",
-        "50000,50001,50002",
-        "--verbose",
-    ])
-    .arg(&bc)
-    .args(["--", "27"])
-    .env("BAREFLOW_JIT_DUMP", &dump)
-    .output()
-    .expect("bareflow run");
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--thresholds", "50000,50001,50002", "--verbose"];
+    let (b, dump) = support::run_dumping("peeling", "recursive_loop", &bc, &flags, &["27"]);
     let err = String::from_utf8_lossy(&b.stderr);
     assert!(b.status.success(), "{err}");
     assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout));

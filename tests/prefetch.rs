@@ -26,22 +26,12 @@ fn prefetch_of(prof: &Path, function: &str) -> Option<(u64, Vec<u64>)> {
 
 #[test]
 fn a_streamed_matrix_is_prefetched_and_a_reused_one_is_not() {
-    let out = support::scratch("prefetch");
-    let prof = out.join("on.json");
-    let dump = out.join("dump");
-    let _ = std::fs::remove_dir_all(&dump);
-    std::fs::create_dir_all(&dump).unwrap();
+    let prof = support::scratch("prefetch").join("on.json");
     let (exe, bc) = support::tiering_program("streams");
     let want = std::process::Command::new(&exe).args(ARGS).output().expect("native run");
     assert!(want.status.success(), "streams: native run failed");
-    let b = support::bareflow(["run", "--tier", "auto", "--jit-threads", "0", "--verbose", "--profile-out"])
-        .arg(&prof)
-        .arg(&bc)
-        .arg("--")
-        .args(ARGS)
-        .env("BAREFLOW_JIT_DUMP", &dump)
-        .output()
-        .expect("bareflow run");
+    let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--profile-out", prof.to_str().unwrap()];
+    let (b, dump) = support::run_dumping("prefetch", "streams", &bc, &flags, &ARGS);
     let err = support::text(&b.stderr);
     assert!(b.status.success(), "streams: bareflow run failed: {err}");
     assert_eq!(support::text(&b.stdout), support::text(&want.stdout), "results differ");
@@ -61,20 +51,7 @@ fn a_streamed_matrix_is_prefetched_and_a_reused_one_is_not() {
     assert!(text.lines().any(|l| l == "  stream_rows: loads streamed from arg2 prefetched 2048 bytes ahead"), "{text}");
     assert!(!text.contains("same_rows: loads streamed"), "{text}");
     // The prefetches are in stream_rows' compiled code and not in same_rows'.
-    let ir = |name: &str| -> String {
-        std::fs::read_dir(&dump)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                let f = p.file_name().unwrap().to_string_lossy().to_string();
-                f.starts_with(&format!("{name}.bf.O"))
-                    && f.contains("s.")
-                    && f.ends_with(".ll")
-                    && !f.ends_with(".pre.ll")
-            })
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect()
-    };
+    let ir = |name: &str| support::dumped_ir(&dump, |f| f.starts_with(&format!("{name}.bf.O")) && f.contains("s."));
     let (streamed, reused) = (ir("stream_rows"), ir("same_rows"));
     assert_eq!(streamed.matches("call void @llvm.prefetch").count(), 8, "stream_rows' specialized IR:\n{streamed}");
     assert!(!reused.is_empty() && !reused.contains("@llvm.prefetch"), "same_rows' specialized IR:\n{reused}");
@@ -132,10 +109,8 @@ fn the_ahead_of_time_code_keeps_the_prefetches() {
     let _ = std::fs::remove_dir_all(&state);
     support::run_both("streams", &["--tier", "auto", "--jit-threads", "0", "--state", state.to_str().unwrap()], &ARGS);
     let (exe, bc) = support::tiering_program("streams");
-    let (obj, stubs, prog) = (out.join("aot.o"), out.join("aot-dead.s"), out.join("aot-prog"));
-    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
-    let said = support::text(&aot.stdout);
-    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let dir = support::scratch("prefetch/aot");
+    let (obj, stubs, said) = support::aot_in(&dir, &state, &bc);
     assert!(
         said.lines().any(|l| l.starts_with("aot: stream_rows: guarded specialization ") && l.contains("/pf=2048:2 ")),
         "the prefetch is not part of stream_rows' specialization:\n{said}"
@@ -146,9 +121,6 @@ fn the_ahead_of_time_code_keeps_the_prefetches() {
         "stream_rows' loads not prefetched ahead of time:\n{said}"
     );
     assert!(!said.contains("aot: same_rows: prefetch"), "same_rows prefetched ahead of time:\n{said}");
-    support::guards::link_program(&out, &obj, &stubs, &["stream_rows", "same_rows"], &prog);
-    let o = std::process::Command::new(&prog).args(ARGS).output().expect("ahead-of-time run");
     let n = std::process::Command::new(&exe).args(ARGS).output().expect("native run");
-    assert!(o.status.success(), "ahead-of-time program failed");
-    assert_eq!(o.stdout, n.stdout, "ahead-of-time program's output differs from the native build's");
+    support::guards::run_program(&dir, &obj, &stubs, &["stream_rows", "same_rows"], &ARGS, &n.stdout);
 }

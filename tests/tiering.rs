@@ -176,22 +176,6 @@ fn tier_lines<'a>(err: &'a str, name: &str) -> Vec<&'a str> {
     err.lines().filter(|l| l.starts_with(&prefix)).collect()
 }
 
-/// `bareflow run FLAGS BC -- ARG` with every compiled module dumped (`BAREFLOW_JIT_DUMP`) into
-/// a fresh target/tiering/NAME.dump; returns the run's output and the dump directory.
-fn run_dumping(name: &str, bc: &std::path::Path, flags: &[&str], arg: &str) -> (std::process::Output, PathBuf) {
-    let dump = support::scratch("tiering").join(format!("{name}.dump"));
-    let _ = std::fs::remove_dir_all(&dump);
-    std::fs::create_dir_all(&dump).unwrap();
-    let out = support::bareflow(["run"])
-        .args(flags)
-        .arg(bc)
-        .args(["--", arg])
-        .env("BAREFLOW_JIT_DUMP", &dump)
-        .output()
-        .expect("bareflow run");
-    (out, dump)
-}
-
 #[test]
 fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     // main's OSR variant is compiled while its first loop runs: that loop's exit and the loops
@@ -200,7 +184,13 @@ fn osr_variant_keeps_unreached_code_warm_and_recomputes_derived_values() {
     let (exe, bc) = build("osr_rest");
     let want = Command::new(&exe).arg("6000").output().expect("native run");
     // Synchronous: the OSR entry at the hot threshold (with a compile thread it comes earlier).
-    let (b, dump) = run_dumping("osr_rest", &bc, &["--tier", "auto", "--jit-threads", "0", "--verbose"], "6000");
+    let (b, dump) = support::run_dumping(
+        "tiering",
+        "osr_rest",
+        &bc,
+        &["--tier", "auto", "--jit-threads", "0", "--verbose"],
+        &["6000"],
+    );
     let err = String::from_utf8_lossy(&b.stderr);
     assert!(b.status.success(), "{err}");
     assert_eq!(String::from_utf8_lossy(&b.stdout), String::from_utf8_lossy(&want.stdout));
@@ -283,7 +273,7 @@ fn revec_revectorizes_generic_vector_loops_at_the_host_width() {
         support::skipped(TEST, "the engine's LLVM has no `opt` to ask for the scalarizer: fixed-length loop unchecked");
     }
     let (exe, bc) = build("revec");
-    let (r, dump) = run_dumping("revec", &bc, &["--tier", "jit", "--opt", "3"], "1000");
+    let (r, dump) = support::run_dumping("tiering", "revec", &bc, &["--tier", "jit", "--opt", "3"], &["1000"]);
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "bareflow run failed: {err}");
     let native = Command::new(&exe).arg("1000").output().expect("native revec");

@@ -124,10 +124,8 @@ fn the_ahead_of_time_code_keeps_the_jammed_nest_and_its_guard() {
         &args,
     );
     let (exe, bc) = support::tiering_program("unrolljam");
-    let (obj, stubs, prog) = (out.join("aot.o"), out.join("aot-dead.s"), out.join("aot-prog"));
-    let aot = support::aot(&state, &bc, &obj, &stubs).output().expect("bareflow aot");
-    let said = support::text(&aot.stdout);
-    assert!(aot.status.success(), "bareflow aot: {}{said}", support::text(&aot.stderr));
+    let dir = support::scratch("unrolljam/aot");
+    let (obj, stubs, said) = support::aot_in(&dir, &state, &bc);
     assert!(
         said.lines().any(|l| l.starts_with("aot: rows: guarded specialization ") && l.contains("/uj=4,")),
         "the jam is not part of rows' specialization:\n{said}"
@@ -136,11 +134,8 @@ fn the_ahead_of_time_code_keeps_the_jammed_nest_and_its_guard() {
         said.lines().any(|l| l.starts_with("aot: rows: unroll-and-jam x4: 1 of 1 loop nests jammed")),
         "rows' nest not jammed ahead of time:\n{said}"
     );
-    support::guards::link_program(&out, &obj, &stubs, &["rows"], &prog);
-    let o = Command::new(&prog).args(args).output().expect("ahead-of-time run");
     let n = Command::new(&exe).args(args).output().expect("native run");
-    assert!(o.status.success(), "ahead-of-time program failed");
-    assert_eq!(o.stdout, n.stdout, "ahead-of-time program's output differs from the native build's");
+    let o = support::guards::run_program(&dir, &obj, &stubs, &["rows"], &args, &n.stdout);
     let report = support::text(&o.stderr);
     assert_eq!(support::guards::printed_loop(&report, "rows"), (3000, 750), "rows' jam guard:\n{report}");
 }

@@ -37,6 +37,24 @@ pub fn link_program(dir: &Path, obj: &Path, stubs: &Path, functions: &[&str], pr
     );
 }
 
+/// [`link_program`] as `dir/aot`, then run it on `args`: it must succeed with `native_stdout`, the
+/// native build's output. Returns its output (the reader's counters are on stderr).
+pub fn run_program(
+    dir: &Path,
+    obj: &Path,
+    stubs: &Path,
+    functions: &[&str],
+    args: &[&str],
+    native_stdout: &[u8],
+) -> std::process::Output {
+    let prog = dir.join("aot");
+    link_program(dir, obj, stubs, functions, &prog);
+    let o = std::process::Command::new(&prog).args(args).output().expect("ahead-of-time run");
+    assert!(o.status.success(), "ahead-of-time program failed");
+    assert_eq!(o.stdout, native_stdout, "ahead-of-time program's output differs from the native build's");
+    o
+}
+
 /// Link the appliance `dir/appliance.elf` (tools/mkappliance: core-rt, no LLVM) from a `bareflow
 /// aot` object `obj`, its dead-function stubs `stubs` and a [`reader`] of `functions`' guard
 /// counters; panics with the tool's message if a step fails.

@@ -37,6 +37,47 @@ pub fn aot(state: &Path, bitcode: &Path, object: &Path, stubs: &Path) -> Command
     c
 }
 
+/// [`aot`] into `dir` (`app.o`, `dead.s`), which must succeed: the object, the stubs and what
+/// `bareflow aot` printed.
+pub fn aot_in(dir: &Path, state: &Path, bitcode: &Path) -> (PathBuf, PathBuf, String) {
+    let (obj, stubs) = (dir.join("app.o"), dir.join("dead.s"));
+    let aot = aot(state, bitcode, &obj, &stubs).output().expect("bareflow aot");
+    let said = text(&aot.stdout);
+    assert!(aot.status.success(), "bareflow aot: {}{said}", text(&aot.stderr));
+    (obj, stubs, said)
+}
+
+/// `bareflow run FLAGS BC -- ARGS` with every compiled module dumped (`BAREFLOW_JIT_DUMP`) into a
+/// fresh target/DIR/NAME.dump: the run's output and the dump directory.
+pub fn run_dumping(dir: &str, name: &str, bc: &Path, flags: &[&str], args: &[&str]) -> (Output, PathBuf) {
+    let dump = scratch(dir).join(format!("{name}.dump"));
+    let _ = std::fs::remove_dir_all(&dump);
+    std::fs::create_dir_all(&dump).unwrap();
+    let out = bareflow(["run"])
+        .args(flags)
+        .arg(bc)
+        .arg("--")
+        .args(args)
+        .env("BAREFLOW_JIT_DUMP", &dump)
+        .output()
+        .expect("bareflow run");
+    (out, dump)
+}
+
+/// The final IR (`*.ll`, not the pipeline's input `*.pre.ll`) of every module in the dump
+/// directory `dump` whose file name `keep` accepts, in directory order, concatenated.
+pub fn dumped_ir(dump: &Path, keep: impl Fn(&str) -> bool) -> String {
+    std::fs::read_dir(dump)
+        .unwrap_or_else(|e| panic!("{}: {e}", dump.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            n.ends_with(".ll") && !n.ends_with(".pre.ll") && keep(&n)
+        })
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
 /// The kernel image `make image` builds (build/bareflow.elf), checked to be there.
 pub fn kernel() -> PathBuf {
     let k = root().join("build/bareflow.elf");

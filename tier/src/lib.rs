@@ -290,16 +290,17 @@ impl Tiering {
         if let Some(ch) = choice.as_mut().filter(|_| c.prefetched.unwrap_or(0) == 0) {
             ch.spec.prefetch = None;
         }
-        let prefetch_line = choice.as_ref().and_then(|ch| ch.spec.prefetch.as_ref()).map(|p| {
-            let params: Vec<String> = p.params.iter().map(|k| format!("arg{k}")).collect();
-            let n = c.prefetched.unwrap_or(0);
-            format!(
-                "prefetch: {n} load{} of streamed arguments ({}) prefetched {} bytes ahead",
-                if n == 1 { "" } else { "s" },
-                params.join(", "),
-                p.bytes
-            )
-        });
+        let prefetch_line =
+            choice.as_ref().and_then(|ch| ch.spec.prefetch.as_ref()).filter(|_| self.verbose).map(|p| {
+                let params: Vec<String> = p.params.iter().map(|k| format!("arg{k}")).collect();
+                let n = c.prefetched.unwrap_or(0);
+                format!(
+                    "prefetch: {n} load{} of streamed arguments ({}) prefetched {} bytes ahead",
+                    if n == 1 { "" } else { "s" },
+                    params.join(", "),
+                    p.bytes
+                )
+            });
         let key = choice.as_ref().map(|ch| ch.spec.key()).unwrap_or_default();
         self.objects[f.index()] = Some(cache::Cached::of(c, key));
         if self.direct_slot(m, f, c.level) {

@@ -106,23 +106,24 @@ impl Tiering {
             Some(mut c) => {
                 c.spec.mem = mem;
                 c.mem = mem_choices;
-                // The pointer tables decide the working-set limit; a live specialization kept
-                // for a recompile (its calls come from native code: no tables) keeps its jam.
-                if c.spec.jam.is_none() {
-                    let reused = specialize::reuses_its_data(&m.arg_values(f), min_calls);
+                // The pointer tables decide the working-set limit and the streams prefetched; a
+                // live specialization kept for a recompile (its calls come from native code: no
+                // tables) keeps its jam and its prefetch.
+                let tables = (c.spec.jam.is_none() || c.spec.prefetch.is_none()).then(|| m.arg_values(f));
+                if let Some(t) = tables.as_deref().filter(|_| c.spec.jam.is_none()) {
+                    let reused = specialize::reuses_its_data(t, min_calls);
                     c.spec.jam =
                         self.unroll_and_jam.map(|j| orc_bridge::Jam { limit: if reused { j.limit } else { 0 }, ..j });
                 }
                 if self.unroll_and_jam.is_none() {
                     c.spec.jam = None;
                 }
-                if c.spec.prefetch.is_none() {
-                    let streamed = specialize::streamed_pointers(&m.arg_values(f), min_calls);
-                    c.spec.prefetch = (!streamed.is_empty())
-                        .then_some(orc_bridge::Prefetch { bytes: orc_bridge::PREFETCH_BYTES, params: streamed });
-                }
                 if !self.prefetch {
                     c.spec.prefetch = None;
+                } else if let Some(t) = tables.as_deref().filter(|_| c.spec.prefetch.is_none()) {
+                    let streamed = specialize::streamed_pointers(t, min_calls);
+                    c.spec.prefetch = (!streamed.is_empty())
+                        .then_some(orc_bridge::Prefetch { bytes: orc_bridge::PREFETCH_BYTES, params: streamed });
                 }
                 Some(c)
             }
