@@ -798,6 +798,11 @@ pub(crate) enum Op {
     Store16X(MemX),
     Store32X(MemX),
     Store64X(MemX),
+    /// A 16-byte vector (`<4 x float>`, `<2 x double>`, `<4 x i32>`…) to or from two slots at an
+    /// indexed address: the GEP of a vectorized loop's step folded in, as for the scalar forms
+    /// (8-byte vectors are one slot and take `Load64X`/`Store64X`).
+    Load128X(MemX),
+    Store128X(MemX),
     /// An indexed load whose value a compare-and-branch uses right after (`a[i] < pivot`,
     /// `if (s[i] == c)`): the load, then the compare and branch of the `ExtCmpBr` slot.
     LoadBr8X(MemX),
@@ -1116,6 +1121,19 @@ pub(crate) enum Op {
     FAxpyX64 {
         x: Reg,
         a: MemA,
+    },
+    /// axpy step of a vectorized loop: `[a] = x * [b] + [a]` on 16-byte vectors of `float`
+    /// (`dbl` false) or `double` lanes (ExtMem b), each lane rounded twice.
+    VAxpyX {
+        dbl: bool,
+        x: Reg,
+        a: MemA,
+    },
+    /// As `VAxpyX` with `[b]` already loaded into slots `b`; the `ExtMem`'s address is `a`'s.
+    VAxpyR {
+        dbl: bool,
+        x: Reg,
+        b: Reg,
     },
     /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr), doing
     /// the ExtBr's one-slot phi move on the edges in `mv` (bit 0: false edge, bit 1: true edge).

@@ -571,6 +571,18 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         let (pa, pb) = (addrx!(a) as *mut f64, addrx!(b) as *const f64);
                         pa.write_unaligned(pa.read_unaligned() + f64of(r!(x)) * pb.read_unaligned());
                     }
+                    Op::VAxpyX { dbl, x, a } => {
+                        let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *mut u64, addrx!(b) as *const u64);
+                        v128::fmuladd(dbl, pa, slot!(x), pb, pa)
+                    }
+                    Op::VAxpyR { dbl, x, b } => {
+                        let Op::ExtMem { b: a, .. } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let pa = addrx!(a) as *mut u64;
+                        v128::fmuladd(dbl, pa, slot!(x), slot!(b), pa)
+                    }
                     Op::IncBr64 { p, mv, a, imm, b } => {
                         let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                         let v = r!(a).wrapping_add(imm as i64 as u64);
@@ -609,6 +621,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         std::hint::unreachable_unchecked()
                     }
                     // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
+                    Op::Load128X(x) => v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8),
+                    Op::Store128X(x) => v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast()),
                     Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
                     Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),
                     Op::StoreN { v, p, off, n: 16 } => v128::copy::<16>(mem_at!(p, off), slot!(v).cast()),

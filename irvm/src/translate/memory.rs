@@ -29,6 +29,11 @@ struct Index {
 /// The indexed load (or store) op of a scalar access of `kind` (8, 16, 32 or 64 bits; the
 /// translator folds no other access), with an i64 or a sign-extended i32 index.
 fn indexed_access(load: bool, kind: Scalar, sext32: bool, m: MemX) -> Op {
+    if let Scalar::Vec(..) = kind
+        && kind.mem_bytes() == 16
+    {
+        return if load { Op::Load128X(m) } else { Op::Store128X(m) };
+    }
     let by_width: [fn(MemX) -> Op; 4] = match (load, sext32) {
         (true, false) => [Op::Load8X, Op::Load16X, Op::Load32X, Op::Load64X],
         (true, true) => [Op::Load8XS, Op::Load16XS, Op::Load32XS, Op::Load64XS],
@@ -84,7 +89,19 @@ impl Fx<'_> {
                 None => return None,
             }
         }
-        Some(GepParts { base: g.operand(0), off, var })
+        let base = g.operand(0);
+        // A constant step from a GEP with a variable index (`p + 4*i`, then `+ 16` for the second
+        // vector of a vectorized loop's step) is that GEP's address plus the step.
+        if var.is_none()
+            && base.kind() == ValKind::Instruction
+            && base.opcode() == O::LLVMGetElementPtr
+            && base.ty().kind() == TyKind::Ptr
+            && let Some(inner) = self.gep_parts(base)
+            && inner.var.is_some()
+        {
+            return Some(GepParts { base: inner.base, off: inner.off.wrapping_add(off), var: inner.var });
+        }
+        Some(GepParts { base, off, var })
     }
 
     /// After pass 1: an `x + C` or `sext i32 x` index whose every user is a folded GEP that looks
@@ -156,36 +173,54 @@ impl Fx<'_> {
             return;
         }
         let Some(parts) = self.gep_parts(g) else { return };
+        if self.foldable_gep(g, &parts) {
+            self.fused.insert(g);
+        }
+    }
+
+    /// Whether GEP `g` (decomposed as `parts`) can be folded into its users: every one is a load
+    /// or store at it, or a constant step from it that can be folded in turn, and the accesses
+    /// take the indexed form.
+    fn foldable_gep(&self, g: Val, parts: &GepParts) -> bool {
         let users = g.users();
         let addr_use = |u: &Val| {
             u.kind() == ValKind::Instruction
                 && match u.opcode() {
                     O::LLVMLoad => true,
                     O::LLVMStore => u.operand(1) == g && u.operand(0) != g,
+                    O::LLVMGetElementPtr => {
+                        parts.var.is_some()
+                            && u.operand(0) == g
+                            && u.ty().kind() == TyKind::Ptr
+                            && (1..u.num_operands()).all(|k| self.const_int(u.operand(k)).is_some())
+                            && self.gep_parts(*u).is_some_and(|p| self.foldable_gep(*u, &p))
+                    }
                     _ => false,
                 }
         };
         if users.is_empty() || !users.iter().all(addr_use) {
-            return;
+            return false;
         }
-        let ok = match parts.var {
+        match parts.var {
             None => i32::try_from(parts.off).is_ok(),
             Some((_, bits, scale)) => {
-                let scalar_access = users.iter().all(|u| {
+                // Scalars, and vectors of 8 bytes (one slot, as an i64) or 16 (two slots, with an
+                // i64 index only).
+                let scalar_access = users.iter().filter(|u| u.opcode() != O::LLVMGetElementPtr).all(|u| {
                     let t = if u.opcode() == O::LLVMLoad { u.ty() } else { u.operand(0).ty() };
-                    matches!(
-                        layout::scalar(t),
-                        Ok(Scalar::Int(8 | 16 | 32 | 64) | Scalar::F32 | Scalar::F64 | Scalar::Ptr)
-                    )
+                    match layout::scalar(t) {
+                        Ok(Scalar::Int(8 | 16 | 32 | 64) | Scalar::F32 | Scalar::F64 | Scalar::Ptr) => true,
+                        Ok(k @ Scalar::Vec(l, _)) if l != crate::isa::Lane::I1 => {
+                            k.mem_bytes() == 8 || (k.mem_bytes() == 16 && bits == 64)
+                        }
+                        _ => false,
+                    }
                 });
                 scalar_access
                     && (bits == 64 || bits == 32)
                     && i32::try_from(scale).is_ok()
                     && i32::try_from(parts.off).is_ok()
             }
-        };
-        if ok {
-            self.fused.insert(g);
         }
     }
 

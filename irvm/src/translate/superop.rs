@@ -1,6 +1,7 @@
-//! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` and the
-//! axpy step `[a] = [a] + x * [b]` with their loads folded in (only when nothing between a folded
-//! load and its use can write memory), a double multiply-add with the indexed load feeding it, and
+//! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` (from an
+//! fadd of an fmul or a scalar `llvm.fmuladd`), the axpy step `[a] = [a] + x * [b]` and its
+//! vectorized form (a 16-byte `llvm.fmuladd` stored back where its addend was loaded) with their
+//! loads folded in (only when nothing between a folded load and its use can write memory), a double multiply-add with the indexed load feeding it, and
 //! the loop latch "add in place, compare, branch", an indexed load and the compare-and-branch on
 //! its value, an i32 add by a constant sign-extended to an i64 index, and a double division by
 //! a converted i64.
@@ -17,6 +18,9 @@ pub(crate) enum MemFma {
     Dot { c: Val, a: Val, b: Val },
     /// store (fadd (load a), fmul(x, load b)) -> a's address
     Axpy { x: Val, a: Val, b: Val },
+    /// store (fmuladd (x, load b, load a)) -> a's address, on 16-byte vectors; with `b_loaded`
+    /// the load of `b` is not folded (a store between could change what it reads)
+    VAxpy { x: Val, a: Val, b: Val, b_loaded: bool },
 }
 
 impl Fx<'_> {
@@ -40,8 +44,9 @@ impl Fx<'_> {
     }
 
     /// Whether any instruction from `first` up to (not including) `last`, in their block, may
-    /// write memory.
-    fn writes_between(&self, first: Val, last: Val) -> bool {
+    /// write memory that one of the `moved` loads reads (a store provably beside all of them
+    /// does not count).
+    fn writes_between(&self, first: Val, last: Val, moved: &[Val]) -> bool {
         let mut inside = false;
         for i in first.parent_block().instructions() {
             if i == first {
@@ -51,15 +56,33 @@ impl Fx<'_> {
                 return false;
             }
             if inside
-                && matches!(
-                    i.opcode(),
-                    O::LLVMStore | O::LLVMCall | O::LLVMAtomicRMW | O::LLVMAtomicCmpXchg | O::LLVMFence | O::LLVMVAArg
-                )
+                && match i.opcode() {
+                    O::LLVMStore => !moved.iter().all(|&l| self.disjoint(i, l)),
+                    O::LLVMAtomicRMW | O::LLVMAtomicCmpXchg | O::LLVMFence | O::LLVMVAArg => true,
+                    O::LLVMCall => !is_arithmetic_intrinsic(i),
+                    _ => false,
+                }
             {
                 return true;
             }
         }
         true
+    }
+
+    /// Whether store `st` and load `l` provably touch different bytes: both addresses are the same
+    /// base and index (as GEPs) at constant offsets whose ranges do not overlap.
+    fn disjoint(&self, st: Val, l: Val) -> bool {
+        let parts = |p: Val| {
+            (p.kind() == ValKind::Instruction && p.opcode() == O::LLVMGetElementPtr)
+                .then(|| self.gep_parts(p))
+                .flatten()
+                .map(|g| (g.base, g.var.map(|(x, _, scale)| (x, scale)), g.off))
+                .unwrap_or((p, None, 0))
+        };
+        let size = |t: crate::llvm::Ty| self.dl.store_size(t) as i64;
+        let ((b1, v1, o1), (b2, v2, o2)) = (parts(st.operand(1)), parts(l.operand(0)));
+        let (n1, n2) = (size(st.operand(0).ty()), size(l.ty()));
+        b1 == b2 && v1 == v2 && (o1.saturating_add(n1) <= o2 || o2.saturating_add(n2) <= o1)
     }
 
     /// `add i32 x, C` or `sub i32 x, C` (x not constant): (x, the add's immediate).
@@ -131,8 +154,85 @@ impl Fx<'_> {
         a
     }
 
+    /// Pass 1, at a scalar `llvm.fmuladd` whose product's factors are both loads of its block
+    /// (clang's `c += a[i] * b[i]`, contraction allowed but irvm not asked to fuse): the
+    /// dot-product step, which rounds the product and the sum as `FMulAdd` does.
+    fn maybe_fmuladd_dot(&mut self, f: Val) {
+        if f.opcode() != O::LLVMCall
+            || self.prog.fuse_fmuladd
+            || f.callee().kind() != ValKind::Function
+            || !f.callee().name().starts_with("llvm.fmuladd.")
+        {
+            return;
+        }
+        let (p, q, c) = (f.operand(0), f.operand(1), f.operand(2));
+        let ty = f.ty();
+        if ty.kind() == TyKind::Vector {
+            self.maybe_fmuladd_axpy(f);
+            return;
+        }
+        if !matches!(ty.kind(), TyKind::Float | TyKind::Double) {
+            return;
+        }
+        if self.is_load_of(p, ty, f)
+            && self.is_load_of(q, ty, f)
+            && p != q
+            && !self.writes_between(self.earlier(p, q), f, &[p, q])
+        {
+            self.fused.insert(p);
+            self.fused.insert(q);
+            self.mem_fma.insert(f, MemFma::Dot { c, a: p, b: q });
+        }
+    }
+
+    /// Pass 1, at a vector `llvm.fmuladd` of 16 bytes of `float` or `double` lanes whose only
+    /// user stores it where its addend was loaded from, with a loaded factor (clang's vectorized
+    /// `c[j] += a * b[j]`): the axpy step, loads and store folded in.
+    fn maybe_fmuladd_axpy(&mut self, f: Val) {
+        let ty = f.ty();
+        let Ok(crate::layout::Scalar::Vec(lane @ (crate::isa::Lane::F32 | crate::isa::Lane::F64), n)) =
+            crate::layout::scalar(ty)
+        else {
+            return;
+        };
+        if n * lane.bytes() != 16 {
+            return;
+        }
+        let (p, q, a) = (f.operand(0), f.operand(1), f.operand(2));
+        let users = f.users();
+        let [st] = users[..] else { return };
+        if st.kind() != ValKind::Instruction
+            || st.opcode() != O::LLVMStore
+            || st.operand(0) != f
+            || st.parent_block() != f.parent_block()
+            || !self.is_load_of(a, ty, f)
+            || a.operand(0) != st.operand(1)
+        {
+            return;
+        }
+        let (x, b) = if self.is_load_of(q, ty, f) && q != a {
+            (p, q)
+        } else if self.is_load_of(p, ty, f) && p != a {
+            (q, p)
+        } else {
+            return;
+        };
+        if x == a || self.writes_between(a, st, &[a]) {
+            return;
+        }
+        // A load of `b` that a store between would have to pass stays where it is.
+        let b_loaded = self.writes_between(b, st, &[b]);
+        self.fused.insert(f);
+        self.fused.insert(a);
+        if !b_loaded {
+            self.fused.insert(b);
+        }
+        self.mem_fma.insert(st, MemFma::VAxpy { x, a, b, b_loaded });
+    }
+
     /// Pass 1, at an fadd: recognise the dot-product / axpy step.
     pub(super) fn maybe_mem_fma(&mut self, f: Val) {
+        self.maybe_fmuladd_dot(f);
         if f.opcode() != O::LLVMFAdd || !matches!(f.ty().kind(), TyKind::Float | TyKind::Double) {
             return;
         }
@@ -165,7 +265,7 @@ impl Fx<'_> {
                 return;
             };
             let first = self.earlier(self.earlier(other, lb), m);
-            if !self.writes_between(first, st) && xv != other {
+            if !self.writes_between(first, st, &[other, lb]) && xv != other {
                 for v in [f, other, lb] {
                     self.fused.insert(v);
                 }
@@ -175,7 +275,7 @@ impl Fx<'_> {
         }
         if self.is_load_of(p, ty, m) && self.is_load_of(q, ty, m) && p != q {
             let first = self.earlier(p, q);
-            if !self.writes_between(first, f) {
+            if !self.writes_between(first, f, &[p, q]) {
                 self.fused.insert(p);
                 self.fused.insert(q);
                 self.mem_fma.insert(f, MemFma::Dot { c: other, a: p, b: q });
@@ -216,6 +316,20 @@ impl Fx<'_> {
                 let (ma, mb) = (self.mem_operand(a)?, self.mem_operand(b)?);
                 self.push(if dbl { Op::FAxpyX64 { x, a: ma } } else { Op::FAxpyX32 { x, a: ma } });
                 self.push(Op::ExtMem { b: mb, r: x });
+            }
+            MemFma::VAxpy { x, a, b, b_loaded } => {
+                let dbl = i.operand(0).ty().elem().kind() == TyKind::Double;
+                let x = self.reg(x)?;
+                let ma = self.mem_operand(a)?;
+                if b_loaded {
+                    let b = self.reg(b)?;
+                    self.push(Op::VAxpyR { dbl, x, b });
+                    self.push(Op::ExtMem { b: ma, r: x });
+                } else {
+                    let mb = self.mem_operand(b)?;
+                    self.push(Op::VAxpyX { dbl, x, a: ma });
+                    self.push(Op::ExtMem { b: mb, r: x });
+                }
             }
         }
         Ok(true)
@@ -298,6 +412,26 @@ impl Fx<'_> {
         self.push(fused);
         self.push(Op::ExtCmpBr { p, w32, b, t, f, ctr });
         true
+    }
+}
+
+/// A call of an LLVM intrinsic that only computes on its operands (it touches no memory).
+fn is_arithmetic_intrinsic(call: Val) -> bool {
+    let callee = call.callee();
+    callee.kind() == ValKind::Function && {
+        let n = callee.name();
+        [
+            "llvm.fmuladd.",
+            "llvm.fma.",
+            "llvm.fabs.",
+            "llvm.sqrt.",
+            "llvm.smin.",
+            "llvm.smax.",
+            "llvm.umin.",
+            "llvm.umax.",
+        ]
+        .iter()
+        .any(|p| n.starts_with(p))
     }
 }
 
