@@ -339,6 +339,9 @@ pub(crate) enum Op {
         d: Reg,
         s: Reg,
     },
+    /// Two one-slot moves into adjacent slots: `d = a`, `d + 1 = b` (a `<2 x double>` built from
+    /// two scalars, a splat, a lane swap); both read before either is written.
+    MovPair(Bin),
     MovN {
         d: Reg,
         s: Reg,

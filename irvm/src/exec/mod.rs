@@ -237,6 +237,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         w!(d, a);
                         w!(d.at(1), b);
                     }
+                    Op::MovPair(x) => {
+                        let (a, b) = (r!(x.a), r!(x.b));
+                        w!(x.d, a);
+                        w!(x.d.at(1), b);
+                    }
                     Op::MovJmp { d, s, rel, ctr } => {
                         w!(d, r!(s));
                         bump!(ctr.0);

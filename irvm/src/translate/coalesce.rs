@@ -76,7 +76,10 @@ impl Fx<'_> {
             let n = v.num_operands();
             for k in 0..n {
                 let o = v.operand(k);
-                if !matches!(o.ty().kind(), TyKind::Int(_) | TyKind::Ptr | TyKind::Float | TyKind::Double) {
+                if !matches!(
+                    o.ty().kind(),
+                    TyKind::Int(_) | TyKind::Ptr | TyKind::Float | TyKind::Double | TyKind::Vector
+                ) {
                     continue;
                 }
                 self.expand(o, out);

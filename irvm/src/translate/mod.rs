@@ -182,6 +182,8 @@ pub(crate) struct Fx<'p> {
     pub(crate) code: Vec<Op>,
     pub(crate) slot_of: HashMap<Val, Reg>,
     pub(crate) alias: HashMap<Val, Val>,
+    /// The lane (slot) of its source at which a lane alias (`lane_source`) reads.
+    pub(crate) lane_of: HashMap<Val, u32>,
     pub(crate) nslots: u32,
     pub(crate) consts: Vec<u64>,
     pub(crate) const_map: HashMap<Vec<u64>, u32>,
@@ -224,6 +226,7 @@ pub(crate) fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Cod
         code: Vec::new(),
         slot_of: HashMap::new(),
         alias: HashMap::new(),
+        lane_of: HashMap::new(),
         nslots: 1,
         consts: Vec::new(),
         const_map: HashMap::new(),
@@ -411,11 +414,17 @@ impl Fx<'_> {
         self.maybe_fuse_si_divisor(i);
         self.maybe_fold_gep(i);
         self.maybe_mem_fma(i);
+        self.maybe_fuse_lane_insert(i);
         if matches!(t.kind(), TyKind::Void | TyKind::Token | TyKind::Metadata) {
             return false;
         }
         if let Some(src) = self.alias_source(i) {
             self.alias.insert(i, src);
+            return false;
+        }
+        if let Some((v, lane)) = self.lane_source(i) {
+            self.alias.insert(i, v);
+            self.lane_of.insert(i, lane);
             return false;
         }
         true

@@ -56,11 +56,37 @@ impl Fx<'_> {
         v
     }
 
+    /// If instruction `i` reads a 64-bit lane of a vector at a constant index, the vector and the
+    /// lane: its value is that slot of the vector's, which nothing but the vector's own definition
+    /// writes (a value that is not a phi), so `i` needs no slot or op of its own.
+    pub(super) fn lane_source(&self, i: Val) -> Option<(Val, u32)> {
+        if i.opcode() != O::LLVMExtractElement {
+            return None;
+        }
+        let v = i.operand(0);
+        let Ok(Scalar::Vec(lane @ (Lane::I64 | Lane::F64), n)) = layout::scalar(v.ty()) else { return None };
+        let k = self.const_int(i.operand(1)).filter(|&k| k < u64::from(n))? as u32;
+        let owner = self.resolve(v);
+        let plain = match owner.kind() {
+            ValKind::Argument => true,
+            ValKind::Instruction => owner.opcode() != O::LLVMPHI && !self.fused.contains(&owner),
+            _ => false,
+        };
+        (plain && lane.bytes() == 8).then_some((v, k))
+    }
+
     /// The first slot of operand `v` (materializing constants).
     pub(super) fn reg(&mut self, v: Val) -> Result<Reg, String> {
-        let v = self.resolve(v);
+        // Through aliases, adding the lane of each lane alias on the way.
+        let mut lane = 0;
+        let mut at = v;
+        while let Some(&s) = self.alias.get(&at) {
+            lane += self.lane_of.get(&at).copied().unwrap_or(0);
+            at = s;
+        }
+        let v = at;
         if let Some(&r) = self.slot_of.get(&v) {
-            return Ok(r);
+            return Ok(r.at(lane));
         }
         match v.kind() {
             ValKind::Instruction | ValKind::Argument => Err(format!("value without a slot: '{}'", v.to_text())),
