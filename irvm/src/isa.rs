@@ -354,6 +354,14 @@ pub(crate) enum Op {
         rel: Rel,
         ctr: Ctr,
     },
+    /// Two moves, then a jump: `d = s`, then the `ExtMov` slot's move, then as `Jmp` (an edge's
+    /// parallel copies of two phis, sequenced).
+    MovMovJmp {
+        d: Reg,
+        s: Reg,
+        rel: Rel,
+        ctr: Ctr,
+    },
     Jmp {
         rel: Rel,
         ctr: Ctr,
@@ -370,6 +378,15 @@ pub(crate) enum Op {
         t: Rel,
         f: Rel,
         ctr: Ctr,
+    },
+    /// A switch whose case values span a small range (`SwitchTable::edges`): edge
+    /// `edges[v - lo]`, or the default `edges[n]` when `v - lo` is not below `n`. `edges` is the
+    /// address of that table, which the function's code owns (`Code::link_switches`).
+    SwitchDense {
+        v: Reg,
+        lo: u32,
+        n: u32,
+        edges: usize,
     },
     Switch {
         v: Reg,
@@ -1183,6 +1200,11 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
         c: Reg,
+    },
+    /// Second slot of `MovMovJmp`: its second move.
+    ExtMov {
+        d: Reg,
+        s: Reg,
     },
     /// Second slot of a wide op: a memory operand and a register.
     ExtMem {

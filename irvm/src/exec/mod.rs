@@ -107,7 +107,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     let St { mut ip, mut fp, mut ctrs, mut code } = st;
     // SAFETY: the translator guarantees that every register operand lies inside its function's
     // frame (constants below fp, values above), that every jump lands on an op of the same
-    // function, and that a function's code ends in terminators; `call`/`ret` keep fp, ctrs and
+    // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
+    // function's code ends in terminators; `call`/`ret` keep fp, ctrs and
     // code consistent with the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
@@ -247,11 +248,25 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         bump!(ctr.0);
                         ip = pc.offset(rel.0 as isize);
                     }
+                    Op::MovMovJmp { d, s, rel, ctr } => {
+                        let Op::ExtMov { d: d2, s: s2 } = *ip else { std::hint::unreachable_unchecked() };
+                        w!(d, r!(s));
+                        w!(d2, r!(s2));
+                        bump!(ctr.0);
+                        ip = pc.offset(rel.0 as isize);
+                    }
                     Op::Jmp { rel, ctr } => {
                         bump!(ctr.0);
                         ip = pc.offset(rel.0 as isize);
                     }
                     Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
+                    Op::SwitchDense { v, lo, n, edges } => {
+                        let i = r!(v).wrapping_sub(u64::from(lo));
+                        let k = if i < u64::from(n) { i as usize } else { n as usize };
+                        let e = *(edges as *const crate::translate::Edge).add(k);
+                        bump!(e.ctr);
+                        ip = pc.offset(e.rel.0 as isize);
+                    }
                     Op::Switch { v, table } => {
                         let sw = &(*code).switches[table.0 as usize];
                         let val = r!(v);
@@ -622,9 +637,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::LoadBr16X(x) => load_br!(x, u16),
                     Op::LoadBr32X(x) => load_br!(x, u32),
                     Op::LoadBr64X(x) => load_br!(x, u64),
-                    Op::ExtMem { .. } | Op::ExtBr { .. } | Op::ExtFma { .. } | Op::ExtCmpBr { .. } => {
-                        std::hint::unreachable_unchecked()
-                    }
+                    Op::ExtMem { .. }
+                    | Op::ExtBr { .. }
+                    | Op::ExtFma { .. }
+                    | Op::ExtCmpBr { .. }
+                    | Op::ExtMov { .. } => std::hint::unreachable_unchecked(),
                     // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
                     Op::Load128X(x) => v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8),
                     Op::Store128X(x) => v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast()),

@@ -40,7 +40,7 @@ pub(crate) struct BranchMeta {
 pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
     use Op::*;
     match op {
-        Jmp { rel, .. } | MovJmp { rel, .. } => f(rel),
+        Jmp { rel, .. } | MovJmp { rel, .. } | MovMovJmp { rel, .. } => f(rel),
         ExtBr { t, f: e, .. } | ExtCmpBr { t, f: e, .. } => {
             f(t);
             f(e)
@@ -491,6 +491,7 @@ impl Fx<'_> {
             ctr: ctr.0,
             order: order.into(),
             dense,
+            edges: Box::new([]),
         });
         self.switch_pcs.push(self.code.len() as u32);
         let v = self.reg(v)?;
@@ -547,12 +548,20 @@ pub(super) fn mov(d: Reg, s: Reg, n: u32) -> Op {
     }
 }
 
-/// End `ops` with a jump to `t`, folding a trailing one-slot move into `MovJmp`.
+/// End `ops` with a jump to `t`, folding the trailing one-slot moves (one or two) into `MovJmp`
+/// or `MovMovJmp`.
 fn push_jump(ops: &mut Vec<Op>, t: Target, ctr: Ctr) {
-    if let Some(&Op::Mov { d, s }) = ops.last() {
-        ops.pop();
-        ops.push(Op::MovJmp { d, s, rel: t.encode(), ctr });
-    } else {
-        ops.push(Op::Jmp { rel: t.encode(), ctr });
+    let rel = t.encode();
+    match ops[..] {
+        [.., Op::Mov { d, s }, Op::Mov { d: d2, s: s2 }] => {
+            ops.truncate(ops.len() - 2);
+            ops.push(Op::MovMovJmp { d, s, rel, ctr });
+            ops.push(Op::ExtMov { d: d2, s: s2 });
+        }
+        [.., Op::Mov { d, s }] => {
+            ops.pop();
+            ops.push(Op::MovJmp { d, s, rel, ctr });
+        }
+        _ => ops.push(Op::Jmp { rel, ctr }),
     }
 }

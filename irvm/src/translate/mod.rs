@@ -79,6 +79,16 @@ pub(crate) struct SwitchTable {
     pub(crate) order: Box<[u32]>,
     /// Dense lookup: if set, `dense[v - min]` is the sorted case index (u32::MAX = default).
     pub(crate) dense: Option<(u64, Box<[u32]>)>,
+    /// The dense lookup as the `SwitchDense` op reads it: per value from `min`, its edge (jump and
+    /// counter), then the default's; empty until `Code::link_switches`.
+    pub(crate) edges: Box<[Edge]>,
+}
+
+/// One edge of a dense switch: the jump (relative to the switch op) and its counter.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Edge {
+    pub(crate) rel: Rel,
+    pub(crate) ctr: u32,
 }
 
 /// A shufflevector: result lane i takes input lane `mask[i]` (a and b concatenated, -1 = zero).
@@ -145,6 +155,23 @@ pub(crate) struct Code {
 }
 
 impl Code {
+    /// Build each dense switch's edge table and turn its op (at `pcs[k]` for switch k) into a
+    /// `SwitchDense` that points at it. The tables are heap blocks this code owns and never
+    /// resizes, so the addresses stay valid as long as the ops.
+    fn link_switches(&mut self, pcs: &[u32]) {
+        for (sw, &pc) in self.switches.iter_mut().zip(pcs) {
+            let Some((lo, d)) = &sw.dense else { continue };
+            let (Ok(lo), Ok(n)) = (u32::try_from(*lo), u32::try_from(d.len())) else { continue };
+            let default = Edge { rel: sw.targets[sw.values.len()], ctr: sw.ctr };
+            let case = |k: u32| Edge { rel: sw.targets[k as usize], ctr: sw.ctr + 1 + sw.order[k as usize] };
+            sw.edges = d.iter().map(|&k| if k == u32::MAX { default } else { case(k) }).chain([default]).collect();
+            let op = &mut self.ops[pc as usize];
+            if let Op::Switch { v, .. } = *op {
+                *op = Op::SwitchDense { v, lo, n, edges: sw.edges.as_ptr() as usize };
+            }
+        }
+    }
+
     /// A function's counters `ctrs` without the OSR points' entry counts and marks (which are
     /// not block counts).
     pub(crate) fn profile_counters<'a>(&'a self, ctrs: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
@@ -359,6 +386,7 @@ impl Fx<'_> {
             }
         }
         let ops = self.finish()?;
+        let switch_pcs = std::mem::take(&mut self.switch_pcs);
         let own_sig = own_sig(self.dl, self.func);
         let (osr_sig, ret_slots) = self.osr_sig(fty);
         for s in self.sites.iter_mut() {
@@ -367,7 +395,7 @@ impl Fx<'_> {
         let consts: Box<[u64]> = self.consts.into_iter().rev().collect();
         let mut consts_copy = consts.to_vec();
         consts_copy.resize(consts.len().next_multiple_of(CONST_CHUNK).max(CONST_CHUNK), 0);
-        Ok(Code {
+        let mut code = Code {
             ops,
             nslots: self.nslots,
             param_slots,
@@ -393,7 +421,9 @@ impl Fx<'_> {
             osr_sig,
             ret_slots,
             mem_sites: self.mem_sites.into(),
-        })
+        };
+        code.link_switches(&switch_pcs);
+        Ok(code)
     }
 
     /// How a native `ret (ptr)` OSR variant returns (None: OSR cannot return this type), and
