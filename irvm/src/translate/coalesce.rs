@@ -2,8 +2,12 @@
 //! slot, so the move on that edge disappears (loop counters update in place). Liveness is computed
 //! on SSA values per block; a value `a` interferes with `b` when one is live at the other's
 //! definition. Classes are built greedily (union-find) with every pair of members checked; only
-//! one-slot scalars are coalesced, and a class holds at most one function argument (arguments
-//! have fixed slots). The remaining phi moves are sequenced as parallel copies afterwards.
+//! one-slot scalars are coalesced, and vectors of up to four slots whose members are phis or
+//! lane-wise operations (each lane of the result computed from the same lane of the operands,
+//! which every handler does reading a lane before writing it, so the result may share the
+//! operand's slots: a vectorized loop's accumulators update in place); a class holds at most one
+//! function argument (arguments have fixed slots). The remaining phi moves are sequenced as
+//! parallel copies afterwards.
 
 use super::Fx;
 use crate::llvm::{TyKind, Val, ValKind};
@@ -195,11 +199,23 @@ impl Fx<'_> {
             matches!(v.ty().kind(), TyKind::Int(b) if b <= 64)
                 || matches!(v.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double)
         };
-        let phis: Vec<Val> = values
-            .iter()
-            .copied()
-            .filter(|v| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI && scalar(*v))
-            .collect();
+        let is_phi = |v: Val| v.kind() == ValKind::Instruction && v.opcode() == O::LLVMPHI;
+        let vector_slots = |v: Val| {
+            (v.ty().kind() == TyKind::Vector && v.ty().elem().kind() != TyKind::Int(1))
+                .then(|| crate::layout::slots(self.dl, v.ty()).ok())
+                .flatten()
+                .filter(|&n| n <= 4)
+        };
+        // Whether `v` may share the slots of phi `p`: both one-slot scalars, or vectors of the same
+        // slots with `v` a phi or a lane-wise operation.
+        let fits = |p: Val, v: Val| {
+            if scalar(p) {
+                return scalar(v);
+            }
+            vector_slots(p).is_some() && vector_slots(v) == vector_slots(p) && (is_phi(v) || lane_wise(v))
+        };
+        let phis: Vec<Val> =
+            values.iter().copied().filter(|v| is_phi(*v) && (scalar(*v) || vector_slots(*v).is_some())).collect();
         let Some(live) = live.filter(|_| !phis.is_empty()) else { return rep };
         // Greedy classes.
         let mut members: HashMap<Val, Vec<usize>> = HashMap::new();
@@ -217,7 +233,7 @@ impl Fx<'_> {
             for (v, _) in p.incoming() {
                 let v = self.resolve(v);
                 if !matches!(v.kind(), ValKind::Instruction | ValKind::Argument)
-                    || !scalar(v)
+                    || !fits(p, v)
                     || self.fused.contains(&v)
                 {
                     continue;
@@ -247,5 +263,39 @@ impl Fx<'_> {
             }
         }
         values.iter().filter(|v| rep.contains_key(v)).map(|v| (*v, find(&rep, *v))).collect()
+    }
+}
+
+/// Whether instruction `v` computes each lane of its vector result from the same lane of its
+/// operands (binary arithmetic, negation, min/max, multiply-add, absolute value).
+fn lane_wise(v: Val) -> bool {
+    if v.kind() != ValKind::Instruction {
+        return false;
+    }
+    match v.opcode() {
+        O::LLVMAdd
+        | O::LLVMSub
+        | O::LLVMMul
+        | O::LLVMAnd
+        | O::LLVMOr
+        | O::LLVMXor
+        | O::LLVMShl
+        | O::LLVMLShr
+        | O::LLVMAShr
+        | O::LLVMFAdd
+        | O::LLVMFSub
+        | O::LLVMFMul
+        | O::LLVMFDiv
+        | O::LLVMFNeg => true,
+        O::LLVMCall => {
+            let callee = v.callee();
+            callee.kind() == ValKind::Function && {
+                let n = callee.name();
+                ["llvm.smin.", "llvm.smax.", "llvm.umin.", "llvm.umax.", "llvm.fmuladd.", "llvm.fma.", "llvm.fabs."]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            }
+        }
+        _ => false,
     }
 }
