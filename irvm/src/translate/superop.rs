@@ -393,19 +393,29 @@ impl Fx<'_> {
     }
 
     /// Pass 2, at a fused compare-branch `c` without a phi move: if the block's last op is an
-    /// indexed load into `c.a`, the two become one `LoadBr*X` + `ExtCmpBr` (the load still
-    /// writes `c.a`, for its other uses). True if done.
+    /// indexed load into `c.a` (or into `c.b`: the compare is then swapped, `x == a[i]` as
+    /// `a[i] == x`), the two become one `LoadBr*X` + `ExtCmpBr` (the load still writes its slot,
+    /// for its other uses). True if done.
     pub(super) fn try_load_br(&mut self, c: CmpBr) -> bool {
         let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
         let here = *self.block_start.last().unwrap_or(&0) as usize;
         if mv.is_some() || self.code.len() <= here {
             return false;
         }
+        let loaded = match self.code.last() {
+            Some(Op::Load8X(m) | Op::Load16X(m) | Op::Load32X(m) | Op::Load64X(m)) => m.v,
+            _ => return false,
+        };
+        let (b, p) = match loaded {
+            v if v == a => (b, p),
+            v if v == b => (a, super::control::swap_pred(p)),
+            _ => return false,
+        };
         let fused = match self.code.last() {
-            Some(&Op::Load8X(m)) if m.v == a => Op::LoadBr8X(m),
-            Some(&Op::Load16X(m)) if m.v == a => Op::LoadBr16X(m),
-            Some(&Op::Load32X(m)) if m.v == a => Op::LoadBr32X(m),
-            Some(&Op::Load64X(m)) if m.v == a => Op::LoadBr64X(m),
+            Some(&Op::Load8X(m)) => Op::LoadBr8X(m),
+            Some(&Op::Load16X(m)) => Op::LoadBr16X(m),
+            Some(&Op::Load32X(m)) => Op::LoadBr32X(m),
+            Some(&Op::Load64X(m)) => Op::LoadBr64X(m),
             _ => return false,
         };
         self.code.pop();
