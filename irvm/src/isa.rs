@@ -362,6 +362,15 @@ pub(crate) enum Op {
         rel: Rel,
         ctr: Ctr,
     },
+    /// `d = a + imm` (64 bits), then as `Jmp`: a block's last add and its jump (`steps++` at the
+    /// bottom of a `for (;;)` loop).
+    AddIJmp {
+        d: Reg,
+        a: Reg,
+        imm: i32,
+        rel: Rel,
+        ctr: Ctr,
+    },
     Jmp {
         rel: Rel,
         ctr: Ctr,
@@ -1169,6 +1178,21 @@ pub(crate) enum Op {
         mv: u8,
         a: Reg,
         imm: i32,
+        b: Reg,
+    },
+    /// As `IncBr64`/`IncBr32` with the step in slot `s` (`j += i` of a strided loop).
+    IncRBr64 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        s: Reg,
+        b: Reg,
+    },
+    IncRBr32 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        s: Reg,
         b: Reg,
     },
     /// Compare-and-branch with the ExtBr's phi move on the edges in `mv` (as for IncBr).

@@ -255,6 +255,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         bump!(ctr.0);
                         ip = pc.offset(rel.0 as isize);
                     }
+                    Op::AddIJmp { d, a, imm, rel, ctr } => {
+                        w!(d, r!(a).wrapping_add(imm as i64 as u64));
+                        bump!(ctr.0);
+                        ip = pc.offset(rel.0 as isize);
+                    }
                     Op::Jmp { rel, ctr } => {
                         bump!(ctr.0);
                         ip = pc.offset(rel.0 as isize);
@@ -616,6 +621,26 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::IncBr32 { p, mv, a, imm, b } => {
                         let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                         let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
+                        w!(a, v);
+                        let c = int::cmp32_eq_or_flat(p, v, r!(b));
+                        if (mv >> u8::from(c)) & 1 != 0 {
+                            w!(d, r!(s));
+                        }
+                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    }
+                    Op::IncRBr64 { p, mv, a, s: step, b } => {
+                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                        let v = r!(a).wrapping_add(r!(step));
+                        w!(a, v);
+                        let c = int::cmp_eq_or_flat(p, v, r!(b));
+                        if (mv >> u8::from(c)) & 1 != 0 {
+                            w!(d, r!(s));
+                        }
+                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    }
+                    Op::IncRBr32 { p, mv, a, s: step, b } => {
+                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                        let v = (r!(a) as u32).wrapping_add(r!(step) as u32) as u64;
                         w!(a, v);
                         let c = int::cmp32_eq_or_flat(p, v, r!(b));
                         if (mv >> u8::from(c)) & 1 != 0 {

@@ -40,7 +40,7 @@ pub(crate) struct BranchMeta {
 pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
     use Op::*;
     match op {
-        Jmp { rel, .. } | MovJmp { rel, .. } | MovMovJmp { rel, .. } => f(rel),
+        Jmp { rel, .. } | MovJmp { rel, .. } | MovMovJmp { rel, .. } | AddIJmp { rel, .. } => f(rel),
         ExtBr { t, f: e, .. } | ExtCmpBr { t, f: e, .. } => {
             f(t);
             f(e)
@@ -316,6 +316,16 @@ impl Fx<'_> {
                 return Ok(());
             }
             let ctr = self.meta(from, BranchKind::Jump, vec![idx], vec![]);
+            let block_start = *self.block_start.last().unwrap_or(&0) as usize;
+            if ops.is_empty()
+                && self.code.len() > block_start
+                && let Some(&Op::Add64I(x)) = self.code.last()
+            {
+                // The block's last op is a 64-bit add: it rides in the jump.
+                self.code.pop();
+                self.push(Op::AddIJmp { d: x.d, a: x.a, imm: x.imm, rel: Target::Block(idx).encode(), ctr });
+                return Ok(());
+            }
             push_jump(&mut ops, Target::Block(idx), ctr);
             self.code.extend(ops);
             return Ok(());

@@ -368,6 +368,29 @@ impl Fx<'_> {
             Some(Op::Add32I(x)) if w32 => Some(*x),
             _ => None,
         };
+        // `a += s` in place by a slot (either operand of the add may be `a`).
+        let step = match self.code.last() {
+            _ if self.code.len() <= here || inc.is_some() => None,
+            Some(Op::Add64(x)) if !w32 => Some(*x),
+            Some(Op::Add32(x)) if w32 => Some(*x),
+            _ => None,
+        }
+        .filter(|x| x.d == a && b != a)
+        .and_then(|x| match (x.a == a, x.b == a) {
+            (true, false) => Some(x.b),
+            (false, true) => Some(x.a),
+            _ => None,
+        });
+        if let Some(by) = step {
+            self.code.pop();
+            self.push(if w32 {
+                Op::IncRBr32 { p, mv: mask, a, s: by, b }
+            } else {
+                Op::IncRBr64 { p, mv: mask, a, s: by, b }
+            });
+            self.push(Op::ExtBr { t, f, ctr, d, s });
+            return true;
+        }
         match inc {
             Some(BinI { d: x, a: src, imm }) if x == src && x == a => {
                 self.code.pop();
