@@ -561,3 +561,6 @@ pub(crate) fn own_sig(dl: crate::llvm::Layout, func: Val) -> Option<Sig> {
         .collect();
     crate::abi::classify::classify(dl, &args, fty.ret()).ok()
 }
+
+#[cfg(test)]
+mod tests;
