@@ -108,8 +108,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // SAFETY: the translator guarantees that every register operand lies inside its function's
     // frame (constants below fp, values above), that every jump lands on an op of the same
     // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
-    // function's code ends in terminators; `call`/`ret` keep fp, ctrs and
-    // code consistent with the op stream. Memory operands are the program's own pointers: irvm
+    // function's code ends in terminators; `call`/`ret` keep fp, ctrs and code consistent with
+    // the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
         macro_rules! r {
