@@ -235,6 +235,10 @@ impl Fx<'_> {
             }
             let n = layout::slots(self.dl, i.ty())?;
             let d = self.reg(i)?;
+            if self.preset.contains(&d) && self.func.blocks().first() == Some(&from) {
+                // The frame starts with the entry's constant in the phi's slot.
+                continue;
+            }
             let s = self.reg(v)?;
             if d != s {
                 moves.push((d, s, n));

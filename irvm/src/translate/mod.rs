@@ -211,6 +211,9 @@ pub(crate) struct Fx<'p> {
     pub(crate) alias: HashMap<Val, Val>,
     /// The lane (slot) of its source at which a lane alias (`lane_source`) reads.
     pub(crate) lane_of: HashMap<Val, u32>,
+    /// Private constant slots of phis that the entry block gives that constant
+    /// (`preset_entry_constants`): the entry edge does not move it.
+    pub(crate) preset: std::collections::HashSet<Reg>,
     pub(crate) nslots: u32,
     pub(crate) consts: Vec<u64>,
     pub(crate) const_map: HashMap<Vec<u64>, u32>,
@@ -254,6 +257,7 @@ pub(crate) fn translate(prog: &mut Program, f: crate::isa::FuncId) -> Result<Cod
         slot_of: HashMap::new(),
         alias: HashMap::new(),
         lane_of: HashMap::new(),
+        preset: Default::default(),
         nslots: 1,
         consts: Vec::new(),
         const_map: HashMap::new(),
@@ -348,6 +352,7 @@ impl Fx<'_> {
                 .any(|v| v.kind() == crate::llvm::ValKind::Instruction && v.opcode() == llvm_sys::LLVMOpcode::LLVMPHI);
         let live = (needed && values.len() <= 20_000 && blocks.len() <= 5_000).then(|| self.liveness(&blocks, &values));
         let classes = self.coalesce(&values, live.as_ref());
+        self.preset_entry_constants(&blocks, &values, &classes)?;
         for v in values.iter().skip(self.func.params().len()) {
             let r = classes.get(v).copied().unwrap_or(*v);
             let slot = match self.slot_of.get(&r) {
@@ -458,6 +463,64 @@ impl Fx<'_> {
             return false;
         }
         true
+    }
+
+    /// A phi (with its coalesced class) that the function's entry block gives one constant and
+    /// that nothing defined in the entry block shares a slot with (an accumulator's `0` when a
+    /// loop starts the function) gets a constant slot of its own holding that value: every call
+    /// copies the constants into the new frame, so the slot starts with it and the entry edge's
+    /// move is gone (`edge_moves`). The slot is private to the class (constants are otherwise
+    /// shared by every use of the value) and one-slot scalars only.
+    fn preset_entry_constants(
+        &mut self,
+        blocks: &[Val],
+        values: &[Val],
+        classes: &HashMap<Val, Val>,
+    ) -> Result<(), String> {
+        let Some(&entry) = blocks.first() else { return Ok(()) };
+        let rep = |v: Val| classes.get(&v).copied().unwrap_or(v);
+        // Per class: the entry's constant (None once two disagree or a member is defined in the
+        // entry block).
+        let mut wanted: HashMap<Val, Option<u64>> = HashMap::new();
+        for &v in values {
+            let in_entry = v.kind() == crate::llvm::ValKind::Argument || v.parent_block() == entry;
+            if in_entry && classes.contains_key(&v) {
+                wanted.insert(rep(v), None);
+            }
+        }
+        for &p in values {
+            if p.kind() != crate::llvm::ValKind::Instruction || p.opcode() != llvm_sys::LLVMOpcode::LLVMPHI {
+                continue;
+            }
+            let Some(&(c, _)) = p.incoming().iter().find(|(_, b)| *b == entry) else { continue };
+            let one_slot = matches!(p.ty().kind(), TyKind::Int(b) if b <= 64)
+                || matches!(p.ty().kind(), TyKind::Ptr | TyKind::Float | TyKind::Double);
+            let c = self.resolve(c);
+            let value = match (one_slot, c.kind()) {
+                (
+                    true,
+                    crate::llvm::ValKind::ConstInt | crate::llvm::ValKind::ConstFp | crate::llvm::ValKind::NullPtr,
+                ) => match self.const_slots(c)?[..] {
+                    [x] => Some(x),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let e = wanted.entry(rep(p)).or_insert(value);
+            if *e != value {
+                *e = None;
+            }
+        }
+        for (r, value) in wanted {
+            if let Some(x) = value {
+                let j = self.consts.len() as i32;
+                self.consts.push(x);
+                let reg = Reg(-(j + 1));
+                self.slot_of.insert(r, reg);
+                self.preset.insert(reg);
+            }
+        }
+        Ok(())
     }
 
     /// A fresh scratch slot range.

@@ -142,3 +142,13 @@ fn loaded_second_operand_and_strided_latch_fold() {
     let mark = lowered("mark", src, "mark");
     assert!(count(&mark, |o| matches!(o, Op::IncRBr64 { .. })) >= 1, "{mark:#?}");
 }
+
+#[test]
+fn an_accumulator_starts_in_its_own_constant_slot() {
+    // fib's shape at -O2: one recursion is a loop that starts the function, its sum's `0` comes
+    // from the entry block; the frame's constant copy sets it, no move does.
+    let ops = lowered("fib", "long fib(long n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }", "fib");
+    let moves_a_constant = |o: &Op| matches!(*o, Op::Mov { s, .. } | Op::MovJmp { s, .. } if s.0 < 0);
+    assert_eq!(count(&ops, moves_a_constant), 0, "{ops:#?}");
+    assert!(count(&ops, |o| matches!(o, Op::Call { .. })) >= 1, "{ops:#?}");
+}
