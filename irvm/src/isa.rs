@@ -319,7 +319,7 @@ pub(crate) struct MemX {
 }
 
 /// A memory operand: `p + i * scale + off` (`i` an i64).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct MemA {
     pub(crate) p: Reg,
     pub(crate) i: Reg,
@@ -1139,6 +1139,17 @@ pub(crate) enum Op {
         a: MemA,
     },
     FDotX64 {
+        c: Reg,
+        a: MemA,
+    },
+    /// Four dot-product steps in a row over consecutive elements: `s = c`, then for k in 0..4
+    /// `s = [a + k·w] * [b + k·w] + s` (w the element's bytes), each rounded twice as `FDotX`
+    /// does, `r = s` (ExtMem b, r): an unrolled dot product with its sum kept in a register.
+    FDot4X32 {
+        c: Reg,
+        a: MemA,
+    },
+    FDot4X64 {
         c: Reg,
         a: MemA,
     },

@@ -584,6 +584,26 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
                         w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))))
                     }
+                    Op::FDot4X32 { c, a } => {
+                        let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
+                        let mut s = f32of(r!(c));
+                        for k in 0..4 {
+                            s += pa.add(k).read_unaligned() * pb.add(k).read_unaligned();
+                        }
+                        w!(d, of32(s));
+                    }
+                    Op::FDot4X64 { c, a } => {
+                        let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
+                        let mut s = f64of(r!(c));
+                        for k in 0..4 {
+                            s += pa.add(k).read_unaligned() * pb.add(k).read_unaligned();
+                        }
+                        w!(d, of64(s));
+                    }
                     Op::FAxpyX32 { x, a } => {
                         let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
                         ip = pc.add(2);

@@ -309,6 +309,7 @@ impl Fx<'_> {
                 let (ma, mb) = (self.mem_operand(a)?, self.mem_operand(b)?);
                 self.push(if dbl { Op::FDotX64 { c, a: ma } } else { Op::FDotX32 { c, a: ma } });
                 self.push(Op::ExtMem { b: mb, r: d });
+                self.try_dot4(i, dbl);
             }
             MemFma::Axpy { x, a, b } => {
                 let dbl = i.operand(0).ty().kind() == TyKind::Double;
@@ -333,6 +334,57 @@ impl Fx<'_> {
             }
         }
         Ok(true)
+    }
+
+    /// Pass 2, after the dot-product step of `llvm.fmuladd` call `i`: if it ends a chain of four
+    /// steps over consecutive elements (clang's dot product unrolled by four: each step's sum is
+    /// the next one's addend and used nowhere else, the same base and index, the offsets a
+    /// element apart), the four become one `FDot4X`, whose sum stays in a register.
+    fn try_dot4(&mut self, i: Val, dbl: bool) {
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let len = self.code.len();
+        // Only the `llvm.fmuladd` form: its addend is operand 2 (an fadd's could be either).
+        if len < here + 8 || i.opcode() != O::LLVMCall {
+            return;
+        }
+        // The three sums before this step: fmuladd calls, each used only by the next step.
+        let mut v = i;
+        for _ in 0..3 {
+            let c = v.operand(2);
+            let is_dot = c.kind() == ValKind::Instruction
+                && c.opcode() == O::LLVMCall
+                && c.parent_block() == i.parent_block()
+                && c.users().len() == 1
+                && matches!(self.mem_fma.get(&c), Some(MemFma::Dot { .. }));
+            if !is_dot {
+                return;
+            }
+            v = c;
+        }
+        let w = if dbl { 8 } else { 4 };
+        let step = |k: usize| match (self.code[len - 8 + 2 * k], self.code[len - 7 + 2 * k]) {
+            (Op::FDotX32 { c, a }, Op::ExtMem { b, r }) if !dbl => Some((c, a, b, r)),
+            (Op::FDotX64 { c, a }, Op::ExtMem { b, r }) if dbl => Some((c, a, b, r)),
+            _ => None,
+        };
+        let (Some(s0), Some(s1), Some(s2), Some(s3)) = (step(0), step(1), step(2), step(3)) else { return };
+        let steps = [s0, s1, s2, s3];
+        let next = |m: MemA, k: usize| MemA { off: m.off.wrapping_add(k as i32 * w), ..m };
+        let chained = (1..4).all(|k| {
+            let (s, prev) = (steps[k], steps[k - 1]);
+            s.0 == prev.3 && s.1 == next(s0.1, k) && s.2 == next(s0.2, k)
+        });
+        // The fused op reads every address first and writes only the last sum: no address may
+        // read a sum of the chain.
+        let sums = [s0.3, s1.3, s2.3];
+        let reads_sum = |m: MemA| sums.contains(&m.p) || sums.contains(&m.i);
+        if !chained || reads_sum(s0.1) || reads_sum(s0.2) {
+            return;
+        }
+        self.code.truncate(len - 8);
+        let (c, a, b, r) = (s0.0, s0.1, s0.2, s3.3);
+        self.push(if dbl { Op::FDot4X64 { c, a } } else { Op::FDot4X32 { c, a } });
+        self.push(Op::ExtMem { b, r });
     }
 
     /// Emit `d = a * b + c` (rounded twice). A double multiply-add right after an 8-byte indexed

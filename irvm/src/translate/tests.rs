@@ -9,12 +9,18 @@ use std::process::Command;
 
 /// The ops of function `name` of C source `src`, compiled by clang-19 -O2.
 fn lowered(test: &str, src: &str, name: &str) -> Vec<Op> {
+    lowered_with(test, src, name, &[])
+}
+
+/// As [`lowered`], with more clang flags.
+fn lowered_with(test: &str, src: &str, name: &str, flags: &[&str]) -> Vec<Op> {
     let dir = std::env::temp_dir().join(format!("irvm-lowering-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch directory");
     let (c, bc) = (dir.join("f.c"), dir.join("f.bc"));
     std::fs::write(&c, src).expect("write the C source");
     let out = Command::new("clang-19")
         .args(["-O2", "-c", "-emit-llvm", "-w"])
+        .args(flags)
         .arg(&c)
         .arg("-o")
         .arg(&bc)
@@ -34,16 +40,26 @@ fn count(ops: &[Op], pred: impl Fn(&Op) -> bool) -> usize {
     ops.iter().filter(|o| pred(o)).count()
 }
 
+const DOT: &str = "float dot(const float *a, const float *b, long n) {
+                       float s = 0; for (long i = 0; i < n; i++) s += a[i] * b[i]; return s; }";
+
 #[test]
 fn fmuladd_of_two_loads_is_the_dot_product_step() {
-    let ops = lowered(
-        "dot",
-        "float dot(const float *a, const float *b, long n) {
-             float s = 0; for (long i = 0; i < n; i++) s += a[i] * b[i]; return s; }",
-        "dot",
-    );
+    // clang -O2 unrolls the loop by four (the sum's order forbids vectorizing it): four steps in
+    // a row are one op, the remainder loop's step is the single one.
+    let ops = lowered("dot", DOT, "dot");
+    assert!(count(&ops, |o| matches!(o, Op::FDot4X32 { .. })) >= 1, "{ops:#?}");
     assert!(count(&ops, |o| matches!(o, Op::FDotX32 { .. })) >= 1, "{ops:#?}");
     assert_eq!(count(&ops, |o| matches!(o, Op::FMulAdd { .. })), 0, "{ops:#?}");
+}
+
+#[test]
+fn an_fadd_of_an_fmul_of_two_loads_is_the_dot_product_step_too() {
+    // Without contraction clang emits `fadd (fmul …)`: the same step, never merged by four
+    // (which follows `llvm.fmuladd` chains only).
+    let ops = lowered_with("dot-nocontract", DOT, "dot", &["-ffp-contract=off"]);
+    assert!(count(&ops, |o| matches!(o, Op::FDotX32 { .. })) >= 1, "{ops:#?}");
+    assert_eq!(count(&ops, |o| matches!(o, Op::FDot4X32 { .. })), 0, "{ops:#?}");
 }
 
 #[test]
