@@ -200,6 +200,20 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 br!(c, crate::isa::BrCmp { a: x.v, b, t, f, ctr }, ip)
             }};
         }
+        // Four dot-product steps over consecutive `$t`s (`FDot4X`): the sum in a register, each
+        // step rounded as `FDotX` rounds it, the last sum into the `ExtMem` slot's register.
+        macro_rules! dot4 {
+            ($c:expr, $a:expr, $t:ty, $from:path, $to:path) => {{
+                let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
+                ip = ip.add(1);
+                let (pa, pb) = (addrx!($a) as *const $t, addrx!(b) as *const $t);
+                let mut s = $from(r!($c));
+                for k in 0..4 {
+                    s += pa.add(k).read_unaligned() * pb.add(k).read_unaligned();
+                }
+                w!(d, $to(s));
+            }};
+        }
         // A compare-branch-move: the compare of slots `a` and `b`, the `ExtBr` slot's phi move on
         // the edges in `mv`, then the branch.
         macro_rules! br_mov {
@@ -584,26 +598,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
                         w!(d, of64(pa.read_unaligned() * pb.read_unaligned() + f64of(r!(c))))
                     }
-                    Op::FDot4X32 { c, a } => {
-                        let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        let (pa, pb) = (addrx!(a) as *const f32, addrx!(b) as *const f32);
-                        let mut s = f32of(r!(c));
-                        for k in 0..4 {
-                            s += pa.add(k).read_unaligned() * pb.add(k).read_unaligned();
-                        }
-                        w!(d, of32(s));
-                    }
-                    Op::FDot4X64 { c, a } => {
-                        let Op::ExtMem { b, r: d } = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        let (pa, pb) = (addrx!(a) as *const f64, addrx!(b) as *const f64);
-                        let mut s = f64of(r!(c));
-                        for k in 0..4 {
-                            s += pa.add(k).read_unaligned() * pb.add(k).read_unaligned();
-                        }
-                        w!(d, of64(s));
-                    }
+                    Op::FDot4X32 { c, a } => dot4!(c, a, f32, f32of, of32),
+                    Op::FDot4X64 { c, a } => dot4!(c, a, f64, f64of, of64),
                     Op::FAxpyX32 { x, a } => {
                         let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
                         ip = pc.add(2);
