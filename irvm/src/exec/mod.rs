@@ -218,14 +218,30 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
         // the edges in `mv`, then the branch.
         macro_rules! br_mov {
             ($mv:expr, $ra:expr, $rb:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let (mv, a, b) = ($mv, $ra, $rb);
-                let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
+                let (a, b) = ($ra, $rb);
                 let ($a, $b) = (r!(a), r!(b));
-                let c = $e;
+                mov_br!($mv, a, b, $e)
+            }};
+        }
+        // The tail of a compare-branch-move and of a latch (`IncBr`, `IncRBr`): the `ExtBr` slot's
+        // phi move on the edges in `mv`, then the branch on `c` (compare of slots `a` and `b`).
+        macro_rules! mov_br {
+            ($mv:expr, $a:expr, $b:expr, $c:expr) => {{
+                let (mv, a, b, c) = ($mv, $a, $b, $c);
+                let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
                 if (mv >> u8::from(c)) & 1 != 0 {
                     w!(d, r!(s));
                 }
                 br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+            }};
+        }
+        // A loop latch: slot `a` becomes `$v` (in place), compared with slot `b` by predicate `p` on
+        // 64 bits (`cmp_eq_or_flat`) or 32 (`cmp32_eq_or_flat`), then `mov_br`.
+        macro_rules! inc_br {
+            ($mv:expr, $a:expr, $b:expr, $v:expr, $cmp:path, $p:expr) => {{
+                let (a, b, v) = ($a, $b, $v);
+                w!(a, v);
+                mov_br!($mv, a, b, $cmp($p, v, r!(b)))
             }};
         }
         macro_rules! set_state {
@@ -625,44 +641,16 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         v128::fmuladd(dbl, pa, slot!(x), slot!(b), pa)
                     }
                     Op::IncBr64 { p, mv, a, imm, b } => {
-                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                        let v = r!(a).wrapping_add(imm as i64 as u64);
-                        w!(a, v);
-                        let c = int::cmp_eq_or_flat(p, v, r!(b));
-                        if (mv >> u8::from(c)) & 1 != 0 {
-                            w!(d, r!(s));
-                        }
-                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                        inc_br!(mv, a, b, r!(a).wrapping_add(imm as i64 as u64), int::cmp_eq_or_flat, p)
                     }
                     Op::IncBr32 { p, mv, a, imm, b } => {
-                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                        let v = (r!(a) as u32).wrapping_add(imm as u32) as u64;
-                        w!(a, v);
-                        let c = int::cmp32_eq_or_flat(p, v, r!(b));
-                        if (mv >> u8::from(c)) & 1 != 0 {
-                            w!(d, r!(s));
-                        }
-                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                        inc_br!(mv, a, b, (r!(a) as u32).wrapping_add(imm as u32) as u64, int::cmp32_eq_or_flat, p)
                     }
-                    Op::IncRBr64 { p, mv, a, s: step, b } => {
-                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                        let v = r!(a).wrapping_add(r!(step));
-                        w!(a, v);
-                        let c = int::cmp_eq_or_flat(p, v, r!(b));
-                        if (mv >> u8::from(c)) & 1 != 0 {
-                            w!(d, r!(s));
-                        }
-                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    Op::IncRBr64 { p, mv, a, s, b } => {
+                        inc_br!(mv, a, b, r!(a).wrapping_add(r!(s)), int::cmp_eq_or_flat, p)
                     }
-                    Op::IncRBr32 { p, mv, a, s: step, b } => {
-                        let Op::ExtBr { t, f, ctr, d, s } = *ip else { std::hint::unreachable_unchecked() };
-                        let v = (r!(a) as u32).wrapping_add(r!(step) as u32) as u64;
-                        w!(a, v);
-                        let c = int::cmp32_eq_or_flat(p, v, r!(b));
-                        if (mv >> u8::from(c)) & 1 != 0 {
-                            w!(d, r!(s));
-                        }
-                        br!(c, crate::isa::BrCmp { a, b, t, f, ctr }, ip)
+                    Op::IncRBr32 { p, mv, a, s, b } => {
+                        inc_br!(mv, a, b, (r!(a) as u32).wrapping_add(r!(s) as u32) as u64, int::cmp32_eq_or_flat, p)
                     }
                     Op::BrMov64 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp_eq_or_flat(p, x, y)),
                     Op::BrMov32 { p, mv, a, b } => br_mov!(mv, a, b, |x, y| int::cmp32_eq_or_flat(p, x, y)),

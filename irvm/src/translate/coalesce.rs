@@ -267,7 +267,7 @@ impl Fx<'_> {
 }
 
 /// Whether instruction `v` computes each lane of its vector result from the same lane of its
-/// operands (binary arithmetic, negation, min/max, multiply-add, absolute value).
+/// operands (binary arithmetic, negation, and the intrinsics of `is_lane_wise_intrinsic`).
 fn lane_wise(v: Val) -> bool {
     if v.kind() != ValKind::Instruction {
         return false;
@@ -287,15 +287,7 @@ fn lane_wise(v: Val) -> bool {
         | O::LLVMFMul
         | O::LLVMFDiv
         | O::LLVMFNeg => true,
-        O::LLVMCall => {
-            let callee = v.callee();
-            callee.kind() == ValKind::Function && {
-                let n = callee.name();
-                ["llvm.smin.", "llvm.smax.", "llvm.umin.", "llvm.umax.", "llvm.fmuladd.", "llvm.fma.", "llvm.fabs."]
-                    .iter()
-                    .any(|p| n.starts_with(p))
-            }
-        }
+        O::LLVMCall => super::superop::is_lane_wise_intrinsic(v),
         _ => false,
     }
 }

@@ -59,7 +59,7 @@ impl Fx<'_> {
                 && match i.opcode() {
                     O::LLVMStore => !moved.iter().all(|&l| self.disjoint(i, l)),
                     O::LLVMAtomicRMW | O::LLVMAtomicCmpXchg | O::LLVMFence | O::LLVMVAArg => true,
-                    O::LLVMCall => !is_arithmetic_intrinsic(i),
+                    O::LLVMCall => !is_lane_wise_intrinsic(i),
                     _ => false,
                 }
             {
@@ -500,8 +500,10 @@ impl Fx<'_> {
     }
 }
 
-/// A call of an LLVM intrinsic that only computes on its operands (it touches no memory).
-fn is_arithmetic_intrinsic(call: Val) -> bool {
+/// A call of an LLVM intrinsic that computes each lane of its result from the same lane of its
+/// operands and touches no memory (the one table of them: `writes_between` lets loads move past
+/// them, phi coalescing lets their result share an operand's slots).
+pub(super) fn is_lane_wise_intrinsic(call: Val) -> bool {
     let callee = call.callee();
     callee.kind() == ValKind::Function && {
         let n = callee.name();
