@@ -25,7 +25,58 @@ pub(crate) enum Intercept {
     /// fork, and `pthread_exit` (glibc ends the thread by a forced unwind, which cannot cross
     /// the interpreter's frames): cannot work across the interpreter.
     Refuse,
+    /// A C library function of [`LEAF_FUNCTIONS`]: called straight, without a frame record,
+    /// when its call site passes only integer registers (`exec/native_call.rs`, `call_leaf`).
+    Leaf,
 }
+
+/// C library functions that compute and return: they never call back into the program (no
+/// function-pointer parameter), jump (longjmp), throw, end the process, block or take a lock,
+/// and none is variadic. Calls of these from interpreted code need no frame record and no
+/// release of the interpreter lock.
+const LEAF_FUNCTIONS: &[&str] = &[
+    "strlen",
+    "strnlen",
+    "strcmp",
+    "strncmp",
+    "strcasecmp",
+    "strncasecmp",
+    "memcmp",
+    "bcmp",
+    "memchr",
+    "memrchr",
+    "strchr",
+    "strrchr",
+    "strspn",
+    "strcspn",
+    "strpbrk",
+    "strstr",
+    "strcpy",
+    "strncpy",
+    "stpcpy",
+    "strcat",
+    "strncat",
+    "memcpy",
+    "memmove",
+    "memset",
+    "abs",
+    "labs",
+    "llabs",
+    "toupper",
+    "tolower",
+    "isalpha",
+    "isdigit",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "isxdigit",
+    "ispunct",
+    "isprint",
+    "__ctype_b_loc",
+    "__ctype_toupper_loc",
+    "__ctype_tolower_loc",
+];
 
 /// One function of the program.
 pub(crate) struct Func {
@@ -103,6 +154,7 @@ fn intercept_for(name: &str) -> Intercept {
         "exit" => Intercept::Exit,
         "setjmp" | "_setjmp" | "__sigsetjmp" | "sigsetjmp" => Intercept::SetJmp,
         "vfork" | "fork" | "pthread_exit" => Intercept::Refuse,
+        _ if LEAF_FUNCTIONS.contains(&name) => Intercept::Leaf,
         _ => Intercept::None,
     }
 }

@@ -49,6 +49,11 @@ fn memory() {
 }
 
 #[test]
+fn leaf_calls() {
+    check("leaf_calls", &[]);
+}
+
+#[test]
 fn exit() {
     check("exit", &[]);
 }

@@ -126,3 +126,24 @@ fn exact_counts_o2() {
     assert_eq!(l.header_count, 100);
     assert_eq!(l.back_edge_count, 90);
 }
+
+/// Calls of C library leaf functions past the exactly timed ones take the short path, without a
+/// frame record (`exec/native_call.rs`, `call_leaf`): their calls are still counted exactly.
+#[test]
+fn leaf_calls_counted_exactly() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/leaf_calls.c");
+    let dir = common::scratch("profile-leaf");
+    let bc = common::bitcode(&src, "O2", &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    let mut m = Machine::load(&bc, "leaf_calls.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default())
+        .expect("load");
+    assert_eq!(m.run_main(&["leaf_calls.bc".to_string()]), Outcome::Exit(0));
+    let p = Profile::collect(&m, Some(0));
+    // Per iteration (5000): strcmp, memchr and memcmp once (clang -O2 calls `bcmp` for a memcmp
+    // compared with 0), strlen once, and once more for the memcmp length (-O2 keeps one strlen(v)).
+    for (name, calls) in [("strcmp", 5000), ("memchr", 5000), ("bcmp", 5000), ("strlen", 10_000)] {
+        assert_eq!(func(&p, name).calls, calls, "calls of {name}");
+        assert_eq!(func(&p, name).kind, "native");
+    }
+    assert!(func(&p, "strlen").exclusive_cycles > 0);
+}

@@ -255,6 +255,10 @@ pub(crate) unsafe fn call(
     fp: *mut u64,
     caller: *const Code,
 ) -> Result<Option<St>, Trap> {
+    // SAFETY: live machine, not otherwise referenced; `site` and `fp` are the calling frame's.
+    if unsafe { super::native_call::call_leaf(m, f as usize, site, fp) } {
+        return Ok(None);
+    }
     // SAFETY: live machine; no other reference to it is in use during the hook.
     unsafe {
         let mm = &mut *m;

@@ -71,6 +71,61 @@ pub(crate) unsafe fn unmarshal_ret(sig: &Sig, img: &RegImage, dst: *mut u64) {
     }
 }
 
+/// A C library function of six integer parameters at most (`program::LEAF_FUNCTIONS`), called
+/// as one; the SysV ABI lets a caller load argument registers its callee does not read.
+type Leaf = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64) -> u64;
+
+/// The short way to call leaf function `f` (`program::Intercept::Leaf`) from call site `site`
+/// of the frame `fp`: when the site passes integer registers only (`CallSite::in_gprs`), the
+/// call is not timed (below `FuncStats::time_at`) and not at `f`'s tier mark, the function is
+/// called straight, with no frame record, no register image and the interpreter lock kept (a
+/// leaf neither blocks nor calls back). Its call is counted and charged its measured averages,
+/// as an untimed call is. `false`, before any change: the call takes the framed path
+/// (`call_native`), which times it.
+///
+/// # Safety
+/// `m` is the live machine, not otherwise referenced; `site` is a live call site of the top
+/// frame `fp`; `f` indexes the function table.
+#[inline(always)]
+pub(crate) unsafe fn call_leaf(m: *mut Machine, f: usize, site: *const CallSite, fp: *mut u64) -> bool {
+    // SAFETY: live machine and call site (# Safety).
+    let (mm, s) = unsafe { (&mut *m, &*site) };
+    let e = &mm.prog.funcs[f];
+    let addr = e.native;
+    if e.intercept != crate::program::Intercept::Leaf || !s.in_gprs || addr == 0 {
+        return false;
+    }
+    let calls = mm.stats[f].calls;
+    if calls >= mm.stats[f].time_at || mm.tier_at.get(f).is_some_and(|&at| mm.call_count(f) >= at) {
+        return false;
+    }
+    let mut a = [0u64; 6];
+    for (k, &(r, _)) in s.native_args.iter().enumerate() {
+        // SAFETY: the site's argument slots are in the caller's frame `fp` (# Safety).
+        a[k] = unsafe { *fp.offset(r.0 as isize) };
+    }
+    // SAFETY: `addr` is the resolved C library function, whose integer parameters are the
+    // site's `in_gprs` arguments in order (the program's own contract, as for any native call);
+    // registers past them are ignored by the callee.
+    let v = unsafe {
+        let leaf: Leaf = std::mem::transmute::<usize, Leaf>(addr);
+        leaf(a[0], a[1], a[2], a[3], a[4], a[5])
+    };
+    if let Some(&(_, _, w)) = s.sig.as_ref().and_then(|sig| sig.ret.first()) {
+        // SAFETY: the result slot of the calling frame.
+        unsafe { *fp.offset(s.ret.0 as isize) = v & crate::consts::mask(u32::from(w)) };
+    }
+    let st = &mut mm.stats[f];
+    st.calls = calls + 1;
+    st.active += 1;
+    let dt = super::timing::charge_untimed(st);
+    mm.refresh_counted(f);
+    if let Some(p) = mm.frames.last_mut() {
+        p.child = p.child.wrapping_add(dt);
+    }
+    true
+}
+
 /// Call native code at `addr` for call site `site` of the frame `fp`. `stat` is the function-table
 /// index whose counters record it.
 pub(crate) unsafe fn call_native(
@@ -146,8 +201,17 @@ pub(crate) unsafe fn call_native(
     // SAFETY: live machine again.
     let mm = unsafe { &mut *m };
     super::jump::after_native(mm, mark);
-    let fr = mm.frames.pop().expect("irvm: native frame vanished");
-    super::timing::close(mm, &fr);
+    // The record is read in place, not popped by value: a copy of the whole record reads it with
+    // 16-byte loads across the 8-byte stores that wrote it just before the call, which the CPU
+    // cannot forward (a quarter of a call's time in a `perf` profile of a `strlen` loop).
+    let len = mm.frames.len().checked_sub(1).expect("irvm: native frame vanished");
+    // SAFETY: the record at `len` is this call's (pushed above, and callbacks pop what they push);
+    // it stays valid memory after the shortening (the vector only shrinks) and is only read.
+    let fr = unsafe {
+        mm.frames.set_len(len);
+        &*mm.frames.as_ptr().add(len)
+    };
+    super::timing::close(mm, fr);
     mm.reg_top = old_top;
     mm.sp = fr.saved_sp;
     if let Err(thrown) = r {

@@ -42,7 +42,7 @@ impl Fx<'_> {
                     return Ok(());
                 }
                 Intercept::Refuse => return Err(format!("{REFUSED} '{}'", entry.name)),
-                Intercept::None | Intercept::SetJmp => {}
+                Intercept::None | Intercept::SetJmp | Intercept::Leaf => {}
             }
             if entry.external {
                 // Resolve now so a missing symbol is reported where it is called.
@@ -83,11 +83,22 @@ impl Fx<'_> {
             n => (self.reg(i)?, n),
         };
         let sig = classify::classify(self.dl, &attrs, fty.ret()).ok();
-        let native_args = sig
+        let native_args: Box<[_]> = sig
             .iter()
             .flat_map(|sig| sig.args.iter().zip(&args))
             .flat_map(|(pieces, &(r, _))| pieces.iter().map(move |p| (r.at(p.slot), *p)))
             .collect();
+        let in_gprs = sig.as_ref().is_some_and(|sig| {
+            !fty.is_vararg()
+                && sig.nstack == 0
+                && sig.nxmm == 0
+                && native_args.len() <= 6
+                && native_args
+                    .iter()
+                    .enumerate()
+                    .all(|(k, (_, p))| p.loc == classify::ArgLoc::Gpr(k as u8) && p.sext == 0)
+                && matches!(sig.ret.as_slice(), [] | [(0, classify::RetLoc::Rax, _)])
+        });
         let (pos, len) = self.cur_pos;
         let mut arg_slots: Vec<crate::isa::Reg> =
             args.iter().flat_map(|&(r, n)| (0..n).map(move |k| r.at(k))).collect();
@@ -101,6 +112,7 @@ impl Fx<'_> {
             ret_slots,
             caller_slots: 0,
             native_args,
+            in_gprs,
             sig,
             fn_ty: fty,
             rest: len - pos - 1,

@@ -50,6 +50,11 @@ pub(crate) struct CallSite {
     /// argument's first slot plus the piece's): what a native call copies, without walking
     /// arguments and their pieces per call.
     pub(crate) native_args: Box<[(Reg, crate::abi::classify::Piece)]>,
+    /// `native_args` are the integer registers in order (at most six, each one slot, none
+    /// sign-extended), with no stack words, no vector registers and no variadic part, and the
+    /// result is nothing or rax: a native callee can be called as a plain function of six
+    /// integers (`exec/native_call.rs`, `call_leaf`).
+    pub(crate) in_gprs: bool,
     /// The call site's function type.
     pub(crate) fn_ty: Ty,
     /// IR instructions after the call in its block (for exact counts when `exit` unwinds).
