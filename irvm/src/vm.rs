@@ -32,7 +32,7 @@ impl Default for Options {
 
 /// Counters of one function (and of native functions called from interpreted code). `repr(C)`
 /// keeps what every call and return touches (`calls`, `check_at`, `counters`, `active`, the
-/// averages charged to untimed calls) together at the start, in one cache line.
+/// average charged to untimed calls) together at the start, in one cache line.
 #[derive(Default, Clone)]
 #[repr(C)]
 pub(crate) struct FuncStats {
@@ -46,7 +46,6 @@ pub(crate) struct FuncStats {
     pub(crate) check_at: u64,
     /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
     pub(crate) counters: Box<[u64]>,
-    pub(crate) avg_dt: u64,
     pub(crate) avg_excl: u64,
     pub(crate) excl: u64,
     /// Activations currently on the stack.

@@ -147,3 +147,28 @@ fn leaf_calls_counted_exactly() {
     }
     assert!(func(&p, "strlen").exclusive_cycles > 0);
 }
+
+/// Untimed calls of a recursive function are charged its average exclusive cycles plus what
+/// their own callees were charged. (Charged the average of its inclusive times instead, which
+/// its long outer calls dominate, fib's exclusive cycles came to 30 times the run's.) The timed
+/// calls' own cost still inflates a tiny function's average, hence the margin.
+#[test]
+fn recursive_calls_charged_within_reach_of_the_run() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/recursion.c");
+    let dir = common::scratch("profile-recursion");
+    let bc = common::bitcode(&src, "O2", &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    let mut m = Machine::load(&bc, "recursion.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default())
+        .expect("load");
+    assert_eq!(m.run_main(&["recursion.bc".to_string()]), Outcome::Exit(196418 & 0x7f));
+    let p = Profile::collect(&m, Some(0));
+    let fib = func(&p, "fib");
+    assert_eq!(fib.calls, 317_811, "clang -O2 keeps one of the two recursive calls a call");
+    assert!(fib.inclusive_cycles <= p.total_cycles, "fib inclusive {} > run {}", fib.inclusive_cycles, p.total_cycles);
+    assert!(
+        fib.exclusive_cycles <= 5 * p.total_cycles,
+        "fib exclusive {} > 5 x the run's {}",
+        fib.exclusive_cycles,
+        p.total_cycles
+    );
+}

@@ -409,7 +409,7 @@ pub(crate) unsafe fn ret_fast(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> 
     unsafe {
         mm.frames.set_len(len - 1);
         mm.sp = fr.saved_sp;
-        let dt = super::timing::charge_untimed(&mut *mm.stats.as_mut_ptr().add(fr.func as usize));
+        let dt = super::timing::charge_untimed(&mut *mm.stats.as_mut_ptr().add(fr.func as usize), fr.child);
         let caller = &mut *mm.frames.as_mut_ptr().add(len - 2);
         caller.child = caller.child.wrapping_add(dt);
         let (src, dst) = (fp.offset(s.0 as isize), caller.fp.offset(fr.ret_dst.0 as isize));
@@ -452,7 +452,7 @@ pub(crate) unsafe fn ret(m: *mut Machine, fp: *mut u64, s: Reg, n: u32) -> Optio
         if fr.tsc != 0 {
             super::timing::close_timed(mm, fr);
         } else {
-            let dt = super::timing::charge_untimed(&mut *mm.stats.as_mut_ptr().add(fr.func as usize));
+            let dt = super::timing::charge_untimed(&mut *mm.stats.as_mut_ptr().add(fr.func as usize), fr.child);
             caller.child = caller.child.wrapping_add(dt);
         }
         let caller = &*mm.frames.as_ptr().add(len - 1);

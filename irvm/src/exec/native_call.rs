@@ -118,7 +118,7 @@ pub(crate) unsafe fn call_leaf(m: *mut Machine, f: usize, site: *const CallSite,
     let st = &mut mm.stats[f];
     st.calls = calls + 1;
     st.active += 1;
-    let dt = super::timing::charge_untimed(st);
+    let dt = super::timing::charge_untimed(st, 0);
     mm.refresh_counted(f);
     if let Some(p) = mm.frames.last_mut() {
         p.child = p.child.wrapping_add(dt);

@@ -4,7 +4,8 @@
 //! on average, then more sparsely as its timed calls accumulate (1 in `timed / GAP_GROWTH`, at
 //! most 1 in `MAX_SAMPLE`: the timed calls grow as the square root of the calls), the call count
 //! of the next timed call being set, pseudo-randomly, when a timed one returns; each untimed call
-//! is charged the function's measured averages. rdtsc costs ~10 ns here,
+//! is charged the function's average exclusive cycles, and its caller that plus what the call's
+//! own callees were charged. rdtsc costs ~10 ns here,
 //! more than a whole small interpreted call, so timing every call of a tiny function would
 //! mostly measure the timer. `Machine::set_exact_cycles(true)` times every call. Call counts,
 //! instruction, block, branch and loop counts are always exact.
@@ -59,22 +60,27 @@ pub(crate) fn close(mm: &mut Machine, fr: &Frame) {
         return;
     }
     let st = &mut mm.stats[fr.func as usize];
-    let dt = charge_untimed(st);
+    let dt = charge_untimed(st, fr.child);
     if let Some(p) = mm.frames.last_mut() {
         p.child = p.child.wrapping_add(dt);
     }
 }
 
-/// An untimed activation of `st`'s function closed: charge it the measured averages. Returns
-/// the inclusive cycles charged (for the parent frame).
+/// An untimed activation of `st`'s function closed, its callees having been charged `child`
+/// cycles: charge it the function's average exclusive cycles. Returns the inclusive cycles
+/// charged (for the parent frame): that average plus `child`. (An average of inclusive times
+/// would charge every call of a function such as Lua's `precallC`, whose few long calls run
+/// the whole script, a share of those: more than the run took, and 0 exclusive cycles left to
+/// the callers.)
 #[inline(always)]
-pub(crate) fn charge_untimed(st: &mut crate::vm::FuncStats) -> u64 {
+pub(crate) fn charge_untimed(st: &mut crate::vm::FuncStats, child: u64) -> u64 {
     st.excl = st.excl.wrapping_add(st.avg_excl);
+    let dt = st.avg_excl.wrapping_add(child);
     st.active -= 1;
     if st.active == 0 {
-        st.incl = st.incl.wrapping_add(st.avg_dt);
+        st.incl = st.incl.wrapping_add(dt);
     }
-    st.avg_dt
+    dt
 }
 
 /// Close timed frame `fr` (already popped): its measured cycles, new averages and the call
@@ -82,16 +88,15 @@ pub(crate) fn charge_untimed(st: &mut crate::vm::FuncStats) -> u64 {
 #[inline(never)]
 pub(crate) fn close_timed(mm: &mut Machine, fr: &Frame) {
     let f = fr.func as usize;
-    let st = &mut mm.stats[f];
     let dt = rdtsc().wrapping_sub(fr.tsc);
+    let st = &mut mm.stats[f];
     let excl = dt.saturating_sub(fr.child);
     st.timed += 1;
     st.timed_dt = st.timed_dt.wrapping_add(dt);
     st.timed_excl = st.timed_excl.wrapping_add(excl);
     if st.calls >= EXACT_CALLS {
-        // Averages charged to untimed calls (kept here: a division per untimed call would cost
-        // more than the call).
-        st.avg_dt = st.timed_dt / st.timed;
+        // The average charged to untimed calls (kept here: a division per untimed call would
+        // cost more than the call).
         st.avg_excl = st.timed_excl / st.timed;
     }
     st.time_at = st.calls.saturating_add(next_gap(mm.exact_cycles, &mut mm.rng, st));
