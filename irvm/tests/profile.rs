@@ -127,18 +127,24 @@ fn exact_counts_o2() {
     assert_eq!(l.back_edge_count, 90);
 }
 
+/// The profile of tests/c/NAME.c at -O2, run to its exit status `status`.
+fn profile_at_o2(name: &str, status: i32) -> Profile {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{name}.c"));
+    let dir = common::scratch(&format!("profile-{name}"));
+    let bc = common::bitcode(&src, "O2", &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    let file = format!("{name}.bc");
+    let mut m =
+        Machine::load(&bc, &file, Box::new(irvm::host::DlsymResolver::new()), Options::default()).expect("load");
+    assert_eq!(m.run_main(&[file]), Outcome::Exit(status));
+    Profile::collect(&m, Some(0))
+}
+
 /// Calls of C library leaf functions past the exactly timed ones take the short path, without a
 /// frame record (`exec/native_call.rs`, `call_leaf`): their calls are still counted exactly.
 #[test]
 fn leaf_calls_counted_exactly() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/leaf_calls.c");
-    let dir = common::scratch("profile-leaf");
-    let bc = common::bitcode(&src, "O2", &dir);
-    let _ = std::fs::remove_dir_all(dir);
-    let mut m = Machine::load(&bc, "leaf_calls.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default())
-        .expect("load");
-    assert_eq!(m.run_main(&["leaf_calls.bc".to_string()]), Outcome::Exit(0));
-    let p = Profile::collect(&m, Some(0));
+    let p = profile_at_o2("leaf_calls", 0);
     // Per iteration (5000): strcmp, memchr and memcmp once (clang -O2 calls `bcmp` for a memcmp
     // compared with 0), strlen once, and once more for the memcmp length (-O2 keeps one strlen(v)).
     for (name, calls) in [("strcmp", 5000), ("memchr", 5000), ("bcmp", 5000), ("strlen", 10_000)] {
@@ -154,14 +160,7 @@ fn leaf_calls_counted_exactly() {
 /// calls' own cost still inflates a tiny function's average, hence the margin.
 #[test]
 fn recursive_calls_charged_within_reach_of_the_run() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/recursion.c");
-    let dir = common::scratch("profile-recursion");
-    let bc = common::bitcode(&src, "O2", &dir);
-    let _ = std::fs::remove_dir_all(dir);
-    let mut m = Machine::load(&bc, "recursion.bc", Box::new(irvm::host::DlsymResolver::new()), Options::default())
-        .expect("load");
-    assert_eq!(m.run_main(&["recursion.bc".to_string()]), Outcome::Exit(196418 & 0x7f));
-    let p = Profile::collect(&m, Some(0));
+    let p = profile_at_o2("recursion", 196418 & 0x7f);
     let fib = func(&p, "fib");
     assert_eq!(fib.calls, 317_811, "clang -O2 keeps one of the two recursive calls a call");
     assert!(fib.inclusive_cycles <= p.total_cycles, "fib inclusive {} > run {}", fib.inclusive_cycles, p.total_cycles);
