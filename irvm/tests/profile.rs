@@ -171,3 +171,22 @@ fn recursive_calls_charged_within_reach_of_the_run() {
         p.total_cycles
     );
 }
+
+/// Calls through function pointers to interpreted functions (their thunks) take the call fast
+/// path once past the timed ones; their results and counts are those of direct calls.
+#[test]
+fn indirect_calls_counted_exactly() {
+    let mut t: i64 = 1;
+    for i in 0..30_000i64 {
+        t = match i % 3 {
+            0 => t.wrapping_add(i),
+            1 => t.wrapping_sub(i),
+            _ => t ^ (i << 1),
+        };
+    }
+    let p = profile_at_o2("indirect_calls", (t & 0x7f) as i32);
+    for name in ["add", "sub", "mix"] {
+        assert_eq!(func(&p, name).calls, 10_000, "calls of {name}");
+        assert_eq!(func(&p, name).kind, "interpreted");
+    }
+}

@@ -577,6 +577,17 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                             None => break 'out,
                         }
                     }
+                    // A call through a pointer to one of this machine's thunks is a call of the
+                    // function it stands for, on the same fast path.
+                    Op::CallInd { p, site } => {
+                        let s = (*code).sites.as_ptr().add(site.0 as usize);
+                        match crate::abi::thunk::lookup(r!(p) as usize, m.cast())
+                            .and_then(|f| call::fast_call(m, f, s, ip, fp))
+                        {
+                            Some(st) => set_state!(st),
+                            None => break 'out,
+                        }
+                    }
                     Op::Osr { ctr, .. } => {
                         let c = ctrs.add(ctr.0 as usize);
                         *c += 1;
@@ -745,7 +756,6 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::MovN { d, s, n: 4 } => v128::copy::<32>(slot!(d).cast(), slot!(s).cast()),
                     // Listed, not `_`: an exhaustive match compiles to a jump table without a range check.
                     Op::AllocaDyn { .. }
-                    | Op::CallInd { .. }
                     | Op::Conv { .. }
                     | Op::Exit { .. }
                     | Op::FUn { .. }
