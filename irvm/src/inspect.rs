@@ -189,7 +189,7 @@ impl Machine {
     /// Exclusive cycles of `f`'s finished activations so far (untimed calls charged the
     /// measured averages): summed over every function, the interpreter's time so far.
     pub fn exclusive_cycles(&self, f: FuncId) -> u64 {
-        self.stats[f.index()].excl
+        self.stats[f.index()].excl.max(0) as u64
     }
 
     /// The clock of the cycle counts above: time-stamp counter cycles since the program started,

@@ -47,7 +47,9 @@ pub(crate) struct FuncStats {
     /// Edge counters of the lowered code (see `translate::BranchMeta`); counter 0 is a sink.
     pub(crate) counters: Box<[u64]>,
     pub(crate) avg_excl: u64,
-    pub(crate) excl: u64,
+    /// Exclusive cycles so far, signed: an activation's time less what its callees were charged
+    /// is below 0 when their averages exceeded what those calls took (`exec::timing`).
+    pub(crate) excl: i64,
     /// Activations currently on the stack.
     pub(crate) active: u32,
     /// Inclusive cycles of outermost activations.
@@ -65,10 +67,11 @@ pub(crate) struct FuncStats {
     pub(crate) osr_entries: u64,
     /// Size tables of the memory call sites, indexed by site, once it became a candidate.
     pub(crate) mem_sizes: Option<Box<[crate::profile::values::TopK]>>,
-    /// Activations timed with the TSC, and their summed inclusive / exclusive cycles.
+    /// Activations timed with the TSC, and their summed inclusive / exclusive cycles (signed,
+    /// as `excl`).
     pub(crate) timed: u64,
     pub(crate) timed_dt: u64,
-    pub(crate) timed_excl: u64,
+    pub(crate) timed_excl: i64,
 }
 
 /// Start `st`'s counters from `seed` if it fits `code`'s. OSR points keep their marks (the
@@ -191,6 +194,9 @@ pub struct Machine {
     pub(crate) hot: Box<[Hot]>,
     pub(crate) exact_cycles: bool,
     pub(crate) rng: u64,
+    /// The least cycles measured of a timed activation that called nothing: what timing itself
+    /// costs an activation (`exec::timing::close_timed`).
+    pub(crate) timer_floor: u64,
     /// TSC at the start of the run and total cycles once it ended.
     pub(crate) start_tsc: u64,
     pub(crate) total_cycles: u64,
@@ -257,6 +263,7 @@ impl Machine {
             retval: [0; 8],
             hot: vec![Hot::NONE; nfuncs].into_boxed_slice(),
             exact_cycles: false,
+            timer_floor: u64::MAX,
             rng: 0x9E37_79B9_7F4A_7C15,
             start_tsc: 0,
             total_cycles: 0,

@@ -40,7 +40,7 @@ pub(crate) fn start(mm: &mut Machine, f: usize) -> u64 {
 /// `mean` is timed, `mean` growing from `SAMPLE` to `MAX_SAMPLE` with the timed calls.
 #[inline(always)]
 fn next_gap(exact: bool, rng: &mut u64, st: &crate::vm::FuncStats) -> u64 {
-    if exact || st.calls < EXACT_CALLS || st.timed_excl > TINY_CYCLES * st.timed {
+    if exact || st.calls < EXACT_CALLS || st.timed_excl > (TINY_CYCLES * st.timed) as i64 {
         return 0;
     }
     let mut x = *rng;
@@ -74,7 +74,7 @@ pub(crate) fn close(mm: &mut Machine, fr: &Frame) {
 /// the callers.)
 #[inline(always)]
 pub(crate) fn charge_untimed(st: &mut crate::vm::FuncStats, child: u64) -> u64 {
-    st.excl = st.excl.wrapping_add(st.avg_excl);
+    st.excl = st.excl.wrapping_add(st.avg_excl as i64);
     let dt = st.avg_excl.wrapping_add(child);
     st.active -= 1;
     if st.active == 0 {
@@ -88,16 +88,27 @@ pub(crate) fn charge_untimed(st: &mut crate::vm::FuncStats, child: u64) -> u64 {
 #[inline(never)]
 pub(crate) fn close_timed(mm: &mut Machine, fr: &Frame) {
     let f = fr.func as usize;
-    let dt = rdtsc().wrapping_sub(fr.tsc);
+    // What timing costs an activation that does nothing (the `rdtsc` pair and the checked call
+    // and return paths that a timed call takes between them): the least time measured so far of
+    // an activation that called nothing, taken off every measured one. Left in, it made a tiny
+    // function's average several times its real cost, charged to every untimed call.
+    let raw = rdtsc().wrapping_sub(fr.tsc);
+    if fr.child == 0 {
+        mm.timer_floor = mm.timer_floor.min(raw);
+    }
+    let dt = raw.saturating_sub(mm.timer_floor);
     let st = &mut mm.stats[f];
-    let excl = dt.saturating_sub(fr.child);
+    // Not clamped at 0: an activation whose callees were charged averages above what they took
+    // has a negative exclusive time, which the averages need (clamped, a recursive function's
+    // average grew with its own overcharge: fib's exclusive cycles came to 3 times the run's).
+    let excl = dt.wrapping_sub(fr.child) as i64;
     st.timed += 1;
     st.timed_dt = st.timed_dt.wrapping_add(dt);
     st.timed_excl = st.timed_excl.wrapping_add(excl);
     if st.calls >= EXACT_CALLS {
         // The average charged to untimed calls (kept here: a division per untimed call would
         // cost more than the call).
-        st.avg_excl = st.timed_excl / st.timed;
+        st.avg_excl = (st.timed_excl / st.timed as i64).max(0) as u64;
     }
     st.time_at = st.calls.saturating_add(next_gap(mm.exact_cycles, &mut mm.rng, st));
     st.excl = st.excl.wrapping_add(excl);
@@ -119,7 +130,7 @@ mod tests {
     /// Mean of `n` gaps drawn for a tiny function (averages under `TINY_CYCLES`) past its exact
     /// calls that has had `timed` timed calls.
     fn mean_gap(timed: u64, n: u64) -> f64 {
-        let st = FuncStats { calls: EXACT_CALLS + timed, timed, timed_excl: timed * 10, ..Default::default() };
+        let st = FuncStats { calls: EXACT_CALLS + timed, timed, timed_excl: timed as i64 * 10, ..Default::default() };
         let mut rng = 0x9e37_79b9_7f4a_7c15;
         (0..n).map(|_| next_gap(false, &mut rng, &st)).sum::<u64>() as f64 / n as f64
     }
@@ -132,10 +143,10 @@ mod tests {
         assert!(near(first, SAMPLE), "right after the exact calls: mean gap {first}, not ~{SAMPLE}");
         let later = mean_gap(GAP_GROWTH * 1000, 20_000);
         assert!(near(later, 1000), "after {} timed calls: mean gap {later}, not ~1000", GAP_GROWTH * 1000);
-        let capped = mean_gap(u64::MAX / 4, 20_000);
+        let capped = mean_gap(GAP_GROWTH * MAX_SAMPLE * 4, 20_000);
         assert!(near(capped, MAX_SAMPLE), "mean gap {capped} past the cap {MAX_SAMPLE}");
         // A function timed exactly, or not tiny, is timed on every call.
-        let st = FuncStats { calls: EXACT_CALLS, timed: 1, timed_excl: 10 * TINY_CYCLES, ..Default::default() };
+        let st = FuncStats { calls: EXACT_CALLS, timed: 1, timed_excl: 10 * TINY_CYCLES as i64, ..Default::default() };
         assert_eq!(next_gap(false, &mut 1, &st), 0);
         assert_eq!(next_gap(true, &mut 1, &FuncStats { calls: EXACT_CALLS, ..Default::default() }), 0);
     }

@@ -151,7 +151,7 @@ impl Profile {
                 calls,
                 instructions: 0,
                 inclusive_cycles: st.incl,
-                exclusive_cycles: st.excl,
+                exclusive_cycles: st.excl.max(0) as u64,
                 blocks: Vec::new(),
                 branches: Vec::new(),
                 loops: Vec::new(),
