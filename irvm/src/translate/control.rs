@@ -489,7 +489,9 @@ impl Fx<'_> {
         targets.push(target_of(self, default)?);
         let sorted: Vec<u64> = order.iter().map(|&k| values[k as usize]).collect();
         let dense = match (sorted.first(), sorted.last()) {
-            (Some(&lo), Some(&hi)) if hi - lo < 4 * u64::from(ncases) + 16 => {
+            // Dense when the table is at most about four entries a case, or 64 entries (a
+            // few cases far apart, as Lua's `switch` on type tags 6, 22 and 38).
+            (Some(&lo), Some(&hi)) if hi - lo < (4 * u64::from(ncases) + 16).max(64) => {
                 let mut d = vec![u32::MAX; (hi - lo + 1) as usize];
                 for (j, &val) in sorted.iter().enumerate() {
                     d[(val - lo) as usize] = j as u32;

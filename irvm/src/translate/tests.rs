@@ -142,6 +142,26 @@ fn dense_switch_two_phi_moves_and_an_add_on_a_jump() {
 }
 
 #[test]
+fn few_cases_far_apart_take_the_dense_switch() {
+    // Three cases 16 apart (Lua's `switch` on the type tags of callable values): a 33-entry table,
+    // not a search of the sorted cases.
+    let ops = lowered(
+        "tags",
+        "int g(int); int h(int); int k(int);
+         int call(unsigned char tag, int x) {
+             switch (tag) {
+             case 6: return g(x);
+             case 22: return h(x);
+             case 38: return k(x);
+             default: return -1;
+             } }",
+        "call",
+    );
+    assert_eq!(count(&ops, |o| matches!(o, Op::SwitchDense { n: 33, .. })), 1, "{ops:#?}");
+    assert_eq!(count(&ops, |o| matches!(o, Op::Switch { .. })), 0, "{ops:#?}");
+}
+
+#[test]
 fn loaded_second_operand_and_strided_latch_fold() {
     // `x == s[i]` compares a loaded second operand (`x` is loaded before the loop, so clang keeps
     // it first); `j += step` is the latch's in-place add.
