@@ -440,7 +440,7 @@ impl Fx<'_> {
             let val = self.const_int(i.operand(2 + 2 * k)).ok_or("non-constant switch case")?;
             cases.push((val, i.operand(3 + 2 * k)));
         }
-        self.emit_multiway(i, v, i.operand(1), cases)
+        self.emit_multiway(i, v, i.operand(1), cases, false)
     }
 
     /// `indirectbr`: a switch on the block-address token over the listed destinations.
@@ -456,12 +456,21 @@ impl Fx<'_> {
         cases.dedup_by_key(|c| c.0);
         let default = cases.first().map(|c| c.1).ok_or("indirectbr without destinations")?;
         let order = (1..i.num_operands()).map(|k| self.block_id(i.operand(k))).collect::<Result<Box<[u32]>, _>>()?;
-        self.emit_multiway(i, i.operand(0), default, cases)?;
+        self.emit_multiway(i, i.operand(0), default, cases, true)?;
         self.branches.last_mut().expect("emit_multiway adds the branch").indirect = Some(order);
         Ok(())
     }
 
-    fn emit_multiway(&mut self, i: Val, v: Val, default: Val, cases: Vec<(u64, Val)>) -> Result<(), String> {
+    /// A switch of `v` over `cases` (value, block), else `default`; `computed_goto`: the values
+    /// are block-address tokens of this function (`indirectbr`).
+    fn emit_multiway(
+        &mut self,
+        i: Val,
+        v: Val,
+        default: Val,
+        cases: Vec<(u64, Val)>,
+        computed_goto: bool,
+    ) -> Result<(), String> {
         let from = i.parent_block();
         let ncases = cases.len() as u32;
         let mut succs = vec![self.block_id(default)?];
@@ -490,8 +499,14 @@ impl Fx<'_> {
         let sorted: Vec<u64> = order.iter().map(|&k| values[k as usize]).collect();
         let dense = match (sorted.first(), sorted.last()) {
             // Dense when the table is at most about four entries a case, or 64 entries (a
-            // few cases far apart, as Lua's `switch` on type tags 6, 22 and 38).
-            (Some(&lo), Some(&hi)) if hi - lo < (4 * u64::from(ncases) + 16).max(64) => {
+            // few cases far apart, as Lua's `switch` on type tags 6, 22 and 38), or, for a
+            // computed goto, one entry per block of the function at most: its tokens are the
+            // blocks' indices, and a dispatch loop's jump (Lua's `goto *disptab[op]` over 83
+            // handlers) is its hottest op.
+            (Some(&lo), Some(&hi))
+                if hi - lo < (4 * u64::from(ncases) + 16).max(64)
+                    || (computed_goto && hi - lo <= self.block_index.len() as u64) =>
+            {
                 let mut d = vec![u32::MAX; (hi - lo + 1) as usize];
                 for (j, &val) in sorted.iter().enumerate() {
                     d[(val - lo) as usize] = j as u32;

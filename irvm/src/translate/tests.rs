@@ -14,6 +14,11 @@ fn lowered(test: &str, src: &str, name: &str) -> Vec<Op> {
 
 /// As [`lowered`], with more clang flags.
 fn lowered_with(test: &str, src: &str, name: &str, flags: &[&str]) -> Vec<Op> {
+    lowered_code(test, src, name, flags).ops.to_vec()
+}
+
+/// The lowered code of function `name` of C source `src`, compiled by clang-19 -O2 and `flags`.
+fn lowered_code(test: &str, src: &str, name: &str, flags: &[&str]) -> super::Code {
     let dir = std::env::temp_dir().join(format!("irvm-lowering-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch directory");
     let (c, bc) = (dir.join("f.c"), dir.join("f.bc"));
@@ -32,8 +37,7 @@ fn lowered_with(test: &str, src: &str, name: &str, flags: &[&str]) -> Vec<Op> {
     let mut m = Machine::load(&bytes, "f.bc", Box::new(crate::host::DlsymResolver::new()), Options::default())
         .expect("load the bitcode");
     let f = m.function_named(name).expect("the function is in the module");
-    let code = super::translate(&mut m.prog, f).expect("lower the function");
-    code.ops.to_vec()
+    super::translate(&mut m.prog, f).expect("lower the function")
 }
 
 fn count(ops: &[Op], pred: impl Fn(&Op) -> bool) -> usize {
@@ -159,6 +163,44 @@ fn few_cases_far_apart_take_the_dense_switch() {
     );
     assert_eq!(count(&ops, |o| matches!(o, Op::SwitchDense { n: 33, .. })), 1, "{ops:#?}");
     assert_eq!(count(&ops, |o| matches!(o, Op::Switch { .. })), 0, "{ops:#?}");
+}
+
+#[test]
+fn a_computed_goto_over_blocks_far_apart_takes_a_dense_table() {
+    // A threaded dispatch (`goto *t[op]`, as Lua's VM is built): each handler's calls put its
+    // blocks far from the next handler's, so the targets' block indices span more than a
+    // switch's dense table allows; the jump is still a table lookup, not a search of the sorted
+    // tokens.
+    let handler = |k: usize| {
+        format!(
+            "l{k}: if (a[{k}] > 3) g(1); if (a[2] < acc) g(2); if (acc & {k}) g(3); if (acc > 9) g(4);
+             if (a[6] > acc) g(5); if (a[7] != acc) g(6); acc += a[{k}]; goto *t[*pc++ & 7];"
+        )
+    };
+    let src = format!(
+        "void g(int);
+         long run(const unsigned char *pc, long *a) {{
+             static void *t[8] = {{&&l0, &&l1, &&l2, &&l3, &&l4, &&l5, &&l6, &&l7}};
+             long acc = 0;
+             goto *t[*pc++ & 7];
+             {}
+             l7: return acc; }}",
+        (0..7).map(handler).collect::<String>()
+    );
+    let code = lowered_code("goto", &src, "run", &[]);
+    let tag = crate::consts::BLOCK_ADDRESS_TAG;
+    let gotos: Vec<_> = code.switches.iter().filter(|s| s.values.first().is_some_and(|&v| v & tag == tag)).collect();
+    assert!(!gotos.is_empty(), "no computed goto in {:#?}", code.ops);
+    for sw in gotos {
+        let span = sw.values.last().unwrap() - sw.values.first().unwrap();
+        let near = (4 * sw.values.len() as u64 + 16).max(64);
+        assert!(span >= near, "the targets span {span}: the test needs them farther apart than {near}");
+        assert!(
+            sw.dense.is_some(),
+            "computed goto over {} targets spanning {span} blocks: no dense table",
+            sw.values.len()
+        );
+    }
 }
 
 #[test]
