@@ -14,9 +14,10 @@ use crate::vm::{Frame, Machine, rdtsc};
 
 pub(crate) const EXACT_CALLS: u64 = 1024;
 pub(crate) const TINY_CYCLES: u64 = 5000;
-/// 1 in 64: with 1 in 16 the two `rdtsc` of the timed calls were ~9% of fib's time in a `perf`
-/// profile; at 1 in 64 fib ran 5% faster (docs/performance.md, irvm interpreter, fourth round) and
-/// a function called a million times still has ~15 000 timed calls behind its averages.
+/// The first sampling, 1 in 64: with 1 in 16 the two `rdtsc` of the timed calls were ~9% of
+/// fib's time in a `perf` profile; at 1 in 64 fib ran 5% faster (docs/performance.md, irvm
+/// interpreter, fourth round). A function called a million times still has ~5 600 timed calls
+/// behind its averages (see `GAP_GROWTH`).
 pub(crate) const SAMPLE: u64 = 64;
 /// The mean gap between timed calls is `timed / GAP_GROWTH` once that exceeds `SAMPLE`: after
 /// n calls a tiny function has had about √(2·GAP_GROWTH·n) timed calls (≈ 28 000 for fib's
