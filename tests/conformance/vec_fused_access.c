@@ -55,7 +55,8 @@ __attribute__((noinline)) static double dot_store(double *a, const double *b, do
     return s;
 }
 
-/* Pairs of doubles: clang's SLP vectorizer makes <2 x double> values and reads their lanes. */
+/* Pairs of doubles: clang's SLP vectorizer makes <2 x double> values and reads their lanes; an
+ * update of a pair by a multiply-add of computed factors is an axpy step from slots (VAxpyR). */
 struct v2 { double x, y; };
 __attribute__((noinline)) static double pairs(struct v2 *p, int n, double dt) {
     double e = 0;

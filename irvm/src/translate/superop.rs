@@ -186,8 +186,8 @@ impl Fx<'_> {
     }
 
     /// Pass 1, at a vector `llvm.fmuladd` of 16 bytes of `float` or `double` lanes whose only
-    /// user stores it where its addend was loaded from, with a loaded factor (clang's vectorized
-    /// `c[j] += a * b[j]`): the axpy step, loads and store folded in.
+    /// user stores it where its addend was loaded from (clang's vectorized `c[j] += a * b[j]`):
+    /// the axpy step, the addend's load and the store folded in, and a loaded factor's load too.
     fn maybe_fmuladd_axpy(&mut self, f: Val) {
         let ty = f.ty();
         let Ok(crate::layout::Scalar::Vec(lane @ (crate::isa::Lane::F32 | crate::isa::Lane::F64), n)) =
@@ -210,10 +210,14 @@ impl Fx<'_> {
         {
             return;
         }
-        let (x, b) = if self.is_load_of(q, ty, f) && q != a {
-            (p, q)
+        // A loaded factor folds in as `b`; with none (nbody's `v += (d * m) * mag`, both factors
+        // computed), both factors are read from their slots.
+        let (x, b, computed) = if self.is_load_of(q, ty, f) && q != a {
+            (p, q, false)
         } else if self.is_load_of(p, ty, f) && p != a {
-            (q, p)
+            (q, p, false)
+        } else if p != a && q != a {
+            (p, q, true)
         } else {
             return;
         };
@@ -221,7 +225,7 @@ impl Fx<'_> {
             return;
         }
         // A load of `b` that a store between would have to pass stays where it is.
-        let b_loaded = self.writes_between(b, st, &[b]);
+        let b_loaded = computed || self.writes_between(b, st, &[b]);
         self.fused.insert(f);
         self.fused.insert(a);
         if !b_loaded {

@@ -85,6 +85,19 @@ fn vectorized_axpy_steps_fold_their_loads_and_store() {
 }
 
 #[test]
+fn a_vector_accumulation_of_computed_factors_is_an_axpy_step() {
+    // nbody's velocity update, SLP-vectorized: `v += (d * m) * mag` on a pair of doubles with
+    // neither factor loaded; the addend's load, the multiply-add and the store are one VAxpyR.
+    let src = "struct body { double x, y, z, vx, vy, vz, m; };
+               void kick(struct body *b, const struct body *o, double mag) {
+                   double dx = b->x - o->x, dy = b->y - o->y;
+                   b->vx -= dx * o->m * mag; b->vy -= dy * o->m * mag; }";
+    let ops = lowered("kick", src, "kick");
+    assert!(count(&ops, |o| matches!(o, Op::VAxpyR { dbl: true, .. })) >= 1, "{ops:#?}");
+    assert_eq!(count(&ops, |o| matches!(o, Op::VFma { .. })), 0, "{ops:#?}");
+}
+
+#[test]
 fn lanes_of_double_pairs_are_read_in_place_and_splats_are_one_op() {
     // SLP-vectorized pairs of doubles: `dx * m` and `dy * m` as one <2 x double> multiply by a
     // splat of `m`, the lanes of `d` read back one by one.
