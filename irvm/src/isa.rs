@@ -1175,6 +1175,14 @@ pub(crate) enum Op {
         x: Reg,
         b: Reg,
     },
+    /// A scalar `llvm.fmuladd` of two computed factors stored where its addend was loaded
+    /// (nbody's `v -= d * m`): `[a] = x * b + [a]` on a `float` or `double` (`dbl`), rounded
+    /// twice; the `ExtMem`'s address is `a`'s.
+    FAxpyR {
+        dbl: bool,
+        x: Reg,
+        b: Reg,
+    },
     /// Loop latch: `a += imm` (in place, 64 or 32 bits), then branch on `a pred b` (ExtBr), doing
     /// the ExtBr's one-slot phi move on the edges in `mv` (bit 0: false edge, bit 1: true edge).
     IncBr64 {

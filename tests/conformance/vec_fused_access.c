@@ -72,6 +72,21 @@ __attribute__((noinline)) static double pairs(struct v2 *p, int n, double dt) {
     return e;
 }
 
+/* Scalar updates by a multiply-add of computed factors, stored where the addend was loaded
+ * (FAxpyR), on doubles and floats; the last one has a store between its load and its store that
+ * may hit it (through `w`), which keeps the load in place. */
+struct b3 { double x, v, m; float fx, fv; };
+__attribute__((noinline)) static void kick(struct b3 *b, int n, double dt, double *w) {
+    for (int i = 0; i + 1 < n; i++) {
+        double d = b[i].x - b[i + 1].x;
+        b[i].v -= d * b[i + 1].m * dt;
+        b[i].fv += (b[i].fx - b[i + 1].fx) * (float)dt;
+        double old = b[i + 1].v;
+        *w = d;
+        b[i + 1].v = old + d * dt * 0.5;
+    }
+}
+
 int main(void) {
     static float fa[N * N / 8], fb[N * N / 8], fc[N * N / 8], buf[4 * N];
     static double da[N * N / 8], db[N * N / 8], dc[N * N / 8], dbuf[4 * N], out[N];
@@ -109,6 +124,17 @@ int main(void) {
     for (int step = 0; step < 50; step++) e += pairs(p, OPQ(9), 0.001);
     for (int i = 0; i < 9; i++) { ck_d(p[i].x); ck_d(p[i].y); }
     printf("pairs %.17g %.17g %.17g\n", e, p[0].x, p[8].y);
+
+    struct b3 k[7];
+    double sink = 0;
+    /* No `a * b + c` here: clang -O2 folds a contracted constant exactly, -O0 rounds twice. */
+    for (int i = 0; i < 7; i++) { k[i].x = (i * 7 - 20) / 10.0; k[i].v = 0.1 * i; k[i].m = 1.0 / (i + 1); k[i].fx = i * 0.3f; k[i].fv = 0.0f; }
+    for (int step = 0; step < 20; step++) {
+        kick(k, OPQ(7), 0.01, &sink);
+        kick(k, OPQ(7), 0.02, &k[3].v); /* the store between hits an addend */
+    }
+    for (int i = 0; i < 7; i++) { ck_d(k[i].v); ck_f(k[i].fv); }
+    printf("kick %.17g %.17g %.9g\n", sink, k[6].v, k[2].fv);
     ck_print();
     return 0;
 }

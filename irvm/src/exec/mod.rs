@@ -651,6 +651,18 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         let pa = addrx!(a) as *mut u64;
                         v128::fmuladd(dbl, pa, slot!(x), slot!(b), pa)
                     }
+                    Op::FAxpyR { dbl, x, b } => {
+                        let Op::ExtMem { b: a, .. } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let pa = addrx!(a);
+                        if dbl {
+                            let p = pa as *mut f64;
+                            p.write_unaligned(f64of(r!(x)) * f64of(r!(b)) + p.read_unaligned());
+                        } else {
+                            let p = pa as *mut f32;
+                            p.write_unaligned(f32of(r!(x)) * f32of(r!(b)) + p.read_unaligned());
+                        }
+                    }
                     Op::IncBr64 { p, mv, a, imm, b } => {
                         inc_br!(mv, a, b, r!(a).wrapping_add(imm as i64 as u64), int::cmp_eq_or_flat, p)
                     }

@@ -21,6 +21,8 @@ pub(crate) enum MemFma {
     /// store (fmuladd (x, load b, load a)) -> a's address, on 16-byte vectors; with `b_loaded`
     /// the load of `b` is not folded (a store between could change what it reads)
     VAxpy { x: Val, a: Val, b: Val, b_loaded: bool },
+    /// store (fmuladd (x, y, load a)) -> a's address, on a float or double, neither factor a load
+    FAxpyR { x: Val, y: Val, a: Val },
 }
 
 impl Fx<'_> {
@@ -182,7 +184,31 @@ impl Fx<'_> {
             self.fused.insert(p);
             self.fused.insert(q);
             self.mem_fma.insert(f, MemFma::Dot { c, a: p, b: q });
+        } else if p != c
+            && q != c
+            && let Some(st) = self.stored_where_loaded(f, c)
+        {
+            // nbody's scalar velocity update `v -= d * m`: both factors computed.
+            self.fused.insert(f);
+            self.fused.insert(c);
+            self.mem_fma.insert(st, MemFma::FAxpyR { x: p, y: q, a: c });
         }
+    }
+
+    /// The store of `f` where its addend `a` was loaded, when that is `f`'s only user, in its
+    /// block, `a` is a load of `f`'s type used only by `f`, and nothing between the load and the
+    /// store may write there: the load and the store can then be one op's, at the store.
+    fn stored_where_loaded(&self, f: Val, a: Val) -> Option<Val> {
+        let users = f.users();
+        let [st] = users[..] else { return None };
+        (st.kind() == ValKind::Instruction
+            && st.opcode() == O::LLVMStore
+            && st.operand(0) == f
+            && st.parent_block() == f.parent_block()
+            && self.is_load_of(a, f.ty(), f)
+            && a.operand(0) == st.operand(1)
+            && !self.writes_between(a, st, &[a]))
+        .then_some(st)
     }
 
     /// Pass 1, at a vector `llvm.fmuladd` of 16 bytes of `float` or `double` lanes whose only
@@ -199,17 +225,7 @@ impl Fx<'_> {
             return;
         }
         let (p, q, a) = (f.operand(0), f.operand(1), f.operand(2));
-        let users = f.users();
-        let [st] = users[..] else { return };
-        if st.kind() != ValKind::Instruction
-            || st.opcode() != O::LLVMStore
-            || st.operand(0) != f
-            || st.parent_block() != f.parent_block()
-            || !self.is_load_of(a, ty, f)
-            || a.operand(0) != st.operand(1)
-        {
-            return;
-        }
+        let Some(st) = self.stored_where_loaded(f, a) else { return };
         // A loaded factor folds in as `b`; with none (nbody's `v += (d * m) * mag`, both factors
         // computed), both factors are read from their slots.
         let (x, b, computed) = if self.is_load_of(q, ty, f) && q != a {
@@ -221,7 +237,7 @@ impl Fx<'_> {
         } else {
             return;
         };
-        if x == a || self.writes_between(a, st, &[a]) {
+        if x == a {
             return;
         }
         // A load of `b` that a store between would have to pass stays where it is.
@@ -321,6 +337,13 @@ impl Fx<'_> {
                 let (ma, mb) = (self.mem_operand(a)?, self.mem_operand(b)?);
                 self.push(if dbl { Op::FAxpyX64 { x, a: ma } } else { Op::FAxpyX32 { x, a: ma } });
                 self.push(Op::ExtMem { b: mb, r: x });
+            }
+            MemFma::FAxpyR { x, y, a } => {
+                let dbl = i.operand(0).ty().kind() == TyKind::Double;
+                let (x, b) = (self.reg(x)?, self.reg(y)?);
+                let ma = self.mem_operand(a)?;
+                self.push(Op::FAxpyR { dbl, x, b });
+                self.push(Op::ExtMem { b: ma, r: x });
             }
             MemFma::VAxpy { x, a, b, b_loaded } => {
                 let dbl = i.operand(0).ty().elem().kind() == TyKind::Double;

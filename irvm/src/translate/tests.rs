@@ -85,7 +85,7 @@ fn vectorized_axpy_steps_fold_their_loads_and_store() {
 }
 
 #[test]
-fn a_vector_accumulation_of_computed_factors_is_an_axpy_step() {
+fn an_accumulation_of_computed_factors_is_an_axpy_step() {
     // nbody's velocity update, SLP-vectorized: `v += (d * m) * mag` on a pair of doubles with
     // neither factor loaded; the addend's load, the multiply-add and the store are one VAxpyR.
     let src = "struct body { double x, y, z, vx, vy, vz, m; };
@@ -95,6 +95,14 @@ fn a_vector_accumulation_of_computed_factors_is_an_axpy_step() {
     let ops = lowered("kick", src, "kick");
     assert!(count(&ops, |o| matches!(o, Op::VAxpyR { dbl: true, .. })) >= 1, "{ops:#?}");
     assert_eq!(count(&ops, |o| matches!(o, Op::VFma { .. })), 0, "{ops:#?}");
+    // The same on one double (nbody's `vz`) and on a float: one FAxpyR each, no FMulAdd left.
+    let src = "struct body { double x, vx, m; float y, vy; };
+               void kick1(struct body *b, const struct body *o, double mag, float g) {
+                   b->vx -= (b->x - o->x) * o->m * mag; b->vy += (b->y - o->y) * g; }";
+    let ops = lowered("kick1", src, "kick1");
+    assert_eq!(count(&ops, |o| matches!(o, Op::FAxpyR { dbl: true, .. })), 1, "{ops:#?}");
+    assert_eq!(count(&ops, |o| matches!(o, Op::FAxpyR { dbl: false, .. })), 1, "{ops:#?}");
+    assert_eq!(count(&ops, |o| matches!(o, Op::FMulAdd { .. })), 0, "{ops:#?}");
 }
 
 #[test]
