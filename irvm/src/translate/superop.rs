@@ -504,20 +504,16 @@ impl Fx<'_> {
         if mv.is_some() || self.code.len() <= here {
             return false;
         }
-        let loaded = match self.code.last() {
-            Some(Op::Load8X(m) | Op::Load16X(m) | Op::Load32X(m) | Op::Load64X(m)) => m.v,
+        let (fused, loaded) = match self.code.last() {
+            Some(&Op::Load8X(m)) => (Op::LoadBr8X(m), m.v),
+            Some(&Op::Load16X(m)) => (Op::LoadBr16X(m), m.v),
+            Some(&Op::Load32X(m)) => (Op::LoadBr32X(m), m.v),
+            Some(&Op::Load64X(m)) => (Op::LoadBr64X(m), m.v),
             _ => return false,
         };
         let (b, p) = match loaded {
             v if v == a => (b, p),
             v if v == b => (a, super::control::swap_pred(p)),
-            _ => return false,
-        };
-        let fused = match self.code.last() {
-            Some(&Op::Load8X(m)) => Op::LoadBr8X(m),
-            Some(&Op::Load16X(m)) => Op::LoadBr16X(m),
-            Some(&Op::Load32X(m)) => Op::LoadBr32X(m),
-            Some(&Op::Load64X(m)) => Op::LoadBr64X(m),
             _ => return false,
         };
         self.code.pop();
