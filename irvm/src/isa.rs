@@ -1169,6 +1169,15 @@ pub(crate) enum Op {
         x: Reg,
         a: MemA,
     },
+    /// Two `VAxpyX` steps on consecutive 16-byte vectors with the same factor `x` (clang's
+    /// vectorized loop interleaved by two): `[a..a+32] = x * [b..b+32] + [a..a+32]`, `x` applying
+    /// to each half (ExtMem b), every lane rounded twice. Both halves are read before either is
+    /// written, as the IR of the pair loads them.
+    VAxpy2X {
+        dbl: bool,
+        x: Reg,
+        a: MemA,
+    },
     /// As `VAxpyX` with `[b]` already loaded into slots `b`; the `ExtMem`'s address is `a`'s.
     VAxpyR {
         dbl: bool,

@@ -645,6 +645,12 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         let (pa, pb) = (addrx!(a) as *mut u64, addrx!(b) as *const u64);
                         v128::fmuladd(dbl, pa, slot!(x), pb, pa)
                     }
+                    Op::VAxpy2X { dbl, x, a } => {
+                        let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        let (pa, pb) = (addrx!(a) as *mut u64, addrx!(b) as *const u64);
+                        v128::fmuladd_pair(dbl, pa, slot!(x), pb, pa)
+                    }
                     Op::VAxpyR { dbl, x, b } => {
                         let Op::ExtMem { b: a, .. } = *ip else { std::hint::unreachable_unchecked() };
                         ip = pc.add(2);

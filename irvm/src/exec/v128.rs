@@ -73,6 +73,33 @@ pub(super) unsafe fn fmuladd(dbl: bool, d: *mut u64, a: *const u64, b: *const u6
     if dbl { lanes!(f64, d, [a, b, c], |x, y, z| x * y + z) } else { lanes!(f32, d, [a, b, c], |x, y, z| x * y + z) }
 }
 
+/// `d = x * b + c` on two consecutive 16-byte vectors (`d`, `b`, `c` 32 bytes), the same 16-byte
+/// `x` for each half, rounded twice: every operand is read before `d` is written.
+///
+/// # Safety
+/// `d`, `b`, `c` each point at 32 bytes, `x` at a 16-byte vector in the frame.
+#[inline(always)]
+pub(super) unsafe fn fmuladd_pair(dbl: bool, d: *mut u64, x: *const u64, b: *const u64, c: *const u64) {
+    macro_rules! pair {
+        ($t:ty) => {{
+            const N: usize = 16 / std::mem::size_of::<$t>();
+            // SAFETY: the ranges of the # Safety section; unaligned reads and writes allow any
+            // address, and all reads come before the write.
+            unsafe {
+                let x = x.cast::<[$t; N]>().read_unaligned();
+                let b = b.cast::<[$t; 2 * N]>().read_unaligned();
+                let c = c.cast::<[$t; 2 * N]>().read_unaligned();
+                let mut r = [<$t>::default(); 2 * N];
+                for k in 0..2 * N {
+                    r[k] = x[k % N] * b[k] + c[k];
+                }
+                d.cast::<[$t; 2 * N]>().write_unaligned(r);
+            }
+        }};
+    }
+    if dbl { pair!(f64) } else { pair!(f32) }
+}
+
 /// Whether `op` on `lane` is one of the integer operations `int` handles (the ones that cannot
 /// fault and need no shift-amount masking).
 #[inline(always)]

@@ -350,9 +350,10 @@ impl Fx<'_> {
                 let x = self.reg(x)?;
                 let ma = self.mem_operand(a)?;
                 if b_loaded {
-                    let b = self.reg(b)?;
-                    self.push(Op::VAxpyR { dbl, x, b });
+                    let rb = self.reg(b)?;
+                    self.push(Op::VAxpyR { dbl, x, b: rb });
                     self.push(Op::ExtMem { b: ma, r: x });
+                    self.try_axpy_pair(b);
                 } else {
                     let mb = self.mem_operand(b)?;
                     self.push(Op::VAxpyX { dbl, x, a: ma });
@@ -412,6 +413,43 @@ impl Fx<'_> {
         let (c, a, b, r) = (s0.0, s0.1, s0.2, s3.3);
         self.push(if dbl { Op::FDot4X64 { c, a } } else { Op::FDot4X32 { c, a } });
         self.push(Op::ExtMem { b, r });
+    }
+
+    /// Pass 2, after an axpy step whose factor `b` was loaded before it (`VAxpyR`): if the ops
+    /// just emitted are clang's vectorized axpy interleaved by two, `b`'s load (`Load128X`, `b`
+    /// loaded only for this step), the step before (`VAxpyX`) and this one, on consecutive 16-byte
+    /// vectors with the same factor, the three become one `VAxpy2X`. It reads both halves of
+    /// each operand before writing: as the pair's IR does, which loads the second factor before
+    /// the first store (the second addend, beside the first, is not what that store writes).
+    fn try_axpy_pair(&mut self, b: Val) {
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let len = self.code.len();
+        if len < here + 5 || b.kind() != ValKind::Instruction || b.opcode() != O::LLVMLoad || b.users().len() != 1 {
+            return;
+        }
+        let (
+            Op::Load128X(l),
+            Op::VAxpyX { dbl, x, a: a0 },
+            Op::ExtMem { b: b0, r: r0 },
+            Op::VAxpyR { dbl: dbl1, x: x1, b: rb },
+            Op::ExtMem { b: a1, r: r1 },
+        ) = (self.code[len - 5], self.code[len - 4], self.code[len - 3], self.code[len - 2], self.code[len - 1])
+        else {
+            return;
+        };
+        let next = |m: MemA| MemA { off: m.off.wrapping_add(16), ..m };
+        let loaded = MemA { p: l.p, i: l.i, scale: l.scale, off: l.off };
+        if dbl != dbl1 || x != x1 || r0 != x || r1 != x || l.v != rb || loaded != next(b0) || a1 != next(a0) {
+            return;
+        }
+        // The load's address registers are read later by the pair: the load must not write them.
+        let reads = |m: MemA| m.p == rb || m.i == rb;
+        if reads(a0) || reads(b0) || x == rb {
+            return;
+        }
+        self.code.truncate(len - 5);
+        self.push(Op::VAxpy2X { dbl, x, a: a0 });
+        self.push(Op::ExtMem { b: b0, r: x });
     }
 
     /// Emit `d = a * b + c` (rounded twice). A double multiply-add right after an 8-byte indexed
