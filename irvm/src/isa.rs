@@ -832,6 +832,10 @@ pub(crate) enum Op {
     /// (8-byte vectors are one slot and take `Load64X`/`Store64X`).
     Load128X(MemX),
     Store128X(MemX),
+    /// A `Load128X` whose next op is another `Load128X`, run by this one's dispatch
+    /// (`translate::pair`); likewise for stores.
+    Load128X2(MemX),
+    Store128X2(MemX),
     /// An indexed load whose value a compare-and-branch uses right after (`a[i] < pivot`,
     /// `if (s[i] == c)`): the load, then the compare and branch of the `ExtCmpBr` slot.
     LoadBr8X(MemX),
@@ -933,6 +937,9 @@ pub(crate) enum Op {
         d: Reg,
         a: Reg,
         b: Reg,
+        /// The next op is the same operation on the same shape, run by this one's dispatch
+        /// (`translate::pair`).
+        pair: bool,
     },
     VFloat {
         op: FBin,
@@ -941,6 +948,9 @@ pub(crate) enum Op {
         d: Reg,
         a: Reg,
         b: Reg,
+        /// The next op is the same operation on the same shape, run by this one's dispatch
+        /// (`translate::pair`).
+        pair: bool,
     },
     VFUn {
         op: FUn,
@@ -957,6 +967,9 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
         c: Reg,
+        /// The next op is the same operation on the same shape, run by this one's dispatch
+        /// (`translate::pair`).
+        pair: bool,
     },
     VICmp {
         p: IPred,
@@ -991,6 +1004,9 @@ pub(crate) enum Op {
         n: u8,
         d: Reg,
         a: Reg,
+        /// The next op is the same operation on the same shape, run by this one's dispatch
+        /// (`translate::pair`).
+        pair: bool,
     },
     /// Lane-wise conversions int<->float, float<->float.
     VConv {
@@ -1014,6 +1030,9 @@ pub(crate) enum Op {
         d: Reg,
         a: Reg,
         b: Reg,
+        /// The next op is the same operation on the same shape, run by this one's dispatch
+        /// (`translate::pair`).
+        pair: bool,
     },
     VReduce {
         op: Reduce,

@@ -108,7 +108,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // SAFETY: the translator guarantees that every register operand lies inside its function's
     // frame (constants below fp, values above), that every jump lands on an op of the same
     // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
-    // function's code ends in terminators; `call`/`ret` keep fp, ctrs and code consistent with
+    // function's code ends in terminators, that the first op of a pair (`translate::pair`) is
+    // followed by an op of its own variant; `call`/`ret` keep fp, ctrs and code consistent with
     // the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
@@ -242,6 +243,19 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 let (a, b, v) = ($a, $b, $v);
                 w!(a, v);
                 mov_br!($mv, a, b, $cmp($p, v, r!(b)))
+            }};
+        }
+        // An op of a pair (`translate::pair`): `$run` on this op's operands; if `$pair`, then on
+        // the operands `$f` of the next op (the same operation on the same shape), in this
+        // dispatch, the next op skipped.
+        macro_rules! paired {
+            ($pair:expr, $v:ident { $($f:ident),* }, $run:expr) => {{
+                $run;
+                if $pair {
+                    let Op::$v { $($f,)* .. } = *ip else { std::hint::unreachable_unchecked() };
+                    ip = ip.add(1);
+                    $run
+                }
             }};
         }
         macro_rules! set_state {
@@ -703,15 +717,29 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     // ---- 8- and 16-byte vectors inline (v128.rs); other shapes take the slow path ----
                     Op::Load128X(x) => v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8),
                     Op::Store128X(x) => v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast()),
+                    Op::Load128X2(x) => {
+                        v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8);
+                        let Op::Load128X(x) = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8)
+                    }
+                    Op::Store128X2(x) => {
+                        v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast());
+                        let Op::Store128X(x) = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast())
+                    }
                     Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
                     Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),
                     Op::StoreN { v, p, off, n: 16 } => v128::copy::<16>(mem_at!(p, off), slot!(v).cast()),
                     Op::StoreN { v, p, off, n: 8 } => v128::copy::<8>(mem_at!(p, off), slot!(v).cast()),
-                    Op::VFloat { op, dbl, n, d, a, b } if v128::fbin_inline(op) && n == if dbl { 2 } else { 4 } => {
-                        v128::fbin(op, dbl, slot!(d), slot!(a), slot!(b))
+                    Op::VFloat { op, dbl, n, d, a, b, pair }
+                        if v128::fbin_inline(op) && n == if dbl { 2 } else { 4 } =>
+                    {
+                        paired!(pair, VFloat { d, a, b }, v128::fbin(op, dbl, slot!(d), slot!(a), slot!(b)))
                     }
-                    Op::VFma { dbl, fused: false, n, d, a, b, c } if n == if dbl { 2 } else { 4 } => {
-                        v128::fmuladd(dbl, slot!(d), slot!(a), slot!(b), slot!(c))
+                    Op::VFma { dbl, fused: false, n, d, a, b, c, pair } if n == if dbl { 2 } else { 4 } => {
+                        paired!(pair, VFma { d, a, b, c }, v128::fmuladd(dbl, slot!(d), slot!(a), slot!(b), slot!(c)))
                     }
                     // `<2 x double>` negation (clang's `fneg` of a pair, nbody) and square root: a lane
                     // is a whole slot.
@@ -725,48 +753,52 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         w!(d, of64(x));
                         w!(d.at(1), of64(y));
                     }
-                    Op::VInt { op, lane, n, d, a, b }
+                    Op::VInt { op, lane, n, d, a, b, pair }
                         if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>
                     {
-                        v128::int(16, op, lane, slot!(d), slot!(a), slot!(b))
+                        paired!(pair, VInt { d, a, b }, v128::int(16, op, lane, slot!(d), slot!(a), slot!(b)))
                     }
-                    Op::VInt { op, lane, n, d, a, b }
+                    Op::VInt { op, lane, n, d, a, b, pair }
                         if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 8 =>
                     {
-                        v128::int(8, op, lane, slot!(d), slot!(a), slot!(b))
+                        paired!(pair, VInt { d, a, b }, v128::int(8, op, lane, slot!(d), slot!(a), slot!(b)))
                     }
-                    Op::VIBin2 { op, lane, n, d, a, b }
+                    Op::VIBin2 { op, lane, n, d, a, b, pair }
                         if v128::min_max_inline(op, lane) && u32::from(n) * lane.bytes() == 8 =>
                     {
-                        v128::min_max(8, op, lane, slot!(d), slot!(a), slot!(b))
+                        paired!(pair, VIBin2 { d, a, b }, v128::min_max(8, op, lane, slot!(d), slot!(a), slot!(b)))
                     }
-                    Op::VIBin2 { op, lane, n, d, a, b }
+                    Op::VIBin2 { op, lane, n, d, a, b, pair }
                         if v128::min_max_inline(op, lane) && u32::from(n) * lane.bytes() == 16 =>
                     {
-                        v128::min_max(16, op, lane, slot!(d), slot!(a), slot!(b))
+                        paired!(pair, VIBin2 { d, a, b }, v128::min_max(16, op, lane, slot!(d), slot!(a), slot!(b)))
                     }
-                    Op::VResize { from: Lane::I32, to: Lane::I64, signed, n: 2, d, a } => {
+                    Op::VResize { from: Lane::I32, to: Lane::I64, signed, n: 2, d, a, pair } => paired!(
+                        pair,
+                        VResize { d, a },
                         if signed {
                             v128::resize::<i32, i64, 2>(slot!(d), slot!(a), i64::from)
                         } else {
                             v128::resize::<u32, u64, 2>(slot!(d), slot!(a), u64::from)
                         }
-                    }
-                    Op::VResize { from: Lane::I8, to: Lane::I16, signed, n: 16, d, a } => {
+                    ),
+                    Op::VResize { from: Lane::I8, to: Lane::I16, signed, n: 16, d, a, pair } => paired!(
+                        pair,
+                        VResize { d, a },
                         if signed {
                             v128::resize::<i8, i16, 16>(slot!(d), slot!(a), i16::from)
                         } else {
                             v128::resize::<u8, u16, 16>(slot!(d), slot!(a), u16::from)
                         }
-                    }
-                    Op::VResize { from: Lane::I16, to: Lane::I8, n: 16, d, a, .. } => {
-                        v128::resize::<u16, u8, 16>(slot!(d), slot!(a), |x| x as u8)
+                    ),
+                    Op::VResize { from: Lane::I16, to: Lane::I8, n: 16, d, a, pair, .. } => {
+                        paired!(pair, VResize { d, a }, v128::resize::<u16, u8, 16>(slot!(d), slot!(a), |x| x as u8))
                     }
                     Op::VExtract { d, v, off, bytes: bytes @ (1 | 2 | 4 | 8) } => {
                         w!(d, v128::lane_at(slot!(v), off, bytes))
                     }
                     // `<4 x double>` multiply-add as two halves (its lanes are independent).
-                    Op::VFma { dbl: true, fused: false, n: 4, d, a, b, c } => {
+                    Op::VFma { dbl: true, fused: false, n: 4, d, a, b, c, .. } => {
                         v128::fmuladd(true, slot!(d), slot!(a), slot!(b), slot!(c));
                         v128::fmuladd(true, slot!(d.at(2)), slot!(a.at(2)), slot!(b.at(2)), slot!(c.at(2)));
                     }

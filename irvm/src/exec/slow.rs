@@ -239,23 +239,25 @@ pub(super) unsafe fn run(m: *mut Machine, op: &Op, fp: *mut u64, code: *const Co
                 crate::threads::after_atomic(m);
             }
 
-            Op::VInt { op, lane, n, d, a, b } => {
+            Op::VInt { op, lane, n, d, a, b, .. } => {
                 if vector::vint(op, lane, n as usize, vv!(d), vv!(a), vv!(b)).is_err() {
                     return Err(div_fault(m));
                 }
             }
-            Op::VFloat { op, dbl, n, d, a, b } => vector::vfloat(op, dbl, n as usize, vv!(d), vv!(a), vv!(b)),
+            Op::VFloat { op, dbl, n, d, a, b, .. } => vector::vfloat(op, dbl, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VFUn { op, dbl, n, d, a } => vector::vfun(op, dbl, n as usize, vv!(d), vv!(a)),
-            Op::VFma { dbl, fused, n, d, a, b, c } => {
+            Op::VFma { dbl, fused, n, d, a, b, c, .. } => {
                 vector::vfma(dbl, fused, n as usize, vv!(d), vv!(a), vv!(b), vv!(c))
             }
             Op::VICmp { p, lane, n, d, a, b } => vector::vicmp(p, lane, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VFCmp { p, dbl, n, d, a, b } => vector::vfcmp(p, dbl, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VSelect { lane, n, d, c, a, b } => vector::vselect(lane, n as usize, vv!(d), vv!(c), vv!(a), vv!(b)),
-            Op::VResize { from, to, signed, n, d, a } => vector::vresize(from, to, signed, n as usize, vv!(d), vv!(a)),
+            Op::VResize { from, to, signed, n, d, a, .. } => {
+                vector::vresize(from, to, signed, n as usize, vv!(d), vv!(a))
+            }
             Op::VConv { k, lane, n, d, a } => vector::vconv(k, lane, n as usize, vv!(d), vv!(a)),
             Op::VIUn { op, lane, n, d, a } => vector::viun(op, lane, n as usize, vv!(d), vv!(a)),
-            Op::VIBin2 { op, lane, n, d, a, b } => vector::vibin2(op, lane, n as usize, vv!(d), vv!(a), vv!(b)),
+            Op::VIBin2 { op, lane, n, d, a, b, .. } => vector::vibin2(op, lane, n as usize, vv!(d), vv!(a), vv!(b)),
             Op::VReduce { op, lane, n, d, a } => w!(d, vector::vreduce(op, lane, n as usize, vv!(a))),
             Op::VReduceSeq { op, dbl, n, d, start, a } => {
                 w!(d, vector::vreduce_seq(op, dbl, n as usize, r!(start), vv!(a)))

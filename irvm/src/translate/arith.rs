@@ -51,7 +51,7 @@ impl Fx<'_> {
         let (mut a, mut b) = (i.operand(0), i.operand(1));
         if let Scalar::Vec(lane, n) = layout::scalar(i.ty())? {
             let (a, b) = (self.reg(a)?, self.reg(b)?);
-            self.push(Op::VInt { op, lane, n: lanes(n)?, d, a, b });
+            self.push(Op::VInt { op, lane, n: lanes(n)?, d, a, b, pair: false });
             return Ok(());
         }
         let bits = int_bits(i).ok_or("integer op on a non-integer")?;
@@ -275,7 +275,7 @@ impl Fx<'_> {
         let x = Bin { d, a, b };
         let o = match layout::scalar(i.ty())? {
             Scalar::Vec(crate::isa::Lane::F16, _) => return Err("unsupported arithmetic on half vectors".into()),
-            Scalar::Vec(l, n) => Op::VFloat { op, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a, b },
+            Scalar::Vec(l, n) => Op::VFloat { op, dbl: l == crate::isa::Lane::F64, n: lanes(n)?, d, a, b, pair: false },
             Scalar::F32 => match op {
                 FBin::Add => Op::FAdd32(x),
                 FBin::Sub => Op::FSub32(x),
@@ -414,7 +414,7 @@ impl Fx<'_> {
         let src = i.operand(0);
         if let (Scalar::Vec(from, n), Scalar::Vec(to, _)) = (layout::scalar(src.ty())?, layout::scalar(i.ty())?) {
             let a = self.reg(src)?;
-            self.push(Op::VResize { from, to, signed, n: lanes(n)?, d, a });
+            self.push(Op::VResize { from, to, signed, n: lanes(n)?, d, a, pair: false });
             return Ok(());
         }
         let from = int_bits(src).ok_or("cast of a non-integer")?;

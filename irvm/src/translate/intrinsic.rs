@@ -214,7 +214,7 @@ impl Fx<'_> {
                             IBin2::SAddO | IBin2::UAddO | IBin2::SSubO | IBin2::USubO | IBin2::SMulO | IBin2::UMulO
                         ) =>
                     {
-                        self.push(Op::VIBin2 { op, lane, n: lanes(n)?, d, a, b: bb })
+                        self.push(Op::VIBin2 { op, lane, n: lanes(n)?, d, a, b: bb, pair: false })
                     }
                     Scalar::Int(bits) if bits <= 128 => self.push(Op::IBin2 { op, bits: bits as u8, d, a, b: bb }),
                     _ => return Err(format!("unsupported type for '{name}'")),
@@ -287,9 +287,16 @@ impl Fx<'_> {
                 let (d, a, bb, c) = (self.reg(i)?, self.reg(arg(0))?, self.reg(arg(1))?, self.reg(arg(2))?);
                 match layout::scalar(i.ty())? {
                     Scalar::Vec(crate::isa::Lane::F16, _) => return Err(format!("unsupported type for '{name}'")),
-                    Scalar::Vec(l, n) => {
-                        self.push(Op::VFma { dbl: l == crate::isa::Lane::F64, fused, n: lanes(n)?, d, a, b: bb, c })
-                    }
+                    Scalar::Vec(l, n) => self.push(Op::VFma {
+                        dbl: l == crate::isa::Lane::F64,
+                        fused,
+                        n: lanes(n)?,
+                        d,
+                        a,
+                        b: bb,
+                        c,
+                        pair: false,
+                    }),
                     Scalar::F32 | Scalar::F64 => {
                         let dbl = i.ty().kind() == TyKind::Double;
                         if fused {

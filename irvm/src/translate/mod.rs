@@ -15,6 +15,7 @@ mod intrinsic;
 mod memory;
 mod operand;
 mod osr;
+mod pair;
 mod superop;
 mod vector;
 
@@ -374,7 +375,8 @@ impl Fx<'_> {
         let osr = self.osr_points(&blocks, &values, live.as_ref());
         let osr_at: HashMap<u32, usize> = osr.iter().enumerate().map(|(k, p)| (p.block, k)).collect();
         for (bi, b) in blocks.iter().enumerate() {
-            self.block_start.push(self.code.len() as u32);
+            let start = self.code.len();
+            self.block_start.push(start as u32);
             if let Some(&k) = osr_at.get(&(bi as u32)) {
                 self.push(Op::Osr { ctr: crate::isa::Ctr(osr[k].ctr), point: k as u32 });
             }
@@ -394,6 +396,7 @@ impl Fx<'_> {
                     self.trap_unsupported(format!("function '{}': {e}", self.fname));
                 }
             }
+            self.pair_ops(start);
         }
         let ops = self.finish()?;
         let switch_pcs = std::mem::take(&mut self.switch_pcs);

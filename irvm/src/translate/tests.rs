@@ -87,6 +87,37 @@ fn vectorized_axpy_steps_fold_their_loads_and_store() {
 }
 
 #[test]
+fn a_loop_interleaved_by_two_runs_its_halves_in_pairs() {
+    // clang -O2 vectorizes by 4 floats and interleaves by two: each step is two loads, two
+    // multiplies, two multiply-adds and two stores of the halves, each two a pair (the first op
+    // marked, the second left as it was).
+    let src = "void f(long n, float a, const float *x, float *y) {
+                   for (long i = 0; i < n; i++) y[i] = a * x[i] + y[i] * 0.5f; }";
+    let ops = lowered("pairs", src, "f");
+    let firsts = |want: fn(&Op) -> bool, second: fn(&Op) -> bool| {
+        ops.windows(2).filter(|w| want(&w[0]) && second(&w[1])).count()
+    };
+    assert!(firsts(|o| matches!(o, Op::Load128X2(_)), |o| matches!(o, Op::Load128X(_))) >= 1, "{ops:#?}");
+    assert!(firsts(|o| matches!(o, Op::Store128X2(_)), |o| matches!(o, Op::Store128X(_))) >= 1, "{ops:#?}");
+    fn vfloat(o: &Op, p: bool) -> bool {
+        matches!(*o, Op::VFloat { op: crate::isa::FBin::Mul, pair, .. } if pair == p)
+    }
+    assert!(firsts(|o| vfloat(o, true), |o| vfloat(o, false)) >= 1, "{ops:#?}");
+    fn vfma(o: &Op, p: bool) -> bool {
+        matches!(*o, Op::VFma { pair, .. } if pair == p)
+    }
+    assert!(firsts(|o| vfma(o, true), |o| vfma(o, false)) >= 1, "{ops:#?}");
+    // A pair's second op is never the first of another pair.
+    let first = |o: &Op| match *o {
+        Op::Load128X2(_) | Op::Store128X2(_) => true,
+        Op::VInt { pair, .. } | Op::VFloat { pair, .. } | Op::VFma { pair, .. } => pair,
+        Op::VIBin2 { pair, .. } | Op::VResize { pair, .. } => pair,
+        _ => false,
+    };
+    assert_eq!(ops.windows(2).filter(|w| first(&w[0]) && first(&w[1])).count(), 0, "{ops:#?}");
+}
+
+#[test]
 fn an_accumulation_of_computed_factors_is_an_axpy_step() {
     // nbody's velocity update, SLP-vectorized: `v += (d * m) * mag` on a pair of doubles with
     // neither factor loaded; the addend's load, the multiply-add and the store are one VAxpyR.

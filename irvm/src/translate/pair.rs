@@ -1,0 +1,59 @@
+//! Pairs: two consecutive ops of a block that are the same vector operation on the same shape
+//! (clang's vectorized loops interleaved by two: two loads, two multiplies, two stores of the two
+//! halves) run in one dispatch. The first op is marked (its `pair` flag, or its `…2` form); the
+//! second stays as it was, a complete op: the interpreter's paired handler runs it from its own
+//! operands right after the first, so the pair means exactly what the two ops in sequence mean,
+//! and a path that runs the first op alone (out of the loop, for shapes the loop does not run
+//! inline) then runs the second one as usual.
+
+use super::Fx;
+use crate::isa::Op;
+
+impl Fx<'_> {
+    /// Mark the pairs among the ops from `start` (a block's first op) to the end.
+    pub(super) fn pair_ops(&mut self, start: usize) {
+        let mut k = start;
+        while k + 1 < self.code.len() {
+            match paired(self.code[k], &self.code[k + 1]) {
+                Some(first) => {
+                    self.code[k] = first;
+                    k += 2;
+                }
+                None => k += 1,
+            }
+        }
+    }
+}
+
+/// `a` marked as the first op of a pair with `b`, if the two make one.
+fn paired(a: Op, b: &Op) -> Option<Op> {
+    Some(match (a, *b) {
+        (Op::Load128X(x), Op::Load128X(_)) => Op::Load128X2(x),
+        (Op::Store128X(x), Op::Store128X(_)) => Op::Store128X2(x),
+        (Op::VInt { op, lane, n, d, a, b, pair: false }, Op::VInt { op: o, lane: l, n: k, pair: false, .. })
+            if (o, l, k) == (op, lane, n) =>
+        {
+            Op::VInt { op, lane, n, d, a, b, pair: true }
+        }
+        (Op::VFloat { op, dbl, n, d, a, b, pair: false }, Op::VFloat { op: o, dbl: f, n: k, pair: false, .. })
+            if (o, f, k) == (op, dbl, n) =>
+        {
+            Op::VFloat { op, dbl, n, d, a, b, pair: true }
+        }
+        (Op::VFma { dbl, fused, n, d, a, b, c, pair: false }, Op::VFma { dbl: f, fused: u, n: k, pair: false, .. })
+            if (f, u, k) == (dbl, fused, n) =>
+        {
+            Op::VFma { dbl, fused, n, d, a, b, c, pair: true }
+        }
+        (Op::VIBin2 { op, lane, n, d, a, b, pair: false }, Op::VIBin2 { op: o, lane: l, n: k, pair: false, .. })
+            if (o, l, k) == (op, lane, n) =>
+        {
+            Op::VIBin2 { op, lane, n, d, a, b, pair: true }
+        }
+        (
+            Op::VResize { from, to, signed, n, d, a, pair: false },
+            Op::VResize { from: f, to: t, signed: s, n: k, pair: false, .. },
+        ) if (f, t, s, k) == (from, to, signed, n) => Op::VResize { from, to, signed, n, d, a, pair: true },
+        _ => return None,
+    })
+}
