@@ -1220,6 +1220,17 @@ pub(crate) enum Op {
         imm: i32,
         b: Reg,
     },
+    /// A second induction variable stepped in place, `a2 += imm2` (64 bits), then `IncBr64`
+    /// (ExtBr): the `j += 4` of a loop that counts with `i`, and its latch, in one dispatch.
+    Inc2Br64 {
+        p: IPred,
+        mv: u8,
+        a: Reg,
+        imm: i32,
+        b: Reg,
+        a2: Reg,
+        imm2: i32,
+    },
     IncBr32 {
         p: IPred,
         mv: u8,

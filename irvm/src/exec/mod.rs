@@ -686,6 +686,10 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::IncBr64 { p, mv, a, imm, b } => {
                         inc_br!(mv, a, b, r!(a).wrapping_add(imm as i64 as u64), int::cmp_eq_or_flat, p)
                     }
+                    Op::Inc2Br64 { p, mv, a, imm, b, a2, imm2 } => {
+                        w!(a2, r!(a2).wrapping_add(imm2 as i64 as u64));
+                        inc_br!(mv, a, b, r!(a).wrapping_add(imm as i64 as u64), int::cmp_eq_or_flat, p)
+                    }
                     Op::IncBr32 { p, mv, a, imm, b } => {
                         inc_br!(mv, a, b, (r!(a) as u32).wrapping_add(imm as u32) as u64, int::cmp32_eq_or_flat, p)
                     }

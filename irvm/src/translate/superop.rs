@@ -3,7 +3,7 @@
 //! vectorized form (a 16-byte `llvm.fmuladd` stored back where its addend was loaded) with their
 //! loads folded in (only when nothing between a folded load and its use can write memory), a
 //! double multiply-add with the indexed load feeding it, the loop latch "add in place (a constant
-//! or a slot), compare, branch", an indexed load and the compare-and-branch on its value, an i32
+//! or a slot), compare, branch" (with a second variable stepped in place before it), an indexed load and the compare-and-branch on its value, an i32
 //! add by a constant sign-extended to an i64 index, and a double division by a converted i64.
 
 use super::Fx;
@@ -479,6 +479,19 @@ impl Fx<'_> {
         let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
         let (mask, d, s) = mv.unwrap_or((0, Reg(0), Reg(0)));
         let here = *self.block_start.last().unwrap_or(&0) as usize;
+        // `i++; j += 3` before the compare of `i`: the two in-place steps (of different slots,
+        // each reading only its own) swap, so that `i`'s is last and folds into the latch.
+        let len = self.code.len();
+        if !w32
+            && len >= here + 2
+            && let (Op::Add64I(x), Op::Add64I(y)) = (self.code[len - 2], self.code[len - 1])
+            && x.d == a
+            && x.a == a
+            && y.d == y.a
+            && y.d != a
+        {
+            self.code.swap(len - 2, len - 1);
+        }
         let inc = match self.code.last() {
             _ if self.code.len() <= here => None,
             Some(Op::Add64I(x)) if !w32 => Some(*x),
@@ -511,10 +524,19 @@ impl Fx<'_> {
         match inc {
             Some(BinI { d: x, a: src, imm }) if x == src && x == a => {
                 self.code.pop();
-                self.push(if w32 {
-                    Op::IncBr32 { p, mv: mask, a, imm, b }
-                } else {
-                    Op::IncBr64 { p, mv: mask, a, imm, b }
+                // Another variable stepped in place right before: the latch steps it first.
+                let second = match self.code.last() {
+                    _ if self.code.len() <= here || w32 => None,
+                    Some(&Op::Add64I(y)) if y.d == y.a && y.d != a => Some(y),
+                    _ => None,
+                };
+                if second.is_some() {
+                    self.code.pop();
+                }
+                self.push(match second {
+                    Some(y) => Op::Inc2Br64 { p, mv: mask, a, imm, b, a2: y.d, imm2: y.imm },
+                    None if w32 => Op::IncBr32 { p, mv: mask, a, imm, b },
+                    None => Op::IncBr64 { p, mv: mask, a, imm, b },
                 });
             }
             // A move on both edges that the compare does not read goes first, as a plain `Mov`:

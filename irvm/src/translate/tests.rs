@@ -118,6 +118,19 @@ fn a_loop_interleaved_by_two_runs_its_halves_in_pairs() {
 }
 
 #[test]
+fn a_second_variable_stepped_before_the_latch_is_part_of_it() {
+    // `j += 3` right before the latch `i++; i < n`: one `Inc2Br64`, no `Add64I` left in the loop.
+    let src = "long f(const long *a, long n) {
+                   long s = 0;
+                   #pragma clang loop vectorize(disable) unroll(disable)
+                   for (long i = 0, j = 0; i < n; i++, j += 3) s += a[j] ^ i;
+                   return s; }";
+    let ops = lowered("inc2", src, "f");
+    assert_eq!(count(&ops, |o| matches!(o, Op::Inc2Br64 { imm: 1, imm2: 3, .. })), 1, "{ops:#?}");
+    assert_eq!(count(&ops, |o| matches!(o, Op::Add64I(_))), 0, "{ops:#?}");
+}
+
+#[test]
 fn an_accumulation_of_computed_factors_is_an_axpy_step() {
     // nbody's velocity update, SLP-vectorized: `v += (d * m) * mag` on a pair of doubles with
     // neither factor loaded; the addend's load, the multiply-add and the store are one VAxpyR.
