@@ -24,7 +24,7 @@ deps: $(DEPS_STAMP)
 
 # The Linux build of `bareflow` (`make host`): benchmarks, convergence, `bareflow aot` and the
 # userspace comparisons run this binary.
-BAREFLOW_HOST := $(or $(CARGO_TARGET_DIR),target)/release/bareflow
+BAREFLOW_HOST := $(or $(CARGO_TARGET_DIR),target)/x86_64-unknown-linux-gnu/release/bareflow
 # The one QEMU launcher, of these targets and of every test (tests/support/mod.rs).
 QEMU_RUN := tools/qemu-run
 # Guest CPUs of every QEMU boot (`make qemu SMP=2`, `make test-boot SMP=2`): exported, the launcher

@@ -158,7 +158,7 @@ def fmt_x(r):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bareflow", default=os.path.join(ROOT, "target", "release", "bareflow"), help="bareflow binary")
+    ap.add_argument("--bareflow", default=os.path.join(ROOT, "target", "x86_64-unknown-linux-gnu", "release", "bareflow"), help="bareflow binary")
     ap.add_argument("--tier", default=os.environ.get("BAREFLOW_TIER", "interp"), help="bareflow tier (default interp)")
     ap.add_argument("--wasmi", help="the wasmi binary of the wasmi_cli crate (make bench-interp installs a pinned one in build/)")
     ap.add_argument("--no-wasmi", action="store_true", help="skip wasmi")

@@ -13,7 +13,7 @@ timestamps stops the script with one line naming it, exit status 1.
 A configuration is LABEL=STATE_DIR (`bareflow run --tier auto --state STATE_DIR`), LABEL=STATE_DIR@BAREFLOW
 (another bareflow binary) or LABEL=!EXECUTABLE (a program run like the native build, e.g. `bareflow aot`'s).
 
-usage: tools/bench-warm-rr.py --rounds N --native build/tinyllama --bareflow target/release/bareflow
+usage: tools/bench-warm-rr.py --rounds N --native build/tinyllama --bareflow target/x86_64-unknown-linux-gnu/release/bareflow
                               --bitcode build/tinyllama.bc --model app-tinyllama/model/model.bin CONFIG...
 """
 import argparse

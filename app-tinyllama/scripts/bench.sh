@@ -3,7 +3,7 @@
 # build, then the bitcode under `bareflow run --tier interp` and `--tier auto` when that command works.
 # Each figure is the median "achieved tok/s" of RUNS runs (default 5) with a fixed seed, prompt and length.
 # Environment: RUNS, STEPS (default 256), INTERP_STEPS (default 64: the interpreter is slow),
-# BAREFLOW (path of the bareflow binary; default target/release/bareflow, then target/debug/bareflow).
+# BAREFLOW (path of the bareflow binary; default target/x86_64-unknown-linux-gnu/release/bareflow, then the debug build).
 set -euo pipefail
 native=$1 bitcode=$2 model=$3
 runs=${RUNS:-5} steps=${STEPS:-256} interp_steps=${INTERP_STEPS:-64}
@@ -30,7 +30,7 @@ median_toks "native (-O3 -march=native)" "$steps" "$native" "$model" "${args[@]}
 
 bareflow=${BAREFLOW:-}
 if [ -z "$bareflow" ]; then
-    for cand in target/release/bareflow target/debug/bareflow; do
+    for cand in target/x86_64-unknown-linux-gnu/release/bareflow target/x86_64-unknown-linux-gnu/debug/bareflow; do
         if [ -x "$cand" ]; then bareflow=$cand; break; fi
     done
 fi

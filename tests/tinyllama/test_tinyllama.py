@@ -3,8 +3,8 @@ relative error, greedy and sampled tokens, tokenizer ids), the bitcode build, an
 
 Run: /usr/bin/python3 tests/tinyllama/test_tinyllama.py   (after `make app`; `make test-app` does both)
 Environment: TINYLLAMA_BIN, TINYLLAMA_BC, TINYLLAMA_MODEL_DIR (default app-tinyllama/model), BAREFLOW (default
-target/release/bareflow; the irvm comparison is skipped without it), TINYLLAMA_REF_TOKENIZER (the 32000-token
-Llama 2 vocabulary, default tests/tinyllama/data/llama2-tokenizer.bin).
+target/x86_64-unknown-linux-gnu/release/bareflow; the irvm comparison is skipped without it),
+TINYLLAMA_REF_TOKENIZER (the 32000-token Llama 2 vocabulary, default tests/tinyllama/data/llama2-tokenizer.bin).
 """
 
 import os
@@ -30,7 +30,7 @@ TOKENIZER = os.path.join(MODEL_DIR, "tokenizer.bin")
 SURFACE = os.path.join(ROOT, "app-tinyllama", "libc-surface.txt")
 REF_TOK = os.environ.get("TINYLLAMA_REF_TOKENIZER",
                          os.path.join(ROOT, "tests", "tinyllama", "data", "llama2-tokenizer.bin"))
-BAREFLOW = os.environ.get("BAREFLOW", os.path.join(ROOT, "target", "release", "bareflow"))
+BAREFLOW = os.environ.get("BAREFLOW", os.path.join(ROOT, "target", "x86_64-unknown-linux-gnu", "release", "bareflow"))
 REL_TOL = 1e-4
 TMP = tempfile.mkdtemp(prefix="tinyllama-test-")
 
