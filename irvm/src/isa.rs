@@ -1194,6 +1194,9 @@ pub(crate) enum Op {
     /// written, as the IR of the pair loads them.
     VAxpy2X {
         dbl: bool,
+        /// The ExtMem is followed by the loop's latch, run by this op's dispatch
+        /// (`translate::pair`, `latch_prefixes`).
+        latch: bool,
         x: Reg,
         a: MemA,
     },

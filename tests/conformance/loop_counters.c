@@ -1,6 +1,7 @@
 /* Loops that step two counters at their latch (irvm folds the second step into the latch op):
  * counters meeting in the middle (the compare reads both), a stride and a counter, a counter
- * that is also the loop's bound, and the same on 32-bit counters. */
+ * that is also the loop's bound, and the same on 32-bit counters; and a loop of one store with a
+ * variable stride. */
 #include "common.h"
 
 __attribute__((noinline)) static void reverse(long *a, long n) {
@@ -16,6 +17,18 @@ __attribute__((noinline)) static long strided(const long *a, long n) {
 #pragma clang loop vectorize(disable) unroll(disable)
     for (long i = 0, j = 0; i < n; i++, j += 3) s += a[j] ^ i;
     return s;
+}
+
+/* A sieve's marking loop: one byte store a trip, a stride that is a variable. */
+__attribute__((noinline)) static long sieve(char *c, long n) {
+    long primes = 0;
+    for (long i = 2; i <= n; i++) c[i] = 0;
+    for (long i = 2; i <= n; i++) {
+        if (c[i]) continue;
+        primes += i;
+        for (long j = i * i; j <= n; j += i) c[j] = 1;
+    }
+    return primes;
 }
 
 /* The bound moves with the other counter: the compare reads the value stepped just before. */
@@ -47,6 +60,11 @@ int main(void) {
     long c = chase(OPQ(40));
     printf("chase %ld\n", c);
     ck(c);
+    static char marks[1001];
+    long p = sieve(marks, OPQ(1000));
+    printf("sieve %ld\n", p);
+    ck(p);
+    for (int k = 0; k <= 1000; k++) ck(marks[k]);
     int b[64];
     for (int k = 0; k < 64; k++) b[k] = k * k - 100;
     int t = narrow(b, OPQ(64));

@@ -109,7 +109,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // frame (constants below fp, values above), that every jump lands on an op of the same
     // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
     // function's code ends in terminators, that the first op of a pair (`translate::pair`) is
-    // followed by an op of its own variant; `call`/`ret` keep fp, ctrs and code consistent with
+    // followed by an op of its own variant and an op marked as a latch's prefix by one of the
+    // latches `latch!` runs; `call`/`ret` keep fp, ctrs and code consistent with
     // the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
@@ -255,6 +256,27 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     let Op::$v { $($f,)* .. } = *ip else { std::hint::unreachable_unchecked() };
                     ip = ip.add(1);
                     $run
+                }
+            }};
+        }
+        // The loop latch at `ip` (`translate::pair`, `latch_prefixes`: one of the three kinds
+        // below), run by the dispatch of the op before it (a paired axpy step).
+        macro_rules! latch {
+            () => {{
+                let l = *ip;
+                ip = ip.add(1);
+                match l {
+                    Op::IncBr64 { p, mv, a, imm, b } => {
+                        inc_br!(mv, a, b, r!(a).wrapping_add(imm as i64 as u64), int::cmp_eq_or_flat, p)
+                    }
+                    Op::IncRBr64 { p, mv, a, s, b } => {
+                        inc_br!(mv, a, b, r!(a).wrapping_add(r!(s)), int::cmp_eq_or_flat, p)
+                    }
+                    Op::Inc2Br64 { p, mv, a, imm, b, a2, imm2 } => {
+                        w!(a2, r!(a2).wrapping_add(imm2 as i64 as u64));
+                        inc_br!(mv, a, b, r!(a).wrapping_add(imm as i64 as u64), int::cmp_eq_or_flat, p)
+                    }
+                    _ => std::hint::unreachable_unchecked(),
                 }
             }};
         }
@@ -659,11 +681,14 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         let (pa, pb) = (addrx!(a) as *mut u64, addrx!(b) as *const u64);
                         v128::fmuladd(dbl, pa, slot!(x), pb, pa)
                     }
-                    Op::VAxpy2X { dbl, x, a } => {
+                    Op::VAxpy2X { dbl, latch, x, a } => {
                         let Op::ExtMem { b, .. } = *ip else { std::hint::unreachable_unchecked() };
                         ip = pc.add(2);
                         let (pa, pb) = (addrx!(a) as *mut u64, addrx!(b) as *const u64);
-                        v128::fmuladd_pair(dbl, pa, slot!(x), pb, pa)
+                        v128::fmuladd_pair(dbl, pa, slot!(x), pb, pa);
+                        if latch {
+                            latch!()
+                        }
                     }
                     Op::VAxpyR { dbl, x, b } => {
                         let Op::ExtMem { b: a, .. } = *ip else { std::hint::unreachable_unchecked() };

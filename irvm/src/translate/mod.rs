@@ -397,6 +397,7 @@ impl Fx<'_> {
                 }
             }
             self.pair_ops(start);
+            self.latch_prefixes(start);
         }
         let ops = self.finish()?;
         let switch_pcs = std::mem::take(&mut self.switch_pcs);

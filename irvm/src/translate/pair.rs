@@ -1,15 +1,39 @@
-//! Pairs: two consecutive ops of a block that are the same vector operation on the same shape
+//! Pairs and latch prefixes. Pairs: two consecutive ops of a block that are the same vector operation on the same shape
 //! (clang's vectorized loops interleaved by two: two loads, two multiplies, two stores of the two
 //! halves) run in one dispatch. The first op is marked (its `pair` flag, or its `…2` form); the
 //! second stays as it was, a complete op: the interpreter's paired handler runs it from its own
 //! operands right after the first, so the pair means exactly what the two ops in sequence mean,
 //! and a path that runs the first op alone (out of the loop, for shapes the loop does not run
 //! inline) then runs the second one as usual.
+//!
+//! Latch prefixes: a paired axpy step (`VAxpy2X`) right before a loop's latch (`IncBr64`,
+//! `IncRBr64`, `Inc2Br64`), the whole of a vectorized matrix product's inner loop, is marked
+//! (its `latch`) and runs the latch in its own dispatch; the latch too stays as it was. (A
+//! byte store marked the same way, a sieve's marking loop, was no faster: that loop waits on
+//! memory.)
 
 use super::Fx;
 use crate::isa::Op;
 
 impl Fx<'_> {
+    /// Mark the op before the latch that ends the block starting at op `start`, if it is a
+    /// paired axpy step.
+    pub(super) fn latch_prefixes(&mut self, start: usize) {
+        let len = self.code.len();
+        if len < start + 3 || !matches!(self.code[len - 1], Op::ExtBr { .. }) {
+            return;
+        }
+        if !matches!(self.code[len - 2], Op::IncBr64 { .. } | Op::IncRBr64 { .. } | Op::Inc2Br64 { .. }) {
+            return;
+        }
+        if len >= start + 4
+            && matches!(self.code[len - 3], Op::ExtMem { .. })
+            && let Op::VAxpy2X { latch, .. } = &mut self.code[len - 4]
+        {
+            *latch = true;
+        }
+    }
+
     /// Mark the pairs among the ops from `start` (a block's first op) to the end.
     pub(super) fn pair_ops(&mut self, start: usize) {
         let mut k = start;

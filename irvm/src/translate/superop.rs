@@ -448,7 +448,7 @@ impl Fx<'_> {
             return;
         }
         self.code.truncate(len - 5);
-        self.push(Op::VAxpy2X { dbl, x, a: a0 });
+        self.push(Op::VAxpy2X { dbl, latch: false, x, a: a0 });
         self.push(Op::ExtMem { b: b0, r: x });
     }
 
