@@ -787,6 +787,16 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     {
                         paired!(pair, VInt { d, a, b }, v128::int(16, op, lane, slot!(d), slot!(a), slot!(b)))
                     }
+                    // 32 bytes (`<16 x i16>`, clang's widened bytes) as two halves: lanes are
+                    // independent and the slots of different values do not overlap.
+                    Op::VInt { op, lane, n, d, a, b, pair }
+                        if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 32 =>
+                    {
+                        paired!(pair, VInt { d, a, b }, {
+                            v128::int(16, op, lane, slot!(d), slot!(a), slot!(b));
+                            v128::int(16, op, lane, slot!(d.at(2)), slot!(a.at(2)), slot!(b.at(2)))
+                        })
+                    }
                     Op::VInt { op, lane, n, d, a, b, pair }
                         if v128::int_inline(op, lane) && u32::from(n) * lane.bytes() == 8 =>
                     {
