@@ -1,7 +1,8 @@
 //! 8- and 16-byte vectors, the widths that clang -O2 vectorizes to on x86-64 (SSE, and the
 //! half vectors of its epilogues), run inline in the dispatch loop: loads and stores,
-//! `<4 x float>`/`<2 x double>` arithmetic and multiply-add, the plain integer lane operations,
-//! integer min/max, the integer resizes of whole slots and constant-offset lane reads. The byte
+//! `<4 x float>`/`<2 x double>` arithmetic and multiply-add, the plain integer lane operations
+//! and shifts (also on 32 bytes, as two halves, in the loop), integer min/max, the integer
+//! resizes of whole slots, the paired multiply-add of `VAxpy2X` and constant-offset lane reads. The byte
 //! and lane counts are constants here, so each handler compiles to a few SSE instructions; every
 //! other shape or operation runs in `vector.rs`, out of the loop. These vectors fill whole slots,
 //! so no unused tail needs zeroing.
@@ -101,11 +102,13 @@ pub(super) unsafe fn fmuladd_pair(dbl: bool, d: *mut u64, x: *const u64, b: *con
 }
 
 /// Whether `op` on `lane` is one of the integer operations `int` handles (the ones that cannot
-/// fault and need no shift-amount masking).
+/// fault).
 #[inline(always)]
 pub(super) fn int_inline(op: IBin, lane: Lane) -> bool {
-    matches!(op, IBin::Add | IBin::Sub | IBin::Mul | IBin::And | IBin::Or | IBin::Xor)
-        && matches!(lane, Lane::I8 | Lane::I16 | Lane::I32 | Lane::I64)
+    matches!(
+        op,
+        IBin::Add | IBin::Sub | IBin::Mul | IBin::And | IBin::Or | IBin::Xor | IBin::Shl | IBin::LShr | IBin::AShr
+    ) && matches!(lane, Lane::I8 | Lane::I16 | Lane::I32 | Lane::I64)
 }
 
 /// `d = a op b` lane by lane on an integer vector of `bytes` bytes (8 or 16, a constant at every
@@ -115,14 +118,21 @@ pub(super) fn int_inline(op: IBin, lane: Lane) -> bool {
 /// As `fbin`, the vectors being `bytes` bytes.
 #[inline(always)]
 pub(super) unsafe fn int(bytes: usize, op: IBin, lane: Lane, d: *mut u64, a: *const u64, b: *const u64) {
+    // A shift by the lane's width or more is poison in LLVM; the amount is taken modulo the
+    // width, as `vector.rs` does.
     macro_rules! per_op {
-        ($t:ty, $bytes:literal) => {
+        ($t:ty, $s:ty, $bytes:literal) => {
             match op {
                 IBin::Add => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_add(y)),
                 IBin::Sub => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_sub(y)),
                 IBin::Mul => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_mul(y)),
                 IBin::And => lanes!($t, $bytes, d, [a, b], |x, y| x & y),
                 IBin::Or => lanes!($t, $bytes, d, [a, b], |x, y| x | y),
+                IBin::Shl => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_shl(y as u32 % <$t>::BITS)),
+                IBin::LShr => lanes!($t, $bytes, d, [a, b], |x, y| x.wrapping_shr(y as u32 % <$t>::BITS)),
+                IBin::AShr => {
+                    lanes!($t, $bytes, d, [a, b], |x, y| (x as $s).wrapping_shr(y as u32 % <$t>::BITS) as $t)
+                }
                 _ => lanes!($t, $bytes, d, [a, b], |x, y| x ^ y),
             }
         };
@@ -130,10 +140,10 @@ pub(super) unsafe fn int(bytes: usize, op: IBin, lane: Lane, d: *mut u64, a: *co
     macro_rules! per_lane {
         ($bytes:literal) => {
             match lane {
-                Lane::I8 => per_op!(u8, $bytes),
-                Lane::I16 => per_op!(u16, $bytes),
-                Lane::I32 => per_op!(u32, $bytes),
-                _ => per_op!(u64, $bytes),
+                Lane::I8 => per_op!(u8, i8, $bytes),
+                Lane::I16 => per_op!(u16, i16, $bytes),
+                Lane::I32 => per_op!(u32, i32, $bytes),
+                _ => per_op!(u64, i64, $bytes),
             }
         };
     }

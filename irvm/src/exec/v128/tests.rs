@@ -29,7 +29,19 @@ fn int_and_min_max_match_the_lane_loops() {
             for _ in 0..8 {
                 let (a, mut b) = (random(&mut seed), random(&mut seed));
                 b[0] = a[0];
-                for op in [IBin::Add, IBin::Sub, IBin::Mul, IBin::And, IBin::Or, IBin::Xor] {
+                let ops = [
+                    IBin::Add,
+                    IBin::Sub,
+                    IBin::Mul,
+                    IBin::And,
+                    IBin::Or,
+                    IBin::Xor,
+                    IBin::Shl,
+                    IBin::LShr,
+                    IBin::AShr,
+                ];
+                for op in ops {
+                    assert!(int_inline(op, l));
                     let (mut want, mut got, mut inplace) = ([0u64; 4], [0u64; 4], a);
                     vector::vint(op, l, n, v(&want), v(&a), v(&b)).unwrap();
                     // SAFETY: each array holds at least `bytes` bytes.
