@@ -388,6 +388,16 @@ pub(crate) enum Op {
         f: Rel,
         ctr: Ctr,
     },
+    /// `Br` on lane byte `off` of vector `v` (bit 0): an `extractelement` of an `<n x i1>` mask
+    /// whose only use is the branch, as in clang's vectorized conditional stores on SSE (a
+    /// branch per lane around each lane's store).
+    BrLane {
+        v: Reg,
+        off: u32,
+        t: Rel,
+        f: Rel,
+        ctr: Ctr,
+    },
     /// A switch whose case values span a small range (`SwitchTable::edges`): edge
     /// `edges[v - lo]`, or the default `edges[n]` when `v - lo` is not below `n`. `edges` is the
     /// address of that table, which the function's code owns (`Code::link_switches`).

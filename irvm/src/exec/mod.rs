@@ -331,6 +331,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         ip = pc.offset(rel.0 as isize);
                     }
                     Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
+                    Op::BrLane { v, off, t, f, ctr } => br!(
+                        *slot!(v).cast::<u8>().add(off as usize) & 1 != 0,
+                        crate::isa::BrCmp { a: v, b: v, t, f, ctr },
+                        pc
+                    ),
                     Op::SwitchDense { v, lo, n, edges } => {
                         let i = r!(v).wrapping_sub(u64::from(lo));
                         let k = if i < u64::from(n) { i as usize } else { n as usize };

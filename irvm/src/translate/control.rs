@@ -45,7 +45,7 @@ pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
             f(t);
             f(e)
         }
-        Br { t, f: e, .. } | BrFCmp { t, f: e, .. } => {
+        Br { t, f: e, .. } | BrLane { t, f: e, .. } | BrFCmp { t, f: e, .. } => {
             f(t);
             f(e)
         }
@@ -366,7 +366,21 @@ impl Fx<'_> {
             self.push(Op::BrEq64I(x));
             return Ok(());
         }
+        let cond = c;
         let c = self.reg(c)?;
+        // A lane of a mask, read for this branch alone: the branch reads it in place.
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        if self.code.len() > here
+            && let Some(&Op::VExtract { d, v, off, bytes: 1 }) = self.code.last()
+            && d == c
+            && cond.kind() == crate::llvm::ValKind::Instruction
+            && cond.opcode() == O::LLVMExtractElement
+            && cond.users().len() == 1
+        {
+            self.code.pop();
+            self.push(Op::BrLane { v, off, t, f, ctr });
+            return Ok(());
+        }
         self.push(Op::Br { c, t, f, ctr });
         Ok(())
     }

@@ -119,6 +119,17 @@ fn a_loop_interleaved_by_two_runs_its_halves_in_pairs() {
 }
 
 #[test]
+fn a_branch_on_a_lane_of_a_mask_reads_the_lane_in_place() {
+    // clang's vectorized conditional store on SSE: per lane, `extractelement` of the compare's
+    // `<16 x i1>` and a branch around that lane's store; the extract folds into the branch.
+    let src = "void f(char *t, long n) { for (long i = 0; i < n; i++) if (t[i] >= 'A' && t[i] <= 'Z') t[i] += 32; }";
+    let ops = lowered("br-lane", src, "f");
+    assert!(count(&ops, |o| matches!(o, Op::BrLane { .. })) >= 16, "{ops:#?}");
+    let extract_then_br = ops.windows(2).filter(|w| matches!(w, [Op::VExtract { .. }, Op::Br { .. }])).count();
+    assert_eq!(extract_then_br, 0, "{ops:#?}");
+}
+
+#[test]
 fn a_second_variable_stepped_before_the_latch_is_part_of_it() {
     // `j += 3` right before the latch `i++; i < n`: one `Inc2Br64`, no `Add64I` left in the loop.
     let src = "long f(const long *a, long n) {
