@@ -837,6 +837,13 @@ pub(crate) enum Op {
     Store16X(MemX),
     Store32X(MemX),
     Store64X(MemX),
+    /// A `Load32X` whose next op is another `Load32X`, run by this one's dispatch
+    /// (`translate::pair`): two fields of a record, `a[i]` and `a[i - 1]`; likewise for the
+    /// other widths and for stores (a swap's two stores).
+    Load32X2(MemX),
+    Load64X2(MemX),
+    Store32X2(MemX),
+    Store64X2(MemX),
     /// A 16-byte vector (`<4 x float>`, `<2 x double>`, `<4 x i32>`…) to or from two slots at an
     /// indexed address: the GEP of a vectorized loop's step folded in, as for the scalar forms
     /// (8-byte vectors are one slot and take `Load64X`/`Store64X`).

@@ -587,6 +587,31 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
+                    // Pairs (`translate::pair`): this op, then the next, in sequence.
+                    Op::Load32X2(x) => {
+                        w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned()));
+                        let Op::Load32X(x) = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned()))
+                    }
+                    Op::Load64X2(x) => {
+                        w!(x.v, (addrx!(x) as *const u64).read_unaligned());
+                        let Op::Load64X(x) = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        w!(x.v, (addrx!(x) as *const u64).read_unaligned())
+                    }
+                    Op::Store32X2(x) => {
+                        (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32);
+                        let Op::Store32X(x) = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32)
+                    }
+                    Op::Store64X2(x) => {
+                        (addrx!(x) as *mut u64).write_unaligned(r!(x.v));
+                        let Op::Store64X(x) = *ip else { std::hint::unreachable_unchecked() };
+                        ip = pc.add(2);
+                        (addrx!(x) as *mut u64).write_unaligned(r!(x.v))
+                    }
                     Op::Load8XS(x) => w!(x.v, u64::from(*(addrxs!(x) as *const u8))),
                     Op::Load16XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u16).read_unaligned())),
                     Op::Load32XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u32).read_unaligned())),

@@ -110,12 +110,26 @@ fn a_loop_interleaved_by_two_runs_its_halves_in_pairs() {
     assert!(firsts(|o| vfma(o, true), |o| vfma(o, false)) >= 1, "{ops:#?}");
     // A pair's second op is never the first of another pair.
     let first = |o: &Op| match *o {
-        Op::Load128X2(_) | Op::Store128X2(_) => true,
+        Op::Load128X2(_) | Op::Store128X2(_) | Op::Load32X2(_) | Op::Load64X2(_) => true,
+        Op::Store32X2(_) | Op::Store64X2(_) => true,
         Op::VInt { pair, .. } | Op::VFloat { pair, .. } | Op::VFma { pair, .. } => pair,
         Op::VIBin2 { pair, .. } | Op::VResize { pair, .. } => pair,
         _ => false,
     };
     assert_eq!(ops.windows(2).filter(|w| first(&w[0]) && first(&w[1])).count(), 0, "{ops:#?}");
+}
+
+#[test]
+fn two_scalar_loads_or_stores_in_a_row_are_a_pair() {
+    // A swap's two stores; the neighbours `row[j]` and `row[j - 1]` loaded one after the other.
+    let src = "void swaps(int *a, long n) {
+                   for (long i = 1; i < n; i++) if (a[i - 1] > a[i]) { int t = a[i - 1]; a[i - 1] = a[i]; a[i] = t; } }
+               long sums(const long *row, long n) {
+                   long s = 0; for (long j = n - 1; j >= 1; j--) s += (row[j] + row[j - 1]) % 1000003; return s; }";
+    let swaps = lowered("swap-pair", src, "swaps");
+    assert!(swaps.windows(2).any(|w| matches!(w, [Op::Store32X2(_), Op::Store32X(_)])), "{swaps:#?}");
+    let sums = lowered("load-pair", src, "sums");
+    assert!(sums.windows(2).any(|w| matches!(w, [Op::Load64X2(_), Op::Load64X(_)])), "{sums:#?}");
 }
 
 #[test]
