@@ -109,7 +109,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // frame (constants below fp, values above), that every jump lands on an op of the same
     // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
     // function's code ends in terminators, that the first op of a pair (`translate::pair`) is
-    // followed by an op of its own variant and an op marked as a latch's prefix by one of the
+    // followed by an op of its own variant, and an axpy step marked `latch` by one of the
     // latches `latch!` runs; `call`/`ret` keep fp, ctrs and code consistent with
     // the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.

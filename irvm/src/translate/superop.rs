@@ -1,10 +1,11 @@
 //! Superinstructions over several IR instructions: the dot-product step `c + [a] * [b]` (from an
 //! fadd of an fmul or a scalar `llvm.fmuladd`), the axpy step `[a] = [a] + x * [b]` and its
-//! vectorized form (a 16-byte `llvm.fmuladd` stored back where its addend was loaded) with their
-//! loads folded in (only when nothing between a folded load and its use can write memory), a
-//! double multiply-add with the indexed load feeding it, the loop latch "add in place (a constant
-//! or a slot), compare, branch" (with a second variable stepped in place before it), an indexed load and the compare-and-branch on its value, an i32
-//! add by a constant sign-extended to an i64 index, and a double division by a converted i64.
+//! vectorized form (a 16-byte `llvm.fmuladd` stored back where its addend was loaded, and two such
+//! steps interleaved) with their loads folded in (only when nothing between a folded load and its
+//! use can write memory), a double multiply-add with the indexed load feeding it, the loop latch
+//! "add in place (a constant or a slot), compare, branch" (with a second variable stepped in place
+//! before it), an indexed load and the compare-and-branch on its value, an i32 add by a constant
+//! sign-extended to an i64 index, and a double division by a converted i64.
 
 use super::Fx;
 use crate::isa::{BinI, BrMv, IPred, MemA, Op, Reg, Rel};
