@@ -50,7 +50,7 @@ pub(crate) enum RetLoc {
 pub(crate) struct Sig {
     /// Per argument: its pieces.
     pub(crate) args: Vec<Vec<Piece>>,
-    /// Per return slot: where it comes from, and the integer width to keep (0 = all 64 bits).
+    /// Per return slot: where it comes from, and the integer width to keep (64: the whole slot).
     pub(crate) ret: Vec<(u32, RetLoc, u8)>,
     pub(crate) ngpr: u8,
     pub(crate) nxmm: u8,
