@@ -486,6 +486,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::Or64I(x) => bini!(x, |a, k| a | k as i64 as u64),
                     Op::Xor64I(x) => bini!(x, |a, k| a ^ k as i64 as u64),
                     Op::LShrI(x) => bini!(x, |a, k| a.wrapping_shr(k as u32)),
+                    Op::LShrAndI { d, a, sh, mask } => w!(d, r!(a).wrapping_shr(u32::from(sh)) & mask),
                     Op::UDivC { d, a, k } => w!(d, int::udivc(r!(a), r!(k), r!(k.at(2)))),
                     Op::URemC { d, a, k } => {
                         let x = r!(a);

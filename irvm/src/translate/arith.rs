@@ -103,6 +103,7 @@ impl Fx<'_> {
                     _ => None,
                 };
                 if let Some(o) = o {
+                    let o = self.bit_field(a, o);
                     self.push(o);
                     return Ok(());
                 }
@@ -146,6 +147,24 @@ impl Fx<'_> {
         };
         self.push(o);
         Ok(())
+    }
+
+    /// An `and` by a constant (`o`, of operand `a`) whose operand is an `lshr` by a constant, the
+    /// op just emitted in this block, used only here: the two as one `LShrAndI`.
+    fn bit_field(&mut self, a: Val, o: Op) -> Op {
+        let (x, mask) = match o {
+            Op::And32I(x) => (x, u64::from(x.imm as u32)),
+            Op::And64I(x) => (x, x.imm as i64 as u64),
+            _ => return o,
+        };
+        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let Some(&Op::LShrI(s)) = self.code.last().filter(|_| self.code.len() > here) else { return o };
+        let single = a.kind() == crate::llvm::ValKind::Instruction && a.opcode() == O::LLVMLShr && a.users().len() == 1;
+        if s.d != x.a || !single || !(0..64).contains(&s.imm) {
+            return o;
+        }
+        self.code.pop();
+        Op::LShrAndI { d: x.d, a: s.a, sh: s.imm as u8, mask }
     }
 
     /// `add`, `sub`, `mul`, `shl` and `lshr` below 32 bits (`i8`, `i16`: `c - 'A'`, `c + 32`) as

@@ -133,6 +133,22 @@ fn two_scalar_loads_or_stores_in_a_row_are_a_pair() {
 }
 
 #[test]
+fn a_shift_and_a_mask_are_one_bit_field_op() {
+    // Lua's `GETARG_B(i)`: `(i >> 16) & 0xff` on an i32, and a 64-bit field; a shift used twice
+    // stays.
+    let src = "unsigned f(unsigned i) { return (i >> 16) & 0xff; }
+               unsigned long g(unsigned long x) { return (x >> 40) & 0xfff; }
+               unsigned h(unsigned i) { unsigned t = i >> 3; return (t & 7) + t; }";
+    for name in ["f", "g"] {
+        let ops = lowered("bit-field", src, name);
+        assert_eq!(count(&ops, |o| matches!(o, Op::LShrAndI { .. })), 1, "{ops:#?}");
+        assert_eq!(count(&ops, |o| matches!(o, Op::LShrI(_))), 0, "{ops:#?}");
+    }
+    let ops = lowered("bit-field-shared", src, "h");
+    assert_eq!(count(&ops, |o| matches!(o, Op::LShrAndI { .. })), 0, "{ops:#?}");
+}
+
+#[test]
 fn a_branch_on_a_lane_of_a_mask_reads_the_lane_in_place() {
     // clang's vectorized conditional store on SSE: per lane, `extractelement` of the compare's
     // `<16 x i1>` and a branch around that lane's store; the extract folds into the branch.
