@@ -259,6 +259,16 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
             }};
         }
+        // A pair of indexed loads or stores (`translate::pair`): `$run` on this op's address
+        // `$x`, then on the next op's (a `$v`), in this dispatch, the next op skipped.
+        macro_rules! paired_mem {
+            ($x:ident, $v:ident, $run:expr) => {{
+                $run;
+                let Op::$v($x) = *ip else { std::hint::unreachable_unchecked() };
+                ip = ip.add(1);
+                $run
+            }};
+        }
         // The loop latch at `ip` (`translate::pair`, `latch_prefixes`: one of the three kinds
         // below), run by the dispatch of the op before it (a paired axpy step).
         macro_rules! latch {
@@ -590,29 +600,13 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
                     // Pairs (`translate::pair`): this op, then the next, in sequence.
                     Op::Load32X2(x) => {
-                        w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned()));
-                        let Op::Load32X(x) = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned()))
+                        paired_mem!(x, Load32X, w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned())))
                     }
-                    Op::Load64X2(x) => {
-                        w!(x.v, (addrx!(x) as *const u64).read_unaligned());
-                        let Op::Load64X(x) = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        w!(x.v, (addrx!(x) as *const u64).read_unaligned())
-                    }
+                    Op::Load64X2(x) => paired_mem!(x, Load64X, w!(x.v, (addrx!(x) as *const u64).read_unaligned())),
                     Op::Store32X2(x) => {
-                        (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32);
-                        let Op::Store32X(x) = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32)
+                        paired_mem!(x, Store32X, (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32))
                     }
-                    Op::Store64X2(x) => {
-                        (addrx!(x) as *mut u64).write_unaligned(r!(x.v));
-                        let Op::Store64X(x) = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        (addrx!(x) as *mut u64).write_unaligned(r!(x.v))
-                    }
+                    Op::Store64X2(x) => paired_mem!(x, Store64X, (addrx!(x) as *mut u64).write_unaligned(r!(x.v))),
                     Op::Load8XS(x) => w!(x.v, u64::from(*(addrxs!(x) as *const u8))),
                     Op::Load16XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u16).read_unaligned())),
                     Op::Load32XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u32).read_unaligned())),
@@ -778,16 +772,10 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::Load128X(x) => v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8),
                     Op::Store128X(x) => v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast()),
                     Op::Load128X2(x) => {
-                        v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8);
-                        let Op::Load128X(x) = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8)
+                        paired_mem!(x, Load128X, v128::copy::<16>(slot!(x.v).cast(), addrx!(x) as *mut u8))
                     }
                     Op::Store128X2(x) => {
-                        v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast());
-                        let Op::Store128X(x) = *ip else { std::hint::unreachable_unchecked() };
-                        ip = pc.add(2);
-                        v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast())
+                        paired_mem!(x, Store128X, v128::copy::<16>(addrx!(x) as *mut u8, slot!(x.v).cast()))
                     }
                     Op::LoadN { d, p, off, n: 16 } => v128::copy::<16>(slot!(d).cast(), mem_at!(p, off)),
                     Op::LoadN { d, p, off, n: 8 } => v128::copy::<8>(slot!(d).cast(), mem_at!(p, off)),

@@ -157,7 +157,7 @@ impl Fx<'_> {
             Op::And64I(x) => (x, x.imm as i64 as u64),
             _ => return o,
         };
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         let Some(&Op::LShrI(s)) = self.code.last().filter(|_| self.code.len() > here) else { return o };
         let single = a.kind() == crate::llvm::ValKind::Instruction && a.opcode() == O::LLVMLShr && a.users().len() == 1;
         if s.d != x.a || !single || !(0..64).contains(&s.imm) {

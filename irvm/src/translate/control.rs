@@ -320,7 +320,7 @@ impl Fx<'_> {
                 return Ok(());
             }
             let ctr = self.meta(from, BranchKind::Jump, vec![idx], vec![]);
-            let block_start = *self.block_start.last().unwrap_or(&0) as usize;
+            let block_start = self.here();
             if ops.is_empty()
                 && self.code.len() > block_start
                 && let Some(&Op::Add64I(x)) = self.code.last()
@@ -369,7 +369,7 @@ impl Fx<'_> {
         let cond = c;
         let c = self.reg(c)?;
         // A lane of a mask, read for this branch alone: the branch reads it in place.
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         if self.code.len() > here
             && let Some(&Op::VExtract { d, v, off, bytes: 1 }) = self.code.last()
             && d == c

@@ -543,6 +543,11 @@ impl Fx<'_> {
         self.code.push(op);
     }
 
+    /// Index of the first op of the block being emitted: the peepholes look back no further.
+    pub(crate) fn here(&self) -> usize {
+        *self.block_start.last().unwrap_or(&0) as usize
+    }
+
     pub(crate) fn trap_unsupported(&mut self, msg: String) {
         let what = Aux(self.messages.len() as u32);
         self.messages.push(msg);

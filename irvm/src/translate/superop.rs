@@ -370,7 +370,7 @@ impl Fx<'_> {
     /// the next one's addend and used nowhere else, the same base and index, the offsets a
     /// element apart), the four become one `FDot4X`, whose sum stays in a register.
     fn try_dot4(&mut self, i: Val, dbl: bool) {
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         let len = self.code.len();
         // Only the `llvm.fmuladd` form: its addend is operand 2 (an fadd's could be either).
         if len < here + 8 || i.opcode() != O::LLVMCall {
@@ -423,7 +423,7 @@ impl Fx<'_> {
     /// each operand before writing: as the pair's IR does, which loads the second factor before
     /// the first store (the second addend, beside the first, is not what that store writes).
     fn try_axpy_pair(&mut self, b: Val) {
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         let len = self.code.len();
         if len < here + 5 || b.kind() != ValKind::Instruction || b.opcode() != O::LLVMLoad || b.users().len() != 1 {
             return;
@@ -457,7 +457,7 @@ impl Fx<'_> {
     /// load in the same block that feeds it becomes one `LoadFMulAdd64`: same effects in the same
     /// order, one dispatch fewer.
     pub(super) fn push_fmuladd(&mut self, dbl: bool, d: Reg, a: Reg, b: Reg, c: Reg) {
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         if dbl
             && self.code.len() > here
             && let Some(&Op::Load64X(m)) = self.code.last()
@@ -479,7 +479,7 @@ impl Fx<'_> {
     pub(super) fn try_inc_br(&mut self, c: CmpBr) -> bool {
         let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
         let (mask, d, s) = mv.unwrap_or((0, Reg(0), Reg(0)));
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         // `i++; j += 3` before the compare of `i`: the two in-place steps (of different slots,
         // each reading only its own) swap, so that `i`'s is last and folds into the latch.
         let len = self.code.len();
@@ -561,7 +561,7 @@ impl Fx<'_> {
     /// for its other uses). True if done.
     pub(super) fn try_load_br(&mut self, c: CmpBr) -> bool {
         let CmpBr { p, w32, a, b, t, f, ctr, mv } = c;
-        let here = *self.block_start.last().unwrap_or(&0) as usize;
+        let here = self.here();
         if mv.is_some() || self.code.len() <= here {
             return false;
         }
