@@ -12,6 +12,10 @@
 pub(crate) struct Reg(pub i32);
 
 impl Reg {
+    /// Not a slot: the value the op dispatched just before wrote, read from the interpreter's
+    /// result register (`exec::result`). Only the operands that table lists may be this.
+    pub(crate) const RESULT: Reg = Reg(i32::MIN + 1);
+
     /// The slot `k` places further.
     pub(crate) fn at(self, k: u32) -> Reg {
         Reg(self.0 + k as i32)

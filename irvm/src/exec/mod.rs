@@ -14,6 +14,7 @@ pub(crate) mod jump;
 mod mem;
 pub(crate) mod native_call;
 mod outside;
+pub(crate) mod result;
 mod slow;
 pub(crate) mod stack;
 pub(crate) mod timing;
@@ -114,15 +115,40 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
+        // The result register (`result`): the value of the last slot write, kept in a machine
+        // register for the next op. `rr!` reads an operand that the translator may have marked
+        // `Reg::RESULT`: a real branch, never a select (the empty asm keeps LLVM from
+        // if-converting it), so that an operand read from its slot does not wait for `acc`.
+        let mut acc: u64 = 0;
+        let mut prev: u64;
         macro_rules! r {
             ($x:expr) => {
                 *fp.offset($x.0 as isize)
             };
         }
+        macro_rules! rr {
+            ($x:expr) => {{
+                let x = $x;
+                if x == crate::isa::Reg::RESULT {
+                    std::arch::asm!("", options(nomem, nostack, preserves_flags));
+                    prev
+                } else {
+                    *fp.offset(x.0 as isize)
+                }
+            }};
+        }
         macro_rules! w {
             ($x:expr, $v:expr) => {
                 *fp.offset($x.0 as isize) = $v
             };
+        }
+        // The write of an op that leaves its result in the result register (`result::result`).
+        macro_rules! wr {
+            ($x:expr, $v:expr) => {{
+                let v = $v;
+                *fp.offset($x.0 as isize) = v;
+                acc = v;
+            }};
         }
         macro_rules! slot {
             ($x:expr) => {
@@ -159,35 +185,45 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
         macro_rules! bin {
             ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
                 let x = $x;
-                let ($a, $b) = (r!(x.a), r!(x.b));
-                w!(x.d, $e)
+                let ($a, $b) = (rr!(x.a), rr!(x.b));
+                wr!(x.d, $e)
             }};
         }
         macro_rules! bini {
             ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
                 let x = $x;
-                let ($a, $b) = (r!(x.a), x.imm);
-                w!(x.d, $e)
+                let ($a, $b) = (rr!(x.a), x.imm);
+                wr!(x.d, $e)
             }};
         }
+        // The address `p + off` of a Mem; its operands read with `r!`, or with the reader given.
         macro_rules! addr {
             ($m:expr) => {
-                (r!($m.p) as i64).wrapping_add($m.off as i64) as usize
+                addr!($m, r)
+            };
+            ($m:expr, $rd:ident) => {
+                ($rd!($m.p) as i64).wrapping_add($m.off as i64) as usize
             };
         }
         // A folded address (MemX / MemA).
         macro_rules! addrx {
             ($m:expr) => {
+                addrx!($m, r)
+            };
+            ($m:expr, $rd:ident) => {
                 (r!($m.p) as i64)
-                    .wrapping_add((r!($m.i) as i64).wrapping_mul($m.scale as i64))
+                    .wrapping_add(($rd!($m.i) as i64).wrapping_mul($m.scale as i64))
                     .wrapping_add($m.off as i64) as usize
             };
         }
         // A folded address whose index is an i32, sign-extended (MemX of the `XS` ops).
         macro_rules! addrxs {
             ($m:expr) => {
+                addrxs!($m, r)
+            };
+            ($m:expr, $rd:ident) => {
                 (r!($m.p) as i64)
-                    .wrapping_add((r!($m.i) as i32 as i64).wrapping_mul($m.scale as i64))
+                    .wrapping_add(($rd!($m.i) as i32 as i64).wrapping_mul($m.scale as i64))
                     .wrapping_add($m.off as i64) as usize
             };
         }
@@ -266,6 +302,12 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 $run;
                 let Op::$v($x) = *ip else { std::hint::unreachable_unchecked() };
                 ip = ip.add(1);
+                // The second op reads the first's result as the op after it would (a store
+                // pair does not read it).
+                #[allow(unused_assignments)]
+                {
+                    prev = acc;
+                }
                 $run
             }};
         }
@@ -305,10 +347,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
         'ops: loop {
             let pc = ip;
             ip = pc.add(1);
+            (prev, acc) = (acc, 0);
             'out: {
                 match *pc {
                     // ---- moves and control ----
-                    Op::Mov { d, s } => w!(d, r!(s)),
+                    Op::Mov { d, s } => wr!(d, rr!(s)),
                     Op::Mov2 { d, s } => {
                         let (a, b) = (r!(s), r!(s.at(1)));
                         w!(d, a);
@@ -340,7 +383,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         bump!(ctr.0);
                         ip = pc.offset(rel.0 as isize);
                     }
-                    Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
+                    Op::Br { c, t, f, ctr } => br!(rr!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                     Op::BrLane { v, off, t, f, ctr } => br!(
                         *slot!(v).cast::<u8>().add(off as usize) & 1 != 0,
                         crate::isa::BrCmp { a: v, b: v, t, f, ctr },
@@ -371,48 +414,48 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                             ip = pc.offset(sw.targets[k].0 as isize);
                         }
                     }
-                    Op::Select { d, c, a, b } => w!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
+                    Op::Select { d, c, a, b } => wr!(d, if rr!(c) & 1 != 0 { rr!(a) } else { rr!(b) }),
                     // ---- fused compare-and-branch ----
-                    Op::BrEq32(x) => br!(r!(x.a) as u32 == r!(x.b) as u32, x, pc),
-                    Op::BrNe32(x) => br!(r!(x.a) as u32 != r!(x.b) as u32, x, pc),
-                    Op::BrSlt32(x) => br!((r!(x.a) as i32) < r!(x.b) as i32, x, pc),
-                    Op::BrSle32(x) => br!(r!(x.a) as i32 <= r!(x.b) as i32, x, pc),
-                    Op::BrSgt32(x) => br!(r!(x.a) as i32 > r!(x.b) as i32, x, pc),
-                    Op::BrSge32(x) => br!(r!(x.a) as i32 >= r!(x.b) as i32, x, pc),
-                    Op::BrUlt32(x) => br!((r!(x.a) as u32) < r!(x.b) as u32, x, pc),
-                    Op::BrUle32(x) => br!(r!(x.a) as u32 <= r!(x.b) as u32, x, pc),
-                    Op::BrUgt32(x) => br!(r!(x.a) as u32 > r!(x.b) as u32, x, pc),
-                    Op::BrUge32(x) => br!(r!(x.a) as u32 >= r!(x.b) as u32, x, pc),
-                    Op::BrEq64(x) => br!(r!(x.a) == r!(x.b), x, pc),
-                    Op::BrNe64(x) => br!(r!(x.a) != r!(x.b), x, pc),
-                    Op::BrSlt64(x) => br!((r!(x.a) as i64) < r!(x.b) as i64, x, pc),
-                    Op::BrSle64(x) => br!(r!(x.a) as i64 <= r!(x.b) as i64, x, pc),
-                    Op::BrSgt64(x) => br!(r!(x.a) as i64 > r!(x.b) as i64, x, pc),
-                    Op::BrSge64(x) => br!(r!(x.a) as i64 >= r!(x.b) as i64, x, pc),
-                    Op::BrUlt64(x) => br!(r!(x.a) < r!(x.b), x, pc),
-                    Op::BrUle64(x) => br!(r!(x.a) <= r!(x.b), x, pc),
-                    Op::BrUgt64(x) => br!(r!(x.a) > r!(x.b), x, pc),
-                    Op::BrUge64(x) => br!(r!(x.a) >= r!(x.b), x, pc),
-                    Op::BrEq32I(x) => br!(r!(x.a) as u32 == x.imm as u32, x, pc),
-                    Op::BrNe32I(x) => br!(r!(x.a) as u32 != x.imm as u32, x, pc),
-                    Op::BrSlt32I(x) => br!((r!(x.a) as i32) < x.imm, x, pc),
-                    Op::BrSle32I(x) => br!(r!(x.a) as i32 <= x.imm, x, pc),
-                    Op::BrSgt32I(x) => br!(r!(x.a) as i32 > x.imm, x, pc),
-                    Op::BrSge32I(x) => br!(r!(x.a) as i32 >= x.imm, x, pc),
-                    Op::BrUlt32I(x) => br!((r!(x.a) as u32) < x.imm as u32, x, pc),
-                    Op::BrUle32I(x) => br!(r!(x.a) as u32 <= x.imm as u32, x, pc),
-                    Op::BrUgt32I(x) => br!(r!(x.a) as u32 > x.imm as u32, x, pc),
-                    Op::BrUge32I(x) => br!(r!(x.a) as u32 >= x.imm as u32, x, pc),
-                    Op::BrEq64I(x) => br!(r!(x.a) == x.imm as i64 as u64, x, pc),
-                    Op::BrNe64I(x) => br!(r!(x.a) != x.imm as i64 as u64, x, pc),
-                    Op::BrSlt64I(x) => br!((r!(x.a) as i64) < x.imm as i64, x, pc),
-                    Op::BrSle64I(x) => br!(r!(x.a) as i64 <= x.imm as i64, x, pc),
-                    Op::BrSgt64I(x) => br!(r!(x.a) as i64 > x.imm as i64, x, pc),
-                    Op::BrSge64I(x) => br!(r!(x.a) as i64 >= x.imm as i64, x, pc),
-                    Op::BrUlt64I(x) => br!(r!(x.a) < x.imm as i64 as u64, x, pc),
-                    Op::BrUle64I(x) => br!(r!(x.a) <= x.imm as i64 as u64, x, pc),
-                    Op::BrUgt64I(x) => br!(r!(x.a) > x.imm as i64 as u64, x, pc),
-                    Op::BrUge64I(x) => br!(r!(x.a) >= x.imm as i64 as u64, x, pc),
+                    Op::BrEq32(x) => br!(rr!(x.a) as u32 == r!(x.b) as u32, x, pc),
+                    Op::BrNe32(x) => br!(rr!(x.a) as u32 != r!(x.b) as u32, x, pc),
+                    Op::BrSlt32(x) => br!((rr!(x.a) as i32) < r!(x.b) as i32, x, pc),
+                    Op::BrSle32(x) => br!(rr!(x.a) as i32 <= r!(x.b) as i32, x, pc),
+                    Op::BrSgt32(x) => br!(rr!(x.a) as i32 > r!(x.b) as i32, x, pc),
+                    Op::BrSge32(x) => br!(rr!(x.a) as i32 >= r!(x.b) as i32, x, pc),
+                    Op::BrUlt32(x) => br!((rr!(x.a) as u32) < r!(x.b) as u32, x, pc),
+                    Op::BrUle32(x) => br!(rr!(x.a) as u32 <= r!(x.b) as u32, x, pc),
+                    Op::BrUgt32(x) => br!(rr!(x.a) as u32 > r!(x.b) as u32, x, pc),
+                    Op::BrUge32(x) => br!(rr!(x.a) as u32 >= r!(x.b) as u32, x, pc),
+                    Op::BrEq64(x) => br!(rr!(x.a) == r!(x.b), x, pc),
+                    Op::BrNe64(x) => br!(rr!(x.a) != r!(x.b), x, pc),
+                    Op::BrSlt64(x) => br!((rr!(x.a) as i64) < r!(x.b) as i64, x, pc),
+                    Op::BrSle64(x) => br!(rr!(x.a) as i64 <= r!(x.b) as i64, x, pc),
+                    Op::BrSgt64(x) => br!(rr!(x.a) as i64 > r!(x.b) as i64, x, pc),
+                    Op::BrSge64(x) => br!(rr!(x.a) as i64 >= r!(x.b) as i64, x, pc),
+                    Op::BrUlt64(x) => br!(rr!(x.a) < r!(x.b), x, pc),
+                    Op::BrUle64(x) => br!(rr!(x.a) <= r!(x.b), x, pc),
+                    Op::BrUgt64(x) => br!(rr!(x.a) > r!(x.b), x, pc),
+                    Op::BrUge64(x) => br!(rr!(x.a) >= r!(x.b), x, pc),
+                    Op::BrEq32I(x) => br!(rr!(x.a) as u32 == x.imm as u32, x, pc),
+                    Op::BrNe32I(x) => br!(rr!(x.a) as u32 != x.imm as u32, x, pc),
+                    Op::BrSlt32I(x) => br!((rr!(x.a) as i32) < x.imm, x, pc),
+                    Op::BrSle32I(x) => br!(rr!(x.a) as i32 <= x.imm, x, pc),
+                    Op::BrSgt32I(x) => br!(rr!(x.a) as i32 > x.imm, x, pc),
+                    Op::BrSge32I(x) => br!(rr!(x.a) as i32 >= x.imm, x, pc),
+                    Op::BrUlt32I(x) => br!((rr!(x.a) as u32) < x.imm as u32, x, pc),
+                    Op::BrUle32I(x) => br!(rr!(x.a) as u32 <= x.imm as u32, x, pc),
+                    Op::BrUgt32I(x) => br!(rr!(x.a) as u32 > x.imm as u32, x, pc),
+                    Op::BrUge32I(x) => br!(rr!(x.a) as u32 >= x.imm as u32, x, pc),
+                    Op::BrEq64I(x) => br!(rr!(x.a) == x.imm as i64 as u64, x, pc),
+                    Op::BrNe64I(x) => br!(rr!(x.a) != x.imm as i64 as u64, x, pc),
+                    Op::BrSlt64I(x) => br!((rr!(x.a) as i64) < x.imm as i64, x, pc),
+                    Op::BrSle64I(x) => br!(rr!(x.a) as i64 <= x.imm as i64, x, pc),
+                    Op::BrSgt64I(x) => br!(rr!(x.a) as i64 > x.imm as i64, x, pc),
+                    Op::BrSge64I(x) => br!(rr!(x.a) as i64 >= x.imm as i64, x, pc),
+                    Op::BrUlt64I(x) => br!(rr!(x.a) < x.imm as i64 as u64, x, pc),
+                    Op::BrUle64I(x) => br!(rr!(x.a) <= x.imm as i64 as u64, x, pc),
+                    Op::BrUgt64I(x) => br!(rr!(x.a) > x.imm as i64 as u64, x, pc),
+                    Op::BrUge64I(x) => br!(rr!(x.a) >= x.imm as i64 as u64, x, pc),
                     Op::BrFCmp { p, dbl, a, b, t, f, ctr } => {
                         let c = if dbl {
                             float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
@@ -431,32 +474,32 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::AShr32(x) => bin!(x, |a, b| (a as i32).wrapping_shr(b as u32) as u32 as u64),
                     Op::LShr32(x) => bin!(x, |a, b| (a as u32).wrapping_shr(b as u32) as u64),
                     Op::SDiv32(x) => {
-                        let (a, b) = (r!(x.a) as i32, r!(x.b) as i32);
+                        let (a, b) = (rr!(x.a) as i32, rr!(x.b) as i32);
                         if b == 0 || (b == -1 && a == i32::MIN) {
                             return Err(div_fault(m));
                         }
-                        w!(x.d, (a / b) as u32 as u64)
+                        wr!(x.d, (a / b) as u32 as u64)
                     }
                     Op::SRem32(x) => {
-                        let (a, b) = (r!(x.a) as i32, r!(x.b) as i32);
+                        let (a, b) = (rr!(x.a) as i32, rr!(x.b) as i32);
                         if b == 0 || (b == -1 && a == i32::MIN) {
                             return Err(div_fault(m));
                         }
-                        w!(x.d, (a % b) as u32 as u64)
+                        wr!(x.d, (a % b) as u32 as u64)
                     }
                     Op::UDiv32(x) | Op::UDiv64(x) => {
-                        let (a, b) = (r!(x.a), r!(x.b));
+                        let (a, b) = (rr!(x.a), rr!(x.b));
                         if b == 0 {
                             return Err(div_fault(m));
                         }
-                        w!(x.d, a / b)
+                        wr!(x.d, a / b)
                     }
                     Op::URem32(x) | Op::URem64(x) => {
-                        let (a, b) = (r!(x.a), r!(x.b));
+                        let (a, b) = (rr!(x.a), rr!(x.b));
                         if b == 0 {
                             return Err(div_fault(m));
                         }
-                        w!(x.d, a % b)
+                        wr!(x.d, a % b)
                     }
                     Op::Add64(x) => bin!(x, |a, b| a.wrapping_add(b)),
                     Op::Sub64(x) => bin!(x, |a, b| a.wrapping_sub(b)),
@@ -465,18 +508,18 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::AShr64(x) => bin!(x, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
                     Op::LShr64(x) => bin!(x, |a, b| a.wrapping_shr(b as u32)),
                     Op::SDiv64(x) => {
-                        let (a, b) = (r!(x.a) as i64, r!(x.b) as i64);
+                        let (a, b) = (rr!(x.a) as i64, rr!(x.b) as i64);
                         if b == 0 || (b == -1 && a == i64::MIN) {
                             return Err(div_fault(m));
                         }
-                        w!(x.d, (a / b) as u64)
+                        wr!(x.d, (a / b) as u64)
                     }
                     Op::SRem64(x) => {
-                        let (a, b) = (r!(x.a) as i64, r!(x.b) as i64);
+                        let (a, b) = (rr!(x.a) as i64, rr!(x.b) as i64);
                         if b == 0 || (b == -1 && a == i64::MIN) {
                             return Err(div_fault(m));
                         }
-                        w!(x.d, (a % b) as u64)
+                        wr!(x.d, (a % b) as u64)
                     }
                     Op::And64(x) => bin!(x, |a, b| a & b),
                     Op::Or64(x) => bin!(x, |a, b| a | b),
@@ -496,40 +539,40 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::Or64I(x) => bini!(x, |a, k| a | k as i64 as u64),
                     Op::Xor64I(x) => bini!(x, |a, k| a ^ k as i64 as u64),
                     Op::LShrI(x) => bini!(x, |a, k| a.wrapping_shr(k as u32)),
-                    Op::LShrAndI { d, a, sh, mask } => w!(d, r!(a).wrapping_shr(u32::from(sh)) & mask),
-                    Op::UDivC { d, a, k } => w!(d, int::udivc(r!(a), r!(k), r!(k.at(2)))),
+                    Op::LShrAndI { d, a, sh, mask } => wr!(d, rr!(a).wrapping_shr(u32::from(sh)) & mask),
+                    Op::UDivC { d, a, k } => wr!(d, int::udivc(rr!(a), r!(k), r!(k.at(2)))),
                     Op::URemC { d, a, k } => {
-                        let x = r!(a);
-                        w!(d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
+                        let x = rr!(a);
+                        wr!(d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
                     }
                     Op::SDivC { bits, d, a, k } => {
-                        let q = int::sdivc(int::sext(r!(a), u32::from(bits)), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                        w!(d, q as u64 & crate::consts::mask(u32::from(bits)))
+                        let q = int::sdivc(int::sext(rr!(a), u32::from(bits)), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                        wr!(d, q as u64 & crate::consts::mask(u32::from(bits)))
                     }
                     Op::SRemC { bits, d, a, k } => {
-                        let x = int::sext(r!(a), u32::from(bits));
+                        let x = int::sext(rr!(a), u32::from(bits));
                         let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                        w!(
+                        wr!(
                             d,
                             x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64
                                 & crate::consts::mask(u32::from(bits))
                         )
                     }
-                    Op::Cmp32 { p, d, a, b } => w!(d, u64::from(int::cmp32_flat(p, r!(a), r!(b)))),
-                    Op::Cmp64 { p, d, a, b } => w!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
-                    Op::Cmp32I { p, d, a, imm } => w!(d, u64::from(int::cmp32_flat(p, r!(a), imm as u32 as u64))),
-                    Op::Cmp64I { p, d, a, imm } => w!(d, u64::from(int::cmp_flat(p, r!(a), imm as i64 as u64))),
+                    Op::Cmp32 { p, d, a, b } => wr!(d, u64::from(int::cmp32_flat(p, rr!(a), rr!(b)))),
+                    Op::Cmp64 { p, d, a, b } => wr!(d, u64::from(int::cmp_flat(p, rr!(a), rr!(b)))),
+                    Op::Cmp32I { p, d, a, imm } => wr!(d, u64::from(int::cmp32_flat(p, rr!(a), imm as u32 as u64))),
+                    Op::Cmp64I { p, d, a, imm } => wr!(d, u64::from(int::cmp_flat(p, rr!(a), imm as i64 as u64))),
                     Op::CmpEq32I(x) => bini!(x, |a, k| u64::from(a as u32 == k as u32)),
                     Op::CmpSgt32I(x) => bini!(x, |a, k| u64::from(a as i32 > k)),
                     Op::CmpEq64I(x) => bini!(x, |a, k| u64::from(a == k as i64 as u64)),
                     Op::CmpNe64I(x) => bini!(x, |a, k| u64::from(a != k as i64 as u64)),
                     Op::CmpUlt64I(x) => bini!(x, |a, k| u64::from(a < k as i64 as u64)),
-                    Op::Trunc { d, a, bits } => w!(d, r!(a) & crate::consts::mask(u32::from(bits))),
-                    Op::Trunc32 { d, a } => w!(d, r!(a) as u32 as u64),
+                    Op::Trunc { d, a, bits } => wr!(d, rr!(a) & crate::consts::mask(u32::from(bits))),
+                    Op::Trunc32 { d, a } => wr!(d, rr!(a) as u32 as u64),
                     Op::Sext { d, a, from, to } => {
-                        w!(d, int::sext(r!(a), u32::from(from)) as u64 & crate::consts::mask(u32::from(to)))
+                        wr!(d, int::sext(rr!(a), u32::from(from)) as u64 & crate::consts::mask(u32::from(to)))
                     }
-                    Op::Sext32To64 { d, a } => w!(d, r!(a) as i32 as i64 as u64),
+                    Op::Sext32To64 { d, a } => wr!(d, rr!(a) as i32 as i64 as u64),
                     Op::AddSext32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as i32 as i64 as u64),
                     // ---- floating point ----
                     Op::FAdd32(x) => bin!(x, |a, b| of32(f32of(a) + f32of(b))),
@@ -544,85 +587,92 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     // Negation, absolute value and square root inline (one instruction each); the
                     // others call the C library, out of the loop.
                     Op::FUn { op: op @ (FUn::Neg | FUn::Abs | FUn::Sqrt), dbl, d, a } => {
-                        w!(
+                        wr!(
                             d,
                             if dbl {
-                                of64(float::fun64(op, f64of(r!(a))))
+                                of64(float::fun64(op, f64of(rr!(a))))
                             } else {
-                                of32(float::fun32(op, f32of(r!(a))))
+                                of32(float::fun32(op, f32of(rr!(a))))
                             }
                         )
                     }
-                    Op::FMulAdd { dbl, d, a, b, c } => w!(
+                    Op::FMulAdd { dbl, d, a, b, c } => wr!(
                         d,
                         if dbl {
-                            of64(f64of(r!(a)) * f64of(r!(b)) + f64of(r!(c)))
+                            of64(f64of(rr!(a)) * f64of(rr!(b)) + f64of(rr!(c)))
                         } else {
-                            of32(f32of(r!(a)) * f32of(r!(b)) + f32of(r!(c)))
+                            of32(f32of(rr!(a)) * f32of(rr!(b)) + f32of(rr!(c)))
                         }
                     ),
                     Op::FCmp { p, dbl, d, a, b } => {
                         let c = if dbl {
-                            float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
+                            float::fcmp(p, f64of(rr!(a)), f64of(rr!(b)))
                         } else {
-                            float::fcmp(p, f64::from(f32of(r!(a))), f64::from(f32of(r!(b))))
+                            float::fcmp(p, f64::from(f32of(rr!(a))), f64::from(f32of(rr!(b))))
                         };
-                        w!(d, u64::from(c))
+                        wr!(d, u64::from(c))
                     }
                     // The conversions of hot loops inline (the same results as `float::conv`); the rest call it.
-                    Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => w!(d, of64(r!(a) as i64 as f64)),
-                    Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => w!(d, of64(r!(a) as i32 as f64)),
-                    Op::Conv { k: Conv::F32ToF64, d, a, .. } => w!(d, of64(f64::from(f32of(r!(a))))),
-                    Op::Conv { k: Conv::F64ToF32, d, a, .. } => w!(d, of32(f64of(r!(a)) as f32)),
+                    Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => wr!(d, of64(rr!(a) as i64 as f64)),
+                    Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => wr!(d, of64(rr!(a) as i32 as f64)),
+                    Op::Conv { k: Conv::F32ToF64, d, a, .. } => wr!(d, of64(f64::from(f32of(rr!(a))))),
+                    Op::Conv { k: Conv::F64ToF32, d, a, .. } => wr!(d, of32(f64of(rr!(a)) as f32)),
                     Op::Conv { k: Conv::UiToF32, bits, d, a } => {
-                        w!(d, of32((r!(a) & crate::consts::mask(u32::from(bits))) as f32))
+                        wr!(d, of32((rr!(a) & crate::consts::mask(u32::from(bits))) as f32))
                     }
                     Op::Conv { k: Conv::UiToF64, bits, d, a } => {
-                        w!(d, of64((r!(a) & crate::consts::mask(u32::from(bits))) as f64))
+                        wr!(d, of64((rr!(a) & crate::consts::mask(u32::from(bits))) as f64))
                     }
                     // ---- integer intrinsics ----
                     // ---- memory ----
-                    Op::Load8(x) => w!(x.v, u64::from(*(addr!(x) as *const u8))),
-                    Op::Load16(x) => w!(x.v, u64::from((addr!(x) as *const u16).read_unaligned())),
-                    Op::Load32(x) => w!(x.v, u64::from((addr!(x) as *const u32).read_unaligned())),
-                    Op::Load64(x) => w!(x.v, (addr!(x) as *const u64).read_unaligned()),
+                    Op::Load8(x) => wr!(x.v, u64::from(*(addr!(x, rr) as *const u8))),
+                    Op::Load16(x) => wr!(x.v, u64::from((addr!(x, rr) as *const u16).read_unaligned())),
+                    Op::Load32(x) => wr!(x.v, u64::from((addr!(x, rr) as *const u32).read_unaligned())),
+                    Op::Load64(x) => wr!(x.v, (addr!(x, rr) as *const u64).read_unaligned()),
                     Op::Store8(x) => *(addr!(x) as *mut u8) = r!(x.v) as u8,
                     Op::Store16(x) => (addr!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32(x) => (addr!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64(x) => (addr!(x) as *mut u64).write_unaligned(r!(x.v)),
-                    Op::Load8X(x) => w!(x.v, u64::from(*(addrx!(x) as *const u8))),
-                    Op::Load16X(x) => w!(x.v, u64::from((addrx!(x) as *const u16).read_unaligned())),
-                    Op::Load32X(x) => w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned())),
-                    Op::Load64X(x) => w!(x.v, (addrx!(x) as *const u64).read_unaligned()),
+                    Op::Load8X(x) => wr!(x.v, u64::from(*(addrx!(x, rr) as *const u8))),
+                    Op::Load16X(x) => wr!(x.v, u64::from((addrx!(x, rr) as *const u16).read_unaligned())),
+                    Op::Load32X(x) => wr!(x.v, u64::from((addrx!(x, rr) as *const u32).read_unaligned())),
+                    Op::Load64X(x) => wr!(x.v, (addrx!(x, rr) as *const u64).read_unaligned()),
                     Op::Store8X(x) => *(addrx!(x) as *mut u8) = r!(x.v) as u8,
                     Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
                     // Pairs (`translate::pair`): this op, then the next, in sequence.
                     Op::Load32X2(x) => {
-                        paired_mem!(x, Load32X, w!(x.v, u64::from((addrx!(x) as *const u32).read_unaligned())))
+                        paired_mem!(x, Load32X, wr!(x.v, u64::from((addrx!(x, rr) as *const u32).read_unaligned())))
                     }
-                    Op::Load64X2(x) => paired_mem!(x, Load64X, w!(x.v, (addrx!(x) as *const u64).read_unaligned())),
+                    Op::Load64X2(x) => {
+                        paired_mem!(x, Load64X, wr!(x.v, (addrx!(x, rr) as *const u64).read_unaligned()))
+                    }
                     Op::Store32X2(x) => {
                         paired_mem!(x, Store32X, (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32))
                     }
                     Op::Store64X2(x) => paired_mem!(x, Store64X, (addrx!(x) as *mut u64).write_unaligned(r!(x.v))),
-                    Op::Load8XS(x) => w!(x.v, u64::from(*(addrxs!(x) as *const u8))),
-                    Op::Load16XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u16).read_unaligned())),
-                    Op::Load32XS(x) => w!(x.v, u64::from((addrxs!(x) as *const u32).read_unaligned())),
-                    Op::Load64XS(x) => w!(x.v, (addrxs!(x) as *const u64).read_unaligned()),
+                    Op::Load8XS(x) => wr!(x.v, u64::from(*(addrxs!(x, rr) as *const u8))),
+                    Op::Load16XS(x) => wr!(x.v, u64::from((addrxs!(x, rr) as *const u16).read_unaligned())),
+                    Op::Load32XS(x) => wr!(x.v, u64::from((addrxs!(x, rr) as *const u32).read_unaligned())),
+                    Op::Load64XS(x) => wr!(x.v, (addrxs!(x, rr) as *const u64).read_unaligned()),
                     Op::Store8XS(x) => *(addrxs!(x) as *mut u8) = r!(x.v) as u8,
                     Op::Store16XS(x) => (addrxs!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32XS(x) => (addrxs!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64XS(x) => (addrxs!(x) as *mut u64).write_unaligned(r!(x.v)),
                     Op::Gep { d, p, i, scale, off } => {
-                        w!(d, r!(p).wrapping_add((r!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64))
+                        wr!(
+                            d,
+                            rr!(p).wrapping_add(
+                                (rr!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
+                            )
+                        )
                     }
                     Op::Gep32 { d, p, i, scale, off } => {
-                        w!(
+                        wr!(
                             d,
-                            r!(p).wrapping_add(
-                                (r!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
+                            rr!(p).wrapping_add(
+                                (rr!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
                             )
                         )
                     }

@@ -8,6 +8,7 @@
 
 mod arith;
 mod call;
+mod chain;
 mod coalesce;
 mod control;
 mod dispatch;
@@ -398,6 +399,7 @@ impl Fx<'_> {
             }
             self.pair_ops(start);
             self.latch_prefixes(start);
+            self.chain_operands(start);
         }
         let ops = self.finish()?;
         let switch_pcs = std::mem::take(&mut self.switch_pcs);

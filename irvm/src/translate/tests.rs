@@ -339,3 +339,32 @@ fn an_accumulator_starts_in_its_own_constant_slot() {
     assert_eq!(count(&ops, moves_a_constant), 0, "{ops:#?}");
     assert!(count(&ops, |o| matches!(o, Op::Call { .. })) >= 1, "{ops:#?}");
 }
+
+/// Whether one of `op`'s operands is read from the result register.
+fn reads_result(op: &Op) -> bool {
+    let (mut op, mut n) = (*op, 0);
+    crate::exec::result::for_each_chainable(&mut op, |r| n += usize::from(*r == crate::isa::Reg::RESULT));
+    n > 0
+}
+
+#[test]
+fn an_operand_computed_by_the_op_before_is_read_from_the_result_register() {
+    // spectral's matrix element: `i + j`, `+ 1`, the product, the shift, `+ i + 1`, the division
+    // by the converted sum: a chain in which every op but the first reads the one before.
+    let src = "double a(long i, long j) { return 1.0 / (double)((i + j) * (i + j + 1) / 2 + i + 1); }
+               long g(const long *p, long n) { long s = 0; for (long i = 0; i < n; i++) s = s * 3 + p[p[i]]; return s; }";
+    let ops = lowered("chain", src, "a");
+    assert!(count(&ops, reads_result) >= 4, "{ops:#?}");
+    // The second load of `p[p[i]]` reads its index from the first, the two a pair.
+    let ops = lowered("chain-pair", src, "g");
+    let pair = ops.windows(2).any(|w| matches!(w, [Op::Load64X2(_), Op::Load64X(x)] if x.i == crate::isa::Reg::RESULT));
+    assert!(pair, "{ops:#?}");
+    // Only ever right after an op that leaves its result, never in a block's first op (the
+    // function's first op is one).
+    for ops in [lowered("chain", src, "a"), ops] {
+        assert!(!reads_result(&ops[0]), "{ops:#?}");
+        for w in ops.windows(2) {
+            assert!(!reads_result(&w[1]) || crate::exec::result::result(&w[0]).is_some(), "{w:#?}");
+        }
+    }
+}
