@@ -21,13 +21,13 @@ __attribute__((noinline)) static unsigned long square_chain(unsigned long x, lon
 
 /* x = perm[i]; y = perm[x]: the second load's index is the first load's result, the two loads
  * one after the other (a pair in irvm). */
-__attribute__((noinline)) static long twice_indexed(const long *perm, long n) {
-    long s = 0;
+__attribute__((noinline)) static unsigned long twice_indexed(const long *perm, long n) {
+    unsigned long s = 0;
     for (long i = 0; i < n; i++) s = s * 3 + perm[perm[i]];
     return s;
 }
-__attribute__((noinline)) static int twice_indexed32(const int *perm, int n) {
-    int s = 0;
+__attribute__((noinline)) static unsigned twice_indexed32(const int *perm, int n) {
+    unsigned s = 0;
     for (int i = 0; i < n; i++) s = s * 5 + perm[perm[i]];
     return s;
 }
@@ -38,11 +38,11 @@ __attribute__((noinline)) static long branchy(const int *a, long n) {
     for (long i = 0; i < n; i++) {
         int v = a[i] * 7 - 3;
         if ((unsigned)v % 5 == 2) s += v;
-        else if (v > 40) s -= (long)v << 2;
+        else if (v > 40) s -= (long)v * 4;
         long w = (long)v * v;
         s ^= w > 900 ? w : -w;
         int c = (v & 0xff) < 0x30;
-        s += c ? (v >> 1) : (v << 1);
+        s += c ? (v >> 1) : v * 2;
     }
     return s;
 }
@@ -76,9 +76,9 @@ __attribute__((noinline)) static long add1(long x) { return x + 1; }
 
 /* A call's result read right after the call; a loop whose first op reads a value computed by the
  * op just before the loop in the code and by the latch on the way round. */
-__attribute__((noinline)) static long around(long x, long n) {
-    long y = add1(x) * 3;
-    long z = x * 5 + 1;
+__attribute__((noinline)) static unsigned long around(long x, long n) {
+    unsigned long y = (unsigned long)add1(x) * 3;
+    unsigned long z = (unsigned long)x * 5 + 1;
     for (long k = 0; k < n; k++) {
         z = z * 7 + y;
         y = (z >> 3) ^ k;
@@ -100,11 +100,11 @@ int main(void) {
     long perm[97];
     int perm32[97];
     for (int k = 0; k < 97; k++) perm[k] = perm32[k] = (k * 38 + 11) % 97;
-    long t = twice_indexed(perm, OPQ(97));
-    int t32 = twice_indexed32(perm32, OPQ(97));
-    printf("twice_indexed %ld %d\n", t, t32);
+    unsigned long t = twice_indexed(perm, OPQ(97));
+    unsigned t32 = twice_indexed32(perm32, OPQ(97));
+    printf("twice_indexed %lu %u\n", t, t32);
     ck(t);
-    ck((uint32_t)t32);
+    ck(t32);
 
     int a[200];
     for (int k = 0; k < 200; k++) a[k] = (k * 7919) % 211 - 100;
@@ -120,8 +120,8 @@ int main(void) {
     printf("divs %ld\n", d);
     ck(d);
 
-    long r = around(OPQ(11L), OPQ(50));
-    printf("around %ld\n", r);
+    unsigned long r = around(OPQ(11L), OPQ(50));
+    printf("around %lu\n", r);
     ck(r);
     ck_print();
     return 0;
