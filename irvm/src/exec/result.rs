@@ -86,6 +86,22 @@ macro_rules! slot_imm {
     };
 }
 
+// The loads at a folded address (`MemX`, pairs included): result `v`, address `p + i * scale`.
+macro_rules! indexed_loads {
+    ($x:pat) => {
+        Op::Load8X($x)
+            | Op::Load16X($x)
+            | Op::Load32X($x)
+            | Op::Load64X($x)
+            | Op::Load32X2($x)
+            | Op::Load64X2($x)
+            | Op::Load8XS($x)
+            | Op::Load16XS($x)
+            | Op::Load32XS($x)
+            | Op::Load64XS($x)
+    };
+}
+
 /// The slot whose value op `op` leaves in the result register when the next op runs, if it is
 /// one of the ops that end by writing their result.
 pub(crate) fn result(op: &Op) -> Option<Reg> {
@@ -114,19 +130,45 @@ pub(crate) fn result(op: &Op) -> Option<Reg> {
         Op::Conv { k: Conv::SiToF64, bits: 32 | 64, d, .. }
         | Op::Conv { k: Conv::F32ToF64 | Conv::F64ToF32 | Conv::UiToF32 | Conv::UiToF64, d, .. } => d,
         Op::Load8(x) | Op::Load16(x) | Op::Load32(x) | Op::Load64(x) => x.v,
-        Op::Load8X(x)
-        | Op::Load16X(x)
-        | Op::Load32X(x)
-        | Op::Load64X(x)
-        | Op::Load32X2(x)
-        | Op::Load64X2(x)
-        | Op::Load8XS(x)
-        | Op::Load16XS(x)
-        | Op::Load32XS(x)
-        | Op::Load64XS(x) => x.v,
+        indexed_loads!(x) => x.v,
         _ => return None,
     };
     Some(r)
+}
+
+/// Call `f` on every slot that `op`, one of the ops of [`result`], reads (its chainable operands,
+/// the base of an indexed load, the constants of a division by a constant).
+pub(crate) fn for_each_read(op: &Op, mut f: impl FnMut(Reg)) {
+    let mut o = *op;
+    for_each_chainable(&mut o, |r| f(*r));
+    match *op {
+        indexed_loads!(x) => f(x.p),
+        Op::UDivC { k, .. } | Op::URemC { k, .. } | Op::SDivC { k, .. } | Op::SRemC { k, .. } => {
+            (0..4).for_each(|i| f(k.at(i)))
+        }
+        _ => {}
+    }
+}
+
+/// Whether op `op` of [`result`] can stop the run (a load from a bad address, a division by
+/// zero): two such ops keep their order.
+pub(crate) fn may_fault(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::SDiv32(_)
+            | Op::SRem32(_)
+            | Op::UDiv32(_)
+            | Op::URem32(_)
+            | Op::SDiv64(_)
+            | Op::SRem64(_)
+            | Op::UDiv64(_)
+            | Op::URem64(_)
+            | Op::Load8(_)
+            | Op::Load16(_)
+            | Op::Load32(_)
+            | Op::Load64(_)
+            | indexed_loads!(_)
+    )
 }
 
 /// Call `f` on each operand of `op` that its handler reads with `rr!` (so that may be

@@ -5,12 +5,40 @@
 //! it. Every later op of a block is reached only from the op before it (jumps land on block
 //! starts and stubs; a call returns to the op after it, which is not listed as leaving a
 //! result).
+//!
+//! Before pairs are formed, each run of such ops in a block (ops that only compute a result from
+//! slots and write it to one, listed in `exec::result::result`) is reordered so that an op comes
+//! right before an op that reads its result wherever the dependencies allow: placed from the
+//! run's end back, the op placed before an op is, if it can be, one whose result that op reads,
+//! the one with the longest chain of such ops behind it (the slower operand); otherwise the op
+//! latest in the original order. An op stays after every op whose result it reads, before every
+//! op that writes a slot it reads or the slot it writes, and two ops that can stop the run (a
+//! load, a division) keep their order: the run computes what it did.
 
 use super::Fx;
 use crate::exec::result;
-use crate::isa::Reg;
+use crate::isa::{Op, Reg};
 
 impl Fx<'_> {
+    /// Reorder the runs of result ops of the block whose ops start at op `start` (above).
+    pub(super) fn order_chains(&mut self, start: usize) {
+        let end = self.code.len();
+        let in_run = |op: &Op| result::result(op).is_some() && !matches!(op, Op::Load32X2(_) | Op::Load64X2(_));
+        let mut s = start;
+        while s < end {
+            let mut e = s;
+            while e < end && in_run(&self.code[e]) {
+                e += 1;
+            }
+            if e - s >= 3 {
+                let order = chain_order(&self.code[s..e]);
+                let ops: Vec<Op> = order.iter().map(|&i| self.code[s + i]).collect();
+                self.code[s..e].copy_from_slice(&ops);
+            }
+            s = e + 1;
+        }
+    }
+
     /// Mark the chained operands of the block whose ops start at op `start`.
     pub(super) fn chain_operands(&mut self, start: usize) {
         for k in start + 1..self.code.len() {
@@ -22,4 +50,58 @@ impl Fx<'_> {
             });
         }
     }
+}
+
+/// The order of `ops` (a run of result ops) in which as many as possible come right before an op
+/// that reads their result (module doc): indices into `ops`.
+fn chain_order(ops: &[Op]) -> Vec<usize> {
+    let n = ops.len();
+    let d: Vec<Reg> = ops.iter().map(|o| result::result(o).expect("a run holds result ops")).collect();
+    let reads: Vec<Vec<Reg>> = ops
+        .iter()
+        .map(|o| {
+            let mut v = Vec::new();
+            result::for_each_read(o, |r| v.push(r));
+            v
+        })
+        .collect();
+    let faults: Vec<bool> = ops.iter().map(result::may_fault).collect();
+    // `later[i]`: the ops that must stay after op i; `depth[j]`: the longest chain of results
+    // ending at op j within the run.
+    let mut later = vec![Vec::new(); n];
+    let mut depth = vec![1usize; n];
+    for j in 0..n {
+        for i in 0..j {
+            let raw = reads[j].contains(&d[i]);
+            if raw {
+                depth[j] = depth[j].max(depth[i] + 1);
+            }
+            if raw || reads[i].contains(&d[j]) || d[i] == d[j] || (faults[i] && faults[j]) {
+                later[i].push(j);
+            }
+        }
+    }
+    let mut waiting: Vec<usize> = later.iter().map(Vec::len).collect();
+    let mut placed = vec![false; n];
+    let mut rev = Vec::with_capacity(n);
+    let mut next: Option<usize> = None;
+    for _ in 0..n {
+        let free = || (0..n).filter(|&i| !placed[i] && waiting[i] == 0);
+        let feeds = |i: usize| next.is_some_and(|c| reads[c].contains(&d[i]));
+        let pick = free()
+            .filter(|&i| feeds(i))
+            .max_by_key(|&i| (depth[i], i))
+            .or_else(|| free().max())
+            .expect("the dependencies of a run have no cycle");
+        placed[pick] = true;
+        rev.push(pick);
+        for i in 0..pick {
+            if later[i].contains(&pick) {
+                waiting[i] -= 1;
+            }
+        }
+        next = Some(pick);
+    }
+    rev.reverse();
+    rev
 }

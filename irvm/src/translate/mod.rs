@@ -397,6 +397,7 @@ impl Fx<'_> {
                     self.trap_unsupported(format!("function '{}': {e}", self.fname));
                 }
             }
+            self.order_chains(start);
             self.pair_ops(start);
             self.latch_prefixes(start);
             self.chain_operands(start);

@@ -368,3 +368,22 @@ fn an_operand_computed_by_the_op_before_is_read_from_the_result_register() {
         }
     }
 }
+
+#[test]
+fn a_run_of_results_is_ordered_for_the_result_register() {
+    // The table step of a CRC: `c = t[(c ^ p[i]) & 0xff] ^ (c >> 8)`. In clang's order the shift
+    // comes between the table load and the last xor; placed before the chain, every link of
+    // `c` → and → xor → load → xor reads the op before it.
+    let src = "unsigned long f(const unsigned char *p, long n, const unsigned *t) {
+                   unsigned long c = ~0ul;
+                   #pragma clang loop unroll(disable)
+                   for (long i = 0; i < n; i++) c = t[(c ^ p[i]) & 0xff] ^ (c >> 8);
+                   return c; }";
+    let ops = lowered("crc-order", src, "f");
+    let last_xor = ops.windows(2).any(|w| {
+        matches!(w, [Op::Load32X(_), Op::Xor64(x)] if x.a == crate::isa::Reg::RESULT || x.b == crate::isa::Reg::RESULT)
+    });
+    assert!(last_xor, "{ops:#?}");
+    let load = ops.windows(2).any(|w| matches!(w, [Op::Xor64(_), Op::Load32X(x)] if x.i == crate::isa::Reg::RESULT));
+    assert!(load, "{ops:#?}");
+}
