@@ -142,7 +142,13 @@ pub(crate) fn for_each_read(op: &Op, mut f: impl FnMut(Reg)) {
     let mut o = *op;
     for_each_chainable(&mut o, |r| f(*r));
     match *op {
-        indexed_loads!(x) => f(x.p),
+        indexed_loads!(x) => {
+            f(x.p);
+            // A pair's first op is not a chainable one.
+            if matches!(op, Op::Load32X2(_) | Op::Load64X2(_)) {
+                f(x.i);
+            }
+        }
         Op::UDivC { k, .. } | Op::URemC { k, .. } | Op::SDivC { k, .. } | Op::SRemC { k, .. } => {
             (0..4).for_each(|i| f(k.at(i)))
         }

@@ -387,3 +387,45 @@ fn a_run_of_results_is_ordered_for_the_result_register() {
     let load = ops.windows(2).any(|w| matches!(w, [Op::Xor64(_), Op::Load32X(x)] if x.i == crate::isa::Reg::RESULT));
     assert!(load, "{ops:#?}");
 }
+
+/// The slots named in op `op`'s printed form, with their field names (`a: Reg(3)` → ("a", 3)).
+fn printed_slots(op: &Op) -> Vec<(String, i32)> {
+    let s = format!("{op:?}");
+    let mut out = Vec::new();
+    for (at, _) in s.match_indices(": Reg(") {
+        let field: String = s[..at].chars().rev().take_while(|c| c.is_alphanumeric()).collect();
+        let rest = &s[at + 6..];
+        let n = rest[..rest.find(')').expect("a closing parenthesis")].parse().expect("a slot number");
+        out.push((field.chars().rev().collect(), n));
+    }
+    out
+}
+
+#[test]
+fn the_reordering_knows_every_slot_a_result_op_reads() {
+    // Runs of result ops are reordered on what `exec::result` says each op reads and writes: every
+    // slot an op names is its result or one of its reads.
+    let src = "double a(long i, long j) { return 1.0 / (double)((i + j) * (i + j + 1) / 2 + i + 1); }
+               long b(const int *p, long n, long q) { long s = 0; for (long i = 0; i < n; i++) {
+                   int v = p[i] * 7 - 3; long w = (long)v * v; s ^= w > 900 ? w : -w; s += v % 5 + (unsigned)v / q;
+                   s += (float)v < 2.5f ? v >> 1 : (long)(v * 3u); s += __builtin_sqrt((double)w) > 3 ? 1 : 0; }
+                   return s; }
+               double c(const double *x, const double *y, long n) { double s = 0;
+                   for (long i = 0; i < n; i++) s += x[i] * y[i] + (x[i] < y[i] ? x[i] : -y[i]); return s; }";
+    let mut checked = 0;
+    for name in ["a", "b", "c"] {
+        for op in lowered("reads", src, name) {
+            let Some(d) = crate::exec::result::result(&op) else { continue };
+            let mut reads = Vec::new();
+            crate::exec::result::for_each_read(&op, |r| reads.push(r.0));
+            for (field, n) in printed_slots(&op) {
+                if n == d.0 && (field == "d" || field == "v") {
+                    continue;
+                }
+                assert!(reads.contains(&n), "{op:?}: slot {n} ({field}) is not among its reads {reads:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} result ops");
+}
