@@ -19,6 +19,10 @@ use super::Fx;
 use crate::exec::result;
 use crate::isa::{Op, Reg};
 
+/// The longest stretch of a run that is ordered as one (a block of straight-line code can hold
+/// thousands of such ops).
+const WINDOW: usize = 32;
+
 impl Fx<'_> {
     /// Reorder the runs of result ops of the block whose ops start at op `start` (above).
     pub(super) fn order_chains(&mut self, start: usize) {
@@ -30,10 +34,14 @@ impl Fx<'_> {
             while e < end && in_run(&self.code[e]) {
                 e += 1;
             }
-            if e - s >= 3 {
-                let order = chain_order(&self.code[s..e]);
-                let ops: Vec<Op> = order.iter().map(|&i| self.code[s + i]).collect();
-                self.code[s..e].copy_from_slice(&ops);
+            // In windows of at most `WINDOW` ops: the ordering takes time cubic in a window's length.
+            for w in (s..e).step_by(WINDOW) {
+                let w_end = (w + WINDOW).min(e);
+                if w_end - w >= 3 {
+                    let order = chain_order(&self.code[w..w_end]);
+                    let ops: Vec<Op> = order.iter().map(|&i| self.code[w + i]).collect();
+                    self.code[w..w_end].copy_from_slice(&ops);
+                }
             }
             s = e + 1;
         }
