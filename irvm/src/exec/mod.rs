@@ -111,14 +111,16 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
     // function's code ends in terminators, that the first op of a pair (`translate::pair`) is
     // followed by an op of its own variant, and an axpy step marked `latch` by one of the
-    // latches `latch!` runs; `call`/`ret` keep fp, ctrs and code consistent with
-    // the op stream. Memory operands are the program's own pointers: irvm
+    // latches `latch!` runs, and that an operand is `Reg::RESULT` (no slot) only where its
+    // handler reads it with `rr!` (`result::for_each_chainable`); `call`/`ret` keep fp, ctrs and
+    // code consistent with the op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
-        // The result register (`result`): the value of the last slot write, kept in a machine
-        // register for the next op. `rr!` reads an operand that the translator may have marked
-        // `Reg::RESULT`: a real branch, never a select (the empty asm keeps LLVM from
-        // if-converting it), so that an operand read from its slot does not wait for `acc`.
+        // The result register (`result`): an op listed there writes its result with `wr!`, to
+        // its slot and to `acc`; each dispatch moves `acc` to `prev` and zeroes it, so the value
+        // lives only from that op into the next. `rr!` reads an operand that the translator may
+        // have marked `Reg::RESULT`: a real branch, never a select (the empty asm keeps LLVM from
+        // if-converting it), so that an operand read from its slot does not wait for `prev`.
         let mut acc: u64 = 0;
         let mut prev: u64;
         macro_rules! r {
