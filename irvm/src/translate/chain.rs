@@ -27,11 +27,11 @@ impl Fx<'_> {
     /// Reorder the runs of result ops of the block whose ops start at op `start` (above).
     pub(super) fn order_chains(&mut self, start: usize) {
         let end = self.code.len();
-        let in_run = |op: &Op| result::result(op).is_some() && !matches!(op, Op::Load32X2(_) | Op::Load64X2(_));
+        // Pairs are formed after this: no pair's first op is among these yet.
         let mut s = start;
         while s < end {
             let mut e = s;
-            while e < end && in_run(&self.code[e]) {
+            while e < end && result::result(&self.code[e]).is_some() {
                 e += 1;
             }
             // In windows of at most `WINDOW` ops: the ordering takes time cubic in a window's length.
@@ -74,10 +74,12 @@ fn chain_order(ops: &[Op]) -> Vec<usize> {
         })
         .collect();
     let faults: Vec<bool> = ops.iter().map(result::may_fault).collect();
-    // `later[i]`: the ops that must stay after op i; `depth[j]`: the longest chain of results
+    // `earlier[j]`: the ops that must stay before op j; `depth[j]`: the longest chain of results
     // ending at op j within the run.
-    let mut later = vec![Vec::new(); n];
+    let mut earlier = vec![Vec::new(); n];
     let mut depth = vec![1usize; n];
+    // Per op, how many of the ops that must stay after it are not placed yet.
+    let mut waiting = vec![0usize; n];
     for j in 0..n {
         for i in 0..j {
             let raw = reads[j].contains(&d[i]);
@@ -85,11 +87,11 @@ fn chain_order(ops: &[Op]) -> Vec<usize> {
                 depth[j] = depth[j].max(depth[i] + 1);
             }
             if raw || reads[i].contains(&d[j]) || d[i] == d[j] || (faults[i] && faults[j]) {
-                later[i].push(j);
+                earlier[j].push(i);
+                waiting[i] += 1;
             }
         }
     }
-    let mut waiting: Vec<usize> = later.iter().map(Vec::len).collect();
     let mut placed = vec![false; n];
     let mut rev = Vec::with_capacity(n);
     let mut next: Option<usize> = None;
@@ -103,10 +105,8 @@ fn chain_order(ops: &[Op]) -> Vec<usize> {
             .expect("the dependencies of a run have no cycle");
         placed[pick] = true;
         rev.push(pick);
-        for i in 0..pick {
-            if later[i].contains(&pick) {
-                waiting[i] -= 1;
-            }
+        for &i in &earlier[pick] {
+            waiting[i] -= 1;
         }
         next = Some(pick);
     }
