@@ -8,12 +8,18 @@
 //! slot 0 = the frame's alloca base, then the parameters, then values and temporaries.
 
 /// A frame slot, as an offset from the frame pointer: values at 0.., constants below 0.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Reg(pub i32);
 
+impl std::fmt::Debug for Reg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if *self == Reg::RESULT { f.write_str("RESULT") } else { write!(f, "Reg({})", self.0) }
+    }
+}
+
 impl Reg {
-    /// Not a slot: the value the op dispatched just before wrote, read from the interpreter's
-    /// result register (`exec::result`). Only the operands that table lists may be this.
+    /// Not a slot: the operand a chained form (`exec::result`) takes from the interpreter's
+    /// result register, the value the op dispatched just before wrote.
     pub(crate) const RESULT: Reg = Reg(i32::MIN + 1);
 
     /// The slot `k` places further.
@@ -339,6 +345,11 @@ pub(crate) enum Op {
         d: Reg,
         s: Reg,
     },
+    /// `Mov` taking `s` from the result register (`exec::result`).
+    MovR {
+        d: Reg,
+        s: Reg,
+    },
     Mov2 {
         d: Reg,
         s: Reg,
@@ -392,6 +403,13 @@ pub(crate) enum Op {
         f: Rel,
         ctr: Ctr,
     },
+    /// `Br` taking `c` from the result register (`exec::result`).
+    BrR {
+        c: Reg,
+        t: Rel,
+        f: Rel,
+        ctr: Ctr,
+    },
     /// `Br` on lane byte `off` of vector `v` (bit 0): an `extractelement` of an `<n x i1>` mask
     /// whose only use is the branch, as in clang's vectorized conditional stores on SSE (a
     /// branch per lane around each lane's store).
@@ -421,6 +439,13 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
     },
+    /// `Select` taking `c` from the result register (`exec::result`).
+    SelectR {
+        d: Reg,
+        c: Reg,
+        a: Reg,
+        b: Reg,
+    },
     SelectN {
         d: Reg,
         c: Reg,
@@ -431,45 +456,125 @@ pub(crate) enum Op {
 
     // ---- fused compare-and-branch, 32-bit (i32) and 64-bit domain ----
     BrEq32(BrCmp),
+    /// `BrEq32` taking `a` from the result register (`exec::result`).
+    BrEq32R(BrCmp),
     BrNe32(BrCmp),
+    /// `BrNe32` taking `a` from the result register (`exec::result`).
+    BrNe32R(BrCmp),
     BrSlt32(BrCmp),
+    /// `BrSlt32` taking `a` from the result register (`exec::result`).
+    BrSlt32R(BrCmp),
     BrSle32(BrCmp),
+    /// `BrSle32` taking `a` from the result register (`exec::result`).
+    BrSle32R(BrCmp),
     BrSgt32(BrCmp),
+    /// `BrSgt32` taking `a` from the result register (`exec::result`).
+    BrSgt32R(BrCmp),
     BrSge32(BrCmp),
+    /// `BrSge32` taking `a` from the result register (`exec::result`).
+    BrSge32R(BrCmp),
     BrUlt32(BrCmp),
+    /// `BrUlt32` taking `a` from the result register (`exec::result`).
+    BrUlt32R(BrCmp),
     BrUle32(BrCmp),
+    /// `BrUle32` taking `a` from the result register (`exec::result`).
+    BrUle32R(BrCmp),
     BrUgt32(BrCmp),
+    /// `BrUgt32` taking `a` from the result register (`exec::result`).
+    BrUgt32R(BrCmp),
     BrUge32(BrCmp),
+    /// `BrUge32` taking `a` from the result register (`exec::result`).
+    BrUge32R(BrCmp),
     BrEq64(BrCmp),
+    /// `BrEq64` taking `a` from the result register (`exec::result`).
+    BrEq64R(BrCmp),
     BrNe64(BrCmp),
+    /// `BrNe64` taking `a` from the result register (`exec::result`).
+    BrNe64R(BrCmp),
     BrSlt64(BrCmp),
+    /// `BrSlt64` taking `a` from the result register (`exec::result`).
+    BrSlt64R(BrCmp),
     BrSle64(BrCmp),
+    /// `BrSle64` taking `a` from the result register (`exec::result`).
+    BrSle64R(BrCmp),
     BrSgt64(BrCmp),
+    /// `BrSgt64` taking `a` from the result register (`exec::result`).
+    BrSgt64R(BrCmp),
     BrSge64(BrCmp),
+    /// `BrSge64` taking `a` from the result register (`exec::result`).
+    BrSge64R(BrCmp),
     BrUlt64(BrCmp),
+    /// `BrUlt64` taking `a` from the result register (`exec::result`).
+    BrUlt64R(BrCmp),
     BrUle64(BrCmp),
+    /// `BrUle64` taking `a` from the result register (`exec::result`).
+    BrUle64R(BrCmp),
     BrUgt64(BrCmp),
+    /// `BrUgt64` taking `a` from the result register (`exec::result`).
+    BrUgt64R(BrCmp),
     BrUge64(BrCmp),
+    /// `BrUge64` taking `a` from the result register (`exec::result`).
+    BrUge64R(BrCmp),
     BrEq32I(BrCmpI),
+    /// `BrEq32I` taking `a` from the result register (`exec::result`).
+    BrEq32IR(BrCmpI),
     BrNe32I(BrCmpI),
+    /// `BrNe32I` taking `a` from the result register (`exec::result`).
+    BrNe32IR(BrCmpI),
     BrSlt32I(BrCmpI),
+    /// `BrSlt32I` taking `a` from the result register (`exec::result`).
+    BrSlt32IR(BrCmpI),
     BrSle32I(BrCmpI),
+    /// `BrSle32I` taking `a` from the result register (`exec::result`).
+    BrSle32IR(BrCmpI),
     BrSgt32I(BrCmpI),
+    /// `BrSgt32I` taking `a` from the result register (`exec::result`).
+    BrSgt32IR(BrCmpI),
     BrSge32I(BrCmpI),
+    /// `BrSge32I` taking `a` from the result register (`exec::result`).
+    BrSge32IR(BrCmpI),
     BrUlt32I(BrCmpI),
+    /// `BrUlt32I` taking `a` from the result register (`exec::result`).
+    BrUlt32IR(BrCmpI),
     BrUle32I(BrCmpI),
+    /// `BrUle32I` taking `a` from the result register (`exec::result`).
+    BrUle32IR(BrCmpI),
     BrUgt32I(BrCmpI),
+    /// `BrUgt32I` taking `a` from the result register (`exec::result`).
+    BrUgt32IR(BrCmpI),
     BrUge32I(BrCmpI),
+    /// `BrUge32I` taking `a` from the result register (`exec::result`).
+    BrUge32IR(BrCmpI),
     BrEq64I(BrCmpI),
+    /// `BrEq64I` taking `a` from the result register (`exec::result`).
+    BrEq64IR(BrCmpI),
     BrNe64I(BrCmpI),
+    /// `BrNe64I` taking `a` from the result register (`exec::result`).
+    BrNe64IR(BrCmpI),
     BrSlt64I(BrCmpI),
+    /// `BrSlt64I` taking `a` from the result register (`exec::result`).
+    BrSlt64IR(BrCmpI),
     BrSle64I(BrCmpI),
+    /// `BrSle64I` taking `a` from the result register (`exec::result`).
+    BrSle64IR(BrCmpI),
     BrSgt64I(BrCmpI),
+    /// `BrSgt64I` taking `a` from the result register (`exec::result`).
+    BrSgt64IR(BrCmpI),
     BrSge64I(BrCmpI),
+    /// `BrSge64I` taking `a` from the result register (`exec::result`).
+    BrSge64IR(BrCmpI),
     BrUlt64I(BrCmpI),
+    /// `BrUlt64I` taking `a` from the result register (`exec::result`).
+    BrUlt64IR(BrCmpI),
     BrUle64I(BrCmpI),
+    /// `BrUle64I` taking `a` from the result register (`exec::result`).
+    BrUle64IR(BrCmpI),
     BrUgt64I(BrCmpI),
+    /// `BrUgt64I` taking `a` from the result register (`exec::result`).
+    BrUgt64IR(BrCmpI),
     BrUge64I(BrCmpI),
+    /// `BrUge64I` taking `a` from the result register (`exec::result`).
+    BrUge64IR(BrCmpI),
     /// Fused fcmp + branch (f32 if `!dbl`).
     BrFCmp {
         p: FPred,
@@ -483,49 +588,136 @@ pub(crate) enum Op {
 
     // ---- integer arithmetic: i32 and i64 fast paths ----
     Add32(Bin),
+    /// `Add32` taking `a` from the result register (`exec::result`).
+    Add32R(Bin),
     Sub32(Bin),
+    /// `Sub32` taking `a` from the result register (`exec::result`).
+    Sub32R(Bin),
+    /// `Sub32` taking `b` from the result register (`exec::result`).
+    Sub32Rb(Bin),
     Mul32(Bin),
+    /// `Mul32` taking `a` from the result register (`exec::result`).
+    Mul32R(Bin),
     Shl32(Bin),
+    /// `Shl32` taking `a` from the result register (`exec::result`).
+    Shl32R(Bin),
     AShr32(Bin),
+    /// `AShr32` taking `a` from the result register (`exec::result`).
+    AShr32R(Bin),
     SDiv32(Bin),
+    /// `SDiv32` taking `a` from the result register (`exec::result`).
+    SDiv32R(Bin),
     SRem32(Bin),
+    /// `SRem32` taking `a` from the result register (`exec::result`).
+    SRem32R(Bin),
     UDiv32(Bin),
+    /// `UDiv32` taking `a` from the result register (`exec::result`).
+    UDiv32R(Bin),
     URem32(Bin),
+    /// `URem32` taking `a` from the result register (`exec::result`).
+    URem32R(Bin),
     LShr32(Bin),
+    /// `LShr32` taking `a` from the result register (`exec::result`).
+    LShr32R(Bin),
     Add64(Bin),
+    /// `Add64` taking `a` from the result register (`exec::result`).
+    Add64R(Bin),
     Sub64(Bin),
+    /// `Sub64` taking `a` from the result register (`exec::result`).
+    Sub64R(Bin),
+    /// `Sub64` taking `b` from the result register (`exec::result`).
+    Sub64Rb(Bin),
     Mul64(Bin),
+    /// `Mul64` taking `a` from the result register (`exec::result`).
+    Mul64R(Bin),
     Shl64(Bin),
+    /// `Shl64` taking `a` from the result register (`exec::result`).
+    Shl64R(Bin),
     AShr64(Bin),
+    /// `AShr64` taking `a` from the result register (`exec::result`).
+    AShr64R(Bin),
     SDiv64(Bin),
+    /// `SDiv64` taking `a` from the result register (`exec::result`).
+    SDiv64R(Bin),
     SRem64(Bin),
+    /// `SRem64` taking `a` from the result register (`exec::result`).
+    SRem64R(Bin),
     /// udiv/urem/lshr/and/or/xor are width-independent on zero-extended values (<= 64 bits).
     UDiv64(Bin),
+    /// `UDiv64` taking `a` from the result register (`exec::result`).
+    UDiv64R(Bin),
     URem64(Bin),
+    /// `URem64` taking `a` from the result register (`exec::result`).
+    URem64R(Bin),
     LShr64(Bin),
+    /// `LShr64` taking `a` from the result register (`exec::result`).
+    LShr64R(Bin),
     And64(Bin),
+    /// `And64` taking `a` from the result register (`exec::result`).
+    And64R(Bin),
     Or64(Bin),
+    /// `Or64` taking `a` from the result register (`exec::result`).
+    Or64R(Bin),
     Xor64(Bin),
+    /// `Xor64` taking `a` from the result register (`exec::result`).
+    Xor64R(Bin),
     Add32I(BinI),
+    /// `Add32I` taking `a` from the result register (`exec::result`).
+    Add32IR(BinI),
     Mul32I(BinI),
+    /// `Mul32I` taking `a` from the result register (`exec::result`).
+    Mul32IR(BinI),
     Shl32I(BinI),
+    /// `Shl32I` taking `a` from the result register (`exec::result`).
+    Shl32IR(BinI),
     AShr32I(BinI),
+    /// `AShr32I` taking `a` from the result register (`exec::result`).
+    AShr32IR(BinI),
     And32I(BinI),
+    /// `And32I` taking `a` from the result register (`exec::result`).
+    And32IR(BinI),
     Or32I(BinI),
+    /// `Or32I` taking `a` from the result register (`exec::result`).
+    Or32IR(BinI),
     Xor32I(BinI),
+    /// `Xor32I` taking `a` from the result register (`exec::result`).
+    Xor32IR(BinI),
     Add64I(BinI),
+    /// `Add64I` taking `a` from the result register (`exec::result`).
+    Add64IR(BinI),
     Mul64I(BinI),
+    /// `Mul64I` taking `a` from the result register (`exec::result`).
+    Mul64IR(BinI),
     Shl64I(BinI),
+    /// `Shl64I` taking `a` from the result register (`exec::result`).
+    Shl64IR(BinI),
     AShr64I(BinI),
+    /// `AShr64I` taking `a` from the result register (`exec::result`).
+    AShr64IR(BinI),
     And64I(BinI),
+    /// `And64I` taking `a` from the result register (`exec::result`).
+    And64IR(BinI),
     Or64I(BinI),
+    /// `Or64I` taking `a` from the result register (`exec::result`).
+    Or64IR(BinI),
     Xor64I(BinI),
+    /// `Xor64I` taking `a` from the result register (`exec::result`).
+    Xor64IR(BinI),
     /// lshr by a constant, any width <= 64.
     LShrI(BinI),
+    /// `LShrI` taking `a` from the result register (`exec::result`).
+    LShrIR(BinI),
     /// `d = (a >> sh) & mask`: a bit field (`(i >> 7) & 0xff`, Lua's instruction decoding, a
     /// byte of a word), the `lshr` by a constant folded into the `and` that is its only use.
     /// `mask` is the `and`'s constant at 64 bits (zero-extended from an i32's).
     LShrAndI {
+        d: Reg,
+        a: Reg,
+        sh: u8,
+        mask: u64,
+    },
+    /// `LShrAndI` taking `a` from the result register (`exec::result`).
+    LShrAndIR {
         d: Reg,
         a: Reg,
         sh: u8,
@@ -538,7 +730,19 @@ pub(crate) enum Op {
         a: Reg,
         k: Reg,
     },
+    /// `UDivC` taking `a` from the result register (`exec::result`).
+    UDivCR {
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
     URemC {
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
+    /// `URemC` taking `a` from the result register (`exec::result`).
+    URemCR {
         d: Reg,
         a: Reg,
         k: Reg,
@@ -550,7 +754,21 @@ pub(crate) enum Op {
         a: Reg,
         k: Reg,
     },
+    /// `SDivC` taking `a` from the result register (`exec::result`).
+    SDivCR {
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
     SRemC {
+        bits: u8,
+        d: Reg,
+        a: Reg,
+        k: Reg,
+    },
+    /// `SRemC` taking `a` from the result register (`exec::result`).
+    SRemCR {
         bits: u8,
         d: Reg,
         a: Reg,
@@ -580,7 +798,21 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
     },
+    /// `Cmp32` taking `a` from the result register (`exec::result`).
+    Cmp32R {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     Cmp64 {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `Cmp64` taking `a` from the result register (`exec::result`).
+    Cmp64R {
         p: IPred,
         d: Reg,
         a: Reg,
@@ -592,7 +824,21 @@ pub(crate) enum Op {
         a: Reg,
         imm: i32,
     },
+    /// `Cmp32I` taking `a` from the result register (`exec::result`).
+    Cmp32IR {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        imm: i32,
+    },
     Cmp64I {
+        p: IPred,
+        d: Reg,
+        a: Reg,
+        imm: i32,
+    },
+    /// `Cmp64I` taking `a` from the result register (`exec::result`).
+    Cmp64IR {
         p: IPred,
         d: Reg,
         a: Reg,
@@ -602,10 +848,20 @@ pub(crate) enum Op {
     /// predicate table (`translate::arith::cmp_imm`), for the predicates that the benchmark
     /// programs' profiles showed hot (see `BrMovSlt64`).
     CmpEq32I(BinI),
+    /// `CmpEq32I` taking `a` from the result register (`exec::result`).
+    CmpEq32IR(BinI),
     CmpSgt32I(BinI),
+    /// `CmpSgt32I` taking `a` from the result register (`exec::result`).
+    CmpSgt32IR(BinI),
     CmpEq64I(BinI),
+    /// `CmpEq64I` taking `a` from the result register (`exec::result`).
+    CmpEq64IR(BinI),
     CmpNe64I(BinI),
+    /// `CmpNe64I` taking `a` from the result register (`exec::result`).
+    CmpNe64IR(BinI),
     CmpUlt64I(BinI),
+    /// `CmpUlt64I` taking `a` from the result register (`exec::result`).
+    CmpUlt64IR(BinI),
     CmpN {
         p: IPred,
         bits: u8,
@@ -628,7 +884,18 @@ pub(crate) enum Op {
         a: Reg,
         bits: u8,
     },
+    /// `Trunc` taking `a` from the result register (`exec::result`).
+    TruncR {
+        d: Reg,
+        a: Reg,
+        bits: u8,
+    },
     Trunc32 {
+        d: Reg,
+        a: Reg,
+    },
+    /// `Trunc32` taking `a` from the result register (`exec::result`).
+    Trunc32R {
         d: Reg,
         a: Reg,
     },
@@ -639,13 +906,27 @@ pub(crate) enum Op {
         from: u8,
         to: u8,
     },
+    /// `Sext` taking `a` from the result register (`exec::result`).
+    SextR {
+        d: Reg,
+        a: Reg,
+        from: u8,
+        to: u8,
+    },
     Sext32To64 {
+        d: Reg,
+        a: Reg,
+    },
+    /// `Sext32To64` taking `a` from the result register (`exec::result`).
+    Sext32To64R {
         d: Reg,
         a: Reg,
     },
     /// `sext (add i32 a, imm) to i64`: an int index stepped by a constant (`stack[sp - 1]`), when
     /// the add has no other use.
     AddSext32I(BinI),
+    /// `AddSext32I` taking `a` from the result register (`exec::result`).
+    AddSext32IR(BinI),
     /// Into a 65..=128-bit value (two slots): zero- or sign-extend from `from` bits.
     ExtW {
         d: Reg,
@@ -663,15 +944,43 @@ pub(crate) enum Op {
 
     // ---- floating point ----
     FAdd32(Bin),
+    /// `FAdd32` taking `a` from the result register (`exec::result`).
+    FAdd32R(Bin),
     FSub32(Bin),
+    /// `FSub32` taking `a` from the result register (`exec::result`).
+    FSub32R(Bin),
+    /// `FSub32` taking `b` from the result register (`exec::result`).
+    FSub32Rb(Bin),
     FMul32(Bin),
+    /// `FMul32` taking `a` from the result register (`exec::result`).
+    FMul32R(Bin),
     FDiv32(Bin),
+    /// `FDiv32` taking `a` from the result register (`exec::result`).
+    FDiv32R(Bin),
+    /// `FDiv32` taking `b` from the result register (`exec::result`).
+    FDiv32Rb(Bin),
     FAdd64(Bin),
+    /// `FAdd64` taking `a` from the result register (`exec::result`).
+    FAdd64R(Bin),
     FSub64(Bin),
+    /// `FSub64` taking `a` from the result register (`exec::result`).
+    FSub64R(Bin),
+    /// `FSub64` taking `b` from the result register (`exec::result`).
+    FSub64Rb(Bin),
     FMul64(Bin),
+    /// `FMul64` taking `a` from the result register (`exec::result`).
+    FMul64R(Bin),
     FDiv64(Bin),
+    /// `FDiv64` taking `a` from the result register (`exec::result`).
+    FDiv64R(Bin),
+    /// `FDiv64` taking `b` from the result register (`exec::result`).
+    FDiv64Rb(Bin),
     /// `d = a / (double)(i64)b`: a division by a converted integer, the `sitofp` folded in.
     FDivSi64(Bin),
+    /// `FDivSi64` taking `a` from the result register (`exec::result`).
+    FDivSi64R(Bin),
+    /// `FDivSi64` taking `b` from the result register (`exec::result`).
+    FDivSi64Rb(Bin),
     FBin {
         op: FBin,
         dbl: bool,
@@ -680,6 +989,13 @@ pub(crate) enum Op {
         b: Reg,
     },
     FUn {
+        op: FUn,
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+    },
+    /// `FUn` taking `a` from the result register (`exec::result`).
+    FUnR {
         op: FUn,
         dbl: bool,
         d: Reg,
@@ -695,6 +1011,22 @@ pub(crate) enum Op {
     /// `a * b + c` rounded twice (llvm.fmuladd: clang does not contract on x86-64 by default;
     /// also an fmul folded into the fadd that uses it).
     FMulAdd {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    /// `FMulAdd` taking `a` from the result register (`exec::result`).
+    FMulAddR {
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    /// `FMulAdd` taking `c` from the result register (`exec::result`).
+    FMulAddRc {
         dbl: bool,
         d: Reg,
         a: Reg,
@@ -723,8 +1055,23 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
     },
+    /// `FCmp` taking `a` from the result register (`exec::result`).
+    FCmpR {
+        p: FPred,
+        dbl: bool,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// int<->float and float<->float; `bits` is the integer width.
     Conv {
+        k: Conv,
+        bits: u8,
+        d: Reg,
+        a: Reg,
+    },
+    /// `Conv` taking `a` from the result register (`exec::result`).
+    ConvR {
         k: Conv,
         bits: u8,
         d: Reg,
@@ -822,9 +1169,17 @@ pub(crate) enum Op {
 
     // ---- memory ----
     Load8(Mem),
+    /// `Load8` taking `p` from the result register (`exec::result`).
+    Load8R(Mem),
     Load16(Mem),
+    /// `Load16` taking `p` from the result register (`exec::result`).
+    Load16R(Mem),
     Load32(Mem),
+    /// `Load32` taking `p` from the result register (`exec::result`).
+    Load32R(Mem),
     Load64(Mem),
+    /// `Load64` taking `p` from the result register (`exec::result`).
+    Load64R(Mem),
     /// Load `n` bytes (odd sizes, i128, vectors) into consecutive slots, zero-filling the rest.
     LoadN {
         d: Reg,
@@ -843,16 +1198,25 @@ pub(crate) enum Op {
         n: u32,
     },
     Load8X(MemX),
+    /// `Load8X` taking `i` from the result register (`exec::result`).
+    Load8XR(MemX),
     Load16X(MemX),
+    /// `Load16X` taking `i` from the result register (`exec::result`).
+    Load16XR(MemX),
     Load32X(MemX),
+    /// `Load32X` taking `i` from the result register (`exec::result`).
+    Load32XR(MemX),
     Load64X(MemX),
+    /// `Load64X` taking `i` from the result register (`exec::result`).
+    Load64XR(MemX),
     Store8X(MemX),
     Store16X(MemX),
     Store32X(MemX),
     Store64X(MemX),
-    /// A `Load32X` whose next op is another `Load32X`, run by this one's dispatch
-    /// (`translate::pair`): two fields of a record, `a[i]` and `a[i - 1]`; likewise for the
-    /// other widths and for stores (a swap's two stores).
+    /// A `Load8X`, `Load32X` or `Load64X` whose next op is another of its kind, run by this
+    /// one's dispatch (`translate::pair`): two fields of a record, `a[i]` and `a[i - 1]`, the
+    /// bytes of a word read one by one; likewise for stores (a swap's two stores).
+    Load8X2(MemX),
     Load32X2(MemX),
     Load64X2(MemX),
     Store32X2(MemX),
@@ -874,9 +1238,17 @@ pub(crate) enum Op {
     LoadBr64X(MemX),
     /// As the `X` forms, with `i` an i32 that the address sign-extends (`a[k]` with `int k`).
     Load8XS(MemX),
+    /// `Load8XS` taking `i` from the result register (`exec::result`).
+    Load8XSR(MemX),
     Load16XS(MemX),
+    /// `Load16XS` taking `i` from the result register (`exec::result`).
+    Load16XSR(MemX),
     Load32XS(MemX),
+    /// `Load32XS` taking `i` from the result register (`exec::result`).
+    Load32XSR(MemX),
     Load64XS(MemX),
+    /// `Load64XS` taking `i` from the result register (`exec::result`).
+    Load64XSR(MemX),
     Store8XS(MemX),
     Store16XS(MemX),
     Store32XS(MemX),
@@ -889,8 +1261,24 @@ pub(crate) enum Op {
         scale: i32,
         off: i32,
     },
+    /// `Gep` taking `i` from the result register (`exec::result`).
+    GepR {
+        d: Reg,
+        p: Reg,
+        i: Reg,
+        scale: i32,
+        off: i32,
+    },
     /// Same with an i32 index (sign-extended).
     Gep32 {
+        d: Reg,
+        p: Reg,
+        i: Reg,
+        scale: i32,
+        off: i32,
+    },
+    /// `Gep32` taking `i` from the result register (`exec::result`).
+    Gep32R {
         d: Reg,
         p: Reg,
         i: Reg,

@@ -3,7 +3,8 @@
  * result as the index of the next load (also when the two loads run as one pair), as a branch's
  * condition and a select's operands, a division's and a conversion's result; and the places where
  * the register must not be read: a call's result, the first op of a block reached from elsewhere,
- * an op after a store or a branch. */
+ * an op after a store or a branch. The ops that read the register are forms of their own, also
+ * for a second operand (below, `second`). */
 #include "common.h"
 
 /* spectral's matrix element: integer chain into a division by a converted integer. */
@@ -72,6 +73,28 @@ __attribute__((noinline)) static long divs(long a, long b, long n) {
     return s;
 }
 
+/* The result as a second operand: of a subtraction and a division (integer and floating point),
+ * the right side of a compare-and-branch (the compare mirrored), a multiply-add's addend, a
+ * pointer computed right before its load. */
+__attribute__((noinline)) static double second(const long *p, const double *x, long n) {
+    double acc = 1;
+    long s = 0;
+    for (long k = 0; k < n; k++) {
+        long v = p[k];
+        s = s - v * 3;
+        s = 1000003 - (s ^ k);
+        s = s / (v | 1);
+        if (k < (v & 63)) s += 5;
+        if ((unsigned long)s > (unsigned long)(v * 5)) s >>= 1;
+        double y = x[k];
+        acc = acc - y * 0.5;
+        acc = 3.0 / (acc + 2.5);
+        acc = y * 1.5 + acc * 0.25;
+        s += *(p + ((s ^ k) & 7));
+    }
+    return acc + (double)s;
+}
+
 __attribute__((noinline)) static long add1(long x) { return x + 1; }
 
 /* A call's result read right after the call; a loop whose first op reads a value computed by the
@@ -119,6 +142,16 @@ int main(void) {
     long d = divs(OPQ(1000000007L), OPQ(97L), OPQ(3000));
     printf("divs %ld\n", d);
     ck(d);
+
+    long pv[64];
+    double xv[64];
+    for (int k = 0; k < 64; k++) {
+        pv[k] = (k * 37 + 5) % 101 - 20;
+        xv[k] = (double)((k * 13) % 29) / 7.0 - 1.5;
+    }
+    double sec = second(pv, xv, OPQ(64));
+    printf("second %.17g\n", sec);
+    ck_d(sec);
 
     unsigned long r = around(OPQ(11L), OPQ(50));
     printf("around %lu\n", r);

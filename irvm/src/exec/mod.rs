@@ -111,16 +111,16 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
     // function (a `SwitchDense` points at its code's own table of `n + 1` edges), and that a
     // function's code ends in terminators, that the first op of a pair (`translate::pair`) is
     // followed by an op of its own variant, and an axpy step marked `latch` by one of the
-    // latches `latch!` runs, and that an operand is `Reg::RESULT` (no slot) only where its
-    // handler reads it with `rr!` (`result::for_each_chainable`); `call`/`ret` keep fp, ctrs and
-    // code consistent with the op stream. Memory operands are the program's own pointers: irvm
+    // latches `latch!` runs, and that an operand is `Reg::RESULT` (no slot) only in the
+    // chained forms whose handlers read it with `acc!`, right after an op that leaves that
+    // result (`result::chained_form`); `call`/`ret` keep fp, ctrs and code consistent with the
+    // op stream. Memory operands are the program's own pointers: irvm
     // gives interpreted code exactly the memory access native code would have.
     unsafe {
         // The result register (`result`): an op listed there writes its result with `wr!`, to
         // its slot and to `acc`; each dispatch moves `acc` to `prev` and zeroes it, so the value
-        // lives only from that op into the next. `rr!` reads an operand that the translator may
-        // have marked `Reg::RESULT`: a real branch, never a select (the empty asm keeps LLVM from
-        // if-converting it), so that an operand read from its slot does not wait for `prev`.
+        // lives only from that op into the next, where a chained form (`Add64R`…) reads it with
+        // `acc!`.
         let mut acc: u64 = 0;
         let mut prev: u64;
         macro_rules! r {
@@ -128,15 +128,11 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 *fp.offset($x.0 as isize)
             };
         }
-        macro_rules! rr {
+        // The operand a chained form takes from the result register (its field names no slot).
+        macro_rules! acc {
             ($x:expr) => {{
-                let x = $x;
-                if x == crate::isa::Reg::RESULT {
-                    std::arch::asm!("", options(nomem, nostack, preserves_flags));
-                    prev
-                } else {
-                    *fp.offset(x.0 as isize)
-                }
+                let _ = $x;
+                prev
             }};
         }
         macro_rules! w {
@@ -184,17 +180,99 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 }
             }};
         }
+        // An op of two slots (`Bin`), its operands read with `$ra!` and `$rb!` (`r` or `acc`).
         macro_rules! bin {
-            ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
+            ($x:expr, $ra:ident, $rb:ident, |$a:ident, $b:ident| $e:expr) => {{
                 let x = $x;
-                let ($a, $b) = (rr!(x.a), rr!(x.b));
+                let ($a, $b) = ($ra!(x.a), $rb!(x.b));
                 wr!(x.d, $e)
             }};
         }
-        macro_rules! bini {
-            ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
+        // A signed division or remainder (`$op`) of two `$t`s, the dividend read with `$ra!`: a zero
+        // divisor and the one quotient that overflows trap, as the hardware would.
+        macro_rules! sdiv {
+            ($x:expr, $ra:ident, $t:ty, $u:ty, $op:tt) => {{
                 let x = $x;
-                let ($a, $b) = (rr!(x.a), x.imm);
+                let (a, b) = ($ra!(x.a) as $t, r!(x.b) as $t);
+                if b == 0 || (b == -1 && a == <$t>::MIN) {
+                    return Err(div_fault(m));
+                }
+                wr!(x.d, (a $op b) as $u as u64)
+            }};
+        }
+        // An unsigned division or remainder (`$op`; the slots hold 32-bit values zero-extended).
+        macro_rules! udiv {
+            ($x:expr, $ra:ident, $op:tt) => {{
+                let x = $x;
+                let (a, b) = ($ra!(x.a), r!(x.b));
+                if b == 0 {
+                    return Err(div_fault(m));
+                }
+                wr!(x.d, a $op b)
+            }};
+        }
+        // The remainder of `$a` by a constant, from its multiply-high constants `$k..$k+3`.
+        macro_rules! urem_c {
+            ($d:expr, $a:expr, $k:expr) => {{
+                let (x, k) = ($a, $k);
+                wr!($d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
+            }};
+        }
+        // A signed division (`/`) or remainder (`%`) of `$a`, `$bits` wide, by a constant.
+        macro_rules! sdiv_c {
+            ($bits:expr, $d:expr, $a:expr, $k:expr, /) => {{
+                let (bits, k) = (u32::from($bits), $k);
+                let q = int::sdivc(int::sext($a, bits), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                wr!($d, q as u64 & crate::consts::mask(bits))
+            }};
+            ($bits:expr, $d:expr, $a:expr, $k:expr, %) => {{
+                let (bits, k) = (u32::from($bits), $k);
+                let x = int::sext($a, bits);
+                let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
+                wr!($d, x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64 & crate::consts::mask(bits))
+            }};
+        }
+        macro_rules! sext {
+            ($d:expr, $a:expr, $from:expr, $to:expr) => {
+                wr!($d, int::sext($a, u32::from($from)) as u64 & crate::consts::mask(u32::from($to)))
+            };
+        }
+        // Negation, absolute value or square root of the `double` (`$dbl`) or `float` in `$a`.
+        macro_rules! fun {
+            ($op:expr, $dbl:expr, $d:expr, $a:expr) => {{
+                let a = $a;
+                wr!($d, if $dbl { of64(float::fun64($op, f64of(a))) } else { of32(float::fun32($op, f32of(a))) })
+            }};
+        }
+        // `$a * $b + $c`, rounded twice, in doubles (`$dbl`) or floats.
+        macro_rules! fmuladd {
+            ($dbl:expr, $d:expr, $a:expr, $b:expr, $c:expr) => {{
+                let (a, b, c) = ($a, $b, $c);
+                wr!($d, if $dbl { of64(f64of(a) * f64of(b) + f64of(c)) } else { of32(f32of(a) * f32of(b) + f32of(c)) })
+            }};
+        }
+        macro_rules! fcmp {
+            ($p:expr, $dbl:expr, $d:expr, $a:expr, $b:expr) => {{
+                let (a, b) = ($a, $b);
+                let c = if $dbl {
+                    float::fcmp($p, f64of(a), f64of(b))
+                } else {
+                    float::fcmp($p, f64::from(f32of(a)), f64::from(f32of(b)))
+                };
+                wr!($d, u64::from(c))
+            }};
+        }
+        // `p + i * scale + off`, the index `$i` already sign-extended.
+        macro_rules! gep {
+            ($d:expr, $p:expr, $i:expr, $scale:expr, $off:expr) => {
+                wr!($d, r!($p).wrapping_add(($i).wrapping_mul($scale as i64).wrapping_add($off as i64) as u64))
+            };
+        }
+        // An op of a slot and an immediate (`BinI`), its operand read with `$ra!`.
+        macro_rules! bini {
+            ($x:expr, $ra:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let x = $x;
+                let ($a, $b) = ($ra!(x.a), x.imm);
                 wr!(x.d, $e)
             }};
         }
@@ -301,15 +379,14 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
         // `$x`, then on the next op's (a `$v`), in this dispatch, the next op skipped.
         macro_rules! paired_mem {
             ($x:ident, $v:ident, $run:expr) => {{
-                $run;
-                let Op::$v($x) = *ip else { std::hint::unreachable_unchecked() };
-                ip = ip.add(1);
-                // The second op reads the first's result as the op after it would (a store
-                // pair does not read it).
+                // A load pair's result is the second load's: its write replaces the first's in
+                // `acc`.
                 #[allow(unused_assignments)]
                 {
-                    prev = acc;
+                    $run;
                 }
+                let Op::$v($x) = *ip else { std::hint::unreachable_unchecked() };
+                ip = ip.add(1);
                 $run
             }};
         }
@@ -353,7 +430,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
             'out: {
                 match *pc {
                     // ---- moves and control ----
-                    Op::Mov { d, s } => wr!(d, rr!(s)),
+                    Op::Mov { d, s } => wr!(d, r!(s)),
+                    Op::MovR { d, s } => wr!(d, acc!(s)),
                     Op::Mov2 { d, s } => {
                         let (a, b) = (r!(s), r!(s.at(1)));
                         w!(d, a);
@@ -385,7 +463,8 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                         bump!(ctr.0);
                         ip = pc.offset(rel.0 as isize);
                     }
-                    Op::Br { c, t, f, ctr } => br!(rr!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
+                    Op::Br { c, t, f, ctr } => br!(r!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
+                    Op::BrR { c, t, f, ctr } => br!(acc!(c) & 1 != 0, crate::isa::BrCmp { a: c, b: c, t, f, ctr }, pc),
                     Op::BrLane { v, off, t, f, ctr } => br!(
                         *slot!(v).cast::<u8>().add(off as usize) & 1 != 0,
                         crate::isa::BrCmp { a: v, b: v, t, f, ctr },
@@ -416,48 +495,89 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                             ip = pc.offset(sw.targets[k].0 as isize);
                         }
                     }
-                    Op::Select { d, c, a, b } => wr!(d, if rr!(c) & 1 != 0 { rr!(a) } else { rr!(b) }),
+                    Op::Select { d, c, a, b } => wr!(d, if r!(c) & 1 != 0 { r!(a) } else { r!(b) }),
+                    Op::SelectR { d, c, a, b } => wr!(d, if acc!(c) & 1 != 0 { r!(a) } else { r!(b) }),
                     // ---- fused compare-and-branch ----
-                    Op::BrEq32(x) => br!(rr!(x.a) as u32 == r!(x.b) as u32, x, pc),
-                    Op::BrNe32(x) => br!(rr!(x.a) as u32 != r!(x.b) as u32, x, pc),
-                    Op::BrSlt32(x) => br!((rr!(x.a) as i32) < r!(x.b) as i32, x, pc),
-                    Op::BrSle32(x) => br!(rr!(x.a) as i32 <= r!(x.b) as i32, x, pc),
-                    Op::BrSgt32(x) => br!(rr!(x.a) as i32 > r!(x.b) as i32, x, pc),
-                    Op::BrSge32(x) => br!(rr!(x.a) as i32 >= r!(x.b) as i32, x, pc),
-                    Op::BrUlt32(x) => br!((rr!(x.a) as u32) < r!(x.b) as u32, x, pc),
-                    Op::BrUle32(x) => br!(rr!(x.a) as u32 <= r!(x.b) as u32, x, pc),
-                    Op::BrUgt32(x) => br!(rr!(x.a) as u32 > r!(x.b) as u32, x, pc),
-                    Op::BrUge32(x) => br!(rr!(x.a) as u32 >= r!(x.b) as u32, x, pc),
-                    Op::BrEq64(x) => br!(rr!(x.a) == r!(x.b), x, pc),
-                    Op::BrNe64(x) => br!(rr!(x.a) != r!(x.b), x, pc),
-                    Op::BrSlt64(x) => br!((rr!(x.a) as i64) < r!(x.b) as i64, x, pc),
-                    Op::BrSle64(x) => br!(rr!(x.a) as i64 <= r!(x.b) as i64, x, pc),
-                    Op::BrSgt64(x) => br!(rr!(x.a) as i64 > r!(x.b) as i64, x, pc),
-                    Op::BrSge64(x) => br!(rr!(x.a) as i64 >= r!(x.b) as i64, x, pc),
-                    Op::BrUlt64(x) => br!(rr!(x.a) < r!(x.b), x, pc),
-                    Op::BrUle64(x) => br!(rr!(x.a) <= r!(x.b), x, pc),
-                    Op::BrUgt64(x) => br!(rr!(x.a) > r!(x.b), x, pc),
-                    Op::BrUge64(x) => br!(rr!(x.a) >= r!(x.b), x, pc),
-                    Op::BrEq32I(x) => br!(rr!(x.a) as u32 == x.imm as u32, x, pc),
-                    Op::BrNe32I(x) => br!(rr!(x.a) as u32 != x.imm as u32, x, pc),
-                    Op::BrSlt32I(x) => br!((rr!(x.a) as i32) < x.imm, x, pc),
-                    Op::BrSle32I(x) => br!(rr!(x.a) as i32 <= x.imm, x, pc),
-                    Op::BrSgt32I(x) => br!(rr!(x.a) as i32 > x.imm, x, pc),
-                    Op::BrSge32I(x) => br!(rr!(x.a) as i32 >= x.imm, x, pc),
-                    Op::BrUlt32I(x) => br!((rr!(x.a) as u32) < x.imm as u32, x, pc),
-                    Op::BrUle32I(x) => br!(rr!(x.a) as u32 <= x.imm as u32, x, pc),
-                    Op::BrUgt32I(x) => br!(rr!(x.a) as u32 > x.imm as u32, x, pc),
-                    Op::BrUge32I(x) => br!(rr!(x.a) as u32 >= x.imm as u32, x, pc),
-                    Op::BrEq64I(x) => br!(rr!(x.a) == x.imm as i64 as u64, x, pc),
-                    Op::BrNe64I(x) => br!(rr!(x.a) != x.imm as i64 as u64, x, pc),
-                    Op::BrSlt64I(x) => br!((rr!(x.a) as i64) < x.imm as i64, x, pc),
-                    Op::BrSle64I(x) => br!(rr!(x.a) as i64 <= x.imm as i64, x, pc),
-                    Op::BrSgt64I(x) => br!(rr!(x.a) as i64 > x.imm as i64, x, pc),
-                    Op::BrSge64I(x) => br!(rr!(x.a) as i64 >= x.imm as i64, x, pc),
-                    Op::BrUlt64I(x) => br!(rr!(x.a) < x.imm as i64 as u64, x, pc),
-                    Op::BrUle64I(x) => br!(rr!(x.a) <= x.imm as i64 as u64, x, pc),
-                    Op::BrUgt64I(x) => br!(rr!(x.a) > x.imm as i64 as u64, x, pc),
-                    Op::BrUge64I(x) => br!(rr!(x.a) >= x.imm as i64 as u64, x, pc),
+                    Op::BrEq32(x) => br!(r!(x.a) as u32 == r!(x.b) as u32, x, pc),
+                    Op::BrEq32R(x) => br!(acc!(x.a) as u32 == r!(x.b) as u32, x, pc),
+                    Op::BrNe32(x) => br!(r!(x.a) as u32 != r!(x.b) as u32, x, pc),
+                    Op::BrNe32R(x) => br!(acc!(x.a) as u32 != r!(x.b) as u32, x, pc),
+                    Op::BrSlt32(x) => br!((r!(x.a) as i32) < r!(x.b) as i32, x, pc),
+                    Op::BrSlt32R(x) => br!((acc!(x.a) as i32) < r!(x.b) as i32, x, pc),
+                    Op::BrSle32(x) => br!(r!(x.a) as i32 <= r!(x.b) as i32, x, pc),
+                    Op::BrSle32R(x) => br!(acc!(x.a) as i32 <= r!(x.b) as i32, x, pc),
+                    Op::BrSgt32(x) => br!(r!(x.a) as i32 > r!(x.b) as i32, x, pc),
+                    Op::BrSgt32R(x) => br!(acc!(x.a) as i32 > r!(x.b) as i32, x, pc),
+                    Op::BrSge32(x) => br!(r!(x.a) as i32 >= r!(x.b) as i32, x, pc),
+                    Op::BrSge32R(x) => br!(acc!(x.a) as i32 >= r!(x.b) as i32, x, pc),
+                    Op::BrUlt32(x) => br!((r!(x.a) as u32) < r!(x.b) as u32, x, pc),
+                    Op::BrUlt32R(x) => br!((acc!(x.a) as u32) < r!(x.b) as u32, x, pc),
+                    Op::BrUle32(x) => br!(r!(x.a) as u32 <= r!(x.b) as u32, x, pc),
+                    Op::BrUle32R(x) => br!(acc!(x.a) as u32 <= r!(x.b) as u32, x, pc),
+                    Op::BrUgt32(x) => br!(r!(x.a) as u32 > r!(x.b) as u32, x, pc),
+                    Op::BrUgt32R(x) => br!(acc!(x.a) as u32 > r!(x.b) as u32, x, pc),
+                    Op::BrUge32(x) => br!(r!(x.a) as u32 >= r!(x.b) as u32, x, pc),
+                    Op::BrUge32R(x) => br!(acc!(x.a) as u32 >= r!(x.b) as u32, x, pc),
+                    Op::BrEq64(x) => br!(r!(x.a) == r!(x.b), x, pc),
+                    Op::BrEq64R(x) => br!(acc!(x.a) == r!(x.b), x, pc),
+                    Op::BrNe64(x) => br!(r!(x.a) != r!(x.b), x, pc),
+                    Op::BrNe64R(x) => br!(acc!(x.a) != r!(x.b), x, pc),
+                    Op::BrSlt64(x) => br!((r!(x.a) as i64) < r!(x.b) as i64, x, pc),
+                    Op::BrSlt64R(x) => br!((acc!(x.a) as i64) < r!(x.b) as i64, x, pc),
+                    Op::BrSle64(x) => br!(r!(x.a) as i64 <= r!(x.b) as i64, x, pc),
+                    Op::BrSle64R(x) => br!(acc!(x.a) as i64 <= r!(x.b) as i64, x, pc),
+                    Op::BrSgt64(x) => br!(r!(x.a) as i64 > r!(x.b) as i64, x, pc),
+                    Op::BrSgt64R(x) => br!(acc!(x.a) as i64 > r!(x.b) as i64, x, pc),
+                    Op::BrSge64(x) => br!(r!(x.a) as i64 >= r!(x.b) as i64, x, pc),
+                    Op::BrSge64R(x) => br!(acc!(x.a) as i64 >= r!(x.b) as i64, x, pc),
+                    Op::BrUlt64(x) => br!(r!(x.a) < r!(x.b), x, pc),
+                    Op::BrUlt64R(x) => br!(acc!(x.a) < r!(x.b), x, pc),
+                    Op::BrUle64(x) => br!(r!(x.a) <= r!(x.b), x, pc),
+                    Op::BrUle64R(x) => br!(acc!(x.a) <= r!(x.b), x, pc),
+                    Op::BrUgt64(x) => br!(r!(x.a) > r!(x.b), x, pc),
+                    Op::BrUgt64R(x) => br!(acc!(x.a) > r!(x.b), x, pc),
+                    Op::BrUge64(x) => br!(r!(x.a) >= r!(x.b), x, pc),
+                    Op::BrUge64R(x) => br!(acc!(x.a) >= r!(x.b), x, pc),
+                    Op::BrEq32I(x) => br!(r!(x.a) as u32 == x.imm as u32, x, pc),
+                    Op::BrEq32IR(x) => br!(acc!(x.a) as u32 == x.imm as u32, x, pc),
+                    Op::BrNe32I(x) => br!(r!(x.a) as u32 != x.imm as u32, x, pc),
+                    Op::BrNe32IR(x) => br!(acc!(x.a) as u32 != x.imm as u32, x, pc),
+                    Op::BrSlt32I(x) => br!((r!(x.a) as i32) < x.imm, x, pc),
+                    Op::BrSlt32IR(x) => br!((acc!(x.a) as i32) < x.imm, x, pc),
+                    Op::BrSle32I(x) => br!(r!(x.a) as i32 <= x.imm, x, pc),
+                    Op::BrSle32IR(x) => br!(acc!(x.a) as i32 <= x.imm, x, pc),
+                    Op::BrSgt32I(x) => br!(r!(x.a) as i32 > x.imm, x, pc),
+                    Op::BrSgt32IR(x) => br!(acc!(x.a) as i32 > x.imm, x, pc),
+                    Op::BrSge32I(x) => br!(r!(x.a) as i32 >= x.imm, x, pc),
+                    Op::BrSge32IR(x) => br!(acc!(x.a) as i32 >= x.imm, x, pc),
+                    Op::BrUlt32I(x) => br!((r!(x.a) as u32) < x.imm as u32, x, pc),
+                    Op::BrUlt32IR(x) => br!((acc!(x.a) as u32) < x.imm as u32, x, pc),
+                    Op::BrUle32I(x) => br!(r!(x.a) as u32 <= x.imm as u32, x, pc),
+                    Op::BrUle32IR(x) => br!(acc!(x.a) as u32 <= x.imm as u32, x, pc),
+                    Op::BrUgt32I(x) => br!(r!(x.a) as u32 > x.imm as u32, x, pc),
+                    Op::BrUgt32IR(x) => br!(acc!(x.a) as u32 > x.imm as u32, x, pc),
+                    Op::BrUge32I(x) => br!(r!(x.a) as u32 >= x.imm as u32, x, pc),
+                    Op::BrUge32IR(x) => br!(acc!(x.a) as u32 >= x.imm as u32, x, pc),
+                    Op::BrEq64I(x) => br!(r!(x.a) == x.imm as i64 as u64, x, pc),
+                    Op::BrEq64IR(x) => br!(acc!(x.a) == x.imm as i64 as u64, x, pc),
+                    Op::BrNe64I(x) => br!(r!(x.a) != x.imm as i64 as u64, x, pc),
+                    Op::BrNe64IR(x) => br!(acc!(x.a) != x.imm as i64 as u64, x, pc),
+                    Op::BrSlt64I(x) => br!((r!(x.a) as i64) < x.imm as i64, x, pc),
+                    Op::BrSlt64IR(x) => br!((acc!(x.a) as i64) < x.imm as i64, x, pc),
+                    Op::BrSle64I(x) => br!(r!(x.a) as i64 <= x.imm as i64, x, pc),
+                    Op::BrSle64IR(x) => br!(acc!(x.a) as i64 <= x.imm as i64, x, pc),
+                    Op::BrSgt64I(x) => br!(r!(x.a) as i64 > x.imm as i64, x, pc),
+                    Op::BrSgt64IR(x) => br!(acc!(x.a) as i64 > x.imm as i64, x, pc),
+                    Op::BrSge64I(x) => br!(r!(x.a) as i64 >= x.imm as i64, x, pc),
+                    Op::BrSge64IR(x) => br!(acc!(x.a) as i64 >= x.imm as i64, x, pc),
+                    Op::BrUlt64I(x) => br!(r!(x.a) < x.imm as i64 as u64, x, pc),
+                    Op::BrUlt64IR(x) => br!(acc!(x.a) < x.imm as i64 as u64, x, pc),
+                    Op::BrUle64I(x) => br!(r!(x.a) <= x.imm as i64 as u64, x, pc),
+                    Op::BrUle64IR(x) => br!(acc!(x.a) <= x.imm as i64 as u64, x, pc),
+                    Op::BrUgt64I(x) => br!(r!(x.a) > x.imm as i64 as u64, x, pc),
+                    Op::BrUgt64IR(x) => br!(acc!(x.a) > x.imm as i64 as u64, x, pc),
+                    Op::BrUge64I(x) => br!(r!(x.a) >= x.imm as i64 as u64, x, pc),
+                    Op::BrUge64IR(x) => br!(acc!(x.a) >= x.imm as i64 as u64, x, pc),
                     Op::BrFCmp { p, dbl, a, b, t, f, ctr } => {
                         let c = if dbl {
                             float::fcmp(p, f64of(r!(a)), f64of(r!(b)))
@@ -469,215 +589,230 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     }
 
                     // ---- integer fast paths ----
-                    Op::Add32(x) => bin!(x, |a, b| (a as u32).wrapping_add(b as u32) as u64),
-                    Op::Sub32(x) => bin!(x, |a, b| (a as u32).wrapping_sub(b as u32) as u64),
-                    Op::Mul32(x) => bin!(x, |a, b| (a as u32).wrapping_mul(b as u32) as u64),
-                    Op::Shl32(x) => bin!(x, |a, b| (a as u32).wrapping_shl(b as u32) as u64),
-                    Op::AShr32(x) => bin!(x, |a, b| (a as i32).wrapping_shr(b as u32) as u32 as u64),
-                    Op::LShr32(x) => bin!(x, |a, b| (a as u32).wrapping_shr(b as u32) as u64),
-                    Op::SDiv32(x) => {
-                        let (a, b) = (rr!(x.a) as i32, rr!(x.b) as i32);
-                        if b == 0 || (b == -1 && a == i32::MIN) {
-                            return Err(div_fault(m));
-                        }
-                        wr!(x.d, (a / b) as u32 as u64)
-                    }
-                    Op::SRem32(x) => {
-                        let (a, b) = (rr!(x.a) as i32, rr!(x.b) as i32);
-                        if b == 0 || (b == -1 && a == i32::MIN) {
-                            return Err(div_fault(m));
-                        }
-                        wr!(x.d, (a % b) as u32 as u64)
-                    }
-                    Op::UDiv32(x) | Op::UDiv64(x) => {
-                        let (a, b) = (rr!(x.a), rr!(x.b));
-                        if b == 0 {
-                            return Err(div_fault(m));
-                        }
-                        wr!(x.d, a / b)
-                    }
-                    Op::URem32(x) | Op::URem64(x) => {
-                        let (a, b) = (rr!(x.a), rr!(x.b));
-                        if b == 0 {
-                            return Err(div_fault(m));
-                        }
-                        wr!(x.d, a % b)
-                    }
-                    Op::Add64(x) => bin!(x, |a, b| a.wrapping_add(b)),
-                    Op::Sub64(x) => bin!(x, |a, b| a.wrapping_sub(b)),
-                    Op::Mul64(x) => bin!(x, |a, b| a.wrapping_mul(b)),
-                    Op::Shl64(x) => bin!(x, |a, b| a.wrapping_shl(b as u32)),
-                    Op::AShr64(x) => bin!(x, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
-                    Op::LShr64(x) => bin!(x, |a, b| a.wrapping_shr(b as u32)),
-                    Op::SDiv64(x) => {
-                        let (a, b) = (rr!(x.a) as i64, rr!(x.b) as i64);
-                        if b == 0 || (b == -1 && a == i64::MIN) {
-                            return Err(div_fault(m));
-                        }
-                        wr!(x.d, (a / b) as u64)
-                    }
-                    Op::SRem64(x) => {
-                        let (a, b) = (rr!(x.a) as i64, rr!(x.b) as i64);
-                        if b == 0 || (b == -1 && a == i64::MIN) {
-                            return Err(div_fault(m));
-                        }
-                        wr!(x.d, (a % b) as u64)
-                    }
-                    Op::And64(x) => bin!(x, |a, b| a & b),
-                    Op::Or64(x) => bin!(x, |a, b| a | b),
-                    Op::Xor64(x) => bin!(x, |a, b| a ^ b),
-                    Op::Add32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as u64),
-                    Op::Mul32I(x) => bini!(x, |a, k| (a as u32).wrapping_mul(k as u32) as u64),
-                    Op::Shl32I(x) => bini!(x, |a, k| (a as u32).wrapping_shl(k as u32) as u64),
-                    Op::AShr32I(x) => bini!(x, |a, k| (a as i32).wrapping_shr(k as u32) as u32 as u64),
-                    Op::And32I(x) => bini!(x, |a, k| a & u64::from(k as u32)),
-                    Op::Or32I(x) => bini!(x, |a, k| a | u64::from(k as u32)),
-                    Op::Xor32I(x) => bini!(x, |a, k| a ^ u64::from(k as u32)),
-                    Op::Add64I(x) => bini!(x, |a, k| a.wrapping_add(k as i64 as u64)),
-                    Op::Mul64I(x) => bini!(x, |a, k| a.wrapping_mul(k as i64 as u64)),
-                    Op::Shl64I(x) => bini!(x, |a, k| a.wrapping_shl(k as u32)),
-                    Op::AShr64I(x) => bini!(x, |a, k| (a as i64).wrapping_shr(k as u32) as u64),
-                    Op::And64I(x) => bini!(x, |a, k| a & k as i64 as u64),
-                    Op::Or64I(x) => bini!(x, |a, k| a | k as i64 as u64),
-                    Op::Xor64I(x) => bini!(x, |a, k| a ^ k as i64 as u64),
-                    Op::LShrI(x) => bini!(x, |a, k| a.wrapping_shr(k as u32)),
-                    Op::LShrAndI { d, a, sh, mask } => wr!(d, rr!(a).wrapping_shr(u32::from(sh)) & mask),
-                    Op::UDivC { d, a, k } => wr!(d, int::udivc(rr!(a), r!(k), r!(k.at(2)))),
-                    Op::URemC { d, a, k } => {
-                        let x = rr!(a);
-                        wr!(d, x - int::udivc(x, r!(k), r!(k.at(2))) * r!(k.at(1)))
-                    }
-                    Op::SDivC { bits, d, a, k } => {
-                        let q = int::sdivc(int::sext(rr!(a), u32::from(bits)), r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                        wr!(d, q as u64 & crate::consts::mask(u32::from(bits)))
-                    }
-                    Op::SRemC { bits, d, a, k } => {
-                        let x = int::sext(rr!(a), u32::from(bits));
-                        let q = int::sdivc(x, r!(k), r!(k.at(2)), r!(k.at(3)) as i64);
-                        wr!(
-                            d,
-                            x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64
-                                & crate::consts::mask(u32::from(bits))
-                        )
-                    }
-                    Op::Cmp32 { p, d, a, b } => wr!(d, u64::from(int::cmp32_flat(p, rr!(a), rr!(b)))),
-                    Op::Cmp64 { p, d, a, b } => wr!(d, u64::from(int::cmp_flat(p, rr!(a), rr!(b)))),
-                    Op::Cmp32I { p, d, a, imm } => wr!(d, u64::from(int::cmp32_flat(p, rr!(a), imm as u32 as u64))),
-                    Op::Cmp64I { p, d, a, imm } => wr!(d, u64::from(int::cmp_flat(p, rr!(a), imm as i64 as u64))),
-                    Op::CmpEq32I(x) => bini!(x, |a, k| u64::from(a as u32 == k as u32)),
-                    Op::CmpSgt32I(x) => bini!(x, |a, k| u64::from(a as i32 > k)),
-                    Op::CmpEq64I(x) => bini!(x, |a, k| u64::from(a == k as i64 as u64)),
-                    Op::CmpNe64I(x) => bini!(x, |a, k| u64::from(a != k as i64 as u64)),
-                    Op::CmpUlt64I(x) => bini!(x, |a, k| u64::from(a < k as i64 as u64)),
-                    Op::Trunc { d, a, bits } => wr!(d, rr!(a) & crate::consts::mask(u32::from(bits))),
-                    Op::Trunc32 { d, a } => wr!(d, rr!(a) as u32 as u64),
-                    Op::Sext { d, a, from, to } => {
-                        wr!(d, int::sext(rr!(a), u32::from(from)) as u64 & crate::consts::mask(u32::from(to)))
-                    }
-                    Op::Sext32To64 { d, a } => wr!(d, rr!(a) as i32 as i64 as u64),
-                    Op::AddSext32I(x) => bini!(x, |a, k| (a as u32).wrapping_add(k as u32) as i32 as i64 as u64),
+                    Op::Add32(x) => bin!(x, r, r, |a, b| (a as u32).wrapping_add(b as u32) as u64),
+                    Op::Add32R(x) => bin!(x, acc, r, |a, b| (a as u32).wrapping_add(b as u32) as u64),
+                    Op::Sub32(x) => bin!(x, r, r, |a, b| (a as u32).wrapping_sub(b as u32) as u64),
+                    Op::Sub32R(x) => bin!(x, acc, r, |a, b| (a as u32).wrapping_sub(b as u32) as u64),
+                    Op::Sub32Rb(x) => bin!(x, r, acc, |a, b| (a as u32).wrapping_sub(b as u32) as u64),
+                    Op::Mul32(x) => bin!(x, r, r, |a, b| (a as u32).wrapping_mul(b as u32) as u64),
+                    Op::Mul32R(x) => bin!(x, acc, r, |a, b| (a as u32).wrapping_mul(b as u32) as u64),
+                    Op::Shl32(x) => bin!(x, r, r, |a, b| (a as u32).wrapping_shl(b as u32) as u64),
+                    Op::Shl32R(x) => bin!(x, acc, r, |a, b| (a as u32).wrapping_shl(b as u32) as u64),
+                    Op::AShr32(x) => bin!(x, r, r, |a, b| (a as i32).wrapping_shr(b as u32) as u32 as u64),
+                    Op::AShr32R(x) => bin!(x, acc, r, |a, b| (a as i32).wrapping_shr(b as u32) as u32 as u64),
+                    Op::LShr32(x) => bin!(x, r, r, |a, b| (a as u32).wrapping_shr(b as u32) as u64),
+                    Op::LShr32R(x) => bin!(x, acc, r, |a, b| (a as u32).wrapping_shr(b as u32) as u64),
+                    Op::SDiv32(x) => sdiv!(x, r, i32, u32, /),
+                    Op::SDiv32R(x) => sdiv!(x, acc, i32, u32, /),
+                    Op::SRem32(x) => sdiv!(x, r, i32, u32, %),
+                    Op::SRem32R(x) => sdiv!(x, acc, i32, u32, %),
+                    Op::UDiv32(x) | Op::UDiv64(x) => udiv!(x, r, /),
+                    Op::UDiv32R(x) | Op::UDiv64R(x) => udiv!(x, acc, /),
+                    Op::URem32(x) | Op::URem64(x) => udiv!(x, r, %),
+                    Op::URem32R(x) | Op::URem64R(x) => udiv!(x, acc, %),
+                    Op::Add64(x) => bin!(x, r, r, |a, b| a.wrapping_add(b)),
+                    Op::Add64R(x) => bin!(x, acc, r, |a, b| a.wrapping_add(b)),
+                    Op::Sub64(x) => bin!(x, r, r, |a, b| a.wrapping_sub(b)),
+                    Op::Sub64R(x) => bin!(x, acc, r, |a, b| a.wrapping_sub(b)),
+                    Op::Sub64Rb(x) => bin!(x, r, acc, |a, b| a.wrapping_sub(b)),
+                    Op::Mul64(x) => bin!(x, r, r, |a, b| a.wrapping_mul(b)),
+                    Op::Mul64R(x) => bin!(x, acc, r, |a, b| a.wrapping_mul(b)),
+                    Op::Shl64(x) => bin!(x, r, r, |a, b| a.wrapping_shl(b as u32)),
+                    Op::Shl64R(x) => bin!(x, acc, r, |a, b| a.wrapping_shl(b as u32)),
+                    Op::AShr64(x) => bin!(x, r, r, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
+                    Op::AShr64R(x) => bin!(x, acc, r, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
+                    Op::LShr64(x) => bin!(x, r, r, |a, b| a.wrapping_shr(b as u32)),
+                    Op::LShr64R(x) => bin!(x, acc, r, |a, b| a.wrapping_shr(b as u32)),
+                    Op::SDiv64(x) => sdiv!(x, r, i64, u64, /),
+                    Op::SDiv64R(x) => sdiv!(x, acc, i64, u64, /),
+                    Op::SRem64(x) => sdiv!(x, r, i64, u64, %),
+                    Op::SRem64R(x) => sdiv!(x, acc, i64, u64, %),
+                    Op::And64(x) => bin!(x, r, r, |a, b| a & b),
+                    Op::And64R(x) => bin!(x, acc, r, |a, b| a & b),
+                    Op::Or64(x) => bin!(x, r, r, |a, b| a | b),
+                    Op::Or64R(x) => bin!(x, acc, r, |a, b| a | b),
+                    Op::Xor64(x) => bin!(x, r, r, |a, b| a ^ b),
+                    Op::Xor64R(x) => bin!(x, acc, r, |a, b| a ^ b),
+                    Op::Add32I(x) => bini!(x, r, |a, k| (a as u32).wrapping_add(k as u32) as u64),
+                    Op::Add32IR(x) => bini!(x, acc, |a, k| (a as u32).wrapping_add(k as u32) as u64),
+                    Op::Mul32I(x) => bini!(x, r, |a, k| (a as u32).wrapping_mul(k as u32) as u64),
+                    Op::Mul32IR(x) => bini!(x, acc, |a, k| (a as u32).wrapping_mul(k as u32) as u64),
+                    Op::Shl32I(x) => bini!(x, r, |a, k| (a as u32).wrapping_shl(k as u32) as u64),
+                    Op::Shl32IR(x) => bini!(x, acc, |a, k| (a as u32).wrapping_shl(k as u32) as u64),
+                    Op::AShr32I(x) => bini!(x, r, |a, k| (a as i32).wrapping_shr(k as u32) as u32 as u64),
+                    Op::AShr32IR(x) => bini!(x, acc, |a, k| (a as i32).wrapping_shr(k as u32) as u32 as u64),
+                    Op::And32I(x) => bini!(x, r, |a, k| a & u64::from(k as u32)),
+                    Op::And32IR(x) => bini!(x, acc, |a, k| a & u64::from(k as u32)),
+                    Op::Or32I(x) => bini!(x, r, |a, k| a | u64::from(k as u32)),
+                    Op::Or32IR(x) => bini!(x, acc, |a, k| a | u64::from(k as u32)),
+                    Op::Xor32I(x) => bini!(x, r, |a, k| a ^ u64::from(k as u32)),
+                    Op::Xor32IR(x) => bini!(x, acc, |a, k| a ^ u64::from(k as u32)),
+                    Op::Add64I(x) => bini!(x, r, |a, k| a.wrapping_add(k as i64 as u64)),
+                    Op::Add64IR(x) => bini!(x, acc, |a, k| a.wrapping_add(k as i64 as u64)),
+                    Op::Mul64I(x) => bini!(x, r, |a, k| a.wrapping_mul(k as i64 as u64)),
+                    Op::Mul64IR(x) => bini!(x, acc, |a, k| a.wrapping_mul(k as i64 as u64)),
+                    Op::Shl64I(x) => bini!(x, r, |a, k| a.wrapping_shl(k as u32)),
+                    Op::Shl64IR(x) => bini!(x, acc, |a, k| a.wrapping_shl(k as u32)),
+                    Op::AShr64I(x) => bini!(x, r, |a, k| (a as i64).wrapping_shr(k as u32) as u64),
+                    Op::AShr64IR(x) => bini!(x, acc, |a, k| (a as i64).wrapping_shr(k as u32) as u64),
+                    Op::And64I(x) => bini!(x, r, |a, k| a & k as i64 as u64),
+                    Op::And64IR(x) => bini!(x, acc, |a, k| a & k as i64 as u64),
+                    Op::Or64I(x) => bini!(x, r, |a, k| a | k as i64 as u64),
+                    Op::Or64IR(x) => bini!(x, acc, |a, k| a | k as i64 as u64),
+                    Op::Xor64I(x) => bini!(x, r, |a, k| a ^ k as i64 as u64),
+                    Op::Xor64IR(x) => bini!(x, acc, |a, k| a ^ k as i64 as u64),
+                    Op::LShrI(x) => bini!(x, r, |a, k| a.wrapping_shr(k as u32)),
+                    Op::LShrIR(x) => bini!(x, acc, |a, k| a.wrapping_shr(k as u32)),
+                    Op::LShrAndI { d, a, sh, mask } => wr!(d, r!(a).wrapping_shr(u32::from(sh)) & mask),
+                    Op::LShrAndIR { d, a, sh, mask } => wr!(d, acc!(a).wrapping_shr(u32::from(sh)) & mask),
+                    Op::UDivC { d, a, k } => wr!(d, int::udivc(r!(a), r!(k), r!(k.at(2)))),
+                    Op::UDivCR { d, a, k } => wr!(d, int::udivc(acc!(a), r!(k), r!(k.at(2)))),
+                    Op::URemC { d, a, k } => urem_c!(d, r!(a), k),
+                    Op::URemCR { d, a, k } => urem_c!(d, acc!(a), k),
+                    Op::SDivC { bits, d, a, k } => sdiv_c!(bits, d, r!(a), k, /),
+                    Op::SDivCR { bits, d, a, k } => sdiv_c!(bits, d, acc!(a), k, /),
+                    Op::SRemC { bits, d, a, k } => sdiv_c!(bits, d, r!(a), k, %),
+                    Op::SRemCR { bits, d, a, k } => sdiv_c!(bits, d, acc!(a), k, %),
+                    Op::Cmp32 { p, d, a, b } => wr!(d, u64::from(int::cmp32_flat(p, r!(a), r!(b)))),
+                    Op::Cmp32R { p, d, a, b } => wr!(d, u64::from(int::cmp32_flat(p, acc!(a), r!(b)))),
+                    Op::Cmp64 { p, d, a, b } => wr!(d, u64::from(int::cmp_flat(p, r!(a), r!(b)))),
+                    Op::Cmp64R { p, d, a, b } => wr!(d, u64::from(int::cmp_flat(p, acc!(a), r!(b)))),
+                    Op::Cmp32I { p, d, a, imm } => wr!(d, u64::from(int::cmp32_flat(p, r!(a), imm as u32 as u64))),
+                    Op::Cmp32IR { p, d, a, imm } => wr!(d, u64::from(int::cmp32_flat(p, acc!(a), imm as u32 as u64))),
+                    Op::Cmp64I { p, d, a, imm } => wr!(d, u64::from(int::cmp_flat(p, r!(a), imm as i64 as u64))),
+                    Op::Cmp64IR { p, d, a, imm } => wr!(d, u64::from(int::cmp_flat(p, acc!(a), imm as i64 as u64))),
+                    Op::CmpEq32I(x) => bini!(x, r, |a, k| u64::from(a as u32 == k as u32)),
+                    Op::CmpEq32IR(x) => bini!(x, acc, |a, k| u64::from(a as u32 == k as u32)),
+                    Op::CmpSgt32I(x) => bini!(x, r, |a, k| u64::from(a as i32 > k)),
+                    Op::CmpSgt32IR(x) => bini!(x, acc, |a, k| u64::from(a as i32 > k)),
+                    Op::CmpEq64I(x) => bini!(x, r, |a, k| u64::from(a == k as i64 as u64)),
+                    Op::CmpEq64IR(x) => bini!(x, acc, |a, k| u64::from(a == k as i64 as u64)),
+                    Op::CmpNe64I(x) => bini!(x, r, |a, k| u64::from(a != k as i64 as u64)),
+                    Op::CmpNe64IR(x) => bini!(x, acc, |a, k| u64::from(a != k as i64 as u64)),
+                    Op::CmpUlt64I(x) => bini!(x, r, |a, k| u64::from(a < k as i64 as u64)),
+                    Op::CmpUlt64IR(x) => bini!(x, acc, |a, k| u64::from(a < k as i64 as u64)),
+                    Op::Trunc { d, a, bits } => wr!(d, r!(a) & crate::consts::mask(u32::from(bits))),
+                    Op::TruncR { d, a, bits } => wr!(d, acc!(a) & crate::consts::mask(u32::from(bits))),
+                    Op::Trunc32 { d, a } => wr!(d, r!(a) as u32 as u64),
+                    Op::Trunc32R { d, a } => wr!(d, acc!(a) as u32 as u64),
+                    Op::Sext { d, a, from, to } => sext!(d, r!(a), from, to),
+                    Op::SextR { d, a, from, to } => sext!(d, acc!(a), from, to),
+                    Op::Sext32To64 { d, a } => wr!(d, r!(a) as i32 as i64 as u64),
+                    Op::Sext32To64R { d, a } => wr!(d, acc!(a) as i32 as i64 as u64),
+                    Op::AddSext32I(x) => bini!(x, r, |a, k| (a as u32).wrapping_add(k as u32) as i32 as i64 as u64),
+                    Op::AddSext32IR(x) => bini!(x, acc, |a, k| (a as u32).wrapping_add(k as u32) as i32 as i64 as u64),
                     // ---- floating point ----
-                    Op::FAdd32(x) => bin!(x, |a, b| of32(f32of(a) + f32of(b))),
-                    Op::FSub32(x) => bin!(x, |a, b| of32(f32of(a) - f32of(b))),
-                    Op::FMul32(x) => bin!(x, |a, b| of32(f32of(a) * f32of(b))),
-                    Op::FDiv32(x) => bin!(x, |a, b| of32(f32of(a) / f32of(b))),
-                    Op::FAdd64(x) => bin!(x, |a, b| of64(f64of(a) + f64of(b))),
-                    Op::FSub64(x) => bin!(x, |a, b| of64(f64of(a) - f64of(b))),
-                    Op::FMul64(x) => bin!(x, |a, b| of64(f64of(a) * f64of(b))),
-                    Op::FDiv64(x) => bin!(x, |a, b| of64(f64of(a) / f64of(b))),
-                    Op::FDivSi64(x) => bin!(x, |a, b| of64(f64of(a) / (b as i64 as f64))),
+                    Op::FAdd32(x) => bin!(x, r, r, |a, b| of32(f32of(a) + f32of(b))),
+                    Op::FAdd32R(x) => bin!(x, acc, r, |a, b| of32(f32of(a) + f32of(b))),
+                    Op::FSub32(x) => bin!(x, r, r, |a, b| of32(f32of(a) - f32of(b))),
+                    Op::FSub32R(x) => bin!(x, acc, r, |a, b| of32(f32of(a) - f32of(b))),
+                    Op::FSub32Rb(x) => bin!(x, r, acc, |a, b| of32(f32of(a) - f32of(b))),
+                    Op::FMul32(x) => bin!(x, r, r, |a, b| of32(f32of(a) * f32of(b))),
+                    Op::FMul32R(x) => bin!(x, acc, r, |a, b| of32(f32of(a) * f32of(b))),
+                    Op::FDiv32(x) => bin!(x, r, r, |a, b| of32(f32of(a) / f32of(b))),
+                    Op::FDiv32R(x) => bin!(x, acc, r, |a, b| of32(f32of(a) / f32of(b))),
+                    Op::FDiv32Rb(x) => bin!(x, r, acc, |a, b| of32(f32of(a) / f32of(b))),
+                    Op::FAdd64(x) => bin!(x, r, r, |a, b| of64(f64of(a) + f64of(b))),
+                    Op::FAdd64R(x) => bin!(x, acc, r, |a, b| of64(f64of(a) + f64of(b))),
+                    Op::FSub64(x) => bin!(x, r, r, |a, b| of64(f64of(a) - f64of(b))),
+                    Op::FSub64R(x) => bin!(x, acc, r, |a, b| of64(f64of(a) - f64of(b))),
+                    Op::FSub64Rb(x) => bin!(x, r, acc, |a, b| of64(f64of(a) - f64of(b))),
+                    Op::FMul64(x) => bin!(x, r, r, |a, b| of64(f64of(a) * f64of(b))),
+                    Op::FMul64R(x) => bin!(x, acc, r, |a, b| of64(f64of(a) * f64of(b))),
+                    Op::FDiv64(x) => bin!(x, r, r, |a, b| of64(f64of(a) / f64of(b))),
+                    Op::FDiv64R(x) => bin!(x, acc, r, |a, b| of64(f64of(a) / f64of(b))),
+                    Op::FDiv64Rb(x) => bin!(x, r, acc, |a, b| of64(f64of(a) / f64of(b))),
+                    Op::FDivSi64(x) => bin!(x, r, r, |a, b| of64(f64of(a) / (b as i64 as f64))),
+                    Op::FDivSi64R(x) => bin!(x, acc, r, |a, b| of64(f64of(a) / (b as i64 as f64))),
+                    Op::FDivSi64Rb(x) => bin!(x, r, acc, |a, b| of64(f64of(a) / (b as i64 as f64))),
                     // Negation, absolute value and square root inline (one instruction each); the
                     // others call the C library, out of the loop.
-                    Op::FUn { op: op @ (FUn::Neg | FUn::Abs | FUn::Sqrt), dbl, d, a } => {
-                        wr!(
-                            d,
-                            if dbl {
-                                of64(float::fun64(op, f64of(rr!(a))))
-                            } else {
-                                of32(float::fun32(op, f32of(rr!(a))))
-                            }
-                        )
-                    }
-                    Op::FMulAdd { dbl, d, a, b, c } => wr!(
-                        d,
-                        if dbl {
-                            of64(f64of(rr!(a)) * f64of(rr!(b)) + f64of(rr!(c)))
-                        } else {
-                            of32(f32of(rr!(a)) * f32of(rr!(b)) + f32of(rr!(c)))
-                        }
-                    ),
-                    Op::FCmp { p, dbl, d, a, b } => {
-                        let c = if dbl {
-                            float::fcmp(p, f64of(rr!(a)), f64of(rr!(b)))
-                        } else {
-                            float::fcmp(p, f64::from(f32of(rr!(a))), f64::from(f32of(rr!(b))))
-                        };
-                        wr!(d, u64::from(c))
-                    }
+                    Op::FUn { op: op @ (FUn::Neg | FUn::Abs | FUn::Sqrt), dbl, d, a } => fun!(op, dbl, d, r!(a)),
+                    Op::FUnR { op: op @ (FUn::Neg | FUn::Abs | FUn::Sqrt), dbl, d, a } => fun!(op, dbl, d, acc!(a)),
+                    Op::FMulAdd { dbl, d, a, b, c } => fmuladd!(dbl, d, r!(a), r!(b), r!(c)),
+                    Op::FMulAddR { dbl, d, a, b, c } => fmuladd!(dbl, d, acc!(a), r!(b), r!(c)),
+                    Op::FMulAddRc { dbl, d, a, b, c } => fmuladd!(dbl, d, r!(a), r!(b), acc!(c)),
+                    Op::FCmp { p, dbl, d, a, b } => fcmp!(p, dbl, d, r!(a), r!(b)),
+                    Op::FCmpR { p, dbl, d, a, b } => fcmp!(p, dbl, d, acc!(a), r!(b)),
                     // The conversions of hot loops inline (the same results as `float::conv`); the rest call it.
-                    Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => wr!(d, of64(rr!(a) as i64 as f64)),
-                    Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => wr!(d, of64(rr!(a) as i32 as f64)),
-                    Op::Conv { k: Conv::F32ToF64, d, a, .. } => wr!(d, of64(f64::from(f32of(rr!(a))))),
-                    Op::Conv { k: Conv::F64ToF32, d, a, .. } => wr!(d, of32(f64of(rr!(a)) as f32)),
+                    Op::Conv { k: Conv::SiToF64, bits: 64, d, a } => wr!(d, of64(r!(a) as i64 as f64)),
+                    Op::ConvR { k: Conv::SiToF64, bits: 64, d, a } => wr!(d, of64(acc!(a) as i64 as f64)),
+                    Op::Conv { k: Conv::SiToF64, bits: 32, d, a } => wr!(d, of64(r!(a) as i32 as f64)),
+                    Op::ConvR { k: Conv::SiToF64, bits: 32, d, a } => wr!(d, of64(acc!(a) as i32 as f64)),
+                    Op::Conv { k: Conv::F32ToF64, d, a, .. } => wr!(d, of64(f64::from(f32of(r!(a))))),
+                    Op::ConvR { k: Conv::F32ToF64, d, a, .. } => wr!(d, of64(f64::from(f32of(acc!(a))))),
+                    Op::Conv { k: Conv::F64ToF32, d, a, .. } => wr!(d, of32(f64of(r!(a)) as f32)),
+                    Op::ConvR { k: Conv::F64ToF32, d, a, .. } => wr!(d, of32(f64of(acc!(a)) as f32)),
                     Op::Conv { k: Conv::UiToF32, bits, d, a } => {
-                        wr!(d, of32((rr!(a) & crate::consts::mask(u32::from(bits))) as f32))
+                        wr!(d, of32((r!(a) & crate::consts::mask(u32::from(bits))) as f32))
+                    }
+                    Op::ConvR { k: Conv::UiToF32, bits, d, a } => {
+                        wr!(d, of32((acc!(a) & crate::consts::mask(u32::from(bits))) as f32))
                     }
                     Op::Conv { k: Conv::UiToF64, bits, d, a } => {
-                        wr!(d, of64((rr!(a) & crate::consts::mask(u32::from(bits))) as f64))
+                        wr!(d, of64((r!(a) & crate::consts::mask(u32::from(bits))) as f64))
+                    }
+                    Op::ConvR { k: Conv::UiToF64, bits, d, a } => {
+                        wr!(d, of64((acc!(a) & crate::consts::mask(u32::from(bits))) as f64))
                     }
                     // ---- integer intrinsics ----
                     // ---- memory ----
-                    Op::Load8(x) => wr!(x.v, u64::from(*(addr!(x, rr) as *const u8))),
-                    Op::Load16(x) => wr!(x.v, u64::from((addr!(x, rr) as *const u16).read_unaligned())),
-                    Op::Load32(x) => wr!(x.v, u64::from((addr!(x, rr) as *const u32).read_unaligned())),
-                    Op::Load64(x) => wr!(x.v, (addr!(x, rr) as *const u64).read_unaligned()),
+                    Op::Load8(x) => wr!(x.v, u64::from(*(addr!(x, r) as *const u8))),
+                    Op::Load8R(x) => wr!(x.v, u64::from(*(addr!(x, acc) as *const u8))),
+                    Op::Load16(x) => wr!(x.v, u64::from((addr!(x, r) as *const u16).read_unaligned())),
+                    Op::Load16R(x) => wr!(x.v, u64::from((addr!(x, acc) as *const u16).read_unaligned())),
+                    Op::Load32(x) => wr!(x.v, u64::from((addr!(x, r) as *const u32).read_unaligned())),
+                    Op::Load32R(x) => wr!(x.v, u64::from((addr!(x, acc) as *const u32).read_unaligned())),
+                    Op::Load64(x) => wr!(x.v, (addr!(x, r) as *const u64).read_unaligned()),
+                    Op::Load64R(x) => wr!(x.v, (addr!(x, acc) as *const u64).read_unaligned()),
                     Op::Store8(x) => *(addr!(x) as *mut u8) = r!(x.v) as u8,
                     Op::Store16(x) => (addr!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32(x) => (addr!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64(x) => (addr!(x) as *mut u64).write_unaligned(r!(x.v)),
-                    Op::Load8X(x) => wr!(x.v, u64::from(*(addrx!(x, rr) as *const u8))),
-                    Op::Load16X(x) => wr!(x.v, u64::from((addrx!(x, rr) as *const u16).read_unaligned())),
-                    Op::Load32X(x) => wr!(x.v, u64::from((addrx!(x, rr) as *const u32).read_unaligned())),
-                    Op::Load64X(x) => wr!(x.v, (addrx!(x, rr) as *const u64).read_unaligned()),
+                    Op::Load8X(x) => wr!(x.v, u64::from(*(addrx!(x, r) as *const u8))),
+                    Op::Load8XR(x) => wr!(x.v, u64::from(*(addrx!(x, acc) as *const u8))),
+                    Op::Load16X(x) => wr!(x.v, u64::from((addrx!(x, r) as *const u16).read_unaligned())),
+                    Op::Load16XR(x) => wr!(x.v, u64::from((addrx!(x, acc) as *const u16).read_unaligned())),
+                    Op::Load32X(x) => wr!(x.v, u64::from((addrx!(x, r) as *const u32).read_unaligned())),
+                    Op::Load32XR(x) => wr!(x.v, u64::from((addrx!(x, acc) as *const u32).read_unaligned())),
+                    Op::Load64X(x) => wr!(x.v, (addrx!(x, r) as *const u64).read_unaligned()),
+                    Op::Load64XR(x) => wr!(x.v, (addrx!(x, acc) as *const u64).read_unaligned()),
                     Op::Store8X(x) => *(addrx!(x) as *mut u8) = r!(x.v) as u8,
                     Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
                     // Pairs (`translate::pair`): this op, then the next, in sequence.
+                    // Made only for the kinds above (`result::chained_form`).
+                    Op::FUnR { .. } | Op::ConvR { .. } => {
+                        unreachable!("irvm: a chained form of an op run out of the loop")
+                    }
+                    Op::Load8X2(x) => paired_mem!(x, Load8X, wr!(x.v, u64::from(*(addrx!(x, r) as *const u8)))),
                     Op::Load32X2(x) => {
-                        paired_mem!(x, Load32X, wr!(x.v, u64::from((addrx!(x, rr) as *const u32).read_unaligned())))
+                        paired_mem!(x, Load32X, wr!(x.v, u64::from((addrx!(x, r) as *const u32).read_unaligned())))
                     }
                     Op::Load64X2(x) => {
-                        paired_mem!(x, Load64X, wr!(x.v, (addrx!(x, rr) as *const u64).read_unaligned()))
+                        paired_mem!(x, Load64X, wr!(x.v, (addrx!(x, r) as *const u64).read_unaligned()))
                     }
                     Op::Store32X2(x) => {
                         paired_mem!(x, Store32X, (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32))
                     }
                     Op::Store64X2(x) => paired_mem!(x, Store64X, (addrx!(x) as *mut u64).write_unaligned(r!(x.v))),
-                    Op::Load8XS(x) => wr!(x.v, u64::from(*(addrxs!(x, rr) as *const u8))),
-                    Op::Load16XS(x) => wr!(x.v, u64::from((addrxs!(x, rr) as *const u16).read_unaligned())),
-                    Op::Load32XS(x) => wr!(x.v, u64::from((addrxs!(x, rr) as *const u32).read_unaligned())),
-                    Op::Load64XS(x) => wr!(x.v, (addrxs!(x, rr) as *const u64).read_unaligned()),
+                    Op::Load8XS(x) => wr!(x.v, u64::from(*(addrxs!(x, r) as *const u8))),
+                    Op::Load8XSR(x) => wr!(x.v, u64::from(*(addrxs!(x, acc) as *const u8))),
+                    Op::Load16XS(x) => wr!(x.v, u64::from((addrxs!(x, r) as *const u16).read_unaligned())),
+                    Op::Load16XSR(x) => wr!(x.v, u64::from((addrxs!(x, acc) as *const u16).read_unaligned())),
+                    Op::Load32XS(x) => wr!(x.v, u64::from((addrxs!(x, r) as *const u32).read_unaligned())),
+                    Op::Load32XSR(x) => wr!(x.v, u64::from((addrxs!(x, acc) as *const u32).read_unaligned())),
+                    Op::Load64XS(x) => wr!(x.v, (addrxs!(x, r) as *const u64).read_unaligned()),
+                    Op::Load64XSR(x) => wr!(x.v, (addrxs!(x, acc) as *const u64).read_unaligned()),
                     Op::Store8XS(x) => *(addrxs!(x) as *mut u8) = r!(x.v) as u8,
                     Op::Store16XS(x) => (addrxs!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32XS(x) => (addrxs!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64XS(x) => (addrxs!(x) as *mut u64).write_unaligned(r!(x.v)),
-                    Op::Gep { d, p, i, scale, off } => {
-                        wr!(
-                            d,
-                            rr!(p).wrapping_add(
-                                (rr!(i) as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
-                            )
-                        )
-                    }
-                    Op::Gep32 { d, p, i, scale, off } => {
-                        wr!(
-                            d,
-                            rr!(p).wrapping_add(
-                                (rr!(i) as i32 as i64).wrapping_mul(scale as i64).wrapping_add(off as i64) as u64
-                            )
-                        )
-                    }
+                    Op::Gep { d, p, i, scale, off } => gep!(d, p, r!(i) as i64, scale, off),
+                    Op::GepR { d, p, i, scale, off } => gep!(d, p, acc!(i) as i64, scale, off),
+                    Op::Gep32 { d, p, i, scale, off } => gep!(d, p, r!(i) as i32 as i64, scale, off),
+                    Op::Gep32R { d, p, i, scale, off } => gep!(d, p, acc!(i) as i32 as i64, scale, off),
                     Op::Alloca { d, off } => w!(d, *fp + u64::from(off)),
                     // ---- vectors ----
                     // ---- calls ----

@@ -1,27 +1,29 @@
 //! The result register: what the dispatch loop keeps of the last op's result besides its slot.
 //!
-//! Every slot write of the loop (`w!`) also leaves the value in a local of the loop, `acc`,
-//! which stays in a machine register. An op whose operand is the result of the op dispatched
-//! right before it can read that register instead of the slot: the value then reaches it without
-//! going through memory, where a store and the load that follows it cost the processor's
-//! store-to-load forwarding (four or five cycles) on every link of a dependency chain — most of
-//! an interpreted op's time in code such as `(i + j) * (i + j + 1) / 2 + i + 1`. The slot is
-//! written as before, for every other reader.
+//! Every op listed in [`result`] writes its result with `wr!`, to its slot and to a local of the
+//! loop, `acc`, which stays in a machine register; each dispatch moves it to `prev`. An op whose
+//! operand is the result of the op dispatched right before it can read `prev` instead of the
+//! slot: the value then reaches it without going through memory, where a store and the load that
+//! follows it cost the processor's store-to-load forwarding (four or five cycles) on every link
+//! of a dependency chain — most of an interpreted op's time in code such as `(i + j) * (i + j +
+//! 1) / 2 + i + 1`. The slot is written as before, for every other reader.
 //!
-//! The translator (`translate::chain`) marks such an operand as [`Reg::RESULT`] when the two ops
-//! are consecutive in one block (the second is never a jump target) and this table says that
-//! the first leaves its result in the register and that the second's handler reads that operand
-//! with `rr!` (which checks for the mark: a branch, never a select, so that an op that does not
-//! read the register does not wait for the one that wrote it). The table describes the handlers
-//! of `exec::run_from`: an op listed in [`result`] runs in the loop and its last slot write is
-//! the result it names, on every path that continues to the next op; an operand listed in
-//! [`for_each_chainable`] is read with `rr!` by the op's handler in the loop. Anything run
-//! out of the loop (`outside`, `slow`) is listed in neither.
+//! Such an op is a form of its own (`Add64R`, `Load32XR`, `BrSlt64IR`, `FMulAddRc`…: the suffix
+//! `R` for the first operand, `Rb` and `Rc` for the second and third), whose handler reads that
+//! operand from `prev`, and the op's ordinary form reads every operand from its slot: no handler
+//! checks at run time where an operand comes from. The translator (`translate::chain`) turns an
+//! op into its chained form ([`chained_form`]) when it is in the same block as the op before it,
+//! not its first op, and reads that op's [`result`]; the operand's field then holds
+//! [`Reg::RESULT`], no slot. A commutative op, a compare-and-branch (its predicate mirrored) and
+//! a multiply-add take a second operand that way by swapping it first. The table describes the
+//! handlers of `exec::run_from`: an op listed in [`result`] runs in the loop and its last slot
+//! write is the result it names, on every path that continues to the next op; a chained form runs
+//! in the loop. Anything run out of the loop (`outside`, `slow`) is in neither.
 
 use crate::isa::{Conv, FUn, Op, Reg};
 
-// The ops of two slots (`Bin`): each writes its result `d` with `wr!` and reads both operands with
-// `rr!` (`bin!` and the division handlers).
+// The ops of two slots (`Bin`): each writes its result `d` with `wr!` (`bin!`, `sdiv!`, `udiv!`)
+// and reads operands `a` and `b`.
 macro_rules! two_slots {
     ($x:ident) => {
         Op::Add32($x)
@@ -93,6 +95,7 @@ macro_rules! indexed_loads {
             | Op::Load16X($x)
             | Op::Load32X($x)
             | Op::Load64X($x)
+            | Op::Load8X2($x)
             | Op::Load32X2($x)
             | Op::Load64X2($x)
             | Op::Load8XS($x)
@@ -131,31 +134,131 @@ pub(crate) fn result(op: &Op) -> Option<Reg> {
         | Op::Conv { k: Conv::F32ToF64 | Conv::F64ToF32 | Conv::UiToF32 | Conv::UiToF64, d, .. } => d,
         Op::Load8(x) | Op::Load16(x) | Op::Load32(x) | Op::Load64(x) => x.v,
         indexed_loads!(x) => x.v,
+        // The chained forms.
+        Op::Add32IR(x)
+        | Op::Mul32IR(x)
+        | Op::Shl32IR(x)
+        | Op::AShr32IR(x)
+        | Op::And32IR(x)
+        | Op::Or32IR(x)
+        | Op::Xor32IR(x)
+        | Op::Add64IR(x)
+        | Op::Mul64IR(x)
+        | Op::Shl64IR(x)
+        | Op::AShr64IR(x)
+        | Op::And64IR(x)
+        | Op::Or64IR(x)
+        | Op::Xor64IR(x)
+        | Op::LShrIR(x)
+        | Op::CmpEq32IR(x)
+        | Op::CmpSgt32IR(x)
+        | Op::CmpEq64IR(x)
+        | Op::CmpNe64IR(x)
+        | Op::CmpUlt64IR(x)
+        | Op::AddSext32IR(x) => x.d,
+        Op::Add32R(x)
+        | Op::Sub32R(x)
+        | Op::Mul32R(x)
+        | Op::Shl32R(x)
+        | Op::AShr32R(x)
+        | Op::LShr32R(x)
+        | Op::SDiv32R(x)
+        | Op::SRem32R(x)
+        | Op::UDiv32R(x)
+        | Op::URem32R(x)
+        | Op::Add64R(x)
+        | Op::Sub64R(x)
+        | Op::Mul64R(x)
+        | Op::Shl64R(x)
+        | Op::AShr64R(x)
+        | Op::LShr64R(x)
+        | Op::SDiv64R(x)
+        | Op::SRem64R(x)
+        | Op::UDiv64R(x)
+        | Op::URem64R(x)
+        | Op::And64R(x)
+        | Op::Or64R(x)
+        | Op::Xor64R(x)
+        | Op::FAdd32R(x)
+        | Op::FSub32R(x)
+        | Op::FMul32R(x)
+        | Op::FDiv32R(x)
+        | Op::FAdd64R(x)
+        | Op::FSub64R(x)
+        | Op::FMul64R(x)
+        | Op::FDiv64R(x)
+        | Op::FDivSi64R(x)
+        | Op::Sub32Rb(x)
+        | Op::Sub64Rb(x)
+        | Op::FSub32Rb(x)
+        | Op::FSub64Rb(x)
+        | Op::FDiv32Rb(x)
+        | Op::FDiv64Rb(x)
+        | Op::FDivSi64Rb(x) => x.d,
+        Op::Load8XR(x)
+        | Op::Load16XR(x)
+        | Op::Load32XR(x)
+        | Op::Load64XR(x)
+        | Op::Load8XSR(x)
+        | Op::Load16XSR(x)
+        | Op::Load32XSR(x)
+        | Op::Load64XSR(x) => x.v,
+        Op::Load8R(x) | Op::Load16R(x) | Op::Load32R(x) | Op::Load64R(x) => x.v,
+        Op::MovR { d, .. }
+        | Op::SelectR { d, .. }
+        | Op::LShrAndIR { d, .. }
+        | Op::UDivCR { d, .. }
+        | Op::URemCR { d, .. }
+        | Op::SDivCR { d, .. }
+        | Op::SRemCR { d, .. }
+        | Op::Cmp32R { d, .. }
+        | Op::Cmp64R { d, .. }
+        | Op::Cmp32IR { d, .. }
+        | Op::Cmp64IR { d, .. }
+        | Op::TruncR { d, .. }
+        | Op::Trunc32R { d, .. }
+        | Op::SextR { d, .. }
+        | Op::Sext32To64R { d, .. }
+        | Op::FMulAddR { d, .. }
+        | Op::FMulAddRc { d, .. }
+        | Op::FUnR { d, .. }
+        | Op::FCmpR { d, .. }
+        | Op::ConvR { d, .. }
+        | Op::GepR { d, .. }
+        | Op::Gep32R { d, .. } => d,
         _ => return None,
     };
     Some(r)
 }
 
-/// Call `f` on every slot that `op`, one of the ops of [`result`], reads (its chainable operands,
-/// the base of an indexed load, the constants of a division by a constant).
+/// Call `f` on every slot that `op`, one of the ordinary forms of [`result`], reads.
 pub(crate) fn for_each_read(op: &Op, mut f: impl FnMut(Reg)) {
-    let mut o = *op;
-    for_each_chainable(&mut o, |r| f(*r));
     match *op {
-        indexed_loads!(x) => {
-            f(x.p);
-            // A pair's first op is not a chainable one.
-            if matches!(op, Op::Load32X2(_) | Op::Load64X2(_)) {
-                f(x.i);
-            }
-        }
-        Op::UDivC { k, .. } | Op::URemC { k, .. } | Op::SDivC { k, .. } | Op::SRemC { k, .. } => {
+        Op::Mov { s, .. } => f(s),
+        Op::Select { c, a, b, .. } => [c, a, b].into_iter().for_each(f),
+        two_slots!(x) => [x.a, x.b].into_iter().for_each(f),
+        slot_imm!(x) => f(x.a),
+        Op::LShrAndI { a, .. }
+        | Op::Cmp32I { a, .. }
+        | Op::Cmp64I { a, .. }
+        | Op::Trunc { a, .. }
+        | Op::Trunc32 { a, .. }
+        | Op::Sext { a, .. }
+        | Op::Sext32To64 { a, .. } => f(a),
+        // The constants of a division by a constant: all four, more than each of them reads.
+        Op::UDivC { a, k, .. } | Op::URemC { a, k, .. } | Op::SDivC { a, k, .. } | Op::SRemC { a, k, .. } => {
+            f(a);
             (0..4).for_each(|i| f(k.at(i)))
         }
+        Op::Cmp32 { a, b, .. } | Op::Cmp64 { a, b, .. } | Op::FCmp { a, b, .. } => [a, b].into_iter().for_each(f),
+        Op::FMulAdd { a, b, c, .. } => [a, b, c].into_iter().for_each(f),
+        Op::FUn { a, .. } | Op::Conv { a, .. } => f(a),
+        Op::Gep { p, i, .. } | Op::Gep32 { p, i, .. } => [p, i].into_iter().for_each(f),
+        Op::Load8(x) | Op::Load16(x) | Op::Load32(x) | Op::Load64(x) => f(x.p),
+        indexed_loads!(x) => [x.p, x.i].into_iter().for_each(f),
         _ => {}
     }
 }
-
 /// Whether op `op` of [`result`] can stop the run (a load from a bad address, a division by
 /// zero): two such ops keep their order.
 pub(crate) fn may_fault(op: &Op) -> bool {
@@ -177,98 +280,108 @@ pub(crate) fn may_fault(op: &Op) -> bool {
     )
 }
 
-/// Call `f` on each operand of `op` that its handler reads with `rr!` (so that may be
-/// [`Reg::RESULT`]).
-pub(crate) fn for_each_chainable(op: &mut Op, mut f: impl FnMut(&mut Reg)) {
-    match op {
-        Op::Mov { s, .. } => f(s),
-        Op::Select { c, a, b, .. } => {
-            f(c);
-            f(a);
-            f(b);
-        }
-        two_slots!(x) => {
-            f(&mut x.a);
-            f(&mut x.b);
-        }
-        slot_imm!(x) => f(&mut x.a),
-        Op::LShrAndI { a, .. }
-        | Op::UDivC { a, .. }
-        | Op::URemC { a, .. }
-        | Op::SDivC { a, .. }
-        | Op::SRemC { a, .. }
-        | Op::Cmp32I { a, .. }
-        | Op::Cmp64I { a, .. }
-        | Op::Trunc { a, .. }
-        | Op::Trunc32 { a, .. }
-        | Op::Sext { a, .. }
-        | Op::Sext32To64 { a, .. } => f(a),
-        Op::Cmp32 { a, b, .. } | Op::Cmp64 { a, b, .. } | Op::FCmp { a, b, .. } => {
-            f(a);
-            f(b);
-        }
-        Op::FMulAdd { a, b, c, .. } => {
-            f(a);
-            f(b);
-            f(c);
-        }
-        Op::FUn { op: FUn::Neg | FUn::Abs | FUn::Sqrt, a, .. } => f(a),
-        Op::Conv { k: Conv::SiToF64, bits: 32 | 64, a, .. }
-        | Op::Conv { k: Conv::F32ToF64 | Conv::F64ToF32 | Conv::UiToF32 | Conv::UiToF64, a, .. } => f(a),
-        Op::Gep { p, i, .. } | Op::Gep32 { p, i, .. } => {
-            f(p);
-            f(i);
-        }
-        Op::BrEq32(x)
-        | Op::BrNe32(x)
-        | Op::BrSlt32(x)
-        | Op::BrSle32(x)
-        | Op::BrSgt32(x)
-        | Op::BrSge32(x)
-        | Op::BrUlt32(x)
-        | Op::BrUle32(x)
-        | Op::BrUgt32(x)
-        | Op::BrUge32(x)
-        | Op::BrEq64(x)
-        | Op::BrNe64(x)
-        | Op::BrSlt64(x)
-        | Op::BrSle64(x)
-        | Op::BrSgt64(x)
-        | Op::BrSge64(x)
-        | Op::BrUlt64(x)
-        | Op::BrUle64(x)
-        | Op::BrUgt64(x)
-        | Op::BrUge64(x) => f(&mut x.a),
-        Op::BrEq32I(x)
-        | Op::BrNe32I(x)
-        | Op::BrSlt32I(x)
-        | Op::BrSle32I(x)
-        | Op::BrSgt32I(x)
-        | Op::BrSge32I(x)
-        | Op::BrUlt32I(x)
-        | Op::BrUle32I(x)
-        | Op::BrUgt32I(x)
-        | Op::BrUge32I(x)
-        | Op::BrEq64I(x)
-        | Op::BrNe64I(x)
-        | Op::BrSlt64I(x)
-        | Op::BrSle64I(x)
-        | Op::BrSgt64I(x)
-        | Op::BrSge64I(x)
-        | Op::BrUlt64I(x)
-        | Op::BrUle64I(x)
-        | Op::BrUgt64I(x)
-        | Op::BrUge64I(x) => f(&mut x.a),
-        Op::Br { c, .. } => f(c),
-        Op::Load8(x) | Op::Load16(x) | Op::Load32(x) | Op::Load64(x) => f(&mut x.p),
-        Op::Load8X(x)
-        | Op::Load16X(x)
-        | Op::Load32X(x)
-        | Op::Load64X(x)
-        | Op::Load8XS(x)
-        | Op::Load16XS(x)
-        | Op::Load32XS(x)
-        | Op::Load64XS(x) => f(&mut x.i),
-        _ => {}
+/// The form of `op` that takes an operand from the result register, if `op` reads slot `prev`
+/// (the result of the op before it) where it has one (module doc).
+pub(crate) fn chained_form(op: &Op, prev: Reg) -> Option<Op> {
+    const R: Reg = Reg::RESULT;
+    // `$op` reading `prev` as its operand `$f` becomes `$r`.
+    macro_rules! forms {
+        ($f:ident: $($op:ident => $r:ident),* $(,)?) => {
+            match *op {
+                $(Op::$op(mut x) if x.$f == prev => {
+                    x.$f = R;
+                    return Some(Op::$r(x));
+                })*
+                _ => {}
+            }
+        };
     }
+    // `$op` reading `prev` as its second operand becomes `$r` (the same operation, or the
+    // mirrored compare) with its operands swapped.
+    macro_rules! swapped {
+        ($($op:ident => $r:ident),* $(,)?) => {
+            match *op {
+                $(Op::$op(mut x) if x.b == prev => {
+                    (x.a, x.b) = (R, x.a);
+                    return Some(Op::$r(x));
+                })*
+                _ => {}
+            }
+        };
+    }
+    forms!(a:
+        Add32I => Add32IR, Mul32I => Mul32IR, Shl32I => Shl32IR, AShr32I => AShr32IR,
+        And32I => And32IR, Or32I => Or32IR, Xor32I => Xor32IR, Add64I => Add64IR,
+        Mul64I => Mul64IR, Shl64I => Shl64IR, AShr64I => AShr64IR, And64I => And64IR,
+        Or64I => Or64IR, Xor64I => Xor64IR, LShrI => LShrIR, CmpEq32I => CmpEq32IR,
+        CmpSgt32I => CmpSgt32IR, CmpEq64I => CmpEq64IR, CmpNe64I => CmpNe64IR, CmpUlt64I => CmpUlt64IR,
+        AddSext32I => AddSext32IR, Add32 => Add32R, Sub32 => Sub32R, Mul32 => Mul32R,
+        Shl32 => Shl32R, AShr32 => AShr32R, LShr32 => LShr32R, SDiv32 => SDiv32R,
+        SRem32 => SRem32R, UDiv32 => UDiv32R, URem32 => URem32R, Add64 => Add64R,
+        Sub64 => Sub64R, Mul64 => Mul64R, Shl64 => Shl64R, AShr64 => AShr64R,
+        LShr64 => LShr64R, SDiv64 => SDiv64R, SRem64 => SRem64R, UDiv64 => UDiv64R,
+        URem64 => URem64R, And64 => And64R, Or64 => Or64R, Xor64 => Xor64R,
+        FAdd32 => FAdd32R, FSub32 => FSub32R, FMul32 => FMul32R, FDiv32 => FDiv32R,
+        FAdd64 => FAdd64R, FSub64 => FSub64R, FMul64 => FMul64R, FDiv64 => FDiv64R,
+        FDivSi64 => FDivSi64R, BrEq32 => BrEq32R, BrNe32 => BrNe32R, BrSlt32 => BrSlt32R,
+        BrSle32 => BrSle32R, BrSgt32 => BrSgt32R, BrSge32 => BrSge32R, BrUlt32 => BrUlt32R,
+        BrUle32 => BrUle32R, BrUgt32 => BrUgt32R, BrUge32 => BrUge32R, BrEq64 => BrEq64R,
+        BrNe64 => BrNe64R, BrSlt64 => BrSlt64R, BrSle64 => BrSle64R, BrSgt64 => BrSgt64R,
+        BrSge64 => BrSge64R, BrUlt64 => BrUlt64R, BrUle64 => BrUle64R, BrUgt64 => BrUgt64R,
+        BrUge64 => BrUge64R, BrEq32I => BrEq32IR, BrNe32I => BrNe32IR, BrSlt32I => BrSlt32IR,
+        BrSle32I => BrSle32IR, BrSgt32I => BrSgt32IR, BrSge32I => BrSge32IR, BrUlt32I => BrUlt32IR,
+        BrUle32I => BrUle32IR, BrUgt32I => BrUgt32IR, BrUge32I => BrUge32IR, BrEq64I => BrEq64IR,
+        BrNe64I => BrNe64IR, BrSlt64I => BrSlt64IR, BrSle64I => BrSle64IR, BrSgt64I => BrSgt64IR,
+        BrSge64I => BrSge64IR, BrUlt64I => BrUlt64IR, BrUle64I => BrUle64IR, BrUgt64I => BrUgt64IR,
+        BrUge64I => BrUge64IR,
+    );
+    forms!(b:
+        Sub32 => Sub32Rb, Sub64 => Sub64Rb, FSub32 => FSub32Rb, FSub64 => FSub64Rb,
+        FDiv32 => FDiv32Rb, FDiv64 => FDiv64Rb, FDivSi64 => FDivSi64Rb,
+    );
+    swapped!(
+        Add32 => Add32R, Mul32 => Mul32R, Add64 => Add64R, Mul64 => Mul64R,
+        And64 => And64R, Or64 => Or64R, Xor64 => Xor64R, FAdd32 => FAdd32R,
+        FMul32 => FMul32R, FAdd64 => FAdd64R, FMul64 => FMul64R, BrEq32 => BrEq32R,
+        BrNe32 => BrNe32R, BrSlt32 => BrSgt32R, BrSle32 => BrSge32R, BrSgt32 => BrSlt32R,
+        BrSge32 => BrSle32R, BrUlt32 => BrUgt32R, BrUle32 => BrUge32R, BrUgt32 => BrUlt32R,
+        BrUge32 => BrUle32R, BrEq64 => BrEq64R, BrNe64 => BrNe64R, BrSlt64 => BrSgt64R,
+        BrSle64 => BrSge64R, BrSgt64 => BrSlt64R, BrSge64 => BrSle64R, BrUlt64 => BrUgt64R,
+        BrUle64 => BrUge64R, BrUgt64 => BrUlt64R, BrUge64 => BrUle64R,
+    );
+    forms!(i:
+        Load8X => Load8XR, Load16X => Load16XR, Load32X => Load32XR, Load64X => Load64XR,
+        Load8XS => Load8XSR, Load16XS => Load16XSR, Load32XS => Load32XSR, Load64XS => Load64XSR,
+    );
+    forms!(p:
+        Load8 => Load8R, Load16 => Load16R, Load32 => Load32R, Load64 => Load64R,
+    );
+    Some(match *op {
+        Op::Mov { d, s } if s == prev => Op::MovR { d, s: R },
+        Op::Select { d, c, a, b } if c == prev => Op::SelectR { d, c: R, a, b },
+        Op::LShrAndI { d, a, sh, mask } if a == prev => Op::LShrAndIR { d, a: R, sh, mask },
+        Op::UDivC { d, a, k } if a == prev => Op::UDivCR { d, a: R, k },
+        Op::URemC { d, a, k } if a == prev => Op::URemCR { d, a: R, k },
+        Op::SDivC { bits, d, a, k } if a == prev => Op::SDivCR { bits, d, a: R, k },
+        Op::SRemC { bits, d, a, k } if a == prev => Op::SRemCR { bits, d, a: R, k },
+        Op::Cmp32 { p, d, a, b } if a == prev => Op::Cmp32R { p, d, a: R, b },
+        Op::Cmp64 { p, d, a, b } if a == prev => Op::Cmp64R { p, d, a: R, b },
+        Op::Cmp32I { p, d, a, imm } if a == prev => Op::Cmp32IR { p, d, a: R, imm },
+        Op::Cmp64I { p, d, a, imm } if a == prev => Op::Cmp64IR { p, d, a: R, imm },
+        Op::Trunc { d, a, bits } if a == prev => Op::TruncR { d, a: R, bits },
+        Op::Trunc32 { d, a } if a == prev => Op::Trunc32R { d, a: R },
+        Op::Sext { d, a, from, to } if a == prev => Op::SextR { d, a: R, from, to },
+        Op::Sext32To64 { d, a } if a == prev => Op::Sext32To64R { d, a: R },
+        Op::FMulAdd { dbl, d, a, b, c } if a == prev => Op::FMulAddR { dbl, d, a: R, b, c },
+        Op::FMulAdd { dbl, d, a, b, c } if b == prev => Op::FMulAddR { dbl, d, a: R, b: a, c },
+        Op::FMulAdd { dbl, d, a, b, c } if c == prev => Op::FMulAddRc { dbl, d, a, b, c: R },
+        // Only the kinds the loop runs inline have a chained form.
+        Op::FUn { op: op @ (FUn::Neg | FUn::Abs | FUn::Sqrt), dbl, d, a } if a == prev => Op::FUnR { op, dbl, d, a: R },
+        Op::FCmp { p, dbl, d, a, b } if a == prev => Op::FCmpR { p, dbl, d, a: R, b },
+        Op::Conv { k, bits, d, a } if a == prev && result(op).is_some() => Op::ConvR { k, bits, d, a: R },
+        Op::Gep { d, p, i, scale, off } if i == prev => Op::GepR { d, p, i: R, scale, off },
+        Op::Gep32 { d, p, i, scale, off } if i == prev => Op::Gep32R { d, p, i: R, scale, off },
+        Op::Br { c, t, f, ctr } if c == prev => Op::BrR { c: R, t, f, ctr },
+        _ => return None,
+    })
 }

@@ -1,10 +1,11 @@
-//! Chained operands: an operand that is the result of the op right before it in the same block
-//! is marked [`Reg::RESULT`], and the interpreter reads it from its result register instead of
-//! the slot (`exec::result`, which also lists the ops and operands this applies to). The block's
-//! first op is never marked: it is a jump target, reached from ops other than the one before
-//! it. Every later op of a block is reached only from the op before it (jumps land on block
-//! starts and stubs; a call returns to the op after it, which is not listed as leaving a
-//! result).
+//! Chained operands: an op that reads the result of the op right before it in the same block
+//! becomes its chained form, which takes that operand from the interpreter's result register
+//! instead of the slot (`exec::result`, which also lists the ops and forms this applies to; the
+//! operand's field becomes [`Reg::RESULT`]). The block's first op never does: it is a jump
+//! target, reached from ops other than the one before it. Every later op of a block is reached
+//! only from the op before it (jumps land on block starts and stubs; a call returns to the op
+//! after it, which is not listed as leaving a result). The second op of a load pair does not
+//! either: the first one's dispatch runs it as the op it is.
 //!
 //! Before pairs are formed, each run of such ops in a block (ops that only compute a result from
 //! slots and write it to one, listed in `exec::result::result`) is reordered so that an op comes
@@ -47,15 +48,18 @@ impl Fx<'_> {
         }
     }
 
-    /// Mark the chained operands of the block whose ops start at op `start`.
+    /// Turn each op of the block whose ops start at op `start` that reads the result of the op
+    /// before it into its chained form.
     pub(super) fn chain_operands(&mut self, start: usize) {
         for k in start + 1..self.code.len() {
             let Some(d) = result::result(&self.code[k - 1]) else { continue };
-            result::for_each_chainable(&mut self.code[k], |r| {
-                if *r == d {
-                    *r = Reg::RESULT;
-                }
-            });
+            // The second op of a load pair runs in the first's dispatch as the op it is.
+            if matches!(self.code[k - 1], Op::Load8X2(_) | Op::Load32X2(_) | Op::Load64X2(_)) {
+                continue;
+            }
+            if let Some(op) = result::chained_form(&self.code[k], d) {
+                self.code[k] = op;
+            }
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Pairs and latch prefixes. Pairs: two consecutive ops of a block that are the same vector
 //! operation on the same shape (clang's vectorized loops interleaved by two: two loads, two
-//! multiplies, two stores of the two halves), or two 4- or 8-byte loads or stores at folded
-//! addresses (two fields of a record, `a[i]` and `a[i - 1]`, a swap's stores), run in one
-//! dispatch. The first op is marked (its `pair` flag, or its `…2` form); the second stays as it
-//! was, a complete op: the interpreter's paired handler runs it from its own operands right after
-//! the first, so the pair means exactly what the two ops in sequence mean, and a path that runs
-//! the first op alone (out of the loop, for shapes the loop does not run inline) then runs the
-//! second one as usual.
+//! multiplies, two stores of the two halves), or two 1-, 4- or 8-byte loads or 4- or 8-byte
+//! stores at folded addresses (two fields of a record, `a[i]` and `a[i - 1]`, the bytes of a
+//! word, a swap's stores), run in one dispatch. The first op is marked (its `pair` flag, or its
+//! `…2` form); the second stays as it was, a complete op: the interpreter's paired handler runs
+//! it from its own operands right after the first, so the pair means exactly what the two ops in
+//! sequence mean, and a path that runs the first op alone (out of the loop, for shapes the loop
+//! does not run inline) then runs the second one as usual.
 //!
 //! Latch prefixes: a paired axpy step (`VAxpy2X`) right before a loop's latch (`IncBr64`,
 //! `IncRBr64`, `Inc2Br64`), the whole of a vectorized matrix product's inner loop, is marked
@@ -56,6 +56,7 @@ fn paired(a: Op, b: &Op) -> Option<Op> {
     Some(match (a, *b) {
         (Op::Load128X(x), Op::Load128X(_)) => Op::Load128X2(x),
         (Op::Store128X(x), Op::Store128X(_)) => Op::Store128X2(x),
+        (Op::Load8X(x), Op::Load8X(_)) => Op::Load8X2(x),
         (Op::Load32X(x), Op::Load32X(_)) => Op::Load32X2(x),
         (Op::Load64X(x), Op::Load64X(_)) => Op::Load64X2(x),
         (Op::Store32X(x), Op::Store32X(_)) => Op::Store32X2(x),
