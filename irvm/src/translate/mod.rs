@@ -492,12 +492,14 @@ impl Fx<'_> {
         let Some(&entry) = blocks.first() else { return Ok(()) };
         let rep = |v: Val| classes.get(&v).copied().unwrap_or(v);
         // Per class: the entry's constant (None once two disagree or a member is defined in the
-        // entry block).
+        // entry block); `order`: the classes in the order the function names them, which numbers
+        // their constant slots the same way in every run.
         let mut wanted: HashMap<Val, Option<u64>> = HashMap::new();
+        let mut order = Vec::new();
         for &v in values {
             let in_entry = v.kind() == crate::llvm::ValKind::Argument || v.parent_block() == entry;
-            if in_entry && classes.contains_key(&v) {
-                wanted.insert(rep(v), None);
+            if in_entry && classes.contains_key(&v) && wanted.insert(rep(v), None).is_none() {
+                order.push(rep(v));
             }
         }
         for &p in values {
@@ -518,13 +520,16 @@ impl Fx<'_> {
                 },
                 _ => None,
             };
-            let e = wanted.entry(rep(p)).or_insert(value);
+            let e = wanted.entry(rep(p)).or_insert_with(|| {
+                order.push(rep(p));
+                value
+            });
             if *e != value {
                 *e = None;
             }
         }
-        for (r, value) in wanted {
-            if let Some(x) = value {
+        for r in order {
+            if let Some(x) = wanted[&r] {
                 let j = self.consts.len() as i32;
                 self.consts.push(x);
                 let reg = Reg(-(j + 1));
