@@ -73,6 +73,13 @@ fn trap_op(m: *mut Machine, code: *const Code, kind: TrapOp, what: u32) -> Trap 
 
 #[cold]
 #[inline(never)]
+fn no_chained_form(m: *mut Machine) -> Trap {
+    // SAFETY: live machine.
+    fail(unsafe { &mut *m }, "irvm: a chained form of an op that runs out of the loop".into())
+}
+
+#[cold]
+#[inline(never)]
 fn div_fault(m: *mut Machine) -> Trap {
     // SAFETY: live machine.
     fail(unsafe { &mut *m }, "integer division by zero or overflow".into())
@@ -781,11 +788,9 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                     Op::Store16X(x) => (addrx!(x) as *mut u16).write_unaligned(r!(x.v) as u16),
                     Op::Store32X(x) => (addrx!(x) as *mut u32).write_unaligned(r!(x.v) as u32),
                     Op::Store64X(x) => (addrx!(x) as *mut u64).write_unaligned(r!(x.v)),
-                    // Pairs (`translate::pair`): this op, then the next, in sequence.
                     // Made only for the kinds above (`result::chained_form`).
-                    Op::FUnR { .. } | Op::ConvR { .. } => {
-                        unreachable!("irvm: a chained form of an op run out of the loop")
-                    }
+                    Op::FUnR { .. } | Op::ConvR { .. } => return Err(no_chained_form(m)),
+                    // Pairs (`translate::pair`): this op, then the next, in sequence.
                     Op::Load8X2(x) => paired_mem!(x, Load8X, wr!(x.v, u64::from(*(addrx!(x, r) as *const u8)))),
                     Op::Load32X2(x) => {
                         paired_mem!(x, Load32X, wr!(x.v, u64::from((addrx!(x, r) as *const u32).read_unaligned())))
