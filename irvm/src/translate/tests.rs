@@ -370,6 +370,35 @@ fn an_operand_computed_by_the_op_before_is_read_from_the_result_register() {
 }
 
 #[test]
+fn every_jump_of_an_op_is_fixed_up() {
+    // The jump fix-up (`control::for_each_target`) lists the ops that jump; one it misses keeps a
+    // block number as its distance. Every `Rel` an op prints must be one the fix-up visits:
+    // compare-and-branches of both widths and every predicate, on slots, on immediates and on the
+    // result of the op before (mirrored too), a branch on a compare's result, latches, switches.
+    let src = "void h(long);
+               void f(const long *p, const int *q, long n, long k) {
+                   for (long i = 0; i < n; i++) {
+                       long v = p[i] * 3, w = q[i] + 1;
+                       if (v < k) h(1); if (v <= k) h(2); if (v > k) h(3); if (v >= k) h(4);
+                       if ((unsigned long)v < (unsigned long)k) h(5); if ((unsigned long)v >= (unsigned long)k) h(6);
+                       if (k < v + 1) h(7); if (k == (v ^ 3)) h(8); if (k != (v | 1)) h(9);
+                       if ((int)w < 7) h(10); if ((unsigned)w > 9u) h(11); if ((int)w == (int)k) h(12);
+                       if (v > 100 && w < 50) h(13); if (v * 5 > 12) h(14); if ((v & 12) == 4) h(15);
+                       switch (v & 7) { case 0: h(16); break; case 1: h(17); break; case 3: h(18); break; case 6: h(19); break; }
+                   } }";
+    let ops = lowered("jumps", src, "f");
+    let mut branches = 0;
+    for op in &ops {
+        let mut visited = 0;
+        crate::translate::control::for_each_target(&mut op.clone(), |_| visited += 1);
+        let printed = format!("{op:?}").matches("Rel(").count();
+        assert_eq!(visited, printed, "{op:?}: the fix-up visits {visited} of its {printed} jumps");
+        branches += usize::from(visited > 0);
+    }
+    assert!(branches >= 15, "only {branches} jumping ops: {ops:#?}");
+}
+
+#[test]
 fn lowering_a_function_again_gives_the_same_ops() {
     // Values carried round a loop from constants get constant slots of their own, numbered in
     // the order the function names them (not a hash map's): two lowerings, or two runs' dumps,
