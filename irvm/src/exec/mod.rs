@@ -239,6 +239,7 @@ pub(crate) unsafe fn run_from(m: *mut Machine, st: St) -> Result<(), Trap> {
                 wr!($d, x.wrapping_sub(q.wrapping_mul(r!(k.at(3)) as i64)) as u64 & crate::consts::mask(bits))
             }};
         }
+        // `$a` sign-extended from `$from` bits, kept to `$to` bits.
         macro_rules! sext {
             ($d:expr, $a:expr, $from:expr, $to:expr) => {
                 wr!($d, int::sext($a, u32::from($from)) as u64 & crate::consts::mask(u32::from($to)))

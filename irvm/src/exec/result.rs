@@ -88,16 +88,15 @@ macro_rules! slot_imm {
     };
 }
 
-// The loads at a folded address (`MemX`, pairs included): result `v`, address `p + i * scale`.
+// The loads at a folded address (`MemX`): result `v`, address `p + i * scale`. Not the first op
+// of a load pair (`Load32X2`…): its dispatch runs the op after it too, and what the op after
+// that reads from the register is the second load's result, which that op is listed for.
 macro_rules! indexed_loads {
     ($x:pat) => {
         Op::Load8X($x)
             | Op::Load16X($x)
             | Op::Load32X($x)
             | Op::Load64X($x)
-            | Op::Load8X2($x)
-            | Op::Load32X2($x)
-            | Op::Load64X2($x)
             | Op::Load8XS($x)
             | Op::Load16XS($x)
             | Op::Load32XS($x)

@@ -5,7 +5,7 @@
 //! target, reached from ops other than the one before it. Every later op of a block is reached
 //! only from the op before it (jumps land on block starts and stubs; a call returns to the op
 //! after it, which is not listed as leaving a result). The second op of a load pair does not
-//! either: the first one's dispatch runs it as the op it is.
+//! either: the first one's dispatch runs it as the op it is, and a pair's first op is not listed.
 //!
 //! Before pairs are formed, each run of such ops in a block (ops that only compute a result from
 //! slots and write it to one, listed in `exec::result::result`) is reordered so that an op comes
@@ -53,10 +53,6 @@ impl Fx<'_> {
     pub(super) fn chain_operands(&mut self, start: usize) {
         for k in start + 1..self.code.len() {
             let Some(d) = result::result(&self.code[k - 1]) else { continue };
-            // The second op of a load pair runs in the first's dispatch as the op it is.
-            if matches!(self.code[k - 1], Op::Load8X2(_) | Op::Load32X2(_) | Op::Load64X2(_)) {
-                continue;
-            }
             if let Some(op) = result::chained_form(&self.code[k], d) {
                 self.code[k] = op;
             }
