@@ -22,95 +22,120 @@
 
 use crate::isa::{Conv, FUn, Op, Reg};
 
-// The ops of two slots (`Bin`): each writes its result `d` with `wr!` (`bin!`, `sdiv!`, `udiv!`)
-// and reads operands `a` and `b`.
-macro_rules! two_slots {
-    ($x:ident) => {
-        Op::Add32($x)
-            | Op::Sub32($x)
-            | Op::Mul32($x)
-            | Op::Shl32($x)
-            | Op::AShr32($x)
-            | Op::LShr32($x)
-            | Op::SDiv32($x)
-            | Op::SRem32($x)
-            | Op::UDiv32($x)
-            | Op::URem32($x)
-            | Op::Add64($x)
-            | Op::Sub64($x)
-            | Op::Mul64($x)
-            | Op::Shl64($x)
-            | Op::AShr64($x)
-            | Op::LShr64($x)
-            | Op::SDiv64($x)
-            | Op::SRem64($x)
-            | Op::UDiv64($x)
-            | Op::URem64($x)
-            | Op::And64($x)
-            | Op::Or64($x)
-            | Op::Xor64($x)
-            | Op::FAdd32($x)
-            | Op::FSub32($x)
-            | Op::FMul32($x)
-            | Op::FDiv32($x)
-            | Op::FAdd64($x)
-            | Op::FSub64($x)
-            | Op::FMul64($x)
-            | Op::FDiv64($x)
-            | Op::FDivSi64($x)
+// The families of ops that have chained forms: one table each, every op with its chained form
+// (`ordinary => chained`). A table calls the macro it is given, that macro's own arguments first,
+// on its pairs: `bin_forms!(ordinary!(x))` is the or-pattern of the family's ordinary forms binding
+// `x`, `chained!` the chained forms', `both!` the two; `forms!` (in `chained_form`) turns an op
+// into its chained form.
+
+/// The ops of two slots (`Bin`): each writes its result `d` with `wr!` (`bin!`, `sdiv!`, `udiv!`)
+/// and reads operands `a` and `b`; the chained form takes `a` from the register.
+macro_rules! bin_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            Add32 => Add32R, Sub32 => Sub32R, Mul32 => Mul32R, Shl32 => Shl32R, AShr32 => AShr32R,
+            LShr32 => LShr32R, SDiv32 => SDiv32R, SRem32 => SRem32R, UDiv32 => UDiv32R,
+            URem32 => URem32R, Add64 => Add64R, Sub64 => Sub64R, Mul64 => Mul64R, Shl64 => Shl64R,
+            AShr64 => AShr64R, LShr64 => LShr64R, SDiv64 => SDiv64R, SRem64 => SRem64R,
+            UDiv64 => UDiv64R, URem64 => URem64R, And64 => And64R, Or64 => Or64R, Xor64 => Xor64R,
+            FAdd32 => FAdd32R, FSub32 => FSub32R, FMul32 => FMul32R, FDiv32 => FDiv32R,
+            FAdd64 => FAdd64R, FSub64 => FSub64R, FMul64 => FMul64R, FDiv64 => FDiv64R,
+            FDivSi64 => FDivSi64R)
     };
 }
 
-// The ops of a slot and an immediate (`BinI`, `bini!`): result `d`, operand `a`.
-macro_rules! slot_imm {
-    ($x:ident) => {
-        Op::Add32I($x)
-            | Op::Mul32I($x)
-            | Op::Shl32I($x)
-            | Op::AShr32I($x)
-            | Op::And32I($x)
-            | Op::Or32I($x)
-            | Op::Xor32I($x)
-            | Op::Add64I($x)
-            | Op::Mul64I($x)
-            | Op::Shl64I($x)
-            | Op::AShr64I($x)
-            | Op::And64I($x)
-            | Op::Or64I($x)
-            | Op::Xor64I($x)
-            | Op::LShrI($x)
-            | Op::CmpEq32I($x)
-            | Op::CmpSgt32I($x)
-            | Op::CmpEq64I($x)
-            | Op::CmpNe64I($x)
-            | Op::CmpUlt64I($x)
-            | Op::AddSext32I($x)
+/// The ops of two slots that are not commutative and have a form taking `b` from the register
+/// (the commutative ones swap their operands instead: `chained_form`).
+macro_rules! bin_second_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            Sub32 => Sub32Rb, Sub64 => Sub64Rb, FSub32 => FSub32Rb, FSub64 => FSub64Rb,
+            FDiv32 => FDiv32Rb, FDiv64 => FDiv64Rb, FDivSi64 => FDivSi64Rb)
     };
 }
 
-// The loads at a folded address (`MemX`): result `v`, address `p + i * scale`. Not the first op
-// of a load pair (`Load32X2`…): its dispatch runs the op after it too, and what the op after
-// that reads from the register is the second load's result, which that op is listed for.
-macro_rules! indexed_loads {
-    ($x:pat) => {
-        Op::Load8X($x)
-            | Op::Load16X($x)
-            | Op::Load32X($x)
-            | Op::Load64X($x)
-            | Op::Load8XS($x)
-            | Op::Load16XS($x)
-            | Op::Load32XS($x)
-            | Op::Load64XS($x)
+/// The ops of a slot and an immediate (`BinI`, `bini!`): result `d`, operand `a`.
+macro_rules! bin_imm_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            Add32I => Add32IR, Mul32I => Mul32IR, Shl32I => Shl32IR, AShr32I => AShr32IR,
+            And32I => And32IR, Or32I => Or32IR, Xor32I => Xor32IR, Add64I => Add64IR,
+            Mul64I => Mul64IR, Shl64I => Shl64IR, AShr64I => AShr64IR, And64I => And64IR,
+            Or64I => Or64IR, Xor64I => Xor64IR, LShrI => LShrIR, CmpEq32I => CmpEq32IR,
+            CmpSgt32I => CmpSgt32IR, CmpEq64I => CmpEq64IR, CmpNe64I => CmpNe64IR,
+            CmpUlt64I => CmpUlt64IR, AddSext32I => AddSext32IR)
     };
 }
+
+/// The compare-and-branch ops of two slots (`BrCmp`); the chained form takes `a`.
+macro_rules! br_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            BrEq32 => BrEq32R, BrNe32 => BrNe32R, BrSlt32 => BrSlt32R, BrSle32 => BrSle32R,
+            BrSgt32 => BrSgt32R, BrSge32 => BrSge32R, BrUlt32 => BrUlt32R, BrUle32 => BrUle32R,
+            BrUgt32 => BrUgt32R, BrUge32 => BrUge32R, BrEq64 => BrEq64R, BrNe64 => BrNe64R,
+            BrSlt64 => BrSlt64R, BrSle64 => BrSle64R, BrSgt64 => BrSgt64R, BrSge64 => BrSge64R,
+            BrUlt64 => BrUlt64R, BrUle64 => BrUle64R, BrUgt64 => BrUgt64R, BrUge64 => BrUge64R)
+    };
+}
+
+/// The compare-and-branch ops of a slot and an immediate (`BrCmpI`); the chained form takes `a`.
+macro_rules! br_imm_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            BrEq32I => BrEq32IR, BrNe32I => BrNe32IR, BrSlt32I => BrSlt32IR, BrSle32I => BrSle32IR,
+            BrSgt32I => BrSgt32IR, BrSge32I => BrSge32IR, BrUlt32I => BrUlt32IR,
+            BrUle32I => BrUle32IR, BrUgt32I => BrUgt32IR, BrUge32I => BrUge32IR,
+            BrEq64I => BrEq64IR, BrNe64I => BrNe64IR, BrSlt64I => BrSlt64IR, BrSle64I => BrSle64IR,
+            BrSgt64I => BrSgt64IR, BrSge64I => BrSge64IR, BrUlt64I => BrUlt64IR,
+            BrUle64I => BrUle64IR, BrUgt64I => BrUgt64IR, BrUge64I => BrUge64IR)
+    };
+}
+
+/// The loads at `p + off` (`Mem`): result `v`; the chained form takes the address `p`.
+macro_rules! load_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*; Load8 => Load8R, Load16 => Load16R, Load32 => Load32R, Load64 => Load64R)
+    };
+}
+
+/// The loads at a folded address (`MemX`): result `v`, address `p + i * scale`; the chained form
+/// takes the index `i`. Not the first op of a load pair (`Load32X2`…): its dispatch runs the op
+/// after it too, and what the op after that reads from the register is the second load's result,
+/// which that op is listed for.
+macro_rules! indexed_load_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            Load8X => Load8XR, Load16X => Load16XR, Load32X => Load32XR, Load64X => Load64XR,
+            Load8XS => Load8XSR, Load16XS => Load16XSR, Load32XS => Load32XSR,
+            Load64XS => Load64XSR)
+    };
+}
+
+/// The or-pattern of a family's ordinary forms, each binding `$x` (an identifier or `_`).
+macro_rules! ordinary {
+    ($x:tt; $($op:ident => $r:ident),*) => { $(Op::$op($x))|* };
+}
+
+/// The or-pattern of a family's chained forms, each binding `$x`.
+macro_rules! chained {
+    ($x:tt; $($op:ident => $r:ident),*) => { $(Op::$r($x))|* };
+}
+
+/// The or-pattern of a family's ordinary and chained forms, each binding `$x`.
+macro_rules! both {
+    ($x:tt; $($op:ident => $r:ident),*) => { $(Op::$op($x) | Op::$r($x))|* };
+}
+
+pub(crate) use {both, br_forms, br_imm_forms};
 
 /// The slot whose value op `op` leaves in the result register when the next op runs, if it is
 /// one of the ops that end by writing their result.
 pub(crate) fn result(op: &Op) -> Option<Reg> {
     let r = match *op {
         Op::Mov { d, .. } | Op::Select { d, .. } => d,
-        two_slots!(x) => x.d,
-        slot_imm!(x) => x.d,
+        bin_forms!(both!(x)) | bin_second_forms!(chained!(x)) => x.d,
+        bin_imm_forms!(both!(x)) => x.d,
         Op::LShrAndI { d, .. }
         | Op::UDivC { d, .. }
         | Op::URemC { d, .. }
@@ -131,78 +156,9 @@ pub(crate) fn result(op: &Op) -> Option<Reg> {
         Op::FUn { op: FUn::Neg | FUn::Abs | FUn::Sqrt, d, .. } => d,
         Op::Conv { k: Conv::SiToF64, bits: 32 | 64, d, .. }
         | Op::Conv { k: Conv::F32ToF64 | Conv::F64ToF32 | Conv::UiToF32 | Conv::UiToF64, d, .. } => d,
-        Op::Load8(x) | Op::Load16(x) | Op::Load32(x) | Op::Load64(x) => x.v,
-        indexed_loads!(x) => x.v,
-        // The chained forms.
-        Op::Add32IR(x)
-        | Op::Mul32IR(x)
-        | Op::Shl32IR(x)
-        | Op::AShr32IR(x)
-        | Op::And32IR(x)
-        | Op::Or32IR(x)
-        | Op::Xor32IR(x)
-        | Op::Add64IR(x)
-        | Op::Mul64IR(x)
-        | Op::Shl64IR(x)
-        | Op::AShr64IR(x)
-        | Op::And64IR(x)
-        | Op::Or64IR(x)
-        | Op::Xor64IR(x)
-        | Op::LShrIR(x)
-        | Op::CmpEq32IR(x)
-        | Op::CmpSgt32IR(x)
-        | Op::CmpEq64IR(x)
-        | Op::CmpNe64IR(x)
-        | Op::CmpUlt64IR(x)
-        | Op::AddSext32IR(x) => x.d,
-        Op::Add32R(x)
-        | Op::Sub32R(x)
-        | Op::Mul32R(x)
-        | Op::Shl32R(x)
-        | Op::AShr32R(x)
-        | Op::LShr32R(x)
-        | Op::SDiv32R(x)
-        | Op::SRem32R(x)
-        | Op::UDiv32R(x)
-        | Op::URem32R(x)
-        | Op::Add64R(x)
-        | Op::Sub64R(x)
-        | Op::Mul64R(x)
-        | Op::Shl64R(x)
-        | Op::AShr64R(x)
-        | Op::LShr64R(x)
-        | Op::SDiv64R(x)
-        | Op::SRem64R(x)
-        | Op::UDiv64R(x)
-        | Op::URem64R(x)
-        | Op::And64R(x)
-        | Op::Or64R(x)
-        | Op::Xor64R(x)
-        | Op::FAdd32R(x)
-        | Op::FSub32R(x)
-        | Op::FMul32R(x)
-        | Op::FDiv32R(x)
-        | Op::FAdd64R(x)
-        | Op::FSub64R(x)
-        | Op::FMul64R(x)
-        | Op::FDiv64R(x)
-        | Op::FDivSi64R(x)
-        | Op::Sub32Rb(x)
-        | Op::Sub64Rb(x)
-        | Op::FSub32Rb(x)
-        | Op::FSub64Rb(x)
-        | Op::FDiv32Rb(x)
-        | Op::FDiv64Rb(x)
-        | Op::FDivSi64Rb(x) => x.d,
-        Op::Load8XR(x)
-        | Op::Load16XR(x)
-        | Op::Load32XR(x)
-        | Op::Load64XR(x)
-        | Op::Load8XSR(x)
-        | Op::Load16XSR(x)
-        | Op::Load32XSR(x)
-        | Op::Load64XSR(x) => x.v,
-        Op::Load8R(x) | Op::Load16R(x) | Op::Load32R(x) | Op::Load64R(x) => x.v,
+        load_forms!(both!(x)) => x.v,
+        indexed_load_forms!(both!(x)) => x.v,
+        // The chained forms of the other ops.
         Op::MovR { d, .. }
         | Op::SelectR { d, .. }
         | Op::LShrAndIR { d, .. }
@@ -235,8 +191,8 @@ pub(crate) fn for_each_read(op: &Op, mut f: impl FnMut(Reg)) {
     match *op {
         Op::Mov { s, .. } => f(s),
         Op::Select { c, a, b, .. } => [c, a, b].into_iter().for_each(f),
-        two_slots!(x) => [x.a, x.b].into_iter().for_each(f),
-        slot_imm!(x) => f(x.a),
+        bin_forms!(ordinary!(x)) => [x.a, x.b].into_iter().for_each(f),
+        bin_imm_forms!(ordinary!(x)) => f(x.a),
         Op::LShrAndI { a, .. }
         | Op::Cmp32I { a, .. }
         | Op::Cmp64I { a, .. }
@@ -253,8 +209,8 @@ pub(crate) fn for_each_read(op: &Op, mut f: impl FnMut(Reg)) {
         Op::FMulAdd { a, b, c, .. } => [a, b, c].into_iter().for_each(f),
         Op::FUn { a, .. } | Op::Conv { a, .. } => f(a),
         Op::Gep { p, i, .. } | Op::Gep32 { p, i, .. } => [p, i].into_iter().for_each(f),
-        Op::Load8(x) | Op::Load16(x) | Op::Load32(x) | Op::Load64(x) => f(x.p),
-        indexed_loads!(x) => [x.p, x.i].into_iter().for_each(f),
+        load_forms!(ordinary!(x)) => f(x.p),
+        indexed_load_forms!(ordinary!(x)) => [x.p, x.i].into_iter().for_each(f),
         _ => {}
     }
 }
@@ -271,11 +227,8 @@ pub(crate) fn may_fault(op: &Op) -> bool {
             | Op::SRem64(_)
             | Op::UDiv64(_)
             | Op::URem64(_)
-            | Op::Load8(_)
-            | Op::Load16(_)
-            | Op::Load32(_)
-            | Op::Load64(_)
-            | indexed_loads!(_)
+            | load_forms!(ordinary!(_))
+            | indexed_load_forms!(ordinary!(_))
     )
 }
 
@@ -283,9 +236,9 @@ pub(crate) fn may_fault(op: &Op) -> bool {
 /// (the result of the op before it) where it has one (module doc).
 pub(crate) fn chained_form(op: &Op, prev: Reg) -> Option<Op> {
     const R: Reg = Reg::RESULT;
-    // `$op` reading `prev` as its operand `$f` becomes `$r`.
+    // `$op` reading `prev` as its operand `$f` becomes `$r` (a family's table gives the pairs).
     macro_rules! forms {
-        ($f:ident: $($op:ident => $r:ident),* $(,)?) => {
+        ($f:ident; $($op:ident => $r:ident),*) => {
             match *op {
                 $(Op::$op(mut x) if x.$f == prev => {
                     x.$f = R;
@@ -308,36 +261,11 @@ pub(crate) fn chained_form(op: &Op, prev: Reg) -> Option<Op> {
             }
         };
     }
-    forms!(a:
-        Add32I => Add32IR, Mul32I => Mul32IR, Shl32I => Shl32IR, AShr32I => AShr32IR,
-        And32I => And32IR, Or32I => Or32IR, Xor32I => Xor32IR, Add64I => Add64IR,
-        Mul64I => Mul64IR, Shl64I => Shl64IR, AShr64I => AShr64IR, And64I => And64IR,
-        Or64I => Or64IR, Xor64I => Xor64IR, LShrI => LShrIR, CmpEq32I => CmpEq32IR,
-        CmpSgt32I => CmpSgt32IR, CmpEq64I => CmpEq64IR, CmpNe64I => CmpNe64IR, CmpUlt64I => CmpUlt64IR,
-        AddSext32I => AddSext32IR, Add32 => Add32R, Sub32 => Sub32R, Mul32 => Mul32R,
-        Shl32 => Shl32R, AShr32 => AShr32R, LShr32 => LShr32R, SDiv32 => SDiv32R,
-        SRem32 => SRem32R, UDiv32 => UDiv32R, URem32 => URem32R, Add64 => Add64R,
-        Sub64 => Sub64R, Mul64 => Mul64R, Shl64 => Shl64R, AShr64 => AShr64R,
-        LShr64 => LShr64R, SDiv64 => SDiv64R, SRem64 => SRem64R, UDiv64 => UDiv64R,
-        URem64 => URem64R, And64 => And64R, Or64 => Or64R, Xor64 => Xor64R,
-        FAdd32 => FAdd32R, FSub32 => FSub32R, FMul32 => FMul32R, FDiv32 => FDiv32R,
-        FAdd64 => FAdd64R, FSub64 => FSub64R, FMul64 => FMul64R, FDiv64 => FDiv64R,
-        FDivSi64 => FDivSi64R, BrEq32 => BrEq32R, BrNe32 => BrNe32R, BrSlt32 => BrSlt32R,
-        BrSle32 => BrSle32R, BrSgt32 => BrSgt32R, BrSge32 => BrSge32R, BrUlt32 => BrUlt32R,
-        BrUle32 => BrUle32R, BrUgt32 => BrUgt32R, BrUge32 => BrUge32R, BrEq64 => BrEq64R,
-        BrNe64 => BrNe64R, BrSlt64 => BrSlt64R, BrSle64 => BrSle64R, BrSgt64 => BrSgt64R,
-        BrSge64 => BrSge64R, BrUlt64 => BrUlt64R, BrUle64 => BrUle64R, BrUgt64 => BrUgt64R,
-        BrUge64 => BrUge64R, BrEq32I => BrEq32IR, BrNe32I => BrNe32IR, BrSlt32I => BrSlt32IR,
-        BrSle32I => BrSle32IR, BrSgt32I => BrSgt32IR, BrSge32I => BrSge32IR, BrUlt32I => BrUlt32IR,
-        BrUle32I => BrUle32IR, BrUgt32I => BrUgt32IR, BrUge32I => BrUge32IR, BrEq64I => BrEq64IR,
-        BrNe64I => BrNe64IR, BrSlt64I => BrSlt64IR, BrSle64I => BrSle64IR, BrSgt64I => BrSgt64IR,
-        BrSge64I => BrSge64IR, BrUlt64I => BrUlt64IR, BrUle64I => BrUle64IR, BrUgt64I => BrUgt64IR,
-        BrUge64I => BrUge64IR,
-    );
-    forms!(b:
-        Sub32 => Sub32Rb, Sub64 => Sub64Rb, FSub32 => FSub32Rb, FSub64 => FSub64Rb,
-        FDiv32 => FDiv32Rb, FDiv64 => FDiv64Rb, FDivSi64 => FDivSi64Rb,
-    );
+    bin_imm_forms!(forms!(a));
+    bin_forms!(forms!(a));
+    br_forms!(forms!(a));
+    br_imm_forms!(forms!(a));
+    bin_second_forms!(forms!(b));
     swapped!(
         Add32 => Add32R, Mul32 => Mul32R, Add64 => Add64R, Mul64 => Mul64R,
         And64 => And64R, Or64 => Or64R, Xor64 => Xor64R, FAdd32 => FAdd32R,
@@ -348,13 +276,8 @@ pub(crate) fn chained_form(op: &Op, prev: Reg) -> Option<Op> {
         BrSle64 => BrSge64R, BrSgt64 => BrSlt64R, BrSge64 => BrSle64R, BrUlt64 => BrUgt64R,
         BrUle64 => BrUge64R, BrUgt64 => BrUlt64R, BrUge64 => BrUle64R,
     );
-    forms!(i:
-        Load8X => Load8XR, Load16X => Load16XR, Load32X => Load32XR, Load64X => Load64XR,
-        Load8XS => Load8XSR, Load16XS => Load16XSR, Load32XS => Load32XSR, Load64XS => Load64XSR,
-    );
-    forms!(p:
-        Load8 => Load8R, Load16 => Load16R, Load32 => Load32R, Load64 => Load64R,
-    );
+    indexed_load_forms!(forms!(i));
+    load_forms!(forms!(p));
     Some(match *op {
         Op::Mov { d, s } if s == prev => Op::MovR { d, s: R },
         Op::Select { d, c, a, b } if c == prev => Op::SelectR { d, c: R, a, b },

@@ -3,6 +3,7 @@
 
 use super::superop::CmpBr;
 use super::{Fx, SwitchTable, Target};
+use crate::exec::result::{both, br_forms, br_imm_forms};
 use crate::isa::{Aux, BrCmp, BrCmpI, Ctr, FPred, IPred, Op, Reg, Rel, TrapOp};
 use crate::layout;
 use crate::llvm::{TyKind, Val, ValKind};
@@ -49,21 +50,11 @@ pub(crate) fn for_each_target(op: &mut Op, mut f: impl FnMut(&mut Rel)) {
             f(t);
             f(e)
         }
-        BrEq32(x) | BrNe32(x) | BrSlt32(x) | BrSle32(x) | BrSgt32(x) | BrSge32(x) | BrUlt32(x) | BrUle32(x)
-        | BrUgt32(x) | BrUge32(x) | BrEq64(x) | BrNe64(x) | BrSlt64(x) | BrSle64(x) | BrSgt64(x) | BrSge64(x)
-        | BrUlt64(x) | BrUle64(x) | BrUgt64(x) | BrUge64(x) | BrEq32R(x) | BrNe32R(x) | BrSlt32R(x) | BrSle32R(x)
-        | BrSgt32R(x) | BrSge32R(x) | BrUlt32R(x) | BrUle32R(x) | BrUgt32R(x) | BrUge32R(x) | BrEq64R(x)
-        | BrNe64R(x) | BrSlt64R(x) | BrSle64R(x) | BrSgt64R(x) | BrSge64R(x) | BrUlt64R(x) | BrUle64R(x)
-        | BrUgt64R(x) | BrUge64R(x) => {
+        br_forms!(both!(x)) => {
             f(&mut x.t);
             f(&mut x.f)
         }
-        BrEq32I(x) | BrNe32I(x) | BrSlt32I(x) | BrSle32I(x) | BrSgt32I(x) | BrSge32I(x) | BrUlt32I(x) | BrUle32I(x)
-        | BrUgt32I(x) | BrUge32I(x) | BrEq64I(x) | BrNe64I(x) | BrSlt64I(x) | BrSle64I(x) | BrSgt64I(x)
-        | BrSge64I(x) | BrUlt64I(x) | BrUle64I(x) | BrUgt64I(x) | BrUge64I(x) | BrEq32IR(x) | BrNe32IR(x)
-        | BrSlt32IR(x) | BrSle32IR(x) | BrSgt32IR(x) | BrSge32IR(x) | BrUlt32IR(x) | BrUle32IR(x) | BrUgt32IR(x)
-        | BrUge32IR(x) | BrEq64IR(x) | BrNe64IR(x) | BrSlt64IR(x) | BrSle64IR(x) | BrSgt64IR(x) | BrSge64IR(x)
-        | BrUlt64IR(x) | BrUle64IR(x) | BrUgt64IR(x) | BrUge64IR(x) => {
+        br_imm_forms!(both!(x)) => {
             f(&mut x.t);
             f(&mut x.f)
         }
