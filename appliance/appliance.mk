@@ -22,7 +22,8 @@
 #   make bench-aot              the appliance's code path on this host: `bareflow aot` on the userspace converged
 #                               snapshot (host CPU), linked with glibc, and the warm run on that snapshot, against
 #                               the native build (clang-19 -O3 -march=native), round-robin (ROUNDS=N, default 15;
-#                               tools/bench-warm-rr.py): same greedy text, tok/s and ratios (build/bench-aot.txt)
+#                               tools/bench-warm-rr.py): same greedy text, tok/s and ratios, and the read-bandwidth
+#                               limit of the model's weights measured in the same rounds (build/bench-aot.txt)
 #   make bench-stories          a stories15M-shaped checkpoint (seeded random weights, $(STORIES_DIR)) with the
 #                               Llama-2 tokenizer: converged on its own state directory, then native, warm tiered
 #                               and aot runs round-robin against the read-bandwidth limit of a streaming probe
@@ -134,13 +135,14 @@ qemu-appliance: appliance
 endif
 
 AOT_HOST := $(BUILD)/aot-host
-bench-aot: app host
+bench-aot: app host $(BUILD)/stream-probe
 	@test -f $(CONVERGE_STATE)/state.img || { echo "bench-aot: run 'make userspace-converge' first" >&2; exit 1; }
 	@mkdir -p $(AOT_HOST)
 	$(BAREFLOW_HOST) aot --state $(CONVERGE_STATE) $(BUILD)/tinyllama.bc -o $(AOT_HOST)/app.o --stubs $(AOT_HOST)/dead.s
 	$(TL_CC) $(AOT_HOST)/app.o $(AOT_HOST)/dead.s -lm -o $(AOT_HOST)/tinyllama-aot
 	nice python3 tools/bench-warm-rr.py --rounds $(or $(ROUNDS),15) --native $(BUILD)/tinyllama --bareflow $(BAREFLOW_HOST) \
-	  --bitcode $(BUILD)/tinyllama.bc --model $(TL_MODEL) warm=$(CONVERGE_STATE) 'aot=!$(AOT_HOST)/tinyllama-aot' \
+	  --bitcode $(BUILD)/tinyllama.bc --model $(TL_MODEL) --probe $(BUILD)/stream-probe \
+	  warm=$(CONVERGE_STATE) 'aot=!$(AOT_HOST)/tinyllama-aot' \
 	  | tee $(BUILD)/bench-aot.txt
 
 bench-aot-spec: host
