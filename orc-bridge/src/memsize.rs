@@ -124,7 +124,8 @@ unsafe fn helper(
 ) -> Result<LLVMValueRef> {
     // SAFETY: as the caller guarantees; the builder is created and disposed here.
     unsafe {
-        let m = LLVMGetGlobalParent(LLVMGetBasicBlockParent(LLVMGetInstructionParent(call)));
+        let caller = LLVMGetBasicBlockParent(LLVMGetInstructionParent(call));
+        let m = LLVMGetGlobalParent(caller);
         let ctx = LLVMGetModuleContext(m);
         let callee = LLVMGetCalledValue(call);
         let fty = LLVMGetCalledFunctionType(call);
@@ -133,6 +134,7 @@ unsafe fn helper(
         LLVMSetLinkage(h, LLVMLinkage::LLVMInternalLinkage);
         let kind = LLVMGetEnumAttributeKindForName(c"alwaysinline".as_ptr(), 12);
         LLVMAddAttributeAtIndex(h, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+        crate::target::copy_codegen_attributes(caller, h);
         let nargs = LLVMCountParams(h);
         let params: Vec<LLVMValueRef> = (0..nargs).map(|k| LLVMGetParam(h, k)).collect();
         let size_ty = LLVMTypeOf(params[2]);

@@ -3,6 +3,7 @@
 
 use std::ptr;
 
+use llvm_sys::prelude::LLVMValueRef;
 use llvm_sys::target::{LLVM_InitializeNativeAsmParser, LLVM_InitializeNativeAsmPrinter, LLVM_InitializeNativeTarget};
 use llvm_sys::target_machine::{
     LLVMCodeGenOptLevel, LLVMCodeModel, LLVMCreateTargetMachine, LLVMDisposeTargetMachine, LLVMGetDefaultTargetTriple,
@@ -181,6 +182,26 @@ pub(crate) fn retarget_functions(m: llvm_sys::prelude::LLVMModuleRef, cpu: &str,
         set_function_attribute(f, "tune-cpu", cpu);
         if !merged.is_empty() {
             set_function_attribute(f, key, &merged);
+        }
+    }
+}
+
+/// The function attributes that decide what code a function compiles to: its CPU, tuning and
+/// features, and the vector widths its code may use.
+const CODEGEN_ATTRIBUTES: [&str; 5] =
+    ["target-cpu", "tune-cpu", "target-features", "min-legal-vector-width", "prefer-vector-width"];
+
+/// Give function `to`, made by a pass for code of function `from`, `from`'s code-generation
+/// attributes. A function without `"min-legal-vector-width"` may need any vector width, and
+/// inlining it into a caller drops the caller's own: the X86 backend then makes 512-bit
+/// registers legal in the caller, against the 256-bit preference of this CPU's tuning
+/// (app-tinyllama's `model_forward`, with a size-versioned `memcpy` pasted in, ran its dot
+/// products in `zmm` registers, 0.8x of the native build in `bareflow aot`).
+pub(crate) fn copy_codegen_attributes(from: LLVMValueRef, to: LLVMValueRef) {
+    use crate::llvm::{function_attribute, set_function_attribute};
+    for key in CODEGEN_ATTRIBUTES {
+        if let Some(v) = function_attribute(from, key) {
+            set_function_attribute(to, key, &v);
         }
     }
 }

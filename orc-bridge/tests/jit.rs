@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use inkwell::context::Context;
 use orc_bridge::{
-    AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, NoHostLinks, OptLevel, ProfileSummary, Specialization,
-    Version,
+    AddressMap, BranchWeights, FunctionProfile, Jit, JitConfig, MemVersion, NoHostLinks, OptLevel, ProfileSummary,
+    Specialization, Version,
 };
 
 const KERNELS: &str = r#"
@@ -491,16 +491,21 @@ fn optimize_module_keeps_guarded_specializations_with_their_own_guard_counters()
     assert!(err.to_string().contains("'nope'"), "{err}");
 }
 
-/// The functions of an LLVM module (bitcode) that call `callee`, from `llvm-dis-19`'s text.
-fn callers_of(bitcode: &[u8], callee: &str) -> Vec<String> {
+/// An LLVM module (bitcode) as `llvm-dis-19`'s text; `name` names its temporary file.
+fn disassemble(bitcode: &[u8], name: &str) -> String {
     let dir = std::env::temp_dir().join(format!("orc-bridge-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!("callers-of-{callee}.bc"));
+    let path = dir.join(format!("{name}.bc"));
     std::fs::write(&path, bitcode).expect("write bitcode");
     let out = std::process::Command::new("llvm-dis-19").arg(&path).arg("-o").arg("-").output().expect("llvm-dis-19");
     assert!(out.status.success(), "llvm-dis-19: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The functions of an LLVM module (bitcode) that call `callee`, from `llvm-dis-19`'s text.
+fn callers_of(bitcode: &[u8], callee: &str) -> Vec<String> {
     let (mut current, mut callers) = (String::new(), Vec::new());
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in disassemble(bitcode, &format!("callers-of-{callee}")).lines() {
         if line.starts_with("define ") {
             let at = line.find('@').expect("a function name");
             current = line[at + 1..].split('(').next().unwrap().trim_matches('"').to_string();
@@ -553,6 +558,46 @@ fn specialized_versions_paste_the_callees_given_a_specialized_parameter() {
     for (n, d) in [(16, 4), (8, 8), (16, 1)] {
         assert_eq!(rows(a.as_ptr(), n, d).to_bits(), plain_rows(a.as_ptr(), n, d).to_bits(), "n={n} d={d}");
     }
+}
+
+/// Function `name` of an LLVM module (bitcode) in `llvm-dis-19`'s text, followed by the line of
+/// its attribute group.
+fn function_text(bitcode: &[u8], name: &str) -> String {
+    let text = disassemble(bitcode, &format!("function-{name}"));
+    let body: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !(l.starts_with("define ") && l.contains(&format!("@{name}("))))
+        .take_while(|l| *l != "}")
+        .collect();
+    let define = body.first().unwrap_or_else(|| panic!("no definition of {name}"));
+    let group = define.rsplit(' ').find(|w| w.starts_with('#')).expect("an attribute group");
+    let attrs = text.lines().find(|l| l.starts_with(&format!("attributes {group} "))).expect("the group's line");
+    format!("{}\n}}\n{attrs}", body.join("\n"))
+}
+
+#[test]
+fn a_size_versioned_memory_call_keeps_the_vector_width_of_its_function() {
+    // The versioned call is a helper pasted into the function. A function without
+    // "min-legal-vector-width" may need any width, and pasting one drops the caller's: the X86
+    // backend then uses 512-bit registers where the CPU's tuning prefers 256 (app-tinyllama's
+    // `model_forward` ran its dot products in zmm registers, 0.8x of native).
+    let bc = common::c_to_optimized_bitcode(
+        "memsize-width",
+        "#include <string.h>
+         void deliver(char *dst, const char *src, unsigned long n) { memcpy(dst, src, n); }",
+    );
+    let mut jit = jit();
+    let m = jit.load_bitcode("memsize-width.bc", &bc).unwrap();
+    let plain = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &HashMap::new()).unwrap();
+    let before = function_text(&plain.bitcode, "deliver");
+    assert!(before.contains("\"min-legal-vector-width\"=\"0\""), "{before}");
+    let spec =
+        Specialization { versions: Vec::new(), mem: vec![MemVersion { site: 0, size: 40 }], jam: None, prefetch: None };
+    let specs = HashMap::from([("deliver".to_string(), spec)]);
+    let out = jit.optimize_module(m, OptLevel::O3, &HashMap::new(), None, &specs).unwrap();
+    let after = function_text(&out.bitcode, "deliver");
+    assert!(after.contains("i64 40"), "the call is not versioned for 40 bytes: {after}");
+    assert!(after.contains("\"min-legal-vector-width\"=\"0\""), "{after}");
 }
 
 #[test]
