@@ -10,11 +10,11 @@ position's least time over the rounds); then each against native's (the achieved
 per-round ratios). Every run must print the same greedy text. A run that fails or prints no rate or no
 timestamps stops the script with one line naming it, exit status 1.
 
-With --probe, each round also runs tools/stream-probe.c over the bytes of weights one token of the model reads
-(tools/stream_limit.py): the rate that reading them allows is printed as a row of its own and every
-configuration's rates against it, with the rates that the goals' multiples of native's would need
-(--goals, default 1.5,1.4: the warm run's and the aot build's) against it too: a goal above 1 of the limit cannot be met by any code that reads
-every weight once a token.
+With --probe, each round also runs tools/stream-probe.c over the bytes of weights one token of the model
+reads (tools/stream_limit.py): the rate that reading them allows is printed as a row of its own, every
+configuration's rates against it, and the rates that the goals' multiples of native's would need (--goals,
+default 1.5,1.4: the warm run's and the aot build's) against it too. A goal above 1 of the limit cannot be
+met by any code that reads every weight once a token.
 
 A configuration is LABEL=STATE_DIR (`bareflow run --tier auto --state STATE_DIR`), LABEL=STATE_DIR@BAREFLOW
 (another bareflow binary) or LABEL=!EXECUTABLE (a program run like the native build, e.g. `bareflow aot`'s).
