@@ -576,14 +576,21 @@ fn a_specialization_that_keeps_missing_is_dropped_and_not_made_again() {
     assert!(after.filter(|l| l.starts_with("[tier] row: ")).all(|l| !l.contains("specialized")), "{err}");
 }
 
+/// An empty state directory `name` in the tiering tests' scratch directory (emptied if a run
+/// before left one).
+fn fresh_state(name: &str) -> std::path::PathBuf {
+    let state = support::scratch("tiering").join(name);
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state).unwrap();
+    state
+}
+
 #[test]
 fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
     // The first run's snapshot keeps row's and copy_records' specialized objects (keyed by their
     // values too); the second run links them without compiling and counts their guards.
     let out = support::scratch("tiering");
-    let state = out.join("specialize_state");
-    let _ = std::fs::remove_dir_all(&state);
-    std::fs::create_dir_all(&state).unwrap();
+    let state = fresh_state("specialize_state");
     let s = state.to_str().unwrap();
     run_both("specialize", &["--tier", "auto", "--jit-threads", "0", "--state", s], &["64", "20000", "96"]);
     let prof = out.join("specialize_warm.json");
@@ -605,6 +612,32 @@ fn a_warm_start_links_the_specialized_objects_and_counts_their_guards() {
     let snap = support::bareflow(["snapshot", "show", s]).output().expect("bareflow snapshot show");
     let text = String::from_utf8_lossy(&snap.stdout);
     assert!(text.contains(" specialized p2=64,p3=1;p2=96,p3=1: ") && !text.contains("KEY MISMATCH"), "{text}");
+}
+
+#[test]
+fn a_warm_start_sets_up_its_compile_thread_only_when_a_job_comes() {
+    // A cold run's compile thread sets itself up at once (its first job comes early). A warm
+    // start from a snapshot of the program whose every function comes from the object cache
+    // queues no job, and its thread, set up only at its first job, never parses the program:
+    // that set-up beside the program's start slowed app-tinyllama's first token.
+    let state = fresh_state("lazy_setup_state");
+    let s = state.to_str().unwrap();
+    let cpu_line = |err: &str| {
+        err.lines()
+            .find(|l| l.starts_with("[tier] CPU time:"))
+            .unwrap_or_else(|| panic!("no CPU time line:\n{err}"))
+            .to_string()
+    };
+    let args = ["64", "20000", "96"];
+    let (_, cold, _) = run_both("specialize", &["--tier", "auto", "--jit-threads", "1", "--verbose"], &args);
+    assert!(cpu_line(&cold).contains(" set-up "), "{}", cpu_line(&cold));
+    for _ in 0..2 {
+        run_both("specialize", &["--tier", "auto", "--jit-threads", "0", "--state", s], &args);
+    }
+    let (_, warm, _) =
+        run_both("specialize", &["--tier", "auto", "--jit-threads", "1", "--verbose", "--state", s], &args);
+    assert!(!warm.lines().any(|l| l.starts_with("[tier] ") && l.contains(" -> O")), "a tier change:\n{warm}");
+    assert!(cpu_line(&warm).contains("(0 objects built, not set up: no job came;"), "{}", cpu_line(&warm));
 }
 
 /// Run tests/tiering/background.c under `bareflow run FLAGS`; returns (stdout, stderr).
@@ -752,10 +785,7 @@ fn the_end_of_a_run_gives_looping_functions_o2_and_the_main_work_o3() {
     // is O1 in the run, its per-run heat deserves O1, and its calls run loops: O2 for the next
     // run; `pass` never leaves the interpreter and takes nearly all of its time: O3. The next run
     // starts from that code and compiles nothing.
-    let out = support::scratch("tiering");
-    let state = out.join("end_of_run_state");
-    let _ = std::fs::remove_dir_all(&state);
-    std::fs::create_dir_all(&state).unwrap();
+    let state = fresh_state("end_of_run_state");
     let flags = ["--tier", "auto", "--jit-threads", "0", "--verbose", "--state", state.to_str().unwrap()];
     let (_, err, _) = run_both("end_of_run", &flags, &[]);
     assert!(err.contains("[tier] step: interp -> O1 (heat "), "step not at O1 in the run:\n{err}");

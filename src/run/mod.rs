@@ -217,7 +217,7 @@ pub fn main(args: &[String]) -> i32 {
     // Same contraction choice in every tier (interpreted and JIT code round alike): JIT code
     // fuses `fmuladd` only where the CPU has FMA, so irvm fuses only then too.
     m.set_fp_contraction(a.fp_contract && std::arch::is_x86_feature_detected!("fma"));
-    let tiering = match setup_tier(&mut m, &bytes, &a) {
+    let tiering = match setup_tier(&mut m, &bytes, &a, known) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("bareflow run: {e}");
@@ -283,10 +283,13 @@ pub fn main(args: &[String]) -> i32 {
 /// Set up the tier: `interp` has no tier manager; `auto` installs it (functions tier up as
 /// they get hot); `jit` compiles every defined function at `--opt` first (functions that cannot
 /// be compiled stay interpreted; listed with `--verbose`).
+/// `warm`: the state store holds a snapshot of this program (its compile threads set
+/// themselves up when a job comes, `CompilerSetup::lazy`).
 fn setup_tier(
     m: &mut Machine,
     bytes: &[u8],
     a: &Args,
+    warm: bool,
 ) -> Result<Option<bareflow_tier::Tiering>, bareflow_tier::TierError> {
     if a.tier == Tier::Interp {
         return Ok(None);
@@ -321,7 +324,7 @@ fn setup_tier(
         } else {
             format!("default, {cpus} CPU(s) online")
         };
-        match t.start_background(threads) {
+        match t.start_background(threads, warm) {
             Ok(()) if a.verbose && threads > 0 => {
                 eprintln!("[tier] compiling on {threads} background thread(s) ({why})")
             }

@@ -43,6 +43,11 @@ pub struct CompilerSetup {
     pub slotted: Arc<HashSet<String>>,
     /// The calling thread's CPU time, if the platform measures it (`Tiering::thread_cpu`).
     pub thread_cpu: fn() -> Option<Duration>,
+    /// Set up (the Jit, the program's module) when the first job comes rather than at once: a
+    /// warm start from a snapshot of the program usually queues none, and a set-up running
+    /// beside the program's start (parsing the bitcode, allocating) slowed its first token
+    /// by about 3.5 ms of 16 (docs/performance.md, "A warm start's compile thread").
+    pub lazy: bool,
 }
 
 /// A job done by a compile thread.
@@ -187,6 +192,8 @@ impl Drop for Compilers {
 #[derive(Clone, Copy, Default)]
 pub(crate) struct ThreadReport {
     pub(crate) built: usize,
+    /// Threads that set themselves up (a lazy one does at its first job), and how long it took.
+    pub(crate) set_up: usize,
     pub(crate) setup: Duration,
     pub(crate) cpu: Option<Duration>,
 }
@@ -194,6 +201,7 @@ pub(crate) struct ThreadReport {
 impl ThreadReport {
     fn add(&mut self, r: &ThreadReport) {
         self.built += r.built;
+        self.set_up += r.set_up;
         self.setup += r.setup;
         self.cpu = match (self.cpu, r.cpu) {
             (Some(a), Some(b)) => Some(a + b),
@@ -227,6 +235,15 @@ fn compile_jobs(
     started: Instant,
     report: &mut ThreadReport,
 ) {
+    // The job that a lazy thread waited for before setting itself up.
+    let mut first = None;
+    if setup.lazy {
+        first = jobs.take();
+        if first.is_none() {
+            return;
+        }
+    }
+    let started = if setup.lazy { Instant::now() } else { started };
     let mut jit = Jit::new(&JitConfig::default()).and_then(|mut jit| {
         jit.set_fp_contraction(setup.fp_contraction);
         // Distinct from the run's own Jit (which still compiles what native code needs at once).
@@ -235,9 +252,10 @@ fn compile_jobs(
         Ok((jit, module))
     });
     report.setup = started.elapsed();
+    report.set_up = 1;
     jobs.thread_ready();
     loop {
-        let Some(job) = jobs.take() else { return };
+        let Some(job) = first.take().or_else(|| jobs.take()) else { return };
         if stop.load(Ordering::SeqCst) {
             return;
         }

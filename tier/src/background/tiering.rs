@@ -13,9 +13,10 @@ use crate::TierError;
 
 impl crate::Tiering {
     /// Compile on `threads` background threads from now on (0: synchronously, as a new
-    /// Tiering does). Call after the Jit's settings (fp contraction) are final. Where threads
-    /// cannot be started, returns why and stays synchronous.
-    pub fn start_background(&mut self, threads: usize) -> Result<(), String> {
+    /// Tiering does); `lazy`: each thread sets itself up at its first job
+    /// ([`CompilerSetup::lazy`]). Call after the Jit's settings (fp contraction) are final.
+    /// Where threads cannot be started, returns why and stays synchronous.
+    pub fn start_background(&mut self, threads: usize, lazy: bool) -> Result<(), String> {
         if threads == 0 {
             return Ok(());
         }
@@ -25,6 +26,7 @@ impl crate::Tiering {
             fp_contraction: self.jit.fp_contraction(),
             slotted: Arc::new(self.links.index.keys().cloned().collect()),
             thread_cpu: self.thread_cpu,
+            lazy,
         };
         self.background = Some(Compilers::start(setup, threads)?);
         Ok(())
@@ -59,10 +61,14 @@ impl crate::Tiering {
             let ms = |d: Duration| d.as_secs_f64() * 1e3;
             let compilers = match self.background.as_ref().map(|b| b.report) {
                 Some(r) => format!(
-                    "; compile threads {} ms ({} objects built, set-up {:.1} ms; {} built by the program's thread)",
+                    "; compile threads {} ms ({} objects built, {}; {} built by the program's thread)",
                     r.cpu.map_or("?".into(), |c| format!("{:.1}", ms(c))),
                     r.built,
-                    ms(r.setup),
+                    if r.set_up > 0 {
+                        format!("set-up {:.1} ms", ms(r.setup))
+                    } else {
+                        "not set up: no job came".into()
+                    },
                     self.background.as_ref().map_or(0, |b| b.helped)
                 ),
                 None => ", compiles synchronous".into(),
