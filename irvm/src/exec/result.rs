@@ -112,6 +112,25 @@ macro_rules! indexed_load_forms {
     };
 }
 
+/// The ops with named fields whose result is their field `d`, each with the chained form that
+/// takes its first operand from the register (its own fields: `chained_form` builds it).
+macro_rules! field_forms {
+    ($m:ident!($($arg:tt)*)) => {
+        $m!($($arg)*;
+            Mov => MovR, Select => SelectR, LShrAndI => LShrAndIR, UDivC => UDivCR, URemC => URemCR,
+            SDivC => SDivCR, SRemC => SRemCR, Cmp32 => Cmp32R, Cmp64 => Cmp64R, Cmp32I => Cmp32IR,
+            Cmp64I => Cmp64IR, Trunc => TruncR, Trunc32 => Trunc32R, Sext => SextR,
+            Sext32To64 => Sext32To64R, FMulAdd => FMulAddR, FCmp => FCmpR, Gep => GepR,
+            Gep32 => Gep32R)
+    };
+}
+
+/// The or-pattern of a family of ops with named fields, ordinary and chained forms, each
+/// binding field `$f`.
+macro_rules! both_fields {
+    ($f:ident; $($op:ident => $r:ident),*) => { $(Op::$op { $f, .. } | Op::$r { $f, .. })|* };
+}
+
 /// The or-pattern of a family's ordinary forms, each binding `$x` (an identifier or `_`).
 macro_rules! ordinary {
     ($x:tt; $($op:ident => $r:ident),*) => { $(Op::$op($x))|* };
@@ -133,54 +152,16 @@ pub(crate) use {both, br_forms, br_imm_forms};
 /// one of the ops that end by writing their result.
 pub(crate) fn result(op: &Op) -> Option<Reg> {
     let r = match *op {
-        Op::Mov { d, .. } | Op::Select { d, .. } => d,
         bin_forms!(both!(x)) | bin_second_forms!(chained!(x)) => x.d,
         bin_imm_forms!(both!(x)) => x.d,
-        Op::LShrAndI { d, .. }
-        | Op::UDivC { d, .. }
-        | Op::URemC { d, .. }
-        | Op::SDivC { d, .. }
-        | Op::SRemC { d, .. }
-        | Op::Cmp32 { d, .. }
-        | Op::Cmp64 { d, .. }
-        | Op::Cmp32I { d, .. }
-        | Op::Cmp64I { d, .. }
-        | Op::Trunc { d, .. }
-        | Op::Trunc32 { d, .. }
-        | Op::Sext { d, .. }
-        | Op::Sext32To64 { d, .. }
-        | Op::FMulAdd { d, .. }
-        | Op::FCmp { d, .. }
-        | Op::Gep { d, .. }
-        | Op::Gep32 { d, .. } => d,
+        field_forms!(both_fields!(d)) | Op::FMulAddRc { d, .. } => d,
         Op::FUn { op: FUn::Neg | FUn::Abs | FUn::Sqrt, d, .. } => d,
         Op::Conv { k: Conv::SiToF64, bits: 32 | 64, d, .. }
         | Op::Conv { k: Conv::F32ToF64 | Conv::F64ToF32 | Conv::UiToF32 | Conv::UiToF64, d, .. } => d,
         load_forms!(both!(x)) => x.v,
         indexed_load_forms!(both!(x)) => x.v,
-        // The chained forms of the other ops.
-        Op::MovR { d, .. }
-        | Op::SelectR { d, .. }
-        | Op::LShrAndIR { d, .. }
-        | Op::UDivCR { d, .. }
-        | Op::URemCR { d, .. }
-        | Op::SDivCR { d, .. }
-        | Op::SRemCR { d, .. }
-        | Op::Cmp32R { d, .. }
-        | Op::Cmp64R { d, .. }
-        | Op::Cmp32IR { d, .. }
-        | Op::Cmp64IR { d, .. }
-        | Op::TruncR { d, .. }
-        | Op::Trunc32R { d, .. }
-        | Op::SextR { d, .. }
-        | Op::Sext32To64R { d, .. }
-        | Op::FMulAddR { d, .. }
-        | Op::FMulAddRc { d, .. }
-        | Op::FUnR { d, .. }
-        | Op::FCmpR { d, .. }
-        | Op::ConvR { d, .. }
-        | Op::GepR { d, .. }
-        | Op::Gep32R { d, .. } => d,
+        // Made only for the kinds listed above (`chained_form`).
+        Op::FUnR { d, .. } | Op::ConvR { d, .. } => d,
         _ => return None,
     };
     Some(r)

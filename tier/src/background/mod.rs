@@ -218,9 +218,8 @@ fn compile_thread(
     done: &mpsc::Sender<Finished>,
     stop: &AtomicBool,
 ) -> ThreadReport {
-    let t0 = Instant::now();
     let mut report = ThreadReport::default();
-    compile_jobs(k, &setup, jobs, done, stop, t0, &mut report);
+    compile_jobs(k, &setup, jobs, done, stop, &mut report);
     report.cpu = (setup.thread_cpu)();
     report
 }
@@ -232,7 +231,6 @@ fn compile_jobs(
     jobs: &Queue,
     done: &mpsc::Sender<Finished>,
     stop: &AtomicBool,
-    started: Instant,
     report: &mut ThreadReport,
 ) {
     // The job that a lazy thread waited for before setting itself up.
@@ -243,7 +241,7 @@ fn compile_jobs(
             return;
         }
     }
-    let started = if setup.lazy { Instant::now() } else { started };
+    let started = Instant::now();
     let mut jit = Jit::new(&JitConfig::default()).and_then(|mut jit| {
         jit.set_fp_contraction(setup.fp_contraction);
         // Distinct from the run's own Jit (which still compiles what native code needs at once).
